@@ -1,0 +1,138 @@
+//! The error type of every operation.
+
+use std::fmt;
+
+/// The result of an operation.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// How much of a response body an error message quotes.
+const BODY_PREVIEW_CHARS: usize = 300;
+
+/// An operation failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server answered with a status that is not a success.
+    #[error("{operation}: the server answered {status}: {}", Preview(body))]
+    Status {
+        /// The operation (its `operationId`).
+        operation: &'static str,
+        /// The HTTP status.
+        status: reqwest::StatusCode,
+        /// The response headers.
+        headers: Box<reqwest::header::HeaderMap>,
+        /// The response body, as received.
+        body: Vec<u8>,
+    },
+    /// The request could not be sent or the response not received.
+    #[error("{operation}: request failed: {source}")]
+    Transport {
+        /// The operation (its `operationId`).
+        operation: &'static str,
+        /// The transport error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// A success response did not match the documented schema.
+    #[error("{operation}: cannot decode the {status} response at `{path}`: {source}")]
+    Decode {
+        /// The operation (its `operationId`).
+        operation: &'static str,
+        /// The HTTP status.
+        status: reqwest::StatusCode,
+        /// Where in the body decoding failed (a serde path such as `resources[0].status`).
+        path: String,
+        /// The decoding error.
+        #[source]
+        source: serde_json::Error,
+        /// The response body, as received.
+        body: Vec<u8>,
+    },
+    /// A parameter or body could not be encoded into the request.
+    #[error("{operation}: cannot encode {what}: {message}")]
+    Encode {
+        /// The operation (its `operationId`).
+        operation: &'static str,
+        /// What was being encoded (`the body`, `header x-foo`).
+        what: String,
+        /// Why it failed.
+        message: String,
+    },
+    /// The HTTP client could not be built.
+    #[error("cannot build the HTTP client: {0}")]
+    Config(#[source] reqwest::Error),
+}
+
+impl Error {
+    /// The HTTP status of the response, when there was one.
+    pub fn status(&self) -> Option<reqwest::StatusCode> {
+        match self {
+            Error::Status { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::Transport { source, .. } => source.status(),
+            _ => None,
+        }
+    }
+
+    /// The raw response body, when there was one.
+    pub fn body(&self) -> Option<&[u8]> {
+        match self {
+            Error::Status { body, .. } | Error::Decode { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+
+    /// The operation that failed.
+    pub fn operation(&self) -> Option<&'static str> {
+        match self {
+            Error::Status { operation, .. }
+            | Error::Transport { operation, .. }
+            | Error::Decode { operation, .. }
+            | Error::Encode { operation, .. } => Some(operation),
+            Error::Config(_) => None,
+        }
+    }
+}
+
+/// The start of a body, for messages.
+struct Preview<'a>(&'a [u8]);
+
+impl fmt::Display for Preview<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = String::from_utf8_lossy(self.0);
+        let text = text.trim();
+        if text.is_empty() {
+            return f.write_str("(empty body)");
+        }
+        match text.char_indices().nth(BODY_PREVIEW_CHARS) {
+            Some((cut, _)) => write!(f, "{}…", &text[..cut]),
+            None => f.write_str(text),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_errors_quote_the_start_of_the_body() {
+        let error = Error::Status {
+            operation: "import-resource",
+            status: reqwest::StatusCode::CONFLICT,
+            headers: Box::default(),
+            body: br#"{"error":{"code":"conflict"}}"#.to_vec(),
+        };
+        assert_eq!(
+            error.to_string(),
+            r#"import-resource: the server answered 409 Conflict: {"error":{"code":"conflict"}}"#
+        );
+        assert_eq!(error.status(), Some(reqwest::StatusCode::CONFLICT));
+    }
+
+    #[test]
+    fn long_and_empty_bodies_are_summarised() {
+        assert_eq!(Preview(b"").to_string(), "(empty body)");
+        let long = "x".repeat(1000);
+        assert_eq!(Preview(long.as_bytes()).to_string().chars().count(), BODY_PREVIEW_CHARS + 1);
+    }
+}

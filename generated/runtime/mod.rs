@@ -1,0 +1,14 @@
+//! The hand-written runtime the generated operations call: the client, its
+//! errors, and request encoding. It is copied unchanged into every generated
+//! crate by `vercel-codegen`; edit it in `generator/runtime/`.
+
+// A crate generated for some tags only may not call every helper.
+#![allow(dead_code)]
+
+mod client;
+mod error;
+mod request;
+
+pub use client::{Client, ClientBuilder};
+pub use error::{Error, Result};
+pub(crate) use request::{encode_path, BoxFuture};

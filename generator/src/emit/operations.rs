@@ -1,0 +1,287 @@
+//! Emission of operations: a `Client` method and a request builder for each.
+//!
+//! The call shape is the same for every operation: path parameters, required
+//! query and header parameters, and a required body are arguments of the
+//! `Client` method, which returns a builder. Optional parameters and an
+//! optional body are builder methods. The builder is sent with `.send().await`
+//! or simply `.await`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::doc_attrs;
+use super::types::{ident, type_tokens};
+use super::Context;
+use crate::ir::{
+    status_word, BodyEncoding, Method, Operation, Param, ParamLocation, PathSegment, Response,
+    TypeKind, TypeRef,
+};
+
+/// Is a parameter an argument of the client method (rather than a builder setter)?
+fn is_argument(param: &Param) -> bool {
+    param.required
+}
+
+/// The type a parameter is stored as. Path parameters that are neither scalars nor
+/// enums are taken as text.
+fn param_type(ctx: &Context<'_>, param: &Param) -> TypeRef {
+    let displayable = match &param.ty {
+        TypeRef::String | TypeRef::Integer | TypeRef::Number | TypeRef::Boolean => true,
+        TypeRef::Named(name) => matches!(ctx.kind_of(name), Some(TypeKind::Enum(_))),
+        _ => false,
+    };
+    if param.location == ParamLocation::Path && !displayable {
+        return TypeRef::String;
+    }
+    param.ty.clone()
+}
+
+/// The argument type and the conversion to the stored type.
+fn argument(ctx: &Context<'_>, ty: &TypeRef, group: &str) -> (TokenStream, bool) {
+    match ty {
+        TypeRef::String => (quote!(impl Into<String>), true),
+        TypeRef::Bytes => (quote!(impl Into<Vec<u8>>), true),
+        other => (type_tokens(ctx, other, group), false),
+    }
+}
+
+/// The success type of an operation, and the expression that decodes it from `response`.
+fn success(ctx: &Context<'_>, op: &Operation) -> (TokenStream, TokenStream) {
+    let successes: Vec<&Response> = op.successes().collect();
+    if let Some(enum_name) = &op.success_enum {
+        let name = ident(enum_name);
+        let arms = successes.iter().map(|r| {
+            let status = r.status;
+            let variant = format_ident!("{}", status_word(r.status));
+            match &r.body {
+                Some(_) => {
+                    let decode = decode_body(r);
+                    quote!(#status => Ok(#name::#variant(#decode)),)
+                }
+                None => quote!(#status => Ok(#name::#variant),),
+            }
+        });
+        return (
+            quote!(#name),
+            quote! {
+                match response.status() {
+                    #(#arms)*
+                    _ => Err(response.into_unexpected()),
+                }
+            },
+        );
+    }
+    match successes.first() {
+        Some(r) => match &r.body {
+            Some(ty) => {
+                let decode = match r.encoding {
+                    BodyEncoding::Json => quote!(response.json()),
+                    BodyEncoding::Bytes => quote!(Ok(response.into_bytes())),
+                };
+                (type_tokens(ctx, ty, &op.group), decode)
+            }
+            None => (quote!(()), quote!(Ok(()))),
+        },
+        // No success response is declared: hand back the raw body.
+        None => (quote!(Vec<u8>), quote!(Ok(response.into_bytes()))),
+    }
+}
+
+/// Does decoding the success value read the response (its status or body)?
+fn reads_response(op: &Operation) -> bool {
+    op.success_enum.is_some() || op.successes().next().is_none_or(|r| r.body.is_some())
+}
+
+fn decode_body(response: &Response) -> TokenStream {
+    match response.encoding {
+        BodyEncoding::Json => quote!(response.json()?),
+        BodyEncoding::Bytes => quote!(response.into_bytes()),
+    }
+}
+
+/// The enum of success responses, for operations that declare several.
+fn success_enum(ctx: &Context<'_>, op: &Operation) -> TokenStream {
+    let Some(enum_name) = &op.success_enum else {
+        return quote!();
+    };
+    let name = ident(enum_name);
+    let doc = format!(" The success responses of [`Client::{}`](crate::Client::{}).", op.fn_name, op.fn_name);
+    let variants = op.successes().map(|r| {
+        let variant = format_ident!("{}", status_word(r.status));
+        let doc = doc_attrs([Some(format!("`{}`: {}", r.status, r.description).as_str())]);
+        match &r.body {
+            Some(ty) => {
+                let ty = type_tokens(ctx, ty, &op.group);
+                quote!(#doc #variant(#ty),)
+            }
+            None => quote!(#doc #variant,),
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+/// The expression that builds the request path, percent-encoding each parameter.
+fn path_expr(op: &Operation) -> TokenStream {
+    let pieces = op.path_segments.iter().map(|segment| match segment {
+        PathSegment::Literal(text) => quote!(#text),
+        PathSegment::Param(wire) => {
+            let field = op
+                .params
+                .iter()
+                .find(|p| p.location == ParamLocation::Path && &p.wire_name == wire)
+                .map_or_else(|| format_ident!("missing"), |p| ident(&p.rust_name));
+            quote!(&crate::runtime::encode_path(&self.#field))
+        }
+    });
+    match op.path_segments.as_slice() {
+        [PathSegment::Literal(text)] => quote!(String::from(#text)),
+        _ => quote!([#(#pieces),*].concat()),
+    }
+}
+
+fn method_tokens(method: Method) -> TokenStream {
+    let name = format_ident!("{}", method.as_str());
+    quote!(reqwest::Method::#name)
+}
+
+/// The `Client` method, the builder and (if any) the success enum of one operation.
+pub fn operation(ctx: &Context<'_>, op: &Operation) -> TokenStream {
+    let group = op.group.as_str();
+    let fn_name = ident(&op.fn_name);
+    let builder = ident(&op.builder_name);
+    let location = format!("`{} {}`", op.method.as_str(), op.path);
+    let deprecated = op.deprecated.then_some("**Deprecated** by the API.");
+    let method_doc = doc_attrs([
+        op.summary.as_deref(),
+        op.description.as_deref(),
+        Some(location.as_str()),
+        deprecated,
+    ]);
+    let deprecated_attr = op.deprecated.then(|| quote!(#[deprecated]));
+
+    let mut fields = Vec::new();
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    let mut setters = Vec::new();
+    let mut sends = Vec::new();
+    for param in &op.params {
+        let name = ident(&param.rust_name);
+        let ty = param_type(ctx, param);
+        let stored = type_tokens(ctx, &ty, group);
+        let (arg_ty, convert) = argument(ctx, &ty, group);
+        let value = if convert { quote!(#name.into()) } else { quote!(#name) };
+        let init = if convert { quote!(#name: #value,) } else { quote!(#name,) };
+        let doc = doc_attrs([param.doc.as_deref()]);
+        if is_argument(param) {
+            fields.push(quote!(#name: #stored,));
+            args.push(quote!(#name: #arg_ty));
+            inits.push(init);
+        } else {
+            fields.push(quote!(#name: Option<#stored>,));
+            inits.push(quote!(#name: None,));
+            setters.push(quote! {
+                #doc
+                pub fn #name(mut self, #name: #arg_ty) -> Self {
+                    self.#name = Some(#value);
+                    self
+                }
+            });
+        }
+        let wire = &param.wire_name;
+        match param.location {
+            ParamLocation::Path => {}
+            ParamLocation::Query => sends.push(quote!(request.query(#wire, &self.#name);)),
+            ParamLocation::Header => sends.push(quote!(request.header(#wire, &self.#name);)),
+        }
+    }
+    if let Some(body) = &op.body {
+        let ty = type_tokens(ctx, &body.ty, group);
+        let (arg_ty, convert) = argument(ctx, &body.ty, group);
+        let value = if convert { quote!(body.into()) } else { quote!(body) };
+        let init = if convert { quote!(body: #value,) } else { quote!(body,) };
+        let media = &body.media_type;
+        let attach = match body.encoding {
+            BodyEncoding::Json => quote!(request.json(&body);),
+            BodyEncoding::Bytes => quote!(request.bytes(#media, body);),
+        };
+        if body.required {
+            fields.push(quote!(body: #ty,));
+            args.push(quote!(body: #arg_ty));
+            inits.push(init);
+            sends.push(quote!(let body = self.body; #attach));
+        } else {
+            let doc = doc_attrs([body.doc.as_deref(), Some("Sets the request body.")]);
+            fields.push(quote!(body: Option<#ty>,));
+            inits.push(quote!(body: None,));
+            setters.push(quote! {
+                #doc
+                pub fn body(mut self, body: #arg_ty) -> Self {
+                    self.body = Some(#value);
+                    self
+                }
+            });
+            sends.push(quote!(if let Some(body) = self.body { #attach }));
+        }
+    }
+    let mutable = (!sends.is_empty()).then(|| quote!(mut));
+    let path = path_expr(op);
+    let method = method_tokens(op.method);
+    let operation_id = &op.id;
+    let (output, decode) = success(ctx, op);
+    let builder_doc = format!(
+        " A request to [`Client::{name}`](crate::Client::{name}): set optional parameters, then `.await` it or call [`send`](Self::send).",
+        name = op.fn_name
+    );
+    let success_enum = success_enum(ctx, op);
+    let response_binding = if reads_response(op) { quote!(response) } else { quote!(_response) };
+    quote! {
+        impl crate::Client {
+            #method_doc
+            #deprecated_attr
+            pub fn #fn_name(&self, #(#args),*) -> #builder<'_> {
+                #builder {
+                    client: self,
+                    #(#inits)*
+                }
+            }
+        }
+
+        #[doc = #builder_doc]
+        #[derive(Debug)]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #builder<'a> {
+            client: &'a crate::Client,
+            #(#fields)*
+        }
+
+        impl<'a> #builder<'a> {
+            #(#setters)*
+
+            /// Sends the request and decodes the response.
+            pub async fn send(self) -> crate::Result<#output> {
+                let path = #path;
+                let #mutable request = self.client.request(#operation_id, #method, path);
+                #(#sends)*
+                let #response_binding = request.send().await?;
+                #decode
+            }
+        }
+
+        impl<'a> std::future::IntoFuture for #builder<'a> {
+            type Output = crate::Result<#output>;
+            type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+
+        #success_enum
+    }
+}

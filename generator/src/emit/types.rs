@@ -1,0 +1,189 @@
+//! Emission of named types: structs, enums, unions and aliases.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use super::docs::doc_attrs;
+use super::Context;
+use crate::ir::{Enum, Field, Struct, TypeDef, TypeKind, TypeRef, Union};
+
+/// An identifier from a name the IR already made valid.
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// The Rust type for a type reference, seen from module `from`.
+pub fn type_tokens(ctx: &Context<'_>, ty: &TypeRef, from: &str) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(String),
+        TypeRef::Integer => quote!(i64),
+        TypeRef::Number => quote!(f64),
+        TypeRef::Boolean => quote!(bool),
+        TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
+        TypeRef::Bytes => quote!(Vec<u8>),
+        TypeRef::Array(item) => {
+            let item = type_tokens(ctx, item, from);
+            quote!(Vec<#item>)
+        }
+        TypeRef::Map(value) => {
+            let value = type_tokens(ctx, value, from);
+            quote!(std::collections::BTreeMap<String, #value>)
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = type_tokens(ctx, inner, from);
+            quote!(Option<#inner>)
+        }
+        TypeRef::Boxed(inner) => {
+            let inner = type_tokens(ctx, inner, from);
+            quote!(Box<#inner>)
+        }
+        TypeRef::Named(name) => ctx.type_path(name, from),
+    }
+}
+
+/// The item(s) for one named type.
+pub fn type_def(ctx: &Context<'_>, def: &TypeDef) -> TokenStream {
+    let doc = doc_attrs([def.doc.as_deref()]);
+    let name = ident(&def.name);
+    let body = match &def.kind {
+        TypeKind::Struct(s) => struct_def(ctx, def, s),
+        TypeKind::Enum(e) => enum_def(&name, e),
+        TypeKind::Union(u) => union_def(ctx, def, u),
+        TypeKind::Alias(target) => {
+            let target = type_tokens(ctx, target, &def.group);
+            quote!(pub type #name = #target;)
+        }
+    };
+    quote! {
+        #doc
+        #body
+    }
+}
+
+fn struct_def(ctx: &Context<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
+    let name = ident(&def.name);
+    let all_optional = s.fields.iter().all(|f| !f.required);
+    let default = all_optional.then(|| quote!(Default,));
+    let fields = s.fields.iter().map(|field| field_def(ctx, field, &def.group));
+    let additional = s.additional.as_ref().map(|field| {
+        let field_name = ident(&field.rust_name);
+        let doc = doc_attrs([field.doc.as_deref()]);
+        let value = type_tokens(ctx, &field.ty, &def.group);
+        quote! {
+            #doc
+            #[serde(flatten)]
+            pub #field_name: std::collections::BTreeMap<String, #value>,
+        }
+    });
+    quote! {
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+    }
+}
+
+fn field_def(ctx: &Context<'_>, field: &Field, group: &str) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let doc = doc_attrs([field.doc.as_deref()]);
+    let wire = &field.wire_name;
+    let rename = (field.rust_name != *wire).then(|| quote!(rename = #wire,));
+    let inner = type_tokens(ctx, &field.ty, group);
+    let nullable = matches!(field.ty, TypeRef::Nullable(_));
+    let (ty, extra) = match (field.required, nullable) {
+        (true, false) => (inner, quote!()),
+        // Required but nullable: always sent (as null when None), tolerated when missing.
+        (true, true) => (inner, quote!(default,)),
+        (false, true) => (
+            inner,
+            quote!(default, skip_serializing_if = "Option::is_none",),
+        ),
+        (false, false) => (
+            quote!(Option<#inner>),
+            quote!(default, skip_serializing_if = "Option::is_none",),
+        ),
+    };
+    let attrs = quote!(#rename #extra);
+    let serde = (!attrs.is_empty()).then(|| quote!(#[serde(#attrs)]));
+    quote! {
+        #doc
+        #serde
+        pub #name: #ty,
+    }
+}
+
+fn enum_def(name: &Ident, e: &Enum) -> TokenStream {
+    let unknown = ident(&e.unknown_variant);
+    let variants = e.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let value = &v.value;
+        let doc = format!(" `{value}`");
+        quote! {
+            #[doc = #doc]
+            #[serde(rename = #value)]
+            #variant,
+        }
+    });
+    let arms = e.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let value = &v.value;
+        quote!(Self::#variant => #value,)
+    });
+    quote! {
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the crate does not know.
+            #[serde(untagged)]
+            #unknown(String),
+        }
+
+        impl #name {
+            /// The value as it is written on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#arms)*
+                    Self::#unknown(value) => value,
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn union_def(ctx: &Context<'_>, def: &TypeDef, u: &Union) -> TokenStream {
+    let name = ident(&def.name);
+    let unknown = ident(&u.unknown_variant);
+    let variants = u.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let doc = doc_attrs([v.doc.as_deref()]);
+        let ty = type_tokens(ctx, &v.ty, &def.group);
+        let rename = v.tag_value.as_deref().map(|tag| quote!(#[serde(rename = #tag)]));
+        quote! {
+            #doc
+            #rename
+            #variant(#ty),
+        }
+    });
+    let (container, fallback) = match &u.tag {
+        Some(tag) => (quote!(#[serde(tag = #tag)]), quote!(#[serde(untagged)])),
+        None => (quote!(#[serde(untagged)]), quote!()),
+    };
+    quote! {
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #container
+        pub enum #name {
+            #(#variants)*
+            /// A shape this version of the crate does not know, kept as raw JSON.
+            #fallback
+            #unknown(serde_json::Value),
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! The intermediate representation and its construction from a loaded document.
+//!
+//! `build` walks the operations (optionally only those with given tags), lowers
+//! every schema they reach into named types, then breaks recursive types with
+//! `Box`. Names are decided here, once; emission only reads the result.
+
+mod model;
+mod operation;
+mod schema;
+mod shape;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+pub use model::*;
+pub use operation::{split_path, status_word};
+pub use schema::{escape_pointer, SHARED_GROUP};
+
+use crate::load::{LoadedSpec, Warning};
+use crate::names::Scope;
+use operation::{lower_operation, OperationSite};
+use schema::SchemaLowerer;
+
+/// Which operations to include.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Keep only operations carrying at least one of these tags; all when empty.
+    pub tags: Vec<String>,
+}
+
+impl Filter {
+    fn admits(&self, tags: &[String]) -> bool {
+        self.tags.is_empty() || tags.iter().any(|tag| self.tags.contains(tag))
+    }
+}
+
+/// The IR of a document, with the warnings met while building it.
+#[derive(Debug, Clone)]
+pub struct Built {
+    /// The API.
+    pub api: Api,
+    /// Things that were approximated, each with its JSON pointer.
+    pub warnings: Vec<Warning>,
+}
+
+/// Builds the IR for the operations of `spec` that `filter` admits.
+pub fn build(spec: &LoadedSpec, filter: &Filter) -> Built {
+    let document = &spec.openapi;
+    let mut types = SchemaLowerer::new(document, &spec.raw);
+    let mut warnings = Vec::new();
+    let mut fn_names = Scope::with_reserved(&["new", "builder", "from_env"]);
+    let mut operations = Vec::new();
+    for (path, item) in document.paths.paths.iter() {
+        let Some(item) = item.as_item() else {
+            warnings.push(Warning {
+                pointer: format!("/paths/{}", escape_pointer(path)),
+                message: "path item references are not supported; skipped".to_owned(),
+            });
+            continue;
+        };
+        for (method, operation) in item.iter() {
+            if !filter.admits(&operation.tags) {
+                continue;
+            }
+            let site = OperationSite {
+                path,
+                item,
+                method,
+                operation,
+            };
+            operations.push(lower_operation(
+                document,
+                &site,
+                &mut fn_names,
+                &mut types,
+                &mut warnings,
+            ));
+        }
+    }
+    operations.sort_by(|a, b| (&a.group, &a.fn_name).cmp(&(&b.group, &b.fn_name)));
+    warnings.append(&mut types.warnings);
+    let mut defined = types.types;
+    box_recursive_references(&mut defined);
+    Built {
+        api: Api {
+            title: document.info.title.clone(),
+            version: document.info.version.clone(),
+            operations,
+            types: defined,
+        },
+        warnings,
+    }
+}
+
+/// The named types a type holds without indirection (fields and variants, not `Vec` or maps).
+fn direct_references(ty: &TypeDef) -> Vec<&str> {
+    match &ty.kind {
+        TypeKind::Struct(s) => s.fields.iter().filter_map(|f| direct_target(&f.ty)).collect(),
+        TypeKind::Union(u) => u.variants.iter().filter_map(|v| direct_target(&v.ty)).collect(),
+        TypeKind::Alias(target) => direct_target(target).into_iter().collect(),
+        TypeKind::Enum(_) => Vec::new(),
+    }
+}
+
+/// Can `from` reach `to` through direct references?
+fn reaches(types: &BTreeMap<String, TypeDef>, from: &str, to: &str) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![from];
+    while let Some(name) = stack.pop() {
+        if name == to {
+            return true;
+        }
+        if seen.insert(name) {
+            if let Some(ty) = types.get(name) {
+                stack.extend(direct_references(ty));
+            }
+        }
+    }
+    false
+}
+
+/// Wraps in `Box` every direct reference that closes a cycle, so recursive types have a size.
+fn box_recursive_references(types: &mut BTreeMap<String, TypeDef>) {
+    let mut to_box: Vec<(String, usize)> = Vec::new();
+    for (name, ty) in types.iter() {
+        let targets: Vec<Option<&str>> = match &ty.kind {
+            TypeKind::Struct(s) => s.fields.iter().map(|f| direct_target(&f.ty)).collect(),
+            TypeKind::Union(u) => u.variants.iter().map(|v| direct_target(&v.ty)).collect(),
+            _ => Vec::new(),
+        };
+        for (index, target) in targets.into_iter().enumerate() {
+            if target.is_some_and(|target| reaches(types, target, name)) {
+                to_box.push((name.clone(), index));
+            }
+        }
+    }
+    for (name, index) in to_box {
+        let Some(ty) = types.get_mut(&name) else { continue };
+        let slot = match &mut ty.kind {
+            TypeKind::Struct(s) => s.fields.get_mut(index).map(|f| &mut f.ty),
+            TypeKind::Union(u) => u.variants.get_mut(index).map(|v| &mut v.ty),
+            _ => None,
+        };
+        if let Some(slot) = slot {
+            *slot = boxed(std::mem::replace(slot, TypeRef::Json));
+        }
+    }
+}
+
+fn direct_target(ty: &TypeRef) -> Option<&str> {
+    match ty {
+        TypeRef::Named(name) => Some(name),
+        TypeRef::Nullable(inner) => direct_target(inner),
+        _ => None,
+    }
+}
+
+/// `T` -> `Box<T>`, `Option<T>` -> `Option<Box<T>>`.
+fn boxed(ty: TypeRef) -> TypeRef {
+    match ty {
+        TypeRef::Nullable(inner) => TypeRef::Nullable(Box::new(boxed(*inner))),
+        other => TypeRef::Boxed(Box::new(other)),
+    }
+}

@@ -1,0 +1,407 @@
+//! Lowering operations: names, parameters, bodies and responses.
+
+use openapiv3::{
+    MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode,
+};
+
+use super::model::{
+    BodyEncoding, Method, Operation, Param, ParamLocation, PathSegment, RequestBody, Response,
+    TypeRef,
+};
+use super::schema::{escape_pointer, Naming, SchemaLowerer};
+use crate::load::Warning;
+use crate::names::{field_name, safe_type_name, type_name, Scope};
+
+/// Names a generated request builder uses for itself, which parameters must avoid.
+const BUILDER_RESERVED: &[&str] = &["client", "body", "send", "into_future"];
+
+/// Where an operation sits in the document.
+pub struct OperationSite<'d> {
+    /// The path template.
+    pub path: &'d str,
+    /// The path item holding the operation.
+    pub item: &'d PathItem,
+    /// The lowercase method name as in the document.
+    pub method: &'d str,
+    /// The operation.
+    pub operation: &'d openapiv3::Operation,
+}
+
+/// Lowers one operation, creating the types of its parameters, body and responses.
+pub fn lower_operation(
+    document: &OpenAPI,
+    site: &OperationSite<'_>,
+    fn_names: &mut Scope,
+    types: &mut SchemaLowerer<'_>,
+    warnings: &mut Vec<Warning>,
+) -> Operation {
+    let op = site.operation;
+    let pointer = format!("/paths/{}/{}", escape_pointer(site.path), site.method);
+    let id = op.operation_id.clone().unwrap_or_else(|| format!("{} {}", site.method, site.path));
+    let group = op.tags.first().map_or_else(|| "default".to_owned(), |tag| field_name(tag));
+    types.set_group(&group);
+    let type_stem = safe_type_name(&id);
+    let method = method_of(site.method);
+    let params = lower_params(document, site, &type_stem, &pointer, types, warnings);
+    let body = lower_body(document, op, &type_stem, &pointer, types, warnings);
+    let responses = lower_responses(document, op, method, &type_stem, &pointer, types, warnings);
+    Operation {
+        fn_name: fn_names.claim(&field_name(&id)),
+        id,
+        type_stem: type_stem.clone(),
+        group,
+        tags: op.tags.clone(),
+        method,
+        path: site.path.to_owned(),
+        path_segments: split_path(site.path),
+        params,
+        body,
+        builder_name: types.claim_name(&format!("{type_stem}Builder")),
+        success_enum: (responses.iter().filter(|r| (200..300).contains(&r.status)).count() > 1)
+            .then(|| types.claim_name(&format!("{type_stem}Response"))),
+        responses,
+        summary: op.summary.clone(),
+        description: op.description.clone(),
+        deprecated: op.deprecated,
+        pointer,
+    }
+}
+
+fn method_of(method: &str) -> Method {
+    match method {
+        "put" => Method::Put,
+        "post" => Method::Post,
+        "delete" => Method::Delete,
+        "patch" => Method::Patch,
+        "head" => Method::Head,
+        "options" => Method::Options,
+        "trace" => Method::Trace,
+        _ => Method::Get,
+    }
+}
+
+/// Splits `/v1/a/{b}/c` into literal text and parameter names.
+pub fn split_path(path: &str) -> Vec<PathSegment> {
+    let mut segments = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| c + open) else {
+            break;
+        };
+        if open > 0 {
+            segments.push(PathSegment::Literal(rest[..open].to_owned()));
+        }
+        segments.push(PathSegment::Param(rest[open + 1..close].to_owned()));
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        segments.push(PathSegment::Literal(rest.to_owned()));
+    }
+    segments
+}
+
+/// Follows a `#/components/<section>/<name>` reference.
+fn resolve<'d, T>(
+    reference: &str,
+    section: &str,
+    map: Option<&'d indexmap::IndexMap<String, ReferenceOr<T>>>,
+) -> Option<&'d T> {
+    let name = reference.strip_prefix(&format!("#/components/{section}/"))?;
+    map?.get(name)?.as_item()
+}
+
+/// The operation's parameters: the path item's, overridden by the operation's own.
+fn lower_params(
+    document: &OpenAPI,
+    site: &OperationSite<'_>,
+    type_stem: &str,
+    pointer: &str,
+    types: &mut SchemaLowerer<'_>,
+    warnings: &mut Vec<Warning>,
+) -> Vec<Param> {
+    let components = document.components.as_ref();
+    let resolved: Vec<(String, &Parameter)> = site
+        .item
+        .parameters
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (format!("/paths/{}/parameters/{i}", escape_pointer(site.path)), p))
+        .chain(
+            site.operation
+                .parameters
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (format!("{pointer}/parameters/{i}"), p)),
+        )
+        .filter_map(|(param_pointer, param)| match param {
+            ReferenceOr::Item(param) => Some((param_pointer, param)),
+            ReferenceOr::Reference { reference } => {
+                let found = resolve(reference, "parameters", components.map(|c| &c.parameters));
+                if found.is_none() {
+                    warnings.push(Warning {
+                        pointer: param_pointer.clone(),
+                        message: format!("unresolvable parameter `{reference}` skipped"),
+                    });
+                }
+                found.map(|param| (param_pointer, param))
+            }
+        })
+        .collect();
+    let mut chosen: Vec<(String, &Parameter)> = Vec::new();
+    for (param_pointer, param) in resolved {
+        let key = |p: &Parameter| (p.parameter_data_ref().name.clone(), location_of(p));
+        chosen.retain(|(_, existing)| key(existing) != key(param));
+        chosen.push((param_pointer, param));
+    }
+    let mut scope = Scope::with_reserved(BUILDER_RESERVED);
+    chosen
+        .into_iter()
+        .filter_map(|(param_pointer, param)| {
+            let Some(location) = location_of(param) else {
+                warnings.push(Warning {
+                    pointer: param_pointer,
+                    message: "cookie parameters are not supported; skipped".to_owned(),
+                });
+                return None;
+            };
+            let data = param.parameter_data_ref();
+            let naming = Naming::root(type_stem, &type_name(&data.name));
+            let ty = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    types.lower_ref(schema, &naming, &format!("{param_pointer}/schema"))
+                }
+                ParameterSchemaOrContent::Content(_) => TypeRef::String,
+            };
+            Some(Param {
+                wire_name: data.name.clone(),
+                rust_name: scope.claim(&field_name(&data.name)),
+                location,
+                required: data.required || location == ParamLocation::Path,
+                ty,
+                doc: data.description.clone(),
+            })
+        })
+        .collect()
+}
+
+fn location_of(param: &Parameter) -> Option<ParamLocation> {
+    match param {
+        Parameter::Path { .. } => Some(ParamLocation::Path),
+        Parameter::Query { .. } => Some(ParamLocation::Query),
+        Parameter::Header { .. } => Some(ParamLocation::Header),
+        Parameter::Cookie { .. } => None,
+    }
+}
+
+/// Picks the body representation: JSON when offered, else raw bytes.
+fn pick_media<'d>(
+    content: &'d indexmap::IndexMap<String, MediaType>,
+) -> Option<(&'d str, &'d MediaType, BodyEncoding)> {
+    let is_json = |media: &str| media == "application/json" || media.ends_with("+json");
+    content
+        .iter()
+        .find(|(media, _)| is_json(media))
+        .map(|(media, m)| (media.as_str(), m, BodyEncoding::Json))
+        .or_else(|| {
+            content
+                .iter()
+                .next()
+                .map(|(media, m)| (media.as_str(), m, BodyEncoding::Bytes))
+        })
+}
+
+fn lower_body(
+    document: &OpenAPI,
+    op: &openapiv3::Operation,
+    type_stem: &str,
+    pointer: &str,
+    types: &mut SchemaLowerer<'_>,
+    warnings: &mut Vec<Warning>,
+) -> Option<RequestBody> {
+    let body_pointer = format!("{pointer}/requestBody");
+    let body = match op.request_body.as_ref()? {
+        ReferenceOr::Item(body) => body,
+        ReferenceOr::Reference { reference } => {
+            let components = document.components.as_ref();
+            let Some(body) = resolve(reference, "requestBodies", components.map(|c| &c.request_bodies))
+            else {
+                warnings.push(Warning {
+                    pointer: body_pointer,
+                    message: format!("unresolvable request body `{reference}` skipped"),
+                });
+                return None;
+            };
+            body
+        }
+    };
+    let (media_type, media, encoding) = pick_media(&body.content)?;
+    let schema_pointer = format!("{body_pointer}/content/{}/schema", escape_pointer(media_type));
+    let ty = match (encoding, &media.schema) {
+        (BodyEncoding::Bytes, _) => TypeRef::Bytes,
+        (BodyEncoding::Json, Some(schema)) => {
+            types.lower_ref(schema, &Naming::root(type_stem, "Request"), &schema_pointer)
+        }
+        (BodyEncoding::Json, None) => TypeRef::Json,
+    };
+    Some(RequestBody {
+        ty,
+        required: body.required,
+        encoding,
+        media_type: media_type.to_owned(),
+        doc: body.description.clone(),
+    })
+}
+
+/// The usual reason phrase of an HTTP status, as a type-name word.
+pub fn status_word(status: u16) -> String {
+    let word = match status {
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritative",
+        204 => "NoContent",
+        206 => "PartialContent",
+        207 => "MultiStatus",
+        300 => "MultipleChoices",
+        301 => "MovedPermanently",
+        302 => "Found",
+        303 => "SeeOther",
+        304 => "NotModified",
+        307 => "TemporaryRedirect",
+        308 => "PermanentRedirect",
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        402 => "PaymentRequired",
+        403 => "Forbidden",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        406 => "NotAcceptable",
+        408 => "RequestTimeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "LengthRequired",
+        412 => "PreconditionFailed",
+        413 => "PayloadTooLarge",
+        415 => "UnsupportedMediaType",
+        422 => "UnprocessableEntity",
+        423 => "Locked",
+        424 => "FailedDependency",
+        428 => "PreconditionRequired",
+        429 => "TooManyRequests",
+        500 => "InternalServerError",
+        501 => "NotImplemented",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        _ => return format!("Status{status}"),
+    };
+    word.to_owned()
+}
+
+fn lower_responses(
+    document: &OpenAPI,
+    op: &openapiv3::Operation,
+    method: Method,
+    type_stem: &str,
+    pointer: &str,
+    types: &mut SchemaLowerer<'_>,
+    warnings: &mut Vec<Warning>,
+) -> Vec<Response> {
+    let success_bodies = op
+        .responses
+        .responses
+        .iter()
+        .filter(|(code, response)| {
+            matches!(code, StatusCode::Code(200..=299))
+                && response.as_item().is_some_and(|r| !r.content.is_empty())
+        })
+        .count();
+    let mut responses: Vec<Response> = op
+        .responses
+        .responses
+        .iter()
+        .filter_map(|(code, response)| {
+            let response_pointer = format!("{pointer}/responses/{code}");
+            let status = match code {
+                StatusCode::Code(status) => *status,
+                StatusCode::Range(_) => {
+                    warnings.push(Warning {
+                        pointer: response_pointer,
+                        message: "status ranges are handled as unexpected statuses".to_owned(),
+                    });
+                    return None;
+                }
+            };
+            let response = match response {
+                ReferenceOr::Item(response) => response,
+                ReferenceOr::Reference { reference } => {
+                    let components = document.components.as_ref();
+                    resolve(reference, "responses", components.map(|c| &c.responses))?
+                }
+            };
+            let success = (200..300).contains(&status);
+            let media = pick_media(&response.content);
+            if method == Method::Head && media.is_some() {
+                warnings.push(Warning {
+                    pointer: response_pointer.clone(),
+                    message: "a HEAD response has no body; its declared content is not decoded"
+                        .to_owned(),
+                });
+            }
+            let (body, encoding) = match media {
+                Some(_) if method == Method::Head => (None, BodyEncoding::Json),
+                Some((media_type, media, encoding)) => {
+                    let word = match (success, success_bodies) {
+                        (true, 0 | 1) => "Response".to_owned(),
+                        (true, _) => format!("{}Response", status_word(status)),
+                        (false, _) => format!("{}Error", status_word(status)),
+                    };
+                    let schema_pointer =
+                        format!("{response_pointer}/content/{}/schema", escape_pointer(media_type));
+                    let ty = match (encoding, &media.schema) {
+                        (BodyEncoding::Bytes, _) => TypeRef::Bytes,
+                        (BodyEncoding::Json, Some(schema)) => {
+                            types.lower_ref(schema, &Naming::root(type_stem, &word), &schema_pointer)
+                        }
+                        (BodyEncoding::Json, None) => TypeRef::Json,
+                    };
+                    (Some(ty), encoding)
+                }
+                None => (None, BodyEncoding::Json),
+            };
+            Some(Response {
+                status,
+                description: response.description.clone(),
+                body,
+                encoding,
+            })
+        })
+        .collect();
+    responses.sort_by_key(|r| r.status);
+    responses
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_split_into_literals_and_parameters() {
+        assert_eq!(
+            split_path("/v1/installations/{id}/resources/{resourceId}"),
+            vec![
+                PathSegment::Literal("/v1/installations/".into()),
+                PathSegment::Param("id".into()),
+                PathSegment::Literal("/resources/".into()),
+                PathSegment::Param("resourceId".into()),
+            ]
+        );
+        assert_eq!(split_path("/v2/files"), vec![PathSegment::Literal("/v2/files".into())]);
+    }
+
+    #[test]
+    fn status_words_are_reason_phrases() {
+        assert_eq!(status_word(201), "Created");
+        assert_eq!(status_word(299), "Status299");
+    }
+}

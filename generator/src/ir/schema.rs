@@ -1,0 +1,732 @@
+//! Lowering JSON schemas to IR types, naming every anonymous type from its context.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use indexmap::IndexMap;
+use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
+use serde_json::Value;
+
+use super::model::{
+    Enum, EnumVariant, Field, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant,
+};
+use super::shape::Shape;
+use crate::load::Warning;
+use crate::names::{field_name, safe_type_name, singular, type_name, Scope};
+
+/// The module that holds component schemas shared between groups.
+pub const SHARED_GROUP: &str = "shared";
+
+const COMPONENT_PREFIX: &str = "#/components/schemas/";
+
+/// How to name a type created at one place in the document.
+///
+/// The name is `stem + word`; if that is taken by a different type, `alt_stem + word`,
+/// then a numbered name. Children of the new type are named from `child_stem`
+/// (or the new type's own name).
+#[derive(Debug, Clone)]
+pub struct Naming {
+    /// The prefix of the name (`ImportResource`).
+    pub stem: String,
+    /// A second prefix to try when the first name is taken.
+    pub alt_stem: Option<String>,
+    /// What this type is within its parent (`BillingPlan`, `Request`).
+    pub word: String,
+    /// The stem for this type's children, when it is not the type's own name.
+    pub child_stem: Option<String>,
+}
+
+impl Naming {
+    /// The naming of an operation-level root type (`ImportResource` + `Request`).
+    pub fn root(stem: &str, word: &str) -> Self {
+        Naming {
+            stem: stem.to_owned(),
+            alt_stem: None,
+            word: word.to_owned(),
+            child_stem: Some(stem.to_owned()),
+        }
+    }
+
+    fn candidates(&self) -> Vec<String> {
+        let mut names = vec![format!("{}{}", self.stem, self.word)];
+        if let Some(alt) = &self.alt_stem {
+            names.push(format!("{alt}{}", self.word));
+        }
+        names
+    }
+
+    /// The naming of a child of the type named `parent` (a property, variant or item).
+    fn child(&self, parent: &str, word: String) -> Naming {
+        let stem = self.child_stem.clone().unwrap_or_else(|| parent.to_owned());
+        Naming {
+            alt_stem: (stem != parent).then(|| parent.to_owned()),
+            stem,
+            word,
+            child_stem: None,
+        }
+    }
+
+    /// The naming of an item of an array named by this naming (`Secrets` -> `Secret`).
+    fn item(&self) -> Naming {
+        let word = singular(&self.word).unwrap_or_else(|| format!("{}Item", self.word));
+        Naming {
+            word,
+            ..self.clone()
+        }
+    }
+
+    /// The naming of the values of a map named by this naming.
+    fn value(&self) -> Naming {
+        Naming {
+            word: format!("{}Value", self.word),
+            ..self.clone()
+        }
+    }
+}
+
+/// Builds IR types from schemas, deciding each type's name once.
+pub struct SchemaLowerer<'a> {
+    document: &'a OpenAPI,
+    raw: &'a Value,
+    /// The types built so far, by name.
+    pub types: BTreeMap<String, TypeDef>,
+    /// Problems met while lowering, each with its pointer.
+    pub warnings: Vec<Warning>,
+    names: Scope,
+    /// The pointer of the schema each claimed name was built from.
+    sources: BTreeMap<String, String>,
+    components: BTreeMap<String, TypeRef>,
+    group: String,
+}
+
+/// One variant of a union, resolved.
+struct VariantSource<'s> {
+    schema: &'s ReferenceOr<Schema>,
+    resolved: Option<&'s Schema>,
+    component: Option<&'s str>,
+    pointer: String,
+}
+
+impl<'a> SchemaLowerer<'a> {
+    /// A lowerer for `document`, whose raw JSON is `raw`, with no types yet.
+    pub fn new(document: &'a OpenAPI, raw: &'a Value) -> Self {
+        SchemaLowerer {
+            document,
+            raw,
+            types: BTreeMap::new(),
+            warnings: Vec::new(),
+            names: Scope::with_reserved(&[]),
+            sources: BTreeMap::new(),
+            components: BTreeMap::new(),
+            group: SHARED_GROUP.to_owned(),
+        }
+    }
+
+    /// Claims a crate-level type name that no schema stands behind (such as an
+    /// operation's enum of success responses).
+    pub fn claim_name(&mut self, name: &str) -> String {
+        self.names.claim(name)
+    }
+
+    /// Sets the module that newly created anonymous types belong to.
+    pub fn set_group(&mut self, group: &str) {
+        self.group = group.to_owned();
+    }
+
+    fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        self.warnings.push(Warning {
+            pointer: pointer.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    /// Lowers a schema or reference found at `pointer`.
+    pub fn lower_ref<S: std::borrow::Borrow<Schema>>(
+        &mut self,
+        schema: &ReferenceOr<S>,
+        naming: &Naming,
+        pointer: &str,
+    ) -> TypeRef {
+        match schema {
+            ReferenceOr::Reference { reference } => self.component(reference, pointer),
+            ReferenceOr::Item(schema) => self.lower(schema.borrow(), naming, pointer),
+        }
+    }
+
+    /// The type of the component schema `reference` points to, lowering it on first use.
+    fn component(&mut self, reference: &str, pointer: &str) -> TypeRef {
+        if let Some(ty) = self.components.get(reference) {
+            return ty.clone();
+        }
+        let Some((key, schema)) = self.resolve(reference) else {
+            self.warn(pointer, format!("unresolvable $ref `{reference}`, typed as free-form JSON"));
+            return TypeRef::Json;
+        };
+        let name = self.names.claim(&safe_type_name(key));
+        let ty = TypeRef::Named(name.clone());
+        self.components.insert(reference.to_owned(), ty.clone());
+        let component_pointer = format!("/components/schemas/{}", escape_pointer(key));
+        self.sources.insert(name.clone(), component_pointer.clone());
+        let outer_group = std::mem::replace(&mut self.group, SHARED_GROUP.to_owned());
+        let naming = Naming {
+            stem: name.clone(),
+            alt_stem: None,
+            word: String::new(),
+            child_stem: None,
+        };
+        let kind = match self.lower_to_kind(schema, &name, &naming, &component_pointer) {
+            Some(kind) => kind,
+            None => TypeKind::Alias(self.lower(schema, &naming, &component_pointer)),
+        };
+        let doc = schema.schema_data.description.clone();
+        self.insert(name, doc, component_pointer, kind);
+        self.group = outer_group;
+        ty
+    }
+
+    fn resolve(&self, reference: &str) -> Option<(&'a str, &'a Schema)> {
+        let key = reference.strip_prefix(COMPONENT_PREFIX)?;
+        let components = self.document.components.as_ref()?;
+        let (key, schema) = components.schemas.get_key_value(key)?;
+        match schema {
+            ReferenceOr::Item(schema) => Some((key.as_str(), schema)),
+            ReferenceOr::Reference { .. } => None,
+        }
+    }
+
+    /// The schema a variant or part stands for, following a component reference.
+    fn resolve_schema<'s>(&self, schema: &'s ReferenceOr<Schema>) -> Option<&'s Schema>
+    where
+        'a: 's,
+    {
+        match schema {
+            ReferenceOr::Item(schema) => Some(schema),
+            ReferenceOr::Reference { reference } => self.resolve(reference).map(|(_, s)| s),
+        }
+    }
+
+    fn insert(&mut self, name: String, doc: Option<String>, pointer: String, kind: TypeKind) {
+        let group = self.group.clone();
+        self.types.insert(
+            name.clone(),
+            TypeDef {
+                name,
+                doc,
+                pointer,
+                group,
+                kind,
+            },
+        );
+    }
+
+    /// Lowers an inline schema.
+    pub fn lower(&mut self, schema: &Schema, naming: &Naming, pointer: &str) -> TypeRef {
+        let shape = Shape::of(schema);
+        let nullable = schema.schema_data.nullable
+            || shape.enum_values.contains(&Value::Null)
+            || shape.union_variants().iter().any(is_null_only);
+        let ty = self.lower_shape(schema, &shape, naming, pointer);
+        if nullable && !matches!(ty, TypeRef::Json | TypeRef::Nullable(_)) {
+            TypeRef::Nullable(Box::new(ty))
+        } else {
+            ty
+        }
+    }
+
+    fn lower_shape(
+        &mut self,
+        schema: &Schema,
+        shape: &Shape<'_>,
+        naming: &Naming,
+        pointer: &str,
+    ) -> TypeRef {
+        if shape.is_union() {
+            return self.union_or_single(schema, shape, naming, pointer);
+        }
+        if shape.has_fields() || is_string_enum(shape) || shape.all_of.len() > 1 {
+            return self.named(schema, naming, pointer);
+        }
+        if let [only] = shape.all_of {
+            return self.lower_ref(only, naming, &format!("{pointer}/allOf/0"));
+        }
+        if shape.has_not {
+            self.warn(pointer, "`not` cannot be expressed in Rust types; typed as free-form JSON");
+            return TypeRef::Json;
+        }
+        match shape.typ {
+            Some("string") if shape.format == Some("binary") => TypeRef::Bytes,
+            Some("string") => TypeRef::String,
+            Some("number") if is_integer_enum(shape) => TypeRef::Integer,
+            Some("number") => TypeRef::Number,
+            Some("integer") => TypeRef::Integer,
+            Some("boolean") => TypeRef::Boolean,
+            Some("array") => match shape.items {
+                Some(items) => {
+                    let item = self.lower_ref(items, &naming.item(), &format!("{pointer}/items"));
+                    TypeRef::Array(Box::new(item))
+                }
+                None => TypeRef::Array(Box::new(TypeRef::Json)),
+            },
+            Some("object") => self.map_or_object(shape, naming, pointer),
+            None if shape.additional.is_some() => self.map_or_object(shape, naming, pointer),
+            None => TypeRef::Json,
+            Some(other) => {
+                self.warn(pointer, format!("unknown type `{other}`, typed as free-form JSON"));
+                TypeRef::Json
+            }
+        }
+    }
+
+    /// An object without properties: a typed map, or a free-form JSON object.
+    fn map_or_object(&mut self, shape: &Shape<'_>, naming: &Naming, pointer: &str) -> TypeRef {
+        match shape.additional {
+            Some(AdditionalProperties::Schema(value)) => {
+                let value = self.lower_ref(
+                    value,
+                    &naming.value(),
+                    &format!("{pointer}/additionalProperties"),
+                );
+                TypeRef::Map(Box::new(value))
+            }
+            _ => TypeRef::JsonObject,
+        }
+    }
+
+    /// A union with one non-null variant that carries no tag is that variant's type.
+    fn union_or_single(
+        &mut self,
+        schema: &Schema,
+        shape: &Shape<'_>,
+        naming: &Naming,
+        pointer: &str,
+    ) -> TypeRef {
+        let keyword = union_keyword(shape);
+        let live: Vec<(usize, &ReferenceOr<Schema>)> = shape
+            .union_variants()
+            .iter()
+            .enumerate()
+            .filter(|(_, variant)| !is_null_only(variant))
+            .collect();
+        match live.as_slice() {
+            [] => {
+                self.warn(pointer, format!("empty `{keyword}`, typed as free-form JSON"));
+                TypeRef::Json
+            }
+            [(index, only)] if self.tag_of(&[*only]).is_none() && !shape.has_fields() => {
+                self.lower_ref(*only, naming, &format!("{pointer}/{keyword}/{index}"))
+            }
+            _ => self.named(schema, naming, pointer),
+        }
+    }
+
+    /// Creates (or reuses) the named type for an object, enum, union or merged allOf.
+    fn named(&mut self, schema: &Schema, naming: &Naming, pointer: &str) -> TypeRef {
+        let candidates = naming.candidates();
+        if let Some(same) = candidates.iter().find(|name| self.same_schema(name, pointer)) {
+            return TypeRef::Named(same.clone());
+        }
+        let free = candidates.iter().find(|name| !self.names.contains(name));
+        let name = self.names.claim(free.unwrap_or(&candidates[0]));
+        // Reserve the name before lowering children, so they cannot take it.
+        self.sources.insert(name.clone(), pointer.to_owned());
+        match self.lower_to_kind(schema, &name, naming, pointer) {
+            Some(kind) => {
+                let doc = schema.schema_data.description.clone();
+                self.insert(name.clone(), doc, pointer.to_owned(), kind);
+                TypeRef::Named(name)
+            }
+            None => {
+                self.warn(pointer, "schema has no shape a named type can take; free-form JSON");
+                TypeRef::Json
+            }
+        }
+    }
+
+    /// Was `name` built from a schema equal to the one at `pointer`?
+    fn same_schema(&self, name: &str, pointer: &str) -> bool {
+        let Some(source) = self.sources.get(name) else {
+            return false;
+        };
+        source == pointer
+            || matches!(
+                (self.raw.pointer(source), self.raw.pointer(pointer)),
+                (Some(a), Some(b)) if a == b
+            )
+    }
+
+    /// The kind of named type a schema becomes, or `None` for a plain (aliasable) type.
+    fn lower_to_kind(
+        &mut self,
+        schema: &Schema,
+        name: &str,
+        naming: &Naming,
+        pointer: &str,
+    ) -> Option<TypeKind> {
+        let shape = Shape::of(schema);
+        if shape.is_union() {
+            return Some(self.union(&shape, name, naming, pointer));
+        }
+        if !shape.all_of.is_empty() && (shape.all_of.len() > 1 || shape.has_fields()) {
+            return Some(TypeKind::Struct(self.merged(&shape, name, naming, pointer)));
+        }
+        if shape.has_fields() {
+            let properties = shape.properties.cloned().unwrap_or_default();
+            let object = ObjectParts {
+                properties,
+                required: shape.required.to_vec(),
+                additional: shape.additional.cloned(),
+            };
+            return Some(TypeKind::Struct(self.object(&object, name, naming, pointer)));
+        }
+        if is_string_enum(&shape) {
+            return Some(TypeKind::Enum(string_enum(&shape.enum_values)));
+        }
+        None
+    }
+
+    /// Merges the object parts of an `allOf` (and any sibling properties) into one struct.
+    fn merged(&mut self, shape: &Shape<'_>, name: &str, naming: &Naming, pointer: &str) -> Struct {
+        let mut object = ObjectParts {
+            properties: shape.properties.cloned().unwrap_or_default(),
+            required: shape.required.to_vec(),
+            additional: shape.additional.cloned(),
+        };
+        for (index, part) in shape.all_of.iter().enumerate() {
+            let part_pointer = format!("{pointer}/allOf/{index}");
+            let Some(part_schema) = self.resolve_schema(part) else {
+                self.warn(&part_pointer, "unresolvable allOf part skipped");
+                continue;
+            };
+            let part_shape = Shape::of(part_schema);
+            if !part_shape.has_fields() && part_shape.typ != Some("object") {
+                self.warn(&part_pointer, "allOf part is not an object; only objects are merged");
+                continue;
+            }
+            object.absorb(&part_shape);
+        }
+        self.object(&object, name, naming, pointer)
+    }
+
+    /// A struct from properties, required names and additionalProperties.
+    fn object(&mut self, object: &ObjectParts, name: &str, naming: &Naming, pointer: &str) -> Struct {
+        let mut scope = Scope::default();
+        let mut fields = Vec::new();
+        for (wire_name, schema) in &object.properties {
+            let child = naming.child(name, type_name(wire_name));
+            let field_pointer = format!("{pointer}/properties/{}", escape_pointer(wire_name));
+            let ty = self.lower_ref(schema, &child, &field_pointer);
+            let doc = match schema {
+                ReferenceOr::Item(schema) => schema.schema_data.description.clone(),
+                ReferenceOr::Reference { .. } => None,
+            };
+            fields.push(Field {
+                rust_name: scope.claim(&field_name(wire_name)),
+                wire_name: wire_name.clone(),
+                ty,
+                required: object.required.contains(wire_name),
+                doc,
+                secret: false,
+            });
+        }
+        let mut seen = BTreeSet::new();
+        for wire_name in &object.required {
+            if object.properties.contains_key(wire_name) || !seen.insert(wire_name) {
+                continue;
+            }
+            fields.push(Field {
+                rust_name: scope.claim(&field_name(wire_name)),
+                wire_name: wire_name.clone(),
+                ty: TypeRef::Json,
+                required: true,
+                doc: Some("Required by the API; its type is not described.".to_owned()),
+                secret: false,
+            });
+        }
+        let additional_type = match &object.additional {
+            Some(AdditionalProperties::Any(true)) => Some(TypeRef::Json),
+            Some(AdditionalProperties::Schema(value)) => Some(self.lower_ref(
+                value,
+                &naming.child(name, "Extra".to_owned()),
+                &format!("{pointer}/additionalProperties"),
+            )),
+            _ => None,
+        };
+        let additional = additional_type.map(|ty| Field {
+            rust_name: scope.claim("additional_properties"),
+            wire_name: String::new(),
+            ty,
+            required: true,
+            doc: Some("Properties not named by the schema.".to_owned()),
+            secret: false,
+        });
+        Struct { fields, additional }
+    }
+
+    /// The property that tags every variant with a distinct single value, if any.
+    fn tag_of(&self, variants: &[&ReferenceOr<Schema>]) -> Option<String> {
+        let shapes: Vec<Shape<'_>> = variants
+            .iter()
+            .map(|variant| match variant {
+                ReferenceOr::Item(schema) => Some(Shape::of(schema)),
+                ReferenceOr::Reference { .. } => None,
+            })
+            .collect::<Option<_>>()?;
+        let first = shapes.first()?;
+        first.required.iter().find_map(|candidate| {
+            let mut values = BTreeSet::new();
+            shapes
+                .iter()
+                .all(|shape| {
+                    shape.required.contains(candidate)
+                        && tag_value(shape, candidate).is_some_and(|v| values.insert(v))
+                })
+                .then(|| candidate.clone())
+        })
+    }
+
+    /// A union: internally tagged when every variant carries an implicit tag.
+    fn union(&mut self, shape: &Shape<'_>, name: &str, naming: &Naming, pointer: &str) -> TypeKind {
+        let keyword = union_keyword(shape);
+        if shape.has_fields() {
+            self.warn(
+                pointer,
+                format!("properties beside `{keyword}` are not merged into the variants yet"),
+            );
+        }
+        let sources: Vec<VariantSource<'_>> = shape
+            .union_variants()
+            .iter()
+            .enumerate()
+            .filter(|(_, variant)| !is_null_only(variant))
+            .map(|(index, schema)| VariantSource {
+                schema,
+                resolved: self.resolve_schema(schema),
+                component: match schema {
+                    ReferenceOr::Reference { reference } => reference.strip_prefix(COMPONENT_PREFIX),
+                    ReferenceOr::Item(_) => None,
+                },
+                pointer: format!("{pointer}/{keyword}/{index}"),
+            })
+            .collect();
+        let refs: Vec<&ReferenceOr<Schema>> = sources.iter().map(|s| s.schema).collect();
+        let tag = self.tag_of(&refs);
+        let mut scope = Scope::default();
+        let mut variants = Vec::new();
+        for source in &sources {
+            let shape = source.resolved.map(Shape::of).unwrap_or_default();
+            let tag_value = tag.as_deref().and_then(|t| tag_value(&shape, t)).map(str::to_owned);
+            let word = variant_word(source, &shape, tag_value.as_deref());
+            let rust_name = scope.claim(&word);
+            let child = naming.child(name, rust_name.clone());
+            let ty = match (&tag, source.resolved) {
+                (Some(tag), Some(schema)) => {
+                    self.tagged_variant(schema, &shape, tag, &child, &source.pointer)
+                }
+                _ => self.lower_ref(source.schema, &child, &source.pointer),
+            };
+            variants.push(UnionVariant {
+                rust_name,
+                ty,
+                tag_value,
+                doc: source.resolved.and_then(|s| s.schema_data.description.clone()),
+            });
+        }
+        if tag.is_none() {
+            order_for_untagged_decoding(&mut variants, self);
+        }
+        TypeKind::Union(Union {
+            tag,
+            variants,
+            unknown_variant: scope.claim("Unknown"),
+        })
+    }
+
+    /// The struct of a tagged variant: its properties less the tag.
+    fn tagged_variant(
+        &mut self,
+        schema: &Schema,
+        shape: &Shape<'_>,
+        tag: &str,
+        naming: &Naming,
+        pointer: &str,
+    ) -> TypeRef {
+        let mut properties = shape.properties.cloned().unwrap_or_default();
+        properties.shift_remove(tag);
+        let object = ObjectParts {
+            properties,
+            required: shape.required.iter().filter(|r| *r != tag).cloned().collect(),
+            additional: shape.additional.cloned(),
+        };
+        let candidates = naming.candidates();
+        let free = candidates.iter().find(|name| !self.names.contains(name));
+        let name = self.names.claim(free.unwrap_or(&candidates[0]));
+        self.sources.insert(name.clone(), pointer.to_owned());
+        let kind = TypeKind::Struct(self.object(&object, &name, naming, pointer));
+        self.insert(name.clone(), schema.schema_data.description.clone(), pointer.to_owned(), kind);
+        TypeRef::Named(name)
+    }
+
+    /// How many required properties the variant's type has (0 for non-objects).
+    fn required_count(&self, ty: &TypeRef) -> usize {
+        match ty.named().and_then(|name| self.types.get(name)) {
+            Some(TypeDef {
+                kind: TypeKind::Struct(s),
+                ..
+            }) => s.fields.iter().filter(|f| f.required).count(),
+            _ => 0,
+        }
+    }
+}
+
+/// The parts of an object schema, owned so that allOf parts can be merged into them.
+struct ObjectParts {
+    properties: IndexMap<String, ReferenceOr<Box<Schema>>>,
+    required: Vec<String>,
+    additional: Option<AdditionalProperties>,
+}
+
+impl ObjectParts {
+    /// Adds another object's properties (earlier ones win), required names and extras.
+    fn absorb(&mut self, part: &Shape<'_>) {
+        for (key, value) in part.properties.into_iter().flatten() {
+            self.properties.entry(key.clone()).or_insert_with(|| value.clone());
+        }
+        for required in part.required {
+            if !self.required.contains(required) {
+                self.required.push(required.clone());
+            }
+        }
+        if self.additional.is_none() {
+            self.additional = part.additional.cloned();
+        }
+    }
+}
+
+/// Orders untagged variants so a decoder tries the most specific first: objects with
+/// more required fields before those with fewer, and catch-all JSON last.
+fn order_for_untagged_decoding(
+    variants: &mut [UnionVariant],
+    lowerer: &SchemaLowerer<'_>,
+) {
+    variants.sort_by_key(|variant| {
+        let catch_all = matches!(variant.ty, TypeRef::Json | TypeRef::JsonObject);
+        (catch_all, std::cmp::Reverse(lowerer.required_count(&variant.ty)))
+    });
+}
+
+/// The word naming a union variant: its tag value, component name, title or kind.
+fn variant_word(source: &VariantSource<'_>, shape: &Shape<'_>, tag_value: Option<&str>) -> String {
+    if let Some(value) = tag_value {
+        return type_name(value);
+    }
+    if let Some(component) = source.component {
+        return safe_type_name(component);
+    }
+    if let Some(title) = source.resolved.and_then(|s| s.schema_data.title.as_deref()) {
+        return type_name(title);
+    }
+    kind_word(shape)
+}
+
+/// A word for the kind of a schema (`String`, `NumberList`, `Object`).
+fn kind_word(shape: &Shape<'_>) -> String {
+    match shape.typ {
+        Some("string") if is_string_enum(shape) => "Value".to_owned(),
+        Some("string") => "String".to_owned(),
+        Some("number") => "Number".to_owned(),
+        Some("integer") => "Integer".to_owned(),
+        Some("boolean") => "Boolean".to_owned(),
+        Some("array") => {
+            let item = match shape.items {
+                Some(ReferenceOr::Item(item)) => kind_word(&Shape::of(item)),
+                Some(ReferenceOr::Reference { reference }) => {
+                    safe_type_name(reference.rsplit('/').next().unwrap_or("Item"))
+                }
+                None => "Value".to_owned(),
+            };
+            format!("{item}List")
+        }
+        _ if shape.has_fields() || shape.typ == Some("object") => "Object".to_owned(),
+        _ if shape.is_union() => "Choice".to_owned(),
+        _ => "Any".to_owned(),
+    }
+}
+
+/// The single value of the string enum of property `tag`, if it is one.
+fn tag_value<'s>(shape: &Shape<'s>, tag: &str) -> Option<&'s str> {
+    match shape.properties?.get(tag)? {
+        ReferenceOr::Item(schema) => match &schema.schema_kind {
+            openapiv3::SchemaKind::Type(openapiv3::Type::String(s)) => match s.enumeration.as_slice() {
+                [Some(value)] => Some(value.as_str()),
+                _ => None,
+            },
+            openapiv3::SchemaKind::Any(any) => match any.enumeration.as_slice() {
+                [Value::String(value)] => Some(value.as_str()),
+                _ => None,
+            },
+            _ => None,
+        },
+        ReferenceOr::Reference { .. } => None,
+    }
+}
+
+/// `oneOf` or `anyOf`, whichever the shape uses.
+fn union_keyword(shape: &Shape<'_>) -> &'static str {
+    if shape.one_of.is_empty() {
+        "anyOf"
+    } else {
+        "oneOf"
+    }
+}
+
+/// Is this variant only a null (`{nullable: true}` or `{enum: [null]}`)?
+fn is_null_only(variant: &ReferenceOr<Schema>) -> bool {
+    let ReferenceOr::Item(schema) = variant else {
+        return false;
+    };
+    let shape = Shape::of(schema);
+    let only_null_enum = !shape.enum_values.is_empty() && shape.enum_values.iter().all(Value::is_null);
+    let empty = matches!(shape.typ, None | Some("null"))
+        && !shape.has_fields()
+        && !shape.is_union()
+        && shape.all_of.is_empty();
+    empty && (schema.schema_data.nullable || only_null_enum || shape.typ == Some("null"))
+}
+
+fn is_string_enum(shape: &Shape<'_>) -> bool {
+    shape.enum_values.iter().any(Value::is_string)
+        && shape.enum_values.iter().all(|v| v.is_string() || v.is_null())
+        && matches!(shape.typ, Some("string") | None)
+}
+
+fn is_integer_enum(shape: &Shape<'_>) -> bool {
+    !shape.enum_values.is_empty()
+        && shape
+            .enum_values
+            .iter()
+            .all(|v| v.is_null() || v.as_f64().is_some_and(|f| f.fract() == 0.0))
+}
+
+/// A string enum from its values: repeated values are dropped, names made unique.
+pub fn string_enum(values: &[Value]) -> Enum {
+    let mut scope = Scope::default();
+    let mut seen = BTreeSet::new();
+    let variants = values
+        .iter()
+        .filter_map(Value::as_str)
+        .filter(|value| seen.insert(*value))
+        .map(|value| EnumVariant {
+            rust_name: scope.claim(&type_name(value)),
+            value: value.to_owned(),
+        })
+        .collect();
+    let unknown_variant = scope.claim("Unknown");
+    Enum {
+        variants,
+        unknown_variant,
+    }
+}
+
+/// Escapes a key for use in a JSON pointer (RFC 6901).
+pub fn escape_pointer(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}

@@ -1,0 +1,17 @@
+//! `vercel-codegen` turns Vercel's OpenAPI document into the typed async Rust
+//! client `vercel-api`.
+//!
+//! The pipeline flows one way: [`load`] (JSON or YAML into openapiv3, repairing
+//! known real-world defects with warnings) -> [`ir`] (operations and types, every
+//! name decided once) -> [`emit`] (`quote!` token streams) -> [`format`]
+//! (prettyplease). [`pin`] finds the pinned document; [`generate`] ties it together.
+
+pub mod emit;
+pub mod format;
+pub mod generate;
+pub mod ir;
+pub mod load;
+pub mod names;
+pub mod pin;
+
+pub use generate::{generate_sources, GenerateError, Generated};

@@ -1,0 +1,216 @@
+//! The `vercel-codegen` command line.
+//!
+//! Exit codes: 0 success, 1 a check failed, 2 bad input (arguments or document).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use vercel_codegen::generate::{compare, standalone_manifest, sync};
+use vercel_codegen::ir::{Filter, TypeRef};
+use vercel_codegen::load::{load_path, summarize, LoadedSpec};
+use vercel_codegen::{generate_sources, pin};
+
+/// Generates the typed Rust client for the Vercel REST API from its OpenAPI document.
+#[derive(Debug, Parser)]
+#[command(name = "vercel-codegen", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Write a standalone client crate (Cargo.toml and src/) for a document.
+    Generate {
+        /// The OpenAPI document (JSON or YAML).
+        #[arg(long)]
+        spec: PathBuf,
+        /// The directory to write the crate into.
+        #[arg(long)]
+        out: PathBuf,
+        /// Only operations with this tag (repeatable); all operations when absent.
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        /// The crate's package name.
+        #[arg(long, default_value = "vercel-api-generated")]
+        name: String,
+    },
+    /// Fail (exit 1) when the committed `generated/` differs from a fresh generation.
+    Check {
+        /// The workspace root holding `spec/pin.json` and `generated/`.
+        #[arg(long, default_value = ".")]
+        workspace: PathBuf,
+        /// The document to generate from (default: the pinned one).
+        #[arg(long)]
+        spec: Option<PathBuf>,
+    },
+    /// Print the counts of operations and types per tag.
+    Stats {
+        /// The OpenAPI document (JSON or YAML).
+        #[arg(long)]
+        spec: PathBuf,
+    },
+}
+
+/// A failure, with the exit code it maps to.
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    fn bad_input(message: impl ToString) -> Self {
+        Failure {
+            code: 2,
+            message: message.to_string(),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Generate {
+            spec,
+            out,
+            tags,
+            name,
+        } => run_generate(&spec, &out, tags, &name),
+        Command::Check { workspace, spec } => run_check(&workspace, spec.as_deref()),
+        Command::Stats { spec } => run_stats(&spec),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("error: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+/// Loads a document, printing its repair warnings to stderr.
+fn load(path: &Path) -> Result<LoadedSpec, Failure> {
+    let spec = load_path(path).map_err(Failure::bad_input)?;
+    for line in summarize(&spec.warnings) {
+        eprintln!("warning: {}: {line}", path.display());
+    }
+    Ok(spec)
+}
+
+fn run_generate(spec: &Path, out: &Path, tags: Vec<String>, name: &str) -> Result<(), Failure> {
+    let loaded = load(spec)?;
+    let generated = generate_sources(&loaded, &Filter { tags }).map_err(Failure::bad_input)?;
+    for warning in &generated.warnings {
+        eprintln!("warning: {}: {warning}", spec.display());
+    }
+    sync(&out.join("src"), &generated.sources).map_err(Failure::bad_input)?;
+    let manifest = out.join("Cargo.toml");
+    std::fs::write(&manifest, standalone_manifest(name))
+        .map_err(|e| Failure::bad_input(format!("{}: {e}", manifest.display())))?;
+    eprintln!(
+        "generated {} operations and {} types into {}",
+        generated.api.operations.len(),
+        generated.api.types.len(),
+        out.display()
+    );
+    Ok(())
+}
+
+fn run_check(workspace: &Path, spec: Option<&Path>) -> Result<(), Failure> {
+    let pin = pin::read_pin(workspace).map_err(Failure::bad_input)?;
+    let path = match spec {
+        Some(path) => path.to_path_buf(),
+        None => pin::locate_spec(&pin, workspace).ok_or_else(|| {
+            Failure::bad_input(format!(
+                "the pinned document {} was not found; set {} or {}",
+                pin.file,
+                pin::SPEC_FILE_ENV,
+                pin::SPECS_DIR_ENV
+            ))
+        })?,
+    };
+    let loaded = load(&path)?;
+    let generated =
+        generate_sources(&loaded, &Filter { tags: pin.tags.clone() }).map_err(Failure::bad_input)?;
+    let differences = compare(&workspace.join("generated"), &generated.sources);
+    if differences.is_empty() {
+        println!("generated/ is up to date with {}", path.display());
+        return Ok(());
+    }
+    let list: Vec<String> = differences.iter().map(ToString::to_string).collect();
+    Err(Failure {
+        code: 1,
+        message: format!(
+            "generated/ is stale ({} files differ: {}); run `cargo build` outside CI to regenerate it",
+            differences.len(),
+            list.join(", ")
+        ),
+    })
+}
+
+/// Counts per tag: operations, and the types their module defines.
+fn run_stats(spec: &Path) -> Result<(), Failure> {
+    let loaded = load(spec)?;
+    let generated = generate_sources(&loaded, &Filter::default()).map_err(Failure::bad_input)?;
+    let api = &generated.api;
+    let mut rows: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for op in &api.operations {
+        for tag in op.tags.iter().take(1) {
+            rows.entry(tag.clone()).or_default().0 += 1;
+        }
+        if op.tags.is_empty() {
+            rows.entry("(untagged)".to_owned()).or_default().0 += 1;
+        }
+    }
+    let mut by_group: BTreeMap<&str, usize> = BTreeMap::new();
+    for ty in api.types.values() {
+        *by_group.entry(ty.group.as_str()).or_default() += 1;
+    }
+    for (tag, row) in rows.iter_mut() {
+        let group = vercel_codegen::names::field_name(tag);
+        row.1 = by_group.get(group.as_str()).copied().unwrap_or(0);
+    }
+    let shared = by_group.get(vercel_codegen::ir::SHARED_GROUP).copied().unwrap_or(0);
+    println!("{:<28} {:>10} {:>7}", "tag", "operations", "types");
+    for (tag, (operations, types)) in &rows {
+        println!("{tag:<28} {operations:>10} {types:>7}");
+    }
+    println!("{:<28} {:>10} {:>7}", "(shared components)", "-", shared);
+    let free_form = count_free_form(api);
+    let lines: usize = generated.sources.values().map(|s| s.lines().count()).sum();
+    println!(
+        "{:<28} {:>10} {:>7}",
+        "total",
+        api.operations.len(),
+        api.types.len()
+    );
+    println!("free-form JSON fields: {free_form}");
+    println!("generated lines: {lines}");
+    Ok(())
+}
+
+/// Fields and variants typed as free-form JSON.
+fn count_free_form(api: &vercel_codegen::ir::Api) -> usize {
+    fn is_free(ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Json | TypeRef::JsonObject => true,
+            TypeRef::Array(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Nullable(inner)
+            | TypeRef::Boxed(inner) => is_free(inner),
+            _ => false,
+        }
+    }
+    use vercel_codegen::ir::TypeKind;
+    api.types
+        .values()
+        .map(|ty| match &ty.kind {
+            TypeKind::Struct(s) => s.fields.iter().filter(|f| is_free(&f.ty)).count(),
+            TypeKind::Union(u) => u.variants.iter().filter(|v| is_free(&v.ty)).count(),
+            TypeKind::Alias(target) => usize::from(is_free(target)),
+            TypeKind::Enum(_) => 0,
+        })
+        .sum()
+}
