@@ -72,6 +72,24 @@ pub fn crate_sources(api: &Api) -> Result<BTreeMap<String, String>, FormatError>
     Ok(files)
 }
 
+/// The code one operation brings into its module: the types it reaches (in name
+/// order), then its method and builder. For reviewing and snapshotting a single
+/// operation; `None` when no operation has that `operationId`.
+pub fn operation_source(api: &Api, operation_id: &str) -> Option<Result<String, FormatError>> {
+    let op = api.operations.iter().find(|op| op.id == operation_id)?;
+    let ctx = Context::new(api);
+    let type_defs = crate::ir::reachable_types(api, op)
+        .into_iter()
+        .filter_map(|name| api.types.get(&name))
+        .map(|def| types::type_def(&ctx, def));
+    let operation = operations::operation(&ctx, op);
+    let tokens = quote! {
+        #(#type_defs)*
+        #operation
+    };
+    Some(format_tokens(operation_id, tokens))
+}
+
 /// The crate root: module declarations and re-exports of the runtime.
 fn lib_file(api: &Api) -> TokenStream {
     let doc = format!(

@@ -91,6 +91,44 @@ pub fn build(spec: &LoadedSpec, filter: &Filter) -> Built {
     }
 }
 
+/// The named types an operation uses, directly or through other types, sorted.
+pub fn reachable_types(api: &Api, op: &Operation) -> Vec<String> {
+    let mut pending: Vec<&TypeRef> = op
+        .params
+        .iter()
+        .map(|p| &p.ty)
+        .chain(op.body.iter().map(|b| &b.ty))
+        .chain(op.responses.iter().filter_map(|r| r.body.as_ref()))
+        .collect();
+    let mut found = BTreeSet::new();
+    while let Some(ty) = pending.pop() {
+        match ty {
+            TypeRef::Named(name) => {
+                if found.insert(name.clone()) {
+                    if let Some(def) = api.types.get(name) {
+                        pending.extend(type_references(def));
+                    }
+                }
+            }
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => {
+                pending.push(inner)
+            }
+            _ => {}
+        }
+    }
+    found.into_iter().collect()
+}
+
+/// Every type reference a named type holds.
+fn type_references(def: &TypeDef) -> Vec<&TypeRef> {
+    match &def.kind {
+        TypeKind::Struct(s) => s.fields.iter().chain(&s.additional).map(|f| &f.ty).collect(),
+        TypeKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
+        TypeKind::Alias(target) => vec![target],
+        TypeKind::Enum(_) => Vec::new(),
+    }
+}
+
 /// The named types a type holds without indirection (fields and variants, not `Vec` or maps).
 fn direct_references(ty: &TypeDef) -> Vec<&str> {
     match &ty.kind {

@@ -1,0 +1,69 @@
+//! The committed client is what the generator makes of the pinned document, and
+//! each Marketplace operation's code is reviewed through a snapshot.
+
+mod support;
+
+use vercel_codegen::emit::operation_source;
+use vercel_codegen::generate::compare;
+use vercel_codegen::ir::{TypeKind, TypeRef};
+
+#[test]
+fn committed_generated_code_equals_fresh_output() {
+    let generated = support::generate_pinned();
+    let differences = compare(&support::workspace().join("generated"), &generated.sources);
+    assert!(
+        differences.is_empty(),
+        "generated/ is stale: {differences:?}; run `cargo build` to regenerate it"
+    );
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let first = support::generate_pinned().sources;
+    let second = support::generate_pinned().sources;
+    assert_eq!(first, second);
+}
+
+#[test]
+fn every_marketplace_operation_is_generated() {
+    let generated = support::generate_pinned();
+    let ids: Vec<&str> = generated.api.operations.iter().map(|op| op.id.as_str()).collect();
+    assert_eq!(ids.len(), 22, "{ids:?}");
+    assert!(generated.api.operations.iter().all(|op| op.tags.iter().any(|t| t == "marketplace")));
+    for expected in ["import-resource", "update-resource", "submit-invoice", "exchange-sso-token"] {
+        assert!(ids.contains(&expected), "{expected} missing from {ids:?}");
+    }
+}
+
+#[test]
+fn import_resource_types_follow_the_schema() {
+    let api = support::generate_pinned().api;
+    let TypeKind::Struct(request) = &api.types["ImportResourceRequest"].kind else {
+        panic!("ImportResourceRequest is a struct");
+    };
+    let field = |wire: &str| request.fields.iter().find(|f| f.wire_name == wire).unwrap();
+    assert!(field("productId").required && field("name").required && field("status").required);
+    assert_eq!(field("productId").rust_name, "product_id");
+    assert_eq!(field("billingPlan").ty, TypeRef::Named("ImportResourceBillingPlan".into()));
+    assert!(!field("billingPlan").required);
+    assert_eq!(
+        field("secrets").ty,
+        TypeRef::Array(Box::new(TypeRef::Named("ImportResourceSecret".into())))
+    );
+    let TypeKind::Enum(status) = &api.types["ImportResourceStatus"].kind else {
+        panic!("ImportResourceStatus is an enum");
+    };
+    let values: Vec<&str> = status.variants.iter().map(|v| v.value.as_str()).collect();
+    assert_eq!(values, ["ready", "pending", "onboarding", "suspended", "resumed", "uninstalled", "error"]);
+}
+
+#[test]
+fn snapshot_of_each_marketplace_operation() {
+    let api = support::generate_pinned().api;
+    for op in &api.operations {
+        let source = operation_source(&api, &op.id)
+            .expect("the operation exists")
+            .expect("its code formats");
+        insta::assert_snapshot!(format!("operation__{}", op.id), source);
+    }
+}
