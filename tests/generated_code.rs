@@ -67,3 +67,14 @@ fn snapshot_of_each_marketplace_operation() {
         insta::assert_snapshot!(format!("operation__{}", op.id), source);
     }
 }
+
+#[test]
+fn cargo_features_match_the_generated_groups() {
+    let api = support::generate_pinned().api;
+    let manifest = std::fs::read_to_string(support::workspace().join("Cargo.toml")).unwrap();
+    let table = vercel_codegen::generate::features_table(&api);
+    assert!(
+        manifest.contains(&table),
+        "Cargo.toml must declare exactly these features:\n{table}"
+    );
+}

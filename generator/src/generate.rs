@@ -133,8 +133,24 @@ pub fn sync(dir: &Path, sources: &BTreeMap<String, String>) -> Result<Vec<Differ
     Ok(differences)
 }
 
+/// The `[features]` table for an API: one feature per group, all on by default.
+pub fn features_table(api: &ir::Api) -> String {
+    let features: Vec<String> = api
+        .groups()
+        .iter()
+        .filter(|group| *group != ir::SHARED_GROUP)
+        .map(|group| ir::feature_name(group))
+        .collect();
+    let quoted: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
+    let mut table = format!("[features]\ndefault = [{}]\n", quoted.join(", "));
+    for feature in &features {
+        table.push_str(&format!("{feature} = []\n"));
+    }
+    table
+}
+
 /// The `Cargo.toml` of a standalone generated crate named `name`.
-pub fn standalone_manifest(name: &str) -> String {
+pub fn standalone_manifest(name: &str, api: &ir::Api) -> String {
     const TEMPLATE: &str = include_str!("../templates/Cargo.toml.in");
-    TEMPLATE.replace("@NAME@", name)
+    TEMPLATE.replace("@NAME@", name).replace("@FEATURES@", &features_table(api))
 }

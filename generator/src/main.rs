@@ -107,7 +107,7 @@ fn run_generate(spec: &Path, out: &Path, tags: Vec<String>, name: &str) -> Resul
     }
     sync(&out.join("src"), &generated.sources).map_err(Failure::bad_input)?;
     let manifest = out.join("Cargo.toml");
-    std::fs::write(&manifest, standalone_manifest(name))
+    std::fs::write(&manifest, standalone_manifest(name, &generated.api))
         .map_err(|e| Failure::bad_input(format!("{}: {e}", manifest.display())))?;
     eprintln!(
         "generated {} operations and {} types into {}",

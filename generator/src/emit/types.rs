@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::docs::doc_attrs;
 use super::Context;
-use crate::ir::{Enum, Field, Struct, TypeDef, TypeKind, TypeRef, Union};
+use crate::ir::{feature_name, Enum, Field, Struct, TypeDef, TypeKind, TypeRef, Union, SHARED_GROUP};
 
 /// An identifier from a name the IR already made valid.
 pub fn ident(name: &str) -> Ident {
@@ -42,13 +42,18 @@ pub fn type_tokens(ctx: &Context<'_>, ty: &TypeRef, from: &str) -> TokenStream {
     }
 }
 
-/// The item(s) for one named type.
+/// The item(s) for one named type. A type of the shared module is compiled only
+/// when a feature of a group that uses it is on.
 pub fn type_def(ctx: &Context<'_>, def: &TypeDef) -> TokenStream {
     let doc = doc_attrs([def.doc.as_deref()]);
     let name = ident(&def.name);
+    let cfg = (def.group == SHARED_GROUP).then(|| {
+        let features = def.used_by.iter().map(|group| feature_name(group));
+        quote!(#[cfg(any(#(feature = #features),*))])
+    });
     let body = match &def.kind {
         TypeKind::Struct(s) => struct_def(ctx, def, s),
-        TypeKind::Enum(e) => enum_def(&name, e),
+        TypeKind::Enum(e) => enum_def(&name, e, cfg.as_ref()),
         TypeKind::Union(u) => union_def(ctx, def, u),
         TypeKind::Alias(target) => {
             let target = type_tokens(ctx, target, &def.group);
@@ -57,6 +62,7 @@ pub fn type_def(ctx: &Context<'_>, def: &TypeDef) -> TokenStream {
     };
     quote! {
         #doc
+        #cfg
         #body
     }
 }
@@ -114,7 +120,7 @@ fn field_def(ctx: &Context<'_>, field: &Field, group: &str) -> TokenStream {
     }
 }
 
-fn enum_def(name: &Ident, e: &Enum) -> TokenStream {
+fn enum_def(name: &Ident, e: &Enum, cfg: Option<&TokenStream>) -> TokenStream {
     let unknown = ident(&e.unknown_variant);
     let variants = e.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
@@ -140,6 +146,7 @@ fn enum_def(name: &Ident, e: &Enum) -> TokenStream {
             #unknown(String),
         }
 
+        #cfg
         impl #name {
             /// The value as it is written on the wire.
             pub fn as_str(&self) -> &str {
@@ -150,6 +157,7 @@ fn enum_def(name: &Ident, e: &Enum) -> TokenStream {
             }
         }
 
+        #cfg
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())

@@ -70,6 +70,7 @@ pub fn build(spec: &LoadedSpec, filter: &Filter) -> Built {
             operations.push(lower_operation(
                 document,
                 &site,
+                &filter.tags,
                 &mut fn_names,
                 &mut types,
                 &mut warnings,
@@ -80,14 +81,32 @@ pub fn build(spec: &LoadedSpec, filter: &Filter) -> Built {
     warnings.append(&mut types.warnings);
     let mut defined = types.types;
     box_recursive_references(&mut defined);
-    Built {
-        api: Api {
-            title: document.info.title.clone(),
-            version: document.info.version.clone(),
-            operations,
-            types: defined,
-        },
-        warnings,
+    let mut api = Api {
+        title: document.info.title.clone(),
+        version: document.info.version.clone(),
+        operations,
+        types: defined,
+    };
+    assign_groups(&mut api);
+    Built { api, warnings }
+}
+
+/// Puts each type in the module of the one group that uses it, or in the shared module
+/// when several do, and records which groups use it.
+fn assign_groups(api: &mut Api) {
+    let mut users: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for op in &api.operations {
+        for name in reachable_types(api, op) {
+            users.entry(name).or_default().insert(op.group.clone());
+        }
+    }
+    for (name, def) in api.types.iter_mut() {
+        let groups = users.remove(name).unwrap_or_default();
+        def.group = match groups.iter().next() {
+            Some(only) if groups.len() == 1 => only.clone(),
+            _ => SHARED_GROUP.to_owned(),
+        };
+        def.used_by = groups.into_iter().collect();
     }
 }
 
@@ -103,11 +122,9 @@ pub fn reachable_types(api: &Api, op: &Operation) -> Vec<String> {
     let mut found = BTreeSet::new();
     while let Some(ty) = pending.pop() {
         match ty {
-            TypeRef::Named(name) => {
-                if found.insert(name.clone()) {
-                    if let Some(def) = api.types.get(name) {
-                        pending.extend(type_references(def));
-                    }
+            TypeRef::Named(name) if found.insert(name.clone()) => {
+                if let Some(def) = api.types.get(name) {
+                    pending.extend(type_references(def));
                 }
             }
             TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => {

@@ -17,6 +17,11 @@ pub struct Api {
     pub types: BTreeMap<String, TypeDef>,
 }
 
+/// The Cargo feature that enables a group (`log_drains` -> `log-drains`).
+pub fn feature_name(group: &str) -> String {
+    group.replace('_', "-")
+}
+
 impl Api {
     /// The groups (Rust module names) that have operations or types, in order.
     pub fn groups(&self) -> Vec<String> {
@@ -78,7 +83,8 @@ pub struct Operation {
     pub fn_name: String,
     /// The UpperCamelCase stem for this operation's types (`ImportResource`).
     pub type_stem: String,
-    /// The Rust module this operation is emitted in (from its first tag).
+    /// The Rust module (and Cargo feature) this operation is emitted in: its first tag
+    /// (the first one selected, when generating for some tags only).
     pub group: String,
     /// The operation's tags, as written in the document.
     pub tags: Vec<String>,
@@ -238,8 +244,10 @@ pub struct TypeDef {
     pub doc: Option<String>,
     /// JSON pointer of the schema it was built from.
     pub pointer: String,
-    /// The Rust module it is emitted in.
+    /// The Rust module it is emitted in: the one group that uses it, or the shared module.
     pub group: String,
+    /// The groups whose operations use it, sorted.
+    pub used_by: Vec<String>,
     /// What kind of type it is.
     pub kind: TypeKind,
 }

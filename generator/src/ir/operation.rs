@@ -31,6 +31,7 @@ pub struct OperationSite<'d> {
 pub fn lower_operation(
     document: &OpenAPI,
     site: &OperationSite<'_>,
+    selected_tags: &[String],
     fn_names: &mut Scope,
     types: &mut SchemaLowerer<'_>,
     warnings: &mut Vec<Warning>,
@@ -38,8 +39,7 @@ pub fn lower_operation(
     let op = site.operation;
     let pointer = format!("/paths/{}/{}", escape_pointer(site.path), site.method);
     let id = op.operation_id.clone().unwrap_or_else(|| format!("{} {}", site.method, site.path));
-    let group = op.tags.first().map_or_else(|| "default".to_owned(), |tag| field_name(tag));
-    types.set_group(&group);
+    let group = group_of(&op.tags, selected_tags);
     let type_stem = safe_type_name(&id);
     let method = method_of(site.method);
     let params = lower_params(document, site, &type_stem, &pointer, types, warnings);
@@ -64,6 +64,24 @@ pub fn lower_operation(
         description: op.description.clone(),
         deprecated: op.deprecated,
         pointer,
+    }
+}
+
+/// Modules the generated crate defines itself, which a tag's module must not take.
+const RESERVED_GROUPS: &[&str] = &[super::schema::SHARED_GROUP, "runtime", "crate", "self", "super"];
+
+/// The module of an operation: its first selected tag (or first tag), snake_case.
+fn group_of(tags: &[String], selected_tags: &[String]) -> String {
+    let tag = tags
+        .iter()
+        .find(|tag| selected_tags.contains(tag))
+        .or_else(|| tags.first());
+    let group = tag.map_or_else(|| "untagged".to_owned(), |tag| field_name(tag));
+    let group = group.trim_end_matches('_').to_owned();
+    if RESERVED_GROUPS.contains(&group.as_str()) {
+        format!("{group}_api")
+    } else {
+        group
     }
 }
 
@@ -194,9 +212,9 @@ fn location_of(param: &Parameter) -> Option<ParamLocation> {
 }
 
 /// Picks the body representation: JSON when offered, else raw bytes.
-fn pick_media<'d>(
-    content: &'d indexmap::IndexMap<String, MediaType>,
-) -> Option<(&'d str, &'d MediaType, BodyEncoding)> {
+fn pick_media(
+    content: &indexmap::IndexMap<String, MediaType>,
+) -> Option<(&str, &MediaType, BodyEncoding)> {
     let is_json = |media: &str| media == "application/json" || media.ends_with("+json");
     content
         .iter()

@@ -13,7 +13,7 @@ use super::shape::Shape;
 use crate::load::Warning;
 use crate::names::{field_name, safe_type_name, singular, type_name, Scope};
 
-/// The module that holds component schemas shared between groups.
+/// The module that holds the types used by several groups.
 pub const SHARED_GROUP: &str = "shared";
 
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
@@ -95,7 +95,6 @@ pub struct SchemaLowerer<'a> {
     /// The pointer of the schema each claimed name was built from.
     sources: BTreeMap<String, String>,
     components: BTreeMap<String, TypeRef>,
-    group: String,
 }
 
 /// One variant of a union, resolved.
@@ -117,7 +116,6 @@ impl<'a> SchemaLowerer<'a> {
             names: Scope::with_reserved(&[]),
             sources: BTreeMap::new(),
             components: BTreeMap::new(),
-            group: SHARED_GROUP.to_owned(),
         }
     }
 
@@ -125,11 +123,6 @@ impl<'a> SchemaLowerer<'a> {
     /// operation's enum of success responses).
     pub fn claim_name(&mut self, name: &str) -> String {
         self.names.claim(name)
-    }
-
-    /// Sets the module that newly created anonymous types belong to.
-    pub fn set_group(&mut self, group: &str) {
-        self.group = group.to_owned();
     }
 
     fn warn(&mut self, pointer: &str, message: impl Into<String>) {
@@ -166,7 +159,6 @@ impl<'a> SchemaLowerer<'a> {
         self.components.insert(reference.to_owned(), ty.clone());
         let component_pointer = format!("/components/schemas/{}", escape_pointer(key));
         self.sources.insert(name.clone(), component_pointer.clone());
-        let outer_group = std::mem::replace(&mut self.group, SHARED_GROUP.to_owned());
         let naming = Naming {
             stem: name.clone(),
             alt_stem: None,
@@ -179,7 +171,6 @@ impl<'a> SchemaLowerer<'a> {
         };
         let doc = schema.schema_data.description.clone();
         self.insert(name, doc, component_pointer, kind);
-        self.group = outer_group;
         ty
     }
 
@@ -204,15 +195,16 @@ impl<'a> SchemaLowerer<'a> {
         }
     }
 
+    /// Records a type; its module is decided once all operations are lowered.
     fn insert(&mut self, name: String, doc: Option<String>, pointer: String, kind: TypeKind) {
-        let group = self.group.clone();
         self.types.insert(
             name.clone(),
             TypeDef {
                 name,
                 doc,
                 pointer,
-                group,
+                group: String::new(),
+                used_by: Vec::new(),
                 kind,
             },
         );
@@ -330,7 +322,7 @@ impl<'a> SchemaLowerer<'a> {
         self.sources.insert(name.clone(), pointer.to_owned());
         match self.lower_to_kind(schema, &name, naming, pointer) {
             Some(kind) => {
-                let doc = schema.schema_data.description.clone();
+                let doc = with_constraint_note(schema.schema_data.description.clone(), &Shape::of(schema));
                 self.insert(name.clone(), doc, pointer.to_owned(), kind);
                 TypeRef::Named(name)
             }
@@ -485,13 +477,10 @@ impl<'a> SchemaLowerer<'a> {
 
     /// A union: internally tagged when every variant carries an implicit tag.
     fn union(&mut self, shape: &Shape<'_>, name: &str, naming: &Naming, pointer: &str) -> TypeKind {
-        let keyword = union_keyword(shape);
         if shape.has_fields() {
-            self.warn(
-                pointer,
-                format!("properties beside `{keyword}` are not merged into the variants yet"),
-            );
+            return self.union_with_siblings(shape, name, naming, pointer);
         }
+        let keyword = union_keyword(shape);
         let sources: Vec<VariantSource<'_>> = shape
             .union_variants()
             .iter()
@@ -556,13 +545,91 @@ impl<'a> SchemaLowerer<'a> {
             required: shape.required.iter().filter(|r| *r != tag).cloned().collect(),
             additional: shape.additional.cloned(),
         };
+        let doc = schema.schema_data.description.clone();
+        self.struct_type(&object, doc, naming, pointer)
+    }
+
+    /// A new named struct from object parts.
+    fn struct_type(
+        &mut self,
+        object: &ObjectParts,
+        doc: Option<String>,
+        naming: &Naming,
+        pointer: &str,
+    ) -> TypeRef {
         let candidates = naming.candidates();
         let free = candidates.iter().find(|name| !self.names.contains(name));
         let name = self.names.claim(free.unwrap_or(&candidates[0]));
         self.sources.insert(name.clone(), pointer.to_owned());
-        let kind = TypeKind::Struct(self.object(&object, &name, naming, pointer));
-        self.insert(name.clone(), schema.schema_data.description.clone(), pointer.to_owned(), kind);
+        let kind = TypeKind::Struct(self.object(object, &name, naming, pointer));
+        self.insert(name.clone(), doc, pointer.to_owned(), kind);
         TypeRef::Named(name)
+    }
+
+    /// A union with sibling `properties`: those are merged into every object variant.
+    /// When the variants only list `required` names ("one of these fields must be set"),
+    /// the result is one struct of the properties.
+    fn union_with_siblings(
+        &mut self,
+        shape: &Shape<'_>,
+        name: &str,
+        naming: &Naming,
+        pointer: &str,
+    ) -> TypeKind {
+        let siblings = ObjectParts {
+            properties: shape.properties.cloned().unwrap_or_default(),
+            required: shape.required.to_vec(),
+            additional: shape.additional.cloned(),
+        };
+        let keyword = union_keyword(shape);
+        let live: Vec<(usize, &ReferenceOr<Schema>)> = shape
+            .union_variants()
+            .iter()
+            .enumerate()
+            .filter(|(_, variant)| !is_null_only(variant))
+            .collect();
+        if live.iter().all(|(_, variant)| is_constraint_only(variant)) {
+            return TypeKind::Struct(self.object(&siblings, name, naming, pointer));
+        }
+        let mut scope = Scope::default();
+        let mut variants = Vec::new();
+        for (index, variant) in live {
+            let source = VariantSource {
+                schema: variant,
+                resolved: self.resolve_schema(variant),
+                component: match variant {
+                    ReferenceOr::Reference { reference } => reference.strip_prefix(COMPONENT_PREFIX),
+                    ReferenceOr::Item(_) => None,
+                },
+                pointer: format!("{pointer}/{keyword}/{index}"),
+            };
+            let variant_shape = source.resolved.map(Shape::of).unwrap_or_default();
+            let object_like = variant_shape.has_fields()
+                || variant_shape.typ == Some("object")
+                || is_constraint_only(variant);
+            let rust_name = scope.claim(&variant_word(&source, &variant_shape, None));
+            let child = naming.child(name, rust_name.clone());
+            let doc = source.resolved.and_then(|s| s.schema_data.description.clone());
+            let ty = if object_like {
+                let mut merged = siblings.clone();
+                merged.absorb(&variant_shape);
+                self.struct_type(&merged, doc.clone(), &child, &source.pointer)
+            } else {
+                self.lower_ref(variant, &child, &source.pointer)
+            };
+            variants.push(UnionVariant {
+                rust_name,
+                ty,
+                tag_value: None,
+                doc,
+            });
+        }
+        order_for_untagged_decoding(&mut variants, self);
+        TypeKind::Union(Union {
+            tag: None,
+            variants,
+            unknown_variant: scope.claim("Unknown"),
+        })
     }
 
     /// How many required properties the variant's type has (0 for non-objects).
@@ -578,6 +645,7 @@ impl<'a> SchemaLowerer<'a> {
 }
 
 /// The parts of an object schema, owned so that allOf parts can be merged into them.
+#[derive(Clone)]
 struct ObjectParts {
     properties: IndexMap<String, ReferenceOr<Box<Schema>>>,
     required: Vec<String>,
@@ -676,6 +744,40 @@ fn union_keyword(shape: &Shape<'_>) -> &'static str {
     } else {
         "oneOf"
     }
+}
+
+/// Adds to a struct's doc which fields its constraint-only union requires.
+fn with_constraint_note(doc: Option<String>, shape: &Shape<'_>) -> Option<String> {
+    let variants = shape.union_variants();
+    if !shape.has_fields() || variants.is_empty() || !variants.iter().all(is_constraint_only) {
+        return doc;
+    }
+    let choices: Vec<String> = variants
+        .iter()
+        .filter_map(|v| v.as_item())
+        .map(|v| {
+            let names: Vec<String> = Shape::of(v).required.iter().map(|r| format!("`{r}`")).collect();
+            if names.is_empty() { "(none)".to_owned() } else { names.join(" and ") }
+        })
+        .collect();
+    let note = format!("The API requires one of these to be set: {}.", choices.join("; or "));
+    Some(match doc {
+        Some(doc) => format!("{doc}\n\n{note}"),
+        None => note,
+    })
+}
+
+/// Is this variant only a list of `required` names (a constraint on sibling properties)?
+fn is_constraint_only(variant: &ReferenceOr<Schema>) -> bool {
+    let ReferenceOr::Item(schema) = variant else {
+        return false;
+    };
+    let shape = Shape::of(schema);
+    shape.typ.is_none()
+        && shape.properties.is_none()
+        && !shape.is_union()
+        && shape.all_of.is_empty()
+        && shape.enum_values.is_empty()
 }
 
 /// Is this variant only a null (`{nullable: true}` or `{enum: [null]}`)?
