@@ -1,0 +1,156 @@
+//! Checks of the repaired document that no repair can fix: references, operationIds,
+//! declared path parameters.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::operations::{operations, path_variables, resolve_parameter};
+use super::walk::{allows_ref, walk, Kind};
+use super::{child_pointer, one_line, resolve, LoadError};
+
+/// Runs every check, returning the first problem found.
+pub(super) fn check(source: &str, raw: &Value) -> Result<(), LoadError> {
+    check_refs(raw).map_err(|problem| problem.into_error(source))?;
+    check_operations(raw).map_err(|problem| problem.into_error(source))
+}
+
+/// A problem found, before it is told with the file name.
+#[derive(Debug)]
+enum Problem {
+    NotAString { pointer: String },
+    Unsupported { pointer: String, target: String },
+    Dangling { pointer: String, target: String },
+    Cycle { pointer: String, target: String },
+    DuplicateId { pointer: String, first: String, id: String },
+    UnusedPathParameter { pointer: String, name: String, path: String },
+}
+
+impl Problem {
+    fn into_error(self, source: &str) -> LoadError {
+        let source_name = source.to_owned();
+        let text = |text: String| one_line(&text).into_owned();
+        match self {
+            Problem::NotAString { pointer } => LoadError::Structure {
+                source_name,
+                pointer: format!("{}/$ref", text(pointer)),
+                message: "a `$ref` must be a string".to_owned(),
+            },
+            Problem::Unsupported { pointer, target } => {
+                LoadError::UnsupportedRef { source_name, pointer: text(pointer), target: text(target) }
+            }
+            Problem::Dangling { pointer, target } => {
+                LoadError::DanglingRef { source_name, pointer: text(pointer), target: text(target) }
+            }
+            Problem::Cycle { pointer, target } => {
+                LoadError::RefCycle { source_name, pointer: text(pointer), target: text(target) }
+            }
+            Problem::DuplicateId { pointer, first, id } => LoadError::DuplicateOperationId {
+                source_name,
+                pointer: text(pointer),
+                first: text(first),
+                id: text(id),
+            },
+            Problem::UnusedPathParameter { pointer, name, path } => LoadError::UnusedPathParameter {
+                source_name,
+                pointer: text(pointer),
+                name: text(name),
+                path: text(path),
+            },
+        }
+    }
+}
+
+/// Every Reference Object must be local and lead, through at most a chain of other
+/// references, to an object.
+fn check_refs(raw: &Value) -> Result<(), Problem> {
+    let mut result = Ok(());
+    let mut good: BTreeSet<&str> = BTreeSet::new();
+    walk(raw, Kind::Document, &mut String::new(), &mut |kind, pointer, object| {
+        if result.is_err() || !allows_ref(kind) {
+            return;
+        }
+        let Some(target) = object.get("$ref") else { return };
+        let Some(target) = target.as_str() else {
+            result = Err(Problem::NotAString { pointer: pointer.to_owned() });
+            return;
+        };
+        if good.contains(target) {
+            return;
+        }
+        match follow(raw, target) {
+            Ok(()) => {
+                good.insert(target);
+            }
+            Err(problem) => result = Err(problem(pointer.to_owned(), target.to_owned())),
+        }
+    });
+    result
+}
+
+type MakeProblem = fn(String, String) -> Problem;
+
+/// Follows `target` through any chain of references to an object.
+fn follow(raw: &Value, target: &str) -> Result<(), MakeProblem> {
+    let mut seen = BTreeSet::new();
+    let mut current = target;
+    loop {
+        if !current.starts_with('#') {
+            return Err(|pointer, target| Problem::Unsupported { pointer, target });
+        }
+        let Some(found) = resolve(raw, current) else {
+            return Err(|pointer, target| Problem::Dangling { pointer, target });
+        };
+        match found.get("$ref").and_then(Value::as_str) {
+            None => return Ok(()),
+            Some(next) if !seen.insert(next) => {
+                return Err(|pointer, target| Problem::Cycle { pointer, target });
+            }
+            Some(next) => current = next,
+        }
+    }
+}
+
+/// operationIds are unique; every declared path parameter is in the path template.
+fn check_operations(raw: &Value) -> Result<(), Problem> {
+    let Some(paths) = raw.get("paths").and_then(Value::as_object) else {
+        return Ok(());
+    };
+    let mut ids: BTreeMap<&str, String> = BTreeMap::new();
+    for (path, item) in paths.iter().filter(|(path, _)| !path.starts_with("x-")) {
+        let pointer = child_pointer("/paths", path);
+        check_path_parameters(raw, path, item.get("parameters"), &pointer)?;
+    }
+    for (path, method, _, operation) in operations(paths) {
+        let pointer = child_pointer(&child_pointer("/paths", path), method);
+        if let Some(id) = operation.get("operationId").and_then(Value::as_str) {
+            if let Some(first) = ids.get(id) {
+                return Err(Problem::DuplicateId { pointer, first: first.clone(), id: id.to_owned() });
+            }
+            ids.insert(id, pointer.clone());
+        }
+        check_path_parameters(raw, path, operation.get("parameters"), &pointer)?;
+    }
+    Ok(())
+}
+
+/// Every `in: path` parameter of the list is a variable of the path template.
+fn check_path_parameters(raw: &Value, path: &str, parameters: Option<&Value>, pointer: &str) -> Result<(), Problem> {
+    let variables = path_variables(path);
+    let parameters = parameters.and_then(Value::as_array).into_iter().flatten();
+    for (index, parameter) in parameters.enumerate() {
+        let parameter = resolve_parameter(raw, parameter);
+        if parameter.get("in").and_then(Value::as_str) != Some("path") {
+            continue;
+        }
+        let Some(name) = parameter.get("name").and_then(Value::as_str) else { continue };
+        if !variables.contains(&name) {
+            return Err(Problem::UnusedPathParameter {
+                pointer: format!("{pointer}/parameters/{index}"),
+                name: name.to_owned(),
+                path: path.to_owned(),
+            });
+        }
+    }
+    Ok(())
+}
