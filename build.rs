@@ -61,9 +61,6 @@ fn regenerate(workspace: &Path) -> Result<(), String> {
         }
         return Ok(());
     }
-    let written = sync(&out, &generated.sources).map_err(|e| e.to_string())?;
-    if !written.is_empty() {
-        println!("cargo:warning=regenerated {} file(s) in generated/ from {}", written.len(), pin.file);
-    }
+    sync(&out, &generated.sources).map_err(|e| e.to_string())?;
     Ok(())
 }

@@ -91,79 +91,6 @@ impl std::fmt::Display for CreateInstallationIntegrationConfigurationItemCategor
 pub struct CreateInstallationIntegrationConfigurationRequest {
     pub items: Vec<CreateInstallationIntegrationConfigurationItem>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum EdgeConfigItemValue {
-    String(String),
-    Number(f64),
-    Boolean(bool),
-    Object(std::collections::BTreeMap<String, EdgeConfigItemValue>),
-    EdgeConfigItemValueList(Vec<EdgeConfigItemValue>),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-/// The grant type, when using x-www-form-urlencoded content type
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum ExchangeSsoTokenGrantType {
-    /// `authorization_code`
-    #[serde(rename = "authorization_code")]
-    AuthorizationCode,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl ExchangeSsoTokenGrantType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AuthorizationCode => "authorization_code",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for ExchangeSsoTokenGrantType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ExchangeSsoTokenRequest {
-    /// The sensitive code received from Vercel
-    pub code: String,
-    /// The state received from the initialization request
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
-    /// The integration client id
-    pub client_id: String,
-    /// The integration client secret
-    pub client_secret: String,
-    /// The integration redirect URI
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirect_uri: Option<String>,
-    /// The grant type, when using x-www-form-urlencoded content type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub grant_type: Option<ExchangeSsoTokenGrantType>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ExchangeSsoTokenResponse {
-    pub id_token: String,
-    #[serde(default)]
-    pub access_token: Option<String>,
-    #[serde(default)]
-    pub token_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_in: Option<f64>,
-}
 /// The best contact for the integration, which can change as team members and their roles change.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetAccountInfoContact {
@@ -1493,7 +1420,7 @@ pub struct UpdateInstallationIntegrationEdgeConfigRequest {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateInstallationIntegrationEdgeConfigResponse {
-    pub items: std::collections::BTreeMap<String, EdgeConfigItemValue>,
+    pub items: std::collections::BTreeMap<String, crate::shared::EdgeConfigItemValue>,
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
     pub digest: String,
@@ -1957,6 +1884,10 @@ pub struct CreateEventBuilder<'a> {
 impl<'a> CreateEventBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
+        let _response = self.into_request().send().await?;
+        Ok(())
+    }
+    fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -1968,8 +1899,7 @@ impl<'a> CreateEventBuilder<'a> {
             .request("create-event", reqwest::Method::POST, path);
         let body = self.body;
         request.json(&body);
-        let _response = request.send().await?;
-        Ok(())
+        request
     }
 }
 impl<'a> std::future::IntoFuture for CreateEventBuilder<'a> {
@@ -2018,6 +1948,10 @@ impl<'a> CreateInstallationIntegrationConfigurationBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
+        let _response = self.into_request().send().await?;
+        Ok(())
+    }
+    fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -2036,8 +1970,7 @@ impl<'a> CreateInstallationIntegrationConfigurationBuilder<'a> {
         if let Some(body) = self.body {
             request.json(&body);
         }
-        let _response = request.send().await?;
-        Ok(())
+        request
     }
 }
 impl<'a> std::future::IntoFuture
@@ -2077,6 +2010,10 @@ pub struct CreateInstallationIntegrationEdgeConfigBuilder<'a> {
 impl<'a> CreateInstallationIntegrationEdgeConfigBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
+        let _response = self.into_request().send().await?;
+        Ok(())
+    }
+    fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -2092,8 +2029,7 @@ impl<'a> CreateInstallationIntegrationEdgeConfigBuilder<'a> {
                 reqwest::Method::HEAD,
                 path,
             );
-        let _response = request.send().await?;
-        Ok(())
+        request
     }
 }
 impl<'a> std::future::IntoFuture for CreateInstallationIntegrationEdgeConfigBuilder<'a> {
@@ -2135,6 +2071,10 @@ pub struct DeleteInstallationIntegrationConfigurationBuilder<'a> {
 impl<'a> DeleteInstallationIntegrationConfigurationBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
+        let _response = self.into_request().send().await?;
+        Ok(())
+    }
+    fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -2151,8 +2091,7 @@ impl<'a> DeleteInstallationIntegrationConfigurationBuilder<'a> {
                 reqwest::Method::DELETE,
                 path,
             );
-        let _response = request.send().await?;
-        Ok(())
+        request
     }
 }
 impl<'a> std::future::IntoFuture
@@ -2192,6 +2131,10 @@ pub struct DeleteIntegrationResourceBuilder<'a> {
 impl<'a> DeleteIntegrationResourceBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
+        let _response = self.into_request().send().await?;
+        Ok(())
+    }
+    fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -2202,55 +2145,11 @@ impl<'a> DeleteIntegrationResourceBuilder<'a> {
         let request = self
             .client
             .request("delete-integration-resource", reqwest::Method::DELETE, path);
-        let _response = request.send().await?;
-        Ok(())
+        request
     }
 }
 impl<'a> std::future::IntoFuture for DeleteIntegrationResourceBuilder<'a> {
     type Output = crate::Result<()>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-impl crate::Client {
-    /// SSO Token Exchange
-    ///
-    /// During the autorization process, Vercel sends the user to the provider [redirectLoginUrl](https://vercel.com/docs/integrations/create-integration/submit-integration#redirect-login-url), that includes the OAuth authorization `code` parameter. The provider then calls the SSO Token Exchange endpoint with the sent code and receives the OIDC token. They log the user in based on this token and redirects the user back to the Vercel account using deep-link parameters included the redirectLoginUrl. Providers should not persist the returned `id_token` in a database since the token will expire. See [**Authentication with SSO**](https://vercel.com/docs/integrations/create-integration/marketplace-api#authentication-with-sso) for more details.
-    ///
-    /// `POST /v1/integrations/sso/token`
-    pub fn exchange_sso_token(
-        &self,
-        body: ExchangeSsoTokenRequest,
-    ) -> ExchangeSsoTokenBuilder<'_> {
-        ExchangeSsoTokenBuilder {
-            client: self,
-            body,
-        }
-    }
-}
-/// A request to [`Client::exchange_sso_token`](crate::Client::exchange_sso_token): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ExchangeSsoTokenBuilder<'a> {
-    client: &'a crate::Client,
-    body: ExchangeSsoTokenRequest,
-}
-impl<'a> ExchangeSsoTokenBuilder<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<ExchangeSsoTokenResponse> {
-        let path = String::from("/v1/integrations/sso/token");
-        let mut request = self
-            .client
-            .request("exchange-sso-token", reqwest::Method::POST, path);
-        let body = self.body;
-        request.json(&body);
-        let response = request.send().await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ExchangeSsoTokenBuilder<'a> {
-    type Output = crate::Result<ExchangeSsoTokenResponse>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2282,6 +2181,10 @@ pub struct GetAccountInfoBuilder<'a> {
 impl<'a> GetAccountInfoBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<GetAccountInfoResponse> {
+        let response = self.into_request().send().await?;
+        response.json()
+    }
+    fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -2291,8 +2194,7 @@ impl<'a> GetAccountInfoBuilder<'a> {
         let request = self
             .client
             .request("get-account-info", reqwest::Method::GET, path);
-        let response = request.send().await?;
-        response.json()
+        request
     }
 }
 impl<'a> std::future::IntoFuture for GetAccountInfoBuilder<'a> {
@@ -2331,6 +2233,10 @@ pub struct GetIntegrationResourceBuilder<'a> {
 impl<'a> GetIntegrationResourceBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<GetIntegrationResourceResponse> {
+        let response = self.into_request().send().await?;
+        response.json()
+    }
+    fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -2341,8 +2247,7 @@ impl<'a> GetIntegrationResourceBuilder<'a> {
         let request = self
             .client
             .request("get-integration-resource", reqwest::Method::GET, path);
-        let response = request.send().await?;
-        response.json()
+        request
     }
 }
 impl<'a> std::future::IntoFuture for GetIntegrationResourceBuilder<'a> {
@@ -2378,6 +2283,10 @@ pub struct GetIntegrationResourcesBuilder<'a> {
 impl<'a> GetIntegrationResourcesBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<GetIntegrationResourcesResponse> {
+        let response = self.into_request().send().await?;
+        response.json()
+    }
+    fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -2387,8 +2296,7 @@ impl<'a> GetIntegrationResourcesBuilder<'a> {
         let request = self
             .client
             .request("get-integration-resources", reqwest::Method::GET, path);
-        let response = request.send().await?;
-        response.json()
+        request
     }
 }
 impl<'a> std::future::IntoFuture for GetIntegrationResourcesBuilder<'a> {
@@ -2427,6 +2335,10 @@ pub struct GetInvoiceBuilder<'a> {
 impl<'a> GetInvoiceBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<GetInvoiceResponse> {
+        let response = self.into_request().send().await?;
+        response.json()
+    }
+    fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -2435,8 +2347,7 @@ impl<'a> GetInvoiceBuilder<'a> {
         ]
             .concat();
         let request = self.client.request("get-invoice", reqwest::Method::GET, path);
-        let response = request.send().await?;
-        response.json()
+        request
     }
 }
 impl<'a> std::future::IntoFuture for GetInvoiceBuilder<'a> {
@@ -2475,6 +2386,10 @@ pub struct GetMemberBuilder<'a> {
 impl<'a> GetMemberBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<GetMemberResponse> {
+        let response = self.into_request().send().await?;
+        response.json()
+    }
+    fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -2483,8 +2398,7 @@ impl<'a> GetMemberBuilder<'a> {
         ]
             .concat();
         let request = self.client.request("get-member", reqwest::Method::GET, path);
-        let response = request.send().await?;
-        response.json()
+        request
     }
 }
 impl<'a> std::future::IntoFuture for GetMemberBuilder<'a> {
@@ -2530,6 +2444,10 @@ impl<'a> ImportResourceBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<ImportResourceResponse> {
+        let response = self.into_request().send().await?;
+        response.json()
+    }
+    fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -2543,8 +2461,7 @@ impl<'a> ImportResourceBuilder<'a> {
         if let Some(body) = self.body {
             request.json(&body);
         }
-        let response = request.send().await?;
-        response.json()
+        request
     }
 }
 impl<'a> std::future::IntoFuture for ImportResourceBuilder<'a> {
@@ -2583,6 +2500,10 @@ pub struct SubmitBillingDataBuilder<'a> {
 impl<'a> SubmitBillingDataBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
+        let _response = self.into_request().send().await?;
+        Ok(())
+    }
+    fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -2594,8 +2515,7 @@ impl<'a> SubmitBillingDataBuilder<'a> {
             .request("submit-billing-data", reqwest::Method::POST, path);
         let body = self.body;
         request.json(&body);
-        let _response = request.send().await?;
-        Ok(())
+        request
     }
 }
 impl<'a> std::future::IntoFuture for SubmitBillingDataBuilder<'a> {
@@ -2634,6 +2554,10 @@ pub struct SubmitInvoiceBuilder<'a> {
 impl<'a> SubmitInvoiceBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<SubmitInvoiceResponse> {
+        let response = self.into_request().send().await?;
+        response.json()
+    }
+    fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -2645,8 +2569,7 @@ impl<'a> SubmitInvoiceBuilder<'a> {
             .request("submit-invoice", reqwest::Method::POST, path);
         let body = self.body;
         request.json(&body);
-        let response = request.send().await?;
-        response.json()
+        request
     }
 }
 impl<'a> std::future::IntoFuture for SubmitInvoiceBuilder<'a> {
@@ -2689,6 +2612,10 @@ impl<'a> SubmitPrepaymentBalancesBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
+        let _response = self.into_request().send().await?;
+        Ok(())
+    }
+    fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -2701,8 +2628,7 @@ impl<'a> SubmitPrepaymentBalancesBuilder<'a> {
         if let Some(body) = self.body {
             request.json(&body);
         }
-        let _response = request.send().await?;
-        Ok(())
+        request
     }
 }
 impl<'a> std::future::IntoFuture for SubmitPrepaymentBalancesBuilder<'a> {
@@ -2745,6 +2671,10 @@ impl<'a> UpdateInstallationBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
+        let _response = self.into_request().send().await?;
+        Ok(())
+    }
+    fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -2756,8 +2686,7 @@ impl<'a> UpdateInstallationBuilder<'a> {
         if let Some(body) = self.body {
             request.json(&body);
         }
-        let _response = request.send().await?;
-        Ok(())
+        request
     }
 }
 impl<'a> std::future::IntoFuture for UpdateInstallationBuilder<'a> {
@@ -2809,6 +2738,10 @@ impl<'a> UpdateInstallationIntegrationConfigurationBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
+        let _response = self.into_request().send().await?;
+        Ok(())
+    }
+    fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -2828,8 +2761,7 @@ impl<'a> UpdateInstallationIntegrationConfigurationBuilder<'a> {
         if let Some(body) = self.body {
             request.json(&body);
         }
-        let _response = request.send().await?;
-        Ok(())
+        request
     }
 }
 impl<'a> std::future::IntoFuture
@@ -2878,6 +2810,10 @@ impl<'a> UpdateInstallationIntegrationEdgeConfigBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<UpdateInstallationIntegrationEdgeConfigResponse> {
+        let response = self.into_request().send().await?;
+        response.json()
+    }
+    fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -2896,8 +2832,7 @@ impl<'a> UpdateInstallationIntegrationEdgeConfigBuilder<'a> {
         if let Some(body) = self.body {
             request.json(&body);
         }
-        let response = request.send().await?;
-        response.json()
+        request
     }
 }
 impl<'a> std::future::IntoFuture for UpdateInstallationIntegrationEdgeConfigBuilder<'a> {
@@ -2939,6 +2874,10 @@ pub struct UpdateInvoiceBuilder<'a> {
 impl<'a> UpdateInvoiceBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
+        let _response = self.into_request().send().await?;
+        Ok(())
+    }
+    fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -2952,8 +2891,7 @@ impl<'a> UpdateInvoiceBuilder<'a> {
             .request("update-invoice", reqwest::Method::POST, path);
         let body = self.body;
         request.json(&body);
-        let _response = request.send().await?;
-        Ok(())
+        request
     }
 }
 impl<'a> std::future::IntoFuture for UpdateInvoiceBuilder<'a> {
@@ -2999,6 +2937,10 @@ impl<'a> UpdateResourceBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<UpdateResourceResponse> {
+        let response = self.into_request().send().await?;
+        response.json()
+    }
+    fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -3012,8 +2954,7 @@ impl<'a> UpdateResourceBuilder<'a> {
         if let Some(body) = self.body {
             request.json(&body);
         }
-        let response = request.send().await?;
-        response.json()
+        request
     }
 }
 impl<'a> std::future::IntoFuture for UpdateResourceBuilder<'a> {
@@ -3058,6 +2999,10 @@ pub struct UpdateResourceSecretsBuilder<'a> {
 impl<'a> UpdateResourceSecretsBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
+        let _response = self.into_request().send().await?;
+        Ok(())
+    }
+    fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -3073,8 +3018,7 @@ impl<'a> UpdateResourceSecretsBuilder<'a> {
             .request("update-resource-secrets", reqwest::Method::PUT, path);
         let body = self.body;
         request.json(&body);
-        let _response = request.send().await?;
-        Ok(())
+        request
     }
 }
 impl<'a> std::future::IntoFuture for UpdateResourceSecretsBuilder<'a> {
@@ -3120,6 +3064,10 @@ impl<'a> UpdateResourceSecretsByIdBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
+        let _response = self.into_request().send().await?;
+        Ok(())
+    }
+    fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -3134,8 +3082,7 @@ impl<'a> UpdateResourceSecretsByIdBuilder<'a> {
         if let Some(body) = self.body {
             request.json(&body);
         }
-        let _response = request.send().await?;
-        Ok(())
+        request
     }
 }
 impl<'a> std::future::IntoFuture for UpdateResourceSecretsByIdBuilder<'a> {

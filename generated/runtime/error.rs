@@ -109,30 +109,3 @@ impl fmt::Display for Preview<'_> {
         }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn status_errors_quote_the_start_of_the_body() {
-        let error = Error::Status {
-            operation: "import-resource",
-            status: reqwest::StatusCode::CONFLICT,
-            headers: Box::default(),
-            body: br#"{"error":{"code":"conflict"}}"#.to_vec(),
-        };
-        assert_eq!(
-            error.to_string(),
-            r#"import-resource: the server answered 409 Conflict: {"error":{"code":"conflict"}}"#
-        );
-        assert_eq!(error.status(), Some(reqwest::StatusCode::CONFLICT));
-    }
-
-    #[test]
-    fn long_and_empty_bodies_are_summarised() {
-        assert_eq!(Preview(b"").to_string(), "(empty body)");
-        let long = "x".repeat(1000);
-        assert_eq!(Preview(long.as_bytes()).to_string().chars().count(), BODY_PREVIEW_CHARS + 1);
-    }
-}

@@ -12,6 +12,9 @@ use super::error::{Error, Result};
 /// The future a request builder turns into when awaited.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
+/// The items of an `application/stream+json` response, decoded as they arrive.
+pub type JsonStream<T> = Pin<Box<dyn futures_util::Stream<Item = Result<T>> + Send>>;
+
 /// Characters left as they are in a path segment: RFC 3986 unreserved ones.
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
@@ -20,13 +23,23 @@ pub fn encode_path(value: &dyn std::fmt::Display) -> String {
     utf8_percent_encode(&value.to_string(), PATH_SEGMENT).to_string()
 }
 
+/// The largest integer an `f64` holds exactly (2^53).
+const MAX_EXACT_INTEGER: f64 = 9_007_199_254_740_992.0;
+
 /// The scalar texts a serialized parameter value stands for: none for `null`, one per
-/// element for arrays, compact JSON for objects.
+/// element for arrays, compact JSON for objects. Whole numbers are written without a
+/// fraction (`20`, not `20.0`), as the API expects for limits and timestamps.
 fn parameter_texts(value: serde_json::Value) -> Vec<String> {
     match value {
         serde_json::Value::Null => Vec::new(),
         serde_json::Value::String(text) => vec![text],
         serde_json::Value::Array(items) => items.into_iter().flat_map(parameter_texts).collect(),
+        serde_json::Value::Number(number) => vec![match number.as_f64() {
+            Some(float) if number.is_f64() && float.fract() == 0.0 && float.abs() <= MAX_EXACT_INTEGER => {
+                format!("{float:.0}")
+            }
+            _ => number.to_string(),
+        }],
         other => vec![other.to_string()],
     }
 }
@@ -112,6 +125,14 @@ impl<'c> Request<'c> {
         }
     }
 
+    /// Asks for a media type in the response.
+    pub(crate) fn accept(&mut self, media_type: &'static str) {
+        self.headers.insert(
+            reqwest::header::ACCEPT,
+            reqwest::header::HeaderValue::from_static(media_type),
+        );
+    }
+
     /// Sets a raw body with its media type.
     pub(crate) fn bytes(&mut self, media_type: &'static str, body: Vec<u8>) {
         self.headers.insert(
@@ -121,13 +142,13 @@ impl<'c> Request<'c> {
         self.body = Some(body);
     }
 
-    /// Sends the request; any status but 2xx is an [`Error::Status`].
-    pub(crate) async fn send(self) -> Result<Response> {
+    /// Sends the request and waits for the response head; any status but 2xx is an
+    /// [`Error::Status`] (its body read in full).
+    async fn dispatch(self) -> Result<reqwest::Response> {
         if let Some(error) = self.error {
             return Err(error);
         }
         let operation = self.operation;
-        let transport = |source| Error::Transport { operation, source };
         let mut builder = self
             .http
             .request(self.method, self.url)
@@ -139,21 +160,98 @@ impl<'c> Request<'c> {
         if let Some(body) = self.body {
             builder = builder.body(body);
         }
-        let response = builder.send().await.map_err(transport)?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(transport)?.to_vec();
-        let response = Response {
-            operation,
-            status,
-            headers,
-            body,
-        };
-        if status.is_success() {
+        let response = builder
+            .send()
+            .await
+            .map_err(|source| Error::Transport { operation, source })?;
+        if response.status().is_success() {
             Ok(response)
         } else {
-            Err(response.into_unexpected())
+            Err(Response::read(operation, response).await?.into_unexpected())
         }
+    }
+
+    /// Sends the request and reads the whole success response.
+    pub(crate) async fn send(self) -> Result<Response> {
+        let operation = self.operation;
+        let response = self.dispatch().await?;
+        Response::read(operation, response).await
+    }
+
+    /// Sends the request and decodes the success response as a stream of JSON values,
+    /// one per line.
+    pub(crate) async fn json_stream<T>(self) -> Result<JsonStream<T>>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        let operation = self.operation;
+        let response = self.dispatch().await?;
+        let status = response.status();
+        let lines = Lines {
+            chunks: Box::pin(response.bytes_stream()),
+            buffer: Vec::new(),
+            finished: false,
+        };
+        Ok(Box::pin(futures_util::stream::unfold(lines, move |mut lines| async move {
+            let item = lines.next_line(operation).await?;
+            let decoded = item.and_then(|line| decode(operation, status, line));
+            Some((decoded, lines))
+        })))
+    }
+}
+
+/// Splits a byte stream into lines.
+struct Lines {
+    chunks: Pin<Box<dyn futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>,
+    buffer: Vec<u8>,
+    finished: bool,
+}
+
+impl Lines {
+    /// The next non-blank line, `None` at the end of the stream.
+    async fn next_line(&mut self, operation: &'static str) -> Option<Result<Vec<u8>>> {
+        use futures_util::StreamExt;
+        loop {
+            if let Some(end) = self.buffer.iter().position(|b| *b == b'\n') {
+                let line: Vec<u8> = self.buffer.drain(..=end).collect();
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                return Some(Ok(line));
+            }
+            if self.finished {
+                let rest = std::mem::take(&mut self.buffer);
+                return (!rest.iter().all(u8::is_ascii_whitespace)).then_some(Ok(rest));
+            }
+            match self.chunks.next().await {
+                Some(Ok(chunk)) => self.buffer.extend_from_slice(&chunk),
+                Some(Err(source)) => {
+                    self.finished = true;
+                    self.buffer.clear();
+                    return Some(Err(Error::Transport { operation, source }));
+                }
+                None => self.finished = true,
+            }
+        }
+    }
+}
+
+/// Decodes a JSON body, naming the path where decoding failed.
+fn decode<T: DeserializeOwned>(
+    operation: &'static str,
+    status: reqwest::StatusCode,
+    body: Vec<u8>,
+) -> Result<T> {
+    let mut deserializer = serde_json::Deserializer::from_slice(&body);
+    match serde_path_to_error::deserialize(&mut deserializer) {
+        Ok(value) => Ok(value),
+        Err(error) => Err(Error::Decode {
+            operation,
+            status,
+            path: error.path().to_string(),
+            source: error.into_inner(),
+            body,
+        }),
     }
 }
 
@@ -166,6 +264,23 @@ pub(crate) struct Response {
 }
 
 impl Response {
+    /// Reads a whole response.
+    async fn read(operation: &'static str, response: reqwest::Response) -> Result<Self> {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|source| Error::Transport { operation, source })?
+            .to_vec();
+        Ok(Response {
+            operation,
+            status,
+            headers,
+            body,
+        })
+    }
+
     /// The HTTP status code.
     pub(crate) fn status(&self) -> u16 {
         self.status.as_u16()
@@ -173,17 +288,7 @@ impl Response {
 
     /// Decodes the body as JSON, naming the path where decoding failed.
     pub(crate) fn json<T: DeserializeOwned>(self) -> Result<T> {
-        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
-        match serde_path_to_error::deserialize(&mut deserializer) {
-            Ok(value) => Ok(value),
-            Err(error) => Err(Error::Decode {
-                operation: self.operation,
-                status: self.status,
-                path: error.path().to_string(),
-                source: error.into_inner(),
-                body: self.body,
-            }),
-        }
+        decode(self.operation, self.status, self.body)
     }
 
     /// The body as bytes.
@@ -199,26 +304,5 @@ impl Response {
             headers: Box::new(self.headers),
             body: self.body,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn path_segments_encode_reserved_characters() {
-        assert_eq!(encode_path(&"a/b c%d"), "a%2Fb%20c%25d");
-        assert_eq!(encode_path(&"plain-id_1.2~x"), "plain-id_1.2~x");
-        assert_eq!(encode_path(&"é"), "%C3%A9");
-    }
-
-    #[test]
-    fn parameters_flatten_to_texts() {
-        use serde_json::json;
-        assert_eq!(parameter_texts(json!(null)), Vec::<String>::new());
-        assert_eq!(parameter_texts(json!(true)), vec!["true"]);
-        assert_eq!(parameter_texts(json!(20)), vec!["20"]);
-        assert_eq!(parameter_texts(json!(["a", "b"])), vec!["a", "b"]);
     }
 }

@@ -11,4 +11,5 @@ mod request;
 
 pub use client::{Client, ClientBuilder};
 pub use error::{Error, Result};
-pub(crate) use request::{encode_path, BoxFuture};
+pub use request::{BoxFuture, JsonStream};
+pub(crate) use request::{encode_path, Request};

@@ -127,7 +127,7 @@ fn lib_file(api: &Api) -> TokenStream {
 
         mod runtime;
 
-        pub use runtime::{Client, ClientBuilder, Error, Result};
+        pub use runtime::{BoxFuture, Client, ClientBuilder, Error, JsonStream, Result};
 
         #(#modules)*
     }

@@ -233,13 +233,42 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> TokenStream {
     let path = path_expr(op);
     let method = method_tokens(op.method);
     let operation_id = &op.id;
-    let (output, decode) = success(ctx, op);
     let builder_doc = format!(
         " A request to [`Client::{name}`](crate::Client::{name}): set optional parameters, then `.await` it or call [`send`](Self::send).",
         name = op.fn_name
     );
     let success_enum = success_enum(ctx, op);
-    let response_binding = if reads_response(op) { quote!(response) } else { quote!(_response) };
+    let streamed = op.successes().find_map(|r| r.stream.as_ref());
+    let stream_method = streamed.map(|item| {
+        let item = type_tokens(ctx, item, group);
+        quote! {
+            /// Sends the request asking for `application/stream+json`, and yields each
+            /// JSON value of the response as it arrives.
+            pub async fn stream(self) -> crate::Result<crate::runtime::JsonStream<#item>> {
+                let mut request = self.into_request();
+                request.accept("application/stream+json");
+                request.json_stream().await
+            }
+        }
+    });
+    let has_body = op.successes().any(|r| r.body.is_some());
+    let (output, send_body) = match streamed {
+        Some(item) if !has_body => {
+            let item = type_tokens(ctx, item, group);
+            (quote!(crate::runtime::JsonStream<#item>), quote!(self.stream().await))
+        }
+        _ => {
+            let (output, decode) = success(ctx, op);
+            let binding = if reads_response(op) { quote!(response) } else { quote!(_response) };
+            (
+                output,
+                quote! {
+                    let #binding = self.into_request().send().await?;
+                    #decode
+                },
+            )
+        }
+    };
     quote! {
         impl crate::Client {
             #method_doc
@@ -265,11 +294,16 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> TokenStream {
 
             /// Sends the request and decodes the response.
             pub async fn send(self) -> crate::Result<#output> {
+                #send_body
+            }
+
+            #stream_method
+
+            fn into_request(self) -> crate::runtime::Request<'a> {
                 let path = #path;
                 let #mutable request = self.client.request(#operation_id, #method, path);
                 #(#sends)*
-                let #response_binding = request.send().await?;
-                #decode
+                request
             }
         }
 

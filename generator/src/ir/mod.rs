@@ -118,6 +118,7 @@ pub fn reachable_types(api: &Api, op: &Operation) -> Vec<String> {
         .map(|p| &p.ty)
         .chain(op.body.iter().map(|b| &b.ty))
         .chain(op.responses.iter().filter_map(|r| r.body.as_ref()))
+        .chain(op.responses.iter().filter_map(|r| r.stream.as_ref()))
         .collect();
     let mut found = BTreeSet::new();
     while let Some(ty) = pending.pop() {

@@ -193,6 +193,9 @@ pub struct Response {
     pub body: Option<TypeRef>,
     /// How the body is encoded.
     pub encoding: BodyEncoding,
+    /// The item type, when the response can also be streamed as
+    /// `application/stream+json` (one JSON value per line).
+    pub stream: Option<TypeRef>,
 }
 
 /// A reference to a type: a primitive, a container, or a named type.

@@ -15,6 +15,9 @@ use crate::names::{field_name, safe_type_name, type_name, Scope};
 /// Names a generated request builder uses for itself, which parameters must avoid.
 const BUILDER_RESERVED: &[&str] = &["client", "body", "send", "into_future"];
 
+/// Headers the HTTP client derives from the request itself; parameters for them are dropped.
+const MANAGED_HEADERS: &[&str] = &["content-length", "content-type", "host", "transfer-encoding"];
+
 /// Where an operation sits in the document.
 pub struct OperationSite<'d> {
     /// The path template.
@@ -183,6 +186,13 @@ fn lower_params(
                 return None;
             };
             let data = param.parameter_data_ref();
+            if location == ParamLocation::Header && MANAGED_HEADERS.contains(&data.name.to_ascii_lowercase().as_str()) {
+                warnings.push(Warning {
+                    pointer: param_pointer,
+                    message: format!("header `{}` is set by the HTTP client from the body", data.name),
+                });
+                return None;
+            }
             let naming = Naming::root(type_stem, &type_name(&data.name));
             let ty = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
@@ -211,21 +221,22 @@ fn location_of(param: &Parameter) -> Option<ParamLocation> {
     }
 }
 
-/// Picks the body representation: JSON when offered, else raw bytes.
+/// The media type of newline-delimited JSON streams.
+const STREAM_MEDIA_TYPE: &str = "application/stream+json";
+
+/// Picks the body representation: JSON when offered, else raw bytes. A JSON stream is
+/// not a body: see [`STREAM_MEDIA_TYPE`].
 fn pick_media(
     content: &indexmap::IndexMap<String, MediaType>,
 ) -> Option<(&str, &MediaType, BodyEncoding)> {
     let is_json = |media: &str| media == "application/json" || media.ends_with("+json");
+    let content = content.iter().filter(|(media, _)| *media != STREAM_MEDIA_TYPE);
+    let mut content = content.peekable();
+    let first = content.peek().copied();
     content
-        .iter()
         .find(|(media, _)| is_json(media))
         .map(|(media, m)| (media.as_str(), m, BodyEncoding::Json))
-        .or_else(|| {
-            content
-                .iter()
-                .next()
-                .map(|(media, m)| (media.as_str(), m, BodyEncoding::Bytes))
-        })
+        .or_else(|| first.map(|(media, m)| (media.as_str(), m, BodyEncoding::Bytes)))
 }
 
 fn lower_body(
@@ -262,12 +273,33 @@ fn lower_body(
         (BodyEncoding::Json, None) => TypeRef::Json,
     };
     Some(RequestBody {
+        encoding: encoding_of(&ty, encoding),
         ty,
         required: body.required,
-        encoding,
         media_type: media_type.to_owned(),
         doc: body.description.clone(),
     })
+}
+
+/// A `format: binary` string is raw bytes whatever media type declares it.
+fn encoding_of(ty: &TypeRef, declared: BodyEncoding) -> BodyEncoding {
+    if *ty == TypeRef::Bytes {
+        BodyEncoding::Bytes
+    } else {
+        declared
+    }
+}
+
+/// The item type of an `application/stream+json` response, if it declares one.
+fn lower_stream(
+    response: &openapiv3::Response,
+    type_stem: &str,
+    response_pointer: &str,
+    types: &mut SchemaLowerer<'_>,
+) -> Option<TypeRef> {
+    let schema = response.content.get(STREAM_MEDIA_TYPE)?.schema.as_ref()?;
+    let pointer = format!("{response_pointer}/content/{}/schema", escape_pointer(STREAM_MEDIA_TYPE));
+    Some(types.lower_ref(schema, &Naming::root(type_stem, "ResponseItem"), &pointer))
 }
 
 /// The usual reason phrase of an HTTP status, as a type-name word.
@@ -383,15 +415,21 @@ fn lower_responses(
                         }
                         (BodyEncoding::Json, None) => TypeRef::Json,
                     };
+                    let encoding = encoding_of(&ty, encoding);
                     (Some(ty), encoding)
                 }
                 None => (None, BodyEncoding::Json),
+            };
+            let stream = match method {
+                Method::Head => None,
+                _ => lower_stream(response, type_stem, &response_pointer, types),
             };
             Some(Response {
                 status,
                 description: response.description.clone(),
                 body,
                 encoding,
+                stream,
             })
         })
         .collect();

@@ -1,0 +1,167 @@
+//! The hand-written runtime, through the public API of the generated client: query
+//! encoding, JSON streams, binary bodies and error messages.
+
+use serde_json::json;
+use vercel_api::{Client, Error};
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .token("t0ken")
+        .base_url(server.uri())
+        .build()
+        .expect("client builds")
+}
+
+async fn answer(server: &MockServer, template: ResponseTemplate) {
+    Mock::given(method("GET"))
+        .respond_with(template.clone())
+        .mount(server)
+        .await;
+    for verb in ["PUT", "POST", "PATCH", "DELETE"] {
+        Mock::given(method(verb))
+            .respond_with(template.clone())
+            .mount(server)
+            .await;
+    }
+}
+
+#[tokio::test]
+async fn query_parameters_repeat_arrays_and_write_whole_numbers_without_fraction() {
+    let server = MockServer::start().await;
+    answer(&server, ResponseTemplate::new(500)).await;
+    let error = client(&server)
+        .get_deployments()
+        .limit(20.0)
+        .since(1_700_000_000_123.0)
+        .project_ids(vec!["prj a".into(), "prj&b".into()])
+        .team_id("team_1")
+        .await
+        .expect_err("the server answers 500");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
+    let requests = server.received_requests().await.unwrap();
+    let pairs: Vec<(String, String)> = requests[0].url.query_pairs().into_owned().collect();
+    let expected = [
+        ("limit", "20"),
+        ("projectIds", "prj a"),
+        ("projectIds", "prj&b"),
+        ("since", "1700000000123"),
+        ("teamId", "team_1"),
+    ];
+    let expected: Vec<(String, String)> =
+        expected.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    assert_eq!(pairs, expected);
+}
+
+#[tokio::test]
+async fn json_streams_yield_each_line_as_it_is_decoded() {
+    let server = MockServer::start().await;
+    let line = |n: u32| {
+        json!({
+            "level": "info", "message": format!("line {n}"), "rowId": n.to_string(),
+            "source": "serverless", "timestampInMs": 1_700_000_000_000u64 + u64::from(n),
+            "domain": "example.vercel.app", "messageTruncated": false,
+            "requestMethod": "GET", "requestPath": "/", "responseStatusCode": 200
+        })
+        .to_string()
+    };
+    let body = format!("{}\n\n{}\n{}", line(1), line(2), line(3));
+    answer(
+        &server,
+        ResponseTemplate::new(200).set_body_raw(body, "application/stream+json"),
+    )
+    .await;
+    let stream = client(&server)
+        .get_runtime_logs("prj_1", "dpl_1")
+        .await
+        .expect("the stream opens");
+    use futures_util::StreamExt;
+    let items: Vec<_> = stream.collect().await;
+    let messages: Vec<String> = items
+        .into_iter()
+        .map(|item| item.expect("each line decodes").message)
+        .collect();
+    assert_eq!(messages, ["line 1", "line 2", "line 3"]);
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(
+        requests[0].headers.get("accept").and_then(|v| v.to_str().ok()),
+        Some("application/stream+json")
+    );
+}
+
+#[tokio::test]
+async fn a_bad_line_in_a_stream_is_a_decode_error_and_the_stream_goes_on() {
+    let server = MockServer::start().await;
+    answer(
+        &server,
+        ResponseTemplate::new(200).set_body_raw("{\"level\": 3}\n", "application/stream+json"),
+    )
+    .await;
+    use futures_util::StreamExt;
+    let mut stream = client(&server)
+        .get_runtime_logs("prj_1", "dpl_1")
+        .await
+        .expect("the stream opens");
+    let first = stream.next().await.expect("one item");
+    assert!(matches!(first, Err(Error::Decode { operation: "getRuntimeLogs", .. })), "{first:?}");
+    assert!(stream.next().await.is_none());
+}
+
+#[tokio::test]
+async fn binary_bodies_go_up_and_come_down_as_bytes() {
+    let server = MockServer::start().await;
+    let artifact: Vec<u8> = (0..=255u8).collect();
+    answer(
+        &server,
+        ResponseTemplate::new(200).set_body_raw(artifact.clone(), "application/octet-stream"),
+    )
+    .await;
+    let client = client(&server);
+    let downloaded = client.download_artifact("abc123").await.expect("bytes come back");
+    assert_eq!(downloaded, artifact);
+
+    let _ = client.upload_artifact("abc123", artifact.clone()).await;
+    let requests = server.received_requests().await.unwrap();
+    let upload = &requests[1];
+    assert_eq!(upload.method.as_str(), "PUT");
+    assert_eq!(upload.body, artifact);
+    assert_eq!(
+        upload.headers.get("content-type").and_then(|v| v.to_str().ok()),
+        Some("application/octet-stream")
+    );
+    assert_eq!(
+        upload.headers.get("content-length").and_then(|v| v.to_str().ok()),
+        Some("256")
+    );
+}
+
+#[tokio::test]
+async fn errors_quote_the_start_of_the_body_and_never_the_token() {
+    let server = MockServer::start().await;
+    answer(&server, ResponseTemplate::new(502).set_body_string("x".repeat(5000))).await;
+    let error = client(&server).get_deployments().await.expect_err("502");
+    let message = error.to_string();
+    assert!(message.starts_with("getDeployments: the server answered 502 Bad Gateway: xxx"), "{message}");
+    assert!(message.ends_with('…') && message.len() < 500, "{message}");
+    assert!(!message.contains("t0ken") && !format!("{error:?}").contains("t0ken"));
+    assert_eq!(error.body().map(<[u8]>::len), Some(5000));
+
+    let empty = MockServer::start().await;
+    answer(&empty, ResponseTemplate::new(404)).await;
+    let error = client(&empty).get_deployments().await.expect_err("404");
+    assert!(error.to_string().ends_with("404 Not Found: (empty body)"), "{error}");
+}
+
+#[test]
+fn path_segments_are_percent_encoded_as_unreserved_only() {
+    // Checked end to end in tests/http.rs; here the characters outside ASCII.
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let server = MockServer::start().await;
+        answer(&server, ResponseTemplate::new(404)).await;
+        let _ = client(&server).get_integration_resource("é~._-", "a+b").await;
+        let requests = server.received_requests().await.unwrap();
+        assert_eq!(requests[0].url.path(), "/v1/installations/%C3%A9~._-/resources/a%2Bb");
+    });
+}
