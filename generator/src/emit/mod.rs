@@ -57,19 +57,50 @@ impl<'a> Context<'a> {
 
 /// The source files of the client crate: paths relative to the crate's source
 /// directory, and their formatted contents, in path order.
+///
+/// Group modules are emitted and formatted on all available cores (the output does
+/// not depend on how the work is shared).
 pub fn crate_sources(api: &Api) -> Result<BTreeMap<String, String>, FormatError> {
-    let ctx = Context::new(api);
     let mut files = BTreeMap::new();
     files.insert("lib.rs".to_owned(), format_tokens("lib.rs", lib_file(api))?);
-    for group in api.groups() {
-        let path = format!("{group}.rs");
-        let tokens = group_file(&ctx, &group);
-        files.insert(path.clone(), format_tokens(&path, tokens)?);
+    for (path, contents) in group_sources(api) {
+        files.insert(path, contents?);
     }
     for (path, contents) in RUNTIME_FILES {
         files.insert((*path).to_owned(), (*contents).to_owned());
     }
     Ok(files)
+}
+
+/// Emits and formats every group's module, largest first, on a few threads. Token
+/// streams are not `Send`, so each thread builds its own from the shared IR.
+fn group_sources(api: &Api) -> Vec<(String, Result<String, FormatError>)> {
+    let mut groups = api.groups();
+    let weight = |group: &String| api.types.values().filter(|t| &t.group == group).count();
+    groups.sort_by_cached_key(|group| std::cmp::Reverse(weight(group)));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(1, usize::from).min(groups.len().max(1));
+    let work = || {
+        let ctx = Context::new(api);
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(group) = groups.get(index) else { break };
+            let path = format!("{group}.rs");
+            let formatted = format_tokens(&path, group_file(&ctx, group));
+            done.push((path, formatted));
+        }
+        done
+    };
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
+        let mut done = work();
+        for handle in handles {
+            // A worker only panics if the emitter has a bug; surface it where it happened.
+            done.extend(handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        }
+        done
+    })
 }
 
 /// The code one operation brings into its module: the types it reaches (in name
