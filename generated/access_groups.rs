@@ -396,13 +396,21 @@ pub struct ListAccessGroupProjectsResponse {
     pub pagination: ListAccessGroupProjectsPagination,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ListAccessGroupsObject2 {
-    #[serde(rename = "accessGroups")]
-    pub access_groups: Vec<ListAccessGroupsObject2AccessGroup>,
-    pub pagination: ListAccessGroupsObject2Pagination,
+#[serde(untagged)]
+pub enum ListAccessGroupsResponse {
+    WithAccessGroupsPagination(ListAccessGroupsWithAccessGroupsPagination),
+    Object(serde_json::Map<String, serde_json::Value>),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ListAccessGroupsObject2AccessGroup {
+pub struct ListAccessGroupsWithAccessGroupsPagination {
+    #[serde(rename = "accessGroups")]
+    pub access_groups: Vec<ListAccessGroupsWithAccessGroupsPaginationAccessGroup>,
+    pub pagination: ListAccessGroupsWithAccessGroupsPaginationPagination,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ListAccessGroupsWithAccessGroupsPaginationAccessGroup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -442,18 +450,10 @@ pub struct ListAccessGroupsObject2AccessGroup {
     pub team_roles: Option<Vec<String>>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ListAccessGroupsObject2Pagination {
+pub struct ListAccessGroupsWithAccessGroupsPaginationPagination {
     pub count: f64,
     #[serde(default)]
     pub next: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum ListAccessGroupsResponse {
-    Object2(ListAccessGroupsObject2),
-    Object(serde_json::Map<String, serde_json::Value>),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 #[derive(
     Debug,

@@ -704,14 +704,111 @@ pub struct PatchUrlProtectionBypassObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoke: Option<PatchUrlProtectionBypassObjectRevoke>,
 }
+/// Optional instructions for revoking and regenerating a shareable link
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PatchUrlProtectionBypassObject2 {
+pub struct PatchUrlProtectionBypassObjectRevoke {
+    /// Sharebale link to revoked
+    pub secret: String,
+    /// Whether or not a new shareable link should be created after the provided secret is revoked
+    pub regenerate: bool,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum PatchUrlProtectionBypassRequest {
+    WithScope(PatchUrlProtectionBypassWithScope),
+    WithOverride(PatchUrlProtectionBypassWithOverride),
+    Object(PatchUrlProtectionBypassObject),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PatchUrlProtectionBypassWithOverride {
+    #[serde(rename = "override")]
+    pub override_: PatchUrlProtectionBypassWithOverrideOverride,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PatchUrlProtectionBypassWithOverrideOverride {
+    pub scope: PatchUrlProtectionBypassWithOverrideOverrideScope,
+    pub action: PatchUrlProtectionBypassWithOverrideOverrideAction,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum PatchUrlProtectionBypassWithOverrideOverrideAction {
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// `revoke`
+    #[serde(rename = "revoke")]
+    Revoke,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl PatchUrlProtectionBypassWithOverrideOverrideAction {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Create => "create",
+            Self::Revoke => "revoke",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for PatchUrlProtectionBypassWithOverrideOverrideAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum PatchUrlProtectionBypassWithOverrideOverrideScope {
+    /// `alias-protection-override`
+    #[serde(rename = "alias-protection-override")]
+    AliasProtectionOverride,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl PatchUrlProtectionBypassWithOverrideOverrideScope {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AliasProtectionOverride => "alias-protection-override",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for PatchUrlProtectionBypassWithOverrideOverrideScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PatchUrlProtectionBypassWithScope {
     /// Instructions for creating a user scoped protection bypass
-    pub scope: PatchUrlProtectionBypassObject2Scope,
+    pub scope: PatchUrlProtectionBypassWithScopeScope,
 }
 /// Instructions for creating a user scoped protection bypass
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PatchUrlProtectionBypassObject2Scope {
+pub struct PatchUrlProtectionBypassWithScopeScope {
     /// Specified user id for the scoped bypass.
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
@@ -719,7 +816,7 @@ pub struct PatchUrlProtectionBypassObject2Scope {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Invitation status for the user scoped bypass.
-    pub access: PatchUrlProtectionBypassObject2ScopeAccess,
+    pub access: PatchUrlProtectionBypassWithScopeScopeAccess,
 }
 /// Invitation status for the user scoped bypass.
 #[derive(
@@ -733,7 +830,7 @@ pub struct PatchUrlProtectionBypassObject2Scope {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum PatchUrlProtectionBypassObject2ScopeAccess {
+pub enum PatchUrlProtectionBypassWithScopeScopeAccess {
     /// `denied`
     #[serde(rename = "denied")]
     Denied,
@@ -744,7 +841,7 @@ pub enum PatchUrlProtectionBypassObject2ScopeAccess {
     #[serde(untagged)]
     Unknown(String),
 }
-impl PatchUrlProtectionBypassObject2ScopeAccess {
+impl PatchUrlProtectionBypassWithScopeScopeAccess {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -754,107 +851,10 @@ impl PatchUrlProtectionBypassObject2ScopeAccess {
         }
     }
 }
-impl std::fmt::Display for PatchUrlProtectionBypassObject2ScopeAccess {
+impl std::fmt::Display for PatchUrlProtectionBypassWithScopeScopeAccess {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PatchUrlProtectionBypassObject3 {
-    #[serde(rename = "override")]
-    pub override_: PatchUrlProtectionBypassObject3Override,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PatchUrlProtectionBypassObject3Override {
-    pub scope: PatchUrlProtectionBypassObject3OverrideScope,
-    pub action: PatchUrlProtectionBypassObject3OverrideAction,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum PatchUrlProtectionBypassObject3OverrideAction {
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// `revoke`
-    #[serde(rename = "revoke")]
-    Revoke,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl PatchUrlProtectionBypassObject3OverrideAction {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Create => "create",
-            Self::Revoke => "revoke",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for PatchUrlProtectionBypassObject3OverrideAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum PatchUrlProtectionBypassObject3OverrideScope {
-    /// `alias-protection-override`
-    #[serde(rename = "alias-protection-override")]
-    AliasProtectionOverride,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl PatchUrlProtectionBypassObject3OverrideScope {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AliasProtectionOverride => "alias-protection-override",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for PatchUrlProtectionBypassObject3OverrideScope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// Optional instructions for revoking and regenerating a shareable link
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PatchUrlProtectionBypassObjectRevoke {
-    /// Sharebale link to revoked
-    pub secret: String,
-    /// Whether or not a new shareable link should be created after the provided secret is revoked
-    pub regenerate: bool,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchUrlProtectionBypassRequest {
-    Object2(PatchUrlProtectionBypassObject2),
-    Object3(PatchUrlProtectionBypassObject3),
-    Object(PatchUrlProtectionBypassObject),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 impl crate::Client {
     /// Assign an Alias

@@ -292,31 +292,38 @@ pub struct CancelDeploymentCron {
 #[serde(untagged)]
 pub enum CancelDeploymentCustomEnvironment {
     /// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
-    Object(CancelDeploymentCustomEnvironmentObject),
+    WithSlugType(CancelDeploymentCustomEnvironmentWithSlugType),
     /// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
-    Object2(CancelDeploymentCustomEnvironmentObject2),
+    WithId(CancelDeploymentCustomEnvironmentWithId),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 /// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentCustomEnvironmentObject {
+pub struct CancelDeploymentCustomEnvironmentWithId {
+    pub id: String,
+}
+/// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentCustomEnvironmentWithSlugType {
     /// Unique identifier for the custom environment (format: env_*)
     pub id: String,
     /// URL-friendly name of the environment
     pub slug: String,
     /// The type of environment (production, preview, or development)
     #[serde(rename = "type")]
-    pub type_: CancelDeploymentCustomEnvironmentObjectType,
+    pub type_: CancelDeploymentCustomEnvironmentWithSlugTypeType,
     /// Optional description of the environment's purpose
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Configuration for matching git branches to this environment
     #[serde(rename = "branchMatcher", default, skip_serializing_if = "Option::is_none")]
-    pub branch_matcher: Option<CancelDeploymentCustomEnvironmentObjectBranchMatcher>,
+    pub branch_matcher: Option<
+        CancelDeploymentCustomEnvironmentWithSlugTypeBranchMatcher,
+    >,
     /// List of domains associated with this environment
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domains: Option<Vec<CancelDeploymentCustomEnvironmentObjectDomain>>,
+    pub domains: Option<Vec<CancelDeploymentCustomEnvironmentWithSlugTypeDomain>>,
     /// List of aliases for the current deployment
     #[serde(
         rename = "currentDeploymentAliases",
@@ -331,17 +338,12 @@ pub struct CancelDeploymentCustomEnvironmentObject {
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
 }
-/// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentCustomEnvironmentObject2 {
-    pub id: String,
-}
 /// Configuration for matching git branches to this environment
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentCustomEnvironmentObjectBranchMatcher {
+pub struct CancelDeploymentCustomEnvironmentWithSlugTypeBranchMatcher {
     /// The type of matching to perform
     #[serde(rename = "type")]
-    pub type_: CancelDeploymentCustomEnvironmentObjectBranchMatcherType,
+    pub type_: CancelDeploymentCustomEnvironmentWithSlugTypeBranchMatcherType,
     /// The pattern to match against branch names
     pub pattern: String,
 }
@@ -357,7 +359,7 @@ pub struct CancelDeploymentCustomEnvironmentObjectBranchMatcher {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CancelDeploymentCustomEnvironmentObjectBranchMatcherType {
+pub enum CancelDeploymentCustomEnvironmentWithSlugTypeBranchMatcherType {
     /// `endsWith`
     #[serde(rename = "endsWith")]
     EndsWith,
@@ -371,7 +373,7 @@ pub enum CancelDeploymentCustomEnvironmentObjectBranchMatcherType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CancelDeploymentCustomEnvironmentObjectBranchMatcherType {
+impl CancelDeploymentCustomEnvironmentWithSlugTypeBranchMatcherType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -382,14 +384,15 @@ impl CancelDeploymentCustomEnvironmentObjectBranchMatcherType {
         }
     }
 }
-impl std::fmt::Display for CancelDeploymentCustomEnvironmentObjectBranchMatcherType {
+impl std::fmt::Display
+for CancelDeploymentCustomEnvironmentWithSlugTypeBranchMatcherType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// List of domains associated with this environment
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentCustomEnvironmentObjectDomain {
+pub struct CancelDeploymentCustomEnvironmentWithSlugTypeDomain {
     pub name: String,
     #[serde(rename = "apexName")]
     pub apex_name: String,
@@ -420,12 +423,12 @@ pub struct CancelDeploymentCustomEnvironmentObjectDomain {
     /// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification: Option<
-        Vec<CancelDeploymentCustomEnvironmentObjectDomainVerificationItem>,
+        Vec<CancelDeploymentCustomEnvironmentWithSlugTypeDomainVerificationItem>,
     >,
 }
 /// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentCustomEnvironmentObjectDomainVerificationItem {
+pub struct CancelDeploymentCustomEnvironmentWithSlugTypeDomainVerificationItem {
     #[serde(rename = "type")]
     pub type_: String,
     pub domain: String,
@@ -444,7 +447,7 @@ pub struct CancelDeploymentCustomEnvironmentObjectDomainVerificationItem {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CancelDeploymentCustomEnvironmentObjectType {
+pub enum CancelDeploymentCustomEnvironmentWithSlugTypeType {
     /// `production`
     #[serde(rename = "production")]
     Production,
@@ -458,7 +461,7 @@ pub enum CancelDeploymentCustomEnvironmentObjectType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CancelDeploymentCustomEnvironmentObjectType {
+impl CancelDeploymentCustomEnvironmentWithSlugTypeType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -469,7 +472,7 @@ impl CancelDeploymentCustomEnvironmentObjectType {
         }
     }
 }
-impl std::fmt::Display for CancelDeploymentCustomEnvironmentObjectType {
+impl std::fmt::Display for CancelDeploymentCustomEnvironmentWithSlugTypeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -478,7 +481,7 @@ impl std::fmt::Display for CancelDeploymentCustomEnvironmentObjectType {
 #[serde(untagged)]
 pub enum CancelDeploymentFlags {
     /// Flags defined in the Build Output API, used by this deployment. Primarily used by the Toolbar to know about the used flags.
-    Object(CancelDeploymentFlagsObject),
+    WithDefinitions(CancelDeploymentFlagsWithDefinitions),
     /// Flags defined in the Build Output API, used by this deployment. Primarily used by the Toolbar to know about the used flags.
     ObjectList(Vec<serde_json::Map<String, serde_json::Value>>),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -486,23 +489,23 @@ pub enum CancelDeploymentFlags {
 }
 /// Flags defined in the Build Output API, used by this deployment. Primarily used by the Toolbar to know about the used flags.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentFlagsObject {
+pub struct CancelDeploymentFlagsWithDefinitions {
     pub definitions: std::collections::BTreeMap<
         String,
-        CancelDeploymentFlagsObjectDefinitionsValue,
+        CancelDeploymentFlagsWithDefinitionsDefinitionsValue,
     >,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentFlagsObjectDefinitionsValue {
+pub struct CancelDeploymentFlagsWithDefinitionsDefinitionsValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<Vec<CancelDeploymentFlagsObjectDefinitionsValueOption>>,
+    pub options: Option<Vec<CancelDeploymentFlagsWithDefinitionsDefinitionsValueOption>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentFlagsObjectDefinitionsValueOption {
+pub struct CancelDeploymentFlagsWithDefinitionsDefinitionsValueOption {
     pub value: FlagJsonValue,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -808,43 +811,30 @@ impl std::fmt::Display for CancelDeploymentGitRepoGitlabOwnerType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CancelDeploymentGitSource {
-    Object12(CancelDeploymentGitSourceObject12),
-    Object15(CancelDeploymentGitSourceObject15),
-    Object4(CancelDeploymentGitSourceObject4),
+    WithTypeHost3(CancelDeploymentGitSourceWithTypeHost3),
+    WithWorkspaceUuid(CancelDeploymentGitSourceWithWorkspaceUuid),
+    WithTypeHost2(CancelDeploymentGitSourceWithTypeHost2),
     /// Allows custom git sources (local folder mounted to the container) in test mode
-    Object10(CancelDeploymentGitSourceObject10),
-    Object11(CancelDeploymentGitSourceObject11),
-    Object13(CancelDeploymentGitSourceObject13),
-    Object14(CancelDeploymentGitSourceObject14),
-    Object2(CancelDeploymentGitSourceObject2),
-    Object3(CancelDeploymentGitSourceObject3),
-    Object6(CancelDeploymentGitSourceObject6),
-    Object9(CancelDeploymentGitSourceObject9),
-    Object(CancelDeploymentGitSourceObject),
-    Object5(CancelDeploymentGitSourceObject5),
-    Object7(CancelDeploymentGitSourceObject7),
-    Object8(CancelDeploymentGitSourceObject8),
+    WithGitUrl(CancelDeploymentGitSourceWithGitUrl),
+    WithTypeRef(CancelDeploymentGitSourceWithTypeRef),
+    WithTypeRef2(CancelDeploymentGitSourceWithTypeRef2),
+    WithTypeRef3(CancelDeploymentGitSourceWithTypeRef3),
+    WithTypeOrg(CancelDeploymentGitSourceWithTypeOrg),
+    WithTypeHost(CancelDeploymentGitSourceWithTypeHost),
+    WithTypeOrg2(CancelDeploymentGitSourceWithTypeOrg2),
+    WithOwnerSlug(CancelDeploymentGitSourceWithOwnerSlug),
+    WithTypeRepoId(CancelDeploymentGitSourceWithTypeRepoId),
+    WithTypeRepoId2(CancelDeploymentGitSourceWithTypeRepoId2),
+    WithTypeProjectId(CancelDeploymentGitSourceWithTypeProjectId),
+    WithTypeRepoUuid(CancelDeploymentGitSourceWithTypeRepoUuid),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentGitSourceObject {
-    #[serde(rename = "type")]
-    pub type_: CancelDeploymentGitSourceObjectType,
-    #[serde(rename = "repoId")]
-    pub repo_id: CancelDeploymentGitSourceObjectRepoId,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
 /// Allows custom git sources (local folder mounted to the container) in test mode
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentGitSourceObject10 {
+pub struct CancelDeploymentGitSourceWithGitUrl {
     #[serde(rename = "type")]
-    pub type_: CancelDeploymentGitSourceObject10Type,
+    pub type_: CancelDeploymentGitSourceWithGitUrlType,
     #[serde(rename = "ref")]
     pub ref_: String,
     pub sha: String,
@@ -862,7 +852,7 @@ pub struct CancelDeploymentGitSourceObject10 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CancelDeploymentGitSourceObject10Type {
+pub enum CancelDeploymentGitSourceWithGitUrlType {
     /// `custom`
     #[serde(rename = "custom")]
     Custom,
@@ -870,7 +860,7 @@ pub enum CancelDeploymentGitSourceObject10Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CancelDeploymentGitSourceObject10Type {
+impl CancelDeploymentGitSourceWithGitUrlType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -879,24 +869,23 @@ impl CancelDeploymentGitSourceObject10Type {
         }
     }
 }
-impl std::fmt::Display for CancelDeploymentGitSourceObject10Type {
+impl std::fmt::Display for CancelDeploymentGitSourceWithGitUrlType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentGitSourceObject11 {
+pub struct CancelDeploymentGitSourceWithOwnerSlug {
     #[serde(rename = "type")]
-    pub type_: CancelDeploymentGitSourceObject11Type,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub sha: String,
-    #[serde(rename = "repoId")]
-    pub repo_id: f64,
+    pub type_: CancelDeploymentGitSourceWithOwnerSlugType,
+    pub owner: String,
+    pub slug: String,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub org: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repo: Option<String>,
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
 }
 #[derive(
     Debug,
@@ -909,32 +898,93 @@ pub struct CancelDeploymentGitSourceObject11 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CancelDeploymentGitSourceObject11Type {
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
+pub enum CancelDeploymentGitSourceWithOwnerSlugType {
+    /// `bitbucket`
+    #[serde(rename = "bitbucket")]
+    Bitbucket,
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
 }
-impl CancelDeploymentGitSourceObject11Type {
+impl CancelDeploymentGitSourceWithOwnerSlugType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Github => "github",
+            Self::Bitbucket => "bitbucket",
             Self::Unknown(value) => value,
         }
     }
 }
-impl std::fmt::Display for CancelDeploymentGitSourceObject11Type {
+impl std::fmt::Display for CancelDeploymentGitSourceWithOwnerSlugType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentGitSourceObject12 {
+pub struct CancelDeploymentGitSourceWithTypeHost {
     #[serde(rename = "type")]
-    pub type_: CancelDeploymentGitSourceObject12Type,
+    pub type_: CancelDeploymentGitSourceWithTypeHostType,
+    pub host: String,
+    #[serde(rename = "repoId")]
+    pub repo_id: CancelDeploymentGitSourceWithTypeHostRepoId,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentGitSourceWithTypeHost2 {
+    #[serde(rename = "type")]
+    pub type_: CancelDeploymentGitSourceWithTypeHost2Type,
+    pub host: String,
+    pub org: String,
+    pub repo: String,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CancelDeploymentGitSourceWithTypeHost2Type {
+    /// `github-custom-host`
+    #[serde(rename = "github-custom-host")]
+    GithubCustomHost,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CancelDeploymentGitSourceWithTypeHost2Type {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GithubCustomHost => "github-custom-host",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CancelDeploymentGitSourceWithTypeHost2Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentGitSourceWithTypeHost3 {
+    #[serde(rename = "type")]
+    pub type_: CancelDeploymentGitSourceWithTypeHost3Type,
     pub host: String,
     #[serde(rename = "ref")]
     pub ref_: String,
@@ -957,7 +1007,7 @@ pub struct CancelDeploymentGitSourceObject12 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CancelDeploymentGitSourceObject12Type {
+pub enum CancelDeploymentGitSourceWithTypeHost3Type {
     /// `github-custom-host`
     #[serde(rename = "github-custom-host")]
     GithubCustomHost,
@@ -965,7 +1015,7 @@ pub enum CancelDeploymentGitSourceObject12Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CancelDeploymentGitSourceObject12Type {
+impl CancelDeploymentGitSourceWithTypeHost3Type {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -974,15 +1024,216 @@ impl CancelDeploymentGitSourceObject12Type {
         }
     }
 }
-impl std::fmt::Display for CancelDeploymentGitSourceObject12Type {
+impl std::fmt::Display for CancelDeploymentGitSourceWithTypeHost3Type {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentGitSourceObject13 {
+#[serde(untagged)]
+pub enum CancelDeploymentGitSourceWithTypeHostRepoId {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CancelDeploymentGitSourceWithTypeHostType {
+    /// `github-custom-host`
+    #[serde(rename = "github-custom-host")]
+    GithubCustomHost,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CancelDeploymentGitSourceWithTypeHostType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GithubCustomHost => "github-custom-host",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CancelDeploymentGitSourceWithTypeHostType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentGitSourceWithTypeOrg {
     #[serde(rename = "type")]
-    pub type_: CancelDeploymentGitSourceObject13Type,
+    pub type_: CancelDeploymentGitSourceWithTypeOrgType,
+    pub org: String,
+    pub repo: String,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentGitSourceWithTypeOrg2 {
+    #[serde(rename = "type")]
+    pub type_: CancelDeploymentGitSourceWithTypeOrg2Type,
+    pub org: String,
+    pub repo: String,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CancelDeploymentGitSourceWithTypeOrg2Type {
+    /// `github-limited`
+    #[serde(rename = "github-limited")]
+    GithubLimited,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CancelDeploymentGitSourceWithTypeOrg2Type {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GithubLimited => "github-limited",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CancelDeploymentGitSourceWithTypeOrg2Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CancelDeploymentGitSourceWithTypeOrgType {
+    /// `github`
+    #[serde(rename = "github")]
+    Github,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CancelDeploymentGitSourceWithTypeOrgType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Github => "github",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CancelDeploymentGitSourceWithTypeOrgType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentGitSourceWithTypeProjectId {
+    #[serde(rename = "type")]
+    pub type_: CancelDeploymentGitSourceWithTypeProjectIdType,
+    #[serde(rename = "projectId")]
+    pub project_id: CancelDeploymentGitSourceWithTypeProjectIdProjectId,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CancelDeploymentGitSourceWithTypeProjectIdProjectId {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CancelDeploymentGitSourceWithTypeProjectIdType {
+    /// `gitlab`
+    #[serde(rename = "gitlab")]
+    Gitlab,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CancelDeploymentGitSourceWithTypeProjectIdType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Gitlab => "gitlab",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CancelDeploymentGitSourceWithTypeProjectIdType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentGitSourceWithTypeRef {
+    #[serde(rename = "type")]
+    pub type_: CancelDeploymentGitSourceWithTypeRefType,
+    #[serde(rename = "ref")]
+    pub ref_: String,
+    pub sha: String,
+    #[serde(rename = "repoId")]
+    pub repo_id: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repo: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentGitSourceWithTypeRef2 {
+    #[serde(rename = "type")]
+    pub type_: CancelDeploymentGitSourceWithTypeRef2Type,
     #[serde(rename = "ref")]
     pub ref_: String,
     pub sha: String,
@@ -1004,7 +1255,7 @@ pub struct CancelDeploymentGitSourceObject13 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CancelDeploymentGitSourceObject13Type {
+pub enum CancelDeploymentGitSourceWithTypeRef2Type {
     /// `github-limited`
     #[serde(rename = "github-limited")]
     GithubLimited,
@@ -1012,7 +1263,7 @@ pub enum CancelDeploymentGitSourceObject13Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CancelDeploymentGitSourceObject13Type {
+impl CancelDeploymentGitSourceWithTypeRef2Type {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1021,15 +1272,15 @@ impl CancelDeploymentGitSourceObject13Type {
         }
     }
 }
-impl std::fmt::Display for CancelDeploymentGitSourceObject13Type {
+impl std::fmt::Display for CancelDeploymentGitSourceWithTypeRef2Type {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentGitSourceObject14 {
+pub struct CancelDeploymentGitSourceWithTypeRef3 {
     #[serde(rename = "type")]
-    pub type_: CancelDeploymentGitSourceObject14Type,
+    pub type_: CancelDeploymentGitSourceWithTypeRef3Type,
     #[serde(rename = "ref")]
     pub ref_: String,
     pub sha: String,
@@ -1047,7 +1298,7 @@ pub struct CancelDeploymentGitSourceObject14 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CancelDeploymentGitSourceObject14Type {
+pub enum CancelDeploymentGitSourceWithTypeRef3Type {
     /// `gitlab`
     #[serde(rename = "gitlab")]
     Gitlab,
@@ -1055,7 +1306,7 @@ pub enum CancelDeploymentGitSourceObject14Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CancelDeploymentGitSourceObject14Type {
+impl CancelDeploymentGitSourceWithTypeRef3Type {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1064,15 +1315,204 @@ impl CancelDeploymentGitSourceObject14Type {
         }
     }
 }
-impl std::fmt::Display for CancelDeploymentGitSourceObject14Type {
+impl std::fmt::Display for CancelDeploymentGitSourceWithTypeRef3Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CancelDeploymentGitSourceWithTypeRefType {
+    /// `github`
+    #[serde(rename = "github")]
+    Github,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CancelDeploymentGitSourceWithTypeRefType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Github => "github",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CancelDeploymentGitSourceWithTypeRefType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentGitSourceObject15 {
+pub struct CancelDeploymentGitSourceWithTypeRepoId {
     #[serde(rename = "type")]
-    pub type_: CancelDeploymentGitSourceObject15Type,
+    pub type_: CancelDeploymentGitSourceWithTypeRepoIdType,
+    #[serde(rename = "repoId")]
+    pub repo_id: CancelDeploymentGitSourceWithTypeRepoIdRepoId,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentGitSourceWithTypeRepoId2 {
+    #[serde(rename = "type")]
+    pub type_: CancelDeploymentGitSourceWithTypeRepoId2Type,
+    #[serde(rename = "repoId")]
+    pub repo_id: CancelDeploymentGitSourceWithTypeRepoId2RepoId,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CancelDeploymentGitSourceWithTypeRepoId2RepoId {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CancelDeploymentGitSourceWithTypeRepoId2Type {
+    /// `github-limited`
+    #[serde(rename = "github-limited")]
+    GithubLimited,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CancelDeploymentGitSourceWithTypeRepoId2Type {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GithubLimited => "github-limited",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CancelDeploymentGitSourceWithTypeRepoId2Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CancelDeploymentGitSourceWithTypeRepoIdRepoId {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CancelDeploymentGitSourceWithTypeRepoIdType {
+    /// `github`
+    #[serde(rename = "github")]
+    Github,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CancelDeploymentGitSourceWithTypeRepoIdType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Github => "github",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CancelDeploymentGitSourceWithTypeRepoIdType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentGitSourceWithTypeRepoUuid {
+    #[serde(rename = "type")]
+    pub type_: CancelDeploymentGitSourceWithTypeRepoUuidType,
+    #[serde(rename = "workspaceUuid", default, skip_serializing_if = "Option::is_none")]
+    pub workspace_uuid: Option<String>,
+    #[serde(rename = "repoUuid")]
+    pub repo_uuid: String,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CancelDeploymentGitSourceWithTypeRepoUuidType {
+    /// `bitbucket`
+    #[serde(rename = "bitbucket")]
+    Bitbucket,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CancelDeploymentGitSourceWithTypeRepoUuidType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bitbucket => "bitbucket",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CancelDeploymentGitSourceWithTypeRepoUuidType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentGitSourceWithWorkspaceUuid {
+    #[serde(rename = "type")]
+    pub type_: CancelDeploymentGitSourceWithWorkspaceUuidType,
     #[serde(rename = "ref")]
     pub ref_: String,
     pub sha: String,
@@ -1096,7 +1536,7 @@ pub struct CancelDeploymentGitSourceObject15 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CancelDeploymentGitSourceObject15Type {
+pub enum CancelDeploymentGitSourceWithWorkspaceUuidType {
     /// `bitbucket`
     #[serde(rename = "bitbucket")]
     Bitbucket,
@@ -1104,7 +1544,7 @@ pub enum CancelDeploymentGitSourceObject15Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CancelDeploymentGitSourceObject15Type {
+impl CancelDeploymentGitSourceWithWorkspaceUuidType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1113,444 +1553,7 @@ impl CancelDeploymentGitSourceObject15Type {
         }
     }
 }
-impl std::fmt::Display for CancelDeploymentGitSourceObject15Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentGitSourceObject2 {
-    #[serde(rename = "type")]
-    pub type_: CancelDeploymentGitSourceObject2Type,
-    pub org: String,
-    pub repo: String,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CancelDeploymentGitSourceObject2Type {
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CancelDeploymentGitSourceObject2Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Github => "github",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CancelDeploymentGitSourceObject2Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentGitSourceObject3 {
-    #[serde(rename = "type")]
-    pub type_: CancelDeploymentGitSourceObject3Type,
-    pub host: String,
-    #[serde(rename = "repoId")]
-    pub repo_id: CancelDeploymentGitSourceObject3RepoId,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CancelDeploymentGitSourceObject3RepoId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CancelDeploymentGitSourceObject3Type {
-    /// `github-custom-host`
-    #[serde(rename = "github-custom-host")]
-    GithubCustomHost,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CancelDeploymentGitSourceObject3Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GithubCustomHost => "github-custom-host",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CancelDeploymentGitSourceObject3Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentGitSourceObject4 {
-    #[serde(rename = "type")]
-    pub type_: CancelDeploymentGitSourceObject4Type,
-    pub host: String,
-    pub org: String,
-    pub repo: String,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CancelDeploymentGitSourceObject4Type {
-    /// `github-custom-host`
-    #[serde(rename = "github-custom-host")]
-    GithubCustomHost,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CancelDeploymentGitSourceObject4Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GithubCustomHost => "github-custom-host",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CancelDeploymentGitSourceObject4Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentGitSourceObject5 {
-    #[serde(rename = "type")]
-    pub type_: CancelDeploymentGitSourceObject5Type,
-    #[serde(rename = "repoId")]
-    pub repo_id: CancelDeploymentGitSourceObject5RepoId,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CancelDeploymentGitSourceObject5RepoId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CancelDeploymentGitSourceObject5Type {
-    /// `github-limited`
-    #[serde(rename = "github-limited")]
-    GithubLimited,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CancelDeploymentGitSourceObject5Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GithubLimited => "github-limited",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CancelDeploymentGitSourceObject5Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentGitSourceObject6 {
-    #[serde(rename = "type")]
-    pub type_: CancelDeploymentGitSourceObject6Type,
-    pub org: String,
-    pub repo: String,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CancelDeploymentGitSourceObject6Type {
-    /// `github-limited`
-    #[serde(rename = "github-limited")]
-    GithubLimited,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CancelDeploymentGitSourceObject6Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GithubLimited => "github-limited",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CancelDeploymentGitSourceObject6Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentGitSourceObject7 {
-    #[serde(rename = "type")]
-    pub type_: CancelDeploymentGitSourceObject7Type,
-    #[serde(rename = "projectId")]
-    pub project_id: CancelDeploymentGitSourceObject7ProjectId,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CancelDeploymentGitSourceObject7ProjectId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CancelDeploymentGitSourceObject7Type {
-    /// `gitlab`
-    #[serde(rename = "gitlab")]
-    Gitlab,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CancelDeploymentGitSourceObject7Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gitlab => "gitlab",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CancelDeploymentGitSourceObject7Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentGitSourceObject8 {
-    #[serde(rename = "type")]
-    pub type_: CancelDeploymentGitSourceObject8Type,
-    #[serde(rename = "workspaceUuid", default, skip_serializing_if = "Option::is_none")]
-    pub workspace_uuid: Option<String>,
-    #[serde(rename = "repoUuid")]
-    pub repo_uuid: String,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CancelDeploymentGitSourceObject8Type {
-    /// `bitbucket`
-    #[serde(rename = "bitbucket")]
-    Bitbucket,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CancelDeploymentGitSourceObject8Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bitbucket => "bitbucket",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CancelDeploymentGitSourceObject8Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentGitSourceObject9 {
-    #[serde(rename = "type")]
-    pub type_: CancelDeploymentGitSourceObject9Type,
-    pub owner: String,
-    pub slug: String,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CancelDeploymentGitSourceObject9Type {
-    /// `bitbucket`
-    #[serde(rename = "bitbucket")]
-    Bitbucket,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CancelDeploymentGitSourceObject9Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bitbucket => "bitbucket",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CancelDeploymentGitSourceObject9Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CancelDeploymentGitSourceObjectRepoId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CancelDeploymentGitSourceObjectType {
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CancelDeploymentGitSourceObjectType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Github => "github",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CancelDeploymentGitSourceObjectType {
+impl std::fmt::Display for CancelDeploymentGitSourceWithWorkspaceUuidType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1861,13 +1864,15 @@ impl std::fmt::Display for CancelDeploymentLambdasItemReadyState {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CancelDeploymentMicrofrontends {
-    Object2(CancelDeploymentMicrofrontendsObject2),
-    Object(CancelDeploymentMicrofrontendsObject),
+    WithIsDefaultApp(CancelDeploymentMicrofrontendsWithIsDefaultApp),
+    WithDefaultAppProjectNameGroupIds(
+        CancelDeploymentMicrofrontendsWithDefaultAppProjectNameGroupIds,
+    ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentMicrofrontendsObject {
+pub struct CancelDeploymentMicrofrontendsWithDefaultAppProjectNameGroupIds {
     #[serde(rename = "isDefaultApp", default, skip_serializing_if = "Option::is_none")]
     pub is_default_app: Option<bool>,
     /// The project name of the default app of this deployment's microfrontends group.
@@ -1878,7 +1883,9 @@ pub struct CancelDeploymentMicrofrontendsObject {
     pub default_route: Option<String>,
     /// The group of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
     #[serde(rename = "groupIds")]
-    pub group_ids: Vec<CancelDeploymentMicrofrontendsObjectGroupId>,
+    pub group_ids: Vec<
+        CancelDeploymentMicrofrontendsWithDefaultAppProjectNameGroupIdsGroupId,
+    >,
     /// Whether the MicrofrontendsAlias2 team flag should be considered enabled for this deployment or not.
     #[serde(
         rename = "microfrontendsAlias2Enabled",
@@ -1888,7 +1895,15 @@ pub struct CancelDeploymentMicrofrontendsObject {
     pub microfrontends_alias2_enabled: Option<bool>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentMicrofrontendsObject2 {
+#[serde(untagged)]
+pub enum CancelDeploymentMicrofrontendsWithDefaultAppProjectNameGroupIdsGroupId {
+    String(String),
+    String2(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentMicrofrontendsWithIsDefaultApp {
     #[serde(rename = "isDefaultApp")]
     pub is_default_app: bool,
     /// A map of the other applications that are part of this group. Only defined on the default application. The field is set after deployments have been created, so can be undefined, but should be there for a successful deployment. Note: this field will be removed when MFE alias routing is fully rolled out.
@@ -1896,7 +1911,7 @@ pub struct CancelDeploymentMicrofrontendsObject2 {
     pub applications: Option<
         std::collections::BTreeMap<
             String,
-            CancelDeploymentMicrofrontendsObject2ApplicationsValue,
+            CancelDeploymentMicrofrontendsWithIsDefaultAppApplicationsValue,
         >,
     >,
     /// The result of the microfrontends config upload during deployment creation / build. Only set for default app deployments. The config upload is attempted during deployment create, and then again during the build. If the config is not in the root directory, or the deployment is prebuilt, the config cannot be uploaded during deployment create. The upload during deployment build finds the config even if it's not in the root directory, as it has access to all files. Uploading the config during create is ideal, as then all child deployments are guaranteed to have access to the default app deployment config even if the default app has not yet started building. If the config is not uploaded, the child app will show as building until the config has been uploaded during the default app build. - `success` - The config was uploaded successfully, either when the deployment was created or during the build. - `waiting_on_build` - The config could not be uploaded during deployment create, will be attempted again during the build. - `no_config` - No config was found. Only set once the build has not found the config in any of the deployment's files. - `undefined` - Legacy deployments, or there was an error uploading the config during deployment create.
@@ -1906,7 +1921,7 @@ pub struct CancelDeploymentMicrofrontendsObject2 {
         skip_serializing_if = "Option::is_none",
     )]
     pub mfe_config_upload_state: Option<
-        CancelDeploymentMicrofrontendsObject2MfeConfigUploadState,
+        CancelDeploymentMicrofrontendsWithIsDefaultAppMfeConfigUploadState,
     >,
     /// The project name of the default app of this deployment's microfrontends group.
     #[serde(rename = "defaultAppProjectName")]
@@ -1916,7 +1931,7 @@ pub struct CancelDeploymentMicrofrontendsObject2 {
     pub default_route: Option<String>,
     /// The group of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
     #[serde(rename = "groupIds")]
-    pub group_ids: Vec<CancelDeploymentMicrofrontendsObject2GroupId>,
+    pub group_ids: Vec<CancelDeploymentMicrofrontendsWithIsDefaultAppGroupId>,
     /// Whether the MicrofrontendsAlias2 team flag should be considered enabled for this deployment or not.
     #[serde(
         rename = "microfrontendsAlias2Enabled",
@@ -1927,7 +1942,7 @@ pub struct CancelDeploymentMicrofrontendsObject2 {
 }
 /// A map of the other applications that are part of this group. Only defined on the default application. The field is set after deployments have been created, so can be undefined, but should be there for a successful deployment. Note: this field will be removed when MFE alias routing is fully rolled out.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentMicrofrontendsObject2ApplicationsValue {
+pub struct CancelDeploymentMicrofrontendsWithIsDefaultAppApplicationsValue {
     #[serde(rename = "isDefaultApp", default, skip_serializing_if = "Option::is_none")]
     pub is_default_app: Option<bool>,
     /// This is the production alias, it will always show the most up to date of each application.
@@ -1945,7 +1960,7 @@ pub struct CancelDeploymentMicrofrontendsObject2ApplicationsValue {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CancelDeploymentMicrofrontendsObject2GroupId {
+pub enum CancelDeploymentMicrofrontendsWithIsDefaultAppGroupId {
     String(String),
     String2(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -1963,7 +1978,7 @@ pub enum CancelDeploymentMicrofrontendsObject2GroupId {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CancelDeploymentMicrofrontendsObject2MfeConfigUploadState {
+pub enum CancelDeploymentMicrofrontendsWithIsDefaultAppMfeConfigUploadState {
     /// `success`
     #[serde(rename = "success")]
     Success,
@@ -1977,7 +1992,7 @@ pub enum CancelDeploymentMicrofrontendsObject2MfeConfigUploadState {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CancelDeploymentMicrofrontendsObject2MfeConfigUploadState {
+impl CancelDeploymentMicrofrontendsWithIsDefaultAppMfeConfigUploadState {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1988,18 +2003,11 @@ impl CancelDeploymentMicrofrontendsObject2MfeConfigUploadState {
         }
     }
 }
-impl std::fmt::Display for CancelDeploymentMicrofrontendsObject2MfeConfigUploadState {
+impl std::fmt::Display
+for CancelDeploymentMicrofrontendsWithIsDefaultAppMfeConfigUploadState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CancelDeploymentMicrofrontendsObjectGroupId {
-    String(String),
-    String2(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 /// If set it overrides the `projectSettings.nodeVersion` for this deployment.
 #[derive(
@@ -2828,60 +2836,22 @@ pub struct CancelDeploymentResponseBuild {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CancelDeploymentRoute {
-    Object3(CancelDeploymentRouteObject3),
-    Object(CancelDeploymentRouteObject),
-    Object2(CancelDeploymentRouteObject2),
+    WithContinueMiddleware(CancelDeploymentRouteWithContinueMiddleware),
+    WithSrc(CancelDeploymentRouteWithSrc),
+    WithHandle(CancelDeploymentRouteWithHandle),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteObject {
+pub struct CancelDeploymentRouteWithContinueMiddleware {
     pub src: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dest: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub headers: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub methods: Option<Vec<String>>,
-    #[serde(rename = "continue", default, skip_serializing_if = "Option::is_none")]
-    pub continue_: Option<bool>,
-    #[serde(rename = "override", default, skip_serializing_if = "Option::is_none")]
-    pub override_: Option<bool>,
-    #[serde(rename = "caseSensitive", default, skip_serializing_if = "Option::is_none")]
-    pub case_sensitive: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub check: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub important: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has: Option<Vec<CancelDeploymentRouteObjectHasItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Vec<CancelDeploymentRouteObjectMissingItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mitigate: Option<CancelDeploymentRouteObjectMitigate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transforms: Option<Vec<CancelDeploymentRouteObjectTransform>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locale: Option<CancelDeploymentRouteObjectLocale>,
-    /// A middleware key within the `output` key under the build result. Overrides a `middleware` definition.
-    #[serde(rename = "middlewarePath", default, skip_serializing_if = "Option::is_none")]
-    pub middleware_path: Option<String>,
-    /// The original middleware matchers.
-    #[serde(
-        rename = "middlewareRawSrc",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub middleware_raw_src: Option<Vec<String>>,
-    /// A middleware index in the `middleware` key under the build result
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub middleware: Option<f64>,
+    #[serde(rename = "continue")]
+    pub continue_: bool,
+    pub middleware: i64,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteObject2 {
-    pub handle: CancelDeploymentRouteObject2Handle,
+pub struct CancelDeploymentRouteWithHandle {
+    pub handle: CancelDeploymentRouteWithHandleHandle,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2900,7 +2870,7 @@ pub struct CancelDeploymentRouteObject2 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CancelDeploymentRouteObject2Handle {
+pub enum CancelDeploymentRouteWithHandleHandle {
     /// `error`
     #[serde(rename = "error")]
     Error,
@@ -2923,7 +2893,7 @@ pub enum CancelDeploymentRouteObject2Handle {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CancelDeploymentRouteObject2Handle {
+impl CancelDeploymentRouteWithHandleHandle {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2937,39 +2907,71 @@ impl CancelDeploymentRouteObject2Handle {
         }
     }
 }
-impl std::fmt::Display for CancelDeploymentRouteObject2Handle {
+impl std::fmt::Display for CancelDeploymentRouteWithHandleHandle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteObject3 {
+pub struct CancelDeploymentRouteWithSrc {
     pub src: String,
-    #[serde(rename = "continue")]
-    pub continue_: bool,
-    pub middleware: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dest: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headers: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub methods: Option<Vec<String>>,
+    #[serde(rename = "continue", default, skip_serializing_if = "Option::is_none")]
+    pub continue_: Option<bool>,
+    #[serde(rename = "override", default, skip_serializing_if = "Option::is_none")]
+    pub override_: Option<bool>,
+    #[serde(rename = "caseSensitive", default, skip_serializing_if = "Option::is_none")]
+    pub case_sensitive: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub important: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has: Option<Vec<CancelDeploymentRouteWithSrcHasItem>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing: Option<Vec<CancelDeploymentRouteWithSrcMissingItem>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mitigate: Option<CancelDeploymentRouteWithSrcMitigate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transforms: Option<Vec<CancelDeploymentRouteWithSrcTransform>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<CancelDeploymentRouteWithSrcLocale>,
+    /// A middleware key within the `output` key under the build result. Overrides a `middleware` definition.
+    #[serde(rename = "middlewarePath", default, skip_serializing_if = "Option::is_none")]
+    pub middleware_path: Option<String>,
+    /// The original middleware matchers.
+    #[serde(
+        rename = "middlewareRawSrc",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub middleware_raw_src: Option<Vec<String>>,
+    /// A middleware index in the `middleware` key under the build result
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub middleware: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CancelDeploymentRouteObjectHasItem {
-    Object(CancelDeploymentRouteObjectHasItemObject),
-    Object2(CancelDeploymentRouteObjectHasItemObject2),
+pub enum CancelDeploymentRouteWithSrcHasItem {
+    WithValue(CancelDeploymentRouteWithSrcHasItemWithValue),
+    WithKey(CancelDeploymentRouteWithSrcHasItemWithKey),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteObjectHasItemObject {
+pub struct CancelDeploymentRouteWithSrcHasItemWithKey {
     #[serde(rename = "type")]
-    pub type_: CancelDeploymentRouteObjectHasItemObjectType,
-    pub value: CancelDeploymentRouteObjectHasItemObjectValue,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteObjectHasItemObject2 {
-    #[serde(rename = "type")]
-    pub type_: CancelDeploymentRouteObjectHasItemObject2Type,
+    pub type_: CancelDeploymentRouteWithSrcHasItemWithKeyType,
     pub key: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<CancelDeploymentRouteObjectHasItemObject2Value>,
+    pub value: Option<CancelDeploymentRouteWithSrcHasItemWithKeyValue>,
 }
 #[derive(
     Debug,
@@ -2982,7 +2984,7 @@ pub struct CancelDeploymentRouteObjectHasItemObject2 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CancelDeploymentRouteObjectHasItemObject2Type {
+pub enum CancelDeploymentRouteWithSrcHasItemWithKeyType {
     /// `header`
     #[serde(rename = "header")]
     Header,
@@ -2996,7 +2998,7 @@ pub enum CancelDeploymentRouteObjectHasItemObject2Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CancelDeploymentRouteObjectHasItemObject2Type {
+impl CancelDeploymentRouteWithSrcHasItemWithKeyType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3007,23 +3009,23 @@ impl CancelDeploymentRouteObjectHasItemObject2Type {
         }
     }
 }
-impl std::fmt::Display for CancelDeploymentRouteObjectHasItemObject2Type {
+impl std::fmt::Display for CancelDeploymentRouteWithSrcHasItemWithKeyType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CancelDeploymentRouteObjectHasItemObject2Value {
+pub enum CancelDeploymentRouteWithSrcHasItemWithKeyValue {
     String(String),
-    Object(CancelDeploymentRouteObjectHasItemObject2ValueObject),
+    Object(CancelDeploymentRouteWithSrcHasItemWithKeyValueObject),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteObjectHasItemObject2ValueObject {
+pub struct CancelDeploymentRouteWithSrcHasItemWithKeyValueObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<CancelDeploymentRouteObjectHasItemObject2ValueObjectEq>,
+    pub eq: Option<CancelDeploymentRouteWithSrcHasItemWithKeyValueObjectEq>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neq: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3047,11 +3049,17 @@ pub struct CancelDeploymentRouteObjectHasItemObject2ValueObject {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CancelDeploymentRouteObjectHasItemObject2ValueObjectEq {
+pub enum CancelDeploymentRouteWithSrcHasItemWithKeyValueObjectEq {
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentRouteWithSrcHasItemWithValue {
+    #[serde(rename = "type")]
+    pub type_: CancelDeploymentRouteWithSrcHasItemWithValueType,
+    pub value: CancelDeploymentRouteWithSrcHasItemWithValueValue,
 }
 #[derive(
     Debug,
@@ -3064,7 +3072,7 @@ pub enum CancelDeploymentRouteObjectHasItemObject2ValueObjectEq {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CancelDeploymentRouteObjectHasItemObjectType {
+pub enum CancelDeploymentRouteWithSrcHasItemWithValueType {
     /// `host`
     #[serde(rename = "host")]
     Host,
@@ -3072,7 +3080,7 @@ pub enum CancelDeploymentRouteObjectHasItemObjectType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CancelDeploymentRouteObjectHasItemObjectType {
+impl CancelDeploymentRouteWithSrcHasItemWithValueType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3081,23 +3089,23 @@ impl CancelDeploymentRouteObjectHasItemObjectType {
         }
     }
 }
-impl std::fmt::Display for CancelDeploymentRouteObjectHasItemObjectType {
+impl std::fmt::Display for CancelDeploymentRouteWithSrcHasItemWithValueType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CancelDeploymentRouteObjectHasItemObjectValue {
+pub enum CancelDeploymentRouteWithSrcHasItemWithValueValue {
     String(String),
-    Object(CancelDeploymentRouteObjectHasItemObjectValueObject),
+    Object(CancelDeploymentRouteWithSrcHasItemWithValueValueObject),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteObjectHasItemObjectValueObject {
+pub struct CancelDeploymentRouteWithSrcHasItemWithValueValueObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<CancelDeploymentRouteObjectHasItemObjectValueObjectEq>,
+    pub eq: Option<CancelDeploymentRouteWithSrcHasItemWithValueValueObjectEq>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neq: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3121,14 +3129,14 @@ pub struct CancelDeploymentRouteObjectHasItemObjectValueObject {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CancelDeploymentRouteObjectHasItemObjectValueObjectEq {
+pub enum CancelDeploymentRouteWithSrcHasItemWithValueValueObjectEq {
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteObjectLocale {
+pub struct CancelDeploymentRouteWithSrcLocale {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect: Option<std::collections::BTreeMap<String, String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3136,25 +3144,19 @@ pub struct CancelDeploymentRouteObjectLocale {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CancelDeploymentRouteObjectMissingItem {
-    Object(CancelDeploymentRouteObjectMissingItemObject),
-    Object2(CancelDeploymentRouteObjectMissingItemObject2),
+pub enum CancelDeploymentRouteWithSrcMissingItem {
+    WithValue(CancelDeploymentRouteWithSrcMissingItemWithValue),
+    WithKey(CancelDeploymentRouteWithSrcMissingItemWithKey),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteObjectMissingItemObject {
+pub struct CancelDeploymentRouteWithSrcMissingItemWithKey {
     #[serde(rename = "type")]
-    pub type_: CancelDeploymentRouteObjectMissingItemObjectType,
-    pub value: CancelDeploymentRouteObjectMissingItemObjectValue,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteObjectMissingItemObject2 {
-    #[serde(rename = "type")]
-    pub type_: CancelDeploymentRouteObjectMissingItemObject2Type,
+    pub type_: CancelDeploymentRouteWithSrcMissingItemWithKeyType,
     pub key: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<CancelDeploymentRouteObjectMissingItemObject2Value>,
+    pub value: Option<CancelDeploymentRouteWithSrcMissingItemWithKeyValue>,
 }
 #[derive(
     Debug,
@@ -3167,7 +3169,7 @@ pub struct CancelDeploymentRouteObjectMissingItemObject2 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CancelDeploymentRouteObjectMissingItemObject2Type {
+pub enum CancelDeploymentRouteWithSrcMissingItemWithKeyType {
     /// `header`
     #[serde(rename = "header")]
     Header,
@@ -3181,7 +3183,7 @@ pub enum CancelDeploymentRouteObjectMissingItemObject2Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CancelDeploymentRouteObjectMissingItemObject2Type {
+impl CancelDeploymentRouteWithSrcMissingItemWithKeyType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3192,23 +3194,23 @@ impl CancelDeploymentRouteObjectMissingItemObject2Type {
         }
     }
 }
-impl std::fmt::Display for CancelDeploymentRouteObjectMissingItemObject2Type {
+impl std::fmt::Display for CancelDeploymentRouteWithSrcMissingItemWithKeyType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CancelDeploymentRouteObjectMissingItemObject2Value {
+pub enum CancelDeploymentRouteWithSrcMissingItemWithKeyValue {
     String(String),
-    Object(CancelDeploymentRouteObjectMissingItemObject2ValueObject),
+    Object(CancelDeploymentRouteWithSrcMissingItemWithKeyValueObject),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteObjectMissingItemObject2ValueObject {
+pub struct CancelDeploymentRouteWithSrcMissingItemWithKeyValueObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<CancelDeploymentRouteObjectMissingItemObject2ValueObjectEq>,
+    pub eq: Option<CancelDeploymentRouteWithSrcMissingItemWithKeyValueObjectEq>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neq: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3232,11 +3234,17 @@ pub struct CancelDeploymentRouteObjectMissingItemObject2ValueObject {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CancelDeploymentRouteObjectMissingItemObject2ValueObjectEq {
+pub enum CancelDeploymentRouteWithSrcMissingItemWithKeyValueObjectEq {
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentRouteWithSrcMissingItemWithValue {
+    #[serde(rename = "type")]
+    pub type_: CancelDeploymentRouteWithSrcMissingItemWithValueType,
+    pub value: CancelDeploymentRouteWithSrcMissingItemWithValueValue,
 }
 #[derive(
     Debug,
@@ -3249,7 +3257,7 @@ pub enum CancelDeploymentRouteObjectMissingItemObject2ValueObjectEq {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CancelDeploymentRouteObjectMissingItemObjectType {
+pub enum CancelDeploymentRouteWithSrcMissingItemWithValueType {
     /// `host`
     #[serde(rename = "host")]
     Host,
@@ -3257,7 +3265,7 @@ pub enum CancelDeploymentRouteObjectMissingItemObjectType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CancelDeploymentRouteObjectMissingItemObjectType {
+impl CancelDeploymentRouteWithSrcMissingItemWithValueType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3266,23 +3274,23 @@ impl CancelDeploymentRouteObjectMissingItemObjectType {
         }
     }
 }
-impl std::fmt::Display for CancelDeploymentRouteObjectMissingItemObjectType {
+impl std::fmt::Display for CancelDeploymentRouteWithSrcMissingItemWithValueType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CancelDeploymentRouteObjectMissingItemObjectValue {
+pub enum CancelDeploymentRouteWithSrcMissingItemWithValueValue {
     String(String),
-    Object(CancelDeploymentRouteObjectMissingItemObjectValueObject),
+    Object(CancelDeploymentRouteWithSrcMissingItemWithValueValueObject),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteObjectMissingItemObjectValueObject {
+pub struct CancelDeploymentRouteWithSrcMissingItemWithValueValueObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<CancelDeploymentRouteObjectMissingItemObjectValueObjectEq>,
+    pub eq: Option<CancelDeploymentRouteWithSrcMissingItemWithValueValueObjectEq>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neq: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3306,15 +3314,15 @@ pub struct CancelDeploymentRouteObjectMissingItemObjectValueObject {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CancelDeploymentRouteObjectMissingItemObjectValueObjectEq {
+pub enum CancelDeploymentRouteWithSrcMissingItemWithValueValueObjectEq {
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteObjectMitigate {
-    pub action: CancelDeploymentRouteObjectMitigateAction,
+pub struct CancelDeploymentRouteWithSrcMitigate {
+    pub action: CancelDeploymentRouteWithSrcMitigateAction,
 }
 #[derive(
     Debug,
@@ -3327,7 +3335,7 @@ pub struct CancelDeploymentRouteObjectMitigate {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CancelDeploymentRouteObjectMitigateAction {
+pub enum CancelDeploymentRouteWithSrcMitigateAction {
     /// `challenge`
     #[serde(rename = "challenge")]
     Challenge,
@@ -3338,7 +3346,7 @@ pub enum CancelDeploymentRouteObjectMitigateAction {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CancelDeploymentRouteObjectMitigateAction {
+impl CancelDeploymentRouteWithSrcMitigateAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3348,23 +3356,23 @@ impl CancelDeploymentRouteObjectMitigateAction {
         }
     }
 }
-impl std::fmt::Display for CancelDeploymentRouteObjectMitigateAction {
+impl std::fmt::Display for CancelDeploymentRouteWithSrcMitigateAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteObjectTransform {
+pub struct CancelDeploymentRouteWithSrcTransform {
     #[serde(rename = "type")]
-    pub type_: CancelDeploymentRouteObjectTransformType,
-    pub op: CancelDeploymentRouteObjectTransformOp,
-    pub target: CancelDeploymentRouteObjectTransformTarget,
+    pub type_: CancelDeploymentRouteWithSrcTransformType,
+    pub op: CancelDeploymentRouteWithSrcTransformOp,
+    pub target: CancelDeploymentRouteWithSrcTransformTarget,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub args: Option<CancelDeploymentRouteObjectTransformArgs>,
+    pub args: Option<CancelDeploymentRouteWithSrcTransformArgs>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CancelDeploymentRouteObjectTransformArgs {
+pub enum CancelDeploymentRouteWithSrcTransformArgs {
     String(String),
     StringList(Vec<String>),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -3381,7 +3389,7 @@ pub enum CancelDeploymentRouteObjectTransformArgs {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CancelDeploymentRouteObjectTransformOp {
+pub enum CancelDeploymentRouteWithSrcTransformOp {
     /// `append`
     #[serde(rename = "append")]
     Append,
@@ -3395,7 +3403,7 @@ pub enum CancelDeploymentRouteObjectTransformOp {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CancelDeploymentRouteObjectTransformOp {
+impl CancelDeploymentRouteWithSrcTransformOp {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3406,27 +3414,27 @@ impl CancelDeploymentRouteObjectTransformOp {
         }
     }
 }
-impl std::fmt::Display for CancelDeploymentRouteObjectTransformOp {
+impl std::fmt::Display for CancelDeploymentRouteWithSrcTransformOp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteObjectTransformTarget {
-    pub key: CancelDeploymentRouteObjectTransformTargetKey,
+pub struct CancelDeploymentRouteWithSrcTransformTarget {
+    pub key: CancelDeploymentRouteWithSrcTransformTargetKey,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CancelDeploymentRouteObjectTransformTargetKey {
+pub enum CancelDeploymentRouteWithSrcTransformTargetKey {
     String(String),
-    Object(CancelDeploymentRouteObjectTransformTargetKeyObject),
+    Object(CancelDeploymentRouteWithSrcTransformTargetKeyObject),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteObjectTransformTargetKeyObject {
+pub struct CancelDeploymentRouteWithSrcTransformTargetKeyObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<CancelDeploymentRouteObjectTransformTargetKeyObjectEq>,
+    pub eq: Option<CancelDeploymentRouteWithSrcTransformTargetKeyObjectEq>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neq: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3448,7 +3456,7 @@ pub struct CancelDeploymentRouteObjectTransformTargetKeyObject {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CancelDeploymentRouteObjectTransformTargetKeyObjectEq {
+pub enum CancelDeploymentRouteWithSrcTransformTargetKeyObjectEq {
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -3465,7 +3473,7 @@ pub enum CancelDeploymentRouteObjectTransformTargetKeyObjectEq {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CancelDeploymentRouteObjectTransformType {
+pub enum CancelDeploymentRouteWithSrcTransformType {
     /// `request.headers`
     #[serde(rename = "request.headers")]
     RequestHeaders,
@@ -3479,7 +3487,7 @@ pub enum CancelDeploymentRouteObjectTransformType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CancelDeploymentRouteObjectTransformType {
+impl CancelDeploymentRouteWithSrcTransformType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3490,7 +3498,7 @@ impl CancelDeploymentRouteObjectTransformType {
         }
     }
 }
-impl std::fmt::Display for CancelDeploymentRouteObjectTransformType {
+impl std::fmt::Display for CancelDeploymentRouteWithSrcTransformType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3980,31 +3988,38 @@ pub struct CreateDeploymentCron {
 #[serde(untagged)]
 pub enum CreateDeploymentCustomEnvironment {
     /// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
-    Object(CreateDeploymentCustomEnvironmentObject),
+    WithSlugType(CreateDeploymentCustomEnvironmentWithSlugType),
     /// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
-    Object2(CreateDeploymentCustomEnvironmentObject2),
+    WithId(CreateDeploymentCustomEnvironmentWithId),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 /// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentCustomEnvironmentObject {
+pub struct CreateDeploymentCustomEnvironmentWithId {
+    pub id: String,
+}
+/// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentCustomEnvironmentWithSlugType {
     /// Unique identifier for the custom environment (format: env_*)
     pub id: String,
     /// URL-friendly name of the environment
     pub slug: String,
     /// The type of environment (production, preview, or development)
     #[serde(rename = "type")]
-    pub type_: CreateDeploymentCustomEnvironmentObjectType,
+    pub type_: CreateDeploymentCustomEnvironmentWithSlugTypeType,
     /// Optional description of the environment's purpose
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Configuration for matching git branches to this environment
     #[serde(rename = "branchMatcher", default, skip_serializing_if = "Option::is_none")]
-    pub branch_matcher: Option<CreateDeploymentCustomEnvironmentObjectBranchMatcher>,
+    pub branch_matcher: Option<
+        CreateDeploymentCustomEnvironmentWithSlugTypeBranchMatcher,
+    >,
     /// List of domains associated with this environment
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domains: Option<Vec<CreateDeploymentCustomEnvironmentObjectDomain>>,
+    pub domains: Option<Vec<CreateDeploymentCustomEnvironmentWithSlugTypeDomain>>,
     /// List of aliases for the current deployment
     #[serde(
         rename = "currentDeploymentAliases",
@@ -4019,17 +4034,12 @@ pub struct CreateDeploymentCustomEnvironmentObject {
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
 }
-/// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentCustomEnvironmentObject2 {
-    pub id: String,
-}
 /// Configuration for matching git branches to this environment
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentCustomEnvironmentObjectBranchMatcher {
+pub struct CreateDeploymentCustomEnvironmentWithSlugTypeBranchMatcher {
     /// The type of matching to perform
     #[serde(rename = "type")]
-    pub type_: CreateDeploymentCustomEnvironmentObjectBranchMatcherType,
+    pub type_: CreateDeploymentCustomEnvironmentWithSlugTypeBranchMatcherType,
     /// The pattern to match against branch names
     pub pattern: String,
 }
@@ -4045,7 +4055,7 @@ pub struct CreateDeploymentCustomEnvironmentObjectBranchMatcher {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDeploymentCustomEnvironmentObjectBranchMatcherType {
+pub enum CreateDeploymentCustomEnvironmentWithSlugTypeBranchMatcherType {
     /// `endsWith`
     #[serde(rename = "endsWith")]
     EndsWith,
@@ -4059,7 +4069,7 @@ pub enum CreateDeploymentCustomEnvironmentObjectBranchMatcherType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDeploymentCustomEnvironmentObjectBranchMatcherType {
+impl CreateDeploymentCustomEnvironmentWithSlugTypeBranchMatcherType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4070,14 +4080,15 @@ impl CreateDeploymentCustomEnvironmentObjectBranchMatcherType {
         }
     }
 }
-impl std::fmt::Display for CreateDeploymentCustomEnvironmentObjectBranchMatcherType {
+impl std::fmt::Display
+for CreateDeploymentCustomEnvironmentWithSlugTypeBranchMatcherType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// List of domains associated with this environment
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentCustomEnvironmentObjectDomain {
+pub struct CreateDeploymentCustomEnvironmentWithSlugTypeDomain {
     pub name: String,
     #[serde(rename = "apexName")]
     pub apex_name: String,
@@ -4108,12 +4119,12 @@ pub struct CreateDeploymentCustomEnvironmentObjectDomain {
     /// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification: Option<
-        Vec<CreateDeploymentCustomEnvironmentObjectDomainVerificationItem>,
+        Vec<CreateDeploymentCustomEnvironmentWithSlugTypeDomainVerificationItem>,
     >,
 }
 /// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentCustomEnvironmentObjectDomainVerificationItem {
+pub struct CreateDeploymentCustomEnvironmentWithSlugTypeDomainVerificationItem {
     #[serde(rename = "type")]
     pub type_: String,
     pub domain: String,
@@ -4132,7 +4143,7 @@ pub struct CreateDeploymentCustomEnvironmentObjectDomainVerificationItem {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDeploymentCustomEnvironmentObjectType {
+pub enum CreateDeploymentCustomEnvironmentWithSlugTypeType {
     /// `production`
     #[serde(rename = "production")]
     Production,
@@ -4146,7 +4157,7 @@ pub enum CreateDeploymentCustomEnvironmentObjectType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDeploymentCustomEnvironmentObjectType {
+impl CreateDeploymentCustomEnvironmentWithSlugTypeType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4157,7 +4168,7 @@ impl CreateDeploymentCustomEnvironmentObjectType {
         }
     }
 }
-impl std::fmt::Display for CreateDeploymentCustomEnvironmentObjectType {
+impl std::fmt::Display for CreateDeploymentCustomEnvironmentWithSlugTypeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4237,7 +4248,7 @@ pub struct CreateDeploymentFileUploadedFile {
 #[serde(untagged)]
 pub enum CreateDeploymentFlags {
     /// Flags defined in the Build Output API, used by this deployment. Primarily used by the Toolbar to know about the used flags.
-    Object(CreateDeploymentFlagsObject),
+    WithDefinitions(CreateDeploymentFlagsWithDefinitions),
     /// Flags defined in the Build Output API, used by this deployment. Primarily used by the Toolbar to know about the used flags.
     ObjectList(Vec<serde_json::Map<String, serde_json::Value>>),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -4245,23 +4256,23 @@ pub enum CreateDeploymentFlags {
 }
 /// Flags defined in the Build Output API, used by this deployment. Primarily used by the Toolbar to know about the used flags.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentFlagsObject {
+pub struct CreateDeploymentFlagsWithDefinitions {
     pub definitions: std::collections::BTreeMap<
         String,
-        CreateDeploymentFlagsObjectDefinitionsValue,
+        CreateDeploymentFlagsWithDefinitionsDefinitionsValue,
     >,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentFlagsObjectDefinitionsValue {
+pub struct CreateDeploymentFlagsWithDefinitionsDefinitionsValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<Vec<CreateDeploymentFlagsObjectDefinitionsValueOption>>,
+    pub options: Option<Vec<CreateDeploymentFlagsWithDefinitionsDefinitionsValueOption>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentFlagsObjectDefinitionsValueOption {
+pub struct CreateDeploymentFlagsWithDefinitionsDefinitionsValueOption {
     pub value: FlagJsonValue,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -4659,37 +4670,26 @@ impl std::fmt::Display for CreateDeploymentGitRepoGitlabOwnerType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CreateDeploymentGitSource {
-    Object2(CreateDeploymentGitSourceObject2),
-    Object4(CreateDeploymentGitSourceObject4),
-    Object7(CreateDeploymentGitSourceObject7),
-    Object(CreateDeploymentGitSourceObject),
-    Object3(CreateDeploymentGitSourceObject3),
-    Object5(CreateDeploymentGitSourceObject5),
-    Object6(CreateDeploymentGitSourceObject6),
+    WithTypeRef2(CreateDeploymentGitSourceWithTypeRef2),
+    WithTypeRef4(CreateDeploymentGitSourceWithTypeRef4),
+    WithOwnerSlug(CreateDeploymentGitSourceWithOwnerSlug),
+    WithTypeRef(CreateDeploymentGitSourceWithTypeRef),
+    WithTypeRef3(CreateDeploymentGitSourceWithTypeRef3),
+    WithProjectId(CreateDeploymentGitSourceWithProjectId),
+    WithRepoUuid(CreateDeploymentGitSourceWithRepoUuid),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentGitSourceObject {
+pub struct CreateDeploymentGitSourceWithOwnerSlug {
+    pub owner: String,
     #[serde(rename = "ref")]
     pub ref_: String,
-    #[serde(rename = "repoId")]
-    pub repo_id: CreateDeploymentGitSourceObjectRepoId,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha: Option<String>,
+    pub slug: String,
     #[serde(rename = "type")]
-    pub type_: CreateDeploymentGitSourceObjectType,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentGitSourceObject2 {
-    pub org: String,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub repo: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "type")]
-    pub type_: CreateDeploymentGitSourceObject2Type,
+    pub type_: CreateDeploymentGitSourceWithOwnerSlugType,
 }
 #[derive(
     Debug,
@@ -4702,138 +4702,42 @@ pub struct CreateDeploymentGitSourceObject2 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDeploymentGitSourceObject2Type {
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
+pub enum CreateDeploymentGitSourceWithOwnerSlugType {
+    /// `bitbucket`
+    #[serde(rename = "bitbucket")]
+    Bitbucket,
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDeploymentGitSourceObject2Type {
+impl CreateDeploymentGitSourceWithOwnerSlugType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Github => "github",
+            Self::Bitbucket => "bitbucket",
             Self::Unknown(value) => value,
         }
     }
 }
-impl std::fmt::Display for CreateDeploymentGitSourceObject2Type {
+impl std::fmt::Display for CreateDeploymentGitSourceWithOwnerSlugType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentGitSourceObject3 {
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    #[serde(rename = "repoId")]
-    pub repo_id: CreateDeploymentGitSourceObject3RepoId,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "type")]
-    pub type_: CreateDeploymentGitSourceObject3Type,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateDeploymentGitSourceObject3RepoId {
-    Number(f64),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDeploymentGitSourceObject3Type {
-    /// `github-limited`
-    #[serde(rename = "github-limited")]
-    GithubLimited,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDeploymentGitSourceObject3Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GithubLimited => "github-limited",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDeploymentGitSourceObject3Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentGitSourceObject4 {
-    pub org: String,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub repo: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "type")]
-    pub type_: CreateDeploymentGitSourceObject4Type,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDeploymentGitSourceObject4Type {
-    /// `github-limited`
-    #[serde(rename = "github-limited")]
-    GithubLimited,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDeploymentGitSourceObject4Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GithubLimited => "github-limited",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDeploymentGitSourceObject4Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentGitSourceObject5 {
+pub struct CreateDeploymentGitSourceWithProjectId {
     #[serde(rename = "projectId")]
-    pub project_id: CreateDeploymentGitSourceObject5ProjectId,
+    pub project_id: CreateDeploymentGitSourceWithProjectIdProjectId,
     #[serde(rename = "ref")]
     pub ref_: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha: Option<String>,
     #[serde(rename = "type")]
-    pub type_: CreateDeploymentGitSourceObject5Type,
+    pub type_: CreateDeploymentGitSourceWithProjectIdType,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateDeploymentGitSourceObject5ProjectId {
+pub enum CreateDeploymentGitSourceWithProjectIdProjectId {
     Number(f64),
     String(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -4850,7 +4754,7 @@ pub enum CreateDeploymentGitSourceObject5ProjectId {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDeploymentGitSourceObject5Type {
+pub enum CreateDeploymentGitSourceWithProjectIdType {
     /// `gitlab`
     #[serde(rename = "gitlab")]
     Gitlab,
@@ -4858,7 +4762,7 @@ pub enum CreateDeploymentGitSourceObject5Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDeploymentGitSourceObject5Type {
+impl CreateDeploymentGitSourceWithProjectIdType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4867,13 +4771,13 @@ impl CreateDeploymentGitSourceObject5Type {
         }
     }
 }
-impl std::fmt::Display for CreateDeploymentGitSourceObject5Type {
+impl std::fmt::Display for CreateDeploymentGitSourceWithProjectIdType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentGitSourceObject6 {
+pub struct CreateDeploymentGitSourceWithRepoUuid {
     #[serde(rename = "ref")]
     pub ref_: String,
     #[serde(rename = "repoUuid")]
@@ -4881,7 +4785,7 @@ pub struct CreateDeploymentGitSourceObject6 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha: Option<String>,
     #[serde(rename = "type")]
-    pub type_: CreateDeploymentGitSourceObject6Type,
+    pub type_: CreateDeploymentGitSourceWithRepoUuidType,
     #[serde(rename = "workspaceUuid", default, skip_serializing_if = "Option::is_none")]
     pub workspace_uuid: Option<String>,
 }
@@ -4896,7 +4800,7 @@ pub struct CreateDeploymentGitSourceObject6 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDeploymentGitSourceObject6Type {
+pub enum CreateDeploymentGitSourceWithRepoUuidType {
     /// `bitbucket`
     #[serde(rename = "bitbucket")]
     Bitbucket,
@@ -4904,7 +4808,7 @@ pub enum CreateDeploymentGitSourceObject6Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDeploymentGitSourceObject6Type {
+impl CreateDeploymentGitSourceWithRepoUuidType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4913,21 +4817,32 @@ impl CreateDeploymentGitSourceObject6Type {
         }
     }
 }
-impl std::fmt::Display for CreateDeploymentGitSourceObject6Type {
+impl std::fmt::Display for CreateDeploymentGitSourceWithRepoUuidType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentGitSourceObject7 {
-    pub owner: String,
+pub struct CreateDeploymentGitSourceWithTypeRef {
     #[serde(rename = "ref")]
     pub ref_: String,
+    #[serde(rename = "repoId")]
+    pub repo_id: CreateDeploymentGitSourceWithTypeRefRepoId,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha: Option<String>,
-    pub slug: String,
     #[serde(rename = "type")]
-    pub type_: CreateDeploymentGitSourceObject7Type,
+    pub type_: CreateDeploymentGitSourceWithTypeRefType,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentGitSourceWithTypeRef2 {
+    pub org: String,
+    #[serde(rename = "ref")]
+    pub ref_: String,
+    pub repo: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "type")]
+    pub type_: CreateDeploymentGitSourceWithTypeRef2Type,
 }
 #[derive(
     Debug,
@@ -4940,31 +4855,42 @@ pub struct CreateDeploymentGitSourceObject7 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDeploymentGitSourceObject7Type {
-    /// `bitbucket`
-    #[serde(rename = "bitbucket")]
-    Bitbucket,
+pub enum CreateDeploymentGitSourceWithTypeRef2Type {
+    /// `github`
+    #[serde(rename = "github")]
+    Github,
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDeploymentGitSourceObject7Type {
+impl CreateDeploymentGitSourceWithTypeRef2Type {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Bitbucket => "bitbucket",
+            Self::Github => "github",
             Self::Unknown(value) => value,
         }
     }
 }
-impl std::fmt::Display for CreateDeploymentGitSourceObject7Type {
+impl std::fmt::Display for CreateDeploymentGitSourceWithTypeRef2Type {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentGitSourceWithTypeRef3 {
+    #[serde(rename = "ref")]
+    pub ref_: String,
+    #[serde(rename = "repoId")]
+    pub repo_id: CreateDeploymentGitSourceWithTypeRef3RepoId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "type")]
+    pub type_: CreateDeploymentGitSourceWithTypeRef3Type,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateDeploymentGitSourceObjectRepoId {
+pub enum CreateDeploymentGitSourceWithTypeRef3RepoId {
     Number(f64),
     String(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -4981,7 +4907,92 @@ pub enum CreateDeploymentGitSourceObjectRepoId {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDeploymentGitSourceObjectType {
+pub enum CreateDeploymentGitSourceWithTypeRef3Type {
+    /// `github-limited`
+    #[serde(rename = "github-limited")]
+    GithubLimited,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateDeploymentGitSourceWithTypeRef3Type {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GithubLimited => "github-limited",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CreateDeploymentGitSourceWithTypeRef3Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentGitSourceWithTypeRef4 {
+    pub org: String,
+    #[serde(rename = "ref")]
+    pub ref_: String,
+    pub repo: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "type")]
+    pub type_: CreateDeploymentGitSourceWithTypeRef4Type,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateDeploymentGitSourceWithTypeRef4Type {
+    /// `github-limited`
+    #[serde(rename = "github-limited")]
+    GithubLimited,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateDeploymentGitSourceWithTypeRef4Type {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GithubLimited => "github-limited",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CreateDeploymentGitSourceWithTypeRef4Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateDeploymentGitSourceWithTypeRefRepoId {
+    Number(f64),
+    String(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateDeploymentGitSourceWithTypeRefType {
     /// `github`
     #[serde(rename = "github")]
     Github,
@@ -4989,7 +5000,7 @@ pub enum CreateDeploymentGitSourceObjectType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDeploymentGitSourceObjectType {
+impl CreateDeploymentGitSourceWithTypeRefType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4998,7 +5009,7 @@ impl CreateDeploymentGitSourceObjectType {
         }
     }
 }
-impl std::fmt::Display for CreateDeploymentGitSourceObjectType {
+impl std::fmt::Display for CreateDeploymentGitSourceWithTypeRefType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5309,13 +5320,15 @@ impl std::fmt::Display for CreateDeploymentLambdasItemReadyState {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CreateDeploymentMicrofrontends {
-    Object2(CreateDeploymentMicrofrontendsObject2),
-    Object(CreateDeploymentMicrofrontendsObject),
+    WithIsDefaultApp(CreateDeploymentMicrofrontendsWithIsDefaultApp),
+    WithDefaultAppProjectNameGroupIds(
+        CreateDeploymentMicrofrontendsWithDefaultAppProjectNameGroupIds,
+    ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentMicrofrontendsObject {
+pub struct CreateDeploymentMicrofrontendsWithDefaultAppProjectNameGroupIds {
     #[serde(rename = "isDefaultApp", default, skip_serializing_if = "Option::is_none")]
     pub is_default_app: Option<bool>,
     /// The project name of the default app of this deployment's microfrontends group.
@@ -5326,7 +5339,9 @@ pub struct CreateDeploymentMicrofrontendsObject {
     pub default_route: Option<String>,
     /// The group of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
     #[serde(rename = "groupIds")]
-    pub group_ids: Vec<CreateDeploymentMicrofrontendsObjectGroupId>,
+    pub group_ids: Vec<
+        CreateDeploymentMicrofrontendsWithDefaultAppProjectNameGroupIdsGroupId,
+    >,
     /// Whether the MicrofrontendsAlias2 team flag should be considered enabled for this deployment or not.
     #[serde(
         rename = "microfrontendsAlias2Enabled",
@@ -5336,7 +5351,15 @@ pub struct CreateDeploymentMicrofrontendsObject {
     pub microfrontends_alias2_enabled: Option<bool>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentMicrofrontendsObject2 {
+#[serde(untagged)]
+pub enum CreateDeploymentMicrofrontendsWithDefaultAppProjectNameGroupIdsGroupId {
+    String(String),
+    String2(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentMicrofrontendsWithIsDefaultApp {
     #[serde(rename = "isDefaultApp")]
     pub is_default_app: bool,
     /// A map of the other applications that are part of this group. Only defined on the default application. The field is set after deployments have been created, so can be undefined, but should be there for a successful deployment. Note: this field will be removed when MFE alias routing is fully rolled out.
@@ -5344,7 +5367,7 @@ pub struct CreateDeploymentMicrofrontendsObject2 {
     pub applications: Option<
         std::collections::BTreeMap<
             String,
-            CreateDeploymentMicrofrontendsObject2ApplicationsValue,
+            CreateDeploymentMicrofrontendsWithIsDefaultAppApplicationsValue,
         >,
     >,
     /// The result of the microfrontends config upload during deployment creation / build. Only set for default app deployments. The config upload is attempted during deployment create, and then again during the build. If the config is not in the root directory, or the deployment is prebuilt, the config cannot be uploaded during deployment create. The upload during deployment build finds the config even if it's not in the root directory, as it has access to all files. Uploading the config during create is ideal, as then all child deployments are guaranteed to have access to the default app deployment config even if the default app has not yet started building. If the config is not uploaded, the child app will show as building until the config has been uploaded during the default app build. - `success` - The config was uploaded successfully, either when the deployment was created or during the build. - `waiting_on_build` - The config could not be uploaded during deployment create, will be attempted again during the build. - `no_config` - No config was found. Only set once the build has not found the config in any of the deployment's files. - `undefined` - Legacy deployments, or there was an error uploading the config during deployment create.
@@ -5354,7 +5377,7 @@ pub struct CreateDeploymentMicrofrontendsObject2 {
         skip_serializing_if = "Option::is_none",
     )]
     pub mfe_config_upload_state: Option<
-        CreateDeploymentMicrofrontendsObject2MfeConfigUploadState,
+        CreateDeploymentMicrofrontendsWithIsDefaultAppMfeConfigUploadState,
     >,
     /// The project name of the default app of this deployment's microfrontends group.
     #[serde(rename = "defaultAppProjectName")]
@@ -5364,7 +5387,7 @@ pub struct CreateDeploymentMicrofrontendsObject2 {
     pub default_route: Option<String>,
     /// The group of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
     #[serde(rename = "groupIds")]
-    pub group_ids: Vec<CreateDeploymentMicrofrontendsObject2GroupId>,
+    pub group_ids: Vec<CreateDeploymentMicrofrontendsWithIsDefaultAppGroupId>,
     /// Whether the MicrofrontendsAlias2 team flag should be considered enabled for this deployment or not.
     #[serde(
         rename = "microfrontendsAlias2Enabled",
@@ -5375,7 +5398,7 @@ pub struct CreateDeploymentMicrofrontendsObject2 {
 }
 /// A map of the other applications that are part of this group. Only defined on the default application. The field is set after deployments have been created, so can be undefined, but should be there for a successful deployment. Note: this field will be removed when MFE alias routing is fully rolled out.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentMicrofrontendsObject2ApplicationsValue {
+pub struct CreateDeploymentMicrofrontendsWithIsDefaultAppApplicationsValue {
     #[serde(rename = "isDefaultApp", default, skip_serializing_if = "Option::is_none")]
     pub is_default_app: Option<bool>,
     /// This is the production alias, it will always show the most up to date of each application.
@@ -5393,7 +5416,7 @@ pub struct CreateDeploymentMicrofrontendsObject2ApplicationsValue {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateDeploymentMicrofrontendsObject2GroupId {
+pub enum CreateDeploymentMicrofrontendsWithIsDefaultAppGroupId {
     String(String),
     String2(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -5411,7 +5434,7 @@ pub enum CreateDeploymentMicrofrontendsObject2GroupId {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDeploymentMicrofrontendsObject2MfeConfigUploadState {
+pub enum CreateDeploymentMicrofrontendsWithIsDefaultAppMfeConfigUploadState {
     /// `success`
     #[serde(rename = "success")]
     Success,
@@ -5425,7 +5448,7 @@ pub enum CreateDeploymentMicrofrontendsObject2MfeConfigUploadState {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDeploymentMicrofrontendsObject2MfeConfigUploadState {
+impl CreateDeploymentMicrofrontendsWithIsDefaultAppMfeConfigUploadState {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5436,18 +5459,11 @@ impl CreateDeploymentMicrofrontendsObject2MfeConfigUploadState {
         }
     }
 }
-impl std::fmt::Display for CreateDeploymentMicrofrontendsObject2MfeConfigUploadState {
+impl std::fmt::Display
+for CreateDeploymentMicrofrontendsWithIsDefaultAppMfeConfigUploadState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateDeploymentMicrofrontendsObjectGroupId {
-    String(String),
-    String2(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 /// If set it overrides the `projectSettings.nodeVersion` for this deployment.
 #[derive(
@@ -6396,43 +6412,30 @@ pub struct CreateDeploymentResponseBuild {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CreateDeploymentResponseGitSource {
-    Object12(CreateDeploymentResponseGitSourceObject12),
-    Object15(CreateDeploymentResponseGitSourceObject15),
-    Object4(CreateDeploymentResponseGitSourceObject4),
+    WithTypeHost3(CreateDeploymentResponseGitSourceWithTypeHost3),
+    WithWorkspaceUuid(CreateDeploymentResponseGitSourceWithWorkspaceUuid),
+    WithTypeHost2(CreateDeploymentResponseGitSourceWithTypeHost2),
     /// Allows custom git sources (local folder mounted to the container) in test mode
-    Object10(CreateDeploymentResponseGitSourceObject10),
-    Object11(CreateDeploymentResponseGitSourceObject11),
-    Object13(CreateDeploymentResponseGitSourceObject13),
-    Object14(CreateDeploymentResponseGitSourceObject14),
-    Object2(CreateDeploymentResponseGitSourceObject2),
-    Object3(CreateDeploymentResponseGitSourceObject3),
-    Object6(CreateDeploymentResponseGitSourceObject6),
-    Object9(CreateDeploymentResponseGitSourceObject9),
-    Object(CreateDeploymentResponseGitSourceObject),
-    Object5(CreateDeploymentResponseGitSourceObject5),
-    Object7(CreateDeploymentResponseGitSourceObject7),
-    Object8(CreateDeploymentResponseGitSourceObject8),
+    WithGitUrl(CreateDeploymentResponseGitSourceWithGitUrl),
+    WithTypeRef(CreateDeploymentResponseGitSourceWithTypeRef),
+    WithTypeRef2(CreateDeploymentResponseGitSourceWithTypeRef2),
+    WithTypeRef3(CreateDeploymentResponseGitSourceWithTypeRef3),
+    WithTypeOrg(CreateDeploymentResponseGitSourceWithTypeOrg),
+    WithTypeHost(CreateDeploymentResponseGitSourceWithTypeHost),
+    WithTypeOrg2(CreateDeploymentResponseGitSourceWithTypeOrg2),
+    WithOwnerSlug(CreateDeploymentResponseGitSourceWithOwnerSlug),
+    WithTypeRepoId(CreateDeploymentResponseGitSourceWithTypeRepoId),
+    WithTypeRepoId2(CreateDeploymentResponseGitSourceWithTypeRepoId2),
+    WithTypeProjectId(CreateDeploymentResponseGitSourceWithTypeProjectId),
+    WithTypeRepoUuid(CreateDeploymentResponseGitSourceWithTypeRepoUuid),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentResponseGitSourceObject {
-    #[serde(rename = "type")]
-    pub type_: CreateDeploymentResponseGitSourceObjectType,
-    #[serde(rename = "repoId")]
-    pub repo_id: CreateDeploymentResponseGitSourceObjectRepoId,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
 /// Allows custom git sources (local folder mounted to the container) in test mode
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentResponseGitSourceObject10 {
+pub struct CreateDeploymentResponseGitSourceWithGitUrl {
     #[serde(rename = "type")]
-    pub type_: CreateDeploymentResponseGitSourceObject10Type,
+    pub type_: CreateDeploymentResponseGitSourceWithGitUrlType,
     #[serde(rename = "ref")]
     pub ref_: String,
     pub sha: String,
@@ -6450,7 +6453,7 @@ pub struct CreateDeploymentResponseGitSourceObject10 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDeploymentResponseGitSourceObject10Type {
+pub enum CreateDeploymentResponseGitSourceWithGitUrlType {
     /// `custom`
     #[serde(rename = "custom")]
     Custom,
@@ -6458,7 +6461,7 @@ pub enum CreateDeploymentResponseGitSourceObject10Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDeploymentResponseGitSourceObject10Type {
+impl CreateDeploymentResponseGitSourceWithGitUrlType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6467,24 +6470,23 @@ impl CreateDeploymentResponseGitSourceObject10Type {
         }
     }
 }
-impl std::fmt::Display for CreateDeploymentResponseGitSourceObject10Type {
+impl std::fmt::Display for CreateDeploymentResponseGitSourceWithGitUrlType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentResponseGitSourceObject11 {
+pub struct CreateDeploymentResponseGitSourceWithOwnerSlug {
     #[serde(rename = "type")]
-    pub type_: CreateDeploymentResponseGitSourceObject11Type,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub sha: String,
-    #[serde(rename = "repoId")]
-    pub repo_id: f64,
+    pub type_: CreateDeploymentResponseGitSourceWithOwnerSlugType,
+    pub owner: String,
+    pub slug: String,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub org: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repo: Option<String>,
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
 }
 #[derive(
     Debug,
@@ -6497,32 +6499,93 @@ pub struct CreateDeploymentResponseGitSourceObject11 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDeploymentResponseGitSourceObject11Type {
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
+pub enum CreateDeploymentResponseGitSourceWithOwnerSlugType {
+    /// `bitbucket`
+    #[serde(rename = "bitbucket")]
+    Bitbucket,
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDeploymentResponseGitSourceObject11Type {
+impl CreateDeploymentResponseGitSourceWithOwnerSlugType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Github => "github",
+            Self::Bitbucket => "bitbucket",
             Self::Unknown(value) => value,
         }
     }
 }
-impl std::fmt::Display for CreateDeploymentResponseGitSourceObject11Type {
+impl std::fmt::Display for CreateDeploymentResponseGitSourceWithOwnerSlugType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentResponseGitSourceObject12 {
+pub struct CreateDeploymentResponseGitSourceWithTypeHost {
     #[serde(rename = "type")]
-    pub type_: CreateDeploymentResponseGitSourceObject12Type,
+    pub type_: CreateDeploymentResponseGitSourceWithTypeHostType,
+    pub host: String,
+    #[serde(rename = "repoId")]
+    pub repo_id: CreateDeploymentResponseGitSourceWithTypeHostRepoId,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentResponseGitSourceWithTypeHost2 {
+    #[serde(rename = "type")]
+    pub type_: CreateDeploymentResponseGitSourceWithTypeHost2Type,
+    pub host: String,
+    pub org: String,
+    pub repo: String,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateDeploymentResponseGitSourceWithTypeHost2Type {
+    /// `github-custom-host`
+    #[serde(rename = "github-custom-host")]
+    GithubCustomHost,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateDeploymentResponseGitSourceWithTypeHost2Type {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GithubCustomHost => "github-custom-host",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CreateDeploymentResponseGitSourceWithTypeHost2Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentResponseGitSourceWithTypeHost3 {
+    #[serde(rename = "type")]
+    pub type_: CreateDeploymentResponseGitSourceWithTypeHost3Type,
     pub host: String,
     #[serde(rename = "ref")]
     pub ref_: String,
@@ -6545,7 +6608,7 @@ pub struct CreateDeploymentResponseGitSourceObject12 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDeploymentResponseGitSourceObject12Type {
+pub enum CreateDeploymentResponseGitSourceWithTypeHost3Type {
     /// `github-custom-host`
     #[serde(rename = "github-custom-host")]
     GithubCustomHost,
@@ -6553,7 +6616,7 @@ pub enum CreateDeploymentResponseGitSourceObject12Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDeploymentResponseGitSourceObject12Type {
+impl CreateDeploymentResponseGitSourceWithTypeHost3Type {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6562,15 +6625,216 @@ impl CreateDeploymentResponseGitSourceObject12Type {
         }
     }
 }
-impl std::fmt::Display for CreateDeploymentResponseGitSourceObject12Type {
+impl std::fmt::Display for CreateDeploymentResponseGitSourceWithTypeHost3Type {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentResponseGitSourceObject13 {
+#[serde(untagged)]
+pub enum CreateDeploymentResponseGitSourceWithTypeHostRepoId {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateDeploymentResponseGitSourceWithTypeHostType {
+    /// `github-custom-host`
+    #[serde(rename = "github-custom-host")]
+    GithubCustomHost,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateDeploymentResponseGitSourceWithTypeHostType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GithubCustomHost => "github-custom-host",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CreateDeploymentResponseGitSourceWithTypeHostType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentResponseGitSourceWithTypeOrg {
     #[serde(rename = "type")]
-    pub type_: CreateDeploymentResponseGitSourceObject13Type,
+    pub type_: CreateDeploymentResponseGitSourceWithTypeOrgType,
+    pub org: String,
+    pub repo: String,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentResponseGitSourceWithTypeOrg2 {
+    #[serde(rename = "type")]
+    pub type_: CreateDeploymentResponseGitSourceWithTypeOrg2Type,
+    pub org: String,
+    pub repo: String,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateDeploymentResponseGitSourceWithTypeOrg2Type {
+    /// `github-limited`
+    #[serde(rename = "github-limited")]
+    GithubLimited,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateDeploymentResponseGitSourceWithTypeOrg2Type {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GithubLimited => "github-limited",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CreateDeploymentResponseGitSourceWithTypeOrg2Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateDeploymentResponseGitSourceWithTypeOrgType {
+    /// `github`
+    #[serde(rename = "github")]
+    Github,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateDeploymentResponseGitSourceWithTypeOrgType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Github => "github",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CreateDeploymentResponseGitSourceWithTypeOrgType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentResponseGitSourceWithTypeProjectId {
+    #[serde(rename = "type")]
+    pub type_: CreateDeploymentResponseGitSourceWithTypeProjectIdType,
+    #[serde(rename = "projectId")]
+    pub project_id: CreateDeploymentResponseGitSourceWithTypeProjectIdProjectId,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateDeploymentResponseGitSourceWithTypeProjectIdProjectId {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateDeploymentResponseGitSourceWithTypeProjectIdType {
+    /// `gitlab`
+    #[serde(rename = "gitlab")]
+    Gitlab,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateDeploymentResponseGitSourceWithTypeProjectIdType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Gitlab => "gitlab",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CreateDeploymentResponseGitSourceWithTypeProjectIdType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentResponseGitSourceWithTypeRef {
+    #[serde(rename = "type")]
+    pub type_: CreateDeploymentResponseGitSourceWithTypeRefType,
+    #[serde(rename = "ref")]
+    pub ref_: String,
+    pub sha: String,
+    #[serde(rename = "repoId")]
+    pub repo_id: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repo: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentResponseGitSourceWithTypeRef2 {
+    #[serde(rename = "type")]
+    pub type_: CreateDeploymentResponseGitSourceWithTypeRef2Type,
     #[serde(rename = "ref")]
     pub ref_: String,
     pub sha: String,
@@ -6592,7 +6856,7 @@ pub struct CreateDeploymentResponseGitSourceObject13 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDeploymentResponseGitSourceObject13Type {
+pub enum CreateDeploymentResponseGitSourceWithTypeRef2Type {
     /// `github-limited`
     #[serde(rename = "github-limited")]
     GithubLimited,
@@ -6600,7 +6864,7 @@ pub enum CreateDeploymentResponseGitSourceObject13Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDeploymentResponseGitSourceObject13Type {
+impl CreateDeploymentResponseGitSourceWithTypeRef2Type {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6609,15 +6873,15 @@ impl CreateDeploymentResponseGitSourceObject13Type {
         }
     }
 }
-impl std::fmt::Display for CreateDeploymentResponseGitSourceObject13Type {
+impl std::fmt::Display for CreateDeploymentResponseGitSourceWithTypeRef2Type {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentResponseGitSourceObject14 {
+pub struct CreateDeploymentResponseGitSourceWithTypeRef3 {
     #[serde(rename = "type")]
-    pub type_: CreateDeploymentResponseGitSourceObject14Type,
+    pub type_: CreateDeploymentResponseGitSourceWithTypeRef3Type,
     #[serde(rename = "ref")]
     pub ref_: String,
     pub sha: String,
@@ -6635,7 +6899,7 @@ pub struct CreateDeploymentResponseGitSourceObject14 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDeploymentResponseGitSourceObject14Type {
+pub enum CreateDeploymentResponseGitSourceWithTypeRef3Type {
     /// `gitlab`
     #[serde(rename = "gitlab")]
     Gitlab,
@@ -6643,7 +6907,7 @@ pub enum CreateDeploymentResponseGitSourceObject14Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDeploymentResponseGitSourceObject14Type {
+impl CreateDeploymentResponseGitSourceWithTypeRef3Type {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6652,15 +6916,204 @@ impl CreateDeploymentResponseGitSourceObject14Type {
         }
     }
 }
-impl std::fmt::Display for CreateDeploymentResponseGitSourceObject14Type {
+impl std::fmt::Display for CreateDeploymentResponseGitSourceWithTypeRef3Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateDeploymentResponseGitSourceWithTypeRefType {
+    /// `github`
+    #[serde(rename = "github")]
+    Github,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateDeploymentResponseGitSourceWithTypeRefType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Github => "github",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CreateDeploymentResponseGitSourceWithTypeRefType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentResponseGitSourceObject15 {
+pub struct CreateDeploymentResponseGitSourceWithTypeRepoId {
     #[serde(rename = "type")]
-    pub type_: CreateDeploymentResponseGitSourceObject15Type,
+    pub type_: CreateDeploymentResponseGitSourceWithTypeRepoIdType,
+    #[serde(rename = "repoId")]
+    pub repo_id: CreateDeploymentResponseGitSourceWithTypeRepoIdRepoId,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentResponseGitSourceWithTypeRepoId2 {
+    #[serde(rename = "type")]
+    pub type_: CreateDeploymentResponseGitSourceWithTypeRepoId2Type,
+    #[serde(rename = "repoId")]
+    pub repo_id: CreateDeploymentResponseGitSourceWithTypeRepoId2RepoId,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateDeploymentResponseGitSourceWithTypeRepoId2RepoId {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateDeploymentResponseGitSourceWithTypeRepoId2Type {
+    /// `github-limited`
+    #[serde(rename = "github-limited")]
+    GithubLimited,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateDeploymentResponseGitSourceWithTypeRepoId2Type {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GithubLimited => "github-limited",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CreateDeploymentResponseGitSourceWithTypeRepoId2Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateDeploymentResponseGitSourceWithTypeRepoIdRepoId {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateDeploymentResponseGitSourceWithTypeRepoIdType {
+    /// `github`
+    #[serde(rename = "github")]
+    Github,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateDeploymentResponseGitSourceWithTypeRepoIdType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Github => "github",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CreateDeploymentResponseGitSourceWithTypeRepoIdType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentResponseGitSourceWithTypeRepoUuid {
+    #[serde(rename = "type")]
+    pub type_: CreateDeploymentResponseGitSourceWithTypeRepoUuidType,
+    #[serde(rename = "workspaceUuid", default, skip_serializing_if = "Option::is_none")]
+    pub workspace_uuid: Option<String>,
+    #[serde(rename = "repoUuid")]
+    pub repo_uuid: String,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateDeploymentResponseGitSourceWithTypeRepoUuidType {
+    /// `bitbucket`
+    #[serde(rename = "bitbucket")]
+    Bitbucket,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateDeploymentResponseGitSourceWithTypeRepoUuidType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bitbucket => "bitbucket",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CreateDeploymentResponseGitSourceWithTypeRepoUuidType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentResponseGitSourceWithWorkspaceUuid {
+    #[serde(rename = "type")]
+    pub type_: CreateDeploymentResponseGitSourceWithWorkspaceUuidType,
     #[serde(rename = "ref")]
     pub ref_: String,
     pub sha: String,
@@ -6684,7 +7137,7 @@ pub struct CreateDeploymentResponseGitSourceObject15 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDeploymentResponseGitSourceObject15Type {
+pub enum CreateDeploymentResponseGitSourceWithWorkspaceUuidType {
     /// `bitbucket`
     #[serde(rename = "bitbucket")]
     Bitbucket,
@@ -6692,7 +7145,7 @@ pub enum CreateDeploymentResponseGitSourceObject15Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDeploymentResponseGitSourceObject15Type {
+impl CreateDeploymentResponseGitSourceWithWorkspaceUuidType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6701,444 +7154,7 @@ impl CreateDeploymentResponseGitSourceObject15Type {
         }
     }
 }
-impl std::fmt::Display for CreateDeploymentResponseGitSourceObject15Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentResponseGitSourceObject2 {
-    #[serde(rename = "type")]
-    pub type_: CreateDeploymentResponseGitSourceObject2Type,
-    pub org: String,
-    pub repo: String,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDeploymentResponseGitSourceObject2Type {
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDeploymentResponseGitSourceObject2Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Github => "github",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDeploymentResponseGitSourceObject2Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentResponseGitSourceObject3 {
-    #[serde(rename = "type")]
-    pub type_: CreateDeploymentResponseGitSourceObject3Type,
-    pub host: String,
-    #[serde(rename = "repoId")]
-    pub repo_id: CreateDeploymentResponseGitSourceObject3RepoId,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateDeploymentResponseGitSourceObject3RepoId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDeploymentResponseGitSourceObject3Type {
-    /// `github-custom-host`
-    #[serde(rename = "github-custom-host")]
-    GithubCustomHost,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDeploymentResponseGitSourceObject3Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GithubCustomHost => "github-custom-host",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDeploymentResponseGitSourceObject3Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentResponseGitSourceObject4 {
-    #[serde(rename = "type")]
-    pub type_: CreateDeploymentResponseGitSourceObject4Type,
-    pub host: String,
-    pub org: String,
-    pub repo: String,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDeploymentResponseGitSourceObject4Type {
-    /// `github-custom-host`
-    #[serde(rename = "github-custom-host")]
-    GithubCustomHost,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDeploymentResponseGitSourceObject4Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GithubCustomHost => "github-custom-host",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDeploymentResponseGitSourceObject4Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentResponseGitSourceObject5 {
-    #[serde(rename = "type")]
-    pub type_: CreateDeploymentResponseGitSourceObject5Type,
-    #[serde(rename = "repoId")]
-    pub repo_id: CreateDeploymentResponseGitSourceObject5RepoId,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateDeploymentResponseGitSourceObject5RepoId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDeploymentResponseGitSourceObject5Type {
-    /// `github-limited`
-    #[serde(rename = "github-limited")]
-    GithubLimited,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDeploymentResponseGitSourceObject5Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GithubLimited => "github-limited",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDeploymentResponseGitSourceObject5Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentResponseGitSourceObject6 {
-    #[serde(rename = "type")]
-    pub type_: CreateDeploymentResponseGitSourceObject6Type,
-    pub org: String,
-    pub repo: String,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDeploymentResponseGitSourceObject6Type {
-    /// `github-limited`
-    #[serde(rename = "github-limited")]
-    GithubLimited,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDeploymentResponseGitSourceObject6Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GithubLimited => "github-limited",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDeploymentResponseGitSourceObject6Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentResponseGitSourceObject7 {
-    #[serde(rename = "type")]
-    pub type_: CreateDeploymentResponseGitSourceObject7Type,
-    #[serde(rename = "projectId")]
-    pub project_id: CreateDeploymentResponseGitSourceObject7ProjectId,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateDeploymentResponseGitSourceObject7ProjectId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDeploymentResponseGitSourceObject7Type {
-    /// `gitlab`
-    #[serde(rename = "gitlab")]
-    Gitlab,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDeploymentResponseGitSourceObject7Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gitlab => "gitlab",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDeploymentResponseGitSourceObject7Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentResponseGitSourceObject8 {
-    #[serde(rename = "type")]
-    pub type_: CreateDeploymentResponseGitSourceObject8Type,
-    #[serde(rename = "workspaceUuid", default, skip_serializing_if = "Option::is_none")]
-    pub workspace_uuid: Option<String>,
-    #[serde(rename = "repoUuid")]
-    pub repo_uuid: String,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDeploymentResponseGitSourceObject8Type {
-    /// `bitbucket`
-    #[serde(rename = "bitbucket")]
-    Bitbucket,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDeploymentResponseGitSourceObject8Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bitbucket => "bitbucket",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDeploymentResponseGitSourceObject8Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentResponseGitSourceObject9 {
-    #[serde(rename = "type")]
-    pub type_: CreateDeploymentResponseGitSourceObject9Type,
-    pub owner: String,
-    pub slug: String,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDeploymentResponseGitSourceObject9Type {
-    /// `bitbucket`
-    #[serde(rename = "bitbucket")]
-    Bitbucket,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDeploymentResponseGitSourceObject9Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bitbucket => "bitbucket",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDeploymentResponseGitSourceObject9Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateDeploymentResponseGitSourceObjectRepoId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDeploymentResponseGitSourceObjectType {
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDeploymentResponseGitSourceObjectType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Github => "github",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDeploymentResponseGitSourceObjectType {
+impl std::fmt::Display for CreateDeploymentResponseGitSourceWithWorkspaceUuidType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -7448,60 +7464,22 @@ pub struct CreateDeploymentResponseProjectSettingsWebAnalytics {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CreateDeploymentRoute {
-    Object3(CreateDeploymentRouteObject3),
-    Object(CreateDeploymentRouteObject),
-    Object2(CreateDeploymentRouteObject2),
+    WithContinueMiddleware(CreateDeploymentRouteWithContinueMiddleware),
+    WithSrc(CreateDeploymentRouteWithSrc),
+    WithHandle(CreateDeploymentRouteWithHandle),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteObject {
+pub struct CreateDeploymentRouteWithContinueMiddleware {
     pub src: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dest: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub headers: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub methods: Option<Vec<String>>,
-    #[serde(rename = "continue", default, skip_serializing_if = "Option::is_none")]
-    pub continue_: Option<bool>,
-    #[serde(rename = "override", default, skip_serializing_if = "Option::is_none")]
-    pub override_: Option<bool>,
-    #[serde(rename = "caseSensitive", default, skip_serializing_if = "Option::is_none")]
-    pub case_sensitive: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub check: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub important: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has: Option<Vec<CreateDeploymentRouteObjectHasItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Vec<CreateDeploymentRouteObjectMissingItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mitigate: Option<CreateDeploymentRouteObjectMitigate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transforms: Option<Vec<CreateDeploymentRouteObjectTransform>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locale: Option<CreateDeploymentRouteObjectLocale>,
-    /// A middleware key within the `output` key under the build result. Overrides a `middleware` definition.
-    #[serde(rename = "middlewarePath", default, skip_serializing_if = "Option::is_none")]
-    pub middleware_path: Option<String>,
-    /// The original middleware matchers.
-    #[serde(
-        rename = "middlewareRawSrc",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub middleware_raw_src: Option<Vec<String>>,
-    /// A middleware index in the `middleware` key under the build result
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub middleware: Option<f64>,
+    #[serde(rename = "continue")]
+    pub continue_: bool,
+    pub middleware: i64,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteObject2 {
-    pub handle: CreateDeploymentRouteObject2Handle,
+pub struct CreateDeploymentRouteWithHandle {
+    pub handle: CreateDeploymentRouteWithHandleHandle,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7520,7 +7498,7 @@ pub struct CreateDeploymentRouteObject2 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDeploymentRouteObject2Handle {
+pub enum CreateDeploymentRouteWithHandleHandle {
     /// `error`
     #[serde(rename = "error")]
     Error,
@@ -7543,7 +7521,7 @@ pub enum CreateDeploymentRouteObject2Handle {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDeploymentRouteObject2Handle {
+impl CreateDeploymentRouteWithHandleHandle {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7557,39 +7535,71 @@ impl CreateDeploymentRouteObject2Handle {
         }
     }
 }
-impl std::fmt::Display for CreateDeploymentRouteObject2Handle {
+impl std::fmt::Display for CreateDeploymentRouteWithHandleHandle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteObject3 {
+pub struct CreateDeploymentRouteWithSrc {
     pub src: String,
-    #[serde(rename = "continue")]
-    pub continue_: bool,
-    pub middleware: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dest: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headers: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub methods: Option<Vec<String>>,
+    #[serde(rename = "continue", default, skip_serializing_if = "Option::is_none")]
+    pub continue_: Option<bool>,
+    #[serde(rename = "override", default, skip_serializing_if = "Option::is_none")]
+    pub override_: Option<bool>,
+    #[serde(rename = "caseSensitive", default, skip_serializing_if = "Option::is_none")]
+    pub case_sensitive: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub important: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has: Option<Vec<CreateDeploymentRouteWithSrcHasItem>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing: Option<Vec<CreateDeploymentRouteWithSrcMissingItem>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mitigate: Option<CreateDeploymentRouteWithSrcMitigate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transforms: Option<Vec<CreateDeploymentRouteWithSrcTransform>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<CreateDeploymentRouteWithSrcLocale>,
+    /// A middleware key within the `output` key under the build result. Overrides a `middleware` definition.
+    #[serde(rename = "middlewarePath", default, skip_serializing_if = "Option::is_none")]
+    pub middleware_path: Option<String>,
+    /// The original middleware matchers.
+    #[serde(
+        rename = "middlewareRawSrc",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub middleware_raw_src: Option<Vec<String>>,
+    /// A middleware index in the `middleware` key under the build result
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub middleware: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateDeploymentRouteObjectHasItem {
-    Object(CreateDeploymentRouteObjectHasItemObject),
-    Object2(CreateDeploymentRouteObjectHasItemObject2),
+pub enum CreateDeploymentRouteWithSrcHasItem {
+    WithValue(CreateDeploymentRouteWithSrcHasItemWithValue),
+    WithKey(CreateDeploymentRouteWithSrcHasItemWithKey),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteObjectHasItemObject {
+pub struct CreateDeploymentRouteWithSrcHasItemWithKey {
     #[serde(rename = "type")]
-    pub type_: CreateDeploymentRouteObjectHasItemObjectType,
-    pub value: CreateDeploymentRouteObjectHasItemObjectValue,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteObjectHasItemObject2 {
-    #[serde(rename = "type")]
-    pub type_: CreateDeploymentRouteObjectHasItemObject2Type,
+    pub type_: CreateDeploymentRouteWithSrcHasItemWithKeyType,
     pub key: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<CreateDeploymentRouteObjectHasItemObject2Value>,
+    pub value: Option<CreateDeploymentRouteWithSrcHasItemWithKeyValue>,
 }
 #[derive(
     Debug,
@@ -7602,7 +7612,7 @@ pub struct CreateDeploymentRouteObjectHasItemObject2 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDeploymentRouteObjectHasItemObject2Type {
+pub enum CreateDeploymentRouteWithSrcHasItemWithKeyType {
     /// `header`
     #[serde(rename = "header")]
     Header,
@@ -7616,7 +7626,7 @@ pub enum CreateDeploymentRouteObjectHasItemObject2Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDeploymentRouteObjectHasItemObject2Type {
+impl CreateDeploymentRouteWithSrcHasItemWithKeyType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7627,23 +7637,23 @@ impl CreateDeploymentRouteObjectHasItemObject2Type {
         }
     }
 }
-impl std::fmt::Display for CreateDeploymentRouteObjectHasItemObject2Type {
+impl std::fmt::Display for CreateDeploymentRouteWithSrcHasItemWithKeyType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateDeploymentRouteObjectHasItemObject2Value {
+pub enum CreateDeploymentRouteWithSrcHasItemWithKeyValue {
     String(String),
-    Object(CreateDeploymentRouteObjectHasItemObject2ValueObject),
+    Object(CreateDeploymentRouteWithSrcHasItemWithKeyValueObject),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteObjectHasItemObject2ValueObject {
+pub struct CreateDeploymentRouteWithSrcHasItemWithKeyValueObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<CreateDeploymentRouteObjectHasItemObject2ValueObjectEq>,
+    pub eq: Option<CreateDeploymentRouteWithSrcHasItemWithKeyValueObjectEq>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neq: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7667,11 +7677,17 @@ pub struct CreateDeploymentRouteObjectHasItemObject2ValueObject {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateDeploymentRouteObjectHasItemObject2ValueObjectEq {
+pub enum CreateDeploymentRouteWithSrcHasItemWithKeyValueObjectEq {
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentRouteWithSrcHasItemWithValue {
+    #[serde(rename = "type")]
+    pub type_: CreateDeploymentRouteWithSrcHasItemWithValueType,
+    pub value: CreateDeploymentRouteWithSrcHasItemWithValueValue,
 }
 #[derive(
     Debug,
@@ -7684,7 +7700,7 @@ pub enum CreateDeploymentRouteObjectHasItemObject2ValueObjectEq {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDeploymentRouteObjectHasItemObjectType {
+pub enum CreateDeploymentRouteWithSrcHasItemWithValueType {
     /// `host`
     #[serde(rename = "host")]
     Host,
@@ -7692,7 +7708,7 @@ pub enum CreateDeploymentRouteObjectHasItemObjectType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDeploymentRouteObjectHasItemObjectType {
+impl CreateDeploymentRouteWithSrcHasItemWithValueType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7701,23 +7717,23 @@ impl CreateDeploymentRouteObjectHasItemObjectType {
         }
     }
 }
-impl std::fmt::Display for CreateDeploymentRouteObjectHasItemObjectType {
+impl std::fmt::Display for CreateDeploymentRouteWithSrcHasItemWithValueType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateDeploymentRouteObjectHasItemObjectValue {
+pub enum CreateDeploymentRouteWithSrcHasItemWithValueValue {
     String(String),
-    Object(CreateDeploymentRouteObjectHasItemObjectValueObject),
+    Object(CreateDeploymentRouteWithSrcHasItemWithValueValueObject),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteObjectHasItemObjectValueObject {
+pub struct CreateDeploymentRouteWithSrcHasItemWithValueValueObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<CreateDeploymentRouteObjectHasItemObjectValueObjectEq>,
+    pub eq: Option<CreateDeploymentRouteWithSrcHasItemWithValueValueObjectEq>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neq: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7741,14 +7757,14 @@ pub struct CreateDeploymentRouteObjectHasItemObjectValueObject {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateDeploymentRouteObjectHasItemObjectValueObjectEq {
+pub enum CreateDeploymentRouteWithSrcHasItemWithValueValueObjectEq {
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteObjectLocale {
+pub struct CreateDeploymentRouteWithSrcLocale {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect: Option<std::collections::BTreeMap<String, String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7756,25 +7772,19 @@ pub struct CreateDeploymentRouteObjectLocale {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateDeploymentRouteObjectMissingItem {
-    Object(CreateDeploymentRouteObjectMissingItemObject),
-    Object2(CreateDeploymentRouteObjectMissingItemObject2),
+pub enum CreateDeploymentRouteWithSrcMissingItem {
+    WithValue(CreateDeploymentRouteWithSrcMissingItemWithValue),
+    WithKey(CreateDeploymentRouteWithSrcMissingItemWithKey),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteObjectMissingItemObject {
+pub struct CreateDeploymentRouteWithSrcMissingItemWithKey {
     #[serde(rename = "type")]
-    pub type_: CreateDeploymentRouteObjectMissingItemObjectType,
-    pub value: CreateDeploymentRouteObjectMissingItemObjectValue,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteObjectMissingItemObject2 {
-    #[serde(rename = "type")]
-    pub type_: CreateDeploymentRouteObjectMissingItemObject2Type,
+    pub type_: CreateDeploymentRouteWithSrcMissingItemWithKeyType,
     pub key: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<CreateDeploymentRouteObjectMissingItemObject2Value>,
+    pub value: Option<CreateDeploymentRouteWithSrcMissingItemWithKeyValue>,
 }
 #[derive(
     Debug,
@@ -7787,7 +7797,7 @@ pub struct CreateDeploymentRouteObjectMissingItemObject2 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDeploymentRouteObjectMissingItemObject2Type {
+pub enum CreateDeploymentRouteWithSrcMissingItemWithKeyType {
     /// `header`
     #[serde(rename = "header")]
     Header,
@@ -7801,7 +7811,7 @@ pub enum CreateDeploymentRouteObjectMissingItemObject2Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDeploymentRouteObjectMissingItemObject2Type {
+impl CreateDeploymentRouteWithSrcMissingItemWithKeyType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7812,23 +7822,23 @@ impl CreateDeploymentRouteObjectMissingItemObject2Type {
         }
     }
 }
-impl std::fmt::Display for CreateDeploymentRouteObjectMissingItemObject2Type {
+impl std::fmt::Display for CreateDeploymentRouteWithSrcMissingItemWithKeyType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateDeploymentRouteObjectMissingItemObject2Value {
+pub enum CreateDeploymentRouteWithSrcMissingItemWithKeyValue {
     String(String),
-    Object(CreateDeploymentRouteObjectMissingItemObject2ValueObject),
+    Object(CreateDeploymentRouteWithSrcMissingItemWithKeyValueObject),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteObjectMissingItemObject2ValueObject {
+pub struct CreateDeploymentRouteWithSrcMissingItemWithKeyValueObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<CreateDeploymentRouteObjectMissingItemObject2ValueObjectEq>,
+    pub eq: Option<CreateDeploymentRouteWithSrcMissingItemWithKeyValueObjectEq>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neq: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7852,11 +7862,17 @@ pub struct CreateDeploymentRouteObjectMissingItemObject2ValueObject {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateDeploymentRouteObjectMissingItemObject2ValueObjectEq {
+pub enum CreateDeploymentRouteWithSrcMissingItemWithKeyValueObjectEq {
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentRouteWithSrcMissingItemWithValue {
+    #[serde(rename = "type")]
+    pub type_: CreateDeploymentRouteWithSrcMissingItemWithValueType,
+    pub value: CreateDeploymentRouteWithSrcMissingItemWithValueValue,
 }
 #[derive(
     Debug,
@@ -7869,7 +7885,7 @@ pub enum CreateDeploymentRouteObjectMissingItemObject2ValueObjectEq {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDeploymentRouteObjectMissingItemObjectType {
+pub enum CreateDeploymentRouteWithSrcMissingItemWithValueType {
     /// `host`
     #[serde(rename = "host")]
     Host,
@@ -7877,7 +7893,7 @@ pub enum CreateDeploymentRouteObjectMissingItemObjectType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDeploymentRouteObjectMissingItemObjectType {
+impl CreateDeploymentRouteWithSrcMissingItemWithValueType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7886,23 +7902,23 @@ impl CreateDeploymentRouteObjectMissingItemObjectType {
         }
     }
 }
-impl std::fmt::Display for CreateDeploymentRouteObjectMissingItemObjectType {
+impl std::fmt::Display for CreateDeploymentRouteWithSrcMissingItemWithValueType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateDeploymentRouteObjectMissingItemObjectValue {
+pub enum CreateDeploymentRouteWithSrcMissingItemWithValueValue {
     String(String),
-    Object(CreateDeploymentRouteObjectMissingItemObjectValueObject),
+    Object(CreateDeploymentRouteWithSrcMissingItemWithValueValueObject),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteObjectMissingItemObjectValueObject {
+pub struct CreateDeploymentRouteWithSrcMissingItemWithValueValueObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<CreateDeploymentRouteObjectMissingItemObjectValueObjectEq>,
+    pub eq: Option<CreateDeploymentRouteWithSrcMissingItemWithValueValueObjectEq>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neq: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7926,15 +7942,15 @@ pub struct CreateDeploymentRouteObjectMissingItemObjectValueObject {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateDeploymentRouteObjectMissingItemObjectValueObjectEq {
+pub enum CreateDeploymentRouteWithSrcMissingItemWithValueValueObjectEq {
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteObjectMitigate {
-    pub action: CreateDeploymentRouteObjectMitigateAction,
+pub struct CreateDeploymentRouteWithSrcMitigate {
+    pub action: CreateDeploymentRouteWithSrcMitigateAction,
 }
 #[derive(
     Debug,
@@ -7947,7 +7963,7 @@ pub struct CreateDeploymentRouteObjectMitigate {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDeploymentRouteObjectMitigateAction {
+pub enum CreateDeploymentRouteWithSrcMitigateAction {
     /// `challenge`
     #[serde(rename = "challenge")]
     Challenge,
@@ -7958,7 +7974,7 @@ pub enum CreateDeploymentRouteObjectMitigateAction {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDeploymentRouteObjectMitigateAction {
+impl CreateDeploymentRouteWithSrcMitigateAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7968,23 +7984,23 @@ impl CreateDeploymentRouteObjectMitigateAction {
         }
     }
 }
-impl std::fmt::Display for CreateDeploymentRouteObjectMitigateAction {
+impl std::fmt::Display for CreateDeploymentRouteWithSrcMitigateAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteObjectTransform {
+pub struct CreateDeploymentRouteWithSrcTransform {
     #[serde(rename = "type")]
-    pub type_: CreateDeploymentRouteObjectTransformType,
-    pub op: CreateDeploymentRouteObjectTransformOp,
-    pub target: CreateDeploymentRouteObjectTransformTarget,
+    pub type_: CreateDeploymentRouteWithSrcTransformType,
+    pub op: CreateDeploymentRouteWithSrcTransformOp,
+    pub target: CreateDeploymentRouteWithSrcTransformTarget,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub args: Option<CreateDeploymentRouteObjectTransformArgs>,
+    pub args: Option<CreateDeploymentRouteWithSrcTransformArgs>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateDeploymentRouteObjectTransformArgs {
+pub enum CreateDeploymentRouteWithSrcTransformArgs {
     String(String),
     StringList(Vec<String>),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -8001,7 +8017,7 @@ pub enum CreateDeploymentRouteObjectTransformArgs {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDeploymentRouteObjectTransformOp {
+pub enum CreateDeploymentRouteWithSrcTransformOp {
     /// `append`
     #[serde(rename = "append")]
     Append,
@@ -8015,7 +8031,7 @@ pub enum CreateDeploymentRouteObjectTransformOp {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDeploymentRouteObjectTransformOp {
+impl CreateDeploymentRouteWithSrcTransformOp {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8026,27 +8042,27 @@ impl CreateDeploymentRouteObjectTransformOp {
         }
     }
 }
-impl std::fmt::Display for CreateDeploymentRouteObjectTransformOp {
+impl std::fmt::Display for CreateDeploymentRouteWithSrcTransformOp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteObjectTransformTarget {
-    pub key: CreateDeploymentRouteObjectTransformTargetKey,
+pub struct CreateDeploymentRouteWithSrcTransformTarget {
+    pub key: CreateDeploymentRouteWithSrcTransformTargetKey,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateDeploymentRouteObjectTransformTargetKey {
+pub enum CreateDeploymentRouteWithSrcTransformTargetKey {
     String(String),
-    Object(CreateDeploymentRouteObjectTransformTargetKeyObject),
+    Object(CreateDeploymentRouteWithSrcTransformTargetKeyObject),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteObjectTransformTargetKeyObject {
+pub struct CreateDeploymentRouteWithSrcTransformTargetKeyObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<CreateDeploymentRouteObjectTransformTargetKeyObjectEq>,
+    pub eq: Option<CreateDeploymentRouteWithSrcTransformTargetKeyObjectEq>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neq: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8068,7 +8084,7 @@ pub struct CreateDeploymentRouteObjectTransformTargetKeyObject {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateDeploymentRouteObjectTransformTargetKeyObjectEq {
+pub enum CreateDeploymentRouteWithSrcTransformTargetKeyObjectEq {
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -8085,7 +8101,7 @@ pub enum CreateDeploymentRouteObjectTransformTargetKeyObjectEq {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDeploymentRouteObjectTransformType {
+pub enum CreateDeploymentRouteWithSrcTransformType {
     /// `request.headers`
     #[serde(rename = "request.headers")]
     RequestHeaders,
@@ -8099,7 +8115,7 @@ pub enum CreateDeploymentRouteObjectTransformType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDeploymentRouteObjectTransformType {
+impl CreateDeploymentRouteWithSrcTransformType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8110,7 +8126,7 @@ impl CreateDeploymentRouteObjectTransformType {
         }
     }
 }
-impl std::fmt::Display for CreateDeploymentRouteObjectTransformType {
+impl std::fmt::Display for CreateDeploymentRouteWithSrcTransformType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -8514,30 +8530,40 @@ impl std::fmt::Display for GetDeploymentEventsDirection {
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentEventsObject {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentEventsObjectType,
-    pub created: f64,
-    pub payload: GetDeploymentEventsObjectPayload,
+#[serde(untagged)]
+pub enum GetDeploymentEventsResponseItem {
+    WithDateDeploymentId(GetDeploymentEventsWithDateDeploymentId),
+    WithPayload(GetDeploymentEventsWithPayload),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+/// HTTP status code range to filter events by.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetDeploymentEventsStatusCode {
+    Number(f64),
+    String(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentEventsObject2 {
+pub struct GetDeploymentEventsWithDateDeploymentId {
     pub created: f64,
     pub date: f64,
     #[serde(rename = "deploymentId")]
     pub deployment_id: String,
     pub id: String,
-    pub info: GetDeploymentEventsObject2Info,
+    pub info: GetDeploymentEventsWithDateDeploymentIdInfo,
     pub serial: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     #[serde(rename = "type")]
-    pub type_: GetDeploymentEventsObject2Type,
+    pub type_: GetDeploymentEventsWithDateDeploymentIdType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub level: Option<GetDeploymentEventsObject2Level>,
+    pub level: Option<GetDeploymentEventsWithDateDeploymentIdLevel>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentEventsObject2Info {
+pub struct GetDeploymentEventsWithDateDeploymentIdInfo {
     #[serde(rename = "type")]
     pub type_: String,
     pub name: String,
@@ -8561,7 +8587,7 @@ pub struct GetDeploymentEventsObject2Info {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentEventsObject2Level {
+pub enum GetDeploymentEventsWithDateDeploymentIdLevel {
     /// `error`
     #[serde(rename = "error")]
     Error,
@@ -8572,7 +8598,7 @@ pub enum GetDeploymentEventsObject2Level {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentEventsObject2Level {
+impl GetDeploymentEventsWithDateDeploymentIdLevel {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8582,7 +8608,7 @@ impl GetDeploymentEventsObject2Level {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentEventsObject2Level {
+impl std::fmt::Display for GetDeploymentEventsWithDateDeploymentIdLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -8598,7 +8624,7 @@ impl std::fmt::Display for GetDeploymentEventsObject2Level {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentEventsObject2Type {
+pub enum GetDeploymentEventsWithDateDeploymentIdType {
     /// `delimiter`
     #[serde(rename = "delimiter")]
     Delimiter,
@@ -8639,7 +8665,7 @@ pub enum GetDeploymentEventsObject2Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentEventsObject2Type {
+impl GetDeploymentEventsWithDateDeploymentIdType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8659,17 +8685,24 @@ impl GetDeploymentEventsObject2Type {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentEventsObject2Type {
+impl std::fmt::Display for GetDeploymentEventsWithDateDeploymentIdType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentEventsObjectPayload {
+pub struct GetDeploymentEventsWithPayload {
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentEventsWithPayloadType,
+    pub created: f64,
+    pub payload: GetDeploymentEventsWithPayloadPayload,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentEventsWithPayloadPayload {
     #[serde(rename = "deploymentId")]
     pub deployment_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub info: Option<GetDeploymentEventsObjectPayloadInfo>,
+    pub info: Option<GetDeploymentEventsWithPayloadPayloadInfo>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     pub id: String,
@@ -8682,10 +8715,10 @@ pub struct GetDeploymentEventsObjectPayload {
     #[serde(rename = "requestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub proxy: Option<GetDeploymentEventsObjectPayloadProxy>,
+    pub proxy: Option<GetDeploymentEventsWithPayloadPayloadProxy>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentEventsObjectPayloadInfo {
+pub struct GetDeploymentEventsWithPayloadPayloadInfo {
     #[serde(rename = "type")]
     pub type_: String,
     pub name: String,
@@ -8699,7 +8732,7 @@ pub struct GetDeploymentEventsObjectPayloadInfo {
     pub ready_state: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentEventsObjectPayloadProxy {
+pub struct GetDeploymentEventsWithPayloadPayloadProxy {
     pub timestamp: f64,
     pub method: String,
     pub host: String,
@@ -8733,11 +8766,11 @@ pub struct GetDeploymentEventsObjectPayloadProxy {
     #[serde(rename = "vercelId", default, skip_serializing_if = "Option::is_none")]
     pub vercel_id: Option<String>,
     #[serde(rename = "vercelCache", default, skip_serializing_if = "Option::is_none")]
-    pub vercel_cache: Option<GetDeploymentEventsObjectPayloadProxyVercelCache>,
+    pub vercel_cache: Option<GetDeploymentEventsWithPayloadPayloadProxyVercelCache>,
     #[serde(rename = "lambdaRegion", default, skip_serializing_if = "Option::is_none")]
     pub lambda_region: Option<String>,
     #[serde(rename = "wafAction", default, skip_serializing_if = "Option::is_none")]
-    pub waf_action: Option<GetDeploymentEventsObjectPayloadProxyWafAction>,
+    pub waf_action: Option<GetDeploymentEventsWithPayloadPayloadProxyWafAction>,
     #[serde(rename = "wafRuleId", default, skip_serializing_if = "Option::is_none")]
     pub waf_rule_id: Option<String>,
 }
@@ -8752,7 +8785,7 @@ pub struct GetDeploymentEventsObjectPayloadProxy {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentEventsObjectPayloadProxyVercelCache {
+pub enum GetDeploymentEventsWithPayloadPayloadProxyVercelCache {
     /// `MISS`
     #[serde(rename = "MISS")]
     Miss,
@@ -8775,7 +8808,7 @@ pub enum GetDeploymentEventsObjectPayloadProxyVercelCache {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentEventsObjectPayloadProxyVercelCache {
+impl GetDeploymentEventsWithPayloadPayloadProxyVercelCache {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8789,7 +8822,7 @@ impl GetDeploymentEventsObjectPayloadProxyVercelCache {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentEventsObjectPayloadProxyVercelCache {
+impl std::fmt::Display for GetDeploymentEventsWithPayloadPayloadProxyVercelCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -8805,7 +8838,7 @@ impl std::fmt::Display for GetDeploymentEventsObjectPayloadProxyVercelCache {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentEventsObjectPayloadProxyWafAction {
+pub enum GetDeploymentEventsWithPayloadPayloadProxyWafAction {
     /// `log`
     #[serde(rename = "log")]
     Log,
@@ -8825,7 +8858,7 @@ pub enum GetDeploymentEventsObjectPayloadProxyWafAction {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentEventsObjectPayloadProxyWafAction {
+impl GetDeploymentEventsWithPayloadPayloadProxyWafAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8838,7 +8871,7 @@ impl GetDeploymentEventsObjectPayloadProxyWafAction {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentEventsObjectPayloadProxyWafAction {
+impl std::fmt::Display for GetDeploymentEventsWithPayloadPayloadProxyWafAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -8854,7 +8887,7 @@ impl std::fmt::Display for GetDeploymentEventsObjectPayloadProxyWafAction {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentEventsObjectType {
+pub enum GetDeploymentEventsWithPayloadType {
     /// `delimiter`
     #[serde(rename = "delimiter")]
     Delimiter,
@@ -8895,7 +8928,7 @@ pub enum GetDeploymentEventsObjectType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentEventsObjectType {
+impl GetDeploymentEventsWithPayloadType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8915,292 +8948,24 @@ impl GetDeploymentEventsObjectType {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentEventsObjectType {
+impl std::fmt::Display for GetDeploymentEventsWithPayloadType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetDeploymentEventsResponseItem {
-    Object2(GetDeploymentEventsObject2),
-    Object(GetDeploymentEventsObject),
+pub enum GetDeploymentResponse {
+    /// The deployment including both public and private information
+    WithBuildEnv(GetDeploymentWithBuildEnv),
+    /// The deployment including only public information
+    WithAliasAssignedBootedAt(GetDeploymentWithAliasAssignedBootedAt),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
-}
-/// HTTP status code range to filter events by.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentEventsStatusCode {
-    Number(f64),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-/// The deployment including both public and private information
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObject {
-    #[serde(
-        rename = "aliasAssignedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub alias_assigned_at: Option<GetDeploymentObjectAliasAssignedAt>,
-    #[serde(
-        rename = "alwaysRefuseToBuild",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub always_refuse_to_build: Option<bool>,
-    pub build: GetDeploymentObjectBuild,
-    #[serde(
-        rename = "buildArtifactUrls",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub build_artifact_urls: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub builds: Option<Vec<GetDeploymentObjectBuild2>>,
-    pub env: Vec<String>,
-    #[serde(rename = "inspectorUrl", default)]
-    pub inspector_url: Option<String>,
-    #[serde(rename = "isInConcurrentBuildsQueue")]
-    pub is_in_concurrent_builds_queue: bool,
-    #[serde(rename = "isInSystemBuildsQueue")]
-    pub is_in_system_builds_queue: bool,
-    #[serde(rename = "projectSettings")]
-    pub project_settings: GetDeploymentObjectProjectSettings,
-    #[serde(
-        rename = "readyStateReason",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub ready_state_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub integrations: Option<GetDeploymentObjectIntegrations>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub images: Option<GetDeploymentObjectImages>,
-    /// A list of all the aliases (default aliases, staging aliases and production aliases) that were assigned upon deployment creation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alias: Option<Vec<String>>,
-    /// A boolean that will be true when the aliases from the alias property were assigned successfully
-    #[serde(rename = "aliasAssigned")]
-    pub alias_assigned: bool,
-    #[serde(rename = "bootedAt")]
-    pub booted_at: f64,
-    #[serde(rename = "buildingAt")]
-    pub building_at: f64,
-    /// Since April 2025 it necessary for On-Demand Concurrency Minutes calculation
-    #[serde(
-        rename = "buildContainerFinishedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub build_container_finished_at: Option<f64>,
-    #[serde(rename = "buildSkipped")]
-    pub build_skipped: bool,
-    /// Information about the deployment creator
-    pub creator: GetDeploymentObjectCreator,
-    #[serde(rename = "initReadyAt", default, skip_serializing_if = "Option::is_none")]
-    pub init_ready_at: Option<f64>,
-    #[serde(
-        rename = "isFirstBranchDeployment",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub is_first_branch_deployment: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lambdas: Option<Vec<GetDeploymentObjectLambdasItem>>,
-    /// A boolean representing if the deployment is public or not. By default this is `false`
-    pub public: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ready: Option<f64>,
-    pub status: GetDeploymentObjectStatus,
-    /// The team that owns the deployment if any
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub team: Option<GetDeploymentObjectTeam>,
-    /// An array of domains that were provided by the user when creating the Deployment.
-    #[serde(rename = "userAliases", default, skip_serializing_if = "Option::is_none")]
-    pub user_aliases: Option<Vec<String>>,
-    /// Whether or not preview comments are enabled for the deployment
-    #[serde(
-        rename = "previewCommentsEnabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub preview_comments_enabled: Option<bool>,
-    #[serde(rename = "ttyBuildLogs", default, skip_serializing_if = "Option::is_none")]
-    pub tty_build_logs: Option<bool>,
-    #[serde(
-        rename = "customEnvironment",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub custom_environment: Option<GetDeploymentObjectCustomEnvironment>,
-    #[serde(rename = "oomReport", default, skip_serializing_if = "Option::is_none")]
-    pub oom_report: Option<GetDeploymentObjectOomReport>,
-    #[serde(rename = "aliasWarning", default, skip_serializing_if = "Option::is_none")]
-    pub alias_warning: Option<GetDeploymentObjectAliasWarning>,
-    /// A string holding the unique ID of the deployment
-    pub id: String,
-    /// A number containing the date when the deployment was created in milliseconds
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    /// The state of the deployment depending on the process of deploying, or if it is ready or in an error state
-    #[serde(rename = "readyState")]
-    pub ready_state: GetDeploymentObjectReadyState,
-    /// The name of the project associated with the deployment at the time that the deployment was created
-    pub name: String,
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentObjectType,
-    /// An object that will contain a `code` and a `message` when the aliasing fails, otherwise the value will be `null`
-    #[serde(rename = "aliasError", default, skip_serializing_if = "Option::is_none")]
-    pub alias_error: Option<GetDeploymentObjectAliasError>,
-    #[serde(rename = "aliasFinal", default, skip_serializing_if = "Option::is_none")]
-    pub alias_final: Option<String>,
-    /// applies to custom domains only, defaults to `true`
-    #[serde(
-        rename = "autoAssignCustomDomains",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub auto_assign_custom_domains: Option<bool>,
-    #[serde(
-        rename = "automaticAliases",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub automatic_aliases: Option<Vec<String>>,
-    #[serde(rename = "buildErrorAt", default, skip_serializing_if = "Option::is_none")]
-    pub build_error_at: Option<f64>,
-    #[serde(rename = "checksState", default, skip_serializing_if = "Option::is_none")]
-    pub checks_state: Option<GetDeploymentObjectChecksState>,
-    #[serde(
-        rename = "checksConclusion",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub checks_conclusion: Option<GetDeploymentObjectChecksConclusion>,
-    /// A number containing the date when the deployment was deleted at milliseconds
-    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<f64>,
-    /// Computed field that is only available for deployments with a microfrontend configuration.
-    #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
-    pub default_route: Option<String>,
-    #[serde(rename = "canceledAt", default, skip_serializing_if = "Option::is_none")]
-    pub canceled_at: Option<f64>,
-    #[serde(rename = "errorCode", default, skip_serializing_if = "Option::is_none")]
-    pub error_code: Option<String>,
-    #[serde(rename = "errorLink", default, skip_serializing_if = "Option::is_none")]
-    pub error_link: Option<String>,
-    #[serde(rename = "errorMessage", default, skip_serializing_if = "Option::is_none")]
-    pub error_message: Option<String>,
-    #[serde(rename = "errorStep", default, skip_serializing_if = "Option::is_none")]
-    pub error_step: Option<String>,
-    /// Since November 2023 this field defines a set of regions that we will deploy the lambda to passively Lambdas will be deployed to these regions but only invoked if all of the primary `regions` are marked as out of service
-    #[serde(rename = "passiveRegions", default, skip_serializing_if = "Option::is_none")]
-    pub passive_regions: Option<Vec<String>>,
-    #[serde(rename = "gitSource", default, skip_serializing_if = "Option::is_none")]
-    pub git_source: Option<GetDeploymentObjectGitSource>,
-    pub meta: std::collections::BTreeMap<String, String>,
-    #[serde(
-        rename = "originCacheRegion",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub origin_cache_region: Option<String>,
-    /// If set it overrides the `projectSettings.nodeVersion` for this deployment.
-    #[serde(rename = "nodeVersion", default, skip_serializing_if = "Option::is_none")]
-    pub node_version: Option<GetDeploymentObjectNodeVersion>,
-    /// The public project information associated with the deployment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub project: Option<GetDeploymentObjectProject>,
-    /// Substate of deployment when readyState is 'READY' Tracks whether or not deployment has seen production traffic: - STAGED: never seen production traffic - ROLLING: in the process of having production traffic gradually transitioned. - PROMOTED: has seen production traffic
-    #[serde(rename = "readySubstate", default, skip_serializing_if = "Option::is_none")]
-    pub ready_substate: Option<GetDeploymentObjectReadySubstate>,
-    /// The regions the deployment exists in
-    pub regions: Vec<String>,
-    /// flag to indicate if the deployment was deleted by retention policy
-    #[serde(
-        rename = "softDeletedByRetention",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub soft_deleted_by_retention: Option<bool>,
-    /// Where was the deployment created from
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<GetDeploymentObjectSource>,
-    /// If defined, either `staging` if a staging alias in the format `<project>.<team>.now.sh` was assigned upon creation, or `production` if the aliases from `alias` were assigned. `null` value indicates the "preview" deployment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<GetDeploymentObjectTarget>,
-    /// A number containing the date when the deployment was undeleted at milliseconds
-    #[serde(rename = "undeletedAt", default, skip_serializing_if = "Option::is_none")]
-    pub undeleted_at: Option<f64>,
-    /// A string with the unique URL of the deployment
-    pub url: String,
-    /// The platform version that was used to create the deployment.
-    pub version: i64,
-    #[serde(
-        rename = "oidcTokenClaims",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub oidc_token_claims: Option<GetDeploymentObjectOidcTokenClaims>,
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-    pub plan: GetDeploymentObjectPlan,
-    #[serde(
-        rename = "connectBuildsEnabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub connect_builds_enabled: Option<bool>,
-    #[serde(
-        rename = "connectConfigurationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub connect_configuration_id: Option<String>,
-    #[serde(rename = "createdIn")]
-    pub created_in: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub crons: Option<Vec<GetDeploymentObjectCron>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub functions: Option<
-        std::collections::BTreeMap<String, GetDeploymentObjectFunctionsValue>,
-    >,
-    #[serde(
-        rename = "monorepoManager",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub monorepo_manager: Option<String>,
-    #[serde(rename = "ownerId")]
-    pub owner_id: String,
-    /// Since November 2023 this field defines a Secure Compute network that will only be used to deploy passive lambdas to (as in passiveRegions)
-    #[serde(
-        rename = "passiveConnectConfigurationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub passive_connect_configuration_id: Option<String>,
-    #[serde(default)]
-    pub routes: Option<Vec<GetDeploymentObjectRoute>>,
-    #[serde(rename = "gitRepo", default, skip_serializing_if = "Option::is_none")]
-    pub git_repo: Option<GetDeploymentObjectGitRepo>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flags: Option<GetDeploymentObjectFlags>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub microfrontends: Option<GetDeploymentObjectMicrofrontends>,
-    /// Since February 2025 the configuration must include snapshot data at the time of deployment creation to capture properties for the /deployments/:id/config endpoint utilized for displaying Deployment Configuration on the frontend This is optional because older deployments may not have this data captured
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub config: Option<GetDeploymentObjectConfig>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub checks: Option<GetDeploymentObjectChecks>,
 }
 /// The deployment including only public information
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObject2 {
+pub struct GetDeploymentWithAliasAssignedBootedAt {
     /// A list of all the aliases (default aliases, staging aliases and production aliases) that were assigned upon deployment creation
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<Vec<String>>,
@@ -9221,7 +8986,7 @@ pub struct GetDeploymentObject2 {
     #[serde(rename = "buildSkipped")]
     pub build_skipped: bool,
     /// Information about the deployment creator
-    pub creator: GetDeploymentObject2Creator,
+    pub creator: GetDeploymentWithAliasAssignedBootedAtCreator,
     #[serde(rename = "initReadyAt", default, skip_serializing_if = "Option::is_none")]
     pub init_ready_at: Option<f64>,
     #[serde(
@@ -9231,15 +8996,15 @@ pub struct GetDeploymentObject2 {
     )]
     pub is_first_branch_deployment: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lambdas: Option<Vec<GetDeploymentObject2LambdasItem>>,
+    pub lambdas: Option<Vec<GetDeploymentWithAliasAssignedBootedAtLambdasItem>>,
     /// A boolean representing if the deployment is public or not. By default this is `false`
     pub public: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ready: Option<f64>,
-    pub status: GetDeploymentObject2Status,
+    pub status: GetDeploymentWithAliasAssignedBootedAtStatus,
     /// The team that owns the deployment if any
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub team: Option<GetDeploymentObject2Team>,
+    pub team: Option<GetDeploymentWithAliasAssignedBootedAtTeam>,
     /// An array of domains that were provided by the user when creating the Deployment.
     #[serde(rename = "userAliases", default, skip_serializing_if = "Option::is_none")]
     pub user_aliases: Option<Vec<String>>,
@@ -9257,11 +9022,13 @@ pub struct GetDeploymentObject2 {
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub custom_environment: Option<GetDeploymentObject2CustomEnvironment>,
+    pub custom_environment: Option<
+        GetDeploymentWithAliasAssignedBootedAtCustomEnvironment,
+    >,
     #[serde(rename = "oomReport", default, skip_serializing_if = "Option::is_none")]
-    pub oom_report: Option<GetDeploymentObject2OomReport>,
+    pub oom_report: Option<GetDeploymentWithAliasAssignedBootedAtOomReport>,
     #[serde(rename = "aliasWarning", default, skip_serializing_if = "Option::is_none")]
-    pub alias_warning: Option<GetDeploymentObject2AliasWarning>,
+    pub alias_warning: Option<GetDeploymentWithAliasAssignedBootedAtAliasWarning>,
     /// A string holding the unique ID of the deployment
     pub id: String,
     /// A number containing the date when the deployment was created in milliseconds
@@ -9269,14 +9036,14 @@ pub struct GetDeploymentObject2 {
     pub created_at: f64,
     /// The state of the deployment depending on the process of deploying, or if it is ready or in an error state
     #[serde(rename = "readyState")]
-    pub ready_state: GetDeploymentObject2ReadyState,
+    pub ready_state: GetDeploymentWithAliasAssignedBootedAtReadyState,
     /// The name of the project associated with the deployment at the time that the deployment was created
     pub name: String,
     #[serde(rename = "type")]
-    pub type_: GetDeploymentObject2Type,
+    pub type_: GetDeploymentWithAliasAssignedBootedAtType,
     /// An object that will contain a `code` and a `message` when the aliasing fails, otherwise the value will be `null`
     #[serde(rename = "aliasError", default, skip_serializing_if = "Option::is_none")]
-    pub alias_error: Option<GetDeploymentObject2AliasError>,
+    pub alias_error: Option<GetDeploymentWithAliasAssignedBootedAtAliasError>,
     #[serde(rename = "aliasFinal", default, skip_serializing_if = "Option::is_none")]
     pub alias_final: Option<String>,
     /// applies to custom domains only, defaults to `true`
@@ -9295,13 +9062,15 @@ pub struct GetDeploymentObject2 {
     #[serde(rename = "buildErrorAt", default, skip_serializing_if = "Option::is_none")]
     pub build_error_at: Option<f64>,
     #[serde(rename = "checksState", default, skip_serializing_if = "Option::is_none")]
-    pub checks_state: Option<GetDeploymentObject2ChecksState>,
+    pub checks_state: Option<GetDeploymentWithAliasAssignedBootedAtChecksState>,
     #[serde(
         rename = "checksConclusion",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub checks_conclusion: Option<GetDeploymentObject2ChecksConclusion>,
+    pub checks_conclusion: Option<
+        GetDeploymentWithAliasAssignedBootedAtChecksConclusion,
+    >,
     /// A number containing the date when the deployment was deleted at milliseconds
     #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<f64>,
@@ -9322,7 +9091,7 @@ pub struct GetDeploymentObject2 {
     #[serde(rename = "passiveRegions", default, skip_serializing_if = "Option::is_none")]
     pub passive_regions: Option<Vec<String>>,
     #[serde(rename = "gitSource", default, skip_serializing_if = "Option::is_none")]
-    pub git_source: Option<GetDeploymentObject2GitSource>,
+    pub git_source: Option<GetDeploymentWithAliasAssignedBootedAtGitSource>,
     pub meta: std::collections::BTreeMap<String, String>,
     #[serde(
         rename = "originCacheRegion",
@@ -9332,13 +9101,13 @@ pub struct GetDeploymentObject2 {
     pub origin_cache_region: Option<String>,
     /// If set it overrides the `projectSettings.nodeVersion` for this deployment.
     #[serde(rename = "nodeVersion", default, skip_serializing_if = "Option::is_none")]
-    pub node_version: Option<GetDeploymentObject2NodeVersion>,
+    pub node_version: Option<GetDeploymentWithAliasAssignedBootedAtNodeVersion>,
     /// The public project information associated with the deployment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub project: Option<GetDeploymentObject2Project>,
+    pub project: Option<GetDeploymentWithAliasAssignedBootedAtProject>,
     /// Substate of deployment when readyState is 'READY' Tracks whether or not deployment has seen production traffic: - STAGED: never seen production traffic - ROLLING: in the process of having production traffic gradually transitioned. - PROMOTED: has seen production traffic
     #[serde(rename = "readySubstate", default, skip_serializing_if = "Option::is_none")]
-    pub ready_substate: Option<GetDeploymentObject2ReadySubstate>,
+    pub ready_substate: Option<GetDeploymentWithAliasAssignedBootedAtReadySubstate>,
     /// The regions the deployment exists in
     pub regions: Vec<String>,
     /// flag to indicate if the deployment was deleted by retention policy
@@ -9350,10 +9119,10 @@ pub struct GetDeploymentObject2 {
     pub soft_deleted_by_retention: Option<bool>,
     /// Where was the deployment created from
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<GetDeploymentObject2Source>,
+    pub source: Option<GetDeploymentWithAliasAssignedBootedAtSource>,
     /// If defined, either `staging` if a staging alias in the format `<project>.<team>.now.sh` was assigned upon creation, or `production` if the aliases from `alias` were assigned. `null` value indicates the "preview" deployment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<GetDeploymentObject2Target>,
+    pub target: Option<GetDeploymentWithAliasAssignedBootedAtTarget>,
     /// A number containing the date when the deployment was undeleted at milliseconds
     #[serde(rename = "undeletedAt", default, skip_serializing_if = "Option::is_none")]
     pub undeleted_at: Option<f64>,
@@ -9366,16 +9135,16 @@ pub struct GetDeploymentObject2 {
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub oidc_token_claims: Option<GetDeploymentObject2OidcTokenClaims>,
+    pub oidc_token_claims: Option<GetDeploymentWithAliasAssignedBootedAtOidcTokenClaims>,
 }
 /// An object that will contain a `code` and a `message` when the aliasing fails, otherwise the value will be `null`
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObject2AliasError {
+pub struct GetDeploymentWithAliasAssignedBootedAtAliasError {
     pub code: String,
     pub message: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObject2AliasWarning {
+pub struct GetDeploymentWithAliasAssignedBootedAtAliasWarning {
     pub code: String,
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9394,7 +9163,7 @@ pub struct GetDeploymentObject2AliasWarning {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObject2ChecksConclusion {
+pub enum GetDeploymentWithAliasAssignedBootedAtChecksConclusion {
     /// `succeeded`
     #[serde(rename = "succeeded")]
     Succeeded,
@@ -9411,7 +9180,7 @@ pub enum GetDeploymentObject2ChecksConclusion {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObject2ChecksConclusion {
+impl GetDeploymentWithAliasAssignedBootedAtChecksConclusion {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -9423,7 +9192,7 @@ impl GetDeploymentObject2ChecksConclusion {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObject2ChecksConclusion {
+impl std::fmt::Display for GetDeploymentWithAliasAssignedBootedAtChecksConclusion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -9439,7 +9208,7 @@ impl std::fmt::Display for GetDeploymentObject2ChecksConclusion {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObject2ChecksState {
+pub enum GetDeploymentWithAliasAssignedBootedAtChecksState {
     /// `registered`
     #[serde(rename = "registered")]
     Registered,
@@ -9453,7 +9222,7 @@ pub enum GetDeploymentObject2ChecksState {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObject2ChecksState {
+impl GetDeploymentWithAliasAssignedBootedAtChecksState {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -9464,14 +9233,14 @@ impl GetDeploymentObject2ChecksState {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObject2ChecksState {
+impl std::fmt::Display for GetDeploymentWithAliasAssignedBootedAtChecksState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// Information about the deployment creator
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObject2Creator {
+pub struct GetDeploymentWithAliasAssignedBootedAtCreator {
     /// The ID of the user that created the deployment
     pub uid: String,
     /// The username of the user that created the deployment
@@ -9483,33 +9252,42 @@ pub struct GetDeploymentObject2Creator {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetDeploymentObject2CustomEnvironment {
+pub enum GetDeploymentWithAliasAssignedBootedAtCustomEnvironment {
     /// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
-    Object(GetDeploymentObject2CustomEnvironmentObject),
+    WithSlugType(GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugType),
     /// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
-    Object2(GetDeploymentObject2CustomEnvironmentObject2),
+    WithId(GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithId),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 /// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObject2CustomEnvironmentObject {
+pub struct GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithId {
+    pub id: String,
+}
+/// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugType {
     /// Unique identifier for the custom environment (format: env_*)
     pub id: String,
     /// URL-friendly name of the environment
     pub slug: String,
     /// The type of environment (production, preview, or development)
     #[serde(rename = "type")]
-    pub type_: GetDeploymentObject2CustomEnvironmentObjectType,
+    pub type_: GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugTypeType,
     /// Optional description of the environment's purpose
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Configuration for matching git branches to this environment
     #[serde(rename = "branchMatcher", default, skip_serializing_if = "Option::is_none")]
-    pub branch_matcher: Option<GetDeploymentObject2CustomEnvironmentObjectBranchMatcher>,
+    pub branch_matcher: Option<
+        GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugTypeBranchMatcher,
+    >,
     /// List of domains associated with this environment
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domains: Option<Vec<GetDeploymentObject2CustomEnvironmentObjectDomain>>,
+    pub domains: Option<
+        Vec<GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugTypeDomain>,
+    >,
     /// List of aliases for the current deployment
     #[serde(
         rename = "currentDeploymentAliases",
@@ -9524,17 +9302,12 @@ pub struct GetDeploymentObject2CustomEnvironmentObject {
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
 }
-/// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObject2CustomEnvironmentObject2 {
-    pub id: String,
-}
 /// Configuration for matching git branches to this environment
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObject2CustomEnvironmentObjectBranchMatcher {
+pub struct GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugTypeBranchMatcher {
     /// The type of matching to perform
     #[serde(rename = "type")]
-    pub type_: GetDeploymentObject2CustomEnvironmentObjectBranchMatcherType,
+    pub type_: GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugTypeBranchMatcherType,
     /// The pattern to match against branch names
     pub pattern: String,
 }
@@ -9550,7 +9323,7 @@ pub struct GetDeploymentObject2CustomEnvironmentObjectBranchMatcher {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObject2CustomEnvironmentObjectBranchMatcherType {
+pub enum GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugTypeBranchMatcherType {
     /// `endsWith`
     #[serde(rename = "endsWith")]
     EndsWith,
@@ -9564,7 +9337,7 @@ pub enum GetDeploymentObject2CustomEnvironmentObjectBranchMatcherType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObject2CustomEnvironmentObjectBranchMatcherType {
+impl GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugTypeBranchMatcherType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -9575,14 +9348,15 @@ impl GetDeploymentObject2CustomEnvironmentObjectBranchMatcherType {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObject2CustomEnvironmentObjectBranchMatcherType {
+impl std::fmt::Display
+for GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugTypeBranchMatcherType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// List of domains associated with this environment
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObject2CustomEnvironmentObjectDomain {
+pub struct GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugTypeDomain {
     pub name: String,
     #[serde(rename = "apexName")]
     pub apex_name: String,
@@ -9613,12 +9387,14 @@ pub struct GetDeploymentObject2CustomEnvironmentObjectDomain {
     /// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification: Option<
-        Vec<GetDeploymentObject2CustomEnvironmentObjectDomainVerificationItem>,
+        Vec<
+            GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugTypeDomainVerificationItem,
+        >,
     >,
 }
 /// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObject2CustomEnvironmentObjectDomainVerificationItem {
+pub struct GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugTypeDomainVerificationItem {
     #[serde(rename = "type")]
     pub type_: String,
     pub domain: String,
@@ -9637,7 +9413,7 @@ pub struct GetDeploymentObject2CustomEnvironmentObjectDomainVerificationItem {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObject2CustomEnvironmentObjectType {
+pub enum GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugTypeType {
     /// `production`
     #[serde(rename = "production")]
     Production,
@@ -9651,7 +9427,7 @@ pub enum GetDeploymentObject2CustomEnvironmentObjectType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObject2CustomEnvironmentObjectType {
+impl GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugTypeType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -9662,51 +9438,39 @@ impl GetDeploymentObject2CustomEnvironmentObjectType {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObject2CustomEnvironmentObjectType {
+impl std::fmt::Display
+for GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugTypeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetDeploymentObject2GitSource {
-    Object12(GetDeploymentObject2GitSourceObject12),
-    Object15(GetDeploymentObject2GitSourceObject15),
-    Object4(GetDeploymentObject2GitSourceObject4),
+pub enum GetDeploymentWithAliasAssignedBootedAtGitSource {
+    WithTypeHost3(GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHost3),
+    WithWorkspaceUuid(GetDeploymentWithAliasAssignedBootedAtGitSourceWithWorkspaceUuid),
+    WithTypeHost2(GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHost2),
     /// Allows custom git sources (local folder mounted to the container) in test mode
-    Object10(GetDeploymentObject2GitSourceObject10),
-    Object11(GetDeploymentObject2GitSourceObject11),
-    Object13(GetDeploymentObject2GitSourceObject13),
-    Object14(GetDeploymentObject2GitSourceObject14),
-    Object2(GetDeploymentObject2GitSourceObject2),
-    Object3(GetDeploymentObject2GitSourceObject3),
-    Object6(GetDeploymentObject2GitSourceObject6),
-    Object9(GetDeploymentObject2GitSourceObject9),
-    Object(GetDeploymentObject2GitSourceObject),
-    Object5(GetDeploymentObject2GitSourceObject5),
-    Object7(GetDeploymentObject2GitSourceObject7),
-    Object8(GetDeploymentObject2GitSourceObject8),
+    WithGitUrl(GetDeploymentWithAliasAssignedBootedAtGitSourceWithGitUrl),
+    WithTypeRef(GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRef),
+    WithTypeRef2(GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRef2),
+    WithTypeRef3(GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRef3),
+    WithTypeOrg(GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeOrg),
+    WithTypeHost(GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHost),
+    WithTypeOrg2(GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeOrg2),
+    WithOwnerSlug(GetDeploymentWithAliasAssignedBootedAtGitSourceWithOwnerSlug),
+    WithTypeRepoId(GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoId),
+    WithTypeRepoId2(GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoId2),
+    WithTypeProjectId(GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeProjectId),
+    WithTypeRepoUuid(GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoUuid),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObject2GitSourceObject {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentObject2GitSourceObjectType,
-    #[serde(rename = "repoId")]
-    pub repo_id: GetDeploymentObject2GitSourceObjectRepoId,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
 /// Allows custom git sources (local folder mounted to the container) in test mode
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObject2GitSourceObject10 {
+pub struct GetDeploymentWithAliasAssignedBootedAtGitSourceWithGitUrl {
     #[serde(rename = "type")]
-    pub type_: GetDeploymentObject2GitSourceObject10Type,
+    pub type_: GetDeploymentWithAliasAssignedBootedAtGitSourceWithGitUrlType,
     #[serde(rename = "ref")]
     pub ref_: String,
     pub sha: String,
@@ -9724,7 +9488,7 @@ pub struct GetDeploymentObject2GitSourceObject10 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObject2GitSourceObject10Type {
+pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithGitUrlType {
     /// `custom`
     #[serde(rename = "custom")]
     Custom,
@@ -9732,7 +9496,7 @@ pub enum GetDeploymentObject2GitSourceObject10Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObject2GitSourceObject10Type {
+impl GetDeploymentWithAliasAssignedBootedAtGitSourceWithGitUrlType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -9741,24 +9505,24 @@ impl GetDeploymentObject2GitSourceObject10Type {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObject2GitSourceObject10Type {
+impl std::fmt::Display
+for GetDeploymentWithAliasAssignedBootedAtGitSourceWithGitUrlType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObject2GitSourceObject11 {
+pub struct GetDeploymentWithAliasAssignedBootedAtGitSourceWithOwnerSlug {
     #[serde(rename = "type")]
-    pub type_: GetDeploymentObject2GitSourceObject11Type,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub sha: String,
-    #[serde(rename = "repoId")]
-    pub repo_id: f64,
+    pub type_: GetDeploymentWithAliasAssignedBootedAtGitSourceWithOwnerSlugType,
+    pub owner: String,
+    pub slug: String,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub org: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repo: Option<String>,
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
 }
 #[derive(
     Debug,
@@ -9771,32 +9535,95 @@ pub struct GetDeploymentObject2GitSourceObject11 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObject2GitSourceObject11Type {
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
+pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithOwnerSlugType {
+    /// `bitbucket`
+    #[serde(rename = "bitbucket")]
+    Bitbucket,
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObject2GitSourceObject11Type {
+impl GetDeploymentWithAliasAssignedBootedAtGitSourceWithOwnerSlugType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Github => "github",
+            Self::Bitbucket => "bitbucket",
             Self::Unknown(value) => value,
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObject2GitSourceObject11Type {
+impl std::fmt::Display
+for GetDeploymentWithAliasAssignedBootedAtGitSourceWithOwnerSlugType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObject2GitSourceObject12 {
+pub struct GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHost {
     #[serde(rename = "type")]
-    pub type_: GetDeploymentObject2GitSourceObject12Type,
+    pub type_: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHostType,
+    pub host: String,
+    #[serde(rename = "repoId")]
+    pub repo_id: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHostRepoId,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHost2 {
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHost2Type,
+    pub host: String,
+    pub org: String,
+    pub repo: String,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHost2Type {
+    /// `github-custom-host`
+    #[serde(rename = "github-custom-host")]
+    GithubCustomHost,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHost2Type {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GithubCustomHost => "github-custom-host",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHost2Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHost3 {
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHost3Type,
     pub host: String,
     #[serde(rename = "ref")]
     pub ref_: String,
@@ -9819,7 +9646,7 @@ pub struct GetDeploymentObject2GitSourceObject12 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObject2GitSourceObject12Type {
+pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHost3Type {
     /// `github-custom-host`
     #[serde(rename = "github-custom-host")]
     GithubCustomHost,
@@ -9827,7 +9654,7 @@ pub enum GetDeploymentObject2GitSourceObject12Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObject2GitSourceObject12Type {
+impl GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHost3Type {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -9836,15 +9663,221 @@ impl GetDeploymentObject2GitSourceObject12Type {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObject2GitSourceObject12Type {
+impl std::fmt::Display
+for GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHost3Type {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObject2GitSourceObject13 {
+#[serde(untagged)]
+pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHostRepoId {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHostType {
+    /// `github-custom-host`
+    #[serde(rename = "github-custom-host")]
+    GithubCustomHost,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHostType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GithubCustomHost => "github-custom-host",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHostType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeOrg {
     #[serde(rename = "type")]
-    pub type_: GetDeploymentObject2GitSourceObject13Type,
+    pub type_: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeOrgType,
+    pub org: String,
+    pub repo: String,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeOrg2 {
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeOrg2Type,
+    pub org: String,
+    pub repo: String,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeOrg2Type {
+    /// `github-limited`
+    #[serde(rename = "github-limited")]
+    GithubLimited,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeOrg2Type {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GithubLimited => "github-limited",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeOrg2Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeOrgType {
+    /// `github`
+    #[serde(rename = "github")]
+    Github,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeOrgType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Github => "github",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeOrgType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeProjectId {
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeProjectIdType,
+    #[serde(rename = "projectId")]
+    pub project_id: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeProjectIdProjectId,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeProjectIdProjectId {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeProjectIdType {
+    /// `gitlab`
+    #[serde(rename = "gitlab")]
+    Gitlab,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeProjectIdType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Gitlab => "gitlab",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeProjectIdType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRef {
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRefType,
+    #[serde(rename = "ref")]
+    pub ref_: String,
+    pub sha: String,
+    #[serde(rename = "repoId")]
+    pub repo_id: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repo: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRef2 {
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRef2Type,
     #[serde(rename = "ref")]
     pub ref_: String,
     pub sha: String,
@@ -9866,7 +9899,7 @@ pub struct GetDeploymentObject2GitSourceObject13 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObject2GitSourceObject13Type {
+pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRef2Type {
     /// `github-limited`
     #[serde(rename = "github-limited")]
     GithubLimited,
@@ -9874,7 +9907,7 @@ pub enum GetDeploymentObject2GitSourceObject13Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObject2GitSourceObject13Type {
+impl GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRef2Type {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -9883,15 +9916,16 @@ impl GetDeploymentObject2GitSourceObject13Type {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObject2GitSourceObject13Type {
+impl std::fmt::Display
+for GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRef2Type {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObject2GitSourceObject14 {
+pub struct GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRef3 {
     #[serde(rename = "type")]
-    pub type_: GetDeploymentObject2GitSourceObject14Type,
+    pub type_: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRef3Type,
     #[serde(rename = "ref")]
     pub ref_: String,
     pub sha: String,
@@ -9909,7 +9943,7 @@ pub struct GetDeploymentObject2GitSourceObject14 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObject2GitSourceObject14Type {
+pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRef3Type {
     /// `gitlab`
     #[serde(rename = "gitlab")]
     Gitlab,
@@ -9917,7 +9951,7 @@ pub enum GetDeploymentObject2GitSourceObject14Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObject2GitSourceObject14Type {
+impl GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRef3Type {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -9926,15 +9960,209 @@ impl GetDeploymentObject2GitSourceObject14Type {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObject2GitSourceObject14Type {
+impl std::fmt::Display
+for GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRef3Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRefType {
+    /// `github`
+    #[serde(rename = "github")]
+    Github,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRefType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Github => "github",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRefType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObject2GitSourceObject15 {
+pub struct GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoId {
     #[serde(rename = "type")]
-    pub type_: GetDeploymentObject2GitSourceObject15Type,
+    pub type_: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoIdType,
+    #[serde(rename = "repoId")]
+    pub repo_id: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoIdRepoId,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoId2 {
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoId2Type,
+    #[serde(rename = "repoId")]
+    pub repo_id: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoId2RepoId,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoId2RepoId {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoId2Type {
+    /// `github-limited`
+    #[serde(rename = "github-limited")]
+    GithubLimited,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoId2Type {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GithubLimited => "github-limited",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoId2Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoIdRepoId {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoIdType {
+    /// `github`
+    #[serde(rename = "github")]
+    Github,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoIdType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Github => "github",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoIdType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoUuid {
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoUuidType,
+    #[serde(rename = "workspaceUuid", default, skip_serializing_if = "Option::is_none")]
+    pub workspace_uuid: Option<String>,
+    #[serde(rename = "repoUuid")]
+    pub repo_uuid: String,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoUuidType {
+    /// `bitbucket`
+    #[serde(rename = "bitbucket")]
+    Bitbucket,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoUuidType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bitbucket => "bitbucket",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoUuidType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentWithAliasAssignedBootedAtGitSourceWithWorkspaceUuid {
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentWithAliasAssignedBootedAtGitSourceWithWorkspaceUuidType,
     #[serde(rename = "ref")]
     pub ref_: String,
     pub sha: String,
@@ -9958,7 +10186,7 @@ pub struct GetDeploymentObject2GitSourceObject15 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObject2GitSourceObject15Type {
+pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithWorkspaceUuidType {
     /// `bitbucket`
     #[serde(rename = "bitbucket")]
     Bitbucket,
@@ -9966,7 +10194,7 @@ pub enum GetDeploymentObject2GitSourceObject15Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObject2GitSourceObject15Type {
+impl GetDeploymentWithAliasAssignedBootedAtGitSourceWithWorkspaceUuidType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -9975,464 +10203,28 @@ impl GetDeploymentObject2GitSourceObject15Type {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObject2GitSourceObject15Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObject2GitSourceObject2 {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentObject2GitSourceObject2Type,
-    pub org: String,
-    pub repo: String,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentObject2GitSourceObject2Type {
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentObject2GitSourceObject2Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Github => "github",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentObject2GitSourceObject2Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObject2GitSourceObject3 {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentObject2GitSourceObject3Type,
-    pub host: String,
-    #[serde(rename = "repoId")]
-    pub repo_id: GetDeploymentObject2GitSourceObject3RepoId,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentObject2GitSourceObject3RepoId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentObject2GitSourceObject3Type {
-    /// `github-custom-host`
-    #[serde(rename = "github-custom-host")]
-    GithubCustomHost,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentObject2GitSourceObject3Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GithubCustomHost => "github-custom-host",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentObject2GitSourceObject3Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObject2GitSourceObject4 {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentObject2GitSourceObject4Type,
-    pub host: String,
-    pub org: String,
-    pub repo: String,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentObject2GitSourceObject4Type {
-    /// `github-custom-host`
-    #[serde(rename = "github-custom-host")]
-    GithubCustomHost,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentObject2GitSourceObject4Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GithubCustomHost => "github-custom-host",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentObject2GitSourceObject4Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObject2GitSourceObject5 {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentObject2GitSourceObject5Type,
-    #[serde(rename = "repoId")]
-    pub repo_id: GetDeploymentObject2GitSourceObject5RepoId,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentObject2GitSourceObject5RepoId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentObject2GitSourceObject5Type {
-    /// `github-limited`
-    #[serde(rename = "github-limited")]
-    GithubLimited,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentObject2GitSourceObject5Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GithubLimited => "github-limited",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentObject2GitSourceObject5Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObject2GitSourceObject6 {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentObject2GitSourceObject6Type,
-    pub org: String,
-    pub repo: String,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentObject2GitSourceObject6Type {
-    /// `github-limited`
-    #[serde(rename = "github-limited")]
-    GithubLimited,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentObject2GitSourceObject6Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GithubLimited => "github-limited",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentObject2GitSourceObject6Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObject2GitSourceObject7 {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentObject2GitSourceObject7Type,
-    #[serde(rename = "projectId")]
-    pub project_id: GetDeploymentObject2GitSourceObject7ProjectId,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentObject2GitSourceObject7ProjectId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentObject2GitSourceObject7Type {
-    /// `gitlab`
-    #[serde(rename = "gitlab")]
-    Gitlab,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentObject2GitSourceObject7Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gitlab => "gitlab",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentObject2GitSourceObject7Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObject2GitSourceObject8 {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentObject2GitSourceObject8Type,
-    #[serde(rename = "workspaceUuid", default, skip_serializing_if = "Option::is_none")]
-    pub workspace_uuid: Option<String>,
-    #[serde(rename = "repoUuid")]
-    pub repo_uuid: String,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentObject2GitSourceObject8Type {
-    /// `bitbucket`
-    #[serde(rename = "bitbucket")]
-    Bitbucket,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentObject2GitSourceObject8Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bitbucket => "bitbucket",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentObject2GitSourceObject8Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObject2GitSourceObject9 {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentObject2GitSourceObject9Type,
-    pub owner: String,
-    pub slug: String,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentObject2GitSourceObject9Type {
-    /// `bitbucket`
-    #[serde(rename = "bitbucket")]
-    Bitbucket,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentObject2GitSourceObject9Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bitbucket => "bitbucket",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentObject2GitSourceObject9Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentObject2GitSourceObjectRepoId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentObject2GitSourceObjectType {
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentObject2GitSourceObjectType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Github => "github",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentObject2GitSourceObjectType {
+impl std::fmt::Display
+for GetDeploymentWithAliasAssignedBootedAtGitSourceWithWorkspaceUuidType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// A partial representation of a Build used by the deployment endpoint.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObject2LambdasItem {
+pub struct GetDeploymentWithAliasAssignedBootedAtLambdasItem {
     pub id: String,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     #[serde(rename = "readyState", default, skip_serializing_if = "Option::is_none")]
-    pub ready_state: Option<GetDeploymentObject2LambdasItemReadyState>,
+    pub ready_state: Option<GetDeploymentWithAliasAssignedBootedAtLambdasItemReadyState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entrypoint: Option<String>,
     #[serde(rename = "readyStateAt", default, skip_serializing_if = "Option::is_none")]
     pub ready_state_at: Option<f64>,
-    pub output: Vec<GetDeploymentObject2LambdasItemOutputItem>,
+    pub output: Vec<GetDeploymentWithAliasAssignedBootedAtLambdasItemOutputItem>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObject2LambdasItemOutputItem {
+pub struct GetDeploymentWithAliasAssignedBootedAtLambdasItemOutputItem {
     pub path: String,
     #[serde(rename = "functionName")]
     pub function_name: String,
@@ -10448,7 +10240,7 @@ pub struct GetDeploymentObject2LambdasItemOutputItem {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObject2LambdasItemReadyState {
+pub enum GetDeploymentWithAliasAssignedBootedAtLambdasItemReadyState {
     /// `BUILDING`
     #[serde(rename = "BUILDING")]
     Building,
@@ -10465,7 +10257,7 @@ pub enum GetDeploymentObject2LambdasItemReadyState {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObject2LambdasItemReadyState {
+impl GetDeploymentWithAliasAssignedBootedAtLambdasItemReadyState {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -10477,7 +10269,7 @@ impl GetDeploymentObject2LambdasItemReadyState {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObject2LambdasItemReadyState {
+impl std::fmt::Display for GetDeploymentWithAliasAssignedBootedAtLambdasItemReadyState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -10494,7 +10286,7 @@ impl std::fmt::Display for GetDeploymentObject2LambdasItemReadyState {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObject2NodeVersion {
+pub enum GetDeploymentWithAliasAssignedBootedAtNodeVersion {
     /// `22.x`
     #[serde(rename = "22.x")]
     V22X,
@@ -10523,7 +10315,7 @@ pub enum GetDeploymentObject2NodeVersion {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObject2NodeVersion {
+impl GetDeploymentWithAliasAssignedBootedAtNodeVersion {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -10539,13 +10331,13 @@ impl GetDeploymentObject2NodeVersion {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObject2NodeVersion {
+impl std::fmt::Display for GetDeploymentWithAliasAssignedBootedAtNodeVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObject2OidcTokenClaims {
+pub struct GetDeploymentWithAliasAssignedBootedAtOidcTokenClaims {
     pub iss: String,
     pub sub: String,
     pub scope: String,
@@ -10567,7 +10359,7 @@ pub struct GetDeploymentObject2OidcTokenClaims {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObject2OomReport {
+pub enum GetDeploymentWithAliasAssignedBootedAtOomReport {
     /// `out-of-memory`
     #[serde(rename = "out-of-memory")]
     OutOfMemory,
@@ -10575,7 +10367,7 @@ pub enum GetDeploymentObject2OomReport {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObject2OomReport {
+impl GetDeploymentWithAliasAssignedBootedAtOomReport {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -10584,14 +10376,14 @@ impl GetDeploymentObject2OomReport {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObject2OomReport {
+impl std::fmt::Display for GetDeploymentWithAliasAssignedBootedAtOomReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// The public project information associated with the deployment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObject2Project {
+pub struct GetDeploymentWithAliasAssignedBootedAtProject {
     pub id: String,
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10609,7 +10401,7 @@ pub struct GetDeploymentObject2Project {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObject2ReadyState {
+pub enum GetDeploymentWithAliasAssignedBootedAtReadyState {
     /// `QUEUED`
     #[serde(rename = "QUEUED")]
     Queued,
@@ -10632,7 +10424,7 @@ pub enum GetDeploymentObject2ReadyState {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObject2ReadyState {
+impl GetDeploymentWithAliasAssignedBootedAtReadyState {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -10646,7 +10438,7 @@ impl GetDeploymentObject2ReadyState {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObject2ReadyState {
+impl std::fmt::Display for GetDeploymentWithAliasAssignedBootedAtReadyState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -10663,7 +10455,7 @@ impl std::fmt::Display for GetDeploymentObject2ReadyState {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObject2ReadySubstate {
+pub enum GetDeploymentWithAliasAssignedBootedAtReadySubstate {
     /// `STAGED`
     #[serde(rename = "STAGED")]
     Staged,
@@ -10677,7 +10469,7 @@ pub enum GetDeploymentObject2ReadySubstate {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObject2ReadySubstate {
+impl GetDeploymentWithAliasAssignedBootedAtReadySubstate {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -10688,7 +10480,7 @@ impl GetDeploymentObject2ReadySubstate {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObject2ReadySubstate {
+impl std::fmt::Display for GetDeploymentWithAliasAssignedBootedAtReadySubstate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -10705,7 +10497,7 @@ impl std::fmt::Display for GetDeploymentObject2ReadySubstate {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObject2Source {
+pub enum GetDeploymentWithAliasAssignedBootedAtSource {
     /// `api-trigger-git-deploy`
     #[serde(rename = "api-trigger-git-deploy")]
     ApiTriggerGitDeploy,
@@ -10734,7 +10526,7 @@ pub enum GetDeploymentObject2Source {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObject2Source {
+impl GetDeploymentWithAliasAssignedBootedAtSource {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -10750,7 +10542,7 @@ impl GetDeploymentObject2Source {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObject2Source {
+impl std::fmt::Display for GetDeploymentWithAliasAssignedBootedAtSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -10766,7 +10558,7 @@ impl std::fmt::Display for GetDeploymentObject2Source {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObject2Status {
+pub enum GetDeploymentWithAliasAssignedBootedAtStatus {
     /// `QUEUED`
     #[serde(rename = "QUEUED")]
     Queued,
@@ -10789,7 +10581,7 @@ pub enum GetDeploymentObject2Status {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObject2Status {
+impl GetDeploymentWithAliasAssignedBootedAtStatus {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -10803,7 +10595,7 @@ impl GetDeploymentObject2Status {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObject2Status {
+impl std::fmt::Display for GetDeploymentWithAliasAssignedBootedAtStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -10820,7 +10612,7 @@ impl std::fmt::Display for GetDeploymentObject2Status {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObject2Target {
+pub enum GetDeploymentWithAliasAssignedBootedAtTarget {
     /// `staging`
     #[serde(rename = "staging")]
     Staging,
@@ -10831,7 +10623,7 @@ pub enum GetDeploymentObject2Target {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObject2Target {
+impl GetDeploymentWithAliasAssignedBootedAtTarget {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -10841,14 +10633,14 @@ impl GetDeploymentObject2Target {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObject2Target {
+impl std::fmt::Display for GetDeploymentWithAliasAssignedBootedAtTarget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// The team that owns the deployment if any
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObject2Team {
+pub struct GetDeploymentWithAliasAssignedBootedAtTeam {
     pub id: String,
     pub name: String,
     pub slug: String,
@@ -10866,7 +10658,7 @@ pub struct GetDeploymentObject2Team {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObject2Type {
+pub enum GetDeploymentWithAliasAssignedBootedAtType {
     /// `LAMBDAS`
     #[serde(rename = "LAMBDAS")]
     Lambdas,
@@ -10874,7 +10666,7 @@ pub enum GetDeploymentObject2Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObject2Type {
+impl GetDeploymentWithAliasAssignedBootedAtType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -10883,14 +10675,275 @@ impl GetDeploymentObject2Type {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObject2Type {
+impl std::fmt::Display for GetDeploymentWithAliasAssignedBootedAtType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+/// The deployment including both public and private information
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentWithBuildEnv {
+    #[serde(
+        rename = "aliasAssignedAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub alias_assigned_at: Option<GetDeploymentWithBuildEnvAliasAssignedAt>,
+    #[serde(
+        rename = "alwaysRefuseToBuild",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub always_refuse_to_build: Option<bool>,
+    pub build: GetDeploymentWithBuildEnvBuild,
+    #[serde(
+        rename = "buildArtifactUrls",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub build_artifact_urls: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub builds: Option<Vec<GetDeploymentWithBuildEnvBuild2>>,
+    pub env: Vec<String>,
+    #[serde(rename = "inspectorUrl", default)]
+    pub inspector_url: Option<String>,
+    #[serde(rename = "isInConcurrentBuildsQueue")]
+    pub is_in_concurrent_builds_queue: bool,
+    #[serde(rename = "isInSystemBuildsQueue")]
+    pub is_in_system_builds_queue: bool,
+    #[serde(rename = "projectSettings")]
+    pub project_settings: GetDeploymentWithBuildEnvProjectSettings,
+    #[serde(
+        rename = "readyStateReason",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub ready_state_reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integrations: Option<GetDeploymentWithBuildEnvIntegrations>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<GetDeploymentWithBuildEnvImages>,
+    /// A list of all the aliases (default aliases, staging aliases and production aliases) that were assigned upon deployment creation
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<Vec<String>>,
+    /// A boolean that will be true when the aliases from the alias property were assigned successfully
+    #[serde(rename = "aliasAssigned")]
+    pub alias_assigned: bool,
+    #[serde(rename = "bootedAt")]
+    pub booted_at: f64,
+    #[serde(rename = "buildingAt")]
+    pub building_at: f64,
+    /// Since April 2025 it necessary for On-Demand Concurrency Minutes calculation
+    #[serde(
+        rename = "buildContainerFinishedAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub build_container_finished_at: Option<f64>,
+    #[serde(rename = "buildSkipped")]
+    pub build_skipped: bool,
+    /// Information about the deployment creator
+    pub creator: GetDeploymentWithBuildEnvCreator,
+    #[serde(rename = "initReadyAt", default, skip_serializing_if = "Option::is_none")]
+    pub init_ready_at: Option<f64>,
+    #[serde(
+        rename = "isFirstBranchDeployment",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub is_first_branch_deployment: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lambdas: Option<Vec<GetDeploymentWithBuildEnvLambdasItem>>,
+    /// A boolean representing if the deployment is public or not. By default this is `false`
+    pub public: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ready: Option<f64>,
+    pub status: GetDeploymentWithBuildEnvStatus,
+    /// The team that owns the deployment if any
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<GetDeploymentWithBuildEnvTeam>,
+    /// An array of domains that were provided by the user when creating the Deployment.
+    #[serde(rename = "userAliases", default, skip_serializing_if = "Option::is_none")]
+    pub user_aliases: Option<Vec<String>>,
+    /// Whether or not preview comments are enabled for the deployment
+    #[serde(
+        rename = "previewCommentsEnabled",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub preview_comments_enabled: Option<bool>,
+    #[serde(rename = "ttyBuildLogs", default, skip_serializing_if = "Option::is_none")]
+    pub tty_build_logs: Option<bool>,
+    #[serde(
+        rename = "customEnvironment",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub custom_environment: Option<GetDeploymentWithBuildEnvCustomEnvironment>,
+    #[serde(rename = "oomReport", default, skip_serializing_if = "Option::is_none")]
+    pub oom_report: Option<GetDeploymentWithBuildEnvOomReport>,
+    #[serde(rename = "aliasWarning", default, skip_serializing_if = "Option::is_none")]
+    pub alias_warning: Option<GetDeploymentWithBuildEnvAliasWarning>,
+    /// A string holding the unique ID of the deployment
+    pub id: String,
+    /// A number containing the date when the deployment was created in milliseconds
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    /// The state of the deployment depending on the process of deploying, or if it is ready or in an error state
+    #[serde(rename = "readyState")]
+    pub ready_state: GetDeploymentWithBuildEnvReadyState,
+    /// The name of the project associated with the deployment at the time that the deployment was created
+    pub name: String,
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentWithBuildEnvType,
+    /// An object that will contain a `code` and a `message` when the aliasing fails, otherwise the value will be `null`
+    #[serde(rename = "aliasError", default, skip_serializing_if = "Option::is_none")]
+    pub alias_error: Option<GetDeploymentWithBuildEnvAliasError>,
+    #[serde(rename = "aliasFinal", default, skip_serializing_if = "Option::is_none")]
+    pub alias_final: Option<String>,
+    /// applies to custom domains only, defaults to `true`
+    #[serde(
+        rename = "autoAssignCustomDomains",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub auto_assign_custom_domains: Option<bool>,
+    #[serde(
+        rename = "automaticAliases",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub automatic_aliases: Option<Vec<String>>,
+    #[serde(rename = "buildErrorAt", default, skip_serializing_if = "Option::is_none")]
+    pub build_error_at: Option<f64>,
+    #[serde(rename = "checksState", default, skip_serializing_if = "Option::is_none")]
+    pub checks_state: Option<GetDeploymentWithBuildEnvChecksState>,
+    #[serde(
+        rename = "checksConclusion",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub checks_conclusion: Option<GetDeploymentWithBuildEnvChecksConclusion>,
+    /// A number containing the date when the deployment was deleted at milliseconds
+    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<f64>,
+    /// Computed field that is only available for deployments with a microfrontend configuration.
+    #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
+    pub default_route: Option<String>,
+    #[serde(rename = "canceledAt", default, skip_serializing_if = "Option::is_none")]
+    pub canceled_at: Option<f64>,
+    #[serde(rename = "errorCode", default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    #[serde(rename = "errorLink", default, skip_serializing_if = "Option::is_none")]
+    pub error_link: Option<String>,
+    #[serde(rename = "errorMessage", default, skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
+    #[serde(rename = "errorStep", default, skip_serializing_if = "Option::is_none")]
+    pub error_step: Option<String>,
+    /// Since November 2023 this field defines a set of regions that we will deploy the lambda to passively Lambdas will be deployed to these regions but only invoked if all of the primary `regions` are marked as out of service
+    #[serde(rename = "passiveRegions", default, skip_serializing_if = "Option::is_none")]
+    pub passive_regions: Option<Vec<String>>,
+    #[serde(rename = "gitSource", default, skip_serializing_if = "Option::is_none")]
+    pub git_source: Option<GetDeploymentWithBuildEnvGitSource>,
+    pub meta: std::collections::BTreeMap<String, String>,
+    #[serde(
+        rename = "originCacheRegion",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub origin_cache_region: Option<String>,
+    /// If set it overrides the `projectSettings.nodeVersion` for this deployment.
+    #[serde(rename = "nodeVersion", default, skip_serializing_if = "Option::is_none")]
+    pub node_version: Option<GetDeploymentWithBuildEnvNodeVersion>,
+    /// The public project information associated with the deployment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<GetDeploymentWithBuildEnvProject>,
+    /// Substate of deployment when readyState is 'READY' Tracks whether or not deployment has seen production traffic: - STAGED: never seen production traffic - ROLLING: in the process of having production traffic gradually transitioned. - PROMOTED: has seen production traffic
+    #[serde(rename = "readySubstate", default, skip_serializing_if = "Option::is_none")]
+    pub ready_substate: Option<GetDeploymentWithBuildEnvReadySubstate>,
+    /// The regions the deployment exists in
+    pub regions: Vec<String>,
+    /// flag to indicate if the deployment was deleted by retention policy
+    #[serde(
+        rename = "softDeletedByRetention",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub soft_deleted_by_retention: Option<bool>,
+    /// Where was the deployment created from
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<GetDeploymentWithBuildEnvSource>,
+    /// If defined, either `staging` if a staging alias in the format `<project>.<team>.now.sh` was assigned upon creation, or `production` if the aliases from `alias` were assigned. `null` value indicates the "preview" deployment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<GetDeploymentWithBuildEnvTarget>,
+    /// A number containing the date when the deployment was undeleted at milliseconds
+    #[serde(rename = "undeletedAt", default, skip_serializing_if = "Option::is_none")]
+    pub undeleted_at: Option<f64>,
+    /// A string with the unique URL of the deployment
+    pub url: String,
+    /// The platform version that was used to create the deployment.
+    pub version: i64,
+    #[serde(
+        rename = "oidcTokenClaims",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub oidc_token_claims: Option<GetDeploymentWithBuildEnvOidcTokenClaims>,
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+    pub plan: GetDeploymentWithBuildEnvPlan,
+    #[serde(
+        rename = "connectBuildsEnabled",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub connect_builds_enabled: Option<bool>,
+    #[serde(
+        rename = "connectConfigurationId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub connect_configuration_id: Option<String>,
+    #[serde(rename = "createdIn")]
+    pub created_in: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crons: Option<Vec<GetDeploymentWithBuildEnvCron>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub functions: Option<
+        std::collections::BTreeMap<String, GetDeploymentWithBuildEnvFunctionsValue>,
+    >,
+    #[serde(
+        rename = "monorepoManager",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub monorepo_manager: Option<String>,
+    #[serde(rename = "ownerId")]
+    pub owner_id: String,
+    /// Since November 2023 this field defines a Secure Compute network that will only be used to deploy passive lambdas to (as in passiveRegions)
+    #[serde(
+        rename = "passiveConnectConfigurationId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub passive_connect_configuration_id: Option<String>,
+    #[serde(default)]
+    pub routes: Option<Vec<GetDeploymentWithBuildEnvRoute>>,
+    #[serde(rename = "gitRepo", default, skip_serializing_if = "Option::is_none")]
+    pub git_repo: Option<GetDeploymentWithBuildEnvGitRepo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flags: Option<GetDeploymentWithBuildEnvFlags>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub microfrontends: Option<GetDeploymentWithBuildEnvMicrofrontends>,
+    /// Since February 2025 the configuration must include snapshot data at the time of deployment creation to capture properties for the /deployments/:id/config endpoint utilized for displaying Deployment Configuration on the frontend This is optional because older deployments may not have this data captured
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<GetDeploymentWithBuildEnvConfig>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checks: Option<GetDeploymentWithBuildEnvChecks>,
+}
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetDeploymentObjectAliasAssignedAt {
+pub enum GetDeploymentWithBuildEnvAliasAssignedAt {
     Number(f64),
     Boolean(bool),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -10898,12 +10951,12 @@ pub enum GetDeploymentObjectAliasAssignedAt {
 }
 /// An object that will contain a `code` and a `message` when the aliasing fails, otherwise the value will be `null`
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectAliasError {
+pub struct GetDeploymentWithBuildEnvAliasError {
     pub code: String,
     pub message: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectAliasWarning {
+pub struct GetDeploymentWithBuildEnvAliasWarning {
     pub code: String,
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10912,11 +10965,11 @@ pub struct GetDeploymentObjectAliasWarning {
     pub action: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectBuild {
+pub struct GetDeploymentWithBuildEnvBuild {
     pub env: Vec<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectBuild2 {
+pub struct GetDeploymentWithBuildEnvBuild2 {
     #[serde(rename = "use")]
     pub use_: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10925,10 +10978,10 @@ pub struct GetDeploymentObjectBuild2 {
     pub config: Option<serde_json::Map<String, serde_json::Value>>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectChecks {
+pub struct GetDeploymentWithBuildEnvChecks {
     /// Condensed check data. Retrieve individual check and check run data using api-checks v2 routes.
     #[serde(rename = "deployment-alias")]
-    pub deployment_alias: GetDeploymentObjectChecksDeploymentAlias,
+    pub deployment_alias: GetDeploymentWithBuildEnvChecksDeploymentAlias,
 }
 #[derive(
     Debug,
@@ -10941,7 +10994,7 @@ pub struct GetDeploymentObjectChecks {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectChecksConclusion {
+pub enum GetDeploymentWithBuildEnvChecksConclusion {
     /// `succeeded`
     #[serde(rename = "succeeded")]
     Succeeded,
@@ -10958,7 +11011,7 @@ pub enum GetDeploymentObjectChecksConclusion {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectChecksConclusion {
+impl GetDeploymentWithBuildEnvChecksConclusion {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -10970,15 +11023,15 @@ impl GetDeploymentObjectChecksConclusion {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectChecksConclusion {
+impl std::fmt::Display for GetDeploymentWithBuildEnvChecksConclusion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// Condensed check data. Retrieve individual check and check run data using api-checks v2 routes.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectChecksDeploymentAlias {
-    pub state: GetDeploymentObjectChecksDeploymentAliasState,
+pub struct GetDeploymentWithBuildEnvChecksDeploymentAlias {
+    pub state: GetDeploymentWithBuildEnvChecksDeploymentAliasState,
     #[serde(rename = "startedAt")]
     pub started_at: f64,
     #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
@@ -10995,7 +11048,7 @@ pub struct GetDeploymentObjectChecksDeploymentAlias {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectChecksDeploymentAliasState {
+pub enum GetDeploymentWithBuildEnvChecksDeploymentAliasState {
     /// `succeeded`
     #[serde(rename = "succeeded")]
     Succeeded,
@@ -11009,7 +11062,7 @@ pub enum GetDeploymentObjectChecksDeploymentAliasState {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectChecksDeploymentAliasState {
+impl GetDeploymentWithBuildEnvChecksDeploymentAliasState {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11020,7 +11073,7 @@ impl GetDeploymentObjectChecksDeploymentAliasState {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectChecksDeploymentAliasState {
+impl std::fmt::Display for GetDeploymentWithBuildEnvChecksDeploymentAliasState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -11036,7 +11089,7 @@ impl std::fmt::Display for GetDeploymentObjectChecksDeploymentAliasState {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectChecksState {
+pub enum GetDeploymentWithBuildEnvChecksState {
     /// `registered`
     #[serde(rename = "registered")]
     Registered,
@@ -11050,7 +11103,7 @@ pub enum GetDeploymentObjectChecksState {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectChecksState {
+impl GetDeploymentWithBuildEnvChecksState {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11061,20 +11114,20 @@ impl GetDeploymentObjectChecksState {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectChecksState {
+impl std::fmt::Display for GetDeploymentWithBuildEnvChecksState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// Since February 2025 the configuration must include snapshot data at the time of deployment creation to capture properties for the /deployments/:id/config endpoint utilized for displaying Deployment Configuration on the frontend This is optional because older deployments may not have this data captured
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectConfig {
+pub struct GetDeploymentWithBuildEnvConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
     #[serde(rename = "functionType")]
-    pub function_type: GetDeploymentObjectConfigFunctionType,
+    pub function_type: GetDeploymentWithBuildEnvConfigFunctionType,
     #[serde(rename = "functionMemoryType")]
-    pub function_memory_type: GetDeploymentObjectConfigFunctionMemoryType,
+    pub function_memory_type: GetDeploymentWithBuildEnvConfigFunctionMemoryType,
     #[serde(rename = "functionTimeout", default)]
     pub function_timeout: Option<f64>,
     #[serde(rename = "secureComputePrimaryRegion", default)]
@@ -11099,7 +11152,7 @@ pub struct GetDeploymentObjectConfig {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectConfigFunctionMemoryType {
+pub enum GetDeploymentWithBuildEnvConfigFunctionMemoryType {
     /// `standard`
     #[serde(rename = "standard")]
     Standard,
@@ -11113,7 +11166,7 @@ pub enum GetDeploymentObjectConfigFunctionMemoryType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectConfigFunctionMemoryType {
+impl GetDeploymentWithBuildEnvConfigFunctionMemoryType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11124,7 +11177,7 @@ impl GetDeploymentObjectConfigFunctionMemoryType {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectConfigFunctionMemoryType {
+impl std::fmt::Display for GetDeploymentWithBuildEnvConfigFunctionMemoryType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -11140,7 +11193,7 @@ impl std::fmt::Display for GetDeploymentObjectConfigFunctionMemoryType {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectConfigFunctionType {
+pub enum GetDeploymentWithBuildEnvConfigFunctionType {
     /// `fluid`
     #[serde(rename = "fluid")]
     Fluid,
@@ -11151,7 +11204,7 @@ pub enum GetDeploymentObjectConfigFunctionType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectConfigFunctionType {
+impl GetDeploymentWithBuildEnvConfigFunctionType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11161,14 +11214,14 @@ impl GetDeploymentObjectConfigFunctionType {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectConfigFunctionType {
+impl std::fmt::Display for GetDeploymentWithBuildEnvConfigFunctionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// Information about the deployment creator
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectCreator {
+pub struct GetDeploymentWithBuildEnvCreator {
     /// The ID of the user that created the deployment
     pub uid: String,
     /// The username of the user that created the deployment
@@ -11179,39 +11232,48 @@ pub struct GetDeploymentObjectCreator {
     pub avatar: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectCron {
+pub struct GetDeploymentWithBuildEnvCron {
     pub schedule: String,
     pub path: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetDeploymentObjectCustomEnvironment {
+pub enum GetDeploymentWithBuildEnvCustomEnvironment {
     /// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
-    Object(GetDeploymentObjectCustomEnvironmentObject),
+    WithSlugType(GetDeploymentWithBuildEnvCustomEnvironmentWithSlugType),
     /// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
-    Object2(GetDeploymentObjectCustomEnvironmentObject2),
+    WithId(GetDeploymentWithBuildEnvCustomEnvironmentWithId),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 /// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectCustomEnvironmentObject {
+pub struct GetDeploymentWithBuildEnvCustomEnvironmentWithId {
+    pub id: String,
+}
+/// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentWithBuildEnvCustomEnvironmentWithSlugType {
     /// Unique identifier for the custom environment (format: env_*)
     pub id: String,
     /// URL-friendly name of the environment
     pub slug: String,
     /// The type of environment (production, preview, or development)
     #[serde(rename = "type")]
-    pub type_: GetDeploymentObjectCustomEnvironmentObjectType,
+    pub type_: GetDeploymentWithBuildEnvCustomEnvironmentWithSlugTypeType,
     /// Optional description of the environment's purpose
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Configuration for matching git branches to this environment
     #[serde(rename = "branchMatcher", default, skip_serializing_if = "Option::is_none")]
-    pub branch_matcher: Option<GetDeploymentObjectCustomEnvironmentObjectBranchMatcher>,
+    pub branch_matcher: Option<
+        GetDeploymentWithBuildEnvCustomEnvironmentWithSlugTypeBranchMatcher,
+    >,
     /// List of domains associated with this environment
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domains: Option<Vec<GetDeploymentObjectCustomEnvironmentObjectDomain>>,
+    pub domains: Option<
+        Vec<GetDeploymentWithBuildEnvCustomEnvironmentWithSlugTypeDomain>,
+    >,
     /// List of aliases for the current deployment
     #[serde(
         rename = "currentDeploymentAliases",
@@ -11226,17 +11288,12 @@ pub struct GetDeploymentObjectCustomEnvironmentObject {
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
 }
-/// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectCustomEnvironmentObject2 {
-    pub id: String,
-}
 /// Configuration for matching git branches to this environment
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectCustomEnvironmentObjectBranchMatcher {
+pub struct GetDeploymentWithBuildEnvCustomEnvironmentWithSlugTypeBranchMatcher {
     /// The type of matching to perform
     #[serde(rename = "type")]
-    pub type_: GetDeploymentObjectCustomEnvironmentObjectBranchMatcherType,
+    pub type_: GetDeploymentWithBuildEnvCustomEnvironmentWithSlugTypeBranchMatcherType,
     /// The pattern to match against branch names
     pub pattern: String,
 }
@@ -11252,7 +11309,7 @@ pub struct GetDeploymentObjectCustomEnvironmentObjectBranchMatcher {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectCustomEnvironmentObjectBranchMatcherType {
+pub enum GetDeploymentWithBuildEnvCustomEnvironmentWithSlugTypeBranchMatcherType {
     /// `endsWith`
     #[serde(rename = "endsWith")]
     EndsWith,
@@ -11266,7 +11323,7 @@ pub enum GetDeploymentObjectCustomEnvironmentObjectBranchMatcherType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectCustomEnvironmentObjectBranchMatcherType {
+impl GetDeploymentWithBuildEnvCustomEnvironmentWithSlugTypeBranchMatcherType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11277,14 +11334,15 @@ impl GetDeploymentObjectCustomEnvironmentObjectBranchMatcherType {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectCustomEnvironmentObjectBranchMatcherType {
+impl std::fmt::Display
+for GetDeploymentWithBuildEnvCustomEnvironmentWithSlugTypeBranchMatcherType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// List of domains associated with this environment
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectCustomEnvironmentObjectDomain {
+pub struct GetDeploymentWithBuildEnvCustomEnvironmentWithSlugTypeDomain {
     pub name: String,
     #[serde(rename = "apexName")]
     pub apex_name: String,
@@ -11315,12 +11373,12 @@ pub struct GetDeploymentObjectCustomEnvironmentObjectDomain {
     /// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification: Option<
-        Vec<GetDeploymentObjectCustomEnvironmentObjectDomainVerificationItem>,
+        Vec<GetDeploymentWithBuildEnvCustomEnvironmentWithSlugTypeDomainVerificationItem>,
     >,
 }
 /// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectCustomEnvironmentObjectDomainVerificationItem {
+pub struct GetDeploymentWithBuildEnvCustomEnvironmentWithSlugTypeDomainVerificationItem {
     #[serde(rename = "type")]
     pub type_: String,
     pub domain: String,
@@ -11339,7 +11397,7 @@ pub struct GetDeploymentObjectCustomEnvironmentObjectDomainVerificationItem {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectCustomEnvironmentObjectType {
+pub enum GetDeploymentWithBuildEnvCustomEnvironmentWithSlugTypeType {
     /// `production`
     #[serde(rename = "production")]
     Production,
@@ -11353,7 +11411,7 @@ pub enum GetDeploymentObjectCustomEnvironmentObjectType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectCustomEnvironmentObjectType {
+impl GetDeploymentWithBuildEnvCustomEnvironmentWithSlugTypeType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11364,16 +11422,16 @@ impl GetDeploymentObjectCustomEnvironmentObjectType {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectCustomEnvironmentObjectType {
+impl std::fmt::Display for GetDeploymentWithBuildEnvCustomEnvironmentWithSlugTypeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetDeploymentObjectFlags {
+pub enum GetDeploymentWithBuildEnvFlags {
     /// Flags defined in the Build Output API, used by this deployment. Primarily used by the Toolbar to know about the used flags.
-    Object(GetDeploymentObjectFlagsObject),
+    WithDefinitions(GetDeploymentWithBuildEnvFlagsWithDefinitions),
     /// Flags defined in the Build Output API, used by this deployment. Primarily used by the Toolbar to know about the used flags.
     ObjectList(Vec<serde_json::Map<String, serde_json::Value>>),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -11381,31 +11439,33 @@ pub enum GetDeploymentObjectFlags {
 }
 /// Flags defined in the Build Output API, used by this deployment. Primarily used by the Toolbar to know about the used flags.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectFlagsObject {
+pub struct GetDeploymentWithBuildEnvFlagsWithDefinitions {
     pub definitions: std::collections::BTreeMap<
         String,
-        GetDeploymentObjectFlagsObjectDefinitionsValue,
+        GetDeploymentWithBuildEnvFlagsWithDefinitionsDefinitionsValue,
     >,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectFlagsObjectDefinitionsValue {
+pub struct GetDeploymentWithBuildEnvFlagsWithDefinitionsDefinitionsValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<Vec<GetDeploymentObjectFlagsObjectDefinitionsValueOption>>,
+    pub options: Option<
+        Vec<GetDeploymentWithBuildEnvFlagsWithDefinitionsDefinitionsValueOption>,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectFlagsObjectDefinitionsValueOption {
+pub struct GetDeploymentWithBuildEnvFlagsWithDefinitionsDefinitionsValueOption {
     pub value: FlagJsonValue,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectFunctionsValue {
+pub struct GetDeploymentWithBuildEnvFunctionsValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub architecture: Option<GetDeploymentObjectFunctionsValueArchitecture>,
+    pub architecture: Option<GetDeploymentWithBuildEnvFunctionsValueArchitecture>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<f64>,
     #[serde(rename = "maxDuration", default, skip_serializing_if = "Option::is_none")]
@@ -11422,7 +11482,7 @@ pub struct GetDeploymentObjectFunctionsValue {
         skip_serializing_if = "Option::is_none",
     )]
     pub experimental_triggers: Option<
-        Vec<GetDeploymentObjectFunctionsValueExperimentalTrigger>,
+        Vec<GetDeploymentWithBuildEnvFunctionsValueExperimentalTrigger>,
     >,
     #[serde(
         rename = "supportsCancellation",
@@ -11442,7 +11502,7 @@ pub struct GetDeploymentObjectFunctionsValue {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectFunctionsValueArchitecture {
+pub enum GetDeploymentWithBuildEnvFunctionsValueArchitecture {
     /// `x86_64`
     #[serde(rename = "x86_64")]
     X8664,
@@ -11453,7 +11513,7 @@ pub enum GetDeploymentObjectFunctionsValueArchitecture {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectFunctionsValueArchitecture {
+impl GetDeploymentWithBuildEnvFunctionsValueArchitecture {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11463,17 +11523,17 @@ impl GetDeploymentObjectFunctionsValueArchitecture {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectFunctionsValueArchitecture {
+impl std::fmt::Display for GetDeploymentWithBuildEnvFunctionsValueArchitecture {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// Queue trigger event for Vercel's queue system. Handles "queue/v1beta" events with queue-specific configuration.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectFunctionsValueExperimentalTrigger {
+pub struct GetDeploymentWithBuildEnvFunctionsValueExperimentalTrigger {
     /// Event type - must be "queue/v1beta" (REQUIRED)
     #[serde(rename = "type")]
-    pub type_: GetDeploymentObjectFunctionsValueExperimentalTriggerType,
+    pub type_: GetDeploymentWithBuildEnvFunctionsValueExperimentalTriggerType,
     /// Name of the queue topic to consume from (REQUIRED)
     pub topic: String,
     /// Name of the consumer group for this trigger (REQUIRED)
@@ -11508,7 +11568,7 @@ pub struct GetDeploymentObjectFunctionsValueExperimentalTrigger {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectFunctionsValueExperimentalTriggerType {
+pub enum GetDeploymentWithBuildEnvFunctionsValueExperimentalTriggerType {
     /// `queue/v1beta`
     #[serde(rename = "queue/v1beta")]
     QueueV1beta,
@@ -11516,7 +11576,7 @@ pub enum GetDeploymentObjectFunctionsValueExperimentalTriggerType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectFunctionsValueExperimentalTriggerType {
+impl GetDeploymentWithBuildEnvFunctionsValueExperimentalTriggerType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11525,26 +11585,27 @@ impl GetDeploymentObjectFunctionsValueExperimentalTriggerType {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectFunctionsValueExperimentalTriggerType {
+impl std::fmt::Display
+for GetDeploymentWithBuildEnvFunctionsValueExperimentalTriggerType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum GetDeploymentObjectGitRepo {
+pub enum GetDeploymentWithBuildEnvGitRepo {
     #[serde(rename = "gitlab")]
-    Gitlab(GetDeploymentObjectGitRepoGitlab),
+    Gitlab(GetDeploymentWithBuildEnvGitRepoGitlab),
     #[serde(rename = "github")]
-    Github(GetDeploymentObjectGitRepoGithub),
+    Github(GetDeploymentWithBuildEnvGitRepoGithub),
     #[serde(rename = "bitbucket")]
-    Bitbucket(GetDeploymentObjectGitRepoBitbucket),
+    Bitbucket(GetDeploymentWithBuildEnvGitRepoBitbucket),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectGitRepoBitbucket {
+pub struct GetDeploymentWithBuildEnvGitRepoBitbucket {
     pub owner: String,
     #[serde(rename = "repoUuid")]
     pub repo_uuid: String,
@@ -11557,7 +11618,7 @@ pub struct GetDeploymentObjectGitRepoBitbucket {
     pub name: String,
     pub private: bool,
     #[serde(rename = "ownerType")]
-    pub owner_type: GetDeploymentObjectGitRepoBitbucketOwnerType,
+    pub owner_type: GetDeploymentWithBuildEnvGitRepoBitbucketOwnerType,
 }
 #[derive(
     Debug,
@@ -11570,7 +11631,7 @@ pub struct GetDeploymentObjectGitRepoBitbucket {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectGitRepoBitbucketOwnerType {
+pub enum GetDeploymentWithBuildEnvGitRepoBitbucketOwnerType {
     /// `team`
     #[serde(rename = "team")]
     Team,
@@ -11581,7 +11642,7 @@ pub enum GetDeploymentObjectGitRepoBitbucketOwnerType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectGitRepoBitbucketOwnerType {
+impl GetDeploymentWithBuildEnvGitRepoBitbucketOwnerType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11591,13 +11652,13 @@ impl GetDeploymentObjectGitRepoBitbucketOwnerType {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectGitRepoBitbucketOwnerType {
+impl std::fmt::Display for GetDeploymentWithBuildEnvGitRepoBitbucketOwnerType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectGitRepoGithub {
+pub struct GetDeploymentWithBuildEnvGitRepoGithub {
     pub org: String,
     pub repo: String,
     #[serde(rename = "repoId")]
@@ -11610,7 +11671,7 @@ pub struct GetDeploymentObjectGitRepoGithub {
     pub name: String,
     pub private: bool,
     #[serde(rename = "ownerType")]
-    pub owner_type: GetDeploymentObjectGitRepoGithubOwnerType,
+    pub owner_type: GetDeploymentWithBuildEnvGitRepoGithubOwnerType,
 }
 #[derive(
     Debug,
@@ -11623,7 +11684,7 @@ pub struct GetDeploymentObjectGitRepoGithub {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectGitRepoGithubOwnerType {
+pub enum GetDeploymentWithBuildEnvGitRepoGithubOwnerType {
     /// `team`
     #[serde(rename = "team")]
     Team,
@@ -11634,7 +11695,7 @@ pub enum GetDeploymentObjectGitRepoGithubOwnerType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectGitRepoGithubOwnerType {
+impl GetDeploymentWithBuildEnvGitRepoGithubOwnerType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11644,13 +11705,13 @@ impl GetDeploymentObjectGitRepoGithubOwnerType {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectGitRepoGithubOwnerType {
+impl std::fmt::Display for GetDeploymentWithBuildEnvGitRepoGithubOwnerType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectGitRepoGitlab {
+pub struct GetDeploymentWithBuildEnvGitRepoGitlab {
     pub namespace: String,
     #[serde(rename = "projectId")]
     pub project_id: f64,
@@ -11661,7 +11722,7 @@ pub struct GetDeploymentObjectGitRepoGitlab {
     pub name: String,
     pub private: bool,
     #[serde(rename = "ownerType")]
-    pub owner_type: GetDeploymentObjectGitRepoGitlabOwnerType,
+    pub owner_type: GetDeploymentWithBuildEnvGitRepoGitlabOwnerType,
 }
 #[derive(
     Debug,
@@ -11674,7 +11735,7 @@ pub struct GetDeploymentObjectGitRepoGitlab {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectGitRepoGitlabOwnerType {
+pub enum GetDeploymentWithBuildEnvGitRepoGitlabOwnerType {
     /// `team`
     #[serde(rename = "team")]
     Team,
@@ -11685,7 +11746,7 @@ pub enum GetDeploymentObjectGitRepoGitlabOwnerType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectGitRepoGitlabOwnerType {
+impl GetDeploymentWithBuildEnvGitRepoGitlabOwnerType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11695,51 +11756,38 @@ impl GetDeploymentObjectGitRepoGitlabOwnerType {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectGitRepoGitlabOwnerType {
+impl std::fmt::Display for GetDeploymentWithBuildEnvGitRepoGitlabOwnerType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetDeploymentObjectGitSource {
-    Object12(GetDeploymentObjectGitSourceObject12),
-    Object15(GetDeploymentObjectGitSourceObject15),
-    Object4(GetDeploymentObjectGitSourceObject4),
+pub enum GetDeploymentWithBuildEnvGitSource {
+    WithTypeHost3(GetDeploymentWithBuildEnvGitSourceWithTypeHost3),
+    WithWorkspaceUuid(GetDeploymentWithBuildEnvGitSourceWithWorkspaceUuid),
+    WithTypeHost2(GetDeploymentWithBuildEnvGitSourceWithTypeHost2),
     /// Allows custom git sources (local folder mounted to the container) in test mode
-    Object10(GetDeploymentObjectGitSourceObject10),
-    Object11(GetDeploymentObjectGitSourceObject11),
-    Object13(GetDeploymentObjectGitSourceObject13),
-    Object14(GetDeploymentObjectGitSourceObject14),
-    Object2(GetDeploymentObjectGitSourceObject2),
-    Object3(GetDeploymentObjectGitSourceObject3),
-    Object6(GetDeploymentObjectGitSourceObject6),
-    Object9(GetDeploymentObjectGitSourceObject9),
-    Object(GetDeploymentObjectGitSourceObject),
-    Object5(GetDeploymentObjectGitSourceObject5),
-    Object7(GetDeploymentObjectGitSourceObject7),
-    Object8(GetDeploymentObjectGitSourceObject8),
+    WithGitUrl(GetDeploymentWithBuildEnvGitSourceWithGitUrl),
+    WithTypeRef(GetDeploymentWithBuildEnvGitSourceWithTypeRef),
+    WithTypeRef2(GetDeploymentWithBuildEnvGitSourceWithTypeRef2),
+    WithTypeRef3(GetDeploymentWithBuildEnvGitSourceWithTypeRef3),
+    WithTypeOrg(GetDeploymentWithBuildEnvGitSourceWithTypeOrg),
+    WithTypeHost(GetDeploymentWithBuildEnvGitSourceWithTypeHost),
+    WithTypeOrg2(GetDeploymentWithBuildEnvGitSourceWithTypeOrg2),
+    WithOwnerSlug(GetDeploymentWithBuildEnvGitSourceWithOwnerSlug),
+    WithTypeRepoId(GetDeploymentWithBuildEnvGitSourceWithTypeRepoId),
+    WithTypeRepoId2(GetDeploymentWithBuildEnvGitSourceWithTypeRepoId2),
+    WithTypeProjectId(GetDeploymentWithBuildEnvGitSourceWithTypeProjectId),
+    WithTypeRepoUuid(GetDeploymentWithBuildEnvGitSourceWithTypeRepoUuid),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectGitSourceObject {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentObjectGitSourceObjectType,
-    #[serde(rename = "repoId")]
-    pub repo_id: GetDeploymentObjectGitSourceObjectRepoId,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
 /// Allows custom git sources (local folder mounted to the container) in test mode
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectGitSourceObject10 {
+pub struct GetDeploymentWithBuildEnvGitSourceWithGitUrl {
     #[serde(rename = "type")]
-    pub type_: GetDeploymentObjectGitSourceObject10Type,
+    pub type_: GetDeploymentWithBuildEnvGitSourceWithGitUrlType,
     #[serde(rename = "ref")]
     pub ref_: String,
     pub sha: String,
@@ -11757,7 +11805,7 @@ pub struct GetDeploymentObjectGitSourceObject10 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectGitSourceObject10Type {
+pub enum GetDeploymentWithBuildEnvGitSourceWithGitUrlType {
     /// `custom`
     #[serde(rename = "custom")]
     Custom,
@@ -11765,7 +11813,7 @@ pub enum GetDeploymentObjectGitSourceObject10Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectGitSourceObject10Type {
+impl GetDeploymentWithBuildEnvGitSourceWithGitUrlType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11774,24 +11822,23 @@ impl GetDeploymentObjectGitSourceObject10Type {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectGitSourceObject10Type {
+impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithGitUrlType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectGitSourceObject11 {
+pub struct GetDeploymentWithBuildEnvGitSourceWithOwnerSlug {
     #[serde(rename = "type")]
-    pub type_: GetDeploymentObjectGitSourceObject11Type,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub sha: String,
-    #[serde(rename = "repoId")]
-    pub repo_id: f64,
+    pub type_: GetDeploymentWithBuildEnvGitSourceWithOwnerSlugType,
+    pub owner: String,
+    pub slug: String,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub org: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repo: Option<String>,
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
 }
 #[derive(
     Debug,
@@ -11804,32 +11851,93 @@ pub struct GetDeploymentObjectGitSourceObject11 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectGitSourceObject11Type {
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
+pub enum GetDeploymentWithBuildEnvGitSourceWithOwnerSlugType {
+    /// `bitbucket`
+    #[serde(rename = "bitbucket")]
+    Bitbucket,
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectGitSourceObject11Type {
+impl GetDeploymentWithBuildEnvGitSourceWithOwnerSlugType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Github => "github",
+            Self::Bitbucket => "bitbucket",
             Self::Unknown(value) => value,
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectGitSourceObject11Type {
+impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithOwnerSlugType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectGitSourceObject12 {
+pub struct GetDeploymentWithBuildEnvGitSourceWithTypeHost {
     #[serde(rename = "type")]
-    pub type_: GetDeploymentObjectGitSourceObject12Type,
+    pub type_: GetDeploymentWithBuildEnvGitSourceWithTypeHostType,
+    pub host: String,
+    #[serde(rename = "repoId")]
+    pub repo_id: GetDeploymentWithBuildEnvGitSourceWithTypeHostRepoId,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentWithBuildEnvGitSourceWithTypeHost2 {
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentWithBuildEnvGitSourceWithTypeHost2Type,
+    pub host: String,
+    pub org: String,
+    pub repo: String,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentWithBuildEnvGitSourceWithTypeHost2Type {
+    /// `github-custom-host`
+    #[serde(rename = "github-custom-host")]
+    GithubCustomHost,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentWithBuildEnvGitSourceWithTypeHost2Type {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GithubCustomHost => "github-custom-host",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithTypeHost2Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentWithBuildEnvGitSourceWithTypeHost3 {
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentWithBuildEnvGitSourceWithTypeHost3Type,
     pub host: String,
     #[serde(rename = "ref")]
     pub ref_: String,
@@ -11852,7 +11960,7 @@ pub struct GetDeploymentObjectGitSourceObject12 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectGitSourceObject12Type {
+pub enum GetDeploymentWithBuildEnvGitSourceWithTypeHost3Type {
     /// `github-custom-host`
     #[serde(rename = "github-custom-host")]
     GithubCustomHost,
@@ -11860,7 +11968,7 @@ pub enum GetDeploymentObjectGitSourceObject12Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectGitSourceObject12Type {
+impl GetDeploymentWithBuildEnvGitSourceWithTypeHost3Type {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11869,15 +11977,216 @@ impl GetDeploymentObjectGitSourceObject12Type {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectGitSourceObject12Type {
+impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithTypeHost3Type {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectGitSourceObject13 {
+#[serde(untagged)]
+pub enum GetDeploymentWithBuildEnvGitSourceWithTypeHostRepoId {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentWithBuildEnvGitSourceWithTypeHostType {
+    /// `github-custom-host`
+    #[serde(rename = "github-custom-host")]
+    GithubCustomHost,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentWithBuildEnvGitSourceWithTypeHostType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GithubCustomHost => "github-custom-host",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithTypeHostType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentWithBuildEnvGitSourceWithTypeOrg {
     #[serde(rename = "type")]
-    pub type_: GetDeploymentObjectGitSourceObject13Type,
+    pub type_: GetDeploymentWithBuildEnvGitSourceWithTypeOrgType,
+    pub org: String,
+    pub repo: String,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentWithBuildEnvGitSourceWithTypeOrg2 {
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentWithBuildEnvGitSourceWithTypeOrg2Type,
+    pub org: String,
+    pub repo: String,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentWithBuildEnvGitSourceWithTypeOrg2Type {
+    /// `github-limited`
+    #[serde(rename = "github-limited")]
+    GithubLimited,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentWithBuildEnvGitSourceWithTypeOrg2Type {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GithubLimited => "github-limited",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithTypeOrg2Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentWithBuildEnvGitSourceWithTypeOrgType {
+    /// `github`
+    #[serde(rename = "github")]
+    Github,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentWithBuildEnvGitSourceWithTypeOrgType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Github => "github",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithTypeOrgType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentWithBuildEnvGitSourceWithTypeProjectId {
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentWithBuildEnvGitSourceWithTypeProjectIdType,
+    #[serde(rename = "projectId")]
+    pub project_id: GetDeploymentWithBuildEnvGitSourceWithTypeProjectIdProjectId,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetDeploymentWithBuildEnvGitSourceWithTypeProjectIdProjectId {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentWithBuildEnvGitSourceWithTypeProjectIdType {
+    /// `gitlab`
+    #[serde(rename = "gitlab")]
+    Gitlab,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentWithBuildEnvGitSourceWithTypeProjectIdType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Gitlab => "gitlab",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithTypeProjectIdType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentWithBuildEnvGitSourceWithTypeRef {
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentWithBuildEnvGitSourceWithTypeRefType,
+    #[serde(rename = "ref")]
+    pub ref_: String,
+    pub sha: String,
+    #[serde(rename = "repoId")]
+    pub repo_id: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repo: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentWithBuildEnvGitSourceWithTypeRef2 {
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentWithBuildEnvGitSourceWithTypeRef2Type,
     #[serde(rename = "ref")]
     pub ref_: String,
     pub sha: String,
@@ -11899,7 +12208,7 @@ pub struct GetDeploymentObjectGitSourceObject13 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectGitSourceObject13Type {
+pub enum GetDeploymentWithBuildEnvGitSourceWithTypeRef2Type {
     /// `github-limited`
     #[serde(rename = "github-limited")]
     GithubLimited,
@@ -11907,7 +12216,7 @@ pub enum GetDeploymentObjectGitSourceObject13Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectGitSourceObject13Type {
+impl GetDeploymentWithBuildEnvGitSourceWithTypeRef2Type {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11916,15 +12225,15 @@ impl GetDeploymentObjectGitSourceObject13Type {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectGitSourceObject13Type {
+impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithTypeRef2Type {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectGitSourceObject14 {
+pub struct GetDeploymentWithBuildEnvGitSourceWithTypeRef3 {
     #[serde(rename = "type")]
-    pub type_: GetDeploymentObjectGitSourceObject14Type,
+    pub type_: GetDeploymentWithBuildEnvGitSourceWithTypeRef3Type,
     #[serde(rename = "ref")]
     pub ref_: String,
     pub sha: String,
@@ -11942,7 +12251,7 @@ pub struct GetDeploymentObjectGitSourceObject14 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectGitSourceObject14Type {
+pub enum GetDeploymentWithBuildEnvGitSourceWithTypeRef3Type {
     /// `gitlab`
     #[serde(rename = "gitlab")]
     Gitlab,
@@ -11950,7 +12259,7 @@ pub enum GetDeploymentObjectGitSourceObject14Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectGitSourceObject14Type {
+impl GetDeploymentWithBuildEnvGitSourceWithTypeRef3Type {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11959,15 +12268,204 @@ impl GetDeploymentObjectGitSourceObject14Type {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectGitSourceObject14Type {
+impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithTypeRef3Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentWithBuildEnvGitSourceWithTypeRefType {
+    /// `github`
+    #[serde(rename = "github")]
+    Github,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentWithBuildEnvGitSourceWithTypeRefType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Github => "github",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithTypeRefType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectGitSourceObject15 {
+pub struct GetDeploymentWithBuildEnvGitSourceWithTypeRepoId {
     #[serde(rename = "type")]
-    pub type_: GetDeploymentObjectGitSourceObject15Type,
+    pub type_: GetDeploymentWithBuildEnvGitSourceWithTypeRepoIdType,
+    #[serde(rename = "repoId")]
+    pub repo_id: GetDeploymentWithBuildEnvGitSourceWithTypeRepoIdRepoId,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentWithBuildEnvGitSourceWithTypeRepoId2 {
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentWithBuildEnvGitSourceWithTypeRepoId2Type,
+    #[serde(rename = "repoId")]
+    pub repo_id: GetDeploymentWithBuildEnvGitSourceWithTypeRepoId2RepoId,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetDeploymentWithBuildEnvGitSourceWithTypeRepoId2RepoId {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentWithBuildEnvGitSourceWithTypeRepoId2Type {
+    /// `github-limited`
+    #[serde(rename = "github-limited")]
+    GithubLimited,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentWithBuildEnvGitSourceWithTypeRepoId2Type {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GithubLimited => "github-limited",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithTypeRepoId2Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetDeploymentWithBuildEnvGitSourceWithTypeRepoIdRepoId {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentWithBuildEnvGitSourceWithTypeRepoIdType {
+    /// `github`
+    #[serde(rename = "github")]
+    Github,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentWithBuildEnvGitSourceWithTypeRepoIdType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Github => "github",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithTypeRepoIdType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentWithBuildEnvGitSourceWithTypeRepoUuid {
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentWithBuildEnvGitSourceWithTypeRepoUuidType,
+    #[serde(rename = "workspaceUuid", default, skip_serializing_if = "Option::is_none")]
+    pub workspace_uuid: Option<String>,
+    #[serde(rename = "repoUuid")]
+    pub repo_uuid: String,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentWithBuildEnvGitSourceWithTypeRepoUuidType {
+    /// `bitbucket`
+    #[serde(rename = "bitbucket")]
+    Bitbucket,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentWithBuildEnvGitSourceWithTypeRepoUuidType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bitbucket => "bitbucket",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithTypeRepoUuidType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentWithBuildEnvGitSourceWithWorkspaceUuid {
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentWithBuildEnvGitSourceWithWorkspaceUuidType,
     #[serde(rename = "ref")]
     pub ref_: String,
     pub sha: String,
@@ -11991,7 +12489,7 @@ pub struct GetDeploymentObjectGitSourceObject15 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectGitSourceObject15Type {
+pub enum GetDeploymentWithBuildEnvGitSourceWithWorkspaceUuidType {
     /// `bitbucket`
     #[serde(rename = "bitbucket")]
     Bitbucket,
@@ -11999,7 +12497,7 @@ pub enum GetDeploymentObjectGitSourceObject15Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectGitSourceObject15Type {
+impl GetDeploymentWithBuildEnvGitSourceWithWorkspaceUuidType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -12008,450 +12506,13 @@ impl GetDeploymentObjectGitSourceObject15Type {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectGitSourceObject15Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectGitSourceObject2 {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentObjectGitSourceObject2Type,
-    pub org: String,
-    pub repo: String,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentObjectGitSourceObject2Type {
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentObjectGitSourceObject2Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Github => "github",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentObjectGitSourceObject2Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectGitSourceObject3 {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentObjectGitSourceObject3Type,
-    pub host: String,
-    #[serde(rename = "repoId")]
-    pub repo_id: GetDeploymentObjectGitSourceObject3RepoId,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentObjectGitSourceObject3RepoId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentObjectGitSourceObject3Type {
-    /// `github-custom-host`
-    #[serde(rename = "github-custom-host")]
-    GithubCustomHost,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentObjectGitSourceObject3Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GithubCustomHost => "github-custom-host",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentObjectGitSourceObject3Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectGitSourceObject4 {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentObjectGitSourceObject4Type,
-    pub host: String,
-    pub org: String,
-    pub repo: String,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentObjectGitSourceObject4Type {
-    /// `github-custom-host`
-    #[serde(rename = "github-custom-host")]
-    GithubCustomHost,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentObjectGitSourceObject4Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GithubCustomHost => "github-custom-host",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentObjectGitSourceObject4Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectGitSourceObject5 {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentObjectGitSourceObject5Type,
-    #[serde(rename = "repoId")]
-    pub repo_id: GetDeploymentObjectGitSourceObject5RepoId,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentObjectGitSourceObject5RepoId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentObjectGitSourceObject5Type {
-    /// `github-limited`
-    #[serde(rename = "github-limited")]
-    GithubLimited,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentObjectGitSourceObject5Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GithubLimited => "github-limited",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentObjectGitSourceObject5Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectGitSourceObject6 {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentObjectGitSourceObject6Type,
-    pub org: String,
-    pub repo: String,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentObjectGitSourceObject6Type {
-    /// `github-limited`
-    #[serde(rename = "github-limited")]
-    GithubLimited,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentObjectGitSourceObject6Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GithubLimited => "github-limited",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentObjectGitSourceObject6Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectGitSourceObject7 {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentObjectGitSourceObject7Type,
-    #[serde(rename = "projectId")]
-    pub project_id: GetDeploymentObjectGitSourceObject7ProjectId,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentObjectGitSourceObject7ProjectId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentObjectGitSourceObject7Type {
-    /// `gitlab`
-    #[serde(rename = "gitlab")]
-    Gitlab,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentObjectGitSourceObject7Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gitlab => "gitlab",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentObjectGitSourceObject7Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectGitSourceObject8 {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentObjectGitSourceObject8Type,
-    #[serde(rename = "workspaceUuid", default, skip_serializing_if = "Option::is_none")]
-    pub workspace_uuid: Option<String>,
-    #[serde(rename = "repoUuid")]
-    pub repo_uuid: String,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentObjectGitSourceObject8Type {
-    /// `bitbucket`
-    #[serde(rename = "bitbucket")]
-    Bitbucket,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentObjectGitSourceObject8Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bitbucket => "bitbucket",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentObjectGitSourceObject8Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectGitSourceObject9 {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentObjectGitSourceObject9Type,
-    pub owner: String,
-    pub slug: String,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentObjectGitSourceObject9Type {
-    /// `bitbucket`
-    #[serde(rename = "bitbucket")]
-    Bitbucket,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentObjectGitSourceObject9Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bitbucket => "bitbucket",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentObjectGitSourceObject9Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentObjectGitSourceObjectRepoId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentObjectGitSourceObjectType {
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentObjectGitSourceObjectType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Github => "github",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentObjectGitSourceObjectType {
+impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithWorkspaceUuidType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectImages {
+pub struct GetDeploymentWithBuildEnvImages {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sizes: Option<Vec<f64>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12459,9 +12520,9 @@ pub struct GetDeploymentObjectImages {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
     #[serde(rename = "remotePatterns", default, skip_serializing_if = "Option::is_none")]
-    pub remote_patterns: Option<Vec<GetDeploymentObjectImagesRemotePattern>>,
+    pub remote_patterns: Option<Vec<GetDeploymentWithBuildEnvImagesRemotePattern>>,
     #[serde(rename = "localPatterns", default, skip_serializing_if = "Option::is_none")]
-    pub local_patterns: Option<Vec<GetDeploymentObjectImagesLocalPattern>>,
+    pub local_patterns: Option<Vec<GetDeploymentWithBuildEnvImagesLocalPattern>>,
     #[serde(
         rename = "minimumCacheTTL",
         default,
@@ -12469,7 +12530,7 @@ pub struct GetDeploymentObjectImages {
     )]
     pub minimum_cache_ttl: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub formats: Option<Vec<GetDeploymentObjectImagesFormat>>,
+    pub formats: Option<Vec<GetDeploymentWithBuildEnvImagesFormat>>,
     #[serde(
         rename = "dangerouslyAllowSVG",
         default,
@@ -12488,7 +12549,7 @@ pub struct GetDeploymentObjectImages {
         skip_serializing_if = "Option::is_none",
     )]
     pub content_disposition_type: Option<
-        GetDeploymentObjectImagesContentDispositionType,
+        GetDeploymentWithBuildEnvImagesContentDispositionType,
     >,
 }
 #[derive(
@@ -12502,7 +12563,7 @@ pub struct GetDeploymentObjectImages {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectImagesContentDispositionType {
+pub enum GetDeploymentWithBuildEnvImagesContentDispositionType {
     /// `inline`
     #[serde(rename = "inline")]
     Inline,
@@ -12513,7 +12574,7 @@ pub enum GetDeploymentObjectImagesContentDispositionType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectImagesContentDispositionType {
+impl GetDeploymentWithBuildEnvImagesContentDispositionType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -12523,7 +12584,7 @@ impl GetDeploymentObjectImagesContentDispositionType {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectImagesContentDispositionType {
+impl std::fmt::Display for GetDeploymentWithBuildEnvImagesContentDispositionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -12539,7 +12600,7 @@ impl std::fmt::Display for GetDeploymentObjectImagesContentDispositionType {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectImagesFormat {
+pub enum GetDeploymentWithBuildEnvImagesFormat {
     /// `image/avif`
     #[serde(rename = "image/avif")]
     ImageAvif,
@@ -12550,7 +12611,7 @@ pub enum GetDeploymentObjectImagesFormat {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectImagesFormat {
+impl GetDeploymentWithBuildEnvImagesFormat {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -12560,13 +12621,13 @@ impl GetDeploymentObjectImagesFormat {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectImagesFormat {
+impl std::fmt::Display for GetDeploymentWithBuildEnvImagesFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectImagesLocalPattern {
+pub struct GetDeploymentWithBuildEnvImagesLocalPattern {
     /// Can be literal or wildcard. Single `*` matches a single path segment. Double `**` matches any number of path segments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pathname: Option<String>,
@@ -12575,10 +12636,10 @@ pub struct GetDeploymentObjectImagesLocalPattern {
     pub search: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectImagesRemotePattern {
+pub struct GetDeploymentWithBuildEnvImagesRemotePattern {
     /// Must be `http` or `https`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<GetDeploymentObjectImagesRemotePatternProtocol>,
+    pub protocol: Option<GetDeploymentWithBuildEnvImagesRemotePatternProtocol>,
     /// Can be literal or wildcard. Single `*` matches a single subdomain. Double `**` matches any number of subdomains.
     pub hostname: String,
     /// Can be literal port such as `8080` or empty string meaning no port.
@@ -12603,7 +12664,7 @@ pub struct GetDeploymentObjectImagesRemotePattern {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectImagesRemotePatternProtocol {
+pub enum GetDeploymentWithBuildEnvImagesRemotePatternProtocol {
     /// `http`
     #[serde(rename = "http")]
     Http,
@@ -12614,7 +12675,7 @@ pub enum GetDeploymentObjectImagesRemotePatternProtocol {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectImagesRemotePatternProtocol {
+impl GetDeploymentWithBuildEnvImagesRemotePatternProtocol {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -12624,14 +12685,14 @@ impl GetDeploymentObjectImagesRemotePatternProtocol {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectImagesRemotePatternProtocol {
+impl std::fmt::Display for GetDeploymentWithBuildEnvImagesRemotePatternProtocol {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectIntegrations {
-    pub status: GetDeploymentObjectIntegrationsStatus,
+pub struct GetDeploymentWithBuildEnvIntegrations {
+    pub status: GetDeploymentWithBuildEnvIntegrationsStatus,
     #[serde(rename = "startedAt")]
     pub started_at: f64,
     #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
@@ -12652,7 +12713,7 @@ pub struct GetDeploymentObjectIntegrations {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectIntegrationsStatus {
+pub enum GetDeploymentWithBuildEnvIntegrationsStatus {
     /// `skipped`
     #[serde(rename = "skipped")]
     Skipped,
@@ -12672,7 +12733,7 @@ pub enum GetDeploymentObjectIntegrationsStatus {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectIntegrationsStatus {
+impl GetDeploymentWithBuildEnvIntegrationsStatus {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -12685,27 +12746,27 @@ impl GetDeploymentObjectIntegrationsStatus {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectIntegrationsStatus {
+impl std::fmt::Display for GetDeploymentWithBuildEnvIntegrationsStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// A partial representation of a Build used by the deployment endpoint.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectLambdasItem {
+pub struct GetDeploymentWithBuildEnvLambdasItem {
     pub id: String,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     #[serde(rename = "readyState", default, skip_serializing_if = "Option::is_none")]
-    pub ready_state: Option<GetDeploymentObjectLambdasItemReadyState>,
+    pub ready_state: Option<GetDeploymentWithBuildEnvLambdasItemReadyState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entrypoint: Option<String>,
     #[serde(rename = "readyStateAt", default, skip_serializing_if = "Option::is_none")]
     pub ready_state_at: Option<f64>,
-    pub output: Vec<GetDeploymentObjectLambdasItemOutputItem>,
+    pub output: Vec<GetDeploymentWithBuildEnvLambdasItemOutputItem>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectLambdasItemOutputItem {
+pub struct GetDeploymentWithBuildEnvLambdasItemOutputItem {
     pub path: String,
     #[serde(rename = "functionName")]
     pub function_name: String,
@@ -12721,7 +12782,7 @@ pub struct GetDeploymentObjectLambdasItemOutputItem {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectLambdasItemReadyState {
+pub enum GetDeploymentWithBuildEnvLambdasItemReadyState {
     /// `BUILDING`
     #[serde(rename = "BUILDING")]
     Building,
@@ -12738,7 +12799,7 @@ pub enum GetDeploymentObjectLambdasItemReadyState {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectLambdasItemReadyState {
+impl GetDeploymentWithBuildEnvLambdasItemReadyState {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -12750,21 +12811,23 @@ impl GetDeploymentObjectLambdasItemReadyState {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectLambdasItemReadyState {
+impl std::fmt::Display for GetDeploymentWithBuildEnvLambdasItemReadyState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetDeploymentObjectMicrofrontends {
-    Object2(GetDeploymentObjectMicrofrontendsObject2),
-    Object(GetDeploymentObjectMicrofrontendsObject),
+pub enum GetDeploymentWithBuildEnvMicrofrontends {
+    WithIsDefaultApp(GetDeploymentWithBuildEnvMicrofrontendsWithIsDefaultApp),
+    WithDefaultAppProjectNameGroupIds(
+        GetDeploymentWithBuildEnvMicrofrontendsWithDefaultAppProjectNameGroupIds,
+    ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectMicrofrontendsObject {
+pub struct GetDeploymentWithBuildEnvMicrofrontendsWithDefaultAppProjectNameGroupIds {
     #[serde(rename = "isDefaultApp", default, skip_serializing_if = "Option::is_none")]
     pub is_default_app: Option<bool>,
     /// The project name of the default app of this deployment's microfrontends group.
@@ -12775,7 +12838,9 @@ pub struct GetDeploymentObjectMicrofrontendsObject {
     pub default_route: Option<String>,
     /// The group of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
     #[serde(rename = "groupIds")]
-    pub group_ids: Vec<GetDeploymentObjectMicrofrontendsObjectGroupId>,
+    pub group_ids: Vec<
+        GetDeploymentWithBuildEnvMicrofrontendsWithDefaultAppProjectNameGroupIdsGroupId,
+    >,
     /// Whether the MicrofrontendsAlias2 team flag should be considered enabled for this deployment or not.
     #[serde(
         rename = "microfrontendsAlias2Enabled",
@@ -12785,7 +12850,15 @@ pub struct GetDeploymentObjectMicrofrontendsObject {
     pub microfrontends_alias2_enabled: Option<bool>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectMicrofrontendsObject2 {
+#[serde(untagged)]
+pub enum GetDeploymentWithBuildEnvMicrofrontendsWithDefaultAppProjectNameGroupIdsGroupId {
+    String(String),
+    String2(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentWithBuildEnvMicrofrontendsWithIsDefaultApp {
     #[serde(rename = "isDefaultApp")]
     pub is_default_app: bool,
     /// A map of the other applications that are part of this group. Only defined on the default application. The field is set after deployments have been created, so can be undefined, but should be there for a successful deployment. Note: this field will be removed when MFE alias routing is fully rolled out.
@@ -12793,7 +12866,7 @@ pub struct GetDeploymentObjectMicrofrontendsObject2 {
     pub applications: Option<
         std::collections::BTreeMap<
             String,
-            GetDeploymentObjectMicrofrontendsObject2ApplicationsValue,
+            GetDeploymentWithBuildEnvMicrofrontendsWithIsDefaultAppApplicationsValue,
         >,
     >,
     /// The result of the microfrontends config upload during deployment creation / build. Only set for default app deployments. The config upload is attempted during deployment create, and then again during the build. If the config is not in the root directory, or the deployment is prebuilt, the config cannot be uploaded during deployment create. The upload during deployment build finds the config even if it's not in the root directory, as it has access to all files. Uploading the config during create is ideal, as then all child deployments are guaranteed to have access to the default app deployment config even if the default app has not yet started building. If the config is not uploaded, the child app will show as building until the config has been uploaded during the default app build. - `success` - The config was uploaded successfully, either when the deployment was created or during the build. - `waiting_on_build` - The config could not be uploaded during deployment create, will be attempted again during the build. - `no_config` - No config was found. Only set once the build has not found the config in any of the deployment's files. - `undefined` - Legacy deployments, or there was an error uploading the config during deployment create.
@@ -12803,7 +12876,7 @@ pub struct GetDeploymentObjectMicrofrontendsObject2 {
         skip_serializing_if = "Option::is_none",
     )]
     pub mfe_config_upload_state: Option<
-        GetDeploymentObjectMicrofrontendsObject2MfeConfigUploadState,
+        GetDeploymentWithBuildEnvMicrofrontendsWithIsDefaultAppMfeConfigUploadState,
     >,
     /// The project name of the default app of this deployment's microfrontends group.
     #[serde(rename = "defaultAppProjectName")]
@@ -12813,7 +12886,7 @@ pub struct GetDeploymentObjectMicrofrontendsObject2 {
     pub default_route: Option<String>,
     /// The group of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
     #[serde(rename = "groupIds")]
-    pub group_ids: Vec<GetDeploymentObjectMicrofrontendsObject2GroupId>,
+    pub group_ids: Vec<GetDeploymentWithBuildEnvMicrofrontendsWithIsDefaultAppGroupId>,
     /// Whether the MicrofrontendsAlias2 team flag should be considered enabled for this deployment or not.
     #[serde(
         rename = "microfrontendsAlias2Enabled",
@@ -12824,7 +12897,7 @@ pub struct GetDeploymentObjectMicrofrontendsObject2 {
 }
 /// A map of the other applications that are part of this group. Only defined on the default application. The field is set after deployments have been created, so can be undefined, but should be there for a successful deployment. Note: this field will be removed when MFE alias routing is fully rolled out.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectMicrofrontendsObject2ApplicationsValue {
+pub struct GetDeploymentWithBuildEnvMicrofrontendsWithIsDefaultAppApplicationsValue {
     #[serde(rename = "isDefaultApp", default, skip_serializing_if = "Option::is_none")]
     pub is_default_app: Option<bool>,
     /// This is the production alias, it will always show the most up to date of each application.
@@ -12842,7 +12915,7 @@ pub struct GetDeploymentObjectMicrofrontendsObject2ApplicationsValue {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetDeploymentObjectMicrofrontendsObject2GroupId {
+pub enum GetDeploymentWithBuildEnvMicrofrontendsWithIsDefaultAppGroupId {
     String(String),
     String2(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -12860,7 +12933,7 @@ pub enum GetDeploymentObjectMicrofrontendsObject2GroupId {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectMicrofrontendsObject2MfeConfigUploadState {
+pub enum GetDeploymentWithBuildEnvMicrofrontendsWithIsDefaultAppMfeConfigUploadState {
     /// `success`
     #[serde(rename = "success")]
     Success,
@@ -12874,7 +12947,7 @@ pub enum GetDeploymentObjectMicrofrontendsObject2MfeConfigUploadState {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectMicrofrontendsObject2MfeConfigUploadState {
+impl GetDeploymentWithBuildEnvMicrofrontendsWithIsDefaultAppMfeConfigUploadState {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -12885,18 +12958,11 @@ impl GetDeploymentObjectMicrofrontendsObject2MfeConfigUploadState {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectMicrofrontendsObject2MfeConfigUploadState {
+impl std::fmt::Display
+for GetDeploymentWithBuildEnvMicrofrontendsWithIsDefaultAppMfeConfigUploadState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentObjectMicrofrontendsObjectGroupId {
-    String(String),
-    String2(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 /// If set it overrides the `projectSettings.nodeVersion` for this deployment.
 #[derive(
@@ -12910,7 +12976,7 @@ pub enum GetDeploymentObjectMicrofrontendsObjectGroupId {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectNodeVersion {
+pub enum GetDeploymentWithBuildEnvNodeVersion {
     /// `22.x`
     #[serde(rename = "22.x")]
     V22X,
@@ -12939,7 +13005,7 @@ pub enum GetDeploymentObjectNodeVersion {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectNodeVersion {
+impl GetDeploymentWithBuildEnvNodeVersion {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -12955,13 +13021,13 @@ impl GetDeploymentObjectNodeVersion {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectNodeVersion {
+impl std::fmt::Display for GetDeploymentWithBuildEnvNodeVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectOidcTokenClaims {
+pub struct GetDeploymentWithBuildEnvOidcTokenClaims {
     pub iss: String,
     pub sub: String,
     pub scope: String,
@@ -12983,7 +13049,7 @@ pub struct GetDeploymentObjectOidcTokenClaims {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectOomReport {
+pub enum GetDeploymentWithBuildEnvOomReport {
     /// `out-of-memory`
     #[serde(rename = "out-of-memory")]
     OutOfMemory,
@@ -12991,7 +13057,7 @@ pub enum GetDeploymentObjectOomReport {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectOomReport {
+impl GetDeploymentWithBuildEnvOomReport {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13000,7 +13066,7 @@ impl GetDeploymentObjectOomReport {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectOomReport {
+impl std::fmt::Display for GetDeploymentWithBuildEnvOomReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -13016,7 +13082,7 @@ impl std::fmt::Display for GetDeploymentObjectOomReport {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectPlan {
+pub enum GetDeploymentWithBuildEnvPlan {
     /// `pro`
     #[serde(rename = "pro")]
     Pro,
@@ -13030,7 +13096,7 @@ pub enum GetDeploymentObjectPlan {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectPlan {
+impl GetDeploymentWithBuildEnvPlan {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13041,27 +13107,27 @@ impl GetDeploymentObjectPlan {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectPlan {
+impl std::fmt::Display for GetDeploymentWithBuildEnvPlan {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// The public project information associated with the deployment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectProject {
+pub struct GetDeploymentWithBuildEnvProject {
     pub id: String,
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub framework: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectProjectSettings {
+pub struct GetDeploymentWithBuildEnvProjectSettings {
     #[serde(rename = "buildCommand", default, skip_serializing_if = "Option::is_none")]
     pub build_command: Option<String>,
     #[serde(rename = "devCommand", default, skip_serializing_if = "Option::is_none")]
     pub dev_command: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub framework: Option<GetDeploymentObjectProjectSettingsFramework>,
+    pub framework: Option<GetDeploymentWithBuildEnvProjectSettingsFramework>,
     #[serde(
         rename = "commandForIgnoringBuildStep",
         default,
@@ -13077,9 +13143,9 @@ pub struct GetDeploymentObjectProjectSettings {
     )]
     pub output_directory: Option<String>,
     #[serde(rename = "speedInsights", default, skip_serializing_if = "Option::is_none")]
-    pub speed_insights: Option<GetDeploymentObjectProjectSettingsSpeedInsights>,
+    pub speed_insights: Option<GetDeploymentWithBuildEnvProjectSettingsSpeedInsights>,
     #[serde(rename = "webAnalytics", default, skip_serializing_if = "Option::is_none")]
-    pub web_analytics: Option<GetDeploymentObjectProjectSettingsWebAnalytics>,
+    pub web_analytics: Option<GetDeploymentWithBuildEnvProjectSettingsWebAnalytics>,
 }
 #[derive(
     Debug,
@@ -13092,7 +13158,7 @@ pub struct GetDeploymentObjectProjectSettings {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectProjectSettingsFramework {
+pub enum GetDeploymentWithBuildEnvProjectSettingsFramework {
     /// `blitzjs`
     #[serde(rename = "blitzjs")]
     Blitzjs,
@@ -13262,7 +13328,7 @@ pub enum GetDeploymentObjectProjectSettingsFramework {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectProjectSettingsFramework {
+impl GetDeploymentWithBuildEnvProjectSettingsFramework {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13325,13 +13391,13 @@ impl GetDeploymentObjectProjectSettingsFramework {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectProjectSettingsFramework {
+impl std::fmt::Display for GetDeploymentWithBuildEnvProjectSettingsFramework {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectProjectSettingsSpeedInsights {
+pub struct GetDeploymentWithBuildEnvProjectSettingsSpeedInsights {
     pub id: String,
     #[serde(rename = "enabledAt", default, skip_serializing_if = "Option::is_none")]
     pub enabled_at: Option<f64>,
@@ -13345,7 +13411,7 @@ pub struct GetDeploymentObjectProjectSettingsSpeedInsights {
     pub paid_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectProjectSettingsWebAnalytics {
+pub struct GetDeploymentWithBuildEnvProjectSettingsWebAnalytics {
     pub id: String,
     #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
     pub disabled_at: Option<f64>,
@@ -13368,7 +13434,7 @@ pub struct GetDeploymentObjectProjectSettingsWebAnalytics {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectReadyState {
+pub enum GetDeploymentWithBuildEnvReadyState {
     /// `QUEUED`
     #[serde(rename = "QUEUED")]
     Queued,
@@ -13391,7 +13457,7 @@ pub enum GetDeploymentObjectReadyState {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectReadyState {
+impl GetDeploymentWithBuildEnvReadyState {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13405,7 +13471,7 @@ impl GetDeploymentObjectReadyState {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectReadyState {
+impl std::fmt::Display for GetDeploymentWithBuildEnvReadyState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -13422,7 +13488,7 @@ impl std::fmt::Display for GetDeploymentObjectReadyState {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectReadySubstate {
+pub enum GetDeploymentWithBuildEnvReadySubstate {
     /// `STAGED`
     #[serde(rename = "STAGED")]
     Staged,
@@ -13436,7 +13502,7 @@ pub enum GetDeploymentObjectReadySubstate {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectReadySubstate {
+impl GetDeploymentWithBuildEnvReadySubstate {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13447,68 +13513,30 @@ impl GetDeploymentObjectReadySubstate {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectReadySubstate {
+impl std::fmt::Display for GetDeploymentWithBuildEnvReadySubstate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetDeploymentObjectRoute {
-    Object3(GetDeploymentObjectRouteObject3),
-    Object(GetDeploymentObjectRouteObject),
-    Object2(GetDeploymentObjectRouteObject2),
+pub enum GetDeploymentWithBuildEnvRoute {
+    WithContinueMiddleware(GetDeploymentWithBuildEnvRouteWithContinueMiddleware),
+    WithSrc(GetDeploymentWithBuildEnvRouteWithSrc),
+    WithHandle(GetDeploymentWithBuildEnvRouteWithHandle),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectRouteObject {
+pub struct GetDeploymentWithBuildEnvRouteWithContinueMiddleware {
     pub src: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dest: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub headers: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub methods: Option<Vec<String>>,
-    #[serde(rename = "continue", default, skip_serializing_if = "Option::is_none")]
-    pub continue_: Option<bool>,
-    #[serde(rename = "override", default, skip_serializing_if = "Option::is_none")]
-    pub override_: Option<bool>,
-    #[serde(rename = "caseSensitive", default, skip_serializing_if = "Option::is_none")]
-    pub case_sensitive: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub check: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub important: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has: Option<Vec<GetDeploymentObjectRouteObjectHasItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Vec<GetDeploymentObjectRouteObjectMissingItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mitigate: Option<GetDeploymentObjectRouteObjectMitigate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transforms: Option<Vec<GetDeploymentObjectRouteObjectTransform>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locale: Option<GetDeploymentObjectRouteObjectLocale>,
-    /// A middleware key within the `output` key under the build result. Overrides a `middleware` definition.
-    #[serde(rename = "middlewarePath", default, skip_serializing_if = "Option::is_none")]
-    pub middleware_path: Option<String>,
-    /// The original middleware matchers.
-    #[serde(
-        rename = "middlewareRawSrc",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub middleware_raw_src: Option<Vec<String>>,
-    /// A middleware index in the `middleware` key under the build result
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub middleware: Option<f64>,
+    #[serde(rename = "continue")]
+    pub continue_: bool,
+    pub middleware: i64,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectRouteObject2 {
-    pub handle: GetDeploymentObjectRouteObject2Handle,
+pub struct GetDeploymentWithBuildEnvRouteWithHandle {
+    pub handle: GetDeploymentWithBuildEnvRouteWithHandleHandle,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13527,7 +13555,7 @@ pub struct GetDeploymentObjectRouteObject2 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectRouteObject2Handle {
+pub enum GetDeploymentWithBuildEnvRouteWithHandleHandle {
     /// `error`
     #[serde(rename = "error")]
     Error,
@@ -13550,7 +13578,7 @@ pub enum GetDeploymentObjectRouteObject2Handle {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectRouteObject2Handle {
+impl GetDeploymentWithBuildEnvRouteWithHandleHandle {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13564,39 +13592,71 @@ impl GetDeploymentObjectRouteObject2Handle {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectRouteObject2Handle {
+impl std::fmt::Display for GetDeploymentWithBuildEnvRouteWithHandleHandle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectRouteObject3 {
+pub struct GetDeploymentWithBuildEnvRouteWithSrc {
     pub src: String,
-    #[serde(rename = "continue")]
-    pub continue_: bool,
-    pub middleware: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dest: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headers: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub methods: Option<Vec<String>>,
+    #[serde(rename = "continue", default, skip_serializing_if = "Option::is_none")]
+    pub continue_: Option<bool>,
+    #[serde(rename = "override", default, skip_serializing_if = "Option::is_none")]
+    pub override_: Option<bool>,
+    #[serde(rename = "caseSensitive", default, skip_serializing_if = "Option::is_none")]
+    pub case_sensitive: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub important: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has: Option<Vec<GetDeploymentWithBuildEnvRouteWithSrcHasItem>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing: Option<Vec<GetDeploymentWithBuildEnvRouteWithSrcMissingItem>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mitigate: Option<GetDeploymentWithBuildEnvRouteWithSrcMitigate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transforms: Option<Vec<GetDeploymentWithBuildEnvRouteWithSrcTransform>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<GetDeploymentWithBuildEnvRouteWithSrcLocale>,
+    /// A middleware key within the `output` key under the build result. Overrides a `middleware` definition.
+    #[serde(rename = "middlewarePath", default, skip_serializing_if = "Option::is_none")]
+    pub middleware_path: Option<String>,
+    /// The original middleware matchers.
+    #[serde(
+        rename = "middlewareRawSrc",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub middleware_raw_src: Option<Vec<String>>,
+    /// A middleware index in the `middleware` key under the build result
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub middleware: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetDeploymentObjectRouteObjectHasItem {
-    Object(GetDeploymentObjectRouteObjectHasItemObject),
-    Object2(GetDeploymentObjectRouteObjectHasItemObject2),
+pub enum GetDeploymentWithBuildEnvRouteWithSrcHasItem {
+    WithValue(GetDeploymentWithBuildEnvRouteWithSrcHasItemWithValue),
+    WithKey(GetDeploymentWithBuildEnvRouteWithSrcHasItemWithKey),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectRouteObjectHasItemObject {
+pub struct GetDeploymentWithBuildEnvRouteWithSrcHasItemWithKey {
     #[serde(rename = "type")]
-    pub type_: GetDeploymentObjectRouteObjectHasItemObjectType,
-    pub value: GetDeploymentObjectRouteObjectHasItemObjectValue,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectRouteObjectHasItemObject2 {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentObjectRouteObjectHasItemObject2Type,
+    pub type_: GetDeploymentWithBuildEnvRouteWithSrcHasItemWithKeyType,
     pub key: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<GetDeploymentObjectRouteObjectHasItemObject2Value>,
+    pub value: Option<GetDeploymentWithBuildEnvRouteWithSrcHasItemWithKeyValue>,
 }
 #[derive(
     Debug,
@@ -13609,7 +13669,7 @@ pub struct GetDeploymentObjectRouteObjectHasItemObject2 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectRouteObjectHasItemObject2Type {
+pub enum GetDeploymentWithBuildEnvRouteWithSrcHasItemWithKeyType {
     /// `header`
     #[serde(rename = "header")]
     Header,
@@ -13623,7 +13683,7 @@ pub enum GetDeploymentObjectRouteObjectHasItemObject2Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectRouteObjectHasItemObject2Type {
+impl GetDeploymentWithBuildEnvRouteWithSrcHasItemWithKeyType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13634,23 +13694,23 @@ impl GetDeploymentObjectRouteObjectHasItemObject2Type {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectRouteObjectHasItemObject2Type {
+impl std::fmt::Display for GetDeploymentWithBuildEnvRouteWithSrcHasItemWithKeyType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetDeploymentObjectRouteObjectHasItemObject2Value {
+pub enum GetDeploymentWithBuildEnvRouteWithSrcHasItemWithKeyValue {
     String(String),
-    Object(GetDeploymentObjectRouteObjectHasItemObject2ValueObject),
+    Object(GetDeploymentWithBuildEnvRouteWithSrcHasItemWithKeyValueObject),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectRouteObjectHasItemObject2ValueObject {
+pub struct GetDeploymentWithBuildEnvRouteWithSrcHasItemWithKeyValueObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<GetDeploymentObjectRouteObjectHasItemObject2ValueObjectEq>,
+    pub eq: Option<GetDeploymentWithBuildEnvRouteWithSrcHasItemWithKeyValueObjectEq>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neq: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13674,11 +13734,17 @@ pub struct GetDeploymentObjectRouteObjectHasItemObject2ValueObject {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetDeploymentObjectRouteObjectHasItemObject2ValueObjectEq {
+pub enum GetDeploymentWithBuildEnvRouteWithSrcHasItemWithKeyValueObjectEq {
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentWithBuildEnvRouteWithSrcHasItemWithValue {
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentWithBuildEnvRouteWithSrcHasItemWithValueType,
+    pub value: GetDeploymentWithBuildEnvRouteWithSrcHasItemWithValueValue,
 }
 #[derive(
     Debug,
@@ -13691,7 +13757,7 @@ pub enum GetDeploymentObjectRouteObjectHasItemObject2ValueObjectEq {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectRouteObjectHasItemObjectType {
+pub enum GetDeploymentWithBuildEnvRouteWithSrcHasItemWithValueType {
     /// `host`
     #[serde(rename = "host")]
     Host,
@@ -13699,7 +13765,7 @@ pub enum GetDeploymentObjectRouteObjectHasItemObjectType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectRouteObjectHasItemObjectType {
+impl GetDeploymentWithBuildEnvRouteWithSrcHasItemWithValueType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13708,23 +13774,23 @@ impl GetDeploymentObjectRouteObjectHasItemObjectType {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectRouteObjectHasItemObjectType {
+impl std::fmt::Display for GetDeploymentWithBuildEnvRouteWithSrcHasItemWithValueType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetDeploymentObjectRouteObjectHasItemObjectValue {
+pub enum GetDeploymentWithBuildEnvRouteWithSrcHasItemWithValueValue {
     String(String),
-    Object(GetDeploymentObjectRouteObjectHasItemObjectValueObject),
+    Object(GetDeploymentWithBuildEnvRouteWithSrcHasItemWithValueValueObject),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectRouteObjectHasItemObjectValueObject {
+pub struct GetDeploymentWithBuildEnvRouteWithSrcHasItemWithValueValueObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<GetDeploymentObjectRouteObjectHasItemObjectValueObjectEq>,
+    pub eq: Option<GetDeploymentWithBuildEnvRouteWithSrcHasItemWithValueValueObjectEq>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neq: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13748,14 +13814,14 @@ pub struct GetDeploymentObjectRouteObjectHasItemObjectValueObject {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetDeploymentObjectRouteObjectHasItemObjectValueObjectEq {
+pub enum GetDeploymentWithBuildEnvRouteWithSrcHasItemWithValueValueObjectEq {
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectRouteObjectLocale {
+pub struct GetDeploymentWithBuildEnvRouteWithSrcLocale {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect: Option<std::collections::BTreeMap<String, String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13763,25 +13829,19 @@ pub struct GetDeploymentObjectRouteObjectLocale {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetDeploymentObjectRouteObjectMissingItem {
-    Object(GetDeploymentObjectRouteObjectMissingItemObject),
-    Object2(GetDeploymentObjectRouteObjectMissingItemObject2),
+pub enum GetDeploymentWithBuildEnvRouteWithSrcMissingItem {
+    WithValue(GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithValue),
+    WithKey(GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithKey),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectRouteObjectMissingItemObject {
+pub struct GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithKey {
     #[serde(rename = "type")]
-    pub type_: GetDeploymentObjectRouteObjectMissingItemObjectType,
-    pub value: GetDeploymentObjectRouteObjectMissingItemObjectValue,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectRouteObjectMissingItemObject2 {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentObjectRouteObjectMissingItemObject2Type,
+    pub type_: GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithKeyType,
     pub key: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<GetDeploymentObjectRouteObjectMissingItemObject2Value>,
+    pub value: Option<GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithKeyValue>,
 }
 #[derive(
     Debug,
@@ -13794,7 +13854,7 @@ pub struct GetDeploymentObjectRouteObjectMissingItemObject2 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectRouteObjectMissingItemObject2Type {
+pub enum GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithKeyType {
     /// `header`
     #[serde(rename = "header")]
     Header,
@@ -13808,7 +13868,7 @@ pub enum GetDeploymentObjectRouteObjectMissingItemObject2Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectRouteObjectMissingItemObject2Type {
+impl GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithKeyType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13819,23 +13879,23 @@ impl GetDeploymentObjectRouteObjectMissingItemObject2Type {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectRouteObjectMissingItemObject2Type {
+impl std::fmt::Display for GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithKeyType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetDeploymentObjectRouteObjectMissingItemObject2Value {
+pub enum GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithKeyValue {
     String(String),
-    Object(GetDeploymentObjectRouteObjectMissingItemObject2ValueObject),
+    Object(GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithKeyValueObject),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectRouteObjectMissingItemObject2ValueObject {
+pub struct GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithKeyValueObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<GetDeploymentObjectRouteObjectMissingItemObject2ValueObjectEq>,
+    pub eq: Option<GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithKeyValueObjectEq>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neq: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13859,11 +13919,17 @@ pub struct GetDeploymentObjectRouteObjectMissingItemObject2ValueObject {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetDeploymentObjectRouteObjectMissingItemObject2ValueObjectEq {
+pub enum GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithKeyValueObjectEq {
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithValue {
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithValueType,
+    pub value: GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithValueValue,
 }
 #[derive(
     Debug,
@@ -13876,7 +13942,7 @@ pub enum GetDeploymentObjectRouteObjectMissingItemObject2ValueObjectEq {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectRouteObjectMissingItemObjectType {
+pub enum GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithValueType {
     /// `host`
     #[serde(rename = "host")]
     Host,
@@ -13884,7 +13950,7 @@ pub enum GetDeploymentObjectRouteObjectMissingItemObjectType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectRouteObjectMissingItemObjectType {
+impl GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithValueType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13893,23 +13959,26 @@ impl GetDeploymentObjectRouteObjectMissingItemObjectType {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectRouteObjectMissingItemObjectType {
+impl std::fmt::Display
+for GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithValueType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetDeploymentObjectRouteObjectMissingItemObjectValue {
+pub enum GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithValueValue {
     String(String),
-    Object(GetDeploymentObjectRouteObjectMissingItemObjectValueObject),
+    Object(GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithValueValueObject),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectRouteObjectMissingItemObjectValueObject {
+pub struct GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithValueValueObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<GetDeploymentObjectRouteObjectMissingItemObjectValueObjectEq>,
+    pub eq: Option<
+        GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithValueValueObjectEq,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neq: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13933,15 +14002,15 @@ pub struct GetDeploymentObjectRouteObjectMissingItemObjectValueObject {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetDeploymentObjectRouteObjectMissingItemObjectValueObjectEq {
+pub enum GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithValueValueObjectEq {
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectRouteObjectMitigate {
-    pub action: GetDeploymentObjectRouteObjectMitigateAction,
+pub struct GetDeploymentWithBuildEnvRouteWithSrcMitigate {
+    pub action: GetDeploymentWithBuildEnvRouteWithSrcMitigateAction,
 }
 #[derive(
     Debug,
@@ -13954,7 +14023,7 @@ pub struct GetDeploymentObjectRouteObjectMitigate {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectRouteObjectMitigateAction {
+pub enum GetDeploymentWithBuildEnvRouteWithSrcMitigateAction {
     /// `challenge`
     #[serde(rename = "challenge")]
     Challenge,
@@ -13965,7 +14034,7 @@ pub enum GetDeploymentObjectRouteObjectMitigateAction {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectRouteObjectMitigateAction {
+impl GetDeploymentWithBuildEnvRouteWithSrcMitigateAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13975,23 +14044,23 @@ impl GetDeploymentObjectRouteObjectMitigateAction {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectRouteObjectMitigateAction {
+impl std::fmt::Display for GetDeploymentWithBuildEnvRouteWithSrcMitigateAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectRouteObjectTransform {
+pub struct GetDeploymentWithBuildEnvRouteWithSrcTransform {
     #[serde(rename = "type")]
-    pub type_: GetDeploymentObjectRouteObjectTransformType,
-    pub op: GetDeploymentObjectRouteObjectTransformOp,
-    pub target: GetDeploymentObjectRouteObjectTransformTarget,
+    pub type_: GetDeploymentWithBuildEnvRouteWithSrcTransformType,
+    pub op: GetDeploymentWithBuildEnvRouteWithSrcTransformOp,
+    pub target: GetDeploymentWithBuildEnvRouteWithSrcTransformTarget,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub args: Option<GetDeploymentObjectRouteObjectTransformArgs>,
+    pub args: Option<GetDeploymentWithBuildEnvRouteWithSrcTransformArgs>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetDeploymentObjectRouteObjectTransformArgs {
+pub enum GetDeploymentWithBuildEnvRouteWithSrcTransformArgs {
     String(String),
     StringList(Vec<String>),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -14008,7 +14077,7 @@ pub enum GetDeploymentObjectRouteObjectTransformArgs {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectRouteObjectTransformOp {
+pub enum GetDeploymentWithBuildEnvRouteWithSrcTransformOp {
     /// `append`
     #[serde(rename = "append")]
     Append,
@@ -14022,7 +14091,7 @@ pub enum GetDeploymentObjectRouteObjectTransformOp {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectRouteObjectTransformOp {
+impl GetDeploymentWithBuildEnvRouteWithSrcTransformOp {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -14033,27 +14102,27 @@ impl GetDeploymentObjectRouteObjectTransformOp {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectRouteObjectTransformOp {
+impl std::fmt::Display for GetDeploymentWithBuildEnvRouteWithSrcTransformOp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectRouteObjectTransformTarget {
-    pub key: GetDeploymentObjectRouteObjectTransformTargetKey,
+pub struct GetDeploymentWithBuildEnvRouteWithSrcTransformTarget {
+    pub key: GetDeploymentWithBuildEnvRouteWithSrcTransformTargetKey,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetDeploymentObjectRouteObjectTransformTargetKey {
+pub enum GetDeploymentWithBuildEnvRouteWithSrcTransformTargetKey {
     String(String),
-    Object(GetDeploymentObjectRouteObjectTransformTargetKeyObject),
+    Object(GetDeploymentWithBuildEnvRouteWithSrcTransformTargetKeyObject),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectRouteObjectTransformTargetKeyObject {
+pub struct GetDeploymentWithBuildEnvRouteWithSrcTransformTargetKeyObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<GetDeploymentObjectRouteObjectTransformTargetKeyObjectEq>,
+    pub eq: Option<GetDeploymentWithBuildEnvRouteWithSrcTransformTargetKeyObjectEq>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neq: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14075,7 +14144,7 @@ pub struct GetDeploymentObjectRouteObjectTransformTargetKeyObject {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetDeploymentObjectRouteObjectTransformTargetKeyObjectEq {
+pub enum GetDeploymentWithBuildEnvRouteWithSrcTransformTargetKeyObjectEq {
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -14092,7 +14161,7 @@ pub enum GetDeploymentObjectRouteObjectTransformTargetKeyObjectEq {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectRouteObjectTransformType {
+pub enum GetDeploymentWithBuildEnvRouteWithSrcTransformType {
     /// `request.headers`
     #[serde(rename = "request.headers")]
     RequestHeaders,
@@ -14106,7 +14175,7 @@ pub enum GetDeploymentObjectRouteObjectTransformType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectRouteObjectTransformType {
+impl GetDeploymentWithBuildEnvRouteWithSrcTransformType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -14117,7 +14186,7 @@ impl GetDeploymentObjectRouteObjectTransformType {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectRouteObjectTransformType {
+impl std::fmt::Display for GetDeploymentWithBuildEnvRouteWithSrcTransformType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -14134,7 +14203,7 @@ impl std::fmt::Display for GetDeploymentObjectRouteObjectTransformType {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectSource {
+pub enum GetDeploymentWithBuildEnvSource {
     /// `api-trigger-git-deploy`
     #[serde(rename = "api-trigger-git-deploy")]
     ApiTriggerGitDeploy,
@@ -14163,7 +14232,7 @@ pub enum GetDeploymentObjectSource {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectSource {
+impl GetDeploymentWithBuildEnvSource {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -14179,7 +14248,7 @@ impl GetDeploymentObjectSource {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectSource {
+impl std::fmt::Display for GetDeploymentWithBuildEnvSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -14195,7 +14264,7 @@ impl std::fmt::Display for GetDeploymentObjectSource {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectStatus {
+pub enum GetDeploymentWithBuildEnvStatus {
     /// `QUEUED`
     #[serde(rename = "QUEUED")]
     Queued,
@@ -14218,7 +14287,7 @@ pub enum GetDeploymentObjectStatus {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectStatus {
+impl GetDeploymentWithBuildEnvStatus {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -14232,7 +14301,7 @@ impl GetDeploymentObjectStatus {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectStatus {
+impl std::fmt::Display for GetDeploymentWithBuildEnvStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -14249,7 +14318,7 @@ impl std::fmt::Display for GetDeploymentObjectStatus {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectTarget {
+pub enum GetDeploymentWithBuildEnvTarget {
     /// `staging`
     #[serde(rename = "staging")]
     Staging,
@@ -14260,7 +14329,7 @@ pub enum GetDeploymentObjectTarget {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectTarget {
+impl GetDeploymentWithBuildEnvTarget {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -14270,14 +14339,14 @@ impl GetDeploymentObjectTarget {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectTarget {
+impl std::fmt::Display for GetDeploymentWithBuildEnvTarget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// The team that owns the deployment if any
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentObjectTeam {
+pub struct GetDeploymentWithBuildEnvTeam {
     pub id: String,
     pub name: String,
     pub slug: String,
@@ -14295,7 +14364,7 @@ pub struct GetDeploymentObjectTeam {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentObjectType {
+pub enum GetDeploymentWithBuildEnvType {
     /// `LAMBDAS`
     #[serde(rename = "LAMBDAS")]
     Lambdas,
@@ -14303,7 +14372,7 @@ pub enum GetDeploymentObjectType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentObjectType {
+impl GetDeploymentWithBuildEnvType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -14312,20 +14381,10 @@ impl GetDeploymentObjectType {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentObjectType {
+impl std::fmt::Display for GetDeploymentWithBuildEnvType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentResponse {
-    /// The deployment including both public and private information
-    Object(GetDeploymentObject),
-    /// The deployment including only public information
-    Object2(GetDeploymentObject2),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetDeploymentsDeployment {
@@ -15460,17 +15519,17 @@ impl std::fmt::Display for UpdateIntegrationDeploymentActionStatus {
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UploadFileObject {
-    /// Array of URLs where the file was updated
-    pub urls: Vec<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum UploadFileResponse {
-    Object(UploadFileObject),
-    Object2(serde_json::Map<String, serde_json::Value>),
+    WithUrls(UploadFileWithUrls),
+    Object(serde_json::Map<String, serde_json::Value>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UploadFileWithUrls {
+    /// Array of URLs where the file was updated
+    pub urls: Vec<String>,
 }
 impl crate::Client {
     /// Cancel a deployment

@@ -260,23 +260,25 @@ impl std::fmt::Display for CreateOrTransferDomainDomainServiceType {
         f.write_str(self.as_str())
     }
 }
-/// add
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateOrTransferDomainObject {
-    /// The domain operation to perform. It can be either `add` or `move-in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub method: Option<String>,
-    /// The domain name you want to add.
-    pub name: String,
-    /// Whether the domain has the Vercel Edge Network enabled or not.
-    #[serde(rename = "cdnEnabled", default, skip_serializing_if = "Option::is_none")]
-    pub cdn_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub zone: Option<bool>,
+#[serde(untagged)]
+pub enum CreateOrTransferDomainRequest {
+    /// move-in
+    WithMethodName(CreateOrTransferDomainWithMethodName),
+    /// transfer-in
+    WithMethodName2(CreateOrTransferDomainWithMethodName2),
+    /// add
+    WithName(CreateOrTransferDomainWithName),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateOrTransferDomainResponse {
+    pub domain: CreateOrTransferDomainDomain,
 }
 /// move-in
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateOrTransferDomainObject2 {
+pub struct CreateOrTransferDomainWithMethodName {
     /// The domain operation to perform. It can be either `add` or `move-in`.
     pub method: String,
     /// The domain name you want to add.
@@ -287,7 +289,7 @@ pub struct CreateOrTransferDomainObject2 {
 }
 /// transfer-in
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateOrTransferDomainObject3 {
+pub struct CreateOrTransferDomainWithMethodName2 {
     /// The domain operation to perform. It can be either `add` or `move-in`.
     pub method: String,
     /// The domain name you want to add.
@@ -299,21 +301,19 @@ pub struct CreateOrTransferDomainObject3 {
     #[serde(rename = "expectedPrice", default, skip_serializing_if = "Option::is_none")]
     pub expected_price: Option<f64>,
 }
+/// add
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateOrTransferDomainRequest {
-    /// move-in
-    Object2(CreateOrTransferDomainObject2),
-    /// transfer-in
-    Object3(CreateOrTransferDomainObject3),
-    /// add
-    Object(CreateOrTransferDomainObject),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateOrTransferDomainResponse {
-    pub domain: CreateOrTransferDomainDomain,
+pub struct CreateOrTransferDomainWithName {
+    /// The domain operation to perform. It can be either `add` or `move-in`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// The domain name you want to add.
+    pub name: String,
+    /// Whether the domain has the Vercel Edge Network enabled or not.
+    #[serde(rename = "cdnEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub cdn_enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<bool>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteDomainResponse {
@@ -625,24 +625,67 @@ pub struct GetDomainResponse {
     pub domain: GetDomainDomain,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDomainTransferObject {
+#[serde(untagged)]
+pub enum GetDomainTransferResponse {
+    WithReasonStatus(GetDomainTransferWithReasonStatus),
+    WithTransferableTransferPolicy(GetDomainTransferWithTransferableTransferPolicy),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDomainTransferWithReasonStatus {
     pub reason: String,
     pub status: String,
     pub transferable: bool,
     #[serde(rename = "transferPolicy")]
-    pub transfer_policy: GetDomainTransferObjectTransferPolicy,
+    pub transfer_policy: GetDomainTransferWithReasonStatusTransferPolicy,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDomainTransferWithReasonStatusTransferPolicy {
+    /// `charge-and-renew`
+    #[serde(rename = "charge-and-renew")]
+    ChargeAndRenew,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDomainTransferWithReasonStatusTransferPolicy {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ChargeAndRenew => "charge-and-renew",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDomainTransferWithReasonStatusTransferPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDomainTransferObject2 {
+pub struct GetDomainTransferWithTransferableTransferPolicy {
     /// Whether or not the domain is transferable
     pub transferable: bool,
     /// The domain's transfer policy (depends on TLD requirements). `charge-and-renew`: transfer will charge for renewal and will renew the existing domain's registration. `no-charge-no-change`: transfer will have no change to registration period and does not require charge. `no-change`: transfer charge is required, but no change in registration period. `new-term`: transfer charge is required and a new registry term is set based on the transfer date. `not-supported`: transfers are not supported for this domain or TLD. `null`: This TLD is not supported by Vercel's Registrar.
     #[serde(rename = "transferPolicy", default)]
-    pub transfer_policy: Option<GetDomainTransferObject2TransferPolicy>,
+    pub transfer_policy: Option<
+        GetDomainTransferWithTransferableTransferPolicyTransferPolicy,
+    >,
     /// Description associated with transferable state.
     pub reason: String,
     /// The current state of an ongoing transfer. `pending_owner`: Awaiting approval by domain's admin contact (every transfer begins with this status). If approval is not given within five days, the transfer is cancelled. `pending_admin`: Waiting for approval by Vercel Registrar admin. `pending_registry`: Awaiting registry approval (the transfer completes after 7 days unless it is declined by the current registrar). `completed`: The transfer completed successfully. `cancelled`: The transfer was cancelled. `undef`: No transfer exists for this domain. `unknown`: This TLD is not supported by Vercel's Registrar.
-    pub status: GetDomainTransferObject2Status,
+    pub status: GetDomainTransferWithTransferableTransferPolicyStatus,
 }
 /// The current state of an ongoing transfer. `pending_owner`: Awaiting approval by domain's admin contact (every transfer begins with this status). If approval is not given within five days, the transfer is cancelled. `pending_admin`: Waiting for approval by Vercel Registrar admin. `pending_registry`: Awaiting registry approval (the transfer completes after 7 days unless it is declined by the current registrar). `completed`: The transfer completed successfully. `cancelled`: The transfer was cancelled. `undef`: No transfer exists for this domain. `unknown`: This TLD is not supported by Vercel's Registrar.
 #[derive(
@@ -656,7 +699,7 @@ pub struct GetDomainTransferObject2 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDomainTransferObject2Status {
+pub enum GetDomainTransferWithTransferableTransferPolicyStatus {
     /// `completed`
     #[serde(rename = "completed")]
     Completed,
@@ -682,7 +725,7 @@ pub enum GetDomainTransferObject2Status {
     #[serde(untagged)]
     Unknown2(String),
 }
-impl GetDomainTransferObject2Status {
+impl GetDomainTransferWithTransferableTransferPolicyStatus {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -697,7 +740,7 @@ impl GetDomainTransferObject2Status {
         }
     }
 }
-impl std::fmt::Display for GetDomainTransferObject2Status {
+impl std::fmt::Display for GetDomainTransferWithTransferableTransferPolicyStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -714,7 +757,7 @@ impl std::fmt::Display for GetDomainTransferObject2Status {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDomainTransferObject2TransferPolicy {
+pub enum GetDomainTransferWithTransferableTransferPolicyTransferPolicy {
     /// `charge-and-renew`
     #[serde(rename = "charge-and-renew")]
     ChargeAndRenew,
@@ -734,7 +777,7 @@ pub enum GetDomainTransferObject2TransferPolicy {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDomainTransferObject2TransferPolicy {
+impl GetDomainTransferWithTransferableTransferPolicyTransferPolicy {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -747,51 +790,11 @@ impl GetDomainTransferObject2TransferPolicy {
         }
     }
 }
-impl std::fmt::Display for GetDomainTransferObject2TransferPolicy {
+impl std::fmt::Display
+for GetDomainTransferWithTransferableTransferPolicyTransferPolicy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDomainTransferObjectTransferPolicy {
-    /// `charge-and-renew`
-    #[serde(rename = "charge-and-renew")]
-    ChargeAndRenew,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDomainTransferObjectTransferPolicy {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ChargeAndRenew => "charge-and-renew",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDomainTransferObjectTransferPolicy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDomainTransferResponse {
-    Object(GetDomainTransferObject),
-    Object2(GetDomainTransferObject2),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetDomainsDomain {
@@ -975,19 +978,6 @@ pub struct PatchDomainObject2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PatchDomainObject3 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub renew: Option<bool>,
-    #[serde(
-        rename = "customNameservers",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub custom_nameservers: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub zone: Option<bool>,
-}
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum PatchDomainRequest {
@@ -1001,18 +991,31 @@ pub enum PatchDomainRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum PatchDomainResponse {
-    Object2(PatchDomainResponseObject2),
+    WithToken(PatchDomainWithToken),
+    WithMoved(PatchDomainWithMoved),
     Object(PatchDomainResponseObject),
-    Object3(PatchDomainObject3),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchDomainResponseObject {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renew: Option<bool>,
+    #[serde(
+        rename = "customNameservers",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub custom_nameservers: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<bool>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PatchDomainWithMoved {
     pub moved: bool,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PatchDomainResponseObject2 {
+pub struct PatchDomainWithToken {
     pub moved: bool,
     pub token: String,
 }

@@ -1503,7 +1503,7 @@ impl std::fmt::Display for OrderTooExpensiveCode {
 #[serde(untagged)]
 pub enum PropertyKey {
     /// an object to be decoded into a globally shared symbol
-    Object(PropertyKeyObject),
+    WithTagKey(PropertyKeyWithTagKey),
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -1511,9 +1511,9 @@ pub enum PropertyKey {
 }
 /// an object to be decoded into a globally shared symbol
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PropertyKeyObject {
+pub struct PropertyKeyWithTagKey {
     #[serde(rename = "_tag")]
-    pub tag: PropertyKeyObjectTag,
+    pub tag: PropertyKeyWithTagKeyTag,
     pub key: String,
 }
 #[derive(
@@ -1527,7 +1527,7 @@ pub struct PropertyKeyObject {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum PropertyKeyObjectTag {
+pub enum PropertyKeyWithTagKeyTag {
     /// `symbol`
     #[serde(rename = "symbol")]
     Symbol,
@@ -1535,7 +1535,7 @@ pub enum PropertyKeyObjectTag {
     #[serde(untagged)]
     Unknown(String),
 }
-impl PropertyKeyObjectTag {
+impl PropertyKeyWithTagKeyTag {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1544,7 +1544,7 @@ impl PropertyKeyObjectTag {
         }
     }
 }
-impl std::fmt::Display for PropertyKeyObjectTag {
+impl std::fmt::Display for PropertyKeyWithTagKeyTag {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -5,30 +5,37 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CreateDrainDelivery {
-    Object(CreateDrainDeliveryObject),
-    Object2(CreateDrainDeliveryObject2),
-    Object3(CreateDrainDeliveryObject3),
+    WithTypeEndpoint(CreateDrainDeliveryWithTypeEndpoint),
+    WithTypeEndpoint2(CreateDrainDeliveryWithTypeEndpoint2),
+    WithSecret(CreateDrainDeliveryWithSecret),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainDeliveryObject {
+pub struct CreateDrainDeliveryWithSecret {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub endpoint: String,
+    pub secret: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDrainDeliveryWithTypeEndpoint {
     #[serde(rename = "type")]
     pub type_: String,
     pub endpoint: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub compression: Option<CreateDrainDeliveryObjectCompression>,
-    pub encoding: CreateDrainDeliveryObjectEncoding,
+    pub compression: Option<CreateDrainDeliveryWithTypeEndpointCompression>,
+    pub encoding: CreateDrainDeliveryWithTypeEndpointEncoding,
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainDeliveryObject2 {
+pub struct CreateDrainDeliveryWithTypeEndpoint2 {
     #[serde(rename = "type")]
     pub type_: String,
-    pub endpoint: CreateDrainDeliveryObject2Endpoint,
-    pub encoding: CreateDrainDeliveryObject2Encoding,
+    pub endpoint: CreateDrainDeliveryWithTypeEndpoint2Endpoint,
+    pub encoding: CreateDrainDeliveryWithTypeEndpoint2Encoding,
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
@@ -44,7 +51,7 @@ pub struct CreateDrainDeliveryObject2 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDrainDeliveryObject2Encoding {
+pub enum CreateDrainDeliveryWithTypeEndpoint2Encoding {
     /// `proto`
     #[serde(rename = "proto")]
     Proto,
@@ -55,7 +62,7 @@ pub enum CreateDrainDeliveryObject2Encoding {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDrainDeliveryObject2Encoding {
+impl CreateDrainDeliveryWithTypeEndpoint2Encoding {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -65,21 +72,14 @@ impl CreateDrainDeliveryObject2Encoding {
         }
     }
 }
-impl std::fmt::Display for CreateDrainDeliveryObject2Encoding {
+impl std::fmt::Display for CreateDrainDeliveryWithTypeEndpoint2Encoding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainDeliveryObject2Endpoint {
+pub struct CreateDrainDeliveryWithTypeEndpoint2Endpoint {
     pub traces: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainDeliveryObject3 {
-    #[serde(rename = "type")]
-    pub type_: String,
-    pub endpoint: String,
-    pub secret: String,
 }
 #[derive(
     Debug,
@@ -92,7 +92,7 @@ pub struct CreateDrainDeliveryObject3 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDrainDeliveryObjectCompression {
+pub enum CreateDrainDeliveryWithTypeEndpointCompression {
     /// `gzip`
     #[serde(rename = "gzip")]
     Gzip,
@@ -103,7 +103,7 @@ pub enum CreateDrainDeliveryObjectCompression {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDrainDeliveryObjectCompression {
+impl CreateDrainDeliveryWithTypeEndpointCompression {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -113,7 +113,7 @@ impl CreateDrainDeliveryObjectCompression {
         }
     }
 }
-impl std::fmt::Display for CreateDrainDeliveryObjectCompression {
+impl std::fmt::Display for CreateDrainDeliveryWithTypeEndpointCompression {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -129,7 +129,7 @@ impl std::fmt::Display for CreateDrainDeliveryObjectCompression {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDrainDeliveryObjectEncoding {
+pub enum CreateDrainDeliveryWithTypeEndpointEncoding {
     /// `json`
     #[serde(rename = "json")]
     Json,
@@ -140,7 +140,7 @@ pub enum CreateDrainDeliveryObjectEncoding {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDrainDeliveryObjectEncoding {
+impl CreateDrainDeliveryWithTypeEndpointEncoding {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -150,7 +150,7 @@ impl CreateDrainDeliveryObjectEncoding {
         }
     }
 }
-impl std::fmt::Display for CreateDrainDeliveryObjectEncoding {
+impl std::fmt::Display for CreateDrainDeliveryWithTypeEndpointEncoding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -158,1431 +158,55 @@ impl std::fmt::Display for CreateDrainDeliveryObjectEncoding {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CreateDrainFilter {
-    Object(CreateDrainFilterObject),
+    WithVersionFilter(CreateDrainFilterWithVersionFilter),
     String(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainFilterObject {
+pub struct CreateDrainFilterWithVersionFilter {
     pub version: String,
-    pub filter: CreateDrainFilterObjectFilter,
+    pub filter: CreateDrainFilterWithVersionFilterFilter,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateDrainFilterObjectFilter {
-    Object2(CreateDrainFilterObjectFilterObject2),
-    Object(CreateDrainFilterObjectFilterObject),
+pub enum CreateDrainFilterWithVersionFilterFilter {
+    WithText(CreateDrainFilterWithVersionFilterFilterWithText),
+    WithType(CreateDrainFilterWithVersionFilterFilterWithType),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainFilterObjectFilterObject {
-    #[serde(rename = "type")]
-    pub type_: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub project: Option<CreateDrainFilterObjectFilterObjectProject>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub log: Option<CreateDrainFilterObjectFilterObjectLog>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deployment: Option<CreateDrainFilterObjectFilterObjectDeployment>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainFilterObjectFilterObject2 {
+pub struct CreateDrainFilterWithVersionFilterFilterWithText {
     #[serde(rename = "type")]
     pub type_: String,
     pub text: String,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainFilterObjectFilterObjectDeployment {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub environments: Option<Vec<String>>,
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainFilterObjectFilterObjectLog {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sources: Option<Vec<String>>,
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainFilterObjectFilterObjectProject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ids: Option<Vec<String>>,
-}
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObject {
-    pub id: String,
-    #[serde(rename = "ownerId")]
-    pub owner_id: String,
-    pub name: String,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    #[serde(rename = "createdFrom", default, skip_serializing_if = "Option::is_none")]
-    pub created_from: Option<CreateDrainObjectCreatedFrom>,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
-    pub project_ids: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schemas: Option<CreateDrainObjectSchemas>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delivery: Option<CreateDrainObjectDelivery>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sampling: Option<Vec<CreateDrainObjectSamplingItem>>,
-    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
-    pub team_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<CreateDrainObjectStatus>,
-    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_at: Option<f64>,
-    #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_reason: Option<CreateDrainObjectDisabledReason>,
-    #[serde(rename = "disabledBy", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_by: Option<String>,
-    #[serde(
-        rename = "firstErrorTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub first_error_timestamp: Option<f64>,
-    #[serde(
-        rename = "configurationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub configuration_id: Option<String>,
-    #[serde(rename = "clientId", default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    pub source: CreateDrainObjectSource,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    #[serde(rename = "filterV2", default, skip_serializing_if = "Option::is_none")]
-    pub filter_v2: Option<CreateDrainObjectFilterV2>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObject2 {
-    pub id: String,
-    #[serde(rename = "ownerId")]
-    pub owner_id: String,
-    pub name: String,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    #[serde(rename = "createdFrom", default, skip_serializing_if = "Option::is_none")]
-    pub created_from: Option<CreateDrainObject2CreatedFrom>,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
-    pub project_ids: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schemas: Option<CreateDrainObject2Schemas>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delivery: Option<CreateDrainObject2Delivery>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sampling: Option<Vec<CreateDrainObject2SamplingItem>>,
-    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
-    pub team_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<CreateDrainObject2Status>,
-    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_at: Option<f64>,
-    #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_reason: Option<CreateDrainObject2DisabledReason>,
-    #[serde(rename = "disabledBy", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_by: Option<String>,
-    #[serde(
-        rename = "firstErrorTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub first_error_timestamp: Option<f64>,
-    #[serde(
-        rename = "configurationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub configuration_id: Option<String>,
-    #[serde(rename = "clientId", default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    pub source: CreateDrainObject2Source,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    #[serde(rename = "filterV2", default, skip_serializing_if = "Option::is_none")]
-    pub filter_v2: Option<CreateDrainObject2FilterV2>,
-    #[serde(
-        rename = "integrationIcon",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub integration_icon: Option<String>,
-    #[serde(
-        rename = "integrationConfigurationUri",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub integration_configuration_uri: Option<String>,
-    #[serde(
-        rename = "integrationWebsite",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub integration_website: Option<String>,
-    #[serde(
-        rename = "projectsMetadata",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub projects_metadata: Option<Vec<CreateDrainObject2ProjectsMetadataItem>>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDrainObject2CreatedFrom {
-    /// `self-served`
-    #[serde(rename = "self-served")]
-    SelfServed,
-    /// `integration`
-    #[serde(rename = "integration")]
-    Integration,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDrainObject2CreatedFrom {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SelfServed => "self-served",
-            Self::Integration => "integration",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDrainObject2CreatedFrom {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum CreateDrainObject2Delivery {
-    #[serde(rename = "http")]
-    Http(CreateDrainObject2DeliveryHttp),
-    #[serde(rename = "otlphttp")]
-    Otlphttp(CreateDrainObject2DeliveryOtlphttp),
-    #[serde(rename = "syslog")]
-    Syslog(CreateDrainObject2DeliverySyslog),
-    #[serde(rename = "clickhouse")]
-    Clickhouse(CreateDrainObject2DeliveryClickhouse),
-    #[serde(rename = "internal")]
-    Internal(CreateDrainObject2DeliveryInternal),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObject2DeliveryClickhouse {
-    pub endpoint: String,
-    pub table: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObject2DeliveryHttp {
-    pub endpoint: String,
-    pub encoding: CreateDrainObject2DeliveryHttpEncoding,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub compression: Option<CreateDrainObject2DeliveryHttpCompression>,
-    pub headers: std::collections::BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<String>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDrainObject2DeliveryHttpCompression {
-    /// `gzip`
-    #[serde(rename = "gzip")]
-    Gzip,
-    /// `none`
-    #[serde(rename = "none")]
-    None,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDrainObject2DeliveryHttpCompression {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gzip => "gzip",
-            Self::None => "none",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDrainObject2DeliveryHttpCompression {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDrainObject2DeliveryHttpEncoding {
-    /// `json`
-    #[serde(rename = "json")]
-    Json,
-    /// `ndjson`
-    #[serde(rename = "ndjson")]
-    Ndjson,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDrainObject2DeliveryHttpEncoding {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "json",
-            Self::Ndjson => "ndjson",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDrainObject2DeliveryHttpEncoding {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObject2DeliveryInternal {
-    pub target: CreateDrainObject2DeliveryInternalTarget,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDrainObject2DeliveryInternalTarget {
-    /// `vercel-otel-traces-db`
-    #[serde(rename = "vercel-otel-traces-db")]
-    VercelOtelTracesDb,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDrainObject2DeliveryInternalTarget {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VercelOtelTracesDb => "vercel-otel-traces-db",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDrainObject2DeliveryInternalTarget {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObject2DeliveryOtlphttp {
-    pub endpoint: CreateDrainObject2DeliveryOtlphttpEndpoint,
-    pub encoding: CreateDrainObject2DeliveryOtlphttpEncoding,
-    pub headers: std::collections::BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<String>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDrainObject2DeliveryOtlphttpEncoding {
-    /// `json`
-    #[serde(rename = "json")]
-    Json,
-    /// `proto`
-    #[serde(rename = "proto")]
-    Proto,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDrainObject2DeliveryOtlphttpEncoding {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "json",
-            Self::Proto => "proto",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDrainObject2DeliveryOtlphttpEncoding {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObject2DeliveryOtlphttpEndpoint {
-    pub traces: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObject2DeliverySyslog {
-    pub endpoint: String,
-    pub secret: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDrainObject2DisabledReason {
-    /// `disabled-by-owner`
-    #[serde(rename = "disabled-by-owner")]
-    DisabledByOwner,
-    /// `feature-not-available`
-    #[serde(rename = "feature-not-available")]
-    FeatureNotAvailable,
-    /// `account-plan-downgrade`
-    #[serde(rename = "account-plan-downgrade")]
-    AccountPlanDowngrade,
-    /// `disabled-by-admin`
-    #[serde(rename = "disabled-by-admin")]
-    DisabledByAdmin,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDrainObject2DisabledReason {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DisabledByOwner => "disabled-by-owner",
-            Self::FeatureNotAvailable => "feature-not-available",
-            Self::AccountPlanDowngrade => "account-plan-downgrade",
-            Self::DisabledByAdmin => "disabled-by-admin",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDrainObject2DisabledReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "version")]
-pub enum CreateDrainObject2FilterV2 {
-    #[serde(rename = "v1")]
-    V1(CreateDrainObject2FilterV2V1),
-    #[serde(rename = "v2")]
-    V2(CreateDrainObject2FilterV2V2),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObject2FilterV2V1 {}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObject2FilterV2V2 {
-    pub filter: CreateDrainObject2FilterV2V2Filter,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum CreateDrainObject2FilterV2V2Filter {
-    #[serde(rename = "basic")]
-    Basic(CreateDrainObject2FilterV2V2FilterBasic),
-    #[serde(rename = "odata")]
-    Odata(CreateDrainObject2FilterV2V2FilterOdata),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObject2FilterV2V2FilterBasic {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub project: Option<CreateDrainObject2FilterV2V2FilterBasicProject>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub log: Option<CreateDrainObject2FilterV2V2FilterBasicLog>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deployment: Option<CreateDrainObject2FilterV2V2FilterBasicDeployment>,
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObject2FilterV2V2FilterBasicDeployment {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub environments: Option<Vec<String>>,
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObject2FilterV2V2FilterBasicLog {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sources: Option<Vec<String>>,
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObject2FilterV2V2FilterBasicProject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ids: Option<Vec<String>>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObject2FilterV2V2FilterOdata {
-    pub text: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObject2ProjectsMetadataItem {
-    pub id: String,
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub framework: Option<CreateDrainObject2ProjectsMetadataItemFramework>,
-    #[serde(
-        rename = "latestDeployment",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub latest_deployment: Option<String>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDrainObject2ProjectsMetadataItemFramework {
-    /// `blitzjs`
-    #[serde(rename = "blitzjs")]
-    Blitzjs,
-    /// `nextjs`
-    #[serde(rename = "nextjs")]
-    Nextjs,
-    /// `gatsby`
-    #[serde(rename = "gatsby")]
-    Gatsby,
-    /// `remix`
-    #[serde(rename = "remix")]
-    Remix,
-    /// `react-router`
-    #[serde(rename = "react-router")]
-    ReactRouter,
-    /// `astro`
-    #[serde(rename = "astro")]
-    Astro,
-    /// `hexo`
-    #[serde(rename = "hexo")]
-    Hexo,
-    /// `eleventy`
-    #[serde(rename = "eleventy")]
-    Eleventy,
-    /// `docusaurus-2`
-    #[serde(rename = "docusaurus-2")]
-    Docusaurus2,
-    /// `docusaurus`
-    #[serde(rename = "docusaurus")]
-    Docusaurus,
-    /// `preact`
-    #[serde(rename = "preact")]
-    Preact,
-    /// `solidstart-1`
-    #[serde(rename = "solidstart-1")]
-    Solidstart1,
-    /// `solidstart`
-    #[serde(rename = "solidstart")]
-    Solidstart,
-    /// `dojo`
-    #[serde(rename = "dojo")]
-    Dojo,
-    /// `ember`
-    #[serde(rename = "ember")]
-    Ember,
-    /// `vue`
-    #[serde(rename = "vue")]
-    Vue,
-    /// `scully`
-    #[serde(rename = "scully")]
-    Scully,
-    /// `ionic-angular`
-    #[serde(rename = "ionic-angular")]
-    IonicAngular,
-    /// `angular`
-    #[serde(rename = "angular")]
-    Angular,
-    /// `polymer`
-    #[serde(rename = "polymer")]
-    Polymer,
-    /// `svelte`
-    #[serde(rename = "svelte")]
-    Svelte,
-    /// `sveltekit`
-    #[serde(rename = "sveltekit")]
-    Sveltekit,
-    /// `sveltekit-1`
-    #[serde(rename = "sveltekit-1")]
-    Sveltekit1,
-    /// `ionic-react`
-    #[serde(rename = "ionic-react")]
-    IonicReact,
-    /// `create-react-app`
-    #[serde(rename = "create-react-app")]
-    CreateReactApp,
-    /// `gridsome`
-    #[serde(rename = "gridsome")]
-    Gridsome,
-    /// `umijs`
-    #[serde(rename = "umijs")]
-    Umijs,
-    /// `sapper`
-    #[serde(rename = "sapper")]
-    Sapper,
-    /// `saber`
-    #[serde(rename = "saber")]
-    Saber,
-    /// `stencil`
-    #[serde(rename = "stencil")]
-    Stencil,
-    /// `nuxtjs`
-    #[serde(rename = "nuxtjs")]
-    Nuxtjs,
-    /// `redwoodjs`
-    #[serde(rename = "redwoodjs")]
-    Redwoodjs,
-    /// `hugo`
-    #[serde(rename = "hugo")]
-    Hugo,
-    /// `jekyll`
-    #[serde(rename = "jekyll")]
-    Jekyll,
-    /// `brunch`
-    #[serde(rename = "brunch")]
-    Brunch,
-    /// `middleman`
-    #[serde(rename = "middleman")]
-    Middleman,
-    /// `zola`
-    #[serde(rename = "zola")]
-    Zola,
-    /// `hydrogen`
-    #[serde(rename = "hydrogen")]
-    Hydrogen,
-    /// `vite`
-    #[serde(rename = "vite")]
-    Vite,
-    /// `vitepress`
-    #[serde(rename = "vitepress")]
-    Vitepress,
-    /// `vuepress`
-    #[serde(rename = "vuepress")]
-    Vuepress,
-    /// `parcel`
-    #[serde(rename = "parcel")]
-    Parcel,
-    /// `fastapi`
-    #[serde(rename = "fastapi")]
-    Fastapi,
-    /// `flask`
-    #[serde(rename = "flask")]
-    Flask,
-    /// `fasthtml`
-    #[serde(rename = "fasthtml")]
-    Fasthtml,
-    /// `sanity-v3`
-    #[serde(rename = "sanity-v3")]
-    SanityV3,
-    /// `sanity`
-    #[serde(rename = "sanity")]
-    Sanity,
-    /// `storybook`
-    #[serde(rename = "storybook")]
-    Storybook,
-    /// `nitro`
-    #[serde(rename = "nitro")]
-    Nitro,
-    /// `hono`
-    #[serde(rename = "hono")]
-    Hono,
-    /// `express`
-    #[serde(rename = "express")]
-    Express,
-    /// `h3`
-    #[serde(rename = "h3")]
-    H3,
-    /// `nestjs`
-    #[serde(rename = "nestjs")]
-    Nestjs,
-    /// `fastify`
-    #[serde(rename = "fastify")]
-    Fastify,
-    /// `xmcp`
-    #[serde(rename = "xmcp")]
-    Xmcp,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDrainObject2ProjectsMetadataItemFramework {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Blitzjs => "blitzjs",
-            Self::Nextjs => "nextjs",
-            Self::Gatsby => "gatsby",
-            Self::Remix => "remix",
-            Self::ReactRouter => "react-router",
-            Self::Astro => "astro",
-            Self::Hexo => "hexo",
-            Self::Eleventy => "eleventy",
-            Self::Docusaurus2 => "docusaurus-2",
-            Self::Docusaurus => "docusaurus",
-            Self::Preact => "preact",
-            Self::Solidstart1 => "solidstart-1",
-            Self::Solidstart => "solidstart",
-            Self::Dojo => "dojo",
-            Self::Ember => "ember",
-            Self::Vue => "vue",
-            Self::Scully => "scully",
-            Self::IonicAngular => "ionic-angular",
-            Self::Angular => "angular",
-            Self::Polymer => "polymer",
-            Self::Svelte => "svelte",
-            Self::Sveltekit => "sveltekit",
-            Self::Sveltekit1 => "sveltekit-1",
-            Self::IonicReact => "ionic-react",
-            Self::CreateReactApp => "create-react-app",
-            Self::Gridsome => "gridsome",
-            Self::Umijs => "umijs",
-            Self::Sapper => "sapper",
-            Self::Saber => "saber",
-            Self::Stencil => "stencil",
-            Self::Nuxtjs => "nuxtjs",
-            Self::Redwoodjs => "redwoodjs",
-            Self::Hugo => "hugo",
-            Self::Jekyll => "jekyll",
-            Self::Brunch => "brunch",
-            Self::Middleman => "middleman",
-            Self::Zola => "zola",
-            Self::Hydrogen => "hydrogen",
-            Self::Vite => "vite",
-            Self::Vitepress => "vitepress",
-            Self::Vuepress => "vuepress",
-            Self::Parcel => "parcel",
-            Self::Fastapi => "fastapi",
-            Self::Flask => "flask",
-            Self::Fasthtml => "fasthtml",
-            Self::SanityV3 => "sanity-v3",
-            Self::Sanity => "sanity",
-            Self::Storybook => "storybook",
-            Self::Nitro => "nitro",
-            Self::Hono => "hono",
-            Self::Express => "express",
-            Self::H3 => "h3",
-            Self::Nestjs => "nestjs",
-            Self::Fastify => "fastify",
-            Self::Xmcp => "xmcp",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDrainObject2ProjectsMetadataItemFramework {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObject2SamplingItem {
+pub struct CreateDrainFilterWithVersionFilterFilterWithType {
     #[serde(rename = "type")]
-    pub type_: CreateDrainObject2SamplingItemType,
-    pub rate: f64,
+    pub type_: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub env: Option<CreateDrainObject2SamplingItemEnv>,
-    #[serde(rename = "requestPath", default, skip_serializing_if = "Option::is_none")]
-    pub request_path: Option<String>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDrainObject2SamplingItemEnv {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDrainObject2SamplingItemEnv {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDrainObject2SamplingItemEnv {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDrainObject2SamplingItemType {
-    /// `head_sampling`
-    #[serde(rename = "head_sampling")]
-    HeadSampling,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDrainObject2SamplingItemType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HeadSampling => "head_sampling",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDrainObject2SamplingItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub project: Option<CreateDrainFilterWithVersionFilterFilterWithTypeProject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log: Option<CreateDrainFilterWithVersionFilterFilterWithTypeLog>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<CreateDrainFilterWithVersionFilterFilterWithTypeDeployment>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObject2Schemas {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub log: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub analytics: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub speed_insights: Option<serde_json::Map<String, serde_json::Value>>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "kind")]
-pub enum CreateDrainObject2Source {
-    #[serde(rename = "self-served")]
-    SelfServed(CreateDrainObject2SourceSelfServed),
-    #[serde(rename = "integration")]
-    Integration(CreateDrainObject2SourceIntegration),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObject2SourceIntegration {
-    #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
-    pub resource_id: Option<String>,
-    #[serde(
-        rename = "externalResourceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub external_resource_id: Option<String>,
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    #[serde(rename = "integrationConfigurationId")]
-    pub integration_configuration_id: String,
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObject2SourceSelfServed {}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDrainObject2Status {
-    /// `enabled`
-    #[serde(rename = "enabled")]
-    Enabled,
-    /// `disabled`
-    #[serde(rename = "disabled")]
-    Disabled,
-    /// `errored`
-    #[serde(rename = "errored")]
-    Errored,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDrainObject2Status {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Errored => "errored",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDrainObject2Status {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDrainObjectCreatedFrom {
-    /// `self-served`
-    #[serde(rename = "self-served")]
-    SelfServed,
-    /// `integration`
-    #[serde(rename = "integration")]
-    Integration,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDrainObjectCreatedFrom {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SelfServed => "self-served",
-            Self::Integration => "integration",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDrainObjectCreatedFrom {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum CreateDrainObjectDelivery {
-    #[serde(rename = "http")]
-    Http(CreateDrainObjectDeliveryHttp),
-    #[serde(rename = "otlphttp")]
-    Otlphttp(CreateDrainObjectDeliveryOtlphttp),
-    #[serde(rename = "syslog")]
-    Syslog(CreateDrainObjectDeliverySyslog),
-    #[serde(rename = "clickhouse")]
-    Clickhouse(CreateDrainObjectDeliveryClickhouse),
-    #[serde(rename = "internal")]
-    Internal(CreateDrainObjectDeliveryInternal),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObjectDeliveryClickhouse {
-    pub endpoint: String,
-    pub table: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObjectDeliveryHttp {
-    pub endpoint: String,
-    pub encoding: CreateDrainObjectDeliveryHttpEncoding,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub compression: Option<CreateDrainObjectDeliveryHttpCompression>,
-    pub headers: std::collections::BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<String>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDrainObjectDeliveryHttpCompression {
-    /// `gzip`
-    #[serde(rename = "gzip")]
-    Gzip,
-    /// `none`
-    #[serde(rename = "none")]
-    None,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDrainObjectDeliveryHttpCompression {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gzip => "gzip",
-            Self::None => "none",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDrainObjectDeliveryHttpCompression {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDrainObjectDeliveryHttpEncoding {
-    /// `json`
-    #[serde(rename = "json")]
-    Json,
-    /// `ndjson`
-    #[serde(rename = "ndjson")]
-    Ndjson,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDrainObjectDeliveryHttpEncoding {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "json",
-            Self::Ndjson => "ndjson",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDrainObjectDeliveryHttpEncoding {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObjectDeliveryInternal {
-    pub target: CreateDrainObjectDeliveryInternalTarget,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDrainObjectDeliveryInternalTarget {
-    /// `vercel-otel-traces-db`
-    #[serde(rename = "vercel-otel-traces-db")]
-    VercelOtelTracesDb,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDrainObjectDeliveryInternalTarget {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VercelOtelTracesDb => "vercel-otel-traces-db",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDrainObjectDeliveryInternalTarget {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObjectDeliveryOtlphttp {
-    pub endpoint: CreateDrainObjectDeliveryOtlphttpEndpoint,
-    pub encoding: CreateDrainObjectDeliveryOtlphttpEncoding,
-    pub headers: std::collections::BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<String>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDrainObjectDeliveryOtlphttpEncoding {
-    /// `json`
-    #[serde(rename = "json")]
-    Json,
-    /// `proto`
-    #[serde(rename = "proto")]
-    Proto,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDrainObjectDeliveryOtlphttpEncoding {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "json",
-            Self::Proto => "proto",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDrainObjectDeliveryOtlphttpEncoding {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObjectDeliveryOtlphttpEndpoint {
-    pub traces: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObjectDeliverySyslog {
-    pub endpoint: String,
-    pub secret: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDrainObjectDisabledReason {
-    /// `disabled-by-owner`
-    #[serde(rename = "disabled-by-owner")]
-    DisabledByOwner,
-    /// `feature-not-available`
-    #[serde(rename = "feature-not-available")]
-    FeatureNotAvailable,
-    /// `account-plan-downgrade`
-    #[serde(rename = "account-plan-downgrade")]
-    AccountPlanDowngrade,
-    /// `disabled-by-admin`
-    #[serde(rename = "disabled-by-admin")]
-    DisabledByAdmin,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDrainObjectDisabledReason {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DisabledByOwner => "disabled-by-owner",
-            Self::FeatureNotAvailable => "feature-not-available",
-            Self::AccountPlanDowngrade => "account-plan-downgrade",
-            Self::DisabledByAdmin => "disabled-by-admin",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDrainObjectDisabledReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "version")]
-pub enum CreateDrainObjectFilterV2 {
-    #[serde(rename = "v1")]
-    V1(CreateDrainObjectFilterV2V1),
-    #[serde(rename = "v2")]
-    V2(CreateDrainObjectFilterV2V2),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObjectFilterV2V1 {}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObjectFilterV2V2 {
-    pub filter: CreateDrainObjectFilterV2V2Filter,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum CreateDrainObjectFilterV2V2Filter {
-    #[serde(rename = "basic")]
-    Basic(CreateDrainObjectFilterV2V2FilterBasic),
-    #[serde(rename = "odata")]
-    Odata(CreateDrainObjectFilterV2V2FilterOdata),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObjectFilterV2V2FilterBasic {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub project: Option<CreateDrainObjectFilterV2V2FilterBasicProject>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub log: Option<CreateDrainObjectFilterV2V2FilterBasicLog>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deployment: Option<CreateDrainObjectFilterV2V2FilterBasicDeployment>,
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObjectFilterV2V2FilterBasicDeployment {
+pub struct CreateDrainFilterWithVersionFilterFilterWithTypeDeployment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environments: Option<Vec<String>>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObjectFilterV2V2FilterBasicLog {
+pub struct CreateDrainFilterWithVersionFilterFilterWithTypeLog {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sources: Option<Vec<String>>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObjectFilterV2V2FilterBasicProject {
+pub struct CreateDrainFilterWithVersionFilterFilterWithTypeProject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObjectFilterV2V2FilterOdata {
-    pub text: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObjectSamplingItem {
-    #[serde(rename = "type")]
-    pub type_: CreateDrainObjectSamplingItemType,
-    pub rate: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub env: Option<CreateDrainObjectSamplingItemEnv>,
-    #[serde(rename = "requestPath", default, skip_serializing_if = "Option::is_none")]
-    pub request_path: Option<String>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDrainObjectSamplingItemEnv {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDrainObjectSamplingItemEnv {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDrainObjectSamplingItemEnv {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDrainObjectSamplingItemType {
-    /// `head_sampling`
-    #[serde(rename = "head_sampling")]
-    HeadSampling,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDrainObjectSamplingItemType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HeadSampling => "head_sampling",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDrainObjectSamplingItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObjectSchemas {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub log: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub analytics: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub speed_insights: Option<serde_json::Map<String, serde_json::Value>>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "kind")]
-pub enum CreateDrainObjectSource {
-    #[serde(rename = "self-served")]
-    SelfServed(CreateDrainObjectSourceSelfServed),
-    #[serde(rename = "integration")]
-    Integration(CreateDrainObjectSourceIntegration),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObjectSourceIntegration {
-    #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
-    pub resource_id: Option<String>,
-    #[serde(
-        rename = "externalResourceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub external_resource_id: Option<String>,
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    #[serde(rename = "integrationConfigurationId")]
-    pub integration_configuration_id: String,
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainObjectSourceSelfServed {}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDrainObjectStatus {
-    /// `enabled`
-    #[serde(rename = "enabled")]
-    Enabled,
-    /// `disabled`
-    #[serde(rename = "disabled")]
-    Disabled,
-    /// `errored`
-    #[serde(rename = "errored")]
-    Errored,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDrainObjectStatus {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Errored => "errored",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDrainObjectStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 #[derive(
     Debug,
@@ -1642,8 +266,8 @@ pub struct CreateDrainRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CreateDrainResponse {
-    Object(CreateDrainObject),
-    Object2(CreateDrainObject2),
+    WithIdOwnerId(CreateDrainWithIdOwnerId),
+    WithIdOwnerId2(CreateDrainWithIdOwnerId2),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
@@ -1705,7 +329,7 @@ pub struct CreateDrainSchemasValue {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CreateDrainSource {
-    Object(CreateDrainSourceObject),
+    WithKind(CreateDrainSourceWithKind),
     Choice(CreateDrainSourceChoice),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
@@ -1713,32 +337,32 @@ pub enum CreateDrainSource {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CreateDrainSourceChoice {
-    Object(CreateDrainSourceChoiceObject),
-    Object2(CreateDrainSourceChoiceObject2),
-    Object3(CreateDrainSourceChoiceObject3),
+    WithExternalResourceId(CreateDrainSourceChoiceWithExternalResourceId),
+    WithResourceId(CreateDrainSourceChoiceWithResourceId),
+    WithKind(CreateDrainSourceChoiceWithKind),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainSourceChoiceObject {
+pub struct CreateDrainSourceChoiceWithExternalResourceId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     #[serde(rename = "externalResourceId")]
     pub external_resource_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainSourceChoiceObject2 {
+pub struct CreateDrainSourceChoiceWithKind {
+    pub kind: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDrainSourceChoiceWithResourceId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     #[serde(rename = "resourceId")]
     pub resource_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainSourceChoiceObject3 {
-    pub kind: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainSourceObject {
+pub struct CreateDrainSourceWithKind {
     pub kind: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1746,7 +370,7 @@ pub struct CreateDrainTransform {
     pub id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObject {
+pub struct CreateDrainWithIdOwnerId {
     pub id: String,
     #[serde(rename = "ownerId")]
     pub owner_id: String,
@@ -1754,25 +378,25 @@ pub struct GetDrainObject {
     #[serde(rename = "createdAt")]
     pub created_at: f64,
     #[serde(rename = "createdFrom", default, skip_serializing_if = "Option::is_none")]
-    pub created_from: Option<GetDrainObjectCreatedFrom>,
+    pub created_from: Option<CreateDrainWithIdOwnerIdCreatedFrom>,
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
     #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
     pub project_ids: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schemas: Option<GetDrainObjectSchemas>,
+    pub schemas: Option<CreateDrainWithIdOwnerIdSchemas>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delivery: Option<GetDrainObjectDelivery>,
+    pub delivery: Option<CreateDrainWithIdOwnerIdDelivery>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sampling: Option<Vec<GetDrainObjectSamplingItem>>,
+    pub sampling: Option<Vec<CreateDrainWithIdOwnerIdSamplingItem>>,
     #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<GetDrainObjectStatus>,
+    pub status: Option<CreateDrainWithIdOwnerIdStatus>,
     #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
     pub disabled_at: Option<f64>,
     #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_reason: Option<GetDrainObjectDisabledReason>,
+    pub disabled_reason: Option<CreateDrainWithIdOwnerIdDisabledReason>,
     #[serde(rename = "disabledBy", default, skip_serializing_if = "Option::is_none")]
     pub disabled_by: Option<String>,
     #[serde(
@@ -1789,14 +413,14 @@ pub struct GetDrainObject {
     pub configuration_id: Option<String>,
     #[serde(rename = "clientId", default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    pub source: GetDrainObjectSource,
+    pub source: CreateDrainWithIdOwnerIdSource,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
     #[serde(rename = "filterV2", default, skip_serializing_if = "Option::is_none")]
-    pub filter_v2: Option<GetDrainObjectFilterV2>,
+    pub filter_v2: Option<CreateDrainWithIdOwnerIdFilterV2>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObject2 {
+pub struct CreateDrainWithIdOwnerId2 {
     pub id: String,
     #[serde(rename = "ownerId")]
     pub owner_id: String,
@@ -1804,25 +428,25 @@ pub struct GetDrainObject2 {
     #[serde(rename = "createdAt")]
     pub created_at: f64,
     #[serde(rename = "createdFrom", default, skip_serializing_if = "Option::is_none")]
-    pub created_from: Option<GetDrainObject2CreatedFrom>,
+    pub created_from: Option<CreateDrainWithIdOwnerId2CreatedFrom>,
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
     #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
     pub project_ids: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schemas: Option<GetDrainObject2Schemas>,
+    pub schemas: Option<CreateDrainWithIdOwnerId2Schemas>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delivery: Option<GetDrainObject2Delivery>,
+    pub delivery: Option<CreateDrainWithIdOwnerId2Delivery>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sampling: Option<Vec<GetDrainObject2SamplingItem>>,
+    pub sampling: Option<Vec<CreateDrainWithIdOwnerId2SamplingItem>>,
     #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<GetDrainObject2Status>,
+    pub status: Option<CreateDrainWithIdOwnerId2Status>,
     #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
     pub disabled_at: Option<f64>,
     #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_reason: Option<GetDrainObject2DisabledReason>,
+    pub disabled_reason: Option<CreateDrainWithIdOwnerId2DisabledReason>,
     #[serde(rename = "disabledBy", default, skip_serializing_if = "Option::is_none")]
     pub disabled_by: Option<String>,
     #[serde(
@@ -1839,11 +463,11 @@ pub struct GetDrainObject2 {
     pub configuration_id: Option<String>,
     #[serde(rename = "clientId", default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    pub source: GetDrainObject2Source,
+    pub source: CreateDrainWithIdOwnerId2Source,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
     #[serde(rename = "filterV2", default, skip_serializing_if = "Option::is_none")]
-    pub filter_v2: Option<GetDrainObject2FilterV2>,
+    pub filter_v2: Option<CreateDrainWithIdOwnerId2FilterV2>,
     #[serde(
         rename = "integrationIcon",
         default,
@@ -1867,7 +491,7 @@ pub struct GetDrainObject2 {
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub projects_metadata: Option<Vec<GetDrainObject2ProjectsMetadataItem>>,
+    pub projects_metadata: Option<Vec<CreateDrainWithIdOwnerId2ProjectsMetadataItem>>,
 }
 #[derive(
     Debug,
@@ -1880,7 +504,7 @@ pub struct GetDrainObject2 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDrainObject2CreatedFrom {
+pub enum CreateDrainWithIdOwnerId2CreatedFrom {
     /// `self-served`
     #[serde(rename = "self-served")]
     SelfServed,
@@ -1891,7 +515,7 @@ pub enum GetDrainObject2CreatedFrom {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDrainObject2CreatedFrom {
+impl CreateDrainWithIdOwnerId2CreatedFrom {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1901,39 +525,39 @@ impl GetDrainObject2CreatedFrom {
         }
     }
 }
-impl std::fmt::Display for GetDrainObject2CreatedFrom {
+impl std::fmt::Display for CreateDrainWithIdOwnerId2CreatedFrom {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum GetDrainObject2Delivery {
+pub enum CreateDrainWithIdOwnerId2Delivery {
     #[serde(rename = "http")]
-    Http(GetDrainObject2DeliveryHttp),
+    Http(CreateDrainWithIdOwnerId2DeliveryHttp),
     #[serde(rename = "otlphttp")]
-    Otlphttp(GetDrainObject2DeliveryOtlphttp),
+    Otlphttp(CreateDrainWithIdOwnerId2DeliveryOtlphttp),
     #[serde(rename = "syslog")]
-    Syslog(GetDrainObject2DeliverySyslog),
+    Syslog(CreateDrainWithIdOwnerId2DeliverySyslog),
     #[serde(rename = "clickhouse")]
-    Clickhouse(GetDrainObject2DeliveryClickhouse),
+    Clickhouse(CreateDrainWithIdOwnerId2DeliveryClickhouse),
     #[serde(rename = "internal")]
-    Internal(GetDrainObject2DeliveryInternal),
+    Internal(CreateDrainWithIdOwnerId2DeliveryInternal),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObject2DeliveryClickhouse {
+pub struct CreateDrainWithIdOwnerId2DeliveryClickhouse {
     pub endpoint: String,
     pub table: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObject2DeliveryHttp {
+pub struct CreateDrainWithIdOwnerId2DeliveryHttp {
     pub endpoint: String,
-    pub encoding: GetDrainObject2DeliveryHttpEncoding,
+    pub encoding: CreateDrainWithIdOwnerId2DeliveryHttpEncoding,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub compression: Option<GetDrainObject2DeliveryHttpCompression>,
+    pub compression: Option<CreateDrainWithIdOwnerId2DeliveryHttpCompression>,
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
@@ -1949,7 +573,7 @@ pub struct GetDrainObject2DeliveryHttp {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDrainObject2DeliveryHttpCompression {
+pub enum CreateDrainWithIdOwnerId2DeliveryHttpCompression {
     /// `gzip`
     #[serde(rename = "gzip")]
     Gzip,
@@ -1960,7 +584,7 @@ pub enum GetDrainObject2DeliveryHttpCompression {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDrainObject2DeliveryHttpCompression {
+impl CreateDrainWithIdOwnerId2DeliveryHttpCompression {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1970,7 +594,7 @@ impl GetDrainObject2DeliveryHttpCompression {
         }
     }
 }
-impl std::fmt::Display for GetDrainObject2DeliveryHttpCompression {
+impl std::fmt::Display for CreateDrainWithIdOwnerId2DeliveryHttpCompression {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1986,7 +610,7 @@ impl std::fmt::Display for GetDrainObject2DeliveryHttpCompression {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDrainObject2DeliveryHttpEncoding {
+pub enum CreateDrainWithIdOwnerId2DeliveryHttpEncoding {
     /// `json`
     #[serde(rename = "json")]
     Json,
@@ -1997,7 +621,7 @@ pub enum GetDrainObject2DeliveryHttpEncoding {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDrainObject2DeliveryHttpEncoding {
+impl CreateDrainWithIdOwnerId2DeliveryHttpEncoding {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2007,14 +631,14 @@ impl GetDrainObject2DeliveryHttpEncoding {
         }
     }
 }
-impl std::fmt::Display for GetDrainObject2DeliveryHttpEncoding {
+impl std::fmt::Display for CreateDrainWithIdOwnerId2DeliveryHttpEncoding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObject2DeliveryInternal {
-    pub target: GetDrainObject2DeliveryInternalTarget,
+pub struct CreateDrainWithIdOwnerId2DeliveryInternal {
+    pub target: CreateDrainWithIdOwnerId2DeliveryInternalTarget,
 }
 #[derive(
     Debug,
@@ -2027,7 +651,7 @@ pub struct GetDrainObject2DeliveryInternal {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDrainObject2DeliveryInternalTarget {
+pub enum CreateDrainWithIdOwnerId2DeliveryInternalTarget {
     /// `vercel-otel-traces-db`
     #[serde(rename = "vercel-otel-traces-db")]
     VercelOtelTracesDb,
@@ -2035,7 +659,7 @@ pub enum GetDrainObject2DeliveryInternalTarget {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDrainObject2DeliveryInternalTarget {
+impl CreateDrainWithIdOwnerId2DeliveryInternalTarget {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2044,15 +668,15 @@ impl GetDrainObject2DeliveryInternalTarget {
         }
     }
 }
-impl std::fmt::Display for GetDrainObject2DeliveryInternalTarget {
+impl std::fmt::Display for CreateDrainWithIdOwnerId2DeliveryInternalTarget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObject2DeliveryOtlphttp {
-    pub endpoint: GetDrainObject2DeliveryOtlphttpEndpoint,
-    pub encoding: GetDrainObject2DeliveryOtlphttpEncoding,
+pub struct CreateDrainWithIdOwnerId2DeliveryOtlphttp {
+    pub endpoint: CreateDrainWithIdOwnerId2DeliveryOtlphttpEndpoint,
+    pub encoding: CreateDrainWithIdOwnerId2DeliveryOtlphttpEncoding,
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
@@ -2068,7 +692,7 @@ pub struct GetDrainObject2DeliveryOtlphttp {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDrainObject2DeliveryOtlphttpEncoding {
+pub enum CreateDrainWithIdOwnerId2DeliveryOtlphttpEncoding {
     /// `json`
     #[serde(rename = "json")]
     Json,
@@ -2079,7 +703,7 @@ pub enum GetDrainObject2DeliveryOtlphttpEncoding {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDrainObject2DeliveryOtlphttpEncoding {
+impl CreateDrainWithIdOwnerId2DeliveryOtlphttpEncoding {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2089,17 +713,17 @@ impl GetDrainObject2DeliveryOtlphttpEncoding {
         }
     }
 }
-impl std::fmt::Display for GetDrainObject2DeliveryOtlphttpEncoding {
+impl std::fmt::Display for CreateDrainWithIdOwnerId2DeliveryOtlphttpEncoding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObject2DeliveryOtlphttpEndpoint {
+pub struct CreateDrainWithIdOwnerId2DeliveryOtlphttpEndpoint {
     pub traces: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObject2DeliverySyslog {
+pub struct CreateDrainWithIdOwnerId2DeliverySyslog {
     pub endpoint: String,
     pub secret: String,
 }
@@ -2114,7 +738,7 @@ pub struct GetDrainObject2DeliverySyslog {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDrainObject2DisabledReason {
+pub enum CreateDrainWithIdOwnerId2DisabledReason {
     /// `disabled-by-owner`
     #[serde(rename = "disabled-by-owner")]
     DisabledByOwner,
@@ -2131,7 +755,7 @@ pub enum GetDrainObject2DisabledReason {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDrainObject2DisabledReason {
+impl CreateDrainWithIdOwnerId2DisabledReason {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2143,73 +767,73 @@ impl GetDrainObject2DisabledReason {
         }
     }
 }
-impl std::fmt::Display for GetDrainObject2DisabledReason {
+impl std::fmt::Display for CreateDrainWithIdOwnerId2DisabledReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "version")]
-pub enum GetDrainObject2FilterV2 {
+pub enum CreateDrainWithIdOwnerId2FilterV2 {
     #[serde(rename = "v1")]
-    V1(GetDrainObject2FilterV2V1),
+    V1(CreateDrainWithIdOwnerId2FilterV2V1),
     #[serde(rename = "v2")]
-    V2(GetDrainObject2FilterV2V2),
+    V2(CreateDrainWithIdOwnerId2FilterV2V2),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObject2FilterV2V1 {}
+pub struct CreateDrainWithIdOwnerId2FilterV2V1 {}
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObject2FilterV2V2 {
-    pub filter: GetDrainObject2FilterV2V2Filter,
+pub struct CreateDrainWithIdOwnerId2FilterV2V2 {
+    pub filter: CreateDrainWithIdOwnerId2FilterV2V2Filter,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum GetDrainObject2FilterV2V2Filter {
+pub enum CreateDrainWithIdOwnerId2FilterV2V2Filter {
     #[serde(rename = "basic")]
-    Basic(GetDrainObject2FilterV2V2FilterBasic),
+    Basic(CreateDrainWithIdOwnerId2FilterV2V2FilterBasic),
     #[serde(rename = "odata")]
-    Odata(GetDrainObject2FilterV2V2FilterOdata),
+    Odata(CreateDrainWithIdOwnerId2FilterV2V2FilterOdata),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObject2FilterV2V2FilterBasic {
+pub struct CreateDrainWithIdOwnerId2FilterV2V2FilterBasic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub project: Option<GetDrainObject2FilterV2V2FilterBasicProject>,
+    pub project: Option<CreateDrainWithIdOwnerId2FilterV2V2FilterBasicProject>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub log: Option<GetDrainObject2FilterV2V2FilterBasicLog>,
+    pub log: Option<CreateDrainWithIdOwnerId2FilterV2V2FilterBasicLog>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deployment: Option<GetDrainObject2FilterV2V2FilterBasicDeployment>,
+    pub deployment: Option<CreateDrainWithIdOwnerId2FilterV2V2FilterBasicDeployment>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObject2FilterV2V2FilterBasicDeployment {
+pub struct CreateDrainWithIdOwnerId2FilterV2V2FilterBasicDeployment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environments: Option<Vec<String>>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObject2FilterV2V2FilterBasicLog {
+pub struct CreateDrainWithIdOwnerId2FilterV2V2FilterBasicLog {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sources: Option<Vec<String>>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObject2FilterV2V2FilterBasicProject {
+pub struct CreateDrainWithIdOwnerId2FilterV2V2FilterBasicProject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObject2FilterV2V2FilterOdata {
+pub struct CreateDrainWithIdOwnerId2FilterV2V2FilterOdata {
     pub text: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObject2ProjectsMetadataItem {
+pub struct CreateDrainWithIdOwnerId2ProjectsMetadataItem {
     pub id: String,
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub framework: Option<GetDrainObject2ProjectsMetadataItemFramework>,
+    pub framework: Option<CreateDrainWithIdOwnerId2ProjectsMetadataItemFramework>,
     #[serde(
         rename = "latestDeployment",
         default,
@@ -2228,7 +852,7 @@ pub struct GetDrainObject2ProjectsMetadataItem {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDrainObject2ProjectsMetadataItemFramework {
+pub enum CreateDrainWithIdOwnerId2ProjectsMetadataItemFramework {
     /// `blitzjs`
     #[serde(rename = "blitzjs")]
     Blitzjs,
@@ -2398,7 +1022,7 @@ pub enum GetDrainObject2ProjectsMetadataItemFramework {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDrainObject2ProjectsMetadataItemFramework {
+impl CreateDrainWithIdOwnerId2ProjectsMetadataItemFramework {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2461,18 +1085,18 @@ impl GetDrainObject2ProjectsMetadataItemFramework {
         }
     }
 }
-impl std::fmt::Display for GetDrainObject2ProjectsMetadataItemFramework {
+impl std::fmt::Display for CreateDrainWithIdOwnerId2ProjectsMetadataItemFramework {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObject2SamplingItem {
+pub struct CreateDrainWithIdOwnerId2SamplingItem {
     #[serde(rename = "type")]
-    pub type_: GetDrainObject2SamplingItemType,
+    pub type_: CreateDrainWithIdOwnerId2SamplingItemType,
     pub rate: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub env: Option<GetDrainObject2SamplingItemEnv>,
+    pub env: Option<CreateDrainWithIdOwnerId2SamplingItemEnv>,
     #[serde(rename = "requestPath", default, skip_serializing_if = "Option::is_none")]
     pub request_path: Option<String>,
 }
@@ -2487,7 +1111,7 @@ pub struct GetDrainObject2SamplingItem {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDrainObject2SamplingItemEnv {
+pub enum CreateDrainWithIdOwnerId2SamplingItemEnv {
     /// `production`
     #[serde(rename = "production")]
     Production,
@@ -2498,7 +1122,7 @@ pub enum GetDrainObject2SamplingItemEnv {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDrainObject2SamplingItemEnv {
+impl CreateDrainWithIdOwnerId2SamplingItemEnv {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2508,7 +1132,7 @@ impl GetDrainObject2SamplingItemEnv {
         }
     }
 }
-impl std::fmt::Display for GetDrainObject2SamplingItemEnv {
+impl std::fmt::Display for CreateDrainWithIdOwnerId2SamplingItemEnv {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2524,7 +1148,7 @@ impl std::fmt::Display for GetDrainObject2SamplingItemEnv {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDrainObject2SamplingItemType {
+pub enum CreateDrainWithIdOwnerId2SamplingItemType {
     /// `head_sampling`
     #[serde(rename = "head_sampling")]
     HeadSampling,
@@ -2532,7 +1156,7 @@ pub enum GetDrainObject2SamplingItemType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDrainObject2SamplingItemType {
+impl CreateDrainWithIdOwnerId2SamplingItemType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2541,13 +1165,13 @@ impl GetDrainObject2SamplingItemType {
         }
     }
 }
-impl std::fmt::Display for GetDrainObject2SamplingItemType {
+impl std::fmt::Display for CreateDrainWithIdOwnerId2SamplingItemType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObject2Schemas {
+pub struct CreateDrainWithIdOwnerId2Schemas {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log: Option<serde_json::Map<String, serde_json::Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2559,17 +1183,17 @@ pub struct GetDrainObject2Schemas {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "kind")]
-pub enum GetDrainObject2Source {
+pub enum CreateDrainWithIdOwnerId2Source {
     #[serde(rename = "self-served")]
-    SelfServed(GetDrainObject2SourceSelfServed),
+    SelfServed(CreateDrainWithIdOwnerId2SourceSelfServed),
     #[serde(rename = "integration")]
-    Integration(GetDrainObject2SourceIntegration),
+    Integration(CreateDrainWithIdOwnerId2SourceIntegration),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObject2SourceIntegration {
+pub struct CreateDrainWithIdOwnerId2SourceIntegration {
     #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     #[serde(
@@ -2584,7 +1208,7 @@ pub struct GetDrainObject2SourceIntegration {
     pub integration_configuration_id: String,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObject2SourceSelfServed {}
+pub struct CreateDrainWithIdOwnerId2SourceSelfServed {}
 #[derive(
     Debug,
     Clone,
@@ -2596,7 +1220,7 @@ pub struct GetDrainObject2SourceSelfServed {}
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDrainObject2Status {
+pub enum CreateDrainWithIdOwnerId2Status {
     /// `enabled`
     #[serde(rename = "enabled")]
     Enabled,
@@ -2610,7 +1234,7 @@ pub enum GetDrainObject2Status {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDrainObject2Status {
+impl CreateDrainWithIdOwnerId2Status {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2621,7 +1245,7 @@ impl GetDrainObject2Status {
         }
     }
 }
-impl std::fmt::Display for GetDrainObject2Status {
+impl std::fmt::Display for CreateDrainWithIdOwnerId2Status {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2637,7 +1261,7 @@ impl std::fmt::Display for GetDrainObject2Status {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDrainObjectCreatedFrom {
+pub enum CreateDrainWithIdOwnerIdCreatedFrom {
     /// `self-served`
     #[serde(rename = "self-served")]
     SelfServed,
@@ -2648,7 +1272,7 @@ pub enum GetDrainObjectCreatedFrom {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDrainObjectCreatedFrom {
+impl CreateDrainWithIdOwnerIdCreatedFrom {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2658,39 +1282,39 @@ impl GetDrainObjectCreatedFrom {
         }
     }
 }
-impl std::fmt::Display for GetDrainObjectCreatedFrom {
+impl std::fmt::Display for CreateDrainWithIdOwnerIdCreatedFrom {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum GetDrainObjectDelivery {
+pub enum CreateDrainWithIdOwnerIdDelivery {
     #[serde(rename = "http")]
-    Http(GetDrainObjectDeliveryHttp),
+    Http(CreateDrainWithIdOwnerIdDeliveryHttp),
     #[serde(rename = "otlphttp")]
-    Otlphttp(GetDrainObjectDeliveryOtlphttp),
+    Otlphttp(CreateDrainWithIdOwnerIdDeliveryOtlphttp),
     #[serde(rename = "syslog")]
-    Syslog(GetDrainObjectDeliverySyslog),
+    Syslog(CreateDrainWithIdOwnerIdDeliverySyslog),
     #[serde(rename = "clickhouse")]
-    Clickhouse(GetDrainObjectDeliveryClickhouse),
+    Clickhouse(CreateDrainWithIdOwnerIdDeliveryClickhouse),
     #[serde(rename = "internal")]
-    Internal(GetDrainObjectDeliveryInternal),
+    Internal(CreateDrainWithIdOwnerIdDeliveryInternal),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObjectDeliveryClickhouse {
+pub struct CreateDrainWithIdOwnerIdDeliveryClickhouse {
     pub endpoint: String,
     pub table: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObjectDeliveryHttp {
+pub struct CreateDrainWithIdOwnerIdDeliveryHttp {
     pub endpoint: String,
-    pub encoding: GetDrainObjectDeliveryHttpEncoding,
+    pub encoding: CreateDrainWithIdOwnerIdDeliveryHttpEncoding,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub compression: Option<GetDrainObjectDeliveryHttpCompression>,
+    pub compression: Option<CreateDrainWithIdOwnerIdDeliveryHttpCompression>,
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
@@ -2706,7 +1330,7 @@ pub struct GetDrainObjectDeliveryHttp {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDrainObjectDeliveryHttpCompression {
+pub enum CreateDrainWithIdOwnerIdDeliveryHttpCompression {
     /// `gzip`
     #[serde(rename = "gzip")]
     Gzip,
@@ -2717,7 +1341,7 @@ pub enum GetDrainObjectDeliveryHttpCompression {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDrainObjectDeliveryHttpCompression {
+impl CreateDrainWithIdOwnerIdDeliveryHttpCompression {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2727,7 +1351,7 @@ impl GetDrainObjectDeliveryHttpCompression {
         }
     }
 }
-impl std::fmt::Display for GetDrainObjectDeliveryHttpCompression {
+impl std::fmt::Display for CreateDrainWithIdOwnerIdDeliveryHttpCompression {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2743,7 +1367,7 @@ impl std::fmt::Display for GetDrainObjectDeliveryHttpCompression {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDrainObjectDeliveryHttpEncoding {
+pub enum CreateDrainWithIdOwnerIdDeliveryHttpEncoding {
     /// `json`
     #[serde(rename = "json")]
     Json,
@@ -2754,7 +1378,7 @@ pub enum GetDrainObjectDeliveryHttpEncoding {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDrainObjectDeliveryHttpEncoding {
+impl CreateDrainWithIdOwnerIdDeliveryHttpEncoding {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2764,14 +1388,14 @@ impl GetDrainObjectDeliveryHttpEncoding {
         }
     }
 }
-impl std::fmt::Display for GetDrainObjectDeliveryHttpEncoding {
+impl std::fmt::Display for CreateDrainWithIdOwnerIdDeliveryHttpEncoding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObjectDeliveryInternal {
-    pub target: GetDrainObjectDeliveryInternalTarget,
+pub struct CreateDrainWithIdOwnerIdDeliveryInternal {
+    pub target: CreateDrainWithIdOwnerIdDeliveryInternalTarget,
 }
 #[derive(
     Debug,
@@ -2784,7 +1408,7 @@ pub struct GetDrainObjectDeliveryInternal {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDrainObjectDeliveryInternalTarget {
+pub enum CreateDrainWithIdOwnerIdDeliveryInternalTarget {
     /// `vercel-otel-traces-db`
     #[serde(rename = "vercel-otel-traces-db")]
     VercelOtelTracesDb,
@@ -2792,7 +1416,7 @@ pub enum GetDrainObjectDeliveryInternalTarget {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDrainObjectDeliveryInternalTarget {
+impl CreateDrainWithIdOwnerIdDeliveryInternalTarget {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2801,15 +1425,15 @@ impl GetDrainObjectDeliveryInternalTarget {
         }
     }
 }
-impl std::fmt::Display for GetDrainObjectDeliveryInternalTarget {
+impl std::fmt::Display for CreateDrainWithIdOwnerIdDeliveryInternalTarget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObjectDeliveryOtlphttp {
-    pub endpoint: GetDrainObjectDeliveryOtlphttpEndpoint,
-    pub encoding: GetDrainObjectDeliveryOtlphttpEncoding,
+pub struct CreateDrainWithIdOwnerIdDeliveryOtlphttp {
+    pub endpoint: CreateDrainWithIdOwnerIdDeliveryOtlphttpEndpoint,
+    pub encoding: CreateDrainWithIdOwnerIdDeliveryOtlphttpEncoding,
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
@@ -2825,7 +1449,7 @@ pub struct GetDrainObjectDeliveryOtlphttp {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDrainObjectDeliveryOtlphttpEncoding {
+pub enum CreateDrainWithIdOwnerIdDeliveryOtlphttpEncoding {
     /// `json`
     #[serde(rename = "json")]
     Json,
@@ -2836,7 +1460,7 @@ pub enum GetDrainObjectDeliveryOtlphttpEncoding {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDrainObjectDeliveryOtlphttpEncoding {
+impl CreateDrainWithIdOwnerIdDeliveryOtlphttpEncoding {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2846,17 +1470,17 @@ impl GetDrainObjectDeliveryOtlphttpEncoding {
         }
     }
 }
-impl std::fmt::Display for GetDrainObjectDeliveryOtlphttpEncoding {
+impl std::fmt::Display for CreateDrainWithIdOwnerIdDeliveryOtlphttpEncoding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObjectDeliveryOtlphttpEndpoint {
+pub struct CreateDrainWithIdOwnerIdDeliveryOtlphttpEndpoint {
     pub traces: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObjectDeliverySyslog {
+pub struct CreateDrainWithIdOwnerIdDeliverySyslog {
     pub endpoint: String,
     pub secret: String,
 }
@@ -2871,7 +1495,7 @@ pub struct GetDrainObjectDeliverySyslog {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDrainObjectDisabledReason {
+pub enum CreateDrainWithIdOwnerIdDisabledReason {
     /// `disabled-by-owner`
     #[serde(rename = "disabled-by-owner")]
     DisabledByOwner,
@@ -2888,7 +1512,7 @@ pub enum GetDrainObjectDisabledReason {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDrainObjectDisabledReason {
+impl CreateDrainWithIdOwnerIdDisabledReason {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2900,74 +1524,74 @@ impl GetDrainObjectDisabledReason {
         }
     }
 }
-impl std::fmt::Display for GetDrainObjectDisabledReason {
+impl std::fmt::Display for CreateDrainWithIdOwnerIdDisabledReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "version")]
-pub enum GetDrainObjectFilterV2 {
+pub enum CreateDrainWithIdOwnerIdFilterV2 {
     #[serde(rename = "v1")]
-    V1(GetDrainObjectFilterV2V1),
+    V1(CreateDrainWithIdOwnerIdFilterV2V1),
     #[serde(rename = "v2")]
-    V2(GetDrainObjectFilterV2V2),
+    V2(CreateDrainWithIdOwnerIdFilterV2V2),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObjectFilterV2V1 {}
+pub struct CreateDrainWithIdOwnerIdFilterV2V1 {}
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObjectFilterV2V2 {
-    pub filter: GetDrainObjectFilterV2V2Filter,
+pub struct CreateDrainWithIdOwnerIdFilterV2V2 {
+    pub filter: CreateDrainWithIdOwnerIdFilterV2V2Filter,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum GetDrainObjectFilterV2V2Filter {
+pub enum CreateDrainWithIdOwnerIdFilterV2V2Filter {
     #[serde(rename = "basic")]
-    Basic(GetDrainObjectFilterV2V2FilterBasic),
+    Basic(CreateDrainWithIdOwnerIdFilterV2V2FilterBasic),
     #[serde(rename = "odata")]
-    Odata(GetDrainObjectFilterV2V2FilterOdata),
+    Odata(CreateDrainWithIdOwnerIdFilterV2V2FilterOdata),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObjectFilterV2V2FilterBasic {
+pub struct CreateDrainWithIdOwnerIdFilterV2V2FilterBasic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub project: Option<GetDrainObjectFilterV2V2FilterBasicProject>,
+    pub project: Option<CreateDrainWithIdOwnerIdFilterV2V2FilterBasicProject>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub log: Option<GetDrainObjectFilterV2V2FilterBasicLog>,
+    pub log: Option<CreateDrainWithIdOwnerIdFilterV2V2FilterBasicLog>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deployment: Option<GetDrainObjectFilterV2V2FilterBasicDeployment>,
+    pub deployment: Option<CreateDrainWithIdOwnerIdFilterV2V2FilterBasicDeployment>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObjectFilterV2V2FilterBasicDeployment {
+pub struct CreateDrainWithIdOwnerIdFilterV2V2FilterBasicDeployment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environments: Option<Vec<String>>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObjectFilterV2V2FilterBasicLog {
+pub struct CreateDrainWithIdOwnerIdFilterV2V2FilterBasicLog {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sources: Option<Vec<String>>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObjectFilterV2V2FilterBasicProject {
+pub struct CreateDrainWithIdOwnerIdFilterV2V2FilterBasicProject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObjectFilterV2V2FilterOdata {
+pub struct CreateDrainWithIdOwnerIdFilterV2V2FilterOdata {
     pub text: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObjectSamplingItem {
+pub struct CreateDrainWithIdOwnerIdSamplingItem {
     #[serde(rename = "type")]
-    pub type_: GetDrainObjectSamplingItemType,
+    pub type_: CreateDrainWithIdOwnerIdSamplingItemType,
     pub rate: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub env: Option<GetDrainObjectSamplingItemEnv>,
+    pub env: Option<CreateDrainWithIdOwnerIdSamplingItemEnv>,
     #[serde(rename = "requestPath", default, skip_serializing_if = "Option::is_none")]
     pub request_path: Option<String>,
 }
@@ -2982,7 +1606,7 @@ pub struct GetDrainObjectSamplingItem {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDrainObjectSamplingItemEnv {
+pub enum CreateDrainWithIdOwnerIdSamplingItemEnv {
     /// `production`
     #[serde(rename = "production")]
     Production,
@@ -2993,7 +1617,7 @@ pub enum GetDrainObjectSamplingItemEnv {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDrainObjectSamplingItemEnv {
+impl CreateDrainWithIdOwnerIdSamplingItemEnv {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3003,7 +1627,7 @@ impl GetDrainObjectSamplingItemEnv {
         }
     }
 }
-impl std::fmt::Display for GetDrainObjectSamplingItemEnv {
+impl std::fmt::Display for CreateDrainWithIdOwnerIdSamplingItemEnv {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3019,7 +1643,7 @@ impl std::fmt::Display for GetDrainObjectSamplingItemEnv {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDrainObjectSamplingItemType {
+pub enum CreateDrainWithIdOwnerIdSamplingItemType {
     /// `head_sampling`
     #[serde(rename = "head_sampling")]
     HeadSampling,
@@ -3027,7 +1651,7 @@ pub enum GetDrainObjectSamplingItemType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDrainObjectSamplingItemType {
+impl CreateDrainWithIdOwnerIdSamplingItemType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3036,13 +1660,13 @@ impl GetDrainObjectSamplingItemType {
         }
     }
 }
-impl std::fmt::Display for GetDrainObjectSamplingItemType {
+impl std::fmt::Display for CreateDrainWithIdOwnerIdSamplingItemType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObjectSchemas {
+pub struct CreateDrainWithIdOwnerIdSchemas {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log: Option<serde_json::Map<String, serde_json::Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3054,17 +1678,17 @@ pub struct GetDrainObjectSchemas {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "kind")]
-pub enum GetDrainObjectSource {
+pub enum CreateDrainWithIdOwnerIdSource {
     #[serde(rename = "self-served")]
-    SelfServed(GetDrainObjectSourceSelfServed),
+    SelfServed(CreateDrainWithIdOwnerIdSourceSelfServed),
     #[serde(rename = "integration")]
-    Integration(GetDrainObjectSourceIntegration),
+    Integration(CreateDrainWithIdOwnerIdSourceIntegration),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObjectSourceIntegration {
+pub struct CreateDrainWithIdOwnerIdSourceIntegration {
     #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     #[serde(
@@ -3079,7 +1703,7 @@ pub struct GetDrainObjectSourceIntegration {
     pub integration_configuration_id: String,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDrainObjectSourceSelfServed {}
+pub struct CreateDrainWithIdOwnerIdSourceSelfServed {}
 #[derive(
     Debug,
     Clone,
@@ -3091,7 +1715,7 @@ pub struct GetDrainObjectSourceSelfServed {}
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDrainObjectStatus {
+pub enum CreateDrainWithIdOwnerIdStatus {
     /// `enabled`
     #[serde(rename = "enabled")]
     Enabled,
@@ -3105,7 +1729,7 @@ pub enum GetDrainObjectStatus {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDrainObjectStatus {
+impl CreateDrainWithIdOwnerIdStatus {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3116,7 +1740,7 @@ impl GetDrainObjectStatus {
         }
     }
 }
-impl std::fmt::Display for GetDrainObjectStatus {
+impl std::fmt::Display for CreateDrainWithIdOwnerIdStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3124,10 +1748,1386 @@ impl std::fmt::Display for GetDrainObjectStatus {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum GetDrainResponse {
-    Object(GetDrainObject),
-    Object2(GetDrainObject2),
+    WithIdOwnerId(GetDrainWithIdOwnerId),
+    WithIdOwnerId2(GetDrainWithIdOwnerId2),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerId {
+    pub id: String,
+    #[serde(rename = "ownerId")]
+    pub owner_id: String,
+    pub name: String,
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    #[serde(rename = "createdFrom", default, skip_serializing_if = "Option::is_none")]
+    pub created_from: Option<GetDrainWithIdOwnerIdCreatedFrom>,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
+    pub project_ids: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schemas: Option<GetDrainWithIdOwnerIdSchemas>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<GetDrainWithIdOwnerIdDelivery>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sampling: Option<Vec<GetDrainWithIdOwnerIdSamplingItem>>,
+    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<GetDrainWithIdOwnerIdStatus>,
+    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_at: Option<f64>,
+    #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_reason: Option<GetDrainWithIdOwnerIdDisabledReason>,
+    #[serde(rename = "disabledBy", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_by: Option<String>,
+    #[serde(
+        rename = "firstErrorTimestamp",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub first_error_timestamp: Option<f64>,
+    #[serde(
+        rename = "configurationId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub configuration_id: Option<String>,
+    #[serde(rename = "clientId", default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    pub source: GetDrainWithIdOwnerIdSource,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+    #[serde(rename = "filterV2", default, skip_serializing_if = "Option::is_none")]
+    pub filter_v2: Option<GetDrainWithIdOwnerIdFilterV2>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerId2 {
+    pub id: String,
+    #[serde(rename = "ownerId")]
+    pub owner_id: String,
+    pub name: String,
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    #[serde(rename = "createdFrom", default, skip_serializing_if = "Option::is_none")]
+    pub created_from: Option<GetDrainWithIdOwnerId2CreatedFrom>,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
+    pub project_ids: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schemas: Option<GetDrainWithIdOwnerId2Schemas>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<GetDrainWithIdOwnerId2Delivery>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sampling: Option<Vec<GetDrainWithIdOwnerId2SamplingItem>>,
+    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<GetDrainWithIdOwnerId2Status>,
+    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_at: Option<f64>,
+    #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_reason: Option<GetDrainWithIdOwnerId2DisabledReason>,
+    #[serde(rename = "disabledBy", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_by: Option<String>,
+    #[serde(
+        rename = "firstErrorTimestamp",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub first_error_timestamp: Option<f64>,
+    #[serde(
+        rename = "configurationId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub configuration_id: Option<String>,
+    #[serde(rename = "clientId", default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    pub source: GetDrainWithIdOwnerId2Source,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+    #[serde(rename = "filterV2", default, skip_serializing_if = "Option::is_none")]
+    pub filter_v2: Option<GetDrainWithIdOwnerId2FilterV2>,
+    #[serde(
+        rename = "integrationIcon",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub integration_icon: Option<String>,
+    #[serde(
+        rename = "integrationConfigurationUri",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub integration_configuration_uri: Option<String>,
+    #[serde(
+        rename = "integrationWebsite",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub integration_website: Option<String>,
+    #[serde(
+        rename = "projectsMetadata",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub projects_metadata: Option<Vec<GetDrainWithIdOwnerId2ProjectsMetadataItem>>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDrainWithIdOwnerId2CreatedFrom {
+    /// `self-served`
+    #[serde(rename = "self-served")]
+    SelfServed,
+    /// `integration`
+    #[serde(rename = "integration")]
+    Integration,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDrainWithIdOwnerId2CreatedFrom {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SelfServed => "self-served",
+            Self::Integration => "integration",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDrainWithIdOwnerId2CreatedFrom {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type")]
+pub enum GetDrainWithIdOwnerId2Delivery {
+    #[serde(rename = "http")]
+    Http(GetDrainWithIdOwnerId2DeliveryHttp),
+    #[serde(rename = "otlphttp")]
+    Otlphttp(GetDrainWithIdOwnerId2DeliveryOtlphttp),
+    #[serde(rename = "syslog")]
+    Syslog(GetDrainWithIdOwnerId2DeliverySyslog),
+    #[serde(rename = "clickhouse")]
+    Clickhouse(GetDrainWithIdOwnerId2DeliveryClickhouse),
+    #[serde(rename = "internal")]
+    Internal(GetDrainWithIdOwnerId2DeliveryInternal),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    #[serde(untagged)]
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerId2DeliveryClickhouse {
+    pub endpoint: String,
+    pub table: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerId2DeliveryHttp {
+    pub endpoint: String,
+    pub encoding: GetDrainWithIdOwnerId2DeliveryHttpEncoding,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compression: Option<GetDrainWithIdOwnerId2DeliveryHttpCompression>,
+    pub headers: std::collections::BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDrainWithIdOwnerId2DeliveryHttpCompression {
+    /// `gzip`
+    #[serde(rename = "gzip")]
+    Gzip,
+    /// `none`
+    #[serde(rename = "none")]
+    None,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDrainWithIdOwnerId2DeliveryHttpCompression {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Gzip => "gzip",
+            Self::None => "none",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDrainWithIdOwnerId2DeliveryHttpCompression {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDrainWithIdOwnerId2DeliveryHttpEncoding {
+    /// `json`
+    #[serde(rename = "json")]
+    Json,
+    /// `ndjson`
+    #[serde(rename = "ndjson")]
+    Ndjson,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDrainWithIdOwnerId2DeliveryHttpEncoding {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "json",
+            Self::Ndjson => "ndjson",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDrainWithIdOwnerId2DeliveryHttpEncoding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerId2DeliveryInternal {
+    pub target: GetDrainWithIdOwnerId2DeliveryInternalTarget,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDrainWithIdOwnerId2DeliveryInternalTarget {
+    /// `vercel-otel-traces-db`
+    #[serde(rename = "vercel-otel-traces-db")]
+    VercelOtelTracesDb,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDrainWithIdOwnerId2DeliveryInternalTarget {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::VercelOtelTracesDb => "vercel-otel-traces-db",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDrainWithIdOwnerId2DeliveryInternalTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerId2DeliveryOtlphttp {
+    pub endpoint: GetDrainWithIdOwnerId2DeliveryOtlphttpEndpoint,
+    pub encoding: GetDrainWithIdOwnerId2DeliveryOtlphttpEncoding,
+    pub headers: std::collections::BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDrainWithIdOwnerId2DeliveryOtlphttpEncoding {
+    /// `json`
+    #[serde(rename = "json")]
+    Json,
+    /// `proto`
+    #[serde(rename = "proto")]
+    Proto,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDrainWithIdOwnerId2DeliveryOtlphttpEncoding {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "json",
+            Self::Proto => "proto",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDrainWithIdOwnerId2DeliveryOtlphttpEncoding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerId2DeliveryOtlphttpEndpoint {
+    pub traces: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerId2DeliverySyslog {
+    pub endpoint: String,
+    pub secret: String,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDrainWithIdOwnerId2DisabledReason {
+    /// `disabled-by-owner`
+    #[serde(rename = "disabled-by-owner")]
+    DisabledByOwner,
+    /// `feature-not-available`
+    #[serde(rename = "feature-not-available")]
+    FeatureNotAvailable,
+    /// `account-plan-downgrade`
+    #[serde(rename = "account-plan-downgrade")]
+    AccountPlanDowngrade,
+    /// `disabled-by-admin`
+    #[serde(rename = "disabled-by-admin")]
+    DisabledByAdmin,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDrainWithIdOwnerId2DisabledReason {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DisabledByOwner => "disabled-by-owner",
+            Self::FeatureNotAvailable => "feature-not-available",
+            Self::AccountPlanDowngrade => "account-plan-downgrade",
+            Self::DisabledByAdmin => "disabled-by-admin",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDrainWithIdOwnerId2DisabledReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "version")]
+pub enum GetDrainWithIdOwnerId2FilterV2 {
+    #[serde(rename = "v1")]
+    V1(GetDrainWithIdOwnerId2FilterV2V1),
+    #[serde(rename = "v2")]
+    V2(GetDrainWithIdOwnerId2FilterV2V2),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    #[serde(untagged)]
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerId2FilterV2V1 {}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerId2FilterV2V2 {
+    pub filter: GetDrainWithIdOwnerId2FilterV2V2Filter,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type")]
+pub enum GetDrainWithIdOwnerId2FilterV2V2Filter {
+    #[serde(rename = "basic")]
+    Basic(GetDrainWithIdOwnerId2FilterV2V2FilterBasic),
+    #[serde(rename = "odata")]
+    Odata(GetDrainWithIdOwnerId2FilterV2V2FilterOdata),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    #[serde(untagged)]
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerId2FilterV2V2FilterBasic {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<GetDrainWithIdOwnerId2FilterV2V2FilterBasicProject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log: Option<GetDrainWithIdOwnerId2FilterV2V2FilterBasicLog>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<GetDrainWithIdOwnerId2FilterV2V2FilterBasicDeployment>,
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerId2FilterV2V2FilterBasicDeployment {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environments: Option<Vec<String>>,
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerId2FilterV2V2FilterBasicLog {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sources: Option<Vec<String>>,
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerId2FilterV2V2FilterBasicProject {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ids: Option<Vec<String>>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerId2FilterV2V2FilterOdata {
+    pub text: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerId2ProjectsMetadataItem {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub framework: Option<GetDrainWithIdOwnerId2ProjectsMetadataItemFramework>,
+    #[serde(
+        rename = "latestDeployment",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub latest_deployment: Option<String>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDrainWithIdOwnerId2ProjectsMetadataItemFramework {
+    /// `blitzjs`
+    #[serde(rename = "blitzjs")]
+    Blitzjs,
+    /// `nextjs`
+    #[serde(rename = "nextjs")]
+    Nextjs,
+    /// `gatsby`
+    #[serde(rename = "gatsby")]
+    Gatsby,
+    /// `remix`
+    #[serde(rename = "remix")]
+    Remix,
+    /// `react-router`
+    #[serde(rename = "react-router")]
+    ReactRouter,
+    /// `astro`
+    #[serde(rename = "astro")]
+    Astro,
+    /// `hexo`
+    #[serde(rename = "hexo")]
+    Hexo,
+    /// `eleventy`
+    #[serde(rename = "eleventy")]
+    Eleventy,
+    /// `docusaurus-2`
+    #[serde(rename = "docusaurus-2")]
+    Docusaurus2,
+    /// `docusaurus`
+    #[serde(rename = "docusaurus")]
+    Docusaurus,
+    /// `preact`
+    #[serde(rename = "preact")]
+    Preact,
+    /// `solidstart-1`
+    #[serde(rename = "solidstart-1")]
+    Solidstart1,
+    /// `solidstart`
+    #[serde(rename = "solidstart")]
+    Solidstart,
+    /// `dojo`
+    #[serde(rename = "dojo")]
+    Dojo,
+    /// `ember`
+    #[serde(rename = "ember")]
+    Ember,
+    /// `vue`
+    #[serde(rename = "vue")]
+    Vue,
+    /// `scully`
+    #[serde(rename = "scully")]
+    Scully,
+    /// `ionic-angular`
+    #[serde(rename = "ionic-angular")]
+    IonicAngular,
+    /// `angular`
+    #[serde(rename = "angular")]
+    Angular,
+    /// `polymer`
+    #[serde(rename = "polymer")]
+    Polymer,
+    /// `svelte`
+    #[serde(rename = "svelte")]
+    Svelte,
+    /// `sveltekit`
+    #[serde(rename = "sveltekit")]
+    Sveltekit,
+    /// `sveltekit-1`
+    #[serde(rename = "sveltekit-1")]
+    Sveltekit1,
+    /// `ionic-react`
+    #[serde(rename = "ionic-react")]
+    IonicReact,
+    /// `create-react-app`
+    #[serde(rename = "create-react-app")]
+    CreateReactApp,
+    /// `gridsome`
+    #[serde(rename = "gridsome")]
+    Gridsome,
+    /// `umijs`
+    #[serde(rename = "umijs")]
+    Umijs,
+    /// `sapper`
+    #[serde(rename = "sapper")]
+    Sapper,
+    /// `saber`
+    #[serde(rename = "saber")]
+    Saber,
+    /// `stencil`
+    #[serde(rename = "stencil")]
+    Stencil,
+    /// `nuxtjs`
+    #[serde(rename = "nuxtjs")]
+    Nuxtjs,
+    /// `redwoodjs`
+    #[serde(rename = "redwoodjs")]
+    Redwoodjs,
+    /// `hugo`
+    #[serde(rename = "hugo")]
+    Hugo,
+    /// `jekyll`
+    #[serde(rename = "jekyll")]
+    Jekyll,
+    /// `brunch`
+    #[serde(rename = "brunch")]
+    Brunch,
+    /// `middleman`
+    #[serde(rename = "middleman")]
+    Middleman,
+    /// `zola`
+    #[serde(rename = "zola")]
+    Zola,
+    /// `hydrogen`
+    #[serde(rename = "hydrogen")]
+    Hydrogen,
+    /// `vite`
+    #[serde(rename = "vite")]
+    Vite,
+    /// `vitepress`
+    #[serde(rename = "vitepress")]
+    Vitepress,
+    /// `vuepress`
+    #[serde(rename = "vuepress")]
+    Vuepress,
+    /// `parcel`
+    #[serde(rename = "parcel")]
+    Parcel,
+    /// `fastapi`
+    #[serde(rename = "fastapi")]
+    Fastapi,
+    /// `flask`
+    #[serde(rename = "flask")]
+    Flask,
+    /// `fasthtml`
+    #[serde(rename = "fasthtml")]
+    Fasthtml,
+    /// `sanity-v3`
+    #[serde(rename = "sanity-v3")]
+    SanityV3,
+    /// `sanity`
+    #[serde(rename = "sanity")]
+    Sanity,
+    /// `storybook`
+    #[serde(rename = "storybook")]
+    Storybook,
+    /// `nitro`
+    #[serde(rename = "nitro")]
+    Nitro,
+    /// `hono`
+    #[serde(rename = "hono")]
+    Hono,
+    /// `express`
+    #[serde(rename = "express")]
+    Express,
+    /// `h3`
+    #[serde(rename = "h3")]
+    H3,
+    /// `nestjs`
+    #[serde(rename = "nestjs")]
+    Nestjs,
+    /// `fastify`
+    #[serde(rename = "fastify")]
+    Fastify,
+    /// `xmcp`
+    #[serde(rename = "xmcp")]
+    Xmcp,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDrainWithIdOwnerId2ProjectsMetadataItemFramework {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Blitzjs => "blitzjs",
+            Self::Nextjs => "nextjs",
+            Self::Gatsby => "gatsby",
+            Self::Remix => "remix",
+            Self::ReactRouter => "react-router",
+            Self::Astro => "astro",
+            Self::Hexo => "hexo",
+            Self::Eleventy => "eleventy",
+            Self::Docusaurus2 => "docusaurus-2",
+            Self::Docusaurus => "docusaurus",
+            Self::Preact => "preact",
+            Self::Solidstart1 => "solidstart-1",
+            Self::Solidstart => "solidstart",
+            Self::Dojo => "dojo",
+            Self::Ember => "ember",
+            Self::Vue => "vue",
+            Self::Scully => "scully",
+            Self::IonicAngular => "ionic-angular",
+            Self::Angular => "angular",
+            Self::Polymer => "polymer",
+            Self::Svelte => "svelte",
+            Self::Sveltekit => "sveltekit",
+            Self::Sveltekit1 => "sveltekit-1",
+            Self::IonicReact => "ionic-react",
+            Self::CreateReactApp => "create-react-app",
+            Self::Gridsome => "gridsome",
+            Self::Umijs => "umijs",
+            Self::Sapper => "sapper",
+            Self::Saber => "saber",
+            Self::Stencil => "stencil",
+            Self::Nuxtjs => "nuxtjs",
+            Self::Redwoodjs => "redwoodjs",
+            Self::Hugo => "hugo",
+            Self::Jekyll => "jekyll",
+            Self::Brunch => "brunch",
+            Self::Middleman => "middleman",
+            Self::Zola => "zola",
+            Self::Hydrogen => "hydrogen",
+            Self::Vite => "vite",
+            Self::Vitepress => "vitepress",
+            Self::Vuepress => "vuepress",
+            Self::Parcel => "parcel",
+            Self::Fastapi => "fastapi",
+            Self::Flask => "flask",
+            Self::Fasthtml => "fasthtml",
+            Self::SanityV3 => "sanity-v3",
+            Self::Sanity => "sanity",
+            Self::Storybook => "storybook",
+            Self::Nitro => "nitro",
+            Self::Hono => "hono",
+            Self::Express => "express",
+            Self::H3 => "h3",
+            Self::Nestjs => "nestjs",
+            Self::Fastify => "fastify",
+            Self::Xmcp => "xmcp",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDrainWithIdOwnerId2ProjectsMetadataItemFramework {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerId2SamplingItem {
+    #[serde(rename = "type")]
+    pub type_: GetDrainWithIdOwnerId2SamplingItemType,
+    pub rate: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<GetDrainWithIdOwnerId2SamplingItemEnv>,
+    #[serde(rename = "requestPath", default, skip_serializing_if = "Option::is_none")]
+    pub request_path: Option<String>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDrainWithIdOwnerId2SamplingItemEnv {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDrainWithIdOwnerId2SamplingItemEnv {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDrainWithIdOwnerId2SamplingItemEnv {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDrainWithIdOwnerId2SamplingItemType {
+    /// `head_sampling`
+    #[serde(rename = "head_sampling")]
+    HeadSampling,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDrainWithIdOwnerId2SamplingItemType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::HeadSampling => "head_sampling",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDrainWithIdOwnerId2SamplingItemType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerId2Schemas {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub analytics: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed_insights: Option<serde_json::Map<String, serde_json::Value>>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind")]
+pub enum GetDrainWithIdOwnerId2Source {
+    #[serde(rename = "self-served")]
+    SelfServed(GetDrainWithIdOwnerId2SourceSelfServed),
+    #[serde(rename = "integration")]
+    Integration(GetDrainWithIdOwnerId2SourceIntegration),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    #[serde(untagged)]
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerId2SourceIntegration {
+    #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    #[serde(
+        rename = "externalResourceId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub external_resource_id: Option<String>,
+    #[serde(rename = "integrationId")]
+    pub integration_id: String,
+    #[serde(rename = "integrationConfigurationId")]
+    pub integration_configuration_id: String,
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerId2SourceSelfServed {}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDrainWithIdOwnerId2Status {
+    /// `enabled`
+    #[serde(rename = "enabled")]
+    Enabled,
+    /// `disabled`
+    #[serde(rename = "disabled")]
+    Disabled,
+    /// `errored`
+    #[serde(rename = "errored")]
+    Errored,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDrainWithIdOwnerId2Status {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "enabled",
+            Self::Disabled => "disabled",
+            Self::Errored => "errored",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDrainWithIdOwnerId2Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDrainWithIdOwnerIdCreatedFrom {
+    /// `self-served`
+    #[serde(rename = "self-served")]
+    SelfServed,
+    /// `integration`
+    #[serde(rename = "integration")]
+    Integration,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDrainWithIdOwnerIdCreatedFrom {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SelfServed => "self-served",
+            Self::Integration => "integration",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDrainWithIdOwnerIdCreatedFrom {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type")]
+pub enum GetDrainWithIdOwnerIdDelivery {
+    #[serde(rename = "http")]
+    Http(GetDrainWithIdOwnerIdDeliveryHttp),
+    #[serde(rename = "otlphttp")]
+    Otlphttp(GetDrainWithIdOwnerIdDeliveryOtlphttp),
+    #[serde(rename = "syslog")]
+    Syslog(GetDrainWithIdOwnerIdDeliverySyslog),
+    #[serde(rename = "clickhouse")]
+    Clickhouse(GetDrainWithIdOwnerIdDeliveryClickhouse),
+    #[serde(rename = "internal")]
+    Internal(GetDrainWithIdOwnerIdDeliveryInternal),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    #[serde(untagged)]
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerIdDeliveryClickhouse {
+    pub endpoint: String,
+    pub table: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerIdDeliveryHttp {
+    pub endpoint: String,
+    pub encoding: GetDrainWithIdOwnerIdDeliveryHttpEncoding,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compression: Option<GetDrainWithIdOwnerIdDeliveryHttpCompression>,
+    pub headers: std::collections::BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDrainWithIdOwnerIdDeliveryHttpCompression {
+    /// `gzip`
+    #[serde(rename = "gzip")]
+    Gzip,
+    /// `none`
+    #[serde(rename = "none")]
+    None,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDrainWithIdOwnerIdDeliveryHttpCompression {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Gzip => "gzip",
+            Self::None => "none",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDrainWithIdOwnerIdDeliveryHttpCompression {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDrainWithIdOwnerIdDeliveryHttpEncoding {
+    /// `json`
+    #[serde(rename = "json")]
+    Json,
+    /// `ndjson`
+    #[serde(rename = "ndjson")]
+    Ndjson,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDrainWithIdOwnerIdDeliveryHttpEncoding {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "json",
+            Self::Ndjson => "ndjson",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDrainWithIdOwnerIdDeliveryHttpEncoding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerIdDeliveryInternal {
+    pub target: GetDrainWithIdOwnerIdDeliveryInternalTarget,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDrainWithIdOwnerIdDeliveryInternalTarget {
+    /// `vercel-otel-traces-db`
+    #[serde(rename = "vercel-otel-traces-db")]
+    VercelOtelTracesDb,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDrainWithIdOwnerIdDeliveryInternalTarget {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::VercelOtelTracesDb => "vercel-otel-traces-db",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDrainWithIdOwnerIdDeliveryInternalTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerIdDeliveryOtlphttp {
+    pub endpoint: GetDrainWithIdOwnerIdDeliveryOtlphttpEndpoint,
+    pub encoding: GetDrainWithIdOwnerIdDeliveryOtlphttpEncoding,
+    pub headers: std::collections::BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDrainWithIdOwnerIdDeliveryOtlphttpEncoding {
+    /// `json`
+    #[serde(rename = "json")]
+    Json,
+    /// `proto`
+    #[serde(rename = "proto")]
+    Proto,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDrainWithIdOwnerIdDeliveryOtlphttpEncoding {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "json",
+            Self::Proto => "proto",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDrainWithIdOwnerIdDeliveryOtlphttpEncoding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerIdDeliveryOtlphttpEndpoint {
+    pub traces: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerIdDeliverySyslog {
+    pub endpoint: String,
+    pub secret: String,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDrainWithIdOwnerIdDisabledReason {
+    /// `disabled-by-owner`
+    #[serde(rename = "disabled-by-owner")]
+    DisabledByOwner,
+    /// `feature-not-available`
+    #[serde(rename = "feature-not-available")]
+    FeatureNotAvailable,
+    /// `account-plan-downgrade`
+    #[serde(rename = "account-plan-downgrade")]
+    AccountPlanDowngrade,
+    /// `disabled-by-admin`
+    #[serde(rename = "disabled-by-admin")]
+    DisabledByAdmin,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDrainWithIdOwnerIdDisabledReason {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DisabledByOwner => "disabled-by-owner",
+            Self::FeatureNotAvailable => "feature-not-available",
+            Self::AccountPlanDowngrade => "account-plan-downgrade",
+            Self::DisabledByAdmin => "disabled-by-admin",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDrainWithIdOwnerIdDisabledReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "version")]
+pub enum GetDrainWithIdOwnerIdFilterV2 {
+    #[serde(rename = "v1")]
+    V1(GetDrainWithIdOwnerIdFilterV2V1),
+    #[serde(rename = "v2")]
+    V2(GetDrainWithIdOwnerIdFilterV2V2),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    #[serde(untagged)]
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerIdFilterV2V1 {}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerIdFilterV2V2 {
+    pub filter: GetDrainWithIdOwnerIdFilterV2V2Filter,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type")]
+pub enum GetDrainWithIdOwnerIdFilterV2V2Filter {
+    #[serde(rename = "basic")]
+    Basic(GetDrainWithIdOwnerIdFilterV2V2FilterBasic),
+    #[serde(rename = "odata")]
+    Odata(GetDrainWithIdOwnerIdFilterV2V2FilterOdata),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    #[serde(untagged)]
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerIdFilterV2V2FilterBasic {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<GetDrainWithIdOwnerIdFilterV2V2FilterBasicProject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log: Option<GetDrainWithIdOwnerIdFilterV2V2FilterBasicLog>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<GetDrainWithIdOwnerIdFilterV2V2FilterBasicDeployment>,
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerIdFilterV2V2FilterBasicDeployment {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environments: Option<Vec<String>>,
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerIdFilterV2V2FilterBasicLog {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sources: Option<Vec<String>>,
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerIdFilterV2V2FilterBasicProject {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ids: Option<Vec<String>>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerIdFilterV2V2FilterOdata {
+    pub text: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerIdSamplingItem {
+    #[serde(rename = "type")]
+    pub type_: GetDrainWithIdOwnerIdSamplingItemType,
+    pub rate: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<GetDrainWithIdOwnerIdSamplingItemEnv>,
+    #[serde(rename = "requestPath", default, skip_serializing_if = "Option::is_none")]
+    pub request_path: Option<String>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDrainWithIdOwnerIdSamplingItemEnv {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDrainWithIdOwnerIdSamplingItemEnv {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDrainWithIdOwnerIdSamplingItemEnv {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDrainWithIdOwnerIdSamplingItemType {
+    /// `head_sampling`
+    #[serde(rename = "head_sampling")]
+    HeadSampling,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDrainWithIdOwnerIdSamplingItemType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::HeadSampling => "head_sampling",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDrainWithIdOwnerIdSamplingItemType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerIdSchemas {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub analytics: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed_insights: Option<serde_json::Map<String, serde_json::Value>>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind")]
+pub enum GetDrainWithIdOwnerIdSource {
+    #[serde(rename = "self-served")]
+    SelfServed(GetDrainWithIdOwnerIdSourceSelfServed),
+    #[serde(rename = "integration")]
+    Integration(GetDrainWithIdOwnerIdSourceIntegration),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    #[serde(untagged)]
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerIdSourceIntegration {
+    #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    #[serde(
+        rename = "externalResourceId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub external_resource_id: Option<String>,
+    #[serde(rename = "integrationId")]
+    pub integration_id: String,
+    #[serde(rename = "integrationConfigurationId")]
+    pub integration_configuration_id: String,
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetDrainWithIdOwnerIdSourceSelfServed {}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDrainWithIdOwnerIdStatus {
+    /// `enabled`
+    #[serde(rename = "enabled")]
+    Enabled,
+    /// `disabled`
+    #[serde(rename = "disabled")]
+    Disabled,
+    /// `errored`
+    #[serde(rename = "errored")]
+    Errored,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDrainWithIdOwnerIdStatus {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "enabled",
+            Self::Disabled => "disabled",
+            Self::Errored => "errored",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDrainWithIdOwnerIdStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -4524,30 +4524,37 @@ pub struct GetDrainsResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum TestDrainDelivery {
-    Object(TestDrainDeliveryObject),
-    Object2(TestDrainDeliveryObject2),
-    Object3(TestDrainDeliveryObject3),
+    WithTypeEndpoint(TestDrainDeliveryWithTypeEndpoint),
+    WithTypeEndpoint2(TestDrainDeliveryWithTypeEndpoint2),
+    WithSecret(TestDrainDeliveryWithSecret),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TestDrainDeliveryObject {
+pub struct TestDrainDeliveryWithSecret {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub endpoint: String,
+    pub secret: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TestDrainDeliveryWithTypeEndpoint {
     #[serde(rename = "type")]
     pub type_: String,
     pub endpoint: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub compression: Option<TestDrainDeliveryObjectCompression>,
-    pub encoding: TestDrainDeliveryObjectEncoding,
+    pub compression: Option<TestDrainDeliveryWithTypeEndpointCompression>,
+    pub encoding: TestDrainDeliveryWithTypeEndpointEncoding,
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TestDrainDeliveryObject2 {
+pub struct TestDrainDeliveryWithTypeEndpoint2 {
     #[serde(rename = "type")]
     pub type_: String,
-    pub endpoint: TestDrainDeliveryObject2Endpoint,
-    pub encoding: TestDrainDeliveryObject2Encoding,
+    pub endpoint: TestDrainDeliveryWithTypeEndpoint2Endpoint,
+    pub encoding: TestDrainDeliveryWithTypeEndpoint2Encoding,
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
@@ -4563,7 +4570,7 @@ pub struct TestDrainDeliveryObject2 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum TestDrainDeliveryObject2Encoding {
+pub enum TestDrainDeliveryWithTypeEndpoint2Encoding {
     /// `proto`
     #[serde(rename = "proto")]
     Proto,
@@ -4574,7 +4581,7 @@ pub enum TestDrainDeliveryObject2Encoding {
     #[serde(untagged)]
     Unknown(String),
 }
-impl TestDrainDeliveryObject2Encoding {
+impl TestDrainDeliveryWithTypeEndpoint2Encoding {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4584,21 +4591,14 @@ impl TestDrainDeliveryObject2Encoding {
         }
     }
 }
-impl std::fmt::Display for TestDrainDeliveryObject2Encoding {
+impl std::fmt::Display for TestDrainDeliveryWithTypeEndpoint2Encoding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TestDrainDeliveryObject2Endpoint {
+pub struct TestDrainDeliveryWithTypeEndpoint2Endpoint {
     pub traces: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TestDrainDeliveryObject3 {
-    #[serde(rename = "type")]
-    pub type_: String,
-    pub endpoint: String,
-    pub secret: String,
 }
 #[derive(
     Debug,
@@ -4611,7 +4611,7 @@ pub struct TestDrainDeliveryObject3 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum TestDrainDeliveryObjectCompression {
+pub enum TestDrainDeliveryWithTypeEndpointCompression {
     /// `gzip`
     #[serde(rename = "gzip")]
     Gzip,
@@ -4622,7 +4622,7 @@ pub enum TestDrainDeliveryObjectCompression {
     #[serde(untagged)]
     Unknown(String),
 }
-impl TestDrainDeliveryObjectCompression {
+impl TestDrainDeliveryWithTypeEndpointCompression {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4632,7 +4632,7 @@ impl TestDrainDeliveryObjectCompression {
         }
     }
 }
-impl std::fmt::Display for TestDrainDeliveryObjectCompression {
+impl std::fmt::Display for TestDrainDeliveryWithTypeEndpointCompression {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4648,7 +4648,7 @@ impl std::fmt::Display for TestDrainDeliveryObjectCompression {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum TestDrainDeliveryObjectEncoding {
+pub enum TestDrainDeliveryWithTypeEndpointEncoding {
     /// `json`
     #[serde(rename = "json")]
     Json,
@@ -4659,7 +4659,7 @@ pub enum TestDrainDeliveryObjectEncoding {
     #[serde(untagged)]
     Unknown(String),
 }
-impl TestDrainDeliveryObjectEncoding {
+impl TestDrainDeliveryWithTypeEndpointEncoding {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4669,16 +4669,10 @@ impl TestDrainDeliveryObjectEncoding {
         }
     }
 }
-impl std::fmt::Display for TestDrainDeliveryObjectEncoding {
+impl std::fmt::Display for TestDrainDeliveryWithTypeEndpointEncoding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TestDrainObject2 {
-    pub status: String,
-    pub error: String,
-    pub endpoint: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TestDrainRequest {
@@ -4688,7 +4682,7 @@ pub struct TestDrainRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum TestDrainResponse {
-    Object2(TestDrainObject2),
+    WithStatusError(TestDrainWithStatusError),
     Object(serde_json::Map<String, serde_json::Value>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
@@ -4698,32 +4692,45 @@ pub struct TestDrainSchemasValue {
     pub version: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TestDrainWithStatusError {
+    pub status: String,
+    pub error: String,
+    pub endpoint: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum UpdateDrainDelivery {
-    Object(UpdateDrainDeliveryObject),
-    Object2(UpdateDrainDeliveryObject2),
-    Object3(UpdateDrainDeliveryObject3),
+    WithTypeEndpoint(UpdateDrainDeliveryWithTypeEndpoint),
+    WithTypeEndpoint2(UpdateDrainDeliveryWithTypeEndpoint2),
+    WithSecret(UpdateDrainDeliveryWithSecret),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainDeliveryObject {
+pub struct UpdateDrainDeliveryWithSecret {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub endpoint: String,
+    pub secret: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateDrainDeliveryWithTypeEndpoint {
     #[serde(rename = "type")]
     pub type_: String,
     pub endpoint: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub compression: Option<UpdateDrainDeliveryObjectCompression>,
-    pub encoding: UpdateDrainDeliveryObjectEncoding,
+    pub compression: Option<UpdateDrainDeliveryWithTypeEndpointCompression>,
+    pub encoding: UpdateDrainDeliveryWithTypeEndpointEncoding,
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainDeliveryObject2 {
+pub struct UpdateDrainDeliveryWithTypeEndpoint2 {
     #[serde(rename = "type")]
     pub type_: String,
-    pub endpoint: UpdateDrainDeliveryObject2Endpoint,
-    pub encoding: UpdateDrainDeliveryObject2Encoding,
+    pub endpoint: UpdateDrainDeliveryWithTypeEndpoint2Endpoint,
+    pub encoding: UpdateDrainDeliveryWithTypeEndpoint2Encoding,
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
@@ -4739,7 +4746,7 @@ pub struct UpdateDrainDeliveryObject2 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateDrainDeliveryObject2Encoding {
+pub enum UpdateDrainDeliveryWithTypeEndpoint2Encoding {
     /// `proto`
     #[serde(rename = "proto")]
     Proto,
@@ -4750,7 +4757,7 @@ pub enum UpdateDrainDeliveryObject2Encoding {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateDrainDeliveryObject2Encoding {
+impl UpdateDrainDeliveryWithTypeEndpoint2Encoding {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4760,21 +4767,14 @@ impl UpdateDrainDeliveryObject2Encoding {
         }
     }
 }
-impl std::fmt::Display for UpdateDrainDeliveryObject2Encoding {
+impl std::fmt::Display for UpdateDrainDeliveryWithTypeEndpoint2Encoding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainDeliveryObject2Endpoint {
+pub struct UpdateDrainDeliveryWithTypeEndpoint2Endpoint {
     pub traces: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainDeliveryObject3 {
-    #[serde(rename = "type")]
-    pub type_: String,
-    pub endpoint: String,
-    pub secret: String,
 }
 #[derive(
     Debug,
@@ -4787,7 +4787,7 @@ pub struct UpdateDrainDeliveryObject3 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateDrainDeliveryObjectCompression {
+pub enum UpdateDrainDeliveryWithTypeEndpointCompression {
     /// `gzip`
     #[serde(rename = "gzip")]
     Gzip,
@@ -4798,7 +4798,7 @@ pub enum UpdateDrainDeliveryObjectCompression {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateDrainDeliveryObjectCompression {
+impl UpdateDrainDeliveryWithTypeEndpointCompression {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4808,7 +4808,7 @@ impl UpdateDrainDeliveryObjectCompression {
         }
     }
 }
-impl std::fmt::Display for UpdateDrainDeliveryObjectCompression {
+impl std::fmt::Display for UpdateDrainDeliveryWithTypeEndpointCompression {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4824,7 +4824,7 @@ impl std::fmt::Display for UpdateDrainDeliveryObjectCompression {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateDrainDeliveryObjectEncoding {
+pub enum UpdateDrainDeliveryWithTypeEndpointEncoding {
     /// `json`
     #[serde(rename = "json")]
     Json,
@@ -4835,7 +4835,7 @@ pub enum UpdateDrainDeliveryObjectEncoding {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateDrainDeliveryObjectEncoding {
+impl UpdateDrainDeliveryWithTypeEndpointEncoding {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4845,7 +4845,7 @@ impl UpdateDrainDeliveryObjectEncoding {
         }
     }
 }
-impl std::fmt::Display for UpdateDrainDeliveryObjectEncoding {
+impl std::fmt::Display for UpdateDrainDeliveryWithTypeEndpointEncoding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4853,108 +4853,261 @@ impl std::fmt::Display for UpdateDrainDeliveryObjectEncoding {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum UpdateDrainFilter {
-    Object(UpdateDrainFilterObject),
+    WithVersionFilter(UpdateDrainFilterWithVersionFilter),
     String(Option<String>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainFilterObject {
+pub struct UpdateDrainFilterWithVersionFilter {
     pub version: String,
-    pub filter: UpdateDrainFilterObjectFilter,
+    pub filter: UpdateDrainFilterWithVersionFilterFilter,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum UpdateDrainFilterObjectFilter {
-    Object2(UpdateDrainFilterObjectFilterObject2),
-    Object(UpdateDrainFilterObjectFilterObject),
+pub enum UpdateDrainFilterWithVersionFilterFilter {
+    WithText(UpdateDrainFilterWithVersionFilterFilterWithText),
+    WithType(UpdateDrainFilterWithVersionFilterFilterWithType),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainFilterObjectFilterObject {
-    #[serde(rename = "type")]
-    pub type_: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub project: Option<UpdateDrainFilterObjectFilterObjectProject>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub log: Option<UpdateDrainFilterObjectFilterObjectLog>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deployment: Option<UpdateDrainFilterObjectFilterObjectDeployment>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainFilterObjectFilterObject2 {
+pub struct UpdateDrainFilterWithVersionFilterFilterWithText {
     #[serde(rename = "type")]
     pub type_: String,
     pub text: String,
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateDrainFilterWithVersionFilterFilterWithType {
+    #[serde(rename = "type")]
+    pub type_: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<UpdateDrainFilterWithVersionFilterFilterWithTypeProject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log: Option<UpdateDrainFilterWithVersionFilterFilterWithTypeLog>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<UpdateDrainFilterWithVersionFilterFilterWithTypeDeployment>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainFilterObjectFilterObjectDeployment {
+pub struct UpdateDrainFilterWithVersionFilterFilterWithTypeDeployment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environments: Option<Vec<String>>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainFilterObjectFilterObjectLog {
+pub struct UpdateDrainFilterWithVersionFilterFilterWithTypeLog {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sources: Option<Vec<String>>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainFilterObjectFilterObjectProject {
+pub struct UpdateDrainFilterWithVersionFilterFilterWithTypeProject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObject {
-    pub id: String,
-    #[serde(rename = "ownerId")]
-    pub owner_id: String,
-    pub name: String,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    #[serde(rename = "createdFrom", default, skip_serializing_if = "Option::is_none")]
-    pub created_from: Option<UpdateDrainObjectCreatedFrom>,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UpdateDrainProjects {
+    /// `some`
+    #[serde(rename = "some")]
+    Some,
+    /// `all`
+    #[serde(rename = "all")]
+    All,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UpdateDrainProjects {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Some => "some",
+            Self::All => "all",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UpdateDrainProjects {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UpdateDrainRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub projects: Option<UpdateDrainProjects>,
     #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
     pub project_ids: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schemas: Option<UpdateDrainObjectSchemas>,
+    pub filter: Option<UpdateDrainFilter>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delivery: Option<UpdateDrainObjectDelivery>,
+    pub schemas: Option<std::collections::BTreeMap<String, UpdateDrainSchemasValue>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sampling: Option<Vec<UpdateDrainObjectSamplingItem>>,
-    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
-    pub team_id: Option<String>,
+    pub delivery: Option<UpdateDrainDelivery>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<UpdateDrainObjectStatus>,
-    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_at: Option<f64>,
-    #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_reason: Option<UpdateDrainObjectDisabledReason>,
-    #[serde(rename = "disabledBy", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_by: Option<String>,
-    #[serde(
-        rename = "firstErrorTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub first_error_timestamp: Option<f64>,
-    #[serde(
-        rename = "configurationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub configuration_id: Option<String>,
-    #[serde(rename = "clientId", default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    pub source: UpdateDrainObjectSource,
+    pub sampling: Option<Vec<UpdateDrainSamplingItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    #[serde(rename = "filterV2", default, skip_serializing_if = "Option::is_none")]
-    pub filter_v2: Option<UpdateDrainObjectFilterV2>,
+    pub transforms: Option<Vec<UpdateDrainTransform>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<UpdateDrainStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<UpdateDrainSource>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObject2 {
+#[serde(untagged)]
+pub enum UpdateDrainResponse {
+    WithIdOwnerId(UpdateDrainWithIdOwnerId),
+    WithIdOwnerId2(UpdateDrainWithIdOwnerId2),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateDrainSamplingItem {
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// Sampling rate from 0 to 1 (e.g., 0.1 for 10%)
+    pub rate: f64,
+    /// Environment to apply sampling to
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<UpdateDrainSamplingItemEnv>,
+    /// Request path prefix to apply the sampling rule to
+    #[serde(rename = "requestPath", default, skip_serializing_if = "Option::is_none")]
+    pub request_path: Option<String>,
+}
+/// Environment to apply sampling to
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UpdateDrainSamplingItemEnv {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UpdateDrainSamplingItemEnv {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UpdateDrainSamplingItemEnv {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateDrainSchemasValue {
+    pub version: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UpdateDrainSource {
+    WithKind(UpdateDrainSourceWithKind),
+    Choice(UpdateDrainSourceChoice),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UpdateDrainSourceChoice {
+    WithExternalResourceId(UpdateDrainSourceChoiceWithExternalResourceId),
+    WithResourceId(UpdateDrainSourceChoiceWithResourceId),
+    WithKind(UpdateDrainSourceChoiceWithKind),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateDrainSourceChoiceWithExternalResourceId {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(rename = "externalResourceId")]
+    pub external_resource_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateDrainSourceChoiceWithKind {
+    pub kind: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateDrainSourceChoiceWithResourceId {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(rename = "resourceId")]
+    pub resource_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateDrainSourceWithKind {
+    pub kind: String,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UpdateDrainStatus {
+    /// `enabled`
+    #[serde(rename = "enabled")]
+    Enabled,
+    /// `disabled`
+    #[serde(rename = "disabled")]
+    Disabled,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UpdateDrainStatus {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "enabled",
+            Self::Disabled => "disabled",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UpdateDrainStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateDrainTransform {
+    pub id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateDrainWithIdOwnerId {
     pub id: String,
     #[serde(rename = "ownerId")]
     pub owner_id: String,
@@ -4962,25 +5115,25 @@ pub struct UpdateDrainObject2 {
     #[serde(rename = "createdAt")]
     pub created_at: f64,
     #[serde(rename = "createdFrom", default, skip_serializing_if = "Option::is_none")]
-    pub created_from: Option<UpdateDrainObject2CreatedFrom>,
+    pub created_from: Option<UpdateDrainWithIdOwnerIdCreatedFrom>,
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
     #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
     pub project_ids: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schemas: Option<UpdateDrainObject2Schemas>,
+    pub schemas: Option<UpdateDrainWithIdOwnerIdSchemas>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delivery: Option<UpdateDrainObject2Delivery>,
+    pub delivery: Option<UpdateDrainWithIdOwnerIdDelivery>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sampling: Option<Vec<UpdateDrainObject2SamplingItem>>,
+    pub sampling: Option<Vec<UpdateDrainWithIdOwnerIdSamplingItem>>,
     #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<UpdateDrainObject2Status>,
+    pub status: Option<UpdateDrainWithIdOwnerIdStatus>,
     #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
     pub disabled_at: Option<f64>,
     #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_reason: Option<UpdateDrainObject2DisabledReason>,
+    pub disabled_reason: Option<UpdateDrainWithIdOwnerIdDisabledReason>,
     #[serde(rename = "disabledBy", default, skip_serializing_if = "Option::is_none")]
     pub disabled_by: Option<String>,
     #[serde(
@@ -4997,11 +5150,61 @@ pub struct UpdateDrainObject2 {
     pub configuration_id: Option<String>,
     #[serde(rename = "clientId", default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    pub source: UpdateDrainObject2Source,
+    pub source: UpdateDrainWithIdOwnerIdSource,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
     #[serde(rename = "filterV2", default, skip_serializing_if = "Option::is_none")]
-    pub filter_v2: Option<UpdateDrainObject2FilterV2>,
+    pub filter_v2: Option<UpdateDrainWithIdOwnerIdFilterV2>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateDrainWithIdOwnerId2 {
+    pub id: String,
+    #[serde(rename = "ownerId")]
+    pub owner_id: String,
+    pub name: String,
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    #[serde(rename = "createdFrom", default, skip_serializing_if = "Option::is_none")]
+    pub created_from: Option<UpdateDrainWithIdOwnerId2CreatedFrom>,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
+    pub project_ids: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schemas: Option<UpdateDrainWithIdOwnerId2Schemas>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<UpdateDrainWithIdOwnerId2Delivery>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sampling: Option<Vec<UpdateDrainWithIdOwnerId2SamplingItem>>,
+    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<UpdateDrainWithIdOwnerId2Status>,
+    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_at: Option<f64>,
+    #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_reason: Option<UpdateDrainWithIdOwnerId2DisabledReason>,
+    #[serde(rename = "disabledBy", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_by: Option<String>,
+    #[serde(
+        rename = "firstErrorTimestamp",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub first_error_timestamp: Option<f64>,
+    #[serde(
+        rename = "configurationId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub configuration_id: Option<String>,
+    #[serde(rename = "clientId", default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    pub source: UpdateDrainWithIdOwnerId2Source,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+    #[serde(rename = "filterV2", default, skip_serializing_if = "Option::is_none")]
+    pub filter_v2: Option<UpdateDrainWithIdOwnerId2FilterV2>,
     #[serde(
         rename = "integrationIcon",
         default,
@@ -5025,7 +5228,7 @@ pub struct UpdateDrainObject2 {
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub projects_metadata: Option<Vec<UpdateDrainObject2ProjectsMetadataItem>>,
+    pub projects_metadata: Option<Vec<UpdateDrainWithIdOwnerId2ProjectsMetadataItem>>,
 }
 #[derive(
     Debug,
@@ -5038,7 +5241,7 @@ pub struct UpdateDrainObject2 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateDrainObject2CreatedFrom {
+pub enum UpdateDrainWithIdOwnerId2CreatedFrom {
     /// `self-served`
     #[serde(rename = "self-served")]
     SelfServed,
@@ -5049,7 +5252,7 @@ pub enum UpdateDrainObject2CreatedFrom {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateDrainObject2CreatedFrom {
+impl UpdateDrainWithIdOwnerId2CreatedFrom {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5059,39 +5262,39 @@ impl UpdateDrainObject2CreatedFrom {
         }
     }
 }
-impl std::fmt::Display for UpdateDrainObject2CreatedFrom {
+impl std::fmt::Display for UpdateDrainWithIdOwnerId2CreatedFrom {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum UpdateDrainObject2Delivery {
+pub enum UpdateDrainWithIdOwnerId2Delivery {
     #[serde(rename = "http")]
-    Http(UpdateDrainObject2DeliveryHttp),
+    Http(UpdateDrainWithIdOwnerId2DeliveryHttp),
     #[serde(rename = "otlphttp")]
-    Otlphttp(UpdateDrainObject2DeliveryOtlphttp),
+    Otlphttp(UpdateDrainWithIdOwnerId2DeliveryOtlphttp),
     #[serde(rename = "syslog")]
-    Syslog(UpdateDrainObject2DeliverySyslog),
+    Syslog(UpdateDrainWithIdOwnerId2DeliverySyslog),
     #[serde(rename = "clickhouse")]
-    Clickhouse(UpdateDrainObject2DeliveryClickhouse),
+    Clickhouse(UpdateDrainWithIdOwnerId2DeliveryClickhouse),
     #[serde(rename = "internal")]
-    Internal(UpdateDrainObject2DeliveryInternal),
+    Internal(UpdateDrainWithIdOwnerId2DeliveryInternal),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObject2DeliveryClickhouse {
+pub struct UpdateDrainWithIdOwnerId2DeliveryClickhouse {
     pub endpoint: String,
     pub table: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObject2DeliveryHttp {
+pub struct UpdateDrainWithIdOwnerId2DeliveryHttp {
     pub endpoint: String,
-    pub encoding: UpdateDrainObject2DeliveryHttpEncoding,
+    pub encoding: UpdateDrainWithIdOwnerId2DeliveryHttpEncoding,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub compression: Option<UpdateDrainObject2DeliveryHttpCompression>,
+    pub compression: Option<UpdateDrainWithIdOwnerId2DeliveryHttpCompression>,
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
@@ -5107,7 +5310,7 @@ pub struct UpdateDrainObject2DeliveryHttp {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateDrainObject2DeliveryHttpCompression {
+pub enum UpdateDrainWithIdOwnerId2DeliveryHttpCompression {
     /// `gzip`
     #[serde(rename = "gzip")]
     Gzip,
@@ -5118,7 +5321,7 @@ pub enum UpdateDrainObject2DeliveryHttpCompression {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateDrainObject2DeliveryHttpCompression {
+impl UpdateDrainWithIdOwnerId2DeliveryHttpCompression {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5128,7 +5331,7 @@ impl UpdateDrainObject2DeliveryHttpCompression {
         }
     }
 }
-impl std::fmt::Display for UpdateDrainObject2DeliveryHttpCompression {
+impl std::fmt::Display for UpdateDrainWithIdOwnerId2DeliveryHttpCompression {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5144,7 +5347,7 @@ impl std::fmt::Display for UpdateDrainObject2DeliveryHttpCompression {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateDrainObject2DeliveryHttpEncoding {
+pub enum UpdateDrainWithIdOwnerId2DeliveryHttpEncoding {
     /// `json`
     #[serde(rename = "json")]
     Json,
@@ -5155,7 +5358,7 @@ pub enum UpdateDrainObject2DeliveryHttpEncoding {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateDrainObject2DeliveryHttpEncoding {
+impl UpdateDrainWithIdOwnerId2DeliveryHttpEncoding {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5165,14 +5368,14 @@ impl UpdateDrainObject2DeliveryHttpEncoding {
         }
     }
 }
-impl std::fmt::Display for UpdateDrainObject2DeliveryHttpEncoding {
+impl std::fmt::Display for UpdateDrainWithIdOwnerId2DeliveryHttpEncoding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObject2DeliveryInternal {
-    pub target: UpdateDrainObject2DeliveryInternalTarget,
+pub struct UpdateDrainWithIdOwnerId2DeliveryInternal {
+    pub target: UpdateDrainWithIdOwnerId2DeliveryInternalTarget,
 }
 #[derive(
     Debug,
@@ -5185,7 +5388,7 @@ pub struct UpdateDrainObject2DeliveryInternal {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateDrainObject2DeliveryInternalTarget {
+pub enum UpdateDrainWithIdOwnerId2DeliveryInternalTarget {
     /// `vercel-otel-traces-db`
     #[serde(rename = "vercel-otel-traces-db")]
     VercelOtelTracesDb,
@@ -5193,7 +5396,7 @@ pub enum UpdateDrainObject2DeliveryInternalTarget {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateDrainObject2DeliveryInternalTarget {
+impl UpdateDrainWithIdOwnerId2DeliveryInternalTarget {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5202,15 +5405,15 @@ impl UpdateDrainObject2DeliveryInternalTarget {
         }
     }
 }
-impl std::fmt::Display for UpdateDrainObject2DeliveryInternalTarget {
+impl std::fmt::Display for UpdateDrainWithIdOwnerId2DeliveryInternalTarget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObject2DeliveryOtlphttp {
-    pub endpoint: UpdateDrainObject2DeliveryOtlphttpEndpoint,
-    pub encoding: UpdateDrainObject2DeliveryOtlphttpEncoding,
+pub struct UpdateDrainWithIdOwnerId2DeliveryOtlphttp {
+    pub endpoint: UpdateDrainWithIdOwnerId2DeliveryOtlphttpEndpoint,
+    pub encoding: UpdateDrainWithIdOwnerId2DeliveryOtlphttpEncoding,
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
@@ -5226,7 +5429,7 @@ pub struct UpdateDrainObject2DeliveryOtlphttp {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateDrainObject2DeliveryOtlphttpEncoding {
+pub enum UpdateDrainWithIdOwnerId2DeliveryOtlphttpEncoding {
     /// `json`
     #[serde(rename = "json")]
     Json,
@@ -5237,7 +5440,7 @@ pub enum UpdateDrainObject2DeliveryOtlphttpEncoding {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateDrainObject2DeliveryOtlphttpEncoding {
+impl UpdateDrainWithIdOwnerId2DeliveryOtlphttpEncoding {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5247,17 +5450,17 @@ impl UpdateDrainObject2DeliveryOtlphttpEncoding {
         }
     }
 }
-impl std::fmt::Display for UpdateDrainObject2DeliveryOtlphttpEncoding {
+impl std::fmt::Display for UpdateDrainWithIdOwnerId2DeliveryOtlphttpEncoding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObject2DeliveryOtlphttpEndpoint {
+pub struct UpdateDrainWithIdOwnerId2DeliveryOtlphttpEndpoint {
     pub traces: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObject2DeliverySyslog {
+pub struct UpdateDrainWithIdOwnerId2DeliverySyslog {
     pub endpoint: String,
     pub secret: String,
 }
@@ -5272,7 +5475,7 @@ pub struct UpdateDrainObject2DeliverySyslog {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateDrainObject2DisabledReason {
+pub enum UpdateDrainWithIdOwnerId2DisabledReason {
     /// `disabled-by-owner`
     #[serde(rename = "disabled-by-owner")]
     DisabledByOwner,
@@ -5289,7 +5492,7 @@ pub enum UpdateDrainObject2DisabledReason {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateDrainObject2DisabledReason {
+impl UpdateDrainWithIdOwnerId2DisabledReason {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5301,73 +5504,73 @@ impl UpdateDrainObject2DisabledReason {
         }
     }
 }
-impl std::fmt::Display for UpdateDrainObject2DisabledReason {
+impl std::fmt::Display for UpdateDrainWithIdOwnerId2DisabledReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "version")]
-pub enum UpdateDrainObject2FilterV2 {
+pub enum UpdateDrainWithIdOwnerId2FilterV2 {
     #[serde(rename = "v1")]
-    V1(UpdateDrainObject2FilterV2V1),
+    V1(UpdateDrainWithIdOwnerId2FilterV2V1),
     #[serde(rename = "v2")]
-    V2(UpdateDrainObject2FilterV2V2),
+    V2(UpdateDrainWithIdOwnerId2FilterV2V2),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObject2FilterV2V1 {}
+pub struct UpdateDrainWithIdOwnerId2FilterV2V1 {}
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObject2FilterV2V2 {
-    pub filter: UpdateDrainObject2FilterV2V2Filter,
+pub struct UpdateDrainWithIdOwnerId2FilterV2V2 {
+    pub filter: UpdateDrainWithIdOwnerId2FilterV2V2Filter,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum UpdateDrainObject2FilterV2V2Filter {
+pub enum UpdateDrainWithIdOwnerId2FilterV2V2Filter {
     #[serde(rename = "basic")]
-    Basic(UpdateDrainObject2FilterV2V2FilterBasic),
+    Basic(UpdateDrainWithIdOwnerId2FilterV2V2FilterBasic),
     #[serde(rename = "odata")]
-    Odata(UpdateDrainObject2FilterV2V2FilterOdata),
+    Odata(UpdateDrainWithIdOwnerId2FilterV2V2FilterOdata),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObject2FilterV2V2FilterBasic {
+pub struct UpdateDrainWithIdOwnerId2FilterV2V2FilterBasic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub project: Option<UpdateDrainObject2FilterV2V2FilterBasicProject>,
+    pub project: Option<UpdateDrainWithIdOwnerId2FilterV2V2FilterBasicProject>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub log: Option<UpdateDrainObject2FilterV2V2FilterBasicLog>,
+    pub log: Option<UpdateDrainWithIdOwnerId2FilterV2V2FilterBasicLog>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deployment: Option<UpdateDrainObject2FilterV2V2FilterBasicDeployment>,
+    pub deployment: Option<UpdateDrainWithIdOwnerId2FilterV2V2FilterBasicDeployment>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObject2FilterV2V2FilterBasicDeployment {
+pub struct UpdateDrainWithIdOwnerId2FilterV2V2FilterBasicDeployment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environments: Option<Vec<String>>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObject2FilterV2V2FilterBasicLog {
+pub struct UpdateDrainWithIdOwnerId2FilterV2V2FilterBasicLog {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sources: Option<Vec<String>>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObject2FilterV2V2FilterBasicProject {
+pub struct UpdateDrainWithIdOwnerId2FilterV2V2FilterBasicProject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObject2FilterV2V2FilterOdata {
+pub struct UpdateDrainWithIdOwnerId2FilterV2V2FilterOdata {
     pub text: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObject2ProjectsMetadataItem {
+pub struct UpdateDrainWithIdOwnerId2ProjectsMetadataItem {
     pub id: String,
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub framework: Option<UpdateDrainObject2ProjectsMetadataItemFramework>,
+    pub framework: Option<UpdateDrainWithIdOwnerId2ProjectsMetadataItemFramework>,
     #[serde(
         rename = "latestDeployment",
         default,
@@ -5386,7 +5589,7 @@ pub struct UpdateDrainObject2ProjectsMetadataItem {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateDrainObject2ProjectsMetadataItemFramework {
+pub enum UpdateDrainWithIdOwnerId2ProjectsMetadataItemFramework {
     /// `blitzjs`
     #[serde(rename = "blitzjs")]
     Blitzjs,
@@ -5556,7 +5759,7 @@ pub enum UpdateDrainObject2ProjectsMetadataItemFramework {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateDrainObject2ProjectsMetadataItemFramework {
+impl UpdateDrainWithIdOwnerId2ProjectsMetadataItemFramework {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5619,18 +5822,18 @@ impl UpdateDrainObject2ProjectsMetadataItemFramework {
         }
     }
 }
-impl std::fmt::Display for UpdateDrainObject2ProjectsMetadataItemFramework {
+impl std::fmt::Display for UpdateDrainWithIdOwnerId2ProjectsMetadataItemFramework {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObject2SamplingItem {
+pub struct UpdateDrainWithIdOwnerId2SamplingItem {
     #[serde(rename = "type")]
-    pub type_: UpdateDrainObject2SamplingItemType,
+    pub type_: UpdateDrainWithIdOwnerId2SamplingItemType,
     pub rate: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub env: Option<UpdateDrainObject2SamplingItemEnv>,
+    pub env: Option<UpdateDrainWithIdOwnerId2SamplingItemEnv>,
     #[serde(rename = "requestPath", default, skip_serializing_if = "Option::is_none")]
     pub request_path: Option<String>,
 }
@@ -5645,7 +5848,7 @@ pub struct UpdateDrainObject2SamplingItem {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateDrainObject2SamplingItemEnv {
+pub enum UpdateDrainWithIdOwnerId2SamplingItemEnv {
     /// `production`
     #[serde(rename = "production")]
     Production,
@@ -5656,7 +5859,7 @@ pub enum UpdateDrainObject2SamplingItemEnv {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateDrainObject2SamplingItemEnv {
+impl UpdateDrainWithIdOwnerId2SamplingItemEnv {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5666,7 +5869,7 @@ impl UpdateDrainObject2SamplingItemEnv {
         }
     }
 }
-impl std::fmt::Display for UpdateDrainObject2SamplingItemEnv {
+impl std::fmt::Display for UpdateDrainWithIdOwnerId2SamplingItemEnv {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5682,7 +5885,7 @@ impl std::fmt::Display for UpdateDrainObject2SamplingItemEnv {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateDrainObject2SamplingItemType {
+pub enum UpdateDrainWithIdOwnerId2SamplingItemType {
     /// `head_sampling`
     #[serde(rename = "head_sampling")]
     HeadSampling,
@@ -5690,7 +5893,7 @@ pub enum UpdateDrainObject2SamplingItemType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateDrainObject2SamplingItemType {
+impl UpdateDrainWithIdOwnerId2SamplingItemType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5699,13 +5902,13 @@ impl UpdateDrainObject2SamplingItemType {
         }
     }
 }
-impl std::fmt::Display for UpdateDrainObject2SamplingItemType {
+impl std::fmt::Display for UpdateDrainWithIdOwnerId2SamplingItemType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObject2Schemas {
+pub struct UpdateDrainWithIdOwnerId2Schemas {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log: Option<serde_json::Map<String, serde_json::Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5717,17 +5920,17 @@ pub struct UpdateDrainObject2Schemas {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "kind")]
-pub enum UpdateDrainObject2Source {
+pub enum UpdateDrainWithIdOwnerId2Source {
     #[serde(rename = "self-served")]
-    SelfServed(UpdateDrainObject2SourceSelfServed),
+    SelfServed(UpdateDrainWithIdOwnerId2SourceSelfServed),
     #[serde(rename = "integration")]
-    Integration(UpdateDrainObject2SourceIntegration),
+    Integration(UpdateDrainWithIdOwnerId2SourceIntegration),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObject2SourceIntegration {
+pub struct UpdateDrainWithIdOwnerId2SourceIntegration {
     #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     #[serde(
@@ -5742,7 +5945,7 @@ pub struct UpdateDrainObject2SourceIntegration {
     pub integration_configuration_id: String,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObject2SourceSelfServed {}
+pub struct UpdateDrainWithIdOwnerId2SourceSelfServed {}
 #[derive(
     Debug,
     Clone,
@@ -5754,7 +5957,7 @@ pub struct UpdateDrainObject2SourceSelfServed {}
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateDrainObject2Status {
+pub enum UpdateDrainWithIdOwnerId2Status {
     /// `enabled`
     #[serde(rename = "enabled")]
     Enabled,
@@ -5768,7 +5971,7 @@ pub enum UpdateDrainObject2Status {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateDrainObject2Status {
+impl UpdateDrainWithIdOwnerId2Status {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5779,7 +5982,7 @@ impl UpdateDrainObject2Status {
         }
     }
 }
-impl std::fmt::Display for UpdateDrainObject2Status {
+impl std::fmt::Display for UpdateDrainWithIdOwnerId2Status {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5795,7 +5998,7 @@ impl std::fmt::Display for UpdateDrainObject2Status {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateDrainObjectCreatedFrom {
+pub enum UpdateDrainWithIdOwnerIdCreatedFrom {
     /// `self-served`
     #[serde(rename = "self-served")]
     SelfServed,
@@ -5806,7 +6009,7 @@ pub enum UpdateDrainObjectCreatedFrom {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateDrainObjectCreatedFrom {
+impl UpdateDrainWithIdOwnerIdCreatedFrom {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5816,39 +6019,39 @@ impl UpdateDrainObjectCreatedFrom {
         }
     }
 }
-impl std::fmt::Display for UpdateDrainObjectCreatedFrom {
+impl std::fmt::Display for UpdateDrainWithIdOwnerIdCreatedFrom {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum UpdateDrainObjectDelivery {
+pub enum UpdateDrainWithIdOwnerIdDelivery {
     #[serde(rename = "http")]
-    Http(UpdateDrainObjectDeliveryHttp),
+    Http(UpdateDrainWithIdOwnerIdDeliveryHttp),
     #[serde(rename = "otlphttp")]
-    Otlphttp(UpdateDrainObjectDeliveryOtlphttp),
+    Otlphttp(UpdateDrainWithIdOwnerIdDeliveryOtlphttp),
     #[serde(rename = "syslog")]
-    Syslog(UpdateDrainObjectDeliverySyslog),
+    Syslog(UpdateDrainWithIdOwnerIdDeliverySyslog),
     #[serde(rename = "clickhouse")]
-    Clickhouse(UpdateDrainObjectDeliveryClickhouse),
+    Clickhouse(UpdateDrainWithIdOwnerIdDeliveryClickhouse),
     #[serde(rename = "internal")]
-    Internal(UpdateDrainObjectDeliveryInternal),
+    Internal(UpdateDrainWithIdOwnerIdDeliveryInternal),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObjectDeliveryClickhouse {
+pub struct UpdateDrainWithIdOwnerIdDeliveryClickhouse {
     pub endpoint: String,
     pub table: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObjectDeliveryHttp {
+pub struct UpdateDrainWithIdOwnerIdDeliveryHttp {
     pub endpoint: String,
-    pub encoding: UpdateDrainObjectDeliveryHttpEncoding,
+    pub encoding: UpdateDrainWithIdOwnerIdDeliveryHttpEncoding,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub compression: Option<UpdateDrainObjectDeliveryHttpCompression>,
+    pub compression: Option<UpdateDrainWithIdOwnerIdDeliveryHttpCompression>,
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
@@ -5864,7 +6067,7 @@ pub struct UpdateDrainObjectDeliveryHttp {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateDrainObjectDeliveryHttpCompression {
+pub enum UpdateDrainWithIdOwnerIdDeliveryHttpCompression {
     /// `gzip`
     #[serde(rename = "gzip")]
     Gzip,
@@ -5875,7 +6078,7 @@ pub enum UpdateDrainObjectDeliveryHttpCompression {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateDrainObjectDeliveryHttpCompression {
+impl UpdateDrainWithIdOwnerIdDeliveryHttpCompression {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5885,7 +6088,7 @@ impl UpdateDrainObjectDeliveryHttpCompression {
         }
     }
 }
-impl std::fmt::Display for UpdateDrainObjectDeliveryHttpCompression {
+impl std::fmt::Display for UpdateDrainWithIdOwnerIdDeliveryHttpCompression {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5901,7 +6104,7 @@ impl std::fmt::Display for UpdateDrainObjectDeliveryHttpCompression {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateDrainObjectDeliveryHttpEncoding {
+pub enum UpdateDrainWithIdOwnerIdDeliveryHttpEncoding {
     /// `json`
     #[serde(rename = "json")]
     Json,
@@ -5912,7 +6115,7 @@ pub enum UpdateDrainObjectDeliveryHttpEncoding {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateDrainObjectDeliveryHttpEncoding {
+impl UpdateDrainWithIdOwnerIdDeliveryHttpEncoding {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5922,14 +6125,14 @@ impl UpdateDrainObjectDeliveryHttpEncoding {
         }
     }
 }
-impl std::fmt::Display for UpdateDrainObjectDeliveryHttpEncoding {
+impl std::fmt::Display for UpdateDrainWithIdOwnerIdDeliveryHttpEncoding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObjectDeliveryInternal {
-    pub target: UpdateDrainObjectDeliveryInternalTarget,
+pub struct UpdateDrainWithIdOwnerIdDeliveryInternal {
+    pub target: UpdateDrainWithIdOwnerIdDeliveryInternalTarget,
 }
 #[derive(
     Debug,
@@ -5942,7 +6145,7 @@ pub struct UpdateDrainObjectDeliveryInternal {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateDrainObjectDeliveryInternalTarget {
+pub enum UpdateDrainWithIdOwnerIdDeliveryInternalTarget {
     /// `vercel-otel-traces-db`
     #[serde(rename = "vercel-otel-traces-db")]
     VercelOtelTracesDb,
@@ -5950,7 +6153,7 @@ pub enum UpdateDrainObjectDeliveryInternalTarget {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateDrainObjectDeliveryInternalTarget {
+impl UpdateDrainWithIdOwnerIdDeliveryInternalTarget {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5959,15 +6162,15 @@ impl UpdateDrainObjectDeliveryInternalTarget {
         }
     }
 }
-impl std::fmt::Display for UpdateDrainObjectDeliveryInternalTarget {
+impl std::fmt::Display for UpdateDrainWithIdOwnerIdDeliveryInternalTarget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObjectDeliveryOtlphttp {
-    pub endpoint: UpdateDrainObjectDeliveryOtlphttpEndpoint,
-    pub encoding: UpdateDrainObjectDeliveryOtlphttpEncoding,
+pub struct UpdateDrainWithIdOwnerIdDeliveryOtlphttp {
+    pub endpoint: UpdateDrainWithIdOwnerIdDeliveryOtlphttpEndpoint,
+    pub encoding: UpdateDrainWithIdOwnerIdDeliveryOtlphttpEncoding,
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
@@ -5983,7 +6186,7 @@ pub struct UpdateDrainObjectDeliveryOtlphttp {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateDrainObjectDeliveryOtlphttpEncoding {
+pub enum UpdateDrainWithIdOwnerIdDeliveryOtlphttpEncoding {
     /// `json`
     #[serde(rename = "json")]
     Json,
@@ -5994,7 +6197,7 @@ pub enum UpdateDrainObjectDeliveryOtlphttpEncoding {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateDrainObjectDeliveryOtlphttpEncoding {
+impl UpdateDrainWithIdOwnerIdDeliveryOtlphttpEncoding {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6004,17 +6207,17 @@ impl UpdateDrainObjectDeliveryOtlphttpEncoding {
         }
     }
 }
-impl std::fmt::Display for UpdateDrainObjectDeliveryOtlphttpEncoding {
+impl std::fmt::Display for UpdateDrainWithIdOwnerIdDeliveryOtlphttpEncoding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObjectDeliveryOtlphttpEndpoint {
+pub struct UpdateDrainWithIdOwnerIdDeliveryOtlphttpEndpoint {
     pub traces: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObjectDeliverySyslog {
+pub struct UpdateDrainWithIdOwnerIdDeliverySyslog {
     pub endpoint: String,
     pub secret: String,
 }
@@ -6029,7 +6232,7 @@ pub struct UpdateDrainObjectDeliverySyslog {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateDrainObjectDisabledReason {
+pub enum UpdateDrainWithIdOwnerIdDisabledReason {
     /// `disabled-by-owner`
     #[serde(rename = "disabled-by-owner")]
     DisabledByOwner,
@@ -6046,7 +6249,7 @@ pub enum UpdateDrainObjectDisabledReason {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateDrainObjectDisabledReason {
+impl UpdateDrainWithIdOwnerIdDisabledReason {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6058,74 +6261,74 @@ impl UpdateDrainObjectDisabledReason {
         }
     }
 }
-impl std::fmt::Display for UpdateDrainObjectDisabledReason {
+impl std::fmt::Display for UpdateDrainWithIdOwnerIdDisabledReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "version")]
-pub enum UpdateDrainObjectFilterV2 {
+pub enum UpdateDrainWithIdOwnerIdFilterV2 {
     #[serde(rename = "v1")]
-    V1(UpdateDrainObjectFilterV2V1),
+    V1(UpdateDrainWithIdOwnerIdFilterV2V1),
     #[serde(rename = "v2")]
-    V2(UpdateDrainObjectFilterV2V2),
+    V2(UpdateDrainWithIdOwnerIdFilterV2V2),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObjectFilterV2V1 {}
+pub struct UpdateDrainWithIdOwnerIdFilterV2V1 {}
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObjectFilterV2V2 {
-    pub filter: UpdateDrainObjectFilterV2V2Filter,
+pub struct UpdateDrainWithIdOwnerIdFilterV2V2 {
+    pub filter: UpdateDrainWithIdOwnerIdFilterV2V2Filter,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum UpdateDrainObjectFilterV2V2Filter {
+pub enum UpdateDrainWithIdOwnerIdFilterV2V2Filter {
     #[serde(rename = "basic")]
-    Basic(UpdateDrainObjectFilterV2V2FilterBasic),
+    Basic(UpdateDrainWithIdOwnerIdFilterV2V2FilterBasic),
     #[serde(rename = "odata")]
-    Odata(UpdateDrainObjectFilterV2V2FilterOdata),
+    Odata(UpdateDrainWithIdOwnerIdFilterV2V2FilterOdata),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObjectFilterV2V2FilterBasic {
+pub struct UpdateDrainWithIdOwnerIdFilterV2V2FilterBasic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub project: Option<UpdateDrainObjectFilterV2V2FilterBasicProject>,
+    pub project: Option<UpdateDrainWithIdOwnerIdFilterV2V2FilterBasicProject>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub log: Option<UpdateDrainObjectFilterV2V2FilterBasicLog>,
+    pub log: Option<UpdateDrainWithIdOwnerIdFilterV2V2FilterBasicLog>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deployment: Option<UpdateDrainObjectFilterV2V2FilterBasicDeployment>,
+    pub deployment: Option<UpdateDrainWithIdOwnerIdFilterV2V2FilterBasicDeployment>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObjectFilterV2V2FilterBasicDeployment {
+pub struct UpdateDrainWithIdOwnerIdFilterV2V2FilterBasicDeployment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environments: Option<Vec<String>>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObjectFilterV2V2FilterBasicLog {
+pub struct UpdateDrainWithIdOwnerIdFilterV2V2FilterBasicLog {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sources: Option<Vec<String>>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObjectFilterV2V2FilterBasicProject {
+pub struct UpdateDrainWithIdOwnerIdFilterV2V2FilterBasicProject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObjectFilterV2V2FilterOdata {
+pub struct UpdateDrainWithIdOwnerIdFilterV2V2FilterOdata {
     pub text: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObjectSamplingItem {
+pub struct UpdateDrainWithIdOwnerIdSamplingItem {
     #[serde(rename = "type")]
-    pub type_: UpdateDrainObjectSamplingItemType,
+    pub type_: UpdateDrainWithIdOwnerIdSamplingItemType,
     pub rate: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub env: Option<UpdateDrainObjectSamplingItemEnv>,
+    pub env: Option<UpdateDrainWithIdOwnerIdSamplingItemEnv>,
     #[serde(rename = "requestPath", default, skip_serializing_if = "Option::is_none")]
     pub request_path: Option<String>,
 }
@@ -6140,7 +6343,7 @@ pub struct UpdateDrainObjectSamplingItem {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateDrainObjectSamplingItemEnv {
+pub enum UpdateDrainWithIdOwnerIdSamplingItemEnv {
     /// `production`
     #[serde(rename = "production")]
     Production,
@@ -6151,7 +6354,7 @@ pub enum UpdateDrainObjectSamplingItemEnv {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateDrainObjectSamplingItemEnv {
+impl UpdateDrainWithIdOwnerIdSamplingItemEnv {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6161,7 +6364,7 @@ impl UpdateDrainObjectSamplingItemEnv {
         }
     }
 }
-impl std::fmt::Display for UpdateDrainObjectSamplingItemEnv {
+impl std::fmt::Display for UpdateDrainWithIdOwnerIdSamplingItemEnv {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -6177,7 +6380,7 @@ impl std::fmt::Display for UpdateDrainObjectSamplingItemEnv {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateDrainObjectSamplingItemType {
+pub enum UpdateDrainWithIdOwnerIdSamplingItemType {
     /// `head_sampling`
     #[serde(rename = "head_sampling")]
     HeadSampling,
@@ -6185,7 +6388,7 @@ pub enum UpdateDrainObjectSamplingItemType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateDrainObjectSamplingItemType {
+impl UpdateDrainWithIdOwnerIdSamplingItemType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6194,13 +6397,13 @@ impl UpdateDrainObjectSamplingItemType {
         }
     }
 }
-impl std::fmt::Display for UpdateDrainObjectSamplingItemType {
+impl std::fmt::Display for UpdateDrainWithIdOwnerIdSamplingItemType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObjectSchemas {
+pub struct UpdateDrainWithIdOwnerIdSchemas {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log: Option<serde_json::Map<String, serde_json::Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6212,17 +6415,17 @@ pub struct UpdateDrainObjectSchemas {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "kind")]
-pub enum UpdateDrainObjectSource {
+pub enum UpdateDrainWithIdOwnerIdSource {
     #[serde(rename = "self-served")]
-    SelfServed(UpdateDrainObjectSourceSelfServed),
+    SelfServed(UpdateDrainWithIdOwnerIdSourceSelfServed),
     #[serde(rename = "integration")]
-    Integration(UpdateDrainObjectSourceIntegration),
+    Integration(UpdateDrainWithIdOwnerIdSourceIntegration),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObjectSourceIntegration {
+pub struct UpdateDrainWithIdOwnerIdSourceIntegration {
     #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     #[serde(
@@ -6237,7 +6440,7 @@ pub struct UpdateDrainObjectSourceIntegration {
     pub integration_configuration_id: String,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainObjectSourceSelfServed {}
+pub struct UpdateDrainWithIdOwnerIdSourceSelfServed {}
 #[derive(
     Debug,
     Clone,
@@ -6249,7 +6452,7 @@ pub struct UpdateDrainObjectSourceSelfServed {}
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateDrainObjectStatus {
+pub enum UpdateDrainWithIdOwnerIdStatus {
     /// `enabled`
     #[serde(rename = "enabled")]
     Enabled,
@@ -6263,7 +6466,7 @@ pub enum UpdateDrainObjectStatus {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateDrainObjectStatus {
+impl UpdateDrainWithIdOwnerIdStatus {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6274,213 +6477,10 @@ impl UpdateDrainObjectStatus {
         }
     }
 }
-impl std::fmt::Display for UpdateDrainObjectStatus {
+impl std::fmt::Display for UpdateDrainWithIdOwnerIdStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UpdateDrainProjects {
-    /// `some`
-    #[serde(rename = "some")]
-    Some,
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UpdateDrainProjects {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Some => "some",
-            Self::All => "all",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UpdateDrainProjects {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub projects: Option<UpdateDrainProjects>,
-    #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
-    pub project_ids: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filter: Option<UpdateDrainFilter>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schemas: Option<std::collections::BTreeMap<String, UpdateDrainSchemasValue>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delivery: Option<UpdateDrainDelivery>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sampling: Option<Vec<UpdateDrainSamplingItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transforms: Option<Vec<UpdateDrainTransform>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<UpdateDrainStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<UpdateDrainSource>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UpdateDrainResponse {
-    Object(UpdateDrainObject),
-    Object2(UpdateDrainObject2),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainSamplingItem {
-    #[serde(rename = "type")]
-    pub type_: String,
-    /// Sampling rate from 0 to 1 (e.g., 0.1 for 10%)
-    pub rate: f64,
-    /// Environment to apply sampling to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub env: Option<UpdateDrainSamplingItemEnv>,
-    /// Request path prefix to apply the sampling rule to
-    #[serde(rename = "requestPath", default, skip_serializing_if = "Option::is_none")]
-    pub request_path: Option<String>,
-}
-/// Environment to apply sampling to
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UpdateDrainSamplingItemEnv {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UpdateDrainSamplingItemEnv {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UpdateDrainSamplingItemEnv {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainSchemasValue {
-    pub version: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UpdateDrainSource {
-    Object(UpdateDrainSourceObject),
-    Choice(UpdateDrainSourceChoice),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UpdateDrainSourceChoice {
-    Object(UpdateDrainSourceChoiceObject),
-    Object2(UpdateDrainSourceChoiceObject2),
-    Object3(UpdateDrainSourceChoiceObject3),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainSourceChoiceObject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    #[serde(rename = "externalResourceId")]
-    pub external_resource_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainSourceChoiceObject2 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    #[serde(rename = "resourceId")]
-    pub resource_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainSourceChoiceObject3 {
-    pub kind: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainSourceObject {
-    pub kind: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UpdateDrainStatus {
-    /// `enabled`
-    #[serde(rename = "enabled")]
-    Enabled,
-    /// `disabled`
-    #[serde(rename = "disabled")]
-    Disabled,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UpdateDrainStatus {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UpdateDrainStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateDrainTransform {
-    pub id: String,
 }
 impl crate::Client {
     /// Create a new Drain

@@ -112,120 +112,120 @@ pub struct EdgeConfigToken {
     #[serde(rename = "createdAt")]
     pub created_at: f64,
 }
-/// The object the API responds with when requesting an Edge Config backup
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetEdgeConfigBackupObject {
-    pub id: String,
-    #[serde(rename = "lastModified")]
-    pub last_modified: f64,
-    pub backup: GetEdgeConfigBackupObjectBackup,
-    pub metadata: GetEdgeConfigBackupObjectMetadata,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<GetEdgeConfigBackupObjectUser>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetEdgeConfigBackupObject2 {
-    pub user: GetEdgeConfigBackupObject2User,
-    pub id: String,
-    #[serde(rename = "lastModified")]
-    pub last_modified: f64,
-    pub backup: GetEdgeConfigBackupObject2Backup,
-    pub metadata: GetEdgeConfigBackupObject2Metadata,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetEdgeConfigBackupObject2Backup {
-    pub digest: String,
-    pub items: std::collections::BTreeMap<
-        String,
-        GetEdgeConfigBackupObject2BackupItemsValue,
-    >,
-    /// Name for the Edge Config Names are not unique. Must start with an alphabetic character and can contain only alphanumeric characters and underscores).
-    pub slug: String,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetEdgeConfigBackupObject2BackupItemsValue {
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    pub value: crate::shared::EdgeConfigItemValue,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetEdgeConfigBackupObject2Metadata {
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<String>,
-    #[serde(rename = "itemsCount", default, skip_serializing_if = "Option::is_none")]
-    pub items_count: Option<f64>,
-    #[serde(rename = "itemsBytes", default, skip_serializing_if = "Option::is_none")]
-    pub items_bytes: Option<f64>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetEdgeConfigBackupObject2User {
-    pub id: String,
-    pub username: String,
-    pub email: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetEdgeConfigBackupObjectBackup {
-    pub digest: String,
-    pub items: std::collections::BTreeMap<
-        String,
-        GetEdgeConfigBackupObjectBackupItemsValue,
-    >,
-    /// Name for the Edge Config Names are not unique. Must start with an alphabetic character and can contain only alphanumeric characters and underscores).
-    pub slug: String,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetEdgeConfigBackupObjectBackupItemsValue {
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    pub value: crate::shared::EdgeConfigItemValue,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetEdgeConfigBackupObjectMetadata {
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<String>,
-    #[serde(rename = "itemsCount", default, skip_serializing_if = "Option::is_none")]
-    pub items_count: Option<f64>,
-    #[serde(rename = "itemsBytes", default, skip_serializing_if = "Option::is_none")]
-    pub items_bytes: Option<f64>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetEdgeConfigBackupObjectUser {
-    pub id: String,
-    pub username: String,
-    pub email: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<String>,
-}
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum GetEdgeConfigBackupResponse {
-    Object2(GetEdgeConfigBackupObject2),
+    WithUser(GetEdgeConfigBackupWithUser),
     /// The object the API responds with when requesting an Edge Config backup
-    Object(GetEdgeConfigBackupObject),
+    WithIdLastModified(GetEdgeConfigBackupWithIdLastModified),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+/// The object the API responds with when requesting an Edge Config backup
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetEdgeConfigBackupWithIdLastModified {
+    pub id: String,
+    #[serde(rename = "lastModified")]
+    pub last_modified: f64,
+    pub backup: GetEdgeConfigBackupWithIdLastModifiedBackup,
+    pub metadata: GetEdgeConfigBackupWithIdLastModifiedMetadata,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<GetEdgeConfigBackupWithIdLastModifiedUser>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetEdgeConfigBackupWithIdLastModifiedBackup {
+    pub digest: String,
+    pub items: std::collections::BTreeMap<
+        String,
+        GetEdgeConfigBackupWithIdLastModifiedBackupItemsValue,
+    >,
+    /// Name for the Edge Config Names are not unique. Must start with an alphabetic character and can contain only alphanumeric characters and underscores).
+    pub slug: String,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetEdgeConfigBackupWithIdLastModifiedBackupItemsValue {
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    pub value: crate::shared::EdgeConfigItemValue,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetEdgeConfigBackupWithIdLastModifiedMetadata {
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<String>,
+    #[serde(rename = "itemsCount", default, skip_serializing_if = "Option::is_none")]
+    pub items_count: Option<f64>,
+    #[serde(rename = "itemsBytes", default, skip_serializing_if = "Option::is_none")]
+    pub items_bytes: Option<f64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetEdgeConfigBackupWithIdLastModifiedUser {
+    pub id: String,
+    pub username: String,
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetEdgeConfigBackupWithUser {
+    pub user: GetEdgeConfigBackupWithUserUser,
+    pub id: String,
+    #[serde(rename = "lastModified")]
+    pub last_modified: f64,
+    pub backup: GetEdgeConfigBackupWithUserBackup,
+    pub metadata: GetEdgeConfigBackupWithUserMetadata,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetEdgeConfigBackupWithUserBackup {
+    pub digest: String,
+    pub items: std::collections::BTreeMap<
+        String,
+        GetEdgeConfigBackupWithUserBackupItemsValue,
+    >,
+    /// Name for the Edge Config Names are not unique. Must start with an alphabetic character and can contain only alphanumeric characters and underscores).
+    pub slug: String,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetEdgeConfigBackupWithUserBackupItemsValue {
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    pub value: crate::shared::EdgeConfigItemValue,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetEdgeConfigBackupWithUserMetadata {
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<String>,
+    #[serde(rename = "itemsCount", default, skip_serializing_if = "Option::is_none")]
+    pub items_count: Option<f64>,
+    #[serde(rename = "itemsBytes", default, skip_serializing_if = "Option::is_none")]
+    pub items_bytes: Option<f64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetEdgeConfigBackupWithUserUser {
+    pub id: String,
+    pub username: String,
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetEdgeConfigBackupsBackup {
@@ -403,93 +403,24 @@ pub struct GetEdgeConfigsTransfer {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum PatchEdgeConfigItemsItem {
-    Object(PatchEdgeConfigItemsItemObject),
-    Object2(PatchEdgeConfigItemsItemObject2),
-    Object3(PatchEdgeConfigItemsItemObject3),
+    WithOperationKey(PatchEdgeConfigItemsItemWithOperationKey),
+    WithOperationKey2(PatchEdgeConfigItemsItemWithOperationKey2),
+    WithDescription(PatchEdgeConfigItemsItemWithDescription),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PatchEdgeConfigItemsItemObject {
-    pub operation: PatchEdgeConfigItemsItemObjectOperation,
-    pub key: String,
-    pub value: serde_json::Value,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<PatchEdgeConfigItemsItemObjectDescription>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PatchEdgeConfigItemsItemObject2 {
-    pub operation: PatchEdgeConfigItemsItemObject2Operation,
-    pub key: String,
-    pub value: serde_json::Value,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<PatchEdgeConfigItemsItemObject2Description>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchEdgeConfigItemsItemObject2Description {
-    String(String),
-    Any(serde_json::Value),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum PatchEdgeConfigItemsItemObject2Operation {
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `upsert`
-    #[serde(rename = "upsert")]
-    Upsert,
-    /// `delete`
-    #[serde(rename = "delete")]
-    Delete,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl PatchEdgeConfigItemsItemObject2Operation {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Create => "create",
-            Self::Update => "update",
-            Self::Upsert => "upsert",
-            Self::Delete => "delete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for PatchEdgeConfigItemsItemObject2Operation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PatchEdgeConfigItemsItemObject3 {
-    pub operation: PatchEdgeConfigItemsItemObject3Operation,
+pub struct PatchEdgeConfigItemsItemWithDescription {
+    pub operation: PatchEdgeConfigItemsItemWithDescriptionOperation,
     pub key: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<serde_json::Value>,
     #[serde(default)]
-    pub description: Option<PatchEdgeConfigItemsItemObject3Description>,
+    pub description: Option<PatchEdgeConfigItemsItemWithDescriptionDescription>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum PatchEdgeConfigItemsItemObject3Description {
+pub enum PatchEdgeConfigItemsItemWithDescriptionDescription {
     String(String),
     Any(serde_json::Value),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -506,7 +437,7 @@ pub enum PatchEdgeConfigItemsItemObject3Description {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum PatchEdgeConfigItemsItemObject3Operation {
+pub enum PatchEdgeConfigItemsItemWithDescriptionOperation {
     /// `create`
     #[serde(rename = "create")]
     Create,
@@ -523,7 +454,7 @@ pub enum PatchEdgeConfigItemsItemObject3Operation {
     #[serde(untagged)]
     Unknown(String),
 }
-impl PatchEdgeConfigItemsItemObject3Operation {
+impl PatchEdgeConfigItemsItemWithDescriptionOperation {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -535,14 +466,83 @@ impl PatchEdgeConfigItemsItemObject3Operation {
         }
     }
 }
-impl std::fmt::Display for PatchEdgeConfigItemsItemObject3Operation {
+impl std::fmt::Display for PatchEdgeConfigItemsItemWithDescriptionOperation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PatchEdgeConfigItemsItemWithOperationKey {
+    pub operation: PatchEdgeConfigItemsItemWithOperationKeyOperation,
+    pub key: String,
+    pub value: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<PatchEdgeConfigItemsItemWithOperationKeyDescription>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PatchEdgeConfigItemsItemWithOperationKey2 {
+    pub operation: PatchEdgeConfigItemsItemWithOperationKey2Operation,
+    pub key: String,
+    pub value: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<PatchEdgeConfigItemsItemWithOperationKey2Description>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum PatchEdgeConfigItemsItemWithOperationKey2Description {
+    String(String),
+    Any(serde_json::Value),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum PatchEdgeConfigItemsItemWithOperationKey2Operation {
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `upsert`
+    #[serde(rename = "upsert")]
+    Upsert,
+    /// `delete`
+    #[serde(rename = "delete")]
+    Delete,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl PatchEdgeConfigItemsItemWithOperationKey2Operation {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Create => "create",
+            Self::Update => "update",
+            Self::Upsert => "upsert",
+            Self::Delete => "delete",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for PatchEdgeConfigItemsItemWithOperationKey2Operation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum PatchEdgeConfigItemsItemObjectDescription {
+pub enum PatchEdgeConfigItemsItemWithOperationKeyDescription {
     String(String),
     Any(serde_json::Value),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -559,7 +559,7 @@ pub enum PatchEdgeConfigItemsItemObjectDescription {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum PatchEdgeConfigItemsItemObjectOperation {
+pub enum PatchEdgeConfigItemsItemWithOperationKeyOperation {
     /// `create`
     #[serde(rename = "create")]
     Create,
@@ -576,7 +576,7 @@ pub enum PatchEdgeConfigItemsItemObjectOperation {
     #[serde(untagged)]
     Unknown(String),
 }
-impl PatchEdgeConfigItemsItemObjectOperation {
+impl PatchEdgeConfigItemsItemWithOperationKeyOperation {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -588,7 +588,7 @@ impl PatchEdgeConfigItemsItemObjectOperation {
         }
     }
 }
-impl std::fmt::Display for PatchEdgeConfigItemsItemObjectOperation {
+impl std::fmt::Display for PatchEdgeConfigItemsItemWithOperationKeyOperation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -520,15 +520,11 @@ pub struct CreateIntegrationStoreDirectStoreProductCapabilities {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CreateIntegrationStoreDirectStoreProductDisabled {
-    Object(CreateIntegrationStoreDirectStoreProductDisabledObject),
+    WithExpr(CreateIntegrationStoreDirectStoreProductDisabledWithExpr),
     Boolean(bool),
     Value(CreateIntegrationStoreDirectStoreProductDisabledValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductDisabledObject {
-    pub expr: String,
 }
 #[derive(
     Debug,
@@ -566,6 +562,10 @@ impl std::fmt::Display for CreateIntegrationStoreDirectStoreProductDisabledValue
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductDisabledWithExpr {
+    pub expr: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateIntegrationStoreDirectStoreProductGuide {
@@ -629,15 +629,11 @@ impl std::fmt::Display for CreateIntegrationStoreDirectStoreProductGuideStepActi
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CreateIntegrationStoreDirectStoreProductHidden {
-    Object(CreateIntegrationStoreDirectStoreProductHiddenObject),
+    WithExpr(CreateIntegrationStoreDirectStoreProductHiddenWithExpr),
     Boolean(bool),
     Value(CreateIntegrationStoreDirectStoreProductHiddenValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductHiddenObject {
-    pub expr: String,
 }
 #[derive(
     Debug,
@@ -677,6 +673,10 @@ impl std::fmt::Display for CreateIntegrationStoreDirectStoreProductHiddenValue {
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductHiddenWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateIntegrationStoreDirectStoreProductMetadataSchema {
     #[serde(rename = "type")]
     pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaType,
@@ -690,53 +690,551 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchema {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue {
-    Object4(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4,
+    WithUiSteps(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiSteps,
     ),
-    Object6(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6,
+    WithTypeItems(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItems,
     ),
-    Object5(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5,
+    WithTypeUiControl4(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4,
     ),
-    Object7(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7,
+    WithTypeUiControl5(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5,
     ),
-    Object(CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject),
-    Object2(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2,
+    WithTypeUiControl(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl,
     ),
-    Object3(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3,
+    WithTypeUiControl2(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2,
     ),
-    Object8(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8,
+    WithTypeUiControl3(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3,
     ),
-    Object9(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject9,
+    WithTypeUiControl6(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6,
+    ),
+    WithValue(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValue,
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject {
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItems {
     #[serde(rename = "type")]
-    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectType,
+    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsType,
+    pub items: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsItems,
     #[serde(rename = "ui:control")]
-    pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiControl,
+    pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiControl,
+    #[serde(rename = "ui:options")]
+    pub ui_options: Vec<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOption,
+    >,
+    #[serde(rename = "maxItems", default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<f64>,
+    #[serde(rename = "minItems", default, skip_serializing_if = "Option::is_none")]
+    pub min_items: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
+    pub ui_label: Option<String>,
+    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
+    pub ui_read_only: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiReadOnly,
+    >,
+    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
+    pub ui_hidden: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiHidden,
+    >,
+    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
+    pub ui_disabled: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiDisabled,
+    >,
+    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
+    pub ui_description: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiDescription,
+    >,
+    #[serde(
+        rename = "ui:formatted-value",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub ui_formatted_value: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiFormattedValue,
+    >,
+    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
+    pub ui_placeholder: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<Vec<String>>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsItems {
+    #[serde(rename = "type")]
+    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsItemsType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsItemsMinLength,
+    >,
+    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsItemsMaxLength,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsItemsPattern,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
+    pub enum_: Option<Vec<String>>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsItemsMaxLength {
+    #[serde(rename = "__@BRAND@8675")]
+    pub brand_8675: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsItemsMinLength {
+    #[serde(rename = "__@BRAND@8675")]
+    pub brand_8675: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsItemsPattern {
+    #[serde(rename = "__@BRAND@8675")]
+    pub brand_8675: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsItemsType {
+    /// `string`
+    #[serde(rename = "string")]
+    String,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsItemsType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsItemsType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsType {
+    /// `array`
+    #[serde(rename = "array")]
+    Array,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Array => "array",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiControl {
+    /// `multi-select`
+    #[serde(rename = "multi-select")]
+    MultiSelect,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiControl {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MultiSelect => "multi-select",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiDescription {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiDescriptionWithExpr,
+    ),
+    String(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiDescriptionWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiDisabled {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiDisabledWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiDisabledValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiDisabledValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiDisabledValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiDisabledValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiDisabledWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiFormattedValue {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiHidden {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiHiddenWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiHiddenValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiHiddenValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiHiddenValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiHiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiHiddenWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOption {
+    pub value: String,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionDisabled,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionHidden,
+    >,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionDisabled {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionDisabledWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionDisabledValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionDisabledValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionDisabledValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionDisabledValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionDisabledWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionHidden {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionHiddenWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionHiddenValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionHiddenValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionHiddenValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionHiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionHiddenWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiReadOnly {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiReadOnlyWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiReadOnlyValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiReadOnlyValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiReadOnlyValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiReadOnlyValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiReadOnlyWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl {
+    #[serde(rename = "type")]
+    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlType,
+    #[serde(rename = "ui:control")]
+    pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiControl,
     #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
     pub enum_: Option<Vec<String>>,
     #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectMaxLength,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlMaxLength,
     >,
     #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
     pub min_length: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectMinLength,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlMinLength,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectPattern,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlPattern,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -746,19 +1244,19 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     pub ui_label: Option<String>,
     #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
     pub ui_read_only: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiReadOnly,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnly,
     >,
     #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
     pub ui_hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiHidden,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiHidden,
     >,
     #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
     pub ui_disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiDisabled,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabled,
     >,
     #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
     pub ui_description: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiDescription,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiDescription,
     >,
     #[serde(
         rename = "ui:formatted-value",
@@ -766,17 +1264,17 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
         skip_serializing_if = "Option::is_none",
     )]
     pub ui_formatted_value: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiFormattedValue,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiFormattedValue,
     >,
     #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
     pub ui_placeholder: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2 {
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2 {
     #[serde(rename = "type")]
-    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2Type,
+    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2Type,
     #[serde(rename = "ui:control")]
-    pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiControl,
+    pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiControl,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maximum: Option<f64>,
     #[serde(
@@ -801,19 +1299,19 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     pub ui_label: Option<String>,
     #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
     pub ui_read_only: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiReadOnly,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnly,
     >,
     #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
     pub ui_hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiHidden,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHidden,
     >,
     #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
     pub ui_disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiDisabled,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabled,
     >,
     #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
     pub ui_description: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiDescription,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDescription,
     >,
     #[serde(
         rename = "ui:formatted-value",
@@ -821,7 +1319,7 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
         skip_serializing_if = "Option::is_none",
     )]
     pub ui_formatted_value: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiFormattedValue,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiFormattedValue,
     >,
     #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
     pub ui_placeholder: Option<String>,
@@ -837,7 +1335,7 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2Type {
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2Type {
     /// `number`
     #[serde(rename = "number")]
     Number,
@@ -845,7 +1343,7 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueOb
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2Type {
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2Type {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -855,7 +1353,7 @@ impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject
     }
 }
 impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2Type {
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2Type {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -871,7 +1369,7 @@ for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiControl {
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiControl {
     /// `input`
     #[serde(rename = "input")]
     Input,
@@ -879,7 +1377,7 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueOb
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiControl {
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiControl {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -889,41 +1387,37 @@ impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject
     }
 }
 impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiControl {
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiControl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiDescription {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiDescriptionObject,
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDescription {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDescriptionWithExpr,
     ),
     String(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiDescriptionObject {
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDescriptionWithExpr {
     pub expr: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiDisabled {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiDisabledObject,
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabled {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabledWithExpr,
     ),
     Boolean(bool),
     Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiDisabledValue,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabledValue,
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiDisabledObject {
-    pub expr: String,
 }
 #[derive(
     Debug,
@@ -936,7 +1430,7 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiDisabledValue {
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabledValue {
     /// `update`
     #[serde(rename = "update")]
     Update,
@@ -947,7 +1441,7 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueOb
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiDisabledValue {
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabledValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -958,31 +1452,31 @@ impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject
     }
 }
 impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiDisabledValue {
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabledValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiFormattedValue {
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabledWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiFormattedValue {
     pub expr: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiHidden {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiHiddenObject,
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHidden {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHiddenWithExpr,
     ),
     Boolean(bool),
     Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiHiddenValue,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHiddenValue,
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiHiddenObject {
-    pub expr: String,
 }
 #[derive(
     Debug,
@@ -995,7 +1489,7 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiHiddenValue {
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHiddenValue {
     /// `update`
     #[serde(rename = "update")]
     Update,
@@ -1006,7 +1500,7 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueOb
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiHiddenValue {
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHiddenValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1017,27 +1511,27 @@ impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject
     }
 }
 impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiHiddenValue {
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHiddenValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHiddenWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiReadOnly {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiReadOnlyObject,
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnly {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnlyWithExpr,
     ),
     Boolean(bool),
     Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiReadOnlyValue,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnlyValue,
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiReadOnlyObject {
-    pub expr: String,
 }
 #[derive(
     Debug,
@@ -1050,7 +1544,7 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiReadOnlyValue {
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnlyValue {
     /// `update`
     #[serde(rename = "update")]
     Update,
@@ -1061,7 +1555,7 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueOb
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiReadOnlyValue {
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnlyValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1072,17 +1566,21 @@ impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject
     }
 }
 impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject2UiReadOnlyValue {
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnlyValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3 {
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnlyWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3 {
     #[serde(rename = "type")]
-    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3Type,
+    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3Type,
     #[serde(rename = "ui:control")]
-    pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiControl,
+    pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiControl,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1091,19 +1589,19 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     pub ui_label: Option<String>,
     #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
     pub ui_read_only: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiReadOnly,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnly,
     >,
     #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
     pub ui_hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiHidden,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHidden,
     >,
     #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
     pub ui_disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiDisabled,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabled,
     >,
     #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
     pub ui_description: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiDescription,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDescription,
     >,
     #[serde(
         rename = "ui:formatted-value",
@@ -1111,7 +1609,7 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
         skip_serializing_if = "Option::is_none",
     )]
     pub ui_formatted_value: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiFormattedValue,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiFormattedValue,
     >,
 }
 #[derive(
@@ -1125,7 +1623,7 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3Type {
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3Type {
     /// `boolean`
     #[serde(rename = "boolean")]
     Boolean,
@@ -1133,7 +1631,7 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueOb
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3Type {
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3Type {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1143,7 +1641,7 @@ impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject
     }
 }
 impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3Type {
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3Type {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1159,7 +1657,7 @@ for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiControl {
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiControl {
     /// `toggle`
     #[serde(rename = "toggle")]
     Toggle,
@@ -1167,7 +1665,7 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueOb
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiControl {
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiControl {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1177,41 +1675,37 @@ impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject
     }
 }
 impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiControl {
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiControl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiDescription {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiDescriptionObject,
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDescription {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDescriptionWithExpr,
     ),
     String(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiDescriptionObject {
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDescriptionWithExpr {
     pub expr: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiDisabled {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiDisabledObject,
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabled {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabledWithExpr,
     ),
     Boolean(bool),
     Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiDisabledValue,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabledValue,
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiDisabledObject {
-    pub expr: String,
 }
 #[derive(
     Debug,
@@ -1224,7 +1718,7 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiDisabledValue {
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabledValue {
     /// `update`
     #[serde(rename = "update")]
     Update,
@@ -1235,7 +1729,7 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueOb
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiDisabledValue {
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabledValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1246,31 +1740,31 @@ impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject
     }
 }
 impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiDisabledValue {
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabledValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiFormattedValue {
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabledWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiFormattedValue {
     pub expr: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiHidden {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiHiddenObject,
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHidden {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHiddenWithExpr,
     ),
     Boolean(bool),
     Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiHiddenValue,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHiddenValue,
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiHiddenObject {
-    pub expr: String,
 }
 #[derive(
     Debug,
@@ -1283,7 +1777,7 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiHiddenValue {
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHiddenValue {
     /// `update`
     #[serde(rename = "update")]
     Update,
@@ -1294,7 +1788,7 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueOb
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiHiddenValue {
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHiddenValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1305,27 +1799,27 @@ impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject
     }
 }
 impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiHiddenValue {
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHiddenValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHiddenWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiReadOnly {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiReadOnlyObject,
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnly {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnlyWithExpr,
     ),
     Boolean(bool),
     Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiReadOnlyValue,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnlyValue,
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiReadOnlyObject {
-    pub expr: String,
 }
 #[derive(
     Debug,
@@ -1338,7 +1832,7 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiReadOnlyValue {
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnlyValue {
     /// `update`
     #[serde(rename = "update")]
     Update,
@@ -1349,7 +1843,7 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueOb
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiReadOnlyValue {
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnlyValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1360,18 +1854,1646 @@ impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject
     }
 }
 impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject3UiReadOnlyValue {
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnlyValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4 {
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnlyWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4 {
     #[serde(rename = "type")]
-    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4Type,
-    pub items: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4Items,
+    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4Type,
     #[serde(rename = "ui:control")]
-    pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiControl,
+    pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiControl,
+    #[serde(rename = "ui:options")]
+    pub ui_options: Vec<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOption,
+    >,
+    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
+    pub enum_: Option<Vec<String>>,
+    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4MaxLength,
+    >,
+    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4MinLength,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4Pattern,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
+    pub ui_label: Option<String>,
+    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
+    pub ui_read_only: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnly,
+    >,
+    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
+    pub ui_hidden: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHidden,
+    >,
+    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
+    pub ui_disabled: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabled,
+    >,
+    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
+    pub ui_description: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDescription,
+    >,
+    #[serde(
+        rename = "ui:formatted-value",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub ui_formatted_value: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiFormattedValue,
+    >,
+    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
+    pub ui_placeholder: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4MaxLength {
+    #[serde(rename = "__@BRAND@8675")]
+    pub brand_8675: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4MinLength {
+    #[serde(rename = "__@BRAND@8675")]
+    pub brand_8675: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4Pattern {
+    #[serde(rename = "__@BRAND@8675")]
+    pub brand_8675: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4Type {
+    /// `string`
+    #[serde(rename = "string")]
+    String,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4Type {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiControl {
+    /// `select`
+    #[serde(rename = "select")]
+    Select,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiControl {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Select => "select",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDescription {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDescriptionWithExpr,
+    ),
+    String(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDescriptionWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabled {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabledWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabledValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabledValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabledValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabledValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabledWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiFormattedValue {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHidden {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHiddenWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHiddenValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHiddenValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHiddenValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHiddenWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOption {
+    pub value: String,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabled,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHidden,
+    >,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabled {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabledWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabledValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabledValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabledValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabledValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabledWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHidden {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHiddenWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHiddenValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHiddenValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHiddenValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHiddenWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnly {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnlyWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnlyValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnlyValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnlyValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnlyValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnlyWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5 {
+    #[serde(rename = "type")]
+    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5Type,
+    #[serde(rename = "ui:control")]
+    pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiControl,
+    #[serde(rename = "ui:options")]
+    pub ui_options: Vec<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOption,
+    >,
+    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
+    pub enum_: Option<Vec<String>>,
+    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5MaxLength,
+    >,
+    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5MinLength,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5Pattern,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
+    pub ui_label: Option<String>,
+    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
+    pub ui_read_only: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnly,
+    >,
+    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
+    pub ui_hidden: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHidden,
+    >,
+    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
+    pub ui_disabled: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabled,
+    >,
+    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
+    pub ui_description: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDescription,
+    >,
+    #[serde(
+        rename = "ui:formatted-value",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub ui_formatted_value: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiFormattedValue,
+    >,
+    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
+    pub ui_placeholder: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5MaxLength {
+    #[serde(rename = "__@BRAND@8675")]
+    pub brand_8675: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5MinLength {
+    #[serde(rename = "__@BRAND@8675")]
+    pub brand_8675: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5Pattern {
+    #[serde(rename = "__@BRAND@8675")]
+    pub brand_8675: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5Type {
+    /// `string`
+    #[serde(rename = "string")]
+    String,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5Type {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiControl {
+    /// `vercel-region`
+    #[serde(rename = "vercel-region")]
+    VercelRegion,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiControl {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::VercelRegion => "vercel-region",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDescription {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDescriptionWithExpr,
+    ),
+    String(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDescriptionWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabled {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabledWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabledValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabledValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabledValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabledValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabledWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiFormattedValue {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHidden {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHiddenWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHiddenValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHiddenValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHiddenValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHiddenWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOption {
+    WithLabel(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabel,
+    ),
+    WithBrand8675(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithBrand8675,
+    ),
+    WithValue(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithBrand8675 {
+    #[serde(rename = "__@BRAND@8675")]
+    pub brand_8675: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabel {
+    pub value: String,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelDisabled,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelHidden,
+    >,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelDisabled {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelDisabledWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelDisabledValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelDisabledValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelDisabledValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelDisabledValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelDisabledWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelHidden {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelHiddenWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelHiddenValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelHiddenValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelHiddenValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelHiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelHiddenWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValue {
+    pub value: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueValue,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueDisabled,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueHidden,
+    >,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueDisabled {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueDisabledWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueDisabledValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueDisabledValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueDisabledValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueDisabledValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueDisabledWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueHidden {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueHiddenWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueHiddenValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueHiddenValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueHiddenValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueHiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueHiddenWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueValue {
+    #[serde(rename = "__@BRAND@8675")]
+    pub brand_8675: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnly {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnlyWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnlyValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnlyValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnlyValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnlyValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnlyWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6 {
+    #[serde(rename = "type")]
+    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6Type,
+    #[serde(rename = "ui:control")]
+    pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiControl,
+    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
+    pub enum_: Option<Vec<String>>,
+    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6MaxLength,
+    >,
+    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6MinLength,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6Pattern,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
+    pub ui_label: Option<String>,
+    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
+    pub ui_read_only: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnly,
+    >,
+    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
+    pub ui_hidden: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHidden,
+    >,
+    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
+    pub ui_disabled: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabled,
+    >,
+    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
+    pub ui_description: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDescription,
+    >,
+    #[serde(
+        rename = "ui:formatted-value",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub ui_formatted_value: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiFormattedValue,
+    >,
+    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
+    pub ui_placeholder: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6MaxLength {
+    #[serde(rename = "__@BRAND@8675")]
+    pub brand_8675: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6MinLength {
+    #[serde(rename = "__@BRAND@8675")]
+    pub brand_8675: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6Pattern {
+    #[serde(rename = "__@BRAND@8675")]
+    pub brand_8675: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6Type {
+    /// `string`
+    #[serde(rename = "string")]
+    String,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6Type {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiControl {
+    /// `domain`
+    #[serde(rename = "domain")]
+    Domain,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiControl {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Domain => "domain",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDescription {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDescriptionWithExpr,
+    ),
+    String(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDescriptionWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabled {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabledWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabledValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabledValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabledValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabledValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabledWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiFormattedValue {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHidden {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHiddenWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHiddenValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHiddenValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHiddenValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHiddenWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnly {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnlyWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnlyValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnlyValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnlyValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnlyValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnlyWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlMaxLength {
+    #[serde(rename = "__@BRAND@8675")]
+    pub brand_8675: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlMinLength {
+    #[serde(rename = "__@BRAND@8675")]
+    pub brand_8675: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlPattern {
+    #[serde(rename = "__@BRAND@8675")]
+    pub brand_8675: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlType {
+    /// `string`
+    #[serde(rename = "string")]
+    String,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiControl {
+    /// `input`
+    #[serde(rename = "input")]
+    Input,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiControl {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Input => "input",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiDescription {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiDescriptionWithExpr,
+    ),
+    String(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiDescriptionWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabled {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabledWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabledValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabledValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabledValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabledValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabledWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiFormattedValue {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiHidden {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiHiddenWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiHiddenValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiHiddenValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiHiddenValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiHiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiHiddenWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnly {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnlyWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnlyValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnlyValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnlyValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnlyValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnlyWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiSteps {
+    #[serde(rename = "type")]
+    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsType,
+    pub items: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsItems,
+    #[serde(rename = "ui:control")]
+    pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiControl,
     #[serde(rename = "ui:steps")]
     pub ui_steps: Vec<f64>,
     #[serde(rename = "maxItems", default, skip_serializing_if = "Option::is_none")]
@@ -1384,19 +3506,19 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     pub ui_label: Option<String>,
     #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
     pub ui_read_only: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiReadOnly,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnly,
     >,
     #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
     pub ui_hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiHidden,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiHidden,
     >,
     #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
     pub ui_disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiDisabled,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiDisabled,
     >,
     #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
     pub ui_description: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiDescription,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiDescription,
     >,
     #[serde(
         rename = "ui:formatted-value",
@@ -1404,15 +3526,15 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
         skip_serializing_if = "Option::is_none",
     )]
     pub ui_formatted_value: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiFormattedValue,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiFormattedValue,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<Vec<f64>>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4Items {
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsItems {
     #[serde(rename = "type")]
-    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4ItemsType,
+    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsItemsType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1445,7 +3567,7 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4ItemsType {
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsItemsType {
     /// `number`
     #[serde(rename = "number")]
     Number,
@@ -1453,7 +3575,7 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueOb
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4ItemsType {
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsItemsType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1463,7 +3585,7 @@ impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject
     }
 }
 impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4ItemsType {
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsItemsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1479,7 +3601,7 @@ for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4Type {
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsType {
     /// `array`
     #[serde(rename = "array")]
     Array,
@@ -1487,7 +3609,7 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueOb
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4Type {
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1497,7 +3619,7 @@ impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject
     }
 }
 impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4Type {
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1513,7 +3635,7 @@ for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiControl {
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiControl {
     /// `slider`
     #[serde(rename = "slider")]
     Slider,
@@ -1521,7 +3643,7 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueOb
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiControl {
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiControl {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1531,41 +3653,37 @@ impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject
     }
 }
 impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiControl {
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiControl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiDescription {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiDescriptionObject,
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiDescription {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiDescriptionWithExpr,
     ),
     String(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiDescriptionObject {
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiDescriptionWithExpr {
     pub expr: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiDisabled {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiDisabledObject,
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiDisabled {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiDisabledWithExpr,
     ),
     Boolean(bool),
     Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiDisabledValue,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiDisabledValue,
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiDisabledObject {
-    pub expr: String,
 }
 #[derive(
     Debug,
@@ -1578,7 +3696,7 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiDisabledValue {
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiDisabledValue {
     /// `update`
     #[serde(rename = "update")]
     Update,
@@ -1589,7 +3707,7 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueOb
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiDisabledValue {
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiDisabledValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1600,31 +3718,31 @@ impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject
     }
 }
 impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiDisabledValue {
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiDisabledValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiFormattedValue {
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiDisabledWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiFormattedValue {
     pub expr: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiHidden {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiHiddenObject,
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiHidden {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiHiddenWithExpr,
     ),
     Boolean(bool),
     Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiHiddenValue,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiHiddenValue,
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiHiddenObject {
-    pub expr: String,
 }
 #[derive(
     Debug,
@@ -1637,7 +3755,7 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiHiddenValue {
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiHiddenValue {
     /// `update`
     #[serde(rename = "update")]
     Update,
@@ -1648,7 +3766,7 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueOb
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiHiddenValue {
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiHiddenValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1659,27 +3777,27 @@ impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject
     }
 }
 impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiHiddenValue {
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiHiddenValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiHiddenWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiReadOnly {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiReadOnlyObject,
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnly {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnlyWithExpr,
     ),
     Boolean(bool),
     Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiReadOnlyValue,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnlyValue,
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiReadOnlyObject {
-    pub expr: String,
 }
 #[derive(
     Debug,
@@ -1692,7 +3810,7 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiReadOnlyValue {
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnlyValue {
     /// `update`
     #[serde(rename = "update")]
     Update,
@@ -1703,7 +3821,7 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueOb
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiReadOnlyValue {
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnlyValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1714,308 +3832,39 @@ impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject
     }
 }
 impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject4UiReadOnlyValue {
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnlyValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5 {
-    #[serde(rename = "type")]
-    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5Type,
-    #[serde(rename = "ui:control")]
-    pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiControl,
-    #[serde(rename = "ui:options")]
-    pub ui_options: Vec<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiOption,
-    >,
-    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
-    pub enum_: Option<Vec<String>>,
-    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
-    pub max_length: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5MaxLength,
-    >,
-    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
-    pub min_length: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5MinLength,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5Pattern,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
-    pub ui_label: Option<String>,
-    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
-    pub ui_read_only: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiReadOnly,
-    >,
-    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
-    pub ui_hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiHidden,
-    >,
-    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
-    pub ui_disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiDisabled,
-    >,
-    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
-    pub ui_description: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiDescription,
-    >,
-    #[serde(
-        rename = "ui:formatted-value",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub ui_formatted_value: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiFormattedValue,
-    >,
-    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
-    pub ui_placeholder: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5MaxLength {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5MinLength {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5Pattern {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5Type {
-    /// `string`
-    #[serde(rename = "string")]
-    String,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiControl {
-    /// `select`
-    #[serde(rename = "select")]
-    Select,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiControl {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Select => "select",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiDescription {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiDescriptionObject,
-    ),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiDescriptionObject {
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnlyWithExpr {
     pub expr: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiDisabled {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiDisabledObject,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiDisabledObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiFormattedValue {
-    pub expr: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiHidden {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiHiddenObject,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiHiddenObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiOption {
-    pub value: String,
-    pub label: String,
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValue {
+    pub value: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueValue,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiOptionDisabled,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueDisabled,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiOptionHidden,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueHidden,
     >,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiOptionDisabled {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiOptionDisabledObject,
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueDisabled {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueDisabledWithExpr,
     ),
     Boolean(bool),
     Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiOptionDisabledValue,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueDisabledValue,
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiOptionDisabledObject {
-    pub expr: String,
 }
 #[derive(
     Debug,
@@ -2028,7 +3877,7 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiOptionDisabledValue {
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueDisabledValue {
     /// `update`
     #[serde(rename = "update")]
     Update,
@@ -2039,7 +3888,7 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueOb
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiOptionDisabledValue {
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueDisabledValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2050,27 +3899,27 @@ impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject
     }
 }
 impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiOptionDisabledValue {
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueDisabledValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueDisabledWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiOptionHidden {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiOptionHiddenObject,
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueHidden {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueHiddenWithExpr,
     ),
     Boolean(bool),
     Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiOptionHiddenValue,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueHiddenValue,
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiOptionHiddenObject {
-    pub expr: String,
 }
 #[derive(
     Debug,
@@ -2083,7 +3932,7 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiOptionHiddenValue {
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueHiddenValue {
     /// `update`
     #[serde(rename = "update")]
     Update,
@@ -2094,7 +3943,7 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueOb
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiOptionHiddenValue {
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueHiddenValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2105,1866 +3954,19 @@ impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject
     }
 }
 impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiOptionHiddenValue {
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueHiddenValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiReadOnly {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiReadOnlyObject,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiReadOnlyValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiReadOnlyObject {
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueHiddenWithExpr {
     pub expr: String,
 }
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiReadOnlyValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiReadOnlyValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject5UiReadOnlyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6 {
-    #[serde(rename = "type")]
-    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6Type,
-    pub items: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6Items,
-    #[serde(rename = "ui:control")]
-    pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiControl,
-    #[serde(rename = "ui:options")]
-    pub ui_options: Vec<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiOption,
-    >,
-    #[serde(rename = "maxItems", default, skip_serializing_if = "Option::is_none")]
-    pub max_items: Option<f64>,
-    #[serde(rename = "minItems", default, skip_serializing_if = "Option::is_none")]
-    pub min_items: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
-    pub ui_label: Option<String>,
-    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
-    pub ui_read_only: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiReadOnly,
-    >,
-    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
-    pub ui_hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiHidden,
-    >,
-    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
-    pub ui_disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiDisabled,
-    >,
-    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
-    pub ui_description: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiDescription,
-    >,
-    #[serde(
-        rename = "ui:formatted-value",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub ui_formatted_value: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiFormattedValue,
-    >,
-    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
-    pub ui_placeholder: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub example: Option<Vec<String>>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6Items {
-    #[serde(rename = "type")]
-    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6ItemsType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
-    pub min_length: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6ItemsMinLength,
-    >,
-    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
-    pub max_length: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6ItemsMaxLength,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6ItemsPattern,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
-    pub enum_: Option<Vec<String>>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6ItemsMaxLength {
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueValue {
     #[serde(rename = "__@BRAND@8675")]
     pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6ItemsMinLength {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6ItemsPattern {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6ItemsType {
-    /// `string`
-    #[serde(rename = "string")]
-    String,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6ItemsType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6ItemsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6Type {
-    /// `array`
-    #[serde(rename = "array")]
-    Array,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Array => "array",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiControl {
-    /// `multi-select`
-    #[serde(rename = "multi-select")]
-    MultiSelect,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiControl {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MultiSelect => "multi-select",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiDescription {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiDescriptionObject,
-    ),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiDescriptionObject {
-    pub expr: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiDisabled {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiDisabledObject,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiDisabledObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiFormattedValue {
-    pub expr: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiHidden {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiHiddenObject,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiHiddenObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiOption {
-    pub value: String,
-    pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiOptionDisabled,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiOptionHidden,
-    >,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiOptionDisabled {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiOptionDisabledObject,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiOptionDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiOptionDisabledObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiOptionDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiOptionDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiOptionDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiOptionHidden {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiOptionHiddenObject,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiOptionHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiOptionHiddenObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiOptionHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiOptionHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiOptionHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiReadOnly {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiReadOnlyObject,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiReadOnlyValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiReadOnlyObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiReadOnlyValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiReadOnlyValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject6UiReadOnlyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7 {
-    #[serde(rename = "type")]
-    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7Type,
-    #[serde(rename = "ui:control")]
-    pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiControl,
-    #[serde(rename = "ui:options")]
-    pub ui_options: Vec<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOption,
-    >,
-    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
-    pub enum_: Option<Vec<String>>,
-    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
-    pub max_length: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7MaxLength,
-    >,
-    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
-    pub min_length: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7MinLength,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7Pattern,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
-    pub ui_label: Option<String>,
-    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
-    pub ui_read_only: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiReadOnly,
-    >,
-    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
-    pub ui_hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiHidden,
-    >,
-    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
-    pub ui_disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiDisabled,
-    >,
-    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
-    pub ui_description: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiDescription,
-    >,
-    #[serde(
-        rename = "ui:formatted-value",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub ui_formatted_value: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiFormattedValue,
-    >,
-    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
-    pub ui_placeholder: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7MaxLength {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7MinLength {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7Pattern {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7Type {
-    /// `string`
-    #[serde(rename = "string")]
-    String,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiControl {
-    /// `vercel-region`
-    #[serde(rename = "vercel-region")]
-    VercelRegion,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiControl {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VercelRegion => "vercel-region",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiDescription {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiDescriptionObject,
-    ),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiDescriptionObject {
-    pub expr: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiDisabled {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiDisabledObject,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiDisabledObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiFormattedValue {
-    pub expr: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiHidden {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiHiddenObject,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiHiddenObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOption {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObject,
-    ),
-    Object2(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObject2,
-    ),
-    Object3(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObject3,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObject {
-    pub value: String,
-    pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObjectDisabled,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObjectHidden,
-    >,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObject2 {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObject3 {
-    pub value: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObject3Value,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObject3Disabled,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObject3Hidden,
-    >,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObject3Disabled {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObject3DisabledObject,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObject3DisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObject3DisabledObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObject3DisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObject3DisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObject3DisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObject3Hidden {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObject3HiddenObject,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObject3HiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObject3HiddenObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObject3HiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObject3HiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObject3HiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObject3Value {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObjectDisabled {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObjectDisabledObject,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObjectDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObjectDisabledObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObjectDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObjectDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObjectDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObjectHidden {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObjectHiddenObject,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObjectHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObjectHiddenObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObjectHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObjectHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiOptionObjectHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiReadOnly {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiReadOnlyObject,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiReadOnlyValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiReadOnlyObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiReadOnlyValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiReadOnlyValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject7UiReadOnlyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8 {
-    #[serde(rename = "type")]
-    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8Type,
-    #[serde(rename = "ui:control")]
-    pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiControl,
-    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
-    pub enum_: Option<Vec<String>>,
-    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
-    pub max_length: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8MaxLength,
-    >,
-    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
-    pub min_length: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8MinLength,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8Pattern,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
-    pub ui_label: Option<String>,
-    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
-    pub ui_read_only: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiReadOnly,
-    >,
-    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
-    pub ui_hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiHidden,
-    >,
-    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
-    pub ui_disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiDisabled,
-    >,
-    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
-    pub ui_description: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiDescription,
-    >,
-    #[serde(
-        rename = "ui:formatted-value",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub ui_formatted_value: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiFormattedValue,
-    >,
-    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
-    pub ui_placeholder: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8MaxLength {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8MinLength {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8Pattern {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8Type {
-    /// `string`
-    #[serde(rename = "string")]
-    String,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiControl {
-    /// `domain`
-    #[serde(rename = "domain")]
-    Domain,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiControl {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Domain => "domain",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiDescription {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiDescriptionObject,
-    ),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiDescriptionObject {
-    pub expr: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiDisabled {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiDisabledObject,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiDisabledObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiFormattedValue {
-    pub expr: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiHidden {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiHiddenObject,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiHiddenObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiReadOnly {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiReadOnlyObject,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiReadOnlyValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiReadOnlyObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiReadOnlyValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiReadOnlyValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject8UiReadOnlyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject9 {
-    pub value: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject9Value,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject9Disabled,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject9Hidden,
-    >,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject9Disabled {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject9DisabledObject,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject9DisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject9DisabledObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject9DisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject9DisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject9DisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject9Hidden {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject9HiddenObject,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject9HiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject9HiddenObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject9HiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject9HiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject9HiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObject9Value {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectMaxLength {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectMinLength {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectPattern {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectType {
-    /// `string`
-    #[serde(rename = "string")]
-    String,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiControl {
-    /// `input`
-    #[serde(rename = "input")]
-    Input,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiControl {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Input => "input",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiDescription {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiDescriptionObject,
-    ),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiDescriptionObject {
-    pub expr: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiDisabled {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiDisabledObject,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiDisabledObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiFormattedValue {
-    pub expr: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiHidden {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiHiddenObject,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiHiddenObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiReadOnly {
-    Object(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiReadOnlyObject,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiReadOnlyValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiReadOnlyObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiReadOnlyValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiReadOnlyValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueObjectUiReadOnlyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 #[derive(
     Debug,
@@ -5040,758 +5042,6 @@ pub struct GetBillingPlansResponse {
     pub plans: Vec<GetBillingPlansPlan>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationObject {
-    /// A string representing the permission for projects. Possible values are `all` or `selected`.
-    #[serde(rename = "projectSelection")]
-    pub project_selection: GetConfigurationObjectProjectSelection,
-    pub notification: GetConfigurationObjectNotification,
-    #[serde(rename = "transferRequest")]
-    pub transfer_request: GetConfigurationObjectTransferRequest,
-    /// When a configuration is limited to access certain projects, this will contain each of the project ID it is allowed to access. If it is not defined, the configuration has full access.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub projects: Option<Vec<String>>,
-    /// A timestamp that tells you when the configuration was created
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    /// A timestamp that tells you when the configuration was installed successfully
-    #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<f64>,
-    /// The unique identifier of the configuration
-    pub id: String,
-    /// The unique identifier of the app the configuration was created for
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    /// The user or team ID that owns the configuration
-    #[serde(rename = "ownerId")]
-    pub owner_id: String,
-    /// The slug of the integration the configuration is created for.
-    pub slug: String,
-    /// When the configuration was created for a team, this will show the ID of the team.
-    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
-    pub team_id: Option<String>,
-    /// A timestamp that tells you when the configuration was updated.
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    /// The ID of the user that created the configuration.
-    #[serde(rename = "userId")]
-    pub user_id: String,
-    /// The resources that are allowed to be accessed by the configuration.
-    pub scopes: Vec<String>,
-    /// A timestamp that tells you when the configuration was disabled. Note: Configurations can be disabled when the associated user loses access to a team. They do not function during this time until the configuration is 'transferred', meaning the associated user is changed to one with access to the team.
-    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_at: Option<f64>,
-    #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_reason: Option<GetConfigurationObjectDisabledReason>,
-    /// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<GetConfigurationObjectSource>,
-    #[serde(
-        rename = "canConfigureOpenTelemetry",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub can_configure_open_telemetry: Option<bool>,
-    /// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
-    #[serde(
-        rename = "installationType",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub installation_type: Option<GetConfigurationObjectInstallationType>,
-    /// A timestamp that tells you when the configuration deletion has been started for cases when the deletion needs to be settled/approved by partners, such as when marketplace invoices have been paid.
-    #[serde(
-        rename = "deleteRequestedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub delete_requested_at: Option<f64>,
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationObjectType,
-    /// A timestamp that tells you when the configuration was deleted.
-    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<f64>,
-}
-/// The configuration with the provided id
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationObject2 {
-    /// A timestamp that tells you when the configuration was installed successfully
-    #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<f64>,
-    /// A timestamp that tells you when the configuration was created
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    /// The unique identifier of the configuration
-    pub id: String,
-    /// The unique identifier of the app the configuration was created for
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    /// The user or team ID that owns the configuration
-    #[serde(rename = "ownerId")]
-    pub owner_id: String,
-    /// When a configuration is limited to access certain projects, this will contain each of the project ID it is allowed to access. If it is not defined, the configuration has full access.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub projects: Option<Vec<String>>,
-    /// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<GetConfigurationObject2Source>,
-    /// The slug of the integration the configuration is created for.
-    pub slug: String,
-    /// When the configuration was created for a team, this will show the ID of the team.
-    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
-    pub team_id: Option<String>,
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationObject2Type,
-    /// A timestamp that tells you when the configuration was updated.
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    /// The ID of the user that created the configuration.
-    #[serde(rename = "userId")]
-    pub user_id: String,
-    /// The resources that are allowed to be accessed by the configuration.
-    pub scopes: Vec<String>,
-    /// A timestamp that tells you when the configuration was disabled. Note: Configurations can be disabled when the associated user loses access to a team. They do not function during this time until the configuration is 'transferred', meaning the associated user is changed to one with access to the team.
-    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_at: Option<f64>,
-    /// A timestamp that tells you when the configuration was deleted.
-    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<f64>,
-    /// A timestamp that tells you when the configuration deletion has been started for cases when the deletion needs to be settled/approved by partners, such as when marketplace invoices have been paid.
-    #[serde(
-        rename = "deleteRequestedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub delete_requested_at: Option<f64>,
-    #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_reason: Option<GetConfigurationObject2DisabledReason>,
-    /// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
-    #[serde(
-        rename = "installationType",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub installation_type: Option<GetConfigurationObject2InstallationType>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationObject2DisabledReason {
-    /// `disabled-by-owner`
-    #[serde(rename = "disabled-by-owner")]
-    DisabledByOwner,
-    /// `feature-not-available`
-    #[serde(rename = "feature-not-available")]
-    FeatureNotAvailable,
-    /// `disabled-by-admin`
-    #[serde(rename = "disabled-by-admin")]
-    DisabledByAdmin,
-    /// `original-owner-left-the-team`
-    #[serde(rename = "original-owner-left-the-team")]
-    OriginalOwnerLeftTheTeam,
-    /// `account-plan-downgrade`
-    #[serde(rename = "account-plan-downgrade")]
-    AccountPlanDowngrade,
-    /// `original-owner-role-downgraded`
-    #[serde(rename = "original-owner-role-downgraded")]
-    OriginalOwnerRoleDowngraded,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationObject2DisabledReason {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DisabledByOwner => "disabled-by-owner",
-            Self::FeatureNotAvailable => "feature-not-available",
-            Self::DisabledByAdmin => "disabled-by-admin",
-            Self::OriginalOwnerLeftTheTeam => "original-owner-left-the-team",
-            Self::AccountPlanDowngrade => "account-plan-downgrade",
-            Self::OriginalOwnerRoleDowngraded => "original-owner-role-downgraded",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationObject2DisabledReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationObject2InstallationType {
-    /// `marketplace`
-    #[serde(rename = "marketplace")]
-    Marketplace,
-    /// `external`
-    #[serde(rename = "external")]
-    External,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationObject2InstallationType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Marketplace => "marketplace",
-            Self::External => "external",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationObject2InstallationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationObject2Source {
-    /// `marketplace`
-    #[serde(rename = "marketplace")]
-    Marketplace,
-    /// `deploy-button`
-    #[serde(rename = "deploy-button")]
-    DeployButton,
-    /// `external`
-    #[serde(rename = "external")]
-    External,
-    /// `v0`
-    #[serde(rename = "v0")]
-    V0,
-    /// `resource-claims`
-    #[serde(rename = "resource-claims")]
-    ResourceClaims,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationObject2Source {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Marketplace => "marketplace",
-            Self::DeployButton => "deploy-button",
-            Self::External => "external",
-            Self::V0 => "v0",
-            Self::ResourceClaims => "resource-claims",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationObject2Source {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationObject2Type {
-    /// `integration-configuration`
-    #[serde(rename = "integration-configuration")]
-    IntegrationConfiguration,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationObject2Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IntegrationConfiguration => "integration-configuration",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationObject2Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationObjectDisabledReason {
-    /// `disabled-by-owner`
-    #[serde(rename = "disabled-by-owner")]
-    DisabledByOwner,
-    /// `feature-not-available`
-    #[serde(rename = "feature-not-available")]
-    FeatureNotAvailable,
-    /// `disabled-by-admin`
-    #[serde(rename = "disabled-by-admin")]
-    DisabledByAdmin,
-    /// `original-owner-left-the-team`
-    #[serde(rename = "original-owner-left-the-team")]
-    OriginalOwnerLeftTheTeam,
-    /// `account-plan-downgrade`
-    #[serde(rename = "account-plan-downgrade")]
-    AccountPlanDowngrade,
-    /// `original-owner-role-downgraded`
-    #[serde(rename = "original-owner-role-downgraded")]
-    OriginalOwnerRoleDowngraded,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationObjectDisabledReason {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DisabledByOwner => "disabled-by-owner",
-            Self::FeatureNotAvailable => "feature-not-available",
-            Self::DisabledByAdmin => "disabled-by-admin",
-            Self::OriginalOwnerLeftTheTeam => "original-owner-left-the-team",
-            Self::AccountPlanDowngrade => "account-plan-downgrade",
-            Self::OriginalOwnerRoleDowngraded => "original-owner-role-downgraded",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationObjectDisabledReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationObjectInstallationType {
-    /// `marketplace`
-    #[serde(rename = "marketplace")]
-    Marketplace,
-    /// `external`
-    #[serde(rename = "external")]
-    External,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationObjectInstallationType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Marketplace => "marketplace",
-            Self::External => "external",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationObjectInstallationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationObjectNotification {
-    pub level: GetConfigurationObjectNotificationLevel,
-    pub title: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub href: Option<String>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationObjectNotificationLevel {
-    /// `info`
-    #[serde(rename = "info")]
-    Info,
-    /// `warn`
-    #[serde(rename = "warn")]
-    Warn,
-    /// `error`
-    #[serde(rename = "error")]
-    Error,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationObjectNotificationLevel {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Info => "info",
-            Self::Warn => "warn",
-            Self::Error => "error",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationObjectNotificationLevel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// A string representing the permission for projects. Possible values are `all` or `selected`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationObjectProjectSelection {
-    /// `selected`
-    #[serde(rename = "selected")]
-    Selected,
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationObjectProjectSelection {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Selected => "selected",
-            Self::All => "all",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationObjectProjectSelection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationObjectSource {
-    /// `marketplace`
-    #[serde(rename = "marketplace")]
-    Marketplace,
-    /// `deploy-button`
-    #[serde(rename = "deploy-button")]
-    DeployButton,
-    /// `external`
-    #[serde(rename = "external")]
-    External,
-    /// `v0`
-    #[serde(rename = "v0")]
-    V0,
-    /// `resource-claims`
-    #[serde(rename = "resource-claims")]
-    ResourceClaims,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationObjectSource {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Marketplace => "marketplace",
-            Self::DeployButton => "deploy-button",
-            Self::External => "external",
-            Self::V0 => "v0",
-            Self::ResourceClaims => "resource-claims",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationObjectSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "kind")]
-pub enum GetConfigurationObjectTransferRequest {
-    #[serde(rename = "transfer-to-marketplace")]
-    TransferToMarketplace(GetConfigurationObjectTransferRequestTransferToMarketplace),
-    #[serde(rename = "transfer-from-marketplace")]
-    TransferFromMarketplace(
-        GetConfigurationObjectTransferRequestTransferFromMarketplace,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationObjectTransferRequestTransferFromMarketplace {
-    #[serde(rename = "requestId")]
-    pub request_id: String,
-    #[serde(rename = "transferId")]
-    pub transfer_id: String,
-    pub requester: GetConfigurationObjectTransferRequestTransferFromMarketplaceRequester,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    #[serde(rename = "expiresAt")]
-    pub expires_at: f64,
-    #[serde(rename = "discardedAt", default, skip_serializing_if = "Option::is_none")]
-    pub discarded_at: Option<f64>,
-    #[serde(rename = "discardedBy", default, skip_serializing_if = "Option::is_none")]
-    pub discarded_by: Option<String>,
-    #[serde(rename = "approvedAt", default, skip_serializing_if = "Option::is_none")]
-    pub approved_at: Option<f64>,
-    #[serde(rename = "approvedBy", default, skip_serializing_if = "Option::is_none")]
-    pub approved_by: Option<String>,
-    #[serde(
-        rename = "authorizationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub authorization_id: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationObjectTransferRequestTransferFromMarketplaceRequester {
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationObjectTransferRequestTransferToMarketplace {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(rename = "billingPlan", default, skip_serializing_if = "Option::is_none")]
-    pub billing_plan: Option<
-        GetConfigurationObjectTransferRequestTransferToMarketplaceBillingPlan,
-    >,
-    #[serde(rename = "requestId")]
-    pub request_id: String,
-    #[serde(rename = "transferId")]
-    pub transfer_id: String,
-    pub requester: GetConfigurationObjectTransferRequestTransferToMarketplaceRequester,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    #[serde(rename = "expiresAt")]
-    pub expires_at: f64,
-    #[serde(rename = "discardedAt", default, skip_serializing_if = "Option::is_none")]
-    pub discarded_at: Option<f64>,
-    #[serde(rename = "discardedBy", default, skip_serializing_if = "Option::is_none")]
-    pub discarded_by: Option<String>,
-    #[serde(rename = "approvedAt", default, skip_serializing_if = "Option::is_none")]
-    pub approved_at: Option<f64>,
-    #[serde(rename = "approvedBy", default, skip_serializing_if = "Option::is_none")]
-    pub approved_by: Option<String>,
-    #[serde(
-        rename = "authorizationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub authorization_id: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationObjectTransferRequestTransferToMarketplaceBillingPlan {
-    pub id: String,
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationObjectTransferRequestTransferToMarketplaceBillingPlanType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<
-        GetConfigurationObjectTransferRequestTransferToMarketplaceBillingPlanScope,
-    >,
-    pub name: String,
-    pub description: String,
-    #[serde(
-        rename = "paymentMethodRequired",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub payment_method_required: Option<bool>,
-    #[serde(
-        rename = "preauthorizationAmount",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub preauthorization_amount: Option<f64>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationObjectTransferRequestTransferToMarketplaceBillingPlanScope {
-    /// `installation`
-    #[serde(rename = "installation")]
-    Installation,
-    /// `resource`
-    #[serde(rename = "resource")]
-    Resource,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationObjectTransferRequestTransferToMarketplaceBillingPlanScope {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Installation => "installation",
-            Self::Resource => "resource",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationObjectTransferRequestTransferToMarketplaceBillingPlanScope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationObjectTransferRequestTransferToMarketplaceBillingPlanType {
-    /// `subscription`
-    #[serde(rename = "subscription")]
-    Subscription,
-    /// `prepayment`
-    #[serde(rename = "prepayment")]
-    Prepayment,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationObjectTransferRequestTransferToMarketplaceBillingPlanType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Subscription => "subscription",
-            Self::Prepayment => "prepayment",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationObjectTransferRequestTransferToMarketplaceBillingPlanType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationObjectTransferRequestTransferToMarketplaceRequester {
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationObjectType {
-    /// `integration-configuration`
-    #[serde(rename = "integration-configuration")]
-    IntegrationConfiguration,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationObjectType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IntegrationConfiguration => "integration-configuration",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationObjectType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetConfigurationProductsConfiguration {
     pub id: String,
 }
@@ -5830,38 +5080,54 @@ pub struct GetConfigurationProductsProductMetadataSchema {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValue {
-    Object4(GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4),
-    Object6(GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6),
-    Object8(GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8),
-    Object5(GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5),
-    Object7(GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7),
-    Object(GetConfigurationProductsProductMetadataSchemaPropertiesValueObject),
-    Object2(GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2),
-    Object3(GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3),
-    Object9(GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9),
-    Object10(GetConfigurationProductsProductMetadataSchemaPropertiesValueObject10),
+    WithUiSteps(GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiSteps),
+    WithTypeUiControl5(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5,
+    ),
+    WithTypeUiControl7(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7,
+    ),
+    WithTypeUiControl4(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4,
+    ),
+    WithTypeUiControl6(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6,
+    ),
+    WithTypeUiControl(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl,
+    ),
+    WithTypeUiControl2(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2,
+    ),
+    WithTypeUiControl3(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3,
+    ),
+    WithTypeUiControl8(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8,
+    ),
+    WithValue(GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject {
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl {
     #[serde(rename = "type")]
-    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectType,
+    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlType,
     #[serde(rename = "ui:control")]
-    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiControl,
+    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiControl,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
     pub min_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectMinLength,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlMinLength,
     >,
     #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectMaxLength,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlMaxLength,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectPattern,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlPattern,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
@@ -5871,19 +5137,19 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject {
     pub ui_label: Option<String>,
     #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
     pub ui_read_only: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiReadOnly,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnly,
     >,
     #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
     pub ui_hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiHidden,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiHidden,
     >,
     #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
     pub ui_disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiDisabled,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabled,
     >,
     #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
     pub ui_description: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiDescription,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiDescription,
     >,
     #[serde(
         rename = "ui:formatted-value",
@@ -5891,144 +5157,17 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject {
         skip_serializing_if = "Option::is_none",
     )]
     pub ui_formatted_value: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiFormattedValue,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiFormattedValue,
     >,
     #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
     pub ui_placeholder: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject10 {
-    pub value: GetConfigurationProductsProductMetadataSchemaPropertiesValueObject10Value,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject10Disabled,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject10Hidden,
-    >,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject10Disabled {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject10DisabledObject,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject10DisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject10DisabledObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject10DisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject10DisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject10DisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject10Hidden {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject10HiddenObject,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject10HiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject10HiddenObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject10HiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject10HiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject10HiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject10Value {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2 {
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2 {
     #[serde(rename = "type")]
-    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2Type,
+    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2Type,
     #[serde(rename = "ui:control")]
-    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiControl,
+    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiControl,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6053,19 +5192,19 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2 {
     pub ui_label: Option<String>,
     #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
     pub ui_read_only: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiReadOnly,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnly,
     >,
     #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
     pub ui_hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiHidden,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHidden,
     >,
     #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
     pub ui_disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiDisabled,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabled,
     >,
     #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
     pub ui_description: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiDescription,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDescription,
     >,
     #[serde(
         rename = "ui:formatted-value",
@@ -6073,7 +5212,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2 {
         skip_serializing_if = "Option::is_none",
     )]
     pub ui_formatted_value: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiFormattedValue,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiFormattedValue,
     >,
     #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
     pub ui_placeholder: Option<String>,
@@ -6089,7 +5228,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2Type {
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2Type {
     /// `number`
     #[serde(rename = "number")]
     Number,
@@ -6097,7 +5236,7 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2Type
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2Type {
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2Type {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6107,7 +5246,7 @@ impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2Type {
     }
 }
 impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2Type {
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2Type {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -6123,7 +5262,7 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2Type {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiControl {
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiControl {
     /// `input`
     #[serde(rename = "input")]
     Input,
@@ -6131,7 +5270,7 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiCo
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiControl {
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiControl {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6141,41 +5280,37 @@ impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiContro
     }
 }
 impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiControl {
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiControl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiDescription {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiDescriptionObject,
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDescription {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDescriptionWithExpr,
     ),
     String(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiDescriptionObject {
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDescriptionWithExpr {
     pub expr: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiDisabled {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiDisabledObject,
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabled {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabledWithExpr,
     ),
     Boolean(bool),
     Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiDisabledValue,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabledValue,
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiDisabledObject {
-    pub expr: String,
 }
 #[derive(
     Debug,
@@ -6188,7 +5323,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2Ui
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiDisabledValue {
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabledValue {
     /// `update`
     #[serde(rename = "update")]
     Update,
@@ -6199,7 +5334,7 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiDi
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiDisabledValue {
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabledValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6210,31 +5345,31 @@ impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiDisabl
     }
 }
 impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiDisabledValue {
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabledValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiFormattedValue {
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabledWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiFormattedValue {
     pub expr: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiHidden {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiHiddenObject,
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHidden {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHiddenWithExpr,
     ),
     Boolean(bool),
     Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiHiddenValue,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHiddenValue,
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiHiddenObject {
-    pub expr: String,
 }
 #[derive(
     Debug,
@@ -6247,7 +5382,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2Ui
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiHiddenValue {
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHiddenValue {
     /// `update`
     #[serde(rename = "update")]
     Update,
@@ -6258,7 +5393,7 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiHi
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiHiddenValue {
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHiddenValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6269,27 +5404,27 @@ impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiHidden
     }
 }
 impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiHiddenValue {
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHiddenValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHiddenWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiReadOnly {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiReadOnlyObject,
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnly {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnlyWithExpr,
     ),
     Boolean(bool),
     Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiReadOnlyValue,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnlyValue,
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiReadOnlyObject {
-    pub expr: String,
 }
 #[derive(
     Debug,
@@ -6302,7 +5437,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2Ui
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiReadOnlyValue {
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnlyValue {
     /// `update`
     #[serde(rename = "update")]
     Update,
@@ -6313,7 +5448,7 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiRe
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiReadOnlyValue {
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnlyValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6324,17 +5459,21 @@ impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiReadOn
     }
 }
 impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject2UiReadOnlyValue {
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnlyValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3 {
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnlyWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3 {
     #[serde(rename = "type")]
-    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3Type,
+    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3Type,
     #[serde(rename = "ui:control")]
-    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiControl,
+    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiControl,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6343,19 +5482,19 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3 {
     pub ui_label: Option<String>,
     #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
     pub ui_read_only: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiReadOnly,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnly,
     >,
     #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
     pub ui_hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiHidden,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHidden,
     >,
     #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
     pub ui_disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiDisabled,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabled,
     >,
     #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
     pub ui_description: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiDescription,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDescription,
     >,
     #[serde(
         rename = "ui:formatted-value",
@@ -6363,7 +5502,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3 {
         skip_serializing_if = "Option::is_none",
     )]
     pub ui_formatted_value: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiFormattedValue,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiFormattedValue,
     >,
 }
 #[derive(
@@ -6377,7 +5516,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3Type {
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3Type {
     /// `boolean`
     #[serde(rename = "boolean")]
     Boolean,
@@ -6385,7 +5524,7 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3Type
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3Type {
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3Type {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6395,7 +5534,7 @@ impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3Type {
     }
 }
 impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3Type {
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3Type {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -6411,7 +5550,7 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3Type {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiControl {
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiControl {
     /// `toggle`
     #[serde(rename = "toggle")]
     Toggle,
@@ -6419,7 +5558,7 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiCo
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiControl {
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiControl {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6429,41 +5568,37 @@ impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiContro
     }
 }
 impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiControl {
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiControl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiDescription {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiDescriptionObject,
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDescription {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDescriptionWithExpr,
     ),
     String(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiDescriptionObject {
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDescriptionWithExpr {
     pub expr: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiDisabled {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiDisabledObject,
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabled {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabledWithExpr,
     ),
     Boolean(bool),
     Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiDisabledValue,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabledValue,
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiDisabledObject {
-    pub expr: String,
 }
 #[derive(
     Debug,
@@ -6476,7 +5611,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3Ui
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiDisabledValue {
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabledValue {
     /// `update`
     #[serde(rename = "update")]
     Update,
@@ -6487,7 +5622,7 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiDi
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiDisabledValue {
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabledValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6498,31 +5633,31 @@ impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiDisabl
     }
 }
 impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiDisabledValue {
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabledValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiFormattedValue {
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabledWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiFormattedValue {
     pub expr: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiHidden {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiHiddenObject,
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHidden {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHiddenWithExpr,
     ),
     Boolean(bool),
     Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiHiddenValue,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHiddenValue,
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiHiddenObject {
-    pub expr: String,
 }
 #[derive(
     Debug,
@@ -6535,7 +5670,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3Ui
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiHiddenValue {
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHiddenValue {
     /// `update`
     #[serde(rename = "update")]
     Update,
@@ -6546,7 +5681,7 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiHi
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiHiddenValue {
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHiddenValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6557,27 +5692,27 @@ impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiHidden
     }
 }
 impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiHiddenValue {
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHiddenValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHiddenWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiReadOnly {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiReadOnlyObject,
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnly {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnlyWithExpr,
     ),
     Boolean(bool),
     Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiReadOnlyValue,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnlyValue,
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiReadOnlyObject {
-    pub expr: String,
 }
 #[derive(
     Debug,
@@ -6590,7 +5725,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3Ui
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiReadOnlyValue {
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnlyValue {
     /// `update`
     #[serde(rename = "update")]
     Update,
@@ -6601,7 +5736,7 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiRe
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiReadOnlyValue {
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnlyValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6612,20 +5747,472 @@ impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiReadOn
     }
 }
 impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject3UiReadOnlyValue {
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnlyValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4 {
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnlyWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4 {
     #[serde(rename = "type")]
-    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4Type,
+    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4Type,
     #[serde(rename = "ui:control")]
-    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiControl,
-    #[serde(rename = "ui:steps")]
-    pub ui_steps: Vec<f64>,
-    pub items: GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4Items,
+    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiControl,
+    #[serde(rename = "ui:options")]
+    pub ui_options: Vec<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOption,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4MinLength,
+    >,
+    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4MaxLength,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4Pattern,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
+    pub enum_: Option<Vec<String>>,
+    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
+    pub ui_label: Option<String>,
+    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
+    pub ui_read_only: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnly,
+    >,
+    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
+    pub ui_hidden: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHidden,
+    >,
+    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
+    pub ui_disabled: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabled,
+    >,
+    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
+    pub ui_description: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDescription,
+    >,
+    #[serde(
+        rename = "ui:formatted-value",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub ui_formatted_value: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiFormattedValue,
+    >,
+    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
+    pub ui_placeholder: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4MaxLength {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4MinLength {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4Pattern {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4Type {
+    /// `string`
+    #[serde(rename = "string")]
+    String,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4Type {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiControl {
+    /// `select`
+    #[serde(rename = "select")]
+    Select,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiControl {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Select => "select",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDescription {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDescriptionWithExpr,
+    ),
+    String(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDescriptionWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabled {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabledWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabledValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabledValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabledValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabledValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabledWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiFormattedValue {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHidden {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHiddenWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHiddenValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHiddenValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHiddenValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHiddenWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOption {
+    pub value: String,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabled,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHidden,
+    >,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabled {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabledWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabledValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabledValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabledValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabledValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabledWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHidden {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHiddenWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHiddenValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHiddenValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHiddenValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHiddenWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnly {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnlyWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnlyValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnlyValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnlyValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnlyValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnlyWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5 {
+    #[serde(rename = "type")]
+    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5Type,
+    #[serde(rename = "ui:control")]
+    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiControl,
+    pub items: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5Items,
+    #[serde(rename = "ui:options")]
+    pub ui_options: Vec<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOption,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(rename = "minItems", default, skip_serializing_if = "Option::is_none")]
@@ -6636,19 +6223,19 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4 {
     pub ui_label: Option<String>,
     #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
     pub ui_read_only: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiReadOnly,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnly,
     >,
     #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
     pub ui_hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiHidden,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHidden,
     >,
     #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
     pub ui_disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiDisabled,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabled,
     >,
     #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
     pub ui_description: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiDescription,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDescription,
     >,
     #[serde(
         rename = "ui:formatted-value",
@@ -6656,15 +6243,2348 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4 {
         skip_serializing_if = "Option::is_none",
     )]
     pub ui_formatted_value: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiFormattedValue,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiFormattedValue,
+    >,
+    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
+    pub ui_placeholder: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<Vec<String>>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5Items {
+    #[serde(rename = "type")]
+    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5ItemsType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5ItemsMinLength,
+    >,
+    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5ItemsMaxLength,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5ItemsPattern,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
+    pub enum_: Option<Vec<String>>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5ItemsMaxLength {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5ItemsMinLength {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5ItemsPattern {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5ItemsType {
+    /// `string`
+    #[serde(rename = "string")]
+    String,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5ItemsType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5ItemsType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5Type {
+    /// `array`
+    #[serde(rename = "array")]
+    Array,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5Type {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Array => "array",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiControl {
+    /// `multi-select`
+    #[serde(rename = "multi-select")]
+    MultiSelect,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiControl {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MultiSelect => "multi-select",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDescription {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDescriptionWithExpr,
+    ),
+    String(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDescriptionWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabled {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabledWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabledValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabledValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabledValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabledValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabledWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiFormattedValue {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHidden {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHiddenWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHiddenValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHiddenValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHiddenValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHiddenWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOption {
+    pub value: String,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabled,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHidden,
+    >,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabled {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabledWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabledValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabledValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabledValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabledValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabledWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHidden {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHiddenWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHiddenValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHiddenValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHiddenValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHiddenWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnly {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnlyWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnlyValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnlyValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnlyValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnlyValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnlyWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6 {
+    #[serde(rename = "type")]
+    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6Type,
+    #[serde(rename = "ui:control")]
+    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiControl,
+    #[serde(rename = "ui:options")]
+    pub ui_options: Vec<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOption,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6MinLength,
+    >,
+    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6MaxLength,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6Pattern,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
+    pub enum_: Option<Vec<String>>,
+    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
+    pub ui_label: Option<String>,
+    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
+    pub ui_read_only: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnly,
+    >,
+    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
+    pub ui_hidden: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHidden,
+    >,
+    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
+    pub ui_disabled: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabled,
+    >,
+    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
+    pub ui_description: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDescription,
+    >,
+    #[serde(
+        rename = "ui:formatted-value",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub ui_formatted_value: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiFormattedValue,
+    >,
+    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
+    pub ui_placeholder: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6MaxLength {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6MinLength {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6Pattern {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6Type {
+    /// `string`
+    #[serde(rename = "string")]
+    String,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6Type {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiControl {
+    /// `vercel-region`
+    #[serde(rename = "vercel-region")]
+    VercelRegion,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiControl {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::VercelRegion => "vercel-region",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDescription {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDescriptionWithExpr,
+    ),
+    String(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDescriptionWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabled {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabledWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabledValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabledValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabledValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabledValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabledWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiFormattedValue {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHidden {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHiddenWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHiddenValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHiddenValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHiddenValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHiddenWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOption {
+    WithLabel(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabel,
+    ),
+    WithBrand647815(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithBrand647815,
+    ),
+    WithValue(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithBrand647815 {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabel {
+    pub value: String,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelDisabled,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelHidden,
+    >,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelDisabled {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelDisabledWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelDisabledValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelDisabledValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelDisabledValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelDisabledValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelDisabledWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelHidden {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelHiddenWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelHiddenValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelHiddenValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelHiddenValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelHiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelHiddenWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValue {
+    pub value: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueValue,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueDisabled,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueHidden,
+    >,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueDisabled {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueDisabledWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueDisabledValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueDisabledValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueDisabledValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueDisabledValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueDisabledWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueHidden {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueHiddenWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueHiddenValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueHiddenValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueHiddenValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueHiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueHiddenWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueValue {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnly {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnlyWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnlyValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnlyValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnlyValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnlyValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnlyWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7 {
+    #[serde(rename = "type")]
+    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7Type,
+    #[serde(rename = "ui:control")]
+    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiControl,
+    pub items: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7Items,
+    #[serde(rename = "ui:options")]
+    pub ui_options: Vec<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOption,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "minItems", default, skip_serializing_if = "Option::is_none")]
+    pub min_items: Option<f64>,
+    #[serde(rename = "maxItems", default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<f64>,
+    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
+    pub ui_label: Option<String>,
+    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
+    pub ui_read_only: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiReadOnly,
+    >,
+    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
+    pub ui_hidden: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiHidden,
+    >,
+    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
+    pub ui_disabled: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiDisabled,
+    >,
+    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
+    pub ui_description: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiDescription,
+    >,
+    #[serde(
+        rename = "ui:formatted-value",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub ui_formatted_value: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiFormattedValue,
+    >,
+    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
+    pub ui_placeholder: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<
+        Vec<
+            GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7DefaultItem,
+        >,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<
+        Vec<
+            GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7ExampleItem,
+        >,
+    >,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7DefaultItem {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7ExampleItem {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7Items {
+    #[serde(rename = "type")]
+    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7ItemsType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7ItemsMinLength,
+    >,
+    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7ItemsMaxLength,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7ItemsPattern,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
+    pub enum_: Option<Vec<String>>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7ItemsMaxLength {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7ItemsMinLength {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7ItemsPattern {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7ItemsType {
+    /// `string`
+    #[serde(rename = "string")]
+    String,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7ItemsType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7ItemsType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7Type {
+    /// `array`
+    #[serde(rename = "array")]
+    Array,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7Type {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Array => "array",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiControl {
+    /// `multi-vercel-region`
+    #[serde(rename = "multi-vercel-region")]
+    MultiVercelRegion,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiControl {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MultiVercelRegion => "multi-vercel-region",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiDescription {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiDescriptionWithExpr,
+    ),
+    String(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiDescriptionWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiDisabled {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiDisabledWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiDisabledValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiDisabledValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiDisabledValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiDisabledValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiDisabledWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiFormattedValue {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiHidden {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiHiddenWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiHiddenValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiHiddenValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiHiddenValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiHiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiHiddenWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOption {
+    WithLabel(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabel,
+    ),
+    WithBrand647815(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithBrand647815,
+    ),
+    WithValue(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithBrand647815 {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabel {
+    pub value: String,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelDisabled,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelHidden,
+    >,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelDisabled {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelDisabledWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelDisabledValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelDisabledValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelDisabledValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelDisabledValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelDisabledWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelHidden {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelHiddenWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelHiddenValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelHiddenValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelHiddenValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelHiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelHiddenWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValue {
+    pub value: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueValue,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueDisabled,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueHidden,
+    >,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueDisabled {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueDisabledWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueDisabledValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueDisabledValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueDisabledValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueDisabledValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueDisabledWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueHidden {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueHiddenWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueHiddenValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueHiddenValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueHiddenValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueHiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueHiddenWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueValue {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiReadOnly {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiReadOnlyWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiReadOnlyValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiReadOnlyValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiReadOnlyValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiReadOnlyValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiReadOnlyWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8 {
+    #[serde(rename = "type")]
+    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8Type,
+    #[serde(rename = "ui:control")]
+    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiControl,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8MinLength,
+    >,
+    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8MaxLength,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8Pattern,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
+    pub enum_: Option<Vec<String>>,
+    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
+    pub ui_label: Option<String>,
+    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
+    pub ui_read_only: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiReadOnly,
+    >,
+    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
+    pub ui_hidden: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiHidden,
+    >,
+    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
+    pub ui_disabled: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiDisabled,
+    >,
+    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
+    pub ui_description: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiDescription,
+    >,
+    #[serde(
+        rename = "ui:formatted-value",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub ui_formatted_value: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiFormattedValue,
+    >,
+    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
+    pub ui_placeholder: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8MaxLength {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8MinLength {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8Pattern {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8Type {
+    /// `string`
+    #[serde(rename = "string")]
+    String,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8Type {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiControl {
+    /// `domain`
+    #[serde(rename = "domain")]
+    Domain,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiControl {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Domain => "domain",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiDescription {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiDescriptionWithExpr,
+    ),
+    String(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiDescriptionWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiDisabled {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiDisabledWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiDisabledValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiDisabledValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiDisabledValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiDisabledValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiDisabledWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiFormattedValue {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiHidden {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiHiddenWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiHiddenValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiHiddenValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiHiddenValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiHiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiHiddenWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiReadOnly {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiReadOnlyWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiReadOnlyValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiReadOnlyValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiReadOnlyValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiReadOnlyValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiReadOnlyWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlMaxLength {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlMinLength {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlPattern {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlType {
+    /// `string`
+    #[serde(rename = "string")]
+    String,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiControl {
+    /// `input`
+    #[serde(rename = "input")]
+    Input,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiControl {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Input => "input",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiDescription {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiDescriptionWithExpr,
+    ),
+    String(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiDescriptionWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabled {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabledWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabledValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabledValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabledValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabledValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabledWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiFormattedValue {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiHidden {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiHiddenWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiHiddenValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiHiddenValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiHiddenValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiHiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiHiddenWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnly {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnlyWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnlyValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnlyValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnlyValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnlyValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnlyWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiSteps {
+    #[serde(rename = "type")]
+    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsType,
+    #[serde(rename = "ui:control")]
+    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiControl,
+    #[serde(rename = "ui:steps")]
+    pub ui_steps: Vec<f64>,
+    pub items: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsItems,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "minItems", default, skip_serializing_if = "Option::is_none")]
+    pub min_items: Option<f64>,
+    #[serde(rename = "maxItems", default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<f64>,
+    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
+    pub ui_label: Option<String>,
+    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
+    pub ui_read_only: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnly,
+    >,
+    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
+    pub ui_hidden: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiHidden,
+    >,
+    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
+    pub ui_disabled: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiDisabled,
+    >,
+    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
+    pub ui_description: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiDescription,
+    >,
+    #[serde(
+        rename = "ui:formatted-value",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub ui_formatted_value: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiFormattedValue,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<Vec<f64>>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4Items {
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsItems {
     #[serde(rename = "type")]
-    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4ItemsType,
+    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsItemsType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6697,7 +8617,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4It
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4ItemsType {
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsItemsType {
     /// `number`
     #[serde(rename = "number")]
     Number,
@@ -6705,7 +8625,7 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4Item
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4ItemsType {
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsItemsType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6715,7 +8635,7 @@ impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4ItemsTyp
     }
 }
 impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4ItemsType {
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsItemsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -6731,7 +8651,7 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4ItemsType
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4Type {
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsType {
     /// `array`
     #[serde(rename = "array")]
     Array,
@@ -6739,7 +8659,7 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4Type
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4Type {
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6749,7 +8669,7 @@ impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4Type {
     }
 }
 impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4Type {
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -6765,7 +8685,7 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4Type {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiControl {
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiControl {
     /// `slider`
     #[serde(rename = "slider")]
     Slider,
@@ -6773,7 +8693,7 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiCo
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiControl {
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiControl {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6783,41 +8703,37 @@ impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiContro
     }
 }
 impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiControl {
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiControl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiDescription {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiDescriptionObject,
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiDescription {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiDescriptionWithExpr,
     ),
     String(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiDescriptionObject {
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiDescriptionWithExpr {
     pub expr: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiDisabled {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiDisabledObject,
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiDisabled {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiDisabledWithExpr,
     ),
     Boolean(bool),
     Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiDisabledValue,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiDisabledValue,
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiDisabledObject {
-    pub expr: String,
 }
 #[derive(
     Debug,
@@ -6830,7 +8746,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4Ui
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiDisabledValue {
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiDisabledValue {
     /// `update`
     #[serde(rename = "update")]
     Update,
@@ -6841,7 +8757,7 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiDi
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiDisabledValue {
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiDisabledValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6852,31 +8768,31 @@ impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiDisabl
     }
 }
 impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiDisabledValue {
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiDisabledValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiFormattedValue {
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiDisabledWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiFormattedValue {
     pub expr: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiHidden {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiHiddenObject,
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiHidden {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiHiddenWithExpr,
     ),
     Boolean(bool),
     Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiHiddenValue,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiHiddenValue,
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiHiddenObject {
-    pub expr: String,
 }
 #[derive(
     Debug,
@@ -6889,7 +8805,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4Ui
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiHiddenValue {
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiHiddenValue {
     /// `update`
     #[serde(rename = "update")]
     Update,
@@ -6900,7 +8816,7 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiHi
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiHiddenValue {
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiHiddenValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6911,27 +8827,27 @@ impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiHidden
     }
 }
 impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiHiddenValue {
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiHiddenValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiHiddenWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiReadOnly {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiReadOnlyObject,
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnly {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnlyWithExpr,
     ),
     Boolean(bool),
     Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiReadOnlyValue,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnlyValue,
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiReadOnlyObject {
-    pub expr: String,
 }
 #[derive(
     Debug,
@@ -6944,7 +8860,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4Ui
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiReadOnlyValue {
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnlyValue {
     /// `update`
     #[serde(rename = "update")]
     Update,
@@ -6955,7 +8871,7 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiRe
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiReadOnlyValue {
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnlyValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6966,308 +8882,39 @@ impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiReadOn
     }
 }
 impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject4UiReadOnlyValue {
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnlyValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5 {
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5Type,
-    #[serde(rename = "ui:control")]
-    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiControl,
-    #[serde(rename = "ui:options")]
-    pub ui_options: Vec<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiOption,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
-    pub min_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5MinLength,
-    >,
-    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
-    pub max_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5MaxLength,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5Pattern,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
-    pub enum_: Option<Vec<String>>,
-    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
-    pub ui_label: Option<String>,
-    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
-    pub ui_read_only: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiReadOnly,
-    >,
-    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
-    pub ui_hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiHidden,
-    >,
-    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
-    pub ui_disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiDisabled,
-    >,
-    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
-    pub ui_description: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiDescription,
-    >,
-    #[serde(
-        rename = "ui:formatted-value",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub ui_formatted_value: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiFormattedValue,
-    >,
-    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
-    pub ui_placeholder: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5MaxLength {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5MinLength {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5Pattern {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5Type {
-    /// `string`
-    #[serde(rename = "string")]
-    String,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiControl {
-    /// `select`
-    #[serde(rename = "select")]
-    Select,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiControl {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Select => "select",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiDescription {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiDescriptionObject,
-    ),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiDescriptionObject {
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnlyWithExpr {
     pub expr: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiDisabled {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiDisabledObject,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiDisabledObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiFormattedValue {
-    pub expr: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiHidden {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiHiddenObject,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiHiddenObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiOption {
-    pub value: String,
-    pub label: String,
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValue {
+    pub value: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueValue,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiOptionDisabled,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueDisabled,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiOptionHidden,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueHidden,
     >,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiOptionDisabled {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiOptionDisabledObject,
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueDisabled {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueDisabledWithExpr,
     ),
     Boolean(bool),
     Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiOptionDisabledValue,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueDisabledValue,
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiOptionDisabledObject {
-    pub expr: String,
 }
 #[derive(
     Debug,
@@ -7280,7 +8927,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5Ui
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiOptionDisabledValue {
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueDisabledValue {
     /// `update`
     #[serde(rename = "update")]
     Update,
@@ -7291,7 +8938,7 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiOp
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiOptionDisabledValue {
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueDisabledValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7302,27 +8949,27 @@ impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiOption
     }
 }
 impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiOptionDisabledValue {
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueDisabledValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueDisabledWithExpr {
+    pub expr: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiOptionHidden {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiOptionHiddenObject,
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueHidden {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueHiddenWithExpr,
     ),
     Boolean(bool),
     Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiOptionHiddenValue,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueHiddenValue,
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiOptionHiddenObject {
-    pub expr: String,
 }
 #[derive(
     Debug,
@@ -7335,7 +8982,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5Ui
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiOptionHiddenValue {
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueHiddenValue {
     /// `update`
     #[serde(rename = "update")]
     Update,
@@ -7346,7 +8993,7 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiOp
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiOptionHiddenValue {
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueHiddenValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7357,2400 +9004,19 @@ impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiOption
     }
 }
 impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiOptionHiddenValue {
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueHiddenValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiReadOnly {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiReadOnlyObject,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiReadOnlyValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiReadOnlyObject {
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueHiddenWithExpr {
     pub expr: String,
 }
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiReadOnlyValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiReadOnlyValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject5UiReadOnlyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6 {
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6Type,
-    #[serde(rename = "ui:control")]
-    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiControl,
-    pub items: GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6Items,
-    #[serde(rename = "ui:options")]
-    pub ui_options: Vec<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiOption,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(rename = "minItems", default, skip_serializing_if = "Option::is_none")]
-    pub min_items: Option<f64>,
-    #[serde(rename = "maxItems", default, skip_serializing_if = "Option::is_none")]
-    pub max_items: Option<f64>,
-    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
-    pub ui_label: Option<String>,
-    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
-    pub ui_read_only: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiReadOnly,
-    >,
-    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
-    pub ui_hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiHidden,
-    >,
-    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
-    pub ui_disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiDisabled,
-    >,
-    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
-    pub ui_description: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiDescription,
-    >,
-    #[serde(
-        rename = "ui:formatted-value",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub ui_formatted_value: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiFormattedValue,
-    >,
-    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
-    pub ui_placeholder: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub example: Option<Vec<String>>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6Items {
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6ItemsType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
-    pub min_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6ItemsMinLength,
-    >,
-    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
-    pub max_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6ItemsMaxLength,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6ItemsPattern,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
-    pub enum_: Option<Vec<String>>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6ItemsMaxLength {
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueValue {
     #[serde(rename = "__@BRAND@647815")]
     pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6ItemsMinLength {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6ItemsPattern {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6ItemsType {
-    /// `string`
-    #[serde(rename = "string")]
-    String,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6ItemsType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6ItemsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6Type {
-    /// `array`
-    #[serde(rename = "array")]
-    Array,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Array => "array",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiControl {
-    /// `multi-select`
-    #[serde(rename = "multi-select")]
-    MultiSelect,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiControl {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MultiSelect => "multi-select",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiDescription {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiDescriptionObject,
-    ),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiDescriptionObject {
-    pub expr: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiDisabled {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiDisabledObject,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiDisabledObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiFormattedValue {
-    pub expr: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiHidden {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiHiddenObject,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiHiddenObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiOption {
-    pub value: String,
-    pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiOptionDisabled,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiOptionHidden,
-    >,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiOptionDisabled {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiOptionDisabledObject,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiOptionDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiOptionDisabledObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiOptionDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiOptionDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiOptionDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiOptionHidden {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiOptionHiddenObject,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiOptionHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiOptionHiddenObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiOptionHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiOptionHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiOptionHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiReadOnly {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiReadOnlyObject,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiReadOnlyValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiReadOnlyObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiReadOnlyValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiReadOnlyValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject6UiReadOnlyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7 {
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7Type,
-    #[serde(rename = "ui:control")]
-    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiControl,
-    #[serde(rename = "ui:options")]
-    pub ui_options: Vec<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOption,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
-    pub min_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7MinLength,
-    >,
-    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
-    pub max_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7MaxLength,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7Pattern,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
-    pub enum_: Option<Vec<String>>,
-    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
-    pub ui_label: Option<String>,
-    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
-    pub ui_read_only: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiReadOnly,
-    >,
-    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
-    pub ui_hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiHidden,
-    >,
-    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
-    pub ui_disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiDisabled,
-    >,
-    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
-    pub ui_description: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiDescription,
-    >,
-    #[serde(
-        rename = "ui:formatted-value",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub ui_formatted_value: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiFormattedValue,
-    >,
-    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
-    pub ui_placeholder: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7MaxLength {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7MinLength {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7Pattern {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7Type {
-    /// `string`
-    #[serde(rename = "string")]
-    String,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiControl {
-    /// `vercel-region`
-    #[serde(rename = "vercel-region")]
-    VercelRegion,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiControl {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VercelRegion => "vercel-region",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiDescription {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiDescriptionObject,
-    ),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiDescriptionObject {
-    pub expr: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiDisabled {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiDisabledObject,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiDisabledObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiFormattedValue {
-    pub expr: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiHidden {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiHiddenObject,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiHiddenObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOption {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObject,
-    ),
-    Object2(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObject2,
-    ),
-    Object3(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObject3,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObject {
-    pub value: String,
-    pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObjectDisabled,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObjectHidden,
-    >,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObject2 {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObject3 {
-    pub value: GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObject3Value,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObject3Disabled,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObject3Hidden,
-    >,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObject3Disabled {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObject3DisabledObject,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObject3DisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObject3DisabledObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObject3DisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObject3DisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObject3DisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObject3Hidden {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObject3HiddenObject,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObject3HiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObject3HiddenObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObject3HiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObject3HiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObject3HiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObject3Value {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObjectDisabled {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObjectDisabledObject,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObjectDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObjectDisabledObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObjectDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObjectDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObjectDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObjectHidden {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObjectHiddenObject,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObjectHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObjectHiddenObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObjectHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObjectHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiOptionObjectHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiReadOnly {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiReadOnlyObject,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiReadOnlyValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiReadOnlyObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiReadOnlyValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiReadOnlyValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject7UiReadOnlyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8 {
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8Type,
-    #[serde(rename = "ui:control")]
-    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiControl,
-    pub items: GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8Items,
-    #[serde(rename = "ui:options")]
-    pub ui_options: Vec<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOption,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(rename = "minItems", default, skip_serializing_if = "Option::is_none")]
-    pub min_items: Option<f64>,
-    #[serde(rename = "maxItems", default, skip_serializing_if = "Option::is_none")]
-    pub max_items: Option<f64>,
-    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
-    pub ui_label: Option<String>,
-    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
-    pub ui_read_only: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiReadOnly,
-    >,
-    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
-    pub ui_hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiHidden,
-    >,
-    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
-    pub ui_disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiDisabled,
-    >,
-    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
-    pub ui_description: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiDescription,
-    >,
-    #[serde(
-        rename = "ui:formatted-value",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub ui_formatted_value: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiFormattedValue,
-    >,
-    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
-    pub ui_placeholder: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<
-        Vec<
-            GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8DefaultItem,
-        >,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub example: Option<
-        Vec<
-            GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8ExampleItem,
-        >,
-    >,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8DefaultItem {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8ExampleItem {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8Items {
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8ItemsType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
-    pub min_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8ItemsMinLength,
-    >,
-    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
-    pub max_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8ItemsMaxLength,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8ItemsPattern,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
-    pub enum_: Option<Vec<String>>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8ItemsMaxLength {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8ItemsMinLength {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8ItemsPattern {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8ItemsType {
-    /// `string`
-    #[serde(rename = "string")]
-    String,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8ItemsType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8ItemsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8Type {
-    /// `array`
-    #[serde(rename = "array")]
-    Array,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Array => "array",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiControl {
-    /// `multi-vercel-region`
-    #[serde(rename = "multi-vercel-region")]
-    MultiVercelRegion,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiControl {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MultiVercelRegion => "multi-vercel-region",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiDescription {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiDescriptionObject,
-    ),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiDescriptionObject {
-    pub expr: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiDisabled {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiDisabledObject,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiDisabledObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiFormattedValue {
-    pub expr: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiHidden {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiHiddenObject,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiHiddenObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOption {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObject,
-    ),
-    Object2(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObject2,
-    ),
-    Object3(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObject3,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObject {
-    pub value: String,
-    pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObjectDisabled,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObjectHidden,
-    >,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObject2 {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObject3 {
-    pub value: GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObject3Value,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObject3Disabled,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObject3Hidden,
-    >,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObject3Disabled {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObject3DisabledObject,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObject3DisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObject3DisabledObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObject3DisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObject3DisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObject3DisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObject3Hidden {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObject3HiddenObject,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObject3HiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObject3HiddenObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObject3HiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObject3HiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObject3HiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObject3Value {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObjectDisabled {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObjectDisabledObject,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObjectDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObjectDisabledObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObjectDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObjectDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObjectDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObjectHidden {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObjectHiddenObject,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObjectHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObjectHiddenObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObjectHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObjectHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiOptionObjectHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiReadOnly {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiReadOnlyObject,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiReadOnlyValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiReadOnlyObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiReadOnlyValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiReadOnlyValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject8UiReadOnlyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9 {
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9Type,
-    #[serde(rename = "ui:control")]
-    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiControl,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
-    pub min_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9MinLength,
-    >,
-    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
-    pub max_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9MaxLength,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9Pattern,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
-    pub enum_: Option<Vec<String>>,
-    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
-    pub ui_label: Option<String>,
-    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
-    pub ui_read_only: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiReadOnly,
-    >,
-    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
-    pub ui_hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiHidden,
-    >,
-    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
-    pub ui_disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiDisabled,
-    >,
-    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
-    pub ui_description: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiDescription,
-    >,
-    #[serde(
-        rename = "ui:formatted-value",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub ui_formatted_value: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiFormattedValue,
-    >,
-    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
-    pub ui_placeholder: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9MaxLength {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9MinLength {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9Pattern {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9Type {
-    /// `string`
-    #[serde(rename = "string")]
-    String,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiControl {
-    /// `domain`
-    #[serde(rename = "domain")]
-    Domain,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiControl {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Domain => "domain",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiDescription {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiDescriptionObject,
-    ),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiDescriptionObject {
-    pub expr: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiDisabled {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiDisabledObject,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiDisabledObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiFormattedValue {
-    pub expr: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiHidden {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiHiddenObject,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiHiddenObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiReadOnly {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiReadOnlyObject,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiReadOnlyValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiReadOnlyObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiReadOnlyValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiReadOnlyValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObject9UiReadOnlyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectMaxLength {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectMinLength {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectPattern {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectType {
-    /// `string`
-    #[serde(rename = "string")]
-    String,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiControl {
-    /// `input`
-    #[serde(rename = "input")]
-    Input,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiControl {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Input => "input",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiDescription {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiDescriptionObject,
-    ),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiDescriptionObject {
-    pub expr: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiDisabled {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiDisabledObject,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiDisabledObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiFormattedValue {
-    pub expr: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiHidden {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiHiddenObject,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiHiddenObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiReadOnly {
-    Object(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiReadOnlyObject,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiReadOnlyValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiReadOnlyObject {
-    pub expr: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiReadOnlyValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiReadOnlyValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueObjectUiReadOnlyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 #[derive(
     Debug,
@@ -10489,11 +9755,773 @@ pub struct GetConfigurationProductsResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum GetConfigurationResponse {
-    Object(GetConfigurationObject),
+    WithProjectSelectionNotification(GetConfigurationWithProjectSelectionNotification),
     /// The configuration with the provided id
-    Object2(GetConfigurationObject2),
+    WithCreatedAtId(GetConfigurationWithCreatedAtId),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+/// The configuration with the provided id
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationWithCreatedAtId {
+    /// A timestamp that tells you when the configuration was installed successfully
+    #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<f64>,
+    /// A timestamp that tells you when the configuration was created
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    /// The unique identifier of the configuration
+    pub id: String,
+    /// The unique identifier of the app the configuration was created for
+    #[serde(rename = "integrationId")]
+    pub integration_id: String,
+    /// The user or team ID that owns the configuration
+    #[serde(rename = "ownerId")]
+    pub owner_id: String,
+    /// When a configuration is limited to access certain projects, this will contain each of the project ID it is allowed to access. If it is not defined, the configuration has full access.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub projects: Option<Vec<String>>,
+    /// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<GetConfigurationWithCreatedAtIdSource>,
+    /// The slug of the integration the configuration is created for.
+    pub slug: String,
+    /// When the configuration was created for a team, this will show the ID of the team.
+    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<String>,
+    #[serde(rename = "type")]
+    pub type_: GetConfigurationWithCreatedAtIdType,
+    /// A timestamp that tells you when the configuration was updated.
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    /// The ID of the user that created the configuration.
+    #[serde(rename = "userId")]
+    pub user_id: String,
+    /// The resources that are allowed to be accessed by the configuration.
+    pub scopes: Vec<String>,
+    /// A timestamp that tells you when the configuration was disabled. Note: Configurations can be disabled when the associated user loses access to a team. They do not function during this time until the configuration is 'transferred', meaning the associated user is changed to one with access to the team.
+    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_at: Option<f64>,
+    /// A timestamp that tells you when the configuration was deleted.
+    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<f64>,
+    /// A timestamp that tells you when the configuration deletion has been started for cases when the deletion needs to be settled/approved by partners, such as when marketplace invoices have been paid.
+    #[serde(
+        rename = "deleteRequestedAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub delete_requested_at: Option<f64>,
+    #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_reason: Option<GetConfigurationWithCreatedAtIdDisabledReason>,
+    /// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
+    #[serde(
+        rename = "installationType",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub installation_type: Option<GetConfigurationWithCreatedAtIdInstallationType>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationWithCreatedAtIdDisabledReason {
+    /// `disabled-by-owner`
+    #[serde(rename = "disabled-by-owner")]
+    DisabledByOwner,
+    /// `feature-not-available`
+    #[serde(rename = "feature-not-available")]
+    FeatureNotAvailable,
+    /// `disabled-by-admin`
+    #[serde(rename = "disabled-by-admin")]
+    DisabledByAdmin,
+    /// `original-owner-left-the-team`
+    #[serde(rename = "original-owner-left-the-team")]
+    OriginalOwnerLeftTheTeam,
+    /// `account-plan-downgrade`
+    #[serde(rename = "account-plan-downgrade")]
+    AccountPlanDowngrade,
+    /// `original-owner-role-downgraded`
+    #[serde(rename = "original-owner-role-downgraded")]
+    OriginalOwnerRoleDowngraded,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationWithCreatedAtIdDisabledReason {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DisabledByOwner => "disabled-by-owner",
+            Self::FeatureNotAvailable => "feature-not-available",
+            Self::DisabledByAdmin => "disabled-by-admin",
+            Self::OriginalOwnerLeftTheTeam => "original-owner-left-the-team",
+            Self::AccountPlanDowngrade => "account-plan-downgrade",
+            Self::OriginalOwnerRoleDowngraded => "original-owner-role-downgraded",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetConfigurationWithCreatedAtIdDisabledReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationWithCreatedAtIdInstallationType {
+    /// `marketplace`
+    #[serde(rename = "marketplace")]
+    Marketplace,
+    /// `external`
+    #[serde(rename = "external")]
+    External,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationWithCreatedAtIdInstallationType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Marketplace => "marketplace",
+            Self::External => "external",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetConfigurationWithCreatedAtIdInstallationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationWithCreatedAtIdSource {
+    /// `marketplace`
+    #[serde(rename = "marketplace")]
+    Marketplace,
+    /// `deploy-button`
+    #[serde(rename = "deploy-button")]
+    DeployButton,
+    /// `external`
+    #[serde(rename = "external")]
+    External,
+    /// `v0`
+    #[serde(rename = "v0")]
+    V0,
+    /// `resource-claims`
+    #[serde(rename = "resource-claims")]
+    ResourceClaims,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationWithCreatedAtIdSource {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Marketplace => "marketplace",
+            Self::DeployButton => "deploy-button",
+            Self::External => "external",
+            Self::V0 => "v0",
+            Self::ResourceClaims => "resource-claims",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetConfigurationWithCreatedAtIdSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationWithCreatedAtIdType {
+    /// `integration-configuration`
+    #[serde(rename = "integration-configuration")]
+    IntegrationConfiguration,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationWithCreatedAtIdType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::IntegrationConfiguration => "integration-configuration",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetConfigurationWithCreatedAtIdType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationWithProjectSelectionNotification {
+    /// A string representing the permission for projects. Possible values are `all` or `selected`.
+    #[serde(rename = "projectSelection")]
+    pub project_selection: GetConfigurationWithProjectSelectionNotificationProjectSelection,
+    pub notification: GetConfigurationWithProjectSelectionNotificationNotification,
+    #[serde(rename = "transferRequest")]
+    pub transfer_request: GetConfigurationWithProjectSelectionNotificationTransferRequest,
+    /// When a configuration is limited to access certain projects, this will contain each of the project ID it is allowed to access. If it is not defined, the configuration has full access.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub projects: Option<Vec<String>>,
+    /// A timestamp that tells you when the configuration was created
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    /// A timestamp that tells you when the configuration was installed successfully
+    #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<f64>,
+    /// The unique identifier of the configuration
+    pub id: String,
+    /// The unique identifier of the app the configuration was created for
+    #[serde(rename = "integrationId")]
+    pub integration_id: String,
+    /// The user or team ID that owns the configuration
+    #[serde(rename = "ownerId")]
+    pub owner_id: String,
+    /// The slug of the integration the configuration is created for.
+    pub slug: String,
+    /// When the configuration was created for a team, this will show the ID of the team.
+    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<String>,
+    /// A timestamp that tells you when the configuration was updated.
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    /// The ID of the user that created the configuration.
+    #[serde(rename = "userId")]
+    pub user_id: String,
+    /// The resources that are allowed to be accessed by the configuration.
+    pub scopes: Vec<String>,
+    /// A timestamp that tells you when the configuration was disabled. Note: Configurations can be disabled when the associated user loses access to a team. They do not function during this time until the configuration is 'transferred', meaning the associated user is changed to one with access to the team.
+    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_at: Option<f64>,
+    #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_reason: Option<
+        GetConfigurationWithProjectSelectionNotificationDisabledReason,
+    >,
+    /// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<GetConfigurationWithProjectSelectionNotificationSource>,
+    #[serde(
+        rename = "canConfigureOpenTelemetry",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub can_configure_open_telemetry: Option<bool>,
+    /// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
+    #[serde(
+        rename = "installationType",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub installation_type: Option<
+        GetConfigurationWithProjectSelectionNotificationInstallationType,
+    >,
+    /// A timestamp that tells you when the configuration deletion has been started for cases when the deletion needs to be settled/approved by partners, such as when marketplace invoices have been paid.
+    #[serde(
+        rename = "deleteRequestedAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub delete_requested_at: Option<f64>,
+    #[serde(rename = "type")]
+    pub type_: GetConfigurationWithProjectSelectionNotificationType,
+    /// A timestamp that tells you when the configuration was deleted.
+    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<f64>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationWithProjectSelectionNotificationDisabledReason {
+    /// `disabled-by-owner`
+    #[serde(rename = "disabled-by-owner")]
+    DisabledByOwner,
+    /// `feature-not-available`
+    #[serde(rename = "feature-not-available")]
+    FeatureNotAvailable,
+    /// `disabled-by-admin`
+    #[serde(rename = "disabled-by-admin")]
+    DisabledByAdmin,
+    /// `original-owner-left-the-team`
+    #[serde(rename = "original-owner-left-the-team")]
+    OriginalOwnerLeftTheTeam,
+    /// `account-plan-downgrade`
+    #[serde(rename = "account-plan-downgrade")]
+    AccountPlanDowngrade,
+    /// `original-owner-role-downgraded`
+    #[serde(rename = "original-owner-role-downgraded")]
+    OriginalOwnerRoleDowngraded,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationWithProjectSelectionNotificationDisabledReason {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DisabledByOwner => "disabled-by-owner",
+            Self::FeatureNotAvailable => "feature-not-available",
+            Self::DisabledByAdmin => "disabled-by-admin",
+            Self::OriginalOwnerLeftTheTeam => "original-owner-left-the-team",
+            Self::AccountPlanDowngrade => "account-plan-downgrade",
+            Self::OriginalOwnerRoleDowngraded => "original-owner-role-downgraded",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationWithProjectSelectionNotificationDisabledReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationWithProjectSelectionNotificationInstallationType {
+    /// `marketplace`
+    #[serde(rename = "marketplace")]
+    Marketplace,
+    /// `external`
+    #[serde(rename = "external")]
+    External,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationWithProjectSelectionNotificationInstallationType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Marketplace => "marketplace",
+            Self::External => "external",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationWithProjectSelectionNotificationInstallationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationWithProjectSelectionNotificationNotification {
+    pub level: GetConfigurationWithProjectSelectionNotificationNotificationLevel,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationWithProjectSelectionNotificationNotificationLevel {
+    /// `info`
+    #[serde(rename = "info")]
+    Info,
+    /// `warn`
+    #[serde(rename = "warn")]
+    Warn,
+    /// `error`
+    #[serde(rename = "error")]
+    Error,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationWithProjectSelectionNotificationNotificationLevel {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Info => "info",
+            Self::Warn => "warn",
+            Self::Error => "error",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationWithProjectSelectionNotificationNotificationLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// A string representing the permission for projects. Possible values are `all` or `selected`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationWithProjectSelectionNotificationProjectSelection {
+    /// `selected`
+    #[serde(rename = "selected")]
+    Selected,
+    /// `all`
+    #[serde(rename = "all")]
+    All,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationWithProjectSelectionNotificationProjectSelection {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Selected => "selected",
+            Self::All => "all",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationWithProjectSelectionNotificationProjectSelection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationWithProjectSelectionNotificationSource {
+    /// `marketplace`
+    #[serde(rename = "marketplace")]
+    Marketplace,
+    /// `deploy-button`
+    #[serde(rename = "deploy-button")]
+    DeployButton,
+    /// `external`
+    #[serde(rename = "external")]
+    External,
+    /// `v0`
+    #[serde(rename = "v0")]
+    V0,
+    /// `resource-claims`
+    #[serde(rename = "resource-claims")]
+    ResourceClaims,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationWithProjectSelectionNotificationSource {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Marketplace => "marketplace",
+            Self::DeployButton => "deploy-button",
+            Self::External => "external",
+            Self::V0 => "v0",
+            Self::ResourceClaims => "resource-claims",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetConfigurationWithProjectSelectionNotificationSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind")]
+pub enum GetConfigurationWithProjectSelectionNotificationTransferRequest {
+    #[serde(rename = "transfer-to-marketplace")]
+    TransferToMarketplace(
+        GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMarketplace,
+    ),
+    #[serde(rename = "transfer-from-marketplace")]
+    TransferFromMarketplace(
+        GetConfigurationWithProjectSelectionNotificationTransferRequestTransferFromMarketplace,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    #[serde(untagged)]
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationWithProjectSelectionNotificationTransferRequestTransferFromMarketplace {
+    #[serde(rename = "requestId")]
+    pub request_id: String,
+    #[serde(rename = "transferId")]
+    pub transfer_id: String,
+    pub requester: GetConfigurationWithProjectSelectionNotificationTransferRequestTransferFromMarketplaceRequester,
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    #[serde(rename = "expiresAt")]
+    pub expires_at: f64,
+    #[serde(rename = "discardedAt", default, skip_serializing_if = "Option::is_none")]
+    pub discarded_at: Option<f64>,
+    #[serde(rename = "discardedBy", default, skip_serializing_if = "Option::is_none")]
+    pub discarded_by: Option<String>,
+    #[serde(rename = "approvedAt", default, skip_serializing_if = "Option::is_none")]
+    pub approved_at: Option<f64>,
+    #[serde(rename = "approvedBy", default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+    #[serde(
+        rename = "authorizationId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub authorization_id: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationWithProjectSelectionNotificationTransferRequestTransferFromMarketplaceRequester {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMarketplace {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(rename = "billingPlan", default, skip_serializing_if = "Option::is_none")]
+    pub billing_plan: Option<
+        GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMarketplaceBillingPlan,
+    >,
+    #[serde(rename = "requestId")]
+    pub request_id: String,
+    #[serde(rename = "transferId")]
+    pub transfer_id: String,
+    pub requester: GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMarketplaceRequester,
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    #[serde(rename = "expiresAt")]
+    pub expires_at: f64,
+    #[serde(rename = "discardedAt", default, skip_serializing_if = "Option::is_none")]
+    pub discarded_at: Option<f64>,
+    #[serde(rename = "discardedBy", default, skip_serializing_if = "Option::is_none")]
+    pub discarded_by: Option<String>,
+    #[serde(rename = "approvedAt", default, skip_serializing_if = "Option::is_none")]
+    pub approved_at: Option<f64>,
+    #[serde(rename = "approvedBy", default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+    #[serde(
+        rename = "authorizationId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub authorization_id: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMarketplaceBillingPlan {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub type_: GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMarketplaceBillingPlanType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<
+        GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMarketplaceBillingPlanScope,
+    >,
+    pub name: String,
+    pub description: String,
+    #[serde(
+        rename = "paymentMethodRequired",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub payment_method_required: Option<bool>,
+    #[serde(
+        rename = "preauthorizationAmount",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub preauthorization_amount: Option<f64>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMarketplaceBillingPlanScope {
+    /// `installation`
+    #[serde(rename = "installation")]
+    Installation,
+    /// `resource`
+    #[serde(rename = "resource")]
+    Resource,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMarketplaceBillingPlanScope {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Installation => "installation",
+            Self::Resource => "resource",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMarketplaceBillingPlanScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMarketplaceBillingPlanType {
+    /// `subscription`
+    #[serde(rename = "subscription")]
+    Subscription,
+    /// `prepayment`
+    #[serde(rename = "prepayment")]
+    Prepayment,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMarketplaceBillingPlanType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Subscription => "subscription",
+            Self::Prepayment => "prepayment",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMarketplaceBillingPlanType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMarketplaceRequester {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationWithProjectSelectionNotificationType {
+    /// `integration-configuration`
+    #[serde(rename = "integration-configuration")]
+    IntegrationConfiguration,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationWithProjectSelectionNotificationType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::IntegrationConfiguration => "integration-configuration",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetConfigurationWithProjectSelectionNotificationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 #[derive(
     Debug,

@@ -961,41 +961,13 @@ impl std::fmt::Display for ImportResourceStatus {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum SubmitBillingDataBilling {
-    Object(SubmitBillingDataBillingObject),
+    WithItems(SubmitBillingDataBillingWithItems),
     ObjectList(Vec<SubmitBillingDataBillingObjectListItem>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SubmitBillingDataBillingObject {
-    pub items: Vec<SubmitBillingDataBillingObjectItem>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discounts: Option<Vec<SubmitBillingDataBillingObjectDiscount>>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SubmitBillingDataBillingObjectDiscount {
-    /// Partner's billing plan ID.
-    #[serde(rename = "billingPlanId")]
-    pub billing_plan_id: String,
-    /// Partner's resource ID.
-    #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
-    pub resource_id: Option<String>,
-    /// Start and end are only needed if different from the period's start/end.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<String>,
-    /// Start and end are only needed if different from the period's start/end.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end: Option<String>,
-    /// Discount name.
-    pub name: String,
-    /// Discount details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<String>,
-    /// Discount amount.
-    pub amount: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SubmitBillingDataBillingObjectItem {
+pub struct SubmitBillingDataBillingObjectListItem {
     /// Partner's billing plan ID.
     #[serde(rename = "billingPlanId")]
     pub billing_plan_id: String,
@@ -1023,7 +995,35 @@ pub struct SubmitBillingDataBillingObjectItem {
     pub total: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SubmitBillingDataBillingObjectListItem {
+pub struct SubmitBillingDataBillingWithItems {
+    pub items: Vec<SubmitBillingDataBillingWithItemsItem>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discounts: Option<Vec<SubmitBillingDataBillingWithItemsDiscount>>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SubmitBillingDataBillingWithItemsDiscount {
+    /// Partner's billing plan ID.
+    #[serde(rename = "billingPlanId")]
+    pub billing_plan_id: String,
+    /// Partner's resource ID.
+    #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    /// Start and end are only needed if different from the period's start/end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    /// Start and end are only needed if different from the period's start/end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    /// Discount name.
+    pub name: String,
+    /// Discount details.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<String>,
+    /// Discount amount.
+    pub amount: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SubmitBillingDataBillingWithItemsItem {
     /// Partner's billing plan ID.
     #[serde(rename = "billingPlanId")]
     pub billing_plan_id: String,
@@ -1429,14 +1429,14 @@ pub struct UpdateInstallationIntegrationEdgeConfigResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum UpdateInstallationNotification {
-    Object(UpdateInstallationNotificationObject),
+    WithLevelTitle(UpdateInstallationNotificationWithLevelTitle),
     String(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateInstallationNotificationObject {
-    pub level: UpdateInstallationNotificationObjectLevel,
+pub struct UpdateInstallationNotificationWithLevelTitle {
+    pub level: UpdateInstallationNotificationWithLevelTitleLevel,
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1454,7 +1454,7 @@ pub struct UpdateInstallationNotificationObject {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateInstallationNotificationObjectLevel {
+pub enum UpdateInstallationNotificationWithLevelTitleLevel {
     /// `info`
     #[serde(rename = "info")]
     Info,
@@ -1468,7 +1468,7 @@ pub enum UpdateInstallationNotificationObjectLevel {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateInstallationNotificationObjectLevel {
+impl UpdateInstallationNotificationWithLevelTitleLevel {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1479,7 +1479,7 @@ impl UpdateInstallationNotificationObjectLevel {
         }
     }
 }
-impl std::fmt::Display for UpdateInstallationNotificationObjectLevel {
+impl std::fmt::Display for UpdateInstallationNotificationWithLevelTitleLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -64,24 +64,33 @@ impl std::fmt::Display for AddProjectMemberRole {
         f.write_str(self.as_str())
     }
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetProjectMembersResponse {
+    /// Paginated list of members for the project.
+    WithMembersPagination(GetProjectMembersWithMembersPagination),
+    Object(serde_json::Map<String, serde_json::Value>),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
 /// Paginated list of members for the project.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectMembersObject2 {
-    pub members: Vec<GetProjectMembersObject2Member>,
-    pub pagination: GetProjectMembersObject2Pagination,
+pub struct GetProjectMembersWithMembersPagination {
+    pub members: Vec<GetProjectMembersWithMembersPaginationMember>,
+    pub pagination: GetProjectMembersWithMembersPaginationPagination,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectMembersObject2Member {
+pub struct GetProjectMembersWithMembersPaginationMember {
     /// ID of the file for the Avatar of this member.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
     /// The email of this member.
     pub email: String,
     /// Role of this user in the project.
-    pub role: GetProjectMembersObject2MemberRole,
+    pub role: GetProjectMembersWithMembersPaginationMemberRole,
     /// Role of this user in the project.
     #[serde(rename = "computedProjectRole")]
-    pub computed_project_role: GetProjectMembersObject2MemberComputedProjectRole,
+    pub computed_project_role: GetProjectMembersWithMembersPaginationMemberComputedProjectRole,
     /// The ID of this user.
     pub uid: String,
     /// The unique username of this user.
@@ -94,7 +103,7 @@ pub struct GetProjectMembersObject2Member {
     pub created_at: f64,
     /// The role of this user in the team.
     #[serde(rename = "teamRole")]
-    pub team_role: GetProjectMembersObject2MemberTeamRole,
+    pub team_role: GetProjectMembersWithMembersPaginationMemberTeamRole,
 }
 /// Role of this user in the project.
 #[derive(
@@ -108,7 +117,7 @@ pub struct GetProjectMembersObject2Member {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectMembersObject2MemberComputedProjectRole {
+pub enum GetProjectMembersWithMembersPaginationMemberComputedProjectRole {
     /// `ADMIN`
     #[serde(rename = "ADMIN")]
     Admin,
@@ -122,7 +131,7 @@ pub enum GetProjectMembersObject2MemberComputedProjectRole {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectMembersObject2MemberComputedProjectRole {
+impl GetProjectMembersWithMembersPaginationMemberComputedProjectRole {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -133,7 +142,8 @@ impl GetProjectMembersObject2MemberComputedProjectRole {
         }
     }
 }
-impl std::fmt::Display for GetProjectMembersObject2MemberComputedProjectRole {
+impl std::fmt::Display
+for GetProjectMembersWithMembersPaginationMemberComputedProjectRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -150,7 +160,7 @@ impl std::fmt::Display for GetProjectMembersObject2MemberComputedProjectRole {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectMembersObject2MemberRole {
+pub enum GetProjectMembersWithMembersPaginationMemberRole {
     /// `ADMIN`
     #[serde(rename = "ADMIN")]
     Admin,
@@ -164,7 +174,7 @@ pub enum GetProjectMembersObject2MemberRole {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectMembersObject2MemberRole {
+impl GetProjectMembersWithMembersPaginationMemberRole {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -175,7 +185,7 @@ impl GetProjectMembersObject2MemberRole {
         }
     }
 }
-impl std::fmt::Display for GetProjectMembersObject2MemberRole {
+impl std::fmt::Display for GetProjectMembersWithMembersPaginationMemberRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -192,7 +202,7 @@ impl std::fmt::Display for GetProjectMembersObject2MemberRole {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectMembersObject2MemberTeamRole {
+pub enum GetProjectMembersWithMembersPaginationMemberTeamRole {
     /// `OWNER`
     #[serde(rename = "OWNER")]
     Owner,
@@ -221,7 +231,7 @@ pub enum GetProjectMembersObject2MemberTeamRole {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectMembersObject2MemberTeamRole {
+impl GetProjectMembersWithMembersPaginationMemberTeamRole {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -237,13 +247,13 @@ impl GetProjectMembersObject2MemberTeamRole {
         }
     }
 }
-impl std::fmt::Display for GetProjectMembersObject2MemberTeamRole {
+impl std::fmt::Display for GetProjectMembersWithMembersPaginationMemberTeamRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectMembersObject2Pagination {
+pub struct GetProjectMembersWithMembersPaginationPagination {
     #[serde(rename = "hasNext")]
     pub has_next: bool,
     /// Amount of items in the current page.
@@ -254,15 +264,6 @@ pub struct GetProjectMembersObject2Pagination {
     /// Timestamp that must be used to request the previous page.
     #[serde(default)]
     pub prev: Option<f64>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetProjectMembersResponse {
-    /// Paginated list of members for the project.
-    Object2(GetProjectMembersObject2),
-    Object(serde_json::Map<String, serde_json::Value>),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RemoveProjectMemberResponse {

@@ -10,66 +10,6 @@ pub struct AcceptProjectTransferRequestAcceptedPoliciesValue {
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct AcceptProjectTransferRequestObject {
-    #[serde(rename = "partnerCalls")]
-    pub partner_calls: Vec<AcceptProjectTransferRequestObjectPartnerCall>,
-    #[serde(rename = "resourceTransferErrors")]
-    pub resource_transfer_errors: Vec<serde_json::Map<String, serde_json::Value>>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct AcceptProjectTransferRequestObjectPartnerCall {
-    #[serde(rename = "installationId")]
-    pub installation_id: String,
-    #[serde(rename = "resourceIds")]
-    pub resource_ids: Vec<String>,
-    pub result: AcceptProjectTransferRequestObjectPartnerCallResult,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct AcceptProjectTransferRequestObjectPartnerCallResult {
-    pub status: AcceptProjectTransferRequestObjectPartnerCallResultStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum AcceptProjectTransferRequestObjectPartnerCallResultStatus {
-    /// `fulfilled`
-    #[serde(rename = "fulfilled")]
-    Fulfilled,
-    /// `errored`
-    #[serde(rename = "errored")]
-    Errored,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl AcceptProjectTransferRequestObjectPartnerCallResultStatus {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fulfilled => "fulfilled",
-            Self::Errored => "errored",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for AcceptProjectTransferRequestObjectPartnerCallResultStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AcceptProjectTransferRequestPaidFeatures {
     #[serde(
@@ -113,10 +53,75 @@ pub struct AcceptProjectTransferRequestRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum AcceptProjectTransferRequestResponse {
-    Object(AcceptProjectTransferRequestObject),
-    Object2(serde_json::Map<String, serde_json::Value>),
+    WithPartnerCallsResourceTransferErrors(
+        AcceptProjectTransferRequestWithPartnerCallsResourceTransferErrors,
+    ),
+    Object(serde_json::Map<String, serde_json::Value>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AcceptProjectTransferRequestWithPartnerCallsResourceTransferErrors {
+    #[serde(rename = "partnerCalls")]
+    pub partner_calls: Vec<
+        AcceptProjectTransferRequestWithPartnerCallsResourceTransferErrorsPartnerCall,
+    >,
+    #[serde(rename = "resourceTransferErrors")]
+    pub resource_transfer_errors: Vec<serde_json::Map<String, serde_json::Value>>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AcceptProjectTransferRequestWithPartnerCallsResourceTransferErrorsPartnerCall {
+    #[serde(rename = "installationId")]
+    pub installation_id: String,
+    #[serde(rename = "resourceIds")]
+    pub resource_ids: Vec<String>,
+    pub result: AcceptProjectTransferRequestWithPartnerCallsResourceTransferErrorsPartnerCallResult,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AcceptProjectTransferRequestWithPartnerCallsResourceTransferErrorsPartnerCallResult {
+    pub status: AcceptProjectTransferRequestWithPartnerCallsResourceTransferErrorsPartnerCallResultStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum AcceptProjectTransferRequestWithPartnerCallsResourceTransferErrorsPartnerCallResultStatus {
+    /// `fulfilled`
+    #[serde(rename = "fulfilled")]
+    Fulfilled,
+    /// `errored`
+    #[serde(rename = "errored")]
+    Errored,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl AcceptProjectTransferRequestWithPartnerCallsResourceTransferErrorsPartnerCallResultStatus {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fulfilled => "fulfilled",
+            Self::Errored => "errored",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for AcceptProjectTransferRequestWithPartnerCallsResourceTransferErrorsPartnerCallResultStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 /// Enum containing the actions that can be performed against a resource. Group operations are included.
 #[derive(
@@ -364,38 +369,37 @@ pub struct CreateProjectAbuseBlockHistoryItemRouteBlocked {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CreateProjectAbuseBlockHistoryItemRouteBlockedRoute {
-    Object(CreateProjectAbuseBlockHistoryItemRouteBlockedRouteObject),
-    Object2(CreateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2),
+    WithSrcStatus(CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithSrcStatus),
+    WithHasMitigate(CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigate),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectAbuseBlockHistoryItemRouteBlockedRouteObject {
-    pub src: String,
-    pub status: f64,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2 {
-    pub has: Vec<CreateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItem>,
-    pub mitigate: CreateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2Mitigate,
+pub struct CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigate {
+    pub has: Vec<
+        CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItem,
+    >,
+    pub mitigate: CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum CreateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItem {
+pub enum CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItem {
     #[serde(rename = "header")]
-    Header(CreateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeader),
+    Header(
+        CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeader,
+    ),
     #[serde(rename = "host")]
-    Host(CreateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHost),
+    Host(CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHost),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeader {
-    pub key: CreateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderKey,
-    pub value: CreateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderValue,
+pub struct CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeader {
+    pub key: CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey,
+    pub value: CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderValue,
 }
 #[derive(
     Debug,
@@ -408,7 +412,7 @@ pub struct CreateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHead
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderKey {
+pub enum CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey {
     /// `x-vercel-ip-country`
     #[serde(rename = "x-vercel-ip-country")]
     XVercelIpCountry,
@@ -416,7 +420,7 @@ pub enum CreateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeader
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderKey {
+impl CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -426,26 +430,26 @@ impl CreateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderKey 
     }
 }
 impl std::fmt::Display
-for CreateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderKey {
+for CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderValue {
+pub struct CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderValue {
     pub eq: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHost {
-    pub value: CreateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHostValue,
+pub struct CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHost {
+    pub value: CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHostValue,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHostValue {
+pub struct CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHostValue {
     pub eq: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2Mitigate {
-    pub action: CreateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2MitigateAction,
+pub struct CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigate {
+    pub action: CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction,
 }
 #[derive(
     Debug,
@@ -458,7 +462,7 @@ pub struct CreateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2Mitigate {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2MitigateAction {
+pub enum CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction {
     /// `block_legal_cwc`
     #[serde(rename = "block_legal_cwc")]
     BlockLegalCwc,
@@ -466,7 +470,7 @@ pub enum CreateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2MitigateActio
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2MitigateAction {
+impl CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -476,10 +480,15 @@ impl CreateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2MitigateAction {
     }
 }
 impl std::fmt::Display
-for CreateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2MitigateAction {
+for CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithSrcStatus {
+    pub src: String,
+    pub status: f64,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateProjectAbuseBlockHistoryItemRouteUnblocked {
@@ -500,38 +509,41 @@ pub struct CreateProjectAbuseBlockHistoryItemRouteUnblocked {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CreateProjectAbuseBlockHistoryItemRouteUnblockedRoute {
-    Object(CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject),
-    Object2(CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2),
+    WithSrcStatus(CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithSrcStatus),
+    WithHasMitigate(
+        CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigate,
+    ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject {
-    pub src: String,
-    pub status: f64,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2 {
-    pub has: Vec<CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItem>,
-    pub mitigate: CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2Mitigate,
+pub struct CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigate {
+    pub has: Vec<
+        CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItem,
+    >,
+    pub mitigate: CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItem {
+pub enum CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItem {
     #[serde(rename = "header")]
-    Header(CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeader),
+    Header(
+        CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeader,
+    ),
     #[serde(rename = "host")]
-    Host(CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHost),
+    Host(
+        CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHost,
+    ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeader {
-    pub key: CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderKey,
-    pub value: CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderValue,
+pub struct CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeader {
+    pub key: CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey,
+    pub value: CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderValue,
 }
 #[derive(
     Debug,
@@ -544,7 +556,7 @@ pub struct CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHe
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderKey {
+pub enum CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey {
     /// `x-vercel-ip-country`
     #[serde(rename = "x-vercel-ip-country")]
     XVercelIpCountry,
@@ -552,7 +564,7 @@ pub enum CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHead
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderKey {
+impl CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -562,26 +574,26 @@ impl CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderKe
     }
 }
 impl std::fmt::Display
-for CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderKey {
+for CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderValue {
+pub struct CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderValue {
     pub eq: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHost {
-    pub value: CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHostValue,
+pub struct CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHost {
+    pub value: CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHostValue,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHostValue {
+pub struct CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHostValue {
     pub eq: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2Mitigate {
-    pub action: CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2MitigateAction,
+pub struct CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigate {
+    pub action: CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction,
 }
 #[derive(
     Debug,
@@ -594,7 +606,7 @@ pub struct CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2Mitigate 
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2MitigateAction {
+pub enum CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction {
     /// `block_legal_cwc`
     #[serde(rename = "block_legal_cwc")]
     BlockLegalCwc,
@@ -602,7 +614,7 @@ pub enum CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2MitigateAct
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2MitigateAction {
+impl CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -612,10 +624,15 @@ impl CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2MitigateAction 
     }
 }
 impl std::fmt::Display
-for CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2MitigateAction {
+for CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithSrcStatus {
+    pub src: String,
+    pub status: f64,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateProjectAbuseBlockHistoryItemUnblocked {
@@ -1147,235 +1164,10 @@ pub struct CreateProjectDeploymentExpiration {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CreateProjectEnvCreated {
-    Object(CreateProjectEnvCreatedObject),
+    WithTypeValue(CreateProjectEnvCreatedWithTypeValue),
     ObjectList(Vec<CreateProjectEnvCreatedObjectListItem>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<CreateProjectEnvCreatedObjectTarget>,
-    #[serde(rename = "type")]
-    pub type_: CreateProjectEnvCreatedObjectType,
-    /// This is used to identiy variables that have been migrated from type secret to sensitive.
-    #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
-    pub sunset_secret_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decrypted: Option<bool>,
-    pub value: String,
-    #[serde(rename = "vsmValue", default, skip_serializing_if = "Option::is_none")]
-    pub vsm_value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    pub key: String,
-    #[serde(
-        rename = "configurationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub configuration_id: Option<String>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<f64>,
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
-    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<String>,
-    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
-    pub git_branch: Option<String>,
-    #[serde(rename = "edgeConfigId", default, skip_serializing_if = "Option::is_none")]
-    pub edge_config_id: Option<String>,
-    #[serde(
-        rename = "edgeConfigTokenId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub edge_config_token_id: Option<String>,
-    #[serde(rename = "contentHint", default, skip_serializing_if = "Option::is_none")]
-    pub content_hint: Option<CreateProjectEnvCreatedObjectContentHint>,
-    /// Similar to `contentHints`, but should not be exposed to the user.
-    #[serde(
-        rename = "internalContentHint",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub internal_content_hint: Option<CreateProjectEnvCreatedObjectInternalContentHint>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    #[serde(
-        rename = "customEnvironmentIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub custom_environment_ids: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub system: Option<bool>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum CreateProjectEnvCreatedObjectContentHint {
-    #[serde(rename = "redis-url")]
-    RedisUrl(CreateProjectEnvCreatedObjectContentHintRedisUrl),
-    #[serde(rename = "redis-rest-api-url")]
-    RedisRestApiUrl(CreateProjectEnvCreatedObjectContentHintRedisRestApiUrl),
-    #[serde(rename = "redis-rest-api-token")]
-    RedisRestApiToken(CreateProjectEnvCreatedObjectContentHintRedisRestApiToken),
-    #[serde(rename = "redis-rest-api-read-only-token")]
-    RedisRestApiReadOnlyToken(
-        CreateProjectEnvCreatedObjectContentHintRedisRestApiReadOnlyToken,
-    ),
-    #[serde(rename = "blob-read-write-token")]
-    BlobReadWriteToken(CreateProjectEnvCreatedObjectContentHintBlobReadWriteToken),
-    #[serde(rename = "postgres-url")]
-    PostgresUrl(CreateProjectEnvCreatedObjectContentHintPostgresUrl),
-    #[serde(rename = "postgres-url-non-pooling")]
-    PostgresUrlNonPooling(CreateProjectEnvCreatedObjectContentHintPostgresUrlNonPooling),
-    #[serde(rename = "postgres-prisma-url")]
-    PostgresPrismaUrl(CreateProjectEnvCreatedObjectContentHintPostgresPrismaUrl),
-    #[serde(rename = "postgres-user")]
-    PostgresUser(CreateProjectEnvCreatedObjectContentHintPostgresUser),
-    #[serde(rename = "postgres-host")]
-    PostgresHost(CreateProjectEnvCreatedObjectContentHintPostgresHost),
-    #[serde(rename = "postgres-password")]
-    PostgresPassword(CreateProjectEnvCreatedObjectContentHintPostgresPassword),
-    #[serde(rename = "postgres-database")]
-    PostgresDatabase(CreateProjectEnvCreatedObjectContentHintPostgresDatabase),
-    #[serde(rename = "postgres-url-no-ssl")]
-    PostgresUrlNoSsl(CreateProjectEnvCreatedObjectContentHintPostgresUrlNoSsl),
-    #[serde(rename = "integration-store-secret")]
-    IntegrationStoreSecret(
-        CreateProjectEnvCreatedObjectContentHintIntegrationStoreSecret,
-    ),
-    #[serde(rename = "flags-connection-string")]
-    FlagsConnectionString(CreateProjectEnvCreatedObjectContentHintFlagsConnectionString),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectContentHintBlobReadWriteToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectContentHintFlagsConnectionString {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectContentHintIntegrationStoreSecret {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    #[serde(rename = "integrationProductId")]
-    pub integration_product_id: String,
-    #[serde(rename = "integrationConfigurationId")]
-    pub integration_configuration_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectContentHintPostgresDatabase {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectContentHintPostgresHost {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectContentHintPostgresPassword {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectContentHintPostgresPrismaUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectContentHintPostgresUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectContentHintPostgresUrlNoSsl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectContentHintPostgresUrlNonPooling {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectContentHintPostgresUser {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectContentHintRedisRestApiReadOnlyToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectContentHintRedisRestApiToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectContentHintRedisRestApiUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectContentHintRedisUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-/// Similar to `contentHints`, but should not be exposed to the user.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectInternalContentHint {
-    #[serde(rename = "type")]
-    pub type_: CreateProjectEnvCreatedObjectInternalContentHintType,
-    /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
-    #[serde(rename = "encryptedValue")]
-    pub encrypted_value: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateProjectEnvCreatedObjectInternalContentHintType {
-    /// `flags-secret`
-    #[serde(rename = "flags-secret")]
-    FlagsSecret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateProjectEnvCreatedObjectInternalContentHintType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FlagsSecret => "flags-secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateProjectEnvCreatedObjectInternalContentHintType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateProjectEnvCreatedObjectListItem {
@@ -1709,10 +1501,243 @@ impl std::fmt::Display for CreateProjectEnvCreatedObjectListItemType {
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedWithTypeValue {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<CreateProjectEnvCreatedWithTypeValueTarget>,
+    #[serde(rename = "type")]
+    pub type_: CreateProjectEnvCreatedWithTypeValueType,
+    /// This is used to identiy variables that have been migrated from type secret to sensitive.
+    #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
+    pub sunset_secret_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decrypted: Option<bool>,
+    pub value: String,
+    #[serde(rename = "vsmValue", default, skip_serializing_if = "Option::is_none")]
+    pub vsm_value: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub key: String,
+    #[serde(
+        rename = "configurationId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub configuration_id: Option<String>,
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<String>,
+    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
+    pub git_branch: Option<String>,
+    #[serde(rename = "edgeConfigId", default, skip_serializing_if = "Option::is_none")]
+    pub edge_config_id: Option<String>,
+    #[serde(
+        rename = "edgeConfigTokenId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub edge_config_token_id: Option<String>,
+    #[serde(rename = "contentHint", default, skip_serializing_if = "Option::is_none")]
+    pub content_hint: Option<CreateProjectEnvCreatedWithTypeValueContentHint>,
+    /// Similar to `contentHints`, but should not be exposed to the user.
+    #[serde(
+        rename = "internalContentHint",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub internal_content_hint: Option<
+        CreateProjectEnvCreatedWithTypeValueInternalContentHint,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[serde(
+        rename = "customEnvironmentIds",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub custom_environment_ids: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system: Option<bool>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type")]
+pub enum CreateProjectEnvCreatedWithTypeValueContentHint {
+    #[serde(rename = "redis-url")]
+    RedisUrl(CreateProjectEnvCreatedWithTypeValueContentHintRedisUrl),
+    #[serde(rename = "redis-rest-api-url")]
+    RedisRestApiUrl(CreateProjectEnvCreatedWithTypeValueContentHintRedisRestApiUrl),
+    #[serde(rename = "redis-rest-api-token")]
+    RedisRestApiToken(CreateProjectEnvCreatedWithTypeValueContentHintRedisRestApiToken),
+    #[serde(rename = "redis-rest-api-read-only-token")]
+    RedisRestApiReadOnlyToken(
+        CreateProjectEnvCreatedWithTypeValueContentHintRedisRestApiReadOnlyToken,
+    ),
+    #[serde(rename = "blob-read-write-token")]
+    BlobReadWriteToken(
+        CreateProjectEnvCreatedWithTypeValueContentHintBlobReadWriteToken,
+    ),
+    #[serde(rename = "postgres-url")]
+    PostgresUrl(CreateProjectEnvCreatedWithTypeValueContentHintPostgresUrl),
+    #[serde(rename = "postgres-url-non-pooling")]
+    PostgresUrlNonPooling(
+        CreateProjectEnvCreatedWithTypeValueContentHintPostgresUrlNonPooling,
+    ),
+    #[serde(rename = "postgres-prisma-url")]
+    PostgresPrismaUrl(CreateProjectEnvCreatedWithTypeValueContentHintPostgresPrismaUrl),
+    #[serde(rename = "postgres-user")]
+    PostgresUser(CreateProjectEnvCreatedWithTypeValueContentHintPostgresUser),
+    #[serde(rename = "postgres-host")]
+    PostgresHost(CreateProjectEnvCreatedWithTypeValueContentHintPostgresHost),
+    #[serde(rename = "postgres-password")]
+    PostgresPassword(CreateProjectEnvCreatedWithTypeValueContentHintPostgresPassword),
+    #[serde(rename = "postgres-database")]
+    PostgresDatabase(CreateProjectEnvCreatedWithTypeValueContentHintPostgresDatabase),
+    #[serde(rename = "postgres-url-no-ssl")]
+    PostgresUrlNoSsl(CreateProjectEnvCreatedWithTypeValueContentHintPostgresUrlNoSsl),
+    #[serde(rename = "integration-store-secret")]
+    IntegrationStoreSecret(
+        CreateProjectEnvCreatedWithTypeValueContentHintIntegrationStoreSecret,
+    ),
+    #[serde(rename = "flags-connection-string")]
+    FlagsConnectionString(
+        CreateProjectEnvCreatedWithTypeValueContentHintFlagsConnectionString,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    #[serde(untagged)]
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedWithTypeValueContentHintBlobReadWriteToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedWithTypeValueContentHintFlagsConnectionString {
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedWithTypeValueContentHintIntegrationStoreSecret {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+    #[serde(rename = "integrationId")]
+    pub integration_id: String,
+    #[serde(rename = "integrationProductId")]
+    pub integration_product_id: String,
+    #[serde(rename = "integrationConfigurationId")]
+    pub integration_configuration_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedWithTypeValueContentHintPostgresDatabase {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedWithTypeValueContentHintPostgresHost {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedWithTypeValueContentHintPostgresPassword {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedWithTypeValueContentHintPostgresPrismaUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedWithTypeValueContentHintPostgresUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedWithTypeValueContentHintPostgresUrlNoSsl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedWithTypeValueContentHintPostgresUrlNonPooling {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedWithTypeValueContentHintPostgresUser {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedWithTypeValueContentHintRedisRestApiReadOnlyToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedWithTypeValueContentHintRedisRestApiToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedWithTypeValueContentHintRedisRestApiUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedWithTypeValueContentHintRedisUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+/// Similar to `contentHints`, but should not be exposed to the user.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedWithTypeValueInternalContentHint {
+    #[serde(rename = "type")]
+    pub type_: CreateProjectEnvCreatedWithTypeValueInternalContentHintType,
+    /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
+    #[serde(rename = "encryptedValue")]
+    pub encrypted_value: String,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateProjectEnvCreatedWithTypeValueInternalContentHintType {
+    /// `flags-secret`
+    #[serde(rename = "flags-secret")]
+    FlagsSecret,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateProjectEnvCreatedWithTypeValueInternalContentHintType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FlagsSecret => "flags-secret",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CreateProjectEnvCreatedWithTypeValueInternalContentHintType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateProjectEnvCreatedObjectTarget {
-    ValueList(Vec<CreateProjectEnvCreatedObjectTargetValueListItem>),
-    Value(CreateProjectEnvCreatedObjectTargetValue),
+pub enum CreateProjectEnvCreatedWithTypeValueTarget {
+    ValueList(Vec<CreateProjectEnvCreatedWithTypeValueTargetValueListItem>),
+    Value(CreateProjectEnvCreatedWithTypeValueTargetValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
@@ -1727,7 +1752,7 @@ pub enum CreateProjectEnvCreatedObjectTarget {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateProjectEnvCreatedObjectTargetValue {
+pub enum CreateProjectEnvCreatedWithTypeValueTargetValue {
     /// `production`
     #[serde(rename = "production")]
     Production,
@@ -1741,7 +1766,7 @@ pub enum CreateProjectEnvCreatedObjectTargetValue {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateProjectEnvCreatedObjectTargetValue {
+impl CreateProjectEnvCreatedWithTypeValueTargetValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1752,7 +1777,7 @@ impl CreateProjectEnvCreatedObjectTargetValue {
         }
     }
 }
-impl std::fmt::Display for CreateProjectEnvCreatedObjectTargetValue {
+impl std::fmt::Display for CreateProjectEnvCreatedWithTypeValueTargetValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1768,7 +1793,7 @@ impl std::fmt::Display for CreateProjectEnvCreatedObjectTargetValue {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateProjectEnvCreatedObjectTargetValueListItem {
+pub enum CreateProjectEnvCreatedWithTypeValueTargetValueListItem {
     /// `production`
     #[serde(rename = "production")]
     Production,
@@ -1782,7 +1807,7 @@ pub enum CreateProjectEnvCreatedObjectTargetValueListItem {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateProjectEnvCreatedObjectTargetValueListItem {
+impl CreateProjectEnvCreatedWithTypeValueTargetValueListItem {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1793,7 +1818,7 @@ impl CreateProjectEnvCreatedObjectTargetValueListItem {
         }
     }
 }
-impl std::fmt::Display for CreateProjectEnvCreatedObjectTargetValueListItem {
+impl std::fmt::Display for CreateProjectEnvCreatedWithTypeValueTargetValueListItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1809,7 +1834,7 @@ impl std::fmt::Display for CreateProjectEnvCreatedObjectTargetValueListItem {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateProjectEnvCreatedObjectType {
+pub enum CreateProjectEnvCreatedWithTypeValueType {
     /// `system`
     #[serde(rename = "system")]
     System,
@@ -1829,7 +1854,7 @@ pub enum CreateProjectEnvCreatedObjectType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateProjectEnvCreatedObjectType {
+impl CreateProjectEnvCreatedWithTypeValueType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1842,7 +1867,7 @@ impl CreateProjectEnvCreatedObjectType {
         }
     }
 }
-impl std::fmt::Display for CreateProjectEnvCreatedObjectType {
+impl std::fmt::Display for CreateProjectEnvCreatedWithTypeValueType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2373,33 +2398,6 @@ impl std::fmt::Display for CreateProjectEnvItemType {
 }
 /// The API requires one of these to be set: `target`; or `customEnvironmentIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvObject {
-    /// The name of the environment variable
-    pub key: String,
-    /// The value of the environment variable
-    pub value: String,
-    /// The type of environment variable
-    #[serde(rename = "type")]
-    pub type_: CreateProjectEnvObjectType,
-    /// The target environment of the environment variable
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<Vec<CreateProjectEnvObjectTargetItem>>,
-    /// If defined, the git branch of the environment variable (must have target=preview)
-    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
-    pub git_branch: Option<String>,
-    /// A comment to add context on what this environment variable is for
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    /// The custom environment IDs associated with the environment variable
-    #[serde(
-        rename = "customEnvironmentIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub custom_environment_ids: Option<Vec<String>>,
-}
-/// The API requires one of these to be set: `target`; or `customEnvironmentIds`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateProjectEnvObjectListItem {
     /// The name of the environment variable
     pub key: String,
@@ -2516,6 +2514,46 @@ impl std::fmt::Display for CreateProjectEnvObjectListItemType {
         f.write_str(self.as_str())
     }
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateProjectEnvRequest {
+    WithKeyValue(CreateProjectEnvWithKeyValue),
+    ObjectList(Vec<CreateProjectEnvObjectListItem>),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvResponse {
+    pub created: CreateProjectEnvCreated,
+    pub failed: Vec<CreateProjectEnvFailedItem>,
+}
+/// The API requires one of these to be set: `target`; or `customEnvironmentIds`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvWithKeyValue {
+    /// The name of the environment variable
+    pub key: String,
+    /// The value of the environment variable
+    pub value: String,
+    /// The type of environment variable
+    #[serde(rename = "type")]
+    pub type_: CreateProjectEnvWithKeyValueType,
+    /// The target environment of the environment variable
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<Vec<CreateProjectEnvWithKeyValueTargetItem>>,
+    /// If defined, the git branch of the environment variable (must have target=preview)
+    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
+    pub git_branch: Option<String>,
+    /// A comment to add context on what this environment variable is for
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// The custom environment IDs associated with the environment variable
+    #[serde(
+        rename = "customEnvironmentIds",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub custom_environment_ids: Option<Vec<String>>,
+}
 #[derive(
     Debug,
     Clone,
@@ -2527,7 +2565,7 @@ impl std::fmt::Display for CreateProjectEnvObjectListItemType {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateProjectEnvObjectTargetItem {
+pub enum CreateProjectEnvWithKeyValueTargetItem {
     /// `production`
     #[serde(rename = "production")]
     Production,
@@ -2541,7 +2579,7 @@ pub enum CreateProjectEnvObjectTargetItem {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateProjectEnvObjectTargetItem {
+impl CreateProjectEnvWithKeyValueTargetItem {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2552,7 +2590,7 @@ impl CreateProjectEnvObjectTargetItem {
         }
     }
 }
-impl std::fmt::Display for CreateProjectEnvObjectTargetItem {
+impl std::fmt::Display for CreateProjectEnvWithKeyValueTargetItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2569,7 +2607,7 @@ impl std::fmt::Display for CreateProjectEnvObjectTargetItem {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateProjectEnvObjectType {
+pub enum CreateProjectEnvWithKeyValueType {
     /// `system`
     #[serde(rename = "system")]
     System,
@@ -2589,7 +2627,7 @@ pub enum CreateProjectEnvObjectType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateProjectEnvObjectType {
+impl CreateProjectEnvWithKeyValueType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2602,23 +2640,10 @@ impl CreateProjectEnvObjectType {
         }
     }
 }
-impl std::fmt::Display for CreateProjectEnvObjectType {
+impl std::fmt::Display for CreateProjectEnvWithKeyValueType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateProjectEnvRequest {
-    Object(CreateProjectEnvObject),
-    ObjectList(Vec<CreateProjectEnvObjectListItem>),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvResponse {
-    pub created: CreateProjectEnvCreated,
-    pub failed: Vec<CreateProjectEnvFailedItem>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateProjectEnvironmentVariable {
@@ -3156,38 +3181,33 @@ impl std::fmt::Display for CreateProjectGitRepositoryType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CreateProjectInternalRoute {
-    Object(CreateProjectInternalRouteObject),
-    Object2(CreateProjectInternalRouteObject2),
+    WithSrcStatus(CreateProjectInternalRouteWithSrcStatus),
+    WithHasMitigate(CreateProjectInternalRouteWithHasMitigate),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectInternalRouteObject {
-    pub src: String,
-    pub status: f64,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectInternalRouteObject2 {
-    pub has: Vec<CreateProjectInternalRouteObject2HasItem>,
-    pub mitigate: CreateProjectInternalRouteObject2Mitigate,
+pub struct CreateProjectInternalRouteWithHasMitigate {
+    pub has: Vec<CreateProjectInternalRouteWithHasMitigateHasItem>,
+    pub mitigate: CreateProjectInternalRouteWithHasMitigateMitigate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum CreateProjectInternalRouteObject2HasItem {
+pub enum CreateProjectInternalRouteWithHasMitigateHasItem {
     #[serde(rename = "header")]
-    Header(CreateProjectInternalRouteObject2HasItemHeader),
+    Header(CreateProjectInternalRouteWithHasMitigateHasItemHeader),
     #[serde(rename = "host")]
-    Host(CreateProjectInternalRouteObject2HasItemHost),
+    Host(CreateProjectInternalRouteWithHasMitigateHasItemHost),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectInternalRouteObject2HasItemHeader {
-    pub key: CreateProjectInternalRouteObject2HasItemHeaderKey,
-    pub value: CreateProjectInternalRouteObject2HasItemHeaderValue,
+pub struct CreateProjectInternalRouteWithHasMitigateHasItemHeader {
+    pub key: CreateProjectInternalRouteWithHasMitigateHasItemHeaderKey,
+    pub value: CreateProjectInternalRouteWithHasMitigateHasItemHeaderValue,
 }
 #[derive(
     Debug,
@@ -3200,7 +3220,7 @@ pub struct CreateProjectInternalRouteObject2HasItemHeader {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateProjectInternalRouteObject2HasItemHeaderKey {
+pub enum CreateProjectInternalRouteWithHasMitigateHasItemHeaderKey {
     /// `x-vercel-ip-country`
     #[serde(rename = "x-vercel-ip-country")]
     XVercelIpCountry,
@@ -3208,7 +3228,7 @@ pub enum CreateProjectInternalRouteObject2HasItemHeaderKey {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateProjectInternalRouteObject2HasItemHeaderKey {
+impl CreateProjectInternalRouteWithHasMitigateHasItemHeaderKey {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3217,26 +3237,26 @@ impl CreateProjectInternalRouteObject2HasItemHeaderKey {
         }
     }
 }
-impl std::fmt::Display for CreateProjectInternalRouteObject2HasItemHeaderKey {
+impl std::fmt::Display for CreateProjectInternalRouteWithHasMitigateHasItemHeaderKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectInternalRouteObject2HasItemHeaderValue {
+pub struct CreateProjectInternalRouteWithHasMitigateHasItemHeaderValue {
     pub eq: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectInternalRouteObject2HasItemHost {
-    pub value: CreateProjectInternalRouteObject2HasItemHostValue,
+pub struct CreateProjectInternalRouteWithHasMitigateHasItemHost {
+    pub value: CreateProjectInternalRouteWithHasMitigateHasItemHostValue,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectInternalRouteObject2HasItemHostValue {
+pub struct CreateProjectInternalRouteWithHasMitigateHasItemHostValue {
     pub eq: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectInternalRouteObject2Mitigate {
-    pub action: CreateProjectInternalRouteObject2MitigateAction,
+pub struct CreateProjectInternalRouteWithHasMitigateMitigate {
+    pub action: CreateProjectInternalRouteWithHasMitigateMitigateAction,
 }
 #[derive(
     Debug,
@@ -3249,7 +3269,7 @@ pub struct CreateProjectInternalRouteObject2Mitigate {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateProjectInternalRouteObject2MitigateAction {
+pub enum CreateProjectInternalRouteWithHasMitigateMitigateAction {
     /// `block_legal_cwc`
     #[serde(rename = "block_legal_cwc")]
     BlockLegalCwc,
@@ -3257,7 +3277,7 @@ pub enum CreateProjectInternalRouteObject2MitigateAction {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateProjectInternalRouteObject2MitigateAction {
+impl CreateProjectInternalRouteWithHasMitigateMitigateAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3266,10 +3286,15 @@ impl CreateProjectInternalRouteObject2MitigateAction {
         }
     }
 }
-impl std::fmt::Display for CreateProjectInternalRouteObject2MitigateAction {
+impl std::fmt::Display for CreateProjectInternalRouteWithHasMitigateMitigateAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectInternalRouteWithSrcStatus {
+    pub src: String,
+    pub status: f64,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateProjectIpBucket {
@@ -4019,14 +4044,14 @@ pub struct CreateProjectLinkGitlabDeployHook {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CreateProjectMicrofrontends {
-    Object(CreateProjectMicrofrontendsObject),
-    Object2(CreateProjectMicrofrontendsObject2),
-    Object3(CreateProjectMicrofrontendsObject3),
+    WithIsDefaultApp(CreateProjectMicrofrontendsWithIsDefaultApp),
+    WithUpdatedAtGroupIds(CreateProjectMicrofrontendsWithUpdatedAtGroupIds),
+    WithUpdatedAtGroupIds2(CreateProjectMicrofrontendsWithUpdatedAtGroupIds2),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectMicrofrontendsObject {
+pub struct CreateProjectMicrofrontendsWithIsDefaultApp {
     #[serde(rename = "isDefaultApp")]
     pub is_default_app: bool,
     /// Timestamp when the microfrontends settings were last updated.
@@ -4034,7 +4059,7 @@ pub struct CreateProjectMicrofrontendsObject {
     pub updated_at: f64,
     /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
     #[serde(rename = "groupIds")]
-    pub group_ids: Vec<CreateProjectMicrofrontendsObjectGroupId>,
+    pub group_ids: Vec<CreateProjectMicrofrontendsWithIsDefaultAppGroupId>,
     /// Whether microfrontends are enabled for this project.
     pub enabled: bool,
     /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
@@ -4042,7 +4067,15 @@ pub struct CreateProjectMicrofrontendsObject {
     pub default_route: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectMicrofrontendsObject2 {
+#[serde(untagged)]
+pub enum CreateProjectMicrofrontendsWithIsDefaultAppGroupId {
+    String(String),
+    String2(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectMicrofrontendsWithUpdatedAtGroupIds {
     #[serde(rename = "isDefaultApp", default, skip_serializing_if = "Option::is_none")]
     pub is_default_app: Option<bool>,
     /// Whether observability data should be routed to this microfrontend project or a root project.
@@ -4064,7 +4097,7 @@ pub struct CreateProjectMicrofrontendsObject2 {
     pub updated_at: f64,
     /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
     #[serde(rename = "groupIds")]
-    pub group_ids: Vec<CreateProjectMicrofrontendsObject2GroupId>,
+    pub group_ids: Vec<CreateProjectMicrofrontendsWithUpdatedAtGroupIdsGroupId>,
     /// Whether microfrontends are enabled for this project.
     pub enabled: bool,
     /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
@@ -4072,15 +4105,7 @@ pub struct CreateProjectMicrofrontendsObject2 {
     pub default_route: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateProjectMicrofrontendsObject2GroupId {
-    String(String),
-    String2(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectMicrofrontendsObject3 {
+pub struct CreateProjectMicrofrontendsWithUpdatedAtGroupIds2 {
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
     #[serde(rename = "groupIds")]
@@ -4089,7 +4114,7 @@ pub struct CreateProjectMicrofrontendsObject3 {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateProjectMicrofrontendsObjectGroupId {
+pub enum CreateProjectMicrofrontendsWithUpdatedAtGroupIdsGroupId {
     String(String),
     String2(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -7023,77 +7048,21 @@ pub struct CreateProjectTransferRequestResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CreateProjectTrustedIps {
-    Object(CreateProjectTrustedIpsObject),
-    Object2(CreateProjectTrustedIpsObject2),
+    WithAddressesProtectionMode(CreateProjectTrustedIpsWithAddressesProtectionMode),
+    WithDeploymentType(CreateProjectTrustedIpsWithDeploymentType),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectTrustedIpsObject {
+pub struct CreateProjectTrustedIpsWithAddressesProtectionMode {
     #[serde(rename = "deploymentType")]
-    pub deployment_type: CreateProjectTrustedIpsObjectDeploymentType,
-    pub addresses: Vec<CreateProjectTrustedIpsObjectAddress>,
+    pub deployment_type: CreateProjectTrustedIpsWithAddressesProtectionModeDeploymentType,
+    pub addresses: Vec<CreateProjectTrustedIpsWithAddressesProtectionModeAddress>,
     #[serde(rename = "protectionMode")]
-    pub protection_mode: CreateProjectTrustedIpsObjectProtectionMode,
+    pub protection_mode: CreateProjectTrustedIpsWithAddressesProtectionModeProtectionMode,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectTrustedIpsObject2 {
-    #[serde(rename = "deploymentType")]
-    pub deployment_type: CreateProjectTrustedIpsObject2DeploymentType,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateProjectTrustedIpsObject2DeploymentType {
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateProjectTrustedIpsObject2DeploymentType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Preview => "preview",
-            Self::Production => "production",
-            Self::All => "all",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateProjectTrustedIpsObject2DeploymentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectTrustedIpsObjectAddress {
+pub struct CreateProjectTrustedIpsWithAddressesProtectionModeAddress {
     pub value: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -7109,7 +7078,7 @@ pub struct CreateProjectTrustedIpsObjectAddress {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateProjectTrustedIpsObjectDeploymentType {
+pub enum CreateProjectTrustedIpsWithAddressesProtectionModeDeploymentType {
     /// `preview`
     #[serde(rename = "preview")]
     Preview,
@@ -7129,7 +7098,7 @@ pub enum CreateProjectTrustedIpsObjectDeploymentType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateProjectTrustedIpsObjectDeploymentType {
+impl CreateProjectTrustedIpsWithAddressesProtectionModeDeploymentType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7144,7 +7113,8 @@ impl CreateProjectTrustedIpsObjectDeploymentType {
         }
     }
 }
-impl std::fmt::Display for CreateProjectTrustedIpsObjectDeploymentType {
+impl std::fmt::Display
+for CreateProjectTrustedIpsWithAddressesProtectionModeDeploymentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -7160,7 +7130,7 @@ impl std::fmt::Display for CreateProjectTrustedIpsObjectDeploymentType {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateProjectTrustedIpsObjectProtectionMode {
+pub enum CreateProjectTrustedIpsWithAddressesProtectionModeProtectionMode {
     /// `additional`
     #[serde(rename = "additional")]
     Additional,
@@ -7171,7 +7141,7 @@ pub enum CreateProjectTrustedIpsObjectProtectionMode {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateProjectTrustedIpsObjectProtectionMode {
+impl CreateProjectTrustedIpsWithAddressesProtectionModeProtectionMode {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7181,7 +7151,64 @@ impl CreateProjectTrustedIpsObjectProtectionMode {
         }
     }
 }
-impl std::fmt::Display for CreateProjectTrustedIpsObjectProtectionMode {
+impl std::fmt::Display
+for CreateProjectTrustedIpsWithAddressesProtectionModeProtectionMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectTrustedIpsWithDeploymentType {
+    #[serde(rename = "deploymentType")]
+    pub deployment_type: CreateProjectTrustedIpsWithDeploymentTypeDeploymentType,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateProjectTrustedIpsWithDeploymentTypeDeploymentType {
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `all`
+    #[serde(rename = "all")]
+    All,
+    /// `prod_deployment_urls_and_all_previews`
+    #[serde(rename = "prod_deployment_urls_and_all_previews")]
+    ProdDeploymentUrlsAndAllPreviews,
+    /// `all_except_custom_domains`
+    #[serde(rename = "all_except_custom_domains")]
+    AllExceptCustomDomains,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateProjectTrustedIpsWithDeploymentTypeDeploymentType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Preview => "preview",
+            Self::Production => "production",
+            Self::All => "all",
+            Self::ProdDeploymentUrlsAndAllPreviews => {
+                "prod_deployment_urls_and_all_previews"
+            }
+            Self::AllExceptCustomDomains => "all_except_custom_domains",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CreateProjectTrustedIpsWithDeploymentTypeDeploymentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -7197,321 +7224,6 @@ pub struct CreateProjectWebAnalytics {
     pub enabled_at: Option<f64>,
     #[serde(rename = "hasData", default, skip_serializing_if = "Option::is_none")]
     pub has_data: Option<bool>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvObject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<EditProjectEnvObjectTarget>,
-    #[serde(rename = "type")]
-    pub type_: EditProjectEnvObjectType,
-    /// This is used to identiy variables that have been migrated from type secret to sensitive.
-    #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
-    pub sunset_secret_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decrypted: Option<bool>,
-    pub value: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    pub key: String,
-    #[serde(
-        rename = "configurationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub configuration_id: Option<String>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<f64>,
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
-    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<String>,
-    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
-    pub git_branch: Option<String>,
-    #[serde(rename = "edgeConfigId", default, skip_serializing_if = "Option::is_none")]
-    pub edge_config_id: Option<String>,
-    #[serde(
-        rename = "edgeConfigTokenId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub edge_config_token_id: Option<String>,
-    #[serde(rename = "contentHint", default, skip_serializing_if = "Option::is_none")]
-    pub content_hint: Option<EditProjectEnvObjectContentHint>,
-    /// Similar to `contentHints`, but should not be exposed to the user.
-    #[serde(
-        rename = "internalContentHint",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub internal_content_hint: Option<EditProjectEnvObjectInternalContentHint>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    #[serde(
-        rename = "customEnvironmentIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub custom_environment_ids: Option<Vec<String>>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum EditProjectEnvObjectContentHint {
-    #[serde(rename = "redis-url")]
-    RedisUrl(EditProjectEnvObjectContentHintRedisUrl),
-    #[serde(rename = "redis-rest-api-url")]
-    RedisRestApiUrl(EditProjectEnvObjectContentHintRedisRestApiUrl),
-    #[serde(rename = "redis-rest-api-token")]
-    RedisRestApiToken(EditProjectEnvObjectContentHintRedisRestApiToken),
-    #[serde(rename = "redis-rest-api-read-only-token")]
-    RedisRestApiReadOnlyToken(EditProjectEnvObjectContentHintRedisRestApiReadOnlyToken),
-    #[serde(rename = "blob-read-write-token")]
-    BlobReadWriteToken(EditProjectEnvObjectContentHintBlobReadWriteToken),
-    #[serde(rename = "postgres-url")]
-    PostgresUrl(EditProjectEnvObjectContentHintPostgresUrl),
-    #[serde(rename = "postgres-url-non-pooling")]
-    PostgresUrlNonPooling(EditProjectEnvObjectContentHintPostgresUrlNonPooling),
-    #[serde(rename = "postgres-prisma-url")]
-    PostgresPrismaUrl(EditProjectEnvObjectContentHintPostgresPrismaUrl),
-    #[serde(rename = "postgres-user")]
-    PostgresUser(EditProjectEnvObjectContentHintPostgresUser),
-    #[serde(rename = "postgres-host")]
-    PostgresHost(EditProjectEnvObjectContentHintPostgresHost),
-    #[serde(rename = "postgres-password")]
-    PostgresPassword(EditProjectEnvObjectContentHintPostgresPassword),
-    #[serde(rename = "postgres-database")]
-    PostgresDatabase(EditProjectEnvObjectContentHintPostgresDatabase),
-    #[serde(rename = "postgres-url-no-ssl")]
-    PostgresUrlNoSsl(EditProjectEnvObjectContentHintPostgresUrlNoSsl),
-    #[serde(rename = "integration-store-secret")]
-    IntegrationStoreSecret(EditProjectEnvObjectContentHintIntegrationStoreSecret),
-    #[serde(rename = "flags-connection-string")]
-    FlagsConnectionString(EditProjectEnvObjectContentHintFlagsConnectionString),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvObjectContentHintBlobReadWriteToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvObjectContentHintFlagsConnectionString {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvObjectContentHintIntegrationStoreSecret {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    #[serde(rename = "integrationProductId")]
-    pub integration_product_id: String,
-    #[serde(rename = "integrationConfigurationId")]
-    pub integration_configuration_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvObjectContentHintPostgresDatabase {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvObjectContentHintPostgresHost {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvObjectContentHintPostgresPassword {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvObjectContentHintPostgresPrismaUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvObjectContentHintPostgresUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvObjectContentHintPostgresUrlNoSsl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvObjectContentHintPostgresUrlNonPooling {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvObjectContentHintPostgresUser {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvObjectContentHintRedisRestApiReadOnlyToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvObjectContentHintRedisRestApiToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvObjectContentHintRedisRestApiUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvObjectContentHintRedisUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-/// Similar to `contentHints`, but should not be exposed to the user.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvObjectInternalContentHint {
-    #[serde(rename = "type")]
-    pub type_: EditProjectEnvObjectInternalContentHintType,
-    /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
-    #[serde(rename = "encryptedValue")]
-    pub encrypted_value: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum EditProjectEnvObjectInternalContentHintType {
-    /// `flags-secret`
-    #[serde(rename = "flags-secret")]
-    FlagsSecret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl EditProjectEnvObjectInternalContentHintType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FlagsSecret => "flags-secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for EditProjectEnvObjectInternalContentHintType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum EditProjectEnvObjectTarget {
-    StringList(Vec<String>),
-    Value(EditProjectEnvObjectTargetValue),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum EditProjectEnvObjectTargetValue {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl EditProjectEnvObjectTargetValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for EditProjectEnvObjectTargetValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum EditProjectEnvObjectType {
-    /// `system`
-    #[serde(rename = "system")]
-    System,
-    /// `encrypted`
-    #[serde(rename = "encrypted")]
-    Encrypted,
-    /// `plain`
-    #[serde(rename = "plain")]
-    Plain,
-    /// `sensitive`
-    #[serde(rename = "sensitive")]
-    Sensitive,
-    /// `secret`
-    #[serde(rename = "secret")]
-    Secret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl EditProjectEnvObjectType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::Encrypted => "encrypted",
-            Self::Plain => "plain",
-            Self::Sensitive => "sensitive",
-            Self::Secret => "secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for EditProjectEnvObjectType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct EditProjectEnvRequest {
@@ -7544,8 +7256,8 @@ pub struct EditProjectEnvRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum EditProjectEnvResponse {
-    Object(EditProjectEnvObject),
-    Object2(serde_json::Map<String, serde_json::Value>),
+    WithTypeValue(EditProjectEnvWithTypeValue),
+    Object(serde_json::Map<String, serde_json::Value>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
@@ -7640,6 +7352,323 @@ impl std::fmt::Display for EditProjectEnvType {
         f.write_str(self.as_str())
     }
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvWithTypeValue {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<EditProjectEnvWithTypeValueTarget>,
+    #[serde(rename = "type")]
+    pub type_: EditProjectEnvWithTypeValueType,
+    /// This is used to identiy variables that have been migrated from type secret to sensitive.
+    #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
+    pub sunset_secret_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decrypted: Option<bool>,
+    pub value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub key: String,
+    #[serde(
+        rename = "configurationId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub configuration_id: Option<String>,
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<String>,
+    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
+    pub git_branch: Option<String>,
+    #[serde(rename = "edgeConfigId", default, skip_serializing_if = "Option::is_none")]
+    pub edge_config_id: Option<String>,
+    #[serde(
+        rename = "edgeConfigTokenId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub edge_config_token_id: Option<String>,
+    #[serde(rename = "contentHint", default, skip_serializing_if = "Option::is_none")]
+    pub content_hint: Option<EditProjectEnvWithTypeValueContentHint>,
+    /// Similar to `contentHints`, but should not be exposed to the user.
+    #[serde(
+        rename = "internalContentHint",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub internal_content_hint: Option<EditProjectEnvWithTypeValueInternalContentHint>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[serde(
+        rename = "customEnvironmentIds",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub custom_environment_ids: Option<Vec<String>>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type")]
+pub enum EditProjectEnvWithTypeValueContentHint {
+    #[serde(rename = "redis-url")]
+    RedisUrl(EditProjectEnvWithTypeValueContentHintRedisUrl),
+    #[serde(rename = "redis-rest-api-url")]
+    RedisRestApiUrl(EditProjectEnvWithTypeValueContentHintRedisRestApiUrl),
+    #[serde(rename = "redis-rest-api-token")]
+    RedisRestApiToken(EditProjectEnvWithTypeValueContentHintRedisRestApiToken),
+    #[serde(rename = "redis-rest-api-read-only-token")]
+    RedisRestApiReadOnlyToken(
+        EditProjectEnvWithTypeValueContentHintRedisRestApiReadOnlyToken,
+    ),
+    #[serde(rename = "blob-read-write-token")]
+    BlobReadWriteToken(EditProjectEnvWithTypeValueContentHintBlobReadWriteToken),
+    #[serde(rename = "postgres-url")]
+    PostgresUrl(EditProjectEnvWithTypeValueContentHintPostgresUrl),
+    #[serde(rename = "postgres-url-non-pooling")]
+    PostgresUrlNonPooling(EditProjectEnvWithTypeValueContentHintPostgresUrlNonPooling),
+    #[serde(rename = "postgres-prisma-url")]
+    PostgresPrismaUrl(EditProjectEnvWithTypeValueContentHintPostgresPrismaUrl),
+    #[serde(rename = "postgres-user")]
+    PostgresUser(EditProjectEnvWithTypeValueContentHintPostgresUser),
+    #[serde(rename = "postgres-host")]
+    PostgresHost(EditProjectEnvWithTypeValueContentHintPostgresHost),
+    #[serde(rename = "postgres-password")]
+    PostgresPassword(EditProjectEnvWithTypeValueContentHintPostgresPassword),
+    #[serde(rename = "postgres-database")]
+    PostgresDatabase(EditProjectEnvWithTypeValueContentHintPostgresDatabase),
+    #[serde(rename = "postgres-url-no-ssl")]
+    PostgresUrlNoSsl(EditProjectEnvWithTypeValueContentHintPostgresUrlNoSsl),
+    #[serde(rename = "integration-store-secret")]
+    IntegrationStoreSecret(EditProjectEnvWithTypeValueContentHintIntegrationStoreSecret),
+    #[serde(rename = "flags-connection-string")]
+    FlagsConnectionString(EditProjectEnvWithTypeValueContentHintFlagsConnectionString),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    #[serde(untagged)]
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvWithTypeValueContentHintBlobReadWriteToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvWithTypeValueContentHintFlagsConnectionString {
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvWithTypeValueContentHintIntegrationStoreSecret {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+    #[serde(rename = "integrationId")]
+    pub integration_id: String,
+    #[serde(rename = "integrationProductId")]
+    pub integration_product_id: String,
+    #[serde(rename = "integrationConfigurationId")]
+    pub integration_configuration_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvWithTypeValueContentHintPostgresDatabase {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvWithTypeValueContentHintPostgresHost {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvWithTypeValueContentHintPostgresPassword {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvWithTypeValueContentHintPostgresPrismaUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvWithTypeValueContentHintPostgresUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvWithTypeValueContentHintPostgresUrlNoSsl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvWithTypeValueContentHintPostgresUrlNonPooling {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvWithTypeValueContentHintPostgresUser {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvWithTypeValueContentHintRedisRestApiReadOnlyToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvWithTypeValueContentHintRedisRestApiToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvWithTypeValueContentHintRedisRestApiUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvWithTypeValueContentHintRedisUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+/// Similar to `contentHints`, but should not be exposed to the user.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvWithTypeValueInternalContentHint {
+    #[serde(rename = "type")]
+    pub type_: EditProjectEnvWithTypeValueInternalContentHintType,
+    /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
+    #[serde(rename = "encryptedValue")]
+    pub encrypted_value: String,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum EditProjectEnvWithTypeValueInternalContentHintType {
+    /// `flags-secret`
+    #[serde(rename = "flags-secret")]
+    FlagsSecret,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl EditProjectEnvWithTypeValueInternalContentHintType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FlagsSecret => "flags-secret",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for EditProjectEnvWithTypeValueInternalContentHintType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum EditProjectEnvWithTypeValueTarget {
+    StringList(Vec<String>),
+    Value(EditProjectEnvWithTypeValueTargetValue),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum EditProjectEnvWithTypeValueTargetValue {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `development`
+    #[serde(rename = "development")]
+    Development,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl EditProjectEnvWithTypeValueTargetValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Development => "development",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for EditProjectEnvWithTypeValueTargetValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum EditProjectEnvWithTypeValueType {
+    /// `system`
+    #[serde(rename = "system")]
+    System,
+    /// `encrypted`
+    #[serde(rename = "encrypted")]
+    Encrypted,
+    /// `plain`
+    #[serde(rename = "plain")]
+    Plain,
+    /// `sensitive`
+    #[serde(rename = "sensitive")]
+    Sensitive,
+    /// `secret`
+    #[serde(rename = "secret")]
+    Secret,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl EditProjectEnvWithTypeValueType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::System => "system",
+            Self::Encrypted => "encrypted",
+            Self::Plain => "plain",
+            Self::Sensitive => "sensitive",
+            Self::Secret => "secret",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for EditProjectEnvWithTypeValueType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// If true, the environment variable value will be decrypted
 #[derive(
     Debug,
@@ -7679,444 +7708,26 @@ impl std::fmt::Display for FilterProjectEnvsDecrypt {
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<FilterProjectEnvsObjectTarget>,
-    #[serde(rename = "type")]
-    pub type_: FilterProjectEnvsObjectType,
-    /// This is used to identiy variables that have been migrated from type secret to sensitive.
-    #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
-    pub sunset_secret_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decrypted: Option<bool>,
-    pub value: String,
-    #[serde(rename = "vsmValue", default, skip_serializing_if = "Option::is_none")]
-    pub vsm_value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    pub key: String,
-    #[serde(
-        rename = "configurationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub configuration_id: Option<String>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<f64>,
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
-    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<String>,
-    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
-    pub git_branch: Option<String>,
-    #[serde(rename = "edgeConfigId", default, skip_serializing_if = "Option::is_none")]
-    pub edge_config_id: Option<String>,
-    #[serde(
-        rename = "edgeConfigTokenId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub edge_config_token_id: Option<String>,
-    #[serde(rename = "contentHint", default, skip_serializing_if = "Option::is_none")]
-    pub content_hint: Option<FilterProjectEnvsObjectContentHint>,
-    /// Similar to `contentHints`, but should not be exposed to the user.
-    #[serde(
-        rename = "internalContentHint",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub internal_content_hint: Option<FilterProjectEnvsObjectInternalContentHint>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    #[serde(
-        rename = "customEnvironmentIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub custom_environment_ids: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub system: Option<bool>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject2 {
-    pub envs: Vec<FilterProjectEnvsObject2Env>,
-    pub pagination: crate::shared::Pagination,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject2Env {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<FilterProjectEnvsObject2EnvTarget>,
-    #[serde(rename = "type")]
-    pub type_: FilterProjectEnvsObject2EnvType,
-    /// This is used to identiy variables that have been migrated from type secret to sensitive.
-    #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
-    pub sunset_secret_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decrypted: Option<bool>,
-    pub value: String,
-    #[serde(rename = "vsmValue", default, skip_serializing_if = "Option::is_none")]
-    pub vsm_value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    pub key: String,
-    #[serde(
-        rename = "configurationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub configuration_id: Option<String>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<f64>,
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
-    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<String>,
-    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
-    pub git_branch: Option<String>,
-    #[serde(rename = "edgeConfigId", default, skip_serializing_if = "Option::is_none")]
-    pub edge_config_id: Option<String>,
-    #[serde(
-        rename = "edgeConfigTokenId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub edge_config_token_id: Option<String>,
-    #[serde(rename = "contentHint", default, skip_serializing_if = "Option::is_none")]
-    pub content_hint: Option<FilterProjectEnvsObject2EnvContentHint>,
-    /// Similar to `contentHints`, but should not be exposed to the user.
-    #[serde(
-        rename = "internalContentHint",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub internal_content_hint: Option<FilterProjectEnvsObject2EnvInternalContentHint>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    #[serde(
-        rename = "customEnvironmentIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub custom_environment_ids: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub system: Option<bool>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum FilterProjectEnvsObject2EnvContentHint {
-    #[serde(rename = "redis-url")]
-    RedisUrl(FilterProjectEnvsObject2EnvContentHintRedisUrl),
-    #[serde(rename = "redis-rest-api-url")]
-    RedisRestApiUrl(FilterProjectEnvsObject2EnvContentHintRedisRestApiUrl),
-    #[serde(rename = "redis-rest-api-token")]
-    RedisRestApiToken(FilterProjectEnvsObject2EnvContentHintRedisRestApiToken),
-    #[serde(rename = "redis-rest-api-read-only-token")]
-    RedisRestApiReadOnlyToken(
-        FilterProjectEnvsObject2EnvContentHintRedisRestApiReadOnlyToken,
-    ),
-    #[serde(rename = "blob-read-write-token")]
-    BlobReadWriteToken(FilterProjectEnvsObject2EnvContentHintBlobReadWriteToken),
-    #[serde(rename = "postgres-url")]
-    PostgresUrl(FilterProjectEnvsObject2EnvContentHintPostgresUrl),
-    #[serde(rename = "postgres-url-non-pooling")]
-    PostgresUrlNonPooling(FilterProjectEnvsObject2EnvContentHintPostgresUrlNonPooling),
-    #[serde(rename = "postgres-prisma-url")]
-    PostgresPrismaUrl(FilterProjectEnvsObject2EnvContentHintPostgresPrismaUrl),
-    #[serde(rename = "postgres-user")]
-    PostgresUser(FilterProjectEnvsObject2EnvContentHintPostgresUser),
-    #[serde(rename = "postgres-host")]
-    PostgresHost(FilterProjectEnvsObject2EnvContentHintPostgresHost),
-    #[serde(rename = "postgres-password")]
-    PostgresPassword(FilterProjectEnvsObject2EnvContentHintPostgresPassword),
-    #[serde(rename = "postgres-database")]
-    PostgresDatabase(FilterProjectEnvsObject2EnvContentHintPostgresDatabase),
-    #[serde(rename = "postgres-url-no-ssl")]
-    PostgresUrlNoSsl(FilterProjectEnvsObject2EnvContentHintPostgresUrlNoSsl),
-    #[serde(rename = "integration-store-secret")]
-    IntegrationStoreSecret(FilterProjectEnvsObject2EnvContentHintIntegrationStoreSecret),
-    #[serde(rename = "flags-connection-string")]
-    FlagsConnectionString(FilterProjectEnvsObject2EnvContentHintFlagsConnectionString),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject2EnvContentHintBlobReadWriteToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject2EnvContentHintFlagsConnectionString {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject2EnvContentHintIntegrationStoreSecret {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    #[serde(rename = "integrationProductId")]
-    pub integration_product_id: String,
-    #[serde(rename = "integrationConfigurationId")]
-    pub integration_configuration_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject2EnvContentHintPostgresDatabase {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject2EnvContentHintPostgresHost {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject2EnvContentHintPostgresPassword {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject2EnvContentHintPostgresPrismaUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject2EnvContentHintPostgresUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject2EnvContentHintPostgresUrlNoSsl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject2EnvContentHintPostgresUrlNonPooling {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject2EnvContentHintPostgresUser {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject2EnvContentHintRedisRestApiReadOnlyToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject2EnvContentHintRedisRestApiToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject2EnvContentHintRedisRestApiUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject2EnvContentHintRedisUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-/// Similar to `contentHints`, but should not be exposed to the user.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject2EnvInternalContentHint {
-    #[serde(rename = "type")]
-    pub type_: FilterProjectEnvsObject2EnvInternalContentHintType,
-    /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
-    #[serde(rename = "encryptedValue")]
-    pub encrypted_value: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum FilterProjectEnvsObject2EnvInternalContentHintType {
-    /// `flags-secret`
-    #[serde(rename = "flags-secret")]
-    FlagsSecret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl FilterProjectEnvsObject2EnvInternalContentHintType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FlagsSecret => "flags-secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for FilterProjectEnvsObject2EnvInternalContentHintType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum FilterProjectEnvsObject2EnvTarget {
-    ValueList(Vec<FilterProjectEnvsObject2EnvTargetValueListItem>),
-    Value(FilterProjectEnvsObject2EnvTargetValue),
+pub enum FilterProjectEnvsResponse {
+    WithTypeValue(FilterProjectEnvsWithTypeValue),
+    WithPagination(FilterProjectEnvsWithPagination),
+    /// The list of environment variables for the given project
+    WithEnvs(FilterProjectEnvsWithEnvs),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum FilterProjectEnvsObject2EnvTargetValue {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl FilterProjectEnvsObject2EnvTargetValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for FilterProjectEnvsObject2EnvTargetValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum FilterProjectEnvsObject2EnvTargetValueListItem {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl FilterProjectEnvsObject2EnvTargetValueListItem {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for FilterProjectEnvsObject2EnvTargetValueListItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum FilterProjectEnvsObject2EnvType {
-    /// `system`
-    #[serde(rename = "system")]
-    System,
-    /// `encrypted`
-    #[serde(rename = "encrypted")]
-    Encrypted,
-    /// `plain`
-    #[serde(rename = "plain")]
-    Plain,
-    /// `sensitive`
-    #[serde(rename = "sensitive")]
-    Sensitive,
-    /// `secret`
-    #[serde(rename = "secret")]
-    Secret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl FilterProjectEnvsObject2EnvType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::Encrypted => "encrypted",
-            Self::Plain => "plain",
-            Self::Sensitive => "sensitive",
-            Self::Secret => "secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for FilterProjectEnvsObject2EnvType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 /// The list of environment variables for the given project
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject3 {
-    pub envs: Vec<FilterProjectEnvsObject3Env>,
+pub struct FilterProjectEnvsWithEnvs {
+    pub envs: Vec<FilterProjectEnvsWithEnvsEnv>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject3Env {
+pub struct FilterProjectEnvsWithEnvsEnv {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<FilterProjectEnvsObject3EnvTarget>,
+    pub target: Option<FilterProjectEnvsWithEnvsEnvTarget>,
     #[serde(rename = "type")]
-    pub type_: FilterProjectEnvsObject3EnvType,
+    pub type_: FilterProjectEnvsWithEnvsEnvType,
     /// This is used to identiy variables that have been migrated from type secret to sensitive.
     #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
     pub sunset_secret_id: Option<String>,
@@ -8153,14 +7764,14 @@ pub struct FilterProjectEnvsObject3Env {
     )]
     pub edge_config_token_id: Option<String>,
     #[serde(rename = "contentHint", default, skip_serializing_if = "Option::is_none")]
-    pub content_hint: Option<FilterProjectEnvsObject3EnvContentHint>,
+    pub content_hint: Option<FilterProjectEnvsWithEnvsEnvContentHint>,
     /// Similar to `contentHints`, but should not be exposed to the user.
     #[serde(
         rename = "internalContentHint",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub internal_content_hint: Option<FilterProjectEnvsObject3EnvInternalContentHint>,
+    pub internal_content_hint: Option<FilterProjectEnvsWithEnvsEnvInternalContentHint>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(
@@ -8174,55 +7785,57 @@ pub struct FilterProjectEnvsObject3Env {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum FilterProjectEnvsObject3EnvContentHint {
+pub enum FilterProjectEnvsWithEnvsEnvContentHint {
     #[serde(rename = "redis-url")]
-    RedisUrl(FilterProjectEnvsObject3EnvContentHintRedisUrl),
+    RedisUrl(FilterProjectEnvsWithEnvsEnvContentHintRedisUrl),
     #[serde(rename = "redis-rest-api-url")]
-    RedisRestApiUrl(FilterProjectEnvsObject3EnvContentHintRedisRestApiUrl),
+    RedisRestApiUrl(FilterProjectEnvsWithEnvsEnvContentHintRedisRestApiUrl),
     #[serde(rename = "redis-rest-api-token")]
-    RedisRestApiToken(FilterProjectEnvsObject3EnvContentHintRedisRestApiToken),
+    RedisRestApiToken(FilterProjectEnvsWithEnvsEnvContentHintRedisRestApiToken),
     #[serde(rename = "redis-rest-api-read-only-token")]
     RedisRestApiReadOnlyToken(
-        FilterProjectEnvsObject3EnvContentHintRedisRestApiReadOnlyToken,
+        FilterProjectEnvsWithEnvsEnvContentHintRedisRestApiReadOnlyToken,
     ),
     #[serde(rename = "blob-read-write-token")]
-    BlobReadWriteToken(FilterProjectEnvsObject3EnvContentHintBlobReadWriteToken),
+    BlobReadWriteToken(FilterProjectEnvsWithEnvsEnvContentHintBlobReadWriteToken),
     #[serde(rename = "postgres-url")]
-    PostgresUrl(FilterProjectEnvsObject3EnvContentHintPostgresUrl),
+    PostgresUrl(FilterProjectEnvsWithEnvsEnvContentHintPostgresUrl),
     #[serde(rename = "postgres-url-non-pooling")]
-    PostgresUrlNonPooling(FilterProjectEnvsObject3EnvContentHintPostgresUrlNonPooling),
+    PostgresUrlNonPooling(FilterProjectEnvsWithEnvsEnvContentHintPostgresUrlNonPooling),
     #[serde(rename = "postgres-prisma-url")]
-    PostgresPrismaUrl(FilterProjectEnvsObject3EnvContentHintPostgresPrismaUrl),
+    PostgresPrismaUrl(FilterProjectEnvsWithEnvsEnvContentHintPostgresPrismaUrl),
     #[serde(rename = "postgres-user")]
-    PostgresUser(FilterProjectEnvsObject3EnvContentHintPostgresUser),
+    PostgresUser(FilterProjectEnvsWithEnvsEnvContentHintPostgresUser),
     #[serde(rename = "postgres-host")]
-    PostgresHost(FilterProjectEnvsObject3EnvContentHintPostgresHost),
+    PostgresHost(FilterProjectEnvsWithEnvsEnvContentHintPostgresHost),
     #[serde(rename = "postgres-password")]
-    PostgresPassword(FilterProjectEnvsObject3EnvContentHintPostgresPassword),
+    PostgresPassword(FilterProjectEnvsWithEnvsEnvContentHintPostgresPassword),
     #[serde(rename = "postgres-database")]
-    PostgresDatabase(FilterProjectEnvsObject3EnvContentHintPostgresDatabase),
+    PostgresDatabase(FilterProjectEnvsWithEnvsEnvContentHintPostgresDatabase),
     #[serde(rename = "postgres-url-no-ssl")]
-    PostgresUrlNoSsl(FilterProjectEnvsObject3EnvContentHintPostgresUrlNoSsl),
+    PostgresUrlNoSsl(FilterProjectEnvsWithEnvsEnvContentHintPostgresUrlNoSsl),
     #[serde(rename = "integration-store-secret")]
-    IntegrationStoreSecret(FilterProjectEnvsObject3EnvContentHintIntegrationStoreSecret),
+    IntegrationStoreSecret(
+        FilterProjectEnvsWithEnvsEnvContentHintIntegrationStoreSecret,
+    ),
     #[serde(rename = "flags-connection-string")]
-    FlagsConnectionString(FilterProjectEnvsObject3EnvContentHintFlagsConnectionString),
+    FlagsConnectionString(FilterProjectEnvsWithEnvsEnvContentHintFlagsConnectionString),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject3EnvContentHintBlobReadWriteToken {
+pub struct FilterProjectEnvsWithEnvsEnvContentHintBlobReadWriteToken {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject3EnvContentHintFlagsConnectionString {
+pub struct FilterProjectEnvsWithEnvsEnvContentHintFlagsConnectionString {
     #[serde(rename = "projectId")]
     pub project_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject3EnvContentHintIntegrationStoreSecret {
+pub struct FilterProjectEnvsWithEnvsEnvContentHintIntegrationStoreSecret {
     #[serde(rename = "storeId")]
     pub store_id: String,
     #[serde(rename = "integrationId")]
@@ -8233,70 +7846,70 @@ pub struct FilterProjectEnvsObject3EnvContentHintIntegrationStoreSecret {
     pub integration_configuration_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject3EnvContentHintPostgresDatabase {
+pub struct FilterProjectEnvsWithEnvsEnvContentHintPostgresDatabase {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject3EnvContentHintPostgresHost {
+pub struct FilterProjectEnvsWithEnvsEnvContentHintPostgresHost {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject3EnvContentHintPostgresPassword {
+pub struct FilterProjectEnvsWithEnvsEnvContentHintPostgresPassword {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject3EnvContentHintPostgresPrismaUrl {
+pub struct FilterProjectEnvsWithEnvsEnvContentHintPostgresPrismaUrl {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject3EnvContentHintPostgresUrl {
+pub struct FilterProjectEnvsWithEnvsEnvContentHintPostgresUrl {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject3EnvContentHintPostgresUrlNoSsl {
+pub struct FilterProjectEnvsWithEnvsEnvContentHintPostgresUrlNoSsl {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject3EnvContentHintPostgresUrlNonPooling {
+pub struct FilterProjectEnvsWithEnvsEnvContentHintPostgresUrlNonPooling {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject3EnvContentHintPostgresUser {
+pub struct FilterProjectEnvsWithEnvsEnvContentHintPostgresUser {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject3EnvContentHintRedisRestApiReadOnlyToken {
+pub struct FilterProjectEnvsWithEnvsEnvContentHintRedisRestApiReadOnlyToken {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject3EnvContentHintRedisRestApiToken {
+pub struct FilterProjectEnvsWithEnvsEnvContentHintRedisRestApiToken {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject3EnvContentHintRedisRestApiUrl {
+pub struct FilterProjectEnvsWithEnvsEnvContentHintRedisRestApiUrl {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject3EnvContentHintRedisUrl {
+pub struct FilterProjectEnvsWithEnvsEnvContentHintRedisUrl {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 /// Similar to `contentHints`, but should not be exposed to the user.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObject3EnvInternalContentHint {
+pub struct FilterProjectEnvsWithEnvsEnvInternalContentHint {
     #[serde(rename = "type")]
-    pub type_: FilterProjectEnvsObject3EnvInternalContentHintType,
+    pub type_: FilterProjectEnvsWithEnvsEnvInternalContentHintType,
     /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
     #[serde(rename = "encryptedValue")]
     pub encrypted_value: String,
@@ -8312,7 +7925,7 @@ pub struct FilterProjectEnvsObject3EnvInternalContentHint {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum FilterProjectEnvsObject3EnvInternalContentHintType {
+pub enum FilterProjectEnvsWithEnvsEnvInternalContentHintType {
     /// `flags-secret`
     #[serde(rename = "flags-secret")]
     FlagsSecret,
@@ -8320,7 +7933,7 @@ pub enum FilterProjectEnvsObject3EnvInternalContentHintType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl FilterProjectEnvsObject3EnvInternalContentHintType {
+impl FilterProjectEnvsWithEnvsEnvInternalContentHintType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8329,16 +7942,16 @@ impl FilterProjectEnvsObject3EnvInternalContentHintType {
         }
     }
 }
-impl std::fmt::Display for FilterProjectEnvsObject3EnvInternalContentHintType {
+impl std::fmt::Display for FilterProjectEnvsWithEnvsEnvInternalContentHintType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum FilterProjectEnvsObject3EnvTarget {
-    ValueList(Vec<FilterProjectEnvsObject3EnvTargetValueListItem>),
-    Value(FilterProjectEnvsObject3EnvTargetValue),
+pub enum FilterProjectEnvsWithEnvsEnvTarget {
+    ValueList(Vec<FilterProjectEnvsWithEnvsEnvTargetValueListItem>),
+    Value(FilterProjectEnvsWithEnvsEnvTargetValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
@@ -8353,7 +7966,7 @@ pub enum FilterProjectEnvsObject3EnvTarget {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum FilterProjectEnvsObject3EnvTargetValue {
+pub enum FilterProjectEnvsWithEnvsEnvTargetValue {
     /// `production`
     #[serde(rename = "production")]
     Production,
@@ -8367,7 +7980,7 @@ pub enum FilterProjectEnvsObject3EnvTargetValue {
     #[serde(untagged)]
     Unknown(String),
 }
-impl FilterProjectEnvsObject3EnvTargetValue {
+impl FilterProjectEnvsWithEnvsEnvTargetValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8378,7 +7991,7 @@ impl FilterProjectEnvsObject3EnvTargetValue {
         }
     }
 }
-impl std::fmt::Display for FilterProjectEnvsObject3EnvTargetValue {
+impl std::fmt::Display for FilterProjectEnvsWithEnvsEnvTargetValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -8394,7 +8007,7 @@ impl std::fmt::Display for FilterProjectEnvsObject3EnvTargetValue {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum FilterProjectEnvsObject3EnvTargetValueListItem {
+pub enum FilterProjectEnvsWithEnvsEnvTargetValueListItem {
     /// `production`
     #[serde(rename = "production")]
     Production,
@@ -8408,7 +8021,7 @@ pub enum FilterProjectEnvsObject3EnvTargetValueListItem {
     #[serde(untagged)]
     Unknown(String),
 }
-impl FilterProjectEnvsObject3EnvTargetValueListItem {
+impl FilterProjectEnvsWithEnvsEnvTargetValueListItem {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8419,7 +8032,7 @@ impl FilterProjectEnvsObject3EnvTargetValueListItem {
         }
     }
 }
-impl std::fmt::Display for FilterProjectEnvsObject3EnvTargetValueListItem {
+impl std::fmt::Display for FilterProjectEnvsWithEnvsEnvTargetValueListItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -8435,7 +8048,7 @@ impl std::fmt::Display for FilterProjectEnvsObject3EnvTargetValueListItem {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum FilterProjectEnvsObject3EnvType {
+pub enum FilterProjectEnvsWithEnvsEnvType {
     /// `system`
     #[serde(rename = "system")]
     System,
@@ -8455,7 +8068,7 @@ pub enum FilterProjectEnvsObject3EnvType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl FilterProjectEnvsObject3EnvType {
+impl FilterProjectEnvsWithEnvsEnvType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8468,62 +8081,136 @@ impl FilterProjectEnvsObject3EnvType {
         }
     }
 }
-impl std::fmt::Display for FilterProjectEnvsObject3EnvType {
+impl std::fmt::Display for FilterProjectEnvsWithEnvsEnvType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsWithPagination {
+    pub envs: Vec<FilterProjectEnvsWithPaginationEnv>,
+    pub pagination: crate::shared::Pagination,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsWithPaginationEnv {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<FilterProjectEnvsWithPaginationEnvTarget>,
+    #[serde(rename = "type")]
+    pub type_: FilterProjectEnvsWithPaginationEnvType,
+    /// This is used to identiy variables that have been migrated from type secret to sensitive.
+    #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
+    pub sunset_secret_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decrypted: Option<bool>,
+    pub value: String,
+    #[serde(rename = "vsmValue", default, skip_serializing_if = "Option::is_none")]
+    pub vsm_value: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub key: String,
+    #[serde(
+        rename = "configurationId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub configuration_id: Option<String>,
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<String>,
+    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
+    pub git_branch: Option<String>,
+    #[serde(rename = "edgeConfigId", default, skip_serializing_if = "Option::is_none")]
+    pub edge_config_id: Option<String>,
+    #[serde(
+        rename = "edgeConfigTokenId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub edge_config_token_id: Option<String>,
+    #[serde(rename = "contentHint", default, skip_serializing_if = "Option::is_none")]
+    pub content_hint: Option<FilterProjectEnvsWithPaginationEnvContentHint>,
+    /// Similar to `contentHints`, but should not be exposed to the user.
+    #[serde(
+        rename = "internalContentHint",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub internal_content_hint: Option<
+        FilterProjectEnvsWithPaginationEnvInternalContentHint,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[serde(
+        rename = "customEnvironmentIds",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub custom_environment_ids: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system: Option<bool>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum FilterProjectEnvsObjectContentHint {
+pub enum FilterProjectEnvsWithPaginationEnvContentHint {
     #[serde(rename = "redis-url")]
-    RedisUrl(FilterProjectEnvsObjectContentHintRedisUrl),
+    RedisUrl(FilterProjectEnvsWithPaginationEnvContentHintRedisUrl),
     #[serde(rename = "redis-rest-api-url")]
-    RedisRestApiUrl(FilterProjectEnvsObjectContentHintRedisRestApiUrl),
+    RedisRestApiUrl(FilterProjectEnvsWithPaginationEnvContentHintRedisRestApiUrl),
     #[serde(rename = "redis-rest-api-token")]
-    RedisRestApiToken(FilterProjectEnvsObjectContentHintRedisRestApiToken),
+    RedisRestApiToken(FilterProjectEnvsWithPaginationEnvContentHintRedisRestApiToken),
     #[serde(rename = "redis-rest-api-read-only-token")]
     RedisRestApiReadOnlyToken(
-        FilterProjectEnvsObjectContentHintRedisRestApiReadOnlyToken,
+        FilterProjectEnvsWithPaginationEnvContentHintRedisRestApiReadOnlyToken,
     ),
     #[serde(rename = "blob-read-write-token")]
-    BlobReadWriteToken(FilterProjectEnvsObjectContentHintBlobReadWriteToken),
+    BlobReadWriteToken(FilterProjectEnvsWithPaginationEnvContentHintBlobReadWriteToken),
     #[serde(rename = "postgres-url")]
-    PostgresUrl(FilterProjectEnvsObjectContentHintPostgresUrl),
+    PostgresUrl(FilterProjectEnvsWithPaginationEnvContentHintPostgresUrl),
     #[serde(rename = "postgres-url-non-pooling")]
-    PostgresUrlNonPooling(FilterProjectEnvsObjectContentHintPostgresUrlNonPooling),
+    PostgresUrlNonPooling(
+        FilterProjectEnvsWithPaginationEnvContentHintPostgresUrlNonPooling,
+    ),
     #[serde(rename = "postgres-prisma-url")]
-    PostgresPrismaUrl(FilterProjectEnvsObjectContentHintPostgresPrismaUrl),
+    PostgresPrismaUrl(FilterProjectEnvsWithPaginationEnvContentHintPostgresPrismaUrl),
     #[serde(rename = "postgres-user")]
-    PostgresUser(FilterProjectEnvsObjectContentHintPostgresUser),
+    PostgresUser(FilterProjectEnvsWithPaginationEnvContentHintPostgresUser),
     #[serde(rename = "postgres-host")]
-    PostgresHost(FilterProjectEnvsObjectContentHintPostgresHost),
+    PostgresHost(FilterProjectEnvsWithPaginationEnvContentHintPostgresHost),
     #[serde(rename = "postgres-password")]
-    PostgresPassword(FilterProjectEnvsObjectContentHintPostgresPassword),
+    PostgresPassword(FilterProjectEnvsWithPaginationEnvContentHintPostgresPassword),
     #[serde(rename = "postgres-database")]
-    PostgresDatabase(FilterProjectEnvsObjectContentHintPostgresDatabase),
+    PostgresDatabase(FilterProjectEnvsWithPaginationEnvContentHintPostgresDatabase),
     #[serde(rename = "postgres-url-no-ssl")]
-    PostgresUrlNoSsl(FilterProjectEnvsObjectContentHintPostgresUrlNoSsl),
+    PostgresUrlNoSsl(FilterProjectEnvsWithPaginationEnvContentHintPostgresUrlNoSsl),
     #[serde(rename = "integration-store-secret")]
-    IntegrationStoreSecret(FilterProjectEnvsObjectContentHintIntegrationStoreSecret),
+    IntegrationStoreSecret(
+        FilterProjectEnvsWithPaginationEnvContentHintIntegrationStoreSecret,
+    ),
     #[serde(rename = "flags-connection-string")]
-    FlagsConnectionString(FilterProjectEnvsObjectContentHintFlagsConnectionString),
+    FlagsConnectionString(
+        FilterProjectEnvsWithPaginationEnvContentHintFlagsConnectionString,
+    ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObjectContentHintBlobReadWriteToken {
+pub struct FilterProjectEnvsWithPaginationEnvContentHintBlobReadWriteToken {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObjectContentHintFlagsConnectionString {
+pub struct FilterProjectEnvsWithPaginationEnvContentHintFlagsConnectionString {
     #[serde(rename = "projectId")]
     pub project_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObjectContentHintIntegrationStoreSecret {
+pub struct FilterProjectEnvsWithPaginationEnvContentHintIntegrationStoreSecret {
     #[serde(rename = "storeId")]
     pub store_id: String,
     #[serde(rename = "integrationId")]
@@ -8534,70 +8221,70 @@ pub struct FilterProjectEnvsObjectContentHintIntegrationStoreSecret {
     pub integration_configuration_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObjectContentHintPostgresDatabase {
+pub struct FilterProjectEnvsWithPaginationEnvContentHintPostgresDatabase {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObjectContentHintPostgresHost {
+pub struct FilterProjectEnvsWithPaginationEnvContentHintPostgresHost {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObjectContentHintPostgresPassword {
+pub struct FilterProjectEnvsWithPaginationEnvContentHintPostgresPassword {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObjectContentHintPostgresPrismaUrl {
+pub struct FilterProjectEnvsWithPaginationEnvContentHintPostgresPrismaUrl {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObjectContentHintPostgresUrl {
+pub struct FilterProjectEnvsWithPaginationEnvContentHintPostgresUrl {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObjectContentHintPostgresUrlNoSsl {
+pub struct FilterProjectEnvsWithPaginationEnvContentHintPostgresUrlNoSsl {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObjectContentHintPostgresUrlNonPooling {
+pub struct FilterProjectEnvsWithPaginationEnvContentHintPostgresUrlNonPooling {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObjectContentHintPostgresUser {
+pub struct FilterProjectEnvsWithPaginationEnvContentHintPostgresUser {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObjectContentHintRedisRestApiReadOnlyToken {
+pub struct FilterProjectEnvsWithPaginationEnvContentHintRedisRestApiReadOnlyToken {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObjectContentHintRedisRestApiToken {
+pub struct FilterProjectEnvsWithPaginationEnvContentHintRedisRestApiToken {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObjectContentHintRedisRestApiUrl {
+pub struct FilterProjectEnvsWithPaginationEnvContentHintRedisRestApiUrl {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObjectContentHintRedisUrl {
+pub struct FilterProjectEnvsWithPaginationEnvContentHintRedisUrl {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 /// Similar to `contentHints`, but should not be exposed to the user.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsObjectInternalContentHint {
+pub struct FilterProjectEnvsWithPaginationEnvInternalContentHint {
     #[serde(rename = "type")]
-    pub type_: FilterProjectEnvsObjectInternalContentHintType,
+    pub type_: FilterProjectEnvsWithPaginationEnvInternalContentHintType,
     /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
     #[serde(rename = "encryptedValue")]
     pub encrypted_value: String,
@@ -8613,7 +8300,7 @@ pub struct FilterProjectEnvsObjectInternalContentHint {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum FilterProjectEnvsObjectInternalContentHintType {
+pub enum FilterProjectEnvsWithPaginationEnvInternalContentHintType {
     /// `flags-secret`
     #[serde(rename = "flags-secret")]
     FlagsSecret,
@@ -8621,7 +8308,7 @@ pub enum FilterProjectEnvsObjectInternalContentHintType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl FilterProjectEnvsObjectInternalContentHintType {
+impl FilterProjectEnvsWithPaginationEnvInternalContentHintType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8630,16 +8317,16 @@ impl FilterProjectEnvsObjectInternalContentHintType {
         }
     }
 }
-impl std::fmt::Display for FilterProjectEnvsObjectInternalContentHintType {
+impl std::fmt::Display for FilterProjectEnvsWithPaginationEnvInternalContentHintType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum FilterProjectEnvsObjectTarget {
-    ValueList(Vec<FilterProjectEnvsObjectTargetValueListItem>),
-    Value(FilterProjectEnvsObjectTargetValue),
+pub enum FilterProjectEnvsWithPaginationEnvTarget {
+    ValueList(Vec<FilterProjectEnvsWithPaginationEnvTargetValueListItem>),
+    Value(FilterProjectEnvsWithPaginationEnvTargetValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
@@ -8654,7 +8341,7 @@ pub enum FilterProjectEnvsObjectTarget {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum FilterProjectEnvsObjectTargetValue {
+pub enum FilterProjectEnvsWithPaginationEnvTargetValue {
     /// `production`
     #[serde(rename = "production")]
     Production,
@@ -8668,7 +8355,7 @@ pub enum FilterProjectEnvsObjectTargetValue {
     #[serde(untagged)]
     Unknown(String),
 }
-impl FilterProjectEnvsObjectTargetValue {
+impl FilterProjectEnvsWithPaginationEnvTargetValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8679,7 +8366,7 @@ impl FilterProjectEnvsObjectTargetValue {
         }
     }
 }
-impl std::fmt::Display for FilterProjectEnvsObjectTargetValue {
+impl std::fmt::Display for FilterProjectEnvsWithPaginationEnvTargetValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -8695,7 +8382,7 @@ impl std::fmt::Display for FilterProjectEnvsObjectTargetValue {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum FilterProjectEnvsObjectTargetValueListItem {
+pub enum FilterProjectEnvsWithPaginationEnvTargetValueListItem {
     /// `production`
     #[serde(rename = "production")]
     Production,
@@ -8709,7 +8396,7 @@ pub enum FilterProjectEnvsObjectTargetValueListItem {
     #[serde(untagged)]
     Unknown(String),
 }
-impl FilterProjectEnvsObjectTargetValueListItem {
+impl FilterProjectEnvsWithPaginationEnvTargetValueListItem {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8720,7 +8407,7 @@ impl FilterProjectEnvsObjectTargetValueListItem {
         }
     }
 }
-impl std::fmt::Display for FilterProjectEnvsObjectTargetValueListItem {
+impl std::fmt::Display for FilterProjectEnvsWithPaginationEnvTargetValueListItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -8736,7 +8423,7 @@ impl std::fmt::Display for FilterProjectEnvsObjectTargetValueListItem {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum FilterProjectEnvsObjectType {
+pub enum FilterProjectEnvsWithPaginationEnvType {
     /// `system`
     #[serde(rename = "system")]
     System,
@@ -8756,7 +8443,7 @@ pub enum FilterProjectEnvsObjectType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl FilterProjectEnvsObjectType {
+impl FilterProjectEnvsWithPaginationEnvType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8769,20 +8456,378 @@ impl FilterProjectEnvsObjectType {
         }
     }
 }
-impl std::fmt::Display for FilterProjectEnvsObjectType {
+impl std::fmt::Display for FilterProjectEnvsWithPaginationEnvType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsWithTypeValue {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<FilterProjectEnvsWithTypeValueTarget>,
+    #[serde(rename = "type")]
+    pub type_: FilterProjectEnvsWithTypeValueType,
+    /// This is used to identiy variables that have been migrated from type secret to sensitive.
+    #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
+    pub sunset_secret_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decrypted: Option<bool>,
+    pub value: String,
+    #[serde(rename = "vsmValue", default, skip_serializing_if = "Option::is_none")]
+    pub vsm_value: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub key: String,
+    #[serde(
+        rename = "configurationId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub configuration_id: Option<String>,
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<String>,
+    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
+    pub git_branch: Option<String>,
+    #[serde(rename = "edgeConfigId", default, skip_serializing_if = "Option::is_none")]
+    pub edge_config_id: Option<String>,
+    #[serde(
+        rename = "edgeConfigTokenId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub edge_config_token_id: Option<String>,
+    #[serde(rename = "contentHint", default, skip_serializing_if = "Option::is_none")]
+    pub content_hint: Option<FilterProjectEnvsWithTypeValueContentHint>,
+    /// Similar to `contentHints`, but should not be exposed to the user.
+    #[serde(
+        rename = "internalContentHint",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub internal_content_hint: Option<FilterProjectEnvsWithTypeValueInternalContentHint>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[serde(
+        rename = "customEnvironmentIds",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub custom_environment_ids: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system: Option<bool>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type")]
+pub enum FilterProjectEnvsWithTypeValueContentHint {
+    #[serde(rename = "redis-url")]
+    RedisUrl(FilterProjectEnvsWithTypeValueContentHintRedisUrl),
+    #[serde(rename = "redis-rest-api-url")]
+    RedisRestApiUrl(FilterProjectEnvsWithTypeValueContentHintRedisRestApiUrl),
+    #[serde(rename = "redis-rest-api-token")]
+    RedisRestApiToken(FilterProjectEnvsWithTypeValueContentHintRedisRestApiToken),
+    #[serde(rename = "redis-rest-api-read-only-token")]
+    RedisRestApiReadOnlyToken(
+        FilterProjectEnvsWithTypeValueContentHintRedisRestApiReadOnlyToken,
+    ),
+    #[serde(rename = "blob-read-write-token")]
+    BlobReadWriteToken(FilterProjectEnvsWithTypeValueContentHintBlobReadWriteToken),
+    #[serde(rename = "postgres-url")]
+    PostgresUrl(FilterProjectEnvsWithTypeValueContentHintPostgresUrl),
+    #[serde(rename = "postgres-url-non-pooling")]
+    PostgresUrlNonPooling(
+        FilterProjectEnvsWithTypeValueContentHintPostgresUrlNonPooling,
+    ),
+    #[serde(rename = "postgres-prisma-url")]
+    PostgresPrismaUrl(FilterProjectEnvsWithTypeValueContentHintPostgresPrismaUrl),
+    #[serde(rename = "postgres-user")]
+    PostgresUser(FilterProjectEnvsWithTypeValueContentHintPostgresUser),
+    #[serde(rename = "postgres-host")]
+    PostgresHost(FilterProjectEnvsWithTypeValueContentHintPostgresHost),
+    #[serde(rename = "postgres-password")]
+    PostgresPassword(FilterProjectEnvsWithTypeValueContentHintPostgresPassword),
+    #[serde(rename = "postgres-database")]
+    PostgresDatabase(FilterProjectEnvsWithTypeValueContentHintPostgresDatabase),
+    #[serde(rename = "postgres-url-no-ssl")]
+    PostgresUrlNoSsl(FilterProjectEnvsWithTypeValueContentHintPostgresUrlNoSsl),
+    #[serde(rename = "integration-store-secret")]
+    IntegrationStoreSecret(
+        FilterProjectEnvsWithTypeValueContentHintIntegrationStoreSecret,
+    ),
+    #[serde(rename = "flags-connection-string")]
+    FlagsConnectionString(
+        FilterProjectEnvsWithTypeValueContentHintFlagsConnectionString,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    #[serde(untagged)]
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsWithTypeValueContentHintBlobReadWriteToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsWithTypeValueContentHintFlagsConnectionString {
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsWithTypeValueContentHintIntegrationStoreSecret {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+    #[serde(rename = "integrationId")]
+    pub integration_id: String,
+    #[serde(rename = "integrationProductId")]
+    pub integration_product_id: String,
+    #[serde(rename = "integrationConfigurationId")]
+    pub integration_configuration_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsWithTypeValueContentHintPostgresDatabase {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsWithTypeValueContentHintPostgresHost {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsWithTypeValueContentHintPostgresPassword {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsWithTypeValueContentHintPostgresPrismaUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsWithTypeValueContentHintPostgresUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsWithTypeValueContentHintPostgresUrlNoSsl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsWithTypeValueContentHintPostgresUrlNonPooling {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsWithTypeValueContentHintPostgresUser {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsWithTypeValueContentHintRedisRestApiReadOnlyToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsWithTypeValueContentHintRedisRestApiToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsWithTypeValueContentHintRedisRestApiUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsWithTypeValueContentHintRedisUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+/// Similar to `contentHints`, but should not be exposed to the user.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsWithTypeValueInternalContentHint {
+    #[serde(rename = "type")]
+    pub type_: FilterProjectEnvsWithTypeValueInternalContentHintType,
+    /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
+    #[serde(rename = "encryptedValue")]
+    pub encrypted_value: String,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum FilterProjectEnvsWithTypeValueInternalContentHintType {
+    /// `flags-secret`
+    #[serde(rename = "flags-secret")]
+    FlagsSecret,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl FilterProjectEnvsWithTypeValueInternalContentHintType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FlagsSecret => "flags-secret",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for FilterProjectEnvsWithTypeValueInternalContentHintType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum FilterProjectEnvsResponse {
-    Object(FilterProjectEnvsObject),
-    Object2(FilterProjectEnvsObject2),
-    /// The list of environment variables for the given project
-    Object3(FilterProjectEnvsObject3),
+pub enum FilterProjectEnvsWithTypeValueTarget {
+    ValueList(Vec<FilterProjectEnvsWithTypeValueTargetValueListItem>),
+    Value(FilterProjectEnvsWithTypeValueTargetValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum FilterProjectEnvsWithTypeValueTargetValue {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `development`
+    #[serde(rename = "development")]
+    Development,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl FilterProjectEnvsWithTypeValueTargetValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Development => "development",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for FilterProjectEnvsWithTypeValueTargetValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum FilterProjectEnvsWithTypeValueTargetValueListItem {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `development`
+    #[serde(rename = "development")]
+    Development,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl FilterProjectEnvsWithTypeValueTargetValueListItem {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Development => "development",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for FilterProjectEnvsWithTypeValueTargetValueListItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum FilterProjectEnvsWithTypeValueType {
+    /// `system`
+    #[serde(rename = "system")]
+    System,
+    /// `encrypted`
+    #[serde(rename = "encrypted")]
+    Encrypted,
+    /// `plain`
+    #[serde(rename = "plain")]
+    Plain,
+    /// `sensitive`
+    #[serde(rename = "sensitive")]
+    Sensitive,
+    /// `secret`
+    #[serde(rename = "secret")]
+    Secret,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl FilterProjectEnvsWithTypeValueType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::System => "system",
+            Self::Encrypted => "encrypted",
+            Self::Plain => "plain",
+            Self::Sensitive => "sensitive",
+            Self::Secret => "secret",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for FilterProjectEnvsWithTypeValueType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetProjectAbuse {
@@ -8903,38 +8948,33 @@ pub struct GetProjectAbuseBlockHistoryItemRouteBlocked {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum GetProjectAbuseBlockHistoryItemRouteBlockedRoute {
-    Object(GetProjectAbuseBlockHistoryItemRouteBlockedRouteObject),
-    Object2(GetProjectAbuseBlockHistoryItemRouteBlockedRouteObject2),
+    WithSrcStatus(GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithSrcStatus),
+    WithHasMitigate(GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigate),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectAbuseBlockHistoryItemRouteBlockedRouteObject {
-    pub src: String,
-    pub status: f64,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectAbuseBlockHistoryItemRouteBlockedRouteObject2 {
-    pub has: Vec<GetProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItem>,
-    pub mitigate: GetProjectAbuseBlockHistoryItemRouteBlockedRouteObject2Mitigate,
+pub struct GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigate {
+    pub has: Vec<GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItem>,
+    pub mitigate: GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum GetProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItem {
+pub enum GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItem {
     #[serde(rename = "header")]
-    Header(GetProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeader),
+    Header(GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeader),
     #[serde(rename = "host")]
-    Host(GetProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHost),
+    Host(GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHost),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeader {
-    pub key: GetProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderKey,
-    pub value: GetProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderValue,
+pub struct GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeader {
+    pub key: GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey,
+    pub value: GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderValue,
 }
 #[derive(
     Debug,
@@ -8947,7 +8987,7 @@ pub struct GetProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeader 
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderKey {
+pub enum GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey {
     /// `x-vercel-ip-country`
     #[serde(rename = "x-vercel-ip-country")]
     XVercelIpCountry,
@@ -8955,7 +8995,7 @@ pub enum GetProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderKey
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderKey {
+impl GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8965,26 +9005,26 @@ impl GetProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderKey {
     }
 }
 impl std::fmt::Display
-for GetProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderKey {
+for GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderValue {
+pub struct GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderValue {
     pub eq: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHost {
-    pub value: GetProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHostValue,
+pub struct GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHost {
+    pub value: GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHostValue,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHostValue {
+pub struct GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHostValue {
     pub eq: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectAbuseBlockHistoryItemRouteBlockedRouteObject2Mitigate {
-    pub action: GetProjectAbuseBlockHistoryItemRouteBlockedRouteObject2MitigateAction,
+pub struct GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigate {
+    pub action: GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction,
 }
 #[derive(
     Debug,
@@ -8997,7 +9037,7 @@ pub struct GetProjectAbuseBlockHistoryItemRouteBlockedRouteObject2Mitigate {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectAbuseBlockHistoryItemRouteBlockedRouteObject2MitigateAction {
+pub enum GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction {
     /// `block_legal_cwc`
     #[serde(rename = "block_legal_cwc")]
     BlockLegalCwc,
@@ -9005,7 +9045,7 @@ pub enum GetProjectAbuseBlockHistoryItemRouteBlockedRouteObject2MitigateAction {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectAbuseBlockHistoryItemRouteBlockedRouteObject2MitigateAction {
+impl GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -9015,10 +9055,15 @@ impl GetProjectAbuseBlockHistoryItemRouteBlockedRouteObject2MitigateAction {
     }
 }
 impl std::fmt::Display
-for GetProjectAbuseBlockHistoryItemRouteBlockedRouteObject2MitigateAction {
+for GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithSrcStatus {
+    pub src: String,
+    pub status: f64,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetProjectAbuseBlockHistoryItemRouteUnblocked {
@@ -9039,38 +9084,37 @@ pub struct GetProjectAbuseBlockHistoryItemRouteUnblocked {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum GetProjectAbuseBlockHistoryItemRouteUnblockedRoute {
-    Object(GetProjectAbuseBlockHistoryItemRouteUnblockedRouteObject),
-    Object2(GetProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2),
+    WithSrcStatus(GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithSrcStatus),
+    WithHasMitigate(GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigate),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectAbuseBlockHistoryItemRouteUnblockedRouteObject {
-    pub src: String,
-    pub status: f64,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2 {
-    pub has: Vec<GetProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItem>,
-    pub mitigate: GetProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2Mitigate,
+pub struct GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigate {
+    pub has: Vec<
+        GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItem,
+    >,
+    pub mitigate: GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum GetProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItem {
+pub enum GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItem {
     #[serde(rename = "header")]
-    Header(GetProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeader),
+    Header(
+        GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeader,
+    ),
     #[serde(rename = "host")]
-    Host(GetProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHost),
+    Host(GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHost),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeader {
-    pub key: GetProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderKey,
-    pub value: GetProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderValue,
+pub struct GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeader {
+    pub key: GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey,
+    pub value: GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderValue,
 }
 #[derive(
     Debug,
@@ -9083,7 +9127,7 @@ pub struct GetProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeade
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderKey {
+pub enum GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey {
     /// `x-vercel-ip-country`
     #[serde(rename = "x-vercel-ip-country")]
     XVercelIpCountry,
@@ -9091,7 +9135,7 @@ pub enum GetProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderK
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderKey {
+impl GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -9101,26 +9145,26 @@ impl GetProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderKey {
     }
 }
 impl std::fmt::Display
-for GetProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderKey {
+for GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderValue {
+pub struct GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderValue {
     pub eq: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHost {
-    pub value: GetProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHostValue,
+pub struct GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHost {
+    pub value: GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHostValue,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHostValue {
+pub struct GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHostValue {
     pub eq: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2Mitigate {
-    pub action: GetProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2MitigateAction,
+pub struct GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigate {
+    pub action: GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction,
 }
 #[derive(
     Debug,
@@ -9133,7 +9177,7 @@ pub struct GetProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2Mitigate {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2MitigateAction {
+pub enum GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction {
     /// `block_legal_cwc`
     #[serde(rename = "block_legal_cwc")]
     BlockLegalCwc,
@@ -9141,7 +9185,7 @@ pub enum GetProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2MitigateAction
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2MitigateAction {
+impl GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -9151,10 +9195,15 @@ impl GetProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2MitigateAction {
     }
 }
 impl std::fmt::Display
-for GetProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2MitigateAction {
+for GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithSrcStatus {
+    pub src: String,
+    pub status: f64,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetProjectAbuseBlockHistoryItemUnblocked {
@@ -9735,108 +9784,6 @@ pub struct GetProjectDomainVerificationItem {
     pub value: String,
     pub reason: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectDomainsObject {
-    pub domains: Vec<GetProjectDomainsObjectDomain>,
-    pub pagination: GetProjectDomainsObjectPagination,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectDomainsObject2 {
-    pub domains: Vec<GetProjectDomainsObject2Domain>,
-    pub pagination: crate::shared::Pagination,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectDomainsObject2Domain {
-    pub name: String,
-    #[serde(rename = "apexName")]
-    pub apex_name: String,
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirect: Option<String>,
-    #[serde(
-        rename = "redirectStatusCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub redirect_status_code: Option<i64>,
-    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
-    pub git_branch: Option<String>,
-    #[serde(
-        rename = "customEnvironmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub custom_environment_id: Option<String>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<f64>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    /// `true` if the domain is verified for use with the project. If `false` it will not be used as an alias on this project until the challenge in `verification` is completed.
-    pub verified: bool,
-    /// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verification: Option<Vec<GetProjectDomainsObject2DomainVerificationItem>>,
-}
-/// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectDomainsObject2DomainVerificationItem {
-    #[serde(rename = "type")]
-    pub type_: String,
-    pub domain: String,
-    pub value: String,
-    pub reason: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectDomainsObjectDomain {
-    pub name: String,
-    #[serde(rename = "apexName")]
-    pub apex_name: String,
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirect: Option<String>,
-    #[serde(
-        rename = "redirectStatusCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub redirect_status_code: Option<i64>,
-    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
-    pub git_branch: Option<String>,
-    #[serde(
-        rename = "customEnvironmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub custom_environment_id: Option<String>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<f64>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    /// `true` if the domain is verified for use with the project. If `false` it will not be used as an alias on this project until the challenge in `verification` is completed.
-    pub verified: bool,
-    /// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verification: Option<Vec<GetProjectDomainsObjectDomainVerificationItem>>,
-}
-/// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectDomainsObjectDomainVerificationItem {
-    #[serde(rename = "type")]
-    pub type_: String,
-    pub domain: String,
-    pub value: String,
-    pub reason: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectDomainsObjectPagination {
-    pub count: f64,
-    #[serde(default)]
-    pub next: Option<f64>,
-    #[serde(default)]
-    pub prev: Option<f64>,
-}
 /// Domains sort order by createdAt
 #[derive(
     Debug,
@@ -9954,8 +9901,8 @@ impl std::fmt::Display for GetProjectDomainsRedirects {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum GetProjectDomainsResponse {
-    Object(GetProjectDomainsObject),
-    Object2(GetProjectDomainsObject2),
+    WithDomainsPagination(GetProjectDomainsWithDomainsPagination),
+    WithDomainsPagination2(GetProjectDomainsWithDomainsPagination2),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
@@ -10034,6 +9981,112 @@ impl std::fmt::Display for GetProjectDomainsVerified {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectDomainsWithDomainsPagination {
+    pub domains: Vec<GetProjectDomainsWithDomainsPaginationDomain>,
+    pub pagination: GetProjectDomainsWithDomainsPaginationPagination,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectDomainsWithDomainsPagination2 {
+    pub domains: Vec<GetProjectDomainsWithDomainsPagination2Domain>,
+    pub pagination: crate::shared::Pagination,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectDomainsWithDomainsPagination2Domain {
+    pub name: String,
+    #[serde(rename = "apexName")]
+    pub apex_name: String,
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect: Option<String>,
+    #[serde(
+        rename = "redirectStatusCode",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub redirect_status_code: Option<i64>,
+    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
+    pub git_branch: Option<String>,
+    #[serde(
+        rename = "customEnvironmentId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub custom_environment_id: Option<String>,
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// `true` if the domain is verified for use with the project. If `false` it will not be used as an alias on this project until the challenge in `verification` is completed.
+    pub verified: bool,
+    /// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification: Option<
+        Vec<GetProjectDomainsWithDomainsPagination2DomainVerificationItem>,
+    >,
+}
+/// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectDomainsWithDomainsPagination2DomainVerificationItem {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub domain: String,
+    pub value: String,
+    pub reason: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectDomainsWithDomainsPaginationDomain {
+    pub name: String,
+    #[serde(rename = "apexName")]
+    pub apex_name: String,
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect: Option<String>,
+    #[serde(
+        rename = "redirectStatusCode",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub redirect_status_code: Option<i64>,
+    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
+    pub git_branch: Option<String>,
+    #[serde(
+        rename = "customEnvironmentId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub custom_environment_id: Option<String>,
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// `true` if the domain is verified for use with the project. If `false` it will not be used as an alias on this project until the challenge in `verification` is completed.
+    pub verified: bool,
+    /// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification: Option<
+        Vec<GetProjectDomainsWithDomainsPaginationDomainVerificationItem>,
+    >,
+}
+/// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectDomainsWithDomainsPaginationDomainVerificationItem {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub domain: String,
+    pub value: String,
+    pub reason: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectDomainsWithDomainsPaginationPagination {
+    pub count: f64,
+    #[serde(default)]
+    pub next: Option<f64>,
+    #[serde(default)]
+    pub prev: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetProjectEnvItem {
@@ -10394,12 +10447,21 @@ impl std::fmt::Display for GetProjectEnvItemType {
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject {
+#[serde(untagged)]
+pub enum GetProjectEnvResponse {
+    WithDecrypted(GetProjectEnvWithDecrypted),
+    WithTypeValue(GetProjectEnvWithTypeValue),
+    WithTypeValue2(GetProjectEnvWithTypeValue2),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvWithDecrypted {
     pub decrypted: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<GetProjectEnvObjectTarget>,
+    pub target: Option<GetProjectEnvWithDecryptedTarget>,
     #[serde(rename = "type")]
-    pub type_: GetProjectEnvObjectType,
+    pub type_: GetProjectEnvWithDecryptedType,
     /// This is used to identiy variables that have been migrated from type secret to sensitive.
     #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
     pub sunset_secret_id: Option<String>,
@@ -10431,14 +10493,14 @@ pub struct GetProjectEnvObject {
     )]
     pub edge_config_token_id: Option<String>,
     #[serde(rename = "contentHint", default, skip_serializing_if = "Option::is_none")]
-    pub content_hint: Option<GetProjectEnvObjectContentHint>,
+    pub content_hint: Option<GetProjectEnvWithDecryptedContentHint>,
     /// Similar to `contentHints`, but should not be exposed to the user.
     #[serde(
         rename = "internalContentHint",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub internal_content_hint: Option<GetProjectEnvObjectInternalContentHint>,
+    pub internal_content_hint: Option<GetProjectEnvWithDecryptedInternalContentHint>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(
@@ -10449,11 +10511,312 @@ pub struct GetProjectEnvObject {
     pub custom_environment_ids: Option<Vec<String>>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject2 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<GetProjectEnvObject2Target>,
+#[serde(tag = "type")]
+pub enum GetProjectEnvWithDecryptedContentHint {
+    #[serde(rename = "redis-url")]
+    RedisUrl(GetProjectEnvWithDecryptedContentHintRedisUrl),
+    #[serde(rename = "redis-rest-api-url")]
+    RedisRestApiUrl(GetProjectEnvWithDecryptedContentHintRedisRestApiUrl),
+    #[serde(rename = "redis-rest-api-token")]
+    RedisRestApiToken(GetProjectEnvWithDecryptedContentHintRedisRestApiToken),
+    #[serde(rename = "redis-rest-api-read-only-token")]
+    RedisRestApiReadOnlyToken(
+        GetProjectEnvWithDecryptedContentHintRedisRestApiReadOnlyToken,
+    ),
+    #[serde(rename = "blob-read-write-token")]
+    BlobReadWriteToken(GetProjectEnvWithDecryptedContentHintBlobReadWriteToken),
+    #[serde(rename = "postgres-url")]
+    PostgresUrl(GetProjectEnvWithDecryptedContentHintPostgresUrl),
+    #[serde(rename = "postgres-url-non-pooling")]
+    PostgresUrlNonPooling(GetProjectEnvWithDecryptedContentHintPostgresUrlNonPooling),
+    #[serde(rename = "postgres-prisma-url")]
+    PostgresPrismaUrl(GetProjectEnvWithDecryptedContentHintPostgresPrismaUrl),
+    #[serde(rename = "postgres-user")]
+    PostgresUser(GetProjectEnvWithDecryptedContentHintPostgresUser),
+    #[serde(rename = "postgres-host")]
+    PostgresHost(GetProjectEnvWithDecryptedContentHintPostgresHost),
+    #[serde(rename = "postgres-password")]
+    PostgresPassword(GetProjectEnvWithDecryptedContentHintPostgresPassword),
+    #[serde(rename = "postgres-database")]
+    PostgresDatabase(GetProjectEnvWithDecryptedContentHintPostgresDatabase),
+    #[serde(rename = "postgres-url-no-ssl")]
+    PostgresUrlNoSsl(GetProjectEnvWithDecryptedContentHintPostgresUrlNoSsl),
+    #[serde(rename = "integration-store-secret")]
+    IntegrationStoreSecret(GetProjectEnvWithDecryptedContentHintIntegrationStoreSecret),
+    #[serde(rename = "flags-connection-string")]
+    FlagsConnectionString(GetProjectEnvWithDecryptedContentHintFlagsConnectionString),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    #[serde(untagged)]
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvWithDecryptedContentHintBlobReadWriteToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvWithDecryptedContentHintFlagsConnectionString {
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvWithDecryptedContentHintIntegrationStoreSecret {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+    #[serde(rename = "integrationId")]
+    pub integration_id: String,
+    #[serde(rename = "integrationProductId")]
+    pub integration_product_id: String,
+    #[serde(rename = "integrationConfigurationId")]
+    pub integration_configuration_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvWithDecryptedContentHintPostgresDatabase {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvWithDecryptedContentHintPostgresHost {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvWithDecryptedContentHintPostgresPassword {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvWithDecryptedContentHintPostgresPrismaUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvWithDecryptedContentHintPostgresUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvWithDecryptedContentHintPostgresUrlNoSsl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvWithDecryptedContentHintPostgresUrlNonPooling {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvWithDecryptedContentHintPostgresUser {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvWithDecryptedContentHintRedisRestApiReadOnlyToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvWithDecryptedContentHintRedisRestApiToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvWithDecryptedContentHintRedisRestApiUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvWithDecryptedContentHintRedisUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+/// Similar to `contentHints`, but should not be exposed to the user.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvWithDecryptedInternalContentHint {
     #[serde(rename = "type")]
-    pub type_: GetProjectEnvObject2Type,
+    pub type_: GetProjectEnvWithDecryptedInternalContentHintType,
+    /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
+    #[serde(rename = "encryptedValue")]
+    pub encrypted_value: String,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetProjectEnvWithDecryptedInternalContentHintType {
+    /// `flags-secret`
+    #[serde(rename = "flags-secret")]
+    FlagsSecret,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetProjectEnvWithDecryptedInternalContentHintType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FlagsSecret => "flags-secret",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetProjectEnvWithDecryptedInternalContentHintType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetProjectEnvWithDecryptedTarget {
+    ValueList(Vec<GetProjectEnvWithDecryptedTargetValueListItem>),
+    Value(GetProjectEnvWithDecryptedTargetValue),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetProjectEnvWithDecryptedTargetValue {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `development`
+    #[serde(rename = "development")]
+    Development,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetProjectEnvWithDecryptedTargetValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Development => "development",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetProjectEnvWithDecryptedTargetValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetProjectEnvWithDecryptedTargetValueListItem {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `development`
+    #[serde(rename = "development")]
+    Development,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetProjectEnvWithDecryptedTargetValueListItem {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Development => "development",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetProjectEnvWithDecryptedTargetValueListItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetProjectEnvWithDecryptedType {
+    /// `system`
+    #[serde(rename = "system")]
+    System,
+    /// `encrypted`
+    #[serde(rename = "encrypted")]
+    Encrypted,
+    /// `plain`
+    #[serde(rename = "plain")]
+    Plain,
+    /// `sensitive`
+    #[serde(rename = "sensitive")]
+    Sensitive,
+    /// `secret`
+    #[serde(rename = "secret")]
+    Secret,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetProjectEnvWithDecryptedType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::System => "system",
+            Self::Encrypted => "encrypted",
+            Self::Plain => "plain",
+            Self::Sensitive => "sensitive",
+            Self::Secret => "secret",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetProjectEnvWithDecryptedType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvWithTypeValue {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<GetProjectEnvWithTypeValueTarget>,
+    #[serde(rename = "type")]
+    pub type_: GetProjectEnvWithTypeValueType,
     /// This is used to identiy variables that have been migrated from type secret to sensitive.
     #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
     pub sunset_secret_id: Option<String>,
@@ -10490,14 +10853,14 @@ pub struct GetProjectEnvObject2 {
     )]
     pub edge_config_token_id: Option<String>,
     #[serde(rename = "contentHint", default, skip_serializing_if = "Option::is_none")]
-    pub content_hint: Option<GetProjectEnvObject2ContentHint>,
+    pub content_hint: Option<GetProjectEnvWithTypeValueContentHint>,
     /// Similar to `contentHints`, but should not be exposed to the user.
     #[serde(
         rename = "internalContentHint",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub internal_content_hint: Option<GetProjectEnvObject2InternalContentHint>,
+    pub internal_content_hint: Option<GetProjectEnvWithTypeValueInternalContentHint>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(
@@ -10508,310 +10871,11 @@ pub struct GetProjectEnvObject2 {
     pub custom_environment_ids: Option<Vec<String>>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum GetProjectEnvObject2ContentHint {
-    #[serde(rename = "redis-url")]
-    RedisUrl(GetProjectEnvObject2ContentHintRedisUrl),
-    #[serde(rename = "redis-rest-api-url")]
-    RedisRestApiUrl(GetProjectEnvObject2ContentHintRedisRestApiUrl),
-    #[serde(rename = "redis-rest-api-token")]
-    RedisRestApiToken(GetProjectEnvObject2ContentHintRedisRestApiToken),
-    #[serde(rename = "redis-rest-api-read-only-token")]
-    RedisRestApiReadOnlyToken(GetProjectEnvObject2ContentHintRedisRestApiReadOnlyToken),
-    #[serde(rename = "blob-read-write-token")]
-    BlobReadWriteToken(GetProjectEnvObject2ContentHintBlobReadWriteToken),
-    #[serde(rename = "postgres-url")]
-    PostgresUrl(GetProjectEnvObject2ContentHintPostgresUrl),
-    #[serde(rename = "postgres-url-non-pooling")]
-    PostgresUrlNonPooling(GetProjectEnvObject2ContentHintPostgresUrlNonPooling),
-    #[serde(rename = "postgres-prisma-url")]
-    PostgresPrismaUrl(GetProjectEnvObject2ContentHintPostgresPrismaUrl),
-    #[serde(rename = "postgres-user")]
-    PostgresUser(GetProjectEnvObject2ContentHintPostgresUser),
-    #[serde(rename = "postgres-host")]
-    PostgresHost(GetProjectEnvObject2ContentHintPostgresHost),
-    #[serde(rename = "postgres-password")]
-    PostgresPassword(GetProjectEnvObject2ContentHintPostgresPassword),
-    #[serde(rename = "postgres-database")]
-    PostgresDatabase(GetProjectEnvObject2ContentHintPostgresDatabase),
-    #[serde(rename = "postgres-url-no-ssl")]
-    PostgresUrlNoSsl(GetProjectEnvObject2ContentHintPostgresUrlNoSsl),
-    #[serde(rename = "integration-store-secret")]
-    IntegrationStoreSecret(GetProjectEnvObject2ContentHintIntegrationStoreSecret),
-    #[serde(rename = "flags-connection-string")]
-    FlagsConnectionString(GetProjectEnvObject2ContentHintFlagsConnectionString),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject2ContentHintBlobReadWriteToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject2ContentHintFlagsConnectionString {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject2ContentHintIntegrationStoreSecret {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    #[serde(rename = "integrationProductId")]
-    pub integration_product_id: String,
-    #[serde(rename = "integrationConfigurationId")]
-    pub integration_configuration_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject2ContentHintPostgresDatabase {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject2ContentHintPostgresHost {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject2ContentHintPostgresPassword {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject2ContentHintPostgresPrismaUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject2ContentHintPostgresUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject2ContentHintPostgresUrlNoSsl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject2ContentHintPostgresUrlNonPooling {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject2ContentHintPostgresUser {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject2ContentHintRedisRestApiReadOnlyToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject2ContentHintRedisRestApiToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject2ContentHintRedisRestApiUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject2ContentHintRedisUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-/// Similar to `contentHints`, but should not be exposed to the user.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject2InternalContentHint {
-    #[serde(rename = "type")]
-    pub type_: GetProjectEnvObject2InternalContentHintType,
-    /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
-    #[serde(rename = "encryptedValue")]
-    pub encrypted_value: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetProjectEnvObject2InternalContentHintType {
-    /// `flags-secret`
-    #[serde(rename = "flags-secret")]
-    FlagsSecret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetProjectEnvObject2InternalContentHintType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FlagsSecret => "flags-secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetProjectEnvObject2InternalContentHintType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetProjectEnvObject2Target {
-    ValueList(Vec<GetProjectEnvObject2TargetValueListItem>),
-    Value(GetProjectEnvObject2TargetValue),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetProjectEnvObject2TargetValue {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetProjectEnvObject2TargetValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetProjectEnvObject2TargetValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetProjectEnvObject2TargetValueListItem {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetProjectEnvObject2TargetValueListItem {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetProjectEnvObject2TargetValueListItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetProjectEnvObject2Type {
-    /// `system`
-    #[serde(rename = "system")]
-    System,
-    /// `encrypted`
-    #[serde(rename = "encrypted")]
-    Encrypted,
-    /// `plain`
-    #[serde(rename = "plain")]
-    Plain,
-    /// `sensitive`
-    #[serde(rename = "sensitive")]
-    Sensitive,
-    /// `secret`
-    #[serde(rename = "secret")]
-    Secret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetProjectEnvObject2Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::Encrypted => "encrypted",
-            Self::Plain => "plain",
-            Self::Sensitive => "sensitive",
-            Self::Secret => "secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetProjectEnvObject2Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject3 {
+pub struct GetProjectEnvWithTypeValue2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<GetProjectEnvObject3Target>,
+    pub target: Option<GetProjectEnvWithTypeValue2Target>,
     #[serde(rename = "type")]
-    pub type_: GetProjectEnvObject3Type,
+    pub type_: GetProjectEnvWithTypeValue2Type,
     /// This is used to identiy variables that have been migrated from type secret to sensitive.
     #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
     pub sunset_secret_id: Option<String>,
@@ -10846,14 +10910,14 @@ pub struct GetProjectEnvObject3 {
     )]
     pub edge_config_token_id: Option<String>,
     #[serde(rename = "contentHint", default, skip_serializing_if = "Option::is_none")]
-    pub content_hint: Option<GetProjectEnvObject3ContentHint>,
+    pub content_hint: Option<GetProjectEnvWithTypeValue2ContentHint>,
     /// Similar to `contentHints`, but should not be exposed to the user.
     #[serde(
         rename = "internalContentHint",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub internal_content_hint: Option<GetProjectEnvObject3InternalContentHint>,
+    pub internal_content_hint: Option<GetProjectEnvWithTypeValue2InternalContentHint>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(
@@ -10865,53 +10929,55 @@ pub struct GetProjectEnvObject3 {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum GetProjectEnvObject3ContentHint {
+pub enum GetProjectEnvWithTypeValue2ContentHint {
     #[serde(rename = "redis-url")]
-    RedisUrl(GetProjectEnvObject3ContentHintRedisUrl),
+    RedisUrl(GetProjectEnvWithTypeValue2ContentHintRedisUrl),
     #[serde(rename = "redis-rest-api-url")]
-    RedisRestApiUrl(GetProjectEnvObject3ContentHintRedisRestApiUrl),
+    RedisRestApiUrl(GetProjectEnvWithTypeValue2ContentHintRedisRestApiUrl),
     #[serde(rename = "redis-rest-api-token")]
-    RedisRestApiToken(GetProjectEnvObject3ContentHintRedisRestApiToken),
+    RedisRestApiToken(GetProjectEnvWithTypeValue2ContentHintRedisRestApiToken),
     #[serde(rename = "redis-rest-api-read-only-token")]
-    RedisRestApiReadOnlyToken(GetProjectEnvObject3ContentHintRedisRestApiReadOnlyToken),
+    RedisRestApiReadOnlyToken(
+        GetProjectEnvWithTypeValue2ContentHintRedisRestApiReadOnlyToken,
+    ),
     #[serde(rename = "blob-read-write-token")]
-    BlobReadWriteToken(GetProjectEnvObject3ContentHintBlobReadWriteToken),
+    BlobReadWriteToken(GetProjectEnvWithTypeValue2ContentHintBlobReadWriteToken),
     #[serde(rename = "postgres-url")]
-    PostgresUrl(GetProjectEnvObject3ContentHintPostgresUrl),
+    PostgresUrl(GetProjectEnvWithTypeValue2ContentHintPostgresUrl),
     #[serde(rename = "postgres-url-non-pooling")]
-    PostgresUrlNonPooling(GetProjectEnvObject3ContentHintPostgresUrlNonPooling),
+    PostgresUrlNonPooling(GetProjectEnvWithTypeValue2ContentHintPostgresUrlNonPooling),
     #[serde(rename = "postgres-prisma-url")]
-    PostgresPrismaUrl(GetProjectEnvObject3ContentHintPostgresPrismaUrl),
+    PostgresPrismaUrl(GetProjectEnvWithTypeValue2ContentHintPostgresPrismaUrl),
     #[serde(rename = "postgres-user")]
-    PostgresUser(GetProjectEnvObject3ContentHintPostgresUser),
+    PostgresUser(GetProjectEnvWithTypeValue2ContentHintPostgresUser),
     #[serde(rename = "postgres-host")]
-    PostgresHost(GetProjectEnvObject3ContentHintPostgresHost),
+    PostgresHost(GetProjectEnvWithTypeValue2ContentHintPostgresHost),
     #[serde(rename = "postgres-password")]
-    PostgresPassword(GetProjectEnvObject3ContentHintPostgresPassword),
+    PostgresPassword(GetProjectEnvWithTypeValue2ContentHintPostgresPassword),
     #[serde(rename = "postgres-database")]
-    PostgresDatabase(GetProjectEnvObject3ContentHintPostgresDatabase),
+    PostgresDatabase(GetProjectEnvWithTypeValue2ContentHintPostgresDatabase),
     #[serde(rename = "postgres-url-no-ssl")]
-    PostgresUrlNoSsl(GetProjectEnvObject3ContentHintPostgresUrlNoSsl),
+    PostgresUrlNoSsl(GetProjectEnvWithTypeValue2ContentHintPostgresUrlNoSsl),
     #[serde(rename = "integration-store-secret")]
-    IntegrationStoreSecret(GetProjectEnvObject3ContentHintIntegrationStoreSecret),
+    IntegrationStoreSecret(GetProjectEnvWithTypeValue2ContentHintIntegrationStoreSecret),
     #[serde(rename = "flags-connection-string")]
-    FlagsConnectionString(GetProjectEnvObject3ContentHintFlagsConnectionString),
+    FlagsConnectionString(GetProjectEnvWithTypeValue2ContentHintFlagsConnectionString),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject3ContentHintBlobReadWriteToken {
+pub struct GetProjectEnvWithTypeValue2ContentHintBlobReadWriteToken {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject3ContentHintFlagsConnectionString {
+pub struct GetProjectEnvWithTypeValue2ContentHintFlagsConnectionString {
     #[serde(rename = "projectId")]
     pub project_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject3ContentHintIntegrationStoreSecret {
+pub struct GetProjectEnvWithTypeValue2ContentHintIntegrationStoreSecret {
     #[serde(rename = "storeId")]
     pub store_id: String,
     #[serde(rename = "integrationId")]
@@ -10922,70 +10988,70 @@ pub struct GetProjectEnvObject3ContentHintIntegrationStoreSecret {
     pub integration_configuration_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject3ContentHintPostgresDatabase {
+pub struct GetProjectEnvWithTypeValue2ContentHintPostgresDatabase {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject3ContentHintPostgresHost {
+pub struct GetProjectEnvWithTypeValue2ContentHintPostgresHost {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject3ContentHintPostgresPassword {
+pub struct GetProjectEnvWithTypeValue2ContentHintPostgresPassword {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject3ContentHintPostgresPrismaUrl {
+pub struct GetProjectEnvWithTypeValue2ContentHintPostgresPrismaUrl {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject3ContentHintPostgresUrl {
+pub struct GetProjectEnvWithTypeValue2ContentHintPostgresUrl {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject3ContentHintPostgresUrlNoSsl {
+pub struct GetProjectEnvWithTypeValue2ContentHintPostgresUrlNoSsl {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject3ContentHintPostgresUrlNonPooling {
+pub struct GetProjectEnvWithTypeValue2ContentHintPostgresUrlNonPooling {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject3ContentHintPostgresUser {
+pub struct GetProjectEnvWithTypeValue2ContentHintPostgresUser {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject3ContentHintRedisRestApiReadOnlyToken {
+pub struct GetProjectEnvWithTypeValue2ContentHintRedisRestApiReadOnlyToken {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject3ContentHintRedisRestApiToken {
+pub struct GetProjectEnvWithTypeValue2ContentHintRedisRestApiToken {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject3ContentHintRedisRestApiUrl {
+pub struct GetProjectEnvWithTypeValue2ContentHintRedisRestApiUrl {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject3ContentHintRedisUrl {
+pub struct GetProjectEnvWithTypeValue2ContentHintRedisUrl {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 /// Similar to `contentHints`, but should not be exposed to the user.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObject3InternalContentHint {
+pub struct GetProjectEnvWithTypeValue2InternalContentHint {
     #[serde(rename = "type")]
-    pub type_: GetProjectEnvObject3InternalContentHintType,
+    pub type_: GetProjectEnvWithTypeValue2InternalContentHintType,
     /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
     #[serde(rename = "encryptedValue")]
     pub encrypted_value: String,
@@ -11001,7 +11067,7 @@ pub struct GetProjectEnvObject3InternalContentHint {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectEnvObject3InternalContentHintType {
+pub enum GetProjectEnvWithTypeValue2InternalContentHintType {
     /// `flags-secret`
     #[serde(rename = "flags-secret")]
     FlagsSecret,
@@ -11009,7 +11075,7 @@ pub enum GetProjectEnvObject3InternalContentHintType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectEnvObject3InternalContentHintType {
+impl GetProjectEnvWithTypeValue2InternalContentHintType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11018,16 +11084,16 @@ impl GetProjectEnvObject3InternalContentHintType {
         }
     }
 }
-impl std::fmt::Display for GetProjectEnvObject3InternalContentHintType {
+impl std::fmt::Display for GetProjectEnvWithTypeValue2InternalContentHintType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetProjectEnvObject3Target {
+pub enum GetProjectEnvWithTypeValue2Target {
     StringList(Vec<String>),
-    Value(GetProjectEnvObject3TargetValue),
+    Value(GetProjectEnvWithTypeValue2TargetValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
@@ -11042,7 +11108,7 @@ pub enum GetProjectEnvObject3Target {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectEnvObject3TargetValue {
+pub enum GetProjectEnvWithTypeValue2TargetValue {
     /// `production`
     #[serde(rename = "production")]
     Production,
@@ -11056,7 +11122,7 @@ pub enum GetProjectEnvObject3TargetValue {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectEnvObject3TargetValue {
+impl GetProjectEnvWithTypeValue2TargetValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11067,7 +11133,7 @@ impl GetProjectEnvObject3TargetValue {
         }
     }
 }
-impl std::fmt::Display for GetProjectEnvObject3TargetValue {
+impl std::fmt::Display for GetProjectEnvWithTypeValue2TargetValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -11083,7 +11149,7 @@ impl std::fmt::Display for GetProjectEnvObject3TargetValue {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectEnvObject3Type {
+pub enum GetProjectEnvWithTypeValue2Type {
     /// `system`
     #[serde(rename = "system")]
     System,
@@ -11103,7 +11169,7 @@ pub enum GetProjectEnvObject3Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectEnvObject3Type {
+impl GetProjectEnvWithTypeValue2Type {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11116,60 +11182,62 @@ impl GetProjectEnvObject3Type {
         }
     }
 }
-impl std::fmt::Display for GetProjectEnvObject3Type {
+impl std::fmt::Display for GetProjectEnvWithTypeValue2Type {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum GetProjectEnvObjectContentHint {
+pub enum GetProjectEnvWithTypeValueContentHint {
     #[serde(rename = "redis-url")]
-    RedisUrl(GetProjectEnvObjectContentHintRedisUrl),
+    RedisUrl(GetProjectEnvWithTypeValueContentHintRedisUrl),
     #[serde(rename = "redis-rest-api-url")]
-    RedisRestApiUrl(GetProjectEnvObjectContentHintRedisRestApiUrl),
+    RedisRestApiUrl(GetProjectEnvWithTypeValueContentHintRedisRestApiUrl),
     #[serde(rename = "redis-rest-api-token")]
-    RedisRestApiToken(GetProjectEnvObjectContentHintRedisRestApiToken),
+    RedisRestApiToken(GetProjectEnvWithTypeValueContentHintRedisRestApiToken),
     #[serde(rename = "redis-rest-api-read-only-token")]
-    RedisRestApiReadOnlyToken(GetProjectEnvObjectContentHintRedisRestApiReadOnlyToken),
+    RedisRestApiReadOnlyToken(
+        GetProjectEnvWithTypeValueContentHintRedisRestApiReadOnlyToken,
+    ),
     #[serde(rename = "blob-read-write-token")]
-    BlobReadWriteToken(GetProjectEnvObjectContentHintBlobReadWriteToken),
+    BlobReadWriteToken(GetProjectEnvWithTypeValueContentHintBlobReadWriteToken),
     #[serde(rename = "postgres-url")]
-    PostgresUrl(GetProjectEnvObjectContentHintPostgresUrl),
+    PostgresUrl(GetProjectEnvWithTypeValueContentHintPostgresUrl),
     #[serde(rename = "postgres-url-non-pooling")]
-    PostgresUrlNonPooling(GetProjectEnvObjectContentHintPostgresUrlNonPooling),
+    PostgresUrlNonPooling(GetProjectEnvWithTypeValueContentHintPostgresUrlNonPooling),
     #[serde(rename = "postgres-prisma-url")]
-    PostgresPrismaUrl(GetProjectEnvObjectContentHintPostgresPrismaUrl),
+    PostgresPrismaUrl(GetProjectEnvWithTypeValueContentHintPostgresPrismaUrl),
     #[serde(rename = "postgres-user")]
-    PostgresUser(GetProjectEnvObjectContentHintPostgresUser),
+    PostgresUser(GetProjectEnvWithTypeValueContentHintPostgresUser),
     #[serde(rename = "postgres-host")]
-    PostgresHost(GetProjectEnvObjectContentHintPostgresHost),
+    PostgresHost(GetProjectEnvWithTypeValueContentHintPostgresHost),
     #[serde(rename = "postgres-password")]
-    PostgresPassword(GetProjectEnvObjectContentHintPostgresPassword),
+    PostgresPassword(GetProjectEnvWithTypeValueContentHintPostgresPassword),
     #[serde(rename = "postgres-database")]
-    PostgresDatabase(GetProjectEnvObjectContentHintPostgresDatabase),
+    PostgresDatabase(GetProjectEnvWithTypeValueContentHintPostgresDatabase),
     #[serde(rename = "postgres-url-no-ssl")]
-    PostgresUrlNoSsl(GetProjectEnvObjectContentHintPostgresUrlNoSsl),
+    PostgresUrlNoSsl(GetProjectEnvWithTypeValueContentHintPostgresUrlNoSsl),
     #[serde(rename = "integration-store-secret")]
-    IntegrationStoreSecret(GetProjectEnvObjectContentHintIntegrationStoreSecret),
+    IntegrationStoreSecret(GetProjectEnvWithTypeValueContentHintIntegrationStoreSecret),
     #[serde(rename = "flags-connection-string")]
-    FlagsConnectionString(GetProjectEnvObjectContentHintFlagsConnectionString),
+    FlagsConnectionString(GetProjectEnvWithTypeValueContentHintFlagsConnectionString),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObjectContentHintBlobReadWriteToken {
+pub struct GetProjectEnvWithTypeValueContentHintBlobReadWriteToken {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObjectContentHintFlagsConnectionString {
+pub struct GetProjectEnvWithTypeValueContentHintFlagsConnectionString {
     #[serde(rename = "projectId")]
     pub project_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObjectContentHintIntegrationStoreSecret {
+pub struct GetProjectEnvWithTypeValueContentHintIntegrationStoreSecret {
     #[serde(rename = "storeId")]
     pub store_id: String,
     #[serde(rename = "integrationId")]
@@ -11180,70 +11248,70 @@ pub struct GetProjectEnvObjectContentHintIntegrationStoreSecret {
     pub integration_configuration_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObjectContentHintPostgresDatabase {
+pub struct GetProjectEnvWithTypeValueContentHintPostgresDatabase {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObjectContentHintPostgresHost {
+pub struct GetProjectEnvWithTypeValueContentHintPostgresHost {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObjectContentHintPostgresPassword {
+pub struct GetProjectEnvWithTypeValueContentHintPostgresPassword {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObjectContentHintPostgresPrismaUrl {
+pub struct GetProjectEnvWithTypeValueContentHintPostgresPrismaUrl {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObjectContentHintPostgresUrl {
+pub struct GetProjectEnvWithTypeValueContentHintPostgresUrl {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObjectContentHintPostgresUrlNoSsl {
+pub struct GetProjectEnvWithTypeValueContentHintPostgresUrlNoSsl {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObjectContentHintPostgresUrlNonPooling {
+pub struct GetProjectEnvWithTypeValueContentHintPostgresUrlNonPooling {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObjectContentHintPostgresUser {
+pub struct GetProjectEnvWithTypeValueContentHintPostgresUser {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObjectContentHintRedisRestApiReadOnlyToken {
+pub struct GetProjectEnvWithTypeValueContentHintRedisRestApiReadOnlyToken {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObjectContentHintRedisRestApiToken {
+pub struct GetProjectEnvWithTypeValueContentHintRedisRestApiToken {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObjectContentHintRedisRestApiUrl {
+pub struct GetProjectEnvWithTypeValueContentHintRedisRestApiUrl {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObjectContentHintRedisUrl {
+pub struct GetProjectEnvWithTypeValueContentHintRedisUrl {
     #[serde(rename = "storeId")]
     pub store_id: String,
 }
 /// Similar to `contentHints`, but should not be exposed to the user.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvObjectInternalContentHint {
+pub struct GetProjectEnvWithTypeValueInternalContentHint {
     #[serde(rename = "type")]
-    pub type_: GetProjectEnvObjectInternalContentHintType,
+    pub type_: GetProjectEnvWithTypeValueInternalContentHintType,
     /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
     #[serde(rename = "encryptedValue")]
     pub encrypted_value: String,
@@ -11259,7 +11327,7 @@ pub struct GetProjectEnvObjectInternalContentHint {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectEnvObjectInternalContentHintType {
+pub enum GetProjectEnvWithTypeValueInternalContentHintType {
     /// `flags-secret`
     #[serde(rename = "flags-secret")]
     FlagsSecret,
@@ -11267,7 +11335,7 @@ pub enum GetProjectEnvObjectInternalContentHintType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectEnvObjectInternalContentHintType {
+impl GetProjectEnvWithTypeValueInternalContentHintType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11276,16 +11344,16 @@ impl GetProjectEnvObjectInternalContentHintType {
         }
     }
 }
-impl std::fmt::Display for GetProjectEnvObjectInternalContentHintType {
+impl std::fmt::Display for GetProjectEnvWithTypeValueInternalContentHintType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetProjectEnvObjectTarget {
-    ValueList(Vec<GetProjectEnvObjectTargetValueListItem>),
-    Value(GetProjectEnvObjectTargetValue),
+pub enum GetProjectEnvWithTypeValueTarget {
+    ValueList(Vec<GetProjectEnvWithTypeValueTargetValueListItem>),
+    Value(GetProjectEnvWithTypeValueTargetValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
@@ -11300,7 +11368,7 @@ pub enum GetProjectEnvObjectTarget {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectEnvObjectTargetValue {
+pub enum GetProjectEnvWithTypeValueTargetValue {
     /// `production`
     #[serde(rename = "production")]
     Production,
@@ -11314,7 +11382,7 @@ pub enum GetProjectEnvObjectTargetValue {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectEnvObjectTargetValue {
+impl GetProjectEnvWithTypeValueTargetValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11325,7 +11393,7 @@ impl GetProjectEnvObjectTargetValue {
         }
     }
 }
-impl std::fmt::Display for GetProjectEnvObjectTargetValue {
+impl std::fmt::Display for GetProjectEnvWithTypeValueTargetValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -11341,7 +11409,7 @@ impl std::fmt::Display for GetProjectEnvObjectTargetValue {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectEnvObjectTargetValueListItem {
+pub enum GetProjectEnvWithTypeValueTargetValueListItem {
     /// `production`
     #[serde(rename = "production")]
     Production,
@@ -11355,7 +11423,7 @@ pub enum GetProjectEnvObjectTargetValueListItem {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectEnvObjectTargetValueListItem {
+impl GetProjectEnvWithTypeValueTargetValueListItem {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11366,7 +11434,7 @@ impl GetProjectEnvObjectTargetValueListItem {
         }
     }
 }
-impl std::fmt::Display for GetProjectEnvObjectTargetValueListItem {
+impl std::fmt::Display for GetProjectEnvWithTypeValueTargetValueListItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -11382,7 +11450,7 @@ impl std::fmt::Display for GetProjectEnvObjectTargetValueListItem {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectEnvObjectType {
+pub enum GetProjectEnvWithTypeValueType {
     /// `system`
     #[serde(rename = "system")]
     System,
@@ -11402,7 +11470,7 @@ pub enum GetProjectEnvObjectType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectEnvObjectType {
+impl GetProjectEnvWithTypeValueType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11415,19 +11483,10 @@ impl GetProjectEnvObjectType {
         }
     }
 }
-impl std::fmt::Display for GetProjectEnvObjectType {
+impl std::fmt::Display for GetProjectEnvWithTypeValueType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetProjectEnvResponse {
-    Object(GetProjectEnvObject),
-    Object2(GetProjectEnvObject2),
-    Object3(GetProjectEnvObject3),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetProjectFeatures {
@@ -11778,38 +11837,33 @@ pub struct GetProjectIntegrationResource {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum GetProjectInternalRoute {
-    Object(GetProjectInternalRouteObject),
-    Object2(GetProjectInternalRouteObject2),
+    WithSrcStatus(GetProjectInternalRouteWithSrcStatus),
+    WithHasMitigate(GetProjectInternalRouteWithHasMitigate),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectInternalRouteObject {
-    pub src: String,
-    pub status: f64,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectInternalRouteObject2 {
-    pub has: Vec<GetProjectInternalRouteObject2HasItem>,
-    pub mitigate: GetProjectInternalRouteObject2Mitigate,
+pub struct GetProjectInternalRouteWithHasMitigate {
+    pub has: Vec<GetProjectInternalRouteWithHasMitigateHasItem>,
+    pub mitigate: GetProjectInternalRouteWithHasMitigateMitigate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum GetProjectInternalRouteObject2HasItem {
+pub enum GetProjectInternalRouteWithHasMitigateHasItem {
     #[serde(rename = "header")]
-    Header(GetProjectInternalRouteObject2HasItemHeader),
+    Header(GetProjectInternalRouteWithHasMitigateHasItemHeader),
     #[serde(rename = "host")]
-    Host(GetProjectInternalRouteObject2HasItemHost),
+    Host(GetProjectInternalRouteWithHasMitigateHasItemHost),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectInternalRouteObject2HasItemHeader {
-    pub key: GetProjectInternalRouteObject2HasItemHeaderKey,
-    pub value: GetProjectInternalRouteObject2HasItemHeaderValue,
+pub struct GetProjectInternalRouteWithHasMitigateHasItemHeader {
+    pub key: GetProjectInternalRouteWithHasMitigateHasItemHeaderKey,
+    pub value: GetProjectInternalRouteWithHasMitigateHasItemHeaderValue,
 }
 #[derive(
     Debug,
@@ -11822,7 +11876,7 @@ pub struct GetProjectInternalRouteObject2HasItemHeader {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectInternalRouteObject2HasItemHeaderKey {
+pub enum GetProjectInternalRouteWithHasMitigateHasItemHeaderKey {
     /// `x-vercel-ip-country`
     #[serde(rename = "x-vercel-ip-country")]
     XVercelIpCountry,
@@ -11830,7 +11884,7 @@ pub enum GetProjectInternalRouteObject2HasItemHeaderKey {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectInternalRouteObject2HasItemHeaderKey {
+impl GetProjectInternalRouteWithHasMitigateHasItemHeaderKey {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11839,26 +11893,26 @@ impl GetProjectInternalRouteObject2HasItemHeaderKey {
         }
     }
 }
-impl std::fmt::Display for GetProjectInternalRouteObject2HasItemHeaderKey {
+impl std::fmt::Display for GetProjectInternalRouteWithHasMitigateHasItemHeaderKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectInternalRouteObject2HasItemHeaderValue {
+pub struct GetProjectInternalRouteWithHasMitigateHasItemHeaderValue {
     pub eq: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectInternalRouteObject2HasItemHost {
-    pub value: GetProjectInternalRouteObject2HasItemHostValue,
+pub struct GetProjectInternalRouteWithHasMitigateHasItemHost {
+    pub value: GetProjectInternalRouteWithHasMitigateHasItemHostValue,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectInternalRouteObject2HasItemHostValue {
+pub struct GetProjectInternalRouteWithHasMitigateHasItemHostValue {
     pub eq: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectInternalRouteObject2Mitigate {
-    pub action: GetProjectInternalRouteObject2MitigateAction,
+pub struct GetProjectInternalRouteWithHasMitigateMitigate {
+    pub action: GetProjectInternalRouteWithHasMitigateMitigateAction,
 }
 #[derive(
     Debug,
@@ -11871,7 +11925,7 @@ pub struct GetProjectInternalRouteObject2Mitigate {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectInternalRouteObject2MitigateAction {
+pub enum GetProjectInternalRouteWithHasMitigateMitigateAction {
     /// `block_legal_cwc`
     #[serde(rename = "block_legal_cwc")]
     BlockLegalCwc,
@@ -11879,7 +11933,7 @@ pub enum GetProjectInternalRouteObject2MitigateAction {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectInternalRouteObject2MitigateAction {
+impl GetProjectInternalRouteWithHasMitigateMitigateAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11888,10 +11942,15 @@ impl GetProjectInternalRouteObject2MitigateAction {
         }
     }
 }
-impl std::fmt::Display for GetProjectInternalRouteObject2MitigateAction {
+impl std::fmt::Display for GetProjectInternalRouteWithHasMitigateMitigateAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectInternalRouteWithSrcStatus {
+    pub src: String,
+    pub status: f64,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetProjectIpBucket {
@@ -12641,14 +12700,14 @@ pub struct GetProjectLinkGitlabDeployHook {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum GetProjectMicrofrontends {
-    Object(GetProjectMicrofrontendsObject),
-    Object2(GetProjectMicrofrontendsObject2),
-    Object3(GetProjectMicrofrontendsObject3),
+    WithIsDefaultApp(GetProjectMicrofrontendsWithIsDefaultApp),
+    WithUpdatedAtGroupIds(GetProjectMicrofrontendsWithUpdatedAtGroupIds),
+    WithUpdatedAtGroupIds2(GetProjectMicrofrontendsWithUpdatedAtGroupIds2),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectMicrofrontendsObject {
+pub struct GetProjectMicrofrontendsWithIsDefaultApp {
     #[serde(rename = "isDefaultApp")]
     pub is_default_app: bool,
     /// Timestamp when the microfrontends settings were last updated.
@@ -12656,7 +12715,7 @@ pub struct GetProjectMicrofrontendsObject {
     pub updated_at: f64,
     /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
     #[serde(rename = "groupIds")]
-    pub group_ids: Vec<GetProjectMicrofrontendsObjectGroupId>,
+    pub group_ids: Vec<GetProjectMicrofrontendsWithIsDefaultAppGroupId>,
     /// Whether microfrontends are enabled for this project.
     pub enabled: bool,
     /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
@@ -12664,7 +12723,15 @@ pub struct GetProjectMicrofrontendsObject {
     pub default_route: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectMicrofrontendsObject2 {
+#[serde(untagged)]
+pub enum GetProjectMicrofrontendsWithIsDefaultAppGroupId {
+    String(String),
+    String2(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectMicrofrontendsWithUpdatedAtGroupIds {
     #[serde(rename = "isDefaultApp", default, skip_serializing_if = "Option::is_none")]
     pub is_default_app: Option<bool>,
     /// Whether observability data should be routed to this microfrontend project or a root project.
@@ -12686,7 +12753,7 @@ pub struct GetProjectMicrofrontendsObject2 {
     pub updated_at: f64,
     /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
     #[serde(rename = "groupIds")]
-    pub group_ids: Vec<GetProjectMicrofrontendsObject2GroupId>,
+    pub group_ids: Vec<GetProjectMicrofrontendsWithUpdatedAtGroupIdsGroupId>,
     /// Whether microfrontends are enabled for this project.
     pub enabled: bool,
     /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
@@ -12694,15 +12761,7 @@ pub struct GetProjectMicrofrontendsObject2 {
     pub default_route: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetProjectMicrofrontendsObject2GroupId {
-    String(String),
-    String2(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectMicrofrontendsObject3 {
+pub struct GetProjectMicrofrontendsWithUpdatedAtGroupIds2 {
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
     #[serde(rename = "groupIds")]
@@ -12711,7 +12770,7 @@ pub struct GetProjectMicrofrontendsObject3 {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetProjectMicrofrontendsObjectGroupId {
+pub enum GetProjectMicrofrontendsWithUpdatedAtGroupIdsGroupId {
     String(String),
     String2(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -15049,77 +15108,21 @@ impl std::fmt::Display for GetProjectTier {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum GetProjectTrustedIps {
-    Object(GetProjectTrustedIpsObject),
-    Object2(GetProjectTrustedIpsObject2),
+    WithAddressesProtectionMode(GetProjectTrustedIpsWithAddressesProtectionMode),
+    WithDeploymentType(GetProjectTrustedIpsWithDeploymentType),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectTrustedIpsObject {
+pub struct GetProjectTrustedIpsWithAddressesProtectionMode {
     #[serde(rename = "deploymentType")]
-    pub deployment_type: GetProjectTrustedIpsObjectDeploymentType,
-    pub addresses: Vec<GetProjectTrustedIpsObjectAddress>,
+    pub deployment_type: GetProjectTrustedIpsWithAddressesProtectionModeDeploymentType,
+    pub addresses: Vec<GetProjectTrustedIpsWithAddressesProtectionModeAddress>,
     #[serde(rename = "protectionMode")]
-    pub protection_mode: GetProjectTrustedIpsObjectProtectionMode,
+    pub protection_mode: GetProjectTrustedIpsWithAddressesProtectionModeProtectionMode,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectTrustedIpsObject2 {
-    #[serde(rename = "deploymentType")]
-    pub deployment_type: GetProjectTrustedIpsObject2DeploymentType,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetProjectTrustedIpsObject2DeploymentType {
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetProjectTrustedIpsObject2DeploymentType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Preview => "preview",
-            Self::Production => "production",
-            Self::All => "all",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetProjectTrustedIpsObject2DeploymentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectTrustedIpsObjectAddress {
+pub struct GetProjectTrustedIpsWithAddressesProtectionModeAddress {
     pub value: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -15135,7 +15138,7 @@ pub struct GetProjectTrustedIpsObjectAddress {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectTrustedIpsObjectDeploymentType {
+pub enum GetProjectTrustedIpsWithAddressesProtectionModeDeploymentType {
     /// `preview`
     #[serde(rename = "preview")]
     Preview,
@@ -15155,7 +15158,7 @@ pub enum GetProjectTrustedIpsObjectDeploymentType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectTrustedIpsObjectDeploymentType {
+impl GetProjectTrustedIpsWithAddressesProtectionModeDeploymentType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -15170,7 +15173,8 @@ impl GetProjectTrustedIpsObjectDeploymentType {
         }
     }
 }
-impl std::fmt::Display for GetProjectTrustedIpsObjectDeploymentType {
+impl std::fmt::Display
+for GetProjectTrustedIpsWithAddressesProtectionModeDeploymentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -15186,7 +15190,7 @@ impl std::fmt::Display for GetProjectTrustedIpsObjectDeploymentType {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectTrustedIpsObjectProtectionMode {
+pub enum GetProjectTrustedIpsWithAddressesProtectionModeProtectionMode {
     /// `additional`
     #[serde(rename = "additional")]
     Additional,
@@ -15197,7 +15201,7 @@ pub enum GetProjectTrustedIpsObjectProtectionMode {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectTrustedIpsObjectProtectionMode {
+impl GetProjectTrustedIpsWithAddressesProtectionModeProtectionMode {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -15207,7 +15211,64 @@ impl GetProjectTrustedIpsObjectProtectionMode {
         }
     }
 }
-impl std::fmt::Display for GetProjectTrustedIpsObjectProtectionMode {
+impl std::fmt::Display
+for GetProjectTrustedIpsWithAddressesProtectionModeProtectionMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectTrustedIpsWithDeploymentType {
+    #[serde(rename = "deploymentType")]
+    pub deployment_type: GetProjectTrustedIpsWithDeploymentTypeDeploymentType,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetProjectTrustedIpsWithDeploymentTypeDeploymentType {
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `all`
+    #[serde(rename = "all")]
+    All,
+    /// `prod_deployment_urls_and_all_previews`
+    #[serde(rename = "prod_deployment_urls_and_all_previews")]
+    ProdDeploymentUrlsAndAllPreviews,
+    /// `all_except_custom_domains`
+    #[serde(rename = "all_except_custom_domains")]
+    AllExceptCustomDomains,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetProjectTrustedIpsWithDeploymentTypeDeploymentType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Preview => "preview",
+            Self::Production => "production",
+            Self::All => "all",
+            Self::ProdDeploymentUrlsAndAllPreviews => {
+                "prod_deployment_urls_and_all_previews"
+            }
+            Self::AllExceptCustomDomains => "all_except_custom_domains",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetProjectTrustedIpsWithDeploymentTypeDeploymentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -15306,13 +15367,13 @@ pub enum GetProjectsPagination {
     /// This object contains information related to the pagination of the current request, including the necessary parameters to get the next or previous page of data.
     Pagination(crate::shared::Pagination),
     /// This object contains information related to the pagination of the current request using continuation tokens. Since CosmosDB doesn't support going to previous pages, only count and next are provided.
-    Object(GetProjectsPaginationObject),
+    WithCountNext(GetProjectsPaginationWithCountNext),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 /// This object contains information related to the pagination of the current request using continuation tokens. Since CosmosDB doesn't support going to previous pages, only count and next are provided.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsPaginationObject {
+pub struct GetProjectsPaginationWithCountNext {
     /// Amount of items in the current page.
     pub count: f64,
     /// Continuation token that must be used to request the next page. Base32 encoded for safe URL transmission.
@@ -15748,38 +15809,41 @@ pub struct GetProjectsProjectAbuseBlockHistoryItemRouteBlocked {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRoute {
-    Object(GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteObject),
-    Object2(GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteObject2),
+    WithSrcStatus(GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithSrcStatus),
+    WithHasMitigate(
+        GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigate,
+    ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteObject {
-    pub src: String,
-    pub status: f64,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteObject2 {
-    pub has: Vec<GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItem>,
-    pub mitigate: GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteObject2Mitigate,
+pub struct GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigate {
+    pub has: Vec<
+        GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItem,
+    >,
+    pub mitigate: GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItem {
+pub enum GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItem {
     #[serde(rename = "header")]
-    Header(GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeader),
+    Header(
+        GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeader,
+    ),
     #[serde(rename = "host")]
-    Host(GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHost),
+    Host(
+        GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHost,
+    ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeader {
-    pub key: GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderKey,
-    pub value: GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderValue,
+pub struct GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeader {
+    pub key: GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey,
+    pub value: GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderValue,
 }
 #[derive(
     Debug,
@@ -15792,7 +15856,7 @@ pub struct GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasIte
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderKey {
+pub enum GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey {
     /// `x-vercel-ip-country`
     #[serde(rename = "x-vercel-ip-country")]
     XVercelIpCountry,
@@ -15800,7 +15864,7 @@ pub enum GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemH
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderKey {
+impl GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -15810,26 +15874,26 @@ impl GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeade
     }
 }
 impl std::fmt::Display
-for GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderKey {
+for GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderValue {
+pub struct GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderValue {
     pub eq: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHost {
-    pub value: GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHostValue,
+pub struct GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHost {
+    pub value: GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHostValue,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHostValue {
+pub struct GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHostValue {
     pub eq: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteObject2Mitigate {
-    pub action: GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteObject2MitigateAction,
+pub struct GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigate {
+    pub action: GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction,
 }
 #[derive(
     Debug,
@@ -15842,7 +15906,7 @@ pub struct GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteObject2Mitiga
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteObject2MitigateAction {
+pub enum GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction {
     /// `block_legal_cwc`
     #[serde(rename = "block_legal_cwc")]
     BlockLegalCwc,
@@ -15850,7 +15914,7 @@ pub enum GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteObject2Mitigate
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteObject2MitigateAction {
+impl GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -15860,10 +15924,15 @@ impl GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteObject2MitigateActi
     }
 }
 impl std::fmt::Display
-for GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteObject2MitigateAction {
+for GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithSrcStatus {
+    pub src: String,
+    pub status: f64,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetProjectsProjectAbuseBlockHistoryItemRouteUnblocked {
@@ -15884,42 +15953,43 @@ pub struct GetProjectsProjectAbuseBlockHistoryItemRouteUnblocked {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRoute {
-    Object(GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteObject),
-    Object2(GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2),
+    WithSrcStatus(
+        GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithSrcStatus,
+    ),
+    WithHasMitigate(
+        GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigate,
+    ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteObject {
-    pub src: String,
-    pub status: f64,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2 {
+pub struct GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigate {
     pub has: Vec<
-        GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItem,
+        GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItem,
     >,
-    pub mitigate: GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2Mitigate,
+    pub mitigate: GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItem {
+pub enum GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItem {
     #[serde(rename = "header")]
     Header(
-        GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeader,
+        GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeader,
     ),
     #[serde(rename = "host")]
-    Host(GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHost),
+    Host(
+        GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHost,
+    ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeader {
-    pub key: GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderKey,
-    pub value: GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderValue,
+pub struct GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeader {
+    pub key: GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey,
+    pub value: GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderValue,
 }
 #[derive(
     Debug,
@@ -15932,7 +16002,7 @@ pub struct GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasI
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderKey {
+pub enum GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey {
     /// `x-vercel-ip-country`
     #[serde(rename = "x-vercel-ip-country")]
     XVercelIpCountry,
@@ -15940,7 +16010,7 @@ pub enum GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasIte
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderKey {
+impl GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -15950,26 +16020,26 @@ impl GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHea
     }
 }
 impl std::fmt::Display
-for GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderKey {
+for GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderValue {
+pub struct GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderValue {
     pub eq: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHost {
-    pub value: GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHostValue,
+pub struct GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHost {
+    pub value: GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHostValue,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHostValue {
+pub struct GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHostValue {
     pub eq: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2Mitigate {
-    pub action: GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2MitigateAction,
+pub struct GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigate {
+    pub action: GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction,
 }
 #[derive(
     Debug,
@@ -15982,7 +16052,7 @@ pub struct GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2Miti
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2MitigateAction {
+pub enum GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction {
     /// `block_legal_cwc`
     #[serde(rename = "block_legal_cwc")]
     BlockLegalCwc,
@@ -15990,7 +16060,7 @@ pub enum GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2Mitiga
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2MitigateAction {
+impl GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -16000,10 +16070,15 @@ impl GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2MitigateAc
     }
 }
 impl std::fmt::Display
-for GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2MitigateAction {
+for GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithSrcStatus {
+    pub src: String,
+    pub status: f64,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetProjectsProjectAbuseBlockHistoryItemUnblocked {
@@ -17221,38 +17296,33 @@ impl std::fmt::Display for GetProjectsProjectGitProviderOptionsCreateDeployments
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum GetProjectsProjectInternalRoute {
-    Object(GetProjectsProjectInternalRouteObject),
-    Object2(GetProjectsProjectInternalRouteObject2),
+    WithSrcStatus(GetProjectsProjectInternalRouteWithSrcStatus),
+    WithHasMitigate(GetProjectsProjectInternalRouteWithHasMitigate),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectInternalRouteObject {
-    pub src: String,
-    pub status: f64,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectInternalRouteObject2 {
-    pub has: Vec<GetProjectsProjectInternalRouteObject2HasItem>,
-    pub mitigate: GetProjectsProjectInternalRouteObject2Mitigate,
+pub struct GetProjectsProjectInternalRouteWithHasMitigate {
+    pub has: Vec<GetProjectsProjectInternalRouteWithHasMitigateHasItem>,
+    pub mitigate: GetProjectsProjectInternalRouteWithHasMitigateMitigate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum GetProjectsProjectInternalRouteObject2HasItem {
+pub enum GetProjectsProjectInternalRouteWithHasMitigateHasItem {
     #[serde(rename = "header")]
-    Header(GetProjectsProjectInternalRouteObject2HasItemHeader),
+    Header(GetProjectsProjectInternalRouteWithHasMitigateHasItemHeader),
     #[serde(rename = "host")]
-    Host(GetProjectsProjectInternalRouteObject2HasItemHost),
+    Host(GetProjectsProjectInternalRouteWithHasMitigateHasItemHost),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectInternalRouteObject2HasItemHeader {
-    pub key: GetProjectsProjectInternalRouteObject2HasItemHeaderKey,
-    pub value: GetProjectsProjectInternalRouteObject2HasItemHeaderValue,
+pub struct GetProjectsProjectInternalRouteWithHasMitigateHasItemHeader {
+    pub key: GetProjectsProjectInternalRouteWithHasMitigateHasItemHeaderKey,
+    pub value: GetProjectsProjectInternalRouteWithHasMitigateHasItemHeaderValue,
 }
 #[derive(
     Debug,
@@ -17265,7 +17335,7 @@ pub struct GetProjectsProjectInternalRouteObject2HasItemHeader {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectsProjectInternalRouteObject2HasItemHeaderKey {
+pub enum GetProjectsProjectInternalRouteWithHasMitigateHasItemHeaderKey {
     /// `x-vercel-ip-country`
     #[serde(rename = "x-vercel-ip-country")]
     XVercelIpCountry,
@@ -17273,7 +17343,7 @@ pub enum GetProjectsProjectInternalRouteObject2HasItemHeaderKey {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectsProjectInternalRouteObject2HasItemHeaderKey {
+impl GetProjectsProjectInternalRouteWithHasMitigateHasItemHeaderKey {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -17282,26 +17352,27 @@ impl GetProjectsProjectInternalRouteObject2HasItemHeaderKey {
         }
     }
 }
-impl std::fmt::Display for GetProjectsProjectInternalRouteObject2HasItemHeaderKey {
+impl std::fmt::Display
+for GetProjectsProjectInternalRouteWithHasMitigateHasItemHeaderKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectInternalRouteObject2HasItemHeaderValue {
+pub struct GetProjectsProjectInternalRouteWithHasMitigateHasItemHeaderValue {
     pub eq: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectInternalRouteObject2HasItemHost {
-    pub value: GetProjectsProjectInternalRouteObject2HasItemHostValue,
+pub struct GetProjectsProjectInternalRouteWithHasMitigateHasItemHost {
+    pub value: GetProjectsProjectInternalRouteWithHasMitigateHasItemHostValue,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectInternalRouteObject2HasItemHostValue {
+pub struct GetProjectsProjectInternalRouteWithHasMitigateHasItemHostValue {
     pub eq: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectInternalRouteObject2Mitigate {
-    pub action: GetProjectsProjectInternalRouteObject2MitigateAction,
+pub struct GetProjectsProjectInternalRouteWithHasMitigateMitigate {
+    pub action: GetProjectsProjectInternalRouteWithHasMitigateMitigateAction,
 }
 #[derive(
     Debug,
@@ -17314,7 +17385,7 @@ pub struct GetProjectsProjectInternalRouteObject2Mitigate {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectsProjectInternalRouteObject2MitigateAction {
+pub enum GetProjectsProjectInternalRouteWithHasMitigateMitigateAction {
     /// `block_legal_cwc`
     #[serde(rename = "block_legal_cwc")]
     BlockLegalCwc,
@@ -17322,7 +17393,7 @@ pub enum GetProjectsProjectInternalRouteObject2MitigateAction {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectsProjectInternalRouteObject2MitigateAction {
+impl GetProjectsProjectInternalRouteWithHasMitigateMitigateAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -17331,10 +17402,15 @@ impl GetProjectsProjectInternalRouteObject2MitigateAction {
         }
     }
 }
-impl std::fmt::Display for GetProjectsProjectInternalRouteObject2MitigateAction {
+impl std::fmt::Display for GetProjectsProjectInternalRouteWithHasMitigateMitigateAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectsProjectInternalRouteWithSrcStatus {
+    pub src: String,
+    pub status: f64,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetProjectsProjectIpBucket {
@@ -18084,14 +18160,14 @@ pub struct GetProjectsProjectLinkGitlabDeployHook {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum GetProjectsProjectMicrofrontends {
-    Object(GetProjectsProjectMicrofrontendsObject),
-    Object2(GetProjectsProjectMicrofrontendsObject2),
-    Object3(GetProjectsProjectMicrofrontendsObject3),
+    WithIsDefaultApp(GetProjectsProjectMicrofrontendsWithIsDefaultApp),
+    WithUpdatedAtGroupIds(GetProjectsProjectMicrofrontendsWithUpdatedAtGroupIds),
+    WithUpdatedAtGroupIds2(GetProjectsProjectMicrofrontendsWithUpdatedAtGroupIds2),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectMicrofrontendsObject {
+pub struct GetProjectsProjectMicrofrontendsWithIsDefaultApp {
     #[serde(rename = "isDefaultApp")]
     pub is_default_app: bool,
     /// Timestamp when the microfrontends settings were last updated.
@@ -18099,7 +18175,7 @@ pub struct GetProjectsProjectMicrofrontendsObject {
     pub updated_at: f64,
     /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
     #[serde(rename = "groupIds")]
-    pub group_ids: Vec<GetProjectsProjectMicrofrontendsObjectGroupId>,
+    pub group_ids: Vec<GetProjectsProjectMicrofrontendsWithIsDefaultAppGroupId>,
     /// Whether microfrontends are enabled for this project.
     pub enabled: bool,
     /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
@@ -18107,7 +18183,15 @@ pub struct GetProjectsProjectMicrofrontendsObject {
     pub default_route: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectMicrofrontendsObject2 {
+#[serde(untagged)]
+pub enum GetProjectsProjectMicrofrontendsWithIsDefaultAppGroupId {
+    String(String),
+    String2(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectsProjectMicrofrontendsWithUpdatedAtGroupIds {
     #[serde(rename = "isDefaultApp", default, skip_serializing_if = "Option::is_none")]
     pub is_default_app: Option<bool>,
     /// Whether observability data should be routed to this microfrontend project or a root project.
@@ -18129,7 +18213,7 @@ pub struct GetProjectsProjectMicrofrontendsObject2 {
     pub updated_at: f64,
     /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
     #[serde(rename = "groupIds")]
-    pub group_ids: Vec<GetProjectsProjectMicrofrontendsObject2GroupId>,
+    pub group_ids: Vec<GetProjectsProjectMicrofrontendsWithUpdatedAtGroupIdsGroupId>,
     /// Whether microfrontends are enabled for this project.
     pub enabled: bool,
     /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
@@ -18137,15 +18221,7 @@ pub struct GetProjectsProjectMicrofrontendsObject2 {
     pub default_route: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetProjectsProjectMicrofrontendsObject2GroupId {
-    String(String),
-    String2(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectMicrofrontendsObject3 {
+pub struct GetProjectsProjectMicrofrontendsWithUpdatedAtGroupIds2 {
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
     #[serde(rename = "groupIds")]
@@ -18154,7 +18230,7 @@ pub struct GetProjectsProjectMicrofrontendsObject3 {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetProjectsProjectMicrofrontendsObjectGroupId {
+pub enum GetProjectsProjectMicrofrontendsWithUpdatedAtGroupIdsGroupId {
     String(String),
     String2(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -20182,77 +20258,21 @@ impl std::fmt::Display for GetProjectsProjectTier {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum GetProjectsProjectTrustedIps {
-    Object(GetProjectsProjectTrustedIpsObject),
-    Object2(GetProjectsProjectTrustedIpsObject2),
+    WithAddressesProtectionMode(GetProjectsProjectTrustedIpsWithAddressesProtectionMode),
+    WithDeploymentType(GetProjectsProjectTrustedIpsWithDeploymentType),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectTrustedIpsObject {
+pub struct GetProjectsProjectTrustedIpsWithAddressesProtectionMode {
     #[serde(rename = "deploymentType")]
-    pub deployment_type: GetProjectsProjectTrustedIpsObjectDeploymentType,
-    pub addresses: Vec<GetProjectsProjectTrustedIpsObjectAddress>,
+    pub deployment_type: GetProjectsProjectTrustedIpsWithAddressesProtectionModeDeploymentType,
+    pub addresses: Vec<GetProjectsProjectTrustedIpsWithAddressesProtectionModeAddress>,
     #[serde(rename = "protectionMode")]
-    pub protection_mode: GetProjectsProjectTrustedIpsObjectProtectionMode,
+    pub protection_mode: GetProjectsProjectTrustedIpsWithAddressesProtectionModeProtectionMode,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectTrustedIpsObject2 {
-    #[serde(rename = "deploymentType")]
-    pub deployment_type: GetProjectsProjectTrustedIpsObject2DeploymentType,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetProjectsProjectTrustedIpsObject2DeploymentType {
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetProjectsProjectTrustedIpsObject2DeploymentType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Preview => "preview",
-            Self::Production => "production",
-            Self::All => "all",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetProjectsProjectTrustedIpsObject2DeploymentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectTrustedIpsObjectAddress {
+pub struct GetProjectsProjectTrustedIpsWithAddressesProtectionModeAddress {
     pub value: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -20268,7 +20288,7 @@ pub struct GetProjectsProjectTrustedIpsObjectAddress {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectsProjectTrustedIpsObjectDeploymentType {
+pub enum GetProjectsProjectTrustedIpsWithAddressesProtectionModeDeploymentType {
     /// `preview`
     #[serde(rename = "preview")]
     Preview,
@@ -20288,7 +20308,7 @@ pub enum GetProjectsProjectTrustedIpsObjectDeploymentType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectsProjectTrustedIpsObjectDeploymentType {
+impl GetProjectsProjectTrustedIpsWithAddressesProtectionModeDeploymentType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -20303,7 +20323,8 @@ impl GetProjectsProjectTrustedIpsObjectDeploymentType {
         }
     }
 }
-impl std::fmt::Display for GetProjectsProjectTrustedIpsObjectDeploymentType {
+impl std::fmt::Display
+for GetProjectsProjectTrustedIpsWithAddressesProtectionModeDeploymentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -20319,7 +20340,7 @@ impl std::fmt::Display for GetProjectsProjectTrustedIpsObjectDeploymentType {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectsProjectTrustedIpsObjectProtectionMode {
+pub enum GetProjectsProjectTrustedIpsWithAddressesProtectionModeProtectionMode {
     /// `additional`
     #[serde(rename = "additional")]
     Additional,
@@ -20330,7 +20351,7 @@ pub enum GetProjectsProjectTrustedIpsObjectProtectionMode {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectsProjectTrustedIpsObjectProtectionMode {
+impl GetProjectsProjectTrustedIpsWithAddressesProtectionModeProtectionMode {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -20340,7 +20361,64 @@ impl GetProjectsProjectTrustedIpsObjectProtectionMode {
         }
     }
 }
-impl std::fmt::Display for GetProjectsProjectTrustedIpsObjectProtectionMode {
+impl std::fmt::Display
+for GetProjectsProjectTrustedIpsWithAddressesProtectionModeProtectionMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectsProjectTrustedIpsWithDeploymentType {
+    #[serde(rename = "deploymentType")]
+    pub deployment_type: GetProjectsProjectTrustedIpsWithDeploymentTypeDeploymentType,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetProjectsProjectTrustedIpsWithDeploymentTypeDeploymentType {
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `all`
+    #[serde(rename = "all")]
+    All,
+    /// `prod_deployment_urls_and_all_previews`
+    #[serde(rename = "prod_deployment_urls_and_all_previews")]
+    ProdDeploymentUrlsAndAllPreviews,
+    /// `all_except_custom_domains`
+    #[serde(rename = "all_except_custom_domains")]
+    AllExceptCustomDomains,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetProjectsProjectTrustedIpsWithDeploymentTypeDeploymentType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Preview => "preview",
+            Self::Production => "production",
+            Self::All => "all",
+            Self::ProdDeploymentUrlsAndAllPreviews => {
+                "prod_deployment_urls_and_all_previews"
+            }
+            Self::AllExceptCustomDomains => "all_except_custom_domains",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetProjectsProjectTrustedIpsWithDeploymentTypeDeploymentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -20402,23 +20480,23 @@ impl std::fmt::Display for GetProjectsStaticIpsEnabled {
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ListPromoteAliasesObject2 {
-    pub aliases: Vec<ListPromoteAliasesObject2Aliase>,
-    pub pagination: crate::shared::Pagination,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ListPromoteAliasesObject2Aliase {
-    pub status: String,
-    pub alias: String,
-    pub id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum ListPromoteAliasesResponse {
-    Object2(ListPromoteAliasesObject2),
+    WithAliasesPagination(ListPromoteAliasesWithAliasesPagination),
     Object(serde_json::Map<String, serde_json::Value>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ListPromoteAliasesWithAliasesPagination {
+    pub aliases: Vec<ListPromoteAliasesWithAliasesPaginationAliase>,
+    pub pagination: crate::shared::Pagination,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ListPromoteAliasesWithAliasesPaginationAliase {
+    pub status: String,
+    pub alias: String,
+    pub id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MoveProjectDomainRequest {
@@ -20477,589 +20555,6 @@ pub struct RemoveProjectDomainRequest {
         skip_serializing_if = "Option::is_none",
     )]
     pub remove_redirects: Option<bool>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub system: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<RemoveProjectEnvObjectTarget>,
-    #[serde(rename = "type")]
-    pub type_: RemoveProjectEnvObjectType,
-    /// This is used to identiy variables that have been migrated from type secret to sensitive.
-    #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
-    pub sunset_secret_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decrypted: Option<bool>,
-    pub value: String,
-    #[serde(rename = "vsmValue", default, skip_serializing_if = "Option::is_none")]
-    pub vsm_value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    pub key: String,
-    #[serde(
-        rename = "configurationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub configuration_id: Option<String>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<f64>,
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
-    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<String>,
-    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
-    pub git_branch: Option<String>,
-    #[serde(rename = "edgeConfigId", default, skip_serializing_if = "Option::is_none")]
-    pub edge_config_id: Option<String>,
-    #[serde(
-        rename = "edgeConfigTokenId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub edge_config_token_id: Option<String>,
-    #[serde(rename = "contentHint", default, skip_serializing_if = "Option::is_none")]
-    pub content_hint: Option<RemoveProjectEnvObjectContentHint>,
-    /// Similar to `contentHints`, but should not be exposed to the user.
-    #[serde(
-        rename = "internalContentHint",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub internal_content_hint: Option<RemoveProjectEnvObjectInternalContentHint>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    #[serde(
-        rename = "customEnvironmentIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub custom_environment_ids: Option<Vec<String>>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObject2 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<RemoveProjectEnvObject2Target>,
-    #[serde(rename = "type")]
-    pub type_: RemoveProjectEnvObject2Type,
-    /// This is used to identiy variables that have been migrated from type secret to sensitive.
-    #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
-    pub sunset_secret_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decrypted: Option<bool>,
-    pub value: String,
-    #[serde(rename = "vsmValue", default, skip_serializing_if = "Option::is_none")]
-    pub vsm_value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    pub key: String,
-    #[serde(
-        rename = "configurationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub configuration_id: Option<String>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<f64>,
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
-    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<String>,
-    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
-    pub git_branch: Option<String>,
-    #[serde(rename = "edgeConfigId", default, skip_serializing_if = "Option::is_none")]
-    pub edge_config_id: Option<String>,
-    #[serde(
-        rename = "edgeConfigTokenId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub edge_config_token_id: Option<String>,
-    #[serde(rename = "contentHint", default, skip_serializing_if = "Option::is_none")]
-    pub content_hint: Option<RemoveProjectEnvObject2ContentHint>,
-    /// Similar to `contentHints`, but should not be exposed to the user.
-    #[serde(
-        rename = "internalContentHint",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub internal_content_hint: Option<RemoveProjectEnvObject2InternalContentHint>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    #[serde(
-        rename = "customEnvironmentIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub custom_environment_ids: Option<Vec<String>>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum RemoveProjectEnvObject2ContentHint {
-    #[serde(rename = "redis-url")]
-    RedisUrl(RemoveProjectEnvObject2ContentHintRedisUrl),
-    #[serde(rename = "redis-rest-api-url")]
-    RedisRestApiUrl(RemoveProjectEnvObject2ContentHintRedisRestApiUrl),
-    #[serde(rename = "redis-rest-api-token")]
-    RedisRestApiToken(RemoveProjectEnvObject2ContentHintRedisRestApiToken),
-    #[serde(rename = "redis-rest-api-read-only-token")]
-    RedisRestApiReadOnlyToken(
-        RemoveProjectEnvObject2ContentHintRedisRestApiReadOnlyToken,
-    ),
-    #[serde(rename = "blob-read-write-token")]
-    BlobReadWriteToken(RemoveProjectEnvObject2ContentHintBlobReadWriteToken),
-    #[serde(rename = "postgres-url")]
-    PostgresUrl(RemoveProjectEnvObject2ContentHintPostgresUrl),
-    #[serde(rename = "postgres-url-non-pooling")]
-    PostgresUrlNonPooling(RemoveProjectEnvObject2ContentHintPostgresUrlNonPooling),
-    #[serde(rename = "postgres-prisma-url")]
-    PostgresPrismaUrl(RemoveProjectEnvObject2ContentHintPostgresPrismaUrl),
-    #[serde(rename = "postgres-user")]
-    PostgresUser(RemoveProjectEnvObject2ContentHintPostgresUser),
-    #[serde(rename = "postgres-host")]
-    PostgresHost(RemoveProjectEnvObject2ContentHintPostgresHost),
-    #[serde(rename = "postgres-password")]
-    PostgresPassword(RemoveProjectEnvObject2ContentHintPostgresPassword),
-    #[serde(rename = "postgres-database")]
-    PostgresDatabase(RemoveProjectEnvObject2ContentHintPostgresDatabase),
-    #[serde(rename = "postgres-url-no-ssl")]
-    PostgresUrlNoSsl(RemoveProjectEnvObject2ContentHintPostgresUrlNoSsl),
-    #[serde(rename = "integration-store-secret")]
-    IntegrationStoreSecret(RemoveProjectEnvObject2ContentHintIntegrationStoreSecret),
-    #[serde(rename = "flags-connection-string")]
-    FlagsConnectionString(RemoveProjectEnvObject2ContentHintFlagsConnectionString),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObject2ContentHintBlobReadWriteToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObject2ContentHintFlagsConnectionString {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObject2ContentHintIntegrationStoreSecret {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    #[serde(rename = "integrationProductId")]
-    pub integration_product_id: String,
-    #[serde(rename = "integrationConfigurationId")]
-    pub integration_configuration_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObject2ContentHintPostgresDatabase {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObject2ContentHintPostgresHost {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObject2ContentHintPostgresPassword {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObject2ContentHintPostgresPrismaUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObject2ContentHintPostgresUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObject2ContentHintPostgresUrlNoSsl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObject2ContentHintPostgresUrlNonPooling {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObject2ContentHintPostgresUser {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObject2ContentHintRedisRestApiReadOnlyToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObject2ContentHintRedisRestApiToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObject2ContentHintRedisRestApiUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObject2ContentHintRedisUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-/// Similar to `contentHints`, but should not be exposed to the user.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObject2InternalContentHint {
-    #[serde(rename = "type")]
-    pub type_: RemoveProjectEnvObject2InternalContentHintType,
-    /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
-    #[serde(rename = "encryptedValue")]
-    pub encrypted_value: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum RemoveProjectEnvObject2InternalContentHintType {
-    /// `flags-secret`
-    #[serde(rename = "flags-secret")]
-    FlagsSecret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl RemoveProjectEnvObject2InternalContentHintType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FlagsSecret => "flags-secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for RemoveProjectEnvObject2InternalContentHintType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum RemoveProjectEnvObject2Target {
-    ValueList(Vec<RemoveProjectEnvObject2TargetValueListItem>),
-    Value(RemoveProjectEnvObject2TargetValue),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum RemoveProjectEnvObject2TargetValue {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl RemoveProjectEnvObject2TargetValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for RemoveProjectEnvObject2TargetValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum RemoveProjectEnvObject2TargetValueListItem {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl RemoveProjectEnvObject2TargetValueListItem {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for RemoveProjectEnvObject2TargetValueListItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum RemoveProjectEnvObject2Type {
-    /// `system`
-    #[serde(rename = "system")]
-    System,
-    /// `encrypted`
-    #[serde(rename = "encrypted")]
-    Encrypted,
-    /// `plain`
-    #[serde(rename = "plain")]
-    Plain,
-    /// `sensitive`
-    #[serde(rename = "sensitive")]
-    Sensitive,
-    /// `secret`
-    #[serde(rename = "secret")]
-    Secret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl RemoveProjectEnvObject2Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::Encrypted => "encrypted",
-            Self::Plain => "plain",
-            Self::Sensitive => "sensitive",
-            Self::Secret => "secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for RemoveProjectEnvObject2Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum RemoveProjectEnvObjectContentHint {
-    #[serde(rename = "redis-url")]
-    RedisUrl(RemoveProjectEnvObjectContentHintRedisUrl),
-    #[serde(rename = "redis-rest-api-url")]
-    RedisRestApiUrl(RemoveProjectEnvObjectContentHintRedisRestApiUrl),
-    #[serde(rename = "redis-rest-api-token")]
-    RedisRestApiToken(RemoveProjectEnvObjectContentHintRedisRestApiToken),
-    #[serde(rename = "redis-rest-api-read-only-token")]
-    RedisRestApiReadOnlyToken(
-        RemoveProjectEnvObjectContentHintRedisRestApiReadOnlyToken,
-    ),
-    #[serde(rename = "blob-read-write-token")]
-    BlobReadWriteToken(RemoveProjectEnvObjectContentHintBlobReadWriteToken),
-    #[serde(rename = "postgres-url")]
-    PostgresUrl(RemoveProjectEnvObjectContentHintPostgresUrl),
-    #[serde(rename = "postgres-url-non-pooling")]
-    PostgresUrlNonPooling(RemoveProjectEnvObjectContentHintPostgresUrlNonPooling),
-    #[serde(rename = "postgres-prisma-url")]
-    PostgresPrismaUrl(RemoveProjectEnvObjectContentHintPostgresPrismaUrl),
-    #[serde(rename = "postgres-user")]
-    PostgresUser(RemoveProjectEnvObjectContentHintPostgresUser),
-    #[serde(rename = "postgres-host")]
-    PostgresHost(RemoveProjectEnvObjectContentHintPostgresHost),
-    #[serde(rename = "postgres-password")]
-    PostgresPassword(RemoveProjectEnvObjectContentHintPostgresPassword),
-    #[serde(rename = "postgres-database")]
-    PostgresDatabase(RemoveProjectEnvObjectContentHintPostgresDatabase),
-    #[serde(rename = "postgres-url-no-ssl")]
-    PostgresUrlNoSsl(RemoveProjectEnvObjectContentHintPostgresUrlNoSsl),
-    #[serde(rename = "integration-store-secret")]
-    IntegrationStoreSecret(RemoveProjectEnvObjectContentHintIntegrationStoreSecret),
-    #[serde(rename = "flags-connection-string")]
-    FlagsConnectionString(RemoveProjectEnvObjectContentHintFlagsConnectionString),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectContentHintBlobReadWriteToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectContentHintFlagsConnectionString {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectContentHintIntegrationStoreSecret {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    #[serde(rename = "integrationProductId")]
-    pub integration_product_id: String,
-    #[serde(rename = "integrationConfigurationId")]
-    pub integration_configuration_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectContentHintPostgresDatabase {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectContentHintPostgresHost {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectContentHintPostgresPassword {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectContentHintPostgresPrismaUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectContentHintPostgresUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectContentHintPostgresUrlNoSsl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectContentHintPostgresUrlNonPooling {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectContentHintPostgresUser {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectContentHintRedisRestApiReadOnlyToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectContentHintRedisRestApiToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectContentHintRedisRestApiUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectContentHintRedisUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-/// Similar to `contentHints`, but should not be exposed to the user.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectInternalContentHint {
-    #[serde(rename = "type")]
-    pub type_: RemoveProjectEnvObjectInternalContentHintType,
-    /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
-    #[serde(rename = "encryptedValue")]
-    pub encrypted_value: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum RemoveProjectEnvObjectInternalContentHintType {
-    /// `flags-secret`
-    #[serde(rename = "flags-secret")]
-    FlagsSecret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl RemoveProjectEnvObjectInternalContentHintType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FlagsSecret => "flags-secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for RemoveProjectEnvObjectInternalContentHintType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RemoveProjectEnvObjectListItem {
@@ -21429,9 +20924,306 @@ impl std::fmt::Display for RemoveProjectEnvObjectListItemType {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum RemoveProjectEnvObjectTarget {
-    ValueList(Vec<RemoveProjectEnvObjectTargetValueListItem>),
-    Value(RemoveProjectEnvObjectTargetValue),
+pub enum RemoveProjectEnvResponse {
+    WithTypeValue(RemoveProjectEnvWithTypeValue),
+    WithTypeValue2(RemoveProjectEnvWithTypeValue2),
+    ObjectList(Vec<RemoveProjectEnvObjectListItem>),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValue {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<RemoveProjectEnvWithTypeValueTarget>,
+    #[serde(rename = "type")]
+    pub type_: RemoveProjectEnvWithTypeValueType,
+    /// This is used to identiy variables that have been migrated from type secret to sensitive.
+    #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
+    pub sunset_secret_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decrypted: Option<bool>,
+    pub value: String,
+    #[serde(rename = "vsmValue", default, skip_serializing_if = "Option::is_none")]
+    pub vsm_value: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub key: String,
+    #[serde(
+        rename = "configurationId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub configuration_id: Option<String>,
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<String>,
+    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
+    pub git_branch: Option<String>,
+    #[serde(rename = "edgeConfigId", default, skip_serializing_if = "Option::is_none")]
+    pub edge_config_id: Option<String>,
+    #[serde(
+        rename = "edgeConfigTokenId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub edge_config_token_id: Option<String>,
+    #[serde(rename = "contentHint", default, skip_serializing_if = "Option::is_none")]
+    pub content_hint: Option<RemoveProjectEnvWithTypeValueContentHint>,
+    /// Similar to `contentHints`, but should not be exposed to the user.
+    #[serde(
+        rename = "internalContentHint",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub internal_content_hint: Option<RemoveProjectEnvWithTypeValueInternalContentHint>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[serde(
+        rename = "customEnvironmentIds",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub custom_environment_ids: Option<Vec<String>>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValue2 {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<RemoveProjectEnvWithTypeValue2Target>,
+    #[serde(rename = "type")]
+    pub type_: RemoveProjectEnvWithTypeValue2Type,
+    /// This is used to identiy variables that have been migrated from type secret to sensitive.
+    #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
+    pub sunset_secret_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decrypted: Option<bool>,
+    pub value: String,
+    #[serde(rename = "vsmValue", default, skip_serializing_if = "Option::is_none")]
+    pub vsm_value: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub key: String,
+    #[serde(
+        rename = "configurationId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub configuration_id: Option<String>,
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<String>,
+    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
+    pub git_branch: Option<String>,
+    #[serde(rename = "edgeConfigId", default, skip_serializing_if = "Option::is_none")]
+    pub edge_config_id: Option<String>,
+    #[serde(
+        rename = "edgeConfigTokenId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub edge_config_token_id: Option<String>,
+    #[serde(rename = "contentHint", default, skip_serializing_if = "Option::is_none")]
+    pub content_hint: Option<RemoveProjectEnvWithTypeValue2ContentHint>,
+    /// Similar to `contentHints`, but should not be exposed to the user.
+    #[serde(
+        rename = "internalContentHint",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub internal_content_hint: Option<RemoveProjectEnvWithTypeValue2InternalContentHint>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[serde(
+        rename = "customEnvironmentIds",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub custom_environment_ids: Option<Vec<String>>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type")]
+pub enum RemoveProjectEnvWithTypeValue2ContentHint {
+    #[serde(rename = "redis-url")]
+    RedisUrl(RemoveProjectEnvWithTypeValue2ContentHintRedisUrl),
+    #[serde(rename = "redis-rest-api-url")]
+    RedisRestApiUrl(RemoveProjectEnvWithTypeValue2ContentHintRedisRestApiUrl),
+    #[serde(rename = "redis-rest-api-token")]
+    RedisRestApiToken(RemoveProjectEnvWithTypeValue2ContentHintRedisRestApiToken),
+    #[serde(rename = "redis-rest-api-read-only-token")]
+    RedisRestApiReadOnlyToken(
+        RemoveProjectEnvWithTypeValue2ContentHintRedisRestApiReadOnlyToken,
+    ),
+    #[serde(rename = "blob-read-write-token")]
+    BlobReadWriteToken(RemoveProjectEnvWithTypeValue2ContentHintBlobReadWriteToken),
+    #[serde(rename = "postgres-url")]
+    PostgresUrl(RemoveProjectEnvWithTypeValue2ContentHintPostgresUrl),
+    #[serde(rename = "postgres-url-non-pooling")]
+    PostgresUrlNonPooling(
+        RemoveProjectEnvWithTypeValue2ContentHintPostgresUrlNonPooling,
+    ),
+    #[serde(rename = "postgres-prisma-url")]
+    PostgresPrismaUrl(RemoveProjectEnvWithTypeValue2ContentHintPostgresPrismaUrl),
+    #[serde(rename = "postgres-user")]
+    PostgresUser(RemoveProjectEnvWithTypeValue2ContentHintPostgresUser),
+    #[serde(rename = "postgres-host")]
+    PostgresHost(RemoveProjectEnvWithTypeValue2ContentHintPostgresHost),
+    #[serde(rename = "postgres-password")]
+    PostgresPassword(RemoveProjectEnvWithTypeValue2ContentHintPostgresPassword),
+    #[serde(rename = "postgres-database")]
+    PostgresDatabase(RemoveProjectEnvWithTypeValue2ContentHintPostgresDatabase),
+    #[serde(rename = "postgres-url-no-ssl")]
+    PostgresUrlNoSsl(RemoveProjectEnvWithTypeValue2ContentHintPostgresUrlNoSsl),
+    #[serde(rename = "integration-store-secret")]
+    IntegrationStoreSecret(
+        RemoveProjectEnvWithTypeValue2ContentHintIntegrationStoreSecret,
+    ),
+    #[serde(rename = "flags-connection-string")]
+    FlagsConnectionString(
+        RemoveProjectEnvWithTypeValue2ContentHintFlagsConnectionString,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    #[serde(untagged)]
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValue2ContentHintBlobReadWriteToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValue2ContentHintFlagsConnectionString {
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValue2ContentHintIntegrationStoreSecret {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+    #[serde(rename = "integrationId")]
+    pub integration_id: String,
+    #[serde(rename = "integrationProductId")]
+    pub integration_product_id: String,
+    #[serde(rename = "integrationConfigurationId")]
+    pub integration_configuration_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValue2ContentHintPostgresDatabase {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValue2ContentHintPostgresHost {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValue2ContentHintPostgresPassword {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValue2ContentHintPostgresPrismaUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValue2ContentHintPostgresUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValue2ContentHintPostgresUrlNoSsl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValue2ContentHintPostgresUrlNonPooling {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValue2ContentHintPostgresUser {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValue2ContentHintRedisRestApiReadOnlyToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValue2ContentHintRedisRestApiToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValue2ContentHintRedisRestApiUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValue2ContentHintRedisUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+/// Similar to `contentHints`, but should not be exposed to the user.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValue2InternalContentHint {
+    #[serde(rename = "type")]
+    pub type_: RemoveProjectEnvWithTypeValue2InternalContentHintType,
+    /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
+    #[serde(rename = "encryptedValue")]
+    pub encrypted_value: String,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum RemoveProjectEnvWithTypeValue2InternalContentHintType {
+    /// `flags-secret`
+    #[serde(rename = "flags-secret")]
+    FlagsSecret,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl RemoveProjectEnvWithTypeValue2InternalContentHintType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FlagsSecret => "flags-secret",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for RemoveProjectEnvWithTypeValue2InternalContentHintType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum RemoveProjectEnvWithTypeValue2Target {
+    ValueList(Vec<RemoveProjectEnvWithTypeValue2TargetValueListItem>),
+    Value(RemoveProjectEnvWithTypeValue2TargetValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
@@ -21446,7 +21238,7 @@ pub enum RemoveProjectEnvObjectTarget {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum RemoveProjectEnvObjectTargetValue {
+pub enum RemoveProjectEnvWithTypeValue2TargetValue {
     /// `production`
     #[serde(rename = "production")]
     Production,
@@ -21460,7 +21252,7 @@ pub enum RemoveProjectEnvObjectTargetValue {
     #[serde(untagged)]
     Unknown(String),
 }
-impl RemoveProjectEnvObjectTargetValue {
+impl RemoveProjectEnvWithTypeValue2TargetValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -21471,7 +21263,7 @@ impl RemoveProjectEnvObjectTargetValue {
         }
     }
 }
-impl std::fmt::Display for RemoveProjectEnvObjectTargetValue {
+impl std::fmt::Display for RemoveProjectEnvWithTypeValue2TargetValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -21487,7 +21279,7 @@ impl std::fmt::Display for RemoveProjectEnvObjectTargetValue {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum RemoveProjectEnvObjectTargetValueListItem {
+pub enum RemoveProjectEnvWithTypeValue2TargetValueListItem {
     /// `production`
     #[serde(rename = "production")]
     Production,
@@ -21501,7 +21293,7 @@ pub enum RemoveProjectEnvObjectTargetValueListItem {
     #[serde(untagged)]
     Unknown(String),
 }
-impl RemoveProjectEnvObjectTargetValueListItem {
+impl RemoveProjectEnvWithTypeValue2TargetValueListItem {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -21512,7 +21304,7 @@ impl RemoveProjectEnvObjectTargetValueListItem {
         }
     }
 }
-impl std::fmt::Display for RemoveProjectEnvObjectTargetValueListItem {
+impl std::fmt::Display for RemoveProjectEnvWithTypeValue2TargetValueListItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -21528,7 +21320,7 @@ impl std::fmt::Display for RemoveProjectEnvObjectTargetValueListItem {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum RemoveProjectEnvObjectType {
+pub enum RemoveProjectEnvWithTypeValue2Type {
     /// `system`
     #[serde(rename = "system")]
     System,
@@ -21548,7 +21340,7 @@ pub enum RemoveProjectEnvObjectType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl RemoveProjectEnvObjectType {
+impl RemoveProjectEnvWithTypeValue2Type {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -21561,19 +21353,313 @@ impl RemoveProjectEnvObjectType {
         }
     }
 }
-impl std::fmt::Display for RemoveProjectEnvObjectType {
+impl std::fmt::Display for RemoveProjectEnvWithTypeValue2Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type")]
+pub enum RemoveProjectEnvWithTypeValueContentHint {
+    #[serde(rename = "redis-url")]
+    RedisUrl(RemoveProjectEnvWithTypeValueContentHintRedisUrl),
+    #[serde(rename = "redis-rest-api-url")]
+    RedisRestApiUrl(RemoveProjectEnvWithTypeValueContentHintRedisRestApiUrl),
+    #[serde(rename = "redis-rest-api-token")]
+    RedisRestApiToken(RemoveProjectEnvWithTypeValueContentHintRedisRestApiToken),
+    #[serde(rename = "redis-rest-api-read-only-token")]
+    RedisRestApiReadOnlyToken(
+        RemoveProjectEnvWithTypeValueContentHintRedisRestApiReadOnlyToken,
+    ),
+    #[serde(rename = "blob-read-write-token")]
+    BlobReadWriteToken(RemoveProjectEnvWithTypeValueContentHintBlobReadWriteToken),
+    #[serde(rename = "postgres-url")]
+    PostgresUrl(RemoveProjectEnvWithTypeValueContentHintPostgresUrl),
+    #[serde(rename = "postgres-url-non-pooling")]
+    PostgresUrlNonPooling(RemoveProjectEnvWithTypeValueContentHintPostgresUrlNonPooling),
+    #[serde(rename = "postgres-prisma-url")]
+    PostgresPrismaUrl(RemoveProjectEnvWithTypeValueContentHintPostgresPrismaUrl),
+    #[serde(rename = "postgres-user")]
+    PostgresUser(RemoveProjectEnvWithTypeValueContentHintPostgresUser),
+    #[serde(rename = "postgres-host")]
+    PostgresHost(RemoveProjectEnvWithTypeValueContentHintPostgresHost),
+    #[serde(rename = "postgres-password")]
+    PostgresPassword(RemoveProjectEnvWithTypeValueContentHintPostgresPassword),
+    #[serde(rename = "postgres-database")]
+    PostgresDatabase(RemoveProjectEnvWithTypeValueContentHintPostgresDatabase),
+    #[serde(rename = "postgres-url-no-ssl")]
+    PostgresUrlNoSsl(RemoveProjectEnvWithTypeValueContentHintPostgresUrlNoSsl),
+    #[serde(rename = "integration-store-secret")]
+    IntegrationStoreSecret(
+        RemoveProjectEnvWithTypeValueContentHintIntegrationStoreSecret,
+    ),
+    #[serde(rename = "flags-connection-string")]
+    FlagsConnectionString(RemoveProjectEnvWithTypeValueContentHintFlagsConnectionString),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    #[serde(untagged)]
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValueContentHintBlobReadWriteToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValueContentHintFlagsConnectionString {
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValueContentHintIntegrationStoreSecret {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+    #[serde(rename = "integrationId")]
+    pub integration_id: String,
+    #[serde(rename = "integrationProductId")]
+    pub integration_product_id: String,
+    #[serde(rename = "integrationConfigurationId")]
+    pub integration_configuration_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValueContentHintPostgresDatabase {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValueContentHintPostgresHost {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValueContentHintPostgresPassword {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValueContentHintPostgresPrismaUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValueContentHintPostgresUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValueContentHintPostgresUrlNoSsl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValueContentHintPostgresUrlNonPooling {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValueContentHintPostgresUser {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValueContentHintRedisRestApiReadOnlyToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValueContentHintRedisRestApiToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValueContentHintRedisRestApiUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValueContentHintRedisUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+/// Similar to `contentHints`, but should not be exposed to the user.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvWithTypeValueInternalContentHint {
+    #[serde(rename = "type")]
+    pub type_: RemoveProjectEnvWithTypeValueInternalContentHintType,
+    /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
+    #[serde(rename = "encryptedValue")]
+    pub encrypted_value: String,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum RemoveProjectEnvWithTypeValueInternalContentHintType {
+    /// `flags-secret`
+    #[serde(rename = "flags-secret")]
+    FlagsSecret,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl RemoveProjectEnvWithTypeValueInternalContentHintType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FlagsSecret => "flags-secret",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for RemoveProjectEnvWithTypeValueInternalContentHintType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum RemoveProjectEnvResponse {
-    Object(RemoveProjectEnvObject),
-    Object2(RemoveProjectEnvObject2),
-    ObjectList(Vec<RemoveProjectEnvObjectListItem>),
+pub enum RemoveProjectEnvWithTypeValueTarget {
+    ValueList(Vec<RemoveProjectEnvWithTypeValueTargetValueListItem>),
+    Value(RemoveProjectEnvWithTypeValueTargetValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum RemoveProjectEnvWithTypeValueTargetValue {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `development`
+    #[serde(rename = "development")]
+    Development,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl RemoveProjectEnvWithTypeValueTargetValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Development => "development",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for RemoveProjectEnvWithTypeValueTargetValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum RemoveProjectEnvWithTypeValueTargetValueListItem {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `development`
+    #[serde(rename = "development")]
+    Development,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl RemoveProjectEnvWithTypeValueTargetValueListItem {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Development => "development",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for RemoveProjectEnvWithTypeValueTargetValueListItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum RemoveProjectEnvWithTypeValueType {
+    /// `system`
+    #[serde(rename = "system")]
+    System,
+    /// `encrypted`
+    #[serde(rename = "encrypted")]
+    Encrypted,
+    /// `plain`
+    #[serde(rename = "plain")]
+    Plain,
+    /// `sensitive`
+    #[serde(rename = "sensitive")]
+    Sensitive,
+    /// `secret`
+    #[serde(rename = "secret")]
+    Secret,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl RemoveProjectEnvWithTypeValueType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::System => "system",
+            Self::Encrypted => "encrypted",
+            Self::Plain => "plain",
+            Self::Sensitive => "sensitive",
+            Self::Secret => "secret",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for RemoveProjectEnvWithTypeValueType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateProjectAbuse {
@@ -21694,38 +21780,37 @@ pub struct UpdateProjectAbuseBlockHistoryItemRouteBlocked {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum UpdateProjectAbuseBlockHistoryItemRouteBlockedRoute {
-    Object(UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteObject),
-    Object2(UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2),
+    WithSrcStatus(UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithSrcStatus),
+    WithHasMitigate(UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigate),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteObject {
-    pub src: String,
-    pub status: f64,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2 {
-    pub has: Vec<UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItem>,
-    pub mitigate: UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2Mitigate,
+pub struct UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigate {
+    pub has: Vec<
+        UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItem,
+    >,
+    pub mitigate: UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItem {
+pub enum UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItem {
     #[serde(rename = "header")]
-    Header(UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeader),
+    Header(
+        UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeader,
+    ),
     #[serde(rename = "host")]
-    Host(UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHost),
+    Host(UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHost),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeader {
-    pub key: UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderKey,
-    pub value: UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderValue,
+pub struct UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeader {
+    pub key: UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey,
+    pub value: UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderValue,
 }
 #[derive(
     Debug,
@@ -21738,7 +21823,7 @@ pub struct UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHead
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderKey {
+pub enum UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey {
     /// `x-vercel-ip-country`
     #[serde(rename = "x-vercel-ip-country")]
     XVercelIpCountry,
@@ -21746,7 +21831,7 @@ pub enum UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeader
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderKey {
+impl UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -21756,26 +21841,26 @@ impl UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderKey 
     }
 }
 impl std::fmt::Display
-for UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderKey {
+for UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderValue {
+pub struct UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderValue {
     pub eq: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHost {
-    pub value: UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHostValue,
+pub struct UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHost {
+    pub value: UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHostValue,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHostValue {
+pub struct UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHostValue {
     pub eq: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2Mitigate {
-    pub action: UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2MitigateAction,
+pub struct UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigate {
+    pub action: UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction,
 }
 #[derive(
     Debug,
@@ -21788,7 +21873,7 @@ pub struct UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2Mitigate {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2MitigateAction {
+pub enum UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction {
     /// `block_legal_cwc`
     #[serde(rename = "block_legal_cwc")]
     BlockLegalCwc,
@@ -21796,7 +21881,7 @@ pub enum UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2MitigateActio
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2MitigateAction {
+impl UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -21806,10 +21891,15 @@ impl UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2MitigateAction {
     }
 }
 impl std::fmt::Display
-for UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteObject2MitigateAction {
+for UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithSrcStatus {
+    pub src: String,
+    pub status: f64,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateProjectAbuseBlockHistoryItemRouteUnblocked {
@@ -21830,38 +21920,41 @@ pub struct UpdateProjectAbuseBlockHistoryItemRouteUnblocked {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum UpdateProjectAbuseBlockHistoryItemRouteUnblockedRoute {
-    Object(UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject),
-    Object2(UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2),
+    WithSrcStatus(UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithSrcStatus),
+    WithHasMitigate(
+        UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigate,
+    ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject {
-    pub src: String,
-    pub status: f64,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2 {
-    pub has: Vec<UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItem>,
-    pub mitigate: UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2Mitigate,
+pub struct UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigate {
+    pub has: Vec<
+        UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItem,
+    >,
+    pub mitigate: UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItem {
+pub enum UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItem {
     #[serde(rename = "header")]
-    Header(UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeader),
+    Header(
+        UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeader,
+    ),
     #[serde(rename = "host")]
-    Host(UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHost),
+    Host(
+        UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHost,
+    ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeader {
-    pub key: UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderKey,
-    pub value: UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderValue,
+pub struct UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeader {
+    pub key: UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey,
+    pub value: UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderValue,
 }
 #[derive(
     Debug,
@@ -21874,7 +21967,7 @@ pub struct UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHe
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderKey {
+pub enum UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey {
     /// `x-vercel-ip-country`
     #[serde(rename = "x-vercel-ip-country")]
     XVercelIpCountry,
@@ -21882,7 +21975,7 @@ pub enum UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHead
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderKey {
+impl UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -21892,26 +21985,26 @@ impl UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderKe
     }
 }
 impl std::fmt::Display
-for UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderKey {
+for UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderValue {
+pub struct UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderValue {
     pub eq: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHost {
-    pub value: UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHostValue,
+pub struct UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHost {
+    pub value: UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHostValue,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHostValue {
+pub struct UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHostValue {
     pub eq: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2Mitigate {
-    pub action: UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2MitigateAction,
+pub struct UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigate {
+    pub action: UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction,
 }
 #[derive(
     Debug,
@@ -21924,7 +22017,7 @@ pub struct UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2Mitigate 
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2MitigateAction {
+pub enum UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction {
     /// `block_legal_cwc`
     #[serde(rename = "block_legal_cwc")]
     BlockLegalCwc,
@@ -21932,7 +22025,7 @@ pub enum UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2MitigateAct
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2MitigateAction {
+impl UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -21942,10 +22035,15 @@ impl UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2MitigateAction 
     }
 }
 impl std::fmt::Display
-for UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteObject2MitigateAction {
+for UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithSrcStatus {
+    pub src: String,
+    pub status: f64,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateProjectAbuseBlockHistoryItemUnblocked {
@@ -22392,42 +22490,43 @@ pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlocked {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRoute {
-    Object(UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteObject),
-    Object2(UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteObject2),
+    WithSrcStatus(
+        UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithSrcStatus,
+    ),
+    WithHasMitigate(
+        UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigate,
+    ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteObject {
-    pub src: String,
-    pub status: f64,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteObject2 {
+pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigate {
     pub has: Vec<
-        UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteObject2HasItem,
+        UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItem,
     >,
-    pub mitigate: UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteObject2Mitigate,
+    pub mitigate: UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteObject2HasItem {
+pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItem {
     #[serde(rename = "header")]
     Header(
-        UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeader,
+        UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeader,
     ),
     #[serde(rename = "host")]
-    Host(UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHost),
+    Host(
+        UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHost,
+    ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeader {
-    pub key: UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderKey,
-    pub value: UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderValue,
+pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeader {
+    pub key: UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey,
+    pub value: UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderValue,
 }
 #[derive(
     Debug,
@@ -22440,7 +22539,7 @@ pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteObject2Ha
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderKey {
+pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey {
     /// `x-vercel-ip-country`
     #[serde(rename = "x-vercel-ip-country")]
     XVercelIpCountry,
@@ -22448,7 +22547,7 @@ pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteObject2HasI
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderKey {
+impl UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -22458,26 +22557,26 @@ impl UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemH
     }
 }
 impl std::fmt::Display
-for UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderKey {
+for UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHeaderValue {
+pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderValue {
     pub eq: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHost {
-    pub value: UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHostValue,
+pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHost {
+    pub value: UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHostValue,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteObject2HasItemHostValue {
+pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHostValue {
     pub eq: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteObject2Mitigate {
-    pub action: UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteObject2MitigateAction,
+pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigate {
+    pub action: UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction,
 }
 #[derive(
     Debug,
@@ -22490,7 +22589,7 @@ pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteObject2Mi
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteObject2MitigateAction {
+pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction {
     /// `block_legal_cwc`
     #[serde(rename = "block_legal_cwc")]
     BlockLegalCwc,
@@ -22498,7 +22597,7 @@ pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteObject2Miti
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteObject2MitigateAction {
+impl UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -22508,10 +22607,15 @@ impl UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteObject2Mitigate
     }
 }
 impl std::fmt::Display
-for UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteObject2MitigateAction {
+for UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithSrcStatus {
+    pub src: String,
+    pub status: f64,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblocked {
@@ -22532,44 +22636,43 @@ pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblocked {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRoute {
-    Object(UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteObject),
-    Object2(UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteObject2),
+    WithSrcStatus(
+        UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithSrcStatus,
+    ),
+    WithHasMitigate(
+        UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigate,
+    ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteObject {
-    pub src: String,
-    pub status: f64,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteObject2 {
+pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigate {
     pub has: Vec<
-        UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItem,
+        UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItem,
     >,
-    pub mitigate: UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteObject2Mitigate,
+    pub mitigate: UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItem {
+pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItem {
     #[serde(rename = "header")]
     Header(
-        UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeader,
+        UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeader,
     ),
     #[serde(rename = "host")]
     Host(
-        UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHost,
+        UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHost,
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeader {
-    pub key: UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderKey,
-    pub value: UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderValue,
+pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeader {
+    pub key: UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey,
+    pub value: UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderValue,
 }
 #[derive(
     Debug,
@@ -22582,7 +22685,7 @@ pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteObject2
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderKey {
+pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey {
     /// `x-vercel-ip-country`
     #[serde(rename = "x-vercel-ip-country")]
     XVercelIpCountry,
@@ -22590,7 +22693,7 @@ pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteObject2Ha
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderKey {
+impl UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -22600,26 +22703,26 @@ impl UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteObject2HasIte
     }
 }
 impl std::fmt::Display
-for UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderKey {
+for UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHeaderValue {
+pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderValue {
     pub eq: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHost {
-    pub value: UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHostValue,
+pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHost {
+    pub value: UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHostValue,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteObject2HasItemHostValue {
+pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHostValue {
     pub eq: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteObject2Mitigate {
-    pub action: UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteObject2MitigateAction,
+pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigate {
+    pub action: UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction,
 }
 #[derive(
     Debug,
@@ -22632,7 +22735,7 @@ pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteObject2
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteObject2MitigateAction {
+pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction {
     /// `block_legal_cwc`
     #[serde(rename = "block_legal_cwc")]
     BlockLegalCwc,
@@ -22640,7 +22743,7 @@ pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteObject2Mi
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteObject2MitigateAction {
+impl UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -22650,10 +22753,15 @@ impl UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteObject2Mitiga
     }
 }
 impl std::fmt::Display
-for UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteObject2MitigateAction {
+for UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithSrcStatus {
+    pub src: String,
+    pub status: f64,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateProjectDataCacheAbuseBlockHistoryItemUnblocked {
@@ -23873,38 +23981,33 @@ impl std::fmt::Display for UpdateProjectDataCacheGitProviderOptionsCreateDeploym
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum UpdateProjectDataCacheInternalRoute {
-    Object(UpdateProjectDataCacheInternalRouteObject),
-    Object2(UpdateProjectDataCacheInternalRouteObject2),
+    WithSrcStatus(UpdateProjectDataCacheInternalRouteWithSrcStatus),
+    WithHasMitigate(UpdateProjectDataCacheInternalRouteWithHasMitigate),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheInternalRouteObject {
-    pub src: String,
-    pub status: f64,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheInternalRouteObject2 {
-    pub has: Vec<UpdateProjectDataCacheInternalRouteObject2HasItem>,
-    pub mitigate: UpdateProjectDataCacheInternalRouteObject2Mitigate,
+pub struct UpdateProjectDataCacheInternalRouteWithHasMitigate {
+    pub has: Vec<UpdateProjectDataCacheInternalRouteWithHasMitigateHasItem>,
+    pub mitigate: UpdateProjectDataCacheInternalRouteWithHasMitigateMitigate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum UpdateProjectDataCacheInternalRouteObject2HasItem {
+pub enum UpdateProjectDataCacheInternalRouteWithHasMitigateHasItem {
     #[serde(rename = "header")]
-    Header(UpdateProjectDataCacheInternalRouteObject2HasItemHeader),
+    Header(UpdateProjectDataCacheInternalRouteWithHasMitigateHasItemHeader),
     #[serde(rename = "host")]
-    Host(UpdateProjectDataCacheInternalRouteObject2HasItemHost),
+    Host(UpdateProjectDataCacheInternalRouteWithHasMitigateHasItemHost),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheInternalRouteObject2HasItemHeader {
-    pub key: UpdateProjectDataCacheInternalRouteObject2HasItemHeaderKey,
-    pub value: UpdateProjectDataCacheInternalRouteObject2HasItemHeaderValue,
+pub struct UpdateProjectDataCacheInternalRouteWithHasMitigateHasItemHeader {
+    pub key: UpdateProjectDataCacheInternalRouteWithHasMitigateHasItemHeaderKey,
+    pub value: UpdateProjectDataCacheInternalRouteWithHasMitigateHasItemHeaderValue,
 }
 #[derive(
     Debug,
@@ -23917,7 +24020,7 @@ pub struct UpdateProjectDataCacheInternalRouteObject2HasItemHeader {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateProjectDataCacheInternalRouteObject2HasItemHeaderKey {
+pub enum UpdateProjectDataCacheInternalRouteWithHasMitigateHasItemHeaderKey {
     /// `x-vercel-ip-country`
     #[serde(rename = "x-vercel-ip-country")]
     XVercelIpCountry,
@@ -23925,7 +24028,7 @@ pub enum UpdateProjectDataCacheInternalRouteObject2HasItemHeaderKey {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateProjectDataCacheInternalRouteObject2HasItemHeaderKey {
+impl UpdateProjectDataCacheInternalRouteWithHasMitigateHasItemHeaderKey {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -23934,26 +24037,27 @@ impl UpdateProjectDataCacheInternalRouteObject2HasItemHeaderKey {
         }
     }
 }
-impl std::fmt::Display for UpdateProjectDataCacheInternalRouteObject2HasItemHeaderKey {
+impl std::fmt::Display
+for UpdateProjectDataCacheInternalRouteWithHasMitigateHasItemHeaderKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheInternalRouteObject2HasItemHeaderValue {
+pub struct UpdateProjectDataCacheInternalRouteWithHasMitigateHasItemHeaderValue {
     pub eq: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheInternalRouteObject2HasItemHost {
-    pub value: UpdateProjectDataCacheInternalRouteObject2HasItemHostValue,
+pub struct UpdateProjectDataCacheInternalRouteWithHasMitigateHasItemHost {
+    pub value: UpdateProjectDataCacheInternalRouteWithHasMitigateHasItemHostValue,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheInternalRouteObject2HasItemHostValue {
+pub struct UpdateProjectDataCacheInternalRouteWithHasMitigateHasItemHostValue {
     pub eq: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheInternalRouteObject2Mitigate {
-    pub action: UpdateProjectDataCacheInternalRouteObject2MitigateAction,
+pub struct UpdateProjectDataCacheInternalRouteWithHasMitigateMitigate {
+    pub action: UpdateProjectDataCacheInternalRouteWithHasMitigateMitigateAction,
 }
 #[derive(
     Debug,
@@ -23966,7 +24070,7 @@ pub struct UpdateProjectDataCacheInternalRouteObject2Mitigate {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateProjectDataCacheInternalRouteObject2MitigateAction {
+pub enum UpdateProjectDataCacheInternalRouteWithHasMitigateMitigateAction {
     /// `block_legal_cwc`
     #[serde(rename = "block_legal_cwc")]
     BlockLegalCwc,
@@ -23974,7 +24078,7 @@ pub enum UpdateProjectDataCacheInternalRouteObject2MitigateAction {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateProjectDataCacheInternalRouteObject2MitigateAction {
+impl UpdateProjectDataCacheInternalRouteWithHasMitigateMitigateAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -23983,10 +24087,16 @@ impl UpdateProjectDataCacheInternalRouteObject2MitigateAction {
         }
     }
 }
-impl std::fmt::Display for UpdateProjectDataCacheInternalRouteObject2MitigateAction {
+impl std::fmt::Display
+for UpdateProjectDataCacheInternalRouteWithHasMitigateMitigateAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateProjectDataCacheInternalRouteWithSrcStatus {
+    pub src: String,
+    pub status: f64,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateProjectDataCacheIpBucket {
@@ -24738,14 +24848,14 @@ pub struct UpdateProjectDataCacheLinkGitlabDeployHook {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum UpdateProjectDataCacheMicrofrontends {
-    Object(UpdateProjectDataCacheMicrofrontendsObject),
-    Object2(UpdateProjectDataCacheMicrofrontendsObject2),
-    Object3(UpdateProjectDataCacheMicrofrontendsObject3),
+    WithIsDefaultApp(UpdateProjectDataCacheMicrofrontendsWithIsDefaultApp),
+    WithUpdatedAtGroupIds(UpdateProjectDataCacheMicrofrontendsWithUpdatedAtGroupIds),
+    WithUpdatedAtGroupIds2(UpdateProjectDataCacheMicrofrontendsWithUpdatedAtGroupIds2),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheMicrofrontendsObject {
+pub struct UpdateProjectDataCacheMicrofrontendsWithIsDefaultApp {
     #[serde(rename = "isDefaultApp")]
     pub is_default_app: bool,
     /// Timestamp when the microfrontends settings were last updated.
@@ -24753,7 +24863,7 @@ pub struct UpdateProjectDataCacheMicrofrontendsObject {
     pub updated_at: f64,
     /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
     #[serde(rename = "groupIds")]
-    pub group_ids: Vec<UpdateProjectDataCacheMicrofrontendsObjectGroupId>,
+    pub group_ids: Vec<UpdateProjectDataCacheMicrofrontendsWithIsDefaultAppGroupId>,
     /// Whether microfrontends are enabled for this project.
     pub enabled: bool,
     /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
@@ -24761,7 +24871,15 @@ pub struct UpdateProjectDataCacheMicrofrontendsObject {
     pub default_route: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheMicrofrontendsObject2 {
+#[serde(untagged)]
+pub enum UpdateProjectDataCacheMicrofrontendsWithIsDefaultAppGroupId {
+    String(String),
+    String2(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateProjectDataCacheMicrofrontendsWithUpdatedAtGroupIds {
     #[serde(rename = "isDefaultApp", default, skip_serializing_if = "Option::is_none")]
     pub is_default_app: Option<bool>,
     /// Whether observability data should be routed to this microfrontend project or a root project.
@@ -24783,7 +24901,7 @@ pub struct UpdateProjectDataCacheMicrofrontendsObject2 {
     pub updated_at: f64,
     /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
     #[serde(rename = "groupIds")]
-    pub group_ids: Vec<UpdateProjectDataCacheMicrofrontendsObject2GroupId>,
+    pub group_ids: Vec<UpdateProjectDataCacheMicrofrontendsWithUpdatedAtGroupIdsGroupId>,
     /// Whether microfrontends are enabled for this project.
     pub enabled: bool,
     /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
@@ -24791,15 +24909,7 @@ pub struct UpdateProjectDataCacheMicrofrontendsObject2 {
     pub default_route: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UpdateProjectDataCacheMicrofrontendsObject2GroupId {
-    String(String),
-    String2(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheMicrofrontendsObject3 {
+pub struct UpdateProjectDataCacheMicrofrontendsWithUpdatedAtGroupIds2 {
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
     #[serde(rename = "groupIds")]
@@ -24808,7 +24918,7 @@ pub struct UpdateProjectDataCacheMicrofrontendsObject3 {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum UpdateProjectDataCacheMicrofrontendsObjectGroupId {
+pub enum UpdateProjectDataCacheMicrofrontendsWithUpdatedAtGroupIdsGroupId {
     String(String),
     String2(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -27151,77 +27261,25 @@ impl std::fmt::Display for UpdateProjectDataCacheTier {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum UpdateProjectDataCacheTrustedIps {
-    Object(UpdateProjectDataCacheTrustedIpsObject),
-    Object2(UpdateProjectDataCacheTrustedIpsObject2),
+    WithAddressesProtectionMode(
+        UpdateProjectDataCacheTrustedIpsWithAddressesProtectionMode,
+    ),
+    WithDeploymentType(UpdateProjectDataCacheTrustedIpsWithDeploymentType),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheTrustedIpsObject {
+pub struct UpdateProjectDataCacheTrustedIpsWithAddressesProtectionMode {
     #[serde(rename = "deploymentType")]
-    pub deployment_type: UpdateProjectDataCacheTrustedIpsObjectDeploymentType,
-    pub addresses: Vec<UpdateProjectDataCacheTrustedIpsObjectAddress>,
+    pub deployment_type: UpdateProjectDataCacheTrustedIpsWithAddressesProtectionModeDeploymentType,
+    pub addresses: Vec<
+        UpdateProjectDataCacheTrustedIpsWithAddressesProtectionModeAddress,
+    >,
     #[serde(rename = "protectionMode")]
-    pub protection_mode: UpdateProjectDataCacheTrustedIpsObjectProtectionMode,
+    pub protection_mode: UpdateProjectDataCacheTrustedIpsWithAddressesProtectionModeProtectionMode,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheTrustedIpsObject2 {
-    #[serde(rename = "deploymentType")]
-    pub deployment_type: UpdateProjectDataCacheTrustedIpsObject2DeploymentType,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UpdateProjectDataCacheTrustedIpsObject2DeploymentType {
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UpdateProjectDataCacheTrustedIpsObject2DeploymentType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Preview => "preview",
-            Self::Production => "production",
-            Self::All => "all",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UpdateProjectDataCacheTrustedIpsObject2DeploymentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheTrustedIpsObjectAddress {
+pub struct UpdateProjectDataCacheTrustedIpsWithAddressesProtectionModeAddress {
     pub value: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -27237,7 +27295,7 @@ pub struct UpdateProjectDataCacheTrustedIpsObjectAddress {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateProjectDataCacheTrustedIpsObjectDeploymentType {
+pub enum UpdateProjectDataCacheTrustedIpsWithAddressesProtectionModeDeploymentType {
     /// `preview`
     #[serde(rename = "preview")]
     Preview,
@@ -27257,7 +27315,7 @@ pub enum UpdateProjectDataCacheTrustedIpsObjectDeploymentType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateProjectDataCacheTrustedIpsObjectDeploymentType {
+impl UpdateProjectDataCacheTrustedIpsWithAddressesProtectionModeDeploymentType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -27272,7 +27330,8 @@ impl UpdateProjectDataCacheTrustedIpsObjectDeploymentType {
         }
     }
 }
-impl std::fmt::Display for UpdateProjectDataCacheTrustedIpsObjectDeploymentType {
+impl std::fmt::Display
+for UpdateProjectDataCacheTrustedIpsWithAddressesProtectionModeDeploymentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -27288,7 +27347,7 @@ impl std::fmt::Display for UpdateProjectDataCacheTrustedIpsObjectDeploymentType 
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateProjectDataCacheTrustedIpsObjectProtectionMode {
+pub enum UpdateProjectDataCacheTrustedIpsWithAddressesProtectionModeProtectionMode {
     /// `additional`
     #[serde(rename = "additional")]
     Additional,
@@ -27299,7 +27358,7 @@ pub enum UpdateProjectDataCacheTrustedIpsObjectProtectionMode {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateProjectDataCacheTrustedIpsObjectProtectionMode {
+impl UpdateProjectDataCacheTrustedIpsWithAddressesProtectionModeProtectionMode {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -27309,7 +27368,65 @@ impl UpdateProjectDataCacheTrustedIpsObjectProtectionMode {
         }
     }
 }
-impl std::fmt::Display for UpdateProjectDataCacheTrustedIpsObjectProtectionMode {
+impl std::fmt::Display
+for UpdateProjectDataCacheTrustedIpsWithAddressesProtectionModeProtectionMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateProjectDataCacheTrustedIpsWithDeploymentType {
+    #[serde(rename = "deploymentType")]
+    pub deployment_type: UpdateProjectDataCacheTrustedIpsWithDeploymentTypeDeploymentType,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UpdateProjectDataCacheTrustedIpsWithDeploymentTypeDeploymentType {
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `all`
+    #[serde(rename = "all")]
+    All,
+    /// `prod_deployment_urls_and_all_previews`
+    #[serde(rename = "prod_deployment_urls_and_all_previews")]
+    ProdDeploymentUrlsAndAllPreviews,
+    /// `all_except_custom_domains`
+    #[serde(rename = "all_except_custom_domains")]
+    AllExceptCustomDomains,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UpdateProjectDataCacheTrustedIpsWithDeploymentTypeDeploymentType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Preview => "preview",
+            Self::Production => "production",
+            Self::All => "all",
+            Self::ProdDeploymentUrlsAndAllPreviews => {
+                "prod_deployment_urls_and_all_previews"
+            }
+            Self::AllExceptCustomDomains => "all_except_custom_domains",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for UpdateProjectDataCacheTrustedIpsWithDeploymentTypeDeploymentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -28180,38 +28297,33 @@ impl std::fmt::Display for UpdateProjectGitProviderOptionsCreateDeployments {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum UpdateProjectInternalRoute {
-    Object(UpdateProjectInternalRouteObject),
-    Object2(UpdateProjectInternalRouteObject2),
+    WithSrcStatus(UpdateProjectInternalRouteWithSrcStatus),
+    WithHasMitigate(UpdateProjectInternalRouteWithHasMitigate),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectInternalRouteObject {
-    pub src: String,
-    pub status: f64,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectInternalRouteObject2 {
-    pub has: Vec<UpdateProjectInternalRouteObject2HasItem>,
-    pub mitigate: UpdateProjectInternalRouteObject2Mitigate,
+pub struct UpdateProjectInternalRouteWithHasMitigate {
+    pub has: Vec<UpdateProjectInternalRouteWithHasMitigateHasItem>,
+    pub mitigate: UpdateProjectInternalRouteWithHasMitigateMitigate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum UpdateProjectInternalRouteObject2HasItem {
+pub enum UpdateProjectInternalRouteWithHasMitigateHasItem {
     #[serde(rename = "header")]
-    Header(UpdateProjectInternalRouteObject2HasItemHeader),
+    Header(UpdateProjectInternalRouteWithHasMitigateHasItemHeader),
     #[serde(rename = "host")]
-    Host(UpdateProjectInternalRouteObject2HasItemHost),
+    Host(UpdateProjectInternalRouteWithHasMitigateHasItemHost),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectInternalRouteObject2HasItemHeader {
-    pub key: UpdateProjectInternalRouteObject2HasItemHeaderKey,
-    pub value: UpdateProjectInternalRouteObject2HasItemHeaderValue,
+pub struct UpdateProjectInternalRouteWithHasMitigateHasItemHeader {
+    pub key: UpdateProjectInternalRouteWithHasMitigateHasItemHeaderKey,
+    pub value: UpdateProjectInternalRouteWithHasMitigateHasItemHeaderValue,
 }
 #[derive(
     Debug,
@@ -28224,7 +28336,7 @@ pub struct UpdateProjectInternalRouteObject2HasItemHeader {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateProjectInternalRouteObject2HasItemHeaderKey {
+pub enum UpdateProjectInternalRouteWithHasMitigateHasItemHeaderKey {
     /// `x-vercel-ip-country`
     #[serde(rename = "x-vercel-ip-country")]
     XVercelIpCountry,
@@ -28232,7 +28344,7 @@ pub enum UpdateProjectInternalRouteObject2HasItemHeaderKey {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateProjectInternalRouteObject2HasItemHeaderKey {
+impl UpdateProjectInternalRouteWithHasMitigateHasItemHeaderKey {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -28241,26 +28353,26 @@ impl UpdateProjectInternalRouteObject2HasItemHeaderKey {
         }
     }
 }
-impl std::fmt::Display for UpdateProjectInternalRouteObject2HasItemHeaderKey {
+impl std::fmt::Display for UpdateProjectInternalRouteWithHasMitigateHasItemHeaderKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectInternalRouteObject2HasItemHeaderValue {
+pub struct UpdateProjectInternalRouteWithHasMitigateHasItemHeaderValue {
     pub eq: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectInternalRouteObject2HasItemHost {
-    pub value: UpdateProjectInternalRouteObject2HasItemHostValue,
+pub struct UpdateProjectInternalRouteWithHasMitigateHasItemHost {
+    pub value: UpdateProjectInternalRouteWithHasMitigateHasItemHostValue,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectInternalRouteObject2HasItemHostValue {
+pub struct UpdateProjectInternalRouteWithHasMitigateHasItemHostValue {
     pub eq: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectInternalRouteObject2Mitigate {
-    pub action: UpdateProjectInternalRouteObject2MitigateAction,
+pub struct UpdateProjectInternalRouteWithHasMitigateMitigate {
+    pub action: UpdateProjectInternalRouteWithHasMitigateMitigateAction,
 }
 #[derive(
     Debug,
@@ -28273,7 +28385,7 @@ pub struct UpdateProjectInternalRouteObject2Mitigate {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateProjectInternalRouteObject2MitigateAction {
+pub enum UpdateProjectInternalRouteWithHasMitigateMitigateAction {
     /// `block_legal_cwc`
     #[serde(rename = "block_legal_cwc")]
     BlockLegalCwc,
@@ -28281,7 +28393,7 @@ pub enum UpdateProjectInternalRouteObject2MitigateAction {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateProjectInternalRouteObject2MitigateAction {
+impl UpdateProjectInternalRouteWithHasMitigateMitigateAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -28290,10 +28402,15 @@ impl UpdateProjectInternalRouteObject2MitigateAction {
         }
     }
 }
-impl std::fmt::Display for UpdateProjectInternalRouteObject2MitigateAction {
+impl std::fmt::Display for UpdateProjectInternalRouteWithHasMitigateMitigateAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateProjectInternalRouteWithSrcStatus {
+    pub src: String,
+    pub status: f64,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateProjectIpBucket {
@@ -29043,14 +29160,14 @@ pub struct UpdateProjectLinkGitlabDeployHook {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum UpdateProjectMicrofrontends {
-    Object(UpdateProjectMicrofrontendsObject),
-    Object2(UpdateProjectMicrofrontendsObject2),
-    Object3(UpdateProjectMicrofrontendsObject3),
+    WithIsDefaultApp(UpdateProjectMicrofrontendsWithIsDefaultApp),
+    WithUpdatedAtGroupIds(UpdateProjectMicrofrontendsWithUpdatedAtGroupIds),
+    WithUpdatedAtGroupIds2(UpdateProjectMicrofrontendsWithUpdatedAtGroupIds2),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectMicrofrontendsObject {
+pub struct UpdateProjectMicrofrontendsWithIsDefaultApp {
     #[serde(rename = "isDefaultApp")]
     pub is_default_app: bool,
     /// Timestamp when the microfrontends settings were last updated.
@@ -29058,7 +29175,7 @@ pub struct UpdateProjectMicrofrontendsObject {
     pub updated_at: f64,
     /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
     #[serde(rename = "groupIds")]
-    pub group_ids: Vec<UpdateProjectMicrofrontendsObjectGroupId>,
+    pub group_ids: Vec<UpdateProjectMicrofrontendsWithIsDefaultAppGroupId>,
     /// Whether microfrontends are enabled for this project.
     pub enabled: bool,
     /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
@@ -29066,7 +29183,15 @@ pub struct UpdateProjectMicrofrontendsObject {
     pub default_route: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectMicrofrontendsObject2 {
+#[serde(untagged)]
+pub enum UpdateProjectMicrofrontendsWithIsDefaultAppGroupId {
+    String(String),
+    String2(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateProjectMicrofrontendsWithUpdatedAtGroupIds {
     #[serde(rename = "isDefaultApp", default, skip_serializing_if = "Option::is_none")]
     pub is_default_app: Option<bool>,
     /// Whether observability data should be routed to this microfrontend project or a root project.
@@ -29088,7 +29213,7 @@ pub struct UpdateProjectMicrofrontendsObject2 {
     pub updated_at: f64,
     /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
     #[serde(rename = "groupIds")]
-    pub group_ids: Vec<UpdateProjectMicrofrontendsObject2GroupId>,
+    pub group_ids: Vec<UpdateProjectMicrofrontendsWithUpdatedAtGroupIdsGroupId>,
     /// Whether microfrontends are enabled for this project.
     pub enabled: bool,
     /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
@@ -29096,15 +29221,7 @@ pub struct UpdateProjectMicrofrontendsObject2 {
     pub default_route: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UpdateProjectMicrofrontendsObject2GroupId {
-    String(String),
-    String2(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectMicrofrontendsObject3 {
+pub struct UpdateProjectMicrofrontendsWithUpdatedAtGroupIds2 {
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
     #[serde(rename = "groupIds")]
@@ -29113,7 +29230,7 @@ pub struct UpdateProjectMicrofrontendsObject3 {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum UpdateProjectMicrofrontendsObjectGroupId {
+pub enum UpdateProjectMicrofrontendsWithUpdatedAtGroupIdsGroupId {
     String(String),
     String2(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -31568,77 +31685,25 @@ impl std::fmt::Display for UpdateProjectResponseSsoProtectionDeploymentType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum UpdateProjectResponseTrustedIps {
-    Object(UpdateProjectResponseTrustedIpsObject),
-    Object2(UpdateProjectResponseTrustedIpsObject2),
+    WithAddressesProtectionMode(
+        UpdateProjectResponseTrustedIpsWithAddressesProtectionMode,
+    ),
+    WithDeploymentType(UpdateProjectResponseTrustedIpsWithDeploymentType),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectResponseTrustedIpsObject {
+pub struct UpdateProjectResponseTrustedIpsWithAddressesProtectionMode {
     #[serde(rename = "deploymentType")]
-    pub deployment_type: UpdateProjectResponseTrustedIpsObjectDeploymentType,
-    pub addresses: Vec<UpdateProjectResponseTrustedIpsObjectAddress>,
+    pub deployment_type: UpdateProjectResponseTrustedIpsWithAddressesProtectionModeDeploymentType,
+    pub addresses: Vec<
+        UpdateProjectResponseTrustedIpsWithAddressesProtectionModeAddress,
+    >,
     #[serde(rename = "protectionMode")]
-    pub protection_mode: UpdateProjectResponseTrustedIpsObjectProtectionMode,
+    pub protection_mode: UpdateProjectResponseTrustedIpsWithAddressesProtectionModeProtectionMode,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectResponseTrustedIpsObject2 {
-    #[serde(rename = "deploymentType")]
-    pub deployment_type: UpdateProjectResponseTrustedIpsObject2DeploymentType,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UpdateProjectResponseTrustedIpsObject2DeploymentType {
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UpdateProjectResponseTrustedIpsObject2DeploymentType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Preview => "preview",
-            Self::Production => "production",
-            Self::All => "all",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UpdateProjectResponseTrustedIpsObject2DeploymentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectResponseTrustedIpsObjectAddress {
+pub struct UpdateProjectResponseTrustedIpsWithAddressesProtectionModeAddress {
     pub value: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -31654,7 +31719,7 @@ pub struct UpdateProjectResponseTrustedIpsObjectAddress {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateProjectResponseTrustedIpsObjectDeploymentType {
+pub enum UpdateProjectResponseTrustedIpsWithAddressesProtectionModeDeploymentType {
     /// `preview`
     #[serde(rename = "preview")]
     Preview,
@@ -31674,7 +31739,7 @@ pub enum UpdateProjectResponseTrustedIpsObjectDeploymentType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateProjectResponseTrustedIpsObjectDeploymentType {
+impl UpdateProjectResponseTrustedIpsWithAddressesProtectionModeDeploymentType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -31689,7 +31754,8 @@ impl UpdateProjectResponseTrustedIpsObjectDeploymentType {
         }
     }
 }
-impl std::fmt::Display for UpdateProjectResponseTrustedIpsObjectDeploymentType {
+impl std::fmt::Display
+for UpdateProjectResponseTrustedIpsWithAddressesProtectionModeDeploymentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -31705,7 +31771,7 @@ impl std::fmt::Display for UpdateProjectResponseTrustedIpsObjectDeploymentType {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateProjectResponseTrustedIpsObjectProtectionMode {
+pub enum UpdateProjectResponseTrustedIpsWithAddressesProtectionModeProtectionMode {
     /// `additional`
     #[serde(rename = "additional")]
     Additional,
@@ -31716,7 +31782,7 @@ pub enum UpdateProjectResponseTrustedIpsObjectProtectionMode {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateProjectResponseTrustedIpsObjectProtectionMode {
+impl UpdateProjectResponseTrustedIpsWithAddressesProtectionModeProtectionMode {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -31726,7 +31792,65 @@ impl UpdateProjectResponseTrustedIpsObjectProtectionMode {
         }
     }
 }
-impl std::fmt::Display for UpdateProjectResponseTrustedIpsObjectProtectionMode {
+impl std::fmt::Display
+for UpdateProjectResponseTrustedIpsWithAddressesProtectionModeProtectionMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateProjectResponseTrustedIpsWithDeploymentType {
+    #[serde(rename = "deploymentType")]
+    pub deployment_type: UpdateProjectResponseTrustedIpsWithDeploymentTypeDeploymentType,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UpdateProjectResponseTrustedIpsWithDeploymentTypeDeploymentType {
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `all`
+    #[serde(rename = "all")]
+    All,
+    /// `prod_deployment_urls_and_all_previews`
+    #[serde(rename = "prod_deployment_urls_and_all_previews")]
+    ProdDeploymentUrlsAndAllPreviews,
+    /// `all_except_custom_domains`
+    #[serde(rename = "all_except_custom_domains")]
+    AllExceptCustomDomains,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UpdateProjectResponseTrustedIpsWithDeploymentTypeDeploymentType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Preview => "preview",
+            Self::Production => "production",
+            Self::All => "all",
+            Self::ProdDeploymentUrlsAndAllPreviews => {
+                "prod_deployment_urls_and_all_previews"
+            }
+            Self::AllExceptCustomDomains => "all_except_custom_domains",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for UpdateProjectResponseTrustedIpsWithDeploymentTypeDeploymentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }

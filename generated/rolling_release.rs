@@ -1809,23 +1809,35 @@ impl std::fmt::Display for GetRollingReleaseState {
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateRollingReleaseConfigObject {
+#[serde(untagged)]
+pub enum UpdateRollingReleaseConfigResponse {
+    WithRollingRelease(UpdateRollingReleaseConfigWithRollingRelease),
+    WithRollingRelease2(UpdateRollingReleaseConfigWithRollingRelease2),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateRollingReleaseConfigWithRollingRelease {
     #[serde(rename = "rollingRelease")]
     pub rolling_release: serde_json::Value,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateRollingReleaseConfigObject2 {
+pub struct UpdateRollingReleaseConfigWithRollingRelease2 {
     #[serde(rename = "rollingRelease", default)]
-    pub rolling_release: Option<UpdateRollingReleaseConfigObject2RollingRelease>,
+    pub rolling_release: Option<
+        UpdateRollingReleaseConfigWithRollingRelease2RollingRelease,
+    >,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateRollingReleaseConfigObject2RollingRelease {
+pub struct UpdateRollingReleaseConfigWithRollingRelease2RollingRelease {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stages: Option<Vec<UpdateRollingReleaseConfigObject2RollingReleaseStage>>,
+    pub stages: Option<
+        Vec<UpdateRollingReleaseConfigWithRollingRelease2RollingReleaseStage>,
+    >,
 }
 /// A stage object configured for a rolling release once a new deployment is triggered the first stage will be read in the proxy for first time visitors, and if a RNG < targetPercentage then it will serve the new deployment. Upon approval the next stage will be read, etc.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateRollingReleaseConfigObject2RollingReleaseStage {
+pub struct UpdateRollingReleaseConfigWithRollingRelease2RollingReleaseStage {
     /// The percentage of traffic to serve to the canary deployment (0-100)
     #[serde(rename = "targetPercentage")]
     pub target_percentage: f64,
@@ -1842,14 +1854,6 @@ pub struct UpdateRollingReleaseConfigObject2RollingReleaseStage {
     /// Whether to linearly shift traffic over the duration of this stage
     #[serde(rename = "linearShift", default, skip_serializing_if = "Option::is_none")]
     pub linear_shift: Option<bool>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UpdateRollingReleaseConfigResponse {
-    Object(UpdateRollingReleaseConfigObject),
-    Object2(UpdateRollingReleaseConfigObject2),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 impl crate::Client {
     /// Update the active rolling release to the next stage for a project

@@ -1785,15 +1785,10 @@ pub struct PatchTeamSaml {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum PatchTeamSamlRolesValue {
-    Object(PatchTeamSamlRolesValueObject),
+    WithAccessGroupId(PatchTeamSamlRolesValueWithAccessGroupId),
     Value(PatchTeamSamlRolesValueValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PatchTeamSamlRolesValueObject {
-    #[serde(rename = "accessGroupId")]
-    pub access_group_id: String,
 }
 #[derive(
     Debug,
@@ -1855,6 +1850,11 @@ impl std::fmt::Display for PatchTeamSamlRolesValueValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PatchTeamSamlRolesValueWithAccessGroupId {
+    #[serde(rename = "accessGroupId")]
+    pub access_group_id: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RemoveTeamMemberResponse {
@@ -3482,16 +3482,10 @@ pub struct TeamSamlDirectory {
 #[serde(untagged)]
 pub enum TeamSamlRolesValue {
     /// When "Directory Sync" is configured, this object contains a mapping of which Directory Group (by ID) should be assigned to which Vercel Team "role".
-    Object(TeamSamlRolesValueObject),
+    WithAccessGroupId(TeamSamlRolesValueWithAccessGroupId),
     Value(TeamSamlRolesValueValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
-}
-/// When "Directory Sync" is configured, this object contains a mapping of which Directory Group (by ID) should be assigned to which Vercel Team "role".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TeamSamlRolesValueObject {
-    #[serde(rename = "accessGroupId")]
-    pub access_group_id: String,
 }
 #[derive(
     Debug,
@@ -3553,6 +3547,12 @@ impl std::fmt::Display for TeamSamlRolesValueValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+/// When "Directory Sync" is configured, this object contains a mapping of which Directory Group (by ID) should be assigned to which Vercel Team "role".
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TeamSamlRolesValueWithAccessGroupId {
+    #[serde(rename = "accessGroupId")]
+    pub access_group_id: String,
 }
 /// Sensitive environment variable policy for this team
 #[derive(

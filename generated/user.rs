@@ -1112,287 +1112,309 @@ impl std::fmt::Display for UserEventEntityType {
 #[serde(untagged)]
 pub enum UserEventPayload {
     /// The payload of the event, if requested.
-    Object71(UserEventPayloadObject71),
+    WithViaGithubViaGitlab(UserEventPayloadWithViaGithubViaGitlab),
     /// The payload of the event, if requested.
-    Object67(UserEventPayloadObject67),
+    WithBillingPlanId(UserEventPayloadWithBillingPlanId),
     /// The payload of the event, if requested.
-    Object70(UserEventPayloadObject70),
+    WithConfirmedScopes(UserEventPayloadWithConfirmedScopes),
     /// The payload of the event, if requested.
-    Object41(UserEventPayloadObject41),
+    WithIdValue(UserEventPayloadWithIdValue),
     /// The payload of the event, if requested.
-    Object42(UserEventPayloadObject42),
+    WithIdValue2(UserEventPayloadWithIdValue2),
     /// The payload of the event, if requested.
-    Object54(UserEventPayloadObject54),
+    WithShaGitUserPlatform(UserEventPayloadWithShaGitUserPlatform),
     /// The payload of the event, if requested.
-    Object59(UserEventPayloadObject59),
+    WithRestoreConfigVersion(UserEventPayloadWithRestoreConfigVersion),
     /// The payload of the event, if requested.
-    Object65(UserEventPayloadObject65),
+    WithNewOwner(UserEventPayloadWithNewOwner),
     /// The payload of the event, if requested.
-    Object68(UserEventPayloadObject68),
+    WithIntegrationIdConfigurationId(UserEventPayloadWithIntegrationIdConfigurationId),
     /// The payload of the event, if requested.
-    Object135(UserEventPayloadObject135),
+    WithDestinationAccountId(UserEventPayloadWithDestinationAccountId),
     /// The payload of the event, if requested.
-    Object165(UserEventPayloadObject165),
+    WithGrantTypeAtTtl(UserEventPayloadWithGrantTypeAtTtl),
+    /// The payload of the event, if requested.
+    WithActionId(UserEventPayloadWithActionId),
+    /// The payload of the event, if requested.
+    WithOwnerName(UserEventPayloadWithOwnerName),
+    /// The payload of the event, if requested.
+    WithFromDeploymentId(UserEventPayloadWithFromDeploymentId),
+    /// The payload of the event, if requested.
+    WithScalingRulesMin(UserEventPayloadWithScalingRulesMin),
+    /// The payload of the event, if requested.
+    WithEdgeConfigTokenIdLabel(UserEventPayloadWithEdgeConfigTokenIdLabel),
+    /// The payload of the event, if requested.
+    WithProjectNameAlias(UserEventPayloadWithProjectNameAlias),
+    /// The payload of the event, if requested.
+    WithAliasId(UserEventPayloadWithAliasId),
+    /// The payload of the event, if requested.
+    WithTeamConfiguration(UserEventPayloadWithTeamConfiguration),
+    /// The payload of the event, if requested.
+    WithTeamConfiguration2(UserEventPayloadWithTeamConfiguration2),
+    /// The payload of the event, if requested.
+    WithTeamConfiguration3(UserEventPayloadWithTeamConfiguration3),
+    /// The payload of the event, if requested.
+    WithTeamConfiguration4(UserEventPayloadWithTeamConfiguration4),
+    /// The payload of the event, if requested.
+    WithDeployment(UserEventPayloadWithDeployment),
+    /// The payload of the event, if requested.
+    WithFromIdFromName(UserEventPayloadWithFromIdFromName),
+    /// The payload of the event, if requested.
+    WithNameDestinationId(UserEventPayloadWithNameDestinationId),
+    /// The payload of the event, if requested.
+    WithNameDestinationId2(UserEventPayloadWithNameDestinationId2),
+    /// The payload of the event, if requested.
+    WithProjectIdScope(UserEventPayloadWithProjectIdScope),
+    /// The payload of the event, if requested.
+    WithActive(UserEventPayloadWithActive),
+    /// The payload of the event, if requested.
+    WithRuleGroups(UserEventPayloadWithRuleGroups),
+    /// The payload of the event, if requested.
+    WithIntegrationIdIntegrationSlug(UserEventPayloadWithIntegrationIdIntegrationSlug),
+    /// The payload of the event, if requested.
+    WithProjectIdToDeploymentId(UserEventPayloadWithProjectIdToDeploymentId),
+    /// The payload of the event, if requested.
+    WithProjectAnalyticsPrevProjectAnalytics(
+        UserEventPayloadWithProjectAnalyticsPrevProjectAnalytics,
+    ),
+    /// The payload of the event, if requested.
+    WithSsoProtectionOldSsoProtection(UserEventPayloadWithSsoProtectionOldSsoProtection),
+    /// The payload of the event, if requested.
+    WithPasswordProtectionOldPasswordProtection(
+        UserEventPayloadWithPasswordProtectionOldPasswordProtection,
+    ),
+    /// The payload of the event, if requested.
+    WithGitProviderGitProviderGroupDescriptor(
+        UserEventPayloadWithGitProviderGitProviderGroupDescriptor,
+    ),
+    /// The payload of the event, if requested.
+    WithBy(UserEventPayloadWithBy),
+    /// The payload of the event, if requested.
+    WithPreviousProjectNameNewProjectName(
+        UserEventPayloadWithPreviousProjectNameNewProjectName,
+    ),
+    /// The payload of the event, if requested.
+    WithPreviousProjectNameNewProjectName2(
+        UserEventPayloadWithPreviousProjectNameNewProjectName2,
+    ),
+    /// The payload of the event, if requested.
+    WithEdgeConfigDigest(UserEventPayloadWithEdgeConfigDigest),
+    /// The payload of the event, if requested.
+    WithEdgeConfigTokenIds(UserEventPayloadWithEdgeConfigTokenIds),
+    /// The payload of the event, if requested.
+    WithIdSlug(UserEventPayloadWithIdSlug),
+    /// The payload of the event, if requested.
+    WithProjectPrev(UserEventPayloadWithProjectPrev),
+    /// The payload of the event, if requested.
+    WithTeamConfiguration5(UserEventPayloadWithTeamConfiguration5),
+    /// The payload of the event, if requested.
+    WithTeamConfiguration6(UserEventPayloadWithTeamConfiguration6),
+    /// The payload of the event, if requested.
+    WithTeamConfiguration7(UserEventPayloadWithTeamConfiguration7),
+    /// The payload of the event, if requested.
+    WithAuthor(UserEventPayloadWithAuthor),
+    /// The payload of the event, if requested.
+    WithAccessGroupUser(UserEventPayloadWithAccessGroupUser),
+    /// The payload of the event, if requested.
+    WithAccessGroupProject(UserEventPayloadWithAccessGroupProject),
+    /// The payload of the event, if requested.
+    WithDeploymentUrl(UserEventPayloadWithDeploymentUrl),
+    /// The payload of the event, if requested.
+    WithAutoExposeSystemEnvs(UserEventPayloadWithAutoExposeSystemEnvs),
+    /// The payload of the event, if requested.
+    WithSrcDst(UserEventPayloadWithSrcDst),
+    /// The payload of the event, if requested.
+    WithStatus(UserEventPayloadWithStatus),
+    /// The payload of the event, if requested.
+    WithGitlabLoginGitlabEmail(UserEventPayloadWithGitlabLoginGitlabEmail),
+    /// The payload of the event, if requested.
+    WithBitbucketEmailBitbucketLogin(UserEventPayloadWithBitbucketEmailBitbucketLogin),
+    /// The payload of the event, if requested.
+    WithJob(UserEventPayloadWithJob),
+    /// The payload of the event, if requested.
+    WithPrice(UserEventPayloadWithPrice),
+    /// The payload of the event, if requested.
+    WithCdnEnabled(UserEventPayloadWithCdnEnabled),
+    /// The payload of the event, if requested.
+    WithDomainId(UserEventPayloadWithDomainId),
+    /// The payload of the event, if requested.
+    WithEmailName(UserEventPayloadWithEmailName),
+    /// The payload of the event, if requested.
+    WithAttackModeEnabled(UserEventPayloadWithAttackModeEnabled),
+    /// The payload of the event, if requested.
+    WithConfigurations(UserEventPayloadWithConfigurations),
+    /// The payload of the event, if requested.
+    WithBranch(UserEventPayloadWithBranch),
+    /// The payload of the event, if requested.
+    WithProjectNameAction(UserEventPayloadWithProjectNameAction),
+    /// The payload of the event, if requested.
+    WithNameOwnerId(UserEventPayloadWithNameOwnerId),
+    /// The payload of the event, if requested.
+    WithTeamProject(UserEventPayloadWithTeamProject),
+    /// The payload of the event, if requested.
+    WithSourceProjectId(UserEventPayloadWithSourceProjectId),
+    /// The payload of the event, if requested.
+    WithNextPrevious(UserEventPayloadWithNextPrevious),
+    /// The payload of the event, if requested.
+    WithProjectIdProjectName(UserEventPayloadWithProjectIdProjectName),
+    /// The payload of the event, if requested.
+    WithProjectIdProjectName2(UserEventPayloadWithProjectIdProjectName2),
+    /// The payload of the event, if requested.
+    WithInstances(UserEventPayloadWithInstances),
+    /// The payload of the event, if requested.
+    WithVerified(UserEventPayloadWithVerified),
+    /// The payload of the event, if requested.
+    WithPreviousRule(UserEventPayloadWithPreviousRule),
+    /// The payload of the event, if requested.
+    WithUidName(UserEventPayloadWithUidName),
+    /// The payload of the event, if requested.
+    WithOldNameNewName(UserEventPayloadWithOldNameNewName),
+    /// The payload of the event, if requested.
+    WithIdType(UserEventPayloadWithIdType),
+    /// The payload of the event, if requested.
+    WithEntitlementUser(UserEventPayloadWithEntitlementUser),
+    /// The payload of the event, if requested.
+    WithEntitlementUser2(UserEventPayloadWithEntitlementUser2),
+    /// The payload of the event, if requested.
+    WithPreviousNext(UserEventPayloadWithPreviousNext),
+    /// The payload of the event, if requested.
+    WithEnabledTotpVerified(UserEventPayloadWithEnabledTotpVerified),
+    /// The payload of the event, if requested.
+    WithPrevEmail(UserEventPayloadWithPrevEmail),
+    /// The payload of the event, if requested.
+    WithProjectNameDestinationAccountName(
+        UserEventPayloadWithProjectNameDestinationAccountName,
+    ),
+    /// The payload of the event, if requested.
+    WithProjectProjectMembership(UserEventPayloadWithProjectProjectMembership),
+    /// The payload of the event, if requested.
+    WithRemovedMembership(UserEventPayloadWithRemovedMembership),
+    /// The payload of the event, if requested.
+    WithProjectProjectMembership2(UserEventPayloadWithProjectProjectMembership2),
+    /// The payload of the event, if requested.
+    WithTags(UserEventPayloadWithTags),
+    /// The payload of the event, if requested.
+    WithSrcImages(UserEventPayloadWithSrcImages),
+    /// The payload of the event, if requested.
+    WithIdPrev(UserEventPayloadWithIdPrev),
+    /// The payload of the event, if requested.
+    WithProjectGroup(UserEventPayloadWithProjectGroup),
+    /// The payload of the event, if requested.
+    WithProjectIdProjectName3(UserEventPayloadWithProjectIdProjectName3),
+    /// The payload of the event, if requested.
+    WithOldNameNewName2(UserEventPayloadWithOldNameNewName2),
+    /// The payload of the event, if requested.
+    WithScopes(UserEventPayloadWithScopes),
+    /// The payload of the event, if requested.
+    WithNextScopes(UserEventPayloadWithNextScopes),
+    /// The payload of the event, if requested.
+    WithAppId(UserEventPayloadWithAppId),
+    /// The payload of the event, if requested.
+    WithAccessGroup(UserEventPayloadWithAccessGroup),
+    /// The payload of the event, if requested.
+    WithAlias(UserEventPayloadWithAlias),
+    /// The payload of the event, if requested.
+    WithCustom(UserEventPayloadWithCustom),
+    /// The payload of the event, if requested.
+    WithId(UserEventPayloadWithId),
+    /// The payload of the event, if requested.
+    WithId2(UserEventPayloadWithId2),
+    /// The payload of the event, if requested.
+    WithSuffix(UserEventPayloadWithSuffix),
+    /// The payload of the event, if requested.
+    WithSuffix2(UserEventPayloadWithSuffix2),
+    /// The payload of the event, if requested.
+    WithGithubLogin(UserEventPayloadWithGithubLogin),
+    /// The payload of the event, if requested.
+    WithUrl(UserEventPayloadWithUrl),
+    /// The payload of the event, if requested.
+    WithUrl2(UserEventPayloadWithUrl2),
+    /// The payload of the event, if requested.
+    WithName(UserEventPayloadWithName),
+    /// The payload of the event, if requested.
+    WithName2(UserEventPayloadWithName2),
+    /// The payload of the event, if requested.
+    WithDomain(UserEventPayloadWithDomain),
+    /// The payload of the event, if requested.
+    WithName3(UserEventPayloadWithName3),
+    /// The payload of the event, if requested.
+    WithLogDrainUrl(UserEventPayloadWithLogDrainUrl),
+    /// The payload of the event, if requested.
+    WithLogDrainUrl2(UserEventPayloadWithLogDrainUrl2),
+    /// The payload of the event, if requested.
+    WithDrainUrl(UserEventPayloadWithDrainUrl),
+    /// The payload of the event, if requested.
+    WithProjectName(UserEventPayloadWithProjectName),
+    /// The payload of the event, if requested.
+    WithPlan(UserEventPayloadWithPlan),
+    /// The payload of the event, if requested.
+    WithProjectId(UserEventPayloadWithProjectId),
+    /// The payload of the event, if requested.
+    WithProjectId2(UserEventPayloadWithProjectId2),
+    /// The payload of the event, if requested.
+    WithProjectName2(UserEventPayloadWithProjectName2),
+    /// The payload of the event, if requested.
+    WithProjectName3(UserEventPayloadWithProjectName3),
+    /// The payload of the event, if requested.
+    WithProjectId3(UserEventPayloadWithProjectId3),
+    /// The payload of the event, if requested.
+    WithProjectId4(UserEventPayloadWithProjectId4),
+    /// The payload of the event, if requested.
+    WithEmail(UserEventPayloadWithEmail),
+    /// The payload of the event, if requested.
+    WithTeam(UserEventPayloadWithTeam),
+    /// The payload of the event, if requested.
+    WithBio(UserEventPayloadWithBio),
+    /// The payload of the event, if requested.
+    WithBudget(UserEventPayloadWithBudget),
+    /// The payload of the event, if requested.
+    WithBudget2(UserEventPayloadWithBudget2),
+    /// The payload of the event, if requested.
+    WithBudget3(UserEventPayloadWithBudget3),
+    /// The payload of the event, if requested.
+    WithStoreType(UserEventPayloadWithStoreType),
+    /// The payload of the event, if requested.
+    WithStore(UserEventPayloadWithStore),
+    /// The payload of the event, if requested.
+    WithSlug(UserEventPayloadWithSlug),
+    /// The payload of the event, if requested.
+    WithUid(UserEventPayloadWithUid),
+    /// The payload of the event, if requested.
+    WithPreviousRole(UserEventPayloadWithPreviousRole),
+    /// The payload of the event, if requested.
+    WithEnforced(UserEventPayloadWithEnforced),
+    /// The payload of the event, if requested.
+    WithMfaEnabled(UserEventPayloadWithMfaEnabled),
+    /// The payload of the event, if requested.
+    WithUsername(UserEventPayloadWithUsername),
+    /// The payload of the event, if requested.
+    WithTeamName(UserEventPayloadWithTeamName),
+    /// The payload of the event, if requested.
+    WithTeamName2(UserEventPayloadWithTeamName2),
+    /// The payload of the event, if requested.
+    WithRequestedTeamName(UserEventPayloadWithRequestedTeamName),
+    /// The payload of the event, if requested.
+    WithProject(UserEventPayloadWithProject),
+    /// The payload of the event, if requested.
+    WithAction(UserEventPayloadWithAction),
+    /// The payload of the event, if requested.
+    WithTier(UserEventPayloadWithTier),
+    /// The payload of the event, if requested.
+    WithAppName(UserEventPayloadWithAppName),
+    /// The payload of the event, if requested.
+    WithAppName2(UserEventPayloadWithAppName2),
+    /// The payload of the event, if requested.
+    WithAppName3(UserEventPayloadWithAppName3),
     /// The payload of the event, if requested.
     Object2(UserEventPayloadObject2),
     /// The payload of the event, if requested.
-    Object46(UserEventPayloadObject46),
-    /// The payload of the event, if requested.
-    Object69(UserEventPayloadObject69),
-    /// The payload of the event, if requested.
-    Object104(UserEventPayloadObject104),
-    /// The payload of the event, if requested.
-    Object146(UserEventPayloadObject146),
-    /// The payload of the event, if requested.
-    Object12(UserEventPayloadObject12),
-    /// The payload of the event, if requested.
-    Object16(UserEventPayloadObject16),
-    /// The payload of the event, if requested.
-    Object30(UserEventPayloadObject30),
-    /// The payload of the event, if requested.
-    Object31(UserEventPayloadObject31),
-    /// The payload of the event, if requested.
-    Object32(UserEventPayloadObject32),
-    /// The payload of the event, if requested.
-    Object33(UserEventPayloadObject33),
-    /// The payload of the event, if requested.
-    Object40(UserEventPayloadObject40),
-    /// The payload of the event, if requested.
-    Object49(UserEventPayloadObject49),
-    /// The payload of the event, if requested.
-    Object50(UserEventPayloadObject50),
-    /// The payload of the event, if requested.
-    Object51(UserEventPayloadObject51),
-    /// The payload of the event, if requested.
-    Object60(UserEventPayloadObject60),
-    /// The payload of the event, if requested.
-    Object61(UserEventPayloadObject61),
-    /// The payload of the event, if requested.
-    Object62(UserEventPayloadObject62),
-    /// The payload of the event, if requested.
-    Object64(UserEventPayloadObject64),
-    /// The payload of the event, if requested.
-    Object75(UserEventPayloadObject75),
-    /// The payload of the event, if requested.
-    Object79(UserEventPayloadObject79),
-    /// The payload of the event, if requested.
-    Object82(UserEventPayloadObject82),
-    /// The payload of the event, if requested.
-    Object83(UserEventPayloadObject83),
-    /// The payload of the event, if requested.
-    Object95(UserEventPayloadObject95),
-    /// The payload of the event, if requested.
-    Object113(UserEventPayloadObject113),
-    /// The payload of the event, if requested.
-    Object137(UserEventPayloadObject137),
-    /// The payload of the event, if requested.
-    Object138(UserEventPayloadObject138),
-    /// The payload of the event, if requested.
-    Object145(UserEventPayloadObject145),
-    /// The payload of the event, if requested.
-    Object147(UserEventPayloadObject147),
-    /// The payload of the event, if requested.
-    Object149(UserEventPayloadObject149),
-    /// The payload of the event, if requested.
-    Object152(UserEventPayloadObject152),
-    /// The payload of the event, if requested.
-    Object162(UserEventPayloadObject162),
-    /// The payload of the event, if requested.
-    Object163(UserEventPayloadObject163),
-    /// The payload of the event, if requested.
-    Object164(UserEventPayloadObject164),
+    Object3(UserEventPayloadObject3),
     /// The payload of the event, if requested.
     Object4(UserEventPayloadObject4),
     /// The payload of the event, if requested.
     Object5(UserEventPayloadObject5),
     /// The payload of the event, if requested.
     Object6(UserEventPayloadObject6),
-    /// The payload of the event, if requested.
-    Object17(UserEventPayloadObject17),
-    /// The payload of the event, if requested.
-    Object18(UserEventPayloadObject18),
-    /// The payload of the event, if requested.
-    Object23(UserEventPayloadObject23),
-    /// The payload of the event, if requested.
-    Object28(UserEventPayloadObject28),
-    /// The payload of the event, if requested.
-    Object35(UserEventPayloadObject35),
-    /// The payload of the event, if requested.
-    Object36(UserEventPayloadObject36),
-    /// The payload of the event, if requested.
-    Object37(UserEventPayloadObject37),
-    /// The payload of the event, if requested.
-    Object44(UserEventPayloadObject44),
-    /// The payload of the event, if requested.
-    Object45(UserEventPayloadObject45),
-    /// The payload of the event, if requested.
-    Object48(UserEventPayloadObject48),
-    /// The payload of the event, if requested.
-    Object55(UserEventPayloadObject55),
-    /// The payload of the event, if requested.
-    Object63(UserEventPayloadObject63),
-    /// The payload of the event, if requested.
-    Object66(UserEventPayloadObject66),
-    /// The payload of the event, if requested.
-    Object78(UserEventPayloadObject78),
-    /// The payload of the event, if requested.
-    Object86(UserEventPayloadObject86),
-    /// The payload of the event, if requested.
-    Object87(UserEventPayloadObject87),
-    /// The payload of the event, if requested.
-    Object88(UserEventPayloadObject88),
-    /// The payload of the event, if requested.
-    Object91(UserEventPayloadObject91),
-    /// The payload of the event, if requested.
-    Object92(UserEventPayloadObject92),
-    /// The payload of the event, if requested.
-    Object93(UserEventPayloadObject93),
-    /// The payload of the event, if requested.
-    Object94(UserEventPayloadObject94),
-    /// The payload of the event, if requested.
-    Object96(UserEventPayloadObject96),
-    /// The payload of the event, if requested.
-    Object97(UserEventPayloadObject97),
-    /// The payload of the event, if requested.
-    Object100(UserEventPayloadObject100),
-    /// The payload of the event, if requested.
-    Object101(UserEventPayloadObject101),
-    /// The payload of the event, if requested.
-    Object102(UserEventPayloadObject102),
-    /// The payload of the event, if requested.
-    Object109(UserEventPayloadObject109),
-    /// The payload of the event, if requested.
-    Object118(UserEventPayloadObject118),
-    /// The payload of the event, if requested.
-    Object119(UserEventPayloadObject119),
-    /// The payload of the event, if requested.
-    Object124(UserEventPayloadObject124),
-    /// The payload of the event, if requested.
-    Object125(UserEventPayloadObject125),
-    /// The payload of the event, if requested.
-    Object127(UserEventPayloadObject127),
-    /// The payload of the event, if requested.
-    Object136(UserEventPayloadObject136),
-    /// The payload of the event, if requested.
-    Object139(UserEventPayloadObject139),
-    /// The payload of the event, if requested.
-    Object140(UserEventPayloadObject140),
-    /// The payload of the event, if requested.
-    Object141(UserEventPayloadObject141),
-    /// The payload of the event, if requested.
-    Object143(UserEventPayloadObject143),
-    /// The payload of the event, if requested.
-    Object144(UserEventPayloadObject144),
-    /// The payload of the event, if requested.
-    Object150(UserEventPayloadObject150),
-    /// The payload of the event, if requested.
-    Object151(UserEventPayloadObject151),
-    /// The payload of the event, if requested.
-    Object153(UserEventPayloadObject153),
-    /// The payload of the event, if requested.
-    Object155(UserEventPayloadObject155),
-    /// The payload of the event, if requested.
-    Object156(UserEventPayloadObject156),
-    /// The payload of the event, if requested.
-    Object157(UserEventPayloadObject157),
-    /// The payload of the event, if requested.
-    Object159(UserEventPayloadObject159),
-    /// The payload of the event, if requested.
-    Object3(UserEventPayloadObject3),
-    /// The payload of the event, if requested.
-    Object15(UserEventPayloadObject15),
-    /// The payload of the event, if requested.
-    Object20(UserEventPayloadObject20),
-    /// The payload of the event, if requested.
-    Object22(UserEventPayloadObject22),
-    /// The payload of the event, if requested.
-    Object24(UserEventPayloadObject24),
-    /// The payload of the event, if requested.
-    Object27(UserEventPayloadObject27),
-    /// The payload of the event, if requested.
-    Object29(UserEventPayloadObject29),
-    /// The payload of the event, if requested.
-    Object34(UserEventPayloadObject34),
-    /// The payload of the event, if requested.
-    Object38(UserEventPayloadObject38),
-    /// The payload of the event, if requested.
-    Object39(UserEventPayloadObject39),
-    /// The payload of the event, if requested.
-    Object43(UserEventPayloadObject43),
-    /// The payload of the event, if requested.
-    Object47(UserEventPayloadObject47),
-    /// The payload of the event, if requested.
-    Object52(UserEventPayloadObject52),
-    /// The payload of the event, if requested.
-    Object53(UserEventPayloadObject53),
-    /// The payload of the event, if requested.
-    Object72(UserEventPayloadObject72),
-    /// The payload of the event, if requested.
-    Object73(UserEventPayloadObject73),
-    /// The payload of the event, if requested.
-    Object74(UserEventPayloadObject74),
-    /// The payload of the event, if requested.
-    Object76(UserEventPayloadObject76),
-    /// The payload of the event, if requested.
-    Object77(UserEventPayloadObject77),
-    /// The payload of the event, if requested.
-    Object80(UserEventPayloadObject80),
-    /// The payload of the event, if requested.
-    Object81(UserEventPayloadObject81),
-    /// The payload of the event, if requested.
-    Object84(UserEventPayloadObject84),
-    /// The payload of the event, if requested.
-    Object85(UserEventPayloadObject85),
-    /// The payload of the event, if requested.
-    Object89(UserEventPayloadObject89),
-    /// The payload of the event, if requested.
-    Object90(UserEventPayloadObject90),
-    /// The payload of the event, if requested.
-    Object98(UserEventPayloadObject98),
-    /// The payload of the event, if requested.
-    Object99(UserEventPayloadObject99),
-    /// The payload of the event, if requested.
-    Object103(UserEventPayloadObject103),
-    /// The payload of the event, if requested.
-    Object105(UserEventPayloadObject105),
-    /// The payload of the event, if requested.
-    Object106(UserEventPayloadObject106),
-    /// The payload of the event, if requested.
-    Object107(UserEventPayloadObject107),
-    /// The payload of the event, if requested.
-    Object110(UserEventPayloadObject110),
-    /// The payload of the event, if requested.
-    Object111(UserEventPayloadObject111),
-    /// The payload of the event, if requested.
-    Object112(UserEventPayloadObject112),
-    /// The payload of the event, if requested.
-    Object116(UserEventPayloadObject116),
-    /// The payload of the event, if requested.
-    Object117(UserEventPayloadObject117),
-    /// The payload of the event, if requested.
-    Object120(UserEventPayloadObject120),
-    /// The payload of the event, if requested.
-    Object126(UserEventPayloadObject126),
-    /// The payload of the event, if requested.
-    Object128(UserEventPayloadObject128),
-    /// The payload of the event, if requested.
-    Object132(UserEventPayloadObject132),
-    /// The payload of the event, if requested.
-    Object133(UserEventPayloadObject133),
-    /// The payload of the event, if requested.
-    Object134(UserEventPayloadObject134),
-    /// The payload of the event, if requested.
-    Object142(UserEventPayloadObject142),
-    /// The payload of the event, if requested.
-    Object148(UserEventPayloadObject148),
-    /// The payload of the event, if requested.
-    Object154(UserEventPayloadObject154),
-    /// The payload of the event, if requested.
-    Object158(UserEventPayloadObject158),
-    /// The payload of the event, if requested.
-    Object160(UserEventPayloadObject160),
-    /// The payload of the event, if requested.
-    Object161(UserEventPayloadObject161),
     /// The payload of the event, if requested.
     Object7(UserEventPayloadObject7),
     /// The payload of the event, if requested.
@@ -1404,41 +1426,31 @@ pub enum UserEventPayload {
     /// The payload of the event, if requested.
     Object11(UserEventPayloadObject11),
     /// The payload of the event, if requested.
+    Object12(UserEventPayloadObject12),
+    /// The payload of the event, if requested.
     Object13(UserEventPayloadObject13),
     /// The payload of the event, if requested.
     Object14(UserEventPayloadObject14),
     /// The payload of the event, if requested.
+    Object15(UserEventPayloadObject15),
+    /// The payload of the event, if requested.
+    Object16(UserEventPayloadObject16),
+    /// The payload of the event, if requested.
+    Object17(UserEventPayloadObject17),
+    /// The payload of the event, if requested.
+    Object18(UserEventPayloadObject18),
+    /// The payload of the event, if requested.
     Object19(UserEventPayloadObject19),
+    /// The payload of the event, if requested.
+    Object20(UserEventPayloadObject20),
     /// The payload of the event, if requested.
     Object21(UserEventPayloadObject21),
     /// The payload of the event, if requested.
-    Object25(UserEventPayloadObject25),
+    Object22(UserEventPayloadObject22),
     /// The payload of the event, if requested.
-    Object26(UserEventPayloadObject26),
+    Object23(UserEventPayloadObject23),
     /// The payload of the event, if requested.
-    Object56(UserEventPayloadObject56),
-    /// The payload of the event, if requested.
-    Object57(UserEventPayloadObject57),
-    /// The payload of the event, if requested.
-    Object58(UserEventPayloadObject58),
-    /// The payload of the event, if requested.
-    Object108(UserEventPayloadObject108),
-    /// The payload of the event, if requested.
-    Object114(UserEventPayloadObject114),
-    /// The payload of the event, if requested.
-    Object115(UserEventPayloadObject115),
-    /// The payload of the event, if requested.
-    Object121(UserEventPayloadObject121),
-    /// The payload of the event, if requested.
-    Object122(UserEventPayloadObject122),
-    /// The payload of the event, if requested.
-    Object123(UserEventPayloadObject123),
-    /// The payload of the event, if requested.
-    Object129(UserEventPayloadObject129),
-    /// The payload of the event, if requested.
-    Object130(UserEventPayloadObject130),
-    /// The payload of the event, if requested.
-    Object131(UserEventPayloadObject131),
+    Object24(UserEventPayloadObject24),
     /// The payload of the event, if requested.
     Object(serde_json::Map<String, serde_json::Value>),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -1448,569 +1460,566 @@ pub enum UserEventPayload {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadObject10 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alias: Option<String>,
-    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
+    pub cn: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject100 {
-    pub team: UserEventPayloadObject100Team,
-    #[serde(rename = "previousRule")]
-    pub previous_rule: UserEventPayloadObject100PreviousRule,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject100PreviousRule {
-    pub email: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject100Team {
-    pub id: String,
+    pub cns: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject101 {
-    pub uid: String,
-    pub name: UserEventPayloadObject101Name,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadObject101Name {
-    Object(UserEventPayloadObject101NameObject),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject101NameObject {
-    pub name: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject102 {
-    #[serde(rename = "oldName")]
-    pub old_name: String,
-    #[serde(rename = "newName")]
-    pub new_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject103 {
-    pub bio: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject104 {
-    #[serde(rename = "scalingRules")]
-    pub scaling_rules: std::collections::BTreeMap<
-        String,
-        UserEventPayloadObject104ScalingRulesValue,
-    >,
-    pub min: f64,
-    pub max: f64,
-    pub url: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject104ScalingRulesValue {
-    pub min: f64,
-    pub max: f64,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject105 {
-    pub budget: UserEventPayloadObject105Budget,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject105Budget {
-    /// Represents a budget for tracking and notifying teams on their spending.
-    #[serde(rename = "budgetItem")]
-    pub budget_item: UserEventPayloadObject105BudgetBudgetItem,
-}
-/// Represents a budget for tracking and notifying teams on their spending.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject105BudgetBudgetItem {
-    /// The budget type
-    #[serde(rename = "type")]
-    pub type_: UserEventPayloadObject105BudgetBudgetItemType,
-    /// Budget amount (USD / dollars)
-    #[serde(rename = "fixedBudget")]
-    pub fixed_budget: f64,
-    /// Array of the last 3 months of spend data
-    #[serde(rename = "previousSpend")]
-    pub previous_spend: Vec<f64>,
-    /// Array of 50, 75, 100 to keep track of notifications sent out
-    #[serde(rename = "notifiedAt")]
-    pub notified_at: Vec<f64>,
-    /// Webhook id that corresponds to a webhook in Cosmos webhook collection
-    #[serde(rename = "webhookId", default, skip_serializing_if = "Option::is_none")]
-    pub webhook_id: Option<String>,
-    /// Keep track if the webhook has been called for the month
-    #[serde(
-        rename = "webhookNotified",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub webhook_notified: Option<bool>,
-    /// Date time when budget is created
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    /// Date time when budget is updated last
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<f64>,
-    /// Is the budget currently active for a customer
-    #[serde(rename = "isActive")]
-    pub is_active: bool,
-    /// Should all projects be paused if budget is exceeded
-    #[serde(rename = "pauseProjects", default, skip_serializing_if = "Option::is_none")]
-    pub pause_projects: Option<bool>,
-    /// The acive pricing plan the team is billed with
-    #[serde(rename = "pricingPlan", default, skip_serializing_if = "Option::is_none")]
-    pub pricing_plan: Option<UserEventPayloadObject105BudgetBudgetItemPricingPlan>,
-    /// Partition key
-    #[serde(rename = "teamId")]
-    pub team_id: String,
-    /// Sort key that needs to be unique per teamId
-    pub id: String,
-}
-/// The acive pricing plan the team is billed with
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject105BudgetBudgetItemPricingPlan {
-    /// `plus`
-    #[serde(rename = "plus")]
-    Plus,
-    /// `legacy`
-    #[serde(rename = "legacy")]
-    Legacy,
-    /// `unbundled`
-    #[serde(rename = "unbundled")]
-    Unbundled,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject105BudgetBudgetItemPricingPlan {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Plus => "plus",
-            Self::Legacy => "legacy",
-            Self::Unbundled => "unbundled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject105BudgetBudgetItemPricingPlan {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// The budget type
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject105BudgetBudgetItemType {
-    /// `fixed`
-    #[serde(rename = "fixed")]
-    Fixed,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject105BudgetBudgetItemType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fixed => "fixed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject105BudgetBudgetItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject106 {
-    /// Represents a budget for tracking and notifying teams on their spending.
-    pub budget: UserEventPayloadObject106Budget,
-}
-/// Represents a budget for tracking and notifying teams on their spending.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject106Budget {
-    /// The budget type
-    #[serde(rename = "type")]
-    pub type_: UserEventPayloadObject106BudgetType,
-    /// Budget amount (USD / dollars)
-    #[serde(rename = "fixedBudget")]
-    pub fixed_budget: f64,
-    /// Array of the last 3 months of spend data
-    #[serde(rename = "previousSpend")]
-    pub previous_spend: Vec<f64>,
-    /// Array of 50, 75, 100 to keep track of notifications sent out
-    #[serde(rename = "notifiedAt")]
-    pub notified_at: Vec<f64>,
-    /// Webhook id that corresponds to a webhook in Cosmos webhook collection
-    #[serde(rename = "webhookId", default, skip_serializing_if = "Option::is_none")]
-    pub webhook_id: Option<String>,
-    /// Keep track if the webhook has been called for the month
-    #[serde(
-        rename = "webhookNotified",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub webhook_notified: Option<bool>,
-    /// Date time when budget is created
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    /// Date time when budget is updated last
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<f64>,
-    /// Is the budget currently active for a customer
-    #[serde(rename = "isActive")]
-    pub is_active: bool,
-    /// Should all projects be paused if budget is exceeded
-    #[serde(rename = "pauseProjects", default, skip_serializing_if = "Option::is_none")]
-    pub pause_projects: Option<bool>,
-    /// The acive pricing plan the team is billed with
-    #[serde(rename = "pricingPlan", default, skip_serializing_if = "Option::is_none")]
-    pub pricing_plan: Option<UserEventPayloadObject106BudgetPricingPlan>,
-    /// Partition key
-    #[serde(rename = "teamId")]
-    pub team_id: String,
-    /// Sort key that needs to be unique per teamId
-    pub id: String,
-}
-/// The acive pricing plan the team is billed with
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject106BudgetPricingPlan {
-    /// `plus`
-    #[serde(rename = "plus")]
-    Plus,
-    /// `legacy`
-    #[serde(rename = "legacy")]
-    Legacy,
-    /// `unbundled`
-    #[serde(rename = "unbundled")]
-    Unbundled,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject106BudgetPricingPlan {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Plus => "plus",
-            Self::Legacy => "legacy",
-            Self::Unbundled => "unbundled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject106BudgetPricingPlan {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// The budget type
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject106BudgetType {
-    /// `fixed`
-    #[serde(rename = "fixed")]
-    Fixed,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject106BudgetType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fixed => "fixed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject106BudgetType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject107 {
-    /// Represents a budget for tracking and notifying teams on their spending.
-    pub budget: UserEventPayloadObject107Budget,
-    #[serde(rename = "webhookUrl", default, skip_serializing_if = "Option::is_none")]
-    pub webhook_url: Option<String>,
-}
-/// Represents a budget for tracking and notifying teams on their spending.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject107Budget {
-    /// The budget type
-    #[serde(rename = "type")]
-    pub type_: UserEventPayloadObject107BudgetType,
-    /// Budget amount (USD / dollars)
-    #[serde(rename = "fixedBudget")]
-    pub fixed_budget: f64,
-    /// Array of the last 3 months of spend data
-    #[serde(rename = "previousSpend")]
-    pub previous_spend: Vec<f64>,
-    /// Array of 50, 75, 100 to keep track of notifications sent out
-    #[serde(rename = "notifiedAt")]
-    pub notified_at: Vec<f64>,
-    /// Webhook id that corresponds to a webhook in Cosmos webhook collection
-    #[serde(rename = "webhookId", default, skip_serializing_if = "Option::is_none")]
-    pub webhook_id: Option<String>,
-    /// Keep track if the webhook has been called for the month
-    #[serde(
-        rename = "webhookNotified",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub webhook_notified: Option<bool>,
-    /// Date time when budget is created
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    /// Date time when budget is updated last
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<f64>,
-    /// Is the budget currently active for a customer
-    #[serde(rename = "isActive")]
-    pub is_active: bool,
-    /// Should all projects be paused if budget is exceeded
-    #[serde(rename = "pauseProjects", default, skip_serializing_if = "Option::is_none")]
-    pub pause_projects: Option<bool>,
-    /// The acive pricing plan the team is billed with
-    #[serde(rename = "pricingPlan", default, skip_serializing_if = "Option::is_none")]
-    pub pricing_plan: Option<UserEventPayloadObject107BudgetPricingPlan>,
-    /// Partition key
-    #[serde(rename = "teamId")]
-    pub team_id: String,
-    /// Sort key that needs to be unique per teamId
-    pub id: String,
-}
-/// The acive pricing plan the team is billed with
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject107BudgetPricingPlan {
-    /// `plus`
-    #[serde(rename = "plus")]
-    Plus,
-    /// `legacy`
-    #[serde(rename = "legacy")]
-    Legacy,
-    /// `unbundled`
-    #[serde(rename = "unbundled")]
-    Unbundled,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject107BudgetPricingPlan {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Plus => "plus",
-            Self::Legacy => "legacy",
-            Self::Unbundled => "unbundled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject107BudgetPricingPlan {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// The budget type
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject107BudgetType {
-    /// `fixed`
-    #[serde(rename = "fixed")]
-    Fixed,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject107BudgetType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fixed => "fixed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject107BudgetType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject108 {
-    #[serde(rename = "webhookUrl", default, skip_serializing_if = "Option::is_none")]
-    pub webhook_url: Option<String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject109 {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(
-        rename = "computeUnitsMax",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub compute_units_max: Option<f64>,
-    #[serde(
-        rename = "computeUnitsMin",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub compute_units_min: Option<f64>,
-    #[serde(
-        rename = "suspendTimeoutSeconds",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub suspend_timeout_seconds: Option<f64>,
-    #[serde(rename = "type")]
-    pub type_: UserEventPayloadObject109Type,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject109Type {
-    /// `redis`
-    #[serde(rename = "redis")]
-    Redis,
-    /// `postgres`
-    #[serde(rename = "postgres")]
-    Postgres,
-    /// `edge-config`
-    #[serde(rename = "edge-config")]
-    EdgeConfig,
-    /// `blob`
-    #[serde(rename = "blob")]
-    Blob,
-    /// `integration`
-    #[serde(rename = "integration")]
-    Integration,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject109Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Redis => "redis",
-            Self::Postgres => "postgres",
-            Self::EdgeConfig => "edge-config",
-            Self::Blob => "blob",
-            Self::Integration => "integration",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject109Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub id: Option<String>,
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadObject11 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alias: Option<String>,
-    #[serde(rename = "aliasId", default, skip_serializing_if = "Option::is_none")]
-    pub alias_id: Option<String>,
-    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
+    pub cn: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    pub cns: Option<Vec<String>>,
 }
 /// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadObject12 {
+    #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+    #[serde(rename = "projectName", default, skip_serializing_if = "Option::is_none")]
+    pub project_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<bool>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadObject13 {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+    #[serde(rename = "projectName", default, skip_serializing_if = "Option::is_none")]
+    pub project_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<UserEventPayloadObject13Target>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
+    pub git_branch: Option<String>,
+    #[serde(rename = "edgeConfigId", default, skip_serializing_if = "Option::is_none")]
+    pub edge_config_id: Option<String>,
+    #[serde(
+        rename = "edgeConfigTokenId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub edge_config_token_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject110 {
-    #[serde(rename = "storeType")]
-    pub store_type: UserEventPayloadObject110StoreType,
+#[serde(untagged)]
+pub enum UserEventPayloadObject13Target {
+    String(String),
+    StringList(Vec<String>),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadObject14 {
+    /// The date when the Shared Env Var was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// The name of the Shared Env Var.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The unique identifier of the owner (team) the Shared Env Var was created for.
+    #[serde(rename = "ownerId", default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+    /// The unique identifier of the Shared Env Var.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The unique identifier of the user who created the Shared Env Var.
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// The unique identifier of the user who deleted the Shared Env Var.
+    #[serde(rename = "deletedBy", default, skip_serializing_if = "Option::is_none")]
+    pub deleted_by: Option<String>,
+    /// The unique identifier of the user who last updated the Shared Env Var.
+    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<String>,
+    /// Timestamp for when the Shared Env Var was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// Timestamp for when the Shared Env Var was (soft) deleted.
+    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<f64>,
+    /// Timestamp for when the Shared Env Var was last updated.
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    /// The value of the Shared Env Var.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The unique identifiers of the projects which the Shared Env Var is linked to.
+    #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<Vec<String>>,
+    /// The type of this cosmos doc instance, if blank, assume secret.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<UserEventPayloadObject14Type>,
+    /// environments this env variable targets
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<Vec<UserEventPayloadObject14TargetItem>>,
+    /// whether or not this env varible applies to custom environments
+    #[serde(
+        rename = "applyToAllCustomEnvironments",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub apply_to_all_custom_environments: Option<bool>,
+    /// whether or not this env variable is decrypted
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decrypted: Option<bool>,
+    /// A user provided comment that describes what this Shared Env Var is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// The last editor full name or username.
+    #[serde(
+        rename = "lastEditedByDisplayName",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub last_edited_by_display_name: Option<String>,
+    #[serde(rename = "projectNames", default, skip_serializing_if = "Option::is_none")]
+    pub project_names: Option<Vec<String>>,
+}
+/// environments this env variable targets
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadObject14TargetItem {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `development`
+    #[serde(rename = "development")]
+    Development,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadObject14TargetItem {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Development => "development",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadObject14TargetItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The type of this cosmos doc instance, if blank, assume secret.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadObject14Type {
+    /// `system`
+    #[serde(rename = "system")]
+    System,
+    /// `encrypted`
+    #[serde(rename = "encrypted")]
+    Encrypted,
+    /// `plain`
+    #[serde(rename = "plain")]
+    Plain,
+    /// `sensitive`
+    #[serde(rename = "sensitive")]
+    Sensitive,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadObject14Type {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::System => "system",
+            Self::Encrypted => "encrypted",
+            Self::Plain => "plain",
+            Self::Sensitive => "sensitive",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadObject14Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadObject15 {
+    #[serde(rename = "oldEnvVar", default, skip_serializing_if = "Option::is_none")]
+    pub old_env_var: Option<UserEventPayloadObject15OldEnvVar>,
+    #[serde(rename = "newEnvVar", default, skip_serializing_if = "Option::is_none")]
+    pub new_env_var: Option<UserEventPayloadObject15NewEnvVar>,
+    #[serde(rename = "updateDiff", default, skip_serializing_if = "Option::is_none")]
+    pub update_diff: Option<UserEventPayloadObject15UpdateDiff>,
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadObject15NewEnvVar {
+    /// The date when the Shared Env Var was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// The name of the Shared Env Var.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The unique identifier of the owner (team) the Shared Env Var was created for.
+    #[serde(rename = "ownerId", default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+    /// The unique identifier of the Shared Env Var.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The unique identifier of the user who created the Shared Env Var.
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// The unique identifier of the user who deleted the Shared Env Var.
+    #[serde(rename = "deletedBy", default, skip_serializing_if = "Option::is_none")]
+    pub deleted_by: Option<String>,
+    /// The unique identifier of the user who last updated the Shared Env Var.
+    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<String>,
+    /// Timestamp for when the Shared Env Var was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// Timestamp for when the Shared Env Var was (soft) deleted.
+    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<f64>,
+    /// Timestamp for when the Shared Env Var was last updated.
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    /// The value of the Shared Env Var.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The unique identifiers of the projects which the Shared Env Var is linked to.
+    #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<Vec<String>>,
+    /// The type of this cosmos doc instance, if blank, assume secret.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<UserEventPayloadObject15NewEnvVarType>,
+    /// environments this env variable targets
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<Vec<UserEventPayloadObject15NewEnvVarTargetItem>>,
+    /// whether or not this env varible applies to custom environments
+    #[serde(
+        rename = "applyToAllCustomEnvironments",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub apply_to_all_custom_environments: Option<bool>,
+    /// whether or not this env variable is decrypted
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decrypted: Option<bool>,
+    /// A user provided comment that describes what this Shared Env Var is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// The last editor full name or username.
+    #[serde(
+        rename = "lastEditedByDisplayName",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub last_edited_by_display_name: Option<String>,
+}
+/// environments this env variable targets
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadObject15NewEnvVarTargetItem {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `development`
+    #[serde(rename = "development")]
+    Development,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadObject15NewEnvVarTargetItem {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Development => "development",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadObject15NewEnvVarTargetItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The type of this cosmos doc instance, if blank, assume secret.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadObject15NewEnvVarType {
+    /// `system`
+    #[serde(rename = "system")]
+    System,
+    /// `encrypted`
+    #[serde(rename = "encrypted")]
+    Encrypted,
+    /// `plain`
+    #[serde(rename = "plain")]
+    Plain,
+    /// `sensitive`
+    #[serde(rename = "sensitive")]
+    Sensitive,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadObject15NewEnvVarType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::System => "system",
+            Self::Encrypted => "encrypted",
+            Self::Plain => "plain",
+            Self::Sensitive => "sensitive",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadObject15NewEnvVarType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadObject15OldEnvVar {
+    /// The date when the Shared Env Var was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// The name of the Shared Env Var.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The unique identifier of the owner (team) the Shared Env Var was created for.
+    #[serde(rename = "ownerId", default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+    /// The unique identifier of the Shared Env Var.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The unique identifier of the user who created the Shared Env Var.
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// The unique identifier of the user who deleted the Shared Env Var.
+    #[serde(rename = "deletedBy", default, skip_serializing_if = "Option::is_none")]
+    pub deleted_by: Option<String>,
+    /// The unique identifier of the user who last updated the Shared Env Var.
+    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<String>,
+    /// Timestamp for when the Shared Env Var was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// Timestamp for when the Shared Env Var was (soft) deleted.
+    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<f64>,
+    /// Timestamp for when the Shared Env Var was last updated.
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    /// The value of the Shared Env Var.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The unique identifiers of the projects which the Shared Env Var is linked to.
+    #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<Vec<String>>,
+    /// The type of this cosmos doc instance, if blank, assume secret.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<UserEventPayloadObject15OldEnvVarType>,
+    /// environments this env variable targets
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<Vec<UserEventPayloadObject15OldEnvVarTargetItem>>,
+    /// whether or not this env varible applies to custom environments
+    #[serde(
+        rename = "applyToAllCustomEnvironments",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub apply_to_all_custom_environments: Option<bool>,
+    /// whether or not this env variable is decrypted
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decrypted: Option<bool>,
+    /// A user provided comment that describes what this Shared Env Var is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// The last editor full name or username.
+    #[serde(
+        rename = "lastEditedByDisplayName",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub last_edited_by_display_name: Option<String>,
+}
+/// environments this env variable targets
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadObject15OldEnvVarTargetItem {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `development`
+    #[serde(rename = "development")]
+    Development,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadObject15OldEnvVarTargetItem {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Development => "development",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadObject15OldEnvVarTargetItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The type of this cosmos doc instance, if blank, assume secret.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadObject15OldEnvVarType {
+    /// `system`
+    #[serde(rename = "system")]
+    System,
+    /// `encrypted`
+    #[serde(rename = "encrypted")]
+    Encrypted,
+    /// `plain`
+    #[serde(rename = "plain")]
+    Plain,
+    /// `sensitive`
+    #[serde(rename = "sensitive")]
+    Sensitive,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadObject15OldEnvVarType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::System => "system",
+            Self::Encrypted => "encrypted",
+            Self::Plain => "plain",
+            Self::Sensitive => "sensitive",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadObject15OldEnvVarType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadObject15UpdateDiff {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[serde(rename = "newKey", default, skip_serializing_if = "Option::is_none")]
+    pub new_key: Option<String>,
+    #[serde(rename = "oldTarget", default, skip_serializing_if = "Option::is_none")]
+    pub old_target: Option<Vec<UserEventPayloadObject15UpdateDiffOldTargetItem>>,
+    #[serde(rename = "newTarget", default, skip_serializing_if = "Option::is_none")]
+    pub new_target: Option<Vec<UserEventPayloadObject15UpdateDiffNewTargetItem>>,
+    #[serde(rename = "oldType", default, skip_serializing_if = "Option::is_none")]
+    pub old_type: Option<String>,
+    #[serde(rename = "newType", default, skip_serializing_if = "Option::is_none")]
+    pub new_type: Option<String>,
+    #[serde(rename = "oldProjects", default, skip_serializing_if = "Option::is_none")]
+    pub old_projects: Option<Vec<UserEventPayloadObject15UpdateDiffOldProject>>,
+    #[serde(rename = "newProjects", default, skip_serializing_if = "Option::is_none")]
+    pub new_projects: Option<Vec<UserEventPayloadObject15UpdateDiffNewProject>>,
+    #[serde(rename = "changedValue")]
+    pub changed_value: bool,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadObject15UpdateDiffNewProject {
+    #[serde(rename = "projectName", default, skip_serializing_if = "Option::is_none")]
+    pub project_name: Option<String>,
+    #[serde(rename = "projectId")]
+    pub project_id: String,
 }
 #[derive(
     Debug,
@@ -2023,73 +2032,99 @@ pub struct UserEventPayloadObject110 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject110StoreType {
-    /// `redis`
-    #[serde(rename = "redis")]
-    Redis,
-    /// `postgres`
-    #[serde(rename = "postgres")]
-    Postgres,
+pub enum UserEventPayloadObject15UpdateDiffNewTargetItem {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `development`
+    #[serde(rename = "development")]
+    Development,
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject110StoreType {
+impl UserEventPayloadObject15UpdateDiffNewTargetItem {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Redis => "redis",
-            Self::Postgres => "postgres",
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Development => "development",
             Self::Unknown(value) => value,
         }
     }
 }
-impl std::fmt::Display for UserEventPayloadObject110StoreType {
+impl std::fmt::Display for UserEventPayloadObject15UpdateDiffNewTargetItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadObject15UpdateDiffOldProject {
+    #[serde(rename = "projectName", default, skip_serializing_if = "Option::is_none")]
+    pub project_name: Option<String>,
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadObject15UpdateDiffOldTargetItem {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `development`
+    #[serde(rename = "development")]
+    Development,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadObject15UpdateDiffOldTargetItem {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Development => "development",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadObject15UpdateDiffOldTargetItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject111 {
-    pub store: UserEventPayloadObject111Store,
-    #[serde(rename = "ownerId", default, skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject111Store {
-    pub name: String,
-    pub id: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject112 {
-    pub slug: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject113 {
-    pub slug: String,
-    #[serde(rename = "teamId")]
-    pub team_id: String,
-    pub by: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reasons: Option<Vec<UserEventPayloadObject113Reason>>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject113Reason {
-    pub slug: String,
-    pub description: String,
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadObject16 {
+    #[serde(rename = "webhookUrl", default, skip_serializing_if = "Option::is_none")]
+    pub webhook_url: Option<String>,
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject114 {
+pub struct UserEventPayloadObject17 {
     #[serde(rename = "directoryType", default, skip_serializing_if = "Option::is_none")]
     pub directory_type: Option<String>,
     #[serde(rename = "ssoType", default, skip_serializing_if = "Option::is_none")]
     pub sso_type: Option<String>,
     #[serde(rename = "invitedUser", default, skip_serializing_if = "Option::is_none")]
-    pub invited_user: Option<UserEventPayloadObject114InvitedUser>,
+    pub invited_user: Option<UserEventPayloadObject17InvitedUser>,
     #[serde(rename = "invitedEmail", default, skip_serializing_if = "Option::is_none")]
     pub invited_email: Option<String>,
     #[serde(rename = "invitationRole", default, skip_serializing_if = "Option::is_none")]
@@ -2100,15 +2135,15 @@ pub struct UserEventPayloadObject114 {
     pub invited_uid: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject114InvitedUser {
+pub struct UserEventPayloadObject17InvitedUser {
     pub username: String,
     pub email: String,
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject115 {
+pub struct UserEventPayloadObject18 {
     #[serde(rename = "deletedUser", default, skip_serializing_if = "Option::is_none")]
-    pub deleted_user: Option<UserEventPayloadObject115DeletedUser>,
+    pub deleted_user: Option<UserEventPayloadObject18DeletedUser>,
     #[serde(rename = "deletedUid", default, skip_serializing_if = "Option::is_none")]
     pub deleted_uid: Option<String>,
     #[serde(rename = "githubUsername", default, skip_serializing_if = "Option::is_none")]
@@ -2125,160 +2160,74 @@ pub struct UserEventPayloadObject115 {
     pub directory_type: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject115DeletedUser {
+pub struct UserEventPayloadObject18DeletedUser {
     pub username: String,
     pub email: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject116 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<String>,
-    pub uid: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub origin: Option<String>,
-    #[serde(rename = "teamRoles", default, skip_serializing_if = "Option::is_none")]
-    pub team_roles: Option<Vec<String>>,
-    #[serde(
-        rename = "teamPermissions",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub team_permissions: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entitlements: Option<Vec<String>>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject117 {
-    #[serde(rename = "directoryType", default, skip_serializing_if = "Option::is_none")]
-    pub directory_type: Option<String>,
-    #[serde(rename = "updatedUser", default, skip_serializing_if = "Option::is_none")]
-    pub updated_user: Option<UserEventPayloadObject117UpdatedUser>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<String>,
-    #[serde(rename = "previousRole")]
-    pub previous_role: String,
-    #[serde(rename = "updatedUid", default, skip_serializing_if = "Option::is_none")]
-    pub updated_uid: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject117UpdatedUser {
-    pub username: String,
-    pub email: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject118 {
-    pub entitlement: String,
-    pub user: UserEventPayloadObject118User,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject118User {
-    pub id: String,
-    pub username: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject119 {
-    pub entitlement: String,
-    pub user: UserEventPayloadObject119User,
-    #[serde(
-        rename = "previousCanceledAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub previous_canceled_at: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject119User {
-    pub id: String,
-    pub username: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject12 {
-    #[serde(rename = "projectName")]
-    pub project_name: String,
-    pub alias: String,
-    pub action: UserEventPayloadObject12Action,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject120 {
-    pub enforced: bool,
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject121 {
+pub struct UserEventPayloadObject19 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject122 {
+pub struct UserEventPayloadObject2 {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<UserEventPayloadObject2Deployment>,
+    #[serde(rename = "ruleCount", default, skip_serializing_if = "Option::is_none")]
+    pub rule_count: Option<f64>,
+    #[serde(rename = "deploymentUrl", default, skip_serializing_if = "Option::is_none")]
+    pub deployment_url: Option<String>,
+    #[serde(rename = "aliasId", default, skip_serializing_if = "Option::is_none")]
+    pub alias_id: Option<String>,
+    #[serde(rename = "deploymentId", default, skip_serializing_if = "Option::is_none")]
+    pub deployment_id: Option<String>,
+    #[serde(
+        rename = "oldDeploymentId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub old_deployment_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect: Option<String>,
+    #[serde(
+        rename = "redirectStatusCode",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub redirect_status_code: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system: Option<bool>,
+    #[serde(rename = "aliasUpdatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub alias_updated_at: Option<f64>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadObject20 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject123 {
+pub struct UserEventPayloadObject21 {
     /// Represents configuration for remote caching
     #[serde(rename = "remoteCaching", default, skip_serializing_if = "Option::is_none")]
-    pub remote_caching: Option<UserEventPayloadObject123RemoteCaching>,
+    pub remote_caching: Option<UserEventPayloadObject21RemoteCaching>,
 }
 /// Represents configuration for remote caching
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject123RemoteCaching {
+pub struct UserEventPayloadObject21RemoteCaching {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 /// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject124 {
-    pub previous: UserEventPayloadObject124Previous,
-    pub next: UserEventPayloadObject124Next,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject124Next {
-    pub enabled: bool,
-    #[serde(rename = "totpVerified")]
-    pub totp_verified: bool,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject124Previous {
-    pub enabled: bool,
-    #[serde(rename = "totpVerified")]
-    pub totp_verified: bool,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject125 {
-    pub enabled: bool,
-    #[serde(rename = "totpVerified")]
-    pub totp_verified: bool,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject126 {
-    #[serde(rename = "mfaEnabled")]
-    pub mfa_enabled: bool,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject127 {
-    pub email: String,
-    #[serde(rename = "prevEmail")]
-    pub prev_email: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject128 {
-    pub username: String,
-}
-/// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject129 {
+pub struct UserEventPayloadObject22 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2286,56 +2235,9 @@ pub struct UserEventPayloadObject129 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject12Action {
-    /// `created`
-    #[serde(rename = "created")]
-    Created,
-    /// `removed`
-    #[serde(rename = "removed")]
-    Removed,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject12Action {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "created",
-            Self::Removed => "removed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject12Action {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject13 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alias: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject130 {
+pub struct UserEventPayloadObject23 {
     #[serde(
         rename = "previewDeploymentSuffix",
         default,
@@ -2351,83 +2253,1010 @@ pub struct UserEventPayloadObject130 {
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject131 {
+pub struct UserEventPayloadObject24 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
 }
-/// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject132 {
-    #[serde(rename = "teamName")]
-    pub team_name: String,
+pub struct UserEventPayloadObject2Deployment {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+    pub meta: std::collections::BTreeMap<String, String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadObject3 {
+    #[serde(rename = "aliasId", default, skip_serializing_if = "Option::is_none")]
+    pub alias_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    #[serde(rename = "projectName", default, skip_serializing_if = "Option::is_none")]
+    pub project_name: Option<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadObject4 {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadObject5 {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    #[serde(rename = "gitUsername", default, skip_serializing_if = "Option::is_none")]
-    pub git_username: Option<String>,
-    #[serde(rename = "githubUsername", default, skip_serializing_if = "Option::is_none")]
-    pub github_username: Option<String>,
-    #[serde(rename = "gitlabUsername", default, skip_serializing_if = "Option::is_none")]
-    pub gitlab_username: Option<String>,
-    #[serde(
-        rename = "bitbucketUsername",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub bitbucket_username: Option<String>,
-    #[serde(rename = "updatedUid", default, skip_serializing_if = "Option::is_none")]
-    pub updated_uid: Option<String>,
-    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
-    pub team_id: Option<String>,
 }
 /// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject133 {
-    #[serde(rename = "teamName")]
-    pub team_name: String,
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadObject6 {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    #[serde(rename = "aliasId", default, skip_serializing_if = "Option::is_none")]
+    pub alias_id: Option<String>,
+    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    #[serde(rename = "gitUsername", default, skip_serializing_if = "Option::is_none")]
-    pub git_username: Option<String>,
-    #[serde(rename = "githubUsername", default, skip_serializing_if = "Option::is_none")]
-    pub github_username: Option<String>,
-    #[serde(rename = "gitlabUsername", default, skip_serializing_if = "Option::is_none")]
-    pub gitlab_username: Option<String>,
-    #[serde(
-        rename = "bitbucketUsername",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub bitbucket_username: Option<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadObject7 {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadObject8 {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadObject9 {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject134 {
-    #[serde(rename = "requestedTeamName")]
-    pub requested_team_name: String,
-    #[serde(
-        rename = "requestedUserName",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub requested_user_name: Option<String>,
-    #[serde(rename = "gitUsername", default, skip_serializing_if = "Option::is_none")]
-    pub git_username: Option<String>,
-    #[serde(rename = "githubUsername", default, skip_serializing_if = "Option::is_none")]
-    pub github_username: Option<String>,
-    #[serde(rename = "gitlabUsername", default, skip_serializing_if = "Option::is_none")]
-    pub gitlab_username: Option<String>,
-    #[serde(
-        rename = "bitbucketUsername",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub bitbucket_username: Option<String>,
+pub struct UserEventPayloadWithAccessGroup {
+    #[serde(rename = "accessGroup")]
+    pub access_group: UserEventPayloadWithAccessGroupAccessGroup,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithAccessGroupAccessGroup {
+    pub id: String,
+    pub name: String,
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject135 {
+pub struct UserEventPayloadWithAccessGroupProject {
+    #[serde(rename = "accessGroup")]
+    pub access_group: UserEventPayloadWithAccessGroupProjectAccessGroup,
+    pub project: UserEventPayloadWithAccessGroupProjectProject,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_role: Option<UserEventPayloadWithAccessGroupProjectNextRole>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_role: Option<UserEventPayloadWithAccessGroupProjectPreviousRole>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithAccessGroupProjectAccessGroup {
+    pub id: String,
+    pub name: String,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithAccessGroupProjectNextRole {
+    /// `ADMIN`
+    #[serde(rename = "ADMIN")]
+    Admin,
+    /// `PROJECT_DEVELOPER`
+    #[serde(rename = "PROJECT_DEVELOPER")]
+    ProjectDeveloper,
+    /// `PROJECT_VIEWER`
+    #[serde(rename = "PROJECT_VIEWER")]
+    ProjectViewer,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithAccessGroupProjectNextRole {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "ADMIN",
+            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
+            Self::ProjectViewer => "PROJECT_VIEWER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadWithAccessGroupProjectNextRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithAccessGroupProjectPreviousRole {
+    /// `ADMIN`
+    #[serde(rename = "ADMIN")]
+    Admin,
+    /// `PROJECT_DEVELOPER`
+    #[serde(rename = "PROJECT_DEVELOPER")]
+    ProjectDeveloper,
+    /// `PROJECT_VIEWER`
+    #[serde(rename = "PROJECT_VIEWER")]
+    ProjectViewer,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithAccessGroupProjectPreviousRole {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "ADMIN",
+            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
+            Self::ProjectViewer => "PROJECT_VIEWER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadWithAccessGroupProjectPreviousRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithAccessGroupProjectProject {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithAccessGroupUser {
+    #[serde(rename = "accessGroup")]
+    pub access_group: UserEventPayloadWithAccessGroupUserAccessGroup,
+    pub user: UserEventPayloadWithAccessGroupUserUser,
+    #[serde(rename = "directoryType", default, skip_serializing_if = "Option::is_none")]
+    pub directory_type: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithAccessGroupUserAccessGroup {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithAccessGroupUserUser {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithAction {
+    pub action: UserEventPayloadWithActionAction,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithActionAction {
+    /// `enable`
+    #[serde(rename = "enable")]
+    Enable,
+    /// `disable`
+    #[serde(rename = "disable")]
+    Disable,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithActionAction {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enable => "enable",
+            Self::Disable => "disable",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadWithActionAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithActionId {
+    pub action: UserEventPayloadWithActionIdAction,
+    pub id: String,
+    pub slug: String,
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithActionIdAction {
+    /// `created`
+    #[serde(rename = "created")]
+    Created,
+    /// `updated`
+    #[serde(rename = "updated")]
+    Updated,
+    /// `deleted`
+    #[serde(rename = "deleted")]
+    Deleted,
+    /// `archived`
+    #[serde(rename = "archived")]
+    Archived,
+    /// `unarchived`
+    #[serde(rename = "unarchived")]
+    Unarchived,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithActionIdAction {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Created => "created",
+            Self::Updated => "updated",
+            Self::Deleted => "deleted",
+            Self::Archived => "archived",
+            Self::Unarchived => "unarchived",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadWithActionIdAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithActive {
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+    #[serde(rename = "rulesetName")]
+    pub ruleset_name: String,
+    pub active: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<UserEventPayloadWithActiveAction>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithActiveAction {
+    /// `log`
+    #[serde(rename = "log")]
+    Log,
+    /// `challenge`
+    #[serde(rename = "challenge")]
+    Challenge,
+    /// `deny`
+    #[serde(rename = "deny")]
+    Deny,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithActiveAction {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Log => "log",
+            Self::Challenge => "challenge",
+            Self::Deny => "deny",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadWithActiveAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithAlias {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub alias: String,
+    #[serde(rename = "oldTeam", default, skip_serializing_if = "Option::is_none")]
+    pub old_team: Option<UserEventPayloadWithAliasOldTeam>,
+    #[serde(rename = "newTeam", default, skip_serializing_if = "Option::is_none")]
+    pub new_team: Option<UserEventPayloadWithAliasNewTeam>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithAliasId {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub alias: String,
+    #[serde(rename = "aliasId")]
+    pub alias_id: String,
+    #[serde(rename = "deploymentId", default)]
+    pub deployment_id: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithAliasNewTeam {
+    pub name: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithAliasOldTeam {
+    pub name: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithAppId {
+    #[serde(rename = "appName")]
+    pub app_name: String,
+    #[serde(rename = "appId")]
+    pub app_id: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithAppName {
+    #[serde(rename = "appName")]
+    pub app_name: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithAppName2 {
+    #[serde(rename = "appName")]
+    pub app_name: String,
+    #[serde(rename = "appId", default, skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithAppName3 {
+    #[serde(rename = "appName")]
+    pub app_name: String,
+    #[serde(rename = "appId", default, skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+    #[serde(rename = "installationId", default, skip_serializing_if = "Option::is_none")]
+    pub installation_id: Option<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithAttackModeEnabled {
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+    #[serde(
+        rename = "prevAttackModeEnabled",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub prev_attack_mode_enabled: Option<bool>,
+    #[serde(
+        rename = "prevAttackModeActiveUntil",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub prev_attack_mode_active_until: Option<f64>,
+    #[serde(rename = "attackModeEnabled")]
+    pub attack_mode_enabled: bool,
+    #[serde(
+        rename = "attackModeActiveUntil",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub attack_mode_active_until: Option<f64>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithAuthor {
+    pub author: String,
+    #[serde(rename = "accessGroup")]
+    pub access_group: UserEventPayloadWithAuthorAccessGroup,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithAuthorAccessGroup {
+    pub id: String,
+    pub name: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithAutoExposeSystemEnvs {
+    #[serde(rename = "projectName")]
+    pub project_name: String,
+    #[serde(rename = "autoExposeSystemEnvs")]
+    pub auto_expose_system_envs: bool,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithBillingPlanId {
+    #[serde(rename = "integrationId")]
+    pub integration_id: String,
+    #[serde(rename = "configurationId")]
+    pub configuration_id: String,
+    #[serde(rename = "integrationSlug")]
+    pub integration_slug: String,
+    #[serde(rename = "integrationName")]
+    pub integration_name: String,
+    #[serde(rename = "ownerId")]
+    pub owner_id: String,
+    #[serde(rename = "billingPlanId")]
+    pub billing_plan_id: String,
+    #[serde(
+        rename = "billingPlanName",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub billing_plan_name: Option<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithBio {
+    pub bio: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithBitbucketEmailBitbucketLogin {
+    #[serde(rename = "bitbucketEmail")]
+    pub bitbucket_email: String,
+    #[serde(rename = "bitbucketLogin")]
+    pub bitbucket_login: String,
+    #[serde(rename = "bitbucketName", default, skip_serializing_if = "Option::is_none")]
+    pub bitbucket_name: Option<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithBranch {
+    #[serde(rename = "projectName")]
+    pub project_name: String,
+    pub branch: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithBudget {
+    pub budget: UserEventPayloadWithBudgetBudget,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithBudget2 {
+    /// Represents a budget for tracking and notifying teams on their spending.
+    pub budget: UserEventPayloadWithBudget2Budget,
+}
+/// Represents a budget for tracking and notifying teams on their spending.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithBudget2Budget {
+    /// The budget type
+    #[serde(rename = "type")]
+    pub type_: UserEventPayloadWithBudget2BudgetType,
+    /// Budget amount (USD / dollars)
+    #[serde(rename = "fixedBudget")]
+    pub fixed_budget: f64,
+    /// Array of the last 3 months of spend data
+    #[serde(rename = "previousSpend")]
+    pub previous_spend: Vec<f64>,
+    /// Array of 50, 75, 100 to keep track of notifications sent out
+    #[serde(rename = "notifiedAt")]
+    pub notified_at: Vec<f64>,
+    /// Webhook id that corresponds to a webhook in Cosmos webhook collection
+    #[serde(rename = "webhookId", default, skip_serializing_if = "Option::is_none")]
+    pub webhook_id: Option<String>,
+    /// Keep track if the webhook has been called for the month
+    #[serde(
+        rename = "webhookNotified",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub webhook_notified: Option<bool>,
+    /// Date time when budget is created
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    /// Date time when budget is updated last
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    /// Is the budget currently active for a customer
+    #[serde(rename = "isActive")]
+    pub is_active: bool,
+    /// Should all projects be paused if budget is exceeded
+    #[serde(rename = "pauseProjects", default, skip_serializing_if = "Option::is_none")]
+    pub pause_projects: Option<bool>,
+    /// The acive pricing plan the team is billed with
+    #[serde(rename = "pricingPlan", default, skip_serializing_if = "Option::is_none")]
+    pub pricing_plan: Option<UserEventPayloadWithBudget2BudgetPricingPlan>,
+    /// Partition key
+    #[serde(rename = "teamId")]
+    pub team_id: String,
+    /// Sort key that needs to be unique per teamId
+    pub id: String,
+}
+/// The acive pricing plan the team is billed with
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithBudget2BudgetPricingPlan {
+    /// `plus`
+    #[serde(rename = "plus")]
+    Plus,
+    /// `legacy`
+    #[serde(rename = "legacy")]
+    Legacy,
+    /// `unbundled`
+    #[serde(rename = "unbundled")]
+    Unbundled,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithBudget2BudgetPricingPlan {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Plus => "plus",
+            Self::Legacy => "legacy",
+            Self::Unbundled => "unbundled",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadWithBudget2BudgetPricingPlan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The budget type
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithBudget2BudgetType {
+    /// `fixed`
+    #[serde(rename = "fixed")]
+    Fixed,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithBudget2BudgetType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fixed => "fixed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadWithBudget2BudgetType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithBudget3 {
+    /// Represents a budget for tracking and notifying teams on their spending.
+    pub budget: UserEventPayloadWithBudget3Budget,
+    #[serde(rename = "webhookUrl", default, skip_serializing_if = "Option::is_none")]
+    pub webhook_url: Option<String>,
+}
+/// Represents a budget for tracking and notifying teams on their spending.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithBudget3Budget {
+    /// The budget type
+    #[serde(rename = "type")]
+    pub type_: UserEventPayloadWithBudget3BudgetType,
+    /// Budget amount (USD / dollars)
+    #[serde(rename = "fixedBudget")]
+    pub fixed_budget: f64,
+    /// Array of the last 3 months of spend data
+    #[serde(rename = "previousSpend")]
+    pub previous_spend: Vec<f64>,
+    /// Array of 50, 75, 100 to keep track of notifications sent out
+    #[serde(rename = "notifiedAt")]
+    pub notified_at: Vec<f64>,
+    /// Webhook id that corresponds to a webhook in Cosmos webhook collection
+    #[serde(rename = "webhookId", default, skip_serializing_if = "Option::is_none")]
+    pub webhook_id: Option<String>,
+    /// Keep track if the webhook has been called for the month
+    #[serde(
+        rename = "webhookNotified",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub webhook_notified: Option<bool>,
+    /// Date time when budget is created
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    /// Date time when budget is updated last
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    /// Is the budget currently active for a customer
+    #[serde(rename = "isActive")]
+    pub is_active: bool,
+    /// Should all projects be paused if budget is exceeded
+    #[serde(rename = "pauseProjects", default, skip_serializing_if = "Option::is_none")]
+    pub pause_projects: Option<bool>,
+    /// The acive pricing plan the team is billed with
+    #[serde(rename = "pricingPlan", default, skip_serializing_if = "Option::is_none")]
+    pub pricing_plan: Option<UserEventPayloadWithBudget3BudgetPricingPlan>,
+    /// Partition key
+    #[serde(rename = "teamId")]
+    pub team_id: String,
+    /// Sort key that needs to be unique per teamId
+    pub id: String,
+}
+/// The acive pricing plan the team is billed with
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithBudget3BudgetPricingPlan {
+    /// `plus`
+    #[serde(rename = "plus")]
+    Plus,
+    /// `legacy`
+    #[serde(rename = "legacy")]
+    Legacy,
+    /// `unbundled`
+    #[serde(rename = "unbundled")]
+    Unbundled,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithBudget3BudgetPricingPlan {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Plus => "plus",
+            Self::Legacy => "legacy",
+            Self::Unbundled => "unbundled",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadWithBudget3BudgetPricingPlan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The budget type
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithBudget3BudgetType {
+    /// `fixed`
+    #[serde(rename = "fixed")]
+    Fixed,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithBudget3BudgetType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fixed => "fixed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadWithBudget3BudgetType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithBudgetBudget {
+    /// Represents a budget for tracking and notifying teams on their spending.
+    #[serde(rename = "budgetItem")]
+    pub budget_item: UserEventPayloadWithBudgetBudgetBudgetItem,
+}
+/// Represents a budget for tracking and notifying teams on their spending.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithBudgetBudgetBudgetItem {
+    /// The budget type
+    #[serde(rename = "type")]
+    pub type_: UserEventPayloadWithBudgetBudgetBudgetItemType,
+    /// Budget amount (USD / dollars)
+    #[serde(rename = "fixedBudget")]
+    pub fixed_budget: f64,
+    /// Array of the last 3 months of spend data
+    #[serde(rename = "previousSpend")]
+    pub previous_spend: Vec<f64>,
+    /// Array of 50, 75, 100 to keep track of notifications sent out
+    #[serde(rename = "notifiedAt")]
+    pub notified_at: Vec<f64>,
+    /// Webhook id that corresponds to a webhook in Cosmos webhook collection
+    #[serde(rename = "webhookId", default, skip_serializing_if = "Option::is_none")]
+    pub webhook_id: Option<String>,
+    /// Keep track if the webhook has been called for the month
+    #[serde(
+        rename = "webhookNotified",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub webhook_notified: Option<bool>,
+    /// Date time when budget is created
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    /// Date time when budget is updated last
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    /// Is the budget currently active for a customer
+    #[serde(rename = "isActive")]
+    pub is_active: bool,
+    /// Should all projects be paused if budget is exceeded
+    #[serde(rename = "pauseProjects", default, skip_serializing_if = "Option::is_none")]
+    pub pause_projects: Option<bool>,
+    /// The acive pricing plan the team is billed with
+    #[serde(rename = "pricingPlan", default, skip_serializing_if = "Option::is_none")]
+    pub pricing_plan: Option<UserEventPayloadWithBudgetBudgetBudgetItemPricingPlan>,
+    /// Partition key
+    #[serde(rename = "teamId")]
+    pub team_id: String,
+    /// Sort key that needs to be unique per teamId
+    pub id: String,
+}
+/// The acive pricing plan the team is billed with
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithBudgetBudgetBudgetItemPricingPlan {
+    /// `plus`
+    #[serde(rename = "plus")]
+    Plus,
+    /// `legacy`
+    #[serde(rename = "legacy")]
+    Legacy,
+    /// `unbundled`
+    #[serde(rename = "unbundled")]
+    Unbundled,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithBudgetBudgetBudgetItemPricingPlan {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Plus => "plus",
+            Self::Legacy => "legacy",
+            Self::Unbundled => "unbundled",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadWithBudgetBudgetBudgetItemPricingPlan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The budget type
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithBudgetBudgetBudgetItemType {
+    /// `fixed`
+    #[serde(rename = "fixed")]
+    Fixed,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithBudgetBudgetBudgetItemType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fixed => "fixed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadWithBudgetBudgetBudgetItemType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithBy {
+    pub slug: String,
+    #[serde(rename = "teamId")]
+    pub team_id: String,
+    pub by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasons: Option<Vec<UserEventPayloadWithByReason>>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithByReason {
+    pub slug: String,
+    pub description: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithCdnEnabled {
+    pub name: String,
+    #[serde(rename = "cdnEnabled")]
+    pub cdn_enabled: bool,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithConfigurations {
+    pub configurations: Vec<UserEventPayloadWithConfigurationsConfiguration>,
+    #[serde(rename = "ownerId")]
+    pub owner_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithConfigurationsConfiguration {
+    #[serde(rename = "integrationId")]
+    pub integration_id: String,
+    #[serde(rename = "configurationId")]
+    pub configuration_id: String,
+    #[serde(rename = "integrationSlug")]
+    pub integration_slug: String,
+    #[serde(
+        rename = "integrationName",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub integration_name: Option<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithConfirmedScopes {
+    #[serde(rename = "integrationId")]
+    pub integration_id: String,
+    #[serde(rename = "configurationId")]
+    pub configuration_id: String,
+    #[serde(rename = "integrationSlug")]
+    pub integration_slug: String,
+    #[serde(rename = "integrationName")]
+    pub integration_name: String,
+    #[serde(rename = "ownerId")]
+    pub owner_id: String,
+    #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
+    pub project_ids: Option<Vec<String>>,
+    #[serde(rename = "confirmedScopes")]
+    pub confirmed_scopes: Vec<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithCustom {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cns: Option<Vec<String>>,
+    pub custom: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithDeployment {
+    pub deployment: UserEventPayloadWithDeploymentDeployment,
+    #[serde(rename = "deploymentId")]
+    pub deployment_id: String,
+    pub url: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithDeploymentDeployment {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+    pub meta: std::collections::BTreeMap<String, String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithDeploymentUrl {
+    pub alias: String,
+    #[serde(rename = "deploymentUrl")]
+    pub deployment_url: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithDestinationAccountId {
     #[serde(rename = "projectId")]
     pub project_id: String,
     #[serde(rename = "projectName")]
@@ -2443,356 +3272,33 @@ pub struct UserEventPayloadObject135 {
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject136 {
-    #[serde(rename = "projectName")]
-    pub project_name: String,
-    #[serde(rename = "destinationAccountName", default)]
-    pub destination_account_name: Option<String>,
-    #[serde(rename = "transferId", default, skip_serializing_if = "Option::is_none")]
-    pub transfer_id: Option<String>,
+pub struct UserEventPayloadWithDomain {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renew: Option<bool>,
+    pub domain: String,
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject137 {
-    #[serde(rename = "previousProjectName")]
-    pub previous_project_name: String,
-    #[serde(rename = "newProjectName")]
-    pub new_project_name: String,
-    #[serde(rename = "destinationAccountName")]
-    pub destination_account_name: String,
-    #[serde(rename = "transferId", default, skip_serializing_if = "Option::is_none")]
-    pub transfer_id: Option<String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject138 {
-    #[serde(rename = "previousProjectName")]
-    pub previous_project_name: String,
-    #[serde(rename = "newProjectName")]
-    pub new_project_name: String,
-    #[serde(rename = "originAccountName")]
-    pub origin_account_name: String,
-    #[serde(rename = "transferId", default, skip_serializing_if = "Option::is_none")]
-    pub transfer_id: Option<String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject139 {
-    pub project: UserEventPayloadObject139Project,
-    #[serde(rename = "projectMembership", default)]
-    pub project_membership: Option<UserEventPayloadObject139ProjectMembership>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject139Project {
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject139ProjectMembership {
-    pub role: UserEventPayloadObject139ProjectMembershipRole,
-    pub uid: String,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject139ProjectMembershipRole {
-    /// `ADMIN`
-    #[serde(rename = "ADMIN")]
-    Admin,
-    /// `PROJECT_DEVELOPER`
-    #[serde(rename = "PROJECT_DEVELOPER")]
-    ProjectDeveloper,
-    /// `PROJECT_VIEWER`
-    #[serde(rename = "PROJECT_VIEWER")]
-    ProjectViewer,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject139ProjectMembershipRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "ADMIN",
-            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
-            Self::ProjectViewer => "PROJECT_VIEWER",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject139ProjectMembershipRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject14 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alias: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject140 {
-    pub project: UserEventPayloadObject140Project,
-    #[serde(rename = "removedMembership")]
-    pub removed_membership: UserEventPayloadObject140RemovedMembership,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject140Project {
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject140RemovedMembership {
-    pub role: UserEventPayloadObject140RemovedMembershipRole,
-    pub uid: String,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject140RemovedMembershipRole {
-    /// `ADMIN`
-    #[serde(rename = "ADMIN")]
-    Admin,
-    /// `PROJECT_DEVELOPER`
-    #[serde(rename = "PROJECT_DEVELOPER")]
-    ProjectDeveloper,
-    /// `PROJECT_VIEWER`
-    #[serde(rename = "PROJECT_VIEWER")]
-    ProjectViewer,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject140RemovedMembershipRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "ADMIN",
-            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
-            Self::ProjectViewer => "PROJECT_VIEWER",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject140RemovedMembershipRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject141 {
-    pub project: UserEventPayloadObject141Project,
-    #[serde(rename = "projectMembership")]
-    pub project_membership: UserEventPayloadObject141ProjectMembership,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject141Project {
-    pub id: String,
+pub struct UserEventPayloadWithDomainId {
+    #[serde(rename = "domainId")]
+    pub domain_id: String,
     pub name: String,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject141ProjectMembership {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<UserEventPayloadObject141ProjectMembershipRole>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    #[serde(rename = "previousRole", default, skip_serializing_if = "Option::is_none")]
-    pub previous_role: Option<UserEventPayloadObject141ProjectMembershipPreviousRole>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject141ProjectMembershipPreviousRole {
-    /// `ADMIN`
-    #[serde(rename = "ADMIN")]
-    Admin,
-    /// `PROJECT_DEVELOPER`
-    #[serde(rename = "PROJECT_DEVELOPER")]
-    ProjectDeveloper,
-    /// `PROJECT_VIEWER`
-    #[serde(rename = "PROJECT_VIEWER")]
-    ProjectViewer,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject141ProjectMembershipPreviousRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "ADMIN",
-            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
-            Self::ProjectViewer => "PROJECT_VIEWER",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject141ProjectMembershipPreviousRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject141ProjectMembershipRole {
-    /// `ADMIN`
-    #[serde(rename = "ADMIN")]
-    Admin,
-    /// `PROJECT_DEVELOPER`
-    #[serde(rename = "PROJECT_DEVELOPER")]
-    ProjectDeveloper,
-    /// `PROJECT_VIEWER`
-    #[serde(rename = "PROJECT_VIEWER")]
-    ProjectViewer,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject141ProjectMembershipRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "ADMIN",
-            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
-            Self::ProjectViewer => "PROJECT_VIEWER",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject141ProjectMembershipRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithDrainUrl {
+    #[serde(rename = "drainUrl", default)]
+    pub drain_url: Option<String>,
+    #[serde(
+        rename = "integrationName",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub integration_name: Option<String>,
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject142 {
-    pub project: UserEventPayloadObject142Project,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject142Project {
-    pub name: String,
-    pub role: UserEventPayloadObject142ProjectRole,
-    #[serde(rename = "invitedUserName")]
-    pub invited_user_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(rename = "invitedUserId", default, skip_serializing_if = "Option::is_none")]
-    pub invited_user_id: Option<String>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject142ProjectRole {
-    /// `ADMIN`
-    #[serde(rename = "ADMIN")]
-    Admin,
-    /// `PROJECT_DEVELOPER`
-    #[serde(rename = "PROJECT_DEVELOPER")]
-    ProjectDeveloper,
-    /// `PROJECT_VIEWER`
-    #[serde(rename = "PROJECT_VIEWER")]
-    ProjectViewer,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject142ProjectRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "ADMIN",
-            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
-            Self::ProjectViewer => "PROJECT_VIEWER",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject142ProjectRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject143 {
-    #[serde(rename = "projectName")]
-    pub project_name: String,
-    pub tags: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject144 {
-    #[serde(rename = "projectName")]
-    pub project_name: String,
-    #[serde(rename = "srcImages")]
-    pub src_images: Vec<String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject145 {
+pub struct UserEventPayloadWithEdgeConfigDigest {
     #[serde(rename = "edgeConfigId")]
     pub edge_config_id: String,
     #[serde(rename = "edgeConfigSlug")]
@@ -2802,7 +3308,7 @@ pub struct UserEventPayloadObject145 {
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject146 {
+pub struct UserEventPayloadWithEdgeConfigTokenIdLabel {
     #[serde(rename = "edgeConfigId")]
     pub edge_config_id: String,
     #[serde(rename = "edgeConfigSlug")]
@@ -2813,7 +3319,7 @@ pub struct UserEventPayloadObject146 {
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject147 {
+pub struct UserEventPayloadWithEdgeConfigTokenIds {
     #[serde(rename = "edgeConfigId")]
     pub edge_config_id: String,
     #[serde(rename = "edgeConfigSlug")]
@@ -2824,547 +3330,109 @@ pub struct UserEventPayloadObject147 {
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject148 {
-    pub action: UserEventPayloadObject148Action,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject148Action {
-    /// `enable`
-    #[serde(rename = "enable")]
-    Enable,
-    /// `disable`
-    #[serde(rename = "disable")]
-    Disable,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject148Action {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enable => "enable",
-            Self::Disable => "disable",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject148Action {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+pub struct UserEventPayloadWithEmail {
+    pub email: String,
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject149 {
-    pub id: String,
-    pub slug: String,
+pub struct UserEventPayloadWithEmailName {
+    pub email: String,
     pub name: String,
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject15 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    pub alias: String,
-    #[serde(rename = "oldTeam", default, skip_serializing_if = "Option::is_none")]
-    pub old_team: Option<UserEventPayloadObject15OldTeam>,
-    #[serde(rename = "newTeam", default, skip_serializing_if = "Option::is_none")]
-    pub new_team: Option<UserEventPayloadObject15NewTeam>,
+pub struct UserEventPayloadWithEnabledTotpVerified {
+    pub enabled: bool,
+    #[serde(rename = "totpVerified")]
+    pub totp_verified: bool,
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject150 {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub slug: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(
-        rename = "fallbackEnvironment",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub fallback_environment: Option<String>,
-    #[serde(
-        rename = "enableMfeAliases",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub enable_mfe_aliases: Option<bool>,
-    pub prev: UserEventPayloadObject150Prev,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject150Prev {
-    pub name: String,
-    pub slug: String,
-    #[serde(rename = "fallbackEnvironment")]
-    pub fallback_environment: String,
-    #[serde(
-        rename = "enableMfeAliases",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub enable_mfe_aliases: Option<bool>,
+pub struct UserEventPayloadWithEnforced {
+    pub enforced: bool,
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject151 {
-    pub project: UserEventPayloadObject151Project,
-    pub group: UserEventPayloadObject151Group,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject151Group {
-    pub id: String,
-    pub slug: String,
-    pub name: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject151Project {
-    pub id: String,
-    pub name: String,
+pub struct UserEventPayloadWithEntitlementUser {
+    pub entitlement: String,
+    pub user: UserEventPayloadWithEntitlementUserUser,
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject152 {
-    pub project: UserEventPayloadObject152Project,
-    pub prev: UserEventPayloadObject152Prev,
-    pub group: UserEventPayloadObject152Group,
+pub struct UserEventPayloadWithEntitlementUser2 {
+    pub entitlement: String,
+    pub user: UserEventPayloadWithEntitlementUser2User,
+    #[serde(
+        rename = "previousCanceledAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub previous_canceled_at: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject152Group {
+pub struct UserEventPayloadWithEntitlementUser2User {
     pub id: String,
-    pub slug: String,
-    pub name: String,
+    pub username: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject152Prev {
-    pub project: UserEventPayloadObject152PrevProject,
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject152PrevProject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub microfrontends: Option<UserEventPayloadObject152PrevProjectMicrofrontends>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadObject152PrevProjectMicrofrontends {
-    Object(UserEventPayloadObject152PrevProjectMicrofrontendsObject),
-    Object2(UserEventPayloadObject152PrevProjectMicrofrontendsObject2),
-    Object3(UserEventPayloadObject152PrevProjectMicrofrontendsObject3),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject152PrevProjectMicrofrontendsObject {
-    #[serde(rename = "isDefaultApp")]
-    pub is_default_app: bool,
-    /// Timestamp when the microfrontends settings were last updated.
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
-    #[serde(rename = "groupIds")]
-    pub group_ids: Vec<UserEventPayloadObject152PrevProjectMicrofrontendsObjectGroupId>,
-    /// Whether microfrontends are enabled for this project.
-    pub enabled: bool,
-    /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
-    #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
-    pub default_route: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject152PrevProjectMicrofrontendsObject2 {
-    #[serde(rename = "isDefaultApp", default, skip_serializing_if = "Option::is_none")]
-    pub is_default_app: Option<bool>,
-    /// Whether observability data should be routed to this microfrontend project or a root project.
-    #[serde(
-        rename = "routeObservabilityToThisProject",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub route_observability_to_this_project: Option<bool>,
-    /// Whether to add microfrontends routing to aliases. This means domains in this project will route as a microfrontend.
-    #[serde(
-        rename = "doNotRouteWithMicrofrontendsRouting",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub do_not_route_with_microfrontends_routing: Option<bool>,
-    /// Timestamp when the microfrontends settings were last updated.
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
-    #[serde(rename = "groupIds")]
-    pub group_ids: Vec<UserEventPayloadObject152PrevProjectMicrofrontendsObject2GroupId>,
-    /// Whether microfrontends are enabled for this project.
-    pub enabled: bool,
-    /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
-    #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
-    pub default_route: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadObject152PrevProjectMicrofrontendsObject2GroupId {
-    String(String),
-    String2(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject152PrevProjectMicrofrontendsObject3 {
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    #[serde(rename = "groupIds")]
-    pub group_ids: Vec<serde_json::Value>,
-    pub enabled: bool,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadObject152PrevProjectMicrofrontendsObjectGroupId {
-    String(String),
-    String2(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject152Project {
+pub struct UserEventPayloadWithEntitlementUserUser {
     pub id: String,
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub microfrontends: Option<UserEventPayloadObject152ProjectMicrofrontends>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadObject152ProjectMicrofrontends {
-    Object(UserEventPayloadObject152ProjectMicrofrontendsObject),
-    Object2(UserEventPayloadObject152ProjectMicrofrontendsObject2),
-    Object3(UserEventPayloadObject152ProjectMicrofrontendsObject3),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject152ProjectMicrofrontendsObject {
-    #[serde(rename = "isDefaultApp")]
-    pub is_default_app: bool,
-    /// Timestamp when the microfrontends settings were last updated.
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
-    #[serde(rename = "groupIds")]
-    pub group_ids: Vec<UserEventPayloadObject152ProjectMicrofrontendsObjectGroupId>,
-    /// Whether microfrontends are enabled for this project.
-    pub enabled: bool,
-    /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
-    #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
-    pub default_route: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject152ProjectMicrofrontendsObject2 {
-    #[serde(rename = "isDefaultApp", default, skip_serializing_if = "Option::is_none")]
-    pub is_default_app: Option<bool>,
-    /// Whether observability data should be routed to this microfrontend project or a root project.
-    #[serde(
-        rename = "routeObservabilityToThisProject",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub route_observability_to_this_project: Option<bool>,
-    /// Whether to add microfrontends routing to aliases. This means domains in this project will route as a microfrontend.
-    #[serde(
-        rename = "doNotRouteWithMicrofrontendsRouting",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub do_not_route_with_microfrontends_routing: Option<bool>,
-    /// Timestamp when the microfrontends settings were last updated.
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
-    #[serde(rename = "groupIds")]
-    pub group_ids: Vec<UserEventPayloadObject152ProjectMicrofrontendsObject2GroupId>,
-    /// Whether microfrontends are enabled for this project.
-    pub enabled: bool,
-    /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
-    #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
-    pub default_route: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadObject152ProjectMicrofrontendsObject2GroupId {
-    String(String),
-    String2(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject152ProjectMicrofrontendsObject3 {
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    #[serde(rename = "groupIds")]
-    pub group_ids: Vec<serde_json::Value>,
-    pub enabled: bool,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadObject152ProjectMicrofrontendsObjectGroupId {
-    String(String),
-    String2(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
+    pub username: String,
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject153 {
+pub struct UserEventPayloadWithFromDeploymentId {
     #[serde(rename = "projectId")]
     pub project_id: String,
+    #[serde(rename = "fromDeploymentId")]
+    pub from_deployment_id: String,
+    #[serde(rename = "toDeploymentId")]
+    pub to_deployment_id: String,
     #[serde(rename = "projectName")]
     pub project_name: String,
-    #[serde(
-        rename = "projectWebAnalytics",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub project_web_analytics: Option<UserEventPayloadObject153ProjectWebAnalytics>,
-    #[serde(
-        rename = "prevProjectWebAnalytics",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub prev_project_web_analytics: Option<
-        UserEventPayloadObject153PrevProjectWebAnalytics,
-    >,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject153PrevProjectWebAnalytics {
-    pub id: String,
-    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_at: Option<f64>,
-    #[serde(rename = "canceledAt", default, skip_serializing_if = "Option::is_none")]
-    pub canceled_at: Option<f64>,
-    #[serde(rename = "enabledAt", default, skip_serializing_if = "Option::is_none")]
-    pub enabled_at: Option<f64>,
-    #[serde(rename = "hasData", default, skip_serializing_if = "Option::is_none")]
-    pub has_data: Option<bool>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject153ProjectWebAnalytics {
-    pub id: String,
-    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_at: Option<f64>,
-    #[serde(rename = "canceledAt", default, skip_serializing_if = "Option::is_none")]
-    pub canceled_at: Option<f64>,
-    #[serde(rename = "enabledAt", default, skip_serializing_if = "Option::is_none")]
-    pub enabled_at: Option<f64>,
-    #[serde(rename = "hasData", default, skip_serializing_if = "Option::is_none")]
-    pub has_data: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject154 {
-    pub tier: UserEventPayloadObject154Tier,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject154Tier {
-    /// `pro`
-    #[serde(rename = "pro")]
-    Pro,
-    /// `plus`
-    #[serde(rename = "plus")]
-    Plus,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject154Tier {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pro => "pro",
-            Self::Plus => "plus",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject154Tier {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject155 {
-    #[serde(rename = "oldName")]
-    pub old_name: String,
-    #[serde(rename = "newName")]
-    pub new_name: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject156 {
-    #[serde(rename = "appName")]
-    pub app_name: String,
-    pub scopes: Vec<String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject157 {
-    #[serde(rename = "appName")]
-    pub app_name: String,
-    #[serde(rename = "nextScopes")]
-    pub next_scopes: Vec<String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject158 {
-    #[serde(rename = "appName")]
-    pub app_name: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject159 {
-    #[serde(rename = "appName")]
-    pub app_name: String,
-    #[serde(rename = "appId")]
-    pub app_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject15NewTeam {
+pub struct UserEventPayloadWithFromIdFromName {
     pub name: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject15OldTeam {
-    pub name: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject16 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    pub alias: String,
-    #[serde(rename = "aliasId")]
-    pub alias_id: String,
-    #[serde(rename = "deploymentId", default)]
-    pub deployment_id: Option<String>,
+    #[serde(rename = "fromId", default)]
+    pub from_id: Option<String>,
+    #[serde(rename = "fromName", default)]
+    pub from_name: Option<String>,
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject160 {
-    #[serde(rename = "appName")]
-    pub app_name: String,
-    #[serde(rename = "appId", default, skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<String>,
+pub struct UserEventPayloadWithGitProviderGitProviderGroupDescriptor {
+    #[serde(rename = "gitProvider")]
+    pub git_provider: String,
+    #[serde(rename = "gitProviderGroupDescriptor")]
+    pub git_provider_group_descriptor: String,
+    #[serde(rename = "gitScope")]
+    pub git_scope: String,
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject161 {
-    #[serde(rename = "appName")]
-    pub app_name: String,
-    #[serde(rename = "appId", default, skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<String>,
-    #[serde(rename = "installationId", default, skip_serializing_if = "Option::is_none")]
-    pub installation_id: Option<String>,
+pub struct UserEventPayloadWithGithubLogin {
+    #[serde(rename = "githubLogin")]
+    pub github_login: String,
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject162 {
-    pub team: UserEventPayloadObject162Team,
-    pub configuration: UserEventPayloadObject162Configuration,
-    pub peering: UserEventPayloadObject162Peering,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject162Configuration {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject162Peering {
-    pub id: String,
-    #[serde(rename = "accountId")]
-    pub account_id: String,
-    pub region: String,
-    #[serde(rename = "vpcId")]
-    pub vpc_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject162Team {
-    pub id: String,
-    pub name: String,
+pub struct UserEventPayloadWithGitlabLoginGitlabEmail {
+    #[serde(rename = "gitlabLogin")]
+    pub gitlab_login: String,
+    #[serde(rename = "gitlabEmail")]
+    pub gitlab_email: String,
+    #[serde(rename = "gitlabName", default, skip_serializing_if = "Option::is_none")]
+    pub gitlab_name: Option<String>,
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject163 {
-    pub team: UserEventPayloadObject163Team,
-    pub configuration: UserEventPayloadObject163Configuration,
-    pub peering: UserEventPayloadObject163Peering,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject163Configuration {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject163Peering {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject163Team {
-    pub id: String,
-    pub name: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject164 {
-    pub team: UserEventPayloadObject164Team,
-    pub configuration: UserEventPayloadObject164Configuration,
-    pub peering: UserEventPayloadObject164Peering,
-    #[serde(rename = "newName", default, skip_serializing_if = "Option::is_none")]
-    pub new_name: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject164Configuration {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject164Peering {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject164Team {
-    pub id: String,
-    pub name: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject165 {
+pub struct UserEventPayloadWithGrantTypeAtTtl {
     #[serde(rename = "grantType")]
-    pub grant_type: UserEventPayloadObject165GrantType,
+    pub grant_type: UserEventPayloadWithGrantTypeAtTtlGrantType,
     /// the app's name at the time the event was published (it could have changed since then)
     #[serde(rename = "appName")]
     pub app_name: String,
@@ -3376,10 +3444,10 @@ pub struct UserEventPayloadObject165 {
     pub rt_ttl: Option<f64>,
     pub scope: String,
     #[serde(rename = "authMethod")]
-    pub auth_method: UserEventPayloadObject165AuthMethod,
+    pub auth_method: UserEventPayloadWithGrantTypeAtTtlAuthMethod,
     /// optional since entries prior to 2025-10-13 do not contain app information
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app: Option<UserEventPayloadObject165App>,
+    pub app: Option<UserEventPayloadWithGrantTypeAtTtlApp>,
     /// optional since entries prior to 2025-10-13 do not contain this field
     #[serde(
         rename = "includesRefreshToken",
@@ -3396,17 +3464,17 @@ pub struct UserEventPayloadObject165 {
 }
 /// optional since entries prior to 2025-10-13 do not contain app information
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject165App {
+pub struct UserEventPayloadWithGrantTypeAtTtlApp {
     #[serde(rename = "clientId")]
     pub client_id: String,
     /// the app's name at the time the event was published (it could have changed since then)
     pub name: String,
     #[serde(rename = "clientAuthenticationUsed")]
-    pub client_authentication_used: UserEventPayloadObject165AppClientAuthenticationUsed,
+    pub client_authentication_used: UserEventPayloadWithGrantTypeAtTtlAppClientAuthenticationUsed,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject165AppClientAuthenticationUsed {
-    pub method: UserEventPayloadObject165AppClientAuthenticationUsedMethod,
+pub struct UserEventPayloadWithGrantTypeAtTtlAppClientAuthenticationUsed {
+    pub method: UserEventPayloadWithGrantTypeAtTtlAppClientAuthenticationUsedMethod,
     #[serde(rename = "secretId", default, skip_serializing_if = "Option::is_none")]
     pub secret_id: Option<String>,
 }
@@ -3421,7 +3489,7 @@ pub struct UserEventPayloadObject165AppClientAuthenticationUsed {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject165AppClientAuthenticationUsedMethod {
+pub enum UserEventPayloadWithGrantTypeAtTtlAppClientAuthenticationUsedMethod {
     /// `client_secret_basic`
     #[serde(rename = "client_secret_basic")]
     ClientSecretBasic,
@@ -3444,7 +3512,7 @@ pub enum UserEventPayloadObject165AppClientAuthenticationUsedMethod {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject165AppClientAuthenticationUsedMethod {
+impl UserEventPayloadWithGrantTypeAtTtlAppClientAuthenticationUsedMethod {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3458,7 +3526,8 @@ impl UserEventPayloadObject165AppClientAuthenticationUsedMethod {
         }
     }
 }
-impl std::fmt::Display for UserEventPayloadObject165AppClientAuthenticationUsedMethod {
+impl std::fmt::Display
+for UserEventPayloadWithGrantTypeAtTtlAppClientAuthenticationUsedMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3474,7 +3543,7 @@ impl std::fmt::Display for UserEventPayloadObject165AppClientAuthenticationUsedM
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject165AuthMethod {
+pub enum UserEventPayloadWithGrantTypeAtTtlAuthMethod {
     /// `email`
     #[serde(rename = "email")]
     Email,
@@ -3518,7 +3587,7 @@ pub enum UserEventPayloadObject165AuthMethod {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject165AuthMethod {
+impl UserEventPayloadWithGrantTypeAtTtlAuthMethod {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3539,7 +3608,7 @@ impl UserEventPayloadObject165AuthMethod {
         }
     }
 }
-impl std::fmt::Display for UserEventPayloadObject165AuthMethod {
+impl std::fmt::Display for UserEventPayloadWithGrantTypeAtTtlAuthMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3555,7 +3624,7 @@ impl std::fmt::Display for UserEventPayloadObject165AuthMethod {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject165GrantType {
+pub enum UserEventPayloadWithGrantTypeAtTtlGrantType {
     /// `authorization_code`
     #[serde(rename = "authorization_code")]
     AuthorizationCode,
@@ -3566,7 +3635,7 @@ pub enum UserEventPayloadObject165GrantType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject165GrantType {
+impl UserEventPayloadWithGrantTypeAtTtlGrantType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3578,131 +3647,105 @@ impl UserEventPayloadObject165GrantType {
         }
     }
 }
-impl std::fmt::Display for UserEventPayloadObject165GrantType {
+impl std::fmt::Display for UserEventPayloadWithGrantTypeAtTtlGrantType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject17 {
-    pub alias: String,
-    #[serde(rename = "deploymentUrl")]
-    pub deployment_url: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject18 {
-    #[serde(rename = "projectName")]
-    pub project_name: String,
-    #[serde(rename = "autoExposeSystemEnvs")]
-    pub auto_expose_system_envs: bool,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject19 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject2 {
-    pub action: UserEventPayloadObject2Action,
-    pub id: String,
-    pub slug: String,
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject20 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cn: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cns: Option<Vec<String>>,
-    pub custom: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject21 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cn: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cns: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject22 {
+pub struct UserEventPayloadWithId {
     pub id: String,
     #[serde(rename = "oldTeam", default, skip_serializing_if = "Option::is_none")]
-    pub old_team: Option<UserEventPayloadObject22OldTeam>,
+    pub old_team: Option<UserEventPayloadWithIdOldTeam>,
     #[serde(rename = "newTeam", default, skip_serializing_if = "Option::is_none")]
-    pub new_team: Option<UserEventPayloadObject22NewTeam>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject22NewTeam {
-    pub name: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject22OldTeam {
-    pub name: String,
+    pub new_team: Option<UserEventPayloadWithIdNewTeam>,
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject23 {
-    pub src: String,
-    pub dst: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject24 {
+pub struct UserEventPayloadWithId2 {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cns: Option<Vec<String>>,
 }
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject25 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cn: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cns: Option<Vec<String>>,
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithIdNewTeam {
+    pub name: String,
 }
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject26 {
-    #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
-    pub project_id: Option<String>,
-    #[serde(rename = "projectName", default, skip_serializing_if = "Option::is_none")]
-    pub project_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated: Option<bool>,
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithIdOldTeam {
+    pub name: String,
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject27 {
+pub struct UserEventPayloadWithIdPrev {
+    pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    pub suffix: String,
+    pub slug: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(
+        rename = "fallbackEnvironment",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub fallback_environment: Option<String>,
+    #[serde(
+        rename = "enableMfeAliases",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub enable_mfe_aliases: Option<bool>,
+    pub prev: UserEventPayloadWithIdPrevPrev,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithIdPrevPrev {
+    pub name: String,
+    pub slug: String,
+    #[serde(rename = "fallbackEnvironment")]
+    pub fallback_environment: String,
+    #[serde(
+        rename = "enableMfeAliases",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub enable_mfe_aliases: Option<bool>,
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject28 {
-    pub status: String,
-    pub suffix: String,
+pub struct UserEventPayloadWithIdSlug {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject29 {
-    pub suffix: String,
+pub struct UserEventPayloadWithIdType {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(
+        rename = "computeUnitsMax",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub compute_units_max: Option<f64>,
+    #[serde(
+        rename = "computeUnitsMin",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub compute_units_min: Option<f64>,
+    #[serde(
+        rename = "suspendTimeoutSeconds",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub suspend_timeout_seconds: Option<f64>,
+    #[serde(rename = "type")]
+    pub type_: UserEventPayloadWithIdTypeType,
 }
 #[derive(
     Debug,
@@ -3715,279 +3758,47 @@ pub struct UserEventPayloadObject29 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject2Action {
-    /// `created`
-    #[serde(rename = "created")]
-    Created,
-    /// `updated`
-    #[serde(rename = "updated")]
-    Updated,
-    /// `deleted`
-    #[serde(rename = "deleted")]
-    Deleted,
-    /// `archived`
-    #[serde(rename = "archived")]
-    Archived,
-    /// `unarchived`
-    #[serde(rename = "unarchived")]
-    Unarchived,
+pub enum UserEventPayloadWithIdTypeType {
+    /// `redis`
+    #[serde(rename = "redis")]
+    Redis,
+    /// `postgres`
+    #[serde(rename = "postgres")]
+    Postgres,
+    /// `edge-config`
+    #[serde(rename = "edge-config")]
+    EdgeConfig,
+    /// `blob`
+    #[serde(rename = "blob")]
+    Blob,
+    /// `integration`
+    #[serde(rename = "integration")]
+    Integration,
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject2Action {
+impl UserEventPayloadWithIdTypeType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Created => "created",
-            Self::Updated => "updated",
-            Self::Deleted => "deleted",
-            Self::Archived => "archived",
-            Self::Unarchived => "unarchived",
+            Self::Redis => "redis",
+            Self::Postgres => "postgres",
+            Self::EdgeConfig => "edge-config",
+            Self::Blob => "blob",
+            Self::Integration => "integration",
             Self::Unknown(value) => value,
         }
     }
 }
-impl std::fmt::Display for UserEventPayloadObject2Action {
+impl std::fmt::Display for UserEventPayloadWithIdTypeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject3 {
-    #[serde(rename = "accessGroup")]
-    pub access_group: UserEventPayloadObject3AccessGroup,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject30 {
-    pub team: UserEventPayloadObject30Team,
-    pub configuration: UserEventPayloadObject30Configuration,
-    pub project: UserEventPayloadObject30Project,
-    #[serde(rename = "buildsEnabled", default, skip_serializing_if = "Option::is_none")]
-    pub builds_enabled: Option<bool>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject30Configuration {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject30Project {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject30Team {
-    pub id: String,
-    pub name: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject31 {
-    pub team: UserEventPayloadObject31Team,
-    pub configuration: UserEventPayloadObject31Configuration,
-    pub project: UserEventPayloadObject31Project,
-    #[serde(rename = "buildsEnabled", default, skip_serializing_if = "Option::is_none")]
-    pub builds_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub passive: Option<bool>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject31Configuration {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject31Project {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject31Team {
-    pub id: String,
-    pub name: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject32 {
-    pub team: UserEventPayloadObject32Team,
-    pub configuration: UserEventPayloadObject32Configuration,
-    pub project: UserEventPayloadObject32Project,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject32Configuration {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject32Project {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject32Team {
-    pub id: String,
-    pub name: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject33 {
-    pub team: UserEventPayloadObject33Team,
-    pub configuration: UserEventPayloadObject33Configuration,
-    #[serde(rename = "newName")]
-    pub new_name: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject33Configuration {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject33Team {
-    pub id: String,
-    pub name: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject34 {
-    #[serde(rename = "githubLogin")]
-    pub github_login: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject35 {
-    #[serde(rename = "gitlabLogin")]
-    pub gitlab_login: String,
-    #[serde(rename = "gitlabEmail")]
-    pub gitlab_email: String,
-    #[serde(rename = "gitlabName", default, skip_serializing_if = "Option::is_none")]
-    pub gitlab_name: Option<String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject36 {
-    #[serde(rename = "bitbucketEmail")]
-    pub bitbucket_email: String,
-    #[serde(rename = "bitbucketLogin")]
-    pub bitbucket_login: String,
-    #[serde(rename = "bitbucketName", default, skip_serializing_if = "Option::is_none")]
-    pub bitbucket_name: Option<String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject37 {
-    pub project: UserEventPayloadObject37Project,
-    pub job: UserEventPayloadObject37Job,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject37Job {
-    #[serde(rename = "deployHook")]
-    pub deploy_hook: UserEventPayloadObject37JobDeployHook,
-    pub state: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject37JobDeployHook {
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    pub id: String,
-    pub name: String,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject37Project {
-    pub name: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject38 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alias: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deployment: Option<UserEventPayloadObject38Deployment>,
-    pub url: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub forced: Option<bool>,
-    #[serde(rename = "deploymentId", default, skip_serializing_if = "Option::is_none")]
-    pub deployment_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plan: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub project: Option<String>,
-    #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
-    pub project_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub regions: Option<Vec<String>>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject38Deployment {
-    pub id: String,
-    pub name: String,
-    pub url: String,
-    pub meta: std::collections::BTreeMap<String, String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject39 {
-    pub url: String,
-    #[serde(rename = "oldTeam", default, skip_serializing_if = "Option::is_none")]
-    pub old_team: Option<UserEventPayloadObject39OldTeam>,
-    #[serde(rename = "newTeam", default, skip_serializing_if = "Option::is_none")]
-    pub new_team: Option<UserEventPayloadObject39NewTeam>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject39NewTeam {
-    pub name: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject39OldTeam {
-    pub name: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject3AccessGroup {
-    pub id: String,
-    pub name: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject4 {
-    pub author: String,
-    #[serde(rename = "accessGroup")]
-    pub access_group: UserEventPayloadObject4AccessGroup,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject40 {
-    pub deployment: UserEventPayloadObject40Deployment,
-    #[serde(rename = "deploymentId")]
-    pub deployment_id: String,
-    pub url: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject40Deployment {
-    pub id: String,
-    pub name: String,
-    pub url: String,
-    pub meta: std::collections::BTreeMap<String, String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject41 {
+pub struct UserEventPayloadWithIdValue {
     pub id: String,
     pub value: String,
     pub name: String,
@@ -3999,7 +3810,7 @@ pub struct UserEventPayloadObject41 {
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject42 {
+pub struct UserEventPayloadWithIdValue2 {
     pub id: String,
     pub value: String,
     pub name: String,
@@ -4009,943 +3820,29 @@ pub struct UserEventPayloadObject42 {
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject43 {
-    pub name: String,
+pub struct UserEventPayloadWithInstances {
+    pub instances: f64,
+    pub url: String,
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject44 {
-    pub name: String,
-    pub price: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+pub struct UserEventPayloadWithIntegrationIdConfigurationId {
+    #[serde(rename = "integrationId")]
+    pub integration_id: String,
+    #[serde(rename = "configurationId")]
+    pub configuration_id: String,
+    #[serde(rename = "integrationSlug")]
+    pub integration_slug: String,
+    #[serde(rename = "integrationName")]
+    pub integration_name: String,
+    #[serde(rename = "ownerId")]
+    pub owner_id: String,
+    #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
+    pub project_ids: Option<Vec<String>>,
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject45 {
-    pub name: String,
-    #[serde(rename = "cdnEnabled")]
-    pub cdn_enabled: bool,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject46 {
-    pub name: String,
-    #[serde(rename = "userId")]
-    pub user_id: String,
-    #[serde(rename = "teamId")]
-    pub team_id: String,
-    #[serde(rename = "ownerName")]
-    pub owner_name: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject47 {
-    pub name: String,
-    #[serde(rename = "oldTeam", default, skip_serializing_if = "Option::is_none")]
-    pub old_team: Option<UserEventPayloadObject47OldTeam>,
-    #[serde(rename = "newTeam", default, skip_serializing_if = "Option::is_none")]
-    pub new_team: Option<UserEventPayloadObject47NewTeam>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject47NewTeam {
-    pub name: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject47OldTeam {
-    pub name: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject48 {
-    #[serde(rename = "domainId")]
-    pub domain_id: String,
-    pub name: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject49 {
-    pub name: String,
-    #[serde(rename = "fromId", default)]
-    pub from_id: Option<String>,
-    #[serde(rename = "fromName", default)]
-    pub from_name: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject4AccessGroup {
-    pub id: String,
-    pub name: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject5 {
-    #[serde(rename = "accessGroup")]
-    pub access_group: UserEventPayloadObject5AccessGroup,
-    pub user: UserEventPayloadObject5User,
-    #[serde(rename = "directoryType", default, skip_serializing_if = "Option::is_none")]
-    pub directory_type: Option<String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject50 {
-    pub name: String,
-    #[serde(rename = "destinationId", default)]
-    pub destination_id: Option<String>,
-    #[serde(rename = "destinationName", default)]
-    pub destination_name: Option<String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject51 {
-    pub name: String,
-    #[serde(rename = "destinationId")]
-    pub destination_id: String,
-    #[serde(rename = "destinationName")]
-    pub destination_name: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject52 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub renew: Option<bool>,
-    pub domain: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject53 {
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject54 {
-    pub sha: String,
-    #[serde(rename = "gitUserPlatform")]
-    pub git_user_platform: String,
-    #[serde(rename = "projectName")]
-    pub project_name: String,
-    #[serde(rename = "gitCommitterName")]
-    pub git_committer_name: String,
-    pub source: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject55 {
-    pub email: String,
-    pub name: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject56 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
-    pub project_id: Option<String>,
-    #[serde(rename = "projectName", default, skip_serializing_if = "Option::is_none")]
-    pub project_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<UserEventPayloadObject56Target>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
-    pub git_branch: Option<String>,
-    #[serde(rename = "edgeConfigId", default, skip_serializing_if = "Option::is_none")]
-    pub edge_config_id: Option<String>,
-    #[serde(
-        rename = "edgeConfigTokenId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub edge_config_token_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadObject56Target {
-    String(String),
-    StringList(Vec<String>),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject57 {
-    /// The date when the Shared Env Var was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<String>,
-    /// The name of the Shared Env Var.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// The unique identifier of the owner (team) the Shared Env Var was created for.
-    #[serde(rename = "ownerId", default, skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<String>,
-    /// The unique identifier of the Shared Env Var.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The unique identifier of the user who created the Shared Env Var.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
-    /// The unique identifier of the user who deleted the Shared Env Var.
-    #[serde(rename = "deletedBy", default, skip_serializing_if = "Option::is_none")]
-    pub deleted_by: Option<String>,
-    /// The unique identifier of the user who last updated the Shared Env Var.
-    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<String>,
-    /// Timestamp for when the Shared Env Var was created.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    /// Timestamp for when the Shared Env Var was (soft) deleted.
-    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<f64>,
-    /// Timestamp for when the Shared Env Var was last updated.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<f64>,
-    /// The value of the Shared Env Var.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// The unique identifiers of the projects which the Shared Env Var is linked to.
-    #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
-    pub project_id: Option<Vec<String>>,
-    /// The type of this cosmos doc instance, if blank, assume secret.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<UserEventPayloadObject57Type>,
-    /// environments this env variable targets
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<Vec<UserEventPayloadObject57TargetItem>>,
-    /// whether or not this env varible applies to custom environments
-    #[serde(
-        rename = "applyToAllCustomEnvironments",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub apply_to_all_custom_environments: Option<bool>,
-    /// whether or not this env variable is decrypted
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decrypted: Option<bool>,
-    /// A user provided comment that describes what this Shared Env Var is for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    /// The last editor full name or username.
-    #[serde(
-        rename = "lastEditedByDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub last_edited_by_display_name: Option<String>,
-    #[serde(rename = "projectNames", default, skip_serializing_if = "Option::is_none")]
-    pub project_names: Option<Vec<String>>,
-}
-/// environments this env variable targets
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject57TargetItem {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject57TargetItem {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject57TargetItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// The type of this cosmos doc instance, if blank, assume secret.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject57Type {
-    /// `system`
-    #[serde(rename = "system")]
-    System,
-    /// `encrypted`
-    #[serde(rename = "encrypted")]
-    Encrypted,
-    /// `plain`
-    #[serde(rename = "plain")]
-    Plain,
-    /// `sensitive`
-    #[serde(rename = "sensitive")]
-    Sensitive,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject57Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::Encrypted => "encrypted",
-            Self::Plain => "plain",
-            Self::Sensitive => "sensitive",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject57Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject58 {
-    #[serde(rename = "oldEnvVar", default, skip_serializing_if = "Option::is_none")]
-    pub old_env_var: Option<UserEventPayloadObject58OldEnvVar>,
-    #[serde(rename = "newEnvVar", default, skip_serializing_if = "Option::is_none")]
-    pub new_env_var: Option<UserEventPayloadObject58NewEnvVar>,
-    #[serde(rename = "updateDiff", default, skip_serializing_if = "Option::is_none")]
-    pub update_diff: Option<UserEventPayloadObject58UpdateDiff>,
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject58NewEnvVar {
-    /// The date when the Shared Env Var was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<String>,
-    /// The name of the Shared Env Var.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// The unique identifier of the owner (team) the Shared Env Var was created for.
-    #[serde(rename = "ownerId", default, skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<String>,
-    /// The unique identifier of the Shared Env Var.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The unique identifier of the user who created the Shared Env Var.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
-    /// The unique identifier of the user who deleted the Shared Env Var.
-    #[serde(rename = "deletedBy", default, skip_serializing_if = "Option::is_none")]
-    pub deleted_by: Option<String>,
-    /// The unique identifier of the user who last updated the Shared Env Var.
-    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<String>,
-    /// Timestamp for when the Shared Env Var was created.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    /// Timestamp for when the Shared Env Var was (soft) deleted.
-    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<f64>,
-    /// Timestamp for when the Shared Env Var was last updated.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<f64>,
-    /// The value of the Shared Env Var.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// The unique identifiers of the projects which the Shared Env Var is linked to.
-    #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
-    pub project_id: Option<Vec<String>>,
-    /// The type of this cosmos doc instance, if blank, assume secret.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<UserEventPayloadObject58NewEnvVarType>,
-    /// environments this env variable targets
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<Vec<UserEventPayloadObject58NewEnvVarTargetItem>>,
-    /// whether or not this env varible applies to custom environments
-    #[serde(
-        rename = "applyToAllCustomEnvironments",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub apply_to_all_custom_environments: Option<bool>,
-    /// whether or not this env variable is decrypted
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decrypted: Option<bool>,
-    /// A user provided comment that describes what this Shared Env Var is for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    /// The last editor full name or username.
-    #[serde(
-        rename = "lastEditedByDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub last_edited_by_display_name: Option<String>,
-}
-/// environments this env variable targets
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject58NewEnvVarTargetItem {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject58NewEnvVarTargetItem {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject58NewEnvVarTargetItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// The type of this cosmos doc instance, if blank, assume secret.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject58NewEnvVarType {
-    /// `system`
-    #[serde(rename = "system")]
-    System,
-    /// `encrypted`
-    #[serde(rename = "encrypted")]
-    Encrypted,
-    /// `plain`
-    #[serde(rename = "plain")]
-    Plain,
-    /// `sensitive`
-    #[serde(rename = "sensitive")]
-    Sensitive,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject58NewEnvVarType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::Encrypted => "encrypted",
-            Self::Plain => "plain",
-            Self::Sensitive => "sensitive",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject58NewEnvVarType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject58OldEnvVar {
-    /// The date when the Shared Env Var was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<String>,
-    /// The name of the Shared Env Var.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// The unique identifier of the owner (team) the Shared Env Var was created for.
-    #[serde(rename = "ownerId", default, skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<String>,
-    /// The unique identifier of the Shared Env Var.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The unique identifier of the user who created the Shared Env Var.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
-    /// The unique identifier of the user who deleted the Shared Env Var.
-    #[serde(rename = "deletedBy", default, skip_serializing_if = "Option::is_none")]
-    pub deleted_by: Option<String>,
-    /// The unique identifier of the user who last updated the Shared Env Var.
-    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<String>,
-    /// Timestamp for when the Shared Env Var was created.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    /// Timestamp for when the Shared Env Var was (soft) deleted.
-    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<f64>,
-    /// Timestamp for when the Shared Env Var was last updated.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<f64>,
-    /// The value of the Shared Env Var.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// The unique identifiers of the projects which the Shared Env Var is linked to.
-    #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
-    pub project_id: Option<Vec<String>>,
-    /// The type of this cosmos doc instance, if blank, assume secret.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<UserEventPayloadObject58OldEnvVarType>,
-    /// environments this env variable targets
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<Vec<UserEventPayloadObject58OldEnvVarTargetItem>>,
-    /// whether or not this env varible applies to custom environments
-    #[serde(
-        rename = "applyToAllCustomEnvironments",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub apply_to_all_custom_environments: Option<bool>,
-    /// whether or not this env variable is decrypted
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decrypted: Option<bool>,
-    /// A user provided comment that describes what this Shared Env Var is for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    /// The last editor full name or username.
-    #[serde(
-        rename = "lastEditedByDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub last_edited_by_display_name: Option<String>,
-}
-/// environments this env variable targets
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject58OldEnvVarTargetItem {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject58OldEnvVarTargetItem {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject58OldEnvVarTargetItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// The type of this cosmos doc instance, if blank, assume secret.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject58OldEnvVarType {
-    /// `system`
-    #[serde(rename = "system")]
-    System,
-    /// `encrypted`
-    #[serde(rename = "encrypted")]
-    Encrypted,
-    /// `plain`
-    #[serde(rename = "plain")]
-    Plain,
-    /// `sensitive`
-    #[serde(rename = "sensitive")]
-    Sensitive,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject58OldEnvVarType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::Encrypted => "encrypted",
-            Self::Plain => "plain",
-            Self::Sensitive => "sensitive",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject58OldEnvVarType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject58UpdateDiff {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    #[serde(rename = "newKey", default, skip_serializing_if = "Option::is_none")]
-    pub new_key: Option<String>,
-    #[serde(rename = "oldTarget", default, skip_serializing_if = "Option::is_none")]
-    pub old_target: Option<Vec<UserEventPayloadObject58UpdateDiffOldTargetItem>>,
-    #[serde(rename = "newTarget", default, skip_serializing_if = "Option::is_none")]
-    pub new_target: Option<Vec<UserEventPayloadObject58UpdateDiffNewTargetItem>>,
-    #[serde(rename = "oldType", default, skip_serializing_if = "Option::is_none")]
-    pub old_type: Option<String>,
-    #[serde(rename = "newType", default, skip_serializing_if = "Option::is_none")]
-    pub new_type: Option<String>,
-    #[serde(rename = "oldProjects", default, skip_serializing_if = "Option::is_none")]
-    pub old_projects: Option<Vec<UserEventPayloadObject58UpdateDiffOldProject>>,
-    #[serde(rename = "newProjects", default, skip_serializing_if = "Option::is_none")]
-    pub new_projects: Option<Vec<UserEventPayloadObject58UpdateDiffNewProject>>,
-    #[serde(rename = "changedValue")]
-    pub changed_value: bool,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject58UpdateDiffNewProject {
-    #[serde(rename = "projectName", default, skip_serializing_if = "Option::is_none")]
-    pub project_name: Option<String>,
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject58UpdateDiffNewTargetItem {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject58UpdateDiffNewTargetItem {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject58UpdateDiffNewTargetItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject58UpdateDiffOldProject {
-    #[serde(rename = "projectName", default, skip_serializing_if = "Option::is_none")]
-    pub project_name: Option<String>,
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject58UpdateDiffOldTargetItem {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject58UpdateDiffOldTargetItem {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject58UpdateDiffOldTargetItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject59 {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-    pub restore: bool,
-    #[serde(rename = "configVersion")]
-    pub config_version: f64,
-    #[serde(rename = "configChangeCount")]
-    pub config_change_count: f64,
-    #[serde(rename = "configChanges")]
-    pub config_changes: Vec<serde_json::Map<String, serde_json::Value>>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject5AccessGroup {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject5User {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject6 {
-    #[serde(rename = "accessGroup")]
-    pub access_group: UserEventPayloadObject6AccessGroup,
-    pub project: UserEventPayloadObject6Project,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_role: Option<UserEventPayloadObject6NextRole>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub previous_role: Option<UserEventPayloadObject6PreviousRole>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject60 {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-    pub scope: String,
-    pub source: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject61 {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-    #[serde(rename = "rulesetName")]
-    pub ruleset_name: String,
-    pub active: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<UserEventPayloadObject61Action>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject61Action {
-    /// `log`
-    #[serde(rename = "log")]
-    Log,
-    /// `challenge`
-    #[serde(rename = "challenge")]
-    Challenge,
-    /// `deny`
-    #[serde(rename = "deny")]
-    Deny,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject61Action {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Log => "log",
-            Self::Challenge => "challenge",
-            Self::Deny => "deny",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject61Action {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject62 {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-    #[serde(rename = "rulesetName")]
-    pub ruleset_name: String,
-    #[serde(rename = "ruleGroups")]
-    pub rule_groups: std::collections::BTreeMap<
-        String,
-        UserEventPayloadObject62RuleGroupsValue,
-    >,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject62RuleGroupsValue {
-    pub active: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<UserEventPayloadObject62RuleGroupsValueAction>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject62RuleGroupsValueAction {
-    /// `log`
-    #[serde(rename = "log")]
-    Log,
-    /// `challenge`
-    #[serde(rename = "challenge")]
-    Challenge,
-    /// `deny`
-    #[serde(rename = "deny")]
-    Deny,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject62RuleGroupsValueAction {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Log => "log",
-            Self::Challenge => "challenge",
-            Self::Deny => "deny",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject62RuleGroupsValueAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject63 {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-    #[serde(
-        rename = "prevAttackModeEnabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub prev_attack_mode_enabled: Option<bool>,
-    #[serde(
-        rename = "prevAttackModeActiveUntil",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub prev_attack_mode_active_until: Option<f64>,
-    #[serde(rename = "attackModeEnabled")]
-    pub attack_mode_enabled: bool,
-    #[serde(
-        rename = "attackModeActiveUntil",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub attack_mode_active_until: Option<f64>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject64 {
+pub struct UserEventPayloadWithIntegrationIdIntegrationSlug {
     #[serde(rename = "integrationId")]
     pub integration_id: String,
     #[serde(rename = "integrationSlug")]
@@ -4955,7 +3852,118 @@ pub struct UserEventPayloadObject64 {
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65 {
+pub struct UserEventPayloadWithJob {
+    pub project: UserEventPayloadWithJobProject,
+    pub job: UserEventPayloadWithJobJob,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithJobJob {
+    #[serde(rename = "deployHook")]
+    pub deploy_hook: UserEventPayloadWithJobJobDeployHook,
+    pub state: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithJobJobDeployHook {
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "ref")]
+    pub ref_: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithJobProject {
+    pub name: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithLogDrainUrl {
+    #[serde(rename = "logDrainUrl", default)]
+    pub log_drain_url: Option<String>,
+    #[serde(
+        rename = "integrationName",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub integration_name: Option<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithLogDrainUrl2 {
+    #[serde(rename = "logDrainUrl")]
+    pub log_drain_url: String,
+    #[serde(
+        rename = "integrationName",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub integration_name: Option<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithMfaEnabled {
+    #[serde(rename = "mfaEnabled")]
+    pub mfa_enabled: bool,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithName {
+    pub name: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithName2 {
+    pub name: String,
+    #[serde(rename = "oldTeam", default, skip_serializing_if = "Option::is_none")]
+    pub old_team: Option<UserEventPayloadWithName2OldTeam>,
+    #[serde(rename = "newTeam", default, skip_serializing_if = "Option::is_none")]
+    pub new_team: Option<UserEventPayloadWithName2NewTeam>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithName2NewTeam {
+    pub name: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithName2OldTeam {
+    pub name: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithName3 {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithNameDestinationId {
+    pub name: String,
+    #[serde(rename = "destinationId", default)]
+    pub destination_id: Option<String>,
+    #[serde(rename = "destinationName", default)]
+    pub destination_name: Option<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithNameDestinationId2 {
+    pub name: String,
+    #[serde(rename = "destinationId")]
+    pub destination_id: String,
+    #[serde(rename = "destinationName")]
+    pub destination_name: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithNameOwnerId {
+    pub name: String,
+    #[serde(rename = "ownerId")]
+    pub owner_id: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithNewOwner {
     #[serde(rename = "userId")]
     pub user_id: String,
     #[serde(rename = "integrationId")]
@@ -4971,12 +3979,12 @@ pub struct UserEventPayloadObject65 {
     )]
     pub integration_name: Option<String>,
     #[serde(rename = "newOwner", default)]
-    pub new_owner: Option<UserEventPayloadObject65NewOwner>,
+    pub new_owner: Option<UserEventPayloadWithNewOwnerNewOwner>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwner {
+pub struct UserEventPayloadWithNewOwnerNewOwner {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub abuse: Option<UserEventPayloadObject65NewOwnerAbuse>,
+    pub abuse: Option<UserEventPayloadWithNewOwnerNewOwnerAbuse>,
     #[serde(
         rename = "acceptanceState",
         default,
@@ -4987,7 +3995,7 @@ pub struct UserEventPayloadObject65NewOwner {
     pub accepted_at: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
-    pub billing: UserEventPayloadObject65NewOwnerBilling,
+    pub billing: UserEventPayloadWithNewOwnerNewOwnerBilling,
     #[serde(default)]
     pub blocked: Option<f64>,
     #[serde(rename = "blockReason", default, skip_serializing_if = "Option::is_none")]
@@ -4997,13 +4005,13 @@ pub struct UserEventPayloadObject65NewOwner {
     #[serde(rename = "createdAt")]
     pub created_at: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credentials: Option<Vec<UserEventPayloadObject65NewOwnerCredential>>,
+    pub credentials: Option<Vec<UserEventPayloadWithNewOwnerNewOwnerCredential>>,
     #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     #[serde(rename = "orbCustomerId", default, skip_serializing_if = "Option::is_none")]
     pub orb_customer_id: Option<String>,
     #[serde(rename = "dataCache", default, skip_serializing_if = "Option::is_none")]
-    pub data_cache: Option<UserEventPayloadObject65NewOwnerDataCache>,
+    pub data_cache: Option<UserEventPayloadWithNewOwnerNewOwnerDataCache>,
     #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<f64>,
     #[serde(rename = "deploymentSecret")]
@@ -5015,14 +4023,16 @@ pub struct UserEventPayloadObject65NewOwner {
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub dismissed_toasts: Option<Vec<UserEventPayloadObject65NewOwnerDismissedToast>>,
+    pub dismissed_toasts: Option<
+        Vec<UserEventPayloadWithNewOwnerNewOwnerDismissedToast>,
+    >,
     #[serde(
         rename = "favoriteProjectsAndSpaces",
         default,
         skip_serializing_if = "Option::is_none",
     )]
     pub favorite_projects_and_spaces: Option<
-        Vec<UserEventPayloadObject65NewOwnerFavoriteProjectsAndSpace>,
+        Vec<UserEventPayloadWithNewOwnerNewOwnerFavoriteProjectsAndSpace>,
     >,
     pub email: String,
     pub id: String,
@@ -5032,7 +4042,7 @@ pub struct UserEventPayloadObject65NewOwner {
         skip_serializing_if = "Option::is_none",
     )]
     pub import_flow_git_namespace: Option<
-        UserEventPayloadObject65NewOwnerImportFlowGitNamespace,
+        UserEventPayloadWithNewOwnerNewOwnerImportFlowGitNamespace,
     >,
     #[serde(
         rename = "importFlowGitNamespaceId",
@@ -5040,7 +4050,7 @@ pub struct UserEventPayloadObject65NewOwner {
         skip_serializing_if = "Option::is_none",
     )]
     pub import_flow_git_namespace_id: Option<
-        UserEventPayloadObject65NewOwnerImportFlowGitNamespaceId,
+        UserEventPayloadWithNewOwnerNewOwnerImportFlowGitNamespaceId,
     >,
     #[serde(
         rename = "importFlowGitProvider",
@@ -5048,7 +4058,7 @@ pub struct UserEventPayloadObject65NewOwner {
         skip_serializing_if = "Option::is_none",
     )]
     pub import_flow_git_provider: Option<
-        UserEventPayloadObject65NewOwnerImportFlowGitProvider,
+        UserEventPayloadWithNewOwnerNewOwnerImportFlowGitProvider,
     >,
     #[serde(
         rename = "preferredScopesAndGitNamespaces",
@@ -5056,7 +4066,7 @@ pub struct UserEventPayloadObject65NewOwner {
         skip_serializing_if = "Option::is_none",
     )]
     pub preferred_scopes_and_git_namespaces: Option<
-        Vec<UserEventPayloadObject65NewOwnerPreferredScopesAndGitNamespace>,
+        Vec<UserEventPayloadWithNewOwnerNewOwnerPreferredScopesAndGitNamespace>,
     >,
     #[serde(
         rename = "isDomainReseller",
@@ -5080,7 +4090,7 @@ pub struct UserEventPayloadObject65NewOwner {
         skip_serializing_if = "Option::is_none",
     )]
     pub prevent_auto_blocking: Option<
-        UserEventPayloadObject65NewOwnerPreventAutoBlocking,
+        UserEventPayloadWithNewOwnerNewOwnerPreventAutoBlocking,
     >,
     /// Overrides our DEFAULT project domains limit per account or per project.
     #[serde(
@@ -5091,7 +4101,7 @@ pub struct UserEventPayloadObject65NewOwner {
     pub project_domains_limit: Option<f64>,
     /// Represents configuration for remote caching
     #[serde(rename = "remoteCaching", default, skip_serializing_if = "Option::is_none")]
-    pub remote_caching: Option<UserEventPayloadObject65NewOwnerRemoteCaching>,
+    pub remote_caching: Option<UserEventPayloadWithNewOwnerNewOwnerRemoteCaching>,
     #[serde(
         rename = "removedAliasesAt",
         default,
@@ -5153,13 +4163,13 @@ pub struct UserEventPayloadObject65NewOwner {
     )]
     pub removed_edge_configs_at: Option<f64>,
     #[serde(rename = "resourceConfig", default, skip_serializing_if = "Option::is_none")]
-    pub resource_config: Option<UserEventPayloadObject65NewOwnerResourceConfig>,
+    pub resource_config: Option<UserEventPayloadWithNewOwnerNewOwnerResourceConfig>,
     /// User | Team resource limits
     #[serde(rename = "resourceLimits", default, skip_serializing_if = "Option::is_none")]
     pub resource_limits: Option<
         std::collections::BTreeMap<
             String,
-            UserEventPayloadObject65NewOwnerResourceLimitsValue,
+            UserEventPayloadWithNewOwnerNewOwnerResourceLimitsValue,
         >,
     >,
     #[serde(
@@ -5168,42 +4178,46 @@ pub struct UserEventPayloadObject65NewOwner {
         skip_serializing_if = "Option::is_none",
     )]
     pub active_dashboard_views: Option<
-        Vec<UserEventPayloadObject65NewOwnerActiveDashboardView>,
+        Vec<UserEventPayloadWithNewOwnerNewOwnerActiveDashboardView>,
     >,
     #[serde(
         rename = "secondaryEmails",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub secondary_emails: Option<Vec<UserEventPayloadObject65NewOwnerSecondaryEmail>>,
+    pub secondary_emails: Option<
+        Vec<UserEventPayloadWithNewOwnerNewOwnerSecondaryEmail>,
+    >,
     #[serde(
         rename = "emailNotifications",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub email_notifications: Option<UserEventPayloadObject65NewOwnerEmailNotifications>,
+    pub email_notifications: Option<
+        UserEventPayloadWithNewOwnerNewOwnerEmailNotifications,
+    >,
     #[serde(rename = "siftScore", default, skip_serializing_if = "Option::is_none")]
     pub sift_score: Option<f64>,
     #[serde(rename = "siftScores", default, skip_serializing_if = "Option::is_none")]
     pub sift_scores: Option<
         std::collections::BTreeMap<
             String,
-            UserEventPayloadObject65NewOwnerSiftScoresValue,
+            UserEventPayloadWithNewOwnerNewOwnerSiftScoresValue,
         >,
     >,
     #[serde(rename = "siftRoute", default, skip_serializing_if = "Option::is_none")]
-    pub sift_route: Option<UserEventPayloadObject65NewOwnerSiftRoute>,
+    pub sift_route: Option<UserEventPayloadWithNewOwnerNewOwnerSiftRoute>,
     #[serde(rename = "sfdcId", default, skip_serializing_if = "Option::is_none")]
     pub sfdc_id: Option<String>,
     #[serde(rename = "softBlock", default, skip_serializing_if = "Option::is_none")]
-    pub soft_block: Option<UserEventPayloadObject65NewOwnerSoftBlock>,
+    pub soft_block: Option<UserEventPayloadWithNewOwnerNewOwnerSoftBlock>,
     #[serde(rename = "stagingPrefix")]
     pub staging_prefix: String,
     #[serde(rename = "sysToken")]
     pub sys_token: String,
     /// A helper that allows to describe a relationship attribute. It receives the shape of a relationship plus the foreignKey name to make it mandatory in the resulting type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub teams: Option<Vec<UserEventPayloadObject65NewOwnerTeam>>,
+    pub teams: Option<Vec<UserEventPayloadWithNewOwnerNewOwnerTeam>>,
     /// Introduced 2022-04-12 An array of teamIds (for trial teams created after 2022-04-01), created by the user in question. Used in determining whether the team has a trial available in utils/api-teams/user-has-trial-available.ts.
     #[serde(rename = "trialTeamIds", default, skip_serializing_if = "Option::is_none")]
     pub trial_team_ids: Option<Vec<String>>,
@@ -5214,23 +4228,25 @@ pub struct UserEventPayloadObject65NewOwner {
     #[serde(rename = "trialTeamId", default, skip_serializing_if = "Option::is_none")]
     pub trial_team_id: Option<String>,
     #[serde(rename = "type")]
-    pub type_: UserEventPayloadObject65NewOwnerType,
+    pub type_: UserEventPayloadWithNewOwnerNewOwnerType,
     /// Contains the timestamps when a user was notified about their usage
     #[serde(rename = "usageAlerts", default, skip_serializing_if = "Option::is_none")]
-    pub usage_alerts: Option<UserEventPayloadObject65NewOwnerUsageAlerts>,
+    pub usage_alerts: Option<UserEventPayloadWithNewOwnerNewOwnerUsageAlerts>,
     #[serde(
         rename = "overageUsageAlerts",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub overage_usage_alerts: Option<UserEventPayloadObject65NewOwnerOverageUsageAlerts>,
+    pub overage_usage_alerts: Option<
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlerts,
+    >,
     /// Contains the timestamps for usage summary emails.
     #[serde(
         rename = "overageMetadata",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub overage_metadata: Option<UserEventPayloadObject65NewOwnerOverageMetadata>,
+    pub overage_metadata: Option<UserEventPayloadWithNewOwnerNewOwnerOverageMetadata>,
     pub username: String,
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
@@ -5241,21 +4257,23 @@ pub struct UserEventPayloadObject65NewOwner {
         skip_serializing_if = "Option::is_none",
     )]
     pub enable_preview_feedback: Option<
-        UserEventPayloadObject65NewOwnerEnablePreviewFeedback,
+        UserEventPayloadWithNewOwnerNewOwnerEnablePreviewFeedback,
     >,
     /// Information about which features are blocked for a user. Blocks can be either soft (the user can still access the feature, but with a warning, e.g. prompting an upgrade) or hard (the user cannot access the feature at all).
     #[serde(rename = "featureBlocks", default, skip_serializing_if = "Option::is_none")]
-    pub feature_blocks: Option<UserEventPayloadObject65NewOwnerFeatureBlocks>,
+    pub feature_blocks: Option<UserEventPayloadWithNewOwnerNewOwnerFeatureBlocks>,
     #[serde(rename = "defaultTeamId", default, skip_serializing_if = "Option::is_none")]
     pub default_team_id: Option<String>,
-    pub version: UserEventPayloadObject65NewOwnerVersion,
+    pub version: UserEventPayloadWithNewOwnerNewOwnerVersion,
     /// An archive of information about the Northstar migration, derived from the old (deprecated) property, `northstarMigrationEvents`.
     #[serde(
         rename = "northstarMigration",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub northstar_migration: Option<UserEventPayloadObject65NewOwnerNorthstarMigration>,
+    pub northstar_migration: Option<
+        UserEventPayloadWithNewOwnerNewOwnerNorthstarMigration,
+    >,
     /// The salesforce opportunity ID that this user is linked to. This is used to automatically associate a team of the user's choosing with the opportunity.
     #[serde(rename = "opportunityId", default, skip_serializing_if = "Option::is_none")]
     pub opportunity_id: Option<String>,
@@ -5265,21 +4283,21 @@ pub struct UserEventPayloadObject65NewOwner {
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub mfa_configuration: Option<UserEventPayloadObject65NewOwnerMfaConfiguration>,
+    pub mfa_configuration: Option<UserEventPayloadWithNewOwnerNewOwnerMfaConfiguration>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerAbuse {
+pub struct UserEventPayloadWithNewOwnerNewOwnerAbuse {
     /// Since June 2023
     #[serde(rename = "blockHistory", default, skip_serializing_if = "Option::is_none")]
     pub block_history: Option<
-        Vec<UserEventPayloadObject65NewOwnerAbuseBlockHistoryItem>,
+        Vec<UserEventPayloadWithNewOwnerNewOwnerAbuseBlockHistoryItem>,
     >,
     /// Since March 2022. Helps abuse checks by tracking git auths. Format: `<platform>:<detail>:<value>`
     #[serde(rename = "gitAuthHistory", default, skip_serializing_if = "Option::is_none")]
     pub git_auth_history: Option<Vec<String>>,
     /// (scanner history). Since November 2021. First element is newest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub history: Option<Vec<UserEventPayloadObject65NewOwnerAbuseHistoryItem>>,
+    pub history: Option<Vec<UserEventPayloadWithNewOwnerNewOwnerAbuseHistoryItem>>,
     /// Since September 2023. How often did this owner trigger an actual git lineage deploy block?
     #[serde(
         rename = "gitLineageBlocks",
@@ -5317,8 +4335,8 @@ pub struct UserEventPayloadObject65NewOwnerAbuse {
 }
 /// Since June 2023
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerAbuseBlockHistoryItem {
-    pub action: UserEventPayloadObject65NewOwnerAbuseBlockHistoryItemAction,
+pub struct UserEventPayloadWithNewOwnerNewOwnerAbuseBlockHistoryItem {
+    pub action: UserEventPayloadWithNewOwnerNewOwnerAbuseBlockHistoryItemAction,
     #[serde(rename = "createdAt")]
     pub created_at: f64,
     #[serde(rename = "caseId", default, skip_serializing_if = "Option::is_none")]
@@ -5342,7 +4360,7 @@ pub struct UserEventPayloadObject65NewOwnerAbuseBlockHistoryItem {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerAbuseBlockHistoryItemAction {
+pub enum UserEventPayloadWithNewOwnerNewOwnerAbuseBlockHistoryItemAction {
     /// `hard-blocked`
     #[serde(rename = "hard-blocked")]
     HardBlocked,
@@ -5356,7 +4374,7 @@ pub enum UserEventPayloadObject65NewOwnerAbuseBlockHistoryItemAction {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerAbuseBlockHistoryItemAction {
+impl UserEventPayloadWithNewOwnerNewOwnerAbuseBlockHistoryItemAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5367,14 +4385,15 @@ impl UserEventPayloadObject65NewOwnerAbuseBlockHistoryItemAction {
         }
     }
 }
-impl std::fmt::Display for UserEventPayloadObject65NewOwnerAbuseBlockHistoryItemAction {
+impl std::fmt::Display
+for UserEventPayloadWithNewOwnerNewOwnerAbuseBlockHistoryItemAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// (scanner history). Since November 2021. First element is newest.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerAbuseHistoryItem {
+pub struct UserEventPayloadWithNewOwnerNewOwnerAbuseHistoryItem {
     pub scanner: String,
     pub reason: String,
     pub by: String,
@@ -5383,12 +4402,12 @@ pub struct UserEventPayloadObject65NewOwnerAbuseHistoryItem {
     pub at: f64,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerActiveDashboardView {
+pub struct UserEventPayloadWithNewOwnerNewOwnerActiveDashboardView {
     #[serde(rename = "scopeId")]
     pub scope_id: String,
     #[serde(rename = "viewPreference", default, skip_serializing_if = "Option::is_none")]
     pub view_preference: Option<
-        UserEventPayloadObject65NewOwnerActiveDashboardViewViewPreference,
+        UserEventPayloadWithNewOwnerNewOwnerActiveDashboardViewViewPreference,
     >,
     #[serde(
         rename = "favoritesViewPreference",
@@ -5396,7 +4415,7 @@ pub struct UserEventPayloadObject65NewOwnerActiveDashboardView {
         skip_serializing_if = "Option::is_none",
     )]
     pub favorites_view_preference: Option<
-        UserEventPayloadObject65NewOwnerActiveDashboardViewFavoritesViewPreference,
+        UserEventPayloadWithNewOwnerNewOwnerActiveDashboardViewFavoritesViewPreference,
     >,
     #[serde(
         rename = "recentsViewPreference",
@@ -5404,7 +4423,7 @@ pub struct UserEventPayloadObject65NewOwnerActiveDashboardView {
         skip_serializing_if = "Option::is_none",
     )]
     pub recents_view_preference: Option<
-        UserEventPayloadObject65NewOwnerActiveDashboardViewRecentsViewPreference,
+        UserEventPayloadWithNewOwnerNewOwnerActiveDashboardViewRecentsViewPreference,
     >,
 }
 #[derive(
@@ -5418,7 +4437,7 @@ pub struct UserEventPayloadObject65NewOwnerActiveDashboardView {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerActiveDashboardViewFavoritesViewPreference {
+pub enum UserEventPayloadWithNewOwnerNewOwnerActiveDashboardViewFavoritesViewPreference {
     /// `open`
     #[serde(rename = "open")]
     Open,
@@ -5429,7 +4448,7 @@ pub enum UserEventPayloadObject65NewOwnerActiveDashboardViewFavoritesViewPrefere
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerActiveDashboardViewFavoritesViewPreference {
+impl UserEventPayloadWithNewOwnerNewOwnerActiveDashboardViewFavoritesViewPreference {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5440,7 +4459,7 @@ impl UserEventPayloadObject65NewOwnerActiveDashboardViewFavoritesViewPreference 
     }
 }
 impl std::fmt::Display
-for UserEventPayloadObject65NewOwnerActiveDashboardViewFavoritesViewPreference {
+for UserEventPayloadWithNewOwnerNewOwnerActiveDashboardViewFavoritesViewPreference {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5456,7 +4475,7 @@ for UserEventPayloadObject65NewOwnerActiveDashboardViewFavoritesViewPreference {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerActiveDashboardViewRecentsViewPreference {
+pub enum UserEventPayloadWithNewOwnerNewOwnerActiveDashboardViewRecentsViewPreference {
     /// `open`
     #[serde(rename = "open")]
     Open,
@@ -5467,7 +4486,7 @@ pub enum UserEventPayloadObject65NewOwnerActiveDashboardViewRecentsViewPreferenc
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerActiveDashboardViewRecentsViewPreference {
+impl UserEventPayloadWithNewOwnerNewOwnerActiveDashboardViewRecentsViewPreference {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5478,7 +4497,7 @@ impl UserEventPayloadObject65NewOwnerActiveDashboardViewRecentsViewPreference {
     }
 }
 impl std::fmt::Display
-for UserEventPayloadObject65NewOwnerActiveDashboardViewRecentsViewPreference {
+for UserEventPayloadWithNewOwnerNewOwnerActiveDashboardViewRecentsViewPreference {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5494,7 +4513,7 @@ for UserEventPayloadObject65NewOwnerActiveDashboardViewRecentsViewPreference {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerActiveDashboardViewViewPreference {
+pub enum UserEventPayloadWithNewOwnerNewOwnerActiveDashboardViewViewPreference {
     /// `cards`
     #[serde(rename = "cards")]
     Cards,
@@ -5505,7 +4524,7 @@ pub enum UserEventPayloadObject65NewOwnerActiveDashboardViewViewPreference {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerActiveDashboardViewViewPreference {
+impl UserEventPayloadWithNewOwnerNewOwnerActiveDashboardViewViewPreference {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5516,14 +4535,14 @@ impl UserEventPayloadObject65NewOwnerActiveDashboardViewViewPreference {
     }
 }
 impl std::fmt::Display
-for UserEventPayloadObject65NewOwnerActiveDashboardViewViewPreference {
+for UserEventPayloadWithNewOwnerNewOwnerActiveDashboardViewViewPreference {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerBilling {
-    pub plan: UserEventPayloadObject65NewOwnerBillingPlan,
+pub struct UserEventPayloadWithNewOwnerNewOwnerBilling {
+    pub plan: UserEventPayloadWithNewOwnerNewOwnerBillingPlan,
 }
 #[derive(
     Debug,
@@ -5536,7 +4555,7 @@ pub struct UserEventPayloadObject65NewOwnerBilling {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerBillingPlan {
+pub enum UserEventPayloadWithNewOwnerNewOwnerBillingPlan {
     /// `pro`
     #[serde(rename = "pro")]
     Pro,
@@ -5550,7 +4569,7 @@ pub enum UserEventPayloadObject65NewOwnerBillingPlan {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerBillingPlan {
+impl UserEventPayloadWithNewOwnerNewOwnerBillingPlan {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5561,29 +4580,23 @@ impl UserEventPayloadObject65NewOwnerBillingPlan {
         }
     }
 }
-impl std::fmt::Display for UserEventPayloadObject65NewOwnerBillingPlan {
+impl std::fmt::Display for UserEventPayloadWithNewOwnerNewOwnerBillingPlan {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum UserEventPayloadObject65NewOwnerCredential {
-    Object2(UserEventPayloadObject65NewOwnerCredentialObject2),
-    Object(UserEventPayloadObject65NewOwnerCredentialObject),
+pub enum UserEventPayloadWithNewOwnerNewOwnerCredential {
+    WithHost(UserEventPayloadWithNewOwnerNewOwnerCredentialWithHost),
+    WithTypeId(UserEventPayloadWithNewOwnerNewOwnerCredentialWithTypeId),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerCredentialObject {
+pub struct UserEventPayloadWithNewOwnerNewOwnerCredentialWithHost {
     #[serde(rename = "type")]
-    pub type_: UserEventPayloadObject65NewOwnerCredentialObjectType,
-    pub id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerCredentialObject2 {
-    #[serde(rename = "type")]
-    pub type_: UserEventPayloadObject65NewOwnerCredentialObject2Type,
+    pub type_: UserEventPayloadWithNewOwnerNewOwnerCredentialWithHostType,
     pub host: String,
     pub id: String,
 }
@@ -5598,7 +4611,7 @@ pub struct UserEventPayloadObject65NewOwnerCredentialObject2 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerCredentialObject2Type {
+pub enum UserEventPayloadWithNewOwnerNewOwnerCredentialWithHostType {
     /// `github-oauth-custom-host`
     #[serde(rename = "github-oauth-custom-host")]
     GithubOauthCustomHost,
@@ -5606,7 +4619,7 @@ pub enum UserEventPayloadObject65NewOwnerCredentialObject2Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerCredentialObject2Type {
+impl UserEventPayloadWithNewOwnerNewOwnerCredentialWithHostType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5615,10 +4628,16 @@ impl UserEventPayloadObject65NewOwnerCredentialObject2Type {
         }
     }
 }
-impl std::fmt::Display for UserEventPayloadObject65NewOwnerCredentialObject2Type {
+impl std::fmt::Display for UserEventPayloadWithNewOwnerNewOwnerCredentialWithHostType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithNewOwnerNewOwnerCredentialWithTypeId {
+    #[serde(rename = "type")]
+    pub type_: UserEventPayloadWithNewOwnerNewOwnerCredentialWithTypeIdType,
+    pub id: String,
 }
 #[derive(
     Debug,
@@ -5631,7 +4650,7 @@ impl std::fmt::Display for UserEventPayloadObject65NewOwnerCredentialObject2Type
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerCredentialObjectType {
+pub enum UserEventPayloadWithNewOwnerNewOwnerCredentialWithTypeIdType {
     /// `gitlab`
     #[serde(rename = "gitlab")]
     Gitlab,
@@ -5654,7 +4673,7 @@ pub enum UserEventPayloadObject65NewOwnerCredentialObjectType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerCredentialObjectType {
+impl UserEventPayloadWithNewOwnerNewOwnerCredentialWithTypeIdType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5668,13 +4687,13 @@ impl UserEventPayloadObject65NewOwnerCredentialObjectType {
         }
     }
 }
-impl std::fmt::Display for UserEventPayloadObject65NewOwnerCredentialObjectType {
+impl std::fmt::Display for UserEventPayloadWithNewOwnerNewOwnerCredentialWithTypeIdType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerDataCache {
+pub struct UserEventPayloadWithNewOwnerNewOwnerDataCache {
     #[serde(
         rename = "excessBillingEnabled",
         default,
@@ -5683,29 +4702,29 @@ pub struct UserEventPayloadObject65NewOwnerDataCache {
     pub excess_billing_enabled: Option<bool>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerDismissedToast {
+pub struct UserEventPayloadWithNewOwnerNewOwnerDismissedToast {
     pub name: String,
-    pub dismissals: Vec<UserEventPayloadObject65NewOwnerDismissedToastDismissal>,
+    pub dismissals: Vec<UserEventPayloadWithNewOwnerNewOwnerDismissedToastDismissal>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerDismissedToastDismissal {
+pub struct UserEventPayloadWithNewOwnerNewOwnerDismissedToastDismissal {
     #[serde(rename = "scopeId")]
     pub scope_id: String,
     #[serde(rename = "createdAt")]
     pub created_at: f64,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerEmailNotifications {
+pub struct UserEventPayloadWithNewOwnerNewOwnerEmailNotifications {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<
         std::collections::BTreeMap<
             String,
-            UserEventPayloadObject65NewOwnerEmailNotificationsRulesValue,
+            UserEventPayloadWithNewOwnerNewOwnerEmailNotificationsRulesValue,
         >,
     >,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerEmailNotificationsRulesValue {
+pub struct UserEventPayloadWithNewOwnerNewOwnerEmailNotificationsRulesValue {
     pub email: String,
 }
 /// Whether the Vercel Toolbar is enabled for preview deployments.
@@ -5720,7 +4739,7 @@ pub struct UserEventPayloadObject65NewOwnerEmailNotificationsRulesValue {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerEnablePreviewFeedback {
+pub enum UserEventPayloadWithNewOwnerNewOwnerEnablePreviewFeedback {
     /// `default`
     #[serde(rename = "default")]
     Default,
@@ -5743,7 +4762,7 @@ pub enum UserEventPayloadObject65NewOwnerEnablePreviewFeedback {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerEnablePreviewFeedback {
+impl UserEventPayloadWithNewOwnerNewOwnerEnablePreviewFeedback {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5757,13 +4776,13 @@ impl UserEventPayloadObject65NewOwnerEnablePreviewFeedback {
         }
     }
 }
-impl std::fmt::Display for UserEventPayloadObject65NewOwnerEnablePreviewFeedback {
+impl std::fmt::Display for UserEventPayloadWithNewOwnerNewOwnerEnablePreviewFeedback {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerFavoriteProjectsAndSpace {
+pub struct UserEventPayloadWithNewOwnerNewOwnerFavoriteProjectsAndSpace {
     #[serde(rename = "teamId")]
     pub team_id: String,
     #[serde(rename = "projectId")]
@@ -5771,49 +4790,53 @@ pub struct UserEventPayloadObject65NewOwnerFavoriteProjectsAndSpace {
 }
 /// Information about which features are blocked for a user. Blocks can be either soft (the user can still access the feature, but with a warning, e.g. prompting an upgrade) or hard (the user cannot access the feature at all).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerFeatureBlocks {
+pub struct UserEventPayloadWithNewOwnerNewOwnerFeatureBlocks {
     #[serde(rename = "webAnalytics", default, skip_serializing_if = "Option::is_none")]
-    pub web_analytics: Option<UserEventPayloadObject65NewOwnerFeatureBlocksWebAnalytics>,
+    pub web_analytics: Option<
+        UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksWebAnalytics,
+    >,
     /// A soft block indicates a temporary pause in data collection (ex limit exceeded for the current cycle) A hard block indicates a stoppage in data collection that requires manual intervention (ex upgrading a pro trial)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub monitoring: Option<UserEventPayloadObject65NewOwnerFeatureBlocksMonitoring>,
+    pub monitoring: Option<UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMonitoring>,
     #[serde(
         rename = "observabilityPlus",
         default,
         skip_serializing_if = "Option::is_none",
     )]
     pub observability_plus: Option<
-        UserEventPayloadObject65NewOwnerFeatureBlocksObservabilityPlus,
+        UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksObservabilityPlus,
     >,
     #[serde(rename = "dataCache", default, skip_serializing_if = "Option::is_none")]
-    pub data_cache: Option<UserEventPayloadObject65NewOwnerFeatureBlocksDataCache>,
+    pub data_cache: Option<UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksDataCache>,
     #[serde(
         rename = "imageOptimizationTransformation",
         default,
         skip_serializing_if = "Option::is_none",
     )]
     pub image_optimization_transformation: Option<
-        UserEventPayloadObject65NewOwnerFeatureBlocksImageOptimizationTransformation,
+        UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksImageOptimizationTransformation,
     >,
     #[serde(rename = "sourceImages", default, skip_serializing_if = "Option::is_none")]
-    pub source_images: Option<UserEventPayloadObject65NewOwnerFeatureBlocksSourceImages>,
+    pub source_images: Option<
+        UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksSourceImages,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blob: Option<UserEventPayloadObject65NewOwnerFeatureBlocksBlob>,
+    pub blob: Option<UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksBlob>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub postgres: Option<UserEventPayloadObject65NewOwnerFeatureBlocksPostgres>,
+    pub postgres: Option<UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksPostgres>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redis: Option<UserEventPayloadObject65NewOwnerFeatureBlocksRedis>,
+    pub redis: Option<UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksRedis>,
     #[serde(
         rename = "microfrontendsRequest",
         default,
         skip_serializing_if = "Option::is_none",
     )]
     pub microfrontends_request: Option<
-        UserEventPayloadObject65NewOwnerFeatureBlocksMicrofrontendsRequest,
+        UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMicrofrontendsRequest,
     >,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerFeatureBlocksBlob {
+pub struct UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksBlob {
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
     #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
@@ -5821,9 +4844,9 @@ pub struct UserEventPayloadObject65NewOwnerFeatureBlocksBlob {
     #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
     pub blocked_until: Option<f64>,
     #[serde(rename = "blockReason")]
-    pub block_reason: UserEventPayloadObject65NewOwnerFeatureBlocksBlobBlockReason,
+    pub block_reason: UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksBlobBlockReason,
     #[serde(rename = "overageReason")]
-    pub overage_reason: UserEventPayloadObject65NewOwnerFeatureBlocksBlobOverageReason,
+    pub overage_reason: UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksBlobOverageReason,
 }
 #[derive(
     Debug,
@@ -5836,7 +4859,7 @@ pub struct UserEventPayloadObject65NewOwnerFeatureBlocksBlob {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerFeatureBlocksBlobBlockReason {
+pub enum UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksBlobBlockReason {
     /// `admin_override`
     #[serde(rename = "admin_override")]
     AdminOverride,
@@ -5847,7 +4870,7 @@ pub enum UserEventPayloadObject65NewOwnerFeatureBlocksBlobBlockReason {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerFeatureBlocksBlobBlockReason {
+impl UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksBlobBlockReason {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5857,7 +4880,8 @@ impl UserEventPayloadObject65NewOwnerFeatureBlocksBlobBlockReason {
         }
     }
 }
-impl std::fmt::Display for UserEventPayloadObject65NewOwnerFeatureBlocksBlobBlockReason {
+impl std::fmt::Display
+for UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksBlobBlockReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5873,7 +4897,7 @@ impl std::fmt::Display for UserEventPayloadObject65NewOwnerFeatureBlocksBlobBloc
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerFeatureBlocksBlobOverageReason {
+pub enum UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksBlobOverageReason {
     /// `analyticsUsage`
     #[serde(rename = "analyticsUsage")]
     AnalyticsUsage,
@@ -5995,7 +5019,7 @@ pub enum UserEventPayloadObject65NewOwnerFeatureBlocksBlobOverageReason {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerFeatureBlocksBlobOverageReason {
+impl UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksBlobOverageReason {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6045,13 +5069,13 @@ impl UserEventPayloadObject65NewOwnerFeatureBlocksBlobOverageReason {
     }
 }
 impl std::fmt::Display
-for UserEventPayloadObject65NewOwnerFeatureBlocksBlobOverageReason {
+for UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksBlobOverageReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerFeatureBlocksDataCache {
+pub struct UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksDataCache {
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
     #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
@@ -6059,7 +5083,7 @@ pub struct UserEventPayloadObject65NewOwnerFeatureBlocksDataCache {
     #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
     pub blocked_until: Option<f64>,
     #[serde(rename = "blockReason")]
-    pub block_reason: UserEventPayloadObject65NewOwnerFeatureBlocksDataCacheBlockReason,
+    pub block_reason: UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksDataCacheBlockReason,
 }
 #[derive(
     Debug,
@@ -6072,7 +5096,7 @@ pub struct UserEventPayloadObject65NewOwnerFeatureBlocksDataCache {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerFeatureBlocksDataCacheBlockReason {
+pub enum UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksDataCacheBlockReason {
     /// `admin_override`
     #[serde(rename = "admin_override")]
     AdminOverride,
@@ -6083,7 +5107,7 @@ pub enum UserEventPayloadObject65NewOwnerFeatureBlocksDataCacheBlockReason {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerFeatureBlocksDataCacheBlockReason {
+impl UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksDataCacheBlockReason {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6094,13 +5118,13 @@ impl UserEventPayloadObject65NewOwnerFeatureBlocksDataCacheBlockReason {
     }
 }
 impl std::fmt::Display
-for UserEventPayloadObject65NewOwnerFeatureBlocksDataCacheBlockReason {
+for UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksDataCacheBlockReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerFeatureBlocksImageOptimizationTransformation {
+pub struct UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksImageOptimizationTransformation {
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
     #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
@@ -6108,7 +5132,7 @@ pub struct UserEventPayloadObject65NewOwnerFeatureBlocksImageOptimizationTransfo
     #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
     pub blocked_until: Option<f64>,
     #[serde(rename = "blockReason")]
-    pub block_reason: UserEventPayloadObject65NewOwnerFeatureBlocksImageOptimizationTransformationBlockReason,
+    pub block_reason: UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksImageOptimizationTransformationBlockReason,
 }
 #[derive(
     Debug,
@@ -6121,7 +5145,7 @@ pub struct UserEventPayloadObject65NewOwnerFeatureBlocksImageOptimizationTransfo
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerFeatureBlocksImageOptimizationTransformationBlockReason {
+pub enum UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksImageOptimizationTransformationBlockReason {
     /// `admin_override`
     #[serde(rename = "admin_override")]
     AdminOverride,
@@ -6132,7 +5156,7 @@ pub enum UserEventPayloadObject65NewOwnerFeatureBlocksImageOptimizationTransform
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerFeatureBlocksImageOptimizationTransformationBlockReason {
+impl UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksImageOptimizationTransformationBlockReason {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6143,13 +5167,13 @@ impl UserEventPayloadObject65NewOwnerFeatureBlocksImageOptimizationTransformatio
     }
 }
 impl std::fmt::Display
-for UserEventPayloadObject65NewOwnerFeatureBlocksImageOptimizationTransformationBlockReason {
+for UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksImageOptimizationTransformationBlockReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerFeatureBlocksMicrofrontendsRequest {
+pub struct UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMicrofrontendsRequest {
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
     #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
@@ -6157,7 +5181,7 @@ pub struct UserEventPayloadObject65NewOwnerFeatureBlocksMicrofrontendsRequest {
     #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
     pub blocked_until: Option<f64>,
     #[serde(rename = "blockReason")]
-    pub block_reason: UserEventPayloadObject65NewOwnerFeatureBlocksMicrofrontendsRequestBlockReason,
+    pub block_reason: UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMicrofrontendsRequestBlockReason,
 }
 #[derive(
     Debug,
@@ -6170,7 +5194,7 @@ pub struct UserEventPayloadObject65NewOwnerFeatureBlocksMicrofrontendsRequest {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerFeatureBlocksMicrofrontendsRequestBlockReason {
+pub enum UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMicrofrontendsRequestBlockReason {
     /// `admin_override`
     #[serde(rename = "admin_override")]
     AdminOverride,
@@ -6181,7 +5205,7 @@ pub enum UserEventPayloadObject65NewOwnerFeatureBlocksMicrofrontendsRequestBlock
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerFeatureBlocksMicrofrontendsRequestBlockReason {
+impl UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMicrofrontendsRequestBlockReason {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6192,14 +5216,14 @@ impl UserEventPayloadObject65NewOwnerFeatureBlocksMicrofrontendsRequestBlockReas
     }
 }
 impl std::fmt::Display
-for UserEventPayloadObject65NewOwnerFeatureBlocksMicrofrontendsRequestBlockReason {
+for UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMicrofrontendsRequestBlockReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// A soft block indicates a temporary pause in data collection (ex limit exceeded for the current cycle) A hard block indicates a stoppage in data collection that requires manual intervention (ex upgrading a pro trial)
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerFeatureBlocksMonitoring {
+pub struct UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMonitoring {
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
     #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
@@ -6207,9 +5231,9 @@ pub struct UserEventPayloadObject65NewOwnerFeatureBlocksMonitoring {
     #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
     pub blocked_until: Option<f64>,
     #[serde(rename = "blockReason")]
-    pub block_reason: UserEventPayloadObject65NewOwnerFeatureBlocksMonitoringBlockReason,
+    pub block_reason: UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMonitoringBlockReason,
     #[serde(rename = "blockType")]
-    pub block_type: UserEventPayloadObject65NewOwnerFeatureBlocksMonitoringBlockType,
+    pub block_type: UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMonitoringBlockType,
 }
 #[derive(
     Debug,
@@ -6222,7 +5246,7 @@ pub struct UserEventPayloadObject65NewOwnerFeatureBlocksMonitoring {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerFeatureBlocksMonitoringBlockReason {
+pub enum UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMonitoringBlockReason {
     /// `admin_override`
     #[serde(rename = "admin_override")]
     AdminOverride,
@@ -6233,7 +5257,7 @@ pub enum UserEventPayloadObject65NewOwnerFeatureBlocksMonitoringBlockReason {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerFeatureBlocksMonitoringBlockReason {
+impl UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMonitoringBlockReason {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6244,7 +5268,7 @@ impl UserEventPayloadObject65NewOwnerFeatureBlocksMonitoringBlockReason {
     }
 }
 impl std::fmt::Display
-for UserEventPayloadObject65NewOwnerFeatureBlocksMonitoringBlockReason {
+for UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMonitoringBlockReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -6260,7 +5284,7 @@ for UserEventPayloadObject65NewOwnerFeatureBlocksMonitoringBlockReason {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerFeatureBlocksMonitoringBlockType {
+pub enum UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMonitoringBlockType {
     /// `soft`
     #[serde(rename = "soft")]
     Soft,
@@ -6271,7 +5295,7 @@ pub enum UserEventPayloadObject65NewOwnerFeatureBlocksMonitoringBlockType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerFeatureBlocksMonitoringBlockType {
+impl UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMonitoringBlockType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6282,13 +5306,13 @@ impl UserEventPayloadObject65NewOwnerFeatureBlocksMonitoringBlockType {
     }
 }
 impl std::fmt::Display
-for UserEventPayloadObject65NewOwnerFeatureBlocksMonitoringBlockType {
+for UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMonitoringBlockType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerFeatureBlocksObservabilityPlus {
+pub struct UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksObservabilityPlus {
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
     #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
@@ -6296,9 +5320,9 @@ pub struct UserEventPayloadObject65NewOwnerFeatureBlocksObservabilityPlus {
     #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
     pub blocked_until: Option<f64>,
     #[serde(rename = "blockReason")]
-    pub block_reason: UserEventPayloadObject65NewOwnerFeatureBlocksObservabilityPlusBlockReason,
+    pub block_reason: UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksObservabilityPlusBlockReason,
     #[serde(rename = "blockType")]
-    pub block_type: UserEventPayloadObject65NewOwnerFeatureBlocksObservabilityPlusBlockType,
+    pub block_type: UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksObservabilityPlusBlockType,
 }
 #[derive(
     Debug,
@@ -6311,7 +5335,7 @@ pub struct UserEventPayloadObject65NewOwnerFeatureBlocksObservabilityPlus {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerFeatureBlocksObservabilityPlusBlockReason {
+pub enum UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksObservabilityPlusBlockReason {
     /// `admin_override`
     #[serde(rename = "admin_override")]
     AdminOverride,
@@ -6322,7 +5346,7 @@ pub enum UserEventPayloadObject65NewOwnerFeatureBlocksObservabilityPlusBlockReas
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerFeatureBlocksObservabilityPlusBlockReason {
+impl UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksObservabilityPlusBlockReason {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6333,7 +5357,7 @@ impl UserEventPayloadObject65NewOwnerFeatureBlocksObservabilityPlusBlockReason {
     }
 }
 impl std::fmt::Display
-for UserEventPayloadObject65NewOwnerFeatureBlocksObservabilityPlusBlockReason {
+for UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksObservabilityPlusBlockReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -6349,7 +5373,7 @@ for UserEventPayloadObject65NewOwnerFeatureBlocksObservabilityPlusBlockReason {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerFeatureBlocksObservabilityPlusBlockType {
+pub enum UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksObservabilityPlusBlockType {
     /// `soft`
     #[serde(rename = "soft")]
     Soft,
@@ -6360,7 +5384,7 @@ pub enum UserEventPayloadObject65NewOwnerFeatureBlocksObservabilityPlusBlockType
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerFeatureBlocksObservabilityPlusBlockType {
+impl UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksObservabilityPlusBlockType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6371,13 +5395,13 @@ impl UserEventPayloadObject65NewOwnerFeatureBlocksObservabilityPlusBlockType {
     }
 }
 impl std::fmt::Display
-for UserEventPayloadObject65NewOwnerFeatureBlocksObservabilityPlusBlockType {
+for UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksObservabilityPlusBlockType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerFeatureBlocksPostgres {
+pub struct UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksPostgres {
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
     #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
@@ -6385,9 +5409,9 @@ pub struct UserEventPayloadObject65NewOwnerFeatureBlocksPostgres {
     #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
     pub blocked_until: Option<f64>,
     #[serde(rename = "blockReason")]
-    pub block_reason: UserEventPayloadObject65NewOwnerFeatureBlocksPostgresBlockReason,
+    pub block_reason: UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksPostgresBlockReason,
     #[serde(rename = "overageReason")]
-    pub overage_reason: UserEventPayloadObject65NewOwnerFeatureBlocksPostgresOverageReason,
+    pub overage_reason: UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksPostgresOverageReason,
 }
 #[derive(
     Debug,
@@ -6400,7 +5424,7 @@ pub struct UserEventPayloadObject65NewOwnerFeatureBlocksPostgres {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerFeatureBlocksPostgresBlockReason {
+pub enum UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksPostgresBlockReason {
     /// `admin_override`
     #[serde(rename = "admin_override")]
     AdminOverride,
@@ -6411,7 +5435,7 @@ pub enum UserEventPayloadObject65NewOwnerFeatureBlocksPostgresBlockReason {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerFeatureBlocksPostgresBlockReason {
+impl UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksPostgresBlockReason {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6422,7 +5446,7 @@ impl UserEventPayloadObject65NewOwnerFeatureBlocksPostgresBlockReason {
     }
 }
 impl std::fmt::Display
-for UserEventPayloadObject65NewOwnerFeatureBlocksPostgresBlockReason {
+for UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksPostgresBlockReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -6438,7 +5462,7 @@ for UserEventPayloadObject65NewOwnerFeatureBlocksPostgresBlockReason {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerFeatureBlocksPostgresOverageReason {
+pub enum UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksPostgresOverageReason {
     /// `analyticsUsage`
     #[serde(rename = "analyticsUsage")]
     AnalyticsUsage,
@@ -6560,7 +5584,7 @@ pub enum UserEventPayloadObject65NewOwnerFeatureBlocksPostgresOverageReason {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerFeatureBlocksPostgresOverageReason {
+impl UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksPostgresOverageReason {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6610,13 +5634,13 @@ impl UserEventPayloadObject65NewOwnerFeatureBlocksPostgresOverageReason {
     }
 }
 impl std::fmt::Display
-for UserEventPayloadObject65NewOwnerFeatureBlocksPostgresOverageReason {
+for UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksPostgresOverageReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerFeatureBlocksRedis {
+pub struct UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksRedis {
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
     #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
@@ -6624,9 +5648,9 @@ pub struct UserEventPayloadObject65NewOwnerFeatureBlocksRedis {
     #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
     pub blocked_until: Option<f64>,
     #[serde(rename = "blockReason")]
-    pub block_reason: UserEventPayloadObject65NewOwnerFeatureBlocksRedisBlockReason,
+    pub block_reason: UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksRedisBlockReason,
     #[serde(rename = "overageReason")]
-    pub overage_reason: UserEventPayloadObject65NewOwnerFeatureBlocksRedisOverageReason,
+    pub overage_reason: UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksRedisOverageReason,
 }
 #[derive(
     Debug,
@@ -6639,7 +5663,7 @@ pub struct UserEventPayloadObject65NewOwnerFeatureBlocksRedis {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerFeatureBlocksRedisBlockReason {
+pub enum UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksRedisBlockReason {
     /// `admin_override`
     #[serde(rename = "admin_override")]
     AdminOverride,
@@ -6650,7 +5674,7 @@ pub enum UserEventPayloadObject65NewOwnerFeatureBlocksRedisBlockReason {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerFeatureBlocksRedisBlockReason {
+impl UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksRedisBlockReason {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6661,7 +5685,7 @@ impl UserEventPayloadObject65NewOwnerFeatureBlocksRedisBlockReason {
     }
 }
 impl std::fmt::Display
-for UserEventPayloadObject65NewOwnerFeatureBlocksRedisBlockReason {
+for UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksRedisBlockReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -6677,7 +5701,7 @@ for UserEventPayloadObject65NewOwnerFeatureBlocksRedisBlockReason {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerFeatureBlocksRedisOverageReason {
+pub enum UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksRedisOverageReason {
     /// `analyticsUsage`
     #[serde(rename = "analyticsUsage")]
     AnalyticsUsage,
@@ -6799,7 +5823,7 @@ pub enum UserEventPayloadObject65NewOwnerFeatureBlocksRedisOverageReason {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerFeatureBlocksRedisOverageReason {
+impl UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksRedisOverageReason {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6849,13 +5873,13 @@ impl UserEventPayloadObject65NewOwnerFeatureBlocksRedisOverageReason {
     }
 }
 impl std::fmt::Display
-for UserEventPayloadObject65NewOwnerFeatureBlocksRedisOverageReason {
+for UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksRedisOverageReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerFeatureBlocksSourceImages {
+pub struct UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksSourceImages {
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
     #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
@@ -6863,7 +5887,7 @@ pub struct UserEventPayloadObject65NewOwnerFeatureBlocksSourceImages {
     #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
     pub blocked_until: Option<f64>,
     #[serde(rename = "blockReason")]
-    pub block_reason: UserEventPayloadObject65NewOwnerFeatureBlocksSourceImagesBlockReason,
+    pub block_reason: UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksSourceImagesBlockReason,
 }
 #[derive(
     Debug,
@@ -6876,7 +5900,7 @@ pub struct UserEventPayloadObject65NewOwnerFeatureBlocksSourceImages {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerFeatureBlocksSourceImagesBlockReason {
+pub enum UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksSourceImagesBlockReason {
     /// `admin_override`
     #[serde(rename = "admin_override")]
     AdminOverride,
@@ -6887,7 +5911,7 @@ pub enum UserEventPayloadObject65NewOwnerFeatureBlocksSourceImagesBlockReason {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerFeatureBlocksSourceImagesBlockReason {
+impl UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksSourceImagesBlockReason {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6898,13 +5922,13 @@ impl UserEventPayloadObject65NewOwnerFeatureBlocksSourceImagesBlockReason {
     }
 }
 impl std::fmt::Display
-for UserEventPayloadObject65NewOwnerFeatureBlocksSourceImagesBlockReason {
+for UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksSourceImagesBlockReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerFeatureBlocksWebAnalytics {
+pub struct UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksWebAnalytics {
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
     #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
@@ -6912,7 +5936,7 @@ pub struct UserEventPayloadObject65NewOwnerFeatureBlocksWebAnalytics {
     #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
     pub blocked_until: Option<f64>,
     #[serde(rename = "blockReason")]
-    pub block_reason: UserEventPayloadObject65NewOwnerFeatureBlocksWebAnalyticsBlockReason,
+    pub block_reason: UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksWebAnalyticsBlockReason,
     #[serde(
         rename = "graceEmailSentAt",
         default,
@@ -6931,7 +5955,7 @@ pub struct UserEventPayloadObject65NewOwnerFeatureBlocksWebAnalytics {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerFeatureBlocksWebAnalyticsBlockReason {
+pub enum UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksWebAnalyticsBlockReason {
     /// `admin_override`
     #[serde(rename = "admin_override")]
     AdminOverride,
@@ -6942,7 +5966,7 @@ pub enum UserEventPayloadObject65NewOwnerFeatureBlocksWebAnalyticsBlockReason {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerFeatureBlocksWebAnalyticsBlockReason {
+impl UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksWebAnalyticsBlockReason {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6953,14 +5977,14 @@ impl UserEventPayloadObject65NewOwnerFeatureBlocksWebAnalyticsBlockReason {
     }
 }
 impl std::fmt::Display
-for UserEventPayloadObject65NewOwnerFeatureBlocksWebAnalyticsBlockReason {
+for UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksWebAnalyticsBlockReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum UserEventPayloadObject65NewOwnerImportFlowGitNamespace {
+pub enum UserEventPayloadWithNewOwnerNewOwnerImportFlowGitNamespace {
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -6968,7 +5992,7 @@ pub enum UserEventPayloadObject65NewOwnerImportFlowGitNamespace {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum UserEventPayloadObject65NewOwnerImportFlowGitNamespaceId {
+pub enum UserEventPayloadWithNewOwnerNewOwnerImportFlowGitNamespaceId {
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -6985,7 +6009,7 @@ pub enum UserEventPayloadObject65NewOwnerImportFlowGitNamespaceId {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerImportFlowGitProvider {
+pub enum UserEventPayloadWithNewOwnerNewOwnerImportFlowGitProvider {
     /// `github`
     #[serde(rename = "github")]
     Github,
@@ -7005,7 +6029,7 @@ pub enum UserEventPayloadObject65NewOwnerImportFlowGitProvider {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerImportFlowGitProvider {
+impl UserEventPayloadWithNewOwnerNewOwnerImportFlowGitProvider {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7018,31 +6042,31 @@ impl UserEventPayloadObject65NewOwnerImportFlowGitProvider {
         }
     }
 }
-impl std::fmt::Display for UserEventPayloadObject65NewOwnerImportFlowGitProvider {
+impl std::fmt::Display for UserEventPayloadWithNewOwnerNewOwnerImportFlowGitProvider {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// MFA configuration. When enabled, the user will be required to provide a second factor of authentication when logging in.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerMfaConfiguration {
+pub struct UserEventPayloadWithNewOwnerNewOwnerMfaConfiguration {
     pub enabled: bool,
     #[serde(rename = "enabledAt", default, skip_serializing_if = "Option::is_none")]
     pub enabled_at: Option<f64>,
     #[serde(rename = "recoveryCodes")]
     pub recovery_codes: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub totp: Option<UserEventPayloadObject65NewOwnerMfaConfigurationTotp>,
+    pub totp: Option<UserEventPayloadWithNewOwnerNewOwnerMfaConfigurationTotp>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerMfaConfigurationTotp {
+pub struct UserEventPayloadWithNewOwnerNewOwnerMfaConfigurationTotp {
     pub secret: String,
     #[serde(rename = "createdAt")]
     pub created_at: f64,
 }
 /// An archive of information about the Northstar migration, derived from the old (deprecated) property, `northstarMigrationEvents`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerNorthstarMigration {
+pub struct UserEventPayloadWithNewOwnerNewOwnerNorthstarMigration {
     /// The ID of the team we created for this user.
     #[serde(rename = "teamId")]
     pub team_id: String,
@@ -7065,7 +6089,7 @@ pub struct UserEventPayloadObject65NewOwnerNorthstarMigration {
 }
 /// Contains the timestamps for usage summary emails.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageMetadata {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageMetadata {
     /// Tracks if the first time on-demand overage email has been sent.
     #[serde(
         rename = "firstTimeOnDemandNotificationSentAt",
@@ -7110,22 +6134,26 @@ pub struct UserEventPayloadObject65NewOwnerOverageMetadata {
     pub increased_on_demand_email_attempted_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlerts {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlerts {
     #[serde(rename = "analyticsUsage", default, skip_serializing_if = "Option::is_none")]
     pub analytics_usage: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsAnalyticsUsage,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsAnalyticsUsage,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub artifacts: Option<UserEventPayloadObject65NewOwnerOverageUsageAlertsArtifacts>,
+    pub artifacts: Option<
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsArtifacts,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bandwidth: Option<UserEventPayloadObject65NewOwnerOverageUsageAlertsBandwidth>,
+    pub bandwidth: Option<
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsBandwidth,
+    >,
     #[serde(
         rename = "blobTotalAdvancedRequests",
         default,
         skip_serializing_if = "Option::is_none",
     )]
     pub blob_total_advanced_requests: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsBlobTotalAdvancedRequests,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsBlobTotalAdvancedRequests,
     >,
     #[serde(
         rename = "blobTotalAvgSizeInBytes",
@@ -7133,7 +6161,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlerts {
         skip_serializing_if = "Option::is_none",
     )]
     pub blob_total_avg_size_in_bytes: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsBlobTotalAvgSizeInBytes,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsBlobTotalAvgSizeInBytes,
     >,
     #[serde(
         rename = "blobTotalGetResponseObjectSizeInBytes",
@@ -7141,7 +6169,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlerts {
         skip_serializing_if = "Option::is_none",
     )]
     pub blob_total_get_response_object_size_in_bytes: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsBlobTotalGetResponseObjectSizeInBytes,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsBlobTotalGetResponseObjectSizeInBytes,
     >,
     #[serde(
         rename = "blobTotalSimpleRequests",
@@ -7149,7 +6177,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlerts {
         skip_serializing_if = "Option::is_none",
     )]
     pub blob_total_simple_requests: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsBlobTotalSimpleRequests,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsBlobTotalSimpleRequests,
     >,
     #[serde(
         rename = "connectDataTransfer",
@@ -7157,19 +6185,19 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlerts {
         skip_serializing_if = "Option::is_none",
     )]
     pub connect_data_transfer: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsConnectDataTransfer,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsConnectDataTransfer,
     >,
     #[serde(rename = "dataCacheRead", default, skip_serializing_if = "Option::is_none")]
     pub data_cache_read: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsDataCacheRead,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsDataCacheRead,
     >,
     #[serde(rename = "dataCacheWrite", default, skip_serializing_if = "Option::is_none")]
     pub data_cache_write: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsDataCacheWrite,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsDataCacheWrite,
     >,
     #[serde(rename = "edgeConfigRead", default, skip_serializing_if = "Option::is_none")]
     pub edge_config_read: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsEdgeConfigRead,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsEdgeConfigRead,
     >,
     #[serde(
         rename = "edgeConfigWrite",
@@ -7177,7 +6205,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlerts {
         skip_serializing_if = "Option::is_none",
     )]
     pub edge_config_write: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsEdgeConfigWrite,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsEdgeConfigWrite,
     >,
     #[serde(
         rename = "edgeFunctionExecutionUnits",
@@ -7185,7 +6213,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlerts {
         skip_serializing_if = "Option::is_none",
     )]
     pub edge_function_execution_units: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsEdgeFunctionExecutionUnits,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsEdgeFunctionExecutionUnits,
     >,
     #[serde(
         rename = "edgeMiddlewareInvocations",
@@ -7193,7 +6221,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlerts {
         skip_serializing_if = "Option::is_none",
     )]
     pub edge_middleware_invocations: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsEdgeMiddlewareInvocations,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsEdgeMiddlewareInvocations,
     >,
     #[serde(
         rename = "edgeRequestAdditionalCpuDuration",
@@ -7201,11 +6229,11 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlerts {
         skip_serializing_if = "Option::is_none",
     )]
     pub edge_request_additional_cpu_duration: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsEdgeRequestAdditionalCpuDuration,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsEdgeRequestAdditionalCpuDuration,
     >,
     #[serde(rename = "edgeRequest", default, skip_serializing_if = "Option::is_none")]
     pub edge_request: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsEdgeRequest,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsEdgeRequest,
     >,
     #[serde(
         rename = "elasticConcurrencyBuildSlots",
@@ -7213,7 +6241,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlerts {
         skip_serializing_if = "Option::is_none",
     )]
     pub elastic_concurrency_build_slots: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsElasticConcurrencyBuildSlots,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsElasticConcurrencyBuildSlots,
     >,
     #[serde(
         rename = "fastDataTransfer",
@@ -7221,7 +6249,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlerts {
         skip_serializing_if = "Option::is_none",
     )]
     pub fast_data_transfer: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsFastDataTransfer,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsFastDataTransfer,
     >,
     #[serde(
         rename = "fastOriginTransfer",
@@ -7229,7 +6257,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlerts {
         skip_serializing_if = "Option::is_none",
     )]
     pub fast_origin_transfer: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsFastOriginTransfer,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsFastOriginTransfer,
     >,
     #[serde(
         rename = "fluidCpuDuration",
@@ -7237,11 +6265,11 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlerts {
         skip_serializing_if = "Option::is_none",
     )]
     pub fluid_cpu_duration: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsFluidCpuDuration,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsFluidCpuDuration,
     >,
     #[serde(rename = "fluidDuration", default, skip_serializing_if = "Option::is_none")]
     pub fluid_duration: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsFluidDuration,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsFluidDuration,
     >,
     #[serde(
         rename = "functionDuration",
@@ -7249,7 +6277,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlerts {
         skip_serializing_if = "Option::is_none",
     )]
     pub function_duration: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsFunctionDuration,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsFunctionDuration,
     >,
     #[serde(
         rename = "functionInvocation",
@@ -7257,7 +6285,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlerts {
         skip_serializing_if = "Option::is_none",
     )]
     pub function_invocation: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsFunctionInvocation,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsFunctionInvocation,
     >,
     #[serde(
         rename = "imageOptimizationCacheRead",
@@ -7265,7 +6293,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlerts {
         skip_serializing_if = "Option::is_none",
     )]
     pub image_optimization_cache_read: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsImageOptimizationCacheRead,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsImageOptimizationCacheRead,
     >,
     #[serde(
         rename = "imageOptimizationCacheWrite",
@@ -7273,7 +6301,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlerts {
         skip_serializing_if = "Option::is_none",
     )]
     pub image_optimization_cache_write: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsImageOptimizationCacheWrite,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsImageOptimizationCacheWrite,
     >,
     #[serde(
         rename = "imageOptimizationTransformation",
@@ -7281,7 +6309,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlerts {
         skip_serializing_if = "Option::is_none",
     )]
     pub image_optimization_transformation: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsImageOptimizationTransformation,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsImageOptimizationTransformation,
     >,
     #[serde(
         rename = "logDrainsVolume",
@@ -7289,7 +6317,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlerts {
         skip_serializing_if = "Option::is_none",
     )]
     pub log_drains_volume: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsLogDrainsVolume,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsLogDrainsVolume,
     >,
     #[serde(
         rename = "monitoringMetric",
@@ -7297,7 +6325,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlerts {
         skip_serializing_if = "Option::is_none",
     )]
     pub monitoring_metric: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsMonitoringMetric,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsMonitoringMetric,
     >,
     #[serde(
         rename = "blobDataTransfer",
@@ -7305,7 +6333,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlerts {
         skip_serializing_if = "Option::is_none",
     )]
     pub blob_data_transfer: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsBlobDataTransfer,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsBlobDataTransfer,
     >,
     #[serde(
         rename = "observabilityEvent",
@@ -7313,7 +6341,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlerts {
         skip_serializing_if = "Option::is_none",
     )]
     pub observability_event: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsObservabilityEvent,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsObservabilityEvent,
     >,
     #[serde(
         rename = "onDemandConcurrencyMinutes",
@@ -7321,7 +6349,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlerts {
         skip_serializing_if = "Option::is_none",
     )]
     pub on_demand_concurrency_minutes: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsOnDemandConcurrencyMinutes,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsOnDemandConcurrencyMinutes,
     >,
     #[serde(
         rename = "runtimeCacheRead",
@@ -7329,7 +6357,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlerts {
         skip_serializing_if = "Option::is_none",
     )]
     pub runtime_cache_read: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsRuntimeCacheRead,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsRuntimeCacheRead,
     >,
     #[serde(
         rename = "runtimeCacheWrite",
@@ -7337,7 +6365,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlerts {
         skip_serializing_if = "Option::is_none",
     )]
     pub runtime_cache_write: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsRuntimeCacheWrite,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsRuntimeCacheWrite,
     >,
     #[serde(
         rename = "serverlessFunctionExecution",
@@ -7345,11 +6373,11 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlerts {
         skip_serializing_if = "Option::is_none",
     )]
     pub serverless_function_execution: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsServerlessFunctionExecution,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsServerlessFunctionExecution,
     >,
     #[serde(rename = "sourceImages", default, skip_serializing_if = "Option::is_none")]
     pub source_images: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsSourceImages,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsSourceImages,
     >,
     #[serde(
         rename = "wafOwaspExcessBytes",
@@ -7357,7 +6385,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlerts {
         skip_serializing_if = "Option::is_none",
     )]
     pub waf_owasp_excess_bytes: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsWafOwaspExcessBytes,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsWafOwaspExcessBytes,
     >,
     #[serde(
         rename = "wafOwaspRequests",
@@ -7365,7 +6393,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlerts {
         skip_serializing_if = "Option::is_none",
     )]
     pub waf_owasp_requests: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsWafOwaspRequests,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsWafOwaspRequests,
     >,
     #[serde(
         rename = "wafRateLimitRequest",
@@ -7373,7 +6401,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlerts {
         skip_serializing_if = "Option::is_none",
     )]
     pub waf_rate_limit_request: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsWafRateLimitRequest,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsWafRateLimitRequest,
     >,
     #[serde(
         rename = "webAnalyticsEvent",
@@ -7381,11 +6409,11 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlerts {
         skip_serializing_if = "Option::is_none",
     )]
     pub web_analytics_event: Option<
-        UserEventPayloadObject65NewOwnerOverageUsageAlertsWebAnalyticsEvent,
+        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsWebAnalyticsEvent,
     >,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsAnalyticsUsage {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsAnalyticsUsage {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7394,7 +6422,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsAnalyticsUsage {
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsArtifacts {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsArtifacts {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7403,7 +6431,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsArtifacts {
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsBandwidth {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsBandwidth {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7412,7 +6440,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsBandwidth {
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsBlobDataTransfer {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsBlobDataTransfer {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7421,7 +6449,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsBlobDataTransfer {
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsBlobTotalAdvancedRequests {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsBlobTotalAdvancedRequests {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7430,7 +6458,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsBlobTotalAdvancedRe
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsBlobTotalAvgSizeInBytes {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsBlobTotalAvgSizeInBytes {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7439,7 +6467,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsBlobTotalAvgSizeInB
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsBlobTotalGetResponseObjectSizeInBytes {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsBlobTotalGetResponseObjectSizeInBytes {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7448,7 +6476,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsBlobTotalGetRespons
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsBlobTotalSimpleRequests {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsBlobTotalSimpleRequests {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7457,7 +6485,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsBlobTotalSimpleRequ
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsConnectDataTransfer {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsConnectDataTransfer {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7466,7 +6494,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsConnectDataTransfer
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsDataCacheRead {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsDataCacheRead {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7475,7 +6503,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsDataCacheRead {
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsDataCacheWrite {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsDataCacheWrite {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7484,7 +6512,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsDataCacheWrite {
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsEdgeConfigRead {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsEdgeConfigRead {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7493,7 +6521,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsEdgeConfigRead {
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsEdgeConfigWrite {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsEdgeConfigWrite {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7502,7 +6530,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsEdgeConfigWrite {
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsEdgeFunctionExecutionUnits {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsEdgeFunctionExecutionUnits {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7511,7 +6539,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsEdgeFunctionExecuti
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsEdgeMiddlewareInvocations {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsEdgeMiddlewareInvocations {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7520,7 +6548,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsEdgeMiddlewareInvoc
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsEdgeRequest {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsEdgeRequest {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7529,7 +6557,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsEdgeRequest {
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsEdgeRequestAdditionalCpuDuration {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsEdgeRequestAdditionalCpuDuration {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7538,7 +6566,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsEdgeRequestAddition
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsElasticConcurrencyBuildSlots {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsElasticConcurrencyBuildSlots {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7547,7 +6575,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsElasticConcurrencyB
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsFastDataTransfer {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsFastDataTransfer {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7556,7 +6584,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsFastDataTransfer {
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsFastOriginTransfer {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsFastOriginTransfer {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7565,7 +6593,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsFastOriginTransfer 
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsFluidCpuDuration {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsFluidCpuDuration {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7574,7 +6602,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsFluidCpuDuration {
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsFluidDuration {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsFluidDuration {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7583,7 +6611,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsFluidDuration {
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsFunctionDuration {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsFunctionDuration {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7592,7 +6620,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsFunctionDuration {
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsFunctionInvocation {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsFunctionInvocation {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7601,7 +6629,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsFunctionInvocation 
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsImageOptimizationCacheRead {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsImageOptimizationCacheRead {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7610,7 +6638,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsImageOptimizationCa
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsImageOptimizationCacheWrite {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsImageOptimizationCacheWrite {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7619,7 +6647,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsImageOptimizationCa
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsImageOptimizationTransformation {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsImageOptimizationTransformation {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7628,7 +6656,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsImageOptimizationTr
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsLogDrainsVolume {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsLogDrainsVolume {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7637,7 +6665,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsLogDrainsVolume {
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsMonitoringMetric {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsMonitoringMetric {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7646,7 +6674,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsMonitoringMetric {
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsObservabilityEvent {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsObservabilityEvent {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7655,7 +6683,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsObservabilityEvent 
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsOnDemandConcurrencyMinutes {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsOnDemandConcurrencyMinutes {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7664,7 +6692,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsOnDemandConcurrency
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsRuntimeCacheRead {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsRuntimeCacheRead {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7673,7 +6701,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsRuntimeCacheRead {
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsRuntimeCacheWrite {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsRuntimeCacheWrite {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7682,7 +6710,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsRuntimeCacheWrite {
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsServerlessFunctionExecution {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsServerlessFunctionExecution {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7691,7 +6719,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsServerlessFunctionE
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsSourceImages {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsSourceImages {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7700,7 +6728,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsSourceImages {
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsWafOwaspExcessBytes {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsWafOwaspExcessBytes {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7709,7 +6737,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsWafOwaspExcessBytes
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsWafOwaspRequests {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsWafOwaspRequests {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7718,7 +6746,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsWafOwaspRequests {
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsWafRateLimitRequest {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsWafRateLimitRequest {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7727,7 +6755,7 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsWafRateLimitRequest
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsWebAnalyticsEvent {
+pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsWebAnalyticsEvent {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
@@ -7736,17 +6764,17 @@ pub struct UserEventPayloadObject65NewOwnerOverageUsageAlertsWebAnalyticsEvent {
     pub blocked_at: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerPreferredScopesAndGitNamespace {
+pub struct UserEventPayloadWithNewOwnerNewOwnerPreferredScopesAndGitNamespace {
     #[serde(rename = "scopeId")]
     pub scope_id: String,
     #[serde(rename = "gitNamespaceId", default)]
     pub git_namespace_id: Option<
-        UserEventPayloadObject65NewOwnerPreferredScopesAndGitNamespaceGitNamespaceId,
+        UserEventPayloadWithNewOwnerNewOwnerPreferredScopesAndGitNamespaceGitNamespaceId,
     >,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum UserEventPayloadObject65NewOwnerPreferredScopesAndGitNamespaceGitNamespaceId {
+pub enum UserEventPayloadWithNewOwnerNewOwnerPreferredScopesAndGitNamespaceGitNamespaceId {
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -7754,7 +6782,7 @@ pub enum UserEventPayloadObject65NewOwnerPreferredScopesAndGitNamespaceGitNamesp
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum UserEventPayloadObject65NewOwnerPreventAutoBlocking {
+pub enum UserEventPayloadWithNewOwnerNewOwnerPreventAutoBlocking {
     Number(f64),
     Boolean(bool),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -7762,12 +6790,12 @@ pub enum UserEventPayloadObject65NewOwnerPreventAutoBlocking {
 }
 /// Represents configuration for remote caching
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerRemoteCaching {
+pub struct UserEventPayloadWithNewOwnerNewOwnerRemoteCaching {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerResourceConfig {
+pub struct UserEventPayloadWithNewOwnerNewOwnerResourceConfig {
     #[serde(rename = "nodeType", default, skip_serializing_if = "Option::is_none")]
     pub node_type: Option<String>,
     #[serde(
@@ -7788,10 +6816,12 @@ pub struct UserEventPayloadObject65NewOwnerResourceConfig {
         skip_serializing_if = "Option::is_none",
     )]
     pub build_entitlements: Option<
-        UserEventPayloadObject65NewOwnerResourceConfigBuildEntitlements,
+        UserEventPayloadWithNewOwnerNewOwnerResourceConfigBuildEntitlements,
     >,
     #[serde(rename = "buildQueue", default, skip_serializing_if = "Option::is_none")]
-    pub build_queue: Option<UserEventPayloadObject65NewOwnerResourceConfigBuildQueue>,
+    pub build_queue: Option<
+        UserEventPayloadWithNewOwnerNewOwnerResourceConfigBuildQueue,
+    >,
     #[serde(rename = "awsAccountType", default, skip_serializing_if = "Option::is_none")]
     pub aws_account_type: Option<String>,
     #[serde(rename = "awsAccountIds", default, skip_serializing_if = "Option::is_none")]
@@ -7882,21 +6912,21 @@ pub struct UserEventPayloadObject65NewOwnerResourceConfig {
     pub custom_environments_per_project: Option<f64>,
     #[serde(rename = "buildMachine", default, skip_serializing_if = "Option::is_none")]
     pub build_machine: Option<
-        UserEventPayloadObject65NewOwnerResourceConfigBuildMachine,
+        UserEventPayloadWithNewOwnerNewOwnerResourceConfigBuildMachine,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub security: Option<UserEventPayloadObject65NewOwnerResourceConfigSecurity>,
+    pub security: Option<UserEventPayloadWithNewOwnerNewOwnerResourceConfigSecurity>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerResourceConfigBuildEntitlements {
+pub struct UserEventPayloadWithNewOwnerNewOwnerResourceConfigBuildEntitlements {
     #[serde(rename = "enhancedBuilds", default, skip_serializing_if = "Option::is_none")]
     pub enhanced_builds: Option<bool>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerResourceConfigBuildMachine {
+pub struct UserEventPayloadWithNewOwnerNewOwnerResourceConfigBuildMachine {
     #[serde(rename = "purchaseType", default, skip_serializing_if = "Option::is_none")]
     pub purchase_type: Option<
-        UserEventPayloadObject65NewOwnerResourceConfigBuildMachinePurchaseType,
+        UserEventPayloadWithNewOwnerNewOwnerResourceConfigBuildMachinePurchaseType,
     >,
     #[serde(
         rename = "isDefaultBuildMachine",
@@ -7920,7 +6950,7 @@ pub struct UserEventPayloadObject65NewOwnerResourceConfigBuildMachine {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerResourceConfigBuildMachinePurchaseType {
+pub enum UserEventPayloadWithNewOwnerNewOwnerResourceConfigBuildMachinePurchaseType {
     /// `enhanced`
     #[serde(rename = "enhanced")]
     Enhanced,
@@ -7931,7 +6961,7 @@ pub enum UserEventPayloadObject65NewOwnerResourceConfigBuildMachinePurchaseType 
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerResourceConfigBuildMachinePurchaseType {
+impl UserEventPayloadWithNewOwnerNewOwnerResourceConfigBuildMachinePurchaseType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7942,16 +6972,16 @@ impl UserEventPayloadObject65NewOwnerResourceConfigBuildMachinePurchaseType {
     }
 }
 impl std::fmt::Display
-for UserEventPayloadObject65NewOwnerResourceConfigBuildMachinePurchaseType {
+for UserEventPayloadWithNewOwnerNewOwnerResourceConfigBuildMachinePurchaseType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerResourceConfigBuildQueue {
+pub struct UserEventPayloadWithNewOwnerNewOwnerResourceConfigBuildQueue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configuration: Option<
-        UserEventPayloadObject65NewOwnerResourceConfigBuildQueueConfiguration,
+        UserEventPayloadWithNewOwnerNewOwnerResourceConfigBuildQueueConfiguration,
     >,
 }
 #[derive(
@@ -7965,7 +6995,7 @@ pub struct UserEventPayloadObject65NewOwnerResourceConfigBuildQueue {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerResourceConfigBuildQueueConfiguration {
+pub enum UserEventPayloadWithNewOwnerNewOwnerResourceConfigBuildQueueConfiguration {
     /// `SKIP_NAMESPACE_QUEUE`
     #[serde(rename = "SKIP_NAMESPACE_QUEUE")]
     SkipNamespaceQueue,
@@ -7976,7 +7006,7 @@ pub enum UserEventPayloadObject65NewOwnerResourceConfigBuildQueueConfiguration {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerResourceConfigBuildQueueConfiguration {
+impl UserEventPayloadWithNewOwnerNewOwnerResourceConfigBuildQueueConfiguration {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7987,13 +7017,13 @@ impl UserEventPayloadObject65NewOwnerResourceConfigBuildQueueConfiguration {
     }
 }
 impl std::fmt::Display
-for UserEventPayloadObject65NewOwnerResourceConfigBuildQueueConfiguration {
+for UserEventPayloadWithNewOwnerNewOwnerResourceConfigBuildQueueConfiguration {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerResourceConfigSecurity {
+pub struct UserEventPayloadWithNewOwnerNewOwnerResourceConfigSecurity {
     #[serde(rename = "customRules", default, skip_serializing_if = "Option::is_none")]
     pub custom_rules: Option<f64>,
     #[serde(rename = "ipBlocks", default, skip_serializing_if = "Option::is_none")]
@@ -8004,18 +7034,18 @@ pub struct UserEventPayloadObject65NewOwnerResourceConfigSecurity {
     pub rate_limit: Option<f64>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerResourceLimitsValue {
+pub struct UserEventPayloadWithNewOwnerNewOwnerResourceLimitsValue {
     pub max: f64,
     pub duration: f64,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerSecondaryEmail {
+pub struct UserEventPayloadWithNewOwnerNewOwnerSecondaryEmail {
     pub email: String,
     pub verified: bool,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerSiftRoute {
-    pub name: UserEventPayloadObject65NewOwnerSiftRouteName,
+pub struct UserEventPayloadWithNewOwnerNewOwnerSiftRoute {
+    pub name: UserEventPayloadWithNewOwnerNewOwnerSiftRouteName,
 }
 #[derive(
     Debug,
@@ -8028,7 +7058,7 @@ pub struct UserEventPayloadObject65NewOwnerSiftRoute {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerSiftRouteName {
+pub enum UserEventPayloadWithNewOwnerNewOwnerSiftRouteName {
     /// `string`
     #[serde(rename = "string")]
     String,
@@ -8036,7 +7066,7 @@ pub enum UserEventPayloadObject65NewOwnerSiftRouteName {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerSiftRouteName {
+impl UserEventPayloadWithNewOwnerNewOwnerSiftRouteName {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8045,33 +7075,33 @@ impl UserEventPayloadObject65NewOwnerSiftRouteName {
         }
     }
 }
-impl std::fmt::Display for UserEventPayloadObject65NewOwnerSiftRouteName {
+impl std::fmt::Display for UserEventPayloadWithNewOwnerNewOwnerSiftRouteName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerSiftScoresValue {
+pub struct UserEventPayloadWithNewOwnerNewOwnerSiftScoresValue {
     pub score: f64,
-    pub reasons: Vec<UserEventPayloadObject65NewOwnerSiftScoresValueReason>,
+    pub reasons: Vec<UserEventPayloadWithNewOwnerNewOwnerSiftScoresValueReason>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerSiftScoresValueReason {
+pub struct UserEventPayloadWithNewOwnerNewOwnerSiftScoresValueReason {
     pub name: String,
     pub value: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerSoftBlock {
+pub struct UserEventPayloadWithNewOwnerNewOwnerSoftBlock {
     #[serde(rename = "blockedAt")]
     pub blocked_at: f64,
-    pub reason: UserEventPayloadObject65NewOwnerSoftBlockReason,
+    pub reason: UserEventPayloadWithNewOwnerNewOwnerSoftBlockReason,
     #[serde(
         rename = "blockedDueToOverageType",
         default,
         skip_serializing_if = "Option::is_none",
     )]
     pub blocked_due_to_overage_type: Option<
-        UserEventPayloadObject65NewOwnerSoftBlockBlockedDueToOverageType,
+        UserEventPayloadWithNewOwnerNewOwnerSoftBlockBlockedDueToOverageType,
     >,
 }
 #[derive(
@@ -8085,7 +7115,7 @@ pub struct UserEventPayloadObject65NewOwnerSoftBlock {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerSoftBlockBlockedDueToOverageType {
+pub enum UserEventPayloadWithNewOwnerNewOwnerSoftBlockBlockedDueToOverageType {
     /// `analyticsUsage`
     #[serde(rename = "analyticsUsage")]
     AnalyticsUsage,
@@ -8207,7 +7237,7 @@ pub enum UserEventPayloadObject65NewOwnerSoftBlockBlockedDueToOverageType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerSoftBlockBlockedDueToOverageType {
+impl UserEventPayloadWithNewOwnerNewOwnerSoftBlockBlockedDueToOverageType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8257,7 +7287,7 @@ impl UserEventPayloadObject65NewOwnerSoftBlockBlockedDueToOverageType {
     }
 }
 impl std::fmt::Display
-for UserEventPayloadObject65NewOwnerSoftBlockBlockedDueToOverageType {
+for UserEventPayloadWithNewOwnerNewOwnerSoftBlockBlockedDueToOverageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -8273,7 +7303,7 @@ for UserEventPayloadObject65NewOwnerSoftBlockBlockedDueToOverageType {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerSoftBlockReason {
+pub enum UserEventPayloadWithNewOwnerNewOwnerSoftBlockReason {
     /// `SUBSCRIPTION_CANCELED`
     #[serde(rename = "SUBSCRIPTION_CANCELED")]
     SubscriptionCanceled,
@@ -8296,7 +7326,7 @@ pub enum UserEventPayloadObject65NewOwnerSoftBlockReason {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerSoftBlockReason {
+impl UserEventPayloadWithNewOwnerNewOwnerSoftBlockReason {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8310,19 +7340,19 @@ impl UserEventPayloadObject65NewOwnerSoftBlockReason {
         }
     }
 }
-impl std::fmt::Display for UserEventPayloadObject65NewOwnerSoftBlockReason {
+impl std::fmt::Display for UserEventPayloadWithNewOwnerNewOwnerSoftBlockReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerTeam {
+pub struct UserEventPayloadWithNewOwnerNewOwnerTeam {
     pub created: f64,
     #[serde(rename = "createdAt")]
     pub created_at: f64,
     #[serde(rename = "teamId")]
     pub team_id: String,
-    pub role: UserEventPayloadObject65NewOwnerTeamRole,
+    pub role: UserEventPayloadWithNewOwnerNewOwnerTeamRole,
     pub confirmed: bool,
     #[serde(rename = "confirmedAt")]
     pub confirmed_at: f64,
@@ -8333,21 +7363,21 @@ pub struct UserEventPayloadObject65NewOwnerTeam {
     )]
     pub access_requested_at: Option<f64>,
     #[serde(rename = "teamRoles", default, skip_serializing_if = "Option::is_none")]
-    pub team_roles: Option<Vec<UserEventPayloadObject65NewOwnerTeamTeamRole>>,
+    pub team_roles: Option<Vec<UserEventPayloadWithNewOwnerNewOwnerTeamTeamRole>>,
     #[serde(
         rename = "teamPermissions",
         default,
         skip_serializing_if = "Option::is_none",
     )]
     pub team_permissions: Option<
-        Vec<UserEventPayloadObject65NewOwnerTeamTeamPermission>,
+        Vec<UserEventPayloadWithNewOwnerNewOwnerTeamTeamPermission>,
     >,
     #[serde(rename = "joinedFrom", default, skip_serializing_if = "Option::is_none")]
-    pub joined_from: Option<UserEventPayloadObject65NewOwnerTeamJoinedFrom>,
+    pub joined_from: Option<UserEventPayloadWithNewOwnerNewOwnerTeamJoinedFrom>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerTeamJoinedFrom {
-    pub origin: UserEventPayloadObject65NewOwnerTeamJoinedFromOrigin,
+pub struct UserEventPayloadWithNewOwnerNewOwnerTeamJoinedFrom {
+    pub origin: UserEventPayloadWithNewOwnerNewOwnerTeamJoinedFromOrigin,
     #[serde(rename = "commitId", default, skip_serializing_if = "Option::is_none")]
     pub commit_id: Option<String>,
     #[serde(rename = "repoId", default, skip_serializing_if = "Option::is_none")]
@@ -8355,7 +7385,7 @@ pub struct UserEventPayloadObject65NewOwnerTeamJoinedFrom {
     #[serde(rename = "repoPath", default, skip_serializing_if = "Option::is_none")]
     pub repo_path: Option<String>,
     #[serde(rename = "gitUserId", default, skip_serializing_if = "Option::is_none")]
-    pub git_user_id: Option<UserEventPayloadObject65NewOwnerTeamJoinedFromGitUserId>,
+    pub git_user_id: Option<UserEventPayloadWithNewOwnerNewOwnerTeamJoinedFromGitUserId>,
     #[serde(rename = "gitUserLogin", default, skip_serializing_if = "Option::is_none")]
     pub git_user_login: Option<String>,
     #[serde(rename = "ssoUserId", default, skip_serializing_if = "Option::is_none")]
@@ -8375,7 +7405,7 @@ pub struct UserEventPayloadObject65NewOwnerTeamJoinedFrom {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum UserEventPayloadObject65NewOwnerTeamJoinedFromGitUserId {
+pub enum UserEventPayloadWithNewOwnerNewOwnerTeamJoinedFromGitUserId {
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -8392,7 +7422,7 @@ pub enum UserEventPayloadObject65NewOwnerTeamJoinedFromGitUserId {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerTeamJoinedFromOrigin {
+pub enum UserEventPayloadWithNewOwnerNewOwnerTeamJoinedFromOrigin {
     /// `teams`
     #[serde(rename = "teams")]
     Teams,
@@ -8430,7 +7460,7 @@ pub enum UserEventPayloadObject65NewOwnerTeamJoinedFromOrigin {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerTeamJoinedFromOrigin {
+impl UserEventPayloadWithNewOwnerNewOwnerTeamJoinedFromOrigin {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8449,7 +7479,7 @@ impl UserEventPayloadObject65NewOwnerTeamJoinedFromOrigin {
         }
     }
 }
-impl std::fmt::Display for UserEventPayloadObject65NewOwnerTeamJoinedFromOrigin {
+impl std::fmt::Display for UserEventPayloadWithNewOwnerNewOwnerTeamJoinedFromOrigin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -8465,7 +7495,7 @@ impl std::fmt::Display for UserEventPayloadObject65NewOwnerTeamJoinedFromOrigin 
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerTeamRole {
+pub enum UserEventPayloadWithNewOwnerNewOwnerTeamRole {
     /// `OWNER`
     #[serde(rename = "OWNER")]
     Owner,
@@ -8494,7 +7524,7 @@ pub enum UserEventPayloadObject65NewOwnerTeamRole {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerTeamRole {
+impl UserEventPayloadWithNewOwnerNewOwnerTeamRole {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8510,7 +7540,7 @@ impl UserEventPayloadObject65NewOwnerTeamRole {
         }
     }
 }
-impl std::fmt::Display for UserEventPayloadObject65NewOwnerTeamRole {
+impl std::fmt::Display for UserEventPayloadWithNewOwnerNewOwnerTeamRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -8526,7 +7556,7 @@ impl std::fmt::Display for UserEventPayloadObject65NewOwnerTeamRole {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerTeamTeamPermission {
+pub enum UserEventPayloadWithNewOwnerNewOwnerTeamTeamPermission {
     /// `IntegrationManager`
     #[serde(rename = "IntegrationManager")]
     IntegrationManager,
@@ -8558,7 +7588,7 @@ pub enum UserEventPayloadObject65NewOwnerTeamTeamPermission {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerTeamTeamPermission {
+impl UserEventPayloadWithNewOwnerNewOwnerTeamTeamPermission {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8575,7 +7605,7 @@ impl UserEventPayloadObject65NewOwnerTeamTeamPermission {
         }
     }
 }
-impl std::fmt::Display for UserEventPayloadObject65NewOwnerTeamTeamPermission {
+impl std::fmt::Display for UserEventPayloadWithNewOwnerNewOwnerTeamTeamPermission {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -8591,7 +7621,7 @@ impl std::fmt::Display for UserEventPayloadObject65NewOwnerTeamTeamPermission {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerTeamTeamRole {
+pub enum UserEventPayloadWithNewOwnerNewOwnerTeamTeamRole {
     /// `OWNER`
     #[serde(rename = "OWNER")]
     Owner,
@@ -8620,7 +7650,7 @@ pub enum UserEventPayloadObject65NewOwnerTeamTeamRole {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerTeamTeamRole {
+impl UserEventPayloadWithNewOwnerNewOwnerTeamTeamRole {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8636,7 +7666,7 @@ impl UserEventPayloadObject65NewOwnerTeamTeamRole {
         }
     }
 }
-impl std::fmt::Display for UserEventPayloadObject65NewOwnerTeamTeamRole {
+impl std::fmt::Display for UserEventPayloadWithNewOwnerNewOwnerTeamTeamRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -8652,7 +7682,7 @@ impl std::fmt::Display for UserEventPayloadObject65NewOwnerTeamTeamRole {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerType {
+pub enum UserEventPayloadWithNewOwnerNewOwnerType {
     /// `user`
     #[serde(rename = "user")]
     User,
@@ -8660,7 +7690,7 @@ pub enum UserEventPayloadObject65NewOwnerType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerType {
+impl UserEventPayloadWithNewOwnerNewOwnerType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8669,14 +7699,14 @@ impl UserEventPayloadObject65NewOwnerType {
         }
     }
 }
-impl std::fmt::Display for UserEventPayloadObject65NewOwnerType {
+impl std::fmt::Display for UserEventPayloadWithNewOwnerNewOwnerType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// Contains the timestamps when a user was notified about their usage
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject65NewOwnerUsageAlerts {
+pub struct UserEventPayloadWithNewOwnerNewOwnerUsageAlerts {
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
     pub warning_at: Option<f64>,
     #[serde(rename = "blockingAt", default, skip_serializing_if = "Option::is_none")]
@@ -8693,7 +7723,7 @@ pub struct UserEventPayloadObject65NewOwnerUsageAlerts {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject65NewOwnerVersion {
+pub enum UserEventPayloadWithNewOwnerNewOwnerVersion {
     /// `northstar`
     #[serde(rename = "northstar")]
     Northstar,
@@ -8701,7 +7731,7 @@ pub enum UserEventPayloadObject65NewOwnerVersion {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPayloadObject65NewOwnerVersion {
+impl UserEventPayloadWithNewOwnerNewOwnerVersion {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8710,239 +7740,2724 @@ impl UserEventPayloadObject65NewOwnerVersion {
         }
     }
 }
-impl std::fmt::Display for UserEventPayloadObject65NewOwnerVersion {
+impl std::fmt::Display for UserEventPayloadWithNewOwnerNewOwnerVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject66 {
-    pub configurations: Vec<UserEventPayloadObject66Configuration>,
-    #[serde(rename = "ownerId")]
-    pub owner_id: String,
+pub struct UserEventPayloadWithNextPrevious {
+    pub next: UserEventPayloadWithNextPreviousNext,
+    pub previous: UserEventPayloadWithNextPreviousPrevious,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject66Configuration {
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    #[serde(rename = "configurationId")]
-    pub configuration_id: String,
-    #[serde(rename = "integrationSlug")]
-    pub integration_slug: String,
-    #[serde(
-        rename = "integrationName",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub integration_name: Option<String>,
+pub struct UserEventPayloadWithNextPreviousNext {
+    pub project: UserEventPayloadWithNextPreviousNextProject,
 }
-/// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject67 {
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    #[serde(rename = "configurationId")]
-    pub configuration_id: String,
-    #[serde(rename = "integrationSlug")]
-    pub integration_slug: String,
-    #[serde(rename = "integrationName")]
-    pub integration_name: String,
-    #[serde(rename = "ownerId")]
-    pub owner_id: String,
-    #[serde(rename = "billingPlanId")]
-    pub billing_plan_id: String,
-    #[serde(
-        rename = "billingPlanName",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub billing_plan_name: Option<String>,
+pub struct UserEventPayloadWithNextPreviousNextProject {
+    pub id: String,
+    #[serde(rename = "staticIps")]
+    pub static_ips: UserEventPayloadWithNextPreviousNextProjectStaticIps,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithNextPreviousNextProjectStaticIps {
+    pub enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<Vec<String>>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithNextPreviousPrevious {
+    pub project: UserEventPayloadWithNextPreviousPreviousProject,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithNextPreviousPreviousProject {
+    pub id: String,
+    #[serde(rename = "staticIps")]
+    pub static_ips: UserEventPayloadWithNextPreviousPreviousProjectStaticIps,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithNextPreviousPreviousProjectStaticIps {
+    pub enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<Vec<String>>,
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject68 {
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    #[serde(rename = "configurationId")]
-    pub configuration_id: String,
-    #[serde(rename = "integrationSlug")]
-    pub integration_slug: String,
-    #[serde(rename = "integrationName")]
-    pub integration_name: String,
-    #[serde(rename = "ownerId")]
-    pub owner_id: String,
-    #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
-    pub project_ids: Option<Vec<String>>,
+pub struct UserEventPayloadWithNextScopes {
+    #[serde(rename = "appName")]
+    pub app_name: String,
+    #[serde(rename = "nextScopes")]
+    pub next_scopes: Vec<String>,
 }
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject69 {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-    #[serde(rename = "fromDeploymentId")]
-    pub from_deployment_id: String,
-    #[serde(rename = "toDeploymentId")]
-    pub to_deployment_id: String,
+pub struct UserEventPayloadWithOldNameNewName {
+    #[serde(rename = "oldName")]
+    pub old_name: String,
+    #[serde(rename = "newName")]
+    pub new_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithOldNameNewName2 {
+    #[serde(rename = "oldName")]
+    pub old_name: String,
+    #[serde(rename = "newName")]
+    pub new_name: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithOwnerName {
+    pub name: String,
+    #[serde(rename = "userId")]
+    pub user_id: String,
+    #[serde(rename = "teamId")]
+    pub team_id: String,
+    #[serde(rename = "ownerName")]
+    pub owner_name: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithPasswordProtectionOldPasswordProtection {
     #[serde(rename = "projectName")]
     pub project_name: String,
+    #[serde(rename = "passwordProtection", default)]
+    pub password_protection: Option<
+        UserEventPayloadWithPasswordProtectionOldPasswordProtectionPasswordProtection,
+    >,
+    #[serde(rename = "oldPasswordProtection", default)]
+    pub old_password_protection: Option<
+        UserEventPayloadWithPasswordProtectionOldPasswordProtectionOldPasswordProtection,
+    >,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UserEventPayloadWithPasswordProtectionOldPasswordProtectionOldPasswordProtection {
+    WithDeploymentType(
+        UserEventPayloadWithPasswordProtectionOldPasswordProtectionOldPasswordProtectionWithDeploymentType,
+    ),
+    Value(
+        UserEventPayloadWithPasswordProtectionOldPasswordProtectionOldPasswordProtectionValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithPasswordProtectionOldPasswordProtectionOldPasswordProtectionValue {
+    /// `all`
+    #[serde(rename = "all")]
+    All,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `prod_deployment_urls_and_all_previews`
+    #[serde(rename = "prod_deployment_urls_and_all_previews")]
+    ProdDeploymentUrlsAndAllPreviews,
+    /// `all_except_custom_domains`
+    #[serde(rename = "all_except_custom_domains")]
+    AllExceptCustomDomains,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithPasswordProtectionOldPasswordProtectionOldPasswordProtectionValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Preview => "preview",
+            Self::ProdDeploymentUrlsAndAllPreviews => {
+                "prod_deployment_urls_and_all_previews"
+            }
+            Self::AllExceptCustomDomains => "all_except_custom_domains",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for UserEventPayloadWithPasswordProtectionOldPasswordProtectionOldPasswordProtectionValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithPasswordProtectionOldPasswordProtectionOldPasswordProtectionWithDeploymentType {
+    #[serde(rename = "deploymentType")]
+    pub deployment_type: UserEventPayloadWithPasswordProtectionOldPasswordProtectionOldPasswordProtectionWithDeploymentTypeDeploymentType,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithPasswordProtectionOldPasswordProtectionOldPasswordProtectionWithDeploymentTypeDeploymentType {
+    /// `all`
+    #[serde(rename = "all")]
+    All,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `prod_deployment_urls_and_all_previews`
+    #[serde(rename = "prod_deployment_urls_and_all_previews")]
+    ProdDeploymentUrlsAndAllPreviews,
+    /// `all_except_custom_domains`
+    #[serde(rename = "all_except_custom_domains")]
+    AllExceptCustomDomains,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithPasswordProtectionOldPasswordProtectionOldPasswordProtectionWithDeploymentTypeDeploymentType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Preview => "preview",
+            Self::ProdDeploymentUrlsAndAllPreviews => {
+                "prod_deployment_urls_and_all_previews"
+            }
+            Self::AllExceptCustomDomains => "all_except_custom_domains",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for UserEventPayloadWithPasswordProtectionOldPasswordProtectionOldPasswordProtectionWithDeploymentTypeDeploymentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UserEventPayloadWithPasswordProtectionOldPasswordProtectionPasswordProtection {
+    WithDeploymentType(
+        UserEventPayloadWithPasswordProtectionOldPasswordProtectionPasswordProtectionWithDeploymentType,
+    ),
+    Value(
+        UserEventPayloadWithPasswordProtectionOldPasswordProtectionPasswordProtectionValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithPasswordProtectionOldPasswordProtectionPasswordProtectionValue {
+    /// `all`
+    #[serde(rename = "all")]
+    All,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `prod_deployment_urls_and_all_previews`
+    #[serde(rename = "prod_deployment_urls_and_all_previews")]
+    ProdDeploymentUrlsAndAllPreviews,
+    /// `all_except_custom_domains`
+    #[serde(rename = "all_except_custom_domains")]
+    AllExceptCustomDomains,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithPasswordProtectionOldPasswordProtectionPasswordProtectionValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Preview => "preview",
+            Self::ProdDeploymentUrlsAndAllPreviews => {
+                "prod_deployment_urls_and_all_previews"
+            }
+            Self::AllExceptCustomDomains => "all_except_custom_domains",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for UserEventPayloadWithPasswordProtectionOldPasswordProtectionPasswordProtectionValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithPasswordProtectionOldPasswordProtectionPasswordProtectionWithDeploymentType {
+    #[serde(rename = "deploymentType")]
+    pub deployment_type: UserEventPayloadWithPasswordProtectionOldPasswordProtectionPasswordProtectionWithDeploymentTypeDeploymentType,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithPasswordProtectionOldPasswordProtectionPasswordProtectionWithDeploymentTypeDeploymentType {
+    /// `all`
+    #[serde(rename = "all")]
+    All,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `prod_deployment_urls_and_all_previews`
+    #[serde(rename = "prod_deployment_urls_and_all_previews")]
+    ProdDeploymentUrlsAndAllPreviews,
+    /// `all_except_custom_domains`
+    #[serde(rename = "all_except_custom_domains")]
+    AllExceptCustomDomains,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithPasswordProtectionOldPasswordProtectionPasswordProtectionWithDeploymentTypeDeploymentType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Preview => "preview",
+            Self::ProdDeploymentUrlsAndAllPreviews => {
+                "prod_deployment_urls_and_all_previews"
+            }
+            Self::AllExceptCustomDomains => "all_except_custom_domains",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for UserEventPayloadWithPasswordProtectionOldPasswordProtectionPasswordProtectionWithDeploymentTypeDeploymentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithPlan {
+    pub plan: String,
+    #[serde(rename = "removedUsers", default, skip_serializing_if = "Option::is_none")]
+    pub removed_users: Option<
+        std::collections::BTreeMap<String, UserEventPayloadWithPlanRemovedUsersValue>,
+    >,
+    #[serde(rename = "priorPlan", default, skip_serializing_if = "Option::is_none")]
+    pub prior_plan: Option<String>,
+    #[serde(rename = "isDowngrade", default, skip_serializing_if = "Option::is_none")]
+    pub is_downgrade: Option<bool>,
+    #[serde(rename = "userAgent", default, skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
+    #[serde(rename = "isReactivate", default, skip_serializing_if = "Option::is_none")]
+    pub is_reactivate: Option<bool>,
+    #[serde(rename = "isTrialUpgrade", default, skip_serializing_if = "Option::is_none")]
+    pub is_trial_upgrade: Option<bool>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithPlanRemovedUsersValue {
+    pub role: UserEventPayloadWithPlanRemovedUsersValueRole,
+    pub confirmed: bool,
+    #[serde(rename = "confirmedAt", default, skip_serializing_if = "Option::is_none")]
+    pub confirmed_at: Option<f64>,
+    #[serde(rename = "joinedFrom", default, skip_serializing_if = "Option::is_none")]
+    pub joined_from: Option<UserEventPayloadWithPlanRemovedUsersValueJoinedFrom>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithPlanRemovedUsersValueJoinedFrom {
+    pub origin: UserEventPayloadWithPlanRemovedUsersValueJoinedFromOrigin,
+    #[serde(rename = "commitId", default, skip_serializing_if = "Option::is_none")]
+    pub commit_id: Option<String>,
+    #[serde(rename = "repoId", default, skip_serializing_if = "Option::is_none")]
+    pub repo_id: Option<String>,
+    #[serde(rename = "repoPath", default, skip_serializing_if = "Option::is_none")]
+    pub repo_path: Option<String>,
+    #[serde(rename = "gitUserId", default, skip_serializing_if = "Option::is_none")]
+    pub git_user_id: Option<
+        UserEventPayloadWithPlanRemovedUsersValueJoinedFromGitUserId,
+    >,
+    #[serde(rename = "gitUserLogin", default, skip_serializing_if = "Option::is_none")]
+    pub git_user_login: Option<String>,
+    #[serde(rename = "ssoUserId", default, skip_serializing_if = "Option::is_none")]
+    pub sso_user_id: Option<String>,
+    #[serde(rename = "ssoConnectedAt", default, skip_serializing_if = "Option::is_none")]
+    pub sso_connected_at: Option<f64>,
+    #[serde(rename = "idpUserId", default, skip_serializing_if = "Option::is_none")]
+    pub idp_user_id: Option<String>,
+    #[serde(rename = "dsyncUserId", default, skip_serializing_if = "Option::is_none")]
+    pub dsync_user_id: Option<String>,
+    #[serde(
+        rename = "dsyncConnectedAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub dsync_connected_at: Option<f64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UserEventPayloadWithPlanRemovedUsersValueJoinedFromGitUserId {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithPlanRemovedUsersValueJoinedFromOrigin {
+    /// `teams`
+    #[serde(rename = "teams")]
+    Teams,
+    /// `saml`
+    #[serde(rename = "saml")]
+    Saml,
+    /// `link`
+    #[serde(rename = "link")]
+    Link,
+    /// `github`
+    #[serde(rename = "github")]
+    Github,
+    /// `gitlab`
+    #[serde(rename = "gitlab")]
+    Gitlab,
+    /// `bitbucket`
+    #[serde(rename = "bitbucket")]
+    Bitbucket,
+    /// `mail`
+    #[serde(rename = "mail")]
+    Mail,
+    /// `import`
+    #[serde(rename = "import")]
+    Import,
+    /// `dsync`
+    #[serde(rename = "dsync")]
+    Dsync,
+    /// `feedback`
+    #[serde(rename = "feedback")]
+    Feedback,
+    /// `organization-teams`
+    #[serde(rename = "organization-teams")]
+    OrganizationTeams,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithPlanRemovedUsersValueJoinedFromOrigin {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Teams => "teams",
+            Self::Saml => "saml",
+            Self::Link => "link",
+            Self::Github => "github",
+            Self::Gitlab => "gitlab",
+            Self::Bitbucket => "bitbucket",
+            Self::Mail => "mail",
+            Self::Import => "import",
+            Self::Dsync => "dsync",
+            Self::Feedback => "feedback",
+            Self::OrganizationTeams => "organization-teams",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadWithPlanRemovedUsersValueJoinedFromOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithPlanRemovedUsersValueRole {
+    /// `OWNER`
+    #[serde(rename = "OWNER")]
+    Owner,
+    /// `MEMBER`
+    #[serde(rename = "MEMBER")]
+    Member,
+    /// `DEVELOPER`
+    #[serde(rename = "DEVELOPER")]
+    Developer,
+    /// `SECURITY`
+    #[serde(rename = "SECURITY")]
+    Security,
+    /// `BILLING`
+    #[serde(rename = "BILLING")]
+    Billing,
+    /// `VIEWER`
+    #[serde(rename = "VIEWER")]
+    Viewer,
+    /// `VIEWER_FOR_PLUS`
+    #[serde(rename = "VIEWER_FOR_PLUS")]
+    ViewerForPlus,
+    /// `CONTRIBUTOR`
+    #[serde(rename = "CONTRIBUTOR")]
+    Contributor,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithPlanRemovedUsersValueRole {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Owner => "OWNER",
+            Self::Member => "MEMBER",
+            Self::Developer => "DEVELOPER",
+            Self::Security => "SECURITY",
+            Self::Billing => "BILLING",
+            Self::Viewer => "VIEWER",
+            Self::ViewerForPlus => "VIEWER_FOR_PLUS",
+            Self::Contributor => "CONTRIBUTOR",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadWithPlanRemovedUsersValueRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithPrevEmail {
+    pub email: String,
+    #[serde(rename = "prevEmail")]
+    pub prev_email: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithPreviousNext {
+    pub previous: UserEventPayloadWithPreviousNextPrevious,
+    pub next: UserEventPayloadWithPreviousNextNext,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithPreviousNextNext {
+    pub enabled: bool,
+    #[serde(rename = "totpVerified")]
+    pub totp_verified: bool,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithPreviousNextPrevious {
+    pub enabled: bool,
+    #[serde(rename = "totpVerified")]
+    pub totp_verified: bool,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithPreviousProjectNameNewProjectName {
+    #[serde(rename = "previousProjectName")]
+    pub previous_project_name: String,
+    #[serde(rename = "newProjectName")]
+    pub new_project_name: String,
+    #[serde(rename = "destinationAccountName")]
+    pub destination_account_name: String,
+    #[serde(rename = "transferId", default, skip_serializing_if = "Option::is_none")]
+    pub transfer_id: Option<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithPreviousProjectNameNewProjectName2 {
+    #[serde(rename = "previousProjectName")]
+    pub previous_project_name: String,
+    #[serde(rename = "newProjectName")]
+    pub new_project_name: String,
+    #[serde(rename = "originAccountName")]
+    pub origin_account_name: String,
+    #[serde(rename = "transferId", default, skip_serializing_if = "Option::is_none")]
+    pub transfer_id: Option<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithPreviousRole {
+    #[serde(rename = "directoryType", default, skip_serializing_if = "Option::is_none")]
+    pub directory_type: Option<String>,
+    #[serde(rename = "updatedUser", default, skip_serializing_if = "Option::is_none")]
+    pub updated_user: Option<UserEventPayloadWithPreviousRoleUpdatedUser>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub role: Option<String>,
+    #[serde(rename = "previousRole")]
+    pub previous_role: String,
+    #[serde(rename = "updatedUid", default, skip_serializing_if = "Option::is_none")]
+    pub updated_uid: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject6AccessGroup {
-    pub id: String,
-    pub name: String,
+pub struct UserEventPayloadWithPreviousRoleUpdatedUser {
+    pub username: String,
+    pub email: String,
 }
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject6NextRole {
-    /// `ADMIN`
-    #[serde(rename = "ADMIN")]
-    Admin,
-    /// `PROJECT_DEVELOPER`
-    #[serde(rename = "PROJECT_DEVELOPER")]
-    ProjectDeveloper,
-    /// `PROJECT_VIEWER`
-    #[serde(rename = "PROJECT_VIEWER")]
-    ProjectViewer,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject6NextRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "ADMIN",
-            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
-            Self::ProjectViewer => "PROJECT_VIEWER",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject6NextRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject6PreviousRole {
-    /// `ADMIN`
-    #[serde(rename = "ADMIN")]
-    Admin,
-    /// `PROJECT_DEVELOPER`
-    #[serde(rename = "PROJECT_DEVELOPER")]
-    ProjectDeveloper,
-    /// `PROJECT_VIEWER`
-    #[serde(rename = "PROJECT_VIEWER")]
-    ProjectViewer,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject6PreviousRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "ADMIN",
-            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
-            Self::ProjectViewer => "PROJECT_VIEWER",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject6PreviousRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithPreviousRule {
+    pub team: UserEventPayloadWithPreviousRuleTeam,
+    #[serde(rename = "previousRule")]
+    pub previous_rule: UserEventPayloadWithPreviousRulePreviousRule,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject6Project {
+pub struct UserEventPayloadWithPreviousRulePreviousRule {
+    pub email: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithPreviousRuleTeam {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 /// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithPrice {
+    pub name: String,
+    pub price: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProject {
+    pub project: UserEventPayloadWithProjectProject,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectAnalyticsPrevProjectAnalytics {
+    #[serde(rename = "projectName", default, skip_serializing_if = "Option::is_none")]
+    pub project_name: Option<String>,
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+    #[serde(rename = "projectAnalytics", default)]
+    pub project_analytics: Option<
+        UserEventPayloadWithProjectAnalyticsPrevProjectAnalyticsProjectAnalytics,
+    >,
+    #[serde(rename = "prevProjectAnalytics", default)]
+    pub prev_project_analytics: Option<
+        UserEventPayloadWithProjectAnalyticsPrevProjectAnalyticsPrevProjectAnalytics,
+    >,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectAnalyticsPrevProjectAnalyticsPrevProjectAnalytics {
+    pub id: String,
+    #[serde(rename = "canceledAt", default, skip_serializing_if = "Option::is_none")]
+    pub canceled_at: Option<f64>,
+    #[serde(rename = "disabledAt")]
+    pub disabled_at: f64,
+    #[serde(rename = "enabledAt")]
+    pub enabled_at: f64,
+    #[serde(rename = "paidAt", default, skip_serializing_if = "Option::is_none")]
+    pub paid_at: Option<f64>,
+    #[serde(
+        rename = "sampleRatePercent",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub sample_rate_percent: Option<f64>,
+    #[serde(
+        rename = "spendLimitInDollars",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub spend_limit_in_dollars: Option<f64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectAnalyticsPrevProjectAnalyticsProjectAnalytics {
+    pub id: String,
+    #[serde(rename = "canceledAt", default, skip_serializing_if = "Option::is_none")]
+    pub canceled_at: Option<f64>,
+    #[serde(rename = "disabledAt")]
+    pub disabled_at: f64,
+    #[serde(rename = "enabledAt")]
+    pub enabled_at: f64,
+    #[serde(rename = "paidAt", default, skip_serializing_if = "Option::is_none")]
+    pub paid_at: Option<f64>,
+    #[serde(
+        rename = "sampleRatePercent",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub sample_rate_percent: Option<f64>,
+    #[serde(
+        rename = "spendLimitInDollars",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub spend_limit_in_dollars: Option<f64>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectGroup {
+    pub project: UserEventPayloadWithProjectGroupProject,
+    pub group: UserEventPayloadWithProjectGroupGroup,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectGroupGroup {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectGroupProject {
+    pub id: String,
+    pub name: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectId {
+    #[serde(rename = "projectName", default, skip_serializing_if = "Option::is_none")]
+    pub project_name: Option<String>,
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+    #[serde(
+        rename = "projectAnalytics",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub project_analytics: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(
+        rename = "prevProjectAnalytics",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub prev_project_analytics: Option<serde_json::Map<String, serde_json::Value>>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectId2 {
+    #[serde(rename = "projectName", default, skip_serializing_if = "Option::is_none")]
+    pub project_name: Option<String>,
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectId3 {
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+    #[serde(rename = "reasonCode", default, skip_serializing_if = "Option::is_none")]
+    pub reason_code: Option<UserEventPayloadWithProjectId3ReasonCode>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithProjectId3ReasonCode {
+    /// `BUDGET_REACHED`
+    #[serde(rename = "BUDGET_REACHED")]
+    BudgetReached,
+    /// `PUBLIC_API`
+    #[serde(rename = "PUBLIC_API")]
+    PublicApi,
+    /// `BACKOFFICE`
+    #[serde(rename = "BACKOFFICE")]
+    Backoffice,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithProjectId3ReasonCode {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::BudgetReached => "BUDGET_REACHED",
+            Self::PublicApi => "PUBLIC_API",
+            Self::Backoffice => "BACKOFFICE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadWithProjectId3ReasonCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectId4 {
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+    #[serde(rename = "reasonCode", default, skip_serializing_if = "Option::is_none")]
+    pub reason_code: Option<UserEventPayloadWithProjectId4ReasonCode>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithProjectId4ReasonCode {
+    /// `PUBLIC_API`
+    #[serde(rename = "PUBLIC_API")]
+    PublicApi,
+    /// `BACKOFFICE`
+    #[serde(rename = "BACKOFFICE")]
+    Backoffice,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithProjectId4ReasonCode {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PublicApi => "PUBLIC_API",
+            Self::Backoffice => "BACKOFFICE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadWithProjectId4ReasonCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectIdProjectName {
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+    #[serde(rename = "projectName")]
+    pub project_name: String,
+    #[serde(
+        rename = "targetDeploymentId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub target_deployment_id: Option<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectIdProjectName2 {
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+    #[serde(rename = "projectName")]
+    pub project_name: String,
+    #[serde(
+        rename = "targetDeploymentId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub target_deployment_id: Option<String>,
+    #[serde(
+        rename = "newTargetPercentage",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub new_target_percentage: Option<f64>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectIdProjectName3 {
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+    #[serde(rename = "projectName")]
+    pub project_name: String,
+    #[serde(
+        rename = "projectWebAnalytics",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub project_web_analytics: Option<
+        UserEventPayloadWithProjectIdProjectName3ProjectWebAnalytics,
+    >,
+    #[serde(
+        rename = "prevProjectWebAnalytics",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub prev_project_web_analytics: Option<
+        UserEventPayloadWithProjectIdProjectName3PrevProjectWebAnalytics,
+    >,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectIdProjectName3PrevProjectWebAnalytics {
+    pub id: String,
+    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_at: Option<f64>,
+    #[serde(rename = "canceledAt", default, skip_serializing_if = "Option::is_none")]
+    pub canceled_at: Option<f64>,
+    #[serde(rename = "enabledAt", default, skip_serializing_if = "Option::is_none")]
+    pub enabled_at: Option<f64>,
+    #[serde(rename = "hasData", default, skip_serializing_if = "Option::is_none")]
+    pub has_data: Option<bool>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectIdProjectName3ProjectWebAnalytics {
+    pub id: String,
+    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_at: Option<f64>,
+    #[serde(rename = "canceledAt", default, skip_serializing_if = "Option::is_none")]
+    pub canceled_at: Option<f64>,
+    #[serde(rename = "enabledAt", default, skip_serializing_if = "Option::is_none")]
+    pub enabled_at: Option<f64>,
+    #[serde(rename = "hasData", default, skip_serializing_if = "Option::is_none")]
+    pub has_data: Option<bool>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectIdScope {
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+    pub scope: String,
+    pub source: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectIdToDeploymentId {
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+    #[serde(rename = "toDeploymentId")]
+    pub to_deployment_id: String,
+    #[serde(rename = "projectName")]
+    pub project_name: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectName {
+    #[serde(rename = "projectName")]
+    pub project_name: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectName2 {
+    #[serde(rename = "projectName")]
+    pub project_name: String,
+    #[serde(rename = "trustedIps", default, skip_serializing_if = "Option::is_none")]
+    pub trusted_ips: Option<UserEventPayloadWithProjectName2TrustedIps>,
+    #[serde(rename = "oldTrustedIps", default, skip_serializing_if = "Option::is_none")]
+    pub old_trusted_ips: Option<UserEventPayloadWithProjectName2OldTrustedIps>,
+    #[serde(rename = "addedAddresses", default, skip_serializing_if = "Option::is_none")]
+    pub added_addresses: Option<Vec<String>>,
+    #[serde(
+        rename = "removedAddresses",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub removed_addresses: Option<Vec<String>>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithProjectName2OldTrustedIps {
+    /// `all`
+    #[serde(rename = "all")]
+    All,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `prod_deployment_urls_and_all_previews`
+    #[serde(rename = "prod_deployment_urls_and_all_previews")]
+    ProdDeploymentUrlsAndAllPreviews,
+    /// `all_except_custom_domains`
+    #[serde(rename = "all_except_custom_domains")]
+    AllExceptCustomDomains,
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithProjectName2OldTrustedIps {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Preview => "preview",
+            Self::ProdDeploymentUrlsAndAllPreviews => {
+                "prod_deployment_urls_and_all_previews"
+            }
+            Self::AllExceptCustomDomains => "all_except_custom_domains",
+            Self::Production => "production",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadWithProjectName2OldTrustedIps {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithProjectName2TrustedIps {
+    /// `all`
+    #[serde(rename = "all")]
+    All,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `prod_deployment_urls_and_all_previews`
+    #[serde(rename = "prod_deployment_urls_and_all_previews")]
+    ProdDeploymentUrlsAndAllPreviews,
+    /// `all_except_custom_domains`
+    #[serde(rename = "all_except_custom_domains")]
+    AllExceptCustomDomains,
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithProjectName2TrustedIps {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Preview => "preview",
+            Self::ProdDeploymentUrlsAndAllPreviews => {
+                "prod_deployment_urls_and_all_previews"
+            }
+            Self::AllExceptCustomDomains => "all_except_custom_domains",
+            Self::Production => "production",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadWithProjectName2TrustedIps {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectName3 {
+    #[serde(rename = "projectName")]
+    pub project_name: String,
+    #[serde(
+        rename = "optionsAllowlist",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub options_allowlist: Option<UserEventPayloadWithProjectName3OptionsAllowlist>,
+    #[serde(
+        rename = "oldOptionsAllowlist",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub old_options_allowlist: Option<
+        UserEventPayloadWithProjectName3OldOptionsAllowlist,
+    >,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectName3OldOptionsAllowlist {
+    pub paths: Vec<UserEventPayloadWithProjectName3OldOptionsAllowlistPath>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectName3OldOptionsAllowlistPath {
+    pub value: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectName3OptionsAllowlist {
+    pub paths: Vec<UserEventPayloadWithProjectName3OptionsAllowlistPath>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectName3OptionsAllowlistPath {
+    pub value: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectNameAction {
+    #[serde(rename = "projectName")]
+    pub project_name: String,
+    pub action: UserEventPayloadWithProjectNameActionAction,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithProjectNameActionAction {
+    /// `enabled`
+    #[serde(rename = "enabled")]
+    Enabled,
+    /// `disabled`
+    #[serde(rename = "disabled")]
+    Disabled,
+    /// `regenerated`
+    #[serde(rename = "regenerated")]
+    Regenerated,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithProjectNameActionAction {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "enabled",
+            Self::Disabled => "disabled",
+            Self::Regenerated => "regenerated",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadWithProjectNameActionAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectNameAlias {
+    #[serde(rename = "projectName")]
+    pub project_name: String,
+    pub alias: String,
+    pub action: UserEventPayloadWithProjectNameAliasAction,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithProjectNameAliasAction {
+    /// `created`
+    #[serde(rename = "created")]
+    Created,
+    /// `removed`
+    #[serde(rename = "removed")]
+    Removed,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithProjectNameAliasAction {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Created => "created",
+            Self::Removed => "removed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadWithProjectNameAliasAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectNameDestinationAccountName {
+    #[serde(rename = "projectName")]
+    pub project_name: String,
+    #[serde(rename = "destinationAccountName", default)]
+    pub destination_account_name: Option<String>,
+    #[serde(rename = "transferId", default, skip_serializing_if = "Option::is_none")]
+    pub transfer_id: Option<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectPrev {
+    pub project: UserEventPayloadWithProjectPrevProject,
+    pub prev: UserEventPayloadWithProjectPrevPrev,
+    pub group: UserEventPayloadWithProjectPrevGroup,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectPrevGroup {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectPrevPrev {
+    pub project: UserEventPayloadWithProjectPrevPrevProject,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject7 {
+pub struct UserEventPayloadWithProjectPrevPrevProject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alias: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deployment: Option<UserEventPayloadObject7Deployment>,
-    #[serde(rename = "ruleCount", default, skip_serializing_if = "Option::is_none")]
-    pub rule_count: Option<f64>,
-    #[serde(rename = "deploymentUrl", default, skip_serializing_if = "Option::is_none")]
-    pub deployment_url: Option<String>,
-    #[serde(rename = "aliasId", default, skip_serializing_if = "Option::is_none")]
-    pub alias_id: Option<String>,
-    #[serde(rename = "deploymentId", default, skip_serializing_if = "Option::is_none")]
-    pub deployment_id: Option<String>,
+    pub microfrontends: Option<UserEventPayloadWithProjectPrevPrevProjectMicrofrontends>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UserEventPayloadWithProjectPrevPrevProjectMicrofrontends {
+    WithIsDefaultApp(
+        UserEventPayloadWithProjectPrevPrevProjectMicrofrontendsWithIsDefaultApp,
+    ),
+    WithUpdatedAtGroupIds(
+        UserEventPayloadWithProjectPrevPrevProjectMicrofrontendsWithUpdatedAtGroupIds,
+    ),
+    WithUpdatedAtGroupIds2(
+        UserEventPayloadWithProjectPrevPrevProjectMicrofrontendsWithUpdatedAtGroupIds2,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectPrevPrevProjectMicrofrontendsWithIsDefaultApp {
+    #[serde(rename = "isDefaultApp")]
+    pub is_default_app: bool,
+    /// Timestamp when the microfrontends settings were last updated.
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
+    #[serde(rename = "groupIds")]
+    pub group_ids: Vec<
+        UserEventPayloadWithProjectPrevPrevProjectMicrofrontendsWithIsDefaultAppGroupId,
+    >,
+    /// Whether microfrontends are enabled for this project.
+    pub enabled: bool,
+    /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
+    #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
+    pub default_route: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UserEventPayloadWithProjectPrevPrevProjectMicrofrontendsWithIsDefaultAppGroupId {
+    String(String),
+    String2(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectPrevPrevProjectMicrofrontendsWithUpdatedAtGroupIds {
+    #[serde(rename = "isDefaultApp", default, skip_serializing_if = "Option::is_none")]
+    pub is_default_app: Option<bool>,
+    /// Whether observability data should be routed to this microfrontend project or a root project.
     #[serde(
-        rename = "oldDeploymentId",
+        rename = "routeObservabilityToThisProject",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub old_deployment_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirect: Option<String>,
+    pub route_observability_to_this_project: Option<bool>,
+    /// Whether to add microfrontends routing to aliases. This means domains in this project will route as a microfrontend.
     #[serde(
-        rename = "redirectStatusCode",
+        rename = "doNotRouteWithMicrofrontendsRouting",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub redirect_status_code: Option<f64>,
+    pub do_not_route_with_microfrontends_routing: Option<bool>,
+    /// Timestamp when the microfrontends settings were last updated.
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
+    #[serde(rename = "groupIds")]
+    pub group_ids: Vec<
+        UserEventPayloadWithProjectPrevPrevProjectMicrofrontendsWithUpdatedAtGroupIdsGroupId,
+    >,
+    /// Whether microfrontends are enabled for this project.
+    pub enabled: bool,
+    /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
+    #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
+    pub default_route: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectPrevPrevProjectMicrofrontendsWithUpdatedAtGroupIds2 {
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    #[serde(rename = "groupIds")]
+    pub group_ids: Vec<serde_json::Value>,
+    pub enabled: bool,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UserEventPayloadWithProjectPrevPrevProjectMicrofrontendsWithUpdatedAtGroupIdsGroupId {
+    String(String),
+    String2(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectPrevProject {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub microfrontends: Option<UserEventPayloadWithProjectPrevProjectMicrofrontends>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UserEventPayloadWithProjectPrevProjectMicrofrontends {
+    WithIsDefaultApp(
+        UserEventPayloadWithProjectPrevProjectMicrofrontendsWithIsDefaultApp,
+    ),
+    WithUpdatedAtGroupIds(
+        UserEventPayloadWithProjectPrevProjectMicrofrontendsWithUpdatedAtGroupIds,
+    ),
+    WithUpdatedAtGroupIds2(
+        UserEventPayloadWithProjectPrevProjectMicrofrontendsWithUpdatedAtGroupIds2,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectPrevProjectMicrofrontendsWithIsDefaultApp {
+    #[serde(rename = "isDefaultApp")]
+    pub is_default_app: bool,
+    /// Timestamp when the microfrontends settings were last updated.
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
+    #[serde(rename = "groupIds")]
+    pub group_ids: Vec<
+        UserEventPayloadWithProjectPrevProjectMicrofrontendsWithIsDefaultAppGroupId,
+    >,
+    /// Whether microfrontends are enabled for this project.
+    pub enabled: bool,
+    /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
+    #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
+    pub default_route: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UserEventPayloadWithProjectPrevProjectMicrofrontendsWithIsDefaultAppGroupId {
+    String(String),
+    String2(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectPrevProjectMicrofrontendsWithUpdatedAtGroupIds {
+    #[serde(rename = "isDefaultApp", default, skip_serializing_if = "Option::is_none")]
+    pub is_default_app: Option<bool>,
+    /// Whether observability data should be routed to this microfrontend project or a root project.
+    #[serde(
+        rename = "routeObservabilityToThisProject",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub route_observability_to_this_project: Option<bool>,
+    /// Whether to add microfrontends routing to aliases. This means domains in this project will route as a microfrontend.
+    #[serde(
+        rename = "doNotRouteWithMicrofrontendsRouting",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub do_not_route_with_microfrontends_routing: Option<bool>,
+    /// Timestamp when the microfrontends settings were last updated.
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
+    #[serde(rename = "groupIds")]
+    pub group_ids: Vec<
+        UserEventPayloadWithProjectPrevProjectMicrofrontendsWithUpdatedAtGroupIdsGroupId,
+    >,
+    /// Whether microfrontends are enabled for this project.
+    pub enabled: bool,
+    /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
+    #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
+    pub default_route: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectPrevProjectMicrofrontendsWithUpdatedAtGroupIds2 {
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    #[serde(rename = "groupIds")]
+    pub group_ids: Vec<serde_json::Value>,
+    pub enabled: bool,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UserEventPayloadWithProjectPrevProjectMicrofrontendsWithUpdatedAtGroupIdsGroupId {
+    String(String),
+    String2(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectProject {
+    pub name: String,
+    pub role: UserEventPayloadWithProjectProjectRole,
+    #[serde(rename = "invitedUserName")]
+    pub invited_user_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "invitedUserId", default, skip_serializing_if = "Option::is_none")]
+    pub invited_user_id: Option<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectProjectMembership {
+    pub project: UserEventPayloadWithProjectProjectMembershipProject,
+    #[serde(rename = "projectMembership", default)]
+    pub project_membership: Option<
+        UserEventPayloadWithProjectProjectMembershipProjectMembership,
+    >,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectProjectMembership2 {
+    pub project: UserEventPayloadWithProjectProjectMembership2Project,
+    #[serde(rename = "projectMembership")]
+    pub project_membership: UserEventPayloadWithProjectProjectMembership2ProjectMembership,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectProjectMembership2Project {
+    pub id: String,
+    pub name: String,
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectProjectMembership2ProjectMembership {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<UserEventPayloadWithProjectProjectMembership2ProjectMembershipRole>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(rename = "previousRole", default, skip_serializing_if = "Option::is_none")]
+    pub previous_role: Option<
+        UserEventPayloadWithProjectProjectMembership2ProjectMembershipPreviousRole,
+    >,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithProjectProjectMembership2ProjectMembershipPreviousRole {
+    /// `ADMIN`
+    #[serde(rename = "ADMIN")]
+    Admin,
+    /// `PROJECT_DEVELOPER`
+    #[serde(rename = "PROJECT_DEVELOPER")]
+    ProjectDeveloper,
+    /// `PROJECT_VIEWER`
+    #[serde(rename = "PROJECT_VIEWER")]
+    ProjectViewer,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithProjectProjectMembership2ProjectMembershipPreviousRole {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "ADMIN",
+            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
+            Self::ProjectViewer => "PROJECT_VIEWER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for UserEventPayloadWithProjectProjectMembership2ProjectMembershipPreviousRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithProjectProjectMembership2ProjectMembershipRole {
+    /// `ADMIN`
+    #[serde(rename = "ADMIN")]
+    Admin,
+    /// `PROJECT_DEVELOPER`
+    #[serde(rename = "PROJECT_DEVELOPER")]
+    ProjectDeveloper,
+    /// `PROJECT_VIEWER`
+    #[serde(rename = "PROJECT_VIEWER")]
+    ProjectViewer,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithProjectProjectMembership2ProjectMembershipRole {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "ADMIN",
+            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
+            Self::ProjectViewer => "PROJECT_VIEWER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for UserEventPayloadWithProjectProjectMembership2ProjectMembershipRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectProjectMembershipProject {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithProjectProjectMembershipProjectMembership {
+    pub role: UserEventPayloadWithProjectProjectMembershipProjectMembershipRole,
+    pub uid: String,
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithProjectProjectMembershipProjectMembershipRole {
+    /// `ADMIN`
+    #[serde(rename = "ADMIN")]
+    Admin,
+    /// `PROJECT_DEVELOPER`
+    #[serde(rename = "PROJECT_DEVELOPER")]
+    ProjectDeveloper,
+    /// `PROJECT_VIEWER`
+    #[serde(rename = "PROJECT_VIEWER")]
+    ProjectViewer,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithProjectProjectMembershipProjectMembershipRole {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "ADMIN",
+            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
+            Self::ProjectViewer => "PROJECT_VIEWER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for UserEventPayloadWithProjectProjectMembershipProjectMembershipRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithProjectProjectRole {
+    /// `ADMIN`
+    #[serde(rename = "ADMIN")]
+    Admin,
+    /// `PROJECT_DEVELOPER`
+    #[serde(rename = "PROJECT_DEVELOPER")]
+    ProjectDeveloper,
+    /// `PROJECT_VIEWER`
+    #[serde(rename = "PROJECT_VIEWER")]
+    ProjectViewer,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithProjectProjectRole {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "ADMIN",
+            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
+            Self::ProjectViewer => "PROJECT_VIEWER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadWithProjectProjectRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithRemovedMembership {
+    pub project: UserEventPayloadWithRemovedMembershipProject,
+    #[serde(rename = "removedMembership")]
+    pub removed_membership: UserEventPayloadWithRemovedMembershipRemovedMembership,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithRemovedMembershipProject {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithRemovedMembershipRemovedMembership {
+    pub role: UserEventPayloadWithRemovedMembershipRemovedMembershipRole,
+    pub uid: String,
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithRemovedMembershipRemovedMembershipRole {
+    /// `ADMIN`
+    #[serde(rename = "ADMIN")]
+    Admin,
+    /// `PROJECT_DEVELOPER`
+    #[serde(rename = "PROJECT_DEVELOPER")]
+    ProjectDeveloper,
+    /// `PROJECT_VIEWER`
+    #[serde(rename = "PROJECT_VIEWER")]
+    ProjectViewer,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithRemovedMembershipRemovedMembershipRole {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "ADMIN",
+            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
+            Self::ProjectViewer => "PROJECT_VIEWER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadWithRemovedMembershipRemovedMembershipRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithRequestedTeamName {
+    #[serde(rename = "requestedTeamName")]
+    pub requested_team_name: String,
+    #[serde(
+        rename = "requestedUserName",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub requested_user_name: Option<String>,
+    #[serde(rename = "gitUsername", default, skip_serializing_if = "Option::is_none")]
+    pub git_username: Option<String>,
+    #[serde(rename = "githubUsername", default, skip_serializing_if = "Option::is_none")]
+    pub github_username: Option<String>,
+    #[serde(rename = "gitlabUsername", default, skip_serializing_if = "Option::is_none")]
+    pub gitlab_username: Option<String>,
+    #[serde(
+        rename = "bitbucketUsername",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub bitbucket_username: Option<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithRestoreConfigVersion {
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+    pub restore: bool,
+    #[serde(rename = "configVersion")]
+    pub config_version: f64,
+    #[serde(rename = "configChangeCount")]
+    pub config_change_count: f64,
+    #[serde(rename = "configChanges")]
+    pub config_changes: Vec<serde_json::Map<String, serde_json::Value>>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithRuleGroups {
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+    #[serde(rename = "rulesetName")]
+    pub ruleset_name: String,
+    #[serde(rename = "ruleGroups")]
+    pub rule_groups: std::collections::BTreeMap<
+        String,
+        UserEventPayloadWithRuleGroupsRuleGroupsValue,
+    >,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithRuleGroupsRuleGroupsValue {
+    pub active: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<UserEventPayloadWithRuleGroupsRuleGroupsValueAction>,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithRuleGroupsRuleGroupsValueAction {
+    /// `log`
+    #[serde(rename = "log")]
+    Log,
+    /// `challenge`
+    #[serde(rename = "challenge")]
+    Challenge,
+    /// `deny`
+    #[serde(rename = "deny")]
+    Deny,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithRuleGroupsRuleGroupsValueAction {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Log => "log",
+            Self::Challenge => "challenge",
+            Self::Deny => "deny",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadWithRuleGroupsRuleGroupsValueAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithScalingRulesMin {
+    #[serde(rename = "scalingRules")]
+    pub scaling_rules: std::collections::BTreeMap<
+        String,
+        UserEventPayloadWithScalingRulesMinScalingRulesValue,
+    >,
+    pub min: f64,
+    pub max: f64,
+    pub url: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithScalingRulesMinScalingRulesValue {
+    pub min: f64,
+    pub max: f64,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithScopes {
+    #[serde(rename = "appName")]
+    pub app_name: String,
+    pub scopes: Vec<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithShaGitUserPlatform {
+    pub sha: String,
+    #[serde(rename = "gitUserPlatform")]
+    pub git_user_platform: String,
+    #[serde(rename = "projectName")]
+    pub project_name: String,
+    #[serde(rename = "gitCommitterName")]
+    pub git_committer_name: String,
+    pub source: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithSlug {
+    pub slug: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithSourceProjectId {
+    pub source: String,
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithSrcDst {
+    pub src: String,
+    pub dst: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithSrcImages {
+    #[serde(rename = "projectName")]
+    pub project_name: String,
+    #[serde(rename = "srcImages")]
+    pub src_images: Vec<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithSsoProtectionOldSsoProtection {
+    #[serde(rename = "projectName")]
+    pub project_name: String,
+    #[serde(rename = "ssoProtection", default)]
+    pub sso_protection: Option<
+        UserEventPayloadWithSsoProtectionOldSsoProtectionSsoProtection,
+    >,
+    #[serde(rename = "oldSsoProtection", default)]
+    pub old_sso_protection: Option<
+        UserEventPayloadWithSsoProtectionOldSsoProtectionOldSsoProtection,
+    >,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UserEventPayloadWithSsoProtectionOldSsoProtectionOldSsoProtection {
+    WithDeploymentType(
+        UserEventPayloadWithSsoProtectionOldSsoProtectionOldSsoProtectionWithDeploymentType,
+    ),
+    Value(UserEventPayloadWithSsoProtectionOldSsoProtectionOldSsoProtectionValue),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithSsoProtectionOldSsoProtectionOldSsoProtectionValue {
+    /// `all`
+    #[serde(rename = "all")]
+    All,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `prod_deployment_urls_and_all_previews`
+    #[serde(rename = "prod_deployment_urls_and_all_previews")]
+    ProdDeploymentUrlsAndAllPreviews,
+    /// `all_except_custom_domains`
+    #[serde(rename = "all_except_custom_domains")]
+    AllExceptCustomDomains,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithSsoProtectionOldSsoProtectionOldSsoProtectionValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Preview => "preview",
+            Self::ProdDeploymentUrlsAndAllPreviews => {
+                "prod_deployment_urls_and_all_previews"
+            }
+            Self::AllExceptCustomDomains => "all_except_custom_domains",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for UserEventPayloadWithSsoProtectionOldSsoProtectionOldSsoProtectionValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithSsoProtectionOldSsoProtectionOldSsoProtectionWithDeploymentType {
+    #[serde(rename = "deploymentType")]
+    pub deployment_type: UserEventPayloadWithSsoProtectionOldSsoProtectionOldSsoProtectionWithDeploymentTypeDeploymentType,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithSsoProtectionOldSsoProtectionOldSsoProtectionWithDeploymentTypeDeploymentType {
+    /// `all`
+    #[serde(rename = "all")]
+    All,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `prod_deployment_urls_and_all_previews`
+    #[serde(rename = "prod_deployment_urls_and_all_previews")]
+    ProdDeploymentUrlsAndAllPreviews,
+    /// `all_except_custom_domains`
+    #[serde(rename = "all_except_custom_domains")]
+    AllExceptCustomDomains,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithSsoProtectionOldSsoProtectionOldSsoProtectionWithDeploymentTypeDeploymentType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Preview => "preview",
+            Self::ProdDeploymentUrlsAndAllPreviews => {
+                "prod_deployment_urls_and_all_previews"
+            }
+            Self::AllExceptCustomDomains => "all_except_custom_domains",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for UserEventPayloadWithSsoProtectionOldSsoProtectionOldSsoProtectionWithDeploymentTypeDeploymentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UserEventPayloadWithSsoProtectionOldSsoProtectionSsoProtection {
+    WithDeploymentType(
+        UserEventPayloadWithSsoProtectionOldSsoProtectionSsoProtectionWithDeploymentType,
+    ),
+    Value(UserEventPayloadWithSsoProtectionOldSsoProtectionSsoProtectionValue),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithSsoProtectionOldSsoProtectionSsoProtectionValue {
+    /// `all`
+    #[serde(rename = "all")]
+    All,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `prod_deployment_urls_and_all_previews`
+    #[serde(rename = "prod_deployment_urls_and_all_previews")]
+    ProdDeploymentUrlsAndAllPreviews,
+    /// `all_except_custom_domains`
+    #[serde(rename = "all_except_custom_domains")]
+    AllExceptCustomDomains,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithSsoProtectionOldSsoProtectionSsoProtectionValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Preview => "preview",
+            Self::ProdDeploymentUrlsAndAllPreviews => {
+                "prod_deployment_urls_and_all_previews"
+            }
+            Self::AllExceptCustomDomains => "all_except_custom_domains",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for UserEventPayloadWithSsoProtectionOldSsoProtectionSsoProtectionValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithSsoProtectionOldSsoProtectionSsoProtectionWithDeploymentType {
+    #[serde(rename = "deploymentType")]
+    pub deployment_type: UserEventPayloadWithSsoProtectionOldSsoProtectionSsoProtectionWithDeploymentTypeDeploymentType,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithSsoProtectionOldSsoProtectionSsoProtectionWithDeploymentTypeDeploymentType {
+    /// `all`
+    #[serde(rename = "all")]
+    All,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `prod_deployment_urls_and_all_previews`
+    #[serde(rename = "prod_deployment_urls_and_all_previews")]
+    ProdDeploymentUrlsAndAllPreviews,
+    /// `all_except_custom_domains`
+    #[serde(rename = "all_except_custom_domains")]
+    AllExceptCustomDomains,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithSsoProtectionOldSsoProtectionSsoProtectionWithDeploymentTypeDeploymentType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Preview => "preview",
+            Self::ProdDeploymentUrlsAndAllPreviews => {
+                "prod_deployment_urls_and_all_previews"
+            }
+            Self::AllExceptCustomDomains => "all_except_custom_domains",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for UserEventPayloadWithSsoProtectionOldSsoProtectionSsoProtectionWithDeploymentTypeDeploymentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithStatus {
+    pub status: String,
+    pub suffix: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithStore {
+    pub store: UserEventPayloadWithStoreStore,
+    #[serde(rename = "ownerId", default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithStoreStore {
+    pub name: String,
+    pub id: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithStoreType {
+    #[serde(rename = "storeType")]
+    pub store_type: UserEventPayloadWithStoreTypeStoreType,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithStoreTypeStoreType {
+    /// `redis`
+    #[serde(rename = "redis")]
+    Redis,
+    /// `postgres`
+    #[serde(rename = "postgres")]
+    Postgres,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithStoreTypeStoreType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Redis => "redis",
+            Self::Postgres => "postgres",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadWithStoreTypeStoreType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithSuffix {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub suffix: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithSuffix2 {
+    pub suffix: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTags {
+    #[serde(rename = "projectName")]
+    pub project_name: String,
+    pub tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeam {
+    pub team: UserEventPayloadWithTeamTeam,
+    #[serde(rename = "previousRule", default, skip_serializing_if = "Option::is_none")]
+    pub previous_rule: Option<UserEventPayloadWithTeamPreviousRule>,
+    #[serde(rename = "nextRule", default, skip_serializing_if = "Option::is_none")]
+    pub next_rule: Option<UserEventPayloadWithTeamNextRule>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamConfiguration {
+    pub team: UserEventPayloadWithTeamConfigurationTeam,
+    pub configuration: UserEventPayloadWithTeamConfigurationConfiguration,
+    pub project: UserEventPayloadWithTeamConfigurationProject,
+    #[serde(rename = "buildsEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub builds_enabled: Option<bool>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamConfiguration2 {
+    pub team: UserEventPayloadWithTeamConfiguration2Team,
+    pub configuration: UserEventPayloadWithTeamConfiguration2Configuration,
+    pub project: UserEventPayloadWithTeamConfiguration2Project,
+    #[serde(rename = "buildsEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub builds_enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passive: Option<bool>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamConfiguration2Configuration {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamConfiguration2Project {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamConfiguration2Team {
+    pub id: String,
+    pub name: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamConfiguration3 {
+    pub team: UserEventPayloadWithTeamConfiguration3Team,
+    pub configuration: UserEventPayloadWithTeamConfiguration3Configuration,
+    pub project: UserEventPayloadWithTeamConfiguration3Project,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamConfiguration3Configuration {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamConfiguration3Project {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamConfiguration3Team {
+    pub id: String,
+    pub name: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamConfiguration4 {
+    pub team: UserEventPayloadWithTeamConfiguration4Team,
+    pub configuration: UserEventPayloadWithTeamConfiguration4Configuration,
+    #[serde(rename = "newName")]
+    pub new_name: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamConfiguration4Configuration {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamConfiguration4Team {
+    pub id: String,
+    pub name: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamConfiguration5 {
+    pub team: UserEventPayloadWithTeamConfiguration5Team,
+    pub configuration: UserEventPayloadWithTeamConfiguration5Configuration,
+    pub peering: UserEventPayloadWithTeamConfiguration5Peering,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamConfiguration5Configuration {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamConfiguration5Peering {
+    pub id: String,
+    #[serde(rename = "accountId")]
+    pub account_id: String,
+    pub region: String,
+    #[serde(rename = "vpcId")]
+    pub vpc_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamConfiguration5Team {
+    pub id: String,
+    pub name: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamConfiguration6 {
+    pub team: UserEventPayloadWithTeamConfiguration6Team,
+    pub configuration: UserEventPayloadWithTeamConfiguration6Configuration,
+    pub peering: UserEventPayloadWithTeamConfiguration6Peering,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamConfiguration6Configuration {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamConfiguration6Peering {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamConfiguration6Team {
+    pub id: String,
+    pub name: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamConfiguration7 {
+    pub team: UserEventPayloadWithTeamConfiguration7Team,
+    pub configuration: UserEventPayloadWithTeamConfiguration7Configuration,
+    pub peering: UserEventPayloadWithTeamConfiguration7Peering,
+    #[serde(rename = "newName", default, skip_serializing_if = "Option::is_none")]
+    pub new_name: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamConfiguration7Configuration {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamConfiguration7Peering {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamConfiguration7Team {
+    pub id: String,
+    pub name: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamConfigurationConfiguration {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamConfigurationProject {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamConfigurationTeam {
+    pub id: String,
+    pub name: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamName {
+    #[serde(rename = "teamName")]
+    pub team_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(rename = "gitUsername", default, skip_serializing_if = "Option::is_none")]
+    pub git_username: Option<String>,
+    #[serde(rename = "githubUsername", default, skip_serializing_if = "Option::is_none")]
+    pub github_username: Option<String>,
+    #[serde(rename = "gitlabUsername", default, skip_serializing_if = "Option::is_none")]
+    pub gitlab_username: Option<String>,
+    #[serde(
+        rename = "bitbucketUsername",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub bitbucket_username: Option<String>,
+    #[serde(rename = "updatedUid", default, skip_serializing_if = "Option::is_none")]
+    pub updated_uid: Option<String>,
+    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamName2 {
+    #[serde(rename = "teamName")]
+    pub team_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(rename = "gitUsername", default, skip_serializing_if = "Option::is_none")]
+    pub git_username: Option<String>,
+    #[serde(rename = "githubUsername", default, skip_serializing_if = "Option::is_none")]
+    pub github_username: Option<String>,
+    #[serde(rename = "gitlabUsername", default, skip_serializing_if = "Option::is_none")]
+    pub gitlab_username: Option<String>,
+    #[serde(
+        rename = "bitbucketUsername",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub bitbucket_username: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamNextRule {
+    pub email: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamPreviousRule {
+    pub email: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamProject {
+    pub team: UserEventPayloadWithTeamProjectTeam,
+    pub project: UserEventPayloadWithTeamProjectProject,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamProjectProject {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "oldConnectConfigurations", default)]
+    pub old_connect_configurations: Option<
+        Vec<UserEventPayloadWithTeamProjectProjectOldConnectConfiguration>,
+    >,
+    #[serde(rename = "newConnectConfigurations", default)]
+    pub new_connect_configurations: Option<
+        Vec<UserEventPayloadWithTeamProjectProjectNewConnectConfiguration>,
+    >,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamProjectProjectNewConnectConfiguration {
+    #[serde(rename = "envId")]
+    pub env_id: UserEventPayloadWithTeamProjectProjectNewConnectConfigurationEnvId,
+    #[serde(rename = "connectConfigurationId")]
+    pub connect_configuration_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dc: Option<String>,
+    pub passive: bool,
+    #[serde(rename = "buildsEnabled")]
+    pub builds_enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aws: Option<UserEventPayloadWithTeamProjectProjectNewConnectConfigurationAws>,
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamProjectProjectNewConnectConfigurationAws {
+    #[serde(rename = "subnetIds")]
+    pub subnet_ids: Vec<String>,
+    #[serde(rename = "securityGroupId")]
+    pub security_group_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UserEventPayloadWithTeamProjectProjectNewConnectConfigurationEnvId {
+    String(String),
+    Value(UserEventPayloadWithTeamProjectProjectNewConnectConfigurationEnvIdValue),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithTeamProjectProjectNewConnectConfigurationEnvIdValue {
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithTeamProjectProjectNewConnectConfigurationEnvIdValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Preview => "preview",
+            Self::Production => "production",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for UserEventPayloadWithTeamProjectProjectNewConnectConfigurationEnvIdValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamProjectProjectOldConnectConfiguration {
+    #[serde(rename = "envId")]
+    pub env_id: UserEventPayloadWithTeamProjectProjectOldConnectConfigurationEnvId,
+    #[serde(rename = "connectConfigurationId")]
+    pub connect_configuration_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dc: Option<String>,
+    pub passive: bool,
+    #[serde(rename = "buildsEnabled")]
+    pub builds_enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aws: Option<UserEventPayloadWithTeamProjectProjectOldConnectConfigurationAws>,
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamProjectProjectOldConnectConfigurationAws {
+    #[serde(rename = "subnetIds")]
+    pub subnet_ids: Vec<String>,
+    #[serde(rename = "securityGroupId")]
+    pub security_group_id: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UserEventPayloadWithTeamProjectProjectOldConnectConfigurationEnvId {
+    String(String),
+    Value(UserEventPayloadWithTeamProjectProjectOldConnectConfigurationEnvIdValue),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithTeamProjectProjectOldConnectConfigurationEnvIdValue {
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithTeamProjectProjectOldConnectConfigurationEnvIdValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Preview => "preview",
+            Self::Production => "production",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for UserEventPayloadWithTeamProjectProjectOldConnectConfigurationEnvIdValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamProjectTeam {
+    pub id: String,
+    pub name: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTeamTeam {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithTier {
+    pub tier: UserEventPayloadWithTierTier,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadWithTierTier {
+    /// `pro`
+    #[serde(rename = "pro")]
+    Pro,
+    /// `plus`
+    #[serde(rename = "plus")]
+    Plus,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadWithTierTier {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pro => "pro",
+            Self::Plus => "plus",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadWithTierTier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithUid {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    pub uid: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    #[serde(rename = "teamRoles", default, skip_serializing_if = "Option::is_none")]
+    pub team_roles: Option<Vec<String>>,
+    #[serde(
+        rename = "teamPermissions",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub team_permissions: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entitlements: Option<Vec<String>>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithUidName {
+    pub uid: String,
+    pub name: UserEventPayloadWithUidNameName,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UserEventPayloadWithUidNameName {
+    WithName(UserEventPayloadWithUidNameNameWithName),
+    String(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithUidNameNameWithName {
+    pub name: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithUrl {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub system: Option<bool>,
-    #[serde(rename = "aliasUpdatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub alias_updated_at: Option<f64>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject70 {
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    #[serde(rename = "configurationId")]
-    pub configuration_id: String,
-    #[serde(rename = "integrationSlug")]
-    pub integration_slug: String,
-    #[serde(rename = "integrationName")]
-    pub integration_name: String,
-    #[serde(rename = "ownerId")]
-    pub owner_id: String,
-    #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
-    pub project_ids: Option<Vec<String>>,
-    #[serde(rename = "confirmedScopes")]
-    pub confirmed_scopes: Vec<String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject71 {
-    #[serde(rename = "userAgent", default, skip_serializing_if = "Option::is_none")]
-    pub user_agent: Option<UserEventPayloadObject71UserAgent>,
+    pub deployment: Option<UserEventPayloadWithUrlDeployment>,
+    pub url: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub geolocation: Option<UserEventPayloadObject71Geolocation>,
+    pub forced: Option<bool>,
+    #[serde(rename = "deploymentId", default, skip_serializing_if = "Option::is_none")]
+    pub deployment_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
+    #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<Vec<String>>,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithUrl2 {
+    pub url: String,
+    #[serde(rename = "oldTeam", default, skip_serializing_if = "Option::is_none")]
+    pub old_team: Option<UserEventPayloadWithUrl2OldTeam>,
+    #[serde(rename = "newTeam", default, skip_serializing_if = "Option::is_none")]
+    pub new_team: Option<UserEventPayloadWithUrl2NewTeam>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithUrl2NewTeam {
+    pub name: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithUrl2OldTeam {
+    pub name: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithUrlDeployment {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+    pub meta: std::collections::BTreeMap<String, String>,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithUsername {
+    pub username: String,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithVerified {
+    pub email: String,
+    pub verified: bool,
+}
+/// The payload of the event, if requested.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadWithViaGithubViaGitlab {
+    #[serde(rename = "userAgent", default, skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<UserEventPayloadWithViaGithubViaGitlabUserAgent>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geolocation: Option<UserEventPayloadWithViaGithubViaGitlabGeolocation>,
     #[serde(rename = "viaGithub")]
     pub via_github: bool,
     #[serde(rename = "viaGitlab")]
@@ -8967,51 +10482,51 @@ pub struct UserEventPayloadObject71 {
     pub username: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject71Geolocation {
+pub struct UserEventPayloadWithViaGithubViaGitlabGeolocation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub city: Option<UserEventPayloadObject71GeolocationCity>,
-    pub country: UserEventPayloadObject71GeolocationCountry,
+    pub city: Option<UserEventPayloadWithViaGithubViaGitlabGeolocationCity>,
+    pub country: UserEventPayloadWithViaGithubViaGitlabGeolocationCountry,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub most_specific_subdivision: Option<
-        UserEventPayloadObject71GeolocationMostSpecificSubdivision,
+        UserEventPayloadWithViaGithubViaGitlabGeolocationMostSpecificSubdivision,
     >,
     #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject71GeolocationCity {
-    pub names: UserEventPayloadObject71GeolocationCityNames,
+pub struct UserEventPayloadWithViaGithubViaGitlabGeolocationCity {
+    pub names: UserEventPayloadWithViaGithubViaGitlabGeolocationCityNames,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject71GeolocationCityNames {
+pub struct UserEventPayloadWithViaGithubViaGitlabGeolocationCityNames {
     pub en: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject71GeolocationCountry {
-    pub names: UserEventPayloadObject71GeolocationCountryNames,
+pub struct UserEventPayloadWithViaGithubViaGitlabGeolocationCountry {
+    pub names: UserEventPayloadWithViaGithubViaGitlabGeolocationCountryNames,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject71GeolocationCountryNames {
+pub struct UserEventPayloadWithViaGithubViaGitlabGeolocationCountryNames {
     pub en: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject71GeolocationMostSpecificSubdivision {
-    pub names: UserEventPayloadObject71GeolocationMostSpecificSubdivisionNames,
+pub struct UserEventPayloadWithViaGithubViaGitlabGeolocationMostSpecificSubdivision {
+    pub names: UserEventPayloadWithViaGithubViaGitlabGeolocationMostSpecificSubdivisionNames,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject71GeolocationMostSpecificSubdivisionNames {
+pub struct UserEventPayloadWithViaGithubViaGitlabGeolocationMostSpecificSubdivisionNames {
     pub en: String,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject71UserAgent {
-    pub browser: UserEventPayloadObject71UserAgentBrowser,
+pub struct UserEventPayloadWithViaGithubViaGitlabUserAgent {
+    pub browser: UserEventPayloadWithViaGithubViaGitlabUserAgentBrowser,
     pub ua: String,
     pub program: String,
-    pub os: UserEventPayloadObject71UserAgentOs,
+    pub os: UserEventPayloadWithViaGithubViaGitlabUserAgentOs,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject71UserAgentBrowser {
-    pub name: UserEventPayloadObject71UserAgentBrowserName,
+pub struct UserEventPayloadWithViaGithubViaGitlabUserAgentBrowser {
+    pub name: UserEventPayloadWithViaGithubViaGitlabUserAgentBrowserName,
 }
 #[derive(
     Debug,
@@ -9024,7 +10539,7 @@ pub struct UserEventPayloadObject71UserAgentBrowser {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject71UserAgentBrowserName {
+pub enum UserEventPayloadWithViaGithubViaGitlabUserAgentBrowserName {
     /// `iphone`
     #[serde(rename = "iphone")]
     Iphone,
@@ -9050,7 +10565,7 @@ pub enum UserEventPayloadObject71UserAgentBrowserName {
     #[serde(untagged)]
     Unknown2(String),
 }
-impl UserEventPayloadObject71UserAgentBrowserName {
+impl UserEventPayloadWithViaGithubViaGitlabUserAgentBrowserName {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -9065,14 +10580,14 @@ impl UserEventPayloadObject71UserAgentBrowserName {
         }
     }
 }
-impl std::fmt::Display for UserEventPayloadObject71UserAgentBrowserName {
+impl std::fmt::Display for UserEventPayloadWithViaGithubViaGitlabUserAgentBrowserName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject71UserAgentOs {
-    pub name: UserEventPayloadObject71UserAgentOsName,
+pub struct UserEventPayloadWithViaGithubViaGitlabUserAgentOs {
+    pub name: UserEventPayloadWithViaGithubViaGitlabUserAgentOsName,
 }
 #[derive(
     Debug,
@@ -9085,7 +10600,7 @@ pub struct UserEventPayloadObject71UserAgentOs {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPayloadObject71UserAgentOsName {
+pub enum UserEventPayloadWithViaGithubViaGitlabUserAgentOsName {
     /// `unknown`
     #[serde(rename = "unknown")]
     Unknown,
@@ -9129,7 +10644,7 @@ pub enum UserEventPayloadObject71UserAgentOsName {
     #[serde(untagged)]
     Unknown2(String),
 }
-impl UserEventPayloadObject71UserAgentOsName {
+impl UserEventPayloadWithViaGithubViaGitlabUserAgentOsName {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -9150,1445 +10665,26 @@ impl UserEventPayloadObject71UserAgentOsName {
         }
     }
 }
-impl std::fmt::Display for UserEventPayloadObject71UserAgentOsName {
+impl std::fmt::Display for UserEventPayloadWithViaGithubViaGitlabUserAgentOsName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject72 {
-    #[serde(rename = "logDrainUrl", default)]
-    pub log_drain_url: Option<String>,
-    #[serde(
-        rename = "integrationName",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub integration_name: Option<String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject73 {
-    #[serde(rename = "logDrainUrl")]
-    pub log_drain_url: String,
-    #[serde(
-        rename = "integrationName",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub integration_name: Option<String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject74 {
-    #[serde(rename = "drainUrl", default)]
-    pub drain_url: Option<String>,
-    #[serde(
-        rename = "integrationName",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub integration_name: Option<String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject75 {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-    #[serde(rename = "toDeploymentId")]
-    pub to_deployment_id: String,
-    #[serde(rename = "projectName")]
-    pub project_name: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject76 {
-    #[serde(rename = "projectName")]
-    pub project_name: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject77 {
-    pub plan: String,
-    #[serde(rename = "removedUsers", default, skip_serializing_if = "Option::is_none")]
-    pub removed_users: Option<
-        std::collections::BTreeMap<String, UserEventPayloadObject77RemovedUsersValue>,
-    >,
-    #[serde(rename = "priorPlan", default, skip_serializing_if = "Option::is_none")]
-    pub prior_plan: Option<String>,
-    #[serde(rename = "isDowngrade", default, skip_serializing_if = "Option::is_none")]
-    pub is_downgrade: Option<bool>,
-    #[serde(rename = "userAgent", default, skip_serializing_if = "Option::is_none")]
-    pub user_agent: Option<String>,
-    #[serde(rename = "isReactivate", default, skip_serializing_if = "Option::is_none")]
-    pub is_reactivate: Option<bool>,
-    #[serde(rename = "isTrialUpgrade", default, skip_serializing_if = "Option::is_none")]
-    pub is_trial_upgrade: Option<bool>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject77RemovedUsersValue {
-    pub role: UserEventPayloadObject77RemovedUsersValueRole,
-    pub confirmed: bool,
-    #[serde(rename = "confirmedAt", default, skip_serializing_if = "Option::is_none")]
-    pub confirmed_at: Option<f64>,
-    #[serde(rename = "joinedFrom", default, skip_serializing_if = "Option::is_none")]
-    pub joined_from: Option<UserEventPayloadObject77RemovedUsersValueJoinedFrom>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject77RemovedUsersValueJoinedFrom {
-    pub origin: UserEventPayloadObject77RemovedUsersValueJoinedFromOrigin,
-    #[serde(rename = "commitId", default, skip_serializing_if = "Option::is_none")]
-    pub commit_id: Option<String>,
-    #[serde(rename = "repoId", default, skip_serializing_if = "Option::is_none")]
-    pub repo_id: Option<String>,
-    #[serde(rename = "repoPath", default, skip_serializing_if = "Option::is_none")]
-    pub repo_path: Option<String>,
-    #[serde(rename = "gitUserId", default, skip_serializing_if = "Option::is_none")]
-    pub git_user_id: Option<
-        UserEventPayloadObject77RemovedUsersValueJoinedFromGitUserId,
-    >,
-    #[serde(rename = "gitUserLogin", default, skip_serializing_if = "Option::is_none")]
-    pub git_user_login: Option<String>,
-    #[serde(rename = "ssoUserId", default, skip_serializing_if = "Option::is_none")]
-    pub sso_user_id: Option<String>,
-    #[serde(rename = "ssoConnectedAt", default, skip_serializing_if = "Option::is_none")]
-    pub sso_connected_at: Option<f64>,
-    #[serde(rename = "idpUserId", default, skip_serializing_if = "Option::is_none")]
-    pub idp_user_id: Option<String>,
-    #[serde(rename = "dsyncUserId", default, skip_serializing_if = "Option::is_none")]
-    pub dsync_user_id: Option<String>,
-    #[serde(
-        rename = "dsyncConnectedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub dsync_connected_at: Option<f64>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadObject77RemovedUsersValueJoinedFromGitUserId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject77RemovedUsersValueJoinedFromOrigin {
-    /// `teams`
-    #[serde(rename = "teams")]
-    Teams,
-    /// `saml`
-    #[serde(rename = "saml")]
-    Saml,
-    /// `link`
-    #[serde(rename = "link")]
-    Link,
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// `gitlab`
-    #[serde(rename = "gitlab")]
-    Gitlab,
-    /// `bitbucket`
-    #[serde(rename = "bitbucket")]
-    Bitbucket,
-    /// `mail`
-    #[serde(rename = "mail")]
-    Mail,
-    /// `import`
-    #[serde(rename = "import")]
-    Import,
-    /// `dsync`
-    #[serde(rename = "dsync")]
-    Dsync,
-    /// `feedback`
-    #[serde(rename = "feedback")]
-    Feedback,
-    /// `organization-teams`
-    #[serde(rename = "organization-teams")]
-    OrganizationTeams,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject77RemovedUsersValueJoinedFromOrigin {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Teams => "teams",
-            Self::Saml => "saml",
-            Self::Link => "link",
-            Self::Github => "github",
-            Self::Gitlab => "gitlab",
-            Self::Bitbucket => "bitbucket",
-            Self::Mail => "mail",
-            Self::Import => "import",
-            Self::Dsync => "dsync",
-            Self::Feedback => "feedback",
-            Self::OrganizationTeams => "organization-teams",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject77RemovedUsersValueJoinedFromOrigin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject77RemovedUsersValueRole {
-    /// `OWNER`
-    #[serde(rename = "OWNER")]
-    Owner,
-    /// `MEMBER`
-    #[serde(rename = "MEMBER")]
-    Member,
-    /// `DEVELOPER`
-    #[serde(rename = "DEVELOPER")]
-    Developer,
-    /// `SECURITY`
-    #[serde(rename = "SECURITY")]
-    Security,
-    /// `BILLING`
-    #[serde(rename = "BILLING")]
-    Billing,
-    /// `VIEWER`
-    #[serde(rename = "VIEWER")]
-    Viewer,
-    /// `VIEWER_FOR_PLUS`
-    #[serde(rename = "VIEWER_FOR_PLUS")]
-    ViewerForPlus,
-    /// `CONTRIBUTOR`
-    #[serde(rename = "CONTRIBUTOR")]
-    Contributor,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject77RemovedUsersValueRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Owner => "OWNER",
-            Self::Member => "MEMBER",
-            Self::Developer => "DEVELOPER",
-            Self::Security => "SECURITY",
-            Self::Billing => "BILLING",
-            Self::Viewer => "VIEWER",
-            Self::ViewerForPlus => "VIEWER_FOR_PLUS",
-            Self::Contributor => "CONTRIBUTOR",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject77RemovedUsersValueRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject78 {
-    #[serde(rename = "projectName")]
-    pub project_name: String,
-    pub branch: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject79 {
-    #[serde(rename = "projectName", default, skip_serializing_if = "Option::is_none")]
-    pub project_name: Option<String>,
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-    #[serde(rename = "projectAnalytics", default)]
-    pub project_analytics: Option<UserEventPayloadObject79ProjectAnalytics>,
-    #[serde(rename = "prevProjectAnalytics", default)]
-    pub prev_project_analytics: Option<UserEventPayloadObject79PrevProjectAnalytics>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject79PrevProjectAnalytics {
-    pub id: String,
-    #[serde(rename = "canceledAt", default, skip_serializing_if = "Option::is_none")]
-    pub canceled_at: Option<f64>,
-    #[serde(rename = "disabledAt")]
-    pub disabled_at: f64,
-    #[serde(rename = "enabledAt")]
-    pub enabled_at: f64,
-    #[serde(rename = "paidAt", default, skip_serializing_if = "Option::is_none")]
-    pub paid_at: Option<f64>,
-    #[serde(
-        rename = "sampleRatePercent",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub sample_rate_percent: Option<f64>,
-    #[serde(
-        rename = "spendLimitInDollars",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub spend_limit_in_dollars: Option<f64>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject79ProjectAnalytics {
-    pub id: String,
-    #[serde(rename = "canceledAt", default, skip_serializing_if = "Option::is_none")]
-    pub canceled_at: Option<f64>,
-    #[serde(rename = "disabledAt")]
-    pub disabled_at: f64,
-    #[serde(rename = "enabledAt")]
-    pub enabled_at: f64,
-    #[serde(rename = "paidAt", default, skip_serializing_if = "Option::is_none")]
-    pub paid_at: Option<f64>,
-    #[serde(
-        rename = "sampleRatePercent",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub sample_rate_percent: Option<f64>,
-    #[serde(
-        rename = "spendLimitInDollars",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub spend_limit_in_dollars: Option<f64>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject7Deployment {
-    pub id: String,
-    pub name: String,
-    pub url: String,
-    pub meta: std::collections::BTreeMap<String, String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject8 {
-    #[serde(rename = "aliasId", default, skip_serializing_if = "Option::is_none")]
-    pub alias_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alias: Option<String>,
-    #[serde(rename = "projectName", default, skip_serializing_if = "Option::is_none")]
-    pub project_name: Option<String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject80 {
-    #[serde(rename = "projectName", default, skip_serializing_if = "Option::is_none")]
-    pub project_name: Option<String>,
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-    #[serde(
-        rename = "projectAnalytics",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub project_analytics: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(
-        rename = "prevProjectAnalytics",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub prev_project_analytics: Option<serde_json::Map<String, serde_json::Value>>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject81 {
-    #[serde(rename = "projectName", default, skip_serializing_if = "Option::is_none")]
-    pub project_name: Option<String>,
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject82 {
-    #[serde(rename = "projectName")]
-    pub project_name: String,
-    #[serde(rename = "ssoProtection", default)]
-    pub sso_protection: Option<UserEventPayloadObject82SsoProtection>,
-    #[serde(rename = "oldSsoProtection", default)]
-    pub old_sso_protection: Option<UserEventPayloadObject82OldSsoProtection>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadObject82OldSsoProtection {
-    Object(UserEventPayloadObject82OldSsoProtectionObject),
-    Value(UserEventPayloadObject82OldSsoProtectionValue),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject82OldSsoProtectionObject {
-    #[serde(rename = "deploymentType")]
-    pub deployment_type: UserEventPayloadObject82OldSsoProtectionObjectDeploymentType,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject82OldSsoProtectionObjectDeploymentType {
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject82OldSsoProtectionObjectDeploymentType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Preview => "preview",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject82OldSsoProtectionObjectDeploymentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject82OldSsoProtectionValue {
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject82OldSsoProtectionValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Preview => "preview",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject82OldSsoProtectionValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadObject82SsoProtection {
-    Object(UserEventPayloadObject82SsoProtectionObject),
-    Value(UserEventPayloadObject82SsoProtectionValue),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject82SsoProtectionObject {
-    #[serde(rename = "deploymentType")]
-    pub deployment_type: UserEventPayloadObject82SsoProtectionObjectDeploymentType,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject82SsoProtectionObjectDeploymentType {
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject82SsoProtectionObjectDeploymentType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Preview => "preview",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject82SsoProtectionObjectDeploymentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject82SsoProtectionValue {
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject82SsoProtectionValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Preview => "preview",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject82SsoProtectionValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject83 {
-    #[serde(rename = "projectName")]
-    pub project_name: String,
-    #[serde(rename = "passwordProtection", default)]
-    pub password_protection: Option<UserEventPayloadObject83PasswordProtection>,
-    #[serde(rename = "oldPasswordProtection", default)]
-    pub old_password_protection: Option<UserEventPayloadObject83OldPasswordProtection>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadObject83OldPasswordProtection {
-    Object(UserEventPayloadObject83OldPasswordProtectionObject),
-    Value(UserEventPayloadObject83OldPasswordProtectionValue),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject83OldPasswordProtectionObject {
-    #[serde(rename = "deploymentType")]
-    pub deployment_type: UserEventPayloadObject83OldPasswordProtectionObjectDeploymentType,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject83OldPasswordProtectionObjectDeploymentType {
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject83OldPasswordProtectionObjectDeploymentType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Preview => "preview",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadObject83OldPasswordProtectionObjectDeploymentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject83OldPasswordProtectionValue {
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject83OldPasswordProtectionValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Preview => "preview",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject83OldPasswordProtectionValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadObject83PasswordProtection {
-    Object(UserEventPayloadObject83PasswordProtectionObject),
-    Value(UserEventPayloadObject83PasswordProtectionValue),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject83PasswordProtectionObject {
-    #[serde(rename = "deploymentType")]
-    pub deployment_type: UserEventPayloadObject83PasswordProtectionObjectDeploymentType,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject83PasswordProtectionObjectDeploymentType {
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject83PasswordProtectionObjectDeploymentType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Preview => "preview",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadObject83PasswordProtectionObjectDeploymentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject83PasswordProtectionValue {
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject83PasswordProtectionValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Preview => "preview",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject83PasswordProtectionValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject84 {
-    #[serde(rename = "projectName")]
-    pub project_name: String,
-    #[serde(rename = "trustedIps", default, skip_serializing_if = "Option::is_none")]
-    pub trusted_ips: Option<UserEventPayloadObject84TrustedIps>,
-    #[serde(rename = "oldTrustedIps", default, skip_serializing_if = "Option::is_none")]
-    pub old_trusted_ips: Option<UserEventPayloadObject84OldTrustedIps>,
-    #[serde(rename = "addedAddresses", default, skip_serializing_if = "Option::is_none")]
-    pub added_addresses: Option<Vec<String>>,
-    #[serde(
-        rename = "removedAddresses",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub removed_addresses: Option<Vec<String>>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject84OldTrustedIps {
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject84OldTrustedIps {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Preview => "preview",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Production => "production",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject84OldTrustedIps {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject84TrustedIps {
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject84TrustedIps {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Preview => "preview",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Production => "production",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject84TrustedIps {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject85 {
-    #[serde(rename = "projectName")]
-    pub project_name: String,
-    #[serde(
-        rename = "optionsAllowlist",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub options_allowlist: Option<UserEventPayloadObject85OptionsAllowlist>,
-    #[serde(
-        rename = "oldOptionsAllowlist",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub old_options_allowlist: Option<UserEventPayloadObject85OldOptionsAllowlist>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject85OldOptionsAllowlist {
-    pub paths: Vec<UserEventPayloadObject85OldOptionsAllowlistPath>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject85OldOptionsAllowlistPath {
-    pub value: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject85OptionsAllowlist {
-    pub paths: Vec<UserEventPayloadObject85OptionsAllowlistPath>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject85OptionsAllowlistPath {
-    pub value: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject86 {
-    #[serde(rename = "projectName")]
-    pub project_name: String,
-    pub action: UserEventPayloadObject86Action,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject86Action {
-    /// `enabled`
-    #[serde(rename = "enabled")]
-    Enabled,
-    /// `disabled`
-    #[serde(rename = "disabled")]
-    Disabled,
-    /// `regenerated`
-    #[serde(rename = "regenerated")]
-    Regenerated,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject86Action {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Regenerated => "regenerated",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject86Action {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject87 {
-    pub name: String,
-    #[serde(rename = "ownerId")]
-    pub owner_id: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject88 {
-    pub team: UserEventPayloadObject88Team,
-    pub project: UserEventPayloadObject88Project,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject88Project {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(rename = "oldConnectConfigurations", default)]
-    pub old_connect_configurations: Option<
-        Vec<UserEventPayloadObject88ProjectOldConnectConfiguration>,
-    >,
-    #[serde(rename = "newConnectConfigurations", default)]
-    pub new_connect_configurations: Option<
-        Vec<UserEventPayloadObject88ProjectNewConnectConfiguration>,
-    >,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject88ProjectNewConnectConfiguration {
-    #[serde(rename = "envId")]
-    pub env_id: UserEventPayloadObject88ProjectNewConnectConfigurationEnvId,
-    #[serde(rename = "connectConfigurationId")]
-    pub connect_configuration_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dc: Option<String>,
-    pub passive: bool,
-    #[serde(rename = "buildsEnabled")]
-    pub builds_enabled: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aws: Option<UserEventPayloadObject88ProjectNewConnectConfigurationAws>,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject88ProjectNewConnectConfigurationAws {
-    #[serde(rename = "subnetIds")]
-    pub subnet_ids: Vec<String>,
-    #[serde(rename = "securityGroupId")]
-    pub security_group_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadObject88ProjectNewConnectConfigurationEnvId {
-    String(String),
-    Value(UserEventPayloadObject88ProjectNewConnectConfigurationEnvIdValue),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject88ProjectNewConnectConfigurationEnvIdValue {
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject88ProjectNewConnectConfigurationEnvIdValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Preview => "preview",
-            Self::Production => "production",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadObject88ProjectNewConnectConfigurationEnvIdValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject88ProjectOldConnectConfiguration {
-    #[serde(rename = "envId")]
-    pub env_id: UserEventPayloadObject88ProjectOldConnectConfigurationEnvId,
-    #[serde(rename = "connectConfigurationId")]
-    pub connect_configuration_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dc: Option<String>,
-    pub passive: bool,
-    #[serde(rename = "buildsEnabled")]
-    pub builds_enabled: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aws: Option<UserEventPayloadObject88ProjectOldConnectConfigurationAws>,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject88ProjectOldConnectConfigurationAws {
-    #[serde(rename = "subnetIds")]
-    pub subnet_ids: Vec<String>,
-    #[serde(rename = "securityGroupId")]
-    pub security_group_id: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadObject88ProjectOldConnectConfigurationEnvId {
-    String(String),
-    Value(UserEventPayloadObject88ProjectOldConnectConfigurationEnvIdValue),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject88ProjectOldConnectConfigurationEnvIdValue {
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject88ProjectOldConnectConfigurationEnvIdValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Preview => "preview",
-            Self::Production => "production",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadObject88ProjectOldConnectConfigurationEnvIdValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject88Team {
-    pub id: String,
-    pub name: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject89 {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-    #[serde(rename = "reasonCode", default, skip_serializing_if = "Option::is_none")]
-    pub reason_code: Option<UserEventPayloadObject89ReasonCode>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject89ReasonCode {
-    /// `BUDGET_REACHED`
-    #[serde(rename = "BUDGET_REACHED")]
-    BudgetReached,
-    /// `PUBLIC_API`
-    #[serde(rename = "PUBLIC_API")]
-    PublicApi,
-    /// `BACKOFFICE`
-    #[serde(rename = "BACKOFFICE")]
-    Backoffice,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject89ReasonCode {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BudgetReached => "BUDGET_REACHED",
-            Self::PublicApi => "PUBLIC_API",
-            Self::Backoffice => "BACKOFFICE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject89ReasonCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject9 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alias: Option<String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject90 {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-    #[serde(rename = "reasonCode", default, skip_serializing_if = "Option::is_none")]
-    pub reason_code: Option<UserEventPayloadObject90ReasonCode>,
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject90ReasonCode {
-    /// `PUBLIC_API`
-    #[serde(rename = "PUBLIC_API")]
-    PublicApi,
-    /// `BACKOFFICE`
-    #[serde(rename = "BACKOFFICE")]
-    Backoffice,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject90ReasonCode {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PublicApi => "PUBLIC_API",
-            Self::Backoffice => "BACKOFFICE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject90ReasonCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject91 {
-    pub source: String,
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject92 {
-    pub next: UserEventPayloadObject92Next,
-    pub previous: UserEventPayloadObject92Previous,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject92Next {
-    pub project: UserEventPayloadObject92NextProject,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject92NextProject {
-    pub id: String,
-    #[serde(rename = "staticIps")]
-    pub static_ips: UserEventPayloadObject92NextProjectStaticIps,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject92NextProjectStaticIps {
-    pub enabled: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub regions: Option<Vec<String>>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject92Previous {
-    pub project: UserEventPayloadObject92PreviousProject,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject92PreviousProject {
-    pub id: String,
-    #[serde(rename = "staticIps")]
-    pub static_ips: UserEventPayloadObject92PreviousProjectStaticIps,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject92PreviousProjectStaticIps {
-    pub enabled: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub regions: Option<Vec<String>>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject93 {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-    #[serde(rename = "projectName")]
-    pub project_name: String,
-    #[serde(
-        rename = "targetDeploymentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub target_deployment_id: Option<String>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject94 {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-    #[serde(rename = "projectName")]
-    pub project_name: String,
-    #[serde(
-        rename = "targetDeploymentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub target_deployment_id: Option<String>,
-    #[serde(
-        rename = "newTargetPercentage",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub new_target_percentage: Option<f64>,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject95 {
-    #[serde(rename = "gitProvider")]
-    pub git_provider: String,
-    #[serde(rename = "gitProviderGroupDescriptor")]
-    pub git_provider_group_descriptor: String,
-    #[serde(rename = "gitScope")]
-    pub git_scope: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject96 {
-    pub instances: f64,
-    pub url: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject97 {
-    pub email: String,
-    pub verified: bool,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject98 {
-    pub email: String,
-}
-/// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject99 {
-    pub team: UserEventPayloadObject99Team,
-    #[serde(rename = "previousRule", default, skip_serializing_if = "Option::is_none")]
-    pub previous_rule: Option<UserEventPayloadObject99PreviousRule>,
-    #[serde(rename = "nextRule", default, skip_serializing_if = "Option::is_none")]
-    pub next_rule: Option<UserEventPayloadObject99NextRule>,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject99NextRule {
-    pub email: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject99PreviousRule {
-    pub email: String,
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject99Team {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum UserEventPrincipal {
     /// Metadata for {@link principalId}.
-    Object(UserEventPrincipalObject),
+    WithAvatarEmail(UserEventPrincipalWithAvatarEmail),
     /// Metadata for {@link principalId}.
-    Object2(UserEventPrincipalObject2),
+    WithTypeClientId(UserEventPrincipalWithTypeClientId),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 /// Metadata for {@link principalId}.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPrincipalObject {
+pub struct UserEventPrincipalWithAvatarEmail {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<UserEventPrincipalObjectType>,
+    pub type_: Option<UserEventPrincipalWithAvatarEmailType>,
     pub avatar: String,
     pub email: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10596,11 +10692,44 @@ pub struct UserEventPrincipalObject {
     pub uid: String,
     pub username: String,
 }
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPrincipalWithAvatarEmailType {
+    /// `user`
+    #[serde(rename = "user")]
+    User,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPrincipalWithAvatarEmailType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPrincipalWithAvatarEmailType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Metadata for {@link principalId}.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPrincipalObject2 {
+pub struct UserEventPrincipalWithTypeClientId {
     #[serde(rename = "type")]
-    pub type_: UserEventPrincipalObject2Type,
+    pub type_: UserEventPrincipalWithTypeClientIdType,
     #[serde(rename = "clientId")]
     pub client_id: String,
     pub name: String,
@@ -10616,7 +10745,7 @@ pub struct UserEventPrincipalObject2 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPrincipalObject2Type {
+pub enum UserEventPrincipalWithTypeClientIdType {
     /// `app`
     #[serde(rename = "app")]
     App,
@@ -10624,7 +10753,7 @@ pub enum UserEventPrincipalObject2Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPrincipalObject2Type {
+impl UserEventPrincipalWithTypeClientIdType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -10633,40 +10762,7 @@ impl UserEventPrincipalObject2Type {
         }
     }
 }
-impl std::fmt::Display for UserEventPrincipalObject2Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPrincipalObjectType {
-    /// `user`
-    #[serde(rename = "user")]
-    User,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPrincipalObjectType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPrincipalObjectType {
+impl std::fmt::Display for UserEventPrincipalWithTypeClientIdType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -10685,17 +10781,17 @@ pub struct UserEventUser {
 #[serde(untagged)]
 pub enum UserEventViaItem {
     /// Metadata for {@link viaIds}.
-    Object(UserEventViaItemObject),
+    WithAvatarEmail(UserEventViaItemWithAvatarEmail),
     /// Metadata for {@link viaIds}.
-    Object2(UserEventViaItemObject2),
+    WithTypeClientId(UserEventViaItemWithTypeClientId),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 /// Metadata for {@link viaIds}.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventViaItemObject {
+pub struct UserEventViaItemWithAvatarEmail {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<UserEventViaItemObjectType>,
+    pub type_: Option<UserEventViaItemWithAvatarEmailType>,
     pub avatar: String,
     pub email: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10703,11 +10799,44 @@ pub struct UserEventViaItemObject {
     pub uid: String,
     pub username: String,
 }
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventViaItemWithAvatarEmailType {
+    /// `user`
+    #[serde(rename = "user")]
+    User,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventViaItemWithAvatarEmailType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventViaItemWithAvatarEmailType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Metadata for {@link viaIds}.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventViaItemObject2 {
+pub struct UserEventViaItemWithTypeClientId {
     #[serde(rename = "type")]
-    pub type_: UserEventViaItemObject2Type,
+    pub type_: UserEventViaItemWithTypeClientIdType,
     #[serde(rename = "clientId")]
     pub client_id: String,
     pub name: String,
@@ -10723,7 +10852,7 @@ pub struct UserEventViaItemObject2 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventViaItemObject2Type {
+pub enum UserEventViaItemWithTypeClientIdType {
     /// `app`
     #[serde(rename = "app")]
     App,
@@ -10731,7 +10860,7 @@ pub enum UserEventViaItemObject2Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventViaItemObject2Type {
+impl UserEventViaItemWithTypeClientIdType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -10740,40 +10869,7 @@ impl UserEventViaItemObject2Type {
         }
     }
 }
-impl std::fmt::Display for UserEventViaItemObject2Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventViaItemObjectType {
-    /// `user`
-    #[serde(rename = "user")]
-    User,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventViaItemObjectType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventViaItemObjectType {
+impl std::fmt::Display for UserEventViaItemWithTypeClientIdType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }

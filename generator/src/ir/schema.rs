@@ -498,12 +498,13 @@ impl<'a> SchemaLowerer<'a> {
             .collect();
         let refs: Vec<&ReferenceOr<Schema>> = sources.iter().map(|s| s.schema).collect();
         let tag = self.tag_of(&refs);
+        let counts = required_counts(sources.iter().filter_map(|s| s.resolved));
         let mut scope = Scope::default();
         let mut variants = Vec::new();
         for source in &sources {
             let shape = source.resolved.map(Shape::of).unwrap_or_default();
             let tag_value = tag.as_deref().and_then(|t| tag_value(&shape, t)).map(str::to_owned);
-            let word = variant_word(source, &shape, tag_value.as_deref());
+            let word = variant_word(source, &shape, tag_value.as_deref(), &counts);
             let rust_name = scope.claim(&word);
             let child = naming.child(name, rust_name.clone());
             let ty = match (&tag, source.resolved) {
@@ -591,6 +592,7 @@ impl<'a> SchemaLowerer<'a> {
         if live.iter().all(|(_, variant)| is_constraint_only(variant)) {
             return TypeKind::Struct(self.object(&siblings, name, naming, pointer));
         }
+        let counts = required_counts(live.iter().filter_map(|(_, v)| self.resolve_schema(v)));
         let mut scope = Scope::default();
         let mut variants = Vec::new();
         for (index, variant) in live {
@@ -607,7 +609,7 @@ impl<'a> SchemaLowerer<'a> {
             let object_like = variant_shape.has_fields()
                 || variant_shape.typ == Some("object")
                 || is_constraint_only(variant);
-            let rust_name = scope.claim(&variant_word(&source, &variant_shape, None));
+            let rust_name = scope.claim(&variant_word(&source, &variant_shape, None, &counts));
             let child = naming.child(name, rust_name.clone());
             let doc = source.resolved.and_then(|s| s.schema_data.description.clone());
             let ty = if object_like {
@@ -681,8 +683,25 @@ fn order_for_untagged_decoding(
     });
 }
 
-/// The word naming a union variant: its tag value, component name, title or kind.
-fn variant_word(source: &VariantSource<'_>, shape: &Shape<'_>, tag_value: Option<&str>) -> String {
+/// How many of the variants require each property.
+fn required_counts<'s>(variants: impl Iterator<Item = &'s Schema>) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for variant in variants {
+        for name in Shape::of(variant).required {
+            *counts.entry(name.clone()).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+/// The word naming a union variant: its tag value, component name, title, the
+/// required properties that set it apart from the other variants, or its kind.
+fn variant_word(
+    source: &VariantSource<'_>,
+    shape: &Shape<'_>,
+    tag_value: Option<&str>,
+    required_counts: &BTreeMap<String, usize>,
+) -> String {
     if let Some(value) = tag_value {
         return type_name(value);
     }
@@ -691,6 +710,18 @@ fn variant_word(source: &VariantSource<'_>, shape: &Shape<'_>, tag_value: Option
     }
     if let Some(title) = source.resolved.and_then(|s| s.schema_data.title.as_deref()) {
         return type_name(title);
+    }
+    if shape.has_fields() {
+        let unique: Vec<&String> = shape
+            .required
+            .iter()
+            .filter(|name| required_counts.get(*name) == Some(&1))
+            .collect();
+        let chosen = if unique.is_empty() { shape.required.iter().collect() } else { unique };
+        let words: String = chosen.iter().take(2).map(|name| type_name(name)).collect();
+        if !words.is_empty() {
+            return format!("With{words}");
+        }
     }
     kind_word(shape)
 }
