@@ -930,8 +930,8 @@ impl<'a> CreateAccessGroupBuilder<'a> {
         let mut request = self
             .client
             .request("createAccessGroup", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
@@ -1000,8 +1000,8 @@ impl<'a> CreateAccessGroupProjectBuilder<'a> {
         let mut request = self
             .client
             .request("createAccessGroupProject", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
@@ -1063,8 +1063,8 @@ impl<'a> DeleteAccessGroupBuilder<'a> {
         let mut request = self
             .client
             .request("deleteAccessGroup", reqwest::Method::DELETE, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -1132,8 +1132,8 @@ impl<'a> DeleteAccessGroupProjectBuilder<'a> {
         let mut request = self
             .client
             .request("deleteAccessGroupProject", reqwest::Method::DELETE, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -1221,8 +1221,8 @@ impl<'a> ListAccessGroupMembersBuilder<'a> {
         request.query("limit", &self.limit);
         request.query("next", &self.next);
         request.query("search", &self.search);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -1302,8 +1302,8 @@ impl<'a> ListAccessGroupProjectsBuilder<'a> {
             .request("listAccessGroupProjects", reqwest::Method::GET, path);
         request.query("limit", &self.limit);
         request.query("next", &self.next);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -1405,8 +1405,8 @@ impl<'a> ListAccessGroupsBuilder<'a> {
         request.query("projectsLimit", &self.projects_limit);
         request.query("limit", &self.limit);
         request.query("next", &self.next);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -1466,8 +1466,8 @@ impl<'a> ReadAccessGroupBuilder<'a> {
         let mut request = self
             .client
             .request("readAccessGroup", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -1535,8 +1535,8 @@ impl<'a> ReadAccessGroupProjectBuilder<'a> {
         let mut request = self
             .client
             .request("readAccessGroupProject", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -1599,8 +1599,8 @@ impl<'a> UpdateAccessGroupBuilder<'a> {
         let mut request = self
             .client
             .request("updateAccessGroup", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
@@ -1673,8 +1673,8 @@ impl<'a> UpdateAccessGroupProjectBuilder<'a> {
         let mut request = self
             .client
             .request("updateAccessGroupProject", reqwest::Method::PATCH, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request

@@ -912,8 +912,8 @@ impl<'a> AssignAliasBuilder<'a> {
         let mut request = self
             .client
             .request("assignAlias", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
@@ -972,8 +972,8 @@ impl<'a> DeleteAliasBuilder<'a> {
         let mut request = self
             .client
             .request("deleteAlias", reqwest::Method::DELETE, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -1060,8 +1060,8 @@ impl<'a> GetAliasBuilder<'a> {
         request.query("projectId", &self.project_id);
         request.query("since", &self.since);
         request.query("until", &self.until);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -1172,8 +1172,8 @@ impl<'a> ListAliasesBuilder<'a> {
         request.query("since", &self.since);
         request.query("until", &self.until);
         request.query("rollbackDeploymentId", &self.rollback_deployment_id);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -1237,8 +1237,8 @@ impl<'a> ListDeploymentAliasesBuilder<'a> {
         let mut request = self
             .client
             .request("listDeploymentAliases", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -1311,8 +1311,8 @@ impl<'a> PatchUrlProtectionBypassBuilder<'a> {
         let mut request = self
             .client
             .request("patchUrlProtectionBypass", reqwest::Method::PATCH, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.json(&body);
         }

@@ -221,8 +221,8 @@ impl<'a> ArtifactExistsBuilder<'a> {
         let mut request = self
             .client
             .request("artifactExists", reqwest::Method::HEAD, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -285,8 +285,8 @@ impl<'a> ArtifactQueryBuilder<'a> {
         let mut request = self
             .client
             .request("artifactQuery", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
@@ -375,8 +375,8 @@ impl<'a> DownloadArtifactBuilder<'a> {
                 "x-artifact-client-interactive",
                 &self.x_artifact_client_interactive,
             );
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -461,8 +461,8 @@ impl<'a> RecordEventsBuilder<'a> {
                 "x-artifact-client-interactive",
                 &self.x_artifact_client_interactive,
             );
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
@@ -516,8 +516,8 @@ impl<'a> StatusBuilder<'a> {
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v8/artifacts/status");
         let mut request = self.client.request("status", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -621,8 +621,8 @@ impl<'a> UploadArtifactBuilder<'a> {
                 &self.x_artifact_client_interactive,
             );
         request.header("x-artifact-tag", &self.x_artifact_tag);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.bytes("application/octet-stream", body);
         request

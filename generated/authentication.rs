@@ -417,8 +417,8 @@ impl<'a> CreateAuthTokenBuilder<'a> {
         let mut request = self
             .client
             .request("createAuthToken", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request

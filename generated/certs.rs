@@ -96,8 +96,8 @@ impl<'a> GetCertByIdBuilder<'a> {
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v8/certs/", &crate::runtime::encode_path(&self.id)].concat();
         let mut request = self.client.request("getCertById", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -156,8 +156,8 @@ impl<'a> IssueCertBuilder<'a> {
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v8/certs");
         let mut request = self.client.request("issueCert", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -218,8 +218,8 @@ impl<'a> RemoveCertBuilder<'a> {
         let mut request = self
             .client
             .request("removeCert", reqwest::Method::DELETE, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -278,8 +278,8 @@ impl<'a> UploadCertBuilder<'a> {
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v8/certs");
         let mut request = self.client.request("uploadCert", reqwest::Method::PUT, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.json(&body);
         }

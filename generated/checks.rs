@@ -1840,8 +1840,8 @@ impl<'a> CreateCheckBuilder<'a> {
         let mut request = self
             .client
             .request("createCheck", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
@@ -1907,8 +1907,8 @@ impl<'a> GetAllChecksBuilder<'a> {
         let mut request = self
             .client
             .request("getAllChecks", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -1974,8 +1974,8 @@ impl<'a> GetCheckBuilder<'a> {
         ]
             .concat();
         let mut request = self.client.request("getCheck", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -2054,8 +2054,8 @@ impl<'a> RerequestCheckBuilder<'a> {
             .client
             .request("rerequestCheck", reqwest::Method::POST, path);
         request.query("autoUpdate", &self.auto_update);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -2126,8 +2126,8 @@ impl<'a> UpdateCheckBuilder<'a> {
         let mut request = self
             .client
             .request("updateCheck", reqwest::Method::PATCH, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request

@@ -141,8 +141,8 @@ impl<'a> UpdateStaticIpsBuilder<'a> {
         let mut request = self
             .client
             .request("updateStaticIps", reqwest::Method::PATCH, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.json(&body);
         }

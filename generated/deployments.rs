@@ -15584,8 +15584,8 @@ impl<'a> CancelDeploymentBuilder<'a> {
         let mut request = self
             .client
             .request("cancelDeployment", reqwest::Method::PATCH, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -15669,8 +15669,8 @@ impl<'a> CreateDeploymentBuilder<'a> {
                 "skipAutoDetectionConfirmation",
                 &self.skip_auto_detection_confirmation,
             );
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
@@ -15740,8 +15740,8 @@ impl<'a> DeleteDeploymentBuilder<'a> {
             .client
             .request("deleteDeployment", reqwest::Method::DELETE, path);
         request.query("url", &self.url);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -15809,8 +15809,8 @@ impl<'a> GetDeploymentBuilder<'a> {
             .client
             .request("getDeployment", reqwest::Method::GET, path);
         request.query("withGitRepoInfo", &self.with_git_repo_info);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -15957,8 +15957,8 @@ impl<'a> GetDeploymentEventsBuilder<'a> {
         request.query("statusCode", &self.status_code);
         request.query("delimiter", &self.delimiter);
         request.query("builds", &self.builds);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -16034,8 +16034,8 @@ impl<'a> GetDeploymentFileContentsBuilder<'a> {
             .client
             .request("getDeploymentFileContents", reqwest::Method::GET, path);
         request.query("path", &self.path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -16201,8 +16201,8 @@ impl<'a> GetDeploymentsBuilder<'a> {
         request.query("rollbackCandidate", &self.rollback_candidate);
         request.query("branch", &self.branch);
         request.query("sha", &self.sha);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -16262,8 +16262,8 @@ impl<'a> ListDeploymentFilesBuilder<'a> {
         let mut request = self
             .client
             .request("listDeploymentFiles", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -16423,8 +16423,8 @@ impl<'a> UploadFileBuilder<'a> {
         request.header("x-vercel-digest", &self.x_vercel_digest);
         request.header("x-now-digest", &self.x_now_digest);
         request.header("x-now-size", &self.x_now_size);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.bytes("application/octet-stream", body);
         }

@@ -1421,8 +1421,8 @@ impl<'a> CreateRecordBuilder<'a> {
         let mut request = self
             .client
             .request("createRecord", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
@@ -1507,8 +1507,8 @@ impl<'a> GetRecordsBuilder<'a> {
         request.query("limit", &self.limit);
         request.query("since", &self.since);
         request.query("until", &self.until);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -1578,8 +1578,8 @@ impl<'a> RemoveRecordBuilder<'a> {
         let mut request = self
             .client
             .request("removeRecord", reqwest::Method::DELETE, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -1645,8 +1645,8 @@ impl<'a> UpdateRecordBuilder<'a> {
         let mut request = self
             .client
             .request("updateRecord", reqwest::Method::PATCH, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request

@@ -1066,8 +1066,8 @@ impl<'a> BuyDomainBuilder<'a> {
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v5/domains/buy");
         let mut request = self.client.request("buyDomain", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
@@ -1145,8 +1145,8 @@ impl<'a> CheckDomainPriceBuilder<'a> {
             .request("checkDomainPrice", reqwest::Method::GET, path);
         request.query("name", &self.name);
         request.query("type", &self.type_);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -1206,8 +1206,8 @@ impl<'a> CheckDomainStatusBuilder<'a> {
             .client
             .request("checkDomainStatus", reqwest::Method::GET, path);
         request.query("name", &self.name);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -1268,8 +1268,8 @@ impl<'a> CreateOrTransferDomainBuilder<'a> {
         let mut request = self
             .client
             .request("createOrTransferDomain", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -1328,8 +1328,8 @@ impl<'a> DeleteDomainBuilder<'a> {
         let mut request = self
             .client
             .request("deleteDomain", reqwest::Method::DELETE, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -1383,8 +1383,8 @@ impl<'a> GetDomainBuilder<'a> {
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v5/domains/", &crate::runtime::encode_path(&self.domain)].concat();
         let mut request = self.client.request("getDomain", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -1464,8 +1464,8 @@ impl<'a> GetDomainConfigBuilder<'a> {
             .request("getDomainConfig", reqwest::Method::GET, path);
         request.query("projectIdOrName", &self.project_id_or_name);
         request.query("strict", &self.strict);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -1529,8 +1529,8 @@ impl<'a> GetDomainTransferBuilder<'a> {
         let mut request = self
             .client
             .request("getDomainTransfer", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -1606,8 +1606,8 @@ impl<'a> GetDomainsBuilder<'a> {
         request.query("limit", &self.limit);
         request.query("since", &self.since);
         request.query("until", &self.until);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -1669,8 +1669,8 @@ impl<'a> PatchDomainBuilder<'a> {
         let mut request = self
             .client
             .request("patchDomain", reqwest::Method::PATCH, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request

@@ -2052,7 +2052,7 @@ impl<'a> BuyDomainsBuilder<'a> {
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/registrar/domains/buy");
         let mut request = self.client.request("buyDomains", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
         request
@@ -2113,7 +2113,7 @@ impl<'a> BuySingleDomainBuilder<'a> {
         let mut request = self
             .client
             .request("buySingleDomain", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
         request
@@ -2166,7 +2166,7 @@ impl<'a> GetBulkAvailabilityBuilder<'a> {
         let mut request = self
             .client
             .request("getBulkAvailability", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
         request
@@ -2226,7 +2226,7 @@ impl<'a> GetContactInfoSchemaBuilder<'a> {
         let mut request = self
             .client
             .request("getContactInfoSchema", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
 }
@@ -2282,7 +2282,7 @@ impl<'a> GetDomainAuthCodeBuilder<'a> {
         let mut request = self
             .client
             .request("getDomainAuthCode", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
 }
@@ -2338,7 +2338,7 @@ impl<'a> GetDomainAvailabilityBuilder<'a> {
         let mut request = self
             .client
             .request("getDomainAvailability", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
 }
@@ -2401,7 +2401,7 @@ impl<'a> GetDomainPriceBuilder<'a> {
             .client
             .request("getDomainPrice", reqwest::Method::GET, path);
         request.query("years", &self.years);
-        request.query("teamId", &self.team_id);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
 }
@@ -2457,7 +2457,7 @@ impl<'a> GetDomainTransferInBuilder<'a> {
         let mut request = self
             .client
             .request("getDomainTransferIn", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
 }
@@ -2507,7 +2507,7 @@ impl<'a> GetOrderBuilder<'a> {
         ]
             .concat();
         let mut request = self.client.request("getOrder", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
 }
@@ -2553,7 +2553,7 @@ impl<'a> GetSupportedTldsBuilder<'a> {
         let mut request = self
             .client
             .request("getSupportedTlds", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
 }
@@ -2611,7 +2611,7 @@ impl<'a> GetTldPriceBuilder<'a> {
             .concat();
         let mut request = self.client.request("getTldPrice", reqwest::Method::GET, path);
         request.query("years", &self.years);
-        request.query("teamId", &self.team_id);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
 }
@@ -2670,7 +2670,7 @@ impl<'a> RenewDomainBuilder<'a> {
         let mut request = self
             .client
             .request("renewDomain", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
         request
@@ -2731,7 +2731,7 @@ impl<'a> TransferInDomainBuilder<'a> {
         let mut request = self
             .client
             .request("transferInDomain", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
         request
@@ -2792,7 +2792,7 @@ impl<'a> UpdateDomainAutoRenewBuilder<'a> {
         let mut request = self
             .client
             .request("updateDomainAutoRenew", reqwest::Method::PATCH, path);
-        request.query("teamId", &self.team_id);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
         request
@@ -2853,7 +2853,7 @@ impl<'a> UpdateDomainNameserversBuilder<'a> {
         let mut request = self
             .client
             .request("updateDomainNameservers", reqwest::Method::PATCH, path);
-        request.query("teamId", &self.team_id);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
         request

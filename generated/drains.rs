@@ -6532,8 +6532,8 @@ impl<'a> CreateDrainBuilder<'a> {
         let mut request = self
             .client
             .request("createDrain", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -6592,8 +6592,8 @@ impl<'a> DeleteDrainBuilder<'a> {
         let mut request = self
             .client
             .request("deleteDrain", reqwest::Method::DELETE, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -6647,8 +6647,8 @@ impl<'a> GetDrainBuilder<'a> {
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v1/drains/", &crate::runtime::encode_path(&self.id)].concat();
         let mut request = self.client.request("getDrain", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -6714,8 +6714,8 @@ impl<'a> GetDrainsBuilder<'a> {
         let mut request = self.client.request("getDrains", reqwest::Method::GET, path);
         request.query("projectId", &self.project_id);
         request.query("includeMetadata", &self.include_metadata);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -6774,8 +6774,8 @@ impl<'a> TestDrainBuilder<'a> {
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/drains/test");
         let mut request = self.client.request("testDrain", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -6841,8 +6841,8 @@ impl<'a> UpdateDrainBuilder<'a> {
         let mut request = self
             .client
             .request("updateDrain", reqwest::Method::PATCH, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.json(&body);
         }

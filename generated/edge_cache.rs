@@ -166,8 +166,8 @@ impl<'a> DangerouslyDeleteByTagsBuilder<'a> {
             .client
             .request("dangerouslyDeleteByTags", reqwest::Method::POST, path);
         request.query("projectIdOrName", &self.project_id_or_name);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -237,8 +237,8 @@ impl<'a> InvalidateByTagsBuilder<'a> {
             .client
             .request("invalidateByTags", reqwest::Method::POST, path);
         request.query("projectIdOrName", &self.project_id_or_name);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.json(&body);
         }

@@ -722,8 +722,8 @@ impl<'a> CreateEdgeConfigBuilder<'a> {
         let mut request = self
             .client
             .request("createEdgeConfig", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
@@ -792,8 +792,8 @@ impl<'a> CreateEdgeConfigTokenBuilder<'a> {
         let mut request = self
             .client
             .request("createEdgeConfigToken", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
@@ -858,8 +858,8 @@ impl<'a> DeleteEdgeConfigBuilder<'a> {
         let mut request = self
             .client
             .request("deleteEdgeConfig", reqwest::Method::DELETE, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -923,8 +923,8 @@ impl<'a> DeleteEdgeConfigSchemaBuilder<'a> {
         let mut request = self
             .client
             .request("deleteEdgeConfigSchema", reqwest::Method::DELETE, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -991,8 +991,8 @@ impl<'a> DeleteEdgeConfigTokensBuilder<'a> {
         let mut request = self
             .client
             .request("deleteEdgeConfigTokens", reqwest::Method::DELETE, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
@@ -1057,8 +1057,8 @@ impl<'a> GetEdgeConfigBuilder<'a> {
         let mut request = self
             .client
             .request("getEdgeConfig", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -1126,8 +1126,8 @@ impl<'a> GetEdgeConfigBackupBuilder<'a> {
         let mut request = self
             .client
             .request("getEdgeConfigBackup", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -1212,8 +1212,8 @@ impl<'a> GetEdgeConfigBackupsBuilder<'a> {
         request.query("next", &self.next);
         request.query("limit", &self.limit);
         request.query("metadata", &self.metadata);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -1281,8 +1281,8 @@ impl<'a> GetEdgeConfigItemBuilder<'a> {
         let mut request = self
             .client
             .request("getEdgeConfigItem", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -1346,8 +1346,8 @@ impl<'a> GetEdgeConfigItemsBuilder<'a> {
         let mut request = self
             .client
             .request("getEdgeConfigItems", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -1413,8 +1413,8 @@ impl<'a> GetEdgeConfigSchemaBuilder<'a> {
         let mut request = self
             .client
             .request("getEdgeConfigSchema", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -1482,8 +1482,8 @@ impl<'a> GetEdgeConfigTokenBuilder<'a> {
         let mut request = self
             .client
             .request("getEdgeConfigToken", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -1547,8 +1547,8 @@ impl<'a> GetEdgeConfigTokensBuilder<'a> {
         let mut request = self
             .client
             .request("getEdgeConfigTokens", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -1602,8 +1602,8 @@ impl<'a> GetEdgeConfigsBuilder<'a> {
         let mut request = self
             .client
             .request("getEdgeConfigs", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -1674,8 +1674,8 @@ impl<'a> PatchEdgeConfigItemsBuilder<'a> {
         let mut request = self
             .client
             .request("patchEdgeConfigItems", reqwest::Method::PATCH, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -1754,8 +1754,8 @@ impl<'a> PatchEdgeConfigSchemaBuilder<'a> {
             .client
             .request("patchEdgeConfigSchema", reqwest::Method::POST, path);
         request.query("dryRun", &self.dry_run);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
@@ -1823,8 +1823,8 @@ impl<'a> UpdateEdgeConfigBuilder<'a> {
         let mut request = self
             .client
             .request("updateEdgeConfig", reqwest::Method::PUT, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request

@@ -2429,8 +2429,8 @@ impl<'a> CreateCustomEnvironmentBuilder<'a> {
         let mut request = self
             .client
             .request("createCustomEnvironment", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -2494,8 +2494,8 @@ impl<'a> CreateSharedEnvVariableBuilder<'a> {
         let mut request = self
             .client
             .request("createSharedEnvVariable", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -2559,8 +2559,8 @@ impl<'a> DeleteSharedEnvVariableBuilder<'a> {
         let mut request = self
             .client
             .request("deleteSharedEnvVariable", reqwest::Method::DELETE, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -2631,8 +2631,8 @@ impl<'a> GetCustomEnvironmentBuilder<'a> {
         let mut request = self
             .client
             .request("getCustomEnvironment", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -2691,8 +2691,8 @@ impl<'a> GetSharedEnvVarBuilder<'a> {
         let mut request = self
             .client
             .request("getSharedEnvVar", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -2770,8 +2770,8 @@ impl<'a> GetV9ProjectsIdOrNameCustomEnvironmentsBuilder<'a> {
                 path,
             );
         request.query("gitBranch", &self.git_branch);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -2883,8 +2883,8 @@ impl<'a> ListSharedEnvVariableBuilder<'a> {
         request.query("exclude-ids", &self.exclude_ids_2);
         request.query("exclude_projectId", &self.exclude_project_id);
         request.query("exclude-projectId", &self.exclude_project_id_2);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -2959,8 +2959,8 @@ impl<'a> RemoveCustomEnvironmentBuilder<'a> {
         let mut request = self
             .client
             .request("removeCustomEnvironment", reqwest::Method::DELETE, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -3031,8 +3031,8 @@ impl<'a> UnlinkSharedEnvVariableBuilder<'a> {
         let mut request = self
             .client
             .request("unlinkSharedEnvVariable", reqwest::Method::PATCH, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -3107,8 +3107,8 @@ impl<'a> UpdateCustomEnvironmentBuilder<'a> {
         let mut request = self
             .client
             .request("updateCustomEnvironment", reqwest::Method::PATCH, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -3172,8 +3172,8 @@ impl<'a> UpdateSharedEnvVariableBuilder<'a> {
         let mut request = self
             .client
             .request("updateSharedEnvVariable", reqwest::Method::PATCH, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.json(&body);
         }

@@ -11302,8 +11302,8 @@ impl<'a> ConnectIntegrationResourceToProjectBuilder<'a> {
         let mut request = self
             .client
             .request("connectIntegrationResourceToProject", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -11369,8 +11369,8 @@ impl<'a> CreateIntegrationStoreDirectBuilder<'a> {
         let mut request = self
             .client
             .request("createIntegrationStoreDirect", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -11436,8 +11436,8 @@ impl<'a> DeleteConfigurationBuilder<'a> {
         let mut request = self
             .client
             .request("deleteConfiguration", reqwest::Method::DELETE, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -11513,8 +11513,8 @@ impl<'a> GetBillingPlansBuilder<'a> {
             .client
             .request("getBillingPlans", reqwest::Method::GET, path);
         request.query("metadata", &self.metadata);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -11577,8 +11577,8 @@ impl<'a> GetConfigurationBuilder<'a> {
         let mut request = self
             .client
             .request("getConfiguration", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -11642,8 +11642,8 @@ impl<'a> GetConfigurationProductsBuilder<'a> {
         let mut request = self
             .client
             .request("getConfigurationProducts", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -11724,8 +11724,8 @@ impl<'a> GetConfigurationsBuilder<'a> {
         request.query("view", &self.view);
         request.query("installationType", &self.installation_type);
         request.query("integrationIdOrSlug", &self.integration_id_or_slug);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }

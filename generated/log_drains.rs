@@ -2889,8 +2889,8 @@ impl<'a> CreateConfigurableLogDrainBuilder<'a> {
         let mut request = self
             .client
             .request("createConfigurableLogDrain", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
@@ -2951,8 +2951,8 @@ impl<'a> CreateLogDrainBuilder<'a> {
         let mut request = self
             .client
             .request("createLogDrain", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
@@ -3013,8 +3013,8 @@ impl<'a> DeleteConfigurableLogDrainBuilder<'a> {
         let mut request = self
             .client
             .request("deleteConfigurableLogDrain", reqwest::Method::DELETE, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -3077,8 +3077,8 @@ impl<'a> DeleteIntegrationLogDrainBuilder<'a> {
         let mut request = self
             .client
             .request("deleteIntegrationLogDrain", reqwest::Method::DELETE, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -3153,8 +3153,8 @@ impl<'a> GetAllLogDrainsBuilder<'a> {
         request.query("projectId", &self.project_id);
         request.query("includeMetadata", &self.include_metadata);
         request.query("projectIdOrName", &self.project_id_or_name);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -3213,8 +3213,8 @@ impl<'a> GetConfigurableLogDrainBuilder<'a> {
         let mut request = self
             .client
             .request("getConfigurableLogDrain", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -3268,8 +3268,8 @@ impl<'a> GetIntegrationLogDrainsBuilder<'a> {
         let mut request = self
             .client
             .request("getIntegrationLogDrains", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }

@@ -179,8 +179,8 @@ impl<'a> GetRuntimeLogsBuilder<'a> {
         let mut request = self
             .client
             .request("getRuntimeLogs", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }

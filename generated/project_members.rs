@@ -325,8 +325,8 @@ impl<'a> AddProjectMemberBuilder<'a> {
         let mut request = self
             .client
             .request("addProjectMember", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
@@ -424,8 +424,8 @@ impl<'a> GetProjectMembersBuilder<'a> {
         request.query("since", &self.since);
         request.query("until", &self.until);
         request.query("search", &self.search);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -493,8 +493,8 @@ impl<'a> RemoveProjectMemberBuilder<'a> {
         let mut request = self
             .client
             .request("removeProjectMember", reqwest::Method::DELETE, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }

@@ -32906,8 +32906,8 @@ impl<'a> AcceptProjectTransferRequestBuilder<'a> {
         let mut request = self
             .client
             .request("acceptProjectTransferRequest", reqwest::Method::PUT, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -32977,8 +32977,8 @@ impl<'a> AddProjectDomainBuilder<'a> {
         let mut request = self
             .client
             .request("addProjectDomain", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
@@ -33051,8 +33051,8 @@ impl<'a> BatchRemoveProjectEnvBuilder<'a> {
         let mut request = self
             .client
             .request("batchRemoveProjectEnv", reqwest::Method::DELETE, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -33116,8 +33116,8 @@ impl<'a> CreateProjectBuilder<'a> {
         let mut request = self
             .client
             .request("createProject", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -33195,8 +33195,8 @@ impl<'a> CreateProjectEnvBuilder<'a> {
             .client
             .request("createProjectEnv", reqwest::Method::POST, path);
         request.query("upsert", &self.upsert);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
@@ -33269,8 +33269,8 @@ impl<'a> CreateProjectTransferRequestBuilder<'a> {
         let mut request = self
             .client
             .request("createProjectTransferRequest", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -33333,8 +33333,8 @@ impl<'a> DeleteProjectBuilder<'a> {
         let mut request = self
             .client
             .request("deleteProject", reqwest::Method::DELETE, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -33405,8 +33405,8 @@ impl<'a> EditProjectEnvBuilder<'a> {
         let mut request = self
             .client
             .request("editProjectEnv", reqwest::Method::PATCH, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
@@ -33518,8 +33518,8 @@ impl<'a> FilterProjectEnvsBuilder<'a> {
         request.query("source", &self.source);
         request.query("customEnvironmentId", &self.custom_environment_id);
         request.query("customEnvironmentSlug", &self.custom_environment_slug);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -33574,8 +33574,8 @@ impl<'a> GetProjectBuilder<'a> {
         let path = ["/v9/projects/", &crate::runtime::encode_path(&self.id_or_name)]
             .concat();
         let mut request = self.client.request("getProject", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -33639,8 +33639,8 @@ impl<'a> GetProjectClientCertsBuilder<'a> {
         let mut request = self
             .client
             .request("getProjectClientCerts", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -33708,8 +33708,8 @@ impl<'a> GetProjectDomainBuilder<'a> {
         let mut request = self
             .client
             .request("getProjectDomain", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -33864,8 +33864,8 @@ impl<'a> GetProjectDomainsBuilder<'a> {
         request.query("since", &self.since);
         request.query("until", &self.until);
         request.query("order", &self.order);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -33933,8 +33933,8 @@ impl<'a> GetProjectEnvBuilder<'a> {
         let mut request = self
             .client
             .request("getProjectEnv", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -34112,8 +34112,8 @@ impl<'a> GetProjectsBuilder<'a> {
         request.query("elasticConcurrencyEnabled", &self.elastic_concurrency_enabled);
         request.query("staticIpsEnabled", &self.static_ips_enabled);
         request.query("buildMachineTypes", &self.build_machine_types);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -34209,8 +34209,8 @@ impl<'a> ListPromoteAliasesBuilder<'a> {
         request.query("since", &self.since);
         request.query("until", &self.until);
         request.query("failedOnly", &self.failed_only);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -34286,8 +34286,8 @@ impl<'a> MoveProjectDomainBuilder<'a> {
         let mut request = self
             .client
             .request("moveProjectDomain", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -34354,8 +34354,8 @@ impl<'a> PauseProjectBuilder<'a> {
         let mut request = self
             .client
             .request("pauseProject", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -34432,8 +34432,8 @@ impl<'a> RemoveProjectDomainBuilder<'a> {
         let mut request = self
             .client
             .request("removeProjectDomain", reqwest::Method::DELETE, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -34515,8 +34515,8 @@ impl<'a> RemoveProjectEnvBuilder<'a> {
             .client
             .request("removeProjectEnv", reqwest::Method::DELETE, path);
         request.query("customEnvironmentId", &self.custom_environment_id);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -34588,8 +34588,8 @@ impl<'a> RequestPromoteBuilder<'a> {
         let mut request = self
             .client
             .request("requestPromote", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -34661,8 +34661,8 @@ impl<'a> UnpauseProjectBuilder<'a> {
         let mut request = self
             .client
             .request("unpauseProject", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -34725,8 +34725,8 @@ impl<'a> UpdateProjectBuilder<'a> {
         let mut request = self
             .client
             .request("updateProject", reqwest::Method::PATCH, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
@@ -34794,8 +34794,8 @@ impl<'a> UpdateProjectDataCacheBuilder<'a> {
         let mut request = self
             .client
             .request("updateProjectDataCache", reqwest::Method::PATCH, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
@@ -34868,8 +34868,8 @@ impl<'a> UpdateProjectDomainBuilder<'a> {
         let mut request = self
             .client
             .request("updateProjectDomain", reqwest::Method::PATCH, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
@@ -34938,8 +34938,8 @@ impl<'a> UpdateProjectProtectionBypassBuilder<'a> {
         let mut request = self
             .client
             .request("updateProjectProtectionBypass", reqwest::Method::PATCH, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
@@ -35012,8 +35012,8 @@ impl<'a> UploadProjectClientCertBuilder<'a> {
         let mut request = self
             .client
             .request("uploadProjectClientCert", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -35085,8 +35085,8 @@ impl<'a> VerifyProjectDomainBuilder<'a> {
         let mut request = self
             .client
             .request("verifyProjectDomain", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }

@@ -1915,8 +1915,8 @@ impl<'a> ApproveRollingReleaseStageBuilder<'a> {
         let mut request = self
             .client
             .request("approveRollingReleaseStage", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -1990,8 +1990,8 @@ impl<'a> CompleteRollingReleaseBuilder<'a> {
         let mut request = self
             .client
             .request("completeRollingRelease", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -2058,8 +2058,8 @@ impl<'a> DeleteRollingReleaseConfigBuilder<'a> {
         let mut request = self
             .client
             .request("deleteRollingReleaseConfig", reqwest::Method::DELETE, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -2131,8 +2131,8 @@ impl<'a> GetRollingReleaseBuilder<'a> {
             .client
             .request("getRollingRelease", reqwest::Method::GET, path);
         request.query("state", &self.state);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -2196,8 +2196,8 @@ impl<'a> GetRollingReleaseBillingStatusBuilder<'a> {
         let mut request = self
             .client
             .request("getRollingReleaseBillingStatus", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -2261,8 +2261,8 @@ impl<'a> GetRollingReleaseConfigBuilder<'a> {
         let mut request = self
             .client
             .request("getRollingReleaseConfig", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -2326,8 +2326,8 @@ impl<'a> UpdateRollingReleaseConfigBuilder<'a> {
         let mut request = self
             .client
             .request("updateRollingReleaseConfig", reqwest::Method::PATCH, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }

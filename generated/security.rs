@@ -5530,8 +5530,8 @@ impl<'a> AddBypassIpBuilder<'a> {
             .client
             .request("addBypassIp", reqwest::Method::POST, path);
         request.query("projectId", &self.project_id);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -5601,8 +5601,8 @@ impl<'a> GetActiveAttackStatusBuilder<'a> {
             .request("getActiveAttackStatus", reqwest::Method::GET, path);
         request.query("projectId", &self.project_id);
         request.query("since", &self.since);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -5699,8 +5699,8 @@ impl<'a> GetBypassIpBuilder<'a> {
         request.query("domain", &self.domain);
         request.query("projectScope", &self.project_scope);
         request.query("offset", &self.offset);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -5767,8 +5767,8 @@ impl<'a> GetFirewallConfigBuilder<'a> {
             .client
             .request("getFirewallConfig", reqwest::Method::GET, path);
         request.query("projectId", &self.project_id);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -5897,8 +5897,8 @@ impl<'a> PutFirewallConfigBuilder<'a> {
             .client
             .request("putFirewallConfig", reqwest::Method::PUT, path);
         request.query("projectId", &self.project_id);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
@@ -5967,8 +5967,8 @@ impl<'a> RemoveBypassIpBuilder<'a> {
             .client
             .request("removeBypassIp", reqwest::Method::DELETE, path);
         request.query("projectId", &self.project_id);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -6030,8 +6030,8 @@ impl<'a> UpdateAttackChallengeModeBuilder<'a> {
         let mut request = self
             .client
             .request("updateAttackChallengeMode", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
@@ -6098,8 +6098,8 @@ impl<'a> UpdateFirewallConfigBuilder<'a> {
             .client
             .request("updateFirewallConfig", reqwest::Method::PATCH, path);
         request.query("projectId", &self.project_id);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request

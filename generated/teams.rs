@@ -3766,7 +3766,7 @@ impl<'a> DeleteTeamBuilder<'a> {
             .client
             .request("deleteTeam", reqwest::Method::DELETE, path);
         request.query("newDefaultTeamId", &self.new_default_team_id);
-        request.query("slug", &self.slug);
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
@@ -3867,7 +3867,7 @@ impl<'a> GetTeamBuilder<'a> {
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v2/teams/", &crate::runtime::encode_path(&self.team_id)].concat();
         let mut request = self.client.request("getTeam", reqwest::Method::GET, path);
-        request.query("slug", &self.slug);
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -4251,7 +4251,7 @@ impl<'a> PatchTeamBuilder<'a> {
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v2/teams/", &crate::runtime::encode_path(&self.team_id)].concat();
         let mut request = self.client.request("patchTeam", reqwest::Method::PATCH, path);
-        request.query("slug", &self.slug);
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request

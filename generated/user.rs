@@ -11016,8 +11016,8 @@ impl<'a> ListUserEventsBuilder<'a> {
         request.query("principalId", &self.principal_id);
         request.query("projectIds", &self.project_ids);
         request.query("withPayload", &self.with_payload);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }

@@ -2154,8 +2154,8 @@ impl<'a> CreateWebhookBuilder<'a> {
         let mut request = self
             .client
             .request("createWebhook", reqwest::Method::POST, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
@@ -2213,8 +2213,8 @@ impl<'a> DeleteWebhookBuilder<'a> {
         let mut request = self
             .client
             .request("deleteWebhook", reqwest::Method::DELETE, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -2268,8 +2268,8 @@ impl<'a> GetWebhookBuilder<'a> {
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v1/webhooks/", &crate::runtime::encode_path(&self.id)].concat();
         let mut request = self.client.request("getWebhook", reqwest::Method::GET, path);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
@@ -2328,8 +2328,8 @@ impl<'a> GetWebhooksBuilder<'a> {
         let path = String::from("/v1/webhooks");
         let mut request = self.client.request("getWebhooks", reqwest::Method::GET, path);
         request.query("projectId", &self.project_id);
-        request.query("teamId", &self.team_id);
-        request.query("slug", &self.slug);
+        request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
+        request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }

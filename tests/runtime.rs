@@ -165,3 +165,38 @@ fn path_segments_are_percent_encoded_as_unreserved_only() {
         assert_eq!(requests[0].url.path(), "/v1/installations/%C3%A9~._-/resources/a%2Bb");
     });
 }
+
+#[tokio::test]
+async fn the_client_team_is_sent_unless_a_call_names_its_own() {
+    let server = MockServer::start().await;
+    answer(&server, ResponseTemplate::new(404)).await;
+    let client = Client::builder()
+        .token("t0ken")
+        .base_url(server.uri())
+        .team_id("team_default")
+        .team_slug("acme")
+        .build()
+        .unwrap();
+    let _ = client.get_deployments().await;
+    let _ = client.get_deployments().team_id("team_other").await;
+    // An operation without team parameters sends none.
+    let _ = client.get_integration_resources("icfg_1").await;
+    let requests = server.received_requests().await.unwrap();
+    let query = |i: usize| requests[i].url.query().unwrap_or_default().to_owned();
+    assert_eq!(query(0), "teamId=team_default&slug=acme");
+    assert_eq!(query(1), "teamId=team_other&slug=acme");
+    assert_eq!(query(2), "");
+    assert!(format!("{client:?}").contains("team_default"));
+}
+
+#[test]
+fn from_env_reads_the_token_or_names_the_missing_variable() {
+    std::env::remove_var("VERCEL_TOKEN");
+    let error = Client::from_env().expect_err("no token set");
+    assert_eq!(error.to_string(), "no Vercel token: set the VERCEL_TOKEN environment variable");
+    std::env::set_var("VERCEL_TOKEN", "from-env");
+    let client = Client::from_env().expect("a token is set");
+    assert_eq!(client.base_url(), "https://api.vercel.com");
+    assert!(!format!("{client:?}").contains("from-env"));
+    std::env::remove_var("VERCEL_TOKEN");
+}

@@ -33,13 +33,26 @@ struct Inner {
     http: reqwest::Client,
     base_url: String,
     token: Option<String>,
+    scope: TeamScope,
 }
+
+/// The team every request acts for, unless a call names another.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TeamScope {
+    team_id: Option<String>,
+    slug: Option<String>,
+}
+
+/// Environment variable [`Client::from_env`] reads the token from.
+pub const TOKEN_ENV: &str = "VERCEL_TOKEN";
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
             .field("token", &self.inner.token.as_ref().map(|_| "<redacted>"))
+            .field("team_id", &self.inner.scope.team_id)
+            .field("slug", &self.inner.scope.slug)
             .finish()
     }
 }
@@ -52,7 +65,20 @@ impl Client {
     /// Only if the TLS backend cannot be initialised, like `reqwest::Client::new`;
     /// use [`Client::builder`] to handle that as an error.
     pub fn new(token: impl Into<String>) -> Self {
-        Client::from_parts(reqwest::Client::new(), DEFAULT_BASE_URL.to_owned(), Some(token.into()))
+        Client::from_parts(
+            reqwest::Client::new(),
+            DEFAULT_BASE_URL.to_owned(),
+            Some(token.into()),
+            TeamScope::default(),
+        )
+    }
+
+    /// A client for `https://api.vercel.com` with the token in `VERCEL_TOKEN`.
+    pub fn from_env() -> Result<Self> {
+        match std::env::var(TOKEN_ENV) {
+            Ok(token) if !token.trim().is_empty() => Client::builder().token(token.trim()).build(),
+            _ => Err(Error::MissingToken { variable: TOKEN_ENV }),
+        }
     }
 
     /// A builder for a client with a custom base URL, timeout or HTTP client.
@@ -60,14 +86,32 @@ impl Client {
         ClientBuilder::default()
     }
 
-    fn from_parts(http: reqwest::Client, base_url: String, token: Option<String>) -> Self {
+    fn from_parts(
+        http: reqwest::Client,
+        base_url: String,
+        token: Option<String>,
+        scope: TeamScope,
+    ) -> Self {
         Client {
             inner: Arc::new(Inner {
                 http,
                 base_url: base_url.trim_end_matches('/').to_owned(),
                 token,
+                scope,
             }),
         }
+    }
+
+    /// The team ID sent as `teamId` on every operation that takes one, unless the call
+    /// sets its own.
+    pub fn team_id(&self) -> Option<&str> {
+        self.inner.scope.team_id.as_deref()
+    }
+
+    /// The team slug sent as `slug` on every operation that takes one, unless the call
+    /// sets its own.
+    pub fn team_slug(&self) -> Option<&str> {
+        self.inner.scope.slug.as_deref()
     }
 
     /// The base URL requests are sent to.
@@ -96,6 +140,7 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     user_agent: Option<String>,
     http: Option<reqwest::Client>,
+    scope: TeamScope,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -105,6 +150,7 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
+            .field("scope", &self.scope)
             .finish_non_exhaustive()
     }
 }
@@ -134,6 +180,18 @@ impl ClientBuilder {
         self
     }
 
+    /// Acts for this team (`teamId`) on every operation that takes a team.
+    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
+        self.scope.team_id = Some(team_id.into());
+        self
+    }
+
+    /// Acts for the team with this slug (`slug`) on every operation that takes a team.
+    pub fn team_slug(mut self, slug: impl Into<String>) -> Self {
+        self.scope.slug = Some(slug.into());
+        self
+    }
+
     /// Uses a caller-configured `reqwest::Client` (its own timeout and user agent apply).
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
@@ -154,6 +212,6 @@ impl ClientBuilder {
             }
         };
         let base_url = self.base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
-        Ok(Client::from_parts(http, base_url, self.token))
+        Ok(Client::from_parts(http, base_url, self.token, self.scope))
     }
 }

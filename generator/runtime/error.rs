@@ -58,6 +58,12 @@ pub enum Error {
         /// Why it failed.
         message: String,
     },
+    /// No token was found where one was expected.
+    #[error("no Vercel token: set the {variable} environment variable")]
+    MissingToken {
+        /// The environment variable that was read.
+        variable: &'static str,
+    },
     /// The HTTP client could not be built.
     #[error("cannot build the HTTP client: {0}")]
     Config(#[source] reqwest::Error),
@@ -88,7 +94,7 @@ impl Error {
             | Error::Transport { operation, .. }
             | Error::Decode { operation, .. }
             | Error::Encode { operation, .. } => Some(operation),
-            Error::Config(_) => None,
+            Error::Config(_) | Error::MissingToken { .. } => None,
         }
     }
 }

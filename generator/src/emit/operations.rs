@@ -36,6 +36,19 @@ fn param_type(ctx: &Context<'_>, param: &Param) -> TypeRef {
     param.ty.clone()
 }
 
+/// For the optional `teamId` and `slug` query parameters: the `Client` getter of the
+/// client-wide team, sent when the call sets none.
+fn team_scope_getter(param: &Param, ty: &TypeRef) -> Option<proc_macro2::Ident> {
+    if param.location != ParamLocation::Query || param.required || *ty != TypeRef::String {
+        return None;
+    }
+    match param.wire_name.as_str() {
+        "teamId" => Some(format_ident!("team_id")),
+        "slug" => Some(format_ident!("team_slug")),
+        _ => None,
+    }
+}
+
 /// The argument type and the conversion to the stored type.
 fn argument(ctx: &Context<'_>, ty: &TypeRef, group: &str) -> (TokenStream, bool) {
     match ty {
@@ -196,7 +209,12 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> TokenStream {
         let wire = &param.wire_name;
         match param.location {
             ParamLocation::Path => {}
-            ParamLocation::Query => sends.push(quote!(request.query(#wire, &self.#name);)),
+            ParamLocation::Query => match team_scope_getter(param, &ty) {
+                Some(getter) => sends.push(quote! {
+                    request.query(#wire, &self.#name.as_deref().or(self.client.#getter()));
+                }),
+                None => sends.push(quote!(request.query(#wire, &self.#name);)),
+            },
             ParamLocation::Header => sends.push(quote!(request.header(#wire, &self.#name);)),
         }
     }
