@@ -705,12 +705,20 @@ pub struct PatchUrlProtectionBypassObject {
     pub revoke: Option<PatchUrlProtectionBypassObjectRevoke>,
 }
 /// Optional instructions for revoking and regenerating a shareable link
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PatchUrlProtectionBypassObjectRevoke {
     /// Sharebale link to revoked
     pub secret: String,
     /// Whether or not a new shareable link should be created after the provided secret is revoked
     pub regenerate: bool,
+}
+impl std::fmt::Debug for PatchUrlProtectionBypassObjectRevoke {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PatchUrlProtectionBypassObjectRevoke")
+            .field("secret", &"<redacted>")
+            .field("regenerate", &self.regenerate)
+            .finish()
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]

@@ -283,12 +283,20 @@ pub struct CreateAuthTokenRequest {
     pub expires_at: Option<f64>,
 }
 /// Successful response.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateAuthTokenResponse {
     pub token: AuthToken,
     /// The authentication token's actual value. This token is only provided in this response, and can never be retrieved again in the future. Be sure to save it somewhere safe!
     #[serde(rename = "bearerToken")]
     pub bearer_token: String,
+}
+impl std::fmt::Debug for CreateAuthTokenResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateAuthTokenResponse")
+            .field("token", &"<redacted>")
+            .field("bearer_token", &"<redacted>")
+            .finish()
+    }
 }
 /// Authentication token successfully deleted.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -331,7 +339,7 @@ impl std::fmt::Display for ExchangeSsoTokenGrantType {
         f.write_str(self.as_str())
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExchangeSsoTokenRequest {
     /// The sensitive code received from Vercel
     pub code: String,
@@ -349,7 +357,19 @@ pub struct ExchangeSsoTokenRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grant_type: Option<ExchangeSsoTokenGrantType>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl std::fmt::Debug for ExchangeSsoTokenRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExchangeSsoTokenRequest")
+            .field("code", &self.code)
+            .field("state", &self.state)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("redirect_uri", &self.redirect_uri)
+            .field("grant_type", &self.grant_type)
+            .finish()
+    }
+}
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExchangeSsoTokenResponse {
     pub id_token: String,
     #[serde(default)]
@@ -359,10 +379,25 @@ pub struct ExchangeSsoTokenResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<f64>,
 }
+impl std::fmt::Debug for ExchangeSsoTokenResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExchangeSsoTokenResponse")
+            .field("id_token", &"<redacted>")
+            .field("access_token", &"<redacted>")
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .finish()
+    }
+}
 /// Successful response.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetAuthTokenResponse {
     pub token: AuthToken,
+}
+impl std::fmt::Debug for GetAuthTokenResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetAuthTokenResponse").field("token", &"<redacted>").finish()
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListAuthTokensResponse {

@@ -15461,10 +15461,18 @@ pub struct UpdateIntegrationDeploymentActionOutcome {
     pub kind: String,
     pub secrets: Vec<UpdateIntegrationDeploymentActionOutcomeSecret>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateIntegrationDeploymentActionOutcomeSecret {
     pub name: String,
     pub value: String,
+}
+impl std::fmt::Debug for UpdateIntegrationDeploymentActionOutcomeSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateIntegrationDeploymentActionOutcomeSecret")
+            .field("name", &self.name)
+            .field("value", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateIntegrationDeploymentActionRequest {

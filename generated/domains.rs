@@ -277,7 +277,7 @@ pub struct CreateOrTransferDomainResponse {
     pub domain: CreateOrTransferDomainDomain,
 }
 /// move-in
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateOrTransferDomainWithMethodName {
     /// The domain operation to perform. It can be either `add` or `move-in`.
     pub method: String,
@@ -286,6 +286,15 @@ pub struct CreateOrTransferDomainWithMethodName {
     /// The move-in token from Move Requested email.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+}
+impl std::fmt::Debug for CreateOrTransferDomainWithMethodName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateOrTransferDomainWithMethodName")
+            .field("method", &self.method)
+            .field("name", &self.name)
+            .field("token", &"<redacted>")
+            .finish()
+    }
 }
 /// transfer-in
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1014,10 +1023,18 @@ pub struct PatchDomainResponseObject {
 pub struct PatchDomainWithMoved {
     pub moved: bool,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PatchDomainWithToken {
     pub moved: bool,
     pub token: String,
+}
+impl std::fmt::Debug for PatchDomainWithToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PatchDomainWithToken")
+            .field("moved", &self.moved)
+            .field("token", &"<redacted>")
+            .finish()
+    }
 }
 impl crate::Client {
     /// Purchase a domain (deprecated)

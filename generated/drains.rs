@@ -11,14 +11,23 @@ pub enum CreateDrainDelivery {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateDrainDeliveryWithSecret {
     #[serde(rename = "type")]
     pub type_: String,
     pub endpoint: String,
     pub secret: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl std::fmt::Debug for CreateDrainDeliveryWithSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateDrainDeliveryWithSecret")
+            .field("type_", &self.type_)
+            .field("endpoint", &self.endpoint)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateDrainDeliveryWithTypeEndpoint {
     #[serde(rename = "type")]
     pub type_: String,
@@ -30,7 +39,19 @@ pub struct CreateDrainDeliveryWithTypeEndpoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl std::fmt::Debug for CreateDrainDeliveryWithTypeEndpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateDrainDeliveryWithTypeEndpoint")
+            .field("type_", &self.type_)
+            .field("endpoint", &self.endpoint)
+            .field("compression", &self.compression)
+            .field("encoding", &self.encoding)
+            .field("headers", &self.headers)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateDrainDeliveryWithTypeEndpoint2 {
     #[serde(rename = "type")]
     pub type_: String,
@@ -39,6 +60,17 @@ pub struct CreateDrainDeliveryWithTypeEndpoint2 {
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+impl std::fmt::Debug for CreateDrainDeliveryWithTypeEndpoint2 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateDrainDeliveryWithTypeEndpoint2")
+            .field("type_", &self.type_)
+            .field("endpoint", &self.endpoint)
+            .field("encoding", &self.encoding)
+            .field("headers", &self.headers)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -552,7 +584,7 @@ pub struct CreateDrainWithIdOwnerId2DeliveryClickhouse {
     pub endpoint: String,
     pub table: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateDrainWithIdOwnerId2DeliveryHttp {
     pub endpoint: String,
     pub encoding: CreateDrainWithIdOwnerId2DeliveryHttpEncoding,
@@ -561,6 +593,17 @@ pub struct CreateDrainWithIdOwnerId2DeliveryHttp {
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+impl std::fmt::Debug for CreateDrainWithIdOwnerId2DeliveryHttp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateDrainWithIdOwnerId2DeliveryHttp")
+            .field("endpoint", &self.endpoint)
+            .field("encoding", &self.encoding)
+            .field("compression", &self.compression)
+            .field("headers", &self.headers)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -673,13 +716,23 @@ impl std::fmt::Display for CreateDrainWithIdOwnerId2DeliveryInternalTarget {
         f.write_str(self.as_str())
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateDrainWithIdOwnerId2DeliveryOtlphttp {
     pub endpoint: CreateDrainWithIdOwnerId2DeliveryOtlphttpEndpoint,
     pub encoding: CreateDrainWithIdOwnerId2DeliveryOtlphttpEncoding,
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+impl std::fmt::Debug for CreateDrainWithIdOwnerId2DeliveryOtlphttp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateDrainWithIdOwnerId2DeliveryOtlphttp")
+            .field("endpoint", &self.endpoint)
+            .field("encoding", &self.encoding)
+            .field("headers", &self.headers)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -722,10 +775,18 @@ impl std::fmt::Display for CreateDrainWithIdOwnerId2DeliveryOtlphttpEncoding {
 pub struct CreateDrainWithIdOwnerId2DeliveryOtlphttpEndpoint {
     pub traces: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateDrainWithIdOwnerId2DeliverySyslog {
     pub endpoint: String,
     pub secret: String,
+}
+impl std::fmt::Debug for CreateDrainWithIdOwnerId2DeliverySyslog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateDrainWithIdOwnerId2DeliverySyslog")
+            .field("endpoint", &self.endpoint)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -1309,7 +1370,7 @@ pub struct CreateDrainWithIdOwnerIdDeliveryClickhouse {
     pub endpoint: String,
     pub table: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateDrainWithIdOwnerIdDeliveryHttp {
     pub endpoint: String,
     pub encoding: CreateDrainWithIdOwnerIdDeliveryHttpEncoding,
@@ -1318,6 +1379,17 @@ pub struct CreateDrainWithIdOwnerIdDeliveryHttp {
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+impl std::fmt::Debug for CreateDrainWithIdOwnerIdDeliveryHttp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateDrainWithIdOwnerIdDeliveryHttp")
+            .field("endpoint", &self.endpoint)
+            .field("encoding", &self.encoding)
+            .field("compression", &self.compression)
+            .field("headers", &self.headers)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -1430,13 +1502,23 @@ impl std::fmt::Display for CreateDrainWithIdOwnerIdDeliveryInternalTarget {
         f.write_str(self.as_str())
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateDrainWithIdOwnerIdDeliveryOtlphttp {
     pub endpoint: CreateDrainWithIdOwnerIdDeliveryOtlphttpEndpoint,
     pub encoding: CreateDrainWithIdOwnerIdDeliveryOtlphttpEncoding,
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+impl std::fmt::Debug for CreateDrainWithIdOwnerIdDeliveryOtlphttp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateDrainWithIdOwnerIdDeliveryOtlphttp")
+            .field("endpoint", &self.endpoint)
+            .field("encoding", &self.encoding)
+            .field("headers", &self.headers)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -1479,10 +1561,18 @@ impl std::fmt::Display for CreateDrainWithIdOwnerIdDeliveryOtlphttpEncoding {
 pub struct CreateDrainWithIdOwnerIdDeliveryOtlphttpEndpoint {
     pub traces: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateDrainWithIdOwnerIdDeliverySyslog {
     pub endpoint: String,
     pub secret: String,
+}
+impl std::fmt::Debug for CreateDrainWithIdOwnerIdDeliverySyslog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateDrainWithIdOwnerIdDeliverySyslog")
+            .field("endpoint", &self.endpoint)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -1936,7 +2026,7 @@ pub struct GetDrainWithIdOwnerId2DeliveryClickhouse {
     pub endpoint: String,
     pub table: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetDrainWithIdOwnerId2DeliveryHttp {
     pub endpoint: String,
     pub encoding: GetDrainWithIdOwnerId2DeliveryHttpEncoding,
@@ -1945,6 +2035,17 @@ pub struct GetDrainWithIdOwnerId2DeliveryHttp {
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+impl std::fmt::Debug for GetDrainWithIdOwnerId2DeliveryHttp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetDrainWithIdOwnerId2DeliveryHttp")
+            .field("endpoint", &self.endpoint)
+            .field("encoding", &self.encoding)
+            .field("compression", &self.compression)
+            .field("headers", &self.headers)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -2057,13 +2158,23 @@ impl std::fmt::Display for GetDrainWithIdOwnerId2DeliveryInternalTarget {
         f.write_str(self.as_str())
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetDrainWithIdOwnerId2DeliveryOtlphttp {
     pub endpoint: GetDrainWithIdOwnerId2DeliveryOtlphttpEndpoint,
     pub encoding: GetDrainWithIdOwnerId2DeliveryOtlphttpEncoding,
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+impl std::fmt::Debug for GetDrainWithIdOwnerId2DeliveryOtlphttp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetDrainWithIdOwnerId2DeliveryOtlphttp")
+            .field("endpoint", &self.endpoint)
+            .field("encoding", &self.encoding)
+            .field("headers", &self.headers)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -2106,10 +2217,18 @@ impl std::fmt::Display for GetDrainWithIdOwnerId2DeliveryOtlphttpEncoding {
 pub struct GetDrainWithIdOwnerId2DeliveryOtlphttpEndpoint {
     pub traces: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetDrainWithIdOwnerId2DeliverySyslog {
     pub endpoint: String,
     pub secret: String,
+}
+impl std::fmt::Debug for GetDrainWithIdOwnerId2DeliverySyslog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetDrainWithIdOwnerId2DeliverySyslog")
+            .field("endpoint", &self.endpoint)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -2693,7 +2812,7 @@ pub struct GetDrainWithIdOwnerIdDeliveryClickhouse {
     pub endpoint: String,
     pub table: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetDrainWithIdOwnerIdDeliveryHttp {
     pub endpoint: String,
     pub encoding: GetDrainWithIdOwnerIdDeliveryHttpEncoding,
@@ -2702,6 +2821,17 @@ pub struct GetDrainWithIdOwnerIdDeliveryHttp {
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+impl std::fmt::Debug for GetDrainWithIdOwnerIdDeliveryHttp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetDrainWithIdOwnerIdDeliveryHttp")
+            .field("endpoint", &self.endpoint)
+            .field("encoding", &self.encoding)
+            .field("compression", &self.compression)
+            .field("headers", &self.headers)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -2814,13 +2944,23 @@ impl std::fmt::Display for GetDrainWithIdOwnerIdDeliveryInternalTarget {
         f.write_str(self.as_str())
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetDrainWithIdOwnerIdDeliveryOtlphttp {
     pub endpoint: GetDrainWithIdOwnerIdDeliveryOtlphttpEndpoint,
     pub encoding: GetDrainWithIdOwnerIdDeliveryOtlphttpEncoding,
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+impl std::fmt::Debug for GetDrainWithIdOwnerIdDeliveryOtlphttp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetDrainWithIdOwnerIdDeliveryOtlphttp")
+            .field("endpoint", &self.endpoint)
+            .field("encoding", &self.encoding)
+            .field("headers", &self.headers)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -2863,10 +3003,18 @@ impl std::fmt::Display for GetDrainWithIdOwnerIdDeliveryOtlphttpEncoding {
 pub struct GetDrainWithIdOwnerIdDeliveryOtlphttpEndpoint {
     pub traces: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetDrainWithIdOwnerIdDeliverySyslog {
     pub endpoint: String,
     pub secret: String,
+}
+impl std::fmt::Debug for GetDrainWithIdOwnerIdDeliverySyslog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetDrainWithIdOwnerIdDeliverySyslog")
+            .field("endpoint", &self.endpoint)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -3272,7 +3420,7 @@ pub struct GetDrainsDrainsObjectList2ItemDeliveryClickhouse {
     pub endpoint: String,
     pub table: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetDrainsDrainsObjectList2ItemDeliveryHttp {
     pub endpoint: String,
     pub encoding: GetDrainsDrainsObjectList2ItemDeliveryHttpEncoding,
@@ -3281,6 +3429,17 @@ pub struct GetDrainsDrainsObjectList2ItemDeliveryHttp {
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+impl std::fmt::Debug for GetDrainsDrainsObjectList2ItemDeliveryHttp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetDrainsDrainsObjectList2ItemDeliveryHttp")
+            .field("endpoint", &self.endpoint)
+            .field("encoding", &self.encoding)
+            .field("compression", &self.compression)
+            .field("headers", &self.headers)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -3393,13 +3552,23 @@ impl std::fmt::Display for GetDrainsDrainsObjectList2ItemDeliveryInternalTarget 
         f.write_str(self.as_str())
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetDrainsDrainsObjectList2ItemDeliveryOtlphttp {
     pub endpoint: GetDrainsDrainsObjectList2ItemDeliveryOtlphttpEndpoint,
     pub encoding: GetDrainsDrainsObjectList2ItemDeliveryOtlphttpEncoding,
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+impl std::fmt::Debug for GetDrainsDrainsObjectList2ItemDeliveryOtlphttp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetDrainsDrainsObjectList2ItemDeliveryOtlphttp")
+            .field("endpoint", &self.endpoint)
+            .field("encoding", &self.encoding)
+            .field("headers", &self.headers)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -3442,10 +3611,18 @@ impl std::fmt::Display for GetDrainsDrainsObjectList2ItemDeliveryOtlphttpEncodin
 pub struct GetDrainsDrainsObjectList2ItemDeliveryOtlphttpEndpoint {
     pub traces: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetDrainsDrainsObjectList2ItemDeliverySyslog {
     pub endpoint: String,
     pub secret: String,
+}
+impl std::fmt::Debug for GetDrainsDrainsObjectList2ItemDeliverySyslog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetDrainsDrainsObjectList2ItemDeliverySyslog")
+            .field("endpoint", &self.endpoint)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -4081,7 +4258,7 @@ pub struct GetDrainsDrainsObjectListItemDeliveryClickhouse {
     pub endpoint: String,
     pub table: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetDrainsDrainsObjectListItemDeliveryHttp {
     pub endpoint: String,
     pub encoding: GetDrainsDrainsObjectListItemDeliveryHttpEncoding,
@@ -4090,6 +4267,17 @@ pub struct GetDrainsDrainsObjectListItemDeliveryHttp {
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+impl std::fmt::Debug for GetDrainsDrainsObjectListItemDeliveryHttp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetDrainsDrainsObjectListItemDeliveryHttp")
+            .field("endpoint", &self.endpoint)
+            .field("encoding", &self.encoding)
+            .field("compression", &self.compression)
+            .field("headers", &self.headers)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -4202,13 +4390,23 @@ impl std::fmt::Display for GetDrainsDrainsObjectListItemDeliveryInternalTarget {
         f.write_str(self.as_str())
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetDrainsDrainsObjectListItemDeliveryOtlphttp {
     pub endpoint: GetDrainsDrainsObjectListItemDeliveryOtlphttpEndpoint,
     pub encoding: GetDrainsDrainsObjectListItemDeliveryOtlphttpEncoding,
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+impl std::fmt::Debug for GetDrainsDrainsObjectListItemDeliveryOtlphttp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetDrainsDrainsObjectListItemDeliveryOtlphttp")
+            .field("endpoint", &self.endpoint)
+            .field("encoding", &self.encoding)
+            .field("headers", &self.headers)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -4251,10 +4449,18 @@ impl std::fmt::Display for GetDrainsDrainsObjectListItemDeliveryOtlphttpEncoding
 pub struct GetDrainsDrainsObjectListItemDeliveryOtlphttpEndpoint {
     pub traces: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetDrainsDrainsObjectListItemDeliverySyslog {
     pub endpoint: String,
     pub secret: String,
+}
+impl std::fmt::Debug for GetDrainsDrainsObjectListItemDeliverySyslog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetDrainsDrainsObjectListItemDeliverySyslog")
+            .field("endpoint", &self.endpoint)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -4530,14 +4736,23 @@ pub enum TestDrainDelivery {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TestDrainDeliveryWithSecret {
     #[serde(rename = "type")]
     pub type_: String,
     pub endpoint: String,
     pub secret: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl std::fmt::Debug for TestDrainDeliveryWithSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TestDrainDeliveryWithSecret")
+            .field("type_", &self.type_)
+            .field("endpoint", &self.endpoint)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TestDrainDeliveryWithTypeEndpoint {
     #[serde(rename = "type")]
     pub type_: String,
@@ -4549,7 +4764,19 @@ pub struct TestDrainDeliveryWithTypeEndpoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl std::fmt::Debug for TestDrainDeliveryWithTypeEndpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TestDrainDeliveryWithTypeEndpoint")
+            .field("type_", &self.type_)
+            .field("endpoint", &self.endpoint)
+            .field("compression", &self.compression)
+            .field("encoding", &self.encoding)
+            .field("headers", &self.headers)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TestDrainDeliveryWithTypeEndpoint2 {
     #[serde(rename = "type")]
     pub type_: String,
@@ -4558,6 +4785,17 @@ pub struct TestDrainDeliveryWithTypeEndpoint2 {
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+impl std::fmt::Debug for TestDrainDeliveryWithTypeEndpoint2 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TestDrainDeliveryWithTypeEndpoint2")
+            .field("type_", &self.type_)
+            .field("endpoint", &self.endpoint)
+            .field("encoding", &self.encoding)
+            .field("headers", &self.headers)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -4706,14 +4944,23 @@ pub enum UpdateDrainDelivery {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateDrainDeliveryWithSecret {
     #[serde(rename = "type")]
     pub type_: String,
     pub endpoint: String,
     pub secret: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl std::fmt::Debug for UpdateDrainDeliveryWithSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateDrainDeliveryWithSecret")
+            .field("type_", &self.type_)
+            .field("endpoint", &self.endpoint)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateDrainDeliveryWithTypeEndpoint {
     #[serde(rename = "type")]
     pub type_: String,
@@ -4725,7 +4972,19 @@ pub struct UpdateDrainDeliveryWithTypeEndpoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl std::fmt::Debug for UpdateDrainDeliveryWithTypeEndpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateDrainDeliveryWithTypeEndpoint")
+            .field("type_", &self.type_)
+            .field("endpoint", &self.endpoint)
+            .field("compression", &self.compression)
+            .field("encoding", &self.encoding)
+            .field("headers", &self.headers)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateDrainDeliveryWithTypeEndpoint2 {
     #[serde(rename = "type")]
     pub type_: String,
@@ -4734,6 +4993,17 @@ pub struct UpdateDrainDeliveryWithTypeEndpoint2 {
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+impl std::fmt::Debug for UpdateDrainDeliveryWithTypeEndpoint2 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateDrainDeliveryWithTypeEndpoint2")
+            .field("type_", &self.type_)
+            .field("endpoint", &self.endpoint)
+            .field("encoding", &self.encoding)
+            .field("headers", &self.headers)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -5289,7 +5559,7 @@ pub struct UpdateDrainWithIdOwnerId2DeliveryClickhouse {
     pub endpoint: String,
     pub table: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateDrainWithIdOwnerId2DeliveryHttp {
     pub endpoint: String,
     pub encoding: UpdateDrainWithIdOwnerId2DeliveryHttpEncoding,
@@ -5298,6 +5568,17 @@ pub struct UpdateDrainWithIdOwnerId2DeliveryHttp {
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+impl std::fmt::Debug for UpdateDrainWithIdOwnerId2DeliveryHttp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateDrainWithIdOwnerId2DeliveryHttp")
+            .field("endpoint", &self.endpoint)
+            .field("encoding", &self.encoding)
+            .field("compression", &self.compression)
+            .field("headers", &self.headers)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -5410,13 +5691,23 @@ impl std::fmt::Display for UpdateDrainWithIdOwnerId2DeliveryInternalTarget {
         f.write_str(self.as_str())
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateDrainWithIdOwnerId2DeliveryOtlphttp {
     pub endpoint: UpdateDrainWithIdOwnerId2DeliveryOtlphttpEndpoint,
     pub encoding: UpdateDrainWithIdOwnerId2DeliveryOtlphttpEncoding,
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+impl std::fmt::Debug for UpdateDrainWithIdOwnerId2DeliveryOtlphttp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateDrainWithIdOwnerId2DeliveryOtlphttp")
+            .field("endpoint", &self.endpoint)
+            .field("encoding", &self.encoding)
+            .field("headers", &self.headers)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -5459,10 +5750,18 @@ impl std::fmt::Display for UpdateDrainWithIdOwnerId2DeliveryOtlphttpEncoding {
 pub struct UpdateDrainWithIdOwnerId2DeliveryOtlphttpEndpoint {
     pub traces: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateDrainWithIdOwnerId2DeliverySyslog {
     pub endpoint: String,
     pub secret: String,
+}
+impl std::fmt::Debug for UpdateDrainWithIdOwnerId2DeliverySyslog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateDrainWithIdOwnerId2DeliverySyslog")
+            .field("endpoint", &self.endpoint)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -6046,7 +6345,7 @@ pub struct UpdateDrainWithIdOwnerIdDeliveryClickhouse {
     pub endpoint: String,
     pub table: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateDrainWithIdOwnerIdDeliveryHttp {
     pub endpoint: String,
     pub encoding: UpdateDrainWithIdOwnerIdDeliveryHttpEncoding,
@@ -6055,6 +6354,17 @@ pub struct UpdateDrainWithIdOwnerIdDeliveryHttp {
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+impl std::fmt::Debug for UpdateDrainWithIdOwnerIdDeliveryHttp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateDrainWithIdOwnerIdDeliveryHttp")
+            .field("endpoint", &self.endpoint)
+            .field("encoding", &self.encoding)
+            .field("compression", &self.compression)
+            .field("headers", &self.headers)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -6167,13 +6477,23 @@ impl std::fmt::Display for UpdateDrainWithIdOwnerIdDeliveryInternalTarget {
         f.write_str(self.as_str())
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateDrainWithIdOwnerIdDeliveryOtlphttp {
     pub endpoint: UpdateDrainWithIdOwnerIdDeliveryOtlphttpEndpoint,
     pub encoding: UpdateDrainWithIdOwnerIdDeliveryOtlphttpEncoding,
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+impl std::fmt::Debug for UpdateDrainWithIdOwnerIdDeliveryOtlphttp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateDrainWithIdOwnerIdDeliveryOtlphttp")
+            .field("endpoint", &self.endpoint)
+            .field("encoding", &self.encoding)
+            .field("headers", &self.headers)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -6216,10 +6536,18 @@ impl std::fmt::Display for UpdateDrainWithIdOwnerIdDeliveryOtlphttpEncoding {
 pub struct UpdateDrainWithIdOwnerIdDeliveryOtlphttpEndpoint {
     pub traces: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateDrainWithIdOwnerIdDeliverySyslog {
     pub endpoint: String,
     pub secret: String,
+}
+impl std::fmt::Debug for UpdateDrainWithIdOwnerIdDeliverySyslog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateDrainWithIdOwnerIdDeliverySyslog")
+            .field("endpoint", &self.endpoint)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,

@@ -67,10 +67,18 @@ pub struct CreateEdgeConfigResponse {
 pub struct CreateEdgeConfigTokenRequest {
     pub label: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateEdgeConfigTokenResponse {
     pub token: String,
     pub id: String,
+}
+impl std::fmt::Debug for CreateEdgeConfigTokenResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateEdgeConfigTokenResponse")
+            .field("token", &"<redacted>")
+            .field("id", &self.id)
+            .finish()
+    }
 }
 /// Keeps track of the current state of the Edge Config while it gets transferred.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -101,7 +109,7 @@ pub struct EdgeConfigItem {
     pub updated_at: f64,
 }
 /// The EdgeConfig.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EdgeConfigToken {
     pub token: String,
     pub label: String,
@@ -111,6 +119,17 @@ pub struct EdgeConfigToken {
     pub edge_config_id: String,
     #[serde(rename = "createdAt")]
     pub created_at: f64,
+}
+impl std::fmt::Debug for EdgeConfigToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EdgeConfigToken")
+            .field("token", &"<redacted>")
+            .field("label", &self.label)
+            .field("id", &self.id)
+            .field("edge_config_id", &self.edge_config_id)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]

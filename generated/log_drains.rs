@@ -77,7 +77,7 @@ impl std::fmt::Display for CreateConfigurableLogDrainEnvironment {
         f.write_str(self.as_str())
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateConfigurableLogDrainRequest {
     /// The delivery log format
     #[serde(rename = "deliveryFormat")]
@@ -101,6 +101,21 @@ pub struct CreateConfigurableLogDrainRequest {
     /// The custom name of this log drain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl std::fmt::Debug for CreateConfigurableLogDrainRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateConfigurableLogDrainRequest")
+            .field("delivery_format", &self.delivery_format)
+            .field("url", &self.url)
+            .field("headers", &self.headers)
+            .field("project_ids", &self.project_ids)
+            .field("sources", &self.sources)
+            .field("environments", &self.environments)
+            .field("secret", &"<redacted>")
+            .field("sampling_rate", &self.sampling_rate)
+            .field("name", &self.name)
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -268,7 +283,7 @@ impl std::fmt::Display for CreateLogDrainEnvironment {
         f.write_str(self.as_str())
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateLogDrainRequest {
     /// The name of the log drain
     pub name: String,
@@ -289,6 +304,20 @@ pub struct CreateLogDrainRequest {
     pub headers: Option<std::collections::BTreeMap<String, String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environments: Option<Vec<CreateLogDrainEnvironment>>,
+}
+impl std::fmt::Debug for CreateLogDrainRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateLogDrainRequest")
+            .field("name", &self.name)
+            .field("project_ids", &self.project_ids)
+            .field("secret", &"<redacted>")
+            .field("delivery_format", &self.delivery_format)
+            .field("url", &self.url)
+            .field("sources", &self.sources)
+            .field("headers", &self.headers)
+            .field("environments", &self.environments)
+            .finish()
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateLogDrainResponse {
@@ -1015,7 +1044,7 @@ pub struct GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryClickhouse {
     pub endpoint: String,
     pub table: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryHttp {
     pub endpoint: String,
     pub encoding: GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryHttpEncoding,
@@ -1026,6 +1055,17 @@ pub struct GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryHttp {
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+impl std::fmt::Debug for GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryHttp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryHttp")
+            .field("endpoint", &self.endpoint)
+            .field("encoding", &self.encoding)
+            .field("compression", &self.compression)
+            .field("headers", &self.headers)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -1141,13 +1181,23 @@ for GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryInternalTarget {
         f.write_str(self.as_str())
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryOtlphttp {
     pub endpoint: GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryOtlphttpEndpoint,
     pub encoding: GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryOtlphttpEncoding,
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+impl std::fmt::Debug for GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryOtlphttp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryOtlphttp")
+            .field("endpoint", &self.endpoint)
+            .field("encoding", &self.encoding)
+            .field("headers", &self.headers)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -1191,10 +1241,18 @@ for GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryOtlphttpEncoding {
 pub struct GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryOtlphttpEndpoint {
     pub traces: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliverySyslog {
     pub endpoint: String,
     pub secret: String,
+}
+impl std::fmt::Debug for GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliverySyslog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliverySyslog")
+            .field("endpoint", &self.endpoint)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -1841,7 +1899,7 @@ pub struct GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryClickhouse {
     pub endpoint: String,
     pub table: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryHttp {
     pub endpoint: String,
     pub encoding: GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryHttpEncoding,
@@ -1852,6 +1910,17 @@ pub struct GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryHttp {
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+impl std::fmt::Debug for GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryHttp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryHttp")
+            .field("endpoint", &self.endpoint)
+            .field("encoding", &self.encoding)
+            .field("compression", &self.compression)
+            .field("headers", &self.headers)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -1967,13 +2036,23 @@ for GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryInternalTarget {
         f.write_str(self.as_str())
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryOtlphttp {
     pub endpoint: GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryOtlphttpEndpoint,
     pub encoding: GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryOtlphttpEncoding,
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+impl std::fmt::Debug for GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryOtlphttp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryOtlphttp")
+            .field("endpoint", &self.endpoint)
+            .field("encoding", &self.encoding)
+            .field("headers", &self.headers)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -2017,10 +2096,18 @@ for GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryOtlphttpEncoding {
 pub struct GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryOtlphttpEndpoint {
     pub traces: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetAllLogDrainsWithDrainsDrainsObjectListItemDeliverySyslog {
     pub endpoint: String,
     pub secret: String,
+}
+impl std::fmt::Debug for GetAllLogDrainsWithDrainsDrainsObjectListItemDeliverySyslog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetAllLogDrainsWithDrainsDrainsObjectListItemDeliverySyslog")
+            .field("endpoint", &self.endpoint)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,

@@ -873,7 +873,7 @@ pub struct ImportResourceRequest {
 pub struct ImportResourceResponse {
     pub name: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImportResourceSecret {
     pub name: String,
     pub value: String,
@@ -887,8 +887,18 @@ pub struct ImportResourceSecret {
     )]
     pub environment_overrides: Option<ImportResourceSecretEnvironmentOverrides>,
 }
+impl std::fmt::Debug for ImportResourceSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImportResourceSecret")
+            .field("name", &self.name)
+            .field("value", &"<redacted>")
+            .field("prefix", &self.prefix)
+            .field("environment_overrides", &self.environment_overrides)
+            .finish()
+    }
+}
 /// A map of environments to override values for the secret, used for setting different values across deployments in production, preview, and development environments. Note: the same value will be used for all deployments in the given environment.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ImportResourceSecretEnvironmentOverrides {
     /// Value used for development environment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -899,6 +909,15 @@ pub struct ImportResourceSecretEnvironmentOverrides {
     /// Value used for production environment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub production: Option<String>,
+}
+impl std::fmt::Debug for ImportResourceSecretEnvironmentOverrides {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImportResourceSecretEnvironmentOverrides")
+            .field("development", &"<redacted>")
+            .field("preview", &"<redacted>")
+            .field("production", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,
@@ -1701,7 +1720,7 @@ pub struct UpdateResourceRequest {
 pub struct UpdateResourceResponse {
     pub name: String,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateResourceSecret {
     pub name: String,
     pub value: String,
@@ -1715,8 +1734,18 @@ pub struct UpdateResourceSecret {
     )]
     pub environment_overrides: Option<UpdateResourceSecretEnvironmentOverrides>,
 }
+impl std::fmt::Debug for UpdateResourceSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateResourceSecret")
+            .field("name", &self.name)
+            .field("value", &"<redacted>")
+            .field("prefix", &self.prefix)
+            .field("environment_overrides", &self.environment_overrides)
+            .finish()
+    }
+}
 /// A map of environments to override values for the secret, used for setting different values across deployments in production, preview, and development environments. Note: the same value will be used for all deployments in the given environment.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateResourceSecretEnvironmentOverrides {
     /// Value used for development environment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1728,6 +1757,15 @@ pub struct UpdateResourceSecretEnvironmentOverrides {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub production: Option<String>,
 }
+impl std::fmt::Debug for UpdateResourceSecretEnvironmentOverrides {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateResourceSecretEnvironmentOverrides")
+            .field("development", &"<redacted>")
+            .field("preview", &"<redacted>")
+            .field("production", &"<redacted>")
+            .finish()
+    }
+}
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateResourceSecretsByIdRequest {
     pub secrets: Vec<UpdateResourceSecretsByIdSecret>,
@@ -1735,7 +1773,7 @@ pub struct UpdateResourceSecretsByIdRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partial: Option<bool>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateResourceSecretsByIdSecret {
     pub name: String,
     pub value: String,
@@ -1751,8 +1789,18 @@ pub struct UpdateResourceSecretsByIdSecret {
         UpdateResourceSecretsByIdSecretEnvironmentOverrides,
     >,
 }
+impl std::fmt::Debug for UpdateResourceSecretsByIdSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateResourceSecretsByIdSecret")
+            .field("name", &self.name)
+            .field("value", &"<redacted>")
+            .field("prefix", &self.prefix)
+            .field("environment_overrides", &self.environment_overrides)
+            .finish()
+    }
+}
 /// A map of environments to override values for the secret, used for setting different values across deployments in production, preview, and development environments. Note: the same value will be used for all deployments in the given environment.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateResourceSecretsByIdSecretEnvironmentOverrides {
     /// Value used for development environment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1764,6 +1812,15 @@ pub struct UpdateResourceSecretsByIdSecretEnvironmentOverrides {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub production: Option<String>,
 }
+impl std::fmt::Debug for UpdateResourceSecretsByIdSecretEnvironmentOverrides {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateResourceSecretsByIdSecretEnvironmentOverrides")
+            .field("development", &"<redacted>")
+            .field("preview", &"<redacted>")
+            .field("production", &"<redacted>")
+            .finish()
+    }
+}
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateResourceSecretsRequest {
     pub secrets: Vec<UpdateResourceSecretsSecret>,
@@ -1771,7 +1828,7 @@ pub struct UpdateResourceSecretsRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partial: Option<bool>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateResourceSecretsSecret {
     pub name: String,
     pub value: String,
@@ -1785,8 +1842,18 @@ pub struct UpdateResourceSecretsSecret {
     )]
     pub environment_overrides: Option<UpdateResourceSecretsSecretEnvironmentOverrides>,
 }
+impl std::fmt::Debug for UpdateResourceSecretsSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateResourceSecretsSecret")
+            .field("name", &self.name)
+            .field("value", &"<redacted>")
+            .field("prefix", &self.prefix)
+            .field("environment_overrides", &self.environment_overrides)
+            .finish()
+    }
+}
 /// A map of environments to override values for the secret, used for setting different values across deployments in production, preview, and development environments. Note: the same value will be used for all deployments in the given environment.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateResourceSecretsSecretEnvironmentOverrides {
     /// Value used for development environment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1797,6 +1864,15 @@ pub struct UpdateResourceSecretsSecretEnvironmentOverrides {
     /// Value used for production environment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub production: Option<String>,
+}
+impl std::fmt::Debug for UpdateResourceSecretsSecretEnvironmentOverrides {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateResourceSecretsSecretEnvironmentOverrides")
+            .field("development", &"<redacted>")
+            .field("preview", &"<redacted>")
+            .field("production", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(
     Debug,

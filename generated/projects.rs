@@ -4237,7 +4237,7 @@ pub struct CreateProjectOptionsAllowlist {
 pub struct CreateProjectOptionsAllowlistPath {
     pub value: String,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateProjectPermissions {
     #[serde(
         rename = "oauth2Connection",
@@ -5179,6 +5179,291 @@ pub struct CreateProjectPermissions {
     pub v0_chat: Option<Vec<AclAction>>,
     #[serde(rename = "webAnalytics", default, skip_serializing_if = "Option::is_none")]
     pub web_analytics: Option<Vec<AclAction>>,
+}
+impl std::fmt::Debug for CreateProjectPermissions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateProjectPermissions")
+            .field("oauth2_connection", &self.oauth2_connection)
+            .field("user", &self.user)
+            .field("user_connection", &self.user_connection)
+            .field("user_sudo", &self.user_sudo)
+            .field("web_authn", &self.web_authn)
+            .field("access_group", &self.access_group)
+            .field("agent", &self.agent)
+            .field("alerts", &self.alerts)
+            .field("alias_global", &self.alias_global)
+            .field("analytics_sampling", &self.analytics_sampling)
+            .field("analytics_usage", &self.analytics_usage)
+            .field("api_key", &"<redacted>")
+            .field("api_key_ai_gateway", &self.api_key_ai_gateway)
+            .field("api_key_owned_by_self", &self.api_key_owned_by_self)
+            .field("oauth2_application", &self.oauth2_application)
+            .field("vercel_app_installation", &self.vercel_app_installation)
+            .field(
+                "vercel_app_installation_request",
+                &self.vercel_app_installation_request,
+            )
+            .field("audit_log", &self.audit_log)
+            .field("billing_address", &self.billing_address)
+            .field("billing_information", &self.billing_information)
+            .field("billing_invoice", &self.billing_invoice)
+            .field(
+                "billing_invoice_email_recipient",
+                &self.billing_invoice_email_recipient,
+            )
+            .field("billing_invoice_language", &self.billing_invoice_language)
+            .field("billing_plan", &self.billing_plan)
+            .field("billing_purchase_order", &self.billing_purchase_order)
+            .field("billing_refund", &self.billing_refund)
+            .field("billing_tax_id", &self.billing_tax_id)
+            .field("blob", &self.blob)
+            .field("blob_store_token_set", &self.blob_store_token_set)
+            .field("budget", &self.budget)
+            .field("cache_artifact", &self.cache_artifact)
+            .field("cache_artifact_usage_event", &self.cache_artifact_usage_event)
+            .field("code_checks", &self.code_checks)
+            .field("concurrent_builds", &self.concurrent_builds)
+            .field("connect", &self.connect)
+            .field("connect_configuration", &self.connect_configuration)
+            .field("data_cache_billing_settings", &self.data_cache_billing_settings)
+            .field("default_deployment_protection", &self.default_deployment_protection)
+            .field("domain", &self.domain)
+            .field("domain_accept_delegation", &self.domain_accept_delegation)
+            .field("domain_auth_codes", &self.domain_auth_codes)
+            .field("domain_certificate", &self.domain_certificate)
+            .field("domain_check_config", &self.domain_check_config)
+            .field("domain_move", &self.domain_move)
+            .field("domain_purchase", &self.domain_purchase)
+            .field("domain_record", &self.domain_record)
+            .field("domain_transfer_in", &self.domain_transfer_in)
+            .field("drain", &self.drain)
+            .field("edge_config", &self.edge_config)
+            .field("edge_config_item", &self.edge_config_item)
+            .field("edge_config_schema", &self.edge_config_schema)
+            .field("edge_config_token", &"<redacted>")
+            .field("endpoint_verification", &self.endpoint_verification)
+            .field("event", &self.event)
+            .field("file_upload", &self.file_upload)
+            .field("flags_explorer_subscription", &self.flags_explorer_subscription)
+            .field("git_repository", &self.git_repository)
+            .field("image_optimization_new_price", &self.image_optimization_new_price)
+            .field("integration", &self.integration)
+            .field("integration_account", &self.integration_account)
+            .field("integration_configuration", &self.integration_configuration)
+            .field(
+                "integration_configuration_projects",
+                &self.integration_configuration_projects,
+            )
+            .field(
+                "integration_configuration_role",
+                &self.integration_configuration_role,
+            )
+            .field(
+                "integration_configuration_transfer",
+                &self.integration_configuration_transfer,
+            )
+            .field("integration_deployment_action", &self.integration_deployment_action)
+            .field("integration_event", &self.integration_event)
+            .field("integration_log", &self.integration_log)
+            .field("integration_resource", &self.integration_resource)
+            .field(
+                "integration_resource_repl_command",
+                &self.integration_resource_repl_command,
+            )
+            .field("integration_resource_secrets", &self.integration_resource_secrets)
+            .field("integration_sso_session", &self.integration_sso_session)
+            .field("integration_store_token_set", &self.integration_store_token_set)
+            .field(
+                "integration_vercel_configuration_override",
+                &self.integration_vercel_configuration_override,
+            )
+            .field("integration_pull_request", &self.integration_pull_request)
+            .field("ip_blocking", &self.ip_blocking)
+            .field("job_global", &self.job_global)
+            .field("log_drain", &self.log_drain)
+            .field("marketplace_billing_data", &self.marketplace_billing_data)
+            .field(
+                "marketplace_experimentation_edge_config_data",
+                &self.marketplace_experimentation_edge_config_data,
+            )
+            .field(
+                "marketplace_experimentation_item",
+                &self.marketplace_experimentation_item,
+            )
+            .field(
+                "marketplace_installation_member",
+                &self.marketplace_installation_member,
+            )
+            .field("marketplace_invoice", &self.marketplace_invoice)
+            .field("marketplace_settings", &self.marketplace_settings)
+            .field("monitoring", &self.monitoring)
+            .field("monitoring_alert", &self.monitoring_alert)
+            .field("monitoring_chart", &self.monitoring_chart)
+            .field("monitoring_query", &self.monitoring_query)
+            .field("monitoring_settings", &self.monitoring_settings)
+            .field("notification_customer_budget", &self.notification_customer_budget)
+            .field(
+                "notification_deployment_failed",
+                &self.notification_deployment_failed,
+            )
+            .field(
+                "notification_domain_configuration",
+                &self.notification_domain_configuration,
+            )
+            .field("notification_domain_expire", &self.notification_domain_expire)
+            .field("notification_domain_moved", &self.notification_domain_moved)
+            .field("notification_domain_purchase", &self.notification_domain_purchase)
+            .field("notification_domain_renewal", &self.notification_domain_renewal)
+            .field("notification_domain_transfer", &self.notification_domain_transfer)
+            .field(
+                "notification_domain_unverified",
+                &self.notification_domain_unverified,
+            )
+            .field("notification_monitoring_alert", &self.notification_monitoring_alert)
+            .field("notification_payment_failed", &self.notification_payment_failed)
+            .field("notification_preferences", &self.notification_preferences)
+            .field(
+                "notification_statement_of_reasons",
+                &self.notification_statement_of_reasons,
+            )
+            .field("notification_usage_alert", &self.notification_usage_alert)
+            .field("observability_configuration", &self.observability_configuration)
+            .field("observability_funnel", &self.observability_funnel)
+            .field("observability_notebook", &self.observability_notebook)
+            .field("open_telemetry_endpoint", &self.open_telemetry_endpoint)
+            .field("own_event", &self.own_event)
+            .field(
+                "password_protection_invoice_item",
+                &self.password_protection_invoice_item,
+            )
+            .field("payment_method", &self.payment_method)
+            .field("permissions", &self.permissions)
+            .field("postgres", &self.postgres)
+            .field("postgres_store_token_set", &self.postgres_store_token_set)
+            .field("preview_deployment_suffix", &self.preview_deployment_suffix)
+            .field("project_transfer_in", &self.project_transfer_in)
+            .field("pro_trial_onboarding", &self.pro_trial_onboarding)
+            .field("rate_limit", &self.rate_limit)
+            .field("redis", &self.redis)
+            .field("redis_store_token_set", &self.redis_store_token_set)
+            .field("remote_caching", &self.remote_caching)
+            .field("repository", &self.repository)
+            .field("saml_config", &self.saml_config)
+            .field("secret", &"<redacted>")
+            .field(
+                "sensitive_environment_variable_policy",
+                &self.sensitive_environment_variable_policy,
+            )
+            .field("shared_env_vars", &self.shared_env_vars)
+            .field("shared_env_vars_production", &self.shared_env_vars_production)
+            .field("space", &self.space)
+            .field("space_run", &self.space_run)
+            .field("store_transfer", &self.store_transfer)
+            .field("support_case", &self.support_case)
+            .field("support_case_comment", &self.support_case_comment)
+            .field("team", &self.team)
+            .field("team_access_request", &self.team_access_request)
+            .field("team_fellow_membership", &self.team_fellow_membership)
+            .field("team_git_exclusivity", &self.team_git_exclusivity)
+            .field("team_invite", &self.team_invite)
+            .field("team_invite_code", &self.team_invite_code)
+            .field("team_join", &self.team_join)
+            .field("team_member_mfa_status", &self.team_member_mfa_status)
+            .field("team_microfrontends", &self.team_microfrontends)
+            .field("team_own_membership", &self.team_own_membership)
+            .field(
+                "team_own_membership_disconnect_saml",
+                &self.team_own_membership_disconnect_saml,
+            )
+            .field("token", &"<redacted>")
+            .field("usage", &self.usage)
+            .field("usage_cycle", &self.usage_cycle)
+            .field("vercel_run", &self.vercel_run)
+            .field("vercel_run_exec", &self.vercel_run_exec)
+            .field("vpc_peering_connection", &self.vpc_peering_connection)
+            .field("web_analytics_plan", &self.web_analytics_plan)
+            .field("webhook", &self.webhook)
+            .field("webhook_event", &self.webhook_event)
+            .field("alias_project", &self.alias_project)
+            .field("alias_protection_bypass", &self.alias_protection_bypass)
+            .field("build_machine", &self.build_machine)
+            .field("connect_configuration_link", &self.connect_configuration_link)
+            .field("data_cache_namespace", &self.data_cache_namespace)
+            .field("deployment", &self.deployment)
+            .field("deployment_build_logs", &self.deployment_build_logs)
+            .field("deployment_check", &self.deployment_check)
+            .field("deployment_check_preview", &self.deployment_check_preview)
+            .field(
+                "deployment_check_re_run_from_production_branch",
+                &self.deployment_check_re_run_from_production_branch,
+            )
+            .field("deployment_production_git", &self.deployment_production_git)
+            .field("deployment_v0", &self.deployment_v0)
+            .field("deployment_preview", &self.deployment_preview)
+            .field("deployment_private", &self.deployment_private)
+            .field("deployment_promote", &self.deployment_promote)
+            .field("deployment_rollback", &self.deployment_rollback)
+            .field("edge_cache_namespace", &self.edge_cache_namespace)
+            .field("environments", &self.environments)
+            .field("job", &self.job)
+            .field("logs", &self.logs)
+            .field("logs_preset", &self.logs_preset)
+            .field("observability_data", &self.observability_data)
+            .field("on_demand_build", &self.on_demand_build)
+            .field("on_demand_concurrency", &self.on_demand_concurrency)
+            .field("options_allowlist", &self.options_allowlist)
+            .field("password_protection", &self.password_protection)
+            .field(
+                "production_alias_protection_bypass",
+                &self.production_alias_protection_bypass,
+            )
+            .field("project", &self.project)
+            .field("project_access_group", &self.project_access_group)
+            .field("project_analytics_sampling", &self.project_analytics_sampling)
+            .field("project_analytics_usage", &self.project_analytics_usage)
+            .field("project_check", &self.project_check)
+            .field("project_check_run", &self.project_check_run)
+            .field("project_deployment_expiration", &self.project_deployment_expiration)
+            .field("project_deployment_hook", &self.project_deployment_hook)
+            .field("project_domain", &self.project_domain)
+            .field("project_domain_check_config", &self.project_domain_check_config)
+            .field("project_domain_move", &self.project_domain_move)
+            .field("project_env_vars", &self.project_env_vars)
+            .field("project_env_vars_production", &self.project_env_vars_production)
+            .field(
+                "project_env_vars_unowned_by_integration",
+                &self.project_env_vars_unowned_by_integration,
+            )
+            .field("project_flags", &self.project_flags)
+            .field("project_from_v0", &self.project_from_v0)
+            .field("project_id", &self.project_id)
+            .field(
+                "project_integration_configuration",
+                &self.project_integration_configuration,
+            )
+            .field("project_link", &self.project_link)
+            .field("project_member", &self.project_member)
+            .field("project_monitoring", &self.project_monitoring)
+            .field("project_oidc_token", &"<redacted>")
+            .field("project_permissions", &self.project_permissions)
+            .field("project_production_branch", &self.project_production_branch)
+            .field("project_protection_bypass", &self.project_protection_bypass)
+            .field("project_rolling_release", &self.project_rolling_release)
+            .field("project_support_case", &self.project_support_case)
+            .field("project_support_case_comment", &self.project_support_case_comment)
+            .field("project_tier", &self.project_tier)
+            .field("project_transfer", &self.project_transfer)
+            .field("project_transfer_out", &self.project_transfer_out)
+            .field("project_usage", &self.project_usage)
+            .field("seawall_config", &self.seawall_config)
+            .field("shared_env_var_connection", &self.shared_env_var_connection)
+            .field("skew_protection", &self.skew_protection)
+            .field("analytics", &self.analytics)
+            .field("trusted_ips", &self.trusted_ips)
+            .field("v0_chat", &self.v0_chat)
+            .field("web_analytics", &self.web_analytics)
+            .finish()
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "scope")]
@@ -7031,7 +7316,7 @@ impl std::fmt::Display for CreateProjectTier {
         f.write_str(self.as_str())
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateProjectTransferRequestRequest {
     /// The URL to send a webhook to when the transfer is accepted.
     #[serde(rename = "callbackUrl", default, skip_serializing_if = "Option::is_none")]
@@ -7039,6 +7324,14 @@ pub struct CreateProjectTransferRequestRequest {
     /// The secret to use to sign the webhook payload with HMAC-SHA256.
     #[serde(rename = "callbackSecret", default, skip_serializing_if = "Option::is_none")]
     pub callback_secret: Option<String>,
+}
+impl std::fmt::Debug for CreateProjectTransferRequestRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateProjectTransferRequestRequest")
+            .field("callback_url", &self.callback_url)
+            .field("callback_secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateProjectTransferRequestResponse {
@@ -12892,7 +13185,7 @@ pub struct GetProjectOptionsAllowlist {
 pub struct GetProjectOptionsAllowlistPath {
     pub value: String,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetProjectPermissions {
     #[serde(rename = "aliasProject", default, skip_serializing_if = "Option::is_none")]
     pub alias_project: Option<Vec<AclAction>>,
@@ -13834,6 +14127,291 @@ pub struct GetProjectPermissions {
     pub user_sudo: Option<Vec<AclAction>>,
     #[serde(rename = "webAuthn", default, skip_serializing_if = "Option::is_none")]
     pub web_authn: Option<Vec<AclAction>>,
+}
+impl std::fmt::Debug for GetProjectPermissions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetProjectPermissions")
+            .field("alias_project", &self.alias_project)
+            .field("alias_protection_bypass", &self.alias_protection_bypass)
+            .field("build_machine", &self.build_machine)
+            .field("connect_configuration_link", &self.connect_configuration_link)
+            .field("data_cache_namespace", &self.data_cache_namespace)
+            .field("deployment", &self.deployment)
+            .field("deployment_build_logs", &self.deployment_build_logs)
+            .field("deployment_check", &self.deployment_check)
+            .field("deployment_check_preview", &self.deployment_check_preview)
+            .field(
+                "deployment_check_re_run_from_production_branch",
+                &self.deployment_check_re_run_from_production_branch,
+            )
+            .field("deployment_production_git", &self.deployment_production_git)
+            .field("deployment_v0", &self.deployment_v0)
+            .field("deployment_preview", &self.deployment_preview)
+            .field("deployment_private", &self.deployment_private)
+            .field("deployment_promote", &self.deployment_promote)
+            .field("deployment_rollback", &self.deployment_rollback)
+            .field("edge_cache_namespace", &self.edge_cache_namespace)
+            .field("environments", &self.environments)
+            .field("job", &self.job)
+            .field("logs", &self.logs)
+            .field("logs_preset", &self.logs_preset)
+            .field("observability_data", &self.observability_data)
+            .field("on_demand_build", &self.on_demand_build)
+            .field("on_demand_concurrency", &self.on_demand_concurrency)
+            .field("options_allowlist", &self.options_allowlist)
+            .field("password_protection", &self.password_protection)
+            .field(
+                "production_alias_protection_bypass",
+                &self.production_alias_protection_bypass,
+            )
+            .field("project", &self.project)
+            .field("project_access_group", &self.project_access_group)
+            .field("project_analytics_sampling", &self.project_analytics_sampling)
+            .field("project_analytics_usage", &self.project_analytics_usage)
+            .field("project_check", &self.project_check)
+            .field("project_check_run", &self.project_check_run)
+            .field("project_deployment_expiration", &self.project_deployment_expiration)
+            .field("project_deployment_hook", &self.project_deployment_hook)
+            .field("project_domain", &self.project_domain)
+            .field("project_domain_check_config", &self.project_domain_check_config)
+            .field("project_domain_move", &self.project_domain_move)
+            .field("project_env_vars", &self.project_env_vars)
+            .field("project_env_vars_production", &self.project_env_vars_production)
+            .field(
+                "project_env_vars_unowned_by_integration",
+                &self.project_env_vars_unowned_by_integration,
+            )
+            .field("project_flags", &self.project_flags)
+            .field("project_from_v0", &self.project_from_v0)
+            .field("project_id", &self.project_id)
+            .field(
+                "project_integration_configuration",
+                &self.project_integration_configuration,
+            )
+            .field("project_link", &self.project_link)
+            .field("project_member", &self.project_member)
+            .field("project_monitoring", &self.project_monitoring)
+            .field("project_oidc_token", &"<redacted>")
+            .field("project_permissions", &self.project_permissions)
+            .field("project_production_branch", &self.project_production_branch)
+            .field("project_protection_bypass", &self.project_protection_bypass)
+            .field("project_rolling_release", &self.project_rolling_release)
+            .field("project_support_case", &self.project_support_case)
+            .field("project_support_case_comment", &self.project_support_case_comment)
+            .field("project_tier", &self.project_tier)
+            .field("project_transfer", &self.project_transfer)
+            .field("project_transfer_out", &self.project_transfer_out)
+            .field("project_usage", &self.project_usage)
+            .field("seawall_config", &self.seawall_config)
+            .field("shared_env_var_connection", &self.shared_env_var_connection)
+            .field("skew_protection", &self.skew_protection)
+            .field("analytics", &self.analytics)
+            .field("trusted_ips", &self.trusted_ips)
+            .field("v0_chat", &self.v0_chat)
+            .field("web_analytics", &self.web_analytics)
+            .field("access_group", &self.access_group)
+            .field("agent", &self.agent)
+            .field("alerts", &self.alerts)
+            .field("alias_global", &self.alias_global)
+            .field("analytics_sampling", &self.analytics_sampling)
+            .field("analytics_usage", &self.analytics_usage)
+            .field("api_key", &"<redacted>")
+            .field("api_key_ai_gateway", &self.api_key_ai_gateway)
+            .field("api_key_owned_by_self", &self.api_key_owned_by_self)
+            .field("oauth2_application", &self.oauth2_application)
+            .field("vercel_app_installation", &self.vercel_app_installation)
+            .field(
+                "vercel_app_installation_request",
+                &self.vercel_app_installation_request,
+            )
+            .field("audit_log", &self.audit_log)
+            .field("billing_address", &self.billing_address)
+            .field("billing_information", &self.billing_information)
+            .field("billing_invoice", &self.billing_invoice)
+            .field(
+                "billing_invoice_email_recipient",
+                &self.billing_invoice_email_recipient,
+            )
+            .field("billing_invoice_language", &self.billing_invoice_language)
+            .field("billing_plan", &self.billing_plan)
+            .field("billing_purchase_order", &self.billing_purchase_order)
+            .field("billing_refund", &self.billing_refund)
+            .field("billing_tax_id", &self.billing_tax_id)
+            .field("blob", &self.blob)
+            .field("blob_store_token_set", &self.blob_store_token_set)
+            .field("budget", &self.budget)
+            .field("cache_artifact", &self.cache_artifact)
+            .field("cache_artifact_usage_event", &self.cache_artifact_usage_event)
+            .field("code_checks", &self.code_checks)
+            .field("concurrent_builds", &self.concurrent_builds)
+            .field("connect", &self.connect)
+            .field("connect_configuration", &self.connect_configuration)
+            .field("data_cache_billing_settings", &self.data_cache_billing_settings)
+            .field("default_deployment_protection", &self.default_deployment_protection)
+            .field("domain", &self.domain)
+            .field("domain_accept_delegation", &self.domain_accept_delegation)
+            .field("domain_auth_codes", &self.domain_auth_codes)
+            .field("domain_certificate", &self.domain_certificate)
+            .field("domain_check_config", &self.domain_check_config)
+            .field("domain_move", &self.domain_move)
+            .field("domain_purchase", &self.domain_purchase)
+            .field("domain_record", &self.domain_record)
+            .field("domain_transfer_in", &self.domain_transfer_in)
+            .field("drain", &self.drain)
+            .field("edge_config", &self.edge_config)
+            .field("edge_config_item", &self.edge_config_item)
+            .field("edge_config_schema", &self.edge_config_schema)
+            .field("edge_config_token", &"<redacted>")
+            .field("endpoint_verification", &self.endpoint_verification)
+            .field("event", &self.event)
+            .field("file_upload", &self.file_upload)
+            .field("flags_explorer_subscription", &self.flags_explorer_subscription)
+            .field("git_repository", &self.git_repository)
+            .field("image_optimization_new_price", &self.image_optimization_new_price)
+            .field("integration", &self.integration)
+            .field("integration_account", &self.integration_account)
+            .field("integration_configuration", &self.integration_configuration)
+            .field(
+                "integration_configuration_projects",
+                &self.integration_configuration_projects,
+            )
+            .field(
+                "integration_configuration_role",
+                &self.integration_configuration_role,
+            )
+            .field(
+                "integration_configuration_transfer",
+                &self.integration_configuration_transfer,
+            )
+            .field("integration_deployment_action", &self.integration_deployment_action)
+            .field("integration_event", &self.integration_event)
+            .field("integration_log", &self.integration_log)
+            .field("integration_resource", &self.integration_resource)
+            .field(
+                "integration_resource_repl_command",
+                &self.integration_resource_repl_command,
+            )
+            .field("integration_resource_secrets", &self.integration_resource_secrets)
+            .field("integration_sso_session", &self.integration_sso_session)
+            .field("integration_store_token_set", &self.integration_store_token_set)
+            .field(
+                "integration_vercel_configuration_override",
+                &self.integration_vercel_configuration_override,
+            )
+            .field("integration_pull_request", &self.integration_pull_request)
+            .field("ip_blocking", &self.ip_blocking)
+            .field("job_global", &self.job_global)
+            .field("log_drain", &self.log_drain)
+            .field("marketplace_billing_data", &self.marketplace_billing_data)
+            .field(
+                "marketplace_experimentation_edge_config_data",
+                &self.marketplace_experimentation_edge_config_data,
+            )
+            .field(
+                "marketplace_experimentation_item",
+                &self.marketplace_experimentation_item,
+            )
+            .field(
+                "marketplace_installation_member",
+                &self.marketplace_installation_member,
+            )
+            .field("marketplace_invoice", &self.marketplace_invoice)
+            .field("marketplace_settings", &self.marketplace_settings)
+            .field("monitoring", &self.monitoring)
+            .field("monitoring_alert", &self.monitoring_alert)
+            .field("monitoring_chart", &self.monitoring_chart)
+            .field("monitoring_query", &self.monitoring_query)
+            .field("monitoring_settings", &self.monitoring_settings)
+            .field("notification_customer_budget", &self.notification_customer_budget)
+            .field(
+                "notification_deployment_failed",
+                &self.notification_deployment_failed,
+            )
+            .field(
+                "notification_domain_configuration",
+                &self.notification_domain_configuration,
+            )
+            .field("notification_domain_expire", &self.notification_domain_expire)
+            .field("notification_domain_moved", &self.notification_domain_moved)
+            .field("notification_domain_purchase", &self.notification_domain_purchase)
+            .field("notification_domain_renewal", &self.notification_domain_renewal)
+            .field("notification_domain_transfer", &self.notification_domain_transfer)
+            .field(
+                "notification_domain_unverified",
+                &self.notification_domain_unverified,
+            )
+            .field("notification_monitoring_alert", &self.notification_monitoring_alert)
+            .field("notification_payment_failed", &self.notification_payment_failed)
+            .field("notification_preferences", &self.notification_preferences)
+            .field(
+                "notification_statement_of_reasons",
+                &self.notification_statement_of_reasons,
+            )
+            .field("notification_usage_alert", &self.notification_usage_alert)
+            .field("observability_configuration", &self.observability_configuration)
+            .field("observability_funnel", &self.observability_funnel)
+            .field("observability_notebook", &self.observability_notebook)
+            .field("open_telemetry_endpoint", &self.open_telemetry_endpoint)
+            .field("own_event", &self.own_event)
+            .field(
+                "password_protection_invoice_item",
+                &self.password_protection_invoice_item,
+            )
+            .field("payment_method", &self.payment_method)
+            .field("permissions", &self.permissions)
+            .field("postgres", &self.postgres)
+            .field("postgres_store_token_set", &self.postgres_store_token_set)
+            .field("preview_deployment_suffix", &self.preview_deployment_suffix)
+            .field("project_transfer_in", &self.project_transfer_in)
+            .field("pro_trial_onboarding", &self.pro_trial_onboarding)
+            .field("rate_limit", &self.rate_limit)
+            .field("redis", &self.redis)
+            .field("redis_store_token_set", &self.redis_store_token_set)
+            .field("remote_caching", &self.remote_caching)
+            .field("repository", &self.repository)
+            .field("saml_config", &self.saml_config)
+            .field("secret", &"<redacted>")
+            .field(
+                "sensitive_environment_variable_policy",
+                &self.sensitive_environment_variable_policy,
+            )
+            .field("shared_env_vars", &self.shared_env_vars)
+            .field("shared_env_vars_production", &self.shared_env_vars_production)
+            .field("space", &self.space)
+            .field("space_run", &self.space_run)
+            .field("store_transfer", &self.store_transfer)
+            .field("support_case", &self.support_case)
+            .field("support_case_comment", &self.support_case_comment)
+            .field("team", &self.team)
+            .field("team_access_request", &self.team_access_request)
+            .field("team_fellow_membership", &self.team_fellow_membership)
+            .field("team_git_exclusivity", &self.team_git_exclusivity)
+            .field("team_invite", &self.team_invite)
+            .field("team_invite_code", &self.team_invite_code)
+            .field("team_join", &self.team_join)
+            .field("team_member_mfa_status", &self.team_member_mfa_status)
+            .field("team_microfrontends", &self.team_microfrontends)
+            .field("team_own_membership", &self.team_own_membership)
+            .field(
+                "team_own_membership_disconnect_saml",
+                &self.team_own_membership_disconnect_saml,
+            )
+            .field("token", &"<redacted>")
+            .field("usage", &self.usage)
+            .field("usage_cycle", &self.usage_cycle)
+            .field("vercel_run", &self.vercel_run)
+            .field("vercel_run_exec", &self.vercel_run_exec)
+            .field("vpc_peering_connection", &self.vpc_peering_connection)
+            .field("web_analytics_plan", &self.web_analytics_plan)
+            .field("webhook", &self.webhook)
+            .field("webhook_event", &self.webhook_event)
+            .field("oauth2_connection", &self.oauth2_connection)
+            .field("user", &self.user)
+            .field("user_connection", &self.user_connection)
+            .field("user_sudo", &self.user_sudo)
+            .field("web_authn", &self.web_authn)
+            .finish()
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "scope")]
@@ -18352,7 +18930,7 @@ pub struct GetProjectsProjectOptionsAllowlist {
 pub struct GetProjectsProjectOptionsAllowlistPath {
     pub value: String,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetProjectsProjectPermissions {
     #[serde(
         rename = "oauth2Connection",
@@ -19294,6 +19872,291 @@ pub struct GetProjectsProjectPermissions {
     pub v0_chat: Option<Vec<AclAction>>,
     #[serde(rename = "webAnalytics", default, skip_serializing_if = "Option::is_none")]
     pub web_analytics: Option<Vec<AclAction>>,
+}
+impl std::fmt::Debug for GetProjectsProjectPermissions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetProjectsProjectPermissions")
+            .field("oauth2_connection", &self.oauth2_connection)
+            .field("user", &self.user)
+            .field("user_connection", &self.user_connection)
+            .field("user_sudo", &self.user_sudo)
+            .field("web_authn", &self.web_authn)
+            .field("access_group", &self.access_group)
+            .field("agent", &self.agent)
+            .field("alerts", &self.alerts)
+            .field("alias_global", &self.alias_global)
+            .field("analytics_sampling", &self.analytics_sampling)
+            .field("analytics_usage", &self.analytics_usage)
+            .field("api_key", &"<redacted>")
+            .field("api_key_ai_gateway", &self.api_key_ai_gateway)
+            .field("api_key_owned_by_self", &self.api_key_owned_by_self)
+            .field("oauth2_application", &self.oauth2_application)
+            .field("vercel_app_installation", &self.vercel_app_installation)
+            .field(
+                "vercel_app_installation_request",
+                &self.vercel_app_installation_request,
+            )
+            .field("audit_log", &self.audit_log)
+            .field("billing_address", &self.billing_address)
+            .field("billing_information", &self.billing_information)
+            .field("billing_invoice", &self.billing_invoice)
+            .field(
+                "billing_invoice_email_recipient",
+                &self.billing_invoice_email_recipient,
+            )
+            .field("billing_invoice_language", &self.billing_invoice_language)
+            .field("billing_plan", &self.billing_plan)
+            .field("billing_purchase_order", &self.billing_purchase_order)
+            .field("billing_refund", &self.billing_refund)
+            .field("billing_tax_id", &self.billing_tax_id)
+            .field("blob", &self.blob)
+            .field("blob_store_token_set", &self.blob_store_token_set)
+            .field("budget", &self.budget)
+            .field("cache_artifact", &self.cache_artifact)
+            .field("cache_artifact_usage_event", &self.cache_artifact_usage_event)
+            .field("code_checks", &self.code_checks)
+            .field("concurrent_builds", &self.concurrent_builds)
+            .field("connect", &self.connect)
+            .field("connect_configuration", &self.connect_configuration)
+            .field("data_cache_billing_settings", &self.data_cache_billing_settings)
+            .field("default_deployment_protection", &self.default_deployment_protection)
+            .field("domain", &self.domain)
+            .field("domain_accept_delegation", &self.domain_accept_delegation)
+            .field("domain_auth_codes", &self.domain_auth_codes)
+            .field("domain_certificate", &self.domain_certificate)
+            .field("domain_check_config", &self.domain_check_config)
+            .field("domain_move", &self.domain_move)
+            .field("domain_purchase", &self.domain_purchase)
+            .field("domain_record", &self.domain_record)
+            .field("domain_transfer_in", &self.domain_transfer_in)
+            .field("drain", &self.drain)
+            .field("edge_config", &self.edge_config)
+            .field("edge_config_item", &self.edge_config_item)
+            .field("edge_config_schema", &self.edge_config_schema)
+            .field("edge_config_token", &"<redacted>")
+            .field("endpoint_verification", &self.endpoint_verification)
+            .field("event", &self.event)
+            .field("file_upload", &self.file_upload)
+            .field("flags_explorer_subscription", &self.flags_explorer_subscription)
+            .field("git_repository", &self.git_repository)
+            .field("image_optimization_new_price", &self.image_optimization_new_price)
+            .field("integration", &self.integration)
+            .field("integration_account", &self.integration_account)
+            .field("integration_configuration", &self.integration_configuration)
+            .field(
+                "integration_configuration_projects",
+                &self.integration_configuration_projects,
+            )
+            .field(
+                "integration_configuration_role",
+                &self.integration_configuration_role,
+            )
+            .field(
+                "integration_configuration_transfer",
+                &self.integration_configuration_transfer,
+            )
+            .field("integration_deployment_action", &self.integration_deployment_action)
+            .field("integration_event", &self.integration_event)
+            .field("integration_log", &self.integration_log)
+            .field("integration_resource", &self.integration_resource)
+            .field(
+                "integration_resource_repl_command",
+                &self.integration_resource_repl_command,
+            )
+            .field("integration_resource_secrets", &self.integration_resource_secrets)
+            .field("integration_sso_session", &self.integration_sso_session)
+            .field("integration_store_token_set", &self.integration_store_token_set)
+            .field(
+                "integration_vercel_configuration_override",
+                &self.integration_vercel_configuration_override,
+            )
+            .field("integration_pull_request", &self.integration_pull_request)
+            .field("ip_blocking", &self.ip_blocking)
+            .field("job_global", &self.job_global)
+            .field("log_drain", &self.log_drain)
+            .field("marketplace_billing_data", &self.marketplace_billing_data)
+            .field(
+                "marketplace_experimentation_edge_config_data",
+                &self.marketplace_experimentation_edge_config_data,
+            )
+            .field(
+                "marketplace_experimentation_item",
+                &self.marketplace_experimentation_item,
+            )
+            .field(
+                "marketplace_installation_member",
+                &self.marketplace_installation_member,
+            )
+            .field("marketplace_invoice", &self.marketplace_invoice)
+            .field("marketplace_settings", &self.marketplace_settings)
+            .field("monitoring", &self.monitoring)
+            .field("monitoring_alert", &self.monitoring_alert)
+            .field("monitoring_chart", &self.monitoring_chart)
+            .field("monitoring_query", &self.monitoring_query)
+            .field("monitoring_settings", &self.monitoring_settings)
+            .field("notification_customer_budget", &self.notification_customer_budget)
+            .field(
+                "notification_deployment_failed",
+                &self.notification_deployment_failed,
+            )
+            .field(
+                "notification_domain_configuration",
+                &self.notification_domain_configuration,
+            )
+            .field("notification_domain_expire", &self.notification_domain_expire)
+            .field("notification_domain_moved", &self.notification_domain_moved)
+            .field("notification_domain_purchase", &self.notification_domain_purchase)
+            .field("notification_domain_renewal", &self.notification_domain_renewal)
+            .field("notification_domain_transfer", &self.notification_domain_transfer)
+            .field(
+                "notification_domain_unverified",
+                &self.notification_domain_unverified,
+            )
+            .field("notification_monitoring_alert", &self.notification_monitoring_alert)
+            .field("notification_payment_failed", &self.notification_payment_failed)
+            .field("notification_preferences", &self.notification_preferences)
+            .field(
+                "notification_statement_of_reasons",
+                &self.notification_statement_of_reasons,
+            )
+            .field("notification_usage_alert", &self.notification_usage_alert)
+            .field("observability_configuration", &self.observability_configuration)
+            .field("observability_funnel", &self.observability_funnel)
+            .field("observability_notebook", &self.observability_notebook)
+            .field("open_telemetry_endpoint", &self.open_telemetry_endpoint)
+            .field("own_event", &self.own_event)
+            .field(
+                "password_protection_invoice_item",
+                &self.password_protection_invoice_item,
+            )
+            .field("payment_method", &self.payment_method)
+            .field("permissions", &self.permissions)
+            .field("postgres", &self.postgres)
+            .field("postgres_store_token_set", &self.postgres_store_token_set)
+            .field("preview_deployment_suffix", &self.preview_deployment_suffix)
+            .field("project_transfer_in", &self.project_transfer_in)
+            .field("pro_trial_onboarding", &self.pro_trial_onboarding)
+            .field("rate_limit", &self.rate_limit)
+            .field("redis", &self.redis)
+            .field("redis_store_token_set", &self.redis_store_token_set)
+            .field("remote_caching", &self.remote_caching)
+            .field("repository", &self.repository)
+            .field("saml_config", &self.saml_config)
+            .field("secret", &"<redacted>")
+            .field(
+                "sensitive_environment_variable_policy",
+                &self.sensitive_environment_variable_policy,
+            )
+            .field("shared_env_vars", &self.shared_env_vars)
+            .field("shared_env_vars_production", &self.shared_env_vars_production)
+            .field("space", &self.space)
+            .field("space_run", &self.space_run)
+            .field("store_transfer", &self.store_transfer)
+            .field("support_case", &self.support_case)
+            .field("support_case_comment", &self.support_case_comment)
+            .field("team", &self.team)
+            .field("team_access_request", &self.team_access_request)
+            .field("team_fellow_membership", &self.team_fellow_membership)
+            .field("team_git_exclusivity", &self.team_git_exclusivity)
+            .field("team_invite", &self.team_invite)
+            .field("team_invite_code", &self.team_invite_code)
+            .field("team_join", &self.team_join)
+            .field("team_member_mfa_status", &self.team_member_mfa_status)
+            .field("team_microfrontends", &self.team_microfrontends)
+            .field("team_own_membership", &self.team_own_membership)
+            .field(
+                "team_own_membership_disconnect_saml",
+                &self.team_own_membership_disconnect_saml,
+            )
+            .field("token", &"<redacted>")
+            .field("usage", &self.usage)
+            .field("usage_cycle", &self.usage_cycle)
+            .field("vercel_run", &self.vercel_run)
+            .field("vercel_run_exec", &self.vercel_run_exec)
+            .field("vpc_peering_connection", &self.vpc_peering_connection)
+            .field("web_analytics_plan", &self.web_analytics_plan)
+            .field("webhook", &self.webhook)
+            .field("webhook_event", &self.webhook_event)
+            .field("alias_project", &self.alias_project)
+            .field("alias_protection_bypass", &self.alias_protection_bypass)
+            .field("build_machine", &self.build_machine)
+            .field("connect_configuration_link", &self.connect_configuration_link)
+            .field("data_cache_namespace", &self.data_cache_namespace)
+            .field("deployment", &self.deployment)
+            .field("deployment_build_logs", &self.deployment_build_logs)
+            .field("deployment_check", &self.deployment_check)
+            .field("deployment_check_preview", &self.deployment_check_preview)
+            .field(
+                "deployment_check_re_run_from_production_branch",
+                &self.deployment_check_re_run_from_production_branch,
+            )
+            .field("deployment_production_git", &self.deployment_production_git)
+            .field("deployment_v0", &self.deployment_v0)
+            .field("deployment_preview", &self.deployment_preview)
+            .field("deployment_private", &self.deployment_private)
+            .field("deployment_promote", &self.deployment_promote)
+            .field("deployment_rollback", &self.deployment_rollback)
+            .field("edge_cache_namespace", &self.edge_cache_namespace)
+            .field("environments", &self.environments)
+            .field("job", &self.job)
+            .field("logs", &self.logs)
+            .field("logs_preset", &self.logs_preset)
+            .field("observability_data", &self.observability_data)
+            .field("on_demand_build", &self.on_demand_build)
+            .field("on_demand_concurrency", &self.on_demand_concurrency)
+            .field("options_allowlist", &self.options_allowlist)
+            .field("password_protection", &self.password_protection)
+            .field(
+                "production_alias_protection_bypass",
+                &self.production_alias_protection_bypass,
+            )
+            .field("project", &self.project)
+            .field("project_access_group", &self.project_access_group)
+            .field("project_analytics_sampling", &self.project_analytics_sampling)
+            .field("project_analytics_usage", &self.project_analytics_usage)
+            .field("project_check", &self.project_check)
+            .field("project_check_run", &self.project_check_run)
+            .field("project_deployment_expiration", &self.project_deployment_expiration)
+            .field("project_deployment_hook", &self.project_deployment_hook)
+            .field("project_domain", &self.project_domain)
+            .field("project_domain_check_config", &self.project_domain_check_config)
+            .field("project_domain_move", &self.project_domain_move)
+            .field("project_env_vars", &self.project_env_vars)
+            .field("project_env_vars_production", &self.project_env_vars_production)
+            .field(
+                "project_env_vars_unowned_by_integration",
+                &self.project_env_vars_unowned_by_integration,
+            )
+            .field("project_flags", &self.project_flags)
+            .field("project_from_v0", &self.project_from_v0)
+            .field("project_id", &self.project_id)
+            .field(
+                "project_integration_configuration",
+                &self.project_integration_configuration,
+            )
+            .field("project_link", &self.project_link)
+            .field("project_member", &self.project_member)
+            .field("project_monitoring", &self.project_monitoring)
+            .field("project_oidc_token", &"<redacted>")
+            .field("project_permissions", &self.project_permissions)
+            .field("project_production_branch", &self.project_production_branch)
+            .field("project_protection_bypass", &self.project_protection_bypass)
+            .field("project_rolling_release", &self.project_rolling_release)
+            .field("project_support_case", &self.project_support_case)
+            .field("project_support_case_comment", &self.project_support_case_comment)
+            .field("project_tier", &self.project_tier)
+            .field("project_transfer", &self.project_transfer)
+            .field("project_transfer_out", &self.project_transfer_out)
+            .field("project_usage", &self.project_usage)
+            .field("seawall_config", &self.seawall_config)
+            .field("shared_env_var_connection", &self.shared_env_var_connection)
+            .field("skew_protection", &self.skew_protection)
+            .field("analytics", &self.analytics)
+            .field("trusted_ips", &self.trusted_ips)
+            .field("v0_chat", &self.v0_chat)
+            .field("web_analytics", &self.web_analytics)
+            .finish()
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "scope")]
@@ -25040,7 +25903,7 @@ pub struct UpdateProjectDataCacheOptionsAllowlist {
 pub struct UpdateProjectDataCacheOptionsAllowlistPath {
     pub value: String,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateProjectDataCachePermissions {
     #[serde(
         rename = "oauth2Connection",
@@ -25982,6 +26845,291 @@ pub struct UpdateProjectDataCachePermissions {
     pub v0_chat: Option<Vec<AclAction>>,
     #[serde(rename = "webAnalytics", default, skip_serializing_if = "Option::is_none")]
     pub web_analytics: Option<Vec<AclAction>>,
+}
+impl std::fmt::Debug for UpdateProjectDataCachePermissions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateProjectDataCachePermissions")
+            .field("oauth2_connection", &self.oauth2_connection)
+            .field("user", &self.user)
+            .field("user_connection", &self.user_connection)
+            .field("user_sudo", &self.user_sudo)
+            .field("web_authn", &self.web_authn)
+            .field("access_group", &self.access_group)
+            .field("agent", &self.agent)
+            .field("alerts", &self.alerts)
+            .field("alias_global", &self.alias_global)
+            .field("analytics_sampling", &self.analytics_sampling)
+            .field("analytics_usage", &self.analytics_usage)
+            .field("api_key", &"<redacted>")
+            .field("api_key_ai_gateway", &self.api_key_ai_gateway)
+            .field("api_key_owned_by_self", &self.api_key_owned_by_self)
+            .field("oauth2_application", &self.oauth2_application)
+            .field("vercel_app_installation", &self.vercel_app_installation)
+            .field(
+                "vercel_app_installation_request",
+                &self.vercel_app_installation_request,
+            )
+            .field("audit_log", &self.audit_log)
+            .field("billing_address", &self.billing_address)
+            .field("billing_information", &self.billing_information)
+            .field("billing_invoice", &self.billing_invoice)
+            .field(
+                "billing_invoice_email_recipient",
+                &self.billing_invoice_email_recipient,
+            )
+            .field("billing_invoice_language", &self.billing_invoice_language)
+            .field("billing_plan", &self.billing_plan)
+            .field("billing_purchase_order", &self.billing_purchase_order)
+            .field("billing_refund", &self.billing_refund)
+            .field("billing_tax_id", &self.billing_tax_id)
+            .field("blob", &self.blob)
+            .field("blob_store_token_set", &self.blob_store_token_set)
+            .field("budget", &self.budget)
+            .field("cache_artifact", &self.cache_artifact)
+            .field("cache_artifact_usage_event", &self.cache_artifact_usage_event)
+            .field("code_checks", &self.code_checks)
+            .field("concurrent_builds", &self.concurrent_builds)
+            .field("connect", &self.connect)
+            .field("connect_configuration", &self.connect_configuration)
+            .field("data_cache_billing_settings", &self.data_cache_billing_settings)
+            .field("default_deployment_protection", &self.default_deployment_protection)
+            .field("domain", &self.domain)
+            .field("domain_accept_delegation", &self.domain_accept_delegation)
+            .field("domain_auth_codes", &self.domain_auth_codes)
+            .field("domain_certificate", &self.domain_certificate)
+            .field("domain_check_config", &self.domain_check_config)
+            .field("domain_move", &self.domain_move)
+            .field("domain_purchase", &self.domain_purchase)
+            .field("domain_record", &self.domain_record)
+            .field("domain_transfer_in", &self.domain_transfer_in)
+            .field("drain", &self.drain)
+            .field("edge_config", &self.edge_config)
+            .field("edge_config_item", &self.edge_config_item)
+            .field("edge_config_schema", &self.edge_config_schema)
+            .field("edge_config_token", &"<redacted>")
+            .field("endpoint_verification", &self.endpoint_verification)
+            .field("event", &self.event)
+            .field("file_upload", &self.file_upload)
+            .field("flags_explorer_subscription", &self.flags_explorer_subscription)
+            .field("git_repository", &self.git_repository)
+            .field("image_optimization_new_price", &self.image_optimization_new_price)
+            .field("integration", &self.integration)
+            .field("integration_account", &self.integration_account)
+            .field("integration_configuration", &self.integration_configuration)
+            .field(
+                "integration_configuration_projects",
+                &self.integration_configuration_projects,
+            )
+            .field(
+                "integration_configuration_role",
+                &self.integration_configuration_role,
+            )
+            .field(
+                "integration_configuration_transfer",
+                &self.integration_configuration_transfer,
+            )
+            .field("integration_deployment_action", &self.integration_deployment_action)
+            .field("integration_event", &self.integration_event)
+            .field("integration_log", &self.integration_log)
+            .field("integration_resource", &self.integration_resource)
+            .field(
+                "integration_resource_repl_command",
+                &self.integration_resource_repl_command,
+            )
+            .field("integration_resource_secrets", &self.integration_resource_secrets)
+            .field("integration_sso_session", &self.integration_sso_session)
+            .field("integration_store_token_set", &self.integration_store_token_set)
+            .field(
+                "integration_vercel_configuration_override",
+                &self.integration_vercel_configuration_override,
+            )
+            .field("integration_pull_request", &self.integration_pull_request)
+            .field("ip_blocking", &self.ip_blocking)
+            .field("job_global", &self.job_global)
+            .field("log_drain", &self.log_drain)
+            .field("marketplace_billing_data", &self.marketplace_billing_data)
+            .field(
+                "marketplace_experimentation_edge_config_data",
+                &self.marketplace_experimentation_edge_config_data,
+            )
+            .field(
+                "marketplace_experimentation_item",
+                &self.marketplace_experimentation_item,
+            )
+            .field(
+                "marketplace_installation_member",
+                &self.marketplace_installation_member,
+            )
+            .field("marketplace_invoice", &self.marketplace_invoice)
+            .field("marketplace_settings", &self.marketplace_settings)
+            .field("monitoring", &self.monitoring)
+            .field("monitoring_alert", &self.monitoring_alert)
+            .field("monitoring_chart", &self.monitoring_chart)
+            .field("monitoring_query", &self.monitoring_query)
+            .field("monitoring_settings", &self.monitoring_settings)
+            .field("notification_customer_budget", &self.notification_customer_budget)
+            .field(
+                "notification_deployment_failed",
+                &self.notification_deployment_failed,
+            )
+            .field(
+                "notification_domain_configuration",
+                &self.notification_domain_configuration,
+            )
+            .field("notification_domain_expire", &self.notification_domain_expire)
+            .field("notification_domain_moved", &self.notification_domain_moved)
+            .field("notification_domain_purchase", &self.notification_domain_purchase)
+            .field("notification_domain_renewal", &self.notification_domain_renewal)
+            .field("notification_domain_transfer", &self.notification_domain_transfer)
+            .field(
+                "notification_domain_unverified",
+                &self.notification_domain_unverified,
+            )
+            .field("notification_monitoring_alert", &self.notification_monitoring_alert)
+            .field("notification_payment_failed", &self.notification_payment_failed)
+            .field("notification_preferences", &self.notification_preferences)
+            .field(
+                "notification_statement_of_reasons",
+                &self.notification_statement_of_reasons,
+            )
+            .field("notification_usage_alert", &self.notification_usage_alert)
+            .field("observability_configuration", &self.observability_configuration)
+            .field("observability_funnel", &self.observability_funnel)
+            .field("observability_notebook", &self.observability_notebook)
+            .field("open_telemetry_endpoint", &self.open_telemetry_endpoint)
+            .field("own_event", &self.own_event)
+            .field(
+                "password_protection_invoice_item",
+                &self.password_protection_invoice_item,
+            )
+            .field("payment_method", &self.payment_method)
+            .field("permissions", &self.permissions)
+            .field("postgres", &self.postgres)
+            .field("postgres_store_token_set", &self.postgres_store_token_set)
+            .field("preview_deployment_suffix", &self.preview_deployment_suffix)
+            .field("project_transfer_in", &self.project_transfer_in)
+            .field("pro_trial_onboarding", &self.pro_trial_onboarding)
+            .field("rate_limit", &self.rate_limit)
+            .field("redis", &self.redis)
+            .field("redis_store_token_set", &self.redis_store_token_set)
+            .field("remote_caching", &self.remote_caching)
+            .field("repository", &self.repository)
+            .field("saml_config", &self.saml_config)
+            .field("secret", &"<redacted>")
+            .field(
+                "sensitive_environment_variable_policy",
+                &self.sensitive_environment_variable_policy,
+            )
+            .field("shared_env_vars", &self.shared_env_vars)
+            .field("shared_env_vars_production", &self.shared_env_vars_production)
+            .field("space", &self.space)
+            .field("space_run", &self.space_run)
+            .field("store_transfer", &self.store_transfer)
+            .field("support_case", &self.support_case)
+            .field("support_case_comment", &self.support_case_comment)
+            .field("team", &self.team)
+            .field("team_access_request", &self.team_access_request)
+            .field("team_fellow_membership", &self.team_fellow_membership)
+            .field("team_git_exclusivity", &self.team_git_exclusivity)
+            .field("team_invite", &self.team_invite)
+            .field("team_invite_code", &self.team_invite_code)
+            .field("team_join", &self.team_join)
+            .field("team_member_mfa_status", &self.team_member_mfa_status)
+            .field("team_microfrontends", &self.team_microfrontends)
+            .field("team_own_membership", &self.team_own_membership)
+            .field(
+                "team_own_membership_disconnect_saml",
+                &self.team_own_membership_disconnect_saml,
+            )
+            .field("token", &"<redacted>")
+            .field("usage", &self.usage)
+            .field("usage_cycle", &self.usage_cycle)
+            .field("vercel_run", &self.vercel_run)
+            .field("vercel_run_exec", &self.vercel_run_exec)
+            .field("vpc_peering_connection", &self.vpc_peering_connection)
+            .field("web_analytics_plan", &self.web_analytics_plan)
+            .field("webhook", &self.webhook)
+            .field("webhook_event", &self.webhook_event)
+            .field("alias_project", &self.alias_project)
+            .field("alias_protection_bypass", &self.alias_protection_bypass)
+            .field("build_machine", &self.build_machine)
+            .field("connect_configuration_link", &self.connect_configuration_link)
+            .field("data_cache_namespace", &self.data_cache_namespace)
+            .field("deployment", &self.deployment)
+            .field("deployment_build_logs", &self.deployment_build_logs)
+            .field("deployment_check", &self.deployment_check)
+            .field("deployment_check_preview", &self.deployment_check_preview)
+            .field(
+                "deployment_check_re_run_from_production_branch",
+                &self.deployment_check_re_run_from_production_branch,
+            )
+            .field("deployment_production_git", &self.deployment_production_git)
+            .field("deployment_v0", &self.deployment_v0)
+            .field("deployment_preview", &self.deployment_preview)
+            .field("deployment_private", &self.deployment_private)
+            .field("deployment_promote", &self.deployment_promote)
+            .field("deployment_rollback", &self.deployment_rollback)
+            .field("edge_cache_namespace", &self.edge_cache_namespace)
+            .field("environments", &self.environments)
+            .field("job", &self.job)
+            .field("logs", &self.logs)
+            .field("logs_preset", &self.logs_preset)
+            .field("observability_data", &self.observability_data)
+            .field("on_demand_build", &self.on_demand_build)
+            .field("on_demand_concurrency", &self.on_demand_concurrency)
+            .field("options_allowlist", &self.options_allowlist)
+            .field("password_protection", &self.password_protection)
+            .field(
+                "production_alias_protection_bypass",
+                &self.production_alias_protection_bypass,
+            )
+            .field("project", &self.project)
+            .field("project_access_group", &self.project_access_group)
+            .field("project_analytics_sampling", &self.project_analytics_sampling)
+            .field("project_analytics_usage", &self.project_analytics_usage)
+            .field("project_check", &self.project_check)
+            .field("project_check_run", &self.project_check_run)
+            .field("project_deployment_expiration", &self.project_deployment_expiration)
+            .field("project_deployment_hook", &self.project_deployment_hook)
+            .field("project_domain", &self.project_domain)
+            .field("project_domain_check_config", &self.project_domain_check_config)
+            .field("project_domain_move", &self.project_domain_move)
+            .field("project_env_vars", &self.project_env_vars)
+            .field("project_env_vars_production", &self.project_env_vars_production)
+            .field(
+                "project_env_vars_unowned_by_integration",
+                &self.project_env_vars_unowned_by_integration,
+            )
+            .field("project_flags", &self.project_flags)
+            .field("project_from_v0", &self.project_from_v0)
+            .field("project_id", &self.project_id)
+            .field(
+                "project_integration_configuration",
+                &self.project_integration_configuration,
+            )
+            .field("project_link", &self.project_link)
+            .field("project_member", &self.project_member)
+            .field("project_monitoring", &self.project_monitoring)
+            .field("project_oidc_token", &"<redacted>")
+            .field("project_permissions", &self.project_permissions)
+            .field("project_production_branch", &self.project_production_branch)
+            .field("project_protection_bypass", &self.project_protection_bypass)
+            .field("project_rolling_release", &self.project_rolling_release)
+            .field("project_support_case", &self.project_support_case)
+            .field("project_support_case_comment", &self.project_support_case_comment)
+            .field("project_tier", &self.project_tier)
+            .field("project_transfer", &self.project_transfer)
+            .field("project_transfer_out", &self.project_transfer_out)
+            .field("project_usage", &self.project_usage)
+            .field("seawall_config", &self.seawall_config)
+            .field("shared_env_var_connection", &self.shared_env_var_connection)
+            .field("skew_protection", &self.skew_protection)
+            .field("analytics", &self.analytics)
+            .field("trusted_ips", &self.trusted_ips)
+            .field("v0_chat", &self.v0_chat)
+            .field("web_analytics", &self.web_analytics)
+            .finish()
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "scope")]
@@ -29352,7 +30500,7 @@ pub struct UpdateProjectOptionsAllowlistPath {
     pub value: String,
 }
 /// Allows to protect project deployments with a password
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateProjectPasswordProtection {
     /// Specify if the password will apply to every Deployment Target or just Preview
     #[serde(rename = "deploymentType")]
@@ -29360,6 +30508,14 @@ pub struct UpdateProjectPasswordProtection {
     /// The password that will be used to protect Project Deployments
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
+}
+impl std::fmt::Debug for UpdateProjectPasswordProtection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateProjectPasswordProtection")
+            .field("deployment_type", &self.deployment_type)
+            .field("password", &"<redacted>")
+            .finish()
+    }
 }
 /// Specify if the password will apply to every Deployment Target or just Preview
 #[derive(
@@ -29409,7 +30565,7 @@ impl std::fmt::Display for UpdateProjectPasswordProtectionDeploymentType {
         f.write_str(self.as_str())
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateProjectPermissions {
     #[serde(
         rename = "oauth2Connection",
@@ -30352,12 +31508,304 @@ pub struct UpdateProjectPermissions {
     #[serde(rename = "webAnalytics", default, skip_serializing_if = "Option::is_none")]
     pub web_analytics: Option<Vec<AclAction>>,
 }
+impl std::fmt::Debug for UpdateProjectPermissions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateProjectPermissions")
+            .field("oauth2_connection", &self.oauth2_connection)
+            .field("user", &self.user)
+            .field("user_connection", &self.user_connection)
+            .field("user_sudo", &self.user_sudo)
+            .field("web_authn", &self.web_authn)
+            .field("access_group", &self.access_group)
+            .field("agent", &self.agent)
+            .field("alerts", &self.alerts)
+            .field("alias_global", &self.alias_global)
+            .field("analytics_sampling", &self.analytics_sampling)
+            .field("analytics_usage", &self.analytics_usage)
+            .field("api_key", &"<redacted>")
+            .field("api_key_ai_gateway", &self.api_key_ai_gateway)
+            .field("api_key_owned_by_self", &self.api_key_owned_by_self)
+            .field("oauth2_application", &self.oauth2_application)
+            .field("vercel_app_installation", &self.vercel_app_installation)
+            .field(
+                "vercel_app_installation_request",
+                &self.vercel_app_installation_request,
+            )
+            .field("audit_log", &self.audit_log)
+            .field("billing_address", &self.billing_address)
+            .field("billing_information", &self.billing_information)
+            .field("billing_invoice", &self.billing_invoice)
+            .field(
+                "billing_invoice_email_recipient",
+                &self.billing_invoice_email_recipient,
+            )
+            .field("billing_invoice_language", &self.billing_invoice_language)
+            .field("billing_plan", &self.billing_plan)
+            .field("billing_purchase_order", &self.billing_purchase_order)
+            .field("billing_refund", &self.billing_refund)
+            .field("billing_tax_id", &self.billing_tax_id)
+            .field("blob", &self.blob)
+            .field("blob_store_token_set", &self.blob_store_token_set)
+            .field("budget", &self.budget)
+            .field("cache_artifact", &self.cache_artifact)
+            .field("cache_artifact_usage_event", &self.cache_artifact_usage_event)
+            .field("code_checks", &self.code_checks)
+            .field("concurrent_builds", &self.concurrent_builds)
+            .field("connect", &self.connect)
+            .field("connect_configuration", &self.connect_configuration)
+            .field("data_cache_billing_settings", &self.data_cache_billing_settings)
+            .field("default_deployment_protection", &self.default_deployment_protection)
+            .field("domain", &self.domain)
+            .field("domain_accept_delegation", &self.domain_accept_delegation)
+            .field("domain_auth_codes", &self.domain_auth_codes)
+            .field("domain_certificate", &self.domain_certificate)
+            .field("domain_check_config", &self.domain_check_config)
+            .field("domain_move", &self.domain_move)
+            .field("domain_purchase", &self.domain_purchase)
+            .field("domain_record", &self.domain_record)
+            .field("domain_transfer_in", &self.domain_transfer_in)
+            .field("drain", &self.drain)
+            .field("edge_config", &self.edge_config)
+            .field("edge_config_item", &self.edge_config_item)
+            .field("edge_config_schema", &self.edge_config_schema)
+            .field("edge_config_token", &"<redacted>")
+            .field("endpoint_verification", &self.endpoint_verification)
+            .field("event", &self.event)
+            .field("file_upload", &self.file_upload)
+            .field("flags_explorer_subscription", &self.flags_explorer_subscription)
+            .field("git_repository", &self.git_repository)
+            .field("image_optimization_new_price", &self.image_optimization_new_price)
+            .field("integration", &self.integration)
+            .field("integration_account", &self.integration_account)
+            .field("integration_configuration", &self.integration_configuration)
+            .field(
+                "integration_configuration_projects",
+                &self.integration_configuration_projects,
+            )
+            .field(
+                "integration_configuration_role",
+                &self.integration_configuration_role,
+            )
+            .field(
+                "integration_configuration_transfer",
+                &self.integration_configuration_transfer,
+            )
+            .field("integration_deployment_action", &self.integration_deployment_action)
+            .field("integration_event", &self.integration_event)
+            .field("integration_log", &self.integration_log)
+            .field("integration_resource", &self.integration_resource)
+            .field(
+                "integration_resource_repl_command",
+                &self.integration_resource_repl_command,
+            )
+            .field("integration_resource_secrets", &self.integration_resource_secrets)
+            .field("integration_sso_session", &self.integration_sso_session)
+            .field("integration_store_token_set", &self.integration_store_token_set)
+            .field(
+                "integration_vercel_configuration_override",
+                &self.integration_vercel_configuration_override,
+            )
+            .field("integration_pull_request", &self.integration_pull_request)
+            .field("ip_blocking", &self.ip_blocking)
+            .field("job_global", &self.job_global)
+            .field("log_drain", &self.log_drain)
+            .field("marketplace_billing_data", &self.marketplace_billing_data)
+            .field(
+                "marketplace_experimentation_edge_config_data",
+                &self.marketplace_experimentation_edge_config_data,
+            )
+            .field(
+                "marketplace_experimentation_item",
+                &self.marketplace_experimentation_item,
+            )
+            .field(
+                "marketplace_installation_member",
+                &self.marketplace_installation_member,
+            )
+            .field("marketplace_invoice", &self.marketplace_invoice)
+            .field("marketplace_settings", &self.marketplace_settings)
+            .field("monitoring", &self.monitoring)
+            .field("monitoring_alert", &self.monitoring_alert)
+            .field("monitoring_chart", &self.monitoring_chart)
+            .field("monitoring_query", &self.monitoring_query)
+            .field("monitoring_settings", &self.monitoring_settings)
+            .field("notification_customer_budget", &self.notification_customer_budget)
+            .field(
+                "notification_deployment_failed",
+                &self.notification_deployment_failed,
+            )
+            .field(
+                "notification_domain_configuration",
+                &self.notification_domain_configuration,
+            )
+            .field("notification_domain_expire", &self.notification_domain_expire)
+            .field("notification_domain_moved", &self.notification_domain_moved)
+            .field("notification_domain_purchase", &self.notification_domain_purchase)
+            .field("notification_domain_renewal", &self.notification_domain_renewal)
+            .field("notification_domain_transfer", &self.notification_domain_transfer)
+            .field(
+                "notification_domain_unverified",
+                &self.notification_domain_unverified,
+            )
+            .field("notification_monitoring_alert", &self.notification_monitoring_alert)
+            .field("notification_payment_failed", &self.notification_payment_failed)
+            .field("notification_preferences", &self.notification_preferences)
+            .field(
+                "notification_statement_of_reasons",
+                &self.notification_statement_of_reasons,
+            )
+            .field("notification_usage_alert", &self.notification_usage_alert)
+            .field("observability_configuration", &self.observability_configuration)
+            .field("observability_funnel", &self.observability_funnel)
+            .field("observability_notebook", &self.observability_notebook)
+            .field("open_telemetry_endpoint", &self.open_telemetry_endpoint)
+            .field("own_event", &self.own_event)
+            .field(
+                "password_protection_invoice_item",
+                &self.password_protection_invoice_item,
+            )
+            .field("payment_method", &self.payment_method)
+            .field("permissions", &self.permissions)
+            .field("postgres", &self.postgres)
+            .field("postgres_store_token_set", &self.postgres_store_token_set)
+            .field("preview_deployment_suffix", &self.preview_deployment_suffix)
+            .field("project_transfer_in", &self.project_transfer_in)
+            .field("pro_trial_onboarding", &self.pro_trial_onboarding)
+            .field("rate_limit", &self.rate_limit)
+            .field("redis", &self.redis)
+            .field("redis_store_token_set", &self.redis_store_token_set)
+            .field("remote_caching", &self.remote_caching)
+            .field("repository", &self.repository)
+            .field("saml_config", &self.saml_config)
+            .field("secret", &"<redacted>")
+            .field(
+                "sensitive_environment_variable_policy",
+                &self.sensitive_environment_variable_policy,
+            )
+            .field("shared_env_vars", &self.shared_env_vars)
+            .field("shared_env_vars_production", &self.shared_env_vars_production)
+            .field("space", &self.space)
+            .field("space_run", &self.space_run)
+            .field("store_transfer", &self.store_transfer)
+            .field("support_case", &self.support_case)
+            .field("support_case_comment", &self.support_case_comment)
+            .field("team", &self.team)
+            .field("team_access_request", &self.team_access_request)
+            .field("team_fellow_membership", &self.team_fellow_membership)
+            .field("team_git_exclusivity", &self.team_git_exclusivity)
+            .field("team_invite", &self.team_invite)
+            .field("team_invite_code", &self.team_invite_code)
+            .field("team_join", &self.team_join)
+            .field("team_member_mfa_status", &self.team_member_mfa_status)
+            .field("team_microfrontends", &self.team_microfrontends)
+            .field("team_own_membership", &self.team_own_membership)
+            .field(
+                "team_own_membership_disconnect_saml",
+                &self.team_own_membership_disconnect_saml,
+            )
+            .field("token", &"<redacted>")
+            .field("usage", &self.usage)
+            .field("usage_cycle", &self.usage_cycle)
+            .field("vercel_run", &self.vercel_run)
+            .field("vercel_run_exec", &self.vercel_run_exec)
+            .field("vpc_peering_connection", &self.vpc_peering_connection)
+            .field("web_analytics_plan", &self.web_analytics_plan)
+            .field("webhook", &self.webhook)
+            .field("webhook_event", &self.webhook_event)
+            .field("alias_project", &self.alias_project)
+            .field("alias_protection_bypass", &self.alias_protection_bypass)
+            .field("build_machine", &self.build_machine)
+            .field("connect_configuration_link", &self.connect_configuration_link)
+            .field("data_cache_namespace", &self.data_cache_namespace)
+            .field("deployment", &self.deployment)
+            .field("deployment_build_logs", &self.deployment_build_logs)
+            .field("deployment_check", &self.deployment_check)
+            .field("deployment_check_preview", &self.deployment_check_preview)
+            .field(
+                "deployment_check_re_run_from_production_branch",
+                &self.deployment_check_re_run_from_production_branch,
+            )
+            .field("deployment_production_git", &self.deployment_production_git)
+            .field("deployment_v0", &self.deployment_v0)
+            .field("deployment_preview", &self.deployment_preview)
+            .field("deployment_private", &self.deployment_private)
+            .field("deployment_promote", &self.deployment_promote)
+            .field("deployment_rollback", &self.deployment_rollback)
+            .field("edge_cache_namespace", &self.edge_cache_namespace)
+            .field("environments", &self.environments)
+            .field("job", &self.job)
+            .field("logs", &self.logs)
+            .field("logs_preset", &self.logs_preset)
+            .field("observability_data", &self.observability_data)
+            .field("on_demand_build", &self.on_demand_build)
+            .field("on_demand_concurrency", &self.on_demand_concurrency)
+            .field("options_allowlist", &self.options_allowlist)
+            .field("password_protection", &self.password_protection)
+            .field(
+                "production_alias_protection_bypass",
+                &self.production_alias_protection_bypass,
+            )
+            .field("project", &self.project)
+            .field("project_access_group", &self.project_access_group)
+            .field("project_analytics_sampling", &self.project_analytics_sampling)
+            .field("project_analytics_usage", &self.project_analytics_usage)
+            .field("project_check", &self.project_check)
+            .field("project_check_run", &self.project_check_run)
+            .field("project_deployment_expiration", &self.project_deployment_expiration)
+            .field("project_deployment_hook", &self.project_deployment_hook)
+            .field("project_domain", &self.project_domain)
+            .field("project_domain_check_config", &self.project_domain_check_config)
+            .field("project_domain_move", &self.project_domain_move)
+            .field("project_env_vars", &self.project_env_vars)
+            .field("project_env_vars_production", &self.project_env_vars_production)
+            .field(
+                "project_env_vars_unowned_by_integration",
+                &self.project_env_vars_unowned_by_integration,
+            )
+            .field("project_flags", &self.project_flags)
+            .field("project_from_v0", &self.project_from_v0)
+            .field("project_id", &self.project_id)
+            .field(
+                "project_integration_configuration",
+                &self.project_integration_configuration,
+            )
+            .field("project_link", &self.project_link)
+            .field("project_member", &self.project_member)
+            .field("project_monitoring", &self.project_monitoring)
+            .field("project_oidc_token", &"<redacted>")
+            .field("project_permissions", &self.project_permissions)
+            .field("project_production_branch", &self.project_production_branch)
+            .field("project_protection_bypass", &self.project_protection_bypass)
+            .field("project_rolling_release", &self.project_rolling_release)
+            .field("project_support_case", &self.project_support_case)
+            .field("project_support_case_comment", &self.project_support_case_comment)
+            .field("project_tier", &self.project_tier)
+            .field("project_transfer", &self.project_transfer)
+            .field("project_transfer_out", &self.project_transfer_out)
+            .field("project_usage", &self.project_usage)
+            .field("seawall_config", &self.seawall_config)
+            .field("shared_env_var_connection", &self.shared_env_var_connection)
+            .field("skew_protection", &self.skew_protection)
+            .field("analytics", &self.analytics)
+            .field("trusted_ips", &self.trusted_ips)
+            .field("v0_chat", &self.v0_chat)
+            .field("web_analytics", &self.web_analytics)
+            .finish()
+    }
+}
 /// Generate a new secret. If neither generate or revoke are provided, a new random secret will be generated.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateProjectProtectionBypassGenerate {
     /// Optional value of the secret to generate, don't send it for oauth2 tokens
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+impl std::fmt::Debug for UpdateProjectProtectionBypassGenerate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateProjectProtectionBypassGenerate")
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "scope")]
@@ -30414,12 +31862,20 @@ pub struct UpdateProjectProtectionBypassResponse {
     >,
 }
 /// Optional instructions for revoking and regenerating a automation bypass
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateProjectProtectionBypassRevoke {
     /// Automation bypass to revoked
     pub secret: String,
     /// Whether or not a new automation bypass should be created after the provided secret is revoked
     pub regenerate: bool,
+}
+impl std::fmt::Debug for UpdateProjectProtectionBypassRevoke {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateProjectProtectionBypassRevoke")
+            .field("secret", &"<redacted>")
+            .field("regenerate", &self.regenerate)
+            .finish()
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "scope")]

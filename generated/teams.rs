@@ -1257,7 +1257,7 @@ pub struct PatchTeamDefaultDeploymentProtection {
     pub sso_protection: Option<PatchTeamDefaultDeploymentProtectionSsoProtection>,
 }
 /// Allows to protect project deployments with a password
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PatchTeamDefaultDeploymentProtectionPasswordProtection {
     /// Specify if the password will apply to every Deployment Target or just Preview
     #[serde(rename = "deploymentType")]
@@ -1265,6 +1265,14 @@ pub struct PatchTeamDefaultDeploymentProtectionPasswordProtection {
     /// The password that will be used to protect Project Deployments
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
+}
+impl std::fmt::Debug for PatchTeamDefaultDeploymentProtectionPasswordProtection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PatchTeamDefaultDeploymentProtectionPasswordProtection")
+            .field("deployment_type", &self.deployment_type)
+            .field("password", &"<redacted>")
+            .finish()
+    }
 }
 /// Specify if the password will apply to every Deployment Target or just Preview
 #[derive(

@@ -3429,7 +3429,7 @@ pub struct UserEventPayloadWithGitlabLoginGitlabEmail {
     pub gitlab_name: Option<String>,
 }
 /// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithGrantTypeAtTtl {
     #[serde(rename = "grantType")]
     pub grant_type: UserEventPayloadWithGrantTypeAtTtlGrantType,
@@ -3461,6 +3461,22 @@ pub struct UserEventPayloadWithGrantTypeAtTtl {
     /// optional since entries prior to 2025-10-13 do not contain this field
     #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
+}
+impl std::fmt::Debug for UserEventPayloadWithGrantTypeAtTtl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserEventPayloadWithGrantTypeAtTtl")
+            .field("grant_type", &self.grant_type)
+            .field("app_name", &self.app_name)
+            .field("at_ttl", &self.at_ttl)
+            .field("rt_ttl", &self.rt_ttl)
+            .field("scope", &self.scope)
+            .field("auth_method", &self.auth_method)
+            .field("app", &self.app)
+            .field("includes_refresh_token", &"<redacted>")
+            .field("public_id", &self.public_id)
+            .field("session_id", &self.session_id)
+            .finish()
+    }
 }
 /// optional since entries prior to 2025-10-13 do not contain app information
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3981,7 +3997,7 @@ pub struct UserEventPayloadWithNewOwner {
     #[serde(rename = "newOwner", default)]
     pub new_owner: Option<UserEventPayloadWithNewOwnerNewOwner>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithNewOwnerNewOwner {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abuse: Option<UserEventPayloadWithNewOwnerNewOwnerAbuse>,
@@ -4284,6 +4300,90 @@ pub struct UserEventPayloadWithNewOwnerNewOwner {
         skip_serializing_if = "Option::is_none",
     )]
     pub mfa_configuration: Option<UserEventPayloadWithNewOwnerNewOwnerMfaConfiguration>,
+}
+impl std::fmt::Debug for UserEventPayloadWithNewOwnerNewOwner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserEventPayloadWithNewOwnerNewOwner")
+            .field("abuse", &self.abuse)
+            .field("acceptance_state", &self.acceptance_state)
+            .field("accepted_at", &self.accepted_at)
+            .field("avatar", &self.avatar)
+            .field("billing", &self.billing)
+            .field("blocked", &self.blocked)
+            .field("block_reason", &self.block_reason)
+            .field("created", &self.created)
+            .field("created_at", &self.created_at)
+            .field("credentials", &self.credentials)
+            .field("customer_id", &self.customer_id)
+            .field("orb_customer_id", &self.orb_customer_id)
+            .field("data_cache", &self.data_cache)
+            .field("deleted_at", &self.deleted_at)
+            .field("deployment_secret", &"<redacted>")
+            .field("dismissed_teams", &self.dismissed_teams)
+            .field("dismissed_toasts", &self.dismissed_toasts)
+            .field("favorite_projects_and_spaces", &self.favorite_projects_and_spaces)
+            .field("email", &self.email)
+            .field("id", &self.id)
+            .field("import_flow_git_namespace", &self.import_flow_git_namespace)
+            .field("import_flow_git_namespace_id", &self.import_flow_git_namespace_id)
+            .field("import_flow_git_provider", &self.import_flow_git_provider)
+            .field(
+                "preferred_scopes_and_git_namespaces",
+                &self.preferred_scopes_and_git_namespaces,
+            )
+            .field("is_domain_reseller", &self.is_domain_reseller)
+            .field("is_zeit_pub", &self.is_zeit_pub)
+            .field("max_active_slots", &self.max_active_slots)
+            .field("name", &self.name)
+            .field("phone_number", &self.phone_number)
+            .field("platform_version", &self.platform_version)
+            .field("prevent_auto_blocking", &self.prevent_auto_blocking)
+            .field("project_domains_limit", &self.project_domains_limit)
+            .field("remote_caching", &self.remote_caching)
+            .field("removed_aliases_at", &self.removed_aliases_at)
+            .field(
+                "removed_billing_subscription_at",
+                &self.removed_billing_subscription_at,
+            )
+            .field("removed_configurations_at", &self.removed_configurations_at)
+            .field("removed_deployments_at", &self.removed_deployments_at)
+            .field("removed_domians_at", &self.removed_domians_at)
+            .field("removed_events_at", &self.removed_events_at)
+            .field("removed_projects_at", &self.removed_projects_at)
+            .field("removed_secrets_at", &self.removed_secrets_at)
+            .field("removed_shared_env_vars_at", &self.removed_shared_env_vars_at)
+            .field("removed_edge_configs_at", &self.removed_edge_configs_at)
+            .field("resource_config", &self.resource_config)
+            .field("resource_limits", &self.resource_limits)
+            .field("active_dashboard_views", &self.active_dashboard_views)
+            .field("secondary_emails", &self.secondary_emails)
+            .field("email_notifications", &self.email_notifications)
+            .field("sift_score", &self.sift_score)
+            .field("sift_scores", &self.sift_scores)
+            .field("sift_route", &self.sift_route)
+            .field("sfdc_id", &self.sfdc_id)
+            .field("soft_block", &self.soft_block)
+            .field("staging_prefix", &self.staging_prefix)
+            .field("sys_token", &"<redacted>")
+            .field("teams", &self.teams)
+            .field("trial_team_ids", &self.trial_team_ids)
+            .field("max_trials", &self.max_trials)
+            .field("trial_team_id", &self.trial_team_id)
+            .field("type_", &self.type_)
+            .field("usage_alerts", &self.usage_alerts)
+            .field("overage_usage_alerts", &self.overage_usage_alerts)
+            .field("overage_metadata", &self.overage_metadata)
+            .field("username", &self.username)
+            .field("updated_at", &self.updated_at)
+            .field("enable_preview_feedback", &self.enable_preview_feedback)
+            .field("feature_blocks", &self.feature_blocks)
+            .field("default_team_id", &self.default_team_id)
+            .field("version", &self.version)
+            .field("northstar_migration", &self.northstar_migration)
+            .field("opportunity_id", &self.opportunity_id)
+            .field("mfa_configuration", &self.mfa_configuration)
+            .finish()
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithNewOwnerNewOwnerAbuse {
@@ -6058,11 +6158,19 @@ pub struct UserEventPayloadWithNewOwnerNewOwnerMfaConfiguration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totp: Option<UserEventPayloadWithNewOwnerNewOwnerMfaConfigurationTotp>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithNewOwnerNewOwnerMfaConfigurationTotp {
     pub secret: String,
     #[serde(rename = "createdAt")]
     pub created_at: f64,
+}
+impl std::fmt::Debug for UserEventPayloadWithNewOwnerNewOwnerMfaConfigurationTotp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserEventPayloadWithNewOwnerNewOwnerMfaConfigurationTotp")
+            .field("secret", &"<redacted>")
+            .field("created_at", &self.created_at)
+            .finish()
+    }
 }
 /// An archive of information about the Northstar migration, derived from the old (deprecated) property, `northstarMigrationEvents`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -356,7 +356,7 @@ pub struct CreateWebhookRequest {
     #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
     pub project_ids: Option<Vec<String>>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateWebhookResponse {
     /// The webhook secret used to sign the payload
     pub secret: String,
@@ -378,6 +378,20 @@ pub struct CreateWebhookResponse {
     /// The ID of the projects the webhook is associated with
     #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
     pub project_ids: Option<Vec<String>>,
+}
+impl std::fmt::Debug for CreateWebhookResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateWebhookResponse")
+            .field("secret", &"<redacted>")
+            .field("events", &self.events)
+            .field("id", &self.id)
+            .field("url", &self.url)
+            .field("owner_id", &self.owner_id)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("project_ids", &self.project_ids)
+            .finish()
+    }
 }
 /// The webhooks events
 #[derive(

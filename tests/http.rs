@@ -176,3 +176,22 @@ async fn the_default_client_targets_the_vercel_api() {
     assert_eq!(client.base_url(), "https://api.vercel.com");
     assert!(!format!("{client:?}").contains("\"t\""));
 }
+
+#[test]
+fn secrets_are_redacted_from_debug_output() {
+    let request = import_request();
+    let debug = format!("{request:?}");
+    assert!(debug.contains("DATABASE_URL"), "{debug}");
+    assert!(!debug.contains("postgres://u:p@h/db"), "{debug}");
+    assert!(debug.contains("<redacted>"), "{debug}");
+    let sso = vercel_api::authentication::ExchangeSsoTokenRequest {
+        code: "code-1".into(),
+        state: None,
+        client_id: "client-1".into(),
+        client_secret: "s3cr3t".into(),
+        redirect_uri: None,
+        grant_type: None,
+    };
+    let debug = format!("{sso:?}");
+    assert!(debug.contains("client-1") && !debug.contains("s3cr3t"), "{debug}");
+}

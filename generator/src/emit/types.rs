@@ -52,7 +52,7 @@ pub fn type_def(ctx: &Context<'_>, def: &TypeDef) -> TokenStream {
         quote!(#[cfg(any(#(feature = #features),*))])
     });
     let body = match &def.kind {
-        TypeKind::Struct(s) => struct_def(ctx, def, s),
+        TypeKind::Struct(s) => struct_def(ctx, def, s, cfg.as_ref()),
         TypeKind::Enum(e) => enum_def(&name, e, cfg.as_ref()),
         TypeKind::Union(u) => union_def(ctx, def, u),
         TypeKind::Alias(target) => {
@@ -67,8 +67,11 @@ pub fn type_def(ctx: &Context<'_>, def: &TypeDef) -> TokenStream {
     }
 }
 
-fn struct_def(ctx: &Context<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
+fn struct_def(ctx: &Context<'_>, def: &TypeDef, s: &Struct, cfg: Option<&TokenStream>) -> TokenStream {
     let name = ident(&def.name);
+    let redacting = s.fields.iter().any(|f| f.secret);
+    let debug = (!redacting).then(|| quote!(Debug,));
+    let debug_impl = redacting.then(|| redacting_debug(def, s, cfg));
     let all_optional = s.fields.iter().all(|f| !f.required);
     let default = all_optional.then(|| quote!(Default,));
     let fields = s.fields.iter().map(|field| field_def(ctx, field, &def.group));
@@ -83,10 +86,37 @@ fn struct_def(ctx: &Context<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
         }
     });
     quote! {
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #[derive(#debug Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
         pub struct #name {
             #(#fields)*
             #additional
+        }
+
+        #debug_impl
+    }
+}
+
+/// A `Debug` that prints `<redacted>` for credential fields.
+fn redacting_debug(def: &TypeDef, s: &Struct, cfg: Option<&TokenStream>) -> TokenStream {
+    let name = ident(&def.name);
+    let type_name = &def.name;
+    let fields = s.fields.iter().chain(&s.additional).map(|field| {
+        let field_name = ident(&field.rust_name);
+        let label = &field.rust_name;
+        if field.secret {
+            quote!(.field(#label, &"<redacted>"))
+        } else {
+            quote!(.field(#label, &self.#field_name))
+        }
+    });
+    quote! {
+        #cfg
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#type_name)
+                    #(#fields)*
+                    .finish()
+            }
         }
     }
 }

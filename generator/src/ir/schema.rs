@@ -402,6 +402,10 @@ impl<'a> SchemaLowerer<'a> {
     fn object(&mut self, object: &ObjectParts, name: &str, naming: &Naming, pointer: &str) -> Struct {
         let mut scope = Scope::default();
         let mut fields = Vec::new();
+        // Secrets of Marketplace resources: their `value`, and the per-environment
+        // overrides of that value.
+        let secret_holder = name.contains("Secret");
+        let all_secret = secret_holder && name.ends_with("EnvironmentOverrides");
         for (wire_name, schema) in &object.properties {
             let child = naming.child(name, type_name(wire_name));
             let field_pointer = format!("{pointer}/properties/{}", escape_pointer(wire_name));
@@ -416,7 +420,7 @@ impl<'a> SchemaLowerer<'a> {
                 ty,
                 required: object.required.contains(wire_name),
                 doc,
-                secret: false,
+                secret: all_secret || is_secret(wire_name) || (secret_holder && wire_name == "value"),
             });
         }
         let mut seen = BTreeSet::new();
@@ -796,6 +800,19 @@ fn with_constraint_note(doc: Option<String>, shape: &Shape<'_>) -> Option<String
         Some(doc) => format!("{doc}\n\n{note}"),
         None => note,
     })
+}
+
+/// Does a property of this name hold a credential, to be redacted from `Debug`?
+fn is_secret(property: &str) -> bool {
+    let key: String = property
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["token", "secret", "password", "apikey", "privatekey", "clientsecret"]
+        .iter()
+        .any(|word| key == *word || key.ends_with(word))
+        && !key.ends_with("tokenid")
 }
 
 /// Is this variant only a list of `required` names (a constraint on sibling properties)?
