@@ -46,7 +46,7 @@ fn regenerate(workspace: &Path) -> Result<(), String> {
     let text = String::from_utf8_lossy(&bytes);
     let spec = load::load_str(&spec_path.display().to_string(), &text).map_err(|e| e.to_string())?;
     let generated =
-        generate_sources(&spec, &Filter { tags: pin.tags.clone() }).map_err(|e| e.to_string())?;
+        generate_sources(spec, &Filter { tags: pin.tags.clone() }).map_err(|e| e.to_string())?;
     let out = workspace.join("generated");
     if std::env::var_os("CI").is_some() {
         let differences = compare(&out, &generated.sources);

@@ -21,3 +21,17 @@ pub fn format_tokens(file: &str, tokens: TokenStream) -> Result<String, FormatEr
     })?;
     Ok(prettyplease::unparse(&parsed))
 }
+
+/// Formats each chunk of items on its own and joins them with a blank line, so items
+/// are separated as a person would separate them, and only one chunk's syntax tree is
+/// in memory at a time.
+pub fn format_chunks(
+    file: &str,
+    chunks: impl IntoIterator<Item = TokenStream>,
+) -> Result<String, FormatError> {
+    let formatted = chunks
+        .into_iter()
+        .map(|chunk| format_tokens(file, chunk))
+        .collect::<Result<Vec<String>, FormatError>>()?;
+    Ok(formatted.join("\n"))
+}

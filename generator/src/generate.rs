@@ -37,8 +37,10 @@ pub enum GenerateError {
 }
 
 /// Runs IR construction, emission and formatting for the operations `filter` admits.
-pub fn generate_sources(spec: &LoadedSpec, filter: &Filter) -> Result<Generated, GenerateError> {
-    let built = ir::build(spec, filter);
+/// The document is dropped once the IR is built, before the memory-hungry emission.
+pub fn generate_sources(spec: LoadedSpec, filter: &Filter) -> Result<Generated, GenerateError> {
+    let built = ir::build(&spec, filter);
+    drop(spec);
     let sources = emit::crate_sources(&built.api)?;
     Ok(Generated {
         sources,

@@ -106,7 +106,7 @@ fn load(path: &Path) -> Result<LoadedSpec, Failure> {
 
 fn run_generate(spec: &Path, out: &Path, tags: Vec<String>, name: &str) -> Result<(), Failure> {
     let loaded = load(spec)?;
-    let generated = generate_sources(&loaded, &Filter { tags }).map_err(Failure::bad_input)?;
+    let generated = generate_sources(loaded, &Filter { tags }).map_err(Failure::bad_input)?;
     for warning in &generated.warnings {
         eprintln!("warning: {}: {warning}", spec.display());
     }
@@ -138,7 +138,7 @@ fn run_check(workspace: &Path, spec: Option<&Path>) -> Result<(), Failure> {
     };
     let loaded = load(&path)?;
     let generated =
-        generate_sources(&loaded, &Filter { tags: pin.tags.clone() }).map_err(Failure::bad_input)?;
+        generate_sources(loaded, &Filter { tags: pin.tags.clone() }).map_err(Failure::bad_input)?;
     let differences = compare(&workspace.join("generated"), &generated.sources);
     if differences.is_empty() {
         println!("generated/ is up to date with {}", path.display());
@@ -158,7 +158,7 @@ fn run_check(workspace: &Path, spec: Option<&Path>) -> Result<(), Failure> {
 /// Counts per tag: operations, and the types their module defines.
 fn run_stats(spec: &Path) -> Result<(), Failure> {
     let loaded = load(spec)?;
-    let generated = generate_sources(&loaded, &Filter::default()).map_err(Failure::bad_input)?;
+    let generated = generate_sources(loaded, &Filter::default()).map_err(Failure::bad_input)?;
     let api = &generated.api;
     let mut rows: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for op in &api.operations {

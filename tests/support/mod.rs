@@ -33,5 +33,5 @@ pub fn generate_pinned() -> Generated {
     let bytes = std::fs::read(&path).expect("read the pinned document");
     pin::verify(&pin, &path, &bytes).expect("the pinned document matches spec/pin.json");
     let spec = load::load_path(Path::new(&path)).expect("the pinned document loads");
-    generate_sources(&spec, &Filter { tags: pin.tags }).expect("generation succeeds")
+    generate_sources(spec, &Filter { tags: pin.tags }).expect("generation succeeds")
 }

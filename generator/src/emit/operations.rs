@@ -163,8 +163,9 @@ fn method_tokens(method: Method) -> TokenStream {
     quote!(reqwest::Method::#name)
 }
 
-/// The `Client` method, the builder and (if any) the success enum of one operation.
-pub fn operation(ctx: &Context<'_>, op: &Operation) -> TokenStream {
+/// The `Client` method, the builder and (if any) the success enum of one operation,
+/// as separately formatted chunks.
+pub fn operation(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
     let group = op.group.as_str();
     let fn_name = ident(&op.fn_name);
     let builder = ident(&op.builder_name);
@@ -287,7 +288,7 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> TokenStream {
             )
         }
     };
-    quote! {
+    let client_method = quote! {
         impl crate::Client {
             #method_doc
             #deprecated_attr
@@ -298,7 +299,8 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> TokenStream {
                 }
             }
         }
-
+    };
+    let builder_struct = quote! {
         #[doc = #builder_doc]
         #[derive(Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -306,7 +308,8 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> TokenStream {
             client: &'a crate::Client,
             #(#fields)*
         }
-
+    };
+    let builder_impl = quote! {
         impl<'a> #builder<'a> {
             #(#setters)*
 
@@ -324,7 +327,8 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> TokenStream {
                 request
             }
         }
-
+    };
+    let into_future = quote! {
         impl<'a> std::future::IntoFuture for #builder<'a> {
             type Output = crate::Result<#output>;
             type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
@@ -333,7 +337,10 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> TokenStream {
                 Box::pin(self.send())
             }
         }
-
-        #success_enum
+    };
+    let mut chunks = vec![client_method, builder_struct, builder_impl, into_future];
+    if op.success_enum.is_some() {
+        chunks.push(success_enum);
     }
+    chunks
 }
