@@ -2,14 +2,21 @@
 //! encoding, JSON streams, binary bodies and error messages.
 
 use serde_json::json;
-use vercel_api::{Client, Error};
+use std::time::Duration;
+
+use vercel_api::{Client, Error, RetryPolicy};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn client(server: &MockServer) -> Client {
+    client_retrying(server, RetryPolicy::never())
+}
+
+fn client_retrying(server: &MockServer, policy: RetryPolicy) -> Client {
     Client::builder()
         .token("t0ken")
         .base_url(server.uri())
+        .retry_policy(policy)
         .build()
         .expect("client builds")
 }
@@ -199,4 +206,98 @@ fn from_env_reads_the_token_or_names_the_missing_variable() {
     assert_eq!(client.base_url(), "https://api.vercel.com");
     assert!(!format!("{client:?}").contains("from-env"));
     std::env::remove_var("VERCEL_TOKEN");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_429_is_retried_after_the_wait_the_server_asks_for() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "7"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"resources": []})))
+        .mount(&server)
+        .await;
+    let started = tokio::time::Instant::now();
+    let listing = client_retrying(&server, RetryPolicy::default())
+        .get_integration_resources("icfg_1")
+        .await
+        .expect("the retry succeeds");
+    assert!(listing.resources.is_empty());
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+    assert!(started.elapsed() >= Duration::from_secs(7), "{:?}", started.elapsed());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_lasting_503_stops_at_the_attempt_limit_or_the_time_budget() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503).set_body_string("down"))
+        .mount(&server)
+        .await;
+    let policy = RetryPolicy::default()
+        .max_attempts(4)
+        .initial_backoff(Duration::from_millis(100))
+        .budget(Duration::from_secs(60));
+    let error = client_retrying(&server, policy)
+        .get_integration_resources("icfg_1")
+        .await
+        .expect_err("every attempt fails");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(server.received_requests().await.unwrap().len(), 4);
+
+    let slow = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "8"))
+        .mount(&slow)
+        .await;
+    let policy = RetryPolicy::default().max_attempts(10).budget(Duration::from_secs(20));
+    let error = client_retrying(&slow, policy)
+        .get_integration_resources("icfg_1")
+        .await
+        .expect_err("the budget runs out");
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(8)));
+    // Sends at 0 s, 8 s and 16 s; a wait to 24 s would overrun the 20 s budget.
+    assert_eq!(slow.received_requests().await.unwrap().len(), 3);
+}
+
+#[tokio::test(start_paused = true)]
+async fn post_is_retried_only_when_the_caller_asks() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(429))
+        .mount(&server)
+        .await;
+    let body = vercel_api::marketplace::CreateEventRequest {
+        event: vercel_api::marketplace::CreateEventEvent::Unknown(json!({"type": "x"})),
+    };
+    let error = client_retrying(&server, RetryPolicy::default())
+        .create_event("icfg_1", body.clone())
+        .await
+        .expect_err("429");
+    assert!(error.is_rate_limited());
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+
+    let policy = RetryPolicy::default().retry_non_idempotent(true);
+    let _ = client_retrying(&server, policy).create_event("icfg_1", body).await;
+    assert_eq!(server.received_requests().await.unwrap().len(), 1 + 3);
+}
+
+#[tokio::test]
+async fn a_slow_server_is_a_timeout_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .timeout(Duration::from_millis(200))
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap();
+    let error = client.get_integration_resources("icfg_1").await.expect_err("too slow");
+    assert!(matches!(error, Error::Timeout { operation: "get-integration-resources", .. }), "{error:?}");
 }

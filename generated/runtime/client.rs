@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::error::{Error, Result};
 use super::request::Request;
+use super::retry::RetryPolicy;
 
 /// The default API endpoint.
 pub const DEFAULT_BASE_URL: &str = "https://api.vercel.com";
@@ -34,6 +35,7 @@ struct Inner {
     base_url: String,
     token: Option<String>,
     scope: TeamScope,
+    retry: RetryPolicy,
 }
 
 /// The team every request acts for, unless a call names another.
@@ -70,6 +72,7 @@ impl Client {
             DEFAULT_BASE_URL.to_owned(),
             Some(token.into()),
             TeamScope::default(),
+            RetryPolicy::default(),
         )
     }
 
@@ -91,6 +94,7 @@ impl Client {
         base_url: String,
         token: Option<String>,
         scope: TeamScope,
+        retry: RetryPolicy,
     ) -> Self {
         Client {
             inner: Arc::new(Inner {
@@ -98,6 +102,7 @@ impl Client {
                 base_url: base_url.trim_end_matches('/').to_owned(),
                 token,
                 scope,
+                retry,
             }),
         }
     }
@@ -128,7 +133,7 @@ impl Client {
     ) -> Request<'_> {
         let url = format!("{}{}", self.inner.base_url, path);
         let token = self.inner.token.as_deref();
-        Request::new(operation, &self.inner.http, method, url, token)
+        Request::new(operation, &self.inner.http, &self.inner.retry, method, url, token)
     }
 }
 
@@ -141,6 +146,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     http: Option<reqwest::Client>,
     scope: TeamScope,
+    retry: RetryPolicy,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -151,6 +157,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
             .field("scope", &self.scope)
+            .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
 }
@@ -192,6 +199,13 @@ impl ClientBuilder {
         self
     }
 
+    /// When and how often failed requests are sent again (default: [`RetryPolicy::default`];
+    /// [`RetryPolicy::never`] turns retries off).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
     /// Uses a caller-configured `reqwest::Client` (its own timeout and user agent apply).
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
@@ -212,6 +226,6 @@ impl ClientBuilder {
             }
         };
         let base_url = self.base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
-        Ok(Client::from_parts(http, base_url, self.token, self.scope))
+        Ok(Client::from_parts(http, base_url, self.token, self.scope, self.retry))
     }
 }

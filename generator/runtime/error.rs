@@ -33,6 +33,15 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
+    /// No complete answer arrived within the client's timeout.
+    #[error("{operation}: timed out: {source}")]
+    Timeout {
+        /// The operation (its `operationId`).
+        operation: &'static str,
+        /// The transport error.
+        #[source]
+        source: reqwest::Error,
+    },
     /// A success response did not match the documented schema.
     #[error("{operation}: cannot decode the {status} response at `{path}`: {source}")]
     Decode {
@@ -70,11 +79,33 @@ pub enum Error {
 }
 
 impl Error {
+    /// A transport failure, as [`Error::Timeout`] when it is one.
+    pub(crate) fn from_transport(operation: &'static str, source: reqwest::Error) -> Self {
+        if source.is_timeout() {
+            Error::Timeout { operation, source }
+        } else {
+            Error::Transport { operation, source }
+        }
+    }
+
+    /// Did the server refuse the request for sending too many (`429`)?
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(reqwest::StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// The wait the server asked for in `Retry-After` (delay-seconds form), if any.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            Error::Status { headers, .. } => super::retry::retry_after(headers),
+            _ => None,
+        }
+    }
+
     /// The HTTP status of the response, when there was one.
     pub fn status(&self) -> Option<reqwest::StatusCode> {
         match self {
             Error::Status { status, .. } | Error::Decode { status, .. } => Some(*status),
-            Error::Transport { source, .. } => source.status(),
+            Error::Transport { source, .. } | Error::Timeout { source, .. } => source.status(),
             _ => None,
         }
     }
@@ -92,6 +123,7 @@ impl Error {
         match self {
             Error::Status { operation, .. }
             | Error::Transport { operation, .. }
+            | Error::Timeout { operation, .. }
             | Error::Decode { operation, .. }
             | Error::Encode { operation, .. } => Some(operation),
             Error::Config(_) | Error::MissingToken { .. } => None,

@@ -8,8 +8,10 @@
 mod client;
 mod error;
 mod request;
+mod retry;
 
 pub use client::{Client, ClientBuilder};
 pub use error::{Error, Result};
 pub use request::{BoxFuture, JsonStream};
+pub use retry::RetryPolicy;
 pub(crate) use request::{encode_path, Request};

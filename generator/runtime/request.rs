@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::error::{Error, Result};
+use super::retry::{self, RetryPolicy};
 
 /// The future a request builder turns into when awaited.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -48,6 +49,7 @@ fn parameter_texts(value: serde_json::Value) -> Vec<String> {
 pub(crate) struct Request<'c> {
     operation: &'static str,
     http: &'c reqwest::Client,
+    retry: &'c RetryPolicy,
     method: reqwest::Method,
     url: String,
     token: Option<&'c str>,
@@ -62,6 +64,7 @@ impl<'c> Request<'c> {
     pub(crate) fn new(
         operation: &'static str,
         http: &'c reqwest::Client,
+        retry: &'c RetryPolicy,
         method: reqwest::Method,
         url: String,
         token: Option<&'c str>,
@@ -69,6 +72,7 @@ impl<'c> Request<'c> {
         Request {
             operation,
             http,
+            retry,
             method,
             url,
             token,
@@ -142,32 +146,70 @@ impl<'c> Request<'c> {
         self.body = Some(body);
     }
 
-    /// Sends the request and waits for the response head; any status but 2xx is an
-    /// [`Error::Status`] (its body read in full).
-    async fn dispatch(self) -> Result<reqwest::Response> {
-        if let Some(error) = self.error {
-            return Err(error);
-        }
-        let operation = self.operation;
+    /// Sends the request once, without looking at the answer.
+    async fn attempt(&self) -> reqwest::Result<reqwest::Response> {
         let mut builder = self
             .http
-            .request(self.method, self.url)
+            .request(self.method.clone(), &self.url)
             .query(&self.query)
-            .headers(self.headers);
+            .headers(self.headers.clone());
         if let Some(token) = self.token {
             builder = builder.bearer_auth(token);
         }
-        if let Some(body) = self.body {
-            builder = builder.body(body);
+        if let Some(body) = &self.body {
+            builder = builder.body(body.clone());
         }
-        let response = builder
-            .send()
-            .await
-            .map_err(|source| Error::Transport { operation, source })?;
-        if response.status().is_success() {
-            Ok(response)
-        } else {
-            Err(Response::read(operation, response).await?.into_unexpected())
+        builder.send().await
+    }
+
+    /// Sends the request, retrying as the client's [`RetryPolicy`] allows, and waits
+    /// for the response head; any final status but 2xx is an [`Error::Status`] (its
+    /// body read in full).
+    async fn dispatch(mut self) -> Result<reqwest::Response> {
+        if let Some(error) = self.error.take() {
+            return Err(error);
+        }
+        let operation = self.operation;
+        let may_retry = self.retry.allows(&self.method);
+        // Time spent so far: each attempt's duration plus each wait. (Summed rather than
+        // read off one clock, so a paused test clock counts exactly the waits.)
+        let mut spent = std::time::Duration::ZERO;
+        let mut attempt = 1;
+        loop {
+            let sent_at = std::time::Instant::now();
+            let outcome = self.attempt().await;
+            spent += sent_at.elapsed();
+            let (failure, retry_after) = match outcome {
+                Ok(response) if response.status().is_success() => return Ok(response),
+                Ok(response) => {
+                    let status = response.status();
+                    let retry_after = retry::retry_after(response.headers());
+                    let failure = Response::read(operation, response).await?.into_unexpected();
+                    if !retry::retryable_status(status) {
+                        return Err(failure);
+                    }
+                    (failure, retry_after)
+                }
+                Err(source) => {
+                    let retryable = retry::retryable_transport(&source);
+                    let failure = Error::from_transport(operation, source);
+                    if !retryable {
+                        return Err(failure);
+                    }
+                    (failure, None)
+                }
+            };
+            let wait = may_retry
+                .then(|| self.retry.next_wait(attempt, retry_after, spent))
+                .flatten();
+            match wait {
+                Some(wait) => {
+                    tokio::time::sleep(wait).await;
+                    spent += wait;
+                    attempt += 1;
+                }
+                None => return Err(failure),
+            }
         }
     }
 
@@ -228,7 +270,7 @@ impl Lines {
                 Some(Err(source)) => {
                     self.finished = true;
                     self.buffer.clear();
-                    return Some(Err(Error::Transport { operation, source }));
+                    return Some(Err(Error::from_transport(operation, source)));
                 }
                 None => self.finished = true,
             }
@@ -271,7 +313,7 @@ impl Response {
         let body = response
             .bytes()
             .await
-            .map_err(|source| Error::Transport { operation, source })?
+            .map_err(|source| Error::from_transport(operation, source))?
             .to_vec();
         Ok(Response {
             operation,

@@ -24,6 +24,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("runtime/client.rs", include_str!("../../runtime/client.rs")),
     ("runtime/error.rs", include_str!("../../runtime/error.rs")),
     ("runtime/request.rs", include_str!("../../runtime/request.rs")),
+    ("runtime/retry.rs", include_str!("../../runtime/retry.rs")),
 ];
 
 /// What emission reads besides the IR.
@@ -154,7 +155,7 @@ fn lib_file(api: &Api) -> TokenStream {
 
         mod runtime;
 
-        pub use runtime::{BoxFuture, Client, ClientBuilder, Error, JsonStream, Result};
+        pub use runtime::{BoxFuture, Client, ClientBuilder, Error, JsonStream, Result, RetryPolicy};
 
         #(#modules)*
     }
