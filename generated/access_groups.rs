@@ -415,23 +415,7 @@ pub struct ListAccessGroupProjectsResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum ListAccessGroupsResponse {
-    WithAccessGroupsPagination(ListAccessGroupsWithAccessGroupsPagination),
-    Object(serde_json::Map<String, serde_json::Value>),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ListAccessGroupsWithAccessGroupsPagination {
-    #[serde(rename = "accessGroups")]
-    pub access_groups: Vec<ListAccessGroupsWithAccessGroupsPaginationAccessGroup>,
-    pub pagination: ListAccessGroupsWithAccessGroupsPaginationPagination,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ListAccessGroupsWithAccessGroupsPaginationAccessGroup {
+pub struct ListAccessGroupsAccessGroup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -472,10 +456,26 @@ pub struct ListAccessGroupsWithAccessGroupsPaginationAccessGroup {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ListAccessGroupsWithAccessGroupsPaginationPagination {
+pub struct ListAccessGroupsPagination {
     pub count: f64,
     #[serde(default)]
     pub next: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum ListAccessGroupsResponse {
+    WithAccessGroupsPagination(ListAccessGroupsWithAccessGroupsPagination),
+    Object(serde_json::Map<String, serde_json::Value>),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ListAccessGroupsWithAccessGroupsPagination {
+    #[serde(rename = "accessGroups")]
+    pub access_groups: Vec<ListAccessGroupsAccessGroup>,
+    pub pagination: ListAccessGroupsPagination,
 }
 
 #[derive(

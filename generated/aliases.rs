@@ -194,6 +194,44 @@ pub enum GetAliasProtectionBypassValue {
     Unknown(serde_json::Value),
 }
 
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetAliasProtectionBypassValueAccess {
+    /// `requested`
+    #[serde(rename = "requested")]
+    Requested,
+    /// `granted`
+    #[serde(rename = "granted")]
+    Granted,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetAliasProtectionBypassValueAccess {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Requested => "requested",
+            Self::Granted => "granted",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetAliasProtectionBypassValueAccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The protection bypass for the alias
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetAliasProtectionBypassValueAliasProtectionOverride {
@@ -234,45 +272,7 @@ pub struct GetAliasProtectionBypassValueUser {
     pub last_updated_at: f64,
     #[serde(rename = "lastUpdatedBy")]
     pub last_updated_by: String,
-    pub access: GetAliasProtectionBypassValueUserAccess,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetAliasProtectionBypassValueUserAccess {
-    /// `requested`
-    #[serde(rename = "requested")]
-    Requested,
-    /// `granted`
-    #[serde(rename = "granted")]
-    Granted,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetAliasProtectionBypassValueUserAccess {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Requested => "requested",
-            Self::Granted => "granted",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetAliasProtectionBypassValueUserAccess {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub access: GetAliasProtectionBypassValueAccess,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -508,6 +508,44 @@ pub enum ListAliasesAliaseProtectionBypassValue {
     Unknown(serde_json::Value),
 }
 
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum ListAliasesAliaseProtectionBypassValueAccess {
+    /// `requested`
+    #[serde(rename = "requested")]
+    Requested,
+    /// `granted`
+    #[serde(rename = "granted")]
+    Granted,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl ListAliasesAliaseProtectionBypassValueAccess {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Requested => "requested",
+            Self::Granted => "granted",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for ListAliasesAliaseProtectionBypassValueAccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The protection bypass for the alias
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListAliasesAliaseProtectionBypassValueAliasProtectionOverride {
@@ -548,45 +586,7 @@ pub struct ListAliasesAliaseProtectionBypassValueUser {
     pub last_updated_at: f64,
     #[serde(rename = "lastUpdatedBy")]
     pub last_updated_by: String,
-    pub access: ListAliasesAliaseProtectionBypassValueUserAccess,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum ListAliasesAliaseProtectionBypassValueUserAccess {
-    /// `requested`
-    #[serde(rename = "requested")]
-    Requested,
-    /// `granted`
-    #[serde(rename = "granted")]
-    Granted,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl ListAliasesAliaseProtectionBypassValueUserAccess {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Requested => "requested",
-            Self::Granted => "granted",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for ListAliasesAliaseProtectionBypassValueUserAccess {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub access: ListAliasesAliaseProtectionBypassValueAccess,
 }
 
 /// Get only aliases of the given domain name
@@ -653,6 +653,44 @@ pub enum ListDeploymentAliasesAliaseProtectionBypassValue {
     Unknown(serde_json::Value),
 }
 
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum ListDeploymentAliasesAliaseProtectionBypassValueAccess {
+    /// `requested`
+    #[serde(rename = "requested")]
+    Requested,
+    /// `granted`
+    #[serde(rename = "granted")]
+    Granted,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl ListDeploymentAliasesAliaseProtectionBypassValueAccess {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Requested => "requested",
+            Self::Granted => "granted",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for ListDeploymentAliasesAliaseProtectionBypassValueAccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The protection bypass for the alias
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListDeploymentAliasesAliaseProtectionBypassValueAliasProtectionOverride {
@@ -693,45 +731,7 @@ pub struct ListDeploymentAliasesAliaseProtectionBypassValueUser {
     pub last_updated_at: f64,
     #[serde(rename = "lastUpdatedBy")]
     pub last_updated_by: String,
-    pub access: ListDeploymentAliasesAliaseProtectionBypassValueUserAccess,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum ListDeploymentAliasesAliaseProtectionBypassValueUserAccess {
-    /// `requested`
-    #[serde(rename = "requested")]
-    Requested,
-    /// `granted`
-    #[serde(rename = "granted")]
-    Granted,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl ListDeploymentAliasesAliaseProtectionBypassValueUserAccess {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Requested => "requested",
-            Self::Granted => "granted",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for ListDeploymentAliasesAliaseProtectionBypassValueUserAccess {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub access: ListDeploymentAliasesAliaseProtectionBypassValueAccess,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -747,23 +747,84 @@ pub struct PatchUrlProtectionBypassObject {
     pub ttl: Option<f64>,
     /// Optional instructions for revoking and regenerating a shareable link
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub revoke: Option<PatchUrlProtectionBypassObjectRevoke>,
+    pub revoke: Option<PatchUrlProtectionBypassRevoke>,
 }
 
-/// Optional instructions for revoking and regenerating a shareable link
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PatchUrlProtectionBypassObjectRevoke {
-    /// Sharebale link to revoked
-    pub secret: String,
-    /// Whether or not a new shareable link should be created after the provided secret is revoked
-    pub regenerate: bool,
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PatchUrlProtectionBypassOverride {
+    pub scope: PatchUrlProtectionBypassOverrideScope,
+    pub action: PatchUrlProtectionBypassOverrideAction,
 }
-impl std::fmt::Debug for PatchUrlProtectionBypassObjectRevoke {
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum PatchUrlProtectionBypassOverrideAction {
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// `revoke`
+    #[serde(rename = "revoke")]
+    Revoke,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl PatchUrlProtectionBypassOverrideAction {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Create => "create",
+            Self::Revoke => "revoke",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for PatchUrlProtectionBypassOverrideAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PatchUrlProtectionBypassObjectRevoke")
-            .field("secret", &"<redacted>")
-            .field("regenerate", &self.regenerate)
-            .finish()
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum PatchUrlProtectionBypassOverrideScope {
+    /// `alias-protection-override`
+    #[serde(rename = "alias-protection-override")]
+    AliasProtectionOverride,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl PatchUrlProtectionBypassOverrideScope {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AliasProtectionOverride => "alias-protection-override",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for PatchUrlProtectionBypassOverrideScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -777,99 +838,26 @@ pub enum PatchUrlProtectionBypassRequest {
     Unknown(serde_json::Value),
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PatchUrlProtectionBypassWithOverride {
-    #[serde(rename = "override")]
-    pub override_: PatchUrlProtectionBypassWithOverrideOverride,
+/// Optional instructions for revoking and regenerating a shareable link
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PatchUrlProtectionBypassRevoke {
+    /// Sharebale link to revoked
+    pub secret: String,
+    /// Whether or not a new shareable link should be created after the provided secret is revoked
+    pub regenerate: bool,
 }
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PatchUrlProtectionBypassWithOverrideOverride {
-    pub scope: PatchUrlProtectionBypassWithOverrideOverrideScope,
-    pub action: PatchUrlProtectionBypassWithOverrideOverrideAction,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum PatchUrlProtectionBypassWithOverrideOverrideAction {
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// `revoke`
-    #[serde(rename = "revoke")]
-    Revoke,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl PatchUrlProtectionBypassWithOverrideOverrideAction {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Create => "create",
-            Self::Revoke => "revoke",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for PatchUrlProtectionBypassWithOverrideOverrideAction {
+impl std::fmt::Debug for PatchUrlProtectionBypassRevoke {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        f.debug_struct("PatchUrlProtectionBypassRevoke")
+            .field("secret", &"<redacted>")
+            .field("regenerate", &self.regenerate)
+            .finish()
     }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum PatchUrlProtectionBypassWithOverrideOverrideScope {
-    /// `alias-protection-override`
-    #[serde(rename = "alias-protection-override")]
-    AliasProtectionOverride,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl PatchUrlProtectionBypassWithOverrideOverrideScope {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AliasProtectionOverride => "alias-protection-override",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for PatchUrlProtectionBypassWithOverrideOverrideScope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PatchUrlProtectionBypassWithScope {
-    /// Instructions for creating a user scoped protection bypass
-    pub scope: PatchUrlProtectionBypassWithScopeScope,
 }
 
 /// Instructions for creating a user scoped protection bypass
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PatchUrlProtectionBypassWithScopeScope {
+pub struct PatchUrlProtectionBypassScope {
     /// Specified user id for the scoped bypass.
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
@@ -877,7 +865,7 @@ pub struct PatchUrlProtectionBypassWithScopeScope {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Invitation status for the user scoped bypass.
-    pub access: PatchUrlProtectionBypassWithScopeScopeAccess,
+    pub access: PatchUrlProtectionBypassScopeAccess,
 }
 
 /// Invitation status for the user scoped bypass.
@@ -892,7 +880,7 @@ pub struct PatchUrlProtectionBypassWithScopeScope {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum PatchUrlProtectionBypassWithScopeScopeAccess {
+pub enum PatchUrlProtectionBypassScopeAccess {
     /// `denied`
     #[serde(rename = "denied")]
     Denied,
@@ -903,7 +891,7 @@ pub enum PatchUrlProtectionBypassWithScopeScopeAccess {
     #[serde(untagged)]
     Unknown(String),
 }
-impl PatchUrlProtectionBypassWithScopeScopeAccess {
+impl PatchUrlProtectionBypassScopeAccess {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -913,10 +901,22 @@ impl PatchUrlProtectionBypassWithScopeScopeAccess {
         }
     }
 }
-impl std::fmt::Display for PatchUrlProtectionBypassWithScopeScopeAccess {
+impl std::fmt::Display for PatchUrlProtectionBypassScopeAccess {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PatchUrlProtectionBypassWithOverride {
+    #[serde(rename = "override")]
+    pub override_: PatchUrlProtectionBypassOverride,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PatchUrlProtectionBypassWithScope {
+    /// Instructions for creating a user scoped protection bypass
+    pub scope: PatchUrlProtectionBypassScope,
 }
 
 impl crate::Client {

@@ -4,6 +4,11 @@
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ArtifactQueryError {
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ArtifactQueryRequest {
     /// artifact hashes
     pub hashes: Vec<String>,
@@ -20,12 +25,7 @@ pub enum ArtifactQueryResponseValue {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ArtifactQueryWithError {
-    pub error: ArtifactQueryWithErrorError,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ArtifactQueryWithErrorError {
-    pub message: String,
+    pub error: ArtifactQueryError,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -44,19 +44,6 @@ pub enum AuthTokenScope {
     Unknown(serde_json::Value),
 }
 
-/// The access scopes granted to the token.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct AuthTokenScopeTeam {
-    #[serde(rename = "teamId")]
-    pub team_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub origin: Option<AuthTokenScopeTeamOrigin>,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<f64>,
-}
-
 #[derive(
     Debug,
     Clone,
@@ -68,7 +55,7 @@ pub struct AuthTokenScopeTeam {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum AuthTokenScopeTeamOrigin {
+pub enum AuthTokenScopeOrigin {
     /// `saml`
     #[serde(rename = "saml")]
     Saml,
@@ -112,7 +99,7 @@ pub enum AuthTokenScopeTeamOrigin {
     #[serde(untagged)]
     Unknown(String),
 }
-impl AuthTokenScopeTeamOrigin {
+impl AuthTokenScopeOrigin {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -133,111 +120,16 @@ impl AuthTokenScopeTeamOrigin {
         }
     }
 }
-impl std::fmt::Display for AuthTokenScopeTeamOrigin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The access scopes granted to the token.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct AuthTokenScopeUser {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sudo: Option<AuthTokenScopeUserSudo>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub origin: Option<AuthTokenScopeUserOrigin>,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<f64>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum AuthTokenScopeUserOrigin {
-    /// `saml`
-    #[serde(rename = "saml")]
-    Saml,
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// `gitlab`
-    #[serde(rename = "gitlab")]
-    Gitlab,
-    /// `bitbucket`
-    #[serde(rename = "bitbucket")]
-    Bitbucket,
-    /// `email`
-    #[serde(rename = "email")]
-    Email,
-    /// `manual`
-    #[serde(rename = "manual")]
-    Manual,
-    /// `passkey`
-    #[serde(rename = "passkey")]
-    Passkey,
-    /// `otp`
-    #[serde(rename = "otp")]
-    Otp,
-    /// `sms`
-    #[serde(rename = "sms")]
-    Sms,
-    /// `invite`
-    #[serde(rename = "invite")]
-    Invite,
-    /// `google`
-    #[serde(rename = "google")]
-    Google,
-    /// `apple`
-    #[serde(rename = "apple")]
-    Apple,
-    /// `app`
-    #[serde(rename = "app")]
-    App,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl AuthTokenScopeUserOrigin {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Saml => "saml",
-            Self::Github => "github",
-            Self::Gitlab => "gitlab",
-            Self::Bitbucket => "bitbucket",
-            Self::Email => "email",
-            Self::Manual => "manual",
-            Self::Passkey => "passkey",
-            Self::Otp => "otp",
-            Self::Sms => "sms",
-            Self::Invite => "invite",
-            Self::Google => "google",
-            Self::Apple => "apple",
-            Self::App => "app",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for AuthTokenScopeUserOrigin {
+impl std::fmt::Display for AuthTokenScopeOrigin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct AuthTokenScopeUserSudo {
+pub struct AuthTokenScopeSudo {
     /// Possible multi-factor origins
-    pub origin: AuthTokenScopeUserSudoOrigin,
+    pub origin: AuthTokenScopeSudoOrigin,
     #[serde(rename = "expiresAt")]
     pub expires_at: f64,
 }
@@ -254,7 +146,7 @@ pub struct AuthTokenScopeUserSudo {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum AuthTokenScopeUserSudoOrigin {
+pub enum AuthTokenScopeSudoOrigin {
     /// `totp`
     #[serde(rename = "totp")]
     Totp,
@@ -268,7 +160,7 @@ pub enum AuthTokenScopeUserSudoOrigin {
     #[serde(untagged)]
     Unknown(String),
 }
-impl AuthTokenScopeUserSudoOrigin {
+impl AuthTokenScopeSudoOrigin {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -279,10 +171,36 @@ impl AuthTokenScopeUserSudoOrigin {
         }
     }
 }
-impl std::fmt::Display for AuthTokenScopeUserSudoOrigin {
+impl std::fmt::Display for AuthTokenScopeSudoOrigin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// The access scopes granted to the token.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AuthTokenScopeTeam {
+    #[serde(rename = "teamId")]
+    pub team_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<AuthTokenScopeOrigin>,
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<f64>,
+}
+
+/// The access scopes granted to the token.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AuthTokenScopeUser {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sudo: Option<AuthTokenScopeSudo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<AuthTokenScopeOrigin>,
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

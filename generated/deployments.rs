@@ -314,54 +314,12 @@ pub enum CancelDeploymentCustomEnvironment {
     Unknown(serde_json::Value),
 }
 
-/// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentCustomEnvironmentWithId {
-    pub id: String,
-}
-
-/// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentCustomEnvironmentWithSlugType {
-    /// Unique identifier for the custom environment (format: env_*)
-    pub id: String,
-    /// URL-friendly name of the environment
-    pub slug: String,
-    /// The type of environment (production, preview, or development)
-    #[serde(rename = "type")]
-    pub type_: CancelDeploymentCustomEnvironmentWithSlugTypeType,
-    /// Optional description of the environment's purpose
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Configuration for matching git branches to this environment
-    #[serde(rename = "branchMatcher", default, skip_serializing_if = "Option::is_none")]
-    pub branch_matcher: Option<
-        CancelDeploymentCustomEnvironmentWithSlugTypeBranchMatcher,
-    >,
-    /// List of domains associated with this environment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domains: Option<Vec<CancelDeploymentCustomEnvironmentWithSlugTypeDomain>>,
-    /// List of aliases for the current deployment
-    #[serde(
-        rename = "currentDeploymentAliases",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub current_deployment_aliases: Option<Vec<String>>,
-    /// Timestamp when the environment was created
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    /// Timestamp when the environment was last updated
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-}
-
 /// Configuration for matching git branches to this environment
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentCustomEnvironmentWithSlugTypeBranchMatcher {
+pub struct CancelDeploymentCustomEnvironmentBranchMatcher {
     /// The type of matching to perform
     #[serde(rename = "type")]
-    pub type_: CancelDeploymentCustomEnvironmentWithSlugTypeBranchMatcherType,
+    pub type_: CancelDeploymentCustomEnvironmentBranchMatcherType,
     /// The pattern to match against branch names
     pub pattern: String,
 }
@@ -378,7 +336,7 @@ pub struct CancelDeploymentCustomEnvironmentWithSlugTypeBranchMatcher {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CancelDeploymentCustomEnvironmentWithSlugTypeBranchMatcherType {
+pub enum CancelDeploymentCustomEnvironmentBranchMatcherType {
     /// `endsWith`
     #[serde(rename = "endsWith")]
     EndsWith,
@@ -392,7 +350,7 @@ pub enum CancelDeploymentCustomEnvironmentWithSlugTypeBranchMatcherType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CancelDeploymentCustomEnvironmentWithSlugTypeBranchMatcherType {
+impl CancelDeploymentCustomEnvironmentBranchMatcherType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -403,8 +361,7 @@ impl CancelDeploymentCustomEnvironmentWithSlugTypeBranchMatcherType {
         }
     }
 }
-impl std::fmt::Display
-for CancelDeploymentCustomEnvironmentWithSlugTypeBranchMatcherType {
+impl std::fmt::Display for CancelDeploymentCustomEnvironmentBranchMatcherType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -412,7 +369,7 @@ for CancelDeploymentCustomEnvironmentWithSlugTypeBranchMatcherType {
 
 /// List of domains associated with this environment
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentCustomEnvironmentWithSlugTypeDomain {
+pub struct CancelDeploymentCustomEnvironmentDomain {
     pub name: String,
     #[serde(rename = "apexName")]
     pub apex_name: String,
@@ -443,13 +400,13 @@ pub struct CancelDeploymentCustomEnvironmentWithSlugTypeDomain {
     /// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification: Option<
-        Vec<CancelDeploymentCustomEnvironmentWithSlugTypeDomainVerificationItem>,
+        Vec<CancelDeploymentCustomEnvironmentDomainVerificationItem>,
     >,
 }
 
 /// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentCustomEnvironmentWithSlugTypeDomainVerificationItem {
+pub struct CancelDeploymentCustomEnvironmentDomainVerificationItem {
     #[serde(rename = "type")]
     pub type_: String,
     pub domain: String,
@@ -469,7 +426,7 @@ pub struct CancelDeploymentCustomEnvironmentWithSlugTypeDomainVerificationItem {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CancelDeploymentCustomEnvironmentWithSlugTypeType {
+pub enum CancelDeploymentCustomEnvironmentType {
     /// `production`
     #[serde(rename = "production")]
     Production,
@@ -483,7 +440,7 @@ pub enum CancelDeploymentCustomEnvironmentWithSlugTypeType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CancelDeploymentCustomEnvironmentWithSlugTypeType {
+impl CancelDeploymentCustomEnvironmentType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -494,10 +451,50 @@ impl CancelDeploymentCustomEnvironmentWithSlugTypeType {
         }
     }
 }
-impl std::fmt::Display for CancelDeploymentCustomEnvironmentWithSlugTypeType {
+impl std::fmt::Display for CancelDeploymentCustomEnvironmentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentCustomEnvironmentWithId {
+    pub id: String,
+}
+
+/// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentCustomEnvironmentWithSlugType {
+    /// Unique identifier for the custom environment (format: env_*)
+    pub id: String,
+    /// URL-friendly name of the environment
+    pub slug: String,
+    /// The type of environment (production, preview, or development)
+    #[serde(rename = "type")]
+    pub type_: CancelDeploymentCustomEnvironmentType,
+    /// Optional description of the environment's purpose
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Configuration for matching git branches to this environment
+    #[serde(rename = "branchMatcher", default, skip_serializing_if = "Option::is_none")]
+    pub branch_matcher: Option<CancelDeploymentCustomEnvironmentBranchMatcher>,
+    /// List of domains associated with this environment
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domains: Option<Vec<CancelDeploymentCustomEnvironmentDomain>>,
+    /// List of aliases for the current deployment
+    #[serde(
+        rename = "currentDeploymentAliases",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub current_deployment_aliases: Option<Vec<String>>,
+    /// Timestamp when the environment was created
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    /// Timestamp when the environment was last updated
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -511,19 +508,10 @@ pub enum CancelDeploymentFlags {
     Unknown(serde_json::Value),
 }
 
-/// Flags defined in the Build Output API, used by this deployment. Primarily used by the Toolbar to know about the used flags.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentFlagsWithDefinitions {
-    pub definitions: std::collections::BTreeMap<
-        String,
-        CancelDeploymentFlagsWithDefinitionsDefinitionsValue,
-    >,
-}
-
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentFlagsWithDefinitionsDefinitionsValue {
+pub struct CancelDeploymentFlagsDefinitionsValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<Vec<CancelDeploymentFlagsWithDefinitionsDefinitionsValueOption>>,
+    pub options: Option<Vec<CancelDeploymentFlagsDefinitionsValueOption>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -531,10 +519,19 @@ pub struct CancelDeploymentFlagsWithDefinitionsDefinitionsValue {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentFlagsWithDefinitionsDefinitionsValueOption {
+pub struct CancelDeploymentFlagsDefinitionsValueOption {
     pub value: FlagJsonValue,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+}
+
+/// Flags defined in the Build Output API, used by this deployment. Primarily used by the Toolbar to know about the used flags.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentFlagsWithDefinitions {
+    pub definitions: std::collections::BTreeMap<
+        String,
+        CancelDeploymentFlagsDefinitionsValue,
+    >,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -697,45 +694,7 @@ pub struct CancelDeploymentGitRepoBitbucket {
     pub name: String,
     pub private: bool,
     #[serde(rename = "ownerType")]
-    pub owner_type: CancelDeploymentGitRepoBitbucketOwnerType,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CancelDeploymentGitRepoBitbucketOwnerType {
-    /// `team`
-    #[serde(rename = "team")]
-    Team,
-    /// `user`
-    #[serde(rename = "user")]
-    User,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CancelDeploymentGitRepoBitbucketOwnerType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Team => "team",
-            Self::User => "user",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CancelDeploymentGitRepoBitbucketOwnerType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub owner_type: CancelDeploymentGitRepoOwnerType,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -752,45 +711,7 @@ pub struct CancelDeploymentGitRepoGithub {
     pub name: String,
     pub private: bool,
     #[serde(rename = "ownerType")]
-    pub owner_type: CancelDeploymentGitRepoGithubOwnerType,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CancelDeploymentGitRepoGithubOwnerType {
-    /// `team`
-    #[serde(rename = "team")]
-    Team,
-    /// `user`
-    #[serde(rename = "user")]
-    User,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CancelDeploymentGitRepoGithubOwnerType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Team => "team",
-            Self::User => "user",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CancelDeploymentGitRepoGithubOwnerType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub owner_type: CancelDeploymentGitRepoOwnerType,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -805,7 +726,7 @@ pub struct CancelDeploymentGitRepoGitlab {
     pub name: String,
     pub private: bool,
     #[serde(rename = "ownerType")]
-    pub owner_type: CancelDeploymentGitRepoGitlabOwnerType,
+    pub owner_type: CancelDeploymentGitRepoOwnerType,
 }
 
 #[derive(
@@ -819,7 +740,7 @@ pub struct CancelDeploymentGitRepoGitlab {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CancelDeploymentGitRepoGitlabOwnerType {
+pub enum CancelDeploymentGitRepoOwnerType {
     /// `team`
     #[serde(rename = "team")]
     Team,
@@ -830,7 +751,7 @@ pub enum CancelDeploymentGitRepoGitlabOwnerType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CancelDeploymentGitRepoGitlabOwnerType {
+impl CancelDeploymentGitRepoOwnerType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -840,7 +761,7 @@ impl CancelDeploymentGitRepoGitlabOwnerType {
         }
     }
 }
-impl std::fmt::Display for CancelDeploymentGitRepoGitlabOwnerType {
+impl std::fmt::Display for CancelDeploymentGitRepoOwnerType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -867,6 +788,58 @@ pub enum CancelDeploymentGitSource {
     WithTypeRepoUuid(CancelDeploymentGitSourceWithTypeRepoUuid),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CancelDeploymentGitSourceProjectId {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CancelDeploymentGitSourceRepoId {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CancelDeploymentGitSourceType {
+    /// `github`
+    #[serde(rename = "github")]
+    Github,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CancelDeploymentGitSourceType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Github => "github",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CancelDeploymentGitSourceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Allows custom git sources (local folder mounted to the container) in test mode
@@ -969,7 +942,7 @@ pub struct CancelDeploymentGitSourceWithTypeHost {
     pub type_: CancelDeploymentGitSourceWithTypeHostType,
     pub host: String,
     #[serde(rename = "repoId")]
-    pub repo_id: CancelDeploymentGitSourceWithTypeHostRepoId,
+    pub repo_id: CancelDeploymentGitSourceRepoId,
     #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
     pub ref_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1077,15 +1050,6 @@ impl std::fmt::Display for CancelDeploymentGitSourceWithTypeHost3Type {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CancelDeploymentGitSourceWithTypeHostRepoId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
 #[derive(
     Debug,
     Clone,
@@ -1123,7 +1087,7 @@ impl std::fmt::Display for CancelDeploymentGitSourceWithTypeHostType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CancelDeploymentGitSourceWithTypeOrg {
     #[serde(rename = "type")]
-    pub type_: CancelDeploymentGitSourceWithTypeOrgType,
+    pub type_: CancelDeploymentGitSourceType,
     pub org: String,
     pub repo: String,
     #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
@@ -1182,61 +1146,18 @@ impl std::fmt::Display for CancelDeploymentGitSourceWithTypeOrg2Type {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CancelDeploymentGitSourceWithTypeOrgType {
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CancelDeploymentGitSourceWithTypeOrgType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Github => "github",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CancelDeploymentGitSourceWithTypeOrgType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CancelDeploymentGitSourceWithTypeProjectId {
     #[serde(rename = "type")]
     pub type_: CancelDeploymentGitSourceWithTypeProjectIdType,
     #[serde(rename = "projectId")]
-    pub project_id: CancelDeploymentGitSourceWithTypeProjectIdProjectId,
+    pub project_id: CancelDeploymentGitSourceProjectId,
     #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
     pub ref_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha: Option<String>,
     #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
     pub pr_id: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CancelDeploymentGitSourceWithTypeProjectIdProjectId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 
 #[derive(
@@ -1276,7 +1197,7 @@ impl std::fmt::Display for CancelDeploymentGitSourceWithTypeProjectIdType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CancelDeploymentGitSourceWithTypeRef {
     #[serde(rename = "type")]
-    pub type_: CancelDeploymentGitSourceWithTypeRefType,
+    pub type_: CancelDeploymentGitSourceType,
     #[serde(rename = "ref")]
     pub ref_: String,
     pub sha: String,
@@ -1382,46 +1303,12 @@ impl std::fmt::Display for CancelDeploymentGitSourceWithTypeRef3Type {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CancelDeploymentGitSourceWithTypeRefType {
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CancelDeploymentGitSourceWithTypeRefType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Github => "github",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CancelDeploymentGitSourceWithTypeRefType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CancelDeploymentGitSourceWithTypeRepoId {
     #[serde(rename = "type")]
-    pub type_: CancelDeploymentGitSourceWithTypeRepoIdType,
+    pub type_: CancelDeploymentGitSourceType,
     #[serde(rename = "repoId")]
-    pub repo_id: CancelDeploymentGitSourceWithTypeRepoIdRepoId,
+    pub repo_id: CancelDeploymentGitSourceRepoId,
     #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
     pub ref_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1435,22 +1322,13 @@ pub struct CancelDeploymentGitSourceWithTypeRepoId2 {
     #[serde(rename = "type")]
     pub type_: CancelDeploymentGitSourceWithTypeRepoId2Type,
     #[serde(rename = "repoId")]
-    pub repo_id: CancelDeploymentGitSourceWithTypeRepoId2RepoId,
+    pub repo_id: CancelDeploymentGitSourceRepoId,
     #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
     pub ref_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha: Option<String>,
     #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
     pub pr_id: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CancelDeploymentGitSourceWithTypeRepoId2RepoId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 
 #[derive(
@@ -1482,49 +1360,6 @@ impl CancelDeploymentGitSourceWithTypeRepoId2Type {
     }
 }
 impl std::fmt::Display for CancelDeploymentGitSourceWithTypeRepoId2Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CancelDeploymentGitSourceWithTypeRepoIdRepoId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CancelDeploymentGitSourceWithTypeRepoIdType {
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CancelDeploymentGitSourceWithTypeRepoIdType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Github => "github",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CancelDeploymentGitSourceWithTypeRepoIdType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1956,81 +1791,9 @@ pub enum CancelDeploymentMicrofrontends {
     Unknown(serde_json::Value),
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentMicrofrontendsWithDefaultAppProjectNameGroupIds {
-    #[serde(rename = "isDefaultApp", default, skip_serializing_if = "Option::is_none")]
-    pub is_default_app: Option<bool>,
-    /// The project name of the default app of this deployment's microfrontends group.
-    #[serde(rename = "defaultAppProjectName")]
-    pub default_app_project_name: String,
-    /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI.
-    #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
-    pub default_route: Option<String>,
-    /// The group of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
-    #[serde(rename = "groupIds")]
-    pub group_ids: Vec<
-        CancelDeploymentMicrofrontendsWithDefaultAppProjectNameGroupIdsGroupId,
-    >,
-    /// Whether the MicrofrontendsAlias2 team flag should be considered enabled for this deployment or not.
-    #[serde(
-        rename = "microfrontendsAlias2Enabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub microfrontends_alias2_enabled: Option<bool>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CancelDeploymentMicrofrontendsWithDefaultAppProjectNameGroupIdsGroupId {
-    String(String),
-    String2(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentMicrofrontendsWithIsDefaultApp {
-    #[serde(rename = "isDefaultApp")]
-    pub is_default_app: bool,
-    /// A map of the other applications that are part of this group. Only defined on the default application. The field is set after deployments have been created, so can be undefined, but should be there for a successful deployment. Note: this field will be removed when MFE alias routing is fully rolled out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub applications: Option<
-        std::collections::BTreeMap<
-            String,
-            CancelDeploymentMicrofrontendsWithIsDefaultAppApplicationsValue,
-        >,
-    >,
-    /// The result of the microfrontends config upload during deployment creation / build. Only set for default app deployments. The config upload is attempted during deployment create, and then again during the build. If the config is not in the root directory, or the deployment is prebuilt, the config cannot be uploaded during deployment create. The upload during deployment build finds the config even if it's not in the root directory, as it has access to all files. Uploading the config during create is ideal, as then all child deployments are guaranteed to have access to the default app deployment config even if the default app has not yet started building. If the config is not uploaded, the child app will show as building until the config has been uploaded during the default app build. - `success` - The config was uploaded successfully, either when the deployment was created or during the build. - `waiting_on_build` - The config could not be uploaded during deployment create, will be attempted again during the build. - `no_config` - No config was found. Only set once the build has not found the config in any of the deployment's files. - `undefined` - Legacy deployments, or there was an error uploading the config during deployment create.
-    #[serde(
-        rename = "mfeConfigUploadState",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub mfe_config_upload_state: Option<
-        CancelDeploymentMicrofrontendsWithIsDefaultAppMfeConfigUploadState,
-    >,
-    /// The project name of the default app of this deployment's microfrontends group.
-    #[serde(rename = "defaultAppProjectName")]
-    pub default_app_project_name: String,
-    /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI.
-    #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
-    pub default_route: Option<String>,
-    /// The group of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
-    #[serde(rename = "groupIds")]
-    pub group_ids: Vec<CancelDeploymentMicrofrontendsWithIsDefaultAppGroupId>,
-    /// Whether the MicrofrontendsAlias2 team flag should be considered enabled for this deployment or not.
-    #[serde(
-        rename = "microfrontendsAlias2Enabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub microfrontends_alias2_enabled: Option<bool>,
-}
-
 /// A map of the other applications that are part of this group. Only defined on the default application. The field is set after deployments have been created, so can be undefined, but should be there for a successful deployment. Note: this field will be removed when MFE alias routing is fully rolled out.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentMicrofrontendsWithIsDefaultAppApplicationsValue {
+pub struct CancelDeploymentMicrofrontendsApplicationsValue {
     #[serde(rename = "isDefaultApp", default, skip_serializing_if = "Option::is_none")]
     pub is_default_app: Option<bool>,
     /// This is the production alias, it will always show the most up to date of each application.
@@ -2049,7 +1812,7 @@ pub struct CancelDeploymentMicrofrontendsWithIsDefaultAppApplicationsValue {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CancelDeploymentMicrofrontendsWithIsDefaultAppGroupId {
+pub enum CancelDeploymentMicrofrontendsGroupId {
     String(String),
     String2(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -2068,7 +1831,7 @@ pub enum CancelDeploymentMicrofrontendsWithIsDefaultAppGroupId {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CancelDeploymentMicrofrontendsWithIsDefaultAppMfeConfigUploadState {
+pub enum CancelDeploymentMicrofrontendsMfeConfigUploadState {
     /// `success`
     #[serde(rename = "success")]
     Success,
@@ -2082,7 +1845,7 @@ pub enum CancelDeploymentMicrofrontendsWithIsDefaultAppMfeConfigUploadState {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CancelDeploymentMicrofrontendsWithIsDefaultAppMfeConfigUploadState {
+impl CancelDeploymentMicrofrontendsMfeConfigUploadState {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2093,11 +1856,71 @@ impl CancelDeploymentMicrofrontendsWithIsDefaultAppMfeConfigUploadState {
         }
     }
 }
-impl std::fmt::Display
-for CancelDeploymentMicrofrontendsWithIsDefaultAppMfeConfigUploadState {
+impl std::fmt::Display for CancelDeploymentMicrofrontendsMfeConfigUploadState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentMicrofrontendsWithDefaultAppProjectNameGroupIds {
+    #[serde(rename = "isDefaultApp", default, skip_serializing_if = "Option::is_none")]
+    pub is_default_app: Option<bool>,
+    /// The project name of the default app of this deployment's microfrontends group.
+    #[serde(rename = "defaultAppProjectName")]
+    pub default_app_project_name: String,
+    /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI.
+    #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
+    pub default_route: Option<String>,
+    /// The group of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
+    #[serde(rename = "groupIds")]
+    pub group_ids: Vec<CancelDeploymentMicrofrontendsGroupId>,
+    /// Whether the MicrofrontendsAlias2 team flag should be considered enabled for this deployment or not.
+    #[serde(
+        rename = "microfrontendsAlias2Enabled",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub microfrontends_alias2_enabled: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentMicrofrontendsWithIsDefaultApp {
+    #[serde(rename = "isDefaultApp")]
+    pub is_default_app: bool,
+    /// A map of the other applications that are part of this group. Only defined on the default application. The field is set after deployments have been created, so can be undefined, but should be there for a successful deployment. Note: this field will be removed when MFE alias routing is fully rolled out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applications: Option<
+        std::collections::BTreeMap<
+            String,
+            CancelDeploymentMicrofrontendsApplicationsValue,
+        >,
+    >,
+    /// The result of the microfrontends config upload during deployment creation / build. Only set for default app deployments. The config upload is attempted during deployment create, and then again during the build. If the config is not in the root directory, or the deployment is prebuilt, the config cannot be uploaded during deployment create. The upload during deployment build finds the config even if it's not in the root directory, as it has access to all files. Uploading the config during create is ideal, as then all child deployments are guaranteed to have access to the default app deployment config even if the default app has not yet started building. If the config is not uploaded, the child app will show as building until the config has been uploaded during the default app build. - `success` - The config was uploaded successfully, either when the deployment was created or during the build. - `waiting_on_build` - The config could not be uploaded during deployment create, will be attempted again during the build. - `no_config` - No config was found. Only set once the build has not found the config in any of the deployment's files. - `undefined` - Legacy deployments, or there was an error uploading the config during deployment create.
+    #[serde(
+        rename = "mfeConfigUploadState",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub mfe_config_upload_state: Option<
+        CancelDeploymentMicrofrontendsMfeConfigUploadState,
+    >,
+    /// The project name of the default app of this deployment's microfrontends group.
+    #[serde(rename = "defaultAppProjectName")]
+    pub default_app_project_name: String,
+    /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI.
+    #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
+    pub default_route: Option<String>,
+    /// The group of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
+    #[serde(rename = "groupIds")]
+    pub group_ids: Vec<CancelDeploymentMicrofrontendsGroupId>,
+    /// Whether the MicrofrontendsAlias2 team flag should be considered enabled for this deployment or not.
+    #[serde(
+        rename = "microfrontendsAlias2Enabled",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub microfrontends_alias2_enabled: Option<bool>,
 }
 
 /// If set it overrides the `projectSettings.nodeVersion` for this deployment.
@@ -2947,25 +2770,6 @@ pub enum CancelDeploymentRoute {
     Unknown(serde_json::Value),
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteWithContinueMiddleware {
-    pub src: String,
-    #[serde(rename = "continue")]
-    pub continue_: bool,
-    pub middleware: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteWithHandle {
-    pub handle: CancelDeploymentRouteWithHandleHandle,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub src: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dest: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<f64>,
-}
-
 #[derive(
     Debug,
     Clone,
@@ -2977,7 +2781,7 @@ pub struct CancelDeploymentRouteWithHandle {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CancelDeploymentRouteWithHandleHandle {
+pub enum CancelDeploymentRouteHandle {
     /// `error`
     #[serde(rename = "error")]
     Error,
@@ -3000,7 +2804,7 @@ pub enum CancelDeploymentRouteWithHandleHandle {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CancelDeploymentRouteWithHandleHandle {
+impl CancelDeploymentRouteHandle {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3014,10 +2818,520 @@ impl CancelDeploymentRouteWithHandleHandle {
         }
     }
 }
-impl std::fmt::Display for CancelDeploymentRouteWithHandleHandle {
+impl std::fmt::Display for CancelDeploymentRouteHandle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CancelDeploymentRouteHasItem {
+    WithValue(CancelDeploymentRouteHasItemWithValue),
+    WithKey(CancelDeploymentRouteHasItemWithKey),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CancelDeploymentRouteHasItemType {
+    /// `host`
+    #[serde(rename = "host")]
+    Host,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CancelDeploymentRouteHasItemType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Host => "host",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CancelDeploymentRouteHasItemType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CancelDeploymentRouteHasItemValue {
+    String(String),
+    Object(CancelDeploymentRouteHasItemValueObject),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CancelDeploymentRouteHasItemValueEq {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentRouteHasItemValueObject {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eq: Option<CancelDeploymentRouteHasItemValueEq>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub neq: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inc: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ninc: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pre: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suf: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub re: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gt: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gte: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lt: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lte: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentRouteHasItemWithKey {
+    #[serde(rename = "type")]
+    pub type_: CancelDeploymentRouteHasItemWithKeyType,
+    pub key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<CancelDeploymentRouteHasItemValue>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CancelDeploymentRouteHasItemWithKeyType {
+    /// `header`
+    #[serde(rename = "header")]
+    Header,
+    /// `cookie`
+    #[serde(rename = "cookie")]
+    Cookie,
+    /// `query`
+    #[serde(rename = "query")]
+    Query,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CancelDeploymentRouteHasItemWithKeyType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Header => "header",
+            Self::Cookie => "cookie",
+            Self::Query => "query",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CancelDeploymentRouteHasItemWithKeyType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentRouteHasItemWithValue {
+    #[serde(rename = "type")]
+    pub type_: CancelDeploymentRouteHasItemType,
+    pub value: CancelDeploymentRouteHasItemValue,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentRouteLocale {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cookie: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CancelDeploymentRouteMissingItem {
+    WithValue(CancelDeploymentRouteMissingItemWithValue),
+    WithKey(CancelDeploymentRouteMissingItemWithKey),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CancelDeploymentRouteMissingItemType {
+    /// `host`
+    #[serde(rename = "host")]
+    Host,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CancelDeploymentRouteMissingItemType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Host => "host",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CancelDeploymentRouteMissingItemType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CancelDeploymentRouteMissingItemValue {
+    String(String),
+    Object(CancelDeploymentRouteMissingItemValueObject),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CancelDeploymentRouteMissingItemValueEq {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentRouteMissingItemValueObject {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eq: Option<CancelDeploymentRouteMissingItemValueEq>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub neq: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inc: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ninc: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pre: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suf: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub re: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gt: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gte: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lt: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lte: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentRouteMissingItemWithKey {
+    #[serde(rename = "type")]
+    pub type_: CancelDeploymentRouteMissingItemWithKeyType,
+    pub key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<CancelDeploymentRouteMissingItemValue>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CancelDeploymentRouteMissingItemWithKeyType {
+    /// `header`
+    #[serde(rename = "header")]
+    Header,
+    /// `cookie`
+    #[serde(rename = "cookie")]
+    Cookie,
+    /// `query`
+    #[serde(rename = "query")]
+    Query,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CancelDeploymentRouteMissingItemWithKeyType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Header => "header",
+            Self::Cookie => "cookie",
+            Self::Query => "query",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CancelDeploymentRouteMissingItemWithKeyType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentRouteMissingItemWithValue {
+    #[serde(rename = "type")]
+    pub type_: CancelDeploymentRouteMissingItemType,
+    pub value: CancelDeploymentRouteMissingItemValue,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentRouteMitigate {
+    pub action: CancelDeploymentRouteMitigateAction,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CancelDeploymentRouteMitigateAction {
+    /// `challenge`
+    #[serde(rename = "challenge")]
+    Challenge,
+    /// `deny`
+    #[serde(rename = "deny")]
+    Deny,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CancelDeploymentRouteMitigateAction {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Challenge => "challenge",
+            Self::Deny => "deny",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CancelDeploymentRouteMitigateAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentRouteTransform {
+    #[serde(rename = "type")]
+    pub type_: CancelDeploymentRouteTransformType,
+    pub op: CancelDeploymentRouteTransformOp,
+    pub target: CancelDeploymentRouteTransformTarget,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub args: Option<CancelDeploymentRouteTransformArgs>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CancelDeploymentRouteTransformArgs {
+    String(String),
+    StringList(Vec<String>),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CancelDeploymentRouteTransformOp {
+    /// `append`
+    #[serde(rename = "append")]
+    Append,
+    /// `set`
+    #[serde(rename = "set")]
+    Set,
+    /// `delete`
+    #[serde(rename = "delete")]
+    Delete,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CancelDeploymentRouteTransformOp {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Append => "append",
+            Self::Set => "set",
+            Self::Delete => "delete",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CancelDeploymentRouteTransformOp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentRouteTransformTarget {
+    pub key: CancelDeploymentRouteTransformTargetKey,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CancelDeploymentRouteTransformTargetKey {
+    String(String),
+    Object(CancelDeploymentRouteTransformTargetKeyObject),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CancelDeploymentRouteTransformTargetKeyEq {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentRouteTransformTargetKeyObject {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eq: Option<CancelDeploymentRouteTransformTargetKeyEq>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub neq: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inc: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ninc: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pre: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suf: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gt: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gte: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lt: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lte: Option<f64>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CancelDeploymentRouteTransformType {
+    /// `request.headers`
+    #[serde(rename = "request.headers")]
+    RequestHeaders,
+    /// `request.query`
+    #[serde(rename = "request.query")]
+    RequestQuery,
+    /// `response.headers`
+    #[serde(rename = "response.headers")]
+    ResponseHeaders,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CancelDeploymentRouteTransformType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::RequestHeaders => "request.headers",
+            Self::RequestQuery => "request.query",
+            Self::ResponseHeaders => "response.headers",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CancelDeploymentRouteTransformType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentRouteWithContinueMiddleware {
+    pub src: String,
+    #[serde(rename = "continue")]
+    pub continue_: bool,
+    pub middleware: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelDeploymentRouteWithHandle {
+    pub handle: CancelDeploymentRouteHandle,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub src: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dest: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3042,15 +3356,15 @@ pub struct CancelDeploymentRouteWithSrc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has: Option<Vec<CancelDeploymentRouteWithSrcHasItem>>,
+    pub has: Option<Vec<CancelDeploymentRouteHasItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Vec<CancelDeploymentRouteWithSrcMissingItem>>,
+    pub missing: Option<Vec<CancelDeploymentRouteMissingItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mitigate: Option<CancelDeploymentRouteWithSrcMitigate>,
+    pub mitigate: Option<CancelDeploymentRouteMitigate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transforms: Option<Vec<CancelDeploymentRouteWithSrcTransform>>,
+    pub transforms: Option<Vec<CancelDeploymentRouteTransform>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locale: Option<CancelDeploymentRouteWithSrcLocale>,
+    pub locale: Option<CancelDeploymentRouteLocale>,
     /// A middleware key within the `output` key under the build result. Overrides a `middleware` definition.
     #[serde(rename = "middlewarePath", default, skip_serializing_if = "Option::is_none")]
     pub middleware_path: Option<String>,
@@ -3064,585 +3378,6 @@ pub struct CancelDeploymentRouteWithSrc {
     /// A middleware index in the `middleware` key under the build result
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub middleware: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CancelDeploymentRouteWithSrcHasItem {
-    WithValue(CancelDeploymentRouteWithSrcHasItemWithValue),
-    WithKey(CancelDeploymentRouteWithSrcHasItemWithKey),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteWithSrcHasItemWithKey {
-    #[serde(rename = "type")]
-    pub type_: CancelDeploymentRouteWithSrcHasItemWithKeyType,
-    pub key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<CancelDeploymentRouteWithSrcHasItemWithKeyValue>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CancelDeploymentRouteWithSrcHasItemWithKeyType {
-    /// `header`
-    #[serde(rename = "header")]
-    Header,
-    /// `cookie`
-    #[serde(rename = "cookie")]
-    Cookie,
-    /// `query`
-    #[serde(rename = "query")]
-    Query,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CancelDeploymentRouteWithSrcHasItemWithKeyType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Header => "header",
-            Self::Cookie => "cookie",
-            Self::Query => "query",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CancelDeploymentRouteWithSrcHasItemWithKeyType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CancelDeploymentRouteWithSrcHasItemWithKeyValue {
-    String(String),
-    Object(CancelDeploymentRouteWithSrcHasItemWithKeyValueObject),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteWithSrcHasItemWithKeyValueObject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<CancelDeploymentRouteWithSrcHasItemWithKeyValueObjectEq>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub neq: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ninc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pre: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suf: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub re: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gte: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lte: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CancelDeploymentRouteWithSrcHasItemWithKeyValueObjectEq {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteWithSrcHasItemWithValue {
-    #[serde(rename = "type")]
-    pub type_: CancelDeploymentRouteWithSrcHasItemWithValueType,
-    pub value: CancelDeploymentRouteWithSrcHasItemWithValueValue,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CancelDeploymentRouteWithSrcHasItemWithValueType {
-    /// `host`
-    #[serde(rename = "host")]
-    Host,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CancelDeploymentRouteWithSrcHasItemWithValueType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Host => "host",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CancelDeploymentRouteWithSrcHasItemWithValueType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CancelDeploymentRouteWithSrcHasItemWithValueValue {
-    String(String),
-    Object(CancelDeploymentRouteWithSrcHasItemWithValueValueObject),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteWithSrcHasItemWithValueValueObject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<CancelDeploymentRouteWithSrcHasItemWithValueValueObjectEq>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub neq: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ninc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pre: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suf: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub re: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gte: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lte: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CancelDeploymentRouteWithSrcHasItemWithValueValueObjectEq {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteWithSrcLocale {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirect: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cookie: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CancelDeploymentRouteWithSrcMissingItem {
-    WithValue(CancelDeploymentRouteWithSrcMissingItemWithValue),
-    WithKey(CancelDeploymentRouteWithSrcMissingItemWithKey),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteWithSrcMissingItemWithKey {
-    #[serde(rename = "type")]
-    pub type_: CancelDeploymentRouteWithSrcMissingItemWithKeyType,
-    pub key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<CancelDeploymentRouteWithSrcMissingItemWithKeyValue>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CancelDeploymentRouteWithSrcMissingItemWithKeyType {
-    /// `header`
-    #[serde(rename = "header")]
-    Header,
-    /// `cookie`
-    #[serde(rename = "cookie")]
-    Cookie,
-    /// `query`
-    #[serde(rename = "query")]
-    Query,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CancelDeploymentRouteWithSrcMissingItemWithKeyType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Header => "header",
-            Self::Cookie => "cookie",
-            Self::Query => "query",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CancelDeploymentRouteWithSrcMissingItemWithKeyType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CancelDeploymentRouteWithSrcMissingItemWithKeyValue {
-    String(String),
-    Object(CancelDeploymentRouteWithSrcMissingItemWithKeyValueObject),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteWithSrcMissingItemWithKeyValueObject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<CancelDeploymentRouteWithSrcMissingItemWithKeyValueObjectEq>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub neq: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ninc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pre: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suf: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub re: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gte: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lte: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CancelDeploymentRouteWithSrcMissingItemWithKeyValueObjectEq {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteWithSrcMissingItemWithValue {
-    #[serde(rename = "type")]
-    pub type_: CancelDeploymentRouteWithSrcMissingItemWithValueType,
-    pub value: CancelDeploymentRouteWithSrcMissingItemWithValueValue,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CancelDeploymentRouteWithSrcMissingItemWithValueType {
-    /// `host`
-    #[serde(rename = "host")]
-    Host,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CancelDeploymentRouteWithSrcMissingItemWithValueType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Host => "host",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CancelDeploymentRouteWithSrcMissingItemWithValueType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CancelDeploymentRouteWithSrcMissingItemWithValueValue {
-    String(String),
-    Object(CancelDeploymentRouteWithSrcMissingItemWithValueValueObject),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteWithSrcMissingItemWithValueValueObject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<CancelDeploymentRouteWithSrcMissingItemWithValueValueObjectEq>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub neq: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ninc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pre: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suf: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub re: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gte: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lte: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CancelDeploymentRouteWithSrcMissingItemWithValueValueObjectEq {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteWithSrcMitigate {
-    pub action: CancelDeploymentRouteWithSrcMitigateAction,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CancelDeploymentRouteWithSrcMitigateAction {
-    /// `challenge`
-    #[serde(rename = "challenge")]
-    Challenge,
-    /// `deny`
-    #[serde(rename = "deny")]
-    Deny,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CancelDeploymentRouteWithSrcMitigateAction {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Challenge => "challenge",
-            Self::Deny => "deny",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CancelDeploymentRouteWithSrcMitigateAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteWithSrcTransform {
-    #[serde(rename = "type")]
-    pub type_: CancelDeploymentRouteWithSrcTransformType,
-    pub op: CancelDeploymentRouteWithSrcTransformOp,
-    pub target: CancelDeploymentRouteWithSrcTransformTarget,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub args: Option<CancelDeploymentRouteWithSrcTransformArgs>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CancelDeploymentRouteWithSrcTransformArgs {
-    String(String),
-    StringList(Vec<String>),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CancelDeploymentRouteWithSrcTransformOp {
-    /// `append`
-    #[serde(rename = "append")]
-    Append,
-    /// `set`
-    #[serde(rename = "set")]
-    Set,
-    /// `delete`
-    #[serde(rename = "delete")]
-    Delete,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CancelDeploymentRouteWithSrcTransformOp {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Append => "append",
-            Self::Set => "set",
-            Self::Delete => "delete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CancelDeploymentRouteWithSrcTransformOp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteWithSrcTransformTarget {
-    pub key: CancelDeploymentRouteWithSrcTransformTargetKey,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CancelDeploymentRouteWithSrcTransformTargetKey {
-    String(String),
-    Object(CancelDeploymentRouteWithSrcTransformTargetKeyObject),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CancelDeploymentRouteWithSrcTransformTargetKeyObject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<CancelDeploymentRouteWithSrcTransformTargetKeyObjectEq>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub neq: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ninc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pre: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suf: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gte: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lte: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CancelDeploymentRouteWithSrcTransformTargetKeyObjectEq {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CancelDeploymentRouteWithSrcTransformType {
-    /// `request.headers`
-    #[serde(rename = "request.headers")]
-    RequestHeaders,
-    /// `request.query`
-    #[serde(rename = "request.query")]
-    RequestQuery,
-    /// `response.headers`
-    #[serde(rename = "response.headers")]
-    ResponseHeaders,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CancelDeploymentRouteWithSrcTransformType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RequestHeaders => "request.headers",
-            Self::RequestQuery => "request.query",
-            Self::ResponseHeaders => "response.headers",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CancelDeploymentRouteWithSrcTransformType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// Where was the deployment created from
@@ -4156,54 +3891,12 @@ pub enum CreateDeploymentCustomEnvironment {
     Unknown(serde_json::Value),
 }
 
-/// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentCustomEnvironmentWithId {
-    pub id: String,
-}
-
-/// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentCustomEnvironmentWithSlugType {
-    /// Unique identifier for the custom environment (format: env_*)
-    pub id: String,
-    /// URL-friendly name of the environment
-    pub slug: String,
-    /// The type of environment (production, preview, or development)
-    #[serde(rename = "type")]
-    pub type_: CreateDeploymentCustomEnvironmentWithSlugTypeType,
-    /// Optional description of the environment's purpose
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Configuration for matching git branches to this environment
-    #[serde(rename = "branchMatcher", default, skip_serializing_if = "Option::is_none")]
-    pub branch_matcher: Option<
-        CreateDeploymentCustomEnvironmentWithSlugTypeBranchMatcher,
-    >,
-    /// List of domains associated with this environment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domains: Option<Vec<CreateDeploymentCustomEnvironmentWithSlugTypeDomain>>,
-    /// List of aliases for the current deployment
-    #[serde(
-        rename = "currentDeploymentAliases",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub current_deployment_aliases: Option<Vec<String>>,
-    /// Timestamp when the environment was created
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    /// Timestamp when the environment was last updated
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-}
-
 /// Configuration for matching git branches to this environment
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentCustomEnvironmentWithSlugTypeBranchMatcher {
+pub struct CreateDeploymentCustomEnvironmentBranchMatcher {
     /// The type of matching to perform
     #[serde(rename = "type")]
-    pub type_: CreateDeploymentCustomEnvironmentWithSlugTypeBranchMatcherType,
+    pub type_: CreateDeploymentCustomEnvironmentBranchMatcherType,
     /// The pattern to match against branch names
     pub pattern: String,
 }
@@ -4220,7 +3913,7 @@ pub struct CreateDeploymentCustomEnvironmentWithSlugTypeBranchMatcher {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDeploymentCustomEnvironmentWithSlugTypeBranchMatcherType {
+pub enum CreateDeploymentCustomEnvironmentBranchMatcherType {
     /// `endsWith`
     #[serde(rename = "endsWith")]
     EndsWith,
@@ -4234,7 +3927,7 @@ pub enum CreateDeploymentCustomEnvironmentWithSlugTypeBranchMatcherType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDeploymentCustomEnvironmentWithSlugTypeBranchMatcherType {
+impl CreateDeploymentCustomEnvironmentBranchMatcherType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4245,8 +3938,7 @@ impl CreateDeploymentCustomEnvironmentWithSlugTypeBranchMatcherType {
         }
     }
 }
-impl std::fmt::Display
-for CreateDeploymentCustomEnvironmentWithSlugTypeBranchMatcherType {
+impl std::fmt::Display for CreateDeploymentCustomEnvironmentBranchMatcherType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4254,7 +3946,7 @@ for CreateDeploymentCustomEnvironmentWithSlugTypeBranchMatcherType {
 
 /// List of domains associated with this environment
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentCustomEnvironmentWithSlugTypeDomain {
+pub struct CreateDeploymentCustomEnvironmentDomain {
     pub name: String,
     #[serde(rename = "apexName")]
     pub apex_name: String,
@@ -4285,13 +3977,13 @@ pub struct CreateDeploymentCustomEnvironmentWithSlugTypeDomain {
     /// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification: Option<
-        Vec<CreateDeploymentCustomEnvironmentWithSlugTypeDomainVerificationItem>,
+        Vec<CreateDeploymentCustomEnvironmentDomainVerificationItem>,
     >,
 }
 
 /// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentCustomEnvironmentWithSlugTypeDomainVerificationItem {
+pub struct CreateDeploymentCustomEnvironmentDomainVerificationItem {
     #[serde(rename = "type")]
     pub type_: String,
     pub domain: String,
@@ -4311,7 +4003,7 @@ pub struct CreateDeploymentCustomEnvironmentWithSlugTypeDomainVerificationItem {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDeploymentCustomEnvironmentWithSlugTypeType {
+pub enum CreateDeploymentCustomEnvironmentType {
     /// `production`
     #[serde(rename = "production")]
     Production,
@@ -4325,7 +4017,7 @@ pub enum CreateDeploymentCustomEnvironmentWithSlugTypeType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDeploymentCustomEnvironmentWithSlugTypeType {
+impl CreateDeploymentCustomEnvironmentType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4336,10 +4028,50 @@ impl CreateDeploymentCustomEnvironmentWithSlugTypeType {
         }
     }
 }
-impl std::fmt::Display for CreateDeploymentCustomEnvironmentWithSlugTypeType {
+impl std::fmt::Display for CreateDeploymentCustomEnvironmentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentCustomEnvironmentWithId {
+    pub id: String,
+}
+
+/// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentCustomEnvironmentWithSlugType {
+    /// Unique identifier for the custom environment (format: env_*)
+    pub id: String,
+    /// URL-friendly name of the environment
+    pub slug: String,
+    /// The type of environment (production, preview, or development)
+    #[serde(rename = "type")]
+    pub type_: CreateDeploymentCustomEnvironmentType,
+    /// Optional description of the environment's purpose
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Configuration for matching git branches to this environment
+    #[serde(rename = "branchMatcher", default, skip_serializing_if = "Option::is_none")]
+    pub branch_matcher: Option<CreateDeploymentCustomEnvironmentBranchMatcher>,
+    /// List of domains associated with this environment
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domains: Option<Vec<CreateDeploymentCustomEnvironmentDomain>>,
+    /// List of aliases for the current deployment
+    #[serde(
+        rename = "currentDeploymentAliases",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub current_deployment_aliases: Option<Vec<String>>,
+    /// Timestamp when the environment was created
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    /// Timestamp when the environment was last updated
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4351,18 +4083,6 @@ pub enum CreateDeploymentFile {
     UploadedFile(CreateDeploymentFileUploadedFile),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
-}
-
-/// Used in the case you want to inline a file inside the request
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentFileInlinedFile {
-    /// The file content, it could be either a `base64` (useful for images, etc.) of the files or the plain content for source code
-    pub data: String,
-    /// The file content encoding, it could be either a base64 (useful for images, etc.) of the files or the plain text for source code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub encoding: Option<CreateDeploymentFileInlinedFileEncoding>,
-    /// The file name including the whole path
-    pub file: String,
 }
 
 /// The file content encoding, it could be either a base64 (useful for images, etc.) of the files or the plain text for source code.
@@ -4377,7 +4097,7 @@ pub struct CreateDeploymentFileInlinedFile {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDeploymentFileInlinedFileEncoding {
+pub enum CreateDeploymentFileEncoding {
     /// `base64`
     #[serde(rename = "base64")]
     Base64,
@@ -4388,7 +4108,7 @@ pub enum CreateDeploymentFileInlinedFileEncoding {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDeploymentFileInlinedFileEncoding {
+impl CreateDeploymentFileEncoding {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4398,10 +4118,22 @@ impl CreateDeploymentFileInlinedFileEncoding {
         }
     }
 }
-impl std::fmt::Display for CreateDeploymentFileInlinedFileEncoding {
+impl std::fmt::Display for CreateDeploymentFileEncoding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// Used in the case you want to inline a file inside the request
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentFileInlinedFile {
+    /// The file content, it could be either a `base64` (useful for images, etc.) of the files or the plain content for source code
+    pub data: String,
+    /// The file content encoding, it could be either a base64 (useful for images, etc.) of the files or the plain text for source code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<CreateDeploymentFileEncoding>,
+    /// The file name including the whole path
+    pub file: String,
 }
 
 /// Used in the case you want to reference a file that was already uploaded
@@ -4428,19 +4160,10 @@ pub enum CreateDeploymentFlags {
     Unknown(serde_json::Value),
 }
 
-/// Flags defined in the Build Output API, used by this deployment. Primarily used by the Toolbar to know about the used flags.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentFlagsWithDefinitions {
-    pub definitions: std::collections::BTreeMap<
-        String,
-        CreateDeploymentFlagsWithDefinitionsDefinitionsValue,
-    >,
-}
-
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentFlagsWithDefinitionsDefinitionsValue {
+pub struct CreateDeploymentFlagsDefinitionsValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<Vec<CreateDeploymentFlagsWithDefinitionsDefinitionsValueOption>>,
+    pub options: Option<Vec<CreateDeploymentFlagsDefinitionsValueOption>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4448,10 +4171,19 @@ pub struct CreateDeploymentFlagsWithDefinitionsDefinitionsValue {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentFlagsWithDefinitionsDefinitionsValueOption {
+pub struct CreateDeploymentFlagsDefinitionsValueOption {
     pub value: FlagJsonValue,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+}
+
+/// Flags defined in the Build Output API, used by this deployment. Primarily used by the Toolbar to know about the used flags.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentFlagsWithDefinitions {
+    pub definitions: std::collections::BTreeMap<
+        String,
+        CreateDeploymentFlagsDefinitionsValue,
+    >,
 }
 
 /// Forces a new deployment even if there is a previous similar deployment
@@ -4707,45 +4439,7 @@ pub struct CreateDeploymentGitRepoBitbucket {
     pub name: String,
     pub private: bool,
     #[serde(rename = "ownerType")]
-    pub owner_type: CreateDeploymentGitRepoBitbucketOwnerType,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDeploymentGitRepoBitbucketOwnerType {
-    /// `team`
-    #[serde(rename = "team")]
-    Team,
-    /// `user`
-    #[serde(rename = "user")]
-    User,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDeploymentGitRepoBitbucketOwnerType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Team => "team",
-            Self::User => "user",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDeploymentGitRepoBitbucketOwnerType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub owner_type: CreateDeploymentGitRepoOwnerType,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4762,45 +4456,7 @@ pub struct CreateDeploymentGitRepoGithub {
     pub name: String,
     pub private: bool,
     #[serde(rename = "ownerType")]
-    pub owner_type: CreateDeploymentGitRepoGithubOwnerType,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDeploymentGitRepoGithubOwnerType {
-    /// `team`
-    #[serde(rename = "team")]
-    Team,
-    /// `user`
-    #[serde(rename = "user")]
-    User,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDeploymentGitRepoGithubOwnerType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Team => "team",
-            Self::User => "user",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDeploymentGitRepoGithubOwnerType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub owner_type: CreateDeploymentGitRepoOwnerType,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4815,7 +4471,7 @@ pub struct CreateDeploymentGitRepoGitlab {
     pub name: String,
     pub private: bool,
     #[serde(rename = "ownerType")]
-    pub owner_type: CreateDeploymentGitRepoGitlabOwnerType,
+    pub owner_type: CreateDeploymentGitRepoOwnerType,
 }
 
 #[derive(
@@ -4829,7 +4485,7 @@ pub struct CreateDeploymentGitRepoGitlab {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDeploymentGitRepoGitlabOwnerType {
+pub enum CreateDeploymentGitRepoOwnerType {
     /// `team`
     #[serde(rename = "team")]
     Team,
@@ -4840,7 +4496,7 @@ pub enum CreateDeploymentGitRepoGitlabOwnerType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDeploymentGitRepoGitlabOwnerType {
+impl CreateDeploymentGitRepoOwnerType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4850,7 +4506,7 @@ impl CreateDeploymentGitRepoGitlabOwnerType {
         }
     }
 }
-impl std::fmt::Display for CreateDeploymentGitRepoGitlabOwnerType {
+impl std::fmt::Display for CreateDeploymentGitRepoOwnerType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4869,6 +4525,58 @@ pub enum CreateDeploymentGitSource {
     WithRepoUuid(CreateDeploymentGitSourceWithRepoUuid),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateDeploymentGitSourceProjectId {
+    Number(f64),
+    String(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateDeploymentGitSourceRepoId {
+    Number(f64),
+    String(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateDeploymentGitSourceType {
+    /// `github`
+    #[serde(rename = "github")]
+    Github,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateDeploymentGitSourceType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Github => "github",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CreateDeploymentGitSourceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4920,22 +4628,13 @@ impl std::fmt::Display for CreateDeploymentGitSourceWithOwnerSlugType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateDeploymentGitSourceWithProjectId {
     #[serde(rename = "projectId")]
-    pub project_id: CreateDeploymentGitSourceWithProjectIdProjectId,
+    pub project_id: CreateDeploymentGitSourceProjectId,
     #[serde(rename = "ref")]
     pub ref_: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha: Option<String>,
     #[serde(rename = "type")]
     pub type_: CreateDeploymentGitSourceWithProjectIdType,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateDeploymentGitSourceWithProjectIdProjectId {
-    Number(f64),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 
 #[derive(
@@ -5025,11 +4724,11 @@ pub struct CreateDeploymentGitSourceWithTypeRef {
     #[serde(rename = "ref")]
     pub ref_: String,
     #[serde(rename = "repoId")]
-    pub repo_id: CreateDeploymentGitSourceWithTypeRefRepoId,
+    pub repo_id: CreateDeploymentGitSourceRepoId,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha: Option<String>,
     #[serde(rename = "type")]
-    pub type_: CreateDeploymentGitSourceWithTypeRefType,
+    pub type_: CreateDeploymentGitSourceType,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5041,41 +4740,7 @@ pub struct CreateDeploymentGitSourceWithTypeRef2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha: Option<String>,
     #[serde(rename = "type")]
-    pub type_: CreateDeploymentGitSourceWithTypeRef2Type,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDeploymentGitSourceWithTypeRef2Type {
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDeploymentGitSourceWithTypeRef2Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Github => "github",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDeploymentGitSourceWithTypeRef2Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub type_: CreateDeploymentGitSourceType,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5083,20 +4748,11 @@ pub struct CreateDeploymentGitSourceWithTypeRef3 {
     #[serde(rename = "ref")]
     pub ref_: String,
     #[serde(rename = "repoId")]
-    pub repo_id: CreateDeploymentGitSourceWithTypeRef3RepoId,
+    pub repo_id: CreateDeploymentGitSourceRepoId,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha: Option<String>,
     #[serde(rename = "type")]
     pub type_: CreateDeploymentGitSourceWithTypeRef3Type,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateDeploymentGitSourceWithTypeRef3RepoId {
-    Number(f64),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 
 #[derive(
@@ -5174,49 +4830,6 @@ impl CreateDeploymentGitSourceWithTypeRef4Type {
     }
 }
 impl std::fmt::Display for CreateDeploymentGitSourceWithTypeRef4Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateDeploymentGitSourceWithTypeRefRepoId {
-    Number(f64),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDeploymentGitSourceWithTypeRefType {
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDeploymentGitSourceWithTypeRefType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Github => "github",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDeploymentGitSourceWithTypeRefType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5547,81 +5160,9 @@ pub enum CreateDeploymentMicrofrontends {
     Unknown(serde_json::Value),
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentMicrofrontendsWithDefaultAppProjectNameGroupIds {
-    #[serde(rename = "isDefaultApp", default, skip_serializing_if = "Option::is_none")]
-    pub is_default_app: Option<bool>,
-    /// The project name of the default app of this deployment's microfrontends group.
-    #[serde(rename = "defaultAppProjectName")]
-    pub default_app_project_name: String,
-    /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI.
-    #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
-    pub default_route: Option<String>,
-    /// The group of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
-    #[serde(rename = "groupIds")]
-    pub group_ids: Vec<
-        CreateDeploymentMicrofrontendsWithDefaultAppProjectNameGroupIdsGroupId,
-    >,
-    /// Whether the MicrofrontendsAlias2 team flag should be considered enabled for this deployment or not.
-    #[serde(
-        rename = "microfrontendsAlias2Enabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub microfrontends_alias2_enabled: Option<bool>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateDeploymentMicrofrontendsWithDefaultAppProjectNameGroupIdsGroupId {
-    String(String),
-    String2(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentMicrofrontendsWithIsDefaultApp {
-    #[serde(rename = "isDefaultApp")]
-    pub is_default_app: bool,
-    /// A map of the other applications that are part of this group. Only defined on the default application. The field is set after deployments have been created, so can be undefined, but should be there for a successful deployment. Note: this field will be removed when MFE alias routing is fully rolled out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub applications: Option<
-        std::collections::BTreeMap<
-            String,
-            CreateDeploymentMicrofrontendsWithIsDefaultAppApplicationsValue,
-        >,
-    >,
-    /// The result of the microfrontends config upload during deployment creation / build. Only set for default app deployments. The config upload is attempted during deployment create, and then again during the build. If the config is not in the root directory, or the deployment is prebuilt, the config cannot be uploaded during deployment create. The upload during deployment build finds the config even if it's not in the root directory, as it has access to all files. Uploading the config during create is ideal, as then all child deployments are guaranteed to have access to the default app deployment config even if the default app has not yet started building. If the config is not uploaded, the child app will show as building until the config has been uploaded during the default app build. - `success` - The config was uploaded successfully, either when the deployment was created or during the build. - `waiting_on_build` - The config could not be uploaded during deployment create, will be attempted again during the build. - `no_config` - No config was found. Only set once the build has not found the config in any of the deployment's files. - `undefined` - Legacy deployments, or there was an error uploading the config during deployment create.
-    #[serde(
-        rename = "mfeConfigUploadState",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub mfe_config_upload_state: Option<
-        CreateDeploymentMicrofrontendsWithIsDefaultAppMfeConfigUploadState,
-    >,
-    /// The project name of the default app of this deployment's microfrontends group.
-    #[serde(rename = "defaultAppProjectName")]
-    pub default_app_project_name: String,
-    /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI.
-    #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
-    pub default_route: Option<String>,
-    /// The group of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
-    #[serde(rename = "groupIds")]
-    pub group_ids: Vec<CreateDeploymentMicrofrontendsWithIsDefaultAppGroupId>,
-    /// Whether the MicrofrontendsAlias2 team flag should be considered enabled for this deployment or not.
-    #[serde(
-        rename = "microfrontendsAlias2Enabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub microfrontends_alias2_enabled: Option<bool>,
-}
-
 /// A map of the other applications that are part of this group. Only defined on the default application. The field is set after deployments have been created, so can be undefined, but should be there for a successful deployment. Note: this field will be removed when MFE alias routing is fully rolled out.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentMicrofrontendsWithIsDefaultAppApplicationsValue {
+pub struct CreateDeploymentMicrofrontendsApplicationsValue {
     #[serde(rename = "isDefaultApp", default, skip_serializing_if = "Option::is_none")]
     pub is_default_app: Option<bool>,
     /// This is the production alias, it will always show the most up to date of each application.
@@ -5640,7 +5181,7 @@ pub struct CreateDeploymentMicrofrontendsWithIsDefaultAppApplicationsValue {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateDeploymentMicrofrontendsWithIsDefaultAppGroupId {
+pub enum CreateDeploymentMicrofrontendsGroupId {
     String(String),
     String2(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -5659,7 +5200,7 @@ pub enum CreateDeploymentMicrofrontendsWithIsDefaultAppGroupId {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDeploymentMicrofrontendsWithIsDefaultAppMfeConfigUploadState {
+pub enum CreateDeploymentMicrofrontendsMfeConfigUploadState {
     /// `success`
     #[serde(rename = "success")]
     Success,
@@ -5673,7 +5214,7 @@ pub enum CreateDeploymentMicrofrontendsWithIsDefaultAppMfeConfigUploadState {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDeploymentMicrofrontendsWithIsDefaultAppMfeConfigUploadState {
+impl CreateDeploymentMicrofrontendsMfeConfigUploadState {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5684,11 +5225,71 @@ impl CreateDeploymentMicrofrontendsWithIsDefaultAppMfeConfigUploadState {
         }
     }
 }
-impl std::fmt::Display
-for CreateDeploymentMicrofrontendsWithIsDefaultAppMfeConfigUploadState {
+impl std::fmt::Display for CreateDeploymentMicrofrontendsMfeConfigUploadState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentMicrofrontendsWithDefaultAppProjectNameGroupIds {
+    #[serde(rename = "isDefaultApp", default, skip_serializing_if = "Option::is_none")]
+    pub is_default_app: Option<bool>,
+    /// The project name of the default app of this deployment's microfrontends group.
+    #[serde(rename = "defaultAppProjectName")]
+    pub default_app_project_name: String,
+    /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI.
+    #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
+    pub default_route: Option<String>,
+    /// The group of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
+    #[serde(rename = "groupIds")]
+    pub group_ids: Vec<CreateDeploymentMicrofrontendsGroupId>,
+    /// Whether the MicrofrontendsAlias2 team flag should be considered enabled for this deployment or not.
+    #[serde(
+        rename = "microfrontendsAlias2Enabled",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub microfrontends_alias2_enabled: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentMicrofrontendsWithIsDefaultApp {
+    #[serde(rename = "isDefaultApp")]
+    pub is_default_app: bool,
+    /// A map of the other applications that are part of this group. Only defined on the default application. The field is set after deployments have been created, so can be undefined, but should be there for a successful deployment. Note: this field will be removed when MFE alias routing is fully rolled out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applications: Option<
+        std::collections::BTreeMap<
+            String,
+            CreateDeploymentMicrofrontendsApplicationsValue,
+        >,
+    >,
+    /// The result of the microfrontends config upload during deployment creation / build. Only set for default app deployments. The config upload is attempted during deployment create, and then again during the build. If the config is not in the root directory, or the deployment is prebuilt, the config cannot be uploaded during deployment create. The upload during deployment build finds the config even if it's not in the root directory, as it has access to all files. Uploading the config during create is ideal, as then all child deployments are guaranteed to have access to the default app deployment config even if the default app has not yet started building. If the config is not uploaded, the child app will show as building until the config has been uploaded during the default app build. - `success` - The config was uploaded successfully, either when the deployment was created or during the build. - `waiting_on_build` - The config could not be uploaded during deployment create, will be attempted again during the build. - `no_config` - No config was found. Only set once the build has not found the config in any of the deployment's files. - `undefined` - Legacy deployments, or there was an error uploading the config during deployment create.
+    #[serde(
+        rename = "mfeConfigUploadState",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub mfe_config_upload_state: Option<
+        CreateDeploymentMicrofrontendsMfeConfigUploadState,
+    >,
+    /// The project name of the default app of this deployment's microfrontends group.
+    #[serde(rename = "defaultAppProjectName")]
+    pub default_app_project_name: String,
+    /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI.
+    #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
+    pub default_route: Option<String>,
+    /// The group of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
+    #[serde(rename = "groupIds")]
+    pub group_ids: Vec<CreateDeploymentMicrofrontendsGroupId>,
+    /// Whether the MicrofrontendsAlias2 team flag should be considered enabled for this deployment or not.
+    #[serde(
+        rename = "microfrontendsAlias2Enabled",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub microfrontends_alias2_enabled: Option<bool>,
 }
 
 /// If set it overrides the `projectSettings.nodeVersion` for this deployment.
@@ -6671,6 +6272,58 @@ pub enum CreateDeploymentResponseGitSource {
     Unknown(serde_json::Value),
 }
 
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateDeploymentResponseGitSourceProjectId {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateDeploymentResponseGitSourceRepoId {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateDeploymentResponseGitSourceType {
+    /// `github`
+    #[serde(rename = "github")]
+    Github,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateDeploymentResponseGitSourceType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Github => "github",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CreateDeploymentResponseGitSourceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Allows custom git sources (local folder mounted to the container) in test mode
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateDeploymentResponseGitSourceWithGitUrl {
@@ -6771,7 +6424,7 @@ pub struct CreateDeploymentResponseGitSourceWithTypeHost {
     pub type_: CreateDeploymentResponseGitSourceWithTypeHostType,
     pub host: String,
     #[serde(rename = "repoId")]
-    pub repo_id: CreateDeploymentResponseGitSourceWithTypeHostRepoId,
+    pub repo_id: CreateDeploymentResponseGitSourceRepoId,
     #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
     pub ref_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6879,15 +6532,6 @@ impl std::fmt::Display for CreateDeploymentResponseGitSourceWithTypeHost3Type {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateDeploymentResponseGitSourceWithTypeHostRepoId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
 #[derive(
     Debug,
     Clone,
@@ -6925,7 +6569,7 @@ impl std::fmt::Display for CreateDeploymentResponseGitSourceWithTypeHostType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateDeploymentResponseGitSourceWithTypeOrg {
     #[serde(rename = "type")]
-    pub type_: CreateDeploymentResponseGitSourceWithTypeOrgType,
+    pub type_: CreateDeploymentResponseGitSourceType,
     pub org: String,
     pub repo: String,
     #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
@@ -6984,61 +6628,18 @@ impl std::fmt::Display for CreateDeploymentResponseGitSourceWithTypeOrg2Type {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDeploymentResponseGitSourceWithTypeOrgType {
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDeploymentResponseGitSourceWithTypeOrgType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Github => "github",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDeploymentResponseGitSourceWithTypeOrgType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateDeploymentResponseGitSourceWithTypeProjectId {
     #[serde(rename = "type")]
     pub type_: CreateDeploymentResponseGitSourceWithTypeProjectIdType,
     #[serde(rename = "projectId")]
-    pub project_id: CreateDeploymentResponseGitSourceWithTypeProjectIdProjectId,
+    pub project_id: CreateDeploymentResponseGitSourceProjectId,
     #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
     pub ref_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha: Option<String>,
     #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
     pub pr_id: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateDeploymentResponseGitSourceWithTypeProjectIdProjectId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 
 #[derive(
@@ -7078,7 +6679,7 @@ impl std::fmt::Display for CreateDeploymentResponseGitSourceWithTypeProjectIdTyp
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateDeploymentResponseGitSourceWithTypeRef {
     #[serde(rename = "type")]
-    pub type_: CreateDeploymentResponseGitSourceWithTypeRefType,
+    pub type_: CreateDeploymentResponseGitSourceType,
     #[serde(rename = "ref")]
     pub ref_: String,
     pub sha: String,
@@ -7184,46 +6785,12 @@ impl std::fmt::Display for CreateDeploymentResponseGitSourceWithTypeRef3Type {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDeploymentResponseGitSourceWithTypeRefType {
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDeploymentResponseGitSourceWithTypeRefType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Github => "github",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDeploymentResponseGitSourceWithTypeRefType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateDeploymentResponseGitSourceWithTypeRepoId {
     #[serde(rename = "type")]
-    pub type_: CreateDeploymentResponseGitSourceWithTypeRepoIdType,
+    pub type_: CreateDeploymentResponseGitSourceType,
     #[serde(rename = "repoId")]
-    pub repo_id: CreateDeploymentResponseGitSourceWithTypeRepoIdRepoId,
+    pub repo_id: CreateDeploymentResponseGitSourceRepoId,
     #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
     pub ref_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7237,22 +6804,13 @@ pub struct CreateDeploymentResponseGitSourceWithTypeRepoId2 {
     #[serde(rename = "type")]
     pub type_: CreateDeploymentResponseGitSourceWithTypeRepoId2Type,
     #[serde(rename = "repoId")]
-    pub repo_id: CreateDeploymentResponseGitSourceWithTypeRepoId2RepoId,
+    pub repo_id: CreateDeploymentResponseGitSourceRepoId,
     #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
     pub ref_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha: Option<String>,
     #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
     pub pr_id: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateDeploymentResponseGitSourceWithTypeRepoId2RepoId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 
 #[derive(
@@ -7284,49 +6842,6 @@ impl CreateDeploymentResponseGitSourceWithTypeRepoId2Type {
     }
 }
 impl std::fmt::Display for CreateDeploymentResponseGitSourceWithTypeRepoId2Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateDeploymentResponseGitSourceWithTypeRepoIdRepoId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDeploymentResponseGitSourceWithTypeRepoIdType {
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDeploymentResponseGitSourceWithTypeRepoIdType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Github => "github",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDeploymentResponseGitSourceWithTypeRepoIdType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -7749,25 +7264,6 @@ pub enum CreateDeploymentRoute {
     Unknown(serde_json::Value),
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteWithContinueMiddleware {
-    pub src: String,
-    #[serde(rename = "continue")]
-    pub continue_: bool,
-    pub middleware: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteWithHandle {
-    pub handle: CreateDeploymentRouteWithHandleHandle,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub src: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dest: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<f64>,
-}
-
 #[derive(
     Debug,
     Clone,
@@ -7779,7 +7275,7 @@ pub struct CreateDeploymentRouteWithHandle {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateDeploymentRouteWithHandleHandle {
+pub enum CreateDeploymentRouteHandle {
     /// `error`
     #[serde(rename = "error")]
     Error,
@@ -7802,7 +7298,7 @@ pub enum CreateDeploymentRouteWithHandleHandle {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateDeploymentRouteWithHandleHandle {
+impl CreateDeploymentRouteHandle {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7816,10 +7312,520 @@ impl CreateDeploymentRouteWithHandleHandle {
         }
     }
 }
-impl std::fmt::Display for CreateDeploymentRouteWithHandleHandle {
+impl std::fmt::Display for CreateDeploymentRouteHandle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateDeploymentRouteHasItem {
+    WithValue(CreateDeploymentRouteHasItemWithValue),
+    WithKey(CreateDeploymentRouteHasItemWithKey),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateDeploymentRouteHasItemType {
+    /// `host`
+    #[serde(rename = "host")]
+    Host,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateDeploymentRouteHasItemType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Host => "host",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CreateDeploymentRouteHasItemType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateDeploymentRouteHasItemValue {
+    String(String),
+    Object(CreateDeploymentRouteHasItemValueObject),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateDeploymentRouteHasItemValueEq {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentRouteHasItemValueObject {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eq: Option<CreateDeploymentRouteHasItemValueEq>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub neq: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inc: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ninc: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pre: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suf: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub re: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gt: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gte: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lt: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lte: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentRouteHasItemWithKey {
+    #[serde(rename = "type")]
+    pub type_: CreateDeploymentRouteHasItemWithKeyType,
+    pub key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<CreateDeploymentRouteHasItemValue>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateDeploymentRouteHasItemWithKeyType {
+    /// `header`
+    #[serde(rename = "header")]
+    Header,
+    /// `cookie`
+    #[serde(rename = "cookie")]
+    Cookie,
+    /// `query`
+    #[serde(rename = "query")]
+    Query,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateDeploymentRouteHasItemWithKeyType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Header => "header",
+            Self::Cookie => "cookie",
+            Self::Query => "query",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CreateDeploymentRouteHasItemWithKeyType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentRouteHasItemWithValue {
+    #[serde(rename = "type")]
+    pub type_: CreateDeploymentRouteHasItemType,
+    pub value: CreateDeploymentRouteHasItemValue,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentRouteLocale {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cookie: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateDeploymentRouteMissingItem {
+    WithValue(CreateDeploymentRouteMissingItemWithValue),
+    WithKey(CreateDeploymentRouteMissingItemWithKey),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateDeploymentRouteMissingItemType {
+    /// `host`
+    #[serde(rename = "host")]
+    Host,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateDeploymentRouteMissingItemType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Host => "host",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CreateDeploymentRouteMissingItemType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateDeploymentRouteMissingItemValue {
+    String(String),
+    Object(CreateDeploymentRouteMissingItemValueObject),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateDeploymentRouteMissingItemValueEq {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentRouteMissingItemValueObject {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eq: Option<CreateDeploymentRouteMissingItemValueEq>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub neq: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inc: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ninc: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pre: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suf: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub re: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gt: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gte: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lt: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lte: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentRouteMissingItemWithKey {
+    #[serde(rename = "type")]
+    pub type_: CreateDeploymentRouteMissingItemWithKeyType,
+    pub key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<CreateDeploymentRouteMissingItemValue>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateDeploymentRouteMissingItemWithKeyType {
+    /// `header`
+    #[serde(rename = "header")]
+    Header,
+    /// `cookie`
+    #[serde(rename = "cookie")]
+    Cookie,
+    /// `query`
+    #[serde(rename = "query")]
+    Query,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateDeploymentRouteMissingItemWithKeyType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Header => "header",
+            Self::Cookie => "cookie",
+            Self::Query => "query",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CreateDeploymentRouteMissingItemWithKeyType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentRouteMissingItemWithValue {
+    #[serde(rename = "type")]
+    pub type_: CreateDeploymentRouteMissingItemType,
+    pub value: CreateDeploymentRouteMissingItemValue,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentRouteMitigate {
+    pub action: CreateDeploymentRouteMitigateAction,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateDeploymentRouteMitigateAction {
+    /// `challenge`
+    #[serde(rename = "challenge")]
+    Challenge,
+    /// `deny`
+    #[serde(rename = "deny")]
+    Deny,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateDeploymentRouteMitigateAction {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Challenge => "challenge",
+            Self::Deny => "deny",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CreateDeploymentRouteMitigateAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentRouteTransform {
+    #[serde(rename = "type")]
+    pub type_: CreateDeploymentRouteTransformType,
+    pub op: CreateDeploymentRouteTransformOp,
+    pub target: CreateDeploymentRouteTransformTarget,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub args: Option<CreateDeploymentRouteTransformArgs>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateDeploymentRouteTransformArgs {
+    String(String),
+    StringList(Vec<String>),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateDeploymentRouteTransformOp {
+    /// `append`
+    #[serde(rename = "append")]
+    Append,
+    /// `set`
+    #[serde(rename = "set")]
+    Set,
+    /// `delete`
+    #[serde(rename = "delete")]
+    Delete,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateDeploymentRouteTransformOp {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Append => "append",
+            Self::Set => "set",
+            Self::Delete => "delete",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CreateDeploymentRouteTransformOp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentRouteTransformTarget {
+    pub key: CreateDeploymentRouteTransformTargetKey,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateDeploymentRouteTransformTargetKey {
+    String(String),
+    Object(CreateDeploymentRouteTransformTargetKeyObject),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateDeploymentRouteTransformTargetKeyEq {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentRouteTransformTargetKeyObject {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eq: Option<CreateDeploymentRouteTransformTargetKeyEq>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub neq: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inc: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ninc: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pre: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suf: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gt: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gte: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lt: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lte: Option<f64>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateDeploymentRouteTransformType {
+    /// `request.headers`
+    #[serde(rename = "request.headers")]
+    RequestHeaders,
+    /// `request.query`
+    #[serde(rename = "request.query")]
+    RequestQuery,
+    /// `response.headers`
+    #[serde(rename = "response.headers")]
+    ResponseHeaders,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateDeploymentRouteTransformType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::RequestHeaders => "request.headers",
+            Self::RequestQuery => "request.query",
+            Self::ResponseHeaders => "response.headers",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CreateDeploymentRouteTransformType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentRouteWithContinueMiddleware {
+    pub src: String,
+    #[serde(rename = "continue")]
+    pub continue_: bool,
+    pub middleware: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateDeploymentRouteWithHandle {
+    pub handle: CreateDeploymentRouteHandle,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub src: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dest: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7844,15 +7850,15 @@ pub struct CreateDeploymentRouteWithSrc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has: Option<Vec<CreateDeploymentRouteWithSrcHasItem>>,
+    pub has: Option<Vec<CreateDeploymentRouteHasItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Vec<CreateDeploymentRouteWithSrcMissingItem>>,
+    pub missing: Option<Vec<CreateDeploymentRouteMissingItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mitigate: Option<CreateDeploymentRouteWithSrcMitigate>,
+    pub mitigate: Option<CreateDeploymentRouteMitigate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transforms: Option<Vec<CreateDeploymentRouteWithSrcTransform>>,
+    pub transforms: Option<Vec<CreateDeploymentRouteTransform>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locale: Option<CreateDeploymentRouteWithSrcLocale>,
+    pub locale: Option<CreateDeploymentRouteLocale>,
     /// A middleware key within the `output` key under the build result. Overrides a `middleware` definition.
     #[serde(rename = "middlewarePath", default, skip_serializing_if = "Option::is_none")]
     pub middleware_path: Option<String>,
@@ -7866,585 +7872,6 @@ pub struct CreateDeploymentRouteWithSrc {
     /// A middleware index in the `middleware` key under the build result
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub middleware: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateDeploymentRouteWithSrcHasItem {
-    WithValue(CreateDeploymentRouteWithSrcHasItemWithValue),
-    WithKey(CreateDeploymentRouteWithSrcHasItemWithKey),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteWithSrcHasItemWithKey {
-    #[serde(rename = "type")]
-    pub type_: CreateDeploymentRouteWithSrcHasItemWithKeyType,
-    pub key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<CreateDeploymentRouteWithSrcHasItemWithKeyValue>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDeploymentRouteWithSrcHasItemWithKeyType {
-    /// `header`
-    #[serde(rename = "header")]
-    Header,
-    /// `cookie`
-    #[serde(rename = "cookie")]
-    Cookie,
-    /// `query`
-    #[serde(rename = "query")]
-    Query,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDeploymentRouteWithSrcHasItemWithKeyType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Header => "header",
-            Self::Cookie => "cookie",
-            Self::Query => "query",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDeploymentRouteWithSrcHasItemWithKeyType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateDeploymentRouteWithSrcHasItemWithKeyValue {
-    String(String),
-    Object(CreateDeploymentRouteWithSrcHasItemWithKeyValueObject),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteWithSrcHasItemWithKeyValueObject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<CreateDeploymentRouteWithSrcHasItemWithKeyValueObjectEq>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub neq: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ninc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pre: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suf: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub re: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gte: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lte: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateDeploymentRouteWithSrcHasItemWithKeyValueObjectEq {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteWithSrcHasItemWithValue {
-    #[serde(rename = "type")]
-    pub type_: CreateDeploymentRouteWithSrcHasItemWithValueType,
-    pub value: CreateDeploymentRouteWithSrcHasItemWithValueValue,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDeploymentRouteWithSrcHasItemWithValueType {
-    /// `host`
-    #[serde(rename = "host")]
-    Host,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDeploymentRouteWithSrcHasItemWithValueType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Host => "host",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDeploymentRouteWithSrcHasItemWithValueType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateDeploymentRouteWithSrcHasItemWithValueValue {
-    String(String),
-    Object(CreateDeploymentRouteWithSrcHasItemWithValueValueObject),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteWithSrcHasItemWithValueValueObject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<CreateDeploymentRouteWithSrcHasItemWithValueValueObjectEq>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub neq: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ninc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pre: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suf: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub re: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gte: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lte: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateDeploymentRouteWithSrcHasItemWithValueValueObjectEq {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteWithSrcLocale {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirect: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cookie: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateDeploymentRouteWithSrcMissingItem {
-    WithValue(CreateDeploymentRouteWithSrcMissingItemWithValue),
-    WithKey(CreateDeploymentRouteWithSrcMissingItemWithKey),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteWithSrcMissingItemWithKey {
-    #[serde(rename = "type")]
-    pub type_: CreateDeploymentRouteWithSrcMissingItemWithKeyType,
-    pub key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<CreateDeploymentRouteWithSrcMissingItemWithKeyValue>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDeploymentRouteWithSrcMissingItemWithKeyType {
-    /// `header`
-    #[serde(rename = "header")]
-    Header,
-    /// `cookie`
-    #[serde(rename = "cookie")]
-    Cookie,
-    /// `query`
-    #[serde(rename = "query")]
-    Query,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDeploymentRouteWithSrcMissingItemWithKeyType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Header => "header",
-            Self::Cookie => "cookie",
-            Self::Query => "query",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDeploymentRouteWithSrcMissingItemWithKeyType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateDeploymentRouteWithSrcMissingItemWithKeyValue {
-    String(String),
-    Object(CreateDeploymentRouteWithSrcMissingItemWithKeyValueObject),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteWithSrcMissingItemWithKeyValueObject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<CreateDeploymentRouteWithSrcMissingItemWithKeyValueObjectEq>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub neq: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ninc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pre: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suf: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub re: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gte: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lte: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateDeploymentRouteWithSrcMissingItemWithKeyValueObjectEq {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteWithSrcMissingItemWithValue {
-    #[serde(rename = "type")]
-    pub type_: CreateDeploymentRouteWithSrcMissingItemWithValueType,
-    pub value: CreateDeploymentRouteWithSrcMissingItemWithValueValue,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDeploymentRouteWithSrcMissingItemWithValueType {
-    /// `host`
-    #[serde(rename = "host")]
-    Host,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDeploymentRouteWithSrcMissingItemWithValueType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Host => "host",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDeploymentRouteWithSrcMissingItemWithValueType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateDeploymentRouteWithSrcMissingItemWithValueValue {
-    String(String),
-    Object(CreateDeploymentRouteWithSrcMissingItemWithValueValueObject),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteWithSrcMissingItemWithValueValueObject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<CreateDeploymentRouteWithSrcMissingItemWithValueValueObjectEq>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub neq: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ninc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pre: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suf: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub re: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gte: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lte: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateDeploymentRouteWithSrcMissingItemWithValueValueObjectEq {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteWithSrcMitigate {
-    pub action: CreateDeploymentRouteWithSrcMitigateAction,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDeploymentRouteWithSrcMitigateAction {
-    /// `challenge`
-    #[serde(rename = "challenge")]
-    Challenge,
-    /// `deny`
-    #[serde(rename = "deny")]
-    Deny,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDeploymentRouteWithSrcMitigateAction {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Challenge => "challenge",
-            Self::Deny => "deny",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDeploymentRouteWithSrcMitigateAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteWithSrcTransform {
-    #[serde(rename = "type")]
-    pub type_: CreateDeploymentRouteWithSrcTransformType,
-    pub op: CreateDeploymentRouteWithSrcTransformOp,
-    pub target: CreateDeploymentRouteWithSrcTransformTarget,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub args: Option<CreateDeploymentRouteWithSrcTransformArgs>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateDeploymentRouteWithSrcTransformArgs {
-    String(String),
-    StringList(Vec<String>),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDeploymentRouteWithSrcTransformOp {
-    /// `append`
-    #[serde(rename = "append")]
-    Append,
-    /// `set`
-    #[serde(rename = "set")]
-    Set,
-    /// `delete`
-    #[serde(rename = "delete")]
-    Delete,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDeploymentRouteWithSrcTransformOp {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Append => "append",
-            Self::Set => "set",
-            Self::Delete => "delete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDeploymentRouteWithSrcTransformOp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteWithSrcTransformTarget {
-    pub key: CreateDeploymentRouteWithSrcTransformTargetKey,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateDeploymentRouteWithSrcTransformTargetKey {
-    String(String),
-    Object(CreateDeploymentRouteWithSrcTransformTargetKeyObject),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateDeploymentRouteWithSrcTransformTargetKeyObject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<CreateDeploymentRouteWithSrcTransformTargetKeyObjectEq>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub neq: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ninc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pre: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suf: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gte: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lte: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateDeploymentRouteWithSrcTransformTargetKeyObjectEq {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateDeploymentRouteWithSrcTransformType {
-    /// `request.headers`
-    #[serde(rename = "request.headers")]
-    RequestHeaders,
-    /// `request.query`
-    #[serde(rename = "request.query")]
-    RequestQuery,
-    /// `response.headers`
-    #[serde(rename = "response.headers")]
-    ResponseHeaders,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateDeploymentRouteWithSrcTransformType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RequestHeaders => "request.headers",
-            Self::RequestQuery => "request.query",
-            Self::ResponseHeaders => "response.headers",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateDeploymentRouteWithSrcTransformType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// Allows to skip framework detection so the API would not fail to ask for confirmation
@@ -8818,6 +8245,498 @@ pub enum FlagJsonValue {
     Unknown(serde_json::Value),
 }
 
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetDeploymentAliasAssignedAt {
+    Number(f64),
+    Boolean(bool),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+/// An object that will contain a `code` and a `message` when the aliasing fails, otherwise the value will be `null`
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentAliasError {
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentAliasWarning {
+    pub code: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentBuild {
+    pub env: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentChecks {
+    /// Condensed check data. Retrieve individual check and check run data using api-checks v2 routes.
+    #[serde(rename = "deployment-alias")]
+    pub deployment_alias: GetDeploymentChecksDeploymentAlias,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentChecksConclusion {
+    /// `succeeded`
+    #[serde(rename = "succeeded")]
+    Succeeded,
+    /// `failed`
+    #[serde(rename = "failed")]
+    Failed,
+    /// `skipped`
+    #[serde(rename = "skipped")]
+    Skipped,
+    /// `canceled`
+    #[serde(rename = "canceled")]
+    Canceled,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentChecksConclusion {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Skipped => "skipped",
+            Self::Canceled => "canceled",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDeploymentChecksConclusion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Condensed check data. Retrieve individual check and check run data using api-checks v2 routes.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentChecksDeploymentAlias {
+    pub state: GetDeploymentChecksDeploymentAliasState,
+    #[serde(rename = "startedAt")]
+    pub started_at: f64,
+    #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<f64>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentChecksDeploymentAliasState {
+    /// `succeeded`
+    #[serde(rename = "succeeded")]
+    Succeeded,
+    /// `failed`
+    #[serde(rename = "failed")]
+    Failed,
+    /// `pending`
+    #[serde(rename = "pending")]
+    Pending,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentChecksDeploymentAliasState {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Pending => "pending",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDeploymentChecksDeploymentAliasState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentChecksState {
+    /// `registered`
+    #[serde(rename = "registered")]
+    Registered,
+    /// `running`
+    #[serde(rename = "running")]
+    Running,
+    /// `completed`
+    #[serde(rename = "completed")]
+    Completed,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentChecksState {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Registered => "registered",
+            Self::Running => "running",
+            Self::Completed => "completed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDeploymentChecksState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Since February 2025 the configuration must include snapshot data at the time of deployment creation to capture properties for the /deployments/:id/config endpoint utilized for displaying Deployment Configuration on the frontend This is optional because older deployments may not have this data captured
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentConfig {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<f64>,
+    #[serde(rename = "functionType")]
+    pub function_type: GetDeploymentConfigFunctionType,
+    #[serde(rename = "functionMemoryType")]
+    pub function_memory_type: GetDeploymentConfigFunctionMemoryType,
+    #[serde(rename = "functionTimeout", default)]
+    pub function_timeout: Option<f64>,
+    #[serde(rename = "secureComputePrimaryRegion", default)]
+    pub secure_compute_primary_region: Option<String>,
+    #[serde(rename = "secureComputeFallbackRegion", default)]
+    pub secure_compute_fallback_region: Option<String>,
+    #[serde(
+        rename = "isUsingActiveCPU",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub is_using_active_cpu: Option<bool>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentConfigFunctionMemoryType {
+    /// `standard`
+    #[serde(rename = "standard")]
+    Standard,
+    /// `standard_legacy`
+    #[serde(rename = "standard_legacy")]
+    StandardLegacy,
+    /// `performance`
+    #[serde(rename = "performance")]
+    Performance,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentConfigFunctionMemoryType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Standard => "standard",
+            Self::StandardLegacy => "standard_legacy",
+            Self::Performance => "performance",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDeploymentConfigFunctionMemoryType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentConfigFunctionType {
+    /// `fluid`
+    #[serde(rename = "fluid")]
+    Fluid,
+    /// `standard`
+    #[serde(rename = "standard")]
+    Standard,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentConfigFunctionType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fluid => "fluid",
+            Self::Standard => "standard",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDeploymentConfigFunctionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Information about the deployment creator
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentCreator {
+    /// The ID of the user that created the deployment
+    pub uid: String,
+    /// The username of the user that created the deployment
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// The avatar of the user that created the deployment
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentCron {
+    pub schedule: String,
+    pub path: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetDeploymentCustomEnvironment {
+    /// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
+    WithSlugType(GetDeploymentCustomEnvironmentWithSlugType),
+    /// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
+    WithId(GetDeploymentCustomEnvironmentWithId),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+/// Configuration for matching git branches to this environment
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentCustomEnvironmentBranchMatcher {
+    /// The type of matching to perform
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentCustomEnvironmentBranchMatcherType,
+    /// The pattern to match against branch names
+    pub pattern: String,
+}
+
+/// The type of matching to perform
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentCustomEnvironmentBranchMatcherType {
+    /// `endsWith`
+    #[serde(rename = "endsWith")]
+    EndsWith,
+    /// `startsWith`
+    #[serde(rename = "startsWith")]
+    StartsWith,
+    /// `equals`
+    #[serde(rename = "equals")]
+    Equals,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentCustomEnvironmentBranchMatcherType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EndsWith => "endsWith",
+            Self::StartsWith => "startsWith",
+            Self::Equals => "equals",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDeploymentCustomEnvironmentBranchMatcherType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// List of domains associated with this environment
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentCustomEnvironmentDomain {
+    pub name: String,
+    #[serde(rename = "apexName")]
+    pub apex_name: String,
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect: Option<String>,
+    #[serde(
+        rename = "redirectStatusCode",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub redirect_status_code: Option<i64>,
+    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
+    pub git_branch: Option<String>,
+    #[serde(
+        rename = "customEnvironmentId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub custom_environment_id: Option<String>,
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// `true` if the domain is verified for use with the project. If `false` it will not be used as an alias on this project until the challenge in `verification` is completed.
+    pub verified: bool,
+    /// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification: Option<Vec<GetDeploymentCustomEnvironmentDomainVerificationItem>>,
+}
+
+/// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentCustomEnvironmentDomainVerificationItem {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub domain: String,
+    pub value: String,
+    pub reason: String,
+}
+
+/// The type of environment (production, preview, or development)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentCustomEnvironmentType {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `development`
+    #[serde(rename = "development")]
+    Development,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentCustomEnvironmentType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Development => "development",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDeploymentCustomEnvironmentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentCustomEnvironmentWithId {
+    pub id: String,
+}
+
+/// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentCustomEnvironmentWithSlugType {
+    /// Unique identifier for the custom environment (format: env_*)
+    pub id: String,
+    /// URL-friendly name of the environment
+    pub slug: String,
+    /// The type of environment (production, preview, or development)
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentCustomEnvironmentType,
+    /// Optional description of the environment's purpose
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Configuration for matching git branches to this environment
+    #[serde(rename = "branchMatcher", default, skip_serializing_if = "Option::is_none")]
+    pub branch_matcher: Option<GetDeploymentCustomEnvironmentBranchMatcher>,
+    /// List of domains associated with this environment
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domains: Option<Vec<GetDeploymentCustomEnvironmentDomain>>,
+    /// List of aliases for the current deployment
+    #[serde(
+        rename = "currentDeploymentAliases",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub current_deployment_aliases: Option<Vec<String>>,
+    /// Timestamp when the environment was created
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    /// Timestamp when the environment was last updated
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+}
+
 /// Order of the returned events based on the timestamp.
 #[derive(
     Debug,
@@ -8858,43 +8777,7 @@ impl std::fmt::Display for GetDeploymentEventsDirection {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentEventsResponseItem {
-    WithDateDeploymentId(GetDeploymentEventsWithDateDeploymentId),
-    WithPayload(GetDeploymentEventsWithPayload),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-/// HTTP status code range to filter events by.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentEventsStatusCode {
-    Number(f64),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentEventsWithDateDeploymentId {
-    pub created: f64,
-    pub date: f64,
-    #[serde(rename = "deploymentId")]
-    pub deployment_id: String,
-    pub id: String,
-    pub info: GetDeploymentEventsWithDateDeploymentIdInfo,
-    pub serial: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentEventsWithDateDeploymentIdType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub level: Option<GetDeploymentEventsWithDateDeploymentIdLevel>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentEventsWithDateDeploymentIdInfo {
+pub struct GetDeploymentEventsInfo {
     #[serde(rename = "type")]
     pub type_: String,
     pub name: String,
@@ -8919,7 +8802,7 @@ pub struct GetDeploymentEventsWithDateDeploymentIdInfo {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentEventsWithDateDeploymentIdLevel {
+pub enum GetDeploymentEventsLevel {
     /// `error`
     #[serde(rename = "error")]
     Error,
@@ -8930,7 +8813,7 @@ pub enum GetDeploymentEventsWithDateDeploymentIdLevel {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentEventsWithDateDeploymentIdLevel {
+impl GetDeploymentEventsLevel {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8940,104 +8823,18 @@ impl GetDeploymentEventsWithDateDeploymentIdLevel {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentEventsWithDateDeploymentIdLevel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentEventsWithDateDeploymentIdType {
-    /// `delimiter`
-    #[serde(rename = "delimiter")]
-    Delimiter,
-    /// `command`
-    #[serde(rename = "command")]
-    Command,
-    /// `stdout`
-    #[serde(rename = "stdout")]
-    Stdout,
-    /// `stderr`
-    #[serde(rename = "stderr")]
-    Stderr,
-    /// `exit`
-    #[serde(rename = "exit")]
-    Exit,
-    /// `deployment-state`
-    #[serde(rename = "deployment-state")]
-    DeploymentState,
-    /// `middleware`
-    #[serde(rename = "middleware")]
-    Middleware,
-    /// `middleware-invocation`
-    #[serde(rename = "middleware-invocation")]
-    MiddlewareInvocation,
-    /// `edge-function-invocation`
-    #[serde(rename = "edge-function-invocation")]
-    EdgeFunctionInvocation,
-    /// `metric`
-    #[serde(rename = "metric")]
-    Metric,
-    /// `report`
-    #[serde(rename = "report")]
-    Report,
-    /// `fatal`
-    #[serde(rename = "fatal")]
-    Fatal,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentEventsWithDateDeploymentIdType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Delimiter => "delimiter",
-            Self::Command => "command",
-            Self::Stdout => "stdout",
-            Self::Stderr => "stderr",
-            Self::Exit => "exit",
-            Self::DeploymentState => "deployment-state",
-            Self::Middleware => "middleware",
-            Self::MiddlewareInvocation => "middleware-invocation",
-            Self::EdgeFunctionInvocation => "edge-function-invocation",
-            Self::Metric => "metric",
-            Self::Report => "report",
-            Self::Fatal => "fatal",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentEventsWithDateDeploymentIdType {
+impl std::fmt::Display for GetDeploymentEventsLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentEventsWithPayload {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentEventsWithPayloadType,
-    pub created: f64,
-    pub payload: GetDeploymentEventsWithPayloadPayload,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentEventsWithPayloadPayload {
+pub struct GetDeploymentEventsPayload {
     #[serde(rename = "deploymentId")]
     pub deployment_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub info: Option<GetDeploymentEventsWithPayloadPayloadInfo>,
+    pub info: Option<GetDeploymentEventsPayloadInfo>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     pub id: String,
@@ -9050,11 +8847,11 @@ pub struct GetDeploymentEventsWithPayloadPayload {
     #[serde(rename = "requestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub proxy: Option<GetDeploymentEventsWithPayloadPayloadProxy>,
+    pub proxy: Option<GetDeploymentEventsPayloadProxy>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentEventsWithPayloadPayloadInfo {
+pub struct GetDeploymentEventsPayloadInfo {
     #[serde(rename = "type")]
     pub type_: String,
     pub name: String,
@@ -9069,7 +8866,7 @@ pub struct GetDeploymentEventsWithPayloadPayloadInfo {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentEventsWithPayloadPayloadProxy {
+pub struct GetDeploymentEventsPayloadProxy {
     pub timestamp: f64,
     pub method: String,
     pub host: String,
@@ -9103,11 +8900,11 @@ pub struct GetDeploymentEventsWithPayloadPayloadProxy {
     #[serde(rename = "vercelId", default, skip_serializing_if = "Option::is_none")]
     pub vercel_id: Option<String>,
     #[serde(rename = "vercelCache", default, skip_serializing_if = "Option::is_none")]
-    pub vercel_cache: Option<GetDeploymentEventsWithPayloadPayloadProxyVercelCache>,
+    pub vercel_cache: Option<GetDeploymentEventsPayloadProxyVercelCache>,
     #[serde(rename = "lambdaRegion", default, skip_serializing_if = "Option::is_none")]
     pub lambda_region: Option<String>,
     #[serde(rename = "wafAction", default, skip_serializing_if = "Option::is_none")]
-    pub waf_action: Option<GetDeploymentEventsWithPayloadPayloadProxyWafAction>,
+    pub waf_action: Option<GetDeploymentEventsPayloadProxyWafAction>,
     #[serde(rename = "wafRuleId", default, skip_serializing_if = "Option::is_none")]
     pub waf_rule_id: Option<String>,
 }
@@ -9123,7 +8920,7 @@ pub struct GetDeploymentEventsWithPayloadPayloadProxy {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentEventsWithPayloadPayloadProxyVercelCache {
+pub enum GetDeploymentEventsPayloadProxyVercelCache {
     /// `MISS`
     #[serde(rename = "MISS")]
     Miss,
@@ -9146,7 +8943,7 @@ pub enum GetDeploymentEventsWithPayloadPayloadProxyVercelCache {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentEventsWithPayloadPayloadProxyVercelCache {
+impl GetDeploymentEventsPayloadProxyVercelCache {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -9160,7 +8957,7 @@ impl GetDeploymentEventsWithPayloadPayloadProxyVercelCache {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentEventsWithPayloadPayloadProxyVercelCache {
+impl std::fmt::Display for GetDeploymentEventsPayloadProxyVercelCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -9177,7 +8974,7 @@ impl std::fmt::Display for GetDeploymentEventsWithPayloadPayloadProxyVercelCache
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentEventsWithPayloadPayloadProxyWafAction {
+pub enum GetDeploymentEventsPayloadProxyWafAction {
     /// `log`
     #[serde(rename = "log")]
     Log,
@@ -9197,7 +8994,7 @@ pub enum GetDeploymentEventsWithPayloadPayloadProxyWafAction {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentEventsWithPayloadPayloadProxyWafAction {
+impl GetDeploymentEventsPayloadProxyWafAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -9210,10 +9007,29 @@ impl GetDeploymentEventsWithPayloadPayloadProxyWafAction {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentEventsWithPayloadPayloadProxyWafAction {
+impl std::fmt::Display for GetDeploymentEventsPayloadProxyWafAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetDeploymentEventsResponseItem {
+    WithDateDeploymentId(GetDeploymentEventsWithDateDeploymentId),
+    WithPayload(GetDeploymentEventsWithPayload),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+/// HTTP status code range to filter events by.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetDeploymentEventsStatusCode {
+    Number(f64),
+    String(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
 }
 
 #[derive(
@@ -9227,7 +9043,7 @@ impl std::fmt::Display for GetDeploymentEventsWithPayloadPayloadProxyWafAction {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentEventsWithPayloadType {
+pub enum GetDeploymentEventsType {
     /// `delimiter`
     #[serde(rename = "delimiter")]
     Delimiter,
@@ -9268,7 +9084,7 @@ pub enum GetDeploymentEventsWithPayloadType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentEventsWithPayloadType {
+impl GetDeploymentEventsType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -9288,2600 +9104,52 @@ impl GetDeploymentEventsWithPayloadType {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentEventsWithPayloadType {
+impl std::fmt::Display for GetDeploymentEventsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentResponse {
-    /// The deployment including both public and private information
-    WithBuildEnv(GetDeploymentWithBuildEnv),
-    /// The deployment including only public information
-    WithAliasAssignedBootedAt(GetDeploymentWithAliasAssignedBootedAt),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-/// The deployment including only public information
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithAliasAssignedBootedAt {
-    /// A list of all the aliases (default aliases, staging aliases and production aliases) that were assigned upon deployment creation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alias: Option<Vec<String>>,
-    /// A boolean that will be true when the aliases from the alias property were assigned successfully
-    #[serde(rename = "aliasAssigned")]
-    pub alias_assigned: bool,
-    #[serde(rename = "bootedAt")]
-    pub booted_at: f64,
-    #[serde(rename = "buildingAt")]
-    pub building_at: f64,
-    /// Since April 2025 it necessary for On-Demand Concurrency Minutes calculation
-    #[serde(
-        rename = "buildContainerFinishedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub build_container_finished_at: Option<f64>,
-    #[serde(rename = "buildSkipped")]
-    pub build_skipped: bool,
-    /// Information about the deployment creator
-    pub creator: GetDeploymentWithAliasAssignedBootedAtCreator,
-    #[serde(rename = "initReadyAt", default, skip_serializing_if = "Option::is_none")]
-    pub init_ready_at: Option<f64>,
-    #[serde(
-        rename = "isFirstBranchDeployment",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub is_first_branch_deployment: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lambdas: Option<Vec<GetDeploymentWithAliasAssignedBootedAtLambdasItem>>,
-    /// A boolean representing if the deployment is public or not. By default this is `false`
-    pub public: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ready: Option<f64>,
-    pub status: GetDeploymentWithAliasAssignedBootedAtStatus,
-    /// The team that owns the deployment if any
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub team: Option<GetDeploymentWithAliasAssignedBootedAtTeam>,
-    /// An array of domains that were provided by the user when creating the Deployment.
-    #[serde(rename = "userAliases", default, skip_serializing_if = "Option::is_none")]
-    pub user_aliases: Option<Vec<String>>,
-    /// Whether or not preview comments are enabled for the deployment
-    #[serde(
-        rename = "previewCommentsEnabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub preview_comments_enabled: Option<bool>,
-    #[serde(rename = "ttyBuildLogs", default, skip_serializing_if = "Option::is_none")]
-    pub tty_build_logs: Option<bool>,
-    #[serde(
-        rename = "customEnvironment",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub custom_environment: Option<
-        GetDeploymentWithAliasAssignedBootedAtCustomEnvironment,
-    >,
-    #[serde(rename = "oomReport", default, skip_serializing_if = "Option::is_none")]
-    pub oom_report: Option<GetDeploymentWithAliasAssignedBootedAtOomReport>,
-    #[serde(rename = "aliasWarning", default, skip_serializing_if = "Option::is_none")]
-    pub alias_warning: Option<GetDeploymentWithAliasAssignedBootedAtAliasWarning>,
-    /// A string holding the unique ID of the deployment
+pub struct GetDeploymentEventsWithDateDeploymentId {
+    pub created: f64,
+    pub date: f64,
+    #[serde(rename = "deploymentId")]
+    pub deployment_id: String,
     pub id: String,
-    /// A number containing the date when the deployment was created in milliseconds
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    /// The state of the deployment depending on the process of deploying, or if it is ready or in an error state
-    #[serde(rename = "readyState")]
-    pub ready_state: GetDeploymentWithAliasAssignedBootedAtReadyState,
-    /// The name of the project associated with the deployment at the time that the deployment was created
-    pub name: String,
+    pub info: GetDeploymentEventsInfo,
+    pub serial: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
     #[serde(rename = "type")]
-    pub type_: GetDeploymentWithAliasAssignedBootedAtType,
-    /// An object that will contain a `code` and a `message` when the aliasing fails, otherwise the value will be `null`
-    #[serde(rename = "aliasError", default, skip_serializing_if = "Option::is_none")]
-    pub alias_error: Option<GetDeploymentWithAliasAssignedBootedAtAliasError>,
-    #[serde(rename = "aliasFinal", default, skip_serializing_if = "Option::is_none")]
-    pub alias_final: Option<String>,
-    /// applies to custom domains only, defaults to `true`
-    #[serde(
-        rename = "autoAssignCustomDomains",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub auto_assign_custom_domains: Option<bool>,
-    #[serde(
-        rename = "automaticAliases",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub automatic_aliases: Option<Vec<String>>,
-    #[serde(rename = "buildErrorAt", default, skip_serializing_if = "Option::is_none")]
-    pub build_error_at: Option<f64>,
-    #[serde(rename = "checksState", default, skip_serializing_if = "Option::is_none")]
-    pub checks_state: Option<GetDeploymentWithAliasAssignedBootedAtChecksState>,
-    #[serde(
-        rename = "checksConclusion",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub checks_conclusion: Option<
-        GetDeploymentWithAliasAssignedBootedAtChecksConclusion,
-    >,
-    /// A number containing the date when the deployment was deleted at milliseconds
-    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<f64>,
-    /// Computed field that is only available for deployments with a microfrontend configuration.
-    #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
-    pub default_route: Option<String>,
-    #[serde(rename = "canceledAt", default, skip_serializing_if = "Option::is_none")]
-    pub canceled_at: Option<f64>,
-    #[serde(rename = "errorCode", default, skip_serializing_if = "Option::is_none")]
-    pub error_code: Option<String>,
-    #[serde(rename = "errorLink", default, skip_serializing_if = "Option::is_none")]
-    pub error_link: Option<String>,
-    #[serde(rename = "errorMessage", default, skip_serializing_if = "Option::is_none")]
-    pub error_message: Option<String>,
-    #[serde(rename = "errorStep", default, skip_serializing_if = "Option::is_none")]
-    pub error_step: Option<String>,
-    /// Since November 2023 this field defines a set of regions that we will deploy the lambda to passively Lambdas will be deployed to these regions but only invoked if all of the primary `regions` are marked as out of service
-    #[serde(rename = "passiveRegions", default, skip_serializing_if = "Option::is_none")]
-    pub passive_regions: Option<Vec<String>>,
-    #[serde(rename = "gitSource", default, skip_serializing_if = "Option::is_none")]
-    pub git_source: Option<GetDeploymentWithAliasAssignedBootedAtGitSource>,
-    pub meta: std::collections::BTreeMap<String, String>,
-    #[serde(
-        rename = "originCacheRegion",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub origin_cache_region: Option<String>,
-    /// If set it overrides the `projectSettings.nodeVersion` for this deployment.
-    #[serde(rename = "nodeVersion", default, skip_serializing_if = "Option::is_none")]
-    pub node_version: Option<GetDeploymentWithAliasAssignedBootedAtNodeVersion>,
-    /// The public project information associated with the deployment.
+    pub type_: GetDeploymentEventsType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub project: Option<GetDeploymentWithAliasAssignedBootedAtProject>,
-    /// Substate of deployment when readyState is 'READY' Tracks whether or not deployment has seen production traffic: - STAGED: never seen production traffic - ROLLING: in the process of having production traffic gradually transitioned. - PROMOTED: has seen production traffic
-    #[serde(rename = "readySubstate", default, skip_serializing_if = "Option::is_none")]
-    pub ready_substate: Option<GetDeploymentWithAliasAssignedBootedAtReadySubstate>,
-    /// The regions the deployment exists in
-    pub regions: Vec<String>,
-    /// flag to indicate if the deployment was deleted by retention policy
-    #[serde(
-        rename = "softDeletedByRetention",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub soft_deleted_by_retention: Option<bool>,
-    /// Where was the deployment created from
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<GetDeploymentWithAliasAssignedBootedAtSource>,
-    /// If defined, either `staging` if a staging alias in the format `<project>.<team>.now.sh` was assigned upon creation, or `production` if the aliases from `alias` were assigned. `null` value indicates the "preview" deployment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<GetDeploymentWithAliasAssignedBootedAtTarget>,
-    /// A number containing the date when the deployment was undeleted at milliseconds
-    #[serde(rename = "undeletedAt", default, skip_serializing_if = "Option::is_none")]
-    pub undeleted_at: Option<f64>,
-    /// A string with the unique URL of the deployment
-    pub url: String,
-    /// The platform version that was used to create the deployment.
-    pub version: i64,
-    #[serde(
-        rename = "oidcTokenClaims",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub oidc_token_claims: Option<GetDeploymentWithAliasAssignedBootedAtOidcTokenClaims>,
-}
-
-/// An object that will contain a `code` and a `message` when the aliasing fails, otherwise the value will be `null`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithAliasAssignedBootedAtAliasError {
-    pub code: String,
-    pub message: String,
+    pub level: Option<GetDeploymentEventsLevel>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithAliasAssignedBootedAtAliasWarning {
-    pub code: String,
-    pub message: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub link: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithAliasAssignedBootedAtChecksConclusion {
-    /// `succeeded`
-    #[serde(rename = "succeeded")]
-    Succeeded,
-    /// `failed`
-    #[serde(rename = "failed")]
-    Failed,
-    /// `skipped`
-    #[serde(rename = "skipped")]
-    Skipped,
-    /// `canceled`
-    #[serde(rename = "canceled")]
-    Canceled,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithAliasAssignedBootedAtChecksConclusion {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::Skipped => "skipped",
-            Self::Canceled => "canceled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentWithAliasAssignedBootedAtChecksConclusion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithAliasAssignedBootedAtChecksState {
-    /// `registered`
-    #[serde(rename = "registered")]
-    Registered,
-    /// `running`
-    #[serde(rename = "running")]
-    Running,
-    /// `completed`
-    #[serde(rename = "completed")]
-    Completed,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithAliasAssignedBootedAtChecksState {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Registered => "registered",
-            Self::Running => "running",
-            Self::Completed => "completed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentWithAliasAssignedBootedAtChecksState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Information about the deployment creator
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithAliasAssignedBootedAtCreator {
-    /// The ID of the user that created the deployment
-    pub uid: String,
-    /// The username of the user that created the deployment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// The avatar of the user that created the deployment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<String>,
+pub struct GetDeploymentEventsWithPayload {
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentEventsType,
+    pub created: f64,
+    pub payload: GetDeploymentEventsPayload,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetDeploymentWithAliasAssignedBootedAtCustomEnvironment {
-    /// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
-    WithSlugType(GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugType),
-    /// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
-    WithId(GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithId),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-/// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithId {
-    pub id: String,
-}
-
-/// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugType {
-    /// Unique identifier for the custom environment (format: env_*)
-    pub id: String,
-    /// URL-friendly name of the environment
-    pub slug: String,
-    /// The type of environment (production, preview, or development)
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugTypeType,
-    /// Optional description of the environment's purpose
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Configuration for matching git branches to this environment
-    #[serde(rename = "branchMatcher", default, skip_serializing_if = "Option::is_none")]
-    pub branch_matcher: Option<
-        GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugTypeBranchMatcher,
-    >,
-    /// List of domains associated with this environment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domains: Option<
-        Vec<GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugTypeDomain>,
-    >,
-    /// List of aliases for the current deployment
-    #[serde(
-        rename = "currentDeploymentAliases",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub current_deployment_aliases: Option<Vec<String>>,
-    /// Timestamp when the environment was created
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    /// Timestamp when the environment was last updated
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-}
-
-/// Configuration for matching git branches to this environment
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugTypeBranchMatcher {
-    /// The type of matching to perform
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugTypeBranchMatcherType,
-    /// The pattern to match against branch names
-    pub pattern: String,
-}
-
-/// The type of matching to perform
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugTypeBranchMatcherType {
-    /// `endsWith`
-    #[serde(rename = "endsWith")]
-    EndsWith,
-    /// `startsWith`
-    #[serde(rename = "startsWith")]
-    StartsWith,
-    /// `equals`
-    #[serde(rename = "equals")]
-    Equals,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugTypeBranchMatcherType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EndsWith => "endsWith",
-            Self::StartsWith => "startsWith",
-            Self::Equals => "equals",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugTypeBranchMatcherType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// List of domains associated with this environment
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugTypeDomain {
-    pub name: String,
-    #[serde(rename = "apexName")]
-    pub apex_name: String,
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirect: Option<String>,
-    #[serde(
-        rename = "redirectStatusCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub redirect_status_code: Option<i64>,
-    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
-    pub git_branch: Option<String>,
-    #[serde(
-        rename = "customEnvironmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub custom_environment_id: Option<String>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<f64>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    /// `true` if the domain is verified for use with the project. If `false` it will not be used as an alias on this project until the challenge in `verification` is completed.
-    pub verified: bool,
-    /// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verification: Option<
-        Vec<
-            GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugTypeDomainVerificationItem,
-        >,
-    >,
-}
-
-/// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugTypeDomainVerificationItem {
-    #[serde(rename = "type")]
-    pub type_: String,
-    pub domain: String,
-    pub value: String,
-    pub reason: String,
-}
-
-/// The type of environment (production, preview, or development)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugTypeType {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugTypeType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetDeploymentWithAliasAssignedBootedAtCustomEnvironmentWithSlugTypeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentWithAliasAssignedBootedAtGitSource {
-    WithTypeHost3(GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHost3),
-    WithWorkspaceUuid(GetDeploymentWithAliasAssignedBootedAtGitSourceWithWorkspaceUuid),
-    WithTypeHost2(GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHost2),
-    /// Allows custom git sources (local folder mounted to the container) in test mode
-    WithGitUrl(GetDeploymentWithAliasAssignedBootedAtGitSourceWithGitUrl),
-    WithTypeRef(GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRef),
-    WithTypeRef2(GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRef2),
-    WithTypeRef3(GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRef3),
-    WithTypeOrg(GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeOrg),
-    WithTypeHost(GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHost),
-    WithTypeOrg2(GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeOrg2),
-    WithOwnerSlug(GetDeploymentWithAliasAssignedBootedAtGitSourceWithOwnerSlug),
-    WithTypeRepoId(GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoId),
-    WithTypeRepoId2(GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoId2),
-    WithTypeProjectId(GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeProjectId),
-    WithTypeRepoUuid(GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoUuid),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-/// Allows custom git sources (local folder mounted to the container) in test mode
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithAliasAssignedBootedAtGitSourceWithGitUrl {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentWithAliasAssignedBootedAtGitSourceWithGitUrlType,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub sha: String,
-    #[serde(rename = "gitUrl")]
-    pub git_url: String,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithGitUrlType {
-    /// `custom`
-    #[serde(rename = "custom")]
-    Custom,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithAliasAssignedBootedAtGitSourceWithGitUrlType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Custom => "custom",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetDeploymentWithAliasAssignedBootedAtGitSourceWithGitUrlType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithAliasAssignedBootedAtGitSourceWithOwnerSlug {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentWithAliasAssignedBootedAtGitSourceWithOwnerSlugType,
-    pub owner: String,
-    pub slug: String,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithOwnerSlugType {
-    /// `bitbucket`
-    #[serde(rename = "bitbucket")]
-    Bitbucket,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithAliasAssignedBootedAtGitSourceWithOwnerSlugType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bitbucket => "bitbucket",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetDeploymentWithAliasAssignedBootedAtGitSourceWithOwnerSlugType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHost {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHostType,
-    pub host: String,
-    #[serde(rename = "repoId")]
-    pub repo_id: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHostRepoId,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHost2 {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHost2Type,
-    pub host: String,
-    pub org: String,
-    pub repo: String,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHost2Type {
-    /// `github-custom-host`
-    #[serde(rename = "github-custom-host")]
-    GithubCustomHost,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHost2Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GithubCustomHost => "github-custom-host",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHost2Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHost3 {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHost3Type,
-    pub host: String,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub sha: String,
-    #[serde(rename = "repoId")]
-    pub repo_id: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub org: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repo: Option<String>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHost3Type {
-    /// `github-custom-host`
-    #[serde(rename = "github-custom-host")]
-    GithubCustomHost,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHost3Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GithubCustomHost => "github-custom-host",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHost3Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHostRepoId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHostType {
-    /// `github-custom-host`
-    #[serde(rename = "github-custom-host")]
-    GithubCustomHost,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHostType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GithubCustomHost => "github-custom-host",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeHostType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeOrg {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeOrgType,
-    pub org: String,
-    pub repo: String,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeOrg2 {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeOrg2Type,
-    pub org: String,
-    pub repo: String,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeOrg2Type {
-    /// `github-limited`
-    #[serde(rename = "github-limited")]
-    GithubLimited,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeOrg2Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GithubLimited => "github-limited",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeOrg2Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeOrgType {
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeOrgType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Github => "github",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeOrgType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeProjectId {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeProjectIdType,
-    #[serde(rename = "projectId")]
-    pub project_id: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeProjectIdProjectId,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeProjectIdProjectId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeProjectIdType {
-    /// `gitlab`
-    #[serde(rename = "gitlab")]
-    Gitlab,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeProjectIdType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gitlab => "gitlab",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeProjectIdType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRef {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRefType,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub sha: String,
-    #[serde(rename = "repoId")]
-    pub repo_id: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub org: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repo: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRef2 {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRef2Type,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub sha: String,
-    #[serde(rename = "repoId")]
-    pub repo_id: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub org: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repo: Option<String>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRef2Type {
-    /// `github-limited`
-    #[serde(rename = "github-limited")]
-    GithubLimited,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRef2Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GithubLimited => "github-limited",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRef2Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRef3 {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRef3Type,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub sha: String,
-    #[serde(rename = "projectId")]
-    pub project_id: f64,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRef3Type {
-    /// `gitlab`
-    #[serde(rename = "gitlab")]
-    Gitlab,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRef3Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gitlab => "gitlab",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRef3Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRefType {
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRefType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Github => "github",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRefType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoId {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoIdType,
-    #[serde(rename = "repoId")]
-    pub repo_id: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoIdRepoId,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoId2 {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoId2Type,
-    #[serde(rename = "repoId")]
-    pub repo_id: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoId2RepoId,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoId2RepoId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoId2Type {
-    /// `github-limited`
-    #[serde(rename = "github-limited")]
-    GithubLimited,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoId2Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GithubLimited => "github-limited",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoId2Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoIdRepoId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoIdType {
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoIdType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Github => "github",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoIdType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoUuid {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoUuidType,
-    #[serde(rename = "workspaceUuid", default, skip_serializing_if = "Option::is_none")]
-    pub workspace_uuid: Option<String>,
-    #[serde(rename = "repoUuid")]
-    pub repo_uuid: String,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoUuidType {
-    /// `bitbucket`
-    #[serde(rename = "bitbucket")]
-    Bitbucket,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoUuidType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bitbucket => "bitbucket",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetDeploymentWithAliasAssignedBootedAtGitSourceWithTypeRepoUuidType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithAliasAssignedBootedAtGitSourceWithWorkspaceUuid {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentWithAliasAssignedBootedAtGitSourceWithWorkspaceUuidType,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub sha: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub slug: Option<String>,
-    #[serde(rename = "workspaceUuid")]
-    pub workspace_uuid: String,
-    #[serde(rename = "repoUuid")]
-    pub repo_uuid: String,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithAliasAssignedBootedAtGitSourceWithWorkspaceUuidType {
-    /// `bitbucket`
-    #[serde(rename = "bitbucket")]
-    Bitbucket,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithAliasAssignedBootedAtGitSourceWithWorkspaceUuidType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bitbucket => "bitbucket",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetDeploymentWithAliasAssignedBootedAtGitSourceWithWorkspaceUuidType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A partial representation of a Build used by the deployment endpoint.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithAliasAssignedBootedAtLambdasItem {
-    pub id: String,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    #[serde(rename = "readyState", default, skip_serializing_if = "Option::is_none")]
-    pub ready_state: Option<GetDeploymentWithAliasAssignedBootedAtLambdasItemReadyState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entrypoint: Option<String>,
-    #[serde(rename = "readyStateAt", default, skip_serializing_if = "Option::is_none")]
-    pub ready_state_at: Option<f64>,
-    pub output: Vec<GetDeploymentWithAliasAssignedBootedAtLambdasItemOutputItem>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithAliasAssignedBootedAtLambdasItemOutputItem {
-    pub path: String,
-    #[serde(rename = "functionName")]
-    pub function_name: String,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithAliasAssignedBootedAtLambdasItemReadyState {
-    /// `BUILDING`
-    #[serde(rename = "BUILDING")]
-    Building,
-    /// `ERROR`
-    #[serde(rename = "ERROR")]
-    Error,
-    /// `INITIALIZING`
-    #[serde(rename = "INITIALIZING")]
-    Initializing,
-    /// `READY`
-    #[serde(rename = "READY")]
-    Ready,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithAliasAssignedBootedAtLambdasItemReadyState {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Building => "BUILDING",
-            Self::Error => "ERROR",
-            Self::Initializing => "INITIALIZING",
-            Self::Ready => "READY",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentWithAliasAssignedBootedAtLambdasItemReadyState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// If set it overrides the `projectSettings.nodeVersion` for this deployment.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithAliasAssignedBootedAtNodeVersion {
-    /// `22.x`
-    #[serde(rename = "22.x")]
-    V22X,
-    /// `20.x`
-    #[serde(rename = "20.x")]
-    V20X,
-    /// `18.x`
-    #[serde(rename = "18.x")]
-    V18X,
-    /// `16.x`
-    #[serde(rename = "16.x")]
-    V16X,
-    /// `14.x`
-    #[serde(rename = "14.x")]
-    V14X,
-    /// `12.x`
-    #[serde(rename = "12.x")]
-    V12X,
-    /// `10.x`
-    #[serde(rename = "10.x")]
-    V10X,
-    /// `8.10.x`
-    #[serde(rename = "8.10.x")]
-    V810X,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithAliasAssignedBootedAtNodeVersion {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V22X => "22.x",
-            Self::V20X => "20.x",
-            Self::V18X => "18.x",
-            Self::V16X => "16.x",
-            Self::V14X => "14.x",
-            Self::V12X => "12.x",
-            Self::V10X => "10.x",
-            Self::V810X => "8.10.x",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentWithAliasAssignedBootedAtNodeVersion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithAliasAssignedBootedAtOidcTokenClaims {
-    pub iss: String,
-    pub sub: String,
-    pub scope: String,
-    pub aud: String,
-    pub owner: String,
-    pub owner_id: String,
-    pub project: String,
-    pub project_id: String,
-    pub environment: String,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithAliasAssignedBootedAtOomReport {
-    /// `out-of-memory`
-    #[serde(rename = "out-of-memory")]
-    OutOfMemory,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithAliasAssignedBootedAtOomReport {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OutOfMemory => "out-of-memory",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentWithAliasAssignedBootedAtOomReport {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The public project information associated with the deployment.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithAliasAssignedBootedAtProject {
-    pub id: String,
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub framework: Option<String>,
-}
-
-/// The state of the deployment depending on the process of deploying, or if it is ready or in an error state
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithAliasAssignedBootedAtReadyState {
-    /// `QUEUED`
-    #[serde(rename = "QUEUED")]
-    Queued,
-    /// `BUILDING`
-    #[serde(rename = "BUILDING")]
-    Building,
-    /// `ERROR`
-    #[serde(rename = "ERROR")]
-    Error,
-    /// `INITIALIZING`
-    #[serde(rename = "INITIALIZING")]
-    Initializing,
-    /// `READY`
-    #[serde(rename = "READY")]
-    Ready,
-    /// `CANCELED`
-    #[serde(rename = "CANCELED")]
-    Canceled,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithAliasAssignedBootedAtReadyState {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Queued => "QUEUED",
-            Self::Building => "BUILDING",
-            Self::Error => "ERROR",
-            Self::Initializing => "INITIALIZING",
-            Self::Ready => "READY",
-            Self::Canceled => "CANCELED",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentWithAliasAssignedBootedAtReadyState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Substate of deployment when readyState is 'READY' Tracks whether or not deployment has seen production traffic: - STAGED: never seen production traffic - ROLLING: in the process of having production traffic gradually transitioned. - PROMOTED: has seen production traffic
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithAliasAssignedBootedAtReadySubstate {
-    /// `STAGED`
-    #[serde(rename = "STAGED")]
-    Staged,
-    /// `ROLLING`
-    #[serde(rename = "ROLLING")]
-    Rolling,
-    /// `PROMOTED`
-    #[serde(rename = "PROMOTED")]
-    Promoted,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithAliasAssignedBootedAtReadySubstate {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Staged => "STAGED",
-            Self::Rolling => "ROLLING",
-            Self::Promoted => "PROMOTED",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentWithAliasAssignedBootedAtReadySubstate {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Where was the deployment created from
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithAliasAssignedBootedAtSource {
-    /// `api-trigger-git-deploy`
-    #[serde(rename = "api-trigger-git-deploy")]
-    ApiTriggerGitDeploy,
-    /// `cli`
-    #[serde(rename = "cli")]
-    Cli,
-    /// `clone/repo`
-    #[serde(rename = "clone/repo")]
-    CloneRepo,
-    /// `git`
-    #[serde(rename = "git")]
-    Git,
-    /// `import`
-    #[serde(rename = "import")]
-    Import,
-    /// `import/repo`
-    #[serde(rename = "import/repo")]
-    ImportRepo,
-    /// `redeploy`
-    #[serde(rename = "redeploy")]
-    Redeploy,
-    /// `v0-web`
-    #[serde(rename = "v0-web")]
-    V0Web,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithAliasAssignedBootedAtSource {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiTriggerGitDeploy => "api-trigger-git-deploy",
-            Self::Cli => "cli",
-            Self::CloneRepo => "clone/repo",
-            Self::Git => "git",
-            Self::Import => "import",
-            Self::ImportRepo => "import/repo",
-            Self::Redeploy => "redeploy",
-            Self::V0Web => "v0-web",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentWithAliasAssignedBootedAtSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithAliasAssignedBootedAtStatus {
-    /// `QUEUED`
-    #[serde(rename = "QUEUED")]
-    Queued,
-    /// `BUILDING`
-    #[serde(rename = "BUILDING")]
-    Building,
-    /// `ERROR`
-    #[serde(rename = "ERROR")]
-    Error,
-    /// `INITIALIZING`
-    #[serde(rename = "INITIALIZING")]
-    Initializing,
-    /// `READY`
-    #[serde(rename = "READY")]
-    Ready,
-    /// `CANCELED`
-    #[serde(rename = "CANCELED")]
-    Canceled,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithAliasAssignedBootedAtStatus {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Queued => "QUEUED",
-            Self::Building => "BUILDING",
-            Self::Error => "ERROR",
-            Self::Initializing => "INITIALIZING",
-            Self::Ready => "READY",
-            Self::Canceled => "CANCELED",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentWithAliasAssignedBootedAtStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// If defined, either `staging` if a staging alias in the format `<project>.<team>.now.sh` was assigned upon creation, or `production` if the aliases from `alias` were assigned. `null` value indicates the "preview" deployment.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithAliasAssignedBootedAtTarget {
-    /// `staging`
-    #[serde(rename = "staging")]
-    Staging,
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithAliasAssignedBootedAtTarget {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Staging => "staging",
-            Self::Production => "production",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentWithAliasAssignedBootedAtTarget {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The team that owns the deployment if any
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithAliasAssignedBootedAtTeam {
-    pub id: String,
-    pub name: String,
-    pub slug: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<String>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithAliasAssignedBootedAtType {
-    /// `LAMBDAS`
-    #[serde(rename = "LAMBDAS")]
-    Lambdas,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithAliasAssignedBootedAtType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Lambdas => "LAMBDAS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentWithAliasAssignedBootedAtType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The deployment including both public and private information
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnv {
-    #[serde(
-        rename = "aliasAssignedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub alias_assigned_at: Option<GetDeploymentWithBuildEnvAliasAssignedAt>,
-    #[serde(
-        rename = "alwaysRefuseToBuild",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub always_refuse_to_build: Option<bool>,
-    pub build: GetDeploymentWithBuildEnvBuild,
-    #[serde(
-        rename = "buildArtifactUrls",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub build_artifact_urls: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub builds: Option<Vec<GetDeploymentWithBuildEnvBuild2>>,
-    pub env: Vec<String>,
-    #[serde(rename = "inspectorUrl", default)]
-    pub inspector_url: Option<String>,
-    #[serde(rename = "isInConcurrentBuildsQueue")]
-    pub is_in_concurrent_builds_queue: bool,
-    #[serde(rename = "isInSystemBuildsQueue")]
-    pub is_in_system_builds_queue: bool,
-    #[serde(rename = "projectSettings")]
-    pub project_settings: GetDeploymentWithBuildEnvProjectSettings,
-    #[serde(
-        rename = "readyStateReason",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub ready_state_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub integrations: Option<GetDeploymentWithBuildEnvIntegrations>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub images: Option<GetDeploymentWithBuildEnvImages>,
-    /// A list of all the aliases (default aliases, staging aliases and production aliases) that were assigned upon deployment creation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alias: Option<Vec<String>>,
-    /// A boolean that will be true when the aliases from the alias property were assigned successfully
-    #[serde(rename = "aliasAssigned")]
-    pub alias_assigned: bool,
-    #[serde(rename = "bootedAt")]
-    pub booted_at: f64,
-    #[serde(rename = "buildingAt")]
-    pub building_at: f64,
-    /// Since April 2025 it necessary for On-Demand Concurrency Minutes calculation
-    #[serde(
-        rename = "buildContainerFinishedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub build_container_finished_at: Option<f64>,
-    #[serde(rename = "buildSkipped")]
-    pub build_skipped: bool,
-    /// Information about the deployment creator
-    pub creator: GetDeploymentWithBuildEnvCreator,
-    #[serde(rename = "initReadyAt", default, skip_serializing_if = "Option::is_none")]
-    pub init_ready_at: Option<f64>,
-    #[serde(
-        rename = "isFirstBranchDeployment",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub is_first_branch_deployment: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lambdas: Option<Vec<GetDeploymentWithBuildEnvLambdasItem>>,
-    /// A boolean representing if the deployment is public or not. By default this is `false`
-    pub public: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ready: Option<f64>,
-    pub status: GetDeploymentWithBuildEnvStatus,
-    /// The team that owns the deployment if any
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub team: Option<GetDeploymentWithBuildEnvTeam>,
-    /// An array of domains that were provided by the user when creating the Deployment.
-    #[serde(rename = "userAliases", default, skip_serializing_if = "Option::is_none")]
-    pub user_aliases: Option<Vec<String>>,
-    /// Whether or not preview comments are enabled for the deployment
-    #[serde(
-        rename = "previewCommentsEnabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub preview_comments_enabled: Option<bool>,
-    #[serde(rename = "ttyBuildLogs", default, skip_serializing_if = "Option::is_none")]
-    pub tty_build_logs: Option<bool>,
-    #[serde(
-        rename = "customEnvironment",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub custom_environment: Option<GetDeploymentWithBuildEnvCustomEnvironment>,
-    #[serde(rename = "oomReport", default, skip_serializing_if = "Option::is_none")]
-    pub oom_report: Option<GetDeploymentWithBuildEnvOomReport>,
-    #[serde(rename = "aliasWarning", default, skip_serializing_if = "Option::is_none")]
-    pub alias_warning: Option<GetDeploymentWithBuildEnvAliasWarning>,
-    /// A string holding the unique ID of the deployment
-    pub id: String,
-    /// A number containing the date when the deployment was created in milliseconds
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    /// The state of the deployment depending on the process of deploying, or if it is ready or in an error state
-    #[serde(rename = "readyState")]
-    pub ready_state: GetDeploymentWithBuildEnvReadyState,
-    /// The name of the project associated with the deployment at the time that the deployment was created
-    pub name: String,
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentWithBuildEnvType,
-    /// An object that will contain a `code` and a `message` when the aliasing fails, otherwise the value will be `null`
-    #[serde(rename = "aliasError", default, skip_serializing_if = "Option::is_none")]
-    pub alias_error: Option<GetDeploymentWithBuildEnvAliasError>,
-    #[serde(rename = "aliasFinal", default, skip_serializing_if = "Option::is_none")]
-    pub alias_final: Option<String>,
-    /// applies to custom domains only, defaults to `true`
-    #[serde(
-        rename = "autoAssignCustomDomains",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub auto_assign_custom_domains: Option<bool>,
-    #[serde(
-        rename = "automaticAliases",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub automatic_aliases: Option<Vec<String>>,
-    #[serde(rename = "buildErrorAt", default, skip_serializing_if = "Option::is_none")]
-    pub build_error_at: Option<f64>,
-    #[serde(rename = "checksState", default, skip_serializing_if = "Option::is_none")]
-    pub checks_state: Option<GetDeploymentWithBuildEnvChecksState>,
-    #[serde(
-        rename = "checksConclusion",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub checks_conclusion: Option<GetDeploymentWithBuildEnvChecksConclusion>,
-    /// A number containing the date when the deployment was deleted at milliseconds
-    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<f64>,
-    /// Computed field that is only available for deployments with a microfrontend configuration.
-    #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
-    pub default_route: Option<String>,
-    #[serde(rename = "canceledAt", default, skip_serializing_if = "Option::is_none")]
-    pub canceled_at: Option<f64>,
-    #[serde(rename = "errorCode", default, skip_serializing_if = "Option::is_none")]
-    pub error_code: Option<String>,
-    #[serde(rename = "errorLink", default, skip_serializing_if = "Option::is_none")]
-    pub error_link: Option<String>,
-    #[serde(rename = "errorMessage", default, skip_serializing_if = "Option::is_none")]
-    pub error_message: Option<String>,
-    #[serde(rename = "errorStep", default, skip_serializing_if = "Option::is_none")]
-    pub error_step: Option<String>,
-    /// Since November 2023 this field defines a set of regions that we will deploy the lambda to passively Lambdas will be deployed to these regions but only invoked if all of the primary `regions` are marked as out of service
-    #[serde(rename = "passiveRegions", default, skip_serializing_if = "Option::is_none")]
-    pub passive_regions: Option<Vec<String>>,
-    #[serde(rename = "gitSource", default, skip_serializing_if = "Option::is_none")]
-    pub git_source: Option<GetDeploymentWithBuildEnvGitSource>,
-    pub meta: std::collections::BTreeMap<String, String>,
-    #[serde(
-        rename = "originCacheRegion",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub origin_cache_region: Option<String>,
-    /// If set it overrides the `projectSettings.nodeVersion` for this deployment.
-    #[serde(rename = "nodeVersion", default, skip_serializing_if = "Option::is_none")]
-    pub node_version: Option<GetDeploymentWithBuildEnvNodeVersion>,
-    /// The public project information associated with the deployment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub project: Option<GetDeploymentWithBuildEnvProject>,
-    /// Substate of deployment when readyState is 'READY' Tracks whether or not deployment has seen production traffic: - STAGED: never seen production traffic - ROLLING: in the process of having production traffic gradually transitioned. - PROMOTED: has seen production traffic
-    #[serde(rename = "readySubstate", default, skip_serializing_if = "Option::is_none")]
-    pub ready_substate: Option<GetDeploymentWithBuildEnvReadySubstate>,
-    /// The regions the deployment exists in
-    pub regions: Vec<String>,
-    /// flag to indicate if the deployment was deleted by retention policy
-    #[serde(
-        rename = "softDeletedByRetention",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub soft_deleted_by_retention: Option<bool>,
-    /// Where was the deployment created from
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<GetDeploymentWithBuildEnvSource>,
-    /// If defined, either `staging` if a staging alias in the format `<project>.<team>.now.sh` was assigned upon creation, or `production` if the aliases from `alias` were assigned. `null` value indicates the "preview" deployment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<GetDeploymentWithBuildEnvTarget>,
-    /// A number containing the date when the deployment was undeleted at milliseconds
-    #[serde(rename = "undeletedAt", default, skip_serializing_if = "Option::is_none")]
-    pub undeleted_at: Option<f64>,
-    /// A string with the unique URL of the deployment
-    pub url: String,
-    /// The platform version that was used to create the deployment.
-    pub version: i64,
-    #[serde(
-        rename = "oidcTokenClaims",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub oidc_token_claims: Option<GetDeploymentWithBuildEnvOidcTokenClaims>,
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-    pub plan: GetDeploymentWithBuildEnvPlan,
-    #[serde(
-        rename = "connectBuildsEnabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub connect_builds_enabled: Option<bool>,
-    #[serde(
-        rename = "connectConfigurationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub connect_configuration_id: Option<String>,
-    #[serde(rename = "createdIn")]
-    pub created_in: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub crons: Option<Vec<GetDeploymentWithBuildEnvCron>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub functions: Option<
-        std::collections::BTreeMap<String, GetDeploymentWithBuildEnvFunctionsValue>,
-    >,
-    #[serde(
-        rename = "monorepoManager",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub monorepo_manager: Option<String>,
-    #[serde(rename = "ownerId")]
-    pub owner_id: String,
-    /// Since November 2023 this field defines a Secure Compute network that will only be used to deploy passive lambdas to (as in passiveRegions)
-    #[serde(
-        rename = "passiveConnectConfigurationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub passive_connect_configuration_id: Option<String>,
-    #[serde(default)]
-    pub routes: Option<Vec<GetDeploymentWithBuildEnvRoute>>,
-    #[serde(rename = "gitRepo", default, skip_serializing_if = "Option::is_none")]
-    pub git_repo: Option<GetDeploymentWithBuildEnvGitRepo>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flags: Option<GetDeploymentWithBuildEnvFlags>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub microfrontends: Option<GetDeploymentWithBuildEnvMicrofrontends>,
-    /// Since February 2025 the configuration must include snapshot data at the time of deployment creation to capture properties for the /deployments/:id/config endpoint utilized for displaying Deployment Configuration on the frontend This is optional because older deployments may not have this data captured
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub config: Option<GetDeploymentWithBuildEnvConfig>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub checks: Option<GetDeploymentWithBuildEnvChecks>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentWithBuildEnvAliasAssignedAt {
-    Number(f64),
-    Boolean(bool),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-/// An object that will contain a `code` and a `message` when the aliasing fails, otherwise the value will be `null`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvAliasError {
-    pub code: String,
-    pub message: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvAliasWarning {
-    pub code: String,
-    pub message: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub link: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvBuild {
-    pub env: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvBuild2 {
-    #[serde(rename = "use")]
-    pub use_: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub src: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub config: Option<serde_json::Map<String, serde_json::Value>>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvChecks {
-    /// Condensed check data. Retrieve individual check and check run data using api-checks v2 routes.
-    #[serde(rename = "deployment-alias")]
-    pub deployment_alias: GetDeploymentWithBuildEnvChecksDeploymentAlias,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithBuildEnvChecksConclusion {
-    /// `succeeded`
-    #[serde(rename = "succeeded")]
-    Succeeded,
-    /// `failed`
-    #[serde(rename = "failed")]
-    Failed,
-    /// `skipped`
-    #[serde(rename = "skipped")]
-    Skipped,
-    /// `canceled`
-    #[serde(rename = "canceled")]
-    Canceled,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithBuildEnvChecksConclusion {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::Skipped => "skipped",
-            Self::Canceled => "canceled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentWithBuildEnvChecksConclusion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Condensed check data. Retrieve individual check and check run data using api-checks v2 routes.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvChecksDeploymentAlias {
-    pub state: GetDeploymentWithBuildEnvChecksDeploymentAliasState,
-    #[serde(rename = "startedAt")]
-    pub started_at: f64,
-    #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<f64>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithBuildEnvChecksDeploymentAliasState {
-    /// `succeeded`
-    #[serde(rename = "succeeded")]
-    Succeeded,
-    /// `failed`
-    #[serde(rename = "failed")]
-    Failed,
-    /// `pending`
-    #[serde(rename = "pending")]
-    Pending,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithBuildEnvChecksDeploymentAliasState {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::Pending => "pending",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentWithBuildEnvChecksDeploymentAliasState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithBuildEnvChecksState {
-    /// `registered`
-    #[serde(rename = "registered")]
-    Registered,
-    /// `running`
-    #[serde(rename = "running")]
-    Running,
-    /// `completed`
-    #[serde(rename = "completed")]
-    Completed,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithBuildEnvChecksState {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Registered => "registered",
-            Self::Running => "running",
-            Self::Completed => "completed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentWithBuildEnvChecksState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Since February 2025 the configuration must include snapshot data at the time of deployment creation to capture properties for the /deployments/:id/config endpoint utilized for displaying Deployment Configuration on the frontend This is optional because older deployments may not have this data captured
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvConfig {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<f64>,
-    #[serde(rename = "functionType")]
-    pub function_type: GetDeploymentWithBuildEnvConfigFunctionType,
-    #[serde(rename = "functionMemoryType")]
-    pub function_memory_type: GetDeploymentWithBuildEnvConfigFunctionMemoryType,
-    #[serde(rename = "functionTimeout", default)]
-    pub function_timeout: Option<f64>,
-    #[serde(rename = "secureComputePrimaryRegion", default)]
-    pub secure_compute_primary_region: Option<String>,
-    #[serde(rename = "secureComputeFallbackRegion", default)]
-    pub secure_compute_fallback_region: Option<String>,
-    #[serde(
-        rename = "isUsingActiveCPU",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub is_using_active_cpu: Option<bool>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithBuildEnvConfigFunctionMemoryType {
-    /// `standard`
-    #[serde(rename = "standard")]
-    Standard,
-    /// `standard_legacy`
-    #[serde(rename = "standard_legacy")]
-    StandardLegacy,
-    /// `performance`
-    #[serde(rename = "performance")]
-    Performance,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithBuildEnvConfigFunctionMemoryType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "standard",
-            Self::StandardLegacy => "standard_legacy",
-            Self::Performance => "performance",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentWithBuildEnvConfigFunctionMemoryType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithBuildEnvConfigFunctionType {
-    /// `fluid`
-    #[serde(rename = "fluid")]
-    Fluid,
-    /// `standard`
-    #[serde(rename = "standard")]
-    Standard,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithBuildEnvConfigFunctionType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fluid => "fluid",
-            Self::Standard => "standard",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentWithBuildEnvConfigFunctionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Information about the deployment creator
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvCreator {
-    /// The ID of the user that created the deployment
-    pub uid: String,
-    /// The username of the user that created the deployment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// The avatar of the user that created the deployment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvCron {
-    pub schedule: String,
-    pub path: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentWithBuildEnvCustomEnvironment {
-    /// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
-    WithSlugType(GetDeploymentWithBuildEnvCustomEnvironmentWithSlugType),
-    /// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
-    WithId(GetDeploymentWithBuildEnvCustomEnvironmentWithId),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-/// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvCustomEnvironmentWithId {
-    pub id: String,
-}
-
-/// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvCustomEnvironmentWithSlugType {
-    /// Unique identifier for the custom environment (format: env_*)
-    pub id: String,
-    /// URL-friendly name of the environment
-    pub slug: String,
-    /// The type of environment (production, preview, or development)
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentWithBuildEnvCustomEnvironmentWithSlugTypeType,
-    /// Optional description of the environment's purpose
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Configuration for matching git branches to this environment
-    #[serde(rename = "branchMatcher", default, skip_serializing_if = "Option::is_none")]
-    pub branch_matcher: Option<
-        GetDeploymentWithBuildEnvCustomEnvironmentWithSlugTypeBranchMatcher,
-    >,
-    /// List of domains associated with this environment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domains: Option<
-        Vec<GetDeploymentWithBuildEnvCustomEnvironmentWithSlugTypeDomain>,
-    >,
-    /// List of aliases for the current deployment
-    #[serde(
-        rename = "currentDeploymentAliases",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub current_deployment_aliases: Option<Vec<String>>,
-    /// Timestamp when the environment was created
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    /// Timestamp when the environment was last updated
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-}
-
-/// Configuration for matching git branches to this environment
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvCustomEnvironmentWithSlugTypeBranchMatcher {
-    /// The type of matching to perform
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentWithBuildEnvCustomEnvironmentWithSlugTypeBranchMatcherType,
-    /// The pattern to match against branch names
-    pub pattern: String,
-}
-
-/// The type of matching to perform
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithBuildEnvCustomEnvironmentWithSlugTypeBranchMatcherType {
-    /// `endsWith`
-    #[serde(rename = "endsWith")]
-    EndsWith,
-    /// `startsWith`
-    #[serde(rename = "startsWith")]
-    StartsWith,
-    /// `equals`
-    #[serde(rename = "equals")]
-    Equals,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithBuildEnvCustomEnvironmentWithSlugTypeBranchMatcherType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EndsWith => "endsWith",
-            Self::StartsWith => "startsWith",
-            Self::Equals => "equals",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetDeploymentWithBuildEnvCustomEnvironmentWithSlugTypeBranchMatcherType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// List of domains associated with this environment
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvCustomEnvironmentWithSlugTypeDomain {
-    pub name: String,
-    #[serde(rename = "apexName")]
-    pub apex_name: String,
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirect: Option<String>,
-    #[serde(
-        rename = "redirectStatusCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub redirect_status_code: Option<i64>,
-    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
-    pub git_branch: Option<String>,
-    #[serde(
-        rename = "customEnvironmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub custom_environment_id: Option<String>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<f64>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    /// `true` if the domain is verified for use with the project. If `false` it will not be used as an alias on this project until the challenge in `verification` is completed.
-    pub verified: bool,
-    /// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verification: Option<
-        Vec<GetDeploymentWithBuildEnvCustomEnvironmentWithSlugTypeDomainVerificationItem>,
-    >,
-}
-
-/// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvCustomEnvironmentWithSlugTypeDomainVerificationItem {
-    #[serde(rename = "type")]
-    pub type_: String,
-    pub domain: String,
-    pub value: String,
-    pub reason: String,
-}
-
-/// The type of environment (production, preview, or development)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithBuildEnvCustomEnvironmentWithSlugTypeType {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithBuildEnvCustomEnvironmentWithSlugTypeType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentWithBuildEnvCustomEnvironmentWithSlugTypeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentWithBuildEnvFlags {
+pub enum GetDeploymentFlags {
     /// Flags defined in the Build Output API, used by this deployment. Primarily used by the Toolbar to know about the used flags.
-    WithDefinitions(GetDeploymentWithBuildEnvFlagsWithDefinitions),
+    WithDefinitions(GetDeploymentFlagsWithDefinitions),
     /// Flags defined in the Build Output API, used by this deployment. Primarily used by the Toolbar to know about the used flags.
     ObjectList(Vec<serde_json::Map<String, serde_json::Value>>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 
-/// Flags defined in the Build Output API, used by this deployment. Primarily used by the Toolbar to know about the used flags.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvFlagsWithDefinitions {
-    pub definitions: std::collections::BTreeMap<
-        String,
-        GetDeploymentWithBuildEnvFlagsWithDefinitionsDefinitionsValue,
-    >,
-}
-
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvFlagsWithDefinitionsDefinitionsValue {
+pub struct GetDeploymentFlagsDefinitionsValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<
-        Vec<GetDeploymentWithBuildEnvFlagsWithDefinitionsDefinitionsValueOption>,
-    >,
+    pub options: Option<Vec<GetDeploymentFlagsDefinitionsValueOption>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11889,16 +9157,25 @@ pub struct GetDeploymentWithBuildEnvFlagsWithDefinitionsDefinitionsValue {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvFlagsWithDefinitionsDefinitionsValueOption {
+pub struct GetDeploymentFlagsDefinitionsValueOption {
     pub value: FlagJsonValue,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
 
+/// Flags defined in the Build Output API, used by this deployment. Primarily used by the Toolbar to know about the used flags.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentFlagsWithDefinitions {
+    pub definitions: std::collections::BTreeMap<
+        String,
+        GetDeploymentFlagsDefinitionsValue,
+    >,
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvFunctionsValue {
+pub struct GetDeploymentFunctionsValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub architecture: Option<GetDeploymentWithBuildEnvFunctionsValueArchitecture>,
+    pub architecture: Option<GetDeploymentFunctionsValueArchitecture>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<f64>,
     #[serde(rename = "maxDuration", default, skip_serializing_if = "Option::is_none")]
@@ -11915,7 +9192,7 @@ pub struct GetDeploymentWithBuildEnvFunctionsValue {
         skip_serializing_if = "Option::is_none",
     )]
     pub experimental_triggers: Option<
-        Vec<GetDeploymentWithBuildEnvFunctionsValueExperimentalTrigger>,
+        Vec<GetDeploymentFunctionsValueExperimentalTrigger>,
     >,
     #[serde(
         rename = "supportsCancellation",
@@ -11936,7 +9213,7 @@ pub struct GetDeploymentWithBuildEnvFunctionsValue {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvFunctionsValueArchitecture {
+pub enum GetDeploymentFunctionsValueArchitecture {
     /// `x86_64`
     #[serde(rename = "x86_64")]
     X8664,
@@ -11947,7 +9224,7 @@ pub enum GetDeploymentWithBuildEnvFunctionsValueArchitecture {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvFunctionsValueArchitecture {
+impl GetDeploymentFunctionsValueArchitecture {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11957,7 +9234,7 @@ impl GetDeploymentWithBuildEnvFunctionsValueArchitecture {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentWithBuildEnvFunctionsValueArchitecture {
+impl std::fmt::Display for GetDeploymentFunctionsValueArchitecture {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -11965,10 +9242,10 @@ impl std::fmt::Display for GetDeploymentWithBuildEnvFunctionsValueArchitecture {
 
 /// Queue trigger event for Vercel's queue system. Handles "queue/v1beta" events with queue-specific configuration.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvFunctionsValueExperimentalTrigger {
+pub struct GetDeploymentFunctionsValueExperimentalTrigger {
     /// Event type - must be "queue/v1beta" (REQUIRED)
     #[serde(rename = "type")]
-    pub type_: GetDeploymentWithBuildEnvFunctionsValueExperimentalTriggerType,
+    pub type_: GetDeploymentFunctionsValueExperimentalTriggerType,
     /// Name of the queue topic to consume from (REQUIRED)
     pub topic: String,
     /// Name of the consumer group for this trigger (REQUIRED)
@@ -12004,7 +9281,7 @@ pub struct GetDeploymentWithBuildEnvFunctionsValueExperimentalTrigger {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvFunctionsValueExperimentalTriggerType {
+pub enum GetDeploymentFunctionsValueExperimentalTriggerType {
     /// `queue/v1beta`
     #[serde(rename = "queue/v1beta")]
     QueueV1beta,
@@ -12012,7 +9289,7 @@ pub enum GetDeploymentWithBuildEnvFunctionsValueExperimentalTriggerType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvFunctionsValueExperimentalTriggerType {
+impl GetDeploymentFunctionsValueExperimentalTriggerType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -12021,8 +9298,7 @@ impl GetDeploymentWithBuildEnvFunctionsValueExperimentalTriggerType {
         }
     }
 }
-impl std::fmt::Display
-for GetDeploymentWithBuildEnvFunctionsValueExperimentalTriggerType {
+impl std::fmt::Display for GetDeploymentFunctionsValueExperimentalTriggerType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -12030,20 +9306,20 @@ for GetDeploymentWithBuildEnvFunctionsValueExperimentalTriggerType {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum GetDeploymentWithBuildEnvGitRepo {
+pub enum GetDeploymentGitRepo {
     #[serde(rename = "gitlab")]
-    Gitlab(GetDeploymentWithBuildEnvGitRepoGitlab),
+    Gitlab(GetDeploymentGitRepoGitlab),
     #[serde(rename = "github")]
-    Github(GetDeploymentWithBuildEnvGitRepoGithub),
+    Github(GetDeploymentGitRepoGithub),
     #[serde(rename = "bitbucket")]
-    Bitbucket(GetDeploymentWithBuildEnvGitRepoBitbucket),
+    Bitbucket(GetDeploymentGitRepoBitbucket),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvGitRepoBitbucket {
+pub struct GetDeploymentGitRepoBitbucket {
     pub owner: String,
     #[serde(rename = "repoUuid")]
     pub repo_uuid: String,
@@ -12056,49 +9332,11 @@ pub struct GetDeploymentWithBuildEnvGitRepoBitbucket {
     pub name: String,
     pub private: bool,
     #[serde(rename = "ownerType")]
-    pub owner_type: GetDeploymentWithBuildEnvGitRepoBitbucketOwnerType,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithBuildEnvGitRepoBitbucketOwnerType {
-    /// `team`
-    #[serde(rename = "team")]
-    Team,
-    /// `user`
-    #[serde(rename = "user")]
-    User,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithBuildEnvGitRepoBitbucketOwnerType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Team => "team",
-            Self::User => "user",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentWithBuildEnvGitRepoBitbucketOwnerType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub owner_type: GetDeploymentGitRepoOwnerType,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvGitRepoGithub {
+pub struct GetDeploymentGitRepoGithub {
     pub org: String,
     pub repo: String,
     #[serde(rename = "repoId")]
@@ -12111,49 +9349,11 @@ pub struct GetDeploymentWithBuildEnvGitRepoGithub {
     pub name: String,
     pub private: bool,
     #[serde(rename = "ownerType")]
-    pub owner_type: GetDeploymentWithBuildEnvGitRepoGithubOwnerType,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithBuildEnvGitRepoGithubOwnerType {
-    /// `team`
-    #[serde(rename = "team")]
-    Team,
-    /// `user`
-    #[serde(rename = "user")]
-    User,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithBuildEnvGitRepoGithubOwnerType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Team => "team",
-            Self::User => "user",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentWithBuildEnvGitRepoGithubOwnerType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub owner_type: GetDeploymentGitRepoOwnerType,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvGitRepoGitlab {
+pub struct GetDeploymentGitRepoGitlab {
     pub namespace: String,
     #[serde(rename = "projectId")]
     pub project_id: f64,
@@ -12164,7 +9364,7 @@ pub struct GetDeploymentWithBuildEnvGitRepoGitlab {
     pub name: String,
     pub private: bool,
     #[serde(rename = "ownerType")]
-    pub owner_type: GetDeploymentWithBuildEnvGitRepoGitlabOwnerType,
+    pub owner_type: GetDeploymentGitRepoOwnerType,
 }
 
 #[derive(
@@ -12178,7 +9378,7 @@ pub struct GetDeploymentWithBuildEnvGitRepoGitlab {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvGitRepoGitlabOwnerType {
+pub enum GetDeploymentGitRepoOwnerType {
     /// `team`
     #[serde(rename = "team")]
     Team,
@@ -12189,7 +9389,7 @@ pub enum GetDeploymentWithBuildEnvGitRepoGitlabOwnerType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvGitRepoGitlabOwnerType {
+impl GetDeploymentGitRepoOwnerType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -12199,7 +9399,7 @@ impl GetDeploymentWithBuildEnvGitRepoGitlabOwnerType {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentWithBuildEnvGitRepoGitlabOwnerType {
+impl std::fmt::Display for GetDeploymentGitRepoOwnerType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -12207,32 +9407,84 @@ impl std::fmt::Display for GetDeploymentWithBuildEnvGitRepoGitlabOwnerType {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetDeploymentWithBuildEnvGitSource {
-    WithTypeHost3(GetDeploymentWithBuildEnvGitSourceWithTypeHost3),
-    WithWorkspaceUuid(GetDeploymentWithBuildEnvGitSourceWithWorkspaceUuid),
-    WithTypeHost2(GetDeploymentWithBuildEnvGitSourceWithTypeHost2),
+pub enum GetDeploymentGitSource {
+    WithTypeHost3(GetDeploymentGitSourceWithTypeHost3),
+    WithWorkspaceUuid(GetDeploymentGitSourceWithWorkspaceUuid),
+    WithTypeHost2(GetDeploymentGitSourceWithTypeHost2),
     /// Allows custom git sources (local folder mounted to the container) in test mode
-    WithGitUrl(GetDeploymentWithBuildEnvGitSourceWithGitUrl),
-    WithTypeRef(GetDeploymentWithBuildEnvGitSourceWithTypeRef),
-    WithTypeRef2(GetDeploymentWithBuildEnvGitSourceWithTypeRef2),
-    WithTypeRef3(GetDeploymentWithBuildEnvGitSourceWithTypeRef3),
-    WithTypeOrg(GetDeploymentWithBuildEnvGitSourceWithTypeOrg),
-    WithTypeHost(GetDeploymentWithBuildEnvGitSourceWithTypeHost),
-    WithTypeOrg2(GetDeploymentWithBuildEnvGitSourceWithTypeOrg2),
-    WithOwnerSlug(GetDeploymentWithBuildEnvGitSourceWithOwnerSlug),
-    WithTypeRepoId(GetDeploymentWithBuildEnvGitSourceWithTypeRepoId),
-    WithTypeRepoId2(GetDeploymentWithBuildEnvGitSourceWithTypeRepoId2),
-    WithTypeProjectId(GetDeploymentWithBuildEnvGitSourceWithTypeProjectId),
-    WithTypeRepoUuid(GetDeploymentWithBuildEnvGitSourceWithTypeRepoUuid),
+    WithGitUrl(GetDeploymentGitSourceWithGitUrl),
+    WithTypeRef(GetDeploymentGitSourceWithTypeRef),
+    WithTypeRef2(GetDeploymentGitSourceWithTypeRef2),
+    WithTypeRef3(GetDeploymentGitSourceWithTypeRef3),
+    WithTypeOrg(GetDeploymentGitSourceWithTypeOrg),
+    WithTypeHost(GetDeploymentGitSourceWithTypeHost),
+    WithTypeOrg2(GetDeploymentGitSourceWithTypeOrg2),
+    WithOwnerSlug(GetDeploymentGitSourceWithOwnerSlug),
+    WithTypeRepoId(GetDeploymentGitSourceWithTypeRepoId),
+    WithTypeRepoId2(GetDeploymentGitSourceWithTypeRepoId2),
+    WithTypeProjectId(GetDeploymentGitSourceWithTypeProjectId),
+    WithTypeRepoUuid(GetDeploymentGitSourceWithTypeRepoUuid),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetDeploymentGitSourceProjectId {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetDeploymentGitSourceRepoId {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentGitSourceType {
+    /// `github`
+    #[serde(rename = "github")]
+    Github,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentGitSourceType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Github => "github",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDeploymentGitSourceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Allows custom git sources (local folder mounted to the container) in test mode
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvGitSourceWithGitUrl {
+pub struct GetDeploymentGitSourceWithGitUrl {
     #[serde(rename = "type")]
-    pub type_: GetDeploymentWithBuildEnvGitSourceWithGitUrlType,
+    pub type_: GetDeploymentGitSourceWithGitUrlType,
     #[serde(rename = "ref")]
     pub ref_: String,
     pub sha: String,
@@ -12251,7 +9503,7 @@ pub struct GetDeploymentWithBuildEnvGitSourceWithGitUrl {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvGitSourceWithGitUrlType {
+pub enum GetDeploymentGitSourceWithGitUrlType {
     /// `custom`
     #[serde(rename = "custom")]
     Custom,
@@ -12259,7 +9511,7 @@ pub enum GetDeploymentWithBuildEnvGitSourceWithGitUrlType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvGitSourceWithGitUrlType {
+impl GetDeploymentGitSourceWithGitUrlType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -12268,16 +9520,16 @@ impl GetDeploymentWithBuildEnvGitSourceWithGitUrlType {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithGitUrlType {
+impl std::fmt::Display for GetDeploymentGitSourceWithGitUrlType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvGitSourceWithOwnerSlug {
+pub struct GetDeploymentGitSourceWithOwnerSlug {
     #[serde(rename = "type")]
-    pub type_: GetDeploymentWithBuildEnvGitSourceWithOwnerSlugType,
+    pub type_: GetDeploymentGitSourceWithOwnerSlugType,
     pub owner: String,
     pub slug: String,
     #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
@@ -12299,7 +9551,7 @@ pub struct GetDeploymentWithBuildEnvGitSourceWithOwnerSlug {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvGitSourceWithOwnerSlugType {
+pub enum GetDeploymentGitSourceWithOwnerSlugType {
     /// `bitbucket`
     #[serde(rename = "bitbucket")]
     Bitbucket,
@@ -12307,7 +9559,7 @@ pub enum GetDeploymentWithBuildEnvGitSourceWithOwnerSlugType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvGitSourceWithOwnerSlugType {
+impl GetDeploymentGitSourceWithOwnerSlugType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -12316,19 +9568,19 @@ impl GetDeploymentWithBuildEnvGitSourceWithOwnerSlugType {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithOwnerSlugType {
+impl std::fmt::Display for GetDeploymentGitSourceWithOwnerSlugType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvGitSourceWithTypeHost {
+pub struct GetDeploymentGitSourceWithTypeHost {
     #[serde(rename = "type")]
-    pub type_: GetDeploymentWithBuildEnvGitSourceWithTypeHostType,
+    pub type_: GetDeploymentGitSourceWithTypeHostType,
     pub host: String,
     #[serde(rename = "repoId")]
-    pub repo_id: GetDeploymentWithBuildEnvGitSourceWithTypeHostRepoId,
+    pub repo_id: GetDeploymentGitSourceRepoId,
     #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
     pub ref_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12338,9 +9590,9 @@ pub struct GetDeploymentWithBuildEnvGitSourceWithTypeHost {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvGitSourceWithTypeHost2 {
+pub struct GetDeploymentGitSourceWithTypeHost2 {
     #[serde(rename = "type")]
-    pub type_: GetDeploymentWithBuildEnvGitSourceWithTypeHost2Type,
+    pub type_: GetDeploymentGitSourceWithTypeHost2Type,
     pub host: String,
     pub org: String,
     pub repo: String,
@@ -12363,7 +9615,7 @@ pub struct GetDeploymentWithBuildEnvGitSourceWithTypeHost2 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvGitSourceWithTypeHost2Type {
+pub enum GetDeploymentGitSourceWithTypeHost2Type {
     /// `github-custom-host`
     #[serde(rename = "github-custom-host")]
     GithubCustomHost,
@@ -12371,7 +9623,7 @@ pub enum GetDeploymentWithBuildEnvGitSourceWithTypeHost2Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvGitSourceWithTypeHost2Type {
+impl GetDeploymentGitSourceWithTypeHost2Type {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -12380,16 +9632,16 @@ impl GetDeploymentWithBuildEnvGitSourceWithTypeHost2Type {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithTypeHost2Type {
+impl std::fmt::Display for GetDeploymentGitSourceWithTypeHost2Type {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvGitSourceWithTypeHost3 {
+pub struct GetDeploymentGitSourceWithTypeHost3 {
     #[serde(rename = "type")]
-    pub type_: GetDeploymentWithBuildEnvGitSourceWithTypeHost3Type,
+    pub type_: GetDeploymentGitSourceWithTypeHost3Type,
     pub host: String,
     #[serde(rename = "ref")]
     pub ref_: String,
@@ -12413,7 +9665,7 @@ pub struct GetDeploymentWithBuildEnvGitSourceWithTypeHost3 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvGitSourceWithTypeHost3Type {
+pub enum GetDeploymentGitSourceWithTypeHost3Type {
     /// `github-custom-host`
     #[serde(rename = "github-custom-host")]
     GithubCustomHost,
@@ -12421,7 +9673,7 @@ pub enum GetDeploymentWithBuildEnvGitSourceWithTypeHost3Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvGitSourceWithTypeHost3Type {
+impl GetDeploymentGitSourceWithTypeHost3Type {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -12430,19 +9682,10 @@ impl GetDeploymentWithBuildEnvGitSourceWithTypeHost3Type {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithTypeHost3Type {
+impl std::fmt::Display for GetDeploymentGitSourceWithTypeHost3Type {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentWithBuildEnvGitSourceWithTypeHostRepoId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 
 #[derive(
@@ -12456,7 +9699,7 @@ pub enum GetDeploymentWithBuildEnvGitSourceWithTypeHostRepoId {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvGitSourceWithTypeHostType {
+pub enum GetDeploymentGitSourceWithTypeHostType {
     /// `github-custom-host`
     #[serde(rename = "github-custom-host")]
     GithubCustomHost,
@@ -12464,7 +9707,7 @@ pub enum GetDeploymentWithBuildEnvGitSourceWithTypeHostType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvGitSourceWithTypeHostType {
+impl GetDeploymentGitSourceWithTypeHostType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -12473,16 +9716,16 @@ impl GetDeploymentWithBuildEnvGitSourceWithTypeHostType {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithTypeHostType {
+impl std::fmt::Display for GetDeploymentGitSourceWithTypeHostType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvGitSourceWithTypeOrg {
+pub struct GetDeploymentGitSourceWithTypeOrg {
     #[serde(rename = "type")]
-    pub type_: GetDeploymentWithBuildEnvGitSourceWithTypeOrgType,
+    pub type_: GetDeploymentGitSourceType,
     pub org: String,
     pub repo: String,
     #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
@@ -12494,9 +9737,9 @@ pub struct GetDeploymentWithBuildEnvGitSourceWithTypeOrg {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvGitSourceWithTypeOrg2 {
+pub struct GetDeploymentGitSourceWithTypeOrg2 {
     #[serde(rename = "type")]
-    pub type_: GetDeploymentWithBuildEnvGitSourceWithTypeOrg2Type,
+    pub type_: GetDeploymentGitSourceWithTypeOrg2Type,
     pub org: String,
     pub repo: String,
     #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
@@ -12518,7 +9761,7 @@ pub struct GetDeploymentWithBuildEnvGitSourceWithTypeOrg2 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvGitSourceWithTypeOrg2Type {
+pub enum GetDeploymentGitSourceWithTypeOrg2Type {
     /// `github-limited`
     #[serde(rename = "github-limited")]
     GithubLimited,
@@ -12526,7 +9769,7 @@ pub enum GetDeploymentWithBuildEnvGitSourceWithTypeOrg2Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvGitSourceWithTypeOrg2Type {
+impl GetDeploymentGitSourceWithTypeOrg2Type {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -12535,52 +9778,18 @@ impl GetDeploymentWithBuildEnvGitSourceWithTypeOrg2Type {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithTypeOrg2Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithBuildEnvGitSourceWithTypeOrgType {
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithBuildEnvGitSourceWithTypeOrgType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Github => "github",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithTypeOrgType {
+impl std::fmt::Display for GetDeploymentGitSourceWithTypeOrg2Type {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvGitSourceWithTypeProjectId {
+pub struct GetDeploymentGitSourceWithTypeProjectId {
     #[serde(rename = "type")]
-    pub type_: GetDeploymentWithBuildEnvGitSourceWithTypeProjectIdType,
+    pub type_: GetDeploymentGitSourceWithTypeProjectIdType,
     #[serde(rename = "projectId")]
-    pub project_id: GetDeploymentWithBuildEnvGitSourceWithTypeProjectIdProjectId,
+    pub project_id: GetDeploymentGitSourceProjectId,
     #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
     pub ref_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12589,15 +9798,6 @@ pub struct GetDeploymentWithBuildEnvGitSourceWithTypeProjectId {
     pub pr_id: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentWithBuildEnvGitSourceWithTypeProjectIdProjectId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
 #[derive(
     Debug,
     Clone,
@@ -12609,7 +9809,7 @@ pub enum GetDeploymentWithBuildEnvGitSourceWithTypeProjectIdProjectId {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvGitSourceWithTypeProjectIdType {
+pub enum GetDeploymentGitSourceWithTypeProjectIdType {
     /// `gitlab`
     #[serde(rename = "gitlab")]
     Gitlab,
@@ -12617,7 +9817,7 @@ pub enum GetDeploymentWithBuildEnvGitSourceWithTypeProjectIdType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvGitSourceWithTypeProjectIdType {
+impl GetDeploymentGitSourceWithTypeProjectIdType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -12626,16 +9826,16 @@ impl GetDeploymentWithBuildEnvGitSourceWithTypeProjectIdType {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithTypeProjectIdType {
+impl std::fmt::Display for GetDeploymentGitSourceWithTypeProjectIdType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvGitSourceWithTypeRef {
+pub struct GetDeploymentGitSourceWithTypeRef {
     #[serde(rename = "type")]
-    pub type_: GetDeploymentWithBuildEnvGitSourceWithTypeRefType,
+    pub type_: GetDeploymentGitSourceType,
     #[serde(rename = "ref")]
     pub ref_: String,
     pub sha: String,
@@ -12648,9 +9848,9 @@ pub struct GetDeploymentWithBuildEnvGitSourceWithTypeRef {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvGitSourceWithTypeRef2 {
+pub struct GetDeploymentGitSourceWithTypeRef2 {
     #[serde(rename = "type")]
-    pub type_: GetDeploymentWithBuildEnvGitSourceWithTypeRef2Type,
+    pub type_: GetDeploymentGitSourceWithTypeRef2Type,
     #[serde(rename = "ref")]
     pub ref_: String,
     pub sha: String,
@@ -12673,7 +9873,7 @@ pub struct GetDeploymentWithBuildEnvGitSourceWithTypeRef2 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvGitSourceWithTypeRef2Type {
+pub enum GetDeploymentGitSourceWithTypeRef2Type {
     /// `github-limited`
     #[serde(rename = "github-limited")]
     GithubLimited,
@@ -12681,7 +9881,7 @@ pub enum GetDeploymentWithBuildEnvGitSourceWithTypeRef2Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvGitSourceWithTypeRef2Type {
+impl GetDeploymentGitSourceWithTypeRef2Type {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -12690,16 +9890,16 @@ impl GetDeploymentWithBuildEnvGitSourceWithTypeRef2Type {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithTypeRef2Type {
+impl std::fmt::Display for GetDeploymentGitSourceWithTypeRef2Type {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvGitSourceWithTypeRef3 {
+pub struct GetDeploymentGitSourceWithTypeRef3 {
     #[serde(rename = "type")]
-    pub type_: GetDeploymentWithBuildEnvGitSourceWithTypeRef3Type,
+    pub type_: GetDeploymentGitSourceWithTypeRef3Type,
     #[serde(rename = "ref")]
     pub ref_: String,
     pub sha: String,
@@ -12718,7 +9918,7 @@ pub struct GetDeploymentWithBuildEnvGitSourceWithTypeRef3 {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvGitSourceWithTypeRef3Type {
+pub enum GetDeploymentGitSourceWithTypeRef3Type {
     /// `gitlab`
     #[serde(rename = "gitlab")]
     Gitlab,
@@ -12726,7 +9926,7 @@ pub enum GetDeploymentWithBuildEnvGitSourceWithTypeRef3Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvGitSourceWithTypeRef3Type {
+impl GetDeploymentGitSourceWithTypeRef3Type {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -12735,10 +9935,38 @@ impl GetDeploymentWithBuildEnvGitSourceWithTypeRef3Type {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithTypeRef3Type {
+impl std::fmt::Display for GetDeploymentGitSourceWithTypeRef3Type {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentGitSourceWithTypeRepoId {
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentGitSourceType,
+    #[serde(rename = "repoId")]
+    pub repo_id: GetDeploymentGitSourceRepoId,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentGitSourceWithTypeRepoId2 {
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentGitSourceWithTypeRepoId2Type,
+    #[serde(rename = "repoId")]
+    pub repo_id: GetDeploymentGitSourceRepoId,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
+    pub pr_id: Option<f64>,
 }
 
 #[derive(
@@ -12752,78 +9980,7 @@ impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithTypeRef3Type {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvGitSourceWithTypeRefType {
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithBuildEnvGitSourceWithTypeRefType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Github => "github",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithTypeRefType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvGitSourceWithTypeRepoId {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentWithBuildEnvGitSourceWithTypeRepoIdType,
-    #[serde(rename = "repoId")]
-    pub repo_id: GetDeploymentWithBuildEnvGitSourceWithTypeRepoIdRepoId,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvGitSourceWithTypeRepoId2 {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentWithBuildEnvGitSourceWithTypeRepoId2Type,
-    #[serde(rename = "repoId")]
-    pub repo_id: GetDeploymentWithBuildEnvGitSourceWithTypeRepoId2RepoId,
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha: Option<String>,
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
-    pub pr_id: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentWithBuildEnvGitSourceWithTypeRepoId2RepoId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithBuildEnvGitSourceWithTypeRepoId2Type {
+pub enum GetDeploymentGitSourceWithTypeRepoId2Type {
     /// `github-limited`
     #[serde(rename = "github-limited")]
     GithubLimited,
@@ -12831,7 +9988,7 @@ pub enum GetDeploymentWithBuildEnvGitSourceWithTypeRepoId2Type {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvGitSourceWithTypeRepoId2Type {
+impl GetDeploymentGitSourceWithTypeRepoId2Type {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -12840,59 +9997,16 @@ impl GetDeploymentWithBuildEnvGitSourceWithTypeRepoId2Type {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithTypeRepoId2Type {
+impl std::fmt::Display for GetDeploymentGitSourceWithTypeRepoId2Type {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentWithBuildEnvGitSourceWithTypeRepoIdRepoId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithBuildEnvGitSourceWithTypeRepoIdType {
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithBuildEnvGitSourceWithTypeRepoIdType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Github => "github",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithTypeRepoIdType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvGitSourceWithTypeRepoUuid {
+pub struct GetDeploymentGitSourceWithTypeRepoUuid {
     #[serde(rename = "type")]
-    pub type_: GetDeploymentWithBuildEnvGitSourceWithTypeRepoUuidType,
+    pub type_: GetDeploymentGitSourceWithTypeRepoUuidType,
     #[serde(rename = "workspaceUuid", default, skip_serializing_if = "Option::is_none")]
     pub workspace_uuid: Option<String>,
     #[serde(rename = "repoUuid")]
@@ -12916,7 +10030,7 @@ pub struct GetDeploymentWithBuildEnvGitSourceWithTypeRepoUuid {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvGitSourceWithTypeRepoUuidType {
+pub enum GetDeploymentGitSourceWithTypeRepoUuidType {
     /// `bitbucket`
     #[serde(rename = "bitbucket")]
     Bitbucket,
@@ -12924,7 +10038,7 @@ pub enum GetDeploymentWithBuildEnvGitSourceWithTypeRepoUuidType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvGitSourceWithTypeRepoUuidType {
+impl GetDeploymentGitSourceWithTypeRepoUuidType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -12933,16 +10047,16 @@ impl GetDeploymentWithBuildEnvGitSourceWithTypeRepoUuidType {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithTypeRepoUuidType {
+impl std::fmt::Display for GetDeploymentGitSourceWithTypeRepoUuidType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvGitSourceWithWorkspaceUuid {
+pub struct GetDeploymentGitSourceWithWorkspaceUuid {
     #[serde(rename = "type")]
-    pub type_: GetDeploymentWithBuildEnvGitSourceWithWorkspaceUuidType,
+    pub type_: GetDeploymentGitSourceWithWorkspaceUuidType,
     #[serde(rename = "ref")]
     pub ref_: String,
     pub sha: String,
@@ -12967,7 +10081,7 @@ pub struct GetDeploymentWithBuildEnvGitSourceWithWorkspaceUuid {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvGitSourceWithWorkspaceUuidType {
+pub enum GetDeploymentGitSourceWithWorkspaceUuidType {
     /// `bitbucket`
     #[serde(rename = "bitbucket")]
     Bitbucket,
@@ -12975,7 +10089,7 @@ pub enum GetDeploymentWithBuildEnvGitSourceWithWorkspaceUuidType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvGitSourceWithWorkspaceUuidType {
+impl GetDeploymentGitSourceWithWorkspaceUuidType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -12984,14 +10098,14 @@ impl GetDeploymentWithBuildEnvGitSourceWithWorkspaceUuidType {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentWithBuildEnvGitSourceWithWorkspaceUuidType {
+impl std::fmt::Display for GetDeploymentGitSourceWithWorkspaceUuidType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvImages {
+pub struct GetDeploymentImages {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sizes: Option<Vec<f64>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12999,9 +10113,9 @@ pub struct GetDeploymentWithBuildEnvImages {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
     #[serde(rename = "remotePatterns", default, skip_serializing_if = "Option::is_none")]
-    pub remote_patterns: Option<Vec<GetDeploymentWithBuildEnvImagesRemotePattern>>,
+    pub remote_patterns: Option<Vec<GetDeploymentImagesRemotePattern>>,
     #[serde(rename = "localPatterns", default, skip_serializing_if = "Option::is_none")]
-    pub local_patterns: Option<Vec<GetDeploymentWithBuildEnvImagesLocalPattern>>,
+    pub local_patterns: Option<Vec<GetDeploymentImagesLocalPattern>>,
     #[serde(
         rename = "minimumCacheTTL",
         default,
@@ -13009,7 +10123,7 @@ pub struct GetDeploymentWithBuildEnvImages {
     )]
     pub minimum_cache_ttl: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub formats: Option<Vec<GetDeploymentWithBuildEnvImagesFormat>>,
+    pub formats: Option<Vec<GetDeploymentImagesFormat>>,
     #[serde(
         rename = "dangerouslyAllowSVG",
         default,
@@ -13027,9 +10141,7 @@ pub struct GetDeploymentWithBuildEnvImages {
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub content_disposition_type: Option<
-        GetDeploymentWithBuildEnvImagesContentDispositionType,
-    >,
+    pub content_disposition_type: Option<GetDeploymentImagesContentDispositionType>,
 }
 
 #[derive(
@@ -13043,7 +10155,7 @@ pub struct GetDeploymentWithBuildEnvImages {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvImagesContentDispositionType {
+pub enum GetDeploymentImagesContentDispositionType {
     /// `inline`
     #[serde(rename = "inline")]
     Inline,
@@ -13054,7 +10166,7 @@ pub enum GetDeploymentWithBuildEnvImagesContentDispositionType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvImagesContentDispositionType {
+impl GetDeploymentImagesContentDispositionType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13064,7 +10176,7 @@ impl GetDeploymentWithBuildEnvImagesContentDispositionType {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentWithBuildEnvImagesContentDispositionType {
+impl std::fmt::Display for GetDeploymentImagesContentDispositionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -13081,7 +10193,7 @@ impl std::fmt::Display for GetDeploymentWithBuildEnvImagesContentDispositionType
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvImagesFormat {
+pub enum GetDeploymentImagesFormat {
     /// `image/avif`
     #[serde(rename = "image/avif")]
     ImageAvif,
@@ -13092,7 +10204,7 @@ pub enum GetDeploymentWithBuildEnvImagesFormat {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvImagesFormat {
+impl GetDeploymentImagesFormat {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13102,14 +10214,14 @@ impl GetDeploymentWithBuildEnvImagesFormat {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentWithBuildEnvImagesFormat {
+impl std::fmt::Display for GetDeploymentImagesFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvImagesLocalPattern {
+pub struct GetDeploymentImagesLocalPattern {
     /// Can be literal or wildcard. Single `*` matches a single path segment. Double `**` matches any number of path segments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pathname: Option<String>,
@@ -13119,10 +10231,10 @@ pub struct GetDeploymentWithBuildEnvImagesLocalPattern {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvImagesRemotePattern {
+pub struct GetDeploymentImagesRemotePattern {
     /// Must be `http` or `https`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<GetDeploymentWithBuildEnvImagesRemotePatternProtocol>,
+    pub protocol: Option<GetDeploymentImagesRemotePatternProtocol>,
     /// Can be literal or wildcard. Single `*` matches a single subdomain. Double `**` matches any number of subdomains.
     pub hostname: String,
     /// Can be literal port such as `8080` or empty string meaning no port.
@@ -13148,7 +10260,7 @@ pub struct GetDeploymentWithBuildEnvImagesRemotePattern {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvImagesRemotePatternProtocol {
+pub enum GetDeploymentImagesRemotePatternProtocol {
     /// `http`
     #[serde(rename = "http")]
     Http,
@@ -13159,7 +10271,7 @@ pub enum GetDeploymentWithBuildEnvImagesRemotePatternProtocol {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvImagesRemotePatternProtocol {
+impl GetDeploymentImagesRemotePatternProtocol {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13169,15 +10281,15 @@ impl GetDeploymentWithBuildEnvImagesRemotePatternProtocol {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentWithBuildEnvImagesRemotePatternProtocol {
+impl std::fmt::Display for GetDeploymentImagesRemotePatternProtocol {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvIntegrations {
-    pub status: GetDeploymentWithBuildEnvIntegrationsStatus,
+pub struct GetDeploymentIntegrations {
+    pub status: GetDeploymentIntegrationsStatus,
     #[serde(rename = "startedAt")]
     pub started_at: f64,
     #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
@@ -13199,7 +10311,7 @@ pub struct GetDeploymentWithBuildEnvIntegrations {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvIntegrationsStatus {
+pub enum GetDeploymentIntegrationsStatus {
     /// `skipped`
     #[serde(rename = "skipped")]
     Skipped,
@@ -13219,7 +10331,7 @@ pub enum GetDeploymentWithBuildEnvIntegrationsStatus {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvIntegrationsStatus {
+impl GetDeploymentIntegrationsStatus {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13232,7 +10344,7 @@ impl GetDeploymentWithBuildEnvIntegrationsStatus {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentWithBuildEnvIntegrationsStatus {
+impl std::fmt::Display for GetDeploymentIntegrationsStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -13240,21 +10352,21 @@ impl std::fmt::Display for GetDeploymentWithBuildEnvIntegrationsStatus {
 
 /// A partial representation of a Build used by the deployment endpoint.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvLambdasItem {
+pub struct GetDeploymentLambdasItem {
     pub id: String,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     #[serde(rename = "readyState", default, skip_serializing_if = "Option::is_none")]
-    pub ready_state: Option<GetDeploymentWithBuildEnvLambdasItemReadyState>,
+    pub ready_state: Option<GetDeploymentLambdasItemReadyState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entrypoint: Option<String>,
     #[serde(rename = "readyStateAt", default, skip_serializing_if = "Option::is_none")]
     pub ready_state_at: Option<f64>,
-    pub output: Vec<GetDeploymentWithBuildEnvLambdasItemOutputItem>,
+    pub output: Vec<GetDeploymentLambdasItemOutputItem>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvLambdasItemOutputItem {
+pub struct GetDeploymentLambdasItemOutputItem {
     pub path: String,
     #[serde(rename = "functionName")]
     pub function_name: String,
@@ -13271,7 +10383,7 @@ pub struct GetDeploymentWithBuildEnvLambdasItemOutputItem {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvLambdasItemReadyState {
+pub enum GetDeploymentLambdasItemReadyState {
     /// `BUILDING`
     #[serde(rename = "BUILDING")]
     Building,
@@ -13288,7 +10400,7 @@ pub enum GetDeploymentWithBuildEnvLambdasItemReadyState {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvLambdasItemReadyState {
+impl GetDeploymentLambdasItemReadyState {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13300,7 +10412,7 @@ impl GetDeploymentWithBuildEnvLambdasItemReadyState {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentWithBuildEnvLambdasItemReadyState {
+impl std::fmt::Display for GetDeploymentLambdasItemReadyState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -13308,90 +10420,18 @@ impl std::fmt::Display for GetDeploymentWithBuildEnvLambdasItemReadyState {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetDeploymentWithBuildEnvMicrofrontends {
-    WithIsDefaultApp(GetDeploymentWithBuildEnvMicrofrontendsWithIsDefaultApp),
+pub enum GetDeploymentMicrofrontends {
+    WithIsDefaultApp(GetDeploymentMicrofrontendsWithIsDefaultApp),
     WithDefaultAppProjectNameGroupIds(
-        GetDeploymentWithBuildEnvMicrofrontendsWithDefaultAppProjectNameGroupIds,
+        GetDeploymentMicrofrontendsWithDefaultAppProjectNameGroupIds,
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvMicrofrontendsWithDefaultAppProjectNameGroupIds {
-    #[serde(rename = "isDefaultApp", default, skip_serializing_if = "Option::is_none")]
-    pub is_default_app: Option<bool>,
-    /// The project name of the default app of this deployment's microfrontends group.
-    #[serde(rename = "defaultAppProjectName")]
-    pub default_app_project_name: String,
-    /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI.
-    #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
-    pub default_route: Option<String>,
-    /// The group of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
-    #[serde(rename = "groupIds")]
-    pub group_ids: Vec<
-        GetDeploymentWithBuildEnvMicrofrontendsWithDefaultAppProjectNameGroupIdsGroupId,
-    >,
-    /// Whether the MicrofrontendsAlias2 team flag should be considered enabled for this deployment or not.
-    #[serde(
-        rename = "microfrontendsAlias2Enabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub microfrontends_alias2_enabled: Option<bool>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentWithBuildEnvMicrofrontendsWithDefaultAppProjectNameGroupIdsGroupId {
-    String(String),
-    String2(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvMicrofrontendsWithIsDefaultApp {
-    #[serde(rename = "isDefaultApp")]
-    pub is_default_app: bool,
-    /// A map of the other applications that are part of this group. Only defined on the default application. The field is set after deployments have been created, so can be undefined, but should be there for a successful deployment. Note: this field will be removed when MFE alias routing is fully rolled out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub applications: Option<
-        std::collections::BTreeMap<
-            String,
-            GetDeploymentWithBuildEnvMicrofrontendsWithIsDefaultAppApplicationsValue,
-        >,
-    >,
-    /// The result of the microfrontends config upload during deployment creation / build. Only set for default app deployments. The config upload is attempted during deployment create, and then again during the build. If the config is not in the root directory, or the deployment is prebuilt, the config cannot be uploaded during deployment create. The upload during deployment build finds the config even if it's not in the root directory, as it has access to all files. Uploading the config during create is ideal, as then all child deployments are guaranteed to have access to the default app deployment config even if the default app has not yet started building. If the config is not uploaded, the child app will show as building until the config has been uploaded during the default app build. - `success` - The config was uploaded successfully, either when the deployment was created or during the build. - `waiting_on_build` - The config could not be uploaded during deployment create, will be attempted again during the build. - `no_config` - No config was found. Only set once the build has not found the config in any of the deployment's files. - `undefined` - Legacy deployments, or there was an error uploading the config during deployment create.
-    #[serde(
-        rename = "mfeConfigUploadState",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub mfe_config_upload_state: Option<
-        GetDeploymentWithBuildEnvMicrofrontendsWithIsDefaultAppMfeConfigUploadState,
-    >,
-    /// The project name of the default app of this deployment's microfrontends group.
-    #[serde(rename = "defaultAppProjectName")]
-    pub default_app_project_name: String,
-    /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI.
-    #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
-    pub default_route: Option<String>,
-    /// The group of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
-    #[serde(rename = "groupIds")]
-    pub group_ids: Vec<GetDeploymentWithBuildEnvMicrofrontendsWithIsDefaultAppGroupId>,
-    /// Whether the MicrofrontendsAlias2 team flag should be considered enabled for this deployment or not.
-    #[serde(
-        rename = "microfrontendsAlias2Enabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub microfrontends_alias2_enabled: Option<bool>,
-}
-
 /// A map of the other applications that are part of this group. Only defined on the default application. The field is set after deployments have been created, so can be undefined, but should be there for a successful deployment. Note: this field will be removed when MFE alias routing is fully rolled out.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvMicrofrontendsWithIsDefaultAppApplicationsValue {
+pub struct GetDeploymentMicrofrontendsApplicationsValue {
     #[serde(rename = "isDefaultApp", default, skip_serializing_if = "Option::is_none")]
     pub is_default_app: Option<bool>,
     /// This is the production alias, it will always show the most up to date of each application.
@@ -13410,7 +10450,7 @@ pub struct GetDeploymentWithBuildEnvMicrofrontendsWithIsDefaultAppApplicationsVa
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetDeploymentWithBuildEnvMicrofrontendsWithIsDefaultAppGroupId {
+pub enum GetDeploymentMicrofrontendsGroupId {
     String(String),
     String2(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -13429,7 +10469,7 @@ pub enum GetDeploymentWithBuildEnvMicrofrontendsWithIsDefaultAppGroupId {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvMicrofrontendsWithIsDefaultAppMfeConfigUploadState {
+pub enum GetDeploymentMicrofrontendsMfeConfigUploadState {
     /// `success`
     #[serde(rename = "success")]
     Success,
@@ -13443,7 +10483,7 @@ pub enum GetDeploymentWithBuildEnvMicrofrontendsWithIsDefaultAppMfeConfigUploadS
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvMicrofrontendsWithIsDefaultAppMfeConfigUploadState {
+impl GetDeploymentMicrofrontendsMfeConfigUploadState {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13454,11 +10494,66 @@ impl GetDeploymentWithBuildEnvMicrofrontendsWithIsDefaultAppMfeConfigUploadState
         }
     }
 }
-impl std::fmt::Display
-for GetDeploymentWithBuildEnvMicrofrontendsWithIsDefaultAppMfeConfigUploadState {
+impl std::fmt::Display for GetDeploymentMicrofrontendsMfeConfigUploadState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentMicrofrontendsWithDefaultAppProjectNameGroupIds {
+    #[serde(rename = "isDefaultApp", default, skip_serializing_if = "Option::is_none")]
+    pub is_default_app: Option<bool>,
+    /// The project name of the default app of this deployment's microfrontends group.
+    #[serde(rename = "defaultAppProjectName")]
+    pub default_app_project_name: String,
+    /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI.
+    #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
+    pub default_route: Option<String>,
+    /// The group of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
+    #[serde(rename = "groupIds")]
+    pub group_ids: Vec<GetDeploymentMicrofrontendsGroupId>,
+    /// Whether the MicrofrontendsAlias2 team flag should be considered enabled for this deployment or not.
+    #[serde(
+        rename = "microfrontendsAlias2Enabled",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub microfrontends_alias2_enabled: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentMicrofrontendsWithIsDefaultApp {
+    #[serde(rename = "isDefaultApp")]
+    pub is_default_app: bool,
+    /// A map of the other applications that are part of this group. Only defined on the default application. The field is set after deployments have been created, so can be undefined, but should be there for a successful deployment. Note: this field will be removed when MFE alias routing is fully rolled out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applications: Option<
+        std::collections::BTreeMap<String, GetDeploymentMicrofrontendsApplicationsValue>,
+    >,
+    /// The result of the microfrontends config upload during deployment creation / build. Only set for default app deployments. The config upload is attempted during deployment create, and then again during the build. If the config is not in the root directory, or the deployment is prebuilt, the config cannot be uploaded during deployment create. The upload during deployment build finds the config even if it's not in the root directory, as it has access to all files. Uploading the config during create is ideal, as then all child deployments are guaranteed to have access to the default app deployment config even if the default app has not yet started building. If the config is not uploaded, the child app will show as building until the config has been uploaded during the default app build. - `success` - The config was uploaded successfully, either when the deployment was created or during the build. - `waiting_on_build` - The config could not be uploaded during deployment create, will be attempted again during the build. - `no_config` - No config was found. Only set once the build has not found the config in any of the deployment's files. - `undefined` - Legacy deployments, or there was an error uploading the config during deployment create.
+    #[serde(
+        rename = "mfeConfigUploadState",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub mfe_config_upload_state: Option<GetDeploymentMicrofrontendsMfeConfigUploadState>,
+    /// The project name of the default app of this deployment's microfrontends group.
+    #[serde(rename = "defaultAppProjectName")]
+    pub default_app_project_name: String,
+    /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI.
+    #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
+    pub default_route: Option<String>,
+    /// The group of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
+    #[serde(rename = "groupIds")]
+    pub group_ids: Vec<GetDeploymentMicrofrontendsGroupId>,
+    /// Whether the MicrofrontendsAlias2 team flag should be considered enabled for this deployment or not.
+    #[serde(
+        rename = "microfrontendsAlias2Enabled",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub microfrontends_alias2_enabled: Option<bool>,
 }
 
 /// If set it overrides the `projectSettings.nodeVersion` for this deployment.
@@ -13473,7 +10568,7 @@ for GetDeploymentWithBuildEnvMicrofrontendsWithIsDefaultAppMfeConfigUploadState 
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvNodeVersion {
+pub enum GetDeploymentNodeVersion {
     /// `22.x`
     #[serde(rename = "22.x")]
     V22X,
@@ -13502,7 +10597,7 @@ pub enum GetDeploymentWithBuildEnvNodeVersion {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvNodeVersion {
+impl GetDeploymentNodeVersion {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13518,14 +10613,14 @@ impl GetDeploymentWithBuildEnvNodeVersion {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentWithBuildEnvNodeVersion {
+impl std::fmt::Display for GetDeploymentNodeVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvOidcTokenClaims {
+pub struct GetDeploymentOidcTokenClaims {
     pub iss: String,
     pub sub: String,
     pub scope: String,
@@ -13548,7 +10643,7 @@ pub struct GetDeploymentWithBuildEnvOidcTokenClaims {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvOomReport {
+pub enum GetDeploymentOomReport {
     /// `out-of-memory`
     #[serde(rename = "out-of-memory")]
     OutOfMemory,
@@ -13556,7 +10651,7 @@ pub enum GetDeploymentWithBuildEnvOomReport {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvOomReport {
+impl GetDeploymentOomReport {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13565,7 +10660,7 @@ impl GetDeploymentWithBuildEnvOomReport {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentWithBuildEnvOomReport {
+impl std::fmt::Display for GetDeploymentOomReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -13582,7 +10677,7 @@ impl std::fmt::Display for GetDeploymentWithBuildEnvOomReport {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvPlan {
+pub enum GetDeploymentPlan {
     /// `pro`
     #[serde(rename = "pro")]
     Pro,
@@ -13596,7 +10691,7 @@ pub enum GetDeploymentWithBuildEnvPlan {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvPlan {
+impl GetDeploymentPlan {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13607,7 +10702,7 @@ impl GetDeploymentWithBuildEnvPlan {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentWithBuildEnvPlan {
+impl std::fmt::Display for GetDeploymentPlan {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -13615,7 +10710,7 @@ impl std::fmt::Display for GetDeploymentWithBuildEnvPlan {
 
 /// The public project information associated with the deployment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvProject {
+pub struct GetDeploymentProject {
     pub id: String,
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13623,13 +10718,13 @@ pub struct GetDeploymentWithBuildEnvProject {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvProjectSettings {
+pub struct GetDeploymentProjectSettings {
     #[serde(rename = "buildCommand", default, skip_serializing_if = "Option::is_none")]
     pub build_command: Option<String>,
     #[serde(rename = "devCommand", default, skip_serializing_if = "Option::is_none")]
     pub dev_command: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub framework: Option<GetDeploymentWithBuildEnvProjectSettingsFramework>,
+    pub framework: Option<GetDeploymentProjectSettingsFramework>,
     #[serde(
         rename = "commandForIgnoringBuildStep",
         default,
@@ -13645,9 +10740,9 @@ pub struct GetDeploymentWithBuildEnvProjectSettings {
     )]
     pub output_directory: Option<String>,
     #[serde(rename = "speedInsights", default, skip_serializing_if = "Option::is_none")]
-    pub speed_insights: Option<GetDeploymentWithBuildEnvProjectSettingsSpeedInsights>,
+    pub speed_insights: Option<GetDeploymentProjectSettingsSpeedInsights>,
     #[serde(rename = "webAnalytics", default, skip_serializing_if = "Option::is_none")]
-    pub web_analytics: Option<GetDeploymentWithBuildEnvProjectSettingsWebAnalytics>,
+    pub web_analytics: Option<GetDeploymentProjectSettingsWebAnalytics>,
 }
 
 #[derive(
@@ -13661,7 +10756,7 @@ pub struct GetDeploymentWithBuildEnvProjectSettings {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvProjectSettingsFramework {
+pub enum GetDeploymentProjectSettingsFramework {
     /// `blitzjs`
     #[serde(rename = "blitzjs")]
     Blitzjs,
@@ -13831,7 +10926,7 @@ pub enum GetDeploymentWithBuildEnvProjectSettingsFramework {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvProjectSettingsFramework {
+impl GetDeploymentProjectSettingsFramework {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13894,14 +10989,14 @@ impl GetDeploymentWithBuildEnvProjectSettingsFramework {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentWithBuildEnvProjectSettingsFramework {
+impl std::fmt::Display for GetDeploymentProjectSettingsFramework {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvProjectSettingsSpeedInsights {
+pub struct GetDeploymentProjectSettingsSpeedInsights {
     pub id: String,
     #[serde(rename = "enabledAt", default, skip_serializing_if = "Option::is_none")]
     pub enabled_at: Option<f64>,
@@ -13916,7 +11011,7 @@ pub struct GetDeploymentWithBuildEnvProjectSettingsSpeedInsights {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvProjectSettingsWebAnalytics {
+pub struct GetDeploymentProjectSettingsWebAnalytics {
     pub id: String,
     #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
     pub disabled_at: Option<f64>,
@@ -13940,7 +11035,7 @@ pub struct GetDeploymentWithBuildEnvProjectSettingsWebAnalytics {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvReadyState {
+pub enum GetDeploymentReadyState {
     /// `QUEUED`
     #[serde(rename = "QUEUED")]
     Queued,
@@ -13963,7 +11058,7 @@ pub enum GetDeploymentWithBuildEnvReadyState {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvReadyState {
+impl GetDeploymentReadyState {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13977,7 +11072,7 @@ impl GetDeploymentWithBuildEnvReadyState {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentWithBuildEnvReadyState {
+impl std::fmt::Display for GetDeploymentReadyState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -13995,7 +11090,7 @@ impl std::fmt::Display for GetDeploymentWithBuildEnvReadyState {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvReadySubstate {
+pub enum GetDeploymentReadySubstate {
     /// `STAGED`
     #[serde(rename = "STAGED")]
     Staged,
@@ -14009,7 +11104,7 @@ pub enum GetDeploymentWithBuildEnvReadySubstate {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvReadySubstate {
+impl GetDeploymentReadySubstate {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -14020,7 +11115,7 @@ impl GetDeploymentWithBuildEnvReadySubstate {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentWithBuildEnvReadySubstate {
+impl std::fmt::Display for GetDeploymentReadySubstate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -14028,31 +11123,23 @@ impl std::fmt::Display for GetDeploymentWithBuildEnvReadySubstate {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetDeploymentWithBuildEnvRoute {
-    WithContinueMiddleware(GetDeploymentWithBuildEnvRouteWithContinueMiddleware),
-    WithSrc(GetDeploymentWithBuildEnvRouteWithSrc),
-    WithHandle(GetDeploymentWithBuildEnvRouteWithHandle),
+pub enum GetDeploymentResponse {
+    /// The deployment including both public and private information
+    WithBuildEnv(GetDeploymentWithBuildEnv),
+    /// The deployment including only public information
+    WithAliasAssignedBootedAt(GetDeploymentWithAliasAssignedBootedAt),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvRouteWithContinueMiddleware {
-    pub src: String,
-    #[serde(rename = "continue")]
-    pub continue_: bool,
-    pub middleware: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvRouteWithHandle {
-    pub handle: GetDeploymentWithBuildEnvRouteWithHandleHandle,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub src: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dest: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<f64>,
+#[serde(untagged)]
+pub enum GetDeploymentRoute {
+    WithContinueMiddleware(GetDeploymentRouteWithContinueMiddleware),
+    WithSrc(GetDeploymentRouteWithSrc),
+    WithHandle(GetDeploymentRouteWithHandle),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
 }
 
 #[derive(
@@ -14066,7 +11153,7 @@ pub struct GetDeploymentWithBuildEnvRouteWithHandle {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvRouteWithHandleHandle {
+pub enum GetDeploymentRouteHandle {
     /// `error`
     #[serde(rename = "error")]
     Error,
@@ -14089,7 +11176,7 @@ pub enum GetDeploymentWithBuildEnvRouteWithHandleHandle {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvRouteWithHandleHandle {
+impl GetDeploymentRouteHandle {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -14103,14 +11190,524 @@ impl GetDeploymentWithBuildEnvRouteWithHandleHandle {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentWithBuildEnvRouteWithHandleHandle {
+impl std::fmt::Display for GetDeploymentRouteHandle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvRouteWithSrc {
+#[serde(untagged)]
+pub enum GetDeploymentRouteHasItem {
+    WithValue(GetDeploymentRouteHasItemWithValue),
+    WithKey(GetDeploymentRouteHasItemWithKey),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentRouteHasItemType {
+    /// `host`
+    #[serde(rename = "host")]
+    Host,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentRouteHasItemType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Host => "host",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDeploymentRouteHasItemType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetDeploymentRouteHasItemValue {
+    String(String),
+    Object(GetDeploymentRouteHasItemValueObject),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetDeploymentRouteHasItemValueEq {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentRouteHasItemValueObject {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eq: Option<GetDeploymentRouteHasItemValueEq>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub neq: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inc: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ninc: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pre: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suf: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub re: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gt: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gte: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lt: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lte: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentRouteHasItemWithKey {
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentRouteHasItemWithKeyType,
+    pub key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<GetDeploymentRouteHasItemValue>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentRouteHasItemWithKeyType {
+    /// `header`
+    #[serde(rename = "header")]
+    Header,
+    /// `cookie`
+    #[serde(rename = "cookie")]
+    Cookie,
+    /// `query`
+    #[serde(rename = "query")]
+    Query,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentRouteHasItemWithKeyType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Header => "header",
+            Self::Cookie => "cookie",
+            Self::Query => "query",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDeploymentRouteHasItemWithKeyType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentRouteHasItemWithValue {
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentRouteHasItemType,
+    pub value: GetDeploymentRouteHasItemValue,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentRouteLocale {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cookie: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetDeploymentRouteMissingItem {
+    WithValue(GetDeploymentRouteMissingItemWithValue),
+    WithKey(GetDeploymentRouteMissingItemWithKey),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentRouteMissingItemType {
+    /// `host`
+    #[serde(rename = "host")]
+    Host,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentRouteMissingItemType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Host => "host",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDeploymentRouteMissingItemType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetDeploymentRouteMissingItemValue {
+    String(String),
+    Object(GetDeploymentRouteMissingItemValueObject),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetDeploymentRouteMissingItemValueEq {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentRouteMissingItemValueObject {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eq: Option<GetDeploymentRouteMissingItemValueEq>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub neq: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inc: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ninc: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pre: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suf: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub re: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gt: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gte: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lt: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lte: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentRouteMissingItemWithKey {
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentRouteMissingItemWithKeyType,
+    pub key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<GetDeploymentRouteMissingItemValue>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentRouteMissingItemWithKeyType {
+    /// `header`
+    #[serde(rename = "header")]
+    Header,
+    /// `cookie`
+    #[serde(rename = "cookie")]
+    Cookie,
+    /// `query`
+    #[serde(rename = "query")]
+    Query,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentRouteMissingItemWithKeyType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Header => "header",
+            Self::Cookie => "cookie",
+            Self::Query => "query",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDeploymentRouteMissingItemWithKeyType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentRouteMissingItemWithValue {
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentRouteMissingItemType,
+    pub value: GetDeploymentRouteMissingItemValue,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentRouteMitigate {
+    pub action: GetDeploymentRouteMitigateAction,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentRouteMitigateAction {
+    /// `challenge`
+    #[serde(rename = "challenge")]
+    Challenge,
+    /// `deny`
+    #[serde(rename = "deny")]
+    Deny,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentRouteMitigateAction {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Challenge => "challenge",
+            Self::Deny => "deny",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDeploymentRouteMitigateAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentRouteTransform {
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentRouteTransformType,
+    pub op: GetDeploymentRouteTransformOp,
+    pub target: GetDeploymentRouteTransformTarget,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub args: Option<GetDeploymentRouteTransformArgs>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetDeploymentRouteTransformArgs {
+    String(String),
+    StringList(Vec<String>),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentRouteTransformOp {
+    /// `append`
+    #[serde(rename = "append")]
+    Append,
+    /// `set`
+    #[serde(rename = "set")]
+    Set,
+    /// `delete`
+    #[serde(rename = "delete")]
+    Delete,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentRouteTransformOp {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Append => "append",
+            Self::Set => "set",
+            Self::Delete => "delete",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDeploymentRouteTransformOp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentRouteTransformTarget {
+    pub key: GetDeploymentRouteTransformTargetKey,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetDeploymentRouteTransformTargetKey {
+    String(String),
+    Object(GetDeploymentRouteTransformTargetKeyObject),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetDeploymentRouteTransformTargetKeyEq {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentRouteTransformTargetKeyObject {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eq: Option<GetDeploymentRouteTransformTargetKeyEq>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub neq: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inc: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ninc: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pre: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suf: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gt: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gte: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lt: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lte: Option<f64>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDeploymentRouteTransformType {
+    /// `request.headers`
+    #[serde(rename = "request.headers")]
+    RequestHeaders,
+    /// `request.query`
+    #[serde(rename = "request.query")]
+    RequestQuery,
+    /// `response.headers`
+    #[serde(rename = "response.headers")]
+    ResponseHeaders,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDeploymentRouteTransformType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::RequestHeaders => "request.headers",
+            Self::RequestQuery => "request.query",
+            Self::ResponseHeaders => "response.headers",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDeploymentRouteTransformType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentRouteWithContinueMiddleware {
+    pub src: String,
+    #[serde(rename = "continue")]
+    pub continue_: bool,
+    pub middleware: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentRouteWithHandle {
+    pub handle: GetDeploymentRouteHandle,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub src: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dest: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentRouteWithSrc {
     pub src: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dest: Option<String>,
@@ -14131,15 +11728,15 @@ pub struct GetDeploymentWithBuildEnvRouteWithSrc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has: Option<Vec<GetDeploymentWithBuildEnvRouteWithSrcHasItem>>,
+    pub has: Option<Vec<GetDeploymentRouteHasItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Vec<GetDeploymentWithBuildEnvRouteWithSrcMissingItem>>,
+    pub missing: Option<Vec<GetDeploymentRouteMissingItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mitigate: Option<GetDeploymentWithBuildEnvRouteWithSrcMitigate>,
+    pub mitigate: Option<GetDeploymentRouteMitigate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transforms: Option<Vec<GetDeploymentWithBuildEnvRouteWithSrcTransform>>,
+    pub transforms: Option<Vec<GetDeploymentRouteTransform>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locale: Option<GetDeploymentWithBuildEnvRouteWithSrcLocale>,
+    pub locale: Option<GetDeploymentRouteLocale>,
     /// A middleware key within the `output` key under the build result. Overrides a `middleware` definition.
     #[serde(rename = "middlewarePath", default, skip_serializing_if = "Option::is_none")]
     pub middleware_path: Option<String>,
@@ -14155,588 +11752,6 @@ pub struct GetDeploymentWithBuildEnvRouteWithSrc {
     pub middleware: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentWithBuildEnvRouteWithSrcHasItem {
-    WithValue(GetDeploymentWithBuildEnvRouteWithSrcHasItemWithValue),
-    WithKey(GetDeploymentWithBuildEnvRouteWithSrcHasItemWithKey),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvRouteWithSrcHasItemWithKey {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentWithBuildEnvRouteWithSrcHasItemWithKeyType,
-    pub key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<GetDeploymentWithBuildEnvRouteWithSrcHasItemWithKeyValue>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithBuildEnvRouteWithSrcHasItemWithKeyType {
-    /// `header`
-    #[serde(rename = "header")]
-    Header,
-    /// `cookie`
-    #[serde(rename = "cookie")]
-    Cookie,
-    /// `query`
-    #[serde(rename = "query")]
-    Query,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithBuildEnvRouteWithSrcHasItemWithKeyType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Header => "header",
-            Self::Cookie => "cookie",
-            Self::Query => "query",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentWithBuildEnvRouteWithSrcHasItemWithKeyType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentWithBuildEnvRouteWithSrcHasItemWithKeyValue {
-    String(String),
-    Object(GetDeploymentWithBuildEnvRouteWithSrcHasItemWithKeyValueObject),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvRouteWithSrcHasItemWithKeyValueObject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<GetDeploymentWithBuildEnvRouteWithSrcHasItemWithKeyValueObjectEq>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub neq: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ninc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pre: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suf: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub re: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gte: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lte: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentWithBuildEnvRouteWithSrcHasItemWithKeyValueObjectEq {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvRouteWithSrcHasItemWithValue {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentWithBuildEnvRouteWithSrcHasItemWithValueType,
-    pub value: GetDeploymentWithBuildEnvRouteWithSrcHasItemWithValueValue,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithBuildEnvRouteWithSrcHasItemWithValueType {
-    /// `host`
-    #[serde(rename = "host")]
-    Host,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithBuildEnvRouteWithSrcHasItemWithValueType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Host => "host",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentWithBuildEnvRouteWithSrcHasItemWithValueType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentWithBuildEnvRouteWithSrcHasItemWithValueValue {
-    String(String),
-    Object(GetDeploymentWithBuildEnvRouteWithSrcHasItemWithValueValueObject),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvRouteWithSrcHasItemWithValueValueObject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<GetDeploymentWithBuildEnvRouteWithSrcHasItemWithValueValueObjectEq>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub neq: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ninc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pre: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suf: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub re: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gte: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lte: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentWithBuildEnvRouteWithSrcHasItemWithValueValueObjectEq {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvRouteWithSrcLocale {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirect: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cookie: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentWithBuildEnvRouteWithSrcMissingItem {
-    WithValue(GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithValue),
-    WithKey(GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithKey),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithKey {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithKeyType,
-    pub key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithKeyValue>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithKeyType {
-    /// `header`
-    #[serde(rename = "header")]
-    Header,
-    /// `cookie`
-    #[serde(rename = "cookie")]
-    Cookie,
-    /// `query`
-    #[serde(rename = "query")]
-    Query,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithKeyType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Header => "header",
-            Self::Cookie => "cookie",
-            Self::Query => "query",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithKeyType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithKeyValue {
-    String(String),
-    Object(GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithKeyValueObject),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithKeyValueObject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithKeyValueObjectEq>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub neq: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ninc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pre: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suf: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub re: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gte: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lte: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithKeyValueObjectEq {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithValue {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithValueType,
-    pub value: GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithValueValue,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithValueType {
-    /// `host`
-    #[serde(rename = "host")]
-    Host,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithValueType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Host => "host",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithValueType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithValueValue {
-    String(String),
-    Object(GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithValueValueObject),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithValueValueObject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<
-        GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithValueValueObjectEq,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub neq: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ninc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pre: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suf: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub re: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gte: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lte: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentWithBuildEnvRouteWithSrcMissingItemWithValueValueObjectEq {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvRouteWithSrcMitigate {
-    pub action: GetDeploymentWithBuildEnvRouteWithSrcMitigateAction,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithBuildEnvRouteWithSrcMitigateAction {
-    /// `challenge`
-    #[serde(rename = "challenge")]
-    Challenge,
-    /// `deny`
-    #[serde(rename = "deny")]
-    Deny,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithBuildEnvRouteWithSrcMitigateAction {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Challenge => "challenge",
-            Self::Deny => "deny",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentWithBuildEnvRouteWithSrcMitigateAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvRouteWithSrcTransform {
-    #[serde(rename = "type")]
-    pub type_: GetDeploymentWithBuildEnvRouteWithSrcTransformType,
-    pub op: GetDeploymentWithBuildEnvRouteWithSrcTransformOp,
-    pub target: GetDeploymentWithBuildEnvRouteWithSrcTransformTarget,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub args: Option<GetDeploymentWithBuildEnvRouteWithSrcTransformArgs>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentWithBuildEnvRouteWithSrcTransformArgs {
-    String(String),
-    StringList(Vec<String>),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithBuildEnvRouteWithSrcTransformOp {
-    /// `append`
-    #[serde(rename = "append")]
-    Append,
-    /// `set`
-    #[serde(rename = "set")]
-    Set,
-    /// `delete`
-    #[serde(rename = "delete")]
-    Delete,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithBuildEnvRouteWithSrcTransformOp {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Append => "append",
-            Self::Set => "set",
-            Self::Delete => "delete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentWithBuildEnvRouteWithSrcTransformOp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvRouteWithSrcTransformTarget {
-    pub key: GetDeploymentWithBuildEnvRouteWithSrcTransformTargetKey,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentWithBuildEnvRouteWithSrcTransformTargetKey {
-    String(String),
-    Object(GetDeploymentWithBuildEnvRouteWithSrcTransformTargetKeyObject),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvRouteWithSrcTransformTargetKeyObject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<GetDeploymentWithBuildEnvRouteWithSrcTransformTargetKeyObjectEq>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub neq: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ninc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pre: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suf: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gte: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lte: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetDeploymentWithBuildEnvRouteWithSrcTransformTargetKeyObjectEq {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDeploymentWithBuildEnvRouteWithSrcTransformType {
-    /// `request.headers`
-    #[serde(rename = "request.headers")]
-    RequestHeaders,
-    /// `request.query`
-    #[serde(rename = "request.query")]
-    RequestQuery,
-    /// `response.headers`
-    #[serde(rename = "response.headers")]
-    ResponseHeaders,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDeploymentWithBuildEnvRouteWithSrcTransformType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RequestHeaders => "request.headers",
-            Self::RequestQuery => "request.query",
-            Self::ResponseHeaders => "response.headers",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDeploymentWithBuildEnvRouteWithSrcTransformType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// Where was the deployment created from
 #[derive(
     Debug,
@@ -14749,7 +11764,7 @@ impl std::fmt::Display for GetDeploymentWithBuildEnvRouteWithSrcTransformType {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvSource {
+pub enum GetDeploymentSource {
     /// `api-trigger-git-deploy`
     #[serde(rename = "api-trigger-git-deploy")]
     ApiTriggerGitDeploy,
@@ -14778,7 +11793,7 @@ pub enum GetDeploymentWithBuildEnvSource {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvSource {
+impl GetDeploymentSource {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -14794,7 +11809,7 @@ impl GetDeploymentWithBuildEnvSource {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentWithBuildEnvSource {
+impl std::fmt::Display for GetDeploymentSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -14811,7 +11826,7 @@ impl std::fmt::Display for GetDeploymentWithBuildEnvSource {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvStatus {
+pub enum GetDeploymentStatus {
     /// `QUEUED`
     #[serde(rename = "QUEUED")]
     Queued,
@@ -14834,7 +11849,7 @@ pub enum GetDeploymentWithBuildEnvStatus {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvStatus {
+impl GetDeploymentStatus {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -14848,7 +11863,7 @@ impl GetDeploymentWithBuildEnvStatus {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentWithBuildEnvStatus {
+impl std::fmt::Display for GetDeploymentStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -14866,7 +11881,7 @@ impl std::fmt::Display for GetDeploymentWithBuildEnvStatus {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvTarget {
+pub enum GetDeploymentTarget {
     /// `staging`
     #[serde(rename = "staging")]
     Staging,
@@ -14877,7 +11892,7 @@ pub enum GetDeploymentWithBuildEnvTarget {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvTarget {
+impl GetDeploymentTarget {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -14887,7 +11902,7 @@ impl GetDeploymentWithBuildEnvTarget {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentWithBuildEnvTarget {
+impl std::fmt::Display for GetDeploymentTarget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -14895,7 +11910,7 @@ impl std::fmt::Display for GetDeploymentWithBuildEnvTarget {
 
 /// The team that owns the deployment if any
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDeploymentWithBuildEnvTeam {
+pub struct GetDeploymentTeam {
     pub id: String,
     pub name: String,
     pub slug: String,
@@ -14914,7 +11929,7 @@ pub struct GetDeploymentWithBuildEnvTeam {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDeploymentWithBuildEnvType {
+pub enum GetDeploymentType {
     /// `LAMBDAS`
     #[serde(rename = "LAMBDAS")]
     Lambdas,
@@ -14922,7 +11937,7 @@ pub enum GetDeploymentWithBuildEnvType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetDeploymentWithBuildEnvType {
+impl GetDeploymentType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -14931,10 +11946,453 @@ impl GetDeploymentWithBuildEnvType {
         }
     }
 }
-impl std::fmt::Display for GetDeploymentWithBuildEnvType {
+impl std::fmt::Display for GetDeploymentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// The deployment including only public information
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentWithAliasAssignedBootedAt {
+    /// A list of all the aliases (default aliases, staging aliases and production aliases) that were assigned upon deployment creation
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<Vec<String>>,
+    /// A boolean that will be true when the aliases from the alias property were assigned successfully
+    #[serde(rename = "aliasAssigned")]
+    pub alias_assigned: bool,
+    #[serde(rename = "bootedAt")]
+    pub booted_at: f64,
+    #[serde(rename = "buildingAt")]
+    pub building_at: f64,
+    /// Since April 2025 it necessary for On-Demand Concurrency Minutes calculation
+    #[serde(
+        rename = "buildContainerFinishedAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub build_container_finished_at: Option<f64>,
+    #[serde(rename = "buildSkipped")]
+    pub build_skipped: bool,
+    /// Information about the deployment creator
+    pub creator: GetDeploymentCreator,
+    #[serde(rename = "initReadyAt", default, skip_serializing_if = "Option::is_none")]
+    pub init_ready_at: Option<f64>,
+    #[serde(
+        rename = "isFirstBranchDeployment",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub is_first_branch_deployment: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lambdas: Option<Vec<GetDeploymentLambdasItem>>,
+    /// A boolean representing if the deployment is public or not. By default this is `false`
+    pub public: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ready: Option<f64>,
+    pub status: GetDeploymentStatus,
+    /// The team that owns the deployment if any
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<GetDeploymentTeam>,
+    /// An array of domains that were provided by the user when creating the Deployment.
+    #[serde(rename = "userAliases", default, skip_serializing_if = "Option::is_none")]
+    pub user_aliases: Option<Vec<String>>,
+    /// Whether or not preview comments are enabled for the deployment
+    #[serde(
+        rename = "previewCommentsEnabled",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub preview_comments_enabled: Option<bool>,
+    #[serde(rename = "ttyBuildLogs", default, skip_serializing_if = "Option::is_none")]
+    pub tty_build_logs: Option<bool>,
+    #[serde(
+        rename = "customEnvironment",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub custom_environment: Option<GetDeploymentCustomEnvironment>,
+    #[serde(rename = "oomReport", default, skip_serializing_if = "Option::is_none")]
+    pub oom_report: Option<GetDeploymentOomReport>,
+    #[serde(rename = "aliasWarning", default, skip_serializing_if = "Option::is_none")]
+    pub alias_warning: Option<GetDeploymentAliasWarning>,
+    /// A string holding the unique ID of the deployment
+    pub id: String,
+    /// A number containing the date when the deployment was created in milliseconds
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    /// The state of the deployment depending on the process of deploying, or if it is ready or in an error state
+    #[serde(rename = "readyState")]
+    pub ready_state: GetDeploymentReadyState,
+    /// The name of the project associated with the deployment at the time that the deployment was created
+    pub name: String,
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentType,
+    /// An object that will contain a `code` and a `message` when the aliasing fails, otherwise the value will be `null`
+    #[serde(rename = "aliasError", default, skip_serializing_if = "Option::is_none")]
+    pub alias_error: Option<GetDeploymentAliasError>,
+    #[serde(rename = "aliasFinal", default, skip_serializing_if = "Option::is_none")]
+    pub alias_final: Option<String>,
+    /// applies to custom domains only, defaults to `true`
+    #[serde(
+        rename = "autoAssignCustomDomains",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub auto_assign_custom_domains: Option<bool>,
+    #[serde(
+        rename = "automaticAliases",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub automatic_aliases: Option<Vec<String>>,
+    #[serde(rename = "buildErrorAt", default, skip_serializing_if = "Option::is_none")]
+    pub build_error_at: Option<f64>,
+    #[serde(rename = "checksState", default, skip_serializing_if = "Option::is_none")]
+    pub checks_state: Option<GetDeploymentChecksState>,
+    #[serde(
+        rename = "checksConclusion",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub checks_conclusion: Option<GetDeploymentChecksConclusion>,
+    /// A number containing the date when the deployment was deleted at milliseconds
+    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<f64>,
+    /// Computed field that is only available for deployments with a microfrontend configuration.
+    #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
+    pub default_route: Option<String>,
+    #[serde(rename = "canceledAt", default, skip_serializing_if = "Option::is_none")]
+    pub canceled_at: Option<f64>,
+    #[serde(rename = "errorCode", default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    #[serde(rename = "errorLink", default, skip_serializing_if = "Option::is_none")]
+    pub error_link: Option<String>,
+    #[serde(rename = "errorMessage", default, skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
+    #[serde(rename = "errorStep", default, skip_serializing_if = "Option::is_none")]
+    pub error_step: Option<String>,
+    /// Since November 2023 this field defines a set of regions that we will deploy the lambda to passively Lambdas will be deployed to these regions but only invoked if all of the primary `regions` are marked as out of service
+    #[serde(rename = "passiveRegions", default, skip_serializing_if = "Option::is_none")]
+    pub passive_regions: Option<Vec<String>>,
+    #[serde(rename = "gitSource", default, skip_serializing_if = "Option::is_none")]
+    pub git_source: Option<GetDeploymentGitSource>,
+    pub meta: std::collections::BTreeMap<String, String>,
+    #[serde(
+        rename = "originCacheRegion",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub origin_cache_region: Option<String>,
+    /// If set it overrides the `projectSettings.nodeVersion` for this deployment.
+    #[serde(rename = "nodeVersion", default, skip_serializing_if = "Option::is_none")]
+    pub node_version: Option<GetDeploymentNodeVersion>,
+    /// The public project information associated with the deployment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<GetDeploymentProject>,
+    /// Substate of deployment when readyState is 'READY' Tracks whether or not deployment has seen production traffic: - STAGED: never seen production traffic - ROLLING: in the process of having production traffic gradually transitioned. - PROMOTED: has seen production traffic
+    #[serde(rename = "readySubstate", default, skip_serializing_if = "Option::is_none")]
+    pub ready_substate: Option<GetDeploymentReadySubstate>,
+    /// The regions the deployment exists in
+    pub regions: Vec<String>,
+    /// flag to indicate if the deployment was deleted by retention policy
+    #[serde(
+        rename = "softDeletedByRetention",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub soft_deleted_by_retention: Option<bool>,
+    /// Where was the deployment created from
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<GetDeploymentSource>,
+    /// If defined, either `staging` if a staging alias in the format `<project>.<team>.now.sh` was assigned upon creation, or `production` if the aliases from `alias` were assigned. `null` value indicates the "preview" deployment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<GetDeploymentTarget>,
+    /// A number containing the date when the deployment was undeleted at milliseconds
+    #[serde(rename = "undeletedAt", default, skip_serializing_if = "Option::is_none")]
+    pub undeleted_at: Option<f64>,
+    /// A string with the unique URL of the deployment
+    pub url: String,
+    /// The platform version that was used to create the deployment.
+    pub version: i64,
+    #[serde(
+        rename = "oidcTokenClaims",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub oidc_token_claims: Option<GetDeploymentOidcTokenClaims>,
+}
+
+/// The deployment including both public and private information
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentWithBuildEnv {
+    #[serde(
+        rename = "aliasAssignedAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub alias_assigned_at: Option<GetDeploymentAliasAssignedAt>,
+    #[serde(
+        rename = "alwaysRefuseToBuild",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub always_refuse_to_build: Option<bool>,
+    pub build: GetDeploymentBuild,
+    #[serde(
+        rename = "buildArtifactUrls",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub build_artifact_urls: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub builds: Option<Vec<GetDeploymentWithBuildEnvBuild>>,
+    pub env: Vec<String>,
+    #[serde(rename = "inspectorUrl", default)]
+    pub inspector_url: Option<String>,
+    #[serde(rename = "isInConcurrentBuildsQueue")]
+    pub is_in_concurrent_builds_queue: bool,
+    #[serde(rename = "isInSystemBuildsQueue")]
+    pub is_in_system_builds_queue: bool,
+    #[serde(rename = "projectSettings")]
+    pub project_settings: GetDeploymentProjectSettings,
+    #[serde(
+        rename = "readyStateReason",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub ready_state_reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integrations: Option<GetDeploymentIntegrations>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<GetDeploymentImages>,
+    /// A list of all the aliases (default aliases, staging aliases and production aliases) that were assigned upon deployment creation
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<Vec<String>>,
+    /// A boolean that will be true when the aliases from the alias property were assigned successfully
+    #[serde(rename = "aliasAssigned")]
+    pub alias_assigned: bool,
+    #[serde(rename = "bootedAt")]
+    pub booted_at: f64,
+    #[serde(rename = "buildingAt")]
+    pub building_at: f64,
+    /// Since April 2025 it necessary for On-Demand Concurrency Minutes calculation
+    #[serde(
+        rename = "buildContainerFinishedAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub build_container_finished_at: Option<f64>,
+    #[serde(rename = "buildSkipped")]
+    pub build_skipped: bool,
+    /// Information about the deployment creator
+    pub creator: GetDeploymentCreator,
+    #[serde(rename = "initReadyAt", default, skip_serializing_if = "Option::is_none")]
+    pub init_ready_at: Option<f64>,
+    #[serde(
+        rename = "isFirstBranchDeployment",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub is_first_branch_deployment: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lambdas: Option<Vec<GetDeploymentLambdasItem>>,
+    /// A boolean representing if the deployment is public or not. By default this is `false`
+    pub public: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ready: Option<f64>,
+    pub status: GetDeploymentStatus,
+    /// The team that owns the deployment if any
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<GetDeploymentTeam>,
+    /// An array of domains that were provided by the user when creating the Deployment.
+    #[serde(rename = "userAliases", default, skip_serializing_if = "Option::is_none")]
+    pub user_aliases: Option<Vec<String>>,
+    /// Whether or not preview comments are enabled for the deployment
+    #[serde(
+        rename = "previewCommentsEnabled",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub preview_comments_enabled: Option<bool>,
+    #[serde(rename = "ttyBuildLogs", default, skip_serializing_if = "Option::is_none")]
+    pub tty_build_logs: Option<bool>,
+    #[serde(
+        rename = "customEnvironment",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub custom_environment: Option<GetDeploymentCustomEnvironment>,
+    #[serde(rename = "oomReport", default, skip_serializing_if = "Option::is_none")]
+    pub oom_report: Option<GetDeploymentOomReport>,
+    #[serde(rename = "aliasWarning", default, skip_serializing_if = "Option::is_none")]
+    pub alias_warning: Option<GetDeploymentAliasWarning>,
+    /// A string holding the unique ID of the deployment
+    pub id: String,
+    /// A number containing the date when the deployment was created in milliseconds
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    /// The state of the deployment depending on the process of deploying, or if it is ready or in an error state
+    #[serde(rename = "readyState")]
+    pub ready_state: GetDeploymentReadyState,
+    /// The name of the project associated with the deployment at the time that the deployment was created
+    pub name: String,
+    #[serde(rename = "type")]
+    pub type_: GetDeploymentType,
+    /// An object that will contain a `code` and a `message` when the aliasing fails, otherwise the value will be `null`
+    #[serde(rename = "aliasError", default, skip_serializing_if = "Option::is_none")]
+    pub alias_error: Option<GetDeploymentAliasError>,
+    #[serde(rename = "aliasFinal", default, skip_serializing_if = "Option::is_none")]
+    pub alias_final: Option<String>,
+    /// applies to custom domains only, defaults to `true`
+    #[serde(
+        rename = "autoAssignCustomDomains",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub auto_assign_custom_domains: Option<bool>,
+    #[serde(
+        rename = "automaticAliases",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub automatic_aliases: Option<Vec<String>>,
+    #[serde(rename = "buildErrorAt", default, skip_serializing_if = "Option::is_none")]
+    pub build_error_at: Option<f64>,
+    #[serde(rename = "checksState", default, skip_serializing_if = "Option::is_none")]
+    pub checks_state: Option<GetDeploymentChecksState>,
+    #[serde(
+        rename = "checksConclusion",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub checks_conclusion: Option<GetDeploymentChecksConclusion>,
+    /// A number containing the date when the deployment was deleted at milliseconds
+    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<f64>,
+    /// Computed field that is only available for deployments with a microfrontend configuration.
+    #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
+    pub default_route: Option<String>,
+    #[serde(rename = "canceledAt", default, skip_serializing_if = "Option::is_none")]
+    pub canceled_at: Option<f64>,
+    #[serde(rename = "errorCode", default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    #[serde(rename = "errorLink", default, skip_serializing_if = "Option::is_none")]
+    pub error_link: Option<String>,
+    #[serde(rename = "errorMessage", default, skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
+    #[serde(rename = "errorStep", default, skip_serializing_if = "Option::is_none")]
+    pub error_step: Option<String>,
+    /// Since November 2023 this field defines a set of regions that we will deploy the lambda to passively Lambdas will be deployed to these regions but only invoked if all of the primary `regions` are marked as out of service
+    #[serde(rename = "passiveRegions", default, skip_serializing_if = "Option::is_none")]
+    pub passive_regions: Option<Vec<String>>,
+    #[serde(rename = "gitSource", default, skip_serializing_if = "Option::is_none")]
+    pub git_source: Option<GetDeploymentGitSource>,
+    pub meta: std::collections::BTreeMap<String, String>,
+    #[serde(
+        rename = "originCacheRegion",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub origin_cache_region: Option<String>,
+    /// If set it overrides the `projectSettings.nodeVersion` for this deployment.
+    #[serde(rename = "nodeVersion", default, skip_serializing_if = "Option::is_none")]
+    pub node_version: Option<GetDeploymentNodeVersion>,
+    /// The public project information associated with the deployment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<GetDeploymentProject>,
+    /// Substate of deployment when readyState is 'READY' Tracks whether or not deployment has seen production traffic: - STAGED: never seen production traffic - ROLLING: in the process of having production traffic gradually transitioned. - PROMOTED: has seen production traffic
+    #[serde(rename = "readySubstate", default, skip_serializing_if = "Option::is_none")]
+    pub ready_substate: Option<GetDeploymentReadySubstate>,
+    /// The regions the deployment exists in
+    pub regions: Vec<String>,
+    /// flag to indicate if the deployment was deleted by retention policy
+    #[serde(
+        rename = "softDeletedByRetention",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub soft_deleted_by_retention: Option<bool>,
+    /// Where was the deployment created from
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<GetDeploymentSource>,
+    /// If defined, either `staging` if a staging alias in the format `<project>.<team>.now.sh` was assigned upon creation, or `production` if the aliases from `alias` were assigned. `null` value indicates the "preview" deployment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<GetDeploymentTarget>,
+    /// A number containing the date when the deployment was undeleted at milliseconds
+    #[serde(rename = "undeletedAt", default, skip_serializing_if = "Option::is_none")]
+    pub undeleted_at: Option<f64>,
+    /// A string with the unique URL of the deployment
+    pub url: String,
+    /// The platform version that was used to create the deployment.
+    pub version: i64,
+    #[serde(
+        rename = "oidcTokenClaims",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub oidc_token_claims: Option<GetDeploymentOidcTokenClaims>,
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+    pub plan: GetDeploymentPlan,
+    #[serde(
+        rename = "connectBuildsEnabled",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub connect_builds_enabled: Option<bool>,
+    #[serde(
+        rename = "connectConfigurationId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub connect_configuration_id: Option<String>,
+    #[serde(rename = "createdIn")]
+    pub created_in: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crons: Option<Vec<GetDeploymentCron>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub functions: Option<
+        std::collections::BTreeMap<String, GetDeploymentFunctionsValue>,
+    >,
+    #[serde(
+        rename = "monorepoManager",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub monorepo_manager: Option<String>,
+    #[serde(rename = "ownerId")]
+    pub owner_id: String,
+    /// Since November 2023 this field defines a Secure Compute network that will only be used to deploy passive lambdas to (as in passiveRegions)
+    #[serde(
+        rename = "passiveConnectConfigurationId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub passive_connect_configuration_id: Option<String>,
+    #[serde(default)]
+    pub routes: Option<Vec<GetDeploymentRoute>>,
+    #[serde(rename = "gitRepo", default, skip_serializing_if = "Option::is_none")]
+    pub git_repo: Option<GetDeploymentGitRepo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flags: Option<GetDeploymentFlags>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub microfrontends: Option<GetDeploymentMicrofrontends>,
+    /// Since February 2025 the configuration must include snapshot data at the time of deployment creation to capture properties for the /deployments/:id/config endpoint utilized for displaying Deployment Configuration on the frontend This is optional because older deployments may not have this data captured
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<GetDeploymentConfig>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checks: Option<GetDeploymentChecks>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDeploymentWithBuildEnvBuild {
+    #[serde(rename = "use")]
+    pub use_: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub src: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,6 +4,15 @@
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateRecordHttps {
+    #[serde(default)]
+    pub priority: Option<f64>,
+    pub target: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub params: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CreateRecordRequest {
     WithMxPriority(CreateRecordWithMxPriority),
@@ -30,6 +39,88 @@ pub enum CreateRecordResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateRecordSrv {
+    #[serde(default)]
+    pub priority: Option<f64>,
+    #[serde(default)]
+    pub weight: Option<f64>,
+    #[serde(default)]
+    pub port: Option<f64>,
+    pub target: String,
+}
+
+/// The type of record, it could be one of the valid DNS records.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateRecordType {
+    /// `A`
+    #[serde(rename = "A")]
+    A,
+    /// `AAAA`
+    #[serde(rename = "AAAA")]
+    Aaaa,
+    /// `ALIAS`
+    #[serde(rename = "ALIAS")]
+    Alias,
+    /// `CAA`
+    #[serde(rename = "CAA")]
+    Caa,
+    /// `CNAME`
+    #[serde(rename = "CNAME")]
+    Cname,
+    /// `HTTPS`
+    #[serde(rename = "HTTPS")]
+    Https,
+    /// `MX`
+    #[serde(rename = "MX")]
+    Mx,
+    /// `SRV`
+    #[serde(rename = "SRV")]
+    Srv,
+    /// `TXT`
+    #[serde(rename = "TXT")]
+    Txt,
+    /// `NS`
+    #[serde(rename = "NS")]
+    Ns,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateRecordType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::A => "A",
+            Self::Aaaa => "AAAA",
+            Self::Alias => "ALIAS",
+            Self::Caa => "CAA",
+            Self::Cname => "CNAME",
+            Self::Https => "HTTPS",
+            Self::Mx => "MX",
+            Self::Srv => "SRV",
+            Self::Txt => "TXT",
+            Self::Ns => "NS",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CreateRecordType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateRecordWithHttps {
     /// The type of record, it could be one of the valid DNS records.
     #[serde(rename = "type")]
@@ -37,21 +128,12 @@ pub struct CreateRecordWithHttps {
     /// The TTL value. Must be a number between 60 and 2147483647. Default value is 60.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<f64>,
-    pub https: CreateRecordWithHttpsHttps,
+    pub https: CreateRecordHttps,
     /// A comment to add context on what this DNS record is for
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Required by the API; its type is not described.
     pub name: serde_json::Value,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateRecordWithHttpsHttps {
-    #[serde(default)]
-    pub priority: Option<f64>,
-    pub target: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub params: Option<String>,
 }
 
 /// The type of record, it could be one of the valid DNS records.
@@ -223,23 +305,12 @@ pub struct CreateRecordWithSrv {
     /// The TTL value. Must be a number between 60 and 2147483647. Default value is 60.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<f64>,
-    pub srv: CreateRecordWithSrvSrv,
+    pub srv: CreateRecordSrv,
     /// A comment to add context on what this DNS record is for
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Required by the API; its type is not described.
     pub name: serde_json::Value,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateRecordWithSrvSrv {
-    #[serde(default)]
-    pub priority: Option<f64>,
-    #[serde(default)]
-    pub weight: Option<f64>,
-    #[serde(default)]
-    pub port: Option<f64>,
-    pub target: String,
 }
 
 /// The type of record, it could be one of the valid DNS records.
@@ -495,7 +566,7 @@ impl std::fmt::Display for CreateRecordWithTypeNameType {
 pub struct CreateRecordWithTypeValue {
     /// The type of record, it could be one of the valid DNS records.
     #[serde(rename = "type")]
-    pub type_: CreateRecordWithTypeValueType,
+    pub type_: CreateRecordType,
     /// A subdomain name or an empty string for the root domain.
     pub name: String,
     /// The TTL value. Must be a number between 60 and 2147483647. Default value is 60.
@@ -860,7 +931,45 @@ impl std::fmt::Display for CreateRecordWithTypeValue5Type {
     }
 }
 
-/// The type of record, it could be one of the valid DNS records.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateRecordWithUid {
+    /// The id of the newly created DNS record
+    pub uid: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateRecordWithUpdated {
+    pub uid: String,
+    pub updated: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetRecordsRecord {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub type_: GetRecordsRecordType,
+    pub value: String,
+    #[serde(rename = "mxPriority", default, skip_serializing_if = "Option::is_none")]
+    pub mx_priority: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<f64>,
+    pub creator: String,
+    #[serde(default)]
+    pub created: Option<f64>,
+    #[serde(default)]
+    pub updated: Option<f64>,
+    #[serde(rename = "createdAt", default)]
+    pub created_at: Option<f64>,
+    #[serde(rename = "updatedAt", default)]
+    pub updated_at: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
 #[derive(
     Debug,
     Clone,
@@ -872,7 +981,7 @@ impl std::fmt::Display for CreateRecordWithTypeValue5Type {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateRecordWithTypeValueType {
+pub enum GetRecordsRecordType {
     /// `A`
     #[serde(rename = "A")]
     A,
@@ -907,7 +1016,7 @@ pub enum CreateRecordWithTypeValueType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateRecordWithTypeValueType {
+impl GetRecordsRecordType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -925,22 +1034,10 @@ impl CreateRecordWithTypeValueType {
         }
     }
 }
-impl std::fmt::Display for CreateRecordWithTypeValueType {
+impl std::fmt::Display for GetRecordsRecordType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateRecordWithUid {
-    /// The id of the newly created DNS record
-    pub uid: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateRecordWithUpdated {
-    pub uid: String,
-    pub updated: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -957,207 +1054,13 @@ pub enum GetRecordsResponse {
 /// Successful response retrieving a list of paginated DNS records.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetRecordsWithPagination {
-    pub records: Vec<GetRecordsWithPaginationRecord>,
+    pub records: Vec<GetRecordsRecord>,
     pub pagination: crate::shared::Pagination,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetRecordsWithPaginationRecord {
-    pub id: String,
-    pub slug: String,
-    pub name: String,
-    #[serde(rename = "type")]
-    pub type_: GetRecordsWithPaginationRecordType,
-    pub value: String,
-    #[serde(rename = "mxPriority", default, skip_serializing_if = "Option::is_none")]
-    pub mx_priority: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<f64>,
-    pub creator: String,
-    #[serde(default)]
-    pub created: Option<f64>,
-    #[serde(default)]
-    pub updated: Option<f64>,
-    #[serde(rename = "createdAt", default)]
-    pub created_at: Option<f64>,
-    #[serde(rename = "updatedAt", default)]
-    pub updated_at: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ttl: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetRecordsWithPaginationRecordType {
-    /// `A`
-    #[serde(rename = "A")]
-    A,
-    /// `AAAA`
-    #[serde(rename = "AAAA")]
-    Aaaa,
-    /// `ALIAS`
-    #[serde(rename = "ALIAS")]
-    Alias,
-    /// `CAA`
-    #[serde(rename = "CAA")]
-    Caa,
-    /// `CNAME`
-    #[serde(rename = "CNAME")]
-    Cname,
-    /// `HTTPS`
-    #[serde(rename = "HTTPS")]
-    Https,
-    /// `MX`
-    #[serde(rename = "MX")]
-    Mx,
-    /// `SRV`
-    #[serde(rename = "SRV")]
-    Srv,
-    /// `TXT`
-    #[serde(rename = "TXT")]
-    Txt,
-    /// `NS`
-    #[serde(rename = "NS")]
-    Ns,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetRecordsWithPaginationRecordType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::A => "A",
-            Self::Aaaa => "AAAA",
-            Self::Alias => "ALIAS",
-            Self::Caa => "CAA",
-            Self::Cname => "CNAME",
-            Self::Https => "HTTPS",
-            Self::Mx => "MX",
-            Self::Srv => "SRV",
-            Self::Txt => "TXT",
-            Self::Ns => "NS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetRecordsWithPaginationRecordType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetRecordsWithRecords {
-    pub records: Vec<GetRecordsWithRecordsRecord>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetRecordsWithRecordsRecord {
-    pub id: String,
-    pub slug: String,
-    pub name: String,
-    #[serde(rename = "type")]
-    pub type_: GetRecordsWithRecordsRecordType,
-    pub value: String,
-    #[serde(rename = "mxPriority", default, skip_serializing_if = "Option::is_none")]
-    pub mx_priority: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<f64>,
-    pub creator: String,
-    #[serde(default)]
-    pub created: Option<f64>,
-    #[serde(default)]
-    pub updated: Option<f64>,
-    #[serde(rename = "createdAt", default)]
-    pub created_at: Option<f64>,
-    #[serde(rename = "updatedAt", default)]
-    pub updated_at: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ttl: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetRecordsWithRecordsRecordType {
-    /// `A`
-    #[serde(rename = "A")]
-    A,
-    /// `AAAA`
-    #[serde(rename = "AAAA")]
-    Aaaa,
-    /// `ALIAS`
-    #[serde(rename = "ALIAS")]
-    Alias,
-    /// `CAA`
-    #[serde(rename = "CAA")]
-    Caa,
-    /// `CNAME`
-    #[serde(rename = "CNAME")]
-    Cname,
-    /// `HTTPS`
-    #[serde(rename = "HTTPS")]
-    Https,
-    /// `MX`
-    #[serde(rename = "MX")]
-    Mx,
-    /// `SRV`
-    #[serde(rename = "SRV")]
-    Srv,
-    /// `TXT`
-    #[serde(rename = "TXT")]
-    Txt,
-    /// `NS`
-    #[serde(rename = "NS")]
-    Ns,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetRecordsWithRecordsRecordType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::A => "A",
-            Self::Aaaa => "AAAA",
-            Self::Alias => "ALIAS",
-            Self::Caa => "CAA",
-            Self::Cname => "CNAME",
-            Self::Https => "HTTPS",
-            Self::Mx => "MX",
-            Self::Srv => "SRV",
-            Self::Txt => "TXT",
-            Self::Ns => "NS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetRecordsWithRecordsRecordType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub records: Vec<GetRecordsRecord>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -671,64 +671,6 @@ pub enum GetDomainTransferResponse {
     Unknown(serde_json::Value),
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDomainTransferWithReasonStatus {
-    pub reason: String,
-    pub status: String,
-    pub transferable: bool,
-    #[serde(rename = "transferPolicy")]
-    pub transfer_policy: GetDomainTransferWithReasonStatusTransferPolicy,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetDomainTransferWithReasonStatusTransferPolicy {
-    /// `charge-and-renew`
-    #[serde(rename = "charge-and-renew")]
-    ChargeAndRenew,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetDomainTransferWithReasonStatusTransferPolicy {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ChargeAndRenew => "charge-and-renew",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetDomainTransferWithReasonStatusTransferPolicy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDomainTransferWithTransferableTransferPolicy {
-    /// Whether or not the domain is transferable
-    pub transferable: bool,
-    /// The domain's transfer policy (depends on TLD requirements). `charge-and-renew`: transfer will charge for renewal and will renew the existing domain's registration. `no-charge-no-change`: transfer will have no change to registration period and does not require charge. `no-change`: transfer charge is required, but no change in registration period. `new-term`: transfer charge is required and a new registry term is set based on the transfer date. `not-supported`: transfers are not supported for this domain or TLD. `null`: This TLD is not supported by Vercel's Registrar.
-    #[serde(rename = "transferPolicy", default)]
-    pub transfer_policy: Option<
-        GetDomainTransferWithTransferableTransferPolicyTransferPolicy,
-    >,
-    /// Description associated with transferable state.
-    pub reason: String,
-    /// The current state of an ongoing transfer. `pending_owner`: Awaiting approval by domain's admin contact (every transfer begins with this status). If approval is not given within five days, the transfer is cancelled. `pending_admin`: Waiting for approval by Vercel Registrar admin. `pending_registry`: Awaiting registry approval (the transfer completes after 7 days unless it is declined by the current registrar). `completed`: The transfer completed successfully. `cancelled`: The transfer was cancelled. `undef`: No transfer exists for this domain. `unknown`: This TLD is not supported by Vercel's Registrar.
-    pub status: GetDomainTransferWithTransferableTransferPolicyStatus,
-}
-
 /// The current state of an ongoing transfer. `pending_owner`: Awaiting approval by domain's admin contact (every transfer begins with this status). If approval is not given within five days, the transfer is cancelled. `pending_admin`: Waiting for approval by Vercel Registrar admin. `pending_registry`: Awaiting registry approval (the transfer completes after 7 days unless it is declined by the current registrar). `completed`: The transfer completed successfully. `cancelled`: The transfer was cancelled. `undef`: No transfer exists for this domain. `unknown`: This TLD is not supported by Vercel's Registrar.
 #[derive(
     Debug,
@@ -741,7 +683,7 @@ pub struct GetDomainTransferWithTransferableTransferPolicy {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetDomainTransferWithTransferableTransferPolicyStatus {
+pub enum GetDomainTransferStatus {
     /// `completed`
     #[serde(rename = "completed")]
     Completed,
@@ -767,7 +709,7 @@ pub enum GetDomainTransferWithTransferableTransferPolicyStatus {
     #[serde(untagged)]
     Unknown2(String),
 }
-impl GetDomainTransferWithTransferableTransferPolicyStatus {
+impl GetDomainTransferStatus {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -782,10 +724,68 @@ impl GetDomainTransferWithTransferableTransferPolicyStatus {
         }
     }
 }
-impl std::fmt::Display for GetDomainTransferWithTransferableTransferPolicyStatus {
+impl std::fmt::Display for GetDomainTransferStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetDomainTransferTransferPolicy {
+    /// `charge-and-renew`
+    #[serde(rename = "charge-and-renew")]
+    ChargeAndRenew,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetDomainTransferTransferPolicy {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ChargeAndRenew => "charge-and-renew",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetDomainTransferTransferPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDomainTransferWithReasonStatus {
+    pub reason: String,
+    pub status: String,
+    pub transferable: bool,
+    #[serde(rename = "transferPolicy")]
+    pub transfer_policy: GetDomainTransferTransferPolicy,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDomainTransferWithTransferableTransferPolicy {
+    /// Whether or not the domain is transferable
+    pub transferable: bool,
+    /// The domain's transfer policy (depends on TLD requirements). `charge-and-renew`: transfer will charge for renewal and will renew the existing domain's registration. `no-charge-no-change`: transfer will have no change to registration period and does not require charge. `no-change`: transfer charge is required, but no change in registration period. `new-term`: transfer charge is required and a new registry term is set based on the transfer date. `not-supported`: transfers are not supported for this domain or TLD. `null`: This TLD is not supported by Vercel's Registrar.
+    #[serde(rename = "transferPolicy", default)]
+    pub transfer_policy: Option<
+        GetDomainTransferWithTransferableTransferPolicyTransferPolicy,
+    >,
+    /// Description associated with transferable state.
+    pub reason: String,
+    /// The current state of an ongoing transfer. `pending_owner`: Awaiting approval by domain's admin contact (every transfer begins with this status). If approval is not given within five days, the transfer is cancelled. `pending_admin`: Waiting for approval by Vercel Registrar admin. `pending_registry`: Awaiting registry approval (the transfer completes after 7 days unless it is declined by the current registrar). `completed`: The transfer completed successfully. `cancelled`: The transfer was cancelled. `undef`: No transfer exists for this domain. `unknown`: This TLD is not supported by Vercel's Registrar.
+    pub status: GetDomainTransferStatus,
 }
 
 /// The domain's transfer policy (depends on TLD requirements). `charge-and-renew`: transfer will charge for renewal and will renew the existing domain's registration. `no-charge-no-change`: transfer will have no change to registration period and does not require charge. `no-change`: transfer charge is required, but no change in registration period. `new-term`: transfer charge is required and a new registry term is set based on the transfer date. `not-supported`: transfers are not supported for this domain or TLD. `null`: This TLD is not supported by Vercel's Registrar.

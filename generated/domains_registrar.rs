@@ -1039,59 +1039,9 @@ pub struct GetOrderDomainPurchase {
     pub years: f64,
     #[serde(rename = "domainName")]
     pub domain_name: DomainName,
-    pub status: GetOrderDomainPurchaseStatus,
+    pub status: GetOrderDomainStatus,
     /// The price for the domain.
     pub price: f64,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetOrderDomainPurchaseStatus {
-    /// `pending`
-    #[serde(rename = "pending")]
-    Pending,
-    /// `completed`
-    #[serde(rename = "completed")]
-    Completed,
-    /// `failed`
-    #[serde(rename = "failed")]
-    Failed,
-    /// `refunded`
-    #[serde(rename = "refunded")]
-    Refunded,
-    /// `refund-failed`
-    #[serde(rename = "refund-failed")]
-    RefundFailed,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetOrderDomainPurchaseStatus {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Completed => "completed",
-            Self::Failed => "failed",
-            Self::Refunded => "refunded",
-            Self::RefundFailed => "refund-failed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetOrderDomainPurchaseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1100,7 +1050,7 @@ pub struct GetOrderDomainRenewal {
     pub years: f64,
     #[serde(rename = "domainName")]
     pub domain_name: DomainName,
-    pub status: GetOrderDomainRenewalStatus,
+    pub status: GetOrderDomainStatus,
     /// The price for the domain.
     pub price: f64,
 }
@@ -1116,7 +1066,7 @@ pub struct GetOrderDomainRenewal {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetOrderDomainRenewalStatus {
+pub enum GetOrderDomainStatus {
     /// `pending`
     #[serde(rename = "pending")]
     Pending,
@@ -1136,7 +1086,7 @@ pub enum GetOrderDomainRenewalStatus {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetOrderDomainRenewalStatus {
+impl GetOrderDomainStatus {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1149,7 +1099,7 @@ impl GetOrderDomainRenewalStatus {
         }
     }
 }
-impl std::fmt::Display for GetOrderDomainRenewalStatus {
+impl std::fmt::Display for GetOrderDomainStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1163,59 +1113,9 @@ pub struct GetOrderDomainTransfer {
     pub years: f64,
     #[serde(rename = "domainName")]
     pub domain_name: DomainName,
-    pub status: GetOrderDomainTransferStatus,
+    pub status: GetOrderDomainStatus,
     /// The price for the domain.
     pub price: f64,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetOrderDomainTransferStatus {
-    /// `pending`
-    #[serde(rename = "pending")]
-    Pending,
-    /// `completed`
-    #[serde(rename = "completed")]
-    Completed,
-    /// `failed`
-    #[serde(rename = "failed")]
-    Failed,
-    /// `refunded`
-    #[serde(rename = "refunded")]
-    Refunded,
-    /// `refund-failed`
-    #[serde(rename = "refund-failed")]
-    RefundFailed,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetOrderDomainTransferStatus {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Completed => "completed",
-            Self::Failed => "failed",
-            Self::Refunded => "refunded",
-            Self::RefundFailed => "refund-failed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetOrderDomainTransferStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1232,6 +1132,19 @@ pub enum GetOrderError {
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetOrderErrorDetails {
+    pub tlds: Vec<GetOrderErrorDetailsTld>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetOrderErrorDetailsTld {
+    #[serde(rename = "tldName")]
+    pub tld_name: String,
+    #[serde(rename = "endsAt")]
+    pub ends_at: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1252,20 +1165,7 @@ pub struct GetOrderErrorPriceMismatchDetails {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetOrderErrorTldOutage {
-    pub details: GetOrderErrorTldOutageDetails,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetOrderErrorTldOutageDetails {
-    pub tlds: Vec<GetOrderErrorTldOutageDetailsTld>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetOrderErrorTldOutageDetailsTld {
-    #[serde(rename = "tldName")]
-    pub tld_name: String,
-    #[serde(rename = "endsAt")]
-    pub ends_at: String,
+    pub details: GetOrderErrorDetails,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1604,14 +1504,6 @@ pub enum PropertyKey {
     Unknown(serde_json::Value),
 }
 
-/// an object to be decoded into a globally shared symbol
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PropertyKeyWithTagKey {
-    #[serde(rename = "_tag")]
-    pub tag: PropertyKeyWithTagKeyTag,
-    pub key: String,
-}
-
 #[derive(
     Debug,
     Clone,
@@ -1623,7 +1515,7 @@ pub struct PropertyKeyWithTagKey {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum PropertyKeyWithTagKeyTag {
+pub enum PropertyKeyTag {
     /// `symbol`
     #[serde(rename = "symbol")]
     Symbol,
@@ -1631,7 +1523,7 @@ pub enum PropertyKeyWithTagKeyTag {
     #[serde(untagged)]
     Unknown(String),
 }
-impl PropertyKeyWithTagKeyTag {
+impl PropertyKeyTag {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1640,10 +1532,18 @@ impl PropertyKeyWithTagKeyTag {
         }
     }
 }
-impl std::fmt::Display for PropertyKeyWithTagKeyTag {
+impl std::fmt::Display for PropertyKeyTag {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// an object to be decoded into a globally shared symbol
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PropertyKeyWithTagKey {
+    #[serde(rename = "_tag")]
+    pub tag: PropertyKeyTag,
+    pub key: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

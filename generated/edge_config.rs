@@ -144,6 +144,39 @@ impl std::fmt::Debug for EdgeConfigToken {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetEdgeConfigBackupBackup {
+    pub digest: String,
+    pub items: std::collections::BTreeMap<String, GetEdgeConfigBackupBackupItemsValue>,
+    /// Name for the Edge Config Names are not unique. Must start with an alphabetic character and can contain only alphanumeric characters and underscores).
+    pub slug: String,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetEdgeConfigBackupBackupItemsValue {
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    pub value: crate::shared::EdgeConfigItemValue,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetEdgeConfigBackupMetadata {
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<String>,
+    #[serde(rename = "itemsCount", default, skip_serializing_if = "Option::is_none")]
+    pub items_count: Option<f64>,
+    #[serde(rename = "itemsBytes", default, skip_serializing_if = "Option::is_none")]
+    pub items_bytes: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum GetEdgeConfigBackupResponse {
     WithUser(GetEdgeConfigBackupWithUser),
@@ -153,120 +186,37 @@ pub enum GetEdgeConfigBackupResponse {
     Unknown(serde_json::Value),
 }
 
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetEdgeConfigBackupUser {
+    pub id: String,
+    pub username: String,
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
+}
+
 /// The object the API responds with when requesting an Edge Config backup
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetEdgeConfigBackupWithIdLastModified {
     pub id: String,
     #[serde(rename = "lastModified")]
     pub last_modified: f64,
-    pub backup: GetEdgeConfigBackupWithIdLastModifiedBackup,
-    pub metadata: GetEdgeConfigBackupWithIdLastModifiedMetadata,
+    pub backup: GetEdgeConfigBackupBackup,
+    pub metadata: GetEdgeConfigBackupMetadata,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<GetEdgeConfigBackupWithIdLastModifiedUser>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetEdgeConfigBackupWithIdLastModifiedBackup {
-    pub digest: String,
-    pub items: std::collections::BTreeMap<
-        String,
-        GetEdgeConfigBackupWithIdLastModifiedBackupItemsValue,
-    >,
-    /// Name for the Edge Config Names are not unique. Must start with an alphabetic character and can contain only alphanumeric characters and underscores).
-    pub slug: String,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetEdgeConfigBackupWithIdLastModifiedBackupItemsValue {
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    pub value: crate::shared::EdgeConfigItemValue,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetEdgeConfigBackupWithIdLastModifiedMetadata {
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<String>,
-    #[serde(rename = "itemsCount", default, skip_serializing_if = "Option::is_none")]
-    pub items_count: Option<f64>,
-    #[serde(rename = "itemsBytes", default, skip_serializing_if = "Option::is_none")]
-    pub items_bytes: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetEdgeConfigBackupWithIdLastModifiedUser {
-    pub id: String,
-    pub username: String,
-    pub email: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<String>,
+    pub user: Option<GetEdgeConfigBackupUser>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetEdgeConfigBackupWithUser {
-    pub user: GetEdgeConfigBackupWithUserUser,
+    pub user: GetEdgeConfigBackupUser,
     pub id: String,
     #[serde(rename = "lastModified")]
     pub last_modified: f64,
-    pub backup: GetEdgeConfigBackupWithUserBackup,
-    pub metadata: GetEdgeConfigBackupWithUserMetadata,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetEdgeConfigBackupWithUserBackup {
-    pub digest: String,
-    pub items: std::collections::BTreeMap<
-        String,
-        GetEdgeConfigBackupWithUserBackupItemsValue,
-    >,
-    /// Name for the Edge Config Names are not unique. Must start with an alphabetic character and can contain only alphanumeric characters and underscores).
-    pub slug: String,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetEdgeConfigBackupWithUserBackupItemsValue {
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    pub value: crate::shared::EdgeConfigItemValue,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetEdgeConfigBackupWithUserMetadata {
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<String>,
-    #[serde(rename = "itemsCount", default, skip_serializing_if = "Option::is_none")]
-    pub items_count: Option<f64>,
-    #[serde(rename = "itemsBytes", default, skip_serializing_if = "Option::is_none")]
-    pub items_bytes: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetEdgeConfigBackupWithUserUser {
-    pub id: String,
-    pub username: String,
-    pub email: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<String>,
+    pub backup: GetEdgeConfigBackupBackup,
+    pub metadata: GetEdgeConfigBackupMetadata,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -466,6 +416,61 @@ pub enum PatchEdgeConfigItemsItem {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum PatchEdgeConfigItemsItemDescription {
+    String(String),
+    Any(serde_json::Value),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum PatchEdgeConfigItemsItemOperation {
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `upsert`
+    #[serde(rename = "upsert")]
+    Upsert,
+    /// `delete`
+    #[serde(rename = "delete")]
+    Delete,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl PatchEdgeConfigItemsItemOperation {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Create => "create",
+            Self::Update => "update",
+            Self::Upsert => "upsert",
+            Self::Delete => "delete",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for PatchEdgeConfigItemsItemOperation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PatchEdgeConfigItemsItemWithDescription {
     pub operation: PatchEdgeConfigItemsItemWithDescriptionOperation,
     pub key: String,
@@ -532,11 +537,11 @@ impl std::fmt::Display for PatchEdgeConfigItemsItemWithDescriptionOperation {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PatchEdgeConfigItemsItemWithOperationKey {
-    pub operation: PatchEdgeConfigItemsItemWithOperationKeyOperation,
+    pub operation: PatchEdgeConfigItemsItemOperation,
     pub key: String,
     pub value: serde_json::Value,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<PatchEdgeConfigItemsItemWithOperationKeyDescription>,
+    pub description: Option<PatchEdgeConfigItemsItemDescription>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -598,61 +603,6 @@ impl PatchEdgeConfigItemsItemWithOperationKey2Operation {
     }
 }
 impl std::fmt::Display for PatchEdgeConfigItemsItemWithOperationKey2Operation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchEdgeConfigItemsItemWithOperationKeyDescription {
-    String(String),
-    Any(serde_json::Value),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum PatchEdgeConfigItemsItemWithOperationKeyOperation {
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `upsert`
-    #[serde(rename = "upsert")]
-    Upsert,
-    /// `delete`
-    #[serde(rename = "delete")]
-    Delete,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl PatchEdgeConfigItemsItemWithOperationKeyOperation {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Create => "create",
-            Self::Update => "update",
-            Self::Upsert => "upsert",
-            Self::Delete => "delete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for PatchEdgeConfigItemsItemWithOperationKeyOperation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }

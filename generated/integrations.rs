@@ -754,6 +754,602 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabled {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabledWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabledValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabledValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabledValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabledValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabledWithExpr {
+    pub expr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHidden {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHiddenWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHiddenValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHiddenValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHiddenValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHiddenWithExpr {
+    pub expr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueItems {
+    #[serde(rename = "type")]
+    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueItemsType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<f64>,
+    #[serde(
+        rename = "exclusiveMinimum",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub exclusive_minimum: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<f64>,
+    #[serde(
+        rename = "exclusiveMaximum",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub exclusive_maximum: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<f64>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueItemsType {
+    /// `number`
+    #[serde(rename = "number")]
+    Number,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueItemsType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Number => "number",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueItemsType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueMaxLength {
+    #[serde(rename = "__@BRAND@8675")]
+    pub brand_8675: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueMinLength {
+    #[serde(rename = "__@BRAND@8675")]
+    pub brand_8675: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValuePattern {
+    #[serde(rename = "__@BRAND@8675")]
+    pub brand_8675: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueType {
+    /// `string`
+    #[serde(rename = "string")]
+    String,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiControl {
+    /// `input`
+    #[serde(rename = "input")]
+    Input,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiControl {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Input => "input",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescription {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescriptionWithExpr,
+    ),
+    String(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescriptionWithExpr {
+    pub expr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabled {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabledWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabledValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabledValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabledValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabledValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabledWithExpr {
+    pub expr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiFormattedValue {
+    pub expr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHidden {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHiddenWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHiddenValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHiddenValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHiddenValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHiddenWithExpr {
+    pub expr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOption {
+    pub value: String,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabled,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHidden,
+    >,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabled {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabledWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabledValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabledValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabledValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabledValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabledWithExpr {
+    pub expr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHidden {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHiddenWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHiddenValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHiddenValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHiddenValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHiddenWithExpr {
+    pub expr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnly {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnlyWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnlyValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnlyValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnlyValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnlyValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnlyWithExpr {
+    pub expr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueValue {
+    #[serde(rename = "__@BRAND@8675")]
+    pub brand_8675: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItems {
     #[serde(rename = "type")]
     pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsType,
@@ -762,7 +1358,7 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiControl,
     #[serde(rename = "ui:options")]
     pub ui_options: Vec<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOption,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOption,
     >,
     #[serde(rename = "maxItems", default, skip_serializing_if = "Option::is_none")]
     pub max_items: Option<f64>,
@@ -774,19 +1370,19 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     pub ui_label: Option<String>,
     #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
     pub ui_read_only: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiReadOnly,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnly,
     >,
     #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
     pub ui_hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiHidden,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHidden,
     >,
     #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
     pub ui_disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiDisabled,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabled,
     >,
     #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
     pub ui_description: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiDescription,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescription,
     >,
     #[serde(
         rename = "ui:formatted-value",
@@ -794,7 +1390,7 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
         skip_serializing_if = "Option::is_none",
     )]
     pub ui_formatted_value: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiFormattedValue,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiFormattedValue,
     >,
     #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
     pub ui_placeholder: Option<String>,
@@ -952,349 +1548,24 @@ for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTyp
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiDescription {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiDescriptionWithExpr,
-    ),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiDescriptionWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiDisabled {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiFormattedValue {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiHidden {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOption {
-    pub value: String,
-    pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionDisabled,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionHidden,
-    >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionDisabled {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionHidden {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiOptionHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiReadOnly {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiReadOnlyWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiReadOnlyValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiReadOnlyValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiReadOnlyValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiReadOnlyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiReadOnlyWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl {
     #[serde(rename = "type")]
-    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlType,
+    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueType,
     #[serde(rename = "ui:control")]
-    pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiControl,
+    pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiControl,
     #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
     pub enum_: Option<Vec<String>>,
     #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlMaxLength,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueMaxLength,
     >,
     #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
     pub min_length: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlMinLength,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueMinLength,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlPattern,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValuePattern,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -1304,19 +1575,19 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     pub ui_label: Option<String>,
     #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
     pub ui_read_only: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnly,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnly,
     >,
     #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
     pub ui_hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiHidden,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHidden,
     >,
     #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
     pub ui_disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabled,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabled,
     >,
     #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
     pub ui_description: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiDescription,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescription,
     >,
     #[serde(
         rename = "ui:formatted-value",
@@ -1324,7 +1595,7 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
         skip_serializing_if = "Option::is_none",
     )]
     pub ui_formatted_value: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiFormattedValue,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiFormattedValue,
     >,
     #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
     pub ui_placeholder: Option<String>,
@@ -1335,7 +1606,7 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     #[serde(rename = "type")]
     pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2Type,
     #[serde(rename = "ui:control")]
-    pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiControl,
+    pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiControl,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maximum: Option<f64>,
     #[serde(
@@ -1360,19 +1631,19 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     pub ui_label: Option<String>,
     #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
     pub ui_read_only: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnly,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnly,
     >,
     #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
     pub ui_hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHidden,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHidden,
     >,
     #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
     pub ui_disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabled,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabled,
     >,
     #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
     pub ui_description: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDescription,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescription,
     >,
     #[serde(
         rename = "ui:formatted-value",
@@ -1380,7 +1651,7 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
         skip_serializing_if = "Option::is_none",
     )]
     pub ui_formatted_value: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiFormattedValue,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiFormattedValue,
     >,
     #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
     pub ui_placeholder: Option<String>,
@@ -1421,236 +1692,6 @@ for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTyp
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiControl {
-    /// `input`
-    #[serde(rename = "input")]
-    Input,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiControl {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Input => "input",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDescription {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDescriptionWithExpr,
-    ),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDescriptionWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabled {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiFormattedValue {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHidden {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnly {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnlyWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnlyValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnlyValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnlyValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnlyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnlyWithExpr {
-    pub expr: String,
-}
-
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3 {
     #[serde(rename = "type")]
@@ -1665,19 +1706,19 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     pub ui_label: Option<String>,
     #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
     pub ui_read_only: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnly,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnly,
     >,
     #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
     pub ui_hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHidden,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHidden,
     >,
     #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
     pub ui_disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabled,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabled,
     >,
     #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
     pub ui_description: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDescription,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescription,
     >,
     #[serde(
         rename = "ui:formatted-value",
@@ -1685,7 +1726,7 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
         skip_serializing_if = "Option::is_none",
     )]
     pub ui_formatted_value: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiFormattedValue,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiFormattedValue,
     >,
 }
 
@@ -1760,223 +1801,28 @@ for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTyp
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDescription {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDescriptionWithExpr,
-    ),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDescriptionWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabled {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiFormattedValue {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHidden {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnly {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnlyWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnlyValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnlyValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnlyValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnlyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnlyWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4 {
     #[serde(rename = "type")]
-    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4Type,
+    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueType,
     #[serde(rename = "ui:control")]
     pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiControl,
     #[serde(rename = "ui:options")]
     pub ui_options: Vec<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOption,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOption,
     >,
     #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
     pub enum_: Option<Vec<String>>,
     #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4MaxLength,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueMaxLength,
     >,
     #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
     pub min_length: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4MinLength,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueMinLength,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4Pattern,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValuePattern,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -1986,19 +1832,19 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     pub ui_label: Option<String>,
     #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
     pub ui_read_only: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnly,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnly,
     >,
     #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
     pub ui_hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHidden,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHidden,
     >,
     #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
     pub ui_disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabled,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabled,
     >,
     #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
     pub ui_description: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDescription,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescription,
     >,
     #[serde(
         rename = "ui:formatted-value",
@@ -2006,63 +1852,10 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
         skip_serializing_if = "Option::is_none",
     )]
     pub ui_formatted_value: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiFormattedValue,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiFormattedValue,
     >,
     #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
     pub ui_placeholder: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4MaxLength {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4MinLength {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4Pattern {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4Type {
-    /// `string`
-    #[serde(rename = "string")]
-    String,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 #[derive(
@@ -2101,334 +1894,9 @@ for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTyp
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDescription {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDescriptionWithExpr,
-    ),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDescriptionWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabled {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiFormattedValue {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHidden {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOption {
-    pub value: String,
-    pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabled,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHidden,
-    >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabled {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHidden {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnly {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnlyWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnlyValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnlyValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnlyValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnlyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnlyWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5 {
     #[serde(rename = "type")]
-    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5Type,
+    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueType,
     #[serde(rename = "ui:control")]
     pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiControl,
     #[serde(rename = "ui:options")]
@@ -2439,15 +1907,15 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     pub enum_: Option<Vec<String>>,
     #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5MaxLength,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueMaxLength,
     >,
     #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
     pub min_length: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5MinLength,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueMinLength,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5Pattern,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValuePattern,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -2457,19 +1925,19 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     pub ui_label: Option<String>,
     #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
     pub ui_read_only: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnly,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnly,
     >,
     #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
     pub ui_hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHidden,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHidden,
     >,
     #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
     pub ui_disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabled,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabled,
     >,
     #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
     pub ui_description: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDescription,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescription,
     >,
     #[serde(
         rename = "ui:formatted-value",
@@ -2477,63 +1945,10 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
         skip_serializing_if = "Option::is_none",
     )]
     pub ui_formatted_value: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiFormattedValue,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiFormattedValue,
     >,
     #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
     pub ui_placeholder: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5MaxLength {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5MinLength {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5Pattern {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5Type {
-    /// `string`
-    #[serde(rename = "string")]
-    String,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 #[derive(
@@ -2573,143 +1988,6 @@ for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTyp
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDescription {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDescriptionWithExpr,
-    ),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDescriptionWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabled {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiFormattedValue {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHidden {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
 pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOption {
     WithLabel(
         CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabel,
@@ -2725,6 +2003,128 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWi
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabled {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabledWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabledValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabledValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabledValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabledValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabledWithExpr {
+    pub expr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHidden {
+    WithExpr(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHiddenWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHiddenValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHiddenValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHiddenValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHiddenWithExpr {
+    pub expr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionValue {
+    #[serde(rename = "__@BRAND@8675")]
+    pub brand_8675: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithBrand8675 {
     #[serde(rename = "__@BRAND@8675")]
     pub brand_8675: serde_json::Map<String, serde_json::Value>,
@@ -2736,342 +2136,46 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelDisabled,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabled,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelHidden,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHidden,
     >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelDisabled {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelHidden {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabelHiddenWithExpr {
-    pub expr: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValue {
-    pub value: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueValue,
+    pub value: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionValue,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueDisabled,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabled,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueHidden,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHidden,
     >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueDisabled {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueHidden {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValueValue {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnly {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnlyWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnlyValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnlyValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnlyValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnlyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnlyWithExpr {
-    pub expr: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6 {
     #[serde(rename = "type")]
-    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6Type,
+    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueType,
     #[serde(rename = "ui:control")]
     pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiControl,
     #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
     pub enum_: Option<Vec<String>>,
     #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6MaxLength,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueMaxLength,
     >,
     #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
     pub min_length: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6MinLength,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueMinLength,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6Pattern,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValuePattern,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -3081,19 +2185,19 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     pub ui_label: Option<String>,
     #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
     pub ui_read_only: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnly,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnly,
     >,
     #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
     pub ui_hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHidden,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHidden,
     >,
     #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
     pub ui_disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabled,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabled,
     >,
     #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
     pub ui_description: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDescription,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescription,
     >,
     #[serde(
         rename = "ui:formatted-value",
@@ -3101,63 +2205,10 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
         skip_serializing_if = "Option::is_none",
     )]
     pub ui_formatted_value: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiFormattedValue,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiFormattedValue,
     >,
     #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
     pub ui_placeholder: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6MaxLength {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6MinLength {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6Pattern {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6Type {
-    /// `string`
-    #[serde(rename = "string")]
-    String,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 #[derive(
@@ -3196,488 +2247,10 @@ for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTyp
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDescription {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDescriptionWithExpr,
-    ),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDescriptionWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabled {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiFormattedValue {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHidden {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnly {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnlyWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnlyValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnlyValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnlyValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnlyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnlyWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlMaxLength {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlMinLength {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlPattern {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlType {
-    /// `string`
-    #[serde(rename = "string")]
-    String,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiControl {
-    /// `input`
-    #[serde(rename = "input")]
-    Input,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiControl {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Input => "input",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiDescription {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiDescriptionWithExpr,
-    ),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiDescriptionWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabled {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiFormattedValue {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiHidden {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnly {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnlyWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnlyValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnlyValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnlyValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnlyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnlyWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiSteps {
     #[serde(rename = "type")]
     pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsType,
-    pub items: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsItems,
+    pub items: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueItems,
     #[serde(rename = "ui:control")]
     pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiControl,
     #[serde(rename = "ui:steps")]
@@ -3692,19 +2265,19 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     pub ui_label: Option<String>,
     #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
     pub ui_read_only: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnly,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnly,
     >,
     #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
     pub ui_hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiHidden,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHidden,
     >,
     #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
     pub ui_disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiDisabled,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabled,
     >,
     #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
     pub ui_description: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiDescription,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescription,
     >,
     #[serde(
         rename = "ui:formatted-value",
@@ -3712,71 +2285,10 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
         skip_serializing_if = "Option::is_none",
     )]
     pub ui_formatted_value: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiFormattedValue,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiFormattedValue,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<Vec<f64>>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsItems {
-    #[serde(rename = "type")]
-    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsItemsType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub minimum: Option<f64>,
-    #[serde(
-        rename = "exclusiveMinimum",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub exclusive_minimum: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub maximum: Option<f64>,
-    #[serde(
-        rename = "exclusiveMaximum",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub exclusive_maximum: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<f64>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsItemsType {
-    /// `number`
-    #[serde(rename = "number")]
-    Number,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsItemsType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Number => "number",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsItemsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 #[derive(
@@ -3850,333 +2362,16 @@ for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiS
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiDescription {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiDescriptionWithExpr,
-    ),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiDescriptionWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiDisabled {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiFormattedValue {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiHidden {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnly {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnlyWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnlyValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnlyValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnlyValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnlyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnlyWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValue {
-    pub value: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueValue,
+    pub value: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueValue,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueDisabled,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabled,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueHidden,
+        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHidden,
     >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueDisabled {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueHidden {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValueValue {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(
@@ -5280,6 +3475,151 @@ pub struct GetBillingPlansResponse {
     pub plans: Vec<GetBillingPlansPlan>,
 }
 
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationDisabledReason {
+    /// `disabled-by-owner`
+    #[serde(rename = "disabled-by-owner")]
+    DisabledByOwner,
+    /// `feature-not-available`
+    #[serde(rename = "feature-not-available")]
+    FeatureNotAvailable,
+    /// `disabled-by-admin`
+    #[serde(rename = "disabled-by-admin")]
+    DisabledByAdmin,
+    /// `original-owner-left-the-team`
+    #[serde(rename = "original-owner-left-the-team")]
+    OriginalOwnerLeftTheTeam,
+    /// `account-plan-downgrade`
+    #[serde(rename = "account-plan-downgrade")]
+    AccountPlanDowngrade,
+    /// `original-owner-role-downgraded`
+    #[serde(rename = "original-owner-role-downgraded")]
+    OriginalOwnerRoleDowngraded,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationDisabledReason {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DisabledByOwner => "disabled-by-owner",
+            Self::FeatureNotAvailable => "feature-not-available",
+            Self::DisabledByAdmin => "disabled-by-admin",
+            Self::OriginalOwnerLeftTheTeam => "original-owner-left-the-team",
+            Self::AccountPlanDowngrade => "account-plan-downgrade",
+            Self::OriginalOwnerRoleDowngraded => "original-owner-role-downgraded",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetConfigurationDisabledReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationInstallationType {
+    /// `marketplace`
+    #[serde(rename = "marketplace")]
+    Marketplace,
+    /// `external`
+    #[serde(rename = "external")]
+    External,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationInstallationType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Marketplace => "marketplace",
+            Self::External => "external",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetConfigurationInstallationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationNotification {
+    pub level: GetConfigurationNotificationLevel,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationNotificationLevel {
+    /// `info`
+    #[serde(rename = "info")]
+    Info,
+    /// `warn`
+    #[serde(rename = "warn")]
+    Warn,
+    /// `error`
+    #[serde(rename = "error")]
+    Error,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationNotificationLevel {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Info => "info",
+            Self::Warn => "warn",
+            Self::Error => "error",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetConfigurationNotificationLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetConfigurationProductsConfiguration {
     pub id: String,
@@ -5354,24 +3694,620 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValue {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueDefaultItem {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabled {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabledWithExpr,
+    ),
+    Boolean(bool),
+    Value(GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabledValue),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabledValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabledValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabledValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabledWithExpr {
+    pub expr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueExampleItem {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueHidden {
+    WithExpr(GetConfigurationProductsProductMetadataSchemaPropertiesValueHiddenWithExpr),
+    Boolean(bool),
+    Value(GetConfigurationProductsProductMetadataSchemaPropertiesValueHiddenValue),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueHiddenValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueHiddenValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueHiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueHiddenWithExpr {
+    pub expr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueItems {
+    #[serde(rename = "type")]
+    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueItemsType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<f64>,
+    #[serde(
+        rename = "exclusiveMinimum",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub exclusive_minimum: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<f64>,
+    #[serde(
+        rename = "exclusiveMaximum",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub exclusive_maximum: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<f64>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueItemsType {
+    /// `number`
+    #[serde(rename = "number")]
+    Number,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueItemsType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Number => "number",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueItemsType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueMaxLength {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueMinLength {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValuePattern {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueType {
+    /// `string`
+    #[serde(rename = "string")]
+    String,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiControl {
+    /// `input`
+    #[serde(rename = "input")]
+    Input,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueUiControl {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Input => "input",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueUiControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescription {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescriptionWithExpr,
+    ),
+    String(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescriptionWithExpr {
+    pub expr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabledWithExpr,
+    ),
+    Boolean(bool),
+    Value(GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabledValue),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabledValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabledValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabledValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabledWithExpr {
+    pub expr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueUiFormattedValue {
+    pub expr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHiddenWithExpr,
+    ),
+    Boolean(bool),
+    Value(GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHiddenValue),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHiddenValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHiddenValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHiddenWithExpr {
+    pub expr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOption {
+    pub value: String,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabled,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHidden,
+    >,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabled {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabledWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabledValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabledValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabledValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabledValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabledWithExpr {
+    pub expr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHidden {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHiddenWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHiddenValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHiddenValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHiddenValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHiddenWithExpr {
+    pub expr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnlyWithExpr,
+    ),
+    Boolean(bool),
+    Value(GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnlyValue),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnlyValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnlyValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnlyValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnlyWithExpr {
+    pub expr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueValue {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl {
     #[serde(rename = "type")]
-    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlType,
+    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueType,
     #[serde(rename = "ui:control")]
-    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiControl,
+    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueUiControl,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
     pub min_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlMinLength,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueMinLength,
     >,
     #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlMaxLength,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueMaxLength,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlPattern,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValuePattern,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
@@ -5381,19 +4317,19 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeU
     pub ui_label: Option<String>,
     #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
     pub ui_read_only: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnly,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly,
     >,
     #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
     pub ui_hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiHidden,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden,
     >,
     #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
     pub ui_disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabled,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled,
     >,
     #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
     pub ui_description: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiDescription,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescription,
     >,
     #[serde(
         rename = "ui:formatted-value",
@@ -5401,7 +4337,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeU
         skip_serializing_if = "Option::is_none",
     )]
     pub ui_formatted_value: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiFormattedValue,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiFormattedValue,
     >,
     #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
     pub ui_placeholder: Option<String>,
@@ -5412,7 +4348,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeU
     #[serde(rename = "type")]
     pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2Type,
     #[serde(rename = "ui:control")]
-    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiControl,
+    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueUiControl,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5437,19 +4373,19 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeU
     pub ui_label: Option<String>,
     #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
     pub ui_read_only: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnly,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly,
     >,
     #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
     pub ui_hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHidden,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden,
     >,
     #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
     pub ui_disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabled,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled,
     >,
     #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
     pub ui_description: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDescription,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescription,
     >,
     #[serde(
         rename = "ui:formatted-value",
@@ -5457,7 +4393,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeU
         skip_serializing_if = "Option::is_none",
     )]
     pub ui_formatted_value: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiFormattedValue,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiFormattedValue,
     >,
     #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
     pub ui_placeholder: Option<String>,
@@ -5498,236 +4434,6 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiContro
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiControl {
-    /// `input`
-    #[serde(rename = "input")]
-    Input,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiControl {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Input => "input",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDescription {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDescriptionWithExpr,
-    ),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDescriptionWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabled {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiFormattedValue {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHidden {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnly {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnlyWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnlyValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnlyValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnlyValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnlyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2UiReadOnlyWithExpr {
-    pub expr: String,
-}
-
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3 {
     #[serde(rename = "type")]
@@ -5742,19 +4448,19 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeU
     pub ui_label: Option<String>,
     #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
     pub ui_read_only: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnly,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly,
     >,
     #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
     pub ui_hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHidden,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden,
     >,
     #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
     pub ui_disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabled,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled,
     >,
     #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
     pub ui_description: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDescription,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescription,
     >,
     #[serde(
         rename = "ui:formatted-value",
@@ -5762,7 +4468,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeU
         skip_serializing_if = "Option::is_none",
     )]
     pub ui_formatted_value: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiFormattedValue,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiFormattedValue,
     >,
 }
 
@@ -5837,223 +4543,28 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiContro
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDescription {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDescriptionWithExpr,
-    ),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDescriptionWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabled {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiFormattedValue {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHidden {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnly {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnlyWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnlyValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnlyValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnlyValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnlyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiReadOnlyWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4 {
     #[serde(rename = "type")]
-    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4Type,
+    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueType,
     #[serde(rename = "ui:control")]
     pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiControl,
     #[serde(rename = "ui:options")]
     pub ui_options: Vec<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOption,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOption,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
     pub min_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4MinLength,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueMinLength,
     >,
     #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4MaxLength,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueMaxLength,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4Pattern,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValuePattern,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
@@ -6063,19 +4574,19 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeU
     pub ui_label: Option<String>,
     #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
     pub ui_read_only: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnly,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly,
     >,
     #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
     pub ui_hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHidden,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden,
     >,
     #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
     pub ui_disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabled,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled,
     >,
     #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
     pub ui_description: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDescription,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescription,
     >,
     #[serde(
         rename = "ui:formatted-value",
@@ -6083,63 +4594,10 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeU
         skip_serializing_if = "Option::is_none",
     )]
     pub ui_formatted_value: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiFormattedValue,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiFormattedValue,
     >,
     #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
     pub ui_placeholder: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4MaxLength {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4MinLength {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4Pattern {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4Type {
-    /// `string`
-    #[serde(rename = "string")]
-    String,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 #[derive(
@@ -6178,331 +4636,6 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiContro
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDescription {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDescriptionWithExpr,
-    ),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDescriptionWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabled {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiFormattedValue {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHidden {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOption {
-    pub value: String,
-    pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabled,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHidden,
-    >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabled {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHidden {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiOptionHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnly {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnlyWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnlyValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnlyValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnlyValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnlyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiReadOnlyWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5 {
     #[serde(rename = "type")]
     pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5Type,
@@ -6511,7 +4644,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeU
     pub items: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5Items,
     #[serde(rename = "ui:options")]
     pub ui_options: Vec<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOption,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOption,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -6523,19 +4656,19 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeU
     pub ui_label: Option<String>,
     #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
     pub ui_read_only: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnly,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly,
     >,
     #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
     pub ui_hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHidden,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden,
     >,
     #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
     pub ui_disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabled,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled,
     >,
     #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
     pub ui_description: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDescription,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescription,
     >,
     #[serde(
         rename = "ui:formatted-value",
@@ -6543,7 +4676,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeU
         skip_serializing_if = "Option::is_none",
     )]
     pub ui_formatted_value: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiFormattedValue,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiFormattedValue,
     >,
     #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
     pub ui_placeholder: Option<String>,
@@ -6701,334 +4834,9 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiContro
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDescription {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDescriptionWithExpr,
-    ),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDescriptionWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabled {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiFormattedValue {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHidden {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOption {
-    pub value: String,
-    pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabled,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHidden,
-    >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabled {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHidden {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnly {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnlyWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnlyValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnlyValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnlyValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnlyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiReadOnlyWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6 {
     #[serde(rename = "type")]
-    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6Type,
+    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueType,
     #[serde(rename = "ui:control")]
     pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiControl,
     #[serde(rename = "ui:options")]
@@ -7039,15 +4847,15 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeU
     pub description: Option<String>,
     #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
     pub min_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6MinLength,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueMinLength,
     >,
     #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6MaxLength,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueMaxLength,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6Pattern,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValuePattern,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
@@ -7057,19 +4865,19 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeU
     pub ui_label: Option<String>,
     #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
     pub ui_read_only: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnly,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly,
     >,
     #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
     pub ui_hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHidden,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden,
     >,
     #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
     pub ui_disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabled,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled,
     >,
     #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
     pub ui_description: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDescription,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescription,
     >,
     #[serde(
         rename = "ui:formatted-value",
@@ -7077,63 +4885,10 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeU
         skip_serializing_if = "Option::is_none",
     )]
     pub ui_formatted_value: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiFormattedValue,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiFormattedValue,
     >,
     #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
     pub ui_placeholder: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6MaxLength {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6MinLength {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6Pattern {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6Type {
-    /// `string`
-    #[serde(rename = "string")]
-    String,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 #[derive(
@@ -7173,143 +4928,6 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiContro
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDescription {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDescriptionWithExpr,
-    ),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDescriptionWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabled {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiFormattedValue {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHidden {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOption {
     WithLabel(
         GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabel,
@@ -7325,6 +4943,128 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiC
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabled {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabledWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabledValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabledValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabledValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabledValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabledWithExpr {
+    pub expr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHidden {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHiddenWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHiddenValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHiddenValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHiddenValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHiddenWithExpr {
+    pub expr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionValue {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithBrand647815 {
     #[serde(rename = "__@BRAND@647815")]
     pub brand_647815: serde_json::Map<String, serde_json::Value>,
@@ -7336,321 +5076,25 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeU
     pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelDisabled,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabled,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelHidden,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHidden,
     >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelDisabled {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelHidden {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabelHiddenWithExpr {
-    pub expr: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValue {
-    pub value: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueValue,
+    pub value: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionValue,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueDisabled,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabled,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueHidden,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHidden,
     >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueDisabled {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueHidden {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValueValue {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnly {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnlyWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnlyValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnlyValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnlyValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnlyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiReadOnlyWithExpr {
-    pub expr: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7674,19 +5118,19 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeU
     pub ui_label: Option<String>,
     #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
     pub ui_read_only: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiReadOnly,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly,
     >,
     #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
     pub ui_hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiHidden,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden,
     >,
     #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
     pub ui_disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiDisabled,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled,
     >,
     #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
     pub ui_description: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiDescription,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescription,
     >,
     #[serde(
         rename = "ui:formatted-value",
@@ -7694,34 +5138,18 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeU
         skip_serializing_if = "Option::is_none",
     )]
     pub ui_formatted_value: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiFormattedValue,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiFormattedValue,
     >,
     #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
     pub ui_placeholder: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<
-        Vec<
-            GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7DefaultItem,
-        >,
+        Vec<GetConfigurationProductsProductMetadataSchemaPropertiesValueDefaultItem>,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<
-        Vec<
-            GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7ExampleItem,
-        >,
+        Vec<GetConfigurationProductsProductMetadataSchemaPropertiesValueExampleItem>,
     >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7DefaultItem {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7ExampleItem {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7873,143 +5301,6 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiContro
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiDescription {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiDescriptionWithExpr,
-    ),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiDescriptionWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiDisabled {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiFormattedValue {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiHidden {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOption {
     WithLabel(
         GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabel,
@@ -8025,6 +5316,128 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiC
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabled {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabledWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabledValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabledValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabledValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabledValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabledWithExpr {
+    pub expr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHidden {
+    WithExpr(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHiddenWithExpr,
+    ),
+    Boolean(bool),
+    Value(
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHiddenValue,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHiddenValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHiddenValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Update => "update",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHiddenWithExpr {
+    pub expr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionValue {
+    #[serde(rename = "__@BRAND@647815")]
+    pub brand_647815: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithBrand647815 {
     #[serde(rename = "__@BRAND@647815")]
     pub brand_647815: serde_json::Map<String, serde_json::Value>,
@@ -8036,342 +5449,46 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeU
     pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelDisabled,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabled,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelHidden,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHidden,
     >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelDisabled {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelHidden {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabelHiddenWithExpr {
-    pub expr: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValue {
-    pub value: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueValue,
+    pub value: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionValue,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueDisabled,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabled,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueHidden,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHidden,
     >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueDisabled {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueHidden {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValueValue {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiReadOnly {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiReadOnlyWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiReadOnlyValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiReadOnlyValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiReadOnlyValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiReadOnlyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiReadOnlyWithExpr {
-    pub expr: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8 {
     #[serde(rename = "type")]
-    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8Type,
+    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueType,
     #[serde(rename = "ui:control")]
     pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiControl,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
     pub min_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8MinLength,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueMinLength,
     >,
     #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8MaxLength,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueMaxLength,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8Pattern,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValuePattern,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
@@ -8381,19 +5498,19 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeU
     pub ui_label: Option<String>,
     #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
     pub ui_read_only: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiReadOnly,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly,
     >,
     #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
     pub ui_hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiHidden,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden,
     >,
     #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
     pub ui_disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiDisabled,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled,
     >,
     #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
     pub ui_description: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiDescription,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescription,
     >,
     #[serde(
         rename = "ui:formatted-value",
@@ -8401,63 +5518,10 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeU
         skip_serializing_if = "Option::is_none",
     )]
     pub ui_formatted_value: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiFormattedValue,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiFormattedValue,
     >,
     #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
     pub ui_placeholder: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8MaxLength {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8MinLength {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8Pattern {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8Type {
-    /// `string`
-    #[serde(rename = "string")]
-    String,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 #[derive(
@@ -8496,484 +5560,6 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiContro
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiDescription {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiDescriptionWithExpr,
-    ),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiDescriptionWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiDisabled {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiFormattedValue {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiHidden {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiReadOnly {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiReadOnlyWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiReadOnlyValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiReadOnlyValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiReadOnlyValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiReadOnlyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiReadOnlyWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlMaxLength {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlMinLength {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlPattern {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlType {
-    /// `string`
-    #[serde(rename = "string")]
-    String,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiControl {
-    /// `input`
-    #[serde(rename = "input")]
-    Input,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiControl {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Input => "input",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiDescription {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiDescriptionWithExpr,
-    ),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiDescriptionWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabled {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiFormattedValue {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiHidden {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnly {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnlyWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnlyValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnlyValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnlyValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnlyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControlUiReadOnlyWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiSteps {
     #[serde(rename = "type")]
     pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsType,
@@ -8981,7 +5567,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiSte
     pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiControl,
     #[serde(rename = "ui:steps")]
     pub ui_steps: Vec<f64>,
-    pub items: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsItems,
+    pub items: GetConfigurationProductsProductMetadataSchemaPropertiesValueItems,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(rename = "minItems", default, skip_serializing_if = "Option::is_none")]
@@ -8992,19 +5578,19 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiSte
     pub ui_label: Option<String>,
     #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
     pub ui_read_only: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnly,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly,
     >,
     #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
     pub ui_hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiHidden,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden,
     >,
     #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
     pub ui_disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiDisabled,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled,
     >,
     #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
     pub ui_description: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiDescription,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescription,
     >,
     #[serde(
         rename = "ui:formatted-value",
@@ -9012,71 +5598,10 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiSte
         skip_serializing_if = "Option::is_none",
     )]
     pub ui_formatted_value: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiFormattedValue,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiFormattedValue,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<Vec<f64>>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsItems {
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsItemsType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub minimum: Option<f64>,
-    #[serde(
-        rename = "exclusiveMinimum",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub exclusive_minimum: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub maximum: Option<f64>,
-    #[serde(
-        rename = "exclusiveMaximum",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub exclusive_maximum: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<f64>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsItemsType {
-    /// `number`
-    #[serde(rename = "number")]
-    Number,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsItemsType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Number => "number",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsItemsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 #[derive(
@@ -9150,333 +5675,16 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiCon
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiDescription {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiDescriptionWithExpr,
-    ),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiDescriptionWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiDisabled {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiFormattedValue {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiHidden {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnly {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnlyWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnlyValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnlyValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnlyValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnlyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiReadOnlyWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValue {
-    pub value: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueValue,
+    pub value: GetConfigurationProductsProductMetadataSchemaPropertiesValueValue,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueDisabled,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabled,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueHidden,
+        GetConfigurationProductsProductMetadataSchemaPropertiesValueHidden,
     >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueDisabled {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueHidden {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValueValue {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(
@@ -10244,481 +6452,6 @@ pub struct GetConfigurationProductsResponse {
     pub configuration: GetConfigurationProductsConfiguration,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationResponse {
-    WithProjectSelectionNotification(GetConfigurationWithProjectSelectionNotification),
-    /// The configuration with the provided id
-    WithCreatedAtId(GetConfigurationWithCreatedAtId),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-/// The configuration with the provided id
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationWithCreatedAtId {
-    /// A timestamp that tells you when the configuration was installed successfully
-    #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<f64>,
-    /// A timestamp that tells you when the configuration was created
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    /// The unique identifier of the configuration
-    pub id: String,
-    /// The unique identifier of the app the configuration was created for
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    /// The user or team ID that owns the configuration
-    #[serde(rename = "ownerId")]
-    pub owner_id: String,
-    /// When a configuration is limited to access certain projects, this will contain each of the project ID it is allowed to access. If it is not defined, the configuration has full access.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub projects: Option<Vec<String>>,
-    /// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<GetConfigurationWithCreatedAtIdSource>,
-    /// The slug of the integration the configuration is created for.
-    pub slug: String,
-    /// When the configuration was created for a team, this will show the ID of the team.
-    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
-    pub team_id: Option<String>,
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationWithCreatedAtIdType,
-    /// A timestamp that tells you when the configuration was updated.
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    /// The ID of the user that created the configuration.
-    #[serde(rename = "userId")]
-    pub user_id: String,
-    /// The resources that are allowed to be accessed by the configuration.
-    pub scopes: Vec<String>,
-    /// A timestamp that tells you when the configuration was disabled. Note: Configurations can be disabled when the associated user loses access to a team. They do not function during this time until the configuration is 'transferred', meaning the associated user is changed to one with access to the team.
-    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_at: Option<f64>,
-    /// A timestamp that tells you when the configuration was deleted.
-    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<f64>,
-    /// A timestamp that tells you when the configuration deletion has been started for cases when the deletion needs to be settled/approved by partners, such as when marketplace invoices have been paid.
-    #[serde(
-        rename = "deleteRequestedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub delete_requested_at: Option<f64>,
-    #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_reason: Option<GetConfigurationWithCreatedAtIdDisabledReason>,
-    /// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
-    #[serde(
-        rename = "installationType",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub installation_type: Option<GetConfigurationWithCreatedAtIdInstallationType>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationWithCreatedAtIdDisabledReason {
-    /// `disabled-by-owner`
-    #[serde(rename = "disabled-by-owner")]
-    DisabledByOwner,
-    /// `feature-not-available`
-    #[serde(rename = "feature-not-available")]
-    FeatureNotAvailable,
-    /// `disabled-by-admin`
-    #[serde(rename = "disabled-by-admin")]
-    DisabledByAdmin,
-    /// `original-owner-left-the-team`
-    #[serde(rename = "original-owner-left-the-team")]
-    OriginalOwnerLeftTheTeam,
-    /// `account-plan-downgrade`
-    #[serde(rename = "account-plan-downgrade")]
-    AccountPlanDowngrade,
-    /// `original-owner-role-downgraded`
-    #[serde(rename = "original-owner-role-downgraded")]
-    OriginalOwnerRoleDowngraded,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationWithCreatedAtIdDisabledReason {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DisabledByOwner => "disabled-by-owner",
-            Self::FeatureNotAvailable => "feature-not-available",
-            Self::DisabledByAdmin => "disabled-by-admin",
-            Self::OriginalOwnerLeftTheTeam => "original-owner-left-the-team",
-            Self::AccountPlanDowngrade => "account-plan-downgrade",
-            Self::OriginalOwnerRoleDowngraded => "original-owner-role-downgraded",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationWithCreatedAtIdDisabledReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationWithCreatedAtIdInstallationType {
-    /// `marketplace`
-    #[serde(rename = "marketplace")]
-    Marketplace,
-    /// `external`
-    #[serde(rename = "external")]
-    External,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationWithCreatedAtIdInstallationType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Marketplace => "marketplace",
-            Self::External => "external",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationWithCreatedAtIdInstallationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationWithCreatedAtIdSource {
-    /// `marketplace`
-    #[serde(rename = "marketplace")]
-    Marketplace,
-    /// `deploy-button`
-    #[serde(rename = "deploy-button")]
-    DeployButton,
-    /// `external`
-    #[serde(rename = "external")]
-    External,
-    /// `v0`
-    #[serde(rename = "v0")]
-    V0,
-    /// `resource-claims`
-    #[serde(rename = "resource-claims")]
-    ResourceClaims,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationWithCreatedAtIdSource {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Marketplace => "marketplace",
-            Self::DeployButton => "deploy-button",
-            Self::External => "external",
-            Self::V0 => "v0",
-            Self::ResourceClaims => "resource-claims",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationWithCreatedAtIdSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationWithCreatedAtIdType {
-    /// `integration-configuration`
-    #[serde(rename = "integration-configuration")]
-    IntegrationConfiguration,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationWithCreatedAtIdType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IntegrationConfiguration => "integration-configuration",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationWithCreatedAtIdType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationWithProjectSelectionNotification {
-    /// A string representing the permission for projects. Possible values are `all` or `selected`.
-    #[serde(rename = "projectSelection")]
-    pub project_selection: GetConfigurationWithProjectSelectionNotificationProjectSelection,
-    pub notification: GetConfigurationWithProjectSelectionNotificationNotification,
-    #[serde(rename = "transferRequest")]
-    pub transfer_request: GetConfigurationWithProjectSelectionNotificationTransferRequest,
-    /// When a configuration is limited to access certain projects, this will contain each of the project ID it is allowed to access. If it is not defined, the configuration has full access.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub projects: Option<Vec<String>>,
-    /// A timestamp that tells you when the configuration was created
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    /// A timestamp that tells you when the configuration was installed successfully
-    #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<f64>,
-    /// The unique identifier of the configuration
-    pub id: String,
-    /// The unique identifier of the app the configuration was created for
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    /// The user or team ID that owns the configuration
-    #[serde(rename = "ownerId")]
-    pub owner_id: String,
-    /// The slug of the integration the configuration is created for.
-    pub slug: String,
-    /// When the configuration was created for a team, this will show the ID of the team.
-    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
-    pub team_id: Option<String>,
-    /// A timestamp that tells you when the configuration was updated.
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    /// The ID of the user that created the configuration.
-    #[serde(rename = "userId")]
-    pub user_id: String,
-    /// The resources that are allowed to be accessed by the configuration.
-    pub scopes: Vec<String>,
-    /// A timestamp that tells you when the configuration was disabled. Note: Configurations can be disabled when the associated user loses access to a team. They do not function during this time until the configuration is 'transferred', meaning the associated user is changed to one with access to the team.
-    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_at: Option<f64>,
-    #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_reason: Option<
-        GetConfigurationWithProjectSelectionNotificationDisabledReason,
-    >,
-    /// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<GetConfigurationWithProjectSelectionNotificationSource>,
-    #[serde(
-        rename = "canConfigureOpenTelemetry",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub can_configure_open_telemetry: Option<bool>,
-    /// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
-    #[serde(
-        rename = "installationType",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub installation_type: Option<
-        GetConfigurationWithProjectSelectionNotificationInstallationType,
-    >,
-    /// A timestamp that tells you when the configuration deletion has been started for cases when the deletion needs to be settled/approved by partners, such as when marketplace invoices have been paid.
-    #[serde(
-        rename = "deleteRequestedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub delete_requested_at: Option<f64>,
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationWithProjectSelectionNotificationType,
-    /// A timestamp that tells you when the configuration was deleted.
-    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<f64>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationWithProjectSelectionNotificationDisabledReason {
-    /// `disabled-by-owner`
-    #[serde(rename = "disabled-by-owner")]
-    DisabledByOwner,
-    /// `feature-not-available`
-    #[serde(rename = "feature-not-available")]
-    FeatureNotAvailable,
-    /// `disabled-by-admin`
-    #[serde(rename = "disabled-by-admin")]
-    DisabledByAdmin,
-    /// `original-owner-left-the-team`
-    #[serde(rename = "original-owner-left-the-team")]
-    OriginalOwnerLeftTheTeam,
-    /// `account-plan-downgrade`
-    #[serde(rename = "account-plan-downgrade")]
-    AccountPlanDowngrade,
-    /// `original-owner-role-downgraded`
-    #[serde(rename = "original-owner-role-downgraded")]
-    OriginalOwnerRoleDowngraded,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationWithProjectSelectionNotificationDisabledReason {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DisabledByOwner => "disabled-by-owner",
-            Self::FeatureNotAvailable => "feature-not-available",
-            Self::DisabledByAdmin => "disabled-by-admin",
-            Self::OriginalOwnerLeftTheTeam => "original-owner-left-the-team",
-            Self::AccountPlanDowngrade => "account-plan-downgrade",
-            Self::OriginalOwnerRoleDowngraded => "original-owner-role-downgraded",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationWithProjectSelectionNotificationDisabledReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationWithProjectSelectionNotificationInstallationType {
-    /// `marketplace`
-    #[serde(rename = "marketplace")]
-    Marketplace,
-    /// `external`
-    #[serde(rename = "external")]
-    External,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationWithProjectSelectionNotificationInstallationType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Marketplace => "marketplace",
-            Self::External => "external",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationWithProjectSelectionNotificationInstallationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationWithProjectSelectionNotificationNotification {
-    pub level: GetConfigurationWithProjectSelectionNotificationNotificationLevel,
-    pub title: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub href: Option<String>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationWithProjectSelectionNotificationNotificationLevel {
-    /// `info`
-    #[serde(rename = "info")]
-    Info,
-    /// `warn`
-    #[serde(rename = "warn")]
-    Warn,
-    /// `error`
-    #[serde(rename = "error")]
-    Error,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationWithProjectSelectionNotificationNotificationLevel {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Info => "info",
-            Self::Warn => "warn",
-            Self::Error => "error",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationWithProjectSelectionNotificationNotificationLevel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// A string representing the permission for projects. Possible values are `all` or `selected`.
 #[derive(
     Debug,
@@ -10731,7 +6464,7 @@ for GetConfigurationWithProjectSelectionNotificationNotificationLevel {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationWithProjectSelectionNotificationProjectSelection {
+pub enum GetConfigurationProjectSelection {
     /// `selected`
     #[serde(rename = "selected")]
     Selected,
@@ -10742,7 +6475,7 @@ pub enum GetConfigurationWithProjectSelectionNotificationProjectSelection {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationWithProjectSelectionNotificationProjectSelection {
+impl GetConfigurationProjectSelection {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -10752,11 +6485,20 @@ impl GetConfigurationWithProjectSelectionNotificationProjectSelection {
         }
     }
 }
-impl std::fmt::Display
-for GetConfigurationWithProjectSelectionNotificationProjectSelection {
+impl std::fmt::Display for GetConfigurationProjectSelection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationResponse {
+    WithProjectSelectionNotification(GetConfigurationWithProjectSelectionNotification),
+    /// The configuration with the provided id
+    WithCreatedAtId(GetConfigurationWithCreatedAtId),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
 }
 
 /// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
@@ -10771,7 +6513,7 @@ for GetConfigurationWithProjectSelectionNotificationProjectSelection {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationWithProjectSelectionNotificationSource {
+pub enum GetConfigurationSource {
     /// `marketplace`
     #[serde(rename = "marketplace")]
     Marketplace,
@@ -10791,7 +6533,7 @@ pub enum GetConfigurationWithProjectSelectionNotificationSource {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationWithProjectSelectionNotificationSource {
+impl GetConfigurationSource {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -10804,7 +6546,7 @@ impl GetConfigurationWithProjectSelectionNotificationSource {
         }
     }
 }
-impl std::fmt::Display for GetConfigurationWithProjectSelectionNotificationSource {
+impl std::fmt::Display for GetConfigurationSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -10812,96 +6554,23 @@ impl std::fmt::Display for GetConfigurationWithProjectSelectionNotificationSourc
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "kind")]
-pub enum GetConfigurationWithProjectSelectionNotificationTransferRequest {
+pub enum GetConfigurationTransferRequest {
     #[serde(rename = "transfer-to-marketplace")]
-    TransferToMarketplace(
-        GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMarketplace,
-    ),
+    TransferToMarketplace(GetConfigurationTransferRequestTransferToMarketplace),
     #[serde(rename = "transfer-from-marketplace")]
-    TransferFromMarketplace(
-        GetConfigurationWithProjectSelectionNotificationTransferRequestTransferFromMarketplace,
-    ),
+    TransferFromMarketplace(GetConfigurationTransferRequestTransferFromMarketplace),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationWithProjectSelectionNotificationTransferRequestTransferFromMarketplace {
-    #[serde(rename = "requestId")]
-    pub request_id: String,
-    #[serde(rename = "transferId")]
-    pub transfer_id: String,
-    pub requester: GetConfigurationWithProjectSelectionNotificationTransferRequestTransferFromMarketplaceRequester,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    #[serde(rename = "expiresAt")]
-    pub expires_at: f64,
-    #[serde(rename = "discardedAt", default, skip_serializing_if = "Option::is_none")]
-    pub discarded_at: Option<f64>,
-    #[serde(rename = "discardedBy", default, skip_serializing_if = "Option::is_none")]
-    pub discarded_by: Option<String>,
-    #[serde(rename = "approvedAt", default, skip_serializing_if = "Option::is_none")]
-    pub approved_at: Option<f64>,
-    #[serde(rename = "approvedBy", default, skip_serializing_if = "Option::is_none")]
-    pub approved_by: Option<String>,
-    #[serde(
-        rename = "authorizationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub authorization_id: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationWithProjectSelectionNotificationTransferRequestTransferFromMarketplaceRequester {
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMarketplace {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(rename = "billingPlan", default, skip_serializing_if = "Option::is_none")]
-    pub billing_plan: Option<
-        GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMarketplaceBillingPlan,
-    >,
-    #[serde(rename = "requestId")]
-    pub request_id: String,
-    #[serde(rename = "transferId")]
-    pub transfer_id: String,
-    pub requester: GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMarketplaceRequester,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    #[serde(rename = "expiresAt")]
-    pub expires_at: f64,
-    #[serde(rename = "discardedAt", default, skip_serializing_if = "Option::is_none")]
-    pub discarded_at: Option<f64>,
-    #[serde(rename = "discardedBy", default, skip_serializing_if = "Option::is_none")]
-    pub discarded_by: Option<String>,
-    #[serde(rename = "approvedAt", default, skip_serializing_if = "Option::is_none")]
-    pub approved_at: Option<f64>,
-    #[serde(rename = "approvedBy", default, skip_serializing_if = "Option::is_none")]
-    pub approved_by: Option<String>,
-    #[serde(
-        rename = "authorizationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub authorization_id: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMarketplaceBillingPlan {
+pub struct GetConfigurationTransferRequestBillingPlan {
     pub id: String,
     #[serde(rename = "type")]
-    pub type_: GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMarketplaceBillingPlanType,
+    pub type_: GetConfigurationTransferRequestBillingPlanType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<
-        GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMarketplaceBillingPlanScope,
-    >,
+    pub scope: Option<GetConfigurationTransferRequestBillingPlanScope>,
     pub name: String,
     pub description: String,
     #[serde(
@@ -10929,7 +6598,7 @@ pub struct GetConfigurationWithProjectSelectionNotificationTransferRequestTransf
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMarketplaceBillingPlanScope {
+pub enum GetConfigurationTransferRequestBillingPlanScope {
     /// `installation`
     #[serde(rename = "installation")]
     Installation,
@@ -10940,7 +6609,7 @@ pub enum GetConfigurationWithProjectSelectionNotificationTransferRequestTransfer
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMarketplaceBillingPlanScope {
+impl GetConfigurationTransferRequestBillingPlanScope {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -10950,8 +6619,7 @@ impl GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMa
         }
     }
 }
-impl std::fmt::Display
-for GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMarketplaceBillingPlanScope {
+impl std::fmt::Display for GetConfigurationTransferRequestBillingPlanScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -10968,7 +6636,7 @@ for GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMar
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMarketplaceBillingPlanType {
+pub enum GetConfigurationTransferRequestBillingPlanType {
     /// `subscription`
     #[serde(rename = "subscription")]
     Subscription,
@@ -10979,7 +6647,7 @@ pub enum GetConfigurationWithProjectSelectionNotificationTransferRequestTransfer
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMarketplaceBillingPlanType {
+impl GetConfigurationTransferRequestBillingPlanType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -10989,18 +6657,75 @@ impl GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMa
         }
     }
 }
-impl std::fmt::Display
-for GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMarketplaceBillingPlanType {
+impl std::fmt::Display for GetConfigurationTransferRequestBillingPlanType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationWithProjectSelectionNotificationTransferRequestTransferToMarketplaceRequester {
+pub struct GetConfigurationTransferRequestRequester {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationTransferRequestTransferFromMarketplace {
+    #[serde(rename = "requestId")]
+    pub request_id: String,
+    #[serde(rename = "transferId")]
+    pub transfer_id: String,
+    pub requester: GetConfigurationTransferRequestRequester,
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    #[serde(rename = "expiresAt")]
+    pub expires_at: f64,
+    #[serde(rename = "discardedAt", default, skip_serializing_if = "Option::is_none")]
+    pub discarded_at: Option<f64>,
+    #[serde(rename = "discardedBy", default, skip_serializing_if = "Option::is_none")]
+    pub discarded_by: Option<String>,
+    #[serde(rename = "approvedAt", default, skip_serializing_if = "Option::is_none")]
+    pub approved_at: Option<f64>,
+    #[serde(rename = "approvedBy", default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+    #[serde(
+        rename = "authorizationId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub authorization_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationTransferRequestTransferToMarketplace {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(rename = "billingPlan", default, skip_serializing_if = "Option::is_none")]
+    pub billing_plan: Option<GetConfigurationTransferRequestBillingPlan>,
+    #[serde(rename = "requestId")]
+    pub request_id: String,
+    #[serde(rename = "transferId")]
+    pub transfer_id: String,
+    pub requester: GetConfigurationTransferRequestRequester,
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    #[serde(rename = "expiresAt")]
+    pub expires_at: f64,
+    #[serde(rename = "discardedAt", default, skip_serializing_if = "Option::is_none")]
+    pub discarded_at: Option<f64>,
+    #[serde(rename = "discardedBy", default, skip_serializing_if = "Option::is_none")]
+    pub discarded_by: Option<String>,
+    #[serde(rename = "approvedAt", default, skip_serializing_if = "Option::is_none")]
+    pub approved_at: Option<f64>,
+    #[serde(rename = "approvedBy", default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+    #[serde(
+        rename = "authorizationId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub authorization_id: Option<String>,
 }
 
 #[derive(
@@ -11014,7 +6739,7 @@ pub struct GetConfigurationWithProjectSelectionNotificationTransferRequestTransf
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationWithProjectSelectionNotificationType {
+pub enum GetConfigurationType {
     /// `integration-configuration`
     #[serde(rename = "integration-configuration")]
     IntegrationConfiguration,
@@ -11022,7 +6747,7 @@ pub enum GetConfigurationWithProjectSelectionNotificationType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationWithProjectSelectionNotificationType {
+impl GetConfigurationType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11031,7 +6756,196 @@ impl GetConfigurationWithProjectSelectionNotificationType {
         }
     }
 }
-impl std::fmt::Display for GetConfigurationWithProjectSelectionNotificationType {
+impl std::fmt::Display for GetConfigurationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The configuration with the provided id
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationWithCreatedAtId {
+    /// A timestamp that tells you when the configuration was installed successfully
+    #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<f64>,
+    /// A timestamp that tells you when the configuration was created
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    /// The unique identifier of the configuration
+    pub id: String,
+    /// The unique identifier of the app the configuration was created for
+    #[serde(rename = "integrationId")]
+    pub integration_id: String,
+    /// The user or team ID that owns the configuration
+    #[serde(rename = "ownerId")]
+    pub owner_id: String,
+    /// When a configuration is limited to access certain projects, this will contain each of the project ID it is allowed to access. If it is not defined, the configuration has full access.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub projects: Option<Vec<String>>,
+    /// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<GetConfigurationSource>,
+    /// The slug of the integration the configuration is created for.
+    pub slug: String,
+    /// When the configuration was created for a team, this will show the ID of the team.
+    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<String>,
+    #[serde(rename = "type")]
+    pub type_: GetConfigurationType,
+    /// A timestamp that tells you when the configuration was updated.
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    /// The ID of the user that created the configuration.
+    #[serde(rename = "userId")]
+    pub user_id: String,
+    /// The resources that are allowed to be accessed by the configuration.
+    pub scopes: Vec<String>,
+    /// A timestamp that tells you when the configuration was disabled. Note: Configurations can be disabled when the associated user loses access to a team. They do not function during this time until the configuration is 'transferred', meaning the associated user is changed to one with access to the team.
+    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_at: Option<f64>,
+    /// A timestamp that tells you when the configuration was deleted.
+    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<f64>,
+    /// A timestamp that tells you when the configuration deletion has been started for cases when the deletion needs to be settled/approved by partners, such as when marketplace invoices have been paid.
+    #[serde(
+        rename = "deleteRequestedAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub delete_requested_at: Option<f64>,
+    #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_reason: Option<GetConfigurationDisabledReason>,
+    /// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
+    #[serde(
+        rename = "installationType",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub installation_type: Option<GetConfigurationInstallationType>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationWithProjectSelectionNotification {
+    /// A string representing the permission for projects. Possible values are `all` or `selected`.
+    #[serde(rename = "projectSelection")]
+    pub project_selection: GetConfigurationProjectSelection,
+    pub notification: GetConfigurationNotification,
+    #[serde(rename = "transferRequest")]
+    pub transfer_request: GetConfigurationTransferRequest,
+    /// When a configuration is limited to access certain projects, this will contain each of the project ID it is allowed to access. If it is not defined, the configuration has full access.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub projects: Option<Vec<String>>,
+    /// A timestamp that tells you when the configuration was created
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    /// A timestamp that tells you when the configuration was installed successfully
+    #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<f64>,
+    /// The unique identifier of the configuration
+    pub id: String,
+    /// The unique identifier of the app the configuration was created for
+    #[serde(rename = "integrationId")]
+    pub integration_id: String,
+    /// The user or team ID that owns the configuration
+    #[serde(rename = "ownerId")]
+    pub owner_id: String,
+    /// The slug of the integration the configuration is created for.
+    pub slug: String,
+    /// When the configuration was created for a team, this will show the ID of the team.
+    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<String>,
+    /// A timestamp that tells you when the configuration was updated.
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    /// The ID of the user that created the configuration.
+    #[serde(rename = "userId")]
+    pub user_id: String,
+    /// The resources that are allowed to be accessed by the configuration.
+    pub scopes: Vec<String>,
+    /// A timestamp that tells you when the configuration was disabled. Note: Configurations can be disabled when the associated user loses access to a team. They do not function during this time until the configuration is 'transferred', meaning the associated user is changed to one with access to the team.
+    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_at: Option<f64>,
+    #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_reason: Option<GetConfigurationDisabledReason>,
+    /// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<GetConfigurationSource>,
+    #[serde(
+        rename = "canConfigureOpenTelemetry",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub can_configure_open_telemetry: Option<bool>,
+    /// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
+    #[serde(
+        rename = "installationType",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub installation_type: Option<GetConfigurationInstallationType>,
+    /// A timestamp that tells you when the configuration deletion has been started for cases when the deletion needs to be settled/approved by partners, such as when marketplace invoices have been paid.
+    #[serde(
+        rename = "deleteRequestedAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub delete_requested_at: Option<f64>,
+    #[serde(rename = "type")]
+    pub type_: GetConfigurationType,
+    /// A timestamp that tells you when the configuration was deleted.
+    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<f64>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationsDisabledReason {
+    /// `disabled-by-owner`
+    #[serde(rename = "disabled-by-owner")]
+    DisabledByOwner,
+    /// `feature-not-available`
+    #[serde(rename = "feature-not-available")]
+    FeatureNotAvailable,
+    /// `disabled-by-admin`
+    #[serde(rename = "disabled-by-admin")]
+    DisabledByAdmin,
+    /// `original-owner-left-the-team`
+    #[serde(rename = "original-owner-left-the-team")]
+    OriginalOwnerLeftTheTeam,
+    /// `account-plan-downgrade`
+    #[serde(rename = "account-plan-downgrade")]
+    AccountPlanDowngrade,
+    /// `original-owner-role-downgraded`
+    #[serde(rename = "original-owner-role-downgraded")]
+    OriginalOwnerRoleDowngraded,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationsDisabledReason {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DisabledByOwner => "disabled-by-owner",
+            Self::FeatureNotAvailable => "feature-not-available",
+            Self::DisabledByAdmin => "disabled-by-admin",
+            Self::OriginalOwnerLeftTheTeam => "original-owner-left-the-team",
+            Self::AccountPlanDowngrade => "account-plan-downgrade",
+            Self::OriginalOwnerRoleDowngraded => "original-owner-role-downgraded",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetConfigurationsDisabledReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -11076,162 +6990,7 @@ impl std::fmt::Display for GetConfigurationsInstallationType {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationsObjectList2Item {
-    pub integration: GetConfigurationsObjectList2ItemIntegration,
-    /// A timestamp that tells you when the configuration was installed successfully
-    #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<f64>,
-    /// A timestamp that tells you when the configuration was created
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    /// The unique identifier of the configuration
-    pub id: String,
-    /// The unique identifier of the app the configuration was created for
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    /// The user or team ID that owns the configuration
-    #[serde(rename = "ownerId")]
-    pub owner_id: String,
-    /// When a configuration is limited to access certain projects, this will contain each of the project ID it is allowed to access. If it is not defined, the configuration has full access.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub projects: Option<Vec<String>>,
-    /// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<GetConfigurationsObjectList2ItemSource>,
-    /// The slug of the integration the configuration is created for.
-    pub slug: String,
-    /// When the configuration was created for a team, this will show the ID of the team.
-    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
-    pub team_id: Option<String>,
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationsObjectList2ItemType,
-    /// A timestamp that tells you when the configuration was updated.
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    /// The ID of the user that created the configuration.
-    #[serde(rename = "userId")]
-    pub user_id: String,
-    /// The resources that are allowed to be accessed by the configuration.
-    pub scopes: Vec<String>,
-    /// A timestamp that tells you when the configuration was disabled. Note: Configurations can be disabled when the associated user loses access to a team. They do not function during this time until the configuration is 'transferred', meaning the associated user is changed to one with access to the team.
-    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_at: Option<f64>,
-    /// A timestamp that tells you when the configuration was deleted.
-    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<f64>,
-    /// A timestamp that tells you when the configuration deletion has been started for cases when the deletion needs to be settled/approved by partners, such as when marketplace invoices have been paid.
-    #[serde(
-        rename = "deleteRequestedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub delete_requested_at: Option<f64>,
-    #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_reason: Option<GetConfigurationsObjectList2ItemDisabledReason>,
-    /// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
-    #[serde(
-        rename = "installationType",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub installation_type: Option<GetConfigurationsObjectList2ItemInstallationType>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationsObjectList2ItemDisabledReason {
-    /// `disabled-by-owner`
-    #[serde(rename = "disabled-by-owner")]
-    DisabledByOwner,
-    /// `feature-not-available`
-    #[serde(rename = "feature-not-available")]
-    FeatureNotAvailable,
-    /// `disabled-by-admin`
-    #[serde(rename = "disabled-by-admin")]
-    DisabledByAdmin,
-    /// `original-owner-left-the-team`
-    #[serde(rename = "original-owner-left-the-team")]
-    OriginalOwnerLeftTheTeam,
-    /// `account-plan-downgrade`
-    #[serde(rename = "account-plan-downgrade")]
-    AccountPlanDowngrade,
-    /// `original-owner-role-downgraded`
-    #[serde(rename = "original-owner-role-downgraded")]
-    OriginalOwnerRoleDowngraded,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationsObjectList2ItemDisabledReason {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DisabledByOwner => "disabled-by-owner",
-            Self::FeatureNotAvailable => "feature-not-available",
-            Self::DisabledByAdmin => "disabled-by-admin",
-            Self::OriginalOwnerLeftTheTeam => "original-owner-left-the-team",
-            Self::AccountPlanDowngrade => "account-plan-downgrade",
-            Self::OriginalOwnerRoleDowngraded => "original-owner-role-downgraded",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationsObjectList2ItemDisabledReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationsObjectList2ItemInstallationType {
-    /// `marketplace`
-    #[serde(rename = "marketplace")]
-    Marketplace,
-    /// `external`
-    #[serde(rename = "external")]
-    External,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationsObjectList2ItemInstallationType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Marketplace => "marketplace",
-            Self::External => "external",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationsObjectList2ItemInstallationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationsObjectList2ItemIntegration {
+pub struct GetConfigurationsIntegration {
     pub name: String,
     pub icon: String,
     #[serde(rename = "isLegacy")]
@@ -11245,7 +7004,7 @@ pub struct GetConfigurationsObjectList2ItemIntegration {
     )]
     pub assigned_beta_label_at: Option<f64>,
     #[serde(rename = "tagIds", default, skip_serializing_if = "Option::is_none")]
-    pub tag_ids: Option<Vec<GetConfigurationsObjectList2ItemIntegrationTagId>>,
+    pub tag_ids: Option<Vec<GetConfigurationsIntegrationTagId>>,
 }
 
 #[derive(
@@ -11259,7 +7018,7 @@ pub struct GetConfigurationsObjectList2ItemIntegration {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationsObjectList2ItemIntegrationTagId {
+pub enum GetConfigurationsIntegrationTagId {
     /// `tag_agents`
     #[serde(rename = "tag_agents")]
     TagAgents,
@@ -11348,7 +7107,7 @@ pub enum GetConfigurationsObjectList2ItemIntegrationTagId {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationsObjectList2ItemIntegrationTagId {
+impl GetConfigurationsIntegrationTagId {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11384,13 +7143,75 @@ impl GetConfigurationsObjectList2ItemIntegrationTagId {
         }
     }
 }
-impl std::fmt::Display for GetConfigurationsObjectList2ItemIntegrationTagId {
+impl std::fmt::Display for GetConfigurationsIntegrationTagId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-/// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationsObjectList2Item {
+    pub integration: GetConfigurationsIntegration,
+    /// A timestamp that tells you when the configuration was installed successfully
+    #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<f64>,
+    /// A timestamp that tells you when the configuration was created
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    /// The unique identifier of the configuration
+    pub id: String,
+    /// The unique identifier of the app the configuration was created for
+    #[serde(rename = "integrationId")]
+    pub integration_id: String,
+    /// The user or team ID that owns the configuration
+    #[serde(rename = "ownerId")]
+    pub owner_id: String,
+    /// When a configuration is limited to access certain projects, this will contain each of the project ID it is allowed to access. If it is not defined, the configuration has full access.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub projects: Option<Vec<String>>,
+    /// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<GetConfigurationsSource>,
+    /// The slug of the integration the configuration is created for.
+    pub slug: String,
+    /// When the configuration was created for a team, this will show the ID of the team.
+    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<String>,
+    #[serde(rename = "type")]
+    pub type_: GetConfigurationsType,
+    /// A timestamp that tells you when the configuration was updated.
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    /// The ID of the user that created the configuration.
+    #[serde(rename = "userId")]
+    pub user_id: String,
+    /// The resources that are allowed to be accessed by the configuration.
+    pub scopes: Vec<String>,
+    /// A timestamp that tells you when the configuration was disabled. Note: Configurations can be disabled when the associated user loses access to a team. They do not function during this time until the configuration is 'transferred', meaning the associated user is changed to one with access to the team.
+    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_at: Option<f64>,
+    /// A timestamp that tells you when the configuration was deleted.
+    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<f64>,
+    /// A timestamp that tells you when the configuration deletion has been started for cases when the deletion needs to be settled/approved by partners, such as when marketplace invoices have been paid.
+    #[serde(
+        rename = "deleteRequestedAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub delete_requested_at: Option<f64>,
+    #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_reason: Option<GetConfigurationsDisabledReason>,
+    /// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
+    #[serde(
+        rename = "installationType",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub installation_type: Option<GetConfigurationsObjectList2ItemInstallationType>,
+}
+
+/// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
 #[derive(
     Debug,
     Clone,
@@ -11402,74 +7223,28 @@ impl std::fmt::Display for GetConfigurationsObjectList2ItemIntegrationTagId {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationsObjectList2ItemSource {
+pub enum GetConfigurationsObjectList2ItemInstallationType {
     /// `marketplace`
     #[serde(rename = "marketplace")]
     Marketplace,
-    /// `deploy-button`
-    #[serde(rename = "deploy-button")]
-    DeployButton,
     /// `external`
     #[serde(rename = "external")]
     External,
-    /// `v0`
-    #[serde(rename = "v0")]
-    V0,
-    /// `resource-claims`
-    #[serde(rename = "resource-claims")]
-    ResourceClaims,
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationsObjectList2ItemSource {
+impl GetConfigurationsObjectList2ItemInstallationType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             Self::Marketplace => "marketplace",
-            Self::DeployButton => "deploy-button",
             Self::External => "external",
-            Self::V0 => "v0",
-            Self::ResourceClaims => "resource-claims",
             Self::Unknown(value) => value,
         }
     }
 }
-impl std::fmt::Display for GetConfigurationsObjectList2ItemSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationsObjectList2ItemType {
-    /// `integration-configuration`
-    #[serde(rename = "integration-configuration")]
-    IntegrationConfiguration,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationsObjectList2ItemType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IntegrationConfiguration => "integration-configuration",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationsObjectList2ItemType {
+impl std::fmt::Display for GetConfigurationsObjectList2ItemInstallationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -11498,7 +7273,7 @@ pub struct GetConfigurationsObjectListItem {
     pub projects: Option<Vec<String>>,
     /// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<GetConfigurationsObjectListItemSource>,
+    pub source: Option<GetConfigurationsSource>,
     /// The slug of the integration the configuration is created for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
@@ -11506,7 +7281,7 @@ pub struct GetConfigurationsObjectListItem {
     #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<String>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<GetConfigurationsObjectListItemType>,
+    pub type_: Option<GetConfigurationsType>,
     /// A timestamp that tells you when the configuration was updated.
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<f64>,
@@ -11530,7 +7305,7 @@ pub struct GetConfigurationsObjectListItem {
     )]
     pub delete_requested_at: Option<f64>,
     #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_reason: Option<GetConfigurationsObjectListItemDisabledReason>,
+    pub disabled_reason: Option<GetConfigurationsDisabledReason>,
     /// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
     #[serde(
         rename = "installationType",
@@ -11538,60 +7313,6 @@ pub struct GetConfigurationsObjectListItem {
         skip_serializing_if = "Option::is_none",
     )]
     pub installation_type: Option<GetConfigurationsObjectListItemInstallationType>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationsObjectListItemDisabledReason {
-    /// `disabled-by-owner`
-    #[serde(rename = "disabled-by-owner")]
-    DisabledByOwner,
-    /// `feature-not-available`
-    #[serde(rename = "feature-not-available")]
-    FeatureNotAvailable,
-    /// `disabled-by-admin`
-    #[serde(rename = "disabled-by-admin")]
-    DisabledByAdmin,
-    /// `original-owner-left-the-team`
-    #[serde(rename = "original-owner-left-the-team")]
-    OriginalOwnerLeftTheTeam,
-    /// `account-plan-downgrade`
-    #[serde(rename = "account-plan-downgrade")]
-    AccountPlanDowngrade,
-    /// `original-owner-role-downgraded`
-    #[serde(rename = "original-owner-role-downgraded")]
-    OriginalOwnerRoleDowngraded,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationsObjectListItemDisabledReason {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DisabledByOwner => "disabled-by-owner",
-            Self::FeatureNotAvailable => "feature-not-available",
-            Self::DisabledByAdmin => "disabled-by-admin",
-            Self::OriginalOwnerLeftTheTeam => "original-owner-left-the-team",
-            Self::AccountPlanDowngrade => "account-plan-downgrade",
-            Self::OriginalOwnerRoleDowngraded => "original-owner-role-downgraded",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationsObjectListItemDisabledReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
@@ -11633,6 +7354,16 @@ impl std::fmt::Display for GetConfigurationsObjectListItemInstallationType {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetConfigurationsResponse {
+    /// The list of configurations for the authenticated user
+    ObjectList(Vec<GetConfigurationsObjectListItem>),
+    ObjectList2(Vec<GetConfigurationsObjectList2Item>),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
 /// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
 #[derive(
     Debug,
@@ -11645,7 +7376,7 @@ impl std::fmt::Display for GetConfigurationsObjectListItemInstallationType {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationsObjectListItemSource {
+pub enum GetConfigurationsSource {
     /// `marketplace`
     #[serde(rename = "marketplace")]
     Marketplace,
@@ -11665,7 +7396,7 @@ pub enum GetConfigurationsObjectListItemSource {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationsObjectListItemSource {
+impl GetConfigurationsSource {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11678,7 +7409,7 @@ impl GetConfigurationsObjectListItemSource {
         }
     }
 }
-impl std::fmt::Display for GetConfigurationsObjectListItemSource {
+impl std::fmt::Display for GetConfigurationsSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -11695,7 +7426,7 @@ impl std::fmt::Display for GetConfigurationsObjectListItemSource {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationsObjectListItemType {
+pub enum GetConfigurationsType {
     /// `integration-configuration`
     #[serde(rename = "integration-configuration")]
     IntegrationConfiguration,
@@ -11703,7 +7434,7 @@ pub enum GetConfigurationsObjectListItemType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationsObjectListItemType {
+impl GetConfigurationsType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11712,20 +7443,10 @@ impl GetConfigurationsObjectListItemType {
         }
     }
 }
-impl std::fmt::Display for GetConfigurationsObjectListItemType {
+impl std::fmt::Display for GetConfigurationsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetConfigurationsResponse {
-    /// The list of configurations for the authenticated user
-    ObjectList(Vec<GetConfigurationsObjectListItem>),
-    ObjectList2(Vec<GetConfigurationsObjectList2Item>),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 
 #[derive(

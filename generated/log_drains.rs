@@ -611,16 +611,450 @@ pub struct CreateLogDrainSource2Integration {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateLogDrainSource2SelfServed {}
 
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetAllLogDrainsDrains {
+    ObjectList(Vec<GetAllLogDrainsDrainsObjectListItem>),
+    ObjectList2(Vec<GetAllLogDrainsDrainsObjectList2Item>),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetAllLogDrainsDrainsCreatedFrom {
+    /// `self-served`
+    #[serde(rename = "self-served")]
+    SelfServed,
+    /// `integration`
+    #[serde(rename = "integration")]
+    Integration,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetAllLogDrainsDrainsCreatedFrom {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SelfServed => "self-served",
+            Self::Integration => "integration",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetAllLogDrainsDrainsCreatedFrom {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type")]
+pub enum GetAllLogDrainsDrainsDelivery {
+    #[serde(rename = "http")]
+    Http(GetAllLogDrainsDrainsDeliveryHttp),
+    #[serde(rename = "otlphttp")]
+    Otlphttp(GetAllLogDrainsDrainsDeliveryOtlphttp),
+    #[serde(rename = "syslog")]
+    Syslog(GetAllLogDrainsDrainsDeliverySyslog),
+    #[serde(rename = "clickhouse")]
+    Clickhouse(GetAllLogDrainsDrainsDeliveryClickhouse),
+    #[serde(rename = "internal")]
+    Internal(GetAllLogDrainsDrainsDeliveryInternal),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    #[serde(untagged)]
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetAllLogDrainsDrainsDeliveryClickhouse {
+    pub endpoint: String,
+    pub table: String,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetAllLogDrainsDrainsDeliveryCompression {
+    /// `gzip`
+    #[serde(rename = "gzip")]
+    Gzip,
+    /// `none`
+    #[serde(rename = "none")]
+    None,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetAllLogDrainsDrainsDeliveryCompression {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Gzip => "gzip",
+            Self::None => "none",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetAllLogDrainsDrainsDeliveryCompression {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetAllLogDrainsDrainsDeliveryEncoding {
+    /// `json`
+    #[serde(rename = "json")]
+    Json,
+    /// `ndjson`
+    #[serde(rename = "ndjson")]
+    Ndjson,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetAllLogDrainsDrainsDeliveryEncoding {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "json",
+            Self::Ndjson => "ndjson",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetAllLogDrainsDrainsDeliveryEncoding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetAllLogDrainsDrainsDeliveryEndpoint {
+    pub traces: String,
+}
+
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetAllLogDrainsDrainsDeliveryHttp {
+    pub endpoint: String,
+    pub encoding: GetAllLogDrainsDrainsDeliveryEncoding,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compression: Option<GetAllLogDrainsDrainsDeliveryCompression>,
+    pub headers: std::collections::BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+impl std::fmt::Debug for GetAllLogDrainsDrainsDeliveryHttp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetAllLogDrainsDrainsDeliveryHttp")
+            .field("endpoint", &self.endpoint)
+            .field("encoding", &self.encoding)
+            .field("compression", &self.compression)
+            .field("headers", &self.headers)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetAllLogDrainsDrainsDeliveryInternal {
+    pub target: GetAllLogDrainsDrainsDeliveryTarget,
+}
+
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetAllLogDrainsDrainsDeliveryOtlphttp {
+    pub endpoint: GetAllLogDrainsDrainsDeliveryEndpoint,
+    pub encoding: GetAllLogDrainsDrainsDeliveryOtlphttpEncoding,
+    pub headers: std::collections::BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+impl std::fmt::Debug for GetAllLogDrainsDrainsDeliveryOtlphttp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetAllLogDrainsDrainsDeliveryOtlphttp")
+            .field("endpoint", &self.endpoint)
+            .field("encoding", &self.encoding)
+            .field("headers", &self.headers)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetAllLogDrainsDrainsDeliveryOtlphttpEncoding {
+    /// `json`
+    #[serde(rename = "json")]
+    Json,
+    /// `proto`
+    #[serde(rename = "proto")]
+    Proto,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetAllLogDrainsDrainsDeliveryOtlphttpEncoding {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "json",
+            Self::Proto => "proto",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetAllLogDrainsDrainsDeliveryOtlphttpEncoding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetAllLogDrainsDrainsDeliverySyslog {
+    pub endpoint: String,
+    pub secret: String,
+}
+impl std::fmt::Debug for GetAllLogDrainsDrainsDeliverySyslog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetAllLogDrainsDrainsDeliverySyslog")
+            .field("endpoint", &self.endpoint)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetAllLogDrainsDrainsDeliveryTarget {
+    /// `vercel-otel-traces-db`
+    #[serde(rename = "vercel-otel-traces-db")]
+    VercelOtelTracesDb,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetAllLogDrainsDrainsDeliveryTarget {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::VercelOtelTracesDb => "vercel-otel-traces-db",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetAllLogDrainsDrainsDeliveryTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetAllLogDrainsDrainsDisabledReason {
+    /// `disabled-by-owner`
+    #[serde(rename = "disabled-by-owner")]
+    DisabledByOwner,
+    /// `feature-not-available`
+    #[serde(rename = "feature-not-available")]
+    FeatureNotAvailable,
+    /// `account-plan-downgrade`
+    #[serde(rename = "account-plan-downgrade")]
+    AccountPlanDowngrade,
+    /// `disabled-by-admin`
+    #[serde(rename = "disabled-by-admin")]
+    DisabledByAdmin,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetAllLogDrainsDrainsDisabledReason {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DisabledByOwner => "disabled-by-owner",
+            Self::FeatureNotAvailable => "feature-not-available",
+            Self::AccountPlanDowngrade => "account-plan-downgrade",
+            Self::DisabledByAdmin => "disabled-by-admin",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetAllLogDrainsDrainsDisabledReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "version")]
+pub enum GetAllLogDrainsDrainsFilterV2 {
+    #[serde(rename = "v1")]
+    V1(GetAllLogDrainsDrainsFilterV2V1),
+    #[serde(rename = "v2")]
+    V2(GetAllLogDrainsDrainsFilterV2V2),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    #[serde(untagged)]
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type")]
+pub enum GetAllLogDrainsDrainsFilterV2Filter {
+    #[serde(rename = "basic")]
+    Basic(GetAllLogDrainsDrainsFilterV2FilterBasic),
+    #[serde(rename = "odata")]
+    Odata(GetAllLogDrainsDrainsFilterV2FilterOdata),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    #[serde(untagged)]
+    Unknown(serde_json::Value),
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsObjectListItem {
+pub struct GetAllLogDrainsDrainsFilterV2FilterBasic {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<GetAllLogDrainsDrainsFilterV2FilterProject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log: Option<GetAllLogDrainsDrainsFilterV2FilterLog>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<GetAllLogDrainsDrainsFilterV2FilterDeployment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetAllLogDrainsDrainsFilterV2FilterDeployment {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environments: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetAllLogDrainsDrainsFilterV2FilterLog {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sources: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetAllLogDrainsDrainsFilterV2FilterOdata {
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetAllLogDrainsDrainsFilterV2FilterProject {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ids: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetAllLogDrainsDrainsFilterV2V1 {}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetAllLogDrainsDrainsFilterV2V2 {
+    pub filter: GetAllLogDrainsDrainsFilterV2Filter,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetAllLogDrainsDrainsObjectList2Item {
+    pub id: String,
+    #[serde(rename = "ownerId")]
+    pub owner_id: String,
+    pub name: String,
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    #[serde(rename = "createdFrom", default, skip_serializing_if = "Option::is_none")]
+    pub created_from: Option<GetAllLogDrainsDrainsCreatedFrom>,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
+    pub project_ids: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schemas: Option<GetAllLogDrainsDrainsSchemas>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<GetAllLogDrainsDrainsDelivery>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sampling: Option<Vec<GetAllLogDrainsDrainsSamplingItem>>,
+    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<GetAllLogDrainsDrainsStatus>,
+    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_at: Option<f64>,
+    #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_reason: Option<GetAllLogDrainsDrainsDisabledReason>,
+    #[serde(rename = "disabledBy", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_by: Option<String>,
     #[serde(
-        rename = "projectsMetadata",
+        rename = "firstErrorTimestamp",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub projects_metadata: Option<
-        Vec<GetAllLogDrainsObjectListItemProjectsMetadataItem>,
-    >,
+    pub first_error_timestamp: Option<f64>,
+    #[serde(
+        rename = "configurationId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub configuration_id: Option<String>,
+    #[serde(rename = "clientId", default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    pub source: GetAllLogDrainsDrainsSource,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+    #[serde(rename = "filterV2", default, skip_serializing_if = "Option::is_none")]
+    pub filter_v2: Option<GetAllLogDrainsDrainsFilterV2>,
     #[serde(
         rename = "integrationIcon",
         default,
@@ -639,14 +1073,71 @@ pub struct GetAllLogDrainsObjectListItem {
         skip_serializing_if = "Option::is_none",
     )]
     pub integration_website: Option<String>,
+    #[serde(
+        rename = "projectsMetadata",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub projects_metadata: Option<Vec<GetAllLogDrainsDrainsProjectsMetadataItem>>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsObjectListItemProjectsMetadataItem {
+pub struct GetAllLogDrainsDrainsObjectListItem {
+    pub id: String,
+    #[serde(rename = "ownerId")]
+    pub owner_id: String,
+    pub name: String,
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    #[serde(rename = "createdFrom", default, skip_serializing_if = "Option::is_none")]
+    pub created_from: Option<GetAllLogDrainsDrainsCreatedFrom>,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
+    pub project_ids: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schemas: Option<GetAllLogDrainsDrainsSchemas>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<GetAllLogDrainsDrainsDelivery>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sampling: Option<Vec<GetAllLogDrainsDrainsSamplingItem>>,
+    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<GetAllLogDrainsDrainsStatus>,
+    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_at: Option<f64>,
+    #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_reason: Option<GetAllLogDrainsDrainsDisabledReason>,
+    #[serde(rename = "disabledBy", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_by: Option<String>,
+    #[serde(
+        rename = "firstErrorTimestamp",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub first_error_timestamp: Option<f64>,
+    #[serde(
+        rename = "configurationId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub configuration_id: Option<String>,
+    #[serde(rename = "clientId", default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    pub source: GetAllLogDrainsDrainsSource,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+    #[serde(rename = "filterV2", default, skip_serializing_if = "Option::is_none")]
+    pub filter_v2: Option<GetAllLogDrainsDrainsFilterV2>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetAllLogDrainsDrainsProjectsMetadataItem {
     pub id: String,
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub framework: Option<GetAllLogDrainsObjectListItemProjectsMetadataItemFramework>,
+    pub framework: Option<GetAllLogDrainsDrainsProjectsMetadataItemFramework>,
     #[serde(
         rename = "latestDeployment",
         default,
@@ -666,7 +1157,7 @@ pub struct GetAllLogDrainsObjectListItemProjectsMetadataItem {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetAllLogDrainsObjectListItemProjectsMetadataItemFramework {
+pub enum GetAllLogDrainsDrainsProjectsMetadataItemFramework {
     /// `blitzjs`
     #[serde(rename = "blitzjs")]
     Blitzjs,
@@ -836,7 +1327,7 @@ pub enum GetAllLogDrainsObjectListItemProjectsMetadataItemFramework {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetAllLogDrainsObjectListItemProjectsMetadataItemFramework {
+impl GetAllLogDrainsDrainsProjectsMetadataItemFramework {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -899,7 +1390,467 @@ impl GetAllLogDrainsObjectListItemProjectsMetadataItemFramework {
         }
     }
 }
-impl std::fmt::Display for GetAllLogDrainsObjectListItemProjectsMetadataItemFramework {
+impl std::fmt::Display for GetAllLogDrainsDrainsProjectsMetadataItemFramework {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetAllLogDrainsDrainsSamplingItem {
+    #[serde(rename = "type")]
+    pub type_: GetAllLogDrainsDrainsSamplingItemType,
+    pub rate: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<GetAllLogDrainsDrainsSamplingItemEnv>,
+    #[serde(rename = "requestPath", default, skip_serializing_if = "Option::is_none")]
+    pub request_path: Option<String>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetAllLogDrainsDrainsSamplingItemEnv {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetAllLogDrainsDrainsSamplingItemEnv {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetAllLogDrainsDrainsSamplingItemEnv {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetAllLogDrainsDrainsSamplingItemType {
+    /// `head_sampling`
+    #[serde(rename = "head_sampling")]
+    HeadSampling,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetAllLogDrainsDrainsSamplingItemType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::HeadSampling => "head_sampling",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetAllLogDrainsDrainsSamplingItemType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetAllLogDrainsDrainsSchemas {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub analytics: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed_insights: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind")]
+pub enum GetAllLogDrainsDrainsSource {
+    #[serde(rename = "self-served")]
+    SelfServed(GetAllLogDrainsDrainsSourceSelfServed),
+    #[serde(rename = "integration")]
+    Integration(GetAllLogDrainsDrainsSourceIntegration),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    #[serde(untagged)]
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetAllLogDrainsDrainsSourceIntegration {
+    #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    #[serde(
+        rename = "externalResourceId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub external_resource_id: Option<String>,
+    #[serde(rename = "integrationId")]
+    pub integration_id: String,
+    #[serde(rename = "integrationConfigurationId")]
+    pub integration_configuration_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetAllLogDrainsDrainsSourceSelfServed {}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetAllLogDrainsDrainsStatus {
+    /// `enabled`
+    #[serde(rename = "enabled")]
+    Enabled,
+    /// `disabled`
+    #[serde(rename = "disabled")]
+    Disabled,
+    /// `errored`
+    #[serde(rename = "errored")]
+    Errored,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetAllLogDrainsDrainsStatus {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "enabled",
+            Self::Disabled => "disabled",
+            Self::Errored => "errored",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetAllLogDrainsDrainsStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetAllLogDrainsObjectListItem {
+    #[serde(
+        rename = "projectsMetadata",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub projects_metadata: Option<Vec<GetAllLogDrainsProjectsMetadataItem>>,
+    #[serde(
+        rename = "integrationIcon",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub integration_icon: Option<String>,
+    #[serde(
+        rename = "integrationConfigurationUri",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub integration_configuration_uri: Option<String>,
+    #[serde(
+        rename = "integrationWebsite",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub integration_website: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetAllLogDrainsProjectsMetadataItem {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub framework: Option<GetAllLogDrainsProjectsMetadataItemFramework>,
+    #[serde(
+        rename = "latestDeployment",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub latest_deployment: Option<String>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetAllLogDrainsProjectsMetadataItemFramework {
+    /// `blitzjs`
+    #[serde(rename = "blitzjs")]
+    Blitzjs,
+    /// `nextjs`
+    #[serde(rename = "nextjs")]
+    Nextjs,
+    /// `gatsby`
+    #[serde(rename = "gatsby")]
+    Gatsby,
+    /// `remix`
+    #[serde(rename = "remix")]
+    Remix,
+    /// `react-router`
+    #[serde(rename = "react-router")]
+    ReactRouter,
+    /// `astro`
+    #[serde(rename = "astro")]
+    Astro,
+    /// `hexo`
+    #[serde(rename = "hexo")]
+    Hexo,
+    /// `eleventy`
+    #[serde(rename = "eleventy")]
+    Eleventy,
+    /// `docusaurus-2`
+    #[serde(rename = "docusaurus-2")]
+    Docusaurus2,
+    /// `docusaurus`
+    #[serde(rename = "docusaurus")]
+    Docusaurus,
+    /// `preact`
+    #[serde(rename = "preact")]
+    Preact,
+    /// `solidstart-1`
+    #[serde(rename = "solidstart-1")]
+    Solidstart1,
+    /// `solidstart`
+    #[serde(rename = "solidstart")]
+    Solidstart,
+    /// `dojo`
+    #[serde(rename = "dojo")]
+    Dojo,
+    /// `ember`
+    #[serde(rename = "ember")]
+    Ember,
+    /// `vue`
+    #[serde(rename = "vue")]
+    Vue,
+    /// `scully`
+    #[serde(rename = "scully")]
+    Scully,
+    /// `ionic-angular`
+    #[serde(rename = "ionic-angular")]
+    IonicAngular,
+    /// `angular`
+    #[serde(rename = "angular")]
+    Angular,
+    /// `polymer`
+    #[serde(rename = "polymer")]
+    Polymer,
+    /// `svelte`
+    #[serde(rename = "svelte")]
+    Svelte,
+    /// `sveltekit`
+    #[serde(rename = "sveltekit")]
+    Sveltekit,
+    /// `sveltekit-1`
+    #[serde(rename = "sveltekit-1")]
+    Sveltekit1,
+    /// `ionic-react`
+    #[serde(rename = "ionic-react")]
+    IonicReact,
+    /// `create-react-app`
+    #[serde(rename = "create-react-app")]
+    CreateReactApp,
+    /// `gridsome`
+    #[serde(rename = "gridsome")]
+    Gridsome,
+    /// `umijs`
+    #[serde(rename = "umijs")]
+    Umijs,
+    /// `sapper`
+    #[serde(rename = "sapper")]
+    Sapper,
+    /// `saber`
+    #[serde(rename = "saber")]
+    Saber,
+    /// `stencil`
+    #[serde(rename = "stencil")]
+    Stencil,
+    /// `nuxtjs`
+    #[serde(rename = "nuxtjs")]
+    Nuxtjs,
+    /// `redwoodjs`
+    #[serde(rename = "redwoodjs")]
+    Redwoodjs,
+    /// `hugo`
+    #[serde(rename = "hugo")]
+    Hugo,
+    /// `jekyll`
+    #[serde(rename = "jekyll")]
+    Jekyll,
+    /// `brunch`
+    #[serde(rename = "brunch")]
+    Brunch,
+    /// `middleman`
+    #[serde(rename = "middleman")]
+    Middleman,
+    /// `zola`
+    #[serde(rename = "zola")]
+    Zola,
+    /// `hydrogen`
+    #[serde(rename = "hydrogen")]
+    Hydrogen,
+    /// `vite`
+    #[serde(rename = "vite")]
+    Vite,
+    /// `vitepress`
+    #[serde(rename = "vitepress")]
+    Vitepress,
+    /// `vuepress`
+    #[serde(rename = "vuepress")]
+    Vuepress,
+    /// `parcel`
+    #[serde(rename = "parcel")]
+    Parcel,
+    /// `fastapi`
+    #[serde(rename = "fastapi")]
+    Fastapi,
+    /// `flask`
+    #[serde(rename = "flask")]
+    Flask,
+    /// `fasthtml`
+    #[serde(rename = "fasthtml")]
+    Fasthtml,
+    /// `sanity-v3`
+    #[serde(rename = "sanity-v3")]
+    SanityV3,
+    /// `sanity`
+    #[serde(rename = "sanity")]
+    Sanity,
+    /// `storybook`
+    #[serde(rename = "storybook")]
+    Storybook,
+    /// `nitro`
+    #[serde(rename = "nitro")]
+    Nitro,
+    /// `hono`
+    #[serde(rename = "hono")]
+    Hono,
+    /// `express`
+    #[serde(rename = "express")]
+    Express,
+    /// `h3`
+    #[serde(rename = "h3")]
+    H3,
+    /// `nestjs`
+    #[serde(rename = "nestjs")]
+    Nestjs,
+    /// `fastify`
+    #[serde(rename = "fastify")]
+    Fastify,
+    /// `xmcp`
+    #[serde(rename = "xmcp")]
+    Xmcp,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetAllLogDrainsProjectsMetadataItemFramework {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Blitzjs => "blitzjs",
+            Self::Nextjs => "nextjs",
+            Self::Gatsby => "gatsby",
+            Self::Remix => "remix",
+            Self::ReactRouter => "react-router",
+            Self::Astro => "astro",
+            Self::Hexo => "hexo",
+            Self::Eleventy => "eleventy",
+            Self::Docusaurus2 => "docusaurus-2",
+            Self::Docusaurus => "docusaurus",
+            Self::Preact => "preact",
+            Self::Solidstart1 => "solidstart-1",
+            Self::Solidstart => "solidstart",
+            Self::Dojo => "dojo",
+            Self::Ember => "ember",
+            Self::Vue => "vue",
+            Self::Scully => "scully",
+            Self::IonicAngular => "ionic-angular",
+            Self::Angular => "angular",
+            Self::Polymer => "polymer",
+            Self::Svelte => "svelte",
+            Self::Sveltekit => "sveltekit",
+            Self::Sveltekit1 => "sveltekit-1",
+            Self::IonicReact => "ionic-react",
+            Self::CreateReactApp => "create-react-app",
+            Self::Gridsome => "gridsome",
+            Self::Umijs => "umijs",
+            Self::Sapper => "sapper",
+            Self::Saber => "saber",
+            Self::Stencil => "stencil",
+            Self::Nuxtjs => "nuxtjs",
+            Self::Redwoodjs => "redwoodjs",
+            Self::Hugo => "hugo",
+            Self::Jekyll => "jekyll",
+            Self::Brunch => "brunch",
+            Self::Middleman => "middleman",
+            Self::Zola => "zola",
+            Self::Hydrogen => "hydrogen",
+            Self::Vite => "vite",
+            Self::Vitepress => "vitepress",
+            Self::Vuepress => "vuepress",
+            Self::Parcel => "parcel",
+            Self::Fastapi => "fastapi",
+            Self::Flask => "flask",
+            Self::Fasthtml => "fasthtml",
+            Self::SanityV3 => "sanity-v3",
+            Self::Sanity => "sanity",
+            Self::Storybook => "storybook",
+            Self::Nitro => "nitro",
+            Self::Hono => "hono",
+            Self::Express => "express",
+            Self::H3 => "h3",
+            Self::Nestjs => "nestjs",
+            Self::Fastify => "fastify",
+            Self::Xmcp => "xmcp",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetAllLogDrainsProjectsMetadataItemFramework {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -916,1552 +1867,7 @@ pub enum GetAllLogDrainsResponse {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetAllLogDrainsWithDrains {
-    pub drains: GetAllLogDrainsWithDrainsDrains,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetAllLogDrainsWithDrainsDrains {
-    ObjectList(Vec<GetAllLogDrainsWithDrainsDrainsObjectListItem>),
-    ObjectList2(Vec<GetAllLogDrainsWithDrainsDrainsObjectList2Item>),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectList2Item {
-    pub id: String,
-    #[serde(rename = "ownerId")]
-    pub owner_id: String,
-    pub name: String,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    #[serde(rename = "createdFrom", default, skip_serializing_if = "Option::is_none")]
-    pub created_from: Option<GetAllLogDrainsWithDrainsDrainsObjectList2ItemCreatedFrom>,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
-    pub project_ids: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schemas: Option<GetAllLogDrainsWithDrainsDrainsObjectList2ItemSchemas>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delivery: Option<GetAllLogDrainsWithDrainsDrainsObjectList2ItemDelivery>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sampling: Option<
-        Vec<GetAllLogDrainsWithDrainsDrainsObjectList2ItemSamplingItem>,
-    >,
-    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
-    pub team_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<GetAllLogDrainsWithDrainsDrainsObjectList2ItemStatus>,
-    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_at: Option<f64>,
-    #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_reason: Option<
-        GetAllLogDrainsWithDrainsDrainsObjectList2ItemDisabledReason,
-    >,
-    #[serde(rename = "disabledBy", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_by: Option<String>,
-    #[serde(
-        rename = "firstErrorTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub first_error_timestamp: Option<f64>,
-    #[serde(
-        rename = "configurationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub configuration_id: Option<String>,
-    #[serde(rename = "clientId", default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    pub source: GetAllLogDrainsWithDrainsDrainsObjectList2ItemSource,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    #[serde(rename = "filterV2", default, skip_serializing_if = "Option::is_none")]
-    pub filter_v2: Option<GetAllLogDrainsWithDrainsDrainsObjectList2ItemFilterV2>,
-    #[serde(
-        rename = "integrationIcon",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub integration_icon: Option<String>,
-    #[serde(
-        rename = "integrationConfigurationUri",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub integration_configuration_uri: Option<String>,
-    #[serde(
-        rename = "integrationWebsite",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub integration_website: Option<String>,
-    #[serde(
-        rename = "projectsMetadata",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub projects_metadata: Option<
-        Vec<GetAllLogDrainsWithDrainsDrainsObjectList2ItemProjectsMetadataItem>,
-    >,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetAllLogDrainsWithDrainsDrainsObjectList2ItemCreatedFrom {
-    /// `self-served`
-    #[serde(rename = "self-served")]
-    SelfServed,
-    /// `integration`
-    #[serde(rename = "integration")]
-    Integration,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetAllLogDrainsWithDrainsDrainsObjectList2ItemCreatedFrom {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SelfServed => "self-served",
-            Self::Integration => "integration",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetAllLogDrainsWithDrainsDrainsObjectList2ItemCreatedFrom {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum GetAllLogDrainsWithDrainsDrainsObjectList2ItemDelivery {
-    #[serde(rename = "http")]
-    Http(GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryHttp),
-    #[serde(rename = "otlphttp")]
-    Otlphttp(GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryOtlphttp),
-    #[serde(rename = "syslog")]
-    Syslog(GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliverySyslog),
-    #[serde(rename = "clickhouse")]
-    Clickhouse(GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryClickhouse),
-    #[serde(rename = "internal")]
-    Internal(GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryInternal),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryClickhouse {
-    pub endpoint: String,
-    pub table: String,
-}
-
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryHttp {
-    pub endpoint: String,
-    pub encoding: GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryHttpEncoding,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub compression: Option<
-        GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryHttpCompression,
-    >,
-    pub headers: std::collections::BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<String>,
-}
-impl std::fmt::Debug for GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryHttp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryHttp")
-            .field("endpoint", &self.endpoint)
-            .field("encoding", &self.encoding)
-            .field("compression", &self.compression)
-            .field("headers", &self.headers)
-            .field("secret", &"<redacted>")
-            .finish()
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryHttpCompression {
-    /// `gzip`
-    #[serde(rename = "gzip")]
-    Gzip,
-    /// `none`
-    #[serde(rename = "none")]
-    None,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryHttpCompression {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gzip => "gzip",
-            Self::None => "none",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryHttpCompression {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryHttpEncoding {
-    /// `json`
-    #[serde(rename = "json")]
-    Json,
-    /// `ndjson`
-    #[serde(rename = "ndjson")]
-    Ndjson,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryHttpEncoding {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "json",
-            Self::Ndjson => "ndjson",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryHttpEncoding {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryInternal {
-    pub target: GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryInternalTarget,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryInternalTarget {
-    /// `vercel-otel-traces-db`
-    #[serde(rename = "vercel-otel-traces-db")]
-    VercelOtelTracesDb,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryInternalTarget {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VercelOtelTracesDb => "vercel-otel-traces-db",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryInternalTarget {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryOtlphttp {
-    pub endpoint: GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryOtlphttpEndpoint,
-    pub encoding: GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryOtlphttpEncoding,
-    pub headers: std::collections::BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<String>,
-}
-impl std::fmt::Debug for GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryOtlphttp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryOtlphttp")
-            .field("endpoint", &self.endpoint)
-            .field("encoding", &self.encoding)
-            .field("headers", &self.headers)
-            .field("secret", &"<redacted>")
-            .finish()
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryOtlphttpEncoding {
-    /// `json`
-    #[serde(rename = "json")]
-    Json,
-    /// `proto`
-    #[serde(rename = "proto")]
-    Proto,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryOtlphttpEncoding {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "json",
-            Self::Proto => "proto",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryOtlphttpEncoding {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliveryOtlphttpEndpoint {
-    pub traces: String,
-}
-
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliverySyslog {
-    pub endpoint: String,
-    pub secret: String,
-}
-impl std::fmt::Debug for GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliverySyslog {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GetAllLogDrainsWithDrainsDrainsObjectList2ItemDeliverySyslog")
-            .field("endpoint", &self.endpoint)
-            .field("secret", &"<redacted>")
-            .finish()
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetAllLogDrainsWithDrainsDrainsObjectList2ItemDisabledReason {
-    /// `disabled-by-owner`
-    #[serde(rename = "disabled-by-owner")]
-    DisabledByOwner,
-    /// `feature-not-available`
-    #[serde(rename = "feature-not-available")]
-    FeatureNotAvailable,
-    /// `account-plan-downgrade`
-    #[serde(rename = "account-plan-downgrade")]
-    AccountPlanDowngrade,
-    /// `disabled-by-admin`
-    #[serde(rename = "disabled-by-admin")]
-    DisabledByAdmin,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetAllLogDrainsWithDrainsDrainsObjectList2ItemDisabledReason {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DisabledByOwner => "disabled-by-owner",
-            Self::FeatureNotAvailable => "feature-not-available",
-            Self::AccountPlanDowngrade => "account-plan-downgrade",
-            Self::DisabledByAdmin => "disabled-by-admin",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetAllLogDrainsWithDrainsDrainsObjectList2ItemDisabledReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "version")]
-pub enum GetAllLogDrainsWithDrainsDrainsObjectList2ItemFilterV2 {
-    #[serde(rename = "v1")]
-    V1(GetAllLogDrainsWithDrainsDrainsObjectList2ItemFilterV2V1),
-    #[serde(rename = "v2")]
-    V2(GetAllLogDrainsWithDrainsDrainsObjectList2ItemFilterV2V2),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectList2ItemFilterV2V1 {}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectList2ItemFilterV2V2 {
-    pub filter: GetAllLogDrainsWithDrainsDrainsObjectList2ItemFilterV2V2Filter,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum GetAllLogDrainsWithDrainsDrainsObjectList2ItemFilterV2V2Filter {
-    #[serde(rename = "basic")]
-    Basic(GetAllLogDrainsWithDrainsDrainsObjectList2ItemFilterV2V2FilterBasic),
-    #[serde(rename = "odata")]
-    Odata(GetAllLogDrainsWithDrainsDrainsObjectList2ItemFilterV2V2FilterOdata),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectList2ItemFilterV2V2FilterBasic {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub project: Option<
-        GetAllLogDrainsWithDrainsDrainsObjectList2ItemFilterV2V2FilterBasicProject,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub log: Option<
-        GetAllLogDrainsWithDrainsDrainsObjectList2ItemFilterV2V2FilterBasicLog,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deployment: Option<
-        GetAllLogDrainsWithDrainsDrainsObjectList2ItemFilterV2V2FilterBasicDeployment,
-    >,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectList2ItemFilterV2V2FilterBasicDeployment {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub environments: Option<Vec<String>>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectList2ItemFilterV2V2FilterBasicLog {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sources: Option<Vec<String>>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectList2ItemFilterV2V2FilterBasicProject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ids: Option<Vec<String>>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectList2ItemFilterV2V2FilterOdata {
-    pub text: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectList2ItemProjectsMetadataItem {
-    pub id: String,
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub framework: Option<
-        GetAllLogDrainsWithDrainsDrainsObjectList2ItemProjectsMetadataItemFramework,
-    >,
-    #[serde(
-        rename = "latestDeployment",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub latest_deployment: Option<String>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetAllLogDrainsWithDrainsDrainsObjectList2ItemProjectsMetadataItemFramework {
-    /// `blitzjs`
-    #[serde(rename = "blitzjs")]
-    Blitzjs,
-    /// `nextjs`
-    #[serde(rename = "nextjs")]
-    Nextjs,
-    /// `gatsby`
-    #[serde(rename = "gatsby")]
-    Gatsby,
-    /// `remix`
-    #[serde(rename = "remix")]
-    Remix,
-    /// `react-router`
-    #[serde(rename = "react-router")]
-    ReactRouter,
-    /// `astro`
-    #[serde(rename = "astro")]
-    Astro,
-    /// `hexo`
-    #[serde(rename = "hexo")]
-    Hexo,
-    /// `eleventy`
-    #[serde(rename = "eleventy")]
-    Eleventy,
-    /// `docusaurus-2`
-    #[serde(rename = "docusaurus-2")]
-    Docusaurus2,
-    /// `docusaurus`
-    #[serde(rename = "docusaurus")]
-    Docusaurus,
-    /// `preact`
-    #[serde(rename = "preact")]
-    Preact,
-    /// `solidstart-1`
-    #[serde(rename = "solidstart-1")]
-    Solidstart1,
-    /// `solidstart`
-    #[serde(rename = "solidstart")]
-    Solidstart,
-    /// `dojo`
-    #[serde(rename = "dojo")]
-    Dojo,
-    /// `ember`
-    #[serde(rename = "ember")]
-    Ember,
-    /// `vue`
-    #[serde(rename = "vue")]
-    Vue,
-    /// `scully`
-    #[serde(rename = "scully")]
-    Scully,
-    /// `ionic-angular`
-    #[serde(rename = "ionic-angular")]
-    IonicAngular,
-    /// `angular`
-    #[serde(rename = "angular")]
-    Angular,
-    /// `polymer`
-    #[serde(rename = "polymer")]
-    Polymer,
-    /// `svelte`
-    #[serde(rename = "svelte")]
-    Svelte,
-    /// `sveltekit`
-    #[serde(rename = "sveltekit")]
-    Sveltekit,
-    /// `sveltekit-1`
-    #[serde(rename = "sveltekit-1")]
-    Sveltekit1,
-    /// `ionic-react`
-    #[serde(rename = "ionic-react")]
-    IonicReact,
-    /// `create-react-app`
-    #[serde(rename = "create-react-app")]
-    CreateReactApp,
-    /// `gridsome`
-    #[serde(rename = "gridsome")]
-    Gridsome,
-    /// `umijs`
-    #[serde(rename = "umijs")]
-    Umijs,
-    /// `sapper`
-    #[serde(rename = "sapper")]
-    Sapper,
-    /// `saber`
-    #[serde(rename = "saber")]
-    Saber,
-    /// `stencil`
-    #[serde(rename = "stencil")]
-    Stencil,
-    /// `nuxtjs`
-    #[serde(rename = "nuxtjs")]
-    Nuxtjs,
-    /// `redwoodjs`
-    #[serde(rename = "redwoodjs")]
-    Redwoodjs,
-    /// `hugo`
-    #[serde(rename = "hugo")]
-    Hugo,
-    /// `jekyll`
-    #[serde(rename = "jekyll")]
-    Jekyll,
-    /// `brunch`
-    #[serde(rename = "brunch")]
-    Brunch,
-    /// `middleman`
-    #[serde(rename = "middleman")]
-    Middleman,
-    /// `zola`
-    #[serde(rename = "zola")]
-    Zola,
-    /// `hydrogen`
-    #[serde(rename = "hydrogen")]
-    Hydrogen,
-    /// `vite`
-    #[serde(rename = "vite")]
-    Vite,
-    /// `vitepress`
-    #[serde(rename = "vitepress")]
-    Vitepress,
-    /// `vuepress`
-    #[serde(rename = "vuepress")]
-    Vuepress,
-    /// `parcel`
-    #[serde(rename = "parcel")]
-    Parcel,
-    /// `fastapi`
-    #[serde(rename = "fastapi")]
-    Fastapi,
-    /// `flask`
-    #[serde(rename = "flask")]
-    Flask,
-    /// `fasthtml`
-    #[serde(rename = "fasthtml")]
-    Fasthtml,
-    /// `sanity-v3`
-    #[serde(rename = "sanity-v3")]
-    SanityV3,
-    /// `sanity`
-    #[serde(rename = "sanity")]
-    Sanity,
-    /// `storybook`
-    #[serde(rename = "storybook")]
-    Storybook,
-    /// `nitro`
-    #[serde(rename = "nitro")]
-    Nitro,
-    /// `hono`
-    #[serde(rename = "hono")]
-    Hono,
-    /// `express`
-    #[serde(rename = "express")]
-    Express,
-    /// `h3`
-    #[serde(rename = "h3")]
-    H3,
-    /// `nestjs`
-    #[serde(rename = "nestjs")]
-    Nestjs,
-    /// `fastify`
-    #[serde(rename = "fastify")]
-    Fastify,
-    /// `xmcp`
-    #[serde(rename = "xmcp")]
-    Xmcp,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetAllLogDrainsWithDrainsDrainsObjectList2ItemProjectsMetadataItemFramework {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Blitzjs => "blitzjs",
-            Self::Nextjs => "nextjs",
-            Self::Gatsby => "gatsby",
-            Self::Remix => "remix",
-            Self::ReactRouter => "react-router",
-            Self::Astro => "astro",
-            Self::Hexo => "hexo",
-            Self::Eleventy => "eleventy",
-            Self::Docusaurus2 => "docusaurus-2",
-            Self::Docusaurus => "docusaurus",
-            Self::Preact => "preact",
-            Self::Solidstart1 => "solidstart-1",
-            Self::Solidstart => "solidstart",
-            Self::Dojo => "dojo",
-            Self::Ember => "ember",
-            Self::Vue => "vue",
-            Self::Scully => "scully",
-            Self::IonicAngular => "ionic-angular",
-            Self::Angular => "angular",
-            Self::Polymer => "polymer",
-            Self::Svelte => "svelte",
-            Self::Sveltekit => "sveltekit",
-            Self::Sveltekit1 => "sveltekit-1",
-            Self::IonicReact => "ionic-react",
-            Self::CreateReactApp => "create-react-app",
-            Self::Gridsome => "gridsome",
-            Self::Umijs => "umijs",
-            Self::Sapper => "sapper",
-            Self::Saber => "saber",
-            Self::Stencil => "stencil",
-            Self::Nuxtjs => "nuxtjs",
-            Self::Redwoodjs => "redwoodjs",
-            Self::Hugo => "hugo",
-            Self::Jekyll => "jekyll",
-            Self::Brunch => "brunch",
-            Self::Middleman => "middleman",
-            Self::Zola => "zola",
-            Self::Hydrogen => "hydrogen",
-            Self::Vite => "vite",
-            Self::Vitepress => "vitepress",
-            Self::Vuepress => "vuepress",
-            Self::Parcel => "parcel",
-            Self::Fastapi => "fastapi",
-            Self::Flask => "flask",
-            Self::Fasthtml => "fasthtml",
-            Self::SanityV3 => "sanity-v3",
-            Self::Sanity => "sanity",
-            Self::Storybook => "storybook",
-            Self::Nitro => "nitro",
-            Self::Hono => "hono",
-            Self::Express => "express",
-            Self::H3 => "h3",
-            Self::Nestjs => "nestjs",
-            Self::Fastify => "fastify",
-            Self::Xmcp => "xmcp",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetAllLogDrainsWithDrainsDrainsObjectList2ItemProjectsMetadataItemFramework {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectList2ItemSamplingItem {
-    #[serde(rename = "type")]
-    pub type_: GetAllLogDrainsWithDrainsDrainsObjectList2ItemSamplingItemType,
-    pub rate: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub env: Option<GetAllLogDrainsWithDrainsDrainsObjectList2ItemSamplingItemEnv>,
-    #[serde(rename = "requestPath", default, skip_serializing_if = "Option::is_none")]
-    pub request_path: Option<String>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetAllLogDrainsWithDrainsDrainsObjectList2ItemSamplingItemEnv {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetAllLogDrainsWithDrainsDrainsObjectList2ItemSamplingItemEnv {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetAllLogDrainsWithDrainsDrainsObjectList2ItemSamplingItemEnv {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetAllLogDrainsWithDrainsDrainsObjectList2ItemSamplingItemType {
-    /// `head_sampling`
-    #[serde(rename = "head_sampling")]
-    HeadSampling,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetAllLogDrainsWithDrainsDrainsObjectList2ItemSamplingItemType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HeadSampling => "head_sampling",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetAllLogDrainsWithDrainsDrainsObjectList2ItemSamplingItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectList2ItemSchemas {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub log: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub analytics: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub speed_insights: Option<serde_json::Map<String, serde_json::Value>>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "kind")]
-pub enum GetAllLogDrainsWithDrainsDrainsObjectList2ItemSource {
-    #[serde(rename = "self-served")]
-    SelfServed(GetAllLogDrainsWithDrainsDrainsObjectList2ItemSourceSelfServed),
-    #[serde(rename = "integration")]
-    Integration(GetAllLogDrainsWithDrainsDrainsObjectList2ItemSourceIntegration),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectList2ItemSourceIntegration {
-    #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
-    pub resource_id: Option<String>,
-    #[serde(
-        rename = "externalResourceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub external_resource_id: Option<String>,
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    #[serde(rename = "integrationConfigurationId")]
-    pub integration_configuration_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectList2ItemSourceSelfServed {}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetAllLogDrainsWithDrainsDrainsObjectList2ItemStatus {
-    /// `enabled`
-    #[serde(rename = "enabled")]
-    Enabled,
-    /// `disabled`
-    #[serde(rename = "disabled")]
-    Disabled,
-    /// `errored`
-    #[serde(rename = "errored")]
-    Errored,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetAllLogDrainsWithDrainsDrainsObjectList2ItemStatus {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Errored => "errored",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetAllLogDrainsWithDrainsDrainsObjectList2ItemStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectListItem {
-    pub id: String,
-    #[serde(rename = "ownerId")]
-    pub owner_id: String,
-    pub name: String,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    #[serde(rename = "createdFrom", default, skip_serializing_if = "Option::is_none")]
-    pub created_from: Option<GetAllLogDrainsWithDrainsDrainsObjectListItemCreatedFrom>,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
-    pub project_ids: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schemas: Option<GetAllLogDrainsWithDrainsDrainsObjectListItemSchemas>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delivery: Option<GetAllLogDrainsWithDrainsDrainsObjectListItemDelivery>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sampling: Option<Vec<GetAllLogDrainsWithDrainsDrainsObjectListItemSamplingItem>>,
-    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
-    pub team_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<GetAllLogDrainsWithDrainsDrainsObjectListItemStatus>,
-    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_at: Option<f64>,
-    #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_reason: Option<
-        GetAllLogDrainsWithDrainsDrainsObjectListItemDisabledReason,
-    >,
-    #[serde(rename = "disabledBy", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_by: Option<String>,
-    #[serde(
-        rename = "firstErrorTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub first_error_timestamp: Option<f64>,
-    #[serde(
-        rename = "configurationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub configuration_id: Option<String>,
-    #[serde(rename = "clientId", default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    pub source: GetAllLogDrainsWithDrainsDrainsObjectListItemSource,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    #[serde(rename = "filterV2", default, skip_serializing_if = "Option::is_none")]
-    pub filter_v2: Option<GetAllLogDrainsWithDrainsDrainsObjectListItemFilterV2>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetAllLogDrainsWithDrainsDrainsObjectListItemCreatedFrom {
-    /// `self-served`
-    #[serde(rename = "self-served")]
-    SelfServed,
-    /// `integration`
-    #[serde(rename = "integration")]
-    Integration,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetAllLogDrainsWithDrainsDrainsObjectListItemCreatedFrom {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SelfServed => "self-served",
-            Self::Integration => "integration",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetAllLogDrainsWithDrainsDrainsObjectListItemCreatedFrom {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum GetAllLogDrainsWithDrainsDrainsObjectListItemDelivery {
-    #[serde(rename = "http")]
-    Http(GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryHttp),
-    #[serde(rename = "otlphttp")]
-    Otlphttp(GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryOtlphttp),
-    #[serde(rename = "syslog")]
-    Syslog(GetAllLogDrainsWithDrainsDrainsObjectListItemDeliverySyslog),
-    #[serde(rename = "clickhouse")]
-    Clickhouse(GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryClickhouse),
-    #[serde(rename = "internal")]
-    Internal(GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryInternal),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryClickhouse {
-    pub endpoint: String,
-    pub table: String,
-}
-
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryHttp {
-    pub endpoint: String,
-    pub encoding: GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryHttpEncoding,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub compression: Option<
-        GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryHttpCompression,
-    >,
-    pub headers: std::collections::BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<String>,
-}
-impl std::fmt::Debug for GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryHttp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryHttp")
-            .field("endpoint", &self.endpoint)
-            .field("encoding", &self.encoding)
-            .field("compression", &self.compression)
-            .field("headers", &self.headers)
-            .field("secret", &"<redacted>")
-            .finish()
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryHttpCompression {
-    /// `gzip`
-    #[serde(rename = "gzip")]
-    Gzip,
-    /// `none`
-    #[serde(rename = "none")]
-    None,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryHttpCompression {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gzip => "gzip",
-            Self::None => "none",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryHttpCompression {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryHttpEncoding {
-    /// `json`
-    #[serde(rename = "json")]
-    Json,
-    /// `ndjson`
-    #[serde(rename = "ndjson")]
-    Ndjson,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryHttpEncoding {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "json",
-            Self::Ndjson => "ndjson",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryHttpEncoding {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryInternal {
-    pub target: GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryInternalTarget,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryInternalTarget {
-    /// `vercel-otel-traces-db`
-    #[serde(rename = "vercel-otel-traces-db")]
-    VercelOtelTracesDb,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryInternalTarget {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VercelOtelTracesDb => "vercel-otel-traces-db",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryInternalTarget {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryOtlphttp {
-    pub endpoint: GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryOtlphttpEndpoint,
-    pub encoding: GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryOtlphttpEncoding,
-    pub headers: std::collections::BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<String>,
-}
-impl std::fmt::Debug for GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryOtlphttp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryOtlphttp")
-            .field("endpoint", &self.endpoint)
-            .field("encoding", &self.encoding)
-            .field("headers", &self.headers)
-            .field("secret", &"<redacted>")
-            .finish()
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryOtlphttpEncoding {
-    /// `json`
-    #[serde(rename = "json")]
-    Json,
-    /// `proto`
-    #[serde(rename = "proto")]
-    Proto,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryOtlphttpEncoding {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "json",
-            Self::Proto => "proto",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryOtlphttpEncoding {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectListItemDeliveryOtlphttpEndpoint {
-    pub traces: String,
-}
-
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectListItemDeliverySyslog {
-    pub endpoint: String,
-    pub secret: String,
-}
-impl std::fmt::Debug for GetAllLogDrainsWithDrainsDrainsObjectListItemDeliverySyslog {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GetAllLogDrainsWithDrainsDrainsObjectListItemDeliverySyslog")
-            .field("endpoint", &self.endpoint)
-            .field("secret", &"<redacted>")
-            .finish()
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetAllLogDrainsWithDrainsDrainsObjectListItemDisabledReason {
-    /// `disabled-by-owner`
-    #[serde(rename = "disabled-by-owner")]
-    DisabledByOwner,
-    /// `feature-not-available`
-    #[serde(rename = "feature-not-available")]
-    FeatureNotAvailable,
-    /// `account-plan-downgrade`
-    #[serde(rename = "account-plan-downgrade")]
-    AccountPlanDowngrade,
-    /// `disabled-by-admin`
-    #[serde(rename = "disabled-by-admin")]
-    DisabledByAdmin,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetAllLogDrainsWithDrainsDrainsObjectListItemDisabledReason {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DisabledByOwner => "disabled-by-owner",
-            Self::FeatureNotAvailable => "feature-not-available",
-            Self::AccountPlanDowngrade => "account-plan-downgrade",
-            Self::DisabledByAdmin => "disabled-by-admin",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetAllLogDrainsWithDrainsDrainsObjectListItemDisabledReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "version")]
-pub enum GetAllLogDrainsWithDrainsDrainsObjectListItemFilterV2 {
-    #[serde(rename = "v1")]
-    V1(GetAllLogDrainsWithDrainsDrainsObjectListItemFilterV2V1),
-    #[serde(rename = "v2")]
-    V2(GetAllLogDrainsWithDrainsDrainsObjectListItemFilterV2V2),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectListItemFilterV2V1 {}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectListItemFilterV2V2 {
-    pub filter: GetAllLogDrainsWithDrainsDrainsObjectListItemFilterV2V2Filter,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum GetAllLogDrainsWithDrainsDrainsObjectListItemFilterV2V2Filter {
-    #[serde(rename = "basic")]
-    Basic(GetAllLogDrainsWithDrainsDrainsObjectListItemFilterV2V2FilterBasic),
-    #[serde(rename = "odata")]
-    Odata(GetAllLogDrainsWithDrainsDrainsObjectListItemFilterV2V2FilterOdata),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectListItemFilterV2V2FilterBasic {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub project: Option<
-        GetAllLogDrainsWithDrainsDrainsObjectListItemFilterV2V2FilterBasicProject,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub log: Option<
-        GetAllLogDrainsWithDrainsDrainsObjectListItemFilterV2V2FilterBasicLog,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deployment: Option<
-        GetAllLogDrainsWithDrainsDrainsObjectListItemFilterV2V2FilterBasicDeployment,
-    >,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectListItemFilterV2V2FilterBasicDeployment {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub environments: Option<Vec<String>>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectListItemFilterV2V2FilterBasicLog {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sources: Option<Vec<String>>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectListItemFilterV2V2FilterBasicProject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ids: Option<Vec<String>>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectListItemFilterV2V2FilterOdata {
-    pub text: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectListItemSamplingItem {
-    #[serde(rename = "type")]
-    pub type_: GetAllLogDrainsWithDrainsDrainsObjectListItemSamplingItemType,
-    pub rate: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub env: Option<GetAllLogDrainsWithDrainsDrainsObjectListItemSamplingItemEnv>,
-    #[serde(rename = "requestPath", default, skip_serializing_if = "Option::is_none")]
-    pub request_path: Option<String>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetAllLogDrainsWithDrainsDrainsObjectListItemSamplingItemEnv {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetAllLogDrainsWithDrainsDrainsObjectListItemSamplingItemEnv {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetAllLogDrainsWithDrainsDrainsObjectListItemSamplingItemEnv {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetAllLogDrainsWithDrainsDrainsObjectListItemSamplingItemType {
-    /// `head_sampling`
-    #[serde(rename = "head_sampling")]
-    HeadSampling,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetAllLogDrainsWithDrainsDrainsObjectListItemSamplingItemType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HeadSampling => "head_sampling",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetAllLogDrainsWithDrainsDrainsObjectListItemSamplingItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectListItemSchemas {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub log: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub analytics: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub speed_insights: Option<serde_json::Map<String, serde_json::Value>>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "kind")]
-pub enum GetAllLogDrainsWithDrainsDrainsObjectListItemSource {
-    #[serde(rename = "self-served")]
-    SelfServed(GetAllLogDrainsWithDrainsDrainsObjectListItemSourceSelfServed),
-    #[serde(rename = "integration")]
-    Integration(GetAllLogDrainsWithDrainsDrainsObjectListItemSourceIntegration),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectListItemSourceIntegration {
-    #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
-    pub resource_id: Option<String>,
-    #[serde(
-        rename = "externalResourceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub external_resource_id: Option<String>,
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    #[serde(rename = "integrationConfigurationId")]
-    pub integration_configuration_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetAllLogDrainsWithDrainsDrainsObjectListItemSourceSelfServed {}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetAllLogDrainsWithDrainsDrainsObjectListItemStatus {
-    /// `enabled`
-    #[serde(rename = "enabled")]
-    Enabled,
-    /// `disabled`
-    #[serde(rename = "disabled")]
-    Disabled,
-    /// `errored`
-    #[serde(rename = "errored")]
-    Errored,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetAllLogDrainsWithDrainsDrainsObjectListItemStatus {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Errored => "errored",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetAllLogDrainsWithDrainsDrainsObjectListItemStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub drains: GetAllLogDrainsDrains,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -1031,6 +1031,58 @@ pub enum SubmitBillingDataBilling {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SubmitBillingDataBillingDiscount {
+    /// Partner's billing plan ID.
+    #[serde(rename = "billingPlanId")]
+    pub billing_plan_id: String,
+    /// Partner's resource ID.
+    #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    /// Start and end are only needed if different from the period's start/end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    /// Start and end are only needed if different from the period's start/end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    /// Discount name.
+    pub name: String,
+    /// Discount details.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<String>,
+    /// Discount amount.
+    pub amount: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SubmitBillingDataBillingItem {
+    /// Partner's billing plan ID.
+    #[serde(rename = "billingPlanId")]
+    pub billing_plan_id: String,
+    /// Partner's resource ID.
+    #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    /// Start and end are only needed if different from the period's start/end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    /// Start and end are only needed if different from the period's start/end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    /// Line item name.
+    pub name: String,
+    /// Line item details.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<String>,
+    /// Price per unit.
+    pub price: String,
+    /// Quantity of units.
+    pub quantity: f64,
+    /// Units of the quantity.
+    pub units: String,
+    /// Total amount.
+    pub total: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubmitBillingDataBillingObjectListItem {
     /// Partner's billing plan ID.
     #[serde(rename = "billingPlanId")]
@@ -1061,61 +1113,9 @@ pub struct SubmitBillingDataBillingObjectListItem {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubmitBillingDataBillingWithItems {
-    pub items: Vec<SubmitBillingDataBillingWithItemsItem>,
+    pub items: Vec<SubmitBillingDataBillingItem>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discounts: Option<Vec<SubmitBillingDataBillingWithItemsDiscount>>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SubmitBillingDataBillingWithItemsDiscount {
-    /// Partner's billing plan ID.
-    #[serde(rename = "billingPlanId")]
-    pub billing_plan_id: String,
-    /// Partner's resource ID.
-    #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
-    pub resource_id: Option<String>,
-    /// Start and end are only needed if different from the period's start/end.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<String>,
-    /// Start and end are only needed if different from the period's start/end.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end: Option<String>,
-    /// Discount name.
-    pub name: String,
-    /// Discount details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<String>,
-    /// Discount amount.
-    pub amount: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SubmitBillingDataBillingWithItemsItem {
-    /// Partner's billing plan ID.
-    #[serde(rename = "billingPlanId")]
-    pub billing_plan_id: String,
-    /// Partner's resource ID.
-    #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
-    pub resource_id: Option<String>,
-    /// Start and end are only needed if different from the period's start/end.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<String>,
-    /// Start and end are only needed if different from the period's start/end.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end: Option<String>,
-    /// Line item name.
-    pub name: String,
-    /// Line item details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<String>,
-    /// Price per unit.
-    pub price: String,
-    /// Quantity of units.
-    pub quantity: f64,
-    /// Units of the quantity.
-    pub units: String,
-    /// Total amount.
-    pub total: String,
+    pub discounts: Option<Vec<SubmitBillingDataBillingDiscount>>,
 }
 
 /// Period for the billing cycle. The period end date cannot be older than 24 hours earlier than our current server's time.
@@ -1524,16 +1524,6 @@ pub enum UpdateInstallationNotification {
     Unknown(serde_json::Value),
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateInstallationNotificationWithLevelTitle {
-    pub level: UpdateInstallationNotificationWithLevelTitleLevel,
-    pub title: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub href: Option<String>,
-}
-
 #[derive(
     Debug,
     Clone,
@@ -1545,7 +1535,7 @@ pub struct UpdateInstallationNotificationWithLevelTitle {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateInstallationNotificationWithLevelTitleLevel {
+pub enum UpdateInstallationNotificationLevel {
     /// `info`
     #[serde(rename = "info")]
     Info,
@@ -1559,7 +1549,7 @@ pub enum UpdateInstallationNotificationWithLevelTitleLevel {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateInstallationNotificationWithLevelTitleLevel {
+impl UpdateInstallationNotificationLevel {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1570,10 +1560,20 @@ impl UpdateInstallationNotificationWithLevelTitleLevel {
         }
     }
 }
-impl std::fmt::Display for UpdateInstallationNotificationWithLevelTitleLevel {
+impl std::fmt::Display for UpdateInstallationNotificationLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateInstallationNotificationWithLevelTitle {
+    pub level: UpdateInstallationNotificationLevel,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -69,34 +69,17 @@ impl std::fmt::Display for AddProjectMemberRole {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetProjectMembersResponse {
-    /// Paginated list of members for the project.
-    WithMembersPagination(GetProjectMembersWithMembersPagination),
-    Object(serde_json::Map<String, serde_json::Value>),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-/// Paginated list of members for the project.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectMembersWithMembersPagination {
-    pub members: Vec<GetProjectMembersWithMembersPaginationMember>,
-    pub pagination: GetProjectMembersWithMembersPaginationPagination,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectMembersWithMembersPaginationMember {
+pub struct GetProjectMembersMember {
     /// ID of the file for the Avatar of this member.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
     /// The email of this member.
     pub email: String,
     /// Role of this user in the project.
-    pub role: GetProjectMembersWithMembersPaginationMemberRole,
+    pub role: GetProjectMembersMemberRole,
     /// Role of this user in the project.
     #[serde(rename = "computedProjectRole")]
-    pub computed_project_role: GetProjectMembersWithMembersPaginationMemberComputedProjectRole,
+    pub computed_project_role: GetProjectMembersMemberComputedProjectRole,
     /// The ID of this user.
     pub uid: String,
     /// The unique username of this user.
@@ -109,7 +92,7 @@ pub struct GetProjectMembersWithMembersPaginationMember {
     pub created_at: f64,
     /// The role of this user in the team.
     #[serde(rename = "teamRole")]
-    pub team_role: GetProjectMembersWithMembersPaginationMemberTeamRole,
+    pub team_role: GetProjectMembersMemberTeamRole,
 }
 
 /// Role of this user in the project.
@@ -124,7 +107,7 @@ pub struct GetProjectMembersWithMembersPaginationMember {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectMembersWithMembersPaginationMemberComputedProjectRole {
+pub enum GetProjectMembersMemberComputedProjectRole {
     /// `ADMIN`
     #[serde(rename = "ADMIN")]
     Admin,
@@ -138,7 +121,7 @@ pub enum GetProjectMembersWithMembersPaginationMemberComputedProjectRole {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectMembersWithMembersPaginationMemberComputedProjectRole {
+impl GetProjectMembersMemberComputedProjectRole {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -149,8 +132,7 @@ impl GetProjectMembersWithMembersPaginationMemberComputedProjectRole {
         }
     }
 }
-impl std::fmt::Display
-for GetProjectMembersWithMembersPaginationMemberComputedProjectRole {
+impl std::fmt::Display for GetProjectMembersMemberComputedProjectRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -168,7 +150,7 @@ for GetProjectMembersWithMembersPaginationMemberComputedProjectRole {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectMembersWithMembersPaginationMemberRole {
+pub enum GetProjectMembersMemberRole {
     /// `ADMIN`
     #[serde(rename = "ADMIN")]
     Admin,
@@ -182,7 +164,7 @@ pub enum GetProjectMembersWithMembersPaginationMemberRole {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectMembersWithMembersPaginationMemberRole {
+impl GetProjectMembersMemberRole {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -193,7 +175,7 @@ impl GetProjectMembersWithMembersPaginationMemberRole {
         }
     }
 }
-impl std::fmt::Display for GetProjectMembersWithMembersPaginationMemberRole {
+impl std::fmt::Display for GetProjectMembersMemberRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -211,7 +193,7 @@ impl std::fmt::Display for GetProjectMembersWithMembersPaginationMemberRole {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectMembersWithMembersPaginationMemberTeamRole {
+pub enum GetProjectMembersMemberTeamRole {
     /// `OWNER`
     #[serde(rename = "OWNER")]
     Owner,
@@ -240,7 +222,7 @@ pub enum GetProjectMembersWithMembersPaginationMemberTeamRole {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectMembersWithMembersPaginationMemberTeamRole {
+impl GetProjectMembersMemberTeamRole {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -256,14 +238,14 @@ impl GetProjectMembersWithMembersPaginationMemberTeamRole {
         }
     }
 }
-impl std::fmt::Display for GetProjectMembersWithMembersPaginationMemberTeamRole {
+impl std::fmt::Display for GetProjectMembersMemberTeamRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectMembersWithMembersPaginationPagination {
+pub struct GetProjectMembersPagination {
     #[serde(rename = "hasNext")]
     pub has_next: bool,
     /// Amount of items in the current page.
@@ -274,6 +256,23 @@ pub struct GetProjectMembersWithMembersPaginationPagination {
     /// Timestamp that must be used to request the previous page.
     #[serde(default)]
     pub prev: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetProjectMembersResponse {
+    /// Paginated list of members for the project.
+    WithMembersPagination(GetProjectMembersWithMembersPagination),
+    Object(serde_json::Map<String, serde_json::Value>),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+/// Paginated list of members for the project.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectMembersWithMembersPagination {
+    pub members: Vec<GetProjectMembersMember>,
+    pub pagination: GetProjectMembersPagination,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

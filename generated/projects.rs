@@ -34,6 +34,62 @@ pub struct AcceptProjectTransferRequestPaidFeatures {
     pub preview_deployment_suffix: Option<bool>,
 }
 
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AcceptProjectTransferRequestPartnerCall {
+    #[serde(rename = "installationId")]
+    pub installation_id: String,
+    #[serde(rename = "resourceIds")]
+    pub resource_ids: Vec<String>,
+    pub result: AcceptProjectTransferRequestPartnerCallResult,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AcceptProjectTransferRequestPartnerCallResult {
+    pub status: AcceptProjectTransferRequestPartnerCallResultStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum AcceptProjectTransferRequestPartnerCallResultStatus {
+    /// `fulfilled`
+    #[serde(rename = "fulfilled")]
+    Fulfilled,
+    /// `errored`
+    #[serde(rename = "errored")]
+    Errored,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl AcceptProjectTransferRequestPartnerCallResultStatus {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fulfilled => "fulfilled",
+            Self::Errored => "errored",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for AcceptProjectTransferRequestPartnerCallResultStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AcceptProjectTransferRequestRequest {
     /// The desired name for the project
@@ -68,68 +124,9 @@ pub enum AcceptProjectTransferRequestResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AcceptProjectTransferRequestWithPartnerCallsResourceTransferErrors {
     #[serde(rename = "partnerCalls")]
-    pub partner_calls: Vec<
-        AcceptProjectTransferRequestWithPartnerCallsResourceTransferErrorsPartnerCall,
-    >,
+    pub partner_calls: Vec<AcceptProjectTransferRequestPartnerCall>,
     #[serde(rename = "resourceTransferErrors")]
     pub resource_transfer_errors: Vec<serde_json::Map<String, serde_json::Value>>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct AcceptProjectTransferRequestWithPartnerCallsResourceTransferErrorsPartnerCall {
-    #[serde(rename = "installationId")]
-    pub installation_id: String,
-    #[serde(rename = "resourceIds")]
-    pub resource_ids: Vec<String>,
-    pub result: AcceptProjectTransferRequestWithPartnerCallsResourceTransferErrorsPartnerCallResult,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct AcceptProjectTransferRequestWithPartnerCallsResourceTransferErrorsPartnerCallResult {
-    pub status: AcceptProjectTransferRequestWithPartnerCallsResourceTransferErrorsPartnerCallResultStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum AcceptProjectTransferRequestWithPartnerCallsResourceTransferErrorsPartnerCallResultStatus {
-    /// `fulfilled`
-    #[serde(rename = "fulfilled")]
-    Fulfilled,
-    /// `errored`
-    #[serde(rename = "errored")]
-    Errored,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl AcceptProjectTransferRequestWithPartnerCallsResourceTransferErrorsPartnerCallResultStatus {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fulfilled => "fulfilled",
-            Self::Errored => "errored",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for AcceptProjectTransferRequestWithPartnerCallsResourceTransferErrorsPartnerCallResultStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// Enum containing the actions that can be performed against a resource. Group operations are included.
@@ -372,8 +369,17 @@ pub struct CreateProjectAbuseBlockHistoryItemBlocked {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateProjectAbuseBlockHistoryItemRoute {
+    WithSrcStatus(CreateProjectAbuseBlockHistoryItemRouteWithSrcStatus),
+    WithHasMitigate(CreateProjectAbuseBlockHistoryItemRouteWithHasMitigate),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateProjectAbuseBlockHistoryItemRouteBlocked {
-    pub route: CreateProjectAbuseBlockHistoryItemRouteBlockedRoute,
+    pub route: CreateProjectAbuseBlockHistoryItemRoute,
     pub reason: String,
     #[serde(rename = "createdAt")]
     pub created_at: f64,
@@ -388,42 +394,26 @@ pub struct CreateProjectAbuseBlockHistoryItemRouteBlocked {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateProjectAbuseBlockHistoryItemRouteBlockedRoute {
-    WithSrcStatus(CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithSrcStatus),
-    WithHasMitigate(CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigate),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigate {
-    pub has: Vec<
-        CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItem,
-    >,
-    pub mitigate: CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigate,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub src: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItem {
+pub enum CreateProjectAbuseBlockHistoryItemRouteHasItem {
     #[serde(rename = "header")]
-    Header(
-        CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeader,
-    ),
+    Header(CreateProjectAbuseBlockHistoryItemRouteHasItemHeader),
     #[serde(rename = "host")]
-    Host(CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHost),
+    Host(CreateProjectAbuseBlockHistoryItemRouteHasItemHost),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeader {
-    pub key: CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey,
-    pub value: CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderValue,
+pub struct CreateProjectAbuseBlockHistoryItemRouteHasItemHeader {
+    pub key: CreateProjectAbuseBlockHistoryItemRouteHasItemKey,
+    pub value: CreateProjectAbuseBlockHistoryItemRouteHasItemValue,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectAbuseBlockHistoryItemRouteHasItemHost {
+    pub value: CreateProjectAbuseBlockHistoryItemRouteHasItemValue,
 }
 
 #[derive(
@@ -437,7 +427,7 @@ pub struct CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHas
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey {
+pub enum CreateProjectAbuseBlockHistoryItemRouteHasItemKey {
     /// `x-vercel-ip-country`
     #[serde(rename = "x-vercel-ip-country")]
     XVercelIpCountry,
@@ -445,7 +435,7 @@ pub enum CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasIt
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey {
+impl CreateProjectAbuseBlockHistoryItemRouteHasItemKey {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -454,31 +444,20 @@ impl CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHe
         }
     }
 }
-impl std::fmt::Display
-for CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey {
+impl std::fmt::Display for CreateProjectAbuseBlockHistoryItemRouteHasItemKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderValue {
+pub struct CreateProjectAbuseBlockHistoryItemRouteHasItemValue {
     pub eq: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHost {
-    pub value: CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHostValue,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHostValue {
-    pub eq: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigate {
-    pub action: CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction,
+pub struct CreateProjectAbuseBlockHistoryItemRouteMitigate {
+    pub action: CreateProjectAbuseBlockHistoryItemRouteMitigateAction,
 }
 
 #[derive(
@@ -492,7 +471,7 @@ pub struct CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMit
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction {
+pub enum CreateProjectAbuseBlockHistoryItemRouteMitigateAction {
     /// `block_legal_cwc`
     #[serde(rename = "block_legal_cwc")]
     BlockLegalCwc,
@@ -500,7 +479,7 @@ pub enum CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitig
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction {
+impl CreateProjectAbuseBlockHistoryItemRouteMitigateAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -509,22 +488,15 @@ impl CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateA
         }
     }
 }
-impl std::fmt::Display
-for CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction {
+impl std::fmt::Display for CreateProjectAbuseBlockHistoryItemRouteMitigateAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectAbuseBlockHistoryItemRouteBlockedRouteWithSrcStatus {
-    pub src: String,
-    pub status: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateProjectAbuseBlockHistoryItemRouteUnblocked {
-    pub route: CreateProjectAbuseBlockHistoryItemRouteUnblockedRoute,
+    pub route: CreateProjectAbuseBlockHistoryItemRoute,
     #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
     pub status_code: Option<f64>,
     #[serde(rename = "createdAt")]
@@ -540,140 +512,15 @@ pub struct CreateProjectAbuseBlockHistoryItemRouteUnblocked {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateProjectAbuseBlockHistoryItemRouteUnblockedRoute {
-    WithSrcStatus(CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithSrcStatus),
-    WithHasMitigate(
-        CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigate,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigate {
-    pub has: Vec<
-        CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItem,
-    >,
-    pub mitigate: CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigate,
+pub struct CreateProjectAbuseBlockHistoryItemRouteWithHasMitigate {
+    pub has: Vec<CreateProjectAbuseBlockHistoryItemRouteHasItem>,
+    pub mitigate: CreateProjectAbuseBlockHistoryItemRouteMitigate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItem {
-    #[serde(rename = "header")]
-    Header(
-        CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeader,
-    ),
-    #[serde(rename = "host")]
-    Host(
-        CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHost,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeader {
-    pub key: CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey,
-    pub value: CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderValue,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey {
-    /// `x-vercel-ip-country`
-    #[serde(rename = "x-vercel-ip-country")]
-    XVercelIpCountry,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::XVercelIpCountry => "x-vercel-ip-country",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderValue {
-    pub eq: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHost {
-    pub value: CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHostValue,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHostValue {
-    pub eq: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigate {
-    pub action: CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction {
-    /// `block_legal_cwc`
-    #[serde(rename = "block_legal_cwc")]
-    BlockLegalCwc,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BlockLegalCwc => "block_legal_cwc",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithSrcStatus {
+pub struct CreateProjectAbuseBlockHistoryItemRouteWithSrcStatus {
     pub src: String,
     pub status: f64,
 }
@@ -1237,11 +1084,191 @@ pub enum CreateProjectEnvCreated {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type")]
+pub enum CreateProjectEnvCreatedContentHint {
+    #[serde(rename = "redis-url")]
+    RedisUrl(CreateProjectEnvCreatedContentHintRedisUrl),
+    #[serde(rename = "redis-rest-api-url")]
+    RedisRestApiUrl(CreateProjectEnvCreatedContentHintRedisRestApiUrl),
+    #[serde(rename = "redis-rest-api-token")]
+    RedisRestApiToken(CreateProjectEnvCreatedContentHintRedisRestApiToken),
+    #[serde(rename = "redis-rest-api-read-only-token")]
+    RedisRestApiReadOnlyToken(
+        CreateProjectEnvCreatedContentHintRedisRestApiReadOnlyToken,
+    ),
+    #[serde(rename = "blob-read-write-token")]
+    BlobReadWriteToken(CreateProjectEnvCreatedContentHintBlobReadWriteToken),
+    #[serde(rename = "postgres-url")]
+    PostgresUrl(CreateProjectEnvCreatedContentHintPostgresUrl),
+    #[serde(rename = "postgres-url-non-pooling")]
+    PostgresUrlNonPooling(CreateProjectEnvCreatedContentHintPostgresUrlNonPooling),
+    #[serde(rename = "postgres-prisma-url")]
+    PostgresPrismaUrl(CreateProjectEnvCreatedContentHintPostgresPrismaUrl),
+    #[serde(rename = "postgres-user")]
+    PostgresUser(CreateProjectEnvCreatedContentHintPostgresUser),
+    #[serde(rename = "postgres-host")]
+    PostgresHost(CreateProjectEnvCreatedContentHintPostgresHost),
+    #[serde(rename = "postgres-password")]
+    PostgresPassword(CreateProjectEnvCreatedContentHintPostgresPassword),
+    #[serde(rename = "postgres-database")]
+    PostgresDatabase(CreateProjectEnvCreatedContentHintPostgresDatabase),
+    #[serde(rename = "postgres-url-no-ssl")]
+    PostgresUrlNoSsl(CreateProjectEnvCreatedContentHintPostgresUrlNoSsl),
+    #[serde(rename = "integration-store-secret")]
+    IntegrationStoreSecret(CreateProjectEnvCreatedContentHintIntegrationStoreSecret),
+    #[serde(rename = "flags-connection-string")]
+    FlagsConnectionString(CreateProjectEnvCreatedContentHintFlagsConnectionString),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    #[serde(untagged)]
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedContentHintBlobReadWriteToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedContentHintFlagsConnectionString {
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedContentHintIntegrationStoreSecret {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+    #[serde(rename = "integrationId")]
+    pub integration_id: String,
+    #[serde(rename = "integrationProductId")]
+    pub integration_product_id: String,
+    #[serde(rename = "integrationConfigurationId")]
+    pub integration_configuration_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedContentHintPostgresDatabase {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedContentHintPostgresHost {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedContentHintPostgresPassword {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedContentHintPostgresPrismaUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedContentHintPostgresUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedContentHintPostgresUrlNoSsl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedContentHintPostgresUrlNonPooling {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedContentHintPostgresUser {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedContentHintRedisRestApiReadOnlyToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedContentHintRedisRestApiToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedContentHintRedisRestApiUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedContentHintRedisUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+/// Similar to `contentHints`, but should not be exposed to the user.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvCreatedInternalContentHint {
+    #[serde(rename = "type")]
+    pub type_: CreateProjectEnvCreatedInternalContentHintType,
+    /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
+    #[serde(rename = "encryptedValue")]
+    pub encrypted_value: String,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateProjectEnvCreatedInternalContentHintType {
+    /// `flags-secret`
+    #[serde(rename = "flags-secret")]
+    FlagsSecret,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateProjectEnvCreatedInternalContentHintType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FlagsSecret => "flags-secret",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CreateProjectEnvCreatedInternalContentHintType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateProjectEnvCreatedObjectListItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<CreateProjectEnvCreatedObjectListItemTarget>,
     #[serde(rename = "type")]
-    pub type_: CreateProjectEnvCreatedObjectListItemType,
+    pub type_: CreateProjectEnvCreatedType,
     /// This is used to identiy variables that have been migrated from type secret to sensitive.
     #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
     pub sunset_secret_id: Option<String>,
@@ -1278,16 +1305,14 @@ pub struct CreateProjectEnvCreatedObjectListItem {
     )]
     pub edge_config_token_id: Option<String>,
     #[serde(rename = "contentHint", default, skip_serializing_if = "Option::is_none")]
-    pub content_hint: Option<CreateProjectEnvCreatedObjectListItemContentHint>,
+    pub content_hint: Option<CreateProjectEnvCreatedContentHint>,
     /// Similar to `contentHints`, but should not be exposed to the user.
     #[serde(
         rename = "internalContentHint",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub internal_content_hint: Option<
-        CreateProjectEnvCreatedObjectListItemInternalContentHint,
-    >,
+    pub internal_content_hint: Option<CreateProjectEnvCreatedInternalContentHint>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(
@@ -1298,194 +1323,6 @@ pub struct CreateProjectEnvCreatedObjectListItem {
     pub custom_environment_ids: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<bool>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum CreateProjectEnvCreatedObjectListItemContentHint {
-    #[serde(rename = "redis-url")]
-    RedisUrl(CreateProjectEnvCreatedObjectListItemContentHintRedisUrl),
-    #[serde(rename = "redis-rest-api-url")]
-    RedisRestApiUrl(CreateProjectEnvCreatedObjectListItemContentHintRedisRestApiUrl),
-    #[serde(rename = "redis-rest-api-token")]
-    RedisRestApiToken(CreateProjectEnvCreatedObjectListItemContentHintRedisRestApiToken),
-    #[serde(rename = "redis-rest-api-read-only-token")]
-    RedisRestApiReadOnlyToken(
-        CreateProjectEnvCreatedObjectListItemContentHintRedisRestApiReadOnlyToken,
-    ),
-    #[serde(rename = "blob-read-write-token")]
-    BlobReadWriteToken(
-        CreateProjectEnvCreatedObjectListItemContentHintBlobReadWriteToken,
-    ),
-    #[serde(rename = "postgres-url")]
-    PostgresUrl(CreateProjectEnvCreatedObjectListItemContentHintPostgresUrl),
-    #[serde(rename = "postgres-url-non-pooling")]
-    PostgresUrlNonPooling(
-        CreateProjectEnvCreatedObjectListItemContentHintPostgresUrlNonPooling,
-    ),
-    #[serde(rename = "postgres-prisma-url")]
-    PostgresPrismaUrl(CreateProjectEnvCreatedObjectListItemContentHintPostgresPrismaUrl),
-    #[serde(rename = "postgres-user")]
-    PostgresUser(CreateProjectEnvCreatedObjectListItemContentHintPostgresUser),
-    #[serde(rename = "postgres-host")]
-    PostgresHost(CreateProjectEnvCreatedObjectListItemContentHintPostgresHost),
-    #[serde(rename = "postgres-password")]
-    PostgresPassword(CreateProjectEnvCreatedObjectListItemContentHintPostgresPassword),
-    #[serde(rename = "postgres-database")]
-    PostgresDatabase(CreateProjectEnvCreatedObjectListItemContentHintPostgresDatabase),
-    #[serde(rename = "postgres-url-no-ssl")]
-    PostgresUrlNoSsl(CreateProjectEnvCreatedObjectListItemContentHintPostgresUrlNoSsl),
-    #[serde(rename = "integration-store-secret")]
-    IntegrationStoreSecret(
-        CreateProjectEnvCreatedObjectListItemContentHintIntegrationStoreSecret,
-    ),
-    #[serde(rename = "flags-connection-string")]
-    FlagsConnectionString(
-        CreateProjectEnvCreatedObjectListItemContentHintFlagsConnectionString,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectListItemContentHintBlobReadWriteToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectListItemContentHintFlagsConnectionString {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectListItemContentHintIntegrationStoreSecret {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    #[serde(rename = "integrationProductId")]
-    pub integration_product_id: String,
-    #[serde(rename = "integrationConfigurationId")]
-    pub integration_configuration_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectListItemContentHintPostgresDatabase {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectListItemContentHintPostgresHost {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectListItemContentHintPostgresPassword {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectListItemContentHintPostgresPrismaUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectListItemContentHintPostgresUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectListItemContentHintPostgresUrlNoSsl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectListItemContentHintPostgresUrlNonPooling {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectListItemContentHintPostgresUser {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectListItemContentHintRedisRestApiReadOnlyToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectListItemContentHintRedisRestApiToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectListItemContentHintRedisRestApiUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectListItemContentHintRedisUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-/// Similar to `contentHints`, but should not be exposed to the user.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedObjectListItemInternalContentHint {
-    #[serde(rename = "type")]
-    pub type_: CreateProjectEnvCreatedObjectListItemInternalContentHintType,
-    /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
-    #[serde(rename = "encryptedValue")]
-    pub encrypted_value: String,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateProjectEnvCreatedObjectListItemInternalContentHintType {
-    /// `flags-secret`
-    #[serde(rename = "flags-secret")]
-    FlagsSecret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateProjectEnvCreatedObjectListItemInternalContentHintType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FlagsSecret => "flags-secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateProjectEnvCreatedObjectListItemInternalContentHintType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1539,6 +1376,15 @@ impl std::fmt::Display for CreateProjectEnvCreatedObjectListItemTargetValue {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateProjectEnvCreatedTarget {
+    ValueList(Vec<CreateProjectEnvCreatedTargetValueListItem>),
+    Value(CreateProjectEnvCreatedTargetValue),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
 #[derive(
     Debug,
     Clone,
@@ -1550,7 +1396,91 @@ impl std::fmt::Display for CreateProjectEnvCreatedObjectListItemTargetValue {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateProjectEnvCreatedObjectListItemType {
+pub enum CreateProjectEnvCreatedTargetValue {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `development`
+    #[serde(rename = "development")]
+    Development,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateProjectEnvCreatedTargetValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Development => "development",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CreateProjectEnvCreatedTargetValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateProjectEnvCreatedTargetValueListItem {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `development`
+    #[serde(rename = "development")]
+    Development,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl CreateProjectEnvCreatedTargetValueListItem {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Development => "development",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for CreateProjectEnvCreatedTargetValueListItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum CreateProjectEnvCreatedType {
     /// `system`
     #[serde(rename = "system")]
     System,
@@ -1570,7 +1500,7 @@ pub enum CreateProjectEnvCreatedObjectListItemType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateProjectEnvCreatedObjectListItemType {
+impl CreateProjectEnvCreatedType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1583,7 +1513,7 @@ impl CreateProjectEnvCreatedObjectListItemType {
         }
     }
 }
-impl std::fmt::Display for CreateProjectEnvCreatedObjectListItemType {
+impl std::fmt::Display for CreateProjectEnvCreatedType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1592,9 +1522,9 @@ impl std::fmt::Display for CreateProjectEnvCreatedObjectListItemType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateProjectEnvCreatedWithTypeValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<CreateProjectEnvCreatedWithTypeValueTarget>,
+    pub target: Option<CreateProjectEnvCreatedTarget>,
     #[serde(rename = "type")]
-    pub type_: CreateProjectEnvCreatedWithTypeValueType,
+    pub type_: CreateProjectEnvCreatedType,
     /// This is used to identiy variables that have been migrated from type secret to sensitive.
     #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
     pub sunset_secret_id: Option<String>,
@@ -1631,16 +1561,14 @@ pub struct CreateProjectEnvCreatedWithTypeValue {
     )]
     pub edge_config_token_id: Option<String>,
     #[serde(rename = "contentHint", default, skip_serializing_if = "Option::is_none")]
-    pub content_hint: Option<CreateProjectEnvCreatedWithTypeValueContentHint>,
+    pub content_hint: Option<CreateProjectEnvCreatedContentHint>,
     /// Similar to `contentHints`, but should not be exposed to the user.
     #[serde(
         rename = "internalContentHint",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub internal_content_hint: Option<
-        CreateProjectEnvCreatedWithTypeValueInternalContentHint,
-    >,
+    pub internal_content_hint: Option<CreateProjectEnvCreatedInternalContentHint>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(
@@ -1651,337 +1579,6 @@ pub struct CreateProjectEnvCreatedWithTypeValue {
     pub custom_environment_ids: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<bool>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum CreateProjectEnvCreatedWithTypeValueContentHint {
-    #[serde(rename = "redis-url")]
-    RedisUrl(CreateProjectEnvCreatedWithTypeValueContentHintRedisUrl),
-    #[serde(rename = "redis-rest-api-url")]
-    RedisRestApiUrl(CreateProjectEnvCreatedWithTypeValueContentHintRedisRestApiUrl),
-    #[serde(rename = "redis-rest-api-token")]
-    RedisRestApiToken(CreateProjectEnvCreatedWithTypeValueContentHintRedisRestApiToken),
-    #[serde(rename = "redis-rest-api-read-only-token")]
-    RedisRestApiReadOnlyToken(
-        CreateProjectEnvCreatedWithTypeValueContentHintRedisRestApiReadOnlyToken,
-    ),
-    #[serde(rename = "blob-read-write-token")]
-    BlobReadWriteToken(
-        CreateProjectEnvCreatedWithTypeValueContentHintBlobReadWriteToken,
-    ),
-    #[serde(rename = "postgres-url")]
-    PostgresUrl(CreateProjectEnvCreatedWithTypeValueContentHintPostgresUrl),
-    #[serde(rename = "postgres-url-non-pooling")]
-    PostgresUrlNonPooling(
-        CreateProjectEnvCreatedWithTypeValueContentHintPostgresUrlNonPooling,
-    ),
-    #[serde(rename = "postgres-prisma-url")]
-    PostgresPrismaUrl(CreateProjectEnvCreatedWithTypeValueContentHintPostgresPrismaUrl),
-    #[serde(rename = "postgres-user")]
-    PostgresUser(CreateProjectEnvCreatedWithTypeValueContentHintPostgresUser),
-    #[serde(rename = "postgres-host")]
-    PostgresHost(CreateProjectEnvCreatedWithTypeValueContentHintPostgresHost),
-    #[serde(rename = "postgres-password")]
-    PostgresPassword(CreateProjectEnvCreatedWithTypeValueContentHintPostgresPassword),
-    #[serde(rename = "postgres-database")]
-    PostgresDatabase(CreateProjectEnvCreatedWithTypeValueContentHintPostgresDatabase),
-    #[serde(rename = "postgres-url-no-ssl")]
-    PostgresUrlNoSsl(CreateProjectEnvCreatedWithTypeValueContentHintPostgresUrlNoSsl),
-    #[serde(rename = "integration-store-secret")]
-    IntegrationStoreSecret(
-        CreateProjectEnvCreatedWithTypeValueContentHintIntegrationStoreSecret,
-    ),
-    #[serde(rename = "flags-connection-string")]
-    FlagsConnectionString(
-        CreateProjectEnvCreatedWithTypeValueContentHintFlagsConnectionString,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedWithTypeValueContentHintBlobReadWriteToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedWithTypeValueContentHintFlagsConnectionString {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedWithTypeValueContentHintIntegrationStoreSecret {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    #[serde(rename = "integrationProductId")]
-    pub integration_product_id: String,
-    #[serde(rename = "integrationConfigurationId")]
-    pub integration_configuration_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedWithTypeValueContentHintPostgresDatabase {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedWithTypeValueContentHintPostgresHost {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedWithTypeValueContentHintPostgresPassword {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedWithTypeValueContentHintPostgresPrismaUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedWithTypeValueContentHintPostgresUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedWithTypeValueContentHintPostgresUrlNoSsl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedWithTypeValueContentHintPostgresUrlNonPooling {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedWithTypeValueContentHintPostgresUser {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedWithTypeValueContentHintRedisRestApiReadOnlyToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedWithTypeValueContentHintRedisRestApiToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedWithTypeValueContentHintRedisRestApiUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedWithTypeValueContentHintRedisUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-/// Similar to `contentHints`, but should not be exposed to the user.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvCreatedWithTypeValueInternalContentHint {
-    #[serde(rename = "type")]
-    pub type_: CreateProjectEnvCreatedWithTypeValueInternalContentHintType,
-    /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
-    #[serde(rename = "encryptedValue")]
-    pub encrypted_value: String,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateProjectEnvCreatedWithTypeValueInternalContentHintType {
-    /// `flags-secret`
-    #[serde(rename = "flags-secret")]
-    FlagsSecret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateProjectEnvCreatedWithTypeValueInternalContentHintType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FlagsSecret => "flags-secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateProjectEnvCreatedWithTypeValueInternalContentHintType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateProjectEnvCreatedWithTypeValueTarget {
-    ValueList(Vec<CreateProjectEnvCreatedWithTypeValueTargetValueListItem>),
-    Value(CreateProjectEnvCreatedWithTypeValueTargetValue),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateProjectEnvCreatedWithTypeValueTargetValue {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateProjectEnvCreatedWithTypeValueTargetValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateProjectEnvCreatedWithTypeValueTargetValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateProjectEnvCreatedWithTypeValueTargetValueListItem {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateProjectEnvCreatedWithTypeValueTargetValueListItem {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateProjectEnvCreatedWithTypeValueTargetValueListItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateProjectEnvCreatedWithTypeValueType {
-    /// `system`
-    #[serde(rename = "system")]
-    System,
-    /// `encrypted`
-    #[serde(rename = "encrypted")]
-    Encrypted,
-    /// `plain`
-    #[serde(rename = "plain")]
-    Plain,
-    /// `sensitive`
-    #[serde(rename = "sensitive")]
-    Sensitive,
-    /// `secret`
-    #[serde(rename = "secret")]
-    Secret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateProjectEnvCreatedWithTypeValueType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::Encrypted => "encrypted",
-            Self::Plain => "plain",
-            Self::Sensitive => "sensitive",
-            Self::Secret => "secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateProjectEnvCreatedWithTypeValueType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2547,10 +2144,10 @@ pub struct CreateProjectEnvObjectListItem {
     pub value: String,
     /// The type of environment variable
     #[serde(rename = "type")]
-    pub type_: CreateProjectEnvObjectListItemType,
+    pub type_: CreateProjectEnvType,
     /// The target environment of the environment variable
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<Vec<CreateProjectEnvObjectListItemTargetItem>>,
+    pub target: Option<Vec<CreateProjectEnvTargetItem>>,
     /// If defined, the git branch of the environment variable (must have target=preview)
     #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
     pub git_branch: Option<String>,
@@ -2564,99 +2161,6 @@ pub struct CreateProjectEnvObjectListItem {
         skip_serializing_if = "Option::is_none",
     )]
     pub custom_environment_ids: Option<Vec<String>>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateProjectEnvObjectListItemTargetItem {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateProjectEnvObjectListItemTargetItem {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateProjectEnvObjectListItemTargetItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The type of environment variable
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateProjectEnvObjectListItemType {
-    /// `system`
-    #[serde(rename = "system")]
-    System,
-    /// `secret`
-    #[serde(rename = "secret")]
-    Secret,
-    /// `encrypted`
-    #[serde(rename = "encrypted")]
-    Encrypted,
-    /// `plain`
-    #[serde(rename = "plain")]
-    Plain,
-    /// `sensitive`
-    #[serde(rename = "sensitive")]
-    Sensitive,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateProjectEnvObjectListItemType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::Secret => "secret",
-            Self::Encrypted => "encrypted",
-            Self::Plain => "plain",
-            Self::Sensitive => "sensitive",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateProjectEnvObjectListItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2674,34 +2178,6 @@ pub struct CreateProjectEnvResponse {
     pub failed: Vec<CreateProjectEnvFailedItem>,
 }
 
-/// The API requires one of these to be set: `target`; or `customEnvironmentIds`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectEnvWithKeyValue {
-    /// The name of the environment variable
-    pub key: String,
-    /// The value of the environment variable
-    pub value: String,
-    /// The type of environment variable
-    #[serde(rename = "type")]
-    pub type_: CreateProjectEnvWithKeyValueType,
-    /// The target environment of the environment variable
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<Vec<CreateProjectEnvWithKeyValueTargetItem>>,
-    /// If defined, the git branch of the environment variable (must have target=preview)
-    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
-    pub git_branch: Option<String>,
-    /// A comment to add context on what this environment variable is for
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    /// The custom environment IDs associated with the environment variable
-    #[serde(
-        rename = "customEnvironmentIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub custom_environment_ids: Option<Vec<String>>,
-}
-
 #[derive(
     Debug,
     Clone,
@@ -2713,7 +2189,7 @@ pub struct CreateProjectEnvWithKeyValue {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateProjectEnvWithKeyValueTargetItem {
+pub enum CreateProjectEnvTargetItem {
     /// `production`
     #[serde(rename = "production")]
     Production,
@@ -2727,7 +2203,7 @@ pub enum CreateProjectEnvWithKeyValueTargetItem {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateProjectEnvWithKeyValueTargetItem {
+impl CreateProjectEnvTargetItem {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2738,7 +2214,7 @@ impl CreateProjectEnvWithKeyValueTargetItem {
         }
     }
 }
-impl std::fmt::Display for CreateProjectEnvWithKeyValueTargetItem {
+impl std::fmt::Display for CreateProjectEnvTargetItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2756,7 +2232,7 @@ impl std::fmt::Display for CreateProjectEnvWithKeyValueTargetItem {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateProjectEnvWithKeyValueType {
+pub enum CreateProjectEnvType {
     /// `system`
     #[serde(rename = "system")]
     System,
@@ -2776,7 +2252,7 @@ pub enum CreateProjectEnvWithKeyValueType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateProjectEnvWithKeyValueType {
+impl CreateProjectEnvType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2789,10 +2265,38 @@ impl CreateProjectEnvWithKeyValueType {
         }
     }
 }
-impl std::fmt::Display for CreateProjectEnvWithKeyValueType {
+impl std::fmt::Display for CreateProjectEnvType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// The API requires one of these to be set: `target`; or `customEnvironmentIds`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectEnvWithKeyValue {
+    /// The name of the environment variable
+    pub key: String,
+    /// The value of the environment variable
+    pub value: String,
+    /// The type of environment variable
+    #[serde(rename = "type")]
+    pub type_: CreateProjectEnvType,
+    /// The target environment of the environment variable
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<Vec<CreateProjectEnvTargetItem>>,
+    /// If defined, the git branch of the environment variable (must have target=preview)
+    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
+    pub git_branch: Option<String>,
+    /// A comment to add context on what this environment variable is for
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// The custom environment IDs associated with the environment variable
+    #[serde(
+        rename = "customEnvironmentIds",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub custom_environment_ids: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3350,29 +2854,26 @@ pub enum CreateProjectInternalRoute {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectInternalRouteWithHasMitigate {
-    pub has: Vec<CreateProjectInternalRouteWithHasMitigateHasItem>,
-    pub mitigate: CreateProjectInternalRouteWithHasMitigateMitigate,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub src: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum CreateProjectInternalRouteWithHasMitigateHasItem {
+pub enum CreateProjectInternalRouteHasItem {
     #[serde(rename = "header")]
-    Header(CreateProjectInternalRouteWithHasMitigateHasItemHeader),
+    Header(CreateProjectInternalRouteHasItemHeader),
     #[serde(rename = "host")]
-    Host(CreateProjectInternalRouteWithHasMitigateHasItemHost),
+    Host(CreateProjectInternalRouteHasItemHost),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectInternalRouteWithHasMitigateHasItemHeader {
-    pub key: CreateProjectInternalRouteWithHasMitigateHasItemHeaderKey,
-    pub value: CreateProjectInternalRouteWithHasMitigateHasItemHeaderValue,
+pub struct CreateProjectInternalRouteHasItemHeader {
+    pub key: CreateProjectInternalRouteHasItemKey,
+    pub value: CreateProjectInternalRouteHasItemValue,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectInternalRouteHasItemHost {
+    pub value: CreateProjectInternalRouteHasItemValue,
 }
 
 #[derive(
@@ -3386,7 +2887,7 @@ pub struct CreateProjectInternalRouteWithHasMitigateHasItemHeader {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateProjectInternalRouteWithHasMitigateHasItemHeaderKey {
+pub enum CreateProjectInternalRouteHasItemKey {
     /// `x-vercel-ip-country`
     #[serde(rename = "x-vercel-ip-country")]
     XVercelIpCountry,
@@ -3394,7 +2895,7 @@ pub enum CreateProjectInternalRouteWithHasMitigateHasItemHeaderKey {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateProjectInternalRouteWithHasMitigateHasItemHeaderKey {
+impl CreateProjectInternalRouteHasItemKey {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3403,30 +2904,20 @@ impl CreateProjectInternalRouteWithHasMitigateHasItemHeaderKey {
         }
     }
 }
-impl std::fmt::Display for CreateProjectInternalRouteWithHasMitigateHasItemHeaderKey {
+impl std::fmt::Display for CreateProjectInternalRouteHasItemKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectInternalRouteWithHasMitigateHasItemHeaderValue {
+pub struct CreateProjectInternalRouteHasItemValue {
     pub eq: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectInternalRouteWithHasMitigateHasItemHost {
-    pub value: CreateProjectInternalRouteWithHasMitigateHasItemHostValue,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectInternalRouteWithHasMitigateHasItemHostValue {
-    pub eq: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectInternalRouteWithHasMitigateMitigate {
-    pub action: CreateProjectInternalRouteWithHasMitigateMitigateAction,
+pub struct CreateProjectInternalRouteMitigate {
+    pub action: CreateProjectInternalRouteMitigateAction,
 }
 
 #[derive(
@@ -3440,7 +2931,7 @@ pub struct CreateProjectInternalRouteWithHasMitigateMitigate {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateProjectInternalRouteWithHasMitigateMitigateAction {
+pub enum CreateProjectInternalRouteMitigateAction {
     /// `block_legal_cwc`
     #[serde(rename = "block_legal_cwc")]
     BlockLegalCwc,
@@ -3448,7 +2939,7 @@ pub enum CreateProjectInternalRouteWithHasMitigateMitigateAction {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateProjectInternalRouteWithHasMitigateMitigateAction {
+impl CreateProjectInternalRouteMitigateAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3457,10 +2948,18 @@ impl CreateProjectInternalRouteWithHasMitigateMitigateAction {
         }
     }
 }
-impl std::fmt::Display for CreateProjectInternalRouteWithHasMitigateMitigateAction {
+impl std::fmt::Display for CreateProjectInternalRouteMitigateAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectInternalRouteWithHasMitigate {
+    pub has: Vec<CreateProjectInternalRouteHasItem>,
+    pub mitigate: CreateProjectInternalRouteMitigate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub src: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4075,7 +3574,7 @@ pub struct CreateProjectLinkBitbucket {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     #[serde(rename = "deployHooks")]
-    pub deploy_hooks: Vec<CreateProjectLinkBitbucketDeployHook>,
+    pub deploy_hooks: Vec<CreateProjectLinkDeployHook>,
     #[serde(rename = "gitCredentialId")]
     pub git_credential_id: String,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
@@ -4087,7 +3586,7 @@ pub struct CreateProjectLinkBitbucket {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectLinkBitbucketDeployHook {
+pub struct CreateProjectLinkDeployHook {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     pub id: String,
@@ -4110,7 +3609,7 @@ pub struct CreateProjectLinkGithub {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     #[serde(rename = "deployHooks")]
-    pub deploy_hooks: Vec<CreateProjectLinkGithubDeployHook>,
+    pub deploy_hooks: Vec<CreateProjectLinkDeployHook>,
     #[serde(rename = "gitCredentialId")]
     pub git_credential_id: String,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
@@ -4135,7 +3634,7 @@ pub struct CreateProjectLinkGithubCustomHost {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     #[serde(rename = "deployHooks")]
-    pub deploy_hooks: Vec<CreateProjectLinkGithubCustomHostDeployHook>,
+    pub deploy_hooks: Vec<CreateProjectLinkDeployHook>,
     #[serde(rename = "gitCredentialId")]
     pub git_credential_id: String,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
@@ -4144,28 +3643,6 @@ pub struct CreateProjectLinkGithubCustomHost {
     pub sourceless: Option<bool>,
     #[serde(rename = "productionBranch")]
     pub production_branch: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectLinkGithubCustomHostDeployHook {
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    pub id: String,
-    pub name: String,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub url: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectLinkGithubDeployHook {
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    pub id: String,
-    pub name: String,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4183,24 +3660,13 @@ pub struct CreateProjectLinkGithubLimited {
     #[serde(rename = "repoOwnerId", default, skip_serializing_if = "Option::is_none")]
     pub repo_owner_id: Option<f64>,
     #[serde(rename = "deployHooks")]
-    pub deploy_hooks: Vec<CreateProjectLinkGithubLimitedDeployHook>,
+    pub deploy_hooks: Vec<CreateProjectLinkDeployHook>,
     #[serde(rename = "gitCredentialId")]
     pub git_credential_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sourceless: Option<bool>,
     #[serde(rename = "productionBranch")]
     pub production_branch: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectLinkGithubLimitedDeployHook {
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    pub id: String,
-    pub name: String,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4221,7 +3687,7 @@ pub struct CreateProjectLinkGitlab {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     #[serde(rename = "deployHooks")]
-    pub deploy_hooks: Vec<CreateProjectLinkGitlabDeployHook>,
+    pub deploy_hooks: Vec<CreateProjectLinkDeployHook>,
     #[serde(rename = "gitCredentialId")]
     pub git_credential_id: String,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
@@ -4230,17 +3696,6 @@ pub struct CreateProjectLinkGitlab {
     pub sourceless: Option<bool>,
     #[serde(rename = "productionBranch")]
     pub production_branch: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectLinkGitlabDeployHook {
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    pub id: String,
-    pub name: String,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4254,6 +3709,15 @@ pub enum CreateProjectMicrofrontends {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateProjectMicrofrontendsGroupId {
+    String(String),
+    String2(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateProjectMicrofrontendsWithIsDefaultApp {
     #[serde(rename = "isDefaultApp")]
     pub is_default_app: bool,
@@ -4262,21 +3726,12 @@ pub struct CreateProjectMicrofrontendsWithIsDefaultApp {
     pub updated_at: f64,
     /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
     #[serde(rename = "groupIds")]
-    pub group_ids: Vec<CreateProjectMicrofrontendsWithIsDefaultAppGroupId>,
+    pub group_ids: Vec<CreateProjectMicrofrontendsGroupId>,
     /// Whether microfrontends are enabled for this project.
     pub enabled: bool,
     /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
     #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
     pub default_route: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateProjectMicrofrontendsWithIsDefaultAppGroupId {
-    String(String),
-    String2(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4302,7 +3757,7 @@ pub struct CreateProjectMicrofrontendsWithUpdatedAtGroupIds {
     pub updated_at: f64,
     /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
     #[serde(rename = "groupIds")]
-    pub group_ids: Vec<CreateProjectMicrofrontendsWithUpdatedAtGroupIdsGroupId>,
+    pub group_ids: Vec<CreateProjectMicrofrontendsGroupId>,
     /// Whether microfrontends are enabled for this project.
     pub enabled: bool,
     /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
@@ -4317,15 +3772,6 @@ pub struct CreateProjectMicrofrontendsWithUpdatedAtGroupIds2 {
     #[serde(rename = "groupIds")]
     pub group_ids: Vec<serde_json::Value>,
     pub enabled: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateProjectMicrofrontendsWithUpdatedAtGroupIdsGroupId {
-    String(String),
-    String2(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 
 #[derive(
@@ -7609,16 +7055,7 @@ pub enum CreateProjectTrustedIps {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectTrustedIpsWithAddressesProtectionMode {
-    #[serde(rename = "deploymentType")]
-    pub deployment_type: CreateProjectTrustedIpsWithAddressesProtectionModeDeploymentType,
-    pub addresses: Vec<CreateProjectTrustedIpsWithAddressesProtectionModeAddress>,
-    #[serde(rename = "protectionMode")]
-    pub protection_mode: CreateProjectTrustedIpsWithAddressesProtectionModeProtectionMode,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectTrustedIpsWithAddressesProtectionModeAddress {
+pub struct CreateProjectTrustedIpsAddress {
     pub value: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -7635,7 +7072,7 @@ pub struct CreateProjectTrustedIpsWithAddressesProtectionModeAddress {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateProjectTrustedIpsWithAddressesProtectionModeDeploymentType {
+pub enum CreateProjectTrustedIpsDeploymentType {
     /// `preview`
     #[serde(rename = "preview")]
     Preview,
@@ -7655,7 +7092,7 @@ pub enum CreateProjectTrustedIpsWithAddressesProtectionModeDeploymentType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateProjectTrustedIpsWithAddressesProtectionModeDeploymentType {
+impl CreateProjectTrustedIpsDeploymentType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7670,8 +7107,7 @@ impl CreateProjectTrustedIpsWithAddressesProtectionModeDeploymentType {
         }
     }
 }
-impl std::fmt::Display
-for CreateProjectTrustedIpsWithAddressesProtectionModeDeploymentType {
+impl std::fmt::Display for CreateProjectTrustedIpsDeploymentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -7688,7 +7124,7 @@ for CreateProjectTrustedIpsWithAddressesProtectionModeDeploymentType {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateProjectTrustedIpsWithAddressesProtectionModeProtectionMode {
+pub enum CreateProjectTrustedIpsProtectionMode {
     /// `additional`
     #[serde(rename = "additional")]
     Additional,
@@ -7699,7 +7135,7 @@ pub enum CreateProjectTrustedIpsWithAddressesProtectionModeProtectionMode {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateProjectTrustedIpsWithAddressesProtectionModeProtectionMode {
+impl CreateProjectTrustedIpsProtectionMode {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7709,69 +7145,25 @@ impl CreateProjectTrustedIpsWithAddressesProtectionModeProtectionMode {
         }
     }
 }
-impl std::fmt::Display
-for CreateProjectTrustedIpsWithAddressesProtectionModeProtectionMode {
+impl std::fmt::Display for CreateProjectTrustedIpsProtectionMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateProjectTrustedIpsWithDeploymentType {
+pub struct CreateProjectTrustedIpsWithAddressesProtectionMode {
     #[serde(rename = "deploymentType")]
-    pub deployment_type: CreateProjectTrustedIpsWithDeploymentTypeDeploymentType,
+    pub deployment_type: CreateProjectTrustedIpsDeploymentType,
+    pub addresses: Vec<CreateProjectTrustedIpsAddress>,
+    #[serde(rename = "protectionMode")]
+    pub protection_mode: CreateProjectTrustedIpsProtectionMode,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateProjectTrustedIpsWithDeploymentTypeDeploymentType {
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateProjectTrustedIpsWithDeploymentTypeDeploymentType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Preview => "preview",
-            Self::Production => "production",
-            Self::All => "all",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateProjectTrustedIpsWithDeploymentTypeDeploymentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProjectTrustedIpsWithDeploymentType {
+    #[serde(rename = "deploymentType")]
+    pub deployment_type: CreateProjectTrustedIpsDeploymentType,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7785,6 +7177,184 @@ pub struct CreateProjectWebAnalytics {
     pub enabled_at: Option<f64>,
     #[serde(rename = "hasData", default, skip_serializing_if = "Option::is_none")]
     pub has_data: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type")]
+pub enum EditProjectEnvContentHint {
+    #[serde(rename = "redis-url")]
+    RedisUrl(EditProjectEnvContentHintRedisUrl),
+    #[serde(rename = "redis-rest-api-url")]
+    RedisRestApiUrl(EditProjectEnvContentHintRedisRestApiUrl),
+    #[serde(rename = "redis-rest-api-token")]
+    RedisRestApiToken(EditProjectEnvContentHintRedisRestApiToken),
+    #[serde(rename = "redis-rest-api-read-only-token")]
+    RedisRestApiReadOnlyToken(EditProjectEnvContentHintRedisRestApiReadOnlyToken),
+    #[serde(rename = "blob-read-write-token")]
+    BlobReadWriteToken(EditProjectEnvContentHintBlobReadWriteToken),
+    #[serde(rename = "postgres-url")]
+    PostgresUrl(EditProjectEnvContentHintPostgresUrl),
+    #[serde(rename = "postgres-url-non-pooling")]
+    PostgresUrlNonPooling(EditProjectEnvContentHintPostgresUrlNonPooling),
+    #[serde(rename = "postgres-prisma-url")]
+    PostgresPrismaUrl(EditProjectEnvContentHintPostgresPrismaUrl),
+    #[serde(rename = "postgres-user")]
+    PostgresUser(EditProjectEnvContentHintPostgresUser),
+    #[serde(rename = "postgres-host")]
+    PostgresHost(EditProjectEnvContentHintPostgresHost),
+    #[serde(rename = "postgres-password")]
+    PostgresPassword(EditProjectEnvContentHintPostgresPassword),
+    #[serde(rename = "postgres-database")]
+    PostgresDatabase(EditProjectEnvContentHintPostgresDatabase),
+    #[serde(rename = "postgres-url-no-ssl")]
+    PostgresUrlNoSsl(EditProjectEnvContentHintPostgresUrlNoSsl),
+    #[serde(rename = "integration-store-secret")]
+    IntegrationStoreSecret(EditProjectEnvContentHintIntegrationStoreSecret),
+    #[serde(rename = "flags-connection-string")]
+    FlagsConnectionString(EditProjectEnvContentHintFlagsConnectionString),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    #[serde(untagged)]
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvContentHintBlobReadWriteToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvContentHintFlagsConnectionString {
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvContentHintIntegrationStoreSecret {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+    #[serde(rename = "integrationId")]
+    pub integration_id: String,
+    #[serde(rename = "integrationProductId")]
+    pub integration_product_id: String,
+    #[serde(rename = "integrationConfigurationId")]
+    pub integration_configuration_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvContentHintPostgresDatabase {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvContentHintPostgresHost {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvContentHintPostgresPassword {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvContentHintPostgresPrismaUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvContentHintPostgresUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvContentHintPostgresUrlNoSsl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvContentHintPostgresUrlNonPooling {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvContentHintPostgresUser {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvContentHintRedisRestApiReadOnlyToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvContentHintRedisRestApiToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvContentHintRedisRestApiUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvContentHintRedisUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+/// Similar to `contentHints`, but should not be exposed to the user.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditProjectEnvInternalContentHint {
+    #[serde(rename = "type")]
+    pub type_: EditProjectEnvInternalContentHintType,
+    /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
+    #[serde(rename = "encryptedValue")]
+    pub encrypted_value: String,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum EditProjectEnvInternalContentHintType {
+    /// `flags-secret`
+    #[serde(rename = "flags-secret")]
+    FlagsSecret,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl EditProjectEnvInternalContentHintType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FlagsSecret => "flags-secret",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for EditProjectEnvInternalContentHintType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -7821,6 +7391,15 @@ pub struct EditProjectEnvRequest {
 pub enum EditProjectEnvResponse {
     WithTypeValue(EditProjectEnvWithTypeValue),
     Object(serde_json::Map<String, serde_json::Value>),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum EditProjectEnvTarget {
+    StringList(Vec<String>),
+    Value(EditProjectEnvTargetValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
@@ -7862,6 +7441,48 @@ impl EditProjectEnvTargetItem {
     }
 }
 impl std::fmt::Display for EditProjectEnvTargetItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum EditProjectEnvTargetValue {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `development`
+    #[serde(rename = "development")]
+    Development,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl EditProjectEnvTargetValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Development => "development",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for EditProjectEnvTargetValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -7921,7 +7542,7 @@ impl std::fmt::Display for EditProjectEnvType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EditProjectEnvWithTypeValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<EditProjectEnvWithTypeValueTarget>,
+    pub target: Option<EditProjectEnvTarget>,
     #[serde(rename = "type")]
     pub type_: EditProjectEnvWithTypeValueType,
     /// This is used to identiy variables that have been migrated from type secret to sensitive.
@@ -7958,14 +7579,14 @@ pub struct EditProjectEnvWithTypeValue {
     )]
     pub edge_config_token_id: Option<String>,
     #[serde(rename = "contentHint", default, skip_serializing_if = "Option::is_none")]
-    pub content_hint: Option<EditProjectEnvWithTypeValueContentHint>,
+    pub content_hint: Option<EditProjectEnvContentHint>,
     /// Similar to `contentHints`, but should not be exposed to the user.
     #[serde(
         rename = "internalContentHint",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub internal_content_hint: Option<EditProjectEnvWithTypeValueInternalContentHint>,
+    pub internal_content_hint: Option<EditProjectEnvInternalContentHint>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(
@@ -7974,237 +7595,6 @@ pub struct EditProjectEnvWithTypeValue {
         skip_serializing_if = "Option::is_none",
     )]
     pub custom_environment_ids: Option<Vec<String>>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum EditProjectEnvWithTypeValueContentHint {
-    #[serde(rename = "redis-url")]
-    RedisUrl(EditProjectEnvWithTypeValueContentHintRedisUrl),
-    #[serde(rename = "redis-rest-api-url")]
-    RedisRestApiUrl(EditProjectEnvWithTypeValueContentHintRedisRestApiUrl),
-    #[serde(rename = "redis-rest-api-token")]
-    RedisRestApiToken(EditProjectEnvWithTypeValueContentHintRedisRestApiToken),
-    #[serde(rename = "redis-rest-api-read-only-token")]
-    RedisRestApiReadOnlyToken(
-        EditProjectEnvWithTypeValueContentHintRedisRestApiReadOnlyToken,
-    ),
-    #[serde(rename = "blob-read-write-token")]
-    BlobReadWriteToken(EditProjectEnvWithTypeValueContentHintBlobReadWriteToken),
-    #[serde(rename = "postgres-url")]
-    PostgresUrl(EditProjectEnvWithTypeValueContentHintPostgresUrl),
-    #[serde(rename = "postgres-url-non-pooling")]
-    PostgresUrlNonPooling(EditProjectEnvWithTypeValueContentHintPostgresUrlNonPooling),
-    #[serde(rename = "postgres-prisma-url")]
-    PostgresPrismaUrl(EditProjectEnvWithTypeValueContentHintPostgresPrismaUrl),
-    #[serde(rename = "postgres-user")]
-    PostgresUser(EditProjectEnvWithTypeValueContentHintPostgresUser),
-    #[serde(rename = "postgres-host")]
-    PostgresHost(EditProjectEnvWithTypeValueContentHintPostgresHost),
-    #[serde(rename = "postgres-password")]
-    PostgresPassword(EditProjectEnvWithTypeValueContentHintPostgresPassword),
-    #[serde(rename = "postgres-database")]
-    PostgresDatabase(EditProjectEnvWithTypeValueContentHintPostgresDatabase),
-    #[serde(rename = "postgres-url-no-ssl")]
-    PostgresUrlNoSsl(EditProjectEnvWithTypeValueContentHintPostgresUrlNoSsl),
-    #[serde(rename = "integration-store-secret")]
-    IntegrationStoreSecret(EditProjectEnvWithTypeValueContentHintIntegrationStoreSecret),
-    #[serde(rename = "flags-connection-string")]
-    FlagsConnectionString(EditProjectEnvWithTypeValueContentHintFlagsConnectionString),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvWithTypeValueContentHintBlobReadWriteToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvWithTypeValueContentHintFlagsConnectionString {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvWithTypeValueContentHintIntegrationStoreSecret {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    #[serde(rename = "integrationProductId")]
-    pub integration_product_id: String,
-    #[serde(rename = "integrationConfigurationId")]
-    pub integration_configuration_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvWithTypeValueContentHintPostgresDatabase {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvWithTypeValueContentHintPostgresHost {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvWithTypeValueContentHintPostgresPassword {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvWithTypeValueContentHintPostgresPrismaUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvWithTypeValueContentHintPostgresUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvWithTypeValueContentHintPostgresUrlNoSsl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvWithTypeValueContentHintPostgresUrlNonPooling {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvWithTypeValueContentHintPostgresUser {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvWithTypeValueContentHintRedisRestApiReadOnlyToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvWithTypeValueContentHintRedisRestApiToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvWithTypeValueContentHintRedisRestApiUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvWithTypeValueContentHintRedisUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-/// Similar to `contentHints`, but should not be exposed to the user.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EditProjectEnvWithTypeValueInternalContentHint {
-    #[serde(rename = "type")]
-    pub type_: EditProjectEnvWithTypeValueInternalContentHintType,
-    /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
-    #[serde(rename = "encryptedValue")]
-    pub encrypted_value: String,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum EditProjectEnvWithTypeValueInternalContentHintType {
-    /// `flags-secret`
-    #[serde(rename = "flags-secret")]
-    FlagsSecret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl EditProjectEnvWithTypeValueInternalContentHintType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FlagsSecret => "flags-secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for EditProjectEnvWithTypeValueInternalContentHintType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum EditProjectEnvWithTypeValueTarget {
-    StringList(Vec<String>),
-    Value(EditProjectEnvWithTypeValueTargetValue),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum EditProjectEnvWithTypeValueTargetValue {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl EditProjectEnvWithTypeValueTargetValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for EditProjectEnvWithTypeValueTargetValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 #[derive(
@@ -8257,6 +7647,140 @@ impl std::fmt::Display for EditProjectEnvWithTypeValueType {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type")]
+pub enum FilterProjectEnvsContentHint {
+    #[serde(rename = "redis-url")]
+    RedisUrl(FilterProjectEnvsContentHintRedisUrl),
+    #[serde(rename = "redis-rest-api-url")]
+    RedisRestApiUrl(FilterProjectEnvsContentHintRedisRestApiUrl),
+    #[serde(rename = "redis-rest-api-token")]
+    RedisRestApiToken(FilterProjectEnvsContentHintRedisRestApiToken),
+    #[serde(rename = "redis-rest-api-read-only-token")]
+    RedisRestApiReadOnlyToken(FilterProjectEnvsContentHintRedisRestApiReadOnlyToken),
+    #[serde(rename = "blob-read-write-token")]
+    BlobReadWriteToken(FilterProjectEnvsContentHintBlobReadWriteToken),
+    #[serde(rename = "postgres-url")]
+    PostgresUrl(FilterProjectEnvsContentHintPostgresUrl),
+    #[serde(rename = "postgres-url-non-pooling")]
+    PostgresUrlNonPooling(FilterProjectEnvsContentHintPostgresUrlNonPooling),
+    #[serde(rename = "postgres-prisma-url")]
+    PostgresPrismaUrl(FilterProjectEnvsContentHintPostgresPrismaUrl),
+    #[serde(rename = "postgres-user")]
+    PostgresUser(FilterProjectEnvsContentHintPostgresUser),
+    #[serde(rename = "postgres-host")]
+    PostgresHost(FilterProjectEnvsContentHintPostgresHost),
+    #[serde(rename = "postgres-password")]
+    PostgresPassword(FilterProjectEnvsContentHintPostgresPassword),
+    #[serde(rename = "postgres-database")]
+    PostgresDatabase(FilterProjectEnvsContentHintPostgresDatabase),
+    #[serde(rename = "postgres-url-no-ssl")]
+    PostgresUrlNoSsl(FilterProjectEnvsContentHintPostgresUrlNoSsl),
+    #[serde(rename = "integration-store-secret")]
+    IntegrationStoreSecret(FilterProjectEnvsContentHintIntegrationStoreSecret),
+    #[serde(rename = "flags-connection-string")]
+    FlagsConnectionString(FilterProjectEnvsContentHintFlagsConnectionString),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    #[serde(untagged)]
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsContentHintBlobReadWriteToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsContentHintFlagsConnectionString {
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsContentHintIntegrationStoreSecret {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+    #[serde(rename = "integrationId")]
+    pub integration_id: String,
+    #[serde(rename = "integrationProductId")]
+    pub integration_product_id: String,
+    #[serde(rename = "integrationConfigurationId")]
+    pub integration_configuration_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsContentHintPostgresDatabase {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsContentHintPostgresHost {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsContentHintPostgresPassword {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsContentHintPostgresPrismaUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsContentHintPostgresUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsContentHintPostgresUrlNoSsl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsContentHintPostgresUrlNonPooling {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsContentHintPostgresUser {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsContentHintRedisRestApiReadOnlyToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsContentHintRedisRestApiToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsContentHintRedisRestApiUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsContentHintRedisUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
 /// If true, the environment variable value will be decrypted
 #[derive(
     Debug,
@@ -8297,6 +7821,433 @@ impl std::fmt::Display for FilterProjectEnvsDecrypt {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsEnv {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<FilterProjectEnvsEnvTarget>,
+    #[serde(rename = "type")]
+    pub type_: FilterProjectEnvsEnvType,
+    /// This is used to identiy variables that have been migrated from type secret to sensitive.
+    #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
+    pub sunset_secret_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decrypted: Option<bool>,
+    pub value: String,
+    #[serde(rename = "vsmValue", default, skip_serializing_if = "Option::is_none")]
+    pub vsm_value: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub key: String,
+    #[serde(
+        rename = "configurationId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub configuration_id: Option<String>,
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<String>,
+    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
+    pub git_branch: Option<String>,
+    #[serde(rename = "edgeConfigId", default, skip_serializing_if = "Option::is_none")]
+    pub edge_config_id: Option<String>,
+    #[serde(
+        rename = "edgeConfigTokenId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub edge_config_token_id: Option<String>,
+    #[serde(rename = "contentHint", default, skip_serializing_if = "Option::is_none")]
+    pub content_hint: Option<FilterProjectEnvsEnvContentHint>,
+    /// Similar to `contentHints`, but should not be exposed to the user.
+    #[serde(
+        rename = "internalContentHint",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub internal_content_hint: Option<FilterProjectEnvsEnvInternalContentHint>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[serde(
+        rename = "customEnvironmentIds",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub custom_environment_ids: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type")]
+pub enum FilterProjectEnvsEnvContentHint {
+    #[serde(rename = "redis-url")]
+    RedisUrl(FilterProjectEnvsEnvContentHintRedisUrl),
+    #[serde(rename = "redis-rest-api-url")]
+    RedisRestApiUrl(FilterProjectEnvsEnvContentHintRedisRestApiUrl),
+    #[serde(rename = "redis-rest-api-token")]
+    RedisRestApiToken(FilterProjectEnvsEnvContentHintRedisRestApiToken),
+    #[serde(rename = "redis-rest-api-read-only-token")]
+    RedisRestApiReadOnlyToken(FilterProjectEnvsEnvContentHintRedisRestApiReadOnlyToken),
+    #[serde(rename = "blob-read-write-token")]
+    BlobReadWriteToken(FilterProjectEnvsEnvContentHintBlobReadWriteToken),
+    #[serde(rename = "postgres-url")]
+    PostgresUrl(FilterProjectEnvsEnvContentHintPostgresUrl),
+    #[serde(rename = "postgres-url-non-pooling")]
+    PostgresUrlNonPooling(FilterProjectEnvsEnvContentHintPostgresUrlNonPooling),
+    #[serde(rename = "postgres-prisma-url")]
+    PostgresPrismaUrl(FilterProjectEnvsEnvContentHintPostgresPrismaUrl),
+    #[serde(rename = "postgres-user")]
+    PostgresUser(FilterProjectEnvsEnvContentHintPostgresUser),
+    #[serde(rename = "postgres-host")]
+    PostgresHost(FilterProjectEnvsEnvContentHintPostgresHost),
+    #[serde(rename = "postgres-password")]
+    PostgresPassword(FilterProjectEnvsEnvContentHintPostgresPassword),
+    #[serde(rename = "postgres-database")]
+    PostgresDatabase(FilterProjectEnvsEnvContentHintPostgresDatabase),
+    #[serde(rename = "postgres-url-no-ssl")]
+    PostgresUrlNoSsl(FilterProjectEnvsEnvContentHintPostgresUrlNoSsl),
+    #[serde(rename = "integration-store-secret")]
+    IntegrationStoreSecret(FilterProjectEnvsEnvContentHintIntegrationStoreSecret),
+    #[serde(rename = "flags-connection-string")]
+    FlagsConnectionString(FilterProjectEnvsEnvContentHintFlagsConnectionString),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    #[serde(untagged)]
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsEnvContentHintBlobReadWriteToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsEnvContentHintFlagsConnectionString {
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsEnvContentHintIntegrationStoreSecret {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+    #[serde(rename = "integrationId")]
+    pub integration_id: String,
+    #[serde(rename = "integrationProductId")]
+    pub integration_product_id: String,
+    #[serde(rename = "integrationConfigurationId")]
+    pub integration_configuration_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsEnvContentHintPostgresDatabase {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsEnvContentHintPostgresHost {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsEnvContentHintPostgresPassword {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsEnvContentHintPostgresPrismaUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsEnvContentHintPostgresUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsEnvContentHintPostgresUrlNoSsl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsEnvContentHintPostgresUrlNonPooling {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsEnvContentHintPostgresUser {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsEnvContentHintRedisRestApiReadOnlyToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsEnvContentHintRedisRestApiToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsEnvContentHintRedisRestApiUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsEnvContentHintRedisUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+/// Similar to `contentHints`, but should not be exposed to the user.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsEnvInternalContentHint {
+    #[serde(rename = "type")]
+    pub type_: FilterProjectEnvsEnvInternalContentHintType,
+    /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
+    #[serde(rename = "encryptedValue")]
+    pub encrypted_value: String,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum FilterProjectEnvsEnvInternalContentHintType {
+    /// `flags-secret`
+    #[serde(rename = "flags-secret")]
+    FlagsSecret,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl FilterProjectEnvsEnvInternalContentHintType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FlagsSecret => "flags-secret",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for FilterProjectEnvsEnvInternalContentHintType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum FilterProjectEnvsEnvTarget {
+    ValueList(Vec<FilterProjectEnvsEnvTargetValueListItem>),
+    Value(FilterProjectEnvsEnvTargetValue),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum FilterProjectEnvsEnvTargetValue {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `development`
+    #[serde(rename = "development")]
+    Development,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl FilterProjectEnvsEnvTargetValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Development => "development",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for FilterProjectEnvsEnvTargetValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum FilterProjectEnvsEnvTargetValueListItem {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `development`
+    #[serde(rename = "development")]
+    Development,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl FilterProjectEnvsEnvTargetValueListItem {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Development => "development",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for FilterProjectEnvsEnvTargetValueListItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum FilterProjectEnvsEnvType {
+    /// `system`
+    #[serde(rename = "system")]
+    System,
+    /// `encrypted`
+    #[serde(rename = "encrypted")]
+    Encrypted,
+    /// `plain`
+    #[serde(rename = "plain")]
+    Plain,
+    /// `sensitive`
+    #[serde(rename = "sensitive")]
+    Sensitive,
+    /// `secret`
+    #[serde(rename = "secret")]
+    Secret,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl FilterProjectEnvsEnvType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::System => "system",
+            Self::Encrypted => "encrypted",
+            Self::Plain => "plain",
+            Self::Sensitive => "sensitive",
+            Self::Secret => "secret",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for FilterProjectEnvsEnvType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Similar to `contentHints`, but should not be exposed to the user.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsInternalContentHint {
+    #[serde(rename = "type")]
+    pub type_: FilterProjectEnvsInternalContentHintType,
+    /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
+    #[serde(rename = "encryptedValue")]
+    pub encrypted_value: String,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum FilterProjectEnvsInternalContentHintType {
+    /// `flags-secret`
+    #[serde(rename = "flags-secret")]
+    FlagsSecret,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl FilterProjectEnvsInternalContentHintType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FlagsSecret => "flags-secret",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for FilterProjectEnvsInternalContentHintType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum FilterProjectEnvsResponse {
     WithTypeValue(FilterProjectEnvsWithTypeValue),
@@ -8307,261 +8258,11 @@ pub enum FilterProjectEnvsResponse {
     Unknown(serde_json::Value),
 }
 
-/// The list of environment variables for the given project
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithEnvs {
-    pub envs: Vec<FilterProjectEnvsWithEnvsEnv>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithEnvsEnv {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<FilterProjectEnvsWithEnvsEnvTarget>,
-    #[serde(rename = "type")]
-    pub type_: FilterProjectEnvsWithEnvsEnvType,
-    /// This is used to identiy variables that have been migrated from type secret to sensitive.
-    #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
-    pub sunset_secret_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decrypted: Option<bool>,
-    pub value: String,
-    #[serde(rename = "vsmValue", default, skip_serializing_if = "Option::is_none")]
-    pub vsm_value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    pub key: String,
-    #[serde(
-        rename = "configurationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub configuration_id: Option<String>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<f64>,
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
-    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<String>,
-    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
-    pub git_branch: Option<String>,
-    #[serde(rename = "edgeConfigId", default, skip_serializing_if = "Option::is_none")]
-    pub edge_config_id: Option<String>,
-    #[serde(
-        rename = "edgeConfigTokenId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub edge_config_token_id: Option<String>,
-    #[serde(rename = "contentHint", default, skip_serializing_if = "Option::is_none")]
-    pub content_hint: Option<FilterProjectEnvsWithEnvsEnvContentHint>,
-    /// Similar to `contentHints`, but should not be exposed to the user.
-    #[serde(
-        rename = "internalContentHint",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub internal_content_hint: Option<FilterProjectEnvsWithEnvsEnvInternalContentHint>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    #[serde(
-        rename = "customEnvironmentIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub custom_environment_ids: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub system: Option<bool>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum FilterProjectEnvsWithEnvsEnvContentHint {
-    #[serde(rename = "redis-url")]
-    RedisUrl(FilterProjectEnvsWithEnvsEnvContentHintRedisUrl),
-    #[serde(rename = "redis-rest-api-url")]
-    RedisRestApiUrl(FilterProjectEnvsWithEnvsEnvContentHintRedisRestApiUrl),
-    #[serde(rename = "redis-rest-api-token")]
-    RedisRestApiToken(FilterProjectEnvsWithEnvsEnvContentHintRedisRestApiToken),
-    #[serde(rename = "redis-rest-api-read-only-token")]
-    RedisRestApiReadOnlyToken(
-        FilterProjectEnvsWithEnvsEnvContentHintRedisRestApiReadOnlyToken,
-    ),
-    #[serde(rename = "blob-read-write-token")]
-    BlobReadWriteToken(FilterProjectEnvsWithEnvsEnvContentHintBlobReadWriteToken),
-    #[serde(rename = "postgres-url")]
-    PostgresUrl(FilterProjectEnvsWithEnvsEnvContentHintPostgresUrl),
-    #[serde(rename = "postgres-url-non-pooling")]
-    PostgresUrlNonPooling(FilterProjectEnvsWithEnvsEnvContentHintPostgresUrlNonPooling),
-    #[serde(rename = "postgres-prisma-url")]
-    PostgresPrismaUrl(FilterProjectEnvsWithEnvsEnvContentHintPostgresPrismaUrl),
-    #[serde(rename = "postgres-user")]
-    PostgresUser(FilterProjectEnvsWithEnvsEnvContentHintPostgresUser),
-    #[serde(rename = "postgres-host")]
-    PostgresHost(FilterProjectEnvsWithEnvsEnvContentHintPostgresHost),
-    #[serde(rename = "postgres-password")]
-    PostgresPassword(FilterProjectEnvsWithEnvsEnvContentHintPostgresPassword),
-    #[serde(rename = "postgres-database")]
-    PostgresDatabase(FilterProjectEnvsWithEnvsEnvContentHintPostgresDatabase),
-    #[serde(rename = "postgres-url-no-ssl")]
-    PostgresUrlNoSsl(FilterProjectEnvsWithEnvsEnvContentHintPostgresUrlNoSsl),
-    #[serde(rename = "integration-store-secret")]
-    IntegrationStoreSecret(
-        FilterProjectEnvsWithEnvsEnvContentHintIntegrationStoreSecret,
-    ),
-    #[serde(rename = "flags-connection-string")]
-    FlagsConnectionString(FilterProjectEnvsWithEnvsEnvContentHintFlagsConnectionString),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithEnvsEnvContentHintBlobReadWriteToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithEnvsEnvContentHintFlagsConnectionString {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithEnvsEnvContentHintIntegrationStoreSecret {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    #[serde(rename = "integrationProductId")]
-    pub integration_product_id: String,
-    #[serde(rename = "integrationConfigurationId")]
-    pub integration_configuration_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithEnvsEnvContentHintPostgresDatabase {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithEnvsEnvContentHintPostgresHost {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithEnvsEnvContentHintPostgresPassword {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithEnvsEnvContentHintPostgresPrismaUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithEnvsEnvContentHintPostgresUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithEnvsEnvContentHintPostgresUrlNoSsl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithEnvsEnvContentHintPostgresUrlNonPooling {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithEnvsEnvContentHintPostgresUser {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithEnvsEnvContentHintRedisRestApiReadOnlyToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithEnvsEnvContentHintRedisRestApiToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithEnvsEnvContentHintRedisRestApiUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithEnvsEnvContentHintRedisUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-/// Similar to `contentHints`, but should not be exposed to the user.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithEnvsEnvInternalContentHint {
-    #[serde(rename = "type")]
-    pub type_: FilterProjectEnvsWithEnvsEnvInternalContentHintType,
-    /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
-    #[serde(rename = "encryptedValue")]
-    pub encrypted_value: String,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum FilterProjectEnvsWithEnvsEnvInternalContentHintType {
-    /// `flags-secret`
-    #[serde(rename = "flags-secret")]
-    FlagsSecret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl FilterProjectEnvsWithEnvsEnvInternalContentHintType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FlagsSecret => "flags-secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for FilterProjectEnvsWithEnvsEnvInternalContentHintType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum FilterProjectEnvsWithEnvsEnvTarget {
-    ValueList(Vec<FilterProjectEnvsWithEnvsEnvTargetValueListItem>),
-    Value(FilterProjectEnvsWithEnvsEnvTargetValue),
+pub enum FilterProjectEnvsTarget {
+    ValueList(Vec<FilterProjectEnvsTargetValueListItem>),
+    Value(FilterProjectEnvsTargetValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
@@ -8577,7 +8278,7 @@ pub enum FilterProjectEnvsWithEnvsEnvTarget {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum FilterProjectEnvsWithEnvsEnvTargetValue {
+pub enum FilterProjectEnvsTargetValue {
     /// `production`
     #[serde(rename = "production")]
     Production,
@@ -8591,7 +8292,7 @@ pub enum FilterProjectEnvsWithEnvsEnvTargetValue {
     #[serde(untagged)]
     Unknown(String),
 }
-impl FilterProjectEnvsWithEnvsEnvTargetValue {
+impl FilterProjectEnvsTargetValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8602,7 +8303,7 @@ impl FilterProjectEnvsWithEnvsEnvTargetValue {
         }
     }
 }
-impl std::fmt::Display for FilterProjectEnvsWithEnvsEnvTargetValue {
+impl std::fmt::Display for FilterProjectEnvsTargetValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -8619,7 +8320,7 @@ impl std::fmt::Display for FilterProjectEnvsWithEnvsEnvTargetValue {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum FilterProjectEnvsWithEnvsEnvTargetValueListItem {
+pub enum FilterProjectEnvsTargetValueListItem {
     /// `production`
     #[serde(rename = "production")]
     Production,
@@ -8633,7 +8334,7 @@ pub enum FilterProjectEnvsWithEnvsEnvTargetValueListItem {
     #[serde(untagged)]
     Unknown(String),
 }
-impl FilterProjectEnvsWithEnvsEnvTargetValueListItem {
+impl FilterProjectEnvsTargetValueListItem {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8644,7 +8345,7 @@ impl FilterProjectEnvsWithEnvsEnvTargetValueListItem {
         }
     }
 }
-impl std::fmt::Display for FilterProjectEnvsWithEnvsEnvTargetValueListItem {
+impl std::fmt::Display for FilterProjectEnvsTargetValueListItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -8661,7 +8362,7 @@ impl std::fmt::Display for FilterProjectEnvsWithEnvsEnvTargetValueListItem {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum FilterProjectEnvsWithEnvsEnvType {
+pub enum FilterProjectEnvsType {
     /// `system`
     #[serde(rename = "system")]
     System,
@@ -8681,7 +8382,7 @@ pub enum FilterProjectEnvsWithEnvsEnvType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl FilterProjectEnvsWithEnvsEnvType {
+impl FilterProjectEnvsType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8694,417 +8395,30 @@ impl FilterProjectEnvsWithEnvsEnvType {
         }
     }
 }
-impl std::fmt::Display for FilterProjectEnvsWithEnvsEnvType {
+impl std::fmt::Display for FilterProjectEnvsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// The list of environment variables for the given project
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterProjectEnvsWithEnvs {
+    pub envs: Vec<FilterProjectEnvsEnv>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FilterProjectEnvsWithPagination {
-    pub envs: Vec<FilterProjectEnvsWithPaginationEnv>,
+    pub envs: Vec<FilterProjectEnvsEnv>,
     pub pagination: crate::shared::Pagination,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithPaginationEnv {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<FilterProjectEnvsWithPaginationEnvTarget>,
-    #[serde(rename = "type")]
-    pub type_: FilterProjectEnvsWithPaginationEnvType,
-    /// This is used to identiy variables that have been migrated from type secret to sensitive.
-    #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
-    pub sunset_secret_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decrypted: Option<bool>,
-    pub value: String,
-    #[serde(rename = "vsmValue", default, skip_serializing_if = "Option::is_none")]
-    pub vsm_value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    pub key: String,
-    #[serde(
-        rename = "configurationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub configuration_id: Option<String>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<f64>,
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
-    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<String>,
-    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
-    pub git_branch: Option<String>,
-    #[serde(rename = "edgeConfigId", default, skip_serializing_if = "Option::is_none")]
-    pub edge_config_id: Option<String>,
-    #[serde(
-        rename = "edgeConfigTokenId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub edge_config_token_id: Option<String>,
-    #[serde(rename = "contentHint", default, skip_serializing_if = "Option::is_none")]
-    pub content_hint: Option<FilterProjectEnvsWithPaginationEnvContentHint>,
-    /// Similar to `contentHints`, but should not be exposed to the user.
-    #[serde(
-        rename = "internalContentHint",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub internal_content_hint: Option<
-        FilterProjectEnvsWithPaginationEnvInternalContentHint,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    #[serde(
-        rename = "customEnvironmentIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub custom_environment_ids: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub system: Option<bool>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum FilterProjectEnvsWithPaginationEnvContentHint {
-    #[serde(rename = "redis-url")]
-    RedisUrl(FilterProjectEnvsWithPaginationEnvContentHintRedisUrl),
-    #[serde(rename = "redis-rest-api-url")]
-    RedisRestApiUrl(FilterProjectEnvsWithPaginationEnvContentHintRedisRestApiUrl),
-    #[serde(rename = "redis-rest-api-token")]
-    RedisRestApiToken(FilterProjectEnvsWithPaginationEnvContentHintRedisRestApiToken),
-    #[serde(rename = "redis-rest-api-read-only-token")]
-    RedisRestApiReadOnlyToken(
-        FilterProjectEnvsWithPaginationEnvContentHintRedisRestApiReadOnlyToken,
-    ),
-    #[serde(rename = "blob-read-write-token")]
-    BlobReadWriteToken(FilterProjectEnvsWithPaginationEnvContentHintBlobReadWriteToken),
-    #[serde(rename = "postgres-url")]
-    PostgresUrl(FilterProjectEnvsWithPaginationEnvContentHintPostgresUrl),
-    #[serde(rename = "postgres-url-non-pooling")]
-    PostgresUrlNonPooling(
-        FilterProjectEnvsWithPaginationEnvContentHintPostgresUrlNonPooling,
-    ),
-    #[serde(rename = "postgres-prisma-url")]
-    PostgresPrismaUrl(FilterProjectEnvsWithPaginationEnvContentHintPostgresPrismaUrl),
-    #[serde(rename = "postgres-user")]
-    PostgresUser(FilterProjectEnvsWithPaginationEnvContentHintPostgresUser),
-    #[serde(rename = "postgres-host")]
-    PostgresHost(FilterProjectEnvsWithPaginationEnvContentHintPostgresHost),
-    #[serde(rename = "postgres-password")]
-    PostgresPassword(FilterProjectEnvsWithPaginationEnvContentHintPostgresPassword),
-    #[serde(rename = "postgres-database")]
-    PostgresDatabase(FilterProjectEnvsWithPaginationEnvContentHintPostgresDatabase),
-    #[serde(rename = "postgres-url-no-ssl")]
-    PostgresUrlNoSsl(FilterProjectEnvsWithPaginationEnvContentHintPostgresUrlNoSsl),
-    #[serde(rename = "integration-store-secret")]
-    IntegrationStoreSecret(
-        FilterProjectEnvsWithPaginationEnvContentHintIntegrationStoreSecret,
-    ),
-    #[serde(rename = "flags-connection-string")]
-    FlagsConnectionString(
-        FilterProjectEnvsWithPaginationEnvContentHintFlagsConnectionString,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithPaginationEnvContentHintBlobReadWriteToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithPaginationEnvContentHintFlagsConnectionString {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithPaginationEnvContentHintIntegrationStoreSecret {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    #[serde(rename = "integrationProductId")]
-    pub integration_product_id: String,
-    #[serde(rename = "integrationConfigurationId")]
-    pub integration_configuration_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithPaginationEnvContentHintPostgresDatabase {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithPaginationEnvContentHintPostgresHost {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithPaginationEnvContentHintPostgresPassword {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithPaginationEnvContentHintPostgresPrismaUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithPaginationEnvContentHintPostgresUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithPaginationEnvContentHintPostgresUrlNoSsl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithPaginationEnvContentHintPostgresUrlNonPooling {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithPaginationEnvContentHintPostgresUser {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithPaginationEnvContentHintRedisRestApiReadOnlyToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithPaginationEnvContentHintRedisRestApiToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithPaginationEnvContentHintRedisRestApiUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithPaginationEnvContentHintRedisUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-/// Similar to `contentHints`, but should not be exposed to the user.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithPaginationEnvInternalContentHint {
-    #[serde(rename = "type")]
-    pub type_: FilterProjectEnvsWithPaginationEnvInternalContentHintType,
-    /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
-    #[serde(rename = "encryptedValue")]
-    pub encrypted_value: String,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum FilterProjectEnvsWithPaginationEnvInternalContentHintType {
-    /// `flags-secret`
-    #[serde(rename = "flags-secret")]
-    FlagsSecret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl FilterProjectEnvsWithPaginationEnvInternalContentHintType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FlagsSecret => "flags-secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for FilterProjectEnvsWithPaginationEnvInternalContentHintType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum FilterProjectEnvsWithPaginationEnvTarget {
-    ValueList(Vec<FilterProjectEnvsWithPaginationEnvTargetValueListItem>),
-    Value(FilterProjectEnvsWithPaginationEnvTargetValue),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum FilterProjectEnvsWithPaginationEnvTargetValue {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl FilterProjectEnvsWithPaginationEnvTargetValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for FilterProjectEnvsWithPaginationEnvTargetValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum FilterProjectEnvsWithPaginationEnvTargetValueListItem {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl FilterProjectEnvsWithPaginationEnvTargetValueListItem {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for FilterProjectEnvsWithPaginationEnvTargetValueListItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum FilterProjectEnvsWithPaginationEnvType {
-    /// `system`
-    #[serde(rename = "system")]
-    System,
-    /// `encrypted`
-    #[serde(rename = "encrypted")]
-    Encrypted,
-    /// `plain`
-    #[serde(rename = "plain")]
-    Plain,
-    /// `sensitive`
-    #[serde(rename = "sensitive")]
-    Sensitive,
-    /// `secret`
-    #[serde(rename = "secret")]
-    Secret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl FilterProjectEnvsWithPaginationEnvType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::Encrypted => "encrypted",
-            Self::Plain => "plain",
-            Self::Sensitive => "sensitive",
-            Self::Secret => "secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for FilterProjectEnvsWithPaginationEnvType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FilterProjectEnvsWithTypeValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<FilterProjectEnvsWithTypeValueTarget>,
+    pub target: Option<FilterProjectEnvsTarget>,
     #[serde(rename = "type")]
-    pub type_: FilterProjectEnvsWithTypeValueType,
+    pub type_: FilterProjectEnvsType,
     /// This is used to identiy variables that have been migrated from type secret to sensitive.
     #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
     pub sunset_secret_id: Option<String>,
@@ -9141,14 +8455,14 @@ pub struct FilterProjectEnvsWithTypeValue {
     )]
     pub edge_config_token_id: Option<String>,
     #[serde(rename = "contentHint", default, skip_serializing_if = "Option::is_none")]
-    pub content_hint: Option<FilterProjectEnvsWithTypeValueContentHint>,
+    pub content_hint: Option<FilterProjectEnvsContentHint>,
     /// Similar to `contentHints`, but should not be exposed to the user.
     #[serde(
         rename = "internalContentHint",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub internal_content_hint: Option<FilterProjectEnvsWithTypeValueInternalContentHint>,
+    pub internal_content_hint: Option<FilterProjectEnvsInternalContentHint>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(
@@ -9159,335 +8473,6 @@ pub struct FilterProjectEnvsWithTypeValue {
     pub custom_environment_ids: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<bool>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum FilterProjectEnvsWithTypeValueContentHint {
-    #[serde(rename = "redis-url")]
-    RedisUrl(FilterProjectEnvsWithTypeValueContentHintRedisUrl),
-    #[serde(rename = "redis-rest-api-url")]
-    RedisRestApiUrl(FilterProjectEnvsWithTypeValueContentHintRedisRestApiUrl),
-    #[serde(rename = "redis-rest-api-token")]
-    RedisRestApiToken(FilterProjectEnvsWithTypeValueContentHintRedisRestApiToken),
-    #[serde(rename = "redis-rest-api-read-only-token")]
-    RedisRestApiReadOnlyToken(
-        FilterProjectEnvsWithTypeValueContentHintRedisRestApiReadOnlyToken,
-    ),
-    #[serde(rename = "blob-read-write-token")]
-    BlobReadWriteToken(FilterProjectEnvsWithTypeValueContentHintBlobReadWriteToken),
-    #[serde(rename = "postgres-url")]
-    PostgresUrl(FilterProjectEnvsWithTypeValueContentHintPostgresUrl),
-    #[serde(rename = "postgres-url-non-pooling")]
-    PostgresUrlNonPooling(
-        FilterProjectEnvsWithTypeValueContentHintPostgresUrlNonPooling,
-    ),
-    #[serde(rename = "postgres-prisma-url")]
-    PostgresPrismaUrl(FilterProjectEnvsWithTypeValueContentHintPostgresPrismaUrl),
-    #[serde(rename = "postgres-user")]
-    PostgresUser(FilterProjectEnvsWithTypeValueContentHintPostgresUser),
-    #[serde(rename = "postgres-host")]
-    PostgresHost(FilterProjectEnvsWithTypeValueContentHintPostgresHost),
-    #[serde(rename = "postgres-password")]
-    PostgresPassword(FilterProjectEnvsWithTypeValueContentHintPostgresPassword),
-    #[serde(rename = "postgres-database")]
-    PostgresDatabase(FilterProjectEnvsWithTypeValueContentHintPostgresDatabase),
-    #[serde(rename = "postgres-url-no-ssl")]
-    PostgresUrlNoSsl(FilterProjectEnvsWithTypeValueContentHintPostgresUrlNoSsl),
-    #[serde(rename = "integration-store-secret")]
-    IntegrationStoreSecret(
-        FilterProjectEnvsWithTypeValueContentHintIntegrationStoreSecret,
-    ),
-    #[serde(rename = "flags-connection-string")]
-    FlagsConnectionString(
-        FilterProjectEnvsWithTypeValueContentHintFlagsConnectionString,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithTypeValueContentHintBlobReadWriteToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithTypeValueContentHintFlagsConnectionString {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithTypeValueContentHintIntegrationStoreSecret {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    #[serde(rename = "integrationProductId")]
-    pub integration_product_id: String,
-    #[serde(rename = "integrationConfigurationId")]
-    pub integration_configuration_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithTypeValueContentHintPostgresDatabase {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithTypeValueContentHintPostgresHost {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithTypeValueContentHintPostgresPassword {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithTypeValueContentHintPostgresPrismaUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithTypeValueContentHintPostgresUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithTypeValueContentHintPostgresUrlNoSsl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithTypeValueContentHintPostgresUrlNonPooling {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithTypeValueContentHintPostgresUser {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithTypeValueContentHintRedisRestApiReadOnlyToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithTypeValueContentHintRedisRestApiToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithTypeValueContentHintRedisRestApiUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithTypeValueContentHintRedisUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-/// Similar to `contentHints`, but should not be exposed to the user.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterProjectEnvsWithTypeValueInternalContentHint {
-    #[serde(rename = "type")]
-    pub type_: FilterProjectEnvsWithTypeValueInternalContentHintType,
-    /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
-    #[serde(rename = "encryptedValue")]
-    pub encrypted_value: String,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum FilterProjectEnvsWithTypeValueInternalContentHintType {
-    /// `flags-secret`
-    #[serde(rename = "flags-secret")]
-    FlagsSecret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl FilterProjectEnvsWithTypeValueInternalContentHintType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FlagsSecret => "flags-secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for FilterProjectEnvsWithTypeValueInternalContentHintType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum FilterProjectEnvsWithTypeValueTarget {
-    ValueList(Vec<FilterProjectEnvsWithTypeValueTargetValueListItem>),
-    Value(FilterProjectEnvsWithTypeValueTargetValue),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum FilterProjectEnvsWithTypeValueTargetValue {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl FilterProjectEnvsWithTypeValueTargetValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for FilterProjectEnvsWithTypeValueTargetValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum FilterProjectEnvsWithTypeValueTargetValueListItem {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl FilterProjectEnvsWithTypeValueTargetValueListItem {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for FilterProjectEnvsWithTypeValueTargetValueListItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum FilterProjectEnvsWithTypeValueType {
-    /// `system`
-    #[serde(rename = "system")]
-    System,
-    /// `encrypted`
-    #[serde(rename = "encrypted")]
-    Encrypted,
-    /// `plain`
-    #[serde(rename = "plain")]
-    Plain,
-    /// `sensitive`
-    #[serde(rename = "sensitive")]
-    Sensitive,
-    /// `secret`
-    #[serde(rename = "secret")]
-    Secret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl FilterProjectEnvsWithTypeValueType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::Encrypted => "encrypted",
-            Self::Plain => "plain",
-            Self::Sensitive => "sensitive",
-            Self::Secret => "secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for FilterProjectEnvsWithTypeValueType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -9597,8 +8582,17 @@ pub struct GetProjectAbuseBlockHistoryItemBlocked {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetProjectAbuseBlockHistoryItemRoute {
+    WithSrcStatus(GetProjectAbuseBlockHistoryItemRouteWithSrcStatus),
+    WithHasMitigate(GetProjectAbuseBlockHistoryItemRouteWithHasMitigate),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetProjectAbuseBlockHistoryItemRouteBlocked {
-    pub route: GetProjectAbuseBlockHistoryItemRouteBlockedRoute,
+    pub route: GetProjectAbuseBlockHistoryItemRoute,
     pub reason: String,
     #[serde(rename = "createdAt")]
     pub created_at: f64,
@@ -9613,38 +8607,26 @@ pub struct GetProjectAbuseBlockHistoryItemRouteBlocked {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetProjectAbuseBlockHistoryItemRouteBlockedRoute {
-    WithSrcStatus(GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithSrcStatus),
-    WithHasMitigate(GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigate),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigate {
-    pub has: Vec<GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItem>,
-    pub mitigate: GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigate,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub src: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItem {
+pub enum GetProjectAbuseBlockHistoryItemRouteHasItem {
     #[serde(rename = "header")]
-    Header(GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeader),
+    Header(GetProjectAbuseBlockHistoryItemRouteHasItemHeader),
     #[serde(rename = "host")]
-    Host(GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHost),
+    Host(GetProjectAbuseBlockHistoryItemRouteHasItemHost),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeader {
-    pub key: GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey,
-    pub value: GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderValue,
+pub struct GetProjectAbuseBlockHistoryItemRouteHasItemHeader {
+    pub key: GetProjectAbuseBlockHistoryItemRouteHasItemKey,
+    pub value: GetProjectAbuseBlockHistoryItemRouteHasItemValue,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectAbuseBlockHistoryItemRouteHasItemHost {
+    pub value: GetProjectAbuseBlockHistoryItemRouteHasItemValue,
 }
 
 #[derive(
@@ -9658,7 +8640,7 @@ pub struct GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasIte
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey {
+pub enum GetProjectAbuseBlockHistoryItemRouteHasItemKey {
     /// `x-vercel-ip-country`
     #[serde(rename = "x-vercel-ip-country")]
     XVercelIpCountry,
@@ -9666,7 +8648,7 @@ pub enum GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemH
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey {
+impl GetProjectAbuseBlockHistoryItemRouteHasItemKey {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -9675,31 +8657,20 @@ impl GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeade
         }
     }
 }
-impl std::fmt::Display
-for GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey {
+impl std::fmt::Display for GetProjectAbuseBlockHistoryItemRouteHasItemKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderValue {
+pub struct GetProjectAbuseBlockHistoryItemRouteHasItemValue {
     pub eq: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHost {
-    pub value: GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHostValue,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHostValue {
-    pub eq: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigate {
-    pub action: GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction,
+pub struct GetProjectAbuseBlockHistoryItemRouteMitigate {
+    pub action: GetProjectAbuseBlockHistoryItemRouteMitigateAction,
 }
 
 #[derive(
@@ -9713,7 +8684,7 @@ pub struct GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitiga
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction {
+pub enum GetProjectAbuseBlockHistoryItemRouteMitigateAction {
     /// `block_legal_cwc`
     #[serde(rename = "block_legal_cwc")]
     BlockLegalCwc,
@@ -9721,7 +8692,7 @@ pub enum GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigate
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction {
+impl GetProjectAbuseBlockHistoryItemRouteMitigateAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -9730,22 +8701,15 @@ impl GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateActi
         }
     }
 }
-impl std::fmt::Display
-for GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction {
+impl std::fmt::Display for GetProjectAbuseBlockHistoryItemRouteMitigateAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectAbuseBlockHistoryItemRouteBlockedRouteWithSrcStatus {
-    pub src: String,
-    pub status: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetProjectAbuseBlockHistoryItemRouteUnblocked {
-    pub route: GetProjectAbuseBlockHistoryItemRouteUnblockedRoute,
+    pub route: GetProjectAbuseBlockHistoryItemRoute,
     #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
     pub status_code: Option<f64>,
     #[serde(rename = "createdAt")]
@@ -9761,136 +8725,15 @@ pub struct GetProjectAbuseBlockHistoryItemRouteUnblocked {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetProjectAbuseBlockHistoryItemRouteUnblockedRoute {
-    WithSrcStatus(GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithSrcStatus),
-    WithHasMitigate(GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigate),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigate {
-    pub has: Vec<
-        GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItem,
-    >,
-    pub mitigate: GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigate,
+pub struct GetProjectAbuseBlockHistoryItemRouteWithHasMitigate {
+    pub has: Vec<GetProjectAbuseBlockHistoryItemRouteHasItem>,
+    pub mitigate: GetProjectAbuseBlockHistoryItemRouteMitigate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItem {
-    #[serde(rename = "header")]
-    Header(
-        GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeader,
-    ),
-    #[serde(rename = "host")]
-    Host(GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHost),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeader {
-    pub key: GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey,
-    pub value: GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderValue,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey {
-    /// `x-vercel-ip-country`
-    #[serde(rename = "x-vercel-ip-country")]
-    XVercelIpCountry,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::XVercelIpCountry => "x-vercel-ip-country",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderValue {
-    pub eq: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHost {
-    pub value: GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHostValue,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHostValue {
-    pub eq: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigate {
-    pub action: GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction {
-    /// `block_legal_cwc`
-    #[serde(rename = "block_legal_cwc")]
-    BlockLegalCwc,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BlockLegalCwc => "block_legal_cwc",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectAbuseBlockHistoryItemRouteUnblockedRouteWithSrcStatus {
+pub struct GetProjectAbuseBlockHistoryItemRouteWithSrcStatus {
     pub src: String,
     pub status: f64,
 }
@@ -10500,6 +9343,50 @@ pub struct GetProjectDomainVerificationItem {
     pub reason: String,
 }
 
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectDomainsDomain {
+    pub name: String,
+    #[serde(rename = "apexName")]
+    pub apex_name: String,
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect: Option<String>,
+    #[serde(
+        rename = "redirectStatusCode",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub redirect_status_code: Option<i64>,
+    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
+    pub git_branch: Option<String>,
+    #[serde(
+        rename = "customEnvironmentId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub custom_environment_id: Option<String>,
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// `true` if the domain is verified for use with the project. If `false` it will not be used as an alias on this project until the challenge in `verification` is completed.
+    pub verified: bool,
+    /// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification: Option<Vec<GetProjectDomainsDomainVerificationItem>>,
+}
+
+/// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectDomainsDomainVerificationItem {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub domain: String,
+    pub value: String,
+    pub reason: String,
+}
+
 /// Domains sort order by createdAt
 #[derive(
     Debug,
@@ -10537,6 +9424,15 @@ impl std::fmt::Display for GetProjectDomainsOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectDomainsPagination {
+    pub count: f64,
+    #[serde(default)]
+    pub next: Option<f64>,
+    #[serde(default)]
+    pub prev: Option<f64>,
 }
 
 /// Filters only production domains when set to `true`.
@@ -10706,115 +9602,192 @@ impl std::fmt::Display for GetProjectDomainsVerified {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetProjectDomainsWithDomainsPagination {
-    pub domains: Vec<GetProjectDomainsWithDomainsPaginationDomain>,
-    pub pagination: GetProjectDomainsWithDomainsPaginationPagination,
+    pub domains: Vec<GetProjectDomainsDomain>,
+    pub pagination: GetProjectDomainsPagination,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetProjectDomainsWithDomainsPagination2 {
-    pub domains: Vec<GetProjectDomainsWithDomainsPagination2Domain>,
+    pub domains: Vec<GetProjectDomainsDomain>,
     pub pagination: crate::shared::Pagination,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectDomainsWithDomainsPagination2Domain {
-    pub name: String,
-    #[serde(rename = "apexName")]
-    pub apex_name: String,
+#[serde(tag = "type")]
+pub enum GetProjectEnvContentHint {
+    #[serde(rename = "redis-url")]
+    RedisUrl(GetProjectEnvContentHintRedisUrl),
+    #[serde(rename = "redis-rest-api-url")]
+    RedisRestApiUrl(GetProjectEnvContentHintRedisRestApiUrl),
+    #[serde(rename = "redis-rest-api-token")]
+    RedisRestApiToken(GetProjectEnvContentHintRedisRestApiToken),
+    #[serde(rename = "redis-rest-api-read-only-token")]
+    RedisRestApiReadOnlyToken(GetProjectEnvContentHintRedisRestApiReadOnlyToken),
+    #[serde(rename = "blob-read-write-token")]
+    BlobReadWriteToken(GetProjectEnvContentHintBlobReadWriteToken),
+    #[serde(rename = "postgres-url")]
+    PostgresUrl(GetProjectEnvContentHintPostgresUrl),
+    #[serde(rename = "postgres-url-non-pooling")]
+    PostgresUrlNonPooling(GetProjectEnvContentHintPostgresUrlNonPooling),
+    #[serde(rename = "postgres-prisma-url")]
+    PostgresPrismaUrl(GetProjectEnvContentHintPostgresPrismaUrl),
+    #[serde(rename = "postgres-user")]
+    PostgresUser(GetProjectEnvContentHintPostgresUser),
+    #[serde(rename = "postgres-host")]
+    PostgresHost(GetProjectEnvContentHintPostgresHost),
+    #[serde(rename = "postgres-password")]
+    PostgresPassword(GetProjectEnvContentHintPostgresPassword),
+    #[serde(rename = "postgres-database")]
+    PostgresDatabase(GetProjectEnvContentHintPostgresDatabase),
+    #[serde(rename = "postgres-url-no-ssl")]
+    PostgresUrlNoSsl(GetProjectEnvContentHintPostgresUrlNoSsl),
+    #[serde(rename = "integration-store-secret")]
+    IntegrationStoreSecret(GetProjectEnvContentHintIntegrationStoreSecret),
+    #[serde(rename = "flags-connection-string")]
+    FlagsConnectionString(GetProjectEnvContentHintFlagsConnectionString),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    #[serde(untagged)]
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvContentHintBlobReadWriteToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvContentHintFlagsConnectionString {
     #[serde(rename = "projectId")]
     pub project_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirect: Option<String>,
-    #[serde(
-        rename = "redirectStatusCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub redirect_status_code: Option<i64>,
-    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
-    pub git_branch: Option<String>,
-    #[serde(
-        rename = "customEnvironmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub custom_environment_id: Option<String>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<f64>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    /// `true` if the domain is verified for use with the project. If `false` it will not be used as an alias on this project until the challenge in `verification` is completed.
-    pub verified: bool,
-    /// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verification: Option<
-        Vec<GetProjectDomainsWithDomainsPagination2DomainVerificationItem>,
-    >,
 }
 
-/// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectDomainsWithDomainsPagination2DomainVerificationItem {
+pub struct GetProjectEnvContentHintIntegrationStoreSecret {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+    #[serde(rename = "integrationId")]
+    pub integration_id: String,
+    #[serde(rename = "integrationProductId")]
+    pub integration_product_id: String,
+    #[serde(rename = "integrationConfigurationId")]
+    pub integration_configuration_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvContentHintPostgresDatabase {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvContentHintPostgresHost {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvContentHintPostgresPassword {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvContentHintPostgresPrismaUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvContentHintPostgresUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvContentHintPostgresUrlNoSsl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvContentHintPostgresUrlNonPooling {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvContentHintPostgresUser {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvContentHintRedisRestApiReadOnlyToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvContentHintRedisRestApiToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvContentHintRedisRestApiUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvContentHintRedisUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+/// Similar to `contentHints`, but should not be exposed to the user.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectEnvInternalContentHint {
     #[serde(rename = "type")]
-    pub type_: String,
-    pub domain: String,
-    pub value: String,
-    pub reason: String,
+    pub type_: GetProjectEnvInternalContentHintType,
+    /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
+    #[serde(rename = "encryptedValue")]
+    pub encrypted_value: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectDomainsWithDomainsPaginationDomain {
-    pub name: String,
-    #[serde(rename = "apexName")]
-    pub apex_name: String,
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirect: Option<String>,
-    #[serde(
-        rename = "redirectStatusCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub redirect_status_code: Option<i64>,
-    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
-    pub git_branch: Option<String>,
-    #[serde(
-        rename = "customEnvironmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub custom_environment_id: Option<String>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<f64>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    /// `true` if the domain is verified for use with the project. If `false` it will not be used as an alias on this project until the challenge in `verification` is completed.
-    pub verified: bool,
-    /// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verification: Option<
-        Vec<GetProjectDomainsWithDomainsPaginationDomainVerificationItem>,
-    >,
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetProjectEnvInternalContentHintType {
+    /// `flags-secret`
+    #[serde(rename = "flags-secret")]
+    FlagsSecret,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
 }
-
-/// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectDomainsWithDomainsPaginationDomainVerificationItem {
-    #[serde(rename = "type")]
-    pub type_: String,
-    pub domain: String,
-    pub value: String,
-    pub reason: String,
+impl GetProjectEnvInternalContentHintType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FlagsSecret => "flags-secret",
+            Self::Unknown(value) => value,
+        }
+    }
 }
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectDomainsWithDomainsPaginationPagination {
-    pub count: f64,
-    #[serde(default)]
-    pub next: Option<f64>,
-    #[serde(default)]
-    pub prev: Option<f64>,
+impl std::fmt::Display for GetProjectEnvInternalContentHintType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -11209,12 +10182,155 @@ pub enum GetProjectEnvResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetProjectEnvTarget {
+    ValueList(Vec<GetProjectEnvTargetValueListItem>),
+    Value(GetProjectEnvTargetValue),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetProjectEnvTargetValue {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `development`
+    #[serde(rename = "development")]
+    Development,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetProjectEnvTargetValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Development => "development",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetProjectEnvTargetValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetProjectEnvTargetValueListItem {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `development`
+    #[serde(rename = "development")]
+    Development,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetProjectEnvTargetValueListItem {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Development => "development",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetProjectEnvTargetValueListItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetProjectEnvType {
+    /// `system`
+    #[serde(rename = "system")]
+    System,
+    /// `encrypted`
+    #[serde(rename = "encrypted")]
+    Encrypted,
+    /// `plain`
+    #[serde(rename = "plain")]
+    Plain,
+    /// `sensitive`
+    #[serde(rename = "sensitive")]
+    Sensitive,
+    /// `secret`
+    #[serde(rename = "secret")]
+    Secret,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetProjectEnvType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::System => "system",
+            Self::Encrypted => "encrypted",
+            Self::Plain => "plain",
+            Self::Sensitive => "sensitive",
+            Self::Secret => "secret",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetProjectEnvType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetProjectEnvWithDecrypted {
     pub decrypted: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<GetProjectEnvWithDecryptedTarget>,
+    pub target: Option<GetProjectEnvTarget>,
     #[serde(rename = "type")]
-    pub type_: GetProjectEnvWithDecryptedType,
+    pub type_: GetProjectEnvType,
     /// This is used to identiy variables that have been migrated from type secret to sensitive.
     #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
     pub sunset_secret_id: Option<String>,
@@ -11246,14 +10362,14 @@ pub struct GetProjectEnvWithDecrypted {
     )]
     pub edge_config_token_id: Option<String>,
     #[serde(rename = "contentHint", default, skip_serializing_if = "Option::is_none")]
-    pub content_hint: Option<GetProjectEnvWithDecryptedContentHint>,
+    pub content_hint: Option<GetProjectEnvContentHint>,
     /// Similar to `contentHints`, but should not be exposed to the user.
     #[serde(
         rename = "internalContentHint",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub internal_content_hint: Option<GetProjectEnvWithDecryptedInternalContentHint>,
+    pub internal_content_hint: Option<GetProjectEnvInternalContentHint>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(
@@ -11265,334 +10381,11 @@ pub struct GetProjectEnvWithDecrypted {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum GetProjectEnvWithDecryptedContentHint {
-    #[serde(rename = "redis-url")]
-    RedisUrl(GetProjectEnvWithDecryptedContentHintRedisUrl),
-    #[serde(rename = "redis-rest-api-url")]
-    RedisRestApiUrl(GetProjectEnvWithDecryptedContentHintRedisRestApiUrl),
-    #[serde(rename = "redis-rest-api-token")]
-    RedisRestApiToken(GetProjectEnvWithDecryptedContentHintRedisRestApiToken),
-    #[serde(rename = "redis-rest-api-read-only-token")]
-    RedisRestApiReadOnlyToken(
-        GetProjectEnvWithDecryptedContentHintRedisRestApiReadOnlyToken,
-    ),
-    #[serde(rename = "blob-read-write-token")]
-    BlobReadWriteToken(GetProjectEnvWithDecryptedContentHintBlobReadWriteToken),
-    #[serde(rename = "postgres-url")]
-    PostgresUrl(GetProjectEnvWithDecryptedContentHintPostgresUrl),
-    #[serde(rename = "postgres-url-non-pooling")]
-    PostgresUrlNonPooling(GetProjectEnvWithDecryptedContentHintPostgresUrlNonPooling),
-    #[serde(rename = "postgres-prisma-url")]
-    PostgresPrismaUrl(GetProjectEnvWithDecryptedContentHintPostgresPrismaUrl),
-    #[serde(rename = "postgres-user")]
-    PostgresUser(GetProjectEnvWithDecryptedContentHintPostgresUser),
-    #[serde(rename = "postgres-host")]
-    PostgresHost(GetProjectEnvWithDecryptedContentHintPostgresHost),
-    #[serde(rename = "postgres-password")]
-    PostgresPassword(GetProjectEnvWithDecryptedContentHintPostgresPassword),
-    #[serde(rename = "postgres-database")]
-    PostgresDatabase(GetProjectEnvWithDecryptedContentHintPostgresDatabase),
-    #[serde(rename = "postgres-url-no-ssl")]
-    PostgresUrlNoSsl(GetProjectEnvWithDecryptedContentHintPostgresUrlNoSsl),
-    #[serde(rename = "integration-store-secret")]
-    IntegrationStoreSecret(GetProjectEnvWithDecryptedContentHintIntegrationStoreSecret),
-    #[serde(rename = "flags-connection-string")]
-    FlagsConnectionString(GetProjectEnvWithDecryptedContentHintFlagsConnectionString),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithDecryptedContentHintBlobReadWriteToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithDecryptedContentHintFlagsConnectionString {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithDecryptedContentHintIntegrationStoreSecret {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    #[serde(rename = "integrationProductId")]
-    pub integration_product_id: String,
-    #[serde(rename = "integrationConfigurationId")]
-    pub integration_configuration_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithDecryptedContentHintPostgresDatabase {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithDecryptedContentHintPostgresHost {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithDecryptedContentHintPostgresPassword {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithDecryptedContentHintPostgresPrismaUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithDecryptedContentHintPostgresUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithDecryptedContentHintPostgresUrlNoSsl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithDecryptedContentHintPostgresUrlNonPooling {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithDecryptedContentHintPostgresUser {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithDecryptedContentHintRedisRestApiReadOnlyToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithDecryptedContentHintRedisRestApiToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithDecryptedContentHintRedisRestApiUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithDecryptedContentHintRedisUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-/// Similar to `contentHints`, but should not be exposed to the user.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithDecryptedInternalContentHint {
-    #[serde(rename = "type")]
-    pub type_: GetProjectEnvWithDecryptedInternalContentHintType,
-    /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
-    #[serde(rename = "encryptedValue")]
-    pub encrypted_value: String,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetProjectEnvWithDecryptedInternalContentHintType {
-    /// `flags-secret`
-    #[serde(rename = "flags-secret")]
-    FlagsSecret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetProjectEnvWithDecryptedInternalContentHintType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FlagsSecret => "flags-secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetProjectEnvWithDecryptedInternalContentHintType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetProjectEnvWithDecryptedTarget {
-    ValueList(Vec<GetProjectEnvWithDecryptedTargetValueListItem>),
-    Value(GetProjectEnvWithDecryptedTargetValue),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetProjectEnvWithDecryptedTargetValue {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetProjectEnvWithDecryptedTargetValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetProjectEnvWithDecryptedTargetValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetProjectEnvWithDecryptedTargetValueListItem {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetProjectEnvWithDecryptedTargetValueListItem {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetProjectEnvWithDecryptedTargetValueListItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetProjectEnvWithDecryptedType {
-    /// `system`
-    #[serde(rename = "system")]
-    System,
-    /// `encrypted`
-    #[serde(rename = "encrypted")]
-    Encrypted,
-    /// `plain`
-    #[serde(rename = "plain")]
-    Plain,
-    /// `sensitive`
-    #[serde(rename = "sensitive")]
-    Sensitive,
-    /// `secret`
-    #[serde(rename = "secret")]
-    Secret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetProjectEnvWithDecryptedType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::Encrypted => "encrypted",
-            Self::Plain => "plain",
-            Self::Sensitive => "sensitive",
-            Self::Secret => "secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetProjectEnvWithDecryptedType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetProjectEnvWithTypeValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<GetProjectEnvWithTypeValueTarget>,
     #[serde(rename = "type")]
-    pub type_: GetProjectEnvWithTypeValueType,
+    pub type_: GetProjectEnvType,
     /// This is used to identiy variables that have been migrated from type secret to sensitive.
     #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
     pub sunset_secret_id: Option<String>,
@@ -11629,14 +10422,14 @@ pub struct GetProjectEnvWithTypeValue {
     )]
     pub edge_config_token_id: Option<String>,
     #[serde(rename = "contentHint", default, skip_serializing_if = "Option::is_none")]
-    pub content_hint: Option<GetProjectEnvWithTypeValueContentHint>,
+    pub content_hint: Option<GetProjectEnvContentHint>,
     /// Similar to `contentHints`, but should not be exposed to the user.
     #[serde(
         rename = "internalContentHint",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub internal_content_hint: Option<GetProjectEnvWithTypeValueInternalContentHint>,
+    pub internal_content_hint: Option<GetProjectEnvInternalContentHint>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(
@@ -11652,7 +10445,7 @@ pub struct GetProjectEnvWithTypeValue2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<GetProjectEnvWithTypeValue2Target>,
     #[serde(rename = "type")]
-    pub type_: GetProjectEnvWithTypeValue2Type,
+    pub type_: GetProjectEnvType,
     /// This is used to identiy variables that have been migrated from type secret to sensitive.
     #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
     pub sunset_secret_id: Option<String>,
@@ -11687,14 +10480,14 @@ pub struct GetProjectEnvWithTypeValue2 {
     )]
     pub edge_config_token_id: Option<String>,
     #[serde(rename = "contentHint", default, skip_serializing_if = "Option::is_none")]
-    pub content_hint: Option<GetProjectEnvWithTypeValue2ContentHint>,
+    pub content_hint: Option<GetProjectEnvContentHint>,
     /// Similar to `contentHints`, but should not be exposed to the user.
     #[serde(
         rename = "internalContentHint",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub internal_content_hint: Option<GetProjectEnvWithTypeValue2InternalContentHint>,
+    pub internal_content_hint: Option<GetProjectEnvInternalContentHint>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(
@@ -11703,186 +10496,6 @@ pub struct GetProjectEnvWithTypeValue2 {
         skip_serializing_if = "Option::is_none",
     )]
     pub custom_environment_ids: Option<Vec<String>>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum GetProjectEnvWithTypeValue2ContentHint {
-    #[serde(rename = "redis-url")]
-    RedisUrl(GetProjectEnvWithTypeValue2ContentHintRedisUrl),
-    #[serde(rename = "redis-rest-api-url")]
-    RedisRestApiUrl(GetProjectEnvWithTypeValue2ContentHintRedisRestApiUrl),
-    #[serde(rename = "redis-rest-api-token")]
-    RedisRestApiToken(GetProjectEnvWithTypeValue2ContentHintRedisRestApiToken),
-    #[serde(rename = "redis-rest-api-read-only-token")]
-    RedisRestApiReadOnlyToken(
-        GetProjectEnvWithTypeValue2ContentHintRedisRestApiReadOnlyToken,
-    ),
-    #[serde(rename = "blob-read-write-token")]
-    BlobReadWriteToken(GetProjectEnvWithTypeValue2ContentHintBlobReadWriteToken),
-    #[serde(rename = "postgres-url")]
-    PostgresUrl(GetProjectEnvWithTypeValue2ContentHintPostgresUrl),
-    #[serde(rename = "postgres-url-non-pooling")]
-    PostgresUrlNonPooling(GetProjectEnvWithTypeValue2ContentHintPostgresUrlNonPooling),
-    #[serde(rename = "postgres-prisma-url")]
-    PostgresPrismaUrl(GetProjectEnvWithTypeValue2ContentHintPostgresPrismaUrl),
-    #[serde(rename = "postgres-user")]
-    PostgresUser(GetProjectEnvWithTypeValue2ContentHintPostgresUser),
-    #[serde(rename = "postgres-host")]
-    PostgresHost(GetProjectEnvWithTypeValue2ContentHintPostgresHost),
-    #[serde(rename = "postgres-password")]
-    PostgresPassword(GetProjectEnvWithTypeValue2ContentHintPostgresPassword),
-    #[serde(rename = "postgres-database")]
-    PostgresDatabase(GetProjectEnvWithTypeValue2ContentHintPostgresDatabase),
-    #[serde(rename = "postgres-url-no-ssl")]
-    PostgresUrlNoSsl(GetProjectEnvWithTypeValue2ContentHintPostgresUrlNoSsl),
-    #[serde(rename = "integration-store-secret")]
-    IntegrationStoreSecret(GetProjectEnvWithTypeValue2ContentHintIntegrationStoreSecret),
-    #[serde(rename = "flags-connection-string")]
-    FlagsConnectionString(GetProjectEnvWithTypeValue2ContentHintFlagsConnectionString),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValue2ContentHintBlobReadWriteToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValue2ContentHintFlagsConnectionString {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValue2ContentHintIntegrationStoreSecret {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    #[serde(rename = "integrationProductId")]
-    pub integration_product_id: String,
-    #[serde(rename = "integrationConfigurationId")]
-    pub integration_configuration_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValue2ContentHintPostgresDatabase {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValue2ContentHintPostgresHost {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValue2ContentHintPostgresPassword {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValue2ContentHintPostgresPrismaUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValue2ContentHintPostgresUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValue2ContentHintPostgresUrlNoSsl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValue2ContentHintPostgresUrlNonPooling {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValue2ContentHintPostgresUser {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValue2ContentHintRedisRestApiReadOnlyToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValue2ContentHintRedisRestApiToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValue2ContentHintRedisRestApiUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValue2ContentHintRedisUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-/// Similar to `contentHints`, but should not be exposed to the user.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValue2InternalContentHint {
-    #[serde(rename = "type")]
-    pub type_: GetProjectEnvWithTypeValue2InternalContentHintType,
-    /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
-    #[serde(rename = "encryptedValue")]
-    pub encrypted_value: String,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetProjectEnvWithTypeValue2InternalContentHintType {
-    /// `flags-secret`
-    #[serde(rename = "flags-secret")]
-    FlagsSecret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetProjectEnvWithTypeValue2InternalContentHintType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FlagsSecret => "flags-secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetProjectEnvWithTypeValue2InternalContentHintType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -11931,236 +10544,6 @@ impl GetProjectEnvWithTypeValue2TargetValue {
     }
 }
 impl std::fmt::Display for GetProjectEnvWithTypeValue2TargetValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetProjectEnvWithTypeValue2Type {
-    /// `system`
-    #[serde(rename = "system")]
-    System,
-    /// `encrypted`
-    #[serde(rename = "encrypted")]
-    Encrypted,
-    /// `plain`
-    #[serde(rename = "plain")]
-    Plain,
-    /// `sensitive`
-    #[serde(rename = "sensitive")]
-    Sensitive,
-    /// `secret`
-    #[serde(rename = "secret")]
-    Secret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetProjectEnvWithTypeValue2Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::Encrypted => "encrypted",
-            Self::Plain => "plain",
-            Self::Sensitive => "sensitive",
-            Self::Secret => "secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetProjectEnvWithTypeValue2Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum GetProjectEnvWithTypeValueContentHint {
-    #[serde(rename = "redis-url")]
-    RedisUrl(GetProjectEnvWithTypeValueContentHintRedisUrl),
-    #[serde(rename = "redis-rest-api-url")]
-    RedisRestApiUrl(GetProjectEnvWithTypeValueContentHintRedisRestApiUrl),
-    #[serde(rename = "redis-rest-api-token")]
-    RedisRestApiToken(GetProjectEnvWithTypeValueContentHintRedisRestApiToken),
-    #[serde(rename = "redis-rest-api-read-only-token")]
-    RedisRestApiReadOnlyToken(
-        GetProjectEnvWithTypeValueContentHintRedisRestApiReadOnlyToken,
-    ),
-    #[serde(rename = "blob-read-write-token")]
-    BlobReadWriteToken(GetProjectEnvWithTypeValueContentHintBlobReadWriteToken),
-    #[serde(rename = "postgres-url")]
-    PostgresUrl(GetProjectEnvWithTypeValueContentHintPostgresUrl),
-    #[serde(rename = "postgres-url-non-pooling")]
-    PostgresUrlNonPooling(GetProjectEnvWithTypeValueContentHintPostgresUrlNonPooling),
-    #[serde(rename = "postgres-prisma-url")]
-    PostgresPrismaUrl(GetProjectEnvWithTypeValueContentHintPostgresPrismaUrl),
-    #[serde(rename = "postgres-user")]
-    PostgresUser(GetProjectEnvWithTypeValueContentHintPostgresUser),
-    #[serde(rename = "postgres-host")]
-    PostgresHost(GetProjectEnvWithTypeValueContentHintPostgresHost),
-    #[serde(rename = "postgres-password")]
-    PostgresPassword(GetProjectEnvWithTypeValueContentHintPostgresPassword),
-    #[serde(rename = "postgres-database")]
-    PostgresDatabase(GetProjectEnvWithTypeValueContentHintPostgresDatabase),
-    #[serde(rename = "postgres-url-no-ssl")]
-    PostgresUrlNoSsl(GetProjectEnvWithTypeValueContentHintPostgresUrlNoSsl),
-    #[serde(rename = "integration-store-secret")]
-    IntegrationStoreSecret(GetProjectEnvWithTypeValueContentHintIntegrationStoreSecret),
-    #[serde(rename = "flags-connection-string")]
-    FlagsConnectionString(GetProjectEnvWithTypeValueContentHintFlagsConnectionString),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValueContentHintBlobReadWriteToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValueContentHintFlagsConnectionString {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValueContentHintIntegrationStoreSecret {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    #[serde(rename = "integrationProductId")]
-    pub integration_product_id: String,
-    #[serde(rename = "integrationConfigurationId")]
-    pub integration_configuration_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValueContentHintPostgresDatabase {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValueContentHintPostgresHost {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValueContentHintPostgresPassword {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValueContentHintPostgresPrismaUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValueContentHintPostgresUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValueContentHintPostgresUrlNoSsl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValueContentHintPostgresUrlNonPooling {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValueContentHintPostgresUser {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValueContentHintRedisRestApiReadOnlyToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValueContentHintRedisRestApiToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValueContentHintRedisRestApiUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValueContentHintRedisUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-/// Similar to `contentHints`, but should not be exposed to the user.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectEnvWithTypeValueInternalContentHint {
-    #[serde(rename = "type")]
-    pub type_: GetProjectEnvWithTypeValueInternalContentHintType,
-    /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
-    #[serde(rename = "encryptedValue")]
-    pub encrypted_value: String,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetProjectEnvWithTypeValueInternalContentHintType {
-    /// `flags-secret`
-    #[serde(rename = "flags-secret")]
-    FlagsSecret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetProjectEnvWithTypeValueInternalContentHintType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FlagsSecret => "flags-secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetProjectEnvWithTypeValueInternalContentHintType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -12254,56 +10637,6 @@ impl GetProjectEnvWithTypeValueTargetValueListItem {
     }
 }
 impl std::fmt::Display for GetProjectEnvWithTypeValueTargetValueListItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetProjectEnvWithTypeValueType {
-    /// `system`
-    #[serde(rename = "system")]
-    System,
-    /// `encrypted`
-    #[serde(rename = "encrypted")]
-    Encrypted,
-    /// `plain`
-    #[serde(rename = "plain")]
-    Plain,
-    /// `sensitive`
-    #[serde(rename = "sensitive")]
-    Sensitive,
-    /// `secret`
-    #[serde(rename = "secret")]
-    Secret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetProjectEnvWithTypeValueType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::Encrypted => "encrypted",
-            Self::Plain => "plain",
-            Self::Sensitive => "sensitive",
-            Self::Secret => "secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetProjectEnvWithTypeValueType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -12673,29 +11006,26 @@ pub enum GetProjectInternalRoute {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectInternalRouteWithHasMitigate {
-    pub has: Vec<GetProjectInternalRouteWithHasMitigateHasItem>,
-    pub mitigate: GetProjectInternalRouteWithHasMitigateMitigate,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub src: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum GetProjectInternalRouteWithHasMitigateHasItem {
+pub enum GetProjectInternalRouteHasItem {
     #[serde(rename = "header")]
-    Header(GetProjectInternalRouteWithHasMitigateHasItemHeader),
+    Header(GetProjectInternalRouteHasItemHeader),
     #[serde(rename = "host")]
-    Host(GetProjectInternalRouteWithHasMitigateHasItemHost),
+    Host(GetProjectInternalRouteHasItemHost),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectInternalRouteWithHasMitigateHasItemHeader {
-    pub key: GetProjectInternalRouteWithHasMitigateHasItemHeaderKey,
-    pub value: GetProjectInternalRouteWithHasMitigateHasItemHeaderValue,
+pub struct GetProjectInternalRouteHasItemHeader {
+    pub key: GetProjectInternalRouteHasItemKey,
+    pub value: GetProjectInternalRouteHasItemValue,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectInternalRouteHasItemHost {
+    pub value: GetProjectInternalRouteHasItemValue,
 }
 
 #[derive(
@@ -12709,7 +11039,7 @@ pub struct GetProjectInternalRouteWithHasMitigateHasItemHeader {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectInternalRouteWithHasMitigateHasItemHeaderKey {
+pub enum GetProjectInternalRouteHasItemKey {
     /// `x-vercel-ip-country`
     #[serde(rename = "x-vercel-ip-country")]
     XVercelIpCountry,
@@ -12717,7 +11047,7 @@ pub enum GetProjectInternalRouteWithHasMitigateHasItemHeaderKey {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectInternalRouteWithHasMitigateHasItemHeaderKey {
+impl GetProjectInternalRouteHasItemKey {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -12726,30 +11056,20 @@ impl GetProjectInternalRouteWithHasMitigateHasItemHeaderKey {
         }
     }
 }
-impl std::fmt::Display for GetProjectInternalRouteWithHasMitigateHasItemHeaderKey {
+impl std::fmt::Display for GetProjectInternalRouteHasItemKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectInternalRouteWithHasMitigateHasItemHeaderValue {
+pub struct GetProjectInternalRouteHasItemValue {
     pub eq: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectInternalRouteWithHasMitigateHasItemHost {
-    pub value: GetProjectInternalRouteWithHasMitigateHasItemHostValue,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectInternalRouteWithHasMitigateHasItemHostValue {
-    pub eq: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectInternalRouteWithHasMitigateMitigate {
-    pub action: GetProjectInternalRouteWithHasMitigateMitigateAction,
+pub struct GetProjectInternalRouteMitigate {
+    pub action: GetProjectInternalRouteMitigateAction,
 }
 
 #[derive(
@@ -12763,7 +11083,7 @@ pub struct GetProjectInternalRouteWithHasMitigateMitigate {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectInternalRouteWithHasMitigateMitigateAction {
+pub enum GetProjectInternalRouteMitigateAction {
     /// `block_legal_cwc`
     #[serde(rename = "block_legal_cwc")]
     BlockLegalCwc,
@@ -12771,7 +11091,7 @@ pub enum GetProjectInternalRouteWithHasMitigateMitigateAction {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectInternalRouteWithHasMitigateMitigateAction {
+impl GetProjectInternalRouteMitigateAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -12780,10 +11100,18 @@ impl GetProjectInternalRouteWithHasMitigateMitigateAction {
         }
     }
 }
-impl std::fmt::Display for GetProjectInternalRouteWithHasMitigateMitigateAction {
+impl std::fmt::Display for GetProjectInternalRouteMitigateAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectInternalRouteWithHasMitigate {
+    pub has: Vec<GetProjectInternalRouteHasItem>,
+    pub mitigate: GetProjectInternalRouteMitigate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub src: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -13398,7 +11726,7 @@ pub struct GetProjectLinkBitbucket {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     #[serde(rename = "deployHooks")]
-    pub deploy_hooks: Vec<GetProjectLinkBitbucketDeployHook>,
+    pub deploy_hooks: Vec<GetProjectLinkDeployHook>,
     #[serde(rename = "gitCredentialId")]
     pub git_credential_id: String,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
@@ -13410,7 +11738,7 @@ pub struct GetProjectLinkBitbucket {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectLinkBitbucketDeployHook {
+pub struct GetProjectLinkDeployHook {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     pub id: String,
@@ -13433,7 +11761,7 @@ pub struct GetProjectLinkGithub {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     #[serde(rename = "deployHooks")]
-    pub deploy_hooks: Vec<GetProjectLinkGithubDeployHook>,
+    pub deploy_hooks: Vec<GetProjectLinkDeployHook>,
     #[serde(rename = "gitCredentialId")]
     pub git_credential_id: String,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
@@ -13458,7 +11786,7 @@ pub struct GetProjectLinkGithubCustomHost {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     #[serde(rename = "deployHooks")]
-    pub deploy_hooks: Vec<GetProjectLinkGithubCustomHostDeployHook>,
+    pub deploy_hooks: Vec<GetProjectLinkDeployHook>,
     #[serde(rename = "gitCredentialId")]
     pub git_credential_id: String,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
@@ -13467,28 +11795,6 @@ pub struct GetProjectLinkGithubCustomHost {
     pub sourceless: Option<bool>,
     #[serde(rename = "productionBranch")]
     pub production_branch: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectLinkGithubCustomHostDeployHook {
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    pub id: String,
-    pub name: String,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub url: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectLinkGithubDeployHook {
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    pub id: String,
-    pub name: String,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -13506,24 +11812,13 @@ pub struct GetProjectLinkGithubLimited {
     #[serde(rename = "repoOwnerId", default, skip_serializing_if = "Option::is_none")]
     pub repo_owner_id: Option<f64>,
     #[serde(rename = "deployHooks")]
-    pub deploy_hooks: Vec<GetProjectLinkGithubLimitedDeployHook>,
+    pub deploy_hooks: Vec<GetProjectLinkDeployHook>,
     #[serde(rename = "gitCredentialId")]
     pub git_credential_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sourceless: Option<bool>,
     #[serde(rename = "productionBranch")]
     pub production_branch: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectLinkGithubLimitedDeployHook {
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    pub id: String,
-    pub name: String,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -13544,7 +11839,7 @@ pub struct GetProjectLinkGitlab {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     #[serde(rename = "deployHooks")]
-    pub deploy_hooks: Vec<GetProjectLinkGitlabDeployHook>,
+    pub deploy_hooks: Vec<GetProjectLinkDeployHook>,
     #[serde(rename = "gitCredentialId")]
     pub git_credential_id: String,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
@@ -13553,17 +11848,6 @@ pub struct GetProjectLinkGitlab {
     pub sourceless: Option<bool>,
     #[serde(rename = "productionBranch")]
     pub production_branch: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectLinkGitlabDeployHook {
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    pub id: String,
-    pub name: String,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -13577,6 +11861,15 @@ pub enum GetProjectMicrofrontends {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetProjectMicrofrontendsGroupId {
+    String(String),
+    String2(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetProjectMicrofrontendsWithIsDefaultApp {
     #[serde(rename = "isDefaultApp")]
     pub is_default_app: bool,
@@ -13585,21 +11878,12 @@ pub struct GetProjectMicrofrontendsWithIsDefaultApp {
     pub updated_at: f64,
     /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
     #[serde(rename = "groupIds")]
-    pub group_ids: Vec<GetProjectMicrofrontendsWithIsDefaultAppGroupId>,
+    pub group_ids: Vec<GetProjectMicrofrontendsGroupId>,
     /// Whether microfrontends are enabled for this project.
     pub enabled: bool,
     /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
     #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
     pub default_route: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetProjectMicrofrontendsWithIsDefaultAppGroupId {
-    String(String),
-    String2(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -13625,7 +11909,7 @@ pub struct GetProjectMicrofrontendsWithUpdatedAtGroupIds {
     pub updated_at: f64,
     /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
     #[serde(rename = "groupIds")]
-    pub group_ids: Vec<GetProjectMicrofrontendsWithUpdatedAtGroupIdsGroupId>,
+    pub group_ids: Vec<GetProjectMicrofrontendsGroupId>,
     /// Whether microfrontends are enabled for this project.
     pub enabled: bool,
     /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
@@ -13640,15 +11924,6 @@ pub struct GetProjectMicrofrontendsWithUpdatedAtGroupIds2 {
     #[serde(rename = "groupIds")]
     pub group_ids: Vec<serde_json::Value>,
     pub enabled: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetProjectMicrofrontendsWithUpdatedAtGroupIdsGroupId {
-    String(String),
-    String2(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 
 #[derive(
@@ -16317,16 +14592,7 @@ pub enum GetProjectTrustedIps {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectTrustedIpsWithAddressesProtectionMode {
-    #[serde(rename = "deploymentType")]
-    pub deployment_type: GetProjectTrustedIpsWithAddressesProtectionModeDeploymentType,
-    pub addresses: Vec<GetProjectTrustedIpsWithAddressesProtectionModeAddress>,
-    #[serde(rename = "protectionMode")]
-    pub protection_mode: GetProjectTrustedIpsWithAddressesProtectionModeProtectionMode,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectTrustedIpsWithAddressesProtectionModeAddress {
+pub struct GetProjectTrustedIpsAddress {
     pub value: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -16343,7 +14609,7 @@ pub struct GetProjectTrustedIpsWithAddressesProtectionModeAddress {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectTrustedIpsWithAddressesProtectionModeDeploymentType {
+pub enum GetProjectTrustedIpsDeploymentType {
     /// `preview`
     #[serde(rename = "preview")]
     Preview,
@@ -16363,7 +14629,7 @@ pub enum GetProjectTrustedIpsWithAddressesProtectionModeDeploymentType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectTrustedIpsWithAddressesProtectionModeDeploymentType {
+impl GetProjectTrustedIpsDeploymentType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -16378,8 +14644,7 @@ impl GetProjectTrustedIpsWithAddressesProtectionModeDeploymentType {
         }
     }
 }
-impl std::fmt::Display
-for GetProjectTrustedIpsWithAddressesProtectionModeDeploymentType {
+impl std::fmt::Display for GetProjectTrustedIpsDeploymentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -16396,7 +14661,7 @@ for GetProjectTrustedIpsWithAddressesProtectionModeDeploymentType {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectTrustedIpsWithAddressesProtectionModeProtectionMode {
+pub enum GetProjectTrustedIpsProtectionMode {
     /// `additional`
     #[serde(rename = "additional")]
     Additional,
@@ -16407,7 +14672,7 @@ pub enum GetProjectTrustedIpsWithAddressesProtectionModeProtectionMode {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectTrustedIpsWithAddressesProtectionModeProtectionMode {
+impl GetProjectTrustedIpsProtectionMode {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -16417,69 +14682,25 @@ impl GetProjectTrustedIpsWithAddressesProtectionModeProtectionMode {
         }
     }
 }
-impl std::fmt::Display
-for GetProjectTrustedIpsWithAddressesProtectionModeProtectionMode {
+impl std::fmt::Display for GetProjectTrustedIpsProtectionMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectTrustedIpsWithDeploymentType {
+pub struct GetProjectTrustedIpsWithAddressesProtectionMode {
     #[serde(rename = "deploymentType")]
-    pub deployment_type: GetProjectTrustedIpsWithDeploymentTypeDeploymentType,
+    pub deployment_type: GetProjectTrustedIpsDeploymentType,
+    pub addresses: Vec<GetProjectTrustedIpsAddress>,
+    #[serde(rename = "protectionMode")]
+    pub protection_mode: GetProjectTrustedIpsProtectionMode,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetProjectTrustedIpsWithDeploymentTypeDeploymentType {
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetProjectTrustedIpsWithDeploymentTypeDeploymentType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Preview => "preview",
-            Self::Production => "production",
-            Self::All => "all",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetProjectTrustedIpsWithDeploymentTypeDeploymentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectTrustedIpsWithDeploymentType {
+    #[serde(rename = "deploymentType")]
+    pub deployment_type: GetProjectTrustedIpsDeploymentType,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -17012,8 +15233,17 @@ pub struct GetProjectsProjectAbuseBlockHistoryItemBlocked {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetProjectsProjectAbuseBlockHistoryItemRoute {
+    WithSrcStatus(GetProjectsProjectAbuseBlockHistoryItemRouteWithSrcStatus),
+    WithHasMitigate(GetProjectsProjectAbuseBlockHistoryItemRouteWithHasMitigate),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetProjectsProjectAbuseBlockHistoryItemRouteBlocked {
-    pub route: GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRoute,
+    pub route: GetProjectsProjectAbuseBlockHistoryItemRoute,
     pub reason: String,
     #[serde(rename = "createdAt")]
     pub created_at: f64,
@@ -17028,46 +15258,26 @@ pub struct GetProjectsProjectAbuseBlockHistoryItemRouteBlocked {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRoute {
-    WithSrcStatus(GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithSrcStatus),
-    WithHasMitigate(
-        GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigate,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigate {
-    pub has: Vec<
-        GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItem,
-    >,
-    pub mitigate: GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigate,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub src: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItem {
+pub enum GetProjectsProjectAbuseBlockHistoryItemRouteHasItem {
     #[serde(rename = "header")]
-    Header(
-        GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeader,
-    ),
+    Header(GetProjectsProjectAbuseBlockHistoryItemRouteHasItemHeader),
     #[serde(rename = "host")]
-    Host(
-        GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHost,
-    ),
+    Host(GetProjectsProjectAbuseBlockHistoryItemRouteHasItemHost),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeader {
-    pub key: GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey,
-    pub value: GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderValue,
+pub struct GetProjectsProjectAbuseBlockHistoryItemRouteHasItemHeader {
+    pub key: GetProjectsProjectAbuseBlockHistoryItemRouteHasItemKey,
+    pub value: GetProjectsProjectAbuseBlockHistoryItemRouteHasItemValue,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectsProjectAbuseBlockHistoryItemRouteHasItemHost {
+    pub value: GetProjectsProjectAbuseBlockHistoryItemRouteHasItemValue,
 }
 
 #[derive(
@@ -17081,7 +15291,7 @@ pub struct GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitiga
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey {
+pub enum GetProjectsProjectAbuseBlockHistoryItemRouteHasItemKey {
     /// `x-vercel-ip-country`
     #[serde(rename = "x-vercel-ip-country")]
     XVercelIpCountry,
@@ -17089,7 +15299,7 @@ pub enum GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigate
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey {
+impl GetProjectsProjectAbuseBlockHistoryItemRouteHasItemKey {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -17098,31 +15308,20 @@ impl GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasI
         }
     }
 }
-impl std::fmt::Display
-for GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey {
+impl std::fmt::Display for GetProjectsProjectAbuseBlockHistoryItemRouteHasItemKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderValue {
+pub struct GetProjectsProjectAbuseBlockHistoryItemRouteHasItemValue {
     pub eq: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHost {
-    pub value: GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHostValue,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHostValue {
-    pub eq: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigate {
-    pub action: GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction,
+pub struct GetProjectsProjectAbuseBlockHistoryItemRouteMitigate {
+    pub action: GetProjectsProjectAbuseBlockHistoryItemRouteMitigateAction,
 }
 
 #[derive(
@@ -17136,7 +15335,7 @@ pub struct GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitiga
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction {
+pub enum GetProjectsProjectAbuseBlockHistoryItemRouteMitigateAction {
     /// `block_legal_cwc`
     #[serde(rename = "block_legal_cwc")]
     BlockLegalCwc,
@@ -17144,7 +15343,7 @@ pub enum GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigate
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction {
+impl GetProjectsProjectAbuseBlockHistoryItemRouteMitigateAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -17153,22 +15352,15 @@ impl GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMiti
         }
     }
 }
-impl std::fmt::Display
-for GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction {
+impl std::fmt::Display for GetProjectsProjectAbuseBlockHistoryItemRouteMitigateAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectAbuseBlockHistoryItemRouteBlockedRouteWithSrcStatus {
-    pub src: String,
-    pub status: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetProjectsProjectAbuseBlockHistoryItemRouteUnblocked {
-    pub route: GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRoute,
+    pub route: GetProjectsProjectAbuseBlockHistoryItemRoute,
     #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
     pub status_code: Option<f64>,
     #[serde(rename = "createdAt")]
@@ -17184,142 +15376,15 @@ pub struct GetProjectsProjectAbuseBlockHistoryItemRouteUnblocked {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRoute {
-    WithSrcStatus(
-        GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithSrcStatus,
-    ),
-    WithHasMitigate(
-        GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigate,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigate {
-    pub has: Vec<
-        GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItem,
-    >,
-    pub mitigate: GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigate,
+pub struct GetProjectsProjectAbuseBlockHistoryItemRouteWithHasMitigate {
+    pub has: Vec<GetProjectsProjectAbuseBlockHistoryItemRouteHasItem>,
+    pub mitigate: GetProjectsProjectAbuseBlockHistoryItemRouteMitigate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItem {
-    #[serde(rename = "header")]
-    Header(
-        GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeader,
-    ),
-    #[serde(rename = "host")]
-    Host(
-        GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHost,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeader {
-    pub key: GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey,
-    pub value: GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderValue,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey {
-    /// `x-vercel-ip-country`
-    #[serde(rename = "x-vercel-ip-country")]
-    XVercelIpCountry,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::XVercelIpCountry => "x-vercel-ip-country",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderValue {
-    pub eq: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHost {
-    pub value: GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHostValue,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHostValue {
-    pub eq: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigate {
-    pub action: GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction {
-    /// `block_legal_cwc`
-    #[serde(rename = "block_legal_cwc")]
-    BlockLegalCwc,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BlockLegalCwc => "block_legal_cwc",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectAbuseBlockHistoryItemRouteUnblockedRouteWithSrcStatus {
+pub struct GetProjectsProjectAbuseBlockHistoryItemRouteWithSrcStatus {
     pub src: String,
     pub status: f64,
 }
@@ -18597,29 +16662,26 @@ pub enum GetProjectsProjectInternalRoute {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectInternalRouteWithHasMitigate {
-    pub has: Vec<GetProjectsProjectInternalRouteWithHasMitigateHasItem>,
-    pub mitigate: GetProjectsProjectInternalRouteWithHasMitigateMitigate,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub src: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum GetProjectsProjectInternalRouteWithHasMitigateHasItem {
+pub enum GetProjectsProjectInternalRouteHasItem {
     #[serde(rename = "header")]
-    Header(GetProjectsProjectInternalRouteWithHasMitigateHasItemHeader),
+    Header(GetProjectsProjectInternalRouteHasItemHeader),
     #[serde(rename = "host")]
-    Host(GetProjectsProjectInternalRouteWithHasMitigateHasItemHost),
+    Host(GetProjectsProjectInternalRouteHasItemHost),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectInternalRouteWithHasMitigateHasItemHeader {
-    pub key: GetProjectsProjectInternalRouteWithHasMitigateHasItemHeaderKey,
-    pub value: GetProjectsProjectInternalRouteWithHasMitigateHasItemHeaderValue,
+pub struct GetProjectsProjectInternalRouteHasItemHeader {
+    pub key: GetProjectsProjectInternalRouteHasItemKey,
+    pub value: GetProjectsProjectInternalRouteHasItemValue,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectsProjectInternalRouteHasItemHost {
+    pub value: GetProjectsProjectInternalRouteHasItemValue,
 }
 
 #[derive(
@@ -18633,7 +16695,7 @@ pub struct GetProjectsProjectInternalRouteWithHasMitigateHasItemHeader {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectsProjectInternalRouteWithHasMitigateHasItemHeaderKey {
+pub enum GetProjectsProjectInternalRouteHasItemKey {
     /// `x-vercel-ip-country`
     #[serde(rename = "x-vercel-ip-country")]
     XVercelIpCountry,
@@ -18641,7 +16703,7 @@ pub enum GetProjectsProjectInternalRouteWithHasMitigateHasItemHeaderKey {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectsProjectInternalRouteWithHasMitigateHasItemHeaderKey {
+impl GetProjectsProjectInternalRouteHasItemKey {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -18650,31 +16712,20 @@ impl GetProjectsProjectInternalRouteWithHasMitigateHasItemHeaderKey {
         }
     }
 }
-impl std::fmt::Display
-for GetProjectsProjectInternalRouteWithHasMitigateHasItemHeaderKey {
+impl std::fmt::Display for GetProjectsProjectInternalRouteHasItemKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectInternalRouteWithHasMitigateHasItemHeaderValue {
+pub struct GetProjectsProjectInternalRouteHasItemValue {
     pub eq: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectInternalRouteWithHasMitigateHasItemHost {
-    pub value: GetProjectsProjectInternalRouteWithHasMitigateHasItemHostValue,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectInternalRouteWithHasMitigateHasItemHostValue {
-    pub eq: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectInternalRouteWithHasMitigateMitigate {
-    pub action: GetProjectsProjectInternalRouteWithHasMitigateMitigateAction,
+pub struct GetProjectsProjectInternalRouteMitigate {
+    pub action: GetProjectsProjectInternalRouteMitigateAction,
 }
 
 #[derive(
@@ -18688,7 +16739,7 @@ pub struct GetProjectsProjectInternalRouteWithHasMitigateMitigate {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectsProjectInternalRouteWithHasMitigateMitigateAction {
+pub enum GetProjectsProjectInternalRouteMitigateAction {
     /// `block_legal_cwc`
     #[serde(rename = "block_legal_cwc")]
     BlockLegalCwc,
@@ -18696,7 +16747,7 @@ pub enum GetProjectsProjectInternalRouteWithHasMitigateMitigateAction {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectsProjectInternalRouteWithHasMitigateMitigateAction {
+impl GetProjectsProjectInternalRouteMitigateAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -18705,10 +16756,18 @@ impl GetProjectsProjectInternalRouteWithHasMitigateMitigateAction {
         }
     }
 }
-impl std::fmt::Display for GetProjectsProjectInternalRouteWithHasMitigateMitigateAction {
+impl std::fmt::Display for GetProjectsProjectInternalRouteMitigateAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectsProjectInternalRouteWithHasMitigate {
+    pub has: Vec<GetProjectsProjectInternalRouteHasItem>,
+    pub mitigate: GetProjectsProjectInternalRouteMitigate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub src: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -19323,7 +17382,7 @@ pub struct GetProjectsProjectLinkBitbucket {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     #[serde(rename = "deployHooks")]
-    pub deploy_hooks: Vec<GetProjectsProjectLinkBitbucketDeployHook>,
+    pub deploy_hooks: Vec<GetProjectsProjectLinkDeployHook>,
     #[serde(rename = "gitCredentialId")]
     pub git_credential_id: String,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
@@ -19335,7 +17394,7 @@ pub struct GetProjectsProjectLinkBitbucket {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectLinkBitbucketDeployHook {
+pub struct GetProjectsProjectLinkDeployHook {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     pub id: String,
@@ -19358,7 +17417,7 @@ pub struct GetProjectsProjectLinkGithub {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     #[serde(rename = "deployHooks")]
-    pub deploy_hooks: Vec<GetProjectsProjectLinkGithubDeployHook>,
+    pub deploy_hooks: Vec<GetProjectsProjectLinkDeployHook>,
     #[serde(rename = "gitCredentialId")]
     pub git_credential_id: String,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
@@ -19383,7 +17442,7 @@ pub struct GetProjectsProjectLinkGithubCustomHost {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     #[serde(rename = "deployHooks")]
-    pub deploy_hooks: Vec<GetProjectsProjectLinkGithubCustomHostDeployHook>,
+    pub deploy_hooks: Vec<GetProjectsProjectLinkDeployHook>,
     #[serde(rename = "gitCredentialId")]
     pub git_credential_id: String,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
@@ -19392,28 +17451,6 @@ pub struct GetProjectsProjectLinkGithubCustomHost {
     pub sourceless: Option<bool>,
     #[serde(rename = "productionBranch")]
     pub production_branch: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectLinkGithubCustomHostDeployHook {
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    pub id: String,
-    pub name: String,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub url: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectLinkGithubDeployHook {
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    pub id: String,
-    pub name: String,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -19431,24 +17468,13 @@ pub struct GetProjectsProjectLinkGithubLimited {
     #[serde(rename = "repoOwnerId", default, skip_serializing_if = "Option::is_none")]
     pub repo_owner_id: Option<f64>,
     #[serde(rename = "deployHooks")]
-    pub deploy_hooks: Vec<GetProjectsProjectLinkGithubLimitedDeployHook>,
+    pub deploy_hooks: Vec<GetProjectsProjectLinkDeployHook>,
     #[serde(rename = "gitCredentialId")]
     pub git_credential_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sourceless: Option<bool>,
     #[serde(rename = "productionBranch")]
     pub production_branch: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectLinkGithubLimitedDeployHook {
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    pub id: String,
-    pub name: String,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -19469,7 +17495,7 @@ pub struct GetProjectsProjectLinkGitlab {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     #[serde(rename = "deployHooks")]
-    pub deploy_hooks: Vec<GetProjectsProjectLinkGitlabDeployHook>,
+    pub deploy_hooks: Vec<GetProjectsProjectLinkDeployHook>,
     #[serde(rename = "gitCredentialId")]
     pub git_credential_id: String,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
@@ -19478,17 +17504,6 @@ pub struct GetProjectsProjectLinkGitlab {
     pub sourceless: Option<bool>,
     #[serde(rename = "productionBranch")]
     pub production_branch: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectLinkGitlabDeployHook {
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    pub id: String,
-    pub name: String,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -19502,6 +17517,15 @@ pub enum GetProjectsProjectMicrofrontends {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetProjectsProjectMicrofrontendsGroupId {
+    String(String),
+    String2(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetProjectsProjectMicrofrontendsWithIsDefaultApp {
     #[serde(rename = "isDefaultApp")]
     pub is_default_app: bool,
@@ -19510,21 +17534,12 @@ pub struct GetProjectsProjectMicrofrontendsWithIsDefaultApp {
     pub updated_at: f64,
     /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
     #[serde(rename = "groupIds")]
-    pub group_ids: Vec<GetProjectsProjectMicrofrontendsWithIsDefaultAppGroupId>,
+    pub group_ids: Vec<GetProjectsProjectMicrofrontendsGroupId>,
     /// Whether microfrontends are enabled for this project.
     pub enabled: bool,
     /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
     #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
     pub default_route: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetProjectsProjectMicrofrontendsWithIsDefaultAppGroupId {
-    String(String),
-    String2(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -19550,7 +17565,7 @@ pub struct GetProjectsProjectMicrofrontendsWithUpdatedAtGroupIds {
     pub updated_at: f64,
     /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
     #[serde(rename = "groupIds")]
-    pub group_ids: Vec<GetProjectsProjectMicrofrontendsWithUpdatedAtGroupIdsGroupId>,
+    pub group_ids: Vec<GetProjectsProjectMicrofrontendsGroupId>,
     /// Whether microfrontends are enabled for this project.
     pub enabled: bool,
     /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
@@ -19565,15 +17580,6 @@ pub struct GetProjectsProjectMicrofrontendsWithUpdatedAtGroupIds2 {
     #[serde(rename = "groupIds")]
     pub group_ids: Vec<serde_json::Value>,
     pub enabled: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetProjectsProjectMicrofrontendsWithUpdatedAtGroupIdsGroupId {
-    String(String),
-    String2(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 
 #[derive(
@@ -21931,16 +19937,7 @@ pub enum GetProjectsProjectTrustedIps {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectTrustedIpsWithAddressesProtectionMode {
-    #[serde(rename = "deploymentType")]
-    pub deployment_type: GetProjectsProjectTrustedIpsWithAddressesProtectionModeDeploymentType,
-    pub addresses: Vec<GetProjectsProjectTrustedIpsWithAddressesProtectionModeAddress>,
-    #[serde(rename = "protectionMode")]
-    pub protection_mode: GetProjectsProjectTrustedIpsWithAddressesProtectionModeProtectionMode,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectTrustedIpsWithAddressesProtectionModeAddress {
+pub struct GetProjectsProjectTrustedIpsAddress {
     pub value: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -21957,7 +19954,7 @@ pub struct GetProjectsProjectTrustedIpsWithAddressesProtectionModeAddress {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectsProjectTrustedIpsWithAddressesProtectionModeDeploymentType {
+pub enum GetProjectsProjectTrustedIpsDeploymentType {
     /// `preview`
     #[serde(rename = "preview")]
     Preview,
@@ -21977,7 +19974,7 @@ pub enum GetProjectsProjectTrustedIpsWithAddressesProtectionModeDeploymentType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectsProjectTrustedIpsWithAddressesProtectionModeDeploymentType {
+impl GetProjectsProjectTrustedIpsDeploymentType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -21992,8 +19989,7 @@ impl GetProjectsProjectTrustedIpsWithAddressesProtectionModeDeploymentType {
         }
     }
 }
-impl std::fmt::Display
-for GetProjectsProjectTrustedIpsWithAddressesProtectionModeDeploymentType {
+impl std::fmt::Display for GetProjectsProjectTrustedIpsDeploymentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -22010,7 +20006,7 @@ for GetProjectsProjectTrustedIpsWithAddressesProtectionModeDeploymentType {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetProjectsProjectTrustedIpsWithAddressesProtectionModeProtectionMode {
+pub enum GetProjectsProjectTrustedIpsProtectionMode {
     /// `additional`
     #[serde(rename = "additional")]
     Additional,
@@ -22021,7 +20017,7 @@ pub enum GetProjectsProjectTrustedIpsWithAddressesProtectionModeProtectionMode {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetProjectsProjectTrustedIpsWithAddressesProtectionModeProtectionMode {
+impl GetProjectsProjectTrustedIpsProtectionMode {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -22031,69 +20027,25 @@ impl GetProjectsProjectTrustedIpsWithAddressesProtectionModeProtectionMode {
         }
     }
 }
-impl std::fmt::Display
-for GetProjectsProjectTrustedIpsWithAddressesProtectionModeProtectionMode {
+impl std::fmt::Display for GetProjectsProjectTrustedIpsProtectionMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectsProjectTrustedIpsWithDeploymentType {
+pub struct GetProjectsProjectTrustedIpsWithAddressesProtectionMode {
     #[serde(rename = "deploymentType")]
-    pub deployment_type: GetProjectsProjectTrustedIpsWithDeploymentTypeDeploymentType,
+    pub deployment_type: GetProjectsProjectTrustedIpsDeploymentType,
+    pub addresses: Vec<GetProjectsProjectTrustedIpsAddress>,
+    #[serde(rename = "protectionMode")]
+    pub protection_mode: GetProjectsProjectTrustedIpsProtectionMode,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetProjectsProjectTrustedIpsWithDeploymentTypeDeploymentType {
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetProjectsProjectTrustedIpsWithDeploymentTypeDeploymentType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Preview => "preview",
-            Self::Production => "production",
-            Self::All => "all",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetProjectsProjectTrustedIpsWithDeploymentTypeDeploymentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetProjectsProjectTrustedIpsWithDeploymentType {
+    #[serde(rename = "deploymentType")]
+    pub deployment_type: GetProjectsProjectTrustedIpsDeploymentType,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -22156,6 +20108,13 @@ impl std::fmt::Display for GetProjectsStaticIpsEnabled {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ListPromoteAliasesAliase {
+    pub status: String,
+    pub alias: String,
+    pub id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum ListPromoteAliasesResponse {
     WithAliasesPagination(ListPromoteAliasesWithAliasesPagination),
@@ -22166,15 +20125,8 @@ pub enum ListPromoteAliasesResponse {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListPromoteAliasesWithAliasesPagination {
-    pub aliases: Vec<ListPromoteAliasesWithAliasesPaginationAliase>,
+    pub aliases: Vec<ListPromoteAliasesAliase>,
     pub pagination: crate::shared::Pagination,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ListPromoteAliasesWithAliasesPaginationAliase {
-    pub status: String,
-    pub alias: String,
-    pub id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -22240,11 +20192,189 @@ pub struct RemoveProjectDomainRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type")]
+pub enum RemoveProjectEnvContentHint {
+    #[serde(rename = "redis-url")]
+    RedisUrl(RemoveProjectEnvContentHintRedisUrl),
+    #[serde(rename = "redis-rest-api-url")]
+    RedisRestApiUrl(RemoveProjectEnvContentHintRedisRestApiUrl),
+    #[serde(rename = "redis-rest-api-token")]
+    RedisRestApiToken(RemoveProjectEnvContentHintRedisRestApiToken),
+    #[serde(rename = "redis-rest-api-read-only-token")]
+    RedisRestApiReadOnlyToken(RemoveProjectEnvContentHintRedisRestApiReadOnlyToken),
+    #[serde(rename = "blob-read-write-token")]
+    BlobReadWriteToken(RemoveProjectEnvContentHintBlobReadWriteToken),
+    #[serde(rename = "postgres-url")]
+    PostgresUrl(RemoveProjectEnvContentHintPostgresUrl),
+    #[serde(rename = "postgres-url-non-pooling")]
+    PostgresUrlNonPooling(RemoveProjectEnvContentHintPostgresUrlNonPooling),
+    #[serde(rename = "postgres-prisma-url")]
+    PostgresPrismaUrl(RemoveProjectEnvContentHintPostgresPrismaUrl),
+    #[serde(rename = "postgres-user")]
+    PostgresUser(RemoveProjectEnvContentHintPostgresUser),
+    #[serde(rename = "postgres-host")]
+    PostgresHost(RemoveProjectEnvContentHintPostgresHost),
+    #[serde(rename = "postgres-password")]
+    PostgresPassword(RemoveProjectEnvContentHintPostgresPassword),
+    #[serde(rename = "postgres-database")]
+    PostgresDatabase(RemoveProjectEnvContentHintPostgresDatabase),
+    #[serde(rename = "postgres-url-no-ssl")]
+    PostgresUrlNoSsl(RemoveProjectEnvContentHintPostgresUrlNoSsl),
+    #[serde(rename = "integration-store-secret")]
+    IntegrationStoreSecret(RemoveProjectEnvContentHintIntegrationStoreSecret),
+    #[serde(rename = "flags-connection-string")]
+    FlagsConnectionString(RemoveProjectEnvContentHintFlagsConnectionString),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    #[serde(untagged)]
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvContentHintBlobReadWriteToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvContentHintFlagsConnectionString {
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvContentHintIntegrationStoreSecret {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+    #[serde(rename = "integrationId")]
+    pub integration_id: String,
+    #[serde(rename = "integrationProductId")]
+    pub integration_product_id: String,
+    #[serde(rename = "integrationConfigurationId")]
+    pub integration_configuration_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvContentHintPostgresDatabase {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvContentHintPostgresHost {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvContentHintPostgresPassword {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvContentHintPostgresPrismaUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvContentHintPostgresUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvContentHintPostgresUrlNoSsl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvContentHintPostgresUrlNonPooling {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvContentHintPostgresUser {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvContentHintRedisRestApiReadOnlyToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvContentHintRedisRestApiToken {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvContentHintRedisRestApiUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvContentHintRedisUrl {
+    #[serde(rename = "storeId")]
+    pub store_id: String,
+}
+
+/// Similar to `contentHints`, but should not be exposed to the user.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoveProjectEnvInternalContentHint {
+    #[serde(rename = "type")]
+    pub type_: RemoveProjectEnvInternalContentHintType,
+    /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
+    #[serde(rename = "encryptedValue")]
+    pub encrypted_value: String,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum RemoveProjectEnvInternalContentHintType {
+    /// `flags-secret`
+    #[serde(rename = "flags-secret")]
+    FlagsSecret,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl RemoveProjectEnvInternalContentHintType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FlagsSecret => "flags-secret",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for RemoveProjectEnvInternalContentHintType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RemoveProjectEnvObjectListItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<RemoveProjectEnvObjectListItemTarget>,
+    pub target: Option<RemoveProjectEnvTarget>,
     #[serde(rename = "type")]
-    pub type_: RemoveProjectEnvObjectListItemType,
+    pub type_: RemoveProjectEnvType,
     /// This is used to identiy variables that have been migrated from type secret to sensitive.
     #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
     pub sunset_secret_id: Option<String>,
@@ -22281,14 +20411,14 @@ pub struct RemoveProjectEnvObjectListItem {
     )]
     pub edge_config_token_id: Option<String>,
     #[serde(rename = "contentHint", default, skip_serializing_if = "Option::is_none")]
-    pub content_hint: Option<RemoveProjectEnvObjectListItemContentHint>,
+    pub content_hint: Option<RemoveProjectEnvContentHint>,
     /// Similar to `contentHints`, but should not be exposed to the user.
     #[serde(
         rename = "internalContentHint",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub internal_content_hint: Option<RemoveProjectEnvObjectListItemInternalContentHint>,
+    pub internal_content_hint: Option<RemoveProjectEnvInternalContentHint>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(
@@ -22297,335 +20427,6 @@ pub struct RemoveProjectEnvObjectListItem {
         skip_serializing_if = "Option::is_none",
     )]
     pub custom_environment_ids: Option<Vec<String>>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum RemoveProjectEnvObjectListItemContentHint {
-    #[serde(rename = "redis-url")]
-    RedisUrl(RemoveProjectEnvObjectListItemContentHintRedisUrl),
-    #[serde(rename = "redis-rest-api-url")]
-    RedisRestApiUrl(RemoveProjectEnvObjectListItemContentHintRedisRestApiUrl),
-    #[serde(rename = "redis-rest-api-token")]
-    RedisRestApiToken(RemoveProjectEnvObjectListItemContentHintRedisRestApiToken),
-    #[serde(rename = "redis-rest-api-read-only-token")]
-    RedisRestApiReadOnlyToken(
-        RemoveProjectEnvObjectListItemContentHintRedisRestApiReadOnlyToken,
-    ),
-    #[serde(rename = "blob-read-write-token")]
-    BlobReadWriteToken(RemoveProjectEnvObjectListItemContentHintBlobReadWriteToken),
-    #[serde(rename = "postgres-url")]
-    PostgresUrl(RemoveProjectEnvObjectListItemContentHintPostgresUrl),
-    #[serde(rename = "postgres-url-non-pooling")]
-    PostgresUrlNonPooling(
-        RemoveProjectEnvObjectListItemContentHintPostgresUrlNonPooling,
-    ),
-    #[serde(rename = "postgres-prisma-url")]
-    PostgresPrismaUrl(RemoveProjectEnvObjectListItemContentHintPostgresPrismaUrl),
-    #[serde(rename = "postgres-user")]
-    PostgresUser(RemoveProjectEnvObjectListItemContentHintPostgresUser),
-    #[serde(rename = "postgres-host")]
-    PostgresHost(RemoveProjectEnvObjectListItemContentHintPostgresHost),
-    #[serde(rename = "postgres-password")]
-    PostgresPassword(RemoveProjectEnvObjectListItemContentHintPostgresPassword),
-    #[serde(rename = "postgres-database")]
-    PostgresDatabase(RemoveProjectEnvObjectListItemContentHintPostgresDatabase),
-    #[serde(rename = "postgres-url-no-ssl")]
-    PostgresUrlNoSsl(RemoveProjectEnvObjectListItemContentHintPostgresUrlNoSsl),
-    #[serde(rename = "integration-store-secret")]
-    IntegrationStoreSecret(
-        RemoveProjectEnvObjectListItemContentHintIntegrationStoreSecret,
-    ),
-    #[serde(rename = "flags-connection-string")]
-    FlagsConnectionString(
-        RemoveProjectEnvObjectListItemContentHintFlagsConnectionString,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectListItemContentHintBlobReadWriteToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectListItemContentHintFlagsConnectionString {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectListItemContentHintIntegrationStoreSecret {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    #[serde(rename = "integrationProductId")]
-    pub integration_product_id: String,
-    #[serde(rename = "integrationConfigurationId")]
-    pub integration_configuration_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectListItemContentHintPostgresDatabase {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectListItemContentHintPostgresHost {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectListItemContentHintPostgresPassword {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectListItemContentHintPostgresPrismaUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectListItemContentHintPostgresUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectListItemContentHintPostgresUrlNoSsl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectListItemContentHintPostgresUrlNonPooling {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectListItemContentHintPostgresUser {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectListItemContentHintRedisRestApiReadOnlyToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectListItemContentHintRedisRestApiToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectListItemContentHintRedisRestApiUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectListItemContentHintRedisUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-/// Similar to `contentHints`, but should not be exposed to the user.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvObjectListItemInternalContentHint {
-    #[serde(rename = "type")]
-    pub type_: RemoveProjectEnvObjectListItemInternalContentHintType,
-    /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
-    #[serde(rename = "encryptedValue")]
-    pub encrypted_value: String,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum RemoveProjectEnvObjectListItemInternalContentHintType {
-    /// `flags-secret`
-    #[serde(rename = "flags-secret")]
-    FlagsSecret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl RemoveProjectEnvObjectListItemInternalContentHintType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FlagsSecret => "flags-secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for RemoveProjectEnvObjectListItemInternalContentHintType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum RemoveProjectEnvObjectListItemTarget {
-    ValueList(Vec<RemoveProjectEnvObjectListItemTargetValueListItem>),
-    Value(RemoveProjectEnvObjectListItemTargetValue),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum RemoveProjectEnvObjectListItemTargetValue {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl RemoveProjectEnvObjectListItemTargetValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for RemoveProjectEnvObjectListItemTargetValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum RemoveProjectEnvObjectListItemTargetValueListItem {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl RemoveProjectEnvObjectListItemTargetValueListItem {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for RemoveProjectEnvObjectListItemTargetValueListItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum RemoveProjectEnvObjectListItemType {
-    /// `system`
-    #[serde(rename = "system")]
-    System,
-    /// `encrypted`
-    #[serde(rename = "encrypted")]
-    Encrypted,
-    /// `plain`
-    #[serde(rename = "plain")]
-    Plain,
-    /// `sensitive`
-    #[serde(rename = "sensitive")]
-    Sensitive,
-    /// `secret`
-    #[serde(rename = "secret")]
-    Secret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl RemoveProjectEnvObjectListItemType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::Encrypted => "encrypted",
-            Self::Plain => "plain",
-            Self::Sensitive => "sensitive",
-            Self::Secret => "secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for RemoveProjectEnvObjectListItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -22639,13 +20440,156 @@ pub enum RemoveProjectEnvResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum RemoveProjectEnvTarget {
+    ValueList(Vec<RemoveProjectEnvTargetValueListItem>),
+    Value(RemoveProjectEnvTargetValue),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum RemoveProjectEnvTargetValue {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `development`
+    #[serde(rename = "development")]
+    Development,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl RemoveProjectEnvTargetValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Development => "development",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for RemoveProjectEnvTargetValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum RemoveProjectEnvTargetValueListItem {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `development`
+    #[serde(rename = "development")]
+    Development,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl RemoveProjectEnvTargetValueListItem {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Development => "development",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for RemoveProjectEnvTargetValueListItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum RemoveProjectEnvType {
+    /// `system`
+    #[serde(rename = "system")]
+    System,
+    /// `encrypted`
+    #[serde(rename = "encrypted")]
+    Encrypted,
+    /// `plain`
+    #[serde(rename = "plain")]
+    Plain,
+    /// `sensitive`
+    #[serde(rename = "sensitive")]
+    Sensitive,
+    /// `secret`
+    #[serde(rename = "secret")]
+    Secret,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl RemoveProjectEnvType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::System => "system",
+            Self::Encrypted => "encrypted",
+            Self::Plain => "plain",
+            Self::Sensitive => "sensitive",
+            Self::Secret => "secret",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for RemoveProjectEnvType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RemoveProjectEnvWithTypeValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<RemoveProjectEnvWithTypeValueTarget>,
+    pub target: Option<RemoveProjectEnvTarget>,
     #[serde(rename = "type")]
-    pub type_: RemoveProjectEnvWithTypeValueType,
+    pub type_: RemoveProjectEnvType,
     /// This is used to identiy variables that have been migrated from type secret to sensitive.
     #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
     pub sunset_secret_id: Option<String>,
@@ -22682,14 +20626,14 @@ pub struct RemoveProjectEnvWithTypeValue {
     )]
     pub edge_config_token_id: Option<String>,
     #[serde(rename = "contentHint", default, skip_serializing_if = "Option::is_none")]
-    pub content_hint: Option<RemoveProjectEnvWithTypeValueContentHint>,
+    pub content_hint: Option<RemoveProjectEnvContentHint>,
     /// Similar to `contentHints`, but should not be exposed to the user.
     #[serde(
         rename = "internalContentHint",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub internal_content_hint: Option<RemoveProjectEnvWithTypeValueInternalContentHint>,
+    pub internal_content_hint: Option<RemoveProjectEnvInternalContentHint>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(
@@ -22703,9 +20647,9 @@ pub struct RemoveProjectEnvWithTypeValue {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RemoveProjectEnvWithTypeValue2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<RemoveProjectEnvWithTypeValue2Target>,
+    pub target: Option<RemoveProjectEnvTarget>,
     #[serde(rename = "type")]
-    pub type_: RemoveProjectEnvWithTypeValue2Type,
+    pub type_: RemoveProjectEnvType,
     /// This is used to identiy variables that have been migrated from type secret to sensitive.
     #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
     pub sunset_secret_id: Option<String>,
@@ -22742,14 +20686,14 @@ pub struct RemoveProjectEnvWithTypeValue2 {
     )]
     pub edge_config_token_id: Option<String>,
     #[serde(rename = "contentHint", default, skip_serializing_if = "Option::is_none")]
-    pub content_hint: Option<RemoveProjectEnvWithTypeValue2ContentHint>,
+    pub content_hint: Option<RemoveProjectEnvContentHint>,
     /// Similar to `contentHints`, but should not be exposed to the user.
     #[serde(
         rename = "internalContentHint",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub internal_content_hint: Option<RemoveProjectEnvWithTypeValue2InternalContentHint>,
+    pub internal_content_hint: Option<RemoveProjectEnvInternalContentHint>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(
@@ -22758,660 +20702,6 @@ pub struct RemoveProjectEnvWithTypeValue2 {
         skip_serializing_if = "Option::is_none",
     )]
     pub custom_environment_ids: Option<Vec<String>>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum RemoveProjectEnvWithTypeValue2ContentHint {
-    #[serde(rename = "redis-url")]
-    RedisUrl(RemoveProjectEnvWithTypeValue2ContentHintRedisUrl),
-    #[serde(rename = "redis-rest-api-url")]
-    RedisRestApiUrl(RemoveProjectEnvWithTypeValue2ContentHintRedisRestApiUrl),
-    #[serde(rename = "redis-rest-api-token")]
-    RedisRestApiToken(RemoveProjectEnvWithTypeValue2ContentHintRedisRestApiToken),
-    #[serde(rename = "redis-rest-api-read-only-token")]
-    RedisRestApiReadOnlyToken(
-        RemoveProjectEnvWithTypeValue2ContentHintRedisRestApiReadOnlyToken,
-    ),
-    #[serde(rename = "blob-read-write-token")]
-    BlobReadWriteToken(RemoveProjectEnvWithTypeValue2ContentHintBlobReadWriteToken),
-    #[serde(rename = "postgres-url")]
-    PostgresUrl(RemoveProjectEnvWithTypeValue2ContentHintPostgresUrl),
-    #[serde(rename = "postgres-url-non-pooling")]
-    PostgresUrlNonPooling(
-        RemoveProjectEnvWithTypeValue2ContentHintPostgresUrlNonPooling,
-    ),
-    #[serde(rename = "postgres-prisma-url")]
-    PostgresPrismaUrl(RemoveProjectEnvWithTypeValue2ContentHintPostgresPrismaUrl),
-    #[serde(rename = "postgres-user")]
-    PostgresUser(RemoveProjectEnvWithTypeValue2ContentHintPostgresUser),
-    #[serde(rename = "postgres-host")]
-    PostgresHost(RemoveProjectEnvWithTypeValue2ContentHintPostgresHost),
-    #[serde(rename = "postgres-password")]
-    PostgresPassword(RemoveProjectEnvWithTypeValue2ContentHintPostgresPassword),
-    #[serde(rename = "postgres-database")]
-    PostgresDatabase(RemoveProjectEnvWithTypeValue2ContentHintPostgresDatabase),
-    #[serde(rename = "postgres-url-no-ssl")]
-    PostgresUrlNoSsl(RemoveProjectEnvWithTypeValue2ContentHintPostgresUrlNoSsl),
-    #[serde(rename = "integration-store-secret")]
-    IntegrationStoreSecret(
-        RemoveProjectEnvWithTypeValue2ContentHintIntegrationStoreSecret,
-    ),
-    #[serde(rename = "flags-connection-string")]
-    FlagsConnectionString(
-        RemoveProjectEnvWithTypeValue2ContentHintFlagsConnectionString,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValue2ContentHintBlobReadWriteToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValue2ContentHintFlagsConnectionString {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValue2ContentHintIntegrationStoreSecret {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    #[serde(rename = "integrationProductId")]
-    pub integration_product_id: String,
-    #[serde(rename = "integrationConfigurationId")]
-    pub integration_configuration_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValue2ContentHintPostgresDatabase {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValue2ContentHintPostgresHost {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValue2ContentHintPostgresPassword {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValue2ContentHintPostgresPrismaUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValue2ContentHintPostgresUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValue2ContentHintPostgresUrlNoSsl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValue2ContentHintPostgresUrlNonPooling {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValue2ContentHintPostgresUser {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValue2ContentHintRedisRestApiReadOnlyToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValue2ContentHintRedisRestApiToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValue2ContentHintRedisRestApiUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValue2ContentHintRedisUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-/// Similar to `contentHints`, but should not be exposed to the user.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValue2InternalContentHint {
-    #[serde(rename = "type")]
-    pub type_: RemoveProjectEnvWithTypeValue2InternalContentHintType,
-    /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
-    #[serde(rename = "encryptedValue")]
-    pub encrypted_value: String,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum RemoveProjectEnvWithTypeValue2InternalContentHintType {
-    /// `flags-secret`
-    #[serde(rename = "flags-secret")]
-    FlagsSecret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl RemoveProjectEnvWithTypeValue2InternalContentHintType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FlagsSecret => "flags-secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for RemoveProjectEnvWithTypeValue2InternalContentHintType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum RemoveProjectEnvWithTypeValue2Target {
-    ValueList(Vec<RemoveProjectEnvWithTypeValue2TargetValueListItem>),
-    Value(RemoveProjectEnvWithTypeValue2TargetValue),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum RemoveProjectEnvWithTypeValue2TargetValue {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl RemoveProjectEnvWithTypeValue2TargetValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for RemoveProjectEnvWithTypeValue2TargetValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum RemoveProjectEnvWithTypeValue2TargetValueListItem {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl RemoveProjectEnvWithTypeValue2TargetValueListItem {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for RemoveProjectEnvWithTypeValue2TargetValueListItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum RemoveProjectEnvWithTypeValue2Type {
-    /// `system`
-    #[serde(rename = "system")]
-    System,
-    /// `encrypted`
-    #[serde(rename = "encrypted")]
-    Encrypted,
-    /// `plain`
-    #[serde(rename = "plain")]
-    Plain,
-    /// `sensitive`
-    #[serde(rename = "sensitive")]
-    Sensitive,
-    /// `secret`
-    #[serde(rename = "secret")]
-    Secret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl RemoveProjectEnvWithTypeValue2Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::Encrypted => "encrypted",
-            Self::Plain => "plain",
-            Self::Sensitive => "sensitive",
-            Self::Secret => "secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for RemoveProjectEnvWithTypeValue2Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum RemoveProjectEnvWithTypeValueContentHint {
-    #[serde(rename = "redis-url")]
-    RedisUrl(RemoveProjectEnvWithTypeValueContentHintRedisUrl),
-    #[serde(rename = "redis-rest-api-url")]
-    RedisRestApiUrl(RemoveProjectEnvWithTypeValueContentHintRedisRestApiUrl),
-    #[serde(rename = "redis-rest-api-token")]
-    RedisRestApiToken(RemoveProjectEnvWithTypeValueContentHintRedisRestApiToken),
-    #[serde(rename = "redis-rest-api-read-only-token")]
-    RedisRestApiReadOnlyToken(
-        RemoveProjectEnvWithTypeValueContentHintRedisRestApiReadOnlyToken,
-    ),
-    #[serde(rename = "blob-read-write-token")]
-    BlobReadWriteToken(RemoveProjectEnvWithTypeValueContentHintBlobReadWriteToken),
-    #[serde(rename = "postgres-url")]
-    PostgresUrl(RemoveProjectEnvWithTypeValueContentHintPostgresUrl),
-    #[serde(rename = "postgres-url-non-pooling")]
-    PostgresUrlNonPooling(RemoveProjectEnvWithTypeValueContentHintPostgresUrlNonPooling),
-    #[serde(rename = "postgres-prisma-url")]
-    PostgresPrismaUrl(RemoveProjectEnvWithTypeValueContentHintPostgresPrismaUrl),
-    #[serde(rename = "postgres-user")]
-    PostgresUser(RemoveProjectEnvWithTypeValueContentHintPostgresUser),
-    #[serde(rename = "postgres-host")]
-    PostgresHost(RemoveProjectEnvWithTypeValueContentHintPostgresHost),
-    #[serde(rename = "postgres-password")]
-    PostgresPassword(RemoveProjectEnvWithTypeValueContentHintPostgresPassword),
-    #[serde(rename = "postgres-database")]
-    PostgresDatabase(RemoveProjectEnvWithTypeValueContentHintPostgresDatabase),
-    #[serde(rename = "postgres-url-no-ssl")]
-    PostgresUrlNoSsl(RemoveProjectEnvWithTypeValueContentHintPostgresUrlNoSsl),
-    #[serde(rename = "integration-store-secret")]
-    IntegrationStoreSecret(
-        RemoveProjectEnvWithTypeValueContentHintIntegrationStoreSecret,
-    ),
-    #[serde(rename = "flags-connection-string")]
-    FlagsConnectionString(RemoveProjectEnvWithTypeValueContentHintFlagsConnectionString),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValueContentHintBlobReadWriteToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValueContentHintFlagsConnectionString {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValueContentHintIntegrationStoreSecret {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    #[serde(rename = "integrationProductId")]
-    pub integration_product_id: String,
-    #[serde(rename = "integrationConfigurationId")]
-    pub integration_configuration_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValueContentHintPostgresDatabase {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValueContentHintPostgresHost {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValueContentHintPostgresPassword {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValueContentHintPostgresPrismaUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValueContentHintPostgresUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValueContentHintPostgresUrlNoSsl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValueContentHintPostgresUrlNonPooling {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValueContentHintPostgresUser {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValueContentHintRedisRestApiReadOnlyToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValueContentHintRedisRestApiToken {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValueContentHintRedisRestApiUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValueContentHintRedisUrl {
-    #[serde(rename = "storeId")]
-    pub store_id: String,
-}
-
-/// Similar to `contentHints`, but should not be exposed to the user.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectEnvWithTypeValueInternalContentHint {
-    #[serde(rename = "type")]
-    pub type_: RemoveProjectEnvWithTypeValueInternalContentHintType,
-    /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
-    #[serde(rename = "encryptedValue")]
-    pub encrypted_value: String,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum RemoveProjectEnvWithTypeValueInternalContentHintType {
-    /// `flags-secret`
-    #[serde(rename = "flags-secret")]
-    FlagsSecret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl RemoveProjectEnvWithTypeValueInternalContentHintType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FlagsSecret => "flags-secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for RemoveProjectEnvWithTypeValueInternalContentHintType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum RemoveProjectEnvWithTypeValueTarget {
-    ValueList(Vec<RemoveProjectEnvWithTypeValueTargetValueListItem>),
-    Value(RemoveProjectEnvWithTypeValueTargetValue),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum RemoveProjectEnvWithTypeValueTargetValue {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl RemoveProjectEnvWithTypeValueTargetValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for RemoveProjectEnvWithTypeValueTargetValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum RemoveProjectEnvWithTypeValueTargetValueListItem {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl RemoveProjectEnvWithTypeValueTargetValueListItem {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for RemoveProjectEnvWithTypeValueTargetValueListItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum RemoveProjectEnvWithTypeValueType {
-    /// `system`
-    #[serde(rename = "system")]
-    System,
-    /// `encrypted`
-    #[serde(rename = "encrypted")]
-    Encrypted,
-    /// `plain`
-    #[serde(rename = "plain")]
-    Plain,
-    /// `sensitive`
-    #[serde(rename = "sensitive")]
-    Sensitive,
-    /// `secret`
-    #[serde(rename = "secret")]
-    Secret,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl RemoveProjectEnvWithTypeValueType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::Encrypted => "encrypted",
-            Self::Plain => "plain",
-            Self::Sensitive => "sensitive",
-            Self::Secret => "secret",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for RemoveProjectEnvWithTypeValueType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -23521,8 +20811,17 @@ pub struct UpdateProjectAbuseBlockHistoryItemBlocked {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UpdateProjectAbuseBlockHistoryItemRoute {
+    WithSrcStatus(UpdateProjectAbuseBlockHistoryItemRouteWithSrcStatus),
+    WithHasMitigate(UpdateProjectAbuseBlockHistoryItemRouteWithHasMitigate),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateProjectAbuseBlockHistoryItemRouteBlocked {
-    pub route: UpdateProjectAbuseBlockHistoryItemRouteBlockedRoute,
+    pub route: UpdateProjectAbuseBlockHistoryItemRoute,
     pub reason: String,
     #[serde(rename = "createdAt")]
     pub created_at: f64,
@@ -23537,42 +20836,26 @@ pub struct UpdateProjectAbuseBlockHistoryItemRouteBlocked {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UpdateProjectAbuseBlockHistoryItemRouteBlockedRoute {
-    WithSrcStatus(UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithSrcStatus),
-    WithHasMitigate(UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigate),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigate {
-    pub has: Vec<
-        UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItem,
-    >,
-    pub mitigate: UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigate,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub src: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItem {
+pub enum UpdateProjectAbuseBlockHistoryItemRouteHasItem {
     #[serde(rename = "header")]
-    Header(
-        UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeader,
-    ),
+    Header(UpdateProjectAbuseBlockHistoryItemRouteHasItemHeader),
     #[serde(rename = "host")]
-    Host(UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHost),
+    Host(UpdateProjectAbuseBlockHistoryItemRouteHasItemHost),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeader {
-    pub key: UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey,
-    pub value: UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderValue,
+pub struct UpdateProjectAbuseBlockHistoryItemRouteHasItemHeader {
+    pub key: UpdateProjectAbuseBlockHistoryItemRouteHasItemKey,
+    pub value: UpdateProjectAbuseBlockHistoryItemRouteHasItemValue,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateProjectAbuseBlockHistoryItemRouteHasItemHost {
+    pub value: UpdateProjectAbuseBlockHistoryItemRouteHasItemValue,
 }
 
 #[derive(
@@ -23586,7 +20869,7 @@ pub struct UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHas
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey {
+pub enum UpdateProjectAbuseBlockHistoryItemRouteHasItemKey {
     /// `x-vercel-ip-country`
     #[serde(rename = "x-vercel-ip-country")]
     XVercelIpCountry,
@@ -23594,7 +20877,7 @@ pub enum UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasIt
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey {
+impl UpdateProjectAbuseBlockHistoryItemRouteHasItemKey {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -23603,31 +20886,20 @@ impl UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHe
         }
     }
 }
-impl std::fmt::Display
-for UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey {
+impl std::fmt::Display for UpdateProjectAbuseBlockHistoryItemRouteHasItemKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderValue {
+pub struct UpdateProjectAbuseBlockHistoryItemRouteHasItemValue {
     pub eq: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHost {
-    pub value: UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHostValue,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHostValue {
-    pub eq: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigate {
-    pub action: UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction,
+pub struct UpdateProjectAbuseBlockHistoryItemRouteMitigate {
+    pub action: UpdateProjectAbuseBlockHistoryItemRouteMitigateAction,
 }
 
 #[derive(
@@ -23641,7 +20913,7 @@ pub struct UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMit
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction {
+pub enum UpdateProjectAbuseBlockHistoryItemRouteMitigateAction {
     /// `block_legal_cwc`
     #[serde(rename = "block_legal_cwc")]
     BlockLegalCwc,
@@ -23649,7 +20921,7 @@ pub enum UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitig
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction {
+impl UpdateProjectAbuseBlockHistoryItemRouteMitigateAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -23658,22 +20930,15 @@ impl UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateA
         }
     }
 }
-impl std::fmt::Display
-for UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction {
+impl std::fmt::Display for UpdateProjectAbuseBlockHistoryItemRouteMitigateAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectAbuseBlockHistoryItemRouteBlockedRouteWithSrcStatus {
-    pub src: String,
-    pub status: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateProjectAbuseBlockHistoryItemRouteUnblocked {
-    pub route: UpdateProjectAbuseBlockHistoryItemRouteUnblockedRoute,
+    pub route: UpdateProjectAbuseBlockHistoryItemRoute,
     #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
     pub status_code: Option<f64>,
     #[serde(rename = "createdAt")]
@@ -23689,140 +20954,15 @@ pub struct UpdateProjectAbuseBlockHistoryItemRouteUnblocked {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UpdateProjectAbuseBlockHistoryItemRouteUnblockedRoute {
-    WithSrcStatus(UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithSrcStatus),
-    WithHasMitigate(
-        UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigate,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigate {
-    pub has: Vec<
-        UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItem,
-    >,
-    pub mitigate: UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigate,
+pub struct UpdateProjectAbuseBlockHistoryItemRouteWithHasMitigate {
+    pub has: Vec<UpdateProjectAbuseBlockHistoryItemRouteHasItem>,
+    pub mitigate: UpdateProjectAbuseBlockHistoryItemRouteMitigate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItem {
-    #[serde(rename = "header")]
-    Header(
-        UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeader,
-    ),
-    #[serde(rename = "host")]
-    Host(
-        UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHost,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeader {
-    pub key: UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey,
-    pub value: UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderValue,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey {
-    /// `x-vercel-ip-country`
-    #[serde(rename = "x-vercel-ip-country")]
-    XVercelIpCountry,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::XVercelIpCountry => "x-vercel-ip-country",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderValue {
-    pub eq: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHost {
-    pub value: UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHostValue,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHostValue {
-    pub eq: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigate {
-    pub action: UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction {
-    /// `block_legal_cwc`
-    #[serde(rename = "block_legal_cwc")]
-    BlockLegalCwc,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BlockLegalCwc => "block_legal_cwc",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectAbuseBlockHistoryItemRouteUnblockedRouteWithSrcStatus {
+pub struct UpdateProjectAbuseBlockHistoryItemRouteWithSrcStatus {
     pub src: String,
     pub status: f64,
 }
@@ -24276,8 +21416,17 @@ pub struct UpdateProjectDataCacheAbuseBlockHistoryItemBlocked {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRoute {
+    WithSrcStatus(UpdateProjectDataCacheAbuseBlockHistoryItemRouteWithSrcStatus),
+    WithHasMitigate(UpdateProjectDataCacheAbuseBlockHistoryItemRouteWithHasMitigate),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlocked {
-    pub route: UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRoute,
+    pub route: UpdateProjectDataCacheAbuseBlockHistoryItemRoute,
     pub reason: String,
     #[serde(rename = "createdAt")]
     pub created_at: f64,
@@ -24292,48 +21441,26 @@ pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlocked {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRoute {
-    WithSrcStatus(
-        UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithSrcStatus,
-    ),
-    WithHasMitigate(
-        UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigate,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigate {
-    pub has: Vec<
-        UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItem,
-    >,
-    pub mitigate: UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigate,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub src: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItem {
+pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteHasItem {
     #[serde(rename = "header")]
-    Header(
-        UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeader,
-    ),
+    Header(UpdateProjectDataCacheAbuseBlockHistoryItemRouteHasItemHeader),
     #[serde(rename = "host")]
-    Host(
-        UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHost,
-    ),
+    Host(UpdateProjectDataCacheAbuseBlockHistoryItemRouteHasItemHost),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeader {
-    pub key: UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey,
-    pub value: UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderValue,
+pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteHasItemHeader {
+    pub key: UpdateProjectDataCacheAbuseBlockHistoryItemRouteHasItemKey,
+    pub value: UpdateProjectDataCacheAbuseBlockHistoryItemRouteHasItemValue,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteHasItemHost {
+    pub value: UpdateProjectDataCacheAbuseBlockHistoryItemRouteHasItemValue,
 }
 
 #[derive(
@@ -24347,7 +21474,7 @@ pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMi
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey {
+pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteHasItemKey {
     /// `x-vercel-ip-country`
     #[serde(rename = "x-vercel-ip-country")]
     XVercelIpCountry,
@@ -24355,7 +21482,7 @@ pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMiti
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey {
+impl UpdateProjectDataCacheAbuseBlockHistoryItemRouteHasItemKey {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -24364,31 +21491,20 @@ impl UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigate
         }
     }
 }
-impl std::fmt::Display
-for UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderKey {
+impl std::fmt::Display for UpdateProjectDataCacheAbuseBlockHistoryItemRouteHasItemKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHeaderValue {
+pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteHasItemValue {
     pub eq: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHost {
-    pub value: UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHostValue,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateHasItemHostValue {
-    pub eq: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigate {
-    pub action: UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction,
+pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteMitigate {
+    pub action: UpdateProjectDataCacheAbuseBlockHistoryItemRouteMitigateAction,
 }
 
 #[derive(
@@ -24402,7 +21518,7 @@ pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMi
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction {
+pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteMitigateAction {
     /// `block_legal_cwc`
     #[serde(rename = "block_legal_cwc")]
     BlockLegalCwc,
@@ -24410,7 +21526,7 @@ pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMiti
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction {
+impl UpdateProjectDataCacheAbuseBlockHistoryItemRouteMitigateAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -24420,21 +21536,15 @@ impl UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigate
     }
 }
 impl std::fmt::Display
-for UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithHasMitigateMitigateAction {
+for UpdateProjectDataCacheAbuseBlockHistoryItemRouteMitigateAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteBlockedRouteWithSrcStatus {
-    pub src: String,
-    pub status: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblocked {
-    pub route: UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRoute,
+    pub route: UpdateProjectDataCacheAbuseBlockHistoryItemRoute,
     #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
     pub status_code: Option<f64>,
     #[serde(rename = "createdAt")]
@@ -24450,142 +21560,15 @@ pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblocked {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRoute {
-    WithSrcStatus(
-        UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithSrcStatus,
-    ),
-    WithHasMitigate(
-        UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigate,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigate {
-    pub has: Vec<
-        UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItem,
-    >,
-    pub mitigate: UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigate,
+pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteWithHasMitigate {
+    pub has: Vec<UpdateProjectDataCacheAbuseBlockHistoryItemRouteHasItem>,
+    pub mitigate: UpdateProjectDataCacheAbuseBlockHistoryItemRouteMitigate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItem {
-    #[serde(rename = "header")]
-    Header(
-        UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeader,
-    ),
-    #[serde(rename = "host")]
-    Host(
-        UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHost,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeader {
-    pub key: UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey,
-    pub value: UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderValue,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey {
-    /// `x-vercel-ip-country`
-    #[serde(rename = "x-vercel-ip-country")]
-    XVercelIpCountry,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::XVercelIpCountry => "x-vercel-ip-country",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHeaderValue {
-    pub eq: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHost {
-    pub value: UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHostValue,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateHasItemHostValue {
-    pub eq: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigate {
-    pub action: UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction {
-    /// `block_legal_cwc`
-    #[serde(rename = "block_legal_cwc")]
-    BlockLegalCwc,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BlockLegalCwc => "block_legal_cwc",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithHasMitigateMitigateAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteUnblockedRouteWithSrcStatus {
+pub struct UpdateProjectDataCacheAbuseBlockHistoryItemRouteWithSrcStatus {
     pub src: String,
     pub status: f64,
 }
@@ -25865,29 +22848,26 @@ pub enum UpdateProjectDataCacheInternalRoute {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheInternalRouteWithHasMitigate {
-    pub has: Vec<UpdateProjectDataCacheInternalRouteWithHasMitigateHasItem>,
-    pub mitigate: UpdateProjectDataCacheInternalRouteWithHasMitigateMitigate,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub src: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum UpdateProjectDataCacheInternalRouteWithHasMitigateHasItem {
+pub enum UpdateProjectDataCacheInternalRouteHasItem {
     #[serde(rename = "header")]
-    Header(UpdateProjectDataCacheInternalRouteWithHasMitigateHasItemHeader),
+    Header(UpdateProjectDataCacheInternalRouteHasItemHeader),
     #[serde(rename = "host")]
-    Host(UpdateProjectDataCacheInternalRouteWithHasMitigateHasItemHost),
+    Host(UpdateProjectDataCacheInternalRouteHasItemHost),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheInternalRouteWithHasMitigateHasItemHeader {
-    pub key: UpdateProjectDataCacheInternalRouteWithHasMitigateHasItemHeaderKey,
-    pub value: UpdateProjectDataCacheInternalRouteWithHasMitigateHasItemHeaderValue,
+pub struct UpdateProjectDataCacheInternalRouteHasItemHeader {
+    pub key: UpdateProjectDataCacheInternalRouteHasItemKey,
+    pub value: UpdateProjectDataCacheInternalRouteHasItemValue,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateProjectDataCacheInternalRouteHasItemHost {
+    pub value: UpdateProjectDataCacheInternalRouteHasItemValue,
 }
 
 #[derive(
@@ -25901,7 +22881,7 @@ pub struct UpdateProjectDataCacheInternalRouteWithHasMitigateHasItemHeader {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateProjectDataCacheInternalRouteWithHasMitigateHasItemHeaderKey {
+pub enum UpdateProjectDataCacheInternalRouteHasItemKey {
     /// `x-vercel-ip-country`
     #[serde(rename = "x-vercel-ip-country")]
     XVercelIpCountry,
@@ -25909,7 +22889,7 @@ pub enum UpdateProjectDataCacheInternalRouteWithHasMitigateHasItemHeaderKey {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateProjectDataCacheInternalRouteWithHasMitigateHasItemHeaderKey {
+impl UpdateProjectDataCacheInternalRouteHasItemKey {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -25918,31 +22898,20 @@ impl UpdateProjectDataCacheInternalRouteWithHasMitigateHasItemHeaderKey {
         }
     }
 }
-impl std::fmt::Display
-for UpdateProjectDataCacheInternalRouteWithHasMitigateHasItemHeaderKey {
+impl std::fmt::Display for UpdateProjectDataCacheInternalRouteHasItemKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheInternalRouteWithHasMitigateHasItemHeaderValue {
+pub struct UpdateProjectDataCacheInternalRouteHasItemValue {
     pub eq: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheInternalRouteWithHasMitigateHasItemHost {
-    pub value: UpdateProjectDataCacheInternalRouteWithHasMitigateHasItemHostValue,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheInternalRouteWithHasMitigateHasItemHostValue {
-    pub eq: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheInternalRouteWithHasMitigateMitigate {
-    pub action: UpdateProjectDataCacheInternalRouteWithHasMitigateMitigateAction,
+pub struct UpdateProjectDataCacheInternalRouteMitigate {
+    pub action: UpdateProjectDataCacheInternalRouteMitigateAction,
 }
 
 #[derive(
@@ -25956,7 +22925,7 @@ pub struct UpdateProjectDataCacheInternalRouteWithHasMitigateMitigate {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateProjectDataCacheInternalRouteWithHasMitigateMitigateAction {
+pub enum UpdateProjectDataCacheInternalRouteMitigateAction {
     /// `block_legal_cwc`
     #[serde(rename = "block_legal_cwc")]
     BlockLegalCwc,
@@ -25964,7 +22933,7 @@ pub enum UpdateProjectDataCacheInternalRouteWithHasMitigateMitigateAction {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateProjectDataCacheInternalRouteWithHasMitigateMitigateAction {
+impl UpdateProjectDataCacheInternalRouteMitigateAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -25973,11 +22942,18 @@ impl UpdateProjectDataCacheInternalRouteWithHasMitigateMitigateAction {
         }
     }
 }
-impl std::fmt::Display
-for UpdateProjectDataCacheInternalRouteWithHasMitigateMitigateAction {
+impl std::fmt::Display for UpdateProjectDataCacheInternalRouteMitigateAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateProjectDataCacheInternalRouteWithHasMitigate {
+    pub has: Vec<UpdateProjectDataCacheInternalRouteHasItem>,
+    pub mitigate: UpdateProjectDataCacheInternalRouteMitigate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub src: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -26594,7 +23570,7 @@ pub struct UpdateProjectDataCacheLinkBitbucket {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     #[serde(rename = "deployHooks")]
-    pub deploy_hooks: Vec<UpdateProjectDataCacheLinkBitbucketDeployHook>,
+    pub deploy_hooks: Vec<UpdateProjectDataCacheLinkDeployHook>,
     #[serde(rename = "gitCredentialId")]
     pub git_credential_id: String,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
@@ -26606,7 +23582,7 @@ pub struct UpdateProjectDataCacheLinkBitbucket {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheLinkBitbucketDeployHook {
+pub struct UpdateProjectDataCacheLinkDeployHook {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     pub id: String,
@@ -26629,7 +23605,7 @@ pub struct UpdateProjectDataCacheLinkGithub {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     #[serde(rename = "deployHooks")]
-    pub deploy_hooks: Vec<UpdateProjectDataCacheLinkGithubDeployHook>,
+    pub deploy_hooks: Vec<UpdateProjectDataCacheLinkDeployHook>,
     #[serde(rename = "gitCredentialId")]
     pub git_credential_id: String,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
@@ -26654,7 +23630,7 @@ pub struct UpdateProjectDataCacheLinkGithubCustomHost {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     #[serde(rename = "deployHooks")]
-    pub deploy_hooks: Vec<UpdateProjectDataCacheLinkGithubCustomHostDeployHook>,
+    pub deploy_hooks: Vec<UpdateProjectDataCacheLinkDeployHook>,
     #[serde(rename = "gitCredentialId")]
     pub git_credential_id: String,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
@@ -26663,28 +23639,6 @@ pub struct UpdateProjectDataCacheLinkGithubCustomHost {
     pub sourceless: Option<bool>,
     #[serde(rename = "productionBranch")]
     pub production_branch: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheLinkGithubCustomHostDeployHook {
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    pub id: String,
-    pub name: String,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub url: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheLinkGithubDeployHook {
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    pub id: String,
-    pub name: String,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -26702,24 +23656,13 @@ pub struct UpdateProjectDataCacheLinkGithubLimited {
     #[serde(rename = "repoId", default, skip_serializing_if = "Option::is_none")]
     pub repo_id: Option<f64>,
     #[serde(rename = "deployHooks")]
-    pub deploy_hooks: Vec<UpdateProjectDataCacheLinkGithubLimitedDeployHook>,
+    pub deploy_hooks: Vec<UpdateProjectDataCacheLinkDeployHook>,
     #[serde(rename = "gitCredentialId")]
     pub git_credential_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sourceless: Option<bool>,
     #[serde(rename = "productionBranch")]
     pub production_branch: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheLinkGithubLimitedDeployHook {
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    pub id: String,
-    pub name: String,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -26740,7 +23683,7 @@ pub struct UpdateProjectDataCacheLinkGitlab {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     #[serde(rename = "deployHooks")]
-    pub deploy_hooks: Vec<UpdateProjectDataCacheLinkGitlabDeployHook>,
+    pub deploy_hooks: Vec<UpdateProjectDataCacheLinkDeployHook>,
     #[serde(rename = "gitCredentialId")]
     pub git_credential_id: String,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
@@ -26749,17 +23692,6 @@ pub struct UpdateProjectDataCacheLinkGitlab {
     pub sourceless: Option<bool>,
     #[serde(rename = "productionBranch")]
     pub production_branch: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheLinkGitlabDeployHook {
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    pub id: String,
-    pub name: String,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -26773,6 +23705,15 @@ pub enum UpdateProjectDataCacheMicrofrontends {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UpdateProjectDataCacheMicrofrontendsGroupId {
+    String(String),
+    String2(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateProjectDataCacheMicrofrontendsWithIsDefaultApp {
     #[serde(rename = "isDefaultApp")]
     pub is_default_app: bool,
@@ -26781,21 +23722,12 @@ pub struct UpdateProjectDataCacheMicrofrontendsWithIsDefaultApp {
     pub updated_at: f64,
     /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
     #[serde(rename = "groupIds")]
-    pub group_ids: Vec<UpdateProjectDataCacheMicrofrontendsWithIsDefaultAppGroupId>,
+    pub group_ids: Vec<UpdateProjectDataCacheMicrofrontendsGroupId>,
     /// Whether microfrontends are enabled for this project.
     pub enabled: bool,
     /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
     #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
     pub default_route: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UpdateProjectDataCacheMicrofrontendsWithIsDefaultAppGroupId {
-    String(String),
-    String2(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -26821,7 +23753,7 @@ pub struct UpdateProjectDataCacheMicrofrontendsWithUpdatedAtGroupIds {
     pub updated_at: f64,
     /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
     #[serde(rename = "groupIds")]
-    pub group_ids: Vec<UpdateProjectDataCacheMicrofrontendsWithUpdatedAtGroupIdsGroupId>,
+    pub group_ids: Vec<UpdateProjectDataCacheMicrofrontendsGroupId>,
     /// Whether microfrontends are enabled for this project.
     pub enabled: bool,
     /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
@@ -26836,15 +23768,6 @@ pub struct UpdateProjectDataCacheMicrofrontendsWithUpdatedAtGroupIds2 {
     #[serde(rename = "groupIds")]
     pub group_ids: Vec<serde_json::Value>,
     pub enabled: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UpdateProjectDataCacheMicrofrontendsWithUpdatedAtGroupIdsGroupId {
-    String(String),
-    String2(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 
 #[derive(
@@ -29521,18 +26444,7 @@ pub enum UpdateProjectDataCacheTrustedIps {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheTrustedIpsWithAddressesProtectionMode {
-    #[serde(rename = "deploymentType")]
-    pub deployment_type: UpdateProjectDataCacheTrustedIpsWithAddressesProtectionModeDeploymentType,
-    pub addresses: Vec<
-        UpdateProjectDataCacheTrustedIpsWithAddressesProtectionModeAddress,
-    >,
-    #[serde(rename = "protectionMode")]
-    pub protection_mode: UpdateProjectDataCacheTrustedIpsWithAddressesProtectionModeProtectionMode,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheTrustedIpsWithAddressesProtectionModeAddress {
+pub struct UpdateProjectDataCacheTrustedIpsAddress {
     pub value: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -29549,7 +26461,7 @@ pub struct UpdateProjectDataCacheTrustedIpsWithAddressesProtectionModeAddress {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateProjectDataCacheTrustedIpsWithAddressesProtectionModeDeploymentType {
+pub enum UpdateProjectDataCacheTrustedIpsDeploymentType {
     /// `preview`
     #[serde(rename = "preview")]
     Preview,
@@ -29569,7 +26481,7 @@ pub enum UpdateProjectDataCacheTrustedIpsWithAddressesProtectionModeDeploymentTy
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateProjectDataCacheTrustedIpsWithAddressesProtectionModeDeploymentType {
+impl UpdateProjectDataCacheTrustedIpsDeploymentType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -29584,8 +26496,7 @@ impl UpdateProjectDataCacheTrustedIpsWithAddressesProtectionModeDeploymentType {
         }
     }
 }
-impl std::fmt::Display
-for UpdateProjectDataCacheTrustedIpsWithAddressesProtectionModeDeploymentType {
+impl std::fmt::Display for UpdateProjectDataCacheTrustedIpsDeploymentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -29602,7 +26513,7 @@ for UpdateProjectDataCacheTrustedIpsWithAddressesProtectionModeDeploymentType {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateProjectDataCacheTrustedIpsWithAddressesProtectionModeProtectionMode {
+pub enum UpdateProjectDataCacheTrustedIpsProtectionMode {
     /// `additional`
     #[serde(rename = "additional")]
     Additional,
@@ -29613,7 +26524,7 @@ pub enum UpdateProjectDataCacheTrustedIpsWithAddressesProtectionModeProtectionMo
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateProjectDataCacheTrustedIpsWithAddressesProtectionModeProtectionMode {
+impl UpdateProjectDataCacheTrustedIpsProtectionMode {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -29623,70 +26534,25 @@ impl UpdateProjectDataCacheTrustedIpsWithAddressesProtectionModeProtectionMode {
         }
     }
 }
-impl std::fmt::Display
-for UpdateProjectDataCacheTrustedIpsWithAddressesProtectionModeProtectionMode {
+impl std::fmt::Display for UpdateProjectDataCacheTrustedIpsProtectionMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectDataCacheTrustedIpsWithDeploymentType {
+pub struct UpdateProjectDataCacheTrustedIpsWithAddressesProtectionMode {
     #[serde(rename = "deploymentType")]
-    pub deployment_type: UpdateProjectDataCacheTrustedIpsWithDeploymentTypeDeploymentType,
+    pub deployment_type: UpdateProjectDataCacheTrustedIpsDeploymentType,
+    pub addresses: Vec<UpdateProjectDataCacheTrustedIpsAddress>,
+    #[serde(rename = "protectionMode")]
+    pub protection_mode: UpdateProjectDataCacheTrustedIpsProtectionMode,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UpdateProjectDataCacheTrustedIpsWithDeploymentTypeDeploymentType {
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UpdateProjectDataCacheTrustedIpsWithDeploymentTypeDeploymentType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Preview => "preview",
-            Self::Production => "production",
-            Self::All => "all",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UpdateProjectDataCacheTrustedIpsWithDeploymentTypeDeploymentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateProjectDataCacheTrustedIpsWithDeploymentType {
+    #[serde(rename = "deploymentType")]
+    pub deployment_type: UpdateProjectDataCacheTrustedIpsDeploymentType,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -30597,29 +27463,26 @@ pub enum UpdateProjectInternalRoute {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectInternalRouteWithHasMitigate {
-    pub has: Vec<UpdateProjectInternalRouteWithHasMitigateHasItem>,
-    pub mitigate: UpdateProjectInternalRouteWithHasMitigateMitigate,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub src: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum UpdateProjectInternalRouteWithHasMitigateHasItem {
+pub enum UpdateProjectInternalRouteHasItem {
     #[serde(rename = "header")]
-    Header(UpdateProjectInternalRouteWithHasMitigateHasItemHeader),
+    Header(UpdateProjectInternalRouteHasItemHeader),
     #[serde(rename = "host")]
-    Host(UpdateProjectInternalRouteWithHasMitigateHasItemHost),
+    Host(UpdateProjectInternalRouteHasItemHost),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectInternalRouteWithHasMitigateHasItemHeader {
-    pub key: UpdateProjectInternalRouteWithHasMitigateHasItemHeaderKey,
-    pub value: UpdateProjectInternalRouteWithHasMitigateHasItemHeaderValue,
+pub struct UpdateProjectInternalRouteHasItemHeader {
+    pub key: UpdateProjectInternalRouteHasItemKey,
+    pub value: UpdateProjectInternalRouteHasItemValue,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateProjectInternalRouteHasItemHost {
+    pub value: UpdateProjectInternalRouteHasItemValue,
 }
 
 #[derive(
@@ -30633,7 +27496,7 @@ pub struct UpdateProjectInternalRouteWithHasMitigateHasItemHeader {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateProjectInternalRouteWithHasMitigateHasItemHeaderKey {
+pub enum UpdateProjectInternalRouteHasItemKey {
     /// `x-vercel-ip-country`
     #[serde(rename = "x-vercel-ip-country")]
     XVercelIpCountry,
@@ -30641,7 +27504,7 @@ pub enum UpdateProjectInternalRouteWithHasMitigateHasItemHeaderKey {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateProjectInternalRouteWithHasMitigateHasItemHeaderKey {
+impl UpdateProjectInternalRouteHasItemKey {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -30650,30 +27513,20 @@ impl UpdateProjectInternalRouteWithHasMitigateHasItemHeaderKey {
         }
     }
 }
-impl std::fmt::Display for UpdateProjectInternalRouteWithHasMitigateHasItemHeaderKey {
+impl std::fmt::Display for UpdateProjectInternalRouteHasItemKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectInternalRouteWithHasMitigateHasItemHeaderValue {
+pub struct UpdateProjectInternalRouteHasItemValue {
     pub eq: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectInternalRouteWithHasMitigateHasItemHost {
-    pub value: UpdateProjectInternalRouteWithHasMitigateHasItemHostValue,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectInternalRouteWithHasMitigateHasItemHostValue {
-    pub eq: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectInternalRouteWithHasMitigateMitigate {
-    pub action: UpdateProjectInternalRouteWithHasMitigateMitigateAction,
+pub struct UpdateProjectInternalRouteMitigate {
+    pub action: UpdateProjectInternalRouteMitigateAction,
 }
 
 #[derive(
@@ -30687,7 +27540,7 @@ pub struct UpdateProjectInternalRouteWithHasMitigateMitigate {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateProjectInternalRouteWithHasMitigateMitigateAction {
+pub enum UpdateProjectInternalRouteMitigateAction {
     /// `block_legal_cwc`
     #[serde(rename = "block_legal_cwc")]
     BlockLegalCwc,
@@ -30695,7 +27548,7 @@ pub enum UpdateProjectInternalRouteWithHasMitigateMitigateAction {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateProjectInternalRouteWithHasMitigateMitigateAction {
+impl UpdateProjectInternalRouteMitigateAction {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -30704,10 +27557,18 @@ impl UpdateProjectInternalRouteWithHasMitigateMitigateAction {
         }
     }
 }
-impl std::fmt::Display for UpdateProjectInternalRouteWithHasMitigateMitigateAction {
+impl std::fmt::Display for UpdateProjectInternalRouteMitigateAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateProjectInternalRouteWithHasMitigate {
+    pub has: Vec<UpdateProjectInternalRouteHasItem>,
+    pub mitigate: UpdateProjectInternalRouteMitigate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub src: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -31322,7 +28183,7 @@ pub struct UpdateProjectLinkBitbucket {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     #[serde(rename = "deployHooks")]
-    pub deploy_hooks: Vec<UpdateProjectLinkBitbucketDeployHook>,
+    pub deploy_hooks: Vec<UpdateProjectLinkDeployHook>,
     #[serde(rename = "gitCredentialId")]
     pub git_credential_id: String,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
@@ -31334,7 +28195,7 @@ pub struct UpdateProjectLinkBitbucket {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectLinkBitbucketDeployHook {
+pub struct UpdateProjectLinkDeployHook {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     pub id: String,
@@ -31357,7 +28218,7 @@ pub struct UpdateProjectLinkGithub {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     #[serde(rename = "deployHooks")]
-    pub deploy_hooks: Vec<UpdateProjectLinkGithubDeployHook>,
+    pub deploy_hooks: Vec<UpdateProjectLinkDeployHook>,
     #[serde(rename = "gitCredentialId")]
     pub git_credential_id: String,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
@@ -31382,7 +28243,7 @@ pub struct UpdateProjectLinkGithubCustomHost {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     #[serde(rename = "deployHooks")]
-    pub deploy_hooks: Vec<UpdateProjectLinkGithubCustomHostDeployHook>,
+    pub deploy_hooks: Vec<UpdateProjectLinkDeployHook>,
     #[serde(rename = "gitCredentialId")]
     pub git_credential_id: String,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
@@ -31391,28 +28252,6 @@ pub struct UpdateProjectLinkGithubCustomHost {
     pub sourceless: Option<bool>,
     #[serde(rename = "productionBranch")]
     pub production_branch: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectLinkGithubCustomHostDeployHook {
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    pub id: String,
-    pub name: String,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub url: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectLinkGithubDeployHook {
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    pub id: String,
-    pub name: String,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -31430,24 +28269,13 @@ pub struct UpdateProjectLinkGithubLimited {
     #[serde(rename = "repoOwnerId", default, skip_serializing_if = "Option::is_none")]
     pub repo_owner_id: Option<f64>,
     #[serde(rename = "deployHooks")]
-    pub deploy_hooks: Vec<UpdateProjectLinkGithubLimitedDeployHook>,
+    pub deploy_hooks: Vec<UpdateProjectLinkDeployHook>,
     #[serde(rename = "gitCredentialId")]
     pub git_credential_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sourceless: Option<bool>,
     #[serde(rename = "productionBranch")]
     pub production_branch: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectLinkGithubLimitedDeployHook {
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    pub id: String,
-    pub name: String,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -31468,7 +28296,7 @@ pub struct UpdateProjectLinkGitlab {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     #[serde(rename = "deployHooks")]
-    pub deploy_hooks: Vec<UpdateProjectLinkGitlabDeployHook>,
+    pub deploy_hooks: Vec<UpdateProjectLinkDeployHook>,
     #[serde(rename = "gitCredentialId")]
     pub git_credential_id: String,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
@@ -31477,17 +28305,6 @@ pub struct UpdateProjectLinkGitlab {
     pub sourceless: Option<bool>,
     #[serde(rename = "productionBranch")]
     pub production_branch: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectLinkGitlabDeployHook {
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    pub id: String,
-    pub name: String,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    pub url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -31501,6 +28318,15 @@ pub enum UpdateProjectMicrofrontends {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UpdateProjectMicrofrontendsGroupId {
+    String(String),
+    String2(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateProjectMicrofrontendsWithIsDefaultApp {
     #[serde(rename = "isDefaultApp")]
     pub is_default_app: bool,
@@ -31509,21 +28335,12 @@ pub struct UpdateProjectMicrofrontendsWithIsDefaultApp {
     pub updated_at: f64,
     /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
     #[serde(rename = "groupIds")]
-    pub group_ids: Vec<UpdateProjectMicrofrontendsWithIsDefaultAppGroupId>,
+    pub group_ids: Vec<UpdateProjectMicrofrontendsGroupId>,
     /// Whether microfrontends are enabled for this project.
     pub enabled: bool,
     /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
     #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
     pub default_route: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UpdateProjectMicrofrontendsWithIsDefaultAppGroupId {
-    String(String),
-    String2(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -31549,7 +28366,7 @@ pub struct UpdateProjectMicrofrontendsWithUpdatedAtGroupIds {
     pub updated_at: f64,
     /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
     #[serde(rename = "groupIds")]
-    pub group_ids: Vec<UpdateProjectMicrofrontendsWithUpdatedAtGroupIdsGroupId>,
+    pub group_ids: Vec<UpdateProjectMicrofrontendsGroupId>,
     /// Whether microfrontends are enabled for this project.
     pub enabled: bool,
     /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
@@ -31564,15 +28381,6 @@ pub struct UpdateProjectMicrofrontendsWithUpdatedAtGroupIds2 {
     #[serde(rename = "groupIds")]
     pub group_ids: Vec<serde_json::Value>,
     pub enabled: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UpdateProjectMicrofrontendsWithUpdatedAtGroupIdsGroupId {
-    String(String),
-    String2(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 
 #[derive(
@@ -34379,18 +31187,7 @@ pub enum UpdateProjectResponseTrustedIps {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectResponseTrustedIpsWithAddressesProtectionMode {
-    #[serde(rename = "deploymentType")]
-    pub deployment_type: UpdateProjectResponseTrustedIpsWithAddressesProtectionModeDeploymentType,
-    pub addresses: Vec<
-        UpdateProjectResponseTrustedIpsWithAddressesProtectionModeAddress,
-    >,
-    #[serde(rename = "protectionMode")]
-    pub protection_mode: UpdateProjectResponseTrustedIpsWithAddressesProtectionModeProtectionMode,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectResponseTrustedIpsWithAddressesProtectionModeAddress {
+pub struct UpdateProjectResponseTrustedIpsAddress {
     pub value: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -34407,7 +31204,7 @@ pub struct UpdateProjectResponseTrustedIpsWithAddressesProtectionModeAddress {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateProjectResponseTrustedIpsWithAddressesProtectionModeDeploymentType {
+pub enum UpdateProjectResponseTrustedIpsDeploymentType {
     /// `preview`
     #[serde(rename = "preview")]
     Preview,
@@ -34427,7 +31224,7 @@ pub enum UpdateProjectResponseTrustedIpsWithAddressesProtectionModeDeploymentTyp
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateProjectResponseTrustedIpsWithAddressesProtectionModeDeploymentType {
+impl UpdateProjectResponseTrustedIpsDeploymentType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -34442,8 +31239,7 @@ impl UpdateProjectResponseTrustedIpsWithAddressesProtectionModeDeploymentType {
         }
     }
 }
-impl std::fmt::Display
-for UpdateProjectResponseTrustedIpsWithAddressesProtectionModeDeploymentType {
+impl std::fmt::Display for UpdateProjectResponseTrustedIpsDeploymentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -34460,7 +31256,7 @@ for UpdateProjectResponseTrustedIpsWithAddressesProtectionModeDeploymentType {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateProjectResponseTrustedIpsWithAddressesProtectionModeProtectionMode {
+pub enum UpdateProjectResponseTrustedIpsProtectionMode {
     /// `additional`
     #[serde(rename = "additional")]
     Additional,
@@ -34471,7 +31267,7 @@ pub enum UpdateProjectResponseTrustedIpsWithAddressesProtectionModeProtectionMod
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateProjectResponseTrustedIpsWithAddressesProtectionModeProtectionMode {
+impl UpdateProjectResponseTrustedIpsProtectionMode {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -34481,70 +31277,25 @@ impl UpdateProjectResponseTrustedIpsWithAddressesProtectionModeProtectionMode {
         }
     }
 }
-impl std::fmt::Display
-for UpdateProjectResponseTrustedIpsWithAddressesProtectionModeProtectionMode {
+impl std::fmt::Display for UpdateProjectResponseTrustedIpsProtectionMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectResponseTrustedIpsWithDeploymentType {
+pub struct UpdateProjectResponseTrustedIpsWithAddressesProtectionMode {
     #[serde(rename = "deploymentType")]
-    pub deployment_type: UpdateProjectResponseTrustedIpsWithDeploymentTypeDeploymentType,
+    pub deployment_type: UpdateProjectResponseTrustedIpsDeploymentType,
+    pub addresses: Vec<UpdateProjectResponseTrustedIpsAddress>,
+    #[serde(rename = "protectionMode")]
+    pub protection_mode: UpdateProjectResponseTrustedIpsProtectionMode,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UpdateProjectResponseTrustedIpsWithDeploymentTypeDeploymentType {
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UpdateProjectResponseTrustedIpsWithDeploymentTypeDeploymentType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Preview => "preview",
-            Self::Production => "production",
-            Self::All => "all",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UpdateProjectResponseTrustedIpsWithDeploymentTypeDeploymentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateProjectResponseTrustedIpsWithDeploymentType {
+    #[serde(rename = "deploymentType")]
+    pub deployment_type: UpdateProjectResponseTrustedIpsDeploymentType,
 }
 
 /// Description of why a project was rolled back, and by whom. Note that lastAliasRequest contains the from/to details of the rollback.

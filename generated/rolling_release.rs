@@ -1146,11 +1146,38 @@ pub struct DeleteRollingReleaseConfigResponse {
     pub rolling_release: serde_json::Value,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetRollingReleaseBillingStatusAvailableSlots {
-    #[serde(rename = "availableSlots")]
-    pub available_slots: f64,
-    pub message: String,
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetRollingReleaseBillingStatusAvailableSlots {
+    /// `unlimited`
+    #[serde(rename = "unlimited")]
+    Unlimited,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetRollingReleaseBillingStatusAvailableSlots {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unlimited => "unlimited",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetRollingReleaseBillingStatusAvailableSlots {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1179,51 +1206,24 @@ pub enum GetRollingReleaseBillingStatusResponse {
     #[serde(rename = "no_available_slots")]
     NoAvailableSlots(GetRollingReleaseBillingStatusNoAvailableSlots),
     #[serde(rename = "available_slots")]
-    AvailableSlots(GetRollingReleaseBillingStatusAvailableSlots),
+    AvailableSlots(GetRollingReleaseBillingStatusResponseAvailableSlots),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetRollingReleaseBillingStatusUnlimitedSlots {
+pub struct GetRollingReleaseBillingStatusResponseAvailableSlots {
     #[serde(rename = "availableSlots")]
-    pub available_slots: GetRollingReleaseBillingStatusUnlimitedSlotsAvailableSlots,
+    pub available_slots: f64,
     pub message: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetRollingReleaseBillingStatusUnlimitedSlotsAvailableSlots {
-    /// `unlimited`
-    #[serde(rename = "unlimited")]
-    Unlimited,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetRollingReleaseBillingStatusUnlimitedSlotsAvailableSlots {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unlimited => "unlimited",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetRollingReleaseBillingStatusUnlimitedSlotsAvailableSlots {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetRollingReleaseBillingStatusUnlimitedSlots {
+    #[serde(rename = "availableSlots")]
+    pub available_slots: GetRollingReleaseBillingStatusAvailableSlots,
+    pub message: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1876,31 +1876,15 @@ pub enum UpdateRollingReleaseConfigResponse {
     Unknown(serde_json::Value),
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateRollingReleaseConfigWithRollingRelease {
-    #[serde(rename = "rollingRelease")]
-    pub rolling_release: serde_json::Value,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateRollingReleaseConfigWithRollingRelease2 {
-    #[serde(rename = "rollingRelease", default)]
-    pub rolling_release: Option<
-        UpdateRollingReleaseConfigWithRollingRelease2RollingRelease,
-    >,
-}
-
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateRollingReleaseConfigWithRollingRelease2RollingRelease {
+pub struct UpdateRollingReleaseConfigRollingRelease {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stages: Option<
-        Vec<UpdateRollingReleaseConfigWithRollingRelease2RollingReleaseStage>,
-    >,
+    pub stages: Option<Vec<UpdateRollingReleaseConfigRollingReleaseStage>>,
 }
 
 /// A stage object configured for a rolling release once a new deployment is triggered the first stage will be read in the proxy for first time visitors, and if a RNG < targetPercentage then it will serve the new deployment. Upon approval the next stage will be read, etc.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateRollingReleaseConfigWithRollingRelease2RollingReleaseStage {
+pub struct UpdateRollingReleaseConfigRollingReleaseStage {
     /// The percentage of traffic to serve to the canary deployment (0-100)
     #[serde(rename = "targetPercentage")]
     pub target_percentage: f64,
@@ -1917,6 +1901,18 @@ pub struct UpdateRollingReleaseConfigWithRollingRelease2RollingReleaseStage {
     /// Whether to linearly shift traffic over the duration of this stage
     #[serde(rename = "linearShift", default, skip_serializing_if = "Option::is_none")]
     pub linear_shift: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateRollingReleaseConfigWithRollingRelease {
+    #[serde(rename = "rollingRelease")]
+    pub rolling_release: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateRollingReleaseConfigWithRollingRelease2 {
+    #[serde(rename = "rollingRelease", default)]
+    pub rolling_release: Option<UpdateRollingReleaseConfigRollingRelease>,
 }
 
 impl crate::Client {

@@ -32,6 +32,24 @@ pub enum AddBypassIpResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AddBypassIpResultItem {
+    #[serde(rename = "OwnerId")]
+    pub owner_id: String,
+    #[serde(rename = "Id")]
+    pub id: String,
+    #[serde(rename = "Domain")]
+    pub domain: String,
+    #[serde(rename = "Ip", default, skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+    #[serde(rename = "ProjectId")]
+    pub project_id: String,
+    #[serde(rename = "Note")]
+    pub note: String,
+    #[serde(rename = "IsProjectRule")]
+    pub is_project_rule: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddBypassIpWithOk {
     pub ok: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -111,44 +129,12 @@ impl std::fmt::Display for AddBypassIpWithOkResultItemAction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddBypassIpWithResultPagination {
     pub ok: bool,
-    pub result: Vec<AddBypassIpWithResultPaginationResultItem>,
+    pub result: Vec<AddBypassIpResultItem>,
     pub pagination: serde_json::Value,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct AddBypassIpWithResultPaginationResultItem {
-    #[serde(rename = "OwnerId")]
-    pub owner_id: String,
-    #[serde(rename = "Id")]
-    pub id: String,
-    #[serde(rename = "Domain")]
-    pub domain: String,
-    #[serde(rename = "Ip", default, skip_serializing_if = "Option::is_none")]
-    pub ip: Option<String>,
-    #[serde(rename = "ProjectId")]
-    pub project_id: String,
-    #[serde(rename = "Note")]
-    pub note: String,
-    #[serde(rename = "IsProjectRule")]
-    pub is_project_rule: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum GetActiveAttackStatusResponse {
-    WithAnomalies(GetActiveAttackStatusWithAnomalies),
-    Object(serde_json::Map<String, serde_json::Value>),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetActiveAttackStatusWithAnomalies {
-    pub anomalies: Vec<GetActiveAttackStatusWithAnomaliesAnomaly>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetActiveAttackStatusWithAnomaliesAnomaly {
+pub struct GetActiveAttackStatusAnomaly {
     #[serde(rename = "projectId")]
     pub project_id: String,
     #[serde(rename = "ownerId")]
@@ -164,30 +150,30 @@ pub struct GetActiveAttackStatusWithAnomaliesAnomaly {
     #[serde(rename = "affectedHostMap")]
     pub affected_host_map: std::collections::BTreeMap<
         String,
-        GetActiveAttackStatusWithAnomaliesAnomalyAffectedHostMapValue,
+        GetActiveAttackStatusAnomalyAffectedHostMapValue,
     >,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetActiveAttackStatusWithAnomaliesAnomalyAffectedHostMapValue {
+pub struct GetActiveAttackStatusAnomalyAffectedHostMapValue {
     #[serde(rename = "anomalyAlerts", default, skip_serializing_if = "Option::is_none")]
     pub anomaly_alerts: Option<
         std::collections::BTreeMap<
             String,
-            GetActiveAttackStatusWithAnomaliesAnomalyAffectedHostMapValueAnomalyAlertsValue,
+            GetActiveAttackStatusAnomalyAffectedHostMapValueAnomalyAlertsValue,
         >,
     >,
     #[serde(rename = "ddosAlerts", default, skip_serializing_if = "Option::is_none")]
     pub ddos_alerts: Option<
         std::collections::BTreeMap<
             String,
-            GetActiveAttackStatusWithAnomaliesAnomalyAffectedHostMapValueDdosAlertsValue,
+            GetActiveAttackStatusAnomalyAffectedHostMapValueDdosAlertsValue,
         >,
     >,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetActiveAttackStatusWithAnomaliesAnomalyAffectedHostMapValueAnomalyAlertsValue {
+pub struct GetActiveAttackStatusAnomalyAffectedHostMapValueAnomalyAlertsValue {
     pub at_minute: String,
     pub zscore: f64,
     pub total_requests_minute: f64,
@@ -196,11 +182,25 @@ pub struct GetActiveAttackStatusWithAnomaliesAnomalyAffectedHostMapValueAnomalyA
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetActiveAttackStatusWithAnomaliesAnomalyAffectedHostMapValueDdosAlertsValue {
+pub struct GetActiveAttackStatusAnomalyAffectedHostMapValueDdosAlertsValue {
     #[serde(rename = "atMinute")]
     pub at_minute: String,
     #[serde(rename = "totalReqs")]
     pub total_reqs: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetActiveAttackStatusResponse {
+    WithAnomalies(GetActiveAttackStatusWithAnomalies),
+    Object(serde_json::Map<String, serde_json::Value>),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetActiveAttackStatusWithAnomalies {
+    pub anomalies: Vec<GetActiveAttackStatusAnomaly>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3421,19 +3421,9 @@ pub enum PutFirewallConfigRuleActionMitigateRateLimit {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PutFirewallConfigRuleActionMitigateRateLimitWithAlgoWindow {
-    pub algo: PutFirewallConfigRuleActionMitigateRateLimitWithAlgoWindowAlgo,
-    pub window: f64,
-    pub limit: f64,
-    pub keys: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<PutFirewallConfigRuleActionMitigateRateLimitWithAlgoWindowAction>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum PutFirewallConfigRuleActionMitigateRateLimitWithAlgoWindowAction {
-    Value(PutFirewallConfigRuleActionMitigateRateLimitWithAlgoWindowActionValue),
+pub enum PutFirewallConfigRuleActionMitigateRateLimitAction {
+    Value(PutFirewallConfigRuleActionMitigateRateLimitActionValue),
     Any(serde_json::Value),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
@@ -3450,7 +3440,7 @@ pub enum PutFirewallConfigRuleActionMitigateRateLimitWithAlgoWindowAction {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum PutFirewallConfigRuleActionMitigateRateLimitWithAlgoWindowActionValue {
+pub enum PutFirewallConfigRuleActionMitigateRateLimitActionValue {
     /// `log`
     #[serde(rename = "log")]
     Log,
@@ -3467,7 +3457,7 @@ pub enum PutFirewallConfigRuleActionMitigateRateLimitWithAlgoWindowActionValue {
     #[serde(untagged)]
     Unknown(String),
 }
-impl PutFirewallConfigRuleActionMitigateRateLimitWithAlgoWindowActionValue {
+impl PutFirewallConfigRuleActionMitigateRateLimitActionValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3479,8 +3469,7 @@ impl PutFirewallConfigRuleActionMitigateRateLimitWithAlgoWindowActionValue {
         }
     }
 }
-impl std::fmt::Display
-for PutFirewallConfigRuleActionMitigateRateLimitWithAlgoWindowActionValue {
+impl std::fmt::Display for PutFirewallConfigRuleActionMitigateRateLimitActionValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3497,7 +3486,7 @@ for PutFirewallConfigRuleActionMitigateRateLimitWithAlgoWindowActionValue {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum PutFirewallConfigRuleActionMitigateRateLimitWithAlgoWindowAlgo {
+pub enum PutFirewallConfigRuleActionMitigateRateLimitAlgo {
     /// `fixed_window`
     #[serde(rename = "fixed_window")]
     FixedWindow,
@@ -3508,7 +3497,7 @@ pub enum PutFirewallConfigRuleActionMitigateRateLimitWithAlgoWindowAlgo {
     #[serde(untagged)]
     Unknown(String),
 }
-impl PutFirewallConfigRuleActionMitigateRateLimitWithAlgoWindowAlgo {
+impl PutFirewallConfigRuleActionMitigateRateLimitAlgo {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3518,11 +3507,20 @@ impl PutFirewallConfigRuleActionMitigateRateLimitWithAlgoWindowAlgo {
         }
     }
 }
-impl std::fmt::Display
-for PutFirewallConfigRuleActionMitigateRateLimitWithAlgoWindowAlgo {
+impl std::fmt::Display for PutFirewallConfigRuleActionMitigateRateLimitAlgo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PutFirewallConfigRuleActionMitigateRateLimitWithAlgoWindow {
+    pub algo: PutFirewallConfigRuleActionMitigateRateLimitAlgo,
+    pub window: f64,
+    pub limit: f64,
+    pub keys: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<PutFirewallConfigRuleActionMitigateRateLimitAction>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3822,6 +3820,114 @@ pub struct UpdateAttackChallengeModeResponse {
     pub attack_mode_updated_at: f64,
 }
 
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UpdateFirewallConfigAction {
+    /// `firewallEnabled`
+    #[serde(rename = "firewallEnabled")]
+    FirewallEnabled,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UpdateFirewallConfigAction {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FirewallEnabled => "firewallEnabled",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UpdateFirewallConfigAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UpdateFirewallConfigId {
+    /// `sd`
+    #[serde(rename = "sd")]
+    Sd,
+    /// `ma`
+    #[serde(rename = "ma")]
+    Ma,
+    /// `lfi`
+    #[serde(rename = "lfi")]
+    Lfi,
+    /// `rfi`
+    #[serde(rename = "rfi")]
+    Rfi,
+    /// `rce`
+    #[serde(rename = "rce")]
+    Rce,
+    /// `php`
+    #[serde(rename = "php")]
+    Php,
+    /// `gen`
+    #[serde(rename = "gen")]
+    Gen,
+    /// `xss`
+    #[serde(rename = "xss")]
+    Xss,
+    /// `sqli`
+    #[serde(rename = "sqli")]
+    Sqli,
+    /// `sf`
+    #[serde(rename = "sf")]
+    Sf,
+    /// `java`
+    #[serde(rename = "java")]
+    Java,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UpdateFirewallConfigId {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Sd => "sd",
+            Self::Ma => "ma",
+            Self::Lfi => "lfi",
+            Self::Rfi => "rfi",
+            Self::Rce => "rce",
+            Self::Php => "php",
+            Self::Gen => "gen",
+            Self::Xss => "xss",
+            Self::Sqli => "sqli",
+            Self::Sf => "sf",
+            Self::Java => "java",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UpdateFirewallConfigId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum UpdateFirewallConfigRequest {
@@ -3853,6 +3959,508 @@ pub enum UpdateFirewallConfigRequest {
     WithAction(UpdateFirewallConfigWithAction),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateFirewallConfigValue {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub active: bool,
+    #[serde(rename = "conditionGroup")]
+    pub condition_group: Vec<UpdateFirewallConfigValueConditionGroupItem>,
+    pub action: UpdateFirewallConfigValueAction,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UpdateFirewallConfigValueAction {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mitigate: Option<UpdateFirewallConfigValueActionMitigate>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateFirewallConfigValueActionMitigate {
+    pub action: UpdateFirewallConfigValueActionMitigateAction,
+    #[serde(rename = "rateLimit", default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<UpdateFirewallConfigValueActionMitigateRateLimit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect: Option<UpdateFirewallConfigValueActionMitigateRedirect>,
+    #[serde(rename = "actionDuration", default, skip_serializing_if = "Option::is_none")]
+    pub action_duration: Option<String>,
+    #[serde(rename = "bypassSystem", default, skip_serializing_if = "Option::is_none")]
+    pub bypass_system: Option<bool>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UpdateFirewallConfigValueActionMitigateAction {
+    /// `log`
+    #[serde(rename = "log")]
+    Log,
+    /// `challenge`
+    #[serde(rename = "challenge")]
+    Challenge,
+    /// `deny`
+    #[serde(rename = "deny")]
+    Deny,
+    /// `bypass`
+    #[serde(rename = "bypass")]
+    Bypass,
+    /// `rate_limit`
+    #[serde(rename = "rate_limit")]
+    RateLimit,
+    /// `redirect`
+    #[serde(rename = "redirect")]
+    Redirect,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UpdateFirewallConfigValueActionMitigateAction {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Log => "log",
+            Self::Challenge => "challenge",
+            Self::Deny => "deny",
+            Self::Bypass => "bypass",
+            Self::RateLimit => "rate_limit",
+            Self::Redirect => "redirect",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UpdateFirewallConfigValueActionMitigateAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UpdateFirewallConfigValueActionMitigateRateLimit {
+    WithAlgoWindow(UpdateFirewallConfigValueActionMitigateRateLimitWithAlgoWindow),
+    Any(serde_json::Value),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UpdateFirewallConfigValueActionMitigateRateLimitAction {
+    Value(UpdateFirewallConfigValueActionMitigateRateLimitActionValue),
+    Any(serde_json::Value),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UpdateFirewallConfigValueActionMitigateRateLimitActionValue {
+    /// `log`
+    #[serde(rename = "log")]
+    Log,
+    /// `challenge`
+    #[serde(rename = "challenge")]
+    Challenge,
+    /// `deny`
+    #[serde(rename = "deny")]
+    Deny,
+    /// `rate_limit`
+    #[serde(rename = "rate_limit")]
+    RateLimit,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UpdateFirewallConfigValueActionMitigateRateLimitActionValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Log => "log",
+            Self::Challenge => "challenge",
+            Self::Deny => "deny",
+            Self::RateLimit => "rate_limit",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UpdateFirewallConfigValueActionMitigateRateLimitActionValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UpdateFirewallConfigValueActionMitigateRateLimitAlgo {
+    /// `fixed_window`
+    #[serde(rename = "fixed_window")]
+    FixedWindow,
+    /// `token_bucket`
+    #[serde(rename = "token_bucket")]
+    TokenBucket,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UpdateFirewallConfigValueActionMitigateRateLimitAlgo {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FixedWindow => "fixed_window",
+            Self::TokenBucket => "token_bucket",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UpdateFirewallConfigValueActionMitigateRateLimitAlgo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateFirewallConfigValueActionMitigateRateLimitWithAlgoWindow {
+    pub algo: UpdateFirewallConfigValueActionMitigateRateLimitAlgo,
+    pub window: f64,
+    pub limit: f64,
+    pub keys: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<UpdateFirewallConfigValueActionMitigateRateLimitAction>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UpdateFirewallConfigValueActionMitigateRedirect {
+    WithLocationPermanent(
+        UpdateFirewallConfigValueActionMitigateRedirectWithLocationPermanent,
+    ),
+    Any(serde_json::Value),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateFirewallConfigValueActionMitigateRedirectWithLocationPermanent {
+    pub location: String,
+    pub permanent: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateFirewallConfigValueConditionGroupItem {
+    pub conditions: Vec<UpdateFirewallConfigValueConditionGroupItemCondition>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateFirewallConfigValueConditionGroupItemCondition {
+    #[serde(rename = "type")]
+    pub type_: UpdateFirewallConfigValueConditionGroupItemConditionType,
+    pub op: UpdateFirewallConfigValueConditionGroupItemConditionOp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub neg: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<UpdateFirewallConfigValueConditionGroupItemConditionValue>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UpdateFirewallConfigValueConditionGroupItemConditionOp {
+    /// `re`
+    #[serde(rename = "re")]
+    Re,
+    /// `eq`
+    #[serde(rename = "eq")]
+    Eq,
+    /// `neq`
+    #[serde(rename = "neq")]
+    Neq,
+    /// `ex`
+    #[serde(rename = "ex")]
+    Ex,
+    /// `nex`
+    #[serde(rename = "nex")]
+    Nex,
+    /// `inc`
+    #[serde(rename = "inc")]
+    Inc,
+    /// `ninc`
+    #[serde(rename = "ninc")]
+    Ninc,
+    /// `pre`
+    #[serde(rename = "pre")]
+    Pre,
+    /// `suf`
+    #[serde(rename = "suf")]
+    Suf,
+    /// `sub`
+    #[serde(rename = "sub")]
+    Sub,
+    /// `gt`
+    #[serde(rename = "gt")]
+    Gt,
+    /// `gte`
+    #[serde(rename = "gte")]
+    Gte,
+    /// `lt`
+    #[serde(rename = "lt")]
+    Lt,
+    /// `lte`
+    #[serde(rename = "lte")]
+    Lte,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UpdateFirewallConfigValueConditionGroupItemConditionOp {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Re => "re",
+            Self::Eq => "eq",
+            Self::Neq => "neq",
+            Self::Ex => "ex",
+            Self::Nex => "nex",
+            Self::Inc => "inc",
+            Self::Ninc => "ninc",
+            Self::Pre => "pre",
+            Self::Suf => "suf",
+            Self::Sub => "sub",
+            Self::Gt => "gt",
+            Self::Gte => "gte",
+            Self::Lt => "lt",
+            Self::Lte => "lte",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UpdateFirewallConfigValueConditionGroupItemConditionOp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UpdateFirewallConfigValueConditionGroupItemConditionType {
+    /// `host`
+    #[serde(rename = "host")]
+    Host,
+    /// `path`
+    #[serde(rename = "path")]
+    Path,
+    /// `method`
+    #[serde(rename = "method")]
+    Method,
+    /// `header`
+    #[serde(rename = "header")]
+    Header,
+    /// `query`
+    #[serde(rename = "query")]
+    Query,
+    /// `cookie`
+    #[serde(rename = "cookie")]
+    Cookie,
+    /// `target_path`
+    #[serde(rename = "target_path")]
+    TargetPath,
+    /// `route`
+    #[serde(rename = "route")]
+    Route,
+    /// `raw_path`
+    #[serde(rename = "raw_path")]
+    RawPath,
+    /// `ip_address`
+    #[serde(rename = "ip_address")]
+    IpAddress,
+    /// `region`
+    #[serde(rename = "region")]
+    Region,
+    /// `protocol`
+    #[serde(rename = "protocol")]
+    Protocol,
+    /// `scheme`
+    #[serde(rename = "scheme")]
+    Scheme,
+    /// `environment`
+    #[serde(rename = "environment")]
+    Environment,
+    /// `user_agent`
+    #[serde(rename = "user_agent")]
+    UserAgent,
+    /// `geo_continent`
+    #[serde(rename = "geo_continent")]
+    GeoContinent,
+    /// `geo_country`
+    #[serde(rename = "geo_country")]
+    GeoCountry,
+    /// `geo_country_region`
+    #[serde(rename = "geo_country_region")]
+    GeoCountryRegion,
+    /// `geo_city`
+    #[serde(rename = "geo_city")]
+    GeoCity,
+    /// `geo_as_number`
+    #[serde(rename = "geo_as_number")]
+    GeoAsNumber,
+    /// `ja4_digest`
+    #[serde(rename = "ja4_digest")]
+    Ja4Digest,
+    /// `ja3_digest`
+    #[serde(rename = "ja3_digest")]
+    Ja3Digest,
+    /// `rate_limit_api_id`
+    #[serde(rename = "rate_limit_api_id")]
+    RateLimitApiId,
+    /// `server_action`
+    #[serde(rename = "server_action")]
+    ServerAction,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UpdateFirewallConfigValueConditionGroupItemConditionType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Host => "host",
+            Self::Path => "path",
+            Self::Method => "method",
+            Self::Header => "header",
+            Self::Query => "query",
+            Self::Cookie => "cookie",
+            Self::TargetPath => "target_path",
+            Self::Route => "route",
+            Self::RawPath => "raw_path",
+            Self::IpAddress => "ip_address",
+            Self::Region => "region",
+            Self::Protocol => "protocol",
+            Self::Scheme => "scheme",
+            Self::Environment => "environment",
+            Self::UserAgent => "user_agent",
+            Self::GeoContinent => "geo_continent",
+            Self::GeoCountry => "geo_country",
+            Self::GeoCountryRegion => "geo_country_region",
+            Self::GeoCity => "geo_city",
+            Self::GeoAsNumber => "geo_as_number",
+            Self::Ja4Digest => "ja4_digest",
+            Self::Ja3Digest => "ja3_digest",
+            Self::RateLimitApiId => "rate_limit_api_id",
+            Self::ServerAction => "server_action",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UpdateFirewallConfigValueConditionGroupItemConditionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UpdateFirewallConfigValueConditionGroupItemConditionValue {
+    String(String),
+    StringList(Vec<String>),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateFirewallConfigValueValue {
+    pub active: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<UpdateFirewallConfigValueValueAction>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UpdateFirewallConfigValueValueAction {
+    /// `log`
+    #[serde(rename = "log")]
+    Log,
+    /// `challenge`
+    #[serde(rename = "challenge")]
+    Challenge,
+    /// `deny`
+    #[serde(rename = "deny")]
+    Deny,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UpdateFirewallConfigValueValueAction {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Log => "log",
+            Self::Challenge => "challenge",
+            Self::Deny => "deny",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UpdateFirewallConfigValueValueAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Disable a managed rule
@@ -3996,7 +4604,7 @@ impl std::fmt::Display for UpdateFirewallConfigWithActionId3Action {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateFirewallConfigWithActionId4 {
     pub action: UpdateFirewallConfigWithActionId4Action,
-    pub id: UpdateFirewallConfigWithActionId4Id,
+    pub id: UpdateFirewallConfigId,
     pub value: UpdateFirewallConfigWithActionId4Value,
 }
 
@@ -4029,80 +4637,6 @@ impl UpdateFirewallConfigWithActionId4Action {
     }
 }
 impl std::fmt::Display for UpdateFirewallConfigWithActionId4Action {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UpdateFirewallConfigWithActionId4Id {
-    /// `sd`
-    #[serde(rename = "sd")]
-    Sd,
-    /// `ma`
-    #[serde(rename = "ma")]
-    Ma,
-    /// `lfi`
-    #[serde(rename = "lfi")]
-    Lfi,
-    /// `rfi`
-    #[serde(rename = "rfi")]
-    Rfi,
-    /// `rce`
-    #[serde(rename = "rce")]
-    Rce,
-    /// `php`
-    #[serde(rename = "php")]
-    Php,
-    /// `gen`
-    #[serde(rename = "gen")]
-    Gen,
-    /// `xss`
-    #[serde(rename = "xss")]
-    Xss,
-    /// `sqli`
-    #[serde(rename = "sqli")]
-    Sqli,
-    /// `sf`
-    #[serde(rename = "sf")]
-    Sf,
-    /// `java`
-    #[serde(rename = "java")]
-    Java,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UpdateFirewallConfigWithActionId4Id {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sd => "sd",
-            Self::Ma => "ma",
-            Self::Lfi => "lfi",
-            Self::Rfi => "rfi",
-            Self::Rce => "rce",
-            Self::Php => "php",
-            Self::Gen => "gen",
-            Self::Xss => "xss",
-            Self::Sqli => "sqli",
-            Self::Sf => "sf",
-            Self::Java => "java",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UpdateFirewallConfigWithActionId4Id {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4434,10 +4968,7 @@ impl std::fmt::Display for UpdateFirewallConfigWithActionId7ValueAction {
 pub struct UpdateFirewallConfigWithActionId8 {
     pub action: String,
     pub id: UpdateFirewallConfigWithActionId8Id,
-    pub value: std::collections::BTreeMap<
-        String,
-        UpdateFirewallConfigWithActionId8ValueValue,
-    >,
+    pub value: std::collections::BTreeMap<String, UpdateFirewallConfigValueValue>,
 }
 
 #[derive(
@@ -4481,55 +5012,6 @@ impl UpdateFirewallConfigWithActionId8Id {
     }
 }
 impl std::fmt::Display for UpdateFirewallConfigWithActionId8Id {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateFirewallConfigWithActionId8ValueValue {
-    pub active: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<UpdateFirewallConfigWithActionId8ValueValueAction>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UpdateFirewallConfigWithActionId8ValueValueAction {
-    /// `log`
-    #[serde(rename = "log")]
-    Log,
-    /// `challenge`
-    #[serde(rename = "challenge")]
-    Challenge,
-    /// `deny`
-    #[serde(rename = "deny")]
-    Deny,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UpdateFirewallConfigWithActionId8ValueValueAction {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Log => "log",
-            Self::Challenge => "challenge",
-            Self::Deny => "deny",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UpdateFirewallConfigWithActionId8ValueValueAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4665,23 +5147,9 @@ pub enum UpdateFirewallConfigWithActionIdValueActionMitigateRateLimit {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitWithAlgoWindow {
-    pub algo: UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitWithAlgoWindowAlgo,
-    pub window: f64,
-    pub limit: f64,
-    pub keys: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<
-        UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitWithAlgoWindowAction,
-    >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitWithAlgoWindowAction {
-    Value(
-        UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitWithAlgoWindowActionValue,
-    ),
+pub enum UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitAction {
+    Value(UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitActionValue),
     Any(serde_json::Value),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
@@ -4698,7 +5166,7 @@ pub enum UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitWithAlgoWin
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitWithAlgoWindowActionValue {
+pub enum UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitActionValue {
     /// `log`
     #[serde(rename = "log")]
     Log,
@@ -4715,7 +5183,7 @@ pub enum UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitWithAlgoWin
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitWithAlgoWindowActionValue {
+impl UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitActionValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4728,7 +5196,7 @@ impl UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitWithAlgoWindowA
     }
 }
 impl std::fmt::Display
-for UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitWithAlgoWindowActionValue {
+for UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitActionValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4745,7 +5213,7 @@ for UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitWithAlgoWindowAc
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitWithAlgoWindowAlgo {
+pub enum UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitAlgo {
     /// `fixed_window`
     #[serde(rename = "fixed_window")]
     FixedWindow,
@@ -4756,7 +5224,7 @@ pub enum UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitWithAlgoWin
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitWithAlgoWindowAlgo {
+impl UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitAlgo {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4767,10 +5235,22 @@ impl UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitWithAlgoWindowA
     }
 }
 impl std::fmt::Display
-for UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitWithAlgoWindowAlgo {
+for UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitAlgo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitWithAlgoWindow {
+    pub algo: UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitAlgo,
+    pub window: f64,
+    pub limit: f64,
+    pub keys: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<
+        UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitAction,
+    >,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5039,7 +5519,7 @@ pub enum UpdateFirewallConfigWithActionIdValueConditionGroupItemConditionValue {
 /// Enable Firewall
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateFirewallConfigWithActionValue {
-    pub action: UpdateFirewallConfigWithActionValueAction,
+    pub action: UpdateFirewallConfigAction,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<serde_json::Value>,
     pub value: bool,
@@ -5051,7 +5531,7 @@ pub struct UpdateFirewallConfigWithActionValue2 {
     pub action: UpdateFirewallConfigWithActionValue2Action,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<serde_json::Value>,
-    pub value: UpdateFirewallConfigWithActionValue2Value,
+    pub value: UpdateFirewallConfigValue,
 }
 
 #[derive(
@@ -5086,480 +5566,6 @@ impl std::fmt::Display for UpdateFirewallConfigWithActionValue2Action {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateFirewallConfigWithActionValue2Value {
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    pub active: bool,
-    #[serde(rename = "conditionGroup")]
-    pub condition_group: Vec<
-        UpdateFirewallConfigWithActionValue2ValueConditionGroupItem,
-    >,
-    pub action: UpdateFirewallConfigWithActionValue2ValueAction,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateFirewallConfigWithActionValue2ValueAction {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mitigate: Option<UpdateFirewallConfigWithActionValue2ValueActionMitigate>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateFirewallConfigWithActionValue2ValueActionMitigate {
-    pub action: UpdateFirewallConfigWithActionValue2ValueActionMitigateAction,
-    #[serde(rename = "rateLimit", default, skip_serializing_if = "Option::is_none")]
-    pub rate_limit: Option<
-        UpdateFirewallConfigWithActionValue2ValueActionMitigateRateLimit,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirect: Option<
-        UpdateFirewallConfigWithActionValue2ValueActionMitigateRedirect,
-    >,
-    #[serde(rename = "actionDuration", default, skip_serializing_if = "Option::is_none")]
-    pub action_duration: Option<String>,
-    #[serde(rename = "bypassSystem", default, skip_serializing_if = "Option::is_none")]
-    pub bypass_system: Option<bool>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UpdateFirewallConfigWithActionValue2ValueActionMitigateAction {
-    /// `log`
-    #[serde(rename = "log")]
-    Log,
-    /// `challenge`
-    #[serde(rename = "challenge")]
-    Challenge,
-    /// `deny`
-    #[serde(rename = "deny")]
-    Deny,
-    /// `bypass`
-    #[serde(rename = "bypass")]
-    Bypass,
-    /// `rate_limit`
-    #[serde(rename = "rate_limit")]
-    RateLimit,
-    /// `redirect`
-    #[serde(rename = "redirect")]
-    Redirect,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UpdateFirewallConfigWithActionValue2ValueActionMitigateAction {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Log => "log",
-            Self::Challenge => "challenge",
-            Self::Deny => "deny",
-            Self::Bypass => "bypass",
-            Self::RateLimit => "rate_limit",
-            Self::Redirect => "redirect",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UpdateFirewallConfigWithActionValue2ValueActionMitigateAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UpdateFirewallConfigWithActionValue2ValueActionMitigateRateLimit {
-    WithAlgoWindow(
-        UpdateFirewallConfigWithActionValue2ValueActionMitigateRateLimitWithAlgoWindow,
-    ),
-    Any(serde_json::Value),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateFirewallConfigWithActionValue2ValueActionMitigateRateLimitWithAlgoWindow {
-    pub algo: UpdateFirewallConfigWithActionValue2ValueActionMitigateRateLimitWithAlgoWindowAlgo,
-    pub window: f64,
-    pub limit: f64,
-    pub keys: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<
-        UpdateFirewallConfigWithActionValue2ValueActionMitigateRateLimitWithAlgoWindowAction,
-    >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UpdateFirewallConfigWithActionValue2ValueActionMitigateRateLimitWithAlgoWindowAction {
-    Value(
-        UpdateFirewallConfigWithActionValue2ValueActionMitigateRateLimitWithAlgoWindowActionValue,
-    ),
-    Any(serde_json::Value),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UpdateFirewallConfigWithActionValue2ValueActionMitigateRateLimitWithAlgoWindowActionValue {
-    /// `log`
-    #[serde(rename = "log")]
-    Log,
-    /// `challenge`
-    #[serde(rename = "challenge")]
-    Challenge,
-    /// `deny`
-    #[serde(rename = "deny")]
-    Deny,
-    /// `rate_limit`
-    #[serde(rename = "rate_limit")]
-    RateLimit,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UpdateFirewallConfigWithActionValue2ValueActionMitigateRateLimitWithAlgoWindowActionValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Log => "log",
-            Self::Challenge => "challenge",
-            Self::Deny => "deny",
-            Self::RateLimit => "rate_limit",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UpdateFirewallConfigWithActionValue2ValueActionMitigateRateLimitWithAlgoWindowActionValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UpdateFirewallConfigWithActionValue2ValueActionMitigateRateLimitWithAlgoWindowAlgo {
-    /// `fixed_window`
-    #[serde(rename = "fixed_window")]
-    FixedWindow,
-    /// `token_bucket`
-    #[serde(rename = "token_bucket")]
-    TokenBucket,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UpdateFirewallConfigWithActionValue2ValueActionMitigateRateLimitWithAlgoWindowAlgo {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FixedWindow => "fixed_window",
-            Self::TokenBucket => "token_bucket",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UpdateFirewallConfigWithActionValue2ValueActionMitigateRateLimitWithAlgoWindowAlgo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UpdateFirewallConfigWithActionValue2ValueActionMitigateRedirect {
-    WithLocationPermanent(
-        UpdateFirewallConfigWithActionValue2ValueActionMitigateRedirectWithLocationPermanent,
-    ),
-    Any(serde_json::Value),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateFirewallConfigWithActionValue2ValueActionMitigateRedirectWithLocationPermanent {
-    pub location: String,
-    pub permanent: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateFirewallConfigWithActionValue2ValueConditionGroupItem {
-    pub conditions: Vec<
-        UpdateFirewallConfigWithActionValue2ValueConditionGroupItemCondition,
-    >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateFirewallConfigWithActionValue2ValueConditionGroupItemCondition {
-    #[serde(rename = "type")]
-    pub type_: UpdateFirewallConfigWithActionValue2ValueConditionGroupItemConditionType,
-    pub op: UpdateFirewallConfigWithActionValue2ValueConditionGroupItemConditionOp,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub neg: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<
-        UpdateFirewallConfigWithActionValue2ValueConditionGroupItemConditionValue,
-    >,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UpdateFirewallConfigWithActionValue2ValueConditionGroupItemConditionOp {
-    /// `re`
-    #[serde(rename = "re")]
-    Re,
-    /// `eq`
-    #[serde(rename = "eq")]
-    Eq,
-    /// `neq`
-    #[serde(rename = "neq")]
-    Neq,
-    /// `ex`
-    #[serde(rename = "ex")]
-    Ex,
-    /// `nex`
-    #[serde(rename = "nex")]
-    Nex,
-    /// `inc`
-    #[serde(rename = "inc")]
-    Inc,
-    /// `ninc`
-    #[serde(rename = "ninc")]
-    Ninc,
-    /// `pre`
-    #[serde(rename = "pre")]
-    Pre,
-    /// `suf`
-    #[serde(rename = "suf")]
-    Suf,
-    /// `sub`
-    #[serde(rename = "sub")]
-    Sub,
-    /// `gt`
-    #[serde(rename = "gt")]
-    Gt,
-    /// `gte`
-    #[serde(rename = "gte")]
-    Gte,
-    /// `lt`
-    #[serde(rename = "lt")]
-    Lt,
-    /// `lte`
-    #[serde(rename = "lte")]
-    Lte,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UpdateFirewallConfigWithActionValue2ValueConditionGroupItemConditionOp {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Re => "re",
-            Self::Eq => "eq",
-            Self::Neq => "neq",
-            Self::Ex => "ex",
-            Self::Nex => "nex",
-            Self::Inc => "inc",
-            Self::Ninc => "ninc",
-            Self::Pre => "pre",
-            Self::Suf => "suf",
-            Self::Sub => "sub",
-            Self::Gt => "gt",
-            Self::Gte => "gte",
-            Self::Lt => "lt",
-            Self::Lte => "lte",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UpdateFirewallConfigWithActionValue2ValueConditionGroupItemConditionOp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UpdateFirewallConfigWithActionValue2ValueConditionGroupItemConditionType {
-    /// `host`
-    #[serde(rename = "host")]
-    Host,
-    /// `path`
-    #[serde(rename = "path")]
-    Path,
-    /// `method`
-    #[serde(rename = "method")]
-    Method,
-    /// `header`
-    #[serde(rename = "header")]
-    Header,
-    /// `query`
-    #[serde(rename = "query")]
-    Query,
-    /// `cookie`
-    #[serde(rename = "cookie")]
-    Cookie,
-    /// `target_path`
-    #[serde(rename = "target_path")]
-    TargetPath,
-    /// `route`
-    #[serde(rename = "route")]
-    Route,
-    /// `raw_path`
-    #[serde(rename = "raw_path")]
-    RawPath,
-    /// `ip_address`
-    #[serde(rename = "ip_address")]
-    IpAddress,
-    /// `region`
-    #[serde(rename = "region")]
-    Region,
-    /// `protocol`
-    #[serde(rename = "protocol")]
-    Protocol,
-    /// `scheme`
-    #[serde(rename = "scheme")]
-    Scheme,
-    /// `environment`
-    #[serde(rename = "environment")]
-    Environment,
-    /// `user_agent`
-    #[serde(rename = "user_agent")]
-    UserAgent,
-    /// `geo_continent`
-    #[serde(rename = "geo_continent")]
-    GeoContinent,
-    /// `geo_country`
-    #[serde(rename = "geo_country")]
-    GeoCountry,
-    /// `geo_country_region`
-    #[serde(rename = "geo_country_region")]
-    GeoCountryRegion,
-    /// `geo_city`
-    #[serde(rename = "geo_city")]
-    GeoCity,
-    /// `geo_as_number`
-    #[serde(rename = "geo_as_number")]
-    GeoAsNumber,
-    /// `ja4_digest`
-    #[serde(rename = "ja4_digest")]
-    Ja4Digest,
-    /// `ja3_digest`
-    #[serde(rename = "ja3_digest")]
-    Ja3Digest,
-    /// `rate_limit_api_id`
-    #[serde(rename = "rate_limit_api_id")]
-    RateLimitApiId,
-    /// `server_action`
-    #[serde(rename = "server_action")]
-    ServerAction,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UpdateFirewallConfigWithActionValue2ValueConditionGroupItemConditionType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Host => "host",
-            Self::Path => "path",
-            Self::Method => "method",
-            Self::Header => "header",
-            Self::Query => "query",
-            Self::Cookie => "cookie",
-            Self::TargetPath => "target_path",
-            Self::Route => "route",
-            Self::RawPath => "raw_path",
-            Self::IpAddress => "ip_address",
-            Self::Region => "region",
-            Self::Protocol => "protocol",
-            Self::Scheme => "scheme",
-            Self::Environment => "environment",
-            Self::UserAgent => "user_agent",
-            Self::GeoContinent => "geo_continent",
-            Self::GeoCountry => "geo_country",
-            Self::GeoCountryRegion => "geo_country_region",
-            Self::GeoCity => "geo_city",
-            Self::GeoAsNumber => "geo_as_number",
-            Self::Ja4Digest => "ja4_digest",
-            Self::Ja3Digest => "ja3_digest",
-            Self::RateLimitApiId => "rate_limit_api_id",
-            Self::ServerAction => "server_action",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UpdateFirewallConfigWithActionValue2ValueConditionGroupItemConditionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UpdateFirewallConfigWithActionValue2ValueConditionGroupItemConditionValue {
-    String(String),
-    StringList(Vec<String>),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 
 /// Add an IP Blocking rule
@@ -5667,40 +5673,6 @@ pub struct UpdateFirewallConfigWithActionValue4 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub value: bool,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UpdateFirewallConfigWithActionValueAction {
-    /// `firewallEnabled`
-    #[serde(rename = "firewallEnabled")]
-    FirewallEnabled,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UpdateFirewallConfigWithActionValueAction {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FirewallEnabled => "firewallEnabled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UpdateFirewallConfigWithActionValueAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 impl crate::Client {

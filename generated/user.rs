@@ -1495,6 +1495,4643 @@ pub enum UserEventPayload {
     Unknown(serde_json::Value),
 }
 
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadAccessGroup {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadAction {
+    /// `created`
+    #[serde(rename = "created")]
+    Created,
+    /// `updated`
+    #[serde(rename = "updated")]
+    Updated,
+    /// `deleted`
+    #[serde(rename = "deleted")]
+    Deleted,
+    /// `archived`
+    #[serde(rename = "archived")]
+    Archived,
+    /// `unarchived`
+    #[serde(rename = "unarchived")]
+    Unarchived,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadAction {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Created => "created",
+            Self::Updated => "updated",
+            Self::Deleted => "deleted",
+            Self::Archived => "archived",
+            Self::Unarchived => "unarchived",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// optional since entries prior to 2025-10-13 do not contain app information
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadApp {
+    #[serde(rename = "clientId")]
+    pub client_id: String,
+    /// the app's name at the time the event was published (it could have changed since then)
+    pub name: String,
+    #[serde(rename = "clientAuthenticationUsed")]
+    pub client_authentication_used: UserEventPayloadAppClientAuthenticationUsed,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadAppClientAuthenticationUsed {
+    pub method: UserEventPayloadAppClientAuthenticationUsedMethod,
+    #[serde(rename = "secretId", default, skip_serializing_if = "Option::is_none")]
+    pub secret_id: Option<String>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadAppClientAuthenticationUsedMethod {
+    /// `client_secret_basic`
+    #[serde(rename = "client_secret_basic")]
+    ClientSecretBasic,
+    /// `client_secret_post`
+    #[serde(rename = "client_secret_post")]
+    ClientSecretPost,
+    /// `client_secret_jwt`
+    #[serde(rename = "client_secret_jwt")]
+    ClientSecretJwt,
+    /// `private_key_jwt`
+    #[serde(rename = "private_key_jwt")]
+    PrivateKeyJwt,
+    /// `oidc_token`
+    #[serde(rename = "oidc_token")]
+    OidcToken,
+    /// `none`
+    #[serde(rename = "none")]
+    None,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadAppClientAuthenticationUsedMethod {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ClientSecretBasic => "client_secret_basic",
+            Self::ClientSecretPost => "client_secret_post",
+            Self::ClientSecretJwt => "client_secret_jwt",
+            Self::PrivateKeyJwt => "private_key_jwt",
+            Self::OidcToken => "oidc_token",
+            Self::None => "none",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadAppClientAuthenticationUsedMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadAuthMethod {
+    /// `email`
+    #[serde(rename = "email")]
+    Email,
+    /// `saml`
+    #[serde(rename = "saml")]
+    Saml,
+    /// `app`
+    #[serde(rename = "app")]
+    App,
+    /// `github`
+    #[serde(rename = "github")]
+    Github,
+    /// `gitlab`
+    #[serde(rename = "gitlab")]
+    Gitlab,
+    /// `bitbucket`
+    #[serde(rename = "bitbucket")]
+    Bitbucket,
+    /// `manual`
+    #[serde(rename = "manual")]
+    Manual,
+    /// `passkey`
+    #[serde(rename = "passkey")]
+    Passkey,
+    /// `otp`
+    #[serde(rename = "otp")]
+    Otp,
+    /// `sms`
+    #[serde(rename = "sms")]
+    Sms,
+    /// `invite`
+    #[serde(rename = "invite")]
+    Invite,
+    /// `google`
+    #[serde(rename = "google")]
+    Google,
+    /// `apple`
+    #[serde(rename = "apple")]
+    Apple,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadAuthMethod {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Email => "email",
+            Self::Saml => "saml",
+            Self::App => "app",
+            Self::Github => "github",
+            Self::Gitlab => "gitlab",
+            Self::Bitbucket => "bitbucket",
+            Self::Manual => "manual",
+            Self::Passkey => "passkey",
+            Self::Otp => "otp",
+            Self::Sms => "sms",
+            Self::Invite => "invite",
+            Self::Google => "google",
+            Self::Apple => "apple",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadAuthMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadBudget {
+    /// Represents a budget for tracking and notifying teams on their spending.
+    #[serde(rename = "budgetItem")]
+    pub budget_item: UserEventPayloadBudgetBudgetItem,
+}
+
+/// Represents a budget for tracking and notifying teams on their spending.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadBudgetBudgetItem {
+    /// The budget type
+    #[serde(rename = "type")]
+    pub type_: UserEventPayloadBudgetBudgetItemType,
+    /// Budget amount (USD / dollars)
+    #[serde(rename = "fixedBudget")]
+    pub fixed_budget: f64,
+    /// Array of the last 3 months of spend data
+    #[serde(rename = "previousSpend")]
+    pub previous_spend: Vec<f64>,
+    /// Array of 50, 75, 100 to keep track of notifications sent out
+    #[serde(rename = "notifiedAt")]
+    pub notified_at: Vec<f64>,
+    /// Webhook id that corresponds to a webhook in Cosmos webhook collection
+    #[serde(rename = "webhookId", default, skip_serializing_if = "Option::is_none")]
+    pub webhook_id: Option<String>,
+    /// Keep track if the webhook has been called for the month
+    #[serde(
+        rename = "webhookNotified",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub webhook_notified: Option<bool>,
+    /// Date time when budget is created
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    /// Date time when budget is updated last
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    /// Is the budget currently active for a customer
+    #[serde(rename = "isActive")]
+    pub is_active: bool,
+    /// Should all projects be paused if budget is exceeded
+    #[serde(rename = "pauseProjects", default, skip_serializing_if = "Option::is_none")]
+    pub pause_projects: Option<bool>,
+    /// The acive pricing plan the team is billed with
+    #[serde(rename = "pricingPlan", default, skip_serializing_if = "Option::is_none")]
+    pub pricing_plan: Option<UserEventPayloadBudgetBudgetItemPricingPlan>,
+    /// Partition key
+    #[serde(rename = "teamId")]
+    pub team_id: String,
+    /// Sort key that needs to be unique per teamId
+    pub id: String,
+}
+
+/// The acive pricing plan the team is billed with
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadBudgetBudgetItemPricingPlan {
+    /// `plus`
+    #[serde(rename = "plus")]
+    Plus,
+    /// `legacy`
+    #[serde(rename = "legacy")]
+    Legacy,
+    /// `unbundled`
+    #[serde(rename = "unbundled")]
+    Unbundled,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadBudgetBudgetItemPricingPlan {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Plus => "plus",
+            Self::Legacy => "legacy",
+            Self::Unbundled => "unbundled",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadBudgetBudgetItemPricingPlan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The budget type
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadBudgetBudgetItemType {
+    /// `fixed`
+    #[serde(rename = "fixed")]
+    Fixed,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadBudgetBudgetItemType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fixed => "fixed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadBudgetBudgetItemType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadConfiguration {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadDeletedUser {
+    pub username: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadDeployment {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+    pub meta: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadGeolocation {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<UserEventPayloadGeolocationCity>,
+    pub country: UserEventPayloadGeolocationCountry,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub most_specific_subdivision: Option<
+        UserEventPayloadGeolocationMostSpecificSubdivision,
+    >,
+    #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
+    pub region_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadGeolocationCity {
+    pub names: UserEventPayloadGeolocationCityNames,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadGeolocationCityNames {
+    pub en: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadGeolocationCountry {
+    pub names: UserEventPayloadGeolocationCountryNames,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadGeolocationCountryNames {
+    pub en: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadGeolocationMostSpecificSubdivision {
+    pub names: UserEventPayloadGeolocationMostSpecificSubdivisionNames,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadGeolocationMostSpecificSubdivisionNames {
+    pub en: String,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadGrantType {
+    /// `authorization_code`
+    #[serde(rename = "authorization_code")]
+    AuthorizationCode,
+    /// `urn:ietf:params:oauth:grant-type:device_code`
+    #[serde(rename = "urn:ietf:params:oauth:grant-type:device_code")]
+    UrnIetfParamsOauthGrantTypeDeviceCode,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadGrantType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AuthorizationCode => "authorization_code",
+            Self::UrnIetfParamsOauthGrantTypeDeviceCode => {
+                "urn:ietf:params:oauth:grant-type:device_code"
+            }
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadGrantType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadGroup {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadInvitedUser {
+    pub username: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadJob {
+    #[serde(rename = "deployHook")]
+    pub deploy_hook: UserEventPayloadJobDeployHook,
+    pub state: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadJobDeployHook {
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "ref")]
+    pub ref_: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UserEventPayloadName {
+    WithName(UserEventPayloadNameWithName),
+    String(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNameWithName {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewEnvVar {
+    /// The date when the Shared Env Var was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// The name of the Shared Env Var.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The unique identifier of the owner (team) the Shared Env Var was created for.
+    #[serde(rename = "ownerId", default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+    /// The unique identifier of the Shared Env Var.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The unique identifier of the user who created the Shared Env Var.
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// The unique identifier of the user who deleted the Shared Env Var.
+    #[serde(rename = "deletedBy", default, skip_serializing_if = "Option::is_none")]
+    pub deleted_by: Option<String>,
+    /// The unique identifier of the user who last updated the Shared Env Var.
+    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<String>,
+    /// Timestamp for when the Shared Env Var was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// Timestamp for when the Shared Env Var was (soft) deleted.
+    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<f64>,
+    /// Timestamp for when the Shared Env Var was last updated.
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    /// The value of the Shared Env Var.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The unique identifiers of the projects which the Shared Env Var is linked to.
+    #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<Vec<String>>,
+    /// The type of this cosmos doc instance, if blank, assume secret.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<UserEventPayloadNewEnvVarType>,
+    /// environments this env variable targets
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<Vec<UserEventPayloadNewEnvVarTargetItem>>,
+    /// whether or not this env varible applies to custom environments
+    #[serde(
+        rename = "applyToAllCustomEnvironments",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub apply_to_all_custom_environments: Option<bool>,
+    /// whether or not this env variable is decrypted
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decrypted: Option<bool>,
+    /// A user provided comment that describes what this Shared Env Var is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// The last editor full name or username.
+    #[serde(
+        rename = "lastEditedByDisplayName",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub last_edited_by_display_name: Option<String>,
+}
+
+/// environments this env variable targets
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewEnvVarTargetItem {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `development`
+    #[serde(rename = "development")]
+    Development,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewEnvVarTargetItem {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Development => "development",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadNewEnvVarTargetItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The type of this cosmos doc instance, if blank, assume secret.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewEnvVarType {
+    /// `system`
+    #[serde(rename = "system")]
+    System,
+    /// `encrypted`
+    #[serde(rename = "encrypted")]
+    Encrypted,
+    /// `plain`
+    #[serde(rename = "plain")]
+    Plain,
+    /// `sensitive`
+    #[serde(rename = "sensitive")]
+    Sensitive,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewEnvVarType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::System => "system",
+            Self::Encrypted => "encrypted",
+            Self::Plain => "plain",
+            Self::Sensitive => "sensitive",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadNewEnvVarType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwner {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abuse: Option<UserEventPayloadNewOwnerAbuse>,
+    #[serde(
+        rename = "acceptanceState",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub acceptance_state: Option<String>,
+    #[serde(rename = "acceptedAt", default, skip_serializing_if = "Option::is_none")]
+    pub accepted_at: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
+    pub billing: UserEventPayloadNewOwnerBilling,
+    #[serde(default)]
+    pub blocked: Option<f64>,
+    #[serde(rename = "blockReason", default, skip_serializing_if = "Option::is_none")]
+    pub block_reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<f64>,
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<Vec<UserEventPayloadNewOwnerCredential>>,
+    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    #[serde(rename = "orbCustomerId", default, skip_serializing_if = "Option::is_none")]
+    pub orb_customer_id: Option<String>,
+    #[serde(rename = "dataCache", default, skip_serializing_if = "Option::is_none")]
+    pub data_cache: Option<UserEventPayloadNewOwnerDataCache>,
+    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<f64>,
+    #[serde(rename = "deploymentSecret")]
+    pub deployment_secret: String,
+    #[serde(rename = "dismissedTeams", default, skip_serializing_if = "Option::is_none")]
+    pub dismissed_teams: Option<Vec<String>>,
+    #[serde(
+        rename = "dismissedToasts",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub dismissed_toasts: Option<Vec<UserEventPayloadNewOwnerDismissedToast>>,
+    #[serde(
+        rename = "favoriteProjectsAndSpaces",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub favorite_projects_and_spaces: Option<
+        Vec<UserEventPayloadNewOwnerFavoriteProjectsAndSpace>,
+    >,
+    pub email: String,
+    pub id: String,
+    #[serde(
+        rename = "importFlowGitNamespace",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub import_flow_git_namespace: Option<
+        UserEventPayloadNewOwnerImportFlowGitNamespace,
+    >,
+    #[serde(
+        rename = "importFlowGitNamespaceId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub import_flow_git_namespace_id: Option<
+        UserEventPayloadNewOwnerImportFlowGitNamespaceId,
+    >,
+    #[serde(
+        rename = "importFlowGitProvider",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub import_flow_git_provider: Option<UserEventPayloadNewOwnerImportFlowGitProvider>,
+    #[serde(
+        rename = "preferredScopesAndGitNamespaces",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub preferred_scopes_and_git_namespaces: Option<
+        Vec<UserEventPayloadNewOwnerPreferredScopesAndGitNamespace>,
+    >,
+    #[serde(
+        rename = "isDomainReseller",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub is_domain_reseller: Option<bool>,
+    #[serde(rename = "isZeitPub", default, skip_serializing_if = "Option::is_none")]
+    pub is_zeit_pub: Option<bool>,
+    #[serde(rename = "maxActiveSlots", default, skip_serializing_if = "Option::is_none")]
+    pub max_active_slots: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "phoneNumber", default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    #[serde(rename = "platformVersion", default)]
+    pub platform_version: Option<f64>,
+    #[serde(
+        rename = "preventAutoBlocking",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub prevent_auto_blocking: Option<UserEventPayloadNewOwnerPreventAutoBlocking>,
+    /// Overrides our DEFAULT project domains limit per account or per project.
+    #[serde(
+        rename = "projectDomainsLimit",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub project_domains_limit: Option<f64>,
+    /// Represents configuration for remote caching
+    #[serde(rename = "remoteCaching", default, skip_serializing_if = "Option::is_none")]
+    pub remote_caching: Option<UserEventPayloadNewOwnerRemoteCaching>,
+    #[serde(
+        rename = "removedAliasesAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub removed_aliases_at: Option<f64>,
+    #[serde(
+        rename = "removedBillingSubscriptionAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub removed_billing_subscription_at: Option<f64>,
+    #[serde(
+        rename = "removedConfigurationsAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub removed_configurations_at: Option<f64>,
+    #[serde(
+        rename = "removedDeploymentsAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub removed_deployments_at: Option<f64>,
+    #[serde(
+        rename = "removedDomiansAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub removed_domians_at: Option<f64>,
+    #[serde(
+        rename = "removedEventsAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub removed_events_at: Option<f64>,
+    #[serde(
+        rename = "removedProjectsAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub removed_projects_at: Option<f64>,
+    #[serde(
+        rename = "removedSecretsAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub removed_secrets_at: Option<f64>,
+    #[serde(
+        rename = "removedSharedEnvVarsAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub removed_shared_env_vars_at: Option<f64>,
+    #[serde(
+        rename = "removedEdgeConfigsAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub removed_edge_configs_at: Option<f64>,
+    #[serde(rename = "resourceConfig", default, skip_serializing_if = "Option::is_none")]
+    pub resource_config: Option<UserEventPayloadNewOwnerResourceConfig>,
+    /// User | Team resource limits
+    #[serde(rename = "resourceLimits", default, skip_serializing_if = "Option::is_none")]
+    pub resource_limits: Option<
+        std::collections::BTreeMap<String, UserEventPayloadNewOwnerResourceLimitsValue>,
+    >,
+    #[serde(
+        rename = "activeDashboardViews",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub active_dashboard_views: Option<Vec<UserEventPayloadNewOwnerActiveDashboardView>>,
+    #[serde(
+        rename = "secondaryEmails",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub secondary_emails: Option<Vec<UserEventPayloadNewOwnerSecondaryEmail>>,
+    #[serde(
+        rename = "emailNotifications",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub email_notifications: Option<UserEventPayloadNewOwnerEmailNotifications>,
+    #[serde(rename = "siftScore", default, skip_serializing_if = "Option::is_none")]
+    pub sift_score: Option<f64>,
+    #[serde(rename = "siftScores", default, skip_serializing_if = "Option::is_none")]
+    pub sift_scores: Option<
+        std::collections::BTreeMap<String, UserEventPayloadNewOwnerSiftScoresValue>,
+    >,
+    #[serde(rename = "siftRoute", default, skip_serializing_if = "Option::is_none")]
+    pub sift_route: Option<UserEventPayloadNewOwnerSiftRoute>,
+    #[serde(rename = "sfdcId", default, skip_serializing_if = "Option::is_none")]
+    pub sfdc_id: Option<String>,
+    #[serde(rename = "softBlock", default, skip_serializing_if = "Option::is_none")]
+    pub soft_block: Option<UserEventPayloadNewOwnerSoftBlock>,
+    #[serde(rename = "stagingPrefix")]
+    pub staging_prefix: String,
+    #[serde(rename = "sysToken")]
+    pub sys_token: String,
+    /// A helper that allows to describe a relationship attribute. It receives the shape of a relationship plus the foreignKey name to make it mandatory in the resulting type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teams: Option<Vec<UserEventPayloadNewOwnerTeam>>,
+    /// Introduced 2022-04-12 An array of teamIds (for trial teams created after 2022-04-01), created by the user in question. Used in determining whether the team has a trial available in utils/api-teams/user-has-trial-available.ts.
+    #[serde(rename = "trialTeamIds", default, skip_serializing_if = "Option::is_none")]
+    pub trial_team_ids: Option<Vec<String>>,
+    /// Introduced 2022-04-19 Number of maximum trials to allocate to a user. When undefined, defaults to MAX_TRIALS in utils/api-teams/user-has-trial-available.ts. This is set to trialTeamIds + 1 by services/api-backoffice/src/handlers/add-additional-trial.ts.
+    #[serde(rename = "maxTrials", default, skip_serializing_if = "Option::is_none")]
+    pub max_trials: Option<f64>,
+    /// Deprecated on 2022-04-12 in favor of trialTeamIds and using utils/api-teams/user-has-trial-available.ts.
+    #[serde(rename = "trialTeamId", default, skip_serializing_if = "Option::is_none")]
+    pub trial_team_id: Option<String>,
+    #[serde(rename = "type")]
+    pub type_: UserEventPayloadNewOwnerType,
+    /// Contains the timestamps when a user was notified about their usage
+    #[serde(rename = "usageAlerts", default, skip_serializing_if = "Option::is_none")]
+    pub usage_alerts: Option<UserEventPayloadNewOwnerUsageAlerts>,
+    #[serde(
+        rename = "overageUsageAlerts",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub overage_usage_alerts: Option<UserEventPayloadNewOwnerOverageUsageAlerts>,
+    /// Contains the timestamps for usage summary emails.
+    #[serde(
+        rename = "overageMetadata",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub overage_metadata: Option<UserEventPayloadNewOwnerOverageMetadata>,
+    pub username: String,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    /// Whether the Vercel Toolbar is enabled for preview deployments.
+    #[serde(
+        rename = "enablePreviewFeedback",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub enable_preview_feedback: Option<UserEventPayloadNewOwnerEnablePreviewFeedback>,
+    /// Information about which features are blocked for a user. Blocks can be either soft (the user can still access the feature, but with a warning, e.g. prompting an upgrade) or hard (the user cannot access the feature at all).
+    #[serde(rename = "featureBlocks", default, skip_serializing_if = "Option::is_none")]
+    pub feature_blocks: Option<UserEventPayloadNewOwnerFeatureBlocks>,
+    #[serde(rename = "defaultTeamId", default, skip_serializing_if = "Option::is_none")]
+    pub default_team_id: Option<String>,
+    pub version: UserEventPayloadNewOwnerVersion,
+    /// An archive of information about the Northstar migration, derived from the old (deprecated) property, `northstarMigrationEvents`.
+    #[serde(
+        rename = "northstarMigration",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub northstar_migration: Option<UserEventPayloadNewOwnerNorthstarMigration>,
+    /// The salesforce opportunity ID that this user is linked to. This is used to automatically associate a team of the user's choosing with the opportunity.
+    #[serde(rename = "opportunityId", default, skip_serializing_if = "Option::is_none")]
+    pub opportunity_id: Option<String>,
+    /// MFA configuration. When enabled, the user will be required to provide a second factor of authentication when logging in.
+    #[serde(
+        rename = "mfaConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub mfa_configuration: Option<UserEventPayloadNewOwnerMfaConfiguration>,
+}
+impl std::fmt::Debug for UserEventPayloadNewOwner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserEventPayloadNewOwner")
+            .field("abuse", &self.abuse)
+            .field("acceptance_state", &self.acceptance_state)
+            .field("accepted_at", &self.accepted_at)
+            .field("avatar", &self.avatar)
+            .field("billing", &self.billing)
+            .field("blocked", &self.blocked)
+            .field("block_reason", &self.block_reason)
+            .field("created", &self.created)
+            .field("created_at", &self.created_at)
+            .field("credentials", &self.credentials)
+            .field("customer_id", &self.customer_id)
+            .field("orb_customer_id", &self.orb_customer_id)
+            .field("data_cache", &self.data_cache)
+            .field("deleted_at", &self.deleted_at)
+            .field("deployment_secret", &"<redacted>")
+            .field("dismissed_teams", &self.dismissed_teams)
+            .field("dismissed_toasts", &self.dismissed_toasts)
+            .field("favorite_projects_and_spaces", &self.favorite_projects_and_spaces)
+            .field("email", &self.email)
+            .field("id", &self.id)
+            .field("import_flow_git_namespace", &self.import_flow_git_namespace)
+            .field("import_flow_git_namespace_id", &self.import_flow_git_namespace_id)
+            .field("import_flow_git_provider", &self.import_flow_git_provider)
+            .field(
+                "preferred_scopes_and_git_namespaces",
+                &self.preferred_scopes_and_git_namespaces,
+            )
+            .field("is_domain_reseller", &self.is_domain_reseller)
+            .field("is_zeit_pub", &self.is_zeit_pub)
+            .field("max_active_slots", &self.max_active_slots)
+            .field("name", &self.name)
+            .field("phone_number", &self.phone_number)
+            .field("platform_version", &self.platform_version)
+            .field("prevent_auto_blocking", &self.prevent_auto_blocking)
+            .field("project_domains_limit", &self.project_domains_limit)
+            .field("remote_caching", &self.remote_caching)
+            .field("removed_aliases_at", &self.removed_aliases_at)
+            .field(
+                "removed_billing_subscription_at",
+                &self.removed_billing_subscription_at,
+            )
+            .field("removed_configurations_at", &self.removed_configurations_at)
+            .field("removed_deployments_at", &self.removed_deployments_at)
+            .field("removed_domians_at", &self.removed_domians_at)
+            .field("removed_events_at", &self.removed_events_at)
+            .field("removed_projects_at", &self.removed_projects_at)
+            .field("removed_secrets_at", &self.removed_secrets_at)
+            .field("removed_shared_env_vars_at", &self.removed_shared_env_vars_at)
+            .field("removed_edge_configs_at", &self.removed_edge_configs_at)
+            .field("resource_config", &self.resource_config)
+            .field("resource_limits", &self.resource_limits)
+            .field("active_dashboard_views", &self.active_dashboard_views)
+            .field("secondary_emails", &self.secondary_emails)
+            .field("email_notifications", &self.email_notifications)
+            .field("sift_score", &self.sift_score)
+            .field("sift_scores", &self.sift_scores)
+            .field("sift_route", &self.sift_route)
+            .field("sfdc_id", &self.sfdc_id)
+            .field("soft_block", &self.soft_block)
+            .field("staging_prefix", &self.staging_prefix)
+            .field("sys_token", &"<redacted>")
+            .field("teams", &self.teams)
+            .field("trial_team_ids", &self.trial_team_ids)
+            .field("max_trials", &self.max_trials)
+            .field("trial_team_id", &self.trial_team_id)
+            .field("type_", &self.type_)
+            .field("usage_alerts", &self.usage_alerts)
+            .field("overage_usage_alerts", &self.overage_usage_alerts)
+            .field("overage_metadata", &self.overage_metadata)
+            .field("username", &self.username)
+            .field("updated_at", &self.updated_at)
+            .field("enable_preview_feedback", &self.enable_preview_feedback)
+            .field("feature_blocks", &self.feature_blocks)
+            .field("default_team_id", &self.default_team_id)
+            .field("version", &self.version)
+            .field("northstar_migration", &self.northstar_migration)
+            .field("opportunity_id", &self.opportunity_id)
+            .field("mfa_configuration", &self.mfa_configuration)
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerAbuse {
+    /// Since June 2023
+    #[serde(rename = "blockHistory", default, skip_serializing_if = "Option::is_none")]
+    pub block_history: Option<Vec<UserEventPayloadNewOwnerAbuseBlockHistoryItem>>,
+    /// Since March 2022. Helps abuse checks by tracking git auths. Format: `<platform>:<detail>:<value>`
+    #[serde(rename = "gitAuthHistory", default, skip_serializing_if = "Option::is_none")]
+    pub git_auth_history: Option<Vec<String>>,
+    /// (scanner history). Since November 2021. First element is newest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<Vec<UserEventPayloadNewOwnerAbuseHistoryItem>>,
+    /// Since September 2023. How often did this owner trigger an actual git lineage deploy block?
+    #[serde(
+        rename = "gitLineageBlocks",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub git_lineage_blocks: Option<f64>,
+    /// Since September 2023. How often did this owner trigger a git lineage deploy block dry run?
+    #[serde(
+        rename = "gitLineageBlocksDry",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub git_lineage_blocks_dry: Option<f64>,
+    /// Since November 2021. Guides the abuse scanner in build container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scanner: Option<String>,
+    /// Since November 2021
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    #[serde(
+        rename = "creationUserAgent",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub creation_user_agent: Option<String>,
+    #[serde(rename = "creationIp", default, skip_serializing_if = "Option::is_none")]
+    pub creation_ip: Option<String>,
+    #[serde(
+        rename = "removedPhoneNumbers",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub removed_phone_numbers: Option<String>,
+}
+
+/// Since June 2023
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerAbuseBlockHistoryItem {
+    pub action: UserEventPayloadNewOwnerAbuseBlockHistoryItemAction,
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    #[serde(rename = "caseId", default, skip_serializing_if = "Option::is_none")]
+    pub case_id: Option<String>,
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
+    pub status_code: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerAbuseBlockHistoryItemAction {
+    /// `hard-blocked`
+    #[serde(rename = "hard-blocked")]
+    HardBlocked,
+    /// `soft-blocked`
+    #[serde(rename = "soft-blocked")]
+    SoftBlocked,
+    /// `unblocked`
+    #[serde(rename = "unblocked")]
+    Unblocked,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerAbuseBlockHistoryItemAction {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::HardBlocked => "hard-blocked",
+            Self::SoftBlocked => "soft-blocked",
+            Self::Unblocked => "unblocked",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadNewOwnerAbuseBlockHistoryItemAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// (scanner history). Since November 2021. First element is newest.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerAbuseHistoryItem {
+    pub scanner: String,
+    pub reason: String,
+    pub by: String,
+    #[serde(rename = "byId")]
+    pub by_id: String,
+    pub at: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerActiveDashboardView {
+    #[serde(rename = "scopeId")]
+    pub scope_id: String,
+    #[serde(rename = "viewPreference", default, skip_serializing_if = "Option::is_none")]
+    pub view_preference: Option<
+        UserEventPayloadNewOwnerActiveDashboardViewViewPreference,
+    >,
+    #[serde(
+        rename = "favoritesViewPreference",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub favorites_view_preference: Option<
+        UserEventPayloadNewOwnerActiveDashboardViewFavoritesViewPreference,
+    >,
+    #[serde(
+        rename = "recentsViewPreference",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub recents_view_preference: Option<
+        UserEventPayloadNewOwnerActiveDashboardViewRecentsViewPreference,
+    >,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerActiveDashboardViewFavoritesViewPreference {
+    /// `open`
+    #[serde(rename = "open")]
+    Open,
+    /// `closed`
+    #[serde(rename = "closed")]
+    Closed,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerActiveDashboardViewFavoritesViewPreference {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for UserEventPayloadNewOwnerActiveDashboardViewFavoritesViewPreference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerActiveDashboardViewRecentsViewPreference {
+    /// `open`
+    #[serde(rename = "open")]
+    Open,
+    /// `closed`
+    #[serde(rename = "closed")]
+    Closed,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerActiveDashboardViewRecentsViewPreference {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for UserEventPayloadNewOwnerActiveDashboardViewRecentsViewPreference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerActiveDashboardViewViewPreference {
+    /// `cards`
+    #[serde(rename = "cards")]
+    Cards,
+    /// `list`
+    #[serde(rename = "list")]
+    List,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerActiveDashboardViewViewPreference {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cards => "cards",
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadNewOwnerActiveDashboardViewViewPreference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerBilling {
+    pub plan: UserEventPayloadNewOwnerBillingPlan,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerBillingPlan {
+    /// `pro`
+    #[serde(rename = "pro")]
+    Pro,
+    /// `enterprise`
+    #[serde(rename = "enterprise")]
+    Enterprise,
+    /// `hobby`
+    #[serde(rename = "hobby")]
+    Hobby,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerBillingPlan {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pro => "pro",
+            Self::Enterprise => "enterprise",
+            Self::Hobby => "hobby",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadNewOwnerBillingPlan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UserEventPayloadNewOwnerCredential {
+    WithHost(UserEventPayloadNewOwnerCredentialWithHost),
+    WithTypeId(UserEventPayloadNewOwnerCredentialWithTypeId),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerCredentialType {
+    /// `gitlab`
+    #[serde(rename = "gitlab")]
+    Gitlab,
+    /// `bitbucket`
+    #[serde(rename = "bitbucket")]
+    Bitbucket,
+    /// `google`
+    #[serde(rename = "google")]
+    Google,
+    /// `apple`
+    #[serde(rename = "apple")]
+    Apple,
+    /// `github-oauth`
+    #[serde(rename = "github-oauth")]
+    GithubOauth,
+    /// `github-oauth-limited`
+    #[serde(rename = "github-oauth-limited")]
+    GithubOauthLimited,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerCredentialType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Gitlab => "gitlab",
+            Self::Bitbucket => "bitbucket",
+            Self::Google => "google",
+            Self::Apple => "apple",
+            Self::GithubOauth => "github-oauth",
+            Self::GithubOauthLimited => "github-oauth-limited",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadNewOwnerCredentialType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerCredentialWithHost {
+    #[serde(rename = "type")]
+    pub type_: UserEventPayloadNewOwnerCredentialWithHostType,
+    pub host: String,
+    pub id: String,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerCredentialWithHostType {
+    /// `github-oauth-custom-host`
+    #[serde(rename = "github-oauth-custom-host")]
+    GithubOauthCustomHost,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerCredentialWithHostType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GithubOauthCustomHost => "github-oauth-custom-host",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadNewOwnerCredentialWithHostType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerCredentialWithTypeId {
+    #[serde(rename = "type")]
+    pub type_: UserEventPayloadNewOwnerCredentialType,
+    pub id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerDataCache {
+    #[serde(
+        rename = "excessBillingEnabled",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub excess_billing_enabled: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerDismissedToast {
+    pub name: String,
+    pub dismissals: Vec<UserEventPayloadNewOwnerDismissedToastDismissal>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerDismissedToastDismissal {
+    #[serde(rename = "scopeId")]
+    pub scope_id: String,
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerEmailNotifications {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<
+        std::collections::BTreeMap<
+            String,
+            UserEventPayloadNewOwnerEmailNotificationsRulesValue,
+        >,
+    >,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerEmailNotificationsRulesValue {
+    pub email: String,
+}
+
+/// Whether the Vercel Toolbar is enabled for preview deployments.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerEnablePreviewFeedback {
+    /// `default`
+    #[serde(rename = "default")]
+    Default,
+    /// `on`
+    #[serde(rename = "on")]
+    On,
+    /// `off`
+    #[serde(rename = "off")]
+    Off,
+    /// `on-force`
+    #[serde(rename = "on-force")]
+    OnForce,
+    /// `off-force`
+    #[serde(rename = "off-force")]
+    OffForce,
+    /// `default-force`
+    #[serde(rename = "default-force")]
+    DefaultForce,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerEnablePreviewFeedback {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Default => "default",
+            Self::On => "on",
+            Self::Off => "off",
+            Self::OnForce => "on-force",
+            Self::OffForce => "off-force",
+            Self::DefaultForce => "default-force",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadNewOwnerEnablePreviewFeedback {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerFavoriteProjectsAndSpace {
+    #[serde(rename = "teamId")]
+    pub team_id: String,
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+}
+
+/// Information about which features are blocked for a user. Blocks can be either soft (the user can still access the feature, but with a warning, e.g. prompting an upgrade) or hard (the user cannot access the feature at all).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerFeatureBlocks {
+    #[serde(rename = "webAnalytics", default, skip_serializing_if = "Option::is_none")]
+    pub web_analytics: Option<UserEventPayloadNewOwnerFeatureBlocksWebAnalytics>,
+    /// A soft block indicates a temporary pause in data collection (ex limit exceeded for the current cycle) A hard block indicates a stoppage in data collection that requires manual intervention (ex upgrading a pro trial)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monitoring: Option<UserEventPayloadNewOwnerFeatureBlocksMonitoring>,
+    #[serde(
+        rename = "observabilityPlus",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub observability_plus: Option<
+        UserEventPayloadNewOwnerFeatureBlocksObservabilityPlus,
+    >,
+    #[serde(rename = "dataCache", default, skip_serializing_if = "Option::is_none")]
+    pub data_cache: Option<UserEventPayloadNewOwnerFeatureBlocksDataCache>,
+    #[serde(
+        rename = "imageOptimizationTransformation",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub image_optimization_transformation: Option<
+        UserEventPayloadNewOwnerFeatureBlocksImageOptimizationTransformation,
+    >,
+    #[serde(rename = "sourceImages", default, skip_serializing_if = "Option::is_none")]
+    pub source_images: Option<UserEventPayloadNewOwnerFeatureBlocksSourceImages>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blob: Option<UserEventPayloadNewOwnerFeatureBlocksBlob>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postgres: Option<UserEventPayloadNewOwnerFeatureBlocksPostgres>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redis: Option<UserEventPayloadNewOwnerFeatureBlocksRedis>,
+    #[serde(
+        rename = "microfrontendsRequest",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub microfrontends_request: Option<
+        UserEventPayloadNewOwnerFeatureBlocksMicrofrontendsRequest,
+    >,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerFeatureBlocksBlob {
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_from: Option<f64>,
+    #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_until: Option<f64>,
+    #[serde(rename = "blockReason")]
+    pub block_reason: UserEventPayloadNewOwnerFeatureBlocksBlobBlockReason,
+    #[serde(rename = "overageReason")]
+    pub overage_reason: UserEventPayloadNewOwnerFeatureBlocksBlobOverageReason,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerFeatureBlocksBlobBlockReason {
+    /// `admin_override`
+    #[serde(rename = "admin_override")]
+    AdminOverride,
+    /// `limits_exceeded`
+    #[serde(rename = "limits_exceeded")]
+    LimitsExceeded,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerFeatureBlocksBlobBlockReason {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AdminOverride => "admin_override",
+            Self::LimitsExceeded => "limits_exceeded",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadNewOwnerFeatureBlocksBlobBlockReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerFeatureBlocksBlobOverageReason {
+    /// `analyticsUsage`
+    #[serde(rename = "analyticsUsage")]
+    AnalyticsUsage,
+    /// `artifacts`
+    #[serde(rename = "artifacts")]
+    Artifacts,
+    /// `bandwidth`
+    #[serde(rename = "bandwidth")]
+    Bandwidth,
+    /// `blobTotalAdvancedRequests`
+    #[serde(rename = "blobTotalAdvancedRequests")]
+    BlobTotalAdvancedRequests,
+    /// `blobTotalAvgSizeInBytes`
+    #[serde(rename = "blobTotalAvgSizeInBytes")]
+    BlobTotalAvgSizeInBytes,
+    /// `blobTotalGetResponseObjectSizeInBytes`
+    #[serde(rename = "blobTotalGetResponseObjectSizeInBytes")]
+    BlobTotalGetResponseObjectSizeInBytes,
+    /// `blobTotalSimpleRequests`
+    #[serde(rename = "blobTotalSimpleRequests")]
+    BlobTotalSimpleRequests,
+    /// `connectDataTransfer`
+    #[serde(rename = "connectDataTransfer")]
+    ConnectDataTransfer,
+    /// `dataCacheRead`
+    #[serde(rename = "dataCacheRead")]
+    DataCacheRead,
+    /// `dataCacheWrite`
+    #[serde(rename = "dataCacheWrite")]
+    DataCacheWrite,
+    /// `edgeConfigRead`
+    #[serde(rename = "edgeConfigRead")]
+    EdgeConfigRead,
+    /// `edgeConfigWrite`
+    #[serde(rename = "edgeConfigWrite")]
+    EdgeConfigWrite,
+    /// `edgeFunctionExecutionUnits`
+    #[serde(rename = "edgeFunctionExecutionUnits")]
+    EdgeFunctionExecutionUnits,
+    /// `edgeMiddlewareInvocations`
+    #[serde(rename = "edgeMiddlewareInvocations")]
+    EdgeMiddlewareInvocations,
+    /// `edgeRequestAdditionalCpuDuration`
+    #[serde(rename = "edgeRequestAdditionalCpuDuration")]
+    EdgeRequestAdditionalCpuDuration,
+    /// `edgeRequest`
+    #[serde(rename = "edgeRequest")]
+    EdgeRequest,
+    /// `elasticConcurrencyBuildSlots`
+    #[serde(rename = "elasticConcurrencyBuildSlots")]
+    ElasticConcurrencyBuildSlots,
+    /// `fastDataTransfer`
+    #[serde(rename = "fastDataTransfer")]
+    FastDataTransfer,
+    /// `fastOriginTransfer`
+    #[serde(rename = "fastOriginTransfer")]
+    FastOriginTransfer,
+    /// `fluidCpuDuration`
+    #[serde(rename = "fluidCpuDuration")]
+    FluidCpuDuration,
+    /// `fluidDuration`
+    #[serde(rename = "fluidDuration")]
+    FluidDuration,
+    /// `functionDuration`
+    #[serde(rename = "functionDuration")]
+    FunctionDuration,
+    /// `functionInvocation`
+    #[serde(rename = "functionInvocation")]
+    FunctionInvocation,
+    /// `imageOptimizationCacheRead`
+    #[serde(rename = "imageOptimizationCacheRead")]
+    ImageOptimizationCacheRead,
+    /// `imageOptimizationCacheWrite`
+    #[serde(rename = "imageOptimizationCacheWrite")]
+    ImageOptimizationCacheWrite,
+    /// `imageOptimizationTransformation`
+    #[serde(rename = "imageOptimizationTransformation")]
+    ImageOptimizationTransformation,
+    /// `logDrainsVolume`
+    #[serde(rename = "logDrainsVolume")]
+    LogDrainsVolume,
+    /// `monitoringMetric`
+    #[serde(rename = "monitoringMetric")]
+    MonitoringMetric,
+    /// `blobDataTransfer`
+    #[serde(rename = "blobDataTransfer")]
+    BlobDataTransfer,
+    /// `observabilityEvent`
+    #[serde(rename = "observabilityEvent")]
+    ObservabilityEvent,
+    /// `onDemandConcurrencyMinutes`
+    #[serde(rename = "onDemandConcurrencyMinutes")]
+    OnDemandConcurrencyMinutes,
+    /// `runtimeCacheRead`
+    #[serde(rename = "runtimeCacheRead")]
+    RuntimeCacheRead,
+    /// `runtimeCacheWrite`
+    #[serde(rename = "runtimeCacheWrite")]
+    RuntimeCacheWrite,
+    /// `serverlessFunctionExecution`
+    #[serde(rename = "serverlessFunctionExecution")]
+    ServerlessFunctionExecution,
+    /// `sourceImages`
+    #[serde(rename = "sourceImages")]
+    SourceImages,
+    /// `wafOwaspExcessBytes`
+    #[serde(rename = "wafOwaspExcessBytes")]
+    WafOwaspExcessBytes,
+    /// `wafOwaspRequests`
+    #[serde(rename = "wafOwaspRequests")]
+    WafOwaspRequests,
+    /// `wafRateLimitRequest`
+    #[serde(rename = "wafRateLimitRequest")]
+    WafRateLimitRequest,
+    /// `webAnalyticsEvent`
+    #[serde(rename = "webAnalyticsEvent")]
+    WebAnalyticsEvent,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerFeatureBlocksBlobOverageReason {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AnalyticsUsage => "analyticsUsage",
+            Self::Artifacts => "artifacts",
+            Self::Bandwidth => "bandwidth",
+            Self::BlobTotalAdvancedRequests => "blobTotalAdvancedRequests",
+            Self::BlobTotalAvgSizeInBytes => "blobTotalAvgSizeInBytes",
+            Self::BlobTotalGetResponseObjectSizeInBytes => {
+                "blobTotalGetResponseObjectSizeInBytes"
+            }
+            Self::BlobTotalSimpleRequests => "blobTotalSimpleRequests",
+            Self::ConnectDataTransfer => "connectDataTransfer",
+            Self::DataCacheRead => "dataCacheRead",
+            Self::DataCacheWrite => "dataCacheWrite",
+            Self::EdgeConfigRead => "edgeConfigRead",
+            Self::EdgeConfigWrite => "edgeConfigWrite",
+            Self::EdgeFunctionExecutionUnits => "edgeFunctionExecutionUnits",
+            Self::EdgeMiddlewareInvocations => "edgeMiddlewareInvocations",
+            Self::EdgeRequestAdditionalCpuDuration => "edgeRequestAdditionalCpuDuration",
+            Self::EdgeRequest => "edgeRequest",
+            Self::ElasticConcurrencyBuildSlots => "elasticConcurrencyBuildSlots",
+            Self::FastDataTransfer => "fastDataTransfer",
+            Self::FastOriginTransfer => "fastOriginTransfer",
+            Self::FluidCpuDuration => "fluidCpuDuration",
+            Self::FluidDuration => "fluidDuration",
+            Self::FunctionDuration => "functionDuration",
+            Self::FunctionInvocation => "functionInvocation",
+            Self::ImageOptimizationCacheRead => "imageOptimizationCacheRead",
+            Self::ImageOptimizationCacheWrite => "imageOptimizationCacheWrite",
+            Self::ImageOptimizationTransformation => "imageOptimizationTransformation",
+            Self::LogDrainsVolume => "logDrainsVolume",
+            Self::MonitoringMetric => "monitoringMetric",
+            Self::BlobDataTransfer => "blobDataTransfer",
+            Self::ObservabilityEvent => "observabilityEvent",
+            Self::OnDemandConcurrencyMinutes => "onDemandConcurrencyMinutes",
+            Self::RuntimeCacheRead => "runtimeCacheRead",
+            Self::RuntimeCacheWrite => "runtimeCacheWrite",
+            Self::ServerlessFunctionExecution => "serverlessFunctionExecution",
+            Self::SourceImages => "sourceImages",
+            Self::WafOwaspExcessBytes => "wafOwaspExcessBytes",
+            Self::WafOwaspRequests => "wafOwaspRequests",
+            Self::WafRateLimitRequest => "wafRateLimitRequest",
+            Self::WebAnalyticsEvent => "webAnalyticsEvent",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadNewOwnerFeatureBlocksBlobOverageReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerFeatureBlocksDataCache {
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_from: Option<f64>,
+    #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_until: Option<f64>,
+    #[serde(rename = "blockReason")]
+    pub block_reason: UserEventPayloadNewOwnerFeatureBlocksDataCacheBlockReason,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerFeatureBlocksDataCacheBlockReason {
+    /// `admin_override`
+    #[serde(rename = "admin_override")]
+    AdminOverride,
+    /// `limits_exceeded`
+    #[serde(rename = "limits_exceeded")]
+    LimitsExceeded,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerFeatureBlocksDataCacheBlockReason {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AdminOverride => "admin_override",
+            Self::LimitsExceeded => "limits_exceeded",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadNewOwnerFeatureBlocksDataCacheBlockReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerFeatureBlocksImageOptimizationTransformation {
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_from: Option<f64>,
+    #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_until: Option<f64>,
+    #[serde(rename = "blockReason")]
+    pub block_reason: UserEventPayloadNewOwnerFeatureBlocksImageOptimizationTransformationBlockReason,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerFeatureBlocksImageOptimizationTransformationBlockReason {
+    /// `admin_override`
+    #[serde(rename = "admin_override")]
+    AdminOverride,
+    /// `limits_exceeded`
+    #[serde(rename = "limits_exceeded")]
+    LimitsExceeded,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerFeatureBlocksImageOptimizationTransformationBlockReason {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AdminOverride => "admin_override",
+            Self::LimitsExceeded => "limits_exceeded",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for UserEventPayloadNewOwnerFeatureBlocksImageOptimizationTransformationBlockReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerFeatureBlocksMicrofrontendsRequest {
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_from: Option<f64>,
+    #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_until: Option<f64>,
+    #[serde(rename = "blockReason")]
+    pub block_reason: UserEventPayloadNewOwnerFeatureBlocksMicrofrontendsRequestBlockReason,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerFeatureBlocksMicrofrontendsRequestBlockReason {
+    /// `admin_override`
+    #[serde(rename = "admin_override")]
+    AdminOverride,
+    /// `limits_exceeded`
+    #[serde(rename = "limits_exceeded")]
+    LimitsExceeded,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerFeatureBlocksMicrofrontendsRequestBlockReason {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AdminOverride => "admin_override",
+            Self::LimitsExceeded => "limits_exceeded",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for UserEventPayloadNewOwnerFeatureBlocksMicrofrontendsRequestBlockReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A soft block indicates a temporary pause in data collection (ex limit exceeded for the current cycle) A hard block indicates a stoppage in data collection that requires manual intervention (ex upgrading a pro trial)
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerFeatureBlocksMonitoring {
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_from: Option<f64>,
+    #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_until: Option<f64>,
+    #[serde(rename = "blockReason")]
+    pub block_reason: UserEventPayloadNewOwnerFeatureBlocksMonitoringBlockReason,
+    #[serde(rename = "blockType")]
+    pub block_type: UserEventPayloadNewOwnerFeatureBlocksMonitoringBlockType,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerFeatureBlocksMonitoringBlockReason {
+    /// `admin_override`
+    #[serde(rename = "admin_override")]
+    AdminOverride,
+    /// `limits_exceeded`
+    #[serde(rename = "limits_exceeded")]
+    LimitsExceeded,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerFeatureBlocksMonitoringBlockReason {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AdminOverride => "admin_override",
+            Self::LimitsExceeded => "limits_exceeded",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadNewOwnerFeatureBlocksMonitoringBlockReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerFeatureBlocksMonitoringBlockType {
+    /// `soft`
+    #[serde(rename = "soft")]
+    Soft,
+    /// `hard`
+    #[serde(rename = "hard")]
+    Hard,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerFeatureBlocksMonitoringBlockType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Soft => "soft",
+            Self::Hard => "hard",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadNewOwnerFeatureBlocksMonitoringBlockType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerFeatureBlocksObservabilityPlus {
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_from: Option<f64>,
+    #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_until: Option<f64>,
+    #[serde(rename = "blockReason")]
+    pub block_reason: UserEventPayloadNewOwnerFeatureBlocksObservabilityPlusBlockReason,
+    #[serde(rename = "blockType")]
+    pub block_type: UserEventPayloadNewOwnerFeatureBlocksObservabilityPlusBlockType,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerFeatureBlocksObservabilityPlusBlockReason {
+    /// `admin_override`
+    #[serde(rename = "admin_override")]
+    AdminOverride,
+    /// `limits_exceeded`
+    #[serde(rename = "limits_exceeded")]
+    LimitsExceeded,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerFeatureBlocksObservabilityPlusBlockReason {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AdminOverride => "admin_override",
+            Self::LimitsExceeded => "limits_exceeded",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for UserEventPayloadNewOwnerFeatureBlocksObservabilityPlusBlockReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerFeatureBlocksObservabilityPlusBlockType {
+    /// `soft`
+    #[serde(rename = "soft")]
+    Soft,
+    /// `hard`
+    #[serde(rename = "hard")]
+    Hard,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerFeatureBlocksObservabilityPlusBlockType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Soft => "soft",
+            Self::Hard => "hard",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for UserEventPayloadNewOwnerFeatureBlocksObservabilityPlusBlockType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerFeatureBlocksPostgres {
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_from: Option<f64>,
+    #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_until: Option<f64>,
+    #[serde(rename = "blockReason")]
+    pub block_reason: UserEventPayloadNewOwnerFeatureBlocksPostgresBlockReason,
+    #[serde(rename = "overageReason")]
+    pub overage_reason: UserEventPayloadNewOwnerFeatureBlocksPostgresOverageReason,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerFeatureBlocksPostgresBlockReason {
+    /// `admin_override`
+    #[serde(rename = "admin_override")]
+    AdminOverride,
+    /// `limits_exceeded`
+    #[serde(rename = "limits_exceeded")]
+    LimitsExceeded,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerFeatureBlocksPostgresBlockReason {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AdminOverride => "admin_override",
+            Self::LimitsExceeded => "limits_exceeded",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadNewOwnerFeatureBlocksPostgresBlockReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerFeatureBlocksPostgresOverageReason {
+    /// `analyticsUsage`
+    #[serde(rename = "analyticsUsage")]
+    AnalyticsUsage,
+    /// `artifacts`
+    #[serde(rename = "artifacts")]
+    Artifacts,
+    /// `bandwidth`
+    #[serde(rename = "bandwidth")]
+    Bandwidth,
+    /// `blobTotalAdvancedRequests`
+    #[serde(rename = "blobTotalAdvancedRequests")]
+    BlobTotalAdvancedRequests,
+    /// `blobTotalAvgSizeInBytes`
+    #[serde(rename = "blobTotalAvgSizeInBytes")]
+    BlobTotalAvgSizeInBytes,
+    /// `blobTotalGetResponseObjectSizeInBytes`
+    #[serde(rename = "blobTotalGetResponseObjectSizeInBytes")]
+    BlobTotalGetResponseObjectSizeInBytes,
+    /// `blobTotalSimpleRequests`
+    #[serde(rename = "blobTotalSimpleRequests")]
+    BlobTotalSimpleRequests,
+    /// `connectDataTransfer`
+    #[serde(rename = "connectDataTransfer")]
+    ConnectDataTransfer,
+    /// `dataCacheRead`
+    #[serde(rename = "dataCacheRead")]
+    DataCacheRead,
+    /// `dataCacheWrite`
+    #[serde(rename = "dataCacheWrite")]
+    DataCacheWrite,
+    /// `edgeConfigRead`
+    #[serde(rename = "edgeConfigRead")]
+    EdgeConfigRead,
+    /// `edgeConfigWrite`
+    #[serde(rename = "edgeConfigWrite")]
+    EdgeConfigWrite,
+    /// `edgeFunctionExecutionUnits`
+    #[serde(rename = "edgeFunctionExecutionUnits")]
+    EdgeFunctionExecutionUnits,
+    /// `edgeMiddlewareInvocations`
+    #[serde(rename = "edgeMiddlewareInvocations")]
+    EdgeMiddlewareInvocations,
+    /// `edgeRequestAdditionalCpuDuration`
+    #[serde(rename = "edgeRequestAdditionalCpuDuration")]
+    EdgeRequestAdditionalCpuDuration,
+    /// `edgeRequest`
+    #[serde(rename = "edgeRequest")]
+    EdgeRequest,
+    /// `elasticConcurrencyBuildSlots`
+    #[serde(rename = "elasticConcurrencyBuildSlots")]
+    ElasticConcurrencyBuildSlots,
+    /// `fastDataTransfer`
+    #[serde(rename = "fastDataTransfer")]
+    FastDataTransfer,
+    /// `fastOriginTransfer`
+    #[serde(rename = "fastOriginTransfer")]
+    FastOriginTransfer,
+    /// `fluidCpuDuration`
+    #[serde(rename = "fluidCpuDuration")]
+    FluidCpuDuration,
+    /// `fluidDuration`
+    #[serde(rename = "fluidDuration")]
+    FluidDuration,
+    /// `functionDuration`
+    #[serde(rename = "functionDuration")]
+    FunctionDuration,
+    /// `functionInvocation`
+    #[serde(rename = "functionInvocation")]
+    FunctionInvocation,
+    /// `imageOptimizationCacheRead`
+    #[serde(rename = "imageOptimizationCacheRead")]
+    ImageOptimizationCacheRead,
+    /// `imageOptimizationCacheWrite`
+    #[serde(rename = "imageOptimizationCacheWrite")]
+    ImageOptimizationCacheWrite,
+    /// `imageOptimizationTransformation`
+    #[serde(rename = "imageOptimizationTransformation")]
+    ImageOptimizationTransformation,
+    /// `logDrainsVolume`
+    #[serde(rename = "logDrainsVolume")]
+    LogDrainsVolume,
+    /// `monitoringMetric`
+    #[serde(rename = "monitoringMetric")]
+    MonitoringMetric,
+    /// `blobDataTransfer`
+    #[serde(rename = "blobDataTransfer")]
+    BlobDataTransfer,
+    /// `observabilityEvent`
+    #[serde(rename = "observabilityEvent")]
+    ObservabilityEvent,
+    /// `onDemandConcurrencyMinutes`
+    #[serde(rename = "onDemandConcurrencyMinutes")]
+    OnDemandConcurrencyMinutes,
+    /// `runtimeCacheRead`
+    #[serde(rename = "runtimeCacheRead")]
+    RuntimeCacheRead,
+    /// `runtimeCacheWrite`
+    #[serde(rename = "runtimeCacheWrite")]
+    RuntimeCacheWrite,
+    /// `serverlessFunctionExecution`
+    #[serde(rename = "serverlessFunctionExecution")]
+    ServerlessFunctionExecution,
+    /// `sourceImages`
+    #[serde(rename = "sourceImages")]
+    SourceImages,
+    /// `wafOwaspExcessBytes`
+    #[serde(rename = "wafOwaspExcessBytes")]
+    WafOwaspExcessBytes,
+    /// `wafOwaspRequests`
+    #[serde(rename = "wafOwaspRequests")]
+    WafOwaspRequests,
+    /// `wafRateLimitRequest`
+    #[serde(rename = "wafRateLimitRequest")]
+    WafRateLimitRequest,
+    /// `webAnalyticsEvent`
+    #[serde(rename = "webAnalyticsEvent")]
+    WebAnalyticsEvent,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerFeatureBlocksPostgresOverageReason {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AnalyticsUsage => "analyticsUsage",
+            Self::Artifacts => "artifacts",
+            Self::Bandwidth => "bandwidth",
+            Self::BlobTotalAdvancedRequests => "blobTotalAdvancedRequests",
+            Self::BlobTotalAvgSizeInBytes => "blobTotalAvgSizeInBytes",
+            Self::BlobTotalGetResponseObjectSizeInBytes => {
+                "blobTotalGetResponseObjectSizeInBytes"
+            }
+            Self::BlobTotalSimpleRequests => "blobTotalSimpleRequests",
+            Self::ConnectDataTransfer => "connectDataTransfer",
+            Self::DataCacheRead => "dataCacheRead",
+            Self::DataCacheWrite => "dataCacheWrite",
+            Self::EdgeConfigRead => "edgeConfigRead",
+            Self::EdgeConfigWrite => "edgeConfigWrite",
+            Self::EdgeFunctionExecutionUnits => "edgeFunctionExecutionUnits",
+            Self::EdgeMiddlewareInvocations => "edgeMiddlewareInvocations",
+            Self::EdgeRequestAdditionalCpuDuration => "edgeRequestAdditionalCpuDuration",
+            Self::EdgeRequest => "edgeRequest",
+            Self::ElasticConcurrencyBuildSlots => "elasticConcurrencyBuildSlots",
+            Self::FastDataTransfer => "fastDataTransfer",
+            Self::FastOriginTransfer => "fastOriginTransfer",
+            Self::FluidCpuDuration => "fluidCpuDuration",
+            Self::FluidDuration => "fluidDuration",
+            Self::FunctionDuration => "functionDuration",
+            Self::FunctionInvocation => "functionInvocation",
+            Self::ImageOptimizationCacheRead => "imageOptimizationCacheRead",
+            Self::ImageOptimizationCacheWrite => "imageOptimizationCacheWrite",
+            Self::ImageOptimizationTransformation => "imageOptimizationTransformation",
+            Self::LogDrainsVolume => "logDrainsVolume",
+            Self::MonitoringMetric => "monitoringMetric",
+            Self::BlobDataTransfer => "blobDataTransfer",
+            Self::ObservabilityEvent => "observabilityEvent",
+            Self::OnDemandConcurrencyMinutes => "onDemandConcurrencyMinutes",
+            Self::RuntimeCacheRead => "runtimeCacheRead",
+            Self::RuntimeCacheWrite => "runtimeCacheWrite",
+            Self::ServerlessFunctionExecution => "serverlessFunctionExecution",
+            Self::SourceImages => "sourceImages",
+            Self::WafOwaspExcessBytes => "wafOwaspExcessBytes",
+            Self::WafOwaspRequests => "wafOwaspRequests",
+            Self::WafRateLimitRequest => "wafRateLimitRequest",
+            Self::WebAnalyticsEvent => "webAnalyticsEvent",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadNewOwnerFeatureBlocksPostgresOverageReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerFeatureBlocksRedis {
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_from: Option<f64>,
+    #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_until: Option<f64>,
+    #[serde(rename = "blockReason")]
+    pub block_reason: UserEventPayloadNewOwnerFeatureBlocksRedisBlockReason,
+    #[serde(rename = "overageReason")]
+    pub overage_reason: UserEventPayloadNewOwnerFeatureBlocksRedisOverageReason,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerFeatureBlocksRedisBlockReason {
+    /// `admin_override`
+    #[serde(rename = "admin_override")]
+    AdminOverride,
+    /// `limits_exceeded`
+    #[serde(rename = "limits_exceeded")]
+    LimitsExceeded,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerFeatureBlocksRedisBlockReason {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AdminOverride => "admin_override",
+            Self::LimitsExceeded => "limits_exceeded",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadNewOwnerFeatureBlocksRedisBlockReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerFeatureBlocksRedisOverageReason {
+    /// `analyticsUsage`
+    #[serde(rename = "analyticsUsage")]
+    AnalyticsUsage,
+    /// `artifacts`
+    #[serde(rename = "artifacts")]
+    Artifacts,
+    /// `bandwidth`
+    #[serde(rename = "bandwidth")]
+    Bandwidth,
+    /// `blobTotalAdvancedRequests`
+    #[serde(rename = "blobTotalAdvancedRequests")]
+    BlobTotalAdvancedRequests,
+    /// `blobTotalAvgSizeInBytes`
+    #[serde(rename = "blobTotalAvgSizeInBytes")]
+    BlobTotalAvgSizeInBytes,
+    /// `blobTotalGetResponseObjectSizeInBytes`
+    #[serde(rename = "blobTotalGetResponseObjectSizeInBytes")]
+    BlobTotalGetResponseObjectSizeInBytes,
+    /// `blobTotalSimpleRequests`
+    #[serde(rename = "blobTotalSimpleRequests")]
+    BlobTotalSimpleRequests,
+    /// `connectDataTransfer`
+    #[serde(rename = "connectDataTransfer")]
+    ConnectDataTransfer,
+    /// `dataCacheRead`
+    #[serde(rename = "dataCacheRead")]
+    DataCacheRead,
+    /// `dataCacheWrite`
+    #[serde(rename = "dataCacheWrite")]
+    DataCacheWrite,
+    /// `edgeConfigRead`
+    #[serde(rename = "edgeConfigRead")]
+    EdgeConfigRead,
+    /// `edgeConfigWrite`
+    #[serde(rename = "edgeConfigWrite")]
+    EdgeConfigWrite,
+    /// `edgeFunctionExecutionUnits`
+    #[serde(rename = "edgeFunctionExecutionUnits")]
+    EdgeFunctionExecutionUnits,
+    /// `edgeMiddlewareInvocations`
+    #[serde(rename = "edgeMiddlewareInvocations")]
+    EdgeMiddlewareInvocations,
+    /// `edgeRequestAdditionalCpuDuration`
+    #[serde(rename = "edgeRequestAdditionalCpuDuration")]
+    EdgeRequestAdditionalCpuDuration,
+    /// `edgeRequest`
+    #[serde(rename = "edgeRequest")]
+    EdgeRequest,
+    /// `elasticConcurrencyBuildSlots`
+    #[serde(rename = "elasticConcurrencyBuildSlots")]
+    ElasticConcurrencyBuildSlots,
+    /// `fastDataTransfer`
+    #[serde(rename = "fastDataTransfer")]
+    FastDataTransfer,
+    /// `fastOriginTransfer`
+    #[serde(rename = "fastOriginTransfer")]
+    FastOriginTransfer,
+    /// `fluidCpuDuration`
+    #[serde(rename = "fluidCpuDuration")]
+    FluidCpuDuration,
+    /// `fluidDuration`
+    #[serde(rename = "fluidDuration")]
+    FluidDuration,
+    /// `functionDuration`
+    #[serde(rename = "functionDuration")]
+    FunctionDuration,
+    /// `functionInvocation`
+    #[serde(rename = "functionInvocation")]
+    FunctionInvocation,
+    /// `imageOptimizationCacheRead`
+    #[serde(rename = "imageOptimizationCacheRead")]
+    ImageOptimizationCacheRead,
+    /// `imageOptimizationCacheWrite`
+    #[serde(rename = "imageOptimizationCacheWrite")]
+    ImageOptimizationCacheWrite,
+    /// `imageOptimizationTransformation`
+    #[serde(rename = "imageOptimizationTransformation")]
+    ImageOptimizationTransformation,
+    /// `logDrainsVolume`
+    #[serde(rename = "logDrainsVolume")]
+    LogDrainsVolume,
+    /// `monitoringMetric`
+    #[serde(rename = "monitoringMetric")]
+    MonitoringMetric,
+    /// `blobDataTransfer`
+    #[serde(rename = "blobDataTransfer")]
+    BlobDataTransfer,
+    /// `observabilityEvent`
+    #[serde(rename = "observabilityEvent")]
+    ObservabilityEvent,
+    /// `onDemandConcurrencyMinutes`
+    #[serde(rename = "onDemandConcurrencyMinutes")]
+    OnDemandConcurrencyMinutes,
+    /// `runtimeCacheRead`
+    #[serde(rename = "runtimeCacheRead")]
+    RuntimeCacheRead,
+    /// `runtimeCacheWrite`
+    #[serde(rename = "runtimeCacheWrite")]
+    RuntimeCacheWrite,
+    /// `serverlessFunctionExecution`
+    #[serde(rename = "serverlessFunctionExecution")]
+    ServerlessFunctionExecution,
+    /// `sourceImages`
+    #[serde(rename = "sourceImages")]
+    SourceImages,
+    /// `wafOwaspExcessBytes`
+    #[serde(rename = "wafOwaspExcessBytes")]
+    WafOwaspExcessBytes,
+    /// `wafOwaspRequests`
+    #[serde(rename = "wafOwaspRequests")]
+    WafOwaspRequests,
+    /// `wafRateLimitRequest`
+    #[serde(rename = "wafRateLimitRequest")]
+    WafRateLimitRequest,
+    /// `webAnalyticsEvent`
+    #[serde(rename = "webAnalyticsEvent")]
+    WebAnalyticsEvent,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerFeatureBlocksRedisOverageReason {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AnalyticsUsage => "analyticsUsage",
+            Self::Artifacts => "artifacts",
+            Self::Bandwidth => "bandwidth",
+            Self::BlobTotalAdvancedRequests => "blobTotalAdvancedRequests",
+            Self::BlobTotalAvgSizeInBytes => "blobTotalAvgSizeInBytes",
+            Self::BlobTotalGetResponseObjectSizeInBytes => {
+                "blobTotalGetResponseObjectSizeInBytes"
+            }
+            Self::BlobTotalSimpleRequests => "blobTotalSimpleRequests",
+            Self::ConnectDataTransfer => "connectDataTransfer",
+            Self::DataCacheRead => "dataCacheRead",
+            Self::DataCacheWrite => "dataCacheWrite",
+            Self::EdgeConfigRead => "edgeConfigRead",
+            Self::EdgeConfigWrite => "edgeConfigWrite",
+            Self::EdgeFunctionExecutionUnits => "edgeFunctionExecutionUnits",
+            Self::EdgeMiddlewareInvocations => "edgeMiddlewareInvocations",
+            Self::EdgeRequestAdditionalCpuDuration => "edgeRequestAdditionalCpuDuration",
+            Self::EdgeRequest => "edgeRequest",
+            Self::ElasticConcurrencyBuildSlots => "elasticConcurrencyBuildSlots",
+            Self::FastDataTransfer => "fastDataTransfer",
+            Self::FastOriginTransfer => "fastOriginTransfer",
+            Self::FluidCpuDuration => "fluidCpuDuration",
+            Self::FluidDuration => "fluidDuration",
+            Self::FunctionDuration => "functionDuration",
+            Self::FunctionInvocation => "functionInvocation",
+            Self::ImageOptimizationCacheRead => "imageOptimizationCacheRead",
+            Self::ImageOptimizationCacheWrite => "imageOptimizationCacheWrite",
+            Self::ImageOptimizationTransformation => "imageOptimizationTransformation",
+            Self::LogDrainsVolume => "logDrainsVolume",
+            Self::MonitoringMetric => "monitoringMetric",
+            Self::BlobDataTransfer => "blobDataTransfer",
+            Self::ObservabilityEvent => "observabilityEvent",
+            Self::OnDemandConcurrencyMinutes => "onDemandConcurrencyMinutes",
+            Self::RuntimeCacheRead => "runtimeCacheRead",
+            Self::RuntimeCacheWrite => "runtimeCacheWrite",
+            Self::ServerlessFunctionExecution => "serverlessFunctionExecution",
+            Self::SourceImages => "sourceImages",
+            Self::WafOwaspExcessBytes => "wafOwaspExcessBytes",
+            Self::WafOwaspRequests => "wafOwaspRequests",
+            Self::WafRateLimitRequest => "wafRateLimitRequest",
+            Self::WebAnalyticsEvent => "webAnalyticsEvent",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadNewOwnerFeatureBlocksRedisOverageReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerFeatureBlocksSourceImages {
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_from: Option<f64>,
+    #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_until: Option<f64>,
+    #[serde(rename = "blockReason")]
+    pub block_reason: UserEventPayloadNewOwnerFeatureBlocksSourceImagesBlockReason,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerFeatureBlocksSourceImagesBlockReason {
+    /// `admin_override`
+    #[serde(rename = "admin_override")]
+    AdminOverride,
+    /// `limits_exceeded`
+    #[serde(rename = "limits_exceeded")]
+    LimitsExceeded,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerFeatureBlocksSourceImagesBlockReason {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AdminOverride => "admin_override",
+            Self::LimitsExceeded => "limits_exceeded",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadNewOwnerFeatureBlocksSourceImagesBlockReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerFeatureBlocksWebAnalytics {
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_from: Option<f64>,
+    #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_until: Option<f64>,
+    #[serde(rename = "blockReason")]
+    pub block_reason: UserEventPayloadNewOwnerFeatureBlocksWebAnalyticsBlockReason,
+    #[serde(
+        rename = "graceEmailSentAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub grace_email_sent_at: Option<f64>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerFeatureBlocksWebAnalyticsBlockReason {
+    /// `admin_override`
+    #[serde(rename = "admin_override")]
+    AdminOverride,
+    /// `limits_exceeded`
+    #[serde(rename = "limits_exceeded")]
+    LimitsExceeded,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerFeatureBlocksWebAnalyticsBlockReason {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AdminOverride => "admin_override",
+            Self::LimitsExceeded => "limits_exceeded",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadNewOwnerFeatureBlocksWebAnalyticsBlockReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UserEventPayloadNewOwnerImportFlowGitNamespace {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UserEventPayloadNewOwnerImportFlowGitNamespaceId {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerImportFlowGitProvider {
+    /// `github`
+    #[serde(rename = "github")]
+    Github,
+    /// `gitlab`
+    #[serde(rename = "gitlab")]
+    Gitlab,
+    /// `bitbucket`
+    #[serde(rename = "bitbucket")]
+    Bitbucket,
+    /// `github-limited`
+    #[serde(rename = "github-limited")]
+    GithubLimited,
+    /// `github-custom-host`
+    #[serde(rename = "github-custom-host")]
+    GithubCustomHost,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerImportFlowGitProvider {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Github => "github",
+            Self::Gitlab => "gitlab",
+            Self::Bitbucket => "bitbucket",
+            Self::GithubLimited => "github-limited",
+            Self::GithubCustomHost => "github-custom-host",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadNewOwnerImportFlowGitProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// MFA configuration. When enabled, the user will be required to provide a second factor of authentication when logging in.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerMfaConfiguration {
+    pub enabled: bool,
+    #[serde(rename = "enabledAt", default, skip_serializing_if = "Option::is_none")]
+    pub enabled_at: Option<f64>,
+    #[serde(rename = "recoveryCodes")]
+    pub recovery_codes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totp: Option<UserEventPayloadNewOwnerMfaConfigurationTotp>,
+}
+
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerMfaConfigurationTotp {
+    pub secret: String,
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+}
+impl std::fmt::Debug for UserEventPayloadNewOwnerMfaConfigurationTotp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserEventPayloadNewOwnerMfaConfigurationTotp")
+            .field("secret", &"<redacted>")
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+/// An archive of information about the Northstar migration, derived from the old (deprecated) property, `northstarMigrationEvents`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerNorthstarMigration {
+    /// The ID of the team we created for this user.
+    #[serde(rename = "teamId")]
+    pub team_id: String,
+    /// The number of projects migrated for this user.
+    pub projects: f64,
+    /// The number of stores migrated for this user.
+    pub stores: f64,
+    /// The number of integration configurations migrated for this user.
+    #[serde(rename = "integrationConfigurations")]
+    pub integration_configurations: f64,
+    /// The number of integration clients migrated for this user.
+    #[serde(rename = "integrationClients")]
+    pub integration_clients: f64,
+    /// The migration start time timestamp for this user.
+    #[serde(rename = "startTime")]
+    pub start_time: f64,
+    /// The migration end time timestamp for this user.
+    #[serde(rename = "endTime")]
+    pub end_time: f64,
+}
+
+/// Contains the timestamps for usage summary emails.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageMetadata {
+    /// Tracks if the first time on-demand overage email has been sent.
+    #[serde(
+        rename = "firstTimeOnDemandNotificationSentAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub first_time_on_demand_notification_sent_at: Option<f64>,
+    /// Tracks the last time we sent a daily summary email.
+    #[serde(
+        rename = "dailyOverageSummaryEmailSentAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub daily_overage_summary_email_sent_at: Option<f64>,
+    /// Tracks the last time we sent a weekly summary email.
+    #[serde(
+        rename = "weeklyOverageSummaryEmailSentAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub weekly_overage_summary_email_sent_at: Option<f64>,
+    /// Tracks when the overage summary email will stop auto-sending. We currently lock the user into email for a month after the last on-demand usage.
+    #[serde(
+        rename = "overageSummaryExpiresAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub overage_summary_expires_at: Option<f64>,
+    /// Tracks the last time we sent a increased on-demand email.
+    #[serde(
+        rename = "increasedOnDemandEmailSentAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub increased_on_demand_email_sent_at: Option<f64>,
+    /// Tracks the last time we attempted to send an increased on-demand email. This check is to limit the number of attempts per day.
+    #[serde(
+        rename = "increasedOnDemandEmailAttemptedAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub increased_on_demand_email_attempted_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlerts {
+    #[serde(rename = "analyticsUsage", default, skip_serializing_if = "Option::is_none")]
+    pub analytics_usage: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsAnalyticsUsage,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub artifacts: Option<UserEventPayloadNewOwnerOverageUsageAlertsArtifacts>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bandwidth: Option<UserEventPayloadNewOwnerOverageUsageAlertsBandwidth>,
+    #[serde(
+        rename = "blobTotalAdvancedRequests",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub blob_total_advanced_requests: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsBlobTotalAdvancedRequests,
+    >,
+    #[serde(
+        rename = "blobTotalAvgSizeInBytes",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub blob_total_avg_size_in_bytes: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsBlobTotalAvgSizeInBytes,
+    >,
+    #[serde(
+        rename = "blobTotalGetResponseObjectSizeInBytes",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub blob_total_get_response_object_size_in_bytes: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsBlobTotalGetResponseObjectSizeInBytes,
+    >,
+    #[serde(
+        rename = "blobTotalSimpleRequests",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub blob_total_simple_requests: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsBlobTotalSimpleRequests,
+    >,
+    #[serde(
+        rename = "connectDataTransfer",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub connect_data_transfer: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsConnectDataTransfer,
+    >,
+    #[serde(rename = "dataCacheRead", default, skip_serializing_if = "Option::is_none")]
+    pub data_cache_read: Option<UserEventPayloadNewOwnerOverageUsageAlertsDataCacheRead>,
+    #[serde(rename = "dataCacheWrite", default, skip_serializing_if = "Option::is_none")]
+    pub data_cache_write: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsDataCacheWrite,
+    >,
+    #[serde(rename = "edgeConfigRead", default, skip_serializing_if = "Option::is_none")]
+    pub edge_config_read: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsEdgeConfigRead,
+    >,
+    #[serde(
+        rename = "edgeConfigWrite",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub edge_config_write: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsEdgeConfigWrite,
+    >,
+    #[serde(
+        rename = "edgeFunctionExecutionUnits",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub edge_function_execution_units: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsEdgeFunctionExecutionUnits,
+    >,
+    #[serde(
+        rename = "edgeMiddlewareInvocations",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub edge_middleware_invocations: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsEdgeMiddlewareInvocations,
+    >,
+    #[serde(
+        rename = "edgeRequestAdditionalCpuDuration",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub edge_request_additional_cpu_duration: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsEdgeRequestAdditionalCpuDuration,
+    >,
+    #[serde(rename = "edgeRequest", default, skip_serializing_if = "Option::is_none")]
+    pub edge_request: Option<UserEventPayloadNewOwnerOverageUsageAlertsEdgeRequest>,
+    #[serde(
+        rename = "elasticConcurrencyBuildSlots",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub elastic_concurrency_build_slots: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsElasticConcurrencyBuildSlots,
+    >,
+    #[serde(
+        rename = "fastDataTransfer",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub fast_data_transfer: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsFastDataTransfer,
+    >,
+    #[serde(
+        rename = "fastOriginTransfer",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub fast_origin_transfer: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsFastOriginTransfer,
+    >,
+    #[serde(
+        rename = "fluidCpuDuration",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub fluid_cpu_duration: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsFluidCpuDuration,
+    >,
+    #[serde(rename = "fluidDuration", default, skip_serializing_if = "Option::is_none")]
+    pub fluid_duration: Option<UserEventPayloadNewOwnerOverageUsageAlertsFluidDuration>,
+    #[serde(
+        rename = "functionDuration",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub function_duration: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsFunctionDuration,
+    >,
+    #[serde(
+        rename = "functionInvocation",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub function_invocation: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsFunctionInvocation,
+    >,
+    #[serde(
+        rename = "imageOptimizationCacheRead",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub image_optimization_cache_read: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsImageOptimizationCacheRead,
+    >,
+    #[serde(
+        rename = "imageOptimizationCacheWrite",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub image_optimization_cache_write: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsImageOptimizationCacheWrite,
+    >,
+    #[serde(
+        rename = "imageOptimizationTransformation",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub image_optimization_transformation: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsImageOptimizationTransformation,
+    >,
+    #[serde(
+        rename = "logDrainsVolume",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub log_drains_volume: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsLogDrainsVolume,
+    >,
+    #[serde(
+        rename = "monitoringMetric",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub monitoring_metric: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsMonitoringMetric,
+    >,
+    #[serde(
+        rename = "blobDataTransfer",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub blob_data_transfer: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsBlobDataTransfer,
+    >,
+    #[serde(
+        rename = "observabilityEvent",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub observability_event: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsObservabilityEvent,
+    >,
+    #[serde(
+        rename = "onDemandConcurrencyMinutes",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub on_demand_concurrency_minutes: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsOnDemandConcurrencyMinutes,
+    >,
+    #[serde(
+        rename = "runtimeCacheRead",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub runtime_cache_read: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsRuntimeCacheRead,
+    >,
+    #[serde(
+        rename = "runtimeCacheWrite",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub runtime_cache_write: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsRuntimeCacheWrite,
+    >,
+    #[serde(
+        rename = "serverlessFunctionExecution",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub serverless_function_execution: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsServerlessFunctionExecution,
+    >,
+    #[serde(rename = "sourceImages", default, skip_serializing_if = "Option::is_none")]
+    pub source_images: Option<UserEventPayloadNewOwnerOverageUsageAlertsSourceImages>,
+    #[serde(
+        rename = "wafOwaspExcessBytes",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub waf_owasp_excess_bytes: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsWafOwaspExcessBytes,
+    >,
+    #[serde(
+        rename = "wafOwaspRequests",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub waf_owasp_requests: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsWafOwaspRequests,
+    >,
+    #[serde(
+        rename = "wafRateLimitRequest",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub waf_rate_limit_request: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsWafRateLimitRequest,
+    >,
+    #[serde(
+        rename = "webAnalyticsEvent",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub web_analytics_event: Option<
+        UserEventPayloadNewOwnerOverageUsageAlertsWebAnalyticsEvent,
+    >,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsAnalyticsUsage {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsArtifacts {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsBandwidth {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsBlobDataTransfer {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsBlobTotalAdvancedRequests {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsBlobTotalAvgSizeInBytes {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsBlobTotalGetResponseObjectSizeInBytes {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsBlobTotalSimpleRequests {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsConnectDataTransfer {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsDataCacheRead {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsDataCacheWrite {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsEdgeConfigRead {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsEdgeConfigWrite {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsEdgeFunctionExecutionUnits {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsEdgeMiddlewareInvocations {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsEdgeRequest {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsEdgeRequestAdditionalCpuDuration {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsElasticConcurrencyBuildSlots {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsFastDataTransfer {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsFastOriginTransfer {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsFluidCpuDuration {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsFluidDuration {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsFunctionDuration {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsFunctionInvocation {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsImageOptimizationCacheRead {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsImageOptimizationCacheWrite {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsImageOptimizationTransformation {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsLogDrainsVolume {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsMonitoringMetric {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsObservabilityEvent {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsOnDemandConcurrencyMinutes {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsRuntimeCacheRead {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsRuntimeCacheWrite {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsServerlessFunctionExecution {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsSourceImages {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsWafOwaspExcessBytes {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsWafOwaspRequests {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsWafRateLimitRequest {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerOverageUsageAlertsWebAnalyticsEvent {
+    #[serde(rename = "currentThreshold")]
+    pub current_threshold: f64,
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerPreferredScopesAndGitNamespace {
+    #[serde(rename = "scopeId")]
+    pub scope_id: String,
+    #[serde(rename = "gitNamespaceId", default)]
+    pub git_namespace_id: Option<
+        UserEventPayloadNewOwnerPreferredScopesAndGitNamespaceGitNamespaceId,
+    >,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UserEventPayloadNewOwnerPreferredScopesAndGitNamespaceGitNamespaceId {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UserEventPayloadNewOwnerPreventAutoBlocking {
+    Number(f64),
+    Boolean(bool),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+/// Represents configuration for remote caching
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerRemoteCaching {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerResourceConfig {
+    #[serde(rename = "nodeType", default, skip_serializing_if = "Option::is_none")]
+    pub node_type: Option<String>,
+    #[serde(
+        rename = "concurrentBuilds",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub concurrent_builds: Option<f64>,
+    #[serde(
+        rename = "elasticConcurrencyEnabled",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub elastic_concurrency_enabled: Option<bool>,
+    #[serde(
+        rename = "buildEntitlements",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub build_entitlements: Option<
+        UserEventPayloadNewOwnerResourceConfigBuildEntitlements,
+    >,
+    #[serde(rename = "buildQueue", default, skip_serializing_if = "Option::is_none")]
+    pub build_queue: Option<UserEventPayloadNewOwnerResourceConfigBuildQueue>,
+    #[serde(rename = "awsAccountType", default, skip_serializing_if = "Option::is_none")]
+    pub aws_account_type: Option<String>,
+    #[serde(rename = "awsAccountIds", default, skip_serializing_if = "Option::is_none")]
+    pub aws_account_ids: Option<Vec<String>>,
+    #[serde(rename = "cfZoneName", default, skip_serializing_if = "Option::is_none")]
+    pub cf_zone_name: Option<String>,
+    #[serde(
+        rename = "imageOptimizationType",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub image_optimization_type: Option<String>,
+    #[serde(rename = "edgeConfigs", default, skip_serializing_if = "Option::is_none")]
+    pub edge_configs: Option<f64>,
+    #[serde(rename = "edgeConfigSize", default, skip_serializing_if = "Option::is_none")]
+    pub edge_config_size: Option<f64>,
+    #[serde(
+        rename = "edgeFunctionMaxSizeBytes",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub edge_function_max_size_bytes: Option<f64>,
+    #[serde(
+        rename = "edgeFunctionExecutionTimeoutMs",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub edge_function_execution_timeout_ms: Option<f64>,
+    #[serde(
+        rename = "serverlessFunctionMaxMemorySize",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub serverless_function_max_memory_size: Option<f64>,
+    #[serde(rename = "kvDatabases", default, skip_serializing_if = "Option::is_none")]
+    pub kv_databases: Option<f64>,
+    #[serde(
+        rename = "postgresDatabases",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub postgres_databases: Option<f64>,
+    #[serde(rename = "blobStores", default, skip_serializing_if = "Option::is_none")]
+    pub blob_stores: Option<f64>,
+    #[serde(
+        rename = "integrationStores",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub integration_stores: Option<f64>,
+    #[serde(rename = "cronJobs", default, skip_serializing_if = "Option::is_none")]
+    pub cron_jobs: Option<f64>,
+    #[serde(
+        rename = "cronJobsPerProject",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub cron_jobs_per_project: Option<f64>,
+    #[serde(
+        rename = "microfrontendGroupsPerTeam",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub microfrontend_groups_per_team: Option<f64>,
+    #[serde(
+        rename = "microfrontendProjectsPerGroup",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub microfrontend_projects_per_group: Option<f64>,
+    #[serde(
+        rename = "flagsExplorerOverridesThreshold",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub flags_explorer_overrides_threshold: Option<f64>,
+    #[serde(
+        rename = "flagsExplorerUnlimitedOverrides",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub flags_explorer_unlimited_overrides: Option<bool>,
+    #[serde(
+        rename = "customEnvironmentsPerProject",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub custom_environments_per_project: Option<f64>,
+    #[serde(rename = "buildMachine", default, skip_serializing_if = "Option::is_none")]
+    pub build_machine: Option<UserEventPayloadNewOwnerResourceConfigBuildMachine>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security: Option<UserEventPayloadNewOwnerResourceConfigSecurity>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerResourceConfigBuildEntitlements {
+    #[serde(rename = "enhancedBuilds", default, skip_serializing_if = "Option::is_none")]
+    pub enhanced_builds: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerResourceConfigBuildMachine {
+    #[serde(rename = "purchaseType", default, skip_serializing_if = "Option::is_none")]
+    pub purchase_type: Option<
+        UserEventPayloadNewOwnerResourceConfigBuildMachinePurchaseType,
+    >,
+    #[serde(
+        rename = "isDefaultBuildMachine",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub is_default_build_machine: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cores: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<f64>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerResourceConfigBuildMachinePurchaseType {
+    /// `enhanced`
+    #[serde(rename = "enhanced")]
+    Enhanced,
+    /// `turbo`
+    #[serde(rename = "turbo")]
+    Turbo,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerResourceConfigBuildMachinePurchaseType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enhanced => "enhanced",
+            Self::Turbo => "turbo",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for UserEventPayloadNewOwnerResourceConfigBuildMachinePurchaseType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerResourceConfigBuildQueue {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub configuration: Option<
+        UserEventPayloadNewOwnerResourceConfigBuildQueueConfiguration,
+    >,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerResourceConfigBuildQueueConfiguration {
+    /// `SKIP_NAMESPACE_QUEUE`
+    #[serde(rename = "SKIP_NAMESPACE_QUEUE")]
+    SkipNamespaceQueue,
+    /// `WAIT_FOR_NAMESPACE_QUEUE`
+    #[serde(rename = "WAIT_FOR_NAMESPACE_QUEUE")]
+    WaitForNamespaceQueue,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerResourceConfigBuildQueueConfiguration {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SkipNamespaceQueue => "SKIP_NAMESPACE_QUEUE",
+            Self::WaitForNamespaceQueue => "WAIT_FOR_NAMESPACE_QUEUE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for UserEventPayloadNewOwnerResourceConfigBuildQueueConfiguration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerResourceConfigSecurity {
+    #[serde(rename = "customRules", default, skip_serializing_if = "Option::is_none")]
+    pub custom_rules: Option<f64>,
+    #[serde(rename = "ipBlocks", default, skip_serializing_if = "Option::is_none")]
+    pub ip_blocks: Option<f64>,
+    #[serde(rename = "ipBypass", default, skip_serializing_if = "Option::is_none")]
+    pub ip_bypass: Option<f64>,
+    #[serde(rename = "rateLimit", default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerResourceLimitsValue {
+    pub max: f64,
+    pub duration: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerSecondaryEmail {
+    pub email: String,
+    pub verified: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerSiftRoute {
+    pub name: UserEventPayloadNewOwnerSiftRouteName,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerSiftRouteName {
+    /// `string`
+    #[serde(rename = "string")]
+    String,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerSiftRouteName {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadNewOwnerSiftRouteName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerSiftScoresValue {
+    pub score: f64,
+    pub reasons: Vec<UserEventPayloadNewOwnerSiftScoresValueReason>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerSiftScoresValueReason {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerSoftBlock {
+    #[serde(rename = "blockedAt")]
+    pub blocked_at: f64,
+    pub reason: UserEventPayloadNewOwnerSoftBlockReason,
+    #[serde(
+        rename = "blockedDueToOverageType",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub blocked_due_to_overage_type: Option<
+        UserEventPayloadNewOwnerSoftBlockBlockedDueToOverageType,
+    >,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerSoftBlockBlockedDueToOverageType {
+    /// `analyticsUsage`
+    #[serde(rename = "analyticsUsage")]
+    AnalyticsUsage,
+    /// `artifacts`
+    #[serde(rename = "artifacts")]
+    Artifacts,
+    /// `bandwidth`
+    #[serde(rename = "bandwidth")]
+    Bandwidth,
+    /// `blobTotalAdvancedRequests`
+    #[serde(rename = "blobTotalAdvancedRequests")]
+    BlobTotalAdvancedRequests,
+    /// `blobTotalAvgSizeInBytes`
+    #[serde(rename = "blobTotalAvgSizeInBytes")]
+    BlobTotalAvgSizeInBytes,
+    /// `blobTotalGetResponseObjectSizeInBytes`
+    #[serde(rename = "blobTotalGetResponseObjectSizeInBytes")]
+    BlobTotalGetResponseObjectSizeInBytes,
+    /// `blobTotalSimpleRequests`
+    #[serde(rename = "blobTotalSimpleRequests")]
+    BlobTotalSimpleRequests,
+    /// `connectDataTransfer`
+    #[serde(rename = "connectDataTransfer")]
+    ConnectDataTransfer,
+    /// `dataCacheRead`
+    #[serde(rename = "dataCacheRead")]
+    DataCacheRead,
+    /// `dataCacheWrite`
+    #[serde(rename = "dataCacheWrite")]
+    DataCacheWrite,
+    /// `edgeConfigRead`
+    #[serde(rename = "edgeConfigRead")]
+    EdgeConfigRead,
+    /// `edgeConfigWrite`
+    #[serde(rename = "edgeConfigWrite")]
+    EdgeConfigWrite,
+    /// `edgeFunctionExecutionUnits`
+    #[serde(rename = "edgeFunctionExecutionUnits")]
+    EdgeFunctionExecutionUnits,
+    /// `edgeMiddlewareInvocations`
+    #[serde(rename = "edgeMiddlewareInvocations")]
+    EdgeMiddlewareInvocations,
+    /// `edgeRequestAdditionalCpuDuration`
+    #[serde(rename = "edgeRequestAdditionalCpuDuration")]
+    EdgeRequestAdditionalCpuDuration,
+    /// `edgeRequest`
+    #[serde(rename = "edgeRequest")]
+    EdgeRequest,
+    /// `elasticConcurrencyBuildSlots`
+    #[serde(rename = "elasticConcurrencyBuildSlots")]
+    ElasticConcurrencyBuildSlots,
+    /// `fastDataTransfer`
+    #[serde(rename = "fastDataTransfer")]
+    FastDataTransfer,
+    /// `fastOriginTransfer`
+    #[serde(rename = "fastOriginTransfer")]
+    FastOriginTransfer,
+    /// `fluidCpuDuration`
+    #[serde(rename = "fluidCpuDuration")]
+    FluidCpuDuration,
+    /// `fluidDuration`
+    #[serde(rename = "fluidDuration")]
+    FluidDuration,
+    /// `functionDuration`
+    #[serde(rename = "functionDuration")]
+    FunctionDuration,
+    /// `functionInvocation`
+    #[serde(rename = "functionInvocation")]
+    FunctionInvocation,
+    /// `imageOptimizationCacheRead`
+    #[serde(rename = "imageOptimizationCacheRead")]
+    ImageOptimizationCacheRead,
+    /// `imageOptimizationCacheWrite`
+    #[serde(rename = "imageOptimizationCacheWrite")]
+    ImageOptimizationCacheWrite,
+    /// `imageOptimizationTransformation`
+    #[serde(rename = "imageOptimizationTransformation")]
+    ImageOptimizationTransformation,
+    /// `logDrainsVolume`
+    #[serde(rename = "logDrainsVolume")]
+    LogDrainsVolume,
+    /// `monitoringMetric`
+    #[serde(rename = "monitoringMetric")]
+    MonitoringMetric,
+    /// `blobDataTransfer`
+    #[serde(rename = "blobDataTransfer")]
+    BlobDataTransfer,
+    /// `observabilityEvent`
+    #[serde(rename = "observabilityEvent")]
+    ObservabilityEvent,
+    /// `onDemandConcurrencyMinutes`
+    #[serde(rename = "onDemandConcurrencyMinutes")]
+    OnDemandConcurrencyMinutes,
+    /// `runtimeCacheRead`
+    #[serde(rename = "runtimeCacheRead")]
+    RuntimeCacheRead,
+    /// `runtimeCacheWrite`
+    #[serde(rename = "runtimeCacheWrite")]
+    RuntimeCacheWrite,
+    /// `serverlessFunctionExecution`
+    #[serde(rename = "serverlessFunctionExecution")]
+    ServerlessFunctionExecution,
+    /// `sourceImages`
+    #[serde(rename = "sourceImages")]
+    SourceImages,
+    /// `wafOwaspExcessBytes`
+    #[serde(rename = "wafOwaspExcessBytes")]
+    WafOwaspExcessBytes,
+    /// `wafOwaspRequests`
+    #[serde(rename = "wafOwaspRequests")]
+    WafOwaspRequests,
+    /// `wafRateLimitRequest`
+    #[serde(rename = "wafRateLimitRequest")]
+    WafRateLimitRequest,
+    /// `webAnalyticsEvent`
+    #[serde(rename = "webAnalyticsEvent")]
+    WebAnalyticsEvent,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerSoftBlockBlockedDueToOverageType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AnalyticsUsage => "analyticsUsage",
+            Self::Artifacts => "artifacts",
+            Self::Bandwidth => "bandwidth",
+            Self::BlobTotalAdvancedRequests => "blobTotalAdvancedRequests",
+            Self::BlobTotalAvgSizeInBytes => "blobTotalAvgSizeInBytes",
+            Self::BlobTotalGetResponseObjectSizeInBytes => {
+                "blobTotalGetResponseObjectSizeInBytes"
+            }
+            Self::BlobTotalSimpleRequests => "blobTotalSimpleRequests",
+            Self::ConnectDataTransfer => "connectDataTransfer",
+            Self::DataCacheRead => "dataCacheRead",
+            Self::DataCacheWrite => "dataCacheWrite",
+            Self::EdgeConfigRead => "edgeConfigRead",
+            Self::EdgeConfigWrite => "edgeConfigWrite",
+            Self::EdgeFunctionExecutionUnits => "edgeFunctionExecutionUnits",
+            Self::EdgeMiddlewareInvocations => "edgeMiddlewareInvocations",
+            Self::EdgeRequestAdditionalCpuDuration => "edgeRequestAdditionalCpuDuration",
+            Self::EdgeRequest => "edgeRequest",
+            Self::ElasticConcurrencyBuildSlots => "elasticConcurrencyBuildSlots",
+            Self::FastDataTransfer => "fastDataTransfer",
+            Self::FastOriginTransfer => "fastOriginTransfer",
+            Self::FluidCpuDuration => "fluidCpuDuration",
+            Self::FluidDuration => "fluidDuration",
+            Self::FunctionDuration => "functionDuration",
+            Self::FunctionInvocation => "functionInvocation",
+            Self::ImageOptimizationCacheRead => "imageOptimizationCacheRead",
+            Self::ImageOptimizationCacheWrite => "imageOptimizationCacheWrite",
+            Self::ImageOptimizationTransformation => "imageOptimizationTransformation",
+            Self::LogDrainsVolume => "logDrainsVolume",
+            Self::MonitoringMetric => "monitoringMetric",
+            Self::BlobDataTransfer => "blobDataTransfer",
+            Self::ObservabilityEvent => "observabilityEvent",
+            Self::OnDemandConcurrencyMinutes => "onDemandConcurrencyMinutes",
+            Self::RuntimeCacheRead => "runtimeCacheRead",
+            Self::RuntimeCacheWrite => "runtimeCacheWrite",
+            Self::ServerlessFunctionExecution => "serverlessFunctionExecution",
+            Self::SourceImages => "sourceImages",
+            Self::WafOwaspExcessBytes => "wafOwaspExcessBytes",
+            Self::WafOwaspRequests => "wafOwaspRequests",
+            Self::WafRateLimitRequest => "wafRateLimitRequest",
+            Self::WebAnalyticsEvent => "webAnalyticsEvent",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadNewOwnerSoftBlockBlockedDueToOverageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerSoftBlockReason {
+    /// `SUBSCRIPTION_CANCELED`
+    #[serde(rename = "SUBSCRIPTION_CANCELED")]
+    SubscriptionCanceled,
+    /// `SUBSCRIPTION_EXPIRED`
+    #[serde(rename = "SUBSCRIPTION_EXPIRED")]
+    SubscriptionExpired,
+    /// `UNPAID_INVOICE`
+    #[serde(rename = "UNPAID_INVOICE")]
+    UnpaidInvoice,
+    /// `ENTERPRISE_TRIAL_ENDED`
+    #[serde(rename = "ENTERPRISE_TRIAL_ENDED")]
+    EnterpriseTrialEnded,
+    /// `FAIR_USE_LIMITS_EXCEEDED`
+    #[serde(rename = "FAIR_USE_LIMITS_EXCEEDED")]
+    FairUseLimitsExceeded,
+    /// `BLOCKED_FOR_PLATFORM_ABUSE`
+    #[serde(rename = "BLOCKED_FOR_PLATFORM_ABUSE")]
+    BlockedForPlatformAbuse,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerSoftBlockReason {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SubscriptionCanceled => "SUBSCRIPTION_CANCELED",
+            Self::SubscriptionExpired => "SUBSCRIPTION_EXPIRED",
+            Self::UnpaidInvoice => "UNPAID_INVOICE",
+            Self::EnterpriseTrialEnded => "ENTERPRISE_TRIAL_ENDED",
+            Self::FairUseLimitsExceeded => "FAIR_USE_LIMITS_EXCEEDED",
+            Self::BlockedForPlatformAbuse => "BLOCKED_FOR_PLATFORM_ABUSE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadNewOwnerSoftBlockReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerTeam {
+    pub created: f64,
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    #[serde(rename = "teamId")]
+    pub team_id: String,
+    pub role: UserEventPayloadNewOwnerTeamRole,
+    pub confirmed: bool,
+    #[serde(rename = "confirmedAt")]
+    pub confirmed_at: f64,
+    #[serde(
+        rename = "accessRequestedAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub access_requested_at: Option<f64>,
+    #[serde(rename = "teamRoles", default, skip_serializing_if = "Option::is_none")]
+    pub team_roles: Option<Vec<UserEventPayloadNewOwnerTeamTeamRole>>,
+    #[serde(
+        rename = "teamPermissions",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub team_permissions: Option<Vec<UserEventPayloadNewOwnerTeamTeamPermission>>,
+    #[serde(rename = "joinedFrom", default, skip_serializing_if = "Option::is_none")]
+    pub joined_from: Option<UserEventPayloadNewOwnerTeamJoinedFrom>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerTeamJoinedFrom {
+    pub origin: UserEventPayloadNewOwnerTeamJoinedFromOrigin,
+    #[serde(rename = "commitId", default, skip_serializing_if = "Option::is_none")]
+    pub commit_id: Option<String>,
+    #[serde(rename = "repoId", default, skip_serializing_if = "Option::is_none")]
+    pub repo_id: Option<String>,
+    #[serde(rename = "repoPath", default, skip_serializing_if = "Option::is_none")]
+    pub repo_path: Option<String>,
+    #[serde(rename = "gitUserId", default, skip_serializing_if = "Option::is_none")]
+    pub git_user_id: Option<UserEventPayloadNewOwnerTeamJoinedFromGitUserId>,
+    #[serde(rename = "gitUserLogin", default, skip_serializing_if = "Option::is_none")]
+    pub git_user_login: Option<String>,
+    #[serde(rename = "ssoUserId", default, skip_serializing_if = "Option::is_none")]
+    pub sso_user_id: Option<String>,
+    #[serde(rename = "ssoConnectedAt", default, skip_serializing_if = "Option::is_none")]
+    pub sso_connected_at: Option<f64>,
+    #[serde(rename = "idpUserId", default, skip_serializing_if = "Option::is_none")]
+    pub idp_user_id: Option<String>,
+    #[serde(rename = "dsyncUserId", default, skip_serializing_if = "Option::is_none")]
+    pub dsync_user_id: Option<String>,
+    #[serde(
+        rename = "dsyncConnectedAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub dsync_connected_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UserEventPayloadNewOwnerTeamJoinedFromGitUserId {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerTeamJoinedFromOrigin {
+    /// `teams`
+    #[serde(rename = "teams")]
+    Teams,
+    /// `saml`
+    #[serde(rename = "saml")]
+    Saml,
+    /// `link`
+    #[serde(rename = "link")]
+    Link,
+    /// `github`
+    #[serde(rename = "github")]
+    Github,
+    /// `gitlab`
+    #[serde(rename = "gitlab")]
+    Gitlab,
+    /// `bitbucket`
+    #[serde(rename = "bitbucket")]
+    Bitbucket,
+    /// `mail`
+    #[serde(rename = "mail")]
+    Mail,
+    /// `import`
+    #[serde(rename = "import")]
+    Import,
+    /// `dsync`
+    #[serde(rename = "dsync")]
+    Dsync,
+    /// `feedback`
+    #[serde(rename = "feedback")]
+    Feedback,
+    /// `organization-teams`
+    #[serde(rename = "organization-teams")]
+    OrganizationTeams,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerTeamJoinedFromOrigin {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Teams => "teams",
+            Self::Saml => "saml",
+            Self::Link => "link",
+            Self::Github => "github",
+            Self::Gitlab => "gitlab",
+            Self::Bitbucket => "bitbucket",
+            Self::Mail => "mail",
+            Self::Import => "import",
+            Self::Dsync => "dsync",
+            Self::Feedback => "feedback",
+            Self::OrganizationTeams => "organization-teams",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadNewOwnerTeamJoinedFromOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerTeamRole {
+    /// `OWNER`
+    #[serde(rename = "OWNER")]
+    Owner,
+    /// `MEMBER`
+    #[serde(rename = "MEMBER")]
+    Member,
+    /// `DEVELOPER`
+    #[serde(rename = "DEVELOPER")]
+    Developer,
+    /// `SECURITY`
+    #[serde(rename = "SECURITY")]
+    Security,
+    /// `BILLING`
+    #[serde(rename = "BILLING")]
+    Billing,
+    /// `VIEWER`
+    #[serde(rename = "VIEWER")]
+    Viewer,
+    /// `VIEWER_FOR_PLUS`
+    #[serde(rename = "VIEWER_FOR_PLUS")]
+    ViewerForPlus,
+    /// `CONTRIBUTOR`
+    #[serde(rename = "CONTRIBUTOR")]
+    Contributor,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerTeamRole {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Owner => "OWNER",
+            Self::Member => "MEMBER",
+            Self::Developer => "DEVELOPER",
+            Self::Security => "SECURITY",
+            Self::Billing => "BILLING",
+            Self::Viewer => "VIEWER",
+            Self::ViewerForPlus => "VIEWER_FOR_PLUS",
+            Self::Contributor => "CONTRIBUTOR",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadNewOwnerTeamRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerTeamTeamPermission {
+    /// `IntegrationManager`
+    #[serde(rename = "IntegrationManager")]
+    IntegrationManager,
+    /// `CreateProject`
+    #[serde(rename = "CreateProject")]
+    CreateProject,
+    /// `FullProductionDeployment`
+    #[serde(rename = "FullProductionDeployment")]
+    FullProductionDeployment,
+    /// `UsageViewer`
+    #[serde(rename = "UsageViewer")]
+    UsageViewer,
+    /// `EnvVariableManager`
+    #[serde(rename = "EnvVariableManager")]
+    EnvVariableManager,
+    /// `EnvironmentManager`
+    #[serde(rename = "EnvironmentManager")]
+    EnvironmentManager,
+    /// `V0Builder`
+    #[serde(rename = "V0Builder")]
+    V0Builder,
+    /// `V0Chatter`
+    #[serde(rename = "V0Chatter")]
+    V0Chatter,
+    /// `V0Viewer`
+    #[serde(rename = "V0Viewer")]
+    V0Viewer,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerTeamTeamPermission {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::IntegrationManager => "IntegrationManager",
+            Self::CreateProject => "CreateProject",
+            Self::FullProductionDeployment => "FullProductionDeployment",
+            Self::UsageViewer => "UsageViewer",
+            Self::EnvVariableManager => "EnvVariableManager",
+            Self::EnvironmentManager => "EnvironmentManager",
+            Self::V0Builder => "V0Builder",
+            Self::V0Chatter => "V0Chatter",
+            Self::V0Viewer => "V0Viewer",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadNewOwnerTeamTeamPermission {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerTeamTeamRole {
+    /// `OWNER`
+    #[serde(rename = "OWNER")]
+    Owner,
+    /// `MEMBER`
+    #[serde(rename = "MEMBER")]
+    Member,
+    /// `DEVELOPER`
+    #[serde(rename = "DEVELOPER")]
+    Developer,
+    /// `SECURITY`
+    #[serde(rename = "SECURITY")]
+    Security,
+    /// `BILLING`
+    #[serde(rename = "BILLING")]
+    Billing,
+    /// `VIEWER`
+    #[serde(rename = "VIEWER")]
+    Viewer,
+    /// `VIEWER_FOR_PLUS`
+    #[serde(rename = "VIEWER_FOR_PLUS")]
+    ViewerForPlus,
+    /// `CONTRIBUTOR`
+    #[serde(rename = "CONTRIBUTOR")]
+    Contributor,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerTeamTeamRole {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Owner => "OWNER",
+            Self::Member => "MEMBER",
+            Self::Developer => "DEVELOPER",
+            Self::Security => "SECURITY",
+            Self::Billing => "BILLING",
+            Self::Viewer => "VIEWER",
+            Self::ViewerForPlus => "VIEWER_FOR_PLUS",
+            Self::Contributor => "CONTRIBUTOR",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadNewOwnerTeamTeamRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerType {
+    /// `user`
+    #[serde(rename = "user")]
+    User,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadNewOwnerType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Contains the timestamps when a user was notified about their usage
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewOwnerUsageAlerts {
+    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
+    pub warning_at: Option<f64>,
+    #[serde(rename = "blockingAt", default, skip_serializing_if = "Option::is_none")]
+    pub blocking_at: Option<f64>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNewOwnerVersion {
+    /// `northstar`
+    #[serde(rename = "northstar")]
+    Northstar,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNewOwnerVersion {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Northstar => "northstar",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadNewOwnerVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNewTeam {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNext {
+    pub project: UserEventPayloadNextProject,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNextProject {
+    pub id: String,
+    #[serde(rename = "staticIps")]
+    pub static_ips: UserEventPayloadNextProjectStaticIps,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNextProjectStaticIps {
+    pub enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<Vec<String>>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadNextRole {
+    /// `ADMIN`
+    #[serde(rename = "ADMIN")]
+    Admin,
+    /// `PROJECT_DEVELOPER`
+    #[serde(rename = "PROJECT_DEVELOPER")]
+    ProjectDeveloper,
+    /// `PROJECT_VIEWER`
+    #[serde(rename = "PROJECT_VIEWER")]
+    ProjectViewer,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadNextRole {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "ADMIN",
+            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
+            Self::ProjectViewer => "PROJECT_VIEWER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadNextRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadNextRule {
+    pub email: String,
+}
+
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadObject10 {
@@ -1538,7 +6175,7 @@ pub struct UserEventPayloadObject13 {
     #[serde(rename = "projectName", default, skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<UserEventPayloadObject13Target>,
+    pub target: Option<UserEventPayloadTarget>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
@@ -1553,15 +6190,6 @@ pub struct UserEventPayloadObject13 {
     pub edge_config_token_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadObject13Target {
-    String(String),
-    StringList(Vec<String>),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 
 /// The payload of the event, if requested.
@@ -1605,10 +6233,10 @@ pub struct UserEventPayloadObject14 {
     pub project_id: Option<Vec<String>>,
     /// The type of this cosmos doc instance, if blank, assume secret.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<UserEventPayloadObject14Type>,
+    pub type_: Option<UserEventPayloadType>,
     /// environments this env variable targets
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<Vec<UserEventPayloadObject14TargetItem>>,
+    pub target: Option<Vec<UserEventPayloadTargetItem>>,
     /// whether or not this env varible applies to custom environments
     #[serde(
         rename = "applyToAllCustomEnvironments",
@@ -1633,540 +6261,15 @@ pub struct UserEventPayloadObject14 {
     pub project_names: Option<Vec<String>>,
 }
 
-/// environments this env variable targets
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject14TargetItem {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject14TargetItem {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject14TargetItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The type of this cosmos doc instance, if blank, assume secret.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject14Type {
-    /// `system`
-    #[serde(rename = "system")]
-    System,
-    /// `encrypted`
-    #[serde(rename = "encrypted")]
-    Encrypted,
-    /// `plain`
-    #[serde(rename = "plain")]
-    Plain,
-    /// `sensitive`
-    #[serde(rename = "sensitive")]
-    Sensitive,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject14Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::Encrypted => "encrypted",
-            Self::Plain => "plain",
-            Self::Sensitive => "sensitive",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject14Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadObject15 {
     #[serde(rename = "oldEnvVar", default, skip_serializing_if = "Option::is_none")]
-    pub old_env_var: Option<UserEventPayloadObject15OldEnvVar>,
+    pub old_env_var: Option<UserEventPayloadOldEnvVar>,
     #[serde(rename = "newEnvVar", default, skip_serializing_if = "Option::is_none")]
-    pub new_env_var: Option<UserEventPayloadObject15NewEnvVar>,
+    pub new_env_var: Option<UserEventPayloadNewEnvVar>,
     #[serde(rename = "updateDiff", default, skip_serializing_if = "Option::is_none")]
-    pub update_diff: Option<UserEventPayloadObject15UpdateDiff>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject15NewEnvVar {
-    /// The date when the Shared Env Var was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<String>,
-    /// The name of the Shared Env Var.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// The unique identifier of the owner (team) the Shared Env Var was created for.
-    #[serde(rename = "ownerId", default, skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<String>,
-    /// The unique identifier of the Shared Env Var.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The unique identifier of the user who created the Shared Env Var.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
-    /// The unique identifier of the user who deleted the Shared Env Var.
-    #[serde(rename = "deletedBy", default, skip_serializing_if = "Option::is_none")]
-    pub deleted_by: Option<String>,
-    /// The unique identifier of the user who last updated the Shared Env Var.
-    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<String>,
-    /// Timestamp for when the Shared Env Var was created.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    /// Timestamp for when the Shared Env Var was (soft) deleted.
-    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<f64>,
-    /// Timestamp for when the Shared Env Var was last updated.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<f64>,
-    /// The value of the Shared Env Var.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// The unique identifiers of the projects which the Shared Env Var is linked to.
-    #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
-    pub project_id: Option<Vec<String>>,
-    /// The type of this cosmos doc instance, if blank, assume secret.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<UserEventPayloadObject15NewEnvVarType>,
-    /// environments this env variable targets
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<Vec<UserEventPayloadObject15NewEnvVarTargetItem>>,
-    /// whether or not this env varible applies to custom environments
-    #[serde(
-        rename = "applyToAllCustomEnvironments",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub apply_to_all_custom_environments: Option<bool>,
-    /// whether or not this env variable is decrypted
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decrypted: Option<bool>,
-    /// A user provided comment that describes what this Shared Env Var is for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    /// The last editor full name or username.
-    #[serde(
-        rename = "lastEditedByDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub last_edited_by_display_name: Option<String>,
-}
-
-/// environments this env variable targets
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject15NewEnvVarTargetItem {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject15NewEnvVarTargetItem {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject15NewEnvVarTargetItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The type of this cosmos doc instance, if blank, assume secret.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject15NewEnvVarType {
-    /// `system`
-    #[serde(rename = "system")]
-    System,
-    /// `encrypted`
-    #[serde(rename = "encrypted")]
-    Encrypted,
-    /// `plain`
-    #[serde(rename = "plain")]
-    Plain,
-    /// `sensitive`
-    #[serde(rename = "sensitive")]
-    Sensitive,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject15NewEnvVarType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::Encrypted => "encrypted",
-            Self::Plain => "plain",
-            Self::Sensitive => "sensitive",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject15NewEnvVarType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject15OldEnvVar {
-    /// The date when the Shared Env Var was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<String>,
-    /// The name of the Shared Env Var.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// The unique identifier of the owner (team) the Shared Env Var was created for.
-    #[serde(rename = "ownerId", default, skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<String>,
-    /// The unique identifier of the Shared Env Var.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The unique identifier of the user who created the Shared Env Var.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
-    /// The unique identifier of the user who deleted the Shared Env Var.
-    #[serde(rename = "deletedBy", default, skip_serializing_if = "Option::is_none")]
-    pub deleted_by: Option<String>,
-    /// The unique identifier of the user who last updated the Shared Env Var.
-    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<String>,
-    /// Timestamp for when the Shared Env Var was created.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    /// Timestamp for when the Shared Env Var was (soft) deleted.
-    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<f64>,
-    /// Timestamp for when the Shared Env Var was last updated.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<f64>,
-    /// The value of the Shared Env Var.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// The unique identifiers of the projects which the Shared Env Var is linked to.
-    #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
-    pub project_id: Option<Vec<String>>,
-    /// The type of this cosmos doc instance, if blank, assume secret.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<UserEventPayloadObject15OldEnvVarType>,
-    /// environments this env variable targets
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<Vec<UserEventPayloadObject15OldEnvVarTargetItem>>,
-    /// whether or not this env varible applies to custom environments
-    #[serde(
-        rename = "applyToAllCustomEnvironments",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub apply_to_all_custom_environments: Option<bool>,
-    /// whether or not this env variable is decrypted
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decrypted: Option<bool>,
-    /// A user provided comment that describes what this Shared Env Var is for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    /// The last editor full name or username.
-    #[serde(
-        rename = "lastEditedByDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub last_edited_by_display_name: Option<String>,
-}
-
-/// environments this env variable targets
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject15OldEnvVarTargetItem {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject15OldEnvVarTargetItem {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject15OldEnvVarTargetItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The type of this cosmos doc instance, if blank, assume secret.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject15OldEnvVarType {
-    /// `system`
-    #[serde(rename = "system")]
-    System,
-    /// `encrypted`
-    #[serde(rename = "encrypted")]
-    Encrypted,
-    /// `plain`
-    #[serde(rename = "plain")]
-    Plain,
-    /// `sensitive`
-    #[serde(rename = "sensitive")]
-    Sensitive,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject15OldEnvVarType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::Encrypted => "encrypted",
-            Self::Plain => "plain",
-            Self::Sensitive => "sensitive",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject15OldEnvVarType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject15UpdateDiff {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    #[serde(rename = "newKey", default, skip_serializing_if = "Option::is_none")]
-    pub new_key: Option<String>,
-    #[serde(rename = "oldTarget", default, skip_serializing_if = "Option::is_none")]
-    pub old_target: Option<Vec<UserEventPayloadObject15UpdateDiffOldTargetItem>>,
-    #[serde(rename = "newTarget", default, skip_serializing_if = "Option::is_none")]
-    pub new_target: Option<Vec<UserEventPayloadObject15UpdateDiffNewTargetItem>>,
-    #[serde(rename = "oldType", default, skip_serializing_if = "Option::is_none")]
-    pub old_type: Option<String>,
-    #[serde(rename = "newType", default, skip_serializing_if = "Option::is_none")]
-    pub new_type: Option<String>,
-    #[serde(rename = "oldProjects", default, skip_serializing_if = "Option::is_none")]
-    pub old_projects: Option<Vec<UserEventPayloadObject15UpdateDiffOldProject>>,
-    #[serde(rename = "newProjects", default, skip_serializing_if = "Option::is_none")]
-    pub new_projects: Option<Vec<UserEventPayloadObject15UpdateDiffNewProject>>,
-    #[serde(rename = "changedValue")]
-    pub changed_value: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject15UpdateDiffNewProject {
-    #[serde(rename = "projectName", default, skip_serializing_if = "Option::is_none")]
-    pub project_name: Option<String>,
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject15UpdateDiffNewTargetItem {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject15UpdateDiffNewTargetItem {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject15UpdateDiffNewTargetItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject15UpdateDiffOldProject {
-    #[serde(rename = "projectName", default, skip_serializing_if = "Option::is_none")]
-    pub project_name: Option<String>,
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadObject15UpdateDiffOldTargetItem {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadObject15UpdateDiffOldTargetItem {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadObject15UpdateDiffOldTargetItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub update_diff: Option<UserEventPayloadUpdateDiff>,
 }
 
 /// The payload of the event, if requested.
@@ -2184,7 +6287,7 @@ pub struct UserEventPayloadObject17 {
     #[serde(rename = "ssoType", default, skip_serializing_if = "Option::is_none")]
     pub sso_type: Option<String>,
     #[serde(rename = "invitedUser", default, skip_serializing_if = "Option::is_none")]
-    pub invited_user: Option<UserEventPayloadObject17InvitedUser>,
+    pub invited_user: Option<UserEventPayloadInvitedUser>,
     #[serde(rename = "invitedEmail", default, skip_serializing_if = "Option::is_none")]
     pub invited_email: Option<String>,
     #[serde(rename = "invitationRole", default, skip_serializing_if = "Option::is_none")]
@@ -2195,17 +6298,11 @@ pub struct UserEventPayloadObject17 {
     pub invited_uid: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject17InvitedUser {
-    pub username: String,
-    pub email: String,
-}
-
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadObject18 {
     #[serde(rename = "deletedUser", default, skip_serializing_if = "Option::is_none")]
-    pub deleted_user: Option<UserEventPayloadObject18DeletedUser>,
+    pub deleted_user: Option<UserEventPayloadDeletedUser>,
     #[serde(rename = "deletedUid", default, skip_serializing_if = "Option::is_none")]
     pub deleted_uid: Option<String>,
     #[serde(rename = "githubUsername", default, skip_serializing_if = "Option::is_none")]
@@ -2222,12 +6319,6 @@ pub struct UserEventPayloadObject18 {
     pub directory_type: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject18DeletedUser {
-    pub username: String,
-    pub email: String,
-}
-
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadObject19 {
@@ -2241,7 +6332,7 @@ pub struct UserEventPayloadObject2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deployment: Option<UserEventPayloadObject2Deployment>,
+    pub deployment: Option<UserEventPayloadDeployment>,
     #[serde(rename = "ruleCount", default, skip_serializing_if = "Option::is_none")]
     pub rule_count: Option<f64>,
     #[serde(rename = "deploymentUrl", default, skip_serializing_if = "Option::is_none")]
@@ -2284,14 +6375,7 @@ pub struct UserEventPayloadObject20 {
 pub struct UserEventPayloadObject21 {
     /// Represents configuration for remote caching
     #[serde(rename = "remoteCaching", default, skip_serializing_if = "Option::is_none")]
-    pub remote_caching: Option<UserEventPayloadObject21RemoteCaching>,
-}
-
-/// Represents configuration for remote caching
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject21RemoteCaching {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub remote_caching: Option<UserEventPayloadRemoteCaching>,
 }
 
 /// The payload of the event, if requested.
@@ -2329,14 +6413,6 @@ pub struct UserEventPayloadObject24 {
     pub price: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadObject2Deployment {
-    pub id: String,
-    pub name: String,
-    pub url: String,
-    pub meta: std::collections::BTreeMap<String, String>,
 }
 
 /// The payload of the event, if requested.
@@ -2408,126 +6484,1804 @@ pub struct UserEventPayloadObject9 {
     pub avatar: Option<String>,
 }
 
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadOldEnvVar {
+    /// The date when the Shared Env Var was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// The name of the Shared Env Var.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The unique identifier of the owner (team) the Shared Env Var was created for.
+    #[serde(rename = "ownerId", default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+    /// The unique identifier of the Shared Env Var.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The unique identifier of the user who created the Shared Env Var.
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// The unique identifier of the user who deleted the Shared Env Var.
+    #[serde(rename = "deletedBy", default, skip_serializing_if = "Option::is_none")]
+    pub deleted_by: Option<String>,
+    /// The unique identifier of the user who last updated the Shared Env Var.
+    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<String>,
+    /// Timestamp for when the Shared Env Var was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// Timestamp for when the Shared Env Var was (soft) deleted.
+    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<f64>,
+    /// Timestamp for when the Shared Env Var was last updated.
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    /// The value of the Shared Env Var.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The unique identifiers of the projects which the Shared Env Var is linked to.
+    #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<Vec<String>>,
+    /// The type of this cosmos doc instance, if blank, assume secret.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<UserEventPayloadOldEnvVarType>,
+    /// environments this env variable targets
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<Vec<UserEventPayloadOldEnvVarTargetItem>>,
+    /// whether or not this env varible applies to custom environments
+    #[serde(
+        rename = "applyToAllCustomEnvironments",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub apply_to_all_custom_environments: Option<bool>,
+    /// whether or not this env variable is decrypted
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decrypted: Option<bool>,
+    /// A user provided comment that describes what this Shared Env Var is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// The last editor full name or username.
+    #[serde(
+        rename = "lastEditedByDisplayName",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub last_edited_by_display_name: Option<String>,
+}
+
+/// environments this env variable targets
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadOldEnvVarTargetItem {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `development`
+    #[serde(rename = "development")]
+    Development,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadOldEnvVarTargetItem {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Development => "development",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadOldEnvVarTargetItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The type of this cosmos doc instance, if blank, assume secret.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadOldEnvVarType {
+    /// `system`
+    #[serde(rename = "system")]
+    System,
+    /// `encrypted`
+    #[serde(rename = "encrypted")]
+    Encrypted,
+    /// `plain`
+    #[serde(rename = "plain")]
+    Plain,
+    /// `sensitive`
+    #[serde(rename = "sensitive")]
+    Sensitive,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadOldEnvVarType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::System => "system",
+            Self::Encrypted => "encrypted",
+            Self::Plain => "plain",
+            Self::Sensitive => "sensitive",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadOldEnvVarType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadOldOptionsAllowlist {
+    pub paths: Vec<UserEventPayloadOldOptionsAllowlistPath>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadOldOptionsAllowlistPath {
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UserEventPayloadOldPasswordProtection {
+    WithDeploymentType(UserEventPayloadOldPasswordProtectionWithDeploymentType),
+    Value(UserEventPayloadOldPasswordProtectionValue),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadOldPasswordProtectionDeploymentType {
+    /// `all`
+    #[serde(rename = "all")]
+    All,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `prod_deployment_urls_and_all_previews`
+    #[serde(rename = "prod_deployment_urls_and_all_previews")]
+    ProdDeploymentUrlsAndAllPreviews,
+    /// `all_except_custom_domains`
+    #[serde(rename = "all_except_custom_domains")]
+    AllExceptCustomDomains,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadOldPasswordProtectionDeploymentType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Preview => "preview",
+            Self::ProdDeploymentUrlsAndAllPreviews => {
+                "prod_deployment_urls_and_all_previews"
+            }
+            Self::AllExceptCustomDomains => "all_except_custom_domains",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadOldPasswordProtectionDeploymentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadOldPasswordProtectionValue {
+    /// `all`
+    #[serde(rename = "all")]
+    All,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `prod_deployment_urls_and_all_previews`
+    #[serde(rename = "prod_deployment_urls_and_all_previews")]
+    ProdDeploymentUrlsAndAllPreviews,
+    /// `all_except_custom_domains`
+    #[serde(rename = "all_except_custom_domains")]
+    AllExceptCustomDomains,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadOldPasswordProtectionValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Preview => "preview",
+            Self::ProdDeploymentUrlsAndAllPreviews => {
+                "prod_deployment_urls_and_all_previews"
+            }
+            Self::AllExceptCustomDomains => "all_except_custom_domains",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadOldPasswordProtectionValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadOldPasswordProtectionWithDeploymentType {
+    #[serde(rename = "deploymentType")]
+    pub deployment_type: UserEventPayloadOldPasswordProtectionDeploymentType,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UserEventPayloadOldSsoProtection {
+    WithDeploymentType(UserEventPayloadOldSsoProtectionWithDeploymentType),
+    Value(UserEventPayloadOldSsoProtectionValue),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadOldSsoProtectionDeploymentType {
+    /// `all`
+    #[serde(rename = "all")]
+    All,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `prod_deployment_urls_and_all_previews`
+    #[serde(rename = "prod_deployment_urls_and_all_previews")]
+    ProdDeploymentUrlsAndAllPreviews,
+    /// `all_except_custom_domains`
+    #[serde(rename = "all_except_custom_domains")]
+    AllExceptCustomDomains,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadOldSsoProtectionDeploymentType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Preview => "preview",
+            Self::ProdDeploymentUrlsAndAllPreviews => {
+                "prod_deployment_urls_and_all_previews"
+            }
+            Self::AllExceptCustomDomains => "all_except_custom_domains",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadOldSsoProtectionDeploymentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadOldSsoProtectionValue {
+    /// `all`
+    #[serde(rename = "all")]
+    All,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `prod_deployment_urls_and_all_previews`
+    #[serde(rename = "prod_deployment_urls_and_all_previews")]
+    ProdDeploymentUrlsAndAllPreviews,
+    /// `all_except_custom_domains`
+    #[serde(rename = "all_except_custom_domains")]
+    AllExceptCustomDomains,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadOldSsoProtectionValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Preview => "preview",
+            Self::ProdDeploymentUrlsAndAllPreviews => {
+                "prod_deployment_urls_and_all_previews"
+            }
+            Self::AllExceptCustomDomains => "all_except_custom_domains",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadOldSsoProtectionValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadOldSsoProtectionWithDeploymentType {
+    #[serde(rename = "deploymentType")]
+    pub deployment_type: UserEventPayloadOldSsoProtectionDeploymentType,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadOldTeam {
+    pub name: String,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadOldTrustedIps {
+    /// `all`
+    #[serde(rename = "all")]
+    All,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `prod_deployment_urls_and_all_previews`
+    #[serde(rename = "prod_deployment_urls_and_all_previews")]
+    ProdDeploymentUrlsAndAllPreviews,
+    /// `all_except_custom_domains`
+    #[serde(rename = "all_except_custom_domains")]
+    AllExceptCustomDomains,
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadOldTrustedIps {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Preview => "preview",
+            Self::ProdDeploymentUrlsAndAllPreviews => {
+                "prod_deployment_urls_and_all_previews"
+            }
+            Self::AllExceptCustomDomains => "all_except_custom_domains",
+            Self::Production => "production",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadOldTrustedIps {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadOptionsAllowlist {
+    pub paths: Vec<UserEventPayloadOptionsAllowlistPath>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadOptionsAllowlistPath {
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UserEventPayloadPasswordProtection {
+    WithDeploymentType(UserEventPayloadPasswordProtectionWithDeploymentType),
+    Value(UserEventPayloadPasswordProtectionValue),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadPasswordProtectionDeploymentType {
+    /// `all`
+    #[serde(rename = "all")]
+    All,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `prod_deployment_urls_and_all_previews`
+    #[serde(rename = "prod_deployment_urls_and_all_previews")]
+    ProdDeploymentUrlsAndAllPreviews,
+    /// `all_except_custom_domains`
+    #[serde(rename = "all_except_custom_domains")]
+    AllExceptCustomDomains,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadPasswordProtectionDeploymentType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Preview => "preview",
+            Self::ProdDeploymentUrlsAndAllPreviews => {
+                "prod_deployment_urls_and_all_previews"
+            }
+            Self::AllExceptCustomDomains => "all_except_custom_domains",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadPasswordProtectionDeploymentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadPasswordProtectionValue {
+    /// `all`
+    #[serde(rename = "all")]
+    All,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `prod_deployment_urls_and_all_previews`
+    #[serde(rename = "prod_deployment_urls_and_all_previews")]
+    ProdDeploymentUrlsAndAllPreviews,
+    /// `all_except_custom_domains`
+    #[serde(rename = "all_except_custom_domains")]
+    AllExceptCustomDomains,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadPasswordProtectionValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Preview => "preview",
+            Self::ProdDeploymentUrlsAndAllPreviews => {
+                "prod_deployment_urls_and_all_previews"
+            }
+            Self::AllExceptCustomDomains => "all_except_custom_domains",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadPasswordProtectionValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadPasswordProtectionWithDeploymentType {
+    #[serde(rename = "deploymentType")]
+    pub deployment_type: UserEventPayloadPasswordProtectionDeploymentType,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadPeering {
+    pub id: String,
+    #[serde(rename = "accountId")]
+    pub account_id: String,
+    pub region: String,
+    #[serde(rename = "vpcId")]
+    pub vpc_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadPrev {
+    pub name: String,
+    pub slug: String,
+    #[serde(rename = "fallbackEnvironment")]
+    pub fallback_environment: String,
+    #[serde(
+        rename = "enableMfeAliases",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub enable_mfe_aliases: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadPrevProjectAnalytics {
+    pub id: String,
+    #[serde(rename = "canceledAt", default, skip_serializing_if = "Option::is_none")]
+    pub canceled_at: Option<f64>,
+    #[serde(rename = "disabledAt")]
+    pub disabled_at: f64,
+    #[serde(rename = "enabledAt")]
+    pub enabled_at: f64,
+    #[serde(rename = "paidAt", default, skip_serializing_if = "Option::is_none")]
+    pub paid_at: Option<f64>,
+    #[serde(
+        rename = "sampleRatePercent",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub sample_rate_percent: Option<f64>,
+    #[serde(
+        rename = "spendLimitInDollars",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub spend_limit_in_dollars: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadPrevProjectWebAnalytics {
+    pub id: String,
+    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_at: Option<f64>,
+    #[serde(rename = "canceledAt", default, skip_serializing_if = "Option::is_none")]
+    pub canceled_at: Option<f64>,
+    #[serde(rename = "enabledAt", default, skip_serializing_if = "Option::is_none")]
+    pub enabled_at: Option<f64>,
+    #[serde(rename = "hasData", default, skip_serializing_if = "Option::is_none")]
+    pub has_data: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadPrevious {
+    pub project: UserEventPayloadPreviousProject,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadPreviousProject {
+    pub id: String,
+    #[serde(rename = "staticIps")]
+    pub static_ips: UserEventPayloadPreviousProjectStaticIps,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadPreviousProjectStaticIps {
+    pub enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<Vec<String>>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadPreviousRole {
+    /// `ADMIN`
+    #[serde(rename = "ADMIN")]
+    Admin,
+    /// `PROJECT_DEVELOPER`
+    #[serde(rename = "PROJECT_DEVELOPER")]
+    ProjectDeveloper,
+    /// `PROJECT_VIEWER`
+    #[serde(rename = "PROJECT_VIEWER")]
+    ProjectViewer,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadPreviousRole {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "ADMIN",
+            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
+            Self::ProjectViewer => "PROJECT_VIEWER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadPreviousRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadPreviousRule {
+    pub email: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadProject {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadProjectAnalytics {
+    pub id: String,
+    #[serde(rename = "canceledAt", default, skip_serializing_if = "Option::is_none")]
+    pub canceled_at: Option<f64>,
+    #[serde(rename = "disabledAt")]
+    pub disabled_at: f64,
+    #[serde(rename = "enabledAt")]
+    pub enabled_at: f64,
+    #[serde(rename = "paidAt", default, skip_serializing_if = "Option::is_none")]
+    pub paid_at: Option<f64>,
+    #[serde(
+        rename = "sampleRatePercent",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub sample_rate_percent: Option<f64>,
+    #[serde(
+        rename = "spendLimitInDollars",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub spend_limit_in_dollars: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadProjectMembership {
+    pub role: UserEventPayloadProjectMembershipRole,
+    pub uid: String,
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadProjectMembershipRole {
+    /// `ADMIN`
+    #[serde(rename = "ADMIN")]
+    Admin,
+    /// `PROJECT_DEVELOPER`
+    #[serde(rename = "PROJECT_DEVELOPER")]
+    ProjectDeveloper,
+    /// `PROJECT_VIEWER`
+    #[serde(rename = "PROJECT_VIEWER")]
+    ProjectViewer,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadProjectMembershipRole {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "ADMIN",
+            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
+            Self::ProjectViewer => "PROJECT_VIEWER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadProjectMembershipRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadProjectWebAnalytics {
+    pub id: String,
+    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_at: Option<f64>,
+    #[serde(rename = "canceledAt", default, skip_serializing_if = "Option::is_none")]
+    pub canceled_at: Option<f64>,
+    #[serde(rename = "enabledAt", default, skip_serializing_if = "Option::is_none")]
+    pub enabled_at: Option<f64>,
+    #[serde(rename = "hasData", default, skip_serializing_if = "Option::is_none")]
+    pub has_data: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadReason {
+    pub slug: String,
+    pub description: String,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadReasonCode {
+    /// `BUDGET_REACHED`
+    #[serde(rename = "BUDGET_REACHED")]
+    BudgetReached,
+    /// `PUBLIC_API`
+    #[serde(rename = "PUBLIC_API")]
+    PublicApi,
+    /// `BACKOFFICE`
+    #[serde(rename = "BACKOFFICE")]
+    Backoffice,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadReasonCode {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::BudgetReached => "BUDGET_REACHED",
+            Self::PublicApi => "PUBLIC_API",
+            Self::Backoffice => "BACKOFFICE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadReasonCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Represents configuration for remote caching
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadRemoteCaching {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadRemovedMembership {
+    pub role: UserEventPayloadRemovedMembershipRole,
+    pub uid: String,
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadRemovedMembershipRole {
+    /// `ADMIN`
+    #[serde(rename = "ADMIN")]
+    Admin,
+    /// `PROJECT_DEVELOPER`
+    #[serde(rename = "PROJECT_DEVELOPER")]
+    ProjectDeveloper,
+    /// `PROJECT_VIEWER`
+    #[serde(rename = "PROJECT_VIEWER")]
+    ProjectViewer,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadRemovedMembershipRole {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "ADMIN",
+            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
+            Self::ProjectViewer => "PROJECT_VIEWER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadRemovedMembershipRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadRemovedUsersValue {
+    pub role: UserEventPayloadRemovedUsersValueRole,
+    pub confirmed: bool,
+    #[serde(rename = "confirmedAt", default, skip_serializing_if = "Option::is_none")]
+    pub confirmed_at: Option<f64>,
+    #[serde(rename = "joinedFrom", default, skip_serializing_if = "Option::is_none")]
+    pub joined_from: Option<UserEventPayloadRemovedUsersValueJoinedFrom>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadRemovedUsersValueJoinedFrom {
+    pub origin: UserEventPayloadRemovedUsersValueJoinedFromOrigin,
+    #[serde(rename = "commitId", default, skip_serializing_if = "Option::is_none")]
+    pub commit_id: Option<String>,
+    #[serde(rename = "repoId", default, skip_serializing_if = "Option::is_none")]
+    pub repo_id: Option<String>,
+    #[serde(rename = "repoPath", default, skip_serializing_if = "Option::is_none")]
+    pub repo_path: Option<String>,
+    #[serde(rename = "gitUserId", default, skip_serializing_if = "Option::is_none")]
+    pub git_user_id: Option<UserEventPayloadRemovedUsersValueJoinedFromGitUserId>,
+    #[serde(rename = "gitUserLogin", default, skip_serializing_if = "Option::is_none")]
+    pub git_user_login: Option<String>,
+    #[serde(rename = "ssoUserId", default, skip_serializing_if = "Option::is_none")]
+    pub sso_user_id: Option<String>,
+    #[serde(rename = "ssoConnectedAt", default, skip_serializing_if = "Option::is_none")]
+    pub sso_connected_at: Option<f64>,
+    #[serde(rename = "idpUserId", default, skip_serializing_if = "Option::is_none")]
+    pub idp_user_id: Option<String>,
+    #[serde(rename = "dsyncUserId", default, skip_serializing_if = "Option::is_none")]
+    pub dsync_user_id: Option<String>,
+    #[serde(
+        rename = "dsyncConnectedAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub dsync_connected_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UserEventPayloadRemovedUsersValueJoinedFromGitUserId {
+    String(String),
+    Number(f64),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadRemovedUsersValueJoinedFromOrigin {
+    /// `teams`
+    #[serde(rename = "teams")]
+    Teams,
+    /// `saml`
+    #[serde(rename = "saml")]
+    Saml,
+    /// `link`
+    #[serde(rename = "link")]
+    Link,
+    /// `github`
+    #[serde(rename = "github")]
+    Github,
+    /// `gitlab`
+    #[serde(rename = "gitlab")]
+    Gitlab,
+    /// `bitbucket`
+    #[serde(rename = "bitbucket")]
+    Bitbucket,
+    /// `mail`
+    #[serde(rename = "mail")]
+    Mail,
+    /// `import`
+    #[serde(rename = "import")]
+    Import,
+    /// `dsync`
+    #[serde(rename = "dsync")]
+    Dsync,
+    /// `feedback`
+    #[serde(rename = "feedback")]
+    Feedback,
+    /// `organization-teams`
+    #[serde(rename = "organization-teams")]
+    OrganizationTeams,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadRemovedUsersValueJoinedFromOrigin {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Teams => "teams",
+            Self::Saml => "saml",
+            Self::Link => "link",
+            Self::Github => "github",
+            Self::Gitlab => "gitlab",
+            Self::Bitbucket => "bitbucket",
+            Self::Mail => "mail",
+            Self::Import => "import",
+            Self::Dsync => "dsync",
+            Self::Feedback => "feedback",
+            Self::OrganizationTeams => "organization-teams",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadRemovedUsersValueJoinedFromOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadRemovedUsersValueRole {
+    /// `OWNER`
+    #[serde(rename = "OWNER")]
+    Owner,
+    /// `MEMBER`
+    #[serde(rename = "MEMBER")]
+    Member,
+    /// `DEVELOPER`
+    #[serde(rename = "DEVELOPER")]
+    Developer,
+    /// `SECURITY`
+    #[serde(rename = "SECURITY")]
+    Security,
+    /// `BILLING`
+    #[serde(rename = "BILLING")]
+    Billing,
+    /// `VIEWER`
+    #[serde(rename = "VIEWER")]
+    Viewer,
+    /// `VIEWER_FOR_PLUS`
+    #[serde(rename = "VIEWER_FOR_PLUS")]
+    ViewerForPlus,
+    /// `CONTRIBUTOR`
+    #[serde(rename = "CONTRIBUTOR")]
+    Contributor,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadRemovedUsersValueRole {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Owner => "OWNER",
+            Self::Member => "MEMBER",
+            Self::Developer => "DEVELOPER",
+            Self::Security => "SECURITY",
+            Self::Billing => "BILLING",
+            Self::Viewer => "VIEWER",
+            Self::ViewerForPlus => "VIEWER_FOR_PLUS",
+            Self::Contributor => "CONTRIBUTOR",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadRemovedUsersValueRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadRuleGroupsValue {
+    pub active: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<UserEventPayloadRuleGroupsValueAction>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadRuleGroupsValueAction {
+    /// `log`
+    #[serde(rename = "log")]
+    Log,
+    /// `challenge`
+    #[serde(rename = "challenge")]
+    Challenge,
+    /// `deny`
+    #[serde(rename = "deny")]
+    Deny,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadRuleGroupsValueAction {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Log => "log",
+            Self::Challenge => "challenge",
+            Self::Deny => "deny",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadRuleGroupsValueAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadScalingRulesValue {
+    pub min: f64,
+    pub max: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UserEventPayloadSsoProtection {
+    WithDeploymentType(UserEventPayloadSsoProtectionWithDeploymentType),
+    Value(UserEventPayloadSsoProtectionValue),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadSsoProtectionDeploymentType {
+    /// `all`
+    #[serde(rename = "all")]
+    All,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `prod_deployment_urls_and_all_previews`
+    #[serde(rename = "prod_deployment_urls_and_all_previews")]
+    ProdDeploymentUrlsAndAllPreviews,
+    /// `all_except_custom_domains`
+    #[serde(rename = "all_except_custom_domains")]
+    AllExceptCustomDomains,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadSsoProtectionDeploymentType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Preview => "preview",
+            Self::ProdDeploymentUrlsAndAllPreviews => {
+                "prod_deployment_urls_and_all_previews"
+            }
+            Self::AllExceptCustomDomains => "all_except_custom_domains",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadSsoProtectionDeploymentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadSsoProtectionValue {
+    /// `all`
+    #[serde(rename = "all")]
+    All,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `prod_deployment_urls_and_all_previews`
+    #[serde(rename = "prod_deployment_urls_and_all_previews")]
+    ProdDeploymentUrlsAndAllPreviews,
+    /// `all_except_custom_domains`
+    #[serde(rename = "all_except_custom_domains")]
+    AllExceptCustomDomains,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadSsoProtectionValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Preview => "preview",
+            Self::ProdDeploymentUrlsAndAllPreviews => {
+                "prod_deployment_urls_and_all_previews"
+            }
+            Self::AllExceptCustomDomains => "all_except_custom_domains",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadSsoProtectionValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadSsoProtectionWithDeploymentType {
+    #[serde(rename = "deploymentType")]
+    pub deployment_type: UserEventPayloadSsoProtectionDeploymentType,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadStore {
+    pub name: String,
+    pub id: String,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadStoreType {
+    /// `redis`
+    #[serde(rename = "redis")]
+    Redis,
+    /// `postgres`
+    #[serde(rename = "postgres")]
+    Postgres,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadStoreType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Redis => "redis",
+            Self::Postgres => "postgres",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadStoreType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UserEventPayloadTarget {
+    String(String),
+    StringList(Vec<String>),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+/// environments this env variable targets
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadTargetItem {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `development`
+    #[serde(rename = "development")]
+    Development,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadTargetItem {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Development => "development",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadTargetItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadTeam {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadTier {
+    /// `pro`
+    #[serde(rename = "pro")]
+    Pro,
+    /// `plus`
+    #[serde(rename = "plus")]
+    Plus,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadTier {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pro => "pro",
+            Self::Plus => "plus",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadTier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadTrustedIps {
+    /// `all`
+    #[serde(rename = "all")]
+    All,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `prod_deployment_urls_and_all_previews`
+    #[serde(rename = "prod_deployment_urls_and_all_previews")]
+    ProdDeploymentUrlsAndAllPreviews,
+    /// `all_except_custom_domains`
+    #[serde(rename = "all_except_custom_domains")]
+    AllExceptCustomDomains,
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadTrustedIps {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Preview => "preview",
+            Self::ProdDeploymentUrlsAndAllPreviews => {
+                "prod_deployment_urls_and_all_previews"
+            }
+            Self::AllExceptCustomDomains => "all_except_custom_domains",
+            Self::Production => "production",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadTrustedIps {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The type of this cosmos doc instance, if blank, assume secret.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadType {
+    /// `system`
+    #[serde(rename = "system")]
+    System,
+    /// `encrypted`
+    #[serde(rename = "encrypted")]
+    Encrypted,
+    /// `plain`
+    #[serde(rename = "plain")]
+    Plain,
+    /// `sensitive`
+    #[serde(rename = "sensitive")]
+    Sensitive,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::System => "system",
+            Self::Encrypted => "encrypted",
+            Self::Plain => "plain",
+            Self::Sensitive => "sensitive",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadUpdateDiff {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[serde(rename = "newKey", default, skip_serializing_if = "Option::is_none")]
+    pub new_key: Option<String>,
+    #[serde(rename = "oldTarget", default, skip_serializing_if = "Option::is_none")]
+    pub old_target: Option<Vec<UserEventPayloadUpdateDiffOldTargetItem>>,
+    #[serde(rename = "newTarget", default, skip_serializing_if = "Option::is_none")]
+    pub new_target: Option<Vec<UserEventPayloadUpdateDiffNewTargetItem>>,
+    #[serde(rename = "oldType", default, skip_serializing_if = "Option::is_none")]
+    pub old_type: Option<String>,
+    #[serde(rename = "newType", default, skip_serializing_if = "Option::is_none")]
+    pub new_type: Option<String>,
+    #[serde(rename = "oldProjects", default, skip_serializing_if = "Option::is_none")]
+    pub old_projects: Option<Vec<UserEventPayloadUpdateDiffOldProject>>,
+    #[serde(rename = "newProjects", default, skip_serializing_if = "Option::is_none")]
+    pub new_projects: Option<Vec<UserEventPayloadUpdateDiffNewProject>>,
+    #[serde(rename = "changedValue")]
+    pub changed_value: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadUpdateDiffNewProject {
+    #[serde(rename = "projectName", default, skip_serializing_if = "Option::is_none")]
+    pub project_name: Option<String>,
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadUpdateDiffNewTargetItem {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `development`
+    #[serde(rename = "development")]
+    Development,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadUpdateDiffNewTargetItem {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Development => "development",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadUpdateDiffNewTargetItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadUpdateDiffOldProject {
+    #[serde(rename = "projectName", default, skip_serializing_if = "Option::is_none")]
+    pub project_name: Option<String>,
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadUpdateDiffOldTargetItem {
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// `preview`
+    #[serde(rename = "preview")]
+    Preview,
+    /// `development`
+    #[serde(rename = "development")]
+    Development,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UserEventPayloadUpdateDiffOldTargetItem {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Development => "development",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadUpdateDiffOldTargetItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadUpdatedUser {
+    pub username: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadUser {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadUserAgent {
+    pub browser: UserEventPayloadUserAgentBrowser,
+    pub ua: String,
+    pub program: String,
+    pub os: UserEventPayloadUserAgentOs,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadUserAgentBrowser {
+    pub name: UserEventPayloadUserAgentBrowserName,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadUserAgentBrowserName {
+    /// `iphone`
+    #[serde(rename = "iphone")]
+    Iphone,
+    /// `ipad`
+    #[serde(rename = "ipad")]
+    Ipad,
+    /// `ipod`
+    #[serde(rename = "ipod")]
+    Ipod,
+    /// `chrome`
+    #[serde(rename = "chrome")]
+    Chrome,
+    /// `firefox`
+    #[serde(rename = "firefox")]
+    Firefox,
+    /// `mozilla`
+    #[serde(rename = "mozilla")]
+    Mozilla,
+    /// `unknown`
+    #[serde(rename = "unknown")]
+    Unknown,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown2(String),
+}
+impl UserEventPayloadUserAgentBrowserName {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Iphone => "iphone",
+            Self::Ipad => "ipad",
+            Self::Ipod => "ipod",
+            Self::Chrome => "chrome",
+            Self::Firefox => "firefox",
+            Self::Mozilla => "mozilla",
+            Self::Unknown => "unknown",
+            Self::Unknown2(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadUserAgentBrowserName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPayloadUserAgentOs {
+    pub name: UserEventPayloadUserAgentOsName,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UserEventPayloadUserAgentOsName {
+    /// `unknown`
+    #[serde(rename = "unknown")]
+    Unknown,
+    /// `darwin`
+    #[serde(rename = "darwin")]
+    Darwin,
+    /// `win32`
+    #[serde(rename = "win32")]
+    Win32,
+    /// `win`
+    #[serde(rename = "win")]
+    Win,
+    /// `windows`
+    #[serde(rename = "windows")]
+    Windows,
+    /// `linux`
+    #[serde(rename = "linux")]
+    Linux,
+    /// `freebsd`
+    #[serde(rename = "freebsd")]
+    Freebsd,
+    /// `sunos`
+    #[serde(rename = "sunos")]
+    Sunos,
+    /// `mac`
+    #[serde(rename = "mac")]
+    Mac,
+    /// `ios`
+    #[serde(rename = "ios")]
+    Ios,
+    /// `android`
+    #[serde(rename = "android")]
+    Android,
+    /// `Mac OS`
+    #[serde(rename = "Mac OS")]
+    MacOs,
+    /// `OS X`
+    #[serde(rename = "OS X")]
+    OsX,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown2(String),
+}
+impl UserEventPayloadUserAgentOsName {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Darwin => "darwin",
+            Self::Win32 => "win32",
+            Self::Win => "win",
+            Self::Windows => "windows",
+            Self::Linux => "linux",
+            Self::Freebsd => "freebsd",
+            Self::Sunos => "sunos",
+            Self::Mac => "mac",
+            Self::Ios => "ios",
+            Self::Android => "android",
+            Self::MacOs => "Mac OS",
+            Self::OsX => "OS X",
+            Self::Unknown2(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UserEventPayloadUserAgentOsName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithAccessGroup {
     #[serde(rename = "accessGroup")]
-    pub access_group: UserEventPayloadWithAccessGroupAccessGroup,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithAccessGroupAccessGroup {
-    pub id: String,
-    pub name: String,
+    pub access_group: UserEventPayloadAccessGroup,
 }
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithAccessGroupProject {
     #[serde(rename = "accessGroup")]
-    pub access_group: UserEventPayloadWithAccessGroupProjectAccessGroup,
-    pub project: UserEventPayloadWithAccessGroupProjectProject,
+    pub access_group: UserEventPayloadAccessGroup,
+    pub project: UserEventPayloadProject,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_role: Option<UserEventPayloadWithAccessGroupProjectNextRole>,
+    pub next_role: Option<UserEventPayloadNextRole>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub previous_role: Option<UserEventPayloadWithAccessGroupProjectPreviousRole>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithAccessGroupProjectAccessGroup {
-    pub id: String,
-    pub name: String,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithAccessGroupProjectNextRole {
-    /// `ADMIN`
-    #[serde(rename = "ADMIN")]
-    Admin,
-    /// `PROJECT_DEVELOPER`
-    #[serde(rename = "PROJECT_DEVELOPER")]
-    ProjectDeveloper,
-    /// `PROJECT_VIEWER`
-    #[serde(rename = "PROJECT_VIEWER")]
-    ProjectViewer,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithAccessGroupProjectNextRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "ADMIN",
-            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
-            Self::ProjectViewer => "PROJECT_VIEWER",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithAccessGroupProjectNextRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithAccessGroupProjectPreviousRole {
-    /// `ADMIN`
-    #[serde(rename = "ADMIN")]
-    Admin,
-    /// `PROJECT_DEVELOPER`
-    #[serde(rename = "PROJECT_DEVELOPER")]
-    ProjectDeveloper,
-    /// `PROJECT_VIEWER`
-    #[serde(rename = "PROJECT_VIEWER")]
-    ProjectViewer,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithAccessGroupProjectPreviousRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "ADMIN",
-            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
-            Self::ProjectViewer => "PROJECT_VIEWER",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithAccessGroupProjectPreviousRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithAccessGroupProjectProject {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub previous_role: Option<UserEventPayloadPreviousRole>,
 }
 
 /// The payload of the event, if requested.
@@ -2535,7 +8289,7 @@ pub struct UserEventPayloadWithAccessGroupProjectProject {
 pub struct UserEventPayloadWithAccessGroupUser {
     #[serde(rename = "accessGroup")]
     pub access_group: UserEventPayloadWithAccessGroupUserAccessGroup,
-    pub user: UserEventPayloadWithAccessGroupUserUser,
+    pub user: UserEventPayloadUser,
     #[serde(rename = "directoryType", default, skip_serializing_if = "Option::is_none")]
     pub directory_type: Option<String>,
 }
@@ -2545,13 +8299,6 @@ pub struct UserEventPayloadWithAccessGroupUserAccessGroup {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithAccessGroupUserUser {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
 }
 
 /// The payload of the event, if requested.
@@ -2601,61 +8348,11 @@ impl std::fmt::Display for UserEventPayloadWithActionAction {
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithActionId {
-    pub action: UserEventPayloadWithActionIdAction,
+    pub action: UserEventPayloadAction,
     pub id: String,
     pub slug: String,
     #[serde(rename = "projectId")]
     pub project_id: String,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithActionIdAction {
-    /// `created`
-    #[serde(rename = "created")]
-    Created,
-    /// `updated`
-    #[serde(rename = "updated")]
-    Updated,
-    /// `deleted`
-    #[serde(rename = "deleted")]
-    Deleted,
-    /// `archived`
-    #[serde(rename = "archived")]
-    Archived,
-    /// `unarchived`
-    #[serde(rename = "unarchived")]
-    Unarchived,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithActionIdAction {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "created",
-            Self::Updated => "updated",
-            Self::Deleted => "deleted",
-            Self::Archived => "archived",
-            Self::Unarchived => "unarchived",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithActionIdAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// The payload of the event, if requested.
@@ -2719,9 +8416,9 @@ pub struct UserEventPayloadWithAlias {
     pub name: Option<String>,
     pub alias: String,
     #[serde(rename = "oldTeam", default, skip_serializing_if = "Option::is_none")]
-    pub old_team: Option<UserEventPayloadWithAliasOldTeam>,
+    pub old_team: Option<UserEventPayloadOldTeam>,
     #[serde(rename = "newTeam", default, skip_serializing_if = "Option::is_none")]
-    pub new_team: Option<UserEventPayloadWithAliasNewTeam>,
+    pub new_team: Option<UserEventPayloadNewTeam>,
 }
 
 /// The payload of the event, if requested.
@@ -2734,16 +8431,6 @@ pub struct UserEventPayloadWithAliasId {
     pub alias_id: String,
     #[serde(rename = "deploymentId", default)]
     pub deployment_id: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithAliasNewTeam {
-    pub name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithAliasOldTeam {
-    pub name: String,
 }
 
 /// The payload of the event, if requested.
@@ -2814,13 +8501,7 @@ pub struct UserEventPayloadWithAttackModeEnabled {
 pub struct UserEventPayloadWithAuthor {
     pub author: String,
     #[serde(rename = "accessGroup")]
-    pub access_group: UserEventPayloadWithAuthorAccessGroup,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithAuthorAccessGroup {
-    pub id: String,
-    pub name: String,
+    pub access_group: UserEventPayloadAccessGroup,
 }
 
 /// The payload of the event, if requested.
@@ -2883,7 +8564,7 @@ pub struct UserEventPayloadWithBranch {
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithBudget {
-    pub budget: UserEventPayloadWithBudgetBudget,
+    pub budget: UserEventPayloadBudget,
 }
 
 /// The payload of the event, if requested.
@@ -3152,138 +8833,6 @@ impl std::fmt::Display for UserEventPayloadWithBudget3BudgetType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithBudgetBudget {
-    /// Represents a budget for tracking and notifying teams on their spending.
-    #[serde(rename = "budgetItem")]
-    pub budget_item: UserEventPayloadWithBudgetBudgetBudgetItem,
-}
-
-/// Represents a budget for tracking and notifying teams on their spending.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithBudgetBudgetBudgetItem {
-    /// The budget type
-    #[serde(rename = "type")]
-    pub type_: UserEventPayloadWithBudgetBudgetBudgetItemType,
-    /// Budget amount (USD / dollars)
-    #[serde(rename = "fixedBudget")]
-    pub fixed_budget: f64,
-    /// Array of the last 3 months of spend data
-    #[serde(rename = "previousSpend")]
-    pub previous_spend: Vec<f64>,
-    /// Array of 50, 75, 100 to keep track of notifications sent out
-    #[serde(rename = "notifiedAt")]
-    pub notified_at: Vec<f64>,
-    /// Webhook id that corresponds to a webhook in Cosmos webhook collection
-    #[serde(rename = "webhookId", default, skip_serializing_if = "Option::is_none")]
-    pub webhook_id: Option<String>,
-    /// Keep track if the webhook has been called for the month
-    #[serde(
-        rename = "webhookNotified",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub webhook_notified: Option<bool>,
-    /// Date time when budget is created
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    /// Date time when budget is updated last
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<f64>,
-    /// Is the budget currently active for a customer
-    #[serde(rename = "isActive")]
-    pub is_active: bool,
-    /// Should all projects be paused if budget is exceeded
-    #[serde(rename = "pauseProjects", default, skip_serializing_if = "Option::is_none")]
-    pub pause_projects: Option<bool>,
-    /// The acive pricing plan the team is billed with
-    #[serde(rename = "pricingPlan", default, skip_serializing_if = "Option::is_none")]
-    pub pricing_plan: Option<UserEventPayloadWithBudgetBudgetBudgetItemPricingPlan>,
-    /// Partition key
-    #[serde(rename = "teamId")]
-    pub team_id: String,
-    /// Sort key that needs to be unique per teamId
-    pub id: String,
-}
-
-/// The acive pricing plan the team is billed with
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithBudgetBudgetBudgetItemPricingPlan {
-    /// `plus`
-    #[serde(rename = "plus")]
-    Plus,
-    /// `legacy`
-    #[serde(rename = "legacy")]
-    Legacy,
-    /// `unbundled`
-    #[serde(rename = "unbundled")]
-    Unbundled,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithBudgetBudgetBudgetItemPricingPlan {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Plus => "plus",
-            Self::Legacy => "legacy",
-            Self::Unbundled => "unbundled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithBudgetBudgetBudgetItemPricingPlan {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The budget type
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithBudgetBudgetBudgetItemType {
-    /// `fixed`
-    #[serde(rename = "fixed")]
-    Fixed,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithBudgetBudgetBudgetItemType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fixed => "fixed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithBudgetBudgetBudgetItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithBy {
@@ -3292,13 +8841,7 @@ pub struct UserEventPayloadWithBy {
     pub team_id: String,
     pub by: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reasons: Option<Vec<UserEventPayloadWithByReason>>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithByReason {
-    pub slug: String,
-    pub description: String,
+    pub reasons: Option<Vec<UserEventPayloadReason>>,
 }
 
 /// The payload of the event, if requested.
@@ -3587,7 +9130,7 @@ pub struct UserEventPayloadWithGitlabLoginGitlabEmail {
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithGrantTypeAtTtl {
     #[serde(rename = "grantType")]
-    pub grant_type: UserEventPayloadWithGrantTypeAtTtlGrantType,
+    pub grant_type: UserEventPayloadGrantType,
     /// the app's name at the time the event was published (it could have changed since then)
     #[serde(rename = "appName")]
     pub app_name: String,
@@ -3599,10 +9142,10 @@ pub struct UserEventPayloadWithGrantTypeAtTtl {
     pub rt_ttl: Option<f64>,
     pub scope: String,
     #[serde(rename = "authMethod")]
-    pub auth_method: UserEventPayloadWithGrantTypeAtTtlAuthMethod,
+    pub auth_method: UserEventPayloadAuthMethod,
     /// optional since entries prior to 2025-10-13 do not contain app information
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app: Option<UserEventPayloadWithGrantTypeAtTtlApp>,
+    pub app: Option<UserEventPayloadApp>,
     /// optional since entries prior to 2025-10-13 do not contain this field
     #[serde(
         rename = "includesRefreshToken",
@@ -3634,209 +9177,14 @@ impl std::fmt::Debug for UserEventPayloadWithGrantTypeAtTtl {
     }
 }
 
-/// optional since entries prior to 2025-10-13 do not contain app information
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithGrantTypeAtTtlApp {
-    #[serde(rename = "clientId")]
-    pub client_id: String,
-    /// the app's name at the time the event was published (it could have changed since then)
-    pub name: String,
-    #[serde(rename = "clientAuthenticationUsed")]
-    pub client_authentication_used: UserEventPayloadWithGrantTypeAtTtlAppClientAuthenticationUsed,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithGrantTypeAtTtlAppClientAuthenticationUsed {
-    pub method: UserEventPayloadWithGrantTypeAtTtlAppClientAuthenticationUsedMethod,
-    #[serde(rename = "secretId", default, skip_serializing_if = "Option::is_none")]
-    pub secret_id: Option<String>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithGrantTypeAtTtlAppClientAuthenticationUsedMethod {
-    /// `client_secret_basic`
-    #[serde(rename = "client_secret_basic")]
-    ClientSecretBasic,
-    /// `client_secret_post`
-    #[serde(rename = "client_secret_post")]
-    ClientSecretPost,
-    /// `client_secret_jwt`
-    #[serde(rename = "client_secret_jwt")]
-    ClientSecretJwt,
-    /// `private_key_jwt`
-    #[serde(rename = "private_key_jwt")]
-    PrivateKeyJwt,
-    /// `oidc_token`
-    #[serde(rename = "oidc_token")]
-    OidcToken,
-    /// `none`
-    #[serde(rename = "none")]
-    None,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithGrantTypeAtTtlAppClientAuthenticationUsedMethod {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ClientSecretBasic => "client_secret_basic",
-            Self::ClientSecretPost => "client_secret_post",
-            Self::ClientSecretJwt => "client_secret_jwt",
-            Self::PrivateKeyJwt => "private_key_jwt",
-            Self::OidcToken => "oidc_token",
-            Self::None => "none",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithGrantTypeAtTtlAppClientAuthenticationUsedMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithGrantTypeAtTtlAuthMethod {
-    /// `email`
-    #[serde(rename = "email")]
-    Email,
-    /// `saml`
-    #[serde(rename = "saml")]
-    Saml,
-    /// `app`
-    #[serde(rename = "app")]
-    App,
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// `gitlab`
-    #[serde(rename = "gitlab")]
-    Gitlab,
-    /// `bitbucket`
-    #[serde(rename = "bitbucket")]
-    Bitbucket,
-    /// `manual`
-    #[serde(rename = "manual")]
-    Manual,
-    /// `passkey`
-    #[serde(rename = "passkey")]
-    Passkey,
-    /// `otp`
-    #[serde(rename = "otp")]
-    Otp,
-    /// `sms`
-    #[serde(rename = "sms")]
-    Sms,
-    /// `invite`
-    #[serde(rename = "invite")]
-    Invite,
-    /// `google`
-    #[serde(rename = "google")]
-    Google,
-    /// `apple`
-    #[serde(rename = "apple")]
-    Apple,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithGrantTypeAtTtlAuthMethod {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "email",
-            Self::Saml => "saml",
-            Self::App => "app",
-            Self::Github => "github",
-            Self::Gitlab => "gitlab",
-            Self::Bitbucket => "bitbucket",
-            Self::Manual => "manual",
-            Self::Passkey => "passkey",
-            Self::Otp => "otp",
-            Self::Sms => "sms",
-            Self::Invite => "invite",
-            Self::Google => "google",
-            Self::Apple => "apple",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithGrantTypeAtTtlAuthMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithGrantTypeAtTtlGrantType {
-    /// `authorization_code`
-    #[serde(rename = "authorization_code")]
-    AuthorizationCode,
-    /// `urn:ietf:params:oauth:grant-type:device_code`
-    #[serde(rename = "urn:ietf:params:oauth:grant-type:device_code")]
-    UrnIetfParamsOauthGrantTypeDeviceCode,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithGrantTypeAtTtlGrantType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AuthorizationCode => "authorization_code",
-            Self::UrnIetfParamsOauthGrantTypeDeviceCode => {
-                "urn:ietf:params:oauth:grant-type:device_code"
-            }
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithGrantTypeAtTtlGrantType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithId {
     pub id: String,
     #[serde(rename = "oldTeam", default, skip_serializing_if = "Option::is_none")]
-    pub old_team: Option<UserEventPayloadWithIdOldTeam>,
+    pub old_team: Option<UserEventPayloadOldTeam>,
     #[serde(rename = "newTeam", default, skip_serializing_if = "Option::is_none")]
-    pub new_team: Option<UserEventPayloadWithIdNewTeam>,
+    pub new_team: Option<UserEventPayloadNewTeam>,
 }
 
 /// The payload of the event, if requested.
@@ -3847,16 +9195,6 @@ pub struct UserEventPayloadWithId2 {
     pub cn: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cns: Option<Vec<String>>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithIdNewTeam {
-    pub name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithIdOldTeam {
-    pub name: String,
 }
 
 /// The payload of the event, if requested.
@@ -3879,21 +9217,7 @@ pub struct UserEventPayloadWithIdPrev {
         skip_serializing_if = "Option::is_none",
     )]
     pub enable_mfe_aliases: Option<bool>,
-    pub prev: UserEventPayloadWithIdPrevPrev,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithIdPrevPrev {
-    pub name: String,
-    pub slug: String,
-    #[serde(rename = "fallbackEnvironment")]
-    pub fallback_environment: String,
-    #[serde(
-        rename = "enableMfeAliases",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub enable_mfe_aliases: Option<bool>,
+    pub prev: UserEventPayloadPrev,
 }
 
 /// The payload of the event, if requested.
@@ -4045,24 +9369,7 @@ pub struct UserEventPayloadWithIntegrationIdIntegrationSlug {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithJob {
     pub project: UserEventPayloadWithJobProject,
-    pub job: UserEventPayloadWithJobJob,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithJobJob {
-    #[serde(rename = "deployHook")]
-    pub deploy_hook: UserEventPayloadWithJobJobDeployHook,
-    pub state: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithJobJobDeployHook {
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    pub id: String,
-    pub name: String,
-    #[serde(rename = "ref")]
-    pub ref_: String,
+    pub job: UserEventPayloadJob,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4114,19 +9421,9 @@ pub struct UserEventPayloadWithName {
 pub struct UserEventPayloadWithName2 {
     pub name: String,
     #[serde(rename = "oldTeam", default, skip_serializing_if = "Option::is_none")]
-    pub old_team: Option<UserEventPayloadWithName2OldTeam>,
+    pub old_team: Option<UserEventPayloadOldTeam>,
     #[serde(rename = "newTeam", default, skip_serializing_if = "Option::is_none")]
-    pub new_team: Option<UserEventPayloadWithName2NewTeam>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithName2NewTeam {
-    pub name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithName2OldTeam {
-    pub name: String,
+    pub new_team: Option<UserEventPayloadNewTeam>,
 }
 
 /// The payload of the event, if requested.
@@ -4185,4034 +9482,14 @@ pub struct UserEventPayloadWithNewOwner {
     )]
     pub integration_name: Option<String>,
     #[serde(rename = "newOwner", default)]
-    pub new_owner: Option<UserEventPayloadWithNewOwnerNewOwner>,
-}
-
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwner {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub abuse: Option<UserEventPayloadWithNewOwnerNewOwnerAbuse>,
-    #[serde(
-        rename = "acceptanceState",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub acceptance_state: Option<String>,
-    #[serde(rename = "acceptedAt", default, skip_serializing_if = "Option::is_none")]
-    pub accepted_at: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<String>,
-    pub billing: UserEventPayloadWithNewOwnerNewOwnerBilling,
-    #[serde(default)]
-    pub blocked: Option<f64>,
-    #[serde(rename = "blockReason", default, skip_serializing_if = "Option::is_none")]
-    pub block_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<f64>,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credentials: Option<Vec<UserEventPayloadWithNewOwnerNewOwnerCredential>>,
-    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
-    pub customer_id: Option<String>,
-    #[serde(rename = "orbCustomerId", default, skip_serializing_if = "Option::is_none")]
-    pub orb_customer_id: Option<String>,
-    #[serde(rename = "dataCache", default, skip_serializing_if = "Option::is_none")]
-    pub data_cache: Option<UserEventPayloadWithNewOwnerNewOwnerDataCache>,
-    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<f64>,
-    #[serde(rename = "deploymentSecret")]
-    pub deployment_secret: String,
-    #[serde(rename = "dismissedTeams", default, skip_serializing_if = "Option::is_none")]
-    pub dismissed_teams: Option<Vec<String>>,
-    #[serde(
-        rename = "dismissedToasts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub dismissed_toasts: Option<
-        Vec<UserEventPayloadWithNewOwnerNewOwnerDismissedToast>,
-    >,
-    #[serde(
-        rename = "favoriteProjectsAndSpaces",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub favorite_projects_and_spaces: Option<
-        Vec<UserEventPayloadWithNewOwnerNewOwnerFavoriteProjectsAndSpace>,
-    >,
-    pub email: String,
-    pub id: String,
-    #[serde(
-        rename = "importFlowGitNamespace",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub import_flow_git_namespace: Option<
-        UserEventPayloadWithNewOwnerNewOwnerImportFlowGitNamespace,
-    >,
-    #[serde(
-        rename = "importFlowGitNamespaceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub import_flow_git_namespace_id: Option<
-        UserEventPayloadWithNewOwnerNewOwnerImportFlowGitNamespaceId,
-    >,
-    #[serde(
-        rename = "importFlowGitProvider",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub import_flow_git_provider: Option<
-        UserEventPayloadWithNewOwnerNewOwnerImportFlowGitProvider,
-    >,
-    #[serde(
-        rename = "preferredScopesAndGitNamespaces",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub preferred_scopes_and_git_namespaces: Option<
-        Vec<UserEventPayloadWithNewOwnerNewOwnerPreferredScopesAndGitNamespace>,
-    >,
-    #[serde(
-        rename = "isDomainReseller",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub is_domain_reseller: Option<bool>,
-    #[serde(rename = "isZeitPub", default, skip_serializing_if = "Option::is_none")]
-    pub is_zeit_pub: Option<bool>,
-    #[serde(rename = "maxActiveSlots", default, skip_serializing_if = "Option::is_none")]
-    pub max_active_slots: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(rename = "phoneNumber", default, skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
-    #[serde(rename = "platformVersion", default)]
-    pub platform_version: Option<f64>,
-    #[serde(
-        rename = "preventAutoBlocking",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub prevent_auto_blocking: Option<
-        UserEventPayloadWithNewOwnerNewOwnerPreventAutoBlocking,
-    >,
-    /// Overrides our DEFAULT project domains limit per account or per project.
-    #[serde(
-        rename = "projectDomainsLimit",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub project_domains_limit: Option<f64>,
-    /// Represents configuration for remote caching
-    #[serde(rename = "remoteCaching", default, skip_serializing_if = "Option::is_none")]
-    pub remote_caching: Option<UserEventPayloadWithNewOwnerNewOwnerRemoteCaching>,
-    #[serde(
-        rename = "removedAliasesAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub removed_aliases_at: Option<f64>,
-    #[serde(
-        rename = "removedBillingSubscriptionAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub removed_billing_subscription_at: Option<f64>,
-    #[serde(
-        rename = "removedConfigurationsAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub removed_configurations_at: Option<f64>,
-    #[serde(
-        rename = "removedDeploymentsAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub removed_deployments_at: Option<f64>,
-    #[serde(
-        rename = "removedDomiansAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub removed_domians_at: Option<f64>,
-    #[serde(
-        rename = "removedEventsAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub removed_events_at: Option<f64>,
-    #[serde(
-        rename = "removedProjectsAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub removed_projects_at: Option<f64>,
-    #[serde(
-        rename = "removedSecretsAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub removed_secrets_at: Option<f64>,
-    #[serde(
-        rename = "removedSharedEnvVarsAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub removed_shared_env_vars_at: Option<f64>,
-    #[serde(
-        rename = "removedEdgeConfigsAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub removed_edge_configs_at: Option<f64>,
-    #[serde(rename = "resourceConfig", default, skip_serializing_if = "Option::is_none")]
-    pub resource_config: Option<UserEventPayloadWithNewOwnerNewOwnerResourceConfig>,
-    /// User | Team resource limits
-    #[serde(rename = "resourceLimits", default, skip_serializing_if = "Option::is_none")]
-    pub resource_limits: Option<
-        std::collections::BTreeMap<
-            String,
-            UserEventPayloadWithNewOwnerNewOwnerResourceLimitsValue,
-        >,
-    >,
-    #[serde(
-        rename = "activeDashboardViews",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub active_dashboard_views: Option<
-        Vec<UserEventPayloadWithNewOwnerNewOwnerActiveDashboardView>,
-    >,
-    #[serde(
-        rename = "secondaryEmails",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub secondary_emails: Option<
-        Vec<UserEventPayloadWithNewOwnerNewOwnerSecondaryEmail>,
-    >,
-    #[serde(
-        rename = "emailNotifications",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub email_notifications: Option<
-        UserEventPayloadWithNewOwnerNewOwnerEmailNotifications,
-    >,
-    #[serde(rename = "siftScore", default, skip_serializing_if = "Option::is_none")]
-    pub sift_score: Option<f64>,
-    #[serde(rename = "siftScores", default, skip_serializing_if = "Option::is_none")]
-    pub sift_scores: Option<
-        std::collections::BTreeMap<
-            String,
-            UserEventPayloadWithNewOwnerNewOwnerSiftScoresValue,
-        >,
-    >,
-    #[serde(rename = "siftRoute", default, skip_serializing_if = "Option::is_none")]
-    pub sift_route: Option<UserEventPayloadWithNewOwnerNewOwnerSiftRoute>,
-    #[serde(rename = "sfdcId", default, skip_serializing_if = "Option::is_none")]
-    pub sfdc_id: Option<String>,
-    #[serde(rename = "softBlock", default, skip_serializing_if = "Option::is_none")]
-    pub soft_block: Option<UserEventPayloadWithNewOwnerNewOwnerSoftBlock>,
-    #[serde(rename = "stagingPrefix")]
-    pub staging_prefix: String,
-    #[serde(rename = "sysToken")]
-    pub sys_token: String,
-    /// A helper that allows to describe a relationship attribute. It receives the shape of a relationship plus the foreignKey name to make it mandatory in the resulting type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub teams: Option<Vec<UserEventPayloadWithNewOwnerNewOwnerTeam>>,
-    /// Introduced 2022-04-12 An array of teamIds (for trial teams created after 2022-04-01), created by the user in question. Used in determining whether the team has a trial available in utils/api-teams/user-has-trial-available.ts.
-    #[serde(rename = "trialTeamIds", default, skip_serializing_if = "Option::is_none")]
-    pub trial_team_ids: Option<Vec<String>>,
-    /// Introduced 2022-04-19 Number of maximum trials to allocate to a user. When undefined, defaults to MAX_TRIALS in utils/api-teams/user-has-trial-available.ts. This is set to trialTeamIds + 1 by services/api-backoffice/src/handlers/add-additional-trial.ts.
-    #[serde(rename = "maxTrials", default, skip_serializing_if = "Option::is_none")]
-    pub max_trials: Option<f64>,
-    /// Deprecated on 2022-04-12 in favor of trialTeamIds and using utils/api-teams/user-has-trial-available.ts.
-    #[serde(rename = "trialTeamId", default, skip_serializing_if = "Option::is_none")]
-    pub trial_team_id: Option<String>,
-    #[serde(rename = "type")]
-    pub type_: UserEventPayloadWithNewOwnerNewOwnerType,
-    /// Contains the timestamps when a user was notified about their usage
-    #[serde(rename = "usageAlerts", default, skip_serializing_if = "Option::is_none")]
-    pub usage_alerts: Option<UserEventPayloadWithNewOwnerNewOwnerUsageAlerts>,
-    #[serde(
-        rename = "overageUsageAlerts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub overage_usage_alerts: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlerts,
-    >,
-    /// Contains the timestamps for usage summary emails.
-    #[serde(
-        rename = "overageMetadata",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub overage_metadata: Option<UserEventPayloadWithNewOwnerNewOwnerOverageMetadata>,
-    pub username: String,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    /// Whether the Vercel Toolbar is enabled for preview deployments.
-    #[serde(
-        rename = "enablePreviewFeedback",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub enable_preview_feedback: Option<
-        UserEventPayloadWithNewOwnerNewOwnerEnablePreviewFeedback,
-    >,
-    /// Information about which features are blocked for a user. Blocks can be either soft (the user can still access the feature, but with a warning, e.g. prompting an upgrade) or hard (the user cannot access the feature at all).
-    #[serde(rename = "featureBlocks", default, skip_serializing_if = "Option::is_none")]
-    pub feature_blocks: Option<UserEventPayloadWithNewOwnerNewOwnerFeatureBlocks>,
-    #[serde(rename = "defaultTeamId", default, skip_serializing_if = "Option::is_none")]
-    pub default_team_id: Option<String>,
-    pub version: UserEventPayloadWithNewOwnerNewOwnerVersion,
-    /// An archive of information about the Northstar migration, derived from the old (deprecated) property, `northstarMigrationEvents`.
-    #[serde(
-        rename = "northstarMigration",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub northstar_migration: Option<
-        UserEventPayloadWithNewOwnerNewOwnerNorthstarMigration,
-    >,
-    /// The salesforce opportunity ID that this user is linked to. This is used to automatically associate a team of the user's choosing with the opportunity.
-    #[serde(rename = "opportunityId", default, skip_serializing_if = "Option::is_none")]
-    pub opportunity_id: Option<String>,
-    /// MFA configuration. When enabled, the user will be required to provide a second factor of authentication when logging in.
-    #[serde(
-        rename = "mfaConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub mfa_configuration: Option<UserEventPayloadWithNewOwnerNewOwnerMfaConfiguration>,
-}
-impl std::fmt::Debug for UserEventPayloadWithNewOwnerNewOwner {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UserEventPayloadWithNewOwnerNewOwner")
-            .field("abuse", &self.abuse)
-            .field("acceptance_state", &self.acceptance_state)
-            .field("accepted_at", &self.accepted_at)
-            .field("avatar", &self.avatar)
-            .field("billing", &self.billing)
-            .field("blocked", &self.blocked)
-            .field("block_reason", &self.block_reason)
-            .field("created", &self.created)
-            .field("created_at", &self.created_at)
-            .field("credentials", &self.credentials)
-            .field("customer_id", &self.customer_id)
-            .field("orb_customer_id", &self.orb_customer_id)
-            .field("data_cache", &self.data_cache)
-            .field("deleted_at", &self.deleted_at)
-            .field("deployment_secret", &"<redacted>")
-            .field("dismissed_teams", &self.dismissed_teams)
-            .field("dismissed_toasts", &self.dismissed_toasts)
-            .field("favorite_projects_and_spaces", &self.favorite_projects_and_spaces)
-            .field("email", &self.email)
-            .field("id", &self.id)
-            .field("import_flow_git_namespace", &self.import_flow_git_namespace)
-            .field("import_flow_git_namespace_id", &self.import_flow_git_namespace_id)
-            .field("import_flow_git_provider", &self.import_flow_git_provider)
-            .field(
-                "preferred_scopes_and_git_namespaces",
-                &self.preferred_scopes_and_git_namespaces,
-            )
-            .field("is_domain_reseller", &self.is_domain_reseller)
-            .field("is_zeit_pub", &self.is_zeit_pub)
-            .field("max_active_slots", &self.max_active_slots)
-            .field("name", &self.name)
-            .field("phone_number", &self.phone_number)
-            .field("platform_version", &self.platform_version)
-            .field("prevent_auto_blocking", &self.prevent_auto_blocking)
-            .field("project_domains_limit", &self.project_domains_limit)
-            .field("remote_caching", &self.remote_caching)
-            .field("removed_aliases_at", &self.removed_aliases_at)
-            .field(
-                "removed_billing_subscription_at",
-                &self.removed_billing_subscription_at,
-            )
-            .field("removed_configurations_at", &self.removed_configurations_at)
-            .field("removed_deployments_at", &self.removed_deployments_at)
-            .field("removed_domians_at", &self.removed_domians_at)
-            .field("removed_events_at", &self.removed_events_at)
-            .field("removed_projects_at", &self.removed_projects_at)
-            .field("removed_secrets_at", &self.removed_secrets_at)
-            .field("removed_shared_env_vars_at", &self.removed_shared_env_vars_at)
-            .field("removed_edge_configs_at", &self.removed_edge_configs_at)
-            .field("resource_config", &self.resource_config)
-            .field("resource_limits", &self.resource_limits)
-            .field("active_dashboard_views", &self.active_dashboard_views)
-            .field("secondary_emails", &self.secondary_emails)
-            .field("email_notifications", &self.email_notifications)
-            .field("sift_score", &self.sift_score)
-            .field("sift_scores", &self.sift_scores)
-            .field("sift_route", &self.sift_route)
-            .field("sfdc_id", &self.sfdc_id)
-            .field("soft_block", &self.soft_block)
-            .field("staging_prefix", &self.staging_prefix)
-            .field("sys_token", &"<redacted>")
-            .field("teams", &self.teams)
-            .field("trial_team_ids", &self.trial_team_ids)
-            .field("max_trials", &self.max_trials)
-            .field("trial_team_id", &self.trial_team_id)
-            .field("type_", &self.type_)
-            .field("usage_alerts", &self.usage_alerts)
-            .field("overage_usage_alerts", &self.overage_usage_alerts)
-            .field("overage_metadata", &self.overage_metadata)
-            .field("username", &self.username)
-            .field("updated_at", &self.updated_at)
-            .field("enable_preview_feedback", &self.enable_preview_feedback)
-            .field("feature_blocks", &self.feature_blocks)
-            .field("default_team_id", &self.default_team_id)
-            .field("version", &self.version)
-            .field("northstar_migration", &self.northstar_migration)
-            .field("opportunity_id", &self.opportunity_id)
-            .field("mfa_configuration", &self.mfa_configuration)
-            .finish()
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerAbuse {
-    /// Since June 2023
-    #[serde(rename = "blockHistory", default, skip_serializing_if = "Option::is_none")]
-    pub block_history: Option<
-        Vec<UserEventPayloadWithNewOwnerNewOwnerAbuseBlockHistoryItem>,
-    >,
-    /// Since March 2022. Helps abuse checks by tracking git auths. Format: `<platform>:<detail>:<value>`
-    #[serde(rename = "gitAuthHistory", default, skip_serializing_if = "Option::is_none")]
-    pub git_auth_history: Option<Vec<String>>,
-    /// (scanner history). Since November 2021. First element is newest.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub history: Option<Vec<UserEventPayloadWithNewOwnerNewOwnerAbuseHistoryItem>>,
-    /// Since September 2023. How often did this owner trigger an actual git lineage deploy block?
-    #[serde(
-        rename = "gitLineageBlocks",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub git_lineage_blocks: Option<f64>,
-    /// Since September 2023. How often did this owner trigger a git lineage deploy block dry run?
-    #[serde(
-        rename = "gitLineageBlocksDry",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub git_lineage_blocks_dry: Option<f64>,
-    /// Since November 2021. Guides the abuse scanner in build container.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scanner: Option<String>,
-    /// Since November 2021
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    #[serde(
-        rename = "creationUserAgent",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub creation_user_agent: Option<String>,
-    #[serde(rename = "creationIp", default, skip_serializing_if = "Option::is_none")]
-    pub creation_ip: Option<String>,
-    #[serde(
-        rename = "removedPhoneNumbers",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub removed_phone_numbers: Option<String>,
-}
-
-/// Since June 2023
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerAbuseBlockHistoryItem {
-    pub action: UserEventPayloadWithNewOwnerNewOwnerAbuseBlockHistoryItemAction,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    #[serde(rename = "caseId", default, skip_serializing_if = "Option::is_none")]
-    pub case_id: Option<String>,
-    pub reason: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub actor: Option<String>,
-    #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
-    pub status_code: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerAbuseBlockHistoryItemAction {
-    /// `hard-blocked`
-    #[serde(rename = "hard-blocked")]
-    HardBlocked,
-    /// `soft-blocked`
-    #[serde(rename = "soft-blocked")]
-    SoftBlocked,
-    /// `unblocked`
-    #[serde(rename = "unblocked")]
-    Unblocked,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerAbuseBlockHistoryItemAction {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HardBlocked => "hard-blocked",
-            Self::SoftBlocked => "soft-blocked",
-            Self::Unblocked => "unblocked",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithNewOwnerNewOwnerAbuseBlockHistoryItemAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// (scanner history). Since November 2021. First element is newest.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerAbuseHistoryItem {
-    pub scanner: String,
-    pub reason: String,
-    pub by: String,
-    #[serde(rename = "byId")]
-    pub by_id: String,
-    pub at: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerActiveDashboardView {
-    #[serde(rename = "scopeId")]
-    pub scope_id: String,
-    #[serde(rename = "viewPreference", default, skip_serializing_if = "Option::is_none")]
-    pub view_preference: Option<
-        UserEventPayloadWithNewOwnerNewOwnerActiveDashboardViewViewPreference,
-    >,
-    #[serde(
-        rename = "favoritesViewPreference",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub favorites_view_preference: Option<
-        UserEventPayloadWithNewOwnerNewOwnerActiveDashboardViewFavoritesViewPreference,
-    >,
-    #[serde(
-        rename = "recentsViewPreference",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub recents_view_preference: Option<
-        UserEventPayloadWithNewOwnerNewOwnerActiveDashboardViewRecentsViewPreference,
-    >,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerActiveDashboardViewFavoritesViewPreference {
-    /// `open`
-    #[serde(rename = "open")]
-    Open,
-    /// `closed`
-    #[serde(rename = "closed")]
-    Closed,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerActiveDashboardViewFavoritesViewPreference {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Open => "open",
-            Self::Closed => "closed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithNewOwnerNewOwnerActiveDashboardViewFavoritesViewPreference {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerActiveDashboardViewRecentsViewPreference {
-    /// `open`
-    #[serde(rename = "open")]
-    Open,
-    /// `closed`
-    #[serde(rename = "closed")]
-    Closed,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerActiveDashboardViewRecentsViewPreference {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Open => "open",
-            Self::Closed => "closed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithNewOwnerNewOwnerActiveDashboardViewRecentsViewPreference {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerActiveDashboardViewViewPreference {
-    /// `cards`
-    #[serde(rename = "cards")]
-    Cards,
-    /// `list`
-    #[serde(rename = "list")]
-    List,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerActiveDashboardViewViewPreference {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cards => "cards",
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithNewOwnerNewOwnerActiveDashboardViewViewPreference {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerBilling {
-    pub plan: UserEventPayloadWithNewOwnerNewOwnerBillingPlan,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerBillingPlan {
-    /// `pro`
-    #[serde(rename = "pro")]
-    Pro,
-    /// `enterprise`
-    #[serde(rename = "enterprise")]
-    Enterprise,
-    /// `hobby`
-    #[serde(rename = "hobby")]
-    Hobby,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerBillingPlan {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pro => "pro",
-            Self::Enterprise => "enterprise",
-            Self::Hobby => "hobby",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithNewOwnerNewOwnerBillingPlan {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerCredential {
-    WithHost(UserEventPayloadWithNewOwnerNewOwnerCredentialWithHost),
-    WithTypeId(UserEventPayloadWithNewOwnerNewOwnerCredentialWithTypeId),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerCredentialWithHost {
-    #[serde(rename = "type")]
-    pub type_: UserEventPayloadWithNewOwnerNewOwnerCredentialWithHostType,
-    pub host: String,
-    pub id: String,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerCredentialWithHostType {
-    /// `github-oauth-custom-host`
-    #[serde(rename = "github-oauth-custom-host")]
-    GithubOauthCustomHost,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerCredentialWithHostType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GithubOauthCustomHost => "github-oauth-custom-host",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithNewOwnerNewOwnerCredentialWithHostType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerCredentialWithTypeId {
-    #[serde(rename = "type")]
-    pub type_: UserEventPayloadWithNewOwnerNewOwnerCredentialWithTypeIdType,
-    pub id: String,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerCredentialWithTypeIdType {
-    /// `gitlab`
-    #[serde(rename = "gitlab")]
-    Gitlab,
-    /// `bitbucket`
-    #[serde(rename = "bitbucket")]
-    Bitbucket,
-    /// `google`
-    #[serde(rename = "google")]
-    Google,
-    /// `apple`
-    #[serde(rename = "apple")]
-    Apple,
-    /// `github-oauth`
-    #[serde(rename = "github-oauth")]
-    GithubOauth,
-    /// `github-oauth-limited`
-    #[serde(rename = "github-oauth-limited")]
-    GithubOauthLimited,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerCredentialWithTypeIdType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gitlab => "gitlab",
-            Self::Bitbucket => "bitbucket",
-            Self::Google => "google",
-            Self::Apple => "apple",
-            Self::GithubOauth => "github-oauth",
-            Self::GithubOauthLimited => "github-oauth-limited",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithNewOwnerNewOwnerCredentialWithTypeIdType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerDataCache {
-    #[serde(
-        rename = "excessBillingEnabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub excess_billing_enabled: Option<bool>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerDismissedToast {
-    pub name: String,
-    pub dismissals: Vec<UserEventPayloadWithNewOwnerNewOwnerDismissedToastDismissal>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerDismissedToastDismissal {
-    #[serde(rename = "scopeId")]
-    pub scope_id: String,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerEmailNotifications {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rules: Option<
-        std::collections::BTreeMap<
-            String,
-            UserEventPayloadWithNewOwnerNewOwnerEmailNotificationsRulesValue,
-        >,
-    >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerEmailNotificationsRulesValue {
-    pub email: String,
-}
-
-/// Whether the Vercel Toolbar is enabled for preview deployments.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerEnablePreviewFeedback {
-    /// `default`
-    #[serde(rename = "default")]
-    Default,
-    /// `on`
-    #[serde(rename = "on")]
-    On,
-    /// `off`
-    #[serde(rename = "off")]
-    Off,
-    /// `on-force`
-    #[serde(rename = "on-force")]
-    OnForce,
-    /// `off-force`
-    #[serde(rename = "off-force")]
-    OffForce,
-    /// `default-force`
-    #[serde(rename = "default-force")]
-    DefaultForce,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerEnablePreviewFeedback {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "default",
-            Self::On => "on",
-            Self::Off => "off",
-            Self::OnForce => "on-force",
-            Self::OffForce => "off-force",
-            Self::DefaultForce => "default-force",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithNewOwnerNewOwnerEnablePreviewFeedback {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerFavoriteProjectsAndSpace {
-    #[serde(rename = "teamId")]
-    pub team_id: String,
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-}
-
-/// Information about which features are blocked for a user. Blocks can be either soft (the user can still access the feature, but with a warning, e.g. prompting an upgrade) or hard (the user cannot access the feature at all).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerFeatureBlocks {
-    #[serde(rename = "webAnalytics", default, skip_serializing_if = "Option::is_none")]
-    pub web_analytics: Option<
-        UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksWebAnalytics,
-    >,
-    /// A soft block indicates a temporary pause in data collection (ex limit exceeded for the current cycle) A hard block indicates a stoppage in data collection that requires manual intervention (ex upgrading a pro trial)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub monitoring: Option<UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMonitoring>,
-    #[serde(
-        rename = "observabilityPlus",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub observability_plus: Option<
-        UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksObservabilityPlus,
-    >,
-    #[serde(rename = "dataCache", default, skip_serializing_if = "Option::is_none")]
-    pub data_cache: Option<UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksDataCache>,
-    #[serde(
-        rename = "imageOptimizationTransformation",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub image_optimization_transformation: Option<
-        UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksImageOptimizationTransformation,
-    >,
-    #[serde(rename = "sourceImages", default, skip_serializing_if = "Option::is_none")]
-    pub source_images: Option<
-        UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksSourceImages,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blob: Option<UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksBlob>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub postgres: Option<UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksPostgres>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redis: Option<UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksRedis>,
-    #[serde(
-        rename = "microfrontendsRequest",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub microfrontends_request: Option<
-        UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMicrofrontendsRequest,
-    >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksBlob {
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_from: Option<f64>,
-    #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_until: Option<f64>,
-    #[serde(rename = "blockReason")]
-    pub block_reason: UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksBlobBlockReason,
-    #[serde(rename = "overageReason")]
-    pub overage_reason: UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksBlobOverageReason,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksBlobBlockReason {
-    /// `admin_override`
-    #[serde(rename = "admin_override")]
-    AdminOverride,
-    /// `limits_exceeded`
-    #[serde(rename = "limits_exceeded")]
-    LimitsExceeded,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksBlobBlockReason {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AdminOverride => "admin_override",
-            Self::LimitsExceeded => "limits_exceeded",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksBlobBlockReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksBlobOverageReason {
-    /// `analyticsUsage`
-    #[serde(rename = "analyticsUsage")]
-    AnalyticsUsage,
-    /// `artifacts`
-    #[serde(rename = "artifacts")]
-    Artifacts,
-    /// `bandwidth`
-    #[serde(rename = "bandwidth")]
-    Bandwidth,
-    /// `blobTotalAdvancedRequests`
-    #[serde(rename = "blobTotalAdvancedRequests")]
-    BlobTotalAdvancedRequests,
-    /// `blobTotalAvgSizeInBytes`
-    #[serde(rename = "blobTotalAvgSizeInBytes")]
-    BlobTotalAvgSizeInBytes,
-    /// `blobTotalGetResponseObjectSizeInBytes`
-    #[serde(rename = "blobTotalGetResponseObjectSizeInBytes")]
-    BlobTotalGetResponseObjectSizeInBytes,
-    /// `blobTotalSimpleRequests`
-    #[serde(rename = "blobTotalSimpleRequests")]
-    BlobTotalSimpleRequests,
-    /// `connectDataTransfer`
-    #[serde(rename = "connectDataTransfer")]
-    ConnectDataTransfer,
-    /// `dataCacheRead`
-    #[serde(rename = "dataCacheRead")]
-    DataCacheRead,
-    /// `dataCacheWrite`
-    #[serde(rename = "dataCacheWrite")]
-    DataCacheWrite,
-    /// `edgeConfigRead`
-    #[serde(rename = "edgeConfigRead")]
-    EdgeConfigRead,
-    /// `edgeConfigWrite`
-    #[serde(rename = "edgeConfigWrite")]
-    EdgeConfigWrite,
-    /// `edgeFunctionExecutionUnits`
-    #[serde(rename = "edgeFunctionExecutionUnits")]
-    EdgeFunctionExecutionUnits,
-    /// `edgeMiddlewareInvocations`
-    #[serde(rename = "edgeMiddlewareInvocations")]
-    EdgeMiddlewareInvocations,
-    /// `edgeRequestAdditionalCpuDuration`
-    #[serde(rename = "edgeRequestAdditionalCpuDuration")]
-    EdgeRequestAdditionalCpuDuration,
-    /// `edgeRequest`
-    #[serde(rename = "edgeRequest")]
-    EdgeRequest,
-    /// `elasticConcurrencyBuildSlots`
-    #[serde(rename = "elasticConcurrencyBuildSlots")]
-    ElasticConcurrencyBuildSlots,
-    /// `fastDataTransfer`
-    #[serde(rename = "fastDataTransfer")]
-    FastDataTransfer,
-    /// `fastOriginTransfer`
-    #[serde(rename = "fastOriginTransfer")]
-    FastOriginTransfer,
-    /// `fluidCpuDuration`
-    #[serde(rename = "fluidCpuDuration")]
-    FluidCpuDuration,
-    /// `fluidDuration`
-    #[serde(rename = "fluidDuration")]
-    FluidDuration,
-    /// `functionDuration`
-    #[serde(rename = "functionDuration")]
-    FunctionDuration,
-    /// `functionInvocation`
-    #[serde(rename = "functionInvocation")]
-    FunctionInvocation,
-    /// `imageOptimizationCacheRead`
-    #[serde(rename = "imageOptimizationCacheRead")]
-    ImageOptimizationCacheRead,
-    /// `imageOptimizationCacheWrite`
-    #[serde(rename = "imageOptimizationCacheWrite")]
-    ImageOptimizationCacheWrite,
-    /// `imageOptimizationTransformation`
-    #[serde(rename = "imageOptimizationTransformation")]
-    ImageOptimizationTransformation,
-    /// `logDrainsVolume`
-    #[serde(rename = "logDrainsVolume")]
-    LogDrainsVolume,
-    /// `monitoringMetric`
-    #[serde(rename = "monitoringMetric")]
-    MonitoringMetric,
-    /// `blobDataTransfer`
-    #[serde(rename = "blobDataTransfer")]
-    BlobDataTransfer,
-    /// `observabilityEvent`
-    #[serde(rename = "observabilityEvent")]
-    ObservabilityEvent,
-    /// `onDemandConcurrencyMinutes`
-    #[serde(rename = "onDemandConcurrencyMinutes")]
-    OnDemandConcurrencyMinutes,
-    /// `runtimeCacheRead`
-    #[serde(rename = "runtimeCacheRead")]
-    RuntimeCacheRead,
-    /// `runtimeCacheWrite`
-    #[serde(rename = "runtimeCacheWrite")]
-    RuntimeCacheWrite,
-    /// `serverlessFunctionExecution`
-    #[serde(rename = "serverlessFunctionExecution")]
-    ServerlessFunctionExecution,
-    /// `sourceImages`
-    #[serde(rename = "sourceImages")]
-    SourceImages,
-    /// `wafOwaspExcessBytes`
-    #[serde(rename = "wafOwaspExcessBytes")]
-    WafOwaspExcessBytes,
-    /// `wafOwaspRequests`
-    #[serde(rename = "wafOwaspRequests")]
-    WafOwaspRequests,
-    /// `wafRateLimitRequest`
-    #[serde(rename = "wafRateLimitRequest")]
-    WafRateLimitRequest,
-    /// `webAnalyticsEvent`
-    #[serde(rename = "webAnalyticsEvent")]
-    WebAnalyticsEvent,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksBlobOverageReason {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AnalyticsUsage => "analyticsUsage",
-            Self::Artifacts => "artifacts",
-            Self::Bandwidth => "bandwidth",
-            Self::BlobTotalAdvancedRequests => "blobTotalAdvancedRequests",
-            Self::BlobTotalAvgSizeInBytes => "blobTotalAvgSizeInBytes",
-            Self::BlobTotalGetResponseObjectSizeInBytes => {
-                "blobTotalGetResponseObjectSizeInBytes"
-            }
-            Self::BlobTotalSimpleRequests => "blobTotalSimpleRequests",
-            Self::ConnectDataTransfer => "connectDataTransfer",
-            Self::DataCacheRead => "dataCacheRead",
-            Self::DataCacheWrite => "dataCacheWrite",
-            Self::EdgeConfigRead => "edgeConfigRead",
-            Self::EdgeConfigWrite => "edgeConfigWrite",
-            Self::EdgeFunctionExecutionUnits => "edgeFunctionExecutionUnits",
-            Self::EdgeMiddlewareInvocations => "edgeMiddlewareInvocations",
-            Self::EdgeRequestAdditionalCpuDuration => "edgeRequestAdditionalCpuDuration",
-            Self::EdgeRequest => "edgeRequest",
-            Self::ElasticConcurrencyBuildSlots => "elasticConcurrencyBuildSlots",
-            Self::FastDataTransfer => "fastDataTransfer",
-            Self::FastOriginTransfer => "fastOriginTransfer",
-            Self::FluidCpuDuration => "fluidCpuDuration",
-            Self::FluidDuration => "fluidDuration",
-            Self::FunctionDuration => "functionDuration",
-            Self::FunctionInvocation => "functionInvocation",
-            Self::ImageOptimizationCacheRead => "imageOptimizationCacheRead",
-            Self::ImageOptimizationCacheWrite => "imageOptimizationCacheWrite",
-            Self::ImageOptimizationTransformation => "imageOptimizationTransformation",
-            Self::LogDrainsVolume => "logDrainsVolume",
-            Self::MonitoringMetric => "monitoringMetric",
-            Self::BlobDataTransfer => "blobDataTransfer",
-            Self::ObservabilityEvent => "observabilityEvent",
-            Self::OnDemandConcurrencyMinutes => "onDemandConcurrencyMinutes",
-            Self::RuntimeCacheRead => "runtimeCacheRead",
-            Self::RuntimeCacheWrite => "runtimeCacheWrite",
-            Self::ServerlessFunctionExecution => "serverlessFunctionExecution",
-            Self::SourceImages => "sourceImages",
-            Self::WafOwaspExcessBytes => "wafOwaspExcessBytes",
-            Self::WafOwaspRequests => "wafOwaspRequests",
-            Self::WafRateLimitRequest => "wafRateLimitRequest",
-            Self::WebAnalyticsEvent => "webAnalyticsEvent",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksBlobOverageReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksDataCache {
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_from: Option<f64>,
-    #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_until: Option<f64>,
-    #[serde(rename = "blockReason")]
-    pub block_reason: UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksDataCacheBlockReason,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksDataCacheBlockReason {
-    /// `admin_override`
-    #[serde(rename = "admin_override")]
-    AdminOverride,
-    /// `limits_exceeded`
-    #[serde(rename = "limits_exceeded")]
-    LimitsExceeded,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksDataCacheBlockReason {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AdminOverride => "admin_override",
-            Self::LimitsExceeded => "limits_exceeded",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksDataCacheBlockReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksImageOptimizationTransformation {
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_from: Option<f64>,
-    #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_until: Option<f64>,
-    #[serde(rename = "blockReason")]
-    pub block_reason: UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksImageOptimizationTransformationBlockReason,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksImageOptimizationTransformationBlockReason {
-    /// `admin_override`
-    #[serde(rename = "admin_override")]
-    AdminOverride,
-    /// `limits_exceeded`
-    #[serde(rename = "limits_exceeded")]
-    LimitsExceeded,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksImageOptimizationTransformationBlockReason {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AdminOverride => "admin_override",
-            Self::LimitsExceeded => "limits_exceeded",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksImageOptimizationTransformationBlockReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMicrofrontendsRequest {
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_from: Option<f64>,
-    #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_until: Option<f64>,
-    #[serde(rename = "blockReason")]
-    pub block_reason: UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMicrofrontendsRequestBlockReason,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMicrofrontendsRequestBlockReason {
-    /// `admin_override`
-    #[serde(rename = "admin_override")]
-    AdminOverride,
-    /// `limits_exceeded`
-    #[serde(rename = "limits_exceeded")]
-    LimitsExceeded,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMicrofrontendsRequestBlockReason {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AdminOverride => "admin_override",
-            Self::LimitsExceeded => "limits_exceeded",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMicrofrontendsRequestBlockReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A soft block indicates a temporary pause in data collection (ex limit exceeded for the current cycle) A hard block indicates a stoppage in data collection that requires manual intervention (ex upgrading a pro trial)
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMonitoring {
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_from: Option<f64>,
-    #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_until: Option<f64>,
-    #[serde(rename = "blockReason")]
-    pub block_reason: UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMonitoringBlockReason,
-    #[serde(rename = "blockType")]
-    pub block_type: UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMonitoringBlockType,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMonitoringBlockReason {
-    /// `admin_override`
-    #[serde(rename = "admin_override")]
-    AdminOverride,
-    /// `limits_exceeded`
-    #[serde(rename = "limits_exceeded")]
-    LimitsExceeded,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMonitoringBlockReason {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AdminOverride => "admin_override",
-            Self::LimitsExceeded => "limits_exceeded",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMonitoringBlockReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMonitoringBlockType {
-    /// `soft`
-    #[serde(rename = "soft")]
-    Soft,
-    /// `hard`
-    #[serde(rename = "hard")]
-    Hard,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMonitoringBlockType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Soft => "soft",
-            Self::Hard => "hard",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksMonitoringBlockType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksObservabilityPlus {
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_from: Option<f64>,
-    #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_until: Option<f64>,
-    #[serde(rename = "blockReason")]
-    pub block_reason: UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksObservabilityPlusBlockReason,
-    #[serde(rename = "blockType")]
-    pub block_type: UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksObservabilityPlusBlockType,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksObservabilityPlusBlockReason {
-    /// `admin_override`
-    #[serde(rename = "admin_override")]
-    AdminOverride,
-    /// `limits_exceeded`
-    #[serde(rename = "limits_exceeded")]
-    LimitsExceeded,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksObservabilityPlusBlockReason {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AdminOverride => "admin_override",
-            Self::LimitsExceeded => "limits_exceeded",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksObservabilityPlusBlockReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksObservabilityPlusBlockType {
-    /// `soft`
-    #[serde(rename = "soft")]
-    Soft,
-    /// `hard`
-    #[serde(rename = "hard")]
-    Hard,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksObservabilityPlusBlockType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Soft => "soft",
-            Self::Hard => "hard",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksObservabilityPlusBlockType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksPostgres {
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_from: Option<f64>,
-    #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_until: Option<f64>,
-    #[serde(rename = "blockReason")]
-    pub block_reason: UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksPostgresBlockReason,
-    #[serde(rename = "overageReason")]
-    pub overage_reason: UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksPostgresOverageReason,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksPostgresBlockReason {
-    /// `admin_override`
-    #[serde(rename = "admin_override")]
-    AdminOverride,
-    /// `limits_exceeded`
-    #[serde(rename = "limits_exceeded")]
-    LimitsExceeded,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksPostgresBlockReason {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AdminOverride => "admin_override",
-            Self::LimitsExceeded => "limits_exceeded",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksPostgresBlockReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksPostgresOverageReason {
-    /// `analyticsUsage`
-    #[serde(rename = "analyticsUsage")]
-    AnalyticsUsage,
-    /// `artifacts`
-    #[serde(rename = "artifacts")]
-    Artifacts,
-    /// `bandwidth`
-    #[serde(rename = "bandwidth")]
-    Bandwidth,
-    /// `blobTotalAdvancedRequests`
-    #[serde(rename = "blobTotalAdvancedRequests")]
-    BlobTotalAdvancedRequests,
-    /// `blobTotalAvgSizeInBytes`
-    #[serde(rename = "blobTotalAvgSizeInBytes")]
-    BlobTotalAvgSizeInBytes,
-    /// `blobTotalGetResponseObjectSizeInBytes`
-    #[serde(rename = "blobTotalGetResponseObjectSizeInBytes")]
-    BlobTotalGetResponseObjectSizeInBytes,
-    /// `blobTotalSimpleRequests`
-    #[serde(rename = "blobTotalSimpleRequests")]
-    BlobTotalSimpleRequests,
-    /// `connectDataTransfer`
-    #[serde(rename = "connectDataTransfer")]
-    ConnectDataTransfer,
-    /// `dataCacheRead`
-    #[serde(rename = "dataCacheRead")]
-    DataCacheRead,
-    /// `dataCacheWrite`
-    #[serde(rename = "dataCacheWrite")]
-    DataCacheWrite,
-    /// `edgeConfigRead`
-    #[serde(rename = "edgeConfigRead")]
-    EdgeConfigRead,
-    /// `edgeConfigWrite`
-    #[serde(rename = "edgeConfigWrite")]
-    EdgeConfigWrite,
-    /// `edgeFunctionExecutionUnits`
-    #[serde(rename = "edgeFunctionExecutionUnits")]
-    EdgeFunctionExecutionUnits,
-    /// `edgeMiddlewareInvocations`
-    #[serde(rename = "edgeMiddlewareInvocations")]
-    EdgeMiddlewareInvocations,
-    /// `edgeRequestAdditionalCpuDuration`
-    #[serde(rename = "edgeRequestAdditionalCpuDuration")]
-    EdgeRequestAdditionalCpuDuration,
-    /// `edgeRequest`
-    #[serde(rename = "edgeRequest")]
-    EdgeRequest,
-    /// `elasticConcurrencyBuildSlots`
-    #[serde(rename = "elasticConcurrencyBuildSlots")]
-    ElasticConcurrencyBuildSlots,
-    /// `fastDataTransfer`
-    #[serde(rename = "fastDataTransfer")]
-    FastDataTransfer,
-    /// `fastOriginTransfer`
-    #[serde(rename = "fastOriginTransfer")]
-    FastOriginTransfer,
-    /// `fluidCpuDuration`
-    #[serde(rename = "fluidCpuDuration")]
-    FluidCpuDuration,
-    /// `fluidDuration`
-    #[serde(rename = "fluidDuration")]
-    FluidDuration,
-    /// `functionDuration`
-    #[serde(rename = "functionDuration")]
-    FunctionDuration,
-    /// `functionInvocation`
-    #[serde(rename = "functionInvocation")]
-    FunctionInvocation,
-    /// `imageOptimizationCacheRead`
-    #[serde(rename = "imageOptimizationCacheRead")]
-    ImageOptimizationCacheRead,
-    /// `imageOptimizationCacheWrite`
-    #[serde(rename = "imageOptimizationCacheWrite")]
-    ImageOptimizationCacheWrite,
-    /// `imageOptimizationTransformation`
-    #[serde(rename = "imageOptimizationTransformation")]
-    ImageOptimizationTransformation,
-    /// `logDrainsVolume`
-    #[serde(rename = "logDrainsVolume")]
-    LogDrainsVolume,
-    /// `monitoringMetric`
-    #[serde(rename = "monitoringMetric")]
-    MonitoringMetric,
-    /// `blobDataTransfer`
-    #[serde(rename = "blobDataTransfer")]
-    BlobDataTransfer,
-    /// `observabilityEvent`
-    #[serde(rename = "observabilityEvent")]
-    ObservabilityEvent,
-    /// `onDemandConcurrencyMinutes`
-    #[serde(rename = "onDemandConcurrencyMinutes")]
-    OnDemandConcurrencyMinutes,
-    /// `runtimeCacheRead`
-    #[serde(rename = "runtimeCacheRead")]
-    RuntimeCacheRead,
-    /// `runtimeCacheWrite`
-    #[serde(rename = "runtimeCacheWrite")]
-    RuntimeCacheWrite,
-    /// `serverlessFunctionExecution`
-    #[serde(rename = "serverlessFunctionExecution")]
-    ServerlessFunctionExecution,
-    /// `sourceImages`
-    #[serde(rename = "sourceImages")]
-    SourceImages,
-    /// `wafOwaspExcessBytes`
-    #[serde(rename = "wafOwaspExcessBytes")]
-    WafOwaspExcessBytes,
-    /// `wafOwaspRequests`
-    #[serde(rename = "wafOwaspRequests")]
-    WafOwaspRequests,
-    /// `wafRateLimitRequest`
-    #[serde(rename = "wafRateLimitRequest")]
-    WafRateLimitRequest,
-    /// `webAnalyticsEvent`
-    #[serde(rename = "webAnalyticsEvent")]
-    WebAnalyticsEvent,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksPostgresOverageReason {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AnalyticsUsage => "analyticsUsage",
-            Self::Artifacts => "artifacts",
-            Self::Bandwidth => "bandwidth",
-            Self::BlobTotalAdvancedRequests => "blobTotalAdvancedRequests",
-            Self::BlobTotalAvgSizeInBytes => "blobTotalAvgSizeInBytes",
-            Self::BlobTotalGetResponseObjectSizeInBytes => {
-                "blobTotalGetResponseObjectSizeInBytes"
-            }
-            Self::BlobTotalSimpleRequests => "blobTotalSimpleRequests",
-            Self::ConnectDataTransfer => "connectDataTransfer",
-            Self::DataCacheRead => "dataCacheRead",
-            Self::DataCacheWrite => "dataCacheWrite",
-            Self::EdgeConfigRead => "edgeConfigRead",
-            Self::EdgeConfigWrite => "edgeConfigWrite",
-            Self::EdgeFunctionExecutionUnits => "edgeFunctionExecutionUnits",
-            Self::EdgeMiddlewareInvocations => "edgeMiddlewareInvocations",
-            Self::EdgeRequestAdditionalCpuDuration => "edgeRequestAdditionalCpuDuration",
-            Self::EdgeRequest => "edgeRequest",
-            Self::ElasticConcurrencyBuildSlots => "elasticConcurrencyBuildSlots",
-            Self::FastDataTransfer => "fastDataTransfer",
-            Self::FastOriginTransfer => "fastOriginTransfer",
-            Self::FluidCpuDuration => "fluidCpuDuration",
-            Self::FluidDuration => "fluidDuration",
-            Self::FunctionDuration => "functionDuration",
-            Self::FunctionInvocation => "functionInvocation",
-            Self::ImageOptimizationCacheRead => "imageOptimizationCacheRead",
-            Self::ImageOptimizationCacheWrite => "imageOptimizationCacheWrite",
-            Self::ImageOptimizationTransformation => "imageOptimizationTransformation",
-            Self::LogDrainsVolume => "logDrainsVolume",
-            Self::MonitoringMetric => "monitoringMetric",
-            Self::BlobDataTransfer => "blobDataTransfer",
-            Self::ObservabilityEvent => "observabilityEvent",
-            Self::OnDemandConcurrencyMinutes => "onDemandConcurrencyMinutes",
-            Self::RuntimeCacheRead => "runtimeCacheRead",
-            Self::RuntimeCacheWrite => "runtimeCacheWrite",
-            Self::ServerlessFunctionExecution => "serverlessFunctionExecution",
-            Self::SourceImages => "sourceImages",
-            Self::WafOwaspExcessBytes => "wafOwaspExcessBytes",
-            Self::WafOwaspRequests => "wafOwaspRequests",
-            Self::WafRateLimitRequest => "wafRateLimitRequest",
-            Self::WebAnalyticsEvent => "webAnalyticsEvent",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksPostgresOverageReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksRedis {
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_from: Option<f64>,
-    #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_until: Option<f64>,
-    #[serde(rename = "blockReason")]
-    pub block_reason: UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksRedisBlockReason,
-    #[serde(rename = "overageReason")]
-    pub overage_reason: UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksRedisOverageReason,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksRedisBlockReason {
-    /// `admin_override`
-    #[serde(rename = "admin_override")]
-    AdminOverride,
-    /// `limits_exceeded`
-    #[serde(rename = "limits_exceeded")]
-    LimitsExceeded,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksRedisBlockReason {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AdminOverride => "admin_override",
-            Self::LimitsExceeded => "limits_exceeded",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksRedisBlockReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksRedisOverageReason {
-    /// `analyticsUsage`
-    #[serde(rename = "analyticsUsage")]
-    AnalyticsUsage,
-    /// `artifacts`
-    #[serde(rename = "artifacts")]
-    Artifacts,
-    /// `bandwidth`
-    #[serde(rename = "bandwidth")]
-    Bandwidth,
-    /// `blobTotalAdvancedRequests`
-    #[serde(rename = "blobTotalAdvancedRequests")]
-    BlobTotalAdvancedRequests,
-    /// `blobTotalAvgSizeInBytes`
-    #[serde(rename = "blobTotalAvgSizeInBytes")]
-    BlobTotalAvgSizeInBytes,
-    /// `blobTotalGetResponseObjectSizeInBytes`
-    #[serde(rename = "blobTotalGetResponseObjectSizeInBytes")]
-    BlobTotalGetResponseObjectSizeInBytes,
-    /// `blobTotalSimpleRequests`
-    #[serde(rename = "blobTotalSimpleRequests")]
-    BlobTotalSimpleRequests,
-    /// `connectDataTransfer`
-    #[serde(rename = "connectDataTransfer")]
-    ConnectDataTransfer,
-    /// `dataCacheRead`
-    #[serde(rename = "dataCacheRead")]
-    DataCacheRead,
-    /// `dataCacheWrite`
-    #[serde(rename = "dataCacheWrite")]
-    DataCacheWrite,
-    /// `edgeConfigRead`
-    #[serde(rename = "edgeConfigRead")]
-    EdgeConfigRead,
-    /// `edgeConfigWrite`
-    #[serde(rename = "edgeConfigWrite")]
-    EdgeConfigWrite,
-    /// `edgeFunctionExecutionUnits`
-    #[serde(rename = "edgeFunctionExecutionUnits")]
-    EdgeFunctionExecutionUnits,
-    /// `edgeMiddlewareInvocations`
-    #[serde(rename = "edgeMiddlewareInvocations")]
-    EdgeMiddlewareInvocations,
-    /// `edgeRequestAdditionalCpuDuration`
-    #[serde(rename = "edgeRequestAdditionalCpuDuration")]
-    EdgeRequestAdditionalCpuDuration,
-    /// `edgeRequest`
-    #[serde(rename = "edgeRequest")]
-    EdgeRequest,
-    /// `elasticConcurrencyBuildSlots`
-    #[serde(rename = "elasticConcurrencyBuildSlots")]
-    ElasticConcurrencyBuildSlots,
-    /// `fastDataTransfer`
-    #[serde(rename = "fastDataTransfer")]
-    FastDataTransfer,
-    /// `fastOriginTransfer`
-    #[serde(rename = "fastOriginTransfer")]
-    FastOriginTransfer,
-    /// `fluidCpuDuration`
-    #[serde(rename = "fluidCpuDuration")]
-    FluidCpuDuration,
-    /// `fluidDuration`
-    #[serde(rename = "fluidDuration")]
-    FluidDuration,
-    /// `functionDuration`
-    #[serde(rename = "functionDuration")]
-    FunctionDuration,
-    /// `functionInvocation`
-    #[serde(rename = "functionInvocation")]
-    FunctionInvocation,
-    /// `imageOptimizationCacheRead`
-    #[serde(rename = "imageOptimizationCacheRead")]
-    ImageOptimizationCacheRead,
-    /// `imageOptimizationCacheWrite`
-    #[serde(rename = "imageOptimizationCacheWrite")]
-    ImageOptimizationCacheWrite,
-    /// `imageOptimizationTransformation`
-    #[serde(rename = "imageOptimizationTransformation")]
-    ImageOptimizationTransformation,
-    /// `logDrainsVolume`
-    #[serde(rename = "logDrainsVolume")]
-    LogDrainsVolume,
-    /// `monitoringMetric`
-    #[serde(rename = "monitoringMetric")]
-    MonitoringMetric,
-    /// `blobDataTransfer`
-    #[serde(rename = "blobDataTransfer")]
-    BlobDataTransfer,
-    /// `observabilityEvent`
-    #[serde(rename = "observabilityEvent")]
-    ObservabilityEvent,
-    /// `onDemandConcurrencyMinutes`
-    #[serde(rename = "onDemandConcurrencyMinutes")]
-    OnDemandConcurrencyMinutes,
-    /// `runtimeCacheRead`
-    #[serde(rename = "runtimeCacheRead")]
-    RuntimeCacheRead,
-    /// `runtimeCacheWrite`
-    #[serde(rename = "runtimeCacheWrite")]
-    RuntimeCacheWrite,
-    /// `serverlessFunctionExecution`
-    #[serde(rename = "serverlessFunctionExecution")]
-    ServerlessFunctionExecution,
-    /// `sourceImages`
-    #[serde(rename = "sourceImages")]
-    SourceImages,
-    /// `wafOwaspExcessBytes`
-    #[serde(rename = "wafOwaspExcessBytes")]
-    WafOwaspExcessBytes,
-    /// `wafOwaspRequests`
-    #[serde(rename = "wafOwaspRequests")]
-    WafOwaspRequests,
-    /// `wafRateLimitRequest`
-    #[serde(rename = "wafRateLimitRequest")]
-    WafRateLimitRequest,
-    /// `webAnalyticsEvent`
-    #[serde(rename = "webAnalyticsEvent")]
-    WebAnalyticsEvent,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksRedisOverageReason {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AnalyticsUsage => "analyticsUsage",
-            Self::Artifacts => "artifacts",
-            Self::Bandwidth => "bandwidth",
-            Self::BlobTotalAdvancedRequests => "blobTotalAdvancedRequests",
-            Self::BlobTotalAvgSizeInBytes => "blobTotalAvgSizeInBytes",
-            Self::BlobTotalGetResponseObjectSizeInBytes => {
-                "blobTotalGetResponseObjectSizeInBytes"
-            }
-            Self::BlobTotalSimpleRequests => "blobTotalSimpleRequests",
-            Self::ConnectDataTransfer => "connectDataTransfer",
-            Self::DataCacheRead => "dataCacheRead",
-            Self::DataCacheWrite => "dataCacheWrite",
-            Self::EdgeConfigRead => "edgeConfigRead",
-            Self::EdgeConfigWrite => "edgeConfigWrite",
-            Self::EdgeFunctionExecutionUnits => "edgeFunctionExecutionUnits",
-            Self::EdgeMiddlewareInvocations => "edgeMiddlewareInvocations",
-            Self::EdgeRequestAdditionalCpuDuration => "edgeRequestAdditionalCpuDuration",
-            Self::EdgeRequest => "edgeRequest",
-            Self::ElasticConcurrencyBuildSlots => "elasticConcurrencyBuildSlots",
-            Self::FastDataTransfer => "fastDataTransfer",
-            Self::FastOriginTransfer => "fastOriginTransfer",
-            Self::FluidCpuDuration => "fluidCpuDuration",
-            Self::FluidDuration => "fluidDuration",
-            Self::FunctionDuration => "functionDuration",
-            Self::FunctionInvocation => "functionInvocation",
-            Self::ImageOptimizationCacheRead => "imageOptimizationCacheRead",
-            Self::ImageOptimizationCacheWrite => "imageOptimizationCacheWrite",
-            Self::ImageOptimizationTransformation => "imageOptimizationTransformation",
-            Self::LogDrainsVolume => "logDrainsVolume",
-            Self::MonitoringMetric => "monitoringMetric",
-            Self::BlobDataTransfer => "blobDataTransfer",
-            Self::ObservabilityEvent => "observabilityEvent",
-            Self::OnDemandConcurrencyMinutes => "onDemandConcurrencyMinutes",
-            Self::RuntimeCacheRead => "runtimeCacheRead",
-            Self::RuntimeCacheWrite => "runtimeCacheWrite",
-            Self::ServerlessFunctionExecution => "serverlessFunctionExecution",
-            Self::SourceImages => "sourceImages",
-            Self::WafOwaspExcessBytes => "wafOwaspExcessBytes",
-            Self::WafOwaspRequests => "wafOwaspRequests",
-            Self::WafRateLimitRequest => "wafRateLimitRequest",
-            Self::WebAnalyticsEvent => "webAnalyticsEvent",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksRedisOverageReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksSourceImages {
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_from: Option<f64>,
-    #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_until: Option<f64>,
-    #[serde(rename = "blockReason")]
-    pub block_reason: UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksSourceImagesBlockReason,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksSourceImagesBlockReason {
-    /// `admin_override`
-    #[serde(rename = "admin_override")]
-    AdminOverride,
-    /// `limits_exceeded`
-    #[serde(rename = "limits_exceeded")]
-    LimitsExceeded,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksSourceImagesBlockReason {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AdminOverride => "admin_override",
-            Self::LimitsExceeded => "limits_exceeded",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksSourceImagesBlockReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksWebAnalytics {
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_from: Option<f64>,
-    #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_until: Option<f64>,
-    #[serde(rename = "blockReason")]
-    pub block_reason: UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksWebAnalyticsBlockReason,
-    #[serde(
-        rename = "graceEmailSentAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub grace_email_sent_at: Option<f64>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksWebAnalyticsBlockReason {
-    /// `admin_override`
-    #[serde(rename = "admin_override")]
-    AdminOverride,
-    /// `limits_exceeded`
-    #[serde(rename = "limits_exceeded")]
-    LimitsExceeded,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksWebAnalyticsBlockReason {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AdminOverride => "admin_override",
-            Self::LimitsExceeded => "limits_exceeded",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithNewOwnerNewOwnerFeatureBlocksWebAnalyticsBlockReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerImportFlowGitNamespace {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerImportFlowGitNamespaceId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerImportFlowGitProvider {
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// `gitlab`
-    #[serde(rename = "gitlab")]
-    Gitlab,
-    /// `bitbucket`
-    #[serde(rename = "bitbucket")]
-    Bitbucket,
-    /// `github-limited`
-    #[serde(rename = "github-limited")]
-    GithubLimited,
-    /// `github-custom-host`
-    #[serde(rename = "github-custom-host")]
-    GithubCustomHost,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerImportFlowGitProvider {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Github => "github",
-            Self::Gitlab => "gitlab",
-            Self::Bitbucket => "bitbucket",
-            Self::GithubLimited => "github-limited",
-            Self::GithubCustomHost => "github-custom-host",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithNewOwnerNewOwnerImportFlowGitProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// MFA configuration. When enabled, the user will be required to provide a second factor of authentication when logging in.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerMfaConfiguration {
-    pub enabled: bool,
-    #[serde(rename = "enabledAt", default, skip_serializing_if = "Option::is_none")]
-    pub enabled_at: Option<f64>,
-    #[serde(rename = "recoveryCodes")]
-    pub recovery_codes: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub totp: Option<UserEventPayloadWithNewOwnerNewOwnerMfaConfigurationTotp>,
-}
-
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerMfaConfigurationTotp {
-    pub secret: String,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-}
-impl std::fmt::Debug for UserEventPayloadWithNewOwnerNewOwnerMfaConfigurationTotp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UserEventPayloadWithNewOwnerNewOwnerMfaConfigurationTotp")
-            .field("secret", &"<redacted>")
-            .field("created_at", &self.created_at)
-            .finish()
-    }
-}
-
-/// An archive of information about the Northstar migration, derived from the old (deprecated) property, `northstarMigrationEvents`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerNorthstarMigration {
-    /// The ID of the team we created for this user.
-    #[serde(rename = "teamId")]
-    pub team_id: String,
-    /// The number of projects migrated for this user.
-    pub projects: f64,
-    /// The number of stores migrated for this user.
-    pub stores: f64,
-    /// The number of integration configurations migrated for this user.
-    #[serde(rename = "integrationConfigurations")]
-    pub integration_configurations: f64,
-    /// The number of integration clients migrated for this user.
-    #[serde(rename = "integrationClients")]
-    pub integration_clients: f64,
-    /// The migration start time timestamp for this user.
-    #[serde(rename = "startTime")]
-    pub start_time: f64,
-    /// The migration end time timestamp for this user.
-    #[serde(rename = "endTime")]
-    pub end_time: f64,
-}
-
-/// Contains the timestamps for usage summary emails.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageMetadata {
-    /// Tracks if the first time on-demand overage email has been sent.
-    #[serde(
-        rename = "firstTimeOnDemandNotificationSentAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub first_time_on_demand_notification_sent_at: Option<f64>,
-    /// Tracks the last time we sent a daily summary email.
-    #[serde(
-        rename = "dailyOverageSummaryEmailSentAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub daily_overage_summary_email_sent_at: Option<f64>,
-    /// Tracks the last time we sent a weekly summary email.
-    #[serde(
-        rename = "weeklyOverageSummaryEmailSentAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub weekly_overage_summary_email_sent_at: Option<f64>,
-    /// Tracks when the overage summary email will stop auto-sending. We currently lock the user into email for a month after the last on-demand usage.
-    #[serde(
-        rename = "overageSummaryExpiresAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub overage_summary_expires_at: Option<f64>,
-    /// Tracks the last time we sent a increased on-demand email.
-    #[serde(
-        rename = "increasedOnDemandEmailSentAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub increased_on_demand_email_sent_at: Option<f64>,
-    /// Tracks the last time we attempted to send an increased on-demand email. This check is to limit the number of attempts per day.
-    #[serde(
-        rename = "increasedOnDemandEmailAttemptedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub increased_on_demand_email_attempted_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlerts {
-    #[serde(rename = "analyticsUsage", default, skip_serializing_if = "Option::is_none")]
-    pub analytics_usage: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsAnalyticsUsage,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub artifacts: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsArtifacts,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bandwidth: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsBandwidth,
-    >,
-    #[serde(
-        rename = "blobTotalAdvancedRequests",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub blob_total_advanced_requests: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsBlobTotalAdvancedRequests,
-    >,
-    #[serde(
-        rename = "blobTotalAvgSizeInBytes",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub blob_total_avg_size_in_bytes: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsBlobTotalAvgSizeInBytes,
-    >,
-    #[serde(
-        rename = "blobTotalGetResponseObjectSizeInBytes",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub blob_total_get_response_object_size_in_bytes: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsBlobTotalGetResponseObjectSizeInBytes,
-    >,
-    #[serde(
-        rename = "blobTotalSimpleRequests",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub blob_total_simple_requests: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsBlobTotalSimpleRequests,
-    >,
-    #[serde(
-        rename = "connectDataTransfer",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub connect_data_transfer: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsConnectDataTransfer,
-    >,
-    #[serde(rename = "dataCacheRead", default, skip_serializing_if = "Option::is_none")]
-    pub data_cache_read: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsDataCacheRead,
-    >,
-    #[serde(rename = "dataCacheWrite", default, skip_serializing_if = "Option::is_none")]
-    pub data_cache_write: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsDataCacheWrite,
-    >,
-    #[serde(rename = "edgeConfigRead", default, skip_serializing_if = "Option::is_none")]
-    pub edge_config_read: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsEdgeConfigRead,
-    >,
-    #[serde(
-        rename = "edgeConfigWrite",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub edge_config_write: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsEdgeConfigWrite,
-    >,
-    #[serde(
-        rename = "edgeFunctionExecutionUnits",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub edge_function_execution_units: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsEdgeFunctionExecutionUnits,
-    >,
-    #[serde(
-        rename = "edgeMiddlewareInvocations",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub edge_middleware_invocations: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsEdgeMiddlewareInvocations,
-    >,
-    #[serde(
-        rename = "edgeRequestAdditionalCpuDuration",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub edge_request_additional_cpu_duration: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsEdgeRequestAdditionalCpuDuration,
-    >,
-    #[serde(rename = "edgeRequest", default, skip_serializing_if = "Option::is_none")]
-    pub edge_request: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsEdgeRequest,
-    >,
-    #[serde(
-        rename = "elasticConcurrencyBuildSlots",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub elastic_concurrency_build_slots: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsElasticConcurrencyBuildSlots,
-    >,
-    #[serde(
-        rename = "fastDataTransfer",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub fast_data_transfer: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsFastDataTransfer,
-    >,
-    #[serde(
-        rename = "fastOriginTransfer",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub fast_origin_transfer: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsFastOriginTransfer,
-    >,
-    #[serde(
-        rename = "fluidCpuDuration",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub fluid_cpu_duration: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsFluidCpuDuration,
-    >,
-    #[serde(rename = "fluidDuration", default, skip_serializing_if = "Option::is_none")]
-    pub fluid_duration: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsFluidDuration,
-    >,
-    #[serde(
-        rename = "functionDuration",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub function_duration: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsFunctionDuration,
-    >,
-    #[serde(
-        rename = "functionInvocation",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub function_invocation: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsFunctionInvocation,
-    >,
-    #[serde(
-        rename = "imageOptimizationCacheRead",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub image_optimization_cache_read: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsImageOptimizationCacheRead,
-    >,
-    #[serde(
-        rename = "imageOptimizationCacheWrite",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub image_optimization_cache_write: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsImageOptimizationCacheWrite,
-    >,
-    #[serde(
-        rename = "imageOptimizationTransformation",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub image_optimization_transformation: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsImageOptimizationTransformation,
-    >,
-    #[serde(
-        rename = "logDrainsVolume",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub log_drains_volume: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsLogDrainsVolume,
-    >,
-    #[serde(
-        rename = "monitoringMetric",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub monitoring_metric: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsMonitoringMetric,
-    >,
-    #[serde(
-        rename = "blobDataTransfer",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub blob_data_transfer: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsBlobDataTransfer,
-    >,
-    #[serde(
-        rename = "observabilityEvent",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub observability_event: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsObservabilityEvent,
-    >,
-    #[serde(
-        rename = "onDemandConcurrencyMinutes",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub on_demand_concurrency_minutes: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsOnDemandConcurrencyMinutes,
-    >,
-    #[serde(
-        rename = "runtimeCacheRead",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub runtime_cache_read: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsRuntimeCacheRead,
-    >,
-    #[serde(
-        rename = "runtimeCacheWrite",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub runtime_cache_write: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsRuntimeCacheWrite,
-    >,
-    #[serde(
-        rename = "serverlessFunctionExecution",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub serverless_function_execution: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsServerlessFunctionExecution,
-    >,
-    #[serde(rename = "sourceImages", default, skip_serializing_if = "Option::is_none")]
-    pub source_images: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsSourceImages,
-    >,
-    #[serde(
-        rename = "wafOwaspExcessBytes",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub waf_owasp_excess_bytes: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsWafOwaspExcessBytes,
-    >,
-    #[serde(
-        rename = "wafOwaspRequests",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub waf_owasp_requests: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsWafOwaspRequests,
-    >,
-    #[serde(
-        rename = "wafRateLimitRequest",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub waf_rate_limit_request: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsWafRateLimitRequest,
-    >,
-    #[serde(
-        rename = "webAnalyticsEvent",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub web_analytics_event: Option<
-        UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsWebAnalyticsEvent,
-    >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsAnalyticsUsage {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsArtifacts {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsBandwidth {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsBlobDataTransfer {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsBlobTotalAdvancedRequests {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsBlobTotalAvgSizeInBytes {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsBlobTotalGetResponseObjectSizeInBytes {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsBlobTotalSimpleRequests {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsConnectDataTransfer {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsDataCacheRead {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsDataCacheWrite {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsEdgeConfigRead {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsEdgeConfigWrite {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsEdgeFunctionExecutionUnits {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsEdgeMiddlewareInvocations {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsEdgeRequest {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsEdgeRequestAdditionalCpuDuration {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsElasticConcurrencyBuildSlots {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsFastDataTransfer {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsFastOriginTransfer {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsFluidCpuDuration {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsFluidDuration {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsFunctionDuration {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsFunctionInvocation {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsImageOptimizationCacheRead {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsImageOptimizationCacheWrite {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsImageOptimizationTransformation {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsLogDrainsVolume {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsMonitoringMetric {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsObservabilityEvent {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsOnDemandConcurrencyMinutes {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsRuntimeCacheRead {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsRuntimeCacheWrite {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsServerlessFunctionExecution {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsSourceImages {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsWafOwaspExcessBytes {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsWafOwaspRequests {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsWafRateLimitRequest {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerOverageUsageAlertsWebAnalyticsEvent {
-    #[serde(rename = "currentThreshold")]
-    pub current_threshold: f64,
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockedAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerPreferredScopesAndGitNamespace {
-    #[serde(rename = "scopeId")]
-    pub scope_id: String,
-    #[serde(rename = "gitNamespaceId", default)]
-    pub git_namespace_id: Option<
-        UserEventPayloadWithNewOwnerNewOwnerPreferredScopesAndGitNamespaceGitNamespaceId,
-    >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerPreferredScopesAndGitNamespaceGitNamespaceId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerPreventAutoBlocking {
-    Number(f64),
-    Boolean(bool),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-/// Represents configuration for remote caching
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerRemoteCaching {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerResourceConfig {
-    #[serde(rename = "nodeType", default, skip_serializing_if = "Option::is_none")]
-    pub node_type: Option<String>,
-    #[serde(
-        rename = "concurrentBuilds",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub concurrent_builds: Option<f64>,
-    #[serde(
-        rename = "elasticConcurrencyEnabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub elastic_concurrency_enabled: Option<bool>,
-    #[serde(
-        rename = "buildEntitlements",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub build_entitlements: Option<
-        UserEventPayloadWithNewOwnerNewOwnerResourceConfigBuildEntitlements,
-    >,
-    #[serde(rename = "buildQueue", default, skip_serializing_if = "Option::is_none")]
-    pub build_queue: Option<
-        UserEventPayloadWithNewOwnerNewOwnerResourceConfigBuildQueue,
-    >,
-    #[serde(rename = "awsAccountType", default, skip_serializing_if = "Option::is_none")]
-    pub aws_account_type: Option<String>,
-    #[serde(rename = "awsAccountIds", default, skip_serializing_if = "Option::is_none")]
-    pub aws_account_ids: Option<Vec<String>>,
-    #[serde(rename = "cfZoneName", default, skip_serializing_if = "Option::is_none")]
-    pub cf_zone_name: Option<String>,
-    #[serde(
-        rename = "imageOptimizationType",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub image_optimization_type: Option<String>,
-    #[serde(rename = "edgeConfigs", default, skip_serializing_if = "Option::is_none")]
-    pub edge_configs: Option<f64>,
-    #[serde(rename = "edgeConfigSize", default, skip_serializing_if = "Option::is_none")]
-    pub edge_config_size: Option<f64>,
-    #[serde(
-        rename = "edgeFunctionMaxSizeBytes",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub edge_function_max_size_bytes: Option<f64>,
-    #[serde(
-        rename = "edgeFunctionExecutionTimeoutMs",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub edge_function_execution_timeout_ms: Option<f64>,
-    #[serde(
-        rename = "serverlessFunctionMaxMemorySize",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub serverless_function_max_memory_size: Option<f64>,
-    #[serde(rename = "kvDatabases", default, skip_serializing_if = "Option::is_none")]
-    pub kv_databases: Option<f64>,
-    #[serde(
-        rename = "postgresDatabases",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub postgres_databases: Option<f64>,
-    #[serde(rename = "blobStores", default, skip_serializing_if = "Option::is_none")]
-    pub blob_stores: Option<f64>,
-    #[serde(
-        rename = "integrationStores",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub integration_stores: Option<f64>,
-    #[serde(rename = "cronJobs", default, skip_serializing_if = "Option::is_none")]
-    pub cron_jobs: Option<f64>,
-    #[serde(
-        rename = "cronJobsPerProject",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub cron_jobs_per_project: Option<f64>,
-    #[serde(
-        rename = "microfrontendGroupsPerTeam",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub microfrontend_groups_per_team: Option<f64>,
-    #[serde(
-        rename = "microfrontendProjectsPerGroup",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub microfrontend_projects_per_group: Option<f64>,
-    #[serde(
-        rename = "flagsExplorerOverridesThreshold",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub flags_explorer_overrides_threshold: Option<f64>,
-    #[serde(
-        rename = "flagsExplorerUnlimitedOverrides",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub flags_explorer_unlimited_overrides: Option<bool>,
-    #[serde(
-        rename = "customEnvironmentsPerProject",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub custom_environments_per_project: Option<f64>,
-    #[serde(rename = "buildMachine", default, skip_serializing_if = "Option::is_none")]
-    pub build_machine: Option<
-        UserEventPayloadWithNewOwnerNewOwnerResourceConfigBuildMachine,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub security: Option<UserEventPayloadWithNewOwnerNewOwnerResourceConfigSecurity>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerResourceConfigBuildEntitlements {
-    #[serde(rename = "enhancedBuilds", default, skip_serializing_if = "Option::is_none")]
-    pub enhanced_builds: Option<bool>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerResourceConfigBuildMachine {
-    #[serde(rename = "purchaseType", default, skip_serializing_if = "Option::is_none")]
-    pub purchase_type: Option<
-        UserEventPayloadWithNewOwnerNewOwnerResourceConfigBuildMachinePurchaseType,
-    >,
-    #[serde(
-        rename = "isDefaultBuildMachine",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub is_default_build_machine: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cores: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub memory: Option<f64>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerResourceConfigBuildMachinePurchaseType {
-    /// `enhanced`
-    #[serde(rename = "enhanced")]
-    Enhanced,
-    /// `turbo`
-    #[serde(rename = "turbo")]
-    Turbo,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerResourceConfigBuildMachinePurchaseType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enhanced => "enhanced",
-            Self::Turbo => "turbo",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithNewOwnerNewOwnerResourceConfigBuildMachinePurchaseType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerResourceConfigBuildQueue {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub configuration: Option<
-        UserEventPayloadWithNewOwnerNewOwnerResourceConfigBuildQueueConfiguration,
-    >,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerResourceConfigBuildQueueConfiguration {
-    /// `SKIP_NAMESPACE_QUEUE`
-    #[serde(rename = "SKIP_NAMESPACE_QUEUE")]
-    SkipNamespaceQueue,
-    /// `WAIT_FOR_NAMESPACE_QUEUE`
-    #[serde(rename = "WAIT_FOR_NAMESPACE_QUEUE")]
-    WaitForNamespaceQueue,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerResourceConfigBuildQueueConfiguration {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SkipNamespaceQueue => "SKIP_NAMESPACE_QUEUE",
-            Self::WaitForNamespaceQueue => "WAIT_FOR_NAMESPACE_QUEUE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithNewOwnerNewOwnerResourceConfigBuildQueueConfiguration {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerResourceConfigSecurity {
-    #[serde(rename = "customRules", default, skip_serializing_if = "Option::is_none")]
-    pub custom_rules: Option<f64>,
-    #[serde(rename = "ipBlocks", default, skip_serializing_if = "Option::is_none")]
-    pub ip_blocks: Option<f64>,
-    #[serde(rename = "ipBypass", default, skip_serializing_if = "Option::is_none")]
-    pub ip_bypass: Option<f64>,
-    #[serde(rename = "rateLimit", default, skip_serializing_if = "Option::is_none")]
-    pub rate_limit: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerResourceLimitsValue {
-    pub max: f64,
-    pub duration: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerSecondaryEmail {
-    pub email: String,
-    pub verified: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerSiftRoute {
-    pub name: UserEventPayloadWithNewOwnerNewOwnerSiftRouteName,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerSiftRouteName {
-    /// `string`
-    #[serde(rename = "string")]
-    String,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerSiftRouteName {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithNewOwnerNewOwnerSiftRouteName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerSiftScoresValue {
-    pub score: f64,
-    pub reasons: Vec<UserEventPayloadWithNewOwnerNewOwnerSiftScoresValueReason>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerSiftScoresValueReason {
-    pub name: String,
-    pub value: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerSoftBlock {
-    #[serde(rename = "blockedAt")]
-    pub blocked_at: f64,
-    pub reason: UserEventPayloadWithNewOwnerNewOwnerSoftBlockReason,
-    #[serde(
-        rename = "blockedDueToOverageType",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub blocked_due_to_overage_type: Option<
-        UserEventPayloadWithNewOwnerNewOwnerSoftBlockBlockedDueToOverageType,
-    >,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerSoftBlockBlockedDueToOverageType {
-    /// `analyticsUsage`
-    #[serde(rename = "analyticsUsage")]
-    AnalyticsUsage,
-    /// `artifacts`
-    #[serde(rename = "artifacts")]
-    Artifacts,
-    /// `bandwidth`
-    #[serde(rename = "bandwidth")]
-    Bandwidth,
-    /// `blobTotalAdvancedRequests`
-    #[serde(rename = "blobTotalAdvancedRequests")]
-    BlobTotalAdvancedRequests,
-    /// `blobTotalAvgSizeInBytes`
-    #[serde(rename = "blobTotalAvgSizeInBytes")]
-    BlobTotalAvgSizeInBytes,
-    /// `blobTotalGetResponseObjectSizeInBytes`
-    #[serde(rename = "blobTotalGetResponseObjectSizeInBytes")]
-    BlobTotalGetResponseObjectSizeInBytes,
-    /// `blobTotalSimpleRequests`
-    #[serde(rename = "blobTotalSimpleRequests")]
-    BlobTotalSimpleRequests,
-    /// `connectDataTransfer`
-    #[serde(rename = "connectDataTransfer")]
-    ConnectDataTransfer,
-    /// `dataCacheRead`
-    #[serde(rename = "dataCacheRead")]
-    DataCacheRead,
-    /// `dataCacheWrite`
-    #[serde(rename = "dataCacheWrite")]
-    DataCacheWrite,
-    /// `edgeConfigRead`
-    #[serde(rename = "edgeConfigRead")]
-    EdgeConfigRead,
-    /// `edgeConfigWrite`
-    #[serde(rename = "edgeConfigWrite")]
-    EdgeConfigWrite,
-    /// `edgeFunctionExecutionUnits`
-    #[serde(rename = "edgeFunctionExecutionUnits")]
-    EdgeFunctionExecutionUnits,
-    /// `edgeMiddlewareInvocations`
-    #[serde(rename = "edgeMiddlewareInvocations")]
-    EdgeMiddlewareInvocations,
-    /// `edgeRequestAdditionalCpuDuration`
-    #[serde(rename = "edgeRequestAdditionalCpuDuration")]
-    EdgeRequestAdditionalCpuDuration,
-    /// `edgeRequest`
-    #[serde(rename = "edgeRequest")]
-    EdgeRequest,
-    /// `elasticConcurrencyBuildSlots`
-    #[serde(rename = "elasticConcurrencyBuildSlots")]
-    ElasticConcurrencyBuildSlots,
-    /// `fastDataTransfer`
-    #[serde(rename = "fastDataTransfer")]
-    FastDataTransfer,
-    /// `fastOriginTransfer`
-    #[serde(rename = "fastOriginTransfer")]
-    FastOriginTransfer,
-    /// `fluidCpuDuration`
-    #[serde(rename = "fluidCpuDuration")]
-    FluidCpuDuration,
-    /// `fluidDuration`
-    #[serde(rename = "fluidDuration")]
-    FluidDuration,
-    /// `functionDuration`
-    #[serde(rename = "functionDuration")]
-    FunctionDuration,
-    /// `functionInvocation`
-    #[serde(rename = "functionInvocation")]
-    FunctionInvocation,
-    /// `imageOptimizationCacheRead`
-    #[serde(rename = "imageOptimizationCacheRead")]
-    ImageOptimizationCacheRead,
-    /// `imageOptimizationCacheWrite`
-    #[serde(rename = "imageOptimizationCacheWrite")]
-    ImageOptimizationCacheWrite,
-    /// `imageOptimizationTransformation`
-    #[serde(rename = "imageOptimizationTransformation")]
-    ImageOptimizationTransformation,
-    /// `logDrainsVolume`
-    #[serde(rename = "logDrainsVolume")]
-    LogDrainsVolume,
-    /// `monitoringMetric`
-    #[serde(rename = "monitoringMetric")]
-    MonitoringMetric,
-    /// `blobDataTransfer`
-    #[serde(rename = "blobDataTransfer")]
-    BlobDataTransfer,
-    /// `observabilityEvent`
-    #[serde(rename = "observabilityEvent")]
-    ObservabilityEvent,
-    /// `onDemandConcurrencyMinutes`
-    #[serde(rename = "onDemandConcurrencyMinutes")]
-    OnDemandConcurrencyMinutes,
-    /// `runtimeCacheRead`
-    #[serde(rename = "runtimeCacheRead")]
-    RuntimeCacheRead,
-    /// `runtimeCacheWrite`
-    #[serde(rename = "runtimeCacheWrite")]
-    RuntimeCacheWrite,
-    /// `serverlessFunctionExecution`
-    #[serde(rename = "serverlessFunctionExecution")]
-    ServerlessFunctionExecution,
-    /// `sourceImages`
-    #[serde(rename = "sourceImages")]
-    SourceImages,
-    /// `wafOwaspExcessBytes`
-    #[serde(rename = "wafOwaspExcessBytes")]
-    WafOwaspExcessBytes,
-    /// `wafOwaspRequests`
-    #[serde(rename = "wafOwaspRequests")]
-    WafOwaspRequests,
-    /// `wafRateLimitRequest`
-    #[serde(rename = "wafRateLimitRequest")]
-    WafRateLimitRequest,
-    /// `webAnalyticsEvent`
-    #[serde(rename = "webAnalyticsEvent")]
-    WebAnalyticsEvent,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerSoftBlockBlockedDueToOverageType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AnalyticsUsage => "analyticsUsage",
-            Self::Artifacts => "artifacts",
-            Self::Bandwidth => "bandwidth",
-            Self::BlobTotalAdvancedRequests => "blobTotalAdvancedRequests",
-            Self::BlobTotalAvgSizeInBytes => "blobTotalAvgSizeInBytes",
-            Self::BlobTotalGetResponseObjectSizeInBytes => {
-                "blobTotalGetResponseObjectSizeInBytes"
-            }
-            Self::BlobTotalSimpleRequests => "blobTotalSimpleRequests",
-            Self::ConnectDataTransfer => "connectDataTransfer",
-            Self::DataCacheRead => "dataCacheRead",
-            Self::DataCacheWrite => "dataCacheWrite",
-            Self::EdgeConfigRead => "edgeConfigRead",
-            Self::EdgeConfigWrite => "edgeConfigWrite",
-            Self::EdgeFunctionExecutionUnits => "edgeFunctionExecutionUnits",
-            Self::EdgeMiddlewareInvocations => "edgeMiddlewareInvocations",
-            Self::EdgeRequestAdditionalCpuDuration => "edgeRequestAdditionalCpuDuration",
-            Self::EdgeRequest => "edgeRequest",
-            Self::ElasticConcurrencyBuildSlots => "elasticConcurrencyBuildSlots",
-            Self::FastDataTransfer => "fastDataTransfer",
-            Self::FastOriginTransfer => "fastOriginTransfer",
-            Self::FluidCpuDuration => "fluidCpuDuration",
-            Self::FluidDuration => "fluidDuration",
-            Self::FunctionDuration => "functionDuration",
-            Self::FunctionInvocation => "functionInvocation",
-            Self::ImageOptimizationCacheRead => "imageOptimizationCacheRead",
-            Self::ImageOptimizationCacheWrite => "imageOptimizationCacheWrite",
-            Self::ImageOptimizationTransformation => "imageOptimizationTransformation",
-            Self::LogDrainsVolume => "logDrainsVolume",
-            Self::MonitoringMetric => "monitoringMetric",
-            Self::BlobDataTransfer => "blobDataTransfer",
-            Self::ObservabilityEvent => "observabilityEvent",
-            Self::OnDemandConcurrencyMinutes => "onDemandConcurrencyMinutes",
-            Self::RuntimeCacheRead => "runtimeCacheRead",
-            Self::RuntimeCacheWrite => "runtimeCacheWrite",
-            Self::ServerlessFunctionExecution => "serverlessFunctionExecution",
-            Self::SourceImages => "sourceImages",
-            Self::WafOwaspExcessBytes => "wafOwaspExcessBytes",
-            Self::WafOwaspRequests => "wafOwaspRequests",
-            Self::WafRateLimitRequest => "wafRateLimitRequest",
-            Self::WebAnalyticsEvent => "webAnalyticsEvent",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithNewOwnerNewOwnerSoftBlockBlockedDueToOverageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerSoftBlockReason {
-    /// `SUBSCRIPTION_CANCELED`
-    #[serde(rename = "SUBSCRIPTION_CANCELED")]
-    SubscriptionCanceled,
-    /// `SUBSCRIPTION_EXPIRED`
-    #[serde(rename = "SUBSCRIPTION_EXPIRED")]
-    SubscriptionExpired,
-    /// `UNPAID_INVOICE`
-    #[serde(rename = "UNPAID_INVOICE")]
-    UnpaidInvoice,
-    /// `ENTERPRISE_TRIAL_ENDED`
-    #[serde(rename = "ENTERPRISE_TRIAL_ENDED")]
-    EnterpriseTrialEnded,
-    /// `FAIR_USE_LIMITS_EXCEEDED`
-    #[serde(rename = "FAIR_USE_LIMITS_EXCEEDED")]
-    FairUseLimitsExceeded,
-    /// `BLOCKED_FOR_PLATFORM_ABUSE`
-    #[serde(rename = "BLOCKED_FOR_PLATFORM_ABUSE")]
-    BlockedForPlatformAbuse,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerSoftBlockReason {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SubscriptionCanceled => "SUBSCRIPTION_CANCELED",
-            Self::SubscriptionExpired => "SUBSCRIPTION_EXPIRED",
-            Self::UnpaidInvoice => "UNPAID_INVOICE",
-            Self::EnterpriseTrialEnded => "ENTERPRISE_TRIAL_ENDED",
-            Self::FairUseLimitsExceeded => "FAIR_USE_LIMITS_EXCEEDED",
-            Self::BlockedForPlatformAbuse => "BLOCKED_FOR_PLATFORM_ABUSE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithNewOwnerNewOwnerSoftBlockReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerTeam {
-    pub created: f64,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    #[serde(rename = "teamId")]
-    pub team_id: String,
-    pub role: UserEventPayloadWithNewOwnerNewOwnerTeamRole,
-    pub confirmed: bool,
-    #[serde(rename = "confirmedAt")]
-    pub confirmed_at: f64,
-    #[serde(
-        rename = "accessRequestedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub access_requested_at: Option<f64>,
-    #[serde(rename = "teamRoles", default, skip_serializing_if = "Option::is_none")]
-    pub team_roles: Option<Vec<UserEventPayloadWithNewOwnerNewOwnerTeamTeamRole>>,
-    #[serde(
-        rename = "teamPermissions",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub team_permissions: Option<
-        Vec<UserEventPayloadWithNewOwnerNewOwnerTeamTeamPermission>,
-    >,
-    #[serde(rename = "joinedFrom", default, skip_serializing_if = "Option::is_none")]
-    pub joined_from: Option<UserEventPayloadWithNewOwnerNewOwnerTeamJoinedFrom>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerTeamJoinedFrom {
-    pub origin: UserEventPayloadWithNewOwnerNewOwnerTeamJoinedFromOrigin,
-    #[serde(rename = "commitId", default, skip_serializing_if = "Option::is_none")]
-    pub commit_id: Option<String>,
-    #[serde(rename = "repoId", default, skip_serializing_if = "Option::is_none")]
-    pub repo_id: Option<String>,
-    #[serde(rename = "repoPath", default, skip_serializing_if = "Option::is_none")]
-    pub repo_path: Option<String>,
-    #[serde(rename = "gitUserId", default, skip_serializing_if = "Option::is_none")]
-    pub git_user_id: Option<UserEventPayloadWithNewOwnerNewOwnerTeamJoinedFromGitUserId>,
-    #[serde(rename = "gitUserLogin", default, skip_serializing_if = "Option::is_none")]
-    pub git_user_login: Option<String>,
-    #[serde(rename = "ssoUserId", default, skip_serializing_if = "Option::is_none")]
-    pub sso_user_id: Option<String>,
-    #[serde(rename = "ssoConnectedAt", default, skip_serializing_if = "Option::is_none")]
-    pub sso_connected_at: Option<f64>,
-    #[serde(rename = "idpUserId", default, skip_serializing_if = "Option::is_none")]
-    pub idp_user_id: Option<String>,
-    #[serde(rename = "dsyncUserId", default, skip_serializing_if = "Option::is_none")]
-    pub dsync_user_id: Option<String>,
-    #[serde(
-        rename = "dsyncConnectedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub dsync_connected_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerTeamJoinedFromGitUserId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerTeamJoinedFromOrigin {
-    /// `teams`
-    #[serde(rename = "teams")]
-    Teams,
-    /// `saml`
-    #[serde(rename = "saml")]
-    Saml,
-    /// `link`
-    #[serde(rename = "link")]
-    Link,
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// `gitlab`
-    #[serde(rename = "gitlab")]
-    Gitlab,
-    /// `bitbucket`
-    #[serde(rename = "bitbucket")]
-    Bitbucket,
-    /// `mail`
-    #[serde(rename = "mail")]
-    Mail,
-    /// `import`
-    #[serde(rename = "import")]
-    Import,
-    /// `dsync`
-    #[serde(rename = "dsync")]
-    Dsync,
-    /// `feedback`
-    #[serde(rename = "feedback")]
-    Feedback,
-    /// `organization-teams`
-    #[serde(rename = "organization-teams")]
-    OrganizationTeams,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerTeamJoinedFromOrigin {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Teams => "teams",
-            Self::Saml => "saml",
-            Self::Link => "link",
-            Self::Github => "github",
-            Self::Gitlab => "gitlab",
-            Self::Bitbucket => "bitbucket",
-            Self::Mail => "mail",
-            Self::Import => "import",
-            Self::Dsync => "dsync",
-            Self::Feedback => "feedback",
-            Self::OrganizationTeams => "organization-teams",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithNewOwnerNewOwnerTeamJoinedFromOrigin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerTeamRole {
-    /// `OWNER`
-    #[serde(rename = "OWNER")]
-    Owner,
-    /// `MEMBER`
-    #[serde(rename = "MEMBER")]
-    Member,
-    /// `DEVELOPER`
-    #[serde(rename = "DEVELOPER")]
-    Developer,
-    /// `SECURITY`
-    #[serde(rename = "SECURITY")]
-    Security,
-    /// `BILLING`
-    #[serde(rename = "BILLING")]
-    Billing,
-    /// `VIEWER`
-    #[serde(rename = "VIEWER")]
-    Viewer,
-    /// `VIEWER_FOR_PLUS`
-    #[serde(rename = "VIEWER_FOR_PLUS")]
-    ViewerForPlus,
-    /// `CONTRIBUTOR`
-    #[serde(rename = "CONTRIBUTOR")]
-    Contributor,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerTeamRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Owner => "OWNER",
-            Self::Member => "MEMBER",
-            Self::Developer => "DEVELOPER",
-            Self::Security => "SECURITY",
-            Self::Billing => "BILLING",
-            Self::Viewer => "VIEWER",
-            Self::ViewerForPlus => "VIEWER_FOR_PLUS",
-            Self::Contributor => "CONTRIBUTOR",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithNewOwnerNewOwnerTeamRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerTeamTeamPermission {
-    /// `IntegrationManager`
-    #[serde(rename = "IntegrationManager")]
-    IntegrationManager,
-    /// `CreateProject`
-    #[serde(rename = "CreateProject")]
-    CreateProject,
-    /// `FullProductionDeployment`
-    #[serde(rename = "FullProductionDeployment")]
-    FullProductionDeployment,
-    /// `UsageViewer`
-    #[serde(rename = "UsageViewer")]
-    UsageViewer,
-    /// `EnvVariableManager`
-    #[serde(rename = "EnvVariableManager")]
-    EnvVariableManager,
-    /// `EnvironmentManager`
-    #[serde(rename = "EnvironmentManager")]
-    EnvironmentManager,
-    /// `V0Builder`
-    #[serde(rename = "V0Builder")]
-    V0Builder,
-    /// `V0Chatter`
-    #[serde(rename = "V0Chatter")]
-    V0Chatter,
-    /// `V0Viewer`
-    #[serde(rename = "V0Viewer")]
-    V0Viewer,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerTeamTeamPermission {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IntegrationManager => "IntegrationManager",
-            Self::CreateProject => "CreateProject",
-            Self::FullProductionDeployment => "FullProductionDeployment",
-            Self::UsageViewer => "UsageViewer",
-            Self::EnvVariableManager => "EnvVariableManager",
-            Self::EnvironmentManager => "EnvironmentManager",
-            Self::V0Builder => "V0Builder",
-            Self::V0Chatter => "V0Chatter",
-            Self::V0Viewer => "V0Viewer",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithNewOwnerNewOwnerTeamTeamPermission {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerTeamTeamRole {
-    /// `OWNER`
-    #[serde(rename = "OWNER")]
-    Owner,
-    /// `MEMBER`
-    #[serde(rename = "MEMBER")]
-    Member,
-    /// `DEVELOPER`
-    #[serde(rename = "DEVELOPER")]
-    Developer,
-    /// `SECURITY`
-    #[serde(rename = "SECURITY")]
-    Security,
-    /// `BILLING`
-    #[serde(rename = "BILLING")]
-    Billing,
-    /// `VIEWER`
-    #[serde(rename = "VIEWER")]
-    Viewer,
-    /// `VIEWER_FOR_PLUS`
-    #[serde(rename = "VIEWER_FOR_PLUS")]
-    ViewerForPlus,
-    /// `CONTRIBUTOR`
-    #[serde(rename = "CONTRIBUTOR")]
-    Contributor,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerTeamTeamRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Owner => "OWNER",
-            Self::Member => "MEMBER",
-            Self::Developer => "DEVELOPER",
-            Self::Security => "SECURITY",
-            Self::Billing => "BILLING",
-            Self::Viewer => "VIEWER",
-            Self::ViewerForPlus => "VIEWER_FOR_PLUS",
-            Self::Contributor => "CONTRIBUTOR",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithNewOwnerNewOwnerTeamTeamRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerType {
-    /// `user`
-    #[serde(rename = "user")]
-    User,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithNewOwnerNewOwnerType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Contains the timestamps when a user was notified about their usage
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNewOwnerNewOwnerUsageAlerts {
-    #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
-    pub warning_at: Option<f64>,
-    #[serde(rename = "blockingAt", default, skip_serializing_if = "Option::is_none")]
-    pub blocking_at: Option<f64>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithNewOwnerNewOwnerVersion {
-    /// `northstar`
-    #[serde(rename = "northstar")]
-    Northstar,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithNewOwnerNewOwnerVersion {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Northstar => "northstar",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithNewOwnerNewOwnerVersion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub new_owner: Option<UserEventPayloadNewOwner>,
 }
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithNextPrevious {
-    pub next: UserEventPayloadWithNextPreviousNext,
-    pub previous: UserEventPayloadWithNextPreviousPrevious,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNextPreviousNext {
-    pub project: UserEventPayloadWithNextPreviousNextProject,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNextPreviousNextProject {
-    pub id: String,
-    #[serde(rename = "staticIps")]
-    pub static_ips: UserEventPayloadWithNextPreviousNextProjectStaticIps,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNextPreviousNextProjectStaticIps {
-    pub enabled: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub regions: Option<Vec<String>>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNextPreviousPrevious {
-    pub project: UserEventPayloadWithNextPreviousPreviousProject,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNextPreviousPreviousProject {
-    pub id: String,
-    #[serde(rename = "staticIps")]
-    pub static_ips: UserEventPayloadWithNextPreviousPreviousProjectStaticIps,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithNextPreviousPreviousProjectStaticIps {
-    pub enabled: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub regions: Option<Vec<String>>,
+    pub next: UserEventPayloadNext,
+    pub previous: UserEventPayloadPrevious,
 }
 
 /// The payload of the event, if requested.
@@ -8262,247 +9539,9 @@ pub struct UserEventPayloadWithPasswordProtectionOldPasswordProtection {
     #[serde(rename = "projectName")]
     pub project_name: String,
     #[serde(rename = "passwordProtection", default)]
-    pub password_protection: Option<
-        UserEventPayloadWithPasswordProtectionOldPasswordProtectionPasswordProtection,
-    >,
+    pub password_protection: Option<UserEventPayloadPasswordProtection>,
     #[serde(rename = "oldPasswordProtection", default)]
-    pub old_password_protection: Option<
-        UserEventPayloadWithPasswordProtectionOldPasswordProtectionOldPasswordProtection,
-    >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadWithPasswordProtectionOldPasswordProtectionOldPasswordProtection {
-    WithDeploymentType(
-        UserEventPayloadWithPasswordProtectionOldPasswordProtectionOldPasswordProtectionWithDeploymentType,
-    ),
-    Value(
-        UserEventPayloadWithPasswordProtectionOldPasswordProtectionOldPasswordProtectionValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithPasswordProtectionOldPasswordProtectionOldPasswordProtectionValue {
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithPasswordProtectionOldPasswordProtectionOldPasswordProtectionValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Preview => "preview",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithPasswordProtectionOldPasswordProtectionOldPasswordProtectionValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithPasswordProtectionOldPasswordProtectionOldPasswordProtectionWithDeploymentType {
-    #[serde(rename = "deploymentType")]
-    pub deployment_type: UserEventPayloadWithPasswordProtectionOldPasswordProtectionOldPasswordProtectionWithDeploymentTypeDeploymentType,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithPasswordProtectionOldPasswordProtectionOldPasswordProtectionWithDeploymentTypeDeploymentType {
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithPasswordProtectionOldPasswordProtectionOldPasswordProtectionWithDeploymentTypeDeploymentType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Preview => "preview",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithPasswordProtectionOldPasswordProtectionOldPasswordProtectionWithDeploymentTypeDeploymentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadWithPasswordProtectionOldPasswordProtectionPasswordProtection {
-    WithDeploymentType(
-        UserEventPayloadWithPasswordProtectionOldPasswordProtectionPasswordProtectionWithDeploymentType,
-    ),
-    Value(
-        UserEventPayloadWithPasswordProtectionOldPasswordProtectionPasswordProtectionValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithPasswordProtectionOldPasswordProtectionPasswordProtectionValue {
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithPasswordProtectionOldPasswordProtectionPasswordProtectionValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Preview => "preview",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithPasswordProtectionOldPasswordProtectionPasswordProtectionValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithPasswordProtectionOldPasswordProtectionPasswordProtectionWithDeploymentType {
-    #[serde(rename = "deploymentType")]
-    pub deployment_type: UserEventPayloadWithPasswordProtectionOldPasswordProtectionPasswordProtectionWithDeploymentTypeDeploymentType,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithPasswordProtectionOldPasswordProtectionPasswordProtectionWithDeploymentTypeDeploymentType {
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithPasswordProtectionOldPasswordProtectionPasswordProtectionWithDeploymentTypeDeploymentType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Preview => "preview",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithPasswordProtectionOldPasswordProtectionPasswordProtectionWithDeploymentTypeDeploymentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub old_password_protection: Option<UserEventPayloadOldPasswordProtection>,
 }
 
 /// The payload of the event, if requested.
@@ -8511,7 +9550,7 @@ pub struct UserEventPayloadWithPlan {
     pub plan: String,
     #[serde(rename = "removedUsers", default, skip_serializing_if = "Option::is_none")]
     pub removed_users: Option<
-        std::collections::BTreeMap<String, UserEventPayloadWithPlanRemovedUsersValue>,
+        std::collections::BTreeMap<String, UserEventPayloadRemovedUsersValue>,
     >,
     #[serde(rename = "priorPlan", default, skip_serializing_if = "Option::is_none")]
     pub prior_plan: Option<String>,
@@ -8523,192 +9562,6 @@ pub struct UserEventPayloadWithPlan {
     pub is_reactivate: Option<bool>,
     #[serde(rename = "isTrialUpgrade", default, skip_serializing_if = "Option::is_none")]
     pub is_trial_upgrade: Option<bool>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithPlanRemovedUsersValue {
-    pub role: UserEventPayloadWithPlanRemovedUsersValueRole,
-    pub confirmed: bool,
-    #[serde(rename = "confirmedAt", default, skip_serializing_if = "Option::is_none")]
-    pub confirmed_at: Option<f64>,
-    #[serde(rename = "joinedFrom", default, skip_serializing_if = "Option::is_none")]
-    pub joined_from: Option<UserEventPayloadWithPlanRemovedUsersValueJoinedFrom>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithPlanRemovedUsersValueJoinedFrom {
-    pub origin: UserEventPayloadWithPlanRemovedUsersValueJoinedFromOrigin,
-    #[serde(rename = "commitId", default, skip_serializing_if = "Option::is_none")]
-    pub commit_id: Option<String>,
-    #[serde(rename = "repoId", default, skip_serializing_if = "Option::is_none")]
-    pub repo_id: Option<String>,
-    #[serde(rename = "repoPath", default, skip_serializing_if = "Option::is_none")]
-    pub repo_path: Option<String>,
-    #[serde(rename = "gitUserId", default, skip_serializing_if = "Option::is_none")]
-    pub git_user_id: Option<
-        UserEventPayloadWithPlanRemovedUsersValueJoinedFromGitUserId,
-    >,
-    #[serde(rename = "gitUserLogin", default, skip_serializing_if = "Option::is_none")]
-    pub git_user_login: Option<String>,
-    #[serde(rename = "ssoUserId", default, skip_serializing_if = "Option::is_none")]
-    pub sso_user_id: Option<String>,
-    #[serde(rename = "ssoConnectedAt", default, skip_serializing_if = "Option::is_none")]
-    pub sso_connected_at: Option<f64>,
-    #[serde(rename = "idpUserId", default, skip_serializing_if = "Option::is_none")]
-    pub idp_user_id: Option<String>,
-    #[serde(rename = "dsyncUserId", default, skip_serializing_if = "Option::is_none")]
-    pub dsync_user_id: Option<String>,
-    #[serde(
-        rename = "dsyncConnectedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub dsync_connected_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadWithPlanRemovedUsersValueJoinedFromGitUserId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithPlanRemovedUsersValueJoinedFromOrigin {
-    /// `teams`
-    #[serde(rename = "teams")]
-    Teams,
-    /// `saml`
-    #[serde(rename = "saml")]
-    Saml,
-    /// `link`
-    #[serde(rename = "link")]
-    Link,
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// `gitlab`
-    #[serde(rename = "gitlab")]
-    Gitlab,
-    /// `bitbucket`
-    #[serde(rename = "bitbucket")]
-    Bitbucket,
-    /// `mail`
-    #[serde(rename = "mail")]
-    Mail,
-    /// `import`
-    #[serde(rename = "import")]
-    Import,
-    /// `dsync`
-    #[serde(rename = "dsync")]
-    Dsync,
-    /// `feedback`
-    #[serde(rename = "feedback")]
-    Feedback,
-    /// `organization-teams`
-    #[serde(rename = "organization-teams")]
-    OrganizationTeams,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithPlanRemovedUsersValueJoinedFromOrigin {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Teams => "teams",
-            Self::Saml => "saml",
-            Self::Link => "link",
-            Self::Github => "github",
-            Self::Gitlab => "gitlab",
-            Self::Bitbucket => "bitbucket",
-            Self::Mail => "mail",
-            Self::Import => "import",
-            Self::Dsync => "dsync",
-            Self::Feedback => "feedback",
-            Self::OrganizationTeams => "organization-teams",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithPlanRemovedUsersValueJoinedFromOrigin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithPlanRemovedUsersValueRole {
-    /// `OWNER`
-    #[serde(rename = "OWNER")]
-    Owner,
-    /// `MEMBER`
-    #[serde(rename = "MEMBER")]
-    Member,
-    /// `DEVELOPER`
-    #[serde(rename = "DEVELOPER")]
-    Developer,
-    /// `SECURITY`
-    #[serde(rename = "SECURITY")]
-    Security,
-    /// `BILLING`
-    #[serde(rename = "BILLING")]
-    Billing,
-    /// `VIEWER`
-    #[serde(rename = "VIEWER")]
-    Viewer,
-    /// `VIEWER_FOR_PLUS`
-    #[serde(rename = "VIEWER_FOR_PLUS")]
-    ViewerForPlus,
-    /// `CONTRIBUTOR`
-    #[serde(rename = "CONTRIBUTOR")]
-    Contributor,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithPlanRemovedUsersValueRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Owner => "OWNER",
-            Self::Member => "MEMBER",
-            Self::Developer => "DEVELOPER",
-            Self::Security => "SECURITY",
-            Self::Billing => "BILLING",
-            Self::Viewer => "VIEWER",
-            Self::ViewerForPlus => "VIEWER_FOR_PLUS",
-            Self::Contributor => "CONTRIBUTOR",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithPlanRemovedUsersValueRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// The payload of the event, if requested.
@@ -8772,7 +9625,7 @@ pub struct UserEventPayloadWithPreviousRole {
     #[serde(rename = "directoryType", default, skip_serializing_if = "Option::is_none")]
     pub directory_type: Option<String>,
     #[serde(rename = "updatedUser", default, skip_serializing_if = "Option::is_none")]
-    pub updated_user: Option<UserEventPayloadWithPreviousRoleUpdatedUser>,
+    pub updated_user: Option<UserEventPayloadUpdatedUser>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     #[serde(rename = "previousRole")]
@@ -8781,23 +9634,12 @@ pub struct UserEventPayloadWithPreviousRole {
     pub updated_uid: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithPreviousRoleUpdatedUser {
-    pub username: String,
-    pub email: String,
-}
-
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithPreviousRule {
     pub team: UserEventPayloadWithPreviousRuleTeam,
     #[serde(rename = "previousRule")]
-    pub previous_rule: UserEventPayloadWithPreviousRulePreviousRule,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithPreviousRulePreviousRule {
-    pub email: String,
+    pub previous_rule: UserEventPayloadPreviousRule,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -8830,77 +9672,16 @@ pub struct UserEventPayloadWithProjectAnalyticsPrevProjectAnalytics {
     #[serde(rename = "projectId")]
     pub project_id: String,
     #[serde(rename = "projectAnalytics", default)]
-    pub project_analytics: Option<
-        UserEventPayloadWithProjectAnalyticsPrevProjectAnalyticsProjectAnalytics,
-    >,
+    pub project_analytics: Option<UserEventPayloadProjectAnalytics>,
     #[serde(rename = "prevProjectAnalytics", default)]
-    pub prev_project_analytics: Option<
-        UserEventPayloadWithProjectAnalyticsPrevProjectAnalyticsPrevProjectAnalytics,
-    >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithProjectAnalyticsPrevProjectAnalyticsPrevProjectAnalytics {
-    pub id: String,
-    #[serde(rename = "canceledAt", default, skip_serializing_if = "Option::is_none")]
-    pub canceled_at: Option<f64>,
-    #[serde(rename = "disabledAt")]
-    pub disabled_at: f64,
-    #[serde(rename = "enabledAt")]
-    pub enabled_at: f64,
-    #[serde(rename = "paidAt", default, skip_serializing_if = "Option::is_none")]
-    pub paid_at: Option<f64>,
-    #[serde(
-        rename = "sampleRatePercent",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub sample_rate_percent: Option<f64>,
-    #[serde(
-        rename = "spendLimitInDollars",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub spend_limit_in_dollars: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithProjectAnalyticsPrevProjectAnalyticsProjectAnalytics {
-    pub id: String,
-    #[serde(rename = "canceledAt", default, skip_serializing_if = "Option::is_none")]
-    pub canceled_at: Option<f64>,
-    #[serde(rename = "disabledAt")]
-    pub disabled_at: f64,
-    #[serde(rename = "enabledAt")]
-    pub enabled_at: f64,
-    #[serde(rename = "paidAt", default, skip_serializing_if = "Option::is_none")]
-    pub paid_at: Option<f64>,
-    #[serde(
-        rename = "sampleRatePercent",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub sample_rate_percent: Option<f64>,
-    #[serde(
-        rename = "spendLimitInDollars",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub spend_limit_in_dollars: Option<f64>,
+    pub prev_project_analytics: Option<UserEventPayloadPrevProjectAnalytics>,
 }
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithProjectGroup {
     pub project: UserEventPayloadWithProjectGroupProject,
-    pub group: UserEventPayloadWithProjectGroupGroup,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithProjectGroupGroup {
-    pub id: String,
-    pub slug: String,
-    pub name: String,
+    pub group: UserEventPayloadGroup,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -8945,49 +9726,7 @@ pub struct UserEventPayloadWithProjectId3 {
     #[serde(rename = "projectId")]
     pub project_id: String,
     #[serde(rename = "reasonCode", default, skip_serializing_if = "Option::is_none")]
-    pub reason_code: Option<UserEventPayloadWithProjectId3ReasonCode>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithProjectId3ReasonCode {
-    /// `BUDGET_REACHED`
-    #[serde(rename = "BUDGET_REACHED")]
-    BudgetReached,
-    /// `PUBLIC_API`
-    #[serde(rename = "PUBLIC_API")]
-    PublicApi,
-    /// `BACKOFFICE`
-    #[serde(rename = "BACKOFFICE")]
-    Backoffice,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithProjectId3ReasonCode {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BudgetReached => "BUDGET_REACHED",
-            Self::PublicApi => "PUBLIC_API",
-            Self::Backoffice => "BACKOFFICE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithProjectId3ReasonCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub reason_code: Option<UserEventPayloadReasonCode>,
 }
 
 /// The payload of the event, if requested.
@@ -9085,43 +9824,13 @@ pub struct UserEventPayloadWithProjectIdProjectName3 {
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub project_web_analytics: Option<
-        UserEventPayloadWithProjectIdProjectName3ProjectWebAnalytics,
-    >,
+    pub project_web_analytics: Option<UserEventPayloadProjectWebAnalytics>,
     #[serde(
         rename = "prevProjectWebAnalytics",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub prev_project_web_analytics: Option<
-        UserEventPayloadWithProjectIdProjectName3PrevProjectWebAnalytics,
-    >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithProjectIdProjectName3PrevProjectWebAnalytics {
-    pub id: String,
-    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_at: Option<f64>,
-    #[serde(rename = "canceledAt", default, skip_serializing_if = "Option::is_none")]
-    pub canceled_at: Option<f64>,
-    #[serde(rename = "enabledAt", default, skip_serializing_if = "Option::is_none")]
-    pub enabled_at: Option<f64>,
-    #[serde(rename = "hasData", default, skip_serializing_if = "Option::is_none")]
-    pub has_data: Option<bool>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithProjectIdProjectName3ProjectWebAnalytics {
-    pub id: String,
-    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_at: Option<f64>,
-    #[serde(rename = "canceledAt", default, skip_serializing_if = "Option::is_none")]
-    pub canceled_at: Option<f64>,
-    #[serde(rename = "enabledAt", default, skip_serializing_if = "Option::is_none")]
-    pub enabled_at: Option<f64>,
-    #[serde(rename = "hasData", default, skip_serializing_if = "Option::is_none")]
-    pub has_data: Option<bool>,
+    pub prev_project_web_analytics: Option<UserEventPayloadPrevProjectWebAnalytics>,
 }
 
 /// The payload of the event, if requested.
@@ -9157,9 +9866,9 @@ pub struct UserEventPayloadWithProjectName2 {
     #[serde(rename = "projectName")]
     pub project_name: String,
     #[serde(rename = "trustedIps", default, skip_serializing_if = "Option::is_none")]
-    pub trusted_ips: Option<UserEventPayloadWithProjectName2TrustedIps>,
+    pub trusted_ips: Option<UserEventPayloadTrustedIps>,
     #[serde(rename = "oldTrustedIps", default, skip_serializing_if = "Option::is_none")]
-    pub old_trusted_ips: Option<UserEventPayloadWithProjectName2OldTrustedIps>,
+    pub old_trusted_ips: Option<UserEventPayloadOldTrustedIps>,
     #[serde(rename = "addedAddresses", default, skip_serializing_if = "Option::is_none")]
     pub added_addresses: Option<Vec<String>>,
     #[serde(
@@ -9168,110 +9877,6 @@ pub struct UserEventPayloadWithProjectName2 {
         skip_serializing_if = "Option::is_none",
     )]
     pub removed_addresses: Option<Vec<String>>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithProjectName2OldTrustedIps {
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithProjectName2OldTrustedIps {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Preview => "preview",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Production => "production",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithProjectName2OldTrustedIps {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithProjectName2TrustedIps {
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithProjectName2TrustedIps {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Preview => "preview",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Production => "production",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithProjectName2TrustedIps {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// The payload of the event, if requested.
@@ -9284,35 +9889,13 @@ pub struct UserEventPayloadWithProjectName3 {
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub options_allowlist: Option<UserEventPayloadWithProjectName3OptionsAllowlist>,
+    pub options_allowlist: Option<UserEventPayloadOptionsAllowlist>,
     #[serde(
         rename = "oldOptionsAllowlist",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub old_options_allowlist: Option<
-        UserEventPayloadWithProjectName3OldOptionsAllowlist,
-    >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithProjectName3OldOptionsAllowlist {
-    pub paths: Vec<UserEventPayloadWithProjectName3OldOptionsAllowlistPath>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithProjectName3OldOptionsAllowlistPath {
-    pub value: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithProjectName3OptionsAllowlist {
-    pub paths: Vec<UserEventPayloadWithProjectName3OptionsAllowlistPath>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithProjectName3OptionsAllowlistPath {
-    pub value: String,
+    pub old_options_allowlist: Option<UserEventPayloadOldOptionsAllowlist>,
 }
 
 /// The payload of the event, if requested.
@@ -9428,14 +10011,7 @@ pub struct UserEventPayloadWithProjectNameDestinationAccountName {
 pub struct UserEventPayloadWithProjectPrev {
     pub project: UserEventPayloadWithProjectPrevProject,
     pub prev: UserEventPayloadWithProjectPrevPrev,
-    pub group: UserEventPayloadWithProjectPrevGroup,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithProjectPrevGroup {
-    pub id: String,
-    pub slug: String,
-    pub name: String,
+    pub group: UserEventPayloadGroup,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -9466,6 +10042,15 @@ pub enum UserEventPayloadWithProjectPrevPrevProjectMicrofrontends {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UserEventPayloadWithProjectPrevPrevProjectMicrofrontendsGroupId {
+    String(String),
+    String2(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithProjectPrevPrevProjectMicrofrontendsWithIsDefaultApp {
     #[serde(rename = "isDefaultApp")]
     pub is_default_app: bool,
@@ -9474,23 +10059,12 @@ pub struct UserEventPayloadWithProjectPrevPrevProjectMicrofrontendsWithIsDefault
     pub updated_at: f64,
     /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
     #[serde(rename = "groupIds")]
-    pub group_ids: Vec<
-        UserEventPayloadWithProjectPrevPrevProjectMicrofrontendsWithIsDefaultAppGroupId,
-    >,
+    pub group_ids: Vec<UserEventPayloadWithProjectPrevPrevProjectMicrofrontendsGroupId>,
     /// Whether microfrontends are enabled for this project.
     pub enabled: bool,
     /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
     #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
     pub default_route: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadWithProjectPrevPrevProjectMicrofrontendsWithIsDefaultAppGroupId {
-    String(String),
-    String2(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -9516,9 +10090,7 @@ pub struct UserEventPayloadWithProjectPrevPrevProjectMicrofrontendsWithUpdatedAt
     pub updated_at: f64,
     /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
     #[serde(rename = "groupIds")]
-    pub group_ids: Vec<
-        UserEventPayloadWithProjectPrevPrevProjectMicrofrontendsWithUpdatedAtGroupIdsGroupId,
-    >,
+    pub group_ids: Vec<UserEventPayloadWithProjectPrevPrevProjectMicrofrontendsGroupId>,
     /// Whether microfrontends are enabled for this project.
     pub enabled: bool,
     /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
@@ -9533,15 +10105,6 @@ pub struct UserEventPayloadWithProjectPrevPrevProjectMicrofrontendsWithUpdatedAt
     #[serde(rename = "groupIds")]
     pub group_ids: Vec<serde_json::Value>,
     pub enabled: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadWithProjectPrevPrevProjectMicrofrontendsWithUpdatedAtGroupIdsGroupId {
-    String(String),
-    String2(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -9569,6 +10132,15 @@ pub enum UserEventPayloadWithProjectPrevProjectMicrofrontends {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UserEventPayloadWithProjectPrevProjectMicrofrontendsGroupId {
+    String(String),
+    String2(String),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithProjectPrevProjectMicrofrontendsWithIsDefaultApp {
     #[serde(rename = "isDefaultApp")]
     pub is_default_app: bool,
@@ -9577,23 +10149,12 @@ pub struct UserEventPayloadWithProjectPrevProjectMicrofrontendsWithIsDefaultApp 
     pub updated_at: f64,
     /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
     #[serde(rename = "groupIds")]
-    pub group_ids: Vec<
-        UserEventPayloadWithProjectPrevProjectMicrofrontendsWithIsDefaultAppGroupId,
-    >,
+    pub group_ids: Vec<UserEventPayloadWithProjectPrevProjectMicrofrontendsGroupId>,
     /// Whether microfrontends are enabled for this project.
     pub enabled: bool,
     /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
     #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
     pub default_route: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadWithProjectPrevProjectMicrofrontendsWithIsDefaultAppGroupId {
-    String(String),
-    String2(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -9619,9 +10180,7 @@ pub struct UserEventPayloadWithProjectPrevProjectMicrofrontendsWithUpdatedAtGrou
     pub updated_at: f64,
     /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
     #[serde(rename = "groupIds")]
-    pub group_ids: Vec<
-        UserEventPayloadWithProjectPrevProjectMicrofrontendsWithUpdatedAtGroupIdsGroupId,
-    >,
+    pub group_ids: Vec<UserEventPayloadWithProjectPrevProjectMicrofrontendsGroupId>,
     /// Whether microfrontends are enabled for this project.
     pub enabled: bool,
     /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
@@ -9636,15 +10195,6 @@ pub struct UserEventPayloadWithProjectPrevProjectMicrofrontendsWithUpdatedAtGrou
     #[serde(rename = "groupIds")]
     pub group_ids: Vec<serde_json::Value>,
     pub enabled: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadWithProjectPrevProjectMicrofrontendsWithUpdatedAtGroupIdsGroupId {
-    String(String),
-    String2(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -9664,9 +10214,7 @@ pub struct UserEventPayloadWithProjectProject {
 pub struct UserEventPayloadWithProjectProjectMembership {
     pub project: UserEventPayloadWithProjectProjectMembershipProject,
     #[serde(rename = "projectMembership", default)]
-    pub project_membership: Option<
-        UserEventPayloadWithProjectProjectMembershipProjectMembership,
-    >,
+    pub project_membership: Option<UserEventPayloadProjectMembership>,
 }
 
 /// The payload of the event, if requested.
@@ -9792,59 +10340,6 @@ pub struct UserEventPayloadWithProjectProjectMembershipProject {
     pub id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithProjectProjectMembershipProjectMembership {
-    pub role: UserEventPayloadWithProjectProjectMembershipProjectMembershipRole,
-    pub uid: String,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithProjectProjectMembershipProjectMembershipRole {
-    /// `ADMIN`
-    #[serde(rename = "ADMIN")]
-    Admin,
-    /// `PROJECT_DEVELOPER`
-    #[serde(rename = "PROJECT_DEVELOPER")]
-    ProjectDeveloper,
-    /// `PROJECT_VIEWER`
-    #[serde(rename = "PROJECT_VIEWER")]
-    ProjectViewer,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithProjectProjectMembershipProjectMembershipRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "ADMIN",
-            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
-            Self::ProjectViewer => "PROJECT_VIEWER",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithProjectProjectMembershipProjectMembershipRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 #[derive(
     Debug,
     Clone,
@@ -9892,7 +10387,7 @@ impl std::fmt::Display for UserEventPayloadWithProjectProjectRole {
 pub struct UserEventPayloadWithRemovedMembership {
     pub project: UserEventPayloadWithRemovedMembershipProject,
     #[serde(rename = "removedMembership")]
-    pub removed_membership: UserEventPayloadWithRemovedMembershipRemovedMembership,
+    pub removed_membership: UserEventPayloadRemovedMembership,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -9900,58 +10395,6 @@ pub struct UserEventPayloadWithRemovedMembershipProject {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithRemovedMembershipRemovedMembership {
-    pub role: UserEventPayloadWithRemovedMembershipRemovedMembershipRole,
-    pub uid: String,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithRemovedMembershipRemovedMembershipRole {
-    /// `ADMIN`
-    #[serde(rename = "ADMIN")]
-    Admin,
-    /// `PROJECT_DEVELOPER`
-    #[serde(rename = "PROJECT_DEVELOPER")]
-    ProjectDeveloper,
-    /// `PROJECT_VIEWER`
-    #[serde(rename = "PROJECT_VIEWER")]
-    ProjectViewer,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithRemovedMembershipRemovedMembershipRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "ADMIN",
-            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
-            Self::ProjectViewer => "PROJECT_VIEWER",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithRemovedMembershipRemovedMembershipRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// The payload of the event, if requested.
@@ -10001,59 +10444,7 @@ pub struct UserEventPayloadWithRuleGroups {
     #[serde(rename = "rulesetName")]
     pub ruleset_name: String,
     #[serde(rename = "ruleGroups")]
-    pub rule_groups: std::collections::BTreeMap<
-        String,
-        UserEventPayloadWithRuleGroupsRuleGroupsValue,
-    >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithRuleGroupsRuleGroupsValue {
-    pub active: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<UserEventPayloadWithRuleGroupsRuleGroupsValueAction>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithRuleGroupsRuleGroupsValueAction {
-    /// `log`
-    #[serde(rename = "log")]
-    Log,
-    /// `challenge`
-    #[serde(rename = "challenge")]
-    Challenge,
-    /// `deny`
-    #[serde(rename = "deny")]
-    Deny,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithRuleGroupsRuleGroupsValueAction {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Log => "log",
-            Self::Challenge => "challenge",
-            Self::Deny => "deny",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithRuleGroupsRuleGroupsValueAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub rule_groups: std::collections::BTreeMap<String, UserEventPayloadRuleGroupsValue>,
 }
 
 /// The payload of the event, if requested.
@@ -10062,17 +10453,11 @@ pub struct UserEventPayloadWithScalingRulesMin {
     #[serde(rename = "scalingRules")]
     pub scaling_rules: std::collections::BTreeMap<
         String,
-        UserEventPayloadWithScalingRulesMinScalingRulesValue,
+        UserEventPayloadScalingRulesValue,
     >,
     pub min: f64,
     pub max: f64,
     pub url: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithScalingRulesMinScalingRulesValue {
-    pub min: f64,
-    pub max: f64,
 }
 
 /// The payload of the event, if requested.
@@ -10132,243 +10517,9 @@ pub struct UserEventPayloadWithSsoProtectionOldSsoProtection {
     #[serde(rename = "projectName")]
     pub project_name: String,
     #[serde(rename = "ssoProtection", default)]
-    pub sso_protection: Option<
-        UserEventPayloadWithSsoProtectionOldSsoProtectionSsoProtection,
-    >,
+    pub sso_protection: Option<UserEventPayloadSsoProtection>,
     #[serde(rename = "oldSsoProtection", default)]
-    pub old_sso_protection: Option<
-        UserEventPayloadWithSsoProtectionOldSsoProtectionOldSsoProtection,
-    >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadWithSsoProtectionOldSsoProtectionOldSsoProtection {
-    WithDeploymentType(
-        UserEventPayloadWithSsoProtectionOldSsoProtectionOldSsoProtectionWithDeploymentType,
-    ),
-    Value(UserEventPayloadWithSsoProtectionOldSsoProtectionOldSsoProtectionValue),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithSsoProtectionOldSsoProtectionOldSsoProtectionValue {
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithSsoProtectionOldSsoProtectionOldSsoProtectionValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Preview => "preview",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithSsoProtectionOldSsoProtectionOldSsoProtectionValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithSsoProtectionOldSsoProtectionOldSsoProtectionWithDeploymentType {
-    #[serde(rename = "deploymentType")]
-    pub deployment_type: UserEventPayloadWithSsoProtectionOldSsoProtectionOldSsoProtectionWithDeploymentTypeDeploymentType,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithSsoProtectionOldSsoProtectionOldSsoProtectionWithDeploymentTypeDeploymentType {
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithSsoProtectionOldSsoProtectionOldSsoProtectionWithDeploymentTypeDeploymentType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Preview => "preview",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithSsoProtectionOldSsoProtectionOldSsoProtectionWithDeploymentTypeDeploymentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadWithSsoProtectionOldSsoProtectionSsoProtection {
-    WithDeploymentType(
-        UserEventPayloadWithSsoProtectionOldSsoProtectionSsoProtectionWithDeploymentType,
-    ),
-    Value(UserEventPayloadWithSsoProtectionOldSsoProtectionSsoProtectionValue),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithSsoProtectionOldSsoProtectionSsoProtectionValue {
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithSsoProtectionOldSsoProtectionSsoProtectionValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Preview => "preview",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithSsoProtectionOldSsoProtectionSsoProtectionValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithSsoProtectionOldSsoProtectionSsoProtectionWithDeploymentType {
-    #[serde(rename = "deploymentType")]
-    pub deployment_type: UserEventPayloadWithSsoProtectionOldSsoProtectionSsoProtectionWithDeploymentTypeDeploymentType,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithSsoProtectionOldSsoProtectionSsoProtectionWithDeploymentTypeDeploymentType {
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithSsoProtectionOldSsoProtectionSsoProtectionWithDeploymentTypeDeploymentType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Preview => "preview",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for UserEventPayloadWithSsoProtectionOldSsoProtectionSsoProtectionWithDeploymentTypeDeploymentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub old_sso_protection: Option<UserEventPayloadOldSsoProtection>,
 }
 
 /// The payload of the event, if requested.
@@ -10381,60 +10532,16 @@ pub struct UserEventPayloadWithStatus {
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithStore {
-    pub store: UserEventPayloadWithStoreStore,
+    pub store: UserEventPayloadStore,
     #[serde(rename = "ownerId", default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithStoreStore {
-    pub name: String,
-    pub id: String,
 }
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithStoreType {
     #[serde(rename = "storeType")]
-    pub store_type: UserEventPayloadWithStoreTypeStoreType,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithStoreTypeStoreType {
-    /// `redis`
-    #[serde(rename = "redis")]
-    Redis,
-    /// `postgres`
-    #[serde(rename = "postgres")]
-    Postgres,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithStoreTypeStoreType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Redis => "redis",
-            Self::Postgres => "postgres",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithStoreTypeStoreType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub store_type: UserEventPayloadStoreType,
 }
 
 /// The payload of the event, if requested.
@@ -10466,17 +10573,17 @@ pub struct UserEventPayloadWithTags {
 pub struct UserEventPayloadWithTeam {
     pub team: UserEventPayloadWithTeamTeam,
     #[serde(rename = "previousRule", default, skip_serializing_if = "Option::is_none")]
-    pub previous_rule: Option<UserEventPayloadWithTeamPreviousRule>,
+    pub previous_rule: Option<UserEventPayloadPreviousRule>,
     #[serde(rename = "nextRule", default, skip_serializing_if = "Option::is_none")]
-    pub next_rule: Option<UserEventPayloadWithTeamNextRule>,
+    pub next_rule: Option<UserEventPayloadNextRule>,
 }
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithTeamConfiguration {
-    pub team: UserEventPayloadWithTeamConfigurationTeam,
-    pub configuration: UserEventPayloadWithTeamConfigurationConfiguration,
-    pub project: UserEventPayloadWithTeamConfigurationProject,
+    pub team: UserEventPayloadTeam,
+    pub configuration: UserEventPayloadConfiguration,
+    pub project: UserEventPayloadProject,
     #[serde(rename = "buildsEnabled", default, skip_serializing_if = "Option::is_none")]
     pub builds_enabled: Option<bool>,
 }
@@ -10484,129 +10591,46 @@ pub struct UserEventPayloadWithTeamConfiguration {
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithTeamConfiguration2 {
-    pub team: UserEventPayloadWithTeamConfiguration2Team,
-    pub configuration: UserEventPayloadWithTeamConfiguration2Configuration,
-    pub project: UserEventPayloadWithTeamConfiguration2Project,
+    pub team: UserEventPayloadTeam,
+    pub configuration: UserEventPayloadConfiguration,
+    pub project: UserEventPayloadProject,
     #[serde(rename = "buildsEnabled", default, skip_serializing_if = "Option::is_none")]
     pub builds_enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passive: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithTeamConfiguration2Configuration {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithTeamConfiguration2Project {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithTeamConfiguration2Team {
-    pub id: String,
-    pub name: String,
-}
-
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithTeamConfiguration3 {
-    pub team: UserEventPayloadWithTeamConfiguration3Team,
-    pub configuration: UserEventPayloadWithTeamConfiguration3Configuration,
-    pub project: UserEventPayloadWithTeamConfiguration3Project,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithTeamConfiguration3Configuration {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithTeamConfiguration3Project {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithTeamConfiguration3Team {
-    pub id: String,
-    pub name: String,
+    pub team: UserEventPayloadTeam,
+    pub configuration: UserEventPayloadConfiguration,
+    pub project: UserEventPayloadProject,
 }
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithTeamConfiguration4 {
-    pub team: UserEventPayloadWithTeamConfiguration4Team,
-    pub configuration: UserEventPayloadWithTeamConfiguration4Configuration,
+    pub team: UserEventPayloadTeam,
+    pub configuration: UserEventPayloadConfiguration,
     #[serde(rename = "newName")]
     pub new_name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithTeamConfiguration4Configuration {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithTeamConfiguration4Team {
-    pub id: String,
-    pub name: String,
 }
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithTeamConfiguration5 {
-    pub team: UserEventPayloadWithTeamConfiguration5Team,
-    pub configuration: UserEventPayloadWithTeamConfiguration5Configuration,
-    pub peering: UserEventPayloadWithTeamConfiguration5Peering,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithTeamConfiguration5Configuration {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithTeamConfiguration5Peering {
-    pub id: String,
-    #[serde(rename = "accountId")]
-    pub account_id: String,
-    pub region: String,
-    #[serde(rename = "vpcId")]
-    pub vpc_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithTeamConfiguration5Team {
-    pub id: String,
-    pub name: String,
+    pub team: UserEventPayloadTeam,
+    pub configuration: UserEventPayloadConfiguration,
+    pub peering: UserEventPayloadPeering,
 }
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithTeamConfiguration6 {
-    pub team: UserEventPayloadWithTeamConfiguration6Team,
-    pub configuration: UserEventPayloadWithTeamConfiguration6Configuration,
+    pub team: UserEventPayloadTeam,
+    pub configuration: UserEventPayloadConfiguration,
     pub peering: UserEventPayloadWithTeamConfiguration6Peering,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithTeamConfiguration6Configuration {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -10616,27 +10640,14 @@ pub struct UserEventPayloadWithTeamConfiguration6Peering {
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithTeamConfiguration6Team {
-    pub id: String,
-    pub name: String,
-}
-
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithTeamConfiguration7 {
-    pub team: UserEventPayloadWithTeamConfiguration7Team,
-    pub configuration: UserEventPayloadWithTeamConfiguration7Configuration,
+    pub team: UserEventPayloadTeam,
+    pub configuration: UserEventPayloadConfiguration,
     pub peering: UserEventPayloadWithTeamConfiguration7Peering,
     #[serde(rename = "newName", default, skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithTeamConfiguration7Configuration {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -10644,32 +10655,6 @@ pub struct UserEventPayloadWithTeamConfiguration7Peering {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithTeamConfiguration7Team {
-    pub id: String,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithTeamConfigurationConfiguration {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithTeamConfigurationProject {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithTeamConfigurationTeam {
-    pub id: String,
-    pub name: String,
 }
 
 /// The payload of the event, if requested.
@@ -10718,20 +10703,10 @@ pub struct UserEventPayloadWithTeamName2 {
     pub bitbucket_username: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithTeamNextRule {
-    pub email: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithTeamPreviousRule {
-    pub email: String,
-}
-
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithTeamProject {
-    pub team: UserEventPayloadWithTeamProjectTeam,
+    pub team: UserEventPayloadTeam,
     pub project: UserEventPayloadWithTeamProjectProject,
 }
 
@@ -10901,12 +10876,6 @@ for UserEventPayloadWithTeamProjectProjectOldConnectConfigurationEnvIdValue {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithTeamProjectTeam {
-    pub id: String,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithTeamTeam {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10916,45 +10885,7 @@ pub struct UserEventPayloadWithTeamTeam {
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithTier {
-    pub tier: UserEventPayloadWithTierTier,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithTierTier {
-    /// `pro`
-    #[serde(rename = "pro")]
-    Pro,
-    /// `plus`
-    #[serde(rename = "plus")]
-    Plus,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UserEventPayloadWithTierTier {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pro => "pro",
-            Self::Plus => "plus",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithTierTier {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub tier: UserEventPayloadTier,
 }
 
 /// The payload of the event, if requested.
@@ -10981,21 +10912,7 @@ pub struct UserEventPayloadWithUid {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithUidName {
     pub uid: String,
-    pub name: UserEventPayloadWithUidNameName,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserEventPayloadWithUidNameName {
-    WithName(UserEventPayloadWithUidNameNameWithName),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithUidNameNameWithName {
-    pub name: String,
+    pub name: UserEventPayloadName,
 }
 
 /// The payload of the event, if requested.
@@ -11008,7 +10925,7 @@ pub struct UserEventPayloadWithUrl {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deployment: Option<UserEventPayloadWithUrlDeployment>,
+    pub deployment: Option<UserEventPayloadDeployment>,
     pub url: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forced: Option<bool>,
@@ -11031,27 +10948,9 @@ pub struct UserEventPayloadWithUrl {
 pub struct UserEventPayloadWithUrl2 {
     pub url: String,
     #[serde(rename = "oldTeam", default, skip_serializing_if = "Option::is_none")]
-    pub old_team: Option<UserEventPayloadWithUrl2OldTeam>,
+    pub old_team: Option<UserEventPayloadOldTeam>,
     #[serde(rename = "newTeam", default, skip_serializing_if = "Option::is_none")]
-    pub new_team: Option<UserEventPayloadWithUrl2NewTeam>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithUrl2NewTeam {
-    pub name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithUrl2OldTeam {
-    pub name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithUrlDeployment {
-    pub id: String,
-    pub name: String,
-    pub url: String,
-    pub meta: std::collections::BTreeMap<String, String>,
+    pub new_team: Option<UserEventPayloadNewTeam>,
 }
 
 /// The payload of the event, if requested.
@@ -11071,9 +10970,9 @@ pub struct UserEventPayloadWithVerified {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserEventPayloadWithViaGithubViaGitlab {
     #[serde(rename = "userAgent", default, skip_serializing_if = "Option::is_none")]
-    pub user_agent: Option<UserEventPayloadWithViaGithubViaGitlabUserAgent>,
+    pub user_agent: Option<UserEventPayloadUserAgent>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub geolocation: Option<UserEventPayloadWithViaGithubViaGitlabGeolocation>,
+    pub geolocation: Option<UserEventPayloadGeolocation>,
     #[serde(rename = "viaGithub")]
     pub via_github: bool,
     #[serde(rename = "viaGitlab")]
@@ -11099,207 +10998,6 @@ pub struct UserEventPayloadWithViaGithubViaGitlab {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithViaGithubViaGitlabGeolocation {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub city: Option<UserEventPayloadWithViaGithubViaGitlabGeolocationCity>,
-    pub country: UserEventPayloadWithViaGithubViaGitlabGeolocationCountry,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub most_specific_subdivision: Option<
-        UserEventPayloadWithViaGithubViaGitlabGeolocationMostSpecificSubdivision,
-    >,
-    #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
-    pub region_name: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithViaGithubViaGitlabGeolocationCity {
-    pub names: UserEventPayloadWithViaGithubViaGitlabGeolocationCityNames,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithViaGithubViaGitlabGeolocationCityNames {
-    pub en: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithViaGithubViaGitlabGeolocationCountry {
-    pub names: UserEventPayloadWithViaGithubViaGitlabGeolocationCountryNames,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithViaGithubViaGitlabGeolocationCountryNames {
-    pub en: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithViaGithubViaGitlabGeolocationMostSpecificSubdivision {
-    pub names: UserEventPayloadWithViaGithubViaGitlabGeolocationMostSpecificSubdivisionNames,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithViaGithubViaGitlabGeolocationMostSpecificSubdivisionNames {
-    pub en: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithViaGithubViaGitlabUserAgent {
-    pub browser: UserEventPayloadWithViaGithubViaGitlabUserAgentBrowser,
-    pub ua: String,
-    pub program: String,
-    pub os: UserEventPayloadWithViaGithubViaGitlabUserAgentOs,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithViaGithubViaGitlabUserAgentBrowser {
-    pub name: UserEventPayloadWithViaGithubViaGitlabUserAgentBrowserName,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithViaGithubViaGitlabUserAgentBrowserName {
-    /// `iphone`
-    #[serde(rename = "iphone")]
-    Iphone,
-    /// `ipad`
-    #[serde(rename = "ipad")]
-    Ipad,
-    /// `ipod`
-    #[serde(rename = "ipod")]
-    Ipod,
-    /// `chrome`
-    #[serde(rename = "chrome")]
-    Chrome,
-    /// `firefox`
-    #[serde(rename = "firefox")]
-    Firefox,
-    /// `mozilla`
-    #[serde(rename = "mozilla")]
-    Mozilla,
-    /// `unknown`
-    #[serde(rename = "unknown")]
-    Unknown,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown2(String),
-}
-impl UserEventPayloadWithViaGithubViaGitlabUserAgentBrowserName {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Iphone => "iphone",
-            Self::Ipad => "ipad",
-            Self::Ipod => "ipod",
-            Self::Chrome => "chrome",
-            Self::Firefox => "firefox",
-            Self::Mozilla => "mozilla",
-            Self::Unknown => "unknown",
-            Self::Unknown2(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithViaGithubViaGitlabUserAgentBrowserName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPayloadWithViaGithubViaGitlabUserAgentOs {
-    pub name: UserEventPayloadWithViaGithubViaGitlabUserAgentOsName,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UserEventPayloadWithViaGithubViaGitlabUserAgentOsName {
-    /// `unknown`
-    #[serde(rename = "unknown")]
-    Unknown,
-    /// `darwin`
-    #[serde(rename = "darwin")]
-    Darwin,
-    /// `win32`
-    #[serde(rename = "win32")]
-    Win32,
-    /// `win`
-    #[serde(rename = "win")]
-    Win,
-    /// `windows`
-    #[serde(rename = "windows")]
-    Windows,
-    /// `linux`
-    #[serde(rename = "linux")]
-    Linux,
-    /// `freebsd`
-    #[serde(rename = "freebsd")]
-    Freebsd,
-    /// `sunos`
-    #[serde(rename = "sunos")]
-    Sunos,
-    /// `mac`
-    #[serde(rename = "mac")]
-    Mac,
-    /// `ios`
-    #[serde(rename = "ios")]
-    Ios,
-    /// `android`
-    #[serde(rename = "android")]
-    Android,
-    /// `Mac OS`
-    #[serde(rename = "Mac OS")]
-    MacOs,
-    /// `OS X`
-    #[serde(rename = "OS X")]
-    OsX,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown2(String),
-}
-impl UserEventPayloadWithViaGithubViaGitlabUserAgentOsName {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Darwin => "darwin",
-            Self::Win32 => "win32",
-            Self::Win => "win",
-            Self::Windows => "windows",
-            Self::Linux => "linux",
-            Self::Freebsd => "freebsd",
-            Self::Sunos => "sunos",
-            Self::Mac => "mac",
-            Self::Ios => "ios",
-            Self::Android => "android",
-            Self::MacOs => "Mac OS",
-            Self::OsX => "OS X",
-            Self::Unknown2(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UserEventPayloadWithViaGithubViaGitlabUserAgentOsName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum UserEventPrincipal {
     /// Metadata for {@link principalId}.
@@ -11310,19 +11008,6 @@ pub enum UserEventPrincipal {
     Unknown(serde_json::Value),
 }
 
-/// Metadata for {@link principalId}.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventPrincipalWithAvatarEmail {
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<UserEventPrincipalWithAvatarEmailType>,
-    pub avatar: String,
-    pub email: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub slug: Option<String>,
-    pub uid: String,
-    pub username: String,
-}
-
 #[derive(
     Debug,
     Clone,
@@ -11334,7 +11019,7 @@ pub struct UserEventPrincipalWithAvatarEmail {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventPrincipalWithAvatarEmailType {
+pub enum UserEventPrincipalType {
     /// `user`
     #[serde(rename = "user")]
     User,
@@ -11342,7 +11027,7 @@ pub enum UserEventPrincipalWithAvatarEmailType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventPrincipalWithAvatarEmailType {
+impl UserEventPrincipalType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11351,10 +11036,23 @@ impl UserEventPrincipalWithAvatarEmailType {
         }
     }
 }
-impl std::fmt::Display for UserEventPrincipalWithAvatarEmailType {
+impl std::fmt::Display for UserEventPrincipalType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// Metadata for {@link principalId}.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventPrincipalWithAvatarEmail {
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<UserEventPrincipalType>,
+    pub avatar: String,
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    pub uid: String,
+    pub username: String,
 }
 
 /// Metadata for {@link principalId}.
@@ -11423,19 +11121,6 @@ pub enum UserEventViaItem {
     Unknown(serde_json::Value),
 }
 
-/// Metadata for {@link viaIds}.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserEventViaItemWithAvatarEmail {
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<UserEventViaItemWithAvatarEmailType>,
-    pub avatar: String,
-    pub email: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub slug: Option<String>,
-    pub uid: String,
-    pub username: String,
-}
-
 #[derive(
     Debug,
     Clone,
@@ -11447,7 +11132,7 @@ pub struct UserEventViaItemWithAvatarEmail {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UserEventViaItemWithAvatarEmailType {
+pub enum UserEventViaItemType {
     /// `user`
     #[serde(rename = "user")]
     User,
@@ -11455,7 +11140,7 @@ pub enum UserEventViaItemWithAvatarEmailType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UserEventViaItemWithAvatarEmailType {
+impl UserEventViaItemType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11464,10 +11149,23 @@ impl UserEventViaItemWithAvatarEmailType {
         }
     }
 }
-impl std::fmt::Display for UserEventViaItemWithAvatarEmailType {
+impl std::fmt::Display for UserEventViaItemType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// Metadata for {@link viaIds}.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserEventViaItemWithAvatarEmail {
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<UserEventViaItemType>,
+    pub avatar: String,
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    pub uid: String,
+    pub username: String,
 }
 
 /// Metadata for {@link viaIds}.

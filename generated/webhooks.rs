@@ -1117,28 +1117,6 @@ pub struct GetWebhookResponse {
     pub project_ids: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetWebhooksObjectList2Item {
-    /// The webhooks events
-    pub events: Vec<GetWebhooksObjectList2ItemEvent>,
-    /// The webhook id
-    pub id: String,
-    /// A string with the URL of the webhook
-    pub url: String,
-    /// The unique ID of the team the webhook belongs to
-    #[serde(rename = "ownerId")]
-    pub owner_id: String,
-    /// A number containing the date when the webhook was created in in milliseconds
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    /// A number containing the date when the webhook was updated in in milliseconds
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    /// The ID of the projects the webhook is associated with
-    #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
-    pub project_ids: Option<Vec<String>>,
-}
-
 /// The webhooks events
 #[derive(
     Debug,
@@ -1151,7 +1129,7 @@ pub struct GetWebhooksObjectList2Item {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetWebhooksObjectList2ItemEvent {
+pub enum GetWebhooksEvent {
     /// `budget.reached`
     #[serde(rename = "budget.reached")]
     BudgetReached,
@@ -1381,7 +1359,7 @@ pub enum GetWebhooksObjectList2ItemEvent {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetWebhooksObjectList2ItemEvent {
+impl GetWebhooksEvent {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1482,18 +1460,40 @@ impl GetWebhooksObjectList2ItemEvent {
         }
     }
 }
-impl std::fmt::Display for GetWebhooksObjectList2ItemEvent {
+impl std::fmt::Display for GetWebhooksEvent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetWebhooksObjectList2Item {
+    /// The webhooks events
+    pub events: Vec<GetWebhooksEvent>,
+    /// The webhook id
+    pub id: String,
+    /// A string with the URL of the webhook
+    pub url: String,
+    /// The unique ID of the team the webhook belongs to
+    #[serde(rename = "ownerId")]
+    pub owner_id: String,
+    /// A number containing the date when the webhook was created in in milliseconds
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    /// A number containing the date when the webhook was updated in in milliseconds
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    /// The ID of the projects the webhook is associated with
+    #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
+    pub project_ids: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetWebhooksObjectListItem {
     #[serde(rename = "projectsMetadata", default)]
-    pub projects_metadata: Option<Vec<GetWebhooksObjectListItemProjectsMetadataItem>>,
+    pub projects_metadata: Option<Vec<GetWebhooksProjectsMetadataItem>>,
     /// The webhooks events
-    pub events: Vec<GetWebhooksObjectListItemEvent>,
+    pub events: Vec<GetWebhooksEvent>,
     /// The webhook id
     pub id: String,
     /// A string with the URL of the webhook
@@ -1512,361 +1512,12 @@ pub struct GetWebhooksObjectListItem {
     pub project_ids: Option<Vec<String>>,
 }
 
-/// The webhooks events
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetWebhooksObjectListItemEvent {
-    /// `budget.reached`
-    #[serde(rename = "budget.reached")]
-    BudgetReached,
-    /// `budget.reset`
-    #[serde(rename = "budget.reset")]
-    BudgetReset,
-    /// `domain.created`
-    #[serde(rename = "domain.created")]
-    DomainCreated,
-    /// `domain.dns.records.changed`
-    #[serde(rename = "domain.dns.records.changed")]
-    DomainDnsRecordsChanged,
-    /// `domain.transfer-in.started`
-    #[serde(rename = "domain.transfer-in.started")]
-    DomainTransferInStarted,
-    /// `domain.transfer-in.completed`
-    #[serde(rename = "domain.transfer-in.completed")]
-    DomainTransferInCompleted,
-    /// `domain.transfer-in.failed`
-    #[serde(rename = "domain.transfer-in.failed")]
-    DomainTransferInFailed,
-    /// `domain.certificate.add`
-    #[serde(rename = "domain.certificate.add")]
-    DomainCertificateAdd,
-    /// `domain.certificate.add.failed`
-    #[serde(rename = "domain.certificate.add.failed")]
-    DomainCertificateAddFailed,
-    /// `domain.certificate.renew`
-    #[serde(rename = "domain.certificate.renew")]
-    DomainCertificateRenew,
-    /// `domain.certificate.renew.failed`
-    #[serde(rename = "domain.certificate.renew.failed")]
-    DomainCertificateRenewFailed,
-    /// `domain.certificate.deleted`
-    #[serde(rename = "domain.certificate.deleted")]
-    DomainCertificateDeleted,
-    /// `domain.renewal`
-    #[serde(rename = "domain.renewal")]
-    DomainRenewal,
-    /// `domain.renewal.failed`
-    #[serde(rename = "domain.renewal.failed")]
-    DomainRenewalFailed,
-    /// `domain.auto-renew.changed`
-    #[serde(rename = "domain.auto-renew.changed")]
-    DomainAutoRenewChanged,
-    /// `deployment.created`
-    #[serde(rename = "deployment.created")]
-    DeploymentCreated,
-    /// `deployment.cleanup`
-    #[serde(rename = "deployment.cleanup")]
-    DeploymentCleanup,
-    /// `deployment.error`
-    #[serde(rename = "deployment.error")]
-    DeploymentError,
-    /// `deployment.canceled`
-    #[serde(rename = "deployment.canceled")]
-    DeploymentCanceled,
-    /// `deployment.succeeded`
-    #[serde(rename = "deployment.succeeded")]
-    DeploymentSucceeded,
-    /// `deployment.ready`
-    #[serde(rename = "deployment.ready")]
-    DeploymentReady,
-    /// `deployment.check-rerequested`
-    #[serde(rename = "deployment.check-rerequested")]
-    DeploymentCheckRerequested,
-    /// `deployment.promoted`
-    #[serde(rename = "deployment.promoted")]
-    DeploymentPromoted,
-    /// `deployment.integration.action.start`
-    #[serde(rename = "deployment.integration.action.start")]
-    DeploymentIntegrationActionStart,
-    /// `deployment.integration.action.cancel`
-    #[serde(rename = "deployment.integration.action.cancel")]
-    DeploymentIntegrationActionCancel,
-    /// `deployment.integration.action.cleanup`
-    #[serde(rename = "deployment.integration.action.cleanup")]
-    DeploymentIntegrationActionCleanup,
-    /// `deployment.checkrun.start`
-    #[serde(rename = "deployment.checkrun.start")]
-    DeploymentCheckrunStart,
-    /// `deployment.checkrun.cancel`
-    #[serde(rename = "deployment.checkrun.cancel")]
-    DeploymentCheckrunCancel,
-    /// `edge-config.created`
-    #[serde(rename = "edge-config.created")]
-    EdgeConfigCreated,
-    /// `edge-config.deleted`
-    #[serde(rename = "edge-config.deleted")]
-    EdgeConfigDeleted,
-    /// `edge-config.items.updated`
-    #[serde(rename = "edge-config.items.updated")]
-    EdgeConfigItemsUpdated,
-    /// `firewall.attack`
-    #[serde(rename = "firewall.attack")]
-    FirewallAttack,
-    /// `integration-configuration.permission-upgraded`
-    #[serde(rename = "integration-configuration.permission-upgraded")]
-    IntegrationConfigurationPermissionUpgraded,
-    /// `integration-configuration.removed`
-    #[serde(rename = "integration-configuration.removed")]
-    IntegrationConfigurationRemoved,
-    /// `integration-configuration.scope-change-confirmed`
-    #[serde(rename = "integration-configuration.scope-change-confirmed")]
-    IntegrationConfigurationScopeChangeConfirmed,
-    /// `integration-resource.project-connected`
-    #[serde(rename = "integration-resource.project-connected")]
-    IntegrationResourceProjectConnected,
-    /// `integration-resource.project-disconnected`
-    #[serde(rename = "integration-resource.project-disconnected")]
-    IntegrationResourceProjectDisconnected,
-    /// `project.created`
-    #[serde(rename = "project.created")]
-    ProjectCreated,
-    /// `project.removed`
-    #[serde(rename = "project.removed")]
-    ProjectRemoved,
-    /// `project.domain.created`
-    #[serde(rename = "project.domain.created")]
-    ProjectDomainCreated,
-    /// `project.domain.updated`
-    #[serde(rename = "project.domain.updated")]
-    ProjectDomainUpdated,
-    /// `project.domain.deleted`
-    #[serde(rename = "project.domain.deleted")]
-    ProjectDomainDeleted,
-    /// `project.domain.verified`
-    #[serde(rename = "project.domain.verified")]
-    ProjectDomainVerified,
-    /// `project.domain.unverified`
-    #[serde(rename = "project.domain.unverified")]
-    ProjectDomainUnverified,
-    /// `project.domain.moved`
-    #[serde(rename = "project.domain.moved")]
-    ProjectDomainMoved,
-    /// `project.rolling-release.started`
-    #[serde(rename = "project.rolling-release.started")]
-    ProjectRollingReleaseStarted,
-    /// `project.rolling-release.aborted`
-    #[serde(rename = "project.rolling-release.aborted")]
-    ProjectRollingReleaseAborted,
-    /// `project.rolling-release.completed`
-    #[serde(rename = "project.rolling-release.completed")]
-    ProjectRollingReleaseCompleted,
-    /// `project.rolling-release.approved`
-    #[serde(rename = "project.rolling-release.approved")]
-    ProjectRollingReleaseApproved,
-    /// `deployment.checks.failed`
-    #[serde(rename = "deployment.checks.failed")]
-    DeploymentChecksFailed,
-    /// `deployment.checks.succeeded`
-    #[serde(rename = "deployment.checks.succeeded")]
-    DeploymentChecksSucceeded,
-    /// `deployment-checks-completed`
-    #[serde(rename = "deployment-checks-completed")]
-    DeploymentChecksCompleted,
-    /// `deployment-ready`
-    #[serde(rename = "deployment-ready")]
-    DeploymentReady2,
-    /// `deployment-prepared`
-    #[serde(rename = "deployment-prepared")]
-    DeploymentPrepared,
-    /// `deployment-error`
-    #[serde(rename = "deployment-error")]
-    DeploymentError2,
-    /// `deployment-check-rerequested`
-    #[serde(rename = "deployment-check-rerequested")]
-    DeploymentCheckRerequested2,
-    /// `deployment-canceled`
-    #[serde(rename = "deployment-canceled")]
-    DeploymentCanceled2,
-    /// `project-created`
-    #[serde(rename = "project-created")]
-    ProjectCreated2,
-    /// `project-removed`
-    #[serde(rename = "project-removed")]
-    ProjectRemoved2,
-    /// `domain-created`
-    #[serde(rename = "domain-created")]
-    DomainCreated2,
-    /// `deployment`
-    #[serde(rename = "deployment")]
-    Deployment,
-    /// `integration-configuration-permission-updated`
-    #[serde(rename = "integration-configuration-permission-updated")]
-    IntegrationConfigurationPermissionUpdated,
-    /// `integration-configuration-removed`
-    #[serde(rename = "integration-configuration-removed")]
-    IntegrationConfigurationRemoved2,
-    /// `integration-configuration-scope-change-confirmed`
-    #[serde(rename = "integration-configuration-scope-change-confirmed")]
-    IntegrationConfigurationScopeChangeConfirmed2,
-    /// `marketplace.member.changed`
-    #[serde(rename = "marketplace.member.changed")]
-    MarketplaceMemberChanged,
-    /// `marketplace.invoice.created`
-    #[serde(rename = "marketplace.invoice.created")]
-    MarketplaceInvoiceCreated,
-    /// `marketplace.invoice.paid`
-    #[serde(rename = "marketplace.invoice.paid")]
-    MarketplaceInvoicePaid,
-    /// `marketplace.invoice.notpaid`
-    #[serde(rename = "marketplace.invoice.notpaid")]
-    MarketplaceInvoiceNotpaid,
-    /// `marketplace.invoice.refunded`
-    #[serde(rename = "marketplace.invoice.refunded")]
-    MarketplaceInvoiceRefunded,
-    /// `observability.anomaly`
-    #[serde(rename = "observability.anomaly")]
-    ObservabilityAnomaly,
-    /// `observability.anomaly-error`
-    #[serde(rename = "observability.anomaly-error")]
-    ObservabilityAnomalyError,
-    /// `observability.usage-anomaly`
-    #[serde(rename = "observability.usage-anomaly")]
-    ObservabilityUsageAnomaly,
-    /// `observability.error-anomaly`
-    #[serde(rename = "observability.error-anomaly")]
-    ObservabilityErrorAnomaly,
-    /// `observability.anomaly-botId`
-    #[serde(rename = "observability.anomaly-botId")]
-    ObservabilityAnomalyBotId,
-    /// `test-webhook`
-    #[serde(rename = "test-webhook")]
-    TestWebhook,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetWebhooksObjectListItemEvent {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BudgetReached => "budget.reached",
-            Self::BudgetReset => "budget.reset",
-            Self::DomainCreated => "domain.created",
-            Self::DomainDnsRecordsChanged => "domain.dns.records.changed",
-            Self::DomainTransferInStarted => "domain.transfer-in.started",
-            Self::DomainTransferInCompleted => "domain.transfer-in.completed",
-            Self::DomainTransferInFailed => "domain.transfer-in.failed",
-            Self::DomainCertificateAdd => "domain.certificate.add",
-            Self::DomainCertificateAddFailed => "domain.certificate.add.failed",
-            Self::DomainCertificateRenew => "domain.certificate.renew",
-            Self::DomainCertificateRenewFailed => "domain.certificate.renew.failed",
-            Self::DomainCertificateDeleted => "domain.certificate.deleted",
-            Self::DomainRenewal => "domain.renewal",
-            Self::DomainRenewalFailed => "domain.renewal.failed",
-            Self::DomainAutoRenewChanged => "domain.auto-renew.changed",
-            Self::DeploymentCreated => "deployment.created",
-            Self::DeploymentCleanup => "deployment.cleanup",
-            Self::DeploymentError => "deployment.error",
-            Self::DeploymentCanceled => "deployment.canceled",
-            Self::DeploymentSucceeded => "deployment.succeeded",
-            Self::DeploymentReady => "deployment.ready",
-            Self::DeploymentCheckRerequested => "deployment.check-rerequested",
-            Self::DeploymentPromoted => "deployment.promoted",
-            Self::DeploymentIntegrationActionStart => {
-                "deployment.integration.action.start"
-            }
-            Self::DeploymentIntegrationActionCancel => {
-                "deployment.integration.action.cancel"
-            }
-            Self::DeploymentIntegrationActionCleanup => {
-                "deployment.integration.action.cleanup"
-            }
-            Self::DeploymentCheckrunStart => "deployment.checkrun.start",
-            Self::DeploymentCheckrunCancel => "deployment.checkrun.cancel",
-            Self::EdgeConfigCreated => "edge-config.created",
-            Self::EdgeConfigDeleted => "edge-config.deleted",
-            Self::EdgeConfigItemsUpdated => "edge-config.items.updated",
-            Self::FirewallAttack => "firewall.attack",
-            Self::IntegrationConfigurationPermissionUpgraded => {
-                "integration-configuration.permission-upgraded"
-            }
-            Self::IntegrationConfigurationRemoved => "integration-configuration.removed",
-            Self::IntegrationConfigurationScopeChangeConfirmed => {
-                "integration-configuration.scope-change-confirmed"
-            }
-            Self::IntegrationResourceProjectConnected => {
-                "integration-resource.project-connected"
-            }
-            Self::IntegrationResourceProjectDisconnected => {
-                "integration-resource.project-disconnected"
-            }
-            Self::ProjectCreated => "project.created",
-            Self::ProjectRemoved => "project.removed",
-            Self::ProjectDomainCreated => "project.domain.created",
-            Self::ProjectDomainUpdated => "project.domain.updated",
-            Self::ProjectDomainDeleted => "project.domain.deleted",
-            Self::ProjectDomainVerified => "project.domain.verified",
-            Self::ProjectDomainUnverified => "project.domain.unverified",
-            Self::ProjectDomainMoved => "project.domain.moved",
-            Self::ProjectRollingReleaseStarted => "project.rolling-release.started",
-            Self::ProjectRollingReleaseAborted => "project.rolling-release.aborted",
-            Self::ProjectRollingReleaseCompleted => "project.rolling-release.completed",
-            Self::ProjectRollingReleaseApproved => "project.rolling-release.approved",
-            Self::DeploymentChecksFailed => "deployment.checks.failed",
-            Self::DeploymentChecksSucceeded => "deployment.checks.succeeded",
-            Self::DeploymentChecksCompleted => "deployment-checks-completed",
-            Self::DeploymentReady2 => "deployment-ready",
-            Self::DeploymentPrepared => "deployment-prepared",
-            Self::DeploymentError2 => "deployment-error",
-            Self::DeploymentCheckRerequested2 => "deployment-check-rerequested",
-            Self::DeploymentCanceled2 => "deployment-canceled",
-            Self::ProjectCreated2 => "project-created",
-            Self::ProjectRemoved2 => "project-removed",
-            Self::DomainCreated2 => "domain-created",
-            Self::Deployment => "deployment",
-            Self::IntegrationConfigurationPermissionUpdated => {
-                "integration-configuration-permission-updated"
-            }
-            Self::IntegrationConfigurationRemoved2 => "integration-configuration-removed",
-            Self::IntegrationConfigurationScopeChangeConfirmed2 => {
-                "integration-configuration-scope-change-confirmed"
-            }
-            Self::MarketplaceMemberChanged => "marketplace.member.changed",
-            Self::MarketplaceInvoiceCreated => "marketplace.invoice.created",
-            Self::MarketplaceInvoicePaid => "marketplace.invoice.paid",
-            Self::MarketplaceInvoiceNotpaid => "marketplace.invoice.notpaid",
-            Self::MarketplaceInvoiceRefunded => "marketplace.invoice.refunded",
-            Self::ObservabilityAnomaly => "observability.anomaly",
-            Self::ObservabilityAnomalyError => "observability.anomaly-error",
-            Self::ObservabilityUsageAnomaly => "observability.usage-anomaly",
-            Self::ObservabilityErrorAnomaly => "observability.error-anomaly",
-            Self::ObservabilityAnomalyBotId => "observability.anomaly-botId",
-            Self::TestWebhook => "test-webhook",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetWebhooksObjectListItemEvent {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetWebhooksObjectListItemProjectsMetadataItem {
+pub struct GetWebhooksProjectsMetadataItem {
     pub id: String,
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub framework: Option<GetWebhooksObjectListItemProjectsMetadataItemFramework>,
+    pub framework: Option<GetWebhooksProjectsMetadataItemFramework>,
     #[serde(
         rename = "latestDeployment",
         default,
@@ -1886,7 +1537,7 @@ pub struct GetWebhooksObjectListItemProjectsMetadataItem {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetWebhooksObjectListItemProjectsMetadataItemFramework {
+pub enum GetWebhooksProjectsMetadataItemFramework {
     /// `blitzjs`
     #[serde(rename = "blitzjs")]
     Blitzjs,
@@ -2056,7 +1707,7 @@ pub enum GetWebhooksObjectListItemProjectsMetadataItemFramework {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetWebhooksObjectListItemProjectsMetadataItemFramework {
+impl GetWebhooksProjectsMetadataItemFramework {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2119,7 +1770,7 @@ impl GetWebhooksObjectListItemProjectsMetadataItemFramework {
         }
     }
 }
-impl std::fmt::Display for GetWebhooksObjectListItemProjectsMetadataItemFramework {
+impl std::fmt::Display for GetWebhooksProjectsMetadataItemFramework {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }

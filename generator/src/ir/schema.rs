@@ -65,6 +65,16 @@ impl Naming {
         }
     }
 
+    /// The naming of a union variant: named after the union, while its own children
+    /// are named after the union too (not after the variant, whose name depends on
+    /// its siblings), so they keep their names when a sibling changes.
+    fn variant(&self, union: &str, word: String) -> Naming {
+        Naming {
+            child_stem: Some(self.child_stem.clone().unwrap_or_else(|| union.to_owned())),
+            ..self.child(union, word)
+        }
+    }
+
     /// The naming of an item of an array named by this naming (`Secrets` -> `Secret`).
     fn item(&self) -> Naming {
         let word = singular(&self.word).unwrap_or_else(|| format!("{}Item", self.word));
@@ -510,7 +520,7 @@ impl<'a> SchemaLowerer<'a> {
             let tag_value = tag.as_deref().and_then(|t| tag_value(&shape, t)).map(str::to_owned);
             let word = variant_word(source, &shape, tag_value.as_deref(), &counts);
             let rust_name = scope.claim(&word);
-            let child = naming.child(name, rust_name.clone());
+            let child = naming.variant(name, rust_name.clone());
             let ty = match (&tag, source.resolved) {
                 (Some(tag), Some(schema)) => {
                     self.tagged_variant(schema, &shape, tag, &child, &source.pointer)
@@ -614,7 +624,7 @@ impl<'a> SchemaLowerer<'a> {
                 || variant_shape.typ == Some("object")
                 || is_constraint_only(variant);
             let rust_name = scope.claim(&variant_word(&source, &variant_shape, None, &counts));
-            let child = naming.child(name, rust_name.clone());
+            let child = naming.variant(name, rust_name.clone());
             let doc = source.resolved.and_then(|s| s.schema_data.description.clone());
             let ty = if object_like {
                 let mut merged = siblings.clone();
