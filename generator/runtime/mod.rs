@@ -14,4 +14,6 @@ pub use client::{Client, ClientBuilder};
 pub use error::{Error, Result};
 pub use request::{BoxFuture, JsonStream};
 pub use retry::RetryPolicy;
+// Unused by a crate whose operations are all in disabled features.
+#[allow(unused_imports)]
 pub(crate) use request::{encode_path, Request};

@@ -1,25 +1,11 @@
 //! The `vercel-codegen` command line: exit codes, outputs, and a standalone crate that builds.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_vercel-codegen"))
-}
+mod support;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn specs_dir() -> PathBuf {
-    std::env::var_os("VERCEL_SPECS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join("../shared/specs/vercel"))
-}
-
-fn pinned() -> PathBuf {
-    specs_dir().join("2025-10-27.json")
-}
+use support::{codegen as bin, pinned, workspace};
 
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
@@ -43,13 +29,7 @@ fn generate_writes_a_standalone_crate_that_builds() {
     }
     // Reuse the workspace's resolved versions and build cache.
     std::fs::copy(workspace().join("Cargo.lock"), out.path().join("Cargo.lock")).unwrap();
-    let check = Command::new(env!("CARGO"))
-        .args(["check", "--quiet", "--message-format", "short"])
-        .env("CARGO_TARGET_DIR", workspace().join("target/standalone"))
-        .env("RUSTFLAGS", "-D warnings")
-        .current_dir(out.path())
-        .output()
-        .unwrap();
+    let check = support::cargo(out.path(), &["check", "--quiet", "--message-format", "short"]);
     assert!(check.status.success(), "the generated crate does not build:\n{}", stderr(&check));
 }
 

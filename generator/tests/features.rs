@@ -4,59 +4,13 @@
 //! The crate goes to `<workspace>/target/features/`; builds share the target directory
 //! `<workspace>/target/standalone` with the other tests that build generated crates.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
+
 use std::time::Instant;
 
+use support::{cargo, generate_crate, head, pinned, workspace};
 use vercel_codegen::ir::{self, Filter};
 use vercel_codegen::load::load_path;
-
-/// How many lines of compiler output to show per failure.
-const SHOWN_LINES: usize = 40;
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn specs_dir() -> PathBuf {
-    std::env::var_os("VERCEL_SPECS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join("../shared/specs/vercel"))
-}
-
-fn pinned() -> PathBuf {
-    specs_dir().join("2025-10-27.json")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// The first lines of a command's output (stderr, then stdout), for a failure report.
-fn head(output: &Output) -> String {
-    let all = format!("{}{}", text(&output.stderr), text(&output.stdout));
-    let lines: Vec<&str> = all.lines().collect();
-    let mut shown = lines.iter().take(SHOWN_LINES).copied().collect::<Vec<_>>().join("\n");
-    if lines.len() > SHOWN_LINES {
-        shown.push_str(&format!("\n... ({} more lines)", lines.len() - SHOWN_LINES));
-    }
-    shown
-}
-
-/// `cargo check <args>` in the generated crate, with warnings denied.
-fn check(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO"))
-        .args(["check", "--quiet"])
-        .args(args)
-        .env("CARGO_TARGET_DIR", workspace().join("target/standalone"))
-        .env("RUSTFLAGS", "-D warnings")
-        // Would take precedence over RUSTFLAGS.
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .env("CARGO_TERM_COLOR", "never")
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
 
 /// The features of the `[features]` table of a manifest, without `default`.
 fn manifest_features(manifest: &str) -> Vec<String> {
@@ -83,17 +37,9 @@ fn manifest_features(manifest: &str) -> Vec<String> {
 #[test]
 fn every_group_feature_builds_alone() {
     let out = workspace().join("target/features");
-    let generate = Command::new(env!("CARGO_BIN_EXE_vercel-codegen"))
-        .arg("generate")
-        .arg("--spec")
-        .arg(pinned())
-        .arg("--out")
-        .arg(&out)
-        .args(["--name", "vercel-api-features"])
-        .output()
-        .unwrap();
-    assert!(generate.status.success(), "generate failed:\n{}", head(&generate));
-    std::fs::copy(workspace().join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
+    if let Err(message) = generate_crate(&pinned(), &out, "vercel-api-features", &[]) {
+        panic!("{message}");
+    }
 
     // The manifest's features are exactly the groups of the IR (bar the shared module).
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
@@ -109,25 +55,47 @@ fn every_group_feature_builds_alone() {
     expected.sort();
     let mut sorted = features.clone();
     sorted.sort();
-    assert_eq!(sorted, expected, "the manifest's features are not the IR's groups:\n{manifest}");
-    assert!(features.len() > 1, "expected several group features, found {features:?}");
+    assert_eq!(
+        sorted, expected,
+        "the manifest's features are not the IR's groups:\n{manifest}"
+    );
+    assert!(
+        features.len() > 1,
+        "expected several group features, found {features:?}"
+    );
 
     let mut failures: Vec<String> = Vec::new();
     let mut built = 0;
     let runs: Vec<(String, Vec<&str>)> = features
         .iter()
-        .map(|feature| (feature.clone(), vec!["--no-default-features", "--features", feature.as_str()]))
-        .chain(std::iter::once(("(no features)".to_owned(), vec!["--no-default-features"])))
+        .map(|feature| {
+            (
+                feature.clone(),
+                vec!["--no-default-features", "--features", feature.as_str()],
+            )
+        })
+        .chain(std::iter::once((
+            "(no features)".to_owned(),
+            vec!["--no-default-features"],
+        )))
         .collect();
     for (label, args) in &runs {
         let started = Instant::now();
-        let output = check(&out, args);
+        let output = cargo(&out, &[&["check", "--quiet"], args.as_slice()].concat());
         let ok = output.status.success();
-        println!("{label}: {} ({:.1?})", if ok { "ok" } else { "FAILED" }, started.elapsed());
+        println!(
+            "{label}: {} ({:.1?})",
+            if ok { "ok" } else { "FAILED" },
+            started.elapsed()
+        );
         if ok {
             built += 1;
         } else {
-            failures.push(format!("cargo check {}:\n{}", args.join(" "), head(&output)));
+            failures.push(format!(
+                "cargo check {}:\n{}",
+                args.join(" "),
+                head(&output)
+            ));
         }
     }
     println!("feature sets that built: {built}/{}", runs.len());
