@@ -6,6 +6,7 @@
 
 mod model;
 mod operation;
+mod paging;
 mod schema;
 mod shape;
 
@@ -88,6 +89,10 @@ pub fn build(spec: &LoadedSpec, filter: &Filter) -> Built {
         types: defined,
     };
     assign_groups(&mut api);
+    let paging: Vec<Option<Paging>> = api.operations.iter().map(|op| paging::paging_of(&api, op)).collect();
+    for (op, paging) in api.operations.iter_mut().zip(paging) {
+        op.paging = paging;
+    }
     Built { api, warnings }
 }
 

@@ -62,6 +62,8 @@ pub fn lower_operation(
         builder_name: types.claim_name(&format!("{type_stem}Builder")),
         success_enum: (responses.iter().filter(|r| (200..300).contains(&r.status)).count() > 1)
             .then(|| types.claim_name(&format!("{type_stem}Response"))),
+        error_enum: types.claim_name(&format!("{type_stem}Error")),
+        paging: None,
         responses,
         summary: op.summary.clone(),
         description: op.description.clone(),
