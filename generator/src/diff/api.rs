@@ -75,6 +75,7 @@ fn join(module: &str, name: &str) -> String {
 pub fn tidy(tokens: impl ToTokens) -> String {
     let text = tokens.to_token_stream().to_string();
     let mut out = text
+        .replace("# [", "#[")
         .replace(" :: ", "::")
         .replace(":: ", "::")
         .replace(" < ", "<")
@@ -87,7 +88,9 @@ pub fn tidy(tokens: impl ToTokens) -> String {
         .replace("& ", "&")
         .replace(" (", "(")
         .replace("( ", "(")
-        .replace(" )", ")");
+        .replace(" )", ")")
+        .replace(",)", ")")
+        .replace(",>", ">");
     if out.starts_with("::") {
         out.insert(0, ' ');
     }
@@ -195,7 +198,8 @@ impl Outline {
     }
 
     /// Public methods of inherent impls, and the traits (with their associated types) of
-    /// trait impls. Methods on `crate::Client` are listed under `Client`, wherever emitted.
+    /// trait impls. Methods on `crate::Client` are listed under `Client`, their signature
+    /// starting with the module (and so the Cargo feature) that defines them.
     fn implementation(&mut self, module: &str, i: &syn::ItemImpl) {
         let self_ty = tidy(&i.self_ty);
         let owner = match self_ty.strip_prefix("crate::") {
@@ -217,7 +221,11 @@ impl Outline {
             if let ImplItem::Fn(f) = item {
                 if is_pub(&f.vis) {
                     let deprecated = if has_attr(&f.attrs, "deprecated") { "#[deprecated] " } else { "" };
-                    let signature = format!("{deprecated}pub {}", tidy(&f.sig));
+                    let signature = if self_ty.starts_with("crate::") && !module.is_empty() {
+                        format!("[{module}] {deprecated}pub {}", tidy(&f.sig))
+                    } else {
+                        format!("{deprecated}pub {}", tidy(&f.sig))
+                    };
                     self.add(format!("{owner}::{}", f.sig.ident), signature);
                 }
             }
@@ -348,7 +356,7 @@ mod tests {
         );
         let items: Vec<String> = o.items.iter().map(|(k, v)| format!("{k} => {v}")).collect();
         insta::assert_snapshot!(items.join("\n"), @r"
-        Client::op => pub fn op(&self, id: impl Into<String>) -> Builder<'_>
+        Client::op => [m] pub fn op(&self, id: impl Into<String>) -> Builder<'_>
         m::Builder => pub struct Builder<'a>
         m::Builder: IntoFuture => implemented
         m::Builder: IntoFuture::Output => crate::Result<S>
