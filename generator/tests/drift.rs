@@ -6,7 +6,7 @@
 
 mod support;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Instant;
 
@@ -29,7 +29,7 @@ const SNAPSHOT_PAIRS: [(&str, &str); 4] = [
     ("2025-10-24", "2025-10-27"),
 ];
 
-fn prepare(path: &PathBuf) -> Prepared {
+fn prepare(path: &Path) -> Prepared {
     let label = path.file_name().unwrap().to_string_lossy().into_owned();
     let spec = load_path(path).unwrap_or_else(|e| panic!("{label}: {e}"));
     diff::prepare(&label, spec, &Filter::default()).unwrap_or_else(|e| panic!("{label}: {e}"))
