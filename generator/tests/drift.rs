@@ -163,6 +163,14 @@ fn get_projects_moves_from_v9_to_v10() {
     assert_change(&report, Severity::Breaking, "operation getProjects", "", moved);
     let moved = "operation moved: POST /v10/projects -> POST /v11/projects";
     assert_change(&report, Severity::Breaking, "operation createProject", "", moved);
+    // Custom environments gain an operationId (their made-up ones were from the method and
+    // path) and move from /v1 to /v9: matched by method and unversioned path.
+    let subject = "operation createCustomEnvironment";
+    let moved = "operation moved: POST /v1/projects/{idOrName}/custom-environments -> POST /v9/projects/{idOrName}/custom-environments";
+    assert_change(&report, Severity::Breaking, subject, "", moved);
+    let renamed = "operationId changed: post_v1_projects_id_or_name_custom_environments -> createCustomEnvironment";
+    assert_change(&report, Severity::Breaking, subject, "", renamed);
+    assert!(!report.changes.iter().any(|c| c.subject == subject && c.what.starts_with("operation added")));
 }
 
 #[test]

@@ -6,6 +6,10 @@
 //! by structure (fields by wire name, enum values as sets), so a reordered `enum` or
 //! `required` array and a renamed anonymous type are no change. A type built from a
 //! component schema is compared once per direction and reported under that schema.
+//!
+//! Operations are matched by `operationId`; one that keeps its id on a new path is a move.
+//! A removed and an added operation with the same method and the same path but for its
+//! version (`/v1/x` and `/v9/x`), and no rival, are one operation whose id changed.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -60,31 +64,56 @@ pub fn compare_apis(old: &Api, new: &Api) -> Vec<Change> {
     let mut walker = Walker::new(old, new);
     let new_ops: BTreeMap<&str, &Operation> = new.operations.iter().map(|op| (op.id.as_str(), op)).collect();
     let old_ops: BTreeMap<&str, &Operation> = old.operations.iter().map(|op| (op.id.as_str(), op)).collect();
+    let removed: Vec<&Operation> = old_ops.iter().filter(|(id, _)| !new_ops.contains_key(*id)).map(|(_, op)| *op).collect();
+    let added: Vec<&Operation> = new_ops.iter().filter(|(id, _)| !old_ops.contains_key(*id)).map(|(_, op)| *op).collect();
     for (id, op) in &old_ops {
-        match new_ops.get(id) {
-            Some(new_op) => walker.operation(op, new_op),
-            None => walker.push(
-                Severity::Breaking,
-                &operation_subject(op),
-                "",
-                format!("operation removed ({} {})", op.method.as_str(), op.path),
-            ),
+        if let Some(new_op) = new_ops.get(id) {
+            walker.operation(op, new_op);
         }
     }
-    for (id, op) in &new_ops {
-        if !old_ops.contains_key(id) {
-            walker.push(
-                Severity::Compatible,
-                &operation_subject(op),
-                "",
-                format!("operation added ({} {})", op.method.as_str(), op.path),
-            );
+    let renamed = renamed_moves(&removed, &added);
+    for op in removed {
+        if let Some(new_op) = renamed.iter().find(|(before, _)| before.id == op.id).map(|(_, after)| *after) {
+            walker.operation(op, new_op);
+            continue;
+        }
+        let what = format!("operation removed ({} {})", op.method.as_str(), op.path);
+        walker.push(Severity::Breaking, &operation_subject(op), "", what);
+    }
+    for op in added {
+        if !renamed.iter().any(|(_, after)| after.id == op.id) {
+            let what = format!("operation added ({} {})", op.method.as_str(), op.path);
+            walker.push(Severity::Compatible, &operation_subject(op), "", what);
         }
     }
     let mut changes = walker.changes;
     changes.sort();
     changes.dedup();
     changes
+}
+
+/// `/v9/projects/{idOrName}` -> `/projects/{idOrName}`: the path without its version.
+fn unversioned(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("/v")?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    (digits > 0 && rest[digits..].starts_with('/')).then(|| &rest[digits..])
+}
+
+/// Removed and added operations that are one operation moved to a new path version under
+/// a new `operationId` (ids made up from the method and path change with the path): the
+/// same method and the same path but for its version, one of each.
+fn renamed_moves<'o>(removed: &[&'o Operation], added: &[&'o Operation]) -> Vec<(&'o Operation, &'o Operation)> {
+    let key = |op: &Operation| unversioned(&op.path).map(|path| (op.method, path.to_owned()));
+    let mut pairs = Vec::new();
+    for before in removed {
+        let Some(wanted) = key(before) else { continue };
+        let candidates: Vec<&&Operation> = added.iter().filter(|after| key(after).as_ref() == Some(&wanted)).collect();
+        let rivals = removed.iter().filter(|other| key(other).as_ref() == Some(&wanted)).count();
+        if let ([after], 1) = (candidates.as_slice(), rivals) {
+            pairs.push((*before, **after));
+        }
+    }
+    pairs
 }
 
 /// The subject naming an operation.
@@ -175,6 +204,10 @@ impl<'a> Walker<'a> {
     /// One operation present in both documents.
     fn operation(&mut self, old: &Operation, new: &Operation) {
         let subject = operation_subject(new);
+        if old.id != new.id {
+            let what = format!("operationId changed: {} -> {}", old.id, new.id);
+            self.push(Severity::Breaking, &subject, "", what);
+        }
         if (old.method, &old.path) != (new.method, &new.path) {
             let what = format!(
                 "operation moved: {} {} -> {} {}",

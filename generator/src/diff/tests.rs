@@ -217,15 +217,61 @@ fn nullability_is_judged_by_direction() {
 }
 
 #[test]
-fn a_renamed_operation_id_is_a_removal_and_an_addition() {
+fn a_renamed_operation_id_on_the_same_path_is_a_rename() {
     let found = changes(|doc| *at(doc, &format!("{GET}/operationId")) = json!("listThings"));
     assert_eq!(
         found,
         [
-            "Breaking | operation getThings |  | operation removed (GET /v1/things)",
-            "Compatible | operation listThings |  | operation added (GET /v1/things)",
+            "Breaking | operation listThings |  | method renamed: Client::get_things -> Client::list_things",
+            "Breaking | operation listThings |  | operationId changed: getThings -> listThings",
         ]
     );
+}
+
+#[test]
+fn an_operation_moving_under_a_made_up_id_is_still_a_move() {
+    let found = changes(|doc| {
+        let paths = at(doc, "/paths").as_object_mut().unwrap();
+        let mut item = paths.remove("/v1/things").unwrap();
+        item["get"].as_object_mut().unwrap().remove("operationId");
+        item["post"].as_object_mut().unwrap().remove("operationId");
+        paths.insert("/v2/things".into(), item);
+    });
+    let before = changes(|doc| {
+        at(doc, GET).as_object_mut().unwrap().remove("operationId");
+        at(doc, "/paths/~1v1~1things/post").as_object_mut().unwrap().remove("operationId");
+    });
+    // Against the base, the ids change too: each operation is a move, named by its new id.
+    assert!(found.iter().all(|line| line.starts_with("Breaking | operation ")), "{found:#?}");
+    assert!(found.iter().any(|line| line.ends_with("operation moved: GET /v1/things -> GET /v2/things")), "{found:#?}");
+    assert!(found.iter().any(|line| line.contains("operationId changed: getThings -> ")), "{found:#?}");
+    assert!(!found.iter().any(|line| line.contains("removed") || line.contains("added")), "{found:#?}");
+    assert_eq!(before.len(), 4, "{before:#?}");
+}
+
+#[test]
+fn a_component_used_twice_is_reported_once_under_its_name() {
+    let found = changes(|doc| {
+        let post_200 = "/paths/~1v1~1things/post/responses/200";
+        set(doc, post_200, "content", json!({"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}));
+    });
+    assert_eq!(found, ["Breaking | operation createThing | response 200 | response body added (the result type changes)"]);
+    let found = changes(|doc| {
+        let post_200 = "/paths/~1v1~1things/post/responses/200";
+        set(doc, post_200, "content", json!({"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}));
+        at(doc, "/components/schemas/Page/properties").as_object_mut().unwrap().remove("next");
+    });
+    assert!(found.contains(&"Breaking | schema Page (response) | next | response field removed".to_owned()), "{found:#?}");
+    assert_eq!(found.iter().filter(|line| line.contains("next")).count(), 1, "{found:#?}");
+}
+
+#[test]
+fn union_variants_added_and_removed() {
+    let found = changes(|doc| {
+        let name = format!("{GET_BODY}/properties/name");
+        *at(doc, &name) = json!({"oneOf": [{"type": "string"}, {"type": "boolean"}]});
+    });
+    assert_eq!(found, ["Breaking | operation getThings | response 200.name | response type changed: string -> union"]);
 }
 
 fn report(edit: impl FnOnce(&mut Value)) -> Report {
