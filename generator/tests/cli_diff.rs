@@ -139,7 +139,7 @@ fn drift_compares_a_candidate_with_the_pin() {
     assert_eq!(older.status.code(), Some(1), "{}", text(&older.stderr));
     let stdout = text(&older.stdout);
     assert!(stdout.starts_with(&format!("### Vercel API drift: `{PIN}` -> `2025-10-24.json`")), "{stdout}");
-    assert!(stdout.contains("operation getProjectClientCerts: operation removed"), "{stdout}");
+    assert!(stdout.contains("- `operation getProjectClientCerts`: operation removed"), "{stdout}");
 }
 
 #[test]

@@ -3,7 +3,9 @@
 //!
 //! Text and Markdown list every spec change and every change of the public API, except
 //! the members of an item that was itself added or removed (the fields of a new struct,
-//! the methods of a removed builder): the item stands for them. JSON has everything.
+//! the methods of a removed builder): the item stands for them. Markdown shows at most
+//! [`MARKDOWN_SECTION_LINES`] lines per section, to stay within a pull-request comment's
+//! size. JSON has everything.
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -21,6 +23,9 @@ pub enum Format {
     /// JSON.
     Json,
 }
+
+/// The most lines a Markdown section lists; the rest are counted.
+pub const MARKDOWN_SECTION_LINES: usize = 50;
 
 /// Renders `report` in `format`.
 pub fn render(report: &Report, format: Format) -> String {
@@ -180,7 +185,7 @@ pub fn markdown(report: &Report) -> String {
             .changes
             .iter()
             .filter(|c| c.severity == severity)
-            .map(|c| format!("- {}", markdown_escape(&change_line(c))))
+            .map(markdown_change)
             .collect();
         section(&mut out, &format!("{} spec changes", severity_title(severity)), &lines);
     }
@@ -197,23 +202,37 @@ pub fn markdown(report: &Report) -> String {
     out
 }
 
-/// A folded section of list lines; nothing when empty.
+/// A spec change as a Markdown list item: places in code spans, the words escaped.
+fn markdown_change(change: &Change) -> String {
+    let what = markdown_escape(&change.what);
+    if change.at.is_empty() {
+        format!("- `{}`: {what}", change.subject)
+    } else {
+        format!("- `{}`, `{}`: {what}", change.subject, change.at)
+    }
+}
+
+/// A folded section of list lines, at most [`MARKDOWN_SECTION_LINES`]; nothing when empty.
 fn section(out: &mut String, title: &str, lines: &[String]) {
     if lines.is_empty() {
         return;
     }
     let _ = write!(out, "\n<details><summary>{title} ({})</summary>\n\n", lines.len());
-    for line in lines {
+    for line in lines.iter().take(MARKDOWN_SECTION_LINES) {
         let _ = writeln!(out, "{line}");
+    }
+    if lines.len() > MARKDOWN_SECTION_LINES {
+        let more = lines.len() - MARKDOWN_SECTION_LINES;
+        let _ = writeln!(out, "- ... and {more} more (`--format text` or `json` lists every one)");
     }
     out.push_str("\n</details>\n");
 }
 
-/// Escapes the characters Markdown would read as markup or HTML.
+/// Escapes the characters Markdown would read as markup or HTML (code spans aside).
 fn markdown_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
-        if matches!(ch, '<' | '>' | '*' | '_' | '|' | '[' | ']') {
+        if matches!(ch, '<' | '*' | '_' | '|' | '[' | ']') {
             out.push('\\');
         }
         out.push(ch);
@@ -309,7 +328,18 @@ mod tests {
         assert!(out.contains("| breaking spec changes | 1 |"), "{out}");
         assert!(out.contains("<details><summary>breaking spec changes (1)</summary>"), "{out}");
         assert!(out.contains("- `m::S.a: pub a: String -> pub a: i64`"), "{out}");
-        assert_eq!(markdown_escape("a<b>_c"), "a\\<b\\>\\_c");
+        assert!(out.contains("- `schema Pagination (response)`, `next`: response field added"), "{out}");
+        assert_eq!(markdown_escape("a<b>_c"), "a\\<b>\\_c");
+    }
+
+    #[test]
+    fn markdown_sections_are_capped() {
+        let lines: Vec<String> = (0..MARKDOWN_SECTION_LINES + 3).map(|i| format!("- {i}")).collect();
+        let mut out = String::new();
+        section(&mut out, "many", &lines);
+        assert!(out.contains(&format!("<summary>many ({})</summary>", lines.len())), "{out}");
+        assert_eq!(out.lines().filter(|l| l.starts_with("- ")).count(), MARKDOWN_SECTION_LINES + 1);
+        assert!(out.contains("- ... and 3 more"), "{out}");
     }
 
     #[test]
