@@ -91,8 +91,9 @@ struct DiffOutput {
     /// The report's format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// Exit 1 when the report has changes at this level: `breaking`, `compatible`
-    /// (anything added or breaking), `any` (the generated code differs at all).
+    /// Exit 1 when the report has changes at this level: `spec-breaking` (a breaking
+    /// spec change), `breaking` (the crate needs a major version), `compatible` (anything
+    /// added or breaking), `any` (the generated code differs at all).
     #[arg(long, value_enum, default_value_t = FailOn::Never)]
     fail_on: FailOn,
 }

@@ -61,11 +61,13 @@ fn fail_on_decides_the_exit_code() {
     // An added operation: compatible.
     assert_eq!(diff(&base, &added, &[]).status.code(), Some(0));
     assert_eq!(diff(&base, &added, &["--fail-on", "breaking"]).status.code(), Some(0));
+    assert_eq!(diff(&base, &added, &["--fail-on", "spec-breaking"]).status.code(), Some(0));
     let failed = diff(&base, &added, &["--fail-on", "compatible"]);
     assert_eq!(failed.status.code(), Some(1));
     assert!(text(&failed.stderr).contains("changes at the --fail-on level"), "{}", text(&failed.stderr));
 
     // A response field made optional: breaking.
+    assert_eq!(diff(&base, &optional, &["--fail-on", "spec-breaking"]).status.code(), Some(1));
     let output = diff(&base, &optional, &["--fail-on", "breaking"]);
     assert_eq!(output.status.code(), Some(1));
     let stdout = text(&output.stdout);

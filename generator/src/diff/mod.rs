@@ -141,6 +141,7 @@ impl Report {
         let c = &self.counts;
         match level {
             FailOn::Never => false,
+            FailOn::SpecBreaking => c.breaking > 0,
             FailOn::Breaking => self.bump == Bump::Major,
             FailOn::Compatible => self.bump >= Bump::Minor,
             FailOn::Any => self.bump >= Bump::Minor || c.files_changed > 0,
@@ -159,6 +160,9 @@ pub enum FailOn {
     /// Never.
     #[default]
     Never,
+    /// When the spec-level classification finds a breaking change (ignoring Rust-only
+    /// breakage such as a field added to a struct users could build with a literal).
+    SpecBreaking,
     /// When anything breaks (the generated crate needs a major version).
     Breaking,
     /// When anything is added or breaks.

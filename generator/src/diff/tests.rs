@@ -320,6 +320,7 @@ fn an_optional_request_field_is_compatible_in_the_spec_but_breaks_struct_literal
     assert_eq!(added[0].path, "things::CreateThingRequest.note");
     assert_eq!(report.bump, Bump::Major);
     assert!(report.fails(FailOn::Breaking));
+    assert!(!report.fails(FailOn::SpecBreaking));
 }
 
 #[test]
