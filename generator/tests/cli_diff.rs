@@ -88,6 +88,7 @@ fn markdown_and_json_formats() {
     assert_eq!(value["bump"], "minor");
     assert_eq!(value["changes"][0]["subject"], "operation getOther");
     assert_eq!(value["changes"][0]["severity"], "compatible");
+    assert_eq!(value["changes"][0]["kind"], "operation-added");
 }
 
 #[test]

@@ -19,7 +19,7 @@ use crate::ir::{Api, Filter};
 use crate::load::LoadedSpec;
 use crate::pin::sha256_hex;
 pub use api::{ApiChange, ApiChangeKind, Outline, OutlineError};
-pub use spec::{Change, Severity};
+pub use spec::{Change, ChangeKind, Severity};
 
 /// A document generated and read back, ready to compare.
 #[derive(Debug, Clone)]

@@ -243,7 +243,7 @@ fn markdown_escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diff::{Bump, Counts};
+    use crate::diff::{Bump, ChangeKind, Counts};
 
     fn sample() -> Report {
         let changes = vec![
@@ -252,12 +252,14 @@ mod tests {
                 subject: "operation getProjects".into(),
                 at: String::new(),
                 what: "operation moved: GET /v9/projects -> GET /v10/projects".into(),
+                kind: ChangeKind::OperationMoved,
             },
             Change {
                 severity: Severity::Compatible,
                 subject: "schema Pagination (response)".into(),
                 at: "next".into(),
                 what: "response field added".into(),
+                kind: ChangeKind::FieldAdded,
             },
         ];
         let api = vec![
@@ -347,6 +349,7 @@ mod tests {
         let value: serde_json::Value = serde_json::from_str(&json(&sample())).unwrap();
         assert_eq!(value["bump"], "major");
         assert_eq!(value["changes"][0]["severity"], "breaking");
+        assert_eq!(value["changes"][0]["kind"], "operation-moved");
         assert_eq!(value["api"].as_array().unwrap().len(), 3);
         assert_eq!(value["api"][1]["kind"], "added");
     }

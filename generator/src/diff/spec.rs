@@ -39,6 +39,74 @@ pub struct Change {
     pub at: String,
     /// What changed, in words.
     pub what: String,
+    /// What changed, as a code for tools.
+    pub kind: ChangeKind,
+}
+
+/// The kinds of spec changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChangeKind {
+    /// An operation appeared.
+    OperationAdded,
+    /// An operation disappeared.
+    OperationRemoved,
+    /// An operation has a new path or method.
+    OperationMoved,
+    /// An operation has a new `operationId` or method name.
+    OperationRenamed,
+    /// An operation is emitted in another module (Cargo feature).
+    OperationRegrouped,
+    /// An operation became deprecated.
+    OperationDeprecated,
+    /// A parameter appeared.
+    ParameterAdded,
+    /// A parameter disappeared.
+    ParameterRemoved,
+    /// A parameter became required.
+    ParameterRequired,
+    /// A parameter became optional.
+    ParameterOptional,
+    /// A request body appeared.
+    BodyAdded,
+    /// The request body disappeared.
+    BodyRemoved,
+    /// The request body became required.
+    BodyRequired,
+    /// The request body became optional.
+    BodyOptional,
+    /// The request body's media type changed.
+    MediaTypeChanged,
+    /// A success response appeared.
+    ResponseAdded,
+    /// A success response disappeared.
+    ResponseRemoved,
+    /// A success response gained a body.
+    ResponseBodyAdded,
+    /// A success response lost its body.
+    ResponseBodyRemoved,
+    /// A field appeared.
+    FieldAdded,
+    /// A field disappeared.
+    FieldRemoved,
+    /// A field became required.
+    FieldRequired,
+    /// A field became optional.
+    FieldOptional,
+    /// A value changed type.
+    TypeChanged,
+    /// A value became nullable, or stopped being.
+    NullabilityChanged,
+    /// An enum value appeared.
+    EnumValueAdded,
+    /// An enum value disappeared.
+    EnumValueRemoved,
+    /// A union variant appeared.
+    VariantAdded,
+    /// A union variant disappeared.
+    VariantRemoved,
+    /// Additional properties became allowed, or stopped being.
+    AdditionalPropertiesChanged,
 }
 
 /// The direction a type travels in.
@@ -78,12 +146,12 @@ pub fn compare_apis(old: &Api, new: &Api) -> Vec<Change> {
             continue;
         }
         let what = format!("operation removed ({} {})", op.method.as_str(), op.path);
-        walker.push(Severity::Breaking, &operation_subject(op), "", what);
+        walker.push(ChangeKind::OperationRemoved, Severity::Breaking, &operation_subject(op), "", what);
     }
     for op in added {
         if !renamed.iter().any(|(_, after)| after.id == op.id) {
             let what = format!("operation added ({} {})", op.method.as_str(), op.path);
-            walker.push(Severity::Compatible, &operation_subject(op), "", what);
+            walker.push(ChangeKind::OperationAdded, Severity::Compatible, &operation_subject(op), "", what);
         }
     }
     let mut changes = walker.changes;
@@ -192,8 +260,9 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn push(&mut self, severity: Severity, subject: &str, at: &str, what: String) {
+    fn push(&mut self, kind: ChangeKind, severity: Severity, subject: &str, at: &str, what: String) {
         self.changes.push(Change {
+            kind,
             severity,
             subject: subject.to_owned(),
             at: at.to_owned(),
@@ -206,7 +275,7 @@ impl<'a> Walker<'a> {
         let subject = operation_subject(new);
         if old.id != new.id {
             let what = format!("operationId changed: {} -> {}", old.id, new.id);
-            self.push(Severity::Breaking, &subject, "", what);
+            self.push(ChangeKind::OperationRenamed, Severity::Breaking, &subject, "", what);
         }
         if (old.method, &old.path) != (new.method, &new.path) {
             let what = format!(
@@ -216,18 +285,18 @@ impl<'a> Walker<'a> {
                 new.method.as_str(),
                 new.path
             );
-            self.push(Severity::Breaking, &subject, "", what);
+            self.push(ChangeKind::OperationMoved, Severity::Breaking, &subject, "", what);
         }
         if old.fn_name != new.fn_name {
             let what = format!("method renamed: Client::{} -> Client::{}", old.fn_name, new.fn_name);
-            self.push(Severity::Breaking, &subject, "", what);
+            self.push(ChangeKind::OperationRenamed, Severity::Breaking, &subject, "", what);
         }
         if old.group != new.group {
             let what = format!("moved from module `{}` to `{}`", old.group, new.group);
-            self.push(Severity::Breaking, &subject, "", what);
+            self.push(ChangeKind::OperationRegrouped, Severity::Breaking, &subject, "", what);
         }
         if !old.deprecated && new.deprecated {
-            self.push(Severity::Compatible, &subject, "", "deprecated".to_owned());
+            self.push(ChangeKind::OperationDeprecated, Severity::Compatible, &subject, "", "deprecated".to_owned());
         }
         self.params(&subject, &old.params, &new.params);
         self.body(&subject, old, new);
@@ -240,12 +309,12 @@ impl<'a> Walker<'a> {
         for (k, param) in &old_by {
             let at = param_at(param);
             match new_by.get(k) {
-                None => self.push(Severity::Breaking, subject, &at, "parameter removed".to_owned()),
+                None => self.push(ChangeKind::ParameterRemoved, Severity::Breaking, subject, &at, "parameter removed".to_owned()),
                 Some(now) => {
                     if !param.required && now.required {
-                        self.push(Severity::Breaking, subject, &at, "parameter became required".to_owned());
+                        self.push(ChangeKind::ParameterRequired, Severity::Breaking, subject, &at, "parameter became required".to_owned());
                     } else if param.required && !now.required {
-                        self.push(Severity::Compatible, subject, &at, "parameter became optional".to_owned());
+                        self.push(ChangeKind::ParameterOptional, Severity::Compatible, subject, &at, "parameter became optional".to_owned());
                     }
                     self.compare(&param.ty, &now.ty, Side::Request, subject, &at);
                 }
@@ -258,7 +327,7 @@ impl<'a> Walker<'a> {
                 } else {
                     (Severity::Compatible, "optional parameter added")
                 };
-                self.push(severity, subject, &param_at(param), what.to_owned());
+                self.push(ChangeKind::ParameterAdded, severity, subject, &param_at(param), what.to_owned());
             }
         }
     }
@@ -267,24 +336,24 @@ impl<'a> Walker<'a> {
         let at = "request body";
         match (&old.body, &new.body) {
             (None, None) => {}
-            (Some(_), None) => self.push(Severity::Breaking, subject, at, "request body removed".to_owned()),
+            (Some(_), None) => self.push(ChangeKind::BodyRemoved, Severity::Breaking, subject, at, "request body removed".to_owned()),
             (None, Some(body)) => {
                 let (severity, what) = if body.required {
                     (Severity::Breaking, "required request body added")
                 } else {
                     (Severity::Compatible, "optional request body added")
                 };
-                self.push(severity, subject, at, what.to_owned());
+                self.push(ChangeKind::BodyAdded, severity, subject, at, what.to_owned());
             }
             (Some(before), Some(after)) => {
                 if !before.required && after.required {
-                    self.push(Severity::Breaking, subject, at, "request body became required".to_owned());
+                    self.push(ChangeKind::BodyRequired, Severity::Breaking, subject, at, "request body became required".to_owned());
                 } else if before.required && !after.required {
-                    self.push(Severity::Compatible, subject, at, "request body became optional".to_owned());
+                    self.push(ChangeKind::BodyOptional, Severity::Compatible, subject, at, "request body became optional".to_owned());
                 }
                 if before.media_type != after.media_type {
                     let what = format!("media type changed: {} -> {}", before.media_type, after.media_type);
-                    self.push(Severity::Breaking, subject, at, what);
+                    self.push(ChangeKind::MediaTypeChanged, Severity::Breaking, subject, at, what);
                 }
                 self.compare(&before.ty, &after.ty, Side::Request, subject, at);
             }
@@ -300,13 +369,13 @@ impl<'a> Walker<'a> {
         for (status, before) in &old_by {
             let at = format!("response {status}");
             let Some(after) = new_by.get(status) else {
-                self.push(Severity::Breaking, subject, &at, "success response removed".to_owned());
+                self.push(ChangeKind::ResponseRemoved, Severity::Breaking, subject, &at, "success response removed".to_owned());
                 continue;
             };
             match (&before.body, &after.body) {
-                (Some(_), None) => self.push(Severity::Breaking, subject, &at, "response body removed".to_owned()),
+                (Some(_), None) => self.push(ChangeKind::ResponseBodyRemoved, Severity::Breaking, subject, &at, "response body removed".to_owned()),
                 (None, Some(_)) => {
-                    self.push(Severity::Breaking, subject, &at, "response body added (the result type changes)".to_owned())
+                    self.push(ChangeKind::ResponseBodyAdded, Severity::Breaking, subject, &at, "response body added (the result type changes)".to_owned())
                 }
                 (Some(a), Some(b)) => self.compare(a, b, Side::Response, subject, &at),
                 (None, None) => {}
@@ -319,7 +388,7 @@ impl<'a> Walker<'a> {
             } else {
                 (Severity::Compatible, "success response added")
             };
-            self.push(severity, subject, &at, what.to_owned());
+            self.push(ChangeKind::ResponseAdded, severity, subject, &at, what.to_owned());
         }
     }
 
@@ -334,7 +403,7 @@ impl<'a> Walker<'a> {
                 (Side::Request, true) => (Severity::Compatible, "now accepts null"),
                 (Side::Request, false) => (Severity::Breaking, "no longer accepts null"),
             };
-            self.push(severity, subject, at, what.to_owned());
+            self.push(ChangeKind::NullabilityChanged, severity, subject, at, what.to_owned());
         }
         let old_ty = resolve(self.old, old_inner);
         let new_ty = resolve(self.new, new_inner);
@@ -354,7 +423,7 @@ impl<'a> Walker<'a> {
             describe(self.old, old),
             describe(self.new, new)
         );
-        self.push(Severity::Breaking, subject, at, what);
+        self.push(ChangeKind::TypeChanged, Severity::Breaking, subject, at, what);
     }
 
     /// Two named types; components are compared once per direction, under their own name.
@@ -395,21 +464,21 @@ impl<'a> Walker<'a> {
             let here = place(name);
             let Some(after) = new_by.get(name) else {
                 let what = format!("{} field removed", side.word());
-                self.push(Severity::Breaking, subject, &here, what);
+                self.push(ChangeKind::FieldRemoved, Severity::Breaking, subject, &here, what);
                 continue;
             };
             match (side, before.required, after.required) {
                 (Side::Request, false, true) => {
-                    self.push(Severity::Breaking, subject, &here, "request field became required".to_owned())
+                    self.push(ChangeKind::FieldRequired, Severity::Breaking, subject, &here, "request field became required".to_owned())
                 }
                 (Side::Request, true, false) => {
-                    self.push(Severity::Compatible, subject, &here, "request field became optional".to_owned())
+                    self.push(ChangeKind::FieldOptional, Severity::Compatible, subject, &here, "request field became optional".to_owned())
                 }
                 (Side::Response, true, false) => {
-                    self.push(Severity::Breaking, subject, &here, "response field became optional".to_owned())
+                    self.push(ChangeKind::FieldOptional, Severity::Breaking, subject, &here, "response field became optional".to_owned())
                 }
                 (Side::Response, false, true) => {
-                    self.push(Severity::Compatible, subject, &here, "response field became required".to_owned())
+                    self.push(ChangeKind::FieldRequired, Severity::Compatible, subject, &here, "response field became required".to_owned())
                 }
                 _ => {}
             }
@@ -424,16 +493,16 @@ impl<'a> Walker<'a> {
                 (Side::Request, false) => (Severity::Compatible, "optional request field added"),
                 (Side::Response, _) => (Severity::Compatible, "response field added"),
             };
-            self.push(severity, subject, &place(name), what.to_owned());
+            self.push(ChangeKind::FieldAdded, severity, subject, &place(name), what.to_owned());
         }
         match (&old.additional, &new.additional) {
             (Some(_), None) => {
                 let what = "additional properties no longer allowed".to_owned();
-                self.push(Severity::Breaking, subject, at, what);
+                self.push(ChangeKind::AdditionalPropertiesChanged, Severity::Breaking, subject, at, what);
             }
             (None, Some(_)) => {
                 let what = "additional properties now allowed".to_owned();
-                self.push(Severity::Compatible, subject, at, what);
+                self.push(ChangeKind::AdditionalPropertiesChanged, Severity::Compatible, subject, at, what);
             }
             (Some(a), Some(b)) => self.compare(&a.ty, &b.ty, side, subject, &format!("{at}{{*}}")),
             (None, None) => {}
@@ -448,11 +517,11 @@ impl<'a> Walker<'a> {
         let new_values: BTreeSet<&str> = new.variants.iter().map(|v| v.value.as_str()).collect();
         for value in old_values.difference(&new_values) {
             let what = format!("{} enum value `{value}` removed", side.word());
-            self.push(Severity::Breaking, subject, at, what);
+            self.push(ChangeKind::EnumValueRemoved, Severity::Breaking, subject, at, what);
         }
         for value in new_values.difference(&old_values) {
             let what = format!("{} enum value `{value}` added", side.word());
-            self.push(Severity::Compatible, subject, at, what);
+            self.push(ChangeKind::EnumValueAdded, Severity::Compatible, subject, at, what);
         }
     }
 
@@ -466,13 +535,13 @@ impl<'a> Walker<'a> {
                 Some(after) => self.compare(&before.ty, &after.ty, side, subject, &here),
                 None => {
                     let what = format!("{} union variant removed", side.word());
-                    self.push(Severity::Breaking, subject, &here, what);
+                    self.push(ChangeKind::VariantRemoved, Severity::Breaking, subject, &here, what);
                 }
             }
         }
         for name in new_by.keys().filter(|name| !old_by.contains_key(*name)) {
             let what = format!("{} union variant added", side.word());
-            self.push(Severity::Compatible, subject, &format!("{at}<{name}>"), what);
+            self.push(ChangeKind::VariantAdded, Severity::Compatible, subject, &format!("{at}<{name}>"), what);
         }
     }
 }

@@ -129,6 +129,17 @@ fn an_operation_keeping_its_id_on_a_new_path_version_is_a_move() {
 }
 
 #[test]
+fn each_change_has_a_kind_for_tools() {
+    let old = base();
+    let mut new = base();
+    let paths = at(&mut new, "/paths").as_object_mut().unwrap();
+    let item = paths.remove("/v1/things").unwrap();
+    paths.insert("/v2/things".into(), item);
+    let kinds: Vec<ChangeKind> = spec::compare_apis(&api_of(&old), &api_of(&new)).iter().map(|c| c.kind).collect();
+    assert_eq!(kinds, [ChangeKind::OperationMoved, ChangeKind::OperationMoved]);
+}
+
+#[test]
 fn new_parameters_break_when_required() {
     let found = changes(|doc| {
         let params = at(doc, &format!("{GET}/parameters")).as_array_mut().unwrap();
