@@ -174,6 +174,20 @@ fn get_projects_moves_from_v9_to_v10() {
 }
 
 #[test]
+fn team_members_move_to_v3_keeping_their_path_parameter() {
+    let report = pair("2025-03-07", "2025-04-03");
+    let moved = "operation moved: GET /v2/teams/{teamId}/members -> GET /v3/teams/{teamId}/members";
+    assert_change(&report, Severity::Breaking, "operation getTeamMembers", "", moved);
+    // The new document no longer declares `teamId`; the loader adds it back, so the
+    // parameter is no change.
+    assert!(
+        !report.changes.iter().any(|c| c.subject == "operation getTeamMembers" && c.at.contains("teamId")),
+        "{:#?}",
+        report.changes.iter().filter(|c| c.subject == "operation getTeamMembers").collect::<Vec<_>>()
+    );
+}
+
+#[test]
 fn certificates_move_to_v8_and_a_domain_operation_is_removed() {
     let report = pair("2025-05-14", "2025-06-11");
     let moved = "operation moved: GET /v7/certs/{id} -> GET /v8/certs/{id}";
