@@ -234,9 +234,19 @@ fn finish(report: &Report, output: &DiffOutput) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Prepares both sides at once: loading and building the IR use one core each.
+fn prepare_both(old: &Path, new: &Path, filter: &Filter) -> Result<(Prepared, Prepared), Failure> {
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| prepare(new, filter));
+        let old = prepare(old, filter);
+        // The thread only panics if the generator has a bug; surface it where it happened.
+        let new = other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        Ok((old?, new?))
+    })
+}
+
 fn run_diff(old: &Path, new: &Path, filter: &Filter, output: &DiffOutput) -> Result<(), Failure> {
-    let old = prepare(old, filter)?;
-    let new = prepare(new, filter)?;
+    let (old, new) = prepare_both(old, new, filter)?;
     finish(&diff::diff(&old, &new), output)
 }
 
@@ -258,8 +268,7 @@ fn run_drift(candidate: Option<PathBuf>, workspace: &Path, output: &DiffOutput) 
     pin::verify(&pin, &pinned, &bytes).map_err(Failure::bad_input)?;
     drop(bytes);
     let filter = Filter { tags: pin.tags.clone() };
-    let old = prepare(&pinned, &filter)?;
-    let new = prepare(&candidate, &filter)?;
+    let (old, new) = prepare_both(&pinned, &candidate, &filter)?;
     finish(&diff::diff(&old, &new), output)
 }
 
