@@ -4,7 +4,7 @@
 //! identifier, so generated names are deterministic. Uniqueness inside a
 //! scope is handled by [`Scope`].
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -81,11 +81,15 @@ fn symbol_name(raw: &str) -> String {
 ///
 /// Names that start with a digit get a `V` prefix (`22.x` -> `V22X`), names made only
 /// of symbols are spelled out (`*` -> `Star`).
+///
+/// `Self`, the one keyword an UpperCamelCase name can be, becomes `SelfValue`.
 pub fn type_name(raw: &str) -> String {
     let camel = identifier_words(raw).to_upper_camel_case();
     let camel = if camel.is_empty() { symbol_name(raw) } else { camel };
     if camel.starts_with(|c: char| c.is_ascii_digit()) {
         format!("V{camel}")
+    } else if is_keyword(&camel) {
+        format!("{camel}Value")
     } else {
         camel
     }
@@ -149,6 +153,9 @@ pub fn singular(word: &str) -> Option<String> {
 #[derive(Debug, Default, Clone)]
 pub struct Scope {
     taken: BTreeSet<String>,
+    /// For each name claimed more than once, the number to try next, so that claiming
+    /// one name many times stays linear.
+    next: BTreeMap<String, usize>,
 }
 
 impl Scope {
@@ -156,6 +163,7 @@ impl Scope {
     pub fn with_reserved(reserved: &[&str]) -> Self {
         Scope {
             taken: reserved.iter().map(|name| (*name).to_owned()).collect(),
+            next: BTreeMap::new(),
         }
     }
 
@@ -174,10 +182,14 @@ impl Scope {
         } else {
             ""
         };
-        (2..)
-            .map(|n| format!("{name}{separator}{n}"))
-            .find(|candidate| self.taken.insert(candidate.clone()))
-            .unwrap_or_else(|| name.to_owned())
+        // Names are never released, so the lowest free number is never below the last one found.
+        let start = self.next.get(name).copied().unwrap_or(2);
+        let (number, candidate) = (start..)
+            .map(|n| (n, format!("{name}{separator}{n}")))
+            .find(|(_, candidate)| self.taken.insert(candidate.clone()))
+            .unwrap_or((start, name.to_owned()));
+        self.next.insert(name.to_owned(), number + 1);
+        candidate
     }
 }
 
@@ -195,6 +207,32 @@ mod tests {
         assert_eq!(type_name("*"), "Star");
         assert_eq!(type_name(""), "Empty");
         assert_eq!(type_name("__@BRAND@647815"), "Brand647815");
+    }
+
+    #[test]
+    fn no_type_or_variant_name_is_a_keyword() {
+        // Found by the fuzz test: an enum value `self` became the variant `Self`.
+        assert_eq!(type_name("self"), "SelfValue");
+        assert_eq!(type_name("Self"), "SelfValue");
+        assert_eq!(type_name("self-hosted"), "SelfHosted");
+        for keyword in KEYWORDS {
+            assert!(!is_keyword(&type_name(keyword)), "{keyword}");
+            assert!(!is_keyword(&field_name(keyword)), "{keyword}");
+        }
+    }
+
+    #[test]
+    fn claiming_one_name_many_times_is_linear_and_numbers_stay_lowest_free() {
+        let mut scope = Scope::with_reserved(&["A3"]);
+        let names: Vec<String> = (0..5).map(|_| scope.claim("A")).collect();
+        assert_eq!(names, ["A", "A2", "A4", "A5", "A6"]);
+        let mut big = Scope::default();
+        let started = std::time::Instant::now();
+        for _ in 0..20_000 {
+            big.claim("Value");
+        }
+        assert!(big.contains("Value20000"));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
     }
 
     #[test]

@@ -18,6 +18,11 @@ pub const SHARED_GROUP: &str = "shared";
 
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
+/// How deep schemas may nest (counting references followed) before the rest is typed
+/// as free-form JSON. Vercel's documents nest about 20 deep; the limit keeps recursion
+/// bounded for any document.
+pub const MAX_DEPTH: usize = 64;
+
 /// How to name a type created at one place in the document.
 ///
 /// The name is `stem + word`; if that is taken by a different type, `alt_stem + word`,
@@ -105,6 +110,8 @@ pub struct SchemaLowerer<'a> {
     /// The pointer of the schema each claimed name was built from.
     sources: BTreeMap<String, String>,
     components: BTreeMap<String, TypeRef>,
+    /// How many schemas are being lowered, one inside the other.
+    depth: usize,
 }
 
 /// One variant of a union, resolved.
@@ -126,6 +133,7 @@ impl<'a> SchemaLowerer<'a> {
             names: Scope::with_reserved(&[]),
             sources: BTreeMap::new(),
             components: BTreeMap::new(),
+            depth: 0,
         }
     }
 
@@ -149,10 +157,17 @@ impl<'a> SchemaLowerer<'a> {
         naming: &Naming,
         pointer: &str,
     ) -> TypeRef {
-        match schema {
+        if self.depth >= MAX_DEPTH {
+            self.warn(pointer, format!("schemas nest more than {MAX_DEPTH} deep here; typed as free-form JSON"));
+            return TypeRef::Json;
+        }
+        self.depth += 1;
+        let ty = match schema {
             ReferenceOr::Reference { reference } => self.component(reference, pointer),
             ReferenceOr::Item(schema) => self.lower(schema.borrow(), naming, pointer),
-        }
+        };
+        self.depth -= 1;
+        ty
     }
 
     /// The type of the component schema `reference` points to, lowering it on first use.

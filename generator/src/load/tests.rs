@@ -513,3 +513,17 @@ fn every_truncation_of_a_document_is_an_error_not_a_panic() {
         assert!(!message.contains('\n'), "{message}");
     }
 }
+
+#[test]
+fn documents_nested_too_deep_are_rejected_naming_the_place() {
+    // Found by the fuzz test: reading a schema nested ~90 levels deep overflowed a
+    // 2 MiB test-thread stack in openapiv3.
+    let deep = (0..MAX_NESTING).fold(json!({"type": "string"}), |inner, _| json!({"items": inner}));
+    let error = load_str("deep.json", &schemas(json!({"A": deep}))).unwrap_err();
+    assert!(matches!(error, LoadError::Structure { .. }), "{error:?}");
+    let message = error.to_string();
+    assert!(message.starts_with("deep.json: /components/schemas/A/items/items/"), "{message}");
+    assert!(message.ends_with("more than 64 levels deep here"), "{message}");
+    let shallow = (0..MAX_NESTING - 8).fold(json!({"type": "string"}), |inner, _| json!({"items": inner}));
+    assert!(load_str("ok.json", &schemas(json!({"A": shallow}))).is_ok());
+}
