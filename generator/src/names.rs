@@ -22,6 +22,8 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Self", "Result", "Option", "Some", "None", "Ok", "Err", "String", "Box", "Vec", "Client",
     "Error", "Value", "Map", "BTreeMap", "HashMap", "Bytes", "Send", "Sync", "Sized", "Default",
     "Clone", "Copy", "Debug", "Serialize", "Deserialize", "Future", "IntoFuture", "Pin",
+    // What the crate root re-exports from the runtime.
+    "ClientBuilder", "JsonStream", "RetryPolicy", "BoxFuture",
 ];
 
 /// Words for characters that carry the meaning of an otherwise symbolic enum value.
@@ -177,7 +179,10 @@ impl Scope {
         if self.taken.insert(name.to_owned()) {
             return name.to_owned();
         }
-        let separator = if name.contains('_') || name.starts_with(|c: char| c.is_lowercase()) {
+        // `type_` -> `type_2`, not `type__2` (not snake case).
+        let separator = if name.ends_with('_') {
+            ""
+        } else if name.contains('_') || name.starts_with(|c: char| c.is_lowercase()) {
             "_"
         } else {
             ""
@@ -273,5 +278,8 @@ mod tests {
         let mut fields = Scope::default();
         assert_eq!(fields.claim("exclude_ids"), "exclude_ids");
         assert_eq!(fields.claim("exclude_ids"), "exclude_ids_2");
+        // Found by the hazards fixture: `type` and `type_` both become `type_`.
+        assert_eq!(fields.claim("type_"), "type_");
+        assert_eq!(fields.claim("type_"), "type_2");
     }
 }
