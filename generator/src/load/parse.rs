@@ -133,7 +133,7 @@ pub(super) fn check_nesting(source: &str, raw: &Value) -> Result<(), LoadError> 
 /// The keys (innermost first) leading to the first value deeper than [`MAX_NESTING`];
 /// the recursion stops there, so it is bounded too.
 fn too_deep(value: &Value, depth: usize) -> Option<Vec<String>> {
-    if depth > MAX_NESTING {
+    if depth > MAX_NESTING && (value.is_object() || value.is_array()) {
         return Some(Vec::new());
     }
     let found = match value {
