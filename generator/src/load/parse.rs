@@ -101,7 +101,7 @@ fn is_30(version: &str) -> bool {
 }
 
 /// "a list", "the number 3", ... for messages.
-fn describe(value: &Value) -> String {
+pub(super) fn describe(value: &Value) -> String {
     match value {
         Value::Null => "empty (null)".to_owned(),
         Value::Bool(b) => format!("the boolean {b}"),
