@@ -49,7 +49,11 @@ pub fn build(spec: &LoadedSpec, filter: &Filter) -> Built {
     let mut warnings = Vec::new();
     let mut fn_names = Scope::with_reserved(operation::CLIENT_RESERVED);
     let mut operations = Vec::new();
-    for (path, item) in document.paths.paths.iter() {
+    // Paths in sorted order: their order in the document carries no meaning, and names
+    // are claimed first come, first served.
+    let mut paths: Vec<_> = document.paths.paths.iter().collect();
+    paths.sort_by(|a, b| a.0.cmp(b.0));
+    for (path, item) in paths {
         let Some(item) = item.as_item() else {
             warnings.push(Warning {
                 pointer: format!("/paths/{}", escape_pointer(path)),

@@ -277,17 +277,19 @@ const STREAM_MEDIA_TYPE: &str = "application/stream+json";
 
 /// Picks the body representation: JSON when offered, else raw bytes. A JSON stream is
 /// not a body: see [`STREAM_MEDIA_TYPE`].
+///
+/// The choice does not depend on the order of the `content` map: `application/json`
+/// first, then the first `+json` type by name, then the first other type by name.
 fn pick_media(
     content: &indexmap::IndexMap<String, MediaType>,
 ) -> Option<(&str, &MediaType, BodyEncoding)> {
     let is_json = |media: &str| media == "application/json" || media.ends_with("+json");
-    let content = content.iter().filter(|(media, _)| *media != STREAM_MEDIA_TYPE);
-    let mut content = content.peekable();
-    let first = content.peek().copied();
-    content
-        .find(|(media, _)| is_json(media))
-        .map(|(media, m)| (media.as_str(), m, BodyEncoding::Json))
-        .or_else(|| first.map(|(media, m)| (media.as_str(), m, BodyEncoding::Bytes)))
+    let mut content: Vec<(&String, &MediaType)> =
+        content.iter().filter(|(media, _)| *media != STREAM_MEDIA_TYPE).collect();
+    content.sort_by_key(|(media, _)| (*media != "application/json", !is_json(media), *media));
+    let (media, m) = content.first()?;
+    let encoding = if is_json(media) { BodyEncoding::Json } else { BodyEncoding::Bytes };
+    Some((media.as_str(), m, encoding))
 }
 
 fn lower_body(
@@ -417,10 +419,15 @@ fn lower_responses(
                 && response.as_item().is_some_and(|r| !r.content.is_empty())
         })
         .count();
-    let mut responses: Vec<Response> = op
-        .responses
-        .responses
-        .iter()
+    // Lowered in status order, whatever the document's order (names are claimed first
+    // come, first served).
+    let mut by_status: Vec<_> = op.responses.responses.iter().collect();
+    by_status.sort_by_key(|(code, _)| match code {
+        StatusCode::Code(status) => (0, *status),
+        StatusCode::Range(range) => (1, *range),
+    });
+    let mut responses: Vec<Response> = by_status
+        .into_iter()
         .filter_map(|(code, response)| {
             let response_pointer = format!("{pointer}/responses/{code}");
             let status = match code {
