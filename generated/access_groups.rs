@@ -713,56 +713,13 @@ pub struct UpdateAccessGroupProject {
     pub project_id: String,
     /// The project role that will be added to this Access Group. \"null\" will remove this project level role.
     #[serde(default)]
-    pub role: Option<UpdateAccessGroupProjectRole>,
+    pub role: Option<UpdateAccessGroupProjectRole2>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateAccessGroupProjectRequest {
     /// The project role that will be added to this Access Group.
-    pub role: UpdateAccessGroupProjectRequestRole,
-}
-
-/// The project role that will be added to this Access Group.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UpdateAccessGroupProjectRequestRole {
-    /// `ADMIN`
-    #[serde(rename = "ADMIN")]
-    Admin,
-    /// `PROJECT_VIEWER`
-    #[serde(rename = "PROJECT_VIEWER")]
-    ProjectViewer,
-    /// `PROJECT_DEVELOPER`
-    #[serde(rename = "PROJECT_DEVELOPER")]
-    ProjectDeveloper,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UpdateAccessGroupProjectRequestRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "ADMIN",
-            Self::ProjectViewer => "PROJECT_VIEWER",
-            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UpdateAccessGroupProjectRequestRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub role: UpdateAccessGroupProjectRole,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -822,7 +779,7 @@ impl std::fmt::Display for UpdateAccessGroupProjectResponseRole {
     }
 }
 
-/// The project role that will be added to this Access Group. \"null\" will remove this project level role.
+/// The project role that will be added to this Access Group.
 #[derive(
     Debug,
     Clone,
@@ -860,6 +817,49 @@ impl UpdateAccessGroupProjectRole {
     }
 }
 impl std::fmt::Display for UpdateAccessGroupProjectRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The project role that will be added to this Access Group. \"null\" will remove this project level role.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UpdateAccessGroupProjectRole2 {
+    /// `ADMIN`
+    #[serde(rename = "ADMIN")]
+    Admin,
+    /// `PROJECT_VIEWER`
+    #[serde(rename = "PROJECT_VIEWER")]
+    ProjectViewer,
+    /// `PROJECT_DEVELOPER`
+    #[serde(rename = "PROJECT_DEVELOPER")]
+    ProjectDeveloper,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UpdateAccessGroupProjectRole2 {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "ADMIN",
+            Self::ProjectViewer => "PROJECT_VIEWER",
+            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UpdateAccessGroupProjectRole2 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
