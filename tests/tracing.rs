@@ -13,9 +13,12 @@ use tracing_subscriber::layer::{Context, SubscriberExt};
 use tracing_subscriber::Layer;
 use wiremock::{MockServer, ResponseTemplate};
 
-/// The fields of every span, by span name.
+/// A span's name and its fields.
+type SpanRecord = (String, BTreeMap<String, String>);
+
+/// Every span opened, with its fields.
 #[derive(Clone, Default)]
-struct Spans(Arc<Mutex<Vec<(String, BTreeMap<String, String>)>>>);
+struct Spans(Arc<Mutex<Vec<SpanRecord>>>);
 
 struct Fields<'a>(&'a mut BTreeMap<String, String>);
 
