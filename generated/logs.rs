@@ -183,9 +183,7 @@ impl<'a> GetRuntimeLogsBuilder<'a> {
         crate::runtime::JsonStream<GetRuntimeLogsResponseItem>,
         crate::Error<GetRuntimeLogsError>,
     > {
-        let mut request = self.into_request();
-        request.accept("application/stream+json");
-        request.json_stream().await.map_err(crate::Error::declared_as)
+        self.exchange().await.map_err(crate::Error::declared_as)
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [

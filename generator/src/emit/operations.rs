@@ -123,7 +123,19 @@ fn success_enum(ctx: &Context<'_>, op: &Operation) -> TokenStream {
     };
     let name = ident(enum_name);
     let doc = format!(" The success responses of [`Client::{}`](crate::Client::{}).", op.fn_name, op.fn_name);
-    let variants = op.successes().map(|r| {
+    let variants = op.successes().map(|r| response_variant(ctx, op, r));
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+/// The variant of a response enum for one response: named after its status, documented
+/// with its description, holding its body when it has one.
+fn response_variant(ctx: &Context<'_>, op: &Operation, r: &Response) -> TokenStream {
         let variant = format_ident!("{}", status_word(r.status));
         let doc = doc_attrs([Some(status_doc(r).as_str())]);
         match &r.body {
@@ -133,14 +145,6 @@ fn success_enum(ctx: &Context<'_>, op: &Operation) -> TokenStream {
             }
             None => quote!(#doc #variant,),
         }
-    });
-    quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum #name {
-            #(#variants)*
-        }
-    }
 }
 
 /// The doc line of a response variant: its status and description.
@@ -169,17 +173,7 @@ fn error_enum(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
         op.fn_name, op.fn_name
     );
     let errors: Vec<&Response> = op.errors().collect();
-    let variants = errors.iter().map(|r| {
-        let variant = format_ident!("{}", status_word(r.status));
-        let doc = doc_attrs([Some(status_doc(r).as_str())]);
-        match &r.body {
-            Some(ty) => {
-                let ty = type_tokens(ctx, ty, &op.group);
-                quote!(#doc #variant(#ty),)
-            }
-            None => quote!(#doc #variant,),
-        }
-    });
+    let variants = errors.iter().map(|r| response_variant(ctx, op, r));
     let messages = errors.iter().map(|r| {
         let variant = format_ident!("{}", status_word(r.status));
         let message = error_message(r);
@@ -200,6 +194,8 @@ fn error_enum(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
         }
     });
     let reads_body = errors.iter().any(|r| r.body.is_some());
+    // With no declared errors the enum is empty: nothing is formatted or matched.
+    let formatter_arg = if errors.is_empty() { quote!(_f) } else { quote!(f) };
     let status_arg = if errors.is_empty() { quote!(_status) } else { quote!(status) };
     let body_arg = if reads_body { quote!(body) } else { quote!(_body) };
     let (display_body, decode_body) = if errors.is_empty() {
@@ -226,7 +222,7 @@ fn error_enum(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
         },
         quote! {
             impl std::fmt::Display for #name {
-                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                fn fmt(&self, #formatter_arg: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                     #display_body
                 }
             }
@@ -363,6 +359,17 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
     let paginate_method = paginate_method(ctx, op);
     let error = ident(&op.error_enum);
     let streamed = op.successes().find_map(|r| r.stream.as_ref());
+    let ask_for_stream = quote! {
+        let mut request = self.into_request();
+        request.accept("application/stream+json");
+    };
+    let has_body = op.successes().any(|r| r.body.is_some());
+    // When the response is only a stream, `send` (through `exchange`) already streams it.
+    let stream_body = if has_body {
+        quote!(#ask_for_stream request.json_stream().await.map_err(crate::Error::declared_as))
+    } else {
+        quote!(self.exchange().await.map_err(crate::Error::declared_as))
+    };
     let stream_method = streamed.map(|item| {
         let item = type_tokens(ctx, item, group);
         quote! {
@@ -371,23 +378,16 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
             pub async fn stream(
                 self,
             ) -> crate::Result<crate::runtime::JsonStream<#item>, crate::Error<#error>> {
-                let mut request = self.into_request();
-                request.accept("application/stream+json");
-                request.json_stream().await.map_err(crate::Error::declared_as)
+                #stream_body
             }
         }
     });
-    let has_body = op.successes().any(|r| r.body.is_some());
     let (output, send_body) = match streamed {
         Some(item) if !has_body => {
             let item = type_tokens(ctx, item, group);
             (
                 quote!(crate::runtime::JsonStream<#item>),
-                quote! {
-                    let mut request = self.into_request();
-                    request.accept("application/stream+json");
-                    request.json_stream().await
-                },
+                quote!(#ask_for_stream request.json_stream().await),
             )
         }
         _ => {
