@@ -13,5 +13,6 @@ pub mod ir;
 pub mod load;
 pub mod names;
 pub mod pin;
+pub mod verify;
 
 pub use generate::{generate_sources, GenerateError, Generated};
