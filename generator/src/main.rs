@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 use vercel_codegen::generate::{compare, standalone_manifest, sync};
 use vercel_codegen::ir::{Filter, TypeRef};
 use vercel_codegen::load::{load_path, summarize, LoadedSpec};
-use vercel_codegen::{generate_sources, pin};
+use vercel_codegen::{generate_sources, pin, verify};
 
 /// Generation allocates millions of small token and syntax nodes; mimalloc handles
 /// that pattern far faster than the system allocator.
@@ -51,6 +51,25 @@ enum Command {
         #[arg(long)]
         spec: Option<PathBuf>,
     },
+    /// Prove a generated client right: round-trip synthesized instances of every
+    /// schema through its types and call every operation against a loopback server.
+    /// Ends with a summary line; exits 1 when anything fails.
+    Verify {
+        /// The OpenAPI document (JSON or YAML).
+        #[arg(long)]
+        spec: PathBuf,
+        /// Only operations with this tag (repeatable); all operations when absent.
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        /// Keep the generated crate and the harness in this directory (reused by the
+        /// next run); a temporary directory, removed afterwards, when absent.
+        #[arg(long)]
+        keep: Option<PathBuf>,
+        /// Cargo's target directory for the harness (default: the workspace's
+        /// `target/verify`), so repeated runs reuse compiled dependencies.
+        #[arg(long)]
+        target_dir: Option<PathBuf>,
+    },
     /// Print the counts of operations and types per tag.
     Stats {
         /// The OpenAPI document (JSON or YAML).
@@ -85,6 +104,12 @@ fn main() -> ExitCode {
         } => run_generate(&spec, &out, tags, &name),
         Command::Check { workspace, spec } => run_check(&workspace, spec.as_deref()),
         Command::Stats { spec } => run_stats(&spec),
+        Command::Verify {
+            spec,
+            tags,
+            keep,
+            target_dir,
+        } => run_verify(spec, tags, keep, target_dir),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -153,6 +178,46 @@ fn run_check(workspace: &Path, spec: Option<&Path>) -> Result<(), Failure> {
             list.join(", ")
         ),
     })
+}
+
+fn run_verify(
+    spec: PathBuf,
+    tags: Vec<String>,
+    keep: Option<PathBuf>,
+    target_dir: Option<PathBuf>,
+) -> Result<(), Failure> {
+    let temporary = keep.is_none();
+    let dir = keep.unwrap_or_else(|| std::env::temp_dir().join(format!("vercel-verify-{}", std::process::id())));
+    let options = verify::Options {
+        target_dir: target_dir.unwrap_or_else(|| verify::default_target_dir(&dir)),
+        spec,
+        tags,
+        dir: dir.clone(),
+    };
+    let outcome = verify::run(&options, &mut |line| eprintln!("{line}"));
+    if temporary {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    let report = match outcome {
+        Ok(report) => report,
+        Err(verify::VerifyError::Input(message)) => return Err(Failure::bad_input(message)),
+        Err(verify::VerifyError::Harness(message)) => return Err(Failure { code: 1, message }),
+    };
+    for note in &report.notes {
+        eprintln!("note: {note}");
+    }
+    for failure in &report.failures {
+        println!("FAILED {failure}");
+    }
+    println!("{}", report.summary());
+    if report.passed() {
+        Ok(())
+    } else {
+        Err(Failure {
+            code: 1,
+            message: format!("{} failures", report.failures.len()),
+        })
+    }
 }
 
 /// Counts per tag: operations, and the types their module defines.

@@ -380,6 +380,7 @@ impl<'d> Synth<'d> {
 /// Strings tried against a `pattern` when the schema gives no example.
 const PATTERN_CANDIDATES: &[&str] = &[
     "verify_123",
+    "12345",
     "1.5",
     "https://example.com/a",
     "/a/b",

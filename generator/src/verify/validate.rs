@@ -21,6 +21,7 @@ use serde_json::{json, Map, Value};
 
 /// The document rewritten as JSON Schema, ready to validate against.
 pub struct Validation {
+    checkers: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<Checker>>>,
     components: Value,
     schemas: Value,
     /// Patterns the validator cannot compile, which were dropped (with their pointers).
@@ -40,6 +41,7 @@ impl Validation {
             "schemas": schemas.pointer("/components/schemas").cloned().unwrap_or_else(|| json!({}))
         });
         Validation {
+            checkers: Default::default(),
             components,
             schemas,
             dropped_patterns: dropped,
@@ -52,11 +54,24 @@ impl Validation {
             .schemas
             .pointer(pointer)
             .ok_or_else(|| format!("{pointer}: no schema there"))?;
-        self.checker_for(schema)
+        self.build(schema)
     }
 
-    /// A validator for `schema`, whose references point into the document.
-    pub fn checker_for(&self, schema: &Value) -> Result<Checker, String> {
+    /// A validator for `schema` as the document writes it (rewritten here), whose
+    /// references point into the document. Validators are kept for reuse.
+    pub fn checker_for(&self, schema: &Value) -> Result<std::rc::Rc<Checker>, String> {
+        let key = schema.to_string();
+        if let Some(checker) = self.checkers.borrow().get(&key) {
+            return Ok(checker.clone());
+        }
+        let mut rewritten = schema.clone();
+        rewrite_schema(&mut rewritten, "", &mut Vec::new());
+        let checker = std::rc::Rc::new(self.build(&rewritten)?);
+        self.checkers.borrow_mut().insert(key, checker.clone());
+        Ok(checker)
+    }
+
+    fn build(&self, schema: &Value) -> Result<Checker, String> {
         let root = json!({ "allOf": [schema], "components": self.components });
         jsonschema::options()
             .with_draft(jsonschema::Draft::Draft4)
@@ -73,7 +88,14 @@ impl Checker {
     pub fn check(&self, instance: &Value) -> Result<(), String> {
         match self.0.iter_errors(instance).next() {
             None => Ok(()),
-            Some(error) => Err(format!("at `{}`: {}", error.instance_path(), error)),
+            Some(error) => {
+                let message = error.to_string();
+                let short = match message.char_indices().nth(240) {
+                    Some((cut, _)) => format!("{}…", &message[..cut]),
+                    None => message,
+                };
+                Err(format!("at `{}`: {short}", error.instance_path()))
+            }
         }
     }
 }
