@@ -177,7 +177,8 @@ pub fn run(options: &Options, log: &mut dyn FnMut(&str)) -> Result<Report, Verif
 
     report.schemas_total = schema_cases.len();
     for (index, case) in schema_cases.iter().enumerate() {
-        let failures = report::schema_failures(case, &results["schemas"][index]);
+        let locate = |path: &str| synth.locate(&case.pointer, path);
+        let failures = report::schema_failures(case, &results["schemas"][index], &locate);
         report.schemas_passed += usize::from(failures.is_empty());
         report.failures.extend(failures);
     }

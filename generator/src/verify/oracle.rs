@@ -327,7 +327,7 @@ fn split_operation_pointer(pointer: &str) -> (String, String) {
 }
 
 fn check_instance(validation: &Validation, schema: &Value, value: &Value, pointer: &str, invalid: &mut Vec<String>) {
-    let result = validation.checker_for(schema).and_then(|checker| checker.check(value));
+    let result = validation.checker_for(pointer, schema).and_then(|checker| checker.check(value));
     if let Err(error) = result {
         let mut shown = value.to_string();
         if let Some((cut, _)) = shown.char_indices().nth(160) {
@@ -421,7 +421,7 @@ fn plan_answer(
         (None, Some(item)) => {
             let items: Vec<Value> = (0..2).map(|k| synth.instance(item, index + k, Mode::default())).collect();
             for item_value in &items {
-                check_instance(validation, item, item_value, pointer, invalid);
+                check_instance(validation, item, item_value, &format!("{pointer} (stream item)"), invalid);
             }
             answer.content_type = Some(STREAM_MEDIA_TYPE.to_owned());
             answer.body = items.iter().map(|v| format!("{v}\n")).collect();

@@ -32,7 +32,8 @@ pub struct SchemaCase {
 }
 
 /// The failures of one schema's round trip; empty when it passed.
-pub fn schema_failures(case: &SchemaCase, result: &Value) -> Vec<String> {
+/// `locate` names the deepest schema on a JSON path into the schema's instances.
+pub fn schema_failures(case: &SchemaCase, result: &Value, locate: &dyn Fn(&str) -> String) -> Vec<String> {
     let pointer = &case.pointer;
     let mut failures: Vec<String> = case.invalid.iter().map(|e| format!("schema {pointer}: {e}")).collect();
     for (index, instance) in case.instances.iter().enumerate() {
@@ -40,8 +41,9 @@ pub fn schema_failures(case: &SchemaCase, result: &Value) -> Vec<String> {
         if let Some(error) = outcome.get("error") {
             failures.push(format!("schema {pointer}: instance {} does not decode {}: {}", index, quoted(instance), text(error)));
         } else if let Some(path) = first_difference(instance, &outcome["ok"]) {
+            let deepest = locate(path.trim_start_matches("(root)"));
             failures.push(format!(
-                "schema {pointer}: instance {index} does not round-trip at `{path}`: sent {}, got back {}",
+                "schema {deepest}: instance {index} of {pointer} does not round-trip at `{path}`: sent {}, got back {}",
                 quoted(instance),
                 quoted(&outcome["ok"])
             ));
@@ -222,9 +224,10 @@ mod tests {
             invalid: Vec::new(),
         };
         let passed = serde_json::json!({"instances": [{"ok": {"a": 1.0}}], "forward": [{"ok": {}}]});
-        assert!(schema_failures(&case, &passed).is_empty());
+        let locate = |path: &str| format!("/components/schemas/A{path}");
+        assert!(schema_failures(&case, &passed, &locate).is_empty());
         let failed = serde_json::json!({"instances": [{"ok": {"a": 2}}], "forward": [{"error": "no"}]});
-        let failures = schema_failures(&case, &failed);
+        let failures = schema_failures(&case, &failed, &locate);
         assert_eq!(failures.len(), 2);
         assert!(failures[0].contains("/components/schemas/A") && failures[0].contains("`.a`"));
     }

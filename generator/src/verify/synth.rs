@@ -157,6 +157,42 @@ impl<'d> Synth<'d> {
         }
     }
 
+    /// The pointer of the deepest schema on a JSON path (`.a[0].b`) into instances of
+    /// the schema at `pointer`: properties, items and map values are followed, through
+    /// `$ref`s, up to the first union or merged schema met.
+    pub fn locate(&self, pointer: &str, path: &str) -> String {
+        let mut at = pointer.to_owned();
+        for token in path_tokens(path) {
+            let Some(mut node) = self.doc.pointer(&at) else { break };
+            while let Some(reference) = node.get("$ref").and_then(Value::as_str) {
+                match self.resolve(reference) {
+                    Some(target) => {
+                        at = reference.trim_start_matches('#').to_owned();
+                        node = target;
+                    }
+                    None => break,
+                }
+            }
+            let union = ["oneOf", "anyOf", "allOf"].iter().any(|k| node.get(*k).is_some());
+            let next = match token {
+                _ if union => None,
+                PathToken::Key(key) if node.pointer(&format!("/properties/{}", escape(&key))).is_some() => {
+                    Some(format!("/properties/{}", escape(&key)))
+                }
+                PathToken::Key(_) if node.get("additionalProperties").is_some_and(Value::is_object) => {
+                    Some("/additionalProperties".to_owned())
+                }
+                PathToken::Index if node.get("items").is_some() => Some("/items".to_owned()),
+                _ => None,
+            };
+            match next {
+                Some(step) => at.push_str(&step),
+                None => break,
+            }
+        }
+        at
+    }
+
     fn view_at_owned(&self, schema: Value, depth: usize) -> Map<String, Value> {
         self.view_at(&schema, depth).into_owned()
     }
@@ -183,7 +219,11 @@ impl<'d> Synth<'d> {
     }
 
     fn width_of_view(&self, view: &Map<String, Value>, refs: &mut Vec<String>) -> usize {
-        let extra = usize::from(is_nullable(view));
+        self.width_without_null(view, refs) + usize::from(is_nullable(view))
+    }
+
+    /// The width of a schema less its `null`.
+    fn width_without_null(&self, view: &Map<String, Value>, refs: &mut Vec<String>) -> usize {
         let base = if let Some(values) = enum_values(view) {
             values.len()
         } else if let Some(members) = union_members(view) {
@@ -198,7 +238,7 @@ impl<'d> Synth<'d> {
             match schema_type(view) {
                 Some("object") => {
                     let mut widest = 1;
-                    for schema in properties(view).values() {
+                    for (_, schema) in properties(view) {
                         widest = widest.max(self.width(schema, refs));
                     }
                     if let Some(schema) = view.get("additionalProperties").filter(|v| v.is_object()) {
@@ -214,7 +254,7 @@ impl<'d> Synth<'d> {
                 _ => 1,
             }
         };
-        base.max(1) + extra
+        base.max(1)
     }
 
     fn make(&self, schema: &Value, k: usize, walk: &Walk) -> Value {
@@ -234,13 +274,10 @@ impl<'d> Synth<'d> {
 
     fn make_view(&self, view: &Map<String, Value>, k: usize, walk: &Walk) -> Value {
         if is_nullable(view) {
-            let mut inner = view.clone();
-            inner.remove("nullable");
-            let width = self.width_of_view(&inner, &mut walk.refs.clone());
+            let width = self.width_without_null(view, &mut walk.refs.clone());
             if walk.minimal || k % (width + 1) == width {
                 return Value::Null;
             }
-            return self.make_view(&inner, k, walk);
         }
         if let Some(value) = view.get("const") {
             return value.clone();
@@ -264,6 +301,7 @@ impl<'d> Synth<'d> {
             Some("integer") => make_number(view, k, true),
             Some("number") => make_number(view, k, false),
             Some("boolean") => Value::Bool(k % 2 == 0),
+            Some("null") => Value::Null,
             _ => free_form(k),
         }
     }
@@ -296,19 +334,19 @@ impl<'d> Synth<'d> {
     }
 
     fn make_object(&self, view: &Map<String, Value>, k: usize, walk: &Walk) -> Value {
-        let width = self.width_of_view(view, &mut walk.refs.clone());
+        let width = self.width_without_null(view, &mut walk.refs.clone());
         let k = k % width;
         let optional_present = !walk.minimal && !(has_optional(view) && k == width - 1);
         let required = required(view);
         let mut object = Map::new();
-        for (name, schema) in &properties(view) {
+        for (name, schema) in properties(view) {
             if required.contains(&name.as_str()) || optional_present {
                 object.insert(name.clone(), self.make(schema, k, walk));
             }
         }
         for name in required {
             if !object.contains_key(name) {
-                object.insert(name.to_owned(), free_form(k));
+                object.insert(name.to_owned(), Value::String("verify".to_owned()));
             }
         }
         if let Some(schema) = view.get("additionalProperties").filter(|v| v.is_object()) {
@@ -316,7 +354,10 @@ impl<'d> Synth<'d> {
                 object.insert("verify-extra-key".to_owned(), self.make(schema, k, walk));
             }
         }
-        if walk.mode.forward {
+        // A map (additionalProperties with a schema) takes any key, but only values of
+        // its type: a newer API adds keys of that type, which the instance has already.
+        let map = view.get("additionalProperties").is_some_and(Value::is_object);
+        if walk.mode.forward && !map {
             object.insert(EXTRA_PROPERTY.to_owned(), json!({"nested": [1, "two"]}));
         }
         Value::Object(object)
@@ -377,10 +418,43 @@ impl<'d> Synth<'d> {
     }
 }
 
+/// One step of a JSON path.
+enum PathToken {
+    /// `.key`
+    Key(String),
+    /// `[n]`
+    Index,
+}
+
+/// The steps of a JSON path as [`super::compare::first_difference`] writes it.
+fn path_tokens(path: &str) -> Vec<PathToken> {
+    let mut tokens = Vec::new();
+    let mut rest = path;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix('[') {
+            tokens.push(PathToken::Index);
+            rest = after.split_once(']').map_or("", |(_, r)| r);
+        } else if let Some(after) = rest.strip_prefix('.') {
+            let end = after.find(['.', '[']).unwrap_or(after.len());
+            tokens.push(PathToken::Key(after[..end].to_owned()));
+            rest = &after[end..];
+        } else {
+            break;
+        }
+    }
+    tokens
+}
+
+/// A key escaped for a JSON pointer.
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
 /// Strings tried against a `pattern` when the schema gives no example.
 const PATTERN_CANDIDATES: &[&str] = &[
     "verify_123",
     "12345",
+    "w-w",
     "1.5",
     "https://example.com/a",
     "/a/b",
@@ -494,13 +568,15 @@ pub fn merge(parts: &[Map<String, Value>]) -> Map<String, Value> {
     merged
 }
 
-/// A union member merged with the object keywords written beside the union.
+/// A union member merged with the keywords written beside the union (both apply to
+/// an instance); where both name a keyword or property, the member's, the narrower,
+/// is kept.
 fn merge_member(view: &Map<String, Value>, member: &Map<String, Value>) -> Map<String, Value> {
     let mut own = view.clone();
     own.remove("oneOf");
     own.remove("anyOf");
     own.remove("nullable");
-    merge(&[own, member.clone()])
+    merge(&[member.clone(), own])
 }
 
 /// Does the schema allow `null` (`nullable`, a `null` type, or `null` among its values)?
@@ -533,9 +609,12 @@ fn is_null_only(member: &Value) -> bool {
         || object.get("enum") == Some(&json!([null]))
 }
 
-/// Are there object keywords beside a union?
+/// Keywords beside a union that only annotate it.
+const ANNOTATIONS: &[&str] = &["oneOf", "anyOf", "nullable", "description", "title", "example", "examples", "deprecated"];
+
+/// Are there constraining keywords beside a union (properties, a type, a pattern)?
 fn has_object_keys(view: &Map<String, Value>) -> bool {
-    view.contains_key("properties") || view.contains_key("required")
+    view.keys().any(|key| !ANNOTATIONS.contains(&key.as_str()) && !key.starts_with("x-"))
 }
 
 /// The schema's type: `type` (the first non-null one of a list), or what its keywords imply.
@@ -550,8 +629,8 @@ pub fn schema_type(view: &Map<String, Value>) -> Option<&str> {
     }
 }
 
-fn properties(view: &Map<String, Value>) -> Map<String, Value> {
-    view.get("properties").and_then(Value::as_object).cloned().unwrap_or_default()
+fn properties(view: &Map<String, Value>) -> impl Iterator<Item = (&String, &Value)> {
+    view.get("properties").and_then(Value::as_object).into_iter().flatten()
 }
 
 fn required(view: &Map<String, Value>) -> Vec<&str> {
@@ -561,7 +640,7 @@ fn required(view: &Map<String, Value>) -> Vec<&str> {
 /// Does the object have optional parts (optional properties or additional ones)?
 fn has_optional(view: &Map<String, Value>) -> bool {
     let required = required(view);
-    properties(view).keys().any(|name| !required.contains(&name.as_str()))
+    properties(view).any(|(name, _)| !required.contains(&name.as_str()))
         || view.get("additionalProperties").is_some_and(Value::is_object)
 }
 
@@ -629,6 +708,21 @@ mod tests {
         assert!(found.iter().any(|v| v.get("b").is_some()));
         assert!(found.iter().any(|v| v.is_object() && v.get("b").is_none()));
         assert!(found.iter().any(|v| v.get("a") == Some(&Value::Null)));
+    }
+
+    #[test]
+    fn null_in_types_and_enums_is_covered() {
+        let found = all(&json!({}), json!({"type": ["string", "null"], "enum": ["a", null]}));
+        assert!(found.contains(&Value::Null) && found.contains(&json!("a")));
+    }
+
+    #[test]
+    fn differences_are_located_at_the_deepest_schema() {
+        let doc = doc();
+        let synth = Synth::new(&doc);
+        let node = synth.locate("/components/schemas/Node", ".children[0].name");
+        assert_eq!(node, "/components/schemas/Node/properties/name");
+        assert_eq!(synth.locate("/components/schemas/Pet", ".bark"), "/components/schemas/Pet");
     }
 
     #[test]

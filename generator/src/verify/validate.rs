@@ -58,16 +58,16 @@ impl Validation {
     }
 
     /// A validator for `schema` as the document writes it (rewritten here), whose
-    /// references point into the document. Validators are kept for reuse.
-    pub fn checker_for(&self, schema: &Value) -> Result<std::rc::Rc<Checker>, String> {
-        let key = schema.to_string();
-        if let Some(checker) = self.checkers.borrow().get(&key) {
+    /// references point into the document. Validators are kept for reuse under `key`
+    /// (the schema's pointer).
+    pub fn checker_for(&self, key: &str, schema: &Value) -> Result<std::rc::Rc<Checker>, String> {
+        if let Some(checker) = self.checkers.borrow().get(key) {
             return Ok(checker.clone());
         }
         let mut rewritten = schema.clone();
         rewrite_schema(&mut rewritten, "", &mut Vec::new());
         let checker = std::rc::Rc::new(self.build(&rewritten)?);
-        self.checkers.borrow_mut().insert(key, checker.clone());
+        self.checkers.borrow_mut().insert(key.to_owned(), checker.clone());
         Ok(checker)
     }
 
