@@ -69,6 +69,10 @@ enum Command {
         /// `target/verify`), so repeated runs reuse compiled dependencies.
         #[arg(long)]
         target_dir: Option<PathBuf>,
+        /// A file of subjects known to fail (`operation ID` or `schema POINTER`, one per
+        /// line): their failures are reported but do not fail the run; only new ones do.
+        #[arg(long)]
+        known_failures: Option<PathBuf>,
     },
     /// Print the counts of operations and types per tag.
     Stats {
@@ -109,7 +113,8 @@ fn main() -> ExitCode {
             tags,
             keep,
             target_dir,
-        } => run_verify(spec, tags, keep, target_dir),
+            known_failures,
+        } => run_verify(spec, tags, keep, target_dir, known_failures.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -185,7 +190,14 @@ fn run_verify(
     tags: Vec<String>,
     keep: Option<PathBuf>,
     target_dir: Option<PathBuf>,
+    known_failures: Option<&Path>,
 ) -> Result<(), Failure> {
+    let known = match known_failures {
+        Some(path) => verify::report::parse_known(
+            &std::fs::read_to_string(path).map_err(|e| Failure::bad_input(format!("{}: {e}", path.display())))?,
+        ),
+        None => Default::default(),
+    };
     let temporary = keep.is_none();
     let dir = keep.unwrap_or_else(|| std::env::temp_dir().join(format!("vercel-verify-{}", std::process::id())));
     let options = verify::Options {
@@ -206,16 +218,26 @@ fn run_verify(
     for note in &report.notes {
         eprintln!("note: {note}");
     }
-    for failure in &report.failures {
+    let sorted = verify::report::triage(&report.failures, &known);
+    for failure in &sorted.known {
+        println!("KNOWN {failure}");
+    }
+    for failure in &sorted.new {
         println!("FAILED {failure}");
     }
+    for subject in &sorted.fixed {
+        eprintln!("note: `{subject}` is listed as failing but passes now; remove it from the list");
+    }
     println!("{}", report.summary());
-    if report.passed() {
+    if sorted.new.is_empty() && report.failures.len() == sorted.known.len() {
+        if !report.passed() {
+            eprintln!("{} failures, all of subjects known to fail", sorted.known.len());
+        }
         Ok(())
     } else {
         Err(Failure {
             code: 1,
-            message: format!("{} failures", report.failures.len()),
+            message: format!("{} new failures ({} known)", sorted.new.len(), sorted.known.len()),
         })
     }
 }

@@ -11,8 +11,7 @@ use std::collections::BTreeSet;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use serde_json::Value;
-
+use super::synth::Synth;
 use super::oracle::{request_schema, response_schemas, TEAM_ID, TEAM_SLUG, TOKEN};
 use crate::ir::{status_word, Api, BodyEncoding, Operation, Param, ParamLocation, TypeKind, TypeRef};
 
@@ -40,7 +39,7 @@ pub struct Target {
 
 /// The schemas to round-trip: every JSON request and response body of the operations,
 /// and every component schema the client has a type for, each pointer once.
-pub fn targets(api: &Api, doc: &Value) -> Vec<Target> {
+pub fn targets(api: &Api, synth: &Synth<'_>) -> Vec<Target> {
     let mut seen = BTreeSet::new();
     let mut found = Vec::new();
     let mut add = |pointer: String, ty: TypeRef, role: Role| {
@@ -50,11 +49,11 @@ pub fn targets(api: &Api, doc: &Value) -> Vec<Target> {
     };
     for op in &api.operations {
         if let Some(body) = op.body.as_ref().filter(|b| b.encoding == BodyEncoding::Json) {
-            if let Some(pointer) = request_schema(doc, &op.pointer) {
+            if let Some(pointer) = request_schema(synth, &op.pointer) {
                 add(pointer, body.ty.clone(), Role::Request);
             }
         }
-        for (status, pointer) in response_schemas(doc, &op.pointer) {
+        for (status, pointer) in response_schemas(synth, &op.pointer) {
             let declared = op.responses.iter().find(|r| r.status == status && r.encoding == BodyEncoding::Json);
             if let Some(ty) = declared.and_then(|r| r.body.clone()) {
                 add(pointer, ty, Role::Response);

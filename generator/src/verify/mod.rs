@@ -137,7 +137,7 @@ pub fn run(options: &Options, log: &mut dyn FnMut(&str)) -> Result<Report, Verif
     let validation = Validation::new(&doc);
     let mut report = Report::default();
     report.notes.extend(validation.dropped_patterns.iter().map(|p| format!("pattern dropped (the validator cannot compile it): {p}")));
-    let targets = harness::targets(api, &doc);
+    let targets = harness::targets(api, &synth);
     let schema_cases: Vec<SchemaCase> = targets.iter().map(|t| schema_case(&synth, &validation, t)).collect();
     let plans: Vec<oracle::OperationPlan> = api
         .operations

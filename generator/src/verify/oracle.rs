@@ -212,14 +212,14 @@ fn is_raw(synth: &Synth<'_>, media_type: &str, media: &Value) -> bool {
 }
 
 /// The pointer of the JSON schema of each declared response with one, by status.
-pub fn response_schemas(doc: &Value, pointer: &str) -> Vec<(u16, String)> {
-    let synth = Synth::new(doc);
+pub fn response_schemas(synth: &Synth<'_>, pointer: &str) -> Vec<(u16, String)> {
+    let doc = synth.doc();
     let mut found = Vec::new();
     for (status, response) in doc.pointer(&format!("{pointer}/responses")).and_then(Value::as_object).into_iter().flatten() {
         let Ok(code) = status.parse::<u16>() else { continue };
         let response = follow(doc, response);
         let Some((media_type, media)) = response.get("content").and_then(pick_media) else { continue };
-        if media.get("schema").is_none() || is_raw(&synth, media_type, media) {
+        if media.get("schema").is_none() || is_raw(synth, media_type, media) {
             continue;
         }
         let base = response_base(doc, pointer, status);
@@ -238,8 +238,8 @@ fn response_base(doc: &Value, pointer: &str, status: &str) -> String {
 }
 
 /// The pointer of the JSON request body schema, if the operation has one.
-pub fn request_schema(doc: &Value, pointer: &str) -> Option<String> {
-    let synth = Synth::new(doc);
+pub fn request_schema(synth: &Synth<'_>, pointer: &str) -> Option<String> {
+    let doc = synth.doc();
     let body_pointer = format!("{pointer}/requestBody");
     let body = doc.pointer(&body_pointer)?;
     let base = match body.get("$ref").and_then(Value::as_str) {
@@ -249,7 +249,7 @@ pub fn request_schema(doc: &Value, pointer: &str) -> Option<String> {
     let body = follow(doc, body);
     let (media_type, media) = pick_media(body.get("content")?)?;
     media.get("schema")?;
-    (!is_raw(&synth, media_type, media)).then(|| format!("{base}/content/{}/schema", escape(media_type)))
+    (!is_raw(synth, media_type, media)).then(|| format!("{base}/content/{}/schema", escape(media_type)))
 }
 
 /// Plans the calls of the operation at `pointer`.
@@ -368,7 +368,7 @@ fn plan_body(
         // A nullable body: `None` sends no body, so send a value.
         value = synth.instance(&schema, 0, Mode::default());
     }
-    let at = request_schema(synth.doc(), pointer).unwrap_or_else(|| format!("{pointer}/requestBody"));
+    let at = request_schema(synth, pointer).unwrap_or_else(|| format!("{pointer}/requestBody"));
     check_instance(validation, &schema, &value, &at, invalid);
     expect.body = Some(Body::Json(value.clone()));
     expect.headers.push(("content-type".to_owned(), "application/json".to_owned()));

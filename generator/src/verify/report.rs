@@ -185,6 +185,49 @@ fn result_problems(call: &Call, outcome: &Value) -> Vec<String> {
     }
 }
 
+/// What a failure is about: its first words up to `: ` (`operation getDeployment`,
+/// `schema /components/schemas/UserEvent`).
+pub fn subject(failure: &str) -> &str {
+    failure.split_once(": ").map_or(failure, |(subject, _)| subject)
+}
+
+/// The subjects listed in a known-failures file: one per line, `#` starts a comment.
+pub fn parse_known(text: &str) -> std::collections::BTreeSet<String> {
+    text.lines()
+        .map(|line| line.split_once('#').map_or(line, |(before, _)| before).trim())
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Failures sorted against a list of known failing subjects.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Triage {
+    /// Failures whose subject is not listed.
+    pub new: Vec<String>,
+    /// Failures whose subject is listed.
+    pub known: Vec<String>,
+    /// Listed subjects that no longer fail.
+    pub fixed: Vec<String>,
+}
+
+/// Sorts `failures` into new and known ones, and finds listed subjects that pass now.
+pub fn triage(failures: &[String], known: &std::collections::BTreeSet<String>) -> Triage {
+    let mut result = Triage::default();
+    let mut seen = std::collections::BTreeSet::new();
+    for failure in failures {
+        let subject = subject(failure);
+        if known.contains(subject) {
+            seen.insert(subject.to_owned());
+            result.known.push(failure.clone());
+        } else {
+            result.new.push(failure.clone());
+        }
+    }
+    result.fixed = known.iter().filter(|s| !seen.contains(*s)).cloned().collect();
+    result
+}
+
 /// Percent-decodes a path segment.
 fn decode(segment: &str) -> String {
     percent_encoding::percent_decode_str(segment).decode_utf8_lossy().into_owned()
@@ -206,6 +249,20 @@ fn parse_query(query: &str) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn failures_are_triaged_by_subject() {
+        let known = parse_known("# known\noperation a\nschema /x # a comment\noperation gone\n");
+        let failures = vec![
+            "operation a: call 0 (answered 200): wrong".to_owned(),
+            "schema /x: instance 1 of /x does not round-trip".to_owned(),
+            "operation b: call 1 (answered 404): wrong".to_owned(),
+        ];
+        let sorted = triage(&failures, &known);
+        assert_eq!(sorted.new, vec![failures[2].clone()]);
+        assert_eq!(sorted.known.len(), 2);
+        assert_eq!(sorted.fixed, vec!["operation gone".to_owned()]);
+    }
 
     #[test]
     fn queries_decode_plus_and_percent() {

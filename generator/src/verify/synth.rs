@@ -58,6 +58,14 @@ pub struct Mode {
 pub struct Synth<'d> {
     doc: &'d Value,
     widths: RefCell<HashMap<String, usize>>,
+    /// Addresses of the document's objects, whose widths may be kept by address
+    /// (objects built while merging are not, as their addresses are reused).
+    doc_objects: RefCell<std::collections::HashSet<usize>>,
+    /// Union members merged with the keywords beside their union, by the union's
+    /// address and the member's index; kept, so their addresses stay valid too.
+    merged: RefCell<HashMap<(usize, usize), std::rc::Rc<Value>>>,
+    /// Widths (less `null`) of the document's objects, by address.
+    object_widths: RefCell<HashMap<usize, usize>>,
     patterns: RefCell<HashMap<String, Option<jsonschema::Validator>>>,
 }
 
@@ -85,6 +93,9 @@ impl<'d> Synth<'d> {
         Synth {
             doc,
             widths: RefCell::new(HashMap::new()),
+            doc_objects: RefCell::new(object_addresses(doc)),
+            merged: RefCell::new(HashMap::new()),
+            object_widths: RefCell::new(HashMap::new()),
             patterns: RefCell::new(HashMap::new()),
         }
     }
@@ -224,15 +235,28 @@ impl<'d> Synth<'d> {
 
     /// The width of a schema less its `null`.
     fn width_without_null(&self, view: &Map<String, Value>, refs: &mut Vec<String>) -> usize {
+        let address = view as *const Map<String, Value> as usize;
+        let kept = self.doc_objects.borrow().contains(&address);
+        if kept {
+            if let Some(width) = self.object_widths.borrow().get(&address) {
+                return *width;
+            }
+        }
+        let width = self.compute_width(view, refs);
+        if kept {
+            self.object_widths.borrow_mut().insert(address, width);
+        }
+        width
+    }
+
+    fn compute_width(&self, view: &Map<String, Value>, refs: &mut Vec<String>) -> usize {
         let base = if let Some(values) = enum_values(view) {
             values.len()
         } else if let Some(members) = union_members(view) {
             members
                 .iter()
-                .map(|member| match has_object_keys(view) {
-                    true => self.width(&Value::Object(merge_member(view, &self.view(member))), refs),
-                    false => self.width(member, refs),
-                })
+                .enumerate()
+                .map(|(index, member)| self.width(&self.effective_member(view, index, member), refs))
                 .sum()
         } else {
             match schema_type(view) {
@@ -307,13 +331,10 @@ impl<'d> Synth<'d> {
     }
 
     fn make_union(&self, view: &Map<String, Value>, members: &[&Value], k: usize, walk: &Walk) -> Value {
-        let siblings = has_object_keys(view);
-        let effective: Vec<Cow<'_, Value>> = members
+        let effective: Vec<Member<'_>> = members
             .iter()
-            .map(|member| match siblings {
-                true => Cow::Owned(Value::Object(merge_member(view, &self.view(member)))),
-                false => Cow::Borrowed(*member),
-            })
+            .enumerate()
+            .map(|(index, member)| self.effective_member(view, index, member))
             .collect();
         if walk.minimal {
             return self.make(&effective[0], 0, walk);
@@ -333,10 +354,30 @@ impl<'d> Synth<'d> {
         self.make(&effective[0], 0, walk)
     }
 
+    /// A union member as an instance must match it: merged with the keywords beside
+    /// the union, when there are some. Merges of the document's unions are kept.
+    fn effective_member<'m>(&self, view: &Map<String, Value>, index: usize, member: &'m Value) -> Member<'m> {
+        if !has_object_keys(view) {
+            return Member::Doc(member);
+        }
+        let address = view as *const Map<String, Value> as usize;
+        if !self.doc_objects.borrow().contains(&address) {
+            return Member::Fresh(Value::Object(merge_member(view, &self.view(member))));
+        }
+        if let Some(kept) = self.merged.borrow().get(&(address, index)) {
+            return Member::Kept(kept.clone());
+        }
+        let merged = std::rc::Rc::new(Value::Object(merge_member(view, &self.view(member))));
+        self.doc_objects.borrow_mut().extend(object_addresses(&merged));
+        self.merged.borrow_mut().insert((address, index), merged.clone());
+        Member::Kept(merged)
+    }
+
     fn make_object(&self, view: &Map<String, Value>, k: usize, walk: &Walk) -> Value {
         let width = self.width_without_null(view, &mut walk.refs.clone());
         let k = k % width;
-        let optional_present = !walk.minimal && !(has_optional(view) && k == width - 1);
+        let only_required = walk.minimal || (has_optional(view) && k == width - 1);
+        let optional_present = !only_required;
         let required = required(view);
         let mut object = Map::new();
         for (name, schema) in properties(view) {
@@ -344,14 +385,21 @@ impl<'d> Synth<'d> {
                 object.insert(name.clone(), self.make(schema, k, walk));
             }
         }
-        for name in required {
-            if !object.contains_key(name) {
-                object.insert(name.to_owned(), Value::String("verify".to_owned()));
+        for name in &required {
+            if !object.contains_key(*name) {
+                object.insert((*name).to_owned(), Value::String("verify".to_owned()));
             }
         }
         if let Some(schema) = view.get("additionalProperties").filter(|v| v.is_object()) {
             if optional_present {
                 object.insert("verify-extra-key".to_owned(), self.make(schema, k, walk));
+            }
+        }
+        // `not: {required: [a, b]}` forbids having all of them: leave out the optional ones.
+        let forbidden = view.get("not").and_then(|n| n.get("required")).and_then(Value::as_array);
+        for name in forbidden.into_iter().flatten().filter_map(Value::as_str) {
+            if !required.contains(&name) {
+                object.remove(name);
             }
         }
         // A map (additionalProperties with a schema) takes any key, but only values of
@@ -416,6 +464,45 @@ impl<'d> Synth<'d> {
             .find(|c| validator.is_valid(&Value::String(c.clone())))
             .unwrap_or(fallback)
     }
+}
+
+/// A union member as instances are made of it.
+enum Member<'m> {
+    /// The member as the document writes it.
+    Doc(&'m Value),
+    /// A merge kept by the synthesizer.
+    Kept(std::rc::Rc<Value>),
+    /// A merge made for this use only.
+    Fresh(Value),
+}
+
+impl std::ops::Deref for Member<'_> {
+    type Target = Value;
+
+    fn deref(&self) -> &Value {
+        match self {
+            Member::Doc(value) => value,
+            Member::Kept(value) => value,
+            Member::Fresh(value) => value,
+        }
+    }
+}
+
+/// The addresses of every object in `doc`.
+fn object_addresses(doc: &Value) -> std::collections::HashSet<usize> {
+    let mut found = std::collections::HashSet::new();
+    let mut pending = vec![doc];
+    while let Some(value) = pending.pop() {
+        match value {
+            Value::Object(map) => {
+                found.insert(map as *const Map<String, Value> as usize);
+                pending.extend(map.values());
+            }
+            Value::Array(items) => pending.extend(items),
+            _ => {}
+        }
+    }
+    found
 }
 
 /// One step of a JSON path.
@@ -723,6 +810,15 @@ mod tests {
         let node = synth.locate("/components/schemas/Node", ".children[0].name");
         assert_eq!(node, "/components/schemas/Node/properties/name");
         assert_eq!(synth.locate("/components/schemas/Pet", ".bark"), "/components/schemas/Pet");
+    }
+
+    #[test]
+    fn forbidden_combinations_are_left_out() {
+        let schema = json!({"type": "object", "required": ["op"], "properties": {
+            "op": {"type": "string"}, "value": {"type": "string"}, "description": {"type": "string"}
+        }, "not": {"required": ["value", "description"]}});
+        let found = all(&json!({}), schema);
+        assert!(found.iter().all(|v| v.get("value").is_none() || v.get("description").is_none()));
     }
 
     #[test]

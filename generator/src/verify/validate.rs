@@ -72,7 +72,12 @@ impl Validation {
     }
 
     fn build(&self, schema: &Value) -> Result<Checker, String> {
-        let root = json!({ "allOf": [schema], "components": self.components });
+        // Most parameter schemas refer to nothing: they need no copy of the components.
+        let root = if has_reference(schema) {
+            json!({ "allOf": [schema], "components": self.components })
+        } else {
+            schema.clone()
+        };
         jsonschema::options()
             .with_draft(jsonschema::Draft::Draft4)
             .should_validate_formats(true)
@@ -207,6 +212,15 @@ fn rewrite_keywords(object: &mut Map<String, Value>, pointer: &str, dropped: &mu
             dropped.push(format!("{pointer}: `{pattern}`"));
             object.remove("pattern");
         }
+    }
+}
+
+/// Does a schema contain a `$ref` anywhere?
+fn has_reference(value: &Value) -> bool {
+    match value {
+        Value::Object(object) => object.contains_key("$ref") || object.values().any(has_reference),
+        Value::Array(items) => items.iter().any(has_reference),
+        _ => false,
     }
 }
 
