@@ -410,14 +410,20 @@ fn support() -> TokenStream {
     }
 }
 
-/// The harness's `Cargo.toml`, depending on the generated crate `client_name` in `../client`.
-pub fn manifest(client_name: &str) -> String {
+/// The harness's `Cargo.toml`, depending on the generated crate `client_name` in
+/// `../client`, building the program `bin_name` (distinct per directory, so harnesses
+/// sharing a target directory do not overwrite each other's program).
+pub fn manifest(client_name: &str, bin_name: &str) -> String {
     format!(
         r#"[package]
 name = "vercel-verify-harness"
 version = "0.0.0"
 edition = "2021"
 publish = false
+
+[[bin]]
+name = "{bin_name}"
+path = "src/main.rs"
 
 [dependencies]
 client = {{ package = "{client_name}", path = "../client" }}

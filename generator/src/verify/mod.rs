@@ -161,7 +161,8 @@ pub fn run(options: &Options, log: &mut dyn FnMut(&str)) -> Result<Report, Verif
         .map_err(|e| VerifyError::Harness(e.to_string()))?;
     std::fs::create_dir_all(harness_dir.join("src")).map_err(io(&harness_dir))?;
     write_if_changed(&harness_dir.join("src/main.rs"), &main).map_err(io(&harness_dir))?;
-    write_if_changed(&harness_dir.join("Cargo.toml"), &harness::manifest(CLIENT_NAME)).map_err(io(&harness_dir))?;
+    let bin_name = harness_bin_name(&options.dir);
+    write_if_changed(&harness_dir.join("Cargo.toml"), &harness::manifest(CLIENT_NAME, &bin_name)).map_err(io(&harness_dir))?;
     copy_lockfile(&harness_dir).map_err(io(&harness_dir))?;
     let cases = json!({ "schemas": schema_cases, "operations": plans });
     let cases_path = options.dir.join("cases.json");
@@ -172,7 +173,7 @@ pub fn run(options: &Options, log: &mut dyn FnMut(&str)) -> Result<Report, Verif
     log(&format!("built the client and the harness in {:.1?}", built.elapsed()));
     let ran = Instant::now();
     let results_path = options.dir.join("results.json");
-    let results = run_harness(&options.target_dir, &cases_path, &results_path)?;
+    let results = run_harness(&options.target_dir, &bin_name, &cases_path, &results_path)?;
     log(&format!("ran the harness in {:.1?}", ran.elapsed()));
 
     report.schemas_total = schema_cases.len();
@@ -229,6 +230,16 @@ fn schema_case(synth: &Synth<'_>, validation: &Validation, target: &Target) -> S
     case
 }
 
+/// The harness program's name for a directory: `verify-harness-` and a digest of the
+/// directory's path.
+fn harness_bin_name(dir: &Path) -> String {
+    use sha2::Digest;
+    let absolute = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let digest = sha2::Sha256::digest(absolute.display().to_string().as_bytes());
+    let hex: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+    format!("verify-harness-{hex}")
+}
+
 /// Writes a file unless it already holds `contents` (so cargo sees nothing changed).
 fn write_if_changed(path: &Path, contents: &str) -> std::io::Result<()> {
     if std::fs::read_to_string(path).is_ok_and(|existing| existing == contents) {
@@ -279,8 +290,8 @@ fn build_harness(harness_dir: &Path, target_dir: &Path) -> Result<(), VerifyErro
 }
 
 /// Runs the built harness and reads its record.
-fn run_harness(target_dir: &Path, cases: &Path, results: &Path) -> Result<Value, VerifyError> {
-    let binary = target_dir.join("debug").join(format!("vercel-verify-harness{}", std::env::consts::EXE_SUFFIX));
+fn run_harness(target_dir: &Path, bin_name: &str, cases: &Path, results: &Path) -> Result<Value, VerifyError> {
+    let binary = target_dir.join("debug").join(format!("{bin_name}{}", std::env::consts::EXE_SUFFIX));
     let _ = std::fs::remove_file(results);
     let output = Command::new(&binary)
         .arg(cases)
