@@ -627,9 +627,27 @@ pub fn merge(parts: &[Map<String, Value>]) -> Map<String, Value> {
             match key.as_str() {
                 "properties" => {
                     for (name, schema) in value.as_object().into_iter().flatten() {
-                        props.entry(name.clone()).or_insert_with(|| schema.clone());
+                        match props.get_mut(name) {
+                            // Both parts constrain the property: an instance must match both.
+                            Some(existing) if existing != schema => {
+                                *existing = json!({ "allOf": [existing.clone(), schema.clone()] });
+                            }
+                            Some(_) => {}
+                            None => {
+                                props.insert(name.clone(), schema.clone());
+                            }
+                        }
                     }
                 }
+                "enum" => match merged.get_mut("enum") {
+                    Some(Value::Array(existing)) => {
+                        let common: Vec<Value> = existing.iter().filter(|v| value.as_array().is_some_and(|a| a.contains(v))).cloned().collect();
+                        *existing = common;
+                    }
+                    _ => {
+                        merged.insert(key.clone(), value.clone());
+                    }
+                },
                 "required" => {
                     for name in value.as_array().into_iter().flatten() {
                         if !required.contains(name) {
@@ -819,6 +837,18 @@ mod tests {
         }, "not": {"required": ["value", "description"]}});
         let found = all(&json!({}), schema);
         assert!(found.iter().all(|v| v.get("value").is_none() || v.get("description").is_none()));
+    }
+
+    #[test]
+    fn all_of_parts_narrow_a_shared_property() {
+        let doc = json!({"components": {"schemas": {
+            "Base": {"type": "object", "required": ["code"], "properties": {"code": {"type": "string"}}}
+        }}});
+        let found = all(&doc, json!({"allOf": [
+            {"$ref": "#/components/schemas/Base"},
+            {"type": "object", "properties": {"code": {"type": "string", "const": "forbidden"}}}
+        ]}));
+        assert!(found.iter().all(|v| v["code"] == "forbidden"), "{found:?}");
     }
 
     #[test]
