@@ -161,7 +161,7 @@ fn call_fn(api: &Api, index: usize, op: &Operation) -> TokenStream {
             });
         }
     }
-    let ok = success_value(api, op);
+    let ok = success_value(op);
     quote! {
         #[allow(unused_mut, unused_variables, deprecated)]
         async fn #name(client: &client::Client, call: &Value) -> Result<Value, String> {
@@ -183,7 +183,7 @@ fn call_fn(api: &Api, index: usize, op: &Operation) -> TokenStream {
 
 /// The expression that records a success `value`: `{status, body}`, the status
 /// known only for operations with several success responses.
-fn success_value(api: &Api, op: &Operation) -> TokenStream {
+fn success_value(op: &Operation) -> TokenStream {
     let streamed = op.successes().any(|r| r.stream.is_some()) && !op.successes().any(|r| r.body.is_some());
     if streamed {
         return quote!(json!({ "status": null, "body": collect(value).await }));
@@ -201,7 +201,6 @@ fn success_value(api: &Api, op: &Operation) -> TokenStream {
             None => quote!(client::#module::#name::#variant => json!({ "status": #status, "body": null }),),
         }
     });
-    let _ = api;
     quote!(match value { #(#arms)* })
 }
 
