@@ -273,6 +273,11 @@ pub fn plan_operation(synth: &Synth<'_>, validation: &Validation, pointer: &str)
         .filter(|(status, _)| status.parse::<u16>().is_ok())
         .map(|(status, response)| (status.clone(), follow(doc, response).clone()))
         .collect();
+    let mut statuses = statuses;
+    if statuses.is_empty() {
+        // Nothing declared: the server answers a plain 200.
+        statuses.push(("200".to_owned(), serde_json::json!({ "description": "" })));
+    }
     let count = statuses.len().max(2);
     let mut calls = Vec::new();
     for index in 0..count {
@@ -308,8 +313,10 @@ pub fn plan_operation(synth: &Synth<'_>, validation: &Validation, pointer: &str)
         let (status, response) = &statuses[index % statuses.len().max(1)];
         let answer = plan_answer(synth, validation, pointer, &method, status, response, index, &mut expect, &mut invalid);
         calls.push(Call { args, body, answer, expect });
-        if statuses.is_empty() {
-            break;
+    }
+    if !statuses.iter().any(|(status, _)| status == UNDECLARED_STATUS) {
+        if let Some(last) = calls.last() {
+            calls.push(undeclared(last));
         }
     }
     OperationPlan {
@@ -317,6 +324,23 @@ pub fn plan_operation(synth: &Synth<'_>, validation: &Validation, pointer: &str)
         calls,
         invalid,
     }
+}
+
+/// A status no operation declares: the client must fail with it as it is.
+const UNDECLARED_STATUS: &str = "418";
+
+/// `call` again, answered with a status the operation does not declare and no body;
+/// the client must return an error carrying that status.
+fn undeclared(call: &Call) -> Call {
+    let mut again = call.clone();
+    again.answer = Answer {
+        status: 418,
+        content_type: None,
+        body: String::new(),
+    };
+    again.expect.status = 418;
+    again.expect.success = None;
+    again
 }
 
 /// The path template and the method of an operation pointer.
@@ -528,7 +552,7 @@ mod tests {
         let plan = plan_operation(&synth, &validation, &pointers[0]);
         assert!(plan.invalid.is_empty(), "{:?}", plan.invalid);
         let statuses: Vec<u16> = plan.calls.iter().map(|c| c.answer.status).collect();
-        assert_eq!(statuses, vec![200, 404, 409]);
+        assert_eq!(statuses, vec![200, 404, 409, 418]);
         let full = &plan.calls[0].expect;
         assert_eq!(full.method, "GET");
         assert_eq!(full.segments[3], super::super::synth::RESERVED_TEXT);
