@@ -1,11 +1,14 @@
-//! Imports (upserts) a Marketplace resource into a Vercel installation.
+//! Imports (upserts) a Marketplace resource into a Vercel installation, with one secret,
+//! and tells a declared error (such as a 409 conflict) from other failures.
 //!
 //! ```sh
 //! VERCEL_TOKEN=... cargo run --example import_resource -- icfg_123 resource-1
 //! ```
 
-use vercel_api::marketplace::{ImportResourceRequest, ImportResourceStatus};
-use vercel_api::Client;
+use vercel_api::marketplace::{
+    ImportResourceError, ImportResourceRequest, ImportResourceSecret, ImportResourceStatus,
+};
+use vercel_api::{Client, Error};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -14,7 +17,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         eprintln!("usage: import_resource INTEGRATION_CONFIGURATION_ID RESOURCE_ID");
         std::process::exit(2);
     };
-    let client = Client::new(std::env::var("VERCEL_TOKEN")?);
+    let client = Client::from_env()?;
+    let secret = ImportResourceSecret {
+        name: "DATABASE_URL".into(),
+        value: "postgres://user:password@host/db".into(),
+        prefix: None,
+        environment_overrides: None,
+    };
     let request = ImportResourceRequest {
         product_id: "my-product".into(),
         name: "my-database".into(),
@@ -24,12 +33,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         billing_plan: None,
         notification: None,
         extras: None,
-        secrets: None,
+        secrets: Some(vec![secret]),
     };
-    let imported = client
-        .import_resource(installation, resource)
-        .body(request)
-        .await?;
-    println!("imported {}", imported.name);
+    // `Debug` shows the request without the secret's value.
+    println!("importing {request:?}");
+    match client.import_resource(installation, resource).body(request).await {
+        Ok(imported) => println!("imported {}", imported.name),
+        Err(Error::Api { error, body, .. }) if *error == ImportResourceError::Conflict => {
+            eprintln!("conflict: {}", String::from_utf8_lossy(&body));
+        }
+        Err(other) => return Err(other.into()),
+    }
     Ok(())
 }

@@ -713,56 +713,13 @@ pub struct UpdateAccessGroupProject {
     pub project_id: String,
     /// The project role that will be added to this Access Group. \"null\" will remove this project level role.
     #[serde(default)]
-    pub role: Option<UpdateAccessGroupProjectRole>,
+    pub role: Option<UpdateAccessGroupProjectRole2>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateAccessGroupProjectRequest {
     /// The project role that will be added to this Access Group.
-    pub role: UpdateAccessGroupProjectRequestRole,
-}
-
-/// The project role that will be added to this Access Group.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UpdateAccessGroupProjectRequestRole {
-    /// `ADMIN`
-    #[serde(rename = "ADMIN")]
-    Admin,
-    /// `PROJECT_VIEWER`
-    #[serde(rename = "PROJECT_VIEWER")]
-    ProjectViewer,
-    /// `PROJECT_DEVELOPER`
-    #[serde(rename = "PROJECT_DEVELOPER")]
-    ProjectDeveloper,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UpdateAccessGroupProjectRequestRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "ADMIN",
-            Self::ProjectViewer => "PROJECT_VIEWER",
-            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UpdateAccessGroupProjectRequestRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub role: UpdateAccessGroupProjectRole,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -822,7 +779,7 @@ impl std::fmt::Display for UpdateAccessGroupProjectResponseRole {
     }
 }
 
-/// The project role that will be added to this Access Group. \"null\" will remove this project level role.
+/// The project role that will be added to this Access Group.
 #[derive(
     Debug,
     Clone,
@@ -860,6 +817,49 @@ impl UpdateAccessGroupProjectRole {
     }
 }
 impl std::fmt::Display for UpdateAccessGroupProjectRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The project role that will be added to this Access Group. \"null\" will remove this project level role.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UpdateAccessGroupProjectRole2 {
+    /// `ADMIN`
+    #[serde(rename = "ADMIN")]
+    Admin,
+    /// `PROJECT_VIEWER`
+    #[serde(rename = "PROJECT_VIEWER")]
+    ProjectViewer,
+    /// `PROJECT_DEVELOPER`
+    #[serde(rename = "PROJECT_DEVELOPER")]
+    ProjectDeveloper,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UpdateAccessGroupProjectRole2 {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "ADMIN",
+            Self::ProjectViewer => "PROJECT_VIEWER",
+            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UpdateAccessGroupProjectRole2 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -939,7 +939,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::create_access_group`](crate::Client::create_access_group): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAccessGroupBuilder<'a> {
     client: &'a crate::Client,
@@ -960,15 +960,24 @@ impl<'a> CreateAccessGroupBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<CreateAccessGroupResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<CreateAccessGroupResponse, crate::Error<CreateAccessGroupError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<CreateAccessGroupResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/access-groups");
-        let mut request = self
-            .client
-            .request("createAccessGroup", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "createAccessGroup",
+            method: reqwest::Method::POST,
+            template: "/v1/access-groups",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -978,10 +987,50 @@ impl<'a> CreateAccessGroupBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for CreateAccessGroupBuilder<'a> {
-    type Output = crate::Result<CreateAccessGroupResponse>;
+    type Output = crate::Result<
+        CreateAccessGroupResponse,
+        crate::Error<CreateAccessGroupError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::create_access_group`](crate::Client::create_access_group) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateAccessGroupError {
+    /// `400`: One of the provided values in the request body is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for CreateAccessGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for CreateAccessGroupError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -1007,7 +1056,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::create_access_group_project`](crate::Client::create_access_group_project): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAccessGroupProjectBuilder<'a> {
     client: &'a crate::Client,
@@ -1029,7 +1078,16 @@ impl<'a> CreateAccessGroupProjectBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<CreateAccessGroupProjectResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        CreateAccessGroupProjectResponse,
+        crate::Error<CreateAccessGroupProjectError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<CreateAccessGroupProjectResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -1040,9 +1098,12 @@ impl<'a> CreateAccessGroupProjectBuilder<'a> {
             "/projects",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("createAccessGroupProject", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "createAccessGroupProject",
+            method: reqwest::Method::POST,
+            template: "/v1/access-groups/{accessGroupIdOrName}/projects",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -1052,10 +1113,51 @@ impl<'a> CreateAccessGroupProjectBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for CreateAccessGroupProjectBuilder<'a> {
-    type Output = crate::Result<CreateAccessGroupProjectResponse>;
+    type Output = crate::Result<
+        CreateAccessGroupProjectResponse,
+        crate::Error<CreateAccessGroupProjectError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::create_access_group_project`](crate::Client::create_access_group_project) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateAccessGroupProjectError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for CreateAccessGroupProjectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for CreateAccessGroupProjectError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -1079,7 +1181,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::delete_access_group`](crate::Client::delete_access_group): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteAccessGroupBuilder<'a> {
     client: &'a crate::Client,
@@ -1100,16 +1202,23 @@ impl<'a> DeleteAccessGroupBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(self) -> crate::Result<(), crate::Error<DeleteAccessGroupError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v1/access-groups/", &crate::runtime::encode_path(&self.id_or_name)]
             .concat();
-        let mut request = self
-            .client
-            .request("deleteAccessGroup", reqwest::Method::DELETE, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "deleteAccessGroup",
+            method: reqwest::Method::DELETE,
+            template: "/v1/access-groups/{idOrName}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1117,10 +1226,47 @@ impl<'a> DeleteAccessGroupBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for DeleteAccessGroupBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<(), crate::Error<DeleteAccessGroupError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::delete_access_group`](crate::Client::delete_access_group) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteAccessGroupError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for DeleteAccessGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for DeleteAccessGroupError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -1146,7 +1292,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::delete_access_group_project`](crate::Client::delete_access_group_project): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteAccessGroupProjectBuilder<'a> {
     client: &'a crate::Client,
@@ -1168,7 +1314,13 @@ impl<'a> DeleteAccessGroupProjectBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<(), crate::Error<DeleteAccessGroupProjectError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
@@ -1180,9 +1332,12 @@ impl<'a> DeleteAccessGroupProjectBuilder<'a> {
             &crate::runtime::encode_path(&self.project_id),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("deleteAccessGroupProject", reqwest::Method::DELETE, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "deleteAccessGroupProject",
+            method: reqwest::Method::DELETE,
+            template: "/v1/access-groups/{accessGroupIdOrName}/projects/{projectId}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1190,10 +1345,47 @@ impl<'a> DeleteAccessGroupProjectBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for DeleteAccessGroupProjectBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<(), crate::Error<DeleteAccessGroupProjectError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::delete_access_group_project`](crate::Client::delete_access_group_project) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteAccessGroupProjectError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for DeleteAccessGroupProjectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for DeleteAccessGroupProjectError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -1220,7 +1412,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::list_access_group_members`](crate::Client::list_access_group_members): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAccessGroupMembersBuilder<'a> {
     client: &'a crate::Client,
@@ -1259,9 +1451,42 @@ impl<'a> ListAccessGroupMembersBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<ListAccessGroupMembersResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        ListAccessGroupMembersResponse,
+        crate::Error<ListAccessGroupMembersError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<ListAccessGroupMembersResponse> {
         let response = self.into_request().send().await?;
         response.json()
+    }
+    /// Every item of `members`, page after page: sends the request, then sends it again with `next` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
+    pub fn paginate(
+        self,
+    ) -> crate::Paginated<
+        'a,
+        ListAccessGroupMembersMember,
+        ListAccessGroupMembersError,
+    > {
+        crate::runtime::paginate(
+            self,
+            |request: Self| async move {
+                let next_request = request.clone();
+                let response = request.send().await?;
+                let (items, cursor) = {
+                    let page = response;
+                    (page.members, page.pagination.next)
+                };
+                let next_request = cursor
+                    .filter(|cursor| next_request.next.as_ref() != Some(cursor))
+                    .map(|cursor| next_request.next(cursor));
+                Ok((items, next_request))
+            },
+        )
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
@@ -1270,9 +1495,12 @@ impl<'a> ListAccessGroupMembersBuilder<'a> {
             "/members",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("listAccessGroupMembers", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "listAccessGroupMembers",
+            method: reqwest::Method::GET,
+            template: "/v1/access-groups/{idOrName}/members",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("limit", &self.limit);
         request.query("next", &self.next);
         request.query("search", &self.search);
@@ -1283,10 +1511,50 @@ impl<'a> ListAccessGroupMembersBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for ListAccessGroupMembersBuilder<'a> {
-    type Output = crate::Result<ListAccessGroupMembersResponse>;
+    type Output = crate::Result<
+        ListAccessGroupMembersResponse,
+        crate::Error<ListAccessGroupMembersError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::list_access_group_members`](crate::Client::list_access_group_members) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListAccessGroupMembersError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for ListAccessGroupMembersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for ListAccessGroupMembersError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -1312,7 +1580,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::list_access_group_projects`](crate::Client::list_access_group_projects): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAccessGroupProjectsBuilder<'a> {
     client: &'a crate::Client,
@@ -1345,9 +1613,42 @@ impl<'a> ListAccessGroupProjectsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<ListAccessGroupProjectsResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        ListAccessGroupProjectsResponse,
+        crate::Error<ListAccessGroupProjectsError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<ListAccessGroupProjectsResponse> {
         let response = self.into_request().send().await?;
         response.json()
+    }
+    /// Every item of `projects`, page after page: sends the request, then sends it again with `next` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
+    pub fn paginate(
+        self,
+    ) -> crate::Paginated<
+        'a,
+        ListAccessGroupProjectsProject,
+        ListAccessGroupProjectsError,
+    > {
+        crate::runtime::paginate(
+            self,
+            |request: Self| async move {
+                let next_request = request.clone();
+                let response = request.send().await?;
+                let (items, cursor) = {
+                    let page = response;
+                    (page.projects, page.pagination.next)
+                };
+                let next_request = cursor
+                    .filter(|cursor| next_request.next.as_ref() != Some(cursor))
+                    .map(|cursor| next_request.next(cursor));
+                Ok((items, next_request))
+            },
+        )
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
@@ -1356,9 +1657,12 @@ impl<'a> ListAccessGroupProjectsBuilder<'a> {
             "/projects",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("listAccessGroupProjects", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "listAccessGroupProjects",
+            method: reqwest::Method::GET,
+            template: "/v1/access-groups/{idOrName}/projects",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("limit", &self.limit);
         request.query("next", &self.next);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -1368,10 +1672,50 @@ impl<'a> ListAccessGroupProjectsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for ListAccessGroupProjectsBuilder<'a> {
-    type Output = crate::Result<ListAccessGroupProjectsResponse>;
+    type Output = crate::Result<
+        ListAccessGroupProjectsResponse,
+        crate::Error<ListAccessGroupProjectsError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::list_access_group_projects`](crate::Client::list_access_group_projects) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListAccessGroupProjectsError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for ListAccessGroupProjectsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for ListAccessGroupProjectsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -1397,7 +1741,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::list_access_groups`](crate::Client::list_access_groups): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAccessGroupsBuilder<'a> {
     client: &'a crate::Client,
@@ -1453,15 +1797,46 @@ impl<'a> ListAccessGroupsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<ListAccessGroupsResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<ListAccessGroupsResponse, crate::Error<ListAccessGroupsError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<ListAccessGroupsResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
+    /// Every item of `accessGroups`, page after page: sends the request, then sends it again with `next` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
+    pub fn paginate(
+        self,
+    ) -> crate::Paginated<'a, ListAccessGroupsAccessGroup, ListAccessGroupsError> {
+        crate::runtime::paginate(
+            self,
+            |request: Self| async move {
+                let next_request = request.clone();
+                let response = request.send().await?;
+                let (items, cursor) = match response {
+                    ListAccessGroupsResponse::WithAccessGroupsPagination(page) => {
+                        (page.access_groups, page.pagination.next)
+                    }
+                    _ => (Vec::new(), None),
+                };
+                let next_request = cursor
+                    .filter(|cursor| next_request.next.as_ref() != Some(cursor))
+                    .map(|cursor| next_request.next(cursor));
+                Ok((items, next_request))
+            },
+        )
+    }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/access-groups");
-        let mut request = self
-            .client
-            .request("listAccessGroups", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "listAccessGroups",
+            method: reqwest::Method::GET,
+            template: "/v1/access-groups",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("projectId", &self.project_id);
         request.query("search", &self.search);
         request.query("membersLimit", &self.members_limit);
@@ -1475,10 +1850,50 @@ impl<'a> ListAccessGroupsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for ListAccessGroupsBuilder<'a> {
-    type Output = crate::Result<ListAccessGroupsResponse>;
+    type Output = crate::Result<
+        ListAccessGroupsResponse,
+        crate::Error<ListAccessGroupsError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::list_access_groups`](crate::Client::list_access_groups) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListAccessGroupsError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for ListAccessGroupsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for ListAccessGroupsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -1502,7 +1917,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::read_access_group`](crate::Client::read_access_group): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReadAccessGroupBuilder<'a> {
     client: &'a crate::Client,
@@ -1523,16 +1938,25 @@ impl<'a> ReadAccessGroupBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<ReadAccessGroupResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<ReadAccessGroupResponse, crate::Error<ReadAccessGroupError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<ReadAccessGroupResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v1/access-groups/", &crate::runtime::encode_path(&self.id_or_name)]
             .concat();
-        let mut request = self
-            .client
-            .request("readAccessGroup", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "readAccessGroup",
+            method: reqwest::Method::GET,
+            template: "/v1/access-groups/{idOrName}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1540,10 +1964,50 @@ impl<'a> ReadAccessGroupBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for ReadAccessGroupBuilder<'a> {
-    type Output = crate::Result<ReadAccessGroupResponse>;
+    type Output = crate::Result<
+        ReadAccessGroupResponse,
+        crate::Error<ReadAccessGroupError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::read_access_group`](crate::Client::read_access_group) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ReadAccessGroupError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for ReadAccessGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for ReadAccessGroupError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -1569,7 +2033,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::read_access_group_project`](crate::Client::read_access_group_project): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReadAccessGroupProjectBuilder<'a> {
     client: &'a crate::Client,
@@ -1591,7 +2055,16 @@ impl<'a> ReadAccessGroupProjectBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<ReadAccessGroupProjectResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        ReadAccessGroupProjectResponse,
+        crate::Error<ReadAccessGroupProjectError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<ReadAccessGroupProjectResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -1603,9 +2076,12 @@ impl<'a> ReadAccessGroupProjectBuilder<'a> {
             &crate::runtime::encode_path(&self.project_id),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("readAccessGroupProject", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "readAccessGroupProject",
+            method: reqwest::Method::GET,
+            template: "/v1/access-groups/{accessGroupIdOrName}/projects/{projectId}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1613,10 +2089,50 @@ impl<'a> ReadAccessGroupProjectBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for ReadAccessGroupProjectBuilder<'a> {
-    type Output = crate::Result<ReadAccessGroupProjectResponse>;
+    type Output = crate::Result<
+        ReadAccessGroupProjectResponse,
+        crate::Error<ReadAccessGroupProjectError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::read_access_group_project`](crate::Client::read_access_group_project) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ReadAccessGroupProjectError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for ReadAccessGroupProjectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for ReadAccessGroupProjectError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -1642,7 +2158,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::update_access_group`](crate::Client::update_access_group): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateAccessGroupBuilder<'a> {
     client: &'a crate::Client,
@@ -1664,16 +2180,25 @@ impl<'a> UpdateAccessGroupBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<UpdateAccessGroupResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<UpdateAccessGroupResponse, crate::Error<UpdateAccessGroupError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<UpdateAccessGroupResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v1/access-groups/", &crate::runtime::encode_path(&self.id_or_name)]
             .concat();
-        let mut request = self
-            .client
-            .request("updateAccessGroup", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "updateAccessGroup",
+            method: reqwest::Method::POST,
+            template: "/v1/access-groups/{idOrName}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -1683,10 +2208,51 @@ impl<'a> UpdateAccessGroupBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UpdateAccessGroupBuilder<'a> {
-    type Output = crate::Result<UpdateAccessGroupResponse>;
+    type Output = crate::Result<
+        UpdateAccessGroupResponse,
+        crate::Error<UpdateAccessGroupError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::update_access_group`](crate::Client::update_access_group) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateAccessGroupError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for UpdateAccessGroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UpdateAccessGroupError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -1714,7 +2280,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::update_access_group_project`](crate::Client::update_access_group_project): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateAccessGroupProjectBuilder<'a> {
     client: &'a crate::Client,
@@ -1737,7 +2303,16 @@ impl<'a> UpdateAccessGroupProjectBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<UpdateAccessGroupProjectResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        UpdateAccessGroupProjectResponse,
+        crate::Error<UpdateAccessGroupProjectError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<UpdateAccessGroupProjectResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -1749,9 +2324,12 @@ impl<'a> UpdateAccessGroupProjectBuilder<'a> {
             &crate::runtime::encode_path(&self.project_id),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("updateAccessGroupProject", reqwest::Method::PATCH, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "updateAccessGroupProject",
+            method: reqwest::Method::PATCH,
+            template: "/v1/access-groups/{accessGroupIdOrName}/projects/{projectId}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -1761,9 +2339,50 @@ impl<'a> UpdateAccessGroupProjectBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UpdateAccessGroupProjectBuilder<'a> {
-    type Output = crate::Result<UpdateAccessGroupProjectResponse>;
+    type Output = crate::Result<
+        UpdateAccessGroupProjectResponse,
+        crate::Error<UpdateAccessGroupProjectError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::update_access_group_project`](crate::Client::update_access_group_project) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateAccessGroupProjectError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for UpdateAccessGroupProjectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UpdateAccessGroupProjectError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }

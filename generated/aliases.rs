@@ -941,7 +941,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::assign_alias`](crate::Client::assign_alias): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct AssignAliasBuilder<'a> {
     client: &'a crate::Client,
@@ -963,7 +963,13 @@ impl<'a> AssignAliasBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<AssignAliasResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<AssignAliasResponse, crate::Error<AssignAliasError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<AssignAliasResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -974,9 +980,12 @@ impl<'a> AssignAliasBuilder<'a> {
             "/aliases",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("assignAlias", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "assignAlias",
+            method: reqwest::Method::POST,
+            template: "/v2/deployments/{id}/aliases",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -986,10 +995,71 @@ impl<'a> AssignAliasBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for AssignAliasBuilder<'a> {
-    type Output = crate::Result<AssignAliasResponse>;
+    type Output = crate::Result<AssignAliasResponse, crate::Error<AssignAliasError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::assign_alias`](crate::Client::assign_alias) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AssignAliasError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    /// The cert for the provided alias is not ready
+    /// The deployment is not READY and can not be aliased
+    /// The supplied alias is invalid
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    /// If no .vercel.app alias exists then we fail (nothing to mirror)
+    Forbidden,
+    /// `404`: The domain used for the alias was not found
+    /// The deployment was not found
+    NotFound,
+    /// `409`: The provided alias is already assigned to the given deployment
+    /// The domain is not allowed to be used
+    Conflict,
+}
+
+impl std::fmt::Display for AssignAliasError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "The domain used for the alias was not found",
+                Self::Conflict => {
+                    "The provided alias is already assigned to the given deployment"
+                }
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for AssignAliasError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            _ => None,
+        }
     }
 }
 
@@ -1010,7 +1080,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::delete_alias`](crate::Client::delete_alias): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteAliasBuilder<'a> {
     client: &'a crate::Client,
@@ -1031,16 +1101,25 @@ impl<'a> DeleteAliasBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<DeleteAliasResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<DeleteAliasResponse, crate::Error<DeleteAliasError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<DeleteAliasResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v2/aliases/", &crate::runtime::encode_path(&self.alias_id)]
             .concat();
-        let mut request = self
-            .client
-            .request("deleteAlias", reqwest::Method::DELETE, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "deleteAlias",
+            method: reqwest::Method::DELETE,
+            template: "/v2/aliases/{aliasId}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1048,10 +1127,51 @@ impl<'a> DeleteAliasBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for DeleteAliasBuilder<'a> {
-    type Output = crate::Result<DeleteAliasResponse>;
+    type Output = crate::Result<DeleteAliasResponse, crate::Error<DeleteAliasError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::delete_alias`](crate::Client::delete_alias) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteAliasError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`: The alias was not found
+    NotFound,
+}
+
+impl std::fmt::Display for DeleteAliasError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "The alias was not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for DeleteAliasError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -1076,7 +1196,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_alias`](crate::Client::get_alias): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAliasBuilder<'a> {
     client: &'a crate::Client,
@@ -1121,14 +1241,25 @@ impl<'a> GetAliasBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<Vec<GetAliasResponseItem>> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<Vec<GetAliasResponseItem>, crate::Error<GetAliasError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<Vec<GetAliasResponseItem>> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v4/aliases/", &crate::runtime::encode_path(&self.id_or_alias)]
             .concat();
-        let mut request = self.client.request("getAlias", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getAlias",
+            method: reqwest::Method::GET,
+            template: "/v4/aliases/{idOrAlias}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("from", &self.from);
         request.query("projectId", &self.project_id);
         request.query("since", &self.since);
@@ -1140,10 +1271,51 @@ impl<'a> GetAliasBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetAliasBuilder<'a> {
-    type Output = crate::Result<Vec<GetAliasResponseItem>>;
+    type Output = crate::Result<Vec<GetAliasResponseItem>, crate::Error<GetAliasError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_alias`](crate::Client::get_alias) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetAliasError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`: The alias was not found
+    NotFound,
+}
+
+impl std::fmt::Display for GetAliasError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "The alias was not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetAliasError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -1170,7 +1342,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::list_aliases`](crate::Client::list_aliases): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAliasesBuilder<'a> {
     client: &'a crate::Client,
@@ -1235,13 +1407,42 @@ impl<'a> ListAliasesBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<ListAliasesResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<ListAliasesResponse, crate::Error<ListAliasesError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<ListAliasesResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
+    /// Every item of `aliases`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
+    pub fn paginate(self) -> crate::Paginated<'a, ListAliasesAliase, ListAliasesError> {
+        crate::runtime::paginate(
+            self,
+            |request: Self| async move {
+                let next_request = request.clone();
+                let response = request.send().await?;
+                let (items, cursor) = {
+                    let page = response;
+                    (page.aliases, page.pagination.next)
+                };
+                let next_request = cursor
+                    .filter(|cursor| next_request.until.as_ref() != Some(cursor))
+                    .map(|cursor| next_request.until(cursor));
+                Ok((items, next_request))
+            },
+        )
+    }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v4/aliases");
-        let mut request = self.client.request("listAliases", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "listAliases",
+            method: reqwest::Method::GET,
+            template: "/v4/aliases",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("domain", &self.domain);
         request.query("from", &self.from);
         request.query("limit", &self.limit);
@@ -1256,10 +1457,51 @@ impl<'a> ListAliasesBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for ListAliasesBuilder<'a> {
-    type Output = crate::Result<ListAliasesResponse>;
+    type Output = crate::Result<ListAliasesResponse, crate::Error<ListAliasesError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::list_aliases`](crate::Client::list_aliases) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListAliasesError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for ListAliasesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for ListAliasesError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -1283,7 +1525,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::list_deployment_aliases`](crate::Client::list_deployment_aliases): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListDeploymentAliasesBuilder<'a> {
     client: &'a crate::Client,
@@ -1304,7 +1546,16 @@ impl<'a> ListDeploymentAliasesBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<ListDeploymentAliasesResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        ListDeploymentAliasesResponse,
+        crate::Error<ListDeploymentAliasesError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<ListDeploymentAliasesResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -1315,9 +1566,12 @@ impl<'a> ListDeploymentAliasesBuilder<'a> {
             "/aliases",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("listDeploymentAliases", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "listDeploymentAliases",
+            method: reqwest::Method::GET,
+            template: "/v2/deployments/{id}/aliases",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1325,10 +1579,54 @@ impl<'a> ListDeploymentAliasesBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for ListDeploymentAliasesBuilder<'a> {
-    type Output = crate::Result<ListDeploymentAliasesResponse>;
+    type Output = crate::Result<
+        ListDeploymentAliasesResponse,
+        crate::Error<ListDeploymentAliasesError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::list_deployment_aliases`](crate::Client::list_deployment_aliases) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListDeploymentAliasesError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`: The deployment was not found
+    NotFound,
+}
+
+impl std::fmt::Display for ListDeploymentAliasesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "The deployment was not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for ListDeploymentAliasesError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -1353,7 +1651,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::patch_url_protection_bypass`](crate::Client::patch_url_protection_bypass): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchUrlProtectionBypassBuilder<'a> {
     client: &'a crate::Client,
@@ -1382,6 +1680,15 @@ impl<'a> PatchUrlProtectionBypassBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
+    ) -> crate::Result<
+        serde_json::Map<String, serde_json::Value>,
+        crate::Error<PatchUrlProtectionBypassError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(
+        self,
     ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
         let response = self.into_request().send().await?;
         response.json()
@@ -1393,9 +1700,12 @@ impl<'a> PatchUrlProtectionBypassBuilder<'a> {
             "/protection-bypass",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("patchUrlProtectionBypass", reqwest::Method::PATCH, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "patchUrlProtectionBypass",
+            method: reqwest::Method::PATCH,
+            template: "/aliases/{id}/protection-bypass",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -1406,9 +1716,66 @@ impl<'a> PatchUrlProtectionBypassBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for PatchUrlProtectionBypassBuilder<'a> {
-    type Output = crate::Result<serde_json::Map<String, serde_json::Value>>;
+    type Output = crate::Result<
+        serde_json::Map<String, serde_json::Value>,
+        crate::Error<PatchUrlProtectionBypassError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::patch_url_protection_bypass`](crate::Client::patch_url_protection_bypass) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum PatchUrlProtectionBypassError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`
+    Conflict,
+    /// `428`
+    PreconditionRequired,
+    /// `500`
+    InternalServerError,
+}
+
+impl std::fmt::Display for PatchUrlProtectionBypassError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => "conflict",
+                Self::PreconditionRequired => "precondition required",
+                Self::InternalServerError => "internal server error",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for PatchUrlProtectionBypassError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            428 => Some(Self::PreconditionRequired),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
     }
 }

@@ -205,7 +205,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::artifact_exists`](crate::Client::artifact_exists): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ArtifactExistsBuilder<'a> {
     client: &'a crate::Client,
@@ -226,15 +226,22 @@ impl<'a> ArtifactExistsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(self) -> crate::Result<(), crate::Error<ArtifactExistsError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v8/artifacts/", &crate::runtime::encode_path(&self.hash)].concat();
-        let mut request = self
-            .client
-            .request("artifactExists", reqwest::Method::HEAD, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "artifactExists",
+            method: reqwest::Method::HEAD,
+            template: "/v8/artifacts/{hash}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -242,10 +249,63 @@ impl<'a> ArtifactExistsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for ArtifactExistsBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<(), crate::Error<ArtifactExistsError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::artifact_exists`](crate::Client::artifact_exists) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ArtifactExistsError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    PaymentRequired,
+    /// `403`: The customer has reached their spend cap limit and has been paused. An owner can disable the cap or raise the limit in settings.
+    /// The Remote Caching usage limit has been reached for this account for this billing cycle.
+    /// Remote Caching has been disabled for this team or user. An owner can enable it in the billing settings.
+    /// You do not have permission to access this resource.
+    Forbidden,
+    /// `404`: The artifact was not found
+    NotFound,
+}
+
+impl std::fmt::Display for ArtifactExistsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => {
+                    "The customer has reached their spend cap limit and has been paused. An owner can disable the cap or raise the limit in settings."
+                }
+                Self::NotFound => "The artifact was not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for ArtifactExistsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -269,7 +329,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::artifact_query`](crate::Client::artifact_query): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ArtifactQueryBuilder<'a> {
     client: &'a crate::Client,
@@ -294,15 +354,27 @@ impl<'a> ArtifactQueryBuilder<'a> {
         self,
     ) -> crate::Result<
         std::collections::BTreeMap<String, Option<ArtifactQueryResponseValue>>,
+        crate::Error<ArtifactQueryError2>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(
+        self,
+    ) -> crate::Result<
+        std::collections::BTreeMap<String, Option<ArtifactQueryResponseValue>>,
     > {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v8/artifacts");
-        let mut request = self
-            .client
-            .request("artifactQuery", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "artifactQuery",
+            method: reqwest::Method::POST,
+            template: "/v8/artifacts",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -314,10 +386,60 @@ impl<'a> ArtifactQueryBuilder<'a> {
 impl<'a> std::future::IntoFuture for ArtifactQueryBuilder<'a> {
     type Output = crate::Result<
         std::collections::BTreeMap<String, Option<ArtifactQueryResponseValue>>,
+        crate::Error<ArtifactQueryError2>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::artifact_query`](crate::Client::artifact_query) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ArtifactQueryError2 {
+    /// `400`: One of the provided values in the request body is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    PaymentRequired,
+    /// `403`: The customer has reached their spend cap limit and has been paused. An owner can disable the cap or raise the limit in settings.
+    /// The Remote Caching usage limit has been reached for this account for this billing cycle.
+    /// Remote Caching has been disabled for this team or user. An owner can enable it in the billing settings.
+    /// You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for ArtifactQueryError2 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => {
+                    "The customer has reached their spend cap limit and has been paused. An owner can disable the cap or raise the limit in settings."
+                }
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for ArtifactQueryError2 {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -343,7 +465,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::download_artifact`](crate::Client::download_artifact): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DownloadArtifactBuilder<'a> {
     client: &'a crate::Client,
@@ -382,15 +504,24 @@ impl<'a> DownloadArtifactBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<Vec<u8>> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<Vec<u8>, crate::Error<DownloadArtifactError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<Vec<u8>> {
         let response = self.into_request().send().await?;
         Ok(response.into_bytes())
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v8/artifacts/", &crate::runtime::encode_path(&self.hash)].concat();
-        let mut request = self
-            .client
-            .request("downloadArtifact", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "downloadArtifact",
+            method: reqwest::Method::GET,
+            template: "/v8/artifacts/{hash}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.header("x-artifact-client-ci", &self.x_artifact_client_ci);
         request
             .header(
@@ -404,10 +535,64 @@ impl<'a> DownloadArtifactBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for DownloadArtifactBuilder<'a> {
-    type Output = crate::Result<Vec<u8>>;
+    type Output = crate::Result<Vec<u8>, crate::Error<DownloadArtifactError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::download_artifact`](crate::Client::download_artifact) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DownloadArtifactError {
+    /// `400`: One of the provided values in the request query is invalid.
+    /// One of the provided values in the headers is invalid
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    PaymentRequired,
+    /// `403`: The customer has reached their spend cap limit and has been paused. An owner can disable the cap or raise the limit in settings.
+    /// The Remote Caching usage limit has been reached for this account for this billing cycle.
+    /// Remote Caching has been disabled for this team or user. An owner can enable it in the billing settings.
+    /// You do not have permission to access this resource.
+    Forbidden,
+    /// `404`: The artifact was not found
+    NotFound,
+}
+
+impl std::fmt::Display for DownloadArtifactError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => {
+                    "The customer has reached their spend cap limit and has been paused. An owner can disable the cap or raise the limit in settings."
+                }
+                Self::NotFound => "The artifact was not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for DownloadArtifactError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -433,7 +618,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::record_events`](crate::Client::record_events): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RecordEventsBuilder<'a> {
     client: &'a crate::Client,
@@ -472,15 +657,22 @@ impl<'a> RecordEventsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(self) -> crate::Result<(), crate::Error<RecordEventsError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v8/artifacts/events");
-        let mut request = self
-            .client
-            .request("recordEvents", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "recordEvents",
+            method: reqwest::Method::POST,
+            template: "/v8/artifacts/events",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.header("x-artifact-client-ci", &self.x_artifact_client_ci);
         request
             .header(
@@ -496,10 +688,60 @@ impl<'a> RecordEventsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for RecordEventsBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<(), crate::Error<RecordEventsError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::record_events`](crate::Client::record_events) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RecordEventsError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the headers is invalid
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    PaymentRequired,
+    /// `403`: The customer has reached their spend cap limit and has been paused. An owner can disable the cap or raise the limit in settings.
+    /// The Remote Caching usage limit has been reached for this account for this billing cycle.
+    /// Remote Caching has been disabled for this team or user. An owner can enable it in the billing settings.
+    /// You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for RecordEventsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => {
+                    "The customer has reached their spend cap limit and has been paused. An owner can disable the cap or raise the limit in settings."
+                }
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for RecordEventsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -519,7 +761,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::status`](crate::Client::status): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct StatusBuilder<'a> {
     client: &'a crate::Client,
@@ -539,13 +781,22 @@ impl<'a> StatusBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<StatusResponse> {
+    pub async fn send(self) -> crate::Result<StatusResponse, crate::Error<StatusError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<StatusResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v8/artifacts/status");
-        let mut request = self.client.request("status", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "status",
+            method: reqwest::Method::GET,
+            template: "/v8/artifacts/status",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -553,10 +804,52 @@ impl<'a> StatusBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for StatusBuilder<'a> {
-    type Output = crate::Result<StatusResponse>;
+    type Output = crate::Result<StatusResponse, crate::Error<StatusError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::status`](crate::Client::status) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum StatusError {
+    /// `400`
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for StatusError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => "bad request",
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for StatusError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -586,7 +879,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::upload_artifact`](crate::Client::upload_artifact): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadArtifactBuilder<'a> {
     client: &'a crate::Client,
@@ -638,15 +931,24 @@ impl<'a> UploadArtifactBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<UploadArtifactResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<UploadArtifactResponse, crate::Error<UploadArtifactError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<UploadArtifactResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v8/artifacts/", &crate::runtime::encode_path(&self.hash)].concat();
-        let mut request = self
-            .client
-            .request("uploadArtifact", reqwest::Method::PUT, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "uploadArtifact",
+            method: reqwest::Method::PUT,
+            template: "/v8/artifacts/{hash}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.header("x-artifact-duration", &self.x_artifact_duration);
         request.header("x-artifact-client-ci", &self.x_artifact_client_ci);
         request
@@ -664,9 +966,63 @@ impl<'a> UploadArtifactBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UploadArtifactBuilder<'a> {
-    type Output = crate::Result<UploadArtifactResponse>;
+    type Output = crate::Result<
+        UploadArtifactResponse,
+        crate::Error<UploadArtifactError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::upload_artifact`](crate::Client::upload_artifact) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UploadArtifactError {
+    /// `400`: One of the provided values in the request query is invalid.
+    /// One of the provided values in the headers is invalid
+    /// File size is not valid
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    PaymentRequired,
+    /// `403`: The customer has reached their spend cap limit and has been paused. An owner can disable the cap or raise the limit in settings.
+    /// The Remote Caching usage limit has been reached for this account for this billing cycle.
+    /// Remote Caching has been disabled for this team or user. An owner can enable it in the billing settings.
+    /// You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for UploadArtifactError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => {
+                    "The customer has reached their spend cap limit and has been paused. An owner can disable the cap or raise the limit in settings."
+                }
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UploadArtifactError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }

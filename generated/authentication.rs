@@ -359,7 +359,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::create_auth_token`](crate::Client::create_auth_token): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAuthTokenBuilder<'a> {
     client: &'a crate::Client,
@@ -380,15 +380,24 @@ impl<'a> CreateAuthTokenBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<CreateAuthTokenResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<CreateAuthTokenResponse, crate::Error<CreateAuthTokenError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<CreateAuthTokenResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v3/user/tokens");
-        let mut request = self
-            .client
-            .request("createAuthToken", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "createAuthToken",
+            method: reqwest::Method::POST,
+            template: "/v3/user/tokens",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -398,10 +407,50 @@ impl<'a> CreateAuthTokenBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for CreateAuthTokenBuilder<'a> {
-    type Output = crate::Result<CreateAuthTokenResponse>;
+    type Output = crate::Result<
+        CreateAuthTokenResponse,
+        crate::Error<CreateAuthTokenError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::create_auth_token`](crate::Client::create_auth_token) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateAuthTokenError {
+    /// `400`: One of the provided values in the request body is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for CreateAuthTokenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for CreateAuthTokenError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -423,7 +472,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::delete_auth_token`](crate::Client::delete_auth_token): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteAuthTokenBuilder<'a> {
     client: &'a crate::Client,
@@ -432,25 +481,78 @@ pub struct DeleteAuthTokenBuilder<'a> {
 
 impl<'a> DeleteAuthTokenBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<DeleteAuthTokenResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<DeleteAuthTokenResponse, crate::Error<DeleteAuthTokenError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<DeleteAuthTokenResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v3/user/tokens/", &crate::runtime::encode_path(&self.token_id)]
             .concat();
-        let request = self
-            .client
-            .request("deleteAuthToken", reqwest::Method::DELETE, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "deleteAuthToken",
+            method: reqwest::Method::DELETE,
+            template: "/v3/user/tokens/{tokenId}",
+        };
+        let request = self.client.request(endpoint, path);
         request
     }
 }
 
 impl<'a> std::future::IntoFuture for DeleteAuthTokenBuilder<'a> {
-    type Output = crate::Result<DeleteAuthTokenResponse>;
+    type Output = crate::Result<
+        DeleteAuthTokenResponse,
+        crate::Error<DeleteAuthTokenError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::delete_auth_token`](crate::Client::delete_auth_token) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteAuthTokenError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`: Token not found with the requested `tokenId`.
+    NotFound,
+}
+
+impl std::fmt::Display for DeleteAuthTokenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "Token not found with the requested `tokenId`.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for DeleteAuthTokenError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -472,7 +574,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::exchange_sso_token`](crate::Client::exchange_sso_token): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExchangeSsoTokenBuilder<'a> {
     client: &'a crate::Client,
@@ -481,15 +583,24 @@ pub struct ExchangeSsoTokenBuilder<'a> {
 
 impl<'a> ExchangeSsoTokenBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<ExchangeSsoTokenResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<ExchangeSsoTokenResponse, crate::Error<ExchangeSsoTokenError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<ExchangeSsoTokenResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/integrations/sso/token");
-        let mut request = self
-            .client
-            .request("exchange-sso-token", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "exchange-sso-token",
+            method: reqwest::Method::POST,
+            template: "/v1/integrations/sso/token",
+        };
+        let mut request = self.client.request(endpoint, path);
         let body = self.body;
         request.json(&body);
         request
@@ -497,10 +608,54 @@ impl<'a> ExchangeSsoTokenBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for ExchangeSsoTokenBuilder<'a> {
-    type Output = crate::Result<ExchangeSsoTokenResponse>;
+    type Output = crate::Result<
+        ExchangeSsoTokenResponse,
+        crate::Error<ExchangeSsoTokenError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::exchange_sso_token`](crate::Client::exchange_sso_token) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ExchangeSsoTokenError {
+    /// `400`: One of the provided values in the request body is invalid.
+    BadRequest,
+    /// `403`
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `500`
+    InternalServerError,
+}
+
+impl std::fmt::Display for ExchangeSsoTokenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Forbidden => "forbidden",
+                Self::NotFound => "not found",
+                Self::InternalServerError => "internal server error",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for ExchangeSsoTokenError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -522,7 +677,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_auth_token`](crate::Client::get_auth_token): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAuthTokenBuilder<'a> {
     client: &'a crate::Client,
@@ -531,23 +686,75 @@ pub struct GetAuthTokenBuilder<'a> {
 
 impl<'a> GetAuthTokenBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetAuthTokenResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetAuthTokenResponse, crate::Error<GetAuthTokenError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetAuthTokenResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v5/user/tokens/", &crate::runtime::encode_path(&self.token_id)]
             .concat();
-        let request = self.client.request("getAuthToken", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getAuthToken",
+            method: reqwest::Method::GET,
+            template: "/v5/user/tokens/{tokenId}",
+        };
+        let request = self.client.request(endpoint, path);
         request
     }
 }
 
 impl<'a> std::future::IntoFuture for GetAuthTokenBuilder<'a> {
-    type Output = crate::Result<GetAuthTokenResponse>;
+    type Output = crate::Result<GetAuthTokenResponse, crate::Error<GetAuthTokenError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_auth_token`](crate::Client::get_auth_token) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetAuthTokenError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`: Token not found with the requested `tokenId`.
+    NotFound,
+}
+
+impl std::fmt::Display for GetAuthTokenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "unauthorized",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "Token not found with the requested `tokenId`.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetAuthTokenError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -565,7 +772,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::list_auth_tokens`](crate::Client::list_auth_tokens): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAuthTokensBuilder<'a> {
     client: &'a crate::Client,
@@ -573,21 +780,70 @@ pub struct ListAuthTokensBuilder<'a> {
 
 impl<'a> ListAuthTokensBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<ListAuthTokensResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<ListAuthTokensResponse, crate::Error<ListAuthTokensError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<ListAuthTokensResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v5/user/tokens");
-        let request = self.client.request("listAuthTokens", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "listAuthTokens",
+            method: reqwest::Method::GET,
+            template: "/v5/user/tokens",
+        };
+        let request = self.client.request(endpoint, path);
         request
     }
 }
 
 impl<'a> std::future::IntoFuture for ListAuthTokensBuilder<'a> {
-    type Output = crate::Result<ListAuthTokensResponse>;
+    type Output = crate::Result<
+        ListAuthTokensResponse,
+        crate::Error<ListAuthTokensError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::list_auth_tokens`](crate::Client::list_auth_tokens) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListAuthTokensError {
+    /// `400`
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for ListAuthTokensError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => "bad request",
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for ListAuthTokensError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }

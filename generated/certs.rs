@@ -76,7 +76,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_cert_by_id`](crate::Client::get_cert_by_id): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCertByIdBuilder<'a> {
     client: &'a crate::Client,
@@ -97,13 +97,24 @@ impl<'a> GetCertByIdBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetCertByIdResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetCertByIdResponse, crate::Error<GetCertByIdError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetCertByIdResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v8/certs/", &crate::runtime::encode_path(&self.id)].concat();
-        let mut request = self.client.request("getCertById", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getCertById",
+            method: reqwest::Method::GET,
+            template: "/v8/certs/{id}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -111,10 +122,51 @@ impl<'a> GetCertByIdBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetCertByIdBuilder<'a> {
-    type Output = crate::Result<GetCertByIdResponse>;
+    type Output = crate::Result<GetCertByIdResponse, crate::Error<GetCertByIdError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_cert_by_id`](crate::Client::get_cert_by_id) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetCertByIdError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for GetCertByIdError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetCertByIdError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -135,7 +187,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::issue_cert`](crate::Client::issue_cert): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct IssueCertBuilder<'a> {
     client: &'a crate::Client,
@@ -161,13 +213,24 @@ impl<'a> IssueCertBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<IssueCertResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<IssueCertResponse, crate::Error<IssueCertError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<IssueCertResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v8/certs");
-        let mut request = self.client.request("issueCert", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "issueCert",
+            method: reqwest::Method::POST,
+            template: "/v8/certs",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -178,10 +241,66 @@ impl<'a> IssueCertBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for IssueCertBuilder<'a> {
-    type Output = crate::Result<IssueCertResponse>;
+    type Output = crate::Result<IssueCertResponse, crate::Error<IssueCertError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::issue_cert`](crate::Client::issue_cert) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum IssueCertError {
+    /// `400`: One of the provided values in the request body is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `449`
+    Status449,
+    /// `500`
+    InternalServerError,
+}
+
+impl std::fmt::Display for IssueCertError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Status449 => "status449",
+                Self::InternalServerError => "internal server error",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for IssueCertError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            449 => Some(Self::Status449),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -202,7 +321,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::remove_cert`](crate::Client::remove_cert): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RemoveCertBuilder<'a> {
     client: &'a crate::Client,
@@ -225,15 +344,27 @@ impl<'a> RemoveCertBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
+    ) -> crate::Result<
+        serde_json::Map<String, serde_json::Value>,
+        crate::Error<RemoveCertError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(
+        self,
     ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v8/certs/", &crate::runtime::encode_path(&self.id)].concat();
-        let mut request = self
-            .client
-            .request("removeCert", reqwest::Method::DELETE, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "removeCert",
+            method: reqwest::Method::DELETE,
+            template: "/v8/certs/{id}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -241,10 +372,54 @@ impl<'a> RemoveCertBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for RemoveCertBuilder<'a> {
-    type Output = crate::Result<serde_json::Map<String, serde_json::Value>>;
+    type Output = crate::Result<
+        serde_json::Map<String, serde_json::Value>,
+        crate::Error<RemoveCertError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::remove_cert`](crate::Client::remove_cert) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RemoveCertError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for RemoveCertError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for RemoveCertError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -265,7 +440,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::upload_cert`](crate::Client::upload_cert): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadCertBuilder<'a> {
     client: &'a crate::Client,
@@ -291,13 +466,24 @@ impl<'a> UploadCertBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<UploadCertResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<UploadCertResponse, crate::Error<UploadCertError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<UploadCertResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v8/certs");
-        let mut request = self.client.request("uploadCert", reqwest::Method::PUT, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "uploadCert",
+            method: reqwest::Method::PUT,
+            template: "/v8/certs",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -308,9 +494,52 @@ impl<'a> UploadCertBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UploadCertBuilder<'a> {
-    type Output = crate::Result<UploadCertResponse>;
+    type Output = crate::Result<UploadCertResponse, crate::Error<UploadCertError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::upload_cert`](crate::Client::upload_cert) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UploadCertError {
+    /// `400`: One of the provided values in the request body is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: This feature is only available for Enterprise customers.
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for UploadCertError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "This feature is only available for Enterprise customers."
+                }
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UploadCertError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }

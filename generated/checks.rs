@@ -1884,7 +1884,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::create_check`](crate::Client::create_check): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateCheckBuilder<'a> {
     client: &'a crate::Client,
@@ -1906,7 +1906,13 @@ impl<'a> CreateCheckBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<CreateCheckResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<CreateCheckResponse, crate::Error<CreateCheckError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<CreateCheckResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -1917,9 +1923,12 @@ impl<'a> CreateCheckBuilder<'a> {
             "/checks",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("createCheck", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "createCheck",
+            method: reqwest::Method::POST,
+            template: "/v1/deployments/{deploymentId}/checks",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -1929,10 +1938,54 @@ impl<'a> CreateCheckBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for CreateCheckBuilder<'a> {
-    type Output = crate::Result<CreateCheckResponse>;
+    type Output = crate::Result<CreateCheckResponse, crate::Error<CreateCheckError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::create_check`](crate::Client::create_check) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateCheckError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    /// Cannot create check for finished deployment
+    /// The provided token is not from an OAuth2 Client
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`: The deployment was not found
+    NotFound,
+}
+
+impl std::fmt::Display for CreateCheckError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "The deployment was not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for CreateCheckError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -1956,7 +2009,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_all_checks`](crate::Client::get_all_checks): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAllChecksBuilder<'a> {
     client: &'a crate::Client,
@@ -1977,7 +2030,13 @@ impl<'a> GetAllChecksBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetAllChecksResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetAllChecksResponse, crate::Error<GetAllChecksError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetAllChecksResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -1988,9 +2047,12 @@ impl<'a> GetAllChecksBuilder<'a> {
             "/checks",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getAllChecks", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getAllChecks",
+            method: reqwest::Method::GET,
+            template: "/v1/deployments/{deploymentId}/checks",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1998,10 +2060,51 @@ impl<'a> GetAllChecksBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetAllChecksBuilder<'a> {
-    type Output = crate::Result<GetAllChecksResponse>;
+    type Output = crate::Result<GetAllChecksResponse, crate::Error<GetAllChecksError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_all_checks`](crate::Client::get_all_checks) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetAllChecksError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`: The deployment was not found
+    NotFound,
+}
+
+impl std::fmt::Display for GetAllChecksError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "The deployment was not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetAllChecksError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -2027,7 +2130,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_check`](crate::Client::get_check): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCheckBuilder<'a> {
     client: &'a crate::Client,
@@ -2049,7 +2152,13 @@ impl<'a> GetCheckBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetCheckResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetCheckResponse, crate::Error<GetCheckError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetCheckResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -2061,7 +2170,12 @@ impl<'a> GetCheckBuilder<'a> {
             &crate::runtime::encode_path(&self.check_id),
         ]
             .concat();
-        let mut request = self.client.request("getCheck", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getCheck",
+            method: reqwest::Method::GET,
+            template: "/v1/deployments/{deploymentId}/checks/{checkId}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -2069,10 +2183,53 @@ impl<'a> GetCheckBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetCheckBuilder<'a> {
-    type Output = crate::Result<GetCheckResponse>;
+    type Output = crate::Result<GetCheckResponse, crate::Error<GetCheckError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_check`](crate::Client::get_check) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetCheckError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    /// The provided token is not from an OAuth2 Client that created the Check
+    Forbidden,
+    /// `404`: Check was not found
+    /// The deployment was not found
+    NotFound,
+}
+
+impl std::fmt::Display for GetCheckError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "Check was not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetCheckError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -2099,7 +2256,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::rerequest_check`](crate::Client::rerequest_check): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RerequestCheckBuilder<'a> {
     client: &'a crate::Client,
@@ -2129,6 +2286,15 @@ impl<'a> RerequestCheckBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
+    ) -> crate::Result<
+        serde_json::Map<String, serde_json::Value>,
+        crate::Error<RerequestCheckError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(
+        self,
     ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
         let response = self.into_request().send().await?;
         response.json()
@@ -2142,9 +2308,12 @@ impl<'a> RerequestCheckBuilder<'a> {
             "/rerequest",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("rerequestCheck", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "rerequestCheck",
+            method: reqwest::Method::POST,
+            template: "/v1/deployments/{deploymentId}/checks/{checkId}/rerequest",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("autoUpdate", &self.auto_update);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -2153,10 +2322,55 @@ impl<'a> RerequestCheckBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for RerequestCheckBuilder<'a> {
-    type Output = crate::Result<serde_json::Map<String, serde_json::Value>>;
+    type Output = crate::Result<
+        serde_json::Map<String, serde_json::Value>,
+        crate::Error<RerequestCheckError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::rerequest_check`](crate::Client::rerequest_check) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RerequestCheckError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`: The deployment was not found
+    /// Check was not found
+    NotFound,
+}
+
+impl std::fmt::Display for RerequestCheckError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "The deployment was not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for RerequestCheckError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -2184,7 +2398,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::update_check`](crate::Client::update_check): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCheckBuilder<'a> {
     client: &'a crate::Client,
@@ -2207,7 +2421,13 @@ impl<'a> UpdateCheckBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<UpdateCheckResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<UpdateCheckResponse, crate::Error<UpdateCheckError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<UpdateCheckResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -2219,9 +2439,12 @@ impl<'a> UpdateCheckBuilder<'a> {
             &crate::runtime::encode_path(&self.check_id),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("updateCheck", reqwest::Method::PATCH, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "updateCheck",
+            method: reqwest::Method::PATCH,
+            template: "/v1/deployments/{deploymentId}/checks/{checkId}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -2231,9 +2454,57 @@ impl<'a> UpdateCheckBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UpdateCheckBuilder<'a> {
-    type Output = crate::Result<UpdateCheckResponse>;
+    type Output = crate::Result<UpdateCheckResponse, crate::Error<UpdateCheckError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::update_check`](crate::Client::update_check) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateCheckError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    /// The provided token is not from an OAuth2 Client
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`: Check was not found
+    /// The deployment was not found
+    NotFound,
+    /// `413`: The output provided is too large
+    PayloadTooLarge,
+}
+
+impl std::fmt::Display for UpdateCheckError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "Check was not found",
+                Self::PayloadTooLarge => "The output provided is too large",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UpdateCheckError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            413 => Some(Self::PayloadTooLarge),
+            _ => None,
+        }
     }
 }

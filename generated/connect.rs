@@ -108,7 +108,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::update_static_ips`](crate::Client::update_static_ips): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateStaticIpsBuilder<'a> {
     client: &'a crate::Client,
@@ -135,7 +135,16 @@ impl<'a> UpdateStaticIpsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<Vec<UpdateStaticIpsResponseItem>> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        Vec<UpdateStaticIpsResponseItem>,
+        crate::Error<UpdateStaticIpsError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<Vec<UpdateStaticIpsResponseItem>> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -146,9 +155,12 @@ impl<'a> UpdateStaticIpsBuilder<'a> {
             "/shared-connect-links",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("updateStaticIps", reqwest::Method::PATCH, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "updateStaticIps",
+            method: reqwest::Method::PATCH,
+            template: "/v1/projects/{idOrName}/shared-connect-links",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -159,9 +171,62 @@ impl<'a> UpdateStaticIpsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UpdateStaticIpsBuilder<'a> {
-    type Output = crate::Result<Vec<UpdateStaticIpsResponseItem>>;
+    type Output = crate::Result<
+        Vec<UpdateStaticIpsResponseItem>,
+        crate::Error<UpdateStaticIpsError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::update_static_ips`](crate::Client::update_static_ips) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateStaticIpsError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `500`
+    InternalServerError,
+}
+
+impl std::fmt::Display for UpdateStaticIpsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => "payment required",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::InternalServerError => "internal server error",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UpdateStaticIpsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
     }
 }

@@ -13598,7 +13598,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::cancel_deployment`](crate::Client::cancel_deployment): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CancelDeploymentBuilder<'a> {
     client: &'a crate::Client,
@@ -13619,7 +13619,13 @@ impl<'a> CancelDeploymentBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<CancelDeploymentResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<CancelDeploymentResponse, crate::Error<CancelDeploymentError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<CancelDeploymentResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -13630,9 +13636,12 @@ impl<'a> CancelDeploymentBuilder<'a> {
             "/cancel",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("cancelDeployment", reqwest::Method::PATCH, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "cancelDeployment",
+            method: reqwest::Method::PATCH,
+            template: "/v12/deployments/{id}/cancel",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -13640,10 +13649,54 @@ impl<'a> CancelDeploymentBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for CancelDeploymentBuilder<'a> {
-    type Output = crate::Result<CancelDeploymentResponse>;
+    type Output = crate::Result<
+        CancelDeploymentResponse,
+        crate::Error<CancelDeploymentError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::cancel_deployment`](crate::Client::cancel_deployment) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CancelDeploymentError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for CancelDeploymentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for CancelDeploymentError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -13669,7 +13722,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::create_deployment`](crate::Client::create_deployment): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateDeploymentBuilder<'a> {
     client: &'a crate::Client,
@@ -13707,15 +13760,24 @@ impl<'a> CreateDeploymentBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<CreateDeploymentResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<CreateDeploymentResponse, crate::Error<CreateDeploymentError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<CreateDeploymentResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v13/deployments");
-        let mut request = self
-            .client
-            .request("createDeployment", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "createDeployment",
+            method: reqwest::Method::POST,
+            template: "/v13/deployments",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("forceNew", &self.force_new);
         request
             .query(
@@ -13731,10 +13793,72 @@ impl<'a> CreateDeploymentBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for CreateDeploymentBuilder<'a> {
-    type Output = crate::Result<CreateDeploymentResponse>;
+    type Output = crate::Result<
+        CreateDeploymentResponse,
+        crate::Error<CreateDeploymentError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::create_deployment`](crate::Client::create_deployment) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateDeploymentError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    /// Pro customers are allowed to deploy Serverless Functions to up to `proMaxRegions` regions, or if the project was created before the limit was introduced.
+    /// Deploying to Serverless Functions to multiple regions requires a plan update
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`: The deployment project is being transferred
+    Conflict,
+    /// `500`
+    InternalServerError,
+}
+
+impl std::fmt::Display for CreateDeploymentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => "The deployment project is being transferred",
+                Self::InternalServerError => "internal server error",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for CreateDeploymentError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -13759,7 +13883,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::delete_deployment`](crate::Client::delete_deployment): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteDeploymentBuilder<'a> {
     client: &'a crate::Client,
@@ -13786,16 +13910,25 @@ impl<'a> DeleteDeploymentBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<DeleteDeploymentResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<DeleteDeploymentResponse, crate::Error<DeleteDeploymentError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<DeleteDeploymentResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v13/deployments/", &crate::runtime::encode_path(&self.id)]
             .concat();
-        let mut request = self
-            .client
-            .request("deleteDeployment", reqwest::Method::DELETE, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "deleteDeployment",
+            method: reqwest::Method::DELETE,
+            template: "/v13/deployments/{id}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("url", &self.url);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -13804,10 +13937,54 @@ impl<'a> DeleteDeploymentBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for DeleteDeploymentBuilder<'a> {
-    type Output = crate::Result<DeleteDeploymentResponse>;
+    type Output = crate::Result<
+        DeleteDeploymentResponse,
+        crate::Error<DeleteDeploymentError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::delete_deployment`](crate::Client::delete_deployment) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteDeploymentError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`: The deployment was not found
+    NotFound,
+}
+
+impl std::fmt::Display for DeleteDeploymentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "The deployment was not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for DeleteDeploymentError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -13832,7 +14009,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_deployment`](crate::Client::get_deployment): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDeploymentBuilder<'a> {
     client: &'a crate::Client,
@@ -13859,16 +14036,25 @@ impl<'a> GetDeploymentBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetDeploymentResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetDeploymentResponse, crate::Error<GetDeploymentError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetDeploymentResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v13/deployments/", &crate::runtime::encode_path(&self.id_or_url)]
             .concat();
-        let mut request = self
-            .client
-            .request("getDeployment", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getDeployment",
+            method: reqwest::Method::GET,
+            template: "/v13/deployments/{idOrUrl}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("withGitRepoInfo", &self.with_git_repo_info);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -13877,10 +14063,47 @@ impl<'a> GetDeploymentBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetDeploymentBuilder<'a> {
-    type Output = crate::Result<GetDeploymentResponse>;
+    type Output = crate::Result<GetDeploymentResponse, crate::Error<GetDeploymentError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_deployment`](crate::Client::get_deployment) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetDeploymentError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`: The deployment was not found
+    NotFound,
+}
+
+impl std::fmt::Display for GetDeploymentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "The deployment was not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetDeploymentError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -13913,7 +14136,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_deployment_events`](crate::Client::get_deployment_events): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDeploymentEventsBuilder<'a> {
     client: &'a crate::Client,
@@ -13988,6 +14211,15 @@ impl<'a> GetDeploymentEventsBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
+    ) -> crate::Result<
+        Option<Vec<Option<GetDeploymentEventsResponseItem>>>,
+        crate::Error<GetDeploymentEventsError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(
+        self,
     ) -> crate::Result<Option<Vec<Option<GetDeploymentEventsResponseItem>>>> {
         let response = self.into_request().send().await?;
         response.json()
@@ -13998,10 +14230,11 @@ impl<'a> GetDeploymentEventsBuilder<'a> {
         self,
     ) -> crate::Result<
         crate::runtime::JsonStream<Option<GetDeploymentEventsResponseItem>>,
+        crate::Error<GetDeploymentEventsError>,
     > {
         let mut request = self.into_request();
         request.accept("application/stream+json");
-        request.json_stream().await
+        request.json_stream().await.map_err(crate::Error::declared_as)
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
@@ -14010,9 +14243,12 @@ impl<'a> GetDeploymentEventsBuilder<'a> {
             "/events",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getDeploymentEvents", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getDeploymentEvents",
+            method: reqwest::Method::GET,
+            template: "/v3/deployments/{idOrUrl}/events",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("direction", &self.direction);
         request.query("follow", &self.follow);
         request.query("limit", &self.limit);
@@ -14029,10 +14265,54 @@ impl<'a> GetDeploymentEventsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetDeploymentEventsBuilder<'a> {
-    type Output = crate::Result<Option<Vec<Option<GetDeploymentEventsResponseItem>>>>;
+    type Output = crate::Result<
+        Option<Vec<Option<GetDeploymentEventsResponseItem>>>,
+        crate::Error<GetDeploymentEventsError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_deployment_events`](crate::Client::get_deployment_events) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetDeploymentEventsError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `500`
+    InternalServerError,
+}
+
+impl std::fmt::Display for GetDeploymentEventsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::InternalServerError => "internal server error",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetDeploymentEventsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -14059,7 +14339,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_deployment_file_contents`](crate::Client::get_deployment_file_contents): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDeploymentFileContentsBuilder<'a> {
     client: &'a crate::Client,
@@ -14087,7 +14367,13 @@ impl<'a> GetDeploymentFileContentsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<Vec<u8>> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<Vec<u8>, crate::Error<GetDeploymentFileContentsError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<Vec<u8>> {
         let response = self.into_request().send().await?;
         Ok(response.into_bytes())
     }
@@ -14099,9 +14385,12 @@ impl<'a> GetDeploymentFileContentsBuilder<'a> {
             &crate::runtime::encode_path(&self.file_id),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getDeploymentFileContents", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getDeploymentFileContents",
+            method: reqwest::Method::GET,
+            template: "/v8/deployments/{id}/files/{fileId}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("path", &self.path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -14110,10 +14399,56 @@ impl<'a> GetDeploymentFileContentsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetDeploymentFileContentsBuilder<'a> {
-    type Output = crate::Result<Vec<u8>>;
+    type Output = crate::Result<Vec<u8>, crate::Error<GetDeploymentFileContentsError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_deployment_file_contents`](crate::Client::get_deployment_file_contents) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetDeploymentFileContentsError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`: File not found
+    /// Deployment not found
+    NotFound,
+    /// `410`: Invalid API version.
+    Gone,
+}
+
+impl std::fmt::Display for GetDeploymentFileContentsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "File not found",
+                Self::Gone => "Invalid API version.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetDeploymentFileContentsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            410 => Some(Self::Gone),
+            _ => None,
+        }
     }
 }
 
@@ -14147,7 +14482,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_deployments`](crate::Client::get_deployments): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDeploymentsBuilder<'a> {
     client: &'a crate::Client,
@@ -14251,15 +14586,44 @@ impl<'a> GetDeploymentsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetDeploymentsResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetDeploymentsResponse, crate::Error<GetDeploymentsError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetDeploymentsResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
+    /// Every item of `deployments`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
+    pub fn paginate(
+        self,
+    ) -> crate::Paginated<'a, GetDeploymentsDeployment, GetDeploymentsError> {
+        crate::runtime::paginate(
+            self,
+            |request: Self| async move {
+                let next_request = request.clone();
+                let response = request.send().await?;
+                let (items, cursor) = {
+                    let page = response;
+                    (page.deployments, page.pagination.next)
+                };
+                let next_request = cursor
+                    .filter(|cursor| next_request.until.as_ref() != Some(cursor))
+                    .map(|cursor| next_request.until(cursor));
+                Ok((items, next_request))
+            },
+        )
+    }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v6/deployments");
-        let mut request = self
-            .client
-            .request("getDeployments", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getDeployments",
+            method: reqwest::Method::GET,
+            template: "/v6/deployments",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("app", &self.app);
         request.query("from", &self.from);
         request.query("limit", &self.limit);
@@ -14281,10 +14645,58 @@ impl<'a> GetDeploymentsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetDeploymentsBuilder<'a> {
-    type Output = crate::Result<GetDeploymentsResponse>;
+    type Output = crate::Result<
+        GetDeploymentsResponse,
+        crate::Error<GetDeploymentsError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_deployments`](crate::Client::get_deployments) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetDeploymentsError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `422`
+    UnprocessableEntity,
+}
+
+impl std::fmt::Display for GetDeploymentsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::UnprocessableEntity => "unprocessable entity",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetDeploymentsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            422 => Some(Self::UnprocessableEntity),
+            _ => None,
+        }
     }
 }
 
@@ -14308,7 +14720,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::list_deployment_files`](crate::Client::list_deployment_files): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListDeploymentFilesBuilder<'a> {
     client: &'a crate::Client,
@@ -14329,16 +14741,25 @@ impl<'a> ListDeploymentFilesBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<Vec<FileTree>> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<Vec<FileTree>, crate::Error<ListDeploymentFilesError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<Vec<FileTree>> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v6/deployments/", &crate::runtime::encode_path(&self.id), "/files"]
             .concat();
-        let mut request = self
-            .client
-            .request("listDeploymentFiles", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "listDeploymentFiles",
+            method: reqwest::Method::GET,
+            template: "/v6/deployments/{id}/files",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -14346,10 +14767,52 @@ impl<'a> ListDeploymentFilesBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for ListDeploymentFilesBuilder<'a> {
-    type Output = crate::Result<Vec<FileTree>>;
+    type Output = crate::Result<Vec<FileTree>, crate::Error<ListDeploymentFilesError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::list_deployment_files`](crate::Client::list_deployment_files) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListDeploymentFilesError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`: File tree not found
+    /// Deployment not found
+    NotFound,
+}
+
+impl std::fmt::Display for ListDeploymentFilesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "File tree not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for ListDeploymentFilesError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -14378,7 +14841,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::update_integration_deployment_action`](crate::Client::update_integration_deployment_action): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateIntegrationDeploymentActionBuilder<'a> {
     client: &'a crate::Client,
@@ -14396,7 +14859,13 @@ impl<'a> UpdateIntegrationDeploymentActionBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<(), crate::Error<UpdateIntegrationDeploymentActionError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
@@ -14412,13 +14881,12 @@ impl<'a> UpdateIntegrationDeploymentActionBuilder<'a> {
             &crate::runtime::encode_path(&self.action),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request(
-                "update-integration-deployment-action",
-                reqwest::Method::PATCH,
-                path,
-            );
+        let endpoint = crate::runtime::Endpoint {
+            operation: "update-integration-deployment-action",
+            method: reqwest::Method::PATCH,
+            template: "/v1/deployments/{deploymentId}/integrations/{integrationConfigurationId}/resources/{resourceId}/actions/{action}",
+        };
+        let mut request = self.client.request(endpoint, path);
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -14427,10 +14895,51 @@ impl<'a> UpdateIntegrationDeploymentActionBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UpdateIntegrationDeploymentActionBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<
+        (),
+        crate::Error<UpdateIntegrationDeploymentActionError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::update_integration_deployment_action`](crate::Client::update_integration_deployment_action) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateIntegrationDeploymentActionError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for UpdateIntegrationDeploymentActionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UpdateIntegrationDeploymentActionError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -14454,7 +14963,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::upload_file`](crate::Client::upload_file): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadFileBuilder<'a> {
     client: &'a crate::Client,
@@ -14498,13 +15007,24 @@ impl<'a> UploadFileBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<UploadFileResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<UploadFileResponse, crate::Error<UploadFileError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<UploadFileResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v2/files");
-        let mut request = self.client.request("uploadFile", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "uploadFile",
+            method: reqwest::Method::POST,
+            template: "/v2/files",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.header("x-vercel-digest", &self.x_vercel_digest);
         request.header("x-now-digest", &self.x_now_digest);
         request.header("x-now-size", &self.x_now_size);
@@ -14518,9 +15038,48 @@ impl<'a> UploadFileBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UploadFileBuilder<'a> {
-    type Output = crate::Result<UploadFileResponse>;
+    type Output = crate::Result<UploadFileResponse, crate::Error<UploadFileError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::upload_file`](crate::Client::upload_file) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UploadFileError {
+    /// `400`: One of the provided values in the headers is invalid
+    /// Digest is not valid
+    /// File size is not valid
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for UploadFileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the headers is invalid"
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UploadFileError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }

@@ -1331,7 +1331,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::create_record`](crate::Client::create_record): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateRecordBuilder<'a> {
     client: &'a crate::Client,
@@ -1353,7 +1353,13 @@ impl<'a> CreateRecordBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<CreateRecordResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<CreateRecordResponse, crate::Error<CreateRecordError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<CreateRecordResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -1364,9 +1370,12 @@ impl<'a> CreateRecordBuilder<'a> {
             "/records",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("createRecord", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "createRecord",
+            method: reqwest::Method::POST,
+            template: "/v2/domains/{domain}/records",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -1376,10 +1385,63 @@ impl<'a> CreateRecordBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for CreateRecordBuilder<'a> {
-    type Output = crate::Result<CreateRecordResponse>;
+    type Output = crate::Result<CreateRecordResponse, crate::Error<CreateRecordError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::create_record`](crate::Client::create_record) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateRecordError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`
+    Conflict,
+}
+
+impl std::fmt::Display for CreateRecordError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => "conflict",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for CreateRecordError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            _ => None,
+        }
     }
 }
 
@@ -1403,7 +1465,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_records`](crate::Client::get_records): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRecordsBuilder<'a> {
     client: &'a crate::Client,
@@ -1442,9 +1504,38 @@ impl<'a> GetRecordsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetRecordsResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetRecordsResponse, crate::Error<GetRecordsError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetRecordsResponse> {
         let response = self.into_request().send().await?;
         response.json()
+    }
+    /// Every item of `records`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
+    pub fn paginate(self) -> crate::Paginated<'a, GetRecordsRecord, GetRecordsError> {
+        crate::runtime::paginate(
+            self,
+            |request: Self| async move {
+                let next_request = request.clone();
+                let response = request.send().await?;
+                let (items, cursor) = match response {
+                    GetRecordsResponse::WithPagination(page) => {
+                        (
+                            page.records,
+                            page.pagination.next.map(|cursor| cursor.to_string()),
+                        )
+                    }
+                    _ => (Vec::new(), None),
+                };
+                let next_request = cursor
+                    .filter(|cursor| next_request.until.as_ref() != Some(cursor))
+                    .map(|cursor| next_request.until(cursor));
+                Ok((items, next_request))
+            },
+        )
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
@@ -1453,7 +1544,12 @@ impl<'a> GetRecordsBuilder<'a> {
             "/records",
         ]
             .concat();
-        let mut request = self.client.request("getRecords", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getRecords",
+            method: reqwest::Method::GET,
+            template: "/v4/domains/{domain}/records",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
         request.query("until", &self.until);
@@ -1464,10 +1560,51 @@ impl<'a> GetRecordsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetRecordsBuilder<'a> {
-    type Output = crate::Result<GetRecordsResponse>;
+    type Output = crate::Result<GetRecordsResponse, crate::Error<GetRecordsError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_records`](crate::Client::get_records) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetRecordsError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for GetRecordsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetRecordsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -1493,7 +1630,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::remove_record`](crate::Client::remove_record): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RemoveRecordBuilder<'a> {
     client: &'a crate::Client,
@@ -1517,6 +1654,15 @@ impl<'a> RemoveRecordBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
+    ) -> crate::Result<
+        serde_json::Map<String, serde_json::Value>,
+        crate::Error<RemoveRecordError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(
+        self,
     ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
         let response = self.into_request().send().await?;
         response.json()
@@ -1529,9 +1675,12 @@ impl<'a> RemoveRecordBuilder<'a> {
             &crate::runtime::encode_path(&self.record_id),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("removeRecord", reqwest::Method::DELETE, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "removeRecord",
+            method: reqwest::Method::DELETE,
+            template: "/v2/domains/{domain}/records/{recordId}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1539,10 +1688,54 @@ impl<'a> RemoveRecordBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for RemoveRecordBuilder<'a> {
-    type Output = crate::Result<serde_json::Map<String, serde_json::Value>>;
+    type Output = crate::Result<
+        serde_json::Map<String, serde_json::Value>,
+        crate::Error<RemoveRecordError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::remove_record`](crate::Client::remove_record) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RemoveRecordError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for RemoveRecordError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for RemoveRecordError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -1568,7 +1761,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::update_record`](crate::Client::update_record): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateRecordBuilder<'a> {
     client: &'a crate::Client,
@@ -1590,7 +1783,13 @@ impl<'a> UpdateRecordBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<UpdateRecordResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<UpdateRecordResponse, crate::Error<UpdateRecordError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<UpdateRecordResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -1600,9 +1799,12 @@ impl<'a> UpdateRecordBuilder<'a> {
             &crate::runtime::encode_path(&self.record_id),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("updateRecord", reqwest::Method::PATCH, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "updateRecord",
+            method: reqwest::Method::PATCH,
+            template: "/v1/domains/records/{recordId}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -1612,9 +1814,62 @@ impl<'a> UpdateRecordBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UpdateRecordBuilder<'a> {
-    type Output = crate::Result<UpdateRecordResponse>;
+    type Output = crate::Result<UpdateRecordResponse, crate::Error<UpdateRecordError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::update_record`](crate::Client::update_record) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateRecordError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`
+    Conflict,
+}
+
+impl std::fmt::Display for UpdateRecordError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => "conflict",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UpdateRecordError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            _ => None,
+        }
     }
 }

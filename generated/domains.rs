@@ -1100,7 +1100,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::buy_domain`](crate::Client::buy_domain): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct BuyDomainBuilder<'a> {
     client: &'a crate::Client,
@@ -1121,17 +1121,28 @@ impl<'a> BuyDomainBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<BuyDomainResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<BuyDomainResponse, crate::Error<BuyDomainError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<BuyDomainResponse> {
         let response = self.into_request().send().await?;
         match response.status() {
-            201u16 => Ok(BuyDomainResponse::Created(response.json()?)),
-            202u16 => Ok(BuyDomainResponse::Accepted(response.json()?)),
+            201 => Ok(BuyDomainResponse::Created(response.json()?)),
+            202 => Ok(BuyDomainResponse::Accepted(response.json()?)),
             _ => Err(response.into_unexpected()),
         }
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v5/domains/buy");
-        let mut request = self.client.request("buyDomain", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "buyDomain",
+            method: reqwest::Method::POST,
+            template: "/v5/domains/buy",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -1141,7 +1152,7 @@ impl<'a> BuyDomainBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for BuyDomainBuilder<'a> {
-    type Output = crate::Result<BuyDomainResponse>;
+    type Output = crate::Result<BuyDomainResponse, crate::Error<BuyDomainError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1151,10 +1162,59 @@ impl<'a> std::future::IntoFuture for BuyDomainBuilder<'a> {
 /// The success responses of [`Client::buy_domain`](crate::Client::buy_domain).
 #[derive(Debug, Clone, PartialEq)]
 pub enum BuyDomainResponse {
-    /// `201`:
+    /// `201`
     Created(BuyDomainCreatedResponse),
-    /// `202`:
+    /// `202`
     Accepted(BuyDomainAcceptedResponse),
+}
+
+/// The error responses [`Client::buy_domain`](crate::Client::buy_domain) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum BuyDomainError {
+    /// `400`: One of the provided values in the request body is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `409`
+    Conflict,
+    /// `429`
+    TooManyRequests,
+    /// `500`
+    InternalServerError,
+}
+
+impl std::fmt::Display for BuyDomainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::Conflict => "conflict",
+                Self::TooManyRequests => "too many requests",
+                Self::InternalServerError => "internal server error",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for BuyDomainError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            409 => Some(Self::Conflict),
+            429 => Some(Self::TooManyRequests),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
+    }
 }
 
 impl crate::Client {
@@ -1178,7 +1238,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::check_domain_price`](crate::Client::check_domain_price): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CheckDomainPriceBuilder<'a> {
     client: &'a crate::Client,
@@ -1205,15 +1265,24 @@ impl<'a> CheckDomainPriceBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<CheckDomainPriceResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<CheckDomainPriceResponse, crate::Error<CheckDomainPriceError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<CheckDomainPriceResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v4/domains/price");
-        let mut request = self
-            .client
-            .request("checkDomainPrice", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "checkDomainPrice",
+            method: reqwest::Method::GET,
+            template: "/v4/domains/price",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("name", &self.name);
         request.query("type", &self.type_);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -1223,10 +1292,58 @@ impl<'a> CheckDomainPriceBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for CheckDomainPriceBuilder<'a> {
-    type Output = crate::Result<CheckDomainPriceResponse>;
+    type Output = crate::Result<
+        CheckDomainPriceResponse,
+        crate::Error<CheckDomainPriceError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::check_domain_price`](crate::Client::check_domain_price) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CheckDomainPriceError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `500`
+    InternalServerError,
+}
+
+impl std::fmt::Display for CheckDomainPriceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::InternalServerError => "internal server error",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for CheckDomainPriceError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -1250,7 +1367,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::check_domain_status`](crate::Client::check_domain_status): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CheckDomainStatusBuilder<'a> {
     client: &'a crate::Client,
@@ -1271,15 +1388,24 @@ impl<'a> CheckDomainStatusBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<CheckDomainStatusResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<CheckDomainStatusResponse, crate::Error<CheckDomainStatusError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<CheckDomainStatusResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v4/domains/status");
-        let mut request = self
-            .client
-            .request("checkDomainStatus", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "checkDomainStatus",
+            method: reqwest::Method::GET,
+            template: "/v4/domains/status",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("name", &self.name);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1288,10 +1414,58 @@ impl<'a> CheckDomainStatusBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for CheckDomainStatusBuilder<'a> {
-    type Output = crate::Result<CheckDomainStatusResponse>;
+    type Output = crate::Result<
+        CheckDomainStatusResponse,
+        crate::Error<CheckDomainStatusError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::check_domain_status`](crate::Client::check_domain_status) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CheckDomainStatusError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `408`
+    RequestTimeout,
+    /// `500`
+    InternalServerError,
+}
+
+impl std::fmt::Display for CheckDomainStatusError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::RequestTimeout => "request timeout",
+                Self::InternalServerError => "internal server error",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for CheckDomainStatusError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            408 => Some(Self::RequestTimeout),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -1312,7 +1486,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::create_or_transfer_domain`](crate::Client::create_or_transfer_domain): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateOrTransferDomainBuilder<'a> {
     client: &'a crate::Client,
@@ -1338,15 +1512,27 @@ impl<'a> CreateOrTransferDomainBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<CreateOrTransferDomainResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        CreateOrTransferDomainResponse,
+        crate::Error<CreateOrTransferDomainError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<CreateOrTransferDomainResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v7/domains");
-        let mut request = self
-            .client
-            .request("createOrTransferDomain", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "createOrTransferDomain",
+            method: reqwest::Method::POST,
+            template: "/v7/domains",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -1357,10 +1543,69 @@ impl<'a> CreateOrTransferDomainBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for CreateOrTransferDomainBuilder<'a> {
-    type Output = crate::Result<CreateOrTransferDomainResponse>;
+    type Output = crate::Result<
+        CreateOrTransferDomainResponse,
+        crate::Error<CreateOrTransferDomainError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::create_or_transfer_domain`](crate::Client::create_or_transfer_domain) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateOrTransferDomainError {
+    /// `400`: One of the provided values in the request body is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`: The domain is not allowed to be used
+    Conflict,
+    /// `500`
+    InternalServerError,
+}
+
+impl std::fmt::Display for CreateOrTransferDomainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => "The domain is not allowed to be used",
+                Self::InternalServerError => "internal server error",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for CreateOrTransferDomainError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -1381,7 +1626,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::delete_domain`](crate::Client::delete_domain): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteDomainBuilder<'a> {
     client: &'a crate::Client,
@@ -1402,15 +1647,24 @@ impl<'a> DeleteDomainBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<DeleteDomainResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<DeleteDomainResponse, crate::Error<DeleteDomainError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<DeleteDomainResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v6/domains/", &crate::runtime::encode_path(&self.domain)].concat();
-        let mut request = self
-            .client
-            .request("deleteDomain", reqwest::Method::DELETE, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "deleteDomain",
+            method: reqwest::Method::DELETE,
+            template: "/v6/domains/{domain}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1418,10 +1672,55 @@ impl<'a> DeleteDomainBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for DeleteDomainBuilder<'a> {
-    type Output = crate::Result<DeleteDomainResponse>;
+    type Output = crate::Result<DeleteDomainResponse, crate::Error<DeleteDomainError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::delete_domain`](crate::Client::delete_domain) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteDomainError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`
+    Conflict,
+}
+
+impl std::fmt::Display for DeleteDomainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => "conflict",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for DeleteDomainError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            _ => None,
+        }
     }
 }
 
@@ -1442,7 +1741,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_domain`](crate::Client::get_domain): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDomainBuilder<'a> {
     client: &'a crate::Client,
@@ -1463,13 +1762,24 @@ impl<'a> GetDomainBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetDomainResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetDomainResponse, crate::Error<GetDomainError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetDomainResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v5/domains/", &crate::runtime::encode_path(&self.domain)].concat();
-        let mut request = self.client.request("getDomain", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getDomain",
+            method: reqwest::Method::GET,
+            template: "/v5/domains/{domain}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1477,10 +1787,51 @@ impl<'a> GetDomainBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetDomainBuilder<'a> {
-    type Output = crate::Result<GetDomainResponse>;
+    type Output = crate::Result<GetDomainResponse, crate::Error<GetDomainError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_domain`](crate::Client::get_domain) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetDomainError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for GetDomainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetDomainError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -1506,7 +1857,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_domain_config`](crate::Client::get_domain_config): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDomainConfigBuilder<'a> {
     client: &'a crate::Client,
@@ -1539,7 +1890,13 @@ impl<'a> GetDomainConfigBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetDomainConfigResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetDomainConfigResponse, crate::Error<GetDomainConfigError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetDomainConfigResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -1550,9 +1907,12 @@ impl<'a> GetDomainConfigBuilder<'a> {
             "/config",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getDomainConfig", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getDomainConfig",
+            method: reqwest::Method::GET,
+            template: "/v6/domains/{domain}/config",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("projectIdOrName", &self.project_id_or_name);
         request.query("strict", &self.strict);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -1562,10 +1922,50 @@ impl<'a> GetDomainConfigBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetDomainConfigBuilder<'a> {
-    type Output = crate::Result<GetDomainConfigResponse>;
+    type Output = crate::Result<
+        GetDomainConfigResponse,
+        crate::Error<GetDomainConfigError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_domain_config`](crate::Client::get_domain_config) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetDomainConfigError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for GetDomainConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetDomainConfigError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -1589,7 +1989,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_domain_transfer`](crate::Client::get_domain_transfer): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDomainTransferBuilder<'a> {
     client: &'a crate::Client,
@@ -1610,7 +2010,13 @@ impl<'a> GetDomainTransferBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetDomainTransferResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetDomainTransferResponse, crate::Error<GetDomainTransferError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetDomainTransferResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -1621,9 +2027,12 @@ impl<'a> GetDomainTransferBuilder<'a> {
             "/registry",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getDomainTransfer", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getDomainTransfer",
+            method: reqwest::Method::GET,
+            template: "/v1/domains/{domain}/registry",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1631,10 +2040,52 @@ impl<'a> GetDomainTransferBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetDomainTransferBuilder<'a> {
-    type Output = crate::Result<GetDomainTransferResponse>;
+    type Output = crate::Result<
+        GetDomainTransferResponse,
+        crate::Error<GetDomainTransferError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_domain_transfer`](crate::Client::get_domain_transfer) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetDomainTransferError {
+    /// `400`
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `500`
+    InternalServerError,
+}
+
+impl std::fmt::Display for GetDomainTransferError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => "bad request",
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::InternalServerError => "internal server error",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetDomainTransferError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -1657,7 +2108,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_domains`](crate::Client::get_domains): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDomainsBuilder<'a> {
     client: &'a crate::Client,
@@ -1695,13 +2146,42 @@ impl<'a> GetDomainsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetDomainsResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetDomainsResponse, crate::Error<GetDomainsError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetDomainsResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
+    /// Every item of `domains`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
+    pub fn paginate(self) -> crate::Paginated<'a, GetDomainsDomain, GetDomainsError> {
+        crate::runtime::paginate(
+            self,
+            |request: Self| async move {
+                let next_request = request.clone();
+                let response = request.send().await?;
+                let (items, cursor) = {
+                    let page = response;
+                    (page.domains, page.pagination.next)
+                };
+                let next_request = cursor
+                    .filter(|cursor| next_request.until.as_ref() != Some(cursor))
+                    .map(|cursor| next_request.until(cursor));
+                Ok((items, next_request))
+            },
+        )
+    }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v5/domains");
-        let mut request = self.client.request("getDomains", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getDomains",
+            method: reqwest::Method::GET,
+            template: "/v5/domains",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
         request.query("until", &self.until);
@@ -1712,10 +2192,51 @@ impl<'a> GetDomainsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetDomainsBuilder<'a> {
-    type Output = crate::Result<GetDomainsResponse>;
+    type Output = crate::Result<GetDomainsResponse, crate::Error<GetDomainsError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_domains`](crate::Client::get_domains) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetDomainsError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `409`
+    Conflict,
+}
+
+impl std::fmt::Display for GetDomainsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::Conflict => "conflict",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetDomainsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            409 => Some(Self::Conflict),
+            _ => None,
+        }
     }
 }
 
@@ -1741,7 +2262,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::patch_domain`](crate::Client::patch_domain): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchDomainBuilder<'a> {
     client: &'a crate::Client,
@@ -1763,15 +2284,24 @@ impl<'a> PatchDomainBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<PatchDomainResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<PatchDomainResponse, crate::Error<PatchDomainError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<PatchDomainResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v3/domains/", &crate::runtime::encode_path(&self.domain)].concat();
-        let mut request = self
-            .client
-            .request("patchDomain", reqwest::Method::PATCH, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "patchDomain",
+            method: reqwest::Method::PATCH,
+            template: "/v3/domains/{domain}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -1781,9 +2311,59 @@ impl<'a> PatchDomainBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for PatchDomainBuilder<'a> {
-    type Output = crate::Result<PatchDomainResponse>;
+    type Output = crate::Result<PatchDomainResponse, crate::Error<PatchDomainError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::patch_domain`](crate::Client::patch_domain) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum PatchDomainError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`
+    Conflict,
+    /// `500`
+    InternalServerError,
+}
+
+impl std::fmt::Display for PatchDomainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => "conflict",
+                Self::InternalServerError => "internal server error",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for PatchDomainError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
     }
 }

@@ -2060,7 +2060,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::buy_domains`](crate::Client::buy_domains): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct BuyDomainsBuilder<'a> {
     client: &'a crate::Client,
@@ -2074,13 +2074,24 @@ impl<'a> BuyDomainsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<BuyDomainsResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<BuyDomainsResponse, crate::Error<BuyDomainsError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<BuyDomainsResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/registrar/domains/buy");
-        let mut request = self.client.request("buyDomains", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "buyDomains",
+            method: reqwest::Method::POST,
+            template: "/v1/registrar/domains/buy",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
@@ -2089,10 +2100,53 @@ impl<'a> BuyDomainsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for BuyDomainsBuilder<'a> {
-    type Output = crate::Result<BuyDomainsResponse>;
+    type Output = crate::Result<BuyDomainsResponse, crate::Error<BuyDomainsError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::buy_domains`](crate::Client::buy_domains) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum BuyDomainsError {
+    /// `400`: There was something wrong with the request
+    BadRequest(BuyDomainsBadRequestError),
+    /// `401`: Unauthorized
+    Unauthorized(Unauthorized),
+    /// `403`: NotAuthorizedForScope
+    Forbidden(BuyDomainsForbiddenError),
+    /// `429`: TooManyRequests
+    TooManyRequests(TooManyRequests),
+    /// `500`: InternalServerError
+    InternalServerError(InternalServerError),
+}
+
+impl std::fmt::Display for BuyDomainsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest(_) => "There was something wrong with the request",
+                Self::Unauthorized(_) => "Unauthorized",
+                Self::Forbidden(_) => "NotAuthorizedForScope",
+                Self::TooManyRequests(_) => "TooManyRequests",
+                Self::InternalServerError(_) => "InternalServerError",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for BuyDomainsError {
+    fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => serde_json::from_slice(body).ok().map(Self::BadRequest),
+            401 => serde_json::from_slice(body).ok().map(Self::Unauthorized),
+            403 => serde_json::from_slice(body).ok().map(Self::Forbidden),
+            429 => serde_json::from_slice(body).ok().map(Self::TooManyRequests),
+            500 => serde_json::from_slice(body).ok().map(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -2117,7 +2171,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::buy_single_domain`](crate::Client::buy_single_domain): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct BuySingleDomainBuilder<'a> {
     client: &'a crate::Client,
@@ -2132,7 +2186,13 @@ impl<'a> BuySingleDomainBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<BuySingleDomainResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<BuySingleDomainResponse, crate::Error<BuySingleDomainError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<BuySingleDomainResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -2143,9 +2203,12 @@ impl<'a> BuySingleDomainBuilder<'a> {
             "/buy",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("buySingleDomain", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "buySingleDomain",
+            method: reqwest::Method::POST,
+            template: "/v1/registrar/domains/{domain}/buy",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
@@ -2154,10 +2217,56 @@ impl<'a> BuySingleDomainBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for BuySingleDomainBuilder<'a> {
-    type Output = crate::Result<BuySingleDomainResponse>;
+    type Output = crate::Result<
+        BuySingleDomainResponse,
+        crate::Error<BuySingleDomainError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::buy_single_domain`](crate::Client::buy_single_domain) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum BuySingleDomainError {
+    /// `400`: There was something wrong with the request
+    BadRequest(BuySingleDomainBadRequestError),
+    /// `401`: Unauthorized
+    Unauthorized(Unauthorized),
+    /// `403`: NotAuthorizedForScope
+    Forbidden(BuySingleDomainForbiddenError),
+    /// `429`: TooManyRequests
+    TooManyRequests(TooManyRequests),
+    /// `500`: InternalServerError
+    InternalServerError(InternalServerError),
+}
+
+impl std::fmt::Display for BuySingleDomainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest(_) => "There was something wrong with the request",
+                Self::Unauthorized(_) => "Unauthorized",
+                Self::Forbidden(_) => "NotAuthorizedForScope",
+                Self::TooManyRequests(_) => "TooManyRequests",
+                Self::InternalServerError(_) => "InternalServerError",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for BuySingleDomainError {
+    fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => serde_json::from_slice(body).ok().map(Self::BadRequest),
+            401 => serde_json::from_slice(body).ok().map(Self::Unauthorized),
+            403 => serde_json::from_slice(body).ok().map(Self::Forbidden),
+            429 => serde_json::from_slice(body).ok().map(Self::TooManyRequests),
+            500 => serde_json::from_slice(body).ok().map(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -2180,7 +2289,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_bulk_availability`](crate::Client::get_bulk_availability): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetBulkAvailabilityBuilder<'a> {
     client: &'a crate::Client,
@@ -2194,15 +2303,27 @@ impl<'a> GetBulkAvailabilityBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetBulkAvailabilityResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        GetBulkAvailabilityResponse,
+        crate::Error<GetBulkAvailabilityError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetBulkAvailabilityResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/registrar/domains/availability");
-        let mut request = self
-            .client
-            .request("getBulkAvailability", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getBulkAvailability",
+            method: reqwest::Method::POST,
+            template: "/v1/registrar/domains/availability",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
@@ -2211,10 +2332,56 @@ impl<'a> GetBulkAvailabilityBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetBulkAvailabilityBuilder<'a> {
-    type Output = crate::Result<GetBulkAvailabilityResponse>;
+    type Output = crate::Result<
+        GetBulkAvailabilityResponse,
+        crate::Error<GetBulkAvailabilityError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_bulk_availability`](crate::Client::get_bulk_availability) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetBulkAvailabilityError {
+    /// `400`: There was something wrong with the request
+    BadRequest(HttpApiDecodeError),
+    /// `401`: Unauthorized
+    Unauthorized(Unauthorized),
+    /// `403`: NotAuthorizedForScope
+    Forbidden(NotAuthorizedForScope),
+    /// `429`: TooManyRequests
+    TooManyRequests(TooManyRequests),
+    /// `500`: InternalServerError
+    InternalServerError(InternalServerError),
+}
+
+impl std::fmt::Display for GetBulkAvailabilityError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest(_) => "There was something wrong with the request",
+                Self::Unauthorized(_) => "Unauthorized",
+                Self::Forbidden(_) => "NotAuthorizedForScope",
+                Self::TooManyRequests(_) => "TooManyRequests",
+                Self::InternalServerError(_) => "InternalServerError",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetBulkAvailabilityError {
+    fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => serde_json::from_slice(body).ok().map(Self::BadRequest),
+            401 => serde_json::from_slice(body).ok().map(Self::Unauthorized),
+            403 => serde_json::from_slice(body).ok().map(Self::Forbidden),
+            429 => serde_json::from_slice(body).ok().map(Self::TooManyRequests),
+            500 => serde_json::from_slice(body).ok().map(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -2237,7 +2404,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_contact_info_schema`](crate::Client::get_contact_info_schema): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetContactInfoSchemaBuilder<'a> {
     client: &'a crate::Client,
@@ -2253,6 +2420,15 @@ impl<'a> GetContactInfoSchemaBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
+    ) -> crate::Result<
+        serde_json::Map<String, serde_json::Value>,
+        crate::Error<GetContactInfoSchemaError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(
+        self,
     ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
         let response = self.into_request().send().await?;
         response.json()
@@ -2264,19 +2440,68 @@ impl<'a> GetContactInfoSchemaBuilder<'a> {
             "/contact-info/schema",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getContactInfoSchema", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getContactInfoSchema",
+            method: reqwest::Method::GET,
+            template: "/v1/registrar/domains/{domain}/contact-info/schema",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
 }
 
 impl<'a> std::future::IntoFuture for GetContactInfoSchemaBuilder<'a> {
-    type Output = crate::Result<serde_json::Map<String, serde_json::Value>>;
+    type Output = crate::Result<
+        serde_json::Map<String, serde_json::Value>,
+        crate::Error<GetContactInfoSchemaError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_contact_info_schema`](crate::Client::get_contact_info_schema) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetContactInfoSchemaError {
+    /// `400`: There was something wrong with the request
+    BadRequest(GetContactInfoSchemaBadRequestError),
+    /// `401`: Unauthorized
+    Unauthorized(Unauthorized),
+    /// `403`: NotAuthorizedForScope
+    Forbidden(NotAuthorizedForScope),
+    /// `429`: TooManyRequests
+    TooManyRequests(TooManyRequests),
+    /// `500`: InternalServerError
+    InternalServerError(InternalServerError),
+}
+
+impl std::fmt::Display for GetContactInfoSchemaError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest(_) => "There was something wrong with the request",
+                Self::Unauthorized(_) => "Unauthorized",
+                Self::Forbidden(_) => "NotAuthorizedForScope",
+                Self::TooManyRequests(_) => "TooManyRequests",
+                Self::InternalServerError(_) => "InternalServerError",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetContactInfoSchemaError {
+    fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => serde_json::from_slice(body).ok().map(Self::BadRequest),
+            401 => serde_json::from_slice(body).ok().map(Self::Unauthorized),
+            403 => serde_json::from_slice(body).ok().map(Self::Forbidden),
+            429 => serde_json::from_slice(body).ok().map(Self::TooManyRequests),
+            500 => serde_json::from_slice(body).ok().map(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -2299,7 +2524,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_domain_auth_code`](crate::Client::get_domain_auth_code): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDomainAuthCodeBuilder<'a> {
     client: &'a crate::Client,
@@ -2313,7 +2538,13 @@ impl<'a> GetDomainAuthCodeBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetDomainAuthCodeResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetDomainAuthCodeResponse, crate::Error<GetDomainAuthCodeError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetDomainAuthCodeResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -2324,19 +2555,72 @@ impl<'a> GetDomainAuthCodeBuilder<'a> {
             "/auth-code",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getDomainAuthCode", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getDomainAuthCode",
+            method: reqwest::Method::GET,
+            template: "/v1/registrar/domains/{domain}/auth-code",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
 }
 
 impl<'a> std::future::IntoFuture for GetDomainAuthCodeBuilder<'a> {
-    type Output = crate::Result<GetDomainAuthCodeResponse>;
+    type Output = crate::Result<
+        GetDomainAuthCodeResponse,
+        crate::Error<GetDomainAuthCodeError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_domain_auth_code`](crate::Client::get_domain_auth_code) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetDomainAuthCodeError {
+    /// `400`: There was something wrong with the request
+    BadRequest(GetDomainAuthCodeBadRequestError),
+    /// `401`: Unauthorized
+    Unauthorized(Unauthorized),
+    /// `403`: NotAuthorizedForScope
+    Forbidden(GetDomainAuthCodeForbiddenError),
+    /// `404`: The domain was not found in our system.
+    NotFound(DomainNotFound),
+    /// `429`: TooManyRequests
+    TooManyRequests(TooManyRequests),
+    /// `500`: InternalServerError
+    InternalServerError(InternalServerError),
+}
+
+impl std::fmt::Display for GetDomainAuthCodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest(_) => "There was something wrong with the request",
+                Self::Unauthorized(_) => "Unauthorized",
+                Self::Forbidden(_) => "NotAuthorizedForScope",
+                Self::NotFound(_) => "The domain was not found in our system.",
+                Self::TooManyRequests(_) => "TooManyRequests",
+                Self::InternalServerError(_) => "InternalServerError",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetDomainAuthCodeError {
+    fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => serde_json::from_slice(body).ok().map(Self::BadRequest),
+            401 => serde_json::from_slice(body).ok().map(Self::Unauthorized),
+            403 => serde_json::from_slice(body).ok().map(Self::Forbidden),
+            404 => serde_json::from_slice(body).ok().map(Self::NotFound),
+            429 => serde_json::from_slice(body).ok().map(Self::TooManyRequests),
+            500 => serde_json::from_slice(body).ok().map(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -2359,7 +2643,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_domain_availability`](crate::Client::get_domain_availability): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDomainAvailabilityBuilder<'a> {
     client: &'a crate::Client,
@@ -2373,7 +2657,16 @@ impl<'a> GetDomainAvailabilityBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetDomainAvailabilityResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        GetDomainAvailabilityResponse,
+        crate::Error<GetDomainAvailabilityError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetDomainAvailabilityResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -2384,19 +2677,72 @@ impl<'a> GetDomainAvailabilityBuilder<'a> {
             "/availability",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getDomainAvailability", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getDomainAvailability",
+            method: reqwest::Method::GET,
+            template: "/v1/registrar/domains/{domain}/availability",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
 }
 
 impl<'a> std::future::IntoFuture for GetDomainAvailabilityBuilder<'a> {
-    type Output = crate::Result<GetDomainAvailabilityResponse>;
+    type Output = crate::Result<
+        GetDomainAvailabilityResponse,
+        crate::Error<GetDomainAvailabilityError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_domain_availability`](crate::Client::get_domain_availability) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetDomainAvailabilityError {
+    /// `400`: There was something wrong with the request
+    BadRequest(HttpApiDecodeError),
+    /// `401`: Unauthorized
+    Unauthorized(Unauthorized),
+    /// `403`: NotAuthorizedForScope
+    Forbidden(NotAuthorizedForScope),
+    /// `404`: NotFound
+    NotFound(NotFound),
+    /// `429`: TooManyRequests
+    TooManyRequests(TooManyRequests),
+    /// `500`: InternalServerError
+    InternalServerError(InternalServerError),
+}
+
+impl std::fmt::Display for GetDomainAvailabilityError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest(_) => "There was something wrong with the request",
+                Self::Unauthorized(_) => "Unauthorized",
+                Self::Forbidden(_) => "NotAuthorizedForScope",
+                Self::NotFound(_) => "NotFound",
+                Self::TooManyRequests(_) => "TooManyRequests",
+                Self::InternalServerError(_) => "InternalServerError",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetDomainAvailabilityError {
+    fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => serde_json::from_slice(body).ok().map(Self::BadRequest),
+            401 => serde_json::from_slice(body).ok().map(Self::Unauthorized),
+            403 => serde_json::from_slice(body).ok().map(Self::Forbidden),
+            404 => serde_json::from_slice(body).ok().map(Self::NotFound),
+            429 => serde_json::from_slice(body).ok().map(Self::TooManyRequests),
+            500 => serde_json::from_slice(body).ok().map(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -2420,7 +2766,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_domain_price`](crate::Client::get_domain_price): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDomainPriceBuilder<'a> {
     client: &'a crate::Client,
@@ -2439,7 +2785,13 @@ impl<'a> GetDomainPriceBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetDomainPriceResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetDomainPriceResponse, crate::Error<GetDomainPriceError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetDomainPriceResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -2450,9 +2802,12 @@ impl<'a> GetDomainPriceBuilder<'a> {
             "/price",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getDomainPrice", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getDomainPrice",
+            method: reqwest::Method::GET,
+            template: "/v1/registrar/domains/{domain}/price",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("years", &self.years);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
@@ -2460,10 +2815,56 @@ impl<'a> GetDomainPriceBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetDomainPriceBuilder<'a> {
-    type Output = crate::Result<GetDomainPriceResponse>;
+    type Output = crate::Result<
+        GetDomainPriceResponse,
+        crate::Error<GetDomainPriceError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_domain_price`](crate::Client::get_domain_price) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetDomainPriceError {
+    /// `400`: There was something wrong with the request
+    BadRequest(GetDomainPriceBadRequestError),
+    /// `401`: Unauthorized
+    Unauthorized(Unauthorized),
+    /// `403`: NotAuthorizedForScope
+    Forbidden(NotAuthorizedForScope),
+    /// `429`: TooManyRequests
+    TooManyRequests(TooManyRequests),
+    /// `500`: InternalServerError
+    InternalServerError(InternalServerError),
+}
+
+impl std::fmt::Display for GetDomainPriceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest(_) => "There was something wrong with the request",
+                Self::Unauthorized(_) => "Unauthorized",
+                Self::Forbidden(_) => "NotAuthorizedForScope",
+                Self::TooManyRequests(_) => "TooManyRequests",
+                Self::InternalServerError(_) => "InternalServerError",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetDomainPriceError {
+    fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => serde_json::from_slice(body).ok().map(Self::BadRequest),
+            401 => serde_json::from_slice(body).ok().map(Self::Unauthorized),
+            403 => serde_json::from_slice(body).ok().map(Self::Forbidden),
+            429 => serde_json::from_slice(body).ok().map(Self::TooManyRequests),
+            500 => serde_json::from_slice(body).ok().map(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -2486,7 +2887,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_domain_transfer_in`](crate::Client::get_domain_transfer_in): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDomainTransferInBuilder<'a> {
     client: &'a crate::Client,
@@ -2500,7 +2901,16 @@ impl<'a> GetDomainTransferInBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetDomainTransferInResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        GetDomainTransferInResponse,
+        crate::Error<GetDomainTransferInError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetDomainTransferInResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -2511,19 +2921,72 @@ impl<'a> GetDomainTransferInBuilder<'a> {
             "/transfer",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getDomainTransferIn", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getDomainTransferIn",
+            method: reqwest::Method::GET,
+            template: "/v1/registrar/domains/{domain}/transfer",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
 }
 
 impl<'a> std::future::IntoFuture for GetDomainTransferInBuilder<'a> {
-    type Output = crate::Result<GetDomainTransferInResponse>;
+    type Output = crate::Result<
+        GetDomainTransferInResponse,
+        crate::Error<GetDomainTransferInError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_domain_transfer_in`](crate::Client::get_domain_transfer_in) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetDomainTransferInError {
+    /// `400`: There was something wrong with the request
+    BadRequest(HttpApiDecodeError),
+    /// `401`: Unauthorized
+    Unauthorized(Unauthorized),
+    /// `403`: NotAuthorizedForScope
+    Forbidden(GetDomainTransferInForbiddenError),
+    /// `404`: NotFound
+    NotFound(NotFound),
+    /// `429`: TooManyRequests
+    TooManyRequests(TooManyRequests),
+    /// `500`: InternalServerError
+    InternalServerError(InternalServerError),
+}
+
+impl std::fmt::Display for GetDomainTransferInError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest(_) => "There was something wrong with the request",
+                Self::Unauthorized(_) => "Unauthorized",
+                Self::Forbidden(_) => "NotAuthorizedForScope",
+                Self::NotFound(_) => "NotFound",
+                Self::TooManyRequests(_) => "TooManyRequests",
+                Self::InternalServerError(_) => "InternalServerError",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetDomainTransferInError {
+    fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => serde_json::from_slice(body).ok().map(Self::BadRequest),
+            401 => serde_json::from_slice(body).ok().map(Self::Unauthorized),
+            403 => serde_json::from_slice(body).ok().map(Self::Forbidden),
+            404 => serde_json::from_slice(body).ok().map(Self::NotFound),
+            429 => serde_json::from_slice(body).ok().map(Self::TooManyRequests),
+            500 => serde_json::from_slice(body).ok().map(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -2543,7 +3006,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_order`](crate::Client::get_order): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOrderBuilder<'a> {
     client: &'a crate::Client,
@@ -2557,7 +3020,13 @@ impl<'a> GetOrderBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetOrderResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetOrderResponse, crate::Error<GetOrderError2>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetOrderResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -2567,17 +3036,69 @@ impl<'a> GetOrderBuilder<'a> {
             &crate::runtime::encode_path(&self.order_id),
         ]
             .concat();
-        let mut request = self.client.request("getOrder", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getOrder",
+            method: reqwest::Method::GET,
+            template: "/v1/registrar/orders/{orderId}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
 }
 
 impl<'a> std::future::IntoFuture for GetOrderBuilder<'a> {
-    type Output = crate::Result<GetOrderResponse>;
+    type Output = crate::Result<GetOrderResponse, crate::Error<GetOrderError2>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_order`](crate::Client::get_order) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetOrderError2 {
+    /// `400`: There was something wrong with the request
+    BadRequest(HttpApiDecodeError),
+    /// `401`: Unauthorized
+    Unauthorized(Unauthorized),
+    /// `403`: NotAuthorizedForScope
+    Forbidden(GetOrderForbiddenError),
+    /// `404`: NotFound
+    NotFound(NotFound),
+    /// `429`: TooManyRequests
+    TooManyRequests(TooManyRequests),
+    /// `500`: InternalServerError
+    InternalServerError(InternalServerError),
+}
+
+impl std::fmt::Display for GetOrderError2 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest(_) => "There was something wrong with the request",
+                Self::Unauthorized(_) => "Unauthorized",
+                Self::Forbidden(_) => "NotAuthorizedForScope",
+                Self::NotFound(_) => "NotFound",
+                Self::TooManyRequests(_) => "TooManyRequests",
+                Self::InternalServerError(_) => "InternalServerError",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetOrderError2 {
+    fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => serde_json::from_slice(body).ok().map(Self::BadRequest),
+            401 => serde_json::from_slice(body).ok().map(Self::Unauthorized),
+            403 => serde_json::from_slice(body).ok().map(Self::Forbidden),
+            404 => serde_json::from_slice(body).ok().map(Self::NotFound),
+            429 => serde_json::from_slice(body).ok().map(Self::TooManyRequests),
+            500 => serde_json::from_slice(body).ok().map(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -2596,7 +3117,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_supported_tlds`](crate::Client::get_supported_tlds): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSupportedTldsBuilder<'a> {
     client: &'a crate::Client,
@@ -2609,25 +3130,77 @@ impl<'a> GetSupportedTldsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<Vec<String>> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<Vec<String>, crate::Error<GetSupportedTldsError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<Vec<String>> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/registrar/tlds/supported");
-        let mut request = self
-            .client
-            .request("getSupportedTlds", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getSupportedTlds",
+            method: reqwest::Method::GET,
+            template: "/v1/registrar/tlds/supported",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
 }
 
 impl<'a> std::future::IntoFuture for GetSupportedTldsBuilder<'a> {
-    type Output = crate::Result<Vec<String>>;
+    type Output = crate::Result<Vec<String>, crate::Error<GetSupportedTldsError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_supported_tlds`](crate::Client::get_supported_tlds) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetSupportedTldsError {
+    /// `400`: There was something wrong with the request
+    BadRequest(HttpApiDecodeError),
+    /// `401`: Unauthorized
+    Unauthorized(Unauthorized),
+    /// `403`: NotAuthorizedForScope
+    Forbidden(NotAuthorizedForScope),
+    /// `429`: TooManyRequests
+    TooManyRequests(TooManyRequests),
+    /// `500`: InternalServerError
+    InternalServerError(InternalServerError),
+}
+
+impl std::fmt::Display for GetSupportedTldsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest(_) => "There was something wrong with the request",
+                Self::Unauthorized(_) => "Unauthorized",
+                Self::Forbidden(_) => "NotAuthorizedForScope",
+                Self::TooManyRequests(_) => "TooManyRequests",
+                Self::InternalServerError(_) => "InternalServerError",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetSupportedTldsError {
+    fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => serde_json::from_slice(body).ok().map(Self::BadRequest),
+            401 => serde_json::from_slice(body).ok().map(Self::Unauthorized),
+            403 => serde_json::from_slice(body).ok().map(Self::Forbidden),
+            429 => serde_json::from_slice(body).ok().map(Self::TooManyRequests),
+            500 => serde_json::from_slice(body).ok().map(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -2648,7 +3221,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_tld_price`](crate::Client::get_tld_price): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetTldPriceBuilder<'a> {
     client: &'a crate::Client,
@@ -2667,7 +3240,13 @@ impl<'a> GetTldPriceBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetTldPriceResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetTldPriceResponse, crate::Error<GetTldPriceError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetTldPriceResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -2678,7 +3257,12 @@ impl<'a> GetTldPriceBuilder<'a> {
             "/price",
         ]
             .concat();
-        let mut request = self.client.request("getTldPrice", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getTldPrice",
+            method: reqwest::Method::GET,
+            template: "/v1/registrar/tlds/{tld}/price",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("years", &self.years);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
@@ -2686,10 +3270,53 @@ impl<'a> GetTldPriceBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetTldPriceBuilder<'a> {
-    type Output = crate::Result<GetTldPriceResponse>;
+    type Output = crate::Result<GetTldPriceResponse, crate::Error<GetTldPriceError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_tld_price`](crate::Client::get_tld_price) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetTldPriceError {
+    /// `400`: There was something wrong with the request
+    BadRequest(GetTldPriceBadRequestError),
+    /// `401`: Unauthorized
+    Unauthorized(Unauthorized),
+    /// `403`: NotAuthorizedForScope
+    Forbidden(NotAuthorizedForScope),
+    /// `429`: TooManyRequests
+    TooManyRequests(TooManyRequests),
+    /// `500`: InternalServerError
+    InternalServerError(InternalServerError),
+}
+
+impl std::fmt::Display for GetTldPriceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest(_) => "There was something wrong with the request",
+                Self::Unauthorized(_) => "Unauthorized",
+                Self::Forbidden(_) => "NotAuthorizedForScope",
+                Self::TooManyRequests(_) => "TooManyRequests",
+                Self::InternalServerError(_) => "InternalServerError",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetTldPriceError {
+    fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => serde_json::from_slice(body).ok().map(Self::BadRequest),
+            401 => serde_json::from_slice(body).ok().map(Self::Unauthorized),
+            403 => serde_json::from_slice(body).ok().map(Self::Forbidden),
+            429 => serde_json::from_slice(body).ok().map(Self::TooManyRequests),
+            500 => serde_json::from_slice(body).ok().map(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -2714,7 +3341,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::renew_domain`](crate::Client::renew_domain): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RenewDomainBuilder<'a> {
     client: &'a crate::Client,
@@ -2729,7 +3356,13 @@ impl<'a> RenewDomainBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<RenewDomainResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<RenewDomainResponse, crate::Error<RenewDomainError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<RenewDomainResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -2740,9 +3373,12 @@ impl<'a> RenewDomainBuilder<'a> {
             "/renew",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("renewDomain", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "renewDomain",
+            method: reqwest::Method::POST,
+            template: "/v1/registrar/domains/{domain}/renew",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
@@ -2751,10 +3387,57 @@ impl<'a> RenewDomainBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for RenewDomainBuilder<'a> {
-    type Output = crate::Result<RenewDomainResponse>;
+    type Output = crate::Result<RenewDomainResponse, crate::Error<RenewDomainError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::renew_domain`](crate::Client::renew_domain) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RenewDomainError {
+    /// `400`: There was something wrong with the request
+    BadRequest(RenewDomainBadRequestError),
+    /// `401`: Unauthorized
+    Unauthorized(Unauthorized),
+    /// `403`: NotAuthorizedForScope
+    Forbidden(RenewDomainForbiddenError),
+    /// `404`: The domain was not found in our system.
+    NotFound(DomainNotFound),
+    /// `429`: TooManyRequests
+    TooManyRequests(TooManyRequests),
+    /// `500`: InternalServerError
+    InternalServerError(InternalServerError),
+}
+
+impl std::fmt::Display for RenewDomainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest(_) => "There was something wrong with the request",
+                Self::Unauthorized(_) => "Unauthorized",
+                Self::Forbidden(_) => "NotAuthorizedForScope",
+                Self::NotFound(_) => "The domain was not found in our system.",
+                Self::TooManyRequests(_) => "TooManyRequests",
+                Self::InternalServerError(_) => "InternalServerError",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for RenewDomainError {
+    fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => serde_json::from_slice(body).ok().map(Self::BadRequest),
+            401 => serde_json::from_slice(body).ok().map(Self::Unauthorized),
+            403 => serde_json::from_slice(body).ok().map(Self::Forbidden),
+            404 => serde_json::from_slice(body).ok().map(Self::NotFound),
+            429 => serde_json::from_slice(body).ok().map(Self::TooManyRequests),
+            500 => serde_json::from_slice(body).ok().map(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -2779,7 +3462,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::transfer_in_domain`](crate::Client::transfer_in_domain): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct TransferInDomainBuilder<'a> {
     client: &'a crate::Client,
@@ -2794,7 +3477,13 @@ impl<'a> TransferInDomainBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<TransferInDomainResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<TransferInDomainResponse, crate::Error<TransferInDomainError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<TransferInDomainResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -2805,9 +3494,12 @@ impl<'a> TransferInDomainBuilder<'a> {
             "/transfer",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("transferInDomain", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "transferInDomain",
+            method: reqwest::Method::POST,
+            template: "/v1/registrar/domains/{domain}/transfer",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
@@ -2816,10 +3508,56 @@ impl<'a> TransferInDomainBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for TransferInDomainBuilder<'a> {
-    type Output = crate::Result<TransferInDomainResponse>;
+    type Output = crate::Result<
+        TransferInDomainResponse,
+        crate::Error<TransferInDomainError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::transfer_in_domain`](crate::Client::transfer_in_domain) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum TransferInDomainError {
+    /// `400`: There was something wrong with the request
+    BadRequest(TransferInDomainBadRequestError),
+    /// `401`: Unauthorized
+    Unauthorized(Unauthorized),
+    /// `403`: NotAuthorizedForScope
+    Forbidden(TransferInDomainForbiddenError),
+    /// `429`: TooManyRequests
+    TooManyRequests(TooManyRequests),
+    /// `500`: InternalServerError
+    InternalServerError(InternalServerError),
+}
+
+impl std::fmt::Display for TransferInDomainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest(_) => "There was something wrong with the request",
+                Self::Unauthorized(_) => "Unauthorized",
+                Self::Forbidden(_) => "NotAuthorizedForScope",
+                Self::TooManyRequests(_) => "TooManyRequests",
+                Self::InternalServerError(_) => "InternalServerError",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for TransferInDomainError {
+    fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => serde_json::from_slice(body).ok().map(Self::BadRequest),
+            401 => serde_json::from_slice(body).ok().map(Self::Unauthorized),
+            403 => serde_json::from_slice(body).ok().map(Self::Forbidden),
+            429 => serde_json::from_slice(body).ok().map(Self::TooManyRequests),
+            500 => serde_json::from_slice(body).ok().map(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -2844,7 +3582,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::update_domain_auto_renew`](crate::Client::update_domain_auto_renew): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateDomainAutoRenewBuilder<'a> {
     client: &'a crate::Client,
@@ -2859,7 +3597,13 @@ impl<'a> UpdateDomainAutoRenewBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<(), crate::Error<UpdateDomainAutoRenewError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
@@ -2870,9 +3614,12 @@ impl<'a> UpdateDomainAutoRenewBuilder<'a> {
             "/auto-renew",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("updateDomainAutoRenew", reqwest::Method::PATCH, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "updateDomainAutoRenew",
+            method: reqwest::Method::PATCH,
+            template: "/v1/registrar/domains/{domain}/auto-renew",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
@@ -2881,10 +3628,57 @@ impl<'a> UpdateDomainAutoRenewBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UpdateDomainAutoRenewBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<(), crate::Error<UpdateDomainAutoRenewError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::update_domain_auto_renew`](crate::Client::update_domain_auto_renew) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateDomainAutoRenewError {
+    /// `400`: There was something wrong with the request
+    BadRequest(UpdateDomainAutoRenewBadRequestError),
+    /// `401`: Unauthorized
+    Unauthorized(Unauthorized),
+    /// `403`: NotAuthorizedForScope
+    Forbidden(UpdateDomainAutoRenewForbiddenError),
+    /// `404`: The domain was not found in our system.
+    NotFound(DomainNotFound),
+    /// `429`: TooManyRequests
+    TooManyRequests(TooManyRequests),
+    /// `500`: InternalServerError
+    InternalServerError(InternalServerError),
+}
+
+impl std::fmt::Display for UpdateDomainAutoRenewError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest(_) => "There was something wrong with the request",
+                Self::Unauthorized(_) => "Unauthorized",
+                Self::Forbidden(_) => "NotAuthorizedForScope",
+                Self::NotFound(_) => "The domain was not found in our system.",
+                Self::TooManyRequests(_) => "TooManyRequests",
+                Self::InternalServerError(_) => "InternalServerError",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UpdateDomainAutoRenewError {
+    fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => serde_json::from_slice(body).ok().map(Self::BadRequest),
+            401 => serde_json::from_slice(body).ok().map(Self::Unauthorized),
+            403 => serde_json::from_slice(body).ok().map(Self::Forbidden),
+            404 => serde_json::from_slice(body).ok().map(Self::NotFound),
+            429 => serde_json::from_slice(body).ok().map(Self::TooManyRequests),
+            500 => serde_json::from_slice(body).ok().map(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -2909,7 +3703,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::update_domain_nameservers`](crate::Client::update_domain_nameservers): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateDomainNameserversBuilder<'a> {
     client: &'a crate::Client,
@@ -2924,7 +3718,13 @@ impl<'a> UpdateDomainNameserversBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<(), crate::Error<UpdateDomainNameserversError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
@@ -2935,9 +3735,12 @@ impl<'a> UpdateDomainNameserversBuilder<'a> {
             "/nameservers",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("updateDomainNameservers", reqwest::Method::PATCH, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "updateDomainNameservers",
+            method: reqwest::Method::PATCH,
+            template: "/v1/registrar/domains/{domain}/nameservers",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
@@ -2946,9 +3749,56 @@ impl<'a> UpdateDomainNameserversBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UpdateDomainNameserversBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<(), crate::Error<UpdateDomainNameserversError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::update_domain_nameservers`](crate::Client::update_domain_nameservers) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateDomainNameserversError {
+    /// `400`: There was something wrong with the request
+    BadRequest(UpdateDomainNameserversBadRequestError),
+    /// `401`: Unauthorized
+    Unauthorized(Unauthorized),
+    /// `403`: NotAuthorizedForScope
+    Forbidden(UpdateDomainNameserversForbiddenError),
+    /// `404`: The domain was not found in our system.
+    NotFound(DomainNotFound),
+    /// `429`: TooManyRequests
+    TooManyRequests(TooManyRequests),
+    /// `500`: InternalServerError
+    InternalServerError(InternalServerError),
+}
+
+impl std::fmt::Display for UpdateDomainNameserversError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest(_) => "There was something wrong with the request",
+                Self::Unauthorized(_) => "Unauthorized",
+                Self::Forbidden(_) => "NotAuthorizedForScope",
+                Self::NotFound(_) => "The domain was not found in our system.",
+                Self::TooManyRequests(_) => "TooManyRequests",
+                Self::InternalServerError(_) => "InternalServerError",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UpdateDomainNameserversError {
+    fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => serde_json::from_slice(body).ok().map(Self::BadRequest),
+            401 => serde_json::from_slice(body).ok().map(Self::Unauthorized),
+            403 => serde_json::from_slice(body).ok().map(Self::Forbidden),
+            404 => serde_json::from_slice(body).ok().map(Self::NotFound),
+            429 => serde_json::from_slice(body).ok().map(Self::TooManyRequests),
+            500 => serde_json::from_slice(body).ok().map(Self::InternalServerError),
+            _ => None,
+        }
     }
 }

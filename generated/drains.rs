@@ -5682,7 +5682,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::create_drain`](crate::Client::create_drain): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateDrainBuilder<'a> {
     client: &'a crate::Client,
@@ -5708,15 +5708,24 @@ impl<'a> CreateDrainBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<CreateDrainResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<CreateDrainResponse, crate::Error<CreateDrainError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<CreateDrainResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/drains");
-        let mut request = self
-            .client
-            .request("createDrain", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "createDrain",
+            method: reqwest::Method::POST,
+            template: "/v1/drains",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -5727,10 +5736,47 @@ impl<'a> CreateDrainBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for CreateDrainBuilder<'a> {
-    type Output = crate::Result<CreateDrainResponse>;
+    type Output = crate::Result<CreateDrainResponse, crate::Error<CreateDrainError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::create_drain`](crate::Client::create_drain) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateDrainError {
+    /// `400`: One of the provided values in the request body is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for CreateDrainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for CreateDrainError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -5751,7 +5797,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::delete_drain`](crate::Client::delete_drain): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteDrainBuilder<'a> {
     client: &'a crate::Client,
@@ -5772,15 +5818,22 @@ impl<'a> DeleteDrainBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(self) -> crate::Result<(), crate::Error<DeleteDrainError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v1/drains/", &crate::runtime::encode_path(&self.id)].concat();
-        let mut request = self
-            .client
-            .request("deleteDrain", reqwest::Method::DELETE, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "deleteDrain",
+            method: reqwest::Method::DELETE,
+            template: "/v1/drains/{id}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -5788,10 +5841,51 @@ impl<'a> DeleteDrainBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for DeleteDrainBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<(), crate::Error<DeleteDrainError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::delete_drain`](crate::Client::delete_drain) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteDrainError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for DeleteDrainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for DeleteDrainError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -5812,7 +5906,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_drain`](crate::Client::get_drain): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDrainBuilder<'a> {
     client: &'a crate::Client,
@@ -5833,13 +5927,24 @@ impl<'a> GetDrainBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetDrainResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetDrainResponse, crate::Error<GetDrainError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetDrainResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v1/drains/", &crate::runtime::encode_path(&self.id)].concat();
-        let mut request = self.client.request("getDrain", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getDrain",
+            method: reqwest::Method::GET,
+            template: "/v1/drains/{id}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -5847,10 +5952,51 @@ impl<'a> GetDrainBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetDrainBuilder<'a> {
-    type Output = crate::Result<GetDrainResponse>;
+    type Output = crate::Result<GetDrainResponse, crate::Error<GetDrainError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_drain`](crate::Client::get_drain) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetDrainError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for GetDrainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetDrainError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -5872,7 +6018,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_drains`](crate::Client::get_drains): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDrainsBuilder<'a> {
     client: &'a crate::Client,
@@ -5902,13 +6048,24 @@ impl<'a> GetDrainsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetDrainsResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetDrainsResponse, crate::Error<GetDrainsError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetDrainsResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/drains");
-        let mut request = self.client.request("getDrains", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getDrains",
+            method: reqwest::Method::GET,
+            template: "/v1/drains",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("projectId", &self.project_id);
         request.query("includeMetadata", &self.include_metadata);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -5918,10 +6075,51 @@ impl<'a> GetDrainsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetDrainsBuilder<'a> {
-    type Output = crate::Result<GetDrainsResponse>;
+    type Output = crate::Result<GetDrainsResponse, crate::Error<GetDrainsError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_drains`](crate::Client::get_drains) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetDrainsError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for GetDrainsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetDrainsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -5942,7 +6140,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::test_drain`](crate::Client::test_drain): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestDrainBuilder<'a> {
     client: &'a crate::Client,
@@ -5968,13 +6166,24 @@ impl<'a> TestDrainBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<TestDrainResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<TestDrainResponse, crate::Error<TestDrainError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<TestDrainResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/drains/test");
-        let mut request = self.client.request("testDrain", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "testDrain",
+            method: reqwest::Method::POST,
+            template: "/v1/drains/test",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -5985,10 +6194,47 @@ impl<'a> TestDrainBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for TestDrainBuilder<'a> {
-    type Output = crate::Result<TestDrainResponse>;
+    type Output = crate::Result<TestDrainResponse, crate::Error<TestDrainError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::test_drain`](crate::Client::test_drain) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum TestDrainError {
+    /// `400`: One of the provided values in the request body is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for TestDrainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for TestDrainError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -6010,7 +6256,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::update_drain`](crate::Client::update_drain): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateDrainBuilder<'a> {
     client: &'a crate::Client,
@@ -6037,15 +6283,24 @@ impl<'a> UpdateDrainBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<UpdateDrainResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<UpdateDrainResponse, crate::Error<UpdateDrainError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<UpdateDrainResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v1/drains/", &crate::runtime::encode_path(&self.id)].concat();
-        let mut request = self
-            .client
-            .request("updateDrain", reqwest::Method::PATCH, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "updateDrain",
+            method: reqwest::Method::PATCH,
+            template: "/v1/drains/{id}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -6056,9 +6311,51 @@ impl<'a> UpdateDrainBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UpdateDrainBuilder<'a> {
-    type Output = crate::Result<UpdateDrainResponse>;
+    type Output = crate::Result<UpdateDrainResponse, crate::Error<UpdateDrainError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::update_drain`](crate::Client::update_drain) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateDrainError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for UpdateDrainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UpdateDrainError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }

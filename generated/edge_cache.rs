@@ -138,7 +138,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::dangerously_delete_by_tags`](crate::Client::dangerously_delete_by_tags): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DangerouslyDeleteByTagsBuilder<'a> {
     client: &'a crate::Client,
@@ -165,15 +165,24 @@ impl<'a> DangerouslyDeleteByTagsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<(), crate::Error<DangerouslyDeleteByTagsError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/edge-cache/dangerously-delete-by-tags");
-        let mut request = self
-            .client
-            .request("dangerouslyDeleteByTags", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "dangerouslyDeleteByTags",
+            method: reqwest::Method::POST,
+            template: "/v1/edge-cache/dangerously-delete-by-tags",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("projectIdOrName", &self.project_id_or_name);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -185,10 +194,52 @@ impl<'a> DangerouslyDeleteByTagsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for DangerouslyDeleteByTagsBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<(), crate::Error<DangerouslyDeleteByTagsError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::dangerously_delete_by_tags`](crate::Client::dangerously_delete_by_tags) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DangerouslyDeleteByTagsError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for DangerouslyDeleteByTagsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for DangerouslyDeleteByTagsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -213,7 +264,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::invalidate_by_tags`](crate::Client::invalidate_by_tags): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct InvalidateByTagsBuilder<'a> {
     client: &'a crate::Client,
@@ -240,15 +291,22 @@ impl<'a> InvalidateByTagsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(self) -> crate::Result<(), crate::Error<InvalidateByTagsError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/edge-cache/invalidate-by-tags");
-        let mut request = self
-            .client
-            .request("invalidateByTags", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "invalidateByTags",
+            method: reqwest::Method::POST,
+            template: "/v1/edge-cache/invalidate-by-tags",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("projectIdOrName", &self.project_id_or_name);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -260,9 +318,51 @@ impl<'a> InvalidateByTagsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for InvalidateByTagsBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<(), crate::Error<InvalidateByTagsError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::invalidate_by_tags`](crate::Client::invalidate_by_tags) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum InvalidateByTagsError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for InvalidateByTagsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for InvalidateByTagsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }

@@ -718,7 +718,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::create_edge_config`](crate::Client::create_edge_config): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateEdgeConfigBuilder<'a> {
     client: &'a crate::Client,
@@ -739,15 +739,24 @@ impl<'a> CreateEdgeConfigBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<CreateEdgeConfigResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<CreateEdgeConfigResponse, crate::Error<CreateEdgeConfigError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<CreateEdgeConfigResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/edge-config");
-        let mut request = self
-            .client
-            .request("createEdgeConfig", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "createEdgeConfig",
+            method: reqwest::Method::POST,
+            template: "/v1/edge-config",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -757,10 +766,57 @@ impl<'a> CreateEdgeConfigBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for CreateEdgeConfigBuilder<'a> {
-    type Output = crate::Result<CreateEdgeConfigResponse>;
+    type Output = crate::Result<
+        CreateEdgeConfigResponse,
+        crate::Error<CreateEdgeConfigError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::create_edge_config`](crate::Client::create_edge_config) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateEdgeConfigError {
+    /// `400`: One of the provided values in the request body is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for CreateEdgeConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for CreateEdgeConfigError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -786,7 +842,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::create_edge_config_token`](crate::Client::create_edge_config_token): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateEdgeConfigTokenBuilder<'a> {
     client: &'a crate::Client,
@@ -808,7 +864,16 @@ impl<'a> CreateEdgeConfigTokenBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<CreateEdgeConfigTokenResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        CreateEdgeConfigTokenResponse,
+        crate::Error<CreateEdgeConfigTokenError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<CreateEdgeConfigTokenResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -819,9 +884,12 @@ impl<'a> CreateEdgeConfigTokenBuilder<'a> {
             "/token",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("createEdgeConfigToken", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "createEdgeConfigToken",
+            method: reqwest::Method::POST,
+            template: "/v1/edge-config/{edgeConfigId}/token",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -831,10 +899,66 @@ impl<'a> CreateEdgeConfigTokenBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for CreateEdgeConfigTokenBuilder<'a> {
-    type Output = crate::Result<CreateEdgeConfigTokenResponse>;
+    type Output = crate::Result<
+        CreateEdgeConfigTokenResponse,
+        crate::Error<CreateEdgeConfigTokenError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::create_edge_config_token`](crate::Client::create_edge_config_token) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateEdgeConfigTokenError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`
+    Conflict,
+}
+
+impl std::fmt::Display for CreateEdgeConfigTokenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => "conflict",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for CreateEdgeConfigTokenError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            _ => None,
+        }
     }
 }
 
@@ -858,7 +982,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::delete_edge_config`](crate::Client::delete_edge_config): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteEdgeConfigBuilder<'a> {
     client: &'a crate::Client,
@@ -879,7 +1003,11 @@ impl<'a> DeleteEdgeConfigBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(self) -> crate::Result<(), crate::Error<DeleteEdgeConfigError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
@@ -889,9 +1017,12 @@ impl<'a> DeleteEdgeConfigBuilder<'a> {
             &crate::runtime::encode_path(&self.edge_config_id),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("deleteEdgeConfig", reqwest::Method::DELETE, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "deleteEdgeConfig",
+            method: reqwest::Method::DELETE,
+            template: "/v1/edge-config/{edgeConfigId}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -899,10 +1030,55 @@ impl<'a> DeleteEdgeConfigBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for DeleteEdgeConfigBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<(), crate::Error<DeleteEdgeConfigError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::delete_edge_config`](crate::Client::delete_edge_config) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteEdgeConfigError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`
+    Conflict,
+}
+
+impl std::fmt::Display for DeleteEdgeConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => "conflict",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for DeleteEdgeConfigError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            _ => None,
+        }
     }
 }
 
@@ -926,7 +1102,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::delete_edge_config_schema`](crate::Client::delete_edge_config_schema): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteEdgeConfigSchemaBuilder<'a> {
     client: &'a crate::Client,
@@ -947,7 +1123,13 @@ impl<'a> DeleteEdgeConfigSchemaBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<(), crate::Error<DeleteEdgeConfigSchemaError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
@@ -958,9 +1140,12 @@ impl<'a> DeleteEdgeConfigSchemaBuilder<'a> {
             "/schema",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("deleteEdgeConfigSchema", reqwest::Method::DELETE, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "deleteEdgeConfigSchema",
+            method: reqwest::Method::DELETE,
+            template: "/v1/edge-config/{edgeConfigId}/schema",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -968,10 +1153,62 @@ impl<'a> DeleteEdgeConfigSchemaBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for DeleteEdgeConfigSchemaBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<(), crate::Error<DeleteEdgeConfigSchemaError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::delete_edge_config_schema`](crate::Client::delete_edge_config_schema) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteEdgeConfigSchemaError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`
+    Conflict,
+}
+
+impl std::fmt::Display for DeleteEdgeConfigSchemaError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => "conflict",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for DeleteEdgeConfigSchemaError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            _ => None,
+        }
     }
 }
 
@@ -997,7 +1234,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::delete_edge_config_tokens`](crate::Client::delete_edge_config_tokens): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteEdgeConfigTokensBuilder<'a> {
     client: &'a crate::Client,
@@ -1019,7 +1256,13 @@ impl<'a> DeleteEdgeConfigTokensBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<(), crate::Error<DeleteEdgeConfigTokensError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
@@ -1030,9 +1273,12 @@ impl<'a> DeleteEdgeConfigTokensBuilder<'a> {
             "/tokens",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("deleteEdgeConfigTokens", reqwest::Method::DELETE, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "deleteEdgeConfigTokens",
+            method: reqwest::Method::DELETE,
+            template: "/v1/edge-config/{edgeConfigId}/tokens",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -1042,10 +1288,63 @@ impl<'a> DeleteEdgeConfigTokensBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for DeleteEdgeConfigTokensBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<(), crate::Error<DeleteEdgeConfigTokensError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::delete_edge_config_tokens`](crate::Client::delete_edge_config_tokens) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteEdgeConfigTokensError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`
+    Conflict,
+}
+
+impl std::fmt::Display for DeleteEdgeConfigTokensError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => "conflict",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for DeleteEdgeConfigTokensError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            _ => None,
+        }
     }
 }
 
@@ -1069,7 +1368,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_edge_config`](crate::Client::get_edge_config): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEdgeConfigBuilder<'a> {
     client: &'a crate::Client,
@@ -1090,7 +1389,13 @@ impl<'a> GetEdgeConfigBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetEdgeConfigResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetEdgeConfigResponse, crate::Error<GetEdgeConfigError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetEdgeConfigResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -1100,9 +1405,12 @@ impl<'a> GetEdgeConfigBuilder<'a> {
             &crate::runtime::encode_path(&self.edge_config_id),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getEdgeConfig", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getEdgeConfig",
+            method: reqwest::Method::GET,
+            template: "/v1/edge-config/{edgeConfigId}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1110,10 +1418,51 @@ impl<'a> GetEdgeConfigBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetEdgeConfigBuilder<'a> {
-    type Output = crate::Result<GetEdgeConfigResponse>;
+    type Output = crate::Result<GetEdgeConfigResponse, crate::Error<GetEdgeConfigError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_edge_config`](crate::Client::get_edge_config) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetEdgeConfigError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for GetEdgeConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetEdgeConfigError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -1139,7 +1488,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_edge_config_backup`](crate::Client::get_edge_config_backup): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEdgeConfigBackupBuilder<'a> {
     client: &'a crate::Client,
@@ -1161,7 +1510,16 @@ impl<'a> GetEdgeConfigBackupBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetEdgeConfigBackupResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        GetEdgeConfigBackupResponse,
+        crate::Error<GetEdgeConfigBackupError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetEdgeConfigBackupResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -1173,9 +1531,12 @@ impl<'a> GetEdgeConfigBackupBuilder<'a> {
             &crate::runtime::encode_path(&self.edge_config_backup_version_id),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getEdgeConfigBackup", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getEdgeConfigBackup",
+            method: reqwest::Method::GET,
+            template: "/v1/edge-config/{edgeConfigId}/backups/{edgeConfigBackupVersionId}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1183,10 +1544,54 @@ impl<'a> GetEdgeConfigBackupBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetEdgeConfigBackupBuilder<'a> {
-    type Output = crate::Result<GetEdgeConfigBackupResponse>;
+    type Output = crate::Result<
+        GetEdgeConfigBackupResponse,
+        crate::Error<GetEdgeConfigBackupError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_edge_config_backup`](crate::Client::get_edge_config_backup) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetEdgeConfigBackupError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for GetEdgeConfigBackupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetEdgeConfigBackupError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -1213,7 +1618,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_edge_config_backups`](crate::Client::get_edge_config_backups): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEdgeConfigBackupsBuilder<'a> {
     client: &'a crate::Client,
@@ -1249,9 +1654,38 @@ impl<'a> GetEdgeConfigBackupsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetEdgeConfigBackupsResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        GetEdgeConfigBackupsResponse,
+        crate::Error<GetEdgeConfigBackupsError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetEdgeConfigBackupsResponse> {
         let response = self.into_request().send().await?;
         response.json()
+    }
+    /// Every item of `backups`, page after page: sends the request, then sends it again with `next` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
+    pub fn paginate(
+        self,
+    ) -> crate::Paginated<'a, GetEdgeConfigBackupsBackup, GetEdgeConfigBackupsError> {
+        crate::runtime::paginate(
+            self,
+            |request: Self| async move {
+                let next_request = request.clone();
+                let response = request.send().await?;
+                let (items, cursor) = {
+                    let page = response;
+                    (page.backups, page.pagination.next)
+                };
+                let next_request = cursor
+                    .filter(|cursor| next_request.next.as_ref() != Some(cursor))
+                    .map(|cursor| next_request.next(cursor));
+                Ok((items, next_request))
+            },
+        )
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
@@ -1260,9 +1694,12 @@ impl<'a> GetEdgeConfigBackupsBuilder<'a> {
             "/backups",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getEdgeConfigBackups", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getEdgeConfigBackups",
+            method: reqwest::Method::GET,
+            template: "/v1/edge-config/{edgeConfigId}/backups",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("next", &self.next);
         request.query("limit", &self.limit);
         request.query("metadata", &self.metadata);
@@ -1273,10 +1710,54 @@ impl<'a> GetEdgeConfigBackupsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetEdgeConfigBackupsBuilder<'a> {
-    type Output = crate::Result<GetEdgeConfigBackupsResponse>;
+    type Output = crate::Result<
+        GetEdgeConfigBackupsResponse,
+        crate::Error<GetEdgeConfigBackupsError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_edge_config_backups`](crate::Client::get_edge_config_backups) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetEdgeConfigBackupsError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for GetEdgeConfigBackupsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetEdgeConfigBackupsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -1302,7 +1783,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_edge_config_item`](crate::Client::get_edge_config_item): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEdgeConfigItemBuilder<'a> {
     client: &'a crate::Client,
@@ -1324,7 +1805,13 @@ impl<'a> GetEdgeConfigItemBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<EdgeConfigItem> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<EdgeConfigItem, crate::Error<GetEdgeConfigItemError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<EdgeConfigItem> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -1336,9 +1823,12 @@ impl<'a> GetEdgeConfigItemBuilder<'a> {
             &crate::runtime::encode_path(&self.edge_config_item_key),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getEdgeConfigItem", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getEdgeConfigItem",
+            method: reqwest::Method::GET,
+            template: "/v1/edge-config/{edgeConfigId}/item/{edgeConfigItemKey}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1346,10 +1836,51 @@ impl<'a> GetEdgeConfigItemBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetEdgeConfigItemBuilder<'a> {
-    type Output = crate::Result<EdgeConfigItem>;
+    type Output = crate::Result<EdgeConfigItem, crate::Error<GetEdgeConfigItemError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_edge_config_item`](crate::Client::get_edge_config_item) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetEdgeConfigItemError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for GetEdgeConfigItemError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetEdgeConfigItemError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -1373,7 +1904,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_edge_config_items`](crate::Client::get_edge_config_items): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEdgeConfigItemsBuilder<'a> {
     client: &'a crate::Client,
@@ -1394,7 +1925,13 @@ impl<'a> GetEdgeConfigItemsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<Vec<EdgeConfigItem>> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<Vec<EdgeConfigItem>, crate::Error<GetEdgeConfigItemsError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<Vec<EdgeConfigItem>> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -1405,9 +1942,12 @@ impl<'a> GetEdgeConfigItemsBuilder<'a> {
             "/items",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getEdgeConfigItems", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getEdgeConfigItems",
+            method: reqwest::Method::GET,
+            template: "/v1/edge-config/{edgeConfigId}/items",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1415,10 +1955,54 @@ impl<'a> GetEdgeConfigItemsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetEdgeConfigItemsBuilder<'a> {
-    type Output = crate::Result<Vec<EdgeConfigItem>>;
+    type Output = crate::Result<
+        Vec<EdgeConfigItem>,
+        crate::Error<GetEdgeConfigItemsError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_edge_config_items`](crate::Client::get_edge_config_items) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetEdgeConfigItemsError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for GetEdgeConfigItemsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetEdgeConfigItemsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -1442,7 +2026,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_edge_config_schema`](crate::Client::get_edge_config_schema): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEdgeConfigSchemaBuilder<'a> {
     client: &'a crate::Client,
@@ -1465,6 +2049,15 @@ impl<'a> GetEdgeConfigSchemaBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
+    ) -> crate::Result<
+        Option<serde_json::Map<String, serde_json::Value>>,
+        crate::Error<GetEdgeConfigSchemaError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(
+        self,
     ) -> crate::Result<Option<serde_json::Map<String, serde_json::Value>>> {
         let response = self.into_request().send().await?;
         response.json()
@@ -1476,9 +2069,12 @@ impl<'a> GetEdgeConfigSchemaBuilder<'a> {
             "/schema",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getEdgeConfigSchema", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getEdgeConfigSchema",
+            method: reqwest::Method::GET,
+            template: "/v1/edge-config/{edgeConfigId}/schema",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1486,10 +2082,54 @@ impl<'a> GetEdgeConfigSchemaBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetEdgeConfigSchemaBuilder<'a> {
-    type Output = crate::Result<Option<serde_json::Map<String, serde_json::Value>>>;
+    type Output = crate::Result<
+        Option<serde_json::Map<String, serde_json::Value>>,
+        crate::Error<GetEdgeConfigSchemaError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_edge_config_schema`](crate::Client::get_edge_config_schema) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetEdgeConfigSchemaError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for GetEdgeConfigSchemaError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetEdgeConfigSchemaError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -1515,7 +2155,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_edge_config_token`](crate::Client::get_edge_config_token): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEdgeConfigTokenBuilder<'a> {
     client: &'a crate::Client,
@@ -1537,7 +2177,13 @@ impl<'a> GetEdgeConfigTokenBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<EdgeConfigToken> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<EdgeConfigToken, crate::Error<GetEdgeConfigTokenError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<EdgeConfigToken> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -1549,9 +2195,12 @@ impl<'a> GetEdgeConfigTokenBuilder<'a> {
             &crate::runtime::encode_path(&self.token),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getEdgeConfigToken", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getEdgeConfigToken",
+            method: reqwest::Method::GET,
+            template: "/v1/edge-config/{edgeConfigId}/token/{token}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1559,10 +2208,51 @@ impl<'a> GetEdgeConfigTokenBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetEdgeConfigTokenBuilder<'a> {
-    type Output = crate::Result<EdgeConfigToken>;
+    type Output = crate::Result<EdgeConfigToken, crate::Error<GetEdgeConfigTokenError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_edge_config_token`](crate::Client::get_edge_config_token) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetEdgeConfigTokenError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for GetEdgeConfigTokenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetEdgeConfigTokenError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -1586,7 +2276,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_edge_config_tokens`](crate::Client::get_edge_config_tokens): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEdgeConfigTokensBuilder<'a> {
     client: &'a crate::Client,
@@ -1607,7 +2297,13 @@ impl<'a> GetEdgeConfigTokensBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<EdgeConfigToken> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<EdgeConfigToken, crate::Error<GetEdgeConfigTokensError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<EdgeConfigToken> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -1618,9 +2314,12 @@ impl<'a> GetEdgeConfigTokensBuilder<'a> {
             "/tokens",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getEdgeConfigTokens", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getEdgeConfigTokens",
+            method: reqwest::Method::GET,
+            template: "/v1/edge-config/{edgeConfigId}/tokens",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1628,10 +2327,51 @@ impl<'a> GetEdgeConfigTokensBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetEdgeConfigTokensBuilder<'a> {
-    type Output = crate::Result<EdgeConfigToken>;
+    type Output = crate::Result<EdgeConfigToken, crate::Error<GetEdgeConfigTokensError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_edge_config_tokens`](crate::Client::get_edge_config_tokens) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetEdgeConfigTokensError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for GetEdgeConfigTokensError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetEdgeConfigTokensError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -1651,7 +2391,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_edge_configs`](crate::Client::get_edge_configs): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEdgeConfigsBuilder<'a> {
     client: &'a crate::Client,
@@ -1671,15 +2411,27 @@ impl<'a> GetEdgeConfigsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<Vec<GetEdgeConfigsResponseItem>> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        Vec<GetEdgeConfigsResponseItem>,
+        crate::Error<GetEdgeConfigsError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<Vec<GetEdgeConfigsResponseItem>> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/edge-config");
-        let mut request = self
-            .client
-            .request("getEdgeConfigs", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getEdgeConfigs",
+            method: reqwest::Method::GET,
+            template: "/v1/edge-config",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1687,10 +2439,50 @@ impl<'a> GetEdgeConfigsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetEdgeConfigsBuilder<'a> {
-    type Output = crate::Result<Vec<GetEdgeConfigsResponseItem>>;
+    type Output = crate::Result<
+        Vec<GetEdgeConfigsResponseItem>,
+        crate::Error<GetEdgeConfigsError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_edge_configs`](crate::Client::get_edge_configs) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetEdgeConfigsError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for GetEdgeConfigsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetEdgeConfigsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -1715,7 +2507,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::patch_edge_config_items`](crate::Client::patch_edge_config_items): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchEdgeConfigItemsBuilder<'a> {
     client: &'a crate::Client,
@@ -1742,7 +2534,16 @@ impl<'a> PatchEdgeConfigItemsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<PatchEdgeConfigItemsResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        PatchEdgeConfigItemsResponse,
+        crate::Error<PatchEdgeConfigItemsError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<PatchEdgeConfigItemsResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -1753,9 +2554,12 @@ impl<'a> PatchEdgeConfigItemsBuilder<'a> {
             "/items",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("patchEdgeConfigItems", reqwest::Method::PATCH, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "patchEdgeConfigItems",
+            method: reqwest::Method::PATCH,
+            template: "/v1/edge-config/{edgeConfigId}/items",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -1766,10 +2570,70 @@ impl<'a> PatchEdgeConfigItemsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for PatchEdgeConfigItemsBuilder<'a> {
-    type Output = crate::Result<PatchEdgeConfigItemsResponse>;
+    type Output = crate::Result<
+        PatchEdgeConfigItemsResponse,
+        crate::Error<PatchEdgeConfigItemsError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::patch_edge_config_items`](crate::Client::patch_edge_config_items) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum PatchEdgeConfigItemsError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`
+    Conflict,
+    /// `412`
+    PreconditionFailed,
+}
+
+impl std::fmt::Display for PatchEdgeConfigItemsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => "conflict",
+                Self::PreconditionFailed => "precondition failed",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for PatchEdgeConfigItemsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            412 => Some(Self::PreconditionFailed),
+            _ => None,
+        }
     }
 }
 
@@ -1796,7 +2660,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::patch_edge_config_schema`](crate::Client::patch_edge_config_schema): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchEdgeConfigSchemaBuilder<'a> {
     client: &'a crate::Client,
@@ -1825,6 +2689,15 @@ impl<'a> PatchEdgeConfigSchemaBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
+    ) -> crate::Result<
+        Option<serde_json::Map<String, serde_json::Value>>,
+        crate::Error<PatchEdgeConfigSchemaError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(
+        self,
     ) -> crate::Result<Option<serde_json::Map<String, serde_json::Value>>> {
         let response = self.into_request().send().await?;
         response.json()
@@ -1836,9 +2709,12 @@ impl<'a> PatchEdgeConfigSchemaBuilder<'a> {
             "/schema",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("patchEdgeConfigSchema", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "patchEdgeConfigSchema",
+            method: reqwest::Method::POST,
+            template: "/v1/edge-config/{edgeConfigId}/schema",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("dryRun", &self.dry_run);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1849,10 +2725,66 @@ impl<'a> PatchEdgeConfigSchemaBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for PatchEdgeConfigSchemaBuilder<'a> {
-    type Output = crate::Result<Option<serde_json::Map<String, serde_json::Value>>>;
+    type Output = crate::Result<
+        Option<serde_json::Map<String, serde_json::Value>>,
+        crate::Error<PatchEdgeConfigSchemaError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::patch_edge_config_schema`](crate::Client::patch_edge_config_schema) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum PatchEdgeConfigSchemaError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`
+    Conflict,
+}
+
+impl std::fmt::Display for PatchEdgeConfigSchemaError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => "conflict",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for PatchEdgeConfigSchemaError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            _ => None,
+        }
     }
 }
 
@@ -1878,7 +2810,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::update_edge_config`](crate::Client::update_edge_config): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateEdgeConfigBuilder<'a> {
     client: &'a crate::Client,
@@ -1900,7 +2832,13 @@ impl<'a> UpdateEdgeConfigBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<UpdateEdgeConfigResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<UpdateEdgeConfigResponse, crate::Error<UpdateEdgeConfigError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<UpdateEdgeConfigResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -1910,9 +2848,12 @@ impl<'a> UpdateEdgeConfigBuilder<'a> {
             &crate::runtime::encode_path(&self.edge_config_id),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("updateEdgeConfig", reqwest::Method::PUT, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "updateEdgeConfig",
+            method: reqwest::Method::PUT,
+            template: "/v1/edge-config/{edgeConfigId}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -1922,9 +2863,65 @@ impl<'a> UpdateEdgeConfigBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UpdateEdgeConfigBuilder<'a> {
-    type Output = crate::Result<UpdateEdgeConfigResponse>;
+    type Output = crate::Result<
+        UpdateEdgeConfigResponse,
+        crate::Error<UpdateEdgeConfigError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::update_edge_config`](crate::Client::update_edge_config) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateEdgeConfigError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`
+    Conflict,
+}
+
+impl std::fmt::Display for UpdateEdgeConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => "conflict",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UpdateEdgeConfigError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            _ => None,
+        }
     }
 }

@@ -2478,7 +2478,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::create_custom_environment`](crate::Client::create_custom_environment): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateCustomEnvironmentBuilder<'a> {
     client: &'a crate::Client,
@@ -2505,7 +2505,16 @@ impl<'a> CreateCustomEnvironmentBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<CreateCustomEnvironmentResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        CreateCustomEnvironmentResponse,
+        crate::Error<CreateCustomEnvironmentError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<CreateCustomEnvironmentResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -2516,9 +2525,12 @@ impl<'a> CreateCustomEnvironmentBuilder<'a> {
             "/custom-environments",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("createCustomEnvironment", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "createCustomEnvironment",
+            method: reqwest::Method::POST,
+            template: "/v9/projects/{idOrName}/custom-environments",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -2529,10 +2541,62 @@ impl<'a> CreateCustomEnvironmentBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for CreateCustomEnvironmentBuilder<'a> {
-    type Output = crate::Result<CreateCustomEnvironmentResponse>;
+    type Output = crate::Result<
+        CreateCustomEnvironmentResponse,
+        crate::Error<CreateCustomEnvironmentError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::create_custom_environment`](crate::Client::create_custom_environment) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateCustomEnvironmentError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `500`
+    InternalServerError,
+}
+
+impl std::fmt::Display for CreateCustomEnvironmentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::InternalServerError => "internal server error",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for CreateCustomEnvironmentError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -2553,7 +2617,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::create_shared_env_variable`](crate::Client::create_shared_env_variable): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSharedEnvVariableBuilder<'a> {
     client: &'a crate::Client,
@@ -2579,15 +2643,27 @@ impl<'a> CreateSharedEnvVariableBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<CreateSharedEnvVariableResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        CreateSharedEnvVariableResponse,
+        crate::Error<CreateSharedEnvVariableError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<CreateSharedEnvVariableResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/env");
-        let mut request = self
-            .client
-            .request("createSharedEnvVariable", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "createSharedEnvVariable",
+            method: reqwest::Method::POST,
+            template: "/v1/env",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -2598,10 +2674,57 @@ impl<'a> CreateSharedEnvVariableBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for CreateSharedEnvVariableBuilder<'a> {
-    type Output = crate::Result<CreateSharedEnvVariableResponse>;
+    type Output = crate::Result<
+        CreateSharedEnvVariableResponse,
+        crate::Error<CreateSharedEnvVariableError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::create_shared_env_variable`](crate::Client::create_shared_env_variable) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateSharedEnvVariableError {
+    /// `400`: One of the provided values in the request body is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for CreateSharedEnvVariableError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for CreateSharedEnvVariableError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -2622,7 +2745,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::delete_shared_env_variable`](crate::Client::delete_shared_env_variable): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSharedEnvVariableBuilder<'a> {
     client: &'a crate::Client,
@@ -2648,15 +2771,27 @@ impl<'a> DeleteSharedEnvVariableBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<DeleteSharedEnvVariableResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        DeleteSharedEnvVariableResponse,
+        crate::Error<DeleteSharedEnvVariableError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<DeleteSharedEnvVariableResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/env");
-        let mut request = self
-            .client
-            .request("deleteSharedEnvVariable", reqwest::Method::DELETE, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "deleteSharedEnvVariable",
+            method: reqwest::Method::DELETE,
+            template: "/v1/env",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -2667,10 +2802,57 @@ impl<'a> DeleteSharedEnvVariableBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for DeleteSharedEnvVariableBuilder<'a> {
-    type Output = crate::Result<DeleteSharedEnvVariableResponse>;
+    type Output = crate::Result<
+        DeleteSharedEnvVariableResponse,
+        crate::Error<DeleteSharedEnvVariableError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::delete_shared_env_variable`](crate::Client::delete_shared_env_variable) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteSharedEnvVariableError {
+    /// `400`: One of the provided values in the request body is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for DeleteSharedEnvVariableError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for DeleteSharedEnvVariableError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -2696,7 +2878,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_custom_environment`](crate::Client::get_custom_environment): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCustomEnvironmentBuilder<'a> {
     client: &'a crate::Client,
@@ -2718,7 +2900,16 @@ impl<'a> GetCustomEnvironmentBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetCustomEnvironmentResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        GetCustomEnvironmentResponse,
+        crate::Error<GetCustomEnvironmentError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetCustomEnvironmentResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -2730,9 +2921,12 @@ impl<'a> GetCustomEnvironmentBuilder<'a> {
             &crate::runtime::encode_path(&self.environment_slug_or_id),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getCustomEnvironment", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getCustomEnvironment",
+            method: reqwest::Method::GET,
+            template: "/v9/projects/{idOrName}/custom-environments/{environmentSlugOrId}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -2740,10 +2934,54 @@ impl<'a> GetCustomEnvironmentBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetCustomEnvironmentBuilder<'a> {
-    type Output = crate::Result<GetCustomEnvironmentResponse>;
+    type Output = crate::Result<
+        GetCustomEnvironmentResponse,
+        crate::Error<GetCustomEnvironmentError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_custom_environment`](crate::Client::get_custom_environment) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetCustomEnvironmentError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for GetCustomEnvironmentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetCustomEnvironmentError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -2767,7 +3005,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_shared_env_var`](crate::Client::get_shared_env_var): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSharedEnvVarBuilder<'a> {
     client: &'a crate::Client,
@@ -2788,15 +3026,24 @@ impl<'a> GetSharedEnvVarBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetSharedEnvVarResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetSharedEnvVarResponse, crate::Error<GetSharedEnvVarError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetSharedEnvVarResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v1/env/", &crate::runtime::encode_path(&self.id)].concat();
-        let mut request = self
-            .client
-            .request("getSharedEnvVar", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getSharedEnvVar",
+            method: reqwest::Method::GET,
+            template: "/v1/env/{id}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -2804,10 +3051,50 @@ impl<'a> GetSharedEnvVarBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetSharedEnvVarBuilder<'a> {
-    type Output = crate::Result<GetSharedEnvVarResponse>;
+    type Output = crate::Result<
+        GetSharedEnvVarResponse,
+        crate::Error<GetSharedEnvVarError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_shared_env_var`](crate::Client::get_shared_env_var) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetSharedEnvVarError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for GetSharedEnvVarError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetSharedEnvVarError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -2832,7 +3119,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_v9_projects_id_or_name_custom_environments`](crate::Client::get_v9_projects_id_or_name_custom_environments): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetV9ProjectsIdOrNameCustomEnvironmentsBuilder<'a> {
     client: &'a crate::Client,
@@ -2861,6 +3148,15 @@ impl<'a> GetV9ProjectsIdOrNameCustomEnvironmentsBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
+    ) -> crate::Result<
+        GetV9ProjectsIdOrNameCustomEnvironmentsResponse,
+        crate::Error<GetV9ProjectsIdOrNameCustomEnvironmentsError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(
+        self,
     ) -> crate::Result<GetV9ProjectsIdOrNameCustomEnvironmentsResponse> {
         let response = self.into_request().send().await?;
         response.json()
@@ -2872,13 +3168,12 @@ impl<'a> GetV9ProjectsIdOrNameCustomEnvironmentsBuilder<'a> {
             "/custom-environments",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request(
-                "get_v9_projects_id_or_name_custom_environments",
-                reqwest::Method::GET,
-                path,
-            );
+        let endpoint = crate::runtime::Endpoint {
+            operation: "get_v9_projects_id_or_name_custom_environments",
+            method: reqwest::Method::GET,
+            template: "/v9/projects/{idOrName}/custom-environments",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("gitBranch", &self.git_branch);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -2887,10 +3182,50 @@ impl<'a> GetV9ProjectsIdOrNameCustomEnvironmentsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetV9ProjectsIdOrNameCustomEnvironmentsBuilder<'a> {
-    type Output = crate::Result<GetV9ProjectsIdOrNameCustomEnvironmentsResponse>;
+    type Output = crate::Result<
+        GetV9ProjectsIdOrNameCustomEnvironmentsResponse,
+        crate::Error<GetV9ProjectsIdOrNameCustomEnvironmentsError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_v9_projects_id_or_name_custom_environments`](crate::Client::get_v9_projects_id_or_name_custom_environments) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetV9ProjectsIdOrNameCustomEnvironmentsError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for GetV9ProjectsIdOrNameCustomEnvironmentsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetV9ProjectsIdOrNameCustomEnvironmentsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -2917,7 +3252,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::list_shared_env_variable`](crate::Client::list_shared_env_variable): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListSharedEnvVariableBuilder<'a> {
     client: &'a crate::Client,
@@ -2981,15 +3316,27 @@ impl<'a> ListSharedEnvVariableBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<ListSharedEnvVariableResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        ListSharedEnvVariableResponse,
+        crate::Error<ListSharedEnvVariableError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<ListSharedEnvVariableResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/env");
-        let mut request = self
-            .client
-            .request("listSharedEnvVariable", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "listSharedEnvVariable",
+            method: reqwest::Method::GET,
+            template: "/v1/env",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("search", &self.search);
         request.query("projectId", &self.project_id);
         request.query("ids", &self.ids);
@@ -3004,10 +3351,54 @@ impl<'a> ListSharedEnvVariableBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for ListSharedEnvVariableBuilder<'a> {
-    type Output = crate::Result<ListSharedEnvVariableResponse>;
+    type Output = crate::Result<
+        ListSharedEnvVariableResponse,
+        crate::Error<ListSharedEnvVariableError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::list_shared_env_variable`](crate::Client::list_shared_env_variable) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListSharedEnvVariableError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for ListSharedEnvVariableError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for ListSharedEnvVariableError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -3034,7 +3425,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::remove_custom_environment`](crate::Client::remove_custom_environment): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RemoveCustomEnvironmentBuilder<'a> {
     client: &'a crate::Client,
@@ -3062,7 +3453,16 @@ impl<'a> RemoveCustomEnvironmentBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<RemoveCustomEnvironmentResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        RemoveCustomEnvironmentResponse,
+        crate::Error<RemoveCustomEnvironmentError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<RemoveCustomEnvironmentResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -3074,9 +3474,12 @@ impl<'a> RemoveCustomEnvironmentBuilder<'a> {
             &crate::runtime::encode_path(&self.environment_slug_or_id),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("removeCustomEnvironment", reqwest::Method::DELETE, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "removeCustomEnvironment",
+            method: reqwest::Method::DELETE,
+            template: "/v9/projects/{idOrName}/custom-environments/{environmentSlugOrId}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -3087,10 +3490,51 @@ impl<'a> RemoveCustomEnvironmentBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for RemoveCustomEnvironmentBuilder<'a> {
-    type Output = crate::Result<RemoveCustomEnvironmentResponse>;
+    type Output = crate::Result<
+        RemoveCustomEnvironmentResponse,
+        crate::Error<RemoveCustomEnvironmentError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::remove_custom_environment`](crate::Client::remove_custom_environment) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RemoveCustomEnvironmentError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for RemoveCustomEnvironmentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for RemoveCustomEnvironmentError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -3116,7 +3560,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::unlink_shared_env_variable`](crate::Client::unlink_shared_env_variable): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UnlinkSharedEnvVariableBuilder<'a> {
     client: &'a crate::Client,
@@ -3138,7 +3582,16 @@ impl<'a> UnlinkSharedEnvVariableBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<UnlinkSharedEnvVariableResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        UnlinkSharedEnvVariableResponse,
+        crate::Error<UnlinkSharedEnvVariableError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<UnlinkSharedEnvVariableResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -3150,9 +3603,12 @@ impl<'a> UnlinkSharedEnvVariableBuilder<'a> {
             &crate::runtime::encode_path(&self.project_id),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("unlinkSharedEnvVariable", reqwest::Method::PATCH, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "unlinkSharedEnvVariable",
+            method: reqwest::Method::PATCH,
+            template: "/v1/env/{id}/unlink/{projectId}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -3160,10 +3616,50 @@ impl<'a> UnlinkSharedEnvVariableBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UnlinkSharedEnvVariableBuilder<'a> {
-    type Output = crate::Result<UnlinkSharedEnvVariableResponse>;
+    type Output = crate::Result<
+        UnlinkSharedEnvVariableResponse,
+        crate::Error<UnlinkSharedEnvVariableError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::unlink_shared_env_variable`](crate::Client::unlink_shared_env_variable) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UnlinkSharedEnvVariableError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for UnlinkSharedEnvVariableError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UnlinkSharedEnvVariableError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -3190,7 +3686,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::update_custom_environment`](crate::Client::update_custom_environment): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCustomEnvironmentBuilder<'a> {
     client: &'a crate::Client,
@@ -3218,7 +3714,16 @@ impl<'a> UpdateCustomEnvironmentBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<UpdateCustomEnvironmentResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        UpdateCustomEnvironmentResponse,
+        crate::Error<UpdateCustomEnvironmentError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<UpdateCustomEnvironmentResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -3230,9 +3735,12 @@ impl<'a> UpdateCustomEnvironmentBuilder<'a> {
             &crate::runtime::encode_path(&self.environment_slug_or_id),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("updateCustomEnvironment", reqwest::Method::PATCH, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "updateCustomEnvironment",
+            method: reqwest::Method::PATCH,
+            template: "/v9/projects/{idOrName}/custom-environments/{environmentSlugOrId}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -3243,10 +3751,62 @@ impl<'a> UpdateCustomEnvironmentBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UpdateCustomEnvironmentBuilder<'a> {
-    type Output = crate::Result<UpdateCustomEnvironmentResponse>;
+    type Output = crate::Result<
+        UpdateCustomEnvironmentResponse,
+        crate::Error<UpdateCustomEnvironmentError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::update_custom_environment`](crate::Client::update_custom_environment) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateCustomEnvironmentError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `500`
+    InternalServerError,
+}
+
+impl std::fmt::Display for UpdateCustomEnvironmentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::InternalServerError => "internal server error",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UpdateCustomEnvironmentError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -3267,7 +3827,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::update_shared_env_variable`](crate::Client::update_shared_env_variable): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateSharedEnvVariableBuilder<'a> {
     client: &'a crate::Client,
@@ -3293,15 +3853,27 @@ impl<'a> UpdateSharedEnvVariableBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<UpdateSharedEnvVariableResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        UpdateSharedEnvVariableResponse,
+        crate::Error<UpdateSharedEnvVariableError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<UpdateSharedEnvVariableResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/env");
-        let mut request = self
-            .client
-            .request("updateSharedEnvVariable", reqwest::Method::PATCH, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "updateSharedEnvVariable",
+            method: reqwest::Method::PATCH,
+            template: "/v1/env",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -3312,9 +3884,56 @@ impl<'a> UpdateSharedEnvVariableBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UpdateSharedEnvVariableBuilder<'a> {
-    type Output = crate::Result<UpdateSharedEnvVariableResponse>;
+    type Output = crate::Result<
+        UpdateSharedEnvVariableResponse,
+        crate::Error<UpdateSharedEnvVariableError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::update_shared_env_variable`](crate::Client::update_shared_env_variable) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateSharedEnvVariableError {
+    /// `400`: One of the provided values in the request body is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for UpdateSharedEnvVariableError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UpdateSharedEnvVariableError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }

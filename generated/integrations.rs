@@ -7510,7 +7510,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::connect_integration_resource_to_project`](crate::Client::connect_integration_resource_to_project): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ConnectIntegrationResourceToProjectBuilder<'a> {
     client: &'a crate::Client,
@@ -7538,7 +7538,13 @@ impl<'a> ConnectIntegrationResourceToProjectBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<(), crate::Error<ConnectIntegrationResourceToProjectError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
@@ -7551,9 +7557,12 @@ impl<'a> ConnectIntegrationResourceToProjectBuilder<'a> {
             "/connections",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("connectIntegrationResourceToProject", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "connectIntegrationResourceToProject",
+            method: reqwest::Method::POST,
+            template: "/v1/integrations/installations/{integrationConfigurationId}/resources/{resourceId}/connections",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -7564,10 +7573,55 @@ impl<'a> ConnectIntegrationResourceToProjectBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for ConnectIntegrationResourceToProjectBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<
+        (),
+        crate::Error<ConnectIntegrationResourceToProjectError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::connect_integration_resource_to_project`](crate::Client::connect_integration_resource_to_project) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ConnectIntegrationResourceToProjectError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for ConnectIntegrationResourceToProjectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for ConnectIntegrationResourceToProjectError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -7590,7 +7644,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::create_integration_store_direct`](crate::Client::create_integration_store_direct): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateIntegrationStoreDirectBuilder<'a> {
     client: &'a crate::Client,
@@ -7616,15 +7670,27 @@ impl<'a> CreateIntegrationStoreDirectBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<CreateIntegrationStoreDirectResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        CreateIntegrationStoreDirectResponse,
+        crate::Error<CreateIntegrationStoreDirectError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<CreateIntegrationStoreDirectResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/storage/stores/integration/direct");
-        let mut request = self
-            .client
-            .request("createIntegrationStoreDirect", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "createIntegrationStoreDirect",
+            method: reqwest::Method::POST,
+            template: "/v1/storage/stores/integration/direct",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -7635,10 +7701,73 @@ impl<'a> CreateIntegrationStoreDirectBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for CreateIntegrationStoreDirectBuilder<'a> {
-    type Output = crate::Result<CreateIntegrationStoreDirectResponse>;
+    type Output = crate::Result<
+        CreateIntegrationStoreDirectResponse,
+        crate::Error<CreateIntegrationStoreDirectError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::create_integration_store_direct`](crate::Client::create_integration_store_direct) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateIntegrationStoreDirectError {
+    /// `400`: One of the provided values in the request body is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`
+    Conflict,
+    /// `429`
+    TooManyRequests,
+    /// `500`
+    InternalServerError,
+}
+
+impl std::fmt::Display for CreateIntegrationStoreDirectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => "conflict",
+                Self::TooManyRequests => "too many requests",
+                Self::InternalServerError => "internal server error",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for CreateIntegrationStoreDirectError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            429 => Some(Self::TooManyRequests),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -7662,7 +7791,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::delete_configuration`](crate::Client::delete_configuration): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteConfigurationBuilder<'a> {
     client: &'a crate::Client,
@@ -7683,7 +7812,13 @@ impl<'a> DeleteConfigurationBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<(), crate::Error<DeleteConfigurationError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
@@ -7693,9 +7828,12 @@ impl<'a> DeleteConfigurationBuilder<'a> {
             &crate::runtime::encode_path(&self.id),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("deleteConfiguration", reqwest::Method::DELETE, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "deleteConfiguration",
+            method: reqwest::Method::DELETE,
+            template: "/v1/integrations/configuration/{id}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -7703,10 +7841,51 @@ impl<'a> DeleteConfigurationBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for DeleteConfigurationBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<(), crate::Error<DeleteConfigurationError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::delete_configuration`](crate::Client::delete_configuration) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteConfigurationError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`: The configuration was not found
+    NotFound,
+}
+
+impl std::fmt::Display for DeleteConfigurationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "The configuration was not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for DeleteConfigurationError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -7733,7 +7912,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_billing_plans`](crate::Client::get_billing_plans): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetBillingPlansBuilder<'a> {
     client: &'a crate::Client,
@@ -7760,7 +7939,13 @@ impl<'a> GetBillingPlansBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetBillingPlansResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetBillingPlansResponse, crate::Error<GetBillingPlansError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetBillingPlansResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -7773,9 +7958,12 @@ impl<'a> GetBillingPlansBuilder<'a> {
             "/plans",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getBillingPlans", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getBillingPlans",
+            method: reqwest::Method::GET,
+            template: "/v1/integrations/integration/{integrationIdOrSlug}/products/{productIdOrSlug}/plans",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("metadata", &self.metadata);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -7784,10 +7972,54 @@ impl<'a> GetBillingPlansBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetBillingPlansBuilder<'a> {
-    type Output = crate::Result<GetBillingPlansResponse>;
+    type Output = crate::Result<
+        GetBillingPlansResponse,
+        crate::Error<GetBillingPlansError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_billing_plans`](crate::Client::get_billing_plans) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetBillingPlansError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for GetBillingPlansError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetBillingPlansError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -7811,7 +8043,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_configuration`](crate::Client::get_configuration): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetConfigurationBuilder<'a> {
     client: &'a crate::Client,
@@ -7832,7 +8064,13 @@ impl<'a> GetConfigurationBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetConfigurationResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetConfigurationResponse, crate::Error<GetConfigurationError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetConfigurationResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -7842,9 +8080,12 @@ impl<'a> GetConfigurationBuilder<'a> {
             &crate::runtime::encode_path(&self.id),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getConfiguration", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getConfiguration",
+            method: reqwest::Method::GET,
+            template: "/v1/integrations/configuration/{id}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -7852,10 +8093,54 @@ impl<'a> GetConfigurationBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetConfigurationBuilder<'a> {
-    type Output = crate::Result<GetConfigurationResponse>;
+    type Output = crate::Result<
+        GetConfigurationResponse,
+        crate::Error<GetConfigurationError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_configuration`](crate::Client::get_configuration) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetConfigurationError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`: The configuration was not found
+    NotFound,
+}
+
+impl std::fmt::Display for GetConfigurationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "The configuration was not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetConfigurationError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -7879,7 +8164,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_configuration_products`](crate::Client::get_configuration_products): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetConfigurationProductsBuilder<'a> {
     client: &'a crate::Client,
@@ -7900,7 +8185,16 @@ impl<'a> GetConfigurationProductsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetConfigurationProductsResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        GetConfigurationProductsResponse,
+        crate::Error<GetConfigurationProductsError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetConfigurationProductsResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -7911,9 +8205,12 @@ impl<'a> GetConfigurationProductsBuilder<'a> {
             "/products",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getConfigurationProducts", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getConfigurationProducts",
+            method: reqwest::Method::GET,
+            template: "/v1/integrations/configuration/{id}/products",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -7921,10 +8218,58 @@ impl<'a> GetConfigurationProductsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetConfigurationProductsBuilder<'a> {
-    type Output = crate::Result<GetConfigurationProductsResponse>;
+    type Output = crate::Result<
+        GetConfigurationProductsResponse,
+        crate::Error<GetConfigurationProductsError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_configuration_products`](crate::Client::get_configuration_products) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetConfigurationProductsError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `500`
+    InternalServerError,
+}
+
+impl std::fmt::Display for GetConfigurationProductsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::InternalServerError => "internal server error",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetConfigurationProductsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -7950,7 +8295,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_configurations`](crate::Client::get_configurations): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetConfigurationsBuilder<'a> {
     client: &'a crate::Client,
@@ -7988,15 +8333,24 @@ impl<'a> GetConfigurationsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetConfigurationsResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetConfigurationsResponse, crate::Error<GetConfigurationsError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetConfigurationsResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/integrations/configurations");
-        let mut request = self
-            .client
-            .request("getConfigurations", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getConfigurations",
+            method: reqwest::Method::GET,
+            template: "/v1/integrations/configurations",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("view", &self.view);
         request.query("installationType", &self.installation_type);
         request.query("integrationIdOrSlug", &self.integration_id_or_slug);
@@ -8007,9 +8361,49 @@ impl<'a> GetConfigurationsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetConfigurationsBuilder<'a> {
-    type Output = crate::Result<GetConfigurationsResponse>;
+    type Output = crate::Result<
+        GetConfigurationsResponse,
+        crate::Error<GetConfigurationsError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_configurations`](crate::Client::get_configurations) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetConfigurationsError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for GetConfigurationsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetConfigurationsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }

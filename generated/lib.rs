@@ -11,7 +11,8 @@
 #![forbid(unsafe_code)]
 mod runtime;
 pub use runtime::{
-    BoxFuture, Client, ClientBuilder, Error, JsonStream, Result, RetryPolicy,
+    BoxFuture, Client, ClientBuilder, DeclaredError, Error, JsonStream, Paginated,
+    Result, RetryPolicy,
 };
 /// Types and operations of the `access_groups` group.
 #[cfg(feature = "access-groups")]

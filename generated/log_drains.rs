@@ -2450,7 +2450,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::create_configurable_log_drain`](crate::Client::create_configurable_log_drain): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateConfigurableLogDrainBuilder<'a> {
     client: &'a crate::Client,
@@ -2473,15 +2473,27 @@ impl<'a> CreateConfigurableLogDrainBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
+    ) -> crate::Result<
+        serde_json::Map<String, serde_json::Value>,
+        crate::Error<CreateConfigurableLogDrainError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(
+        self,
     ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/log-drains");
-        let mut request = self
-            .client
-            .request("createConfigurableLogDrain", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "createConfigurableLogDrain",
+            method: reqwest::Method::POST,
+            template: "/v1/log-drains",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -2491,10 +2503,50 @@ impl<'a> CreateConfigurableLogDrainBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for CreateConfigurableLogDrainBuilder<'a> {
-    type Output = crate::Result<serde_json::Map<String, serde_json::Value>>;
+    type Output = crate::Result<
+        serde_json::Map<String, serde_json::Value>,
+        crate::Error<CreateConfigurableLogDrainError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::create_configurable_log_drain`](crate::Client::create_configurable_log_drain) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateConfigurableLogDrainError {
+    /// `400`: One of the provided values in the request body is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for CreateConfigurableLogDrainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for CreateConfigurableLogDrainError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -2518,7 +2570,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::create_log_drain`](crate::Client::create_log_drain): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateLogDrainBuilder<'a> {
     client: &'a crate::Client,
@@ -2539,15 +2591,24 @@ impl<'a> CreateLogDrainBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<CreateLogDrainResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<CreateLogDrainResponse, crate::Error<CreateLogDrainError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<CreateLogDrainResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v2/integrations/log-drains");
-        let mut request = self
-            .client
-            .request("createLogDrain", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "createLogDrain",
+            method: reqwest::Method::POST,
+            template: "/v2/integrations/log-drains",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -2557,10 +2618,51 @@ impl<'a> CreateLogDrainBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for CreateLogDrainBuilder<'a> {
-    type Output = crate::Result<CreateLogDrainResponse>;
+    type Output = crate::Result<
+        CreateLogDrainResponse,
+        crate::Error<CreateLogDrainError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::create_log_drain`](crate::Client::create_log_drain) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateLogDrainError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// The provided token is not from an OAuth2 Client
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for CreateLogDrainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for CreateLogDrainError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -2584,7 +2686,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::delete_configurable_log_drain`](crate::Client::delete_configurable_log_drain): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteConfigurableLogDrainBuilder<'a> {
     client: &'a crate::Client,
@@ -2605,15 +2707,24 @@ impl<'a> DeleteConfigurableLogDrainBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<(), crate::Error<DeleteConfigurableLogDrainError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v1/log-drains/", &crate::runtime::encode_path(&self.id)].concat();
-        let mut request = self
-            .client
-            .request("deleteConfigurableLogDrain", reqwest::Method::DELETE, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "deleteConfigurableLogDrain",
+            method: reqwest::Method::DELETE,
+            template: "/v1/log-drains/{id}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -2621,10 +2732,51 @@ impl<'a> DeleteConfigurableLogDrainBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for DeleteConfigurableLogDrainBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<(), crate::Error<DeleteConfigurableLogDrainError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::delete_configurable_log_drain`](crate::Client::delete_configurable_log_drain) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteConfigurableLogDrainError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for DeleteConfigurableLogDrainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for DeleteConfigurableLogDrainError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -2648,7 +2800,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::delete_integration_log_drain`](crate::Client::delete_integration_log_drain): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteIntegrationLogDrainBuilder<'a> {
     client: &'a crate::Client,
@@ -2669,7 +2821,13 @@ impl<'a> DeleteIntegrationLogDrainBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<(), crate::Error<DeleteIntegrationLogDrainError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
@@ -2679,9 +2837,12 @@ impl<'a> DeleteIntegrationLogDrainBuilder<'a> {
             &crate::runtime::encode_path(&self.id),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("deleteIntegrationLogDrain", reqwest::Method::DELETE, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "deleteIntegrationLogDrain",
+            method: reqwest::Method::DELETE,
+            template: "/v1/integrations/log-drains/{id}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -2689,10 +2850,51 @@ impl<'a> DeleteIntegrationLogDrainBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for DeleteIntegrationLogDrainBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<(), crate::Error<DeleteIntegrationLogDrainError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::delete_integration_log_drain`](crate::Client::delete_integration_log_drain) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteIntegrationLogDrainError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for DeleteIntegrationLogDrainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for DeleteIntegrationLogDrainError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -2715,7 +2917,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_all_log_drains`](crate::Client::get_all_log_drains): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAllLogDrainsBuilder<'a> {
     client: &'a crate::Client,
@@ -2750,15 +2952,24 @@ impl<'a> GetAllLogDrainsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetAllLogDrainsResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetAllLogDrainsResponse, crate::Error<GetAllLogDrainsError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetAllLogDrainsResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/log-drains");
-        let mut request = self
-            .client
-            .request("getAllLogDrains", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getAllLogDrains",
+            method: reqwest::Method::GET,
+            template: "/v1/log-drains",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("projectId", &self.project_id);
         request.query("includeMetadata", &self.include_metadata);
         request.query("projectIdOrName", &self.project_id_or_name);
@@ -2769,10 +2980,54 @@ impl<'a> GetAllLogDrainsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetAllLogDrainsBuilder<'a> {
-    type Output = crate::Result<GetAllLogDrainsResponse>;
+    type Output = crate::Result<
+        GetAllLogDrainsResponse,
+        crate::Error<GetAllLogDrainsError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_all_log_drains`](crate::Client::get_all_log_drains) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetAllLogDrainsError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for GetAllLogDrainsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetAllLogDrainsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -2796,7 +3051,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_configurable_log_drain`](crate::Client::get_configurable_log_drain): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetConfigurableLogDrainBuilder<'a> {
     client: &'a crate::Client,
@@ -2817,15 +3072,27 @@ impl<'a> GetConfigurableLogDrainBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetConfigurableLogDrainResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        GetConfigurableLogDrainResponse,
+        crate::Error<GetConfigurableLogDrainError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetConfigurableLogDrainResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v1/log-drains/", &crate::runtime::encode_path(&self.id)].concat();
-        let mut request = self
-            .client
-            .request("getConfigurableLogDrain", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getConfigurableLogDrain",
+            method: reqwest::Method::GET,
+            template: "/v1/log-drains/{id}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -2833,10 +3100,54 @@ impl<'a> GetConfigurableLogDrainBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetConfigurableLogDrainBuilder<'a> {
-    type Output = crate::Result<GetConfigurableLogDrainResponse>;
+    type Output = crate::Result<
+        GetConfigurableLogDrainResponse,
+        crate::Error<GetConfigurableLogDrainError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_configurable_log_drain`](crate::Client::get_configurable_log_drain) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetConfigurableLogDrainError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for GetConfigurableLogDrainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetConfigurableLogDrainError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -2856,7 +3167,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_integration_log_drains`](crate::Client::get_integration_log_drains): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIntegrationLogDrainsBuilder<'a> {
     client: &'a crate::Client,
@@ -2876,15 +3187,27 @@ impl<'a> GetIntegrationLogDrainsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<Vec<GetIntegrationLogDrainsResponseItem>> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        Vec<GetIntegrationLogDrainsResponseItem>,
+        crate::Error<GetIntegrationLogDrainsError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<Vec<GetIntegrationLogDrainsResponseItem>> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v2/integrations/log-drains");
-        let mut request = self
-            .client
-            .request("getIntegrationLogDrains", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getIntegrationLogDrains",
+            method: reqwest::Method::GET,
+            template: "/v2/integrations/log-drains",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -2892,9 +3215,47 @@ impl<'a> GetIntegrationLogDrainsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetIntegrationLogDrainsBuilder<'a> {
-    type Output = crate::Result<Vec<GetIntegrationLogDrainsResponseItem>>;
+    type Output = crate::Result<
+        Vec<GetIntegrationLogDrainsResponseItem>,
+        crate::Error<GetIntegrationLogDrainsError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_integration_log_drains`](crate::Client::get_integration_log_drains) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetIntegrationLogDrainsError {
+    /// `400`
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for GetIntegrationLogDrainsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => "bad request",
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetIntegrationLogDrainsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }

@@ -137,7 +137,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_runtime_logs`](crate::Client::get_runtime_logs): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRuntimeLogsBuilder<'a> {
     client: &'a crate::Client,
@@ -161,17 +161,29 @@ impl<'a> GetRuntimeLogsBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::Result<crate::runtime::JsonStream<GetRuntimeLogsResponseItem>> {
-        self.stream().await
+    ) -> crate::Result<
+        crate::runtime::JsonStream<GetRuntimeLogsResponseItem>,
+        crate::Error<GetRuntimeLogsError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
     }
-    /// Sends the request asking for `application/stream+json`, and yields each
-    /// JSON value of the response as it arrives.
-    pub async fn stream(
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(
         self,
     ) -> crate::Result<crate::runtime::JsonStream<GetRuntimeLogsResponseItem>> {
         let mut request = self.into_request();
         request.accept("application/stream+json");
         request.json_stream().await
+    }
+    /// Sends the request asking for `application/stream+json`, and yields each
+    /// JSON value of the response as it arrives.
+    pub async fn stream(
+        self,
+    ) -> crate::Result<
+        crate::runtime::JsonStream<GetRuntimeLogsResponseItem>,
+        crate::Error<GetRuntimeLogsError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
@@ -182,9 +194,12 @@ impl<'a> GetRuntimeLogsBuilder<'a> {
             "/runtime-logs",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getRuntimeLogs", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getRuntimeLogs",
+            method: reqwest::Method::GET,
+            template: "/v1/projects/{projectId}/deployments/{deploymentId}/runtime-logs",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -192,9 +207,49 @@ impl<'a> GetRuntimeLogsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetRuntimeLogsBuilder<'a> {
-    type Output = crate::Result<crate::runtime::JsonStream<GetRuntimeLogsResponseItem>>;
+    type Output = crate::Result<
+        crate::runtime::JsonStream<GetRuntimeLogsResponseItem>,
+        crate::Error<GetRuntimeLogsError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_runtime_logs`](crate::Client::get_runtime_logs) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetRuntimeLogsError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for GetRuntimeLogsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetRuntimeLogsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }

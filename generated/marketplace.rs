@@ -2045,7 +2045,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::create_event`](crate::Client::create_event): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateEventBuilder<'a> {
     client: &'a crate::Client,
@@ -2055,7 +2055,11 @@ pub struct CreateEventBuilder<'a> {
 
 impl<'a> CreateEventBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(self) -> crate::Result<(), crate::Error<CreateEventError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
@@ -2066,9 +2070,12 @@ impl<'a> CreateEventBuilder<'a> {
             "/events",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("create-event", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "create-event",
+            method: reqwest::Method::POST,
+            template: "/v1/installations/{integrationConfigurationId}/events",
+        };
+        let mut request = self.client.request(endpoint, path);
         let body = self.body;
         request.json(&body);
         request
@@ -2076,10 +2083,52 @@ impl<'a> CreateEventBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for CreateEventBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<(), crate::Error<CreateEventError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::create_event`](crate::Client::create_event) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateEventError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for CreateEventError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for CreateEventError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -2104,7 +2153,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::create_installation_integration_configuration`](crate::Client::create_installation_integration_configuration): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInstallationIntegrationConfigurationBuilder<'a> {
     client: &'a crate::Client,
@@ -2123,7 +2172,16 @@ impl<'a> CreateInstallationIntegrationConfigurationBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        (),
+        crate::Error<CreateInstallationIntegrationConfigurationError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
@@ -2136,13 +2194,12 @@ impl<'a> CreateInstallationIntegrationConfigurationBuilder<'a> {
             "/experimentation/items",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request(
-                "createInstallationIntegrationConfiguration",
-                reqwest::Method::POST,
-                path,
-            );
+        let endpoint = crate::runtime::Endpoint {
+            operation: "createInstallationIntegrationConfiguration",
+            method: reqwest::Method::POST,
+            template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/items",
+        };
+        let mut request = self.client.request(endpoint, path);
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -2152,10 +2209,55 @@ impl<'a> CreateInstallationIntegrationConfigurationBuilder<'a> {
 
 impl<'a> std::future::IntoFuture
 for CreateInstallationIntegrationConfigurationBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<
+        (),
+        crate::Error<CreateInstallationIntegrationConfigurationError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::create_installation_integration_configuration`](crate::Client::create_installation_integration_configuration) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateInstallationIntegrationConfigurationError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for CreateInstallationIntegrationConfigurationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for CreateInstallationIntegrationConfigurationError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -2179,7 +2281,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::create_installation_integration_edge_config`](crate::Client::create_installation_integration_edge_config): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInstallationIntegrationEdgeConfigBuilder<'a> {
     client: &'a crate::Client,
@@ -2189,7 +2291,13 @@ pub struct CreateInstallationIntegrationEdgeConfigBuilder<'a> {
 
 impl<'a> CreateInstallationIntegrationEdgeConfigBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<(), crate::Error<CreateInstallationIntegrationEdgeConfigError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
@@ -2202,22 +2310,69 @@ impl<'a> CreateInstallationIntegrationEdgeConfigBuilder<'a> {
             "/experimentation/edge-config",
         ]
             .concat();
-        let request = self
-            .client
-            .request(
-                "createInstallationIntegrationEdgeConfig",
-                reqwest::Method::HEAD,
-                path,
-            );
+        let endpoint = crate::runtime::Endpoint {
+            operation: "createInstallationIntegrationEdgeConfig",
+            method: reqwest::Method::HEAD,
+            template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/edge-config",
+        };
+        let request = self.client.request(endpoint, path);
         request
     }
 }
 
 impl<'a> std::future::IntoFuture for CreateInstallationIntegrationEdgeConfigBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<
+        (),
+        crate::Error<CreateInstallationIntegrationEdgeConfigError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::create_installation_integration_edge_config`](crate::Client::create_installation_integration_edge_config) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateInstallationIntegrationEdgeConfigError {
+    /// `304`
+    NotModified,
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for CreateInstallationIntegrationEdgeConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::NotModified => "not modified",
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for CreateInstallationIntegrationEdgeConfigError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            304 => Some(Self::NotModified),
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -2243,7 +2398,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::delete_installation_integration_configuration`](crate::Client::delete_installation_integration_configuration): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteInstallationIntegrationConfigurationBuilder<'a> {
     client: &'a crate::Client,
@@ -2254,7 +2409,16 @@ pub struct DeleteInstallationIntegrationConfigurationBuilder<'a> {
 
 impl<'a> DeleteInstallationIntegrationConfigurationBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        (),
+        crate::Error<DeleteInstallationIntegrationConfigurationError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
@@ -2268,23 +2432,66 @@ impl<'a> DeleteInstallationIntegrationConfigurationBuilder<'a> {
             &crate::runtime::encode_path(&self.item_id),
         ]
             .concat();
-        let request = self
-            .client
-            .request(
-                "deleteInstallationIntegrationConfiguration",
-                reqwest::Method::DELETE,
-                path,
-            );
+        let endpoint = crate::runtime::Endpoint {
+            operation: "deleteInstallationIntegrationConfiguration",
+            method: reqwest::Method::DELETE,
+            template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/items/{itemId}",
+        };
+        let request = self.client.request(endpoint, path);
         request
     }
 }
 
 impl<'a> std::future::IntoFuture
 for DeleteInstallationIntegrationConfigurationBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<
+        (),
+        crate::Error<DeleteInstallationIntegrationConfigurationError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::delete_installation_integration_configuration`](crate::Client::delete_installation_integration_configuration) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteInstallationIntegrationConfigurationError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for DeleteInstallationIntegrationConfigurationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for DeleteInstallationIntegrationConfigurationError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -2308,7 +2515,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::delete_integration_resource`](crate::Client::delete_integration_resource): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteIntegrationResourceBuilder<'a> {
     client: &'a crate::Client,
@@ -2318,7 +2525,13 @@ pub struct DeleteIntegrationResourceBuilder<'a> {
 
 impl<'a> DeleteIntegrationResourceBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<(), crate::Error<DeleteIntegrationResourceError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
@@ -2330,18 +2543,62 @@ impl<'a> DeleteIntegrationResourceBuilder<'a> {
             &crate::runtime::encode_path(&self.resource_id),
         ]
             .concat();
-        let request = self
-            .client
-            .request("delete-integration-resource", reqwest::Method::DELETE, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "delete-integration-resource",
+            method: reqwest::Method::DELETE,
+            template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}",
+        };
+        let request = self.client.request(endpoint, path);
         request
     }
 }
 
 impl<'a> std::future::IntoFuture for DeleteIntegrationResourceBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<(), crate::Error<DeleteIntegrationResourceError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::delete_integration_resource`](crate::Client::delete_integration_resource) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteIntegrationResourceError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for DeleteIntegrationResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for DeleteIntegrationResourceError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -2363,7 +2620,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_account_info`](crate::Client::get_account_info): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccountInfoBuilder<'a> {
     client: &'a crate::Client,
@@ -2372,7 +2629,13 @@ pub struct GetAccountInfoBuilder<'a> {
 
 impl<'a> GetAccountInfoBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetAccountInfoResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetAccountInfoResponse, crate::Error<GetAccountInfoError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetAccountInfoResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -2383,18 +2646,65 @@ impl<'a> GetAccountInfoBuilder<'a> {
             "/account",
         ]
             .concat();
-        let request = self
-            .client
-            .request("get-account-info", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "get-account-info",
+            method: reqwest::Method::GET,
+            template: "/v1/installations/{integrationConfigurationId}/account",
+        };
+        let request = self.client.request(endpoint, path);
         request
     }
 }
 
 impl<'a> std::future::IntoFuture for GetAccountInfoBuilder<'a> {
-    type Output = crate::Result<GetAccountInfoResponse>;
+    type Output = crate::Result<
+        GetAccountInfoResponse,
+        crate::Error<GetAccountInfoError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_account_info`](crate::Client::get_account_info) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetAccountInfoError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for GetAccountInfoError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetAccountInfoError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -2418,7 +2728,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_integration_resource`](crate::Client::get_integration_resource): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIntegrationResourceBuilder<'a> {
     client: &'a crate::Client,
@@ -2428,7 +2738,16 @@ pub struct GetIntegrationResourceBuilder<'a> {
 
 impl<'a> GetIntegrationResourceBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetIntegrationResourceResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        GetIntegrationResourceResponse,
+        crate::Error<GetIntegrationResourceError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetIntegrationResourceResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -2440,18 +2759,65 @@ impl<'a> GetIntegrationResourceBuilder<'a> {
             &crate::runtime::encode_path(&self.resource_id),
         ]
             .concat();
-        let request = self
-            .client
-            .request("get-integration-resource", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "get-integration-resource",
+            method: reqwest::Method::GET,
+            template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}",
+        };
+        let request = self.client.request(endpoint, path);
         request
     }
 }
 
 impl<'a> std::future::IntoFuture for GetIntegrationResourceBuilder<'a> {
-    type Output = crate::Result<GetIntegrationResourceResponse>;
+    type Output = crate::Result<
+        GetIntegrationResourceResponse,
+        crate::Error<GetIntegrationResourceError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_integration_resource`](crate::Client::get_integration_resource) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetIntegrationResourceError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for GetIntegrationResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetIntegrationResourceError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -2473,7 +2839,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_integration_resources`](crate::Client::get_integration_resources): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIntegrationResourcesBuilder<'a> {
     client: &'a crate::Client,
@@ -2482,7 +2848,16 @@ pub struct GetIntegrationResourcesBuilder<'a> {
 
 impl<'a> GetIntegrationResourcesBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetIntegrationResourcesResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        GetIntegrationResourcesResponse,
+        crate::Error<GetIntegrationResourcesError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetIntegrationResourcesResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -2493,18 +2868,65 @@ impl<'a> GetIntegrationResourcesBuilder<'a> {
             "/resources",
         ]
             .concat();
-        let request = self
-            .client
-            .request("get-integration-resources", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "get-integration-resources",
+            method: reqwest::Method::GET,
+            template: "/v1/installations/{integrationConfigurationId}/resources",
+        };
+        let request = self.client.request(endpoint, path);
         request
     }
 }
 
 impl<'a> std::future::IntoFuture for GetIntegrationResourcesBuilder<'a> {
-    type Output = crate::Result<GetIntegrationResourcesResponse>;
+    type Output = crate::Result<
+        GetIntegrationResourcesResponse,
+        crate::Error<GetIntegrationResourcesError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_integration_resources`](crate::Client::get_integration_resources) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetIntegrationResourcesError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for GetIntegrationResourcesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetIntegrationResourcesError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -2528,7 +2950,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_invoice`](crate::Client::get_invoice): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetInvoiceBuilder<'a> {
     client: &'a crate::Client,
@@ -2538,7 +2960,13 @@ pub struct GetInvoiceBuilder<'a> {
 
 impl<'a> GetInvoiceBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetInvoiceResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetInvoiceResponse, crate::Error<GetInvoiceError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetInvoiceResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -2550,16 +2978,62 @@ impl<'a> GetInvoiceBuilder<'a> {
             &crate::runtime::encode_path(&self.invoice_id),
         ]
             .concat();
-        let request = self.client.request("get-invoice", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "get-invoice",
+            method: reqwest::Method::GET,
+            template: "/v1/installations/{integrationConfigurationId}/billing/invoices/{invoiceId}",
+        };
+        let request = self.client.request(endpoint, path);
         request
     }
 }
 
 impl<'a> std::future::IntoFuture for GetInvoiceBuilder<'a> {
-    type Output = crate::Result<GetInvoiceResponse>;
+    type Output = crate::Result<GetInvoiceResponse, crate::Error<GetInvoiceError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_invoice`](crate::Client::get_invoice) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetInvoiceError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for GetInvoiceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetInvoiceError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -2583,7 +3057,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_member`](crate::Client::get_member): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMemberBuilder<'a> {
     client: &'a crate::Client,
@@ -2593,7 +3067,13 @@ pub struct GetMemberBuilder<'a> {
 
 impl<'a> GetMemberBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetMemberResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetMemberResponse, crate::Error<GetMemberError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetMemberResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -2605,16 +3085,62 @@ impl<'a> GetMemberBuilder<'a> {
             &crate::runtime::encode_path(&self.member_id),
         ]
             .concat();
-        let request = self.client.request("get-member", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "get-member",
+            method: reqwest::Method::GET,
+            template: "/v1/installations/{integrationConfigurationId}/member/{memberId}",
+        };
+        let request = self.client.request(endpoint, path);
         request
     }
 }
 
 impl<'a> std::future::IntoFuture for GetMemberBuilder<'a> {
-    type Output = crate::Result<GetMemberResponse>;
+    type Output = crate::Result<GetMemberResponse, crate::Error<GetMemberError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_member`](crate::Client::get_member) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetMemberError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for GetMemberError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetMemberError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -2639,7 +3165,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::import_resource`](crate::Client::import_resource): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportResourceBuilder<'a> {
     client: &'a crate::Client,
@@ -2655,7 +3181,13 @@ impl<'a> ImportResourceBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<ImportResourceResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<ImportResourceResponse, crate::Error<ImportResourceError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<ImportResourceResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -2667,9 +3199,12 @@ impl<'a> ImportResourceBuilder<'a> {
             &crate::runtime::encode_path(&self.resource_id),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("import-resource", reqwest::Method::PUT, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "import-resource",
+            method: reqwest::Method::PUT,
+            template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}",
+        };
+        let mut request = self.client.request(endpoint, path);
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -2678,10 +3213,63 @@ impl<'a> ImportResourceBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for ImportResourceBuilder<'a> {
-    type Output = crate::Result<ImportResourceResponse>;
+    type Output = crate::Result<
+        ImportResourceResponse,
+        crate::Error<ImportResourceError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::import_resource`](crate::Client::import_resource) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ImportResourceError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`
+    Conflict,
+    /// `422`
+    UnprocessableEntity,
+}
+
+impl std::fmt::Display for ImportResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => "conflict",
+                Self::UnprocessableEntity => "unprocessable entity",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for ImportResourceError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            422 => Some(Self::UnprocessableEntity),
+            _ => None,
+        }
     }
 }
 
@@ -2705,7 +3293,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::submit_billing_data`](crate::Client::submit_billing_data): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SubmitBillingDataBuilder<'a> {
     client: &'a crate::Client,
@@ -2715,7 +3303,11 @@ pub struct SubmitBillingDataBuilder<'a> {
 
 impl<'a> SubmitBillingDataBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(self) -> crate::Result<(), crate::Error<SubmitBillingDataError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
@@ -2726,9 +3318,12 @@ impl<'a> SubmitBillingDataBuilder<'a> {
             "/billing",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("submit-billing-data", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "submit-billing-data",
+            method: reqwest::Method::POST,
+            template: "/v1/installations/{integrationConfigurationId}/billing",
+        };
+        let mut request = self.client.request(endpoint, path);
         let body = self.body;
         request.json(&body);
         request
@@ -2736,10 +3331,52 @@ impl<'a> SubmitBillingDataBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for SubmitBillingDataBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<(), crate::Error<SubmitBillingDataError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::submit_billing_data`](crate::Client::submit_billing_data) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum SubmitBillingDataError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for SubmitBillingDataError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for SubmitBillingDataError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -2763,7 +3400,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::submit_invoice`](crate::Client::submit_invoice): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SubmitInvoiceBuilder<'a> {
     client: &'a crate::Client,
@@ -2773,7 +3410,13 @@ pub struct SubmitInvoiceBuilder<'a> {
 
 impl<'a> SubmitInvoiceBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<SubmitInvoiceResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<SubmitInvoiceResponse, crate::Error<SubmitInvoiceError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<SubmitInvoiceResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -2784,9 +3427,12 @@ impl<'a> SubmitInvoiceBuilder<'a> {
             "/billing/invoices",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("submit-invoice", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "submit-invoice",
+            method: reqwest::Method::POST,
+            template: "/v1/installations/{integrationConfigurationId}/billing/invoices",
+        };
+        let mut request = self.client.request(endpoint, path);
         let body = self.body;
         request.json(&body);
         request
@@ -2794,10 +3440,56 @@ impl<'a> SubmitInvoiceBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for SubmitInvoiceBuilder<'a> {
-    type Output = crate::Result<SubmitInvoiceResponse>;
+    type Output = crate::Result<SubmitInvoiceResponse, crate::Error<SubmitInvoiceError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::submit_invoice`](crate::Client::submit_invoice) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum SubmitInvoiceError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`
+    Conflict,
+}
+
+impl std::fmt::Display for SubmitInvoiceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => "conflict",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for SubmitInvoiceError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            _ => None,
+        }
     }
 }
 
@@ -2820,7 +3512,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::submit_prepayment_balances`](crate::Client::submit_prepayment_balances): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SubmitPrepaymentBalancesBuilder<'a> {
     client: &'a crate::Client,
@@ -2835,7 +3527,13 @@ impl<'a> SubmitPrepaymentBalancesBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<(), crate::Error<SubmitPrepaymentBalancesError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
@@ -2846,9 +3544,12 @@ impl<'a> SubmitPrepaymentBalancesBuilder<'a> {
             "/billing/balance",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("submit-prepayment-balances", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "submit-prepayment-balances",
+            method: reqwest::Method::POST,
+            template: "/v1/installations/{integrationConfigurationId}/billing/balance",
+        };
+        let mut request = self.client.request(endpoint, path);
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -2857,10 +3558,52 @@ impl<'a> SubmitPrepaymentBalancesBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for SubmitPrepaymentBalancesBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<(), crate::Error<SubmitPrepaymentBalancesError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::submit_prepayment_balances`](crate::Client::submit_prepayment_balances) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum SubmitPrepaymentBalancesError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for SubmitPrepaymentBalancesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for SubmitPrepaymentBalancesError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -2883,7 +3626,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::update_installation`](crate::Client::update_installation): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInstallationBuilder<'a> {
     client: &'a crate::Client,
@@ -2898,7 +3641,11 @@ impl<'a> UpdateInstallationBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(self) -> crate::Result<(), crate::Error<UpdateInstallationError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
@@ -2908,9 +3655,12 @@ impl<'a> UpdateInstallationBuilder<'a> {
             &crate::runtime::encode_path(&self.integration_configuration_id),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("update-installation", reqwest::Method::PATCH, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "update-installation",
+            method: reqwest::Method::PATCH,
+            template: "/v1/installations/{integrationConfigurationId}",
+        };
+        let mut request = self.client.request(endpoint, path);
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -2919,10 +3669,52 @@ impl<'a> UpdateInstallationBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UpdateInstallationBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<(), crate::Error<UpdateInstallationError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::update_installation`](crate::Client::update_installation) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateInstallationError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for UpdateInstallationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UpdateInstallationError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -2949,7 +3741,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::update_installation_integration_configuration`](crate::Client::update_installation_integration_configuration): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInstallationIntegrationConfigurationBuilder<'a> {
     client: &'a crate::Client,
@@ -2969,7 +3761,16 @@ impl<'a> UpdateInstallationIntegrationConfigurationBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        (),
+        crate::Error<UpdateInstallationIntegrationConfigurationError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
@@ -2983,13 +3784,12 @@ impl<'a> UpdateInstallationIntegrationConfigurationBuilder<'a> {
             &crate::runtime::encode_path(&self.item_id),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request(
-                "updateInstallationIntegrationConfiguration",
-                reqwest::Method::PATCH,
-                path,
-            );
+        let endpoint = crate::runtime::Endpoint {
+            operation: "updateInstallationIntegrationConfiguration",
+            method: reqwest::Method::PATCH,
+            template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/items/{itemId}",
+        };
+        let mut request = self.client.request(endpoint, path);
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -2999,10 +3799,55 @@ impl<'a> UpdateInstallationIntegrationConfigurationBuilder<'a> {
 
 impl<'a> std::future::IntoFuture
 for UpdateInstallationIntegrationConfigurationBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<
+        (),
+        crate::Error<UpdateInstallationIntegrationConfigurationError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::update_installation_integration_configuration`](crate::Client::update_installation_integration_configuration) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateInstallationIntegrationConfigurationError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for UpdateInstallationIntegrationConfigurationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UpdateInstallationIntegrationConfigurationError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -3027,7 +3872,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::update_installation_integration_edge_config`](crate::Client::update_installation_integration_edge_config): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInstallationIntegrationEdgeConfigBuilder<'a> {
     client: &'a crate::Client,
@@ -3045,6 +3890,15 @@ impl<'a> UpdateInstallationIntegrationEdgeConfigBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
+    ) -> crate::Result<
+        UpdateInstallationIntegrationEdgeConfigResponse,
+        crate::Error<UpdateInstallationIntegrationEdgeConfigError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(
+        self,
     ) -> crate::Result<UpdateInstallationIntegrationEdgeConfigResponse> {
         let response = self.into_request().send().await?;
         response.json()
@@ -3058,13 +3912,12 @@ impl<'a> UpdateInstallationIntegrationEdgeConfigBuilder<'a> {
             "/experimentation/edge-config",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request(
-                "updateInstallationIntegrationEdgeConfig",
-                reqwest::Method::PUT,
-                path,
-            );
+        let endpoint = crate::runtime::Endpoint {
+            operation: "updateInstallationIntegrationEdgeConfig",
+            method: reqwest::Method::PUT,
+            template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/edge-config",
+        };
+        let mut request = self.client.request(endpoint, path);
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -3073,10 +3926,63 @@ impl<'a> UpdateInstallationIntegrationEdgeConfigBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UpdateInstallationIntegrationEdgeConfigBuilder<'a> {
-    type Output = crate::Result<UpdateInstallationIntegrationEdgeConfigResponse>;
+    type Output = crate::Result<
+        UpdateInstallationIntegrationEdgeConfigResponse,
+        crate::Error<UpdateInstallationIntegrationEdgeConfigError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::update_installation_integration_edge_config`](crate::Client::update_installation_integration_edge_config) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateInstallationIntegrationEdgeConfigError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`
+    Conflict,
+    /// `412`
+    PreconditionFailed,
+}
+
+impl std::fmt::Display for UpdateInstallationIntegrationEdgeConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => "conflict",
+                Self::PreconditionFailed => "precondition failed",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UpdateInstallationIntegrationEdgeConfigError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            412 => Some(Self::PreconditionFailed),
+            _ => None,
+        }
     }
 }
 
@@ -3102,7 +4008,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::update_invoice`](crate::Client::update_invoice): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInvoiceBuilder<'a> {
     client: &'a crate::Client,
@@ -3113,7 +4019,11 @@ pub struct UpdateInvoiceBuilder<'a> {
 
 impl<'a> UpdateInvoiceBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(self) -> crate::Result<(), crate::Error<UpdateInvoiceError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
@@ -3126,9 +4036,12 @@ impl<'a> UpdateInvoiceBuilder<'a> {
             "/actions",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("update-invoice", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "update-invoice",
+            method: reqwest::Method::POST,
+            template: "/v1/installations/{integrationConfigurationId}/billing/invoices/{invoiceId}/actions",
+        };
+        let mut request = self.client.request(endpoint, path);
         let body = self.body;
         request.json(&body);
         request
@@ -3136,10 +4049,56 @@ impl<'a> UpdateInvoiceBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UpdateInvoiceBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<(), crate::Error<UpdateInvoiceError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::update_invoice`](crate::Client::update_invoice) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateInvoiceError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`
+    Conflict,
+}
+
+impl std::fmt::Display for UpdateInvoiceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => "conflict",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UpdateInvoiceError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            _ => None,
+        }
     }
 }
 
@@ -3164,7 +4123,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::update_resource`](crate::Client::update_resource): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateResourceBuilder<'a> {
     client: &'a crate::Client,
@@ -3180,7 +4139,13 @@ impl<'a> UpdateResourceBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<UpdateResourceResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<UpdateResourceResponse, crate::Error<UpdateResourceError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<UpdateResourceResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -3192,9 +4157,12 @@ impl<'a> UpdateResourceBuilder<'a> {
             &crate::runtime::encode_path(&self.resource_id),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("update-resource", reqwest::Method::PATCH, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "update-resource",
+            method: reqwest::Method::PATCH,
+            template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}",
+        };
+        let mut request = self.client.request(endpoint, path);
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -3203,10 +4171,63 @@ impl<'a> UpdateResourceBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UpdateResourceBuilder<'a> {
-    type Output = crate::Result<UpdateResourceResponse>;
+    type Output = crate::Result<
+        UpdateResourceResponse,
+        crate::Error<UpdateResourceError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::update_resource`](crate::Client::update_resource) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateResourceError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`
+    Conflict,
+    /// `422`
+    UnprocessableEntity,
+}
+
+impl std::fmt::Display for UpdateResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => "conflict",
+                Self::UnprocessableEntity => "unprocessable entity",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UpdateResourceError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            422 => Some(Self::UnprocessableEntity),
+            _ => None,
+        }
     }
 }
 
@@ -3234,7 +4255,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::update_resource_secrets`](crate::Client::update_resource_secrets): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateResourceSecretsBuilder<'a> {
     client: &'a crate::Client,
@@ -3246,7 +4267,13 @@ pub struct UpdateResourceSecretsBuilder<'a> {
 
 impl<'a> UpdateResourceSecretsBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<(), crate::Error<UpdateResourceSecretsError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
@@ -3261,9 +4288,12 @@ impl<'a> UpdateResourceSecretsBuilder<'a> {
             "/secrets",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("update-resource-secrets", reqwest::Method::PUT, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "update-resource-secrets",
+            method: reqwest::Method::PUT,
+            template: "/v1/installations/{integrationConfigurationId}/products/{integrationProductIdOrSlug}/resources/{resourceId}/secrets",
+        };
+        let mut request = self.client.request(endpoint, path);
         let body = self.body;
         request.json(&body);
         request
@@ -3271,10 +4301,60 @@ impl<'a> UpdateResourceSecretsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UpdateResourceSecretsBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<(), crate::Error<UpdateResourceSecretsError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::update_resource_secrets`](crate::Client::update_resource_secrets) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateResourceSecretsError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`
+    Conflict,
+    /// `422`
+    UnprocessableEntity,
+}
+
+impl std::fmt::Display for UpdateResourceSecretsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => "conflict",
+                Self::UnprocessableEntity => "unprocessable entity",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UpdateResourceSecretsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            422 => Some(Self::UnprocessableEntity),
+            _ => None,
+        }
     }
 }
 
@@ -3299,7 +4379,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::update_resource_secrets_by_id`](crate::Client::update_resource_secrets_by_id): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateResourceSecretsByIdBuilder<'a> {
     client: &'a crate::Client,
@@ -3315,7 +4395,13 @@ impl<'a> UpdateResourceSecretsByIdBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<(), crate::Error<UpdateResourceSecretsByIdError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
@@ -3328,9 +4414,12 @@ impl<'a> UpdateResourceSecretsByIdBuilder<'a> {
             "/secrets",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("update-resource-secrets-by-id", reqwest::Method::PUT, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "update-resource-secrets-by-id",
+            method: reqwest::Method::PUT,
+            template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/secrets",
+        };
+        let mut request = self.client.request(endpoint, path);
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -3339,9 +4428,59 @@ impl<'a> UpdateResourceSecretsByIdBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UpdateResourceSecretsByIdBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<(), crate::Error<UpdateResourceSecretsByIdError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::update_resource_secrets_by_id`](crate::Client::update_resource_secrets_by_id) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateResourceSecretsByIdError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`
+    Conflict,
+    /// `422`
+    UnprocessableEntity,
+}
+
+impl std::fmt::Display for UpdateResourceSecretsByIdError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => "conflict",
+                Self::UnprocessableEntity => "unprocessable entity",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UpdateResourceSecretsByIdError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            422 => Some(Self::UnprocessableEntity),
+            _ => None,
+        }
     }
 }

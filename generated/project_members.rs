@@ -302,7 +302,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::add_project_member`](crate::Client::add_project_member): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct AddProjectMemberBuilder<'a> {
     client: &'a crate::Client,
@@ -324,7 +324,13 @@ impl<'a> AddProjectMemberBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<AddProjectMemberResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<AddProjectMemberResponse, crate::Error<AddProjectMemberError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<AddProjectMemberResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -335,9 +341,12 @@ impl<'a> AddProjectMemberBuilder<'a> {
             "/members",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("addProjectMember", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "addProjectMember",
+            method: reqwest::Method::POST,
+            template: "/v1/projects/{idOrName}/members",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -347,10 +356,55 @@ impl<'a> AddProjectMemberBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for AddProjectMemberBuilder<'a> {
-    type Output = crate::Result<AddProjectMemberResponse>;
+    type Output = crate::Result<
+        AddProjectMemberResponse,
+        crate::Error<AddProjectMemberError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::add_project_member`](crate::Client::add_project_member) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AddProjectMemberError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `500`
+    InternalServerError,
+}
+
+impl std::fmt::Display for AddProjectMemberError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::InternalServerError => "internal server error",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for AddProjectMemberError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -378,7 +432,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_project_members`](crate::Client::get_project_members): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetProjectMembersBuilder<'a> {
     client: &'a crate::Client,
@@ -423,9 +477,37 @@ impl<'a> GetProjectMembersBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetProjectMembersResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetProjectMembersResponse, crate::Error<GetProjectMembersError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetProjectMembersResponse> {
         let response = self.into_request().send().await?;
         response.json()
+    }
+    /// Every item of `members`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
+    pub fn paginate(
+        self,
+    ) -> crate::Paginated<'a, GetProjectMembersMember, GetProjectMembersError> {
+        crate::runtime::paginate(
+            self,
+            |request: Self| async move {
+                let next_request = request.clone();
+                let response = request.send().await?;
+                let (items, cursor) = match response {
+                    GetProjectMembersResponse::WithMembersPagination(page) => {
+                        (page.members, page.pagination.next.map(|cursor| cursor as i64))
+                    }
+                    _ => (Vec::new(), None),
+                };
+                let next_request = cursor
+                    .filter(|cursor| next_request.until.as_ref() != Some(cursor))
+                    .map(|cursor| next_request.until(cursor));
+                Ok((items, next_request))
+            },
+        )
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
@@ -434,9 +516,12 @@ impl<'a> GetProjectMembersBuilder<'a> {
             "/members",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getProjectMembers", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getProjectMembers",
+            method: reqwest::Method::GET,
+            template: "/v1/projects/{idOrName}/members",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
         request.query("until", &self.until);
@@ -448,10 +533,50 @@ impl<'a> GetProjectMembersBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetProjectMembersBuilder<'a> {
-    type Output = crate::Result<GetProjectMembersResponse>;
+    type Output = crate::Result<
+        GetProjectMembersResponse,
+        crate::Error<GetProjectMembersError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_project_members`](crate::Client::get_project_members) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetProjectMembersError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for GetProjectMembersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetProjectMembersError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -477,7 +602,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::remove_project_member`](crate::Client::remove_project_member): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RemoveProjectMemberBuilder<'a> {
     client: &'a crate::Client,
@@ -499,7 +624,16 @@ impl<'a> RemoveProjectMemberBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<RemoveProjectMemberResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        RemoveProjectMemberResponse,
+        crate::Error<RemoveProjectMemberError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<RemoveProjectMemberResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -511,9 +645,12 @@ impl<'a> RemoveProjectMemberBuilder<'a> {
             &crate::runtime::encode_path(&self.uid),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("removeProjectMember", reqwest::Method::DELETE, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "removeProjectMember",
+            method: reqwest::Method::DELETE,
+            template: "/v1/projects/{idOrName}/members/{uid}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -521,9 +658,49 @@ impl<'a> RemoveProjectMemberBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for RemoveProjectMemberBuilder<'a> {
-    type Output = crate::Result<RemoveProjectMemberResponse>;
+    type Output = crate::Result<
+        RemoveProjectMemberResponse,
+        crate::Error<RemoveProjectMemberError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::remove_project_member`](crate::Client::remove_project_member) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RemoveProjectMemberError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for RemoveProjectMemberError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for RemoveProjectMemberError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }

@@ -32349,7 +32349,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::accept_project_transfer_request`](crate::Client::accept_project_transfer_request): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct AcceptProjectTransferRequestBuilder<'a> {
     client: &'a crate::Client,
@@ -32376,7 +32376,16 @@ impl<'a> AcceptProjectTransferRequestBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<AcceptProjectTransferRequestResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        AcceptProjectTransferRequestResponse,
+        crate::Error<AcceptProjectTransferRequestError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<AcceptProjectTransferRequestResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -32386,9 +32395,12 @@ impl<'a> AcceptProjectTransferRequestBuilder<'a> {
             &crate::runtime::encode_path(&self.code),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("acceptProjectTransferRequest", reqwest::Method::PUT, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "acceptProjectTransferRequest",
+            method: reqwest::Method::PUT,
+            template: "/projects/transfer-request/{code}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -32399,10 +32411,59 @@ impl<'a> AcceptProjectTransferRequestBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for AcceptProjectTransferRequestBuilder<'a> {
-    type Output = crate::Result<AcceptProjectTransferRequestResponse>;
+    type Output = crate::Result<
+        AcceptProjectTransferRequestResponse,
+        crate::Error<AcceptProjectTransferRequestError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::accept_project_transfer_request`](crate::Client::accept_project_transfer_request) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AcceptProjectTransferRequestError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `422`
+    UnprocessableEntity,
+}
+
+impl std::fmt::Display for AcceptProjectTransferRequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::UnprocessableEntity => "unprocessable entity",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for AcceptProjectTransferRequestError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            422 => Some(Self::UnprocessableEntity),
+            _ => None,
+        }
     }
 }
 
@@ -32428,7 +32489,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::add_project_domain`](crate::Client::add_project_domain): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct AddProjectDomainBuilder<'a> {
     client: &'a crate::Client,
@@ -32450,7 +32511,13 @@ impl<'a> AddProjectDomainBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<AddProjectDomainResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<AddProjectDomainResponse, crate::Error<AddProjectDomainError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<AddProjectDomainResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -32461,9 +32528,12 @@ impl<'a> AddProjectDomainBuilder<'a> {
             "/domains",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("addProjectDomain", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "addProjectDomain",
+            method: reqwest::Method::POST,
+            template: "/v10/projects/{idOrName}/domains",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -32473,10 +32543,75 @@ impl<'a> AddProjectDomainBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for AddProjectDomainBuilder<'a> {
-    type Output = crate::Result<AddProjectDomainResponse>;
+    type Output = crate::Result<
+        AddProjectDomainResponse,
+        crate::Error<AddProjectDomainError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::add_project_domain`](crate::Client::add_project_domain) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AddProjectDomainError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    /// The domain is not valid
+    /// You can't set both a git branch and a redirect for the domain
+    /// The domain can not be added because the latest production deployment for the project was not successful
+    /// The domain redirect is not valid
+    /// A domain cannot redirect to itself
+    /// You can not set the production branch as a branch for your domain
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    /// You don't have access to the domain you are adding
+    Forbidden,
+    /// `409`: The domain is already assigned to another Vercel project
+    /// Cannot create project domain since owner already has `domain` on their account, but it's not verified yet.
+    /// Cannot create project domain since owner already has `domain` on their account, and it's verified.
+    /// The domain is not allowed to be used
+    /// The project is currently being transferred
+    Conflict,
+}
+
+impl std::fmt::Display for AddProjectDomainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::Conflict => {
+                    "The domain is already assigned to another Vercel project"
+                }
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for AddProjectDomainError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            409 => Some(Self::Conflict),
+            _ => None,
+        }
     }
 }
 
@@ -32501,7 +32636,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::batch_remove_project_env`](crate::Client::batch_remove_project_env): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct BatchRemoveProjectEnvBuilder<'a> {
     client: &'a crate::Client,
@@ -32528,7 +32663,16 @@ impl<'a> BatchRemoveProjectEnvBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<BatchRemoveProjectEnvResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        BatchRemoveProjectEnvResponse,
+        crate::Error<BatchRemoveProjectEnvError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<BatchRemoveProjectEnvResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -32539,9 +32683,12 @@ impl<'a> BatchRemoveProjectEnvBuilder<'a> {
             "/env",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("batchRemoveProjectEnv", reqwest::Method::DELETE, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "batchRemoveProjectEnv",
+            method: reqwest::Method::DELETE,
+            template: "/v1/projects/{idOrName}/env",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -32552,10 +32699,59 @@ impl<'a> BatchRemoveProjectEnvBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for BatchRemoveProjectEnvBuilder<'a> {
-    type Output = crate::Result<BatchRemoveProjectEnvResponse>;
+    type Output = crate::Result<
+        BatchRemoveProjectEnvResponse,
+        crate::Error<BatchRemoveProjectEnvError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::batch_remove_project_env`](crate::Client::batch_remove_project_env) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum BatchRemoveProjectEnvError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`
+    Conflict,
+}
+
+impl std::fmt::Display for BatchRemoveProjectEnvError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => "conflict",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for BatchRemoveProjectEnvError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            _ => None,
+        }
     }
 }
 
@@ -32576,7 +32772,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::create_project`](crate::Client::create_project): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateProjectBuilder<'a> {
     client: &'a crate::Client,
@@ -32602,15 +32798,24 @@ impl<'a> CreateProjectBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<CreateProjectResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<CreateProjectResponse, crate::Error<CreateProjectError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<CreateProjectResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v11/projects");
-        let mut request = self
-            .client
-            .request("createProject", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "createProject",
+            method: reqwest::Method::POST,
+            template: "/v11/projects",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -32621,10 +32826,80 @@ impl<'a> CreateProjectBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for CreateProjectBuilder<'a> {
-    type Output = crate::Result<CreateProjectResponse>;
+    type Output = crate::Result<CreateProjectResponse, crate::Error<CreateProjectError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::create_project`](crate::Client::create_project) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateProjectError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    /// At least one environment variable failed validation
+    /// The Bitbucket Webhook for the project link could not be created
+    /// The Gitlab Webhook for the project link could not be created
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    /// Pro customers are allowed to deploy Serverless Functions to up to `proMaxRegions` regions, or if the project was created before the limit was introduced.
+    /// Deploying to Serverless Functions to multiple regions requires a plan update
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`: A project with the provided name already exists.
+    Conflict,
+    /// `428`: Owner does not have protection add-on
+    PreconditionRequired,
+    /// `429`
+    TooManyRequests,
+    /// `500`
+    InternalServerError,
+}
+
+impl std::fmt::Display for CreateProjectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => "A project with the provided name already exists.",
+                Self::PreconditionRequired => "Owner does not have protection add-on",
+                Self::TooManyRequests => "too many requests",
+                Self::InternalServerError => "internal server error",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for CreateProjectError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            428 => Some(Self::PreconditionRequired),
+            429 => Some(Self::TooManyRequests),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -32651,7 +32926,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::create_project_env`](crate::Client::create_project_env): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateProjectEnvBuilder<'a> {
     client: &'a crate::Client,
@@ -32679,7 +32954,13 @@ impl<'a> CreateProjectEnvBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<CreateProjectEnvResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<CreateProjectEnvResponse, crate::Error<CreateProjectEnvError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<CreateProjectEnvResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -32690,9 +32971,12 @@ impl<'a> CreateProjectEnvBuilder<'a> {
             "/env",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("createProjectEnv", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "createProjectEnv",
+            method: reqwest::Method::POST,
+            template: "/v10/projects/{idOrName}/env",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("upsert", &self.upsert);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -32703,10 +32987,80 @@ impl<'a> CreateProjectEnvBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for CreateProjectEnvBuilder<'a> {
-    type Output = crate::Result<CreateProjectEnvResponse>;
+    type Output = crate::Result<
+        CreateProjectEnvResponse,
+        crate::Error<CreateProjectEnvError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::create_project_env`](crate::Client::create_project_env) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateProjectEnvError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    /// The environment variable coudn't be created because an ongoing update env update is already happening
+    /// The environment variable coudn't be created because project document is too large
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    /// The environment variable cannot be created because it already exists
+    /// Additional permissions are required to create production environment variables
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`: The project is being transfered and creating an environment variable is not possible
+    Conflict,
+    /// `429`
+    TooManyRequests,
+    /// `500`
+    InternalServerError,
+}
+
+impl std::fmt::Display for CreateProjectEnvError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => {
+                    "The project is being transfered and creating an environment variable is not possible"
+                }
+                Self::TooManyRequests => "too many requests",
+                Self::InternalServerError => "internal server error",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for CreateProjectEnvError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            429 => Some(Self::TooManyRequests),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -32731,7 +33085,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::create_project_transfer_request`](crate::Client::create_project_transfer_request): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateProjectTransferRequestBuilder<'a> {
     client: &'a crate::Client,
@@ -32758,7 +33112,16 @@ impl<'a> CreateProjectTransferRequestBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<CreateProjectTransferRequestResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        CreateProjectTransferRequestResponse,
+        crate::Error<CreateProjectTransferRequestError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<CreateProjectTransferRequestResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -32769,9 +33132,12 @@ impl<'a> CreateProjectTransferRequestBuilder<'a> {
             "/transfer-request",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("createProjectTransferRequest", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "createProjectTransferRequest",
+            method: reqwest::Method::POST,
+            template: "/projects/{idOrName}/transfer-request",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -32782,10 +33148,51 @@ impl<'a> CreateProjectTransferRequestBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for CreateProjectTransferRequestBuilder<'a> {
-    type Output = crate::Result<CreateProjectTransferRequestResponse>;
+    type Output = crate::Result<
+        CreateProjectTransferRequestResponse,
+        crate::Error<CreateProjectTransferRequestError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::create_project_transfer_request`](crate::Client::create_project_transfer_request) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateProjectTransferRequestError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for CreateProjectTransferRequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for CreateProjectTransferRequestError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -32809,7 +33216,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::delete_project`](crate::Client::delete_project): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteProjectBuilder<'a> {
     client: &'a crate::Client,
@@ -32830,16 +33237,23 @@ impl<'a> DeleteProjectBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(self) -> crate::Result<(), crate::Error<DeleteProjectError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v9/projects/", &crate::runtime::encode_path(&self.id_or_name)]
             .concat();
-        let mut request = self
-            .client
-            .request("deleteProject", reqwest::Method::DELETE, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "deleteProject",
+            method: reqwest::Method::DELETE,
+            template: "/v9/projects/{idOrName}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -32847,10 +33261,51 @@ impl<'a> DeleteProjectBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for DeleteProjectBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<(), crate::Error<DeleteProjectError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::delete_project`](crate::Client::delete_project) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteProjectError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `409`
+    Conflict,
+}
+
+impl std::fmt::Display for DeleteProjectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::Conflict => "conflict",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for DeleteProjectError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            409 => Some(Self::Conflict),
+            _ => None,
+        }
     }
 }
 
@@ -32878,7 +33333,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::edit_project_env`](crate::Client::edit_project_env): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct EditProjectEnvBuilder<'a> {
     client: &'a crate::Client,
@@ -32901,7 +33356,13 @@ impl<'a> EditProjectEnvBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<EditProjectEnvResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<EditProjectEnvResponse, crate::Error<EditProjectEnvError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<EditProjectEnvResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -32913,9 +33374,12 @@ impl<'a> EditProjectEnvBuilder<'a> {
             &crate::runtime::encode_path(&self.id),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("editProjectEnv", reqwest::Method::PATCH, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "editProjectEnv",
+            method: reqwest::Method::PATCH,
+            template: "/v9/projects/{idOrName}/env/{id}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -32925,10 +33389,70 @@ impl<'a> EditProjectEnvBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for EditProjectEnvBuilder<'a> {
-    type Output = crate::Result<EditProjectEnvResponse>;
+    type Output = crate::Result<
+        EditProjectEnvResponse,
+        crate::Error<EditProjectEnvError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::edit_project_env`](crate::Client::edit_project_env) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum EditProjectEnvError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    /// At least one environment variable failed validation
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`: The project is being transfered and removing an environment variable is not possible
+    Conflict,
+    /// `429`
+    TooManyRequests,
+    /// `500`
+    InternalServerError,
+}
+
+impl std::fmt::Display for EditProjectEnvError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => {
+                    "The project is being transfered and removing an environment variable is not possible"
+                }
+                Self::TooManyRequests => "too many requests",
+                Self::InternalServerError => "internal server error",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for EditProjectEnvError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            429 => Some(Self::TooManyRequests),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -32957,7 +33481,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::filter_project_envs`](crate::Client::filter_project_envs): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FilterProjectEnvsBuilder<'a> {
     client: &'a crate::Client,
@@ -33014,7 +33538,13 @@ impl<'a> FilterProjectEnvsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<FilterProjectEnvsResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<FilterProjectEnvsResponse, crate::Error<FilterProjectEnvsError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<FilterProjectEnvsResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -33025,9 +33555,12 @@ impl<'a> FilterProjectEnvsBuilder<'a> {
             "/env",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("filterProjectEnvs", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "filterProjectEnvs",
+            method: reqwest::Method::GET,
+            template: "/v10/projects/{idOrName}/env",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("gitBranch", &self.git_branch);
         request.query("decrypt", &self.decrypt);
         request.query("source", &self.source);
@@ -33040,10 +33573,50 @@ impl<'a> FilterProjectEnvsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for FilterProjectEnvsBuilder<'a> {
-    type Output = crate::Result<FilterProjectEnvsResponse>;
+    type Output = crate::Result<
+        FilterProjectEnvsResponse,
+        crate::Error<FilterProjectEnvsError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::filter_project_envs`](crate::Client::filter_project_envs) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum FilterProjectEnvsError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for FilterProjectEnvsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for FilterProjectEnvsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -33064,7 +33637,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_project`](crate::Client::get_project): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetProjectBuilder<'a> {
     client: &'a crate::Client,
@@ -33085,14 +33658,25 @@ impl<'a> GetProjectBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetProjectResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetProjectResponse, crate::Error<GetProjectError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetProjectResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v9/projects/", &crate::runtime::encode_path(&self.id_or_name)]
             .concat();
-        let mut request = self.client.request("getProject", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getProject",
+            method: reqwest::Method::GET,
+            template: "/v9/projects/{idOrName}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -33100,10 +33684,47 @@ impl<'a> GetProjectBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetProjectBuilder<'a> {
-    type Output = crate::Result<GetProjectResponse>;
+    type Output = crate::Result<GetProjectResponse, crate::Error<GetProjectError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_project`](crate::Client::get_project) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetProjectError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for GetProjectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetProjectError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -33127,7 +33748,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_project_client_certs`](crate::Client::get_project_client_certs): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetProjectClientCertsBuilder<'a> {
     client: &'a crate::Client,
@@ -33148,7 +33769,16 @@ impl<'a> GetProjectClientCertsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetProjectClientCertsResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        GetProjectClientCertsResponse,
+        crate::Error<GetProjectClientCertsError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetProjectClientCertsResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -33159,9 +33789,12 @@ impl<'a> GetProjectClientCertsBuilder<'a> {
             "/client-cert",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getProjectClientCerts", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getProjectClientCerts",
+            method: reqwest::Method::GET,
+            template: "/v1/projects/{idOrName}/client-cert",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -33169,10 +33802,54 @@ impl<'a> GetProjectClientCertsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetProjectClientCertsBuilder<'a> {
-    type Output = crate::Result<GetProjectClientCertsResponse>;
+    type Output = crate::Result<
+        GetProjectClientCertsResponse,
+        crate::Error<GetProjectClientCertsError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_project_client_certs`](crate::Client::get_project_client_certs) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetProjectClientCertsError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for GetProjectClientCertsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetProjectClientCertsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -33198,7 +33875,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_project_domain`](crate::Client::get_project_domain): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetProjectDomainBuilder<'a> {
     client: &'a crate::Client,
@@ -33220,7 +33897,13 @@ impl<'a> GetProjectDomainBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetProjectDomainResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetProjectDomainResponse, crate::Error<GetProjectDomainError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetProjectDomainResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -33232,9 +33915,12 @@ impl<'a> GetProjectDomainBuilder<'a> {
             &crate::runtime::encode_path(&self.domain),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getProjectDomain", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getProjectDomain",
+            method: reqwest::Method::GET,
+            template: "/v9/projects/{idOrName}/domains/{domain}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -33242,10 +33928,50 @@ impl<'a> GetProjectDomainBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetProjectDomainBuilder<'a> {
-    type Output = crate::Result<GetProjectDomainResponse>;
+    type Output = crate::Result<
+        GetProjectDomainResponse,
+        crate::Error<GetProjectDomainError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_project_domain`](crate::Client::get_project_domain) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetProjectDomainError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for GetProjectDomainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetProjectDomainError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -33280,7 +34006,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_project_domains`](crate::Client::get_project_domains): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetProjectDomainsBuilder<'a> {
     client: &'a crate::Client,
@@ -33370,9 +34096,37 @@ impl<'a> GetProjectDomainsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetProjectDomainsResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetProjectDomainsResponse, crate::Error<GetProjectDomainsError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetProjectDomainsResponse> {
         let response = self.into_request().send().await?;
         response.json()
+    }
+    /// Every item of `domains`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
+    pub fn paginate(
+        self,
+    ) -> crate::Paginated<'a, GetProjectDomainsDomain, GetProjectDomainsError> {
+        crate::runtime::paginate(
+            self,
+            |request: Self| async move {
+                let next_request = request.clone();
+                let response = request.send().await?;
+                let (items, cursor) = match response {
+                    GetProjectDomainsResponse::WithDomainsPagination(page) => {
+                        (page.domains, page.pagination.next)
+                    }
+                    _ => (Vec::new(), None),
+                };
+                let next_request = cursor
+                    .filter(|cursor| next_request.until.as_ref() != Some(cursor))
+                    .map(|cursor| next_request.until(cursor));
+                Ok((items, next_request))
+            },
+        )
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
@@ -33381,9 +34135,12 @@ impl<'a> GetProjectDomainsBuilder<'a> {
             "/domains",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getProjectDomains", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getProjectDomains",
+            method: reqwest::Method::GET,
+            template: "/v9/projects/{idOrName}/domains",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("production", &self.production);
         request.query("target", &self.target);
         request.query("customEnvironmentId", &self.custom_environment_id);
@@ -33402,10 +34159,50 @@ impl<'a> GetProjectDomainsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetProjectDomainsBuilder<'a> {
-    type Output = crate::Result<GetProjectDomainsResponse>;
+    type Output = crate::Result<
+        GetProjectDomainsResponse,
+        crate::Error<GetProjectDomainsError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_project_domains`](crate::Client::get_project_domains) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetProjectDomainsError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for GetProjectDomainsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetProjectDomainsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -33431,7 +34228,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_project_env`](crate::Client::get_project_env): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetProjectEnvBuilder<'a> {
     client: &'a crate::Client,
@@ -33453,7 +34250,13 @@ impl<'a> GetProjectEnvBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetProjectEnvResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetProjectEnvResponse, crate::Error<GetProjectEnvError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetProjectEnvResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -33465,9 +34268,12 @@ impl<'a> GetProjectEnvBuilder<'a> {
             &crate::runtime::encode_path(&self.id),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getProjectEnv", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getProjectEnv",
+            method: reqwest::Method::GET,
+            template: "/v1/projects/{idOrName}/env/{id}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -33475,10 +34281,47 @@ impl<'a> GetProjectEnvBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetProjectEnvBuilder<'a> {
-    type Output = crate::Result<GetProjectEnvResponse>;
+    type Output = crate::Result<GetProjectEnvResponse, crate::Error<GetProjectEnvError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_project_env`](crate::Client::get_project_env) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetProjectEnvError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for GetProjectEnvError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetProjectEnvError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -33512,7 +34355,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_projects`](crate::Client::get_projects): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetProjectsBuilder<'a> {
     client: &'a crate::Client,
@@ -33630,13 +34473,51 @@ impl<'a> GetProjectsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetProjectsResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetProjectsResponse, crate::Error<GetProjectsError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetProjectsResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
+    /// Every item of `projects`, page after page: sends the request, then sends it again with `from` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
+    pub fn paginate(self) -> crate::Paginated<'a, GetProjectsProject, GetProjectsError> {
+        crate::runtime::paginate(
+            self,
+            |request: Self| async move {
+                let next_request = request.clone();
+                let response = request.send().await?;
+                let (items, cursor) = {
+                    let page = response;
+                    (
+                        page.projects,
+                        match page.pagination {
+                            GetProjectsPagination::Pagination(variant) => {
+                                variant.next.map(|cursor| cursor.to_string())
+                            }
+                            GetProjectsPagination::WithCountNext(variant) => variant.next,
+                            GetProjectsPagination::Unknown(_) => None,
+                        },
+                    )
+                };
+                let next_request = cursor
+                    .filter(|cursor| next_request.from.as_ref() != Some(cursor))
+                    .map(|cursor| next_request.from(cursor));
+                Ok((items, next_request))
+            },
+        )
+    }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v10/projects");
-        let mut request = self.client.request("getProjects", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getProjects",
+            method: reqwest::Method::GET,
+            template: "/v10/projects",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("from", &self.from);
         request.query("gitForkProtection", &self.git_fork_protection);
         request.query("limit", &self.limit);
@@ -33658,10 +34539,47 @@ impl<'a> GetProjectsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetProjectsBuilder<'a> {
-    type Output = crate::Result<GetProjectsResponse>;
+    type Output = crate::Result<GetProjectsResponse, crate::Error<GetProjectsError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_projects`](crate::Client::get_projects) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetProjectsError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for GetProjectsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetProjectsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -33689,7 +34607,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::list_promote_aliases`](crate::Client::list_promote_aliases): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPromoteAliasesBuilder<'a> {
     client: &'a crate::Client,
@@ -33734,9 +34652,40 @@ impl<'a> ListPromoteAliasesBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<ListPromoteAliasesResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        ListPromoteAliasesResponse,
+        crate::Error<ListPromoteAliasesError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<ListPromoteAliasesResponse> {
         let response = self.into_request().send().await?;
         response.json()
+    }
+    /// Every item of `aliases`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
+    pub fn paginate(
+        self,
+    ) -> crate::Paginated<'a, ListPromoteAliasesAliase, ListPromoteAliasesError> {
+        crate::runtime::paginate(
+            self,
+            |request: Self| async move {
+                let next_request = request.clone();
+                let response = request.send().await?;
+                let (items, cursor) = match response {
+                    ListPromoteAliasesResponse::WithAliasesPagination(page) => {
+                        (page.aliases, page.pagination.next)
+                    }
+                    _ => (Vec::new(), None),
+                };
+                let next_request = cursor
+                    .filter(|cursor| next_request.until.as_ref() != Some(cursor))
+                    .map(|cursor| next_request.until(cursor));
+                Ok((items, next_request))
+            },
+        )
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
@@ -33745,9 +34694,12 @@ impl<'a> ListPromoteAliasesBuilder<'a> {
             "/promote/aliases",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("listPromoteAliases", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "listPromoteAliases",
+            method: reqwest::Method::GET,
+            template: "/v1/projects/{projectId}/promote/aliases",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
         request.query("until", &self.until);
@@ -33759,10 +34711,54 @@ impl<'a> ListPromoteAliasesBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for ListPromoteAliasesBuilder<'a> {
-    type Output = crate::Result<ListPromoteAliasesResponse>;
+    type Output = crate::Result<
+        ListPromoteAliasesResponse,
+        crate::Error<ListPromoteAliasesError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::list_promote_aliases`](crate::Client::list_promote_aliases) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListPromoteAliasesError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for ListPromoteAliasesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for ListPromoteAliasesError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -33789,7 +34785,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::move_project_domain`](crate::Client::move_project_domain): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct MoveProjectDomainBuilder<'a> {
     client: &'a crate::Client,
@@ -33817,7 +34813,13 @@ impl<'a> MoveProjectDomainBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<MoveProjectDomainResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<MoveProjectDomainResponse, crate::Error<MoveProjectDomainError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<MoveProjectDomainResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -33830,9 +34832,12 @@ impl<'a> MoveProjectDomainBuilder<'a> {
             "/move",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("moveProjectDomain", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "moveProjectDomain",
+            method: reqwest::Method::POST,
+            template: "/v1/projects/{idOrName}/domains/{domain}/move",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -33843,10 +34848,55 @@ impl<'a> MoveProjectDomainBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for MoveProjectDomainBuilder<'a> {
-    type Output = crate::Result<MoveProjectDomainResponse>;
+    type Output = crate::Result<
+        MoveProjectDomainResponse,
+        crate::Error<MoveProjectDomainError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::move_project_domain`](crate::Client::move_project_domain) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum MoveProjectDomainError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `409`: The project is currently being transferred
+    Conflict,
+}
+
+impl std::fmt::Display for MoveProjectDomainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::Conflict => "The project is currently being transferred",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for MoveProjectDomainError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            409 => Some(Self::Conflict),
+            _ => None,
+        }
     }
 }
 
@@ -33870,7 +34920,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::pause_project`](crate::Client::pause_project): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PauseProjectBuilder<'a> {
     client: &'a crate::Client,
@@ -33891,7 +34941,11 @@ impl<'a> PauseProjectBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(self) -> crate::Result<(), crate::Error<PauseProjectError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
@@ -33902,9 +34956,12 @@ impl<'a> PauseProjectBuilder<'a> {
             "/pause",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("pauseProject", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "pauseProject",
+            method: reqwest::Method::POST,
+            template: "/v1/projects/{projectId}/pause",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -33912,10 +34969,51 @@ impl<'a> PauseProjectBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for PauseProjectBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<(), crate::Error<PauseProjectError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::pause_project`](crate::Client::pause_project) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum PauseProjectError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `500`
+    InternalServerError,
+}
+
+impl std::fmt::Display for PauseProjectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::InternalServerError => "internal server error",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for PauseProjectError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -33942,7 +35040,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::remove_project_domain`](crate::Client::remove_project_domain): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RemoveProjectDomainBuilder<'a> {
     client: &'a crate::Client,
@@ -33972,6 +35070,15 @@ impl<'a> RemoveProjectDomainBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
+    ) -> crate::Result<
+        serde_json::Map<String, serde_json::Value>,
+        crate::Error<RemoveProjectDomainError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(
+        self,
     ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
         let response = self.into_request().send().await?;
         response.json()
@@ -33984,9 +35091,12 @@ impl<'a> RemoveProjectDomainBuilder<'a> {
             &crate::runtime::encode_path(&self.domain),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("removeProjectDomain", reqwest::Method::DELETE, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "removeProjectDomain",
+            method: reqwest::Method::DELETE,
+            template: "/v9/projects/{idOrName}/domains/{domain}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -33997,10 +35107,59 @@ impl<'a> RemoveProjectDomainBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for RemoveProjectDomainBuilder<'a> {
-    type Output = crate::Result<serde_json::Map<String, serde_json::Value>>;
+    type Output = crate::Result<
+        serde_json::Map<String, serde_json::Value>,
+        crate::Error<RemoveProjectDomainError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::remove_project_domain`](crate::Client::remove_project_domain) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RemoveProjectDomainError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`: The project is currently being transferred
+    Conflict,
+}
+
+impl std::fmt::Display for RemoveProjectDomainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => "The project is currently being transferred",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for RemoveProjectDomainError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            _ => None,
+        }
     }
 }
 
@@ -34027,7 +35186,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::remove_project_env`](crate::Client::remove_project_env): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RemoveProjectEnvBuilder<'a> {
     client: &'a crate::Client,
@@ -34058,7 +35217,13 @@ impl<'a> RemoveProjectEnvBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<RemoveProjectEnvResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<RemoveProjectEnvResponse, crate::Error<RemoveProjectEnvError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<RemoveProjectEnvResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -34070,9 +35235,12 @@ impl<'a> RemoveProjectEnvBuilder<'a> {
             &crate::runtime::encode_path(&self.id),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("removeProjectEnv", reqwest::Method::DELETE, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "removeProjectEnv",
+            method: reqwest::Method::DELETE,
+            template: "/v9/projects/{idOrName}/env/{id}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("customEnvironmentId", &self.custom_environment_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -34081,10 +35249,60 @@ impl<'a> RemoveProjectEnvBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for RemoveProjectEnvBuilder<'a> {
-    type Output = crate::Result<RemoveProjectEnvResponse>;
+    type Output = crate::Result<
+        RemoveProjectEnvResponse,
+        crate::Error<RemoveProjectEnvError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::remove_project_env`](crate::Client::remove_project_env) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RemoveProjectEnvError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`: The project is being transfered and removing an environment variable is not possible
+    Conflict,
+}
+
+impl std::fmt::Display for RemoveProjectEnvError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => {
+                    "The project is being transfered and removing an environment variable is not possible"
+                }
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for RemoveProjectEnvError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            _ => None,
+        }
     }
 }
 
@@ -34110,7 +35328,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::request_promote`](crate::Client::request_promote): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RequestPromoteBuilder<'a> {
     client: &'a crate::Client,
@@ -34132,11 +35350,17 @@ impl<'a> RequestPromoteBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<RequestPromoteResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<RequestPromoteResponse, crate::Error<RequestPromoteError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<RequestPromoteResponse> {
         let response = self.into_request().send().await?;
         match response.status() {
-            201u16 => Ok(RequestPromoteResponse::Created),
-            202u16 => Ok(RequestPromoteResponse::Accepted),
+            201 => Ok(RequestPromoteResponse::Created),
+            202 => Ok(RequestPromoteResponse::Accepted),
             _ => Err(response.into_unexpected()),
         }
     }
@@ -34148,9 +35372,12 @@ impl<'a> RequestPromoteBuilder<'a> {
             &crate::runtime::encode_path(&self.deployment_id),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("requestPromote", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "requestPromote",
+            method: reqwest::Method::POST,
+            template: "/v10/projects/{projectId}/promote/{deploymentId}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -34158,7 +35385,10 @@ impl<'a> RequestPromoteBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for RequestPromoteBuilder<'a> {
-    type Output = crate::Result<RequestPromoteResponse>;
+    type Output = crate::Result<
+        RequestPromoteResponse,
+        crate::Error<RequestPromoteError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -34168,10 +35398,51 @@ impl<'a> std::future::IntoFuture for RequestPromoteBuilder<'a> {
 /// The success responses of [`Client::request_promote`](crate::Client::request_promote).
 #[derive(Debug, Clone, PartialEq)]
 pub enum RequestPromoteResponse {
-    /// `201`:
+    /// `201`
     Created,
-    /// `202`:
+    /// `202`
     Accepted,
+}
+
+/// The error responses [`Client::request_promote`](crate::Client::request_promote) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RequestPromoteError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `409`
+    Conflict,
+}
+
+impl std::fmt::Display for RequestPromoteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::Conflict => "conflict",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for RequestPromoteError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            409 => Some(Self::Conflict),
+            _ => None,
+        }
+    }
 }
 
 impl crate::Client {
@@ -34194,7 +35465,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::unpause_project`](crate::Client::unpause_project): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UnpauseProjectBuilder<'a> {
     client: &'a crate::Client,
@@ -34215,7 +35486,11 @@ impl<'a> UnpauseProjectBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(self) -> crate::Result<(), crate::Error<UnpauseProjectError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
@@ -34226,9 +35501,12 @@ impl<'a> UnpauseProjectBuilder<'a> {
             "/unpause",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("unpauseProject", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "unpauseProject",
+            method: reqwest::Method::POST,
+            template: "/v1/projects/{projectId}/unpause",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -34236,10 +35514,51 @@ impl<'a> UnpauseProjectBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UnpauseProjectBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<(), crate::Error<UnpauseProjectError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::unpause_project`](crate::Client::unpause_project) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UnpauseProjectError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `500`
+    InternalServerError,
+}
+
+impl std::fmt::Display for UnpauseProjectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::InternalServerError => "internal server error",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UnpauseProjectError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -34265,7 +35584,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::update_project`](crate::Client::update_project): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateProjectBuilder<'a> {
     client: &'a crate::Client,
@@ -34287,16 +35606,25 @@ impl<'a> UpdateProjectBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<UpdateProjectResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<UpdateProjectResponse, crate::Error<UpdateProjectError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<UpdateProjectResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v9/projects/", &crate::runtime::encode_path(&self.id_or_name)]
             .concat();
-        let mut request = self
-            .client
-            .request("updateProject", reqwest::Method::PATCH, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "updateProject",
+            method: reqwest::Method::PATCH,
+            template: "/v9/projects/{idOrName}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -34306,10 +35634,74 @@ impl<'a> UpdateProjectBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UpdateProjectBuilder<'a> {
-    type Output = crate::Result<UpdateProjectResponse>;
+    type Output = crate::Result<UpdateProjectResponse, crate::Error<UpdateProjectError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::update_project`](crate::Client::update_project) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateProjectError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    /// Trusted IPs is only accessible for enterprise customers
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    /// Pro customers are allowed to deploy Serverless Functions to up to `proMaxRegions` regions, or if the project was created before the limit was introduced.
+    /// Deploying to Serverless Functions to multiple regions requires a plan update
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`: The provided name for the project is already being used
+    /// The project is currently being transferred.
+    Conflict,
+    /// `428`: Owner does not have protection add-on
+    /// Advanced Deployment Protection is not available for the user plan
+    PreconditionRequired,
+}
+
+impl std::fmt::Display for UpdateProjectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => {
+                    "The provided name for the project is already being used"
+                }
+                Self::PreconditionRequired => "Owner does not have protection add-on",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UpdateProjectError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            428 => Some(Self::PreconditionRequired),
+            _ => None,
+        }
     }
 }
 
@@ -34335,7 +35727,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::update_project_data_cache`](crate::Client::update_project_data_cache): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateProjectDataCacheBuilder<'a> {
     client: &'a crate::Client,
@@ -34357,7 +35749,16 @@ impl<'a> UpdateProjectDataCacheBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<UpdateProjectDataCacheResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        UpdateProjectDataCacheResponse,
+        crate::Error<UpdateProjectDataCacheError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<UpdateProjectDataCacheResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -34367,9 +35768,12 @@ impl<'a> UpdateProjectDataCacheBuilder<'a> {
             &crate::runtime::encode_path(&self.project_id),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("updateProjectDataCache", reqwest::Method::PATCH, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "updateProjectDataCache",
+            method: reqwest::Method::PATCH,
+            template: "/v1/data-cache/projects/{projectId}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -34379,10 +35783,55 @@ impl<'a> UpdateProjectDataCacheBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UpdateProjectDataCacheBuilder<'a> {
-    type Output = crate::Result<UpdateProjectDataCacheResponse>;
+    type Output = crate::Result<
+        UpdateProjectDataCacheResponse,
+        crate::Error<UpdateProjectDataCacheError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::update_project_data_cache`](crate::Client::update_project_data_cache) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateProjectDataCacheError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for UpdateProjectDataCacheError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UpdateProjectDataCacheError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -34410,7 +35859,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::update_project_domain`](crate::Client::update_project_domain): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateProjectDomainBuilder<'a> {
     client: &'a crate::Client,
@@ -34433,7 +35882,16 @@ impl<'a> UpdateProjectDomainBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<UpdateProjectDomainResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        UpdateProjectDomainResponse,
+        crate::Error<UpdateProjectDomainError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<UpdateProjectDomainResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -34445,9 +35903,12 @@ impl<'a> UpdateProjectDomainBuilder<'a> {
             &crate::runtime::encode_path(&self.domain),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("updateProjectDomain", reqwest::Method::PATCH, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "updateProjectDomain",
+            method: reqwest::Method::PATCH,
+            template: "/v9/projects/{idOrName}/domains/{domain}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -34457,10 +35918,56 @@ impl<'a> UpdateProjectDomainBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UpdateProjectDomainBuilder<'a> {
-    type Output = crate::Result<UpdateProjectDomainResponse>;
+    type Output = crate::Result<
+        UpdateProjectDomainResponse,
+        crate::Error<UpdateProjectDomainError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::update_project_domain`](crate::Client::update_project_domain) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateProjectDomainError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    /// The domain redirect is not valid
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `409`: The project is currently being transferred
+    Conflict,
+}
+
+impl std::fmt::Display for UpdateProjectDomainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::Conflict => "The project is currently being transferred",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UpdateProjectDomainError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            409 => Some(Self::Conflict),
+            _ => None,
+        }
     }
 }
 
@@ -34486,7 +35993,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::update_project_protection_bypass`](crate::Client::update_project_protection_bypass): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateProjectProtectionBypassBuilder<'a> {
     client: &'a crate::Client,
@@ -34508,7 +36015,16 @@ impl<'a> UpdateProjectProtectionBypassBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<UpdateProjectProtectionBypassResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        UpdateProjectProtectionBypassResponse,
+        crate::Error<UpdateProjectProtectionBypassError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<UpdateProjectProtectionBypassResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -34519,9 +36035,12 @@ impl<'a> UpdateProjectProtectionBypassBuilder<'a> {
             "/protection-bypass",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("updateProjectProtectionBypass", reqwest::Method::PATCH, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "updateProjectProtectionBypass",
+            method: reqwest::Method::PATCH,
+            template: "/v1/projects/{idOrName}/protection-bypass",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -34531,10 +36050,59 @@ impl<'a> UpdateProjectProtectionBypassBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UpdateProjectProtectionBypassBuilder<'a> {
-    type Output = crate::Result<UpdateProjectProtectionBypassResponse>;
+    type Output = crate::Result<
+        UpdateProjectProtectionBypassResponse,
+        crate::Error<UpdateProjectProtectionBypassError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::update_project_protection_bypass`](crate::Client::update_project_protection_bypass) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateProjectProtectionBypassError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`
+    Conflict,
+}
+
+impl std::fmt::Display for UpdateProjectProtectionBypassError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => "conflict",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UpdateProjectProtectionBypassError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            _ => None,
+        }
     }
 }
 
@@ -34559,7 +36127,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::upload_project_client_cert`](crate::Client::upload_project_client_cert): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadProjectClientCertBuilder<'a> {
     client: &'a crate::Client,
@@ -34586,7 +36154,16 @@ impl<'a> UploadProjectClientCertBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<UploadProjectClientCertResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        UploadProjectClientCertResponse,
+        crate::Error<UploadProjectClientCertError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<UploadProjectClientCertResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -34597,9 +36174,12 @@ impl<'a> UploadProjectClientCertBuilder<'a> {
             "/client-cert",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("uploadProjectClientCert", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "uploadProjectClientCert",
+            method: reqwest::Method::POST,
+            template: "/v1/projects/{idOrName}/client-cert",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -34610,10 +36190,73 @@ impl<'a> UploadProjectClientCertBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UploadProjectClientCertBuilder<'a> {
-    type Output = crate::Result<UploadProjectClientCertResponse>;
+    type Output = crate::Result<
+        UploadProjectClientCertResponse,
+        crate::Error<UploadProjectClientCertError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::upload_project_client_cert`](crate::Client::upload_project_client_cert) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UploadProjectClientCertError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `409`: The project is being transferred and uploading certificates is not possible
+    Conflict,
+    /// `500`: Failed to upload the client certificate
+    /// Failed to encrypt the private key
+    InternalServerError,
+}
+
+impl std::fmt::Display for UploadProjectClientCertError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::Conflict => {
+                    "The project is being transferred and uploading certificates is not possible"
+                }
+                Self::InternalServerError => "Failed to upload the client certificate",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UploadProjectClientCertError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            409 => Some(Self::Conflict),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -34639,7 +36282,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::verify_project_domain`](crate::Client::verify_project_domain): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct VerifyProjectDomainBuilder<'a> {
     client: &'a crate::Client,
@@ -34661,7 +36304,16 @@ impl<'a> VerifyProjectDomainBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<VerifyProjectDomainResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        VerifyProjectDomainResponse,
+        crate::Error<VerifyProjectDomainError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<VerifyProjectDomainResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -34674,9 +36326,12 @@ impl<'a> VerifyProjectDomainBuilder<'a> {
             "/verify",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("verifyProjectDomain", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "verifyProjectDomain",
+            method: reqwest::Method::POST,
+            template: "/v9/projects/{idOrName}/domains/{domain}/verify",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -34684,9 +36339,53 @@ impl<'a> VerifyProjectDomainBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for VerifyProjectDomainBuilder<'a> {
-    type Output = crate::Result<VerifyProjectDomainResponse>;
+    type Output = crate::Result<
+        VerifyProjectDomainResponse,
+        crate::Error<VerifyProjectDomainError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::verify_project_domain`](crate::Client::verify_project_domain) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum VerifyProjectDomainError {
+    /// `400`: One of the provided values in the request query is invalid.
+    /// There is an existing TXT record on the domain verifying it for another project
+    /// The domain does not have a TXT record that attempts to verify the project domain
+    /// The TXT record on the domain does not match the expected challenge for the project domain
+    /// Project domain is not assigned to project
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for VerifyProjectDomainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for VerifyProjectDomainError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }

@@ -1936,7 +1936,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::approve_rolling_release_stage`](crate::Client::approve_rolling_release_stage): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ApproveRollingReleaseStageBuilder<'a> {
     client: &'a crate::Client,
@@ -1963,7 +1963,16 @@ impl<'a> ApproveRollingReleaseStageBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<ApproveRollingReleaseStageResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        ApproveRollingReleaseStageResponse,
+        crate::Error<ApproveRollingReleaseStageError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<ApproveRollingReleaseStageResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -1974,9 +1983,12 @@ impl<'a> ApproveRollingReleaseStageBuilder<'a> {
             "/rolling-release/approve-stage",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("approveRollingReleaseStage", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "approveRollingReleaseStage",
+            method: reqwest::Method::POST,
+            template: "/v1/projects/{idOrName}/rolling-release/approve-stage",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -1987,10 +1999,59 @@ impl<'a> ApproveRollingReleaseStageBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for ApproveRollingReleaseStageBuilder<'a> {
-    type Output = crate::Result<ApproveRollingReleaseStageResponse>;
+    type Output = crate::Result<
+        ApproveRollingReleaseStageResponse,
+        crate::Error<ApproveRollingReleaseStageError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::approve_rolling_release_stage`](crate::Client::approve_rolling_release_stage) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ApproveRollingReleaseStageError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `500`
+    InternalServerError,
+}
+
+impl std::fmt::Display for ApproveRollingReleaseStageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::InternalServerError => "internal server error",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for ApproveRollingReleaseStageError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -2015,7 +2076,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::complete_rolling_release`](crate::Client::complete_rolling_release): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CompleteRollingReleaseBuilder<'a> {
     client: &'a crate::Client,
@@ -2042,7 +2103,16 @@ impl<'a> CompleteRollingReleaseBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<CompleteRollingReleaseResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        CompleteRollingReleaseResponse,
+        crate::Error<CompleteRollingReleaseError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<CompleteRollingReleaseResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -2053,9 +2123,12 @@ impl<'a> CompleteRollingReleaseBuilder<'a> {
             "/rolling-release/complete",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("completeRollingRelease", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "completeRollingRelease",
+            method: reqwest::Method::POST,
+            template: "/v1/projects/{idOrName}/rolling-release/complete",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -2066,10 +2139,55 @@ impl<'a> CompleteRollingReleaseBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for CompleteRollingReleaseBuilder<'a> {
-    type Output = crate::Result<CompleteRollingReleaseResponse>;
+    type Output = crate::Result<
+        CompleteRollingReleaseResponse,
+        crate::Error<CompleteRollingReleaseError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::complete_rolling_release`](crate::Client::complete_rolling_release) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CompleteRollingReleaseError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for CompleteRollingReleaseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for CompleteRollingReleaseError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -2093,7 +2211,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::delete_rolling_release_config`](crate::Client::delete_rolling_release_config): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteRollingReleaseConfigBuilder<'a> {
     client: &'a crate::Client,
@@ -2114,7 +2232,16 @@ impl<'a> DeleteRollingReleaseConfigBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<DeleteRollingReleaseConfigResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        DeleteRollingReleaseConfigResponse,
+        crate::Error<DeleteRollingReleaseConfigError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<DeleteRollingReleaseConfigResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -2125,9 +2252,12 @@ impl<'a> DeleteRollingReleaseConfigBuilder<'a> {
             "/rolling-release/config",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("deleteRollingReleaseConfig", reqwest::Method::DELETE, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "deleteRollingReleaseConfig",
+            method: reqwest::Method::DELETE,
+            template: "/v1/projects/{idOrName}/rolling-release/config",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -2135,10 +2265,54 @@ impl<'a> DeleteRollingReleaseConfigBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for DeleteRollingReleaseConfigBuilder<'a> {
-    type Output = crate::Result<DeleteRollingReleaseConfigResponse>;
+    type Output = crate::Result<
+        DeleteRollingReleaseConfigResponse,
+        crate::Error<DeleteRollingReleaseConfigError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::delete_rolling_release_config`](crate::Client::delete_rolling_release_config) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteRollingReleaseConfigError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for DeleteRollingReleaseConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for DeleteRollingReleaseConfigError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -2163,7 +2337,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_rolling_release`](crate::Client::get_rolling_release): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRollingReleaseBuilder<'a> {
     client: &'a crate::Client,
@@ -2190,7 +2364,13 @@ impl<'a> GetRollingReleaseBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetRollingReleaseResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetRollingReleaseResponse, crate::Error<GetRollingReleaseError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetRollingReleaseResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -2201,9 +2381,12 @@ impl<'a> GetRollingReleaseBuilder<'a> {
             "/rolling-release",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getRollingRelease", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getRollingRelease",
+            method: reqwest::Method::GET,
+            template: "/v1/projects/{idOrName}/rolling-release",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("state", &self.state);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -2212,10 +2395,54 @@ impl<'a> GetRollingReleaseBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetRollingReleaseBuilder<'a> {
-    type Output = crate::Result<GetRollingReleaseResponse>;
+    type Output = crate::Result<
+        GetRollingReleaseResponse,
+        crate::Error<GetRollingReleaseError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_rolling_release`](crate::Client::get_rolling_release) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetRollingReleaseError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for GetRollingReleaseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetRollingReleaseError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -2239,7 +2466,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_rolling_release_billing_status`](crate::Client::get_rolling_release_billing_status): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRollingReleaseBillingStatusBuilder<'a> {
     client: &'a crate::Client,
@@ -2260,7 +2487,16 @@ impl<'a> GetRollingReleaseBillingStatusBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetRollingReleaseBillingStatusResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        GetRollingReleaseBillingStatusResponse,
+        crate::Error<GetRollingReleaseBillingStatusError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetRollingReleaseBillingStatusResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -2271,9 +2507,12 @@ impl<'a> GetRollingReleaseBillingStatusBuilder<'a> {
             "/rolling-release/billing",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getRollingReleaseBillingStatus", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getRollingReleaseBillingStatus",
+            method: reqwest::Method::GET,
+            template: "/v1/projects/{idOrName}/rolling-release/billing",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -2281,10 +2520,54 @@ impl<'a> GetRollingReleaseBillingStatusBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetRollingReleaseBillingStatusBuilder<'a> {
-    type Output = crate::Result<GetRollingReleaseBillingStatusResponse>;
+    type Output = crate::Result<
+        GetRollingReleaseBillingStatusResponse,
+        crate::Error<GetRollingReleaseBillingStatusError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_rolling_release_billing_status`](crate::Client::get_rolling_release_billing_status) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetRollingReleaseBillingStatusError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for GetRollingReleaseBillingStatusError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetRollingReleaseBillingStatusError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -2308,7 +2591,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_rolling_release_config`](crate::Client::get_rolling_release_config): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRollingReleaseConfigBuilder<'a> {
     client: &'a crate::Client,
@@ -2329,7 +2612,16 @@ impl<'a> GetRollingReleaseConfigBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetRollingReleaseConfigResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        GetRollingReleaseConfigResponse,
+        crate::Error<GetRollingReleaseConfigError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetRollingReleaseConfigResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -2340,9 +2632,12 @@ impl<'a> GetRollingReleaseConfigBuilder<'a> {
             "/rolling-release/config",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getRollingReleaseConfig", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getRollingReleaseConfig",
+            method: reqwest::Method::GET,
+            template: "/v1/projects/{idOrName}/rolling-release/config",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -2350,10 +2645,54 @@ impl<'a> GetRollingReleaseConfigBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetRollingReleaseConfigBuilder<'a> {
-    type Output = crate::Result<GetRollingReleaseConfigResponse>;
+    type Output = crate::Result<
+        GetRollingReleaseConfigResponse,
+        crate::Error<GetRollingReleaseConfigError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_rolling_release_config`](crate::Client::get_rolling_release_config) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetRollingReleaseConfigError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for GetRollingReleaseConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetRollingReleaseConfigError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -2377,7 +2716,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::update_rolling_release_config`](crate::Client::update_rolling_release_config): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateRollingReleaseConfigBuilder<'a> {
     client: &'a crate::Client,
@@ -2398,7 +2737,16 @@ impl<'a> UpdateRollingReleaseConfigBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<UpdateRollingReleaseConfigResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        UpdateRollingReleaseConfigResponse,
+        crate::Error<UpdateRollingReleaseConfigError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<UpdateRollingReleaseConfigResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -2409,9 +2757,12 @@ impl<'a> UpdateRollingReleaseConfigBuilder<'a> {
             "/rolling-release/config",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("updateRollingReleaseConfig", reqwest::Method::PATCH, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "updateRollingReleaseConfig",
+            method: reqwest::Method::PATCH,
+            template: "/v1/projects/{idOrName}/rolling-release/config",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -2419,9 +2770,53 @@ impl<'a> UpdateRollingReleaseConfigBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UpdateRollingReleaseConfigBuilder<'a> {
-    type Output = crate::Result<UpdateRollingReleaseConfigResponse>;
+    type Output = crate::Result<
+        UpdateRollingReleaseConfigResponse,
+        crate::Error<UpdateRollingReleaseConfigError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::update_rolling_release_config`](crate::Client::update_rolling_release_config) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateRollingReleaseConfigError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for UpdateRollingReleaseConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UpdateRollingReleaseConfigError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }

@@ -5696,7 +5696,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::add_bypass_ip`](crate::Client::add_bypass_ip): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct AddBypassIpBuilder<'a> {
     client: &'a crate::Client,
@@ -5723,15 +5723,24 @@ impl<'a> AddBypassIpBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<AddBypassIpResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<AddBypassIpResponse, crate::Error<AddBypassIpError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<AddBypassIpResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/security/firewall/bypass");
-        let mut request = self
-            .client
-            .request("addBypassIp", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "addBypassIp",
+            method: reqwest::Method::POST,
+            template: "/v1/security/firewall/bypass",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("projectId", &self.project_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -5743,10 +5752,56 @@ impl<'a> AddBypassIpBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for AddBypassIpBuilder<'a> {
-    type Output = crate::Result<AddBypassIpResponse>;
+    type Output = crate::Result<AddBypassIpResponse, crate::Error<AddBypassIpError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::add_bypass_ip`](crate::Client::add_bypass_ip) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AddBypassIpError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `500`
+    InternalServerError,
+}
+
+impl std::fmt::Display for AddBypassIpError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::InternalServerError => "internal server error",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for AddBypassIpError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -5771,7 +5826,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_active_attack_status`](crate::Client::get_active_attack_status): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetActiveAttackStatusBuilder<'a> {
     client: &'a crate::Client,
@@ -5797,15 +5852,27 @@ impl<'a> GetActiveAttackStatusBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetActiveAttackStatusResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        GetActiveAttackStatusResponse,
+        crate::Error<GetActiveAttackStatusError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetActiveAttackStatusResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/security/firewall/attack-status");
-        let mut request = self
-            .client
-            .request("getActiveAttackStatus", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getActiveAttackStatus",
+            method: reqwest::Method::GET,
+            template: "/v1/security/firewall/attack-status",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("projectId", &self.project_id);
         request.query("since", &self.since);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -5815,10 +5882,54 @@ impl<'a> GetActiveAttackStatusBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetActiveAttackStatusBuilder<'a> {
-    type Output = crate::Result<GetActiveAttackStatusResponse>;
+    type Output = crate::Result<
+        GetActiveAttackStatusResponse,
+        crate::Error<GetActiveAttackStatusError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_active_attack_status`](crate::Client::get_active_attack_status) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetActiveAttackStatusError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for GetActiveAttackStatusError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetActiveAttackStatusError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -5847,7 +5958,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_bypass_ip`](crate::Client::get_bypass_ip): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetBypassIpBuilder<'a> {
     client: &'a crate::Client,
@@ -5897,13 +6008,24 @@ impl<'a> GetBypassIpBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetBypassIpResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetBypassIpResponse, crate::Error<GetBypassIpError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetBypassIpResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/security/firewall/bypass");
-        let mut request = self.client.request("getBypassIp", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getBypassIp",
+            method: reqwest::Method::GET,
+            template: "/v1/security/firewall/bypass",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("projectId", &self.project_id);
         request.query("limit", &self.limit);
         request.query("sourceIp", &self.source_ip);
@@ -5917,10 +6039,55 @@ impl<'a> GetBypassIpBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetBypassIpBuilder<'a> {
-    type Output = crate::Result<GetBypassIpResponse>;
+    type Output = crate::Result<GetBypassIpResponse, crate::Error<GetBypassIpError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_bypass_ip`](crate::Client::get_bypass_ip) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetBypassIpError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `500`
+    InternalServerError,
+}
+
+impl std::fmt::Display for GetBypassIpError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::InternalServerError => "internal server error",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetBypassIpError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -5946,7 +6113,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_firewall_config`](crate::Client::get_firewall_config): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetFirewallConfigBuilder<'a> {
     client: &'a crate::Client,
@@ -5968,7 +6135,13 @@ impl<'a> GetFirewallConfigBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetFirewallConfigResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetFirewallConfigResponse, crate::Error<GetFirewallConfigError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetFirewallConfigResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -5978,9 +6151,12 @@ impl<'a> GetFirewallConfigBuilder<'a> {
             &crate::runtime::encode_path(&self.config_version),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getFirewallConfig", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getFirewallConfig",
+            method: reqwest::Method::GET,
+            template: "/v1/security/firewall/config/{configVersion}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("projectId", &self.project_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -5989,10 +6165,54 @@ impl<'a> GetFirewallConfigBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetFirewallConfigBuilder<'a> {
-    type Output = crate::Result<GetFirewallConfigResponse>;
+    type Output = crate::Result<
+        GetFirewallConfigResponse,
+        crate::Error<GetFirewallConfigError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_firewall_config`](crate::Client::get_firewall_config) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetFirewallConfigError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for GetFirewallConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetFirewallConfigError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -6017,7 +6237,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_v1_security_firewall_events`](crate::Client::get_v1_security_firewall_events): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetV1SecurityFirewallEventsBuilder<'a> {
     client: &'a crate::Client,
@@ -6041,15 +6261,27 @@ impl<'a> GetV1SecurityFirewallEventsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetV1SecurityFirewallEventsResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        GetV1SecurityFirewallEventsResponse,
+        crate::Error<GetV1SecurityFirewallEventsError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetV1SecurityFirewallEventsResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/security/firewall/events");
-        let mut request = self
-            .client
-            .request("get_v1_security_firewall_events", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "get_v1_security_firewall_events",
+            method: reqwest::Method::GET,
+            template: "/v1/security/firewall/events",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("projectId", &self.project_id);
         request.query("startTimestamp", &self.start_timestamp);
         request.query("endTimestamp", &self.end_timestamp);
@@ -6059,10 +6291,58 @@ impl<'a> GetV1SecurityFirewallEventsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetV1SecurityFirewallEventsBuilder<'a> {
-    type Output = crate::Result<GetV1SecurityFirewallEventsResponse>;
+    type Output = crate::Result<
+        GetV1SecurityFirewallEventsResponse,
+        crate::Error<GetV1SecurityFirewallEventsError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_v1_security_firewall_events`](crate::Client::get_v1_security_firewall_events) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetV1SecurityFirewallEventsError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `500`
+    InternalServerError,
+}
+
+impl std::fmt::Display for GetV1SecurityFirewallEventsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::InternalServerError => "internal server error",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetV1SecurityFirewallEventsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -6088,7 +6368,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::put_firewall_config`](crate::Client::put_firewall_config): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutFirewallConfigBuilder<'a> {
     client: &'a crate::Client,
@@ -6110,15 +6390,24 @@ impl<'a> PutFirewallConfigBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<PutFirewallConfigResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<PutFirewallConfigResponse, crate::Error<PutFirewallConfigError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<PutFirewallConfigResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/security/firewall/config");
-        let mut request = self
-            .client
-            .request("putFirewallConfig", reqwest::Method::PUT, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "putFirewallConfig",
+            method: reqwest::Method::PUT,
+            template: "/v1/security/firewall/config",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("projectId", &self.project_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -6129,10 +6418,63 @@ impl<'a> PutFirewallConfigBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for PutFirewallConfigBuilder<'a> {
-    type Output = crate::Result<PutFirewallConfigResponse>;
+    type Output = crate::Result<
+        PutFirewallConfigResponse,
+        crate::Error<PutFirewallConfigError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::put_firewall_config`](crate::Client::put_firewall_config) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum PutFirewallConfigError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `500`
+    InternalServerError,
+}
+
+impl std::fmt::Display for PutFirewallConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => "payment required",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::InternalServerError => "internal server error",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for PutFirewallConfigError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -6157,7 +6499,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::remove_bypass_ip`](crate::Client::remove_bypass_ip): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RemoveBypassIpBuilder<'a> {
     client: &'a crate::Client,
@@ -6184,15 +6526,24 @@ impl<'a> RemoveBypassIpBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<RemoveBypassIpResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<RemoveBypassIpResponse, crate::Error<RemoveBypassIpError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<RemoveBypassIpResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/security/firewall/bypass");
-        let mut request = self
-            .client
-            .request("removeBypassIp", reqwest::Method::DELETE, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "removeBypassIp",
+            method: reqwest::Method::DELETE,
+            template: "/v1/security/firewall/bypass",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("projectId", &self.project_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -6204,10 +6555,59 @@ impl<'a> RemoveBypassIpBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for RemoveBypassIpBuilder<'a> {
-    type Output = crate::Result<RemoveBypassIpResponse>;
+    type Output = crate::Result<
+        RemoveBypassIpResponse,
+        crate::Error<RemoveBypassIpError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::remove_bypass_ip`](crate::Client::remove_bypass_ip) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RemoveBypassIpError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `500`
+    InternalServerError,
+}
+
+impl std::fmt::Display for RemoveBypassIpError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::InternalServerError => "internal server error",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for RemoveBypassIpError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
     }
 }
 
@@ -6231,7 +6631,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::update_attack_challenge_mode`](crate::Client::update_attack_challenge_mode): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateAttackChallengeModeBuilder<'a> {
     client: &'a crate::Client,
@@ -6252,15 +6652,27 @@ impl<'a> UpdateAttackChallengeModeBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<UpdateAttackChallengeModeResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        UpdateAttackChallengeModeResponse,
+        crate::Error<UpdateAttackChallengeModeError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<UpdateAttackChallengeModeResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/security/attack-mode");
-        let mut request = self
-            .client
-            .request("updateAttackChallengeMode", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "updateAttackChallengeMode",
+            method: reqwest::Method::POST,
+            template: "/v1/security/attack-mode",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -6270,10 +6682,54 @@ impl<'a> UpdateAttackChallengeModeBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UpdateAttackChallengeModeBuilder<'a> {
-    type Output = crate::Result<UpdateAttackChallengeModeResponse>;
+    type Output = crate::Result<
+        UpdateAttackChallengeModeResponse,
+        crate::Error<UpdateAttackChallengeModeError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::update_attack_challenge_mode`](crate::Client::update_attack_challenge_mode) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateAttackChallengeModeError {
+    /// `400`: One of the provided values in the request body is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for UpdateAttackChallengeModeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UpdateAttackChallengeModeError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -6299,7 +6755,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::update_firewall_config`](crate::Client::update_firewall_config): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateFirewallConfigBuilder<'a> {
     client: &'a crate::Client,
@@ -6323,15 +6779,27 @@ impl<'a> UpdateFirewallConfigBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
+    ) -> crate::Result<
+        serde_json::Map<String, serde_json::Value>,
+        crate::Error<UpdateFirewallConfigError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(
+        self,
     ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/security/firewall/config");
-        let mut request = self
-            .client
-            .request("updateFirewallConfig", reqwest::Method::PATCH, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "updateFirewallConfig",
+            method: reqwest::Method::PATCH,
+            template: "/v1/security/firewall/config",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("projectId", &self.project_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -6342,9 +6810,62 @@ impl<'a> UpdateFirewallConfigBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UpdateFirewallConfigBuilder<'a> {
-    type Output = crate::Result<serde_json::Map<String, serde_json::Value>>;
+    type Output = crate::Result<
+        serde_json::Map<String, serde_json::Value>,
+        crate::Error<UpdateFirewallConfigError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::update_firewall_config`](crate::Client::update_firewall_config) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateFirewallConfigError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `500`
+    InternalServerError,
+}
+
+impl std::fmt::Display for UpdateFirewallConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => "payment required",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::InternalServerError => "internal server error",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UpdateFirewallConfigError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
     }
 }

@@ -3817,7 +3817,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::create_team`](crate::Client::create_team): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateTeamBuilder<'a> {
     client: &'a crate::Client,
@@ -3826,13 +3826,24 @@ pub struct CreateTeamBuilder<'a> {
 
 impl<'a> CreateTeamBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<CreateTeamResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<CreateTeamResponse, crate::Error<CreateTeamError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<CreateTeamResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/teams");
-        let mut request = self.client.request("createTeam", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "createTeam",
+            method: reqwest::Method::POST,
+            template: "/v1/teams",
+        };
+        let mut request = self.client.request(endpoint, path);
         let body = self.body;
         request.json(&body);
         request
@@ -3840,10 +3851,48 @@ impl<'a> CreateTeamBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for CreateTeamBuilder<'a> {
-    type Output = crate::Result<CreateTeamResponse>;
+    type Output = crate::Result<CreateTeamResponse, crate::Error<CreateTeamError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::create_team`](crate::Client::create_team) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateTeamError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// The slug is already in use
+    BadRequest,
+    /// `401`
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for CreateTeamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "unauthorized",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for CreateTeamError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -3869,7 +3918,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::delete_team`](crate::Client::delete_team): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteTeamBuilder<'a> {
     client: &'a crate::Client,
@@ -3894,15 +3943,24 @@ impl<'a> DeleteTeamBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<DeleteTeamResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<DeleteTeamResponse, crate::Error<DeleteTeamError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<DeleteTeamResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v1/teams/", &crate::runtime::encode_path(&self.team_id)].concat();
-        let mut request = self
-            .client
-            .request("deleteTeam", reqwest::Method::DELETE, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "deleteTeam",
+            method: reqwest::Method::DELETE,
+            template: "/v1/teams/{teamId}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("newDefaultTeamId", &self.new_default_team_id);
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -3912,10 +3970,57 @@ impl<'a> DeleteTeamBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for DeleteTeamBuilder<'a> {
-    type Output = crate::Result<DeleteTeamResponse>;
+    type Output = crate::Result<DeleteTeamResponse, crate::Error<DeleteTeamError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::delete_team`](crate::Client::delete_team) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteTeamError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    /// The authenticated user can't access the team
+    Forbidden,
+    /// `409`
+    Conflict,
+}
+
+impl std::fmt::Display for DeleteTeamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => "payment required",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::Conflict => "conflict",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for DeleteTeamError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            409 => Some(Self::Conflict),
+            _ => None,
+        }
     }
 }
 
@@ -3939,7 +4044,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::delete_team_invite_code`](crate::Client::delete_team_invite_code): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteTeamInviteCodeBuilder<'a> {
     client: &'a crate::Client,
@@ -3949,7 +4054,16 @@ pub struct DeleteTeamInviteCodeBuilder<'a> {
 
 impl<'a> DeleteTeamInviteCodeBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<DeleteTeamInviteCodeResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        DeleteTeamInviteCodeResponse,
+        crate::Error<DeleteTeamInviteCodeError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<DeleteTeamInviteCodeResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -3961,18 +4075,67 @@ impl<'a> DeleteTeamInviteCodeBuilder<'a> {
             &crate::runtime::encode_path(&self.invite_id),
         ]
             .concat();
-        let request = self
-            .client
-            .request("deleteTeamInviteCode", reqwest::Method::DELETE, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "deleteTeamInviteCode",
+            method: reqwest::Method::DELETE,
+            template: "/v1/teams/{teamId}/invites/{inviteId}",
+        };
+        let request = self.client.request(endpoint, path);
         request
     }
 }
 
 impl<'a> std::future::IntoFuture for DeleteTeamInviteCodeBuilder<'a> {
-    type Output = crate::Result<DeleteTeamInviteCodeResponse>;
+    type Output = crate::Result<
+        DeleteTeamInviteCodeResponse,
+        crate::Error<DeleteTeamInviteCodeError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::delete_team_invite_code`](crate::Client::delete_team_invite_code) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteTeamInviteCodeError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    /// Invite managed by directory sync
+    /// Not authorized to access this team.
+    Forbidden,
+    /// `404`: Team invite code not found.
+    NotFound,
+}
+
+impl std::fmt::Display for DeleteTeamInviteCodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "Team invite code not found.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for DeleteTeamInviteCodeError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -3992,7 +4155,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_team`](crate::Client::get_team): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetTeamBuilder<'a> {
     client: &'a crate::Client,
@@ -4006,23 +4169,74 @@ impl<'a> GetTeamBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<Team> {
+    pub async fn send(self) -> crate::Result<Team, crate::Error<GetTeamError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<Team> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v2/teams/", &crate::runtime::encode_path(&self.team_id)].concat();
-        let mut request = self.client.request("getTeam", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getTeam",
+            method: reqwest::Method::GET,
+            template: "/v2/teams/{teamId}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
 }
 
 impl<'a> std::future::IntoFuture for GetTeamBuilder<'a> {
-    type Output = crate::Result<Team>;
+    type Output = crate::Result<Team, crate::Error<GetTeamError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_team`](crate::Client::get_team) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetTeamError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    /// Not authorized to access the team.
+    Forbidden,
+    /// `404`: Team was not found.
+    NotFound,
+}
+
+impl std::fmt::Display for GetTeamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "Team was not found.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetTeamError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -4046,7 +4260,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_team_access_request`](crate::Client::get_team_access_request): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetTeamAccessRequestBuilder<'a> {
     client: &'a crate::Client,
@@ -4056,7 +4270,16 @@ pub struct GetTeamAccessRequestBuilder<'a> {
 
 impl<'a> GetTeamAccessRequestBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetTeamAccessRequestResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        GetTeamAccessRequestResponse,
+        crate::Error<GetTeamAccessRequestError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetTeamAccessRequestResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -4068,18 +4291,67 @@ impl<'a> GetTeamAccessRequestBuilder<'a> {
             &crate::runtime::encode_path(&self.user_id),
         ]
             .concat();
-        let request = self
-            .client
-            .request("getTeamAccessRequest", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getTeamAccessRequest",
+            method: reqwest::Method::GET,
+            template: "/v1/teams/{teamId}/request/{userId}",
+        };
+        let request = self.client.request(endpoint, path);
         request
     }
 }
 
 impl<'a> std::future::IntoFuture for GetTeamAccessRequestBuilder<'a> {
-    type Output = crate::Result<GetTeamAccessRequestResponse>;
+    type Output = crate::Result<
+        GetTeamAccessRequestResponse,
+        crate::Error<GetTeamAccessRequestError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_team_access_request`](crate::Client::get_team_access_request) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetTeamAccessRequestError {
+    /// `400`: One of the provided values in the request query is invalid.
+    /// User is already a confirmed member of the team and did not request access. Only visible when the authenticated user does have access to the team.
+    BadRequest,
+    /// `401`
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`: The provided user doesn't have a membership.
+    /// Team was not found.
+    NotFound,
+}
+
+impl std::fmt::Display for GetTeamAccessRequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "unauthorized",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "The provided user doesn't have a membership.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetTeamAccessRequestError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -4108,7 +4380,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_team_members`](crate::Client::get_team_members): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetTeamMembersBuilder<'a> {
     client: &'a crate::Client,
@@ -4164,9 +4436,35 @@ impl<'a> GetTeamMembersBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetTeamMembersResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetTeamMembersResponse, crate::Error<GetTeamMembersError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetTeamMembersResponse> {
         let response = self.into_request().send().await?;
         response.json()
+    }
+    /// Every item of `members`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
+    pub fn paginate(
+        self,
+    ) -> crate::Paginated<'a, GetTeamMembersMember, GetTeamMembersError> {
+        crate::runtime::paginate(
+            self,
+            |request: Self| async move {
+                let next_request = request.clone();
+                let response = request.send().await?;
+                let (items, cursor) = {
+                    let page = response;
+                    (page.members, page.pagination.next)
+                };
+                let next_request = cursor
+                    .filter(|cursor| next_request.until.as_ref() != Some(cursor))
+                    .map(|cursor| next_request.until(cursor));
+                Ok((items, next_request))
+            },
+        )
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = [
@@ -4175,9 +4473,12 @@ impl<'a> GetTeamMembersBuilder<'a> {
             "/members",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("getTeamMembers", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getTeamMembers",
+            method: reqwest::Method::GET,
+            template: "/v3/teams/{teamId}/members",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
         request.query("until", &self.until);
@@ -4191,10 +4492,54 @@ impl<'a> GetTeamMembersBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetTeamMembersBuilder<'a> {
-    type Output = crate::Result<GetTeamMembersResponse>;
+    type Output = crate::Result<
+        GetTeamMembersResponse,
+        crate::Error<GetTeamMembersError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_team_members`](crate::Client::get_team_members) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetTeamMembersError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for GetTeamMembersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetTeamMembersError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -4215,7 +4560,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_teams`](crate::Client::get_teams): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetTeamsBuilder<'a> {
     client: &'a crate::Client,
@@ -4241,13 +4586,42 @@ impl<'a> GetTeamsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetTeamsResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetTeamsResponse, crate::Error<GetTeamsError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetTeamsResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
+    /// Every item of `teams`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
+    pub fn paginate(self) -> crate::Paginated<'a, GetTeamsTeam, GetTeamsError> {
+        crate::runtime::paginate(
+            self,
+            |request: Self| async move {
+                let next_request = request.clone();
+                let response = request.send().await?;
+                let (items, cursor) = {
+                    let page = response;
+                    (page.teams, page.pagination.next)
+                };
+                let next_request = cursor
+                    .filter(|cursor| next_request.until.as_ref() != Some(cursor))
+                    .map(|cursor| next_request.until(cursor));
+                Ok((items, next_request))
+            },
+        )
+    }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v2/teams");
-        let mut request = self.client.request("getTeams", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getTeams",
+            method: reqwest::Method::GET,
+            template: "/v2/teams",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
         request.query("until", &self.until);
@@ -4256,10 +4630,47 @@ impl<'a> GetTeamsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetTeamsBuilder<'a> {
-    type Output = crate::Result<GetTeamsResponse>;
+    type Output = crate::Result<GetTeamsResponse, crate::Error<GetTeamsError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_teams`](crate::Client::get_teams) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetTeamsError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for GetTeamsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "unauthorized",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetTeamsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -4283,7 +4694,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::invite_user_to_team`](crate::Client::invite_user_to_team): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct InviteUserToTeamBuilder<'a> {
     client: &'a crate::Client,
@@ -4293,7 +4704,13 @@ pub struct InviteUserToTeamBuilder<'a> {
 
 impl<'a> InviteUserToTeamBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<InviteUserToTeamResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<InviteUserToTeamResponse, crate::Error<InviteUserToTeamError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<InviteUserToTeamResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -4304,9 +4721,12 @@ impl<'a> InviteUserToTeamBuilder<'a> {
             "/members",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("inviteUserToTeam", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "inviteUserToTeam",
+            method: reqwest::Method::POST,
+            template: "/v1/teams/{teamId}/members",
+        };
+        let mut request = self.client.request(endpoint, path);
         let body = self.body;
         request.json(&body);
         request
@@ -4314,10 +4734,60 @@ impl<'a> InviteUserToTeamBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for InviteUserToTeamBuilder<'a> {
-    type Output = crate::Result<InviteUserToTeamResponse>;
+    type Output = crate::Result<
+        InviteUserToTeamResponse,
+        crate::Error<InviteUserToTeamError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::invite_user_to_team`](crate::Client::invite_user_to_team) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum InviteUserToTeamError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    /// The user already requested access to the team
+    /// The team reached the maximum allowed amount of members
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: The authenticated user must be a team owner to perform the action
+    /// You do not have permission to access this resource.
+    Forbidden,
+    /// `503`
+    ServiceUnavailable,
+}
+
+impl std::fmt::Display for InviteUserToTeamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => {
+                    "The authenticated user must be a team owner to perform the action"
+                }
+                Self::ServiceUnavailable => "service unavailable",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for InviteUserToTeamError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            503 => Some(Self::ServiceUnavailable),
+            _ => None,
+        }
     }
 }
 
@@ -4341,7 +4811,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::join_team`](crate::Client::join_team): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct JoinTeamBuilder<'a> {
     client: &'a crate::Client,
@@ -4351,7 +4821,13 @@ pub struct JoinTeamBuilder<'a> {
 
 impl<'a> JoinTeamBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<JoinTeamResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<JoinTeamResponse, crate::Error<JoinTeamError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<JoinTeamResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -4362,7 +4838,12 @@ impl<'a> JoinTeamBuilder<'a> {
             "/members/teams/join",
         ]
             .concat();
-        let mut request = self.client.request("joinTeam", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "joinTeam",
+            method: reqwest::Method::POST,
+            template: "/v1/teams/{teamId}/members/teams/join",
+        };
+        let mut request = self.client.request(endpoint, path);
         let body = self.body;
         request.json(&body);
         request
@@ -4370,10 +4851,55 @@ impl<'a> JoinTeamBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for JoinTeamBuilder<'a> {
-    type Output = crate::Result<JoinTeamResponse>;
+    type Output = crate::Result<JoinTeamResponse, crate::Error<JoinTeamError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::join_team`](crate::Client::join_team) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum JoinTeamError {
+    /// `400`: One of the provided values in the request body is invalid.
+    BadRequest,
+    /// `401`
+    Unauthorized,
+    /// `402`
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`
+    NotFound,
+}
+
+impl std::fmt::Display for JoinTeamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "unauthorized",
+                Self::PaymentRequired => "payment required",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for JoinTeamError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            _ => None,
+        }
     }
 }
 
@@ -4398,7 +4924,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::patch_team`](crate::Client::patch_team): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchTeamBuilder<'a> {
     client: &'a crate::Client,
@@ -4414,13 +4940,22 @@ impl<'a> PatchTeamBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<Team> {
+    pub async fn send(self) -> crate::Result<Team, crate::Error<PatchTeamError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<Team> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v2/teams/", &crate::runtime::encode_path(&self.team_id)].concat();
-        let mut request = self.client.request("patchTeam", reqwest::Method::PATCH, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "patchTeam",
+            method: reqwest::Method::PATCH,
+            template: "/v2/teams/{teamId}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
@@ -4429,10 +4964,60 @@ impl<'a> PatchTeamBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for PatchTeamBuilder<'a> {
-    type Output = crate::Result<Team>;
+    type Output = crate::Result<Team, crate::Error<PatchTeamError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::patch_team`](crate::Client::patch_team) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum PatchTeamError {
+    /// `400`: One of the provided values in the request body is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `402`: The account was soft-blocked for an unhandled reason.
+    /// The account is missing a payment so payment method must be updated
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    /// Not authorized to update the team. Must be an OWNER.
+    Forbidden,
+    /// `428`: Owner does not have protection add-on
+    /// Advanced Deployment Protection is not available for the user plan
+    PreconditionRequired,
+}
+
+impl std::fmt::Display for PatchTeamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => {
+                    "The account was soft-blocked for an unhandled reason."
+                }
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::PreconditionRequired => "Owner does not have protection add-on",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for PatchTeamError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            428 => Some(Self::PreconditionRequired),
+            _ => None,
+        }
     }
 }
 
@@ -4457,7 +5042,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::remove_team_member`](crate::Client::remove_team_member): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RemoveTeamMemberBuilder<'a> {
     client: &'a crate::Client,
@@ -4476,7 +5061,13 @@ impl<'a> RemoveTeamMemberBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<RemoveTeamMemberResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<RemoveTeamMemberResponse, crate::Error<RemoveTeamMemberError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<RemoveTeamMemberResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -4488,19 +5079,71 @@ impl<'a> RemoveTeamMemberBuilder<'a> {
             &crate::runtime::encode_path(&self.uid),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("removeTeamMember", reqwest::Method::DELETE, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "removeTeamMember",
+            method: reqwest::Method::DELETE,
+            template: "/v1/teams/{teamId}/members/{uid}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("newDefaultTeamId", &self.new_default_team_id);
         request
     }
 }
 
 impl<'a> std::future::IntoFuture for RemoveTeamMemberBuilder<'a> {
-    type Output = crate::Result<RemoveTeamMemberResponse>;
+    type Output = crate::Result<
+        RemoveTeamMemberResponse,
+        crate::Error<RemoveTeamMemberError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::remove_team_member`](crate::Client::remove_team_member) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RemoveTeamMemberError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    /// Not authorized to update the team.
+    Forbidden,
+    /// `404`
+    NotFound,
+    /// `503`
+    ServiceUnavailable,
+}
+
+impl std::fmt::Display for RemoveTeamMemberError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "not found",
+                Self::ServiceUnavailable => "service unavailable",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for RemoveTeamMemberError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            503 => Some(Self::ServiceUnavailable),
+            _ => None,
+        }
     }
 }
 
@@ -4524,7 +5167,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::request_access_to_team`](crate::Client::request_access_to_team): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RequestAccessToTeamBuilder<'a> {
     client: &'a crate::Client,
@@ -4534,7 +5177,16 @@ pub struct RequestAccessToTeamBuilder<'a> {
 
 impl<'a> RequestAccessToTeamBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<RequestAccessToTeamResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        RequestAccessToTeamResponse,
+        crate::Error<RequestAccessToTeamError>,
+    > {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<RequestAccessToTeamResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -4545,9 +5197,12 @@ impl<'a> RequestAccessToTeamBuilder<'a> {
             "/request",
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("requestAccessToTeam", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "requestAccessToTeam",
+            method: reqwest::Method::POST,
+            template: "/v1/teams/{teamId}/request",
+        };
+        let mut request = self.client.request(endpoint, path);
         let body = self.body;
         request.json(&body);
         request
@@ -4555,10 +5210,59 @@ impl<'a> RequestAccessToTeamBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for RequestAccessToTeamBuilder<'a> {
-    type Output = crate::Result<RequestAccessToTeamResponse>;
+    type Output = crate::Result<
+        RequestAccessToTeamResponse,
+        crate::Error<RequestAccessToTeamError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::request_access_to_team`](crate::Client::request_access_to_team) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RequestAccessToTeamError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`: The team was not found.
+    NotFound,
+    /// `503`
+    ServiceUnavailable,
+}
+
+impl std::fmt::Display for RequestAccessToTeamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "unauthorized",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "The team was not found.",
+                Self::ServiceUnavailable => "service unavailable",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for RequestAccessToTeamError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            503 => Some(Self::ServiceUnavailable),
+            _ => None,
+        }
     }
 }
 
@@ -4584,7 +5288,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::update_team_member`](crate::Client::update_team_member): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateTeamMemberBuilder<'a> {
     client: &'a crate::Client,
@@ -4595,7 +5299,13 @@ pub struct UpdateTeamMemberBuilder<'a> {
 
 impl<'a> UpdateTeamMemberBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<UpdateTeamMemberResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<UpdateTeamMemberResponse, crate::Error<UpdateTeamMemberError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<UpdateTeamMemberResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -4607,9 +5317,12 @@ impl<'a> UpdateTeamMemberBuilder<'a> {
             &crate::runtime::encode_path(&self.uid),
         ]
             .concat();
-        let mut request = self
-            .client
-            .request("updateTeamMember", reqwest::Method::PATCH, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "updateTeamMember",
+            method: reqwest::Method::PATCH,
+            template: "/v1/teams/{teamId}/members/{uid}",
+        };
+        let mut request = self.client.request(endpoint, path);
         let body = self.body;
         request.json(&body);
         request
@@ -4617,9 +5330,67 @@ impl<'a> UpdateTeamMemberBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UpdateTeamMemberBuilder<'a> {
-    type Output = crate::Result<UpdateTeamMemberResponse>;
+    type Output = crate::Result<
+        UpdateTeamMemberResponse,
+        crate::Error<UpdateTeamMemberError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::update_team_member`](crate::Client::update_team_member) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateTeamMemberError {
+    /// `400`: One of the provided values in the request body is invalid.
+    /// One of the provided values in the request query is invalid.
+    /// Cannot disconnect SSO from a Team member that does not have a SSO connection.
+    /// Cannot confirm a member that is already confirmed.
+    /// Cannot confirm a member that did not request access.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    /// Team members can only be updated by an owner, or by the authenticated user if they are only disconnecting their SAML connection to the Team.
+    Unauthorized,
+    /// `402`
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `404`: The provided user is not part of this team.
+    /// A user with the specified ID does not exist.
+    NotFound,
+    /// `500`
+    InternalServerError,
+}
+
+impl std::fmt::Display for UpdateTeamMemberError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::PaymentRequired => "payment required",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::NotFound => "The provided user is not part of this team.",
+                Self::InternalServerError => "internal server error",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for UpdateTeamMemberError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            404 => Some(Self::NotFound),
+            500 => Some(Self::InternalServerError),
+            _ => None,
+        }
     }
 }

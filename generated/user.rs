@@ -11224,7 +11224,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_auth_user`](crate::Client::get_auth_user): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAuthUserBuilder<'a> {
     client: &'a crate::Client,
@@ -11232,22 +11232,72 @@ pub struct GetAuthUserBuilder<'a> {
 
 impl<'a> GetAuthUserBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetAuthUserResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetAuthUserResponse, crate::Error<GetAuthUserError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetAuthUserResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v2/user");
-        let request = self.client.request("getAuthUser", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getAuthUser",
+            method: reqwest::Method::GET,
+            template: "/v2/user",
+        };
+        let request = self.client.request(endpoint, path);
         request
     }
 }
 
 impl<'a> std::future::IntoFuture for GetAuthUserBuilder<'a> {
-    type Output = crate::Result<GetAuthUserResponse>;
+    type Output = crate::Result<GetAuthUserResponse, crate::Error<GetAuthUserError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_auth_user`](crate::Client::get_auth_user) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetAuthUserError {
+    /// `400`
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+    /// `409`
+    Conflict,
+}
+
+impl std::fmt::Display for GetAuthUserError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => "bad request",
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+                Self::Conflict => "conflict",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetAuthUserError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            409 => Some(Self::Conflict),
+            _ => None,
+        }
     }
 }
 
@@ -11275,7 +11325,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::list_user_events`](crate::Client::list_user_events): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListUserEventsBuilder<'a> {
     client: &'a crate::Client,
@@ -11343,15 +11393,24 @@ impl<'a> ListUserEventsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<ListUserEventsResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<ListUserEventsResponse, crate::Error<ListUserEventsError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<ListUserEventsResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v3/events");
-        let mut request = self
-            .client
-            .request("listUserEvents", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "listUserEvents",
+            method: reqwest::Method::GET,
+            template: "/v3/events",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
         request.query("until", &self.until);
@@ -11367,10 +11426,50 @@ impl<'a> ListUserEventsBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for ListUserEventsBuilder<'a> {
-    type Output = crate::Result<ListUserEventsResponse>;
+    type Output = crate::Result<
+        ListUserEventsResponse,
+        crate::Error<ListUserEventsError>,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::list_user_events`](crate::Client::list_user_events) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListUserEventsError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for ListUserEventsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for ListUserEventsError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -11392,7 +11491,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::request_delete`](crate::Client::request_delete): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RequestDeleteBuilder<'a> {
     client: &'a crate::Client,
@@ -11401,15 +11500,24 @@ pub struct RequestDeleteBuilder<'a> {
 
 impl<'a> RequestDeleteBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<RequestDeleteResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<RequestDeleteResponse, crate::Error<RequestDeleteError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<RequestDeleteResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/user");
-        let mut request = self
-            .client
-            .request("requestDelete", reqwest::Method::DELETE, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "requestDelete",
+            method: reqwest::Method::DELETE,
+            template: "/v1/user",
+        };
+        let mut request = self.client.request(endpoint, path);
         let body = self.body;
         request.json(&body);
         request
@@ -11417,9 +11525,50 @@ impl<'a> RequestDeleteBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for RequestDeleteBuilder<'a> {
-    type Output = crate::Result<RequestDeleteResponse>;
+    type Output = crate::Result<RequestDeleteResponse, crate::Error<RequestDeleteError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::request_delete`](crate::Client::request_delete) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RequestDeleteError {
+    /// `400`: One of the provided values in the request body is invalid.
+    BadRequest,
+    /// `401`
+    Unauthorized,
+    /// `402`
+    PaymentRequired,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for RequestDeleteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "unauthorized",
+                Self::PaymentRequired => "payment required",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for RequestDeleteError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            402 => Some(Self::PaymentRequired),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }

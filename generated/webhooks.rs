@@ -1805,7 +1805,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::create_webhook`](crate::Client::create_webhook): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateWebhookBuilder<'a> {
     client: &'a crate::Client,
@@ -1826,15 +1826,24 @@ impl<'a> CreateWebhookBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<CreateWebhookResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<CreateWebhookResponse, crate::Error<CreateWebhookError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<CreateWebhookResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/webhooks");
-        let mut request = self
-            .client
-            .request("createWebhook", reqwest::Method::POST, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "createWebhook",
+            method: reqwest::Method::POST,
+            template: "/v1/webhooks",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -1844,10 +1853,47 @@ impl<'a> CreateWebhookBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for CreateWebhookBuilder<'a> {
-    type Output = crate::Result<CreateWebhookResponse>;
+    type Output = crate::Result<CreateWebhookResponse, crate::Error<CreateWebhookError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::create_webhook`](crate::Client::create_webhook) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateWebhookError {
+    /// `400`: One of the provided values in the request body is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for CreateWebhookError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request body is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for CreateWebhookError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -1868,7 +1914,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::delete_webhook`](crate::Client::delete_webhook): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteWebhookBuilder<'a> {
     client: &'a crate::Client,
@@ -1889,15 +1935,22 @@ impl<'a> DeleteWebhookBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<()> {
+    pub async fn send(self) -> crate::Result<(), crate::Error<DeleteWebhookError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<()> {
         let _response = self.into_request().send().await?;
         Ok(())
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v1/webhooks/", &crate::runtime::encode_path(&self.id)].concat();
-        let mut request = self
-            .client
-            .request("deleteWebhook", reqwest::Method::DELETE, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "deleteWebhook",
+            method: reqwest::Method::DELETE,
+            template: "/v1/webhooks/{id}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1905,10 +1958,47 @@ impl<'a> DeleteWebhookBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for DeleteWebhookBuilder<'a> {
-    type Output = crate::Result<()>;
+    type Output = crate::Result<(), crate::Error<DeleteWebhookError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::delete_webhook`](crate::Client::delete_webhook) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteWebhookError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for DeleteWebhookError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for DeleteWebhookError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -1929,7 +2019,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_webhook`](crate::Client::get_webhook): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWebhookBuilder<'a> {
     client: &'a crate::Client,
@@ -1950,13 +2040,24 @@ impl<'a> GetWebhookBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetWebhookResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetWebhookResponse, crate::Error<GetWebhookError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetWebhookResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = ["/v1/webhooks/", &crate::runtime::encode_path(&self.id)].concat();
-        let mut request = self.client.request("getWebhook", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getWebhook",
+            method: reqwest::Method::GET,
+            template: "/v1/webhooks/{id}",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1964,10 +2065,47 @@ impl<'a> GetWebhookBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetWebhookBuilder<'a> {
-    type Output = crate::Result<GetWebhookResponse>;
+    type Output = crate::Result<GetWebhookResponse, crate::Error<GetWebhookError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_webhook`](crate::Client::get_webhook) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetWebhookError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for GetWebhookError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetWebhookError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }
 
@@ -1988,7 +2126,7 @@ impl crate::Client {
 }
 
 /// A request to [`Client::get_webhooks`](crate::Client::get_webhooks): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWebhooksBuilder<'a> {
     client: &'a crate::Client,
@@ -2013,13 +2151,24 @@ impl<'a> GetWebhooksBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<GetWebhooksResponse> {
+    pub async fn send(
+        self,
+    ) -> crate::Result<GetWebhooksResponse, crate::Error<GetWebhooksError>> {
+        self.exchange().await.map_err(crate::Error::declared_as)
+    }
+    /// Sends the request and decodes a success; any other status is unexpected.
+    async fn exchange(self) -> crate::Result<GetWebhooksResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
     fn into_request(self) -> crate::runtime::Request<'a> {
         let path = String::from("/v1/webhooks");
-        let mut request = self.client.request("getWebhooks", reqwest::Method::GET, path);
+        let endpoint = crate::runtime::Endpoint {
+            operation: "getWebhooks",
+            method: reqwest::Method::GET,
+            template: "/v1/webhooks",
+        };
+        let mut request = self.client.request(endpoint, path);
         request.query("projectId", &self.project_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -2028,9 +2177,46 @@ impl<'a> GetWebhooksBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetWebhooksBuilder<'a> {
-    type Output = crate::Result<GetWebhooksResponse>;
+    type Output = crate::Result<GetWebhooksResponse, crate::Error<GetWebhooksError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// The error responses [`Client::get_webhooks`](crate::Client::get_webhooks) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetWebhooksError {
+    /// `400`: One of the provided values in the request query is invalid.
+    BadRequest,
+    /// `401`: The request is not authorized.
+    Unauthorized,
+    /// `403`: You do not have permission to access this resource.
+    Forbidden,
+}
+
+impl std::fmt::Display for GetWebhooksError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::BadRequest => {
+                    "One of the provided values in the request query is invalid."
+                }
+                Self::Unauthorized => "The request is not authorized.",
+                Self::Forbidden => "You do not have permission to access this resource.",
+            },
+        )
+    }
+}
+
+impl crate::DeclaredError for GetWebhooksError {
+    fn from_response(status: reqwest::StatusCode, _body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => Some(Self::BadRequest),
+            401 => Some(Self::Unauthorized),
+            403 => Some(Self::Forbidden),
+            _ => None,
+        }
     }
 }

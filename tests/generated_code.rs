@@ -73,6 +73,55 @@ fn snapshot_of_each_marketplace_operation() {
     }
 }
 
+/// Operations outside the Marketplace whose code shows a construct: pagination with a
+/// timestamp cursor (`listAliases`) and through unions (`getProjects`), and typed error
+/// bodies (`getSupportedTlds`).
+const SHOWCASE_OPERATIONS: &[&str] = &["listAliases", "getProjects", "getSupportedTlds"];
+
+#[test]
+fn snapshot_of_paging_and_typed_error_operations() {
+    let api = support::generate_pinned().api;
+    for id in SHOWCASE_OPERATIONS {
+        let op = api.operations.iter().find(|op| op.id == *id).expect("the operation exists");
+        assert!(op.paging.is_some() || op.errors().any(|r| r.body.is_some()), "{id} shows nothing");
+        let source = operation_source(&api, id).expect("the operation exists").expect("its code formats");
+        insta::assert_snapshot!(format!("operation__{id}"), source);
+    }
+}
+
+/// Operations whose listing pages, and ones that carry a `pagination` object they cannot
+/// follow (no cursor parameter, or no `next`).
+#[test]
+fn paging_is_recognised_where_a_cursor_can_be_followed() {
+    let api = support::generate_pinned().api;
+    let mut paged: Vec<&str> = api
+        .operations
+        .iter()
+        .filter(|op| op.paging.is_some())
+        .map(|op| op.id.as_str())
+        .collect();
+    paged.sort_unstable();
+    assert_eq!(
+        paged,
+        [
+            "getDeployments",
+            "getDomains",
+            "getEdgeConfigBackups",
+            "getProjectDomains",
+            "getProjectMembers",
+            "getProjects",
+            "getRecords",
+            "getTeamMembers",
+            "getTeams",
+            "listAccessGroupMembers",
+            "listAccessGroupProjects",
+            "listAccessGroups",
+            "listAliases",
+            "listPromoteAliases",
+        ]
+    );
+}
+
 #[test]
 fn cargo_features_match_the_generated_groups() {
     let api = support::generate_pinned().api;

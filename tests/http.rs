@@ -6,19 +6,13 @@ use vercel_api::marketplace::{
     ImportResourceNotificationLevel, ImportResourceRequest, ImportResourceSecret,
     ImportResourceStatus,
 };
+mod support;
+
+use support::mock::{client, TOKEN};
+use vercel_api::marketplace::ImportResourceError;
 use vercel_api::{Client, Error};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-const TOKEN: &str = "test-token-123";
-
-fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .token(TOKEN)
-        .base_url(server.uri())
-        .build()
-        .expect("client builds")
-}
 
 fn import_request() -> ImportResourceRequest {
     ImportResourceRequest {
@@ -86,7 +80,7 @@ async fn import_resource_sends_the_documented_request_and_decodes_answers() {
     assert_eq!(request.url.query(), None);
     assert_eq!(
         request.headers.get("authorization").and_then(|v| v.to_str().ok()),
-        Some("Bearer test-token-123")
+        Some(format!("Bearer {TOKEN}").as_str())
     );
     assert_eq!(
         request.headers.get("content-type").and_then(|v| v.to_str().ok()),
@@ -117,7 +111,8 @@ async fn import_resource_sends_the_documented_request_and_decodes_answers() {
     assert_eq!(error.status().map(|s| s.as_u16()), Some(409));
     let body: serde_json::Value = serde_json::from_slice(error.body().expect("a body")).unwrap();
     assert_eq!(body["error"]["code"], "conflict");
-    assert!(matches!(error, Error::Status { operation: "import-resource", .. }));
+    assert!(matches!(error, Error::Api { operation: "import-resource", .. }), "{error:?}");
+    assert_eq!(error.declared(), Some(&ImportResourceError::Conflict));
     assert!(error.to_string().contains("409"), "{error}");
     assert!(!error.to_string().contains(TOKEN));
 }

@@ -4,6 +4,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use tracing::Instrument;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -45,9 +46,20 @@ fn parameter_texts(value: serde_json::Value) -> Vec<String> {
     }
 }
 
+/// What a generated operation is: its id, method and path template.
+pub(crate) struct Endpoint {
+    /// The `operationId`.
+    pub(crate) operation: &'static str,
+    /// The HTTP method.
+    pub(crate) method: reqwest::Method,
+    /// The path as the document writes it (`/v1/installations/{integrationConfigurationId}`).
+    pub(crate) template: &'static str,
+}
+
 /// A request being put together by a generated operation.
 pub(crate) struct Request<'c> {
     operation: &'static str,
+    template: &'static str,
     http: &'c reqwest::Client,
     retry: &'c RetryPolicy,
     method: reqwest::Method,
@@ -62,18 +74,18 @@ pub(crate) struct Request<'c> {
 impl<'c> Request<'c> {
     /// A request for `operation` with no parameters yet.
     pub(crate) fn new(
-        operation: &'static str,
+        endpoint: Endpoint,
         http: &'c reqwest::Client,
         retry: &'c RetryPolicy,
-        method: reqwest::Method,
         url: String,
         token: Option<&'c str>,
     ) -> Self {
         Request {
-            operation,
+            operation: endpoint.operation,
+            template: endpoint.template,
             http,
             retry,
-            method,
+            method: endpoint.method,
             url,
             token,
             query: Vec::new(),
@@ -163,9 +175,25 @@ impl<'c> Request<'c> {
     }
 
     /// Sends the request, retrying as the client's [`RetryPolicy`] allows, and waits
-    /// for the response head; any final status but 2xx is an [`Error::Status`] (its
-    /// body read in full).
-    async fn dispatch(mut self) -> Result<reqwest::Response> {
+    /// for the response head; any final status but 2xx is an [`Error::UnexpectedStatus`]
+    /// (its body read in full).
+    ///
+    /// It runs in a `vercel.request` tracing span with the operation, the method, the
+    /// path template (never the filled-in path, which may hold identifiers), and, as
+    /// they become known, the attempt number and the status.
+    async fn dispatch(self) -> Result<reqwest::Response> {
+        let span = tracing::info_span!(
+            "vercel.request",
+            operation = self.operation,
+            method = %self.method,
+            path = self.template,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+        );
+        self.dispatch_in(span.clone()).instrument(span).await
+    }
+
+    async fn dispatch_in(mut self, span: tracing::Span) -> Result<reqwest::Response> {
         if let Some(error) = self.error.take() {
             return Err(error);
         }
@@ -174,11 +202,15 @@ impl<'c> Request<'c> {
         // Time spent so far: each attempt's duration plus each wait. (Summed rather than
         // read off one clock, so a paused test clock counts exactly the waits.)
         let mut spent = std::time::Duration::ZERO;
-        let mut attempt = 1;
+        let mut attempt: u32 = 1;
         loop {
+            span.record("attempt", attempt);
             let sent_at = std::time::Instant::now();
             let outcome = self.attempt().await;
             spent += sent_at.elapsed();
+            if let Ok(response) = &outcome {
+                span.record("status", response.status().as_u16());
+            }
             let (failure, retry_after) = match outcome {
                 Ok(response) if response.status().is_success() => return Ok(response),
                 Ok(response) => {
@@ -204,6 +236,7 @@ impl<'c> Request<'c> {
                 .flatten();
             match wait {
                 Some(wait) => {
+                    tracing::debug!(attempt, ?wait, error = %failure, "retrying");
                     tokio::time::sleep(wait).await;
                     spent += wait;
                     attempt += 1;
@@ -340,7 +373,7 @@ impl Response {
 
     /// This response as an error for a status the operation does not declare.
     pub(crate) fn into_unexpected(self) -> Error {
-        Error::Status {
+        Error::UnexpectedStatus {
             operation: self.operation,
             status: self.status,
             headers: Box::new(self.headers),

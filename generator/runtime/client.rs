@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::error::{Error, Result};
-use super::request::Request;
+use super::request::{Endpoint, Request};
 use super::retry::RetryPolicy;
 
 /// The default API endpoint.
@@ -125,15 +125,10 @@ impl Client {
     }
 
     /// Starts a request for `operation` to `path` (already percent-encoded).
-    pub(crate) fn request(
-        &self,
-        operation: &'static str,
-        method: reqwest::Method,
-        path: String,
-    ) -> Request<'_> {
+    pub(crate) fn request(&self, endpoint: Endpoint, path: String) -> Request<'_> {
         let url = format!("{}{}", self.inner.base_url, path);
         let token = self.inner.token.as_deref();
-        Request::new(operation, &self.inner.http, &self.inner.retry, method, url, token)
+        Request::new(endpoint, &self.inner.http, &self.inner.retry, url, token)
     }
 }
 

@@ -1,20 +1,55 @@
 //! The error type of every operation.
 
+use std::convert::Infallible;
 use std::fmt;
 
 /// The result of an operation.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// The error responses an operation declares (its `…Error` enum): decoded from the
+/// status and body of a response that is not a success.
+pub trait DeclaredError: Sized {
+    /// The declared error for this status and body; `None` when the operation does not
+    /// declare the status, or the body does not match what it declares.
+    fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self>;
+}
+
+/// No declared errors: everything that is not a success is [`Error::UnexpectedStatus`].
+impl DeclaredError for Infallible {
+    fn from_response(_: reqwest::StatusCode, _: &[u8]) -> Option<Self> {
+        None
+    }
+}
+
 /// How much of a response body an error message quotes.
 const BODY_PREVIEW_CHARS: usize = 300;
 
 /// An operation failed.
+///
+/// `E` is the operation's enum of declared error responses (such as
+/// `ImportResourceError`); errors that no operation declares (building a client,
+/// reading the environment) use the default, [`Infallible`].
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error {
-    /// The server answered with a status that is not a success.
+pub enum Error<E = Infallible> {
+    /// The server answered with an error status the operation declares.
+    #[error("{operation}: the server answered {status}: {error}: {}", Preview(body))]
+    Api {
+        /// The operation (its `operationId`).
+        operation: &'static str,
+        /// The HTTP status.
+        status: reqwest::StatusCode,
+        /// The response headers.
+        headers: Box<reqwest::header::HeaderMap>,
+        /// The response body, as received.
+        body: Vec<u8>,
+        /// The declared error, with its decoded body when the operation documents one.
+        error: Box<E>,
+    },
+    /// The server answered with a status the operation does not declare, or with a
+    /// declared error status whose body does not match its documented schema.
     #[error("{operation}: the server answered {status}: {}", Preview(body))]
-    Status {
+    UnexpectedStatus {
         /// The operation (its `operationId`).
         operation: &'static str,
         /// The HTTP status.
@@ -88,6 +123,78 @@ impl Error {
         }
     }
 
+    /// This error with an operation's declared errors: an unexpected status that `E`
+    /// declares becomes [`Error::Api`]; everything else is unchanged.
+    pub fn declared_as<E: DeclaredError>(self) -> Error<E> {
+        match self {
+            Error::UnexpectedStatus {
+                operation,
+                status,
+                headers,
+                body,
+            } => match E::from_response(status, &body) {
+                Some(error) => Error::Api {
+                    operation,
+                    status,
+                    headers,
+                    body,
+                    error: Box::new(error),
+                },
+                None => Error::UnexpectedStatus {
+                    operation,
+                    status,
+                    headers,
+                    body,
+                },
+            },
+            Error::Api { error, .. } => match *error {},
+            Error::Transport { operation, source } => Error::Transport { operation, source },
+            Error::Timeout { operation, source } => Error::Timeout { operation, source },
+            Error::Decode {
+                operation,
+                status,
+                path,
+                source,
+                body,
+            } => Error::Decode {
+                operation,
+                status,
+                path,
+                source,
+                body,
+            },
+            Error::Encode {
+                operation,
+                what,
+                message,
+            } => Error::Encode {
+                operation,
+                what,
+                message,
+            },
+            Error::MissingToken { variable } => Error::MissingToken { variable },
+            Error::Config(source) => Error::Config(source),
+        }
+    }
+}
+
+impl<E> Error<E> {
+    /// The declared error response, when the server answered with one.
+    pub fn declared(&self) -> Option<&E> {
+        match self {
+            Error::Api { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The declared error response, when the server answered with one.
+    pub fn into_declared(self) -> Option<E> {
+        match self {
+            Error::Api { error, .. } => Some(*error),
+            _ => None,
+        }
+    }
+
     /// Did the server refuse the request for sending too many (`429`)?
     pub fn is_rate_limited(&self) -> bool {
         self.status() == Some(reqwest::StatusCode::TOO_MANY_REQUESTS)
@@ -96,7 +203,9 @@ impl Error {
     /// The wait the server asked for in `Retry-After` (delay-seconds form), if any.
     pub fn retry_after(&self) -> Option<std::time::Duration> {
         match self {
-            Error::Status { headers, .. } => super::retry::retry_after(headers),
+            Error::Api { headers, .. } | Error::UnexpectedStatus { headers, .. } => {
+                super::retry::retry_after(headers)
+            }
             _ => None,
         }
     }
@@ -104,7 +213,9 @@ impl Error {
     /// The HTTP status of the response, when there was one.
     pub fn status(&self) -> Option<reqwest::StatusCode> {
         match self {
-            Error::Status { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::Api { status, .. }
+            | Error::UnexpectedStatus { status, .. }
+            | Error::Decode { status, .. } => Some(*status),
             Error::Transport { source, .. } | Error::Timeout { source, .. } => source.status(),
             _ => None,
         }
@@ -113,7 +224,9 @@ impl Error {
     /// The raw response body, when there was one.
     pub fn body(&self) -> Option<&[u8]> {
         match self {
-            Error::Status { body, .. } | Error::Decode { body, .. } => Some(body),
+            Error::Api { body, .. }
+            | Error::UnexpectedStatus { body, .. }
+            | Error::Decode { body, .. } => Some(body),
             _ => None,
         }
     }
@@ -121,7 +234,8 @@ impl Error {
     /// The operation that failed.
     pub fn operation(&self) -> Option<&'static str> {
         match self {
-            Error::Status { operation, .. }
+            Error::Api { operation, .. }
+            | Error::UnexpectedStatus { operation, .. }
             | Error::Transport { operation, .. }
             | Error::Timeout { operation, .. }
             | Error::Decode { operation, .. }

@@ -7,13 +7,18 @@
 
 mod client;
 mod error;
+mod paging;
 mod request;
 mod retry;
 
 pub use client::{Client, ClientBuilder};
-pub use error::{Error, Result};
+pub use error::{DeclaredError, Error, Result};
+pub use paging::Paginated;
 pub use request::{BoxFuture, JsonStream};
 pub use retry::RetryPolicy;
 // Unused by a crate whose operations are all in disabled features.
 #[allow(unused_imports)]
-pub(crate) use request::{encode_path, Request};
+pub(crate) use {
+    paging::paginate,
+    request::{encode_path, Endpoint, Request},
+};

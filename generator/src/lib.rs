@@ -4,8 +4,10 @@
 //! The pipeline flows one way: [`load`] (JSON or YAML into openapiv3, repairing
 //! known real-world defects with warnings) -> [`ir`] (operations and types, every
 //! name decided once) -> [`emit`] (`quote!` token streams) -> [`format`]
-//! (prettyplease). [`pin`] finds the pinned document; [`generate`] ties it together.
+//! (prettyplease). [`pin`] finds the pinned document; [`generate`] ties it together;
+//! [`diff`] tells what changed between two documents and what it breaks.
 
+pub mod diff;
 pub mod emit;
 pub mod format;
 pub mod generate;

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
+use vercel_codegen::diff::report::{render, Format};
+use vercel_codegen::diff::{self, FailOn, Prepared, Report};
 use vercel_codegen::generate::{compare, standalone_manifest, sync};
 use vercel_codegen::ir::{Filter, TypeRef};
 use vercel_codegen::load::{load_path, summarize, LoadedSpec};
@@ -77,6 +79,30 @@ enum Command {
         #[arg(long)]
         known_failures: Option<PathBuf>,
     },
+    /// Compare two documents: each change classified as breaking or compatible for a
+    /// user of the generated crate, and the semver bump the crate needs.
+    Diff {
+        /// The old document.
+        old: PathBuf,
+        /// The new document.
+        new: PathBuf,
+        /// Only operations with this tag (repeatable); all operations when absent.
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        #[command(flatten)]
+        output: DiffOutput,
+    },
+    /// Compare a candidate document with the pinned one, as a CI check of upstream drift.
+    Drift {
+        /// The candidate document (default: the file named by VERCEL_OPENAPI_CANDIDATE).
+        #[arg(long)]
+        candidate: Option<PathBuf>,
+        /// The workspace root holding `spec/pin.json`.
+        #[arg(long, default_value = ".")]
+        workspace: PathBuf,
+        #[command(flatten)]
+        output: DiffOutput,
+    },
     /// Print the counts of operations and types per tag.
     Stats {
         /// The OpenAPI document (JSON or YAML).
@@ -84,6 +110,22 @@ enum Command {
         spec: PathBuf,
     },
 }
+
+/// How `diff` and `drift` report, and when they fail.
+#[derive(Debug, Args)]
+struct DiffOutput {
+    /// The report's format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Exit 1 when the report has changes at this level: `spec-breaking` (a breaking
+    /// spec change), `breaking` (the crate needs a major version), `compatible` (anything
+    /// added or breaking), `any` (the generated code differs at all).
+    #[arg(long, value_enum, default_value_t = FailOn::Never)]
+    fail_on: FailOn,
+}
+
+/// Environment variable naming the candidate document of `drift`.
+const CANDIDATE_ENV: &str = "VERCEL_OPENAPI_CANDIDATE";
 
 /// A failure, with the exit code it maps to.
 struct Failure {
@@ -110,6 +152,17 @@ fn main() -> ExitCode {
             name,
         } => run_generate(&spec, &out, tags, &name),
         Command::Check { workspace, spec } => run_check(&workspace, spec.as_deref()),
+        Command::Diff {
+            old,
+            new,
+            tags,
+            output,
+        } => run_diff(&old, &new, &Filter { tags }, &output),
+        Command::Drift {
+            candidate,
+            workspace,
+            output,
+        } => run_drift(candidate, &workspace, &output),
         Command::Stats { spec } => run_stats(&spec),
         #[cfg(feature = "verify")]
         Command::Verify {
@@ -245,6 +298,70 @@ fn run_verify(
             message: format!("{} new failures ({} known)", sorted.new.len(), sorted.known.len()),
         })
     }
+}
+
+/// Loads and generates one side of a comparison, labelled by its file name.
+fn prepare(path: &Path, filter: &Filter) -> Result<Prepared, Failure> {
+    let loaded = load(path)?;
+    let label = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    diff::prepare(&label, loaded, filter).map_err(Failure::bad_input)
+}
+
+/// Prints a report and fails (exit 1) when it reaches the `--fail-on` level.
+fn finish(report: &Report, output: &DiffOutput) -> Result<(), Failure> {
+    print!("{}", render(report, output.format));
+    if report.fails(output.fail_on) {
+        return Err(Failure {
+            code: 1,
+            message: format!(
+                "{} -> {}: changes at the --fail-on level ({} breaking, {} compatible spec changes; semver {})",
+                report.old,
+                report.new,
+                report.counts.breaking,
+                report.counts.compatible,
+                report.bump.as_str()
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Prepares both sides at once: loading and building the IR use one core each.
+fn prepare_both(old: &Path, new: &Path, filter: &Filter) -> Result<(Prepared, Prepared), Failure> {
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| prepare(new, filter));
+        let old = prepare(old, filter);
+        // The thread only panics if the generator has a bug; surface it where it happened.
+        let new = other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        Ok((old?, new?))
+    })
+}
+
+fn run_diff(old: &Path, new: &Path, filter: &Filter, output: &DiffOutput) -> Result<(), Failure> {
+    let (old, new) = prepare_both(old, new, filter)?;
+    finish(&diff::diff(&old, &new), output)
+}
+
+/// `diff` of the pinned document (limited to the pin's tags) against a candidate.
+fn run_drift(candidate: Option<PathBuf>, workspace: &Path, output: &DiffOutput) -> Result<(), Failure> {
+    let candidate = candidate
+        .or_else(|| std::env::var_os(CANDIDATE_ENV).filter(|v| !v.is_empty()).map(PathBuf::from))
+        .ok_or_else(|| Failure::bad_input(format!("no candidate document: pass --candidate FILE or set {CANDIDATE_ENV}")))?;
+    let pin = pin::read_pin(workspace).map_err(Failure::bad_input)?;
+    let pinned = pin::locate_spec(&pin, workspace).ok_or_else(|| {
+        Failure::bad_input(format!(
+            "the pinned document {} was not found; set {} or {}",
+            pin.file,
+            pin::SPEC_FILE_ENV,
+            pin::SPECS_DIR_ENV
+        ))
+    })?;
+    let bytes = std::fs::read(&pinned).map_err(|e| Failure::bad_input(format!("{}: {e}", pinned.display())))?;
+    pin::verify(&pin, &pinned, &bytes).map_err(Failure::bad_input)?;
+    drop(bytes);
+    let filter = Filter { tags: pin.tags.clone() };
+    let (old, new) = prepare_both(&pinned, &candidate, &filter)?;
+    finish(&diff::diff(&old, &new), output)
 }
 
 /// Counts per tag: operations, and the types their module defines.

@@ -4,7 +4,7 @@
 //! identifier, so generated names are deterministic. Uniqueness inside a
 //! scope is handled by [`Scope`].
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -22,6 +22,8 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Self", "Result", "Option", "Some", "None", "Ok", "Err", "String", "Box", "Vec", "Client",
     "Error", "Value", "Map", "BTreeMap", "HashMap", "Bytes", "Send", "Sync", "Sized", "Default",
     "Clone", "Copy", "Debug", "Serialize", "Deserialize", "Future", "IntoFuture", "Pin",
+    // What the crate root re-exports from the runtime.
+    "ClientBuilder", "JsonStream", "RetryPolicy", "BoxFuture",
 ];
 
 /// Words for characters that carry the meaning of an otherwise symbolic enum value.
@@ -81,11 +83,15 @@ fn symbol_name(raw: &str) -> String {
 ///
 /// Names that start with a digit get a `V` prefix (`22.x` -> `V22X`), names made only
 /// of symbols are spelled out (`*` -> `Star`).
+///
+/// `Self`, the one keyword an UpperCamelCase name can be, becomes `SelfValue`.
 pub fn type_name(raw: &str) -> String {
     let camel = identifier_words(raw).to_upper_camel_case();
     let camel = if camel.is_empty() { symbol_name(raw) } else { camel };
     if camel.starts_with(|c: char| c.is_ascii_digit()) {
         format!("V{camel}")
+    } else if is_keyword(&camel) {
+        format!("{camel}Value")
     } else {
         camel
     }
@@ -149,6 +155,9 @@ pub fn singular(word: &str) -> Option<String> {
 #[derive(Debug, Default, Clone)]
 pub struct Scope {
     taken: BTreeSet<String>,
+    /// For each name claimed more than once, the number to try next, so that claiming
+    /// one name many times stays linear.
+    next: BTreeMap<String, usize>,
 }
 
 impl Scope {
@@ -156,6 +165,7 @@ impl Scope {
     pub fn with_reserved(reserved: &[&str]) -> Self {
         Scope {
             taken: reserved.iter().map(|name| (*name).to_owned()).collect(),
+            next: BTreeMap::new(),
         }
     }
 
@@ -169,15 +179,22 @@ impl Scope {
         if self.taken.insert(name.to_owned()) {
             return name.to_owned();
         }
-        let separator = if name.contains('_') || name.starts_with(|c: char| c.is_lowercase()) {
+        // `type_` -> `type_2`, not `type__2` (not snake case).
+        let separator = if name.ends_with('_') {
+            ""
+        } else if name.contains('_') || name.starts_with(|c: char| c.is_lowercase()) {
             "_"
         } else {
             ""
         };
-        (2..)
-            .map(|n| format!("{name}{separator}{n}"))
-            .find(|candidate| self.taken.insert(candidate.clone()))
-            .unwrap_or_else(|| name.to_owned())
+        // Names are never released, so the lowest free number is never below the last one found.
+        let start = self.next.get(name).copied().unwrap_or(2);
+        let (number, candidate) = (start..)
+            .map(|n| (n, format!("{name}{separator}{n}")))
+            .find(|(_, candidate)| self.taken.insert(candidate.clone()))
+            .unwrap_or((start, name.to_owned()));
+        self.next.insert(name.to_owned(), number + 1);
+        candidate
     }
 }
 
@@ -195,6 +212,32 @@ mod tests {
         assert_eq!(type_name("*"), "Star");
         assert_eq!(type_name(""), "Empty");
         assert_eq!(type_name("__@BRAND@647815"), "Brand647815");
+    }
+
+    #[test]
+    fn no_type_or_variant_name_is_a_keyword() {
+        // Found by the fuzz test: an enum value `self` became the variant `Self`.
+        assert_eq!(type_name("self"), "SelfValue");
+        assert_eq!(type_name("Self"), "SelfValue");
+        assert_eq!(type_name("self-hosted"), "SelfHosted");
+        for keyword in KEYWORDS {
+            assert!(!is_keyword(&type_name(keyword)), "{keyword}");
+            assert!(!is_keyword(&field_name(keyword)), "{keyword}");
+        }
+    }
+
+    #[test]
+    fn claiming_one_name_many_times_is_linear_and_numbers_stay_lowest_free() {
+        let mut scope = Scope::with_reserved(&["A3"]);
+        let names: Vec<String> = (0..5).map(|_| scope.claim("A")).collect();
+        assert_eq!(names, ["A", "A2", "A4", "A5", "A6"]);
+        let mut big = Scope::default();
+        let started = std::time::Instant::now();
+        for _ in 0..20_000 {
+            big.claim("Value");
+        }
+        assert!(big.contains("Value20000"));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
     }
 
     #[test]
@@ -235,5 +278,8 @@ mod tests {
         let mut fields = Scope::default();
         assert_eq!(fields.claim("exclude_ids"), "exclude_ids");
         assert_eq!(fields.claim("exclude_ids"), "exclude_ids_2");
+        // Found by the hazards fixture: `type` and `type_` both become `type_`.
+        assert_eq!(fields.claim("type_"), "type_");
+        assert_eq!(fields.claim("type_"), "type_2");
     }
 }

@@ -1,4 +1,9 @@
-//! Shared by the integration tests: the pinned document and its generation.
+//! Shared by the integration tests: the pinned document and its generation, and a
+//! client of a mock server.
+
+#![allow(dead_code)]
+
+pub mod mock;
 
 use std::path::{Path, PathBuf};
 

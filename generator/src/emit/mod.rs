@@ -6,6 +6,7 @@
 
 mod docs;
 mod operations;
+mod paging;
 mod types;
 
 use std::collections::BTreeMap;
@@ -23,6 +24,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("runtime/mod.rs", include_str!("../../runtime/mod.rs")),
     ("runtime/client.rs", include_str!("../../runtime/client.rs")),
     ("runtime/error.rs", include_str!("../../runtime/error.rs")),
+    ("runtime/paging.rs", include_str!("../../runtime/paging.rs")),
     ("runtime/request.rs", include_str!("../../runtime/request.rs")),
     ("runtime/retry.rs", include_str!("../../runtime/retry.rs")),
 ];
@@ -155,7 +157,10 @@ fn lib_file(api: &Api) -> TokenStream {
 
         mod runtime;
 
-        pub use runtime::{BoxFuture, Client, ClientBuilder, Error, JsonStream, Result, RetryPolicy};
+        pub use runtime::{
+            BoxFuture, Client, ClientBuilder, DeclaredError, Error, JsonStream, Paginated, Result,
+            RetryPolicy,
+        };
 
         #(#modules)*
     }

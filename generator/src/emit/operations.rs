@@ -4,12 +4,16 @@
 //! query and header parameters, and a required body are arguments of the
 //! `Client` method, which returns a builder. Optional parameters and an
 //! optional body are builder methods. The builder is sent with `.send().await`
-//! or simply `.await`.
+//! or simply `.await`. It resolves to the success value, or to
+//! `Error<{Op}Error>`, whose `Api` variant holds the operation's declared error
+//! responses.
 
 use proc_macro2::TokenStream;
+use heck::ToSnakeCase;
 use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
+use super::paging::paginate_method;
 use super::types::{ident, type_tokens};
 use super::Context;
 use crate::ir::{
@@ -64,7 +68,7 @@ fn success(ctx: &Context<'_>, op: &Operation) -> (TokenStream, TokenStream) {
     if let Some(enum_name) = &op.success_enum {
         let name = ident(enum_name);
         let arms = successes.iter().map(|r| {
-            let status = r.status;
+            let status = proc_macro2::Literal::u16_unsuffixed(r.status);
             let variant = format_ident!("{}", status_word(r.status));
             match &r.body {
                 Some(_) => {
@@ -119,17 +123,7 @@ fn success_enum(ctx: &Context<'_>, op: &Operation) -> TokenStream {
     };
     let name = ident(enum_name);
     let doc = format!(" The success responses of [`Client::{}`](crate::Client::{}).", op.fn_name, op.fn_name);
-    let variants = op.successes().map(|r| {
-        let variant = format_ident!("{}", status_word(r.status));
-        let doc = doc_attrs([Some(format!("`{}`: {}", r.status, r.description).as_str())]);
-        match &r.body {
-            Some(ty) => {
-                let ty = type_tokens(ctx, ty, &op.group);
-                quote!(#doc #variant(#ty),)
-            }
-            None => quote!(#doc #variant,),
-        }
-    });
+    let variants = op.successes().map(|r| response_variant(ctx, op, r));
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
@@ -137,6 +131,110 @@ fn success_enum(ctx: &Context<'_>, op: &Operation) -> TokenStream {
             #(#variants)*
         }
     }
+}
+
+/// The variant of a response enum for one response: named after its status, documented
+/// with its description, holding its body when it has one.
+fn response_variant(ctx: &Context<'_>, op: &Operation, r: &Response) -> TokenStream {
+        let variant = format_ident!("{}", status_word(r.status));
+        let doc = doc_attrs([Some(status_doc(r).as_str())]);
+        match &r.body {
+            Some(ty) => {
+                let ty = type_tokens(ctx, ty, &op.group);
+                quote!(#doc #variant(#ty),)
+            }
+            None => quote!(#doc #variant,),
+        }
+}
+
+/// The doc line of a response variant: its status and description.
+fn status_doc(response: &Response) -> String {
+    match response.description.trim() {
+        "" => format!("`{}`", response.status),
+        description => format!("`{}`: {description}", response.status),
+    }
+}
+
+/// What a declared error says about itself: the first line of its description, or
+/// the words of its status (`not found`).
+fn error_message(response: &Response) -> String {
+    let first_line = response.description.lines().map(str::trim).find(|l| !l.is_empty());
+    match first_line {
+        Some(line) => line.to_owned(),
+        None => status_word(response.status).to_snake_case().replace('_', " "),
+    }
+}
+
+/// The enum of declared error responses, its `Display`, and how it is decoded.
+fn error_enum(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
+    let name = ident(&op.error_enum);
+    let doc = format!(
+        " The error responses [`Client::{}`](crate::Client::{}) declares.",
+        op.fn_name, op.fn_name
+    );
+    let errors: Vec<&Response> = op.errors().collect();
+    let variants = errors.iter().map(|r| response_variant(ctx, op, r));
+    let messages = errors.iter().map(|r| {
+        let variant = format_ident!("{}", status_word(r.status));
+        let message = error_message(r);
+        match &r.body {
+            Some(_) => quote!(Self::#variant(_) => #message,),
+            None => quote!(Self::#variant => #message,),
+        }
+    });
+    let decoders = errors.iter().map(|r| {
+        let variant = format_ident!("{}", status_word(r.status));
+        let status = proc_macro2::Literal::u16_unsuffixed(r.status);
+        match (&r.body, r.encoding) {
+            (None, _) => quote!(#status => Some(Self::#variant),),
+            (Some(_), BodyEncoding::Json) => {
+                quote!(#status => serde_json::from_slice(body).ok().map(Self::#variant),)
+            }
+            (Some(_), BodyEncoding::Bytes) => quote!(#status => Some(Self::#variant(body.to_vec())),),
+        }
+    });
+    let reads_body = errors.iter().any(|r| r.body.is_some());
+    // With no declared errors the enum is empty: nothing is formatted or matched.
+    let formatter_arg = if errors.is_empty() { quote!(_f) } else { quote!(f) };
+    let status_arg = if errors.is_empty() { quote!(_status) } else { quote!(status) };
+    let body_arg = if reads_body { quote!(body) } else { quote!(_body) };
+    let (display_body, decode_body) = if errors.is_empty() {
+        (quote!(match *self {}), quote!(None))
+    } else {
+        (
+            quote!(f.write_str(match self { #(#messages)* })),
+            quote! {
+                match status.as_u16() {
+                    #(#decoders)*
+                    _ => None,
+                }
+            },
+        )
+    };
+    vec![
+        quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq)]
+            #[non_exhaustive]
+            pub enum #name {
+                #(#variants)*
+            }
+        },
+        quote! {
+            impl std::fmt::Display for #name {
+                fn fmt(&self, #formatter_arg: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    #display_body
+                }
+            }
+        },
+        quote! {
+            impl crate::DeclaredError for #name {
+                fn from_response(#status_arg: reqwest::StatusCode, #body_arg: &[u8]) -> Option<Self> {
+                    #decode_body
+                }
+            }
+        },
+    ]
 }
 
 /// The expression that builds the request path, percent-encoding each parameter.
@@ -252,29 +350,45 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
     let path = path_expr(op);
     let method = method_tokens(op.method);
     let operation_id = &op.id;
+    let template = &op.path;
     let builder_doc = format!(
         " A request to [`Client::{name}`](crate::Client::{name}): set optional parameters, then `.await` it or call [`send`](Self::send).",
         name = op.fn_name
     );
     let success_enum = success_enum(ctx, op);
+    let paginate_method = paginate_method(ctx, op);
+    let error = ident(&op.error_enum);
     let streamed = op.successes().find_map(|r| r.stream.as_ref());
+    let ask_for_stream = quote! {
+        let mut request = self.into_request();
+        request.accept("application/stream+json");
+    };
+    let has_body = op.successes().any(|r| r.body.is_some());
+    // When the response is only a stream, `send` (through `exchange`) already streams it.
+    let stream_body = if has_body {
+        quote!(#ask_for_stream request.json_stream().await.map_err(crate::Error::declared_as))
+    } else {
+        quote!(self.exchange().await.map_err(crate::Error::declared_as))
+    };
     let stream_method = streamed.map(|item| {
         let item = type_tokens(ctx, item, group);
         quote! {
             /// Sends the request asking for `application/stream+json`, and yields each
             /// JSON value of the response as it arrives.
-            pub async fn stream(self) -> crate::Result<crate::runtime::JsonStream<#item>> {
-                let mut request = self.into_request();
-                request.accept("application/stream+json");
-                request.json_stream().await
+            pub async fn stream(
+                self,
+            ) -> crate::Result<crate::runtime::JsonStream<#item>, crate::Error<#error>> {
+                #stream_body
             }
         }
     });
-    let has_body = op.successes().any(|r| r.body.is_some());
     let (output, send_body) = match streamed {
         Some(item) if !has_body => {
             let item = type_tokens(ctx, item, group);
-            (quote!(crate::runtime::JsonStream<#item>), quote!(self.stream().await))
+            (
+                quote!(crate::runtime::JsonStream<#item>),
+                quote!(#ask_for_stream request.json_stream().await),
+            )
         }
         _ => {
             let (output, decode) = success(ctx, op);
@@ -302,7 +416,7 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
     };
     let builder_struct = quote! {
         #[doc = #builder_doc]
-        #[derive(Debug)]
+        #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder<'a> {
             client: &'a crate::Client,
@@ -314,15 +428,27 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
             #(#setters)*
 
             /// Sends the request and decodes the response.
-            pub async fn send(self) -> crate::Result<#output> {
+            pub async fn send(self) -> crate::Result<#output, crate::Error<#error>> {
+                self.exchange().await.map_err(crate::Error::declared_as)
+            }
+
+            /// Sends the request and decodes a success; any other status is unexpected.
+            async fn exchange(self) -> crate::Result<#output> {
                 #send_body
             }
 
             #stream_method
 
+            #paginate_method
+
             fn into_request(self) -> crate::runtime::Request<'a> {
                 let path = #path;
-                let #mutable request = self.client.request(#operation_id, #method, path);
+                let endpoint = crate::runtime::Endpoint {
+                    operation: #operation_id,
+                    method: #method,
+                    template: #template,
+                };
+                let #mutable request = self.client.request(endpoint, path);
                 #(#sends)*
                 request
             }
@@ -330,7 +456,7 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
     };
     let into_future = quote! {
         impl<'a> std::future::IntoFuture for #builder<'a> {
-            type Output = crate::Result<#output>;
+            type Output = crate::Result<#output, crate::Error<#error>>;
             type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
 
             fn into_future(self) -> Self::IntoFuture {
@@ -342,5 +468,6 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
     if op.success_enum.is_some() {
         chunks.push(success_enum);
     }
+    chunks.extend(error_enum(ctx, op));
     chunks
 }

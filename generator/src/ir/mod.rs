@@ -6,6 +6,7 @@
 
 mod model;
 mod operation;
+mod paging;
 mod schema;
 mod shape;
 
@@ -47,9 +48,13 @@ pub fn build(spec: &LoadedSpec, filter: &Filter) -> Built {
     let document = &spec.openapi;
     let mut types = SchemaLowerer::new(document, &spec.raw);
     let mut warnings = Vec::new();
-    let mut fn_names = Scope::with_reserved(&["new", "builder", "from_env"]);
+    let mut fn_names = Scope::with_reserved(operation::CLIENT_RESERVED);
     let mut operations = Vec::new();
-    for (path, item) in document.paths.paths.iter() {
+    // Paths in sorted order: their order in the document carries no meaning, and names
+    // are claimed first come, first served.
+    let mut paths: Vec<_> = document.paths.paths.iter().collect();
+    paths.sort_by(|a, b| a.0.cmp(b.0));
+    for (path, item) in paths {
         let Some(item) = item.as_item() else {
             warnings.push(Warning {
                 pointer: format!("/paths/{}", escape_pointer(path)),
@@ -80,6 +85,7 @@ pub fn build(spec: &LoadedSpec, filter: &Filter) -> Built {
     operations.sort_by(|a, b| (&a.group, &a.fn_name).cmp(&(&b.group, &b.fn_name)));
     warnings.append(&mut types.warnings);
     let mut defined = types.types;
+    break_alias_cycles(&mut defined, &mut warnings);
     box_recursive_references(&mut defined);
     let mut api = Api {
         title: document.info.title.clone(),
@@ -88,6 +94,10 @@ pub fn build(spec: &LoadedSpec, filter: &Filter) -> Built {
         types: defined,
     };
     assign_groups(&mut api);
+    let paging: Vec<Option<Paging>> = api.operations.iter().map(|op| paging::paging_of(&api, op)).collect();
+    for (op, paging) in api.operations.iter_mut().zip(paging) {
+        op.paging = paging;
+    }
     Built { api, warnings }
 }
 
@@ -174,6 +184,58 @@ fn reaches(types: &BTreeMap<String, TypeDef>, from: &str, to: &str) -> bool {
     false
 }
 
+/// The named types a type reference mentions, at any depth of containers.
+fn named_in(ty: &TypeRef, found: &mut Vec<String>) {
+    match ty {
+        TypeRef::Named(name) => found.push(name.clone()),
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => {
+            named_in(inner, found)
+        }
+        _ => {}
+    }
+}
+
+/// Does alias `name` lead back to itself through aliases only (`A = Vec<B>`, `B = A`)?
+fn alias_cycle(types: &BTreeMap<String, TypeDef>, name: &str) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut pending = vec![name.to_owned()];
+    while let Some(current) = pending.pop() {
+        let Some(TypeDef { kind: TypeKind::Alias(target), .. }) = types.get(&current) else { continue };
+        let mut next = Vec::new();
+        named_in(target, &mut next);
+        for found in next {
+            if found == name {
+                return true;
+            }
+            if seen.insert(found.clone()) {
+                pending.push(found);
+            }
+        }
+    }
+    false
+}
+
+/// Rust type aliases cannot be recursive, even through `Vec`: an alias that leads back
+/// to itself through other aliases only (`A: {type: array, items: {$ref: A}}`) becomes
+/// free-form JSON, with a warning.
+fn break_alias_cycles(types: &mut BTreeMap<String, TypeDef>, warnings: &mut Vec<Warning>) {
+    let names: Vec<String> = types.keys().cloned().collect();
+    for name in names {
+        if !alias_cycle(types, &name) {
+            continue;
+        }
+        if let Some(def) = types.get_mut(&name) {
+            def.kind = TypeKind::Alias(TypeRef::Json);
+            warnings.push(Warning {
+                pointer: def.pointer.clone(),
+                message: format!(
+                    "schema `{name}` refers to itself with no object or union between (a recursive alias); typed as free-form JSON"
+                ),
+            });
+        }
+    }
+}
+
 /// Wraps in `Box` every direct reference that closes a cycle, so recursive types have a size.
 fn box_recursive_references(types: &mut BTreeMap<String, TypeDef>) {
     let mut to_box: Vec<(String, usize)> = Vec::new();
@@ -217,3 +279,6 @@ fn boxed(ty: TypeRef) -> TypeRef {
         other => TypeRef::Boxed(Box::new(other)),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -104,6 +104,10 @@ pub struct Operation {
     pub builder_name: String,
     /// The name of the enum of success responses, when more than one 2xx is declared.
     pub success_enum: Option<String>,
+    /// The name of the enum of declared error responses (`ImportResourceError`).
+    pub error_enum: String,
+    /// How the listing continues page after page, when it does.
+    pub paging: Option<Paging>,
     /// `summary` of the operation.
     pub summary: Option<String>,
     /// `description` of the operation.
@@ -119,6 +123,83 @@ impl Operation {
     pub fn successes(&self) -> impl Iterator<Item = &Response> {
         self.responses.iter().filter(|r| (200..300).contains(&r.status))
     }
+
+    /// The responses with a status that is not 2xx: the operation's declared errors.
+    pub fn errors(&self) -> impl Iterator<Item = &Response> {
+        self.responses.iter().filter(|r| !(200..300).contains(&r.status))
+    }
+}
+
+/// How an operation's listing continues: each answer's cursor goes into a query
+/// parameter of the next request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paging {
+    /// The Rust name of the builder setter that takes the cursor (`until`).
+    pub cursor_param: String,
+    /// The query parameter's name on the wire.
+    pub cursor_wire_name: String,
+    /// The parameter's type: `String`, `Number` or `Integer`.
+    pub cursor_ty: TypeRef,
+    /// The type of the listed items.
+    pub item: TypeRef,
+    /// Where the page sits in the success response.
+    pub location: PageLocation,
+}
+
+/// Where the page sits in a success response.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageLocation {
+    /// The response is the page.
+    Direct(PageFields),
+    /// One variant of the response union is the page; other variants end the listing.
+    InVariant {
+        /// The response union.
+        union: String,
+        /// The variant holding the page.
+        variant: String,
+        /// The page's fields.
+        fields: PageFields,
+    },
+}
+
+/// The fields of a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageFields {
+    /// The Rust name of the array of items.
+    pub items_field: String,
+    /// Its name on the wire.
+    pub items_wire_name: String,
+    /// Whether the array is an `Option`.
+    pub items_optional: bool,
+    /// The Rust name of the pagination object.
+    pub pagination_field: String,
+    /// Whether the pagination object is an `Option`.
+    pub pagination_optional: bool,
+    /// Where its cursor is.
+    pub next: NextCursor,
+}
+
+/// Where the next page's cursor is in a pagination object.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NextCursor {
+    /// A field of the pagination struct.
+    Field {
+        /// Its Rust name.
+        field: String,
+        /// Its scalar type.
+        ty: TypeRef,
+        /// Whether it is an `Option`.
+        optional: bool,
+    },
+    /// The pagination object is a union; some of its variants hold a cursor.
+    InUnion {
+        /// The union.
+        union: String,
+        /// Each variant, with its cursor field when it has one.
+        variants: Vec<(String, Option<NextCursor>)>,
+        /// The fallback variant keeping unknown JSON.
+        unknown_variant: String,
+    },
 }
 
 /// A piece of a path template.

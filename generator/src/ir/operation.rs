@@ -10,10 +10,22 @@ use super::model::{
 };
 use super::schema::{escape_pointer, Naming, SchemaLowerer};
 use crate::load::Warning;
-use crate::names::{field_name, safe_type_name, type_name, Scope};
+use crate::names::{field_name, is_keyword, safe_type_name, type_name, Scope};
 
-/// Names a generated request builder uses for itself, which parameters must avoid.
-const BUILDER_RESERVED: &[&str] = &["client", "body", "send", "into_future"];
+/// Names a generated request builder uses for itself, which parameters must avoid, and
+/// operator method names clippy wants implemented as traits (`add(self, x)`).
+const BUILDER_RESERVED: &[&str] = &[
+    "client", "body", "send", "stream", "into_request", "into_future", "add", "sub", "mul", "div", "rem", "bitand",
+    "bitor", "bitxor", "shl", "shr",
+];
+
+/// Methods of `Client` (its own and those of traits it implements) that operations must
+/// not take as their method name.
+pub const CLIENT_RESERVED: &[&str] = &[
+    "new", "builder", "from_env", "from_parts", "team_id", "team_slug", "base_url", "request", "clone",
+    "clone_from", "fmt", "to_owned", "into", "from", "try_into", "try_from", "borrow", "default", "eq", "ne", "hash",
+    "cmp", "partial_cmp", "deref", "as_ref", "type_id", "to_string",
+];
 
 /// Headers the HTTP client derives from the request itself; parameters for them are dropped.
 const MANAGED_HEADERS: &[&str] = &["content-length", "content-type", "host", "transfer-encoding"];
@@ -62,6 +74,8 @@ pub fn lower_operation(
         builder_name: types.claim_name(&format!("{type_stem}Builder")),
         success_enum: (responses.iter().filter(|r| (200..300).contains(&r.status)).count() > 1)
             .then(|| types.claim_name(&format!("{type_stem}Response"))),
+        error_enum: types.claim_name(&format!("{type_stem}Error")),
+        paging: None,
         responses,
         summary: op.summary.clone(),
         description: op.description.clone(),
@@ -70,19 +84,25 @@ pub fn lower_operation(
     }
 }
 
-/// Modules the generated crate defines itself, which a tag's module must not take.
-const RESERVED_GROUPS: &[&str] = &[super::schema::SHARED_GROUP, "runtime", "crate", "self", "super"];
+/// Names a tag's module (and Cargo feature) must not take: modules and files the crate
+/// has anyway (`lib.rs`, `runtime/`, `main.rs` would be taken for a binary), the
+/// `default` feature, and crates the generated code names by path.
+const RESERVED_GROUPS: &[&str] = &[
+    super::schema::SHARED_GROUP, "runtime", "lib", "main", "default", "std", "core", "alloc", "serde", "serde_json",
+    "reqwest", "bytes", "tokio", "futures_util", "fastrand", "percent_encoding", "serde_path_to_error", "thiserror",
+];
 
 /// The module of an operation: its first selected tag (or first tag), snake_case.
-fn group_of(tags: &[String], selected_tags: &[String]) -> String {
+/// Reserved names and keywords get an `_api` suffix (`type` -> `type_api`).
+pub fn group_of(tags: &[String], selected_tags: &[String]) -> String {
     let tag = tags
         .iter()
         .find(|tag| selected_tags.contains(tag))
         .or_else(|| tags.first());
     let group = tag.map_or_else(|| "untagged".to_owned(), |tag| field_name(tag));
     let group = group.trim_end_matches('_').to_owned();
-    if RESERVED_GROUPS.contains(&group.as_str()) {
-        format!("{group}_api")
+    if RESERVED_GROUPS.contains(&group.as_str()) || is_keyword(&group) || group.is_empty() {
+        format!("{group}_api").trim_start_matches('_').to_owned()
     } else {
         group
     }
@@ -102,21 +122,35 @@ fn method_of(method: &str) -> Method {
 }
 
 /// Splits `/v1/a/{b}/c` into literal text and parameter names.
+///
+/// A variable is the text from a `{` to the next `}` with no `{` between (as the loader
+/// reads templates): in `/a/{b{c}}` the variable is `c` and `/a/{b` is text.
 pub fn split_path(path: &str) -> Vec<PathSegment> {
-    let mut segments = Vec::new();
-    let mut rest = path;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}').map(|c| c + open) else {
-            break;
-        };
-        if open > 0 {
-            segments.push(PathSegment::Literal(rest[..open].to_owned()));
+    let mut segments: Vec<PathSegment> = Vec::new();
+    let push_literal = |segments: &mut Vec<PathSegment>, text: &str| {
+        if text.is_empty() {
+            return;
         }
-        segments.push(PathSegment::Param(rest[open + 1..close].to_owned()));
-        rest = &rest[close + 1..];
+        match segments.last_mut() {
+            Some(PathSegment::Literal(last)) => last.push_str(text),
+            _ => segments.push(PathSegment::Literal(text.to_owned())),
+        }
+    };
+    let mut parts = path.split('{');
+    if let Some(first) = parts.next() {
+        push_literal(&mut segments, first);
     }
-    if !rest.is_empty() {
-        segments.push(PathSegment::Literal(rest.to_owned()));
+    for part in parts {
+        match part.split_once('}') {
+            Some((name, rest)) => {
+                segments.push(PathSegment::Param(name.to_owned()));
+                push_literal(&mut segments, rest);
+            }
+            None => {
+                push_literal(&mut segments, "{");
+                push_literal(&mut segments, part);
+            }
+        }
     }
     segments
 }
@@ -175,7 +209,7 @@ fn lower_params(
         chosen.push((param_pointer, param));
     }
     let mut scope = Scope::with_reserved(BUILDER_RESERVED);
-    chosen
+    let mut params: Vec<Param> = chosen
         .into_iter()
         .filter_map(|(param_pointer, param)| {
             let Some(location) = location_of(param) else {
@@ -209,7 +243,26 @@ fn lower_params(
                 doc: data.description.clone(),
             })
         })
-        .collect()
+        .collect();
+    for segment in split_path(site.path) {
+        let PathSegment::Param(wire) = segment else { continue };
+        if params.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == wire) {
+            continue;
+        }
+        warnings.push(Warning {
+            pointer: pointer.to_owned(),
+            message: format!("path-template variable `{{{wire}}}` has no usable parameter; taken as a string"),
+        });
+        params.push(Param {
+            rust_name: scope.claim(&field_name(&wire)),
+            wire_name: wire,
+            location: ParamLocation::Path,
+            required: true,
+            ty: TypeRef::String,
+            doc: None,
+        });
+    }
+    params
 }
 
 fn location_of(param: &Parameter) -> Option<ParamLocation> {
@@ -226,17 +279,19 @@ const STREAM_MEDIA_TYPE: &str = "application/stream+json";
 
 /// Picks the body representation: JSON when offered, else raw bytes. A JSON stream is
 /// not a body: see [`STREAM_MEDIA_TYPE`].
+///
+/// The choice does not depend on the order of the `content` map: `application/json`
+/// first, then the first `+json` type by name, then the first other type by name.
 fn pick_media(
     content: &indexmap::IndexMap<String, MediaType>,
 ) -> Option<(&str, &MediaType, BodyEncoding)> {
     let is_json = |media: &str| media == "application/json" || media.ends_with("+json");
-    let content = content.iter().filter(|(media, _)| *media != STREAM_MEDIA_TYPE);
-    let mut content = content.peekable();
-    let first = content.peek().copied();
-    content
-        .find(|(media, _)| is_json(media))
-        .map(|(media, m)| (media.as_str(), m, BodyEncoding::Json))
-        .or_else(|| first.map(|(media, m)| (media.as_str(), m, BodyEncoding::Bytes)))
+    let mut content: Vec<(&String, &MediaType)> =
+        content.iter().filter(|(media, _)| *media != STREAM_MEDIA_TYPE).collect();
+    content.sort_by_key(|(media, _)| (*media != "application/json", !is_json(media), *media));
+    let (media, m) = content.first()?;
+    let encoding = if is_json(media) { BodyEncoding::Json } else { BodyEncoding::Bytes };
+    Some((media.as_str(), m, encoding))
 }
 
 fn lower_body(
@@ -366,10 +421,15 @@ fn lower_responses(
                 && response.as_item().is_some_and(|r| !r.content.is_empty())
         })
         .count();
-    let mut responses: Vec<Response> = op
-        .responses
-        .responses
-        .iter()
+    // Lowered in status order, whatever the document's order (names are claimed first
+    // come, first served).
+    let mut by_status: Vec<_> = op.responses.responses.iter().collect();
+    by_status.sort_by_key(|(code, _)| match code {
+        StatusCode::Code(status) => (0, *status),
+        StatusCode::Range(range) => (1, *range),
+    });
+    let mut responses: Vec<Response> = by_status
+        .into_iter()
         .filter_map(|(code, response)| {
             let response_pointer = format!("{pointer}/responses/{code}");
             let status = match code {
@@ -453,6 +513,17 @@ mod tests {
             ]
         );
         assert_eq!(split_path("/v2/files"), vec![PathSegment::Literal("/v2/files".into())]);
+    }
+
+    #[test]
+    fn odd_templates_split_as_the_loader_reads_them() {
+        let literal = |text: &str| PathSegment::Literal(text.into());
+        let param = |name: &str| PathSegment::Param(name.into());
+        assert_eq!(split_path("/a/{b{c}}"), vec![literal("/a/{b"), param("c"), literal("}")]);
+        assert_eq!(split_path("/unclosed/{"), vec![literal("/unclosed/{")]);
+        assert_eq!(split_path("/}{/"), vec![literal("/}{/")]);
+        assert_eq!(split_path("/{}"), vec![literal("/"), param("")]);
+        assert_eq!(split_path("{a}{b}"), vec![param("a"), param("b")]);
     }
 
     #[test]

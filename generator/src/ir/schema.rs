@@ -18,6 +18,16 @@ pub const SHARED_GROUP: &str = "shared";
 
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
+/// How deep schemas may nest (counting references followed) before the rest is typed
+/// as free-form JSON. Vercel's documents nest about 20 deep; the limit keeps recursion
+/// bounded for any document.
+pub const MAX_DEPTH: usize = 64;
+
+/// How many named types one document may give (Vercel's gives about 4,000). Merging
+/// `allOf` parts copies their properties, so a document can ask for exponentially many
+/// types; beyond the limit, schemas are typed as free-form JSON.
+pub const MAX_TYPES: usize = 100_000;
+
 /// How to name a type created at one place in the document.
 ///
 /// The name is `stem + word`; if that is taken by a different type, `alt_stem + word`,
@@ -105,6 +115,10 @@ pub struct SchemaLowerer<'a> {
     /// The pointer of the schema each claimed name was built from.
     sources: BTreeMap<String, String>,
     components: BTreeMap<String, TypeRef>,
+    /// How many schemas are being lowered, one inside the other.
+    depth: usize,
+    /// The `allOf` parts (references) being merged, outermost first.
+    merging: Vec<String>,
 }
 
 /// One variant of a union, resolved.
@@ -126,6 +140,8 @@ impl<'a> SchemaLowerer<'a> {
             names: Scope::with_reserved(&[]),
             sources: BTreeMap::new(),
             components: BTreeMap::new(),
+            depth: 0,
+            merging: Vec::new(),
         }
     }
 
@@ -149,10 +165,24 @@ impl<'a> SchemaLowerer<'a> {
         naming: &Naming,
         pointer: &str,
     ) -> TypeRef {
-        match schema {
+        if self.depth >= MAX_DEPTH {
+            self.warn(pointer, format!("schemas nest more than {MAX_DEPTH} deep here; typed as free-form JSON"));
+            return TypeRef::Json;
+        }
+        if self.sources.len() >= MAX_TYPES {
+            if self.sources.len() == MAX_TYPES {
+                self.warn(pointer, format!("the document gives more than {MAX_TYPES} types; this and later schemas are free-form JSON"));
+                self.sources.insert(String::new(), String::new());
+            }
+            return TypeRef::Json;
+        }
+        self.depth += 1;
+        let ty = match schema {
             ReferenceOr::Reference { reference } => self.component(reference, pointer),
             ReferenceOr::Item(schema) => self.lower(schema.borrow(), naming, pointer),
-        }
+        };
+        self.depth -= 1;
+        ty
     }
 
     /// The type of the component schema `reference` points to, lowering it on first use.
@@ -394,6 +424,15 @@ impl<'a> SchemaLowerer<'a> {
         };
         for (index, part) in shape.all_of.iter().enumerate() {
             let part_pointer = format!("{pointer}/allOf/{index}");
+            if let ReferenceOr::Reference { reference } = part {
+                if self.merging.contains(reference) {
+                    self.warn(
+                        &part_pointer,
+                        format!("allOf part `{reference}` is already being merged here (a recursive allOf); skipped"),
+                    );
+                    continue;
+                }
+            }
             let Some(part_schema) = self.resolve_schema(part) else {
                 self.warn(&part_pointer, "unresolvable allOf part skipped");
                 continue;
@@ -405,7 +444,19 @@ impl<'a> SchemaLowerer<'a> {
             }
             object.absorb(&part_shape);
         }
-        self.object(&object, name, naming, pointer)
+        let references: Vec<String> = shape
+            .all_of
+            .iter()
+            .filter_map(|part| match part {
+                ReferenceOr::Reference { reference } if !self.merging.contains(reference) => Some(reference.clone()),
+                _ => None,
+            })
+            .collect();
+        let outer = self.merging.len();
+        self.merging.extend(references);
+        let merged = self.object(&object, name, naming, pointer);
+        self.merging.truncate(outer);
+        merged
     }
 
     /// A struct from properties, required names and additionalProperties.

@@ -12,6 +12,7 @@ use super::{child_pointer, one_line, resolve, LoadError};
 /// Runs every check, returning the first problem found.
 pub(super) fn check(source: &str, raw: &Value) -> Result<(), LoadError> {
     check_refs(raw).map_err(|problem| problem.into_error(source))?;
+    check_schema_keywords(raw).map_err(|problem| problem.into_error(source))?;
     check_operations(raw).map_err(|problem| problem.into_error(source))
 }
 
@@ -24,6 +25,7 @@ enum Problem {
     Cycle { pointer: String, target: String },
     DuplicateId { pointer: String, first: String, id: String },
     UnusedPathParameter { pointer: String, name: String, path: String },
+    BadKeyword { pointer: String, message: String },
 }
 
 impl Problem {
@@ -50,6 +52,11 @@ impl Problem {
                 pointer: text(pointer),
                 first: text(first),
                 id: text(id),
+            },
+            Problem::BadKeyword { pointer, message } => LoadError::Structure {
+                source_name,
+                pointer: text(pointer),
+                message: text(message),
             },
             Problem::UnusedPathParameter { pointer, name, path } => LoadError::UnusedPathParameter {
                 source_name,
@@ -153,4 +160,113 @@ fn check_path_parameters(raw: &Value, path: &str, parameters: Option<&Value>, po
         }
     }
     Ok(())
+}
+
+/// What a schema keyword must hold.
+#[derive(Debug, Clone, Copy)]
+enum Expect {
+    String,
+    Number,
+    Boolean,
+    Count,
+    Object,
+    MapOfObjects,
+    ObjectOrBoolean,
+    List,
+    ListOfObjects,
+    ListOfStrings,
+}
+
+/// The schema keywords openapiv3 reads, and what each must hold.
+const SCHEMA_KEYWORDS: &[(&str, Expect)] = &[
+    ("type", Expect::String),
+    ("format", Expect::String),
+    ("pattern", Expect::String),
+    ("title", Expect::String),
+    ("description", Expect::String),
+    ("multipleOf", Expect::Number),
+    ("minimum", Expect::Number),
+    ("maximum", Expect::Number),
+    ("exclusiveMinimum", Expect::Boolean),
+    ("exclusiveMaximum", Expect::Boolean),
+    ("uniqueItems", Expect::Boolean),
+    ("nullable", Expect::Boolean),
+    ("readOnly", Expect::Boolean),
+    ("writeOnly", Expect::Boolean),
+    ("deprecated", Expect::Boolean),
+    ("minLength", Expect::Count),
+    ("maxLength", Expect::Count),
+    ("minItems", Expect::Count),
+    ("maxItems", Expect::Count),
+    ("minProperties", Expect::Count),
+    ("maxProperties", Expect::Count),
+    ("properties", Expect::MapOfObjects),
+    ("items", Expect::Object),
+    ("not", Expect::Object),
+    ("discriminator", Expect::Object),
+    ("externalDocs", Expect::Object),
+    ("additionalProperties", Expect::ObjectOrBoolean),
+    ("enum", Expect::List),
+    ("required", Expect::ListOfStrings),
+    ("allOf", Expect::ListOfObjects),
+    ("oneOf", Expect::ListOfObjects),
+    ("anyOf", Expect::ListOfObjects),
+];
+
+impl Expect {
+    fn accepts(self, value: &Value) -> bool {
+        match self {
+            Expect::String => value.is_string(),
+            Expect::Number => value.is_number(),
+            Expect::Boolean => value.is_boolean(),
+            Expect::Count => value.is_u64(),
+            Expect::Object => value.is_object(),
+            Expect::MapOfObjects => value.as_object().is_some_and(|map| map.values().all(Value::is_object)),
+            Expect::ObjectOrBoolean => value.is_object() || value.is_boolean(),
+            Expect::List => value.is_array(),
+            Expect::ListOfObjects => value.as_array().is_some_and(|items| items.iter().all(Value::is_object)),
+            Expect::ListOfStrings => value.as_array().is_some_and(|items| items.iter().all(Value::is_string)),
+        }
+    }
+
+    fn noun(self) -> &'static str {
+        match self {
+            Expect::String => "a string",
+            Expect::Number => "a number",
+            Expect::Boolean => "a boolean",
+            Expect::Count => "a whole number of zero or more",
+            Expect::Object => "a mapping",
+            Expect::MapOfObjects => "a mapping of names to schemas",
+            Expect::ObjectOrBoolean => "a mapping or a boolean",
+            Expect::List => "a list",
+            Expect::ListOfObjects => "a list of mappings",
+            Expect::ListOfStrings => "a list of strings",
+        }
+    }
+}
+
+/// Every schema keyword holds the kind of value openapiv3 reads. Checked here because
+/// openapiv3 tries each way a schema can be read in turn, so a wrong value deep in
+/// nested schemas costs time exponential in the depth, and its error names no place.
+fn check_schema_keywords(raw: &Value) -> Result<(), Problem> {
+    let mut result = Ok(());
+    walk(raw, Kind::Document, &mut String::new(), &mut |kind, pointer, object| {
+        if result.is_err() || kind != Kind::Schema || object.contains_key("$ref") {
+            return;
+        }
+        let wrong = SCHEMA_KEYWORDS
+            .iter()
+            .find_map(|&(key, expect)| object.get(key).filter(|value| !expect.accepts(value)).map(|v| (key, expect, v)));
+        if let Some((key, expect, value)) = wrong {
+            let found = match value {
+                Value::Array(_) if key == "type" => "a list of types (OpenAPI 3.1)".to_owned(),
+                other => crate::load::parse::describe(other),
+            };
+            result = Err(Problem::BadKeyword {
+                pointer: child_pointer(pointer, key),
+                message: format!("schema keyword `{key}` must be {}, found {found}", expect.noun()),
+            });
+        }
+    });
+    result
 }

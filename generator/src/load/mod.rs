@@ -14,6 +14,8 @@
 mod check;
 mod operations;
 mod parse;
+
+pub use parse::MAX_NESTING;
 mod repair;
 mod walk;
 
@@ -176,6 +178,7 @@ pub fn load_str(source: &str, text: &str) -> Result<LoadedSpec, LoadError> {
     let source = one_line(source);
     let mut raw = parse::parse(&source, text)?;
     parse::check_version(&source, &raw)?;
+    parse::check_nesting(&source, &raw)?;
     let warnings = repair::repair(&mut raw);
     check::check(&source, &raw)?;
     let openapi = openapiv3::OpenAPI::deserialize(&raw).map_err(|error| {

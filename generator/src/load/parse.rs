@@ -101,7 +101,7 @@ fn is_30(version: &str) -> bool {
 }
 
 /// "a list", "the number 3", ... for messages.
-fn describe(value: &Value) -> String {
+pub(super) fn describe(value: &Value) -> String {
     match value {
         Value::Null => "empty (null)".to_owned(),
         Value::Bool(b) => format!("the boolean {b}"),
@@ -110,4 +110,41 @@ fn describe(value: &Value) -> String {
         Value::Array(_) => "a list".to_owned(),
         Value::Object(_) => "a mapping".to_owned(),
     }
+}
+
+/// How deeply a document may nest objects and lists: twice Vercel's deepest (32), and
+/// shallow enough that reading it (openapiv3 recurses once per level, with large frames
+/// in debug builds) fits a test thread's 2 MiB stack.
+pub const MAX_NESTING: usize = 64;
+
+/// Rejects a document nested more than [`MAX_NESTING`] levels deep, naming the first
+/// place that is too deep.
+pub(super) fn check_nesting(source: &str, raw: &Value) -> Result<(), LoadError> {
+    let Some(mut keys) = too_deep(raw, 0) else { return Ok(()) };
+    keys.reverse();
+    let pointer = keys.iter().fold(String::new(), |pointer, key| super::child_pointer(&pointer, key));
+    Err(LoadError::Structure {
+        source_name: source.to_owned(),
+        pointer: one_line(&pointer).into_owned(),
+        message: format!("the document nests objects and lists more than {MAX_NESTING} levels deep here"),
+    })
+}
+
+/// The keys (innermost first) leading to the first value deeper than [`MAX_NESTING`];
+/// the recursion stops there, so it is bounded too.
+fn too_deep(value: &Value, depth: usize) -> Option<Vec<String>> {
+    if depth > MAX_NESTING && (value.is_object() || value.is_array()) {
+        return Some(Vec::new());
+    }
+    let found = match value {
+        Value::Object(map) => map.iter().find_map(|(key, child)| Some((key.clone(), too_deep(child, depth + 1)?))),
+        Value::Array(items) => {
+            items.iter().enumerate().find_map(|(index, child)| Some((index.to_string(), too_deep(child, depth + 1)?)))
+        }
+        _ => None,
+    };
+    found.map(|(key, mut keys)| {
+        keys.push(key);
+        keys
+    })
 }

@@ -465,7 +465,7 @@ rejects!(
     rejects_bad_schemas_pointing_at_the_schema,
     "bad-schema.json",
     LoadError::Structure { .. },
-    ": /components/schemas/A/properties/tags/items: "
+    ": /components/schemas/A/properties/tags/items/minLength: "
 );
 
 #[test]
@@ -512,4 +512,38 @@ fn every_truncation_of_a_document_is_an_error_not_a_panic() {
         let message = load_str("cut", &text[..end]).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(!message.contains('\n'), "{message}");
     }
+}
+
+#[test]
+fn documents_nested_too_deep_are_rejected_naming_the_place() {
+    // Found by the fuzz test: reading a schema nested ~90 levels deep overflowed a
+    // 2 MiB test-thread stack in openapiv3.
+    let deep = (0..MAX_NESTING).fold(json!({"type": "string"}), |inner, _| json!({"items": inner}));
+    let error = load_str("deep.json", &schemas(json!({"A": deep}))).unwrap_err();
+    assert!(matches!(error, LoadError::Structure { .. }), "{error:?}");
+    let message = error.to_string();
+    assert!(message.starts_with("deep.json: /components/schemas/A/items/items/"), "{message}");
+    assert!(message.ends_with("/items: the document nests objects and lists more than 64 levels deep here"), "{message}");
+    let shallow = (0..MAX_NESTING - 8).fold(json!({"type": "string"}), |inner, _| json!({"items": inner}));
+    assert!(load_str("ok.json", &schemas(json!({"A": shallow}))).is_ok());
+}
+
+#[test]
+fn a_bad_keyword_deep_in_nested_schemas_is_found_fast() {
+    // Found by the fuzz test: openapiv3 tries each way a schema can be read in turn, so a
+    // bad value 20 schemas deep took 30 s (release build) before this check.
+    let deep = (0..20).fold(json!({"type": 7}), |inner, level| match level % 3 {
+        0 => json!({"type": "object", "properties": {"a": inner}}),
+        1 => json!({"oneOf": [inner]}),
+        _ => json!({"type": "array", "items": inner}),
+    });
+    let started = std::time::Instant::now();
+    let error = load_str("deep.json", &schemas(json!({"A": deep}))).unwrap_err();
+    assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:?}", started.elapsed());
+    let message = error.to_string();
+    assert!(message.ends_with("/type: schema keyword `type` must be a string, found the number 7"), "{message}");
+    let wrong_property = load_str("p.json", &schemas(json!({"A": {"properties": {"a": 7}}}))).unwrap_err();
+    assert!(wrong_property.to_string().contains("/components/schemas/A/properties: schema keyword `properties` must be a mapping of names to schemas"), "{wrong_property}");
+    let type_list = load_str("t.json", &schemas(json!({"A": {"type": ["string", "integer"]}}))).unwrap_err();
+    assert!(type_list.to_string().ends_with("found a list of types (OpenAPI 3.1)"), "{type_list}");
 }

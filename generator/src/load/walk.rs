@@ -310,7 +310,11 @@ fn child_objects(value: &Value, kind: Kind) -> Vec<(Vec<String>, Kind, &Value)> 
                 .map(|(name, item)| (vec![name.clone()], child, item)),
         );
     }
-    found.retain(|(_, _, item)| item.is_object());
+    // Anything but an object is wrong for these children (`paths: []`, `parameters: [7]`),
+    // except a boolean `additionalProperties`.
+    found.retain(|(keys, _, item)| {
+        item.is_object() || !(kind == Kind::Schema && keys.first().is_some_and(|k| k == "additionalProperties"))
+    });
     found
 }
 

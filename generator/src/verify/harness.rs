@@ -162,6 +162,7 @@ fn call_fn(api: &Api, index: usize, op: &Operation) -> TokenStream {
         }
     }
     let ok = success_value(op);
+    let declared = declared_error(op);
     quote! {
         #[allow(unused_mut, unused_variables, deprecated)]
         async fn #name(client: &client::Client, call: &Value) -> Result<Value, String> {
@@ -173,6 +174,7 @@ fn call_fn(api: &Api, index: usize, op: &Operation) -> TokenStream {
                 Err(error) => json!({
                     "error": {
                         "status": error.status().map(|s| s.as_u16()),
+                        "declared": error.declared().map(#declared),
                         "message": error.to_string(),
                     }
                 }),
@@ -202,6 +204,28 @@ fn success_value(op: &Operation) -> TokenStream {
         }
     });
     quote!(match value { #(#arms)* })
+}
+
+/// The closure that records the declared error an operation returned: `{status, body}`,
+/// the status that of its variant, the body its typed content (`null` without one).
+fn declared_error(op: &Operation) -> TokenStream {
+    let module = format_ident!("{}", op.group);
+    let name = format_ident!("{}", op.error_enum);
+    let arms = op.errors().map(|r| {
+        let variant = format_ident!("{}", status_word(r.status));
+        let status = r.status;
+        match &r.body {
+            Some(_) => quote!(client::#module::#name::#variant(ref body) => json!({ "status": #status, "body": to_json(body) }),),
+            None => quote!(client::#module::#name::#variant => json!({ "status": #status, "body": null }),),
+        }
+    });
+    // The enum is `#[non_exhaustive]`: a variant this harness does not know of has no status.
+    quote!(|error: &client::#module::#name| -> Value {
+        match *error {
+            #(#arms)*
+            _ => json!({ "status": null, "body": null }),
+        }
+    })
 }
 
 /// The harness's `main.rs`.

@@ -76,6 +76,11 @@ pub struct Expected {
     pub status: u16,
     /// The value a success must decode to (`Null` for no body).
     pub success: Option<Value>,
+    /// The body a declared error must carry, decoded, when its response has a JSON schema.
+    pub error_body: Option<Value>,
+    /// The status is one the operation does not declare: the error must not decode as a
+    /// declared one.
+    pub undeclared: bool,
 }
 
 /// A request or response body.
@@ -340,6 +345,8 @@ fn undeclared(call: &Call) -> Call {
     };
     again.expect.status = 418;
     again.expect.success = None;
+    again.expect.error_body = None;
+    again.expect.undeclared = true;
     again
 }
 
@@ -440,6 +447,9 @@ fn plan_answer(
             check_instance(validation, &schema, &value, &at, invalid);
             answer.content_type = Some("application/json".to_owned());
             answer.body = value.to_string();
+            if !success {
+                expect.error_body = Some(value.clone());
+            }
             expect.success = success.then_some(value);
         }
         (None, Some(item)) => {

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::compare::{first_difference, same_text};
-use super::oracle::{Body, Call, OperationPlan};
+use super::oracle::{Body, Call, Expected, OperationPlan};
 
 /// How much of a value a failure message quotes.
 const QUOTED_CHARS: usize = 160;
@@ -173,15 +173,40 @@ fn result_problems(call: &Call, outcome: &Value) -> Vec<String> {
             }
             problems
         }
-        (None, Some(error)) => {
-            let status = error["status"].as_u64();
-            if status == Some(u64::from(expect.status)) {
-                Vec::new()
-            } else {
-                vec![format!("expected an error with status {}, got: {}", expect.status, text(&error["message"]))]
-            }
-        }
+        (None, Some(error)) => error_problems(expect, error),
         (None, None) => vec![format!("expected an error with status {}, got success {}", expect.status, quoted(outcome))],
+    }
+}
+
+/// What is wrong with an error result: its status, whether it decoded as the declared
+/// error of that status, and the body that declared error carries.
+fn error_problems(expect: &Expected, error: &Value) -> Vec<String> {
+    let status = u64::from(expect.status);
+    if error["status"].as_u64() != Some(status) {
+        return vec![format!("expected an error with status {status}, got: {}", text(&error["message"]))];
+    }
+    let declared = &error["declared"];
+    if expect.undeclared {
+        return match declared["status"].as_u64() {
+            Some(variant) => vec![format!("the undeclared status {status} decoded as the declared {variant} error")],
+            None => Vec::new(),
+        };
+    }
+    if declared["status"].as_u64() != Some(status) {
+        return vec![format!("expected the declared {status} error, got: {}", text(&error["message"]))];
+    }
+    match &expect.error_body {
+        Some(body) => first_difference(body, &declared["body"])
+            .map(|path| {
+                format!(
+                    "the {status} error's body differs at `{path}`: answered {}, decoded {}",
+                    quoted(body),
+                    quoted(&declared["body"])
+                )
+            })
+            .into_iter()
+            .collect(),
+        None => Vec::new(),
     }
 }
 
@@ -270,6 +295,37 @@ mod tests {
             parse_query("a=b+c&d=%2F%3F&e"),
             vec![("a".into(), "b c".into()), ("d".into(), "/?".into()), ("e".into(), String::new())]
         );
+    }
+
+    #[test]
+    fn errors_must_decode_as_the_declared_variant_with_its_body() {
+        let declared = Expected {
+            status: 404,
+            error_body: Some(serde_json::json!({"error": {"code": "not_found"}})),
+            ..Expected::default()
+        };
+        let typed = serde_json::json!({
+            "status": 404,
+            "declared": {"status": 404, "body": {"error": {"code": "not_found"}}},
+            "message": "m",
+        });
+        assert!(error_problems(&declared, &typed).is_empty());
+        let untyped = serde_json::json!({"status": 404, "declared": null, "message": "m"});
+        assert!(error_problems(&declared, &untyped)[0].contains("expected the declared 404 error"));
+        let other_body = serde_json::json!({"status": 404, "declared": {"status": 404, "body": {"error": {}}}, "message": "m"});
+        assert!(error_problems(&declared, &other_body)[0].contains("differs at `.error.code`"));
+
+        let undeclared = Expected {
+            status: 418,
+            undeclared: true,
+            ..Expected::default()
+        };
+        let unexpected = serde_json::json!({"status": 418, "declared": null, "message": "m"});
+        assert!(error_problems(&undeclared, &unexpected).is_empty());
+        let misread = serde_json::json!({"status": 418, "declared": {"status": 400, "body": null}, "message": "m"});
+        assert_eq!(error_problems(&undeclared, &misread).len(), 1);
+        let wrong_status = serde_json::json!({"status": 500, "declared": null, "message": "m"});
+        assert_eq!(error_problems(&undeclared, &wrong_status).len(), 1);
     }
 
     #[test]

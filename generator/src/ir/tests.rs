@@ -1,0 +1,146 @@
+//! Tests of IR construction on small documents: cases the fuzz test found, and names
+//! that must never become broken Rust.
+
+use serde_json::{json, Value};
+
+use super::*;
+use crate::load::load_str;
+
+/// The IR of a document with these paths and component schemas.
+fn build_doc(paths: Value, schemas: Value) -> Built {
+    let document = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths,
+        "components": {"schemas": schemas}});
+    let spec = load_str("test.json", &document.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    build(&spec, &Filter::default())
+}
+
+/// One GET operation answering 200 with `schema`.
+fn answering(schema: Value) -> Value {
+    json!({"/a": {"get": {"operationId": "a", "responses": {"200": {"description": "ok",
+        "content": {"application/json": {"schema": schema}}}}}}})
+}
+
+fn emits(api: &Api) {
+    if let Err(error) = crate::emit::crate_sources(api) {
+        panic!("{error}");
+    }
+}
+
+#[test]
+fn recursive_aliases_become_json_with_a_warning() {
+    // Found by the fuzz test: `type A = Vec<A>;` does not compile.
+    let built = build_doc(
+        answering(json!({"$ref": "#/components/schemas/A"})),
+        json!({
+            "A": {"type": "array", "items": {"$ref": "#/components/schemas/A"}},
+            "B": {"allOf": [{"$ref": "#/components/schemas/C"}], "nullable": true},
+            "C": {"oneOf": [{"$ref": "#/components/schemas/B"}]},
+            "Tree": {"type": "object", "properties": {"children": {"type": "array", "items": {"$ref": "#/components/schemas/Tree"}}}}
+        }),
+    );
+    assert_eq!(built.api.types["A"].kind, TypeKind::Alias(TypeRef::Json));
+    let recursive: Vec<&str> =
+        built.warnings.iter().filter(|w| w.message.contains("recursive alias")).map(|w| w.pointer.as_str()).collect();
+    assert_eq!(recursive, ["/components/schemas/A"]);
+    emits(&built.api);
+}
+
+#[test]
+fn alias_cycles_through_several_aliases_are_broken_once() {
+    let built = build_doc(
+        answering(json!({"$ref": "#/components/schemas/B"})),
+        json!({
+            "B": {"allOf": [{"$ref": "#/components/schemas/C"}], "nullable": true},
+            "C": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/B"}}
+        }),
+    );
+    let broken: Vec<&str> =
+        built.warnings.iter().filter(|w| w.message.contains("recursive alias")).map(|w| w.pointer.as_str()).collect();
+    assert_eq!(broken, ["/components/schemas/B"]);
+    assert_eq!(built.api.types["C"].kind, TypeKind::Alias(TypeRef::Map(Box::new(TypeRef::Named("B".into())))));
+    emits(&built.api);
+}
+
+#[test]
+fn nesting_deeper_than_the_limit_is_json_with_a_warning() {
+    // Reference chains nest without the document nesting: C0 -> C1 -> ... -> C99.
+    let schemas: serde_json::Map<String, Value> = (0..100)
+        .map(|i| {
+            let next = json!({"$ref": format!("#/components/schemas/C{}", i + 1)});
+            (format!("C{i}"), json!({"type": "object", "properties": {"next": next}}))
+        })
+        .chain(std::iter::once(("C100".to_owned(), json!({"type": "string"}))))
+        .collect();
+    let built = build_doc(answering(json!({"$ref": "#/components/schemas/C0"})), Value::Object(schemas));
+    let deep: Vec<&Warning> = built.warnings.iter().filter(|w| w.message.contains("nest more than")).collect();
+    assert_eq!(deep.len(), 1, "{deep:?}");
+    assert!(built.api.types.len() < 100);
+    emits(&built.api);
+}
+
+#[test]
+fn path_variables_without_a_usable_parameter_are_strings() {
+    // A parameter `$ref` the loader resolves (percent-encoded) but the IR does not.
+    let document = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+        "paths": {"/a/{b{c}}/{id}": {"get": {"operationId": "a",
+            "parameters": [{"$ref": "#/components/parameters/The%20Id"}, {"name": "c", "in": "path", "required": true, "schema": {"type": "integer"}}],
+            "responses": {"204": {"description": "ok"}}}}},
+        "components": {"parameters": {"The Id": {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}}}});
+    let spec = load_str("test.json", &document.to_string()).unwrap();
+    let built = build(&spec, &Filter::default());
+    let op = &built.api.operations[0];
+    let names: Vec<(&str, &TypeRef)> = op.params.iter().map(|p| (p.wire_name.as_str(), &p.ty)).collect();
+    assert_eq!(names, [("c", &TypeRef::Integer), ("id", &TypeRef::String)]);
+    assert!(built.warnings.iter().any(|w| w.message.contains("`{id}` has no usable parameter")), "{:?}", built.warnings);
+    emits(&built.api);
+}
+
+#[test]
+fn tags_that_are_keywords_or_reserved_get_their_own_module_names() {
+    let tags = |tag: &str| vec![tag.to_owned()];
+    assert_eq!(operation::group_of(&tags("type"), &[]), "type_api");
+    assert_eq!(operation::group_of(&tags("Self"), &[]), "self_api");
+    assert_eq!(operation::group_of(&tags("lib"), &[]), "lib_api");
+    assert_eq!(operation::group_of(&tags("default"), &[]), "default_api");
+    assert_eq!(operation::group_of(&tags("serde"), &[]), "serde_api");
+    assert_eq!(operation::group_of(&tags("-"), &[]), "minus");
+    assert_eq!(operation::group_of(&tags("projects"), &[]), "projects");
+    assert_eq!(operation::group_of(&[], &[]), "untagged");
+}
+
+#[test]
+fn operations_never_take_the_names_of_client_methods_or_builder_methods() {
+    let response = json!({"204": {"description": "ok"}});
+    let query = |name: &str| json!({"name": name, "in": "query", "schema": {"type": "integer"}});
+    let parameters: Vec<Value> = ["stream", "into_request", "add", "send"].into_iter().map(query).collect();
+    let built = build_doc(
+        json!({
+            "/a": {"get": {"operationId": "request", "responses": response}},
+            "/b": {"get": {"operationId": "teamId", "responses": response}},
+            "/c": {"get": {"operationId": "clone", "responses": response,
+                "parameters": parameters}}
+        }),
+        json!({}),
+    );
+    let names: Vec<&str> = built.api.operations.iter().map(|op| op.fn_name.as_str()).collect();
+    assert_eq!(names, ["clone_2", "request_2", "team_id_2"]);
+    let params: Vec<&str> = built.api.operations[0].params.iter().map(|p| p.rust_name.as_str()).collect();
+    assert_eq!(params, ["stream_2", "into_request_2", "add_2", "send_2"]);
+    emits(&built.api);
+}
+
+#[test]
+fn recursive_all_of_merges_are_cut_with_a_warning() {
+    // Found by the fuzz test: merging copies the parts' properties, so a part whose
+    // properties merge the part again expanded without end (it ran out of memory).
+    let built = build_doc(
+        answering(json!({"$ref": "#/components/schemas/Base"})),
+        json!({"Base": {"type": "object", "properties": {
+            "left": {"allOf": [{"$ref": "#/components/schemas/Base"}], "properties": {"l": {"type": "string"}}},
+            "right": {"allOf": [{"$ref": "#/components/schemas/Base"}], "properties": {"r": {"type": "string"}}}
+        }}}),
+    );
+    let cut = built.warnings.iter().filter(|w| w.message.contains("recursive allOf")).count();
+    assert!(cut > 0 && built.api.types.len() < 50, "{cut} cuts, {} types", built.api.types.len());
+    emits(&built.api);
+}
