@@ -15,5 +15,7 @@ pub mod ir;
 pub mod load;
 pub mod names;
 pub mod pin;
+#[cfg(feature = "verify")]
+pub mod verify;
 
 pub use generate::{generate_sources, GenerateError, Generated};

@@ -13,6 +13,8 @@ use vercel_codegen::generate::{compare, standalone_manifest, sync};
 use vercel_codegen::ir::{Filter, TypeRef};
 use vercel_codegen::load::{load_path, summarize, LoadedSpec};
 use vercel_codegen::{generate_sources, pin};
+#[cfg(feature = "verify")]
+use vercel_codegen::verify;
 
 /// Generation allocates millions of small token and syntax nodes; mimalloc handles
 /// that pattern far faster than the system allocator.
@@ -52,6 +54,30 @@ enum Command {
         /// The document to generate from (default: the pinned one).
         #[arg(long)]
         spec: Option<PathBuf>,
+    },
+    #[cfg(feature = "verify")]
+    /// Prove a generated client right: round-trip synthesized instances of every
+    /// schema through its types and call every operation against a loopback server.
+    /// Ends with a summary line; exits 1 when anything fails.
+    Verify {
+        /// The OpenAPI document (JSON or YAML).
+        #[arg(long)]
+        spec: PathBuf,
+        /// Only operations with this tag (repeatable); all operations when absent.
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        /// Keep the generated crate and the harness in this directory (reused by the
+        /// next run); a temporary directory, removed afterwards, when absent.
+        #[arg(long)]
+        keep: Option<PathBuf>,
+        /// Cargo's target directory for the harness (default: the workspace's
+        /// `target/verify`), so repeated runs reuse compiled dependencies.
+        #[arg(long)]
+        target_dir: Option<PathBuf>,
+        /// A file of subjects known to fail (`operation ID` or `schema POINTER`, one per
+        /// line): their failures are reported but do not fail the run; only new ones do.
+        #[arg(long)]
+        known_failures: Option<PathBuf>,
     },
     /// Compare two documents: each change classified as breaking or compatible for a
     /// user of the generated crate, and the semver bump the crate needs.
@@ -138,6 +164,14 @@ fn main() -> ExitCode {
             output,
         } => run_drift(candidate, &workspace, &output),
         Command::Stats { spec } => run_stats(&spec),
+        #[cfg(feature = "verify")]
+        Command::Verify {
+            spec,
+            tags,
+            keep,
+            target_dir,
+            known_failures,
+        } => run_verify(spec, tags, keep, target_dir, known_failures.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -206,6 +240,64 @@ fn run_check(workspace: &Path, spec: Option<&Path>) -> Result<(), Failure> {
             list.join(", ")
         ),
     })
+}
+
+#[cfg(feature = "verify")]
+fn run_verify(
+    spec: PathBuf,
+    tags: Vec<String>,
+    keep: Option<PathBuf>,
+    target_dir: Option<PathBuf>,
+    known_failures: Option<&Path>,
+) -> Result<(), Failure> {
+    let known = match known_failures {
+        Some(path) => verify::report::parse_known(
+            &std::fs::read_to_string(path).map_err(|e| Failure::bad_input(format!("{}: {e}", path.display())))?,
+        ),
+        None => Default::default(),
+    };
+    let temporary = keep.is_none();
+    let dir = keep.unwrap_or_else(|| std::env::temp_dir().join(format!("vercel-verify-{}", std::process::id())));
+    let options = verify::Options {
+        target_dir: target_dir.unwrap_or_else(|| verify::default_target_dir(&dir)),
+        spec,
+        tags,
+        dir: dir.clone(),
+    };
+    let outcome = verify::run(&options, &mut |line| eprintln!("{line}"));
+    if temporary {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    let report = match outcome {
+        Ok(report) => report,
+        Err(verify::VerifyError::Input(message)) => return Err(Failure::bad_input(message)),
+        Err(verify::VerifyError::Harness(message)) => return Err(Failure { code: 1, message }),
+    };
+    for note in &report.notes {
+        eprintln!("note: {note}");
+    }
+    let sorted = verify::report::triage(&report.failures, &known);
+    for failure in &sorted.known {
+        println!("KNOWN {failure}");
+    }
+    for failure in &sorted.new {
+        println!("FAILED {failure}");
+    }
+    for subject in &sorted.fixed {
+        eprintln!("note: `{subject}` is listed as failing but passes now; remove it from the list");
+    }
+    println!("{}", report.summary());
+    if sorted.new.is_empty() && report.failures.len() == sorted.known.len() {
+        if !report.passed() {
+            eprintln!("{} failures, all of subjects known to fail", sorted.known.len());
+        }
+        Ok(())
+    } else {
+        Err(Failure {
+            code: 1,
+            message: format!("{} new failures ({} known)", sorted.new.len(), sorted.known.len()),
+        })
+    }
 }
 
 /// Loads and generates one side of a comparison, labelled by its file name.
