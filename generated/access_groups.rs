@@ -462,13 +462,41 @@ pub struct ListAccessGroupsPagination {
     pub next: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ListAccessGroupsResponse {
     WithAccessGroupsPagination(ListAccessGroupsWithAccessGroupsPagination),
     Object(serde_json::Map<String, serde_json::Value>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for ListAccessGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<ListAccessGroupsResponse>] = &[
+            |value| {
+                <ListAccessGroupsWithAccessGroupsPagination as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(ListAccessGroupsResponse::WithAccessGroupsPagination)
+            },
+            |value| {
+                <serde_json::Map<
+                    String,
+                    serde_json::Value,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(ListAccessGroupsResponse::Object)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

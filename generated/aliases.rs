@@ -100,7 +100,7 @@ pub struct GetAliasMicrofrontends {
     pub applications: GetAliasMicrofrontendsApplications,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetAliasMicrofrontendsApplications {
     /// A list of the deployment routing information for each project.
@@ -111,6 +111,40 @@ pub enum GetAliasMicrofrontendsApplications {
     ObjectList3(Vec<GetAliasMicrofrontendsApplicationsObjectList3Item>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetAliasMicrofrontendsApplications {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetAliasMicrofrontendsApplications>] = &[
+            |value| {
+                <Vec<
+                    GetAliasMicrofrontendsApplicationsObjectListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetAliasMicrofrontendsApplications::ObjectList)
+            },
+            |value| {
+                <Vec<
+                    GetAliasMicrofrontendsApplicationsObjectList2Item,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetAliasMicrofrontendsApplications::ObjectList2)
+            },
+            |value| {
+                <Vec<
+                    GetAliasMicrofrontendsApplicationsObjectList3Item,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetAliasMicrofrontendsApplications::ObjectList3)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 /// A list of the deployment routing information for each project.
@@ -412,7 +446,7 @@ pub struct ListAliasesAliaseMicrofrontends {
     pub applications: ListAliasesAliaseMicrofrontendsApplications,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ListAliasesAliaseMicrofrontendsApplications {
     /// A list of the deployment routing information for each project.
@@ -423,6 +457,42 @@ pub enum ListAliasesAliaseMicrofrontendsApplications {
     ObjectList3(Vec<ListAliasesAliaseMicrofrontendsApplicationsObjectList3Item>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for ListAliasesAliaseMicrofrontendsApplications {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            ListAliasesAliaseMicrofrontendsApplications,
+        >] = &[
+            |value| {
+                <Vec<
+                    ListAliasesAliaseMicrofrontendsApplicationsObjectListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(ListAliasesAliaseMicrofrontendsApplications::ObjectList)
+            },
+            |value| {
+                <Vec<
+                    ListAliasesAliaseMicrofrontendsApplicationsObjectList2Item,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(ListAliasesAliaseMicrofrontendsApplications::ObjectList2)
+            },
+            |value| {
+                <Vec<
+                    ListAliasesAliaseMicrofrontendsApplicationsObjectList3Item,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(ListAliasesAliaseMicrofrontendsApplications::ObjectList3)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 /// A list of the deployment routing information for each project.
@@ -590,13 +660,36 @@ pub struct ListAliasesAliaseProtectionBypassValueUser {
 }
 
 /// Get only aliases of the given domain name
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ListAliasesDomain {
     StringList(Vec<String>),
     String(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for ListAliasesDomain {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<ListAliasesDomain>] = &[
+            |value| {
+                <Vec<String> as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(ListAliasesDomain::StringList)
+            },
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(ListAliasesDomain::String)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -828,7 +921,7 @@ impl std::fmt::Display for PatchUrlProtectionBypassOverrideScope {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum PatchUrlProtectionBypassRequest {
     WithScope(PatchUrlProtectionBypassWithScope),
@@ -836,6 +929,40 @@ pub enum PatchUrlProtectionBypassRequest {
     Object(PatchUrlProtectionBypassObject),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for PatchUrlProtectionBypassRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<PatchUrlProtectionBypassRequest>] = &[
+            |value| {
+                <PatchUrlProtectionBypassWithScope as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(PatchUrlProtectionBypassRequest::WithScope)
+            },
+            |value| {
+                <PatchUrlProtectionBypassWithOverride as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(PatchUrlProtectionBypassRequest::WithOverride)
+            },
+            |value| {
+                <PatchUrlProtectionBypassObject as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(PatchUrlProtectionBypassRequest::Object)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 /// Optional instructions for revoking and regenerating a shareable link

@@ -14,13 +14,38 @@ pub struct ArtifactQueryRequest {
     pub hashes: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ArtifactQueryResponseValue {
     WithSizeTaskDurationMs(ArtifactQueryWithSizeTaskDurationMs),
     WithError(ArtifactQueryWithError),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for ArtifactQueryResponseValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<ArtifactQueryResponseValue>] = &[
+            |value| {
+                <ArtifactQueryWithSizeTaskDurationMs as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(ArtifactQueryResponseValue::WithSizeTaskDurationMs)
+            },
+            |value| {
+                <ArtifactQueryWithError as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(ArtifactQueryResponseValue::WithError)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -11,13 +11,36 @@ pub struct UpdateStaticIpsAws {
     pub security_group_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateStaticIpsEnvId {
     String(String),
     Value(UpdateStaticIpsEnvIdValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UpdateStaticIpsEnvId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UpdateStaticIpsEnvId>] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateStaticIpsEnvId::String)
+            },
+            |value| {
+                <UpdateStaticIpsEnvIdValue as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateStaticIpsEnvId::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(

@@ -12,7 +12,7 @@ pub struct CreateRecordHttps {
     pub params: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateRecordRequest {
     WithMxPriority(CreateRecordWithMxPriority),
@@ -28,14 +28,100 @@ pub enum CreateRecordRequest {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for CreateRecordRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<CreateRecordRequest>] = &[
+            |value| {
+                <CreateRecordWithMxPriority as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateRecordRequest::WithMxPriority)
+            },
+            |value| {
+                <CreateRecordWithTypeValue as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateRecordRequest::WithTypeValue)
+            },
+            |value| {
+                <CreateRecordWithTypeValue2 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateRecordRequest::WithTypeValue2)
+            },
+            |value| {
+                <CreateRecordWithTypeValue3 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateRecordRequest::WithTypeValue3)
+            },
+            |value| {
+                <CreateRecordWithTypeValue4 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateRecordRequest::WithTypeValue4)
+            },
+            |value| {
+                <CreateRecordWithSrv as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateRecordRequest::WithSrv)
+            },
+            |value| {
+                <CreateRecordWithTypeValue5 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateRecordRequest::WithTypeValue5)
+            },
+            |value| {
+                <CreateRecordWithHttps as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateRecordRequest::WithHttps)
+            },
+            |value| {
+                <CreateRecordWithTypeName as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateRecordRequest::WithTypeName)
+            },
+            |value| {
+                <CreateRecordWithTypeName2 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateRecordRequest::WithTypeName2)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateRecordResponse {
     WithUpdated(CreateRecordWithUpdated),
     WithUid(CreateRecordWithUid),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateRecordResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<CreateRecordResponse>] = &[
+            |value| {
+                <CreateRecordWithUpdated as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateRecordResponse::WithUpdated)
+            },
+            |value| {
+                <CreateRecordWithUid as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateRecordResponse::WithUid)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1040,7 +1126,7 @@ impl std::fmt::Display for GetRecordsRecordType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetRecordsResponse {
     /// Successful response retrieving a list of paginated DNS records.
@@ -1049,6 +1135,34 @@ pub enum GetRecordsResponse {
     String(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetRecordsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetRecordsResponse>] = &[
+            |value| {
+                <GetRecordsWithPagination as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetRecordsResponse::WithPagination)
+            },
+            |value| {
+                <GetRecordsWithRecords as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetRecordsResponse::WithRecords)
+            },
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetRecordsResponse::String)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 /// Successful response retrieving a list of paginated DNS records.

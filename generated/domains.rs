@@ -272,7 +272,7 @@ impl std::fmt::Display for CreateOrTransferDomainDomainServiceType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateOrTransferDomainRequest {
     /// move-in
@@ -283,6 +283,40 @@ pub enum CreateOrTransferDomainRequest {
     WithName(CreateOrTransferDomainWithName),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateOrTransferDomainRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<CreateOrTransferDomainRequest>] = &[
+            |value| {
+                <CreateOrTransferDomainWithMethodName as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateOrTransferDomainRequest::WithMethodName)
+            },
+            |value| {
+                <CreateOrTransferDomainWithMethodName2 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateOrTransferDomainRequest::WithMethodName2)
+            },
+            |value| {
+                <CreateOrTransferDomainWithName as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateOrTransferDomainRequest::WithName)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -662,13 +696,40 @@ pub struct GetDomainResponse {
     pub domain: GetDomainDomain,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetDomainTransferResponse {
     WithReasonStatus(GetDomainTransferWithReasonStatus),
     WithTransferableTransferPolicy(GetDomainTransferWithTransferableTransferPolicy),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetDomainTransferResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetDomainTransferResponse>] = &[
+            |value| {
+                <GetDomainTransferWithReasonStatus as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetDomainTransferResponse::WithReasonStatus)
+            },
+            |value| {
+                <GetDomainTransferWithTransferableTransferPolicy as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetDomainTransferResponse::WithTransferableTransferPolicy)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 /// The current state of an ongoing transfer. `pending_owner`: Awaiting approval by domain's admin contact (every transfer begins with this status). If approval is not given within five days, the transfer is cancelled. `pending_admin`: Waiting for approval by Vercel Registrar admin. `pending_registry`: Awaiting registry approval (the transfer completes after 7 days unless it is declined by the current registrar). `completed`: The transfer completed successfully. `cancelled`: The transfer was cancelled. `undef`: No transfer exists for this domain. `unknown`: This TLD is not supported by Vercel's Registrar.
@@ -1029,7 +1090,7 @@ pub struct PatchDomainObject2 {
     pub destination: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum PatchDomainRequest {
     /// update
@@ -1039,8 +1100,31 @@ pub enum PatchDomainRequest {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for PatchDomainRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<PatchDomainRequest>] = &[
+            |value| {
+                <PatchDomainObject as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(PatchDomainRequest::Object)
+            },
+            |value| {
+                <PatchDomainObject2 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(PatchDomainRequest::Object2)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum PatchDomainResponse {
     WithToken(PatchDomainWithToken),
@@ -1048,6 +1132,34 @@ pub enum PatchDomainResponse {
     Object(PatchDomainResponseObject),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for PatchDomainResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<PatchDomainResponse>] = &[
+            |value| {
+                <PatchDomainWithToken as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(PatchDomainResponse::WithToken)
+            },
+            |value| {
+                <PatchDomainWithMoved as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(PatchDomainResponse::WithMoved)
+            },
+            |value| {
+                <PatchDomainResponseObject as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(PatchDomainResponse::Object)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -86,7 +86,7 @@ impl std::fmt::Display for BadRequestCode {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum BuyDomainsBadRequestError {
     /// The domain name (excluding the TLD) is too short.
@@ -111,6 +111,69 @@ pub enum BuyDomainsBadRequestError {
     HttpApiDecodeError(HttpApiDecodeError),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for BuyDomainsBadRequestError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<BuyDomainsBadRequestError>] = &[
+            |value| {
+                <DomainTooShort as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(BuyDomainsBadRequestError::DomainTooShort)
+            },
+            |value| {
+                <OrderTooExpensive as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(BuyDomainsBadRequestError::OrderTooExpensive)
+            },
+            |value| {
+                <TooManyDomains as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(BuyDomainsBadRequestError::TooManyDomains)
+            },
+            |value| {
+                <InvalidAdditionalContactInfo as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(BuyDomainsBadRequestError::InvalidAdditionalContactInfo)
+            },
+            |value| {
+                <AdditionalContactInfoRequired as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(BuyDomainsBadRequestError::AdditionalContactInfoRequired)
+            },
+            |value| {
+                <DuplicateDomains as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(BuyDomainsBadRequestError::DuplicateDomains)
+            },
+            |value| {
+                <ExpectedPriceMismatch as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(BuyDomainsBadRequestError::ExpectedPriceMismatch)
+            },
+            |value| {
+                <DomainNotAvailable as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(BuyDomainsBadRequestError::DomainNotAvailable)
+            },
+            |value| {
+                <TldNotSupported as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(BuyDomainsBadRequestError::TldNotSupported)
+            },
+            |value| {
+                <HttpApiDecodeError as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(BuyDomainsBadRequestError::HttpApiDecodeError)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 /// The contact information for the domain. Some TLDs require additional contact information. Use the [Get contact info schema](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/get-contact-info-schema) endpoint to retrieve the required fields.
@@ -151,13 +214,36 @@ pub struct BuyDomainsDomain {
     pub expected_price: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum BuyDomainsForbiddenError {
     NotAuthorizedForScope(NotAuthorizedForScope),
     Forbidden(Forbidden),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for BuyDomainsForbiddenError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<BuyDomainsForbiddenError>] = &[
+            |value| {
+                <NotAuthorizedForScope as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(BuyDomainsForbiddenError::NotAuthorizedForScope)
+            },
+            |value| {
+                <Forbidden as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(BuyDomainsForbiddenError::Forbidden)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -232,7 +318,7 @@ pub struct BuyDomainsResponse {
     pub links: std::collections::BTreeMap<String, BuyDomainsLinksValue>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum BuySingleDomainBadRequestError {
     /// The domain name (excluding the TLD) is too short.
@@ -253,6 +339,59 @@ pub enum BuySingleDomainBadRequestError {
     HttpApiDecodeError(HttpApiDecodeError),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for BuySingleDomainBadRequestError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<BuySingleDomainBadRequestError>] = &[
+            |value| {
+                <DomainTooShort as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(BuySingleDomainBadRequestError::DomainTooShort)
+            },
+            |value| {
+                <OrderTooExpensive as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(BuySingleDomainBadRequestError::OrderTooExpensive)
+            },
+            |value| {
+                <InvalidAdditionalContactInfo as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(BuySingleDomainBadRequestError::InvalidAdditionalContactInfo)
+            },
+            |value| {
+                <AdditionalContactInfoRequired as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(BuySingleDomainBadRequestError::AdditionalContactInfoRequired)
+            },
+            |value| {
+                <ExpectedPriceMismatch as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(BuySingleDomainBadRequestError::ExpectedPriceMismatch)
+            },
+            |value| {
+                <DomainNotAvailable as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(BuySingleDomainBadRequestError::DomainNotAvailable)
+            },
+            |value| {
+                <TldNotSupported as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(BuySingleDomainBadRequestError::TldNotSupported)
+            },
+            |value| {
+                <HttpApiDecodeError as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(BuySingleDomainBadRequestError::HttpApiDecodeError)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 /// The contact information for the domain. Some TLDs require additional contact information. Use the [Get contact info schema](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/get-contact-info-schema) endpoint to retrieve the required fields.
@@ -279,13 +418,36 @@ pub struct BuySingleDomainContactInformation {
     pub additional: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum BuySingleDomainForbiddenError {
     NotAuthorizedForScope(NotAuthorizedForScope),
     Forbidden(Forbidden),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for BuySingleDomainForbiddenError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<BuySingleDomainForbiddenError>] = &[
+            |value| {
+                <NotAuthorizedForScope as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(BuySingleDomainForbiddenError::NotAuthorizedForScope)
+            },
+            |value| {
+                <Forbidden as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(BuySingleDomainForbiddenError::Forbidden)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -856,7 +1018,7 @@ pub struct GetBulkAvailabilityResult {
     pub available: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetContactInfoSchemaBadRequestError {
     BadRequest(BadRequest),
@@ -865,8 +1027,31 @@ pub enum GetContactInfoSchemaBadRequestError {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for GetContactInfoSchemaBadRequestError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetContactInfoSchemaBadRequestError>] = &[
+            |value| {
+                <BadRequest as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetContactInfoSchemaBadRequestError::BadRequest)
+            },
+            |value| {
+                <HttpApiDecodeError as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetContactInfoSchemaBadRequestError::HttpApiDecodeError)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetDomainAuthCodeBadRequestError {
     /// The domain is not registered with Vercel.
@@ -876,14 +1061,60 @@ pub enum GetDomainAuthCodeBadRequestError {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for GetDomainAuthCodeBadRequestError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetDomainAuthCodeBadRequestError>] = &[
+            |value| {
+                <DomainNotRegistered as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetDomainAuthCodeBadRequestError::DomainNotRegistered)
+            },
+            |value| {
+                <HttpApiDecodeError as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetDomainAuthCodeBadRequestError::HttpApiDecodeError)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetDomainAuthCodeForbiddenError {
     NotAuthorizedForScope(NotAuthorizedForScope),
     Forbidden(Forbidden),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetDomainAuthCodeForbiddenError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetDomainAuthCodeForbiddenError>] = &[
+            |value| {
+                <NotAuthorizedForScope as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetDomainAuthCodeForbiddenError::NotAuthorizedForScope)
+            },
+            |value| {
+                <Forbidden as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetDomainAuthCodeForbiddenError::Forbidden)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -897,7 +1128,7 @@ pub struct GetDomainAvailabilityResponse {
     pub available: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetDomainPriceBadRequestError {
     BadRequest(BadRequest),
@@ -909,6 +1140,39 @@ pub enum GetDomainPriceBadRequestError {
     HttpApiDecodeError(HttpApiDecodeError),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetDomainPriceBadRequestError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetDomainPriceBadRequestError>] = &[
+            |value| {
+                <BadRequest as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetDomainPriceBadRequestError::BadRequest)
+            },
+            |value| {
+                <DomainTooShort as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetDomainPriceBadRequestError::DomainTooShort)
+            },
+            |value| {
+                <TldNotSupported as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetDomainPriceBadRequestError::TldNotSupported)
+            },
+            |value| {
+                <HttpApiDecodeError as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetDomainPriceBadRequestError::HttpApiDecodeError)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -925,13 +1189,36 @@ pub struct GetDomainPriceResponse {
     pub transfer_price: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetDomainTransferInForbiddenError {
     NotAuthorizedForScope(NotAuthorizedForScope),
     Forbidden(Forbidden),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetDomainTransferInForbiddenError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetDomainTransferInForbiddenError>] = &[
+            |value| {
+                <NotAuthorizedForScope as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetDomainTransferInForbiddenError::NotAuthorizedForScope)
+            },
+            |value| {
+                <Forbidden as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetDomainTransferInForbiddenError::Forbidden)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1171,13 +1458,36 @@ pub struct GetOrderErrorTldOutage {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetOrderErrorUnexpectedError {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetOrderForbiddenError {
     NotAuthorizedForScope(NotAuthorizedForScope),
     Forbidden(Forbidden),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetOrderForbiddenError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetOrderForbiddenError>] = &[
+            |value| {
+                <NotAuthorizedForScope as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetOrderForbiddenError::NotAuthorizedForScope)
+            },
+            |value| {
+                <Forbidden as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetOrderForbiddenError::Forbidden)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1236,7 +1546,7 @@ impl std::fmt::Display for GetOrderStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetTldPriceBadRequestError {
     /// The TLD is not currently supported.
@@ -1245,6 +1555,29 @@ pub enum GetTldPriceBadRequestError {
     HttpApiDecodeError(HttpApiDecodeError),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetTldPriceBadRequestError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetTldPriceBadRequestError>] = &[
+            |value| {
+                <TldNotSupported as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetTldPriceBadRequestError::TldNotSupported)
+            },
+            |value| {
+                <HttpApiDecodeError as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetTldPriceBadRequestError::HttpApiDecodeError)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1493,7 +1826,7 @@ impl std::fmt::Display for OrderTooExpensiveCode {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum PropertyKey {
     /// an object to be decoded into a globally shared symbol
@@ -1502,6 +1835,34 @@ pub enum PropertyKey {
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for PropertyKey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<PropertyKey>] = &[
+            |value| {
+                <PropertyKeyWithTagKey as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(PropertyKey::WithTagKey)
+            },
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(PropertyKey::String)
+            },
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(PropertyKey::Number)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -1546,7 +1907,7 @@ pub struct PropertyKeyWithTagKey {
     pub key: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum RenewDomainBadRequestError {
     BadRequest(BadRequest),
@@ -1564,6 +1925,54 @@ pub enum RenewDomainBadRequestError {
     HttpApiDecodeError(HttpApiDecodeError),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for RenewDomainBadRequestError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<RenewDomainBadRequestError>] = &[
+            |value| {
+                <BadRequest as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(RenewDomainBadRequestError::BadRequest)
+            },
+            |value| {
+                <DomainTooShort as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(RenewDomainBadRequestError::DomainTooShort)
+            },
+            |value| {
+                <DomainNotRegistered as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(RenewDomainBadRequestError::DomainNotRegistered)
+            },
+            |value| {
+                <ExpectedPriceMismatch as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(RenewDomainBadRequestError::ExpectedPriceMismatch)
+            },
+            |value| {
+                <DomainNotAvailable as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(RenewDomainBadRequestError::DomainNotAvailable)
+            },
+            |value| {
+                <TldNotSupported as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(RenewDomainBadRequestError::TldNotSupported)
+            },
+            |value| {
+                <HttpApiDecodeError as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(RenewDomainBadRequestError::HttpApiDecodeError)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1587,13 +1996,36 @@ pub struct RenewDomainContactInformation {
     pub fax: Option<E164PhoneNumber>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum RenewDomainForbiddenError {
     NotAuthorizedForScope(NotAuthorizedForScope),
     Forbidden(Forbidden),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for RenewDomainForbiddenError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<RenewDomainForbiddenError>] = &[
+            |value| {
+                <NotAuthorizedForScope as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(RenewDomainForbiddenError::NotAuthorizedForScope)
+            },
+            |value| {
+                <Forbidden as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(RenewDomainForbiddenError::Forbidden)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1816,7 +2248,7 @@ pub struct TooManyRequestsRetryAfter {
     pub str: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum TransferInDomainBadRequestError {
     BadRequest(BadRequest),
@@ -1836,6 +2268,59 @@ pub enum TransferInDomainBadRequestError {
     HttpApiDecodeError(HttpApiDecodeError),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for TransferInDomainBadRequestError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<TransferInDomainBadRequestError>] = &[
+            |value| {
+                <BadRequest as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(TransferInDomainBadRequestError::BadRequest)
+            },
+            |value| {
+                <DomainAlreadyOwned as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(TransferInDomainBadRequestError::DomainAlreadyOwned)
+            },
+            |value| {
+                <DomainTooShort as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(TransferInDomainBadRequestError::DomainTooShort)
+            },
+            |value| {
+                <DnssecEnabled as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(TransferInDomainBadRequestError::DnssecEnabled)
+            },
+            |value| {
+                <ExpectedPriceMismatch as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(TransferInDomainBadRequestError::ExpectedPriceMismatch)
+            },
+            |value| {
+                <DomainNotAvailable as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(TransferInDomainBadRequestError::DomainNotAvailable)
+            },
+            |value| {
+                <TldNotSupported as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(TransferInDomainBadRequestError::TldNotSupported)
+            },
+            |value| {
+                <HttpApiDecodeError as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(TransferInDomainBadRequestError::HttpApiDecodeError)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1859,13 +2344,36 @@ pub struct TransferInDomainContactInformation {
     pub fax: Option<E164PhoneNumber>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum TransferInDomainForbiddenError {
     NotAuthorizedForScope(NotAuthorizedForScope),
     Forbidden(Forbidden),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for TransferInDomainForbiddenError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<TransferInDomainForbiddenError>] = &[
+            |value| {
+                <NotAuthorizedForScope as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(TransferInDomainForbiddenError::NotAuthorizedForScope)
+            },
+            |value| {
+                <Forbidden as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(TransferInDomainForbiddenError::Forbidden)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1989,7 +2497,7 @@ impl std::fmt::Display for UnauthorizedCode {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateDomainAutoRenewBadRequestError {
     /// The domain is already renewing.
@@ -2003,14 +2511,70 @@ pub enum UpdateDomainAutoRenewBadRequestError {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for UpdateDomainAutoRenewBadRequestError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UpdateDomainAutoRenewBadRequestError>] = &[
+            |value| {
+                <DomainAlreadyRenewing as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateDomainAutoRenewBadRequestError::DomainAlreadyRenewing)
+            },
+            |value| {
+                <DomainNotRenewable as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateDomainAutoRenewBadRequestError::DomainNotRenewable)
+            },
+            |value| {
+                <DomainNotRegistered as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateDomainAutoRenewBadRequestError::DomainNotRegistered)
+            },
+            |value| {
+                <HttpApiDecodeError as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateDomainAutoRenewBadRequestError::HttpApiDecodeError)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateDomainAutoRenewForbiddenError {
     NotAuthorizedForScope(NotAuthorizedForScope),
     Forbidden(Forbidden),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UpdateDomainAutoRenewForbiddenError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UpdateDomainAutoRenewForbiddenError>] = &[
+            |value| {
+                <NotAuthorizedForScope as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateDomainAutoRenewForbiddenError::NotAuthorizedForScope)
+            },
+            |value| {
+                <Forbidden as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateDomainAutoRenewForbiddenError::Forbidden)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2019,7 +2583,7 @@ pub struct UpdateDomainAutoRenewRequest {
     pub auto_renew: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateDomainNameserversBadRequestError {
     /// The domain is not registered with Vercel.
@@ -2029,14 +2593,64 @@ pub enum UpdateDomainNameserversBadRequestError {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for UpdateDomainNameserversBadRequestError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UpdateDomainNameserversBadRequestError,
+        >] = &[
+            |value| {
+                <DomainNotRegistered as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateDomainNameserversBadRequestError::DomainNotRegistered)
+            },
+            |value| {
+                <HttpApiDecodeError as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateDomainNameserversBadRequestError::HttpApiDecodeError)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateDomainNameserversForbiddenError {
     NotAuthorizedForScope(NotAuthorizedForScope),
     Forbidden(Forbidden),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UpdateDomainNameserversForbiddenError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UpdateDomainNameserversForbiddenError,
+        >] = &[
+            |value| {
+                <NotAuthorizedForScope as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateDomainNameserversForbiddenError::NotAuthorizedForScope)
+            },
+            |value| {
+                <Forbidden as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateDomainNameserversForbiddenError::Forbidden)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -41,7 +41,7 @@ impl std::fmt::Display for CreateDrainCreatedFrom {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateDrainDelivery {
     WithTypeEndpoint(CreateDrainDeliveryWithTypeEndpoint),
@@ -49,6 +49,38 @@ pub enum CreateDrainDelivery {
     WithSecret(CreateDrainDeliveryWithSecret),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateDrainDelivery {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<CreateDrainDelivery>] = &[
+            |value| {
+                <CreateDrainDeliveryWithTypeEndpoint as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateDrainDelivery::WithTypeEndpoint)
+            },
+            |value| {
+                <CreateDrainDeliveryWithTypeEndpoint2 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateDrainDelivery::WithTypeEndpoint2)
+            },
+            |value| {
+                <CreateDrainDeliveryWithSecret as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateDrainDelivery::WithSecret)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -280,7 +312,7 @@ impl std::fmt::Display for CreateDrainDisabledReason {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateDrainFilter {
     WithVersionFilter(CreateDrainFilterWithVersionFilter),
@@ -288,14 +320,66 @@ pub enum CreateDrainFilter {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for CreateDrainFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<CreateDrainFilter>] = &[
+            |value| {
+                <CreateDrainFilterWithVersionFilter as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateDrainFilter::WithVersionFilter)
+            },
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateDrainFilter::String)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateDrainFilterFilter {
     WithText(CreateDrainFilterFilterWithText),
     WithType(CreateDrainFilterFilterWithType),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateDrainFilterFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<CreateDrainFilterFilter>] = &[
+            |value| {
+                <CreateDrainFilterFilterWithText as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateDrainFilterFilter::WithText)
+            },
+            |value| {
+                <CreateDrainFilterFilterWithType as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateDrainFilterFilter::WithType)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -727,13 +811,36 @@ pub struct CreateDrainRequest {
     pub source: Option<CreateDrainSource>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateDrainResponse {
     WithIdOwnerId(CreateDrainWithIdOwnerId),
     WithIdOwnerId2(CreateDrainWithIdOwnerId2),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateDrainResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<CreateDrainResponse>] = &[
+            |value| {
+                <CreateDrainWithIdOwnerId as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateDrainResponse::WithIdOwnerId)
+            },
+            |value| {
+                <CreateDrainWithIdOwnerId2 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateDrainResponse::WithIdOwnerId2)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -806,7 +913,7 @@ pub struct CreateDrainSchemasValue {
     pub version: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateDrainSource {
     WithKind(CreateDrainSourceWithKind2),
@@ -814,8 +921,31 @@ pub enum CreateDrainSource {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for CreateDrainSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<CreateDrainSource>] = &[
+            |value| {
+                <CreateDrainSourceWithKind2 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateDrainSource::WithKind)
+            },
+            |value| {
+                <CreateDrainSourceChoice as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateDrainSource::Choice)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateDrainSourceChoice {
     WithExternalResourceId(CreateDrainSourceWithExternalResourceId),
@@ -823,6 +953,38 @@ pub enum CreateDrainSourceChoice {
     WithKind(CreateDrainSourceWithKind),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateDrainSourceChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<CreateDrainSourceChoice>] = &[
+            |value| {
+                <CreateDrainSourceWithExternalResourceId as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateDrainSourceChoice::WithExternalResourceId)
+            },
+            |value| {
+                <CreateDrainSourceWithResourceId as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateDrainSourceChoice::WithResourceId)
+            },
+            |value| {
+                <CreateDrainSourceWithKind as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateDrainSourceChoice::WithKind)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2376,13 +2538,36 @@ impl std::fmt::Display for GetDrainProjectsMetadataItemFramework {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetDrainResponse {
     WithIdOwnerId(GetDrainWithIdOwnerId),
     WithIdOwnerId2(GetDrainWithIdOwnerId2),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetDrainResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetDrainResponse>] = &[
+            |value| {
+                <GetDrainWithIdOwnerId as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetDrainResponse::WithIdOwnerId)
+            },
+            |value| {
+                <GetDrainWithIdOwnerId2 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetDrainResponse::WithIdOwnerId2)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2679,13 +2864,40 @@ pub struct GetDrainWithIdOwnerId2 {
     pub projects_metadata: Option<Vec<GetDrainProjectsMetadataItem>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetDrainsDrains {
     ObjectList(Vec<GetDrainsDrainsObjectListItem>),
     ObjectList2(Vec<GetDrainsDrainsObjectList2Item>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetDrainsDrains {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetDrainsDrains>] = &[
+            |value| {
+                <Vec<
+                    GetDrainsDrainsObjectListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetDrainsDrains::ObjectList)
+            },
+            |value| {
+                <Vec<
+                    GetDrainsDrainsObjectList2Item,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetDrainsDrains::ObjectList2)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -3637,7 +3849,7 @@ pub struct GetDrainsResponse {
     pub drains: GetDrainsDrains,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum TestDrainDelivery {
     WithTypeEndpoint(TestDrainDeliveryWithTypeEndpoint),
@@ -3645,6 +3857,38 @@ pub enum TestDrainDelivery {
     WithSecret(TestDrainDeliveryWithSecret),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for TestDrainDelivery {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<TestDrainDelivery>] = &[
+            |value| {
+                <TestDrainDeliveryWithTypeEndpoint as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(TestDrainDelivery::WithTypeEndpoint)
+            },
+            |value| {
+                <TestDrainDeliveryWithTypeEndpoint2 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(TestDrainDelivery::WithTypeEndpoint2)
+            },
+            |value| {
+                <TestDrainDeliveryWithSecret as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(TestDrainDelivery::WithSecret)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -3836,13 +4080,39 @@ pub struct TestDrainRequest {
     pub delivery: TestDrainDelivery,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum TestDrainResponse {
     WithStatusError(TestDrainWithStatusError),
     Object(serde_json::Map<String, serde_json::Value>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for TestDrainResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<TestDrainResponse>] = &[
+            |value| {
+                <TestDrainWithStatusError as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(TestDrainResponse::WithStatusError)
+            },
+            |value| {
+                <serde_json::Map<
+                    String,
+                    serde_json::Value,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(TestDrainResponse::Object)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3895,7 +4165,7 @@ impl std::fmt::Display for UpdateDrainCreatedFrom {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateDrainDelivery {
     WithTypeEndpoint(UpdateDrainDeliveryWithTypeEndpoint),
@@ -3903,6 +4173,38 @@ pub enum UpdateDrainDelivery {
     WithSecret(UpdateDrainDeliveryWithSecret),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UpdateDrainDelivery {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UpdateDrainDelivery>] = &[
+            |value| {
+                <UpdateDrainDeliveryWithTypeEndpoint as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateDrainDelivery::WithTypeEndpoint)
+            },
+            |value| {
+                <UpdateDrainDeliveryWithTypeEndpoint2 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateDrainDelivery::WithTypeEndpoint2)
+            },
+            |value| {
+                <UpdateDrainDeliveryWithSecret as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateDrainDelivery::WithSecret)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -4134,7 +4436,7 @@ impl std::fmt::Display for UpdateDrainDisabledReason {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateDrainFilter {
     WithVersionFilter(UpdateDrainFilterWithVersionFilter),
@@ -4142,14 +4444,66 @@ pub enum UpdateDrainFilter {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for UpdateDrainFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UpdateDrainFilter>] = &[
+            |value| {
+                <UpdateDrainFilterWithVersionFilter as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateDrainFilter::WithVersionFilter)
+            },
+            |value| {
+                <Option<String> as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateDrainFilter::String)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateDrainFilterFilter {
     WithText(UpdateDrainFilterFilterWithText),
     WithType(UpdateDrainFilterFilterWithType),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UpdateDrainFilterFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UpdateDrainFilterFilter>] = &[
+            |value| {
+                <UpdateDrainFilterFilterWithText as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateDrainFilterFilter::WithText)
+            },
+            |value| {
+                <UpdateDrainFilterFilterWithType as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateDrainFilterFilter::WithType)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4586,13 +4940,36 @@ pub struct UpdateDrainRequest {
     pub source: Option<UpdateDrainSource>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateDrainResponse {
     WithIdOwnerId(UpdateDrainWithIdOwnerId),
     WithIdOwnerId2(UpdateDrainWithIdOwnerId2),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UpdateDrainResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UpdateDrainResponse>] = &[
+            |value| {
+                <UpdateDrainWithIdOwnerId as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateDrainResponse::WithIdOwnerId)
+            },
+            |value| {
+                <UpdateDrainWithIdOwnerId2 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateDrainResponse::WithIdOwnerId2)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4665,7 +5042,7 @@ pub struct UpdateDrainSchemasValue {
     pub version: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateDrainSource {
     WithKind(UpdateDrainSourceWithKind2),
@@ -4673,8 +5050,31 @@ pub enum UpdateDrainSource {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for UpdateDrainSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UpdateDrainSource>] = &[
+            |value| {
+                <UpdateDrainSourceWithKind2 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateDrainSource::WithKind)
+            },
+            |value| {
+                <UpdateDrainSourceChoice as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateDrainSource::Choice)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateDrainSourceChoice {
     WithExternalResourceId(UpdateDrainSourceWithExternalResourceId),
@@ -4682,6 +5082,38 @@ pub enum UpdateDrainSourceChoice {
     WithKind(UpdateDrainSourceWithKind),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UpdateDrainSourceChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UpdateDrainSourceChoice>] = &[
+            |value| {
+                <UpdateDrainSourceWithExternalResourceId as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateDrainSourceChoice::WithExternalResourceId)
+            },
+            |value| {
+                <UpdateDrainSourceWithResourceId as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateDrainSourceChoice::WithResourceId)
+            },
+            |value| {
+                <UpdateDrainSourceWithKind as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateDrainSourceChoice::WithKind)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -176,7 +176,7 @@ pub struct GetEdgeConfigBackupMetadata {
     pub items_bytes: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetEdgeConfigBackupResponse {
     WithUser(GetEdgeConfigBackupWithUser),
@@ -184,6 +184,31 @@ pub enum GetEdgeConfigBackupResponse {
     WithIdLastModified(GetEdgeConfigBackupWithIdLastModified),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetEdgeConfigBackupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetEdgeConfigBackupResponse>] = &[
+            |value| {
+                <GetEdgeConfigBackupWithUser as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetEdgeConfigBackupResponse::WithUser)
+            },
+            |value| {
+                <GetEdgeConfigBackupWithIdLastModified as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetEdgeConfigBackupResponse::WithIdLastModified)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -405,7 +430,7 @@ pub struct GetEdgeConfigsTransfer {
     pub done_at: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum PatchEdgeConfigItemsItem {
     WithOperationKey(PatchEdgeConfigItemsItemWithOperationKey),
@@ -414,14 +439,71 @@ pub enum PatchEdgeConfigItemsItem {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for PatchEdgeConfigItemsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<PatchEdgeConfigItemsItem>] = &[
+            |value| {
+                <PatchEdgeConfigItemsItemWithOperationKey as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(PatchEdgeConfigItemsItem::WithOperationKey)
+            },
+            |value| {
+                <PatchEdgeConfigItemsItemWithOperationKey2 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(PatchEdgeConfigItemsItem::WithOperationKey2)
+            },
+            |value| {
+                <PatchEdgeConfigItemsItemWithDescription as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(PatchEdgeConfigItemsItem::WithDescription)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum PatchEdgeConfigItemsItemDescription {
     String(String),
     Any(serde_json::Value),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for PatchEdgeConfigItemsItemDescription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<PatchEdgeConfigItemsItemDescription>] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(PatchEdgeConfigItemsItemDescription::String)
+            },
+            |value| {
+                <serde_json::Value as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(PatchEdgeConfigItemsItemDescription::Any)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -480,13 +562,39 @@ pub struct PatchEdgeConfigItemsItemWithDescription {
     pub description: Option<PatchEdgeConfigItemsItemWithDescriptionDescription>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum PatchEdgeConfigItemsItemWithDescriptionDescription {
     String(String),
     Any(serde_json::Value),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for PatchEdgeConfigItemsItemWithDescriptionDescription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            PatchEdgeConfigItemsItemWithDescriptionDescription,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(PatchEdgeConfigItemsItemWithDescriptionDescription::String)
+            },
+            |value| {
+                <serde_json::Value as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(PatchEdgeConfigItemsItemWithDescriptionDescription::Any)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -553,13 +661,39 @@ pub struct PatchEdgeConfigItemsItemWithOperationKey2 {
     pub description: Option<PatchEdgeConfigItemsItemWithOperationKey2Description>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum PatchEdgeConfigItemsItemWithOperationKey2Description {
     String(String),
     Any(serde_json::Value),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for PatchEdgeConfigItemsItemWithOperationKey2Description {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            PatchEdgeConfigItemsItemWithOperationKey2Description,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(PatchEdgeConfigItemsItemWithOperationKey2Description::String)
+            },
+            |value| {
+                <serde_json::Value as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(PatchEdgeConfigItemsItemWithOperationKey2Description::Any)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(

@@ -447,13 +447,42 @@ pub struct CreateSharedEnvVariableFailedItemError {
     pub project: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateSharedEnvVariableFailedItemErrorTarget {
     ValueList(Vec<CreateSharedEnvVariableFailedItemErrorTargetValueListItem>),
     Value(CreateSharedEnvVariableFailedItemErrorTargetValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateSharedEnvVariableFailedItemErrorTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            CreateSharedEnvVariableFailedItemErrorTarget,
+        >] = &[
+            |value| {
+                <Vec<
+                    CreateSharedEnvVariableFailedItemErrorTargetValueListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateSharedEnvVariableFailedItemErrorTarget::ValueList)
+            },
+            |value| {
+                <CreateSharedEnvVariableFailedItemErrorTargetValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateSharedEnvVariableFailedItemErrorTarget::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -540,13 +569,40 @@ impl std::fmt::Display for CreateSharedEnvVariableFailedItemErrorTargetValueList
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateSharedEnvVariableFailedItemErrorValue {
     String(String),
     ValueList(Vec<CreateSharedEnvVariableFailedItemErrorValueValueListItem>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateSharedEnvVariableFailedItemErrorValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            CreateSharedEnvVariableFailedItemErrorValue,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateSharedEnvVariableFailedItemErrorValue::String)
+            },
+            |value| {
+                <Vec<
+                    CreateSharedEnvVariableFailedItemErrorValueValueListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateSharedEnvVariableFailedItemErrorValue::ValueList)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -722,13 +778,42 @@ pub struct DeleteSharedEnvVariableFailedItemError {
     pub project: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum DeleteSharedEnvVariableFailedItemErrorTarget {
     ValueList(Vec<DeleteSharedEnvVariableFailedItemErrorTargetValueListItem>),
     Value(DeleteSharedEnvVariableFailedItemErrorTargetValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for DeleteSharedEnvVariableFailedItemErrorTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            DeleteSharedEnvVariableFailedItemErrorTarget,
+        >] = &[
+            |value| {
+                <Vec<
+                    DeleteSharedEnvVariableFailedItemErrorTargetValueListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(DeleteSharedEnvVariableFailedItemErrorTarget::ValueList)
+            },
+            |value| {
+                <DeleteSharedEnvVariableFailedItemErrorTargetValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(DeleteSharedEnvVariableFailedItemErrorTarget::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -815,13 +900,40 @@ impl std::fmt::Display for DeleteSharedEnvVariableFailedItemErrorTargetValueList
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum DeleteSharedEnvVariableFailedItemErrorValue {
     String(String),
     ValueList(Vec<DeleteSharedEnvVariableFailedItemErrorValueValueListItem>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for DeleteSharedEnvVariableFailedItemErrorValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            DeleteSharedEnvVariableFailedItemErrorValue,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(DeleteSharedEnvVariableFailedItemErrorValue::String)
+            },
+            |value| {
+                <Vec<
+                    DeleteSharedEnvVariableFailedItemErrorValueValueListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(DeleteSharedEnvVariableFailedItemErrorValue::ValueList)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -2025,13 +2137,42 @@ pub struct UpdateSharedEnvVariableFailedItemError {
     pub project: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateSharedEnvVariableFailedItemErrorTarget {
     ValueList(Vec<UpdateSharedEnvVariableFailedItemErrorTargetValueListItem>),
     Value(UpdateSharedEnvVariableFailedItemErrorTargetValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UpdateSharedEnvVariableFailedItemErrorTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UpdateSharedEnvVariableFailedItemErrorTarget,
+        >] = &[
+            |value| {
+                <Vec<
+                    UpdateSharedEnvVariableFailedItemErrorTargetValueListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateSharedEnvVariableFailedItemErrorTarget::ValueList)
+            },
+            |value| {
+                <UpdateSharedEnvVariableFailedItemErrorTargetValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateSharedEnvVariableFailedItemErrorTarget::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -2118,13 +2259,40 @@ impl std::fmt::Display for UpdateSharedEnvVariableFailedItemErrorTargetValueList
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateSharedEnvVariableFailedItemErrorValue {
     String(String),
     ValueList(Vec<UpdateSharedEnvVariableFailedItemErrorValueValueListItem>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UpdateSharedEnvVariableFailedItemErrorValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UpdateSharedEnvVariableFailedItemErrorValue,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateSharedEnvVariableFailedItemErrorValue::String)
+            },
+            |value| {
+                <Vec<
+                    UpdateSharedEnvVariableFailedItemErrorValueValueListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateSharedEnvVariableFailedItemErrorValue::ValueList)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(

@@ -10,7 +10,7 @@ pub struct ConnectIntegrationResourceToProjectRequest {
 }
 
 /// ID or slug of the integration product. Get available products from GET /v1/integrations/configuration/{id}/products
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateIntegrationStoreDirectIntegrationProductIdOrSlug {
     /// Product ID format
@@ -20,8 +20,34 @@ pub enum CreateIntegrationStoreDirectIntegrationProductIdOrSlug {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de>
+for CreateIntegrationStoreDirectIntegrationProductIdOrSlug {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            CreateIntegrationStoreDirectIntegrationProductIdOrSlug,
+        >] = &[
+            |value| {
+                <serde_json::Value as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateIntegrationStoreDirectIntegrationProductIdOrSlug::Any)
+            },
+            |value| {
+                <serde_json::Value as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateIntegrationStoreDirectIntegrationProductIdOrSlug::Any2)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateIntegrationStoreDirectMetadataValue {
     String(String),
@@ -31,6 +57,46 @@ pub enum CreateIntegrationStoreDirectMetadataValue {
     NumberList(Vec<f64>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateIntegrationStoreDirectMetadataValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            CreateIntegrationStoreDirectMetadataValue,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateIntegrationStoreDirectMetadataValue::String)
+            },
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateIntegrationStoreDirectMetadataValue::Number)
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateIntegrationStoreDirectMetadataValue::Boolean)
+            },
+            |value| {
+                <Vec<String> as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateIntegrationStoreDirectMetadataValue::StringList)
+            },
+            |value| {
+                <Vec<f64> as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateIntegrationStoreDirectMetadataValue::NumberList)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -355,7 +421,7 @@ impl std::fmt::Display for CreateIntegrationStoreDirectStoreExternalResourceStat
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateIntegrationStoreDirectStoreMetadataValue {
     String(String),
@@ -365,6 +431,46 @@ pub enum CreateIntegrationStoreDirectStoreMetadataValue {
     NumberList(Vec<f64>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateIntegrationStoreDirectStoreMetadataValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            CreateIntegrationStoreDirectStoreMetadataValue,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateIntegrationStoreDirectStoreMetadataValue::String)
+            },
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateIntegrationStoreDirectStoreMetadataValue::Number)
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateIntegrationStoreDirectStoreMetadataValue::Boolean)
+            },
+            |value| {
+                <Vec<String> as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateIntegrationStoreDirectStoreMetadataValue::StringList)
+            },
+            |value| {
+                <Vec<f64> as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateIntegrationStoreDirectStoreMetadataValue::NumberList)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -538,7 +644,7 @@ pub struct CreateIntegrationStoreDirectStoreProductCapabilities {
     pub projects: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateIntegrationStoreDirectStoreProductDisabled {
     WithExpr(CreateIntegrationStoreDirectStoreProductDisabledWithExpr),
@@ -546,6 +652,40 @@ pub enum CreateIntegrationStoreDirectStoreProductDisabled {
     Value(CreateIntegrationStoreDirectStoreProductDisabledValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateIntegrationStoreDirectStoreProductDisabled {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            CreateIntegrationStoreDirectStoreProductDisabled,
+        >] = &[
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductDisabledWithExpr as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateIntegrationStoreDirectStoreProductDisabled::WithExpr)
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateIntegrationStoreDirectStoreProductDisabled::Boolean)
+            },
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductDisabledValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateIntegrationStoreDirectStoreProductDisabled::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -654,7 +794,7 @@ impl std::fmt::Display for CreateIntegrationStoreDirectStoreProductGuideStepActi
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateIntegrationStoreDirectStoreProductHidden {
     WithExpr(CreateIntegrationStoreDirectStoreProductHiddenWithExpr),
@@ -662,6 +802,40 @@ pub enum CreateIntegrationStoreDirectStoreProductHidden {
     Value(CreateIntegrationStoreDirectStoreProductHiddenValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateIntegrationStoreDirectStoreProductHidden {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            CreateIntegrationStoreDirectStoreProductHidden,
+        >] = &[
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductHiddenWithExpr as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateIntegrationStoreDirectStoreProductHidden::WithExpr)
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateIntegrationStoreDirectStoreProductHidden::Boolean)
+            },
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductHiddenValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateIntegrationStoreDirectStoreProductHidden::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -719,7 +893,7 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchema {
     pub required: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue {
     WithUiSteps(
@@ -752,8 +926,105 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de>
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue,
+        >] = &[
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiSteps as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue::WithUiSteps,
+                    )
+            },
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItems as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue::WithTypeItems,
+                    )
+            },
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue::WithTypeUiControl4,
+                    )
+            },
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue::WithTypeUiControl5,
+                    )
+            },
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue::WithTypeUiControl,
+                    )
+            },
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue::WithTypeUiControl2,
+                    )
+            },
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue::WithTypeUiControl3,
+                    )
+            },
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue::WithTypeUiControl6,
+                    )
+            },
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue::WithValue,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabled {
     WithExpr(
@@ -765,6 +1036,47 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDi
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabled {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabled,
+        >] = &[
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabledWithExpr as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabled::WithExpr,
+                    )
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabled::Boolean,
+                    )
+            },
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabledValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabled::Value,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -811,7 +1123,7 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     pub expr: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHidden {
     WithExpr(
@@ -823,6 +1135,47 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHi
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHidden {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHidden,
+        >] = &[
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHiddenWithExpr as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHidden::WithExpr,
+                    )
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHidden::Boolean,
+                    )
+            },
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHiddenValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHidden::Value,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -1018,7 +1371,7 @@ for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiContr
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescription {
     WithExpr(
@@ -1028,13 +1381,45 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUi
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de>
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescription,
+        >] = &[
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescriptionWithExpr as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescription::WithExpr,
+                    )
+            },
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescription::String,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescriptionWithExpr {
     pub expr: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabled {
     WithExpr(
@@ -1046,6 +1431,47 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUi
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabled {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabled,
+        >] = &[
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabledWithExpr as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabled::WithExpr,
+                    )
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabled::Boolean,
+                    )
+            },
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabledValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabled::Value,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -1097,7 +1523,7 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     pub expr: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHidden {
     WithExpr(
@@ -1109,6 +1535,47 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUi
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHidden {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHidden,
+        >] = &[
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHiddenWithExpr as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHidden::WithExpr,
+                    )
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHidden::Boolean,
+                    )
+            },
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHiddenValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHidden::Value,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -1169,7 +1636,7 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     >,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabled {
     WithExpr(
@@ -1181,6 +1648,47 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUi
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabled {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabled,
+        >] = &[
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabledWithExpr as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabled::WithExpr,
+                    )
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabled::Boolean,
+                    )
+            },
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabledValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabled::Value,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -1227,7 +1735,7 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     pub expr: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHidden {
     WithExpr(
@@ -1239,6 +1747,47 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUi
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHidden {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHidden,
+        >] = &[
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHiddenWithExpr as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHidden::WithExpr,
+                    )
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHidden::Boolean,
+                    )
+            },
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHiddenValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHidden::Value,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -1285,7 +1834,7 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     pub expr: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnly {
     WithExpr(
@@ -1297,6 +1846,47 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUi
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnly {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnly,
+        >] = &[
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnlyWithExpr as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnly::WithExpr,
+                    )
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnly::Boolean,
+                    )
+            },
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnlyValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnly::Value,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -1986,7 +2576,7 @@ for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTyp
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOption {
     WithLabel(
@@ -2001,8 +2591,51 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWi
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de>
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOption,
+        >] = &[
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabel as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOption::WithLabel,
+                    )
+            },
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithBrand8675 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOption::WithBrand8675,
+                    )
+            },
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOption::WithValue,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabled {
     WithExpr(
@@ -2014,6 +2647,47 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWi
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabled {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabled,
+        >] = &[
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabledWithExpr as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabled::WithExpr,
+                    )
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabled::Boolean,
+                    )
+            },
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabledValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabled::Value,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -2060,7 +2734,7 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     pub expr: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHidden {
     WithExpr(
@@ -2072,6 +2746,47 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWi
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHidden {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHidden,
+        >] = &[
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHiddenWithExpr as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHidden::WithExpr,
+                    )
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHidden::Boolean,
+                    )
+            },
+            |value| {
+                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHiddenValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHidden::Value,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -2761,7 +3476,7 @@ pub struct CreateIntegrationStoreDirectStoreProjectFilterGit {
     pub repos: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateIntegrationStoreDirectStoreProjectFilterGitProviders {
     ValueList(
@@ -2770,6 +3485,40 @@ pub enum CreateIntegrationStoreDirectStoreProjectFilterGitProviders {
     Value(CreateIntegrationStoreDirectStoreProjectFilterGitProvidersValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for CreateIntegrationStoreDirectStoreProjectFilterGitProviders {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            CreateIntegrationStoreDirectStoreProjectFilterGitProviders,
+        >] = &[
+            |value| {
+                <Vec<
+                    CreateIntegrationStoreDirectStoreProjectFilterGitProvidersValueListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProjectFilterGitProviders::ValueList,
+                    )
+            },
+            |value| {
+                <CreateIntegrationStoreDirectStoreProjectFilterGitProvidersValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        CreateIntegrationStoreDirectStoreProjectFilterGitProviders::Value,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -3660,7 +4409,7 @@ pub struct GetConfigurationProductsProductMetadataSchema {
     pub required: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValue {
     WithUiSteps(GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiSteps),
@@ -3692,6 +4441,112 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValue {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de>
+for GetConfigurationProductsProductMetadataSchemaPropertiesValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            GetConfigurationProductsProductMetadataSchemaPropertiesValue,
+        >] = &[
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiSteps as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValue::WithUiSteps,
+                    )
+            },
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValue::WithTypeUiControl5,
+                    )
+            },
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValue::WithTypeUiControl7,
+                    )
+            },
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValue::WithTypeUiControl4,
+                    )
+            },
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValue::WithTypeUiControl6,
+                    )
+            },
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValue::WithTypeUiControl,
+                    )
+            },
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValue::WithTypeUiControl2,
+                    )
+            },
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValue::WithTypeUiControl3,
+                    )
+            },
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValue::WithTypeUiControl8,
+                    )
+            },
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValue::WithValue,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueDefaultItem {
@@ -3699,7 +4554,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueDefaultIt
     pub brand_647815: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabled {
     WithExpr(
@@ -3709,6 +4564,47 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabled {
     Value(GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabledValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabled {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabled,
+        >] = &[
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabledWithExpr as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabled::WithExpr,
+                    )
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabled::Boolean,
+                    )
+            },
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabledValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabled::Value,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -3761,7 +4657,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueExampleIt
     pub brand_647815: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueHidden {
     WithExpr(GetConfigurationProductsProductMetadataSchemaPropertiesValueHiddenWithExpr),
@@ -3769,6 +4665,47 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueHidden {
     Value(GetConfigurationProductsProductMetadataSchemaPropertiesValueHiddenValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueHidden {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            GetConfigurationProductsProductMetadataSchemaPropertiesValueHidden,
+        >] = &[
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueHiddenWithExpr as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueHidden::WithExpr,
+                    )
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueHidden::Boolean,
+                    )
+            },
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueHiddenValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueHidden::Value,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -3964,7 +4901,7 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueUiControl {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescription {
     WithExpr(
@@ -3974,13 +4911,45 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescripti
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de>
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescription,
+        >] = &[
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescriptionWithExpr as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescription::WithExpr,
+                    )
+            },
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescription::String,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescriptionWithExpr {
     pub expr: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled {
     WithExpr(
@@ -3990,6 +4959,47 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled 
     Value(GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabledValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled,
+        >] = &[
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabledWithExpr as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled::WithExpr,
+                    )
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled::Boolean,
+                    )
+            },
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabledValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled::Value,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -4041,7 +5051,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueUiFormatt
     pub expr: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden {
     WithExpr(
@@ -4051,6 +5061,47 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden {
     Value(GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHiddenValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden,
+        >] = &[
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHiddenWithExpr as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden::WithExpr,
+                    )
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden::Boolean,
+                    )
+            },
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHiddenValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden::Value,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -4111,7 +5162,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOption 
     >,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabled {
     WithExpr(
@@ -4123,6 +5174,47 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDis
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabled {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabled,
+        >] = &[
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabledWithExpr as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabled::WithExpr,
+                    )
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabled::Boolean,
+                    )
+            },
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabledValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabled::Value,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -4169,7 +5261,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionD
     pub expr: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHidden {
     WithExpr(
@@ -4181,6 +5273,47 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHid
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHidden {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHidden,
+        >] = &[
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHiddenWithExpr as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHidden::WithExpr,
+                    )
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHidden::Boolean,
+                    )
+            },
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHiddenValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHidden::Value,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -4227,7 +5360,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionH
     pub expr: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly {
     WithExpr(
@@ -4237,6 +5370,47 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly 
     Value(GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnlyValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly,
+        >] = &[
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnlyWithExpr as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly::WithExpr,
+                    )
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly::Boolean,
+                    )
+            },
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnlyValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly::Value,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -4926,7 +6100,7 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiContro
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOption {
     WithLabel(
@@ -4941,8 +6115,51 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiC
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de>
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOption,
+        >] = &[
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabel as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOption::WithLabel,
+                    )
+            },
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithBrand647815 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOption::WithBrand647815,
+                    )
+            },
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOption::WithValue,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabled {
     WithExpr(
@@ -4954,6 +6171,47 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiC
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabled {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabled,
+        >] = &[
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabledWithExpr as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabled::WithExpr,
+                    )
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabled::Boolean,
+                    )
+            },
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabledValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabled::Value,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -5000,7 +6258,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeU
     pub expr: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHidden {
     WithExpr(
@@ -5012,6 +6270,47 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiC
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHidden {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHidden,
+        >] = &[
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHiddenWithExpr as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHidden::WithExpr,
+                    )
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHidden::Boolean,
+                    )
+            },
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHiddenValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHidden::Value,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -5299,7 +6598,7 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiContro
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOption {
     WithLabel(
@@ -5314,8 +6613,51 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiC
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de>
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOption,
+        >] = &[
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabel as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOption::WithLabel,
+                    )
+            },
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithBrand647815 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOption::WithBrand647815,
+                    )
+            },
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOption::WithValue,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabled {
     WithExpr(
@@ -5327,6 +6669,47 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiC
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabled {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabled,
+        >] = &[
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabledWithExpr as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabled::WithExpr,
+                    )
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabled::Boolean,
+                    )
+            },
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabledValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabled::Value,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -5373,7 +6756,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeU
     pub expr: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHidden {
     WithExpr(
@@ -5385,6 +6768,47 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiC
     ),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHidden {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHidden,
+        >] = &[
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHiddenWithExpr as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHidden::WithExpr,
+                    )
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHidden::Boolean,
+                    )
+            },
+            |value| {
+                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHiddenValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHidden::Value,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -6491,7 +7915,7 @@ impl std::fmt::Display for GetConfigurationProjectSelection {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetConfigurationResponse {
     WithProjectSelectionNotification(GetConfigurationWithProjectSelectionNotification),
@@ -6499,6 +7923,33 @@ pub enum GetConfigurationResponse {
     WithCreatedAtId(GetConfigurationWithCreatedAtId),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetConfigurationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetConfigurationResponse>] = &[
+            |value| {
+                <GetConfigurationWithProjectSelectionNotification as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetConfigurationResponse::WithProjectSelectionNotification)
+            },
+            |value| {
+                <GetConfigurationWithCreatedAtId as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetConfigurationResponse::WithCreatedAtId)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 /// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
@@ -7354,7 +8805,7 @@ impl std::fmt::Display for GetConfigurationsObjectListItemInstallationType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetConfigurationsResponse {
     /// The list of configurations for the authenticated user
@@ -7362,6 +8813,33 @@ pub enum GetConfigurationsResponse {
     ObjectList2(Vec<GetConfigurationsObjectList2Item>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetConfigurationsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetConfigurationsResponse>] = &[
+            |value| {
+                <Vec<
+                    GetConfigurationsObjectListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetConfigurationsResponse::ObjectList)
+            },
+            |value| {
+                <Vec<
+                    GetConfigurationsObjectList2Item,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetConfigurationsResponse::ObjectList2)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 /// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.

@@ -611,13 +611,40 @@ pub struct CreateLogDrainSource2Integration {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateLogDrainSource2SelfServed {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetAllLogDrainsDrains {
     ObjectList(Vec<GetAllLogDrainsDrainsObjectListItem>),
     ObjectList2(Vec<GetAllLogDrainsDrainsObjectList2Item>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetAllLogDrainsDrains {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetAllLogDrainsDrains>] = &[
+            |value| {
+                <Vec<
+                    GetAllLogDrainsDrainsObjectListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetAllLogDrainsDrains::ObjectList)
+            },
+            |value| {
+                <Vec<
+                    GetAllLogDrainsDrainsObjectList2Item,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetAllLogDrainsDrains::ObjectList2)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -1856,13 +1883,38 @@ impl std::fmt::Display for GetAllLogDrainsProjectsMetadataItemFramework {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetAllLogDrainsResponse {
     WithDrains(GetAllLogDrainsWithDrains),
     ObjectList(Vec<GetAllLogDrainsObjectListItem>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetAllLogDrainsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetAllLogDrainsResponse>] = &[
+            |value| {
+                <GetAllLogDrainsWithDrains as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetAllLogDrainsResponse::WithDrains)
+            },
+            |value| {
+                <Vec<
+                    GetAllLogDrainsObjectListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetAllLogDrainsResponse::ObjectList)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -119,7 +119,7 @@ pub struct GetAccountInfoResponse {
     pub contact: Option<GetAccountInfoContact>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetIntegrationResourceMetadataValue {
     String(String),
@@ -131,6 +131,44 @@ pub enum GetIntegrationResourceMetadataValue {
     NumberList(Vec<f64>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetIntegrationResourceMetadataValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetIntegrationResourceMetadataValue>] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetIntegrationResourceMetadataValue::String)
+            },
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetIntegrationResourceMetadataValue::Number)
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetIntegrationResourceMetadataValue::Boolean)
+            },
+            |value| {
+                <Vec<String> as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetIntegrationResourceMetadataValue::StringList)
+            },
+            |value| {
+                <Vec<f64> as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetIntegrationResourceMetadataValue::NumberList)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 /// The notification, if set, displayed to the user when viewing the resource in Vercel
@@ -341,7 +379,7 @@ pub struct GetIntegrationResourcesResource {
     >,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetIntegrationResourcesResourceMetadataValue {
     String(String),
@@ -353,6 +391,46 @@ pub enum GetIntegrationResourcesResourceMetadataValue {
     NumberList(Vec<f64>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetIntegrationResourcesResourceMetadataValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            GetIntegrationResourcesResourceMetadataValue,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetIntegrationResourcesResourceMetadataValue::String)
+            },
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetIntegrationResourcesResourceMetadataValue::Number)
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetIntegrationResourcesResourceMetadataValue::Boolean)
+            },
+            |value| {
+                <Vec<String> as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetIntegrationResourcesResourceMetadataValue::StringList)
+            },
+            |value| {
+                <Vec<f64> as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetIntegrationResourcesResourceMetadataValue::NumberList)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 /// The notification, if set, displayed to the user when viewing the resource in Vercel
@@ -1021,13 +1099,40 @@ impl std::fmt::Display for ImportResourceStatus {
 }
 
 /// Billing data (interim invoicing data).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum SubmitBillingDataBilling {
     WithItems(SubmitBillingDataBillingWithItems),
     ObjectList(Vec<SubmitBillingDataBillingObjectListItem>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for SubmitBillingDataBilling {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<SubmitBillingDataBilling>] = &[
+            |value| {
+                <SubmitBillingDataBillingWithItems as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(SubmitBillingDataBilling::WithItems)
+            },
+            |value| {
+                <Vec<
+                    SubmitBillingDataBillingObjectListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(SubmitBillingDataBilling::ObjectList)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1515,13 +1620,38 @@ pub struct UpdateInstallationIntegrationEdgeConfigResponse {
 }
 
 /// A notification to display to your customer. Send `null` to clear the current notification.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateInstallationNotification {
     WithLevelTitle(UpdateInstallationNotificationWithLevelTitle),
     String(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UpdateInstallationNotification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UpdateInstallationNotification>] = &[
+            |value| {
+                <UpdateInstallationNotificationWithLevelTitle as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateInstallationNotification::WithLevelTitle)
+            },
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateInstallationNotification::String)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(

@@ -258,7 +258,7 @@ pub struct GetProjectMembersPagination {
     pub prev: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetProjectMembersResponse {
     /// Paginated list of members for the project.
@@ -266,6 +266,34 @@ pub enum GetProjectMembersResponse {
     Object(serde_json::Map<String, serde_json::Value>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetProjectMembersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetProjectMembersResponse>] = &[
+            |value| {
+                <GetProjectMembersWithMembersPagination as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetProjectMembersResponse::WithMembersPagination)
+            },
+            |value| {
+                <serde_json::Map<
+                    String,
+                    serde_json::Value,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetProjectMembersResponse::Object)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 /// Paginated list of members for the project.

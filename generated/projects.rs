@@ -110,7 +110,7 @@ pub struct AcceptProjectTransferRequestRequest {
     >,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum AcceptProjectTransferRequestResponse {
     WithPartnerCallsResourceTransferErrors(
@@ -119,6 +119,36 @@ pub enum AcceptProjectTransferRequestResponse {
     Object(serde_json::Map<String, serde_json::Value>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for AcceptProjectTransferRequestResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<AcceptProjectTransferRequestResponse>] = &[
+            |value| {
+                <AcceptProjectTransferRequestWithPartnerCallsResourceTransferErrors as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        AcceptProjectTransferRequestResponse::WithPartnerCallsResourceTransferErrors,
+                    )
+            },
+            |value| {
+                <serde_json::Map<
+                    String,
+                    serde_json::Value,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(AcceptProjectTransferRequestResponse::Object)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -368,13 +398,42 @@ pub struct CreateProjectAbuseBlockHistoryItemBlocked {
     pub is_cascading: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateProjectAbuseBlockHistoryItemRoute {
     WithSrcStatus(CreateProjectAbuseBlockHistoryItemRouteWithSrcStatus),
     WithHasMitigate(CreateProjectAbuseBlockHistoryItemRouteWithHasMitigate),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateProjectAbuseBlockHistoryItemRoute {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            CreateProjectAbuseBlockHistoryItemRoute,
+        >] = &[
+            |value| {
+                <CreateProjectAbuseBlockHistoryItemRouteWithSrcStatus as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateProjectAbuseBlockHistoryItemRoute::WithSrcStatus)
+            },
+            |value| {
+                <CreateProjectAbuseBlockHistoryItemRouteWithHasMitigate as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateProjectAbuseBlockHistoryItemRoute::WithHasMitigate)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -654,13 +713,40 @@ pub struct CreateProjectConnectConfigurationAws {
     pub security_group_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateProjectConnectConfigurationEnvId {
     String(String),
     Value(CreateProjectConnectConfigurationEnvIdValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateProjectConnectConfigurationEnvId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            CreateProjectConnectConfigurationEnvId,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateProjectConnectConfigurationEnvId::String)
+            },
+            |value| {
+                <CreateProjectConnectConfigurationEnvIdValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateProjectConnectConfigurationEnvId::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -1074,13 +1160,40 @@ pub struct CreateProjectDeploymentExpiration {
     pub deployments_to_keep: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateProjectEnvCreated {
     WithTypeValue(CreateProjectEnvCreatedWithTypeValue),
     ObjectList(Vec<CreateProjectEnvCreatedObjectListItem>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateProjectEnvCreated {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<CreateProjectEnvCreated>] = &[
+            |value| {
+                <CreateProjectEnvCreatedWithTypeValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateProjectEnvCreated::WithTypeValue)
+            },
+            |value| {
+                <Vec<
+                    CreateProjectEnvCreatedObjectListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateProjectEnvCreated::ObjectList)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1325,13 +1438,40 @@ pub struct CreateProjectEnvCreatedObjectListItem {
     pub system: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateProjectEnvCreatedObjectListItemTarget {
     StringList(Vec<String>),
     Value(CreateProjectEnvCreatedObjectListItemTargetValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateProjectEnvCreatedObjectListItemTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            CreateProjectEnvCreatedObjectListItemTarget,
+        >] = &[
+            |value| {
+                <Vec<String> as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateProjectEnvCreatedObjectListItemTarget::StringList)
+            },
+            |value| {
+                <CreateProjectEnvCreatedObjectListItemTargetValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateProjectEnvCreatedObjectListItemTarget::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -1376,13 +1516,40 @@ impl std::fmt::Display for CreateProjectEnvCreatedObjectListItemTargetValue {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateProjectEnvCreatedTarget {
     ValueList(Vec<CreateProjectEnvCreatedTargetValueListItem>),
     Value(CreateProjectEnvCreatedTargetValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateProjectEnvCreatedTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<CreateProjectEnvCreatedTarget>] = &[
+            |value| {
+                <Vec<
+                    CreateProjectEnvCreatedTargetValueListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateProjectEnvCreatedTarget::ValueList)
+            },
+            |value| {
+                <CreateProjectEnvCreatedTargetValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateProjectEnvCreatedTarget::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -1610,13 +1777,42 @@ pub struct CreateProjectEnvFailedItemError {
     pub project: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateProjectEnvFailedItemErrorTarget {
     ValueList(Vec<CreateProjectEnvFailedItemErrorTargetValueListItem>),
     Value(CreateProjectEnvFailedItemErrorTargetValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateProjectEnvFailedItemErrorTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            CreateProjectEnvFailedItemErrorTarget,
+        >] = &[
+            |value| {
+                <Vec<
+                    CreateProjectEnvFailedItemErrorTargetValueListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateProjectEnvFailedItemErrorTarget::ValueList)
+            },
+            |value| {
+                <CreateProjectEnvFailedItemErrorTargetValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateProjectEnvFailedItemErrorTarget::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -1703,13 +1899,38 @@ impl std::fmt::Display for CreateProjectEnvFailedItemErrorTargetValueListItem {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateProjectEnvFailedItemErrorValue {
     String(String),
     ValueList(Vec<CreateProjectEnvFailedItemErrorValueValueListItem>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateProjectEnvFailedItemErrorValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<CreateProjectEnvFailedItemErrorValue>] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateProjectEnvFailedItemErrorValue::String)
+            },
+            |value| {
+                <Vec<
+                    CreateProjectEnvFailedItemErrorValueValueListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateProjectEnvFailedItemErrorValue::ValueList)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -1992,13 +2213,40 @@ impl std::fmt::Display for CreateProjectEnvItemInternalContentHintType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateProjectEnvItemTarget {
     ValueList(Vec<CreateProjectEnvItemTargetValueListItem>),
     Value(CreateProjectEnvItemTargetValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateProjectEnvItemTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<CreateProjectEnvItemTarget>] = &[
+            |value| {
+                <Vec<
+                    CreateProjectEnvItemTargetValueListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateProjectEnvItemTarget::ValueList)
+            },
+            |value| {
+                <CreateProjectEnvItemTargetValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateProjectEnvItemTarget::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -2163,13 +2411,38 @@ pub struct CreateProjectEnvObjectListItem {
     pub custom_environment_ids: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateProjectEnvRequest {
     WithKeyValue(CreateProjectEnvWithKeyValue),
     ObjectList(Vec<CreateProjectEnvObjectListItem>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateProjectEnvRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<CreateProjectEnvRequest>] = &[
+            |value| {
+                <CreateProjectEnvWithKeyValue as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateProjectEnvRequest::WithKeyValue)
+            },
+            |value| {
+                <Vec<
+                    CreateProjectEnvObjectListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateProjectEnvRequest::ObjectList)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2316,13 +2589,42 @@ pub struct CreateProjectEnvironmentVariable {
 }
 
 /// Deployment Target or Targets in which the ENV variable will be used
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateProjectEnvironmentVariableTarget {
     Any(CreateProjectEnvironmentVariableTargetAny),
     AnyList(Vec<CreateProjectEnvironmentVariableTargetAnyListItem>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateProjectEnvironmentVariableTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            CreateProjectEnvironmentVariableTarget,
+        >] = &[
+            |value| {
+                <CreateProjectEnvironmentVariableTargetAny as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateProjectEnvironmentVariableTarget::Any)
+            },
+            |value| {
+                <Vec<
+                    CreateProjectEnvironmentVariableTargetAnyListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateProjectEnvironmentVariableTarget::AnyList)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -2844,13 +3146,40 @@ impl std::fmt::Display for CreateProjectGitRepositoryType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateProjectInternalRoute {
     WithSrcStatus(CreateProjectInternalRouteWithSrcStatus),
     WithHasMitigate(CreateProjectInternalRouteWithHasMitigate),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateProjectInternalRoute {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<CreateProjectInternalRoute>] = &[
+            |value| {
+                <CreateProjectInternalRouteWithSrcStatus as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateProjectInternalRoute::WithSrcStatus)
+            },
+            |value| {
+                <CreateProjectInternalRouteWithHasMitigate as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateProjectInternalRoute::WithHasMitigate)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3184,13 +3513,38 @@ pub struct CreateProjectLatestDeployment {
     pub with_cache: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateProjectLatestDeploymentAliasAssigned {
     Number(f64),
     Boolean(bool),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateProjectLatestDeploymentAliasAssigned {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            CreateProjectLatestDeploymentAliasAssigned,
+        >] = &[
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateProjectLatestDeploymentAliasAssigned::Number)
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateProjectLatestDeploymentAliasAssigned::Boolean)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3698,7 +4052,7 @@ pub struct CreateProjectLinkGitlab {
     pub production_branch: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateProjectMicrofrontends {
     WithIsDefaultApp(CreateProjectMicrofrontendsWithIsDefaultApp),
@@ -3707,14 +4061,71 @@ pub enum CreateProjectMicrofrontends {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for CreateProjectMicrofrontends {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<CreateProjectMicrofrontends>] = &[
+            |value| {
+                <CreateProjectMicrofrontendsWithIsDefaultApp as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateProjectMicrofrontends::WithIsDefaultApp)
+            },
+            |value| {
+                <CreateProjectMicrofrontendsWithUpdatedAtGroupIds as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateProjectMicrofrontends::WithUpdatedAtGroupIds)
+            },
+            |value| {
+                <CreateProjectMicrofrontendsWithUpdatedAtGroupIds2 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateProjectMicrofrontends::WithUpdatedAtGroupIds2)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateProjectMicrofrontendsGroupId {
     String(String),
     String2(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateProjectMicrofrontendsGroupId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<CreateProjectMicrofrontendsGroupId>] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateProjectMicrofrontendsGroupId::String)
+            },
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateProjectMicrofrontendsGroupId::String2)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -6618,13 +7029,38 @@ pub struct CreateProjectTargetsValue {
     pub with_cache: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateProjectTargetsValueAliasAssigned {
     Number(f64),
     Boolean(bool),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateProjectTargetsValueAliasAssigned {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            CreateProjectTargetsValueAliasAssigned,
+        >] = &[
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateProjectTargetsValueAliasAssigned::Number)
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(CreateProjectTargetsValueAliasAssigned::Boolean)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7045,13 +7481,40 @@ pub struct CreateProjectTransferRequestResponse {
     pub code: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateProjectTrustedIps {
     WithAddressesProtectionMode(CreateProjectTrustedIpsWithAddressesProtectionMode),
     WithDeploymentType(CreateProjectTrustedIpsWithDeploymentType),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateProjectTrustedIps {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<CreateProjectTrustedIps>] = &[
+            |value| {
+                <CreateProjectTrustedIpsWithAddressesProtectionMode as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateProjectTrustedIps::WithAddressesProtectionMode)
+            },
+            |value| {
+                <CreateProjectTrustedIpsWithDeploymentType as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(CreateProjectTrustedIps::WithDeploymentType)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7386,7 +7849,7 @@ pub struct EditProjectEnvRequest {
     pub comment: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum EditProjectEnvResponse {
     WithTypeValue(EditProjectEnvWithTypeValue),
@@ -7394,14 +7857,63 @@ pub enum EditProjectEnvResponse {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for EditProjectEnvResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<EditProjectEnvResponse>] = &[
+            |value| {
+                <EditProjectEnvWithTypeValue as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(EditProjectEnvResponse::WithTypeValue)
+            },
+            |value| {
+                <serde_json::Map<
+                    String,
+                    serde_json::Value,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(EditProjectEnvResponse::Object)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum EditProjectEnvTarget {
     StringList(Vec<String>),
     Value(EditProjectEnvTargetValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for EditProjectEnvTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<EditProjectEnvTarget>] = &[
+            |value| {
+                <Vec<String> as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(EditProjectEnvTarget::StringList)
+            },
+            |value| {
+                <EditProjectEnvTargetValue as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(EditProjectEnvTarget::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -8060,13 +8572,40 @@ impl std::fmt::Display for FilterProjectEnvsEnvInternalContentHintType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum FilterProjectEnvsEnvTarget {
     ValueList(Vec<FilterProjectEnvsEnvTargetValueListItem>),
     Value(FilterProjectEnvsEnvTargetValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for FilterProjectEnvsEnvTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<FilterProjectEnvsEnvTarget>] = &[
+            |value| {
+                <Vec<
+                    FilterProjectEnvsEnvTargetValueListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(FilterProjectEnvsEnvTarget::ValueList)
+            },
+            |value| {
+                <FilterProjectEnvsEnvTargetValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(FilterProjectEnvsEnvTarget::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -8247,7 +8786,7 @@ impl std::fmt::Display for FilterProjectEnvsInternalContentHintType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum FilterProjectEnvsResponse {
     WithTypeValue(FilterProjectEnvsWithTypeValue),
@@ -8257,14 +8796,71 @@ pub enum FilterProjectEnvsResponse {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for FilterProjectEnvsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<FilterProjectEnvsResponse>] = &[
+            |value| {
+                <FilterProjectEnvsWithTypeValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(FilterProjectEnvsResponse::WithTypeValue)
+            },
+            |value| {
+                <FilterProjectEnvsWithPagination as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(FilterProjectEnvsResponse::WithPagination)
+            },
+            |value| {
+                <FilterProjectEnvsWithEnvs as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(FilterProjectEnvsResponse::WithEnvs)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum FilterProjectEnvsTarget {
     ValueList(Vec<FilterProjectEnvsTargetValueListItem>),
     Value(FilterProjectEnvsTargetValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for FilterProjectEnvsTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<FilterProjectEnvsTarget>] = &[
+            |value| {
+                <Vec<
+                    FilterProjectEnvsTargetValueListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(FilterProjectEnvsTarget::ValueList)
+            },
+            |value| {
+                <FilterProjectEnvsTargetValue as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(FilterProjectEnvsTarget::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -8581,13 +9177,40 @@ pub struct GetProjectAbuseBlockHistoryItemBlocked {
     pub is_cascading: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetProjectAbuseBlockHistoryItemRoute {
     WithSrcStatus(GetProjectAbuseBlockHistoryItemRouteWithSrcStatus),
     WithHasMitigate(GetProjectAbuseBlockHistoryItemRouteWithHasMitigate),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetProjectAbuseBlockHistoryItemRoute {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetProjectAbuseBlockHistoryItemRoute>] = &[
+            |value| {
+                <GetProjectAbuseBlockHistoryItemRouteWithSrcStatus as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetProjectAbuseBlockHistoryItemRoute::WithSrcStatus)
+            },
+            |value| {
+                <GetProjectAbuseBlockHistoryItemRouteWithHasMitigate as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetProjectAbuseBlockHistoryItemRoute::WithHasMitigate)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -8879,13 +9502,38 @@ pub struct GetProjectConnectConfigurationAws {
     pub security_group_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetProjectConnectConfigurationEnvId {
     String(String),
     Value(GetProjectConnectConfigurationEnvIdValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetProjectConnectConfigurationEnvId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetProjectConnectConfigurationEnvId>] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetProjectConnectConfigurationEnvId::String)
+            },
+            |value| {
+                <GetProjectConnectConfigurationEnvIdValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetProjectConnectConfigurationEnvId::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -9513,13 +10161,40 @@ impl std::fmt::Display for GetProjectDomainsRedirects {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetProjectDomainsResponse {
     WithDomainsPagination(GetProjectDomainsWithDomainsPagination),
     WithDomainsPagination2(GetProjectDomainsWithDomainsPagination2),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetProjectDomainsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetProjectDomainsResponse>] = &[
+            |value| {
+                <GetProjectDomainsWithDomainsPagination as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetProjectDomainsResponse::WithDomainsPagination)
+            },
+            |value| {
+                <GetProjectDomainsWithDomainsPagination2 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetProjectDomainsResponse::WithDomainsPagination2)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 /// Filters on the target of the domain. Can be either \"production\", \"preview\"
@@ -10028,13 +10703,38 @@ impl std::fmt::Display for GetProjectEnvItemInternalContentHintType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetProjectEnvItemTarget {
     ValueList(Vec<GetProjectEnvItemTargetValueListItem>),
     Value(GetProjectEnvItemTargetValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetProjectEnvItemTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetProjectEnvItemTarget>] = &[
+            |value| {
+                <Vec<
+                    GetProjectEnvItemTargetValueListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetProjectEnvItemTarget::ValueList)
+            },
+            |value| {
+                <GetProjectEnvItemTargetValue as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetProjectEnvItemTarget::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -10171,7 +10871,7 @@ impl std::fmt::Display for GetProjectEnvItemType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetProjectEnvResponse {
     WithDecrypted(GetProjectEnvWithDecrypted),
@@ -10180,14 +10880,67 @@ pub enum GetProjectEnvResponse {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for GetProjectEnvResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetProjectEnvResponse>] = &[
+            |value| {
+                <GetProjectEnvWithDecrypted as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetProjectEnvResponse::WithDecrypted)
+            },
+            |value| {
+                <GetProjectEnvWithTypeValue as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetProjectEnvResponse::WithTypeValue)
+            },
+            |value| {
+                <GetProjectEnvWithTypeValue2 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetProjectEnvResponse::WithTypeValue2)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetProjectEnvTarget {
     ValueList(Vec<GetProjectEnvTargetValueListItem>),
     Value(GetProjectEnvTargetValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetProjectEnvTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetProjectEnvTarget>] = &[
+            |value| {
+                <Vec<
+                    GetProjectEnvTargetValueListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetProjectEnvTarget::ValueList)
+            },
+            |value| {
+                <GetProjectEnvTargetValue as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetProjectEnvTarget::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -10498,13 +11251,38 @@ pub struct GetProjectEnvWithTypeValue2 {
     pub custom_environment_ids: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetProjectEnvWithTypeValue2Target {
     StringList(Vec<String>),
     Value(GetProjectEnvWithTypeValue2TargetValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetProjectEnvWithTypeValue2Target {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetProjectEnvWithTypeValue2Target>] = &[
+            |value| {
+                <Vec<String> as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetProjectEnvWithTypeValue2Target::StringList)
+            },
+            |value| {
+                <GetProjectEnvWithTypeValue2TargetValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetProjectEnvWithTypeValue2Target::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -10549,13 +11327,40 @@ impl std::fmt::Display for GetProjectEnvWithTypeValue2TargetValue {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetProjectEnvWithTypeValueTarget {
     ValueList(Vec<GetProjectEnvWithTypeValueTargetValueListItem>),
     Value(GetProjectEnvWithTypeValueTargetValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetProjectEnvWithTypeValueTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetProjectEnvWithTypeValueTarget>] = &[
+            |value| {
+                <Vec<
+                    GetProjectEnvWithTypeValueTargetValueListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetProjectEnvWithTypeValueTarget::ValueList)
+            },
+            |value| {
+                <GetProjectEnvWithTypeValueTargetValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetProjectEnvWithTypeValueTarget::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -10969,13 +11774,36 @@ impl std::fmt::Display for GetProjectGitProviderOptionsCreateDeployments {
 }
 
 /// The unique project identifier or the project name
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetProjectIdOrName {
     String(String),
     Boolean(bool),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetProjectIdOrName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetProjectIdOrName>] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetProjectIdOrName::String)
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetProjectIdOrName::Boolean)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 /// Integration installation enabled on the project.
@@ -10996,13 +11824,40 @@ pub struct GetProjectIntegrationResource {
     pub external_resource_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetProjectInternalRoute {
     WithSrcStatus(GetProjectInternalRouteWithSrcStatus),
     WithHasMitigate(GetProjectInternalRouteWithHasMitigate),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetProjectInternalRoute {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetProjectInternalRoute>] = &[
+            |value| {
+                <GetProjectInternalRouteWithSrcStatus as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetProjectInternalRoute::WithSrcStatus)
+            },
+            |value| {
+                <GetProjectInternalRouteWithHasMitigate as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetProjectInternalRoute::WithHasMitigate)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -11336,13 +12191,38 @@ pub struct GetProjectLatestDeployment {
     pub with_cache: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetProjectLatestDeploymentAliasAssigned {
     Number(f64),
     Boolean(bool),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetProjectLatestDeploymentAliasAssigned {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            GetProjectLatestDeploymentAliasAssigned,
+        >] = &[
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetProjectLatestDeploymentAliasAssigned::Number)
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetProjectLatestDeploymentAliasAssigned::Boolean)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -11850,7 +12730,7 @@ pub struct GetProjectLinkGitlab {
     pub production_branch: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetProjectMicrofrontends {
     WithIsDefaultApp(GetProjectMicrofrontendsWithIsDefaultApp),
@@ -11859,14 +12739,71 @@ pub enum GetProjectMicrofrontends {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for GetProjectMicrofrontends {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetProjectMicrofrontends>] = &[
+            |value| {
+                <GetProjectMicrofrontendsWithIsDefaultApp as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetProjectMicrofrontends::WithIsDefaultApp)
+            },
+            |value| {
+                <GetProjectMicrofrontendsWithUpdatedAtGroupIds as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetProjectMicrofrontends::WithUpdatedAtGroupIds)
+            },
+            |value| {
+                <GetProjectMicrofrontendsWithUpdatedAtGroupIds2 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetProjectMicrofrontends::WithUpdatedAtGroupIds2)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetProjectMicrofrontendsGroupId {
     String(String),
     String2(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetProjectMicrofrontendsGroupId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetProjectMicrofrontendsGroupId>] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetProjectMicrofrontendsGroupId::String)
+            },
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetProjectMicrofrontendsGroupId::String2)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -14179,13 +15116,36 @@ pub struct GetProjectTargetsValue {
     pub with_cache: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetProjectTargetsValueAliasAssigned {
     Number(f64),
     Boolean(bool),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetProjectTargetsValueAliasAssigned {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetProjectTargetsValueAliasAssigned>] = &[
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetProjectTargetsValueAliasAssigned::Number)
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetProjectTargetsValueAliasAssigned::Boolean)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -14582,13 +15542,40 @@ impl std::fmt::Display for GetProjectTier {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetProjectTrustedIps {
     WithAddressesProtectionMode(GetProjectTrustedIpsWithAddressesProtectionMode),
     WithDeploymentType(GetProjectTrustedIpsWithDeploymentType),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetProjectTrustedIps {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetProjectTrustedIps>] = &[
+            |value| {
+                <GetProjectTrustedIpsWithAddressesProtectionMode as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetProjectTrustedIps::WithAddressesProtectionMode)
+            },
+            |value| {
+                <GetProjectTrustedIpsWithDeploymentType as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetProjectTrustedIps::WithDeploymentType)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -14794,7 +15781,7 @@ impl std::fmt::Display for GetProjectsGitForkProtection {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetProjectsPagination {
     /// This object contains information related to the pagination of the current request, including the necessary parameters to get the next or previous page of data.
@@ -14803,6 +15790,31 @@ pub enum GetProjectsPagination {
     WithCountNext(GetProjectsPaginationWithCountNext),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetProjectsPagination {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetProjectsPagination>] = &[
+            |value| {
+                <crate::shared::Pagination as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetProjectsPagination::Pagination)
+            },
+            |value| {
+                <GetProjectsPaginationWithCountNext as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetProjectsPagination::WithCountNext)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 /// This object contains information related to the pagination of the current request using continuation tokens. Since CosmosDB doesn't support going to previous pages, only count and next are provided.
@@ -15232,13 +16244,42 @@ pub struct GetProjectsProjectAbuseBlockHistoryItemBlocked {
     pub is_cascading: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetProjectsProjectAbuseBlockHistoryItemRoute {
     WithSrcStatus(GetProjectsProjectAbuseBlockHistoryItemRouteWithSrcStatus),
     WithHasMitigate(GetProjectsProjectAbuseBlockHistoryItemRouteWithHasMitigate),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetProjectsProjectAbuseBlockHistoryItemRoute {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            GetProjectsProjectAbuseBlockHistoryItemRoute,
+        >] = &[
+            |value| {
+                <GetProjectsProjectAbuseBlockHistoryItemRouteWithSrcStatus as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetProjectsProjectAbuseBlockHistoryItemRoute::WithSrcStatus)
+            },
+            |value| {
+                <GetProjectsProjectAbuseBlockHistoryItemRouteWithHasMitigate as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetProjectsProjectAbuseBlockHistoryItemRoute::WithHasMitigate)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -15518,13 +16559,40 @@ pub struct GetProjectsProjectConnectConfigurationAws {
     pub security_group_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetProjectsProjectConnectConfigurationEnvId {
     String(String),
     Value(GetProjectsProjectConnectConfigurationEnvIdValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetProjectsProjectConnectConfigurationEnvId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            GetProjectsProjectConnectConfigurationEnvId,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetProjectsProjectConnectConfigurationEnvId::String)
+            },
+            |value| {
+                <GetProjectsProjectConnectConfigurationEnvIdValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetProjectsProjectConnectConfigurationEnvId::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -16183,13 +17251,40 @@ impl std::fmt::Display for GetProjectsProjectEnvItemInternalContentHintType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetProjectsProjectEnvItemTarget {
     ValueList(Vec<GetProjectsProjectEnvItemTargetValueListItem>),
     Value(GetProjectsProjectEnvItemTargetValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetProjectsProjectEnvItemTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetProjectsProjectEnvItemTarget>] = &[
+            |value| {
+                <Vec<
+                    GetProjectsProjectEnvItemTargetValueListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetProjectsProjectEnvItemTarget::ValueList)
+            },
+            |value| {
+                <GetProjectsProjectEnvItemTargetValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetProjectsProjectEnvItemTarget::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -16652,13 +17747,40 @@ impl std::fmt::Display for GetProjectsProjectGitProviderOptionsCreateDeployments
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetProjectsProjectInternalRoute {
     WithSrcStatus(GetProjectsProjectInternalRouteWithSrcStatus),
     WithHasMitigate(GetProjectsProjectInternalRouteWithHasMitigate),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetProjectsProjectInternalRoute {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetProjectsProjectInternalRoute>] = &[
+            |value| {
+                <GetProjectsProjectInternalRouteWithSrcStatus as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetProjectsProjectInternalRoute::WithSrcStatus)
+            },
+            |value| {
+                <GetProjectsProjectInternalRouteWithHasMitigate as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetProjectsProjectInternalRoute::WithHasMitigate)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -16992,13 +18114,38 @@ pub struct GetProjectsProjectLatestDeployment {
     pub with_cache: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetProjectsProjectLatestDeploymentAliasAssigned {
     Number(f64),
     Boolean(bool),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetProjectsProjectLatestDeploymentAliasAssigned {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            GetProjectsProjectLatestDeploymentAliasAssigned,
+        >] = &[
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetProjectsProjectLatestDeploymentAliasAssigned::Number)
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetProjectsProjectLatestDeploymentAliasAssigned::Boolean)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -17506,7 +18653,7 @@ pub struct GetProjectsProjectLinkGitlab {
     pub production_branch: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetProjectsProjectMicrofrontends {
     WithIsDefaultApp(GetProjectsProjectMicrofrontendsWithIsDefaultApp),
@@ -17515,14 +18662,73 @@ pub enum GetProjectsProjectMicrofrontends {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for GetProjectsProjectMicrofrontends {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetProjectsProjectMicrofrontends>] = &[
+            |value| {
+                <GetProjectsProjectMicrofrontendsWithIsDefaultApp as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetProjectsProjectMicrofrontends::WithIsDefaultApp)
+            },
+            |value| {
+                <GetProjectsProjectMicrofrontendsWithUpdatedAtGroupIds as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetProjectsProjectMicrofrontends::WithUpdatedAtGroupIds)
+            },
+            |value| {
+                <GetProjectsProjectMicrofrontendsWithUpdatedAtGroupIds2 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetProjectsProjectMicrofrontends::WithUpdatedAtGroupIds2)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetProjectsProjectMicrofrontendsGroupId {
     String(String),
     String2(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetProjectsProjectMicrofrontendsGroupId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            GetProjectsProjectMicrofrontendsGroupId,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetProjectsProjectMicrofrontendsGroupId::String)
+            },
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetProjectsProjectMicrofrontendsGroupId::String2)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -19524,13 +20730,38 @@ pub struct GetProjectsProjectTargetsValue {
     pub with_cache: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetProjectsProjectTargetsValueAliasAssigned {
     Number(f64),
     Boolean(bool),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetProjectsProjectTargetsValueAliasAssigned {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            GetProjectsProjectTargetsValueAliasAssigned,
+        >] = &[
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetProjectsProjectTargetsValueAliasAssigned::Number)
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetProjectsProjectTargetsValueAliasAssigned::Boolean)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -19927,13 +21158,40 @@ impl std::fmt::Display for GetProjectsProjectTier {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetProjectsProjectTrustedIps {
     WithAddressesProtectionMode(GetProjectsProjectTrustedIpsWithAddressesProtectionMode),
     WithDeploymentType(GetProjectsProjectTrustedIpsWithDeploymentType),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetProjectsProjectTrustedIps {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetProjectsProjectTrustedIps>] = &[
+            |value| {
+                <GetProjectsProjectTrustedIpsWithAddressesProtectionMode as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetProjectsProjectTrustedIps::WithAddressesProtectionMode)
+            },
+            |value| {
+                <GetProjectsProjectTrustedIpsWithDeploymentType as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetProjectsProjectTrustedIps::WithDeploymentType)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -20114,13 +21372,41 @@ pub struct ListPromoteAliasesAliase {
     pub id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ListPromoteAliasesResponse {
     WithAliasesPagination(ListPromoteAliasesWithAliasesPagination),
     Object(serde_json::Map<String, serde_json::Value>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for ListPromoteAliasesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<ListPromoteAliasesResponse>] = &[
+            |value| {
+                <ListPromoteAliasesWithAliasesPagination as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(ListPromoteAliasesResponse::WithAliasesPagination)
+            },
+            |value| {
+                <serde_json::Map<
+                    String,
+                    serde_json::Value,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(ListPromoteAliasesResponse::Object)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -20429,7 +21715,7 @@ pub struct RemoveProjectEnvObjectListItem {
     pub custom_environment_ids: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum RemoveProjectEnvResponse {
     WithTypeValue(RemoveProjectEnvWithTypeValue),
@@ -20438,14 +21724,71 @@ pub enum RemoveProjectEnvResponse {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for RemoveProjectEnvResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<RemoveProjectEnvResponse>] = &[
+            |value| {
+                <RemoveProjectEnvWithTypeValue as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(RemoveProjectEnvResponse::WithTypeValue)
+            },
+            |value| {
+                <RemoveProjectEnvWithTypeValue2 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(RemoveProjectEnvResponse::WithTypeValue2)
+            },
+            |value| {
+                <Vec<
+                    RemoveProjectEnvObjectListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(RemoveProjectEnvResponse::ObjectList)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum RemoveProjectEnvTarget {
     ValueList(Vec<RemoveProjectEnvTargetValueListItem>),
     Value(RemoveProjectEnvTargetValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for RemoveProjectEnvTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<RemoveProjectEnvTarget>] = &[
+            |value| {
+                <Vec<
+                    RemoveProjectEnvTargetValueListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(RemoveProjectEnvTarget::ValueList)
+            },
+            |value| {
+                <RemoveProjectEnvTargetValue as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(RemoveProjectEnvTarget::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -20810,13 +22153,42 @@ pub struct UpdateProjectAbuseBlockHistoryItemBlocked {
     pub is_cascading: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateProjectAbuseBlockHistoryItemRoute {
     WithSrcStatus(UpdateProjectAbuseBlockHistoryItemRouteWithSrcStatus),
     WithHasMitigate(UpdateProjectAbuseBlockHistoryItemRouteWithHasMitigate),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UpdateProjectAbuseBlockHistoryItemRoute {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UpdateProjectAbuseBlockHistoryItemRoute,
+        >] = &[
+            |value| {
+                <UpdateProjectAbuseBlockHistoryItemRouteWithSrcStatus as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateProjectAbuseBlockHistoryItemRoute::WithSrcStatus)
+            },
+            |value| {
+                <UpdateProjectAbuseBlockHistoryItemRouteWithHasMitigate as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateProjectAbuseBlockHistoryItemRoute::WithHasMitigate)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -21069,12 +22441,32 @@ pub struct UpdateProjectAnalytics {
     pub spend_limit_in_dollars: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateProjectConnectConfiguration {
     Object(UpdateProjectConnectConfigurationObject),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UpdateProjectConnectConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UpdateProjectConnectConfiguration>] = &[
+            |value| {
+                <UpdateProjectConnectConfigurationObject as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateProjectConnectConfiguration::Object)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -21415,13 +22807,44 @@ pub struct UpdateProjectDataCacheAbuseBlockHistoryItemBlocked {
     pub is_cascading: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateProjectDataCacheAbuseBlockHistoryItemRoute {
     WithSrcStatus(UpdateProjectDataCacheAbuseBlockHistoryItemRouteWithSrcStatus),
     WithHasMitigate(UpdateProjectDataCacheAbuseBlockHistoryItemRouteWithHasMitigate),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UpdateProjectDataCacheAbuseBlockHistoryItemRoute {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UpdateProjectDataCacheAbuseBlockHistoryItemRoute,
+        >] = &[
+            |value| {
+                <UpdateProjectDataCacheAbuseBlockHistoryItemRouteWithSrcStatus as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateProjectDataCacheAbuseBlockHistoryItemRoute::WithSrcStatus)
+            },
+            |value| {
+                <UpdateProjectDataCacheAbuseBlockHistoryItemRouteWithHasMitigate as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        UpdateProjectDataCacheAbuseBlockHistoryItemRoute::WithHasMitigate,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -21702,13 +23125,40 @@ pub struct UpdateProjectDataCacheConnectConfigurationAws {
     pub security_group_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateProjectDataCacheConnectConfigurationEnvId {
     String(String),
     Value(UpdateProjectDataCacheConnectConfigurationEnvIdValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UpdateProjectDataCacheConnectConfigurationEnvId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UpdateProjectDataCacheConnectConfigurationEnvId,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateProjectDataCacheConnectConfigurationEnvId::String)
+            },
+            |value| {
+                <UpdateProjectDataCacheConnectConfigurationEnvIdValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateProjectDataCacheConnectConfigurationEnvId::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -22369,13 +23819,40 @@ impl std::fmt::Display for UpdateProjectDataCacheEnvItemInternalContentHintType 
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateProjectDataCacheEnvItemTarget {
     ValueList(Vec<UpdateProjectDataCacheEnvItemTargetValueListItem>),
     Value(UpdateProjectDataCacheEnvItemTargetValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UpdateProjectDataCacheEnvItemTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UpdateProjectDataCacheEnvItemTarget>] = &[
+            |value| {
+                <Vec<
+                    UpdateProjectDataCacheEnvItemTargetValueListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateProjectDataCacheEnvItemTarget::ValueList)
+            },
+            |value| {
+                <UpdateProjectDataCacheEnvItemTargetValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateProjectDataCacheEnvItemTarget::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -22838,13 +24315,40 @@ impl std::fmt::Display for UpdateProjectDataCacheGitProviderOptionsCreateDeploym
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateProjectDataCacheInternalRoute {
     WithSrcStatus(UpdateProjectDataCacheInternalRouteWithSrcStatus),
     WithHasMitigate(UpdateProjectDataCacheInternalRouteWithHasMitigate),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UpdateProjectDataCacheInternalRoute {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UpdateProjectDataCacheInternalRoute>] = &[
+            |value| {
+                <UpdateProjectDataCacheInternalRouteWithSrcStatus as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateProjectDataCacheInternalRoute::WithSrcStatus)
+            },
+            |value| {
+                <UpdateProjectDataCacheInternalRouteWithHasMitigate as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateProjectDataCacheInternalRoute::WithHasMitigate)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -23180,13 +24684,39 @@ pub struct UpdateProjectDataCacheLatestDeployment {
     pub with_cache: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateProjectDataCacheLatestDeploymentAliasAssigned {
     Number(f64),
     Boolean(bool),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for UpdateProjectDataCacheLatestDeploymentAliasAssigned {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UpdateProjectDataCacheLatestDeploymentAliasAssigned,
+        >] = &[
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateProjectDataCacheLatestDeploymentAliasAssigned::Number)
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateProjectDataCacheLatestDeploymentAliasAssigned::Boolean)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -23694,7 +25224,7 @@ pub struct UpdateProjectDataCacheLinkGitlab {
     pub production_branch: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateProjectDataCacheMicrofrontends {
     WithIsDefaultApp(UpdateProjectDataCacheMicrofrontendsWithIsDefaultApp),
@@ -23703,14 +25233,73 @@ pub enum UpdateProjectDataCacheMicrofrontends {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for UpdateProjectDataCacheMicrofrontends {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UpdateProjectDataCacheMicrofrontends>] = &[
+            |value| {
+                <UpdateProjectDataCacheMicrofrontendsWithIsDefaultApp as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateProjectDataCacheMicrofrontends::WithIsDefaultApp)
+            },
+            |value| {
+                <UpdateProjectDataCacheMicrofrontendsWithUpdatedAtGroupIds as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateProjectDataCacheMicrofrontends::WithUpdatedAtGroupIds)
+            },
+            |value| {
+                <UpdateProjectDataCacheMicrofrontendsWithUpdatedAtGroupIds2 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateProjectDataCacheMicrofrontends::WithUpdatedAtGroupIds2)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateProjectDataCacheMicrofrontendsGroupId {
     String(String),
     String2(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UpdateProjectDataCacheMicrofrontendsGroupId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UpdateProjectDataCacheMicrofrontendsGroupId,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateProjectDataCacheMicrofrontendsGroupId::String)
+            },
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateProjectDataCacheMicrofrontendsGroupId::String2)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -26029,13 +27618,38 @@ pub struct UpdateProjectDataCacheTargetsValue {
     pub with_cache: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateProjectDataCacheTargetsValueAliasAssigned {
     Number(f64),
     Boolean(bool),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UpdateProjectDataCacheTargetsValueAliasAssigned {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UpdateProjectDataCacheTargetsValueAliasAssigned,
+        >] = &[
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateProjectDataCacheTargetsValueAliasAssigned::Number)
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateProjectDataCacheTargetsValueAliasAssigned::Boolean)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -26432,7 +28046,7 @@ impl std::fmt::Display for UpdateProjectDataCacheTier {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateProjectDataCacheTrustedIps {
     WithAddressesProtectionMode(
@@ -26441,6 +28055,33 @@ pub enum UpdateProjectDataCacheTrustedIps {
     WithDeploymentType(UpdateProjectDataCacheTrustedIpsWithDeploymentType),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UpdateProjectDataCacheTrustedIps {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UpdateProjectDataCacheTrustedIps>] = &[
+            |value| {
+                <UpdateProjectDataCacheTrustedIpsWithAddressesProtectionMode as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateProjectDataCacheTrustedIps::WithAddressesProtectionMode)
+            },
+            |value| {
+                <UpdateProjectDataCacheTrustedIpsWithDeploymentType as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateProjectDataCacheTrustedIps::WithDeploymentType)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -27025,13 +28666,38 @@ impl std::fmt::Display for UpdateProjectEnvItemInternalContentHintType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateProjectEnvItemTarget {
     StringList(Vec<String>),
     Value(UpdateProjectEnvItemTargetValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UpdateProjectEnvItemTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UpdateProjectEnvItemTarget>] = &[
+            |value| {
+                <Vec<String> as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateProjectEnvItemTarget::StringList)
+            },
+            |value| {
+                <UpdateProjectEnvItemTargetValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateProjectEnvItemTarget::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -27453,13 +29119,40 @@ impl std::fmt::Display for UpdateProjectGitProviderOptionsCreateDeployments {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateProjectInternalRoute {
     WithSrcStatus(UpdateProjectInternalRouteWithSrcStatus),
     WithHasMitigate(UpdateProjectInternalRouteWithHasMitigate),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UpdateProjectInternalRoute {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UpdateProjectInternalRoute>] = &[
+            |value| {
+                <UpdateProjectInternalRouteWithSrcStatus as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateProjectInternalRoute::WithSrcStatus)
+            },
+            |value| {
+                <UpdateProjectInternalRouteWithHasMitigate as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateProjectInternalRoute::WithHasMitigate)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -27793,13 +29486,38 @@ pub struct UpdateProjectLatestDeployment {
     pub with_cache: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateProjectLatestDeploymentAliasAssigned {
     Number(f64),
     Boolean(bool),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UpdateProjectLatestDeploymentAliasAssigned {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UpdateProjectLatestDeploymentAliasAssigned,
+        >] = &[
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateProjectLatestDeploymentAliasAssigned::Number)
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateProjectLatestDeploymentAliasAssigned::Boolean)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -28307,7 +30025,7 @@ pub struct UpdateProjectLinkGitlab {
     pub production_branch: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateProjectMicrofrontends {
     WithIsDefaultApp(UpdateProjectMicrofrontendsWithIsDefaultApp),
@@ -28316,14 +30034,71 @@ pub enum UpdateProjectMicrofrontends {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for UpdateProjectMicrofrontends {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UpdateProjectMicrofrontends>] = &[
+            |value| {
+                <UpdateProjectMicrofrontendsWithIsDefaultApp as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateProjectMicrofrontends::WithIsDefaultApp)
+            },
+            |value| {
+                <UpdateProjectMicrofrontendsWithUpdatedAtGroupIds as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateProjectMicrofrontends::WithUpdatedAtGroupIds)
+            },
+            |value| {
+                <UpdateProjectMicrofrontendsWithUpdatedAtGroupIds2 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateProjectMicrofrontends::WithUpdatedAtGroupIds2)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateProjectMicrofrontendsGroupId {
     String(String),
     String2(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UpdateProjectMicrofrontendsGroupId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UpdateProjectMicrofrontendsGroupId>] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateProjectMicrofrontendsGroupId::String)
+            },
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateProjectMicrofrontendsGroupId::String2)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -30581,13 +32356,40 @@ pub struct UpdateProjectResponseConnectConfigurationAws {
     pub security_group_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateProjectResponseConnectConfigurationEnvId {
     String(String),
     Value(UpdateProjectResponseConnectConfigurationEnvIdValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UpdateProjectResponseConnectConfigurationEnvId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UpdateProjectResponseConnectConfigurationEnvId,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateProjectResponseConnectConfigurationEnvId::String)
+            },
+            |value| {
+                <UpdateProjectResponseConnectConfigurationEnvIdValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateProjectResponseConnectConfigurationEnvId::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -31175,7 +32977,7 @@ impl std::fmt::Display for UpdateProjectResponseSsoProtectionDeploymentType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateProjectResponseTrustedIps {
     WithAddressesProtectionMode(
@@ -31184,6 +32986,33 @@ pub enum UpdateProjectResponseTrustedIps {
     WithDeploymentType(UpdateProjectResponseTrustedIpsWithDeploymentType),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UpdateProjectResponseTrustedIps {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UpdateProjectResponseTrustedIps>] = &[
+            |value| {
+                <UpdateProjectResponseTrustedIpsWithAddressesProtectionMode as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateProjectResponseTrustedIps::WithAddressesProtectionMode)
+            },
+            |value| {
+                <UpdateProjectResponseTrustedIpsWithDeploymentType as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateProjectResponseTrustedIps::WithDeploymentType)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -31744,13 +33573,38 @@ pub struct UpdateProjectTargetsValue {
     pub with_cache: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateProjectTargetsValueAliasAssigned {
     Number(f64),
     Boolean(bool),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UpdateProjectTargetsValueAliasAssigned {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UpdateProjectTargetsValueAliasAssigned,
+        >] = &[
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateProjectTargetsValueAliasAssigned::Number)
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateProjectTargetsValueAliasAssigned::Boolean)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

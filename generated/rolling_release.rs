@@ -1867,13 +1867,40 @@ impl std::fmt::Display for GetRollingReleaseState {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateRollingReleaseConfigResponse {
     WithRollingRelease(UpdateRollingReleaseConfigWithRollingRelease),
     WithRollingRelease2(UpdateRollingReleaseConfigWithRollingRelease2),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UpdateRollingReleaseConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UpdateRollingReleaseConfigResponse>] = &[
+            |value| {
+                <UpdateRollingReleaseConfigWithRollingRelease as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateRollingReleaseConfigResponse::WithRollingRelease)
+            },
+            |value| {
+                <UpdateRollingReleaseConfigWithRollingRelease2 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateRollingReleaseConfigResponse::WithRollingRelease2)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -22,13 +22,38 @@ pub struct AddBypassIpRequest {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum AddBypassIpResponse {
     WithResultPagination(AddBypassIpWithResultPagination),
     WithOk(AddBypassIpWithOk),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for AddBypassIpResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<AddBypassIpResponse>] = &[
+            |value| {
+                <AddBypassIpWithResultPagination as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(AddBypassIpResponse::WithResultPagination)
+            },
+            |value| {
+                <AddBypassIpWithOk as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(AddBypassIpResponse::WithOk)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -189,13 +214,41 @@ pub struct GetActiveAttackStatusAnomalyAffectedHostMapValueDdosAlertsValue {
     pub total_reqs: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetActiveAttackStatusResponse {
     WithAnomalies(GetActiveAttackStatusWithAnomalies),
     Object(serde_json::Map<String, serde_json::Value>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetActiveAttackStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetActiveAttackStatusResponse>] = &[
+            |value| {
+                <GetActiveAttackStatusWithAnomalies as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetActiveAttackStatusResponse::WithAnomalies)
+            },
+            |value| {
+                <serde_json::Map<
+                    String,
+                    serde_json::Value,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetActiveAttackStatusResponse::Object)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1482,7 +1535,7 @@ impl std::fmt::Display for GetFirewallConfigRuleConditionGroupItemConditionType 
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetFirewallConfigRuleConditionGroupItemConditionValue {
     String(String),
@@ -1490,6 +1543,39 @@ pub enum GetFirewallConfigRuleConditionGroupItemConditionValue {
     StringList(Vec<String>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for GetFirewallConfigRuleConditionGroupItemConditionValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            GetFirewallConfigRuleConditionGroupItemConditionValue,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetFirewallConfigRuleConditionGroupItemConditionValue::String)
+            },
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetFirewallConfigRuleConditionGroupItemConditionValue::Number)
+            },
+            |value| {
+                <Vec<String> as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        GetFirewallConfigRuleConditionGroupItemConditionValue::StringList,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2703,7 +2789,7 @@ impl std::fmt::Display for PutFirewallConfigActiveRuleConditionGroupItemConditio
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum PutFirewallConfigActiveRuleConditionGroupItemConditionValue {
     String(String),
@@ -2711,6 +2797,43 @@ pub enum PutFirewallConfigActiveRuleConditionGroupItemConditionValue {
     StringList(Vec<String>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for PutFirewallConfigActiveRuleConditionGroupItemConditionValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            PutFirewallConfigActiveRuleConditionGroupItemConditionValue,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        PutFirewallConfigActiveRuleConditionGroupItemConditionValue::String,
+                    )
+            },
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        PutFirewallConfigActiveRuleConditionGroupItemConditionValue::Number,
+                    )
+            },
+            |value| {
+                <Vec<String> as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        PutFirewallConfigActiveRuleConditionGroupItemConditionValue::StringList,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 /// Custom Ruleset
@@ -3411,7 +3534,7 @@ impl std::fmt::Display for PutFirewallConfigRuleActionMitigateAction {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum PutFirewallConfigRuleActionMitigateRateLimit {
     WithAlgoWindow(PutFirewallConfigRuleActionMitigateRateLimitWithAlgoWindow),
@@ -3419,14 +3542,69 @@ pub enum PutFirewallConfigRuleActionMitigateRateLimit {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for PutFirewallConfigRuleActionMitigateRateLimit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            PutFirewallConfigRuleActionMitigateRateLimit,
+        >] = &[
+            |value| {
+                <PutFirewallConfigRuleActionMitigateRateLimitWithAlgoWindow as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(PutFirewallConfigRuleActionMitigateRateLimit::WithAlgoWindow)
+            },
+            |value| {
+                <serde_json::Value as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(PutFirewallConfigRuleActionMitigateRateLimit::Any)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum PutFirewallConfigRuleActionMitigateRateLimitAction {
     Value(PutFirewallConfigRuleActionMitigateRateLimitActionValue),
     Any(serde_json::Value),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for PutFirewallConfigRuleActionMitigateRateLimitAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            PutFirewallConfigRuleActionMitigateRateLimitAction,
+        >] = &[
+            |value| {
+                <PutFirewallConfigRuleActionMitigateRateLimitActionValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(PutFirewallConfigRuleActionMitigateRateLimitAction::Value)
+            },
+            |value| {
+                <serde_json::Value as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(PutFirewallConfigRuleActionMitigateRateLimitAction::Any)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -3523,7 +3701,7 @@ pub struct PutFirewallConfigRuleActionMitigateRateLimitWithAlgoWindow {
     pub action: Option<PutFirewallConfigRuleActionMitigateRateLimitAction>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum PutFirewallConfigRuleActionMitigateRedirect {
     WithLocationPermanent(
@@ -3532,6 +3710,35 @@ pub enum PutFirewallConfigRuleActionMitigateRedirect {
     Any(serde_json::Value),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for PutFirewallConfigRuleActionMitigateRedirect {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            PutFirewallConfigRuleActionMitigateRedirect,
+        >] = &[
+            |value| {
+                <PutFirewallConfigRuleActionMitigateRedirectWithLocationPermanent as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        PutFirewallConfigRuleActionMitigateRedirect::WithLocationPermanent,
+                    )
+            },
+            |value| {
+                <serde_json::Value as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(PutFirewallConfigRuleActionMitigateRedirect::Any)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3768,7 +3975,7 @@ impl std::fmt::Display for PutFirewallConfigRuleConditionGroupItemConditionType 
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum PutFirewallConfigRuleConditionGroupItemConditionValue {
     String(String),
@@ -3776,6 +3983,39 @@ pub enum PutFirewallConfigRuleConditionGroupItemConditionValue {
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for PutFirewallConfigRuleConditionGroupItemConditionValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            PutFirewallConfigRuleConditionGroupItemConditionValue,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(PutFirewallConfigRuleConditionGroupItemConditionValue::String)
+            },
+            |value| {
+                <Vec<String> as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        PutFirewallConfigRuleConditionGroupItemConditionValue::StringList,
+                    )
+            },
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(PutFirewallConfigRuleConditionGroupItemConditionValue::Number)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 /// The API requires one of these to be set: `domain`; or `projectScope`.
@@ -3928,7 +4168,7 @@ impl std::fmt::Display for UpdateFirewallConfigId {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateFirewallConfigRequest {
     /// Update a custom rule
@@ -3959,6 +4199,110 @@ pub enum UpdateFirewallConfigRequest {
     WithAction(UpdateFirewallConfigWithAction),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UpdateFirewallConfigRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UpdateFirewallConfigRequest>] = &[
+            |value| {
+                <UpdateFirewallConfigWithActionId as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateFirewallConfigRequest::WithActionId)
+            },
+            |value| {
+                <UpdateFirewallConfigWithActionId3 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateFirewallConfigRequest::WithActionId3)
+            },
+            |value| {
+                <UpdateFirewallConfigWithActionId4 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateFirewallConfigRequest::WithActionId4)
+            },
+            |value| {
+                <UpdateFirewallConfigWithActionId5 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateFirewallConfigRequest::WithActionId5)
+            },
+            |value| {
+                <UpdateFirewallConfigWithActionId7 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateFirewallConfigRequest::WithActionId7)
+            },
+            |value| {
+                <UpdateFirewallConfigWithActionId8 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateFirewallConfigRequest::WithActionId8)
+            },
+            |value| {
+                <UpdateFirewallConfigWithActionValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateFirewallConfigRequest::WithActionValue)
+            },
+            |value| {
+                <UpdateFirewallConfigWithActionValue2 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateFirewallConfigRequest::WithActionValue2)
+            },
+            |value| {
+                <UpdateFirewallConfigWithActionId2 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateFirewallConfigRequest::WithActionId2)
+            },
+            |value| {
+                <UpdateFirewallConfigWithActionValue3 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateFirewallConfigRequest::WithActionValue3)
+            },
+            |value| {
+                <UpdateFirewallConfigWithActionId6 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateFirewallConfigRequest::WithActionId6)
+            },
+            |value| {
+                <UpdateFirewallConfigWithActionValue4 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateFirewallConfigRequest::WithActionValue4)
+            },
+            |value| {
+                <UpdateFirewallConfigWithAction as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateFirewallConfigRequest::WithAction)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4045,7 +4389,7 @@ impl std::fmt::Display for UpdateFirewallConfigValueActionMitigateAction {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateFirewallConfigValueActionMitigateRateLimit {
     WithAlgoWindow(UpdateFirewallConfigValueActionMitigateRateLimitWithAlgoWindow),
@@ -4053,14 +4397,71 @@ pub enum UpdateFirewallConfigValueActionMitigateRateLimit {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for UpdateFirewallConfigValueActionMitigateRateLimit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UpdateFirewallConfigValueActionMitigateRateLimit,
+        >] = &[
+            |value| {
+                <UpdateFirewallConfigValueActionMitigateRateLimitWithAlgoWindow as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        UpdateFirewallConfigValueActionMitigateRateLimit::WithAlgoWindow,
+                    )
+            },
+            |value| {
+                <serde_json::Value as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateFirewallConfigValueActionMitigateRateLimit::Any)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateFirewallConfigValueActionMitigateRateLimitAction {
     Value(UpdateFirewallConfigValueActionMitigateRateLimitActionValue),
     Any(serde_json::Value),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for UpdateFirewallConfigValueActionMitigateRateLimitAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UpdateFirewallConfigValueActionMitigateRateLimitAction,
+        >] = &[
+            |value| {
+                <UpdateFirewallConfigValueActionMitigateRateLimitActionValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UpdateFirewallConfigValueActionMitigateRateLimitAction::Value)
+            },
+            |value| {
+                <serde_json::Value as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateFirewallConfigValueActionMitigateRateLimitAction::Any)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -4157,7 +4558,7 @@ pub struct UpdateFirewallConfigValueActionMitigateRateLimitWithAlgoWindow {
     pub action: Option<UpdateFirewallConfigValueActionMitigateRateLimitAction>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateFirewallConfigValueActionMitigateRedirect {
     WithLocationPermanent(
@@ -4166,6 +4567,35 @@ pub enum UpdateFirewallConfigValueActionMitigateRedirect {
     Any(serde_json::Value),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UpdateFirewallConfigValueActionMitigateRedirect {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UpdateFirewallConfigValueActionMitigateRedirect,
+        >] = &[
+            |value| {
+                <UpdateFirewallConfigValueActionMitigateRedirectWithLocationPermanent as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        UpdateFirewallConfigValueActionMitigateRedirect::WithLocationPermanent,
+                    )
+            },
+            |value| {
+                <serde_json::Value as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UpdateFirewallConfigValueActionMitigateRedirect::Any)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4404,7 +4834,7 @@ impl std::fmt::Display for UpdateFirewallConfigValueConditionGroupItemConditionT
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateFirewallConfigValueConditionGroupItemConditionValue {
     String(String),
@@ -4412,6 +4842,43 @@ pub enum UpdateFirewallConfigValueConditionGroupItemConditionValue {
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for UpdateFirewallConfigValueConditionGroupItemConditionValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UpdateFirewallConfigValueConditionGroupItemConditionValue,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        UpdateFirewallConfigValueConditionGroupItemConditionValue::String,
+                    )
+            },
+            |value| {
+                <Vec<String> as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        UpdateFirewallConfigValueConditionGroupItemConditionValue::StringList,
+                    )
+            },
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        UpdateFirewallConfigValueConditionGroupItemConditionValue::Number,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5135,7 +5602,7 @@ impl std::fmt::Display for UpdateFirewallConfigWithActionIdValueActionMitigateAc
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateFirewallConfigWithActionIdValueActionMitigateRateLimit {
     WithAlgoWindow(
@@ -5145,14 +5612,78 @@ pub enum UpdateFirewallConfigWithActionIdValueActionMitigateRateLimit {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de>
+for UpdateFirewallConfigWithActionIdValueActionMitigateRateLimit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UpdateFirewallConfigWithActionIdValueActionMitigateRateLimit,
+        >] = &[
+            |value| {
+                <UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitWithAlgoWindow as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        UpdateFirewallConfigWithActionIdValueActionMitigateRateLimit::WithAlgoWindow,
+                    )
+            },
+            |value| {
+                <serde_json::Value as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        UpdateFirewallConfigWithActionIdValueActionMitigateRateLimit::Any,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitAction {
     Value(UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitActionValue),
     Any(serde_json::Value),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitAction,
+        >] = &[
+            |value| {
+                <UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitActionValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitAction::Value,
+                    )
+            },
+            |value| {
+                <serde_json::Value as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitAction::Any,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -5253,7 +5784,7 @@ pub struct UpdateFirewallConfigWithActionIdValueActionMitigateRateLimitWithAlgoW
     >,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateFirewallConfigWithActionIdValueActionMitigateRedirect {
     WithLocationPermanent(
@@ -5262,6 +5793,38 @@ pub enum UpdateFirewallConfigWithActionIdValueActionMitigateRedirect {
     Any(serde_json::Value),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for UpdateFirewallConfigWithActionIdValueActionMitigateRedirect {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UpdateFirewallConfigWithActionIdValueActionMitigateRedirect,
+        >] = &[
+            |value| {
+                <UpdateFirewallConfigWithActionIdValueActionMitigateRedirectWithLocationPermanent as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        UpdateFirewallConfigWithActionIdValueActionMitigateRedirect::WithLocationPermanent,
+                    )
+            },
+            |value| {
+                <serde_json::Value as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        UpdateFirewallConfigWithActionIdValueActionMitigateRedirect::Any,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5506,7 +6069,7 @@ for UpdateFirewallConfigWithActionIdValueConditionGroupItemConditionType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateFirewallConfigWithActionIdValueConditionGroupItemConditionValue {
     String(String),
@@ -5514,6 +6077,43 @@ pub enum UpdateFirewallConfigWithActionIdValueConditionGroupItemConditionValue {
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for UpdateFirewallConfigWithActionIdValueConditionGroupItemConditionValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UpdateFirewallConfigWithActionIdValueConditionGroupItemConditionValue,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        UpdateFirewallConfigWithActionIdValueConditionGroupItemConditionValue::String,
+                    )
+            },
+            |value| {
+                <Vec<String> as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        UpdateFirewallConfigWithActionIdValueConditionGroupItemConditionValue::StringList,
+                    )
+            },
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        UpdateFirewallConfigWithActionIdValueConditionGroupItemConditionValue::Number,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 /// Enable Firewall

@@ -4,7 +4,7 @@
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 
 #[cfg(any(feature = "edge-config", feature = "marketplace"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum EdgeConfigItemValue {
     String(String),
@@ -14,6 +14,48 @@ pub enum EdgeConfigItemValue {
     EdgeConfigItemValueList(Vec<EdgeConfigItemValue>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+#[cfg(any(feature = "edge-config", feature = "marketplace"))]
+impl<'de> serde::Deserialize<'de> for EdgeConfigItemValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<EdgeConfigItemValue>] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(EdgeConfigItemValue::String)
+            },
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(EdgeConfigItemValue::Number)
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(EdgeConfigItemValue::Boolean)
+            },
+            |value| {
+                <std::collections::BTreeMap<
+                    String,
+                    EdgeConfigItemValue,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(EdgeConfigItemValue::Object)
+            },
+            |value| {
+                <Vec<EdgeConfigItemValue> as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(EdgeConfigItemValue::EdgeConfigItemValueList)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 /// This object contains information related to the pagination of the current request, including the necessary parameters to get the next or previous page of data.

@@ -150,13 +150,38 @@ pub struct GetTeamAccessRequestJoinedFrom {
     pub dsync_connected_at: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetTeamAccessRequestJoinedFromGitUserId {
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetTeamAccessRequestJoinedFromGitUserId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            GetTeamAccessRequestJoinedFromGitUserId,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetTeamAccessRequestJoinedFromGitUserId::String)
+            },
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetTeamAccessRequestJoinedFromGitUserId::Number)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -619,13 +644,38 @@ pub struct GetTeamMembersMemberJoinedFrom {
     pub dsync_connected_at: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetTeamMembersMemberJoinedFromGitUserId {
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetTeamMembersMemberJoinedFromGitUserId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            GetTeamMembersMemberJoinedFromGitUserId,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetTeamMembersMemberJoinedFromGitUserId::String)
+            },
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetTeamMembersMemberJoinedFromGitUserId::Number)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -912,7 +962,7 @@ pub struct GetTeamsResponse {
     pub pagination: crate::shared::Pagination,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetTeamsTeam {
     /// Data representing a Team.
@@ -921,6 +971,29 @@ pub enum GetTeamsTeam {
     TeamLimited(TeamLimited),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetTeamsTeam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetTeamsTeam>] = &[
+            |value| {
+                <Team as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetTeamsTeam::Team)
+            },
+            |value| {
+                <TeamLimited as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetTeamsTeam::TeamLimited)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1849,13 +1922,38 @@ pub struct PatchTeamSaml {
     pub roles: Option<std::collections::BTreeMap<String, PatchTeamSamlRolesValue>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum PatchTeamSamlRolesValue {
     WithAccessGroupId(PatchTeamSamlRolesValueWithAccessGroupId),
     Value(PatchTeamSamlRolesValueValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for PatchTeamSamlRolesValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<PatchTeamSamlRolesValue>] = &[
+            |value| {
+                <PatchTeamSamlRolesValueWithAccessGroupId as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(PatchTeamSamlRolesValue::WithAccessGroupId)
+            },
+            |value| {
+                <PatchTeamSamlRolesValueValue as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(PatchTeamSamlRolesValue::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -1972,13 +2070,38 @@ pub struct RequestAccessToTeamJoinedFrom {
 }
 
 /// The ID of the Git account of the user who requests access.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum RequestAccessToTeamJoinedFromGitUserId {
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for RequestAccessToTeamJoinedFromGitUserId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            RequestAccessToTeamJoinedFromGitUserId,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(RequestAccessToTeamJoinedFromGitUserId::String)
+            },
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(RequestAccessToTeamJoinedFromGitUserId::Number)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 /// The origin of the request.
@@ -2099,13 +2222,38 @@ pub struct RequestAccessToTeamResponseJoinedFrom {
     pub dsync_connected_at: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum RequestAccessToTeamResponseJoinedFromGitUserId {
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for RequestAccessToTeamResponseJoinedFromGitUserId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            RequestAccessToTeamResponseJoinedFromGitUserId,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(RequestAccessToTeamResponseJoinedFromGitUserId::String)
+            },
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(RequestAccessToTeamResponseJoinedFromGitUserId::Number)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -2513,13 +2661,36 @@ impl std::fmt::Display for TeamDefaultRolesTeamRole {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum TeamDisableHardAutoBlocks {
     Number(f64),
     Boolean(bool),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for TeamDisableHardAutoBlocks {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<TeamDisableHardAutoBlocks>] = &[
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(TeamDisableHardAutoBlocks::Number)
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(TeamDisableHardAutoBlocks::Boolean)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 /// Whether toolbar is enabled on preview deployments
@@ -2770,13 +2941,38 @@ pub struct TeamLimitedMembershipJoinedFrom {
     pub dsync_connected_at: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum TeamLimitedMembershipJoinedFromGitUserId {
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for TeamLimitedMembershipJoinedFromGitUserId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            TeamLimitedMembershipJoinedFromGitUserId,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(TeamLimitedMembershipJoinedFromGitUserId::String)
+            },
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(TeamLimitedMembershipJoinedFromGitUserId::Number)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -3164,13 +3360,36 @@ pub struct TeamMembershipJoinedFrom {
     pub dsync_connected_at: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum TeamMembershipJoinedFromGitUserId {
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for TeamMembershipJoinedFromGitUserId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<TeamMembershipJoinedFromGitUserId>] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(TeamMembershipJoinedFromGitUserId::String)
+            },
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(TeamMembershipJoinedFromGitUserId::Number)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -3601,7 +3820,7 @@ pub struct TeamSamlDirectory {
     pub last_received_webhook_event: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum TeamSamlRolesValue {
     /// When "Directory Sync" is configured, this object contains a mapping of which Directory Group (by ID) should be assigned to which Vercel Team "role".
@@ -3609,6 +3828,31 @@ pub enum TeamSamlRolesValue {
     Value(TeamSamlRolesValueValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for TeamSamlRolesValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<TeamSamlRolesValue>] = &[
+            |value| {
+                <TeamSamlRolesValueWithAccessGroupId as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(TeamSamlRolesValue::WithAccessGroupId)
+            },
+            |value| {
+                <TeamSamlRolesValueValue as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(TeamSamlRolesValue::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(

@@ -288,7 +288,7 @@ pub struct AuthUserFeatureBlocksWebAnalytics {
     pub is_currently_blocked: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum AuthUserImportFlowGitNamespace {
     String(String),
@@ -296,14 +296,60 @@ pub enum AuthUserImportFlowGitNamespace {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for AuthUserImportFlowGitNamespace {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<AuthUserImportFlowGitNamespace>] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(AuthUserImportFlowGitNamespace::String)
+            },
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(AuthUserImportFlowGitNamespace::Number)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum AuthUserImportFlowGitNamespaceId {
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for AuthUserImportFlowGitNamespaceId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<AuthUserImportFlowGitNamespaceId>] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(AuthUserImportFlowGitNamespaceId::String)
+            },
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(AuthUserImportFlowGitNamespaceId::Number)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -386,13 +432,39 @@ pub struct AuthUserPreferredScopesAndGitNamespace {
     pub git_namespace_id: Option<AuthUserPreferredScopesAndGitNamespaceGitNamespaceId>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum AuthUserPreferredScopesAndGitNamespaceGitNamespaceId {
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for AuthUserPreferredScopesAndGitNamespaceGitNamespaceId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            AuthUserPreferredScopesAndGitNamespaceGitNamespaceId,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(AuthUserPreferredScopesAndGitNamespaceGitNamespaceId::String)
+            },
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(AuthUserPreferredScopesAndGitNamespaceGitNamespaceId::Number)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 /// remote caching settings
@@ -942,7 +1014,7 @@ pub struct GetAuthUserResponse {
     pub user: GetAuthUserUser,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetAuthUserUser {
     /// Data for the currently authenticated User.
@@ -951,6 +1023,29 @@ pub enum GetAuthUserUser {
     AuthUserLimited(AuthUserLimited),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetAuthUserUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetAuthUserUser>] = &[
+            |value| {
+                <AuthUser as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetAuthUserUser::AuthUser)
+            },
+            |value| {
+                <AuthUserLimited as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetAuthUserUser::AuthUserLimited)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 /// Successful response.
@@ -1146,7 +1241,7 @@ impl std::fmt::Display for UserEventEntityType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UserEventPayload {
     /// The payload of the event, if requested.
@@ -1493,6 +1588,1005 @@ pub enum UserEventPayload {
     Object(serde_json::Map<String, serde_json::Value>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UserEventPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UserEventPayload>] = &[
+            |value| {
+                <UserEventPayloadWithViaGithubViaGitlab as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithViaGithubViaGitlab)
+            },
+            |value| {
+                <UserEventPayloadWithBillingPlanId as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithBillingPlanId)
+            },
+            |value| {
+                <UserEventPayloadWithConfirmedScopes as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithConfirmedScopes)
+            },
+            |value| {
+                <UserEventPayloadWithIdValue as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithIdValue)
+            },
+            |value| {
+                <UserEventPayloadWithIdValue2 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithIdValue2)
+            },
+            |value| {
+                <UserEventPayloadWithShaGitUserPlatform as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithShaGitUserPlatform)
+            },
+            |value| {
+                <UserEventPayloadWithRestoreConfigVersion as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithRestoreConfigVersion)
+            },
+            |value| {
+                <UserEventPayloadWithNewOwner as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithNewOwner)
+            },
+            |value| {
+                <UserEventPayloadWithIntegrationIdConfigurationId as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithIntegrationIdConfigurationId)
+            },
+            |value| {
+                <UserEventPayloadWithDestinationAccountId as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithDestinationAccountId)
+            },
+            |value| {
+                <UserEventPayloadWithGrantTypeAtTtl as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithGrantTypeAtTtl)
+            },
+            |value| {
+                <UserEventPayloadWithActionId as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithActionId)
+            },
+            |value| {
+                <UserEventPayloadWithOwnerName as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithOwnerName)
+            },
+            |value| {
+                <UserEventPayloadWithFromDeploymentId as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithFromDeploymentId)
+            },
+            |value| {
+                <UserEventPayloadWithScalingRulesMin as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithScalingRulesMin)
+            },
+            |value| {
+                <UserEventPayloadWithEdgeConfigTokenIdLabel as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithEdgeConfigTokenIdLabel)
+            },
+            |value| {
+                <UserEventPayloadWithProjectNameAlias as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithProjectNameAlias)
+            },
+            |value| {
+                <UserEventPayloadWithAliasId as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithAliasId)
+            },
+            |value| {
+                <UserEventPayloadWithTeamConfiguration as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithTeamConfiguration)
+            },
+            |value| {
+                <UserEventPayloadWithTeamConfiguration2 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithTeamConfiguration2)
+            },
+            |value| {
+                <UserEventPayloadWithTeamConfiguration3 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithTeamConfiguration3)
+            },
+            |value| {
+                <UserEventPayloadWithTeamConfiguration4 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithTeamConfiguration4)
+            },
+            |value| {
+                <UserEventPayloadWithDeployment as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithDeployment)
+            },
+            |value| {
+                <UserEventPayloadWithFromIdFromName as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithFromIdFromName)
+            },
+            |value| {
+                <UserEventPayloadWithNameDestinationId as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithNameDestinationId)
+            },
+            |value| {
+                <UserEventPayloadWithNameDestinationId2 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithNameDestinationId2)
+            },
+            |value| {
+                <UserEventPayloadWithProjectIdScope as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithProjectIdScope)
+            },
+            |value| {
+                <UserEventPayloadWithActive as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithActive)
+            },
+            |value| {
+                <UserEventPayloadWithRuleGroups as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithRuleGroups)
+            },
+            |value| {
+                <UserEventPayloadWithIntegrationIdIntegrationSlug as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithIntegrationIdIntegrationSlug)
+            },
+            |value| {
+                <UserEventPayloadWithProjectIdToDeploymentId as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithProjectIdToDeploymentId)
+            },
+            |value| {
+                <UserEventPayloadWithProjectAnalyticsPrevProjectAnalytics as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithProjectAnalyticsPrevProjectAnalytics)
+            },
+            |value| {
+                <UserEventPayloadWithSsoProtectionOldSsoProtection as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithSsoProtectionOldSsoProtection)
+            },
+            |value| {
+                <UserEventPayloadWithPasswordProtectionOldPasswordProtection as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithPasswordProtectionOldPasswordProtection)
+            },
+            |value| {
+                <UserEventPayloadWithGitProviderGitProviderGroupDescriptor as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithGitProviderGitProviderGroupDescriptor)
+            },
+            |value| {
+                <UserEventPayloadWithBy as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithBy)
+            },
+            |value| {
+                <UserEventPayloadWithPreviousProjectNameNewProjectName as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithPreviousProjectNameNewProjectName)
+            },
+            |value| {
+                <UserEventPayloadWithPreviousProjectNameNewProjectName2 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithPreviousProjectNameNewProjectName2)
+            },
+            |value| {
+                <UserEventPayloadWithEdgeConfigDigest as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithEdgeConfigDigest)
+            },
+            |value| {
+                <UserEventPayloadWithEdgeConfigTokenIds as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithEdgeConfigTokenIds)
+            },
+            |value| {
+                <UserEventPayloadWithIdSlug as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithIdSlug)
+            },
+            |value| {
+                <UserEventPayloadWithProjectPrev as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithProjectPrev)
+            },
+            |value| {
+                <UserEventPayloadWithTeamConfiguration5 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithTeamConfiguration5)
+            },
+            |value| {
+                <UserEventPayloadWithTeamConfiguration6 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithTeamConfiguration6)
+            },
+            |value| {
+                <UserEventPayloadWithTeamConfiguration7 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithTeamConfiguration7)
+            },
+            |value| {
+                <UserEventPayloadWithAuthor as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithAuthor)
+            },
+            |value| {
+                <UserEventPayloadWithAccessGroupUser as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithAccessGroupUser)
+            },
+            |value| {
+                <UserEventPayloadWithAccessGroupProject as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithAccessGroupProject)
+            },
+            |value| {
+                <UserEventPayloadWithDeploymentUrl as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithDeploymentUrl)
+            },
+            |value| {
+                <UserEventPayloadWithAutoExposeSystemEnvs as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithAutoExposeSystemEnvs)
+            },
+            |value| {
+                <UserEventPayloadWithSrcDst as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithSrcDst)
+            },
+            |value| {
+                <UserEventPayloadWithStatus as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithStatus)
+            },
+            |value| {
+                <UserEventPayloadWithGitlabLoginGitlabEmail as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithGitlabLoginGitlabEmail)
+            },
+            |value| {
+                <UserEventPayloadWithBitbucketEmailBitbucketLogin as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithBitbucketEmailBitbucketLogin)
+            },
+            |value| {
+                <UserEventPayloadWithJob as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithJob)
+            },
+            |value| {
+                <UserEventPayloadWithPrice as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithPrice)
+            },
+            |value| {
+                <UserEventPayloadWithCdnEnabled as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithCdnEnabled)
+            },
+            |value| {
+                <UserEventPayloadWithDomainId as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithDomainId)
+            },
+            |value| {
+                <UserEventPayloadWithEmailName as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithEmailName)
+            },
+            |value| {
+                <UserEventPayloadWithAttackModeEnabled as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithAttackModeEnabled)
+            },
+            |value| {
+                <UserEventPayloadWithConfigurations as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithConfigurations)
+            },
+            |value| {
+                <UserEventPayloadWithBranch as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithBranch)
+            },
+            |value| {
+                <UserEventPayloadWithProjectNameAction as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithProjectNameAction)
+            },
+            |value| {
+                <UserEventPayloadWithNameOwnerId as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithNameOwnerId)
+            },
+            |value| {
+                <UserEventPayloadWithTeamProject as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithTeamProject)
+            },
+            |value| {
+                <UserEventPayloadWithSourceProjectId as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithSourceProjectId)
+            },
+            |value| {
+                <UserEventPayloadWithNextPrevious as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithNextPrevious)
+            },
+            |value| {
+                <UserEventPayloadWithProjectIdProjectName as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithProjectIdProjectName)
+            },
+            |value| {
+                <UserEventPayloadWithProjectIdProjectName2 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithProjectIdProjectName2)
+            },
+            |value| {
+                <UserEventPayloadWithInstances as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithInstances)
+            },
+            |value| {
+                <UserEventPayloadWithVerified as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithVerified)
+            },
+            |value| {
+                <UserEventPayloadWithPreviousRule as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithPreviousRule)
+            },
+            |value| {
+                <UserEventPayloadWithUidName as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithUidName)
+            },
+            |value| {
+                <UserEventPayloadWithOldNameNewName as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithOldNameNewName)
+            },
+            |value| {
+                <UserEventPayloadWithIdType as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithIdType)
+            },
+            |value| {
+                <UserEventPayloadWithEntitlementUser as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithEntitlementUser)
+            },
+            |value| {
+                <UserEventPayloadWithEntitlementUser2 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithEntitlementUser2)
+            },
+            |value| {
+                <UserEventPayloadWithPreviousNext as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithPreviousNext)
+            },
+            |value| {
+                <UserEventPayloadWithEnabledTotpVerified as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithEnabledTotpVerified)
+            },
+            |value| {
+                <UserEventPayloadWithPrevEmail as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithPrevEmail)
+            },
+            |value| {
+                <UserEventPayloadWithProjectNameDestinationAccountName as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithProjectNameDestinationAccountName)
+            },
+            |value| {
+                <UserEventPayloadWithProjectProjectMembership as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithProjectProjectMembership)
+            },
+            |value| {
+                <UserEventPayloadWithRemovedMembership as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithRemovedMembership)
+            },
+            |value| {
+                <UserEventPayloadWithProjectProjectMembership2 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithProjectProjectMembership2)
+            },
+            |value| {
+                <UserEventPayloadWithTags as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithTags)
+            },
+            |value| {
+                <UserEventPayloadWithSrcImages as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithSrcImages)
+            },
+            |value| {
+                <UserEventPayloadWithIdPrev as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithIdPrev)
+            },
+            |value| {
+                <UserEventPayloadWithProjectGroup as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithProjectGroup)
+            },
+            |value| {
+                <UserEventPayloadWithProjectIdProjectName3 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithProjectIdProjectName3)
+            },
+            |value| {
+                <UserEventPayloadWithOldNameNewName2 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithOldNameNewName2)
+            },
+            |value| {
+                <UserEventPayloadWithScopes as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithScopes)
+            },
+            |value| {
+                <UserEventPayloadWithNextScopes as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithNextScopes)
+            },
+            |value| {
+                <UserEventPayloadWithAppId as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithAppId)
+            },
+            |value| {
+                <UserEventPayloadWithAccessGroup as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithAccessGroup)
+            },
+            |value| {
+                <UserEventPayloadWithAlias as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithAlias)
+            },
+            |value| {
+                <UserEventPayloadWithCustom as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithCustom)
+            },
+            |value| {
+                <UserEventPayloadWithId as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithId)
+            },
+            |value| {
+                <UserEventPayloadWithId2 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithId2)
+            },
+            |value| {
+                <UserEventPayloadWithSuffix as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithSuffix)
+            },
+            |value| {
+                <UserEventPayloadWithSuffix2 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithSuffix2)
+            },
+            |value| {
+                <UserEventPayloadWithGithubLogin as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithGithubLogin)
+            },
+            |value| {
+                <UserEventPayloadWithUrl as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithUrl)
+            },
+            |value| {
+                <UserEventPayloadWithUrl2 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithUrl2)
+            },
+            |value| {
+                <UserEventPayloadWithName as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithName)
+            },
+            |value| {
+                <UserEventPayloadWithName2 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithName2)
+            },
+            |value| {
+                <UserEventPayloadWithDomain as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithDomain)
+            },
+            |value| {
+                <UserEventPayloadWithName3 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithName3)
+            },
+            |value| {
+                <UserEventPayloadWithLogDrainUrl as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithLogDrainUrl)
+            },
+            |value| {
+                <UserEventPayloadWithLogDrainUrl2 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithLogDrainUrl2)
+            },
+            |value| {
+                <UserEventPayloadWithDrainUrl as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithDrainUrl)
+            },
+            |value| {
+                <UserEventPayloadWithProjectName as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithProjectName)
+            },
+            |value| {
+                <UserEventPayloadWithPlan as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithPlan)
+            },
+            |value| {
+                <UserEventPayloadWithProjectId as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithProjectId)
+            },
+            |value| {
+                <UserEventPayloadWithProjectId2 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithProjectId2)
+            },
+            |value| {
+                <UserEventPayloadWithProjectName2 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithProjectName2)
+            },
+            |value| {
+                <UserEventPayloadWithProjectName3 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithProjectName3)
+            },
+            |value| {
+                <UserEventPayloadWithProjectId3 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithProjectId3)
+            },
+            |value| {
+                <UserEventPayloadWithProjectId4 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithProjectId4)
+            },
+            |value| {
+                <UserEventPayloadWithEmail as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithEmail)
+            },
+            |value| {
+                <UserEventPayloadWithTeam as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithTeam)
+            },
+            |value| {
+                <UserEventPayloadWithBio as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithBio)
+            },
+            |value| {
+                <UserEventPayloadWithBudget as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithBudget)
+            },
+            |value| {
+                <UserEventPayloadWithBudget2 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithBudget2)
+            },
+            |value| {
+                <UserEventPayloadWithBudget3 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithBudget3)
+            },
+            |value| {
+                <UserEventPayloadWithStoreType as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithStoreType)
+            },
+            |value| {
+                <UserEventPayloadWithStore as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithStore)
+            },
+            |value| {
+                <UserEventPayloadWithSlug as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithSlug)
+            },
+            |value| {
+                <UserEventPayloadWithUid as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithUid)
+            },
+            |value| {
+                <UserEventPayloadWithPreviousRole as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithPreviousRole)
+            },
+            |value| {
+                <UserEventPayloadWithEnforced as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithEnforced)
+            },
+            |value| {
+                <UserEventPayloadWithMfaEnabled as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithMfaEnabled)
+            },
+            |value| {
+                <UserEventPayloadWithUsername as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithUsername)
+            },
+            |value| {
+                <UserEventPayloadWithTeamName as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithTeamName)
+            },
+            |value| {
+                <UserEventPayloadWithTeamName2 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithTeamName2)
+            },
+            |value| {
+                <UserEventPayloadWithRequestedTeamName as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayload::WithRequestedTeamName)
+            },
+            |value| {
+                <UserEventPayloadWithProject as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithProject)
+            },
+            |value| {
+                <UserEventPayloadWithAction as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithAction)
+            },
+            |value| {
+                <UserEventPayloadWithTier as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithTier)
+            },
+            |value| {
+                <UserEventPayloadWithAppName as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithAppName)
+            },
+            |value| {
+                <UserEventPayloadWithAppName2 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithAppName2)
+            },
+            |value| {
+                <UserEventPayloadWithAppName3 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::WithAppName3)
+            },
+            |value| {
+                <UserEventPayloadObject2 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::Object2)
+            },
+            |value| {
+                <UserEventPayloadObject3 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::Object3)
+            },
+            |value| {
+                <UserEventPayloadObject4 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::Object4)
+            },
+            |value| {
+                <UserEventPayloadObject5 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::Object5)
+            },
+            |value| {
+                <UserEventPayloadObject6 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::Object6)
+            },
+            |value| {
+                <UserEventPayloadObject7 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::Object7)
+            },
+            |value| {
+                <UserEventPayloadObject8 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::Object8)
+            },
+            |value| {
+                <UserEventPayloadObject9 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::Object9)
+            },
+            |value| {
+                <UserEventPayloadObject10 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::Object10)
+            },
+            |value| {
+                <UserEventPayloadObject11 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::Object11)
+            },
+            |value| {
+                <UserEventPayloadObject12 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::Object12)
+            },
+            |value| {
+                <UserEventPayloadObject13 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::Object13)
+            },
+            |value| {
+                <UserEventPayloadObject14 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::Object14)
+            },
+            |value| {
+                <UserEventPayloadObject15 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::Object15)
+            },
+            |value| {
+                <UserEventPayloadObject16 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::Object16)
+            },
+            |value| {
+                <UserEventPayloadObject17 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::Object17)
+            },
+            |value| {
+                <UserEventPayloadObject18 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::Object18)
+            },
+            |value| {
+                <UserEventPayloadObject19 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::Object19)
+            },
+            |value| {
+                <UserEventPayloadObject20 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::Object20)
+            },
+            |value| {
+                <UserEventPayloadObject21 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::Object21)
+            },
+            |value| {
+                <UserEventPayloadObject22 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::Object22)
+            },
+            |value| {
+                <UserEventPayloadObject23 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::Object23)
+            },
+            |value| {
+                <UserEventPayloadObject24 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::Object24)
+            },
+            |value| {
+                <serde_json::Map<
+                    String,
+                    serde_json::Value,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayload::Object)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1971,13 +3065,36 @@ pub struct UserEventPayloadJobDeployHook {
     pub ref_: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UserEventPayloadName {
     WithName(UserEventPayloadNameWithName),
     String(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UserEventPayloadName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UserEventPayloadName>] = &[
+            |value| {
+                <UserEventPayloadNameWithName as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayloadName::WithName)
+            },
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayloadName::String)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2812,13 +3929,40 @@ impl std::fmt::Display for UserEventPayloadNewOwnerBillingPlan {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UserEventPayloadNewOwnerCredential {
     WithHost(UserEventPayloadNewOwnerCredentialWithHost),
     WithTypeId(UserEventPayloadNewOwnerCredentialWithTypeId),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UserEventPayloadNewOwnerCredential {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UserEventPayloadNewOwnerCredential>] = &[
+            |value| {
+                <UserEventPayloadNewOwnerCredentialWithHost as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayloadNewOwnerCredential::WithHost)
+            },
+            |value| {
+                <UserEventPayloadNewOwnerCredentialWithTypeId as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayloadNewOwnerCredential::WithTypeId)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -4232,7 +5376,7 @@ impl std::fmt::Display for UserEventPayloadNewOwnerFeatureBlocksWebAnalyticsBloc
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UserEventPayloadNewOwnerImportFlowGitNamespace {
     String(String),
@@ -4240,14 +5384,64 @@ pub enum UserEventPayloadNewOwnerImportFlowGitNamespace {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for UserEventPayloadNewOwnerImportFlowGitNamespace {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UserEventPayloadNewOwnerImportFlowGitNamespace,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayloadNewOwnerImportFlowGitNamespace::String)
+            },
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayloadNewOwnerImportFlowGitNamespace::Number)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UserEventPayloadNewOwnerImportFlowGitNamespaceId {
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UserEventPayloadNewOwnerImportFlowGitNamespaceId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UserEventPayloadNewOwnerImportFlowGitNamespaceId,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayloadNewOwnerImportFlowGitNamespaceId::String)
+            },
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayloadNewOwnerImportFlowGitNamespaceId::Number)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -5066,7 +6260,7 @@ pub struct UserEventPayloadNewOwnerPreferredScopesAndGitNamespace {
     >,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UserEventPayloadNewOwnerPreferredScopesAndGitNamespaceGitNamespaceId {
     String(String),
@@ -5074,14 +6268,69 @@ pub enum UserEventPayloadNewOwnerPreferredScopesAndGitNamespaceGitNamespaceId {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de>
+for UserEventPayloadNewOwnerPreferredScopesAndGitNamespaceGitNamespaceId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UserEventPayloadNewOwnerPreferredScopesAndGitNamespaceGitNamespaceId,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        UserEventPayloadNewOwnerPreferredScopesAndGitNamespaceGitNamespaceId::String,
+                    )
+            },
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        UserEventPayloadNewOwnerPreferredScopesAndGitNamespaceGitNamespaceId::Number,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UserEventPayloadNewOwnerPreventAutoBlocking {
     Number(f64),
     Boolean(bool),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UserEventPayloadNewOwnerPreventAutoBlocking {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UserEventPayloadNewOwnerPreventAutoBlocking,
+        >] = &[
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayloadNewOwnerPreventAutoBlocking::Number)
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayloadNewOwnerPreventAutoBlocking::Boolean)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 /// Represents configuration for remote caching
@@ -5711,13 +6960,38 @@ pub struct UserEventPayloadNewOwnerTeamJoinedFrom {
     pub dsync_connected_at: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UserEventPayloadNewOwnerTeamJoinedFromGitUserId {
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UserEventPayloadNewOwnerTeamJoinedFromGitUserId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UserEventPayloadNewOwnerTeamJoinedFromGitUserId,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayloadNewOwnerTeamJoinedFromGitUserId::String)
+            },
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayloadNewOwnerTeamJoinedFromGitUserId::Number)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -6650,13 +7924,42 @@ pub struct UserEventPayloadOldOptionsAllowlistPath {
     pub value: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UserEventPayloadOldPasswordProtection {
     WithDeploymentType(UserEventPayloadOldPasswordProtectionWithDeploymentType),
     Value(UserEventPayloadOldPasswordProtectionValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UserEventPayloadOldPasswordProtection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UserEventPayloadOldPasswordProtection,
+        >] = &[
+            |value| {
+                <UserEventPayloadOldPasswordProtectionWithDeploymentType as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayloadOldPasswordProtection::WithDeploymentType)
+            },
+            |value| {
+                <UserEventPayloadOldPasswordProtectionValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayloadOldPasswordProtection::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -6761,13 +8064,40 @@ pub struct UserEventPayloadOldPasswordProtectionWithDeploymentType {
     pub deployment_type: UserEventPayloadOldPasswordProtectionDeploymentType,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UserEventPayloadOldSsoProtection {
     WithDeploymentType(UserEventPayloadOldSsoProtectionWithDeploymentType),
     Value(UserEventPayloadOldSsoProtectionValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UserEventPayloadOldSsoProtection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UserEventPayloadOldSsoProtection>] = &[
+            |value| {
+                <UserEventPayloadOldSsoProtectionWithDeploymentType as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayloadOldSsoProtection::WithDeploymentType)
+            },
+            |value| {
+                <UserEventPayloadOldSsoProtectionValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayloadOldSsoProtection::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -6939,13 +8269,40 @@ pub struct UserEventPayloadOptionsAllowlistPath {
     pub value: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UserEventPayloadPasswordProtection {
     WithDeploymentType(UserEventPayloadPasswordProtectionWithDeploymentType),
     Value(UserEventPayloadPasswordProtectionValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UserEventPayloadPasswordProtection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UserEventPayloadPasswordProtection>] = &[
+            |value| {
+                <UserEventPayloadPasswordProtectionWithDeploymentType as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayloadPasswordProtection::WithDeploymentType)
+            },
+            |value| {
+                <UserEventPayloadPasswordProtectionValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayloadPasswordProtection::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -7421,13 +8778,39 @@ pub struct UserEventPayloadRemovedUsersValueJoinedFrom {
     pub dsync_connected_at: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UserEventPayloadRemovedUsersValueJoinedFromGitUserId {
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for UserEventPayloadRemovedUsersValueJoinedFromGitUserId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UserEventPayloadRemovedUsersValueJoinedFromGitUserId,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayloadRemovedUsersValueJoinedFromGitUserId::String)
+            },
+            |value| {
+                <f64 as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayloadRemovedUsersValueJoinedFromGitUserId::Number)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -7621,13 +9004,40 @@ pub struct UserEventPayloadScalingRulesValue {
     pub max: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UserEventPayloadSsoProtection {
     WithDeploymentType(UserEventPayloadSsoProtectionWithDeploymentType),
     Value(UserEventPayloadSsoProtectionValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UserEventPayloadSsoProtection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UserEventPayloadSsoProtection>] = &[
+            |value| {
+                <UserEventPayloadSsoProtectionWithDeploymentType as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayloadSsoProtection::WithDeploymentType)
+            },
+            |value| {
+                <UserEventPayloadSsoProtectionValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPayloadSsoProtection::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -7776,13 +9186,36 @@ impl std::fmt::Display for UserEventPayloadStoreType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UserEventPayloadTarget {
     String(String),
     StringList(Vec<String>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UserEventPayloadTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UserEventPayloadTarget>] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayloadTarget::String)
+            },
+            |value| {
+                <Vec<String> as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UserEventPayloadTarget::StringList)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 /// environments this env variable targets
@@ -10025,7 +11458,7 @@ pub struct UserEventPayloadWithProjectPrevPrevProject {
     pub microfrontends: Option<UserEventPayloadWithProjectPrevPrevProjectMicrofrontends>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UserEventPayloadWithProjectPrevPrevProjectMicrofrontends {
     WithIsDefaultApp(
@@ -10040,14 +11473,87 @@ pub enum UserEventPayloadWithProjectPrevPrevProjectMicrofrontends {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de>
+for UserEventPayloadWithProjectPrevPrevProjectMicrofrontends {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UserEventPayloadWithProjectPrevPrevProjectMicrofrontends,
+        >] = &[
+            |value| {
+                <UserEventPayloadWithProjectPrevPrevProjectMicrofrontendsWithIsDefaultApp as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        UserEventPayloadWithProjectPrevPrevProjectMicrofrontends::WithIsDefaultApp,
+                    )
+            },
+            |value| {
+                <UserEventPayloadWithProjectPrevPrevProjectMicrofrontendsWithUpdatedAtGroupIds as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        UserEventPayloadWithProjectPrevPrevProjectMicrofrontends::WithUpdatedAtGroupIds,
+                    )
+            },
+            |value| {
+                <UserEventPayloadWithProjectPrevPrevProjectMicrofrontendsWithUpdatedAtGroupIds2 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        UserEventPayloadWithProjectPrevPrevProjectMicrofrontends::WithUpdatedAtGroupIds2,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UserEventPayloadWithProjectPrevPrevProjectMicrofrontendsGroupId {
     String(String),
     String2(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for UserEventPayloadWithProjectPrevPrevProjectMicrofrontendsGroupId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UserEventPayloadWithProjectPrevPrevProjectMicrofrontendsGroupId,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        UserEventPayloadWithProjectPrevPrevProjectMicrofrontendsGroupId::String,
+                    )
+            },
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        UserEventPayloadWithProjectPrevPrevProjectMicrofrontendsGroupId::String2,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -10115,7 +11621,7 @@ pub struct UserEventPayloadWithProjectPrevProject {
     pub microfrontends: Option<UserEventPayloadWithProjectPrevProjectMicrofrontends>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UserEventPayloadWithProjectPrevProjectMicrofrontends {
     WithIsDefaultApp(
@@ -10130,14 +11636,87 @@ pub enum UserEventPayloadWithProjectPrevProjectMicrofrontends {
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de>
+for UserEventPayloadWithProjectPrevProjectMicrofrontends {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UserEventPayloadWithProjectPrevProjectMicrofrontends,
+        >] = &[
+            |value| {
+                <UserEventPayloadWithProjectPrevProjectMicrofrontendsWithIsDefaultApp as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        UserEventPayloadWithProjectPrevProjectMicrofrontends::WithIsDefaultApp,
+                    )
+            },
+            |value| {
+                <UserEventPayloadWithProjectPrevProjectMicrofrontendsWithUpdatedAtGroupIds as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        UserEventPayloadWithProjectPrevProjectMicrofrontends::WithUpdatedAtGroupIds,
+                    )
+            },
+            |value| {
+                <UserEventPayloadWithProjectPrevProjectMicrofrontendsWithUpdatedAtGroupIds2 as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        UserEventPayloadWithProjectPrevProjectMicrofrontends::WithUpdatedAtGroupIds2,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UserEventPayloadWithProjectPrevProjectMicrofrontendsGroupId {
     String(String),
     String2(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for UserEventPayloadWithProjectPrevProjectMicrofrontendsGroupId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UserEventPayloadWithProjectPrevProjectMicrofrontendsGroupId,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        UserEventPayloadWithProjectPrevProjectMicrofrontendsGroupId::String,
+                    )
+            },
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        UserEventPayloadWithProjectPrevProjectMicrofrontendsGroupId::String2,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -10752,13 +12331,45 @@ pub struct UserEventPayloadWithTeamProjectProjectNewConnectConfigurationAws {
     pub security_group_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UserEventPayloadWithTeamProjectProjectNewConnectConfigurationEnvId {
     String(String),
     Value(UserEventPayloadWithTeamProjectProjectNewConnectConfigurationEnvIdValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for UserEventPayloadWithTeamProjectProjectNewConnectConfigurationEnvId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UserEventPayloadWithTeamProjectProjectNewConnectConfigurationEnvId,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        UserEventPayloadWithTeamProjectProjectNewConnectConfigurationEnvId::String,
+                    )
+            },
+            |value| {
+                <UserEventPayloadWithTeamProjectProjectNewConnectConfigurationEnvIdValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        UserEventPayloadWithTeamProjectProjectNewConnectConfigurationEnvId::Value,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -10827,13 +12438,45 @@ pub struct UserEventPayloadWithTeamProjectProjectOldConnectConfigurationAws {
     pub security_group_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UserEventPayloadWithTeamProjectProjectOldConnectConfigurationEnvId {
     String(String),
     Value(UserEventPayloadWithTeamProjectProjectOldConnectConfigurationEnvIdValue),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for UserEventPayloadWithTeamProjectProjectOldConnectConfigurationEnvId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            UserEventPayloadWithTeamProjectProjectOldConnectConfigurationEnvId,
+        >] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(
+                        UserEventPayloadWithTeamProjectProjectOldConnectConfigurationEnvId::String,
+                    )
+            },
+            |value| {
+                <UserEventPayloadWithTeamProjectProjectOldConnectConfigurationEnvIdValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        UserEventPayloadWithTeamProjectProjectOldConnectConfigurationEnvId::Value,
+                    )
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -10997,7 +12640,7 @@ pub struct UserEventPayloadWithViaGithubViaGitlab {
     pub username: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UserEventPrincipal {
     /// Metadata for {@link principalId}.
@@ -11006,6 +12649,33 @@ pub enum UserEventPrincipal {
     WithTypeClientId(UserEventPrincipalWithTypeClientId),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UserEventPrincipal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UserEventPrincipal>] = &[
+            |value| {
+                <UserEventPrincipalWithAvatarEmail as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPrincipal::WithAvatarEmail)
+            },
+            |value| {
+                <UserEventPrincipalWithTypeClientId as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventPrincipal::WithTypeClientId)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -11110,7 +12780,7 @@ pub struct UserEventUser {
     pub uid: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UserEventViaItem {
     /// Metadata for {@link viaIds}.
@@ -11119,6 +12789,33 @@ pub enum UserEventViaItem {
     WithTypeClientId(UserEventViaItemWithTypeClientId),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UserEventViaItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UserEventViaItem>] = &[
+            |value| {
+                <UserEventViaItemWithAvatarEmail as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventViaItem::WithAvatarEmail)
+            },
+            |value| {
+                <UserEventViaItemWithTypeClientId as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(UserEventViaItem::WithTypeClientId)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(

@@ -1776,13 +1776,40 @@ impl std::fmt::Display for GetWebhooksProjectsMetadataItemFramework {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetWebhooksResponse {
     ObjectList(Vec<GetWebhooksObjectListItem>),
     ObjectList2(Vec<GetWebhooksObjectList2Item>),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetWebhooksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetWebhooksResponse>] = &[
+            |value| {
+                <Vec<
+                    GetWebhooksObjectListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetWebhooksResponse::ObjectList)
+            },
+            |value| {
+                <Vec<
+                    GetWebhooksObjectList2Item,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetWebhooksResponse::ObjectList2)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 impl crate::Client {

@@ -10,6 +10,7 @@ mod error;
 mod paging;
 mod request;
 mod retry;
+mod union;
 
 pub use client::{Client, ClientBuilder};
 pub use error::{DeclaredError, Error, Result};
@@ -21,4 +22,5 @@ pub use retry::RetryPolicy;
 pub(crate) use {
     paging::paginate,
     request::{encode_path, Endpoint, Request},
+    union::{decode_untagged, Member},
 };

@@ -27,6 +27,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("runtime/paging.rs", include_str!("../../runtime/paging.rs")),
     ("runtime/request.rs", include_str!("../../runtime/request.rs")),
     ("runtime/retry.rs", include_str!("../../runtime/retry.rs")),
+    ("runtime/union.rs", include_str!("../../runtime/union.rs")),
 ];
 
 /// What emission reads besides the IR.

@@ -54,7 +54,7 @@ pub fn type_def(ctx: &Context<'_>, def: &TypeDef) -> TokenStream {
     let body = match &def.kind {
         TypeKind::Struct(s) => struct_def(ctx, def, s, cfg.as_ref()),
         TypeKind::Enum(e) => enum_def(&name, e, cfg.as_ref()),
-        TypeKind::Union(u) => union_def(ctx, def, u),
+        TypeKind::Union(u) => union_def(ctx, def, u, cfg.as_ref()),
         TypeKind::Alias(target) => {
             let target = type_tokens(ctx, target, &def.group);
             quote!(pub type #name = #target;)
@@ -196,7 +196,7 @@ fn enum_def(name: &Ident, e: &Enum, cfg: Option<&TokenStream>) -> TokenStream {
     }
 }
 
-fn union_def(ctx: &Context<'_>, def: &TypeDef, u: &Union) -> TokenStream {
+fn union_def(ctx: &Context<'_>, def: &TypeDef, u: &Union, cfg: Option<&TokenStream>) -> TokenStream {
     let name = ident(&def.name);
     let unknown = ident(&u.unknown_variant);
     let variants = u.variants.iter().map(|v| {
@@ -210,18 +210,50 @@ fn union_def(ctx: &Context<'_>, def: &TypeDef, u: &Union) -> TokenStream {
             #variant(#ty),
         }
     });
-    let (container, fallback) = match &u.tag {
-        Some(tag) => (quote!(#[serde(tag = #tag)]), quote!(#[serde(untagged)])),
-        None => (quote!(#[serde(untagged)]), quote!()),
+    let Some(tag) = &u.tag else {
+        let deserialize = untagged_deserialize(ctx, def, u, cfg);
+        return quote! {
+            #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#variants)*
+                /// A shape this version of the crate does not know, kept as raw JSON.
+                #unknown(serde_json::Value),
+            }
+
+            #deserialize
+        };
     };
     quote! {
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-        #container
+        #[serde(tag = #tag)]
         pub enum #name {
             #(#variants)*
             /// A shape this version of the crate does not know, kept as raw JSON.
-            #fallback
+            #[serde(untagged)]
             #unknown(serde_json::Value),
+        }
+    }
+}
+
+/// `Deserialize` of an untagged union: the member that keeps most of the value (see the
+/// runtime's `decode_untagged`), else the raw JSON.
+fn untagged_deserialize(ctx: &Context<'_>, def: &TypeDef, u: &Union, cfg: Option<&TokenStream>) -> TokenStream {
+    let name = ident(&def.name);
+    let unknown = ident(&u.unknown_variant);
+    let members = u.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let ty = type_tokens(ctx, &v.ty, &def.group);
+        quote!(|value| <#ty as serde::Deserialize>::deserialize(value).ok().map(#name::#variant),)
+    });
+    quote! {
+        #cfg
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                const MEMBERS: &[crate::runtime::Member<#name>] = &[#(#members)*];
+                Ok(crate::runtime::decode_untagged(&value, MEMBERS).unwrap_or(Self::#unknown(value)))
+            }
         }
     }
 }
