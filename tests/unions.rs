@@ -56,3 +56,14 @@ fn a_value_no_member_decodes_is_kept_as_raw_json() {
     let value = json!({"id": "drn_1"});
     assert_eq!(decode(&value), GetDrainResponse::Unknown(value));
 }
+
+#[test]
+fn an_array_is_not_read_as_a_struct_of_its_items() {
+    // `flags` is an object with `definitions`, or an array of objects; serde would also
+    // read the array as the struct, taking its first item for `definitions`.
+    use vercel_api::deployments::GetDeploymentFlags;
+    let list = json!([{}]);
+    let decoded: GetDeploymentFlags = serde_json::from_value(list.clone()).unwrap();
+    assert!(matches!(decoded, GetDeploymentFlags::ObjectList(_)), "decoded as {decoded:?}");
+    assert_eq!(serde_json::to_value(&decoded).unwrap(), list);
+}

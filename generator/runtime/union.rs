@@ -32,9 +32,10 @@ pub(crate) fn decode_untagged<U: Serialize>(value: &Value, members: &[Member<U>]
     best.map(|(_, candidate)| candidate)
 }
 
-/// How many properties of `original`, at any depth, are missing from `decoded` (the value
-/// decoded and encoded again). A property that was `null` is not counted: an absent
-/// optional field is encoded as nothing.
+/// How many properties and items of `original`, at any depth, are missing from `decoded`
+/// (the value decoded and encoded again). A property that was `null` is not counted: an
+/// absent optional field is encoded as nothing. An object or array that came back as
+/// something else (serde reads a struct from an array too) is lost whole.
 fn lost_fields(original: &Value, decoded: &Value) -> usize {
     match (original, decoded) {
         (Value::Object(original), Value::Object(decoded)) => original
@@ -46,8 +47,11 @@ fn lost_fields(original: &Value, decoded: &Value) -> usize {
             })
             .sum(),
         (Value::Array(original), Value::Array(decoded)) => {
-            original.iter().zip(decoded).map(|(a, b)| lost_fields(a, b)).sum()
+            let kept: usize = original.iter().zip(decoded).map(|(a, b)| lost_fields(a, b)).sum();
+            let dropped: usize = original.iter().skip(decoded.len()).map(|v| 1 + nested_fields(v)).sum();
+            kept + dropped
         }
+        (Value::Object(_) | Value::Array(_), _) => 1 + nested_fields(original),
         _ => 0,
     }
 }

@@ -1,6 +1,8 @@
 //! Every stored version of Vercel's document generates a full crate that builds without
-//! warnings. (The pin's crate is also linted with clippy, as the workspace's own
-//! `vercel-api`, by CI.)
+//! warnings. The pin is the exception: its crate is the workspace's own `vercel-api`
+//! (`generated/`, kept equal to a fresh generation by the build script and by
+//! `tests/generated_code.rs`), which every `cargo test` builds and CI checks with
+//! `cargo clippy -- -D warnings`; it is generated here but not built a second time.
 //!
 //! The crates go to `<workspace>/target/all-versions/<date>/`, each with its own package
 //! name, as members of one Cargo workspace, and are checked by a single `cargo check
@@ -62,13 +64,15 @@ fn every_version_generates_a_crate_that_builds_without_warnings() {
     let _ = std::fs::remove_dir_all(&root);
     let mut failures: Vec<String> = Vec::new();
     let mut members: Vec<String> = Vec::new();
+    let mut pinned = 0;
     for spec in &documents {
         let date = spec.file_stem().unwrap().to_string_lossy().into_owned();
         let out = root.join(&date);
         let generated = generate_crate(spec, &out, &package_name(&date), &[]).and_then(|_| join_workspace(&out));
         match generated {
-            Ok(()) => members.push(date),
             Err(message) => failures.push(format!("{date}: generate failed: {message}")),
+            Ok(()) if spec.file_name().is_some_and(|n| n == PIN) => pinned += 1,
+            Ok(()) => members.push(date),
         }
     }
     std::fs::write(root.join("Cargo.toml"), workspace_manifest(&members)).unwrap();
@@ -92,8 +96,8 @@ fn every_version_generates_a_crate_that_builds_without_warnings() {
     let clean: Vec<&str> = ["clean", "--quiet"].into_iter().chain(packages.iter().map(String::as_str)).collect();
     cargo(&root, &clean);
 
-    let built = members.len() - members.iter().filter(|d| failed.contains(&package_name(d))).count();
-    println!("versions that built: {built}/{}", documents.len());
+    let built = pinned + members.len() - members.iter().filter(|d| failed.contains(&package_name(d))).count();
+    println!("versions that built: {built}/{} (the pin as the workspace's crate)", documents.len());
     assert!(
         failures.is_empty(),
         "{} of {} versions failed:\n\n{}",
