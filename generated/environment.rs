@@ -660,6 +660,13 @@ pub struct CreateSharedEnvVariableRequest {
     /// Associate a Shared Environment Variable to projects.
     #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<Vec<String>>,
+    /// Required by the API in some cases (see the type's documentation); its type is not described.
+    #[serde(
+        rename = "applyToAllCustomEnvironments",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub apply_to_all_custom_environments: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -7,7 +7,7 @@
 mod docs;
 mod operations;
 mod paging;
-mod types;
+pub(crate) mod types;
 
 use std::collections::BTreeMap;
 

@@ -14,6 +14,11 @@ pub fn ident(name: &str) -> Ident {
 
 /// The Rust type for a type reference, seen from module `from`.
 pub fn type_tokens(ctx: &Context<'_>, ty: &TypeRef, from: &str) -> TokenStream {
+    type_tokens_naming(ty, &|name| ctx.type_path(name, from))
+}
+
+/// The Rust type for a type reference, with named types written by `named`.
+pub fn type_tokens_naming(ty: &TypeRef, named: &dyn Fn(&str) -> TokenStream) -> TokenStream {
     match ty {
         TypeRef::String => quote!(String),
         TypeRef::Integer => quote!(i64),
@@ -23,22 +28,22 @@ pub fn type_tokens(ctx: &Context<'_>, ty: &TypeRef, from: &str) -> TokenStream {
         TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
         TypeRef::Bytes => quote!(Vec<u8>),
         TypeRef::Array(item) => {
-            let item = type_tokens(ctx, item, from);
+            let item = type_tokens_naming(item, named);
             quote!(Vec<#item>)
         }
         TypeRef::Map(value) => {
-            let value = type_tokens(ctx, value, from);
+            let value = type_tokens_naming(value, named);
             quote!(std::collections::BTreeMap<String, #value>)
         }
         TypeRef::Nullable(inner) => {
-            let inner = type_tokens(ctx, inner, from);
+            let inner = type_tokens_naming(inner, named);
             quote!(Option<#inner>)
         }
         TypeRef::Boxed(inner) => {
-            let inner = type_tokens(ctx, inner, from);
+            let inner = type_tokens_naming(inner, named);
             quote!(Box<#inner>)
         }
-        TypeRef::Named(name) => ctx.type_path(name, from),
+        TypeRef::Named(name) => named(name),
     }
 }
 

@@ -406,6 +406,7 @@ impl<'a> SchemaLowerer<'a> {
                 properties,
                 required: shape.required.to_vec(),
                 additional: shape.additional.cloned(),
+                conditional: Vec::new(),
             };
             return Some(TypeKind::Struct(self.object(&object, name, naming, pointer)));
         }
@@ -421,6 +422,7 @@ impl<'a> SchemaLowerer<'a> {
             properties: shape.properties.cloned().unwrap_or_default(),
             required: shape.required.to_vec(),
             additional: shape.additional.cloned(),
+            conditional: Vec::new(),
         };
         for (index, part) in shape.all_of.iter().enumerate() {
             let part_pointer = format!("{pointer}/allOf/{index}");
@@ -495,6 +497,19 @@ impl<'a> SchemaLowerer<'a> {
                 ty: TypeRef::Json,
                 required: true,
                 doc: Some("Required by the API; its type is not described.".to_owned()),
+                secret: false,
+            });
+        }
+        for wire_name in &object.conditional {
+            if object.properties.contains_key(wire_name) || !seen.insert(wire_name) {
+                continue;
+            }
+            fields.push(Field {
+                rust_name: scope.claim(&field_name(wire_name)),
+                wire_name: wire_name.clone(),
+                ty: TypeRef::Json,
+                required: false,
+                doc: Some("Required by the API in some cases (see the type's documentation); its type is not described.".to_owned()),
                 secret: false,
             });
         }
@@ -610,6 +625,7 @@ impl<'a> SchemaLowerer<'a> {
             properties,
             required: shape.required.iter().filter(|r| *r != tag).cloned().collect(),
             additional: shape.additional.cloned(),
+            conditional: Vec::new(),
         };
         let doc = schema.schema_data.description.clone();
         self.struct_type(&object, doc, naming, pointer)
@@ -646,6 +662,7 @@ impl<'a> SchemaLowerer<'a> {
             properties: shape.properties.cloned().unwrap_or_default(),
             required: shape.required.to_vec(),
             additional: shape.additional.cloned(),
+            conditional: Vec::new(),
         };
         let keyword = union_keyword(shape);
         let live: Vec<(usize, &ReferenceOr<Schema>)> = shape
@@ -655,7 +672,17 @@ impl<'a> SchemaLowerer<'a> {
             .filter(|(_, variant)| !is_null_only(variant))
             .collect();
         if live.iter().all(|(_, variant)| is_constraint_only(variant)) {
-            return TypeKind::Struct(self.object(&siblings, name, naming, pointer));
+            let mut object = siblings;
+            for (_, variant) in &live {
+                if let ReferenceOr::Item(variant) = variant {
+                    for required in Shape::of(variant).required {
+                        if !object.conditional.contains(required) {
+                            object.conditional.push(required.clone());
+                        }
+                    }
+                }
+            }
+            return TypeKind::Struct(self.object(&object, name, naming, pointer));
         }
         let counts = required_counts(live.iter().filter_map(|(_, v)| self.resolve_schema(v)));
         let mut scope = Scope::default();
@@ -717,6 +744,9 @@ struct ObjectParts {
     properties: IndexMap<String, ReferenceOr<Box<Schema>>>,
     required: Vec<String>,
     additional: Option<AdditionalProperties>,
+    /// Names that only a constraint-only union's `required` lists mention ("one of these
+    /// must be set"), with no schema of their own.
+    conditional: Vec<String>,
 }
 
 impl ObjectParts {

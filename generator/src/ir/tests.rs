@@ -144,3 +144,30 @@ fn recursive_all_of_merges_are_cut_with_a_warning() {
     assert!(cut > 0 && built.api.types.len() < 50, "{cut} cuts, {} types", built.api.types.len());
     emits(&built.api);
 }
+
+#[test]
+fn names_only_a_constraint_union_requires_become_optional_untyped_fields() {
+    // `POST /v1/env`: "`target` or `applyToAllCustomEnvironments` must be set", where
+    // only `target` is a declared property.
+    let built = build_doc(
+        answering(json!({"type": "object", "required": ["evs"],
+            "anyOf": [{"required": ["target"]}, {"required": ["applyToAllCustomEnvironments"]}],
+            "properties": {"evs": {"type": "string"}, "target": {"type": "string"}}})),
+        json!({}),
+    );
+    let Some(TypeDef { kind: TypeKind::Struct(shared), doc, .. }) = built.api.types.values().next() else {
+        panic!("{:?}", built.api.types.keys().collect::<Vec<_>>());
+    };
+    let fields: Vec<(&str, &TypeRef, bool)> =
+        shared.fields.iter().map(|f| (f.wire_name.as_str(), &f.ty, f.required)).collect();
+    assert_eq!(
+        fields,
+        vec![
+            ("evs", &TypeRef::String, true),
+            ("target", &TypeRef::String, false),
+            ("applyToAllCustomEnvironments", &TypeRef::Json, false),
+        ]
+    );
+    assert!(doc.as_deref().unwrap_or_default().contains("`applyToAllCustomEnvironments`"), "{doc:?}");
+    emits(&built.api);
+}

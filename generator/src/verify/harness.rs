@@ -69,39 +69,14 @@ pub fn targets(api: &Api, synth: &Synth<'_>) -> Vec<Target> {
     found
 }
 
-/// The Rust type of a type reference, as the harness names it.
+/// The Rust type of a type reference, as the harness names it (`client::module::Name`).
 fn rust_type(api: &Api, ty: &TypeRef) -> TokenStream {
-    match ty {
-        TypeRef::String => quote!(String),
-        TypeRef::Integer => quote!(i64),
-        TypeRef::Number => quote!(f64),
-        TypeRef::Boolean => quote!(bool),
-        TypeRef::Json => quote!(serde_json::Value),
-        TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
-        TypeRef::Bytes => quote!(Vec<u8>),
-        TypeRef::Array(item) => {
-            let item = rust_type(api, item);
-            quote!(Vec<#item>)
-        }
-        TypeRef::Map(value) => {
-            let value = rust_type(api, value);
-            quote!(std::collections::BTreeMap<String, #value>)
-        }
-        TypeRef::Nullable(inner) => {
-            let inner = rust_type(api, inner);
-            quote!(Option<#inner>)
-        }
-        TypeRef::Boxed(inner) => {
-            let inner = rust_type(api, inner);
-            quote!(Box<#inner>)
-        }
-        TypeRef::Named(name) => {
-            let group = api.types.get(name).map_or("shared", |def| def.group.as_str());
-            let module = format_ident!("{}", group);
-            let name = format_ident!("{}", name);
-            quote!(client::#module::#name)
-        }
-    }
+    crate::emit::types::type_tokens_naming(ty, &|name| {
+        let group = api.types.get(name).map_or("shared", |def| def.group.as_str());
+        let module = format_ident!("{}", group);
+        let name = format_ident!("{}", name);
+        quote!(client::#module::#name)
+    })
 }
 
 /// How the harness turns a JSON value into an argument of the given stored type.
