@@ -97,6 +97,11 @@ pub fn type_name(raw: &str) -> String {
     }
 }
 
+/// Would `name` shadow a prelude or std item that generated code uses?
+pub fn is_reserved_type_name(name: &str) -> bool {
+    RESERVED_TYPE_NAMES.contains(&name)
+}
+
 /// A type name that is safe at crate level: never a prelude or std name.
 pub fn safe_type_name(raw: &str) -> String {
     let name = type_name(raw);
@@ -135,6 +140,32 @@ pub fn field_name(raw: &str) -> String {
 /// Returns `None` when the word does not look plural, so callers can add `Item` instead.
 pub fn singular(word: &str) -> Option<String> {
     let lower = word.to_ascii_lowercase();
+    // Plurals the rules below get wrong (`aliases` is not `aliase`s).
+    const IRREGULAR: &[(&str, &str)] = &[
+        ("aliases", "alias"),
+        ("statuses", "status"),
+        ("caches", "cache"),
+        ("cookies", "cookie"),
+        ("movies", "movie"),
+        ("indices", "index"),
+        ("analyses", "analysis"),
+        ("children", "child"),
+        ("people", "person"),
+    ];
+    for (plural, one) in IRREGULAR {
+        if lower.ends_with(plural) {
+            let stem = &word[..word.len() - plural.len()];
+            // Keep the case of the word's first letter (`Aliases` -> `Alias`).
+            let one = match word[word.len() - plural.len()..].chars().next() {
+                Some(first) if first.is_uppercase() => {
+                    let mut chars = one.chars();
+                    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+                }
+                _ => (*one).to_owned(),
+            };
+            return Some(format!("{stem}{one}"));
+        }
+    }
     let keep = ["ss", "us", "is", "os", "as"];
     if lower.len() <= 3 || keep.iter().any(|end| lower.ends_with(end)) {
         return None;
@@ -267,6 +298,11 @@ mod tests {
         assert_eq!(singular("status"), None);
         assert_eq!(singular("data"), None);
         assert_eq!(singular("address"), None);
+        // Found in the aliases listing: `ListAliasesAliase`.
+        assert_eq!(singular("Aliases").as_deref(), Some("Alias"));
+        assert_eq!(singular("aliases").as_deref(), Some("alias"));
+        assert_eq!(singular("ProjectAliases").as_deref(), Some("ProjectAlias"));
+        assert_eq!(singular("Caches").as_deref(), Some("Cache"));
     }
 
     #[test]

@@ -14,11 +14,75 @@ use super::{child_pointer, operations, resolve, Warning};
 pub(super) fn repair(raw: &mut Value) -> Vec<Warning> {
     let mut warnings = Vec::new();
     merge_path_item_refs(raw, &mut warnings);
+    let mut brands = Brands::default();
     walk_mut(raw, Kind::Document, &mut String::new(), &mut |kind, pointer, object| {
+        if kind == Kind::Schema {
+            brands.drop_from(object, pointer);
+        }
         repair_object(kind, pointer, object, &mut warnings);
     });
+    brands.warn(&mut warnings);
     operations::repair_operations(raw, &mut warnings);
     warnings
+}
+
+/// The prefix of the TypeScript brand markers that leaked into Vercel's documents as
+/// properties (`__@BRAND@647815`): no server sends them.
+const BRAND_PREFIX: &str = "__@BRAND@";
+
+/// The brand-marker properties dropped from a document, reported in one warning.
+#[derive(Default)]
+struct Brands {
+    /// The first schema a marker was dropped from.
+    first: Option<String>,
+    /// How many markers were dropped.
+    count: usize,
+}
+
+impl Brands {
+    /// Drops the brand-marker properties of a schema (and their `required` entries).
+    /// A branded primitive (`{type: object, properties: {__@BRAND@n: ..}}`) is left
+    /// with no `type`: the value is a string or number the document does not name.
+    fn drop_from(&mut self, object: &mut Map<String, Value>, pointer: &str) {
+        let Some(Value::Object(properties)) = object.get_mut("properties") else { return };
+        let before = properties.len();
+        properties.retain(|name, _| !name.starts_with(BRAND_PREFIX));
+        let dropped = before - properties.len();
+        if dropped == 0 {
+            return;
+        }
+        let emptied = properties.is_empty();
+        self.count += dropped;
+        self.first.get_or_insert_with(|| pointer.to_owned());
+        if let Some(Value::Array(required)) = object.get_mut("required") {
+            required.retain(|name| !name.as_str().is_some_and(|name| name.starts_with(BRAND_PREFIX)));
+            if required.is_empty() {
+                object.shift_remove("required");
+            }
+        }
+        if emptied {
+            object.shift_remove("properties");
+            if object.get("type").and_then(Value::as_str) == Some("object") && !object.contains_key("additionalProperties") {
+                object.shift_remove("type");
+            }
+        }
+    }
+
+    /// One warning for the whole document, at the first schema that had a marker.
+    fn warn(self, warnings: &mut Vec<Warning>) {
+        if let Some(first) = self.first {
+            let count = self.count;
+            warn(
+                warnings,
+                &first,
+                format!(
+                    "dropped {count} TypeScript brand marker propert{} (`{BRAND_PREFIX}<n>`), which no server sends; \
+                     a branded value is typed as free-form JSON",
+                    if count == 1 { "y" } else { "ies" }
+                ),
+            );
+        }
+    }
 }
 
 /// Repairs one object of the structure.

@@ -194,6 +194,29 @@ fn responses_get_an_empty_description() {
 }
 
 #[test]
+fn brand_markers_are_dropped_with_one_warning() {
+    let spec = load_ok(&schemas(json!({
+        "Limit": {"type": "object", "properties": {"minLength": {
+            "type": "object",
+            "properties": {"__@BRAND@647815": {"type": "object"}},
+            "required": ["__@BRAND@647815"]
+        }}},
+        "Named": {"type": "object", "properties": {
+            "id": {"type": "string"},
+            "__@BRAND@1": {"type": "object"}
+        }, "required": ["id", "__@BRAND@1"]}
+    })));
+    assert_eq!(pointers(&spec), ["/components/schemas/Limit/properties/minLength"]);
+    assert!(spec.warnings[0].message.contains("dropped 2 TypeScript brand marker properties"), "{}", spec.warnings[0]);
+    // A branded primitive is any JSON; other properties and requirements stay.
+    assert_eq!(spec.raw.pointer("/components/schemas/Limit/properties/minLength"), Some(&json!({})));
+    assert_eq!(
+        spec.raw.pointer("/components/schemas/Named"),
+        Some(&json!({"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]}))
+    );
+}
+
+#[test]
 fn schema_refs_with_siblings_become_all_of() {
     let spec = load_ok(&schemas(json!({
         "A": {"type": "string"},
