@@ -5,9 +5,7 @@
 //! VERCEL_TOKEN=... cargo run --example import_resource -- icfg_123 resource-1
 //! ```
 
-use vercel_api::marketplace::{
-    ImportResourceError, ImportResourceRequest, ImportResourceSecret, ImportResourceStatus,
-};
+use vercel_api::marketplace::{ImportResourceError, ImportResourceRequest, ResourceStatus, Secret};
 use vercel_api::{Client, Error};
 
 #[tokio::main]
@@ -18,7 +16,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::process::exit(2);
     };
     let client = Client::from_env()?;
-    let secret = ImportResourceSecret {
+    let secret = Secret {
         name: "DATABASE_URL".into(),
         value: "postgres://user:password@host/db".into(),
         prefix: None,
@@ -27,7 +25,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let request = ImportResourceRequest {
         product_id: "my-product".into(),
         name: "my-database".into(),
-        status: ImportResourceStatus::Ready,
+        status: ResourceStatus::Ready,
         ownership: None,
         metadata: None,
         billing_plan: None,

@@ -207,12 +207,6 @@ impl std::fmt::Display for StatusStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UploadArtifactResponse {
-    /// Array of URLs where the artifact was updated
-    pub urls: Vec<String>,
-}
-
 impl crate::Client {
     /// Check if a cache artifact exists
     ///
@@ -958,11 +952,14 @@ impl<'a> UploadArtifactBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::Result<UploadArtifactResponse, crate::Error<UploadArtifactError>> {
+    ) -> crate::Result<
+        crate::shared::UploadArtifactResponse,
+        crate::Error<UploadArtifactError>,
+    > {
         self.exchange().await.map_err(crate::Error::declared_as)
     }
     /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<UploadArtifactResponse> {
+    async fn exchange(self) -> crate::Result<crate::shared::UploadArtifactResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -992,7 +989,7 @@ impl<'a> UploadArtifactBuilder<'a> {
 
 impl<'a> std::future::IntoFuture for UploadArtifactBuilder<'a> {
     type Output = crate::Result<
-        UploadArtifactResponse,
+        crate::shared::UploadArtifactResponse,
         crate::Error<UploadArtifactError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;

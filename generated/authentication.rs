@@ -126,57 +126,6 @@ impl std::fmt::Display for AuthTokenScopeOrigin {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct AuthTokenScopeSudo {
-    /// Possible multi-factor origins
-    pub origin: AuthTokenScopeSudoOrigin,
-    #[serde(rename = "expiresAt")]
-    pub expires_at: f64,
-}
-
-/// Possible multi-factor origins
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum AuthTokenScopeSudoOrigin {
-    /// `totp`
-    #[serde(rename = "totp")]
-    Totp,
-    /// `webauthn`
-    #[serde(rename = "webauthn")]
-    Webauthn,
-    /// `recovery-code`
-    #[serde(rename = "recovery-code")]
-    RecoveryCode,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl AuthTokenScopeSudoOrigin {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Totp => "totp",
-            Self::Webauthn => "webauthn",
-            Self::RecoveryCode => "recovery-code",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for AuthTokenScopeSudoOrigin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// The access scopes granted to the token.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AuthTokenScopeTeam {
@@ -194,7 +143,7 @@ pub struct AuthTokenScopeTeam {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AuthTokenScopeUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sudo: Option<AuthTokenScopeSudo>,
+    pub sudo: Option<Sudo>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<AuthTokenScopeOrigin>,
     #[serde(rename = "createdAt")]
@@ -235,41 +184,6 @@ pub struct DeleteAuthTokenResponse {
     pub token_id: String,
 }
 
-/// The grant type, when using x-www-form-urlencoded content type
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum ExchangeSsoTokenGrantType {
-    /// `authorization_code`
-    #[serde(rename = "authorization_code")]
-    AuthorizationCode,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl ExchangeSsoTokenGrantType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AuthorizationCode => "authorization_code",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for ExchangeSsoTokenGrantType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExchangeSsoTokenRequest {
     /// The sensitive code received from Vercel
@@ -286,7 +200,7 @@ pub struct ExchangeSsoTokenRequest {
     pub redirect_uri: Option<String>,
     /// The grant type, when using x-www-form-urlencoded content type
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub grant_type: Option<ExchangeSsoTokenGrantType>,
+    pub grant_type: Option<GrantType>,
 }
 impl std::fmt::Debug for ExchangeSsoTokenRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -333,10 +247,96 @@ impl std::fmt::Debug for GetAuthTokenResponse {
     }
 }
 
+/// The grant type, when using x-www-form-urlencoded content type
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GrantType {
+    /// `authorization_code`
+    #[serde(rename = "authorization_code")]
+    AuthorizationCode,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GrantType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AuthorizationCode => "authorization_code",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GrantType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListAuthTokensResponse {
     pub tokens: Vec<AuthToken>,
     pub pagination: crate::shared::Pagination,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Sudo {
+    /// Possible multi-factor origins
+    pub origin: SudoOrigin,
+    #[serde(rename = "expiresAt")]
+    pub expires_at: f64,
+}
+
+/// Possible multi-factor origins
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum SudoOrigin {
+    /// `totp`
+    #[serde(rename = "totp")]
+    Totp,
+    /// `webauthn`
+    #[serde(rename = "webauthn")]
+    Webauthn,
+    /// `recovery-code`
+    #[serde(rename = "recovery-code")]
+    RecoveryCode,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl SudoOrigin {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Totp => "totp",
+            Self::Webauthn => "webauthn",
+            Self::RecoveryCode => "recovery-code",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for SudoOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl crate::Client {

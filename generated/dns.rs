@@ -17,14 +17,10 @@ pub struct CreateRecordHttps {
 pub enum CreateRecordRequest {
     WithMxPriority(CreateRecordWithMxPriority),
     WithTypeValue(CreateRecordWithTypeValue),
-    WithTypeValue2(CreateRecordWithTypeValue2),
-    WithTypeValue3(CreateRecordWithTypeValue3),
-    WithTypeValue4(CreateRecordWithTypeValue4),
     WithSrv(CreateRecordWithSrv),
     WithTypeValue5(CreateRecordWithTypeValue5),
     WithHttps(CreateRecordWithHttps),
     WithTypeName(CreateRecordWithTypeName),
-    WithTypeName2(CreateRecordWithTypeName2),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
@@ -43,21 +39,6 @@ impl<'de> serde::Deserialize<'de> for CreateRecordRequest {
                 <CreateRecordWithTypeValue as serde::Deserialize>::deserialize(value)
                     .ok()
                     .map(CreateRecordRequest::WithTypeValue)
-            },
-            |value| {
-                <CreateRecordWithTypeValue2 as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateRecordRequest::WithTypeValue2)
-            },
-            |value| {
-                <CreateRecordWithTypeValue3 as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateRecordRequest::WithTypeValue3)
-            },
-            |value| {
-                <CreateRecordWithTypeValue4 as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateRecordRequest::WithTypeValue4)
             },
             |value| {
                 <CreateRecordWithSrv as serde::Deserialize>::deserialize(value)
@@ -79,11 +60,6 @@ impl<'de> serde::Deserialize<'de> for CreateRecordRequest {
                     .ok()
                     .map(CreateRecordRequest::WithTypeName)
             },
-            |value| {
-                <CreateRecordWithTypeName2 as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateRecordRequest::WithTypeName2)
-            },
         ];
         Ok(
             crate::runtime::decode_untagged(&value, MEMBERS)
@@ -96,7 +72,7 @@ impl<'de> serde::Deserialize<'de> for CreateRecordRequest {
 #[serde(untagged)]
 pub enum CreateRecordResponse {
     WithUpdated(CreateRecordWithUpdated),
-    WithUid(CreateRecordWithUid),
+    WithUid(crate::shared::DeleteDomainResponse),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
@@ -112,7 +88,9 @@ impl<'de> serde::Deserialize<'de> for CreateRecordResponse {
                     .map(CreateRecordResponse::WithUpdated)
             },
             |value| {
-                <CreateRecordWithUid as serde::Deserialize>::deserialize(value)
+                <crate::shared::DeleteDomainResponse as serde::Deserialize>::deserialize(
+                        value,
+                    )
                     .ok()
                     .map(CreateRecordResponse::WithUid)
             },
@@ -135,82 +113,11 @@ pub struct CreateRecordSrv {
     pub target: String,
 }
 
-/// The type of record, it could be one of the valid DNS records.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateRecordType {
-    /// `A`
-    #[serde(rename = "A")]
-    A,
-    /// `AAAA`
-    #[serde(rename = "AAAA")]
-    Aaaa,
-    /// `ALIAS`
-    #[serde(rename = "ALIAS")]
-    Alias,
-    /// `CAA`
-    #[serde(rename = "CAA")]
-    Caa,
-    /// `CNAME`
-    #[serde(rename = "CNAME")]
-    Cname,
-    /// `HTTPS`
-    #[serde(rename = "HTTPS")]
-    Https,
-    /// `MX`
-    #[serde(rename = "MX")]
-    Mx,
-    /// `SRV`
-    #[serde(rename = "SRV")]
-    Srv,
-    /// `TXT`
-    #[serde(rename = "TXT")]
-    Txt,
-    /// `NS`
-    #[serde(rename = "NS")]
-    Ns,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateRecordType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::A => "A",
-            Self::Aaaa => "AAAA",
-            Self::Alias => "ALIAS",
-            Self::Caa => "CAA",
-            Self::Cname => "CNAME",
-            Self::Https => "HTTPS",
-            Self::Mx => "MX",
-            Self::Srv => "SRV",
-            Self::Txt => "TXT",
-            Self::Ns => "NS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateRecordType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateRecordWithHttps {
     /// The type of record, it could be one of the valid DNS records.
     #[serde(rename = "type")]
-    pub type_: CreateRecordWithHttpsType,
+    pub type_: RecordType,
     /// The TTL value. Must be a number between 60 and 2147483647. Default value is 60.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<f64>,
@@ -222,82 +129,11 @@ pub struct CreateRecordWithHttps {
     pub name: serde_json::Value,
 }
 
-/// The type of record, it could be one of the valid DNS records.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateRecordWithHttpsType {
-    /// `A`
-    #[serde(rename = "A")]
-    A,
-    /// `AAAA`
-    #[serde(rename = "AAAA")]
-    Aaaa,
-    /// `ALIAS`
-    #[serde(rename = "ALIAS")]
-    Alias,
-    /// `CAA`
-    #[serde(rename = "CAA")]
-    Caa,
-    /// `CNAME`
-    #[serde(rename = "CNAME")]
-    Cname,
-    /// `HTTPS`
-    #[serde(rename = "HTTPS")]
-    Https,
-    /// `MX`
-    #[serde(rename = "MX")]
-    Mx,
-    /// `SRV`
-    #[serde(rename = "SRV")]
-    Srv,
-    /// `TXT`
-    #[serde(rename = "TXT")]
-    Txt,
-    /// `NS`
-    #[serde(rename = "NS")]
-    Ns,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateRecordWithHttpsType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::A => "A",
-            Self::Aaaa => "AAAA",
-            Self::Alias => "ALIAS",
-            Self::Caa => "CAA",
-            Self::Cname => "CNAME",
-            Self::Https => "HTTPS",
-            Self::Mx => "MX",
-            Self::Srv => "SRV",
-            Self::Txt => "TXT",
-            Self::Ns => "NS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateRecordWithHttpsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateRecordWithMxPriority {
     /// The type of record, it could be one of the valid DNS records.
     #[serde(rename = "type")]
-    pub type_: CreateRecordWithMxPriorityType,
+    pub type_: RecordType,
     /// A subdomain name or an empty string for the root domain.
     pub name: String,
     /// The TTL value. Must be a number between 60 and 2147483647. Default value is 60.
@@ -312,82 +148,11 @@ pub struct CreateRecordWithMxPriority {
     pub comment: Option<String>,
 }
 
-/// The type of record, it could be one of the valid DNS records.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateRecordWithMxPriorityType {
-    /// `A`
-    #[serde(rename = "A")]
-    A,
-    /// `AAAA`
-    #[serde(rename = "AAAA")]
-    Aaaa,
-    /// `ALIAS`
-    #[serde(rename = "ALIAS")]
-    Alias,
-    /// `CAA`
-    #[serde(rename = "CAA")]
-    Caa,
-    /// `CNAME`
-    #[serde(rename = "CNAME")]
-    Cname,
-    /// `HTTPS`
-    #[serde(rename = "HTTPS")]
-    Https,
-    /// `MX`
-    #[serde(rename = "MX")]
-    Mx,
-    /// `SRV`
-    #[serde(rename = "SRV")]
-    Srv,
-    /// `TXT`
-    #[serde(rename = "TXT")]
-    Txt,
-    /// `NS`
-    #[serde(rename = "NS")]
-    Ns,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateRecordWithMxPriorityType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::A => "A",
-            Self::Aaaa => "AAAA",
-            Self::Alias => "ALIAS",
-            Self::Caa => "CAA",
-            Self::Cname => "CNAME",
-            Self::Https => "HTTPS",
-            Self::Mx => "MX",
-            Self::Srv => "SRV",
-            Self::Txt => "TXT",
-            Self::Ns => "NS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateRecordWithMxPriorityType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateRecordWithSrv {
     /// The type of record, it could be one of the valid DNS records.
     #[serde(rename = "type")]
-    pub type_: CreateRecordWithSrvType,
+    pub type_: RecordType,
     /// The TTL value. Must be a number between 60 and 2147483647. Default value is 60.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<f64>,
@@ -399,82 +164,11 @@ pub struct CreateRecordWithSrv {
     pub name: serde_json::Value,
 }
 
-/// The type of record, it could be one of the valid DNS records.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateRecordWithSrvType {
-    /// `A`
-    #[serde(rename = "A")]
-    A,
-    /// `AAAA`
-    #[serde(rename = "AAAA")]
-    Aaaa,
-    /// `ALIAS`
-    #[serde(rename = "ALIAS")]
-    Alias,
-    /// `CAA`
-    #[serde(rename = "CAA")]
-    Caa,
-    /// `CNAME`
-    #[serde(rename = "CNAME")]
-    Cname,
-    /// `HTTPS`
-    #[serde(rename = "HTTPS")]
-    Https,
-    /// `MX`
-    #[serde(rename = "MX")]
-    Mx,
-    /// `SRV`
-    #[serde(rename = "SRV")]
-    Srv,
-    /// `TXT`
-    #[serde(rename = "TXT")]
-    Txt,
-    /// `NS`
-    #[serde(rename = "NS")]
-    Ns,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateRecordWithSrvType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::A => "A",
-            Self::Aaaa => "AAAA",
-            Self::Alias => "ALIAS",
-            Self::Caa => "CAA",
-            Self::Cname => "CNAME",
-            Self::Https => "HTTPS",
-            Self::Mx => "MX",
-            Self::Srv => "SRV",
-            Self::Txt => "TXT",
-            Self::Ns => "NS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateRecordWithSrvType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateRecordWithTypeName {
     /// The type of record, it could be one of the valid DNS records.
     #[serde(rename = "type")]
-    pub type_: CreateRecordWithTypeNameType,
+    pub type_: RecordType,
     /// A subdomain name or an empty string for the root domain.
     pub name: String,
     /// The TTL value. Must be a number between 60 and 2147483647. Default value is 60.
@@ -489,170 +183,10 @@ pub struct CreateRecordWithTypeName {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateRecordWithTypeName2 {
-    /// The type of record, it could be one of the valid DNS records.
-    #[serde(rename = "type")]
-    pub type_: CreateRecordWithTypeName2Type,
-    /// A subdomain name.
-    pub name: String,
-    /// The TTL value. Must be a number between 60 and 2147483647. Default value is 60.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ttl: Option<f64>,
-    /// An NS domain value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// A comment to add context on what this DNS record is for
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-}
-
-/// The type of record, it could be one of the valid DNS records.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateRecordWithTypeName2Type {
-    /// `A`
-    #[serde(rename = "A")]
-    A,
-    /// `AAAA`
-    #[serde(rename = "AAAA")]
-    Aaaa,
-    /// `ALIAS`
-    #[serde(rename = "ALIAS")]
-    Alias,
-    /// `CAA`
-    #[serde(rename = "CAA")]
-    Caa,
-    /// `CNAME`
-    #[serde(rename = "CNAME")]
-    Cname,
-    /// `HTTPS`
-    #[serde(rename = "HTTPS")]
-    Https,
-    /// `MX`
-    #[serde(rename = "MX")]
-    Mx,
-    /// `SRV`
-    #[serde(rename = "SRV")]
-    Srv,
-    /// `TXT`
-    #[serde(rename = "TXT")]
-    Txt,
-    /// `NS`
-    #[serde(rename = "NS")]
-    Ns,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateRecordWithTypeName2Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::A => "A",
-            Self::Aaaa => "AAAA",
-            Self::Alias => "ALIAS",
-            Self::Caa => "CAA",
-            Self::Cname => "CNAME",
-            Self::Https => "HTTPS",
-            Self::Mx => "MX",
-            Self::Srv => "SRV",
-            Self::Txt => "TXT",
-            Self::Ns => "NS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateRecordWithTypeName2Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The type of record, it could be one of the valid DNS records.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateRecordWithTypeNameType {
-    /// `A`
-    #[serde(rename = "A")]
-    A,
-    /// `AAAA`
-    #[serde(rename = "AAAA")]
-    Aaaa,
-    /// `ALIAS`
-    #[serde(rename = "ALIAS")]
-    Alias,
-    /// `CAA`
-    #[serde(rename = "CAA")]
-    Caa,
-    /// `CNAME`
-    #[serde(rename = "CNAME")]
-    Cname,
-    /// `HTTPS`
-    #[serde(rename = "HTTPS")]
-    Https,
-    /// `MX`
-    #[serde(rename = "MX")]
-    Mx,
-    /// `SRV`
-    #[serde(rename = "SRV")]
-    Srv,
-    /// `TXT`
-    #[serde(rename = "TXT")]
-    Txt,
-    /// `NS`
-    #[serde(rename = "NS")]
-    Ns,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateRecordWithTypeNameType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::A => "A",
-            Self::Aaaa => "AAAA",
-            Self::Alias => "ALIAS",
-            Self::Caa => "CAA",
-            Self::Cname => "CNAME",
-            Self::Https => "HTTPS",
-            Self::Mx => "MX",
-            Self::Srv => "SRV",
-            Self::Txt => "TXT",
-            Self::Ns => "NS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateRecordWithTypeNameType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateRecordWithTypeValue {
     /// The type of record, it could be one of the valid DNS records.
     #[serde(rename = "type")]
-    pub type_: CreateRecordType,
+    pub type_: RecordType,
     /// A subdomain name or an empty string for the root domain.
     pub name: String,
     /// The TTL value. Must be a number between 60 and 2147483647. Default value is 60.
@@ -666,274 +200,10 @@ pub struct CreateRecordWithTypeValue {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateRecordWithTypeValue2 {
-    /// The type of record, it could be one of the valid DNS records.
-    #[serde(rename = "type")]
-    pub type_: CreateRecordWithTypeValue2Type,
-    /// A subdomain name or an empty string for the root domain.
-    pub name: String,
-    /// The TTL value. Must be a number between 60 and 2147483647. Default value is 60.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ttl: Option<f64>,
-    /// An AAAA record pointing to an IPv6 address.
-    pub value: String,
-    /// A comment to add context on what this DNS record is for
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-}
-
-/// The type of record, it could be one of the valid DNS records.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateRecordWithTypeValue2Type {
-    /// `A`
-    #[serde(rename = "A")]
-    A,
-    /// `AAAA`
-    #[serde(rename = "AAAA")]
-    Aaaa,
-    /// `ALIAS`
-    #[serde(rename = "ALIAS")]
-    Alias,
-    /// `CAA`
-    #[serde(rename = "CAA")]
-    Caa,
-    /// `CNAME`
-    #[serde(rename = "CNAME")]
-    Cname,
-    /// `HTTPS`
-    #[serde(rename = "HTTPS")]
-    Https,
-    /// `MX`
-    #[serde(rename = "MX")]
-    Mx,
-    /// `SRV`
-    #[serde(rename = "SRV")]
-    Srv,
-    /// `TXT`
-    #[serde(rename = "TXT")]
-    Txt,
-    /// `NS`
-    #[serde(rename = "NS")]
-    Ns,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateRecordWithTypeValue2Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::A => "A",
-            Self::Aaaa => "AAAA",
-            Self::Alias => "ALIAS",
-            Self::Caa => "CAA",
-            Self::Cname => "CNAME",
-            Self::Https => "HTTPS",
-            Self::Mx => "MX",
-            Self::Srv => "SRV",
-            Self::Txt => "TXT",
-            Self::Ns => "NS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateRecordWithTypeValue2Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateRecordWithTypeValue3 {
-    /// The type of record, it could be one of the valid DNS records.
-    #[serde(rename = "type")]
-    pub type_: CreateRecordWithTypeValue3Type,
-    /// A subdomain name or an empty string for the root domain.
-    pub name: String,
-    /// The TTL value. Must be a number between 60 and 2147483647. Default value is 60.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ttl: Option<f64>,
-    /// An ALIAS virtual record pointing to a hostname resolved to an A record on server side.
-    pub value: String,
-    /// A comment to add context on what this DNS record is for
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-}
-
-/// The type of record, it could be one of the valid DNS records.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateRecordWithTypeValue3Type {
-    /// `A`
-    #[serde(rename = "A")]
-    A,
-    /// `AAAA`
-    #[serde(rename = "AAAA")]
-    Aaaa,
-    /// `ALIAS`
-    #[serde(rename = "ALIAS")]
-    Alias,
-    /// `CAA`
-    #[serde(rename = "CAA")]
-    Caa,
-    /// `CNAME`
-    #[serde(rename = "CNAME")]
-    Cname,
-    /// `HTTPS`
-    #[serde(rename = "HTTPS")]
-    Https,
-    /// `MX`
-    #[serde(rename = "MX")]
-    Mx,
-    /// `SRV`
-    #[serde(rename = "SRV")]
-    Srv,
-    /// `TXT`
-    #[serde(rename = "TXT")]
-    Txt,
-    /// `NS`
-    #[serde(rename = "NS")]
-    Ns,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateRecordWithTypeValue3Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::A => "A",
-            Self::Aaaa => "AAAA",
-            Self::Alias => "ALIAS",
-            Self::Caa => "CAA",
-            Self::Cname => "CNAME",
-            Self::Https => "HTTPS",
-            Self::Mx => "MX",
-            Self::Srv => "SRV",
-            Self::Txt => "TXT",
-            Self::Ns => "NS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateRecordWithTypeValue3Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateRecordWithTypeValue4 {
-    /// The type of record, it could be one of the valid DNS records.
-    #[serde(rename = "type")]
-    pub type_: CreateRecordWithTypeValue4Type,
-    /// A subdomain name or an empty string for the root domain.
-    pub name: String,
-    /// The TTL value. Must be a number between 60 and 2147483647. Default value is 60.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ttl: Option<f64>,
-    /// A CAA record to specify which Certificate Authorities (CAs) are allowed to issue certificates for the domain.
-    pub value: String,
-    /// A comment to add context on what this DNS record is for
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-}
-
-/// The type of record, it could be one of the valid DNS records.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateRecordWithTypeValue4Type {
-    /// `A`
-    #[serde(rename = "A")]
-    A,
-    /// `AAAA`
-    #[serde(rename = "AAAA")]
-    Aaaa,
-    /// `ALIAS`
-    #[serde(rename = "ALIAS")]
-    Alias,
-    /// `CAA`
-    #[serde(rename = "CAA")]
-    Caa,
-    /// `CNAME`
-    #[serde(rename = "CNAME")]
-    Cname,
-    /// `HTTPS`
-    #[serde(rename = "HTTPS")]
-    Https,
-    /// `MX`
-    #[serde(rename = "MX")]
-    Mx,
-    /// `SRV`
-    #[serde(rename = "SRV")]
-    Srv,
-    /// `TXT`
-    #[serde(rename = "TXT")]
-    Txt,
-    /// `NS`
-    #[serde(rename = "NS")]
-    Ns,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateRecordWithTypeValue4Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::A => "A",
-            Self::Aaaa => "AAAA",
-            Self::Alias => "ALIAS",
-            Self::Caa => "CAA",
-            Self::Cname => "CNAME",
-            Self::Https => "HTTPS",
-            Self::Mx => "MX",
-            Self::Srv => "SRV",
-            Self::Txt => "TXT",
-            Self::Ns => "NS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateRecordWithTypeValue4Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateRecordWithTypeValue5 {
     /// The type of record, it could be one of the valid DNS records.
     #[serde(rename = "type")]
-    pub type_: CreateRecordWithTypeValue5Type,
+    pub type_: RecordType,
     /// The TTL value. Must be a number between 60 and 2147483647. Default value is 60.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<f64>,
@@ -946,184 +216,10 @@ pub struct CreateRecordWithTypeValue5 {
     pub name: serde_json::Value,
 }
 
-/// The type of record, it could be one of the valid DNS records.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateRecordWithTypeValue5Type {
-    /// `A`
-    #[serde(rename = "A")]
-    A,
-    /// `AAAA`
-    #[serde(rename = "AAAA")]
-    Aaaa,
-    /// `ALIAS`
-    #[serde(rename = "ALIAS")]
-    Alias,
-    /// `CAA`
-    #[serde(rename = "CAA")]
-    Caa,
-    /// `CNAME`
-    #[serde(rename = "CNAME")]
-    Cname,
-    /// `HTTPS`
-    #[serde(rename = "HTTPS")]
-    Https,
-    /// `MX`
-    #[serde(rename = "MX")]
-    Mx,
-    /// `SRV`
-    #[serde(rename = "SRV")]
-    Srv,
-    /// `TXT`
-    #[serde(rename = "TXT")]
-    Txt,
-    /// `NS`
-    #[serde(rename = "NS")]
-    Ns,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateRecordWithTypeValue5Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::A => "A",
-            Self::Aaaa => "AAAA",
-            Self::Alias => "ALIAS",
-            Self::Caa => "CAA",
-            Self::Cname => "CNAME",
-            Self::Https => "HTTPS",
-            Self::Mx => "MX",
-            Self::Srv => "SRV",
-            Self::Txt => "TXT",
-            Self::Ns => "NS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateRecordWithTypeValue5Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateRecordWithUid {
-    /// The id of the newly created DNS record
-    pub uid: String,
-}
-
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateRecordWithUpdated {
     pub uid: String,
     pub updated: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetRecordsRecord {
-    pub id: String,
-    pub slug: String,
-    pub name: String,
-    #[serde(rename = "type")]
-    pub type_: GetRecordsRecordType,
-    pub value: String,
-    #[serde(rename = "mxPriority", default, skip_serializing_if = "Option::is_none")]
-    pub mx_priority: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<f64>,
-    pub creator: String,
-    #[serde(default)]
-    pub created: Option<f64>,
-    #[serde(default)]
-    pub updated: Option<f64>,
-    #[serde(rename = "createdAt", default)]
-    pub created_at: Option<f64>,
-    #[serde(rename = "updatedAt", default)]
-    pub updated_at: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ttl: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetRecordsRecordType {
-    /// `A`
-    #[serde(rename = "A")]
-    A,
-    /// `AAAA`
-    #[serde(rename = "AAAA")]
-    Aaaa,
-    /// `ALIAS`
-    #[serde(rename = "ALIAS")]
-    Alias,
-    /// `CAA`
-    #[serde(rename = "CAA")]
-    Caa,
-    /// `CNAME`
-    #[serde(rename = "CNAME")]
-    Cname,
-    /// `HTTPS`
-    #[serde(rename = "HTTPS")]
-    Https,
-    /// `MX`
-    #[serde(rename = "MX")]
-    Mx,
-    /// `SRV`
-    #[serde(rename = "SRV")]
-    Srv,
-    /// `TXT`
-    #[serde(rename = "TXT")]
-    Txt,
-    /// `NS`
-    #[serde(rename = "NS")]
-    Ns,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetRecordsRecordType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::A => "A",
-            Self::Aaaa => "AAAA",
-            Self::Alias => "ALIAS",
-            Self::Caa => "CAA",
-            Self::Cname => "CNAME",
-            Self::Https => "HTTPS",
-            Self::Mx => "MX",
-            Self::Srv => "SRV",
-            Self::Txt => "TXT",
-            Self::Ns => "NS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetRecordsRecordType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1168,17 +264,17 @@ impl<'de> serde::Deserialize<'de> for GetRecordsResponse {
 /// Successful response retrieving a list of paginated DNS records.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetRecordsWithPagination {
-    pub records: Vec<GetRecordsRecord>,
+    pub records: Vec<Record>,
     pub pagination: crate::shared::Pagination,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetRecordsWithRecords {
-    pub records: Vec<GetRecordsRecord>,
+    pub records: Vec<Record>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateRecordHttps {
+pub struct Https {
     #[serde(default)]
     pub priority: Option<i64>,
     #[serde(default)]
@@ -1187,6 +283,34 @@ pub struct UpdateRecordHttps {
     pub params: Option<String>,
 }
 
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Record {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub type_: RecordType,
+    pub value: String,
+    #[serde(rename = "mxPriority", default, skip_serializing_if = "Option::is_none")]
+    pub mx_priority: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<f64>,
+    pub creator: String,
+    #[serde(default)]
+    pub created: Option<f64>,
+    #[serde(default)]
+    pub updated: Option<f64>,
+    #[serde(rename = "createdAt", default)]
+    pub created_at: Option<f64>,
+    #[serde(rename = "updatedAt", default)]
+    pub updated_at: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// The type of record, it could be one of the valid DNS records.
 #[derive(
     Debug,
     Clone,
@@ -1198,7 +322,7 @@ pub struct UpdateRecordHttps {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateRecordRecordType {
+pub enum RecordType {
     /// `A`
     #[serde(rename = "A")]
     A,
@@ -1233,7 +357,7 @@ pub enum UpdateRecordRecordType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateRecordRecordType {
+impl RecordType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1251,10 +375,22 @@ impl UpdateRecordRecordType {
         }
     }
 }
-impl std::fmt::Display for UpdateRecordRecordType {
+impl std::fmt::Display for RecordType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Srv {
+    #[serde(default)]
+    pub target: Option<String>,
+    #[serde(default)]
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub port: Option<i64>,
+    #[serde(default)]
+    pub priority: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1267,7 +403,7 @@ pub struct UpdateRecordRequest {
     pub value: Option<String>,
     /// The type of the DNS record
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<UpdateRecordType>,
+    pub type_: Option<RecordType>,
     /// The Time to live (TTL) value of the DNS record
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
@@ -1275,9 +411,9 @@ pub struct UpdateRecordRequest {
     #[serde(rename = "mxPriority", default, skip_serializing_if = "Option::is_none")]
     pub mx_priority: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub srv: Option<UpdateRecordSrv>,
+    pub srv: Option<Srv>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub https: Option<UpdateRecordHttps>,
+    pub https: Option<Https>,
     /// A comment to add context on what this DNS record is for
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -1292,11 +428,11 @@ pub struct UpdateRecordResponse {
     pub id: String,
     pub name: String,
     #[serde(rename = "recordType")]
-    pub record_type: UpdateRecordRecordType,
+    pub record_type: RecordType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<f64>,
     #[serde(rename = "type")]
-    pub type_: UpdateRecordResponseType,
+    pub type_: UpdateRecordType,
     pub value: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -1313,7 +449,7 @@ pub struct UpdateRecordResponse {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum UpdateRecordResponseType {
+pub enum UpdateRecordType {
     /// `record`
     #[serde(rename = "record")]
     Record,
@@ -1324,95 +460,12 @@ pub enum UpdateRecordResponseType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl UpdateRecordResponseType {
+impl UpdateRecordType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             Self::Record => "record",
             Self::RecordSys => "record-sys",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UpdateRecordResponseType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateRecordSrv {
-    #[serde(default)]
-    pub target: Option<String>,
-    #[serde(default)]
-    pub weight: Option<i64>,
-    #[serde(default)]
-    pub port: Option<i64>,
-    #[serde(default)]
-    pub priority: Option<i64>,
-}
-
-/// The type of the DNS record
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UpdateRecordType {
-    /// `A`
-    #[serde(rename = "A")]
-    A,
-    /// `AAAA`
-    #[serde(rename = "AAAA")]
-    Aaaa,
-    /// `ALIAS`
-    #[serde(rename = "ALIAS")]
-    Alias,
-    /// `CAA`
-    #[serde(rename = "CAA")]
-    Caa,
-    /// `CNAME`
-    #[serde(rename = "CNAME")]
-    Cname,
-    /// `HTTPS`
-    #[serde(rename = "HTTPS")]
-    Https,
-    /// `MX`
-    #[serde(rename = "MX")]
-    Mx,
-    /// `SRV`
-    #[serde(rename = "SRV")]
-    Srv,
-    /// `TXT`
-    #[serde(rename = "TXT")]
-    Txt,
-    /// `NS`
-    #[serde(rename = "NS")]
-    Ns,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UpdateRecordType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::A => "A",
-            Self::Aaaa => "AAAA",
-            Self::Alias => "ALIAS",
-            Self::Caa => "CAA",
-            Self::Cname => "CNAME",
-            Self::Https => "HTTPS",
-            Self::Mx => "MX",
-            Self::Srv => "SRV",
-            Self::Txt => "TXT",
-            Self::Ns => "NS",
             Self::Unknown(value) => value,
         }
     }
@@ -1629,7 +682,7 @@ impl<'a> GetRecordsBuilder<'a> {
         response.json()
     }
     /// Every item of `records`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
-    pub fn paginate(self) -> crate::Paginated<'a, GetRecordsRecord, GetRecordsError> {
+    pub fn paginate(self) -> crate::Paginated<'a, Record, GetRecordsError> {
         crate::runtime::paginate(
             self,
             |request: Self| async move {

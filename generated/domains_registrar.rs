@@ -176,30 +176,6 @@ impl<'de> serde::Deserialize<'de> for BuyDomainsBadRequestError {
     }
 }
 
-/// The contact information for the domain. Some TLDs require additional contact information. Use the [Get contact info schema](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/get-contact-info-schema) endpoint to retrieve the required fields.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct BuyDomainsContactInformation {
-    #[serde(rename = "firstName")]
-    pub first_name: NonEmptyTrimmedString,
-    #[serde(rename = "lastName")]
-    pub last_name: NonEmptyTrimmedString,
-    pub email: EmailAddress,
-    pub phone: E164PhoneNumber,
-    pub address1: NonEmptyTrimmedString,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address2: Option<NonEmptyTrimmedString>,
-    pub city: NonEmptyTrimmedString,
-    pub state: NonEmptyTrimmedString,
-    pub zip: NonEmptyTrimmedString,
-    pub country: CountryCode,
-    #[serde(rename = "companyName", default, skip_serializing_if = "Option::is_none")]
-    pub company_name: Option<NonEmptyTrimmedString>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fax: Option<E164PhoneNumber>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub additional: Option<serde_json::Map<String, serde_json::Value>>,
-}
-
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BuyDomainsDomain {
     #[serde(rename = "domainName")]
@@ -249,57 +225,7 @@ impl<'de> serde::Deserialize<'de> for BuyDomainsForbiddenError {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BuyDomainsLinksValue {
     pub href: String,
-    pub method: BuyDomainsLinksValueMethod,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum BuyDomainsLinksValueMethod {
-    /// `GET`
-    #[serde(rename = "GET")]
-    Get,
-    /// `POST`
-    #[serde(rename = "POST")]
-    Post,
-    /// `PUT`
-    #[serde(rename = "PUT")]
-    Put,
-    /// `DELETE`
-    #[serde(rename = "DELETE")]
-    Delete,
-    /// `PATCH`
-    #[serde(rename = "PATCH")]
-    Patch,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl BuyDomainsLinksValueMethod {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Get => "GET",
-            Self::Post => "POST",
-            Self::Put => "PUT",
-            Self::Delete => "DELETE",
-            Self::Patch => "PATCH",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for BuyDomainsLinksValueMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub method: Method,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -307,7 +233,7 @@ pub struct BuyDomainsRequest {
     pub domains: Vec<BuyDomainsDomain>,
     /// The contact information for the domain. Some TLDs require additional contact information. Use the [Get contact info schema](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/get-contact-info-schema) endpoint to retrieve the required fields.
     #[serde(rename = "contactInformation")]
-    pub contact_information: BuyDomainsContactInformation,
+    pub contact_information: ContactInformation,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -394,9 +320,24 @@ impl<'de> serde::Deserialize<'de> for BuySingleDomainBadRequestError {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct BuySingleDomainRequest {
+    /// Whether the domain should be auto-renewed before it expires. This can be configured later through the Vercel Dashboard or the [Update auto-renew for a domain](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/update-auto-renew-for-a-domain) endpoint.
+    #[serde(rename = "autoRenew")]
+    pub auto_renew: bool,
+    /// The number of years to purchase the domain for.
+    pub years: f64,
+    /// The expected price for the domain. Use the [Get price data for a domain](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/get-price-data-for-a-domain) endpoint to retrieve the price data for a domain.
+    #[serde(rename = "expectedPrice")]
+    pub expected_price: f64,
+    /// The contact information for the domain. Some TLDs require additional contact information. Use the [Get contact info schema](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/get-contact-info-schema) endpoint to retrieve the required fields.
+    #[serde(rename = "contactInformation")]
+    pub contact_information: ContactInformation,
+}
+
 /// The contact information for the domain. Some TLDs require additional contact information. Use the [Get contact info schema](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/get-contact-info-schema) endpoint to retrieve the required fields.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct BuySingleDomainContactInformation {
+pub struct ContactInformation {
     #[serde(rename = "firstName")]
     pub first_name: NonEmptyTrimmedString,
     #[serde(rename = "lastName")]
@@ -416,117 +357,6 @@ pub struct BuySingleDomainContactInformation {
     pub fax: Option<E164PhoneNumber>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional: Option<serde_json::Map<String, serde_json::Value>>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum BuySingleDomainForbiddenError {
-    NotAuthorizedForScope(NotAuthorizedForScope),
-    Forbidden(Forbidden),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for BuySingleDomainForbiddenError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<BuySingleDomainForbiddenError>] = &[
-            |value| {
-                <NotAuthorizedForScope as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(BuySingleDomainForbiddenError::NotAuthorizedForScope)
-            },
-            |value| {
-                <Forbidden as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(BuySingleDomainForbiddenError::Forbidden)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct BuySingleDomainLinksValue {
-    pub href: String,
-    pub method: BuySingleDomainLinksValueMethod,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum BuySingleDomainLinksValueMethod {
-    /// `GET`
-    #[serde(rename = "GET")]
-    Get,
-    /// `POST`
-    #[serde(rename = "POST")]
-    Post,
-    /// `PUT`
-    #[serde(rename = "PUT")]
-    Put,
-    /// `DELETE`
-    #[serde(rename = "DELETE")]
-    Delete,
-    /// `PATCH`
-    #[serde(rename = "PATCH")]
-    Patch,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl BuySingleDomainLinksValueMethod {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Get => "GET",
-            Self::Post => "POST",
-            Self::Put => "PUT",
-            Self::Delete => "DELETE",
-            Self::Patch => "PATCH",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for BuySingleDomainLinksValueMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct BuySingleDomainRequest {
-    /// Whether the domain should be auto-renewed before it expires. This can be configured later through the Vercel Dashboard or the [Update auto-renew for a domain](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/update-auto-renew-for-a-domain) endpoint.
-    #[serde(rename = "autoRenew")]
-    pub auto_renew: bool,
-    /// The number of years to purchase the domain for.
-    pub years: f64,
-    /// The expected price for the domain. Use the [Get price data for a domain](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/get-price-data-for-a-domain) endpoint to retrieve the price data for a domain.
-    #[serde(rename = "expectedPrice")]
-    pub expected_price: f64,
-    /// The contact information for the domain. Some TLDs require additional contact information. Use the [Get contact info schema](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/get-contact-info-schema) endpoint to retrieve the required fields.
-    #[serde(rename = "contactInformation")]
-    pub contact_information: BuySingleDomainContactInformation,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct BuySingleDomainResponse {
-    #[serde(rename = "orderId")]
-    pub order_id: String,
-    #[serde(rename = "_links")]
-    pub links: std::collections::BTreeMap<String, BuySingleDomainLinksValue>,
 }
 
 /// A valid ISO 3166-1 alpha-2 country code
@@ -1085,47 +915,10 @@ impl<'de> serde::Deserialize<'de> for GetDomainAuthCodeBadRequestError {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum GetDomainAuthCodeForbiddenError {
-    NotAuthorizedForScope(NotAuthorizedForScope),
-    Forbidden(Forbidden),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for GetDomainAuthCodeForbiddenError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<GetDomainAuthCodeForbiddenError>] = &[
-            |value| {
-                <NotAuthorizedForScope as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetDomainAuthCodeForbiddenError::NotAuthorizedForScope)
-            },
-            |value| {
-                <Forbidden as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetDomainAuthCodeForbiddenError::Forbidden)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetDomainAuthCodeResponse {
     #[serde(rename = "authCode")]
     pub auth_code: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetDomainAvailabilityResponse {
-    pub available: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1187,38 +980,6 @@ pub struct GetDomainPriceResponse {
     /// The price for transferring this domain in for the given number of years. If null, the domain cannot be transferred in for the given number of years.
     #[serde(rename = "transferPrice", default)]
     pub transfer_price: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum GetDomainTransferInForbiddenError {
-    NotAuthorizedForScope(NotAuthorizedForScope),
-    Forbidden(Forbidden),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for GetDomainTransferInForbiddenError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<GetDomainTransferInForbiddenError>] = &[
-            |value| {
-                <NotAuthorizedForScope as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetDomainTransferInForbiddenError::NotAuthorizedForScope)
-            },
-            |value| {
-                <Forbidden as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetDomainTransferInForbiddenError::Forbidden)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1312,7 +1073,7 @@ pub enum GetOrderDomain {
     #[serde(rename = "renewal")]
     Renewal(GetOrderDomainRenewal),
     #[serde(rename = "transfer")]
-    Transfer(GetOrderDomainTransfer),
+    Transfer(GetOrderDomainPurchase),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
@@ -1393,29 +1154,16 @@ impl std::fmt::Display for GetOrderDomainStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetOrderDomainTransfer {
-    #[serde(rename = "autoRenew")]
-    pub auto_renew: bool,
-    /// The number of years the domain is being transferred for.
-    pub years: f64,
-    #[serde(rename = "domainName")]
-    pub domain_name: DomainName,
-    pub status: GetOrderDomainStatus,
-    /// The price for the domain.
-    pub price: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "code")]
 pub enum GetOrderError {
     #[serde(rename = "payment-failed")]
-    PaymentFailed(GetOrderErrorPaymentFailed),
+    PaymentFailed(crate::shared::DrainsSourceSelfServed),
     #[serde(rename = "tld-outage")]
     TldOutage(GetOrderErrorTldOutage),
     #[serde(rename = "price-mismatch")]
     PriceMismatch(GetOrderErrorPriceMismatch),
     #[serde(rename = "unexpected-error")]
-    UnexpectedError(GetOrderErrorUnexpectedError),
+    UnexpectedError(crate::shared::DrainsSourceSelfServed),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
@@ -1423,19 +1171,8 @@ pub enum GetOrderError {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetOrderErrorDetails {
-    pub tlds: Vec<GetOrderErrorDetailsTld>,
+    pub tlds: Vec<Tld>,
 }
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetOrderErrorDetailsTld {
-    #[serde(rename = "tldName")]
-    pub tld_name: String,
-    #[serde(rename = "endsAt")]
-    pub ends_at: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetOrderErrorPaymentFailed {}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetOrderErrorPriceMismatch {
@@ -1453,41 +1190,6 @@ pub struct GetOrderErrorPriceMismatchDetails {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetOrderErrorTldOutage {
     pub details: GetOrderErrorDetails,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetOrderErrorUnexpectedError {}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum GetOrderForbiddenError {
-    NotAuthorizedForScope(NotAuthorizedForScope),
-    Forbidden(Forbidden),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for GetOrderForbiddenError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<GetOrderForbiddenError>] = &[
-            |value| {
-                <NotAuthorizedForScope as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetOrderForbiddenError::NotAuthorizedForScope)
-            },
-            |value| {
-                <Forbidden as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetOrderForbiddenError::Forbidden)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1578,21 +1280,6 @@ impl<'de> serde::Deserialize<'de> for GetTldPriceBadRequestError {
                 .unwrap_or(Self::Unknown(value)),
         )
     }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetTldPriceResponse {
-    /// The number of years the returned price is for.
-    pub years: f64,
-    /// The base TLD price for purchasing a domain for the given number of years. If null, the TLD does not support purchasing domains for the given number of years.
-    #[serde(rename = "purchasePrice", default)]
-    pub purchase_price: Option<f64>,
-    /// The base TLD price for renewing a domain for the given number of years. If null, the TLD does not support renewing domains for the given number of years.
-    #[serde(rename = "renewalPrice", default)]
-    pub renewal_price: Option<f64>,
-    /// The base TLD price for transferring a domain in for the given number of years. If null, the TLD does not support transferring domains in for the given number of years.
-    #[serde(rename = "transferPrice", default)]
-    pub transfer_price: Option<f64>,
 }
 
 /// The request did not match the expected schema
@@ -1692,6 +1379,56 @@ pub struct Issue {
     pub path: Vec<PropertyKey>,
     /// A descriptive message explaining the issue
     pub message: String,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum Method {
+    /// `GET`
+    #[serde(rename = "GET")]
+    Get,
+    /// `POST`
+    #[serde(rename = "POST")]
+    Post,
+    /// `PUT`
+    #[serde(rename = "PUT")]
+    Put,
+    /// `DELETE`
+    #[serde(rename = "DELETE")]
+    Delete,
+    /// `PATCH`
+    #[serde(rename = "PATCH")]
+    Patch,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl Method {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Delete => "DELETE",
+            Self::Patch => "PATCH",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 pub type Nameserver = String;
@@ -1830,7 +1567,7 @@ impl std::fmt::Display for OrderTooExpensiveCode {
 #[serde(untagged)]
 pub enum PropertyKey {
     /// an object to be decoded into a globally shared symbol
-    WithTagKey(PropertyKeyWithTagKey),
+    Symbol(PropertyKeySymbol),
     String(String),
     Number(f64),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -1843,9 +1580,9 @@ impl<'de> serde::Deserialize<'de> for PropertyKey {
         let value = serde_json::Value::deserialize(deserializer)?;
         const MEMBERS: &[crate::runtime::Member<PropertyKey>] = &[
             |value| {
-                <PropertyKeyWithTagKey as serde::Deserialize>::deserialize(value)
+                <PropertyKeySymbol as serde::Deserialize>::deserialize(value)
                     .ok()
-                    .map(PropertyKey::WithTagKey)
+                    .map(PropertyKey::Symbol)
             },
             |value| {
                 <String as serde::Deserialize>::deserialize(value)
@@ -1865,45 +1602,11 @@ impl<'de> serde::Deserialize<'de> for PropertyKey {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum PropertyKeyTag {
-    /// `symbol`
-    #[serde(rename = "symbol")]
-    Symbol,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl PropertyKeyTag {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Symbol => "symbol",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for PropertyKeyTag {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// an object to be decoded into a globally shared symbol
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PropertyKeyWithTagKey {
+pub struct PropertyKeySymbol {
     #[serde(rename = "_tag")]
-    pub tag: PropertyKeyTag,
+    pub tag: Tag,
     pub key: String,
 }
 
@@ -1996,94 +1699,6 @@ pub struct RenewDomainContactInformation {
     pub fax: Option<E164PhoneNumber>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum RenewDomainForbiddenError {
-    NotAuthorizedForScope(NotAuthorizedForScope),
-    Forbidden(Forbidden),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for RenewDomainForbiddenError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<RenewDomainForbiddenError>] = &[
-            |value| {
-                <NotAuthorizedForScope as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(RenewDomainForbiddenError::NotAuthorizedForScope)
-            },
-            |value| {
-                <Forbidden as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(RenewDomainForbiddenError::Forbidden)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RenewDomainLinksValue {
-    pub href: String,
-    pub method: RenewDomainLinksValueMethod,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum RenewDomainLinksValueMethod {
-    /// `GET`
-    #[serde(rename = "GET")]
-    Get,
-    /// `POST`
-    #[serde(rename = "POST")]
-    Post,
-    /// `PUT`
-    #[serde(rename = "PUT")]
-    Put,
-    /// `DELETE`
-    #[serde(rename = "DELETE")]
-    Delete,
-    /// `PATCH`
-    #[serde(rename = "PATCH")]
-    Patch,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl RenewDomainLinksValueMethod {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Get => "GET",
-            Self::Post => "POST",
-            Self::Put => "PUT",
-            Self::Delete => "DELETE",
-            Self::Patch => "PATCH",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for RenewDomainLinksValueMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RenewDomainRequest {
     /// The number of years to renew the domain for.
@@ -2100,11 +1715,51 @@ pub struct RenewDomainRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RenewDomainResponse {
-    #[serde(rename = "orderId")]
-    pub order_id: String,
-    #[serde(rename = "_links")]
-    pub links: std::collections::BTreeMap<String, RenewDomainLinksValue>,
+pub struct RetryAfter {
+    pub value: f64,
+    pub str: String,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum Tag {
+    /// `symbol`
+    #[serde(rename = "symbol")]
+    Symbol,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl Tag {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Symbol => "symbol",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for Tag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Tld {
+    #[serde(rename = "tldName")]
+    pub tld_name: String,
+    #[serde(rename = "endsAt")]
+    pub ends_at: String,
 }
 
 /// The TLD is not currently supported.
@@ -2197,7 +1852,7 @@ pub struct TooManyRequests {
     pub code: TooManyRequestsCode,
     pub message: String,
     #[serde(rename = "retryAfter")]
-    pub retry_after: TooManyRequestsRetryAfter,
+    pub retry_after: RetryAfter,
     pub limit: TooManyRequestsLimit,
 }
 
@@ -2240,12 +1895,6 @@ pub struct TooManyRequestsLimit {
     pub total: f64,
     pub remaining: f64,
     pub reset: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TooManyRequestsRetryAfter {
-    pub value: f64,
-    pub str: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -2324,115 +1973,6 @@ impl<'de> serde::Deserialize<'de> for TransferInDomainBadRequestError {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TransferInDomainContactInformation {
-    #[serde(rename = "firstName")]
-    pub first_name: NonEmptyTrimmedString,
-    #[serde(rename = "lastName")]
-    pub last_name: NonEmptyTrimmedString,
-    pub email: EmailAddress,
-    pub phone: E164PhoneNumber,
-    pub address1: NonEmptyTrimmedString,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address2: Option<NonEmptyTrimmedString>,
-    pub city: NonEmptyTrimmedString,
-    pub state: NonEmptyTrimmedString,
-    pub zip: NonEmptyTrimmedString,
-    pub country: CountryCode,
-    #[serde(rename = "companyName", default, skip_serializing_if = "Option::is_none")]
-    pub company_name: Option<NonEmptyTrimmedString>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fax: Option<E164PhoneNumber>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum TransferInDomainForbiddenError {
-    NotAuthorizedForScope(NotAuthorizedForScope),
-    Forbidden(Forbidden),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for TransferInDomainForbiddenError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<TransferInDomainForbiddenError>] = &[
-            |value| {
-                <NotAuthorizedForScope as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(TransferInDomainForbiddenError::NotAuthorizedForScope)
-            },
-            |value| {
-                <Forbidden as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(TransferInDomainForbiddenError::Forbidden)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TransferInDomainLinksValue {
-    pub href: String,
-    pub method: TransferInDomainLinksValueMethod,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum TransferInDomainLinksValueMethod {
-    /// `GET`
-    #[serde(rename = "GET")]
-    Get,
-    /// `POST`
-    #[serde(rename = "POST")]
-    Post,
-    /// `PUT`
-    #[serde(rename = "PUT")]
-    Put,
-    /// `DELETE`
-    #[serde(rename = "DELETE")]
-    Delete,
-    /// `PATCH`
-    #[serde(rename = "PATCH")]
-    Patch,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl TransferInDomainLinksValueMethod {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Get => "GET",
-            Self::Post => "POST",
-            Self::Put => "PUT",
-            Self::Delete => "DELETE",
-            Self::Patch => "PATCH",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for TransferInDomainLinksValueMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TransferInDomainRequest {
     #[serde(rename = "authCode")]
     pub auth_code: String,
@@ -2445,15 +1985,7 @@ pub struct TransferInDomainRequest {
     #[serde(rename = "expectedPrice")]
     pub expected_price: f64,
     #[serde(rename = "contactInformation")]
-    pub contact_information: TransferInDomainContactInformation,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TransferInDomainResponse {
-    #[serde(rename = "orderId")]
-    pub order_id: String,
-    #[serde(rename = "_links")]
-    pub links: std::collections::BTreeMap<String, TransferInDomainLinksValue>,
+    pub contact_information: RenewDomainContactInformation,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2545,112 +2077,10 @@ impl<'de> serde::Deserialize<'de> for UpdateDomainAutoRenewBadRequestError {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum UpdateDomainAutoRenewForbiddenError {
-    NotAuthorizedForScope(NotAuthorizedForScope),
-    Forbidden(Forbidden),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for UpdateDomainAutoRenewForbiddenError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<UpdateDomainAutoRenewForbiddenError>] = &[
-            |value| {
-                <NotAuthorizedForScope as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UpdateDomainAutoRenewForbiddenError::NotAuthorizedForScope)
-            },
-            |value| {
-                <Forbidden as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UpdateDomainAutoRenewForbiddenError::Forbidden)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateDomainAutoRenewRequest {
     #[serde(rename = "autoRenew")]
     pub auto_renew: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum UpdateDomainNameserversBadRequestError {
-    /// The domain is not registered with Vercel.
-    DomainNotRegistered(DomainNotRegistered),
-    /// The request did not match the expected schema
-    HttpApiDecodeError(HttpApiDecodeError),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for UpdateDomainNameserversBadRequestError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            UpdateDomainNameserversBadRequestError,
-        >] = &[
-            |value| {
-                <DomainNotRegistered as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UpdateDomainNameserversBadRequestError::DomainNotRegistered)
-            },
-            |value| {
-                <HttpApiDecodeError as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UpdateDomainNameserversBadRequestError::HttpApiDecodeError)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum UpdateDomainNameserversForbiddenError {
-    NotAuthorizedForScope(NotAuthorizedForScope),
-    Forbidden(Forbidden),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for UpdateDomainNameserversForbiddenError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            UpdateDomainNameserversForbiddenError,
-        >] = &[
-            |value| {
-                <NotAuthorizedForScope as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UpdateDomainNameserversForbiddenError::NotAuthorizedForScope)
-            },
-            |value| {
-                <Forbidden as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UpdateDomainNameserversForbiddenError::Forbidden)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2802,11 +2232,11 @@ impl<'a> BuySingleDomainBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::Result<BuySingleDomainResponse, crate::Error<BuySingleDomainError>> {
+    ) -> crate::Result<BuyDomainsResponse, crate::Error<BuySingleDomainError>> {
         self.exchange().await.map_err(crate::Error::declared_as)
     }
     /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<BuySingleDomainResponse> {
+    async fn exchange(self) -> crate::Result<BuyDomainsResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -2831,10 +2261,7 @@ impl<'a> BuySingleDomainBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for BuySingleDomainBuilder<'a> {
-    type Output = crate::Result<
-        BuySingleDomainResponse,
-        crate::Error<BuySingleDomainError>,
-    >;
+    type Output = crate::Result<BuyDomainsResponse, crate::Error<BuySingleDomainError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2850,7 +2277,7 @@ pub enum BuySingleDomainError {
     /// `401`: Unauthorized
     Unauthorized(Unauthorized),
     /// `403`: NotAuthorizedForScope
-    Forbidden(BuySingleDomainForbiddenError),
+    Forbidden(BuyDomainsForbiddenError),
     /// `429`: TooManyRequests
     TooManyRequests(TooManyRequests),
     /// `500`: InternalServerError
@@ -3200,7 +2627,7 @@ pub enum GetDomainAuthCodeError {
     /// `401`: Unauthorized
     Unauthorized(Unauthorized),
     /// `403`: NotAuthorizedForScope
-    Forbidden(GetDomainAuthCodeForbiddenError),
+    Forbidden(BuyDomainsForbiddenError),
     /// `404`: The domain was not found in our system.
     NotFound(DomainNotFound),
     /// `429`: TooManyRequests
@@ -3274,13 +2701,15 @@ impl<'a> GetDomainAvailabilityBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<
-        GetDomainAvailabilityResponse,
+        crate::shared::GetDomainAvailabilityResponse,
         crate::Error<GetDomainAvailabilityError>,
     > {
         self.exchange().await.map_err(crate::Error::declared_as)
     }
     /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetDomainAvailabilityResponse> {
+    async fn exchange(
+        self,
+    ) -> crate::Result<crate::shared::GetDomainAvailabilityResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -3304,7 +2733,7 @@ impl<'a> GetDomainAvailabilityBuilder<'a> {
 
 impl<'a> std::future::IntoFuture for GetDomainAvailabilityBuilder<'a> {
     type Output = crate::Result<
-        GetDomainAvailabilityResponse,
+        crate::shared::GetDomainAvailabilityResponse,
         crate::Error<GetDomainAvailabilityError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
@@ -3566,7 +2995,7 @@ pub enum GetDomainTransferInError {
     /// `401`: Unauthorized
     Unauthorized(Unauthorized),
     /// `403`: NotAuthorizedForScope
-    Forbidden(GetDomainTransferInForbiddenError),
+    Forbidden(BuyDomainsForbiddenError),
     /// `404`: NotFound
     NotFound(NotFound),
     /// `429`: TooManyRequests
@@ -3678,7 +3107,7 @@ pub enum GetOrderError2 {
     /// `401`: Unauthorized
     Unauthorized(Unauthorized),
     /// `403`: NotAuthorizedForScope
-    Forbidden(GetOrderForbiddenError),
+    Forbidden(BuyDomainsForbiddenError),
     /// `404`: NotFound
     NotFound(NotFound),
     /// `429`: TooManyRequests
@@ -3856,11 +3285,11 @@ impl<'a> GetTldPriceBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::Result<GetTldPriceResponse, crate::Error<GetTldPriceError>> {
+    ) -> crate::Result<GetDomainPriceResponse, crate::Error<GetTldPriceError>> {
         self.exchange().await.map_err(crate::Error::declared_as)
     }
     /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetTldPriceResponse> {
+    async fn exchange(self) -> crate::Result<GetDomainPriceResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -3884,7 +3313,7 @@ impl<'a> GetTldPriceBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetTldPriceBuilder<'a> {
-    type Output = crate::Result<GetTldPriceResponse, crate::Error<GetTldPriceError>>;
+    type Output = crate::Result<GetDomainPriceResponse, crate::Error<GetTldPriceError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3972,11 +3401,11 @@ impl<'a> RenewDomainBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::Result<RenewDomainResponse, crate::Error<RenewDomainError>> {
+    ) -> crate::Result<BuyDomainsResponse, crate::Error<RenewDomainError>> {
         self.exchange().await.map_err(crate::Error::declared_as)
     }
     /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<RenewDomainResponse> {
+    async fn exchange(self) -> crate::Result<BuyDomainsResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -4001,7 +3430,7 @@ impl<'a> RenewDomainBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for RenewDomainBuilder<'a> {
-    type Output = crate::Result<RenewDomainResponse, crate::Error<RenewDomainError>>;
+    type Output = crate::Result<BuyDomainsResponse, crate::Error<RenewDomainError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -4017,7 +3446,7 @@ pub enum RenewDomainError {
     /// `401`: Unauthorized
     Unauthorized(Unauthorized),
     /// `403`: NotAuthorizedForScope
-    Forbidden(RenewDomainForbiddenError),
+    Forbidden(BuyDomainsForbiddenError),
     /// `404`: The domain was not found in our system.
     NotFound(DomainNotFound),
     /// `429`: TooManyRequests
@@ -4093,11 +3522,11 @@ impl<'a> TransferInDomainBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::Result<TransferInDomainResponse, crate::Error<TransferInDomainError>> {
+    ) -> crate::Result<BuyDomainsResponse, crate::Error<TransferInDomainError>> {
         self.exchange().await.map_err(crate::Error::declared_as)
     }
     /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<TransferInDomainResponse> {
+    async fn exchange(self) -> crate::Result<BuyDomainsResponse> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -4122,10 +3551,7 @@ impl<'a> TransferInDomainBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for TransferInDomainBuilder<'a> {
-    type Output = crate::Result<
-        TransferInDomainResponse,
-        crate::Error<TransferInDomainError>,
-    >;
+    type Output = crate::Result<BuyDomainsResponse, crate::Error<TransferInDomainError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -4141,7 +3567,7 @@ pub enum TransferInDomainError {
     /// `401`: Unauthorized
     Unauthorized(Unauthorized),
     /// `403`: NotAuthorizedForScope
-    Forbidden(TransferInDomainForbiddenError),
+    Forbidden(BuyDomainsForbiddenError),
     /// `429`: TooManyRequests
     TooManyRequests(TooManyRequests),
     /// `500`: InternalServerError
@@ -4258,7 +3684,7 @@ pub enum UpdateDomainAutoRenewError {
     /// `401`: Unauthorized
     Unauthorized(Unauthorized),
     /// `403`: NotAuthorizedForScope
-    Forbidden(UpdateDomainAutoRenewForbiddenError),
+    Forbidden(BuyDomainsForbiddenError),
     /// `404`: The domain was not found in our system.
     NotFound(DomainNotFound),
     /// `429`: TooManyRequests
@@ -4375,11 +3801,11 @@ impl<'a> std::future::IntoFuture for UpdateDomainNameserversBuilder<'a> {
 #[non_exhaustive]
 pub enum UpdateDomainNameserversError {
     /// `400`: There was something wrong with the request
-    BadRequest(UpdateDomainNameserversBadRequestError),
+    BadRequest(GetDomainAuthCodeBadRequestError),
     /// `401`: Unauthorized
     Unauthorized(Unauthorized),
     /// `403`: NotAuthorizedForScope
-    Forbidden(UpdateDomainNameserversForbiddenError),
+    Forbidden(BuyDomainsForbiddenError),
     /// `404`: The domain was not found in our system.
     NotFound(DomainNotFound),
     /// `429`: TooManyRequests

@@ -11,156 +11,16 @@ pub struct DangerouslyDeleteByTagsRequest {
         skip_serializing_if = "Option::is_none",
     )]
     pub revalidation_deadline_seconds: Option<f64>,
-    pub tags: DangerouslyDeleteByTagsTags,
+    pub tags: crate::shared::Tags,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<DangerouslyDeleteByTagsTarget>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum DangerouslyDeleteByTagsTags {
-    StringList(Vec<String>),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for DangerouslyDeleteByTagsTags {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<DangerouslyDeleteByTagsTags>] = &[
-            |value| {
-                <Vec<String> as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(DangerouslyDeleteByTagsTags::StringList)
-            },
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(DangerouslyDeleteByTagsTags::String)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum DangerouslyDeleteByTagsTarget {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl DangerouslyDeleteByTagsTarget {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for DangerouslyDeleteByTagsTarget {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub target: Option<crate::shared::DrainsSamplingItemEnv>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvalidateByTagsRequest {
-    pub tags: InvalidateByTagsTags,
+    pub tags: crate::shared::Tags,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<InvalidateByTagsTarget>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum InvalidateByTagsTags {
-    StringList(Vec<String>),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for InvalidateByTagsTags {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<InvalidateByTagsTags>] = &[
-            |value| {
-                <Vec<String> as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(InvalidateByTagsTags::StringList)
-            },
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(InvalidateByTagsTags::String)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum InvalidateByTagsTarget {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl InvalidateByTagsTarget {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for InvalidateByTagsTarget {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub target: Option<crate::shared::DrainsSamplingItemEnv>,
 }
 
 impl crate::Client {

@@ -4,27 +4,24 @@
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum CreateEdgeConfigPurpose {
-    #[serde(rename = "flags")]
-    Flags(CreateEdgeConfigPurposeFlags),
-    #[serde(rename = "experimentation")]
-    Experimentation(CreateEdgeConfigPurposeExperimentation),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
+pub struct Backup {
+    pub digest: String,
+    pub items: std::collections::BTreeMap<String, BackupItemsValue>,
+    /// Name for the Edge Config Names are not unique. Must start with an alphabetic character and can contain only alphanumeric characters and underscores).
+    pub slug: String,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateEdgeConfigPurposeExperimentation {
-    #[serde(rename = "resourceId")]
-    pub resource_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateEdgeConfigPurposeFlags {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
+pub struct BackupItemsValue {
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    pub value: crate::shared::EdgeConfigItemValue,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -32,41 +29,6 @@ pub struct CreateEdgeConfigRequest {
     pub slug: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-}
-
-/// An Edge Config
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateEdgeConfigResponse {
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<f64>,
-    pub id: String,
-    /// Name for the Edge Config Names are not unique. Must start with an alphabetic character and can contain only alphanumeric characters and underscores).
-    pub slug: String,
-    #[serde(rename = "ownerId")]
-    pub owner_id: String,
-    pub digest: String,
-    /// Keeps track of the current state of the Edge Config while it gets transferred.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transfer: Option<CreateEdgeConfigTransfer>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schema: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub purpose: Option<CreateEdgeConfigPurpose>,
-    /// Timestamp of when the Edge Config was synced to DynamoDB initially. It is only set when syncing the entire Edge Config, not when updating.
-    #[serde(
-        rename = "syncedToDynamoAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub synced_to_dynamo_at: Option<f64>,
-    #[serde(rename = "sizeInBytes")]
-    pub size_in_bytes: f64,
-    #[serde(rename = "itemCount")]
-    pub item_count: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -88,20 +50,76 @@ impl std::fmt::Debug for CreateEdgeConfigTokenResponse {
     }
 }
 
-/// Keeps track of the current state of the Edge Config while it gets transferred.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateEdgeConfigTransfer {
-    #[serde(rename = "fromAccountId")]
-    pub from_account_id: String,
-    #[serde(rename = "startedAt")]
-    pub started_at: f64,
-    #[serde(rename = "doneAt", default)]
-    pub done_at: Option<f64>,
-}
-
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteEdgeConfigTokensRequest {
     pub tokens: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum Description {
+    String(String),
+    Any(serde_json::Value),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for Description {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<Description>] = &[
+            |value| {
+                <String as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(Description::String)
+            },
+            |value| {
+                <serde_json::Value as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(Description::Any)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+
+/// An Edge Config
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EdgeConfig {
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<f64>,
+    pub id: String,
+    /// Name for the Edge Config Names are not unique. Must start with an alphabetic character and can contain only alphanumeric characters and underscores).
+    pub slug: String,
+    #[serde(rename = "ownerId")]
+    pub owner_id: String,
+    pub digest: String,
+    /// Keeps track of the current state of the Edge Config while it gets transferred.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer: Option<Transfer>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<Purpose>,
+    /// Timestamp of when the Edge Config was synced to DynamoDB initially. It is only set when syncing the entire Edge Config, not when updating.
+    #[serde(
+        rename = "syncedToDynamoAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub synced_to_dynamo_at: Option<f64>,
+    #[serde(rename = "sizeInBytes")]
+    pub size_in_bytes: f64,
+    #[serde(rename = "itemCount")]
+    pub item_count: f64,
 }
 
 /// The EdgeConfig.
@@ -143,39 +161,6 @@ impl std::fmt::Debug for EdgeConfigToken {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetEdgeConfigBackupBackup {
-    pub digest: String,
-    pub items: std::collections::BTreeMap<String, GetEdgeConfigBackupBackupItemsValue>,
-    /// Name for the Edge Config Names are not unique. Must start with an alphabetic character and can contain only alphanumeric characters and underscores).
-    pub slug: String,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetEdgeConfigBackupBackupItemsValue {
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    pub value: crate::shared::EdgeConfigItemValue,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetEdgeConfigBackupMetadata {
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<String>,
-    #[serde(rename = "itemsCount", default, skip_serializing_if = "Option::is_none")]
-    pub items_count: Option<f64>,
-    #[serde(rename = "itemsBytes", default, skip_serializing_if = "Option::is_none")]
-    pub items_bytes: Option<f64>,
-}
-
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetEdgeConfigBackupResponse {
@@ -211,37 +196,26 @@ impl<'de> serde::Deserialize<'de> for GetEdgeConfigBackupResponse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetEdgeConfigBackupUser {
-    pub id: String,
-    pub username: String,
-    pub email: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<String>,
-}
-
 /// The object the API responds with when requesting an Edge Config backup
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetEdgeConfigBackupWithIdLastModified {
     pub id: String,
     #[serde(rename = "lastModified")]
     pub last_modified: f64,
-    pub backup: GetEdgeConfigBackupBackup,
-    pub metadata: GetEdgeConfigBackupMetadata,
+    pub backup: Backup,
+    pub metadata: GetEdgeConfigBackupsBackupMetadata,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<GetEdgeConfigBackupUser>,
+    pub user: Option<User>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetEdgeConfigBackupWithUser {
-    pub user: GetEdgeConfigBackupUser,
+    pub user: User,
     pub id: String,
     #[serde(rename = "lastModified")]
     pub last_modified: f64,
-    pub backup: GetEdgeConfigBackupBackup,
-    pub metadata: GetEdgeConfigBackupMetadata,
+    pub backup: Backup,
+    pub metadata: GetEdgeConfigBackupsBackupMetadata,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -277,76 +251,6 @@ pub struct GetEdgeConfigBackupsPagination {
 pub struct GetEdgeConfigBackupsResponse {
     pub backups: Vec<GetEdgeConfigBackupsBackup>,
     pub pagination: GetEdgeConfigBackupsPagination,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum GetEdgeConfigPurpose {
-    #[serde(rename = "flags")]
-    Flags(GetEdgeConfigPurposeFlags),
-    #[serde(rename = "experimentation")]
-    Experimentation(GetEdgeConfigPurposeExperimentation),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetEdgeConfigPurposeExperimentation {
-    #[serde(rename = "resourceId")]
-    pub resource_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetEdgeConfigPurposeFlags {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-}
-
-/// The EdgeConfig.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetEdgeConfigResponse {
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<f64>,
-    pub id: String,
-    /// Name for the Edge Config Names are not unique. Must start with an alphabetic character and can contain only alphanumeric characters and underscores).
-    pub slug: String,
-    #[serde(rename = "ownerId")]
-    pub owner_id: String,
-    pub digest: String,
-    /// Keeps track of the current state of the Edge Config while it gets transferred.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transfer: Option<GetEdgeConfigTransfer>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schema: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub purpose: Option<GetEdgeConfigPurpose>,
-    /// Timestamp of when the Edge Config was synced to DynamoDB initially. It is only set when syncing the entire Edge Config, not when updating.
-    #[serde(
-        rename = "syncedToDynamoAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub synced_to_dynamo_at: Option<f64>,
-    #[serde(rename = "sizeInBytes")]
-    pub size_in_bytes: f64,
-    #[serde(rename = "itemCount")]
-    pub item_count: f64,
-}
-
-/// Keeps track of the current state of the Edge Config while it gets transferred.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetEdgeConfigTransfer {
-    #[serde(rename = "fromAccountId")]
-    pub from_account_id: String,
-    #[serde(rename = "startedAt")]
-    pub started_at: f64,
-    #[serde(rename = "doneAt", default)]
-    pub done_at: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -408,7 +312,7 @@ pub struct GetEdgeConfigsResponseItem {
     pub digest: Option<String>,
     /// Keeps track of the current state of the Edge Config while it gets transferred.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transfer: Option<GetEdgeConfigsTransfer>,
+    pub transfer: Option<Transfer>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<serde_json::Map<String, serde_json::Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -419,22 +323,56 @@ pub struct GetEdgeConfigsResponseItem {
     pub item_count: f64,
 }
 
-/// Keeps track of the current state of the Edge Config while it gets transferred.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetEdgeConfigsTransfer {
-    #[serde(rename = "fromAccountId")]
-    pub from_account_id: String,
-    #[serde(rename = "startedAt")]
-    pub started_at: f64,
-    #[serde(rename = "doneAt", default)]
-    pub done_at: Option<f64>,
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum Operation {
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `upsert`
+    #[serde(rename = "upsert")]
+    Upsert,
+    /// `delete`
+    #[serde(rename = "delete")]
+    Delete,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl Operation {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Create => "create",
+            Self::Update => "update",
+            Self::Upsert => "upsert",
+            Self::Delete => "delete",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for Operation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum PatchEdgeConfigItemsItem {
     WithOperationKey(PatchEdgeConfigItemsItemWithOperationKey),
-    WithOperationKey2(PatchEdgeConfigItemsItemWithOperationKey2),
     WithDescription(PatchEdgeConfigItemsItemWithDescription),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
@@ -453,13 +391,6 @@ impl<'de> serde::Deserialize<'de> for PatchEdgeConfigItemsItem {
                     .map(PatchEdgeConfigItemsItem::WithOperationKey)
             },
             |value| {
-                <PatchEdgeConfigItemsItemWithOperationKey2 as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(PatchEdgeConfigItemsItem::WithOperationKey2)
-            },
-            |value| {
                 <PatchEdgeConfigItemsItemWithDescription as serde::Deserialize>::deserialize(
                         value,
                     )
@@ -474,272 +405,23 @@ impl<'de> serde::Deserialize<'de> for PatchEdgeConfigItemsItem {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum PatchEdgeConfigItemsItemDescription {
-    String(String),
-    Any(serde_json::Value),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for PatchEdgeConfigItemsItemDescription {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<PatchEdgeConfigItemsItemDescription>] = &[
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(PatchEdgeConfigItemsItemDescription::String)
-            },
-            |value| {
-                <serde_json::Value as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(PatchEdgeConfigItemsItemDescription::Any)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum PatchEdgeConfigItemsItemOperation {
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `upsert`
-    #[serde(rename = "upsert")]
-    Upsert,
-    /// `delete`
-    #[serde(rename = "delete")]
-    Delete,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl PatchEdgeConfigItemsItemOperation {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Create => "create",
-            Self::Update => "update",
-            Self::Upsert => "upsert",
-            Self::Delete => "delete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for PatchEdgeConfigItemsItemOperation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PatchEdgeConfigItemsItemWithDescription {
-    pub operation: PatchEdgeConfigItemsItemWithDescriptionOperation,
+    pub operation: Operation,
     pub key: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<serde_json::Value>,
     #[serde(default)]
-    pub description: Option<PatchEdgeConfigItemsItemWithDescriptionDescription>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum PatchEdgeConfigItemsItemWithDescriptionDescription {
-    String(String),
-    Any(serde_json::Value),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for PatchEdgeConfigItemsItemWithDescriptionDescription {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            PatchEdgeConfigItemsItemWithDescriptionDescription,
-        >] = &[
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(PatchEdgeConfigItemsItemWithDescriptionDescription::String)
-            },
-            |value| {
-                <serde_json::Value as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(PatchEdgeConfigItemsItemWithDescriptionDescription::Any)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum PatchEdgeConfigItemsItemWithDescriptionOperation {
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `upsert`
-    #[serde(rename = "upsert")]
-    Upsert,
-    /// `delete`
-    #[serde(rename = "delete")]
-    Delete,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl PatchEdgeConfigItemsItemWithDescriptionOperation {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Create => "create",
-            Self::Update => "update",
-            Self::Upsert => "upsert",
-            Self::Delete => "delete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for PatchEdgeConfigItemsItemWithDescriptionOperation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub description: Option<Description>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PatchEdgeConfigItemsItemWithOperationKey {
-    pub operation: PatchEdgeConfigItemsItemOperation,
+    pub operation: Operation,
     pub key: String,
     pub value: serde_json::Value,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<PatchEdgeConfigItemsItemDescription>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PatchEdgeConfigItemsItemWithOperationKey2 {
-    pub operation: PatchEdgeConfigItemsItemWithOperationKey2Operation,
-    pub key: String,
-    pub value: serde_json::Value,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<PatchEdgeConfigItemsItemWithOperationKey2Description>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum PatchEdgeConfigItemsItemWithOperationKey2Description {
-    String(String),
-    Any(serde_json::Value),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for PatchEdgeConfigItemsItemWithOperationKey2Description {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            PatchEdgeConfigItemsItemWithOperationKey2Description,
-        >] = &[
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(PatchEdgeConfigItemsItemWithOperationKey2Description::String)
-            },
-            |value| {
-                <serde_json::Value as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(PatchEdgeConfigItemsItemWithOperationKey2Description::Any)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum PatchEdgeConfigItemsItemWithOperationKey2Operation {
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `upsert`
-    #[serde(rename = "upsert")]
-    Upsert,
-    /// `delete`
-    #[serde(rename = "delete")]
-    Delete,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl PatchEdgeConfigItemsItemWithOperationKey2Operation {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Create => "create",
-            Self::Update => "update",
-            Self::Upsert => "upsert",
-            Self::Delete => "delete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for PatchEdgeConfigItemsItemWithOperationKey2Operation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub description: Option<Description>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -759,77 +441,42 @@ pub struct PatchEdgeConfigSchemaRequest {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
-pub enum UpdateEdgeConfigPurpose {
+pub enum Purpose {
     #[serde(rename = "flags")]
-    Flags(UpdateEdgeConfigPurposeFlags),
+    Flags(crate::shared::DefaultApp),
     #[serde(rename = "experimentation")]
-    Experimentation(UpdateEdgeConfigPurposeExperimentation),
+    Experimentation(PurposeExperimentation),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateEdgeConfigPurposeExperimentation {
+pub struct PurposeExperimentation {
     #[serde(rename = "resourceId")]
     pub resource_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateEdgeConfigPurposeFlags {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateEdgeConfigRequest {
-    pub slug: String,
-}
-
-/// An Edge Config
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateEdgeConfigResponse {
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<f64>,
-    pub id: String,
-    /// Name for the Edge Config Names are not unique. Must start with an alphabetic character and can contain only alphanumeric characters and underscores).
-    pub slug: String,
-    #[serde(rename = "ownerId")]
-    pub owner_id: String,
-    pub digest: String,
-    /// Keeps track of the current state of the Edge Config while it gets transferred.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transfer: Option<UpdateEdgeConfigTransfer>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schema: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub purpose: Option<UpdateEdgeConfigPurpose>,
-    /// Timestamp of when the Edge Config was synced to DynamoDB initially. It is only set when syncing the entire Edge Config, not when updating.
-    #[serde(
-        rename = "syncedToDynamoAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub synced_to_dynamo_at: Option<f64>,
-    #[serde(rename = "sizeInBytes")]
-    pub size_in_bytes: f64,
-    #[serde(rename = "itemCount")]
-    pub item_count: f64,
-}
-
 /// Keeps track of the current state of the Edge Config while it gets transferred.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateEdgeConfigTransfer {
+pub struct Transfer {
     #[serde(rename = "fromAccountId")]
     pub from_account_id: String,
     #[serde(rename = "startedAt")]
     pub started_at: f64,
     #[serde(rename = "doneAt", default)]
     pub done_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct User {
+    pub id: String,
+    pub username: String,
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
 }
 
 impl crate::Client {
@@ -875,11 +522,11 @@ impl<'a> CreateEdgeConfigBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::Result<CreateEdgeConfigResponse, crate::Error<CreateEdgeConfigError>> {
+    ) -> crate::Result<EdgeConfig, crate::Error<CreateEdgeConfigError>> {
         self.exchange().await.map_err(crate::Error::declared_as)
     }
     /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<CreateEdgeConfigResponse> {
+    async fn exchange(self) -> crate::Result<EdgeConfig> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -900,10 +547,7 @@ impl<'a> CreateEdgeConfigBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for CreateEdgeConfigBuilder<'a> {
-    type Output = crate::Result<
-        CreateEdgeConfigResponse,
-        crate::Error<CreateEdgeConfigError>,
-    >;
+    type Output = crate::Result<EdgeConfig, crate::Error<CreateEdgeConfigError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1525,11 +1169,11 @@ impl<'a> GetEdgeConfigBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::Result<GetEdgeConfigResponse, crate::Error<GetEdgeConfigError>> {
+    ) -> crate::Result<EdgeConfig, crate::Error<GetEdgeConfigError>> {
         self.exchange().await.map_err(crate::Error::declared_as)
     }
     /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetEdgeConfigResponse> {
+    async fn exchange(self) -> crate::Result<EdgeConfig> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -1552,7 +1196,7 @@ impl<'a> GetEdgeConfigBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetEdgeConfigBuilder<'a> {
-    type Output = crate::Result<GetEdgeConfigResponse, crate::Error<GetEdgeConfigError>>;
+    type Output = crate::Result<EdgeConfig, crate::Error<GetEdgeConfigError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2931,7 +2575,7 @@ impl crate::Client {
     pub fn update_edge_config(
         &self,
         edge_config_id: impl Into<String>,
-        body: UpdateEdgeConfigRequest,
+        body: crate::shared::UpdateEdgeConfigRequest,
     ) -> UpdateEdgeConfigBuilder<'_> {
         UpdateEdgeConfigBuilder {
             client: self,
@@ -2951,7 +2595,7 @@ pub struct UpdateEdgeConfigBuilder<'a> {
     edge_config_id: String,
     team_id: Option<String>,
     slug: Option<String>,
-    body: UpdateEdgeConfigRequest,
+    body: crate::shared::UpdateEdgeConfigRequest,
 }
 
 impl<'a> UpdateEdgeConfigBuilder<'a> {
@@ -2968,11 +2612,11 @@ impl<'a> UpdateEdgeConfigBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::Result<UpdateEdgeConfigResponse, crate::Error<UpdateEdgeConfigError>> {
+    ) -> crate::Result<EdgeConfig, crate::Error<UpdateEdgeConfigError>> {
         self.exchange().await.map_err(crate::Error::declared_as)
     }
     /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<UpdateEdgeConfigResponse> {
+    async fn exchange(self) -> crate::Result<EdgeConfig> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -2997,10 +2641,7 @@ impl<'a> UpdateEdgeConfigBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for UpdateEdgeConfigBuilder<'a> {
-    type Output = crate::Result<
-        UpdateEdgeConfigResponse,
-        crate::Error<UpdateEdgeConfigError>,
-    >;
+    type Output = crate::Result<EdgeConfig, crate::Error<UpdateEdgeConfigError>>;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

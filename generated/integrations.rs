@@ -4,99 +4,24 @@
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ConnectIntegrationResourceToProjectRequest {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
+pub struct Authentication {
+    pub status: StorageStatus,
 }
 
-/// ID or slug of the integration product. Get available products from GET /v1/integrations/configuration/{id}/products
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectIntegrationProductIdOrSlug {
-    /// Product ID format
-    Any(serde_json::Value),
-    /// Product slug format
-    Any2(serde_json::Value),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for CreateIntegrationStoreDirectIntegrationProductIdOrSlug {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            CreateIntegrationStoreDirectIntegrationProductIdOrSlug,
-        >] = &[
-            |value| {
-                <serde_json::Value as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateIntegrationStoreDirectIntegrationProductIdOrSlug::Any)
-            },
-            |value| {
-                <serde_json::Value as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateIntegrationStoreDirectIntegrationProductIdOrSlug::Any2)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectMetadataValue {
-    String(String),
-    Number(f64),
-    Boolean(bool),
-    StringList(Vec<String>),
-    NumberList(Vec<f64>),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for CreateIntegrationStoreDirectMetadataValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            CreateIntegrationStoreDirectMetadataValue,
-        >] = &[
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateIntegrationStoreDirectMetadataValue::String)
-            },
-            |value| {
-                <f64 as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateIntegrationStoreDirectMetadataValue::Number)
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateIntegrationStoreDirectMetadataValue::Boolean)
-            },
-            |value| {
-                <Vec<String> as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateIntegrationStoreDirectMetadataValue::StringList)
-            },
-            |value| {
-                <Vec<f64> as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateIntegrationStoreDirectMetadataValue::NumberList)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Capabilities {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mcp: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sso: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billable: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transferable: Option<bool>,
+    #[serde(rename = "secretsSync", default, skip_serializing_if = "Option::is_none")]
+    pub secrets_sync: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub projects: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -108,11 +33,11 @@ pub struct CreateIntegrationStoreDirectRequest {
     pub integration_configuration_id: String,
     /// ID or slug of the integration product. Get available products from GET /v1/integrations/configuration/{id}/products
     #[serde(rename = "integrationProductIdOrSlug")]
-    pub integration_product_id_or_slug: CreateIntegrationStoreDirectIntegrationProductIdOrSlug,
+    pub integration_product_id_or_slug: serde_json::Value,
     /// Optional key-value pairs for resource metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
-        std::collections::BTreeMap<String, CreateIntegrationStoreDirectMetadataValue>,
+        std::collections::BTreeMap<String, crate::shared::ResourceMetadataValue>,
     >,
     /// Optional external identifier for tracking purposes
     #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
@@ -149,126 +74,19 @@ pub struct CreateIntegrationStoreDirectRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateIntegrationStoreDirectResponse {
     #[serde(default)]
-    pub store: Option<CreateIntegrationStoreDirectStore>,
+    pub store: Option<Store>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStore {
-    #[serde(rename = "projectsMetadata")]
-    pub projects_metadata: Vec<CreateIntegrationStoreDirectStoreProjectsMetadataItem>,
-    #[serde(rename = "projectFilter", default, skip_serializing_if = "Option::is_none")]
-    pub project_filter: Option<CreateIntegrationStoreDirectStoreProjectFilter>,
-    #[serde(
-        rename = "totalConnectedProjects",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub total_connected_projects: Option<f64>,
-    #[serde(rename = "usageQuotaExceeded")]
-    pub usage_quota_exceeded: bool,
-    #[serde(default)]
-    pub status: Option<CreateIntegrationStoreDirectStoreStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ownership: Option<CreateIntegrationStoreDirectStoreOwnership>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capabilities: Option<CreateIntegrationStoreDirectStoreCapabilities>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<
-        std::collections::BTreeMap<
-            String,
-            CreateIntegrationStoreDirectStoreMetadataValue,
-        >,
-    >,
-    #[serde(rename = "externalResourceId")]
-    pub external_resource_id: String,
-    #[serde(
-        rename = "externalResourceStatus",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub external_resource_status: Option<
-        CreateIntegrationStoreDirectStoreExternalResourceStatus,
-    >,
-    pub product: CreateIntegrationStoreDirectStoreProduct,
-    #[serde(
-        rename = "protocolSettings",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub protocol_settings: Option<CreateIntegrationStoreDirectStoreProtocolSettings>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notification: Option<CreateIntegrationStoreDirectStoreNotification>,
-    pub secrets: Vec<CreateIntegrationStoreDirectStoreSecret>,
-    #[serde(rename = "billingPlan", default, skip_serializing_if = "Option::is_none")]
-    pub billing_plan: Option<CreateIntegrationStoreDirectStoreBillingPlan>,
+pub struct Deployments {
+    pub required: bool,
+    pub actions: Vec<DeploymentsAction>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreBillingPlan {
-    #[serde(rename = "type")]
-    pub type_: CreateIntegrationStoreDirectStoreBillingPlanType,
-    pub description: String,
-    pub id: String,
-    pub name: String,
-    pub scope: CreateIntegrationStoreDirectStoreBillingPlanScope,
-    #[serde(rename = "paymentMethodRequired")]
-    pub payment_method_required: bool,
-    #[serde(
-        rename = "preauthorizationAmount",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub preauthorization_amount: Option<f64>,
-    #[serde(rename = "initialCharge", default, skip_serializing_if = "Option::is_none")]
-    pub initial_charge: Option<String>,
-    #[serde(rename = "minimumAmount", default, skip_serializing_if = "Option::is_none")]
-    pub minimum_amount: Option<String>,
-    #[serde(rename = "maximumAmount", default, skip_serializing_if = "Option::is_none")]
-    pub maximum_amount: Option<String>,
-    #[serde(
-        rename = "maximumAmountAutoPurchasePerPeriod",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub maximum_amount_auto_purchase_per_period: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cost: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<Vec<CreateIntegrationStoreDirectStoreBillingPlanDetail>>,
-    #[serde(
-        rename = "highlightedDetails",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub highlighted_details: Option<
-        Vec<CreateIntegrationStoreDirectStoreBillingPlanHighlightedDetail>,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quote: Option<Vec<CreateIntegrationStoreDirectStoreBillingPlanQuoteItem>>,
-    #[serde(rename = "effectiveDate", default, skip_serializing_if = "Option::is_none")]
-    pub effective_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreBillingPlanDetail {
-    pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreBillingPlanHighlightedDetail {
-    pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreBillingPlanQuoteItem {
-    pub line: String,
-    pub amount: String,
+pub struct DeploymentsAction {
+    pub slug: String,
+    pub environments: Vec<crate::shared::Environment>,
 }
 
 #[derive(
@@ -282,99 +100,7 @@ pub struct CreateIntegrationStoreDirectStoreBillingPlanQuoteItem {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateIntegrationStoreDirectStoreBillingPlanScope {
-    /// `installation`
-    #[serde(rename = "installation")]
-    Installation,
-    /// `resource`
-    #[serde(rename = "resource")]
-    Resource,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreBillingPlanScope {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Installation => "installation",
-            Self::Resource => "resource",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateIntegrationStoreDirectStoreBillingPlanScope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreBillingPlanType {
-    /// `prepayment`
-    #[serde(rename = "prepayment")]
-    Prepayment,
-    /// `subscription`
-    #[serde(rename = "subscription")]
-    Subscription,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreBillingPlanType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Prepayment => "prepayment",
-            Self::Subscription => "subscription",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateIntegrationStoreDirectStoreBillingPlanType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreCapabilities {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mcp: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sso: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub billable: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transferable: Option<bool>,
-    #[serde(rename = "secretsSync", default, skip_serializing_if = "Option::is_none")]
-    pub secrets_sync: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub projects: Option<bool>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreExternalResourceStatus {
+pub enum ExternalResourceStatus {
     /// `error`
     #[serde(rename = "error")]
     Error,
@@ -400,7 +126,7 @@ pub enum CreateIntegrationStoreDirectStoreExternalResourceStatus {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateIntegrationStoreDirectStoreExternalResourceStatus {
+impl ExternalResourceStatus {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -415,72 +141,15 @@ impl CreateIntegrationStoreDirectStoreExternalResourceStatus {
         }
     }
 }
-impl std::fmt::Display for CreateIntegrationStoreDirectStoreExternalResourceStatus {
+impl std::fmt::Display for ExternalResourceStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreMetadataValue {
-    String(String),
-    Number(f64),
-    Boolean(bool),
-    StringList(Vec<String>),
-    NumberList(Vec<f64>),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for CreateIntegrationStoreDirectStoreMetadataValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            CreateIntegrationStoreDirectStoreMetadataValue,
-        >] = &[
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateIntegrationStoreDirectStoreMetadataValue::String)
-            },
-            |value| {
-                <f64 as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateIntegrationStoreDirectStoreMetadataValue::Number)
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateIntegrationStoreDirectStoreMetadataValue::Boolean)
-            },
-            |value| {
-                <Vec<String> as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateIntegrationStoreDirectStoreMetadataValue::StringList)
-            },
-            |value| {
-                <Vec<f64> as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateIntegrationStoreDirectStoreMetadataValue::NumberList)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreNotification {
-    pub title: String,
-    pub level: CreateIntegrationStoreDirectStoreNotificationLevel,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub href: Option<String>,
+pub struct GetBillingPlansResponse {
+    pub plans: Vec<StoreBillingPlan>,
 }
 
 #[derive(
@@ -494,1544 +163,202 @@ pub struct CreateIntegrationStoreDirectStoreNotification {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateIntegrationStoreDirectStoreNotificationLevel {
-    /// `error`
-    #[serde(rename = "error")]
-    Error,
-    /// `info`
-    #[serde(rename = "info")]
-    Info,
-    /// `warn`
-    #[serde(rename = "warn")]
-    Warn,
+pub enum GetConfigurationDisabledReason {
+    /// `disabled-by-owner`
+    #[serde(rename = "disabled-by-owner")]
+    DisabledByOwner,
+    /// `feature-not-available`
+    #[serde(rename = "feature-not-available")]
+    FeatureNotAvailable,
+    /// `disabled-by-admin`
+    #[serde(rename = "disabled-by-admin")]
+    DisabledByAdmin,
+    /// `original-owner-left-the-team`
+    #[serde(rename = "original-owner-left-the-team")]
+    OriginalOwnerLeftTheTeam,
+    /// `account-plan-downgrade`
+    #[serde(rename = "account-plan-downgrade")]
+    AccountPlanDowngrade,
+    /// `original-owner-role-downgraded`
+    #[serde(rename = "original-owner-role-downgraded")]
+    OriginalOwnerRoleDowngraded,
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateIntegrationStoreDirectStoreNotificationLevel {
+impl GetConfigurationDisabledReason {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Error => "error",
-            Self::Info => "info",
-            Self::Warn => "warn",
+            Self::DisabledByOwner => "disabled-by-owner",
+            Self::FeatureNotAvailable => "feature-not-available",
+            Self::DisabledByAdmin => "disabled-by-admin",
+            Self::OriginalOwnerLeftTheTeam => "original-owner-left-the-team",
+            Self::AccountPlanDowngrade => "account-plan-downgrade",
+            Self::OriginalOwnerRoleDowngraded => "original-owner-role-downgraded",
             Self::Unknown(value) => value,
         }
     }
 }
-impl std::fmt::Display for CreateIntegrationStoreDirectStoreNotificationLevel {
+impl std::fmt::Display for GetConfigurationDisabledReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreOwnership {
-    /// `owned`
-    #[serde(rename = "owned")]
-    Owned,
-    /// `linked`
-    #[serde(rename = "linked")]
-    Linked,
-    /// `sandbox`
-    #[serde(rename = "sandbox")]
-    Sandbox,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreOwnership {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Owned => "owned",
-            Self::Linked => "linked",
-            Self::Sandbox => "sandbox",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateIntegrationStoreDirectStoreOwnership {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+/// The configuration with the provided id
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProduct {
+pub struct GetConfigurationIntegrationConfigurationCreatedAtId {
+    /// A timestamp that tells you when the configuration was installed successfully
+    #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<f64>,
+    /// A timestamp that tells you when the configuration was created
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    /// The unique identifier of the configuration
+    pub id: String,
+    /// The unique identifier of the app the configuration was created for
+    #[serde(rename = "integrationId")]
+    pub integration_id: String,
+    /// The user or team ID that owns the configuration
+    #[serde(rename = "ownerId")]
+    pub owner_id: String,
+    /// When a configuration is limited to access certain projects, this will contain each of the project ID it is allowed to access. If it is not defined, the configuration has full access.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub projects: Option<Vec<String>>,
+    /// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub slug: Option<String>,
-    #[serde(rename = "iconUrl", default, skip_serializing_if = "Option::is_none")]
-    pub icon_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capabilities: Option<CreateIntegrationStoreDirectStoreProductCapabilities>,
-    #[serde(
-        rename = "shortDescription",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub short_description: Option<String>,
-    #[serde(rename = "metadataSchema", default, skip_serializing_if = "Option::is_none")]
-    pub metadata_schema: Option<CreateIntegrationStoreDirectStoreProductMetadataSchema>,
-    #[serde(rename = "resourceLinks", default, skip_serializing_if = "Option::is_none")]
-    pub resource_links: Option<
-        Vec<CreateIntegrationStoreDirectStoreProductResourceLink>,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<CreateIntegrationStoreDirectStoreProductTag>>,
-    #[serde(
-        rename = "projectConnectionScopes",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub project_connection_scopes: Option<
-        Vec<CreateIntegrationStoreDirectStoreProductProjectConnectionScope>,
-    >,
-    #[serde(
-        rename = "showSSOLinkOnProjectConnection",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub show_sso_link_on_project_connection: Option<bool>,
-    #[serde(
-        rename = "disableResourceRenaming",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub disable_resource_renaming: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repl: Option<CreateIntegrationStoreDirectStoreProductRepl>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub guides: Option<Vec<CreateIntegrationStoreDirectStoreProductGuide>>,
-    pub value: CreateIntegrationStoreDirectStoreProductValue,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<CreateIntegrationStoreDirectStoreProductDisabled>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hidden: Option<CreateIntegrationStoreDirectStoreProductHidden>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductCapabilities {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mcp: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sso: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub billable: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transferable: Option<bool>,
-    #[serde(rename = "secretsSync", default, skip_serializing_if = "Option::is_none")]
-    pub secrets_sync: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sandbox: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub linking: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub projects: Option<bool>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductDisabled {
-    WithExpr(CreateIntegrationStoreDirectStoreProductDisabledWithExpr),
-    Boolean(bool),
-    Value(CreateIntegrationStoreDirectStoreProductDisabledValue),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for CreateIntegrationStoreDirectStoreProductDisabled {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            CreateIntegrationStoreDirectStoreProductDisabled,
-        >] = &[
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductDisabledWithExpr as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CreateIntegrationStoreDirectStoreProductDisabled::WithExpr)
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateIntegrationStoreDirectStoreProductDisabled::Boolean)
-            },
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductDisabledValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CreateIntegrationStoreDirectStoreProductDisabled::Value)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateIntegrationStoreDirectStoreProductDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductGuide {
-    pub framework: String,
-    pub title: String,
-    pub steps: Vec<CreateIntegrationStoreDirectStoreProductGuideStep>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductGuideStep {
-    pub title: String,
-    pub content: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub actions: Option<Vec<CreateIntegrationStoreDirectStoreProductGuideStepAction>>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductGuideStepAction {
+    pub source: Option<GetConfigurationSource>,
+    /// The slug of the integration the configuration is created for.
+    pub slug: String,
+    /// When the configuration was created for a team, this will show the ID of the team.
+    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<String>,
     #[serde(rename = "type")]
-    pub type_: CreateIntegrationStoreDirectStoreProductGuideStepActionType,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductGuideStepActionType {
-    /// `connect_to_project`
-    #[serde(rename = "connect_to_project")]
-    ConnectToProject,
-    /// `configure_project_connections`
-    #[serde(rename = "configure_project_connections")]
-    ConfigureProjectConnections,
-    /// `add_drain`
-    #[serde(rename = "add_drain")]
-    AddDrain,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductGuideStepActionType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConnectToProject => "connect_to_project",
-            Self::ConfigureProjectConnections => "configure_project_connections",
-            Self::AddDrain => "add_drain",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateIntegrationStoreDirectStoreProductGuideStepActionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductHidden {
-    WithExpr(CreateIntegrationStoreDirectStoreProductHiddenWithExpr),
-    Boolean(bool),
-    Value(CreateIntegrationStoreDirectStoreProductHiddenValue),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for CreateIntegrationStoreDirectStoreProductHidden {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            CreateIntegrationStoreDirectStoreProductHidden,
-        >] = &[
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductHiddenWithExpr as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CreateIntegrationStoreDirectStoreProductHidden::WithExpr)
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateIntegrationStoreDirectStoreProductHidden::Boolean)
-            },
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductHiddenValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CreateIntegrationStoreDirectStoreProductHidden::Value)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CreateIntegrationStoreDirectStoreProductHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchema {
-    #[serde(rename = "type")]
-    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaType,
-    pub properties: std::collections::BTreeMap<
-        String,
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub required: Option<Vec<String>>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue {
-    WithUiSteps(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiSteps,
-    ),
-    WithTypeItems(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItems,
-    ),
-    WithTypeUiControl4(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4,
-    ),
-    WithTypeUiControl5(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5,
-    ),
-    WithTypeUiControl(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl,
-    ),
-    WithTypeUiControl2(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2,
-    ),
-    WithTypeUiControl3(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3,
-    ),
-    WithTypeUiControl6(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6,
-    ),
-    WithValue(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue,
-        >] = &[
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiSteps as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue::WithUiSteps,
-                    )
-            },
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItems as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue::WithTypeItems,
-                    )
-            },
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4 as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue::WithTypeUiControl4,
-                    )
-            },
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5 as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue::WithTypeUiControl5,
-                    )
-            },
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue::WithTypeUiControl,
-                    )
-            },
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2 as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue::WithTypeUiControl2,
-                    )
-            },
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3 as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue::WithTypeUiControl3,
-                    )
-            },
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6 as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue::WithTypeUiControl6,
-                    )
-            },
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue::WithValue,
-                    )
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabled {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabled {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabled,
-        >] = &[
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabledWithExpr as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabled::WithExpr,
-                    )
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabled::Boolean,
-                    )
-            },
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabledValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabled::Value,
-                    )
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHidden {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHidden {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHidden,
-        >] = &[
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHiddenWithExpr as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHidden::WithExpr,
-                    )
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHidden::Boolean,
-                    )
-            },
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHiddenValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHidden::Value,
-                    )
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueItems {
-    #[serde(rename = "type")]
-    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueItemsType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub minimum: Option<f64>,
+    pub type_: GetConfigurationType,
+    /// A timestamp that tells you when the configuration was updated.
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    /// The ID of the user that created the configuration.
+    #[serde(rename = "userId")]
+    pub user_id: String,
+    /// The resources that are allowed to be accessed by the configuration.
+    pub scopes: Vec<String>,
+    /// A timestamp that tells you when the configuration was disabled. Note: Configurations can be disabled when the associated user loses access to a team. They do not function during this time until the configuration is 'transferred', meaning the associated user is changed to one with access to the team.
+    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_at: Option<f64>,
+    /// A timestamp that tells you when the configuration was deleted.
+    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<f64>,
+    /// A timestamp that tells you when the configuration deletion has been started for cases when the deletion needs to be settled/approved by partners, such as when marketplace invoices have been paid.
     #[serde(
-        rename = "exclusiveMinimum",
+        rename = "deleteRequestedAt",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub exclusive_minimum: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub maximum: Option<f64>,
+    pub delete_requested_at: Option<f64>,
+    #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_reason: Option<GetConfigurationDisabledReason>,
+    /// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
     #[serde(
-        rename = "exclusiveMaximum",
+        rename = "installationType",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub exclusive_maximum: Option<f64>,
+    pub installation_type: Option<InstallationType>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationIntegrationConfigurationProjectSelectionNotification {
+    /// A string representing the permission for projects. Possible values are `all` or `selected`.
+    #[serde(rename = "projectSelection")]
+    pub project_selection: ProjectSelection,
+    pub notification: crate::shared::Notification,
+    #[serde(rename = "transferRequest")]
+    pub transfer_request: TransferRequest,
+    /// When a configuration is limited to access certain projects, this will contain each of the project ID it is allowed to access. If it is not defined, the configuration has full access.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<f64>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueItemsType {
-    /// `number`
-    #[serde(rename = "number")]
-    Number,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueItemsType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Number => "number",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueItemsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueMaxLength {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueMinLength {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValuePattern {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueType {
-    /// `string`
-    #[serde(rename = "string")]
-    String,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiControl {
-    /// `input`
-    #[serde(rename = "input")]
-    Input,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiControl {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Input => "input",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescription {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescriptionWithExpr,
-    ),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescription {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescription,
-        >] = &[
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescriptionWithExpr as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescription::WithExpr,
-                    )
-            },
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescription::String,
-                    )
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescriptionWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabled {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabled {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabled,
-        >] = &[
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabledWithExpr as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabled::WithExpr,
-                    )
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabled::Boolean,
-                    )
-            },
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabledValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabled::Value,
-                    )
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiFormattedValue {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHidden {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHidden {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHidden,
-        >] = &[
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHiddenWithExpr as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHidden::WithExpr,
-                    )
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHidden::Boolean,
-                    )
-            },
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHiddenValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHidden::Value,
-                    )
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOption {
-    pub value: String,
-    pub label: String,
+    pub projects: Option<Vec<String>>,
+    /// A timestamp that tells you when the configuration was created
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    /// A timestamp that tells you when the configuration was installed successfully
+    #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<f64>,
+    /// The unique identifier of the configuration
+    pub id: String,
+    /// The unique identifier of the app the configuration was created for
+    #[serde(rename = "integrationId")]
+    pub integration_id: String,
+    /// The user or team ID that owns the configuration
+    #[serde(rename = "ownerId")]
+    pub owner_id: String,
+    /// The slug of the integration the configuration is created for.
+    pub slug: String,
+    /// When the configuration was created for a team, this will show the ID of the team.
+    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<String>,
+    /// A timestamp that tells you when the configuration was updated.
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    /// The ID of the user that created the configuration.
+    #[serde(rename = "userId")]
+    pub user_id: String,
+    /// The resources that are allowed to be accessed by the configuration.
+    pub scopes: Vec<String>,
+    /// A timestamp that tells you when the configuration was disabled. Note: Configurations can be disabled when the associated user loses access to a team. They do not function during this time until the configuration is 'transferred', meaning the associated user is changed to one with access to the team.
+    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_at: Option<f64>,
+    #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_reason: Option<GetConfigurationDisabledReason>,
+    /// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabled,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHidden,
-    >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabled {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabled {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabled,
-        >] = &[
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabledWithExpr as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabled::WithExpr,
-                    )
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabled::Boolean,
-                    )
-            },
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabledValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabled::Value,
-                    )
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHidden {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHidden {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHidden,
-        >] = &[
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHiddenWithExpr as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHidden::WithExpr,
-                    )
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHidden::Boolean,
-                    )
-            },
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHiddenValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHidden::Value,
-                    )
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOptionHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnly {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnlyWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnlyValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnly {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnly,
-        >] = &[
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnlyWithExpr as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnly::WithExpr,
-                    )
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnly::Boolean,
-                    )
-            },
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnlyValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnly::Value,
-                    )
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnlyValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnlyValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnlyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnlyWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueValue {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItems {
-    #[serde(rename = "type")]
-    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsType,
-    pub items: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsItems,
-    #[serde(rename = "ui:control")]
-    pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiControl,
-    #[serde(rename = "ui:options")]
-    pub ui_options: Vec<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOption,
-    >,
-    #[serde(rename = "maxItems", default, skip_serializing_if = "Option::is_none")]
-    pub max_items: Option<f64>,
-    #[serde(rename = "minItems", default, skip_serializing_if = "Option::is_none")]
-    pub min_items: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
-    pub ui_label: Option<String>,
-    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
-    pub ui_read_only: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnly,
-    >,
-    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
-    pub ui_hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHidden,
-    >,
-    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
-    pub ui_disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabled,
-    >,
-    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
-    pub ui_description: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescription,
-    >,
+    pub source: Option<GetConfigurationSource>,
     #[serde(
-        rename = "ui:formatted-value",
+        rename = "canConfigureOpenTelemetry",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub ui_formatted_value: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiFormattedValue,
-    >,
-    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
-    pub ui_placeholder: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub example: Option<Vec<String>>,
+    pub can_configure_open_telemetry: Option<bool>,
+    /// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
+    #[serde(
+        rename = "installationType",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub installation_type: Option<InstallationType>,
+    /// A timestamp that tells you when the configuration deletion has been started for cases when the deletion needs to be settled/approved by partners, such as when marketplace invoices have been paid.
+    #[serde(
+        rename = "deleteRequestedAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub delete_requested_at: Option<f64>,
+    #[serde(rename = "type")]
+    pub type_: GetConfigurationType,
+    /// A timestamp that tells you when the configuration was deleted.
+    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsItems {
+pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiSelectItems {
     #[serde(rename = "type")]
-    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsItemsType,
+    pub type_: crate::shared::MetadataSchemaPropertiesValueType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
-    pub min_length: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsItemsMinLength,
-    >,
+    pub min_length: Option<serde_json::Value>,
     #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
-    pub max_length: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsItemsMaxLength,
-    >,
+    pub max_length: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsItemsPattern,
-    >,
+    pub pattern: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
     #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
     pub enum_: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsItemsMaxLength {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsItemsMinLength {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsItemsPattern {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-
 #[derive(
     Debug,
     Clone,
@@ -2043,77 +370,7 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsItemsType {
-    /// `string`
-    #[serde(rename = "string")]
-    String,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsItemsType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsItemsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsType {
-    /// `array`
-    #[serde(rename = "array")]
-    Array,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Array => "array",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiControl {
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiSelectUiControl {
     /// `multi-select`
     #[serde(rename = "multi-select")]
     MultiSelect,
@@ -2121,7 +378,7 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWi
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiControl {
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiSelectUiControl {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2131,120 +388,10 @@ impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTy
     }
 }
 impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeItemsUiControl {
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiSelectUiControl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl {
-    #[serde(rename = "type")]
-    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueType,
-    #[serde(rename = "ui:control")]
-    pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiControl,
-    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
-    pub enum_: Option<Vec<String>>,
-    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
-    pub max_length: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueMaxLength,
-    >,
-    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
-    pub min_length: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueMinLength,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValuePattern,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
-    pub ui_label: Option<String>,
-    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
-    pub ui_read_only: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnly,
-    >,
-    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
-    pub ui_hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHidden,
-    >,
-    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
-    pub ui_disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabled,
-    >,
-    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
-    pub ui_description: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescription,
-    >,
-    #[serde(
-        rename = "ui:formatted-value",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub ui_formatted_value: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiFormattedValue,
-    >,
-    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
-    pub ui_placeholder: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2 {
-    #[serde(rename = "type")]
-    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2Type,
-    #[serde(rename = "ui:control")]
-    pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiControl,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub maximum: Option<f64>,
-    #[serde(
-        rename = "exclusiveMaximum",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub exclusive_maximum: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub minimum: Option<f64>,
-    #[serde(
-        rename = "exclusiveMinimum",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub exclusive_minimum: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<f64>,
-    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
-    pub ui_label: Option<String>,
-    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
-    pub ui_read_only: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnly,
-    >,
-    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
-    pub ui_hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHidden,
-    >,
-    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
-    pub ui_disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabled,
-    >,
-    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
-    pub ui_description: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescription,
-    >,
-    #[serde(
-        rename = "ui:formatted-value",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub ui_formatted_value: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiFormattedValue,
-    >,
-    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
-    pub ui_placeholder: Option<String>,
 }
 
 #[derive(
@@ -2258,98 +405,25 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2Type {
-    /// `number`
-    #[serde(rename = "number")]
-    Number,
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiVercelRegionUiControl {
+    /// `multi-vercel-region`
+    #[serde(rename = "multi-vercel-region")]
+    MultiVercelRegion,
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2Type {
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiVercelRegionUiControl {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Number => "number",
+            Self::MultiVercelRegion => "multi-vercel-region",
             Self::Unknown(value) => value,
         }
     }
 }
 impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl2Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3 {
-    #[serde(rename = "type")]
-    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3Type,
-    #[serde(rename = "ui:control")]
-    pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiControl,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<bool>,
-    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
-    pub ui_label: Option<String>,
-    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
-    pub ui_read_only: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnly,
-    >,
-    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
-    pub ui_hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHidden,
-    >,
-    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
-    pub ui_disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabled,
-    >,
-    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
-    pub ui_description: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescription,
-    >,
-    #[serde(
-        rename = "ui:formatted-value",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub ui_formatted_value: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiFormattedValue,
-    >,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3Type {
-    /// `boolean`
-    #[serde(rename = "boolean")]
-    Boolean,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Boolean => "boolean",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3Type {
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiVercelRegionUiControl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2366,658 +440,7 @@ for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTyp
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiControl {
-    /// `toggle`
-    #[serde(rename = "toggle")]
-    Toggle,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiControl {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Toggle => "toggle",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl3UiControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4 {
-    #[serde(rename = "type")]
-    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueType,
-    #[serde(rename = "ui:control")]
-    pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiControl,
-    #[serde(rename = "ui:options")]
-    pub ui_options: Vec<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiOption,
-    >,
-    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
-    pub enum_: Option<Vec<String>>,
-    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
-    pub max_length: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueMaxLength,
-    >,
-    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
-    pub min_length: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueMinLength,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValuePattern,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
-    pub ui_label: Option<String>,
-    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
-    pub ui_read_only: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnly,
-    >,
-    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
-    pub ui_hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHidden,
-    >,
-    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
-    pub ui_disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabled,
-    >,
-    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
-    pub ui_description: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescription,
-    >,
-    #[serde(
-        rename = "ui:formatted-value",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub ui_formatted_value: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiFormattedValue,
-    >,
-    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
-    pub ui_placeholder: Option<String>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiControl {
-    /// `select`
-    #[serde(rename = "select")]
-    Select,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiControl {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Select => "select",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl4UiControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5 {
-    #[serde(rename = "type")]
-    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueType,
-    #[serde(rename = "ui:control")]
-    pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiControl,
-    #[serde(rename = "ui:options")]
-    pub ui_options: Vec<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOption,
-    >,
-    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
-    pub enum_: Option<Vec<String>>,
-    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
-    pub max_length: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueMaxLength,
-    >,
-    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
-    pub min_length: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueMinLength,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValuePattern,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
-    pub ui_label: Option<String>,
-    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
-    pub ui_read_only: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnly,
-    >,
-    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
-    pub ui_hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHidden,
-    >,
-    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
-    pub ui_disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabled,
-    >,
-    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
-    pub ui_description: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescription,
-    >,
-    #[serde(
-        rename = "ui:formatted-value",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub ui_formatted_value: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiFormattedValue,
-    >,
-    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
-    pub ui_placeholder: Option<String>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiControl {
-    /// `vercel-region`
-    #[serde(rename = "vercel-region")]
-    VercelRegion,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiControl {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VercelRegion => "vercel-region",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOption {
-    WithLabel(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabel,
-    ),
-    WithBrand8675(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithBrand8675,
-    ),
-    WithValue(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOption,
-        >] = &[
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabel as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOption::WithLabel,
-                    )
-            },
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithBrand8675 as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOption::WithBrand8675,
-                    )
-            },
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOption::WithValue,
-                    )
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabled {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabled {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabled,
-        >] = &[
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabledWithExpr as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabled::WithExpr,
-                    )
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabled::Boolean,
-                    )
-            },
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabledValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabled::Value,
-                    )
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHidden {
-    WithExpr(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHidden {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHidden,
-        >] = &[
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHiddenWithExpr as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHidden::WithExpr,
-                    )
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHidden::Boolean,
-                    )
-            },
-            |value| {
-                <CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHiddenValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHidden::Value,
-                    )
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionValue {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithBrand8675 {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithLabel {
-    pub value: String,
-    pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabled,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHidden,
-    >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionWithValue {
-    pub value: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionValue,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionDisabled,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl5UiOptionHidden,
-    >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6 {
-    #[serde(rename = "type")]
-    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueType,
-    #[serde(rename = "ui:control")]
-    pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiControl,
-    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
-    pub enum_: Option<Vec<String>>,
-    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
-    pub max_length: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueMaxLength,
-    >,
-    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
-    pub min_length: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueMinLength,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValuePattern,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
-    pub ui_label: Option<String>,
-    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
-    pub ui_read_only: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnly,
-    >,
-    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
-    pub ui_hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHidden,
-    >,
-    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
-    pub ui_disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabled,
-    >,
-    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
-    pub ui_description: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescription,
-    >,
-    #[serde(
-        rename = "ui:formatted-value",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub ui_formatted_value: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiFormattedValue,
-    >,
-    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
-    pub ui_placeholder: Option<String>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiControl {
-    /// `domain`
-    #[serde(rename = "domain")]
-    Domain,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiControl {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Domain => "domain",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithTypeUiControl6UiControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiSteps {
-    #[serde(rename = "type")]
-    pub type_: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsType,
-    pub items: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueItems,
-    #[serde(rename = "ui:control")]
-    pub ui_control: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiControl,
-    #[serde(rename = "ui:steps")]
-    pub ui_steps: Vec<f64>,
-    #[serde(rename = "maxItems", default, skip_serializing_if = "Option::is_none")]
-    pub max_items: Option<f64>,
-    #[serde(rename = "minItems", default, skip_serializing_if = "Option::is_none")]
-    pub min_items: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
-    pub ui_label: Option<String>,
-    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
-    pub ui_read_only: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiReadOnly,
-    >,
-    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
-    pub ui_hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiHidden,
-    >,
-    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
-    pub ui_disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDisabled,
-    >,
-    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
-    pub ui_description: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiDescription,
-    >,
-    #[serde(
-        rename = "ui:formatted-value",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub ui_formatted_value: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueUiFormattedValue,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<Vec<f64>>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsType {
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySliderType {
     /// `array`
     #[serde(rename = "array")]
     Array,
@@ -3025,7 +448,7 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWi
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsType {
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySliderType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3035,7 +458,7 @@ impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUi
     }
 }
 impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsType {
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySliderType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3052,7 +475,7 @@ for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiS
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiControl {
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySliderUiControl {
     /// `slider`
     #[serde(rename = "slider")]
     Slider,
@@ -3060,7 +483,7 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWi
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiControl {
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySliderUiControl {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3070,23 +493,10 @@ impl CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUi
     }
 }
 impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithUiStepsUiControl {
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySliderUiControl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueWithValue {
-    pub value: CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueValue,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueDisabled,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hidden: Option<
-        CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValueHidden,
-    >,
 }
 
 #[derive(
@@ -3100,7 +510,1126 @@ pub struct CreateIntegrationStoreDirectStoreProductMetadataSchemaPropertiesValue
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaType {
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueBooleanToggleType {
+    /// `boolean`
+    #[serde(rename = "boolean")]
+    Boolean,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueBooleanToggleType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Boolean => "boolean",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueBooleanToggleType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueNumberInputType {
+    /// `number`
+    #[serde(rename = "number")]
+    Number,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueNumberInputType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Number => "number",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueNumberInputType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueStringDomainUiControl {
+    /// `domain`
+    #[serde(rename = "domain")]
+    Domain,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueStringDomainUiControl {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Domain => "domain",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueStringDomainUiControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueStringSelectUiControl {
+    /// `select`
+    #[serde(rename = "select")]
+    Select,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueStringSelectUiControl {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Select => "select",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueStringSelectUiControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueStringVercelRegionUiControl {
+    /// `vercel-region`
+    #[serde(rename = "vercel-region")]
+    VercelRegion,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationProductsProductMetadataSchemaPropertiesValueStringVercelRegionUiControl {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::VercelRegion => "vercel-region",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueStringVercelRegionUiControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationProductsResponse {
+    pub products: Vec<Product>,
+    pub integration: crate::shared::Integration,
+    pub configuration: crate::shared::Transform,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum GetConfigurationResponse {
+    IntegrationConfigurationProjectSelectionNotification(
+        GetConfigurationIntegrationConfigurationProjectSelectionNotification,
+    ),
+    /// The configuration with the provided id
+    IntegrationConfigurationCreatedAtId(
+        GetConfigurationIntegrationConfigurationCreatedAtId,
+    ),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetConfigurationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetConfigurationResponse>] = &[
+            |value| {
+                <GetConfigurationIntegrationConfigurationProjectSelectionNotification as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(
+                        GetConfigurationResponse::IntegrationConfigurationProjectSelectionNotification,
+                    )
+            },
+            |value| {
+                <GetConfigurationIntegrationConfigurationCreatedAtId as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(GetConfigurationResponse::IntegrationConfigurationCreatedAtId)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+
+/// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationSource {
+    /// `marketplace`
+    #[serde(rename = "marketplace")]
+    Marketplace,
+    /// `deploy-button`
+    #[serde(rename = "deploy-button")]
+    DeployButton,
+    /// `external`
+    #[serde(rename = "external")]
+    External,
+    /// `v0`
+    #[serde(rename = "v0")]
+    V0,
+    /// `resource-claims`
+    #[serde(rename = "resource-claims")]
+    ResourceClaims,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationSource {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Marketplace => "marketplace",
+            Self::DeployButton => "deploy-button",
+            Self::External => "external",
+            Self::V0 => "v0",
+            Self::ResourceClaims => "resource-claims",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetConfigurationSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum GetConfigurationType {
+    /// `integration-configuration`
+    #[serde(rename = "integration-configuration")]
+    IntegrationConfiguration,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl GetConfigurationType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::IntegrationConfiguration => "integration-configuration",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetConfigurationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationsIntegration {
+    pub name: String,
+    pub icon: String,
+    #[serde(rename = "isLegacy")]
+    pub is_legacy: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flags: Option<Vec<String>>,
+    #[serde(
+        rename = "assignedBetaLabelAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub assigned_beta_label_at: Option<f64>,
+    #[serde(rename = "tagIds", default, skip_serializing_if = "Option::is_none")]
+    pub tag_ids: Option<Vec<TagId>>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationsObjectList2Item {
+    pub integration: GetConfigurationsIntegration,
+    /// A timestamp that tells you when the configuration was installed successfully
+    #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<f64>,
+    /// A timestamp that tells you when the configuration was created
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    /// The unique identifier of the configuration
+    pub id: String,
+    /// The unique identifier of the app the configuration was created for
+    #[serde(rename = "integrationId")]
+    pub integration_id: String,
+    /// The user or team ID that owns the configuration
+    #[serde(rename = "ownerId")]
+    pub owner_id: String,
+    /// When a configuration is limited to access certain projects, this will contain each of the project ID it is allowed to access. If it is not defined, the configuration has full access.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub projects: Option<Vec<String>>,
+    /// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<GetConfigurationSource>,
+    /// The slug of the integration the configuration is created for.
+    pub slug: String,
+    /// When the configuration was created for a team, this will show the ID of the team.
+    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<String>,
+    #[serde(rename = "type")]
+    pub type_: GetConfigurationType,
+    /// A timestamp that tells you when the configuration was updated.
+    #[serde(rename = "updatedAt")]
+    pub updated_at: f64,
+    /// The ID of the user that created the configuration.
+    #[serde(rename = "userId")]
+    pub user_id: String,
+    /// The resources that are allowed to be accessed by the configuration.
+    pub scopes: Vec<String>,
+    /// A timestamp that tells you when the configuration was disabled. Note: Configurations can be disabled when the associated user loses access to a team. They do not function during this time until the configuration is 'transferred', meaning the associated user is changed to one with access to the team.
+    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_at: Option<f64>,
+    /// A timestamp that tells you when the configuration was deleted.
+    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<f64>,
+    /// A timestamp that tells you when the configuration deletion has been started for cases when the deletion needs to be settled/approved by partners, such as when marketplace invoices have been paid.
+    #[serde(
+        rename = "deleteRequestedAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub delete_requested_at: Option<f64>,
+    #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_reason: Option<GetConfigurationDisabledReason>,
+    /// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
+    #[serde(
+        rename = "installationType",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub installation_type: Option<InstallationType>,
+}
+
+/// The list of configurations for the authenticated user
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetConfigurationsObjectListItem {
+    /// A timestamp that tells you when the configuration was installed successfully
+    #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<f64>,
+    /// A timestamp that tells you when the configuration was created
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// The unique identifier of the configuration
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The unique identifier of the app the configuration was created for
+    #[serde(rename = "integrationId", default, skip_serializing_if = "Option::is_none")]
+    pub integration_id: Option<String>,
+    /// The user or team ID that owns the configuration
+    #[serde(rename = "ownerId", default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+    /// When a configuration is limited to access certain projects, this will contain each of the project ID it is allowed to access. If it is not defined, the configuration has full access.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub projects: Option<Vec<String>>,
+    /// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<GetConfigurationSource>,
+    /// The slug of the integration the configuration is created for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    /// When the configuration was created for a team, this will show the ID of the team.
+    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<String>,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<GetConfigurationType>,
+    /// A timestamp that tells you when the configuration was updated.
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    /// The ID of the user that created the configuration.
+    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// The resources that are allowed to be accessed by the configuration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<String>>,
+    /// A timestamp that tells you when the configuration was disabled. Note: Configurations can be disabled when the associated user loses access to a team. They do not function during this time until the configuration is 'transferred', meaning the associated user is changed to one with access to the team.
+    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_at: Option<f64>,
+    /// A timestamp that tells you when the configuration was deleted.
+    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<f64>,
+    /// A timestamp that tells you when the configuration deletion has been started for cases when the deletion needs to be settled/approved by partners, such as when marketplace invoices have been paid.
+    #[serde(
+        rename = "deleteRequestedAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub delete_requested_at: Option<f64>,
+    #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
+    pub disabled_reason: Option<GetConfigurationDisabledReason>,
+    /// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
+    #[serde(
+        rename = "installationType",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub installation_type: Option<InstallationType>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum GetConfigurationsResponse {
+    /// The list of configurations for the authenticated user
+    ObjectList(Vec<GetConfigurationsObjectListItem>),
+    ObjectList2(Vec<GetConfigurationsObjectList2Item>),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GetConfigurationsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<GetConfigurationsResponse>] = &[
+            |value| {
+                <Vec<
+                    GetConfigurationsObjectListItem,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetConfigurationsResponse::ObjectList)
+            },
+            |value| {
+                <Vec<
+                    GetConfigurationsObjectList2Item,
+                > as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(GetConfigurationsResponse::ObjectList2)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Git {
+    pub providers: Providers,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owners: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repos: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Guide {
+    pub framework: String,
+    pub title: String,
+    pub steps: Vec<Step>,
+}
+
+/// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum InstallationType {
+    /// `marketplace`
+    #[serde(rename = "marketplace")]
+    Marketplace,
+    /// `external`
+    #[serde(rename = "external")]
+    External,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl InstallationType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Marketplace => "marketplace",
+            Self::External => "external",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for InstallationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LogDrain {
+    pub status: StorageStatus,
+    pub endpoint: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headers: Option<std::collections::BTreeMap<String, String>>,
+    pub format: crate::shared::Encoding,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MetadataSchema {
+    #[serde(rename = "type")]
+    pub type_: MetadataSchemaType,
+    pub properties: std::collections::BTreeMap<String, MetadataSchemaPropertiesValue>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum MetadataSchemaPropertiesValue {
+    ArraySlider(MetadataSchemaPropertiesValueArraySlider),
+    ArrayMultiSelect(MetadataSchemaPropertiesValueArrayMultiSelect),
+    ArrayMultiVercelRegion(MetadataSchemaPropertiesValueArrayMultiVercelRegion),
+    StringSelect(MetadataSchemaPropertiesValueStringSelect),
+    StringVercelRegion(MetadataSchemaPropertiesValueStringVercelRegion),
+    StringInput(MetadataSchemaPropertiesValueStringInput),
+    NumberInput(MetadataSchemaPropertiesValueNumberInput),
+    BooleanToggle(MetadataSchemaPropertiesValueBooleanToggle),
+    StringDomain(MetadataSchemaPropertiesValueStringDomain),
+    WithValue(MetadataSchemaPropertiesValueUiOptionWithValue),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for MetadataSchemaPropertiesValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<MetadataSchemaPropertiesValue>] = &[
+            |value| {
+                <MetadataSchemaPropertiesValueArraySlider as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(MetadataSchemaPropertiesValue::ArraySlider)
+            },
+            |value| {
+                <MetadataSchemaPropertiesValueArrayMultiSelect as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(MetadataSchemaPropertiesValue::ArrayMultiSelect)
+            },
+            |value| {
+                <MetadataSchemaPropertiesValueArrayMultiVercelRegion as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(MetadataSchemaPropertiesValue::ArrayMultiVercelRegion)
+            },
+            |value| {
+                <MetadataSchemaPropertiesValueStringSelect as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(MetadataSchemaPropertiesValue::StringSelect)
+            },
+            |value| {
+                <MetadataSchemaPropertiesValueStringVercelRegion as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(MetadataSchemaPropertiesValue::StringVercelRegion)
+            },
+            |value| {
+                <MetadataSchemaPropertiesValueStringInput as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(MetadataSchemaPropertiesValue::StringInput)
+            },
+            |value| {
+                <MetadataSchemaPropertiesValueNumberInput as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(MetadataSchemaPropertiesValue::NumberInput)
+            },
+            |value| {
+                <MetadataSchemaPropertiesValueBooleanToggle as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(MetadataSchemaPropertiesValue::BooleanToggle)
+            },
+            |value| {
+                <MetadataSchemaPropertiesValueStringDomain as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(MetadataSchemaPropertiesValue::StringDomain)
+            },
+            |value| {
+                <MetadataSchemaPropertiesValueUiOptionWithValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(MetadataSchemaPropertiesValue::WithValue)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MetadataSchemaPropertiesValueArrayMultiSelect {
+    #[serde(rename = "type")]
+    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySliderType,
+    #[serde(rename = "ui:control")]
+    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiSelectUiControl,
+    pub items: GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiSelectItems,
+    #[serde(rename = "ui:options")]
+    pub ui_options: Vec<UiOption>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "minItems", default, skip_serializing_if = "Option::is_none")]
+    pub min_items: Option<f64>,
+    #[serde(rename = "maxItems", default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<f64>,
+    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
+    pub ui_label: Option<String>,
+    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
+    pub ui_read_only: Option<UiReadOnly>,
+    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
+    pub ui_hidden: Option<UiReadOnly>,
+    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
+    pub ui_disabled: Option<UiReadOnly>,
+    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
+    pub ui_description: Option<UiDescription>,
+    #[serde(
+        rename = "ui:formatted-value",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub ui_formatted_value: Option<UiFormattedValue>,
+    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
+    pub ui_placeholder: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MetadataSchemaPropertiesValueArrayMultiVercelRegion {
+    #[serde(rename = "type")]
+    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySliderType,
+    #[serde(rename = "ui:control")]
+    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiVercelRegionUiControl,
+    pub items: GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiSelectItems,
+    #[serde(rename = "ui:options")]
+    pub ui_options: Vec<MetadataSchemaPropertiesValueUiOption>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "minItems", default, skip_serializing_if = "Option::is_none")]
+    pub min_items: Option<f64>,
+    #[serde(rename = "maxItems", default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<f64>,
+    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
+    pub ui_label: Option<String>,
+    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
+    pub ui_read_only: Option<UiReadOnly>,
+    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
+    pub ui_hidden: Option<UiReadOnly>,
+    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
+    pub ui_disabled: Option<UiReadOnly>,
+    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
+    pub ui_description: Option<UiDescription>,
+    #[serde(
+        rename = "ui:formatted-value",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub ui_formatted_value: Option<UiFormattedValue>,
+    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
+    pub ui_placeholder: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<Vec<serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<Vec<serde_json::Value>>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MetadataSchemaPropertiesValueArraySlider {
+    #[serde(rename = "type")]
+    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySliderType,
+    #[serde(rename = "ui:control")]
+    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySliderUiControl,
+    #[serde(rename = "ui:steps")]
+    pub ui_steps: Vec<f64>,
+    pub items: MetadataSchemaPropertiesValueItems,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "minItems", default, skip_serializing_if = "Option::is_none")]
+    pub min_items: Option<f64>,
+    #[serde(rename = "maxItems", default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<f64>,
+    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
+    pub ui_label: Option<String>,
+    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
+    pub ui_read_only: Option<UiReadOnly>,
+    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
+    pub ui_hidden: Option<UiReadOnly>,
+    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
+    pub ui_disabled: Option<UiReadOnly>,
+    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
+    pub ui_description: Option<UiDescription>,
+    #[serde(
+        rename = "ui:formatted-value",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub ui_formatted_value: Option<UiFormattedValue>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<Vec<f64>>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MetadataSchemaPropertiesValueBooleanToggle {
+    #[serde(rename = "type")]
+    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueBooleanToggleType,
+    #[serde(rename = "ui:control")]
+    pub ui_control: MetadataSchemaPropertiesValueUiControl,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<bool>,
+    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
+    pub ui_label: Option<String>,
+    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
+    pub ui_read_only: Option<UiReadOnly>,
+    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
+    pub ui_hidden: Option<UiReadOnly>,
+    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
+    pub ui_disabled: Option<UiReadOnly>,
+    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
+    pub ui_description: Option<UiDescription>,
+    #[serde(
+        rename = "ui:formatted-value",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub ui_formatted_value: Option<UiFormattedValue>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MetadataSchemaPropertiesValueItems {
+    #[serde(rename = "type")]
+    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueNumberInputType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<f64>,
+    #[serde(
+        rename = "exclusiveMinimum",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub exclusive_minimum: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<f64>,
+    #[serde(
+        rename = "exclusiveMaximum",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub exclusive_maximum: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MetadataSchemaPropertiesValueNumberInput {
+    #[serde(rename = "type")]
+    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueNumberInputType,
+    #[serde(rename = "ui:control")]
+    pub ui_control: UiControl,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<f64>,
+    #[serde(
+        rename = "exclusiveMinimum",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub exclusive_minimum: Option<f64>,
+    #[serde(
+        rename = "exclusiveMaximum",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub exclusive_maximum: Option<f64>,
+    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
+    pub ui_label: Option<String>,
+    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
+    pub ui_read_only: Option<UiReadOnly>,
+    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
+    pub ui_hidden: Option<UiReadOnly>,
+    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
+    pub ui_disabled: Option<UiReadOnly>,
+    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
+    pub ui_description: Option<UiDescription>,
+    #[serde(
+        rename = "ui:formatted-value",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub ui_formatted_value: Option<UiFormattedValue>,
+    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
+    pub ui_placeholder: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MetadataSchemaPropertiesValueStringDomain {
+    #[serde(rename = "type")]
+    pub type_: crate::shared::MetadataSchemaPropertiesValueType,
+    #[serde(rename = "ui:control")]
+    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueStringDomainUiControl,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<serde_json::Value>,
+    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
+    pub enum_: Option<Vec<String>>,
+    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
+    pub ui_label: Option<String>,
+    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
+    pub ui_read_only: Option<UiReadOnly>,
+    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
+    pub ui_hidden: Option<UiReadOnly>,
+    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
+    pub ui_disabled: Option<UiReadOnly>,
+    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
+    pub ui_description: Option<UiDescription>,
+    #[serde(
+        rename = "ui:formatted-value",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub ui_formatted_value: Option<UiFormattedValue>,
+    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
+    pub ui_placeholder: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MetadataSchemaPropertiesValueStringInput {
+    #[serde(rename = "type")]
+    pub type_: crate::shared::MetadataSchemaPropertiesValueType,
+    #[serde(rename = "ui:control")]
+    pub ui_control: UiControl,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<serde_json::Value>,
+    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
+    pub enum_: Option<Vec<String>>,
+    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
+    pub ui_label: Option<String>,
+    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
+    pub ui_read_only: Option<UiReadOnly>,
+    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
+    pub ui_hidden: Option<UiReadOnly>,
+    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
+    pub ui_disabled: Option<UiReadOnly>,
+    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
+    pub ui_description: Option<UiDescription>,
+    #[serde(
+        rename = "ui:formatted-value",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub ui_formatted_value: Option<UiFormattedValue>,
+    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
+    pub ui_placeholder: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MetadataSchemaPropertiesValueStringSelect {
+    #[serde(rename = "type")]
+    pub type_: crate::shared::MetadataSchemaPropertiesValueType,
+    #[serde(rename = "ui:control")]
+    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueStringSelectUiControl,
+    #[serde(rename = "ui:options")]
+    pub ui_options: Vec<UiOption>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<serde_json::Value>,
+    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
+    pub enum_: Option<Vec<String>>,
+    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
+    pub ui_label: Option<String>,
+    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
+    pub ui_read_only: Option<UiReadOnly>,
+    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
+    pub ui_hidden: Option<UiReadOnly>,
+    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
+    pub ui_disabled: Option<UiReadOnly>,
+    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
+    pub ui_description: Option<UiDescription>,
+    #[serde(
+        rename = "ui:formatted-value",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub ui_formatted_value: Option<UiFormattedValue>,
+    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
+    pub ui_placeholder: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MetadataSchemaPropertiesValueStringVercelRegion {
+    #[serde(rename = "type")]
+    pub type_: crate::shared::MetadataSchemaPropertiesValueType,
+    #[serde(rename = "ui:control")]
+    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueStringVercelRegionUiControl,
+    #[serde(rename = "ui:options")]
+    pub ui_options: Vec<MetadataSchemaPropertiesValueUiOption>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<serde_json::Value>,
+    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
+    pub enum_: Option<Vec<String>>,
+    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
+    pub ui_label: Option<String>,
+    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
+    pub ui_read_only: Option<UiReadOnly>,
+    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
+    pub ui_hidden: Option<UiReadOnly>,
+    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
+    pub ui_disabled: Option<UiReadOnly>,
+    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
+    pub ui_description: Option<UiDescription>,
+    #[serde(
+        rename = "ui:formatted-value",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub ui_formatted_value: Option<UiFormattedValue>,
+    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
+    pub ui_placeholder: Option<String>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum MetadataSchemaPropertiesValueUiControl {
+    /// `toggle`
+    #[serde(rename = "toggle")]
+    Toggle,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl MetadataSchemaPropertiesValueUiControl {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Toggle => "toggle",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for MetadataSchemaPropertiesValueUiControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum MetadataSchemaPropertiesValueUiOption {
+    WithLabel(UiOption),
+    WithValue(MetadataSchemaPropertiesValueUiOptionWithValue),
+    Any(serde_json::Value),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for MetadataSchemaPropertiesValueUiOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            MetadataSchemaPropertiesValueUiOption,
+        >] = &[
+            |value| {
+                <UiOption as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(MetadataSchemaPropertiesValueUiOption::WithLabel)
+            },
+            |value| {
+                <MetadataSchemaPropertiesValueUiOptionWithValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(MetadataSchemaPropertiesValueUiOption::WithValue)
+            },
+            |value| {
+                <serde_json::Value as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(MetadataSchemaPropertiesValueUiOption::Any)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MetadataSchemaPropertiesValueUiOptionWithValue {
+    pub value: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<UiReadOnly>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<UiReadOnly>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum MetadataSchemaType {
     /// `object`
     #[serde(rename = "object")]
     Object,
@@ -3108,7 +1637,7 @@ pub enum CreateIntegrationStoreDirectStoreProductMetadataSchemaType {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateIntegrationStoreDirectStoreProductMetadataSchemaType {
+impl MetadataSchemaType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3117,7 +1646,7 @@ impl CreateIntegrationStoreDirectStoreProductMetadataSchemaType {
         }
     }
 }
-impl std::fmt::Display for CreateIntegrationStoreDirectStoreProductMetadataSchemaType {
+impl std::fmt::Display for MetadataSchemaType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3134,7 +1663,101 @@ impl std::fmt::Display for CreateIntegrationStoreDirectStoreProductMetadataSchem
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateIntegrationStoreDirectStoreProductProjectConnectionScope {
+pub enum PrimaryProtocol {
+    /// `storage`
+    #[serde(rename = "storage")]
+    Storage,
+    /// `experimentation`
+    #[serde(rename = "experimentation")]
+    Experimentation,
+    /// `ai`
+    #[serde(rename = "ai")]
+    Ai,
+    /// `observability`
+    #[serde(rename = "observability")]
+    Observability,
+    /// `video`
+    #[serde(rename = "video")]
+    Video,
+    /// `authentication`
+    #[serde(rename = "authentication")]
+    Authentication,
+    /// `workflow`
+    #[serde(rename = "workflow")]
+    Workflow,
+    /// `checks`
+    #[serde(rename = "checks")]
+    Checks,
+    /// `logDrain`
+    #[serde(rename = "logDrain")]
+    LogDrain,
+    /// `traceDrain`
+    #[serde(rename = "traceDrain")]
+    TraceDrain,
+    /// `messaging`
+    #[serde(rename = "messaging")]
+    Messaging,
+    /// `other`
+    #[serde(rename = "other")]
+    Other,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl PrimaryProtocol {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Storage => "storage",
+            Self::Experimentation => "experimentation",
+            Self::Ai => "ai",
+            Self::Observability => "observability",
+            Self::Video => "video",
+            Self::Authentication => "authentication",
+            Self::Workflow => "workflow",
+            Self::Checks => "checks",
+            Self::LogDrain => "logDrain",
+            Self::TraceDrain => "traceDrain",
+            Self::Messaging => "messaging",
+            Self::Other => "other",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for PrimaryProtocol {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Product {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub protocols: Protocols,
+    #[serde(
+        rename = "primaryProtocol",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub primary_protocol: Option<PrimaryProtocol>,
+    #[serde(rename = "metadataSchema")]
+    pub metadata_schema: MetadataSchema,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum ProjectConnectionScope {
     /// `read:deployment`
     #[serde(rename = "read:deployment")]
     ReadDeployment,
@@ -3175,7 +1798,7 @@ pub enum CreateIntegrationStoreDirectStoreProductProjectConnectionScope {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateIntegrationStoreDirectStoreProductProjectConnectionScope {
+impl ProjectConnectionScope {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3199,26 +1822,126 @@ impl CreateIntegrationStoreDirectStoreProductProjectConnectionScope {
         }
     }
 }
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProductProjectConnectionScope {
+impl std::fmt::Display for ProjectConnectionScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductRepl {
-    pub enabled: bool,
-    #[serde(rename = "supportsReadOnlyMode")]
-    pub supports_read_only_mode: bool,
-    #[serde(rename = "welcomeMessage", default, skip_serializing_if = "Option::is_none")]
-    pub welcome_message: Option<String>,
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ProjectFilter {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub git: Option<Git>,
+}
+
+/// A string representing the permission for projects. Possible values are `all` or `selected`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum ProjectSelection {
+    /// `selected`
+    #[serde(rename = "selected")]
+    Selected,
+    /// `all`
+    #[serde(rename = "all")]
+    All,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl ProjectSelection {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Selected => "selected",
+            Self::All => "all",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for ProjectSelection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Protocols {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage: Option<Storage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub experimentation: Option<ProtocolsExperimentation>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ai: Option<Authentication>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authentication: Option<Authentication>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observability: Option<Authentication>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video: Option<Authentication>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow: Option<Authentication>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checks: Option<Authentication>,
+    #[serde(rename = "logDrain", default, skip_serializing_if = "Option::is_none")]
+    pub log_drain: Option<LogDrain>,
+    #[serde(rename = "traceDrain", default, skip_serializing_if = "Option::is_none")]
+    pub trace_drain: Option<TraceDrain>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messaging: Option<Authentication>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other: Option<Authentication>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductResourceLink {
-    pub href: String,
-    pub title: String,
+pub struct ProtocolsExperimentation {
+    pub status: StorageStatus,
+    #[serde(
+        rename = "edgeConfigSyncingSupport",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub edge_config_syncing_support: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum Providers {
+    ValueList(Vec<ProvidersValueListItem>),
+    Value(ProvidersValue),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for Providers {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<Providers>] = &[
+            |value| {
+                <Vec<ProvidersValueListItem> as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(Providers::ValueList)
+            },
+            |value| {
+                <ProvidersValue as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(Providers::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
 }
 
 #[derive(
@@ -3232,7 +1955,483 @@ pub struct CreateIntegrationStoreDirectStoreProductResourceLink {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateIntegrationStoreDirectStoreProductTag {
+pub enum ProvidersValue {
+    /// `*`
+    #[serde(rename = "*")]
+    Star,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl ProvidersValue {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Star => "*",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for ProvidersValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum ProvidersValueListItem {
+    /// `github`
+    #[serde(rename = "github")]
+    Github,
+    /// `gitlab`
+    #[serde(rename = "gitlab")]
+    Gitlab,
+    /// `bitbucket`
+    #[serde(rename = "bitbucket")]
+    Bitbucket,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl ProvidersValueListItem {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Github => "github",
+            Self::Gitlab => "gitlab",
+            Self::Bitbucket => "bitbucket",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for ProvidersValueListItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Repl {
+    pub enabled: bool,
+    #[serde(rename = "supportsReadOnlyMode")]
+    pub supports_read_only_mode: bool,
+    #[serde(rename = "welcomeMessage", default, skip_serializing_if = "Option::is_none")]
+    pub welcome_message: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Requester {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ResourceLink {
+    pub href: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Step {
+    pub title: String,
+    pub content: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<StepAction>>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StepAction {
+    #[serde(rename = "type")]
+    pub type_: StepActionType,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum StepActionType {
+    /// `connect_to_project`
+    #[serde(rename = "connect_to_project")]
+    ConnectToProject,
+    /// `configure_project_connections`
+    #[serde(rename = "configure_project_connections")]
+    ConfigureProjectConnections,
+    /// `add_drain`
+    #[serde(rename = "add_drain")]
+    AddDrain,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl StepActionType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ConnectToProject => "connect_to_project",
+            Self::ConfigureProjectConnections => "configure_project_connections",
+            Self::AddDrain => "add_drain",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for StepActionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Storage {
+    pub status: StorageStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repl: Option<Repl>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum StorageStatus {
+    /// `disabled`
+    #[serde(rename = "disabled")]
+    Disabled,
+    /// `enabled`
+    #[serde(rename = "enabled")]
+    Enabled,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl StorageStatus {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Disabled => "disabled",
+            Self::Enabled => "enabled",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for StorageStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Store {
+    #[serde(rename = "projectsMetadata")]
+    pub projects_metadata: Vec<StoreProjectsMetadataItem>,
+    #[serde(rename = "projectFilter", default, skip_serializing_if = "Option::is_none")]
+    pub project_filter: Option<ProjectFilter>,
+    #[serde(
+        rename = "totalConnectedProjects",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub total_connected_projects: Option<f64>,
+    #[serde(rename = "usageQuotaExceeded")]
+    pub usage_quota_exceeded: bool,
+    #[serde(default)]
+    pub status: Option<StoreStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ownership: Option<crate::shared::Ownership>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capabilities: Option<Capabilities>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<
+        std::collections::BTreeMap<String, crate::shared::ResourceMetadataValue>,
+    >,
+    #[serde(rename = "externalResourceId")]
+    pub external_resource_id: String,
+    #[serde(
+        rename = "externalResourceStatus",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub external_resource_status: Option<ExternalResourceStatus>,
+    pub product: StoreProduct,
+    #[serde(
+        rename = "protocolSettings",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub protocol_settings: Option<crate::shared::ProtocolSettings>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification: Option<crate::shared::ResourceNotification>,
+    pub secrets: Vec<StoreSecret>,
+    #[serde(rename = "billingPlan", default, skip_serializing_if = "Option::is_none")]
+    pub billing_plan: Option<StoreBillingPlan>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StoreBillingPlan {
+    #[serde(rename = "type")]
+    pub type_: crate::shared::BillingPlanType,
+    pub description: String,
+    pub id: String,
+    pub name: String,
+    pub scope: TransferRequestBillingPlanScope,
+    #[serde(rename = "paymentMethodRequired")]
+    pub payment_method_required: bool,
+    #[serde(
+        rename = "preauthorizationAmount",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub preauthorization_amount: Option<f64>,
+    #[serde(rename = "initialCharge", default, skip_serializing_if = "Option::is_none")]
+    pub initial_charge: Option<String>,
+    #[serde(rename = "minimumAmount", default, skip_serializing_if = "Option::is_none")]
+    pub minimum_amount: Option<String>,
+    #[serde(rename = "maximumAmount", default, skip_serializing_if = "Option::is_none")]
+    pub maximum_amount: Option<String>,
+    #[serde(
+        rename = "maximumAmountAutoPurchasePerPeriod",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub maximum_amount_auto_purchase_per_period: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<Vec<crate::shared::Detail>>,
+    #[serde(
+        rename = "highlightedDetails",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub highlighted_details: Option<Vec<crate::shared::Detail>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<Vec<StoreBillingPlanQuoteItem>>,
+    #[serde(rename = "effectiveDate", default, skip_serializing_if = "Option::is_none")]
+    pub effective_date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StoreBillingPlanQuoteItem {
+    pub line: String,
+    pub amount: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StoreProduct {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    #[serde(rename = "iconUrl", default, skip_serializing_if = "Option::is_none")]
+    pub icon_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capabilities: Option<StoreProductCapabilities>,
+    #[serde(
+        rename = "shortDescription",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub short_description: Option<String>,
+    #[serde(rename = "metadataSchema", default, skip_serializing_if = "Option::is_none")]
+    pub metadata_schema: Option<StoreProductMetadataSchema>,
+    #[serde(rename = "resourceLinks", default, skip_serializing_if = "Option::is_none")]
+    pub resource_links: Option<Vec<ResourceLink>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<StoreProductTag>>,
+    #[serde(
+        rename = "projectConnectionScopes",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub project_connection_scopes: Option<Vec<ProjectConnectionScope>>,
+    #[serde(
+        rename = "showSSOLinkOnProjectConnection",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub show_sso_link_on_project_connection: Option<bool>,
+    #[serde(
+        rename = "disableResourceRenaming",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub disable_resource_renaming: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repl: Option<Repl>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guides: Option<Vec<Guide>>,
+    pub value: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<UiReadOnly>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<UiReadOnly>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct StoreProductCapabilities {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mcp: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sso: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billable: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transferable: Option<bool>,
+    #[serde(rename = "secretsSync", default, skip_serializing_if = "Option::is_none")]
+    pub secrets_sync: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sandbox: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linking: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub projects: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StoreProductMetadataSchema {
+    #[serde(rename = "type")]
+    pub type_: MetadataSchemaType,
+    pub properties: std::collections::BTreeMap<
+        String,
+        StoreProductMetadataSchemaPropertiesValue,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum StoreProductMetadataSchemaPropertiesValue {
+    ArraySlider(MetadataSchemaPropertiesValueArraySlider),
+    ArrayMultiSelect(MetadataSchemaPropertiesValueArrayMultiSelect),
+    StringSelect(MetadataSchemaPropertiesValueStringSelect),
+    StringVercelRegion(MetadataSchemaPropertiesValueStringVercelRegion),
+    StringInput(MetadataSchemaPropertiesValueStringInput),
+    NumberInput(MetadataSchemaPropertiesValueNumberInput),
+    BooleanToggle(MetadataSchemaPropertiesValueBooleanToggle),
+    StringDomain(MetadataSchemaPropertiesValueStringDomain),
+    WithValue(MetadataSchemaPropertiesValueUiOptionWithValue),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for StoreProductMetadataSchemaPropertiesValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<
+            StoreProductMetadataSchemaPropertiesValue,
+        >] = &[
+            |value| {
+                <MetadataSchemaPropertiesValueArraySlider as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(StoreProductMetadataSchemaPropertiesValue::ArraySlider)
+            },
+            |value| {
+                <MetadataSchemaPropertiesValueArrayMultiSelect as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(StoreProductMetadataSchemaPropertiesValue::ArrayMultiSelect)
+            },
+            |value| {
+                <MetadataSchemaPropertiesValueStringSelect as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(StoreProductMetadataSchemaPropertiesValue::StringSelect)
+            },
+            |value| {
+                <MetadataSchemaPropertiesValueStringVercelRegion as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(StoreProductMetadataSchemaPropertiesValue::StringVercelRegion)
+            },
+            |value| {
+                <MetadataSchemaPropertiesValueStringInput as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(StoreProductMetadataSchemaPropertiesValue::StringInput)
+            },
+            |value| {
+                <MetadataSchemaPropertiesValueNumberInput as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(StoreProductMetadataSchemaPropertiesValue::NumberInput)
+            },
+            |value| {
+                <MetadataSchemaPropertiesValueBooleanToggle as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(StoreProductMetadataSchemaPropertiesValue::BooleanToggle)
+            },
+            |value| {
+                <MetadataSchemaPropertiesValueStringDomain as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(StoreProductMetadataSchemaPropertiesValue::StringDomain)
+            },
+            |value| {
+                <MetadataSchemaPropertiesValueUiOptionWithValue as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(StoreProductMetadataSchemaPropertiesValue::WithValue)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum StoreProductTag {
     /// `edge-config`
     #[serde(rename = "edge-config")]
     EdgeConfig,
@@ -3390,7 +2589,7 @@ pub enum CreateIntegrationStoreDirectStoreProductTag {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateIntegrationStoreDirectStoreProductTag {
+impl StoreProductTag {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3449,566 +2648,37 @@ impl CreateIntegrationStoreDirectStoreProductTag {
         }
     }
 }
-impl std::fmt::Display for CreateIntegrationStoreDirectStoreProductTag {
+impl std::fmt::Display for StoreProductTag {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProductValue {
-    #[serde(rename = "__@BRAND@8675")]
-    pub brand_8675: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProjectFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub git: Option<CreateIntegrationStoreDirectStoreProjectFilterGit>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProjectFilterGit {
-    pub providers: CreateIntegrationStoreDirectStoreProjectFilterGitProviders,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owners: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repos: Option<Vec<String>>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum CreateIntegrationStoreDirectStoreProjectFilterGitProviders {
-    ValueList(
-        Vec<CreateIntegrationStoreDirectStoreProjectFilterGitProvidersValueListItem>,
-    ),
-    Value(CreateIntegrationStoreDirectStoreProjectFilterGitProvidersValue),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for CreateIntegrationStoreDirectStoreProjectFilterGitProviders {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            CreateIntegrationStoreDirectStoreProjectFilterGitProviders,
-        >] = &[
-            |value| {
-                <Vec<
-                    CreateIntegrationStoreDirectStoreProjectFilterGitProvidersValueListItem,
-                > as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProjectFilterGitProviders::ValueList,
-                    )
-            },
-            |value| {
-                <CreateIntegrationStoreDirectStoreProjectFilterGitProvidersValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CreateIntegrationStoreDirectStoreProjectFilterGitProviders::Value,
-                    )
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProjectFilterGitProvidersValue {
-    /// `*`
-    #[serde(rename = "*")]
-    Star,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProjectFilterGitProvidersValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Star => "*",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProjectFilterGitProvidersValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProjectFilterGitProvidersValueListItem {
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// `gitlab`
-    #[serde(rename = "gitlab")]
-    Gitlab,
-    /// `bitbucket`
-    #[serde(rename = "bitbucket")]
-    Bitbucket,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProjectFilterGitProvidersValueListItem {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Github => "github",
-            Self::Gitlab => "gitlab",
-            Self::Bitbucket => "bitbucket",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProjectFilterGitProvidersValueListItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProjectsMetadataItem {
+pub struct StoreProjectsMetadataItem {
     pub id: String,
     #[serde(rename = "projectId")]
     pub project_id: String,
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub framework: Option<
-        CreateIntegrationStoreDirectStoreProjectsMetadataItemFramework,
-    >,
+    pub framework: Option<crate::shared::Framework>,
     #[serde(
         rename = "latestDeployment",
         default,
         skip_serializing_if = "Option::is_none",
     )]
     pub latest_deployment: Option<String>,
-    pub environments: Vec<
-        CreateIntegrationStoreDirectStoreProjectsMetadataItemEnvironment,
-    >,
+    pub environments: Vec<crate::shared::Environment>,
     #[serde(rename = "envVarPrefix", default)]
     pub env_var_prefix: Option<String>,
     #[serde(rename = "environmentVariables")]
     pub environment_variables: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deployments: Option<
-        CreateIntegrationStoreDirectStoreProjectsMetadataItemDeployments,
-    >,
+    pub deployments: Option<Deployments>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProjectsMetadataItemDeployments {
-    pub required: bool,
-    pub actions: Vec<
-        CreateIntegrationStoreDirectStoreProjectsMetadataItemDeploymentsAction,
-    >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProjectsMetadataItemDeploymentsAction {
-    pub slug: String,
-    pub environments: Vec<
-        CreateIntegrationStoreDirectStoreProjectsMetadataItemDeploymentsActionEnvironment,
-    >,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProjectsMetadataItemDeploymentsActionEnvironment {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProjectsMetadataItemDeploymentsActionEnvironment {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProjectsMetadataItemDeploymentsActionEnvironment {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProjectsMetadataItemEnvironment {
-    /// `production`
-    #[serde(rename = "production")]
-    Production,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `development`
-    #[serde(rename = "development")]
-    Development,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProjectsMetadataItemEnvironment {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Preview => "preview",
-            Self::Development => "development",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProjectsMetadataItemEnvironment {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum CreateIntegrationStoreDirectStoreProjectsMetadataItemFramework {
-    /// `blitzjs`
-    #[serde(rename = "blitzjs")]
-    Blitzjs,
-    /// `nextjs`
-    #[serde(rename = "nextjs")]
-    Nextjs,
-    /// `gatsby`
-    #[serde(rename = "gatsby")]
-    Gatsby,
-    /// `remix`
-    #[serde(rename = "remix")]
-    Remix,
-    /// `react-router`
-    #[serde(rename = "react-router")]
-    ReactRouter,
-    /// `astro`
-    #[serde(rename = "astro")]
-    Astro,
-    /// `hexo`
-    #[serde(rename = "hexo")]
-    Hexo,
-    /// `eleventy`
-    #[serde(rename = "eleventy")]
-    Eleventy,
-    /// `docusaurus-2`
-    #[serde(rename = "docusaurus-2")]
-    Docusaurus2,
-    /// `docusaurus`
-    #[serde(rename = "docusaurus")]
-    Docusaurus,
-    /// `preact`
-    #[serde(rename = "preact")]
-    Preact,
-    /// `solidstart-1`
-    #[serde(rename = "solidstart-1")]
-    Solidstart1,
-    /// `solidstart`
-    #[serde(rename = "solidstart")]
-    Solidstart,
-    /// `dojo`
-    #[serde(rename = "dojo")]
-    Dojo,
-    /// `ember`
-    #[serde(rename = "ember")]
-    Ember,
-    /// `vue`
-    #[serde(rename = "vue")]
-    Vue,
-    /// `scully`
-    #[serde(rename = "scully")]
-    Scully,
-    /// `ionic-angular`
-    #[serde(rename = "ionic-angular")]
-    IonicAngular,
-    /// `angular`
-    #[serde(rename = "angular")]
-    Angular,
-    /// `polymer`
-    #[serde(rename = "polymer")]
-    Polymer,
-    /// `svelte`
-    #[serde(rename = "svelte")]
-    Svelte,
-    /// `sveltekit`
-    #[serde(rename = "sveltekit")]
-    Sveltekit,
-    /// `sveltekit-1`
-    #[serde(rename = "sveltekit-1")]
-    Sveltekit1,
-    /// `ionic-react`
-    #[serde(rename = "ionic-react")]
-    IonicReact,
-    /// `create-react-app`
-    #[serde(rename = "create-react-app")]
-    CreateReactApp,
-    /// `gridsome`
-    #[serde(rename = "gridsome")]
-    Gridsome,
-    /// `umijs`
-    #[serde(rename = "umijs")]
-    Umijs,
-    /// `sapper`
-    #[serde(rename = "sapper")]
-    Sapper,
-    /// `saber`
-    #[serde(rename = "saber")]
-    Saber,
-    /// `stencil`
-    #[serde(rename = "stencil")]
-    Stencil,
-    /// `nuxtjs`
-    #[serde(rename = "nuxtjs")]
-    Nuxtjs,
-    /// `redwoodjs`
-    #[serde(rename = "redwoodjs")]
-    Redwoodjs,
-    /// `hugo`
-    #[serde(rename = "hugo")]
-    Hugo,
-    /// `jekyll`
-    #[serde(rename = "jekyll")]
-    Jekyll,
-    /// `brunch`
-    #[serde(rename = "brunch")]
-    Brunch,
-    /// `middleman`
-    #[serde(rename = "middleman")]
-    Middleman,
-    /// `zola`
-    #[serde(rename = "zola")]
-    Zola,
-    /// `hydrogen`
-    #[serde(rename = "hydrogen")]
-    Hydrogen,
-    /// `vite`
-    #[serde(rename = "vite")]
-    Vite,
-    /// `vitepress`
-    #[serde(rename = "vitepress")]
-    Vitepress,
-    /// `vuepress`
-    #[serde(rename = "vuepress")]
-    Vuepress,
-    /// `parcel`
-    #[serde(rename = "parcel")]
-    Parcel,
-    /// `fastapi`
-    #[serde(rename = "fastapi")]
-    Fastapi,
-    /// `flask`
-    #[serde(rename = "flask")]
-    Flask,
-    /// `fasthtml`
-    #[serde(rename = "fasthtml")]
-    Fasthtml,
-    /// `sanity-v3`
-    #[serde(rename = "sanity-v3")]
-    SanityV3,
-    /// `sanity`
-    #[serde(rename = "sanity")]
-    Sanity,
-    /// `storybook`
-    #[serde(rename = "storybook")]
-    Storybook,
-    /// `nitro`
-    #[serde(rename = "nitro")]
-    Nitro,
-    /// `hono`
-    #[serde(rename = "hono")]
-    Hono,
-    /// `express`
-    #[serde(rename = "express")]
-    Express,
-    /// `h3`
-    #[serde(rename = "h3")]
-    H3,
-    /// `nestjs`
-    #[serde(rename = "nestjs")]
-    Nestjs,
-    /// `fastify`
-    #[serde(rename = "fastify")]
-    Fastify,
-    /// `xmcp`
-    #[serde(rename = "xmcp")]
-    Xmcp,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl CreateIntegrationStoreDirectStoreProjectsMetadataItemFramework {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Blitzjs => "blitzjs",
-            Self::Nextjs => "nextjs",
-            Self::Gatsby => "gatsby",
-            Self::Remix => "remix",
-            Self::ReactRouter => "react-router",
-            Self::Astro => "astro",
-            Self::Hexo => "hexo",
-            Self::Eleventy => "eleventy",
-            Self::Docusaurus2 => "docusaurus-2",
-            Self::Docusaurus => "docusaurus",
-            Self::Preact => "preact",
-            Self::Solidstart1 => "solidstart-1",
-            Self::Solidstart => "solidstart",
-            Self::Dojo => "dojo",
-            Self::Ember => "ember",
-            Self::Vue => "vue",
-            Self::Scully => "scully",
-            Self::IonicAngular => "ionic-angular",
-            Self::Angular => "angular",
-            Self::Polymer => "polymer",
-            Self::Svelte => "svelte",
-            Self::Sveltekit => "sveltekit",
-            Self::Sveltekit1 => "sveltekit-1",
-            Self::IonicReact => "ionic-react",
-            Self::CreateReactApp => "create-react-app",
-            Self::Gridsome => "gridsome",
-            Self::Umijs => "umijs",
-            Self::Sapper => "sapper",
-            Self::Saber => "saber",
-            Self::Stencil => "stencil",
-            Self::Nuxtjs => "nuxtjs",
-            Self::Redwoodjs => "redwoodjs",
-            Self::Hugo => "hugo",
-            Self::Jekyll => "jekyll",
-            Self::Brunch => "brunch",
-            Self::Middleman => "middleman",
-            Self::Zola => "zola",
-            Self::Hydrogen => "hydrogen",
-            Self::Vite => "vite",
-            Self::Vitepress => "vitepress",
-            Self::Vuepress => "vuepress",
-            Self::Parcel => "parcel",
-            Self::Fastapi => "fastapi",
-            Self::Flask => "flask",
-            Self::Fasthtml => "fasthtml",
-            Self::SanityV3 => "sanity-v3",
-            Self::Sanity => "sanity",
-            Self::Storybook => "storybook",
-            Self::Nitro => "nitro",
-            Self::Hono => "hono",
-            Self::Express => "express",
-            Self::H3 => "h3",
-            Self::Nestjs => "nestjs",
-            Self::Fastify => "fastify",
-            Self::Xmcp => "xmcp",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for CreateIntegrationStoreDirectStoreProjectsMetadataItemFramework {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProtocolSettings {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub experimentation: Option<
-        CreateIntegrationStoreDirectStoreProtocolSettingsExperimentation,
-    >,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreProtocolSettingsExperimentation {
-    #[serde(
-        rename = "edgeConfigSyncingEnabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub edge_config_syncing_enabled: Option<bool>,
-    #[serde(rename = "edgeConfigId", default, skip_serializing_if = "Option::is_none")]
-    pub edge_config_id: Option<String>,
-    #[serde(
-        rename = "edgeConfigTokenId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub edge_config_token_id: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateIntegrationStoreDirectStoreSecret {
+pub struct StoreSecret {
     pub name: String,
     pub length: f64,
 }
@@ -4024,7 +2694,7 @@ pub struct CreateIntegrationStoreDirectStoreSecret {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateIntegrationStoreDirectStoreStatus {
+pub enum StoreStatus {
     /// `available`
     #[serde(rename = "available")]
     Available,
@@ -4053,7 +2723,7 @@ pub enum CreateIntegrationStoreDirectStoreStatus {
     #[serde(untagged)]
     Unknown(String),
 }
-impl CreateIntegrationStoreDirectStoreStatus {
+impl StoreStatus {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4071,111 +2741,7 @@ impl CreateIntegrationStoreDirectStoreStatus {
         }
     }
 }
-impl std::fmt::Display for CreateIntegrationStoreDirectStoreStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetBillingPlansPlan {
-    #[serde(rename = "type")]
-    pub type_: GetBillingPlansPlanType,
-    pub description: String,
-    pub id: String,
-    pub name: String,
-    pub scope: GetBillingPlansPlanScope,
-    #[serde(rename = "paymentMethodRequired")]
-    pub payment_method_required: bool,
-    #[serde(
-        rename = "preauthorizationAmount",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub preauthorization_amount: Option<f64>,
-    #[serde(rename = "initialCharge", default, skip_serializing_if = "Option::is_none")]
-    pub initial_charge: Option<String>,
-    #[serde(rename = "minimumAmount", default, skip_serializing_if = "Option::is_none")]
-    pub minimum_amount: Option<String>,
-    #[serde(rename = "maximumAmount", default, skip_serializing_if = "Option::is_none")]
-    pub maximum_amount: Option<String>,
-    #[serde(
-        rename = "maximumAmountAutoPurchasePerPeriod",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub maximum_amount_auto_purchase_per_period: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cost: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<Vec<GetBillingPlansPlanDetail>>,
-    #[serde(
-        rename = "highlightedDetails",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub highlighted_details: Option<Vec<GetBillingPlansPlanHighlightedDetail>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quote: Option<Vec<GetBillingPlansPlanQuoteItem>>,
-    #[serde(rename = "effectiveDate", default, skip_serializing_if = "Option::is_none")]
-    pub effective_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetBillingPlansPlanDetail {
-    pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetBillingPlansPlanHighlightedDetail {
-    pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetBillingPlansPlanQuoteItem {
-    pub line: String,
-    pub amount: String,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetBillingPlansPlanScope {
-    /// `installation`
-    #[serde(rename = "installation")]
-    Installation,
-    /// `resource`
-    #[serde(rename = "resource")]
-    Resource,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetBillingPlansPlanScope {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Installation => "installation",
-            Self::Resource => "resource",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetBillingPlansPlanScope {
+impl std::fmt::Display for StoreStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4192,4284 +2758,7 @@ impl std::fmt::Display for GetBillingPlansPlanScope {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetBillingPlansPlanType {
-    /// `prepayment`
-    #[serde(rename = "prepayment")]
-    Prepayment,
-    /// `subscription`
-    #[serde(rename = "subscription")]
-    Subscription,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetBillingPlansPlanType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Prepayment => "prepayment",
-            Self::Subscription => "subscription",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetBillingPlansPlanType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetBillingPlansResponse {
-    pub plans: Vec<GetBillingPlansPlan>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationDisabledReason {
-    /// `disabled-by-owner`
-    #[serde(rename = "disabled-by-owner")]
-    DisabledByOwner,
-    /// `feature-not-available`
-    #[serde(rename = "feature-not-available")]
-    FeatureNotAvailable,
-    /// `disabled-by-admin`
-    #[serde(rename = "disabled-by-admin")]
-    DisabledByAdmin,
-    /// `original-owner-left-the-team`
-    #[serde(rename = "original-owner-left-the-team")]
-    OriginalOwnerLeftTheTeam,
-    /// `account-plan-downgrade`
-    #[serde(rename = "account-plan-downgrade")]
-    AccountPlanDowngrade,
-    /// `original-owner-role-downgraded`
-    #[serde(rename = "original-owner-role-downgraded")]
-    OriginalOwnerRoleDowngraded,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationDisabledReason {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DisabledByOwner => "disabled-by-owner",
-            Self::FeatureNotAvailable => "feature-not-available",
-            Self::DisabledByAdmin => "disabled-by-admin",
-            Self::OriginalOwnerLeftTheTeam => "original-owner-left-the-team",
-            Self::AccountPlanDowngrade => "account-plan-downgrade",
-            Self::OriginalOwnerRoleDowngraded => "original-owner-role-downgraded",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationDisabledReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationInstallationType {
-    /// `marketplace`
-    #[serde(rename = "marketplace")]
-    Marketplace,
-    /// `external`
-    #[serde(rename = "external")]
-    External,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationInstallationType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Marketplace => "marketplace",
-            Self::External => "external",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationInstallationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationNotification {
-    pub level: GetConfigurationNotificationLevel,
-    pub title: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub href: Option<String>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationNotificationLevel {
-    /// `info`
-    #[serde(rename = "info")]
-    Info,
-    /// `warn`
-    #[serde(rename = "warn")]
-    Warn,
-    /// `error`
-    #[serde(rename = "error")]
-    Error,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationNotificationLevel {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Info => "info",
-            Self::Warn => "warn",
-            Self::Error => "error",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationNotificationLevel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsConfiguration {
-    pub id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsIntegration {
-    pub id: String,
-    pub slug: String,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProduct {
-    pub id: String,
-    pub slug: String,
-    pub name: String,
-    pub protocols: GetConfigurationProductsProductProtocols,
-    #[serde(
-        rename = "primaryProtocol",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub primary_protocol: Option<GetConfigurationProductsProductPrimaryProtocol>,
-    #[serde(rename = "metadataSchema")]
-    pub metadata_schema: GetConfigurationProductsProductMetadataSchema,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchema {
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationProductsProductMetadataSchemaType,
-    pub properties: std::collections::BTreeMap<
-        String,
-        GetConfigurationProductsProductMetadataSchemaPropertiesValue,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub required: Option<Vec<String>>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValue {
-    WithUiSteps(GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiSteps),
-    WithTypeUiControl5(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5,
-    ),
-    WithTypeUiControl7(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7,
-    ),
-    WithTypeUiControl4(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4,
-    ),
-    WithTypeUiControl6(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6,
-    ),
-    WithTypeUiControl(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl,
-    ),
-    WithTypeUiControl2(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2,
-    ),
-    WithTypeUiControl3(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3,
-    ),
-    WithTypeUiControl8(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8,
-    ),
-    WithValue(GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValue),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for GetConfigurationProductsProductMetadataSchemaPropertiesValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            GetConfigurationProductsProductMetadataSchemaPropertiesValue,
-        >] = &[
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiSteps as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValue::WithUiSteps,
-                    )
-            },
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5 as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValue::WithTypeUiControl5,
-                    )
-            },
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7 as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValue::WithTypeUiControl7,
-                    )
-            },
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4 as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValue::WithTypeUiControl4,
-                    )
-            },
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6 as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValue::WithTypeUiControl6,
-                    )
-            },
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValue::WithTypeUiControl,
-                    )
-            },
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2 as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValue::WithTypeUiControl2,
-                    )
-            },
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3 as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValue::WithTypeUiControl3,
-                    )
-            },
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8 as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValue::WithTypeUiControl8,
-                    )
-            },
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValue::WithValue,
-                    )
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueDefaultItem {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabled {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabledValue),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabled {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabled,
-        >] = &[
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabledWithExpr as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabled::WithExpr,
-                    )
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabled::Boolean,
-                    )
-            },
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabledValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabled::Value,
-                    )
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueExampleItem {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueHidden {
-    WithExpr(GetConfigurationProductsProductMetadataSchemaPropertiesValueHiddenWithExpr),
-    Boolean(bool),
-    Value(GetConfigurationProductsProductMetadataSchemaPropertiesValueHiddenValue),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueHidden {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            GetConfigurationProductsProductMetadataSchemaPropertiesValueHidden,
-        >] = &[
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueHiddenWithExpr as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueHidden::WithExpr,
-                    )
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueHidden::Boolean,
-                    )
-            },
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueHiddenValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueHidden::Value,
-                    )
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueItems {
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueItemsType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub minimum: Option<f64>,
-    #[serde(
-        rename = "exclusiveMinimum",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub exclusive_minimum: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub maximum: Option<f64>,
-    #[serde(
-        rename = "exclusiveMaximum",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub exclusive_maximum: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<f64>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueItemsType {
-    /// `number`
-    #[serde(rename = "number")]
-    Number,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueItemsType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Number => "number",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueItemsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueMaxLength {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueMinLength {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValuePattern {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueType {
-    /// `string`
-    #[serde(rename = "string")]
-    String,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiControl {
-    /// `input`
-    #[serde(rename = "input")]
-    Input,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueUiControl {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Input => "input",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueUiControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescription {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescriptionWithExpr,
-    ),
-    String(String),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescription {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescription,
-        >] = &[
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescriptionWithExpr as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescription::WithExpr,
-                    )
-            },
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescription::String,
-                    )
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescriptionWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabledValue),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled,
-        >] = &[
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabledWithExpr as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled::WithExpr,
-                    )
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled::Boolean,
-                    )
-            },
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabledValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled::Value,
-                    )
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueUiFormattedValue {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHiddenValue),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden,
-        >] = &[
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHiddenWithExpr as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden::WithExpr,
-                    )
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden::Boolean,
-                    )
-            },
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHiddenValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden::Value,
-                    )
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOption {
-    pub value: String,
-    pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabled,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHidden,
-    >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabled {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabled {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabled,
-        >] = &[
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabledWithExpr as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabled::WithExpr,
-                    )
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabled::Boolean,
-                    )
-            },
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabledValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabled::Value,
-                    )
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHidden {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHidden {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHidden,
-        >] = &[
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHiddenWithExpr as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHidden::WithExpr,
-                    )
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHidden::Boolean,
-                    )
-            },
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHiddenValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHidden::Value,
-                    )
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOptionHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnlyWithExpr,
-    ),
-    Boolean(bool),
-    Value(GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnlyValue),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly,
-        >] = &[
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnlyWithExpr as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly::WithExpr,
-                    )
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly::Boolean,
-                    )
-            },
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnlyValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly::Value,
-                    )
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnlyValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnlyValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnlyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnlyWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueValue {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl {
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueType,
-    #[serde(rename = "ui:control")]
-    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueUiControl,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
-    pub min_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueMinLength,
-    >,
-    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
-    pub max_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueMaxLength,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValuePattern,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
-    pub enum_: Option<Vec<String>>,
-    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
-    pub ui_label: Option<String>,
-    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
-    pub ui_read_only: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly,
-    >,
-    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
-    pub ui_hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden,
-    >,
-    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
-    pub ui_disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled,
-    >,
-    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
-    pub ui_description: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescription,
-    >,
-    #[serde(
-        rename = "ui:formatted-value",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub ui_formatted_value: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiFormattedValue,
-    >,
-    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
-    pub ui_placeholder: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2 {
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2Type,
-    #[serde(rename = "ui:control")]
-    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueUiControl,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub minimum: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub maximum: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<f64>,
-    #[serde(
-        rename = "exclusiveMinimum",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub exclusive_minimum: Option<f64>,
-    #[serde(
-        rename = "exclusiveMaximum",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub exclusive_maximum: Option<f64>,
-    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
-    pub ui_label: Option<String>,
-    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
-    pub ui_read_only: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly,
-    >,
-    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
-    pub ui_hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden,
-    >,
-    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
-    pub ui_disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled,
-    >,
-    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
-    pub ui_description: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescription,
-    >,
-    #[serde(
-        rename = "ui:formatted-value",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub ui_formatted_value: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiFormattedValue,
-    >,
-    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
-    pub ui_placeholder: Option<String>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2Type {
-    /// `number`
-    #[serde(rename = "number")]
-    Number,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Number => "number",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl2Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3 {
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3Type,
-    #[serde(rename = "ui:control")]
-    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiControl,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<bool>,
-    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
-    pub ui_label: Option<String>,
-    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
-    pub ui_read_only: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly,
-    >,
-    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
-    pub ui_hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden,
-    >,
-    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
-    pub ui_disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled,
-    >,
-    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
-    pub ui_description: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescription,
-    >,
-    #[serde(
-        rename = "ui:formatted-value",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub ui_formatted_value: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiFormattedValue,
-    >,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3Type {
-    /// `boolean`
-    #[serde(rename = "boolean")]
-    Boolean,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Boolean => "boolean",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiControl {
-    /// `toggle`
-    #[serde(rename = "toggle")]
-    Toggle,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiControl {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Toggle => "toggle",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl3UiControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4 {
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueType,
-    #[serde(rename = "ui:control")]
-    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiControl,
-    #[serde(rename = "ui:options")]
-    pub ui_options: Vec<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOption,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
-    pub min_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueMinLength,
-    >,
-    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
-    pub max_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueMaxLength,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValuePattern,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
-    pub enum_: Option<Vec<String>>,
-    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
-    pub ui_label: Option<String>,
-    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
-    pub ui_read_only: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly,
-    >,
-    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
-    pub ui_hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden,
-    >,
-    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
-    pub ui_disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled,
-    >,
-    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
-    pub ui_description: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescription,
-    >,
-    #[serde(
-        rename = "ui:formatted-value",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub ui_formatted_value: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiFormattedValue,
-    >,
-    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
-    pub ui_placeholder: Option<String>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiControl {
-    /// `select`
-    #[serde(rename = "select")]
-    Select,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiControl {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Select => "select",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl4UiControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5 {
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5Type,
-    #[serde(rename = "ui:control")]
-    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiControl,
-    pub items: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5Items,
-    #[serde(rename = "ui:options")]
-    pub ui_options: Vec<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiOption,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(rename = "minItems", default, skip_serializing_if = "Option::is_none")]
-    pub min_items: Option<f64>,
-    #[serde(rename = "maxItems", default, skip_serializing_if = "Option::is_none")]
-    pub max_items: Option<f64>,
-    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
-    pub ui_label: Option<String>,
-    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
-    pub ui_read_only: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly,
-    >,
-    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
-    pub ui_hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden,
-    >,
-    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
-    pub ui_disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled,
-    >,
-    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
-    pub ui_description: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescription,
-    >,
-    #[serde(
-        rename = "ui:formatted-value",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub ui_formatted_value: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiFormattedValue,
-    >,
-    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
-    pub ui_placeholder: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub example: Option<Vec<String>>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5Items {
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5ItemsType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
-    pub min_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5ItemsMinLength,
-    >,
-    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
-    pub max_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5ItemsMaxLength,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5ItemsPattern,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
-    pub enum_: Option<Vec<String>>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5ItemsMaxLength {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5ItemsMinLength {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5ItemsPattern {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5ItemsType {
-    /// `string`
-    #[serde(rename = "string")]
-    String,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5ItemsType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5ItemsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5Type {
-    /// `array`
-    #[serde(rename = "array")]
-    Array,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Array => "array",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiControl {
-    /// `multi-select`
-    #[serde(rename = "multi-select")]
-    MultiSelect,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiControl {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MultiSelect => "multi-select",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl5UiControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6 {
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueType,
-    #[serde(rename = "ui:control")]
-    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiControl,
-    #[serde(rename = "ui:options")]
-    pub ui_options: Vec<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOption,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
-    pub min_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueMinLength,
-    >,
-    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
-    pub max_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueMaxLength,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValuePattern,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
-    pub enum_: Option<Vec<String>>,
-    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
-    pub ui_label: Option<String>,
-    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
-    pub ui_read_only: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly,
-    >,
-    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
-    pub ui_hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden,
-    >,
-    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
-    pub ui_disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled,
-    >,
-    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
-    pub ui_description: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescription,
-    >,
-    #[serde(
-        rename = "ui:formatted-value",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub ui_formatted_value: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiFormattedValue,
-    >,
-    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
-    pub ui_placeholder: Option<String>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiControl {
-    /// `vercel-region`
-    #[serde(rename = "vercel-region")]
-    VercelRegion,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiControl {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VercelRegion => "vercel-region",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOption {
-    WithLabel(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabel,
-    ),
-    WithBrand647815(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithBrand647815,
-    ),
-    WithValue(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOption,
-        >] = &[
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabel as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOption::WithLabel,
-                    )
-            },
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithBrand647815 as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOption::WithBrand647815,
-                    )
-            },
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOption::WithValue,
-                    )
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabled {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabled {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabled,
-        >] = &[
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabledWithExpr as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabled::WithExpr,
-                    )
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabled::Boolean,
-                    )
-            },
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabledValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabled::Value,
-                    )
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHidden {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHidden {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHidden,
-        >] = &[
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHiddenWithExpr as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHidden::WithExpr,
-                    )
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHidden::Boolean,
-                    )
-            },
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHiddenValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHidden::Value,
-                    )
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionValue {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithBrand647815 {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithLabel {
-    pub value: String,
-    pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabled,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHidden,
-    >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionWithValue {
-    pub value: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionValue,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionDisabled,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl6UiOptionHidden,
-    >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7 {
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7Type,
-    #[serde(rename = "ui:control")]
-    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiControl,
-    pub items: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7Items,
-    #[serde(rename = "ui:options")]
-    pub ui_options: Vec<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOption,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(rename = "minItems", default, skip_serializing_if = "Option::is_none")]
-    pub min_items: Option<f64>,
-    #[serde(rename = "maxItems", default, skip_serializing_if = "Option::is_none")]
-    pub max_items: Option<f64>,
-    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
-    pub ui_label: Option<String>,
-    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
-    pub ui_read_only: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly,
-    >,
-    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
-    pub ui_hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden,
-    >,
-    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
-    pub ui_disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled,
-    >,
-    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
-    pub ui_description: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescription,
-    >,
-    #[serde(
-        rename = "ui:formatted-value",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub ui_formatted_value: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiFormattedValue,
-    >,
-    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
-    pub ui_placeholder: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<
-        Vec<GetConfigurationProductsProductMetadataSchemaPropertiesValueDefaultItem>,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub example: Option<
-        Vec<GetConfigurationProductsProductMetadataSchemaPropertiesValueExampleItem>,
-    >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7Items {
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7ItemsType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
-    pub min_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7ItemsMinLength,
-    >,
-    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
-    pub max_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7ItemsMaxLength,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7ItemsPattern,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
-    pub enum_: Option<Vec<String>>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7ItemsMaxLength {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7ItemsMinLength {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7ItemsPattern {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7ItemsType {
-    /// `string`
-    #[serde(rename = "string")]
-    String,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7ItemsType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7ItemsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7Type {
-    /// `array`
-    #[serde(rename = "array")]
-    Array,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7Type {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Array => "array",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7Type {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiControl {
-    /// `multi-vercel-region`
-    #[serde(rename = "multi-vercel-region")]
-    MultiVercelRegion,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiControl {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MultiVercelRegion => "multi-vercel-region",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOption {
-    WithLabel(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabel,
-    ),
-    WithBrand647815(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithBrand647815,
-    ),
-    WithValue(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOption,
-        >] = &[
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabel as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOption::WithLabel,
-                    )
-            },
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithBrand647815 as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOption::WithBrand647815,
-                    )
-            },
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOption::WithValue,
-                    )
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabled {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabledWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabledValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabled {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabled,
-        >] = &[
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabledWithExpr as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabled::WithExpr,
-                    )
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabled::Boolean,
-                    )
-            },
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabledValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabled::Value,
-                    )
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabledValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabledValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabledValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabledWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHidden {
-    WithExpr(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHiddenWithExpr,
-    ),
-    Boolean(bool),
-    Value(
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHiddenValue,
-    ),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHidden {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHidden,
-        >] = &[
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHiddenWithExpr as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHidden::WithExpr,
-                    )
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHidden::Boolean,
-                    )
-            },
-            |value| {
-                <GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHiddenValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHidden::Value,
-                    )
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHiddenValue {
-    /// `update`
-    #[serde(rename = "update")]
-    Update,
-    /// `create`
-    #[serde(rename = "create")]
-    Create,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHiddenValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "update",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHiddenValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHiddenWithExpr {
-    pub expr: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionValue {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithBrand647815 {
-    #[serde(rename = "__@BRAND@647815")]
-    pub brand_647815: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithLabel {
-    pub value: String,
-    pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabled,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHidden,
-    >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionWithValue {
-    pub value: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionValue,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionDisabled,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl7UiOptionHidden,
-    >,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8 {
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueType,
-    #[serde(rename = "ui:control")]
-    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiControl,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
-    pub min_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueMinLength,
-    >,
-    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
-    pub max_length: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueMaxLength,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValuePattern,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
-    pub enum_: Option<Vec<String>>,
-    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
-    pub ui_label: Option<String>,
-    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
-    pub ui_read_only: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly,
-    >,
-    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
-    pub ui_hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden,
-    >,
-    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
-    pub ui_disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled,
-    >,
-    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
-    pub ui_description: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescription,
-    >,
-    #[serde(
-        rename = "ui:formatted-value",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub ui_formatted_value: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiFormattedValue,
-    >,
-    #[serde(rename = "ui:placeholder", default, skip_serializing_if = "Option::is_none")]
-    pub ui_placeholder: Option<String>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiControl {
-    /// `domain`
-    #[serde(rename = "domain")]
-    Domain,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiControl {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Domain => "domain",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithTypeUiControl8UiControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiSteps {
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsType,
-    #[serde(rename = "ui:control")]
-    pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiControl,
-    #[serde(rename = "ui:steps")]
-    pub ui_steps: Vec<f64>,
-    pub items: GetConfigurationProductsProductMetadataSchemaPropertiesValueItems,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(rename = "minItems", default, skip_serializing_if = "Option::is_none")]
-    pub min_items: Option<f64>,
-    #[serde(rename = "maxItems", default, skip_serializing_if = "Option::is_none")]
-    pub max_items: Option<f64>,
-    #[serde(rename = "ui:label", default, skip_serializing_if = "Option::is_none")]
-    pub ui_label: Option<String>,
-    #[serde(rename = "ui:read-only", default, skip_serializing_if = "Option::is_none")]
-    pub ui_read_only: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiReadOnly,
-    >,
-    #[serde(rename = "ui:hidden", default, skip_serializing_if = "Option::is_none")]
-    pub ui_hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiHidden,
-    >,
-    #[serde(rename = "ui:disabled", default, skip_serializing_if = "Option::is_none")]
-    pub ui_disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDisabled,
-    >,
-    #[serde(rename = "ui:description", default, skip_serializing_if = "Option::is_none")]
-    pub ui_description: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiDescription,
-    >,
-    #[serde(
-        rename = "ui:formatted-value",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub ui_formatted_value: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueUiFormattedValue,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<Vec<f64>>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsType {
-    /// `array`
-    #[serde(rename = "array")]
-    Array,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Array => "array",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiControl {
-    /// `slider`
-    #[serde(rename = "slider")]
-    Slider,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiControl {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Slider => "slider",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductMetadataSchemaPropertiesValueWithUiStepsUiControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueWithValue {
-    pub value: GetConfigurationProductsProductMetadataSchemaPropertiesValueValue,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueDisabled,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hidden: Option<
-        GetConfigurationProductsProductMetadataSchemaPropertiesValueHidden,
-    >,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductMetadataSchemaType {
-    /// `object`
-    #[serde(rename = "object")]
-    Object,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductMetadataSchemaType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Object => "object",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationProductsProductMetadataSchemaType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductPrimaryProtocol {
-    /// `storage`
-    #[serde(rename = "storage")]
-    Storage,
-    /// `experimentation`
-    #[serde(rename = "experimentation")]
-    Experimentation,
-    /// `ai`
-    #[serde(rename = "ai")]
-    Ai,
-    /// `observability`
-    #[serde(rename = "observability")]
-    Observability,
-    /// `video`
-    #[serde(rename = "video")]
-    Video,
-    /// `authentication`
-    #[serde(rename = "authentication")]
-    Authentication,
-    /// `workflow`
-    #[serde(rename = "workflow")]
-    Workflow,
-    /// `checks`
-    #[serde(rename = "checks")]
-    Checks,
-    /// `logDrain`
-    #[serde(rename = "logDrain")]
-    LogDrain,
-    /// `traceDrain`
-    #[serde(rename = "traceDrain")]
-    TraceDrain,
-    /// `messaging`
-    #[serde(rename = "messaging")]
-    Messaging,
-    /// `other`
-    #[serde(rename = "other")]
-    Other,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductPrimaryProtocol {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Storage => "storage",
-            Self::Experimentation => "experimentation",
-            Self::Ai => "ai",
-            Self::Observability => "observability",
-            Self::Video => "video",
-            Self::Authentication => "authentication",
-            Self::Workflow => "workflow",
-            Self::Checks => "checks",
-            Self::LogDrain => "logDrain",
-            Self::TraceDrain => "traceDrain",
-            Self::Messaging => "messaging",
-            Self::Other => "other",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationProductsProductPrimaryProtocol {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductProtocols {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storage: Option<GetConfigurationProductsProductProtocolsStorage>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub experimentation: Option<GetConfigurationProductsProductProtocolsExperimentation>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ai: Option<GetConfigurationProductsProductProtocolsAi>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<GetConfigurationProductsProductProtocolsAuthentication>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub observability: Option<GetConfigurationProductsProductProtocolsObservability>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video: Option<GetConfigurationProductsProductProtocolsVideo>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workflow: Option<GetConfigurationProductsProductProtocolsWorkflow>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub checks: Option<GetConfigurationProductsProductProtocolsChecks>,
-    #[serde(rename = "logDrain", default, skip_serializing_if = "Option::is_none")]
-    pub log_drain: Option<GetConfigurationProductsProductProtocolsLogDrain>,
-    #[serde(rename = "traceDrain", default, skip_serializing_if = "Option::is_none")]
-    pub trace_drain: Option<GetConfigurationProductsProductProtocolsTraceDrain>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub messaging: Option<GetConfigurationProductsProductProtocolsMessaging>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub other: Option<GetConfigurationProductsProductProtocolsOther>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductProtocolsAi {
-    pub status: GetConfigurationProductsProductProtocolsAiStatus,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductProtocolsAiStatus {
-    /// `disabled`
-    #[serde(rename = "disabled")]
-    Disabled,
-    /// `enabled`
-    #[serde(rename = "enabled")]
-    Enabled,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductProtocolsAiStatus {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "disabled",
-            Self::Enabled => "enabled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationProductsProductProtocolsAiStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductProtocolsAuthentication {
-    pub status: GetConfigurationProductsProductProtocolsAuthenticationStatus,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductProtocolsAuthenticationStatus {
-    /// `disabled`
-    #[serde(rename = "disabled")]
-    Disabled,
-    /// `enabled`
-    #[serde(rename = "enabled")]
-    Enabled,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductProtocolsAuthenticationStatus {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "disabled",
-            Self::Enabled => "enabled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationProductsProductProtocolsAuthenticationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductProtocolsChecks {
-    pub status: GetConfigurationProductsProductProtocolsChecksStatus,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductProtocolsChecksStatus {
-    /// `disabled`
-    #[serde(rename = "disabled")]
-    Disabled,
-    /// `enabled`
-    #[serde(rename = "enabled")]
-    Enabled,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductProtocolsChecksStatus {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "disabled",
-            Self::Enabled => "enabled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationProductsProductProtocolsChecksStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductProtocolsExperimentation {
-    pub status: GetConfigurationProductsProductProtocolsExperimentationStatus,
-    #[serde(
-        rename = "edgeConfigSyncingSupport",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub edge_config_syncing_support: Option<bool>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductProtocolsExperimentationStatus {
-    /// `disabled`
-    #[serde(rename = "disabled")]
-    Disabled,
-    /// `enabled`
-    #[serde(rename = "enabled")]
-    Enabled,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductProtocolsExperimentationStatus {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "disabled",
-            Self::Enabled => "enabled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for GetConfigurationProductsProductProtocolsExperimentationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductProtocolsLogDrain {
-    pub status: GetConfigurationProductsProductProtocolsLogDrainStatus,
-    pub endpoint: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub headers: Option<std::collections::BTreeMap<String, String>>,
-    pub format: GetConfigurationProductsProductProtocolsLogDrainFormat,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductProtocolsLogDrainFormat {
-    /// `json`
-    #[serde(rename = "json")]
-    Json,
-    /// `ndjson`
-    #[serde(rename = "ndjson")]
-    Ndjson,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductProtocolsLogDrainFormat {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "json",
-            Self::Ndjson => "ndjson",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationProductsProductProtocolsLogDrainFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductProtocolsLogDrainStatus {
-    /// `disabled`
-    #[serde(rename = "disabled")]
-    Disabled,
-    /// `enabled`
-    #[serde(rename = "enabled")]
-    Enabled,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductProtocolsLogDrainStatus {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "disabled",
-            Self::Enabled => "enabled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationProductsProductProtocolsLogDrainStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductProtocolsMessaging {
-    pub status: GetConfigurationProductsProductProtocolsMessagingStatus,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductProtocolsMessagingStatus {
-    /// `disabled`
-    #[serde(rename = "disabled")]
-    Disabled,
-    /// `enabled`
-    #[serde(rename = "enabled")]
-    Enabled,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductProtocolsMessagingStatus {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "disabled",
-            Self::Enabled => "enabled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationProductsProductProtocolsMessagingStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductProtocolsObservability {
-    pub status: GetConfigurationProductsProductProtocolsObservabilityStatus,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductProtocolsObservabilityStatus {
-    /// `disabled`
-    #[serde(rename = "disabled")]
-    Disabled,
-    /// `enabled`
-    #[serde(rename = "enabled")]
-    Enabled,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductProtocolsObservabilityStatus {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "disabled",
-            Self::Enabled => "enabled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationProductsProductProtocolsObservabilityStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductProtocolsOther {
-    pub status: GetConfigurationProductsProductProtocolsOtherStatus,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductProtocolsOtherStatus {
-    /// `disabled`
-    #[serde(rename = "disabled")]
-    Disabled,
-    /// `enabled`
-    #[serde(rename = "enabled")]
-    Enabled,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductProtocolsOtherStatus {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "disabled",
-            Self::Enabled => "enabled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationProductsProductProtocolsOtherStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductProtocolsStorage {
-    pub status: GetConfigurationProductsProductProtocolsStorageStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repl: Option<GetConfigurationProductsProductProtocolsStorageRepl>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductProtocolsStorageRepl {
-    pub enabled: bool,
-    #[serde(rename = "supportsReadOnlyMode")]
-    pub supports_read_only_mode: bool,
-    #[serde(rename = "welcomeMessage", default, skip_serializing_if = "Option::is_none")]
-    pub welcome_message: Option<String>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductProtocolsStorageStatus {
-    /// `disabled`
-    #[serde(rename = "disabled")]
-    Disabled,
-    /// `enabled`
-    #[serde(rename = "enabled")]
-    Enabled,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductProtocolsStorageStatus {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "disabled",
-            Self::Enabled => "enabled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationProductsProductProtocolsStorageStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductProtocolsTraceDrain {
-    pub status: GetConfigurationProductsProductProtocolsTraceDrainStatus,
-    pub endpoint: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub headers: Option<std::collections::BTreeMap<String, String>>,
-    pub format: GetConfigurationProductsProductProtocolsTraceDrainFormat,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductProtocolsTraceDrainFormat {
-    /// `json`
-    #[serde(rename = "json")]
-    Json,
-    /// `proto`
-    #[serde(rename = "proto")]
-    Proto,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductProtocolsTraceDrainFormat {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "json",
-            Self::Proto => "proto",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationProductsProductProtocolsTraceDrainFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductProtocolsTraceDrainStatus {
-    /// `disabled`
-    #[serde(rename = "disabled")]
-    Disabled,
-    /// `enabled`
-    #[serde(rename = "enabled")]
-    Enabled,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductProtocolsTraceDrainStatus {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "disabled",
-            Self::Enabled => "enabled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationProductsProductProtocolsTraceDrainStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductProtocolsVideo {
-    pub status: GetConfigurationProductsProductProtocolsVideoStatus,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductProtocolsVideoStatus {
-    /// `disabled`
-    #[serde(rename = "disabled")]
-    Disabled,
-    /// `enabled`
-    #[serde(rename = "enabled")]
-    Enabled,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductProtocolsVideoStatus {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "disabled",
-            Self::Enabled => "enabled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationProductsProductProtocolsVideoStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsProductProtocolsWorkflow {
-    pub status: GetConfigurationProductsProductProtocolsWorkflowStatus,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProductsProductProtocolsWorkflowStatus {
-    /// `disabled`
-    #[serde(rename = "disabled")]
-    Disabled,
-    /// `enabled`
-    #[serde(rename = "enabled")]
-    Enabled,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProductsProductProtocolsWorkflowStatus {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "disabled",
-            Self::Enabled => "enabled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationProductsProductProtocolsWorkflowStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationProductsResponse {
-    pub products: Vec<GetConfigurationProductsProduct>,
-    pub integration: GetConfigurationProductsIntegration,
-    pub configuration: GetConfigurationProductsConfiguration,
-}
-
-/// A string representing the permission for projects. Possible values are `all` or `selected`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationProjectSelection {
-    /// `selected`
-    #[serde(rename = "selected")]
-    Selected,
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationProjectSelection {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Selected => "selected",
-            Self::All => "all",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationProjectSelection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum GetConfigurationResponse {
-    WithProjectSelectionNotification(GetConfigurationWithProjectSelectionNotification),
-    /// The configuration with the provided id
-    WithCreatedAtId(GetConfigurationWithCreatedAtId),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for GetConfigurationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<GetConfigurationResponse>] = &[
-            |value| {
-                <GetConfigurationWithProjectSelectionNotification as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(GetConfigurationResponse::WithProjectSelectionNotification)
-            },
-            |value| {
-                <GetConfigurationWithCreatedAtId as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(GetConfigurationResponse::WithCreatedAtId)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-/// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationSource {
-    /// `marketplace`
-    #[serde(rename = "marketplace")]
-    Marketplace,
-    /// `deploy-button`
-    #[serde(rename = "deploy-button")]
-    DeployButton,
-    /// `external`
-    #[serde(rename = "external")]
-    External,
-    /// `v0`
-    #[serde(rename = "v0")]
-    V0,
-    /// `resource-claims`
-    #[serde(rename = "resource-claims")]
-    ResourceClaims,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationSource {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Marketplace => "marketplace",
-            Self::DeployButton => "deploy-button",
-            Self::External => "external",
-            Self::V0 => "v0",
-            Self::ResourceClaims => "resource-claims",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "kind")]
-pub enum GetConfigurationTransferRequest {
-    #[serde(rename = "transfer-to-marketplace")]
-    TransferToMarketplace(GetConfigurationTransferRequestTransferToMarketplace),
-    #[serde(rename = "transfer-from-marketplace")]
-    TransferFromMarketplace(GetConfigurationTransferRequestTransferFromMarketplace),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationTransferRequestBillingPlan {
-    pub id: String,
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationTransferRequestBillingPlanType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<GetConfigurationTransferRequestBillingPlanScope>,
-    pub name: String,
-    pub description: String,
-    #[serde(
-        rename = "paymentMethodRequired",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub payment_method_required: Option<bool>,
-    #[serde(
-        rename = "preauthorizationAmount",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub preauthorization_amount: Option<f64>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationTransferRequestBillingPlanScope {
-    /// `installation`
-    #[serde(rename = "installation")]
-    Installation,
-    /// `resource`
-    #[serde(rename = "resource")]
-    Resource,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationTransferRequestBillingPlanScope {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Installation => "installation",
-            Self::Resource => "resource",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationTransferRequestBillingPlanScope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationTransferRequestBillingPlanType {
-    /// `subscription`
-    #[serde(rename = "subscription")]
-    Subscription,
-    /// `prepayment`
-    #[serde(rename = "prepayment")]
-    Prepayment,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationTransferRequestBillingPlanType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Subscription => "subscription",
-            Self::Prepayment => "prepayment",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationTransferRequestBillingPlanType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationTransferRequestRequester {
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationTransferRequestTransferFromMarketplace {
-    #[serde(rename = "requestId")]
-    pub request_id: String,
-    #[serde(rename = "transferId")]
-    pub transfer_id: String,
-    pub requester: GetConfigurationTransferRequestRequester,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    #[serde(rename = "expiresAt")]
-    pub expires_at: f64,
-    #[serde(rename = "discardedAt", default, skip_serializing_if = "Option::is_none")]
-    pub discarded_at: Option<f64>,
-    #[serde(rename = "discardedBy", default, skip_serializing_if = "Option::is_none")]
-    pub discarded_by: Option<String>,
-    #[serde(rename = "approvedAt", default, skip_serializing_if = "Option::is_none")]
-    pub approved_at: Option<f64>,
-    #[serde(rename = "approvedBy", default, skip_serializing_if = "Option::is_none")]
-    pub approved_by: Option<String>,
-    #[serde(
-        rename = "authorizationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub authorization_id: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationTransferRequestTransferToMarketplace {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(rename = "billingPlan", default, skip_serializing_if = "Option::is_none")]
-    pub billing_plan: Option<GetConfigurationTransferRequestBillingPlan>,
-    #[serde(rename = "requestId")]
-    pub request_id: String,
-    #[serde(rename = "transferId")]
-    pub transfer_id: String,
-    pub requester: GetConfigurationTransferRequestRequester,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    #[serde(rename = "expiresAt")]
-    pub expires_at: f64,
-    #[serde(rename = "discardedAt", default, skip_serializing_if = "Option::is_none")]
-    pub discarded_at: Option<f64>,
-    #[serde(rename = "discardedBy", default, skip_serializing_if = "Option::is_none")]
-    pub discarded_by: Option<String>,
-    #[serde(rename = "approvedAt", default, skip_serializing_if = "Option::is_none")]
-    pub approved_at: Option<f64>,
-    #[serde(rename = "approvedBy", default, skip_serializing_if = "Option::is_none")]
-    pub approved_by: Option<String>,
-    #[serde(
-        rename = "authorizationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub authorization_id: Option<String>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationType {
-    /// `integration-configuration`
-    #[serde(rename = "integration-configuration")]
-    IntegrationConfiguration,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IntegrationConfiguration => "integration-configuration",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The configuration with the provided id
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationWithCreatedAtId {
-    /// A timestamp that tells you when the configuration was installed successfully
-    #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<f64>,
-    /// A timestamp that tells you when the configuration was created
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    /// The unique identifier of the configuration
-    pub id: String,
-    /// The unique identifier of the app the configuration was created for
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    /// The user or team ID that owns the configuration
-    #[serde(rename = "ownerId")]
-    pub owner_id: String,
-    /// When a configuration is limited to access certain projects, this will contain each of the project ID it is allowed to access. If it is not defined, the configuration has full access.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub projects: Option<Vec<String>>,
-    /// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<GetConfigurationSource>,
-    /// The slug of the integration the configuration is created for.
-    pub slug: String,
-    /// When the configuration was created for a team, this will show the ID of the team.
-    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
-    pub team_id: Option<String>,
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationType,
-    /// A timestamp that tells you when the configuration was updated.
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    /// The ID of the user that created the configuration.
-    #[serde(rename = "userId")]
-    pub user_id: String,
-    /// The resources that are allowed to be accessed by the configuration.
-    pub scopes: Vec<String>,
-    /// A timestamp that tells you when the configuration was disabled. Note: Configurations can be disabled when the associated user loses access to a team. They do not function during this time until the configuration is 'transferred', meaning the associated user is changed to one with access to the team.
-    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_at: Option<f64>,
-    /// A timestamp that tells you when the configuration was deleted.
-    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<f64>,
-    /// A timestamp that tells you when the configuration deletion has been started for cases when the deletion needs to be settled/approved by partners, such as when marketplace invoices have been paid.
-    #[serde(
-        rename = "deleteRequestedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub delete_requested_at: Option<f64>,
-    #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_reason: Option<GetConfigurationDisabledReason>,
-    /// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
-    #[serde(
-        rename = "installationType",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub installation_type: Option<GetConfigurationInstallationType>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationWithProjectSelectionNotification {
-    /// A string representing the permission for projects. Possible values are `all` or `selected`.
-    #[serde(rename = "projectSelection")]
-    pub project_selection: GetConfigurationProjectSelection,
-    pub notification: GetConfigurationNotification,
-    #[serde(rename = "transferRequest")]
-    pub transfer_request: GetConfigurationTransferRequest,
-    /// When a configuration is limited to access certain projects, this will contain each of the project ID it is allowed to access. If it is not defined, the configuration has full access.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub projects: Option<Vec<String>>,
-    /// A timestamp that tells you when the configuration was created
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    /// A timestamp that tells you when the configuration was installed successfully
-    #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<f64>,
-    /// The unique identifier of the configuration
-    pub id: String,
-    /// The unique identifier of the app the configuration was created for
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    /// The user or team ID that owns the configuration
-    #[serde(rename = "ownerId")]
-    pub owner_id: String,
-    /// The slug of the integration the configuration is created for.
-    pub slug: String,
-    /// When the configuration was created for a team, this will show the ID of the team.
-    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
-    pub team_id: Option<String>,
-    /// A timestamp that tells you when the configuration was updated.
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    /// The ID of the user that created the configuration.
-    #[serde(rename = "userId")]
-    pub user_id: String,
-    /// The resources that are allowed to be accessed by the configuration.
-    pub scopes: Vec<String>,
-    /// A timestamp that tells you when the configuration was disabled. Note: Configurations can be disabled when the associated user loses access to a team. They do not function during this time until the configuration is 'transferred', meaning the associated user is changed to one with access to the team.
-    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_at: Option<f64>,
-    #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_reason: Option<GetConfigurationDisabledReason>,
-    /// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<GetConfigurationSource>,
-    #[serde(
-        rename = "canConfigureOpenTelemetry",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub can_configure_open_telemetry: Option<bool>,
-    /// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
-    #[serde(
-        rename = "installationType",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub installation_type: Option<GetConfigurationInstallationType>,
-    /// A timestamp that tells you when the configuration deletion has been started for cases when the deletion needs to be settled/approved by partners, such as when marketplace invoices have been paid.
-    #[serde(
-        rename = "deleteRequestedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub delete_requested_at: Option<f64>,
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationType,
-    /// A timestamp that tells you when the configuration was deleted.
-    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<f64>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationsDisabledReason {
-    /// `disabled-by-owner`
-    #[serde(rename = "disabled-by-owner")]
-    DisabledByOwner,
-    /// `feature-not-available`
-    #[serde(rename = "feature-not-available")]
-    FeatureNotAvailable,
-    /// `disabled-by-admin`
-    #[serde(rename = "disabled-by-admin")]
-    DisabledByAdmin,
-    /// `original-owner-left-the-team`
-    #[serde(rename = "original-owner-left-the-team")]
-    OriginalOwnerLeftTheTeam,
-    /// `account-plan-downgrade`
-    #[serde(rename = "account-plan-downgrade")]
-    AccountPlanDowngrade,
-    /// `original-owner-role-downgraded`
-    #[serde(rename = "original-owner-role-downgraded")]
-    OriginalOwnerRoleDowngraded,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationsDisabledReason {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DisabledByOwner => "disabled-by-owner",
-            Self::FeatureNotAvailable => "feature-not-available",
-            Self::DisabledByAdmin => "disabled-by-admin",
-            Self::OriginalOwnerLeftTheTeam => "original-owner-left-the-team",
-            Self::AccountPlanDowngrade => "account-plan-downgrade",
-            Self::OriginalOwnerRoleDowngraded => "original-owner-role-downgraded",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationsDisabledReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationsInstallationType {
-    /// `marketplace`
-    #[serde(rename = "marketplace")]
-    Marketplace,
-    /// `external`
-    #[serde(rename = "external")]
-    External,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationsInstallationType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Marketplace => "marketplace",
-            Self::External => "external",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationsInstallationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationsIntegration {
-    pub name: String,
-    pub icon: String,
-    #[serde(rename = "isLegacy")]
-    pub is_legacy: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flags: Option<Vec<String>>,
-    #[serde(
-        rename = "assignedBetaLabelAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub assigned_beta_label_at: Option<f64>,
-    #[serde(rename = "tagIds", default, skip_serializing_if = "Option::is_none")]
-    pub tag_ids: Option<Vec<GetConfigurationsIntegrationTagId>>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationsIntegrationTagId {
+pub enum TagId {
     /// `tag_agents`
     #[serde(rename = "tag_agents")]
     TagAgents,
@@ -8558,7 +2847,7 @@ pub enum GetConfigurationsIntegrationTagId {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationsIntegrationTagId {
+impl TagId {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8594,75 +2883,56 @@ impl GetConfigurationsIntegrationTagId {
         }
     }
 }
-impl std::fmt::Display for GetConfigurationsIntegrationTagId {
+impl std::fmt::Display for TagId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationsObjectList2Item {
-    pub integration: GetConfigurationsIntegration,
-    /// A timestamp that tells you when the configuration was installed successfully
-    #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<f64>,
-    /// A timestamp that tells you when the configuration was created
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    /// The unique identifier of the configuration
-    pub id: String,
-    /// The unique identifier of the app the configuration was created for
-    #[serde(rename = "integrationId")]
-    pub integration_id: String,
-    /// The user or team ID that owns the configuration
-    #[serde(rename = "ownerId")]
-    pub owner_id: String,
-    /// When a configuration is limited to access certain projects, this will contain each of the project ID it is allowed to access. If it is not defined, the configuration has full access.
+pub struct TraceDrain {
+    pub status: StorageStatus,
+    pub endpoint: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub projects: Option<Vec<String>>,
-    /// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<GetConfigurationsSource>,
-    /// The slug of the integration the configuration is created for.
-    pub slug: String,
-    /// When the configuration was created for a team, this will show the ID of the team.
-    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
-    pub team_id: Option<String>,
-    #[serde(rename = "type")]
-    pub type_: GetConfigurationsType,
-    /// A timestamp that tells you when the configuration was updated.
-    #[serde(rename = "updatedAt")]
-    pub updated_at: f64,
-    /// The ID of the user that created the configuration.
-    #[serde(rename = "userId")]
-    pub user_id: String,
-    /// The resources that are allowed to be accessed by the configuration.
-    pub scopes: Vec<String>,
-    /// A timestamp that tells you when the configuration was disabled. Note: Configurations can be disabled when the associated user loses access to a team. They do not function during this time until the configuration is 'transferred', meaning the associated user is changed to one with access to the team.
-    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_at: Option<f64>,
-    /// A timestamp that tells you when the configuration was deleted.
-    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<f64>,
-    /// A timestamp that tells you when the configuration deletion has been started for cases when the deletion needs to be settled/approved by partners, such as when marketplace invoices have been paid.
-    #[serde(
-        rename = "deleteRequestedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub delete_requested_at: Option<f64>,
-    #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_reason: Option<GetConfigurationsDisabledReason>,
-    /// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
-    #[serde(
-        rename = "installationType",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub installation_type: Option<GetConfigurationsObjectList2ItemInstallationType>,
+    pub headers: Option<std::collections::BTreeMap<String, String>>,
+    pub format: crate::shared::DeliveryEncoding,
 }
 
-/// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind")]
+pub enum TransferRequest {
+    #[serde(rename = "transfer-to-marketplace")]
+    TransferToMarketplace(TransferRequestTransferToMarketplace),
+    #[serde(rename = "transfer-from-marketplace")]
+    TransferFromMarketplace(TransferRequestTransferFromMarketplace),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    #[serde(untagged)]
+    Unknown(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TransferRequestBillingPlan {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub type_: TransferRequestBillingPlanType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<TransferRequestBillingPlanScope>,
+    pub name: String,
+    pub description: String,
+    #[serde(
+        rename = "paymentMethodRequired",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub payment_method_required: Option<bool>,
+    #[serde(
+        rename = "preauthorizationAmount",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub preauthorization_amount: Option<f64>,
+}
+
 #[derive(
     Debug,
     Clone,
@@ -8674,99 +2944,33 @@ pub struct GetConfigurationsObjectList2Item {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationsObjectList2ItemInstallationType {
-    /// `marketplace`
-    #[serde(rename = "marketplace")]
-    Marketplace,
-    /// `external`
-    #[serde(rename = "external")]
-    External,
+pub enum TransferRequestBillingPlanScope {
+    /// `installation`
+    #[serde(rename = "installation")]
+    Installation,
+    /// `resource`
+    #[serde(rename = "resource")]
+    Resource,
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationsObjectList2ItemInstallationType {
+impl TransferRequestBillingPlanScope {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Marketplace => "marketplace",
-            Self::External => "external",
+            Self::Installation => "installation",
+            Self::Resource => "resource",
             Self::Unknown(value) => value,
         }
     }
 }
-impl std::fmt::Display for GetConfigurationsObjectList2ItemInstallationType {
+impl std::fmt::Display for TransferRequestBillingPlanScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-/// The list of configurations for the authenticated user
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetConfigurationsObjectListItem {
-    /// A timestamp that tells you when the configuration was installed successfully
-    #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<f64>,
-    /// A timestamp that tells you when the configuration was created
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    /// The unique identifier of the configuration
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The unique identifier of the app the configuration was created for
-    #[serde(rename = "integrationId", default, skip_serializing_if = "Option::is_none")]
-    pub integration_id: Option<String>,
-    /// The user or team ID that owns the configuration
-    #[serde(rename = "ownerId", default, skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<String>,
-    /// When a configuration is limited to access certain projects, this will contain each of the project ID it is allowed to access. If it is not defined, the configuration has full access.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub projects: Option<Vec<String>>,
-    /// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<GetConfigurationsSource>,
-    /// The slug of the integration the configuration is created for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub slug: Option<String>,
-    /// When the configuration was created for a team, this will show the ID of the team.
-    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
-    pub team_id: Option<String>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<GetConfigurationsType>,
-    /// A timestamp that tells you when the configuration was updated.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<f64>,
-    /// The ID of the user that created the configuration.
-    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-    /// The resources that are allowed to be accessed by the configuration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scopes: Option<Vec<String>>,
-    /// A timestamp that tells you when the configuration was disabled. Note: Configurations can be disabled when the associated user loses access to a team. They do not function during this time until the configuration is 'transferred', meaning the associated user is changed to one with access to the team.
-    #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_at: Option<f64>,
-    /// A timestamp that tells you when the configuration was deleted.
-    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<f64>,
-    /// A timestamp that tells you when the configuration deletion has been started for cases when the deletion needs to be settled/approved by partners, such as when marketplace invoices have been paid.
-    #[serde(
-        rename = "deleteRequestedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub delete_requested_at: Option<f64>,
-    #[serde(rename = "disabledReason", default, skip_serializing_if = "Option::is_none")]
-    pub disabled_reason: Option<GetConfigurationsDisabledReason>,
-    /// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
-    #[serde(
-        rename = "installationType",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub installation_type: Option<GetConfigurationsObjectListItemInstallationType>,
-}
-
-/// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
 #[derive(
     Debug,
     Clone,
@@ -8778,28 +2982,120 @@ pub struct GetConfigurationsObjectListItem {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationsObjectListItemInstallationType {
-    /// `marketplace`
-    #[serde(rename = "marketplace")]
-    Marketplace,
-    /// `external`
-    #[serde(rename = "external")]
-    External,
+pub enum TransferRequestBillingPlanType {
+    /// `subscription`
+    #[serde(rename = "subscription")]
+    Subscription,
+    /// `prepayment`
+    #[serde(rename = "prepayment")]
+    Prepayment,
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationsObjectListItemInstallationType {
+impl TransferRequestBillingPlanType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Marketplace => "marketplace",
-            Self::External => "external",
+            Self::Subscription => "subscription",
+            Self::Prepayment => "prepayment",
             Self::Unknown(value) => value,
         }
     }
 }
-impl std::fmt::Display for GetConfigurationsObjectListItemInstallationType {
+impl std::fmt::Display for TransferRequestBillingPlanType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TransferRequestTransferFromMarketplace {
+    #[serde(rename = "requestId")]
+    pub request_id: String,
+    #[serde(rename = "transferId")]
+    pub transfer_id: String,
+    pub requester: Requester,
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    #[serde(rename = "expiresAt")]
+    pub expires_at: f64,
+    #[serde(rename = "discardedAt", default, skip_serializing_if = "Option::is_none")]
+    pub discarded_at: Option<f64>,
+    #[serde(rename = "discardedBy", default, skip_serializing_if = "Option::is_none")]
+    pub discarded_by: Option<String>,
+    #[serde(rename = "approvedAt", default, skip_serializing_if = "Option::is_none")]
+    pub approved_at: Option<f64>,
+    #[serde(rename = "approvedBy", default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+    #[serde(
+        rename = "authorizationId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub authorization_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TransferRequestTransferToMarketplace {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(rename = "billingPlan", default, skip_serializing_if = "Option::is_none")]
+    pub billing_plan: Option<TransferRequestBillingPlan>,
+    #[serde(rename = "requestId")]
+    pub request_id: String,
+    #[serde(rename = "transferId")]
+    pub transfer_id: String,
+    pub requester: Requester,
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    #[serde(rename = "expiresAt")]
+    pub expires_at: f64,
+    #[serde(rename = "discardedAt", default, skip_serializing_if = "Option::is_none")]
+    pub discarded_at: Option<f64>,
+    #[serde(rename = "discardedBy", default, skip_serializing_if = "Option::is_none")]
+    pub discarded_by: Option<String>,
+    #[serde(rename = "approvedAt", default, skip_serializing_if = "Option::is_none")]
+    pub approved_at: Option<f64>,
+    #[serde(rename = "approvedBy", default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+    #[serde(
+        rename = "authorizationId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub authorization_id: Option<String>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum UiControl {
+    /// `input`
+    #[serde(rename = "input")]
+    Input,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl UiControl {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Input => "input",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for UiControl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -8807,32 +3103,27 @@ impl std::fmt::Display for GetConfigurationsObjectListItemInstallationType {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
-pub enum GetConfigurationsResponse {
-    /// The list of configurations for the authenticated user
-    ObjectList(Vec<GetConfigurationsObjectListItem>),
-    ObjectList2(Vec<GetConfigurationsObjectList2Item>),
+pub enum UiDescription {
+    WithExpr(UiFormattedValue),
+    String(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
-impl<'de> serde::Deserialize<'de> for GetConfigurationsResponse {
+impl<'de> serde::Deserialize<'de> for UiDescription {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<GetConfigurationsResponse>] = &[
+        const MEMBERS: &[crate::runtime::Member<UiDescription>] = &[
             |value| {
-                <Vec<
-                    GetConfigurationsObjectListItem,
-                > as serde::Deserialize>::deserialize(value)
+                <UiFormattedValue as serde::Deserialize>::deserialize(value)
                     .ok()
-                    .map(GetConfigurationsResponse::ObjectList)
+                    .map(UiDescription::WithExpr)
             },
             |value| {
-                <Vec<
-                    GetConfigurationsObjectList2Item,
-                > as serde::Deserialize>::deserialize(value)
+                <String as serde::Deserialize>::deserialize(value)
                     .ok()
-                    .map(GetConfigurationsResponse::ObjectList2)
+                    .map(UiDescription::String)
             },
         ];
         Ok(
@@ -8842,7 +3133,59 @@ impl<'de> serde::Deserialize<'de> for GetConfigurationsResponse {
     }
 }
 
-/// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UiFormattedValue {
+    pub expr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UiOption {
+    pub value: String,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<UiReadOnly>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<UiReadOnly>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum UiReadOnly {
+    WithExpr(UiFormattedValue),
+    Boolean(bool),
+    Value(UiReadOnlyValue),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UiReadOnly {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<UiReadOnly>] = &[
+            |value| {
+                <UiFormattedValue as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UiReadOnly::WithExpr)
+            },
+            |value| {
+                <bool as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UiReadOnly::Boolean)
+            },
+            |value| {
+                <UiReadOnlyValue as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(UiReadOnly::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+
 #[derive(
     Debug,
     Clone,
@@ -8854,40 +3197,28 @@ impl<'de> serde::Deserialize<'de> for GetConfigurationsResponse {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationsSource {
-    /// `marketplace`
-    #[serde(rename = "marketplace")]
-    Marketplace,
-    /// `deploy-button`
-    #[serde(rename = "deploy-button")]
-    DeployButton,
-    /// `external`
-    #[serde(rename = "external")]
-    External,
-    /// `v0`
-    #[serde(rename = "v0")]
-    V0,
-    /// `resource-claims`
-    #[serde(rename = "resource-claims")]
-    ResourceClaims,
+pub enum UiReadOnlyValue {
+    /// `update`
+    #[serde(rename = "update")]
+    Update,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationsSource {
+impl UiReadOnlyValue {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Marketplace => "marketplace",
-            Self::DeployButton => "deploy-button",
-            Self::External => "external",
-            Self::V0 => "v0",
-            Self::ResourceClaims => "resource-claims",
+            Self::Update => "update",
+            Self::Create => "create",
             Self::Unknown(value) => value,
         }
     }
 }
-impl std::fmt::Display for GetConfigurationsSource {
+impl std::fmt::Display for UiReadOnlyValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -8904,41 +3235,7 @@ impl std::fmt::Display for GetConfigurationsSource {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum GetConfigurationsType {
-    /// `integration-configuration`
-    #[serde(rename = "integration-configuration")]
-    IntegrationConfiguration,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetConfigurationsType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IntegrationConfiguration => "integration-configuration",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetConfigurationsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetConfigurationsView {
+pub enum View {
     /// `account`
     #[serde(rename = "account")]
     Account,
@@ -8949,7 +3246,7 @@ pub enum GetConfigurationsView {
     #[serde(untagged)]
     Unknown(String),
 }
-impl GetConfigurationsView {
+impl View {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8959,7 +3256,7 @@ impl GetConfigurationsView {
         }
     }
 }
-impl std::fmt::Display for GetConfigurationsView {
+impl std::fmt::Display for View {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -8996,7 +3293,7 @@ pub struct ConnectIntegrationResourceToProjectBuilder<'a> {
     resource_id: String,
     team_id: Option<String>,
     slug: Option<String>,
-    body: Option<ConnectIntegrationResourceToProjectRequest>,
+    body: Option<crate::shared::DefaultApp>,
 }
 
 impl<'a> ConnectIntegrationResourceToProjectBuilder<'a> {
@@ -9011,7 +3308,7 @@ impl<'a> ConnectIntegrationResourceToProjectBuilder<'a> {
         self
     }
     /// Sets the request body.
-    pub fn body(mut self, body: ConnectIntegrationResourceToProjectRequest) -> Self {
+    pub fn body(mut self, body: crate::shared::DefaultApp) -> Self {
         self.body = Some(body);
         self
     }
@@ -9757,10 +4054,7 @@ impl crate::Client {
     /// Allows to retrieve all configurations for an authenticated integration. When the `project` view is used, configurations generated for the authorization flow will be filtered out of the results.
     ///
     /// `GET /v1/integrations/configurations`
-    pub fn get_configurations(
-        &self,
-        view: GetConfigurationsView,
-    ) -> GetConfigurationsBuilder<'_> {
+    pub fn get_configurations(&self, view: View) -> GetConfigurationsBuilder<'_> {
         GetConfigurationsBuilder {
             client: self,
             view,
@@ -9777,18 +4071,15 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetConfigurationsBuilder<'a> {
     client: &'a crate::Client,
-    view: GetConfigurationsView,
-    installation_type: Option<GetConfigurationsInstallationType>,
+    view: View,
+    installation_type: Option<InstallationType>,
     integration_id_or_slug: Option<String>,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
 impl<'a> GetConfigurationsBuilder<'a> {
-    pub fn installation_type(
-        mut self,
-        installation_type: GetConfigurationsInstallationType,
-    ) -> Self {
+    pub fn installation_type(mut self, installation_type: InstallationType) -> Self {
         self.installation_type = Some(installation_type);
         self
     }

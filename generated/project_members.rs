@@ -16,56 +16,7 @@ pub struct AddProjectMemberRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The project role of the member that will be added.
-    pub role: AddProjectMemberRole,
-}
-
-/// Responds with the project ID on success.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct AddProjectMemberResponse {
-    pub id: String,
-}
-
-/// The project role of the member that will be added.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum AddProjectMemberRole {
-    /// `ADMIN`
-    #[serde(rename = "ADMIN")]
-    Admin,
-    /// `PROJECT_DEVELOPER`
-    #[serde(rename = "PROJECT_DEVELOPER")]
-    ProjectDeveloper,
-    /// `PROJECT_VIEWER`
-    #[serde(rename = "PROJECT_VIEWER")]
-    ProjectViewer,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl AddProjectMemberRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "ADMIN",
-            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
-            Self::ProjectViewer => "PROJECT_VIEWER",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for AddProjectMemberRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub role: crate::shared::PreviousRole,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -76,10 +27,10 @@ pub struct GetProjectMembersMember {
     /// The email of this member.
     pub email: String,
     /// Role of this user in the project.
-    pub role: GetProjectMembersMemberRole,
+    pub role: crate::shared::PreviousRole,
     /// Role of this user in the project.
     #[serde(rename = "computedProjectRole")]
-    pub computed_project_role: GetProjectMembersMemberComputedProjectRole,
+    pub computed_project_role: crate::shared::PreviousRole,
     /// The ID of this user.
     pub uid: String,
     /// The unique username of this user.
@@ -92,170 +43,7 @@ pub struct GetProjectMembersMember {
     pub created_at: f64,
     /// The role of this user in the team.
     #[serde(rename = "teamRole")]
-    pub team_role: GetProjectMembersMemberTeamRole,
-}
-
-/// Role of this user in the project.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetProjectMembersMemberComputedProjectRole {
-    /// `ADMIN`
-    #[serde(rename = "ADMIN")]
-    Admin,
-    /// `PROJECT_DEVELOPER`
-    #[serde(rename = "PROJECT_DEVELOPER")]
-    ProjectDeveloper,
-    /// `PROJECT_VIEWER`
-    #[serde(rename = "PROJECT_VIEWER")]
-    ProjectViewer,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetProjectMembersMemberComputedProjectRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "ADMIN",
-            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
-            Self::ProjectViewer => "PROJECT_VIEWER",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetProjectMembersMemberComputedProjectRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Role of this user in the project.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetProjectMembersMemberRole {
-    /// `ADMIN`
-    #[serde(rename = "ADMIN")]
-    Admin,
-    /// `PROJECT_DEVELOPER`
-    #[serde(rename = "PROJECT_DEVELOPER")]
-    ProjectDeveloper,
-    /// `PROJECT_VIEWER`
-    #[serde(rename = "PROJECT_VIEWER")]
-    ProjectViewer,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetProjectMembersMemberRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "ADMIN",
-            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
-            Self::ProjectViewer => "PROJECT_VIEWER",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetProjectMembersMemberRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The role of this user in the team.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetProjectMembersMemberTeamRole {
-    /// `OWNER`
-    #[serde(rename = "OWNER")]
-    Owner,
-    /// `MEMBER`
-    #[serde(rename = "MEMBER")]
-    Member,
-    /// `DEVELOPER`
-    #[serde(rename = "DEVELOPER")]
-    Developer,
-    /// `SECURITY`
-    #[serde(rename = "SECURITY")]
-    Security,
-    /// `BILLING`
-    #[serde(rename = "BILLING")]
-    Billing,
-    /// `VIEWER`
-    #[serde(rename = "VIEWER")]
-    Viewer,
-    /// `VIEWER_FOR_PLUS`
-    #[serde(rename = "VIEWER_FOR_PLUS")]
-    ViewerForPlus,
-    /// `CONTRIBUTOR`
-    #[serde(rename = "CONTRIBUTOR")]
-    Contributor,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetProjectMembersMemberTeamRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Owner => "OWNER",
-            Self::Member => "MEMBER",
-            Self::Developer => "DEVELOPER",
-            Self::Security => "SECURITY",
-            Self::Billing => "BILLING",
-            Self::Viewer => "VIEWER",
-            Self::ViewerForPlus => "VIEWER_FOR_PLUS",
-            Self::Contributor => "CONTRIBUTOR",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetProjectMembersMemberTeamRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetProjectMembersPagination {
-    #[serde(rename = "hasNext")]
-    pub has_next: bool,
-    /// Amount of items in the current page.
-    pub count: f64,
-    /// Timestamp that must be used to request the next page.
-    #[serde(default)]
-    pub next: Option<f64>,
-    /// Timestamp that must be used to request the previous page.
-    #[serde(default)]
-    pub prev: Option<f64>,
+    pub team_role: crate::shared::TeamRole,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -300,12 +88,7 @@ impl<'de> serde::Deserialize<'de> for GetProjectMembersResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetProjectMembersWithMembersPagination {
     pub members: Vec<GetProjectMembersMember>,
-    pub pagination: GetProjectMembersPagination,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveProjectMemberResponse {
-    pub id: String,
+    pub pagination: crate::shared::GetProjectMembersPagination,
 }
 
 impl crate::Client {
@@ -354,11 +137,11 @@ impl<'a> AddProjectMemberBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::Result<AddProjectMemberResponse, crate::Error<AddProjectMemberError>> {
+    ) -> crate::Result<crate::shared::Transform, crate::Error<AddProjectMemberError>> {
         self.exchange().await.map_err(crate::Error::declared_as)
     }
     /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<AddProjectMemberResponse> {
+    async fn exchange(self) -> crate::Result<crate::shared::Transform> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -385,7 +168,7 @@ impl<'a> AddProjectMemberBuilder<'a> {
 
 impl<'a> std::future::IntoFuture for AddProjectMemberBuilder<'a> {
     type Output = crate::Result<
-        AddProjectMemberResponse,
+        crate::shared::Transform,
         crate::Error<AddProjectMemberError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
@@ -655,13 +438,13 @@ impl<'a> RemoveProjectMemberBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<
-        RemoveProjectMemberResponse,
+        crate::shared::Transform,
         crate::Error<RemoveProjectMemberError>,
     > {
         self.exchange().await.map_err(crate::Error::declared_as)
     }
     /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<RemoveProjectMemberResponse> {
+    async fn exchange(self) -> crate::Result<crate::shared::Transform> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -687,7 +470,7 @@ impl<'a> RemoveProjectMemberBuilder<'a> {
 
 impl<'a> std::future::IntoFuture for RemoveProjectMemberBuilder<'a> {
     type Output = crate::Result<
-        RemoveProjectMemberResponse,
+        crate::shared::Transform,
         crate::Error<RemoveProjectMemberError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;

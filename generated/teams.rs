@@ -5,7 +5,7 @@
 
 /// Attribution information for the session or current page
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateTeamAttribution {
+pub struct Attribution {
     /// Session referrer
     #[serde(
         rename = "sessionReferrer",
@@ -24,23 +24,29 @@ pub struct CreateTeamAttribution {
     )]
     pub page_before_conversion_page: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub utm: Option<CreateTeamAttributionUtm>,
+    pub utm: Option<Utm>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CreateTeamAttributionUtm {
-    /// UTM source
-    #[serde(rename = "utmSource", default, skip_serializing_if = "Option::is_none")]
-    pub utm_source: Option<String>,
-    /// UTM medium
-    #[serde(rename = "utmMedium", default, skip_serializing_if = "Option::is_none")]
-    pub utm_medium: Option<String>,
-    /// UTM campaign
-    #[serde(rename = "utmCampaign", default, skip_serializing_if = "Option::is_none")]
-    pub utm_campaign: Option<String>,
-    /// UTM term
-    #[serde(rename = "utmTerm", default, skip_serializing_if = "Option::is_none")]
-    pub utm_term: Option<String>,
+/// Information for the SAML Single Sign-On configuration.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Connection {
+    /// The Identity Provider "type", for example Okta.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// Current status of the connection.
+    pub status: String,
+    /// Current state of the connection.
+    pub state: String,
+    /// Timestamp (in milliseconds) of when the configuration was connected.
+    #[serde(rename = "connectedAt")]
+    pub connected_at: f64,
+    /// Timestamp (in milliseconds) of when the last webhook event was received from WorkOS.
+    #[serde(
+        rename = "lastReceivedWebhookEvent",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub last_received_webhook_event: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -52,7 +58,7 @@ pub struct CreateTeamRequest {
     pub name: Option<String>,
     /// Attribution information for the session or current page
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attribution: Option<CreateTeamAttribution>,
+    pub attribution: Option<Attribution>,
 }
 
 /// The team was created successfully
@@ -63,26 +69,101 @@ pub struct CreateTeamResponse {
     pub slug: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct DeleteTeamInviteCodeResponse {
-    /// ID of the team.
-    pub id: String,
-}
-
-/// An object describing the reason why the team is being deleted.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct DeleteTeamReason {
-    /// Idenitifier slug of the reason why the team is being deleted.
-    pub slug: String,
-    /// Description of the reason why the team is being deleted.
-    pub description: String,
+/// Default deployment protection for this team
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct DefaultDeploymentProtection {
+    #[serde(
+        rename = "passwordProtection",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub password_protection: Option<PasswordProtection>,
+    #[serde(rename = "ssoProtection", default, skip_serializing_if = "Option::is_none")]
+    pub sso_protection: Option<PasswordProtection>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct DeleteTeamRequest {
-    /// Optional array of objects that describe the reason why the team is being deleted.
+pub struct DefaultExpirationSettings {
+    /// The time period to keep non-production deployments for
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reasons: Option<Vec<DeleteTeamReason>>,
+    pub expiration: Option<Expiration>,
+    /// The time period to keep production deployments for
+    #[serde(
+        rename = "expirationProduction",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub expiration_production: Option<Expiration>,
+    /// The time period to keep canceled deployments for
+    #[serde(
+        rename = "expirationCanceled",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub expiration_canceled: Option<ExpirationCanceled>,
+    /// The time period to keep errored deployments for
+    #[serde(
+        rename = "expirationErrored",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub expiration_errored: Option<ExpirationCanceled>,
+}
+
+/// The default redirect URI to use after successful SAML authentication.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum DefaultRedirectUri {
+    /// `vercel.com`
+    #[serde(rename = "vercel.com")]
+    VercelCom,
+    /// `v0.dev`
+    #[serde(rename = "v0.dev")]
+    V0Dev,
+    /// `v0.app`
+    #[serde(rename = "v0.app")]
+    V0App,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl DefaultRedirectUri {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::VercelCom => "vercel.com",
+            Self::V0Dev => "v0.dev",
+            Self::V0App => "v0.app",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for DefaultRedirectUri {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Default roles for the team.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct DefaultRoles {
+    #[serde(rename = "teamRoles", default, skip_serializing_if = "Option::is_none")]
+    pub team_roles: Option<Vec<crate::shared::TeamRole>>,
+    #[serde(
+        rename = "teamPermissions",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub team_permissions: Option<Vec<crate::shared::TeamPermission>>,
 }
 
 /// The Team was successfully deleted
@@ -99,25 +180,197 @@ pub struct DeleteTeamResponse {
     pub new_default_team_id_error: Option<bool>,
 }
 
-/// Map of the connected Bitbucket account.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetTeamAccessRequestBitbucket {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub login: Option<String>,
+/// Information for the Directory Sync configuration.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Directory {
+    /// The Identity Provider "type", for example Okta.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// Current state of the connection.
+    pub state: String,
+    /// Timestamp (in milliseconds) of when the configuration was connected.
+    #[serde(rename = "connectedAt")]
+    pub connected_at: f64,
+    /// Timestamp (in milliseconds) of when the last webhook event was received from WorkOS.
+    #[serde(
+        rename = "lastReceivedWebhookEvent",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub last_received_webhook_event: Option<f64>,
 }
 
-/// Map of the connected GitHub account.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetTeamAccessRequestGithub {
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EmailInviteCode {
+    #[serde(rename = "accessGroups", default, skip_serializing_if = "Option::is_none")]
+    pub access_groups: Option<Vec<String>>,
+    pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub login: Option<String>,
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<crate::shared::TeamRole>,
+    #[serde(rename = "teamRoles", default, skip_serializing_if = "Option::is_none")]
+    pub team_roles: Option<Vec<crate::shared::TeamRole>>,
+    #[serde(
+        rename = "teamPermissions",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub team_permissions: Option<Vec<crate::shared::TeamPermission>>,
+    #[serde(rename = "isDSyncUser")]
+    pub is_d_sync_user: bool,
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expired: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub projects: Option<
+        std::collections::BTreeMap<String, crate::shared::PreviousRole>,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entitlements: Option<Vec<String>>,
 }
 
-/// Map of the connected GitLab account.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetTeamAccessRequestGitlab {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub login: Option<String>,
+/// The time period to keep non-production deployments for
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum Expiration {
+    /// `3y`
+    #[serde(rename = "3y")]
+    V3y,
+    /// `2y`
+    #[serde(rename = "2y")]
+    V2y,
+    /// `1y`
+    #[serde(rename = "1y")]
+    V1y,
+    /// `6m`
+    #[serde(rename = "6m")]
+    V6m,
+    /// `3m`
+    #[serde(rename = "3m")]
+    V3m,
+    /// `2m`
+    #[serde(rename = "2m")]
+    V2m,
+    /// `1m`
+    #[serde(rename = "1m")]
+    V1m,
+    /// `2w`
+    #[serde(rename = "2w")]
+    V2w,
+    /// `1w`
+    #[serde(rename = "1w")]
+    V1w,
+    /// `1d`
+    #[serde(rename = "1d")]
+    V1d,
+    /// `unlimited`
+    #[serde(rename = "unlimited")]
+    Unlimited,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl Expiration {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V3y => "3y",
+            Self::V2y => "2y",
+            Self::V1y => "1y",
+            Self::V6m => "6m",
+            Self::V3m => "3m",
+            Self::V2m => "2m",
+            Self::V1m => "1m",
+            Self::V2w => "2w",
+            Self::V1w => "1w",
+            Self::V1d => "1d",
+            Self::Unlimited => "unlimited",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for Expiration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The time period to keep canceled deployments for
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum ExpirationCanceled {
+    /// `1y`
+    #[serde(rename = "1y")]
+    V1y,
+    /// `6m`
+    #[serde(rename = "6m")]
+    V6m,
+    /// `3m`
+    #[serde(rename = "3m")]
+    V3m,
+    /// `2m`
+    #[serde(rename = "2m")]
+    V2m,
+    /// `1m`
+    #[serde(rename = "1m")]
+    V1m,
+    /// `2w`
+    #[serde(rename = "2w")]
+    V2w,
+    /// `1w`
+    #[serde(rename = "1w")]
+    V1w,
+    /// `1d`
+    #[serde(rename = "1d")]
+    V1d,
+    /// `unlimited`
+    #[serde(rename = "unlimited")]
+    Unlimited,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl ExpirationCanceled {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V1y => "1y",
+            Self::V6m => "6m",
+            Self::V3m => "3m",
+            Self::V2m => "2m",
+            Self::V1m => "1m",
+            Self::V2w => "2w",
+            Self::V1w => "1w",
+            Self::V1d => "1d",
+            Self::Unlimited => "unlimited",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for ExpirationCanceled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A map that describes the origin from where the user joined.
@@ -131,7 +384,7 @@ pub struct GetTeamAccessRequestJoinedFrom {
     #[serde(rename = "repoPath", default, skip_serializing_if = "Option::is_none")]
     pub repo_path: Option<String>,
     #[serde(rename = "gitUserId", default, skip_serializing_if = "Option::is_none")]
-    pub git_user_id: Option<GetTeamAccessRequestJoinedFromGitUserId>,
+    pub git_user_id: Option<crate::shared::RepoId>,
     #[serde(rename = "gitUserLogin", default, skip_serializing_if = "Option::is_none")]
     pub git_user_login: Option<String>,
     #[serde(rename = "ssoUserId", default, skip_serializing_if = "Option::is_none")]
@@ -148,40 +401,6 @@ pub struct GetTeamAccessRequestJoinedFrom {
         skip_serializing_if = "Option::is_none",
     )]
     pub dsync_connected_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum GetTeamAccessRequestJoinedFromGitUserId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for GetTeamAccessRequestJoinedFromGitUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            GetTeamAccessRequestJoinedFromGitUserId,
-        >] = &[
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetTeamAccessRequestJoinedFromGitUserId::String)
-            },
-            |value| {
-                <f64 as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetTeamAccessRequestJoinedFromGitUserId::Number)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
 }
 
 #[derive(
@@ -276,276 +495,13 @@ pub struct GetTeamAccessRequestResponse {
     pub access_requested_at: f64,
     /// Map of the connected GitHub account.
     #[serde(default)]
-    pub github: Option<GetTeamAccessRequestGithub>,
+    pub github: Option<Github>,
     /// Map of the connected GitLab account.
     #[serde(default)]
-    pub gitlab: Option<GetTeamAccessRequestGitlab>,
+    pub gitlab: Option<Github>,
     /// Map of the connected Bitbucket account.
     #[serde(default)]
-    pub bitbucket: Option<GetTeamAccessRequestBitbucket>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetTeamMembersEmailInviteCode {
-    #[serde(rename = "accessGroups", default, skip_serializing_if = "Option::is_none")]
-    pub access_groups: Option<Vec<String>>,
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<GetTeamMembersEmailInviteCodeRole>,
-    #[serde(rename = "teamRoles", default, skip_serializing_if = "Option::is_none")]
-    pub team_roles: Option<Vec<GetTeamMembersEmailInviteCodeTeamRole>>,
-    #[serde(
-        rename = "teamPermissions",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub team_permissions: Option<Vec<GetTeamMembersEmailInviteCodeTeamPermission>>,
-    #[serde(rename = "isDSyncUser")]
-    pub is_d_sync_user: bool,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expired: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub projects: Option<
-        std::collections::BTreeMap<String, GetTeamMembersEmailInviteCodeProjectsValue>,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entitlements: Option<Vec<String>>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetTeamMembersEmailInviteCodeProjectsValue {
-    /// `ADMIN`
-    #[serde(rename = "ADMIN")]
-    Admin,
-    /// `PROJECT_DEVELOPER`
-    #[serde(rename = "PROJECT_DEVELOPER")]
-    ProjectDeveloper,
-    /// `PROJECT_VIEWER`
-    #[serde(rename = "PROJECT_VIEWER")]
-    ProjectViewer,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetTeamMembersEmailInviteCodeProjectsValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "ADMIN",
-            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
-            Self::ProjectViewer => "PROJECT_VIEWER",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetTeamMembersEmailInviteCodeProjectsValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetTeamMembersEmailInviteCodeRole {
-    /// `OWNER`
-    #[serde(rename = "OWNER")]
-    Owner,
-    /// `MEMBER`
-    #[serde(rename = "MEMBER")]
-    Member,
-    /// `DEVELOPER`
-    #[serde(rename = "DEVELOPER")]
-    Developer,
-    /// `SECURITY`
-    #[serde(rename = "SECURITY")]
-    Security,
-    /// `BILLING`
-    #[serde(rename = "BILLING")]
-    Billing,
-    /// `VIEWER`
-    #[serde(rename = "VIEWER")]
-    Viewer,
-    /// `VIEWER_FOR_PLUS`
-    #[serde(rename = "VIEWER_FOR_PLUS")]
-    ViewerForPlus,
-    /// `CONTRIBUTOR`
-    #[serde(rename = "CONTRIBUTOR")]
-    Contributor,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetTeamMembersEmailInviteCodeRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Owner => "OWNER",
-            Self::Member => "MEMBER",
-            Self::Developer => "DEVELOPER",
-            Self::Security => "SECURITY",
-            Self::Billing => "BILLING",
-            Self::Viewer => "VIEWER",
-            Self::ViewerForPlus => "VIEWER_FOR_PLUS",
-            Self::Contributor => "CONTRIBUTOR",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetTeamMembersEmailInviteCodeRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetTeamMembersEmailInviteCodeTeamPermission {
-    /// `IntegrationManager`
-    #[serde(rename = "IntegrationManager")]
-    IntegrationManager,
-    /// `CreateProject`
-    #[serde(rename = "CreateProject")]
-    CreateProject,
-    /// `FullProductionDeployment`
-    #[serde(rename = "FullProductionDeployment")]
-    FullProductionDeployment,
-    /// `UsageViewer`
-    #[serde(rename = "UsageViewer")]
-    UsageViewer,
-    /// `EnvVariableManager`
-    #[serde(rename = "EnvVariableManager")]
-    EnvVariableManager,
-    /// `EnvironmentManager`
-    #[serde(rename = "EnvironmentManager")]
-    EnvironmentManager,
-    /// `V0Builder`
-    #[serde(rename = "V0Builder")]
-    V0Builder,
-    /// `V0Chatter`
-    #[serde(rename = "V0Chatter")]
-    V0Chatter,
-    /// `V0Viewer`
-    #[serde(rename = "V0Viewer")]
-    V0Viewer,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetTeamMembersEmailInviteCodeTeamPermission {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IntegrationManager => "IntegrationManager",
-            Self::CreateProject => "CreateProject",
-            Self::FullProductionDeployment => "FullProductionDeployment",
-            Self::UsageViewer => "UsageViewer",
-            Self::EnvVariableManager => "EnvVariableManager",
-            Self::EnvironmentManager => "EnvironmentManager",
-            Self::V0Builder => "V0Builder",
-            Self::V0Chatter => "V0Chatter",
-            Self::V0Viewer => "V0Viewer",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetTeamMembersEmailInviteCodeTeamPermission {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetTeamMembersEmailInviteCodeTeamRole {
-    /// `OWNER`
-    #[serde(rename = "OWNER")]
-    Owner,
-    /// `MEMBER`
-    #[serde(rename = "MEMBER")]
-    Member,
-    /// `DEVELOPER`
-    #[serde(rename = "DEVELOPER")]
-    Developer,
-    /// `SECURITY`
-    #[serde(rename = "SECURITY")]
-    Security,
-    /// `BILLING`
-    #[serde(rename = "BILLING")]
-    Billing,
-    /// `VIEWER`
-    #[serde(rename = "VIEWER")]
-    Viewer,
-    /// `VIEWER_FOR_PLUS`
-    #[serde(rename = "VIEWER_FOR_PLUS")]
-    ViewerForPlus,
-    /// `CONTRIBUTOR`
-    #[serde(rename = "CONTRIBUTOR")]
-    Contributor,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetTeamMembersEmailInviteCodeTeamRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Owner => "OWNER",
-            Self::Member => "MEMBER",
-            Self::Developer => "DEVELOPER",
-            Self::Security => "SECURITY",
-            Self::Billing => "BILLING",
-            Self::Viewer => "VIEWER",
-            Self::ViewerForPlus => "VIEWER_FOR_PLUS",
-            Self::Contributor => "CONTRIBUTOR",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetTeamMembersEmailInviteCodeTeamRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub bitbucket: Option<Github>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -559,15 +515,15 @@ pub struct GetTeamMembersMember {
     pub email: String,
     /// Information about the GitHub account for this user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub github: Option<GetTeamMembersMemberGithub>,
+    pub github: Option<Github>,
     /// Information about the GitLab account of this user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gitlab: Option<GetTeamMembersMemberGitlab>,
+    pub gitlab: Option<Github>,
     /// Information about the Bitbucket account of this user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bitbucket: Option<GetTeamMembersMemberBitbucket>,
+    pub bitbucket: Option<Github>,
     /// Role of this user in the team.
-    pub role: GetTeamMembersMemberRole,
+    pub role: crate::shared::TeamRole,
     /// The ID of this user.
     pub uid: String,
     /// The unique username of this user.
@@ -593,27 +549,6 @@ pub struct GetTeamMembersMember {
     pub projects: Option<Vec<GetTeamMembersMemberProject>>,
 }
 
-/// Information about the Bitbucket account of this user.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetTeamMembersMemberBitbucket {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub login: Option<String>,
-}
-
-/// Information about the GitHub account for this user.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetTeamMembersMemberGithub {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub login: Option<String>,
-}
-
-/// Information about the GitLab account of this user.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetTeamMembersMemberGitlab {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub login: Option<String>,
-}
-
 /// Map with information about the members origin if they joined by requesting access.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetTeamMembersMemberJoinedFrom {
@@ -625,7 +560,7 @@ pub struct GetTeamMembersMemberJoinedFrom {
     #[serde(rename = "repoPath", default, skip_serializing_if = "Option::is_none")]
     pub repo_path: Option<String>,
     #[serde(rename = "gitUserId", default, skip_serializing_if = "Option::is_none")]
-    pub git_user_id: Option<GetTeamMembersMemberJoinedFromGitUserId>,
+    pub git_user_id: Option<crate::shared::RepoId>,
     #[serde(rename = "gitUserLogin", default, skip_serializing_if = "Option::is_none")]
     pub git_user_login: Option<String>,
     #[serde(rename = "ssoUserId", default, skip_serializing_if = "Option::is_none")]
@@ -642,40 +577,6 @@ pub struct GetTeamMembersMemberJoinedFrom {
         skip_serializing_if = "Option::is_none",
     )]
     pub dsync_connected_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum GetTeamMembersMemberJoinedFromGitUserId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for GetTeamMembersMemberJoinedFromGitUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            GetTeamMembersMemberJoinedFromGitUserId,
-        >] = &[
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetTeamMembersMemberJoinedFromGitUserId::String)
-            },
-            |value| {
-                <f64 as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetTeamMembersMemberJoinedFromGitUserId::Number)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
 }
 
 #[derive(
@@ -758,126 +659,7 @@ pub struct GetTeamMembersMemberProject {
     pub name: String,
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<GetTeamMembersMemberProjectRole>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetTeamMembersMemberProjectRole {
-    /// `ADMIN`
-    #[serde(rename = "ADMIN")]
-    Admin,
-    /// `PROJECT_DEVELOPER`
-    #[serde(rename = "PROJECT_DEVELOPER")]
-    ProjectDeveloper,
-    /// `PROJECT_VIEWER`
-    #[serde(rename = "PROJECT_VIEWER")]
-    ProjectViewer,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetTeamMembersMemberProjectRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "ADMIN",
-            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
-            Self::ProjectViewer => "PROJECT_VIEWER",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetTeamMembersMemberProjectRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Role of this user in the team.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetTeamMembersMemberRole {
-    /// `OWNER`
-    #[serde(rename = "OWNER")]
-    Owner,
-    /// `MEMBER`
-    #[serde(rename = "MEMBER")]
-    Member,
-    /// `DEVELOPER`
-    #[serde(rename = "DEVELOPER")]
-    Developer,
-    /// `SECURITY`
-    #[serde(rename = "SECURITY")]
-    Security,
-    /// `BILLING`
-    #[serde(rename = "BILLING")]
-    Billing,
-    /// `VIEWER`
-    #[serde(rename = "VIEWER")]
-    Viewer,
-    /// `VIEWER_FOR_PLUS`
-    #[serde(rename = "VIEWER_FOR_PLUS")]
-    ViewerForPlus,
-    /// `CONTRIBUTOR`
-    #[serde(rename = "CONTRIBUTOR")]
-    Contributor,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetTeamMembersMemberRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Owner => "OWNER",
-            Self::Member => "MEMBER",
-            Self::Developer => "DEVELOPER",
-            Self::Security => "SECURITY",
-            Self::Billing => "BILLING",
-            Self::Viewer => "VIEWER",
-            Self::ViewerForPlus => "VIEWER_FOR_PLUS",
-            Self::Contributor => "CONTRIBUTOR",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetTeamMembersMemberRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetTeamMembersPagination {
-    #[serde(rename = "hasNext")]
-    pub has_next: bool,
-    /// Amount of items in the current page.
-    pub count: f64,
-    /// Timestamp that must be used to request the next page.
-    #[serde(default)]
-    pub next: Option<f64>,
-    /// Timestamp that must be used to request the previous page.
-    #[serde(default)]
-    pub prev: Option<f64>,
+    pub role: Option<crate::shared::PreviousRole>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -888,71 +670,8 @@ pub struct GetTeamMembersResponse {
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub email_invite_codes: Option<Vec<GetTeamMembersEmailInviteCode>>,
-    pub pagination: GetTeamMembersPagination,
-}
-
-/// Only return members with the specified team role.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum GetTeamMembersRole {
-    /// `OWNER`
-    #[serde(rename = "OWNER")]
-    Owner,
-    /// `MEMBER`
-    #[serde(rename = "MEMBER")]
-    Member,
-    /// `DEVELOPER`
-    #[serde(rename = "DEVELOPER")]
-    Developer,
-    /// `SECURITY`
-    #[serde(rename = "SECURITY")]
-    Security,
-    /// `BILLING`
-    #[serde(rename = "BILLING")]
-    Billing,
-    /// `VIEWER`
-    #[serde(rename = "VIEWER")]
-    Viewer,
-    /// `VIEWER_FOR_PLUS`
-    #[serde(rename = "VIEWER_FOR_PLUS")]
-    ViewerForPlus,
-    /// `CONTRIBUTOR`
-    #[serde(rename = "CONTRIBUTOR")]
-    Contributor,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl GetTeamMembersRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Owner => "OWNER",
-            Self::Member => "MEMBER",
-            Self::Developer => "DEVELOPER",
-            Self::Security => "SECURITY",
-            Self::Billing => "BILLING",
-            Self::Viewer => "VIEWER",
-            Self::ViewerForPlus => "VIEWER_FOR_PLUS",
-            Self::Contributor => "CONTRIBUTOR",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for GetTeamMembersRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub email_invite_codes: Option<Vec<EmailInviteCode>>,
+    pub pagination: crate::shared::GetProjectMembersPagination,
 }
 
 /// A paginated list of teams.
@@ -996,56 +715,11 @@ impl<'de> serde::Deserialize<'de> for GetTeamsTeam {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct InviteUserToTeamProject {
-    /// The ID of the project.
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-    /// Sets the project roles for the invited user
-    pub role: InviteUserToTeamProjectRole,
-}
-
-/// Sets the project roles for the invited user
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum InviteUserToTeamProjectRole {
-    /// `ADMIN`
-    #[serde(rename = "ADMIN")]
-    Admin,
-    /// `PROJECT_VIEWER`
-    #[serde(rename = "PROJECT_VIEWER")]
-    ProjectViewer,
-    /// `PROJECT_DEVELOPER`
-    #[serde(rename = "PROJECT_DEVELOPER")]
-    ProjectDeveloper,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl InviteUserToTeamProjectRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "ADMIN",
-            Self::ProjectViewer => "PROJECT_VIEWER",
-            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for InviteUserToTeamProjectRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+/// Map of the connected Bitbucket account.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Github {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1054,9 +728,9 @@ pub struct InviteUserToTeamRequest {
     pub email: String,
     /// The role of the user to invite
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<InviteUserToTeamRole>,
+    pub role: Option<crate::shared::TeamRole>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub projects: Option<Vec<InviteUserToTeamProject>>,
+    pub projects: Option<Vec<crate::shared::CreateAccessGroupProjectRequest>>,
 }
 
 /// The member was successfully added to the team
@@ -1069,273 +743,17 @@ pub struct InviteUserToTeamResponse {
     /// The email of the invited user.
     pub email: String,
     /// The role used for the invitation
-    pub role: InviteUserToTeamResponseRole,
+    pub role: crate::shared::TeamRole,
     /// The team roles of the user
     #[serde(rename = "teamRoles", default, skip_serializing_if = "Option::is_none")]
-    pub team_roles: Option<Vec<InviteUserToTeamTeamRole>>,
+    pub team_roles: Option<Vec<crate::shared::TeamRole>>,
     /// The team permissions of the user
     #[serde(
         rename = "teamPermissions",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub team_permissions: Option<Vec<InviteUserToTeamTeamPermission>>,
-}
-
-/// The role used for the invitation
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum InviteUserToTeamResponseRole {
-    /// `OWNER`
-    #[serde(rename = "OWNER")]
-    Owner,
-    /// `MEMBER`
-    #[serde(rename = "MEMBER")]
-    Member,
-    /// `DEVELOPER`
-    #[serde(rename = "DEVELOPER")]
-    Developer,
-    /// `SECURITY`
-    #[serde(rename = "SECURITY")]
-    Security,
-    /// `BILLING`
-    #[serde(rename = "BILLING")]
-    Billing,
-    /// `VIEWER`
-    #[serde(rename = "VIEWER")]
-    Viewer,
-    /// `VIEWER_FOR_PLUS`
-    #[serde(rename = "VIEWER_FOR_PLUS")]
-    ViewerForPlus,
-    /// `CONTRIBUTOR`
-    #[serde(rename = "CONTRIBUTOR")]
-    Contributor,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl InviteUserToTeamResponseRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Owner => "OWNER",
-            Self::Member => "MEMBER",
-            Self::Developer => "DEVELOPER",
-            Self::Security => "SECURITY",
-            Self::Billing => "BILLING",
-            Self::Viewer => "VIEWER",
-            Self::ViewerForPlus => "VIEWER_FOR_PLUS",
-            Self::Contributor => "CONTRIBUTOR",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for InviteUserToTeamResponseRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The role of the user to invite
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum InviteUserToTeamRole {
-    /// `OWNER`
-    #[serde(rename = "OWNER")]
-    Owner,
-    /// `MEMBER`
-    #[serde(rename = "MEMBER")]
-    Member,
-    /// `DEVELOPER`
-    #[serde(rename = "DEVELOPER")]
-    Developer,
-    /// `SECURITY`
-    #[serde(rename = "SECURITY")]
-    Security,
-    /// `BILLING`
-    #[serde(rename = "BILLING")]
-    Billing,
-    /// `VIEWER`
-    #[serde(rename = "VIEWER")]
-    Viewer,
-    /// `VIEWER_FOR_PLUS`
-    #[serde(rename = "VIEWER_FOR_PLUS")]
-    ViewerForPlus,
-    /// `CONTRIBUTOR`
-    #[serde(rename = "CONTRIBUTOR")]
-    Contributor,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl InviteUserToTeamRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Owner => "OWNER",
-            Self::Member => "MEMBER",
-            Self::Developer => "DEVELOPER",
-            Self::Security => "SECURITY",
-            Self::Billing => "BILLING",
-            Self::Viewer => "VIEWER",
-            Self::ViewerForPlus => "VIEWER_FOR_PLUS",
-            Self::Contributor => "CONTRIBUTOR",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for InviteUserToTeamRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The team permissions of the user
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum InviteUserToTeamTeamPermission {
-    /// `IntegrationManager`
-    #[serde(rename = "IntegrationManager")]
-    IntegrationManager,
-    /// `CreateProject`
-    #[serde(rename = "CreateProject")]
-    CreateProject,
-    /// `FullProductionDeployment`
-    #[serde(rename = "FullProductionDeployment")]
-    FullProductionDeployment,
-    /// `UsageViewer`
-    #[serde(rename = "UsageViewer")]
-    UsageViewer,
-    /// `EnvVariableManager`
-    #[serde(rename = "EnvVariableManager")]
-    EnvVariableManager,
-    /// `EnvironmentManager`
-    #[serde(rename = "EnvironmentManager")]
-    EnvironmentManager,
-    /// `V0Builder`
-    #[serde(rename = "V0Builder")]
-    V0Builder,
-    /// `V0Chatter`
-    #[serde(rename = "V0Chatter")]
-    V0Chatter,
-    /// `V0Viewer`
-    #[serde(rename = "V0Viewer")]
-    V0Viewer,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl InviteUserToTeamTeamPermission {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IntegrationManager => "IntegrationManager",
-            Self::CreateProject => "CreateProject",
-            Self::FullProductionDeployment => "FullProductionDeployment",
-            Self::UsageViewer => "UsageViewer",
-            Self::EnvVariableManager => "EnvVariableManager",
-            Self::EnvironmentManager => "EnvironmentManager",
-            Self::V0Builder => "V0Builder",
-            Self::V0Chatter => "V0Chatter",
-            Self::V0Viewer => "V0Viewer",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for InviteUserToTeamTeamPermission {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The team roles of the user
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum InviteUserToTeamTeamRole {
-    /// `OWNER`
-    #[serde(rename = "OWNER")]
-    Owner,
-    /// `MEMBER`
-    #[serde(rename = "MEMBER")]
-    Member,
-    /// `DEVELOPER`
-    #[serde(rename = "DEVELOPER")]
-    Developer,
-    /// `SECURITY`
-    #[serde(rename = "SECURITY")]
-    Security,
-    /// `BILLING`
-    #[serde(rename = "BILLING")]
-    Billing,
-    /// `VIEWER`
-    #[serde(rename = "VIEWER")]
-    Viewer,
-    /// `VIEWER_FOR_PLUS`
-    #[serde(rename = "VIEWER_FOR_PLUS")]
-    ViewerForPlus,
-    /// `CONTRIBUTOR`
-    #[serde(rename = "CONTRIBUTOR")]
-    Contributor,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl InviteUserToTeamTeamRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Owner => "OWNER",
-            Self::Member => "MEMBER",
-            Self::Developer => "DEVELOPER",
-            Self::Security => "SECURITY",
-            Self::Billing => "BILLING",
-            Self::Viewer => "VIEWER",
-            Self::ViewerForPlus => "VIEWER_FOR_PLUS",
-            Self::Contributor => "CONTRIBUTOR",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for InviteUserToTeamTeamRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub team_permissions: Option<Vec<crate::shared::TeamPermission>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1359,6 +777,152 @@ pub struct JoinTeamResponse {
     pub from: String,
 }
 
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct JoinedFrom {
+    pub origin: Origin,
+    #[serde(rename = "commitId", default, skip_serializing_if = "Option::is_none")]
+    pub commit_id: Option<String>,
+    #[serde(rename = "repoId", default, skip_serializing_if = "Option::is_none")]
+    pub repo_id: Option<String>,
+    #[serde(rename = "repoPath", default, skip_serializing_if = "Option::is_none")]
+    pub repo_path: Option<String>,
+    #[serde(rename = "gitUserId", default, skip_serializing_if = "Option::is_none")]
+    pub git_user_id: Option<crate::shared::RepoId>,
+    #[serde(rename = "gitUserLogin", default, skip_serializing_if = "Option::is_none")]
+    pub git_user_login: Option<String>,
+    #[serde(rename = "ssoUserId", default, skip_serializing_if = "Option::is_none")]
+    pub sso_user_id: Option<String>,
+    #[serde(rename = "ssoConnectedAt", default, skip_serializing_if = "Option::is_none")]
+    pub sso_connected_at: Option<f64>,
+    #[serde(rename = "idpUserId", default, skip_serializing_if = "Option::is_none")]
+    pub idp_user_id: Option<String>,
+    #[serde(rename = "dsyncUserId", default, skip_serializing_if = "Option::is_none")]
+    pub dsync_user_id: Option<String>,
+    #[serde(
+        rename = "dsyncConnectedAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub dsync_connected_at: Option<f64>,
+}
+
+/// The membership of the authenticated User in relation to the Team.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Membership {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entitlements: Option<Vec<MembershipEntitlement>>,
+    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<String>,
+    pub confirmed: bool,
+    #[serde(
+        rename = "accessRequestedAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub access_requested_at: Option<f64>,
+    pub role: crate::shared::TeamRole,
+    #[serde(rename = "teamRoles", default, skip_serializing_if = "Option::is_none")]
+    pub team_roles: Option<Vec<crate::shared::TeamRole>>,
+    #[serde(
+        rename = "teamPermissions",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub team_permissions: Option<Vec<crate::shared::TeamPermission>>,
+    #[serde(rename = "createdAt")]
+    pub created_at: f64,
+    pub created: f64,
+    #[serde(rename = "joinedFrom", default, skip_serializing_if = "Option::is_none")]
+    pub joined_from: Option<JoinedFrom>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MembershipEntitlement {
+    pub entitlement: String,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum Origin {
+    /// `link`
+    #[serde(rename = "link")]
+    Link,
+    /// `saml`
+    #[serde(rename = "saml")]
+    Saml,
+    /// `mail`
+    #[serde(rename = "mail")]
+    Mail,
+    /// `import`
+    #[serde(rename = "import")]
+    Import,
+    /// `teams`
+    #[serde(rename = "teams")]
+    Teams,
+    /// `github`
+    #[serde(rename = "github")]
+    Github,
+    /// `gitlab`
+    #[serde(rename = "gitlab")]
+    Gitlab,
+    /// `bitbucket`
+    #[serde(rename = "bitbucket")]
+    Bitbucket,
+    /// `dsync`
+    #[serde(rename = "dsync")]
+    Dsync,
+    /// `feedback`
+    #[serde(rename = "feedback")]
+    Feedback,
+    /// `organization-teams`
+    #[serde(rename = "organization-teams")]
+    OrganizationTeams,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl Origin {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Link => "link",
+            Self::Saml => "saml",
+            Self::Mail => "mail",
+            Self::Import => "import",
+            Self::Teams => "teams",
+            Self::Github => "github",
+            Self::Gitlab => "gitlab",
+            Self::Bitbucket => "bitbucket",
+            Self::Dsync => "dsync",
+            Self::Feedback => "feedback",
+            Self::OrganizationTeams => "organization-teams",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PasswordProtection {
+    #[serde(rename = "deploymentType")]
+    pub deployment_type: String,
+}
+
 /// Default deployment protection settings for new projects.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchTeamDefaultDeploymentProtection {
@@ -1369,462 +933,11 @@ pub struct PatchTeamDefaultDeploymentProtection {
         skip_serializing_if = "Option::is_none",
     )]
     pub password_protection: Option<
-        PatchTeamDefaultDeploymentProtectionPasswordProtection,
+        crate::shared::PatchTeamDefaultDeploymentProtectionPasswordProtection,
     >,
     /// Ensures visitors to your Preview Deployments are logged into Vercel and have a minimum of Viewer access on your team
     #[serde(rename = "ssoProtection", default, skip_serializing_if = "Option::is_none")]
-    pub sso_protection: Option<PatchTeamDefaultDeploymentProtectionSsoProtection>,
-}
-
-/// Allows to protect project deployments with a password
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PatchTeamDefaultDeploymentProtectionPasswordProtection {
-    /// Specify if the password will apply to every Deployment Target or just Preview
-    #[serde(rename = "deploymentType")]
-    pub deployment_type: PatchTeamDefaultDeploymentProtectionPasswordProtectionDeploymentType,
-    /// The password that will be used to protect Project Deployments
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
-}
-impl std::fmt::Debug for PatchTeamDefaultDeploymentProtectionPasswordProtection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PatchTeamDefaultDeploymentProtectionPasswordProtection")
-            .field("deployment_type", &self.deployment_type)
-            .field("password", &"<redacted>")
-            .finish()
-    }
-}
-
-/// Specify if the password will apply to every Deployment Target or just Preview
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum PatchTeamDefaultDeploymentProtectionPasswordProtectionDeploymentType {
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl PatchTeamDefaultDeploymentProtectionPasswordProtectionDeploymentType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Preview => "preview",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for PatchTeamDefaultDeploymentProtectionPasswordProtectionDeploymentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Ensures visitors to your Preview Deployments are logged into Vercel and have a minimum of Viewer access on your team
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PatchTeamDefaultDeploymentProtectionSsoProtection {
-    /// Specify if the Vercel Authentication (SSO Protection) will apply to every Deployment Target or just Preview
-    #[serde(rename = "deploymentType")]
-    pub deployment_type: PatchTeamDefaultDeploymentProtectionSsoProtectionDeploymentType,
-}
-
-/// Specify if the Vercel Authentication (SSO Protection) will apply to every Deployment Target or just Preview
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum PatchTeamDefaultDeploymentProtectionSsoProtectionDeploymentType {
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `preview`
-    #[serde(rename = "preview")]
-    Preview,
-    /// `prod_deployment_urls_and_all_previews`
-    #[serde(rename = "prod_deployment_urls_and_all_previews")]
-    ProdDeploymentUrlsAndAllPreviews,
-    /// `all_except_custom_domains`
-    #[serde(rename = "all_except_custom_domains")]
-    AllExceptCustomDomains,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl PatchTeamDefaultDeploymentProtectionSsoProtectionDeploymentType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Preview => "preview",
-            Self::ProdDeploymentUrlsAndAllPreviews => {
-                "prod_deployment_urls_and_all_previews"
-            }
-            Self::AllExceptCustomDomains => "all_except_custom_domains",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for PatchTeamDefaultDeploymentProtectionSsoProtectionDeploymentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PatchTeamDefaultExpirationSettings {
-    /// The time period to keep non-production deployments for
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expiration: Option<PatchTeamDefaultExpirationSettingsExpiration>,
-    /// The time period to keep production deployments for
-    #[serde(
-        rename = "expirationProduction",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub expiration_production: Option<
-        PatchTeamDefaultExpirationSettingsExpirationProduction,
-    >,
-    /// The time period to keep canceled deployments for
-    #[serde(
-        rename = "expirationCanceled",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub expiration_canceled: Option<
-        PatchTeamDefaultExpirationSettingsExpirationCanceled,
-    >,
-    /// The time period to keep errored deployments for
-    #[serde(
-        rename = "expirationErrored",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub expiration_errored: Option<PatchTeamDefaultExpirationSettingsExpirationErrored>,
-}
-
-/// The time period to keep non-production deployments for
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum PatchTeamDefaultExpirationSettingsExpiration {
-    /// `3y`
-    #[serde(rename = "3y")]
-    V3y,
-    /// `2y`
-    #[serde(rename = "2y")]
-    V2y,
-    /// `1y`
-    #[serde(rename = "1y")]
-    V1y,
-    /// `6m`
-    #[serde(rename = "6m")]
-    V6m,
-    /// `3m`
-    #[serde(rename = "3m")]
-    V3m,
-    /// `2m`
-    #[serde(rename = "2m")]
-    V2m,
-    /// `1m`
-    #[serde(rename = "1m")]
-    V1m,
-    /// `2w`
-    #[serde(rename = "2w")]
-    V2w,
-    /// `1w`
-    #[serde(rename = "1w")]
-    V1w,
-    /// `1d`
-    #[serde(rename = "1d")]
-    V1d,
-    /// `unlimited`
-    #[serde(rename = "unlimited")]
-    Unlimited,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl PatchTeamDefaultExpirationSettingsExpiration {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V3y => "3y",
-            Self::V2y => "2y",
-            Self::V1y => "1y",
-            Self::V6m => "6m",
-            Self::V3m => "3m",
-            Self::V2m => "2m",
-            Self::V1m => "1m",
-            Self::V2w => "2w",
-            Self::V1w => "1w",
-            Self::V1d => "1d",
-            Self::Unlimited => "unlimited",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for PatchTeamDefaultExpirationSettingsExpiration {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The time period to keep canceled deployments for
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum PatchTeamDefaultExpirationSettingsExpirationCanceled {
-    /// `1y`
-    #[serde(rename = "1y")]
-    V1y,
-    /// `6m`
-    #[serde(rename = "6m")]
-    V6m,
-    /// `3m`
-    #[serde(rename = "3m")]
-    V3m,
-    /// `2m`
-    #[serde(rename = "2m")]
-    V2m,
-    /// `1m`
-    #[serde(rename = "1m")]
-    V1m,
-    /// `2w`
-    #[serde(rename = "2w")]
-    V2w,
-    /// `1w`
-    #[serde(rename = "1w")]
-    V1w,
-    /// `1d`
-    #[serde(rename = "1d")]
-    V1d,
-    /// `unlimited`
-    #[serde(rename = "unlimited")]
-    Unlimited,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl PatchTeamDefaultExpirationSettingsExpirationCanceled {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V1y => "1y",
-            Self::V6m => "6m",
-            Self::V3m => "3m",
-            Self::V2m => "2m",
-            Self::V1m => "1m",
-            Self::V2w => "2w",
-            Self::V1w => "1w",
-            Self::V1d => "1d",
-            Self::Unlimited => "unlimited",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for PatchTeamDefaultExpirationSettingsExpirationCanceled {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The time period to keep errored deployments for
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum PatchTeamDefaultExpirationSettingsExpirationErrored {
-    /// `1y`
-    #[serde(rename = "1y")]
-    V1y,
-    /// `6m`
-    #[serde(rename = "6m")]
-    V6m,
-    /// `3m`
-    #[serde(rename = "3m")]
-    V3m,
-    /// `2m`
-    #[serde(rename = "2m")]
-    V2m,
-    /// `1m`
-    #[serde(rename = "1m")]
-    V1m,
-    /// `2w`
-    #[serde(rename = "2w")]
-    V2w,
-    /// `1w`
-    #[serde(rename = "1w")]
-    V1w,
-    /// `1d`
-    #[serde(rename = "1d")]
-    V1d,
-    /// `unlimited`
-    #[serde(rename = "unlimited")]
-    Unlimited,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl PatchTeamDefaultExpirationSettingsExpirationErrored {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V1y => "1y",
-            Self::V6m => "6m",
-            Self::V3m => "3m",
-            Self::V2m => "2m",
-            Self::V1m => "1m",
-            Self::V2w => "2w",
-            Self::V1w => "1w",
-            Self::V1d => "1d",
-            Self::Unlimited => "unlimited",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for PatchTeamDefaultExpirationSettingsExpirationErrored {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The time period to keep production deployments for
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum PatchTeamDefaultExpirationSettingsExpirationProduction {
-    /// `3y`
-    #[serde(rename = "3y")]
-    V3y,
-    /// `2y`
-    #[serde(rename = "2y")]
-    V2y,
-    /// `1y`
-    #[serde(rename = "1y")]
-    V1y,
-    /// `6m`
-    #[serde(rename = "6m")]
-    V6m,
-    /// `3m`
-    #[serde(rename = "3m")]
-    V3m,
-    /// `2m`
-    #[serde(rename = "2m")]
-    V2m,
-    /// `1m`
-    #[serde(rename = "1m")]
-    V1m,
-    /// `2w`
-    #[serde(rename = "2w")]
-    V2w,
-    /// `1w`
-    #[serde(rename = "1w")]
-    V1w,
-    /// `1d`
-    #[serde(rename = "1d")]
-    V1d,
-    /// `unlimited`
-    #[serde(rename = "unlimited")]
-    Unlimited,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl PatchTeamDefaultExpirationSettingsExpirationProduction {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V3y => "3y",
-            Self::V2y => "2y",
-            Self::V1y => "1y",
-            Self::V6m => "6m",
-            Self::V3m => "3m",
-            Self::V2m => "2m",
-            Self::V1m => "1m",
-            Self::V2w => "2w",
-            Self::V1w => "1w",
-            Self::V1d => "1d",
-            Self::Unlimited => "unlimited",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for PatchTeamDefaultExpirationSettingsExpirationProduction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Whether or not remote caching is enabled for the team
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PatchTeamRemoteCaching {
-    /// Enable or disable remote caching for the team.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub sso_protection: Option<crate::shared::SsoProtection>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1882,7 +995,7 @@ pub struct PatchTeamRequest {
     pub sensitive_environment_variable_policy: Option<String>,
     /// Whether or not remote caching is enabled for the team
     #[serde(rename = "remoteCaching", default, skip_serializing_if = "Option::is_none")]
-    pub remote_caching: Option<PatchTeamRemoteCaching>,
+    pub remote_caching: Option<crate::shared::RemoteCaching>,
     /// Display or hide IP addresses in Monitoring queries.
     #[serde(
         rename = "hideIpAddresses",
@@ -1909,7 +1022,7 @@ pub struct PatchTeamRequest {
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub default_expiration_settings: Option<PatchTeamDefaultExpirationSettings>,
+    pub default_expiration_settings: Option<DefaultExpirationSettings>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1919,133 +1032,7 @@ pub struct PatchTeamSaml {
     pub enforced: Option<bool>,
     /// Directory groups to role or access group mappings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub roles: Option<std::collections::BTreeMap<String, PatchTeamSamlRolesValue>>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum PatchTeamSamlRolesValue {
-    WithAccessGroupId(PatchTeamSamlRolesValueWithAccessGroupId),
-    Value(PatchTeamSamlRolesValueValue),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for PatchTeamSamlRolesValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<PatchTeamSamlRolesValue>] = &[
-            |value| {
-                <PatchTeamSamlRolesValueWithAccessGroupId as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(PatchTeamSamlRolesValue::WithAccessGroupId)
-            },
-            |value| {
-                <PatchTeamSamlRolesValueValue as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(PatchTeamSamlRolesValue::Value)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum PatchTeamSamlRolesValueValue {
-    /// `OWNER`
-    #[serde(rename = "OWNER")]
-    Owner,
-    /// `MEMBER`
-    #[serde(rename = "MEMBER")]
-    Member,
-    /// `DEVELOPER`
-    #[serde(rename = "DEVELOPER")]
-    Developer,
-    /// `SECURITY`
-    #[serde(rename = "SECURITY")]
-    Security,
-    /// `BILLING`
-    #[serde(rename = "BILLING")]
-    Billing,
-    /// `VIEWER`
-    #[serde(rename = "VIEWER")]
-    Viewer,
-    /// `VIEWER_FOR_PLUS`
-    #[serde(rename = "VIEWER_FOR_PLUS")]
-    ViewerForPlus,
-    /// `CONTRIBUTOR`
-    #[serde(rename = "CONTRIBUTOR")]
-    Contributor,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl PatchTeamSamlRolesValueValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Owner => "OWNER",
-            Self::Member => "MEMBER",
-            Self::Developer => "DEVELOPER",
-            Self::Security => "SECURITY",
-            Self::Billing => "BILLING",
-            Self::Viewer => "VIEWER",
-            Self::ViewerForPlus => "VIEWER_FOR_PLUS",
-            Self::Contributor => "CONTRIBUTOR",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for PatchTeamSamlRolesValueValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PatchTeamSamlRolesValueWithAccessGroupId {
-    #[serde(rename = "accessGroupId")]
-    pub access_group_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RemoveTeamMemberResponse {
-    /// ID of the team.
-    pub id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct RequestAccessToTeamBitbucket {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub login: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct RequestAccessToTeamGithub {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub login: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct RequestAccessToTeamGitlab {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub login: Option<String>,
+    pub roles: Option<std::collections::BTreeMap<String, SamlRolesValue>>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2063,45 +1050,10 @@ pub struct RequestAccessToTeamJoinedFrom {
     pub repo_path: Option<String>,
     /// The ID of the Git account of the user who requests access.
     #[serde(rename = "gitUserId", default, skip_serializing_if = "Option::is_none")]
-    pub git_user_id: Option<RequestAccessToTeamJoinedFromGitUserId>,
+    pub git_user_id: Option<crate::shared::RepoId>,
     /// The login name for the Git account of the user who requests access.
     #[serde(rename = "gitUserLogin", default, skip_serializing_if = "Option::is_none")]
     pub git_user_login: Option<String>,
-}
-
-/// The ID of the Git account of the user who requests access.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum RequestAccessToTeamJoinedFromGitUserId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for RequestAccessToTeamJoinedFromGitUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            RequestAccessToTeamJoinedFromGitUserId,
-        >] = &[
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(RequestAccessToTeamJoinedFromGitUserId::String)
-            },
-            |value| {
-                <f64 as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(RequestAccessToTeamJoinedFromGitUserId::Number)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
 }
 
 /// The origin of the request.
@@ -2186,11 +1138,11 @@ pub struct RequestAccessToTeamResponse {
     )]
     pub access_requested_at: Option<f64>,
     #[serde(default)]
-    pub github: Option<RequestAccessToTeamGithub>,
+    pub github: Option<Github>,
     #[serde(default)]
-    pub gitlab: Option<RequestAccessToTeamGitlab>,
+    pub gitlab: Option<Github>,
     #[serde(default)]
-    pub bitbucket: Option<RequestAccessToTeamBitbucket>,
+    pub bitbucket: Option<Github>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2203,7 +1155,7 @@ pub struct RequestAccessToTeamResponseJoinedFrom {
     #[serde(rename = "repoPath", default, skip_serializing_if = "Option::is_none")]
     pub repo_path: Option<String>,
     #[serde(rename = "gitUserId", default, skip_serializing_if = "Option::is_none")]
-    pub git_user_id: Option<RequestAccessToTeamResponseJoinedFromGitUserId>,
+    pub git_user_id: Option<crate::shared::RepoId>,
     #[serde(rename = "gitUserLogin", default, skip_serializing_if = "Option::is_none")]
     pub git_user_login: Option<String>,
     #[serde(rename = "ssoUserId", default, skip_serializing_if = "Option::is_none")]
@@ -2220,40 +1172,6 @@ pub struct RequestAccessToTeamResponseJoinedFrom {
         skip_serializing_if = "Option::is_none",
     )]
     pub dsync_connected_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum RequestAccessToTeamResponseJoinedFromGitUserId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for RequestAccessToTeamResponseJoinedFromGitUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            RequestAccessToTeamResponseJoinedFromGitUserId,
-        >] = &[
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(RequestAccessToTeamResponseJoinedFromGitUserId::String)
-            },
-            |value| {
-                <f64 as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(RequestAccessToTeamResponseJoinedFromGitUserId::Number)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
 }
 
 #[derive(
@@ -2330,11 +1248,119 @@ impl std::fmt::Display for RequestAccessToTeamResponseJoinedFromOrigin {
     }
 }
 
+/// When "Single Sign-On (SAML)" is configured, this object contains information regarding the configuration of the Identity Provider (IdP).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Saml {
+    /// Information for the SAML Single Sign-On configuration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection: Option<Connection>,
+    /// Information for the Directory Sync configuration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory: Option<Directory>,
+    /// When `true`, interactions with the Team **must** be done with an authentication token that has been authenticated with the Team's SAML Single Sign-On provider.
+    pub enforced: bool,
+    /// The default redirect URI to use after successful SAML authentication.
+    #[serde(
+        rename = "defaultRedirectUri",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub default_redirect_uri: Option<DefaultRedirectUri>,
+    /// When "Directory Sync" is configured, this object contains a mapping of which Directory Group (by ID) should be assigned to which Vercel Team "role".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles: Option<std::collections::BTreeMap<String, SamlRolesValue>>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum SamlRolesValue {
+    /// When "Directory Sync" is configured, this object contains a mapping of which Directory Group (by ID) should be assigned to which Vercel Team "role".
+    WithAccessGroupId(SamlRolesValueWithAccessGroupId),
+    Value(crate::shared::TeamRole),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for SamlRolesValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const MEMBERS: &[crate::runtime::Member<SamlRolesValue>] = &[
+            |value| {
+                <SamlRolesValueWithAccessGroupId as serde::Deserialize>::deserialize(
+                        value,
+                    )
+                    .ok()
+                    .map(SamlRolesValue::WithAccessGroupId)
+            },
+            |value| {
+                <crate::shared::TeamRole as serde::Deserialize>::deserialize(value)
+                    .ok()
+                    .map(SamlRolesValue::Value)
+            },
+        ];
+        Ok(
+            crate::runtime::decode_untagged(&value, MEMBERS)
+                .unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+
+/// When "Directory Sync" is configured, this object contains a mapping of which Directory Group (by ID) should be assigned to which Vercel Team "role".
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SamlRolesValueWithAccessGroupId {
+    #[serde(rename = "accessGroupId")]
+    pub access_group_id: String,
+}
+
+/// Sensitive environment variable policy for this team
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+pub enum SensitiveEnvironmentVariablePolicy {
+    /// `default`
+    #[serde(rename = "default")]
+    Default,
+    /// `on`
+    #[serde(rename = "on")]
+    On,
+    /// `off`
+    #[serde(rename = "off")]
+    Off,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl SensitiveEnvironmentVariablePolicy {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Default => "default",
+            Self::On => "on",
+            Self::Off => "off",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for SensitiveEnvironmentVariablePolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Data representing a Team.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Team {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connect: Option<TeamConnect>,
+    pub connect: Option<crate::shared::RemoteCaching>,
     /// The ID of the user who created the Team.
     #[serde(rename = "creatorId")]
     pub creator_id: String,
@@ -2346,7 +1372,7 @@ pub struct Team {
     pub email_domain: Option<String>,
     /// When "Single Sign-On (SAML)" is configured, this object contains information regarding the configuration of the Identity Provider (IdP).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub saml: Option<TeamSaml>,
+    pub saml: Option<Saml>,
     /// Code that can be used to join this Team. Only visible to Team owners.
     #[serde(rename = "inviteCode", default, skip_serializing_if = "Option::is_none")]
     pub invite_code: Option<String>,
@@ -2355,7 +1381,7 @@ pub struct Team {
     pub description: Option<String>,
     /// Default roles for the team.
     #[serde(rename = "defaultRoles", default, skip_serializing_if = "Option::is_none")]
-    pub default_roles: Option<TeamDefaultRoles>,
+    pub default_roles: Option<DefaultRoles>,
     /// The prefix that is prepended to automatic aliases.
     #[serde(rename = "stagingPrefix")]
     pub staging_prefix: String,
@@ -2376,38 +1402,38 @@ pub struct Team {
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub disable_hard_auto_blocks: Option<TeamDisableHardAutoBlocks>,
+    pub disable_hard_auto_blocks: Option<crate::shared::AliasAssigned>,
     /// Is remote caching enabled for this team
     #[serde(rename = "remoteCaching", default, skip_serializing_if = "Option::is_none")]
-    pub remote_caching: Option<TeamRemoteCaching>,
+    pub remote_caching: Option<crate::shared::RemoteCaching>,
     /// Default deployment protection for this team
     #[serde(
         rename = "defaultDeploymentProtection",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub default_deployment_protection: Option<TeamDefaultDeploymentProtection>,
+    pub default_deployment_protection: Option<DefaultDeploymentProtection>,
     /// Default deployment expiration settings for this team
     #[serde(
         rename = "defaultExpirationSettings",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub default_expiration_settings: Option<TeamDefaultExpirationSettings>,
+    pub default_expiration_settings: Option<crate::shared::DeploymentExpiration>,
     /// Whether toolbar is enabled on preview deployments
     #[serde(
         rename = "enablePreviewFeedback",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub enable_preview_feedback: Option<TeamEnablePreviewFeedback>,
+    pub enable_preview_feedback: Option<crate::shared::EnablePreviewFeedback>,
     /// Whether toolbar is enabled on production deployments
     #[serde(
         rename = "enableProductionFeedback",
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub enable_production_feedback: Option<TeamEnableProductionFeedback>,
+    pub enable_production_feedback: Option<crate::shared::EnablePreviewFeedback>,
     /// Sensitive environment variable policy for this team
     #[serde(
         rename = "sensitiveEnvironmentVariablePolicy",
@@ -2415,7 +1441,7 @@ pub struct Team {
         skip_serializing_if = "Option::is_none",
     )]
     pub sensitive_environment_variable_policy: Option<
-        TeamSensitiveEnvironmentVariablePolicy,
+        SensitiveEnvironmentVariablePolicy,
     >,
     /// Indicates if IP addresses should be accessible in observability (o11y) tooling
     #[serde(
@@ -2432,7 +1458,7 @@ pub struct Team {
     )]
     pub hide_ip_addresses_in_log_drains: Option<bool>,
     #[serde(rename = "ipBuckets", default, skip_serializing_if = "Option::is_none")]
-    pub ip_buckets: Option<Vec<TeamIpBucket>>,
+    pub ip_buckets: Option<Vec<crate::shared::IpBucket>>,
     /// The Team's unique identifier.
     pub id: String,
     /// The Team's slug, which is unique across the Vercel platform.
@@ -2444,370 +1470,13 @@ pub struct Team {
     #[serde(default)]
     pub avatar: Option<String>,
     /// The membership of the authenticated User in relation to the Team.
-    pub membership: TeamMembership,
+    pub membership: Membership,
     /// UNIX timestamp (in milliseconds) when the Team was created.
     #[serde(rename = "createdAt")]
     pub created_at: f64,
     /// Properties not named by the schema.
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct TeamConnect {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-}
-
-/// Default deployment protection for this team
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct TeamDefaultDeploymentProtection {
-    #[serde(
-        rename = "passwordProtection",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub password_protection: Option<TeamDefaultDeploymentProtectionPasswordProtection>,
-    #[serde(rename = "ssoProtection", default, skip_serializing_if = "Option::is_none")]
-    pub sso_protection: Option<TeamDefaultDeploymentProtectionSsoProtection>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TeamDefaultDeploymentProtectionPasswordProtection {
-    #[serde(rename = "deploymentType")]
-    pub deployment_type: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TeamDefaultDeploymentProtectionSsoProtection {
-    #[serde(rename = "deploymentType")]
-    pub deployment_type: String,
-}
-
-/// Default deployment expiration settings for this team
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct TeamDefaultExpirationSettings {
-    /// Number of days to keep non-production deployments (mostly preview deployments) before soft deletion.
-    #[serde(rename = "expirationDays", default, skip_serializing_if = "Option::is_none")]
-    pub expiration_days: Option<f64>,
-    /// Number of days to keep production deployments before soft deletion.
-    #[serde(
-        rename = "expirationDaysProduction",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub expiration_days_production: Option<f64>,
-    /// Number of days to keep canceled deployments before soft deletion.
-    #[serde(
-        rename = "expirationDaysCanceled",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub expiration_days_canceled: Option<f64>,
-    /// Number of days to keep errored deployments before soft deletion.
-    #[serde(
-        rename = "expirationDaysErrored",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub expiration_days_errored: Option<f64>,
-    /// Minimum number of production deployments to keep for this project, even if they are over the production expiration limit.
-    #[serde(
-        rename = "deploymentsToKeep",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub deployments_to_keep: Option<f64>,
-}
-
-/// Default roles for the team.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct TeamDefaultRoles {
-    #[serde(rename = "teamRoles", default, skip_serializing_if = "Option::is_none")]
-    pub team_roles: Option<Vec<TeamDefaultRolesTeamRole>>,
-    #[serde(
-        rename = "teamPermissions",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub team_permissions: Option<Vec<TeamDefaultRolesTeamPermission>>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum TeamDefaultRolesTeamPermission {
-    /// `IntegrationManager`
-    #[serde(rename = "IntegrationManager")]
-    IntegrationManager,
-    /// `CreateProject`
-    #[serde(rename = "CreateProject")]
-    CreateProject,
-    /// `FullProductionDeployment`
-    #[serde(rename = "FullProductionDeployment")]
-    FullProductionDeployment,
-    /// `UsageViewer`
-    #[serde(rename = "UsageViewer")]
-    UsageViewer,
-    /// `EnvVariableManager`
-    #[serde(rename = "EnvVariableManager")]
-    EnvVariableManager,
-    /// `EnvironmentManager`
-    #[serde(rename = "EnvironmentManager")]
-    EnvironmentManager,
-    /// `V0Builder`
-    #[serde(rename = "V0Builder")]
-    V0Builder,
-    /// `V0Chatter`
-    #[serde(rename = "V0Chatter")]
-    V0Chatter,
-    /// `V0Viewer`
-    #[serde(rename = "V0Viewer")]
-    V0Viewer,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl TeamDefaultRolesTeamPermission {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IntegrationManager => "IntegrationManager",
-            Self::CreateProject => "CreateProject",
-            Self::FullProductionDeployment => "FullProductionDeployment",
-            Self::UsageViewer => "UsageViewer",
-            Self::EnvVariableManager => "EnvVariableManager",
-            Self::EnvironmentManager => "EnvironmentManager",
-            Self::V0Builder => "V0Builder",
-            Self::V0Chatter => "V0Chatter",
-            Self::V0Viewer => "V0Viewer",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for TeamDefaultRolesTeamPermission {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum TeamDefaultRolesTeamRole {
-    /// `OWNER`
-    #[serde(rename = "OWNER")]
-    Owner,
-    /// `MEMBER`
-    #[serde(rename = "MEMBER")]
-    Member,
-    /// `DEVELOPER`
-    #[serde(rename = "DEVELOPER")]
-    Developer,
-    /// `SECURITY`
-    #[serde(rename = "SECURITY")]
-    Security,
-    /// `BILLING`
-    #[serde(rename = "BILLING")]
-    Billing,
-    /// `VIEWER`
-    #[serde(rename = "VIEWER")]
-    Viewer,
-    /// `VIEWER_FOR_PLUS`
-    #[serde(rename = "VIEWER_FOR_PLUS")]
-    ViewerForPlus,
-    /// `CONTRIBUTOR`
-    #[serde(rename = "CONTRIBUTOR")]
-    Contributor,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl TeamDefaultRolesTeamRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Owner => "OWNER",
-            Self::Member => "MEMBER",
-            Self::Developer => "DEVELOPER",
-            Self::Security => "SECURITY",
-            Self::Billing => "BILLING",
-            Self::Viewer => "VIEWER",
-            Self::ViewerForPlus => "VIEWER_FOR_PLUS",
-            Self::Contributor => "CONTRIBUTOR",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for TeamDefaultRolesTeamRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum TeamDisableHardAutoBlocks {
-    Number(f64),
-    Boolean(bool),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for TeamDisableHardAutoBlocks {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<TeamDisableHardAutoBlocks>] = &[
-            |value| {
-                <f64 as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(TeamDisableHardAutoBlocks::Number)
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(TeamDisableHardAutoBlocks::Boolean)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-/// Whether toolbar is enabled on preview deployments
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum TeamEnablePreviewFeedback {
-    /// `default`
-    #[serde(rename = "default")]
-    Default,
-    /// `on`
-    #[serde(rename = "on")]
-    On,
-    /// `off`
-    #[serde(rename = "off")]
-    Off,
-    /// `on-force`
-    #[serde(rename = "on-force")]
-    OnForce,
-    /// `off-force`
-    #[serde(rename = "off-force")]
-    OffForce,
-    /// `default-force`
-    #[serde(rename = "default-force")]
-    DefaultForce,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl TeamEnablePreviewFeedback {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "default",
-            Self::On => "on",
-            Self::Off => "off",
-            Self::OnForce => "on-force",
-            Self::OffForce => "off-force",
-            Self::DefaultForce => "default-force",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for TeamEnablePreviewFeedback {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Whether toolbar is enabled on production deployments
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum TeamEnableProductionFeedback {
-    /// `default`
-    #[serde(rename = "default")]
-    Default,
-    /// `on`
-    #[serde(rename = "on")]
-    On,
-    /// `off`
-    #[serde(rename = "off")]
-    Off,
-    /// `on-force`
-    #[serde(rename = "on-force")]
-    OnForce,
-    /// `off-force`
-    #[serde(rename = "off-force")]
-    OffForce,
-    /// `default-force`
-    #[serde(rename = "default-force")]
-    DefaultForce,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl TeamEnableProductionFeedback {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "default",
-            Self::On => "on",
-            Self::Off => "off",
-            Self::OnForce => "on-force",
-            Self::OffForce => "off-force",
-            Self::DefaultForce => "default-force",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for TeamEnableProductionFeedback {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TeamIpBucket {
-    pub bucket: String,
-    #[serde(rename = "supportUntil", default, skip_serializing_if = "Option::is_none")]
-    pub support_until: Option<f64>,
 }
 
 /// A limited form of data representing a Team, due to the authentication token missing privileges to read the full Team data.
@@ -2831,7 +1500,7 @@ pub struct TeamLimited {
     #[serde(default)]
     pub avatar: Option<String>,
     /// The membership of the authenticated User in relation to the Team.
-    pub membership: TeamLimitedMembership,
+    pub membership: Membership,
     /// UNIX timestamp (in milliseconds) when the Team was created.
     #[serde(rename = "createdAt")]
     pub created_at: f64,
@@ -2875,792 +1544,17 @@ impl std::fmt::Display for TeamLimitedLimitedByItem {
     }
 }
 
-/// The membership of the authenticated User in relation to the Team.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TeamLimitedMembership {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entitlements: Option<Vec<TeamLimitedMembershipEntitlement>>,
-    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
-    pub team_id: Option<String>,
-    pub confirmed: bool,
-    #[serde(
-        rename = "accessRequestedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub access_requested_at: Option<f64>,
-    pub role: TeamLimitedMembershipRole,
-    #[serde(rename = "teamRoles", default, skip_serializing_if = "Option::is_none")]
-    pub team_roles: Option<Vec<TeamLimitedMembershipTeamRole>>,
-    #[serde(
-        rename = "teamPermissions",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub team_permissions: Option<Vec<TeamLimitedMembershipTeamPermission>>,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    pub created: f64,
-    #[serde(rename = "joinedFrom", default, skip_serializing_if = "Option::is_none")]
-    pub joined_from: Option<TeamLimitedMembershipJoinedFrom>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TeamLimitedMembershipEntitlement {
-    pub entitlement: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TeamLimitedMembershipJoinedFrom {
-    pub origin: TeamLimitedMembershipJoinedFromOrigin,
-    #[serde(rename = "commitId", default, skip_serializing_if = "Option::is_none")]
-    pub commit_id: Option<String>,
-    #[serde(rename = "repoId", default, skip_serializing_if = "Option::is_none")]
-    pub repo_id: Option<String>,
-    #[serde(rename = "repoPath", default, skip_serializing_if = "Option::is_none")]
-    pub repo_path: Option<String>,
-    #[serde(rename = "gitUserId", default, skip_serializing_if = "Option::is_none")]
-    pub git_user_id: Option<TeamLimitedMembershipJoinedFromGitUserId>,
-    #[serde(rename = "gitUserLogin", default, skip_serializing_if = "Option::is_none")]
-    pub git_user_login: Option<String>,
-    #[serde(rename = "ssoUserId", default, skip_serializing_if = "Option::is_none")]
-    pub sso_user_id: Option<String>,
-    #[serde(rename = "ssoConnectedAt", default, skip_serializing_if = "Option::is_none")]
-    pub sso_connected_at: Option<f64>,
-    #[serde(rename = "idpUserId", default, skip_serializing_if = "Option::is_none")]
-    pub idp_user_id: Option<String>,
-    #[serde(rename = "dsyncUserId", default, skip_serializing_if = "Option::is_none")]
-    pub dsync_user_id: Option<String>,
-    #[serde(
-        rename = "dsyncConnectedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub dsync_connected_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum TeamLimitedMembershipJoinedFromGitUserId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for TeamLimitedMembershipJoinedFromGitUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            TeamLimitedMembershipJoinedFromGitUserId,
-        >] = &[
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(TeamLimitedMembershipJoinedFromGitUserId::String)
-            },
-            |value| {
-                <f64 as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(TeamLimitedMembershipJoinedFromGitUserId::Number)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum TeamLimitedMembershipJoinedFromOrigin {
-    /// `link`
-    #[serde(rename = "link")]
-    Link,
-    /// `saml`
-    #[serde(rename = "saml")]
-    Saml,
-    /// `mail`
-    #[serde(rename = "mail")]
-    Mail,
-    /// `import`
-    #[serde(rename = "import")]
-    Import,
-    /// `teams`
-    #[serde(rename = "teams")]
-    Teams,
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// `gitlab`
-    #[serde(rename = "gitlab")]
-    Gitlab,
-    /// `bitbucket`
-    #[serde(rename = "bitbucket")]
-    Bitbucket,
-    /// `dsync`
-    #[serde(rename = "dsync")]
-    Dsync,
-    /// `feedback`
-    #[serde(rename = "feedback")]
-    Feedback,
-    /// `organization-teams`
-    #[serde(rename = "organization-teams")]
-    OrganizationTeams,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl TeamLimitedMembershipJoinedFromOrigin {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Link => "link",
-            Self::Saml => "saml",
-            Self::Mail => "mail",
-            Self::Import => "import",
-            Self::Teams => "teams",
-            Self::Github => "github",
-            Self::Gitlab => "gitlab",
-            Self::Bitbucket => "bitbucket",
-            Self::Dsync => "dsync",
-            Self::Feedback => "feedback",
-            Self::OrganizationTeams => "organization-teams",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for TeamLimitedMembershipJoinedFromOrigin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum TeamLimitedMembershipRole {
-    /// `OWNER`
-    #[serde(rename = "OWNER")]
-    Owner,
-    /// `MEMBER`
-    #[serde(rename = "MEMBER")]
-    Member,
-    /// `DEVELOPER`
-    #[serde(rename = "DEVELOPER")]
-    Developer,
-    /// `SECURITY`
-    #[serde(rename = "SECURITY")]
-    Security,
-    /// `BILLING`
-    #[serde(rename = "BILLING")]
-    Billing,
-    /// `VIEWER`
-    #[serde(rename = "VIEWER")]
-    Viewer,
-    /// `VIEWER_FOR_PLUS`
-    #[serde(rename = "VIEWER_FOR_PLUS")]
-    ViewerForPlus,
-    /// `CONTRIBUTOR`
-    #[serde(rename = "CONTRIBUTOR")]
-    Contributor,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl TeamLimitedMembershipRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Owner => "OWNER",
-            Self::Member => "MEMBER",
-            Self::Developer => "DEVELOPER",
-            Self::Security => "SECURITY",
-            Self::Billing => "BILLING",
-            Self::Viewer => "VIEWER",
-            Self::ViewerForPlus => "VIEWER_FOR_PLUS",
-            Self::Contributor => "CONTRIBUTOR",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for TeamLimitedMembershipRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum TeamLimitedMembershipTeamPermission {
-    /// `IntegrationManager`
-    #[serde(rename = "IntegrationManager")]
-    IntegrationManager,
-    /// `CreateProject`
-    #[serde(rename = "CreateProject")]
-    CreateProject,
-    /// `FullProductionDeployment`
-    #[serde(rename = "FullProductionDeployment")]
-    FullProductionDeployment,
-    /// `UsageViewer`
-    #[serde(rename = "UsageViewer")]
-    UsageViewer,
-    /// `EnvVariableManager`
-    #[serde(rename = "EnvVariableManager")]
-    EnvVariableManager,
-    /// `EnvironmentManager`
-    #[serde(rename = "EnvironmentManager")]
-    EnvironmentManager,
-    /// `V0Builder`
-    #[serde(rename = "V0Builder")]
-    V0Builder,
-    /// `V0Chatter`
-    #[serde(rename = "V0Chatter")]
-    V0Chatter,
-    /// `V0Viewer`
-    #[serde(rename = "V0Viewer")]
-    V0Viewer,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl TeamLimitedMembershipTeamPermission {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IntegrationManager => "IntegrationManager",
-            Self::CreateProject => "CreateProject",
-            Self::FullProductionDeployment => "FullProductionDeployment",
-            Self::UsageViewer => "UsageViewer",
-            Self::EnvVariableManager => "EnvVariableManager",
-            Self::EnvironmentManager => "EnvironmentManager",
-            Self::V0Builder => "V0Builder",
-            Self::V0Chatter => "V0Chatter",
-            Self::V0Viewer => "V0Viewer",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for TeamLimitedMembershipTeamPermission {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum TeamLimitedMembershipTeamRole {
-    /// `OWNER`
-    #[serde(rename = "OWNER")]
-    Owner,
-    /// `MEMBER`
-    #[serde(rename = "MEMBER")]
-    Member,
-    /// `DEVELOPER`
-    #[serde(rename = "DEVELOPER")]
-    Developer,
-    /// `SECURITY`
-    #[serde(rename = "SECURITY")]
-    Security,
-    /// `BILLING`
-    #[serde(rename = "BILLING")]
-    Billing,
-    /// `VIEWER`
-    #[serde(rename = "VIEWER")]
-    Viewer,
-    /// `VIEWER_FOR_PLUS`
-    #[serde(rename = "VIEWER_FOR_PLUS")]
-    ViewerForPlus,
-    /// `CONTRIBUTOR`
-    #[serde(rename = "CONTRIBUTOR")]
-    Contributor,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl TeamLimitedMembershipTeamRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Owner => "OWNER",
-            Self::Member => "MEMBER",
-            Self::Developer => "DEVELOPER",
-            Self::Security => "SECURITY",
-            Self::Billing => "BILLING",
-            Self::Viewer => "VIEWER",
-            Self::ViewerForPlus => "VIEWER_FOR_PLUS",
-            Self::Contributor => "CONTRIBUTOR",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for TeamLimitedMembershipTeamRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// When "Single Sign-On (SAML)" is configured, this object contains information that allows the client-side to identify whether or not this Team has SAML enforced.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TeamLimitedSaml {
     /// Information for the SAML Single Sign-On configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection: Option<TeamLimitedSamlConnection>,
+    pub connection: Option<Connection>,
     /// Information for the Directory Sync configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub directory: Option<TeamLimitedSamlDirectory>,
+    pub directory: Option<Directory>,
     /// When `true`, interactions with the Team **must** be done with an authentication token that has been authenticated with the Team's SAML Single Sign-On provider.
     pub enforced: bool,
-}
-
-/// Information for the SAML Single Sign-On configuration.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TeamLimitedSamlConnection {
-    /// The Identity Provider "type", for example Okta.
-    #[serde(rename = "type")]
-    pub type_: String,
-    /// Current status of the connection.
-    pub status: String,
-    /// Current state of the connection.
-    pub state: String,
-    /// Timestamp (in milliseconds) of when the configuration was connected.
-    #[serde(rename = "connectedAt")]
-    pub connected_at: f64,
-    /// Timestamp (in milliseconds) of when the last webhook event was received from WorkOS.
-    #[serde(
-        rename = "lastReceivedWebhookEvent",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub last_received_webhook_event: Option<f64>,
-}
-
-/// Information for the Directory Sync configuration.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TeamLimitedSamlDirectory {
-    /// The Identity Provider "type", for example Okta.
-    #[serde(rename = "type")]
-    pub type_: String,
-    /// Current state of the connection.
-    pub state: String,
-    /// Timestamp (in milliseconds) of when the configuration was connected.
-    #[serde(rename = "connectedAt")]
-    pub connected_at: f64,
-    /// Timestamp (in milliseconds) of when the last webhook event was received from WorkOS.
-    #[serde(
-        rename = "lastReceivedWebhookEvent",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub last_received_webhook_event: Option<f64>,
-}
-
-/// The membership of the authenticated User in relation to the Team.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TeamMembership {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entitlements: Option<Vec<TeamMembershipEntitlement>>,
-    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
-    pub team_id: Option<String>,
-    pub confirmed: bool,
-    #[serde(
-        rename = "accessRequestedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub access_requested_at: Option<f64>,
-    pub role: TeamMembershipRole,
-    #[serde(rename = "teamRoles", default, skip_serializing_if = "Option::is_none")]
-    pub team_roles: Option<Vec<TeamMembershipTeamRole>>,
-    #[serde(
-        rename = "teamPermissions",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub team_permissions: Option<Vec<TeamMembershipTeamPermission>>,
-    #[serde(rename = "createdAt")]
-    pub created_at: f64,
-    pub created: f64,
-    #[serde(rename = "joinedFrom", default, skip_serializing_if = "Option::is_none")]
-    pub joined_from: Option<TeamMembershipJoinedFrom>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TeamMembershipEntitlement {
-    pub entitlement: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TeamMembershipJoinedFrom {
-    pub origin: TeamMembershipJoinedFromOrigin,
-    #[serde(rename = "commitId", default, skip_serializing_if = "Option::is_none")]
-    pub commit_id: Option<String>,
-    #[serde(rename = "repoId", default, skip_serializing_if = "Option::is_none")]
-    pub repo_id: Option<String>,
-    #[serde(rename = "repoPath", default, skip_serializing_if = "Option::is_none")]
-    pub repo_path: Option<String>,
-    #[serde(rename = "gitUserId", default, skip_serializing_if = "Option::is_none")]
-    pub git_user_id: Option<TeamMembershipJoinedFromGitUserId>,
-    #[serde(rename = "gitUserLogin", default, skip_serializing_if = "Option::is_none")]
-    pub git_user_login: Option<String>,
-    #[serde(rename = "ssoUserId", default, skip_serializing_if = "Option::is_none")]
-    pub sso_user_id: Option<String>,
-    #[serde(rename = "ssoConnectedAt", default, skip_serializing_if = "Option::is_none")]
-    pub sso_connected_at: Option<f64>,
-    #[serde(rename = "idpUserId", default, skip_serializing_if = "Option::is_none")]
-    pub idp_user_id: Option<String>,
-    #[serde(rename = "dsyncUserId", default, skip_serializing_if = "Option::is_none")]
-    pub dsync_user_id: Option<String>,
-    #[serde(
-        rename = "dsyncConnectedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub dsync_connected_at: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum TeamMembershipJoinedFromGitUserId {
-    String(String),
-    Number(f64),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for TeamMembershipJoinedFromGitUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<TeamMembershipJoinedFromGitUserId>] = &[
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(TeamMembershipJoinedFromGitUserId::String)
-            },
-            |value| {
-                <f64 as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(TeamMembershipJoinedFromGitUserId::Number)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum TeamMembershipJoinedFromOrigin {
-    /// `link`
-    #[serde(rename = "link")]
-    Link,
-    /// `saml`
-    #[serde(rename = "saml")]
-    Saml,
-    /// `mail`
-    #[serde(rename = "mail")]
-    Mail,
-    /// `import`
-    #[serde(rename = "import")]
-    Import,
-    /// `teams`
-    #[serde(rename = "teams")]
-    Teams,
-    /// `github`
-    #[serde(rename = "github")]
-    Github,
-    /// `gitlab`
-    #[serde(rename = "gitlab")]
-    Gitlab,
-    /// `bitbucket`
-    #[serde(rename = "bitbucket")]
-    Bitbucket,
-    /// `dsync`
-    #[serde(rename = "dsync")]
-    Dsync,
-    /// `feedback`
-    #[serde(rename = "feedback")]
-    Feedback,
-    /// `organization-teams`
-    #[serde(rename = "organization-teams")]
-    OrganizationTeams,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl TeamMembershipJoinedFromOrigin {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Link => "link",
-            Self::Saml => "saml",
-            Self::Mail => "mail",
-            Self::Import => "import",
-            Self::Teams => "teams",
-            Self::Github => "github",
-            Self::Gitlab => "gitlab",
-            Self::Bitbucket => "bitbucket",
-            Self::Dsync => "dsync",
-            Self::Feedback => "feedback",
-            Self::OrganizationTeams => "organization-teams",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for TeamMembershipJoinedFromOrigin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum TeamMembershipRole {
-    /// `OWNER`
-    #[serde(rename = "OWNER")]
-    Owner,
-    /// `MEMBER`
-    #[serde(rename = "MEMBER")]
-    Member,
-    /// `DEVELOPER`
-    #[serde(rename = "DEVELOPER")]
-    Developer,
-    /// `SECURITY`
-    #[serde(rename = "SECURITY")]
-    Security,
-    /// `BILLING`
-    #[serde(rename = "BILLING")]
-    Billing,
-    /// `VIEWER`
-    #[serde(rename = "VIEWER")]
-    Viewer,
-    /// `VIEWER_FOR_PLUS`
-    #[serde(rename = "VIEWER_FOR_PLUS")]
-    ViewerForPlus,
-    /// `CONTRIBUTOR`
-    #[serde(rename = "CONTRIBUTOR")]
-    Contributor,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl TeamMembershipRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Owner => "OWNER",
-            Self::Member => "MEMBER",
-            Self::Developer => "DEVELOPER",
-            Self::Security => "SECURITY",
-            Self::Billing => "BILLING",
-            Self::Viewer => "VIEWER",
-            Self::ViewerForPlus => "VIEWER_FOR_PLUS",
-            Self::Contributor => "CONTRIBUTOR",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for TeamMembershipRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum TeamMembershipTeamPermission {
-    /// `IntegrationManager`
-    #[serde(rename = "IntegrationManager")]
-    IntegrationManager,
-    /// `CreateProject`
-    #[serde(rename = "CreateProject")]
-    CreateProject,
-    /// `FullProductionDeployment`
-    #[serde(rename = "FullProductionDeployment")]
-    FullProductionDeployment,
-    /// `UsageViewer`
-    #[serde(rename = "UsageViewer")]
-    UsageViewer,
-    /// `EnvVariableManager`
-    #[serde(rename = "EnvVariableManager")]
-    EnvVariableManager,
-    /// `EnvironmentManager`
-    #[serde(rename = "EnvironmentManager")]
-    EnvironmentManager,
-    /// `V0Builder`
-    #[serde(rename = "V0Builder")]
-    V0Builder,
-    /// `V0Chatter`
-    #[serde(rename = "V0Chatter")]
-    V0Chatter,
-    /// `V0Viewer`
-    #[serde(rename = "V0Viewer")]
-    V0Viewer,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl TeamMembershipTeamPermission {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IntegrationManager => "IntegrationManager",
-            Self::CreateProject => "CreateProject",
-            Self::FullProductionDeployment => "FullProductionDeployment",
-            Self::UsageViewer => "UsageViewer",
-            Self::EnvVariableManager => "EnvVariableManager",
-            Self::EnvironmentManager => "EnvironmentManager",
-            Self::V0Builder => "V0Builder",
-            Self::V0Chatter => "V0Chatter",
-            Self::V0Viewer => "V0Viewer",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for TeamMembershipTeamPermission {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum TeamMembershipTeamRole {
-    /// `OWNER`
-    #[serde(rename = "OWNER")]
-    Owner,
-    /// `MEMBER`
-    #[serde(rename = "MEMBER")]
-    Member,
-    /// `DEVELOPER`
-    #[serde(rename = "DEVELOPER")]
-    Developer,
-    /// `SECURITY`
-    #[serde(rename = "SECURITY")]
-    Security,
-    /// `BILLING`
-    #[serde(rename = "BILLING")]
-    Billing,
-    /// `VIEWER`
-    #[serde(rename = "VIEWER")]
-    Viewer,
-    /// `VIEWER_FOR_PLUS`
-    #[serde(rename = "VIEWER_FOR_PLUS")]
-    ViewerForPlus,
-    /// `CONTRIBUTOR`
-    #[serde(rename = "CONTRIBUTOR")]
-    Contributor,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl TeamMembershipTeamRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Owner => "OWNER",
-            Self::Member => "MEMBER",
-            Self::Developer => "DEVELOPER",
-            Self::Security => "SECURITY",
-            Self::Billing => "BILLING",
-            Self::Viewer => "VIEWER",
-            Self::ViewerForPlus => "VIEWER_FOR_PLUS",
-            Self::Contributor => "CONTRIBUTOR",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for TeamMembershipTeamRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Is remote caching enabled for this team
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct TeamRemoteCaching {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3703,327 +1597,13 @@ pub struct TeamResourceConfig {
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub build_entitlements: Option<TeamResourceConfigBuildEntitlements>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct TeamResourceConfigBuildEntitlements {
-    #[serde(rename = "enhancedBuilds", default, skip_serializing_if = "Option::is_none")]
-    pub enhanced_builds: Option<bool>,
-}
-
-/// When "Single Sign-On (SAML)" is configured, this object contains information regarding the configuration of the Identity Provider (IdP).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TeamSaml {
-    /// Information for the SAML Single Sign-On configuration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection: Option<TeamSamlConnection>,
-    /// Information for the Directory Sync configuration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub directory: Option<TeamSamlDirectory>,
-    /// When `true`, interactions with the Team **must** be done with an authentication token that has been authenticated with the Team's SAML Single Sign-On provider.
-    pub enforced: bool,
-    /// The default redirect URI to use after successful SAML authentication.
-    #[serde(
-        rename = "defaultRedirectUri",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub default_redirect_uri: Option<TeamSamlDefaultRedirectUri>,
-    /// When "Directory Sync" is configured, this object contains a mapping of which Directory Group (by ID) should be assigned to which Vercel Team "role".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub roles: Option<std::collections::BTreeMap<String, TeamSamlRolesValue>>,
-}
-
-/// Information for the SAML Single Sign-On configuration.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TeamSamlConnection {
-    /// The Identity Provider "type", for example Okta.
-    #[serde(rename = "type")]
-    pub type_: String,
-    /// Current status of the connection.
-    pub status: String,
-    /// Current state of the connection.
-    pub state: String,
-    /// Timestamp (in milliseconds) of when the configuration was connected.
-    #[serde(rename = "connectedAt")]
-    pub connected_at: f64,
-    /// Timestamp (in milliseconds) of when the last webhook event was received from WorkOS.
-    #[serde(
-        rename = "lastReceivedWebhookEvent",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub last_received_webhook_event: Option<f64>,
-}
-
-/// The default redirect URI to use after successful SAML authentication.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum TeamSamlDefaultRedirectUri {
-    /// `vercel.com`
-    #[serde(rename = "vercel.com")]
-    VercelCom,
-    /// `v0.dev`
-    #[serde(rename = "v0.dev")]
-    V0Dev,
-    /// `v0.app`
-    #[serde(rename = "v0.app")]
-    V0App,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl TeamSamlDefaultRedirectUri {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VercelCom => "vercel.com",
-            Self::V0Dev => "v0.dev",
-            Self::V0App => "v0.app",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for TeamSamlDefaultRedirectUri {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Information for the Directory Sync configuration.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TeamSamlDirectory {
-    /// The Identity Provider "type", for example Okta.
-    #[serde(rename = "type")]
-    pub type_: String,
-    /// Current state of the connection.
-    pub state: String,
-    /// Timestamp (in milliseconds) of when the configuration was connected.
-    #[serde(rename = "connectedAt")]
-    pub connected_at: f64,
-    /// Timestamp (in milliseconds) of when the last webhook event was received from WorkOS.
-    #[serde(
-        rename = "lastReceivedWebhookEvent",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
-    pub last_received_webhook_event: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum TeamSamlRolesValue {
-    /// When "Directory Sync" is configured, this object contains a mapping of which Directory Group (by ID) should be assigned to which Vercel Team "role".
-    WithAccessGroupId(TeamSamlRolesValueWithAccessGroupId),
-    Value(TeamSamlRolesValueValue),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for TeamSamlRolesValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<TeamSamlRolesValue>] = &[
-            |value| {
-                <TeamSamlRolesValueWithAccessGroupId as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(TeamSamlRolesValue::WithAccessGroupId)
-            },
-            |value| {
-                <TeamSamlRolesValueValue as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(TeamSamlRolesValue::Value)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum TeamSamlRolesValueValue {
-    /// `OWNER`
-    #[serde(rename = "OWNER")]
-    Owner,
-    /// `MEMBER`
-    #[serde(rename = "MEMBER")]
-    Member,
-    /// `DEVELOPER`
-    #[serde(rename = "DEVELOPER")]
-    Developer,
-    /// `SECURITY`
-    #[serde(rename = "SECURITY")]
-    Security,
-    /// `BILLING`
-    #[serde(rename = "BILLING")]
-    Billing,
-    /// `VIEWER`
-    #[serde(rename = "VIEWER")]
-    Viewer,
-    /// `VIEWER_FOR_PLUS`
-    #[serde(rename = "VIEWER_FOR_PLUS")]
-    ViewerForPlus,
-    /// `CONTRIBUTOR`
-    #[serde(rename = "CONTRIBUTOR")]
-    Contributor,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl TeamSamlRolesValueValue {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Owner => "OWNER",
-            Self::Member => "MEMBER",
-            Self::Developer => "DEVELOPER",
-            Self::Security => "SECURITY",
-            Self::Billing => "BILLING",
-            Self::Viewer => "VIEWER",
-            Self::ViewerForPlus => "VIEWER_FOR_PLUS",
-            Self::Contributor => "CONTRIBUTOR",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for TeamSamlRolesValueValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// When "Directory Sync" is configured, this object contains a mapping of which Directory Group (by ID) should be assigned to which Vercel Team "role".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TeamSamlRolesValueWithAccessGroupId {
-    #[serde(rename = "accessGroupId")]
-    pub access_group_id: String,
-}
-
-/// Sensitive environment variable policy for this team
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum TeamSensitiveEnvironmentVariablePolicy {
-    /// `default`
-    #[serde(rename = "default")]
-    Default,
-    /// `on`
-    #[serde(rename = "on")]
-    On,
-    /// `off`
-    #[serde(rename = "off")]
-    Off,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl TeamSensitiveEnvironmentVariablePolicy {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "default",
-            Self::On => "on",
-            Self::Off => "off",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for TeamSensitiveEnvironmentVariablePolicy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub build_entitlements: Option<crate::shared::BuildEntitlements>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateTeamMemberJoinedFrom {
     #[serde(rename = "ssoUserId", default, skip_serializing_if = "Option::is_none")]
     pub sso_user_id: Option<serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateTeamMemberProject {
-    /// The ID of the project.
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-    /// The project role of the member that will be added. \"null\" will remove this project level role.
-    #[serde(default)]
-    pub role: Option<UpdateTeamMemberProjectRole>,
-}
-
-/// The project role of the member that will be added. \"null\" will remove this project level role.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum UpdateTeamMemberProjectRole {
-    /// `ADMIN`
-    #[serde(rename = "ADMIN")]
-    Admin,
-    /// `PROJECT_VIEWER`
-    #[serde(rename = "PROJECT_VIEWER")]
-    ProjectViewer,
-    /// `PROJECT_DEVELOPER`
-    #[serde(rename = "PROJECT_DEVELOPER")]
-    ProjectDeveloper,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl UpdateTeamMemberProjectRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "ADMIN",
-            Self::ProjectViewer => "PROJECT_VIEWER",
-            Self::ProjectDeveloper => "PROJECT_DEVELOPER",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for UpdateTeamMemberProjectRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4035,15 +1615,25 @@ pub struct UpdateTeamMemberRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub projects: Option<Vec<UpdateTeamMemberProject>>,
+    pub projects: Option<Vec<crate::shared::CreateAccessGroupProject>>,
     #[serde(rename = "joinedFrom", default, skip_serializing_if = "Option::is_none")]
     pub joined_from: Option<UpdateTeamMemberJoinedFrom>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateTeamMemberResponse {
-    /// ID of the team.
-    pub id: String,
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Utm {
+    /// UTM source
+    #[serde(rename = "utmSource", default, skip_serializing_if = "Option::is_none")]
+    pub utm_source: Option<String>,
+    /// UTM medium
+    #[serde(rename = "utmMedium", default, skip_serializing_if = "Option::is_none")]
+    pub utm_medium: Option<String>,
+    /// UTM campaign
+    #[serde(rename = "utmCampaign", default, skip_serializing_if = "Option::is_none")]
+    pub utm_campaign: Option<String>,
+    /// UTM term
+    #[serde(rename = "utmTerm", default, skip_serializing_if = "Option::is_none")]
+    pub utm_term: Option<String>,
 }
 
 impl crate::Client {
@@ -4149,7 +1739,7 @@ impl crate::Client {
     pub fn delete_team(
         &self,
         team_id: impl Into<String>,
-        body: DeleteTeamRequest,
+        body: crate::shared::DeleteTeamRequest,
     ) -> DeleteTeamBuilder<'_> {
         DeleteTeamBuilder {
             client: self,
@@ -4169,7 +1759,7 @@ pub struct DeleteTeamBuilder<'a> {
     new_default_team_id: Option<String>,
     team_id: String,
     slug: Option<String>,
-    body: DeleteTeamRequest,
+    body: crate::shared::DeleteTeamRequest,
 }
 
 impl<'a> DeleteTeamBuilder<'a> {
@@ -4301,13 +1891,13 @@ impl<'a> DeleteTeamInviteCodeBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<
-        DeleteTeamInviteCodeResponse,
+        crate::shared::Transform,
         crate::Error<DeleteTeamInviteCodeError>,
     > {
         self.exchange().await.map_err(crate::Error::declared_as)
     }
     /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<DeleteTeamInviteCodeResponse> {
+    async fn exchange(self) -> crate::Result<crate::shared::Transform> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -4331,7 +1921,7 @@ impl<'a> DeleteTeamInviteCodeBuilder<'a> {
 
 impl<'a> std::future::IntoFuture for DeleteTeamInviteCodeBuilder<'a> {
     type Output = crate::Result<
-        DeleteTeamInviteCodeResponse,
+        crate::shared::Transform,
         crate::Error<DeleteTeamInviteCodeError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
@@ -4632,7 +2222,7 @@ pub struct GetTeamMembersBuilder<'a> {
     since: Option<f64>,
     until: Option<f64>,
     search: Option<String>,
-    role: Option<GetTeamMembersRole>,
+    role: Option<crate::shared::TeamRole>,
     exclude_project: Option<String>,
     eligible_members_for_project_id: Option<String>,
     team_id: String,
@@ -4660,7 +2250,7 @@ impl<'a> GetTeamMembersBuilder<'a> {
         self
     }
     /// Only return members with the specified team role.
-    pub fn role(mut self, role: GetTeamMembersRole) -> Self {
+    pub fn role(mut self, role: crate::shared::TeamRole) -> Self {
         self.role = Some(role);
         self
     }
@@ -5307,11 +2897,11 @@ impl<'a> RemoveTeamMemberBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::Result<RemoveTeamMemberResponse, crate::Error<RemoveTeamMemberError>> {
+    ) -> crate::Result<crate::shared::Transform, crate::Error<RemoveTeamMemberError>> {
         self.exchange().await.map_err(crate::Error::declared_as)
     }
     /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<RemoveTeamMemberResponse> {
+    async fn exchange(self) -> crate::Result<crate::shared::Transform> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -5336,7 +2926,7 @@ impl<'a> RemoveTeamMemberBuilder<'a> {
 
 impl<'a> std::future::IntoFuture for RemoveTeamMemberBuilder<'a> {
     type Output = crate::Result<
-        RemoveTeamMemberResponse,
+        crate::shared::Transform,
         crate::Error<RemoveTeamMemberError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
@@ -5545,11 +3135,11 @@ impl<'a> UpdateTeamMemberBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::Result<UpdateTeamMemberResponse, crate::Error<UpdateTeamMemberError>> {
+    ) -> crate::Result<crate::shared::Transform, crate::Error<UpdateTeamMemberError>> {
         self.exchange().await.map_err(crate::Error::declared_as)
     }
     /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<UpdateTeamMemberResponse> {
+    async fn exchange(self) -> crate::Result<crate::shared::Transform> {
         let response = self.into_request().send().await?;
         response.json()
     }
@@ -5575,7 +3165,7 @@ impl<'a> UpdateTeamMemberBuilder<'a> {
 
 impl<'a> std::future::IntoFuture for UpdateTeamMemberBuilder<'a> {
     type Output = crate::Result<
-        UpdateTeamMemberResponse,
+        crate::shared::Transform,
         crate::Error<UpdateTeamMemberError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;

@@ -49,17 +49,65 @@ fn import_resource_types_follow_the_schema() {
     let field = |wire: &str| request.fields.iter().find(|f| f.wire_name == wire).unwrap();
     assert!(field("productId").required && field("name").required && field("status").required);
     assert_eq!(field("productId").rust_name, "product_id");
-    assert_eq!(field("billingPlan").ty, TypeRef::Named("ImportResourceBillingPlan".into()));
+    assert_eq!(field("billingPlan").ty, TypeRef::Named("BillingPlan".into()));
     assert!(!field("billingPlan").required);
     assert_eq!(
         field("secrets").ty,
-        TypeRef::Array(Box::new(TypeRef::Named("ImportResourceSecret".into())))
+        TypeRef::Array(Box::new(TypeRef::Named("Secret".into())))
     );
-    let TypeKind::Enum(status) = &api.types["ImportResourceStatus"].kind else {
-        panic!("ImportResourceStatus is an enum");
+    let TypeKind::Enum(status) = &api.types["ResourceStatus"].kind else {
+        panic!("ResourceStatus is an enum");
     };
     let values: Vec<&str> = status.variants.iter().map(|v| v.value.as_str()).collect();
     assert_eq!(values, ["ready", "pending", "onboarding", "suspended", "resumed", "uninstalled", "error"]);
+}
+
+/// The type an operation answers with on 200.
+fn answer<'a>(api: &'a vercel_codegen::ir::Api, id: &str) -> &'a TypeRef {
+    let op = api.operations.iter().find(|op| op.id == id).unwrap_or_else(|| panic!("no operation {id}"));
+    let ok = op.responses.iter().find(|r| r.status == 200).unwrap_or_else(|| panic!("{id} has no 200"));
+    ok.body.as_ref().unwrap_or_else(|| panic!("{id} answers no body"))
+}
+
+#[test]
+fn get_project_and_update_project_return_the_same_project_type() {
+    let api = support::generate_pinned().api;
+    let project = TypeRef::Named("Project".into());
+    for id in ["getProject", "updateProject", "createProject"] {
+        assert_eq!(answer(&api, id), &project, "{id}");
+    }
+    let TypeKind::Struct(fields) = &api.types["Project"].kind else { panic!("Project is a struct") };
+    // `integrations` is only in getProject's answer: optional in the one type.
+    let integrations = fields.fields.iter().find(|f| f.wire_name == "integrations").expect("integrations");
+    assert!(!integrations.required);
+}
+
+#[test]
+fn the_framework_list_is_one_shared_enum() {
+    let api = support::generate_pinned().api;
+    let framework = &api.types["Framework"];
+    let TypeKind::Enum(values) = &framework.kind else { panic!("Framework is an enum") };
+    assert!(values.variants.iter().any(|v| v.value == "nextjs"), "{:?}", values.variants);
+    assert_eq!(framework.group, vercel_codegen::ir::SHARED_GROUP);
+    // Every `framework` property holding a list of known values holds this one enum.
+    let mut users = Vec::new();
+    for def in api.types.values() {
+        let TypeKind::Struct(s) = &def.kind else { continue };
+        for field in s.fields.iter().filter(|f| f.wire_name == "framework") {
+            let mut ty = &field.ty;
+            while let TypeRef::Nullable(inner) = ty {
+                ty = inner;
+            }
+            if let TypeRef::Named(name) = ty {
+                if matches!(api.types[name].kind, TypeKind::Enum(_)) {
+                    assert_eq!(name, "Framework", "{}.framework", def.name);
+                    users.push(def.name.as_str());
+                }
+            }
+        }
+    }
+    assert!(users.len() >= 5, "{users:?}");
+    assert!(framework.used_by.len() >= 3, "{:?}", framework.used_by);
 }
 
 #[test]

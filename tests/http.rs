@@ -1,11 +1,9 @@
 //! The generated client against a real HTTP server on loopback.
 
 use serde_json::json;
-use vercel_api::marketplace::{
-    ImportResourceBillingPlan, ImportResourceBillingPlanType, ImportResourceNotification,
-    ImportResourceNotificationLevel, ImportResourceRequest, ImportResourceSecret,
-    ImportResourceStatus,
-};
+use vercel_api::marketplace::{BillingPlan, ImportResourceRequest, ResourceStatus, Secret};
+use vercel_api::projects::{Project, UpdateProjectRequest};
+use vercel_api::shared::{BillingPlanType, Notification, NotificationLevel};
 mod support;
 
 use support::mock::{client, TOKEN};
@@ -19,11 +17,11 @@ fn import_request() -> ImportResourceRequest {
         ownership: None,
         product_id: "prod_1".into(),
         name: "my-db".into(),
-        status: ImportResourceStatus::Ready,
+        status: ResourceStatus::Ready,
         metadata: None,
-        billing_plan: Some(ImportResourceBillingPlan {
+        billing_plan: Some(BillingPlan {
             id: "plan_1".into(),
-            type_: ImportResourceBillingPlanType::Subscription,
+            type_: BillingPlanType::Subscription,
             name: "Pro".into(),
             description: None,
             payment_method_required: Some(true),
@@ -33,14 +31,14 @@ fn import_request() -> ImportResourceRequest {
             effective_date: None,
             additional_properties: Default::default(),
         }),
-        notification: Some(ImportResourceNotification {
-            level: ImportResourceNotificationLevel::Warn,
+        notification: Some(Notification {
+            level: NotificationLevel::Warn,
             title: "Heads up".into(),
             message: None,
             href: Some("https://example.com/x".into()),
         }),
         extras: None,
-        secrets: Some(vec![ImportResourceSecret {
+        secrets: Some(vec![Secret {
             name: "DATABASE_URL".into(),
             value: "postgres://u:p@h/db".into(),
             prefix: None,
@@ -163,6 +161,42 @@ async fn unknown_enum_values_and_union_members_still_decode() {
     assert_eq!(status.as_str(), "hibernating");
     let metadata = resource.metadata.as_ref().expect("metadata");
     assert_eq!(metadata.len(), 2);
+}
+
+/// One function serves every answer that is a project.
+fn describe(project: &Project) -> String {
+    format!("{} ({}) on {:?}", project.name, project.id, project.node_version)
+}
+
+#[tokio::test]
+async fn get_project_and_update_project_answer_one_project_type() {
+    let server = MockServer::start().await;
+    let project = json!({
+        "accountId": "team_1",
+        "directoryListing": false,
+        "id": "prj_1",
+        "name": "my-app",
+        "nodeVersion": "22.x",
+        "resourceConfig": {"functionDefaultRegions": ["iad1"]},
+        "defaultResourceConfig": {"functionDefaultRegions": ["iad1"]},
+        // Only getProject's answer is documented with integrations.
+        "integrations": [],
+    });
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(project.clone()))
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(project))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let fetched: Project = client.get_project("my-app").await.expect("getProject");
+    let body: UpdateProjectRequest = serde_json::from_value(json!({"name": "my-app"})).expect("a request");
+    let updated: Project = client.update_project("my-app", body).await.expect("updateProject");
+    assert_eq!(describe(&fetched), "my-app (prj_1) on V22X");
+    assert_eq!(describe(&fetched), describe(&updated));
+    assert_eq!(fetched, updated);
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@
 //! an integration drain as the first shape and drop those fields.
 
 use serde_json::{json, Value};
-use vercel_api::drains::GetDrainResponse;
+use vercel_api::drains::Drain;
 
 /// A drain with the fields both shapes require, and `extra` besides.
 fn drain(extra: Value) -> Value {
@@ -22,7 +22,7 @@ fn drain(extra: Value) -> Value {
     drain
 }
 
-fn decode(value: &Value) -> GetDrainResponse {
+fn decode(value: &Value) -> Drain {
     serde_json::from_value(value.clone()).unwrap()
 }
 
@@ -30,7 +30,7 @@ fn decode(value: &Value) -> GetDrainResponse {
 fn a_value_of_the_wider_member_decodes_as_it_and_round_trips() {
     let value = drain(json!({"integrationIcon": "https://example.com/icon.png"}));
     let decoded = decode(&value);
-    let GetDrainResponse::WithIdOwnerId2(wide) = &decoded else {
+    let Drain::WithIntegrationIcon(wide) = &decoded else {
         panic!("decoded as {decoded:?}");
     };
     assert_eq!(wide.integration_icon.as_deref(), Some("https://example.com/icon.png"));
@@ -40,30 +40,30 @@ fn a_value_of_the_wider_member_decodes_as_it_and_round_trips() {
 #[test]
 fn a_value_both_members_keep_whole_decodes_as_the_first() {
     let value = drain(json!({}));
-    assert!(matches!(decode(&value), GetDrainResponse::WithIdOwnerId(_)));
+    assert!(matches!(decode(&value), Drain::WithIdOwnerId(_)));
 }
 
 #[test]
 fn fields_of_a_newer_api_do_not_change_the_member() {
     let newer = drain(json!({"integrationIcon": "i", "addedNextYear": {"a": 1}}));
-    assert!(matches!(decode(&newer), GetDrainResponse::WithIdOwnerId2(_)));
+    assert!(matches!(decode(&newer), Drain::WithIntegrationIcon(_)));
     let newer = drain(json!({"addedNextYear": true}));
-    assert!(matches!(decode(&newer), GetDrainResponse::WithIdOwnerId(_)));
+    assert!(matches!(decode(&newer), Drain::WithIdOwnerId(_)));
 }
 
 #[test]
 fn a_value_no_member_decodes_is_kept_as_raw_json() {
     let value = json!({"id": "drn_1"});
-    assert_eq!(decode(&value), GetDrainResponse::Unknown(value));
+    assert_eq!(decode(&value), Drain::Unknown(value));
 }
 
 #[test]
 fn an_array_is_not_read_as_a_struct_of_its_items() {
     // `flags` is an object with `definitions`, or an array of objects; serde would also
     // read the array as the struct, taking its first item for `definitions`.
-    use vercel_api::deployments::GetDeploymentFlags;
+    use vercel_api::deployments::Flags;
     let list = json!([{}]);
-    let decoded: GetDeploymentFlags = serde_json::from_value(list.clone()).unwrap();
-    assert!(matches!(decoded, GetDeploymentFlags::ObjectList(_)), "decoded as {decoded:?}");
+    let decoded: Flags = serde_json::from_value(list.clone()).unwrap();
+    assert!(matches!(decoded, Flags::ObjectList(_)), "decoded as {decoded:?}");
     assert_eq!(serde_json::to_value(&decoded).unwrap(), list);
 }

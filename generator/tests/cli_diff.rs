@@ -26,6 +26,9 @@ fn document(with_second: bool, name_required: bool) -> serde_json::Value {
         let get = doc["paths"]["/v1/things"]["get"].clone();
         let mut second = get;
         second["operationId"] = "getOther".into();
+        // A shape of its own: an operation answering a known shape would rename it.
+        let schema = &mut second["responses"]["200"]["content"]["application/json"]["schema"];
+        schema["properties"]["other"] = serde_json::json!({"type": "boolean"});
         doc["paths"]["/v1/other"] = serde_json::json!({"get": second});
     }
     doc

@@ -307,8 +307,10 @@ fn identical_documents_need_no_more_than_a_patch() {
 fn an_added_operation_is_minor() {
     let report = report(|doc| {
         let get = at(doc, GET).clone();
-        at(doc, "/paths").as_object_mut().unwrap().insert("/v1/more".into(), json!({"get": get}));
-        *at(doc, "/paths/~1v1~1more/get/operationId") = json!("getMore");
+        at(doc, "/paths").as_object_mut().unwrap().insert("/v1/things/more".into(), json!({"get": get}));
+        *at(doc, "/paths/~1v1~1things~1more/get/operationId") = json!("getMore");
+        let more = "/paths/~1v1~1things~1more/get/responses/200/content/application~1json/schema/properties";
+        at(doc, more).as_object_mut().unwrap().insert("more".into(), json!({"type": "boolean"}));
     });
     assert_eq!(report.counts.breaking, 0, "{report:#?}");
     assert_eq!(report.counts.compatible, 1);
@@ -317,6 +319,23 @@ fn an_added_operation_is_minor() {
     assert_eq!(report.bump, Bump::Minor);
     assert!(!report.fails(FailOn::Breaking));
     assert!(report.fails(FailOn::Compatible));
+}
+
+/// A shape is one type, named after the first operation (in path order) that uses it
+/// when the operations' names share no noun: a new operation that sorts first and returns
+/// the same shape renames it and its children, a breaking change of the Rust API.
+#[test]
+fn an_added_operation_returning_a_known_shape_may_rename_it() {
+    let report = report(|doc| {
+        let get = at(doc, GET).clone();
+        at(doc, "/paths").as_object_mut().unwrap().insert("/v1/more".into(), json!({"get": get}));
+        *at(doc, "/paths/~1v1~1more/get/operationId") = json!("getMore");
+    });
+    assert_eq!(report.counts.breaking, 0, "{report:#?}");
+    let removed: Vec<&str> =
+        report.api.iter().filter(|c| c.kind == ApiChangeKind::Removed).map(|c| c.path.as_str()).collect();
+    assert!(removed.contains(&"things::GetThingsResponse"), "{removed:?}");
+    assert_eq!(report.bump, Bump::Major);
 }
 
 #[test]

@@ -17,7 +17,7 @@ use super::paging::paginate_method;
 use super::types::{ident, type_tokens};
 use super::Context;
 use crate::ir::{
-    status_word, BodyEncoding, Method, Operation, Param, ParamLocation, PathSegment, Response,
+    BodyEncoding, Method, Operation, Param, ParamLocation, PathSegment, Response, TeamScope,
     TypeKind, TypeRef,
 };
 
@@ -40,17 +40,12 @@ fn param_type(ctx: &Context<'_>, param: &Param) -> TypeRef {
     param.ty.clone()
 }
 
-/// For the optional `teamId` and `slug` query parameters: the `Client` getter of the
-/// client-wide team, sent when the call sets none.
-fn team_scope_getter(param: &Param, ty: &TypeRef) -> Option<proc_macro2::Ident> {
-    if param.location != ParamLocation::Query || param.required || *ty != TypeRef::String {
-        return None;
-    }
-    match param.wire_name.as_str() {
-        "teamId" => Some(format_ident!("team_id")),
-        "slug" => Some(format_ident!("team_slug")),
-        _ => None,
-    }
+/// The `Client` getter of the client-wide team a parameter falls back to.
+fn team_scope_getter(param: &Param) -> Option<proc_macro2::Ident> {
+    param.team_scope.map(|scope| match scope {
+        TeamScope::TeamId => format_ident!("team_id"),
+        TeamScope::Slug => format_ident!("team_slug"),
+    })
 }
 
 /// The argument type and the conversion to the stored type.
@@ -69,7 +64,7 @@ fn success(ctx: &Context<'_>, op: &Operation) -> (TokenStream, TokenStream) {
         let name = ident(enum_name);
         let arms = successes.iter().map(|r| {
             let status = proc_macro2::Literal::u16_unsuffixed(r.status);
-            let variant = format_ident!("{}", status_word(r.status));
+            let variant = format_ident!("{}", r.variant);
             match &r.body {
                 Some(_) => {
                     let decode = decode_body(r);
@@ -136,7 +131,7 @@ fn success_enum(ctx: &Context<'_>, op: &Operation) -> TokenStream {
 /// The variant of a response enum for one response: named after its status, documented
 /// with its description, holding its body when it has one.
 fn response_variant(ctx: &Context<'_>, op: &Operation, r: &Response) -> TokenStream {
-        let variant = format_ident!("{}", status_word(r.status));
+        let variant = format_ident!("{}", r.variant);
         let doc = doc_attrs([Some(status_doc(r).as_str())]);
         match &r.body {
             Some(ty) => {
@@ -161,7 +156,7 @@ fn error_message(response: &Response) -> String {
     let first_line = response.description.lines().map(str::trim).find(|l| !l.is_empty());
     match first_line {
         Some(line) => line.to_owned(),
-        None => status_word(response.status).to_snake_case().replace('_', " "),
+        None => response.variant.to_snake_case().replace('_', " "),
     }
 }
 
@@ -175,7 +170,7 @@ fn error_enum(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
     let errors: Vec<&Response> = op.errors().collect();
     let variants = errors.iter().map(|r| response_variant(ctx, op, r));
     let messages = errors.iter().map(|r| {
-        let variant = format_ident!("{}", status_word(r.status));
+        let variant = format_ident!("{}", r.variant);
         let message = error_message(r);
         match &r.body {
             Some(_) => quote!(Self::#variant(_) => #message,),
@@ -183,7 +178,7 @@ fn error_enum(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
         }
     });
     let decoders = errors.iter().map(|r| {
-        let variant = format_ident!("{}", status_word(r.status));
+        let variant = format_ident!("{}", r.variant);
         let status = proc_macro2::Literal::u16_unsuffixed(r.status);
         match (&r.body, r.encoding) {
             (None, _) => quote!(#status => Some(Self::#variant),),
@@ -308,7 +303,7 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
         let wire = &param.wire_name;
         match param.location {
             ParamLocation::Path => {}
-            ParamLocation::Query => match team_scope_getter(param, &ty) {
+            ParamLocation::Query => match team_scope_getter(param) {
                 Some(getter) => sends.push(quote! {
                     request.query(#wire, &self.#name.as_deref().or(self.client.#getter()));
                 }),

@@ -4,16 +4,19 @@
 //! every schema they reach into named types, then breaks recursive types with
 //! `Box`. Names are decided here, once; emission only reads the result.
 
+mod identity;
 mod model;
+mod naming;
 mod operation;
 mod paging;
 mod schema;
 mod shape;
+mod widen;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use model::*;
-pub use operation::{split_path, status_word};
+pub use operation::split_path;
 pub use schema::{escape_pointer, SHARED_GROUP};
 
 use crate::load::{LoadedSpec, Warning};
@@ -84,7 +87,7 @@ pub fn build(spec: &LoadedSpec, filter: &Filter) -> Built {
     }
     operations.sort_by(|a, b| (&a.group, &a.fn_name).cmp(&(&b.group, &b.fn_name)));
     warnings.append(&mut types.warnings);
-    let mut defined = types.types;
+    let mut defined = one_type_per_shape(&mut types, &mut operations);
     break_alias_cycles(&mut defined, &mut warnings);
     box_recursive_references(&mut defined);
     let mut api = Api {
@@ -99,6 +102,113 @@ pub fn build(spec: &LoadedSpec, filter: &Filter) -> Built {
         op.paging = paging;
     }
     Built { api, warnings }
+}
+
+/// Merges identical types and gives each its final name (see `identity` and `naming`),
+/// rewriting the operations' references to match.
+fn one_type_per_shape(lowerer: &mut SchemaLowerer<'_>, operations: &mut [Operation]) -> BTreeMap<String, TypeDef> {
+    let provisional = std::mem::take(&mut lowerer.types);
+    let mut merged = identity::merge_identical(provisional, &lowerer.order);
+    widen_answers(&mut merged, operations);
+    let empty = Vec::new();
+    let classes: Vec<naming::Class<'_>> = lowerer
+        .order
+        .iter()
+        .filter_map(|name| merged.members.get(name).map(|members| (name, members)))
+        .map(|(name, members)| naming::Class {
+            provisional: name,
+            occurrences: members
+                .iter()
+                .flat_map(|member| lowerer.occurrences.get(member).unwrap_or(&empty))
+                .collect(),
+        })
+        .collect();
+    let names = naming::final_names(&classes, &lowerer.reserved, &merged.replaced);
+    let mut substitution: BTreeMap<String, TypeRef> =
+        names.iter().map(|(old, new)| (old.clone(), TypeRef::Named(new.clone()))).collect();
+    for (old, target) in &merged.replaced {
+        substitution.insert(old.clone(), identity::rewrite(target, &substitution));
+    }
+    for op in operations.iter_mut() {
+        for param in &mut op.params {
+            param.ty = identity::rewrite(&param.ty, &substitution);
+        }
+        if let Some(body) = &mut op.body {
+            body.ty = identity::rewrite(&body.ty, &substitution);
+        }
+        for response in &mut op.responses {
+            for ty in response.body.iter_mut().chain(response.stream.iter_mut()) {
+                *ty = identity::rewrite(ty, &substitution);
+            }
+        }
+    }
+    let mut defined = BTreeMap::new();
+    for (old, mut def) in merged.types {
+        identity::rewrite_kind(&mut def.kind, &substitution);
+        let mut pointers: Vec<String> = Vec::new();
+        for member in merged.members.get(&old).into_iter().flatten() {
+            for occurrence in lowerer.occurrences.get(member).unwrap_or(&empty) {
+                if !pointers.contains(&occurrence.pointer) {
+                    pointers.push(occurrence.pointer.clone());
+                }
+            }
+        }
+        if !pointers.is_empty() {
+            def.pointers = pointers;
+        }
+        def.name = names.get(&old).cloned().unwrap_or(old);
+        defined.insert(def.name.clone(), def);
+    }
+    defined
+}
+
+/// Unifies the nearly identical answers of operations on one resource (`getProject`,
+/// `updateProject`; see `widen`), and drops the types nothing uses any more.
+fn widen_answers(merged: &mut identity::Merged, operations: &[Operation]) {
+    let resolve = |ty: &TypeRef| identity::rewrite(ty, &merged.replaced);
+    let sent_roots = operations
+        .iter()
+        .flat_map(|op| op.params.iter().map(|p| resolve(&p.ty)).chain(op.body.iter().map(|b| resolve(&b.ty))));
+    let sent = widen::reachable(&merged.types, sent_roots.collect::<Vec<_>>());
+    let components: BTreeSet<String> =
+        merged.types.iter().filter(|(_, def)| identity::is_component(def)).map(|(name, _)| name.clone()).collect();
+    let mut roots = Vec::new();
+    for op in operations {
+        let Some(noun) = naming::without_verb(&op.type_stem) else { continue };
+        for response in op.responses.iter().filter(|r| (200..300).contains(&r.status)) {
+            if let Some(TypeRef::Named(name)) = response.body.as_ref().map(resolve) {
+                roots.push((noun.to_owned(), name));
+            }
+        }
+    }
+    let widened = widen::widen_answers(&mut merged.types, &roots, &sent, &components);
+    for (other, kept) in &widened.replaced {
+        let moved = merged.members.remove(other).unwrap_or_default();
+        merged.members.entry(kept.clone()).or_default().extend(moved);
+    }
+    let substitution: BTreeMap<String, TypeRef> =
+        widened.replaced.iter().map(|(other, kept)| (other.clone(), TypeRef::Named(kept.clone()))).collect();
+    for target in merged.replaced.values_mut() {
+        *target = identity::rewrite(target, &substitution);
+    }
+    merged.replaced.extend(substitution);
+    // An enum unified with a string may be used nowhere now.
+    let used_roots = operations.iter().flat_map(|op| {
+        op.params
+            .iter()
+            .map(|p| &p.ty)
+            .chain(op.body.iter().map(|b| &b.ty))
+            .chain(op.responses.iter().flat_map(|r| r.body.iter().chain(r.stream.iter())))
+            .map(|ty| identity::rewrite(ty, &merged.replaced))
+            .collect::<Vec<_>>()
+    });
+    let used_roots: Vec<TypeRef> = used_roots.chain(components.iter().map(|name| TypeRef::Named(name.clone()))).collect();
+    let used = widen::reachable(&merged.types, used_roots);
+    let unused: Vec<String> = merged.types.keys().filter(|name| !used.contains(*name)).cloned().collect();
+    for name in unused {
+        merged.types.remove(&name);
+        merged.members.remove(&name);
+    }
 }
 
 /// Puts each type in the module of the one group that uses it, or in the shared module

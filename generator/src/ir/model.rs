@@ -237,6 +237,18 @@ pub struct Param {
     pub ty: TypeRef,
     /// Documentation from the document.
     pub doc: Option<String>,
+    /// The client-wide team this parameter falls back to, when it names the team a call
+    /// acts for.
+    pub team_scope: Option<TeamScope>,
+}
+
+/// How a call names the team it acts for, when the client has one set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TeamScope {
+    /// The optional `teamId` query parameter.
+    TeamId,
+    /// The optional `slug` query parameter.
+    Slug,
 }
 
 /// How a body is encoded.
@@ -268,6 +280,8 @@ pub struct RequestBody {
 pub struct Response {
     /// The HTTP status.
     pub status: u16,
+    /// The name of its variant in the operation's outcome or error enum (`Ok`, `NotFound`).
+    pub variant: String,
     /// The response description.
     pub description: String,
     /// The body type, when the response declares one.
@@ -326,8 +340,11 @@ pub struct TypeDef {
     pub name: String,
     /// Documentation from the schema.
     pub doc: Option<String>,
-    /// JSON pointer of the schema it was built from.
+    /// JSON pointer of the schema it was built from: a component schema if it is one,
+    /// else the first place it occurs.
     pub pointer: String,
+    /// Every schema it was built from: identical shapes are one type wherever they occur.
+    pub pointers: Vec<String>,
     /// The Rust module it is emitted in: the one group that uses it, or the shared module.
     pub group: String,
     /// The groups whose operations use it, sorted.
@@ -337,7 +354,7 @@ pub struct TypeDef {
 }
 
 /// The shape of a named type.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TypeKind {
     /// A struct with named fields.
     Struct(Struct),
@@ -350,7 +367,7 @@ pub enum TypeKind {
 }
 
 /// A struct.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Struct {
     /// Its fields, in document order.
     pub fields: Vec<Field>,
@@ -359,7 +376,7 @@ pub struct Struct {
 }
 
 /// A field of a struct.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Field {
     /// The snake_case Rust name, unique in the struct.
     pub rust_name: String,
@@ -376,7 +393,7 @@ pub struct Field {
 }
 
 /// A string enum. Every enum keeps unknown values in a catch-all variant.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Enum {
     /// Its known values.
     pub variants: Vec<EnumVariant>,
@@ -385,7 +402,7 @@ pub struct Enum {
 }
 
 /// A known value of an enum.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EnumVariant {
     /// The UpperCamelCase Rust name.
     pub rust_name: String,
@@ -394,7 +411,7 @@ pub struct EnumVariant {
 }
 
 /// A oneOf/anyOf union.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Union {
     /// The property that tags every variant, when there is one.
     pub tag: Option<String>,
@@ -405,7 +422,7 @@ pub struct Union {
 }
 
 /// One variant of a union.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UnionVariant {
     /// The UpperCamelCase Rust name.
     pub rust_name: String,

@@ -6,7 +6,7 @@ use openapiv3::{
 
 use super::model::{
     BodyEncoding, Method, Operation, Param, ParamLocation, PathSegment, RequestBody, Response,
-    TypeRef,
+    TeamScope, TypeRef,
 };
 use super::schema::{escape_pointer, Naming, SchemaLowerer};
 use crate::load::Warning;
@@ -227,18 +227,20 @@ fn lower_params(
                 });
                 return None;
             }
-            let naming = Naming::root(type_stem, &type_name(&data.name));
+            let naming = Naming::parameter(type_stem, &type_name(&data.name));
             let ty = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
                     types.lower_ref(schema, &naming, &format!("{param_pointer}/schema"))
                 }
                 ParameterSchemaOrContent::Content(_) => TypeRef::String,
             };
+            let required = data.required || location == ParamLocation::Path;
             Some(Param {
                 wire_name: data.name.clone(),
                 rust_name: scope.claim(&field_name(&data.name)),
                 location,
-                required: data.required || location == ParamLocation::Path,
+                required,
+                team_scope: team_scope(&data.name, location, required, &ty),
                 ty,
                 doc: data.description.clone(),
             })
@@ -260,9 +262,23 @@ fn lower_params(
             required: true,
             ty: TypeRef::String,
             doc: None,
+            team_scope: None,
         });
     }
     params
+}
+
+/// Which team an optional string query parameter names (`teamId`, `slug`): the one the
+/// client is set to act for fills it when a call does not.
+fn team_scope(wire_name: &str, location: ParamLocation, required: bool, ty: &TypeRef) -> Option<TeamScope> {
+    if location != ParamLocation::Query || required || *ty != TypeRef::String {
+        return None;
+    }
+    match wire_name {
+        "teamId" => Some(TeamScope::TeamId),
+        "slug" => Some(TeamScope::Slug),
+        _ => None,
+    }
 }
 
 fn location_of(param: &Parameter) -> Option<ParamLocation> {
@@ -358,7 +374,7 @@ fn lower_stream(
 }
 
 /// The usual reason phrase of an HTTP status, as a type-name word.
-pub fn status_word(status: u16) -> String {
+fn status_word(status: u16) -> String {
     let word = match status {
         200 => "Ok",
         201 => "Created",
@@ -486,6 +502,7 @@ fn lower_responses(
             };
             Some(Response {
                 status,
+                variant: status_word(status),
                 description: response.description.clone(),
                 body,
                 encoding,
@@ -530,5 +547,16 @@ mod tests {
     fn status_words_are_reason_phrases() {
         assert_eq!(status_word(201), "Created");
         assert_eq!(status_word(299), "Status299");
+    }
+
+    #[test]
+    fn only_optional_string_query_parameters_name_the_team() {
+        let query = ParamLocation::Query;
+        assert_eq!(team_scope("teamId", query, false, &TypeRef::String), Some(TeamScope::TeamId));
+        assert_eq!(team_scope("slug", query, false, &TypeRef::String), Some(TeamScope::Slug));
+        assert_eq!(team_scope("teamId", query, true, &TypeRef::String), None);
+        assert_eq!(team_scope("teamId", ParamLocation::Path, false, &TypeRef::String), None);
+        assert_eq!(team_scope("slug", query, false, &TypeRef::Integer), None);
+        assert_eq!(team_scope("team", query, false, &TypeRef::String), None);
     }
 }

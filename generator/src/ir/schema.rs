@@ -28,11 +28,53 @@ pub const MAX_DEPTH: usize = 64;
 /// types; beyond the limit, schemas are typed as free-form JSON.
 pub const MAX_TYPES: usize = 100_000;
 
+/// What a type is at the place it occurs, for choosing its final name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    /// An operation's request body, response or stream item.
+    Root,
+    /// A component schema.
+    Component,
+    /// A property or parameter.
+    Property,
+    /// The item of an array.
+    Item,
+    /// The value of a map, or the additional properties of an object.
+    Value,
+    /// A variant of a union.
+    Variant,
+}
+
+/// What a name is qualified with when it needs its context: an operation's stem, or
+/// the final name of the type it occurs in.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Qualifier {
+    /// An operation's type stem (`ImportResource`).
+    Stem(String),
+    /// The type (by its provisional name) that holds this one.
+    Type(String),
+}
+
+/// Whether the values of a schema are secrets, decided from the properties that lead
+/// to it: the items of a `secrets` property hold a secret `value` and per-environment
+/// overrides of it (`environmentOverrides`), all secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SecretContext {
+    /// Nothing here is secret by its place.
+    #[default]
+    None,
+    /// Inside a `secrets` list: a `value` is secret.
+    Holder,
+    /// Inside a secret's `environmentOverrides`: every value is secret.
+    AllSecret,
+}
+
 /// How to name a type created at one place in the document.
 ///
-/// The name is `stem + word`; if that is taken by a different type, `alt_stem + word`,
-/// then a numbered name. Children of the new type are named from `child_stem`
-/// (or the new type's own name).
+/// While lowering, a type gets a provisional name: `stem + word`; if that is taken by a
+/// different type, `alt_stem + word`, then a numbered name. Children of the new type are
+/// named from `child_stem` (or the new type's own name). The final names are chosen after
+/// identical shapes are merged, from `role`, `bare` and `qualifier` (see `naming`).
 #[derive(Debug, Clone)]
 pub struct Naming {
     /// The prefix of the name (`ImportResource`).
@@ -43,6 +85,17 @@ pub struct Naming {
     pub word: String,
     /// The stem for this type's children, when it is not the type's own name.
     pub child_stem: Option<String>,
+    /// What the type is at this place.
+    pub role: Role,
+    /// The name a person would give the type from this place alone (`Project` for the
+    /// items of `projects`), when the word can stand alone.
+    pub bare: Option<String>,
+    /// What the word is qualified with when it cannot stand alone.
+    pub qualifier: Qualifier,
+    /// The qualifier of this type's children, when it is not the type itself.
+    pub child_qualifier: Option<Qualifier>,
+    /// Whether values here are secrets.
+    pub secrets: SecretContext,
 }
 
 impl Naming {
@@ -53,6 +106,35 @@ impl Naming {
             alt_stem: None,
             word: word.to_owned(),
             child_stem: Some(stem.to_owned()),
+            role: Role::Root,
+            bare: None,
+            qualifier: Qualifier::Stem(stem.to_owned()),
+            child_qualifier: Some(Qualifier::Stem(stem.to_owned())),
+            secrets: SecretContext::None,
+        }
+    }
+
+    /// The naming of the type of an operation's parameter (`GetDeployments` + `State`).
+    pub fn parameter(stem: &str, word: &str) -> Self {
+        Naming {
+            role: Role::Property,
+            bare: Some(word.to_owned()),
+            ..Naming::root(stem, word)
+        }
+    }
+
+    /// The naming of a component schema and its children.
+    fn component(name: &str) -> Self {
+        Naming {
+            stem: name.to_owned(),
+            alt_stem: None,
+            word: String::new(),
+            child_stem: None,
+            role: Role::Component,
+            bare: Some(name.to_owned()),
+            qualifier: Qualifier::Type(name.to_owned()),
+            child_qualifier: None,
+            secrets: SecretContext::None,
         }
     }
 
@@ -64,14 +146,40 @@ impl Naming {
         names
     }
 
+    /// The provisional name this naming asks for first.
+    pub fn first_candidate(&self) -> String {
+        format!("{}{}", self.stem, self.word)
+    }
+
     /// The naming of a child of the type named `parent` (a property, variant or item).
     fn child(&self, parent: &str, word: String) -> Naming {
         let stem = self.child_stem.clone().unwrap_or_else(|| parent.to_owned());
         Naming {
             alt_stem: (stem != parent).then(|| parent.to_owned()),
             stem,
+            bare: Some(word.clone()),
             word,
             child_stem: None,
+            role: Role::Property,
+            qualifier: self.child_qualifier.clone().unwrap_or_else(|| Qualifier::Type(parent.to_owned())),
+            child_qualifier: None,
+            secrets: SecretContext::None,
+        }
+    }
+
+    /// The naming of the type of property `wire_name` of the object `parent`.
+    fn property(&self, parent: &str, wire_name: &str) -> Naming {
+        let secrets = match self.secrets {
+            SecretContext::Holder | SecretContext::AllSecret if wire_name == "environmentOverrides" => {
+                SecretContext::AllSecret
+            }
+            SecretContext::AllSecret => SecretContext::AllSecret,
+            _ if wire_name.eq_ignore_ascii_case("secrets") => SecretContext::Holder,
+            _ => SecretContext::None,
+        };
+        Naming {
+            secrets,
+            ..self.child(parent, type_name(wire_name))
         }
     }
 
@@ -79,17 +187,25 @@ impl Naming {
     /// are named after the union too (not after the variant, whose name depends on
     /// its siblings), so they keep their names when a sibling changes.
     fn variant(&self, union: &str, word: String) -> Naming {
+        let child = self.child(union, word);
         Naming {
             child_stem: Some(self.child_stem.clone().unwrap_or_else(|| union.to_owned())),
-            ..self.child(union, word)
+            child_qualifier: Some(self.child_qualifier.clone().unwrap_or_else(|| Qualifier::Type(union.to_owned()))),
+            role: Role::Variant,
+            bare: None,
+            secrets: self.secrets,
+            ..child
         }
     }
 
     /// The naming of an item of an array named by this naming (`Secrets` -> `Secret`).
     fn item(&self) -> Naming {
-        let word = singular(&self.word).unwrap_or_else(|| format!("{}Item", self.word));
+        let singular = singular(&self.word);
+        let word = singular.clone().unwrap_or_else(|| format!("{}Item", self.word));
         Naming {
             word,
+            role: Role::Item,
+            bare: singular.filter(|_| self.bare.is_some()),
             ..self.clone()
         }
     }
@@ -98,7 +214,39 @@ impl Naming {
     fn value(&self) -> Naming {
         Naming {
             word: format!("{}Value", self.word),
+            role: Role::Value,
+            bare: None,
             ..self.clone()
+        }
+    }
+}
+
+/// One place a provisional type occurs, for choosing its final name.
+#[derive(Debug, Clone)]
+pub struct Occurrence {
+    /// The JSON pointer of the schema.
+    pub pointer: String,
+    /// What the type is there.
+    pub role: Role,
+    /// The provisional name asked for there (`GetProjectResponse`).
+    pub provisional: String,
+    /// The word naming it there (`Permissions`).
+    pub word: String,
+    /// The name it could have alone, when the word can stand alone.
+    pub bare: Option<String>,
+    /// What the word is qualified with otherwise.
+    pub qualifier: Qualifier,
+}
+
+impl Occurrence {
+    fn at(naming: &Naming, pointer: &str) -> Self {
+        Occurrence {
+            pointer: pointer.to_owned(),
+            role: naming.role,
+            provisional: naming.first_candidate(),
+            word: naming.word.clone(),
+            bare: naming.bare.clone(),
+            qualifier: naming.qualifier.clone(),
         }
     }
 }
@@ -119,6 +267,13 @@ pub struct SchemaLowerer<'a> {
     depth: usize,
     /// The `allOf` parts (references) being merged, outermost first.
     merging: Vec<String>,
+    /// Every place each provisional type occurs, in the order they were met.
+    pub occurrences: BTreeMap<String, Vec<Occurrence>>,
+    /// The provisional types in the order they were first met.
+    pub order: Vec<String>,
+    /// The crate-level names no schema stands behind (builders, error enums), which
+    /// no type may take.
+    pub reserved: Vec<String>,
 }
 
 /// One variant of a union, resolved.
@@ -142,13 +297,27 @@ impl<'a> SchemaLowerer<'a> {
             components: BTreeMap::new(),
             depth: 0,
             merging: Vec::new(),
+            occurrences: BTreeMap::new(),
+            order: Vec::new(),
+            reserved: Vec::new(),
         }
     }
 
     /// Claims a crate-level type name that no schema stands behind (such as an
     /// operation's enum of success responses).
     pub fn claim_name(&mut self, name: &str) -> String {
-        self.names.claim(name)
+        let name = self.names.claim(name);
+        self.reserved.push(name.clone());
+        name
+    }
+
+    /// Records that the provisional type `name` occurs where `naming` and `pointer` say.
+    fn occurs(&mut self, name: &str, naming: &Naming, pointer: &str) {
+        let places = self.occurrences.entry(name.to_owned()).or_default();
+        if places.is_empty() {
+            self.order.push(name.to_owned());
+        }
+        places.push(Occurrence::at(naming, pointer));
     }
 
     fn warn(&mut self, pointer: &str, message: impl Into<String>) {
@@ -199,12 +368,8 @@ impl<'a> SchemaLowerer<'a> {
         self.components.insert(reference.to_owned(), ty.clone());
         let component_pointer = format!("/components/schemas/{}", escape_pointer(key));
         self.sources.insert(name.clone(), component_pointer.clone());
-        let naming = Naming {
-            stem: name.clone(),
-            alt_stem: None,
-            word: String::new(),
-            child_stem: None,
-        };
+        let naming = Naming::component(&name);
+        self.occurs(&name, &naming, &component_pointer);
         let kind = match self.lower_to_kind(schema, &name, &naming, &component_pointer) {
             Some(kind) => kind,
             None => TypeKind::Alias(self.lower(schema, &naming, &component_pointer)),
@@ -242,6 +407,7 @@ impl<'a> SchemaLowerer<'a> {
             TypeDef {
                 name,
                 doc,
+                pointers: vec![pointer.clone()],
                 pointer,
                 group: String::new(),
                 used_by: Vec::new(),
@@ -353,13 +519,15 @@ impl<'a> SchemaLowerer<'a> {
     /// Creates (or reuses) the named type for an object, enum, union or merged allOf.
     fn named(&mut self, schema: &Schema, naming: &Naming, pointer: &str) -> TypeRef {
         let candidates = naming.candidates();
-        if let Some(same) = candidates.iter().find(|name| self.same_schema(name, pointer)) {
-            return TypeRef::Named(same.clone());
+        if let Some(same) = candidates.iter().find(|name| self.same_schema(name, pointer)).cloned() {
+            self.occurs(&same, naming, pointer);
+            return TypeRef::Named(same);
         }
         let free = candidates.iter().find(|name| !self.names.contains(name));
         let name = self.names.claim(free.unwrap_or(&candidates[0]));
         // Reserve the name before lowering children, so they cannot take it.
         self.sources.insert(name.clone(), pointer.to_owned());
+        self.occurs(&name, naming, pointer);
         match self.lower_to_kind(schema, &name, naming, pointer) {
             Some(kind) => {
                 let doc = with_constraint_note(schema.schema_data.description.clone(), &Shape::of(schema));
@@ -395,7 +563,8 @@ impl<'a> SchemaLowerer<'a> {
     ) -> Option<TypeKind> {
         let shape = Shape::of(schema);
         if shape.is_union() {
-            return Some(self.union(&shape, name, naming, pointer));
+            let doc = schema.schema_data.description.as_deref();
+            return Some(self.union(&shape, doc, name, naming, pointer));
         }
         if !shape.all_of.is_empty() && (shape.all_of.len() > 1 || shape.has_fields()) {
             return Some(TypeKind::Struct(self.merged(&shape, name, naming, pointer)));
@@ -467,10 +636,10 @@ impl<'a> SchemaLowerer<'a> {
         let mut fields = Vec::new();
         // Secrets of Marketplace resources: their `value`, and the per-environment
         // overrides of that value.
-        let secret_holder = name.contains("Secret");
-        let all_secret = secret_holder && name.ends_with("EnvironmentOverrides");
+        let all_secret = naming.secrets == SecretContext::AllSecret;
+        let secret_holder = naming.secrets == SecretContext::Holder;
         for (wire_name, schema) in &object.properties {
-            let child = naming.child(name, type_name(wire_name));
+            let child = naming.property(name, wire_name);
             let field_pointer = format!("{pointer}/properties/{}", escape_pointer(wire_name));
             let ty = self.lower_ref(schema, &child, &field_pointer);
             let doc = match schema {
@@ -517,7 +686,11 @@ impl<'a> SchemaLowerer<'a> {
             Some(AdditionalProperties::Any(true)) => Some(TypeRef::Json),
             Some(AdditionalProperties::Schema(value)) => Some(self.lower_ref(
                 value,
-                &naming.child(name, "Extra".to_owned()),
+                &Naming {
+                    role: Role::Value,
+                    bare: None,
+                    ..naming.child(name, "Extra".to_owned())
+                },
                 &format!("{pointer}/additionalProperties"),
             )),
             _ => None,
@@ -556,7 +729,14 @@ impl<'a> SchemaLowerer<'a> {
     }
 
     /// A union: internally tagged when every variant carries an implicit tag.
-    fn union(&mut self, shape: &Shape<'_>, name: &str, naming: &Naming, pointer: &str) -> TypeKind {
+    fn union(
+        &mut self,
+        shape: &Shape<'_>,
+        union_doc: Option<&str>,
+        name: &str,
+        naming: &Naming,
+        pointer: &str,
+    ) -> TypeKind {
         if shape.has_fields() {
             return self.union_with_siblings(shape, name, naming, pointer);
         }
@@ -579,26 +759,42 @@ impl<'a> SchemaLowerer<'a> {
         let refs: Vec<&ReferenceOr<Schema>> = sources.iter().map(|s| s.schema).collect();
         let tag = self.tag_of(&refs);
         let counts = required_counts(sources.iter().filter_map(|s| s.resolved));
+        let properties = property_counts(sources.iter().filter_map(|s| s.resolved));
+        let by_constants = tag.is_none()
+            && sources.iter().all(|s| s.component.is_none())
+            && sources.iter().any(|s| s.resolved.is_some_and(|r| !constants(&Shape::of(r)).is_empty()));
+        let shapes: Vec<Shape<'_>> = sources.iter().map(|s| s.resolved.map(Shape::of).unwrap_or_default()).collect();
+        let words: Vec<String> = sources
+            .iter()
+            .zip(&shapes)
+            .map(|(source, shape)| {
+                let tag_value = tag.as_deref().and_then(|t| tag_value(shape, t));
+                if by_constants && !constants(shape).is_empty() {
+                    constant_variant_word(&sources, shape)
+                } else {
+                    variant_word(source, shape, tag_value, &counts, &properties)
+                }
+            })
+            .collect();
+        let words = set_apart(words, &shapes);
         let mut scope = Scope::default();
         let mut variants = Vec::new();
-        for source in &sources {
-            let shape = source.resolved.map(Shape::of).unwrap_or_default();
-            let tag_value = tag.as_deref().and_then(|t| tag_value(&shape, t)).map(str::to_owned);
-            let word = variant_word(source, &shape, tag_value.as_deref(), &counts);
-            let rust_name = scope.claim(&word);
+        for ((source, shape), word) in sources.iter().zip(&shapes).zip(&words) {
+            let tag_value = tag.as_deref().and_then(|t| tag_value(shape, t)).map(str::to_owned);
+            let rust_name = scope.claim(word);
             let child = naming.variant(name, rust_name.clone());
             let ty = match (&tag, source.resolved) {
                 (Some(tag), Some(schema)) => {
-                    self.tagged_variant(schema, &shape, tag, &child, &source.pointer)
+                    self.tagged_variant(schema, shape, tag, &child, &source.pointer)
                 }
                 _ => self.lower_ref(source.schema, &child, &source.pointer),
             };
-            variants.push(UnionVariant {
-                rust_name,
-                ty,
-                tag_value,
-                doc: source.resolved.and_then(|s| s.schema_data.description.clone()),
-            });
+            // A variant that repeats the union's own description says nothing of itself.
+            let doc = source
+                .resolved
+                .and_then(|s| s.schema_data.description.clone())
+                .filter(|doc| Some(doc.as_str()) != union_doc);
+            variants.push(UnionVariant { rust_name, ty, tag_value, doc });
         }
         if tag.is_none() {
             order_for_untagged_decoding(&mut variants, self);
@@ -643,6 +839,7 @@ impl<'a> SchemaLowerer<'a> {
         let free = candidates.iter().find(|name| !self.names.contains(name));
         let name = self.names.claim(free.unwrap_or(&candidates[0]));
         self.sources.insert(name.clone(), pointer.to_owned());
+        self.occurs(&name, naming, pointer);
         let kind = TypeKind::Struct(self.object(object, &name, naming, pointer));
         self.insert(name.clone(), doc, pointer.to_owned(), kind);
         TypeRef::Named(name)
@@ -685,6 +882,7 @@ impl<'a> SchemaLowerer<'a> {
             return TypeKind::Struct(self.object(&object, name, naming, pointer));
         }
         let counts = required_counts(live.iter().filter_map(|(_, v)| self.resolve_schema(v)));
+        let properties = property_counts(live.iter().filter_map(|(_, v)| self.resolve_schema(v)));
         let mut scope = Scope::default();
         let mut variants = Vec::new();
         for (index, variant) in live {
@@ -701,7 +899,7 @@ impl<'a> SchemaLowerer<'a> {
             let object_like = variant_shape.has_fields()
                 || variant_shape.typ == Some("object")
                 || is_constraint_only(variant);
-            let rust_name = scope.claim(&variant_word(&source, &variant_shape, None, &counts));
+            let rust_name = scope.claim(&variant_word(&source, &variant_shape, None, &counts, &properties));
             let child = naming.variant(name, rust_name.clone());
             let doc = source.resolved.and_then(|s| s.schema_data.description.clone());
             let ty = if object_like {
@@ -790,12 +988,13 @@ fn required_counts<'s>(variants: impl Iterator<Item = &'s Schema>) -> BTreeMap<S
 }
 
 /// The word naming a union variant: its tag value, component name, title, the
-/// required properties that set it apart from the other variants, or its kind.
+/// properties that set it apart from the other variants, or its kind.
 fn variant_word(
     source: &VariantSource<'_>,
     shape: &Shape<'_>,
     tag_value: Option<&str>,
     required_counts: &BTreeMap<String, usize>,
+    property_counts: &BTreeMap<String, usize>,
 ) -> String {
     if let Some(value) = tag_value {
         return type_name(value);
@@ -807,18 +1006,103 @@ fn variant_word(
         return type_name(title);
     }
     if shape.has_fields() {
-        let unique: Vec<&String> = shape
-            .required
-            .iter()
-            .filter(|name| required_counts.get(*name) == Some(&1))
-            .collect();
-        let chosen = if unique.is_empty() { shape.required.iter().collect() } else { unique };
-        let words: String = chosen.iter().take(2).map(|name| type_name(name)).collect();
-        if !words.is_empty() {
-            return format!("With{words}");
+        let with = |names: &[&String], take: usize| -> Option<String> {
+            let words: String = names.iter().take(take).map(|name| type_name(name)).collect();
+            (!words.is_empty()).then(|| format!("With{words}"))
+        };
+        let unique_required: Vec<&String> =
+            shape.required.iter().filter(|name| required_counts.get(*name) == Some(&1)).collect();
+        let names: Vec<&String> = shape.properties.into_iter().flat_map(|p| p.keys()).collect();
+        let unique: Vec<&String> = names.iter().copied().filter(|name| property_counts.get(*name) == Some(&1)).collect();
+        let required: Vec<&String> = shape.required.iter().collect();
+        // The required properties only it has, else a property only it has, else what
+        // it requires, else all its properties.
+        let word = with(&unique_required, 2)
+            .or_else(|| with(&unique, 1))
+            .or_else(|| with(&required, 2))
+            .or_else(|| with(&names, 2));
+        if let Some(word) = word {
+            return word;
         }
     }
     kind_word(shape)
+}
+
+/// Variant words made distinct where several variants got the same one: each of them
+/// that has properties no other variant with that word has gains up to two of them
+/// (`WithName` -> `WithNameOldTeamNewTeam`). What is still the same is numbered later.
+fn set_apart(words: Vec<String>, shapes: &[Shape<'_>]) -> Vec<String> {
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (index, word) in words.iter().enumerate() {
+        groups.entry(word.as_str()).or_default().push(index);
+    }
+    let mut result = words.clone();
+    for members in groups.values().filter(|members| members.len() > 1) {
+        let mut counts: BTreeMap<&String, usize> = BTreeMap::new();
+        for &member in members {
+            for name in shapes[member].properties.into_iter().flat_map(|p| p.keys()) {
+                *counts.entry(name).or_insert(0) += 1;
+            }
+        }
+        for &member in members {
+            let shape = &shapes[member];
+            let own: Vec<&String> = shape.properties.into_iter().flat_map(|p| p.keys()).collect();
+            let own_required = own.iter().copied().filter(|name| shape.required.contains(name));
+            let own_optional = own.iter().copied().filter(|name| !shape.required.contains(name));
+            let extra: String = own_required
+                .chain(own_optional)
+                .filter(|name| counts.get(name) == Some(&1))
+                .take(2)
+                .map(|name| type_name(name))
+                .collect();
+            result[member].push_str(&extra);
+        }
+    }
+    result
+}
+
+/// The required properties of a variant that hold one string value each
+/// (`action: rules.insert`), in the order `required` lists them.
+fn constants<'s>(shape: &Shape<'s>) -> Vec<&'s str> {
+    shape.required.iter().filter_map(|name| tag_value(shape, name)).collect()
+}
+
+/// The required properties holding one value, as words (`type: github` -> `Github`).
+fn constant_words(shape: &Shape<'_>) -> String {
+    constants(shape).into_iter().take(2).map(type_name).collect()
+}
+
+/// The name of a variant of a union whose every variant requires a property with one
+/// value (not a tag, as values repeat): those values, then the required properties that
+/// set it apart from the variants with the same values (`GithubRepoId`, `GithubOrgRepo`,
+/// `RulesInsert`).
+fn constant_variant_word(sources: &[VariantSource<'_>], shape: &Shape<'_>) -> String {
+    let mut word = constant_words(shape);
+    let same: Vec<&Schema> = sources
+        .iter()
+        .filter_map(|s| s.resolved)
+        .filter(|s| constant_words(&Shape::of(s)) == word)
+        .collect();
+    if same.len() > 1 {
+        let counts = required_counts(same.into_iter());
+        let fixed: BTreeSet<&String> = shape.required.iter().filter(|name| tag_value(shape, name).is_some()).collect();
+        let own: Vec<&String> = shape.required.iter().filter(|name| !fixed.contains(name)).collect();
+        let unique: Vec<&String> = own.iter().copied().filter(|name| counts.get(*name) == Some(&1)).collect();
+        let chosen = if unique.is_empty() { own } else { unique };
+        word.extend(chosen.iter().take(2).map(|name| type_name(name)));
+    }
+    word
+}
+
+/// How many of the variants have each property.
+fn property_counts<'s>(variants: impl Iterator<Item = &'s Schema>) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for variant in variants {
+        for name in Shape::of(variant).properties.into_iter().flat_map(|p| p.keys()) {
+            *counts.entry(name.clone()).or_insert(0) += 1;
+        }
+    }
+    counts
 }
 
 /// A word for the kind of a schema (`String`, `NumberList`, `Object`).

@@ -13,7 +13,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use super::synth::Synth;
 use super::oracle::{request_schema, response_schemas, TEAM_ID, TEAM_SLUG, TOKEN};
-use crate::ir::{status_word, Api, BodyEncoding, Operation, Param, ParamLocation, TypeKind, TypeRef};
+use crate::ir::{Api, BodyEncoding, Operation, Param, ParamLocation, TypeKind, TypeRef};
 
 /// What a round-tripped schema is to the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,7 +171,7 @@ fn success_value(op: &Operation) -> TokenStream {
     let module = format_ident!("{}", op.group);
     let name = format_ident!("{}", enum_name);
     let arms = op.successes().map(|r| {
-        let variant = format_ident!("{}", status_word(r.status));
+        let variant = format_ident!("{}", r.variant);
         let status = r.status;
         match &r.body {
             Some(_) => quote!(client::#module::#name::#variant(body) => json!({ "status": #status, "body": to_json(&body) }),),
@@ -187,7 +187,7 @@ fn declared_error(op: &Operation) -> TokenStream {
     let module = format_ident!("{}", op.group);
     let name = format_ident!("{}", op.error_enum);
     let arms = op.errors().map(|r| {
-        let variant = format_ident!("{}", status_word(r.status));
+        let variant = format_ident!("{}", r.variant);
         let status = r.status;
         match &r.body {
             Some(_) => quote!(client::#module::#name::#variant(ref body) => json!({ "status": #status, "body": to_json(body) }),),

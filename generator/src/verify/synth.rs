@@ -208,6 +208,37 @@ impl<'d> Synth<'d> {
         self.view_at(&schema, depth).into_owned()
     }
 
+    /// A schema with every `$ref` followed (to a depth) and without its `description`,
+    /// `title` and `example`, at every depth (a property of those names is kept): what
+    /// the client's types make of it.
+    fn undocumented(&self, schema: &Value, depth: usize) -> Value {
+        if depth > MAX_DEPTH {
+            return Value::Null;
+        }
+        match schema {
+            Value::Object(object) => {
+                if let Some(target) = object.get("$ref").and_then(Value::as_str).and_then(|r| self.resolve(r)) {
+                    if object.len() == 1 {
+                        return self.undocumented(target, depth + 1);
+                    }
+                }
+                let kept = object.iter().filter(|(key, _)| !matches!(key.as_str(), "description" | "title" | "example"));
+                let stripped = kept.map(|(key, value)| {
+                    let value = match (key.as_str(), value) {
+                        ("properties", Value::Object(properties)) => Value::Object(
+                            properties.iter().map(|(name, schema)| (name.clone(), self.undocumented(schema, depth + 1))).collect(),
+                        ),
+                        _ => self.undocumented(value, depth + 1),
+                    };
+                    (key.clone(), value)
+                });
+                Value::Object(stripped.collect())
+            }
+            Value::Array(items) => Value::Array(items.iter().map(|item| self.undocumented(item, depth + 1)).collect()),
+            other => other.clone(),
+        }
+    }
+
     /// How many instances cover `schema` (at least 1).
     pub fn width(&self, schema: &Value, refs: &mut Vec<String>) -> usize {
         let reference = schema.get("$ref").and_then(Value::as_str).map(str::to_owned);
@@ -313,6 +344,12 @@ impl<'d> Synth<'d> {
             return values[k % values.len()].clone();
         }
         if let Some(members) = union_members(view) {
+            // Members that differ only in their documentation are one shape, and the
+            // client decodes them as its one type.
+            let first = self.undocumented(members[0], 0);
+            if members.len() > 1 && members[1..].iter().all(|m| self.undocumented(m, 0) == first) {
+                return self.make(members[0], k, walk);
+            }
             if walk.mode.forward {
                 return json!({ EXTRA_PROPERTY: ["an unknown member"] });
             }
@@ -788,6 +825,22 @@ mod tests {
         for value in ["red", "green", "blue"] {
             assert!(found.contains(&json!(value)), "{value} missing from {found:?}");
         }
+    }
+
+    #[test]
+    fn a_union_of_one_shape_written_twice_is_that_shape() {
+        let doc = json!({});
+        let member = |doc: &str| json!({"type": "object", "required": ["description"], "description": doc,
+            "properties": {"description": {"type": "string"}}});
+        let schema = json!({"oneOf": [member("first"), member("second")]});
+        let newer = Synth::new(&doc).instances(&schema, Mode { forward: true, ..Mode::default() });
+        assert!(!newer.is_empty());
+        assert!(newer.iter().all(|v| v.get("description").is_some()), "{newer:?}");
+        // Members that differ in a property named `description` are two shapes.
+        let other = json!({"type": "object", "required": ["x"], "properties": {"x": {"type": "string"}}});
+        let schema = json!({"oneOf": [member("first"), other]});
+        let newer = Synth::new(&doc).instances(&schema, Mode { forward: true, ..Mode::default() });
+        assert!(newer.iter().all(|v| v.get(EXTRA_PROPERTY).is_some()), "{newer:?}");
     }
 
     #[test]
