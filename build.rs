@@ -10,9 +10,8 @@
 use std::path::{Path, PathBuf};
 use std::process::exit;
 
-use vercel_codegen::generate::{compare, sync};
-use vercel_codegen::ir::Filter;
-use vercel_codegen::{generate_sources, load, pin};
+use vercel_codegen::generate::{compare, generate_pinned_sources, sync};
+use vercel_codegen::{load, pin};
 
 /// Paths whose change must rerun generation (only those that exist: a missing
 /// path would rerun the script on every build).
@@ -45,8 +44,7 @@ fn regenerate(workspace: &Path) -> Result<(), String> {
     pin::verify(&pin, &spec_path, &bytes).map_err(|e| e.to_string())?;
     let text = String::from_utf8_lossy(&bytes);
     let spec = load::load_str(&spec_path.display().to_string(), &text).map_err(|e| e.to_string())?;
-    let generated =
-        generate_sources(spec, &Filter { tags: pin.tags.clone() }).map_err(|e| e.to_string())?;
+    let generated = generate_pinned_sources(spec, &pin).map_err(|e| e.to_string())?;
     let out = workspace.join("generated");
     if std::env::var_os("CI").is_some() {
         let differences = compare(&out, &generated.sources);

@@ -16,23 +16,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::process::exit(2);
     };
     let client = Client::from_env()?;
-    let secret = Secret {
-        name: "DATABASE_URL".into(),
-        value: "postgres://user:password@host/db".into(),
-        prefix: None,
-        environment_overrides: None,
-    };
-    let request = ImportResourceRequest {
-        product_id: "my-product".into(),
-        name: "my-database".into(),
-        status: ResourceStatus::Ready,
-        ownership: None,
-        metadata: None,
-        billing_plan: None,
-        notification: None,
-        extras: None,
-        secrets: Some(vec![secret]),
-    };
+    let secret = Secret::new("DATABASE_URL", "postgres://user:password@host/db");
+    let request = ImportResourceRequest::new("my-product", "my-database", ResourceStatus::Ready)
+        .with_secrets(vec![secret]);
     // `Debug` shows the request without the secret's value.
     println!("importing {request:?}");
     match client.import_resource(installation, resource).body(request).await {

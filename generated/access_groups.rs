@@ -4,6 +4,7 @@
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccessGroup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<String>>,
@@ -45,6 +46,7 @@ pub struct AccessGroup {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccessGroupProject {
     #[serde(rename = "teamId")]
     pub team_id: String,
@@ -60,6 +62,7 @@ pub struct AccessGroupProject {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateAccessGroupRequest {
     /// The name of the access group
     pub name: String,
@@ -69,8 +72,32 @@ pub struct CreateAccessGroupRequest {
     #[serde(rename = "membersToAdd", default, skip_serializing_if = "Option::is_none")]
     pub members_to_add: Option<Vec<String>>,
 }
+impl CreateAccessGroupRequest {
+    /// A `CreateAccessGroupRequest` with the fields it needs; the others are unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            projects: None,
+            members_to_add: None,
+        }
+    }
+    /// Sets [`projects`](Self::projects).
+    pub fn with_projects(
+        mut self,
+        projects: Vec<crate::shared::CreateAccessGroupProject>,
+    ) -> Self {
+        self.projects = Some(projects);
+        self
+    }
+    /// Sets [`members_to_add`](Self::members_to_add).
+    pub fn with_members_to_add(mut self, members_to_add: Vec<String>) -> Self {
+        self.members_to_add = Some(members_to_add);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateAccessGroupResponse {
     pub entitlements: Vec<Entitlement>,
     #[serde(rename = "membersCount")]
@@ -114,6 +141,7 @@ pub struct CreateAccessGroupResponse {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum Entitlement {
     /// `v0`
     #[serde(rename = "v0")]
@@ -138,12 +166,14 @@ impl std::fmt::Display for Entitlement {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListAccessGroupMembersResponse {
     pub members: Vec<Member>,
     pub pagination: crate::shared::ListAccessGroupsPagination,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListAccessGroupProjectsProject {
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -156,6 +186,7 @@ pub struct ListAccessGroupProjectsProject {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListAccessGroupProjectsProjectProject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -170,6 +201,7 @@ pub struct ListAccessGroupProjectsProjectProject {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListAccessGroupProjectsResponse {
     pub projects: Vec<ListAccessGroupProjectsProject>,
     pub pagination: crate::shared::ListAccessGroupsPagination,
@@ -177,6 +209,7 @@ pub struct ListAccessGroupProjectsResponse {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ListAccessGroupsResponse {
     WithAccessGroupsPagination(ListAccessGroupsWithAccessGroupsPagination),
     Object(serde_json::Map<String, serde_json::Value>),
@@ -213,6 +246,7 @@ impl<'de> serde::Deserialize<'de> for ListAccessGroupsResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListAccessGroupsWithAccessGroupsPagination {
     #[serde(rename = "accessGroups")]
     pub access_groups: Vec<AccessGroup>,
@@ -220,6 +254,7 @@ pub struct ListAccessGroupsWithAccessGroupsPagination {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Member {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
@@ -235,6 +270,7 @@ pub struct Member {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ReadAccessGroupResponse {
     #[serde(
         rename = "teamPermissions",
@@ -272,12 +308,20 @@ pub struct ReadAccessGroupResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateAccessGroupProjectRequest {
     /// The project role that will be added to this Access Group.
     pub role: crate::shared::CreateAccessGroupProjectRole,
 }
+impl UpdateAccessGroupProjectRequest {
+    /// A `UpdateAccessGroupProjectRequest` with the fields it needs; the others are unset.
+    pub fn new(role: crate::shared::CreateAccessGroupProjectRole) -> Self {
+        Self { role: role }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateAccessGroupRequest {
     /// The name of the access group
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -295,6 +339,40 @@ pub struct UpdateAccessGroupRequest {
     )]
     pub members_to_remove: Option<Vec<String>>,
 }
+impl UpdateAccessGroupRequest {
+    /// A `UpdateAccessGroupRequest` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            projects: None,
+            members_to_add: None,
+            members_to_remove: None,
+        }
+    }
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets [`projects`](Self::projects).
+    pub fn with_projects(
+        mut self,
+        projects: Vec<crate::shared::CreateAccessGroupProject>,
+    ) -> Self {
+        self.projects = Some(projects);
+        self
+    }
+    /// Sets [`members_to_add`](Self::members_to_add).
+    pub fn with_members_to_add(mut self, members_to_add: Vec<String>) -> Self {
+        self.members_to_add = Some(members_to_add);
+        self
+    }
+    /// Sets [`members_to_remove`](Self::members_to_remove).
+    pub fn with_members_to_remove(mut self, members_to_remove: Vec<String>) -> Self {
+        self.members_to_remove = Some(members_to_remove);
+        self
+    }
+}
 
 impl crate::Client {
     /// Creates an access group
@@ -305,9 +383,9 @@ impl crate::Client {
     pub fn create_access_group(
         &self,
         body: CreateAccessGroupRequest,
-    ) -> CreateAccessGroupBuilder<'_> {
+    ) -> CreateAccessGroupBuilder {
         CreateAccessGroupBuilder {
-            client: self,
+            client: self.clone(),
             team_id: None,
             slug: None,
             body,
@@ -318,14 +396,14 @@ impl crate::Client {
 /// A request to [`Client::create_access_group`](crate::Client::create_access_group): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateAccessGroupBuilder<'a> {
-    client: &'a crate::Client,
+pub struct CreateAccessGroupBuilder {
+    client: crate::Client,
     team_id: Option<String>,
     slug: Option<String>,
     body: CreateAccessGroupRequest,
 }
 
-impl<'a> CreateAccessGroupBuilder<'a> {
+impl CreateAccessGroupBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -340,64 +418,50 @@ impl<'a> CreateAccessGroupBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<CreateAccessGroupResponse, crate::Error<CreateAccessGroupError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<CreateAccessGroupResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for CreateAccessGroupBuilder {
+    type Output = CreateAccessGroupResponse;
+    type Error = CreateAccessGroupError;
+}
+impl crate::runtime::Exchange for CreateAccessGroupBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/access-groups");
         let endpoint = crate::runtime::Endpoint {
             operation: "createAccessGroup",
             method: reqwest::Method::POST,
             template: "/v1/access-groups",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for CreateAccessGroupBuilder<'a> {
-    type Output = crate::Result<
-        CreateAccessGroupResponse,
-        crate::Error<CreateAccessGroupError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<CreateAccessGroupResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(CreateAccessGroupBuilder);
 
 /// The error responses [`Client::create_access_group`](crate::Client::create_access_group) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CreateAccessGroupError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for CreateAccessGroupError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for CreateAccessGroupError {
@@ -421,9 +485,9 @@ impl crate::Client {
         &self,
         access_group_id_or_name: impl Into<String>,
         body: crate::shared::CreateAccessGroupProjectRequest,
-    ) -> CreateAccessGroupProjectBuilder<'_> {
+    ) -> CreateAccessGroupProjectBuilder {
         CreateAccessGroupProjectBuilder {
-            client: self,
+            client: self.clone(),
             access_group_id_or_name: access_group_id_or_name.into(),
             team_id: None,
             slug: None,
@@ -435,15 +499,15 @@ impl crate::Client {
 /// A request to [`Client::create_access_group_project`](crate::Client::create_access_group_project): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateAccessGroupProjectBuilder<'a> {
-    client: &'a crate::Client,
+pub struct CreateAccessGroupProjectBuilder {
+    client: crate::Client,
     access_group_id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: crate::shared::CreateAccessGroupProjectRequest,
 }
 
-impl<'a> CreateAccessGroupProjectBuilder<'a> {
+impl CreateAccessGroupProjectBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -458,14 +522,16 @@ impl<'a> CreateAccessGroupProjectBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<AccessGroupProject, crate::Error<CreateAccessGroupProjectError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<AccessGroupProject> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for CreateAccessGroupProjectBuilder {
+    type Output = AccessGroupProject;
+    type Error = CreateAccessGroupProjectError;
+}
+impl crate::runtime::Exchange for CreateAccessGroupProjectBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/access-groups/",
             &crate::runtime::encode_path(&self.access_group_id_or_name),
@@ -477,51 +543,35 @@ impl<'a> CreateAccessGroupProjectBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v1/access-groups/{accessGroupIdOrName}/projects",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for CreateAccessGroupProjectBuilder<'a> {
-    type Output = crate::Result<
-        AccessGroupProject,
-        crate::Error<CreateAccessGroupProjectError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<AccessGroupProject> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(CreateAccessGroupProjectBuilder);
 
 /// The error responses [`Client::create_access_group_project`](crate::Client::create_access_group_project) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CreateAccessGroupProjectError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for CreateAccessGroupProjectError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for CreateAccessGroupProjectError {
@@ -544,9 +594,9 @@ impl crate::Client {
     pub fn delete_access_group(
         &self,
         id_or_name: impl Into<String>,
-    ) -> DeleteAccessGroupBuilder<'_> {
+    ) -> DeleteAccessGroupBuilder {
         DeleteAccessGroupBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             team_id: None,
             slug: None,
@@ -557,14 +607,14 @@ impl crate::Client {
 /// A request to [`Client::delete_access_group`](crate::Client::delete_access_group): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteAccessGroupBuilder<'a> {
-    client: &'a crate::Client,
+pub struct DeleteAccessGroupBuilder {
+    client: crate::Client,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> DeleteAccessGroupBuilder<'a> {
+impl DeleteAccessGroupBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -577,14 +627,16 @@ impl<'a> DeleteAccessGroupBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<(), crate::Error<DeleteAccessGroupError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for DeleteAccessGroupBuilder {
+    type Output = ();
+    type Error = DeleteAccessGroupError;
+}
+impl crate::runtime::Exchange for DeleteAccessGroupBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/access-groups/", &crate::runtime::encode_path(&self.id_or_name)]
             .concat();
         let endpoint = crate::runtime::Endpoint {
@@ -592,45 +644,30 @@ impl<'a> DeleteAccessGroupBuilder<'a> {
             method: reqwest::Method::DELETE,
             template: "/v1/access-groups/{idOrName}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for DeleteAccessGroupBuilder<'a> {
-    type Output = crate::Result<(), crate::Error<DeleteAccessGroupError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(DeleteAccessGroupBuilder);
 
 /// The error responses [`Client::delete_access_group`](crate::Client::delete_access_group) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DeleteAccessGroupError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for DeleteAccessGroupError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for DeleteAccessGroupError {
@@ -654,9 +691,9 @@ impl crate::Client {
         &self,
         access_group_id_or_name: impl Into<String>,
         project_id: impl Into<String>,
-    ) -> DeleteAccessGroupProjectBuilder<'_> {
+    ) -> DeleteAccessGroupProjectBuilder {
         DeleteAccessGroupProjectBuilder {
-            client: self,
+            client: self.clone(),
             access_group_id_or_name: access_group_id_or_name.into(),
             project_id: project_id.into(),
             team_id: None,
@@ -668,15 +705,15 @@ impl crate::Client {
 /// A request to [`Client::delete_access_group_project`](crate::Client::delete_access_group_project): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteAccessGroupProjectBuilder<'a> {
-    client: &'a crate::Client,
+pub struct DeleteAccessGroupProjectBuilder {
+    client: crate::Client,
     access_group_id_or_name: String,
     project_id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> DeleteAccessGroupProjectBuilder<'a> {
+impl DeleteAccessGroupProjectBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -691,14 +728,16 @@ impl<'a> DeleteAccessGroupProjectBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<(), crate::Error<DeleteAccessGroupProjectError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for DeleteAccessGroupProjectBuilder {
+    type Output = ();
+    type Error = DeleteAccessGroupProjectError;
+}
+impl crate::runtime::Exchange for DeleteAccessGroupProjectBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/access-groups/",
             &crate::runtime::encode_path(&self.access_group_id_or_name),
@@ -711,45 +750,30 @@ impl<'a> DeleteAccessGroupProjectBuilder<'a> {
             method: reqwest::Method::DELETE,
             template: "/v1/access-groups/{accessGroupIdOrName}/projects/{projectId}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for DeleteAccessGroupProjectBuilder<'a> {
-    type Output = crate::Result<(), crate::Error<DeleteAccessGroupProjectError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(DeleteAccessGroupProjectBuilder);
 
 /// The error responses [`Client::delete_access_group_project`](crate::Client::delete_access_group_project) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DeleteAccessGroupProjectError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for DeleteAccessGroupProjectError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for DeleteAccessGroupProjectError {
@@ -772,9 +796,9 @@ impl crate::Client {
     pub fn list_access_group_members(
         &self,
         id_or_name: impl Into<String>,
-    ) -> ListAccessGroupMembersBuilder<'_> {
+    ) -> ListAccessGroupMembersBuilder {
         ListAccessGroupMembersBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             limit: None,
             next: None,
@@ -788,8 +812,8 @@ impl crate::Client {
 /// A request to [`Client::list_access_group_members`](crate::Client::list_access_group_members): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListAccessGroupMembersBuilder<'a> {
-    client: &'a crate::Client,
+pub struct ListAccessGroupMembersBuilder {
+    client: crate::Client,
     id_or_name: String,
     limit: Option<i64>,
     next: Option<String>,
@@ -798,7 +822,7 @@ pub struct ListAccessGroupMembersBuilder<'a> {
     slug: Option<String>,
 }
 
-impl<'a> ListAccessGroupMembersBuilder<'a> {
+impl ListAccessGroupMembersBuilder {
     /// Limit how many access group members should be returned.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -831,15 +855,10 @@ impl<'a> ListAccessGroupMembersBuilder<'a> {
         ListAccessGroupMembersResponse,
         crate::Error<ListAccessGroupMembersError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
-    }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<ListAccessGroupMembersResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
+        crate::runtime::send(self).await
     }
     /// Every item of `members`, page after page: sends the request, then sends it again with `next` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
-    pub fn paginate(self) -> crate::Paginated<'a, Member, ListAccessGroupMembersError> {
+    pub fn paginate(self) -> crate::Paginated<Member, ListAccessGroupMembersError> {
         crate::runtime::paginate(
             self,
             |request: Self| async move {
@@ -856,7 +875,14 @@ impl<'a> ListAccessGroupMembersBuilder<'a> {
             },
         )
     }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for ListAccessGroupMembersBuilder {
+    type Output = ListAccessGroupMembersResponse;
+    type Error = ListAccessGroupMembersError;
+}
+impl crate::runtime::Exchange for ListAccessGroupMembersBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/access-groups/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -868,7 +894,7 @@ impl<'a> ListAccessGroupMembersBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/access-groups/{idOrName}/members",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("limit", &self.limit);
         request.query("next", &self.next);
         request.query("search", &self.search);
@@ -876,43 +902,27 @@ impl<'a> ListAccessGroupMembersBuilder<'a> {
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for ListAccessGroupMembersBuilder<'a> {
-    type Output = crate::Result<
-        ListAccessGroupMembersResponse,
-        crate::Error<ListAccessGroupMembersError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<ListAccessGroupMembersResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(ListAccessGroupMembersBuilder);
 
 /// The error responses [`Client::list_access_group_members`](crate::Client::list_access_group_members) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ListAccessGroupMembersError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for ListAccessGroupMembersError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for ListAccessGroupMembersError {
@@ -935,9 +945,9 @@ impl crate::Client {
     pub fn list_access_group_projects(
         &self,
         id_or_name: impl Into<String>,
-    ) -> ListAccessGroupProjectsBuilder<'_> {
+    ) -> ListAccessGroupProjectsBuilder {
         ListAccessGroupProjectsBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             limit: None,
             next: None,
@@ -950,8 +960,8 @@ impl crate::Client {
 /// A request to [`Client::list_access_group_projects`](crate::Client::list_access_group_projects): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListAccessGroupProjectsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct ListAccessGroupProjectsBuilder {
+    client: crate::Client,
     id_or_name: String,
     limit: Option<i64>,
     next: Option<String>,
@@ -959,7 +969,7 @@ pub struct ListAccessGroupProjectsBuilder<'a> {
     slug: Option<String>,
 }
 
-impl<'a> ListAccessGroupProjectsBuilder<'a> {
+impl ListAccessGroupProjectsBuilder {
     /// Limit how many access group projects should be returned.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -987,21 +997,12 @@ impl<'a> ListAccessGroupProjectsBuilder<'a> {
         ListAccessGroupProjectsResponse,
         crate::Error<ListAccessGroupProjectsError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
-    }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<ListAccessGroupProjectsResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
+        crate::runtime::send(self).await
     }
     /// Every item of `projects`, page after page: sends the request, then sends it again with `next` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
     pub fn paginate(
         self,
-    ) -> crate::Paginated<
-        'a,
-        ListAccessGroupProjectsProject,
-        ListAccessGroupProjectsError,
-    > {
+    ) -> crate::Paginated<ListAccessGroupProjectsProject, ListAccessGroupProjectsError> {
         crate::runtime::paginate(
             self,
             |request: Self| async move {
@@ -1018,7 +1019,14 @@ impl<'a> ListAccessGroupProjectsBuilder<'a> {
             },
         )
     }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for ListAccessGroupProjectsBuilder {
+    type Output = ListAccessGroupProjectsResponse;
+    type Error = ListAccessGroupProjectsError;
+}
+impl crate::runtime::Exchange for ListAccessGroupProjectsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/access-groups/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -1030,50 +1038,34 @@ impl<'a> ListAccessGroupProjectsBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/access-groups/{idOrName}/projects",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("limit", &self.limit);
         request.query("next", &self.next);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for ListAccessGroupProjectsBuilder<'a> {
-    type Output = crate::Result<
-        ListAccessGroupProjectsResponse,
-        crate::Error<ListAccessGroupProjectsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<ListAccessGroupProjectsResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(ListAccessGroupProjectsBuilder);
 
 /// The error responses [`Client::list_access_group_projects`](crate::Client::list_access_group_projects) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ListAccessGroupProjectsError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for ListAccessGroupProjectsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for ListAccessGroupProjectsError {
@@ -1093,9 +1085,9 @@ impl crate::Client {
     /// List access groups
     ///
     /// `GET /v1/access-groups`
-    pub fn list_access_groups(&self) -> ListAccessGroupsBuilder<'_> {
+    pub fn list_access_groups(&self) -> ListAccessGroupsBuilder {
         ListAccessGroupsBuilder {
-            client: self,
+            client: self.clone(),
             project_id: None,
             search: None,
             members_limit: None,
@@ -1111,8 +1103,8 @@ impl crate::Client {
 /// A request to [`Client::list_access_groups`](crate::Client::list_access_groups): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListAccessGroupsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct ListAccessGroupsBuilder {
+    client: crate::Client,
     project_id: Option<String>,
     search: Option<String>,
     members_limit: Option<i64>,
@@ -1123,7 +1115,7 @@ pub struct ListAccessGroupsBuilder<'a> {
     slug: Option<String>,
 }
 
-impl<'a> ListAccessGroupsBuilder<'a> {
+impl ListAccessGroupsBuilder {
     /// Filter access groups by project.
     pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
         self.project_id = Some(project_id.into());
@@ -1168,15 +1160,10 @@ impl<'a> ListAccessGroupsBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<ListAccessGroupsResponse, crate::Error<ListAccessGroupsError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
-    }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<ListAccessGroupsResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
+        crate::runtime::send(self).await
     }
     /// Every item of `accessGroups`, page after page: sends the request, then sends it again with `next` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
-    pub fn paginate(self) -> crate::Paginated<'a, AccessGroup, ListAccessGroupsError> {
+    pub fn paginate(self) -> crate::Paginated<AccessGroup, ListAccessGroupsError> {
         crate::runtime::paginate(
             self,
             |request: Self| async move {
@@ -1195,14 +1182,21 @@ impl<'a> ListAccessGroupsBuilder<'a> {
             },
         )
     }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for ListAccessGroupsBuilder {
+    type Output = ListAccessGroupsResponse;
+    type Error = ListAccessGroupsError;
+}
+impl crate::runtime::Exchange for ListAccessGroupsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/access-groups");
         let endpoint = crate::runtime::Endpoint {
             operation: "listAccessGroups",
             method: reqwest::Method::GET,
             template: "/v1/access-groups",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("projectId", &self.project_id);
         request.query("search", &self.search);
         request.query("membersLimit", &self.members_limit);
@@ -1213,43 +1207,27 @@ impl<'a> ListAccessGroupsBuilder<'a> {
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for ListAccessGroupsBuilder<'a> {
-    type Output = crate::Result<
-        ListAccessGroupsResponse,
-        crate::Error<ListAccessGroupsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<ListAccessGroupsResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(ListAccessGroupsBuilder);
 
 /// The error responses [`Client::list_access_groups`](crate::Client::list_access_groups) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ListAccessGroupsError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for ListAccessGroupsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for ListAccessGroupsError {
@@ -1272,9 +1250,9 @@ impl crate::Client {
     pub fn read_access_group(
         &self,
         id_or_name: impl Into<String>,
-    ) -> ReadAccessGroupBuilder<'_> {
+    ) -> ReadAccessGroupBuilder {
         ReadAccessGroupBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             team_id: None,
             slug: None,
@@ -1285,14 +1263,14 @@ impl crate::Client {
 /// A request to [`Client::read_access_group`](crate::Client::read_access_group): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ReadAccessGroupBuilder<'a> {
-    client: &'a crate::Client,
+pub struct ReadAccessGroupBuilder {
+    client: crate::Client,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> ReadAccessGroupBuilder<'a> {
+impl ReadAccessGroupBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -1307,14 +1285,16 @@ impl<'a> ReadAccessGroupBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<ReadAccessGroupResponse, crate::Error<ReadAccessGroupError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<ReadAccessGroupResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for ReadAccessGroupBuilder {
+    type Output = ReadAccessGroupResponse;
+    type Error = ReadAccessGroupError;
+}
+impl crate::runtime::Exchange for ReadAccessGroupBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/access-groups/", &crate::runtime::encode_path(&self.id_or_name)]
             .concat();
         let endpoint = crate::runtime::Endpoint {
@@ -1322,48 +1302,32 @@ impl<'a> ReadAccessGroupBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/access-groups/{idOrName}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for ReadAccessGroupBuilder<'a> {
-    type Output = crate::Result<
-        ReadAccessGroupResponse,
-        crate::Error<ReadAccessGroupError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<ReadAccessGroupResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(ReadAccessGroupBuilder);
 
 /// The error responses [`Client::read_access_group`](crate::Client::read_access_group) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReadAccessGroupError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for ReadAccessGroupError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for ReadAccessGroupError {
@@ -1387,9 +1351,9 @@ impl crate::Client {
         &self,
         access_group_id_or_name: impl Into<String>,
         project_id: impl Into<String>,
-    ) -> ReadAccessGroupProjectBuilder<'_> {
+    ) -> ReadAccessGroupProjectBuilder {
         ReadAccessGroupProjectBuilder {
-            client: self,
+            client: self.clone(),
             access_group_id_or_name: access_group_id_or_name.into(),
             project_id: project_id.into(),
             team_id: None,
@@ -1401,15 +1365,15 @@ impl crate::Client {
 /// A request to [`Client::read_access_group_project`](crate::Client::read_access_group_project): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ReadAccessGroupProjectBuilder<'a> {
-    client: &'a crate::Client,
+pub struct ReadAccessGroupProjectBuilder {
+    client: crate::Client,
     access_group_id_or_name: String,
     project_id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> ReadAccessGroupProjectBuilder<'a> {
+impl ReadAccessGroupProjectBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -1424,14 +1388,16 @@ impl<'a> ReadAccessGroupProjectBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<AccessGroupProject, crate::Error<ReadAccessGroupProjectError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<AccessGroupProject> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for ReadAccessGroupProjectBuilder {
+    type Output = AccessGroupProject;
+    type Error = ReadAccessGroupProjectError;
+}
+impl crate::runtime::Exchange for ReadAccessGroupProjectBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/access-groups/",
             &crate::runtime::encode_path(&self.access_group_id_or_name),
@@ -1444,48 +1410,32 @@ impl<'a> ReadAccessGroupProjectBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/access-groups/{accessGroupIdOrName}/projects/{projectId}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for ReadAccessGroupProjectBuilder<'a> {
-    type Output = crate::Result<
-        AccessGroupProject,
-        crate::Error<ReadAccessGroupProjectError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<AccessGroupProject> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(ReadAccessGroupProjectBuilder);
 
 /// The error responses [`Client::read_access_group_project`](crate::Client::read_access_group_project) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReadAccessGroupProjectError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for ReadAccessGroupProjectError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for ReadAccessGroupProjectError {
@@ -1509,9 +1459,9 @@ impl crate::Client {
         &self,
         id_or_name: impl Into<String>,
         body: UpdateAccessGroupRequest,
-    ) -> UpdateAccessGroupBuilder<'_> {
+    ) -> UpdateAccessGroupBuilder {
         UpdateAccessGroupBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             team_id: None,
             slug: None,
@@ -1523,15 +1473,15 @@ impl crate::Client {
 /// A request to [`Client::update_access_group`](crate::Client::update_access_group): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateAccessGroupBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UpdateAccessGroupBuilder {
+    client: crate::Client,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: UpdateAccessGroupRequest,
 }
 
-impl<'a> UpdateAccessGroupBuilder<'a> {
+impl UpdateAccessGroupBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -1546,14 +1496,16 @@ impl<'a> UpdateAccessGroupBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<CreateAccessGroupResponse, crate::Error<UpdateAccessGroupError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<CreateAccessGroupResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UpdateAccessGroupBuilder {
+    type Output = CreateAccessGroupResponse;
+    type Error = UpdateAccessGroupError;
+}
+impl crate::runtime::Exchange for UpdateAccessGroupBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/access-groups/", &crate::runtime::encode_path(&self.id_or_name)]
             .concat();
         let endpoint = crate::runtime::Endpoint {
@@ -1561,51 +1513,35 @@ impl<'a> UpdateAccessGroupBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v1/access-groups/{idOrName}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UpdateAccessGroupBuilder<'a> {
-    type Output = crate::Result<
-        CreateAccessGroupResponse,
-        crate::Error<UpdateAccessGroupError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<CreateAccessGroupResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(UpdateAccessGroupBuilder);
 
 /// The error responses [`Client::update_access_group`](crate::Client::update_access_group) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UpdateAccessGroupError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for UpdateAccessGroupError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UpdateAccessGroupError {
@@ -1630,9 +1566,9 @@ impl crate::Client {
         access_group_id_or_name: impl Into<String>,
         project_id: impl Into<String>,
         body: UpdateAccessGroupProjectRequest,
-    ) -> UpdateAccessGroupProjectBuilder<'_> {
+    ) -> UpdateAccessGroupProjectBuilder {
         UpdateAccessGroupProjectBuilder {
-            client: self,
+            client: self.clone(),
             access_group_id_or_name: access_group_id_or_name.into(),
             project_id: project_id.into(),
             team_id: None,
@@ -1645,8 +1581,8 @@ impl crate::Client {
 /// A request to [`Client::update_access_group_project`](crate::Client::update_access_group_project): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateAccessGroupProjectBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UpdateAccessGroupProjectBuilder {
+    client: crate::Client,
     access_group_id_or_name: String,
     project_id: String,
     team_id: Option<String>,
@@ -1654,7 +1590,7 @@ pub struct UpdateAccessGroupProjectBuilder<'a> {
     body: UpdateAccessGroupProjectRequest,
 }
 
-impl<'a> UpdateAccessGroupProjectBuilder<'a> {
+impl UpdateAccessGroupProjectBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -1669,14 +1605,16 @@ impl<'a> UpdateAccessGroupProjectBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<AccessGroupProject, crate::Error<UpdateAccessGroupProjectError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<AccessGroupProject> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UpdateAccessGroupProjectBuilder {
+    type Output = AccessGroupProject;
+    type Error = UpdateAccessGroupProjectError;
+}
+impl crate::runtime::Exchange for UpdateAccessGroupProjectBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/access-groups/",
             &crate::runtime::encode_path(&self.access_group_id_or_name),
@@ -1689,51 +1627,35 @@ impl<'a> UpdateAccessGroupProjectBuilder<'a> {
             method: reqwest::Method::PATCH,
             template: "/v1/access-groups/{accessGroupIdOrName}/projects/{projectId}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UpdateAccessGroupProjectBuilder<'a> {
-    type Output = crate::Result<
-        AccessGroupProject,
-        crate::Error<UpdateAccessGroupProjectError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<AccessGroupProject> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(UpdateAccessGroupProjectBuilder);
 
 /// The error responses [`Client::update_access_group_project`](crate::Client::update_access_group_project) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UpdateAccessGroupProjectError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for UpdateAccessGroupProjectError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UpdateAccessGroupProjectError {

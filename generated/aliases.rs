@@ -14,6 +14,7 @@
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum Access {
     /// `requested`
     #[serde(rename = "requested")]
@@ -43,6 +44,7 @@ impl std::fmt::Display for Access {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Applications {
     /// A list of the deployment routing information for each project.
     ObjectList(Vec<ApplicationsObjectListItem>),
@@ -90,6 +92,7 @@ impl<'de> serde::Deserialize<'de> for Applications {
 
 /// A list of the deployment routing information for each project.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApplicationsObjectList2Item {
     /// This is always set. For branch aliases, it's used as the fallback if there is no deployment for the branch.
     #[serde(rename = "fallbackHost")]
@@ -104,6 +107,7 @@ pub struct ApplicationsObjectList2Item {
 
 /// A list of the deployment routing information for each project.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApplicationsObjectList3Item {
     /// This is the deployment for the same commit, it could be a cancelled deployment. The proxy will fallback to the branchDeploymentId and then the fallbackDeploymentId.
     #[serde(rename = "deploymentId", default, skip_serializing_if = "Option::is_none")]
@@ -134,6 +138,7 @@ pub struct ApplicationsObjectList3Item {
 
 /// A list of the deployment routing information for each project.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApplicationsObjectListItem {
     /// This is always set. In production it is used as a pointer to each apps production deployment. For pre-production, it's used as the fallback if there is no deployment for the branch.
     #[serde(rename = "fallbackHost")]
@@ -144,6 +149,7 @@ pub struct ApplicationsObjectListItem {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AssignAliasRequest {
     /// The alias we want to assign to the deployment defined in the URL
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -152,8 +158,28 @@ pub struct AssignAliasRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect: Option<String>,
 }
+impl AssignAliasRequest {
+    /// A `AssignAliasRequest` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            alias: None,
+            redirect: None,
+        }
+    }
+    /// Sets [`alias`](Self::alias).
+    pub fn with_alias(mut self, alias: impl Into<String>) -> Self {
+        self.alias = Some(alias.into());
+        self
+    }
+    /// Sets [`redirect`](Self::redirect).
+    pub fn with_redirect(mut self, redirect: impl Into<String>) -> Self {
+        self.redirect = Some(redirect.into());
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AssignAliasResponse {
     /// The unique identifier of the alias
     pub uid: String,
@@ -171,6 +197,7 @@ pub struct AssignAliasResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeleteAliasResponse {
     pub status: DeleteAliasStatus,
 }
@@ -186,6 +213,7 @@ pub struct DeleteAliasResponse {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum DeleteAliasStatus {
     /// `SUCCESS`
     #[serde(rename = "SUCCESS")]
@@ -210,6 +238,7 @@ impl std::fmt::Display for DeleteAliasStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetAliasResponseItem {
     /// The alias name, it could be a `.vercel.app` subdomain or a custom domain
     pub alias: String,
@@ -266,6 +295,7 @@ pub struct GetAliasResponseItem {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListAliasesAlias {
     /// The alias name, it could be a `.vercel.app` subdomain or a custom domain
     pub alias: String,
@@ -323,6 +353,7 @@ pub struct ListAliasesAlias {
 
 /// Information of the user who created the alias
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListAliasesAliasCreator {
     /// ID of the user who created the alias
     pub uid: String,
@@ -334,6 +365,7 @@ pub struct ListAliasesAliasCreator {
 
 /// A map with the deployment ID, URL and metadata
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListAliasesAliasDeployment {
     /// The deployment unique identifier
     pub id: String,
@@ -346,6 +378,7 @@ pub struct ListAliasesAliasDeployment {
 
 /// The microfrontends for the alias including the routing configuration
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListAliasesAliasMicrofrontends {
     #[serde(rename = "defaultApp")]
     pub default_app: crate::shared::DefaultApp,
@@ -353,6 +386,7 @@ pub struct ListAliasesAliasMicrofrontends {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListAliasesResponse {
     pub aliases: Vec<ListAliasesAlias>,
     pub pagination: crate::shared::Pagination,
@@ -360,6 +394,7 @@ pub struct ListAliasesResponse {
 
 /// A list of the aliases assigned to the deployment
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListDeploymentAliasesAlias {
     /// The unique identifier of the alias
     pub uid: String,
@@ -386,6 +421,7 @@ pub struct ListDeploymentAliasesAlias {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "scope")]
+#[non_exhaustive]
 pub enum ListDeploymentAliasesAliasProtectionBypassValue {
     /// The protection bypass for the alias
     #[serde(rename = "shareable-link")]
@@ -406,6 +442,7 @@ pub enum ListDeploymentAliasesAliasProtectionBypassValue {
 
 /// The protection bypass for the alias
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListDeploymentAliasesAliasProtectionBypassValueEmailInvite {
     #[serde(rename = "createdAt")]
     pub created_at: f64,
@@ -417,6 +454,7 @@ pub struct ListDeploymentAliasesAliasProtectionBypassValueEmailInvite {
 
 /// The protection bypass for the alias
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListDeploymentAliasesAliasProtectionBypassValueShareableLink {
     #[serde(rename = "createdAt")]
     pub created_at: f64,
@@ -428,6 +466,7 @@ pub struct ListDeploymentAliasesAliasProtectionBypassValueShareableLink {
 
 /// The protection bypass for the alias
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListDeploymentAliasesAliasProtectionBypassValueUser {
     #[serde(rename = "createdAt")]
     pub created_at: f64,
@@ -439,15 +478,26 @@ pub struct ListDeploymentAliasesAliasProtectionBypassValueUser {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListDeploymentAliasesResponse {
     /// A list of the aliases assigned to the deployment
     pub aliases: Vec<ListDeploymentAliasesAlias>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Override {
     pub scope: OverrideScope,
     pub action: OverrideAction,
+}
+impl Override {
+    /// A `Override` with the fields it needs; the others are unset.
+    pub fn new(scope: OverrideScope, action: OverrideAction) -> Self {
+        Self {
+            scope: scope,
+            action: action,
+        }
+    }
 }
 
 #[derive(
@@ -461,6 +511,7 @@ pub struct Override {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum OverrideAction {
     /// `create`
     #[serde(rename = "create")]
@@ -499,6 +550,7 @@ impl std::fmt::Display for OverrideAction {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum OverrideScope {
     /// `alias-protection-override`
     #[serde(rename = "alias-protection-override")]
@@ -524,6 +576,7 @@ impl std::fmt::Display for OverrideScope {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PatchUrlProtectionBypassRequest {
     WithScope(PatchUrlProtectionBypassWithScope),
     WithOverride(PatchUrlProtectionBypassWithOverride),
@@ -568,6 +621,7 @@ impl<'de> serde::Deserialize<'de> for PatchUrlProtectionBypassRequest {
 
 /// Instructions for creating a user scoped protection bypass
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PatchUrlProtectionBypassScope {
     /// Specified user id for the scoped bypass.
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
@@ -577,6 +631,26 @@ pub struct PatchUrlProtectionBypassScope {
     pub email: Option<String>,
     /// Invitation status for the user scoped bypass.
     pub access: PatchUrlProtectionBypassScopeAccess,
+}
+impl PatchUrlProtectionBypassScope {
+    /// A `PatchUrlProtectionBypassScope` with the fields it needs; the others are unset.
+    pub fn new(access: PatchUrlProtectionBypassScopeAccess) -> Self {
+        Self {
+            user_id: None,
+            email: None,
+            access: access,
+        }
+    }
+    /// Sets [`user_id`](Self::user_id).
+    pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = Some(user_id.into());
+        self
+    }
+    /// Sets [`email`](Self::email).
+    pub fn with_email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
+        self
+    }
 }
 
 /// Invitation status for the user scoped bypass.
@@ -591,6 +665,7 @@ pub struct PatchUrlProtectionBypassScope {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum PatchUrlProtectionBypassScopeAccess {
     /// `denied`
     #[serde(rename = "denied")]
@@ -619,18 +694,33 @@ impl std::fmt::Display for PatchUrlProtectionBypassScopeAccess {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PatchUrlProtectionBypassWithOverride {
     #[serde(rename = "override")]
     pub override_: Override,
 }
+impl PatchUrlProtectionBypassWithOverride {
+    /// A `PatchUrlProtectionBypassWithOverride` with the fields it needs; the others are unset.
+    pub fn new(override_: Override) -> Self {
+        Self { override_: override_ }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PatchUrlProtectionBypassWithScope {
     /// Instructions for creating a user scoped protection bypass
     pub scope: PatchUrlProtectionBypassScope,
 }
+impl PatchUrlProtectionBypassWithScope {
+    /// A `PatchUrlProtectionBypassWithScope` with the fields it needs; the others are unset.
+    pub fn new(scope: PatchUrlProtectionBypassScope) -> Self {
+        Self { scope: scope }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PatchUrlProtectionBypassWithTtl {
     /// Optional time the shareable link is valid for in seconds. If not provided, the shareable link will never expire.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -638,6 +728,22 @@ pub struct PatchUrlProtectionBypassWithTtl {
     /// Optional instructions for revoking and regenerating a shareable link
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoke: Option<crate::shared::Revoke>,
+}
+impl PatchUrlProtectionBypassWithTtl {
+    /// A `PatchUrlProtectionBypassWithTtl` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self { ttl: None, revoke: None }
+    }
+    /// Sets [`ttl`](Self::ttl).
+    pub fn with_ttl(mut self, ttl: f64) -> Self {
+        self.ttl = Some(ttl);
+        self
+    }
+    /// Sets [`revoke`](Self::revoke).
+    pub fn with_revoke(mut self, revoke: crate::shared::Revoke) -> Self {
+        self.revoke = Some(revoke);
+        self
+    }
 }
 
 impl crate::Client {
@@ -650,9 +756,9 @@ impl crate::Client {
         &self,
         id: impl Into<String>,
         body: AssignAliasRequest,
-    ) -> AssignAliasBuilder<'_> {
+    ) -> AssignAliasBuilder {
         AssignAliasBuilder {
-            client: self,
+            client: self.clone(),
             id: id.into(),
             team_id: None,
             slug: None,
@@ -664,15 +770,15 @@ impl crate::Client {
 /// A request to [`Client::assign_alias`](crate::Client::assign_alias): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct AssignAliasBuilder<'a> {
-    client: &'a crate::Client,
+pub struct AssignAliasBuilder {
+    client: crate::Client,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: AssignAliasRequest,
 }
 
-impl<'a> AssignAliasBuilder<'a> {
+impl AssignAliasBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -687,14 +793,16 @@ impl<'a> AssignAliasBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<AssignAliasResponse, crate::Error<AssignAliasError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<AssignAliasResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for AssignAliasBuilder {
+    type Output = AssignAliasResponse;
+    type Error = AssignAliasError;
+}
+impl crate::runtime::Exchange for AssignAliasBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v2/deployments/",
             &crate::runtime::encode_path(&self.id),
@@ -706,68 +814,51 @@ impl<'a> AssignAliasBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v2/deployments/{id}/aliases",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for AssignAliasBuilder<'a> {
-    type Output = crate::Result<AssignAliasResponse, crate::Error<AssignAliasError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<AssignAliasResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(AssignAliasBuilder);
 
 /// The error responses [`Client::assign_alias`](crate::Client::assign_alias) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AssignAliasError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     /// The cert for the provided alias is not ready
     /// The deployment is not READY and can not be aliased
     /// The supplied alias is invalid
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     /// If no .vercel.app alias exists then we fail (nothing to mirror)
     Forbidden,
+    #[error("The domain used for the alias was not found")]
     /// `404`: The domain used for the alias was not found
     /// The deployment was not found
     NotFound,
+    #[error("The provided alias is already assigned to the given deployment")]
     /// `409`: The provided alias is already assigned to the given deployment
     /// The domain is not allowed to be used
     Conflict,
-}
-
-impl std::fmt::Display for AssignAliasError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "The domain used for the alias was not found",
-                Self::Conflict => {
-                    "The provided alias is already assigned to the given deployment"
-                }
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for AssignAliasError {
@@ -790,9 +881,9 @@ impl crate::Client {
     /// Delete an Alias with the specified ID.
     ///
     /// `DELETE /v2/aliases/{aliasId}`
-    pub fn delete_alias(&self, alias_id: impl Into<String>) -> DeleteAliasBuilder<'_> {
+    pub fn delete_alias(&self, alias_id: impl Into<String>) -> DeleteAliasBuilder {
         DeleteAliasBuilder {
-            client: self,
+            client: self.clone(),
             alias_id: alias_id.into(),
             team_id: None,
             slug: None,
@@ -803,14 +894,14 @@ impl crate::Client {
 /// A request to [`Client::delete_alias`](crate::Client::delete_alias): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteAliasBuilder<'a> {
-    client: &'a crate::Client,
+pub struct DeleteAliasBuilder {
+    client: crate::Client,
     alias_id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> DeleteAliasBuilder<'a> {
+impl DeleteAliasBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -825,14 +916,16 @@ impl<'a> DeleteAliasBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<DeleteAliasResponse, crate::Error<DeleteAliasError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<DeleteAliasResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for DeleteAliasBuilder {
+    type Output = DeleteAliasResponse;
+    type Error = DeleteAliasError;
+}
+impl crate::runtime::Exchange for DeleteAliasBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v2/aliases/", &crate::runtime::encode_path(&self.alias_id)]
             .concat();
         let endpoint = crate::runtime::Endpoint {
@@ -840,48 +933,35 @@ impl<'a> DeleteAliasBuilder<'a> {
             method: reqwest::Method::DELETE,
             template: "/v2/aliases/{aliasId}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for DeleteAliasBuilder<'a> {
-    type Output = crate::Result<DeleteAliasResponse, crate::Error<DeleteAliasError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<DeleteAliasResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(DeleteAliasBuilder);
 
 /// The error responses [`Client::delete_alias`](crate::Client::delete_alias) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DeleteAliasError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("The alias was not found")]
     /// `404`: The alias was not found
     NotFound,
-}
-
-impl std::fmt::Display for DeleteAliasError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "The alias was not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for DeleteAliasError {
@@ -902,9 +982,9 @@ impl crate::Client {
     /// Retrieves an Alias for the given host name or alias ID.
     ///
     /// `GET /v4/aliases/{idOrAlias}`
-    pub fn get_alias(&self, id_or_alias: impl Into<String>) -> GetAliasBuilder<'_> {
+    pub fn get_alias(&self, id_or_alias: impl Into<String>) -> GetAliasBuilder {
         GetAliasBuilder {
-            client: self,
+            client: self.clone(),
             from: None,
             id_or_alias: id_or_alias.into(),
             project_id: None,
@@ -919,8 +999,8 @@ impl crate::Client {
 /// A request to [`Client::get_alias`](crate::Client::get_alias): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetAliasBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetAliasBuilder {
+    client: crate::Client,
     from: Option<f64>,
     id_or_alias: String,
     project_id: Option<String>,
@@ -930,7 +1010,7 @@ pub struct GetAliasBuilder<'a> {
     slug: Option<String>,
 }
 
-impl<'a> GetAliasBuilder<'a> {
+impl GetAliasBuilder {
     /// Get the alias only if it was created after the provided timestamp
     pub fn from(mut self, from: f64) -> Self {
         self.from = Some(from);
@@ -965,14 +1045,16 @@ impl<'a> GetAliasBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<Vec<GetAliasResponseItem>, crate::Error<GetAliasError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<Vec<GetAliasResponseItem>> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetAliasBuilder {
+    type Output = Vec<GetAliasResponseItem>;
+    type Error = GetAliasError;
+}
+impl crate::runtime::Exchange for GetAliasBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v4/aliases/", &crate::runtime::encode_path(&self.id_or_alias)]
             .concat();
         let endpoint = crate::runtime::Endpoint {
@@ -980,7 +1062,7 @@ impl<'a> GetAliasBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v4/aliases/{idOrAlias}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("from", &self.from);
         request.query("projectId", &self.project_id);
         request.query("since", &self.since);
@@ -989,43 +1071,30 @@ impl<'a> GetAliasBuilder<'a> {
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetAliasBuilder<'a> {
-    type Output = crate::Result<Vec<GetAliasResponseItem>, crate::Error<GetAliasError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<Vec<GetAliasResponseItem>> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetAliasBuilder);
 
 /// The error responses [`Client::get_alias`](crate::Client::get_alias) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetAliasError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("The alias was not found")]
     /// `404`: The alias was not found
     NotFound,
-}
-
-impl std::fmt::Display for GetAliasError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "The alias was not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetAliasError {
@@ -1046,9 +1115,9 @@ impl crate::Client {
     /// Retrieves a list of aliases for the authenticated User or Team. When `domain` is provided, only aliases for that domain will be returned. When `projectId` is provided, it will only return the given project aliases.
     ///
     /// `GET /v4/aliases`
-    pub fn list_aliases(&self) -> ListAliasesBuilder<'_> {
+    pub fn list_aliases(&self) -> ListAliasesBuilder {
         ListAliasesBuilder {
-            client: self,
+            client: self.clone(),
             domain: None,
             from: None,
             limit: None,
@@ -1065,8 +1134,8 @@ impl crate::Client {
 /// A request to [`Client::list_aliases`](crate::Client::list_aliases): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListAliasesBuilder<'a> {
-    client: &'a crate::Client,
+pub struct ListAliasesBuilder {
+    client: crate::Client,
     domain: Option<crate::shared::Tags>,
     from: Option<f64>,
     limit: Option<f64>,
@@ -1078,7 +1147,7 @@ pub struct ListAliasesBuilder<'a> {
     slug: Option<String>,
 }
 
-impl<'a> ListAliasesBuilder<'a> {
+impl ListAliasesBuilder {
     /// Get only aliases of the given domain name
     pub fn domain(mut self, domain: crate::shared::Tags) -> Self {
         self.domain = Some(domain);
@@ -1131,15 +1200,10 @@ impl<'a> ListAliasesBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<ListAliasesResponse, crate::Error<ListAliasesError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
-    }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<ListAliasesResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
+        crate::runtime::send(self).await
     }
     /// Every item of `aliases`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
-    pub fn paginate(self) -> crate::Paginated<'a, ListAliasesAlias, ListAliasesError> {
+    pub fn paginate(self) -> crate::Paginated<ListAliasesAlias, ListAliasesError> {
         crate::runtime::paginate(
             self,
             |request: Self| async move {
@@ -1156,14 +1220,21 @@ impl<'a> ListAliasesBuilder<'a> {
             },
         )
     }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for ListAliasesBuilder {
+    type Output = ListAliasesResponse;
+    type Error = ListAliasesError;
+}
+impl crate::runtime::Exchange for ListAliasesBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v4/aliases");
         let endpoint = crate::runtime::Endpoint {
             operation: "listAliases",
             method: reqwest::Method::GET,
             template: "/v4/aliases",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("domain", &self.domain);
         request.query("from", &self.from);
         request.query("limit", &self.limit);
@@ -1175,43 +1246,30 @@ impl<'a> ListAliasesBuilder<'a> {
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for ListAliasesBuilder<'a> {
-    type Output = crate::Result<ListAliasesResponse, crate::Error<ListAliasesError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<ListAliasesResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(ListAliasesBuilder);
 
 /// The error responses [`Client::list_aliases`](crate::Client::list_aliases) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ListAliasesError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for ListAliasesError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for ListAliasesError {
@@ -1235,9 +1293,9 @@ impl crate::Client {
     pub fn list_deployment_aliases(
         &self,
         id: impl Into<String>,
-    ) -> ListDeploymentAliasesBuilder<'_> {
+    ) -> ListDeploymentAliasesBuilder {
         ListDeploymentAliasesBuilder {
-            client: self,
+            client: self.clone(),
             id: id.into(),
             team_id: None,
             slug: None,
@@ -1248,14 +1306,14 @@ impl crate::Client {
 /// A request to [`Client::list_deployment_aliases`](crate::Client::list_deployment_aliases): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListDeploymentAliasesBuilder<'a> {
-    client: &'a crate::Client,
+pub struct ListDeploymentAliasesBuilder {
+    client: crate::Client,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> ListDeploymentAliasesBuilder<'a> {
+impl ListDeploymentAliasesBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -1273,14 +1331,16 @@ impl<'a> ListDeploymentAliasesBuilder<'a> {
         ListDeploymentAliasesResponse,
         crate::Error<ListDeploymentAliasesError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<ListDeploymentAliasesResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for ListDeploymentAliasesBuilder {
+    type Output = ListDeploymentAliasesResponse;
+    type Error = ListDeploymentAliasesError;
+}
+impl crate::runtime::Exchange for ListDeploymentAliasesBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v2/deployments/",
             &crate::runtime::encode_path(&self.id),
@@ -1292,51 +1352,35 @@ impl<'a> ListDeploymentAliasesBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v2/deployments/{id}/aliases",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for ListDeploymentAliasesBuilder<'a> {
-    type Output = crate::Result<
-        ListDeploymentAliasesResponse,
-        crate::Error<ListDeploymentAliasesError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<ListDeploymentAliasesResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(ListDeploymentAliasesBuilder);
 
 /// The error responses [`Client::list_deployment_aliases`](crate::Client::list_deployment_aliases) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ListDeploymentAliasesError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("The deployment was not found")]
     /// `404`: The deployment was not found
     NotFound,
-}
-
-impl std::fmt::Display for ListDeploymentAliasesError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "The deployment was not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for ListDeploymentAliasesError {
@@ -1360,9 +1404,9 @@ impl crate::Client {
     pub fn patch_url_protection_bypass(
         &self,
         id: impl Into<String>,
-    ) -> PatchUrlProtectionBypassBuilder<'_> {
+    ) -> PatchUrlProtectionBypassBuilder {
         PatchUrlProtectionBypassBuilder {
-            client: self,
+            client: self.clone(),
             id: id.into(),
             team_id: None,
             slug: None,
@@ -1374,15 +1418,15 @@ impl crate::Client {
 /// A request to [`Client::patch_url_protection_bypass`](crate::Client::patch_url_protection_bypass): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct PatchUrlProtectionBypassBuilder<'a> {
-    client: &'a crate::Client,
+pub struct PatchUrlProtectionBypassBuilder {
+    client: crate::Client,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<PatchUrlProtectionBypassRequest>,
 }
 
-impl<'a> PatchUrlProtectionBypassBuilder<'a> {
+impl PatchUrlProtectionBypassBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -1405,16 +1449,16 @@ impl<'a> PatchUrlProtectionBypassBuilder<'a> {
         serde_json::Map<String, serde_json::Value>,
         crate::Error<PatchUrlProtectionBypassError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(
-        self,
-    ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for PatchUrlProtectionBypassBuilder {
+    type Output = serde_json::Map<String, serde_json::Value>;
+    type Error = PatchUrlProtectionBypassError;
+}
+impl crate::runtime::Exchange for PatchUrlProtectionBypassBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/aliases/",
             &crate::runtime::encode_path(&self.id),
@@ -1426,7 +1470,7 @@ impl<'a> PatchUrlProtectionBypassBuilder<'a> {
             method: reqwest::Method::PATCH,
             template: "/aliases/{id}/protection-bypass",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -1434,56 +1478,40 @@ impl<'a> PatchUrlProtectionBypassBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for PatchUrlProtectionBypassBuilder<'a> {
-    type Output = crate::Result<
-        serde_json::Map<String, serde_json::Value>,
-        crate::Error<PatchUrlProtectionBypassError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(PatchUrlProtectionBypassBuilder);
 
 /// The error responses [`Client::patch_url_protection_bypass`](crate::Client::patch_url_protection_bypass) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PatchUrlProtectionBypassError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("conflict")]
     /// `409`
     Conflict,
+    #[error("precondition required")]
     /// `428`
     PreconditionRequired,
+    #[error("internal server error")]
     /// `500`
     InternalServerError,
-}
-
-impl std::fmt::Display for PatchUrlProtectionBypassError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => "conflict",
-                Self::PreconditionRequired => "precondition required",
-                Self::InternalServerError => "internal server error",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for PatchUrlProtectionBypassError {

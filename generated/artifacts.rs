@@ -4,18 +4,27 @@
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ArtifactQueryError {
     pub message: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ArtifactQueryRequest {
     /// artifact hashes
     pub hashes: Vec<String>,
 }
+impl ArtifactQueryRequest {
+    /// A `ArtifactQueryRequest` with the fields it needs; the others are unset.
+    pub fn new(hashes: Vec<String>) -> Self {
+        Self { hashes: hashes }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ArtifactQueryResponseValue {
     WithSizeTaskDurationMs(ArtifactQueryWithSizeTaskDurationMs),
     WithError(ArtifactQueryWithError),
@@ -49,11 +58,13 @@ impl<'de> serde::Deserialize<'de> for ArtifactQueryResponseValue {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ArtifactQueryWithError {
     pub error: ArtifactQueryError,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ArtifactQueryWithSizeTaskDurationMs {
     pub size: f64,
     #[serde(rename = "taskDurationMs")]
@@ -74,6 +85,7 @@ pub struct ArtifactQueryWithSizeTaskDurationMs {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum RecordEventsEvent {
     /// `HIT`
     #[serde(rename = "HIT")]
@@ -102,6 +114,7 @@ impl std::fmt::Display for RecordEventsEvent {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RecordEventsRequestItem {
     /// A UUID (universally unique identifer) for the session that generated this event.
     #[serde(rename = "sessionId")]
@@ -116,6 +129,28 @@ pub struct RecordEventsRequestItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<f64>,
 }
+impl RecordEventsRequestItem {
+    /// A `RecordEventsRequestItem` with the fields it needs; the others are unset.
+    pub fn new(
+        session_id: impl Into<String>,
+        source: RecordEventsSource,
+        event: RecordEventsEvent,
+        hash: impl Into<String>,
+    ) -> Self {
+        Self {
+            session_id: session_id.into(),
+            source: source,
+            event: event,
+            hash: hash.into(),
+            duration: None,
+        }
+    }
+    /// Sets [`duration`](Self::duration).
+    pub fn with_duration(mut self, duration: f64) -> Self {
+        self.duration = Some(duration);
+        self
+    }
+}
 
 /// One of `LOCAL` or `REMOTE`. `LOCAL` specifies that the cache event was from the user's filesystem cache. `REMOTE` specifies that the cache event is from a remote cache.
 #[derive(
@@ -129,6 +164,7 @@ pub struct RecordEventsRequestItem {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum RecordEventsSource {
     /// `LOCAL`
     #[serde(rename = "LOCAL")]
@@ -157,6 +193,7 @@ impl std::fmt::Display for RecordEventsSource {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct StatusResponse {
     pub status: StatusStatus,
 }
@@ -172,6 +209,7 @@ pub struct StatusResponse {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum StatusStatus {
     /// `disabled`
     #[serde(rename = "disabled")]
@@ -213,9 +251,9 @@ impl crate::Client {
     /// Check that a cache artifact with the given `hash` exists. This request returns response headers only and is equivalent to a `GET` request to this endpoint where the response contains no body.
     ///
     /// `HEAD /v8/artifacts/{hash}`
-    pub fn artifact_exists(&self, hash: impl Into<String>) -> ArtifactExistsBuilder<'_> {
+    pub fn artifact_exists(&self, hash: impl Into<String>) -> ArtifactExistsBuilder {
         ArtifactExistsBuilder {
-            client: self,
+            client: self.clone(),
             hash: hash.into(),
             team_id: None,
             slug: None,
@@ -226,14 +264,14 @@ impl crate::Client {
 /// A request to [`Client::artifact_exists`](crate::Client::artifact_exists): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ArtifactExistsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct ArtifactExistsBuilder {
+    client: crate::Client,
     hash: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> ArtifactExistsBuilder<'a> {
+impl ArtifactExistsBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -246,73 +284,58 @@ impl<'a> ArtifactExistsBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<(), crate::Error<ArtifactExistsError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for ArtifactExistsBuilder {
+    type Output = ();
+    type Error = ArtifactExistsError;
+}
+impl crate::runtime::Exchange for ArtifactExistsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v8/artifacts/", &crate::runtime::encode_path(&self.hash)].concat();
         let endpoint = crate::runtime::Endpoint {
             operation: "artifactExists",
             method: reqwest::Method::HEAD,
             template: "/v8/artifacts/{hash}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for ArtifactExistsBuilder<'a> {
-    type Output = crate::Result<(), crate::Error<ArtifactExistsError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(ArtifactExistsBuilder);
 
 /// The error responses [`Client::artifact_exists`](crate::Client::artifact_exists) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ArtifactExistsError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     PaymentRequired,
+    #[error(
+        "The customer has reached their spend cap limit and has been paused. An owner can disable the cap or raise the limit in settings."
+    )]
     /// `403`: The customer has reached their spend cap limit and has been paused. An owner can disable the cap or raise the limit in settings.
     /// The Remote Caching usage limit has been reached for this account for this billing cycle.
     /// Remote Caching has been disabled for this team or user. An owner can enable it in the billing settings.
     /// You do not have permission to access this resource.
     Forbidden,
+    #[error("The artifact was not found")]
     /// `404`: The artifact was not found
     NotFound,
-}
-
-impl std::fmt::Display for ArtifactExistsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => {
-                    "The customer has reached their spend cap limit and has been paused. An owner can disable the cap or raise the limit in settings."
-                }
-                Self::NotFound => "The artifact was not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for ArtifactExistsError {
@@ -334,12 +357,9 @@ impl crate::Client {
     /// Query information about an array of artifacts.
     ///
     /// `POST /v8/artifacts`
-    pub fn artifact_query(
-        &self,
-        body: ArtifactQueryRequest,
-    ) -> ArtifactQueryBuilder<'_> {
+    pub fn artifact_query(&self, body: ArtifactQueryRequest) -> ArtifactQueryBuilder {
         ArtifactQueryBuilder {
-            client: self,
+            client: self.clone(),
             team_id: None,
             slug: None,
             body,
@@ -350,14 +370,14 @@ impl crate::Client {
 /// A request to [`Client::artifact_query`](crate::Client::artifact_query): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ArtifactQueryBuilder<'a> {
-    client: &'a crate::Client,
+pub struct ArtifactQueryBuilder {
+    client: crate::Client,
     team_id: Option<String>,
     slug: Option<String>,
     body: ArtifactQueryRequest,
 }
 
-impl<'a> ArtifactQueryBuilder<'a> {
+impl ArtifactQueryBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -375,79 +395,61 @@ impl<'a> ArtifactQueryBuilder<'a> {
         std::collections::BTreeMap<String, Option<ArtifactQueryResponseValue>>,
         crate::Error<ArtifactQueryError2>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(
-        self,
-    ) -> crate::Result<
-        std::collections::BTreeMap<String, Option<ArtifactQueryResponseValue>>,
-    > {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for ArtifactQueryBuilder {
+    type Output = std::collections::BTreeMap<String, Option<ArtifactQueryResponseValue>>;
+    type Error = ArtifactQueryError2;
+}
+impl crate::runtime::Exchange for ArtifactQueryBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v8/artifacts");
         let endpoint = crate::runtime::Endpoint {
             operation: "artifactQuery",
             method: reqwest::Method::POST,
             template: "/v8/artifacts",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for ArtifactQueryBuilder<'a> {
-    type Output = crate::Result<
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<
         std::collections::BTreeMap<String, Option<ArtifactQueryResponseValue>>,
-        crate::Error<ArtifactQueryError2>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    > {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(ArtifactQueryBuilder);
 
 /// The error responses [`Client::artifact_query`](crate::Client::artifact_query) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ArtifactQueryError2 {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     PaymentRequired,
+    #[error(
+        "The customer has reached their spend cap limit and has been paused. An owner can disable the cap or raise the limit in settings."
+    )]
     /// `403`: The customer has reached their spend cap limit and has been paused. An owner can disable the cap or raise the limit in settings.
     /// The Remote Caching usage limit has been reached for this account for this billing cycle.
     /// Remote Caching has been disabled for this team or user. An owner can enable it in the billing settings.
     /// You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for ArtifactQueryError2 {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => {
-                    "The customer has reached their spend cap limit and has been paused. An owner can disable the cap or raise the limit in settings."
-                }
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for ArtifactQueryError2 {
@@ -468,12 +470,9 @@ impl crate::Client {
     /// Downloads a cache artifact indentified by its `hash` specified on the request path. The artifact is downloaded as an octet-stream. The client should verify the content-length header and response body.
     ///
     /// `GET /v8/artifacts/{hash}`
-    pub fn download_artifact(
-        &self,
-        hash: impl Into<String>,
-    ) -> DownloadArtifactBuilder<'_> {
+    pub fn download_artifact(&self, hash: impl Into<String>) -> DownloadArtifactBuilder {
         DownloadArtifactBuilder {
-            client: self,
+            client: self.clone(),
             x_artifact_client_ci: None,
             x_artifact_client_interactive: None,
             hash: hash.into(),
@@ -486,8 +485,8 @@ impl crate::Client {
 /// A request to [`Client::download_artifact`](crate::Client::download_artifact): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DownloadArtifactBuilder<'a> {
-    client: &'a crate::Client,
+pub struct DownloadArtifactBuilder {
+    client: crate::Client,
     x_artifact_client_ci: Option<String>,
     x_artifact_client_interactive: Option<i64>,
     hash: String,
@@ -495,7 +494,7 @@ pub struct DownloadArtifactBuilder<'a> {
     slug: Option<String>,
 }
 
-impl<'a> DownloadArtifactBuilder<'a> {
+impl DownloadArtifactBuilder {
     /// The continuous integration or delivery environment where this artifact is downloaded.
     pub fn x_artifact_client_ci(
         mut self,
@@ -526,21 +525,23 @@ impl<'a> DownloadArtifactBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<Vec<u8>, crate::Error<DownloadArtifactError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<Vec<u8>> {
-        let response = self.into_request().send().await?;
-        Ok(response.into_bytes())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for DownloadArtifactBuilder {
+    type Output = Vec<u8>;
+    type Error = DownloadArtifactError;
+}
+impl crate::runtime::Exchange for DownloadArtifactBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v8/artifacts/", &crate::runtime::encode_path(&self.hash)].concat();
         let endpoint = crate::runtime::Endpoint {
             operation: "downloadArtifact",
             method: reqwest::Method::GET,
             template: "/v8/artifacts/{hash}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.header("x-artifact-client-ci", &self.x_artifact_client_ci);
         request
             .header(
@@ -551,55 +552,38 @@ impl<'a> DownloadArtifactBuilder<'a> {
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for DownloadArtifactBuilder<'a> {
-    type Output = crate::Result<Vec<u8>, crate::Error<DownloadArtifactError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<Vec<u8>> {
+        response.bytes().await
     }
 }
+crate::runtime::request_builder!(DownloadArtifactBuilder);
 
 /// The error responses [`Client::download_artifact`](crate::Client::download_artifact) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DownloadArtifactError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     /// One of the provided values in the headers is invalid
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     PaymentRequired,
+    #[error(
+        "The customer has reached their spend cap limit and has been paused. An owner can disable the cap or raise the limit in settings."
+    )]
     /// `403`: The customer has reached their spend cap limit and has been paused. An owner can disable the cap or raise the limit in settings.
     /// The Remote Caching usage limit has been reached for this account for this billing cycle.
     /// Remote Caching has been disabled for this team or user. An owner can enable it in the billing settings.
     /// You do not have permission to access this resource.
     Forbidden,
+    #[error("The artifact was not found")]
     /// `404`: The artifact was not found
     NotFound,
-}
-
-impl std::fmt::Display for DownloadArtifactError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => {
-                    "The customer has reached their spend cap limit and has been paused. An owner can disable the cap or raise the limit in settings."
-                }
-                Self::NotFound => "The artifact was not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for DownloadArtifactError {
@@ -624,9 +608,9 @@ impl crate::Client {
     pub fn record_events(
         &self,
         body: Vec<RecordEventsRequestItem>,
-    ) -> RecordEventsBuilder<'_> {
+    ) -> RecordEventsBuilder {
         RecordEventsBuilder {
-            client: self,
+            client: self.clone(),
             x_artifact_client_ci: None,
             x_artifact_client_interactive: None,
             team_id: None,
@@ -639,8 +623,8 @@ impl crate::Client {
 /// A request to [`Client::record_events`](crate::Client::record_events): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct RecordEventsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct RecordEventsBuilder {
+    client: crate::Client,
     x_artifact_client_ci: Option<String>,
     x_artifact_client_interactive: Option<i64>,
     team_id: Option<String>,
@@ -648,7 +632,7 @@ pub struct RecordEventsBuilder<'a> {
     body: Vec<RecordEventsRequestItem>,
 }
 
-impl<'a> RecordEventsBuilder<'a> {
+impl RecordEventsBuilder {
     /// The continuous integration or delivery environment where this artifact is downloaded.
     pub fn x_artifact_client_ci(
         mut self,
@@ -677,21 +661,23 @@ impl<'a> RecordEventsBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<(), crate::Error<RecordEventsError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for RecordEventsBuilder {
+    type Output = ();
+    type Error = RecordEventsError;
+}
+impl crate::runtime::Exchange for RecordEventsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v8/artifacts/events");
         let endpoint = crate::runtime::Endpoint {
             operation: "recordEvents",
             method: reqwest::Method::POST,
             template: "/v8/artifacts/events",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.header("x-artifact-client-ci", &self.x_artifact_client_ci);
         request
             .header(
@@ -704,52 +690,35 @@ impl<'a> RecordEventsBuilder<'a> {
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for RecordEventsBuilder<'a> {
-    type Output = crate::Result<(), crate::Error<RecordEventsError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(RecordEventsBuilder);
 
 /// The error responses [`Client::record_events`](crate::Client::record_events) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RecordEventsError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the headers is invalid
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     PaymentRequired,
+    #[error(
+        "The customer has reached their spend cap limit and has been paused. An owner can disable the cap or raise the limit in settings."
+    )]
     /// `403`: The customer has reached their spend cap limit and has been paused. An owner can disable the cap or raise the limit in settings.
     /// The Remote Caching usage limit has been reached for this account for this billing cycle.
     /// Remote Caching has been disabled for this team or user. An owner can enable it in the billing settings.
     /// You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for RecordEventsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => {
-                    "The customer has reached their spend cap limit and has been paused. An owner can disable the cap or raise the limit in settings."
-                }
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for RecordEventsError {
@@ -770,9 +739,9 @@ impl crate::Client {
     /// Check the status of Remote Caching for this principal. Returns a JSON-encoded status indicating if Remote Caching is enabled, disabled, or disabled due to usage limits.
     ///
     /// `GET /v8/artifacts/status`
-    pub fn status(&self) -> StatusBuilder<'_> {
+    pub fn status(&self) -> StatusBuilder {
         StatusBuilder {
-            client: self,
+            client: self.clone(),
             team_id: None,
             slug: None,
         }
@@ -782,13 +751,13 @@ impl crate::Client {
 /// A request to [`Client::status`](crate::Client::status): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct StatusBuilder<'a> {
-    client: &'a crate::Client,
+pub struct StatusBuilder {
+    client: crate::Client,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> StatusBuilder<'a> {
+impl StatusBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -801,63 +770,52 @@ impl<'a> StatusBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<StatusResponse, crate::Error<StatusError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<StatusResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for StatusBuilder {
+    type Output = StatusResponse;
+    type Error = StatusError;
+}
+impl crate::runtime::Exchange for StatusBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v8/artifacts/status");
         let endpoint = crate::runtime::Endpoint {
             operation: "status",
             method: reqwest::Method::GET,
             template: "/v8/artifacts/status",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for StatusBuilder<'a> {
-    type Output = crate::Result<StatusResponse, crate::Error<StatusError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<StatusResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(StatusBuilder);
 
 /// The error responses [`Client::status`](crate::Client::status) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum StatusError {
+    #[error("bad request")]
     /// `400`
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for StatusError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => "bad request",
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for StatusError {
@@ -882,9 +840,9 @@ impl crate::Client {
         &self,
         hash: impl Into<String>,
         body: impl Into<Vec<u8>>,
-    ) -> UploadArtifactBuilder<'_> {
+    ) -> UploadArtifactBuilder {
         UploadArtifactBuilder {
-            client: self,
+            client: self.clone(),
             x_artifact_duration: None,
             x_artifact_client_ci: None,
             x_artifact_client_interactive: None,
@@ -900,8 +858,8 @@ impl crate::Client {
 /// A request to [`Client::upload_artifact`](crate::Client::upload_artifact): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UploadArtifactBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UploadArtifactBuilder {
+    client: crate::Client,
     x_artifact_duration: Option<f64>,
     x_artifact_client_ci: Option<String>,
     x_artifact_client_interactive: Option<i64>,
@@ -912,7 +870,7 @@ pub struct UploadArtifactBuilder<'a> {
     body: Vec<u8>,
 }
 
-impl<'a> UploadArtifactBuilder<'a> {
+impl UploadArtifactBuilder {
     /// The time taken to generate the uploaded artifact in milliseconds.
     pub fn x_artifact_duration(mut self, x_artifact_duration: f64) -> Self {
         self.x_artifact_duration = Some(x_artifact_duration);
@@ -956,21 +914,23 @@ impl<'a> UploadArtifactBuilder<'a> {
         crate::shared::UploadArtifactResponse,
         crate::Error<UploadArtifactError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<crate::shared::UploadArtifactResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UploadArtifactBuilder {
+    type Output = crate::shared::UploadArtifactResponse;
+    type Error = UploadArtifactError;
+}
+impl crate::runtime::Exchange for UploadArtifactBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v8/artifacts/", &crate::runtime::encode_path(&self.hash)].concat();
         let endpoint = crate::runtime::Endpoint {
             operation: "uploadArtifact",
             method: reqwest::Method::PUT,
             template: "/v8/artifacts/{hash}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.header("x-artifact-duration", &self.x_artifact_duration);
         request.header("x-artifact-client-ci", &self.x_artifact_client_ci);
         request
@@ -985,56 +945,38 @@ impl<'a> UploadArtifactBuilder<'a> {
         request.bytes("application/octet-stream", body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UploadArtifactBuilder<'a> {
-    type Output = crate::Result<
-        crate::shared::UploadArtifactResponse,
-        crate::Error<UploadArtifactError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::shared::UploadArtifactResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(UploadArtifactBuilder);
 
 /// The error responses [`Client::upload_artifact`](crate::Client::upload_artifact) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UploadArtifactError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     /// One of the provided values in the headers is invalid
     /// File size is not valid
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     PaymentRequired,
+    #[error(
+        "The customer has reached their spend cap limit and has been paused. An owner can disable the cap or raise the limit in settings."
+    )]
     /// `403`: The customer has reached their spend cap limit and has been paused. An owner can disable the cap or raise the limit in settings.
     /// The Remote Caching usage limit has been reached for this account for this billing cycle.
     /// Remote Caching has been disabled for this team or user. An owner can enable it in the billing settings.
     /// You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for UploadArtifactError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => {
-                    "The customer has reached their spend cap limit and has been paused. An owner can disable the cap or raise the limit in settings."
-                }
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UploadArtifactError {

@@ -5,6 +5,7 @@
 
 /// Authentication token metadata.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AuthToken {
     /// The unique identifier of the token.
     pub id: String,
@@ -32,6 +33,7 @@ pub struct AuthToken {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
+#[non_exhaustive]
 pub enum AuthTokenScope {
     /// The access scopes granted to the token.
     #[serde(rename = "user")]
@@ -55,6 +57,7 @@ pub enum AuthTokenScope {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum AuthTokenScopeOrigin {
     /// `saml`
     #[serde(rename = "saml")]
@@ -128,6 +131,7 @@ impl std::fmt::Display for AuthTokenScopeOrigin {
 
 /// The access scopes granted to the token.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AuthTokenScopeTeam {
     #[serde(rename = "teamId")]
     pub team_id: String,
@@ -141,6 +145,7 @@ pub struct AuthTokenScopeTeam {
 
 /// The access scopes granted to the token.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AuthTokenScopeUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sudo: Option<Sudo>,
@@ -153,14 +158,30 @@ pub struct AuthTokenScopeUser {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateAuthTokenRequest {
     pub name: String,
     #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<f64>,
 }
+impl CreateAuthTokenRequest {
+    /// A `CreateAuthTokenRequest` with the fields it needs; the others are unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            expires_at: None,
+        }
+    }
+    /// Sets [`expires_at`](Self::expires_at).
+    pub fn with_expires_at(mut self, expires_at: f64) -> Self {
+        self.expires_at = Some(expires_at);
+        self
+    }
+}
 
 /// Successful response.
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateAuthTokenResponse {
     pub token: AuthToken,
     /// The authentication token's actual value. This token is only provided in this response, and can never be retrieved again in the future. Be sure to save it somewhere safe!
@@ -178,6 +199,7 @@ impl std::fmt::Debug for CreateAuthTokenResponse {
 
 /// Authentication token successfully deleted.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeleteAuthTokenResponse {
     /// The unique identifier of the token that was deleted.
     #[serde(rename = "tokenId")]
@@ -185,6 +207,7 @@ pub struct DeleteAuthTokenResponse {
 }
 
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExchangeSsoTokenRequest {
     /// The sensitive code received from Vercel
     pub code: String,
@@ -202,6 +225,38 @@ pub struct ExchangeSsoTokenRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grant_type: Option<GrantType>,
 }
+impl ExchangeSsoTokenRequest {
+    /// A `ExchangeSsoTokenRequest` with the fields it needs; the others are unset.
+    pub fn new(
+        code: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        Self {
+            code: code.into(),
+            state: None,
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            redirect_uri: None,
+            grant_type: None,
+        }
+    }
+    /// Sets [`state`](Self::state).
+    pub fn with_state(mut self, state: impl Into<String>) -> Self {
+        self.state = Some(state.into());
+        self
+    }
+    /// Sets [`redirect_uri`](Self::redirect_uri).
+    pub fn with_redirect_uri(mut self, redirect_uri: impl Into<String>) -> Self {
+        self.redirect_uri = Some(redirect_uri.into());
+        self
+    }
+    /// Sets [`grant_type`](Self::grant_type).
+    pub fn with_grant_type(mut self, grant_type: GrantType) -> Self {
+        self.grant_type = Some(grant_type);
+        self
+    }
+}
 impl std::fmt::Debug for ExchangeSsoTokenRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ExchangeSsoTokenRequest")
@@ -216,6 +271,7 @@ impl std::fmt::Debug for ExchangeSsoTokenRequest {
 }
 
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExchangeSsoTokenResponse {
     pub id_token: String,
     #[serde(default)]
@@ -238,6 +294,7 @@ impl std::fmt::Debug for ExchangeSsoTokenResponse {
 
 /// Successful response.
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetAuthTokenResponse {
     pub token: AuthToken,
 }
@@ -259,6 +316,7 @@ impl std::fmt::Debug for GetAuthTokenResponse {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GrantType {
     /// `authorization_code`
     #[serde(rename = "authorization_code")]
@@ -283,12 +341,14 @@ impl std::fmt::Display for GrantType {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListAuthTokensResponse {
     pub tokens: Vec<AuthToken>,
     pub pagination: crate::shared::Pagination,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Sudo {
     /// Possible multi-factor origins
     pub origin: SudoOrigin,
@@ -308,6 +368,7 @@ pub struct Sudo {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum SudoOrigin {
     /// `totp`
     #[serde(rename = "totp")]
@@ -348,9 +409,9 @@ impl crate::Client {
     pub fn create_auth_token(
         &self,
         body: CreateAuthTokenRequest,
-    ) -> CreateAuthTokenBuilder<'_> {
+    ) -> CreateAuthTokenBuilder {
         CreateAuthTokenBuilder {
-            client: self,
+            client: self.clone(),
             team_id: None,
             slug: None,
             body,
@@ -361,14 +422,14 @@ impl crate::Client {
 /// A request to [`Client::create_auth_token`](crate::Client::create_auth_token): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateAuthTokenBuilder<'a> {
-    client: &'a crate::Client,
+pub struct CreateAuthTokenBuilder {
+    client: crate::Client,
     team_id: Option<String>,
     slug: Option<String>,
     body: CreateAuthTokenRequest,
 }
 
-impl<'a> CreateAuthTokenBuilder<'a> {
+impl CreateAuthTokenBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -383,64 +444,50 @@ impl<'a> CreateAuthTokenBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<CreateAuthTokenResponse, crate::Error<CreateAuthTokenError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<CreateAuthTokenResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for CreateAuthTokenBuilder {
+    type Output = CreateAuthTokenResponse;
+    type Error = CreateAuthTokenError;
+}
+impl crate::runtime::Exchange for CreateAuthTokenBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v3/user/tokens");
         let endpoint = crate::runtime::Endpoint {
             operation: "createAuthToken",
             method: reqwest::Method::POST,
             template: "/v3/user/tokens",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for CreateAuthTokenBuilder<'a> {
-    type Output = crate::Result<
-        CreateAuthTokenResponse,
-        crate::Error<CreateAuthTokenError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<CreateAuthTokenResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(CreateAuthTokenBuilder);
 
 /// The error responses [`Client::create_auth_token`](crate::Client::create_auth_token) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CreateAuthTokenError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for CreateAuthTokenError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for CreateAuthTokenError {
@@ -463,9 +510,9 @@ impl crate::Client {
     pub fn delete_auth_token(
         &self,
         token_id: impl Into<String>,
-    ) -> DeleteAuthTokenBuilder<'_> {
+    ) -> DeleteAuthTokenBuilder {
         DeleteAuthTokenBuilder {
-            client: self,
+            client: self.clone(),
             token_id: token_id.into(),
         }
     }
@@ -474,24 +521,26 @@ impl crate::Client {
 /// A request to [`Client::delete_auth_token`](crate::Client::delete_auth_token): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteAuthTokenBuilder<'a> {
-    client: &'a crate::Client,
+pub struct DeleteAuthTokenBuilder {
+    client: crate::Client,
     token_id: String,
 }
 
-impl<'a> DeleteAuthTokenBuilder<'a> {
+impl DeleteAuthTokenBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<DeleteAuthTokenResponse, crate::Error<DeleteAuthTokenError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<DeleteAuthTokenResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for DeleteAuthTokenBuilder {
+    type Output = DeleteAuthTokenResponse;
+    type Error = DeleteAuthTokenError;
+}
+impl crate::runtime::Exchange for DeleteAuthTokenBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v3/user/tokens/", &crate::runtime::encode_path(&self.token_id)]
             .concat();
         let endpoint = crate::runtime::Endpoint {
@@ -499,49 +548,33 @@ impl<'a> DeleteAuthTokenBuilder<'a> {
             method: reqwest::Method::DELETE,
             template: "/v3/user/tokens/{tokenId}",
         };
-        let request = self.client.request(endpoint, path);
+        let request = self.client.request(endpoint, &path);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for DeleteAuthTokenBuilder<'a> {
-    type Output = crate::Result<
-        DeleteAuthTokenResponse,
-        crate::Error<DeleteAuthTokenError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<DeleteAuthTokenResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(DeleteAuthTokenBuilder);
 
 /// The error responses [`Client::delete_auth_token`](crate::Client::delete_auth_token) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DeleteAuthTokenError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("Token not found with the requested `tokenId`.")]
     /// `404`: Token not found with the requested `tokenId`.
     NotFound,
-}
-
-impl std::fmt::Display for DeleteAuthTokenError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "Token not found with the requested `tokenId`.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for DeleteAuthTokenError {
@@ -565,9 +598,9 @@ impl crate::Client {
     pub fn exchange_sso_token(
         &self,
         body: ExchangeSsoTokenRequest,
-    ) -> ExchangeSsoTokenBuilder<'_> {
+    ) -> ExchangeSsoTokenBuilder {
         ExchangeSsoTokenBuilder {
-            client: self,
+            client: self.clone(),
             body,
         }
     }
@@ -576,75 +609,61 @@ impl crate::Client {
 /// A request to [`Client::exchange_sso_token`](crate::Client::exchange_sso_token): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ExchangeSsoTokenBuilder<'a> {
-    client: &'a crate::Client,
+pub struct ExchangeSsoTokenBuilder {
+    client: crate::Client,
     body: ExchangeSsoTokenRequest,
 }
 
-impl<'a> ExchangeSsoTokenBuilder<'a> {
+impl ExchangeSsoTokenBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<ExchangeSsoTokenResponse, crate::Error<ExchangeSsoTokenError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<ExchangeSsoTokenResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for ExchangeSsoTokenBuilder {
+    type Output = ExchangeSsoTokenResponse;
+    type Error = ExchangeSsoTokenError;
+}
+impl crate::runtime::Exchange for ExchangeSsoTokenBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/integrations/sso/token");
         let endpoint = crate::runtime::Endpoint {
             operation: "exchange-sso-token",
             method: reqwest::Method::POST,
             template: "/v1/integrations/sso/token",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for ExchangeSsoTokenBuilder<'a> {
-    type Output = crate::Result<
-        ExchangeSsoTokenResponse,
-        crate::Error<ExchangeSsoTokenError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<ExchangeSsoTokenResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(ExchangeSsoTokenBuilder);
 
 /// The error responses [`Client::exchange_sso_token`](crate::Client::exchange_sso_token) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ExchangeSsoTokenError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     BadRequest,
+    #[error("forbidden")]
     /// `403`
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("internal server error")]
     /// `500`
     InternalServerError,
-}
-
-impl std::fmt::Display for ExchangeSsoTokenError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Forbidden => "forbidden",
-                Self::NotFound => "not found",
-                Self::InternalServerError => "internal server error",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for ExchangeSsoTokenError {
@@ -665,12 +684,9 @@ impl crate::Client {
     /// Retrieve metadata about an authentication token belonging to the currently authenticated User.
     ///
     /// `GET /v5/user/tokens/{tokenId}`
-    pub fn get_auth_token(
-        &self,
-        token_id: impl Into<String>,
-    ) -> GetAuthTokenBuilder<'_> {
+    pub fn get_auth_token(&self, token_id: impl Into<String>) -> GetAuthTokenBuilder {
         GetAuthTokenBuilder {
-            client: self,
+            client: self.clone(),
             token_id: token_id.into(),
         }
     }
@@ -679,24 +695,26 @@ impl crate::Client {
 /// A request to [`Client::get_auth_token`](crate::Client::get_auth_token): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetAuthTokenBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetAuthTokenBuilder {
+    client: crate::Client,
     token_id: String,
 }
 
-impl<'a> GetAuthTokenBuilder<'a> {
+impl GetAuthTokenBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<GetAuthTokenResponse, crate::Error<GetAuthTokenError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetAuthTokenResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetAuthTokenBuilder {
+    type Output = GetAuthTokenResponse;
+    type Error = GetAuthTokenError;
+}
+impl crate::runtime::Exchange for GetAuthTokenBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v5/user/tokens/", &crate::runtime::encode_path(&self.token_id)]
             .concat();
         let endpoint = crate::runtime::Endpoint {
@@ -704,46 +722,33 @@ impl<'a> GetAuthTokenBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v5/user/tokens/{tokenId}",
         };
-        let request = self.client.request(endpoint, path);
+        let request = self.client.request(endpoint, &path);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetAuthTokenBuilder<'a> {
-    type Output = crate::Result<GetAuthTokenResponse, crate::Error<GetAuthTokenError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetAuthTokenResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetAuthTokenBuilder);
 
 /// The error responses [`Client::get_auth_token`](crate::Client::get_auth_token) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetAuthTokenError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("unauthorized")]
     /// `401`
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("Token not found with the requested `tokenId`.")]
     /// `404`: Token not found with the requested `tokenId`.
     NotFound,
-}
-
-impl std::fmt::Display for GetAuthTokenError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "unauthorized",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "Token not found with the requested `tokenId`.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetAuthTokenError {
@@ -764,9 +769,9 @@ impl crate::Client {
     /// Retrieve a list of the current User's authentication tokens.
     ///
     /// `GET /v5/user/tokens`
-    pub fn list_auth_tokens(&self) -> ListAuthTokensBuilder<'_> {
+    pub fn list_auth_tokens(&self) -> ListAuthTokensBuilder {
         ListAuthTokensBuilder {
-            client: self,
+            client: self.clone(),
         }
     }
 }
@@ -774,67 +779,55 @@ impl crate::Client {
 /// A request to [`Client::list_auth_tokens`](crate::Client::list_auth_tokens): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListAuthTokensBuilder<'a> {
-    client: &'a crate::Client,
+pub struct ListAuthTokensBuilder {
+    client: crate::Client,
 }
 
-impl<'a> ListAuthTokensBuilder<'a> {
+impl ListAuthTokensBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<ListAuthTokensResponse, crate::Error<ListAuthTokensError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<ListAuthTokensResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for ListAuthTokensBuilder {
+    type Output = ListAuthTokensResponse;
+    type Error = ListAuthTokensError;
+}
+impl crate::runtime::Exchange for ListAuthTokensBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v5/user/tokens");
         let endpoint = crate::runtime::Endpoint {
             operation: "listAuthTokens",
             method: reqwest::Method::GET,
             template: "/v5/user/tokens",
         };
-        let request = self.client.request(endpoint, path);
+        let request = self.client.request(endpoint, &path);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for ListAuthTokensBuilder<'a> {
-    type Output = crate::Result<
-        ListAuthTokensResponse,
-        crate::Error<ListAuthTokensError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<ListAuthTokensResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(ListAuthTokensBuilder);
 
 /// The error responses [`Client::list_auth_tokens`](crate::Client::list_auth_tokens) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ListAuthTokensError {
+    #[error("bad request")]
     /// `400`
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for ListAuthTokensError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => "bad request",
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for ListAuthTokensError {

@@ -4,13 +4,26 @@
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct IssueCertRequest {
     /// The common names the cert should be issued for
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cns: Option<Vec<String>>,
 }
+impl IssueCertRequest {
+    /// A `IssueCertRequest` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self { cns: None }
+    }
+    /// Sets [`cns`](Self::cns).
+    pub fn with_cns(mut self, cns: Vec<String>) -> Self {
+        self.cns = Some(cns);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UploadCertRequest {
     /// The certificate authority
     pub ca: String,
@@ -22,8 +35,29 @@ pub struct UploadCertRequest {
     #[serde(rename = "skipValidation", default, skip_serializing_if = "Option::is_none")]
     pub skip_validation: Option<bool>,
 }
+impl UploadCertRequest {
+    /// A `UploadCertRequest` with the fields it needs; the others are unset.
+    pub fn new(
+        ca: impl Into<String>,
+        key: impl Into<String>,
+        cert: impl Into<String>,
+    ) -> Self {
+        Self {
+            ca: ca.into(),
+            key: key.into(),
+            cert: cert.into(),
+            skip_validation: None,
+        }
+    }
+    /// Sets [`skip_validation`](Self::skip_validation).
+    pub fn with_skip_validation(mut self, skip_validation: bool) -> Self {
+        self.skip_validation = Some(skip_validation);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UploadCertResponse {
     pub id: String,
     #[serde(rename = "createdAt")]
@@ -41,9 +75,9 @@ impl crate::Client {
     /// Get cert by id
     ///
     /// `GET /v8/certs/{id}`
-    pub fn get_cert_by_id(&self, id: impl Into<String>) -> GetCertByIdBuilder<'_> {
+    pub fn get_cert_by_id(&self, id: impl Into<String>) -> GetCertByIdBuilder {
         GetCertByIdBuilder {
-            client: self,
+            client: self.clone(),
             id: id.into(),
             team_id: None,
             slug: None,
@@ -54,14 +88,14 @@ impl crate::Client {
 /// A request to [`Client::get_cert_by_id`](crate::Client::get_cert_by_id): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetCertByIdBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetCertByIdBuilder {
+    client: crate::Client,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetCertByIdBuilder<'a> {
+impl GetCertByIdBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -76,62 +110,51 @@ impl<'a> GetCertByIdBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<UploadCertResponse, crate::Error<GetCertByIdError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<UploadCertResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetCertByIdBuilder {
+    type Output = UploadCertResponse;
+    type Error = GetCertByIdError;
+}
+impl crate::runtime::Exchange for GetCertByIdBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v8/certs/", &crate::runtime::encode_path(&self.id)].concat();
         let endpoint = crate::runtime::Endpoint {
             operation: "getCertById",
             method: reqwest::Method::GET,
             template: "/v8/certs/{id}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetCertByIdBuilder<'a> {
-    type Output = crate::Result<UploadCertResponse, crate::Error<GetCertByIdError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<UploadCertResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetCertByIdBuilder);
 
 /// The error responses [`Client::get_cert_by_id`](crate::Client::get_cert_by_id) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetCertByIdError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for GetCertByIdError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetCertByIdError {
@@ -152,9 +175,9 @@ impl crate::Client {
     /// Issue a new cert
     ///
     /// `POST /v8/certs`
-    pub fn issue_cert(&self) -> IssueCertBuilder<'_> {
+    pub fn issue_cert(&self) -> IssueCertBuilder {
         IssueCertBuilder {
-            client: self,
+            client: self.clone(),
             team_id: None,
             slug: None,
             body: None,
@@ -165,14 +188,14 @@ impl crate::Client {
 /// A request to [`Client::issue_cert`](crate::Client::issue_cert): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct IssueCertBuilder<'a> {
-    client: &'a crate::Client,
+pub struct IssueCertBuilder {
+    client: crate::Client,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<IssueCertRequest>,
 }
 
-impl<'a> IssueCertBuilder<'a> {
+impl IssueCertBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -192,21 +215,23 @@ impl<'a> IssueCertBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<UploadCertResponse, crate::Error<IssueCertError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<UploadCertResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for IssueCertBuilder {
+    type Output = UploadCertResponse;
+    type Error = IssueCertError;
+}
+impl crate::runtime::Exchange for IssueCertBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v8/certs");
         let endpoint = crate::runtime::Endpoint {
             operation: "issueCert",
             method: reqwest::Method::POST,
             template: "/v8/certs",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -214,55 +239,40 @@ impl<'a> IssueCertBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for IssueCertBuilder<'a> {
-    type Output = crate::Result<UploadCertResponse, crate::Error<IssueCertError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<UploadCertResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(IssueCertBuilder);
 
 /// The error responses [`Client::issue_cert`](crate::Client::issue_cert) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum IssueCertError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("status449")]
     /// `449`
     Status449,
+    #[error("internal server error")]
     /// `500`
     InternalServerError,
-}
-
-impl std::fmt::Display for IssueCertError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Status449 => "status449",
-                Self::InternalServerError => "internal server error",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for IssueCertError {
@@ -286,9 +296,9 @@ impl crate::Client {
     /// Remove cert
     ///
     /// `DELETE /v8/certs/{id}`
-    pub fn remove_cert(&self, id: impl Into<String>) -> RemoveCertBuilder<'_> {
+    pub fn remove_cert(&self, id: impl Into<String>) -> RemoveCertBuilder {
         RemoveCertBuilder {
-            client: self,
+            client: self.clone(),
             id: id.into(),
             team_id: None,
             slug: None,
@@ -299,14 +309,14 @@ impl crate::Client {
 /// A request to [`Client::remove_cert`](crate::Client::remove_cert): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct RemoveCertBuilder<'a> {
-    client: &'a crate::Client,
+pub struct RemoveCertBuilder {
+    client: crate::Client,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> RemoveCertBuilder<'a> {
+impl RemoveCertBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -324,67 +334,51 @@ impl<'a> RemoveCertBuilder<'a> {
         serde_json::Map<String, serde_json::Value>,
         crate::Error<RemoveCertError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(
-        self,
-    ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for RemoveCertBuilder {
+    type Output = serde_json::Map<String, serde_json::Value>;
+    type Error = RemoveCertError;
+}
+impl crate::runtime::Exchange for RemoveCertBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v8/certs/", &crate::runtime::encode_path(&self.id)].concat();
         let endpoint = crate::runtime::Endpoint {
             operation: "removeCert",
             method: reqwest::Method::DELETE,
             template: "/v8/certs/{id}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for RemoveCertBuilder<'a> {
-    type Output = crate::Result<
-        serde_json::Map<String, serde_json::Value>,
-        crate::Error<RemoveCertError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(RemoveCertBuilder);
 
 /// The error responses [`Client::remove_cert`](crate::Client::remove_cert) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RemoveCertError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for RemoveCertError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for RemoveCertError {
@@ -405,9 +399,9 @@ impl crate::Client {
     /// Upload a cert
     ///
     /// `PUT /v8/certs`
-    pub fn upload_cert(&self) -> UploadCertBuilder<'_> {
+    pub fn upload_cert(&self) -> UploadCertBuilder {
         UploadCertBuilder {
-            client: self,
+            client: self.clone(),
             team_id: None,
             slug: None,
             body: None,
@@ -418,14 +412,14 @@ impl crate::Client {
 /// A request to [`Client::upload_cert`](crate::Client::upload_cert): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UploadCertBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UploadCertBuilder {
+    client: crate::Client,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<UploadCertRequest>,
 }
 
-impl<'a> UploadCertBuilder<'a> {
+impl UploadCertBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -445,21 +439,23 @@ impl<'a> UploadCertBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<UploadCertResponse, crate::Error<UploadCertError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<UploadCertResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UploadCertBuilder {
+    type Output = UploadCertResponse;
+    type Error = UploadCertError;
+}
+impl crate::runtime::Exchange for UploadCertBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v8/certs");
         let endpoint = crate::runtime::Endpoint {
             operation: "uploadCert",
             method: reqwest::Method::PUT,
             template: "/v8/certs",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -467,45 +463,30 @@ impl<'a> UploadCertBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UploadCertBuilder<'a> {
-    type Output = crate::Result<UploadCertResponse, crate::Error<UploadCertError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<UploadCertResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(UploadCertBuilder);
 
 /// The error responses [`Client::upload_cert`](crate::Client::upload_cert) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UploadCertError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("This feature is only available for Enterprise customers.")]
     /// `402`: This feature is only available for Enterprise customers.
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for UploadCertError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "This feature is only available for Enterprise customers."
-                }
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UploadCertError {

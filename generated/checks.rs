@@ -4,6 +4,7 @@
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Check {
     pub id: String,
     pub name: String,
@@ -46,6 +47,7 @@ pub struct Check {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum Conclusion {
     /// `canceled`
     #[serde(rename = "canceled")]
@@ -90,6 +92,7 @@ impl std::fmt::Display for Conclusion {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateCheckRequest {
     /// The name of the check being created
     pub name: String,
@@ -108,14 +111,68 @@ pub struct CreateCheckRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rerequestable: Option<bool>,
 }
+impl CreateCheckRequest {
+    /// A `CreateCheckRequest` with the fields it needs; the others are unset.
+    pub fn new(name: impl Into<String>, blocking: bool) -> Self {
+        Self {
+            name: name.into(),
+            path: None,
+            blocking: blocking,
+            details_url: None,
+            external_id: None,
+            rerequestable: None,
+        }
+    }
+    /// Sets [`path`](Self::path).
+    pub fn with_path(mut self, path: impl Into<String>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+    /// Sets [`details_url`](Self::details_url).
+    pub fn with_details_url(mut self, details_url: impl Into<String>) -> Self {
+        self.details_url = Some(details_url.into());
+        self
+    }
+    /// Sets [`external_id`](Self::external_id).
+    pub fn with_external_id(mut self, external_id: impl Into<String>) -> Self {
+        self.external_id = Some(external_id.into());
+        self
+    }
+    /// Sets [`rerequestable`](Self::rerequestable).
+    pub fn with_rerequestable(mut self, rerequestable: bool) -> Self {
+        self.rerequestable = Some(rerequestable);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Fcp {
     #[serde(default)]
     pub value: Option<f64>,
     #[serde(rename = "previousValue", default, skip_serializing_if = "Option::is_none")]
     pub previous_value: Option<f64>,
     pub source: FcpSource,
+}
+impl Fcp {
+    /// A `Fcp` with the fields it needs; the others are unset.
+    pub fn new(source: FcpSource) -> Self {
+        Self {
+            value: None,
+            previous_value: None,
+            source: source,
+        }
+    }
+    /// Sets [`value`](Self::value).
+    pub fn with_value(mut self, value: f64) -> Self {
+        self.value = Some(value);
+        self
+    }
+    /// Sets [`previous_value`](Self::previous_value).
+    pub fn with_previous_value(mut self, previous_value: f64) -> Self {
+        self.previous_value = Some(previous_value);
+        self
+    }
 }
 
 #[derive(
@@ -129,6 +186,7 @@ pub struct Fcp {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum FcpSource {
     /// `web-vitals`
     #[serde(rename = "web-vitals")]
@@ -153,6 +211,7 @@ impl std::fmt::Display for FcpSource {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetAllChecksCheck {
     #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<f64>,
@@ -180,17 +239,20 @@ pub struct GetAllChecksCheck {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetAllChecksCheckOutput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<Metrics>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetAllChecksResponse {
     pub checks: Vec<GetAllChecksCheck>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Metrics {
     #[serde(rename = "FCP")]
     pub fcp: Fcp,
@@ -220,6 +282,7 @@ pub struct Metrics {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UpdateCheckConclusion {
     /// `canceled`
     #[serde(rename = "canceled")]
@@ -261,14 +324,27 @@ impl std::fmt::Display for UpdateCheckConclusion {
 
 /// The results of the check Run
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateCheckOutput {
     /// Metrics about the page
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<UpdateCheckOutputMetrics>,
 }
+impl UpdateCheckOutput {
+    /// A `UpdateCheckOutput` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self { metrics: None }
+    }
+    /// Sets [`metrics`](Self::metrics).
+    pub fn with_metrics(mut self, metrics: UpdateCheckOutputMetrics) -> Self {
+        self.metrics = Some(metrics);
+        self
+    }
+}
 
 /// Metrics about the page
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateCheckOutputMetrics {
     #[serde(rename = "FCP")]
     pub fcp: Fcp,
@@ -285,8 +361,29 @@ pub struct UpdateCheckOutputMetrics {
     )]
     pub virtual_experience_score: Option<VirtualExperienceScore>,
 }
+impl UpdateCheckOutputMetrics {
+    /// A `UpdateCheckOutputMetrics` with the fields it needs; the others are unset.
+    pub fn new(fcp: Fcp, lcp: Fcp, cls: Fcp, tbt: Fcp) -> Self {
+        Self {
+            fcp: fcp,
+            lcp: lcp,
+            cls: cls,
+            tbt: tbt,
+            virtual_experience_score: None,
+        }
+    }
+    /// Sets [`virtual_experience_score`](Self::virtual_experience_score).
+    pub fn with_virtual_experience_score(
+        mut self,
+        virtual_experience_score: VirtualExperienceScore,
+    ) -> Self {
+        self.virtual_experience_score = Some(virtual_experience_score);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateCheckRequest {
     /// The name of the check being created
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -310,6 +407,55 @@ pub struct UpdateCheckRequest {
     #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
 }
+impl UpdateCheckRequest {
+    /// A `UpdateCheckRequest` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            path: None,
+            status: None,
+            conclusion: None,
+            details_url: None,
+            output: None,
+            external_id: None,
+        }
+    }
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets [`path`](Self::path).
+    pub fn with_path(mut self, path: impl Into<String>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+    /// Sets [`status`](Self::status).
+    pub fn with_status(mut self, status: UpdateCheckStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Sets [`conclusion`](Self::conclusion).
+    pub fn with_conclusion(mut self, conclusion: UpdateCheckConclusion) -> Self {
+        self.conclusion = Some(conclusion);
+        self
+    }
+    /// Sets [`details_url`](Self::details_url).
+    pub fn with_details_url(mut self, details_url: impl Into<String>) -> Self {
+        self.details_url = Some(details_url.into());
+        self
+    }
+    /// Sets [`output`](Self::output).
+    pub fn with_output(mut self, output: UpdateCheckOutput) -> Self {
+        self.output = Some(output);
+        self
+    }
+    /// Sets [`external_id`](Self::external_id).
+    pub fn with_external_id(mut self, external_id: impl Into<String>) -> Self {
+        self.external_id = Some(external_id.into());
+        self
+    }
+}
 
 /// The current status of the check
 #[derive(
@@ -323,6 +469,7 @@ pub struct UpdateCheckRequest {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UpdateCheckStatus {
     /// `running`
     #[serde(rename = "running")]
@@ -351,6 +498,7 @@ impl std::fmt::Display for UpdateCheckStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VirtualExperienceScore {
     /// The calculated Virtual Experience Score value, between 0 and 100
     #[serde(default)]
@@ -359,6 +507,26 @@ pub struct VirtualExperienceScore {
     #[serde(rename = "previousValue", default, skip_serializing_if = "Option::is_none")]
     pub previous_value: Option<i64>,
     pub source: FcpSource,
+}
+impl VirtualExperienceScore {
+    /// A `VirtualExperienceScore` with the fields it needs; the others are unset.
+    pub fn new(source: FcpSource) -> Self {
+        Self {
+            value: None,
+            previous_value: None,
+            source: source,
+        }
+    }
+    /// Sets [`value`](Self::value).
+    pub fn with_value(mut self, value: i64) -> Self {
+        self.value = Some(value);
+        self
+    }
+    /// Sets [`previous_value`](Self::previous_value).
+    pub fn with_previous_value(mut self, previous_value: i64) -> Self {
+        self.previous_value = Some(previous_value);
+        self
+    }
 }
 
 impl crate::Client {
@@ -371,9 +539,9 @@ impl crate::Client {
         &self,
         deployment_id: impl Into<String>,
         body: CreateCheckRequest,
-    ) -> CreateCheckBuilder<'_> {
+    ) -> CreateCheckBuilder {
         CreateCheckBuilder {
-            client: self,
+            client: self.clone(),
             deployment_id: deployment_id.into(),
             team_id: None,
             slug: None,
@@ -385,15 +553,15 @@ impl crate::Client {
 /// A request to [`Client::create_check`](crate::Client::create_check): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateCheckBuilder<'a> {
-    client: &'a crate::Client,
+pub struct CreateCheckBuilder {
+    client: crate::Client,
     deployment_id: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: CreateCheckRequest,
 }
 
-impl<'a> CreateCheckBuilder<'a> {
+impl CreateCheckBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -406,14 +574,16 @@ impl<'a> CreateCheckBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<Check, crate::Error<CreateCheckError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<Check> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for CreateCheckBuilder {
+    type Output = Check;
+    type Error = CreateCheckError;
+}
+impl crate::runtime::Exchange for CreateCheckBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/deployments/",
             &crate::runtime::encode_path(&self.deployment_id),
@@ -425,53 +595,38 @@ impl<'a> CreateCheckBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v1/deployments/{deploymentId}/checks",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for CreateCheckBuilder<'a> {
-    type Output = crate::Result<Check, crate::Error<CreateCheckError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<Check> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(CreateCheckBuilder);
 
 /// The error responses [`Client::create_check`](crate::Client::create_check) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CreateCheckError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     /// Cannot create check for finished deployment
     /// The provided token is not from an OAuth2 Client
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("The deployment was not found")]
     /// `404`: The deployment was not found
     NotFound,
-}
-
-impl std::fmt::Display for CreateCheckError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "The deployment was not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for CreateCheckError {
@@ -495,9 +650,9 @@ impl crate::Client {
     pub fn get_all_checks(
         &self,
         deployment_id: impl Into<String>,
-    ) -> GetAllChecksBuilder<'_> {
+    ) -> GetAllChecksBuilder {
         GetAllChecksBuilder {
-            client: self,
+            client: self.clone(),
             deployment_id: deployment_id.into(),
             team_id: None,
             slug: None,
@@ -508,14 +663,14 @@ impl crate::Client {
 /// A request to [`Client::get_all_checks`](crate::Client::get_all_checks): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetAllChecksBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetAllChecksBuilder {
+    client: crate::Client,
     deployment_id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetAllChecksBuilder<'a> {
+impl GetAllChecksBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -530,14 +685,16 @@ impl<'a> GetAllChecksBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<GetAllChecksResponse, crate::Error<GetAllChecksError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetAllChecksResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetAllChecksBuilder {
+    type Output = GetAllChecksResponse;
+    type Error = GetAllChecksError;
+}
+impl crate::runtime::Exchange for GetAllChecksBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/deployments/",
             &crate::runtime::encode_path(&self.deployment_id),
@@ -549,48 +706,35 @@ impl<'a> GetAllChecksBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/deployments/{deploymentId}/checks",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetAllChecksBuilder<'a> {
-    type Output = crate::Result<GetAllChecksResponse, crate::Error<GetAllChecksError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetAllChecksResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetAllChecksBuilder);
 
 /// The error responses [`Client::get_all_checks`](crate::Client::get_all_checks) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetAllChecksError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("The deployment was not found")]
     /// `404`: The deployment was not found
     NotFound,
-}
-
-impl std::fmt::Display for GetAllChecksError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "The deployment was not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetAllChecksError {
@@ -615,9 +759,9 @@ impl crate::Client {
         &self,
         deployment_id: impl Into<String>,
         check_id: impl Into<String>,
-    ) -> GetCheckBuilder<'_> {
+    ) -> GetCheckBuilder {
         GetCheckBuilder {
-            client: self,
+            client: self.clone(),
             deployment_id: deployment_id.into(),
             check_id: check_id.into(),
             team_id: None,
@@ -629,15 +773,15 @@ impl crate::Client {
 /// A request to [`Client::get_check`](crate::Client::get_check): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetCheckBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetCheckBuilder {
+    client: crate::Client,
     deployment_id: String,
     check_id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetCheckBuilder<'a> {
+impl GetCheckBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -650,14 +794,16 @@ impl<'a> GetCheckBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<Check, crate::Error<GetCheckError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<Check> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetCheckBuilder {
+    type Output = Check;
+    type Error = GetCheckError;
+}
+impl crate::runtime::Exchange for GetCheckBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/deployments/",
             &crate::runtime::encode_path(&self.deployment_id),
@@ -670,50 +816,35 @@ impl<'a> GetCheckBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/deployments/{deploymentId}/checks/{checkId}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetCheckBuilder<'a> {
-    type Output = crate::Result<Check, crate::Error<GetCheckError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<Check> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetCheckBuilder);
 
 /// The error responses [`Client::get_check`](crate::Client::get_check) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetCheckError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     /// The provided token is not from an OAuth2 Client that created the Check
     Forbidden,
+    #[error("Check was not found")]
     /// `404`: Check was not found
     /// The deployment was not found
     NotFound,
-}
-
-impl std::fmt::Display for GetCheckError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "Check was not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetCheckError {
@@ -738,9 +869,9 @@ impl crate::Client {
         &self,
         deployment_id: impl Into<String>,
         check_id: impl Into<String>,
-    ) -> RerequestCheckBuilder<'_> {
+    ) -> RerequestCheckBuilder {
         RerequestCheckBuilder {
-            client: self,
+            client: self.clone(),
             deployment_id: deployment_id.into(),
             check_id: check_id.into(),
             auto_update: None,
@@ -753,8 +884,8 @@ impl crate::Client {
 /// A request to [`Client::rerequest_check`](crate::Client::rerequest_check): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct RerequestCheckBuilder<'a> {
-    client: &'a crate::Client,
+pub struct RerequestCheckBuilder {
+    client: crate::Client,
     deployment_id: String,
     check_id: String,
     auto_update: Option<bool>,
@@ -762,7 +893,7 @@ pub struct RerequestCheckBuilder<'a> {
     slug: Option<String>,
 }
 
-impl<'a> RerequestCheckBuilder<'a> {
+impl RerequestCheckBuilder {
     /// Mark the check as running
     pub fn auto_update(mut self, auto_update: bool) -> Self {
         self.auto_update = Some(auto_update);
@@ -785,16 +916,16 @@ impl<'a> RerequestCheckBuilder<'a> {
         serde_json::Map<String, serde_json::Value>,
         crate::Error<RerequestCheckError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(
-        self,
-    ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for RerequestCheckBuilder {
+    type Output = serde_json::Map<String, serde_json::Value>;
+    type Error = RerequestCheckError;
+}
+impl crate::runtime::Exchange for RerequestCheckBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/deployments/",
             &crate::runtime::encode_path(&self.deployment_id),
@@ -808,53 +939,37 @@ impl<'a> RerequestCheckBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v1/deployments/{deploymentId}/checks/{checkId}/rerequest",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("autoUpdate", &self.auto_update);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for RerequestCheckBuilder<'a> {
-    type Output = crate::Result<
-        serde_json::Map<String, serde_json::Value>,
-        crate::Error<RerequestCheckError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(RerequestCheckBuilder);
 
 /// The error responses [`Client::rerequest_check`](crate::Client::rerequest_check) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RerequestCheckError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("The deployment was not found")]
     /// `404`: The deployment was not found
     /// Check was not found
     NotFound,
-}
-
-impl std::fmt::Display for RerequestCheckError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "The deployment was not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for RerequestCheckError {
@@ -880,9 +995,9 @@ impl crate::Client {
         deployment_id: impl Into<String>,
         check_id: impl Into<String>,
         body: UpdateCheckRequest,
-    ) -> UpdateCheckBuilder<'_> {
+    ) -> UpdateCheckBuilder {
         UpdateCheckBuilder {
-            client: self,
+            client: self.clone(),
             deployment_id: deployment_id.into(),
             check_id: check_id.into(),
             team_id: None,
@@ -895,8 +1010,8 @@ impl crate::Client {
 /// A request to [`Client::update_check`](crate::Client::update_check): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateCheckBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UpdateCheckBuilder {
+    client: crate::Client,
     deployment_id: String,
     check_id: String,
     team_id: Option<String>,
@@ -904,7 +1019,7 @@ pub struct UpdateCheckBuilder<'a> {
     body: UpdateCheckRequest,
 }
 
-impl<'a> UpdateCheckBuilder<'a> {
+impl UpdateCheckBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -917,14 +1032,16 @@ impl<'a> UpdateCheckBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<Check, crate::Error<UpdateCheckError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<Check> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UpdateCheckBuilder {
+    type Output = Check;
+    type Error = UpdateCheckError;
+}
+impl crate::runtime::Exchange for UpdateCheckBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/deployments/",
             &crate::runtime::encode_path(&self.deployment_id),
@@ -937,56 +1054,41 @@ impl<'a> UpdateCheckBuilder<'a> {
             method: reqwest::Method::PATCH,
             template: "/v1/deployments/{deploymentId}/checks/{checkId}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UpdateCheckBuilder<'a> {
-    type Output = crate::Result<Check, crate::Error<UpdateCheckError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<Check> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(UpdateCheckBuilder);
 
 /// The error responses [`Client::update_check`](crate::Client::update_check) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UpdateCheckError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     /// The provided token is not from an OAuth2 Client
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("Check was not found")]
     /// `404`: Check was not found
     /// The deployment was not found
     NotFound,
+    #[error("The output provided is too large")]
     /// `413`: The output provided is too large
     PayloadTooLarge,
-}
-
-impl std::fmt::Display for UpdateCheckError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "Check was not found",
-                Self::PayloadTooLarge => "The output provided is too large",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UpdateCheckError {

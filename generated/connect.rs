@@ -5,12 +5,32 @@
 
 /// The API requires one of these to be set: `builds`; or `regions`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateStaticIpsRequest {
     /// Whether to use Static IPs for builds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub builds: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regions: Option<Vec<String>>,
+}
+impl UpdateStaticIpsRequest {
+    /// A `UpdateStaticIpsRequest` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            builds: None,
+            regions: None,
+        }
+    }
+    /// Sets [`builds`](Self::builds).
+    pub fn with_builds(mut self, builds: bool) -> Self {
+        self.builds = Some(builds);
+        self
+    }
+    /// Sets [`regions`](Self::regions).
+    pub fn with_regions(mut self, regions: Vec<String>) -> Self {
+        self.regions = Some(regions);
+        self
+    }
 }
 
 impl crate::Client {
@@ -22,9 +42,9 @@ impl crate::Client {
     pub fn update_static_ips(
         &self,
         id_or_name: impl Into<String>,
-    ) -> UpdateStaticIpsBuilder<'_> {
+    ) -> UpdateStaticIpsBuilder {
         UpdateStaticIpsBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             team_id: None,
             slug: None,
@@ -36,15 +56,15 @@ impl crate::Client {
 /// A request to [`Client::update_static_ips`](crate::Client::update_static_ips): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateStaticIpsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UpdateStaticIpsBuilder {
+    client: crate::Client,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<UpdateStaticIpsRequest>,
 }
 
-impl<'a> UpdateStaticIpsBuilder<'a> {
+impl UpdateStaticIpsBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -67,14 +87,16 @@ impl<'a> UpdateStaticIpsBuilder<'a> {
         Vec<crate::shared::ConnectConfiguration>,
         crate::Error<UpdateStaticIpsError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<Vec<crate::shared::ConnectConfiguration>> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UpdateStaticIpsBuilder {
+    type Output = Vec<crate::shared::ConnectConfiguration>;
+    type Error = UpdateStaticIpsError;
+}
+impl crate::runtime::Exchange for UpdateStaticIpsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -86,7 +108,7 @@ impl<'a> UpdateStaticIpsBuilder<'a> {
             method: reqwest::Method::PATCH,
             template: "/v1/projects/{idOrName}/shared-connect-links",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -94,53 +116,37 @@ impl<'a> UpdateStaticIpsBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UpdateStaticIpsBuilder<'a> {
-    type Output = crate::Result<
-        Vec<crate::shared::ConnectConfiguration>,
-        crate::Error<UpdateStaticIpsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<Vec<crate::shared::ConnectConfiguration>> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(UpdateStaticIpsBuilder);
 
 /// The error responses [`Client::update_static_ips`](crate::Client::update_static_ips) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UpdateStaticIpsError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("payment required")]
     /// `402`
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("internal server error")]
     /// `500`
     InternalServerError,
-}
-
-impl std::fmt::Display for UpdateStaticIpsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => "payment required",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::InternalServerError => "internal server error",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UpdateStaticIpsError {

@@ -4,6 +4,7 @@
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AliasWarning {
     pub code: String,
     pub message: String,
@@ -24,6 +25,7 @@ pub struct AliasWarning {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum Architecture {
     /// `x86_64`
     #[serde(rename = "x86_64")]
@@ -52,12 +54,14 @@ impl std::fmt::Display for Architecture {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelDeploymentBuild {
     pub env: Vec<String>,
 }
 
 /// Since February 2025 the configuration must include snapshot data at the time of deployment creation to capture properties for the /deployments/:id/config endpoint utilized for displaying Deployment Configuration on the frontend This is optional because older deployments may not have this data captured
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelDeploymentConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
@@ -81,6 +85,7 @@ pub struct CancelDeploymentConfig {
 
 /// Information about the deployment creator
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelDeploymentCreator {
     /// The ID of the user that created the deployment
     pub uid: String,
@@ -94,6 +99,7 @@ pub struct CancelDeploymentCreator {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CancelDeploymentCustomEnvironment {
     /// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
     WithSlugType(CancelDeploymentCustomEnvironmentWithSlugType),
@@ -130,6 +136,7 @@ impl<'de> serde::Deserialize<'de> for CancelDeploymentCustomEnvironment {
 
 /// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelDeploymentCustomEnvironmentWithSlugType {
     /// Unique identifier for the custom environment (format: env_*)
     pub id: String,
@@ -163,6 +170,7 @@ pub struct CancelDeploymentCustomEnvironmentWithSlugType {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelDeploymentFunctionsValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub architecture: Option<Architecture>,
@@ -201,6 +209,7 @@ pub struct CancelDeploymentFunctionsValue {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum CancelDeploymentGitSourceBitbucketRepoUuidType {
     /// `bitbucket`
     #[serde(rename = "bitbucket")]
@@ -235,6 +244,7 @@ impl std::fmt::Display for CancelDeploymentGitSourceBitbucketRepoUuidType {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum CancelDeploymentGitSourceCustomType {
     /// `custom`
     #[serde(rename = "custom")]
@@ -269,6 +279,7 @@ impl std::fmt::Display for CancelDeploymentGitSourceCustomType {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum CancelDeploymentGitSourceGithubCustomHostHostRepoIdType {
     /// `github-custom-host`
     #[serde(rename = "github-custom-host")]
@@ -303,6 +314,7 @@ impl std::fmt::Display for CancelDeploymentGitSourceGithubCustomHostHostRepoIdTy
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum CancelDeploymentGitSourceGithubLimitedRepoIdType {
     /// `github-limited`
     #[serde(rename = "github-limited")]
@@ -337,6 +349,7 @@ impl std::fmt::Display for CancelDeploymentGitSourceGithubLimitedRepoIdType {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum CancelDeploymentGitSourceGitlabProjectIdType {
     /// `gitlab`
     #[serde(rename = "gitlab")]
@@ -362,6 +375,7 @@ impl std::fmt::Display for CancelDeploymentGitSourceGitlabProjectIdType {
 
 /// A partial representation of a Build used by the deployment endpoint.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelDeploymentLambdasItem {
     pub id: String,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
@@ -376,6 +390,7 @@ pub struct CancelDeploymentLambdasItem {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelDeploymentLambdasItemOutputItem {
     pub path: String,
     #[serde(rename = "functionName")]
@@ -393,6 +408,7 @@ pub struct CancelDeploymentLambdasItemOutputItem {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum CancelDeploymentLambdasItemReadyState {
     /// `BUILDING`
     #[serde(rename = "BUILDING")]
@@ -430,6 +446,7 @@ impl std::fmt::Display for CancelDeploymentLambdasItemReadyState {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CancelDeploymentMicrofrontends {
     WithIsDefaultApp(CancelDeploymentMicrofrontendsWithIsDefaultApp),
     WithDefaultAppProjectNameGroupIds(
@@ -470,6 +487,7 @@ impl<'de> serde::Deserialize<'de> for CancelDeploymentMicrofrontends {
 
 /// A map of the other applications that are part of this group. Only defined on the default application. The field is set after deployments have been created, so can be undefined, but should be there for a successful deployment. Note: this field will be removed when MFE alias routing is fully rolled out.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelDeploymentMicrofrontendsApplicationsValue {
     #[serde(rename = "isDefaultApp", default, skip_serializing_if = "Option::is_none")]
     pub is_default_app: Option<bool>,
@@ -488,6 +506,7 @@ pub struct CancelDeploymentMicrofrontendsApplicationsValue {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelDeploymentMicrofrontendsWithDefaultAppProjectNameGroupIds {
     #[serde(rename = "isDefaultApp", default, skip_serializing_if = "Option::is_none")]
     pub is_default_app: Option<bool>,
@@ -510,6 +529,7 @@ pub struct CancelDeploymentMicrofrontendsWithDefaultAppProjectNameGroupIds {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelDeploymentMicrofrontendsWithIsDefaultApp {
     #[serde(rename = "isDefaultApp")]
     pub is_default_app: bool,
@@ -548,6 +568,7 @@ pub struct CancelDeploymentMicrofrontendsWithIsDefaultApp {
 
 /// The public project information associated with the deployment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelDeploymentProject {
     pub id: String,
     pub name: String,
@@ -557,6 +578,7 @@ pub struct CancelDeploymentProject {
 
 /// The private deployment representation of a Deployment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelDeploymentResponse {
     #[serde(
         rename = "aliasAssignedAt",
@@ -818,6 +840,7 @@ pub struct CancelDeploymentResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelDeploymentResponseBuild {
     #[serde(rename = "use")]
     pub use_: String,
@@ -829,6 +852,7 @@ pub struct CancelDeploymentResponseBuild {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CancelDeploymentRoute {
     WithContinueMiddleware(CancelDeploymentRouteWithContinueMiddleware),
     WithHeaders(CancelDeploymentRouteWithHeaders),
@@ -873,6 +897,7 @@ impl<'de> serde::Deserialize<'de> for CancelDeploymentRoute {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CancelDeploymentRouteHasItem {
     Host(CancelDeploymentRouteHasItemHost),
     WithKey(CancelDeploymentRouteHasItemWithKey),
@@ -908,6 +933,7 @@ impl<'de> serde::Deserialize<'de> for CancelDeploymentRouteHasItem {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelDeploymentRouteHasItemHost {
     #[serde(rename = "type")]
     pub type_: CancelDeploymentRouteHasItemType,
@@ -925,6 +951,7 @@ pub struct CancelDeploymentRouteHasItemHost {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum CancelDeploymentRouteHasItemType {
     /// `host`
     #[serde(rename = "host")]
@@ -950,6 +977,7 @@ impl std::fmt::Display for CancelDeploymentRouteHasItemType {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CancelDeploymentRouteHasItemValue {
     String(String),
     WithEq(CancelDeploymentRouteHasItemValueWithEq),
@@ -983,6 +1011,7 @@ impl<'de> serde::Deserialize<'de> for CancelDeploymentRouteHasItemValue {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelDeploymentRouteHasItemValueWithEq {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<crate::shared::RepoId>,
@@ -1009,6 +1038,7 @@ pub struct CancelDeploymentRouteHasItemValueWithEq {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelDeploymentRouteHasItemWithKey {
     #[serde(rename = "type")]
     pub type_: CancelDeploymentRouteHasItemWithKeyType,
@@ -1028,6 +1058,7 @@ pub struct CancelDeploymentRouteHasItemWithKey {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum CancelDeploymentRouteHasItemWithKeyType {
     /// `header`
     #[serde(rename = "header")]
@@ -1060,6 +1091,7 @@ impl std::fmt::Display for CancelDeploymentRouteHasItemWithKeyType {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelDeploymentRouteMitigate {
     pub action: CancelDeploymentRouteMitigateAction,
 }
@@ -1075,6 +1107,7 @@ pub struct CancelDeploymentRouteMitigate {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum CancelDeploymentRouteMitigateAction {
     /// `challenge`
     #[serde(rename = "challenge")]
@@ -1103,6 +1136,7 @@ impl std::fmt::Display for CancelDeploymentRouteMitigateAction {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelDeploymentRouteTransform {
     #[serde(rename = "type")]
     pub type_: CancelDeploymentRouteTransformType,
@@ -1123,6 +1157,7 @@ pub struct CancelDeploymentRouteTransform {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum CancelDeploymentRouteTransformOp {
     /// `append`
     #[serde(rename = "append")]
@@ -1155,12 +1190,14 @@ impl std::fmt::Display for CancelDeploymentRouteTransformOp {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelDeploymentRouteTransformTarget {
     pub key: CancelDeploymentRouteTransformTargetKey,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CancelDeploymentRouteTransformTargetKey {
     String(String),
     WithEq(CancelDeploymentRouteTransformTargetKeyWithEq),
@@ -1196,6 +1233,7 @@ impl<'de> serde::Deserialize<'de> for CancelDeploymentRouteTransformTargetKey {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelDeploymentRouteTransformTargetKeyWithEq {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<crate::shared::RepoId>,
@@ -1230,6 +1268,7 @@ pub struct CancelDeploymentRouteTransformTargetKeyWithEq {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum CancelDeploymentRouteTransformType {
     /// `request.headers`
     #[serde(rename = "request.headers")]
@@ -1262,6 +1301,7 @@ impl std::fmt::Display for CancelDeploymentRouteTransformType {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelDeploymentRouteWithContinueMiddleware {
     pub src: String,
     #[serde(rename = "continue")]
@@ -1270,6 +1310,7 @@ pub struct CancelDeploymentRouteWithContinueMiddleware {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelDeploymentRouteWithHandle {
     pub handle: Handle,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1281,6 +1322,7 @@ pub struct CancelDeploymentRouteWithHandle {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelDeploymentRouteWithHeaders {
     pub src: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1328,6 +1370,7 @@ pub struct CancelDeploymentRouteWithHeaders {
 
 /// The team that owns the deployment if any
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelDeploymentTeam {
     pub id: String,
     pub name: String,
@@ -1338,6 +1381,7 @@ pub struct CancelDeploymentTeam {
 
 /// Detailed information about v2 deployment checks. Includes information about blocked workflows in the deployment lifecycle.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Checks {
     /// Condensed check data. Retrieve individual check and check run data using api-checks v2 routes.
     #[serde(rename = "deployment-alias")]
@@ -1355,6 +1399,7 @@ pub struct Checks {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum ContentDispositionType {
     /// `inline`
     #[serde(rename = "inline")]
@@ -1385,6 +1430,7 @@ impl std::fmt::Display for ContentDispositionType {
 /// Defines the Git Repository source to be deployed. This property can not be used in combination with `files`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateDeploymentGitSource {
     GithubOrgRepo(CreateDeploymentGitSourceGithubOrgRepo),
     GithubLimitedOrgRepo(CreateDeploymentGitSourceGithubLimitedOrgRepo),
@@ -1460,6 +1506,7 @@ impl<'de> serde::Deserialize<'de> for CreateDeploymentGitSource {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDeploymentGitSourceBitbucketOwnerSlug {
     pub owner: String,
     #[serde(rename = "ref")]
@@ -1470,8 +1517,31 @@ pub struct CreateDeploymentGitSourceBitbucketOwnerSlug {
     #[serde(rename = "type")]
     pub type_: CancelDeploymentGitSourceBitbucketRepoUuidType,
 }
+impl CreateDeploymentGitSourceBitbucketOwnerSlug {
+    /// A `CreateDeploymentGitSourceBitbucketOwnerSlug` with the fields it needs; the others are unset.
+    pub fn new(
+        owner: impl Into<String>,
+        ref_: impl Into<String>,
+        slug: impl Into<String>,
+        type_: CancelDeploymentGitSourceBitbucketRepoUuidType,
+    ) -> Self {
+        Self {
+            owner: owner.into(),
+            ref_: ref_.into(),
+            sha: None,
+            slug: slug.into(),
+            type_: type_,
+        }
+    }
+    /// Sets [`sha`](Self::sha).
+    pub fn with_sha(mut self, sha: impl Into<String>) -> Self {
+        self.sha = Some(sha.into());
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDeploymentGitSourceBitbucketRepoUuid {
     #[serde(rename = "ref")]
     pub ref_: String,
@@ -1484,8 +1554,35 @@ pub struct CreateDeploymentGitSourceBitbucketRepoUuid {
     #[serde(rename = "workspaceUuid", default, skip_serializing_if = "Option::is_none")]
     pub workspace_uuid: Option<String>,
 }
+impl CreateDeploymentGitSourceBitbucketRepoUuid {
+    /// A `CreateDeploymentGitSourceBitbucketRepoUuid` with the fields it needs; the others are unset.
+    pub fn new(
+        ref_: impl Into<String>,
+        repo_uuid: impl Into<String>,
+        type_: CancelDeploymentGitSourceBitbucketRepoUuidType,
+    ) -> Self {
+        Self {
+            ref_: ref_.into(),
+            repo_uuid: repo_uuid.into(),
+            sha: None,
+            type_: type_,
+            workspace_uuid: None,
+        }
+    }
+    /// Sets [`sha`](Self::sha).
+    pub fn with_sha(mut self, sha: impl Into<String>) -> Self {
+        self.sha = Some(sha.into());
+        self
+    }
+    /// Sets [`workspace_uuid`](Self::workspace_uuid).
+    pub fn with_workspace_uuid(mut self, workspace_uuid: impl Into<String>) -> Self {
+        self.workspace_uuid = Some(workspace_uuid.into());
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDeploymentGitSourceGithubLimitedOrgRepo {
     pub org: String,
     #[serde(rename = "ref")]
@@ -1496,8 +1593,31 @@ pub struct CreateDeploymentGitSourceGithubLimitedOrgRepo {
     #[serde(rename = "type")]
     pub type_: CancelDeploymentGitSourceGithubLimitedRepoIdType,
 }
+impl CreateDeploymentGitSourceGithubLimitedOrgRepo {
+    /// A `CreateDeploymentGitSourceGithubLimitedOrgRepo` with the fields it needs; the others are unset.
+    pub fn new(
+        org: impl Into<String>,
+        ref_: impl Into<String>,
+        repo: impl Into<String>,
+        type_: CancelDeploymentGitSourceGithubLimitedRepoIdType,
+    ) -> Self {
+        Self {
+            org: org.into(),
+            ref_: ref_.into(),
+            repo: repo.into(),
+            sha: None,
+            type_: type_,
+        }
+    }
+    /// Sets [`sha`](Self::sha).
+    pub fn with_sha(mut self, sha: impl Into<String>) -> Self {
+        self.sha = Some(sha.into());
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDeploymentGitSourceGithubLimitedRepoId {
     #[serde(rename = "ref")]
     pub ref_: String,
@@ -1508,8 +1628,29 @@ pub struct CreateDeploymentGitSourceGithubLimitedRepoId {
     #[serde(rename = "type")]
     pub type_: CancelDeploymentGitSourceGithubLimitedRepoIdType,
 }
+impl CreateDeploymentGitSourceGithubLimitedRepoId {
+    /// A `CreateDeploymentGitSourceGithubLimitedRepoId` with the fields it needs; the others are unset.
+    pub fn new(
+        ref_: impl Into<String>,
+        repo_id: CreateDeploymentGitSourceRepoId,
+        type_: CancelDeploymentGitSourceGithubLimitedRepoIdType,
+    ) -> Self {
+        Self {
+            ref_: ref_.into(),
+            repo_id: repo_id,
+            sha: None,
+            type_: type_,
+        }
+    }
+    /// Sets [`sha`](Self::sha).
+    pub fn with_sha(mut self, sha: impl Into<String>) -> Self {
+        self.sha = Some(sha.into());
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDeploymentGitSourceGithubOrgRepo {
     pub org: String,
     #[serde(rename = "ref")]
@@ -1520,8 +1661,31 @@ pub struct CreateDeploymentGitSourceGithubOrgRepo {
     #[serde(rename = "type")]
     pub type_: GitSourceType,
 }
+impl CreateDeploymentGitSourceGithubOrgRepo {
+    /// A `CreateDeploymentGitSourceGithubOrgRepo` with the fields it needs; the others are unset.
+    pub fn new(
+        org: impl Into<String>,
+        ref_: impl Into<String>,
+        repo: impl Into<String>,
+        type_: GitSourceType,
+    ) -> Self {
+        Self {
+            org: org.into(),
+            ref_: ref_.into(),
+            repo: repo.into(),
+            sha: None,
+            type_: type_,
+        }
+    }
+    /// Sets [`sha`](Self::sha).
+    pub fn with_sha(mut self, sha: impl Into<String>) -> Self {
+        self.sha = Some(sha.into());
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDeploymentGitSourceGithubRepoId {
     #[serde(rename = "ref")]
     pub ref_: String,
@@ -1532,8 +1696,29 @@ pub struct CreateDeploymentGitSourceGithubRepoId {
     #[serde(rename = "type")]
     pub type_: GitSourceType,
 }
+impl CreateDeploymentGitSourceGithubRepoId {
+    /// A `CreateDeploymentGitSourceGithubRepoId` with the fields it needs; the others are unset.
+    pub fn new(
+        ref_: impl Into<String>,
+        repo_id: CreateDeploymentGitSourceRepoId,
+        type_: GitSourceType,
+    ) -> Self {
+        Self {
+            ref_: ref_.into(),
+            repo_id: repo_id,
+            sha: None,
+            type_: type_,
+        }
+    }
+    /// Sets [`sha`](Self::sha).
+    pub fn with_sha(mut self, sha: impl Into<String>) -> Self {
+        self.sha = Some(sha.into());
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDeploymentGitSourceGitlab {
     #[serde(rename = "projectId")]
     pub project_id: CreateDeploymentGitSourceRepoId,
@@ -1544,10 +1729,31 @@ pub struct CreateDeploymentGitSourceGitlab {
     #[serde(rename = "type")]
     pub type_: CancelDeploymentGitSourceGitlabProjectIdType,
 }
+impl CreateDeploymentGitSourceGitlab {
+    /// A `CreateDeploymentGitSourceGitlab` with the fields it needs; the others are unset.
+    pub fn new(
+        project_id: CreateDeploymentGitSourceRepoId,
+        ref_: impl Into<String>,
+        type_: CancelDeploymentGitSourceGitlabProjectIdType,
+    ) -> Self {
+        Self {
+            project_id: project_id,
+            ref_: ref_.into(),
+            sha: None,
+            type_: type_,
+        }
+    }
+    /// Sets [`sha`](Self::sha).
+    pub fn with_sha(mut self, sha: impl Into<String>) -> Self {
+        self.sha = Some(sha.into());
+        self
+    }
+}
 
 /// HTTP status code range to filter events by.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateDeploymentGitSourceRepoId {
     Number(f64),
     String(String),
@@ -1580,6 +1786,7 @@ impl<'de> serde::Deserialize<'de> for CreateDeploymentGitSourceRepoId {
 
 /// Project settings that will be applied to the deployment. It is required for the first deployment of a project and will be saved for any following deployments
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDeploymentProjectSettings {
     /// The build command for this project. When `null` is used this value will be automatically detected
     #[serde(rename = "buildCommand", default, skip_serializing_if = "Option::is_none")]
@@ -1634,8 +1841,101 @@ pub struct CreateDeploymentProjectSettings {
     )]
     pub source_files_outside_root_directory: Option<bool>,
 }
+impl CreateDeploymentProjectSettings {
+    /// A `CreateDeploymentProjectSettings` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            build_command: None,
+            command_for_ignoring_build_step: None,
+            dev_command: None,
+            framework: None,
+            install_command: None,
+            node_version: None,
+            output_directory: None,
+            root_directory: None,
+            serverless_function_region: None,
+            skip_git_connect_during_link: None,
+            source_files_outside_root_directory: None,
+        }
+    }
+    /// Sets [`build_command`](Self::build_command).
+    pub fn with_build_command(mut self, build_command: impl Into<String>) -> Self {
+        self.build_command = Some(build_command.into());
+        self
+    }
+    /// Sets [`command_for_ignoring_build_step`](Self::command_for_ignoring_build_step).
+    pub fn with_command_for_ignoring_build_step(
+        mut self,
+        command_for_ignoring_build_step: impl Into<String>,
+    ) -> Self {
+        self.command_for_ignoring_build_step = Some(
+            command_for_ignoring_build_step.into(),
+        );
+        self
+    }
+    /// Sets [`dev_command`](Self::dev_command).
+    pub fn with_dev_command(mut self, dev_command: impl Into<String>) -> Self {
+        self.dev_command = Some(dev_command.into());
+        self
+    }
+    /// Sets [`framework`](Self::framework).
+    pub fn with_framework(mut self, framework: crate::shared::Framework) -> Self {
+        self.framework = Some(framework);
+        self
+    }
+    /// Sets [`install_command`](Self::install_command).
+    pub fn with_install_command(mut self, install_command: impl Into<String>) -> Self {
+        self.install_command = Some(install_command.into());
+        self
+    }
+    /// Sets [`node_version`](Self::node_version).
+    pub fn with_node_version(
+        mut self,
+        node_version: crate::shared::NodeVersion,
+    ) -> Self {
+        self.node_version = Some(node_version);
+        self
+    }
+    /// Sets [`output_directory`](Self::output_directory).
+    pub fn with_output_directory(mut self, output_directory: impl Into<String>) -> Self {
+        self.output_directory = Some(output_directory.into());
+        self
+    }
+    /// Sets [`root_directory`](Self::root_directory).
+    pub fn with_root_directory(mut self, root_directory: impl Into<String>) -> Self {
+        self.root_directory = Some(root_directory.into());
+        self
+    }
+    /// Sets [`serverless_function_region`](Self::serverless_function_region).
+    pub fn with_serverless_function_region(
+        mut self,
+        serverless_function_region: impl Into<String>,
+    ) -> Self {
+        self.serverless_function_region = Some(serverless_function_region.into());
+        self
+    }
+    /// Sets [`skip_git_connect_during_link`](Self::skip_git_connect_during_link).
+    pub fn with_skip_git_connect_during_link(
+        mut self,
+        skip_git_connect_during_link: bool,
+    ) -> Self {
+        self.skip_git_connect_during_link = Some(skip_git_connect_during_link);
+        self
+    }
+    /// Sets [`source_files_outside_root_directory`](Self::source_files_outside_root_directory).
+    pub fn with_source_files_outside_root_directory(
+        mut self,
+        source_files_outside_root_directory: bool,
+    ) -> Self {
+        self.source_files_outside_root_directory = Some(
+            source_files_outside_root_directory,
+        );
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDeploymentRequest {
     /// Deploy to a custom environment, which will override the default environment
     #[serde(
@@ -1689,14 +1989,99 @@ pub struct CreateDeploymentRequest {
     )]
     pub with_latest_commit: Option<bool>,
 }
+impl CreateDeploymentRequest {
+    /// A `CreateDeploymentRequest` with the fields it needs; the others are unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            custom_environment_slug_or_id: None,
+            deployment_id: None,
+            files: None,
+            git_metadata: None,
+            git_source: None,
+            meta: None,
+            monorepo_manager: None,
+            name: name.into(),
+            project: None,
+            project_settings: None,
+            target: None,
+            with_latest_commit: None,
+        }
+    }
+    /// Sets [`custom_environment_slug_or_id`](Self::custom_environment_slug_or_id).
+    pub fn with_custom_environment_slug_or_id(
+        mut self,
+        custom_environment_slug_or_id: impl Into<String>,
+    ) -> Self {
+        self.custom_environment_slug_or_id = Some(custom_environment_slug_or_id.into());
+        self
+    }
+    /// Sets [`deployment_id`](Self::deployment_id).
+    pub fn with_deployment_id(mut self, deployment_id: impl Into<String>) -> Self {
+        self.deployment_id = Some(deployment_id.into());
+        self
+    }
+    /// Sets [`files`](Self::files).
+    pub fn with_files(mut self, files: Vec<File>) -> Self {
+        self.files = Some(files);
+        self
+    }
+    /// Sets [`git_metadata`](Self::git_metadata).
+    pub fn with_git_metadata(mut self, git_metadata: GitMetadata) -> Self {
+        self.git_metadata = Some(git_metadata);
+        self
+    }
+    /// Sets [`git_source`](Self::git_source).
+    pub fn with_git_source(mut self, git_source: CreateDeploymentGitSource) -> Self {
+        self.git_source = Some(git_source);
+        self
+    }
+    /// Sets [`meta`](Self::meta).
+    pub fn with_meta(
+        mut self,
+        meta: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+    /// Sets [`monorepo_manager`](Self::monorepo_manager).
+    pub fn with_monorepo_manager(mut self, monorepo_manager: impl Into<String>) -> Self {
+        self.monorepo_manager = Some(monorepo_manager.into());
+        self
+    }
+    /// Sets [`project`](Self::project).
+    pub fn with_project(mut self, project: impl Into<String>) -> Self {
+        self.project = Some(project.into());
+        self
+    }
+    /// Sets [`project_settings`](Self::project_settings).
+    pub fn with_project_settings(
+        mut self,
+        project_settings: CreateDeploymentProjectSettings,
+    ) -> Self {
+        self.project_settings = Some(project_settings);
+        self
+    }
+    /// Sets [`target`](Self::target).
+    pub fn with_target(mut self, target: impl Into<String>) -> Self {
+        self.target = Some(target.into());
+        self
+    }
+    /// Sets [`with_latest_commit`](Self::with_latest_commit).
+    pub fn with_with_latest_commit(mut self, with_latest_commit: bool) -> Self {
+        self.with_latest_commit = Some(with_latest_commit);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Cron {
     pub schedule: String,
     pub path: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeleteDeploymentResponse {
     /// The removed deployment ID.
     pub uid: String,
@@ -1716,6 +2101,7 @@ pub struct DeleteDeploymentResponse {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum DeleteDeploymentState {
     /// `DELETED`
     #[serde(rename = "DELETED")]
@@ -1741,6 +2127,7 @@ impl std::fmt::Display for DeleteDeploymentState {
 
 /// Condensed check data. Retrieve individual check and check run data using api-checks v2 routes.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeploymentAlias {
     pub state: DeploymentAliasState,
     #[serde(rename = "startedAt")]
@@ -1760,6 +2147,7 @@ pub struct DeploymentAlias {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum DeploymentAliasState {
     /// `succeeded`
     #[serde(rename = "succeeded")]
@@ -1803,6 +2191,7 @@ impl std::fmt::Display for DeploymentAliasState {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum Direction {
     /// `backward`
     #[serde(rename = "backward")]
@@ -1832,6 +2221,7 @@ impl std::fmt::Display for Direction {
 
 /// Queue trigger event for Vercel's queue system. Handles "queue/v1beta" events with queue-specific configuration.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExperimentalTrigger {
     /// Event type - must be "queue/v1beta" (REQUIRED)
     #[serde(rename = "type")]
@@ -1871,6 +2261,7 @@ pub struct ExperimentalTrigger {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum ExperimentalTriggerType {
     /// `queue/v1beta`
     #[serde(rename = "queue/v1beta")]
@@ -1896,6 +2287,7 @@ impl std::fmt::Display for ExperimentalTriggerType {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum File {
     /// Used in the case you want to inline a file inside the request
     InlinedFile(FileInlinedFile),
@@ -1940,6 +2332,7 @@ impl<'de> serde::Deserialize<'de> for File {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum FileEncoding {
     /// `base64`
     #[serde(rename = "base64")]
@@ -1969,6 +2362,7 @@ impl std::fmt::Display for FileEncoding {
 
 /// Used in the case you want to inline a file inside the request
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FileInlinedFile {
     /// The file content, it could be either a `base64` (useful for images, etc.) of the files or the plain content for source code
     pub data: String,
@@ -1978,9 +2372,25 @@ pub struct FileInlinedFile {
     /// The file name including the whole path
     pub file: String,
 }
+impl FileInlinedFile {
+    /// A `FileInlinedFile` with the fields it needs; the others are unset.
+    pub fn new(data: impl Into<String>, file: impl Into<String>) -> Self {
+        Self {
+            data: data.into(),
+            encoding: None,
+            file: file.into(),
+        }
+    }
+    /// Sets [`encoding`](Self::encoding).
+    pub fn with_encoding(mut self, encoding: FileEncoding) -> Self {
+        self.encoding = Some(encoding);
+        self
+    }
+}
 
 /// A deployment file tree entry
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FileTree {
     /// The name of the file tree entry
     pub name: String,
@@ -2012,6 +2422,7 @@ pub struct FileTree {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum FileTreeType {
     /// `directory`
     #[serde(rename = "directory")]
@@ -2057,6 +2468,7 @@ impl std::fmt::Display for FileTreeType {
 
 /// Used in the case you want to reference a file that was already uploaded
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FileUploadedFile {
     /// The file path relative to the project root
     pub file: String,
@@ -2067,9 +2479,30 @@ pub struct FileUploadedFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
+impl FileUploadedFile {
+    /// A `FileUploadedFile` with the fields it needs; the others are unset.
+    pub fn new(file: impl Into<String>) -> Self {
+        Self {
+            file: file.into(),
+            sha: None,
+            size: None,
+        }
+    }
+    /// Sets [`sha`](Self::sha).
+    pub fn with_sha(mut self, sha: impl Into<String>) -> Self {
+        self.sha = Some(sha.into());
+        self
+    }
+    /// Sets [`size`](Self::size).
+    pub fn with_size(mut self, size: i64) -> Self {
+        self.size = Some(size);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum FlagJsonValue {
     String(String),
     Number(f64),
@@ -2124,6 +2557,7 @@ impl<'de> serde::Deserialize<'de> for FlagJsonValue {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Flags {
     /// Flags defined in the Build Output API, used by this deployment. Primarily used by the Toolbar to know about the used flags.
     WithDefinitions(FlagsWithDefinitions),
@@ -2159,6 +2593,7 @@ impl<'de> serde::Deserialize<'de> for Flags {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FlagsDefinitionsValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<FlagsDefinitionsValueOption>>,
@@ -2169,6 +2604,7 @@ pub struct FlagsDefinitionsValue {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FlagsDefinitionsValueOption {
     pub value: FlagJsonValue,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2177,6 +2613,7 @@ pub struct FlagsDefinitionsValueOption {
 
 /// Flags defined in the Build Output API, used by this deployment. Primarily used by the Toolbar to know about the used flags.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FlagsWithDefinitions {
     pub definitions: std::collections::BTreeMap<String, FlagsDefinitionsValue>,
 }
@@ -2192,6 +2629,7 @@ pub struct FlagsWithDefinitions {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum FunctionMemoryType {
     /// `standard`
     #[serde(rename = "standard")]
@@ -2234,6 +2672,7 @@ impl std::fmt::Display for FunctionMemoryType {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum FunctionType {
     /// `fluid`
     #[serde(rename = "fluid")]
@@ -2272,6 +2711,7 @@ impl std::fmt::Display for FunctionType {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetDeploymentEventsLevel {
     /// `error`
     #[serde(rename = "error")]
@@ -2300,6 +2740,7 @@ impl std::fmt::Display for GetDeploymentEventsLevel {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetDeploymentEventsPayload {
     #[serde(rename = "deploymentId")]
     pub deployment_id: String,
@@ -2321,6 +2762,7 @@ pub struct GetDeploymentEventsPayload {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetDeploymentEventsPayloadInfo {
     #[serde(rename = "type")]
     pub type_: String,
@@ -2337,6 +2779,7 @@ pub struct GetDeploymentEventsPayloadInfo {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetDeploymentEventsResponseItem {
     WithDateDeploymentId(GetDeploymentEventsWithDateDeploymentId),
     WithPayload(GetDeploymentEventsWithPayload),
@@ -2382,6 +2825,7 @@ impl<'de> serde::Deserialize<'de> for GetDeploymentEventsResponseItem {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetDeploymentEventsType {
     /// `delimiter`
     #[serde(rename = "delimiter")]
@@ -2450,6 +2894,7 @@ impl std::fmt::Display for GetDeploymentEventsType {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetDeploymentEventsWithDateDeploymentId {
     pub created: f64,
     pub date: f64,
@@ -2467,6 +2912,7 @@ pub struct GetDeploymentEventsWithDateDeploymentId {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetDeploymentEventsWithPayload {
     #[serde(rename = "type")]
     pub type_: GetDeploymentEventsType,
@@ -2476,6 +2922,7 @@ pub struct GetDeploymentEventsWithPayload {
 
 /// The deployment including only public information
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetDeploymentLambdasAliasAssignedBootedAt {
     /// A list of all the aliases (default aliases, staging aliases and production aliases) that were assigned upon deployment creation
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2647,6 +3094,7 @@ pub struct GetDeploymentLambdasAliasAssignedBootedAt {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetDeploymentResponse {
     /// The deployment including both public and private information
     LambdasBuildEnv(CancelDeploymentResponse),
@@ -2682,6 +3130,7 @@ impl<'de> serde::Deserialize<'de> for GetDeploymentResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetDeploymentsDeployment {
     /// The unique identifier of the deployment.
     pub uid: String,
@@ -2828,6 +3277,7 @@ pub struct GetDeploymentsDeployment {
 
 /// Metadata information of the user who created the deployment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetDeploymentsDeploymentCreator {
     /// The unique identifier of the user.
     pub uid: String,
@@ -2847,6 +3297,7 @@ pub struct GetDeploymentsDeploymentCreator {
 
 /// The custom environment used for this deployment, if any
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetDeploymentsDeploymentCustomEnvironment {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2855,6 +3306,7 @@ pub struct GetDeploymentsDeploymentCustomEnvironment {
 
 /// The project settings which was used for this deployment
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetDeploymentsDeploymentProjectSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub framework: Option<crate::shared::Framework>,
@@ -2931,6 +3383,7 @@ pub struct GetDeploymentsDeploymentProjectSettings {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetDeploymentsDeploymentReadyState {
     /// `BUILDING`
     #[serde(rename = "BUILDING")]
@@ -2990,6 +3443,7 @@ impl std::fmt::Display for GetDeploymentsDeploymentReadyState {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetDeploymentsDeploymentTarget {
     /// `production`
     #[serde(rename = "production")]
@@ -3018,6 +3472,7 @@ impl std::fmt::Display for GetDeploymentsDeploymentTarget {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetDeploymentsResponse {
     pub pagination: crate::shared::Pagination,
     pub deployments: Vec<GetDeploymentsDeployment>,
@@ -3025,6 +3480,7 @@ pub struct GetDeploymentsResponse {
 
 /// Populates initial git metadata for different git providers.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GitMetadata {
     /// The git repository's remote origin url
     #[serde(rename = "remoteUrl", default, skip_serializing_if = "Option::is_none")]
@@ -3076,9 +3532,95 @@ pub struct GitMetadata {
     )]
     pub ci_git_repo_visibility: Option<String>,
 }
+impl GitMetadata {
+    /// A `GitMetadata` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            remote_url: None,
+            commit_author_name: None,
+            commit_author_email: None,
+            commit_message: None,
+            commit_ref: None,
+            commit_sha: None,
+            dirty: None,
+            ci: None,
+            ci_type: None,
+            ci_git_provider_username: None,
+            ci_git_repo_visibility: None,
+        }
+    }
+    /// Sets [`remote_url`](Self::remote_url).
+    pub fn with_remote_url(mut self, remote_url: impl Into<String>) -> Self {
+        self.remote_url = Some(remote_url.into());
+        self
+    }
+    /// Sets [`commit_author_name`](Self::commit_author_name).
+    pub fn with_commit_author_name(
+        mut self,
+        commit_author_name: impl Into<String>,
+    ) -> Self {
+        self.commit_author_name = Some(commit_author_name.into());
+        self
+    }
+    /// Sets [`commit_author_email`](Self::commit_author_email).
+    pub fn with_commit_author_email(
+        mut self,
+        commit_author_email: impl Into<String>,
+    ) -> Self {
+        self.commit_author_email = Some(commit_author_email.into());
+        self
+    }
+    /// Sets [`commit_message`](Self::commit_message).
+    pub fn with_commit_message(mut self, commit_message: impl Into<String>) -> Self {
+        self.commit_message = Some(commit_message.into());
+        self
+    }
+    /// Sets [`commit_ref`](Self::commit_ref).
+    pub fn with_commit_ref(mut self, commit_ref: impl Into<String>) -> Self {
+        self.commit_ref = Some(commit_ref.into());
+        self
+    }
+    /// Sets [`commit_sha`](Self::commit_sha).
+    pub fn with_commit_sha(mut self, commit_sha: impl Into<String>) -> Self {
+        self.commit_sha = Some(commit_sha.into());
+        self
+    }
+    /// Sets [`dirty`](Self::dirty).
+    pub fn with_dirty(mut self, dirty: bool) -> Self {
+        self.dirty = Some(dirty);
+        self
+    }
+    /// Sets [`ci`](Self::ci).
+    pub fn with_ci(mut self, ci: bool) -> Self {
+        self.ci = Some(ci);
+        self
+    }
+    /// Sets [`ci_type`](Self::ci_type).
+    pub fn with_ci_type(mut self, ci_type: impl Into<String>) -> Self {
+        self.ci_type = Some(ci_type.into());
+        self
+    }
+    /// Sets [`ci_git_provider_username`](Self::ci_git_provider_username).
+    pub fn with_ci_git_provider_username(
+        mut self,
+        ci_git_provider_username: impl Into<String>,
+    ) -> Self {
+        self.ci_git_provider_username = Some(ci_git_provider_username.into());
+        self
+    }
+    /// Sets [`ci_git_repo_visibility`](Self::ci_git_repo_visibility).
+    pub fn with_ci_git_repo_visibility(
+        mut self,
+        ci_git_repo_visibility: impl Into<String>,
+    ) -> Self {
+        self.ci_git_repo_visibility = Some(ci_git_repo_visibility.into());
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
+#[non_exhaustive]
 pub enum GitRepo {
     #[serde(rename = "gitlab")]
     Gitlab(GitRepoGitlab),
@@ -3092,6 +3634,7 @@ pub enum GitRepo {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GitRepoBitbucket {
     pub owner: String,
     #[serde(rename = "repoUuid")]
@@ -3109,6 +3652,7 @@ pub struct GitRepoBitbucket {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GitRepoGithub {
     pub org: String,
     pub repo: String,
@@ -3126,6 +3670,7 @@ pub struct GitRepoGithub {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GitRepoGitlab {
     pub namespace: String,
     #[serde(rename = "projectId")]
@@ -3142,6 +3687,7 @@ pub struct GitRepoGitlab {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GitSource {
     GithubCustomHostRefSha(GitSourceGithubCustomHostRefSha),
     BitbucketRefSha(GitSourceBitbucketRefSha),
@@ -3258,6 +3804,7 @@ impl<'de> serde::Deserialize<'de> for GitSource {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GitSourceBitbucketOwnerSlug {
     #[serde(rename = "type")]
     pub type_: CancelDeploymentGitSourceBitbucketRepoUuidType,
@@ -3272,6 +3819,7 @@ pub struct GitSourceBitbucketOwnerSlug {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GitSourceBitbucketRefSha {
     #[serde(rename = "type")]
     pub type_: CancelDeploymentGitSourceBitbucketRepoUuidType,
@@ -3289,6 +3837,7 @@ pub struct GitSourceBitbucketRefSha {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GitSourceBitbucketRepoUuid {
     #[serde(rename = "type")]
     pub type_: CancelDeploymentGitSourceBitbucketRepoUuidType,
@@ -3306,6 +3855,7 @@ pub struct GitSourceBitbucketRepoUuid {
 
 /// Allows custom git sources (local folder mounted to the container) in test mode
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GitSourceCustom {
     #[serde(rename = "type")]
     pub type_: CancelDeploymentGitSourceCustomType,
@@ -3317,6 +3867,7 @@ pub struct GitSourceCustom {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GitSourceGithubCustomHostHostRepoId {
     #[serde(rename = "type")]
     pub type_: CancelDeploymentGitSourceGithubCustomHostHostRepoIdType,
@@ -3332,6 +3883,7 @@ pub struct GitSourceGithubCustomHostHostRepoId {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GitSourceGithubCustomHostOrgRepo {
     #[serde(rename = "type")]
     pub type_: CancelDeploymentGitSourceGithubCustomHostHostRepoIdType,
@@ -3347,6 +3899,7 @@ pub struct GitSourceGithubCustomHostOrgRepo {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GitSourceGithubCustomHostRefSha {
     #[serde(rename = "type")]
     pub type_: CancelDeploymentGitSourceGithubCustomHostHostRepoIdType,
@@ -3363,6 +3916,7 @@ pub struct GitSourceGithubCustomHostRefSha {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GitSourceGithubLimitedOrgRepo {
     #[serde(rename = "type")]
     pub type_: CancelDeploymentGitSourceGithubLimitedRepoIdType,
@@ -3377,6 +3931,7 @@ pub struct GitSourceGithubLimitedOrgRepo {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GitSourceGithubLimitedRefSha {
     #[serde(rename = "type")]
     pub type_: CancelDeploymentGitSourceGithubLimitedRepoIdType,
@@ -3392,6 +3947,7 @@ pub struct GitSourceGithubLimitedRefSha {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GitSourceGithubLimitedRepoId {
     #[serde(rename = "type")]
     pub type_: CancelDeploymentGitSourceGithubLimitedRepoIdType,
@@ -3406,6 +3962,7 @@ pub struct GitSourceGithubLimitedRepoId {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GitSourceGithubOrgRepo {
     #[serde(rename = "type")]
     pub type_: GitSourceType,
@@ -3420,6 +3977,7 @@ pub struct GitSourceGithubOrgRepo {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GitSourceGithubRefSha {
     #[serde(rename = "type")]
     pub type_: GitSourceType,
@@ -3435,6 +3993,7 @@ pub struct GitSourceGithubRefSha {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GitSourceGithubRepoId {
     #[serde(rename = "type")]
     pub type_: GitSourceType,
@@ -3449,6 +4008,7 @@ pub struct GitSourceGithubRepoId {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GitSourceGitlabProjectId {
     #[serde(rename = "type")]
     pub type_: CancelDeploymentGitSourceGitlabProjectIdType,
@@ -3463,6 +4023,7 @@ pub struct GitSourceGitlabProjectId {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GitSourceGitlabRefSha {
     #[serde(rename = "type")]
     pub type_: CancelDeploymentGitSourceGitlabProjectIdType,
@@ -3484,6 +4045,7 @@ pub struct GitSourceGitlabRefSha {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GitSourceType {
     /// `github`
     #[serde(rename = "github")]
@@ -3518,6 +4080,7 @@ impl std::fmt::Display for GitSourceType {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum Handle {
     /// `error`
     #[serde(rename = "error")]
@@ -3562,6 +4125,7 @@ impl std::fmt::Display for Handle {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Images {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sizes: Option<Vec<f64>>,
@@ -3612,6 +4176,7 @@ pub struct Images {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum ImagesFormat {
     /// `image/avif`
     #[serde(rename = "image/avif")]
@@ -3640,6 +4205,7 @@ impl std::fmt::Display for ImagesFormat {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Integrations {
     pub status: IntegrationsStatus,
     #[serde(rename = "startedAt")]
@@ -3663,6 +4229,7 @@ pub struct Integrations {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum IntegrationsStatus {
     /// `skipped`
     #[serde(rename = "skipped")]
@@ -3703,6 +4270,7 @@ impl std::fmt::Display for IntegrationsStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LocalPattern {
     /// Can be literal or wildcard. Single `*` matches a single path segment. Double `**` matches any number of path segments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3713,6 +4281,7 @@ pub struct LocalPattern {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Locale {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect: Option<std::collections::BTreeMap<String, String>>,
@@ -3732,6 +4301,7 @@ pub struct Locale {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum MfeConfigUploadState {
     /// `success`
     #[serde(rename = "success")]
@@ -3775,6 +4345,7 @@ impl std::fmt::Display for MfeConfigUploadState {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum OomReport {
     /// `out-of-memory`
     #[serde(rename = "out-of-memory")]
@@ -3799,15 +4370,35 @@ impl std::fmt::Display for OomReport {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Outcome {
     pub kind: String,
     pub secrets: Vec<OutcomeSecret>,
 }
+impl Outcome {
+    /// A `Outcome` with the fields it needs; the others are unset.
+    pub fn new(kind: impl Into<String>, secrets: Vec<OutcomeSecret>) -> Self {
+        Self {
+            kind: kind.into(),
+            secrets: secrets,
+        }
+    }
+}
 
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OutcomeSecret {
     pub name: String,
     pub value: String,
+}
+impl OutcomeSecret {
+    /// A `OutcomeSecret` with the fields it needs; the others are unset.
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            value: value.into(),
+        }
+    }
 }
 impl std::fmt::Debug for OutcomeSecret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -3829,6 +4420,7 @@ impl std::fmt::Debug for OutcomeSecret {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum OwnerType {
     /// `team`
     #[serde(rename = "team")]
@@ -3857,6 +4449,7 @@ impl std::fmt::Display for OwnerType {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProjectSettings {
     #[serde(rename = "buildCommand", default, skip_serializing_if = "Option::is_none")]
     pub build_command: Option<String>,
@@ -3896,6 +4489,7 @@ pub struct ProjectSettings {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum Protocol {
     /// `http`
     #[serde(rename = "http")]
@@ -3924,6 +4518,7 @@ impl std::fmt::Display for Protocol {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Proxy {
     pub timestamp: f64,
     pub method: String,
@@ -3968,6 +4563,7 @@ pub struct Proxy {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RemotePattern {
     /// Must be `http` or `https`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3986,6 +4582,7 @@ pub struct RemotePattern {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateIntegrationDeploymentActionRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<UpdateIntegrationDeploymentActionStatus>,
@@ -3995,6 +4592,40 @@ pub struct UpdateIntegrationDeploymentActionRequest {
     pub status_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcomes: Option<Vec<Outcome>>,
+}
+impl UpdateIntegrationDeploymentActionRequest {
+    /// A `UpdateIntegrationDeploymentActionRequest` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            status: None,
+            status_text: None,
+            status_url: None,
+            outcomes: None,
+        }
+    }
+    /// Sets [`status`](Self::status).
+    pub fn with_status(
+        mut self,
+        status: UpdateIntegrationDeploymentActionStatus,
+    ) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Sets [`status_text`](Self::status_text).
+    pub fn with_status_text(mut self, status_text: impl Into<String>) -> Self {
+        self.status_text = Some(status_text.into());
+        self
+    }
+    /// Sets [`status_url`](Self::status_url).
+    pub fn with_status_url(mut self, status_url: impl Into<String>) -> Self {
+        self.status_url = Some(status_url.into());
+        self
+    }
+    /// Sets [`outcomes`](Self::outcomes).
+    pub fn with_outcomes(mut self, outcomes: Vec<Outcome>) -> Self {
+        self.outcomes = Some(outcomes);
+        self
+    }
 }
 
 #[derive(
@@ -4008,6 +4639,7 @@ pub struct UpdateIntegrationDeploymentActionRequest {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UpdateIntegrationDeploymentActionStatus {
     /// `running`
     #[serde(rename = "running")]
@@ -4041,6 +4673,7 @@ impl std::fmt::Display for UpdateIntegrationDeploymentActionStatus {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum UploadFileResponse {
     WithUrls(crate::shared::UploadArtifactResponse),
     Object(serde_json::Map<String, serde_json::Value>),
@@ -4087,6 +4720,7 @@ impl<'de> serde::Deserialize<'de> for UploadFileResponse {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum VercelCache {
     /// `MISS`
     #[serde(rename = "MISS")]
@@ -4141,6 +4775,7 @@ impl std::fmt::Display for VercelCache {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum WafAction {
     /// `log`
     #[serde(rename = "log")]
@@ -4186,12 +4821,9 @@ impl crate::Client {
     /// This endpoint allows you to cancel a deployment which is currently building, by supplying its `id` in the URL.
     ///
     /// `PATCH /v12/deployments/{id}/cancel`
-    pub fn cancel_deployment(
-        &self,
-        id: impl Into<String>,
-    ) -> CancelDeploymentBuilder<'_> {
+    pub fn cancel_deployment(&self, id: impl Into<String>) -> CancelDeploymentBuilder {
         CancelDeploymentBuilder {
-            client: self,
+            client: self.clone(),
             id: id.into(),
             team_id: None,
             slug: None,
@@ -4202,14 +4834,14 @@ impl crate::Client {
 /// A request to [`Client::cancel_deployment`](crate::Client::cancel_deployment): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CancelDeploymentBuilder<'a> {
-    client: &'a crate::Client,
+pub struct CancelDeploymentBuilder {
+    client: crate::Client,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> CancelDeploymentBuilder<'a> {
+impl CancelDeploymentBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -4224,14 +4856,16 @@ impl<'a> CancelDeploymentBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<CancelDeploymentResponse, crate::Error<CancelDeploymentError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<CancelDeploymentResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for CancelDeploymentBuilder {
+    type Output = CancelDeploymentResponse;
+    type Error = CancelDeploymentError;
+}
+impl crate::runtime::Exchange for CancelDeploymentBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v12/deployments/",
             &crate::runtime::encode_path(&self.id),
@@ -4243,51 +4877,35 @@ impl<'a> CancelDeploymentBuilder<'a> {
             method: reqwest::Method::PATCH,
             template: "/v12/deployments/{id}/cancel",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for CancelDeploymentBuilder<'a> {
-    type Output = crate::Result<
-        CancelDeploymentResponse,
-        crate::Error<CancelDeploymentError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<CancelDeploymentResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(CancelDeploymentBuilder);
 
 /// The error responses [`Client::cancel_deployment`](crate::Client::cancel_deployment) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CancelDeploymentError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for CancelDeploymentError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for CancelDeploymentError {
@@ -4311,9 +4929,9 @@ impl crate::Client {
     pub fn create_deployment(
         &self,
         body: CreateDeploymentRequest,
-    ) -> CreateDeploymentBuilder<'_> {
+    ) -> CreateDeploymentBuilder {
         CreateDeploymentBuilder {
-            client: self,
+            client: self.clone(),
             force_new: None,
             skip_auto_detection_confirmation: None,
             team_id: None,
@@ -4326,8 +4944,8 @@ impl crate::Client {
 /// A request to [`Client::create_deployment`](crate::Client::create_deployment): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateDeploymentBuilder<'a> {
-    client: &'a crate::Client,
+pub struct CreateDeploymentBuilder {
+    client: crate::Client,
     force_new: Option<crate::shared::StaticIpsEnabled>,
     skip_auto_detection_confirmation: Option<crate::shared::StaticIpsEnabled>,
     team_id: Option<String>,
@@ -4335,7 +4953,7 @@ pub struct CreateDeploymentBuilder<'a> {
     body: CreateDeploymentRequest,
 }
 
-impl<'a> CreateDeploymentBuilder<'a> {
+impl CreateDeploymentBuilder {
     /// Forces a new deployment even if there is a previous similar deployment
     pub fn force_new(mut self, force_new: crate::shared::StaticIpsEnabled) -> Self {
         self.force_new = Some(force_new);
@@ -4363,21 +4981,23 @@ impl<'a> CreateDeploymentBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<CancelDeploymentResponse, crate::Error<CreateDeploymentError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<CancelDeploymentResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for CreateDeploymentBuilder {
+    type Output = CancelDeploymentResponse;
+    type Error = CreateDeploymentError;
+}
+impl crate::runtime::Exchange for CreateDeploymentBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v13/deployments");
         let endpoint = crate::runtime::Endpoint {
             operation: "createDeployment",
             method: reqwest::Method::POST,
             template: "/v13/deployments",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("forceNew", &self.force_new);
         request
             .query(
@@ -4390,61 +5010,43 @@ impl<'a> CreateDeploymentBuilder<'a> {
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for CreateDeploymentBuilder<'a> {
-    type Output = crate::Result<
-        CancelDeploymentResponse,
-        crate::Error<CreateDeploymentError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<CancelDeploymentResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(CreateDeploymentBuilder);
 
 /// The error responses [`Client::create_deployment`](crate::Client::create_deployment) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CreateDeploymentError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     /// Pro customers are allowed to deploy Serverless Functions to up to `proMaxRegions` regions, or if the project was created before the limit was introduced.
     /// Deploying to Serverless Functions to multiple regions requires a plan update
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("The deployment project is being transferred")]
     /// `409`: The deployment project is being transferred
     Conflict,
+    #[error("internal server error")]
     /// `500`
     InternalServerError,
-}
-
-impl std::fmt::Display for CreateDeploymentError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => "The deployment project is being transferred",
-                Self::InternalServerError => "internal server error",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for CreateDeploymentError {
@@ -4468,12 +5070,9 @@ impl crate::Client {
     /// This API allows you to delete a deployment, either by supplying its `id` in the URL or the `url` of the deployment as a query parameter. You can obtain the ID, for example, by listing all deployments.
     ///
     /// `DELETE /v13/deployments/{id}`
-    pub fn delete_deployment(
-        &self,
-        id: impl Into<String>,
-    ) -> DeleteDeploymentBuilder<'_> {
+    pub fn delete_deployment(&self, id: impl Into<String>) -> DeleteDeploymentBuilder {
         DeleteDeploymentBuilder {
-            client: self,
+            client: self.clone(),
             id: id.into(),
             url: None,
             team_id: None,
@@ -4485,15 +5084,15 @@ impl crate::Client {
 /// A request to [`Client::delete_deployment`](crate::Client::delete_deployment): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteDeploymentBuilder<'a> {
-    client: &'a crate::Client,
+pub struct DeleteDeploymentBuilder {
+    client: crate::Client,
     id: String,
     url: Option<String>,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> DeleteDeploymentBuilder<'a> {
+impl DeleteDeploymentBuilder {
     /// A Deployment or Alias URL. In case it is passed, the ID will be ignored
     pub fn url(mut self, url: impl Into<String>) -> Self {
         self.url = Some(url.into());
@@ -4513,14 +5112,16 @@ impl<'a> DeleteDeploymentBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<DeleteDeploymentResponse, crate::Error<DeleteDeploymentError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<DeleteDeploymentResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for DeleteDeploymentBuilder {
+    type Output = DeleteDeploymentResponse;
+    type Error = DeleteDeploymentError;
+}
+impl crate::runtime::Exchange for DeleteDeploymentBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v13/deployments/", &crate::runtime::encode_path(&self.id)]
             .concat();
         let endpoint = crate::runtime::Endpoint {
@@ -4528,52 +5129,36 @@ impl<'a> DeleteDeploymentBuilder<'a> {
             method: reqwest::Method::DELETE,
             template: "/v13/deployments/{id}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("url", &self.url);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for DeleteDeploymentBuilder<'a> {
-    type Output = crate::Result<
-        DeleteDeploymentResponse,
-        crate::Error<DeleteDeploymentError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<DeleteDeploymentResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(DeleteDeploymentBuilder);
 
 /// The error responses [`Client::delete_deployment`](crate::Client::delete_deployment) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DeleteDeploymentError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("The deployment was not found")]
     /// `404`: The deployment was not found
     NotFound,
-}
-
-impl std::fmt::Display for DeleteDeploymentError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "The deployment was not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for DeleteDeploymentError {
@@ -4594,12 +5179,9 @@ impl crate::Client {
     /// Retrieves information for a deployment either by supplying its ID (`id` property) or Hostname (`url` property). Additional details will be included when the authenticated user or team is an owner of the deployment.
     ///
     /// `GET /v13/deployments/{idOrUrl}`
-    pub fn get_deployment(
-        &self,
-        id_or_url: impl Into<String>,
-    ) -> GetDeploymentBuilder<'_> {
+    pub fn get_deployment(&self, id_or_url: impl Into<String>) -> GetDeploymentBuilder {
         GetDeploymentBuilder {
-            client: self,
+            client: self.clone(),
             id_or_url: id_or_url.into(),
             with_git_repo_info: None,
             team_id: None,
@@ -4611,15 +5193,15 @@ impl crate::Client {
 /// A request to [`Client::get_deployment`](crate::Client::get_deployment): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetDeploymentBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetDeploymentBuilder {
+    client: crate::Client,
     id_or_url: String,
     with_git_repo_info: Option<String>,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetDeploymentBuilder<'a> {
+impl GetDeploymentBuilder {
     /// Whether to add in gitRepo information.
     pub fn with_git_repo_info(mut self, with_git_repo_info: impl Into<String>) -> Self {
         self.with_git_repo_info = Some(with_git_repo_info.into());
@@ -4639,14 +5221,16 @@ impl<'a> GetDeploymentBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<GetDeploymentResponse, crate::Error<GetDeploymentError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetDeploymentResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetDeploymentBuilder {
+    type Output = GetDeploymentResponse;
+    type Error = GetDeploymentError;
+}
+impl crate::runtime::Exchange for GetDeploymentBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v13/deployments/", &crate::runtime::encode_path(&self.id_or_url)]
             .concat();
         let endpoint = crate::runtime::Endpoint {
@@ -4654,46 +5238,33 @@ impl<'a> GetDeploymentBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v13/deployments/{idOrUrl}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("withGitRepoInfo", &self.with_git_repo_info);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetDeploymentBuilder<'a> {
-    type Output = crate::Result<GetDeploymentResponse, crate::Error<GetDeploymentError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetDeploymentResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetDeploymentBuilder);
 
 /// The error responses [`Client::get_deployment`](crate::Client::get_deployment) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetDeploymentError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("The deployment was not found")]
     /// `404`: The deployment was not found
     NotFound,
-}
-
-impl std::fmt::Display for GetDeploymentError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "The deployment was not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetDeploymentError {
@@ -4716,9 +5287,9 @@ impl crate::Client {
     pub fn get_deployment_events(
         &self,
         id_or_url: impl Into<String>,
-    ) -> GetDeploymentEventsBuilder<'_> {
+    ) -> GetDeploymentEventsBuilder {
         GetDeploymentEventsBuilder {
-            client: self,
+            client: self.clone(),
             id_or_url: id_or_url.into(),
             direction: None,
             follow: None,
@@ -4738,8 +5309,8 @@ impl crate::Client {
 /// A request to [`Client::get_deployment_events`](crate::Client::get_deployment_events): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetDeploymentEventsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetDeploymentEventsBuilder {
+    client: crate::Client,
     id_or_url: String,
     direction: Option<Direction>,
     follow: Option<i64>,
@@ -4754,7 +5325,7 @@ pub struct GetDeploymentEventsBuilder<'a> {
     slug: Option<String>,
 }
 
-impl<'a> GetDeploymentEventsBuilder<'a> {
+impl GetDeploymentEventsBuilder {
     /// Order of the returned events based on the timestamp.
     pub fn direction(mut self, direction: Direction) -> Self {
         self.direction = Some(direction);
@@ -4815,28 +5386,26 @@ impl<'a> GetDeploymentEventsBuilder<'a> {
         Option<Vec<Option<GetDeploymentEventsResponseItem>>>,
         crate::Error<GetDeploymentEventsError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
-    }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(
-        self,
-    ) -> crate::Result<Option<Vec<Option<GetDeploymentEventsResponseItem>>>> {
-        let response = self.into_request().send().await?;
-        response.json()
+        crate::runtime::send(self).await
     }
     /// Sends the request asking for `application/stream+json`, and yields each
     /// JSON value of the response as it arrives.
     pub async fn stream(
         self,
     ) -> crate::Result<
-        crate::runtime::JsonStream<Option<GetDeploymentEventsResponseItem>>,
+        crate::JsonStream<Option<GetDeploymentEventsResponseItem>>,
         crate::Error<GetDeploymentEventsError>,
     > {
-        let mut request = self.into_request();
-        request.accept("application/stream+json");
-        request.json_stream().await.map_err(crate::Error::declared_as)
+        crate::runtime::stream(self).await
     }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetDeploymentEventsBuilder {
+    type Output = Option<Vec<Option<GetDeploymentEventsResponseItem>>>;
+    type Error = GetDeploymentEventsError;
+}
+impl crate::runtime::Exchange for GetDeploymentEventsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v3/deployments/",
             &crate::runtime::encode_path(&self.id_or_url),
@@ -4848,7 +5417,7 @@ impl<'a> GetDeploymentEventsBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v3/deployments/{idOrUrl}/events",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("direction", &self.direction);
         request.query("follow", &self.follow);
         request.query("limit", &self.limit);
@@ -4862,46 +5431,30 @@ impl<'a> GetDeploymentEventsBuilder<'a> {
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetDeploymentEventsBuilder<'a> {
-    type Output = crate::Result<
-        Option<Vec<Option<GetDeploymentEventsResponseItem>>>,
-        crate::Error<GetDeploymentEventsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<Option<Vec<Option<GetDeploymentEventsResponseItem>>>> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetDeploymentEventsBuilder);
 
 /// The error responses [`Client::get_deployment_events`](crate::Client::get_deployment_events) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetDeploymentEventsError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("internal server error")]
     /// `500`
     InternalServerError,
-}
-
-impl std::fmt::Display for GetDeploymentEventsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::InternalServerError => "internal server error",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetDeploymentEventsError {
@@ -4926,9 +5479,9 @@ impl crate::Client {
         &self,
         id: impl Into<String>,
         file_id: impl Into<String>,
-    ) -> GetDeploymentFileContentsBuilder<'_> {
+    ) -> GetDeploymentFileContentsBuilder {
         GetDeploymentFileContentsBuilder {
-            client: self,
+            client: self.clone(),
             id: id.into(),
             file_id: file_id.into(),
             path: None,
@@ -4941,8 +5494,8 @@ impl crate::Client {
 /// A request to [`Client::get_deployment_file_contents`](crate::Client::get_deployment_file_contents): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetDeploymentFileContentsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetDeploymentFileContentsBuilder {
+    client: crate::Client,
     id: String,
     file_id: String,
     path: Option<String>,
@@ -4950,7 +5503,7 @@ pub struct GetDeploymentFileContentsBuilder<'a> {
     slug: Option<String>,
 }
 
-impl<'a> GetDeploymentFileContentsBuilder<'a> {
+impl GetDeploymentFileContentsBuilder {
     /// Path to the file to fetch (only for Git deployments)
     pub fn path(mut self, path: impl Into<String>) -> Self {
         self.path = Some(path.into());
@@ -4970,14 +5523,16 @@ impl<'a> GetDeploymentFileContentsBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<Vec<u8>, crate::Error<GetDeploymentFileContentsError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<Vec<u8>> {
-        let response = self.into_request().send().await?;
-        Ok(response.into_bytes())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetDeploymentFileContentsBuilder {
+    type Output = Vec<u8>;
+    type Error = GetDeploymentFileContentsError;
+}
+impl crate::runtime::Exchange for GetDeploymentFileContentsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v8/deployments/",
             &crate::runtime::encode_path(&self.id),
@@ -4990,53 +5545,38 @@ impl<'a> GetDeploymentFileContentsBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v8/deployments/{id}/files/{fileId}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("path", &self.path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetDeploymentFileContentsBuilder<'a> {
-    type Output = crate::Result<Vec<u8>, crate::Error<GetDeploymentFileContentsError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<Vec<u8>> {
+        response.bytes().await
     }
 }
+crate::runtime::request_builder!(GetDeploymentFileContentsBuilder);
 
 /// The error responses [`Client::get_deployment_file_contents`](crate::Client::get_deployment_file_contents) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetDeploymentFileContentsError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("File not found")]
     /// `404`: File not found
     /// Deployment not found
     NotFound,
+    #[error("Invalid API version.")]
     /// `410`: Invalid API version.
     Gone,
-}
-
-impl std::fmt::Display for GetDeploymentFileContentsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "File not found",
-                Self::Gone => "Invalid API version.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetDeploymentFileContentsError {
@@ -5058,9 +5598,9 @@ impl crate::Client {
     /// List deployments under the authenticated user or team. If a deployment hasn't finished uploading (is incomplete), the `url` property will have a value of `null`.
     ///
     /// `GET /v6/deployments`
-    pub fn get_deployments(&self) -> GetDeploymentsBuilder<'_> {
+    pub fn get_deployments(&self) -> GetDeploymentsBuilder {
         GetDeploymentsBuilder {
-            client: self,
+            client: self.clone(),
             app: None,
             from: None,
             limit: None,
@@ -5084,8 +5624,8 @@ impl crate::Client {
 /// A request to [`Client::get_deployments`](crate::Client::get_deployments): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetDeploymentsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetDeploymentsBuilder {
+    client: crate::Client,
     app: Option<String>,
     from: Option<f64>,
     limit: Option<f64>,
@@ -5104,7 +5644,7 @@ pub struct GetDeploymentsBuilder<'a> {
     slug: Option<String>,
 }
 
-impl<'a> GetDeploymentsBuilder<'a> {
+impl GetDeploymentsBuilder {
     /// Name of the deployment.
     pub fn app(mut self, app: impl Into<String>) -> Self {
         self.app = Some(app.into());
@@ -5189,17 +5729,12 @@ impl<'a> GetDeploymentsBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<GetDeploymentsResponse, crate::Error<GetDeploymentsError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
-    }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetDeploymentsResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
+        crate::runtime::send(self).await
     }
     /// Every item of `deployments`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
     pub fn paginate(
         self,
-    ) -> crate::Paginated<'a, GetDeploymentsDeployment, GetDeploymentsError> {
+    ) -> crate::Paginated<GetDeploymentsDeployment, GetDeploymentsError> {
         crate::runtime::paginate(
             self,
             |request: Self| async move {
@@ -5216,14 +5751,21 @@ impl<'a> GetDeploymentsBuilder<'a> {
             },
         )
     }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetDeploymentsBuilder {
+    type Output = GetDeploymentsResponse;
+    type Error = GetDeploymentsError;
+}
+impl crate::runtime::Exchange for GetDeploymentsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v6/deployments");
         let endpoint = crate::runtime::Endpoint {
             operation: "getDeployments",
             method: reqwest::Method::GET,
             template: "/v6/deployments",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("app", &self.app);
         request.query("from", &self.from);
         request.query("limit", &self.limit);
@@ -5242,49 +5784,33 @@ impl<'a> GetDeploymentsBuilder<'a> {
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetDeploymentsBuilder<'a> {
-    type Output = crate::Result<
-        GetDeploymentsResponse,
-        crate::Error<GetDeploymentsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetDeploymentsResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetDeploymentsBuilder);
 
 /// The error responses [`Client::get_deployments`](crate::Client::get_deployments) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetDeploymentsError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("unprocessable entity")]
     /// `422`
     UnprocessableEntity,
-}
-
-impl std::fmt::Display for GetDeploymentsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::UnprocessableEntity => "unprocessable entity",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetDeploymentsError {
@@ -5309,9 +5835,9 @@ impl crate::Client {
     pub fn list_deployment_files(
         &self,
         id: impl Into<String>,
-    ) -> ListDeploymentFilesBuilder<'_> {
+    ) -> ListDeploymentFilesBuilder {
         ListDeploymentFilesBuilder {
-            client: self,
+            client: self.clone(),
             id: id.into(),
             team_id: None,
             slug: None,
@@ -5322,14 +5848,14 @@ impl crate::Client {
 /// A request to [`Client::list_deployment_files`](crate::Client::list_deployment_files): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListDeploymentFilesBuilder<'a> {
-    client: &'a crate::Client,
+pub struct ListDeploymentFilesBuilder {
+    client: crate::Client,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> ListDeploymentFilesBuilder<'a> {
+impl ListDeploymentFilesBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -5344,14 +5870,16 @@ impl<'a> ListDeploymentFilesBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<Vec<FileTree>, crate::Error<ListDeploymentFilesError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<Vec<FileTree>> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for ListDeploymentFilesBuilder {
+    type Output = Vec<FileTree>;
+    type Error = ListDeploymentFilesError;
+}
+impl crate::runtime::Exchange for ListDeploymentFilesBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v6/deployments/", &crate::runtime::encode_path(&self.id), "/files"]
             .concat();
         let endpoint = crate::runtime::Endpoint {
@@ -5359,49 +5887,34 @@ impl<'a> ListDeploymentFilesBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v6/deployments/{id}/files",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for ListDeploymentFilesBuilder<'a> {
-    type Output = crate::Result<Vec<FileTree>, crate::Error<ListDeploymentFilesError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<Vec<FileTree>> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(ListDeploymentFilesBuilder);
 
 /// The error responses [`Client::list_deployment_files`](crate::Client::list_deployment_files) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ListDeploymentFilesError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("File tree not found")]
     /// `404`: File tree not found
     /// Deployment not found
     NotFound,
-}
-
-impl std::fmt::Display for ListDeploymentFilesError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "File tree not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for ListDeploymentFilesError {
@@ -5428,9 +5941,9 @@ impl crate::Client {
         integration_configuration_id: impl Into<String>,
         resource_id: impl Into<String>,
         action: impl Into<String>,
-    ) -> UpdateIntegrationDeploymentActionBuilder<'_> {
+    ) -> UpdateIntegrationDeploymentActionBuilder {
         UpdateIntegrationDeploymentActionBuilder {
-            client: self,
+            client: self.clone(),
             deployment_id: deployment_id.into(),
             integration_configuration_id: integration_configuration_id.into(),
             resource_id: resource_id.into(),
@@ -5443,8 +5956,8 @@ impl crate::Client {
 /// A request to [`Client::update_integration_deployment_action`](crate::Client::update_integration_deployment_action): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateIntegrationDeploymentActionBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UpdateIntegrationDeploymentActionBuilder {
+    client: crate::Client,
     deployment_id: String,
     integration_configuration_id: String,
     resource_id: String,
@@ -5452,7 +5965,7 @@ pub struct UpdateIntegrationDeploymentActionBuilder<'a> {
     body: Option<UpdateIntegrationDeploymentActionRequest>,
 }
 
-impl<'a> UpdateIntegrationDeploymentActionBuilder<'a> {
+impl UpdateIntegrationDeploymentActionBuilder {
     /// Sets the request body.
     pub fn body(mut self, body: UpdateIntegrationDeploymentActionRequest) -> Self {
         self.body = Some(body);
@@ -5462,14 +5975,16 @@ impl<'a> UpdateIntegrationDeploymentActionBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<(), crate::Error<UpdateIntegrationDeploymentActionError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UpdateIntegrationDeploymentActionBuilder {
+    type Output = ();
+    type Error = UpdateIntegrationDeploymentActionError;
+}
+impl crate::runtime::Exchange for UpdateIntegrationDeploymentActionBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/deployments/",
             &crate::runtime::encode_path(&self.deployment_id),
@@ -5486,50 +6001,32 @@ impl<'a> UpdateIntegrationDeploymentActionBuilder<'a> {
             method: reqwest::Method::PATCH,
             template: "/v1/deployments/{deploymentId}/integrations/{integrationConfigurationId}/resources/{resourceId}/actions/{action}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         if let Some(body) = self.body {
             request.json(&body);
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UpdateIntegrationDeploymentActionBuilder<'a> {
-    type Output = crate::Result<
-        (),
-        crate::Error<UpdateIntegrationDeploymentActionError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(UpdateIntegrationDeploymentActionBuilder);
 
 /// The error responses [`Client::update_integration_deployment_action`](crate::Client::update_integration_deployment_action) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UpdateIntegrationDeploymentActionError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for UpdateIntegrationDeploymentActionError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UpdateIntegrationDeploymentActionError {
@@ -5549,9 +6046,9 @@ impl crate::Client {
     /// Before you create a deployment you need to upload the required files for that deployment. To do it, you need to first upload each file to this endpoint. Once that's completed, you can create a new deployment with the uploaded files. The file content must be placed inside the body of the request. In the case of a successful response you'll receive a status code 200 with an empty body.
     ///
     /// `POST /v2/files`
-    pub fn upload_file(&self) -> UploadFileBuilder<'_> {
+    pub fn upload_file(&self) -> UploadFileBuilder {
         UploadFileBuilder {
-            client: self,
+            client: self.clone(),
             x_vercel_digest: None,
             x_now_digest: None,
             x_now_size: None,
@@ -5565,8 +6062,8 @@ impl crate::Client {
 /// A request to [`Client::upload_file`](crate::Client::upload_file): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UploadFileBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UploadFileBuilder {
+    client: crate::Client,
     x_vercel_digest: Option<String>,
     x_now_digest: Option<String>,
     x_now_size: Option<f64>,
@@ -5575,7 +6072,7 @@ pub struct UploadFileBuilder<'a> {
     body: Option<Vec<u8>>,
 }
 
-impl<'a> UploadFileBuilder<'a> {
+impl UploadFileBuilder {
     /// The file SHA1 used to check the integrity
     pub fn x_vercel_digest(mut self, x_vercel_digest: impl Into<String>) -> Self {
         self.x_vercel_digest = Some(x_vercel_digest.into());
@@ -5610,21 +6107,23 @@ impl<'a> UploadFileBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<UploadFileResponse, crate::Error<UploadFileError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<UploadFileResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UploadFileBuilder {
+    type Output = UploadFileResponse;
+    type Error = UploadFileError;
+}
+impl crate::runtime::Exchange for UploadFileBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v2/files");
         let endpoint = crate::runtime::Endpoint {
             operation: "uploadFile",
             method: reqwest::Method::POST,
             template: "/v2/files",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.header("x-vercel-digest", &self.x_vercel_digest);
         request.header("x-now-digest", &self.x_now_digest);
         request.header("x-now-size", &self.x_now_size);
@@ -5635,42 +6134,29 @@ impl<'a> UploadFileBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UploadFileBuilder<'a> {
-    type Output = crate::Result<UploadFileResponse, crate::Error<UploadFileError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<UploadFileResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(UploadFileBuilder);
 
 /// The error responses [`Client::upload_file`](crate::Client::upload_file) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UploadFileError {
+    #[error("One of the provided values in the headers is invalid")]
     /// `400`: One of the provided values in the headers is invalid
     /// Digest is not valid
     /// File size is not valid
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for UploadFileError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the headers is invalid"
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UploadFileError {

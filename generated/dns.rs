@@ -4,6 +4,7 @@
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateRecordHttps {
     #[serde(default)]
     pub priority: Option<f64>,
@@ -11,9 +12,30 @@ pub struct CreateRecordHttps {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<String>,
 }
+impl CreateRecordHttps {
+    /// A `CreateRecordHttps` with the fields it needs; the others are unset.
+    pub fn new(target: impl Into<String>) -> Self {
+        Self {
+            priority: None,
+            target: target.into(),
+            params: None,
+        }
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn with_priority(mut self, priority: f64) -> Self {
+        self.priority = Some(priority);
+        self
+    }
+    /// Sets [`params`](Self::params).
+    pub fn with_params(mut self, params: impl Into<String>) -> Self {
+        self.params = Some(params.into());
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateRecordRequest {
     WithMxPriority(CreateRecordWithMxPriority),
     WithTypeValue(CreateRecordWithTypeValue),
@@ -70,6 +92,7 @@ impl<'de> serde::Deserialize<'de> for CreateRecordRequest {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateRecordResponse {
     WithUpdated(CreateRecordWithUpdated),
     WithUid(crate::shared::DeleteDomainResponse),
@@ -103,6 +126,7 @@ impl<'de> serde::Deserialize<'de> for CreateRecordResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateRecordSrv {
     #[serde(default)]
     pub priority: Option<f64>,
@@ -112,8 +136,35 @@ pub struct CreateRecordSrv {
     pub port: Option<f64>,
     pub target: String,
 }
+impl CreateRecordSrv {
+    /// A `CreateRecordSrv` with the fields it needs; the others are unset.
+    pub fn new(target: impl Into<String>) -> Self {
+        Self {
+            priority: None,
+            weight: None,
+            port: None,
+            target: target.into(),
+        }
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn with_priority(mut self, priority: f64) -> Self {
+        self.priority = Some(priority);
+        self
+    }
+    /// Sets [`weight`](Self::weight).
+    pub fn with_weight(mut self, weight: f64) -> Self {
+        self.weight = Some(weight);
+        self
+    }
+    /// Sets [`port`](Self::port).
+    pub fn with_port(mut self, port: f64) -> Self {
+        self.port = Some(port);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateRecordWithHttps {
     /// The type of record, it could be one of the valid DNS records.
     #[serde(rename = "type")]
@@ -128,8 +179,35 @@ pub struct CreateRecordWithHttps {
     /// Required by the API; its type is not described.
     pub name: serde_json::Value,
 }
+impl CreateRecordWithHttps {
+    /// A `CreateRecordWithHttps` with the fields it needs; the others are unset.
+    pub fn new(
+        type_: RecordType,
+        https: CreateRecordHttps,
+        name: serde_json::Value,
+    ) -> Self {
+        Self {
+            type_: type_,
+            ttl: None,
+            https: https,
+            comment: None,
+            name: name,
+        }
+    }
+    /// Sets [`ttl`](Self::ttl).
+    pub fn with_ttl(mut self, ttl: f64) -> Self {
+        self.ttl = Some(ttl);
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn with_comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateRecordWithMxPriority {
     /// The type of record, it could be one of the valid DNS records.
     #[serde(rename = "type")]
@@ -147,8 +225,37 @@ pub struct CreateRecordWithMxPriority {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
+impl CreateRecordWithMxPriority {
+    /// A `CreateRecordWithMxPriority` with the fields it needs; the others are unset.
+    pub fn new(
+        type_: RecordType,
+        name: impl Into<String>,
+        value: impl Into<String>,
+        mx_priority: f64,
+    ) -> Self {
+        Self {
+            type_: type_,
+            name: name.into(),
+            ttl: None,
+            value: value.into(),
+            mx_priority: mx_priority,
+            comment: None,
+        }
+    }
+    /// Sets [`ttl`](Self::ttl).
+    pub fn with_ttl(mut self, ttl: f64) -> Self {
+        self.ttl = Some(ttl);
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn with_comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateRecordWithSrv {
     /// The type of record, it could be one of the valid DNS records.
     #[serde(rename = "type")]
@@ -163,8 +270,35 @@ pub struct CreateRecordWithSrv {
     /// Required by the API; its type is not described.
     pub name: serde_json::Value,
 }
+impl CreateRecordWithSrv {
+    /// A `CreateRecordWithSrv` with the fields it needs; the others are unset.
+    pub fn new(
+        type_: RecordType,
+        srv: CreateRecordSrv,
+        name: serde_json::Value,
+    ) -> Self {
+        Self {
+            type_: type_,
+            ttl: None,
+            srv: srv,
+            comment: None,
+            name: name,
+        }
+    }
+    /// Sets [`ttl`](Self::ttl).
+    pub fn with_ttl(mut self, ttl: f64) -> Self {
+        self.ttl = Some(ttl);
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn with_comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateRecordWithTypeName {
     /// The type of record, it could be one of the valid DNS records.
     #[serde(rename = "type")]
@@ -181,8 +315,36 @@ pub struct CreateRecordWithTypeName {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
+impl CreateRecordWithTypeName {
+    /// A `CreateRecordWithTypeName` with the fields it needs; the others are unset.
+    pub fn new(type_: RecordType, name: impl Into<String>) -> Self {
+        Self {
+            type_: type_,
+            name: name.into(),
+            ttl: None,
+            value: None,
+            comment: None,
+        }
+    }
+    /// Sets [`ttl`](Self::ttl).
+    pub fn with_ttl(mut self, ttl: f64) -> Self {
+        self.ttl = Some(ttl);
+        self
+    }
+    /// Sets [`value`](Self::value).
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn with_comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateRecordWithTypeValue {
     /// The type of record, it could be one of the valid DNS records.
     #[serde(rename = "type")]
@@ -198,8 +360,35 @@ pub struct CreateRecordWithTypeValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
+impl CreateRecordWithTypeValue {
+    /// A `CreateRecordWithTypeValue` with the fields it needs; the others are unset.
+    pub fn new(
+        type_: RecordType,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        Self {
+            type_: type_,
+            name: name.into(),
+            ttl: None,
+            value: value.into(),
+            comment: None,
+        }
+    }
+    /// Sets [`ttl`](Self::ttl).
+    pub fn with_ttl(mut self, ttl: f64) -> Self {
+        self.ttl = Some(ttl);
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn with_comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateRecordWithTypeValue5 {
     /// The type of record, it could be one of the valid DNS records.
     #[serde(rename = "type")]
@@ -215,8 +404,35 @@ pub struct CreateRecordWithTypeValue5 {
     /// Required by the API; its type is not described.
     pub name: serde_json::Value,
 }
+impl CreateRecordWithTypeValue5 {
+    /// A `CreateRecordWithTypeValue5` with the fields it needs; the others are unset.
+    pub fn new(
+        type_: RecordType,
+        value: impl Into<String>,
+        name: serde_json::Value,
+    ) -> Self {
+        Self {
+            type_: type_,
+            ttl: None,
+            value: value.into(),
+            comment: None,
+            name: name,
+        }
+    }
+    /// Sets [`ttl`](Self::ttl).
+    pub fn with_ttl(mut self, ttl: f64) -> Self {
+        self.ttl = Some(ttl);
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn with_comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateRecordWithUpdated {
     pub uid: String,
     pub updated: f64,
@@ -224,6 +440,7 @@ pub struct CreateRecordWithUpdated {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetRecordsResponse {
     /// Successful response retrieving a list of paginated DNS records.
     WithPagination(GetRecordsWithPagination),
@@ -263,17 +480,20 @@ impl<'de> serde::Deserialize<'de> for GetRecordsResponse {
 
 /// Successful response retrieving a list of paginated DNS records.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetRecordsWithPagination {
     pub records: Vec<Record>,
     pub pagination: crate::shared::Pagination,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetRecordsWithRecords {
     pub records: Vec<Record>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Https {
     #[serde(default)]
     pub priority: Option<i64>,
@@ -282,8 +502,34 @@ pub struct Https {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<String>,
 }
+impl Https {
+    /// A `Https` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            priority: None,
+            target: None,
+            params: None,
+        }
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn with_priority(mut self, priority: i64) -> Self {
+        self.priority = Some(priority);
+        self
+    }
+    /// Sets [`target`](Self::target).
+    pub fn with_target(mut self, target: impl Into<String>) -> Self {
+        self.target = Some(target.into());
+        self
+    }
+    /// Sets [`params`](Self::params).
+    pub fn with_params(mut self, params: impl Into<String>) -> Self {
+        self.params = Some(params.into());
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Record {
     pub id: String,
     pub slug: String,
@@ -322,6 +568,7 @@ pub struct Record {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum RecordType {
     /// `A`
     #[serde(rename = "A")]
@@ -381,7 +628,8 @@ impl std::fmt::Display for RecordType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Srv {
     #[serde(default)]
     pub target: Option<String>,
@@ -392,8 +640,40 @@ pub struct Srv {
     #[serde(default)]
     pub priority: Option<i64>,
 }
+impl Srv {
+    /// A `Srv` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            target: None,
+            weight: None,
+            port: None,
+            priority: None,
+        }
+    }
+    /// Sets [`target`](Self::target).
+    pub fn with_target(mut self, target: impl Into<String>) -> Self {
+        self.target = Some(target.into());
+        self
+    }
+    /// Sets [`weight`](Self::weight).
+    pub fn with_weight(mut self, weight: i64) -> Self {
+        self.weight = Some(weight);
+        self
+    }
+    /// Sets [`port`](Self::port).
+    pub fn with_port(mut self, port: i64) -> Self {
+        self.port = Some(port);
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn with_priority(mut self, priority: i64) -> Self {
+        self.priority = Some(priority);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateRecordRequest {
     /// The name of the DNS record
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -418,8 +698,64 @@ pub struct UpdateRecordRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
+impl UpdateRecordRequest {
+    /// A `UpdateRecordRequest` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            value: None,
+            type_: None,
+            ttl: None,
+            mx_priority: None,
+            srv: None,
+            https: None,
+            comment: None,
+        }
+    }
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets [`value`](Self::value).
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type_(mut self, type_: RecordType) -> Self {
+        self.type_ = Some(type_);
+        self
+    }
+    /// Sets [`ttl`](Self::ttl).
+    pub fn with_ttl(mut self, ttl: i64) -> Self {
+        self.ttl = Some(ttl);
+        self
+    }
+    /// Sets [`mx_priority`](Self::mx_priority).
+    pub fn with_mx_priority(mut self, mx_priority: i64) -> Self {
+        self.mx_priority = Some(mx_priority);
+        self
+    }
+    /// Sets [`srv`](Self::srv).
+    pub fn with_srv(mut self, srv: Srv) -> Self {
+        self.srv = Some(srv);
+        self
+    }
+    /// Sets [`https`](Self::https).
+    pub fn with_https(mut self, https: Https) -> Self {
+        self.https = Some(https);
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn with_comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateRecordResponse {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
@@ -449,6 +785,7 @@ pub struct UpdateRecordResponse {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UpdateRecordType {
     /// `record`
     #[serde(rename = "record")]
@@ -486,9 +823,9 @@ impl crate::Client {
         &self,
         domain: impl Into<String>,
         body: CreateRecordRequest,
-    ) -> CreateRecordBuilder<'_> {
+    ) -> CreateRecordBuilder {
         CreateRecordBuilder {
-            client: self,
+            client: self.clone(),
             domain: domain.into(),
             team_id: None,
             slug: None,
@@ -500,15 +837,15 @@ impl crate::Client {
 /// A request to [`Client::create_record`](crate::Client::create_record): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateRecordBuilder<'a> {
-    client: &'a crate::Client,
+pub struct CreateRecordBuilder {
+    client: crate::Client,
     domain: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: CreateRecordRequest,
 }
 
-impl<'a> CreateRecordBuilder<'a> {
+impl CreateRecordBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -523,14 +860,16 @@ impl<'a> CreateRecordBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<CreateRecordResponse, crate::Error<CreateRecordError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<CreateRecordResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for CreateRecordBuilder {
+    type Output = CreateRecordResponse;
+    type Error = CreateRecordError;
+}
+impl crate::runtime::Exchange for CreateRecordBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v2/domains/",
             &crate::runtime::encode_path(&self.domain),
@@ -542,60 +881,45 @@ impl<'a> CreateRecordBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v2/domains/{domain}/records",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for CreateRecordBuilder<'a> {
-    type Output = crate::Result<CreateRecordResponse, crate::Error<CreateRecordError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<CreateRecordResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(CreateRecordBuilder);
 
 /// The error responses [`Client::create_record`](crate::Client::create_record) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CreateRecordError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("conflict")]
     /// `409`
     Conflict,
-}
-
-impl std::fmt::Display for CreateRecordError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => "conflict",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for CreateRecordError {
@@ -618,9 +942,9 @@ impl crate::Client {
     /// Retrieves a list of DNS records created for a domain name. By default it returns 20 records if no limit is provided. The rest can be retrieved using the pagination options.
     ///
     /// `GET /v4/domains/{domain}/records`
-    pub fn get_records(&self, domain: impl Into<String>) -> GetRecordsBuilder<'_> {
+    pub fn get_records(&self, domain: impl Into<String>) -> GetRecordsBuilder {
         GetRecordsBuilder {
-            client: self,
+            client: self.clone(),
             domain: domain.into(),
             limit: None,
             since: None,
@@ -634,8 +958,8 @@ impl crate::Client {
 /// A request to [`Client::get_records`](crate::Client::get_records): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetRecordsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetRecordsBuilder {
+    client: crate::Client,
     domain: String,
     limit: Option<String>,
     since: Option<String>,
@@ -644,7 +968,7 @@ pub struct GetRecordsBuilder<'a> {
     slug: Option<String>,
 }
 
-impl<'a> GetRecordsBuilder<'a> {
+impl GetRecordsBuilder {
     /// Maximum number of records to list from a request.
     pub fn limit(mut self, limit: impl Into<String>) -> Self {
         self.limit = Some(limit.into());
@@ -674,15 +998,10 @@ impl<'a> GetRecordsBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<GetRecordsResponse, crate::Error<GetRecordsError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
-    }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetRecordsResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
+        crate::runtime::send(self).await
     }
     /// Every item of `records`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
-    pub fn paginate(self) -> crate::Paginated<'a, Record, GetRecordsError> {
+    pub fn paginate(self) -> crate::Paginated<Record, GetRecordsError> {
         crate::runtime::paginate(
             self,
             |request: Self| async move {
@@ -704,7 +1023,14 @@ impl<'a> GetRecordsBuilder<'a> {
             },
         )
     }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetRecordsBuilder {
+    type Output = GetRecordsResponse;
+    type Error = GetRecordsError;
+}
+impl crate::runtime::Exchange for GetRecordsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v4/domains/",
             &crate::runtime::encode_path(&self.domain),
@@ -716,7 +1042,7 @@ impl<'a> GetRecordsBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v4/domains/{domain}/records",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
         request.query("until", &self.until);
@@ -724,43 +1050,30 @@ impl<'a> GetRecordsBuilder<'a> {
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetRecordsBuilder<'a> {
-    type Output = crate::Result<GetRecordsResponse, crate::Error<GetRecordsError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetRecordsResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetRecordsBuilder);
 
 /// The error responses [`Client::get_records`](crate::Client::get_records) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetRecordsError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for GetRecordsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetRecordsError {
@@ -785,9 +1098,9 @@ impl crate::Client {
         &self,
         domain: impl Into<String>,
         record_id: impl Into<String>,
-    ) -> RemoveRecordBuilder<'_> {
+    ) -> RemoveRecordBuilder {
         RemoveRecordBuilder {
-            client: self,
+            client: self.clone(),
             domain: domain.into(),
             record_id: record_id.into(),
             team_id: None,
@@ -799,15 +1112,15 @@ impl crate::Client {
 /// A request to [`Client::remove_record`](crate::Client::remove_record): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct RemoveRecordBuilder<'a> {
-    client: &'a crate::Client,
+pub struct RemoveRecordBuilder {
+    client: crate::Client,
     domain: String,
     record_id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> RemoveRecordBuilder<'a> {
+impl RemoveRecordBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -825,16 +1138,16 @@ impl<'a> RemoveRecordBuilder<'a> {
         serde_json::Map<String, serde_json::Value>,
         crate::Error<RemoveRecordError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(
-        self,
-    ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for RemoveRecordBuilder {
+    type Output = serde_json::Map<String, serde_json::Value>;
+    type Error = RemoveRecordError;
+}
+impl crate::runtime::Exchange for RemoveRecordBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v2/domains/",
             &crate::runtime::encode_path(&self.domain),
@@ -847,51 +1160,35 @@ impl<'a> RemoveRecordBuilder<'a> {
             method: reqwest::Method::DELETE,
             template: "/v2/domains/{domain}/records/{recordId}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for RemoveRecordBuilder<'a> {
-    type Output = crate::Result<
-        serde_json::Map<String, serde_json::Value>,
-        crate::Error<RemoveRecordError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(RemoveRecordBuilder);
 
 /// The error responses [`Client::remove_record`](crate::Client::remove_record) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RemoveRecordError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for RemoveRecordError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for RemoveRecordError {
@@ -916,9 +1213,9 @@ impl crate::Client {
         &self,
         record_id: impl Into<String>,
         body: UpdateRecordRequest,
-    ) -> UpdateRecordBuilder<'_> {
+    ) -> UpdateRecordBuilder {
         UpdateRecordBuilder {
-            client: self,
+            client: self.clone(),
             record_id: record_id.into(),
             team_id: None,
             slug: None,
@@ -930,15 +1227,15 @@ impl crate::Client {
 /// A request to [`Client::update_record`](crate::Client::update_record): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateRecordBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UpdateRecordBuilder {
+    client: crate::Client,
     record_id: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: UpdateRecordRequest,
 }
 
-impl<'a> UpdateRecordBuilder<'a> {
+impl UpdateRecordBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -953,14 +1250,16 @@ impl<'a> UpdateRecordBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<UpdateRecordResponse, crate::Error<UpdateRecordError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<UpdateRecordResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UpdateRecordBuilder {
+    type Output = UpdateRecordResponse;
+    type Error = UpdateRecordError;
+}
+impl crate::runtime::Exchange for UpdateRecordBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/domains/records/",
             &crate::runtime::encode_path(&self.record_id),
@@ -971,60 +1270,45 @@ impl<'a> UpdateRecordBuilder<'a> {
             method: reqwest::Method::PATCH,
             template: "/v1/domains/records/{recordId}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UpdateRecordBuilder<'a> {
-    type Output = crate::Result<UpdateRecordResponse, crate::Error<UpdateRecordError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<UpdateRecordResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(UpdateRecordBuilder);
 
 /// The error responses [`Client::update_record`](crate::Client::update_record) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UpdateRecordError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("conflict")]
     /// `409`
     Conflict,
-}
-
-impl std::fmt::Display for UpdateRecordError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => "conflict",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UpdateRecordError {

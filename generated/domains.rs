@@ -15,6 +15,7 @@
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum AcceptedChallenge {
     /// `dns-01`
     #[serde(rename = "dns-01")]
@@ -43,11 +44,13 @@ impl std::fmt::Display for AcceptedChallenge {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BuyDomainCreatedResponse {
     pub domain: BuyDomainDomain,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BuyDomainDomain {
     pub uid: String,
     pub ns: Vec<String>,
@@ -57,6 +60,7 @@ pub struct BuyDomainDomain {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BuyDomainRequest {
     /// The domain name to purchase.
     pub name: String,
@@ -91,9 +95,57 @@ pub struct BuyDomainRequest {
     /// The email of the domain registrant
     pub email: String,
 }
+impl BuyDomainRequest {
+    /// A `BuyDomainRequest` with the fields it needs; the others are unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        name: impl Into<String>,
+        country: impl Into<String>,
+        first_name: impl Into<String>,
+        last_name: impl Into<String>,
+        address1: impl Into<String>,
+        city: impl Into<String>,
+        state: impl Into<String>,
+        postal_code: impl Into<String>,
+        phone: impl Into<String>,
+        email: impl Into<String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            expected_price: None,
+            renew: None,
+            country: country.into(),
+            org_name: None,
+            first_name: first_name.into(),
+            last_name: last_name.into(),
+            address1: address1.into(),
+            city: city.into(),
+            state: state.into(),
+            postal_code: postal_code.into(),
+            phone: phone.into(),
+            email: email.into(),
+        }
+    }
+    /// Sets [`expected_price`](Self::expected_price).
+    pub fn with_expected_price(mut self, expected_price: f64) -> Self {
+        self.expected_price = Some(expected_price);
+        self
+    }
+    /// Sets [`renew`](Self::renew).
+    pub fn with_renew(mut self, renew: bool) -> Self {
+        self.renew = Some(renew);
+        self
+    }
+    /// Sets [`org_name`](Self::org_name).
+    pub fn with_org_name(mut self, org_name: impl Into<String>) -> Self {
+        self.org_name = Some(org_name.into());
+        self
+    }
+}
 
 /// Successful response which returns the price of the domain and the period.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CheckDomainPriceResponse {
     /// The domain price in USD.
     pub price: f64,
@@ -113,6 +165,7 @@ pub struct CheckDomainPriceResponse {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum CheckDomainPriceType {
     /// `new`
     #[serde(rename = "new")]
@@ -160,6 +213,7 @@ impl std::fmt::Display for CheckDomainPriceType {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum ConfiguredBy {
     /// `CNAME`
     #[serde(rename = "CNAME")]
@@ -197,6 +251,7 @@ impl std::fmt::Display for ConfiguredBy {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateOrTransferDomainRequest {
     /// move-in
     WithToken(CreateOrTransferDomainWithToken),
@@ -243,12 +298,14 @@ impl<'de> serde::Deserialize<'de> for CreateOrTransferDomainRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateOrTransferDomainResponse {
     pub domain: Domain,
 }
 
 /// transfer-in
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateOrTransferDomainWithAuthCode {
     /// The domain operation to perform. It can be either `add` or `move-in`.
     pub method: String,
@@ -261,9 +318,31 @@ pub struct CreateOrTransferDomainWithAuthCode {
     #[serde(rename = "expectedPrice", default, skip_serializing_if = "Option::is_none")]
     pub expected_price: Option<f64>,
 }
+impl CreateOrTransferDomainWithAuthCode {
+    /// A `CreateOrTransferDomainWithAuthCode` with the fields it needs; the others are unset.
+    pub fn new(method: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            method: method.into(),
+            name: name.into(),
+            auth_code: None,
+            expected_price: None,
+        }
+    }
+    /// Sets [`auth_code`](Self::auth_code).
+    pub fn with_auth_code(mut self, auth_code: impl Into<String>) -> Self {
+        self.auth_code = Some(auth_code.into());
+        self
+    }
+    /// Sets [`expected_price`](Self::expected_price).
+    pub fn with_expected_price(mut self, expected_price: f64) -> Self {
+        self.expected_price = Some(expected_price);
+        self
+    }
+}
 
 /// add
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateOrTransferDomainWithCdnEnabled {
     /// The domain operation to perform. It can be either `add` or `move-in`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -276,9 +355,36 @@ pub struct CreateOrTransferDomainWithCdnEnabled {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<bool>,
 }
+impl CreateOrTransferDomainWithCdnEnabled {
+    /// A `CreateOrTransferDomainWithCdnEnabled` with the fields it needs; the others are unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            method: None,
+            name: name.into(),
+            cdn_enabled: None,
+            zone: None,
+        }
+    }
+    /// Sets [`method`](Self::method).
+    pub fn with_method(mut self, method: impl Into<String>) -> Self {
+        self.method = Some(method.into());
+        self
+    }
+    /// Sets [`cdn_enabled`](Self::cdn_enabled).
+    pub fn with_cdn_enabled(mut self, cdn_enabled: bool) -> Self {
+        self.cdn_enabled = Some(cdn_enabled);
+        self
+    }
+    /// Sets [`zone`](Self::zone).
+    pub fn with_zone(mut self, zone: bool) -> Self {
+        self.zone = Some(zone);
+        self
+    }
+}
 
 /// move-in
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateOrTransferDomainWithToken {
     /// The domain operation to perform. It can be either `add` or `move-in`.
     pub method: String,
@@ -287,6 +393,21 @@ pub struct CreateOrTransferDomainWithToken {
     /// The move-in token from Move Requested email.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+}
+impl CreateOrTransferDomainWithToken {
+    /// A `CreateOrTransferDomainWithToken` with the fields it needs; the others are unset.
+    pub fn new(method: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            method: method.into(),
+            name: name.into(),
+            token: None,
+        }
+    }
+    /// Sets [`token`](Self::token).
+    pub fn with_token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
 }
 impl std::fmt::Debug for CreateOrTransferDomainWithToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -299,6 +420,7 @@ impl std::fmt::Debug for CreateOrTransferDomainWithToken {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Domain {
     /// If the domain has the ownership verified.
     pub verified: bool,
@@ -359,6 +481,7 @@ pub struct Domain {
 
 /// An object containing information of the domain creator, including the user's id, username, and email.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DomainCreator {
     pub username: String,
     pub email: String,
@@ -375,6 +498,7 @@ pub struct DomainCreator {
 
 /// Recommended CNAMEs for the domain. rank=1 is the preferred value to use.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetDomainConfigRecommendedCnameItem {
     pub rank: f64,
     pub value: String,
@@ -382,12 +506,14 @@ pub struct GetDomainConfigRecommendedCnameItem {
 
 /// Recommended IPv4s for the domain. rank=1 is the preferred value(s) to use. Only using 1 ip value is acceptable.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetDomainConfigRecommendedIPv4Item {
     pub rank: f64,
     pub value: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetDomainConfigResponse {
     /// How we see the domain's configuration. - `CNAME`: Domain has a CNAME pointing to Vercel. - `A`: Domain's A record is resolving to Vercel. - `http`: Domain is resolving to Vercel but may be behind a Proxy. - `dns-01`: Domain is not resolving to Vercel but dns-01 challenge is enabled. - `null`: Domain is not resolving to Vercel.
     #[serde(rename = "configuredBy", default)]
@@ -406,6 +532,7 @@ pub struct GetDomainConfigResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetDomainDomain {
     pub suffix: bool,
     /// If the domain has the ownership verified.
@@ -466,11 +593,13 @@ pub struct GetDomainDomain {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetDomainResponse {
     pub domain: GetDomainDomain,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetDomainTransferChargeAndRenew {
     pub reason: String,
     pub status: String,
@@ -481,6 +610,7 @@ pub struct GetDomainTransferChargeAndRenew {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetDomainTransferResponse {
     ChargeAndRenew(GetDomainTransferChargeAndRenew),
     WithTransferableTransferPolicy(GetDomainTransferWithTransferableTransferPolicy),
@@ -527,6 +657,7 @@ impl<'de> serde::Deserialize<'de> for GetDomainTransferResponse {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetDomainTransferStatus {
     /// `completed`
     #[serde(rename = "completed")]
@@ -586,6 +717,7 @@ impl std::fmt::Display for GetDomainTransferStatus {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetDomainTransferTransferPolicy {
     /// `charge-and-renew`
     #[serde(rename = "charge-and-renew")]
@@ -626,6 +758,7 @@ impl std::fmt::Display for GetDomainTransferTransferPolicy {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetDomainTransferWithTransferableTransferPolicy {
     /// Whether or not the domain is transferable
     pub transferable: bool,
@@ -639,6 +772,7 @@ pub struct GetDomainTransferWithTransferableTransferPolicy {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetDomainsResponse {
     pub domains: Vec<Domain>,
     pub pagination: crate::shared::Pagination,
@@ -646,6 +780,7 @@ pub struct GetDomainsResponse {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PatchDomainRequest {
     /// update
     WithRenew(PatchDomainWithRenew),
@@ -680,6 +815,7 @@ impl<'de> serde::Deserialize<'de> for PatchDomainRequest {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PatchDomainResponse {
     WithToken(PatchDomainWithToken),
     WithMoved(PatchDomainWithMoved),
@@ -717,6 +853,7 @@ impl<'de> serde::Deserialize<'de> for PatchDomainResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PatchDomainResponseWithRenew {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renew: Option<bool>,
@@ -732,6 +869,7 @@ pub struct PatchDomainResponseWithRenew {
 
 /// move-out
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PatchDomainWithDestination {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub op: Option<String>,
@@ -739,14 +877,35 @@ pub struct PatchDomainWithDestination {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination: Option<String>,
 }
+impl PatchDomainWithDestination {
+    /// A `PatchDomainWithDestination` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            op: None,
+            destination: None,
+        }
+    }
+    /// Sets [`op`](Self::op).
+    pub fn with_op(mut self, op: impl Into<String>) -> Self {
+        self.op = Some(op.into());
+        self
+    }
+    /// Sets [`destination`](Self::destination).
+    pub fn with_destination(mut self, destination: impl Into<String>) -> Self {
+        self.destination = Some(destination.into());
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PatchDomainWithMoved {
     pub moved: bool,
 }
 
 /// update
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PatchDomainWithRenew {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub op: Option<String>,
@@ -764,8 +923,40 @@ pub struct PatchDomainWithRenew {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<bool>,
 }
+impl PatchDomainWithRenew {
+    /// A `PatchDomainWithRenew` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            op: None,
+            renew: None,
+            custom_nameservers: None,
+            zone: None,
+        }
+    }
+    /// Sets [`op`](Self::op).
+    pub fn with_op(mut self, op: impl Into<String>) -> Self {
+        self.op = Some(op.into());
+        self
+    }
+    /// Sets [`renew`](Self::renew).
+    pub fn with_renew(mut self, renew: bool) -> Self {
+        self.renew = Some(renew);
+        self
+    }
+    /// Sets [`custom_nameservers`](Self::custom_nameservers).
+    pub fn with_custom_nameservers(mut self, custom_nameservers: Vec<String>) -> Self {
+        self.custom_nameservers = Some(custom_nameservers);
+        self
+    }
+    /// Sets [`zone`](Self::zone).
+    pub fn with_zone(mut self, zone: bool) -> Self {
+        self.zone = Some(zone);
+        self
+    }
+}
 
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PatchDomainWithToken {
     pub moved: bool,
     pub token: String,
@@ -791,6 +982,7 @@ impl std::fmt::Debug for PatchDomainWithToken {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum Registrar {
     /// `new`
     #[serde(rename = "new")]
@@ -826,6 +1018,7 @@ impl std::fmt::Display for Registrar {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum ServiceType {
     /// `zeit.world`
     #[serde(rename = "zeit.world")]
@@ -868,6 +1061,7 @@ impl std::fmt::Display for ServiceType {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum TransferPolicy {
     /// `charge-and-renew`
     #[serde(rename = "charge-and-renew")]
@@ -897,9 +1091,9 @@ impl crate::Client {
     /// This endpoint is deprecated and replaced with the endpoint [Buy a domain](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/buy-a-domain). Purchases the specified domain.
     ///
     /// `POST /v5/domains/buy`
-    pub fn buy_domain(&self, body: BuyDomainRequest) -> BuyDomainBuilder<'_> {
+    pub fn buy_domain(&self, body: BuyDomainRequest) -> BuyDomainBuilder {
         BuyDomainBuilder {
-            client: self,
+            client: self.clone(),
             team_id: None,
             slug: None,
             body,
@@ -910,14 +1104,14 @@ impl crate::Client {
 /// A request to [`Client::buy_domain`](crate::Client::buy_domain): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct BuyDomainBuilder<'a> {
-    client: &'a crate::Client,
+pub struct BuyDomainBuilder {
+    client: crate::Client,
     team_id: Option<String>,
     slug: Option<String>,
     body: BuyDomainRequest,
 }
 
-impl<'a> BuyDomainBuilder<'a> {
+impl BuyDomainBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -932,43 +1126,44 @@ impl<'a> BuyDomainBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<BuyDomainResponse, crate::Error<BuyDomainError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<BuyDomainResponse> {
-        let response = self.into_request().send().await?;
-        match response.status() {
-            201 => Ok(BuyDomainResponse::Created(response.json()?)),
-            202 => Ok(BuyDomainResponse::Accepted(response.json()?)),
-            _ => Err(response.into_unexpected()),
-        }
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for BuyDomainBuilder {
+    type Output = BuyDomainResponse;
+    type Error = BuyDomainError;
+}
+impl crate::runtime::Exchange for BuyDomainBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v5/domains/buy");
         let endpoint = crate::runtime::Endpoint {
             operation: "buyDomain",
             method: reqwest::Method::POST,
             template: "/v5/domains/buy",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for BuyDomainBuilder<'a> {
-    type Output = crate::Result<BuyDomainResponse, crate::Error<BuyDomainError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<BuyDomainResponse> {
+        match response.status() {
+            201 => Ok(BuyDomainResponse::Created(response.json().await?)),
+            202 => Ok(BuyDomainResponse::Accepted(response.json().await?)),
+            _ => Err(response.into_unexpected().await),
+        }
     }
 }
+crate::runtime::request_builder!(BuyDomainBuilder);
 
 /// The success responses of [`Client::buy_domain`](crate::Client::buy_domain).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BuyDomainResponse {
     /// `201`
     Created(BuyDomainCreatedResponse),
@@ -977,38 +1172,27 @@ pub enum BuyDomainResponse {
 }
 
 /// The error responses [`Client::buy_domain`](crate::Client::buy_domain) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuyDomainError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("conflict")]
     /// `409`
     Conflict,
+    #[error("too many requests")]
     /// `429`
     TooManyRequests,
+    #[error("internal server error")]
     /// `500`
     InternalServerError,
-}
-
-impl std::fmt::Display for BuyDomainError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::Conflict => "conflict",
-                Self::TooManyRequests => "too many requests",
-                Self::InternalServerError => "internal server error",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for BuyDomainError {
@@ -1034,9 +1218,9 @@ impl crate::Client {
     pub fn check_domain_price(
         &self,
         name: impl Into<String>,
-    ) -> CheckDomainPriceBuilder<'_> {
+    ) -> CheckDomainPriceBuilder {
         CheckDomainPriceBuilder {
-            client: self,
+            client: self.clone(),
             name: name.into(),
             type_: None,
             team_id: None,
@@ -1048,15 +1232,15 @@ impl crate::Client {
 /// A request to [`Client::check_domain_price`](crate::Client::check_domain_price): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CheckDomainPriceBuilder<'a> {
-    client: &'a crate::Client,
+pub struct CheckDomainPriceBuilder {
+    client: crate::Client,
     name: String,
     type_: Option<CheckDomainPriceType>,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> CheckDomainPriceBuilder<'a> {
+impl CheckDomainPriceBuilder {
     /// In which status of the domain the price needs to be checked.
     pub fn type_(mut self, type_: CheckDomainPriceType) -> Self {
         self.type_ = Some(type_);
@@ -1076,70 +1260,56 @@ impl<'a> CheckDomainPriceBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<CheckDomainPriceResponse, crate::Error<CheckDomainPriceError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<CheckDomainPriceResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for CheckDomainPriceBuilder {
+    type Output = CheckDomainPriceResponse;
+    type Error = CheckDomainPriceError;
+}
+impl crate::runtime::Exchange for CheckDomainPriceBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v4/domains/price");
         let endpoint = crate::runtime::Endpoint {
             operation: "checkDomainPrice",
             method: reqwest::Method::GET,
             template: "/v4/domains/price",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("name", &self.name);
         request.query("type", &self.type_);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for CheckDomainPriceBuilder<'a> {
-    type Output = crate::Result<
-        CheckDomainPriceResponse,
-        crate::Error<CheckDomainPriceError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<CheckDomainPriceResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(CheckDomainPriceBuilder);
 
 /// The error responses [`Client::check_domain_price`](crate::Client::check_domain_price) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CheckDomainPriceError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("internal server error")]
     /// `500`
     InternalServerError,
-}
-
-impl std::fmt::Display for CheckDomainPriceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::InternalServerError => "internal server error",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for CheckDomainPriceError {
@@ -1164,9 +1334,9 @@ impl crate::Client {
     pub fn check_domain_status(
         &self,
         name: impl Into<String>,
-    ) -> CheckDomainStatusBuilder<'_> {
+    ) -> CheckDomainStatusBuilder {
         CheckDomainStatusBuilder {
-            client: self,
+            client: self.clone(),
             name: name.into(),
             team_id: None,
             slug: None,
@@ -1177,14 +1347,14 @@ impl crate::Client {
 /// A request to [`Client::check_domain_status`](crate::Client::check_domain_status): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CheckDomainStatusBuilder<'a> {
-    client: &'a crate::Client,
+pub struct CheckDomainStatusBuilder {
+    client: crate::Client,
     name: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> CheckDomainStatusBuilder<'a> {
+impl CheckDomainStatusBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -1202,71 +1372,55 @@ impl<'a> CheckDomainStatusBuilder<'a> {
         crate::shared::GetDomainAvailabilityResponse,
         crate::Error<CheckDomainStatusError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(
-        self,
-    ) -> crate::Result<crate::shared::GetDomainAvailabilityResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for CheckDomainStatusBuilder {
+    type Output = crate::shared::GetDomainAvailabilityResponse;
+    type Error = CheckDomainStatusError;
+}
+impl crate::runtime::Exchange for CheckDomainStatusBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v4/domains/status");
         let endpoint = crate::runtime::Endpoint {
             operation: "checkDomainStatus",
             method: reqwest::Method::GET,
             template: "/v4/domains/status",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("name", &self.name);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for CheckDomainStatusBuilder<'a> {
-    type Output = crate::Result<
-        crate::shared::GetDomainAvailabilityResponse,
-        crate::Error<CheckDomainStatusError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::shared::GetDomainAvailabilityResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(CheckDomainStatusBuilder);
 
 /// The error responses [`Client::check_domain_status`](crate::Client::check_domain_status) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CheckDomainStatusError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("request timeout")]
     /// `408`
     RequestTimeout,
+    #[error("internal server error")]
     /// `500`
     InternalServerError,
-}
-
-impl std::fmt::Display for CheckDomainStatusError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::RequestTimeout => "request timeout",
-                Self::InternalServerError => "internal server error",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for CheckDomainStatusError {
@@ -1288,9 +1442,9 @@ impl crate::Client {
     /// This endpoint is used for adding a new apex domain name with Vercel for the authenticating user. Note: This endpoint is no longer used for initiating domain transfers from external registrars to Vercel. For this, please use the endpoint [Transfer-in a domain](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/transfer-in-a-domain).
     ///
     /// `POST /v7/domains`
-    pub fn create_or_transfer_domain(&self) -> CreateOrTransferDomainBuilder<'_> {
+    pub fn create_or_transfer_domain(&self) -> CreateOrTransferDomainBuilder {
         CreateOrTransferDomainBuilder {
-            client: self,
+            client: self.clone(),
             team_id: None,
             slug: None,
             body: None,
@@ -1301,14 +1455,14 @@ impl crate::Client {
 /// A request to [`Client::create_or_transfer_domain`](crate::Client::create_or_transfer_domain): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateOrTransferDomainBuilder<'a> {
-    client: &'a crate::Client,
+pub struct CreateOrTransferDomainBuilder {
+    client: crate::Client,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<CreateOrTransferDomainRequest>,
 }
 
-impl<'a> CreateOrTransferDomainBuilder<'a> {
+impl CreateOrTransferDomainBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -1331,21 +1485,23 @@ impl<'a> CreateOrTransferDomainBuilder<'a> {
         CreateOrTransferDomainResponse,
         crate::Error<CreateOrTransferDomainError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<CreateOrTransferDomainResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for CreateOrTransferDomainBuilder {
+    type Output = CreateOrTransferDomainResponse;
+    type Error = CreateOrTransferDomainError;
+}
+impl crate::runtime::Exchange for CreateOrTransferDomainBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v7/domains");
         let endpoint = crate::runtime::Endpoint {
             operation: "createOrTransferDomain",
             method: reqwest::Method::POST,
             template: "/v7/domains",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -1353,58 +1509,40 @@ impl<'a> CreateOrTransferDomainBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for CreateOrTransferDomainBuilder<'a> {
-    type Output = crate::Result<
-        CreateOrTransferDomainResponse,
-        crate::Error<CreateOrTransferDomainError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<CreateOrTransferDomainResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(CreateOrTransferDomainBuilder);
 
 /// The error responses [`Client::create_or_transfer_domain`](crate::Client::create_or_transfer_domain) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CreateOrTransferDomainError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("The domain is not allowed to be used")]
     /// `409`: The domain is not allowed to be used
     Conflict,
+    #[error("internal server error")]
     /// `500`
     InternalServerError,
-}
-
-impl std::fmt::Display for CreateOrTransferDomainError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => "The domain is not allowed to be used",
-                Self::InternalServerError => "internal server error",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for CreateOrTransferDomainError {
@@ -1428,9 +1566,9 @@ impl crate::Client {
     /// Delete a previously registered domain name from Vercel. Deleting a domain will automatically remove any associated aliases.
     ///
     /// `DELETE /v6/domains/{domain}`
-    pub fn delete_domain(&self, domain: impl Into<String>) -> DeleteDomainBuilder<'_> {
+    pub fn delete_domain(&self, domain: impl Into<String>) -> DeleteDomainBuilder {
         DeleteDomainBuilder {
-            client: self,
+            client: self.clone(),
             domain: domain.into(),
             team_id: None,
             slug: None,
@@ -1441,14 +1579,14 @@ impl crate::Client {
 /// A request to [`Client::delete_domain`](crate::Client::delete_domain): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteDomainBuilder<'a> {
-    client: &'a crate::Client,
+pub struct DeleteDomainBuilder {
+    client: crate::Client,
     domain: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> DeleteDomainBuilder<'a> {
+impl DeleteDomainBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -1466,68 +1604,54 @@ impl<'a> DeleteDomainBuilder<'a> {
         crate::shared::DeleteDomainResponse,
         crate::Error<DeleteDomainError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<crate::shared::DeleteDomainResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for DeleteDomainBuilder {
+    type Output = crate::shared::DeleteDomainResponse;
+    type Error = DeleteDomainError;
+}
+impl crate::runtime::Exchange for DeleteDomainBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v6/domains/", &crate::runtime::encode_path(&self.domain)].concat();
         let endpoint = crate::runtime::Endpoint {
             operation: "deleteDomain",
             method: reqwest::Method::DELETE,
             template: "/v6/domains/{domain}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for DeleteDomainBuilder<'a> {
-    type Output = crate::Result<
-        crate::shared::DeleteDomainResponse,
-        crate::Error<DeleteDomainError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::shared::DeleteDomainResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(DeleteDomainBuilder);
 
 /// The error responses [`Client::delete_domain`](crate::Client::delete_domain) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DeleteDomainError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("conflict")]
     /// `409`
     Conflict,
-}
-
-impl std::fmt::Display for DeleteDomainError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => "conflict",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for DeleteDomainError {
@@ -1549,9 +1673,9 @@ impl crate::Client {
     /// Get information for a single domain in an account or team.
     ///
     /// `GET /v5/domains/{domain}`
-    pub fn get_domain(&self, domain: impl Into<String>) -> GetDomainBuilder<'_> {
+    pub fn get_domain(&self, domain: impl Into<String>) -> GetDomainBuilder {
         GetDomainBuilder {
-            client: self,
+            client: self.clone(),
             domain: domain.into(),
             team_id: None,
             slug: None,
@@ -1562,14 +1686,14 @@ impl crate::Client {
 /// A request to [`Client::get_domain`](crate::Client::get_domain): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetDomainBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetDomainBuilder {
+    client: crate::Client,
     domain: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetDomainBuilder<'a> {
+impl GetDomainBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -1584,62 +1708,51 @@ impl<'a> GetDomainBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<GetDomainResponse, crate::Error<GetDomainError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetDomainResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetDomainBuilder {
+    type Output = GetDomainResponse;
+    type Error = GetDomainError;
+}
+impl crate::runtime::Exchange for GetDomainBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v5/domains/", &crate::runtime::encode_path(&self.domain)].concat();
         let endpoint = crate::runtime::Endpoint {
             operation: "getDomain",
             method: reqwest::Method::GET,
             template: "/v5/domains/{domain}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetDomainBuilder<'a> {
-    type Output = crate::Result<GetDomainResponse, crate::Error<GetDomainError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetDomainResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetDomainBuilder);
 
 /// The error responses [`Client::get_domain`](crate::Client::get_domain) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetDomainError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for GetDomainError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetDomainError {
@@ -1663,9 +1776,9 @@ impl crate::Client {
     pub fn get_domain_config(
         &self,
         domain: impl Into<String>,
-    ) -> GetDomainConfigBuilder<'_> {
+    ) -> GetDomainConfigBuilder {
         GetDomainConfigBuilder {
-            client: self,
+            client: self.clone(),
             domain: domain.into(),
             project_id_or_name: None,
             strict: None,
@@ -1678,8 +1791,8 @@ impl crate::Client {
 /// A request to [`Client::get_domain_config`](crate::Client::get_domain_config): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetDomainConfigBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetDomainConfigBuilder {
+    client: crate::Client,
     domain: String,
     project_id_or_name: Option<String>,
     strict: Option<crate::shared::Decrypt>,
@@ -1687,7 +1800,7 @@ pub struct GetDomainConfigBuilder<'a> {
     slug: Option<String>,
 }
 
-impl<'a> GetDomainConfigBuilder<'a> {
+impl GetDomainConfigBuilder {
     /// The project id or name that will be associated with the domain. Use this when the domain is not yet associated with a project.
     pub fn project_id_or_name(mut self, project_id_or_name: impl Into<String>) -> Self {
         self.project_id_or_name = Some(project_id_or_name.into());
@@ -1712,14 +1825,16 @@ impl<'a> GetDomainConfigBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<GetDomainConfigResponse, crate::Error<GetDomainConfigError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetDomainConfigResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetDomainConfigBuilder {
+    type Output = GetDomainConfigResponse;
+    type Error = GetDomainConfigError;
+}
+impl crate::runtime::Exchange for GetDomainConfigBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v6/domains/",
             &crate::runtime::encode_path(&self.domain),
@@ -1731,50 +1846,34 @@ impl<'a> GetDomainConfigBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v6/domains/{domain}/config",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("projectIdOrName", &self.project_id_or_name);
         request.query("strict", &self.strict);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetDomainConfigBuilder<'a> {
-    type Output = crate::Result<
-        GetDomainConfigResponse,
-        crate::Error<GetDomainConfigError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetDomainConfigResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetDomainConfigBuilder);
 
 /// The error responses [`Client::get_domain_config`](crate::Client::get_domain_config) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetDomainConfigError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for GetDomainConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetDomainConfigError {
@@ -1797,9 +1896,9 @@ impl crate::Client {
     pub fn get_domain_transfer(
         &self,
         domain: impl Into<String>,
-    ) -> GetDomainTransferBuilder<'_> {
+    ) -> GetDomainTransferBuilder {
         GetDomainTransferBuilder {
-            client: self,
+            client: self.clone(),
             team_id: None,
             slug: None,
             domain: domain.into(),
@@ -1810,14 +1909,14 @@ impl crate::Client {
 /// A request to [`Client::get_domain_transfer`](crate::Client::get_domain_transfer): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetDomainTransferBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetDomainTransferBuilder {
+    client: crate::Client,
     team_id: Option<String>,
     slug: Option<String>,
     domain: String,
 }
 
-impl<'a> GetDomainTransferBuilder<'a> {
+impl GetDomainTransferBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -1832,14 +1931,16 @@ impl<'a> GetDomainTransferBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<GetDomainTransferResponse, crate::Error<GetDomainTransferError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetDomainTransferResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetDomainTransferBuilder {
+    type Output = GetDomainTransferResponse;
+    type Error = GetDomainTransferError;
+}
+impl crate::runtime::Exchange for GetDomainTransferBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/domains/",
             &crate::runtime::encode_path(&self.domain),
@@ -1851,49 +1952,35 @@ impl<'a> GetDomainTransferBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/domains/{domain}/registry",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetDomainTransferBuilder<'a> {
-    type Output = crate::Result<
-        GetDomainTransferResponse,
-        crate::Error<GetDomainTransferError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetDomainTransferResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetDomainTransferBuilder);
 
 /// The error responses [`Client::get_domain_transfer`](crate::Client::get_domain_transfer) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetDomainTransferError {
+    #[error("bad request")]
     /// `400`
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("internal server error")]
     /// `500`
     InternalServerError,
-}
-
-impl std::fmt::Display for GetDomainTransferError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => "bad request",
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::InternalServerError => "internal server error",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetDomainTransferError {
@@ -1914,9 +2001,9 @@ impl crate::Client {
     /// Retrieves a list of domains registered for the authenticated user or team. By default it returns the last 20 domains if no limit is provided.
     ///
     /// `GET /v5/domains`
-    pub fn get_domains(&self) -> GetDomainsBuilder<'_> {
+    pub fn get_domains(&self) -> GetDomainsBuilder {
         GetDomainsBuilder {
-            client: self,
+            client: self.clone(),
             limit: None,
             since: None,
             until: None,
@@ -1929,8 +2016,8 @@ impl crate::Client {
 /// A request to [`Client::get_domains`](crate::Client::get_domains): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetDomainsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetDomainsBuilder {
+    client: crate::Client,
     limit: Option<f64>,
     since: Option<f64>,
     until: Option<f64>,
@@ -1938,7 +2025,7 @@ pub struct GetDomainsBuilder<'a> {
     slug: Option<String>,
 }
 
-impl<'a> GetDomainsBuilder<'a> {
+impl GetDomainsBuilder {
     /// Maximum number of domains to list from a request.
     pub fn limit(mut self, limit: f64) -> Self {
         self.limit = Some(limit);
@@ -1968,15 +2055,10 @@ impl<'a> GetDomainsBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<GetDomainsResponse, crate::Error<GetDomainsError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
-    }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetDomainsResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
+        crate::runtime::send(self).await
     }
     /// Every item of `domains`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
-    pub fn paginate(self) -> crate::Paginated<'a, Domain, GetDomainsError> {
+    pub fn paginate(self) -> crate::Paginated<Domain, GetDomainsError> {
         crate::runtime::paginate(
             self,
             |request: Self| async move {
@@ -1993,14 +2075,21 @@ impl<'a> GetDomainsBuilder<'a> {
             },
         )
     }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetDomainsBuilder {
+    type Output = GetDomainsResponse;
+    type Error = GetDomainsError;
+}
+impl crate::runtime::Exchange for GetDomainsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v5/domains");
         let endpoint = crate::runtime::Endpoint {
             operation: "getDomains",
             method: reqwest::Method::GET,
             template: "/v5/domains",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
         request.query("until", &self.until);
@@ -2008,43 +2097,30 @@ impl<'a> GetDomainsBuilder<'a> {
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetDomainsBuilder<'a> {
-    type Output = crate::Result<GetDomainsResponse, crate::Error<GetDomainsError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetDomainsResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetDomainsBuilder);
 
 /// The error responses [`Client::get_domains`](crate::Client::get_domains) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetDomainsError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("conflict")]
     /// `409`
     Conflict,
-}
-
-impl std::fmt::Display for GetDomainsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::Conflict => "conflict",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetDomainsError {
@@ -2069,9 +2145,9 @@ impl crate::Client {
         &self,
         domain: impl Into<String>,
         body: PatchDomainRequest,
-    ) -> PatchDomainBuilder<'_> {
+    ) -> PatchDomainBuilder {
         PatchDomainBuilder {
-            client: self,
+            client: self.clone(),
             domain: domain.into(),
             team_id: None,
             slug: None,
@@ -2083,15 +2159,15 @@ impl crate::Client {
 /// A request to [`Client::patch_domain`](crate::Client::patch_domain): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct PatchDomainBuilder<'a> {
-    client: &'a crate::Client,
+pub struct PatchDomainBuilder {
+    client: crate::Client,
     domain: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: PatchDomainRequest,
 }
 
-impl<'a> PatchDomainBuilder<'a> {
+impl PatchDomainBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -2106,71 +2182,60 @@ impl<'a> PatchDomainBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<PatchDomainResponse, crate::Error<PatchDomainError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<PatchDomainResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for PatchDomainBuilder {
+    type Output = PatchDomainResponse;
+    type Error = PatchDomainError;
+}
+impl crate::runtime::Exchange for PatchDomainBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v3/domains/", &crate::runtime::encode_path(&self.domain)].concat();
         let endpoint = crate::runtime::Endpoint {
             operation: "patchDomain",
             method: reqwest::Method::PATCH,
             template: "/v3/domains/{domain}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for PatchDomainBuilder<'a> {
-    type Output = crate::Result<PatchDomainResponse, crate::Error<PatchDomainError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<PatchDomainResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(PatchDomainBuilder);
 
 /// The error responses [`Client::patch_domain`](crate::Client::patch_domain) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PatchDomainError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("conflict")]
     /// `409`
     Conflict,
+    #[error("internal server error")]
     /// `500`
     InternalServerError,
-}
-
-impl std::fmt::Display for PatchDomainError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => "conflict",
-                Self::InternalServerError => "internal server error",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for PatchDomainError {

@@ -5,6 +5,7 @@
 
 /// Additional contact information is required for the TLD.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AdditionalContactInfoRequired {
     pub status: i64,
     pub code: AdditionalContactInfoRequiredCode,
@@ -22,6 +23,7 @@ pub struct AdditionalContactInfoRequired {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum AdditionalContactInfoRequiredCode {
     /// `additional_contact_info_required`
     #[serde(rename = "additional_contact_info_required")]
@@ -46,6 +48,7 @@ impl std::fmt::Display for AdditionalContactInfoRequiredCode {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BadRequest {
     pub status: i64,
     pub code: BadRequestCode,
@@ -63,6 +66,7 @@ pub struct BadRequest {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum BadRequestCode {
     /// `bad_request`
     #[serde(rename = "bad_request")]
@@ -88,6 +92,7 @@ impl std::fmt::Display for BadRequestCode {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum BuyDomainsBadRequestError {
     /// The domain name (excluding the TLD) is too short.
     DomainTooShort(DomainTooShort),
@@ -177,6 +182,7 @@ impl<'de> serde::Deserialize<'de> for BuyDomainsBadRequestError {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BuyDomainsDomain {
     #[serde(rename = "domainName")]
     pub domain_name: DomainName,
@@ -189,9 +195,26 @@ pub struct BuyDomainsDomain {
     #[serde(rename = "expectedPrice")]
     pub expected_price: f64,
 }
+impl BuyDomainsDomain {
+    /// A `BuyDomainsDomain` with the fields it needs; the others are unset.
+    pub fn new(
+        domain_name: DomainName,
+        auto_renew: bool,
+        years: f64,
+        expected_price: f64,
+    ) -> Self {
+        Self {
+            domain_name: domain_name,
+            auto_renew: auto_renew,
+            years: years,
+            expected_price: expected_price,
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum BuyDomainsForbiddenError {
     NotAuthorizedForScope(NotAuthorizedForScope),
     Forbidden(Forbidden),
@@ -223,20 +246,35 @@ impl<'de> serde::Deserialize<'de> for BuyDomainsForbiddenError {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BuyDomainsLinksValue {
     pub href: String,
     pub method: Method,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BuyDomainsRequest {
     pub domains: Vec<BuyDomainsDomain>,
     /// The contact information for the domain. Some TLDs require additional contact information. Use the [Get contact info schema](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/get-contact-info-schema) endpoint to retrieve the required fields.
     #[serde(rename = "contactInformation")]
     pub contact_information: ContactInformation,
 }
+impl BuyDomainsRequest {
+    /// A `BuyDomainsRequest` with the fields it needs; the others are unset.
+    pub fn new(
+        domains: Vec<BuyDomainsDomain>,
+        contact_information: ContactInformation,
+    ) -> Self {
+        Self {
+            domains: domains,
+            contact_information: contact_information,
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BuyDomainsResponse {
     #[serde(rename = "orderId")]
     pub order_id: String,
@@ -246,6 +284,7 @@ pub struct BuyDomainsResponse {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum BuySingleDomainBadRequestError {
     /// The domain name (excluding the TLD) is too short.
     DomainTooShort(DomainTooShort),
@@ -321,6 +360,7 @@ impl<'de> serde::Deserialize<'de> for BuySingleDomainBadRequestError {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BuySingleDomainRequest {
     /// Whether the domain should be auto-renewed before it expires. This can be configured later through the Vercel Dashboard or the [Update auto-renew for a domain](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/update-auto-renew-for-a-domain) endpoint.
     #[serde(rename = "autoRenew")]
@@ -334,9 +374,26 @@ pub struct BuySingleDomainRequest {
     #[serde(rename = "contactInformation")]
     pub contact_information: ContactInformation,
 }
+impl BuySingleDomainRequest {
+    /// A `BuySingleDomainRequest` with the fields it needs; the others are unset.
+    pub fn new(
+        auto_renew: bool,
+        years: f64,
+        expected_price: f64,
+        contact_information: ContactInformation,
+    ) -> Self {
+        Self {
+            auto_renew: auto_renew,
+            years: years,
+            expected_price: expected_price,
+            contact_information: contact_information,
+        }
+    }
+}
 
 /// The contact information for the domain. Some TLDs require additional contact information. Use the [Get contact info schema](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/get-contact-info-schema) endpoint to retrieve the required fields.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactInformation {
     #[serde(rename = "firstName")]
     pub first_name: NonEmptyTrimmedString,
@@ -358,12 +415,67 @@ pub struct ContactInformation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional: Option<serde_json::Map<String, serde_json::Value>>,
 }
+impl ContactInformation {
+    /// A `ContactInformation` with the fields it needs; the others are unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        first_name: NonEmptyTrimmedString,
+        last_name: NonEmptyTrimmedString,
+        email: EmailAddress,
+        phone: E164PhoneNumber,
+        address1: NonEmptyTrimmedString,
+        city: NonEmptyTrimmedString,
+        state: NonEmptyTrimmedString,
+        zip: NonEmptyTrimmedString,
+        country: CountryCode,
+    ) -> Self {
+        Self {
+            first_name: first_name,
+            last_name: last_name,
+            email: email,
+            phone: phone,
+            address1: address1,
+            address2: None,
+            city: city,
+            state: state,
+            zip: zip,
+            country: country,
+            company_name: None,
+            fax: None,
+            additional: None,
+        }
+    }
+    /// Sets [`address2`](Self::address2).
+    pub fn with_address2(mut self, address2: NonEmptyTrimmedString) -> Self {
+        self.address2 = Some(address2);
+        self
+    }
+    /// Sets [`company_name`](Self::company_name).
+    pub fn with_company_name(mut self, company_name: NonEmptyTrimmedString) -> Self {
+        self.company_name = Some(company_name);
+        self
+    }
+    /// Sets [`fax`](Self::fax).
+    pub fn with_fax(mut self, fax: E164PhoneNumber) -> Self {
+        self.fax = Some(fax);
+        self
+    }
+    /// Sets [`additional`](Self::additional).
+    pub fn with_additional(
+        mut self,
+        additional: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.additional = Some(additional);
+        self
+    }
+}
 
 /// A valid ISO 3166-1 alpha-2 country code
 pub type CountryCode = String;
 
 /// The operation cannot be completed because DNSSEC is enabled for the domain.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DnssecEnabled {
     pub status: i64,
     pub code: DnssecEnabledCode,
@@ -381,6 +493,7 @@ pub struct DnssecEnabled {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum DnssecEnabledCode {
     /// `dnssec_enabled`
     #[serde(rename = "dnssec_enabled")]
@@ -406,6 +519,7 @@ impl std::fmt::Display for DnssecEnabledCode {
 
 /// The domain is already owned by another team or user.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DomainAlreadyOwned {
     pub status: i64,
     pub code: DomainAlreadyOwnedCode,
@@ -423,6 +537,7 @@ pub struct DomainAlreadyOwned {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum DomainAlreadyOwnedCode {
     /// `domain_already_owned`
     #[serde(rename = "domain_already_owned")]
@@ -448,6 +563,7 @@ impl std::fmt::Display for DomainAlreadyOwnedCode {
 
 /// The domain is already renewing.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DomainAlreadyRenewing {
     pub status: i64,
     pub code: DomainAlreadyRenewingCode,
@@ -465,6 +581,7 @@ pub struct DomainAlreadyRenewing {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum DomainAlreadyRenewingCode {
     /// `domain_already_renewing`
     #[serde(rename = "domain_already_renewing")]
@@ -492,6 +609,7 @@ pub type DomainName = String;
 
 /// The domain is not available.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DomainNotAvailable {
     pub status: i64,
     pub code: DomainNotAvailableCode,
@@ -509,6 +627,7 @@ pub struct DomainNotAvailable {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum DomainNotAvailableCode {
     /// `domain_not_available`
     #[serde(rename = "domain_not_available")]
@@ -534,6 +653,7 @@ impl std::fmt::Display for DomainNotAvailableCode {
 
 /// The domain was not found in our system.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DomainNotFound {
     pub status: i64,
     pub code: DomainNotFoundCode,
@@ -551,6 +671,7 @@ pub struct DomainNotFound {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum DomainNotFoundCode {
     /// `domain_not_found`
     #[serde(rename = "domain_not_found")]
@@ -576,6 +697,7 @@ impl std::fmt::Display for DomainNotFoundCode {
 
 /// The domain is not registered with Vercel.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DomainNotRegistered {
     pub status: i64,
     pub code: DomainNotRegisteredCode,
@@ -593,6 +715,7 @@ pub struct DomainNotRegistered {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum DomainNotRegisteredCode {
     /// `domain_not_registered`
     #[serde(rename = "domain_not_registered")]
@@ -618,6 +741,7 @@ impl std::fmt::Display for DomainNotRegisteredCode {
 
 /// The domain is not renewable.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DomainNotRenewable {
     pub status: i64,
     pub code: DomainNotRenewableCode,
@@ -635,6 +759,7 @@ pub struct DomainNotRenewable {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum DomainNotRenewableCode {
     /// `domain_not_renewable`
     #[serde(rename = "domain_not_renewable")]
@@ -660,6 +785,7 @@ impl std::fmt::Display for DomainNotRenewableCode {
 
 /// The domain name (excluding the TLD) is too short.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DomainTooShort {
     pub status: i64,
     pub code: DomainTooShortCode,
@@ -677,6 +803,7 @@ pub struct DomainTooShort {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum DomainTooShortCode {
     /// `domain_too_short`
     #[serde(rename = "domain_too_short")]
@@ -702,6 +829,7 @@ impl std::fmt::Display for DomainTooShortCode {
 
 /// Duplicate domains were provided.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DuplicateDomains {
     pub status: i64,
     pub code: DuplicateDomainsCode,
@@ -719,6 +847,7 @@ pub struct DuplicateDomains {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum DuplicateDomainsCode {
     /// `duplicate_domains`
     #[serde(rename = "duplicate_domains")]
@@ -750,6 +879,7 @@ pub type EmailAddress = String;
 
 /// The expected price passed does not match the actual price.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExpectedPriceMismatch {
     pub status: i64,
     pub code: ExpectedPriceMismatchCode,
@@ -767,6 +897,7 @@ pub struct ExpectedPriceMismatch {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum ExpectedPriceMismatchCode {
     /// `expected_price_mismatch`
     #[serde(rename = "expected_price_mismatch")]
@@ -791,6 +922,7 @@ impl std::fmt::Display for ExpectedPriceMismatchCode {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Forbidden {
     pub status: i64,
     pub code: ForbiddenCode,
@@ -808,6 +940,7 @@ pub struct Forbidden {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum ForbiddenCode {
     /// `forbidden`
     #[serde(rename = "forbidden")]
@@ -832,17 +965,26 @@ impl std::fmt::Display for ForbiddenCode {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetBulkAvailabilityRequest {
     /// an array of at most 50 item(s)
     pub domains: Vec<DomainName>,
 }
+impl GetBulkAvailabilityRequest {
+    /// A `GetBulkAvailabilityRequest` with the fields it needs; the others are unset.
+    pub fn new(domains: Vec<DomainName>) -> Self {
+        Self { domains: domains }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetBulkAvailabilityResponse {
     pub results: Vec<GetBulkAvailabilityResult>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetBulkAvailabilityResult {
     pub domain: DomainName,
     pub available: bool,
@@ -850,6 +992,7 @@ pub struct GetBulkAvailabilityResult {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetContactInfoSchemaBadRequestError {
     BadRequest(BadRequest),
     /// The request did not match the expected schema
@@ -883,6 +1026,7 @@ impl<'de> serde::Deserialize<'de> for GetContactInfoSchemaBadRequestError {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetDomainAuthCodeBadRequestError {
     /// The domain is not registered with Vercel.
     DomainNotRegistered(DomainNotRegistered),
@@ -916,6 +1060,7 @@ impl<'de> serde::Deserialize<'de> for GetDomainAuthCodeBadRequestError {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetDomainAuthCodeResponse {
     #[serde(rename = "authCode")]
     pub auth_code: String,
@@ -923,6 +1068,7 @@ pub struct GetDomainAuthCodeResponse {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetDomainPriceBadRequestError {
     BadRequest(BadRequest),
     /// The domain name (excluding the TLD) is too short.
@@ -969,6 +1115,7 @@ impl<'de> serde::Deserialize<'de> for GetDomainPriceBadRequestError {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetDomainPriceResponse {
     pub years: f64,
     /// The price for purchasing this domain for the given number of years. If null, the domain is not available for purchase for the given number of years.
@@ -983,6 +1130,7 @@ pub struct GetDomainPriceResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetDomainTransferInResponse {
     pub status: GetDomainTransferInStatus,
 }
@@ -998,6 +1146,7 @@ pub struct GetDomainTransferInResponse {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetDomainTransferInStatus {
     /// `canceled`
     #[serde(rename = "canceled")]
@@ -1067,6 +1216,7 @@ impl std::fmt::Display for GetDomainTransferInStatus {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "purchaseType")]
+#[non_exhaustive]
 pub enum GetOrderDomain {
     #[serde(rename = "purchase")]
     Purchase(GetOrderDomainPurchase),
@@ -1080,6 +1230,7 @@ pub enum GetOrderDomain {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetOrderDomainPurchase {
     #[serde(rename = "autoRenew")]
     pub auto_renew: bool,
@@ -1093,6 +1244,7 @@ pub struct GetOrderDomainPurchase {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetOrderDomainRenewal {
     /// The number of years the domain is being renewed for.
     pub years: f64,
@@ -1114,6 +1266,7 @@ pub struct GetOrderDomainRenewal {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetOrderDomainStatus {
     /// `pending`
     #[serde(rename = "pending")]
@@ -1155,6 +1308,7 @@ impl std::fmt::Display for GetOrderDomainStatus {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "code")]
+#[non_exhaustive]
 pub enum GetOrderError {
     #[serde(rename = "payment-failed")]
     PaymentFailed(crate::shared::DrainsSourceSelfServed),
@@ -1170,16 +1324,19 @@ pub enum GetOrderError {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetOrderErrorDetails {
     pub tlds: Vec<Tld>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetOrderErrorPriceMismatch {
     pub details: GetOrderErrorPriceMismatchDetails,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetOrderErrorPriceMismatchDetails {
     #[serde(rename = "expectedPrice")]
     pub expected_price: f64,
@@ -1188,11 +1345,13 @@ pub struct GetOrderErrorPriceMismatchDetails {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetOrderErrorTldOutage {
     pub details: GetOrderErrorDetails,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetOrderResponse {
     #[serde(rename = "orderId")]
     pub order_id: String,
@@ -1213,6 +1372,7 @@ pub struct GetOrderResponse {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetOrderStatus {
     /// `draft`
     #[serde(rename = "draft")]
@@ -1250,6 +1410,7 @@ impl std::fmt::Display for GetOrderStatus {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetTldPriceBadRequestError {
     /// The TLD is not currently supported.
     TldNotSupported(TldNotSupported),
@@ -1284,12 +1445,14 @@ impl<'de> serde::Deserialize<'de> for GetTldPriceBadRequestError {
 
 /// The request did not match the expected schema
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct HttpApiDecodeError {
     pub issues: Vec<Issue>,
     pub message: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InternalServerError {
     pub status: i64,
     pub code: InternalServerErrorCode,
@@ -1307,6 +1470,7 @@ pub struct InternalServerError {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum InternalServerErrorCode {
     /// `internal_server_error`
     #[serde(rename = "internal_server_error")]
@@ -1332,6 +1496,7 @@ impl std::fmt::Display for InternalServerErrorCode {
 
 /// Additional contact information provided for the TLD is invalid.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InvalidAdditionalContactInfo {
     pub status: i64,
     pub code: InvalidAdditionalContactInfoCode,
@@ -1349,6 +1514,7 @@ pub struct InvalidAdditionalContactInfo {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum InvalidAdditionalContactInfoCode {
     /// `invalid_additional_contact_info`
     #[serde(rename = "invalid_additional_contact_info")]
@@ -1374,6 +1540,7 @@ impl std::fmt::Display for InvalidAdditionalContactInfoCode {
 
 /// Represents an error encountered while parsing a value to match the schema
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Issue {
     /// The path to the property where the issue occurred
     pub path: Vec<PropertyKey>,
@@ -1392,6 +1559,7 @@ pub struct Issue {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum Method {
     /// `GET`
     #[serde(rename = "GET")]
@@ -1437,6 +1605,7 @@ pub type Nameserver = String;
 pub type NonEmptyTrimmedString = String;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NotAuthorizedForScope {
     pub status: i64,
     pub code: NotAuthorizedForScopeCode,
@@ -1454,6 +1623,7 @@ pub struct NotAuthorizedForScope {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum NotAuthorizedForScopeCode {
     /// `not_authorized_for_scope`
     #[serde(rename = "not_authorized_for_scope")]
@@ -1478,6 +1648,7 @@ impl std::fmt::Display for NotAuthorizedForScopeCode {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NotFound {
     pub status: i64,
     pub code: NotFoundCode,
@@ -1495,6 +1666,7 @@ pub struct NotFound {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum NotFoundCode {
     /// `not_found`
     #[serde(rename = "not_found")]
@@ -1523,6 +1695,7 @@ pub type NumberFromString = String;
 
 /// The total price of the order is too high.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrderTooExpensive {
     pub status: i64,
     pub code: OrderTooExpensiveCode,
@@ -1540,6 +1713,7 @@ pub struct OrderTooExpensive {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum OrderTooExpensiveCode {
     /// `order_too_expensive`
     #[serde(rename = "order_too_expensive")]
@@ -1565,6 +1739,7 @@ impl std::fmt::Display for OrderTooExpensiveCode {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PropertyKey {
     /// an object to be decoded into a globally shared symbol
     Symbol(PropertyKeySymbol),
@@ -1604,6 +1779,7 @@ impl<'de> serde::Deserialize<'de> for PropertyKey {
 
 /// an object to be decoded into a globally shared symbol
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PropertyKeySymbol {
     #[serde(rename = "_tag")]
     pub tag: Tag,
@@ -1612,6 +1788,7 @@ pub struct PropertyKeySymbol {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum RenewDomainBadRequestError {
     BadRequest(BadRequest),
     /// The domain name (excluding the TLD) is too short.
@@ -1679,6 +1856,7 @@ impl<'de> serde::Deserialize<'de> for RenewDomainBadRequestError {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RenewDomainContactInformation {
     #[serde(rename = "firstName")]
     pub first_name: NonEmptyTrimmedString,
@@ -1698,8 +1876,54 @@ pub struct RenewDomainContactInformation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fax: Option<E164PhoneNumber>,
 }
+impl RenewDomainContactInformation {
+    /// A `RenewDomainContactInformation` with the fields it needs; the others are unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        first_name: NonEmptyTrimmedString,
+        last_name: NonEmptyTrimmedString,
+        email: EmailAddress,
+        phone: E164PhoneNumber,
+        address1: NonEmptyTrimmedString,
+        city: NonEmptyTrimmedString,
+        state: NonEmptyTrimmedString,
+        zip: NonEmptyTrimmedString,
+        country: CountryCode,
+    ) -> Self {
+        Self {
+            first_name: first_name,
+            last_name: last_name,
+            email: email,
+            phone: phone,
+            address1: address1,
+            address2: None,
+            city: city,
+            state: state,
+            zip: zip,
+            country: country,
+            company_name: None,
+            fax: None,
+        }
+    }
+    /// Sets [`address2`](Self::address2).
+    pub fn with_address2(mut self, address2: NonEmptyTrimmedString) -> Self {
+        self.address2 = Some(address2);
+        self
+    }
+    /// Sets [`company_name`](Self::company_name).
+    pub fn with_company_name(mut self, company_name: NonEmptyTrimmedString) -> Self {
+        self.company_name = Some(company_name);
+        self
+    }
+    /// Sets [`fax`](Self::fax).
+    pub fn with_fax(mut self, fax: E164PhoneNumber) -> Self {
+        self.fax = Some(fax);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RenewDomainRequest {
     /// The number of years to renew the domain for.
     pub years: f64,
@@ -1713,8 +1937,27 @@ pub struct RenewDomainRequest {
     )]
     pub contact_information: Option<RenewDomainContactInformation>,
 }
+impl RenewDomainRequest {
+    /// A `RenewDomainRequest` with the fields it needs; the others are unset.
+    pub fn new(years: f64, expected_price: f64) -> Self {
+        Self {
+            years: years,
+            expected_price: expected_price,
+            contact_information: None,
+        }
+    }
+    /// Sets [`contact_information`](Self::contact_information).
+    pub fn with_contact_information(
+        mut self,
+        contact_information: RenewDomainContactInformation,
+    ) -> Self {
+        self.contact_information = Some(contact_information);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RetryAfter {
     pub value: f64,
     pub str: String,
@@ -1731,6 +1974,7 @@ pub struct RetryAfter {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum Tag {
     /// `symbol`
     #[serde(rename = "symbol")]
@@ -1755,6 +1999,7 @@ impl std::fmt::Display for Tag {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Tld {
     #[serde(rename = "tldName")]
     pub tld_name: String,
@@ -1764,6 +2009,7 @@ pub struct Tld {
 
 /// The TLD is not currently supported.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TldNotSupported {
     pub status: i64,
     pub code: TldNotSupportedCode,
@@ -1781,6 +2027,7 @@ pub struct TldNotSupported {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum TldNotSupportedCode {
     /// `tld_not_supported`
     #[serde(rename = "tld_not_supported")]
@@ -1806,6 +2053,7 @@ impl std::fmt::Display for TldNotSupportedCode {
 
 /// The number of domains in the order is too high.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TooManyDomains {
     pub status: i64,
     pub code: TooManyDomainsCode,
@@ -1823,6 +2071,7 @@ pub struct TooManyDomains {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum TooManyDomainsCode {
     /// `too_many_domains`
     #[serde(rename = "too_many_domains")]
@@ -1847,6 +2096,7 @@ impl std::fmt::Display for TooManyDomainsCode {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TooManyRequests {
     pub status: i64,
     pub code: TooManyRequestsCode,
@@ -1867,6 +2117,7 @@ pub struct TooManyRequests {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum TooManyRequestsCode {
     /// `too_many_requests`
     #[serde(rename = "too_many_requests")]
@@ -1891,6 +2142,7 @@ impl std::fmt::Display for TooManyRequestsCode {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TooManyRequestsLimit {
     pub total: f64,
     pub remaining: f64,
@@ -1899,6 +2151,7 @@ pub struct TooManyRequestsLimit {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TransferInDomainBadRequestError {
     BadRequest(BadRequest),
     /// The domain is already owned by another team or user.
@@ -1973,6 +2226,7 @@ impl<'de> serde::Deserialize<'de> for TransferInDomainBadRequestError {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TransferInDomainRequest {
     #[serde(rename = "authCode")]
     pub auth_code: String,
@@ -1987,8 +2241,27 @@ pub struct TransferInDomainRequest {
     #[serde(rename = "contactInformation")]
     pub contact_information: RenewDomainContactInformation,
 }
+impl TransferInDomainRequest {
+    /// A `TransferInDomainRequest` with the fields it needs; the others are unset.
+    pub fn new(
+        auth_code: impl Into<String>,
+        auto_renew: bool,
+        years: f64,
+        expected_price: f64,
+        contact_information: RenewDomainContactInformation,
+    ) -> Self {
+        Self {
+            auth_code: auth_code.into(),
+            auto_renew: auto_renew,
+            years: years,
+            expected_price: expected_price,
+            contact_information: contact_information,
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Unauthorized {
     pub status: i64,
     pub code: UnauthorizedCode,
@@ -2006,6 +2279,7 @@ pub struct Unauthorized {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UnauthorizedCode {
     /// `unauthorized`
     #[serde(rename = "unauthorized")]
@@ -2031,6 +2305,7 @@ impl std::fmt::Display for UnauthorizedCode {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum UpdateDomainAutoRenewBadRequestError {
     /// The domain is already renewing.
     DomainAlreadyRenewing(DomainAlreadyRenewing),
@@ -2078,14 +2353,28 @@ impl<'de> serde::Deserialize<'de> for UpdateDomainAutoRenewBadRequestError {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateDomainAutoRenewRequest {
     #[serde(rename = "autoRenew")]
     pub auto_renew: bool,
 }
+impl UpdateDomainAutoRenewRequest {
+    /// A `UpdateDomainAutoRenewRequest` with the fields it needs; the others are unset.
+    pub fn new(auto_renew: bool) -> Self {
+        Self { auto_renew: auto_renew }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateDomainNameserversRequest {
     pub nameservers: Vec<Nameserver>,
+}
+impl UpdateDomainNameserversRequest {
+    /// A `UpdateDomainNameserversRequest` with the fields it needs; the others are unset.
+    pub fn new(nameservers: Vec<Nameserver>) -> Self {
+        Self { nameservers: nameservers }
+    }
 }
 
 impl crate::Client {
@@ -2094,9 +2383,9 @@ impl crate::Client {
     /// Buy multiple domains at once
     ///
     /// `POST /v1/registrar/domains/buy`
-    pub fn buy_domains(&self, body: BuyDomainsRequest) -> BuyDomainsBuilder<'_> {
+    pub fn buy_domains(&self, body: BuyDomainsRequest) -> BuyDomainsBuilder {
         BuyDomainsBuilder {
-            client: self,
+            client: self.clone(),
             team_id: None,
             body,
         }
@@ -2106,13 +2395,13 @@ impl crate::Client {
 /// A request to [`Client::buy_domains`](crate::Client::buy_domains): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct BuyDomainsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct BuyDomainsBuilder {
+    client: crate::Client,
     team_id: Option<String>,
     body: BuyDomainsRequest,
 }
 
-impl<'a> BuyDomainsBuilder<'a> {
+impl BuyDomainsBuilder {
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
         self
@@ -2121,64 +2410,55 @@ impl<'a> BuyDomainsBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<BuyDomainsResponse, crate::Error<BuyDomainsError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<BuyDomainsResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for BuyDomainsBuilder {
+    type Output = BuyDomainsResponse;
+    type Error = BuyDomainsError;
+}
+impl crate::runtime::Exchange for BuyDomainsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/registrar/domains/buy");
         let endpoint = crate::runtime::Endpoint {
             operation: "buyDomains",
             method: reqwest::Method::POST,
             template: "/v1/registrar/domains/buy",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for BuyDomainsBuilder<'a> {
-    type Output = crate::Result<BuyDomainsResponse, crate::Error<BuyDomainsError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<BuyDomainsResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(BuyDomainsBuilder);
 
 /// The error responses [`Client::buy_domains`](crate::Client::buy_domains) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuyDomainsError {
+    #[error("There was something wrong with the request")]
     /// `400`: There was something wrong with the request
     BadRequest(BuyDomainsBadRequestError),
+    #[error("Unauthorized")]
     /// `401`: Unauthorized
     Unauthorized(Unauthorized),
+    #[error("NotAuthorizedForScope")]
     /// `403`: NotAuthorizedForScope
     Forbidden(BuyDomainsForbiddenError),
+    #[error("TooManyRequests")]
     /// `429`: TooManyRequests
     TooManyRequests(TooManyRequests),
+    #[error("InternalServerError")]
     /// `500`: InternalServerError
     InternalServerError(InternalServerError),
-}
-
-impl std::fmt::Display for BuyDomainsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest(_) => "There was something wrong with the request",
-                Self::Unauthorized(_) => "Unauthorized",
-                Self::Forbidden(_) => "NotAuthorizedForScope",
-                Self::TooManyRequests(_) => "TooManyRequests",
-                Self::InternalServerError(_) => "InternalServerError",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for BuyDomainsError {
@@ -2204,9 +2484,9 @@ impl crate::Client {
         &self,
         domain: impl Into<String>,
         body: BuySingleDomainRequest,
-    ) -> BuySingleDomainBuilder<'_> {
+    ) -> BuySingleDomainBuilder {
         BuySingleDomainBuilder {
-            client: self,
+            client: self.clone(),
             domain: domain.into(),
             team_id: None,
             body,
@@ -2217,14 +2497,14 @@ impl crate::Client {
 /// A request to [`Client::buy_single_domain`](crate::Client::buy_single_domain): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct BuySingleDomainBuilder<'a> {
-    client: &'a crate::Client,
+pub struct BuySingleDomainBuilder {
+    client: crate::Client,
     domain: String,
     team_id: Option<String>,
     body: BuySingleDomainRequest,
 }
 
-impl<'a> BuySingleDomainBuilder<'a> {
+impl BuySingleDomainBuilder {
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
         self
@@ -2233,14 +2513,16 @@ impl<'a> BuySingleDomainBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<BuyDomainsResponse, crate::Error<BuySingleDomainError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<BuyDomainsResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for BuySingleDomainBuilder {
+    type Output = BuyDomainsResponse;
+    type Error = BuySingleDomainError;
+}
+impl crate::runtime::Exchange for BuySingleDomainBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/registrar/domains/",
             &crate::runtime::encode_path(&self.domain),
@@ -2252,50 +2534,39 @@ impl<'a> BuySingleDomainBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v1/registrar/domains/{domain}/buy",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for BuySingleDomainBuilder<'a> {
-    type Output = crate::Result<BuyDomainsResponse, crate::Error<BuySingleDomainError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<BuyDomainsResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(BuySingleDomainBuilder);
 
 /// The error responses [`Client::buy_single_domain`](crate::Client::buy_single_domain) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuySingleDomainError {
+    #[error("There was something wrong with the request")]
     /// `400`: There was something wrong with the request
     BadRequest(BuySingleDomainBadRequestError),
+    #[error("Unauthorized")]
     /// `401`: Unauthorized
     Unauthorized(Unauthorized),
+    #[error("NotAuthorizedForScope")]
     /// `403`: NotAuthorizedForScope
     Forbidden(BuyDomainsForbiddenError),
+    #[error("TooManyRequests")]
     /// `429`: TooManyRequests
     TooManyRequests(TooManyRequests),
+    #[error("InternalServerError")]
     /// `500`: InternalServerError
     InternalServerError(InternalServerError),
-}
-
-impl std::fmt::Display for BuySingleDomainError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest(_) => "There was something wrong with the request",
-                Self::Unauthorized(_) => "Unauthorized",
-                Self::Forbidden(_) => "NotAuthorizedForScope",
-                Self::TooManyRequests(_) => "TooManyRequests",
-                Self::InternalServerError(_) => "InternalServerError",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for BuySingleDomainError {
@@ -2320,9 +2591,9 @@ impl crate::Client {
     pub fn get_bulk_availability(
         &self,
         body: GetBulkAvailabilityRequest,
-    ) -> GetBulkAvailabilityBuilder<'_> {
+    ) -> GetBulkAvailabilityBuilder {
         GetBulkAvailabilityBuilder {
-            client: self,
+            client: self.clone(),
             team_id: None,
             body,
         }
@@ -2332,13 +2603,13 @@ impl crate::Client {
 /// A request to [`Client::get_bulk_availability`](crate::Client::get_bulk_availability): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetBulkAvailabilityBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetBulkAvailabilityBuilder {
+    client: crate::Client,
     team_id: Option<String>,
     body: GetBulkAvailabilityRequest,
 }
 
-impl<'a> GetBulkAvailabilityBuilder<'a> {
+impl GetBulkAvailabilityBuilder {
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
         self
@@ -2350,67 +2621,55 @@ impl<'a> GetBulkAvailabilityBuilder<'a> {
         GetBulkAvailabilityResponse,
         crate::Error<GetBulkAvailabilityError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetBulkAvailabilityResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetBulkAvailabilityBuilder {
+    type Output = GetBulkAvailabilityResponse;
+    type Error = GetBulkAvailabilityError;
+}
+impl crate::runtime::Exchange for GetBulkAvailabilityBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/registrar/domains/availability");
         let endpoint = crate::runtime::Endpoint {
             operation: "getBulkAvailability",
             method: reqwest::Method::POST,
             template: "/v1/registrar/domains/availability",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetBulkAvailabilityBuilder<'a> {
-    type Output = crate::Result<
-        GetBulkAvailabilityResponse,
-        crate::Error<GetBulkAvailabilityError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetBulkAvailabilityResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetBulkAvailabilityBuilder);
 
 /// The error responses [`Client::get_bulk_availability`](crate::Client::get_bulk_availability) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetBulkAvailabilityError {
+    #[error("There was something wrong with the request")]
     /// `400`: There was something wrong with the request
     BadRequest(HttpApiDecodeError),
+    #[error("Unauthorized")]
     /// `401`: Unauthorized
     Unauthorized(Unauthorized),
+    #[error("NotAuthorizedForScope")]
     /// `403`: NotAuthorizedForScope
     Forbidden(NotAuthorizedForScope),
+    #[error("TooManyRequests")]
     /// `429`: TooManyRequests
     TooManyRequests(TooManyRequests),
+    #[error("InternalServerError")]
     /// `500`: InternalServerError
     InternalServerError(InternalServerError),
-}
-
-impl std::fmt::Display for GetBulkAvailabilityError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest(_) => "There was something wrong with the request",
-                Self::Unauthorized(_) => "Unauthorized",
-                Self::Forbidden(_) => "NotAuthorizedForScope",
-                Self::TooManyRequests(_) => "TooManyRequests",
-                Self::InternalServerError(_) => "InternalServerError",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetBulkAvailabilityError {
@@ -2435,9 +2694,9 @@ impl crate::Client {
     pub fn get_contact_info_schema(
         &self,
         domain: impl Into<String>,
-    ) -> GetContactInfoSchemaBuilder<'_> {
+    ) -> GetContactInfoSchemaBuilder {
         GetContactInfoSchemaBuilder {
-            client: self,
+            client: self.clone(),
             domain: domain.into(),
             team_id: None,
         }
@@ -2447,13 +2706,13 @@ impl crate::Client {
 /// A request to [`Client::get_contact_info_schema`](crate::Client::get_contact_info_schema): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetContactInfoSchemaBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetContactInfoSchemaBuilder {
+    client: crate::Client,
     domain: String,
     team_id: Option<String>,
 }
 
-impl<'a> GetContactInfoSchemaBuilder<'a> {
+impl GetContactInfoSchemaBuilder {
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
         self
@@ -2465,16 +2724,16 @@ impl<'a> GetContactInfoSchemaBuilder<'a> {
         serde_json::Map<String, serde_json::Value>,
         crate::Error<GetContactInfoSchemaError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(
-        self,
-    ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetContactInfoSchemaBuilder {
+    type Output = serde_json::Map<String, serde_json::Value>;
+    type Error = GetContactInfoSchemaError;
+}
+impl crate::runtime::Exchange for GetContactInfoSchemaBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/registrar/domains/",
             &crate::runtime::encode_path(&self.domain),
@@ -2486,51 +2745,37 @@ impl<'a> GetContactInfoSchemaBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/registrar/domains/{domain}/contact-info/schema",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetContactInfoSchemaBuilder<'a> {
-    type Output = crate::Result<
-        serde_json::Map<String, serde_json::Value>,
-        crate::Error<GetContactInfoSchemaError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetContactInfoSchemaBuilder);
 
 /// The error responses [`Client::get_contact_info_schema`](crate::Client::get_contact_info_schema) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetContactInfoSchemaError {
+    #[error("There was something wrong with the request")]
     /// `400`: There was something wrong with the request
     BadRequest(GetContactInfoSchemaBadRequestError),
+    #[error("Unauthorized")]
     /// `401`: Unauthorized
     Unauthorized(Unauthorized),
+    #[error("NotAuthorizedForScope")]
     /// `403`: NotAuthorizedForScope
     Forbidden(NotAuthorizedForScope),
+    #[error("TooManyRequests")]
     /// `429`: TooManyRequests
     TooManyRequests(TooManyRequests),
+    #[error("InternalServerError")]
     /// `500`: InternalServerError
     InternalServerError(InternalServerError),
-}
-
-impl std::fmt::Display for GetContactInfoSchemaError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest(_) => "There was something wrong with the request",
-                Self::Unauthorized(_) => "Unauthorized",
-                Self::Forbidden(_) => "NotAuthorizedForScope",
-                Self::TooManyRequests(_) => "TooManyRequests",
-                Self::InternalServerError(_) => "InternalServerError",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetContactInfoSchemaError {
@@ -2555,9 +2800,9 @@ impl crate::Client {
     pub fn get_domain_auth_code(
         &self,
         domain: impl Into<String>,
-    ) -> GetDomainAuthCodeBuilder<'_> {
+    ) -> GetDomainAuthCodeBuilder {
         GetDomainAuthCodeBuilder {
-            client: self,
+            client: self.clone(),
             domain: domain.into(),
             team_id: None,
         }
@@ -2567,13 +2812,13 @@ impl crate::Client {
 /// A request to [`Client::get_domain_auth_code`](crate::Client::get_domain_auth_code): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetDomainAuthCodeBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetDomainAuthCodeBuilder {
+    client: crate::Client,
     domain: String,
     team_id: Option<String>,
 }
 
-impl<'a> GetDomainAuthCodeBuilder<'a> {
+impl GetDomainAuthCodeBuilder {
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
         self
@@ -2582,14 +2827,16 @@ impl<'a> GetDomainAuthCodeBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<GetDomainAuthCodeResponse, crate::Error<GetDomainAuthCodeError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetDomainAuthCodeResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetDomainAuthCodeBuilder {
+    type Output = GetDomainAuthCodeResponse;
+    type Error = GetDomainAuthCodeError;
+}
+impl crate::runtime::Exchange for GetDomainAuthCodeBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/registrar/domains/",
             &crate::runtime::encode_path(&self.domain),
@@ -2601,54 +2848,40 @@ impl<'a> GetDomainAuthCodeBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/registrar/domains/{domain}/auth-code",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetDomainAuthCodeBuilder<'a> {
-    type Output = crate::Result<
-        GetDomainAuthCodeResponse,
-        crate::Error<GetDomainAuthCodeError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetDomainAuthCodeResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetDomainAuthCodeBuilder);
 
 /// The error responses [`Client::get_domain_auth_code`](crate::Client::get_domain_auth_code) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetDomainAuthCodeError {
+    #[error("There was something wrong with the request")]
     /// `400`: There was something wrong with the request
     BadRequest(GetDomainAuthCodeBadRequestError),
+    #[error("Unauthorized")]
     /// `401`: Unauthorized
     Unauthorized(Unauthorized),
+    #[error("NotAuthorizedForScope")]
     /// `403`: NotAuthorizedForScope
     Forbidden(BuyDomainsForbiddenError),
+    #[error("The domain was not found in our system.")]
     /// `404`: The domain was not found in our system.
     NotFound(DomainNotFound),
+    #[error("TooManyRequests")]
     /// `429`: TooManyRequests
     TooManyRequests(TooManyRequests),
+    #[error("InternalServerError")]
     /// `500`: InternalServerError
     InternalServerError(InternalServerError),
-}
-
-impl std::fmt::Display for GetDomainAuthCodeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest(_) => "There was something wrong with the request",
-                Self::Unauthorized(_) => "Unauthorized",
-                Self::Forbidden(_) => "NotAuthorizedForScope",
-                Self::NotFound(_) => "The domain was not found in our system.",
-                Self::TooManyRequests(_) => "TooManyRequests",
-                Self::InternalServerError(_) => "InternalServerError",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetDomainAuthCodeError {
@@ -2674,9 +2907,9 @@ impl crate::Client {
     pub fn get_domain_availability(
         &self,
         domain: impl Into<String>,
-    ) -> GetDomainAvailabilityBuilder<'_> {
+    ) -> GetDomainAvailabilityBuilder {
         GetDomainAvailabilityBuilder {
-            client: self,
+            client: self.clone(),
             domain: domain.into(),
             team_id: None,
         }
@@ -2686,13 +2919,13 @@ impl crate::Client {
 /// A request to [`Client::get_domain_availability`](crate::Client::get_domain_availability): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetDomainAvailabilityBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetDomainAvailabilityBuilder {
+    client: crate::Client,
     domain: String,
     team_id: Option<String>,
 }
 
-impl<'a> GetDomainAvailabilityBuilder<'a> {
+impl GetDomainAvailabilityBuilder {
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
         self
@@ -2704,16 +2937,16 @@ impl<'a> GetDomainAvailabilityBuilder<'a> {
         crate::shared::GetDomainAvailabilityResponse,
         crate::Error<GetDomainAvailabilityError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(
-        self,
-    ) -> crate::Result<crate::shared::GetDomainAvailabilityResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetDomainAvailabilityBuilder {
+    type Output = crate::shared::GetDomainAvailabilityResponse;
+    type Error = GetDomainAvailabilityError;
+}
+impl crate::runtime::Exchange for GetDomainAvailabilityBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/registrar/domains/",
             &crate::runtime::encode_path(&self.domain),
@@ -2725,54 +2958,40 @@ impl<'a> GetDomainAvailabilityBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/registrar/domains/{domain}/availability",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetDomainAvailabilityBuilder<'a> {
-    type Output = crate::Result<
-        crate::shared::GetDomainAvailabilityResponse,
-        crate::Error<GetDomainAvailabilityError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::shared::GetDomainAvailabilityResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetDomainAvailabilityBuilder);
 
 /// The error responses [`Client::get_domain_availability`](crate::Client::get_domain_availability) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetDomainAvailabilityError {
+    #[error("There was something wrong with the request")]
     /// `400`: There was something wrong with the request
     BadRequest(HttpApiDecodeError),
+    #[error("Unauthorized")]
     /// `401`: Unauthorized
     Unauthorized(Unauthorized),
+    #[error("NotAuthorizedForScope")]
     /// `403`: NotAuthorizedForScope
     Forbidden(NotAuthorizedForScope),
+    #[error("NotFound")]
     /// `404`: NotFound
     NotFound(NotFound),
+    #[error("TooManyRequests")]
     /// `429`: TooManyRequests
     TooManyRequests(TooManyRequests),
+    #[error("InternalServerError")]
     /// `500`: InternalServerError
     InternalServerError(InternalServerError),
-}
-
-impl std::fmt::Display for GetDomainAvailabilityError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest(_) => "There was something wrong with the request",
-                Self::Unauthorized(_) => "Unauthorized",
-                Self::Forbidden(_) => "NotAuthorizedForScope",
-                Self::NotFound(_) => "NotFound",
-                Self::TooManyRequests(_) => "TooManyRequests",
-                Self::InternalServerError(_) => "InternalServerError",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetDomainAvailabilityError {
@@ -2795,12 +3014,9 @@ impl crate::Client {
     /// Get price data for a specific domain
     ///
     /// `GET /v1/registrar/domains/{domain}/price`
-    pub fn get_domain_price(
-        &self,
-        domain: impl Into<String>,
-    ) -> GetDomainPriceBuilder<'_> {
+    pub fn get_domain_price(&self, domain: impl Into<String>) -> GetDomainPriceBuilder {
         GetDomainPriceBuilder {
-            client: self,
+            client: self.clone(),
             domain: domain.into(),
             years: None,
             team_id: None,
@@ -2811,14 +3027,14 @@ impl crate::Client {
 /// A request to [`Client::get_domain_price`](crate::Client::get_domain_price): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetDomainPriceBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetDomainPriceBuilder {
+    client: crate::Client,
     domain: String,
     years: Option<NumberFromString>,
     team_id: Option<String>,
 }
 
-impl<'a> GetDomainPriceBuilder<'a> {
+impl GetDomainPriceBuilder {
     pub fn years(mut self, years: NumberFromString) -> Self {
         self.years = Some(years);
         self
@@ -2831,14 +3047,16 @@ impl<'a> GetDomainPriceBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<GetDomainPriceResponse, crate::Error<GetDomainPriceError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetDomainPriceResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetDomainPriceBuilder {
+    type Output = GetDomainPriceResponse;
+    type Error = GetDomainPriceError;
+}
+impl crate::runtime::Exchange for GetDomainPriceBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/registrar/domains/",
             &crate::runtime::encode_path(&self.domain),
@@ -2850,52 +3068,38 @@ impl<'a> GetDomainPriceBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/registrar/domains/{domain}/price",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("years", &self.years);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetDomainPriceBuilder<'a> {
-    type Output = crate::Result<
-        GetDomainPriceResponse,
-        crate::Error<GetDomainPriceError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetDomainPriceResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetDomainPriceBuilder);
 
 /// The error responses [`Client::get_domain_price`](crate::Client::get_domain_price) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetDomainPriceError {
+    #[error("There was something wrong with the request")]
     /// `400`: There was something wrong with the request
     BadRequest(GetDomainPriceBadRequestError),
+    #[error("Unauthorized")]
     /// `401`: Unauthorized
     Unauthorized(Unauthorized),
+    #[error("NotAuthorizedForScope")]
     /// `403`: NotAuthorizedForScope
     Forbidden(NotAuthorizedForScope),
+    #[error("TooManyRequests")]
     /// `429`: TooManyRequests
     TooManyRequests(TooManyRequests),
+    #[error("InternalServerError")]
     /// `500`: InternalServerError
     InternalServerError(InternalServerError),
-}
-
-impl std::fmt::Display for GetDomainPriceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest(_) => "There was something wrong with the request",
-                Self::Unauthorized(_) => "Unauthorized",
-                Self::Forbidden(_) => "NotAuthorizedForScope",
-                Self::TooManyRequests(_) => "TooManyRequests",
-                Self::InternalServerError(_) => "InternalServerError",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetDomainPriceError {
@@ -2920,9 +3124,9 @@ impl crate::Client {
     pub fn get_domain_transfer_in(
         &self,
         domain: impl Into<String>,
-    ) -> GetDomainTransferInBuilder<'_> {
+    ) -> GetDomainTransferInBuilder {
         GetDomainTransferInBuilder {
-            client: self,
+            client: self.clone(),
             domain: domain.into(),
             team_id: None,
         }
@@ -2932,13 +3136,13 @@ impl crate::Client {
 /// A request to [`Client::get_domain_transfer_in`](crate::Client::get_domain_transfer_in): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetDomainTransferInBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetDomainTransferInBuilder {
+    client: crate::Client,
     domain: String,
     team_id: Option<String>,
 }
 
-impl<'a> GetDomainTransferInBuilder<'a> {
+impl GetDomainTransferInBuilder {
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
         self
@@ -2950,14 +3154,16 @@ impl<'a> GetDomainTransferInBuilder<'a> {
         GetDomainTransferInResponse,
         crate::Error<GetDomainTransferInError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetDomainTransferInResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetDomainTransferInBuilder {
+    type Output = GetDomainTransferInResponse;
+    type Error = GetDomainTransferInError;
+}
+impl crate::runtime::Exchange for GetDomainTransferInBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/registrar/domains/",
             &crate::runtime::encode_path(&self.domain),
@@ -2969,54 +3175,40 @@ impl<'a> GetDomainTransferInBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/registrar/domains/{domain}/transfer",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetDomainTransferInBuilder<'a> {
-    type Output = crate::Result<
-        GetDomainTransferInResponse,
-        crate::Error<GetDomainTransferInError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetDomainTransferInResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetDomainTransferInBuilder);
 
 /// The error responses [`Client::get_domain_transfer_in`](crate::Client::get_domain_transfer_in) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetDomainTransferInError {
+    #[error("There was something wrong with the request")]
     /// `400`: There was something wrong with the request
     BadRequest(HttpApiDecodeError),
+    #[error("Unauthorized")]
     /// `401`: Unauthorized
     Unauthorized(Unauthorized),
+    #[error("NotAuthorizedForScope")]
     /// `403`: NotAuthorizedForScope
     Forbidden(BuyDomainsForbiddenError),
+    #[error("NotFound")]
     /// `404`: NotFound
     NotFound(NotFound),
+    #[error("TooManyRequests")]
     /// `429`: TooManyRequests
     TooManyRequests(TooManyRequests),
+    #[error("InternalServerError")]
     /// `500`: InternalServerError
     InternalServerError(InternalServerError),
-}
-
-impl std::fmt::Display for GetDomainTransferInError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest(_) => "There was something wrong with the request",
-                Self::Unauthorized(_) => "Unauthorized",
-                Self::Forbidden(_) => "NotAuthorizedForScope",
-                Self::NotFound(_) => "NotFound",
-                Self::TooManyRequests(_) => "TooManyRequests",
-                Self::InternalServerError(_) => "InternalServerError",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetDomainTransferInError {
@@ -3039,9 +3231,9 @@ impl crate::Client {
     /// Get information about a domain order by its ID
     ///
     /// `GET /v1/registrar/orders/{orderId}`
-    pub fn get_order(&self, order_id: impl Into<String>) -> GetOrderBuilder<'_> {
+    pub fn get_order(&self, order_id: impl Into<String>) -> GetOrderBuilder {
         GetOrderBuilder {
-            client: self,
+            client: self.clone(),
             order_id: order_id.into(),
             team_id: None,
         }
@@ -3051,13 +3243,13 @@ impl crate::Client {
 /// A request to [`Client::get_order`](crate::Client::get_order): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetOrderBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetOrderBuilder {
+    client: crate::Client,
     order_id: String,
     team_id: Option<String>,
 }
 
-impl<'a> GetOrderBuilder<'a> {
+impl GetOrderBuilder {
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
         self
@@ -3066,14 +3258,16 @@ impl<'a> GetOrderBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<GetOrderResponse, crate::Error<GetOrderError2>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetOrderResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetOrderBuilder {
+    type Output = GetOrderResponse;
+    type Error = GetOrderError2;
+}
+impl crate::runtime::Exchange for GetOrderBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/registrar/orders/",
             &crate::runtime::encode_path(&self.order_id),
@@ -3084,51 +3278,40 @@ impl<'a> GetOrderBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/registrar/orders/{orderId}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetOrderBuilder<'a> {
-    type Output = crate::Result<GetOrderResponse, crate::Error<GetOrderError2>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetOrderResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetOrderBuilder);
 
 /// The error responses [`Client::get_order`](crate::Client::get_order) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetOrderError2 {
+    #[error("There was something wrong with the request")]
     /// `400`: There was something wrong with the request
     BadRequest(HttpApiDecodeError),
+    #[error("Unauthorized")]
     /// `401`: Unauthorized
     Unauthorized(Unauthorized),
+    #[error("NotAuthorizedForScope")]
     /// `403`: NotAuthorizedForScope
     Forbidden(BuyDomainsForbiddenError),
+    #[error("NotFound")]
     /// `404`: NotFound
     NotFound(NotFound),
+    #[error("TooManyRequests")]
     /// `429`: TooManyRequests
     TooManyRequests(TooManyRequests),
+    #[error("InternalServerError")]
     /// `500`: InternalServerError
     InternalServerError(InternalServerError),
-}
-
-impl std::fmt::Display for GetOrderError2 {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest(_) => "There was something wrong with the request",
-                Self::Unauthorized(_) => "Unauthorized",
-                Self::Forbidden(_) => "NotAuthorizedForScope",
-                Self::NotFound(_) => "NotFound",
-                Self::TooManyRequests(_) => "TooManyRequests",
-                Self::InternalServerError(_) => "InternalServerError",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetOrderError2 {
@@ -3151,9 +3334,9 @@ impl crate::Client {
     /// Get a list of TLDs supported by Vercel
     ///
     /// `GET /v1/registrar/tlds/supported`
-    pub fn get_supported_tlds(&self) -> GetSupportedTldsBuilder<'_> {
+    pub fn get_supported_tlds(&self) -> GetSupportedTldsBuilder {
         GetSupportedTldsBuilder {
-            client: self,
+            client: self.clone(),
             team_id: None,
         }
     }
@@ -3162,12 +3345,12 @@ impl crate::Client {
 /// A request to [`Client::get_supported_tlds`](crate::Client::get_supported_tlds): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetSupportedTldsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetSupportedTldsBuilder {
+    client: crate::Client,
     team_id: Option<String>,
 }
 
-impl<'a> GetSupportedTldsBuilder<'a> {
+impl GetSupportedTldsBuilder {
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
         self
@@ -3176,62 +3359,51 @@ impl<'a> GetSupportedTldsBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<Vec<String>, crate::Error<GetSupportedTldsError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<Vec<String>> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetSupportedTldsBuilder {
+    type Output = Vec<String>;
+    type Error = GetSupportedTldsError;
+}
+impl crate::runtime::Exchange for GetSupportedTldsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/registrar/tlds/supported");
         let endpoint = crate::runtime::Endpoint {
             operation: "getSupportedTlds",
             method: reqwest::Method::GET,
             template: "/v1/registrar/tlds/supported",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetSupportedTldsBuilder<'a> {
-    type Output = crate::Result<Vec<String>, crate::Error<GetSupportedTldsError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<Vec<String>> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetSupportedTldsBuilder);
 
 /// The error responses [`Client::get_supported_tlds`](crate::Client::get_supported_tlds) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetSupportedTldsError {
+    #[error("There was something wrong with the request")]
     /// `400`: There was something wrong with the request
     BadRequest(HttpApiDecodeError),
+    #[error("Unauthorized")]
     /// `401`: Unauthorized
     Unauthorized(Unauthorized),
+    #[error("NotAuthorizedForScope")]
     /// `403`: NotAuthorizedForScope
     Forbidden(NotAuthorizedForScope),
+    #[error("TooManyRequests")]
     /// `429`: TooManyRequests
     TooManyRequests(TooManyRequests),
+    #[error("InternalServerError")]
     /// `500`: InternalServerError
     InternalServerError(InternalServerError),
-}
-
-impl std::fmt::Display for GetSupportedTldsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest(_) => "There was something wrong with the request",
-                Self::Unauthorized(_) => "Unauthorized",
-                Self::Forbidden(_) => "NotAuthorizedForScope",
-                Self::TooManyRequests(_) => "TooManyRequests",
-                Self::InternalServerError(_) => "InternalServerError",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetSupportedTldsError {
@@ -3253,9 +3425,9 @@ impl crate::Client {
     /// Get price data for a specific TLD. This only reflects base prices for the given TLD. Premium domains may have different prices. Use the [Get price data for a domain](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/get-price-data-for-a-domain) endpoint to get the price data for a specific domain.
     ///
     /// `GET /v1/registrar/tlds/{tld}/price`
-    pub fn get_tld_price(&self, tld: impl Into<String>) -> GetTldPriceBuilder<'_> {
+    pub fn get_tld_price(&self, tld: impl Into<String>) -> GetTldPriceBuilder {
         GetTldPriceBuilder {
-            client: self,
+            client: self.clone(),
             tld: tld.into(),
             years: None,
             team_id: None,
@@ -3266,14 +3438,14 @@ impl crate::Client {
 /// A request to [`Client::get_tld_price`](crate::Client::get_tld_price): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetTldPriceBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetTldPriceBuilder {
+    client: crate::Client,
     tld: String,
     years: Option<NumberFromString>,
     team_id: Option<String>,
 }
 
-impl<'a> GetTldPriceBuilder<'a> {
+impl GetTldPriceBuilder {
     pub fn years(mut self, years: NumberFromString) -> Self {
         self.years = Some(years);
         self
@@ -3286,14 +3458,16 @@ impl<'a> GetTldPriceBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<GetDomainPriceResponse, crate::Error<GetTldPriceError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetDomainPriceResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetTldPriceBuilder {
+    type Output = GetDomainPriceResponse;
+    type Error = GetTldPriceError;
+}
+impl crate::runtime::Exchange for GetTldPriceBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/registrar/tlds/",
             &crate::runtime::encode_path(&self.tld),
@@ -3305,49 +3479,38 @@ impl<'a> GetTldPriceBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/registrar/tlds/{tld}/price",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("years", &self.years);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetTldPriceBuilder<'a> {
-    type Output = crate::Result<GetDomainPriceResponse, crate::Error<GetTldPriceError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetDomainPriceResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetTldPriceBuilder);
 
 /// The error responses [`Client::get_tld_price`](crate::Client::get_tld_price) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetTldPriceError {
+    #[error("There was something wrong with the request")]
     /// `400`: There was something wrong with the request
     BadRequest(GetTldPriceBadRequestError),
+    #[error("Unauthorized")]
     /// `401`: Unauthorized
     Unauthorized(Unauthorized),
+    #[error("NotAuthorizedForScope")]
     /// `403`: NotAuthorizedForScope
     Forbidden(NotAuthorizedForScope),
+    #[error("TooManyRequests")]
     /// `429`: TooManyRequests
     TooManyRequests(TooManyRequests),
+    #[error("InternalServerError")]
     /// `500`: InternalServerError
     InternalServerError(InternalServerError),
-}
-
-impl std::fmt::Display for GetTldPriceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest(_) => "There was something wrong with the request",
-                Self::Unauthorized(_) => "Unauthorized",
-                Self::Forbidden(_) => "NotAuthorizedForScope",
-                Self::TooManyRequests(_) => "TooManyRequests",
-                Self::InternalServerError(_) => "InternalServerError",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetTldPriceError {
@@ -3373,9 +3536,9 @@ impl crate::Client {
         &self,
         domain: impl Into<String>,
         body: RenewDomainRequest,
-    ) -> RenewDomainBuilder<'_> {
+    ) -> RenewDomainBuilder {
         RenewDomainBuilder {
-            client: self,
+            client: self.clone(),
             domain: domain.into(),
             team_id: None,
             body,
@@ -3386,14 +3549,14 @@ impl crate::Client {
 /// A request to [`Client::renew_domain`](crate::Client::renew_domain): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct RenewDomainBuilder<'a> {
-    client: &'a crate::Client,
+pub struct RenewDomainBuilder {
+    client: crate::Client,
     domain: String,
     team_id: Option<String>,
     body: RenewDomainRequest,
 }
 
-impl<'a> RenewDomainBuilder<'a> {
+impl RenewDomainBuilder {
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
         self
@@ -3402,14 +3565,16 @@ impl<'a> RenewDomainBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<BuyDomainsResponse, crate::Error<RenewDomainError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<BuyDomainsResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for RenewDomainBuilder {
+    type Output = BuyDomainsResponse;
+    type Error = RenewDomainError;
+}
+impl crate::runtime::Exchange for RenewDomainBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/registrar/domains/",
             &crate::runtime::encode_path(&self.domain),
@@ -3421,53 +3586,42 @@ impl<'a> RenewDomainBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v1/registrar/domains/{domain}/renew",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for RenewDomainBuilder<'a> {
-    type Output = crate::Result<BuyDomainsResponse, crate::Error<RenewDomainError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<BuyDomainsResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(RenewDomainBuilder);
 
 /// The error responses [`Client::renew_domain`](crate::Client::renew_domain) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RenewDomainError {
+    #[error("There was something wrong with the request")]
     /// `400`: There was something wrong with the request
     BadRequest(RenewDomainBadRequestError),
+    #[error("Unauthorized")]
     /// `401`: Unauthorized
     Unauthorized(Unauthorized),
+    #[error("NotAuthorizedForScope")]
     /// `403`: NotAuthorizedForScope
     Forbidden(BuyDomainsForbiddenError),
+    #[error("The domain was not found in our system.")]
     /// `404`: The domain was not found in our system.
     NotFound(DomainNotFound),
+    #[error("TooManyRequests")]
     /// `429`: TooManyRequests
     TooManyRequests(TooManyRequests),
+    #[error("InternalServerError")]
     /// `500`: InternalServerError
     InternalServerError(InternalServerError),
-}
-
-impl std::fmt::Display for RenewDomainError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest(_) => "There was something wrong with the request",
-                Self::Unauthorized(_) => "Unauthorized",
-                Self::Forbidden(_) => "NotAuthorizedForScope",
-                Self::NotFound(_) => "The domain was not found in our system.",
-                Self::TooManyRequests(_) => "TooManyRequests",
-                Self::InternalServerError(_) => "InternalServerError",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for RenewDomainError {
@@ -3494,9 +3648,9 @@ impl crate::Client {
         &self,
         domain: impl Into<String>,
         body: TransferInDomainRequest,
-    ) -> TransferInDomainBuilder<'_> {
+    ) -> TransferInDomainBuilder {
         TransferInDomainBuilder {
-            client: self,
+            client: self.clone(),
             domain: domain.into(),
             team_id: None,
             body,
@@ -3507,14 +3661,14 @@ impl crate::Client {
 /// A request to [`Client::transfer_in_domain`](crate::Client::transfer_in_domain): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct TransferInDomainBuilder<'a> {
-    client: &'a crate::Client,
+pub struct TransferInDomainBuilder {
+    client: crate::Client,
     domain: String,
     team_id: Option<String>,
     body: TransferInDomainRequest,
 }
 
-impl<'a> TransferInDomainBuilder<'a> {
+impl TransferInDomainBuilder {
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
         self
@@ -3523,14 +3677,16 @@ impl<'a> TransferInDomainBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<BuyDomainsResponse, crate::Error<TransferInDomainError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<BuyDomainsResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for TransferInDomainBuilder {
+    type Output = BuyDomainsResponse;
+    type Error = TransferInDomainError;
+}
+impl crate::runtime::Exchange for TransferInDomainBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/registrar/domains/",
             &crate::runtime::encode_path(&self.domain),
@@ -3542,50 +3698,39 @@ impl<'a> TransferInDomainBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v1/registrar/domains/{domain}/transfer",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for TransferInDomainBuilder<'a> {
-    type Output = crate::Result<BuyDomainsResponse, crate::Error<TransferInDomainError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<BuyDomainsResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(TransferInDomainBuilder);
 
 /// The error responses [`Client::transfer_in_domain`](crate::Client::transfer_in_domain) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TransferInDomainError {
+    #[error("There was something wrong with the request")]
     /// `400`: There was something wrong with the request
     BadRequest(TransferInDomainBadRequestError),
+    #[error("Unauthorized")]
     /// `401`: Unauthorized
     Unauthorized(Unauthorized),
+    #[error("NotAuthorizedForScope")]
     /// `403`: NotAuthorizedForScope
     Forbidden(BuyDomainsForbiddenError),
+    #[error("TooManyRequests")]
     /// `429`: TooManyRequests
     TooManyRequests(TooManyRequests),
+    #[error("InternalServerError")]
     /// `500`: InternalServerError
     InternalServerError(InternalServerError),
-}
-
-impl std::fmt::Display for TransferInDomainError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest(_) => "There was something wrong with the request",
-                Self::Unauthorized(_) => "Unauthorized",
-                Self::Forbidden(_) => "NotAuthorizedForScope",
-                Self::TooManyRequests(_) => "TooManyRequests",
-                Self::InternalServerError(_) => "InternalServerError",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for TransferInDomainError {
@@ -3611,9 +3756,9 @@ impl crate::Client {
         &self,
         domain: impl Into<String>,
         body: UpdateDomainAutoRenewRequest,
-    ) -> UpdateDomainAutoRenewBuilder<'_> {
+    ) -> UpdateDomainAutoRenewBuilder {
         UpdateDomainAutoRenewBuilder {
-            client: self,
+            client: self.clone(),
             domain: domain.into(),
             team_id: None,
             body,
@@ -3624,14 +3769,14 @@ impl crate::Client {
 /// A request to [`Client::update_domain_auto_renew`](crate::Client::update_domain_auto_renew): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateDomainAutoRenewBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UpdateDomainAutoRenewBuilder {
+    client: crate::Client,
     domain: String,
     team_id: Option<String>,
     body: UpdateDomainAutoRenewRequest,
 }
 
-impl<'a> UpdateDomainAutoRenewBuilder<'a> {
+impl UpdateDomainAutoRenewBuilder {
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
         self
@@ -3640,14 +3785,16 @@ impl<'a> UpdateDomainAutoRenewBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<(), crate::Error<UpdateDomainAutoRenewError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UpdateDomainAutoRenewBuilder {
+    type Output = ();
+    type Error = UpdateDomainAutoRenewError;
+}
+impl crate::runtime::Exchange for UpdateDomainAutoRenewBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/registrar/domains/",
             &crate::runtime::encode_path(&self.domain),
@@ -3659,53 +3806,40 @@ impl<'a> UpdateDomainAutoRenewBuilder<'a> {
             method: reqwest::Method::PATCH,
             template: "/v1/registrar/domains/{domain}/auto-renew",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UpdateDomainAutoRenewBuilder<'a> {
-    type Output = crate::Result<(), crate::Error<UpdateDomainAutoRenewError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(UpdateDomainAutoRenewBuilder);
 
 /// The error responses [`Client::update_domain_auto_renew`](crate::Client::update_domain_auto_renew) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UpdateDomainAutoRenewError {
+    #[error("There was something wrong with the request")]
     /// `400`: There was something wrong with the request
     BadRequest(UpdateDomainAutoRenewBadRequestError),
+    #[error("Unauthorized")]
     /// `401`: Unauthorized
     Unauthorized(Unauthorized),
+    #[error("NotAuthorizedForScope")]
     /// `403`: NotAuthorizedForScope
     Forbidden(BuyDomainsForbiddenError),
+    #[error("The domain was not found in our system.")]
     /// `404`: The domain was not found in our system.
     NotFound(DomainNotFound),
+    #[error("TooManyRequests")]
     /// `429`: TooManyRequests
     TooManyRequests(TooManyRequests),
+    #[error("InternalServerError")]
     /// `500`: InternalServerError
     InternalServerError(InternalServerError),
-}
-
-impl std::fmt::Display for UpdateDomainAutoRenewError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest(_) => "There was something wrong with the request",
-                Self::Unauthorized(_) => "Unauthorized",
-                Self::Forbidden(_) => "NotAuthorizedForScope",
-                Self::NotFound(_) => "The domain was not found in our system.",
-                Self::TooManyRequests(_) => "TooManyRequests",
-                Self::InternalServerError(_) => "InternalServerError",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UpdateDomainAutoRenewError {
@@ -3732,9 +3866,9 @@ impl crate::Client {
         &self,
         domain: impl Into<String>,
         body: UpdateDomainNameserversRequest,
-    ) -> UpdateDomainNameserversBuilder<'_> {
+    ) -> UpdateDomainNameserversBuilder {
         UpdateDomainNameserversBuilder {
-            client: self,
+            client: self.clone(),
             domain: domain.into(),
             team_id: None,
             body,
@@ -3745,14 +3879,14 @@ impl crate::Client {
 /// A request to [`Client::update_domain_nameservers`](crate::Client::update_domain_nameservers): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateDomainNameserversBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UpdateDomainNameserversBuilder {
+    client: crate::Client,
     domain: String,
     team_id: Option<String>,
     body: UpdateDomainNameserversRequest,
 }
 
-impl<'a> UpdateDomainNameserversBuilder<'a> {
+impl UpdateDomainNameserversBuilder {
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
         self
@@ -3761,14 +3895,16 @@ impl<'a> UpdateDomainNameserversBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<(), crate::Error<UpdateDomainNameserversError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UpdateDomainNameserversBuilder {
+    type Output = ();
+    type Error = UpdateDomainNameserversError;
+}
+impl crate::runtime::Exchange for UpdateDomainNameserversBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/registrar/domains/",
             &crate::runtime::encode_path(&self.domain),
@@ -3780,53 +3916,40 @@ impl<'a> UpdateDomainNameserversBuilder<'a> {
             method: reqwest::Method::PATCH,
             template: "/v1/registrar/domains/{domain}/nameservers",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UpdateDomainNameserversBuilder<'a> {
-    type Output = crate::Result<(), crate::Error<UpdateDomainNameserversError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(UpdateDomainNameserversBuilder);
 
 /// The error responses [`Client::update_domain_nameservers`](crate::Client::update_domain_nameservers) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UpdateDomainNameserversError {
+    #[error("There was something wrong with the request")]
     /// `400`: There was something wrong with the request
     BadRequest(GetDomainAuthCodeBadRequestError),
+    #[error("Unauthorized")]
     /// `401`: Unauthorized
     Unauthorized(Unauthorized),
+    #[error("NotAuthorizedForScope")]
     /// `403`: NotAuthorizedForScope
     Forbidden(BuyDomainsForbiddenError),
+    #[error("The domain was not found in our system.")]
     /// `404`: The domain was not found in our system.
     NotFound(DomainNotFound),
+    #[error("TooManyRequests")]
     /// `429`: TooManyRequests
     TooManyRequests(TooManyRequests),
+    #[error("InternalServerError")]
     /// `500`: InternalServerError
     InternalServerError(InternalServerError),
-}
-
-impl std::fmt::Display for UpdateDomainNameserversError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest(_) => "There was something wrong with the request",
-                Self::Unauthorized(_) => "Unauthorized",
-                Self::Forbidden(_) => "NotAuthorizedForScope",
-                Self::NotFound(_) => "The domain was not found in our system.",
-                Self::TooManyRequests(_) => "TooManyRequests",
-                Self::InternalServerError(_) => "InternalServerError",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UpdateDomainNameserversError {

@@ -5,6 +5,7 @@
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateDrainDelivery {
     WithCompression(CreateDrainDeliveryWithCompression),
     WithTypeEndpoint(CreateDrainDeliveryWithTypeEndpoint),
@@ -56,6 +57,7 @@ impl<'de> serde::Deserialize<'de> for CreateDrainDelivery {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum CreateDrainDeliveryEncoding {
     /// `proto`
     #[serde(rename = "proto")]
@@ -84,6 +86,7 @@ impl std::fmt::Display for CreateDrainDeliveryEncoding {
 }
 
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDrainDeliveryWithCompression {
     #[serde(rename = "type")]
     pub type_: String,
@@ -94,6 +97,34 @@ pub struct CreateDrainDeliveryWithCompression {
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+impl CreateDrainDeliveryWithCompression {
+    /// A `CreateDrainDeliveryWithCompression` with the fields it needs; the others are unset.
+    pub fn new(
+        type_: impl Into<String>,
+        endpoint: impl Into<String>,
+        encoding: crate::shared::Encoding,
+        headers: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        Self {
+            type_: type_.into(),
+            endpoint: endpoint.into(),
+            compression: None,
+            encoding: encoding,
+            headers: headers,
+            secret: None,
+        }
+    }
+    /// Sets [`compression`](Self::compression).
+    pub fn with_compression(mut self, compression: crate::shared::Compression) -> Self {
+        self.compression = Some(compression);
+        self
+    }
+    /// Sets [`secret`](Self::secret).
+    pub fn with_secret(mut self, secret: impl Into<String>) -> Self {
+        self.secret = Some(secret.into());
+        self
+    }
 }
 impl std::fmt::Debug for CreateDrainDeliveryWithCompression {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -109,11 +140,26 @@ impl std::fmt::Debug for CreateDrainDeliveryWithCompression {
 }
 
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDrainDeliveryWithSecret {
     #[serde(rename = "type")]
     pub type_: String,
     pub endpoint: String,
     pub secret: String,
+}
+impl CreateDrainDeliveryWithSecret {
+    /// A `CreateDrainDeliveryWithSecret` with the fields it needs; the others are unset.
+    pub fn new(
+        type_: impl Into<String>,
+        endpoint: impl Into<String>,
+        secret: impl Into<String>,
+    ) -> Self {
+        Self {
+            type_: type_.into(),
+            endpoint: endpoint.into(),
+            secret: secret.into(),
+        }
+    }
 }
 impl std::fmt::Debug for CreateDrainDeliveryWithSecret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -126,6 +172,7 @@ impl std::fmt::Debug for CreateDrainDeliveryWithSecret {
 }
 
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDrainDeliveryWithTypeEndpoint {
     #[serde(rename = "type")]
     pub type_: String,
@@ -134,6 +181,28 @@ pub struct CreateDrainDeliveryWithTypeEndpoint {
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+impl CreateDrainDeliveryWithTypeEndpoint {
+    /// A `CreateDrainDeliveryWithTypeEndpoint` with the fields it needs; the others are unset.
+    pub fn new(
+        type_: impl Into<String>,
+        endpoint: crate::shared::Endpoint,
+        encoding: CreateDrainDeliveryEncoding,
+        headers: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        Self {
+            type_: type_.into(),
+            endpoint: endpoint,
+            encoding: encoding,
+            headers: headers,
+            secret: None,
+        }
+    }
+    /// Sets [`secret`](Self::secret).
+    pub fn with_secret(mut self, secret: impl Into<String>) -> Self {
+        self.secret = Some(secret.into());
+        self
+    }
 }
 impl std::fmt::Debug for CreateDrainDeliveryWithTypeEndpoint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -149,6 +218,7 @@ impl std::fmt::Debug for CreateDrainDeliveryWithTypeEndpoint {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateDrainFilter {
     WithVersionFilter(CreateDrainFilterWithVersionFilter),
     String(String),
@@ -183,6 +253,7 @@ impl<'de> serde::Deserialize<'de> for CreateDrainFilter {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateDrainFilterFilter {
     WithText(CreateDrainFilterFilterWithText),
     WithProject(CreateDrainFilterFilterWithProject),
@@ -218,6 +289,7 @@ impl<'de> serde::Deserialize<'de> for CreateDrainFilterFilter {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDrainFilterFilterWithProject {
     #[serde(rename = "type")]
     pub type_: String,
@@ -228,21 +300,71 @@ pub struct CreateDrainFilterFilterWithProject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment: Option<crate::shared::Deployment>,
 }
+impl CreateDrainFilterFilterWithProject {
+    /// A `CreateDrainFilterFilterWithProject` with the fields it needs; the others are unset.
+    pub fn new(type_: impl Into<String>) -> Self {
+        Self {
+            type_: type_.into(),
+            project: None,
+            log: None,
+            deployment: None,
+        }
+    }
+    /// Sets [`project`](Self::project).
+    pub fn with_project(
+        mut self,
+        project: crate::shared::DrainsFilterV2FilterProject,
+    ) -> Self {
+        self.project = Some(project);
+        self
+    }
+    /// Sets [`log`](Self::log).
+    pub fn with_log(mut self, log: crate::shared::Log) -> Self {
+        self.log = Some(log);
+        self
+    }
+    /// Sets [`deployment`](Self::deployment).
+    pub fn with_deployment(mut self, deployment: crate::shared::Deployment) -> Self {
+        self.deployment = Some(deployment);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDrainFilterFilterWithText {
     #[serde(rename = "type")]
     pub type_: String,
     pub text: String,
 }
+impl CreateDrainFilterFilterWithText {
+    /// A `CreateDrainFilterFilterWithText` with the fields it needs; the others are unset.
+    pub fn new(type_: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            type_: type_.into(),
+            text: text.into(),
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDrainFilterWithVersionFilter {
     pub version: String,
     pub filter: CreateDrainFilterFilter,
 }
+impl CreateDrainFilterWithVersionFilter {
+    /// A `CreateDrainFilterWithVersionFilter` with the fields it needs; the others are unset.
+    pub fn new(version: impl Into<String>, filter: CreateDrainFilterFilter) -> Self {
+        Self {
+            version: version.into(),
+            filter: filter,
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDrainRequest {
     pub name: String,
     pub projects: Projects,
@@ -260,8 +382,59 @@ pub struct CreateDrainRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<CreateDrainSource>,
 }
+impl CreateDrainRequest {
+    /// A `CreateDrainRequest` with the fields it needs; the others are unset.
+    pub fn new(
+        name: impl Into<String>,
+        projects: Projects,
+        schemas: std::collections::BTreeMap<String, CreateDrainSchemasValue>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            projects: projects,
+            project_ids: None,
+            filter: None,
+            schemas: schemas,
+            delivery: None,
+            sampling: None,
+            transforms: None,
+            source: None,
+        }
+    }
+    /// Sets [`project_ids`](Self::project_ids).
+    pub fn with_project_ids(mut self, project_ids: Vec<String>) -> Self {
+        self.project_ids = Some(project_ids);
+        self
+    }
+    /// Sets [`filter`](Self::filter).
+    pub fn with_filter(mut self, filter: CreateDrainFilter) -> Self {
+        self.filter = Some(filter);
+        self
+    }
+    /// Sets [`delivery`](Self::delivery).
+    pub fn with_delivery(mut self, delivery: CreateDrainDelivery) -> Self {
+        self.delivery = Some(delivery);
+        self
+    }
+    /// Sets [`sampling`](Self::sampling).
+    pub fn with_sampling(mut self, sampling: Vec<CreateDrainSamplingItem>) -> Self {
+        self.sampling = Some(sampling);
+        self
+    }
+    /// Sets [`transforms`](Self::transforms).
+    pub fn with_transforms(mut self, transforms: Vec<crate::shared::Transform>) -> Self {
+        self.transforms = Some(transforms);
+        self
+    }
+    /// Sets [`source`](Self::source).
+    pub fn with_source(mut self, source: CreateDrainSource) -> Self {
+        self.source = Some(source);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDrainSamplingItem {
     #[serde(rename = "type")]
     pub type_: String,
@@ -274,14 +447,43 @@ pub struct CreateDrainSamplingItem {
     #[serde(rename = "requestPath", default, skip_serializing_if = "Option::is_none")]
     pub request_path: Option<String>,
 }
+impl CreateDrainSamplingItem {
+    /// A `CreateDrainSamplingItem` with the fields it needs; the others are unset.
+    pub fn new(type_: impl Into<String>, rate: f64) -> Self {
+        Self {
+            type_: type_.into(),
+            rate: rate,
+            env: None,
+            request_path: None,
+        }
+    }
+    /// Sets [`env`](Self::env).
+    pub fn with_env(mut self, env: crate::shared::DrainsSamplingItemEnv) -> Self {
+        self.env = Some(env);
+        self
+    }
+    /// Sets [`request_path`](Self::request_path).
+    pub fn with_request_path(mut self, request_path: impl Into<String>) -> Self {
+        self.request_path = Some(request_path.into());
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDrainSchemasValue {
     pub version: String,
+}
+impl CreateDrainSchemasValue {
+    /// A `CreateDrainSchemasValue` with the fields it needs; the others are unset.
+    pub fn new(version: impl Into<String>) -> Self {
+        Self { version: version.into() }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateDrainSource {
     WithKind(CreateDrainSourceWithKind),
     Choice(CreateDrainSourceChoice),
@@ -314,6 +516,7 @@ impl<'de> serde::Deserialize<'de> for CreateDrainSource {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateDrainSourceChoice {
     WithExternalResourceId(CreateDrainSourceWithExternalResourceId),
     WithResourceId(CreateDrainSourceWithResourceId),
@@ -355,28 +558,66 @@ impl<'de> serde::Deserialize<'de> for CreateDrainSourceChoice {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDrainSourceWithExternalResourceId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     #[serde(rename = "externalResourceId")]
     pub external_resource_id: String,
 }
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateDrainSourceWithKind {
-    pub kind: String,
+impl CreateDrainSourceWithExternalResourceId {
+    /// A `CreateDrainSourceWithExternalResourceId` with the fields it needs; the others are unset.
+    pub fn new(external_resource_id: impl Into<String>) -> Self {
+        Self {
+            kind: None,
+            external_resource_id: external_resource_id.into(),
+        }
+    }
+    /// Sets [`kind`](Self::kind).
+    pub fn with_kind(mut self, kind: impl Into<String>) -> Self {
+        self.kind = Some(kind.into());
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CreateDrainSourceWithKind {
+    pub kind: String,
+}
+impl CreateDrainSourceWithKind {
+    /// A `CreateDrainSourceWithKind` with the fields it needs; the others are unset.
+    pub fn new(kind: impl Into<String>) -> Self {
+        Self { kind: kind.into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDrainSourceWithResourceId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     #[serde(rename = "resourceId")]
     pub resource_id: String,
 }
+impl CreateDrainSourceWithResourceId {
+    /// A `CreateDrainSourceWithResourceId` with the fields it needs; the others are unset.
+    pub fn new(resource_id: impl Into<String>) -> Self {
+        Self {
+            kind: None,
+            resource_id: resource_id.into(),
+        }
+    }
+    /// Sets [`kind`](Self::kind).
+    pub fn with_kind(mut self, kind: impl Into<String>) -> Self {
+        self.kind = Some(kind.into());
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Drain {
     WithIdOwnerId(crate::shared::DrainsObjectListItem),
     WithIntegrationIcon(crate::shared::DrainsObjectList2Item),
@@ -422,6 +663,7 @@ impl<'de> serde::Deserialize<'de> for Drain {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum Projects {
     /// `some`
     #[serde(rename = "some")]
@@ -450,13 +692,27 @@ impl std::fmt::Display for Projects {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TestDrainRequest {
     pub schemas: std::collections::BTreeMap<String, CreateDrainSchemasValue>,
     pub delivery: CreateDrainDelivery,
 }
+impl TestDrainRequest {
+    /// A `TestDrainRequest` with the fields it needs; the others are unset.
+    pub fn new(
+        schemas: std::collections::BTreeMap<String, CreateDrainSchemasValue>,
+        delivery: CreateDrainDelivery,
+    ) -> Self {
+        Self {
+            schemas: schemas,
+            delivery: delivery,
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TestDrainResponse {
     WithStatusError(TestDrainWithStatusError),
     Object(serde_json::Map<String, serde_json::Value>),
@@ -491,6 +747,7 @@ impl<'de> serde::Deserialize<'de> for TestDrainResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TestDrainWithStatusError {
     pub status: String,
     pub error: String,
@@ -499,6 +756,7 @@ pub struct TestDrainWithStatusError {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum UpdateDrainFilter {
     WithVersionFilter(CreateDrainFilterWithVersionFilter),
     String(Option<String>),
@@ -532,6 +790,7 @@ impl<'de> serde::Deserialize<'de> for UpdateDrainFilter {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateDrainRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -554,6 +813,76 @@ pub struct UpdateDrainRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<CreateDrainSource>,
 }
+impl UpdateDrainRequest {
+    /// A `UpdateDrainRequest` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            projects: None,
+            project_ids: None,
+            filter: None,
+            schemas: None,
+            delivery: None,
+            sampling: None,
+            transforms: None,
+            status: None,
+            source: None,
+        }
+    }
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets [`projects`](Self::projects).
+    pub fn with_projects(mut self, projects: Projects) -> Self {
+        self.projects = Some(projects);
+        self
+    }
+    /// Sets [`project_ids`](Self::project_ids).
+    pub fn with_project_ids(mut self, project_ids: Vec<String>) -> Self {
+        self.project_ids = Some(project_ids);
+        self
+    }
+    /// Sets [`filter`](Self::filter).
+    pub fn with_filter(mut self, filter: UpdateDrainFilter) -> Self {
+        self.filter = Some(filter);
+        self
+    }
+    /// Sets [`schemas`](Self::schemas).
+    pub fn with_schemas(
+        mut self,
+        schemas: std::collections::BTreeMap<String, CreateDrainSchemasValue>,
+    ) -> Self {
+        self.schemas = Some(schemas);
+        self
+    }
+    /// Sets [`delivery`](Self::delivery).
+    pub fn with_delivery(mut self, delivery: CreateDrainDelivery) -> Self {
+        self.delivery = Some(delivery);
+        self
+    }
+    /// Sets [`sampling`](Self::sampling).
+    pub fn with_sampling(mut self, sampling: Vec<CreateDrainSamplingItem>) -> Self {
+        self.sampling = Some(sampling);
+        self
+    }
+    /// Sets [`transforms`](Self::transforms).
+    pub fn with_transforms(mut self, transforms: Vec<crate::shared::Transform>) -> Self {
+        self.transforms = Some(transforms);
+        self
+    }
+    /// Sets [`status`](Self::status).
+    pub fn with_status(mut self, status: crate::shared::CreateDeployments) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Sets [`source`](Self::source).
+    pub fn with_source(mut self, source: CreateDrainSource) -> Self {
+        self.source = Some(source);
+        self
+    }
+}
 
 impl crate::Client {
     /// Create a new Drain
@@ -561,9 +890,9 @@ impl crate::Client {
     /// Create a new Drain with the provided configuration.
     ///
     /// `POST /v1/drains`
-    pub fn create_drain(&self) -> CreateDrainBuilder<'_> {
+    pub fn create_drain(&self) -> CreateDrainBuilder {
         CreateDrainBuilder {
-            client: self,
+            client: self.clone(),
             team_id: None,
             slug: None,
             body: None,
@@ -574,14 +903,14 @@ impl crate::Client {
 /// A request to [`Client::create_drain`](crate::Client::create_drain): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateDrainBuilder<'a> {
-    client: &'a crate::Client,
+pub struct CreateDrainBuilder {
+    client: crate::Client,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<CreateDrainRequest>,
 }
 
-impl<'a> CreateDrainBuilder<'a> {
+impl CreateDrainBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -599,21 +928,23 @@ impl<'a> CreateDrainBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<Drain, crate::Error<CreateDrainError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<Drain> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for CreateDrainBuilder {
+    type Output = Drain;
+    type Error = CreateDrainError;
+}
+impl crate::runtime::Exchange for CreateDrainBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/drains");
         let endpoint = crate::runtime::Endpoint {
             operation: "createDrain",
             method: reqwest::Method::POST,
             template: "/v1/drains",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -621,40 +952,25 @@ impl<'a> CreateDrainBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for CreateDrainBuilder<'a> {
-    type Output = crate::Result<Drain, crate::Error<CreateDrainError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<Drain> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(CreateDrainBuilder);
 
 /// The error responses [`Client::create_drain`](crate::Client::create_drain) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CreateDrainError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for CreateDrainError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for CreateDrainError {
@@ -674,9 +990,9 @@ impl crate::Client {
     /// Delete a specific Drain by passing the drain id in the URL.
     ///
     /// `DELETE /v1/drains/{id}`
-    pub fn delete_drain(&self, id: impl Into<String>) -> DeleteDrainBuilder<'_> {
+    pub fn delete_drain(&self, id: impl Into<String>) -> DeleteDrainBuilder {
         DeleteDrainBuilder {
-            client: self,
+            client: self.clone(),
             id: id.into(),
             team_id: None,
             slug: None,
@@ -687,14 +1003,14 @@ impl crate::Client {
 /// A request to [`Client::delete_drain`](crate::Client::delete_drain): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteDrainBuilder<'a> {
-    client: &'a crate::Client,
+pub struct DeleteDrainBuilder {
+    client: crate::Client,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> DeleteDrainBuilder<'a> {
+impl DeleteDrainBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -707,62 +1023,49 @@ impl<'a> DeleteDrainBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<(), crate::Error<DeleteDrainError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for DeleteDrainBuilder {
+    type Output = ();
+    type Error = DeleteDrainError;
+}
+impl crate::runtime::Exchange for DeleteDrainBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/drains/", &crate::runtime::encode_path(&self.id)].concat();
         let endpoint = crate::runtime::Endpoint {
             operation: "deleteDrain",
             method: reqwest::Method::DELETE,
             template: "/v1/drains/{id}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for DeleteDrainBuilder<'a> {
-    type Output = crate::Result<(), crate::Error<DeleteDrainError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(DeleteDrainBuilder);
 
 /// The error responses [`Client::delete_drain`](crate::Client::delete_drain) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DeleteDrainError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for DeleteDrainError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for DeleteDrainError {
@@ -783,9 +1086,9 @@ impl crate::Client {
     /// Get the information for a specific Drain by passing the drain id in the URL.
     ///
     /// `GET /v1/drains/{id}`
-    pub fn get_drain(&self, id: impl Into<String>) -> GetDrainBuilder<'_> {
+    pub fn get_drain(&self, id: impl Into<String>) -> GetDrainBuilder {
         GetDrainBuilder {
-            client: self,
+            client: self.clone(),
             id: id.into(),
             team_id: None,
             slug: None,
@@ -796,14 +1099,14 @@ impl crate::Client {
 /// A request to [`Client::get_drain`](crate::Client::get_drain): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetDrainBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetDrainBuilder {
+    client: crate::Client,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetDrainBuilder<'a> {
+impl GetDrainBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -816,62 +1119,49 @@ impl<'a> GetDrainBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<Drain, crate::Error<GetDrainError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<Drain> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetDrainBuilder {
+    type Output = Drain;
+    type Error = GetDrainError;
+}
+impl crate::runtime::Exchange for GetDrainBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/drains/", &crate::runtime::encode_path(&self.id)].concat();
         let endpoint = crate::runtime::Endpoint {
             operation: "getDrain",
             method: reqwest::Method::GET,
             template: "/v1/drains/{id}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetDrainBuilder<'a> {
-    type Output = crate::Result<Drain, crate::Error<GetDrainError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<Drain> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetDrainBuilder);
 
 /// The error responses [`Client::get_drain`](crate::Client::get_drain) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetDrainError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for GetDrainError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetDrainError {
@@ -892,9 +1182,9 @@ impl crate::Client {
     /// Allows to retrieve the list of Drains of the authenticated team.
     ///
     /// `GET /v1/drains`
-    pub fn get_drains(&self) -> GetDrainsBuilder<'_> {
+    pub fn get_drains(&self) -> GetDrainsBuilder {
         GetDrainsBuilder {
-            client: self,
+            client: self.clone(),
             project_id: None,
             include_metadata: None,
             team_id: None,
@@ -906,15 +1196,15 @@ impl crate::Client {
 /// A request to [`Client::get_drains`](crate::Client::get_drains): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetDrainsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetDrainsBuilder {
+    client: crate::Client,
     project_id: Option<String>,
     include_metadata: Option<bool>,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetDrainsBuilder<'a> {
+impl GetDrainsBuilder {
     pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
         self.project_id = Some(project_id.into());
         self
@@ -937,67 +1227,53 @@ impl<'a> GetDrainsBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::shared::GetDrainsResponse, crate::Error<GetDrainsError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<crate::shared::GetDrainsResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetDrainsBuilder {
+    type Output = crate::shared::GetDrainsResponse;
+    type Error = GetDrainsError;
+}
+impl crate::runtime::Exchange for GetDrainsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/drains");
         let endpoint = crate::runtime::Endpoint {
             operation: "getDrains",
             method: reqwest::Method::GET,
             template: "/v1/drains",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("projectId", &self.project_id);
         request.query("includeMetadata", &self.include_metadata);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetDrainsBuilder<'a> {
-    type Output = crate::Result<
-        crate::shared::GetDrainsResponse,
-        crate::Error<GetDrainsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::shared::GetDrainsResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetDrainsBuilder);
 
 /// The error responses [`Client::get_drains`](crate::Client::get_drains) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetDrainsError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for GetDrainsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetDrainsError {
@@ -1018,9 +1294,9 @@ impl crate::Client {
     /// Validate the delivery configuration of a Drain using sample events.
     ///
     /// `POST /v1/drains/test`
-    pub fn test_drain(&self) -> TestDrainBuilder<'_> {
+    pub fn test_drain(&self) -> TestDrainBuilder {
         TestDrainBuilder {
-            client: self,
+            client: self.clone(),
             team_id: None,
             slug: None,
             body: None,
@@ -1031,14 +1307,14 @@ impl crate::Client {
 /// A request to [`Client::test_drain`](crate::Client::test_drain): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct TestDrainBuilder<'a> {
-    client: &'a crate::Client,
+pub struct TestDrainBuilder {
+    client: crate::Client,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<TestDrainRequest>,
 }
 
-impl<'a> TestDrainBuilder<'a> {
+impl TestDrainBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -1058,21 +1334,23 @@ impl<'a> TestDrainBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<TestDrainResponse, crate::Error<TestDrainError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<TestDrainResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for TestDrainBuilder {
+    type Output = TestDrainResponse;
+    type Error = TestDrainError;
+}
+impl crate::runtime::Exchange for TestDrainBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/drains/test");
         let endpoint = crate::runtime::Endpoint {
             operation: "testDrain",
             method: reqwest::Method::POST,
             template: "/v1/drains/test",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -1080,40 +1358,27 @@ impl<'a> TestDrainBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for TestDrainBuilder<'a> {
-    type Output = crate::Result<TestDrainResponse, crate::Error<TestDrainError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<TestDrainResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(TestDrainBuilder);
 
 /// The error responses [`Client::test_drain`](crate::Client::test_drain) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TestDrainError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for TestDrainError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for TestDrainError {
@@ -1133,9 +1398,9 @@ impl crate::Client {
     /// Update the configuration of an existing drain.
     ///
     /// `PATCH /v1/drains/{id}`
-    pub fn update_drain(&self, id: impl Into<String>) -> UpdateDrainBuilder<'_> {
+    pub fn update_drain(&self, id: impl Into<String>) -> UpdateDrainBuilder {
         UpdateDrainBuilder {
-            client: self,
+            client: self.clone(),
             id: id.into(),
             team_id: None,
             slug: None,
@@ -1147,15 +1412,15 @@ impl crate::Client {
 /// A request to [`Client::update_drain`](crate::Client::update_drain): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateDrainBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UpdateDrainBuilder {
+    client: crate::Client,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<UpdateDrainRequest>,
 }
 
-impl<'a> UpdateDrainBuilder<'a> {
+impl UpdateDrainBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -1173,21 +1438,23 @@ impl<'a> UpdateDrainBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<Drain, crate::Error<UpdateDrainError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<Drain> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UpdateDrainBuilder {
+    type Output = Drain;
+    type Error = UpdateDrainError;
+}
+impl crate::runtime::Exchange for UpdateDrainBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/drains/", &crate::runtime::encode_path(&self.id)].concat();
         let endpoint = crate::runtime::Endpoint {
             operation: "updateDrain",
             method: reqwest::Method::PATCH,
             template: "/v1/drains/{id}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -1195,44 +1462,29 @@ impl<'a> UpdateDrainBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UpdateDrainBuilder<'a> {
-    type Output = crate::Result<Drain, crate::Error<UpdateDrainError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<Drain> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(UpdateDrainBuilder);
 
 /// The error responses [`Client::update_drain`](crate::Client::update_drain) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UpdateDrainError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for UpdateDrainError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UpdateDrainError {

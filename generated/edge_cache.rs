@@ -4,6 +4,7 @@
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DangerouslyDeleteByTagsRequest {
     #[serde(
         rename = "revalidationDeadlineSeconds",
@@ -15,12 +16,47 @@ pub struct DangerouslyDeleteByTagsRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<crate::shared::DrainsSamplingItemEnv>,
 }
+impl DangerouslyDeleteByTagsRequest {
+    /// A `DangerouslyDeleteByTagsRequest` with the fields it needs; the others are unset.
+    pub fn new(tags: crate::shared::Tags) -> Self {
+        Self {
+            revalidation_deadline_seconds: None,
+            tags: tags,
+            target: None,
+        }
+    }
+    /// Sets [`revalidation_deadline_seconds`](Self::revalidation_deadline_seconds).
+    pub fn with_revalidation_deadline_seconds(
+        mut self,
+        revalidation_deadline_seconds: f64,
+    ) -> Self {
+        self.revalidation_deadline_seconds = Some(revalidation_deadline_seconds);
+        self
+    }
+    /// Sets [`target`](Self::target).
+    pub fn with_target(mut self, target: crate::shared::DrainsSamplingItemEnv) -> Self {
+        self.target = Some(target);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InvalidateByTagsRequest {
     pub tags: crate::shared::Tags,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<crate::shared::DrainsSamplingItemEnv>,
+}
+impl InvalidateByTagsRequest {
+    /// A `InvalidateByTagsRequest` with the fields it needs; the others are unset.
+    pub fn new(tags: crate::shared::Tags) -> Self {
+        Self { tags: tags, target: None }
+    }
+    /// Sets [`target`](Self::target).
+    pub fn with_target(mut self, target: crate::shared::DrainsSamplingItemEnv) -> Self {
+        self.target = Some(target);
+        self
+    }
 }
 
 impl crate::Client {
@@ -32,9 +68,9 @@ impl crate::Client {
     pub fn dangerously_delete_by_tags(
         &self,
         project_id_or_name: impl Into<String>,
-    ) -> DangerouslyDeleteByTagsBuilder<'_> {
+    ) -> DangerouslyDeleteByTagsBuilder {
         DangerouslyDeleteByTagsBuilder {
-            client: self,
+            client: self.clone(),
             project_id_or_name: project_id_or_name.into(),
             team_id: None,
             slug: None,
@@ -46,15 +82,15 @@ impl crate::Client {
 /// A request to [`Client::dangerously_delete_by_tags`](crate::Client::dangerously_delete_by_tags): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DangerouslyDeleteByTagsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct DangerouslyDeleteByTagsBuilder {
+    client: crate::Client,
     project_id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<DangerouslyDeleteByTagsRequest>,
 }
 
-impl<'a> DangerouslyDeleteByTagsBuilder<'a> {
+impl DangerouslyDeleteByTagsBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -74,21 +110,23 @@ impl<'a> DangerouslyDeleteByTagsBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<(), crate::Error<DangerouslyDeleteByTagsError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for DangerouslyDeleteByTagsBuilder {
+    type Output = ();
+    type Error = DangerouslyDeleteByTagsError;
+}
+impl crate::runtime::Exchange for DangerouslyDeleteByTagsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/edge-cache/dangerously-delete-by-tags");
         let endpoint = crate::runtime::Endpoint {
             operation: "dangerouslyDeleteByTags",
             method: reqwest::Method::POST,
             template: "/v1/edge-cache/dangerously-delete-by-tags",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("projectIdOrName", &self.project_id_or_name);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -97,44 +135,29 @@ impl<'a> DangerouslyDeleteByTagsBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for DangerouslyDeleteByTagsBuilder<'a> {
-    type Output = crate::Result<(), crate::Error<DangerouslyDeleteByTagsError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(DangerouslyDeleteByTagsBuilder);
 
 /// The error responses [`Client::dangerously_delete_by_tags`](crate::Client::dangerously_delete_by_tags) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DangerouslyDeleteByTagsError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for DangerouslyDeleteByTagsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for DangerouslyDeleteByTagsError {
@@ -158,9 +181,9 @@ impl crate::Client {
     pub fn invalidate_by_tags(
         &self,
         project_id_or_name: impl Into<String>,
-    ) -> InvalidateByTagsBuilder<'_> {
+    ) -> InvalidateByTagsBuilder {
         InvalidateByTagsBuilder {
-            client: self,
+            client: self.clone(),
             project_id_or_name: project_id_or_name.into(),
             team_id: None,
             slug: None,
@@ -172,15 +195,15 @@ impl crate::Client {
 /// A request to [`Client::invalidate_by_tags`](crate::Client::invalidate_by_tags): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct InvalidateByTagsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct InvalidateByTagsBuilder {
+    client: crate::Client,
     project_id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<InvalidateByTagsRequest>,
 }
 
-impl<'a> InvalidateByTagsBuilder<'a> {
+impl InvalidateByTagsBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -198,21 +221,23 @@ impl<'a> InvalidateByTagsBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<(), crate::Error<InvalidateByTagsError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for InvalidateByTagsBuilder {
+    type Output = ();
+    type Error = InvalidateByTagsError;
+}
+impl crate::runtime::Exchange for InvalidateByTagsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/edge-cache/invalidate-by-tags");
         let endpoint = crate::runtime::Endpoint {
             operation: "invalidateByTags",
             method: reqwest::Method::POST,
             template: "/v1/edge-cache/invalidate-by-tags",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("projectIdOrName", &self.project_id_or_name);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -221,44 +246,29 @@ impl<'a> InvalidateByTagsBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for InvalidateByTagsBuilder<'a> {
-    type Output = crate::Result<(), crate::Error<InvalidateByTagsError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(InvalidateByTagsBuilder);
 
 /// The error responses [`Client::invalidate_by_tags`](crate::Client::invalidate_by_tags) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum InvalidateByTagsError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for InvalidateByTagsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for InvalidateByTagsError {

@@ -4,6 +4,7 @@
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Backup {
     pub digest: String,
     pub items: std::collections::BTreeMap<String, BackupItemsValue>,
@@ -14,6 +15,7 @@ pub struct Backup {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BackupItemsValue {
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
@@ -25,18 +27,44 @@ pub struct BackupItemsValue {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateEdgeConfigRequest {
     pub slug: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
+impl CreateEdgeConfigRequest {
+    /// A `CreateEdgeConfigRequest` with the fields it needs; the others are unset.
+    pub fn new(slug: impl Into<String>) -> Self {
+        Self {
+            slug: slug.into(),
+            items: None,
+        }
+    }
+    /// Sets [`items`](Self::items).
+    pub fn with_items(
+        mut self,
+        items: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.items = Some(items);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateEdgeConfigTokenRequest {
     pub label: String,
 }
+impl CreateEdgeConfigTokenRequest {
+    /// A `CreateEdgeConfigTokenRequest` with the fields it needs; the others are unset.
+    pub fn new(label: impl Into<String>) -> Self {
+        Self { label: label.into() }
+    }
+}
 
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateEdgeConfigTokenResponse {
     pub token: String,
     pub id: String,
@@ -51,12 +79,20 @@ impl std::fmt::Debug for CreateEdgeConfigTokenResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeleteEdgeConfigTokensRequest {
     pub tokens: Vec<String>,
+}
+impl DeleteEdgeConfigTokensRequest {
+    /// A `DeleteEdgeConfigTokensRequest` with the fields it needs; the others are unset.
+    pub fn new(tokens: Vec<String>) -> Self {
+        Self { tokens: tokens }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Description {
     String(String),
     Any(serde_json::Value),
@@ -89,6 +125,7 @@ impl<'de> serde::Deserialize<'de> for Description {
 
 /// An Edge Config
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EdgeConfig {
     #[serde(rename = "createdAt")]
     pub created_at: f64,
@@ -124,6 +161,7 @@ pub struct EdgeConfig {
 
 /// The EdgeConfig.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EdgeConfigItem {
     pub key: String,
     pub value: crate::shared::EdgeConfigItemValue,
@@ -139,6 +177,7 @@ pub struct EdgeConfigItem {
 
 /// The EdgeConfig.
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EdgeConfigToken {
     pub token: String,
     pub label: String,
@@ -163,6 +202,7 @@ impl std::fmt::Debug for EdgeConfigToken {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetEdgeConfigBackupResponse {
     WithUser(GetEdgeConfigBackupWithUser),
     /// The object the API responds with when requesting an Edge Config backup
@@ -198,6 +238,7 @@ impl<'de> serde::Deserialize<'de> for GetEdgeConfigBackupResponse {
 
 /// The object the API responds with when requesting an Edge Config backup
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetEdgeConfigBackupWithIdLastModified {
     pub id: String,
     #[serde(rename = "lastModified")]
@@ -209,6 +250,7 @@ pub struct GetEdgeConfigBackupWithIdLastModified {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetEdgeConfigBackupWithUser {
     pub user: User,
     pub id: String,
@@ -219,6 +261,7 @@ pub struct GetEdgeConfigBackupWithUser {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetEdgeConfigBackupsBackup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<GetEdgeConfigBackupsBackupMetadata>,
@@ -228,6 +271,7 @@ pub struct GetEdgeConfigBackupsBackup {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetEdgeConfigBackupsBackupMetadata {
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
@@ -240,6 +284,7 @@ pub struct GetEdgeConfigBackupsBackupMetadata {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetEdgeConfigBackupsPagination {
     #[serde(rename = "hasNext")]
     pub has_next: bool,
@@ -248,12 +293,14 @@ pub struct GetEdgeConfigBackupsPagination {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetEdgeConfigBackupsResponse {
     pub backups: Vec<GetEdgeConfigBackupsBackup>,
     pub pagination: GetEdgeConfigBackupsPagination,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetEdgeConfigsPurpose {
     #[serde(rename = "type")]
     pub type_: GetEdgeConfigsPurposeType,
@@ -272,6 +319,7 @@ pub struct GetEdgeConfigsPurpose {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetEdgeConfigsPurposeType {
     /// `flags`
     #[serde(rename = "flags")]
@@ -296,6 +344,7 @@ impl std::fmt::Display for GetEdgeConfigsPurposeType {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetEdgeConfigsResponseItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -334,6 +383,7 @@ pub struct GetEdgeConfigsResponseItem {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum Operation {
     /// `create`
     #[serde(rename = "create")]
@@ -371,6 +421,7 @@ impl std::fmt::Display for Operation {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PatchEdgeConfigItemsItem {
     WithOperationKey(PatchEdgeConfigItemsItemWithOperationKey),
     WithDescription(PatchEdgeConfigItemsItemWithDescription),
@@ -406,6 +457,7 @@ impl<'de> serde::Deserialize<'de> for PatchEdgeConfigItemsItem {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PatchEdgeConfigItemsItemWithDescription {
     pub operation: Operation,
     pub key: String,
@@ -414,8 +466,30 @@ pub struct PatchEdgeConfigItemsItemWithDescription {
     #[serde(default)]
     pub description: Option<Description>,
 }
+impl PatchEdgeConfigItemsItemWithDescription {
+    /// A `PatchEdgeConfigItemsItemWithDescription` with the fields it needs; the others are unset.
+    pub fn new(operation: Operation, key: impl Into<String>) -> Self {
+        Self {
+            operation: operation,
+            key: key.into(),
+            value: None,
+            description: None,
+        }
+    }
+    /// Sets [`value`](Self::value).
+    pub fn with_value(mut self, value: serde_json::Value) -> Self {
+        self.value = Some(value);
+        self
+    }
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, description: Description) -> Self {
+        self.description = Some(description);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PatchEdgeConfigItemsItemWithOperationKey {
     pub operation: Operation,
     pub key: String,
@@ -423,24 +497,60 @@ pub struct PatchEdgeConfigItemsItemWithOperationKey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<Description>,
 }
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PatchEdgeConfigItemsRequest {
-    pub items: Vec<PatchEdgeConfigItemsItem>,
+impl PatchEdgeConfigItemsItemWithOperationKey {
+    /// A `PatchEdgeConfigItemsItemWithOperationKey` with the fields it needs; the others are unset.
+    pub fn new(
+        operation: Operation,
+        key: impl Into<String>,
+        value: serde_json::Value,
+    ) -> Self {
+        Self {
+            operation: operation,
+            key: key.into(),
+            value: value,
+            description: None,
+        }
+    }
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, description: Description) -> Self {
+        self.description = Some(description);
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct PatchEdgeConfigItemsRequest {
+    pub items: Vec<PatchEdgeConfigItemsItem>,
+}
+impl PatchEdgeConfigItemsRequest {
+    /// A `PatchEdgeConfigItemsRequest` with the fields it needs; the others are unset.
+    pub fn new(items: Vec<PatchEdgeConfigItemsItem>) -> Self {
+        Self { items: items }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PatchEdgeConfigItemsResponse {
     pub status: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PatchEdgeConfigSchemaRequest {
     pub definition: serde_json::Value,
+}
+impl PatchEdgeConfigSchemaRequest {
+    /// A `PatchEdgeConfigSchemaRequest` with the fields it needs; the others are unset.
+    pub fn new(definition: serde_json::Value) -> Self {
+        Self { definition: definition }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
+#[non_exhaustive]
 pub enum Purpose {
     #[serde(rename = "flags")]
     Flags(crate::shared::DefaultApp),
@@ -452,6 +562,7 @@ pub enum Purpose {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PurposeExperimentation {
     #[serde(rename = "resourceId")]
     pub resource_id: String,
@@ -459,6 +570,7 @@ pub struct PurposeExperimentation {
 
 /// Keeps track of the current state of the Edge Config while it gets transferred.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Transfer {
     #[serde(rename = "fromAccountId")]
     pub from_account_id: String,
@@ -469,6 +581,7 @@ pub struct Transfer {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct User {
     pub id: String,
     pub username: String,
@@ -488,9 +601,9 @@ impl crate::Client {
     pub fn create_edge_config(
         &self,
         body: CreateEdgeConfigRequest,
-    ) -> CreateEdgeConfigBuilder<'_> {
+    ) -> CreateEdgeConfigBuilder {
         CreateEdgeConfigBuilder {
-            client: self,
+            client: self.clone(),
             team_id: None,
             slug: None,
             body,
@@ -501,14 +614,14 @@ impl crate::Client {
 /// A request to [`Client::create_edge_config`](crate::Client::create_edge_config): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateEdgeConfigBuilder<'a> {
-    client: &'a crate::Client,
+pub struct CreateEdgeConfigBuilder {
+    client: crate::Client,
     team_id: Option<String>,
     slug: Option<String>,
     body: CreateEdgeConfigRequest,
 }
 
-impl<'a> CreateEdgeConfigBuilder<'a> {
+impl CreateEdgeConfigBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -523,67 +636,52 @@ impl<'a> CreateEdgeConfigBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<EdgeConfig, crate::Error<CreateEdgeConfigError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<EdgeConfig> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for CreateEdgeConfigBuilder {
+    type Output = EdgeConfig;
+    type Error = CreateEdgeConfigError;
+}
+impl crate::runtime::Exchange for CreateEdgeConfigBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/edge-config");
         let endpoint = crate::runtime::Endpoint {
             operation: "createEdgeConfig",
             method: reqwest::Method::POST,
             template: "/v1/edge-config",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for CreateEdgeConfigBuilder<'a> {
-    type Output = crate::Result<EdgeConfig, crate::Error<CreateEdgeConfigError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<EdgeConfig> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(CreateEdgeConfigBuilder);
 
 /// The error responses [`Client::create_edge_config`](crate::Client::create_edge_config) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CreateEdgeConfigError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for CreateEdgeConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for CreateEdgeConfigError {
@@ -608,9 +706,9 @@ impl crate::Client {
         &self,
         edge_config_id: impl Into<String>,
         body: CreateEdgeConfigTokenRequest,
-    ) -> CreateEdgeConfigTokenBuilder<'_> {
+    ) -> CreateEdgeConfigTokenBuilder {
         CreateEdgeConfigTokenBuilder {
-            client: self,
+            client: self.clone(),
             edge_config_id: edge_config_id.into(),
             team_id: None,
             slug: None,
@@ -622,15 +720,15 @@ impl crate::Client {
 /// A request to [`Client::create_edge_config_token`](crate::Client::create_edge_config_token): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateEdgeConfigTokenBuilder<'a> {
-    client: &'a crate::Client,
+pub struct CreateEdgeConfigTokenBuilder {
+    client: crate::Client,
     edge_config_id: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: CreateEdgeConfigTokenRequest,
 }
 
-impl<'a> CreateEdgeConfigTokenBuilder<'a> {
+impl CreateEdgeConfigTokenBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -648,14 +746,16 @@ impl<'a> CreateEdgeConfigTokenBuilder<'a> {
         CreateEdgeConfigTokenResponse,
         crate::Error<CreateEdgeConfigTokenError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<CreateEdgeConfigTokenResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for CreateEdgeConfigTokenBuilder {
+    type Output = CreateEdgeConfigTokenResponse;
+    type Error = CreateEdgeConfigTokenError;
+}
+impl crate::runtime::Exchange for CreateEdgeConfigTokenBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/edge-config/",
             &crate::runtime::encode_path(&self.edge_config_id),
@@ -667,63 +767,45 @@ impl<'a> CreateEdgeConfigTokenBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v1/edge-config/{edgeConfigId}/token",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for CreateEdgeConfigTokenBuilder<'a> {
-    type Output = crate::Result<
-        CreateEdgeConfigTokenResponse,
-        crate::Error<CreateEdgeConfigTokenError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<CreateEdgeConfigTokenResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(CreateEdgeConfigTokenBuilder);
 
 /// The error responses [`Client::create_edge_config_token`](crate::Client::create_edge_config_token) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CreateEdgeConfigTokenError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("conflict")]
     /// `409`
     Conflict,
-}
-
-impl std::fmt::Display for CreateEdgeConfigTokenError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => "conflict",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for CreateEdgeConfigTokenError {
@@ -749,9 +831,9 @@ impl crate::Client {
     pub fn delete_edge_config(
         &self,
         edge_config_id: impl Into<String>,
-    ) -> DeleteEdgeConfigBuilder<'_> {
+    ) -> DeleteEdgeConfigBuilder {
         DeleteEdgeConfigBuilder {
-            client: self,
+            client: self.clone(),
             edge_config_id: edge_config_id.into(),
             team_id: None,
             slug: None,
@@ -762,14 +844,14 @@ impl crate::Client {
 /// A request to [`Client::delete_edge_config`](crate::Client::delete_edge_config): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteEdgeConfigBuilder<'a> {
-    client: &'a crate::Client,
+pub struct DeleteEdgeConfigBuilder {
+    client: crate::Client,
     edge_config_id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> DeleteEdgeConfigBuilder<'a> {
+impl DeleteEdgeConfigBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -782,14 +864,16 @@ impl<'a> DeleteEdgeConfigBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<(), crate::Error<DeleteEdgeConfigError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for DeleteEdgeConfigBuilder {
+    type Output = ();
+    type Error = DeleteEdgeConfigError;
+}
+impl crate::runtime::Exchange for DeleteEdgeConfigBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/edge-config/",
             &crate::runtime::encode_path(&self.edge_config_id),
@@ -800,51 +884,36 @@ impl<'a> DeleteEdgeConfigBuilder<'a> {
             method: reqwest::Method::DELETE,
             template: "/v1/edge-config/{edgeConfigId}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for DeleteEdgeConfigBuilder<'a> {
-    type Output = crate::Result<(), crate::Error<DeleteEdgeConfigError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(DeleteEdgeConfigBuilder);
 
 /// The error responses [`Client::delete_edge_config`](crate::Client::delete_edge_config) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DeleteEdgeConfigError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("conflict")]
     /// `409`
     Conflict,
-}
-
-impl std::fmt::Display for DeleteEdgeConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => "conflict",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for DeleteEdgeConfigError {
@@ -869,9 +938,9 @@ impl crate::Client {
     pub fn delete_edge_config_schema(
         &self,
         edge_config_id: impl Into<String>,
-    ) -> DeleteEdgeConfigSchemaBuilder<'_> {
+    ) -> DeleteEdgeConfigSchemaBuilder {
         DeleteEdgeConfigSchemaBuilder {
-            client: self,
+            client: self.clone(),
             edge_config_id: edge_config_id.into(),
             team_id: None,
             slug: None,
@@ -882,14 +951,14 @@ impl crate::Client {
 /// A request to [`Client::delete_edge_config_schema`](crate::Client::delete_edge_config_schema): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteEdgeConfigSchemaBuilder<'a> {
-    client: &'a crate::Client,
+pub struct DeleteEdgeConfigSchemaBuilder {
+    client: crate::Client,
     edge_config_id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> DeleteEdgeConfigSchemaBuilder<'a> {
+impl DeleteEdgeConfigSchemaBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -904,14 +973,16 @@ impl<'a> DeleteEdgeConfigSchemaBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<(), crate::Error<DeleteEdgeConfigSchemaError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for DeleteEdgeConfigSchemaBuilder {
+    type Output = ();
+    type Error = DeleteEdgeConfigSchemaError;
+}
+impl crate::runtime::Exchange for DeleteEdgeConfigSchemaBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/edge-config/",
             &crate::runtime::encode_path(&self.edge_config_id),
@@ -923,57 +994,40 @@ impl<'a> DeleteEdgeConfigSchemaBuilder<'a> {
             method: reqwest::Method::DELETE,
             template: "/v1/edge-config/{edgeConfigId}/schema",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for DeleteEdgeConfigSchemaBuilder<'a> {
-    type Output = crate::Result<(), crate::Error<DeleteEdgeConfigSchemaError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(DeleteEdgeConfigSchemaBuilder);
 
 /// The error responses [`Client::delete_edge_config_schema`](crate::Client::delete_edge_config_schema) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DeleteEdgeConfigSchemaError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("conflict")]
     /// `409`
     Conflict,
-}
-
-impl std::fmt::Display for DeleteEdgeConfigSchemaError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => "conflict",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for DeleteEdgeConfigSchemaError {
@@ -1000,9 +1054,9 @@ impl crate::Client {
         &self,
         edge_config_id: impl Into<String>,
         body: DeleteEdgeConfigTokensRequest,
-    ) -> DeleteEdgeConfigTokensBuilder<'_> {
+    ) -> DeleteEdgeConfigTokensBuilder {
         DeleteEdgeConfigTokensBuilder {
-            client: self,
+            client: self.clone(),
             edge_config_id: edge_config_id.into(),
             team_id: None,
             slug: None,
@@ -1014,15 +1068,15 @@ impl crate::Client {
 /// A request to [`Client::delete_edge_config_tokens`](crate::Client::delete_edge_config_tokens): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteEdgeConfigTokensBuilder<'a> {
-    client: &'a crate::Client,
+pub struct DeleteEdgeConfigTokensBuilder {
+    client: crate::Client,
     edge_config_id: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: DeleteEdgeConfigTokensRequest,
 }
 
-impl<'a> DeleteEdgeConfigTokensBuilder<'a> {
+impl DeleteEdgeConfigTokensBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -1037,14 +1091,16 @@ impl<'a> DeleteEdgeConfigTokensBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<(), crate::Error<DeleteEdgeConfigTokensError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for DeleteEdgeConfigTokensBuilder {
+    type Output = ();
+    type Error = DeleteEdgeConfigTokensError;
+}
+impl crate::runtime::Exchange for DeleteEdgeConfigTokensBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/edge-config/",
             &crate::runtime::encode_path(&self.edge_config_id),
@@ -1056,60 +1112,43 @@ impl<'a> DeleteEdgeConfigTokensBuilder<'a> {
             method: reqwest::Method::DELETE,
             template: "/v1/edge-config/{edgeConfigId}/tokens",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for DeleteEdgeConfigTokensBuilder<'a> {
-    type Output = crate::Result<(), crate::Error<DeleteEdgeConfigTokensError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(DeleteEdgeConfigTokensBuilder);
 
 /// The error responses [`Client::delete_edge_config_tokens`](crate::Client::delete_edge_config_tokens) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DeleteEdgeConfigTokensError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("conflict")]
     /// `409`
     Conflict,
-}
-
-impl std::fmt::Display for DeleteEdgeConfigTokensError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => "conflict",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for DeleteEdgeConfigTokensError {
@@ -1135,9 +1174,9 @@ impl crate::Client {
     pub fn get_edge_config(
         &self,
         edge_config_id: impl Into<String>,
-    ) -> GetEdgeConfigBuilder<'_> {
+    ) -> GetEdgeConfigBuilder {
         GetEdgeConfigBuilder {
-            client: self,
+            client: self.clone(),
             edge_config_id: edge_config_id.into(),
             team_id: None,
             slug: None,
@@ -1148,14 +1187,14 @@ impl crate::Client {
 /// A request to [`Client::get_edge_config`](crate::Client::get_edge_config): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetEdgeConfigBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetEdgeConfigBuilder {
+    client: crate::Client,
     edge_config_id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetEdgeConfigBuilder<'a> {
+impl GetEdgeConfigBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -1170,14 +1209,16 @@ impl<'a> GetEdgeConfigBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<EdgeConfig, crate::Error<GetEdgeConfigError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<EdgeConfig> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetEdgeConfigBuilder {
+    type Output = EdgeConfig;
+    type Error = GetEdgeConfigError;
+}
+impl crate::runtime::Exchange for GetEdgeConfigBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/edge-config/",
             &crate::runtime::encode_path(&self.edge_config_id),
@@ -1188,48 +1229,33 @@ impl<'a> GetEdgeConfigBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/edge-config/{edgeConfigId}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetEdgeConfigBuilder<'a> {
-    type Output = crate::Result<EdgeConfig, crate::Error<GetEdgeConfigError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<EdgeConfig> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetEdgeConfigBuilder);
 
 /// The error responses [`Client::get_edge_config`](crate::Client::get_edge_config) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetEdgeConfigError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for GetEdgeConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetEdgeConfigError {
@@ -1254,9 +1280,9 @@ impl crate::Client {
         &self,
         edge_config_id: impl Into<String>,
         edge_config_backup_version_id: impl Into<String>,
-    ) -> GetEdgeConfigBackupBuilder<'_> {
+    ) -> GetEdgeConfigBackupBuilder {
         GetEdgeConfigBackupBuilder {
-            client: self,
+            client: self.clone(),
             edge_config_id: edge_config_id.into(),
             edge_config_backup_version_id: edge_config_backup_version_id.into(),
             team_id: None,
@@ -1268,15 +1294,15 @@ impl crate::Client {
 /// A request to [`Client::get_edge_config_backup`](crate::Client::get_edge_config_backup): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetEdgeConfigBackupBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetEdgeConfigBackupBuilder {
+    client: crate::Client,
     edge_config_id: String,
     edge_config_backup_version_id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetEdgeConfigBackupBuilder<'a> {
+impl GetEdgeConfigBackupBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -1294,14 +1320,16 @@ impl<'a> GetEdgeConfigBackupBuilder<'a> {
         GetEdgeConfigBackupResponse,
         crate::Error<GetEdgeConfigBackupError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetEdgeConfigBackupResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetEdgeConfigBackupBuilder {
+    type Output = GetEdgeConfigBackupResponse;
+    type Error = GetEdgeConfigBackupError;
+}
+impl crate::runtime::Exchange for GetEdgeConfigBackupBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/edge-config/",
             &crate::runtime::encode_path(&self.edge_config_id),
@@ -1314,51 +1342,35 @@ impl<'a> GetEdgeConfigBackupBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/edge-config/{edgeConfigId}/backups/{edgeConfigBackupVersionId}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetEdgeConfigBackupBuilder<'a> {
-    type Output = crate::Result<
-        GetEdgeConfigBackupResponse,
-        crate::Error<GetEdgeConfigBackupError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetEdgeConfigBackupResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetEdgeConfigBackupBuilder);
 
 /// The error responses [`Client::get_edge_config_backup`](crate::Client::get_edge_config_backup) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetEdgeConfigBackupError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for GetEdgeConfigBackupError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetEdgeConfigBackupError {
@@ -1382,9 +1394,9 @@ impl crate::Client {
     pub fn get_edge_config_backups(
         &self,
         edge_config_id: impl Into<String>,
-    ) -> GetEdgeConfigBackupsBuilder<'_> {
+    ) -> GetEdgeConfigBackupsBuilder {
         GetEdgeConfigBackupsBuilder {
-            client: self,
+            client: self.clone(),
             edge_config_id: edge_config_id.into(),
             next: None,
             limit: None,
@@ -1398,8 +1410,8 @@ impl crate::Client {
 /// A request to [`Client::get_edge_config_backups`](crate::Client::get_edge_config_backups): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetEdgeConfigBackupsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetEdgeConfigBackupsBuilder {
+    client: crate::Client,
     edge_config_id: String,
     next: Option<String>,
     limit: Option<f64>,
@@ -1408,7 +1420,7 @@ pub struct GetEdgeConfigBackupsBuilder<'a> {
     slug: Option<String>,
 }
 
-impl<'a> GetEdgeConfigBackupsBuilder<'a> {
+impl GetEdgeConfigBackupsBuilder {
     pub fn next(mut self, next: impl Into<String>) -> Self {
         self.next = Some(next.into());
         self
@@ -1438,17 +1450,12 @@ impl<'a> GetEdgeConfigBackupsBuilder<'a> {
         GetEdgeConfigBackupsResponse,
         crate::Error<GetEdgeConfigBackupsError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
-    }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetEdgeConfigBackupsResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
+        crate::runtime::send(self).await
     }
     /// Every item of `backups`, page after page: sends the request, then sends it again with `next` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
     pub fn paginate(
         self,
-    ) -> crate::Paginated<'a, GetEdgeConfigBackupsBackup, GetEdgeConfigBackupsError> {
+    ) -> crate::Paginated<GetEdgeConfigBackupsBackup, GetEdgeConfigBackupsError> {
         crate::runtime::paginate(
             self,
             |request: Self| async move {
@@ -1465,7 +1472,14 @@ impl<'a> GetEdgeConfigBackupsBuilder<'a> {
             },
         )
     }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetEdgeConfigBackupsBuilder {
+    type Output = GetEdgeConfigBackupsResponse;
+    type Error = GetEdgeConfigBackupsError;
+}
+impl crate::runtime::Exchange for GetEdgeConfigBackupsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/edge-config/",
             &crate::runtime::encode_path(&self.edge_config_id),
@@ -1477,7 +1491,7 @@ impl<'a> GetEdgeConfigBackupsBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/edge-config/{edgeConfigId}/backups",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("next", &self.next);
         request.query("limit", &self.limit);
         request.query("metadata", &self.metadata);
@@ -1485,46 +1499,30 @@ impl<'a> GetEdgeConfigBackupsBuilder<'a> {
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetEdgeConfigBackupsBuilder<'a> {
-    type Output = crate::Result<
-        GetEdgeConfigBackupsResponse,
-        crate::Error<GetEdgeConfigBackupsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetEdgeConfigBackupsResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetEdgeConfigBackupsBuilder);
 
 /// The error responses [`Client::get_edge_config_backups`](crate::Client::get_edge_config_backups) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetEdgeConfigBackupsError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for GetEdgeConfigBackupsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetEdgeConfigBackupsError {
@@ -1549,9 +1547,9 @@ impl crate::Client {
         &self,
         edge_config_id: impl Into<String>,
         edge_config_item_key: impl Into<String>,
-    ) -> GetEdgeConfigItemBuilder<'_> {
+    ) -> GetEdgeConfigItemBuilder {
         GetEdgeConfigItemBuilder {
-            client: self,
+            client: self.clone(),
             edge_config_id: edge_config_id.into(),
             edge_config_item_key: edge_config_item_key.into(),
             team_id: None,
@@ -1563,15 +1561,15 @@ impl crate::Client {
 /// A request to [`Client::get_edge_config_item`](crate::Client::get_edge_config_item): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetEdgeConfigItemBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetEdgeConfigItemBuilder {
+    client: crate::Client,
     edge_config_id: String,
     edge_config_item_key: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetEdgeConfigItemBuilder<'a> {
+impl GetEdgeConfigItemBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -1586,14 +1584,16 @@ impl<'a> GetEdgeConfigItemBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<EdgeConfigItem, crate::Error<GetEdgeConfigItemError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<EdgeConfigItem> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetEdgeConfigItemBuilder {
+    type Output = EdgeConfigItem;
+    type Error = GetEdgeConfigItemError;
+}
+impl crate::runtime::Exchange for GetEdgeConfigItemBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/edge-config/",
             &crate::runtime::encode_path(&self.edge_config_id),
@@ -1606,48 +1606,35 @@ impl<'a> GetEdgeConfigItemBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/edge-config/{edgeConfigId}/item/{edgeConfigItemKey}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetEdgeConfigItemBuilder<'a> {
-    type Output = crate::Result<EdgeConfigItem, crate::Error<GetEdgeConfigItemError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<EdgeConfigItem> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetEdgeConfigItemBuilder);
 
 /// The error responses [`Client::get_edge_config_item`](crate::Client::get_edge_config_item) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetEdgeConfigItemError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for GetEdgeConfigItemError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetEdgeConfigItemError {
@@ -1671,9 +1658,9 @@ impl crate::Client {
     pub fn get_edge_config_items(
         &self,
         edge_config_id: impl Into<String>,
-    ) -> GetEdgeConfigItemsBuilder<'_> {
+    ) -> GetEdgeConfigItemsBuilder {
         GetEdgeConfigItemsBuilder {
-            client: self,
+            client: self.clone(),
             edge_config_id: edge_config_id.into(),
             team_id: None,
             slug: None,
@@ -1684,14 +1671,14 @@ impl crate::Client {
 /// A request to [`Client::get_edge_config_items`](crate::Client::get_edge_config_items): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetEdgeConfigItemsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetEdgeConfigItemsBuilder {
+    client: crate::Client,
     edge_config_id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetEdgeConfigItemsBuilder<'a> {
+impl GetEdgeConfigItemsBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -1706,14 +1693,16 @@ impl<'a> GetEdgeConfigItemsBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<Vec<EdgeConfigItem>, crate::Error<GetEdgeConfigItemsError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<Vec<EdgeConfigItem>> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetEdgeConfigItemsBuilder {
+    type Output = Vec<EdgeConfigItem>;
+    type Error = GetEdgeConfigItemsError;
+}
+impl crate::runtime::Exchange for GetEdgeConfigItemsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/edge-config/",
             &crate::runtime::encode_path(&self.edge_config_id),
@@ -1725,51 +1714,35 @@ impl<'a> GetEdgeConfigItemsBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/edge-config/{edgeConfigId}/items",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetEdgeConfigItemsBuilder<'a> {
-    type Output = crate::Result<
-        Vec<EdgeConfigItem>,
-        crate::Error<GetEdgeConfigItemsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<Vec<EdgeConfigItem>> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetEdgeConfigItemsBuilder);
 
 /// The error responses [`Client::get_edge_config_items`](crate::Client::get_edge_config_items) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetEdgeConfigItemsError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for GetEdgeConfigItemsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetEdgeConfigItemsError {
@@ -1793,9 +1766,9 @@ impl crate::Client {
     pub fn get_edge_config_schema(
         &self,
         edge_config_id: impl Into<String>,
-    ) -> GetEdgeConfigSchemaBuilder<'_> {
+    ) -> GetEdgeConfigSchemaBuilder {
         GetEdgeConfigSchemaBuilder {
-            client: self,
+            client: self.clone(),
             edge_config_id: edge_config_id.into(),
             team_id: None,
             slug: None,
@@ -1806,14 +1779,14 @@ impl crate::Client {
 /// A request to [`Client::get_edge_config_schema`](crate::Client::get_edge_config_schema): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetEdgeConfigSchemaBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetEdgeConfigSchemaBuilder {
+    client: crate::Client,
     edge_config_id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetEdgeConfigSchemaBuilder<'a> {
+impl GetEdgeConfigSchemaBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -1831,16 +1804,16 @@ impl<'a> GetEdgeConfigSchemaBuilder<'a> {
         Option<serde_json::Map<String, serde_json::Value>>,
         crate::Error<GetEdgeConfigSchemaError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(
-        self,
-    ) -> crate::Result<Option<serde_json::Map<String, serde_json::Value>>> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetEdgeConfigSchemaBuilder {
+    type Output = Option<serde_json::Map<String, serde_json::Value>>;
+    type Error = GetEdgeConfigSchemaError;
+}
+impl crate::runtime::Exchange for GetEdgeConfigSchemaBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/edge-config/",
             &crate::runtime::encode_path(&self.edge_config_id),
@@ -1852,51 +1825,35 @@ impl<'a> GetEdgeConfigSchemaBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/edge-config/{edgeConfigId}/schema",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetEdgeConfigSchemaBuilder<'a> {
-    type Output = crate::Result<
-        Option<serde_json::Map<String, serde_json::Value>>,
-        crate::Error<GetEdgeConfigSchemaError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<Option<serde_json::Map<String, serde_json::Value>>> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetEdgeConfigSchemaBuilder);
 
 /// The error responses [`Client::get_edge_config_schema`](crate::Client::get_edge_config_schema) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetEdgeConfigSchemaError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for GetEdgeConfigSchemaError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetEdgeConfigSchemaError {
@@ -1921,9 +1878,9 @@ impl crate::Client {
         &self,
         edge_config_id: impl Into<String>,
         token: impl Into<String>,
-    ) -> GetEdgeConfigTokenBuilder<'_> {
+    ) -> GetEdgeConfigTokenBuilder {
         GetEdgeConfigTokenBuilder {
-            client: self,
+            client: self.clone(),
             edge_config_id: edge_config_id.into(),
             token: token.into(),
             team_id: None,
@@ -1935,15 +1892,15 @@ impl crate::Client {
 /// A request to [`Client::get_edge_config_token`](crate::Client::get_edge_config_token): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetEdgeConfigTokenBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetEdgeConfigTokenBuilder {
+    client: crate::Client,
     edge_config_id: String,
     token: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetEdgeConfigTokenBuilder<'a> {
+impl GetEdgeConfigTokenBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -1958,14 +1915,16 @@ impl<'a> GetEdgeConfigTokenBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<EdgeConfigToken, crate::Error<GetEdgeConfigTokenError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<EdgeConfigToken> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetEdgeConfigTokenBuilder {
+    type Output = EdgeConfigToken;
+    type Error = GetEdgeConfigTokenError;
+}
+impl crate::runtime::Exchange for GetEdgeConfigTokenBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/edge-config/",
             &crate::runtime::encode_path(&self.edge_config_id),
@@ -1978,48 +1937,35 @@ impl<'a> GetEdgeConfigTokenBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/edge-config/{edgeConfigId}/token/{token}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetEdgeConfigTokenBuilder<'a> {
-    type Output = crate::Result<EdgeConfigToken, crate::Error<GetEdgeConfigTokenError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<EdgeConfigToken> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetEdgeConfigTokenBuilder);
 
 /// The error responses [`Client::get_edge_config_token`](crate::Client::get_edge_config_token) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetEdgeConfigTokenError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for GetEdgeConfigTokenError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetEdgeConfigTokenError {
@@ -2043,9 +1989,9 @@ impl crate::Client {
     pub fn get_edge_config_tokens(
         &self,
         edge_config_id: impl Into<String>,
-    ) -> GetEdgeConfigTokensBuilder<'_> {
+    ) -> GetEdgeConfigTokensBuilder {
         GetEdgeConfigTokensBuilder {
-            client: self,
+            client: self.clone(),
             edge_config_id: edge_config_id.into(),
             team_id: None,
             slug: None,
@@ -2056,14 +2002,14 @@ impl crate::Client {
 /// A request to [`Client::get_edge_config_tokens`](crate::Client::get_edge_config_tokens): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetEdgeConfigTokensBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetEdgeConfigTokensBuilder {
+    client: crate::Client,
     edge_config_id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetEdgeConfigTokensBuilder<'a> {
+impl GetEdgeConfigTokensBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -2078,14 +2024,16 @@ impl<'a> GetEdgeConfigTokensBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<EdgeConfigToken, crate::Error<GetEdgeConfigTokensError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<EdgeConfigToken> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetEdgeConfigTokensBuilder {
+    type Output = EdgeConfigToken;
+    type Error = GetEdgeConfigTokensError;
+}
+impl crate::runtime::Exchange for GetEdgeConfigTokensBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/edge-config/",
             &crate::runtime::encode_path(&self.edge_config_id),
@@ -2097,48 +2045,35 @@ impl<'a> GetEdgeConfigTokensBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/edge-config/{edgeConfigId}/tokens",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetEdgeConfigTokensBuilder<'a> {
-    type Output = crate::Result<EdgeConfigToken, crate::Error<GetEdgeConfigTokensError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<EdgeConfigToken> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetEdgeConfigTokensBuilder);
 
 /// The error responses [`Client::get_edge_config_tokens`](crate::Client::get_edge_config_tokens) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetEdgeConfigTokensError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for GetEdgeConfigTokensError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetEdgeConfigTokensError {
@@ -2159,9 +2094,9 @@ impl crate::Client {
     /// Returns all Edge Configs.
     ///
     /// `GET /v1/edge-config`
-    pub fn get_edge_configs(&self) -> GetEdgeConfigsBuilder<'_> {
+    pub fn get_edge_configs(&self) -> GetEdgeConfigsBuilder {
         GetEdgeConfigsBuilder {
-            client: self,
+            client: self.clone(),
             team_id: None,
             slug: None,
         }
@@ -2171,13 +2106,13 @@ impl crate::Client {
 /// A request to [`Client::get_edge_configs`](crate::Client::get_edge_configs): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetEdgeConfigsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetEdgeConfigsBuilder {
+    client: crate::Client,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetEdgeConfigsBuilder<'a> {
+impl GetEdgeConfigsBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -2195,62 +2130,48 @@ impl<'a> GetEdgeConfigsBuilder<'a> {
         Vec<GetEdgeConfigsResponseItem>,
         crate::Error<GetEdgeConfigsError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<Vec<GetEdgeConfigsResponseItem>> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetEdgeConfigsBuilder {
+    type Output = Vec<GetEdgeConfigsResponseItem>;
+    type Error = GetEdgeConfigsError;
+}
+impl crate::runtime::Exchange for GetEdgeConfigsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/edge-config");
         let endpoint = crate::runtime::Endpoint {
             operation: "getEdgeConfigs",
             method: reqwest::Method::GET,
             template: "/v1/edge-config",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetEdgeConfigsBuilder<'a> {
-    type Output = crate::Result<
-        Vec<GetEdgeConfigsResponseItem>,
-        crate::Error<GetEdgeConfigsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<Vec<GetEdgeConfigsResponseItem>> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetEdgeConfigsBuilder);
 
 /// The error responses [`Client::get_edge_configs`](crate::Client::get_edge_configs) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetEdgeConfigsError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for GetEdgeConfigsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetEdgeConfigsError {
@@ -2273,9 +2194,9 @@ impl crate::Client {
     pub fn patch_edge_config_items(
         &self,
         edge_config_id: impl Into<String>,
-    ) -> PatchEdgeConfigItemsBuilder<'_> {
+    ) -> PatchEdgeConfigItemsBuilder {
         PatchEdgeConfigItemsBuilder {
-            client: self,
+            client: self.clone(),
             edge_config_id: edge_config_id.into(),
             team_id: None,
             slug: None,
@@ -2287,15 +2208,15 @@ impl crate::Client {
 /// A request to [`Client::patch_edge_config_items`](crate::Client::patch_edge_config_items): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct PatchEdgeConfigItemsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct PatchEdgeConfigItemsBuilder {
+    client: crate::Client,
     edge_config_id: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<PatchEdgeConfigItemsRequest>,
 }
 
-impl<'a> PatchEdgeConfigItemsBuilder<'a> {
+impl PatchEdgeConfigItemsBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -2318,14 +2239,16 @@ impl<'a> PatchEdgeConfigItemsBuilder<'a> {
         PatchEdgeConfigItemsResponse,
         crate::Error<PatchEdgeConfigItemsError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<PatchEdgeConfigItemsResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for PatchEdgeConfigItemsBuilder {
+    type Output = PatchEdgeConfigItemsResponse;
+    type Error = PatchEdgeConfigItemsError;
+}
+impl crate::runtime::Exchange for PatchEdgeConfigItemsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/edge-config/",
             &crate::runtime::encode_path(&self.edge_config_id),
@@ -2337,7 +2260,7 @@ impl<'a> PatchEdgeConfigItemsBuilder<'a> {
             method: reqwest::Method::PATCH,
             template: "/v1/edge-config/{edgeConfigId}/items",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -2345,59 +2268,41 @@ impl<'a> PatchEdgeConfigItemsBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for PatchEdgeConfigItemsBuilder<'a> {
-    type Output = crate::Result<
-        PatchEdgeConfigItemsResponse,
-        crate::Error<PatchEdgeConfigItemsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<PatchEdgeConfigItemsResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(PatchEdgeConfigItemsBuilder);
 
 /// The error responses [`Client::patch_edge_config_items`](crate::Client::patch_edge_config_items) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PatchEdgeConfigItemsError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("conflict")]
     /// `409`
     Conflict,
+    #[error("precondition failed")]
     /// `412`
     PreconditionFailed,
-}
-
-impl std::fmt::Display for PatchEdgeConfigItemsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => "conflict",
-                Self::PreconditionFailed => "precondition failed",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for PatchEdgeConfigItemsError {
@@ -2425,9 +2330,9 @@ impl crate::Client {
         &self,
         edge_config_id: impl Into<String>,
         body: PatchEdgeConfigSchemaRequest,
-    ) -> PatchEdgeConfigSchemaBuilder<'_> {
+    ) -> PatchEdgeConfigSchemaBuilder {
         PatchEdgeConfigSchemaBuilder {
-            client: self,
+            client: self.clone(),
             edge_config_id: edge_config_id.into(),
             dry_run: None,
             team_id: None,
@@ -2440,8 +2345,8 @@ impl crate::Client {
 /// A request to [`Client::patch_edge_config_schema`](crate::Client::patch_edge_config_schema): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct PatchEdgeConfigSchemaBuilder<'a> {
-    client: &'a crate::Client,
+pub struct PatchEdgeConfigSchemaBuilder {
+    client: crate::Client,
     edge_config_id: String,
     dry_run: Option<String>,
     team_id: Option<String>,
@@ -2449,7 +2354,7 @@ pub struct PatchEdgeConfigSchemaBuilder<'a> {
     body: PatchEdgeConfigSchemaRequest,
 }
 
-impl<'a> PatchEdgeConfigSchemaBuilder<'a> {
+impl PatchEdgeConfigSchemaBuilder {
     pub fn dry_run(mut self, dry_run: impl Into<String>) -> Self {
         self.dry_run = Some(dry_run.into());
         self
@@ -2471,16 +2376,16 @@ impl<'a> PatchEdgeConfigSchemaBuilder<'a> {
         Option<serde_json::Map<String, serde_json::Value>>,
         crate::Error<PatchEdgeConfigSchemaError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(
-        self,
-    ) -> crate::Result<Option<serde_json::Map<String, serde_json::Value>>> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for PatchEdgeConfigSchemaBuilder {
+    type Output = Option<serde_json::Map<String, serde_json::Value>>;
+    type Error = PatchEdgeConfigSchemaError;
+}
+impl crate::runtime::Exchange for PatchEdgeConfigSchemaBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/edge-config/",
             &crate::runtime::encode_path(&self.edge_config_id),
@@ -2492,7 +2397,7 @@ impl<'a> PatchEdgeConfigSchemaBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v1/edge-config/{edgeConfigId}/schema",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("dryRun", &self.dry_run);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -2500,56 +2405,38 @@ impl<'a> PatchEdgeConfigSchemaBuilder<'a> {
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for PatchEdgeConfigSchemaBuilder<'a> {
-    type Output = crate::Result<
-        Option<serde_json::Map<String, serde_json::Value>>,
-        crate::Error<PatchEdgeConfigSchemaError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<Option<serde_json::Map<String, serde_json::Value>>> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(PatchEdgeConfigSchemaBuilder);
 
 /// The error responses [`Client::patch_edge_config_schema`](crate::Client::patch_edge_config_schema) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PatchEdgeConfigSchemaError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("conflict")]
     /// `409`
     Conflict,
-}
-
-impl std::fmt::Display for PatchEdgeConfigSchemaError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => "conflict",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for PatchEdgeConfigSchemaError {
@@ -2576,9 +2463,9 @@ impl crate::Client {
         &self,
         edge_config_id: impl Into<String>,
         body: crate::shared::UpdateEdgeConfigRequest,
-    ) -> UpdateEdgeConfigBuilder<'_> {
+    ) -> UpdateEdgeConfigBuilder {
         UpdateEdgeConfigBuilder {
-            client: self,
+            client: self.clone(),
             edge_config_id: edge_config_id.into(),
             team_id: None,
             slug: None,
@@ -2590,15 +2477,15 @@ impl crate::Client {
 /// A request to [`Client::update_edge_config`](crate::Client::update_edge_config): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateEdgeConfigBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UpdateEdgeConfigBuilder {
+    client: crate::Client,
     edge_config_id: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: crate::shared::UpdateEdgeConfigRequest,
 }
 
-impl<'a> UpdateEdgeConfigBuilder<'a> {
+impl UpdateEdgeConfigBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -2613,14 +2500,16 @@ impl<'a> UpdateEdgeConfigBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<EdgeConfig, crate::Error<UpdateEdgeConfigError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<EdgeConfig> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UpdateEdgeConfigBuilder {
+    type Output = EdgeConfig;
+    type Error = UpdateEdgeConfigError;
+}
+impl crate::runtime::Exchange for UpdateEdgeConfigBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/edge-config/",
             &crate::runtime::encode_path(&self.edge_config_id),
@@ -2631,60 +2520,43 @@ impl<'a> UpdateEdgeConfigBuilder<'a> {
             method: reqwest::Method::PUT,
             template: "/v1/edge-config/{edgeConfigId}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UpdateEdgeConfigBuilder<'a> {
-    type Output = crate::Result<EdgeConfig, crate::Error<UpdateEdgeConfigError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<EdgeConfig> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(UpdateEdgeConfigBuilder);
 
 /// The error responses [`Client::update_edge_config`](crate::Client::update_edge_config) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UpdateEdgeConfigError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("conflict")]
     /// `409`
     Conflict,
-}
-
-impl std::fmt::Display for UpdateEdgeConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => "conflict",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UpdateEdgeConfigError {

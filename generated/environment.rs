@@ -5,18 +5,32 @@
 
 /// The maximum number of custom environments allowed either by the team's plan type or a custom override.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountLimit {
     pub total: f64,
 }
 
 /// How we want to determine a matching branch. This is optional.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateCustomEnvironmentBranchMatcher {
     /// Type of matcher. One of \"equals\", \"startsWith\", or \"endsWith\".
     #[serde(rename = "type")]
     pub type_: CreateCustomEnvironmentBranchMatcherType,
     /// Git branch name or portion thereof.
     pub pattern: String,
+}
+impl CreateCustomEnvironmentBranchMatcher {
+    /// A `CreateCustomEnvironmentBranchMatcher` with the fields it needs; the others are unset.
+    pub fn new(
+        type_: CreateCustomEnvironmentBranchMatcherType,
+        pattern: impl Into<String>,
+    ) -> Self {
+        Self {
+            type_: type_,
+            pattern: pattern.into(),
+        }
+    }
 }
 
 /// Type of matcher. One of \"equals\", \"startsWith\", or \"endsWith\".
@@ -31,6 +45,7 @@ pub struct CreateCustomEnvironmentBranchMatcher {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum CreateCustomEnvironmentBranchMatcherType {
     /// `equals`
     #[serde(rename = "equals")]
@@ -63,6 +78,7 @@ impl std::fmt::Display for CreateCustomEnvironmentBranchMatcherType {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateCustomEnvironmentRequest {
     /// The slug of the custom environment to create.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -81,8 +97,46 @@ pub struct CreateCustomEnvironmentRequest {
     )]
     pub copy_env_vars_from: Option<String>,
 }
+impl CreateCustomEnvironmentRequest {
+    /// A `CreateCustomEnvironmentRequest` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            slug: None,
+            description: None,
+            branch_matcher: None,
+            copy_env_vars_from: None,
+        }
+    }
+    /// Sets [`slug`](Self::slug).
+    pub fn with_slug(mut self, slug: impl Into<String>) -> Self {
+        self.slug = Some(slug.into());
+        self
+    }
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+    /// Sets [`branch_matcher`](Self::branch_matcher).
+    pub fn with_branch_matcher(
+        mut self,
+        branch_matcher: CreateCustomEnvironmentBranchMatcher,
+    ) -> Self {
+        self.branch_matcher = Some(branch_matcher);
+        self
+    }
+    /// Sets [`copy_env_vars_from`](Self::copy_env_vars_from).
+    pub fn with_copy_env_vars_from(
+        mut self,
+        copy_env_vars_from: impl Into<String>,
+    ) -> Self {
+        self.copy_env_vars_from = Some(copy_env_vars_from.into());
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateSharedEnvVariableEvsItem {
     /// The name of the Shared Environment Variable
     pub key: String,
@@ -92,9 +146,25 @@ pub struct CreateSharedEnvVariableEvsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
+impl CreateSharedEnvVariableEvsItem {
+    /// A `CreateSharedEnvVariableEvsItem` with the fields it needs; the others are unset.
+    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            value: value.into(),
+            comment: None,
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn with_comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+}
 
 /// The API requires one of these to be set: `target`; or `applyToAllCustomEnvironments`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateSharedEnvVariableRequest {
     pub evs: Vec<CreateSharedEnvVariableEvsItem>,
     /// The type of environment variable
@@ -114,8 +184,44 @@ pub struct CreateSharedEnvVariableRequest {
     )]
     pub apply_to_all_custom_environments: Option<serde_json::Value>,
 }
+impl CreateSharedEnvVariableRequest {
+    /// A `CreateSharedEnvVariableRequest` with the fields it needs; the others are unset.
+    pub fn new(evs: Vec<CreateSharedEnvVariableEvsItem>) -> Self {
+        Self {
+            evs: evs,
+            type_: None,
+            target: None,
+            project_id: None,
+            apply_to_all_custom_environments: None,
+        }
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type_(mut self, type_: CreateSharedEnvVariableType) -> Self {
+        self.type_ = Some(type_);
+        self
+    }
+    /// Sets [`target`](Self::target).
+    pub fn with_target(mut self, target: Vec<crate::shared::Environment>) -> Self {
+        self.target = Some(target);
+        self
+    }
+    /// Sets [`project_id`](Self::project_id).
+    pub fn with_project_id(mut self, project_id: Vec<String>) -> Self {
+        self.project_id = Some(project_id);
+        self
+    }
+    /// Sets [`apply_to_all_custom_environments`](Self::apply_to_all_custom_environments).
+    pub fn with_apply_to_all_custom_environments(
+        mut self,
+        apply_to_all_custom_environments: serde_json::Value,
+    ) -> Self {
+        self.apply_to_all_custom_environments = Some(apply_to_all_custom_environments);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateSharedEnvVariableResponse {
     pub created: Vec<GetSharedEnvVarResponse>,
     pub failed: Vec<crate::shared::CreateSharedEnvVariableFailedItem>,
@@ -133,6 +239,7 @@ pub struct CreateSharedEnvVariableResponse {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum CreateSharedEnvVariableType {
     /// `encrypted`
     #[serde(rename = "encrypted")]
@@ -161,12 +268,14 @@ impl std::fmt::Display for CreateSharedEnvVariableType {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeleteSharedEnvVariableResponse {
     pub deleted: Vec<String>,
     pub failed: Vec<crate::shared::CreateSharedEnvVariableFailedItem>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetSharedEnvVarResponse {
     /// The date when the Shared Env Var was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -244,6 +353,7 @@ pub struct GetSharedEnvVarResponse {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetSharedEnvVarType {
     /// `encrypted`
     #[serde(rename = "encrypted")]
@@ -280,6 +390,7 @@ impl std::fmt::Display for GetSharedEnvVarType {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetV9ProjectsIdOrNameCustomEnvironmentsResponse {
     /// The maximum number of custom environments allowed either by the team's plan type or a custom override.
     #[serde(rename = "accountLimit")]
@@ -288,6 +399,7 @@ pub struct GetV9ProjectsIdOrNameCustomEnvironmentsResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListSharedEnvVariableResponse {
     pub data: Vec<GetSharedEnvVarResponse>,
     pub pagination: crate::shared::Pagination,
@@ -295,6 +407,7 @@ pub struct ListSharedEnvVariableResponse {
 
 /// Incrementally update project associations without specifying the full list
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProjectIdUpdates {
     /// Project IDs to add to this environment variable
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -303,8 +416,25 @@ pub struct ProjectIdUpdates {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unlink: Option<Vec<String>>,
 }
+impl ProjectIdUpdates {
+    /// A `ProjectIdUpdates` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self { link: None, unlink: None }
+    }
+    /// Sets [`link`](Self::link).
+    pub fn with_link(mut self, link: Vec<String>) -> Self {
+        self.link = Some(link);
+        self
+    }
+    /// Sets [`unlink`](Self::unlink).
+    pub fn with_unlink(mut self, unlink: Vec<String>) -> Self {
+        self.unlink = Some(unlink);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RemoveCustomEnvironmentRequest {
     /// Delete Environment Variables that are not assigned to any environments.
     #[serde(
@@ -314,8 +444,27 @@ pub struct RemoveCustomEnvironmentRequest {
     )]
     pub delete_unassigned_environment_variables: Option<bool>,
 }
+impl RemoveCustomEnvironmentRequest {
+    /// A `RemoveCustomEnvironmentRequest` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            delete_unassigned_environment_variables: None,
+        }
+    }
+    /// Sets [`delete_unassigned_environment_variables`](Self::delete_unassigned_environment_variables).
+    pub fn with_delete_unassigned_environment_variables(
+        mut self,
+        delete_unassigned_environment_variables: bool,
+    ) -> Self {
+        self.delete_unassigned_environment_variables = Some(
+            delete_unassigned_environment_variables,
+        );
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateCustomEnvironmentRequest {
     /// The slug of the custom environment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -327,19 +476,58 @@ pub struct UpdateCustomEnvironmentRequest {
     #[serde(rename = "branchMatcher", default, skip_serializing_if = "Option::is_none")]
     pub branch_matcher: Option<CreateCustomEnvironmentBranchMatcher>,
 }
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateSharedEnvVariableRequest {
-    pub updates: std::collections::BTreeMap<String, UpdateSharedEnvVariableUpdatesValue>,
+impl UpdateCustomEnvironmentRequest {
+    /// A `UpdateCustomEnvironmentRequest` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            slug: None,
+            description: None,
+            branch_matcher: None,
+        }
+    }
+    /// Sets [`slug`](Self::slug).
+    pub fn with_slug(mut self, slug: impl Into<String>) -> Self {
+        self.slug = Some(slug.into());
+        self
+    }
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+    /// Sets [`branch_matcher`](Self::branch_matcher).
+    pub fn with_branch_matcher(
+        mut self,
+        branch_matcher: CreateCustomEnvironmentBranchMatcher,
+    ) -> Self {
+        self.branch_matcher = Some(branch_matcher);
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UpdateSharedEnvVariableRequest {
+    pub updates: std::collections::BTreeMap<String, UpdateSharedEnvVariableUpdatesValue>,
+}
+impl UpdateSharedEnvVariableRequest {
+    /// A `UpdateSharedEnvVariableRequest` with the fields it needs; the others are unset.
+    pub fn new(
+        updates: std::collections::BTreeMap<String, UpdateSharedEnvVariableUpdatesValue>,
+    ) -> Self {
+        Self { updates: updates }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateSharedEnvVariableResponse {
     pub updated: Vec<GetSharedEnvVarResponse>,
     pub failed: Vec<crate::shared::CreateSharedEnvVariableFailedItem>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateSharedEnvVariableUpdatesValue {
     /// The name of the Shared Environment Variable
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -367,6 +555,58 @@ pub struct UpdateSharedEnvVariableUpdatesValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
+impl UpdateSharedEnvVariableUpdatesValue {
+    /// A `UpdateSharedEnvVariableUpdatesValue` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            key: None,
+            value: None,
+            target: None,
+            project_id: None,
+            project_id_updates: None,
+            type_: None,
+            comment: None,
+        }
+    }
+    /// Sets [`key`](Self::key).
+    pub fn with_key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+    /// Sets [`value`](Self::value).
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets [`target`](Self::target).
+    pub fn with_target(mut self, target: Vec<crate::shared::Environment>) -> Self {
+        self.target = Some(target);
+        self
+    }
+    /// Sets [`project_id`](Self::project_id).
+    pub fn with_project_id(mut self, project_id: Vec<String>) -> Self {
+        self.project_id = Some(project_id);
+        self
+    }
+    /// Sets [`project_id_updates`](Self::project_id_updates).
+    pub fn with_project_id_updates(
+        mut self,
+        project_id_updates: ProjectIdUpdates,
+    ) -> Self {
+        self.project_id_updates = Some(project_id_updates);
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type_(mut self, type_: CreateSharedEnvVariableType) -> Self {
+        self.type_ = Some(type_);
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn with_comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+}
 
 impl crate::Client {
     /// Create a custom environment for the current project.
@@ -377,9 +617,9 @@ impl crate::Client {
     pub fn create_custom_environment(
         &self,
         id_or_name: impl Into<String>,
-    ) -> CreateCustomEnvironmentBuilder<'_> {
+    ) -> CreateCustomEnvironmentBuilder {
         CreateCustomEnvironmentBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             team_id: None,
             slug: None,
@@ -391,15 +631,15 @@ impl crate::Client {
 /// A request to [`Client::create_custom_environment`](crate::Client::create_custom_environment): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateCustomEnvironmentBuilder<'a> {
-    client: &'a crate::Client,
+pub struct CreateCustomEnvironmentBuilder {
+    client: crate::Client,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<CreateCustomEnvironmentRequest>,
 }
 
-impl<'a> CreateCustomEnvironmentBuilder<'a> {
+impl CreateCustomEnvironmentBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -422,14 +662,16 @@ impl<'a> CreateCustomEnvironmentBuilder<'a> {
         crate::shared::CustomEnvironment,
         crate::Error<CreateCustomEnvironmentError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<crate::shared::CustomEnvironment> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for CreateCustomEnvironmentBuilder {
+    type Output = crate::shared::CustomEnvironment;
+    type Error = CreateCustomEnvironmentError;
+}
+impl crate::runtime::Exchange for CreateCustomEnvironmentBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v9/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -441,7 +683,7 @@ impl<'a> CreateCustomEnvironmentBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v9/projects/{idOrName}/custom-environments",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -449,53 +691,35 @@ impl<'a> CreateCustomEnvironmentBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for CreateCustomEnvironmentBuilder<'a> {
-    type Output = crate::Result<
-        crate::shared::CustomEnvironment,
-        crate::Error<CreateCustomEnvironmentError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::shared::CustomEnvironment> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(CreateCustomEnvironmentBuilder);
 
 /// The error responses [`Client::create_custom_environment`](crate::Client::create_custom_environment) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CreateCustomEnvironmentError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("internal server error")]
     /// `500`
     InternalServerError,
-}
-
-impl std::fmt::Display for CreateCustomEnvironmentError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::InternalServerError => "internal server error",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for CreateCustomEnvironmentError {
@@ -517,9 +741,9 @@ impl crate::Client {
     /// Creates shared environment variable(s) for a team.
     ///
     /// `POST /v1/env`
-    pub fn create_shared_env_variable(&self) -> CreateSharedEnvVariableBuilder<'_> {
+    pub fn create_shared_env_variable(&self) -> CreateSharedEnvVariableBuilder {
         CreateSharedEnvVariableBuilder {
-            client: self,
+            client: self.clone(),
             team_id: None,
             slug: None,
             body: None,
@@ -530,14 +754,14 @@ impl crate::Client {
 /// A request to [`Client::create_shared_env_variable`](crate::Client::create_shared_env_variable): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateSharedEnvVariableBuilder<'a> {
-    client: &'a crate::Client,
+pub struct CreateSharedEnvVariableBuilder {
+    client: crate::Client,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<CreateSharedEnvVariableRequest>,
 }
 
-impl<'a> CreateSharedEnvVariableBuilder<'a> {
+impl CreateSharedEnvVariableBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -560,21 +784,23 @@ impl<'a> CreateSharedEnvVariableBuilder<'a> {
         CreateSharedEnvVariableResponse,
         crate::Error<CreateSharedEnvVariableError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<CreateSharedEnvVariableResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for CreateSharedEnvVariableBuilder {
+    type Output = CreateSharedEnvVariableResponse;
+    type Error = CreateSharedEnvVariableError;
+}
+impl crate::runtime::Exchange for CreateSharedEnvVariableBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/env");
         let endpoint = crate::runtime::Endpoint {
             operation: "createSharedEnvVariable",
             method: reqwest::Method::POST,
             template: "/v1/env",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -582,49 +808,31 @@ impl<'a> CreateSharedEnvVariableBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for CreateSharedEnvVariableBuilder<'a> {
-    type Output = crate::Result<
-        CreateSharedEnvVariableResponse,
-        crate::Error<CreateSharedEnvVariableError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<CreateSharedEnvVariableResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(CreateSharedEnvVariableBuilder);
 
 /// The error responses [`Client::create_shared_env_variable`](crate::Client::create_shared_env_variable) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CreateSharedEnvVariableError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for CreateSharedEnvVariableError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for CreateSharedEnvVariableError {
@@ -645,9 +853,9 @@ impl crate::Client {
     /// Deletes one or many Shared Environment Variables for a given team.
     ///
     /// `DELETE /v1/env`
-    pub fn delete_shared_env_variable(&self) -> DeleteSharedEnvVariableBuilder<'_> {
+    pub fn delete_shared_env_variable(&self) -> DeleteSharedEnvVariableBuilder {
         DeleteSharedEnvVariableBuilder {
-            client: self,
+            client: self.clone(),
             team_id: None,
             slug: None,
             body: None,
@@ -658,14 +866,14 @@ impl crate::Client {
 /// A request to [`Client::delete_shared_env_variable`](crate::Client::delete_shared_env_variable): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteSharedEnvVariableBuilder<'a> {
-    client: &'a crate::Client,
+pub struct DeleteSharedEnvVariableBuilder {
+    client: crate::Client,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<crate::shared::DeleteSharedEnvVariableRequest>,
 }
 
-impl<'a> DeleteSharedEnvVariableBuilder<'a> {
+impl DeleteSharedEnvVariableBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -688,21 +896,23 @@ impl<'a> DeleteSharedEnvVariableBuilder<'a> {
         DeleteSharedEnvVariableResponse,
         crate::Error<DeleteSharedEnvVariableError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<DeleteSharedEnvVariableResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for DeleteSharedEnvVariableBuilder {
+    type Output = DeleteSharedEnvVariableResponse;
+    type Error = DeleteSharedEnvVariableError;
+}
+impl crate::runtime::Exchange for DeleteSharedEnvVariableBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/env");
         let endpoint = crate::runtime::Endpoint {
             operation: "deleteSharedEnvVariable",
             method: reqwest::Method::DELETE,
             template: "/v1/env",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -710,49 +920,31 @@ impl<'a> DeleteSharedEnvVariableBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for DeleteSharedEnvVariableBuilder<'a> {
-    type Output = crate::Result<
-        DeleteSharedEnvVariableResponse,
-        crate::Error<DeleteSharedEnvVariableError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<DeleteSharedEnvVariableResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(DeleteSharedEnvVariableBuilder);
 
 /// The error responses [`Client::delete_shared_env_variable`](crate::Client::delete_shared_env_variable) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DeleteSharedEnvVariableError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for DeleteSharedEnvVariableError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for DeleteSharedEnvVariableError {
@@ -777,9 +969,9 @@ impl crate::Client {
         &self,
         id_or_name: impl Into<String>,
         environment_slug_or_id: impl Into<String>,
-    ) -> GetCustomEnvironmentBuilder<'_> {
+    ) -> GetCustomEnvironmentBuilder {
         GetCustomEnvironmentBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             environment_slug_or_id: environment_slug_or_id.into(),
             team_id: None,
@@ -791,15 +983,15 @@ impl crate::Client {
 /// A request to [`Client::get_custom_environment`](crate::Client::get_custom_environment): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetCustomEnvironmentBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetCustomEnvironmentBuilder {
+    client: crate::Client,
     id_or_name: String,
     environment_slug_or_id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetCustomEnvironmentBuilder<'a> {
+impl GetCustomEnvironmentBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -817,14 +1009,16 @@ impl<'a> GetCustomEnvironmentBuilder<'a> {
         crate::shared::CustomEnvironment,
         crate::Error<GetCustomEnvironmentError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<crate::shared::CustomEnvironment> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetCustomEnvironmentBuilder {
+    type Output = crate::shared::CustomEnvironment;
+    type Error = GetCustomEnvironmentError;
+}
+impl crate::runtime::Exchange for GetCustomEnvironmentBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v9/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -837,51 +1031,35 @@ impl<'a> GetCustomEnvironmentBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v9/projects/{idOrName}/custom-environments/{environmentSlugOrId}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetCustomEnvironmentBuilder<'a> {
-    type Output = crate::Result<
-        crate::shared::CustomEnvironment,
-        crate::Error<GetCustomEnvironmentError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::shared::CustomEnvironment> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetCustomEnvironmentBuilder);
 
 /// The error responses [`Client::get_custom_environment`](crate::Client::get_custom_environment) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetCustomEnvironmentError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for GetCustomEnvironmentError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetCustomEnvironmentError {
@@ -902,12 +1080,9 @@ impl crate::Client {
     /// Retrieve the decrypted value of a Shared Environment Variable by id.
     ///
     /// `GET /v1/env/{id}`
-    pub fn get_shared_env_var(
-        &self,
-        id: impl Into<String>,
-    ) -> GetSharedEnvVarBuilder<'_> {
+    pub fn get_shared_env_var(&self, id: impl Into<String>) -> GetSharedEnvVarBuilder {
         GetSharedEnvVarBuilder {
-            client: self,
+            client: self.clone(),
             id: id.into(),
             team_id: None,
             slug: None,
@@ -918,14 +1093,14 @@ impl crate::Client {
 /// A request to [`Client::get_shared_env_var`](crate::Client::get_shared_env_var): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetSharedEnvVarBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetSharedEnvVarBuilder {
+    client: crate::Client,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetSharedEnvVarBuilder<'a> {
+impl GetSharedEnvVarBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -940,62 +1115,48 @@ impl<'a> GetSharedEnvVarBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<GetSharedEnvVarResponse, crate::Error<GetSharedEnvVarError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetSharedEnvVarResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetSharedEnvVarBuilder {
+    type Output = GetSharedEnvVarResponse;
+    type Error = GetSharedEnvVarError;
+}
+impl crate::runtime::Exchange for GetSharedEnvVarBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/env/", &crate::runtime::encode_path(&self.id)].concat();
         let endpoint = crate::runtime::Endpoint {
             operation: "getSharedEnvVar",
             method: reqwest::Method::GET,
             template: "/v1/env/{id}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetSharedEnvVarBuilder<'a> {
-    type Output = crate::Result<
-        GetSharedEnvVarResponse,
-        crate::Error<GetSharedEnvVarError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetSharedEnvVarResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetSharedEnvVarBuilder);
 
 /// The error responses [`Client::get_shared_env_var`](crate::Client::get_shared_env_var) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetSharedEnvVarError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for GetSharedEnvVarError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetSharedEnvVarError {
@@ -1018,9 +1179,9 @@ impl crate::Client {
     pub fn get_v9_projects_id_or_name_custom_environments(
         &self,
         id_or_name: impl Into<String>,
-    ) -> GetV9ProjectsIdOrNameCustomEnvironmentsBuilder<'_> {
+    ) -> GetV9ProjectsIdOrNameCustomEnvironmentsBuilder {
         GetV9ProjectsIdOrNameCustomEnvironmentsBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             git_branch: None,
             team_id: None,
@@ -1032,15 +1193,15 @@ impl crate::Client {
 /// A request to [`Client::get_v9_projects_id_or_name_custom_environments`](crate::Client::get_v9_projects_id_or_name_custom_environments): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetV9ProjectsIdOrNameCustomEnvironmentsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetV9ProjectsIdOrNameCustomEnvironmentsBuilder {
+    client: crate::Client,
     id_or_name: String,
     git_branch: Option<String>,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetV9ProjectsIdOrNameCustomEnvironmentsBuilder<'a> {
+impl GetV9ProjectsIdOrNameCustomEnvironmentsBuilder {
     /// Fetch custom environments for a specific git branch
     pub fn git_branch(mut self, git_branch: impl Into<String>) -> Self {
         self.git_branch = Some(git_branch.into());
@@ -1063,16 +1224,16 @@ impl<'a> GetV9ProjectsIdOrNameCustomEnvironmentsBuilder<'a> {
         GetV9ProjectsIdOrNameCustomEnvironmentsResponse,
         crate::Error<GetV9ProjectsIdOrNameCustomEnvironmentsError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(
-        self,
-    ) -> crate::Result<GetV9ProjectsIdOrNameCustomEnvironmentsResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetV9ProjectsIdOrNameCustomEnvironmentsBuilder {
+    type Output = GetV9ProjectsIdOrNameCustomEnvironmentsResponse;
+    type Error = GetV9ProjectsIdOrNameCustomEnvironmentsError;
+}
+impl crate::runtime::Exchange for GetV9ProjectsIdOrNameCustomEnvironmentsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v9/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -1084,49 +1245,33 @@ impl<'a> GetV9ProjectsIdOrNameCustomEnvironmentsBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v9/projects/{idOrName}/custom-environments",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("gitBranch", &self.git_branch);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetV9ProjectsIdOrNameCustomEnvironmentsBuilder<'a> {
-    type Output = crate::Result<
-        GetV9ProjectsIdOrNameCustomEnvironmentsResponse,
-        crate::Error<GetV9ProjectsIdOrNameCustomEnvironmentsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetV9ProjectsIdOrNameCustomEnvironmentsResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetV9ProjectsIdOrNameCustomEnvironmentsBuilder);
 
 /// The error responses [`Client::get_v9_projects_id_or_name_custom_environments`](crate::Client::get_v9_projects_id_or_name_custom_environments) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetV9ProjectsIdOrNameCustomEnvironmentsError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for GetV9ProjectsIdOrNameCustomEnvironmentsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetV9ProjectsIdOrNameCustomEnvironmentsError {
@@ -1146,9 +1291,9 @@ impl crate::Client {
     /// Lists all Shared Environment Variables for a team, taking into account optional filters.
     ///
     /// `GET /v1/env`
-    pub fn list_shared_env_variable(&self) -> ListSharedEnvVariableBuilder<'_> {
+    pub fn list_shared_env_variable(&self) -> ListSharedEnvVariableBuilder {
         ListSharedEnvVariableBuilder {
-            client: self,
+            client: self.clone(),
             search: None,
             project_id: None,
             ids: None,
@@ -1165,8 +1310,8 @@ impl crate::Client {
 /// A request to [`Client::list_shared_env_variable`](crate::Client::list_shared_env_variable): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListSharedEnvVariableBuilder<'a> {
-    client: &'a crate::Client,
+pub struct ListSharedEnvVariableBuilder {
+    client: crate::Client,
     search: Option<String>,
     project_id: Option<String>,
     ids: Option<String>,
@@ -1178,7 +1323,7 @@ pub struct ListSharedEnvVariableBuilder<'a> {
     slug: Option<String>,
 }
 
-impl<'a> ListSharedEnvVariableBuilder<'a> {
+impl ListSharedEnvVariableBuilder {
     pub fn search(mut self, search: impl Into<String>) -> Self {
         self.search = Some(search.into());
         self
@@ -1233,21 +1378,23 @@ impl<'a> ListSharedEnvVariableBuilder<'a> {
         ListSharedEnvVariableResponse,
         crate::Error<ListSharedEnvVariableError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<ListSharedEnvVariableResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for ListSharedEnvVariableBuilder {
+    type Output = ListSharedEnvVariableResponse;
+    type Error = ListSharedEnvVariableError;
+}
+impl crate::runtime::Exchange for ListSharedEnvVariableBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/env");
         let endpoint = crate::runtime::Endpoint {
             operation: "listSharedEnvVariable",
             method: reqwest::Method::GET,
             template: "/v1/env",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("search", &self.search);
         request.query("projectId", &self.project_id);
         request.query("ids", &self.ids);
@@ -1259,46 +1406,30 @@ impl<'a> ListSharedEnvVariableBuilder<'a> {
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for ListSharedEnvVariableBuilder<'a> {
-    type Output = crate::Result<
-        ListSharedEnvVariableResponse,
-        crate::Error<ListSharedEnvVariableError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<ListSharedEnvVariableResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(ListSharedEnvVariableBuilder);
 
 /// The error responses [`Client::list_shared_env_variable`](crate::Client::list_shared_env_variable) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ListSharedEnvVariableError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for ListSharedEnvVariableError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for ListSharedEnvVariableError {
@@ -1323,9 +1454,9 @@ impl crate::Client {
         &self,
         id_or_name: impl Into<String>,
         environment_slug_or_id: impl Into<String>,
-    ) -> RemoveCustomEnvironmentBuilder<'_> {
+    ) -> RemoveCustomEnvironmentBuilder {
         RemoveCustomEnvironmentBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             environment_slug_or_id: environment_slug_or_id.into(),
             team_id: None,
@@ -1338,8 +1469,8 @@ impl crate::Client {
 /// A request to [`Client::remove_custom_environment`](crate::Client::remove_custom_environment): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct RemoveCustomEnvironmentBuilder<'a> {
-    client: &'a crate::Client,
+pub struct RemoveCustomEnvironmentBuilder {
+    client: crate::Client,
     id_or_name: String,
     environment_slug_or_id: String,
     team_id: Option<String>,
@@ -1347,7 +1478,7 @@ pub struct RemoveCustomEnvironmentBuilder<'a> {
     body: Option<RemoveCustomEnvironmentRequest>,
 }
 
-impl<'a> RemoveCustomEnvironmentBuilder<'a> {
+impl RemoveCustomEnvironmentBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -1370,14 +1501,16 @@ impl<'a> RemoveCustomEnvironmentBuilder<'a> {
         crate::shared::CustomEnvironment,
         crate::Error<RemoveCustomEnvironmentError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<crate::shared::CustomEnvironment> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for RemoveCustomEnvironmentBuilder {
+    type Output = crate::shared::CustomEnvironment;
+    type Error = RemoveCustomEnvironmentError;
+}
+impl crate::runtime::Exchange for RemoveCustomEnvironmentBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v9/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -1390,7 +1523,7 @@ impl<'a> RemoveCustomEnvironmentBuilder<'a> {
             method: reqwest::Method::DELETE,
             template: "/v9/projects/{idOrName}/custom-environments/{environmentSlugOrId}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -1398,44 +1531,28 @@ impl<'a> RemoveCustomEnvironmentBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for RemoveCustomEnvironmentBuilder<'a> {
-    type Output = crate::Result<
-        crate::shared::CustomEnvironment,
-        crate::Error<RemoveCustomEnvironmentError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::shared::CustomEnvironment> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(RemoveCustomEnvironmentBuilder);
 
 /// The error responses [`Client::remove_custom_environment`](crate::Client::remove_custom_environment) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RemoveCustomEnvironmentError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for RemoveCustomEnvironmentError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for RemoveCustomEnvironmentError {
@@ -1459,9 +1576,9 @@ impl crate::Client {
         &self,
         id: impl Into<String>,
         project_id: impl Into<String>,
-    ) -> UnlinkSharedEnvVariableBuilder<'_> {
+    ) -> UnlinkSharedEnvVariableBuilder {
         UnlinkSharedEnvVariableBuilder {
-            client: self,
+            client: self.clone(),
             id: id.into(),
             project_id: project_id.into(),
             team_id: None,
@@ -1473,15 +1590,15 @@ impl crate::Client {
 /// A request to [`Client::unlink_shared_env_variable`](crate::Client::unlink_shared_env_variable): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UnlinkSharedEnvVariableBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UnlinkSharedEnvVariableBuilder {
+    client: crate::Client,
     id: String,
     project_id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> UnlinkSharedEnvVariableBuilder<'a> {
+impl UnlinkSharedEnvVariableBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -1499,14 +1616,16 @@ impl<'a> UnlinkSharedEnvVariableBuilder<'a> {
         crate::shared::Transform,
         crate::Error<UnlinkSharedEnvVariableError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<crate::shared::Transform> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UnlinkSharedEnvVariableBuilder {
+    type Output = crate::shared::Transform;
+    type Error = UnlinkSharedEnvVariableError;
+}
+impl crate::runtime::Exchange for UnlinkSharedEnvVariableBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/env/",
             &crate::runtime::encode_path(&self.id),
@@ -1519,48 +1638,32 @@ impl<'a> UnlinkSharedEnvVariableBuilder<'a> {
             method: reqwest::Method::PATCH,
             template: "/v1/env/{id}/unlink/{projectId}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UnlinkSharedEnvVariableBuilder<'a> {
-    type Output = crate::Result<
-        crate::shared::Transform,
-        crate::Error<UnlinkSharedEnvVariableError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::shared::Transform> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(UnlinkSharedEnvVariableBuilder);
 
 /// The error responses [`Client::unlink_shared_env_variable`](crate::Client::unlink_shared_env_variable) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UnlinkSharedEnvVariableError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for UnlinkSharedEnvVariableError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UnlinkSharedEnvVariableError {
@@ -1584,9 +1687,9 @@ impl crate::Client {
         &self,
         id_or_name: impl Into<String>,
         environment_slug_or_id: impl Into<String>,
-    ) -> UpdateCustomEnvironmentBuilder<'_> {
+    ) -> UpdateCustomEnvironmentBuilder {
         UpdateCustomEnvironmentBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             environment_slug_or_id: environment_slug_or_id.into(),
             team_id: None,
@@ -1599,8 +1702,8 @@ impl crate::Client {
 /// A request to [`Client::update_custom_environment`](crate::Client::update_custom_environment): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateCustomEnvironmentBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UpdateCustomEnvironmentBuilder {
+    client: crate::Client,
     id_or_name: String,
     environment_slug_or_id: String,
     team_id: Option<String>,
@@ -1608,7 +1711,7 @@ pub struct UpdateCustomEnvironmentBuilder<'a> {
     body: Option<UpdateCustomEnvironmentRequest>,
 }
 
-impl<'a> UpdateCustomEnvironmentBuilder<'a> {
+impl UpdateCustomEnvironmentBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -1631,14 +1734,16 @@ impl<'a> UpdateCustomEnvironmentBuilder<'a> {
         crate::shared::CustomEnvironment,
         crate::Error<UpdateCustomEnvironmentError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<crate::shared::CustomEnvironment> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UpdateCustomEnvironmentBuilder {
+    type Output = crate::shared::CustomEnvironment;
+    type Error = UpdateCustomEnvironmentError;
+}
+impl crate::runtime::Exchange for UpdateCustomEnvironmentBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v9/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -1651,7 +1756,7 @@ impl<'a> UpdateCustomEnvironmentBuilder<'a> {
             method: reqwest::Method::PATCH,
             template: "/v9/projects/{idOrName}/custom-environments/{environmentSlugOrId}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -1659,53 +1764,35 @@ impl<'a> UpdateCustomEnvironmentBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UpdateCustomEnvironmentBuilder<'a> {
-    type Output = crate::Result<
-        crate::shared::CustomEnvironment,
-        crate::Error<UpdateCustomEnvironmentError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::shared::CustomEnvironment> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(UpdateCustomEnvironmentBuilder);
 
 /// The error responses [`Client::update_custom_environment`](crate::Client::update_custom_environment) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UpdateCustomEnvironmentError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("internal server error")]
     /// `500`
     InternalServerError,
-}
-
-impl std::fmt::Display for UpdateCustomEnvironmentError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::InternalServerError => "internal server error",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UpdateCustomEnvironmentError {
@@ -1727,9 +1814,9 @@ impl crate::Client {
     /// Updates a given Shared Environment Variable for a Team.
     ///
     /// `PATCH /v1/env`
-    pub fn update_shared_env_variable(&self) -> UpdateSharedEnvVariableBuilder<'_> {
+    pub fn update_shared_env_variable(&self) -> UpdateSharedEnvVariableBuilder {
         UpdateSharedEnvVariableBuilder {
-            client: self,
+            client: self.clone(),
             team_id: None,
             slug: None,
             body: None,
@@ -1740,14 +1827,14 @@ impl crate::Client {
 /// A request to [`Client::update_shared_env_variable`](crate::Client::update_shared_env_variable): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateSharedEnvVariableBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UpdateSharedEnvVariableBuilder {
+    client: crate::Client,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<UpdateSharedEnvVariableRequest>,
 }
 
-impl<'a> UpdateSharedEnvVariableBuilder<'a> {
+impl UpdateSharedEnvVariableBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -1770,21 +1857,23 @@ impl<'a> UpdateSharedEnvVariableBuilder<'a> {
         UpdateSharedEnvVariableResponse,
         crate::Error<UpdateSharedEnvVariableError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<UpdateSharedEnvVariableResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UpdateSharedEnvVariableBuilder {
+    type Output = UpdateSharedEnvVariableResponse;
+    type Error = UpdateSharedEnvVariableError;
+}
+impl crate::runtime::Exchange for UpdateSharedEnvVariableBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/env");
         let endpoint = crate::runtime::Endpoint {
             operation: "updateSharedEnvVariable",
             method: reqwest::Method::PATCH,
             template: "/v1/env",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -1792,49 +1881,31 @@ impl<'a> UpdateSharedEnvVariableBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UpdateSharedEnvVariableBuilder<'a> {
-    type Output = crate::Result<
-        UpdateSharedEnvVariableResponse,
-        crate::Error<UpdateSharedEnvVariableError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<UpdateSharedEnvVariableResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(UpdateSharedEnvVariableBuilder);
 
 /// The error responses [`Client::update_shared_env_variable`](crate::Client::update_shared_env_variable) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UpdateSharedEnvVariableError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for UpdateSharedEnvVariableError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UpdateSharedEnvVariableError {

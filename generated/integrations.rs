@@ -4,11 +4,13 @@
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Authentication {
     pub status: StorageStatus,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Capabilities {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mcp: Option<bool>,
@@ -25,6 +27,7 @@ pub struct Capabilities {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateIntegrationStoreDirectRequest {
     /// Human-readable name for the storage resource
     pub name: String,
@@ -70,20 +73,91 @@ pub struct CreateIntegrationStoreDirectRequest {
     )]
     pub prepayment_amount_cents: Option<f64>,
 }
+impl CreateIntegrationStoreDirectRequest {
+    /// A `CreateIntegrationStoreDirectRequest` with the fields it needs; the others are unset.
+    pub fn new(
+        name: impl Into<String>,
+        integration_configuration_id: impl Into<String>,
+        integration_product_id_or_slug: serde_json::Value,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            integration_configuration_id: integration_configuration_id.into(),
+            integration_product_id_or_slug: integration_product_id_or_slug,
+            metadata: None,
+            external_id: None,
+            protocol_settings: None,
+            source: None,
+            billing_plan_id: None,
+            payment_method_id: None,
+            prepayment_amount_cents: None,
+        }
+    }
+    /// Sets [`metadata`](Self::metadata).
+    pub fn with_metadata(
+        mut self,
+        metadata: std::collections::BTreeMap<
+            String,
+            crate::shared::ResourceMetadataValue,
+        >,
+    ) -> Self {
+        self.metadata = Some(metadata);
+        self
+    }
+    /// Sets [`external_id`](Self::external_id).
+    pub fn with_external_id(mut self, external_id: impl Into<String>) -> Self {
+        self.external_id = Some(external_id.into());
+        self
+    }
+    /// Sets [`protocol_settings`](Self::protocol_settings).
+    pub fn with_protocol_settings(
+        mut self,
+        protocol_settings: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.protocol_settings = Some(protocol_settings);
+        self
+    }
+    /// Sets [`source`](Self::source).
+    pub fn with_source(mut self, source: impl Into<String>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+    /// Sets [`billing_plan_id`](Self::billing_plan_id).
+    pub fn with_billing_plan_id(mut self, billing_plan_id: impl Into<String>) -> Self {
+        self.billing_plan_id = Some(billing_plan_id.into());
+        self
+    }
+    /// Sets [`payment_method_id`](Self::payment_method_id).
+    pub fn with_payment_method_id(
+        mut self,
+        payment_method_id: impl Into<String>,
+    ) -> Self {
+        self.payment_method_id = Some(payment_method_id.into());
+        self
+    }
+    /// Sets [`prepayment_amount_cents`](Self::prepayment_amount_cents).
+    pub fn with_prepayment_amount_cents(mut self, prepayment_amount_cents: f64) -> Self {
+        self.prepayment_amount_cents = Some(prepayment_amount_cents);
+        self
+    }
+}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateIntegrationStoreDirectResponse {
     #[serde(default)]
     pub store: Option<Store>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Deployments {
     pub required: bool,
     pub actions: Vec<DeploymentsAction>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeploymentsAction {
     pub slug: String,
     pub environments: Vec<crate::shared::Environment>,
@@ -100,6 +174,7 @@ pub struct DeploymentsAction {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum ExternalResourceStatus {
     /// `error`
     #[serde(rename = "error")]
@@ -148,6 +223,7 @@ impl std::fmt::Display for ExternalResourceStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetBillingPlansResponse {
     pub plans: Vec<StoreBillingPlan>,
 }
@@ -163,6 +239,7 @@ pub struct GetBillingPlansResponse {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetConfigurationDisabledReason {
     /// `disabled-by-owner`
     #[serde(rename = "disabled-by-owner")]
@@ -208,6 +285,7 @@ impl std::fmt::Display for GetConfigurationDisabledReason {
 
 /// The configuration with the provided id
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetConfigurationIntegrationConfigurationCreatedAtId {
     /// A timestamp that tells you when the configuration was installed successfully
     #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
@@ -269,6 +347,7 @@ pub struct GetConfigurationIntegrationConfigurationCreatedAtId {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetConfigurationIntegrationConfigurationProjectSelectionNotification {
     /// A string representing the permission for projects. Possible values are `all` or `selected`.
     #[serde(rename = "projectSelection")]
@@ -342,6 +421,7 @@ pub struct GetConfigurationIntegrationConfigurationProjectSelectionNotification 
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiSelectItems {
     #[serde(rename = "type")]
     pub type_: crate::shared::MetadataSchemaPropertiesValueType,
@@ -370,6 +450,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMult
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiSelectUiControl {
     /// `multi-select`
     #[serde(rename = "multi-select")]
@@ -405,6 +486,7 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiSelect
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiVercelRegionUiControl {
     /// `multi-vercel-region`
     #[serde(rename = "multi-vercel-region")]
@@ -440,6 +522,7 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiVercel
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySliderType {
     /// `array`
     #[serde(rename = "array")]
@@ -475,6 +558,7 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySliderType 
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySliderUiControl {
     /// `slider`
     #[serde(rename = "slider")]
@@ -510,6 +594,7 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySliderUiCon
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueBooleanToggleType {
     /// `boolean`
     #[serde(rename = "boolean")]
@@ -545,6 +630,7 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueBooleanToggleTyp
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueNumberInputType {
     /// `number`
     #[serde(rename = "number")]
@@ -580,6 +666,7 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueNumberInputType 
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueStringDomainUiControl {
     /// `domain`
     #[serde(rename = "domain")]
@@ -615,6 +702,7 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueStringDomainUiCo
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueStringSelectUiControl {
     /// `select`
     #[serde(rename = "select")]
@@ -650,6 +738,7 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueStringSelectUiCo
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueStringVercelRegionUiControl {
     /// `vercel-region`
     #[serde(rename = "vercel-region")]
@@ -675,6 +764,7 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueStringVercelRegi
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetConfigurationProductsResponse {
     pub products: Vec<Product>,
     pub integration: crate::shared::Integration,
@@ -683,6 +773,7 @@ pub struct GetConfigurationProductsResponse {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetConfigurationResponse {
     IntegrationConfigurationProjectSelectionNotification(
         GetConfigurationIntegrationConfigurationProjectSelectionNotification,
@@ -736,6 +827,7 @@ impl<'de> serde::Deserialize<'de> for GetConfigurationResponse {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetConfigurationSource {
     /// `marketplace`
     #[serde(rename = "marketplace")]
@@ -786,6 +878,7 @@ impl std::fmt::Display for GetConfigurationSource {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetConfigurationType {
     /// `integration-configuration`
     #[serde(rename = "integration-configuration")]
@@ -810,6 +903,7 @@ impl std::fmt::Display for GetConfigurationType {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetConfigurationsIntegration {
     pub name: String,
     pub icon: String,
@@ -828,6 +922,7 @@ pub struct GetConfigurationsIntegration {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetConfigurationsObjectList2Item {
     pub integration: GetConfigurationsIntegration,
     /// A timestamp that tells you when the configuration was installed successfully
@@ -891,6 +986,7 @@ pub struct GetConfigurationsObjectList2Item {
 
 /// The list of configurations for the authenticated user
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetConfigurationsObjectListItem {
     /// A timestamp that tells you when the configuration was installed successfully
     #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
@@ -956,6 +1052,7 @@ pub struct GetConfigurationsObjectListItem {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetConfigurationsResponse {
     /// The list of configurations for the authenticated user
     ObjectList(Vec<GetConfigurationsObjectListItem>),
@@ -992,6 +1089,7 @@ impl<'de> serde::Deserialize<'de> for GetConfigurationsResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Git {
     pub providers: Providers,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1001,6 +1099,7 @@ pub struct Git {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Guide {
     pub framework: String,
     pub title: String,
@@ -1019,6 +1118,7 @@ pub struct Guide {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum InstallationType {
     /// `marketplace`
     #[serde(rename = "marketplace")]
@@ -1047,6 +1147,7 @@ impl std::fmt::Display for InstallationType {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LogDrain {
     pub status: StorageStatus,
     pub endpoint: String,
@@ -1056,6 +1157,7 @@ pub struct LogDrain {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MetadataSchema {
     #[serde(rename = "type")]
     pub type_: MetadataSchemaType,
@@ -1066,6 +1168,7 @@ pub struct MetadataSchema {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MetadataSchemaPropertiesValue {
     ArraySlider(MetadataSchemaPropertiesValueArraySlider),
     ArrayMultiSelect(MetadataSchemaPropertiesValueArrayMultiSelect),
@@ -1165,6 +1268,7 @@ impl<'de> serde::Deserialize<'de> for MetadataSchemaPropertiesValue {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MetadataSchemaPropertiesValueArrayMultiSelect {
     #[serde(rename = "type")]
     pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySliderType,
@@ -1204,6 +1308,7 @@ pub struct MetadataSchemaPropertiesValueArrayMultiSelect {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MetadataSchemaPropertiesValueArrayMultiVercelRegion {
     #[serde(rename = "type")]
     pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySliderType,
@@ -1243,6 +1348,7 @@ pub struct MetadataSchemaPropertiesValueArrayMultiVercelRegion {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MetadataSchemaPropertiesValueArraySlider {
     #[serde(rename = "type")]
     pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySliderType,
@@ -1278,6 +1384,7 @@ pub struct MetadataSchemaPropertiesValueArraySlider {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MetadataSchemaPropertiesValueBooleanToggle {
     #[serde(rename = "type")]
     pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueBooleanToggleType,
@@ -1306,6 +1413,7 @@ pub struct MetadataSchemaPropertiesValueBooleanToggle {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MetadataSchemaPropertiesValueItems {
     #[serde(rename = "type")]
     pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueNumberInputType,
@@ -1332,6 +1440,7 @@ pub struct MetadataSchemaPropertiesValueItems {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MetadataSchemaPropertiesValueNumberInput {
     #[serde(rename = "type")]
     pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueNumberInputType,
@@ -1378,6 +1487,7 @@ pub struct MetadataSchemaPropertiesValueNumberInput {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MetadataSchemaPropertiesValueStringDomain {
     #[serde(rename = "type")]
     pub type_: crate::shared::MetadataSchemaPropertiesValueType,
@@ -1416,6 +1526,7 @@ pub struct MetadataSchemaPropertiesValueStringDomain {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MetadataSchemaPropertiesValueStringInput {
     #[serde(rename = "type")]
     pub type_: crate::shared::MetadataSchemaPropertiesValueType,
@@ -1454,6 +1565,7 @@ pub struct MetadataSchemaPropertiesValueStringInput {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MetadataSchemaPropertiesValueStringSelect {
     #[serde(rename = "type")]
     pub type_: crate::shared::MetadataSchemaPropertiesValueType,
@@ -1494,6 +1606,7 @@ pub struct MetadataSchemaPropertiesValueStringSelect {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MetadataSchemaPropertiesValueStringVercelRegion {
     #[serde(rename = "type")]
     pub type_: crate::shared::MetadataSchemaPropertiesValueType,
@@ -1544,6 +1657,7 @@ pub struct MetadataSchemaPropertiesValueStringVercelRegion {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum MetadataSchemaPropertiesValueUiControl {
     /// `toggle`
     #[serde(rename = "toggle")]
@@ -1569,6 +1683,7 @@ impl std::fmt::Display for MetadataSchemaPropertiesValueUiControl {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MetadataSchemaPropertiesValueUiOption {
     WithLabel(UiOption),
     WithValue(MetadataSchemaPropertiesValueUiOptionWithValue),
@@ -1610,6 +1725,7 @@ impl<'de> serde::Deserialize<'de> for MetadataSchemaPropertiesValueUiOption {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MetadataSchemaPropertiesValueUiOptionWithValue {
     pub value: serde_json::Value,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1629,6 +1745,7 @@ pub struct MetadataSchemaPropertiesValueUiOptionWithValue {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum MetadataSchemaType {
     /// `object`
     #[serde(rename = "object")]
@@ -1663,6 +1780,7 @@ impl std::fmt::Display for MetadataSchemaType {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum PrimaryProtocol {
     /// `storage`
     #[serde(rename = "storage")]
@@ -1731,6 +1849,7 @@ impl std::fmt::Display for PrimaryProtocol {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Product {
     pub id: String,
     pub slug: String,
@@ -1757,6 +1876,7 @@ pub struct Product {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum ProjectConnectionScope {
     /// `read:deployment`
     #[serde(rename = "read:deployment")]
@@ -1829,6 +1949,7 @@ impl std::fmt::Display for ProjectConnectionScope {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProjectFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub git: Option<Git>,
@@ -1846,6 +1967,7 @@ pub struct ProjectFilter {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum ProjectSelection {
     /// `selected`
     #[serde(rename = "selected")]
@@ -1874,6 +1996,7 @@ impl std::fmt::Display for ProjectSelection {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Protocols {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<Storage>,
@@ -1902,6 +2025,7 @@ pub struct Protocols {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProtocolsExperimentation {
     pub status: StorageStatus,
     #[serde(
@@ -1914,6 +2038,7 @@ pub struct ProtocolsExperimentation {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Providers {
     ValueList(Vec<ProvidersValueListItem>),
     Value(ProvidersValue),
@@ -1955,6 +2080,7 @@ impl<'de> serde::Deserialize<'de> for Providers {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum ProvidersValue {
     /// `*`
     #[serde(rename = "*")]
@@ -1989,6 +2115,7 @@ impl std::fmt::Display for ProvidersValue {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum ProvidersValueListItem {
     /// `github`
     #[serde(rename = "github")]
@@ -2021,6 +2148,7 @@ impl std::fmt::Display for ProvidersValueListItem {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Repl {
     pub enabled: bool,
     #[serde(rename = "supportsReadOnlyMode")]
@@ -2030,6 +2158,7 @@ pub struct Repl {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Requester {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2037,12 +2166,14 @@ pub struct Requester {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResourceLink {
     pub href: String,
     pub title: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Step {
     pub title: String,
     pub content: String,
@@ -2051,6 +2182,7 @@ pub struct Step {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct StepAction {
     #[serde(rename = "type")]
     pub type_: StepActionType,
@@ -2067,6 +2199,7 @@ pub struct StepAction {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum StepActionType {
     /// `connect_to_project`
     #[serde(rename = "connect_to_project")]
@@ -2099,6 +2232,7 @@ impl std::fmt::Display for StepActionType {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Storage {
     pub status: StorageStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2116,6 +2250,7 @@ pub struct Storage {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum StorageStatus {
     /// `disabled`
     #[serde(rename = "disabled")]
@@ -2144,6 +2279,7 @@ impl std::fmt::Display for StorageStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Store {
     #[serde(rename = "projectsMetadata")]
     pub projects_metadata: Vec<StoreProjectsMetadataItem>,
@@ -2190,6 +2326,7 @@ pub struct Store {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct StoreBillingPlan {
     #[serde(rename = "type")]
     pub type_: crate::shared::BillingPlanType,
@@ -2236,12 +2373,14 @@ pub struct StoreBillingPlan {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct StoreBillingPlanQuoteItem {
     pub line: String,
     pub amount: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct StoreProduct {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -2295,6 +2434,7 @@ pub struct StoreProduct {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct StoreProductCapabilities {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mcp: Option<bool>,
@@ -2315,6 +2455,7 @@ pub struct StoreProductCapabilities {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct StoreProductMetadataSchema {
     #[serde(rename = "type")]
     pub type_: MetadataSchemaType,
@@ -2328,6 +2469,7 @@ pub struct StoreProductMetadataSchema {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum StoreProductMetadataSchemaPropertiesValue {
     ArraySlider(MetadataSchemaPropertiesValueArraySlider),
     ArrayMultiSelect(MetadataSchemaPropertiesValueArrayMultiSelect),
@@ -2431,6 +2573,7 @@ impl<'de> serde::Deserialize<'de> for StoreProductMetadataSchemaPropertiesValue 
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum StoreProductTag {
     /// `edge-config`
     #[serde(rename = "edge-config")]
@@ -2655,6 +2798,7 @@ impl std::fmt::Display for StoreProductTag {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct StoreProjectsMetadataItem {
     pub id: String,
     #[serde(rename = "projectId")]
@@ -2678,6 +2822,7 @@ pub struct StoreProjectsMetadataItem {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct StoreSecret {
     pub name: String,
     pub length: f64,
@@ -2694,6 +2839,7 @@ pub struct StoreSecret {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum StoreStatus {
     /// `available`
     #[serde(rename = "available")]
@@ -2758,6 +2904,7 @@ impl std::fmt::Display for StoreStatus {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum TagId {
     /// `tag_agents`
     #[serde(rename = "tag_agents")]
@@ -2890,6 +3037,7 @@ impl std::fmt::Display for TagId {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TraceDrain {
     pub status: StorageStatus,
     pub endpoint: String,
@@ -2900,6 +3048,7 @@ pub struct TraceDrain {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "kind")]
+#[non_exhaustive]
 pub enum TransferRequest {
     #[serde(rename = "transfer-to-marketplace")]
     TransferToMarketplace(TransferRequestTransferToMarketplace),
@@ -2911,6 +3060,7 @@ pub enum TransferRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TransferRequestBillingPlan {
     pub id: String,
     #[serde(rename = "type")]
@@ -2944,6 +3094,7 @@ pub struct TransferRequestBillingPlan {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum TransferRequestBillingPlanScope {
     /// `installation`
     #[serde(rename = "installation")]
@@ -2982,6 +3133,7 @@ impl std::fmt::Display for TransferRequestBillingPlanScope {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum TransferRequestBillingPlanType {
     /// `subscription`
     #[serde(rename = "subscription")]
@@ -3010,6 +3162,7 @@ impl std::fmt::Display for TransferRequestBillingPlanType {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TransferRequestTransferFromMarketplace {
     #[serde(rename = "requestId")]
     pub request_id: String,
@@ -3037,6 +3190,7 @@ pub struct TransferRequestTransferFromMarketplace {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TransferRequestTransferToMarketplace {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
@@ -3078,6 +3232,7 @@ pub struct TransferRequestTransferToMarketplace {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UiControl {
     /// `input`
     #[serde(rename = "input")]
@@ -3103,6 +3258,7 @@ impl std::fmt::Display for UiControl {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum UiDescription {
     WithExpr(UiFormattedValue),
     String(String),
@@ -3134,11 +3290,13 @@ impl<'de> serde::Deserialize<'de> for UiDescription {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UiFormattedValue {
     pub expr: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UiOption {
     pub value: String,
     pub label: String,
@@ -3150,6 +3308,7 @@ pub struct UiOption {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum UiReadOnly {
     WithExpr(UiFormattedValue),
     Boolean(bool),
@@ -3197,6 +3356,7 @@ impl<'de> serde::Deserialize<'de> for UiReadOnly {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UiReadOnlyValue {
     /// `update`
     #[serde(rename = "update")]
@@ -3235,6 +3395,7 @@ impl std::fmt::Display for UiReadOnlyValue {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum View {
     /// `account`
     #[serde(rename = "account")]
@@ -3272,9 +3433,9 @@ impl crate::Client {
         &self,
         integration_configuration_id: impl Into<String>,
         resource_id: impl Into<String>,
-    ) -> ConnectIntegrationResourceToProjectBuilder<'_> {
+    ) -> ConnectIntegrationResourceToProjectBuilder {
         ConnectIntegrationResourceToProjectBuilder {
-            client: self,
+            client: self.clone(),
             integration_configuration_id: integration_configuration_id.into(),
             resource_id: resource_id.into(),
             team_id: None,
@@ -3287,8 +3448,8 @@ impl crate::Client {
 /// A request to [`Client::connect_integration_resource_to_project`](crate::Client::connect_integration_resource_to_project): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ConnectIntegrationResourceToProjectBuilder<'a> {
-    client: &'a crate::Client,
+pub struct ConnectIntegrationResourceToProjectBuilder {
+    client: crate::Client,
     integration_configuration_id: String,
     resource_id: String,
     team_id: Option<String>,
@@ -3296,7 +3457,7 @@ pub struct ConnectIntegrationResourceToProjectBuilder<'a> {
     body: Option<crate::shared::DefaultApp>,
 }
 
-impl<'a> ConnectIntegrationResourceToProjectBuilder<'a> {
+impl ConnectIntegrationResourceToProjectBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -3316,14 +3477,16 @@ impl<'a> ConnectIntegrationResourceToProjectBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<(), crate::Error<ConnectIntegrationResourceToProjectError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for ConnectIntegrationResourceToProjectBuilder {
+    type Output = ();
+    type Error = ConnectIntegrationResourceToProjectError;
+}
+impl crate::runtime::Exchange for ConnectIntegrationResourceToProjectBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/integrations/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -3337,7 +3500,7 @@ impl<'a> ConnectIntegrationResourceToProjectBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v1/integrations/installations/{integrationConfigurationId}/resources/{resourceId}/connections",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -3345,47 +3508,29 @@ impl<'a> ConnectIntegrationResourceToProjectBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for ConnectIntegrationResourceToProjectBuilder<'a> {
-    type Output = crate::Result<
-        (),
-        crate::Error<ConnectIntegrationResourceToProjectError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(ConnectIntegrationResourceToProjectBuilder);
 
 /// The error responses [`Client::connect_integration_resource_to_project`](crate::Client::connect_integration_resource_to_project) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConnectIntegrationResourceToProjectError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for ConnectIntegrationResourceToProjectError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for ConnectIntegrationResourceToProjectError {
@@ -3408,9 +3553,9 @@ impl crate::Client {
     /// `POST /v1/storage/stores/integration/direct`
     pub fn create_integration_store_direct(
         &self,
-    ) -> CreateIntegrationStoreDirectBuilder<'_> {
+    ) -> CreateIntegrationStoreDirectBuilder {
         CreateIntegrationStoreDirectBuilder {
-            client: self,
+            client: self.clone(),
             team_id: None,
             slug: None,
             body: None,
@@ -3421,14 +3566,14 @@ impl crate::Client {
 /// A request to [`Client::create_integration_store_direct`](crate::Client::create_integration_store_direct): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateIntegrationStoreDirectBuilder<'a> {
-    client: &'a crate::Client,
+pub struct CreateIntegrationStoreDirectBuilder {
+    client: crate::Client,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<CreateIntegrationStoreDirectRequest>,
 }
 
-impl<'a> CreateIntegrationStoreDirectBuilder<'a> {
+impl CreateIntegrationStoreDirectBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -3451,21 +3596,23 @@ impl<'a> CreateIntegrationStoreDirectBuilder<'a> {
         CreateIntegrationStoreDirectResponse,
         crate::Error<CreateIntegrationStoreDirectError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<CreateIntegrationStoreDirectResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for CreateIntegrationStoreDirectBuilder {
+    type Output = CreateIntegrationStoreDirectResponse;
+    type Error = CreateIntegrationStoreDirectError;
+}
+impl crate::runtime::Exchange for CreateIntegrationStoreDirectBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/storage/stores/integration/direct");
         let endpoint = crate::runtime::Endpoint {
             operation: "createIntegrationStoreDirect",
             method: reqwest::Method::POST,
             template: "/v1/storage/stores/integration/direct",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -3473,61 +3620,43 @@ impl<'a> CreateIntegrationStoreDirectBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for CreateIntegrationStoreDirectBuilder<'a> {
-    type Output = crate::Result<
-        CreateIntegrationStoreDirectResponse,
-        crate::Error<CreateIntegrationStoreDirectError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<CreateIntegrationStoreDirectResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(CreateIntegrationStoreDirectBuilder);
 
 /// The error responses [`Client::create_integration_store_direct`](crate::Client::create_integration_store_direct) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CreateIntegrationStoreDirectError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("conflict")]
     /// `409`
     Conflict,
+    #[error("too many requests")]
     /// `429`
     TooManyRequests,
+    #[error("internal server error")]
     /// `500`
     InternalServerError,
-}
-
-impl std::fmt::Display for CreateIntegrationStoreDirectError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => "conflict",
-                Self::TooManyRequests => "too many requests",
-                Self::InternalServerError => "internal server error",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for CreateIntegrationStoreDirectError {
@@ -3555,9 +3684,9 @@ impl crate::Client {
     pub fn delete_configuration(
         &self,
         id: impl Into<String>,
-    ) -> DeleteConfigurationBuilder<'_> {
+    ) -> DeleteConfigurationBuilder {
         DeleteConfigurationBuilder {
-            client: self,
+            client: self.clone(),
             id: id.into(),
             team_id: None,
             slug: None,
@@ -3568,14 +3697,14 @@ impl crate::Client {
 /// A request to [`Client::delete_configuration`](crate::Client::delete_configuration): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteConfigurationBuilder<'a> {
-    client: &'a crate::Client,
+pub struct DeleteConfigurationBuilder {
+    client: crate::Client,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> DeleteConfigurationBuilder<'a> {
+impl DeleteConfigurationBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -3590,14 +3719,16 @@ impl<'a> DeleteConfigurationBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<(), crate::Error<DeleteConfigurationError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for DeleteConfigurationBuilder {
+    type Output = ();
+    type Error = DeleteConfigurationError;
+}
+impl crate::runtime::Exchange for DeleteConfigurationBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/integrations/configuration/",
             &crate::runtime::encode_path(&self.id),
@@ -3608,48 +3739,33 @@ impl<'a> DeleteConfigurationBuilder<'a> {
             method: reqwest::Method::DELETE,
             template: "/v1/integrations/configuration/{id}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for DeleteConfigurationBuilder<'a> {
-    type Output = crate::Result<(), crate::Error<DeleteConfigurationError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(DeleteConfigurationBuilder);
 
 /// The error responses [`Client::delete_configuration`](crate::Client::delete_configuration) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DeleteConfigurationError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("The configuration was not found")]
     /// `404`: The configuration was not found
     NotFound,
-}
-
-impl std::fmt::Display for DeleteConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "The configuration was not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for DeleteConfigurationError {
@@ -3674,9 +3790,9 @@ impl crate::Client {
         &self,
         integration_id_or_slug: impl Into<String>,
         product_id_or_slug: impl Into<String>,
-    ) -> GetBillingPlansBuilder<'_> {
+    ) -> GetBillingPlansBuilder {
         GetBillingPlansBuilder {
-            client: self,
+            client: self.clone(),
             integration_id_or_slug: integration_id_or_slug.into(),
             product_id_or_slug: product_id_or_slug.into(),
             metadata: None,
@@ -3689,8 +3805,8 @@ impl crate::Client {
 /// A request to [`Client::get_billing_plans`](crate::Client::get_billing_plans): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetBillingPlansBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetBillingPlansBuilder {
+    client: crate::Client,
     integration_id_or_slug: String,
     product_id_or_slug: String,
     metadata: Option<String>,
@@ -3698,7 +3814,7 @@ pub struct GetBillingPlansBuilder<'a> {
     slug: Option<String>,
 }
 
-impl<'a> GetBillingPlansBuilder<'a> {
+impl GetBillingPlansBuilder {
     pub fn metadata(mut self, metadata: impl Into<String>) -> Self {
         self.metadata = Some(metadata.into());
         self
@@ -3717,14 +3833,16 @@ impl<'a> GetBillingPlansBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<GetBillingPlansResponse, crate::Error<GetBillingPlansError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetBillingPlansResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetBillingPlansBuilder {
+    type Output = GetBillingPlansResponse;
+    type Error = GetBillingPlansError;
+}
+impl crate::runtime::Exchange for GetBillingPlansBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/integrations/integration/",
             &crate::runtime::encode_path(&self.integration_id_or_slug),
@@ -3738,52 +3856,36 @@ impl<'a> GetBillingPlansBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/integrations/integration/{integrationIdOrSlug}/products/{productIdOrSlug}/plans",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("metadata", &self.metadata);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetBillingPlansBuilder<'a> {
-    type Output = crate::Result<
-        GetBillingPlansResponse,
-        crate::Error<GetBillingPlansError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetBillingPlansResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetBillingPlansBuilder);
 
 /// The error responses [`Client::get_billing_plans`](crate::Client::get_billing_plans) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetBillingPlansError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for GetBillingPlansError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetBillingPlansError {
@@ -3804,12 +3906,9 @@ impl crate::Client {
     /// Allows to retrieve a the configuration with the provided id in case it exists. The authenticated user or team must be the owner of the config in order to access it.
     ///
     /// `GET /v1/integrations/configuration/{id}`
-    pub fn get_configuration(
-        &self,
-        id: impl Into<String>,
-    ) -> GetConfigurationBuilder<'_> {
+    pub fn get_configuration(&self, id: impl Into<String>) -> GetConfigurationBuilder {
         GetConfigurationBuilder {
-            client: self,
+            client: self.clone(),
             id: id.into(),
             team_id: None,
             slug: None,
@@ -3820,14 +3919,14 @@ impl crate::Client {
 /// A request to [`Client::get_configuration`](crate::Client::get_configuration): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetConfigurationBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetConfigurationBuilder {
+    client: crate::Client,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetConfigurationBuilder<'a> {
+impl GetConfigurationBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -3842,14 +3941,16 @@ impl<'a> GetConfigurationBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<GetConfigurationResponse, crate::Error<GetConfigurationError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetConfigurationResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetConfigurationBuilder {
+    type Output = GetConfigurationResponse;
+    type Error = GetConfigurationError;
+}
+impl crate::runtime::Exchange for GetConfigurationBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/integrations/configuration/",
             &crate::runtime::encode_path(&self.id),
@@ -3860,51 +3961,35 @@ impl<'a> GetConfigurationBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/integrations/configuration/{id}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetConfigurationBuilder<'a> {
-    type Output = crate::Result<
-        GetConfigurationResponse,
-        crate::Error<GetConfigurationError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetConfigurationResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetConfigurationBuilder);
 
 /// The error responses [`Client::get_configuration`](crate::Client::get_configuration) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetConfigurationError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("The configuration was not found")]
     /// `404`: The configuration was not found
     NotFound,
-}
-
-impl std::fmt::Display for GetConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "The configuration was not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetConfigurationError {
@@ -3928,9 +4013,9 @@ impl crate::Client {
     pub fn get_configuration_products(
         &self,
         id: impl Into<String>,
-    ) -> GetConfigurationProductsBuilder<'_> {
+    ) -> GetConfigurationProductsBuilder {
         GetConfigurationProductsBuilder {
-            client: self,
+            client: self.clone(),
             id: id.into(),
             team_id: None,
             slug: None,
@@ -3941,14 +4026,14 @@ impl crate::Client {
 /// A request to [`Client::get_configuration_products`](crate::Client::get_configuration_products): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetConfigurationProductsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetConfigurationProductsBuilder {
+    client: crate::Client,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetConfigurationProductsBuilder<'a> {
+impl GetConfigurationProductsBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -3966,14 +4051,16 @@ impl<'a> GetConfigurationProductsBuilder<'a> {
         GetConfigurationProductsResponse,
         crate::Error<GetConfigurationProductsError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetConfigurationProductsResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetConfigurationProductsBuilder {
+    type Output = GetConfigurationProductsResponse;
+    type Error = GetConfigurationProductsError;
+}
+impl crate::runtime::Exchange for GetConfigurationProductsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/integrations/configuration/",
             &crate::runtime::encode_path(&self.id),
@@ -3985,54 +4072,38 @@ impl<'a> GetConfigurationProductsBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/integrations/configuration/{id}/products",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetConfigurationProductsBuilder<'a> {
-    type Output = crate::Result<
-        GetConfigurationProductsResponse,
-        crate::Error<GetConfigurationProductsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetConfigurationProductsResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetConfigurationProductsBuilder);
 
 /// The error responses [`Client::get_configuration_products`](crate::Client::get_configuration_products) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetConfigurationProductsError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("internal server error")]
     /// `500`
     InternalServerError,
-}
-
-impl std::fmt::Display for GetConfigurationProductsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::InternalServerError => "internal server error",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetConfigurationProductsError {
@@ -4054,9 +4125,9 @@ impl crate::Client {
     /// Allows to retrieve all configurations for an authenticated integration. When the `project` view is used, configurations generated for the authorization flow will be filtered out of the results.
     ///
     /// `GET /v1/integrations/configurations`
-    pub fn get_configurations(&self, view: View) -> GetConfigurationsBuilder<'_> {
+    pub fn get_configurations(&self, view: View) -> GetConfigurationsBuilder {
         GetConfigurationsBuilder {
-            client: self,
+            client: self.clone(),
             view,
             installation_type: None,
             integration_id_or_slug: None,
@@ -4069,8 +4140,8 @@ impl crate::Client {
 /// A request to [`Client::get_configurations`](crate::Client::get_configurations): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetConfigurationsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetConfigurationsBuilder {
+    client: crate::Client,
     view: View,
     installation_type: Option<InstallationType>,
     integration_id_or_slug: Option<String>,
@@ -4078,7 +4149,7 @@ pub struct GetConfigurationsBuilder<'a> {
     slug: Option<String>,
 }
 
-impl<'a> GetConfigurationsBuilder<'a> {
+impl GetConfigurationsBuilder {
     pub fn installation_type(mut self, installation_type: InstallationType) -> Self {
         self.installation_type = Some(installation_type);
         self
@@ -4105,21 +4176,23 @@ impl<'a> GetConfigurationsBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<GetConfigurationsResponse, crate::Error<GetConfigurationsError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetConfigurationsResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetConfigurationsBuilder {
+    type Output = GetConfigurationsResponse;
+    type Error = GetConfigurationsError;
+}
+impl crate::runtime::Exchange for GetConfigurationsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/integrations/configurations");
         let endpoint = crate::runtime::Endpoint {
             operation: "getConfigurations",
             method: reqwest::Method::GET,
             template: "/v1/integrations/configurations",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("view", &self.view);
         request.query("installationType", &self.installation_type);
         request.query("integrationIdOrSlug", &self.integration_id_or_slug);
@@ -4127,43 +4200,27 @@ impl<'a> GetConfigurationsBuilder<'a> {
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetConfigurationsBuilder<'a> {
-    type Output = crate::Result<
-        GetConfigurationsResponse,
-        crate::Error<GetConfigurationsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetConfigurationsResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetConfigurationsBuilder);
 
 /// The error responses [`Client::get_configurations`](crate::Client::get_configurations) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetConfigurationsError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for GetConfigurationsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetConfigurationsError {

@@ -4,6 +4,7 @@
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateConfigurableLogDrainRequest {
     /// The delivery log format
     #[serde(rename = "deliveryFormat")]
@@ -27,6 +28,62 @@ pub struct CreateConfigurableLogDrainRequest {
     /// The custom name of this log drain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl CreateConfigurableLogDrainRequest {
+    /// A `CreateConfigurableLogDrainRequest` with the fields it needs; the others are unset.
+    pub fn new(
+        delivery_format: crate::shared::Encoding,
+        url: impl Into<String>,
+        sources: Vec<CreateConfigurableLogDrainSource>,
+    ) -> Self {
+        Self {
+            delivery_format: delivery_format,
+            url: url.into(),
+            headers: None,
+            project_ids: None,
+            sources: sources,
+            environments: None,
+            secret: None,
+            sampling_rate: None,
+            name: None,
+        }
+    }
+    /// Sets [`headers`](Self::headers).
+    pub fn with_headers(
+        mut self,
+        headers: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.headers = Some(headers);
+        self
+    }
+    /// Sets [`project_ids`](Self::project_ids).
+    pub fn with_project_ids(mut self, project_ids: Vec<String>) -> Self {
+        self.project_ids = Some(project_ids);
+        self
+    }
+    /// Sets [`environments`](Self::environments).
+    pub fn with_environments(
+        mut self,
+        environments: Vec<crate::shared::EnvIdValue>,
+    ) -> Self {
+        self.environments = Some(environments);
+        self
+    }
+    /// Sets [`secret`](Self::secret).
+    pub fn with_secret(mut self, secret: impl Into<String>) -> Self {
+        self.secret = Some(secret.into());
+        self
+    }
+    /// Sets [`sampling_rate`](Self::sampling_rate).
+    pub fn with_sampling_rate(mut self, sampling_rate: f64) -> Self {
+        self.sampling_rate = Some(sampling_rate);
+        self
+    }
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
 }
 impl std::fmt::Debug for CreateConfigurableLogDrainRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -55,6 +112,7 @@ impl std::fmt::Debug for CreateConfigurableLogDrainRequest {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum CreateConfigurableLogDrainSource {
     /// `static`
     #[serde(rename = "static")]
@@ -99,6 +157,7 @@ impl std::fmt::Display for CreateConfigurableLogDrainSource {
 }
 
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateLogDrainRequest {
     /// The name of the log drain
     pub name: String,
@@ -120,6 +179,63 @@ pub struct CreateLogDrainRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environments: Option<Vec<crate::shared::EnvIdValue>>,
 }
+impl CreateLogDrainRequest {
+    /// A `CreateLogDrainRequest` with the fields it needs; the others are unset.
+    pub fn new(name: impl Into<String>, url: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            project_ids: None,
+            secret: None,
+            delivery_format: None,
+            url: url.into(),
+            sources: None,
+            headers: None,
+            environments: None,
+        }
+    }
+    /// Sets [`project_ids`](Self::project_ids).
+    pub fn with_project_ids(mut self, project_ids: Vec<String>) -> Self {
+        self.project_ids = Some(project_ids);
+        self
+    }
+    /// Sets [`secret`](Self::secret).
+    pub fn with_secret(mut self, secret: impl Into<String>) -> Self {
+        self.secret = Some(secret.into());
+        self
+    }
+    /// Sets [`delivery_format`](Self::delivery_format).
+    pub fn with_delivery_format(
+        mut self,
+        delivery_format: crate::shared::Encoding,
+    ) -> Self {
+        self.delivery_format = Some(delivery_format);
+        self
+    }
+    /// Sets [`sources`](Self::sources).
+    pub fn with_sources(
+        mut self,
+        sources: Vec<CreateConfigurableLogDrainSource>,
+    ) -> Self {
+        self.sources = Some(sources);
+        self
+    }
+    /// Sets [`headers`](Self::headers).
+    pub fn with_headers(
+        mut self,
+        headers: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.headers = Some(headers);
+        self
+    }
+    /// Sets [`environments`](Self::environments).
+    pub fn with_environments(
+        mut self,
+        environments: Vec<crate::shared::EnvIdValue>,
+    ) -> Self {
+        self.environments = Some(environments);
+        self
+    }
+}
 impl std::fmt::Debug for CreateLogDrainRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CreateLogDrainRequest")
@@ -136,6 +252,7 @@ impl std::fmt::Debug for CreateLogDrainRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateLogDrainResponse {
     /// The oauth2 client application id that created this log drain
     #[serde(rename = "clientId", default, skip_serializing_if = "Option::is_none")]
@@ -200,6 +317,7 @@ pub struct CreateLogDrainResponse {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum DeliveryFormat {
     /// `json`
     #[serde(rename = "json")]
@@ -237,6 +355,7 @@ impl std::fmt::Display for DeliveryFormat {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetAllLogDrainsResponse {
     WithDrains(crate::shared::GetDrainsResponse),
     ObjectList(Vec<GetConfigurableLogDrainResponse>),
@@ -272,6 +391,7 @@ impl<'de> serde::Deserialize<'de> for GetAllLogDrainsResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetConfigurableLogDrainResponse {
     #[serde(
         rename = "projectsMetadata",
@@ -311,6 +431,7 @@ pub struct GetConfigurableLogDrainResponse {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetIntegrationLogDrainsCreatedFrom {
     /// `integration`
     #[serde(rename = "integration")]
@@ -350,6 +471,7 @@ impl std::fmt::Display for GetIntegrationLogDrainsCreatedFrom {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetIntegrationLogDrainsSource {
     /// `build`
     #[serde(rename = "build")]
@@ -406,9 +528,9 @@ impl crate::Client {
     pub fn create_configurable_log_drain(
         &self,
         body: CreateConfigurableLogDrainRequest,
-    ) -> CreateConfigurableLogDrainBuilder<'_> {
+    ) -> CreateConfigurableLogDrainBuilder {
         CreateConfigurableLogDrainBuilder {
-            client: self,
+            client: self.clone(),
             team_id: None,
             slug: None,
             body,
@@ -419,14 +541,14 @@ impl crate::Client {
 /// A request to [`Client::create_configurable_log_drain`](crate::Client::create_configurable_log_drain): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateConfigurableLogDrainBuilder<'a> {
-    client: &'a crate::Client,
+pub struct CreateConfigurableLogDrainBuilder {
+    client: crate::Client,
     team_id: Option<String>,
     slug: Option<String>,
     body: CreateConfigurableLogDrainRequest,
 }
 
-impl<'a> CreateConfigurableLogDrainBuilder<'a> {
+impl CreateConfigurableLogDrainBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -444,66 +566,50 @@ impl<'a> CreateConfigurableLogDrainBuilder<'a> {
         serde_json::Map<String, serde_json::Value>,
         crate::Error<CreateConfigurableLogDrainError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(
-        self,
-    ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for CreateConfigurableLogDrainBuilder {
+    type Output = serde_json::Map<String, serde_json::Value>;
+    type Error = CreateConfigurableLogDrainError;
+}
+impl crate::runtime::Exchange for CreateConfigurableLogDrainBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/log-drains");
         let endpoint = crate::runtime::Endpoint {
             operation: "createConfigurableLogDrain",
             method: reqwest::Method::POST,
             template: "/v1/log-drains",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for CreateConfigurableLogDrainBuilder<'a> {
-    type Output = crate::Result<
-        serde_json::Map<String, serde_json::Value>,
-        crate::Error<CreateConfigurableLogDrainError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(CreateConfigurableLogDrainBuilder);
 
 /// The error responses [`Client::create_configurable_log_drain`](crate::Client::create_configurable_log_drain) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CreateConfigurableLogDrainError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for CreateConfigurableLogDrainError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for CreateConfigurableLogDrainError {
@@ -526,9 +632,9 @@ impl crate::Client {
     pub fn create_log_drain(
         &self,
         body: CreateLogDrainRequest,
-    ) -> CreateLogDrainBuilder<'_> {
+    ) -> CreateLogDrainBuilder {
         CreateLogDrainBuilder {
-            client: self,
+            client: self.clone(),
             team_id: None,
             slug: None,
             body,
@@ -539,14 +645,14 @@ impl crate::Client {
 /// A request to [`Client::create_log_drain`](crate::Client::create_log_drain): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateLogDrainBuilder<'a> {
-    client: &'a crate::Client,
+pub struct CreateLogDrainBuilder {
+    client: crate::Client,
     team_id: Option<String>,
     slug: Option<String>,
     body: CreateLogDrainRequest,
 }
 
-impl<'a> CreateLogDrainBuilder<'a> {
+impl CreateLogDrainBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -561,65 +667,51 @@ impl<'a> CreateLogDrainBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<CreateLogDrainResponse, crate::Error<CreateLogDrainError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<CreateLogDrainResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for CreateLogDrainBuilder {
+    type Output = CreateLogDrainResponse;
+    type Error = CreateLogDrainError;
+}
+impl crate::runtime::Exchange for CreateLogDrainBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v2/integrations/log-drains");
         let endpoint = crate::runtime::Endpoint {
             operation: "createLogDrain",
             method: reqwest::Method::POST,
             template: "/v2/integrations/log-drains",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for CreateLogDrainBuilder<'a> {
-    type Output = crate::Result<
-        CreateLogDrainResponse,
-        crate::Error<CreateLogDrainError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<CreateLogDrainResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(CreateLogDrainBuilder);
 
 /// The error responses [`Client::create_log_drain`](crate::Client::create_log_drain) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CreateLogDrainError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// The provided token is not from an OAuth2 Client
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for CreateLogDrainError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for CreateLogDrainError {
@@ -642,9 +734,9 @@ impl crate::Client {
     pub fn delete_configurable_log_drain(
         &self,
         id: impl Into<String>,
-    ) -> DeleteConfigurableLogDrainBuilder<'_> {
+    ) -> DeleteConfigurableLogDrainBuilder {
         DeleteConfigurableLogDrainBuilder {
-            client: self,
+            client: self.clone(),
             id: id.into(),
             team_id: None,
             slug: None,
@@ -655,14 +747,14 @@ impl crate::Client {
 /// A request to [`Client::delete_configurable_log_drain`](crate::Client::delete_configurable_log_drain): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteConfigurableLogDrainBuilder<'a> {
-    client: &'a crate::Client,
+pub struct DeleteConfigurableLogDrainBuilder {
+    client: crate::Client,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> DeleteConfigurableLogDrainBuilder<'a> {
+impl DeleteConfigurableLogDrainBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -677,62 +769,49 @@ impl<'a> DeleteConfigurableLogDrainBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<(), crate::Error<DeleteConfigurableLogDrainError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for DeleteConfigurableLogDrainBuilder {
+    type Output = ();
+    type Error = DeleteConfigurableLogDrainError;
+}
+impl crate::runtime::Exchange for DeleteConfigurableLogDrainBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/log-drains/", &crate::runtime::encode_path(&self.id)].concat();
         let endpoint = crate::runtime::Endpoint {
             operation: "deleteConfigurableLogDrain",
             method: reqwest::Method::DELETE,
             template: "/v1/log-drains/{id}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for DeleteConfigurableLogDrainBuilder<'a> {
-    type Output = crate::Result<(), crate::Error<DeleteConfigurableLogDrainError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(DeleteConfigurableLogDrainBuilder);
 
 /// The error responses [`Client::delete_configurable_log_drain`](crate::Client::delete_configurable_log_drain) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DeleteConfigurableLogDrainError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for DeleteConfigurableLogDrainError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for DeleteConfigurableLogDrainError {
@@ -756,9 +835,9 @@ impl crate::Client {
     pub fn delete_integration_log_drain(
         &self,
         id: impl Into<String>,
-    ) -> DeleteIntegrationLogDrainBuilder<'_> {
+    ) -> DeleteIntegrationLogDrainBuilder {
         DeleteIntegrationLogDrainBuilder {
-            client: self,
+            client: self.clone(),
             id: id.into(),
             team_id: None,
             slug: None,
@@ -769,14 +848,14 @@ impl crate::Client {
 /// A request to [`Client::delete_integration_log_drain`](crate::Client::delete_integration_log_drain): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteIntegrationLogDrainBuilder<'a> {
-    client: &'a crate::Client,
+pub struct DeleteIntegrationLogDrainBuilder {
+    client: crate::Client,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> DeleteIntegrationLogDrainBuilder<'a> {
+impl DeleteIntegrationLogDrainBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -791,14 +870,16 @@ impl<'a> DeleteIntegrationLogDrainBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<(), crate::Error<DeleteIntegrationLogDrainError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for DeleteIntegrationLogDrainBuilder {
+    type Output = ();
+    type Error = DeleteIntegrationLogDrainError;
+}
+impl crate::runtime::Exchange for DeleteIntegrationLogDrainBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/integrations/log-drains/",
             &crate::runtime::encode_path(&self.id),
@@ -809,48 +890,33 @@ impl<'a> DeleteIntegrationLogDrainBuilder<'a> {
             method: reqwest::Method::DELETE,
             template: "/v1/integrations/log-drains/{id}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for DeleteIntegrationLogDrainBuilder<'a> {
-    type Output = crate::Result<(), crate::Error<DeleteIntegrationLogDrainError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(DeleteIntegrationLogDrainBuilder);
 
 /// The error responses [`Client::delete_integration_log_drain`](crate::Client::delete_integration_log_drain) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DeleteIntegrationLogDrainError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for DeleteIntegrationLogDrainError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for DeleteIntegrationLogDrainError {
@@ -871,9 +937,9 @@ impl crate::Client {
     /// Retrieves a list of all the Log Drains owned by the account. This endpoint must be called with an account AccessToken (integration OAuth2 clients are not allowed). Only log drains owned by the authenticated account can be accessed.
     ///
     /// `GET /v1/log-drains`
-    pub fn get_all_log_drains(&self) -> GetAllLogDrainsBuilder<'_> {
+    pub fn get_all_log_drains(&self) -> GetAllLogDrainsBuilder {
         GetAllLogDrainsBuilder {
-            client: self,
+            client: self.clone(),
             project_id: None,
             include_metadata: None,
             project_id_or_name: None,
@@ -886,8 +952,8 @@ impl crate::Client {
 /// A request to [`Client::get_all_log_drains`](crate::Client::get_all_log_drains): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetAllLogDrainsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetAllLogDrainsBuilder {
+    client: crate::Client,
     project_id: Option<String>,
     include_metadata: Option<bool>,
     project_id_or_name: Option<String>,
@@ -895,7 +961,7 @@ pub struct GetAllLogDrainsBuilder<'a> {
     slug: Option<String>,
 }
 
-impl<'a> GetAllLogDrainsBuilder<'a> {
+impl GetAllLogDrainsBuilder {
     pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
         self.project_id = Some(project_id.into());
         self
@@ -922,21 +988,23 @@ impl<'a> GetAllLogDrainsBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<GetAllLogDrainsResponse, crate::Error<GetAllLogDrainsError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetAllLogDrainsResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetAllLogDrainsBuilder {
+    type Output = GetAllLogDrainsResponse;
+    type Error = GetAllLogDrainsError;
+}
+impl crate::runtime::Exchange for GetAllLogDrainsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/log-drains");
         let endpoint = crate::runtime::Endpoint {
             operation: "getAllLogDrains",
             method: reqwest::Method::GET,
             template: "/v1/log-drains",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("projectId", &self.project_id);
         request.query("includeMetadata", &self.include_metadata);
         request.query("projectIdOrName", &self.project_id_or_name);
@@ -944,46 +1012,30 @@ impl<'a> GetAllLogDrainsBuilder<'a> {
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetAllLogDrainsBuilder<'a> {
-    type Output = crate::Result<
-        GetAllLogDrainsResponse,
-        crate::Error<GetAllLogDrainsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetAllLogDrainsResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetAllLogDrainsBuilder);
 
 /// The error responses [`Client::get_all_log_drains`](crate::Client::get_all_log_drains) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetAllLogDrainsError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for GetAllLogDrainsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetAllLogDrainsError {
@@ -1007,9 +1059,9 @@ impl crate::Client {
     pub fn get_configurable_log_drain(
         &self,
         id: impl Into<String>,
-    ) -> GetConfigurableLogDrainBuilder<'_> {
+    ) -> GetConfigurableLogDrainBuilder {
         GetConfigurableLogDrainBuilder {
-            client: self,
+            client: self.clone(),
             id: id.into(),
             team_id: None,
             slug: None,
@@ -1020,14 +1072,14 @@ impl crate::Client {
 /// A request to [`Client::get_configurable_log_drain`](crate::Client::get_configurable_log_drain): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetConfigurableLogDrainBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetConfigurableLogDrainBuilder {
+    client: crate::Client,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetConfigurableLogDrainBuilder<'a> {
+impl GetConfigurableLogDrainBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -1045,65 +1097,51 @@ impl<'a> GetConfigurableLogDrainBuilder<'a> {
         GetConfigurableLogDrainResponse,
         crate::Error<GetConfigurableLogDrainError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetConfigurableLogDrainResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetConfigurableLogDrainBuilder {
+    type Output = GetConfigurableLogDrainResponse;
+    type Error = GetConfigurableLogDrainError;
+}
+impl crate::runtime::Exchange for GetConfigurableLogDrainBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/log-drains/", &crate::runtime::encode_path(&self.id)].concat();
         let endpoint = crate::runtime::Endpoint {
             operation: "getConfigurableLogDrain",
             method: reqwest::Method::GET,
             template: "/v1/log-drains/{id}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetConfigurableLogDrainBuilder<'a> {
-    type Output = crate::Result<
-        GetConfigurableLogDrainResponse,
-        crate::Error<GetConfigurableLogDrainError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetConfigurableLogDrainResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetConfigurableLogDrainBuilder);
 
 /// The error responses [`Client::get_configurable_log_drain`](crate::Client::get_configurable_log_drain) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetConfigurableLogDrainError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for GetConfigurableLogDrainError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetConfigurableLogDrainError {
@@ -1124,9 +1162,9 @@ impl crate::Client {
     /// Retrieves a list of all Integration log drains that are defined for the authenticated user or team. When using an OAuth2 token, the list is limited to log drains created by the authenticated integration.
     ///
     /// `GET /v2/integrations/log-drains`
-    pub fn get_integration_log_drains(&self) -> GetIntegrationLogDrainsBuilder<'_> {
+    pub fn get_integration_log_drains(&self) -> GetIntegrationLogDrainsBuilder {
         GetIntegrationLogDrainsBuilder {
-            client: self,
+            client: self.clone(),
             team_id: None,
             slug: None,
         }
@@ -1136,13 +1174,13 @@ impl crate::Client {
 /// A request to [`Client::get_integration_log_drains`](crate::Client::get_integration_log_drains): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetIntegrationLogDrainsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetIntegrationLogDrainsBuilder {
+    client: crate::Client,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetIntegrationLogDrainsBuilder<'a> {
+impl GetIntegrationLogDrainsBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -1160,60 +1198,48 @@ impl<'a> GetIntegrationLogDrainsBuilder<'a> {
         Vec<CreateLogDrainResponse>,
         crate::Error<GetIntegrationLogDrainsError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<Vec<CreateLogDrainResponse>> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetIntegrationLogDrainsBuilder {
+    type Output = Vec<CreateLogDrainResponse>;
+    type Error = GetIntegrationLogDrainsError;
+}
+impl crate::runtime::Exchange for GetIntegrationLogDrainsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v2/integrations/log-drains");
         let endpoint = crate::runtime::Endpoint {
             operation: "getIntegrationLogDrains",
             method: reqwest::Method::GET,
             template: "/v2/integrations/log-drains",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetIntegrationLogDrainsBuilder<'a> {
-    type Output = crate::Result<
-        Vec<CreateLogDrainResponse>,
-        crate::Error<GetIntegrationLogDrainsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<Vec<CreateLogDrainResponse>> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetIntegrationLogDrainsBuilder);
 
 /// The error responses [`Client::get_integration_log_drains`](crate::Client::get_integration_log_drains) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetIntegrationLogDrainsError {
+    #[error("bad request")]
     /// `400`
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for GetIntegrationLogDrainsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => "bad request",
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetIntegrationLogDrainsError {

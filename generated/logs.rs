@@ -14,6 +14,7 @@
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetRuntimeLogsLevel {
     /// `error`
     #[serde(rename = "error")]
@@ -46,6 +47,7 @@ impl std::fmt::Display for GetRuntimeLogsLevel {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetRuntimeLogsResponseItem {
     pub level: GetRuntimeLogsLevel,
     pub message: String,
@@ -76,6 +78,7 @@ pub struct GetRuntimeLogsResponseItem {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetRuntimeLogsSource {
     /// `delimiter`
     #[serde(rename = "delimiter")]
@@ -125,9 +128,9 @@ impl crate::Client {
         &self,
         project_id: impl Into<String>,
         deployment_id: impl Into<String>,
-    ) -> GetRuntimeLogsBuilder<'_> {
+    ) -> GetRuntimeLogsBuilder {
         GetRuntimeLogsBuilder {
-            client: self,
+            client: self.clone(),
             project_id: project_id.into(),
             deployment_id: deployment_id.into(),
             team_id: None,
@@ -139,15 +142,15 @@ impl crate::Client {
 /// A request to [`Client::get_runtime_logs`](crate::Client::get_runtime_logs): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetRuntimeLogsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetRuntimeLogsBuilder {
+    client: crate::Client,
     project_id: String,
     deployment_id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetRuntimeLogsBuilder<'a> {
+impl GetRuntimeLogsBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -162,30 +165,29 @@ impl<'a> GetRuntimeLogsBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<
-        crate::runtime::JsonStream<GetRuntimeLogsResponseItem>,
+        crate::JsonStream<GetRuntimeLogsResponseItem>,
         crate::Error<GetRuntimeLogsError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
-    }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(
-        self,
-    ) -> crate::Result<crate::runtime::JsonStream<GetRuntimeLogsResponseItem>> {
-        let mut request = self.into_request();
-        request.accept("application/stream+json");
-        request.json_stream().await
+        crate::runtime::send(self).await
     }
     /// Sends the request asking for `application/stream+json`, and yields each
     /// JSON value of the response as it arrives.
     pub async fn stream(
         self,
     ) -> crate::Result<
-        crate::runtime::JsonStream<GetRuntimeLogsResponseItem>,
+        crate::JsonStream<GetRuntimeLogsResponseItem>,
         crate::Error<GetRuntimeLogsError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::stream(self).await
     }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetRuntimeLogsBuilder {
+    type Output = crate::JsonStream<GetRuntimeLogsResponseItem>;
+    type Error = GetRuntimeLogsError;
+}
+impl crate::runtime::Exchange for GetRuntimeLogsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
             &crate::runtime::encode_path(&self.project_id),
@@ -199,48 +201,33 @@ impl<'a> GetRuntimeLogsBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/projects/{projectId}/deployments/{deploymentId}/runtime-logs",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
+        request.accept("application/stream+json");
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetRuntimeLogsBuilder<'a> {
-    type Output = crate::Result<
-        crate::runtime::JsonStream<GetRuntimeLogsResponseItem>,
-        crate::Error<GetRuntimeLogsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::JsonStream<GetRuntimeLogsResponseItem>> {
+        Ok(response.json_stream())
     }
 }
+crate::runtime::request_builder!(GetRuntimeLogsBuilder);
 
 /// The error responses [`Client::get_runtime_logs`](crate::Client::get_runtime_logs) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetRuntimeLogsError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for GetRuntimeLogsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetRuntimeLogsError {

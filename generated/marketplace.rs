@@ -5,6 +5,7 @@
 
 /// A credit balance for a particular token type
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Balance {
     /// Partner's resource ID, exclude if credits are tied to the installation and not an individual resource.
     #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
@@ -19,10 +20,37 @@ pub struct Balance {
     #[serde(rename = "currencyValueInCents")]
     pub currency_value_in_cents: f64,
 }
+impl Balance {
+    /// A `Balance` with the fields it needs; the others are unset.
+    pub fn new(currency_value_in_cents: f64) -> Self {
+        Self {
+            resource_id: None,
+            credit: None,
+            name_label: None,
+            currency_value_in_cents: currency_value_in_cents,
+        }
+    }
+    /// Sets [`resource_id`](Self::resource_id).
+    pub fn with_resource_id(mut self, resource_id: impl Into<String>) -> Self {
+        self.resource_id = Some(resource_id.into());
+        self
+    }
+    /// Sets [`credit`](Self::credit).
+    pub fn with_credit(mut self, credit: impl Into<String>) -> Self {
+        self.credit = Some(credit.into());
+        self
+    }
+    /// Sets [`name_label`](Self::name_label).
+    pub fn with_name_label(mut self, name_label: impl Into<String>) -> Self {
+        self.name_label = Some(name_label.into());
+        self
+    }
+}
 
 /// Billing data (interim invoicing data).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Billing {
     WithItems(BillingWithItems),
     ObjectList(Vec<BillingObjectListItem>),
@@ -55,6 +83,7 @@ impl<'de> serde::Deserialize<'de> for Billing {
 
 /// Invoice items.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingObjectListItem {
     /// Partner's billing plan ID.
     #[serde(rename = "billingPlanId")]
@@ -82,8 +111,53 @@ pub struct BillingObjectListItem {
     /// Total amount.
     pub total: String,
 }
+impl BillingObjectListItem {
+    /// A `BillingObjectListItem` with the fields it needs; the others are unset.
+    pub fn new(
+        billing_plan_id: impl Into<String>,
+        name: impl Into<String>,
+        price: impl Into<String>,
+        quantity: f64,
+        units: impl Into<String>,
+        total: impl Into<String>,
+    ) -> Self {
+        Self {
+            billing_plan_id: billing_plan_id.into(),
+            resource_id: None,
+            start: None,
+            end: None,
+            name: name.into(),
+            details: None,
+            price: price.into(),
+            quantity: quantity,
+            units: units.into(),
+            total: total.into(),
+        }
+    }
+    /// Sets [`resource_id`](Self::resource_id).
+    pub fn with_resource_id(mut self, resource_id: impl Into<String>) -> Self {
+        self.resource_id = Some(resource_id.into());
+        self
+    }
+    /// Sets [`start`](Self::start).
+    pub fn with_start(mut self, start: impl Into<String>) -> Self {
+        self.start = Some(start.into());
+        self
+    }
+    /// Sets [`end`](Self::end).
+    pub fn with_end(mut self, end: impl Into<String>) -> Self {
+        self.end = Some(end.into());
+        self
+    }
+    /// Sets [`details`](Self::details).
+    pub fn with_details(mut self, details: impl Into<String>) -> Self {
+        self.details = Some(details.into());
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingPlan {
     pub id: String,
     #[serde(rename = "type")]
@@ -113,12 +187,84 @@ pub struct BillingPlan {
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl BillingPlan {
+    /// A `BillingPlan` with the fields it needs; the others are unset.
+    pub fn new(
+        id: impl Into<String>,
+        type_: crate::shared::BillingPlanType,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            type_: type_,
+            name: name.into(),
+            description: None,
+            payment_method_required: None,
+            cost: None,
+            details: None,
+            highlighted_details: None,
+            effective_date: None,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+    /// Sets [`payment_method_required`](Self::payment_method_required).
+    pub fn with_payment_method_required(
+        mut self,
+        payment_method_required: bool,
+    ) -> Self {
+        self.payment_method_required = Some(payment_method_required);
+        self
+    }
+    /// Sets [`cost`](Self::cost).
+    pub fn with_cost(mut self, cost: impl Into<String>) -> Self {
+        self.cost = Some(cost.into());
+        self
+    }
+    /// Sets [`details`](Self::details).
+    pub fn with_details(mut self, details: Vec<crate::shared::Detail>) -> Self {
+        self.details = Some(details);
+        self
+    }
+    /// Sets [`highlighted_details`](Self::highlighted_details).
+    pub fn with_highlighted_details(
+        mut self,
+        highlighted_details: Vec<crate::shared::Detail>,
+    ) -> Self {
+        self.highlighted_details = Some(highlighted_details);
+        self
+    }
+    /// Sets [`effective_date`](Self::effective_date).
+    pub fn with_effective_date(mut self, effective_date: impl Into<String>) -> Self {
+        self.effective_date = Some(effective_date.into());
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingWithItems {
     pub items: Vec<BillingObjectListItem>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discounts: Option<Vec<Discount>>,
+}
+impl BillingWithItems {
+    /// A `BillingWithItems` with the fields it needs; the others are unset.
+    pub fn new(items: Vec<BillingObjectListItem>) -> Self {
+        Self {
+            items: items,
+            discounts: None,
+        }
+    }
+    /// Sets [`discounts`](Self::discounts).
+    pub fn with_discounts(mut self, discounts: Vec<Discount>) -> Self {
+        self.discounts = Some(discounts);
+        self
+    }
 }
 
 #[derive(
@@ -132,6 +278,7 @@ pub struct BillingWithItems {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum Category {
     /// `experiment`
     #[serde(rename = "experiment")]
@@ -161,6 +308,7 @@ impl std::fmt::Display for Category {
 
 /// The best contact for the integration, which can change as team members and their roles change.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Contact {
     pub email: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -169,6 +317,7 @@ pub struct Contact {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
+#[non_exhaustive]
 pub enum CreateEventEvent {
     #[serde(rename = "installation.updated")]
     InstallationUpdated(CreateEventEventInstallationUpdated),
@@ -180,13 +329,26 @@ pub enum CreateEventEvent {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateEventEventInstallationUpdated {
     /// The installation-level billing plan ID
     #[serde(rename = "billingPlanId", default, skip_serializing_if = "Option::is_none")]
     pub billing_plan_id: Option<String>,
 }
+impl CreateEventEventInstallationUpdated {
+    /// A `CreateEventEventInstallationUpdated` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self { billing_plan_id: None }
+    }
+    /// Sets [`billing_plan_id`](Self::billing_plan_id).
+    pub fn with_billing_plan_id(mut self, billing_plan_id: impl Into<String>) -> Self {
+        self.billing_plan_id = Some(billing_plan_id.into());
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateEventEventResourceUpdated {
     /// Partner-provided product slug or id
     #[serde(rename = "productId", default, skip_serializing_if = "Option::is_none")]
@@ -195,13 +357,35 @@ pub struct CreateEventEventResourceUpdated {
     #[serde(rename = "resourceId")]
     pub resource_id: String,
 }
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateEventRequest {
-    pub event: CreateEventEvent,
+impl CreateEventEventResourceUpdated {
+    /// A `CreateEventEventResourceUpdated` with the fields it needs; the others are unset.
+    pub fn new(resource_id: impl Into<String>) -> Self {
+        Self {
+            product_id: None,
+            resource_id: resource_id.into(),
+        }
+    }
+    /// Sets [`product_id`](Self::product_id).
+    pub fn with_product_id(mut self, product_id: impl Into<String>) -> Self {
+        self.product_id = Some(product_id.into());
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CreateEventRequest {
+    pub event: CreateEventEvent,
+}
+impl CreateEventRequest {
+    /// A `CreateEventRequest` with the fields it needs; the others are unset.
+    pub fn new(event: CreateEventEvent) -> Self {
+        Self { event: event }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateInstallationIntegrationConfigurationItem {
     pub id: String,
     pub slug: String,
@@ -219,14 +403,72 @@ pub struct CreateInstallationIntegrationConfigurationItem {
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<f64>,
 }
+impl CreateInstallationIntegrationConfigurationItem {
+    /// A `CreateInstallationIntegrationConfigurationItem` with the fields it needs; the others are unset.
+    pub fn new(
+        id: impl Into<String>,
+        slug: impl Into<String>,
+        origin: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            slug: slug.into(),
+            origin: origin.into(),
+            category: None,
+            name: None,
+            description: None,
+            is_archived: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+    /// Sets [`category`](Self::category).
+    pub fn with_category(mut self, category: Category) -> Self {
+        self.category = Some(category);
+        self
+    }
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+    /// Sets [`is_archived`](Self::is_archived).
+    pub fn with_is_archived(mut self, is_archived: bool) -> Self {
+        self.is_archived = Some(is_archived);
+        self
+    }
+    /// Sets [`created_at`](Self::created_at).
+    pub fn with_created_at(mut self, created_at: f64) -> Self {
+        self.created_at = Some(created_at);
+        self
+    }
+    /// Sets [`updated_at`](Self::updated_at).
+    pub fn with_updated_at(mut self, updated_at: f64) -> Self {
+        self.updated_at = Some(updated_at);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateInstallationIntegrationConfigurationRequest {
     pub items: Vec<CreateInstallationIntegrationConfigurationItem>,
+}
+impl CreateInstallationIntegrationConfigurationRequest {
+    /// A `CreateInstallationIntegrationConfigurationRequest` with the fields it needs; the others are unset.
+    pub fn new(items: Vec<CreateInstallationIntegrationConfigurationItem>) -> Self {
+        Self { items: items }
+    }
 }
 
 /// Invoice discounts.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Discount {
     /// Partner's billing plan ID.
     #[serde(rename = "billingPlanId")]
@@ -248,9 +490,48 @@ pub struct Discount {
     /// Discount amount.
     pub amount: String,
 }
+impl Discount {
+    /// A `Discount` with the fields it needs; the others are unset.
+    pub fn new(
+        billing_plan_id: impl Into<String>,
+        name: impl Into<String>,
+        amount: impl Into<String>,
+    ) -> Self {
+        Self {
+            billing_plan_id: billing_plan_id.into(),
+            resource_id: None,
+            start: None,
+            end: None,
+            name: name.into(),
+            details: None,
+            amount: amount.into(),
+        }
+    }
+    /// Sets [`resource_id`](Self::resource_id).
+    pub fn with_resource_id(mut self, resource_id: impl Into<String>) -> Self {
+        self.resource_id = Some(resource_id.into());
+        self
+    }
+    /// Sets [`start`](Self::start).
+    pub fn with_start(mut self, start: impl Into<String>) -> Self {
+        self.start = Some(start.into());
+        self
+    }
+    /// Sets [`end`](Self::end).
+    pub fn with_end(mut self, end: impl Into<String>) -> Self {
+        self.end = Some(end.into());
+        self
+    }
+    /// Sets [`details`](Self::details).
+    pub fn with_details(mut self, details: impl Into<String>) -> Self {
+        self.details = Some(details.into());
+        self
+    }
+}
 
 /// A map of environments to override values for the secret, used for setting different values across deployments in production, preview, and development environments. Note: the same value will be used for all deployments in the given environment.
 #[derive(Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EnvironmentOverrides {
     /// Value used for development environment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -261,6 +542,31 @@ pub struct EnvironmentOverrides {
     /// Value used for production environment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub production: Option<String>,
+}
+impl EnvironmentOverrides {
+    /// A `EnvironmentOverrides` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            development: None,
+            preview: None,
+            production: None,
+        }
+    }
+    /// Sets [`development`](Self::development).
+    pub fn with_development(mut self, development: impl Into<String>) -> Self {
+        self.development = Some(development.into());
+        self
+    }
+    /// Sets [`preview`](Self::preview).
+    pub fn with_preview(mut self, preview: impl Into<String>) -> Self {
+        self.preview = Some(preview.into());
+        self
+    }
+    /// Sets [`production`](Self::production).
+    pub fn with_production(mut self, production: impl Into<String>) -> Self {
+        self.production = Some(production.into());
+        self
+    }
 }
 impl std::fmt::Debug for EnvironmentOverrides {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -273,6 +579,7 @@ impl std::fmt::Debug for EnvironmentOverrides {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetAccountInfoResponse {
     /// The name of the team the installation is tied to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -285,6 +592,7 @@ pub struct GetAccountInfoResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetIntegrationResourceResponse {
     /// The ID provided by the 3rd party provider for the given resource
     pub id: String,
@@ -320,11 +628,13 @@ pub struct GetIntegrationResourceResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetIntegrationResourcesResponse {
     pub resources: Vec<Resource>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetInvoiceResponse {
     /// Whether the invoice is in the testmode (no real transaction created).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -379,6 +689,7 @@ pub struct GetInvoiceResponse {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetInvoiceState {
     /// `draft`
     #[serde(rename = "draft")]
@@ -431,6 +742,7 @@ impl std::fmt::Display for GetInvoiceState {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetMemberResponse {
     pub id: String,
     /// "The `ADMIN` role, by default, is provided to users capable of installing integrations, while the `USER` role can be granted to Vercel users with the Vercel `Billing` or Vercel `Viewer` role, which are considered to be Read-Only roles."
@@ -449,6 +761,7 @@ pub struct GetMemberResponse {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetMemberRole {
     /// `ADMIN`
     #[serde(rename = "ADMIN")]
@@ -477,6 +790,7 @@ impl std::fmt::Display for GetMemberRole {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ImportResourceRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ownership: Option<crate::shared::Ownership>,
@@ -495,15 +809,85 @@ pub struct ImportResourceRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secrets: Option<Vec<Secret>>,
 }
+impl ImportResourceRequest {
+    /// A `ImportResourceRequest` with the fields it needs; the others are unset.
+    pub fn new(
+        product_id: impl Into<String>,
+        name: impl Into<String>,
+        status: ResourceStatus,
+    ) -> Self {
+        Self {
+            ownership: None,
+            product_id: product_id.into(),
+            name: name.into(),
+            status: status,
+            metadata: None,
+            billing_plan: None,
+            notification: None,
+            extras: None,
+            secrets: None,
+        }
+    }
+    /// Sets [`ownership`](Self::ownership).
+    pub fn with_ownership(mut self, ownership: crate::shared::Ownership) -> Self {
+        self.ownership = Some(ownership);
+        self
+    }
+    /// Sets [`metadata`](Self::metadata).
+    pub fn with_metadata(
+        mut self,
+        metadata: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.metadata = Some(metadata);
+        self
+    }
+    /// Sets [`billing_plan`](Self::billing_plan).
+    pub fn with_billing_plan(mut self, billing_plan: BillingPlan) -> Self {
+        self.billing_plan = Some(billing_plan);
+        self
+    }
+    /// Sets [`notification`](Self::notification).
+    pub fn with_notification(
+        mut self,
+        notification: crate::shared::Notification,
+    ) -> Self {
+        self.notification = Some(notification);
+        self
+    }
+    /// Sets [`extras`](Self::extras).
+    pub fn with_extras(
+        mut self,
+        extras: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.extras = Some(extras);
+        self
+    }
+    /// Sets [`secrets`](Self::secrets).
+    pub fn with_secrets(mut self, secrets: Vec<Secret>) -> Self {
+        self.secrets = Some(secrets);
+        self
+    }
+}
 
 /// Period for the billing cycle. The period end date cannot be older than 24 hours earlier than our current server's time.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Period {
     pub start: String,
     pub end: String,
 }
+impl Period {
+    /// A `Period` with the fields it needs; the others are unset.
+    pub fn new(start: impl Into<String>, end: impl Into<String>) -> Self {
+        Self {
+            start: start.into(),
+            end: end.into(),
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Resource {
     /// The ID provided by the partner for the given resource
     #[serde(rename = "partnerId")]
@@ -551,6 +935,7 @@ pub struct Resource {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum ResourceStatus {
     /// `ready`
     #[serde(rename = "ready")]
@@ -599,6 +984,7 @@ impl std::fmt::Display for ResourceStatus {
 }
 
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Secret {
     pub name: String,
     pub value: String,
@@ -612,6 +998,30 @@ pub struct Secret {
     )]
     pub environment_overrides: Option<EnvironmentOverrides>,
 }
+impl Secret {
+    /// A `Secret` with the fields it needs; the others are unset.
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            value: value.into(),
+            prefix: None,
+            environment_overrides: None,
+        }
+    }
+    /// Sets [`prefix`](Self::prefix).
+    pub fn with_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = Some(prefix.into());
+        self
+    }
+    /// Sets [`environment_overrides`](Self::environment_overrides).
+    pub fn with_environment_overrides(
+        mut self,
+        environment_overrides: EnvironmentOverrides,
+    ) -> Self {
+        self.environment_overrides = Some(environment_overrides);
+        self
+    }
+}
 impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Secret")
@@ -624,6 +1034,7 @@ impl std::fmt::Debug for Secret {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubmitBillingDataRequest {
     /// Server time of your integration, used to determine the most recent data for race conditions & updates. Only the latest usage data for a given day, week, and month will be kept.
     pub timestamp: String,
@@ -635,8 +1046,27 @@ pub struct SubmitBillingDataRequest {
     pub billing: Billing,
     pub usage: Vec<SubmitBillingDataUsageItem>,
 }
+impl SubmitBillingDataRequest {
+    /// A `SubmitBillingDataRequest` with the fields it needs; the others are unset.
+    pub fn new(
+        timestamp: impl Into<String>,
+        eod: impl Into<String>,
+        period: Period,
+        billing: Billing,
+        usage: Vec<SubmitBillingDataUsageItem>,
+    ) -> Self {
+        Self {
+            timestamp: timestamp.into(),
+            eod: eod.into(),
+            period: period,
+            billing: billing,
+            usage: usage,
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubmitBillingDataUsageItem {
     /// Partner's resource ID.
     #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
@@ -658,6 +1088,36 @@ pub struct SubmitBillingDataUsageItem {
     #[serde(rename = "planValue", default, skip_serializing_if = "Option::is_none")]
     pub plan_value: Option<f64>,
 }
+impl SubmitBillingDataUsageItem {
+    /// A `SubmitBillingDataUsageItem` with the fields it needs; the others are unset.
+    pub fn new(
+        name: impl Into<String>,
+        type_: SubmitBillingDataUsageItemType,
+        units: impl Into<String>,
+        day_value: f64,
+        period_value: f64,
+    ) -> Self {
+        Self {
+            resource_id: None,
+            name: name.into(),
+            type_: type_,
+            units: units.into(),
+            day_value: day_value,
+            period_value: period_value,
+            plan_value: None,
+        }
+    }
+    /// Sets [`resource_id`](Self::resource_id).
+    pub fn with_resource_id(mut self, resource_id: impl Into<String>) -> Self {
+        self.resource_id = Some(resource_id.into());
+        self
+    }
+    /// Sets [`plan_value`](Self::plan_value).
+    pub fn with_plan_value(mut self, plan_value: f64) -> Self {
+        self.plan_value = Some(plan_value);
+        self
+    }
+}
 
 /// \n              Type of the metric.\n              - total: measured total value, such as Database size\n              - interval: usage during the period, such as i/o or number of queries.\n              - rate: rate of usage, such as queries per second.\n
 #[derive(
@@ -671,6 +1131,7 @@ pub struct SubmitBillingDataUsageItem {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum SubmitBillingDataUsageItemType {
     /// `total`
     #[serde(rename = "total")]
@@ -703,6 +1164,7 @@ impl std::fmt::Display for SubmitBillingDataUsageItemType {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubmitInvoiceRequest {
     #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
@@ -721,8 +1183,47 @@ pub struct SubmitInvoiceRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test: Option<Test>,
 }
+impl SubmitInvoiceRequest {
+    /// A `SubmitInvoiceRequest` with the fields it needs; the others are unset.
+    pub fn new(
+        invoice_date: impl Into<String>,
+        period: Period,
+        items: Vec<BillingObjectListItem>,
+    ) -> Self {
+        Self {
+            external_id: None,
+            invoice_date: invoice_date.into(),
+            memo: None,
+            period: period,
+            items: items,
+            discounts: None,
+            test: None,
+        }
+    }
+    /// Sets [`external_id`](Self::external_id).
+    pub fn with_external_id(mut self, external_id: impl Into<String>) -> Self {
+        self.external_id = Some(external_id.into());
+        self
+    }
+    /// Sets [`memo`](Self::memo).
+    pub fn with_memo(mut self, memo: impl Into<String>) -> Self {
+        self.memo = Some(memo.into());
+        self
+    }
+    /// Sets [`discounts`](Self::discounts).
+    pub fn with_discounts(mut self, discounts: Vec<Discount>) -> Self {
+        self.discounts = Some(discounts);
+        self
+    }
+    /// Sets [`test`](Self::test).
+    pub fn with_test(mut self, test: Test) -> Self {
+        self.test = Some(test);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubmitInvoiceResponse {
     #[serde(rename = "invoiceId", default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
@@ -737,19 +1238,49 @@ pub struct SubmitInvoiceResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubmitPrepaymentBalancesRequest {
     /// Server time of your integration, used to determine the most recent data for race conditions & updates. Only the latest usage data for a given day, week, and month will be kept.
     pub timestamp: String,
     pub balances: Vec<Balance>,
 }
+impl SubmitPrepaymentBalancesRequest {
+    /// A `SubmitPrepaymentBalancesRequest` with the fields it needs; the others are unset.
+    pub fn new(timestamp: impl Into<String>, balances: Vec<Balance>) -> Self {
+        Self {
+            timestamp: timestamp.into(),
+            balances: balances,
+        }
+    }
+}
 
 /// Test mode
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Test {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validate: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<TestResult>,
+}
+impl Test {
+    /// A `Test` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            validate: None,
+            result: None,
+        }
+    }
+    /// Sets [`validate`](Self::validate).
+    pub fn with_validate(mut self, validate: bool) -> Self {
+        self.validate = Some(validate);
+        self
+    }
+    /// Sets [`result`](Self::result).
+    pub fn with_result(mut self, result: TestResult) -> Self {
+        self.result = Some(result);
+        self
+    }
 }
 
 #[derive(
@@ -763,6 +1294,7 @@ pub struct Test {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum TestResult {
     /// `paid`
     #[serde(rename = "paid")]
@@ -791,6 +1323,7 @@ impl std::fmt::Display for TestResult {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateInstallationIntegrationConfigurationRequest {
     pub slug: String,
     pub origin: String,
@@ -807,13 +1340,66 @@ pub struct UpdateInstallationIntegrationConfigurationRequest {
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<f64>,
 }
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateInstallationIntegrationEdgeConfigRequest {
-    pub data: std::collections::BTreeMap<String, serde_json::Value>,
+impl UpdateInstallationIntegrationConfigurationRequest {
+    /// A `UpdateInstallationIntegrationConfigurationRequest` with the fields it needs; the others are unset.
+    pub fn new(slug: impl Into<String>, origin: impl Into<String>) -> Self {
+        Self {
+            slug: slug.into(),
+            origin: origin.into(),
+            name: None,
+            category: None,
+            description: None,
+            is_archived: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets [`category`](Self::category).
+    pub fn with_category(mut self, category: Category) -> Self {
+        self.category = Some(category);
+        self
+    }
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+    /// Sets [`is_archived`](Self::is_archived).
+    pub fn with_is_archived(mut self, is_archived: bool) -> Self {
+        self.is_archived = Some(is_archived);
+        self
+    }
+    /// Sets [`created_at`](Self::created_at).
+    pub fn with_created_at(mut self, created_at: f64) -> Self {
+        self.created_at = Some(created_at);
+        self
+    }
+    /// Sets [`updated_at`](Self::updated_at).
+    pub fn with_updated_at(mut self, updated_at: f64) -> Self {
+        self.updated_at = Some(updated_at);
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UpdateInstallationIntegrationEdgeConfigRequest {
+    pub data: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl UpdateInstallationIntegrationEdgeConfigRequest {
+    /// A `UpdateInstallationIntegrationEdgeConfigRequest` with the fields it needs; the others are unset.
+    pub fn new(data: std::collections::BTreeMap<String, serde_json::Value>) -> Self {
+        Self { data: data }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateInstallationIntegrationEdgeConfigResponse {
     pub items: std::collections::BTreeMap<String, crate::shared::EdgeConfigItemValue>,
     #[serde(rename = "updatedAt")]
@@ -824,6 +1410,7 @@ pub struct UpdateInstallationIntegrationEdgeConfigResponse {
 /// A notification to display to your customer. Send `null` to clear the current notification.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum UpdateInstallationNotification {
     WithLevelTitle(crate::shared::Notification),
     String(String),
@@ -855,6 +1442,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstallationNotification {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateInstallationRequest {
     #[serde(rename = "billingPlan", default, skip_serializing_if = "Option::is_none")]
     pub billing_plan: Option<BillingPlan>,
@@ -862,17 +1450,50 @@ pub struct UpdateInstallationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification: Option<UpdateInstallationNotification>,
 }
+impl UpdateInstallationRequest {
+    /// A `UpdateInstallationRequest` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            billing_plan: None,
+            notification: None,
+        }
+    }
+    /// Sets [`billing_plan`](Self::billing_plan).
+    pub fn with_billing_plan(mut self, billing_plan: BillingPlan) -> Self {
+        self.billing_plan = Some(billing_plan);
+        self
+    }
+    /// Sets [`notification`](Self::notification).
+    pub fn with_notification(
+        mut self,
+        notification: UpdateInstallationNotification,
+    ) -> Self {
+        self.notification = Some(notification);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateInvoiceRefund {
     /// Refund reason.
     pub reason: String,
     /// The total amount to be refunded. Must be less than or equal to the total amount of the invoice.
     pub total: String,
 }
+impl UpdateInvoiceRefund {
+    /// A `UpdateInvoiceRefund` with the fields it needs; the others are unset.
+    pub fn new(reason: impl Into<String>, total: impl Into<String>) -> Self {
+        Self {
+            reason: reason.into(),
+            total: total.into(),
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "action")]
+#[non_exhaustive]
 pub enum UpdateInvoiceRequest {
     #[serde(rename = "refund")]
     Refund(UpdateInvoiceRefund),
@@ -882,6 +1503,7 @@ pub enum UpdateInvoiceRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateResourceRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ownership: Option<crate::shared::Ownership>,
@@ -900,13 +1522,92 @@ pub struct UpdateResourceRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secrets: Option<Vec<Secret>>,
 }
+impl UpdateResourceRequest {
+    /// A `UpdateResourceRequest` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            ownership: None,
+            name: None,
+            status: None,
+            metadata: None,
+            billing_plan: None,
+            notification: None,
+            extras: None,
+            secrets: None,
+        }
+    }
+    /// Sets [`ownership`](Self::ownership).
+    pub fn with_ownership(mut self, ownership: crate::shared::Ownership) -> Self {
+        self.ownership = Some(ownership);
+        self
+    }
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets [`status`](Self::status).
+    pub fn with_status(mut self, status: ResourceStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Sets [`metadata`](Self::metadata).
+    pub fn with_metadata(
+        mut self,
+        metadata: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.metadata = Some(metadata);
+        self
+    }
+    /// Sets [`billing_plan`](Self::billing_plan).
+    pub fn with_billing_plan(mut self, billing_plan: BillingPlan) -> Self {
+        self.billing_plan = Some(billing_plan);
+        self
+    }
+    /// Sets [`notification`](Self::notification).
+    pub fn with_notification(
+        mut self,
+        notification: crate::shared::Notification,
+    ) -> Self {
+        self.notification = Some(notification);
+        self
+    }
+    /// Sets [`extras`](Self::extras).
+    pub fn with_extras(
+        mut self,
+        extras: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.extras = Some(extras);
+        self
+    }
+    /// Sets [`secrets`](Self::secrets).
+    pub fn with_secrets(mut self, secrets: Vec<Secret>) -> Self {
+        self.secrets = Some(secrets);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateResourceSecretsRequest {
     pub secrets: Vec<Secret>,
     /// If true, will only update the provided secrets
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partial: Option<bool>,
+}
+impl UpdateResourceSecretsRequest {
+    /// A `UpdateResourceSecretsRequest` with the fields it needs; the others are unset.
+    pub fn new(secrets: Vec<Secret>) -> Self {
+        Self {
+            secrets: secrets,
+            partial: None,
+        }
+    }
+    /// Sets [`partial`](Self::partial).
+    pub fn with_partial(mut self, partial: bool) -> Self {
+        self.partial = Some(partial);
+        self
+    }
 }
 
 impl crate::Client {
@@ -919,9 +1620,9 @@ impl crate::Client {
         &self,
         integration_configuration_id: impl Into<String>,
         body: CreateEventRequest,
-    ) -> CreateEventBuilder<'_> {
+    ) -> CreateEventBuilder {
         CreateEventBuilder {
-            client: self,
+            client: self.clone(),
             integration_configuration_id: integration_configuration_id.into(),
             body,
         }
@@ -931,23 +1632,25 @@ impl crate::Client {
 /// A request to [`Client::create_event`](crate::Client::create_event): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateEventBuilder<'a> {
-    client: &'a crate::Client,
+pub struct CreateEventBuilder {
+    client: crate::Client,
     integration_configuration_id: String,
     body: CreateEventRequest,
 }
 
-impl<'a> CreateEventBuilder<'a> {
+impl CreateEventBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<(), crate::Error<CreateEventError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for CreateEventBuilder {
+    type Output = ();
+    type Error = CreateEventError;
+}
+impl crate::runtime::Exchange for CreateEventBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -959,49 +1662,34 @@ impl<'a> CreateEventBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v1/installations/{integrationConfigurationId}/events",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for CreateEventBuilder<'a> {
-    type Output = crate::Result<(), crate::Error<CreateEventError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(CreateEventBuilder);
 
 /// The error responses [`Client::create_event`](crate::Client::create_event) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CreateEventError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for CreateEventError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for CreateEventError {
@@ -1026,9 +1714,9 @@ impl crate::Client {
         &self,
         integration_configuration_id: impl Into<String>,
         resource_id: impl Into<String>,
-    ) -> CreateInstallationIntegrationConfigurationBuilder<'_> {
+    ) -> CreateInstallationIntegrationConfigurationBuilder {
         CreateInstallationIntegrationConfigurationBuilder {
-            client: self,
+            client: self.clone(),
             integration_configuration_id: integration_configuration_id.into(),
             resource_id: resource_id.into(),
             body: None,
@@ -1039,14 +1727,14 @@ impl crate::Client {
 /// A request to [`Client::create_installation_integration_configuration`](crate::Client::create_installation_integration_configuration): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateInstallationIntegrationConfigurationBuilder<'a> {
-    client: &'a crate::Client,
+pub struct CreateInstallationIntegrationConfigurationBuilder {
+    client: crate::Client,
     integration_configuration_id: String,
     resource_id: String,
     body: Option<CreateInstallationIntegrationConfigurationRequest>,
 }
 
-impl<'a> CreateInstallationIntegrationConfigurationBuilder<'a> {
+impl CreateInstallationIntegrationConfigurationBuilder {
     /// Sets the request body.
     pub fn body(
         mut self,
@@ -1062,14 +1750,16 @@ impl<'a> CreateInstallationIntegrationConfigurationBuilder<'a> {
         (),
         crate::Error<CreateInstallationIntegrationConfigurationError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for CreateInstallationIntegrationConfigurationBuilder {
+    type Output = ();
+    type Error = CreateInstallationIntegrationConfigurationError;
+}
+impl crate::runtime::Exchange for CreateInstallationIntegrationConfigurationBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -1083,54 +1773,35 @@ impl<'a> CreateInstallationIntegrationConfigurationBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/items",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         if let Some(body) = self.body {
             request.json(&body);
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture
-for CreateInstallationIntegrationConfigurationBuilder<'a> {
-    type Output = crate::Result<
-        (),
-        crate::Error<CreateInstallationIntegrationConfigurationError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(CreateInstallationIntegrationConfigurationBuilder);
 
 /// The error responses [`Client::create_installation_integration_configuration`](crate::Client::create_installation_integration_configuration) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CreateInstallationIntegrationConfigurationError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for CreateInstallationIntegrationConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for CreateInstallationIntegrationConfigurationError {
@@ -1155,9 +1826,9 @@ impl crate::Client {
         &self,
         integration_configuration_id: impl Into<String>,
         resource_id: impl Into<String>,
-    ) -> CreateInstallationIntegrationEdgeConfigBuilder<'_> {
+    ) -> CreateInstallationIntegrationEdgeConfigBuilder {
         CreateInstallationIntegrationEdgeConfigBuilder {
-            client: self,
+            client: self.clone(),
             integration_configuration_id: integration_configuration_id.into(),
             resource_id: resource_id.into(),
         }
@@ -1167,25 +1838,27 @@ impl crate::Client {
 /// A request to [`Client::create_installation_integration_edge_config`](crate::Client::create_installation_integration_edge_config): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateInstallationIntegrationEdgeConfigBuilder<'a> {
-    client: &'a crate::Client,
+pub struct CreateInstallationIntegrationEdgeConfigBuilder {
+    client: crate::Client,
     integration_configuration_id: String,
     resource_id: String,
 }
 
-impl<'a> CreateInstallationIntegrationEdgeConfigBuilder<'a> {
+impl CreateInstallationIntegrationEdgeConfigBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<(), crate::Error<CreateInstallationIntegrationEdgeConfigError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for CreateInstallationIntegrationEdgeConfigBuilder {
+    type Output = ();
+    type Error = CreateInstallationIntegrationEdgeConfigError;
+}
+impl crate::runtime::Exchange for CreateInstallationIntegrationEdgeConfigBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -1199,52 +1872,34 @@ impl<'a> CreateInstallationIntegrationEdgeConfigBuilder<'a> {
             method: reqwest::Method::HEAD,
             template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/edge-config",
         };
-        let request = self.client.request(endpoint, path);
+        let request = self.client.request(endpoint, &path);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for CreateInstallationIntegrationEdgeConfigBuilder<'a> {
-    type Output = crate::Result<
-        (),
-        crate::Error<CreateInstallationIntegrationEdgeConfigError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(CreateInstallationIntegrationEdgeConfigBuilder);
 
 /// The error responses [`Client::create_installation_integration_edge_config`](crate::Client::create_installation_integration_edge_config) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CreateInstallationIntegrationEdgeConfigError {
+    #[error("not modified")]
     /// `304`
     NotModified,
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for CreateInstallationIntegrationEdgeConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::NotModified => "not modified",
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for CreateInstallationIntegrationEdgeConfigError {
@@ -1271,9 +1926,9 @@ impl crate::Client {
         integration_configuration_id: impl Into<String>,
         resource_id: impl Into<String>,
         item_id: impl Into<String>,
-    ) -> DeleteInstallationIntegrationConfigurationBuilder<'_> {
+    ) -> DeleteInstallationIntegrationConfigurationBuilder {
         DeleteInstallationIntegrationConfigurationBuilder {
-            client: self,
+            client: self.clone(),
             integration_configuration_id: integration_configuration_id.into(),
             resource_id: resource_id.into(),
             item_id: item_id.into(),
@@ -1284,14 +1939,14 @@ impl crate::Client {
 /// A request to [`Client::delete_installation_integration_configuration`](crate::Client::delete_installation_integration_configuration): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteInstallationIntegrationConfigurationBuilder<'a> {
-    client: &'a crate::Client,
+pub struct DeleteInstallationIntegrationConfigurationBuilder {
+    client: crate::Client,
     integration_configuration_id: String,
     resource_id: String,
     item_id: String,
 }
 
-impl<'a> DeleteInstallationIntegrationConfigurationBuilder<'a> {
+impl DeleteInstallationIntegrationConfigurationBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1299,14 +1954,16 @@ impl<'a> DeleteInstallationIntegrationConfigurationBuilder<'a> {
         (),
         crate::Error<DeleteInstallationIntegrationConfigurationError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for DeleteInstallationIntegrationConfigurationBuilder {
+    type Output = ();
+    type Error = DeleteInstallationIntegrationConfigurationError;
+}
+impl crate::runtime::Exchange for DeleteInstallationIntegrationConfigurationBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -1321,50 +1978,31 @@ impl<'a> DeleteInstallationIntegrationConfigurationBuilder<'a> {
             method: reqwest::Method::DELETE,
             template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/items/{itemId}",
         };
-        let request = self.client.request(endpoint, path);
+        let request = self.client.request(endpoint, &path);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture
-for DeleteInstallationIntegrationConfigurationBuilder<'a> {
-    type Output = crate::Result<
-        (),
-        crate::Error<DeleteInstallationIntegrationConfigurationError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(DeleteInstallationIntegrationConfigurationBuilder);
 
 /// The error responses [`Client::delete_installation_integration_configuration`](crate::Client::delete_installation_integration_configuration) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DeleteInstallationIntegrationConfigurationError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for DeleteInstallationIntegrationConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for DeleteInstallationIntegrationConfigurationError {
@@ -1389,9 +2027,9 @@ impl crate::Client {
         &self,
         integration_configuration_id: impl Into<String>,
         resource_id: impl Into<String>,
-    ) -> DeleteIntegrationResourceBuilder<'_> {
+    ) -> DeleteIntegrationResourceBuilder {
         DeleteIntegrationResourceBuilder {
-            client: self,
+            client: self.clone(),
             integration_configuration_id: integration_configuration_id.into(),
             resource_id: resource_id.into(),
         }
@@ -1401,25 +2039,27 @@ impl crate::Client {
 /// A request to [`Client::delete_integration_resource`](crate::Client::delete_integration_resource): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteIntegrationResourceBuilder<'a> {
-    client: &'a crate::Client,
+pub struct DeleteIntegrationResourceBuilder {
+    client: crate::Client,
     integration_configuration_id: String,
     resource_id: String,
 }
 
-impl<'a> DeleteIntegrationResourceBuilder<'a> {
+impl DeleteIntegrationResourceBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<(), crate::Error<DeleteIntegrationResourceError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for DeleteIntegrationResourceBuilder {
+    type Output = ();
+    type Error = DeleteIntegrationResourceError;
+}
+impl crate::runtime::Exchange for DeleteIntegrationResourceBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -1432,46 +2072,31 @@ impl<'a> DeleteIntegrationResourceBuilder<'a> {
             method: reqwest::Method::DELETE,
             template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}",
         };
-        let request = self.client.request(endpoint, path);
+        let request = self.client.request(endpoint, &path);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for DeleteIntegrationResourceBuilder<'a> {
-    type Output = crate::Result<(), crate::Error<DeleteIntegrationResourceError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(DeleteIntegrationResourceBuilder);
 
 /// The error responses [`Client::delete_integration_resource`](crate::Client::delete_integration_resource) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DeleteIntegrationResourceError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for DeleteIntegrationResourceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for DeleteIntegrationResourceError {
@@ -1495,9 +2120,9 @@ impl crate::Client {
     pub fn get_account_info(
         &self,
         integration_configuration_id: impl Into<String>,
-    ) -> GetAccountInfoBuilder<'_> {
+    ) -> GetAccountInfoBuilder {
         GetAccountInfoBuilder {
-            client: self,
+            client: self.clone(),
             integration_configuration_id: integration_configuration_id.into(),
         }
     }
@@ -1506,24 +2131,26 @@ impl crate::Client {
 /// A request to [`Client::get_account_info`](crate::Client::get_account_info): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetAccountInfoBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetAccountInfoBuilder {
+    client: crate::Client,
     integration_configuration_id: String,
 }
 
-impl<'a> GetAccountInfoBuilder<'a> {
+impl GetAccountInfoBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<GetAccountInfoResponse, crate::Error<GetAccountInfoError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetAccountInfoResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetAccountInfoBuilder {
+    type Output = GetAccountInfoResponse;
+    type Error = GetAccountInfoError;
+}
+impl crate::runtime::Exchange for GetAccountInfoBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -1535,49 +2162,33 @@ impl<'a> GetAccountInfoBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/installations/{integrationConfigurationId}/account",
         };
-        let request = self.client.request(endpoint, path);
+        let request = self.client.request(endpoint, &path);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetAccountInfoBuilder<'a> {
-    type Output = crate::Result<
-        GetAccountInfoResponse,
-        crate::Error<GetAccountInfoError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetAccountInfoResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetAccountInfoBuilder);
 
 /// The error responses [`Client::get_account_info`](crate::Client::get_account_info) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetAccountInfoError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for GetAccountInfoError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetAccountInfoError {
@@ -1602,9 +2213,9 @@ impl crate::Client {
         &self,
         integration_configuration_id: impl Into<String>,
         resource_id: impl Into<String>,
-    ) -> GetIntegrationResourceBuilder<'_> {
+    ) -> GetIntegrationResourceBuilder {
         GetIntegrationResourceBuilder {
-            client: self,
+            client: self.clone(),
             integration_configuration_id: integration_configuration_id.into(),
             resource_id: resource_id.into(),
         }
@@ -1614,13 +2225,13 @@ impl crate::Client {
 /// A request to [`Client::get_integration_resource`](crate::Client::get_integration_resource): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetIntegrationResourceBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetIntegrationResourceBuilder {
+    client: crate::Client,
     integration_configuration_id: String,
     resource_id: String,
 }
 
-impl<'a> GetIntegrationResourceBuilder<'a> {
+impl GetIntegrationResourceBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1628,14 +2239,16 @@ impl<'a> GetIntegrationResourceBuilder<'a> {
         GetIntegrationResourceResponse,
         crate::Error<GetIntegrationResourceError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetIntegrationResourceResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetIntegrationResourceBuilder {
+    type Output = GetIntegrationResourceResponse;
+    type Error = GetIntegrationResourceError;
+}
+impl crate::runtime::Exchange for GetIntegrationResourceBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -1648,49 +2261,33 @@ impl<'a> GetIntegrationResourceBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}",
         };
-        let request = self.client.request(endpoint, path);
+        let request = self.client.request(endpoint, &path);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetIntegrationResourceBuilder<'a> {
-    type Output = crate::Result<
-        GetIntegrationResourceResponse,
-        crate::Error<GetIntegrationResourceError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetIntegrationResourceResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetIntegrationResourceBuilder);
 
 /// The error responses [`Client::get_integration_resource`](crate::Client::get_integration_resource) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetIntegrationResourceError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for GetIntegrationResourceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetIntegrationResourceError {
@@ -1714,9 +2311,9 @@ impl crate::Client {
     pub fn get_integration_resources(
         &self,
         integration_configuration_id: impl Into<String>,
-    ) -> GetIntegrationResourcesBuilder<'_> {
+    ) -> GetIntegrationResourcesBuilder {
         GetIntegrationResourcesBuilder {
-            client: self,
+            client: self.clone(),
             integration_configuration_id: integration_configuration_id.into(),
         }
     }
@@ -1725,12 +2322,12 @@ impl crate::Client {
 /// A request to [`Client::get_integration_resources`](crate::Client::get_integration_resources): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetIntegrationResourcesBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetIntegrationResourcesBuilder {
+    client: crate::Client,
     integration_configuration_id: String,
 }
 
-impl<'a> GetIntegrationResourcesBuilder<'a> {
+impl GetIntegrationResourcesBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1738,14 +2335,16 @@ impl<'a> GetIntegrationResourcesBuilder<'a> {
         GetIntegrationResourcesResponse,
         crate::Error<GetIntegrationResourcesError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetIntegrationResourcesResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetIntegrationResourcesBuilder {
+    type Output = GetIntegrationResourcesResponse;
+    type Error = GetIntegrationResourcesError;
+}
+impl crate::runtime::Exchange for GetIntegrationResourcesBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -1757,49 +2356,33 @@ impl<'a> GetIntegrationResourcesBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/installations/{integrationConfigurationId}/resources",
         };
-        let request = self.client.request(endpoint, path);
+        let request = self.client.request(endpoint, &path);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetIntegrationResourcesBuilder<'a> {
-    type Output = crate::Result<
-        GetIntegrationResourcesResponse,
-        crate::Error<GetIntegrationResourcesError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetIntegrationResourcesResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetIntegrationResourcesBuilder);
 
 /// The error responses [`Client::get_integration_resources`](crate::Client::get_integration_resources) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetIntegrationResourcesError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for GetIntegrationResourcesError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetIntegrationResourcesError {
@@ -1824,9 +2407,9 @@ impl crate::Client {
         &self,
         integration_configuration_id: impl Into<String>,
         invoice_id: impl Into<String>,
-    ) -> GetInvoiceBuilder<'_> {
+    ) -> GetInvoiceBuilder {
         GetInvoiceBuilder {
-            client: self,
+            client: self.clone(),
             integration_configuration_id: integration_configuration_id.into(),
             invoice_id: invoice_id.into(),
         }
@@ -1836,25 +2419,27 @@ impl crate::Client {
 /// A request to [`Client::get_invoice`](crate::Client::get_invoice): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetInvoiceBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetInvoiceBuilder {
+    client: crate::Client,
     integration_configuration_id: String,
     invoice_id: String,
 }
 
-impl<'a> GetInvoiceBuilder<'a> {
+impl GetInvoiceBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<GetInvoiceResponse, crate::Error<GetInvoiceError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetInvoiceResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetInvoiceBuilder {
+    type Output = GetInvoiceResponse;
+    type Error = GetInvoiceError;
+}
+impl crate::runtime::Exchange for GetInvoiceBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -1867,46 +2452,33 @@ impl<'a> GetInvoiceBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/installations/{integrationConfigurationId}/billing/invoices/{invoiceId}",
         };
-        let request = self.client.request(endpoint, path);
+        let request = self.client.request(endpoint, &path);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetInvoiceBuilder<'a> {
-    type Output = crate::Result<GetInvoiceResponse, crate::Error<GetInvoiceError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetInvoiceResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetInvoiceBuilder);
 
 /// The error responses [`Client::get_invoice`](crate::Client::get_invoice) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetInvoiceError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for GetInvoiceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetInvoiceError {
@@ -1931,9 +2503,9 @@ impl crate::Client {
         &self,
         integration_configuration_id: impl Into<String>,
         member_id: impl Into<String>,
-    ) -> GetMemberBuilder<'_> {
+    ) -> GetMemberBuilder {
         GetMemberBuilder {
-            client: self,
+            client: self.clone(),
             integration_configuration_id: integration_configuration_id.into(),
             member_id: member_id.into(),
         }
@@ -1943,25 +2515,27 @@ impl crate::Client {
 /// A request to [`Client::get_member`](crate::Client::get_member): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetMemberBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetMemberBuilder {
+    client: crate::Client,
     integration_configuration_id: String,
     member_id: String,
 }
 
-impl<'a> GetMemberBuilder<'a> {
+impl GetMemberBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<GetMemberResponse, crate::Error<GetMemberError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetMemberResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetMemberBuilder {
+    type Output = GetMemberResponse;
+    type Error = GetMemberError;
+}
+impl crate::runtime::Exchange for GetMemberBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -1974,46 +2548,33 @@ impl<'a> GetMemberBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/installations/{integrationConfigurationId}/member/{memberId}",
         };
-        let request = self.client.request(endpoint, path);
+        let request = self.client.request(endpoint, &path);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetMemberBuilder<'a> {
-    type Output = crate::Result<GetMemberResponse, crate::Error<GetMemberError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetMemberResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetMemberBuilder);
 
 /// The error responses [`Client::get_member`](crate::Client::get_member) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetMemberError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for GetMemberError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetMemberError {
@@ -2038,9 +2599,9 @@ impl crate::Client {
         &self,
         integration_configuration_id: impl Into<String>,
         resource_id: impl Into<String>,
-    ) -> ImportResourceBuilder<'_> {
+    ) -> ImportResourceBuilder {
         ImportResourceBuilder {
-            client: self,
+            client: self.clone(),
             integration_configuration_id: integration_configuration_id.into(),
             resource_id: resource_id.into(),
             body: None,
@@ -2051,14 +2612,14 @@ impl crate::Client {
 /// A request to [`Client::import_resource`](crate::Client::import_resource): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ImportResourceBuilder<'a> {
-    client: &'a crate::Client,
+pub struct ImportResourceBuilder {
+    client: crate::Client,
     integration_configuration_id: String,
     resource_id: String,
     body: Option<ImportResourceRequest>,
 }
 
-impl<'a> ImportResourceBuilder<'a> {
+impl ImportResourceBuilder {
     /// Sets the request body.
     pub fn body(mut self, body: ImportResourceRequest) -> Self {
         self.body = Some(body);
@@ -2068,14 +2629,16 @@ impl<'a> ImportResourceBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::shared::NewTeam, crate::Error<ImportResourceError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<crate::shared::NewTeam> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for ImportResourceBuilder {
+    type Output = crate::shared::NewTeam;
+    type Error = ImportResourceError;
+}
+impl crate::runtime::Exchange for ImportResourceBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -2088,59 +2651,43 @@ impl<'a> ImportResourceBuilder<'a> {
             method: reqwest::Method::PUT,
             template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         if let Some(body) = self.body {
             request.json(&body);
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for ImportResourceBuilder<'a> {
-    type Output = crate::Result<
-        crate::shared::NewTeam,
-        crate::Error<ImportResourceError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::shared::NewTeam> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(ImportResourceBuilder);
 
 /// The error responses [`Client::import_resource`](crate::Client::import_resource) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ImportResourceError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("conflict")]
     /// `409`
     Conflict,
+    #[error("unprocessable entity")]
     /// `422`
     UnprocessableEntity,
-}
-
-impl std::fmt::Display for ImportResourceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => "conflict",
-                Self::UnprocessableEntity => "unprocessable entity",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for ImportResourceError {
@@ -2167,9 +2714,9 @@ impl crate::Client {
         &self,
         integration_configuration_id: impl Into<String>,
         body: SubmitBillingDataRequest,
-    ) -> SubmitBillingDataBuilder<'_> {
+    ) -> SubmitBillingDataBuilder {
         SubmitBillingDataBuilder {
-            client: self,
+            client: self.clone(),
             integration_configuration_id: integration_configuration_id.into(),
             body,
         }
@@ -2179,23 +2726,25 @@ impl crate::Client {
 /// A request to [`Client::submit_billing_data`](crate::Client::submit_billing_data): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct SubmitBillingDataBuilder<'a> {
-    client: &'a crate::Client,
+pub struct SubmitBillingDataBuilder {
+    client: crate::Client,
     integration_configuration_id: String,
     body: SubmitBillingDataRequest,
 }
 
-impl<'a> SubmitBillingDataBuilder<'a> {
+impl SubmitBillingDataBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<(), crate::Error<SubmitBillingDataError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for SubmitBillingDataBuilder {
+    type Output = ();
+    type Error = SubmitBillingDataError;
+}
+impl crate::runtime::Exchange for SubmitBillingDataBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -2207,49 +2756,34 @@ impl<'a> SubmitBillingDataBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v1/installations/{integrationConfigurationId}/billing",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for SubmitBillingDataBuilder<'a> {
-    type Output = crate::Result<(), crate::Error<SubmitBillingDataError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(SubmitBillingDataBuilder);
 
 /// The error responses [`Client::submit_billing_data`](crate::Client::submit_billing_data) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SubmitBillingDataError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for SubmitBillingDataError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for SubmitBillingDataError {
@@ -2274,9 +2808,9 @@ impl crate::Client {
         &self,
         integration_configuration_id: impl Into<String>,
         body: SubmitInvoiceRequest,
-    ) -> SubmitInvoiceBuilder<'_> {
+    ) -> SubmitInvoiceBuilder {
         SubmitInvoiceBuilder {
-            client: self,
+            client: self.clone(),
             integration_configuration_id: integration_configuration_id.into(),
             body,
         }
@@ -2286,25 +2820,27 @@ impl crate::Client {
 /// A request to [`Client::submit_invoice`](crate::Client::submit_invoice): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct SubmitInvoiceBuilder<'a> {
-    client: &'a crate::Client,
+pub struct SubmitInvoiceBuilder {
+    client: crate::Client,
     integration_configuration_id: String,
     body: SubmitInvoiceRequest,
 }
 
-impl<'a> SubmitInvoiceBuilder<'a> {
+impl SubmitInvoiceBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<SubmitInvoiceResponse, crate::Error<SubmitInvoiceError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<SubmitInvoiceResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for SubmitInvoiceBuilder {
+    type Output = SubmitInvoiceResponse;
+    type Error = SubmitInvoiceError;
+}
+impl crate::runtime::Exchange for SubmitInvoiceBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -2316,52 +2852,39 @@ impl<'a> SubmitInvoiceBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v1/installations/{integrationConfigurationId}/billing/invoices",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for SubmitInvoiceBuilder<'a> {
-    type Output = crate::Result<SubmitInvoiceResponse, crate::Error<SubmitInvoiceError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<SubmitInvoiceResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(SubmitInvoiceBuilder);
 
 /// The error responses [`Client::submit_invoice`](crate::Client::submit_invoice) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SubmitInvoiceError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("conflict")]
     /// `409`
     Conflict,
-}
-
-impl std::fmt::Display for SubmitInvoiceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => "conflict",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for SubmitInvoiceError {
@@ -2386,9 +2909,9 @@ impl crate::Client {
     pub fn submit_prepayment_balances(
         &self,
         integration_configuration_id: impl Into<String>,
-    ) -> SubmitPrepaymentBalancesBuilder<'_> {
+    ) -> SubmitPrepaymentBalancesBuilder {
         SubmitPrepaymentBalancesBuilder {
-            client: self,
+            client: self.clone(),
             integration_configuration_id: integration_configuration_id.into(),
             body: None,
         }
@@ -2398,13 +2921,13 @@ impl crate::Client {
 /// A request to [`Client::submit_prepayment_balances`](crate::Client::submit_prepayment_balances): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct SubmitPrepaymentBalancesBuilder<'a> {
-    client: &'a crate::Client,
+pub struct SubmitPrepaymentBalancesBuilder {
+    client: crate::Client,
     integration_configuration_id: String,
     body: Option<SubmitPrepaymentBalancesRequest>,
 }
 
-impl<'a> SubmitPrepaymentBalancesBuilder<'a> {
+impl SubmitPrepaymentBalancesBuilder {
     /// Sets the request body.
     pub fn body(mut self, body: SubmitPrepaymentBalancesRequest) -> Self {
         self.body = Some(body);
@@ -2414,14 +2937,16 @@ impl<'a> SubmitPrepaymentBalancesBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<(), crate::Error<SubmitPrepaymentBalancesError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for SubmitPrepaymentBalancesBuilder {
+    type Output = ();
+    type Error = SubmitPrepaymentBalancesError;
+}
+impl crate::runtime::Exchange for SubmitPrepaymentBalancesBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -2433,50 +2958,35 @@ impl<'a> SubmitPrepaymentBalancesBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v1/installations/{integrationConfigurationId}/billing/balance",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         if let Some(body) = self.body {
             request.json(&body);
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for SubmitPrepaymentBalancesBuilder<'a> {
-    type Output = crate::Result<(), crate::Error<SubmitPrepaymentBalancesError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(SubmitPrepaymentBalancesBuilder);
 
 /// The error responses [`Client::submit_prepayment_balances`](crate::Client::submit_prepayment_balances) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SubmitPrepaymentBalancesError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for SubmitPrepaymentBalancesError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for SubmitPrepaymentBalancesError {
@@ -2500,9 +3010,9 @@ impl crate::Client {
     pub fn update_installation(
         &self,
         integration_configuration_id: impl Into<String>,
-    ) -> UpdateInstallationBuilder<'_> {
+    ) -> UpdateInstallationBuilder {
         UpdateInstallationBuilder {
-            client: self,
+            client: self.clone(),
             integration_configuration_id: integration_configuration_id.into(),
             body: None,
         }
@@ -2512,13 +3022,13 @@ impl crate::Client {
 /// A request to [`Client::update_installation`](crate::Client::update_installation): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateInstallationBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UpdateInstallationBuilder {
+    client: crate::Client,
     integration_configuration_id: String,
     body: Option<UpdateInstallationRequest>,
 }
 
-impl<'a> UpdateInstallationBuilder<'a> {
+impl UpdateInstallationBuilder {
     /// Sets the request body.
     pub fn body(mut self, body: UpdateInstallationRequest) -> Self {
         self.body = Some(body);
@@ -2526,14 +3036,16 @@ impl<'a> UpdateInstallationBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<(), crate::Error<UpdateInstallationError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UpdateInstallationBuilder {
+    type Output = ();
+    type Error = UpdateInstallationError;
+}
+impl crate::runtime::Exchange for UpdateInstallationBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -2544,50 +3056,35 @@ impl<'a> UpdateInstallationBuilder<'a> {
             method: reqwest::Method::PATCH,
             template: "/v1/installations/{integrationConfigurationId}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         if let Some(body) = self.body {
             request.json(&body);
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UpdateInstallationBuilder<'a> {
-    type Output = crate::Result<(), crate::Error<UpdateInstallationError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(UpdateInstallationBuilder);
 
 /// The error responses [`Client::update_installation`](crate::Client::update_installation) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UpdateInstallationError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for UpdateInstallationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UpdateInstallationError {
@@ -2613,9 +3110,9 @@ impl crate::Client {
         integration_configuration_id: impl Into<String>,
         resource_id: impl Into<String>,
         item_id: impl Into<String>,
-    ) -> UpdateInstallationIntegrationConfigurationBuilder<'_> {
+    ) -> UpdateInstallationIntegrationConfigurationBuilder {
         UpdateInstallationIntegrationConfigurationBuilder {
-            client: self,
+            client: self.clone(),
             integration_configuration_id: integration_configuration_id.into(),
             resource_id: resource_id.into(),
             item_id: item_id.into(),
@@ -2627,15 +3124,15 @@ impl crate::Client {
 /// A request to [`Client::update_installation_integration_configuration`](crate::Client::update_installation_integration_configuration): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateInstallationIntegrationConfigurationBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UpdateInstallationIntegrationConfigurationBuilder {
+    client: crate::Client,
     integration_configuration_id: String,
     resource_id: String,
     item_id: String,
     body: Option<UpdateInstallationIntegrationConfigurationRequest>,
 }
 
-impl<'a> UpdateInstallationIntegrationConfigurationBuilder<'a> {
+impl UpdateInstallationIntegrationConfigurationBuilder {
     /// Sets the request body.
     pub fn body(
         mut self,
@@ -2651,14 +3148,16 @@ impl<'a> UpdateInstallationIntegrationConfigurationBuilder<'a> {
         (),
         crate::Error<UpdateInstallationIntegrationConfigurationError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UpdateInstallationIntegrationConfigurationBuilder {
+    type Output = ();
+    type Error = UpdateInstallationIntegrationConfigurationError;
+}
+impl crate::runtime::Exchange for UpdateInstallationIntegrationConfigurationBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -2673,54 +3172,35 @@ impl<'a> UpdateInstallationIntegrationConfigurationBuilder<'a> {
             method: reqwest::Method::PATCH,
             template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/items/{itemId}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         if let Some(body) = self.body {
             request.json(&body);
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture
-for UpdateInstallationIntegrationConfigurationBuilder<'a> {
-    type Output = crate::Result<
-        (),
-        crate::Error<UpdateInstallationIntegrationConfigurationError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(UpdateInstallationIntegrationConfigurationBuilder);
 
 /// The error responses [`Client::update_installation_integration_configuration`](crate::Client::update_installation_integration_configuration) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UpdateInstallationIntegrationConfigurationError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for UpdateInstallationIntegrationConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UpdateInstallationIntegrationConfigurationError {
@@ -2745,9 +3225,9 @@ impl crate::Client {
         &self,
         integration_configuration_id: impl Into<String>,
         resource_id: impl Into<String>,
-    ) -> UpdateInstallationIntegrationEdgeConfigBuilder<'_> {
+    ) -> UpdateInstallationIntegrationEdgeConfigBuilder {
         UpdateInstallationIntegrationEdgeConfigBuilder {
-            client: self,
+            client: self.clone(),
             integration_configuration_id: integration_configuration_id.into(),
             resource_id: resource_id.into(),
             body: None,
@@ -2758,14 +3238,14 @@ impl crate::Client {
 /// A request to [`Client::update_installation_integration_edge_config`](crate::Client::update_installation_integration_edge_config): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateInstallationIntegrationEdgeConfigBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UpdateInstallationIntegrationEdgeConfigBuilder {
+    client: crate::Client,
     integration_configuration_id: String,
     resource_id: String,
     body: Option<UpdateInstallationIntegrationEdgeConfigRequest>,
 }
 
-impl<'a> UpdateInstallationIntegrationEdgeConfigBuilder<'a> {
+impl UpdateInstallationIntegrationEdgeConfigBuilder {
     /// Sets the request body.
     pub fn body(mut self, body: UpdateInstallationIntegrationEdgeConfigRequest) -> Self {
         self.body = Some(body);
@@ -2778,16 +3258,16 @@ impl<'a> UpdateInstallationIntegrationEdgeConfigBuilder<'a> {
         UpdateInstallationIntegrationEdgeConfigResponse,
         crate::Error<UpdateInstallationIntegrationEdgeConfigError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(
-        self,
-    ) -> crate::Result<UpdateInstallationIntegrationEdgeConfigResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UpdateInstallationIntegrationEdgeConfigBuilder {
+    type Output = UpdateInstallationIntegrationEdgeConfigResponse;
+    type Error = UpdateInstallationIntegrationEdgeConfigError;
+}
+impl crate::runtime::Exchange for UpdateInstallationIntegrationEdgeConfigBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -2801,59 +3281,43 @@ impl<'a> UpdateInstallationIntegrationEdgeConfigBuilder<'a> {
             method: reqwest::Method::PUT,
             template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/edge-config",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         if let Some(body) = self.body {
             request.json(&body);
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UpdateInstallationIntegrationEdgeConfigBuilder<'a> {
-    type Output = crate::Result<
-        UpdateInstallationIntegrationEdgeConfigResponse,
-        crate::Error<UpdateInstallationIntegrationEdgeConfigError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<UpdateInstallationIntegrationEdgeConfigResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(UpdateInstallationIntegrationEdgeConfigBuilder);
 
 /// The error responses [`Client::update_installation_integration_edge_config`](crate::Client::update_installation_integration_edge_config) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UpdateInstallationIntegrationEdgeConfigError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("conflict")]
     /// `409`
     Conflict,
+    #[error("precondition failed")]
     /// `412`
     PreconditionFailed,
-}
-
-impl std::fmt::Display for UpdateInstallationIntegrationEdgeConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => "conflict",
-                Self::PreconditionFailed => "precondition failed",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UpdateInstallationIntegrationEdgeConfigError {
@@ -2881,9 +3345,9 @@ impl crate::Client {
         integration_configuration_id: impl Into<String>,
         invoice_id: impl Into<String>,
         body: UpdateInvoiceRequest,
-    ) -> UpdateInvoiceBuilder<'_> {
+    ) -> UpdateInvoiceBuilder {
         UpdateInvoiceBuilder {
-            client: self,
+            client: self.clone(),
             integration_configuration_id: integration_configuration_id.into(),
             invoice_id: invoice_id.into(),
             body,
@@ -2894,24 +3358,26 @@ impl crate::Client {
 /// A request to [`Client::update_invoice`](crate::Client::update_invoice): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateInvoiceBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UpdateInvoiceBuilder {
+    client: crate::Client,
     integration_configuration_id: String,
     invoice_id: String,
     body: UpdateInvoiceRequest,
 }
 
-impl<'a> UpdateInvoiceBuilder<'a> {
+impl UpdateInvoiceBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<(), crate::Error<UpdateInvoiceError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UpdateInvoiceBuilder {
+    type Output = ();
+    type Error = UpdateInvoiceError;
+}
+impl crate::runtime::Exchange for UpdateInvoiceBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -2925,52 +3391,37 @@ impl<'a> UpdateInvoiceBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v1/installations/{integrationConfigurationId}/billing/invoices/{invoiceId}/actions",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UpdateInvoiceBuilder<'a> {
-    type Output = crate::Result<(), crate::Error<UpdateInvoiceError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(UpdateInvoiceBuilder);
 
 /// The error responses [`Client::update_invoice`](crate::Client::update_invoice) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UpdateInvoiceError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("conflict")]
     /// `409`
     Conflict,
-}
-
-impl std::fmt::Display for UpdateInvoiceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => "conflict",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UpdateInvoiceError {
@@ -2996,9 +3447,9 @@ impl crate::Client {
         &self,
         integration_configuration_id: impl Into<String>,
         resource_id: impl Into<String>,
-    ) -> UpdateResourceBuilder<'_> {
+    ) -> UpdateResourceBuilder {
         UpdateResourceBuilder {
-            client: self,
+            client: self.clone(),
             integration_configuration_id: integration_configuration_id.into(),
             resource_id: resource_id.into(),
             body: None,
@@ -3009,14 +3460,14 @@ impl crate::Client {
 /// A request to [`Client::update_resource`](crate::Client::update_resource): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateResourceBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UpdateResourceBuilder {
+    client: crate::Client,
     integration_configuration_id: String,
     resource_id: String,
     body: Option<UpdateResourceRequest>,
 }
 
-impl<'a> UpdateResourceBuilder<'a> {
+impl UpdateResourceBuilder {
     /// Sets the request body.
     pub fn body(mut self, body: UpdateResourceRequest) -> Self {
         self.body = Some(body);
@@ -3026,14 +3477,16 @@ impl<'a> UpdateResourceBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::shared::NewTeam, crate::Error<UpdateResourceError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<crate::shared::NewTeam> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UpdateResourceBuilder {
+    type Output = crate::shared::NewTeam;
+    type Error = UpdateResourceError;
+}
+impl crate::runtime::Exchange for UpdateResourceBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -3046,59 +3499,43 @@ impl<'a> UpdateResourceBuilder<'a> {
             method: reqwest::Method::PATCH,
             template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         if let Some(body) = self.body {
             request.json(&body);
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UpdateResourceBuilder<'a> {
-    type Output = crate::Result<
-        crate::shared::NewTeam,
-        crate::Error<UpdateResourceError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::shared::NewTeam> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(UpdateResourceBuilder);
 
 /// The error responses [`Client::update_resource`](crate::Client::update_resource) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UpdateResourceError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("conflict")]
     /// `409`
     Conflict,
+    #[error("unprocessable entity")]
     /// `422`
     UnprocessableEntity,
-}
-
-impl std::fmt::Display for UpdateResourceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => "conflict",
-                Self::UnprocessableEntity => "unprocessable entity",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UpdateResourceError {
@@ -3127,9 +3564,9 @@ impl crate::Client {
         integration_product_id_or_slug: impl Into<String>,
         resource_id: impl Into<String>,
         body: UpdateResourceSecretsRequest,
-    ) -> UpdateResourceSecretsBuilder<'_> {
+    ) -> UpdateResourceSecretsBuilder {
         UpdateResourceSecretsBuilder {
-            client: self,
+            client: self.clone(),
             integration_configuration_id: integration_configuration_id.into(),
             integration_product_id_or_slug: integration_product_id_or_slug.into(),
             resource_id: resource_id.into(),
@@ -3141,27 +3578,29 @@ impl crate::Client {
 /// A request to [`Client::update_resource_secrets`](crate::Client::update_resource_secrets): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateResourceSecretsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UpdateResourceSecretsBuilder {
+    client: crate::Client,
     integration_configuration_id: String,
     integration_product_id_or_slug: String,
     resource_id: String,
     body: UpdateResourceSecretsRequest,
 }
 
-impl<'a> UpdateResourceSecretsBuilder<'a> {
+impl UpdateResourceSecretsBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<(), crate::Error<UpdateResourceSecretsError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UpdateResourceSecretsBuilder {
+    type Output = ();
+    type Error = UpdateResourceSecretsError;
+}
+impl crate::runtime::Exchange for UpdateResourceSecretsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -3177,55 +3616,40 @@ impl<'a> UpdateResourceSecretsBuilder<'a> {
             method: reqwest::Method::PUT,
             template: "/v1/installations/{integrationConfigurationId}/products/{integrationProductIdOrSlug}/resources/{resourceId}/secrets",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UpdateResourceSecretsBuilder<'a> {
-    type Output = crate::Result<(), crate::Error<UpdateResourceSecretsError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(UpdateResourceSecretsBuilder);
 
 /// The error responses [`Client::update_resource_secrets`](crate::Client::update_resource_secrets) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UpdateResourceSecretsError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("conflict")]
     /// `409`
     Conflict,
+    #[error("unprocessable entity")]
     /// `422`
     UnprocessableEntity,
-}
-
-impl std::fmt::Display for UpdateResourceSecretsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => "conflict",
-                Self::UnprocessableEntity => "unprocessable entity",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UpdateResourceSecretsError {
@@ -3252,9 +3676,9 @@ impl crate::Client {
         &self,
         integration_configuration_id: impl Into<String>,
         resource_id: impl Into<String>,
-    ) -> UpdateResourceSecretsByIdBuilder<'_> {
+    ) -> UpdateResourceSecretsByIdBuilder {
         UpdateResourceSecretsByIdBuilder {
-            client: self,
+            client: self.clone(),
             integration_configuration_id: integration_configuration_id.into(),
             resource_id: resource_id.into(),
             body: None,
@@ -3265,14 +3689,14 @@ impl crate::Client {
 /// A request to [`Client::update_resource_secrets_by_id`](crate::Client::update_resource_secrets_by_id): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateResourceSecretsByIdBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UpdateResourceSecretsByIdBuilder {
+    client: crate::Client,
     integration_configuration_id: String,
     resource_id: String,
     body: Option<UpdateResourceSecretsRequest>,
 }
 
-impl<'a> UpdateResourceSecretsByIdBuilder<'a> {
+impl UpdateResourceSecretsByIdBuilder {
     /// Sets the request body.
     pub fn body(mut self, body: UpdateResourceSecretsRequest) -> Self {
         self.body = Some(body);
@@ -3282,14 +3706,16 @@ impl<'a> UpdateResourceSecretsByIdBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<(), crate::Error<UpdateResourceSecretsByIdError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UpdateResourceSecretsByIdBuilder {
+    type Output = ();
+    type Error = UpdateResourceSecretsByIdError;
+}
+impl crate::runtime::Exchange for UpdateResourceSecretsByIdBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
@@ -3303,56 +3729,41 @@ impl<'a> UpdateResourceSecretsByIdBuilder<'a> {
             method: reqwest::Method::PUT,
             template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/secrets",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         if let Some(body) = self.body {
             request.json(&body);
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UpdateResourceSecretsByIdBuilder<'a> {
-    type Output = crate::Result<(), crate::Error<UpdateResourceSecretsByIdError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(UpdateResourceSecretsByIdBuilder);
 
 /// The error responses [`Client::update_resource_secrets_by_id`](crate::Client::update_resource_secrets_by_id) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UpdateResourceSecretsByIdError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("conflict")]
     /// `409`
     Conflict,
+    #[error("unprocessable entity")]
     /// `422`
     UnprocessableEntity,
-}
-
-impl std::fmt::Display for UpdateResourceSecretsByIdError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => "conflict",
-                Self::UnprocessableEntity => "unprocessable entity",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UpdateResourceSecretsByIdError {

@@ -5,6 +5,7 @@
 
 /// The API requires one of these to be set: `uid`; or `username`; or `email`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddProjectMemberRequest {
     /// The ID of the team member that should be added to this project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18,8 +19,35 @@ pub struct AddProjectMemberRequest {
     /// The project role of the member that will be added.
     pub role: crate::shared::PreviousRole,
 }
+impl AddProjectMemberRequest {
+    /// A `AddProjectMemberRequest` with the fields it needs; the others are unset.
+    pub fn new(role: crate::shared::PreviousRole) -> Self {
+        Self {
+            uid: None,
+            username: None,
+            email: None,
+            role: role,
+        }
+    }
+    /// Sets [`uid`](Self::uid).
+    pub fn with_uid(mut self, uid: impl Into<String>) -> Self {
+        self.uid = Some(uid.into());
+        self
+    }
+    /// Sets [`username`](Self::username).
+    pub fn with_username(mut self, username: impl Into<String>) -> Self {
+        self.username = Some(username.into());
+        self
+    }
+    /// Sets [`email`](Self::email).
+    pub fn with_email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetProjectMembersMember {
     /// ID of the file for the Avatar of this member.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -48,6 +76,7 @@ pub struct GetProjectMembersMember {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetProjectMembersResponse {
     /// Paginated list of members for the project.
     WithMembersPagination(GetProjectMembersWithMembersPagination),
@@ -86,6 +115,7 @@ impl<'de> serde::Deserialize<'de> for GetProjectMembersResponse {
 
 /// Paginated list of members for the project.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetProjectMembersWithMembersPagination {
     pub members: Vec<GetProjectMembersMember>,
     pub pagination: crate::shared::GetProjectMembersPagination,
@@ -101,9 +131,9 @@ impl crate::Client {
         &self,
         id_or_name: impl Into<String>,
         body: AddProjectMemberRequest,
-    ) -> AddProjectMemberBuilder<'_> {
+    ) -> AddProjectMemberBuilder {
         AddProjectMemberBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             team_id: None,
             slug: None,
@@ -115,15 +145,15 @@ impl crate::Client {
 /// A request to [`Client::add_project_member`](crate::Client::add_project_member): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct AddProjectMemberBuilder<'a> {
-    client: &'a crate::Client,
+pub struct AddProjectMemberBuilder {
+    client: crate::Client,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: AddProjectMemberRequest,
 }
 
-impl<'a> AddProjectMemberBuilder<'a> {
+impl AddProjectMemberBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -138,14 +168,16 @@ impl<'a> AddProjectMemberBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::shared::Transform, crate::Error<AddProjectMemberError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<crate::shared::Transform> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for AddProjectMemberBuilder {
+    type Output = crate::shared::Transform;
+    type Error = AddProjectMemberError;
+}
+impl crate::runtime::Exchange for AddProjectMemberBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -157,54 +189,38 @@ impl<'a> AddProjectMemberBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v1/projects/{idOrName}/members",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for AddProjectMemberBuilder<'a> {
-    type Output = crate::Result<
-        crate::shared::Transform,
-        crate::Error<AddProjectMemberError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::shared::Transform> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(AddProjectMemberBuilder);
 
 /// The error responses [`Client::add_project_member`](crate::Client::add_project_member) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AddProjectMemberError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("internal server error")]
     /// `500`
     InternalServerError,
-}
-
-impl std::fmt::Display for AddProjectMemberError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::InternalServerError => "internal server error",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for AddProjectMemberError {
@@ -228,9 +244,9 @@ impl crate::Client {
     pub fn get_project_members(
         &self,
         id_or_name: impl Into<String>,
-    ) -> GetProjectMembersBuilder<'_> {
+    ) -> GetProjectMembersBuilder {
         GetProjectMembersBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             limit: None,
             since: None,
@@ -245,8 +261,8 @@ impl crate::Client {
 /// A request to [`Client::get_project_members`](crate::Client::get_project_members): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetProjectMembersBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetProjectMembersBuilder {
+    client: crate::Client,
     id_or_name: String,
     limit: Option<i64>,
     since: Option<i64>,
@@ -256,7 +272,7 @@ pub struct GetProjectMembersBuilder<'a> {
     slug: Option<String>,
 }
 
-impl<'a> GetProjectMembersBuilder<'a> {
+impl GetProjectMembersBuilder {
     /// Limit how many project members should be returned
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -291,17 +307,12 @@ impl<'a> GetProjectMembersBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<GetProjectMembersResponse, crate::Error<GetProjectMembersError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
-    }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetProjectMembersResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
+        crate::runtime::send(self).await
     }
     /// Every item of `members`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
     pub fn paginate(
         self,
-    ) -> crate::Paginated<'a, GetProjectMembersMember, GetProjectMembersError> {
+    ) -> crate::Paginated<GetProjectMembersMember, GetProjectMembersError> {
         crate::runtime::paginate(
             self,
             |request: Self| async move {
@@ -320,7 +331,14 @@ impl<'a> GetProjectMembersBuilder<'a> {
             },
         )
     }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetProjectMembersBuilder {
+    type Output = GetProjectMembersResponse;
+    type Error = GetProjectMembersError;
+}
+impl crate::runtime::Exchange for GetProjectMembersBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -332,7 +350,7 @@ impl<'a> GetProjectMembersBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/projects/{idOrName}/members",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
         request.query("until", &self.until);
@@ -341,43 +359,27 @@ impl<'a> GetProjectMembersBuilder<'a> {
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetProjectMembersBuilder<'a> {
-    type Output = crate::Result<
-        GetProjectMembersResponse,
-        crate::Error<GetProjectMembersError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetProjectMembersResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetProjectMembersBuilder);
 
 /// The error responses [`Client::get_project_members`](crate::Client::get_project_members) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetProjectMembersError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for GetProjectMembersError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetProjectMembersError {
@@ -401,9 +403,9 @@ impl crate::Client {
         &self,
         id_or_name: impl Into<String>,
         uid: impl Into<String>,
-    ) -> RemoveProjectMemberBuilder<'_> {
+    ) -> RemoveProjectMemberBuilder {
         RemoveProjectMemberBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             uid: uid.into(),
             team_id: None,
@@ -415,15 +417,15 @@ impl crate::Client {
 /// A request to [`Client::remove_project_member`](crate::Client::remove_project_member): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct RemoveProjectMemberBuilder<'a> {
-    client: &'a crate::Client,
+pub struct RemoveProjectMemberBuilder {
+    client: crate::Client,
     id_or_name: String,
     uid: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> RemoveProjectMemberBuilder<'a> {
+impl RemoveProjectMemberBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -441,14 +443,16 @@ impl<'a> RemoveProjectMemberBuilder<'a> {
         crate::shared::Transform,
         crate::Error<RemoveProjectMemberError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<crate::shared::Transform> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for RemoveProjectMemberBuilder {
+    type Output = crate::shared::Transform;
+    type Error = RemoveProjectMemberError;
+}
+impl crate::runtime::Exchange for RemoveProjectMemberBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -461,48 +465,32 @@ impl<'a> RemoveProjectMemberBuilder<'a> {
             method: reqwest::Method::DELETE,
             template: "/v1/projects/{idOrName}/members/{uid}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for RemoveProjectMemberBuilder<'a> {
-    type Output = crate::Result<
-        crate::shared::Transform,
-        crate::Error<RemoveProjectMemberError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::shared::Transform> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(RemoveProjectMemberBuilder);
 
 /// The error responses [`Client::remove_project_member`](crate::Client::remove_project_member) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RemoveProjectMemberError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for RemoveProjectMemberError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for RemoveProjectMemberError {

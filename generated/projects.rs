@@ -4,6 +4,7 @@
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Abuse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scanner: Option<String>,
@@ -26,6 +27,7 @@ pub struct Abuse {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "action")]
+#[non_exhaustive]
 pub enum AbuseBlockHistoryItem {
     #[serde(rename = "blocked")]
     Blocked(AbuseBlockHistoryItemBlocked),
@@ -41,6 +43,7 @@ pub enum AbuseBlockHistoryItem {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AbuseBlockHistoryItemBlocked {
     pub reason: String,
     #[serde(rename = "statusCode")]
@@ -58,6 +61,7 @@ pub struct AbuseBlockHistoryItemBlocked {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AbuseBlockHistoryItemRouteBlocked {
     pub route: Route,
     pub reason: String,
@@ -74,6 +78,7 @@ pub struct AbuseBlockHistoryItemRouteBlocked {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AbuseBlockHistoryItemRouteUnblocked {
     pub route: Route,
     #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
@@ -91,6 +96,7 @@ pub struct AbuseBlockHistoryItemRouteUnblocked {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AbuseBlockHistoryItemUnblocked {
     #[serde(rename = "createdAt")]
     pub created_at: f64,
@@ -105,6 +111,7 @@ pub struct AbuseBlockHistoryItemUnblocked {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AbuseInterstitialHistoryItem {
     pub action: AbuseInterstitialHistoryItemAction,
     #[serde(rename = "createdAt")]
@@ -130,6 +137,7 @@ pub struct AbuseInterstitialHistoryItem {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum AbuseInterstitialHistoryItemAction {
     /// `add-interstitial`
     #[serde(rename = "add-interstitial")]
@@ -158,6 +166,7 @@ impl std::fmt::Display for AbuseInterstitialHistoryItemAction {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AcceptProjectTransferRequestAcceptedPoliciesValue {
     pub eula: String,
     pub privacy: String,
@@ -165,8 +174,19 @@ pub struct AcceptProjectTransferRequestAcceptedPoliciesValue {
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, String>,
 }
+impl AcceptProjectTransferRequestAcceptedPoliciesValue {
+    /// A `AcceptProjectTransferRequestAcceptedPoliciesValue` with the fields it needs; the others are unset.
+    pub fn new(eula: impl Into<String>, privacy: impl Into<String>) -> Self {
+        Self {
+            eula: eula.into(),
+            privacy: privacy.into(),
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AcceptProjectTransferRequestRequest {
     /// The desired name for the project
     #[serde(rename = "newProjectName", default, skip_serializing_if = "Option::is_none")]
@@ -185,9 +205,41 @@ pub struct AcceptProjectTransferRequestRequest {
         >,
     >,
 }
+impl AcceptProjectTransferRequestRequest {
+    /// A `AcceptProjectTransferRequestRequest` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            new_project_name: None,
+            paid_features: None,
+            accepted_policies: None,
+        }
+    }
+    /// Sets [`new_project_name`](Self::new_project_name).
+    pub fn with_new_project_name(mut self, new_project_name: impl Into<String>) -> Self {
+        self.new_project_name = Some(new_project_name.into());
+        self
+    }
+    /// Sets [`paid_features`](Self::paid_features).
+    pub fn with_paid_features(mut self, paid_features: PaidFeatures) -> Self {
+        self.paid_features = Some(paid_features);
+        self
+    }
+    /// Sets [`accepted_policies`](Self::accepted_policies).
+    pub fn with_accepted_policies(
+        mut self,
+        accepted_policies: std::collections::BTreeMap<
+            String,
+            AcceptProjectTransferRequestAcceptedPoliciesValue,
+        >,
+    ) -> Self {
+        self.accepted_policies = Some(accepted_policies);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AcceptProjectTransferRequestResponse {
     WithPartnerCallsResourceTransferErrors(
         AcceptProjectTransferRequestWithPartnerCallsResourceTransferErrors,
@@ -228,6 +280,7 @@ impl<'de> serde::Deserialize<'de> for AcceptProjectTransferRequestResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AcceptProjectTransferRequestWithPartnerCallsResourceTransferErrors {
     #[serde(rename = "partnerCalls")]
     pub partner_calls: Vec<PartnerCall>,
@@ -247,6 +300,7 @@ pub struct AcceptProjectTransferRequestWithPartnerCallsResourceTransferErrors {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum AclAction {
     /// `create`
     #[serde(rename = "create")]
@@ -287,6 +341,7 @@ impl std::fmt::Display for AclAction {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddProjectDomainRequest {
     /// The project domain name
     pub name: String,
@@ -311,15 +366,66 @@ pub struct AddProjectDomainRequest {
     )]
     pub redirect_status_code: Option<i64>,
 }
+impl AddProjectDomainRequest {
+    /// A `AddProjectDomainRequest` with the fields it needs; the others are unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            git_branch: None,
+            custom_environment_id: None,
+            redirect: None,
+            redirect_status_code: None,
+        }
+    }
+    /// Sets [`git_branch`](Self::git_branch).
+    pub fn with_git_branch(mut self, git_branch: impl Into<String>) -> Self {
+        self.git_branch = Some(git_branch.into());
+        self
+    }
+    /// Sets [`custom_environment_id`](Self::custom_environment_id).
+    pub fn with_custom_environment_id(
+        mut self,
+        custom_environment_id: impl Into<String>,
+    ) -> Self {
+        self.custom_environment_id = Some(custom_environment_id.into());
+        self
+    }
+    /// Sets [`redirect`](Self::redirect).
+    pub fn with_redirect(mut self, redirect: impl Into<String>) -> Self {
+        self.redirect = Some(redirect.into());
+        self
+    }
+    /// Sets [`redirect_status_code`](Self::redirect_status_code).
+    pub fn with_redirect_status_code(mut self, redirect_status_code: i64) -> Self {
+        self.redirect_status_code = Some(redirect_status_code);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Address {
     pub value: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
+impl Address {
+    /// A `Address` with the fields it needs; the others are unset.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self {
+            value: value.into(),
+            note: None,
+        }
+    }
+    /// Sets [`note`](Self::note).
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Alias {
     pub status: String,
     pub alias: String,
@@ -327,12 +433,14 @@ pub struct Alias {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BatchRemoveProjectEnvResponse {
     pub deleted: f64,
     pub ids: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Block {
     pub action: BlockAction,
     pub reason: String,
@@ -361,6 +469,7 @@ pub struct Block {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum BlockAction {
     /// `blocked`
     #[serde(rename = "blocked")]
@@ -385,6 +494,7 @@ impl std::fmt::Display for BlockAction {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Build {
     #[serde(rename = "use")]
     pub use_: String,
@@ -395,6 +505,7 @@ pub struct Build {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClientCert {
     pub origin: String,
     pub id: String,
@@ -402,6 +513,7 @@ pub struct ClientCert {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
+#[non_exhaustive]
 pub enum ContentHint {
     #[serde(rename = "redis-url")]
     RedisUrl(ContentHintRedisUrl),
@@ -439,6 +551,7 @@ pub enum ContentHint {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContentHintIntegrationStoreSecret {
     #[serde(rename = "storeId")]
     pub store_id: String,
@@ -451,6 +564,7 @@ pub struct ContentHintIntegrationStoreSecret {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContentHintRedisUrl {
     #[serde(rename = "storeId")]
     pub store_id: String,
@@ -458,6 +572,7 @@ pub struct ContentHintRedisUrl {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateProjectEnvRequest {
     WithKeyValue(CreateProjectEnvWithKeyValue),
     ObjectList(Vec<CreateProjectEnvWithKeyValue>),
@@ -491,6 +606,7 @@ impl<'de> serde::Deserialize<'de> for CreateProjectEnvRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateProjectEnvResponse {
     pub created: Created,
     pub failed: Vec<crate::shared::CreateSharedEnvVariableFailedItem>,
@@ -498,6 +614,7 @@ pub struct CreateProjectEnvResponse {
 
 /// The API requires one of these to be set: `target`; or `customEnvironmentIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateProjectEnvWithKeyValue {
     /// The name of the environment variable
     pub key: String,
@@ -523,8 +640,50 @@ pub struct CreateProjectEnvWithKeyValue {
     )]
     pub custom_environment_ids: Option<Vec<String>>,
 }
+impl CreateProjectEnvWithKeyValue {
+    /// A `CreateProjectEnvWithKeyValue` with the fields it needs; the others are unset.
+    pub fn new(
+        key: impl Into<String>,
+        value: impl Into<String>,
+        type_: EnvironmentVariableType,
+    ) -> Self {
+        Self {
+            key: key.into(),
+            value: value.into(),
+            type_: type_,
+            target: None,
+            git_branch: None,
+            comment: None,
+            custom_environment_ids: None,
+        }
+    }
+    /// Sets [`target`](Self::target).
+    pub fn with_target(mut self, target: Vec<crate::shared::Environment>) -> Self {
+        self.target = Some(target);
+        self
+    }
+    /// Sets [`git_branch`](Self::git_branch).
+    pub fn with_git_branch(mut self, git_branch: impl Into<String>) -> Self {
+        self.git_branch = Some(git_branch.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn with_comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`custom_environment_ids`](Self::custom_environment_ids).
+    pub fn with_custom_environment_ids(
+        mut self,
+        custom_environment_ids: Vec<String>,
+    ) -> Self {
+        self.custom_environment_ids = Some(custom_environment_ids);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateProjectRequest {
     /// Opt-in to preview toolbar on the project level
     #[serde(
@@ -632,9 +791,177 @@ pub struct CreateProjectRequest {
     #[serde(rename = "resourceConfig", default, skip_serializing_if = "Option::is_none")]
     pub resource_config: Option<CreateProjectResourceConfig>,
 }
+impl CreateProjectRequest {
+    /// A `CreateProjectRequest` with the fields it needs; the others are unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            enable_preview_feedback: None,
+            enable_production_feedback: None,
+            preview_deployments_disabled: None,
+            build_command: None,
+            command_for_ignoring_build_step: None,
+            dev_command: None,
+            environment_variables: None,
+            framework: None,
+            git_repository: None,
+            install_command: None,
+            name: name.into(),
+            skip_git_connect_during_link: None,
+            sso_protection: None,
+            output_directory: None,
+            public_source: None,
+            root_directory: None,
+            serverless_function_region: None,
+            serverless_function_zero_config_failover: None,
+            oidc_token_config: None,
+            enable_affected_projects_deployments: None,
+            resource_config: None,
+        }
+    }
+    /// Sets [`enable_preview_feedback`](Self::enable_preview_feedback).
+    pub fn with_enable_preview_feedback(
+        mut self,
+        enable_preview_feedback: bool,
+    ) -> Self {
+        self.enable_preview_feedback = Some(enable_preview_feedback);
+        self
+    }
+    /// Sets [`enable_production_feedback`](Self::enable_production_feedback).
+    pub fn with_enable_production_feedback(
+        mut self,
+        enable_production_feedback: bool,
+    ) -> Self {
+        self.enable_production_feedback = Some(enable_production_feedback);
+        self
+    }
+    /// Sets [`preview_deployments_disabled`](Self::preview_deployments_disabled).
+    pub fn with_preview_deployments_disabled(
+        mut self,
+        preview_deployments_disabled: bool,
+    ) -> Self {
+        self.preview_deployments_disabled = Some(preview_deployments_disabled);
+        self
+    }
+    /// Sets [`build_command`](Self::build_command).
+    pub fn with_build_command(mut self, build_command: impl Into<String>) -> Self {
+        self.build_command = Some(build_command.into());
+        self
+    }
+    /// Sets [`command_for_ignoring_build_step`](Self::command_for_ignoring_build_step).
+    pub fn with_command_for_ignoring_build_step(
+        mut self,
+        command_for_ignoring_build_step: impl Into<String>,
+    ) -> Self {
+        self.command_for_ignoring_build_step = Some(
+            command_for_ignoring_build_step.into(),
+        );
+        self
+    }
+    /// Sets [`dev_command`](Self::dev_command).
+    pub fn with_dev_command(mut self, dev_command: impl Into<String>) -> Self {
+        self.dev_command = Some(dev_command.into());
+        self
+    }
+    /// Sets [`environment_variables`](Self::environment_variables).
+    pub fn with_environment_variables(
+        mut self,
+        environment_variables: Vec<EnvironmentVariable>,
+    ) -> Self {
+        self.environment_variables = Some(environment_variables);
+        self
+    }
+    /// Sets [`framework`](Self::framework).
+    pub fn with_framework(mut self, framework: crate::shared::Framework) -> Self {
+        self.framework = Some(framework);
+        self
+    }
+    /// Sets [`git_repository`](Self::git_repository).
+    pub fn with_git_repository(mut self, git_repository: GitRepository) -> Self {
+        self.git_repository = Some(git_repository);
+        self
+    }
+    /// Sets [`install_command`](Self::install_command).
+    pub fn with_install_command(mut self, install_command: impl Into<String>) -> Self {
+        self.install_command = Some(install_command.into());
+        self
+    }
+    /// Sets [`skip_git_connect_during_link`](Self::skip_git_connect_during_link).
+    pub fn with_skip_git_connect_during_link(
+        mut self,
+        skip_git_connect_during_link: bool,
+    ) -> Self {
+        self.skip_git_connect_during_link = Some(skip_git_connect_during_link);
+        self
+    }
+    /// Sets [`sso_protection`](Self::sso_protection).
+    pub fn with_sso_protection(
+        mut self,
+        sso_protection: crate::shared::SsoProtection,
+    ) -> Self {
+        self.sso_protection = Some(sso_protection);
+        self
+    }
+    /// Sets [`output_directory`](Self::output_directory).
+    pub fn with_output_directory(mut self, output_directory: impl Into<String>) -> Self {
+        self.output_directory = Some(output_directory.into());
+        self
+    }
+    /// Sets [`public_source`](Self::public_source).
+    pub fn with_public_source(mut self, public_source: bool) -> Self {
+        self.public_source = Some(public_source);
+        self
+    }
+    /// Sets [`root_directory`](Self::root_directory).
+    pub fn with_root_directory(mut self, root_directory: impl Into<String>) -> Self {
+        self.root_directory = Some(root_directory.into());
+        self
+    }
+    /// Sets [`serverless_function_region`](Self::serverless_function_region).
+    pub fn with_serverless_function_region(
+        mut self,
+        serverless_function_region: impl Into<String>,
+    ) -> Self {
+        self.serverless_function_region = Some(serverless_function_region.into());
+        self
+    }
+    /// Sets [`serverless_function_zero_config_failover`](Self::serverless_function_zero_config_failover).
+    pub fn with_serverless_function_zero_config_failover(
+        mut self,
+        serverless_function_zero_config_failover: bool,
+    ) -> Self {
+        self.serverless_function_zero_config_failover = Some(
+            serverless_function_zero_config_failover,
+        );
+        self
+    }
+    /// Sets [`oidc_token_config`](Self::oidc_token_config).
+    pub fn with_oidc_token_config(mut self, oidc_token_config: OidcTokenConfig) -> Self {
+        self.oidc_token_config = Some(oidc_token_config);
+        self
+    }
+    /// Sets [`enable_affected_projects_deployments`](Self::enable_affected_projects_deployments).
+    pub fn with_enable_affected_projects_deployments(
+        mut self,
+        enable_affected_projects_deployments: bool,
+    ) -> Self {
+        self.enable_affected_projects_deployments = Some(
+            enable_affected_projects_deployments,
+        );
+        self
+    }
+    /// Sets [`resource_config`](Self::resource_config).
+    pub fn with_resource_config(
+        mut self,
+        resource_config: CreateProjectResourceConfig,
+    ) -> Self {
+        self.resource_config = Some(resource_config);
+        self
+    }
+}
 
 /// Specifies resource override configuration for the project
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateProjectResourceConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fluid: Option<bool>,
@@ -679,8 +1006,82 @@ pub struct CreateProjectResourceConfig {
     #[serde(rename = "isNSNBDisabled", default, skip_serializing_if = "Option::is_none")]
     pub is_nsnb_disabled: Option<bool>,
 }
+impl CreateProjectResourceConfig {
+    /// A `CreateProjectResourceConfig` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            fluid: None,
+            function_default_regions: None,
+            function_default_timeout: None,
+            function_default_memory_type: None,
+            function_zero_config_failover: None,
+            elastic_concurrency_enabled: None,
+            build_machine_type: None,
+            is_nsnb_disabled: None,
+        }
+    }
+    /// Sets [`fluid`](Self::fluid).
+    pub fn with_fluid(mut self, fluid: bool) -> Self {
+        self.fluid = Some(fluid);
+        self
+    }
+    /// Sets [`function_default_regions`](Self::function_default_regions).
+    pub fn with_function_default_regions(
+        mut self,
+        function_default_regions: Vec<String>,
+    ) -> Self {
+        self.function_default_regions = Some(function_default_regions);
+        self
+    }
+    /// Sets [`function_default_timeout`](Self::function_default_timeout).
+    pub fn with_function_default_timeout(
+        mut self,
+        function_default_timeout: f64,
+    ) -> Self {
+        self.function_default_timeout = Some(function_default_timeout);
+        self
+    }
+    /// Sets [`function_default_memory_type`](Self::function_default_memory_type).
+    pub fn with_function_default_memory_type(
+        mut self,
+        function_default_memory_type: FunctionDefaultMemoryType,
+    ) -> Self {
+        self.function_default_memory_type = Some(function_default_memory_type);
+        self
+    }
+    /// Sets [`function_zero_config_failover`](Self::function_zero_config_failover).
+    pub fn with_function_zero_config_failover(
+        mut self,
+        function_zero_config_failover: bool,
+    ) -> Self {
+        self.function_zero_config_failover = Some(function_zero_config_failover);
+        self
+    }
+    /// Sets [`elastic_concurrency_enabled`](Self::elastic_concurrency_enabled).
+    pub fn with_elastic_concurrency_enabled(
+        mut self,
+        elastic_concurrency_enabled: bool,
+    ) -> Self {
+        self.elastic_concurrency_enabled = Some(elastic_concurrency_enabled);
+        self
+    }
+    /// Sets [`build_machine_type`](Self::build_machine_type).
+    pub fn with_build_machine_type(
+        mut self,
+        build_machine_type: crate::shared::BuildMachineType,
+    ) -> Self {
+        self.build_machine_type = Some(build_machine_type);
+        self
+    }
+    /// Sets [`is_nsnb_disabled`](Self::is_nsnb_disabled).
+    pub fn with_is_nsnb_disabled(mut self, is_nsnb_disabled: bool) -> Self {
+        self.is_nsnb_disabled = Some(is_nsnb_disabled);
+        self
+    }
+}
 
 #[derive(Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateProjectTransferRequestRequest {
     /// The URL to send a webhook to when the transfer is accepted.
     #[serde(rename = "callbackUrl", default, skip_serializing_if = "Option::is_none")]
@@ -688,6 +1089,25 @@ pub struct CreateProjectTransferRequestRequest {
     /// The secret to use to sign the webhook payload with HMAC-SHA256.
     #[serde(rename = "callbackSecret", default, skip_serializing_if = "Option::is_none")]
     pub callback_secret: Option<String>,
+}
+impl CreateProjectTransferRequestRequest {
+    /// A `CreateProjectTransferRequestRequest` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            callback_url: None,
+            callback_secret: None,
+        }
+    }
+    /// Sets [`callback_url`](Self::callback_url).
+    pub fn with_callback_url(mut self, callback_url: impl Into<String>) -> Self {
+        self.callback_url = Some(callback_url.into());
+        self
+    }
+    /// Sets [`callback_secret`](Self::callback_secret).
+    pub fn with_callback_secret(mut self, callback_secret: impl Into<String>) -> Self {
+        self.callback_secret = Some(callback_secret.into());
+        self
+    }
 }
 impl std::fmt::Debug for CreateProjectTransferRequestRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -699,6 +1119,7 @@ impl std::fmt::Debug for CreateProjectTransferRequestRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateProjectTransferRequestResponse {
     /// Code that can be used to accept the project transfer request.
     pub code: String,
@@ -706,6 +1127,7 @@ pub struct CreateProjectTransferRequestResponse {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Created {
     WithTypeValue(CreatedWithTypeValue),
     ObjectList(Vec<CreatedObjectListItem>),
@@ -737,6 +1159,7 @@ impl<'de> serde::Deserialize<'de> for Created {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreatedObjectListItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<crate::shared::CreatedTarget>,
@@ -809,6 +1232,7 @@ pub struct CreatedObjectListItem {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum CreatedType {
     /// `system`
     #[serde(rename = "system")]
@@ -849,6 +1273,7 @@ impl std::fmt::Display for CreatedType {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreatedWithTypeValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<crate::shared::CreatedTarget>,
@@ -911,6 +1336,7 @@ pub struct CreatedWithTypeValue {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Creator {
     pub email: String,
     #[serde(rename = "githubLogin", default, skip_serializing_if = "Option::is_none")]
@@ -922,6 +1348,7 @@ pub struct Creator {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Crons {
     /// The time the feature was enabled for this project. Note: It enables automatically with the first Deployment that outputs cronjobs.
     #[serde(rename = "enabledAt")]
@@ -938,6 +1365,7 @@ pub struct Crons {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DataCache {
     #[serde(rename = "userDisabled")]
     pub user_disabled: bool,
@@ -952,6 +1380,7 @@ pub struct DataCache {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Definition {
     /// The hostname that should be used.
     pub host: String,
@@ -962,6 +1391,7 @@ pub struct Definition {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeployHook {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
@@ -973,6 +1403,7 @@ pub struct DeployHook {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EditProjectEnvRequest {
     /// The name of the environment variable
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1000,9 +1431,62 @@ pub struct EditProjectEnvRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
+impl EditProjectEnvRequest {
+    /// A `EditProjectEnvRequest` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            key: None,
+            target: None,
+            git_branch: None,
+            type_: None,
+            value: None,
+            custom_environment_ids: None,
+            comment: None,
+        }
+    }
+    /// Sets [`key`](Self::key).
+    pub fn with_key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+    /// Sets [`target`](Self::target).
+    pub fn with_target(mut self, target: Vec<crate::shared::Environment>) -> Self {
+        self.target = Some(target);
+        self
+    }
+    /// Sets [`git_branch`](Self::git_branch).
+    pub fn with_git_branch(mut self, git_branch: impl Into<String>) -> Self {
+        self.git_branch = Some(git_branch.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type_(mut self, type_: EnvironmentVariableType) -> Self {
+        self.type_ = Some(type_);
+        self
+    }
+    /// Sets [`value`](Self::value).
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets [`custom_environment_ids`](Self::custom_environment_ids).
+    pub fn with_custom_environment_ids(
+        mut self,
+        custom_environment_ids: Vec<String>,
+    ) -> Self {
+        self.custom_environment_ids = Some(custom_environment_ids);
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn with_comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum EditProjectEnvResponse {
     WithTypeValue(GetProjectEnvWithTypeValue),
     Object(serde_json::Map<String, serde_json::Value>),
@@ -1037,6 +1521,7 @@ impl<'de> serde::Deserialize<'de> for EditProjectEnvResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EnvironmentVariable {
     /// Name of the ENV variable
     pub key: String,
@@ -1051,10 +1536,37 @@ pub struct EnvironmentVariable {
     /// Value for the ENV variable
     pub value: String,
 }
+impl EnvironmentVariable {
+    /// A `EnvironmentVariable` with the fields it needs; the others are unset.
+    pub fn new(
+        key: impl Into<String>,
+        target: EnvironmentVariableTarget,
+        value: impl Into<String>,
+    ) -> Self {
+        Self {
+            key: key.into(),
+            target: target,
+            git_branch: None,
+            type_: None,
+            value: value.into(),
+        }
+    }
+    /// Sets [`git_branch`](Self::git_branch).
+    pub fn with_git_branch(mut self, git_branch: impl Into<String>) -> Self {
+        self.git_branch = Some(git_branch.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type_(mut self, type_: EnvironmentVariableType) -> Self {
+        self.type_ = Some(type_);
+        self
+    }
+}
 
 /// Deployment Target or Targets in which the ENV variable will be used
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum EnvironmentVariableTarget {
     Any(crate::shared::Environment),
     AnyList(Vec<crate::shared::Environment>),
@@ -1099,6 +1611,7 @@ impl<'de> serde::Deserialize<'de> for EnvironmentVariableTarget {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum EnvironmentVariableType {
     /// `system`
     #[serde(rename = "system")]
@@ -1139,6 +1652,7 @@ impl std::fmt::Display for EnvironmentVariableType {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Features {
     #[serde(rename = "webAnalytics", default, skip_serializing_if = "Option::is_none")]
     pub web_analytics: Option<bool>,
@@ -1146,6 +1660,7 @@ pub struct Features {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum FilterProjectEnvsResponse {
     WithTypeValue(CreatedWithTypeValue),
     WithPagination(FilterProjectEnvsWithPagination),
@@ -1187,11 +1702,13 @@ impl<'de> serde::Deserialize<'de> for FilterProjectEnvsResponse {
 
 /// The list of environment variables for the given project
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FilterProjectEnvsWithEnvs {
     pub envs: Vec<CreatedWithTypeValue>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FilterProjectEnvsWithPagination {
     pub envs: Vec<CreatedWithTypeValue>,
     pub pagination: crate::shared::Pagination,
@@ -1208,6 +1725,7 @@ pub struct FilterProjectEnvsWithPagination {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum FunctionDefaultMemoryType {
     /// `standard_legacy`
     #[serde(rename = "standard_legacy")]
@@ -1241,10 +1759,22 @@ impl std::fmt::Display for FunctionDefaultMemoryType {
 
 /// Generate a new secret. If neither generate or revoke are provided, a new random secret will be generated.
 #[derive(Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Generate {
     /// Optional value of the secret to generate, don't send it for oauth2 tokens
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+impl Generate {
+    /// A `Generate` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self { secret: None }
+    }
+    /// Sets [`secret`](Self::secret).
+    pub fn with_secret(mut self, secret: impl Into<String>) -> Self {
+        self.secret = Some(secret.into());
+        self
+    }
 }
 impl std::fmt::Debug for Generate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -1253,12 +1783,14 @@ impl std::fmt::Debug for Generate {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetProjectClientCertsResponse {
     #[serde(rename = "clientCerts")]
     pub client_certs: Vec<ClientCert>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetProjectDomainsWithDomainsPagination {
     pub domains: Vec<crate::shared::ProjectDomain>,
     pub pagination: crate::shared::Pagination,
@@ -1266,6 +1798,7 @@ pub struct GetProjectDomainsWithDomainsPagination {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetProjectEnvResponse {
     WithDecrypted(GetProjectEnvWithDecrypted),
     WithVsmValue(ProjectEnvItem),
@@ -1303,6 +1836,7 @@ impl<'de> serde::Deserialize<'de> for GetProjectEnvResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetProjectEnvWithDecrypted {
     pub decrypted: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1359,6 +1893,7 @@ pub struct GetProjectEnvWithDecrypted {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetProjectEnvWithTypeValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<crate::shared::CreatedTarget>,
@@ -1418,6 +1953,7 @@ pub struct GetProjectEnvWithTypeValue {
 
 /// Integration installation enabled on the project.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetProjectIntegration {
     /// The integration installation ID.
     #[serde(rename = "installationId")]
@@ -1429,6 +1965,7 @@ pub struct GetProjectIntegration {
 
 /// The list of the installation resources connected to the project.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetProjectIntegrationResource {
     #[serde(rename = "externalResourceId")]
     pub external_resource_id: String,
@@ -1436,6 +1973,7 @@ pub struct GetProjectIntegrationResource {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetProjectsPagination {
     /// This object contains information related to the pagination of the current request, including the necessary parameters to get the next or previous page of data.
     Pagination(crate::shared::Pagination),
@@ -1472,6 +2010,7 @@ impl<'de> serde::Deserialize<'de> for GetProjectsPagination {
 
 /// The paginated list of projects
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetProjectsResponse {
     pub projects: Vec<Project>,
     pub pagination: GetProjectsPagination,
@@ -1489,6 +2028,7 @@ pub struct GetProjectsResponse {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GitForkProtection {
     /// `1`
     #[serde(rename = "1")]
@@ -1517,6 +2057,7 @@ impl std::fmt::Display for GitForkProtection {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GitProviderOptions {
     /// Whether the Vercel bot should automatically create GitHub deployments <https://docs.github.com/en/rest/deployments/deployments#about-deployments> NOTE: repository-dispatch events should be used instead
     #[serde(rename = "createDeployments")]
@@ -1539,12 +2080,22 @@ pub struct GitProviderOptions {
 
 /// The Git Repository that will be connected to the project. When this is defined, any pushes to the specified connected Git Repository will be automatically deployed
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GitRepository {
     /// The name of the git repository. For example: \"vercel/next.js\"
     pub repo: String,
     /// The Git Provider of the repository
     #[serde(rename = "type")]
     pub type_: GitRepositoryType,
+}
+impl GitRepository {
+    /// A `GitRepository` with the fields it needs; the others are unset.
+    pub fn new(repo: impl Into<String>, type_: GitRepositoryType) -> Self {
+        Self {
+            repo: repo.into(),
+            type_: type_,
+        }
+    }
 }
 
 /// The Git Provider of the repository
@@ -1559,6 +2110,7 @@ pub struct GitRepository {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GitRepositoryType {
     /// `github`
     #[serde(rename = "github")]
@@ -1597,6 +2149,7 @@ impl std::fmt::Display for GitRepositoryType {
 /// The unique project identifier or the project name
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum IdOrName {
     String(String),
     Boolean(bool),
@@ -1629,6 +2182,7 @@ impl<'de> serde::Deserialize<'de> for IdOrName {
 
 /// Similar to `contentHints`, but should not be exposed to the user.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InternalContentHint {
     #[serde(rename = "type")]
     pub type_: InternalContentHintType,
@@ -1648,6 +2202,7 @@ pub struct InternalContentHint {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum InternalContentHintType {
     /// `flags-secret`
     #[serde(rename = "flags-secret")]
@@ -1683,6 +2238,7 @@ impl std::fmt::Display for InternalContentHintType {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum IssuerMode {
     /// `team`
     #[serde(rename = "team")]
@@ -1721,6 +2277,7 @@ impl std::fmt::Display for IssuerMode {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum JobStatus {
     /// `succeeded`
     #[serde(rename = "succeeded")]
@@ -1761,6 +2318,7 @@ impl std::fmt::Display for JobStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LastAliasRequest {
     #[serde(rename = "fromDeploymentId")]
     pub from_deployment_id: String,
@@ -1792,6 +2350,7 @@ pub struct LastAliasRequest {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum LastAliasRequestType {
     /// `promote`
     #[serde(rename = "promote")]
@@ -1820,6 +2379,7 @@ impl std::fmt::Display for LastAliasRequestType {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LatestDeployment {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1921,6 +2481,7 @@ pub struct LatestDeployment {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ListPromoteAliasesResponse {
     WithAliasesPagination(ListPromoteAliasesWithAliasesPagination),
     Object(serde_json::Map<String, serde_json::Value>),
@@ -1957,12 +2518,14 @@ impl<'de> serde::Deserialize<'de> for ListPromoteAliasesResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListPromoteAliasesWithAliasesPagination {
     pub aliases: Vec<Alias>,
     pub pagination: crate::shared::Pagination,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ManagedRules {
     pub bot_filter: crate::shared::BotFilter,
     pub ai_bots: crate::shared::BotFilter,
@@ -1970,6 +2533,7 @@ pub struct ManagedRules {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Mitigate {
     pub action: MitigateAction,
 }
@@ -1985,6 +2549,7 @@ pub struct Mitigate {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum MitigateAction {
     /// `block_legal_cwc`
     #[serde(rename = "block_legal_cwc")]
@@ -2010,6 +2575,7 @@ impl std::fmt::Display for MitigateAction {
 
 /// OpenID Connect JSON Web Token generation configuration.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OidcTokenConfig {
     /// Whether or not to generate OpenID Connect JSON Web Tokens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2017,6 +2583,25 @@ pub struct OidcTokenConfig {
     /// - team: `<https://oidc.vercel.com/[team_slug]>` - global: `<https://oidc.vercel.com>`
     #[serde(rename = "issuerMode", default, skip_serializing_if = "Option::is_none")]
     pub issuer_mode: Option<IssuerMode>,
+}
+impl OidcTokenConfig {
+    /// A `OidcTokenConfig` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            enabled: None,
+            issuer_mode: None,
+        }
+    }
+    /// Sets [`enabled`](Self::enabled).
+    pub fn with_enabled(mut self, enabled: bool) -> Self {
+        self.enabled = Some(enabled);
+        self
+    }
+    /// Sets [`issuer_mode`](Self::issuer_mode).
+    pub fn with_issuer_mode(mut self, issuer_mode: IssuerMode) -> Self {
+        self.issuer_mode = Some(issuer_mode);
+        self
+    }
 }
 
 /// Domains sort order by createdAt
@@ -2031,6 +2616,7 @@ pub struct OidcTokenConfig {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum Order {
     /// `ASC`
     #[serde(rename = "ASC")]
@@ -2059,6 +2645,7 @@ impl std::fmt::Display for Order {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaidFeatures {
     #[serde(
         rename = "concurrentBuilds",
@@ -2079,8 +2666,37 @@ pub struct PaidFeatures {
     )]
     pub preview_deployment_suffix: Option<bool>,
 }
+impl PaidFeatures {
+    /// A `PaidFeatures` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            concurrent_builds: None,
+            password_protection: None,
+            preview_deployment_suffix: None,
+        }
+    }
+    /// Sets [`concurrent_builds`](Self::concurrent_builds).
+    pub fn with_concurrent_builds(mut self, concurrent_builds: i64) -> Self {
+        self.concurrent_builds = Some(concurrent_builds);
+        self
+    }
+    /// Sets [`password_protection`](Self::password_protection).
+    pub fn with_password_protection(mut self, password_protection: bool) -> Self {
+        self.password_protection = Some(password_protection);
+        self
+    }
+    /// Sets [`preview_deployment_suffix`](Self::preview_deployment_suffix).
+    pub fn with_preview_deployment_suffix(
+        mut self,
+        preview_deployment_suffix: bool,
+    ) -> Self {
+        self.preview_deployment_suffix = Some(preview_deployment_suffix);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PartnerCall {
     #[serde(rename = "installationId")]
     pub installation_id: String,
@@ -2090,6 +2706,7 @@ pub struct PartnerCall {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PartnerCallResult {
     pub status: PartnerCallResultStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2109,6 +2726,7 @@ pub struct PartnerCallResult {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum PartnerCallResultStatus {
     /// `fulfilled`
     #[serde(rename = "fulfilled")]
@@ -2137,6 +2755,7 @@ impl std::fmt::Display for PartnerCallResultStatus {
 }
 
 #[derive(Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Permissions {
     #[serde(
         rename = "oauth2Connection",
@@ -3366,6 +3985,7 @@ impl std::fmt::Debug for Permissions {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Project {
     #[serde(rename = "accountId")]
     pub account_id: String,
@@ -3675,6 +4295,7 @@ pub struct Project {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProjectEnvItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<crate::shared::CreatedTarget>,
@@ -3736,6 +4357,7 @@ pub struct ProjectEnvItem {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
+#[non_exhaustive]
 pub enum ProjectLink {
     #[serde(rename = "github")]
     Github(ProjectLinkGithub),
@@ -3753,6 +4375,7 @@ pub enum ProjectLink {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProjectLinkBitbucket {
     pub name: String,
     pub slug: String,
@@ -3775,6 +4398,7 @@ pub struct ProjectLinkBitbucket {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProjectLinkGithub {
     pub org: String,
     /// A new field, should be included in all new project links, is being added just in time when a deployment is created. This is needed for Protected Git scopes.
@@ -3799,6 +4423,7 @@ pub struct ProjectLinkGithub {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProjectLinkGithubCustomHost {
     pub org: String,
     /// A new field, should be included in all new project links, is being added just in time when a deployment is created. This is needed for Protected Git scopes.
@@ -3824,6 +4449,7 @@ pub struct ProjectLinkGithubCustomHost {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProjectLinkGitlab {
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -3854,6 +4480,7 @@ pub struct ProjectLinkGitlab {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "scope")]
+#[non_exhaustive]
 pub enum ProjectProtectionBypassValue {
     #[serde(rename = "integration-automation-bypass")]
     IntegrationAutomationBypass(ProjectProtectionBypassValueIntegrationAutomationBypass),
@@ -3865,6 +4492,7 @@ pub enum ProjectProtectionBypassValue {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProjectProtectionBypassValueIntegrationAutomationBypass {
     #[serde(rename = "createdAt")]
     pub created_at: f64,
@@ -3877,6 +4505,7 @@ pub struct ProjectProtectionBypassValueIntegrationAutomationBypass {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProjectSsoProtection {
     #[serde(rename = "deploymentType")]
     pub deployment_type: ProjectSsoProtectionDeploymentType,
@@ -3893,6 +4522,7 @@ pub struct ProjectSsoProtection {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum ProjectSsoProtectionDeploymentType {
     /// `preview`
     #[serde(rename = "preview")]
@@ -3941,6 +4571,7 @@ impl std::fmt::Display for ProjectSsoProtectionDeploymentType {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum ProtectionMode {
     /// `additional`
     #[serde(rename = "additional")]
@@ -3969,6 +4600,7 @@ impl std::fmt::Display for ProtectionMode {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RemoveProjectDomainRequest {
     /// Whether to remove all domains from this project that redirect to the domain being removed.
     #[serde(
@@ -3978,9 +4610,21 @@ pub struct RemoveProjectDomainRequest {
     )]
     pub remove_redirects: Option<bool>,
 }
+impl RemoveProjectDomainRequest {
+    /// A `RemoveProjectDomainRequest` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self { remove_redirects: None }
+    }
+    /// Sets [`remove_redirects`](Self::remove_redirects).
+    pub fn with_remove_redirects(mut self, remove_redirects: bool) -> Self {
+        self.remove_redirects = Some(remove_redirects);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum RemoveProjectEnvResponse {
     WithSystem(CreatedWithTypeValue),
     WithTypeValue(ProjectEnvItem),
@@ -4018,6 +4662,7 @@ impl<'de> serde::Deserialize<'de> for RemoveProjectEnvResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResourceConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fluid: Option<bool>,
@@ -4059,6 +4704,7 @@ pub struct ResourceConfig {
 
 /// Description of why a project was rolled back, and by whom. Note that lastAliasRequest contains the from/to details of the rollback.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RollbackDescription {
     /// The user who rolled back the project.
     #[serde(rename = "userId")]
@@ -4074,6 +4720,7 @@ pub struct RollbackDescription {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Route {
     WithSrcStatus(RouteWithSrcStatus),
     WithHasMitigate(RouteWithHasMitigate),
@@ -4106,6 +4753,7 @@ impl<'de> serde::Deserialize<'de> for Route {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
+#[non_exhaustive]
 pub enum RouteHasItem {
     #[serde(rename = "header")]
     Header(RouteHasItemHeader),
@@ -4117,12 +4765,14 @@ pub enum RouteHasItem {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RouteHasItemHeader {
     pub key: RouteHasItemKey,
     pub value: RouteHasItemValue,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RouteHasItemHost {
     pub value: RouteHasItemValue,
 }
@@ -4138,6 +4788,7 @@ pub struct RouteHasItemHost {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum RouteHasItemKey {
     /// `x-vercel-ip-country`
     #[serde(rename = "x-vercel-ip-country")]
@@ -4162,11 +4813,13 @@ impl std::fmt::Display for RouteHasItemKey {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RouteHasItemValue {
     pub eq: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RouteWithHasMitigate {
     pub has: Vec<RouteHasItem>,
     pub mitigate: Mitigate,
@@ -4175,12 +4828,14 @@ pub struct RouteWithHasMitigate {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RouteWithSrcStatus {
     pub src: String,
     pub status: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Security {
     #[serde(
         rename = "attackModeEnabled",
@@ -4251,6 +4906,7 @@ pub struct Security {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum Tier {
     /// `standard`
     #[serde(rename = "standard")]
@@ -4284,6 +4940,7 @@ impl std::fmt::Display for Tier {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TrustedIps {
     WithAddressesProtectionMode(TrustedIpsWithAddressesProtectionMode),
     WithDeploymentType(TrustedIpsWithDeploymentType),
@@ -4327,6 +4984,7 @@ impl<'de> serde::Deserialize<'de> for TrustedIps {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum TrustedIpsDeploymentType {
     /// `preview`
     #[serde(rename = "preview")]
@@ -4369,6 +5027,7 @@ impl std::fmt::Display for TrustedIpsDeploymentType {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TrustedIpsWithAddressesProtectionMode {
     #[serde(rename = "deploymentType")]
     pub deployment_type: TrustedIpsDeploymentType,
@@ -4378,12 +5037,14 @@ pub struct TrustedIpsWithAddressesProtectionMode {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TrustedIpsWithDeploymentType {
     #[serde(rename = "deploymentType")]
     pub deployment_type: TrustedIpsDeploymentType,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateProjectConnectConfigurationObject {
     /// The ID of the environment
     #[serde(rename = "envId")]
@@ -4397,8 +5058,25 @@ pub struct UpdateProjectConnectConfigurationObject {
     #[serde(rename = "buildsEnabled")]
     pub builds_enabled: bool,
 }
+impl UpdateProjectConnectConfigurationObject {
+    /// A `UpdateProjectConnectConfigurationObject` with the fields it needs; the others are unset.
+    pub fn new(
+        env_id: impl Into<String>,
+        connect_configuration_id: impl Into<String>,
+        passive: bool,
+        builds_enabled: bool,
+    ) -> Self {
+        Self {
+            env_id: env_id.into(),
+            connect_configuration_id: connect_configuration_id.into(),
+            passive: passive,
+            builds_enabled: builds_enabled,
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateProjectDataCacheEnvItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<crate::shared::CreatedTarget>,
@@ -4469,6 +5147,7 @@ pub struct UpdateProjectDataCacheEnvItem {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UpdateProjectDataCacheEnvItemType {
     /// `secret`
     #[serde(rename = "secret")]
@@ -4509,13 +5188,26 @@ impl std::fmt::Display for UpdateProjectDataCacheEnvItemType {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateProjectDataCacheRequest {
     /// Enable or disable data cache for the project - default: false
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
 }
+impl UpdateProjectDataCacheRequest {
+    /// A `UpdateProjectDataCacheRequest` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self { disabled: None }
+    }
+    /// Sets [`disabled`](Self::disabled).
+    pub fn with_disabled(mut self, disabled: bool) -> Self {
+        self.disabled = Some(disabled);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateProjectDataCacheResponse {
     #[serde(rename = "accountId")]
     pub account_id: String,
@@ -4823,6 +5515,7 @@ pub struct UpdateProjectDataCacheResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateProjectDomainRequest {
     /// Git branch to link the project domain
     #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
@@ -4838,6 +5531,31 @@ pub struct UpdateProjectDomainRequest {
     )]
     pub redirect_status_code: Option<i64>,
 }
+impl UpdateProjectDomainRequest {
+    /// A `UpdateProjectDomainRequest` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            git_branch: None,
+            redirect: None,
+            redirect_status_code: None,
+        }
+    }
+    /// Sets [`git_branch`](Self::git_branch).
+    pub fn with_git_branch(mut self, git_branch: impl Into<String>) -> Self {
+        self.git_branch = Some(git_branch.into());
+        self
+    }
+    /// Sets [`redirect`](Self::redirect).
+    pub fn with_redirect(mut self, redirect: impl Into<String>) -> Self {
+        self.redirect = Some(redirect.into());
+        self
+    }
+    /// Sets [`redirect_status_code`](Self::redirect_status_code).
+    pub fn with_redirect_status_code(mut self, redirect_status_code: i64) -> Self {
+        self.redirect_status_code = Some(redirect_status_code);
+        self
+    }
+}
 
 #[derive(
     Debug,
@@ -4850,6 +5568,7 @@ pub struct UpdateProjectDomainRequest {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UpdateProjectNodeVersion {
     /// `22.x`
     #[serde(rename = "22.x")]
@@ -4898,6 +5617,7 @@ impl std::fmt::Display for UpdateProjectNodeVersion {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateProjectProtectionBypassRequest {
     /// Optional instructions for revoking and regenerating a automation bypass
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4906,8 +5626,28 @@ pub struct UpdateProjectProtectionBypassRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generate: Option<Generate>,
 }
+impl UpdateProjectProtectionBypassRequest {
+    /// A `UpdateProjectProtectionBypassRequest` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            revoke: None,
+            generate: None,
+        }
+    }
+    /// Sets [`revoke`](Self::revoke).
+    pub fn with_revoke(mut self, revoke: crate::shared::Revoke) -> Self {
+        self.revoke = Some(revoke);
+        self
+    }
+    /// Sets [`generate`](Self::generate).
+    pub fn with_generate(mut self, generate: Generate) -> Self {
+        self.generate = Some(generate);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateProjectProtectionBypassResponse {
     #[serde(
         rename = "protectionBypass",
@@ -4920,6 +5660,7 @@ pub struct UpdateProjectProtectionBypassResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateProjectRequest {
     #[serde(
         rename = "autoExposeSystemEnvs",
@@ -5111,9 +5852,294 @@ pub struct UpdateProjectRequest {
     )]
     pub connect_configurations: Option<Vec<UpdateProjectConnectConfigurationObject>>,
 }
+impl UpdateProjectRequest {
+    /// A `UpdateProjectRequest` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            auto_expose_system_envs: None,
+            auto_assign_custom_domains: None,
+            auto_assign_custom_domains_updated_by: None,
+            build_command: None,
+            command_for_ignoring_build_step: None,
+            customer_support_code_visibility: None,
+            dev_command: None,
+            directory_listing: None,
+            framework: None,
+            git_fork_protection: None,
+            git_lfs: None,
+            install_command: None,
+            name: None,
+            node_version: None,
+            output_directory: None,
+            preview_deployments_disabled: None,
+            public_source: None,
+            resource_config: None,
+            root_directory: None,
+            serverless_function_region: None,
+            serverless_function_zero_config_failover: None,
+            skew_protection_boundary_at: None,
+            skew_protection_max_age: None,
+            skip_git_connect_during_link: None,
+            source_files_outside_root_directory: None,
+            enable_preview_feedback: None,
+            enable_production_feedback: None,
+            enable_affected_projects_deployments: None,
+            static_ips: None,
+            oidc_token_config: None,
+            password_protection: None,
+            sso_protection: None,
+            trusted_ips: None,
+            options_allowlist: None,
+            connect_configurations: None,
+        }
+    }
+    /// Sets [`auto_expose_system_envs`](Self::auto_expose_system_envs).
+    pub fn with_auto_expose_system_envs(
+        mut self,
+        auto_expose_system_envs: bool,
+    ) -> Self {
+        self.auto_expose_system_envs = Some(auto_expose_system_envs);
+        self
+    }
+    /// Sets [`auto_assign_custom_domains`](Self::auto_assign_custom_domains).
+    pub fn with_auto_assign_custom_domains(
+        mut self,
+        auto_assign_custom_domains: bool,
+    ) -> Self {
+        self.auto_assign_custom_domains = Some(auto_assign_custom_domains);
+        self
+    }
+    /// Sets [`auto_assign_custom_domains_updated_by`](Self::auto_assign_custom_domains_updated_by).
+    pub fn with_auto_assign_custom_domains_updated_by(
+        mut self,
+        auto_assign_custom_domains_updated_by: impl Into<String>,
+    ) -> Self {
+        self.auto_assign_custom_domains_updated_by = Some(
+            auto_assign_custom_domains_updated_by.into(),
+        );
+        self
+    }
+    /// Sets [`build_command`](Self::build_command).
+    pub fn with_build_command(mut self, build_command: impl Into<String>) -> Self {
+        self.build_command = Some(build_command.into());
+        self
+    }
+    /// Sets [`command_for_ignoring_build_step`](Self::command_for_ignoring_build_step).
+    pub fn with_command_for_ignoring_build_step(
+        mut self,
+        command_for_ignoring_build_step: impl Into<String>,
+    ) -> Self {
+        self.command_for_ignoring_build_step = Some(
+            command_for_ignoring_build_step.into(),
+        );
+        self
+    }
+    /// Sets [`customer_support_code_visibility`](Self::customer_support_code_visibility).
+    pub fn with_customer_support_code_visibility(
+        mut self,
+        customer_support_code_visibility: bool,
+    ) -> Self {
+        self.customer_support_code_visibility = Some(customer_support_code_visibility);
+        self
+    }
+    /// Sets [`dev_command`](Self::dev_command).
+    pub fn with_dev_command(mut self, dev_command: impl Into<String>) -> Self {
+        self.dev_command = Some(dev_command.into());
+        self
+    }
+    /// Sets [`directory_listing`](Self::directory_listing).
+    pub fn with_directory_listing(mut self, directory_listing: bool) -> Self {
+        self.directory_listing = Some(directory_listing);
+        self
+    }
+    /// Sets [`framework`](Self::framework).
+    pub fn with_framework(mut self, framework: crate::shared::Framework) -> Self {
+        self.framework = Some(framework);
+        self
+    }
+    /// Sets [`git_fork_protection`](Self::git_fork_protection).
+    pub fn with_git_fork_protection(mut self, git_fork_protection: bool) -> Self {
+        self.git_fork_protection = Some(git_fork_protection);
+        self
+    }
+    /// Sets [`git_lfs`](Self::git_lfs).
+    pub fn with_git_lfs(mut self, git_lfs: bool) -> Self {
+        self.git_lfs = Some(git_lfs);
+        self
+    }
+    /// Sets [`install_command`](Self::install_command).
+    pub fn with_install_command(mut self, install_command: impl Into<String>) -> Self {
+        self.install_command = Some(install_command.into());
+        self
+    }
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets [`node_version`](Self::node_version).
+    pub fn with_node_version(mut self, node_version: UpdateProjectNodeVersion) -> Self {
+        self.node_version = Some(node_version);
+        self
+    }
+    /// Sets [`output_directory`](Self::output_directory).
+    pub fn with_output_directory(mut self, output_directory: impl Into<String>) -> Self {
+        self.output_directory = Some(output_directory.into());
+        self
+    }
+    /// Sets [`preview_deployments_disabled`](Self::preview_deployments_disabled).
+    pub fn with_preview_deployments_disabled(
+        mut self,
+        preview_deployments_disabled: bool,
+    ) -> Self {
+        self.preview_deployments_disabled = Some(preview_deployments_disabled);
+        self
+    }
+    /// Sets [`public_source`](Self::public_source).
+    pub fn with_public_source(mut self, public_source: bool) -> Self {
+        self.public_source = Some(public_source);
+        self
+    }
+    /// Sets [`resource_config`](Self::resource_config).
+    pub fn with_resource_config(
+        mut self,
+        resource_config: UpdateProjectResourceConfig,
+    ) -> Self {
+        self.resource_config = Some(resource_config);
+        self
+    }
+    /// Sets [`root_directory`](Self::root_directory).
+    pub fn with_root_directory(mut self, root_directory: impl Into<String>) -> Self {
+        self.root_directory = Some(root_directory.into());
+        self
+    }
+    /// Sets [`serverless_function_region`](Self::serverless_function_region).
+    pub fn with_serverless_function_region(
+        mut self,
+        serverless_function_region: impl Into<String>,
+    ) -> Self {
+        self.serverless_function_region = Some(serverless_function_region.into());
+        self
+    }
+    /// Sets [`serverless_function_zero_config_failover`](Self::serverless_function_zero_config_failover).
+    pub fn with_serverless_function_zero_config_failover(
+        mut self,
+        serverless_function_zero_config_failover: bool,
+    ) -> Self {
+        self.serverless_function_zero_config_failover = Some(
+            serverless_function_zero_config_failover,
+        );
+        self
+    }
+    /// Sets [`skew_protection_boundary_at`](Self::skew_protection_boundary_at).
+    pub fn with_skew_protection_boundary_at(
+        mut self,
+        skew_protection_boundary_at: i64,
+    ) -> Self {
+        self.skew_protection_boundary_at = Some(skew_protection_boundary_at);
+        self
+    }
+    /// Sets [`skew_protection_max_age`](Self::skew_protection_max_age).
+    pub fn with_skew_protection_max_age(mut self, skew_protection_max_age: i64) -> Self {
+        self.skew_protection_max_age = Some(skew_protection_max_age);
+        self
+    }
+    /// Sets [`skip_git_connect_during_link`](Self::skip_git_connect_during_link).
+    pub fn with_skip_git_connect_during_link(
+        mut self,
+        skip_git_connect_during_link: bool,
+    ) -> Self {
+        self.skip_git_connect_during_link = Some(skip_git_connect_during_link);
+        self
+    }
+    /// Sets [`source_files_outside_root_directory`](Self::source_files_outside_root_directory).
+    pub fn with_source_files_outside_root_directory(
+        mut self,
+        source_files_outside_root_directory: bool,
+    ) -> Self {
+        self.source_files_outside_root_directory = Some(
+            source_files_outside_root_directory,
+        );
+        self
+    }
+    /// Sets [`enable_preview_feedback`](Self::enable_preview_feedback).
+    pub fn with_enable_preview_feedback(
+        mut self,
+        enable_preview_feedback: bool,
+    ) -> Self {
+        self.enable_preview_feedback = Some(enable_preview_feedback);
+        self
+    }
+    /// Sets [`enable_production_feedback`](Self::enable_production_feedback).
+    pub fn with_enable_production_feedback(
+        mut self,
+        enable_production_feedback: bool,
+    ) -> Self {
+        self.enable_production_feedback = Some(enable_production_feedback);
+        self
+    }
+    /// Sets [`enable_affected_projects_deployments`](Self::enable_affected_projects_deployments).
+    pub fn with_enable_affected_projects_deployments(
+        mut self,
+        enable_affected_projects_deployments: bool,
+    ) -> Self {
+        self.enable_affected_projects_deployments = Some(
+            enable_affected_projects_deployments,
+        );
+        self
+    }
+    /// Sets [`static_ips`](Self::static_ips).
+    pub fn with_static_ips(mut self, static_ips: UpdateProjectStaticIps) -> Self {
+        self.static_ips = Some(static_ips);
+        self
+    }
+    /// Sets [`oidc_token_config`](Self::oidc_token_config).
+    pub fn with_oidc_token_config(mut self, oidc_token_config: OidcTokenConfig) -> Self {
+        self.oidc_token_config = Some(oidc_token_config);
+        self
+    }
+    /// Sets [`password_protection`](Self::password_protection).
+    pub fn with_password_protection(
+        mut self,
+        password_protection: crate::shared::PatchTeamDefaultDeploymentProtectionPasswordProtection,
+    ) -> Self {
+        self.password_protection = Some(password_protection);
+        self
+    }
+    /// Sets [`sso_protection`](Self::sso_protection).
+    pub fn with_sso_protection(
+        mut self,
+        sso_protection: crate::shared::SsoProtection,
+    ) -> Self {
+        self.sso_protection = Some(sso_protection);
+        self
+    }
+    /// Sets [`trusted_ips`](Self::trusted_ips).
+    pub fn with_trusted_ips(mut self, trusted_ips: UpdateProjectTrustedIps) -> Self {
+        self.trusted_ips = Some(trusted_ips);
+        self
+    }
+    /// Sets [`options_allowlist`](Self::options_allowlist).
+    pub fn with_options_allowlist(
+        mut self,
+        options_allowlist: crate::shared::OptionsAllowlist,
+    ) -> Self {
+        self.options_allowlist = Some(options_allowlist);
+        self
+    }
+    /// Sets [`connect_configurations`](Self::connect_configurations).
+    pub fn with_connect_configurations(
+        mut self,
+        connect_configurations: Vec<UpdateProjectConnectConfigurationObject>,
+    ) -> Self {
+        self.connect_configurations = Some(connect_configurations);
+        self
+    }
+}
 
 /// Specifies resource override configuration for the project
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateProjectResourceConfig {
     #[serde(
         rename = "buildMachineType",
@@ -5158,16 +6184,97 @@ pub struct UpdateProjectResourceConfig {
     #[serde(rename = "isNSNBDisabled", default, skip_serializing_if = "Option::is_none")]
     pub is_nsnb_disabled: Option<bool>,
 }
+impl UpdateProjectResourceConfig {
+    /// A `UpdateProjectResourceConfig` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            build_machine_type: None,
+            fluid: None,
+            function_default_regions: None,
+            function_default_timeout: None,
+            function_default_memory_type: None,
+            function_zero_config_failover: None,
+            elastic_concurrency_enabled: None,
+            is_nsnb_disabled: None,
+        }
+    }
+    /// Sets [`build_machine_type`](Self::build_machine_type).
+    pub fn with_build_machine_type(
+        mut self,
+        build_machine_type: crate::shared::BuildMachineType,
+    ) -> Self {
+        self.build_machine_type = Some(build_machine_type);
+        self
+    }
+    /// Sets [`fluid`](Self::fluid).
+    pub fn with_fluid(mut self, fluid: bool) -> Self {
+        self.fluid = Some(fluid);
+        self
+    }
+    /// Sets [`function_default_regions`](Self::function_default_regions).
+    pub fn with_function_default_regions(
+        mut self,
+        function_default_regions: Vec<String>,
+    ) -> Self {
+        self.function_default_regions = Some(function_default_regions);
+        self
+    }
+    /// Sets [`function_default_timeout`](Self::function_default_timeout).
+    pub fn with_function_default_timeout(
+        mut self,
+        function_default_timeout: f64,
+    ) -> Self {
+        self.function_default_timeout = Some(function_default_timeout);
+        self
+    }
+    /// Sets [`function_default_memory_type`](Self::function_default_memory_type).
+    pub fn with_function_default_memory_type(
+        mut self,
+        function_default_memory_type: FunctionDefaultMemoryType,
+    ) -> Self {
+        self.function_default_memory_type = Some(function_default_memory_type);
+        self
+    }
+    /// Sets [`function_zero_config_failover`](Self::function_zero_config_failover).
+    pub fn with_function_zero_config_failover(
+        mut self,
+        function_zero_config_failover: bool,
+    ) -> Self {
+        self.function_zero_config_failover = Some(function_zero_config_failover);
+        self
+    }
+    /// Sets [`elastic_concurrency_enabled`](Self::elastic_concurrency_enabled).
+    pub fn with_elastic_concurrency_enabled(
+        mut self,
+        elastic_concurrency_enabled: bool,
+    ) -> Self {
+        self.elastic_concurrency_enabled = Some(elastic_concurrency_enabled);
+        self
+    }
+    /// Sets [`is_nsnb_disabled`](Self::is_nsnb_disabled).
+    pub fn with_is_nsnb_disabled(mut self, is_nsnb_disabled: bool) -> Self {
+        self.is_nsnb_disabled = Some(is_nsnb_disabled);
+        self
+    }
+}
 
 /// Manage Static IPs for this project
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateProjectStaticIps {
     /// Opt-in to Static IPs for this project
     pub enabled: bool,
 }
+impl UpdateProjectStaticIps {
+    /// A `UpdateProjectStaticIps` with the fields it needs; the others are unset.
+    pub fn new(enabled: bool) -> Self {
+        Self { enabled: enabled }
+    }
+}
 
 /// Restricts access to deployments based on the incoming request IP address
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateProjectTrustedIps {
     /// Specify if the Trusted IPs will apply to every Deployment Target or just Preview
     #[serde(rename = "deploymentType")]
@@ -5176,6 +6283,20 @@ pub struct UpdateProjectTrustedIps {
     /// exclusive: ip match is enough to bypass deployment protection (regardless of other settings). additional: ip must match + any other protection should be also provided (password, vercel auth, shareable link, automation bypass header, automation bypass query param)
     #[serde(rename = "protectionMode")]
     pub protection_mode: UpdateProjectTrustedIpsProtectionMode,
+}
+impl UpdateProjectTrustedIps {
+    /// A `UpdateProjectTrustedIps` with the fields it needs; the others are unset.
+    pub fn new(
+        deployment_type: UpdateProjectTrustedIpsDeploymentType,
+        addresses: Vec<Address>,
+        protection_mode: UpdateProjectTrustedIpsProtectionMode,
+    ) -> Self {
+        Self {
+            deployment_type: deployment_type,
+            addresses: addresses,
+            protection_mode: protection_mode,
+        }
+    }
 }
 
 /// Specify if the Trusted IPs will apply to every Deployment Target or just Preview
@@ -5190,6 +6311,7 @@ pub struct UpdateProjectTrustedIps {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UpdateProjectTrustedIpsDeploymentType {
     /// `all`
     #[serde(rename = "all")]
@@ -5243,6 +6365,7 @@ impl std::fmt::Display for UpdateProjectTrustedIpsDeploymentType {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UpdateProjectTrustedIpsProtectionMode {
     /// `exclusive`
     #[serde(rename = "exclusive")]
@@ -5271,6 +6394,7 @@ impl std::fmt::Display for UpdateProjectTrustedIpsProtectionMode {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UploadProjectClientCertRequest {
     /// The client certificate in PEM format
     pub cert: String,
@@ -5285,8 +6409,35 @@ pub struct UploadProjectClientCertRequest {
     #[serde(rename = "skipValidation", default, skip_serializing_if = "Option::is_none")]
     pub skip_validation: Option<bool>,
 }
+impl UploadProjectClientCertRequest {
+    /// A `UploadProjectClientCertRequest` with the fields it needs; the others are unset.
+    pub fn new(
+        cert: impl Into<String>,
+        key: impl Into<String>,
+        ca: impl Into<String>,
+    ) -> Self {
+        Self {
+            cert: cert.into(),
+            key: key.into(),
+            ca: ca.into(),
+            origin: None,
+            skip_validation: None,
+        }
+    }
+    /// Sets [`origin`](Self::origin).
+    pub fn with_origin(mut self, origin: impl Into<String>) -> Self {
+        self.origin = Some(origin.into());
+        self
+    }
+    /// Sets [`skip_validation`](Self::skip_validation).
+    pub fn with_skip_validation(mut self, skip_validation: bool) -> Self {
+        self.skip_validation = Some(skip_validation);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UploadProjectClientCertResponse {
     pub updated: bool,
     pub origin: String,
@@ -5303,9 +6454,9 @@ impl crate::Client {
     pub fn accept_project_transfer_request(
         &self,
         code: impl Into<String>,
-    ) -> AcceptProjectTransferRequestBuilder<'_> {
+    ) -> AcceptProjectTransferRequestBuilder {
         AcceptProjectTransferRequestBuilder {
-            client: self,
+            client: self.clone(),
             code: code.into(),
             team_id: None,
             slug: None,
@@ -5317,15 +6468,15 @@ impl crate::Client {
 /// A request to [`Client::accept_project_transfer_request`](crate::Client::accept_project_transfer_request): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct AcceptProjectTransferRequestBuilder<'a> {
-    client: &'a crate::Client,
+pub struct AcceptProjectTransferRequestBuilder {
+    client: crate::Client,
     code: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<AcceptProjectTransferRequestRequest>,
 }
 
-impl<'a> AcceptProjectTransferRequestBuilder<'a> {
+impl AcceptProjectTransferRequestBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -5348,14 +6499,16 @@ impl<'a> AcceptProjectTransferRequestBuilder<'a> {
         AcceptProjectTransferRequestResponse,
         crate::Error<AcceptProjectTransferRequestError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<AcceptProjectTransferRequestResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for AcceptProjectTransferRequestBuilder {
+    type Output = AcceptProjectTransferRequestResponse;
+    type Error = AcceptProjectTransferRequestError;
+}
+impl crate::runtime::Exchange for AcceptProjectTransferRequestBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/projects/transfer-request/",
             &crate::runtime::encode_path(&self.code),
@@ -5366,7 +6519,7 @@ impl<'a> AcceptProjectTransferRequestBuilder<'a> {
             method: reqwest::Method::PUT,
             template: "/projects/transfer-request/{code}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -5374,50 +6527,34 @@ impl<'a> AcceptProjectTransferRequestBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for AcceptProjectTransferRequestBuilder<'a> {
-    type Output = crate::Result<
-        AcceptProjectTransferRequestResponse,
-        crate::Error<AcceptProjectTransferRequestError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<AcceptProjectTransferRequestResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(AcceptProjectTransferRequestBuilder);
 
 /// The error responses [`Client::accept_project_transfer_request`](crate::Client::accept_project_transfer_request) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AcceptProjectTransferRequestError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("unprocessable entity")]
     /// `422`
     UnprocessableEntity,
-}
-
-impl std::fmt::Display for AcceptProjectTransferRequestError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::UnprocessableEntity => "unprocessable entity",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for AcceptProjectTransferRequestError {
@@ -5443,9 +6580,9 @@ impl crate::Client {
         &self,
         id_or_name: impl Into<String>,
         body: AddProjectDomainRequest,
-    ) -> AddProjectDomainBuilder<'_> {
+    ) -> AddProjectDomainBuilder {
         AddProjectDomainBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             team_id: None,
             slug: None,
@@ -5457,15 +6594,15 @@ impl crate::Client {
 /// A request to [`Client::add_project_domain`](crate::Client::add_project_domain): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct AddProjectDomainBuilder<'a> {
-    client: &'a crate::Client,
+pub struct AddProjectDomainBuilder {
+    client: crate::Client,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: AddProjectDomainRequest,
 }
 
-impl<'a> AddProjectDomainBuilder<'a> {
+impl AddProjectDomainBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -5483,14 +6620,16 @@ impl<'a> AddProjectDomainBuilder<'a> {
         crate::shared::ProjectDomain,
         crate::Error<AddProjectDomainError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<crate::shared::ProjectDomain> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for AddProjectDomainBuilder {
+    type Output = crate::shared::ProjectDomain;
+    type Error = AddProjectDomainError;
+}
+impl crate::runtime::Exchange for AddProjectDomainBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v10/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -5502,30 +6641,26 @@ impl<'a> AddProjectDomainBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v10/projects/{idOrName}/domains",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for AddProjectDomainBuilder<'a> {
-    type Output = crate::Result<
-        crate::shared::ProjectDomain,
-        crate::Error<AddProjectDomainError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::shared::ProjectDomain> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(AddProjectDomainBuilder);
 
 /// The error responses [`Client::add_project_domain`](crate::Client::add_project_domain) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AddProjectDomainError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     /// The domain is not valid
@@ -5535,40 +6670,24 @@ pub enum AddProjectDomainError {
     /// A domain cannot redirect to itself
     /// You can not set the production branch as a branch for your domain
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     /// You don't have access to the domain you are adding
     Forbidden,
+    #[error("The domain is already assigned to another Vercel project")]
     /// `409`: The domain is already assigned to another Vercel project
     /// Cannot create project domain since owner already has `domain` on their account, but it's not verified yet.
     /// Cannot create project domain since owner already has `domain` on their account, and it's verified.
     /// The domain is not allowed to be used
     /// The project is currently being transferred
     Conflict,
-}
-
-impl std::fmt::Display for AddProjectDomainError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::Conflict => {
-                    "The domain is already assigned to another Vercel project"
-                }
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for AddProjectDomainError {
@@ -5593,9 +6712,9 @@ impl crate::Client {
     pub fn batch_remove_project_env(
         &self,
         id_or_name: impl Into<String>,
-    ) -> BatchRemoveProjectEnvBuilder<'_> {
+    ) -> BatchRemoveProjectEnvBuilder {
         BatchRemoveProjectEnvBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             team_id: None,
             slug: None,
@@ -5607,15 +6726,15 @@ impl crate::Client {
 /// A request to [`Client::batch_remove_project_env`](crate::Client::batch_remove_project_env): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct BatchRemoveProjectEnvBuilder<'a> {
-    client: &'a crate::Client,
+pub struct BatchRemoveProjectEnvBuilder {
+    client: crate::Client,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<crate::shared::DeleteSharedEnvVariableRequest>,
 }
 
-impl<'a> BatchRemoveProjectEnvBuilder<'a> {
+impl BatchRemoveProjectEnvBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -5638,14 +6757,16 @@ impl<'a> BatchRemoveProjectEnvBuilder<'a> {
         BatchRemoveProjectEnvResponse,
         crate::Error<BatchRemoveProjectEnvError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<BatchRemoveProjectEnvResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for BatchRemoveProjectEnvBuilder {
+    type Output = BatchRemoveProjectEnvResponse;
+    type Error = BatchRemoveProjectEnvError;
+}
+impl crate::runtime::Exchange for BatchRemoveProjectEnvBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -5657,7 +6778,7 @@ impl<'a> BatchRemoveProjectEnvBuilder<'a> {
             method: reqwest::Method::DELETE,
             template: "/v1/projects/{idOrName}/env",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -5665,50 +6786,34 @@ impl<'a> BatchRemoveProjectEnvBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for BatchRemoveProjectEnvBuilder<'a> {
-    type Output = crate::Result<
-        BatchRemoveProjectEnvResponse,
-        crate::Error<BatchRemoveProjectEnvError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<BatchRemoveProjectEnvResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(BatchRemoveProjectEnvBuilder);
 
 /// The error responses [`Client::batch_remove_project_env`](crate::Client::batch_remove_project_env) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum BatchRemoveProjectEnvError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("conflict")]
     /// `409`
     Conflict,
-}
-
-impl std::fmt::Display for BatchRemoveProjectEnvError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => "conflict",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for BatchRemoveProjectEnvError {
@@ -5730,9 +6835,9 @@ impl crate::Client {
     /// Allows to create a new project with the provided configuration. It only requires the project `name` but more configuration can be provided to override the defaults.
     ///
     /// `POST /v11/projects`
-    pub fn create_project(&self) -> CreateProjectBuilder<'_> {
+    pub fn create_project(&self) -> CreateProjectBuilder {
         CreateProjectBuilder {
-            client: self,
+            client: self.clone(),
             team_id: None,
             slug: None,
             body: None,
@@ -5743,14 +6848,14 @@ impl crate::Client {
 /// A request to [`Client::create_project`](crate::Client::create_project): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateProjectBuilder<'a> {
-    client: &'a crate::Client,
+pub struct CreateProjectBuilder {
+    client: crate::Client,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<CreateProjectRequest>,
 }
 
-impl<'a> CreateProjectBuilder<'a> {
+impl CreateProjectBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -5768,21 +6873,23 @@ impl<'a> CreateProjectBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<Project, crate::Error<CreateProjectError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<Project> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for CreateProjectBuilder {
+    type Output = Project;
+    type Error = CreateProjectError;
+}
+impl crate::runtime::Exchange for CreateProjectBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v11/projects");
         let endpoint = crate::runtime::Endpoint {
             operation: "createProject",
             method: reqwest::Method::POST,
             template: "/v11/projects",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -5790,67 +6897,50 @@ impl<'a> CreateProjectBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for CreateProjectBuilder<'a> {
-    type Output = crate::Result<Project, crate::Error<CreateProjectError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<Project> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(CreateProjectBuilder);
 
 /// The error responses [`Client::create_project`](crate::Client::create_project) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CreateProjectError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     /// At least one environment variable failed validation
     /// The Bitbucket Webhook for the project link could not be created
     /// The Gitlab Webhook for the project link could not be created
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     /// Pro customers are allowed to deploy Serverless Functions to up to `proMaxRegions` regions, or if the project was created before the limit was introduced.
     /// Deploying to Serverless Functions to multiple regions requires a plan update
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("A project with the provided name already exists.")]
     /// `409`: A project with the provided name already exists.
     Conflict,
+    #[error("Owner does not have protection add-on")]
     /// `428`: Owner does not have protection add-on
     PreconditionRequired,
+    #[error("too many requests")]
     /// `429`
     TooManyRequests,
+    #[error("internal server error")]
     /// `500`
     InternalServerError,
-}
-
-impl std::fmt::Display for CreateProjectError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => "A project with the provided name already exists.",
-                Self::PreconditionRequired => "Owner does not have protection add-on",
-                Self::TooManyRequests => "too many requests",
-                Self::InternalServerError => "internal server error",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for CreateProjectError {
@@ -5880,9 +6970,9 @@ impl crate::Client {
         &self,
         id_or_name: impl Into<String>,
         body: CreateProjectEnvRequest,
-    ) -> CreateProjectEnvBuilder<'_> {
+    ) -> CreateProjectEnvBuilder {
         CreateProjectEnvBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             upsert: None,
             team_id: None,
@@ -5895,8 +6985,8 @@ impl crate::Client {
 /// A request to [`Client::create_project_env`](crate::Client::create_project_env): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateProjectEnvBuilder<'a> {
-    client: &'a crate::Client,
+pub struct CreateProjectEnvBuilder {
+    client: crate::Client,
     id_or_name: String,
     upsert: Option<String>,
     team_id: Option<String>,
@@ -5904,7 +6994,7 @@ pub struct CreateProjectEnvBuilder<'a> {
     body: CreateProjectEnvRequest,
 }
 
-impl<'a> CreateProjectEnvBuilder<'a> {
+impl CreateProjectEnvBuilder {
     /// Allow override of environment variable if it already exists
     pub fn upsert(mut self, upsert: impl Into<String>) -> Self {
         self.upsert = Some(upsert.into());
@@ -5924,14 +7014,16 @@ impl<'a> CreateProjectEnvBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<CreateProjectEnvResponse, crate::Error<CreateProjectEnvError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<CreateProjectEnvResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for CreateProjectEnvBuilder {
+    type Output = CreateProjectEnvResponse;
+    type Error = CreateProjectEnvError;
+}
+impl crate::runtime::Exchange for CreateProjectEnvBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v10/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -5943,7 +7035,7 @@ impl<'a> CreateProjectEnvBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v10/projects/{idOrName}/env",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("upsert", &self.upsert);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -5951,68 +7043,50 @@ impl<'a> CreateProjectEnvBuilder<'a> {
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for CreateProjectEnvBuilder<'a> {
-    type Output = crate::Result<
-        CreateProjectEnvResponse,
-        crate::Error<CreateProjectEnvError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<CreateProjectEnvResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(CreateProjectEnvBuilder);
 
 /// The error responses [`Client::create_project_env`](crate::Client::create_project_env) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CreateProjectEnvError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     /// The environment variable coudn't be created because an ongoing update env update is already happening
     /// The environment variable coudn't be created because project document is too large
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     /// The environment variable cannot be created because it already exists
     /// Additional permissions are required to create production environment variables
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error(
+        "The project is being transfered and creating an environment variable is not possible"
+    )]
     /// `409`: The project is being transfered and creating an environment variable is not possible
     Conflict,
+    #[error("too many requests")]
     /// `429`
     TooManyRequests,
+    #[error("internal server error")]
     /// `500`
     InternalServerError,
-}
-
-impl std::fmt::Display for CreateProjectEnvError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => {
-                    "The project is being transfered and creating an environment variable is not possible"
-                }
-                Self::TooManyRequests => "too many requests",
-                Self::InternalServerError => "internal server error",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for CreateProjectEnvError {
@@ -6040,9 +7114,9 @@ impl crate::Client {
     pub fn create_project_transfer_request(
         &self,
         id_or_name: impl Into<String>,
-    ) -> CreateProjectTransferRequestBuilder<'_> {
+    ) -> CreateProjectTransferRequestBuilder {
         CreateProjectTransferRequestBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             team_id: None,
             slug: None,
@@ -6054,15 +7128,15 @@ impl crate::Client {
 /// A request to [`Client::create_project_transfer_request`](crate::Client::create_project_transfer_request): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateProjectTransferRequestBuilder<'a> {
-    client: &'a crate::Client,
+pub struct CreateProjectTransferRequestBuilder {
+    client: crate::Client,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<CreateProjectTransferRequestRequest>,
 }
 
-impl<'a> CreateProjectTransferRequestBuilder<'a> {
+impl CreateProjectTransferRequestBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -6085,14 +7159,16 @@ impl<'a> CreateProjectTransferRequestBuilder<'a> {
         CreateProjectTransferRequestResponse,
         crate::Error<CreateProjectTransferRequestError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<CreateProjectTransferRequestResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for CreateProjectTransferRequestBuilder {
+    type Output = CreateProjectTransferRequestResponse;
+    type Error = CreateProjectTransferRequestError;
+}
+impl crate::runtime::Exchange for CreateProjectTransferRequestBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -6104,7 +7180,7 @@ impl<'a> CreateProjectTransferRequestBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/projects/{idOrName}/transfer-request",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -6112,44 +7188,28 @@ impl<'a> CreateProjectTransferRequestBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for CreateProjectTransferRequestBuilder<'a> {
-    type Output = crate::Result<
-        CreateProjectTransferRequestResponse,
-        crate::Error<CreateProjectTransferRequestError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<CreateProjectTransferRequestResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(CreateProjectTransferRequestBuilder);
 
 /// The error responses [`Client::create_project_transfer_request`](crate::Client::create_project_transfer_request) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CreateProjectTransferRequestError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for CreateProjectTransferRequestError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for CreateProjectTransferRequestError {
@@ -6169,12 +7229,9 @@ impl crate::Client {
     /// Delete a specific project by passing either the project `id` or `name` in the URL.
     ///
     /// `DELETE /v9/projects/{idOrName}`
-    pub fn delete_project(
-        &self,
-        id_or_name: impl Into<String>,
-    ) -> DeleteProjectBuilder<'_> {
+    pub fn delete_project(&self, id_or_name: impl Into<String>) -> DeleteProjectBuilder {
         DeleteProjectBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             team_id: None,
             slug: None,
@@ -6185,14 +7242,14 @@ impl crate::Client {
 /// A request to [`Client::delete_project`](crate::Client::delete_project): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteProjectBuilder<'a> {
-    client: &'a crate::Client,
+pub struct DeleteProjectBuilder {
+    client: crate::Client,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> DeleteProjectBuilder<'a> {
+impl DeleteProjectBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -6205,14 +7262,16 @@ impl<'a> DeleteProjectBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<(), crate::Error<DeleteProjectError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for DeleteProjectBuilder {
+    type Output = ();
+    type Error = DeleteProjectError;
+}
+impl crate::runtime::Exchange for DeleteProjectBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v9/projects/", &crate::runtime::encode_path(&self.id_or_name)]
             .concat();
         let endpoint = crate::runtime::Endpoint {
@@ -6220,48 +7279,33 @@ impl<'a> DeleteProjectBuilder<'a> {
             method: reqwest::Method::DELETE,
             template: "/v9/projects/{idOrName}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for DeleteProjectBuilder<'a> {
-    type Output = crate::Result<(), crate::Error<DeleteProjectError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(DeleteProjectBuilder);
 
 /// The error responses [`Client::delete_project`](crate::Client::delete_project) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DeleteProjectError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("conflict")]
     /// `409`
     Conflict,
-}
-
-impl std::fmt::Display for DeleteProjectError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::Conflict => "conflict",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for DeleteProjectError {
@@ -6287,9 +7331,9 @@ impl crate::Client {
         id_or_name: impl Into<String>,
         id: impl Into<String>,
         body: EditProjectEnvRequest,
-    ) -> EditProjectEnvBuilder<'_> {
+    ) -> EditProjectEnvBuilder {
         EditProjectEnvBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             id: id.into(),
             team_id: None,
@@ -6302,8 +7346,8 @@ impl crate::Client {
 /// A request to [`Client::edit_project_env`](crate::Client::edit_project_env): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct EditProjectEnvBuilder<'a> {
-    client: &'a crate::Client,
+pub struct EditProjectEnvBuilder {
+    client: crate::Client,
     id_or_name: String,
     id: String,
     team_id: Option<String>,
@@ -6311,7 +7355,7 @@ pub struct EditProjectEnvBuilder<'a> {
     body: EditProjectEnvRequest,
 }
 
-impl<'a> EditProjectEnvBuilder<'a> {
+impl EditProjectEnvBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -6326,14 +7370,16 @@ impl<'a> EditProjectEnvBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<EditProjectEnvResponse, crate::Error<EditProjectEnvError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<EditProjectEnvResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for EditProjectEnvBuilder {
+    type Output = EditProjectEnvResponse;
+    type Error = EditProjectEnvError;
+}
+impl crate::runtime::Exchange for EditProjectEnvBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v9/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -6346,66 +7392,50 @@ impl<'a> EditProjectEnvBuilder<'a> {
             method: reqwest::Method::PATCH,
             template: "/v9/projects/{idOrName}/env/{id}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for EditProjectEnvBuilder<'a> {
-    type Output = crate::Result<
-        EditProjectEnvResponse,
-        crate::Error<EditProjectEnvError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<EditProjectEnvResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(EditProjectEnvBuilder);
 
 /// The error responses [`Client::edit_project_env`](crate::Client::edit_project_env) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum EditProjectEnvError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     /// At least one environment variable failed validation
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error(
+        "The project is being transfered and removing an environment variable is not possible"
+    )]
     /// `409`: The project is being transfered and removing an environment variable is not possible
     Conflict,
+    #[error("too many requests")]
     /// `429`
     TooManyRequests,
+    #[error("internal server error")]
     /// `500`
     InternalServerError,
-}
-
-impl std::fmt::Display for EditProjectEnvError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => {
-                    "The project is being transfered and removing an environment variable is not possible"
-                }
-                Self::TooManyRequests => "too many requests",
-                Self::InternalServerError => "internal server error",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for EditProjectEnvError {
@@ -6432,9 +7462,9 @@ impl crate::Client {
     pub fn filter_project_envs(
         &self,
         id_or_name: impl Into<String>,
-    ) -> FilterProjectEnvsBuilder<'_> {
+    ) -> FilterProjectEnvsBuilder {
         FilterProjectEnvsBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             git_branch: None,
             decrypt: None,
@@ -6450,8 +7480,8 @@ impl crate::Client {
 /// A request to [`Client::filter_project_envs`](crate::Client::filter_project_envs): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct FilterProjectEnvsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct FilterProjectEnvsBuilder {
+    client: crate::Client,
     id_or_name: String,
     git_branch: Option<String>,
     decrypt: Option<crate::shared::Decrypt>,
@@ -6462,7 +7492,7 @@ pub struct FilterProjectEnvsBuilder<'a> {
     slug: Option<String>,
 }
 
-impl<'a> FilterProjectEnvsBuilder<'a> {
+impl FilterProjectEnvsBuilder {
     /// If defined, the git branch of the environment variable to filter the results (must have target=preview)
     pub fn git_branch(mut self, git_branch: impl Into<String>) -> Self {
         self.git_branch = Some(git_branch.into());
@@ -6508,14 +7538,16 @@ impl<'a> FilterProjectEnvsBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<FilterProjectEnvsResponse, crate::Error<FilterProjectEnvsError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<FilterProjectEnvsResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for FilterProjectEnvsBuilder {
+    type Output = FilterProjectEnvsResponse;
+    type Error = FilterProjectEnvsError;
+}
+impl crate::runtime::Exchange for FilterProjectEnvsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v10/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -6527,7 +7559,7 @@ impl<'a> FilterProjectEnvsBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v10/projects/{idOrName}/env",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("gitBranch", &self.git_branch);
         request.query("decrypt", &self.decrypt);
         request.query("source", &self.source);
@@ -6537,43 +7569,27 @@ impl<'a> FilterProjectEnvsBuilder<'a> {
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for FilterProjectEnvsBuilder<'a> {
-    type Output = crate::Result<
-        FilterProjectEnvsResponse,
-        crate::Error<FilterProjectEnvsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<FilterProjectEnvsResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(FilterProjectEnvsBuilder);
 
 /// The error responses [`Client::filter_project_envs`](crate::Client::filter_project_envs) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum FilterProjectEnvsError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for FilterProjectEnvsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for FilterProjectEnvsError {
@@ -6593,9 +7609,9 @@ impl crate::Client {
     /// Get the information for a specific project by passing either the project `id` or `name` in the URL.
     ///
     /// `GET /v9/projects/{idOrName}`
-    pub fn get_project(&self, id_or_name: impl Into<String>) -> GetProjectBuilder<'_> {
+    pub fn get_project(&self, id_or_name: impl Into<String>) -> GetProjectBuilder {
         GetProjectBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             team_id: None,
             slug: None,
@@ -6606,14 +7622,14 @@ impl crate::Client {
 /// A request to [`Client::get_project`](crate::Client::get_project): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetProjectBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetProjectBuilder {
+    client: crate::Client,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetProjectBuilder<'a> {
+impl GetProjectBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -6626,14 +7642,16 @@ impl<'a> GetProjectBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<Project, crate::Error<GetProjectError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<Project> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetProjectBuilder {
+    type Output = Project;
+    type Error = GetProjectError;
+}
+impl crate::runtime::Exchange for GetProjectBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v9/projects/", &crate::runtime::encode_path(&self.id_or_name)]
             .concat();
         let endpoint = crate::runtime::Endpoint {
@@ -6641,45 +7659,30 @@ impl<'a> GetProjectBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v9/projects/{idOrName}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetProjectBuilder<'a> {
-    type Output = crate::Result<Project, crate::Error<GetProjectError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<Project> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetProjectBuilder);
 
 /// The error responses [`Client::get_project`](crate::Client::get_project) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetProjectError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for GetProjectError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetProjectError {
@@ -6702,9 +7705,9 @@ impl crate::Client {
     pub fn get_project_client_certs(
         &self,
         id_or_name: impl Into<String>,
-    ) -> GetProjectClientCertsBuilder<'_> {
+    ) -> GetProjectClientCertsBuilder {
         GetProjectClientCertsBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             team_id: None,
             slug: None,
@@ -6715,14 +7718,14 @@ impl crate::Client {
 /// A request to [`Client::get_project_client_certs`](crate::Client::get_project_client_certs): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetProjectClientCertsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetProjectClientCertsBuilder {
+    client: crate::Client,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetProjectClientCertsBuilder<'a> {
+impl GetProjectClientCertsBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -6740,14 +7743,16 @@ impl<'a> GetProjectClientCertsBuilder<'a> {
         GetProjectClientCertsResponse,
         crate::Error<GetProjectClientCertsError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetProjectClientCertsResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetProjectClientCertsBuilder {
+    type Output = GetProjectClientCertsResponse;
+    type Error = GetProjectClientCertsError;
+}
+impl crate::runtime::Exchange for GetProjectClientCertsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -6759,51 +7764,35 @@ impl<'a> GetProjectClientCertsBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/projects/{idOrName}/client-cert",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetProjectClientCertsBuilder<'a> {
-    type Output = crate::Result<
-        GetProjectClientCertsResponse,
-        crate::Error<GetProjectClientCertsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetProjectClientCertsResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetProjectClientCertsBuilder);
 
 /// The error responses [`Client::get_project_client_certs`](crate::Client::get_project_client_certs) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetProjectClientCertsError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for GetProjectClientCertsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetProjectClientCertsError {
@@ -6828,9 +7817,9 @@ impl crate::Client {
         &self,
         id_or_name: impl Into<String>,
         domain: impl Into<String>,
-    ) -> GetProjectDomainBuilder<'_> {
+    ) -> GetProjectDomainBuilder {
         GetProjectDomainBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             domain: domain.into(),
             team_id: None,
@@ -6842,15 +7831,15 @@ impl crate::Client {
 /// A request to [`Client::get_project_domain`](crate::Client::get_project_domain): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetProjectDomainBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetProjectDomainBuilder {
+    client: crate::Client,
     id_or_name: String,
     domain: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetProjectDomainBuilder<'a> {
+impl GetProjectDomainBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -6868,14 +7857,16 @@ impl<'a> GetProjectDomainBuilder<'a> {
         crate::shared::ProjectDomain,
         crate::Error<GetProjectDomainError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<crate::shared::ProjectDomain> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetProjectDomainBuilder {
+    type Output = crate::shared::ProjectDomain;
+    type Error = GetProjectDomainError;
+}
+impl crate::runtime::Exchange for GetProjectDomainBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v9/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -6888,48 +7879,32 @@ impl<'a> GetProjectDomainBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v9/projects/{idOrName}/domains/{domain}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetProjectDomainBuilder<'a> {
-    type Output = crate::Result<
-        crate::shared::ProjectDomain,
-        crate::Error<GetProjectDomainError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::shared::ProjectDomain> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetProjectDomainBuilder);
 
 /// The error responses [`Client::get_project_domain`](crate::Client::get_project_domain) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetProjectDomainError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for GetProjectDomainError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetProjectDomainError {
@@ -6952,9 +7927,9 @@ impl crate::Client {
     pub fn get_project_domains(
         &self,
         id_or_name: impl Into<String>,
-    ) -> GetProjectDomainsBuilder<'_> {
+    ) -> GetProjectDomainsBuilder {
         GetProjectDomainsBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             production: None,
             target: None,
@@ -6976,8 +7951,8 @@ impl crate::Client {
 /// A request to [`Client::get_project_domains`](crate::Client::get_project_domains): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetProjectDomainsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetProjectDomainsBuilder {
+    client: crate::Client,
     id_or_name: String,
     production: Option<crate::shared::Decrypt>,
     target: Option<crate::shared::DrainsSamplingItemEnv>,
@@ -6994,7 +7969,7 @@ pub struct GetProjectDomainsBuilder<'a> {
     slug: Option<String>,
 }
 
-impl<'a> GetProjectDomainsBuilder<'a> {
+impl GetProjectDomainsBuilder {
     /// Filters only production domains when set to `true`.
     pub fn production(mut self, production: crate::shared::Decrypt) -> Self {
         self.production = Some(production);
@@ -7070,17 +8045,12 @@ impl<'a> GetProjectDomainsBuilder<'a> {
         GetProjectDomainsWithDomainsPagination,
         crate::Error<GetProjectDomainsError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
-    }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetProjectDomainsWithDomainsPagination> {
-        let response = self.into_request().send().await?;
-        response.json()
+        crate::runtime::send(self).await
     }
     /// Every item of `domains`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
     pub fn paginate(
         self,
-    ) -> crate::Paginated<'a, crate::shared::ProjectDomain, GetProjectDomainsError> {
+    ) -> crate::Paginated<crate::shared::ProjectDomain, GetProjectDomainsError> {
         crate::runtime::paginate(
             self,
             |request: Self| async move {
@@ -7097,7 +8067,14 @@ impl<'a> GetProjectDomainsBuilder<'a> {
             },
         )
     }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetProjectDomainsBuilder {
+    type Output = GetProjectDomainsWithDomainsPagination;
+    type Error = GetProjectDomainsError;
+}
+impl crate::runtime::Exchange for GetProjectDomainsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v9/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -7109,7 +8086,7 @@ impl<'a> GetProjectDomainsBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v9/projects/{idOrName}/domains",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("production", &self.production);
         request.query("target", &self.target);
         request.query("customEnvironmentId", &self.custom_environment_id);
@@ -7125,43 +8102,27 @@ impl<'a> GetProjectDomainsBuilder<'a> {
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetProjectDomainsBuilder<'a> {
-    type Output = crate::Result<
-        GetProjectDomainsWithDomainsPagination,
-        crate::Error<GetProjectDomainsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetProjectDomainsWithDomainsPagination> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetProjectDomainsBuilder);
 
 /// The error responses [`Client::get_project_domains`](crate::Client::get_project_domains) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetProjectDomainsError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for GetProjectDomainsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetProjectDomainsError {
@@ -7185,9 +8146,9 @@ impl crate::Client {
         &self,
         id_or_name: impl Into<String>,
         id: impl Into<String>,
-    ) -> GetProjectEnvBuilder<'_> {
+    ) -> GetProjectEnvBuilder {
         GetProjectEnvBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             id: id.into(),
             team_id: None,
@@ -7199,15 +8160,15 @@ impl crate::Client {
 /// A request to [`Client::get_project_env`](crate::Client::get_project_env): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetProjectEnvBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetProjectEnvBuilder {
+    client: crate::Client,
     id_or_name: String,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetProjectEnvBuilder<'a> {
+impl GetProjectEnvBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -7222,14 +8183,16 @@ impl<'a> GetProjectEnvBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<GetProjectEnvResponse, crate::Error<GetProjectEnvError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetProjectEnvResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetProjectEnvBuilder {
+    type Output = GetProjectEnvResponse;
+    type Error = GetProjectEnvError;
+}
+impl crate::runtime::Exchange for GetProjectEnvBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -7242,45 +8205,32 @@ impl<'a> GetProjectEnvBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/projects/{idOrName}/env/{id}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetProjectEnvBuilder<'a> {
-    type Output = crate::Result<GetProjectEnvResponse, crate::Error<GetProjectEnvError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetProjectEnvResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetProjectEnvBuilder);
 
 /// The error responses [`Client::get_project_env`](crate::Client::get_project_env) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetProjectEnvError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for GetProjectEnvError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetProjectEnvError {
@@ -7300,9 +8250,9 @@ impl crate::Client {
     /// Allows to retrieve the list of projects of the authenticated user or team. The list will be paginated and the provided query parameters allow filtering the returned projects.
     ///
     /// `GET /v10/projects`
-    pub fn get_projects(&self) -> GetProjectsBuilder<'_> {
+    pub fn get_projects(&self) -> GetProjectsBuilder {
         GetProjectsBuilder {
-            client: self,
+            client: self.clone(),
             from: None,
             git_fork_protection: None,
             limit: None,
@@ -7326,8 +8276,8 @@ impl crate::Client {
 /// A request to [`Client::get_projects`](crate::Client::get_projects): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetProjectsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetProjectsBuilder {
+    client: crate::Client,
     from: Option<String>,
     git_fork_protection: Option<GitForkProtection>,
     limit: Option<String>,
@@ -7346,7 +8296,7 @@ pub struct GetProjectsBuilder<'a> {
     slug: Option<String>,
 }
 
-impl<'a> GetProjectsBuilder<'a> {
+impl GetProjectsBuilder {
     /// Query only projects updated after the given timestamp or continuation token.
     pub fn from(mut self, from: impl Into<String>) -> Self {
         self.from = Some(from.into());
@@ -7445,15 +8395,10 @@ impl<'a> GetProjectsBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<GetProjectsResponse, crate::Error<GetProjectsError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
-    }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetProjectsResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
+        crate::runtime::send(self).await
     }
     /// Every item of `projects`, page after page: sends the request, then sends it again with `from` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
-    pub fn paginate(self) -> crate::Paginated<'a, Project, GetProjectsError> {
+    pub fn paginate(self) -> crate::Paginated<Project, GetProjectsError> {
         crate::runtime::paginate(
             self,
             |request: Self| async move {
@@ -7479,14 +8424,21 @@ impl<'a> GetProjectsBuilder<'a> {
             },
         )
     }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetProjectsBuilder {
+    type Output = GetProjectsResponse;
+    type Error = GetProjectsError;
+}
+impl crate::runtime::Exchange for GetProjectsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v10/projects");
         let endpoint = crate::runtime::Endpoint {
             operation: "getProjects",
             method: reqwest::Method::GET,
             template: "/v10/projects",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("from", &self.from);
         request.query("gitForkProtection", &self.git_fork_protection);
         request.query("limit", &self.limit);
@@ -7505,40 +8457,27 @@ impl<'a> GetProjectsBuilder<'a> {
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetProjectsBuilder<'a> {
-    type Output = crate::Result<GetProjectsResponse, crate::Error<GetProjectsError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetProjectsResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetProjectsBuilder);
 
 /// The error responses [`Client::get_projects`](crate::Client::get_projects) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetProjectsError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for GetProjectsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetProjectsError {
@@ -7561,9 +8500,9 @@ impl crate::Client {
     pub fn list_promote_aliases(
         &self,
         project_id: impl Into<String>,
-    ) -> ListPromoteAliasesBuilder<'_> {
+    ) -> ListPromoteAliasesBuilder {
         ListPromoteAliasesBuilder {
-            client: self,
+            client: self.clone(),
             project_id: project_id.into(),
             limit: None,
             since: None,
@@ -7578,8 +8517,8 @@ impl crate::Client {
 /// A request to [`Client::list_promote_aliases`](crate::Client::list_promote_aliases): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListPromoteAliasesBuilder<'a> {
-    client: &'a crate::Client,
+pub struct ListPromoteAliasesBuilder {
+    client: crate::Client,
     project_id: String,
     limit: Option<f64>,
     since: Option<f64>,
@@ -7589,7 +8528,7 @@ pub struct ListPromoteAliasesBuilder<'a> {
     slug: Option<String>,
 }
 
-impl<'a> ListPromoteAliasesBuilder<'a> {
+impl ListPromoteAliasesBuilder {
     /// Maximum number of aliases to list from a request (max 100).
     pub fn limit(mut self, limit: f64) -> Self {
         self.limit = Some(limit);
@@ -7627,15 +8566,10 @@ impl<'a> ListPromoteAliasesBuilder<'a> {
         ListPromoteAliasesResponse,
         crate::Error<ListPromoteAliasesError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
-    }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<ListPromoteAliasesResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
+        crate::runtime::send(self).await
     }
     /// Every item of `aliases`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
-    pub fn paginate(self) -> crate::Paginated<'a, Alias, ListPromoteAliasesError> {
+    pub fn paginate(self) -> crate::Paginated<Alias, ListPromoteAliasesError> {
         crate::runtime::paginate(
             self,
             |request: Self| async move {
@@ -7654,7 +8588,14 @@ impl<'a> ListPromoteAliasesBuilder<'a> {
             },
         )
     }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for ListPromoteAliasesBuilder {
+    type Output = ListPromoteAliasesResponse;
+    type Error = ListPromoteAliasesError;
+}
+impl crate::runtime::Exchange for ListPromoteAliasesBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
             &crate::runtime::encode_path(&self.project_id),
@@ -7666,7 +8607,7 @@ impl<'a> ListPromoteAliasesBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/projects/{projectId}/promote/aliases",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
         request.query("until", &self.until);
@@ -7675,46 +8616,30 @@ impl<'a> ListPromoteAliasesBuilder<'a> {
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for ListPromoteAliasesBuilder<'a> {
-    type Output = crate::Result<
-        ListPromoteAliasesResponse,
-        crate::Error<ListPromoteAliasesError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<ListPromoteAliasesResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(ListPromoteAliasesBuilder);
 
 /// The error responses [`Client::list_promote_aliases`](crate::Client::list_promote_aliases) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ListPromoteAliasesError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for ListPromoteAliasesError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for ListPromoteAliasesError {
@@ -7739,9 +8664,9 @@ impl crate::Client {
         &self,
         id_or_name: impl Into<String>,
         domain: impl Into<String>,
-    ) -> MoveProjectDomainBuilder<'_> {
+    ) -> MoveProjectDomainBuilder {
         MoveProjectDomainBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             domain: domain.into(),
             team_id: None,
@@ -7754,8 +8679,8 @@ impl crate::Client {
 /// A request to [`Client::move_project_domain`](crate::Client::move_project_domain): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct MoveProjectDomainBuilder<'a> {
-    client: &'a crate::Client,
+pub struct MoveProjectDomainBuilder {
+    client: crate::Client,
     id_or_name: String,
     domain: String,
     team_id: Option<String>,
@@ -7763,7 +8688,7 @@ pub struct MoveProjectDomainBuilder<'a> {
     body: Option<crate::shared::DefaultApp>,
 }
 
-impl<'a> MoveProjectDomainBuilder<'a> {
+impl MoveProjectDomainBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -7786,14 +8711,16 @@ impl<'a> MoveProjectDomainBuilder<'a> {
         crate::shared::ProjectDomain,
         crate::Error<MoveProjectDomainError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<crate::shared::ProjectDomain> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for MoveProjectDomainBuilder {
+    type Output = crate::shared::ProjectDomain;
+    type Error = MoveProjectDomainError;
+}
+impl crate::runtime::Exchange for MoveProjectDomainBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -7807,7 +8734,7 @@ impl<'a> MoveProjectDomainBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v1/projects/{idOrName}/domains/{domain}/move",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -7815,47 +8742,31 @@ impl<'a> MoveProjectDomainBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for MoveProjectDomainBuilder<'a> {
-    type Output = crate::Result<
-        crate::shared::ProjectDomain,
-        crate::Error<MoveProjectDomainError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::shared::ProjectDomain> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(MoveProjectDomainBuilder);
 
 /// The error responses [`Client::move_project_domain`](crate::Client::move_project_domain) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum MoveProjectDomainError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("The project is currently being transferred")]
     /// `409`: The project is currently being transferred
     Conflict,
-}
-
-impl std::fmt::Display for MoveProjectDomainError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::Conflict => "The project is currently being transferred",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for MoveProjectDomainError {
@@ -7876,12 +8787,9 @@ impl crate::Client {
     /// Pause a project by passing its project `id` in the URL. If the project does not exist given the id then the request will fail with 400 status code. If the project disables auto assigning custom production domains and blocks the active Production Deployment then the request will return with 200 status code.
     ///
     /// `POST /v1/projects/{projectId}/pause`
-    pub fn pause_project(
-        &self,
-        project_id: impl Into<String>,
-    ) -> PauseProjectBuilder<'_> {
+    pub fn pause_project(&self, project_id: impl Into<String>) -> PauseProjectBuilder {
         PauseProjectBuilder {
-            client: self,
+            client: self.clone(),
             project_id: project_id.into(),
             team_id: None,
             slug: None,
@@ -7892,14 +8800,14 @@ impl crate::Client {
 /// A request to [`Client::pause_project`](crate::Client::pause_project): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct PauseProjectBuilder<'a> {
-    client: &'a crate::Client,
+pub struct PauseProjectBuilder {
+    client: crate::Client,
     project_id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> PauseProjectBuilder<'a> {
+impl PauseProjectBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -7912,14 +8820,16 @@ impl<'a> PauseProjectBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<(), crate::Error<PauseProjectError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for PauseProjectBuilder {
+    type Output = ();
+    type Error = PauseProjectError;
+}
+impl crate::runtime::Exchange for PauseProjectBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
             &crate::runtime::encode_path(&self.project_id),
@@ -7931,48 +8841,33 @@ impl<'a> PauseProjectBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v1/projects/{projectId}/pause",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for PauseProjectBuilder<'a> {
-    type Output = crate::Result<(), crate::Error<PauseProjectError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(PauseProjectBuilder);
 
 /// The error responses [`Client::pause_project`](crate::Client::pause_project) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PauseProjectError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("internal server error")]
     /// `500`
     InternalServerError,
-}
-
-impl std::fmt::Display for PauseProjectError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::InternalServerError => "internal server error",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for PauseProjectError {
@@ -7997,9 +8892,9 @@ impl crate::Client {
         &self,
         id_or_name: impl Into<String>,
         domain: impl Into<String>,
-    ) -> RemoveProjectDomainBuilder<'_> {
+    ) -> RemoveProjectDomainBuilder {
         RemoveProjectDomainBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             domain: domain.into(),
             team_id: None,
@@ -8012,8 +8907,8 @@ impl crate::Client {
 /// A request to [`Client::remove_project_domain`](crate::Client::remove_project_domain): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct RemoveProjectDomainBuilder<'a> {
-    client: &'a crate::Client,
+pub struct RemoveProjectDomainBuilder {
+    client: crate::Client,
     id_or_name: String,
     domain: String,
     team_id: Option<String>,
@@ -8021,7 +8916,7 @@ pub struct RemoveProjectDomainBuilder<'a> {
     body: Option<RemoveProjectDomainRequest>,
 }
 
-impl<'a> RemoveProjectDomainBuilder<'a> {
+impl RemoveProjectDomainBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -8044,16 +8939,16 @@ impl<'a> RemoveProjectDomainBuilder<'a> {
         serde_json::Map<String, serde_json::Value>,
         crate::Error<RemoveProjectDomainError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(
-        self,
-    ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for RemoveProjectDomainBuilder {
+    type Output = serde_json::Map<String, serde_json::Value>;
+    type Error = RemoveProjectDomainError;
+}
+impl crate::runtime::Exchange for RemoveProjectDomainBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v9/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -8066,7 +8961,7 @@ impl<'a> RemoveProjectDomainBuilder<'a> {
             method: reqwest::Method::DELETE,
             template: "/v9/projects/{idOrName}/domains/{domain}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -8074,50 +8969,34 @@ impl<'a> RemoveProjectDomainBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for RemoveProjectDomainBuilder<'a> {
-    type Output = crate::Result<
-        serde_json::Map<String, serde_json::Value>,
-        crate::Error<RemoveProjectDomainError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(RemoveProjectDomainBuilder);
 
 /// The error responses [`Client::remove_project_domain`](crate::Client::remove_project_domain) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RemoveProjectDomainError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("The project is currently being transferred")]
     /// `409`: The project is currently being transferred
     Conflict,
-}
-
-impl std::fmt::Display for RemoveProjectDomainError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => "The project is currently being transferred",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for RemoveProjectDomainError {
@@ -8143,9 +9022,9 @@ impl crate::Client {
         &self,
         id_or_name: impl Into<String>,
         id: impl Into<String>,
-    ) -> RemoveProjectEnvBuilder<'_> {
+    ) -> RemoveProjectEnvBuilder {
         RemoveProjectEnvBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             id: id.into(),
             custom_environment_id: None,
@@ -8158,8 +9037,8 @@ impl crate::Client {
 /// A request to [`Client::remove_project_env`](crate::Client::remove_project_env): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct RemoveProjectEnvBuilder<'a> {
-    client: &'a crate::Client,
+pub struct RemoveProjectEnvBuilder {
+    client: crate::Client,
     id_or_name: String,
     id: String,
     custom_environment_id: Option<String>,
@@ -8167,7 +9046,7 @@ pub struct RemoveProjectEnvBuilder<'a> {
     slug: Option<String>,
 }
 
-impl<'a> RemoveProjectEnvBuilder<'a> {
+impl RemoveProjectEnvBuilder {
     /// The unique custom environment identifier within the project
     pub fn custom_environment_id(
         mut self,
@@ -8190,14 +9069,16 @@ impl<'a> RemoveProjectEnvBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<RemoveProjectEnvResponse, crate::Error<RemoveProjectEnvError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<RemoveProjectEnvResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for RemoveProjectEnvBuilder {
+    type Output = RemoveProjectEnvResponse;
+    type Error = RemoveProjectEnvError;
+}
+impl crate::runtime::Exchange for RemoveProjectEnvBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v9/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -8210,57 +9091,41 @@ impl<'a> RemoveProjectEnvBuilder<'a> {
             method: reqwest::Method::DELETE,
             template: "/v9/projects/{idOrName}/env/{id}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("customEnvironmentId", &self.custom_environment_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for RemoveProjectEnvBuilder<'a> {
-    type Output = crate::Result<
-        RemoveProjectEnvResponse,
-        crate::Error<RemoveProjectEnvError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<RemoveProjectEnvResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(RemoveProjectEnvBuilder);
 
 /// The error responses [`Client::remove_project_env`](crate::Client::remove_project_env) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RemoveProjectEnvError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error(
+        "The project is being transfered and removing an environment variable is not possible"
+    )]
     /// `409`: The project is being transfered and removing an environment variable is not possible
     Conflict,
-}
-
-impl std::fmt::Display for RemoveProjectEnvError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => {
-                    "The project is being transfered and removing an environment variable is not possible"
-                }
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for RemoveProjectEnvError {
@@ -8286,9 +9151,9 @@ impl crate::Client {
         &self,
         project_id: impl Into<String>,
         deployment_id: impl Into<String>,
-    ) -> RequestPromoteBuilder<'_> {
+    ) -> RequestPromoteBuilder {
         RequestPromoteBuilder {
-            client: self,
+            client: self.clone(),
             project_id: project_id.into(),
             deployment_id: deployment_id.into(),
             team_id: None,
@@ -8300,15 +9165,15 @@ impl crate::Client {
 /// A request to [`Client::request_promote`](crate::Client::request_promote): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct RequestPromoteBuilder<'a> {
-    client: &'a crate::Client,
+pub struct RequestPromoteBuilder {
+    client: crate::Client,
     project_id: String,
     deployment_id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> RequestPromoteBuilder<'a> {
+impl RequestPromoteBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -8323,18 +9188,16 @@ impl<'a> RequestPromoteBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<RequestPromoteResponse, crate::Error<RequestPromoteError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<RequestPromoteResponse> {
-        let response = self.into_request().send().await?;
-        match response.status() {
-            201 => Ok(RequestPromoteResponse::Created),
-            202 => Ok(RequestPromoteResponse::Accepted),
-            _ => Err(response.into_unexpected()),
-        }
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for RequestPromoteBuilder {
+    type Output = RequestPromoteResponse;
+    type Error = RequestPromoteError;
+}
+impl crate::runtime::Exchange for RequestPromoteBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v10/projects/",
             &crate::runtime::encode_path(&self.project_id),
@@ -8347,26 +9210,26 @@ impl<'a> RequestPromoteBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v10/projects/{projectId}/promote/{deploymentId}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for RequestPromoteBuilder<'a> {
-    type Output = crate::Result<
-        RequestPromoteResponse,
-        crate::Error<RequestPromoteError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<RequestPromoteResponse> {
+        match response.status() {
+            201 => Ok(RequestPromoteResponse::Created),
+            202 => Ok(RequestPromoteResponse::Accepted),
+            _ => Err(response.into_unexpected().await),
+        }
     }
 }
+crate::runtime::request_builder!(RequestPromoteBuilder);
 
 /// The success responses of [`Client::request_promote`](crate::Client::request_promote).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RequestPromoteResponse {
     /// `201`
     Created,
@@ -8375,32 +9238,21 @@ pub enum RequestPromoteResponse {
 }
 
 /// The error responses [`Client::request_promote`](crate::Client::request_promote) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RequestPromoteError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("conflict")]
     /// `409`
     Conflict,
-}
-
-impl std::fmt::Display for RequestPromoteError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::Conflict => "conflict",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for RequestPromoteError {
@@ -8424,9 +9276,9 @@ impl crate::Client {
     pub fn unpause_project(
         &self,
         project_id: impl Into<String>,
-    ) -> UnpauseProjectBuilder<'_> {
+    ) -> UnpauseProjectBuilder {
         UnpauseProjectBuilder {
-            client: self,
+            client: self.clone(),
             project_id: project_id.into(),
             team_id: None,
             slug: None,
@@ -8437,14 +9289,14 @@ impl crate::Client {
 /// A request to [`Client::unpause_project`](crate::Client::unpause_project): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UnpauseProjectBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UnpauseProjectBuilder {
+    client: crate::Client,
     project_id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> UnpauseProjectBuilder<'a> {
+impl UnpauseProjectBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -8457,14 +9309,16 @@ impl<'a> UnpauseProjectBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<(), crate::Error<UnpauseProjectError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UnpauseProjectBuilder {
+    type Output = ();
+    type Error = UnpauseProjectError;
+}
+impl crate::runtime::Exchange for UnpauseProjectBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
             &crate::runtime::encode_path(&self.project_id),
@@ -8476,48 +9330,33 @@ impl<'a> UnpauseProjectBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v1/projects/{projectId}/unpause",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UnpauseProjectBuilder<'a> {
-    type Output = crate::Result<(), crate::Error<UnpauseProjectError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(UnpauseProjectBuilder);
 
 /// The error responses [`Client::unpause_project`](crate::Client::unpause_project) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UnpauseProjectError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("internal server error")]
     /// `500`
     InternalServerError,
-}
-
-impl std::fmt::Display for UnpauseProjectError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::InternalServerError => "internal server error",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UnpauseProjectError {
@@ -8542,9 +9381,9 @@ impl crate::Client {
         &self,
         id_or_name: impl Into<String>,
         body: UpdateProjectRequest,
-    ) -> UpdateProjectBuilder<'_> {
+    ) -> UpdateProjectBuilder {
         UpdateProjectBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             team_id: None,
             slug: None,
@@ -8556,15 +9395,15 @@ impl crate::Client {
 /// A request to [`Client::update_project`](crate::Client::update_project): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateProjectBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UpdateProjectBuilder {
+    client: crate::Client,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: UpdateProjectRequest,
 }
 
-impl<'a> UpdateProjectBuilder<'a> {
+impl UpdateProjectBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -8577,14 +9416,16 @@ impl<'a> UpdateProjectBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<Project, crate::Error<UpdateProjectError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<Project> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UpdateProjectBuilder {
+    type Output = Project;
+    type Error = UpdateProjectError;
+}
+impl crate::runtime::Exchange for UpdateProjectBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v9/projects/", &crate::runtime::encode_path(&self.id_or_name)]
             .concat();
         let endpoint = crate::runtime::Endpoint {
@@ -8592,70 +9433,51 @@ impl<'a> UpdateProjectBuilder<'a> {
             method: reqwest::Method::PATCH,
             template: "/v9/projects/{idOrName}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UpdateProjectBuilder<'a> {
-    type Output = crate::Result<Project, crate::Error<UpdateProjectError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<Project> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(UpdateProjectBuilder);
 
 /// The error responses [`Client::update_project`](crate::Client::update_project) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UpdateProjectError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     /// Trusted IPs is only accessible for enterprise customers
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     /// Pro customers are allowed to deploy Serverless Functions to up to `proMaxRegions` regions, or if the project was created before the limit was introduced.
     /// Deploying to Serverless Functions to multiple regions requires a plan update
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("The provided name for the project is already being used")]
     /// `409`: The provided name for the project is already being used
     /// The project is currently being transferred.
     Conflict,
+    #[error("Owner does not have protection add-on")]
     /// `428`: Owner does not have protection add-on
     /// Advanced Deployment Protection is not available for the user plan
     PreconditionRequired,
-}
-
-impl std::fmt::Display for UpdateProjectError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => {
-                    "The provided name for the project is already being used"
-                }
-                Self::PreconditionRequired => "Owner does not have protection add-on",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UpdateProjectError {
@@ -8683,9 +9505,9 @@ impl crate::Client {
         &self,
         project_id: impl Into<String>,
         body: UpdateProjectDataCacheRequest,
-    ) -> UpdateProjectDataCacheBuilder<'_> {
+    ) -> UpdateProjectDataCacheBuilder {
         UpdateProjectDataCacheBuilder {
-            client: self,
+            client: self.clone(),
             project_id: project_id.into(),
             team_id: None,
             slug: None,
@@ -8697,15 +9519,15 @@ impl crate::Client {
 /// A request to [`Client::update_project_data_cache`](crate::Client::update_project_data_cache): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateProjectDataCacheBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UpdateProjectDataCacheBuilder {
+    client: crate::Client,
     project_id: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: UpdateProjectDataCacheRequest,
 }
 
-impl<'a> UpdateProjectDataCacheBuilder<'a> {
+impl UpdateProjectDataCacheBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -8723,14 +9545,16 @@ impl<'a> UpdateProjectDataCacheBuilder<'a> {
         UpdateProjectDataCacheResponse,
         crate::Error<UpdateProjectDataCacheError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<UpdateProjectDataCacheResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UpdateProjectDataCacheBuilder {
+    type Output = UpdateProjectDataCacheResponse;
+    type Error = UpdateProjectDataCacheError;
+}
+impl crate::runtime::Exchange for UpdateProjectDataCacheBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/data-cache/projects/",
             &crate::runtime::encode_path(&self.project_id),
@@ -8741,54 +9565,38 @@ impl<'a> UpdateProjectDataCacheBuilder<'a> {
             method: reqwest::Method::PATCH,
             template: "/v1/data-cache/projects/{projectId}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UpdateProjectDataCacheBuilder<'a> {
-    type Output = crate::Result<
-        UpdateProjectDataCacheResponse,
-        crate::Error<UpdateProjectDataCacheError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<UpdateProjectDataCacheResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(UpdateProjectDataCacheBuilder);
 
 /// The error responses [`Client::update_project_data_cache`](crate::Client::update_project_data_cache) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UpdateProjectDataCacheError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for UpdateProjectDataCacheError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UpdateProjectDataCacheError {
@@ -8814,9 +9622,9 @@ impl crate::Client {
         id_or_name: impl Into<String>,
         domain: impl Into<String>,
         body: UpdateProjectDomainRequest,
-    ) -> UpdateProjectDomainBuilder<'_> {
+    ) -> UpdateProjectDomainBuilder {
         UpdateProjectDomainBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             domain: domain.into(),
             team_id: None,
@@ -8829,8 +9637,8 @@ impl crate::Client {
 /// A request to [`Client::update_project_domain`](crate::Client::update_project_domain): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateProjectDomainBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UpdateProjectDomainBuilder {
+    client: crate::Client,
     id_or_name: String,
     domain: String,
     team_id: Option<String>,
@@ -8838,7 +9646,7 @@ pub struct UpdateProjectDomainBuilder<'a> {
     body: UpdateProjectDomainRequest,
 }
 
-impl<'a> UpdateProjectDomainBuilder<'a> {
+impl UpdateProjectDomainBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -8856,14 +9664,16 @@ impl<'a> UpdateProjectDomainBuilder<'a> {
         crate::shared::ProjectDomain,
         crate::Error<UpdateProjectDomainError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<crate::shared::ProjectDomain> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UpdateProjectDomainBuilder {
+    type Output = crate::shared::ProjectDomain;
+    type Error = UpdateProjectDomainError;
+}
+impl crate::runtime::Exchange for UpdateProjectDomainBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v9/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -8876,55 +9686,39 @@ impl<'a> UpdateProjectDomainBuilder<'a> {
             method: reqwest::Method::PATCH,
             template: "/v9/projects/{idOrName}/domains/{domain}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UpdateProjectDomainBuilder<'a> {
-    type Output = crate::Result<
-        crate::shared::ProjectDomain,
-        crate::Error<UpdateProjectDomainError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::shared::ProjectDomain> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(UpdateProjectDomainBuilder);
 
 /// The error responses [`Client::update_project_domain`](crate::Client::update_project_domain) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UpdateProjectDomainError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     /// The domain redirect is not valid
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("The project is currently being transferred")]
     /// `409`: The project is currently being transferred
     Conflict,
-}
-
-impl std::fmt::Display for UpdateProjectDomainError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::Conflict => "The project is currently being transferred",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UpdateProjectDomainError {
@@ -8949,9 +9743,9 @@ impl crate::Client {
         &self,
         id_or_name: impl Into<String>,
         body: UpdateProjectProtectionBypassRequest,
-    ) -> UpdateProjectProtectionBypassBuilder<'_> {
+    ) -> UpdateProjectProtectionBypassBuilder {
         UpdateProjectProtectionBypassBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             team_id: None,
             slug: None,
@@ -8963,15 +9757,15 @@ impl crate::Client {
 /// A request to [`Client::update_project_protection_bypass`](crate::Client::update_project_protection_bypass): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateProjectProtectionBypassBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UpdateProjectProtectionBypassBuilder {
+    client: crate::Client,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: UpdateProjectProtectionBypassRequest,
 }
 
-impl<'a> UpdateProjectProtectionBypassBuilder<'a> {
+impl UpdateProjectProtectionBypassBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -8989,14 +9783,16 @@ impl<'a> UpdateProjectProtectionBypassBuilder<'a> {
         UpdateProjectProtectionBypassResponse,
         crate::Error<UpdateProjectProtectionBypassError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<UpdateProjectProtectionBypassResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UpdateProjectProtectionBypassBuilder {
+    type Output = UpdateProjectProtectionBypassResponse;
+    type Error = UpdateProjectProtectionBypassError;
+}
+impl crate::runtime::Exchange for UpdateProjectProtectionBypassBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -9008,57 +9804,41 @@ impl<'a> UpdateProjectProtectionBypassBuilder<'a> {
             method: reqwest::Method::PATCH,
             template: "/v1/projects/{idOrName}/protection-bypass",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UpdateProjectProtectionBypassBuilder<'a> {
-    type Output = crate::Result<
-        UpdateProjectProtectionBypassResponse,
-        crate::Error<UpdateProjectProtectionBypassError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<UpdateProjectProtectionBypassResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(UpdateProjectProtectionBypassBuilder);
 
 /// The error responses [`Client::update_project_protection_bypass`](crate::Client::update_project_protection_bypass) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UpdateProjectProtectionBypassError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("conflict")]
     /// `409`
     Conflict,
-}
-
-impl std::fmt::Display for UpdateProjectProtectionBypassError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => "conflict",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UpdateProjectProtectionBypassError {
@@ -9083,9 +9863,9 @@ impl crate::Client {
     pub fn upload_project_client_cert(
         &self,
         id_or_name: impl Into<String>,
-    ) -> UploadProjectClientCertBuilder<'_> {
+    ) -> UploadProjectClientCertBuilder {
         UploadProjectClientCertBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             team_id: None,
             slug: None,
@@ -9097,15 +9877,15 @@ impl crate::Client {
 /// A request to [`Client::upload_project_client_cert`](crate::Client::upload_project_client_cert): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UploadProjectClientCertBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UploadProjectClientCertBuilder {
+    client: crate::Client,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<UploadProjectClientCertRequest>,
 }
 
-impl<'a> UploadProjectClientCertBuilder<'a> {
+impl UploadProjectClientCertBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -9128,14 +9908,16 @@ impl<'a> UploadProjectClientCertBuilder<'a> {
         UploadProjectClientCertResponse,
         crate::Error<UploadProjectClientCertError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<UploadProjectClientCertResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UploadProjectClientCertBuilder {
+    type Output = UploadProjectClientCertResponse;
+    type Error = UploadProjectClientCertError;
+}
+impl crate::runtime::Exchange for UploadProjectClientCertBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -9147,7 +9929,7 @@ impl<'a> UploadProjectClientCertBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v1/projects/{idOrName}/client-cert",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -9155,62 +9937,44 @@ impl<'a> UploadProjectClientCertBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UploadProjectClientCertBuilder<'a> {
-    type Output = crate::Result<
-        UploadProjectClientCertResponse,
-        crate::Error<UploadProjectClientCertError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<UploadProjectClientCertResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(UploadProjectClientCertBuilder);
 
 /// The error responses [`Client::upload_project_client_cert`](crate::Client::upload_project_client_cert) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UploadProjectClientCertError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error(
+        "The project is being transferred and uploading certificates is not possible"
+    )]
     /// `409`: The project is being transferred and uploading certificates is not possible
     Conflict,
+    #[error("Failed to upload the client certificate")]
     /// `500`: Failed to upload the client certificate
     /// Failed to encrypt the private key
     InternalServerError,
-}
-
-impl std::fmt::Display for UploadProjectClientCertError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::Conflict => {
-                    "The project is being transferred and uploading certificates is not possible"
-                }
-                Self::InternalServerError => "Failed to upload the client certificate",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UploadProjectClientCertError {
@@ -9238,9 +10002,9 @@ impl crate::Client {
         &self,
         id_or_name: impl Into<String>,
         domain: impl Into<String>,
-    ) -> VerifyProjectDomainBuilder<'_> {
+    ) -> VerifyProjectDomainBuilder {
         VerifyProjectDomainBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             domain: domain.into(),
             team_id: None,
@@ -9252,15 +10016,15 @@ impl crate::Client {
 /// A request to [`Client::verify_project_domain`](crate::Client::verify_project_domain): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct VerifyProjectDomainBuilder<'a> {
-    client: &'a crate::Client,
+pub struct VerifyProjectDomainBuilder {
+    client: crate::Client,
     id_or_name: String,
     domain: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> VerifyProjectDomainBuilder<'a> {
+impl VerifyProjectDomainBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -9278,14 +10042,16 @@ impl<'a> VerifyProjectDomainBuilder<'a> {
         crate::shared::ProjectDomain,
         crate::Error<VerifyProjectDomainError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<crate::shared::ProjectDomain> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for VerifyProjectDomainBuilder {
+    type Output = crate::shared::ProjectDomain;
+    type Error = VerifyProjectDomainError;
+}
+impl crate::runtime::Exchange for VerifyProjectDomainBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v9/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -9299,52 +10065,36 @@ impl<'a> VerifyProjectDomainBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v9/projects/{idOrName}/domains/{domain}/verify",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for VerifyProjectDomainBuilder<'a> {
-    type Output = crate::Result<
-        crate::shared::ProjectDomain,
-        crate::Error<VerifyProjectDomainError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::shared::ProjectDomain> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(VerifyProjectDomainBuilder);
 
 /// The error responses [`Client::verify_project_domain`](crate::Client::verify_project_domain) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum VerifyProjectDomainError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     /// There is an existing TXT record on the domain verifying it for another project
     /// The domain does not have a TXT record that attempts to verify the project domain
     /// The TXT record on the domain does not match the expected challenge for the project domain
     /// Project domain is not assigned to project
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for VerifyProjectDomainError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for VerifyProjectDomainError {

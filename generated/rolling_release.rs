@@ -15,6 +15,7 @@
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum AdvancementType {
     /// `automatic`
     #[serde(rename = "automatic")]
@@ -43,6 +44,7 @@ impl std::fmt::Display for AdvancementType {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApproveRollingReleaseStageRequest {
     /// The index of the stage to transition to
     #[serde(rename = "nextStageIndex")]
@@ -50,6 +52,15 @@ pub struct ApproveRollingReleaseStageRequest {
     /// The id of the canary deployment to approve for the next stage
     #[serde(rename = "canaryDeploymentId")]
     pub canary_deployment_id: String,
+}
+impl ApproveRollingReleaseStageRequest {
+    /// A `ApproveRollingReleaseStageRequest` with the fields it needs; the others are unset.
+    pub fn new(next_stage_index: f64, canary_deployment_id: impl Into<String>) -> Self {
+        Self {
+            next_stage_index: next_stage_index,
+            canary_deployment_id: canary_deployment_id.into(),
+        }
+    }
 }
 
 #[derive(
@@ -63,6 +74,7 @@ pub struct ApproveRollingReleaseStageRequest {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum AvailableSlots {
     /// `unlimited`
     #[serde(rename = "unlimited")]
@@ -87,14 +99,24 @@ impl std::fmt::Display for AvailableSlots {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CompleteRollingReleaseRequest {
     /// The ID of the canary deployment to complete
     #[serde(rename = "canaryDeploymentId")]
     pub canary_deployment_id: String,
 }
+impl CompleteRollingReleaseRequest {
+    /// A `CompleteRollingReleaseRequest` with the fields it needs; the others are unset.
+    pub fn new(canary_deployment_id: impl Into<String>) -> Self {
+        Self {
+            canary_deployment_id: canary_deployment_id.into(),
+        }
+    }
+}
 
 /// The current deployment receiving production traffic
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CurrentDeployment {
     /// A string holding the unique ID of the deployment
     pub id: String,
@@ -119,12 +141,14 @@ pub struct CurrentDeployment {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeleteRollingReleaseConfigResponse {
     #[serde(rename = "rollingRelease")]
     pub rolling_release: serde_json::Value,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetRollingReleaseBillingStatusAvailableSlots {
     #[serde(rename = "availableSlots")]
     pub available_slots: f64,
@@ -132,6 +156,7 @@ pub struct GetRollingReleaseBillingStatusAvailableSlots {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetRollingReleaseBillingStatusNoAvailableSlots {
     #[serde(rename = "availableSlots")]
     pub available_slots: i64,
@@ -141,6 +166,7 @@ pub struct GetRollingReleaseBillingStatusNoAvailableSlots {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetRollingReleaseBillingStatusPlanNotSupported {
     #[serde(rename = "availableSlots")]
     pub available_slots: i64,
@@ -149,6 +175,7 @@ pub struct GetRollingReleaseBillingStatusPlanNotSupported {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "reason")]
+#[non_exhaustive]
 pub enum GetRollingReleaseBillingStatusResponse {
     #[serde(rename = "plan_not_supported")]
     PlanNotSupported(GetRollingReleaseBillingStatusPlanNotSupported),
@@ -164,13 +191,15 @@ pub enum GetRollingReleaseBillingStatusResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetRollingReleaseBillingStatusUnlimitedSlots {
     #[serde(rename = "availableSlots")]
     pub available_slots: AvailableSlots,
     pub message: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetRollingReleaseConfigResponse {
     /// Project-level rolling release configuration that defines how deployments should be gradually rolled out
     #[serde(rename = "rollingRelease", default)]
@@ -178,7 +207,8 @@ pub struct GetRollingReleaseConfigResponse {
 }
 
 /// The response format for rolling release endpoints that return rolling release information
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetRollingReleaseResponse {
     /// Rolling release information including configuration and document details, or null if no rolling release exists
     #[serde(rename = "rollingRelease", default)]
@@ -187,6 +217,7 @@ pub struct GetRollingReleaseResponse {
 
 /// Rolling release information including configuration and document details, or null if no rolling release exists
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetRollingReleaseRollingRelease {
     /// The current state of the rolling release
     pub state: GetRollingReleaseState,
@@ -230,6 +261,7 @@ pub struct GetRollingReleaseRollingRelease {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetRollingReleaseState {
     /// `ACTIVE`
     #[serde(rename = "ACTIVE")]
@@ -263,6 +295,7 @@ impl std::fmt::Display for GetRollingReleaseState {
 
 /// All stages configured for this rolling release
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Stage {
     /// The zero-based index of the stage
     pub index: f64,
@@ -285,6 +318,7 @@ pub struct Stage {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum UpdateRollingReleaseConfigResponse {
     WithRollingRelease(DeleteRollingReleaseConfigResponse),
     WithRollingRelease2(UpdateRollingReleaseConfigWithRollingRelease2),
@@ -320,12 +354,14 @@ impl<'de> serde::Deserialize<'de> for UpdateRollingReleaseConfigResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateRollingReleaseConfigRollingRelease {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stages: Option<Vec<crate::shared::RollingReleaseStage>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateRollingReleaseConfigWithRollingRelease2 {
     #[serde(rename = "rollingRelease", default)]
     pub rolling_release: Option<UpdateRollingReleaseConfigRollingRelease>,
@@ -340,9 +376,9 @@ impl crate::Client {
     pub fn approve_rolling_release_stage(
         &self,
         id_or_name: impl Into<String>,
-    ) -> ApproveRollingReleaseStageBuilder<'_> {
+    ) -> ApproveRollingReleaseStageBuilder {
         ApproveRollingReleaseStageBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             team_id: None,
             slug: None,
@@ -354,15 +390,15 @@ impl crate::Client {
 /// A request to [`Client::approve_rolling_release_stage`](crate::Client::approve_rolling_release_stage): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ApproveRollingReleaseStageBuilder<'a> {
-    client: &'a crate::Client,
+pub struct ApproveRollingReleaseStageBuilder {
+    client: crate::Client,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<ApproveRollingReleaseStageRequest>,
 }
 
-impl<'a> ApproveRollingReleaseStageBuilder<'a> {
+impl ApproveRollingReleaseStageBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -385,14 +421,16 @@ impl<'a> ApproveRollingReleaseStageBuilder<'a> {
         GetRollingReleaseResponse,
         crate::Error<ApproveRollingReleaseStageError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetRollingReleaseResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for ApproveRollingReleaseStageBuilder {
+    type Output = GetRollingReleaseResponse;
+    type Error = ApproveRollingReleaseStageError;
+}
+impl crate::runtime::Exchange for ApproveRollingReleaseStageBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -404,7 +442,7 @@ impl<'a> ApproveRollingReleaseStageBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v1/projects/{idOrName}/rolling-release/approve-stage",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -412,50 +450,34 @@ impl<'a> ApproveRollingReleaseStageBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for ApproveRollingReleaseStageBuilder<'a> {
-    type Output = crate::Result<
-        GetRollingReleaseResponse,
-        crate::Error<ApproveRollingReleaseStageError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetRollingReleaseResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(ApproveRollingReleaseStageBuilder);
 
 /// The error responses [`Client::approve_rolling_release_stage`](crate::Client::approve_rolling_release_stage) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ApproveRollingReleaseStageError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("internal server error")]
     /// `500`
     InternalServerError,
-}
-
-impl std::fmt::Display for ApproveRollingReleaseStageError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::InternalServerError => "internal server error",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for ApproveRollingReleaseStageError {
@@ -480,9 +502,9 @@ impl crate::Client {
     pub fn complete_rolling_release(
         &self,
         id_or_name: impl Into<String>,
-    ) -> CompleteRollingReleaseBuilder<'_> {
+    ) -> CompleteRollingReleaseBuilder {
         CompleteRollingReleaseBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             team_id: None,
             slug: None,
@@ -494,15 +516,15 @@ impl crate::Client {
 /// A request to [`Client::complete_rolling_release`](crate::Client::complete_rolling_release): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CompleteRollingReleaseBuilder<'a> {
-    client: &'a crate::Client,
+pub struct CompleteRollingReleaseBuilder {
+    client: crate::Client,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<CompleteRollingReleaseRequest>,
 }
 
-impl<'a> CompleteRollingReleaseBuilder<'a> {
+impl CompleteRollingReleaseBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -525,14 +547,16 @@ impl<'a> CompleteRollingReleaseBuilder<'a> {
         GetRollingReleaseResponse,
         crate::Error<CompleteRollingReleaseError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetRollingReleaseResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for CompleteRollingReleaseBuilder {
+    type Output = GetRollingReleaseResponse;
+    type Error = CompleteRollingReleaseError;
+}
+impl crate::runtime::Exchange for CompleteRollingReleaseBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -544,7 +568,7 @@ impl<'a> CompleteRollingReleaseBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v1/projects/{idOrName}/rolling-release/complete",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -552,47 +576,31 @@ impl<'a> CompleteRollingReleaseBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for CompleteRollingReleaseBuilder<'a> {
-    type Output = crate::Result<
-        GetRollingReleaseResponse,
-        crate::Error<CompleteRollingReleaseError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetRollingReleaseResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(CompleteRollingReleaseBuilder);
 
 /// The error responses [`Client::complete_rolling_release`](crate::Client::complete_rolling_release) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CompleteRollingReleaseError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for CompleteRollingReleaseError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for CompleteRollingReleaseError {
@@ -616,9 +624,9 @@ impl crate::Client {
     pub fn delete_rolling_release_config(
         &self,
         id_or_name: impl Into<String>,
-    ) -> DeleteRollingReleaseConfigBuilder<'_> {
+    ) -> DeleteRollingReleaseConfigBuilder {
         DeleteRollingReleaseConfigBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             team_id: None,
             slug: None,
@@ -629,14 +637,14 @@ impl crate::Client {
 /// A request to [`Client::delete_rolling_release_config`](crate::Client::delete_rolling_release_config): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteRollingReleaseConfigBuilder<'a> {
-    client: &'a crate::Client,
+pub struct DeleteRollingReleaseConfigBuilder {
+    client: crate::Client,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> DeleteRollingReleaseConfigBuilder<'a> {
+impl DeleteRollingReleaseConfigBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -654,14 +662,16 @@ impl<'a> DeleteRollingReleaseConfigBuilder<'a> {
         DeleteRollingReleaseConfigResponse,
         crate::Error<DeleteRollingReleaseConfigError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<DeleteRollingReleaseConfigResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for DeleteRollingReleaseConfigBuilder {
+    type Output = DeleteRollingReleaseConfigResponse;
+    type Error = DeleteRollingReleaseConfigError;
+}
+impl crate::runtime::Exchange for DeleteRollingReleaseConfigBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -673,51 +683,35 @@ impl<'a> DeleteRollingReleaseConfigBuilder<'a> {
             method: reqwest::Method::DELETE,
             template: "/v1/projects/{idOrName}/rolling-release/config",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for DeleteRollingReleaseConfigBuilder<'a> {
-    type Output = crate::Result<
-        DeleteRollingReleaseConfigResponse,
-        crate::Error<DeleteRollingReleaseConfigError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<DeleteRollingReleaseConfigResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(DeleteRollingReleaseConfigBuilder);
 
 /// The error responses [`Client::delete_rolling_release_config`](crate::Client::delete_rolling_release_config) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DeleteRollingReleaseConfigError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for DeleteRollingReleaseConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for DeleteRollingReleaseConfigError {
@@ -741,9 +735,9 @@ impl crate::Client {
     pub fn get_rolling_release(
         &self,
         id_or_name: impl Into<String>,
-    ) -> GetRollingReleaseBuilder<'_> {
+    ) -> GetRollingReleaseBuilder {
         GetRollingReleaseBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             state: None,
             team_id: None,
@@ -755,15 +749,15 @@ impl crate::Client {
 /// A request to [`Client::get_rolling_release`](crate::Client::get_rolling_release): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetRollingReleaseBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetRollingReleaseBuilder {
+    client: crate::Client,
     id_or_name: String,
     state: Option<GetRollingReleaseState>,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetRollingReleaseBuilder<'a> {
+impl GetRollingReleaseBuilder {
     /// Filter by rolling release state
     pub fn state(mut self, state: GetRollingReleaseState) -> Self {
         self.state = Some(state);
@@ -783,14 +777,16 @@ impl<'a> GetRollingReleaseBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<GetRollingReleaseResponse, crate::Error<GetRollingReleaseError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetRollingReleaseResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetRollingReleaseBuilder {
+    type Output = GetRollingReleaseResponse;
+    type Error = GetRollingReleaseError;
+}
+impl crate::runtime::Exchange for GetRollingReleaseBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -802,52 +798,36 @@ impl<'a> GetRollingReleaseBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/projects/{idOrName}/rolling-release",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("state", &self.state);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetRollingReleaseBuilder<'a> {
-    type Output = crate::Result<
-        GetRollingReleaseResponse,
-        crate::Error<GetRollingReleaseError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetRollingReleaseResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetRollingReleaseBuilder);
 
 /// The error responses [`Client::get_rolling_release`](crate::Client::get_rolling_release) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetRollingReleaseError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for GetRollingReleaseError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetRollingReleaseError {
@@ -871,9 +851,9 @@ impl crate::Client {
     pub fn get_rolling_release_billing_status(
         &self,
         id_or_name: impl Into<String>,
-    ) -> GetRollingReleaseBillingStatusBuilder<'_> {
+    ) -> GetRollingReleaseBillingStatusBuilder {
         GetRollingReleaseBillingStatusBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             team_id: None,
             slug: None,
@@ -884,14 +864,14 @@ impl crate::Client {
 /// A request to [`Client::get_rolling_release_billing_status`](crate::Client::get_rolling_release_billing_status): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetRollingReleaseBillingStatusBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetRollingReleaseBillingStatusBuilder {
+    client: crate::Client,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetRollingReleaseBillingStatusBuilder<'a> {
+impl GetRollingReleaseBillingStatusBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -909,14 +889,16 @@ impl<'a> GetRollingReleaseBillingStatusBuilder<'a> {
         GetRollingReleaseBillingStatusResponse,
         crate::Error<GetRollingReleaseBillingStatusError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetRollingReleaseBillingStatusResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetRollingReleaseBillingStatusBuilder {
+    type Output = GetRollingReleaseBillingStatusResponse;
+    type Error = GetRollingReleaseBillingStatusError;
+}
+impl crate::runtime::Exchange for GetRollingReleaseBillingStatusBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -928,51 +910,35 @@ impl<'a> GetRollingReleaseBillingStatusBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/projects/{idOrName}/rolling-release/billing",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetRollingReleaseBillingStatusBuilder<'a> {
-    type Output = crate::Result<
-        GetRollingReleaseBillingStatusResponse,
-        crate::Error<GetRollingReleaseBillingStatusError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetRollingReleaseBillingStatusResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetRollingReleaseBillingStatusBuilder);
 
 /// The error responses [`Client::get_rolling_release_billing_status`](crate::Client::get_rolling_release_billing_status) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetRollingReleaseBillingStatusError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for GetRollingReleaseBillingStatusError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetRollingReleaseBillingStatusError {
@@ -996,9 +962,9 @@ impl crate::Client {
     pub fn get_rolling_release_config(
         &self,
         id_or_name: impl Into<String>,
-    ) -> GetRollingReleaseConfigBuilder<'_> {
+    ) -> GetRollingReleaseConfigBuilder {
         GetRollingReleaseConfigBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             team_id: None,
             slug: None,
@@ -1009,14 +975,14 @@ impl crate::Client {
 /// A request to [`Client::get_rolling_release_config`](crate::Client::get_rolling_release_config): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetRollingReleaseConfigBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetRollingReleaseConfigBuilder {
+    client: crate::Client,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetRollingReleaseConfigBuilder<'a> {
+impl GetRollingReleaseConfigBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -1034,14 +1000,16 @@ impl<'a> GetRollingReleaseConfigBuilder<'a> {
         GetRollingReleaseConfigResponse,
         crate::Error<GetRollingReleaseConfigError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetRollingReleaseConfigResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetRollingReleaseConfigBuilder {
+    type Output = GetRollingReleaseConfigResponse;
+    type Error = GetRollingReleaseConfigError;
+}
+impl crate::runtime::Exchange for GetRollingReleaseConfigBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -1053,51 +1021,35 @@ impl<'a> GetRollingReleaseConfigBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/projects/{idOrName}/rolling-release/config",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetRollingReleaseConfigBuilder<'a> {
-    type Output = crate::Result<
-        GetRollingReleaseConfigResponse,
-        crate::Error<GetRollingReleaseConfigError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetRollingReleaseConfigResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetRollingReleaseConfigBuilder);
 
 /// The error responses [`Client::get_rolling_release_config`](crate::Client::get_rolling_release_config) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetRollingReleaseConfigError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for GetRollingReleaseConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetRollingReleaseConfigError {
@@ -1121,9 +1073,9 @@ impl crate::Client {
     pub fn update_rolling_release_config(
         &self,
         id_or_name: impl Into<String>,
-    ) -> UpdateRollingReleaseConfigBuilder<'_> {
+    ) -> UpdateRollingReleaseConfigBuilder {
         UpdateRollingReleaseConfigBuilder {
-            client: self,
+            client: self.clone(),
             id_or_name: id_or_name.into(),
             team_id: None,
             slug: None,
@@ -1134,14 +1086,14 @@ impl crate::Client {
 /// A request to [`Client::update_rolling_release_config`](crate::Client::update_rolling_release_config): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateRollingReleaseConfigBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UpdateRollingReleaseConfigBuilder {
+    client: crate::Client,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> UpdateRollingReleaseConfigBuilder<'a> {
+impl UpdateRollingReleaseConfigBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -1159,14 +1111,16 @@ impl<'a> UpdateRollingReleaseConfigBuilder<'a> {
         UpdateRollingReleaseConfigResponse,
         crate::Error<UpdateRollingReleaseConfigError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<UpdateRollingReleaseConfigResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UpdateRollingReleaseConfigBuilder {
+    type Output = UpdateRollingReleaseConfigResponse;
+    type Error = UpdateRollingReleaseConfigError;
+}
+impl crate::runtime::Exchange for UpdateRollingReleaseConfigBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
             &crate::runtime::encode_path(&self.id_or_name),
@@ -1178,51 +1132,35 @@ impl<'a> UpdateRollingReleaseConfigBuilder<'a> {
             method: reqwest::Method::PATCH,
             template: "/v1/projects/{idOrName}/rolling-release/config",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UpdateRollingReleaseConfigBuilder<'a> {
-    type Output = crate::Result<
-        UpdateRollingReleaseConfigResponse,
-        crate::Error<UpdateRollingReleaseConfigError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<UpdateRollingReleaseConfigResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(UpdateRollingReleaseConfigBuilder);
 
 /// The error responses [`Client::update_rolling_release_config`](crate::Client::update_rolling_release_config) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UpdateRollingReleaseConfigError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for UpdateRollingReleaseConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UpdateRollingReleaseConfigError {

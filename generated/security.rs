@@ -4,6 +4,7 @@
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Active {
     #[serde(rename = "ownerId")]
     pub owner_id: String,
@@ -27,6 +28,7 @@ pub struct Active {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ActiveIpsItem {
     pub id: String,
     pub hostname: String,
@@ -47,6 +49,7 @@ pub struct ActiveIpsItem {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum ActiveIpsItemAction {
     /// `deny`
     #[serde(rename = "deny")]
@@ -83,6 +86,7 @@ impl std::fmt::Display for ActiveIpsItemAction {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ActiveManagedRules {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bot_protection: Option<BotProtection>,
@@ -93,6 +97,7 @@ pub struct ActiveManagedRules {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ActiveRule {
     pub id: String,
     pub name: String,
@@ -105,12 +110,14 @@ pub struct ActiveRule {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ActiveRuleAction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mitigate: Option<ActiveRuleActionMitigate>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ActiveRuleActionMitigate {
     pub action: ActiveRuleActionMitigateAction,
     #[serde(rename = "rateLimit", default, skip_serializing_if = "Option::is_none")]
@@ -134,6 +141,7 @@ pub struct ActiveRuleActionMitigate {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum ActiveRuleActionMitigateAction {
     /// `deny`
     #[serde(rename = "deny")]
@@ -178,6 +186,7 @@ impl std::fmt::Display for ActiveRuleActionMitigateAction {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ActiveRuleActionMitigateRateLimit {
     pub algo: Algo,
     pub window: f64,
@@ -198,6 +207,7 @@ pub struct ActiveRuleActionMitigateRateLimit {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum ActiveRuleActionMitigateRateLimitAction {
     /// `deny`
     #[serde(rename = "deny")]
@@ -234,11 +244,13 @@ impl std::fmt::Display for ActiveRuleActionMitigateRateLimitAction {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ActiveRuleConditionGroupItem {
     pub conditions: Vec<ActiveRuleConditionGroupItemCondition>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ActiveRuleConditionGroupItemCondition {
     #[serde(rename = "type")]
     pub type_: ActiveRuleConditionGroupItemConditionType,
@@ -262,6 +274,7 @@ pub struct ActiveRuleConditionGroupItemCondition {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum ActiveRuleConditionGroupItemConditionOp {
     /// `re`
     #[serde(rename = "re")]
@@ -349,6 +362,7 @@ impl std::fmt::Display for ActiveRuleConditionGroupItemConditionOp {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum ActiveRuleConditionGroupItemConditionType {
     /// `host`
     #[serde(rename = "host")]
@@ -466,6 +480,7 @@ impl std::fmt::Display for ActiveRuleConditionGroupItemConditionType {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ActiveRuleConditionGroupItemConditionValue {
     String(String),
     Number(f64),
@@ -506,6 +521,7 @@ impl<'de> serde::Deserialize<'de> for ActiveRuleConditionGroupItemConditionValue
 
 /// The API requires one of these to be set: `domain`; or `projectScope`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddBypassIpRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
@@ -522,9 +538,53 @@ pub struct AddBypassIpRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
+impl AddBypassIpRequest {
+    /// A `AddBypassIpRequest` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            domain: None,
+            project_scope: None,
+            source_ip: None,
+            all_sources: None,
+            ttl: None,
+            note: None,
+        }
+    }
+    /// Sets [`domain`](Self::domain).
+    pub fn with_domain(mut self, domain: impl Into<String>) -> Self {
+        self.domain = Some(domain.into());
+        self
+    }
+    /// Sets [`project_scope`](Self::project_scope).
+    pub fn with_project_scope(mut self, project_scope: bool) -> Self {
+        self.project_scope = Some(project_scope);
+        self
+    }
+    /// Sets [`source_ip`](Self::source_ip).
+    pub fn with_source_ip(mut self, source_ip: impl Into<String>) -> Self {
+        self.source_ip = Some(source_ip.into());
+        self
+    }
+    /// Sets [`all_sources`](Self::all_sources).
+    pub fn with_all_sources(mut self, all_sources: bool) -> Self {
+        self.all_sources = Some(all_sources);
+        self
+    }
+    /// Sets [`ttl`](Self::ttl).
+    pub fn with_ttl(mut self, ttl: f64) -> Self {
+        self.ttl = Some(ttl);
+        self
+    }
+    /// Sets [`note`](Self::note).
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AddBypassIpResponse {
     WithResultPagination(AddBypassIpWithResultPagination),
     WithOk(AddBypassIpWithOk),
@@ -558,6 +618,7 @@ impl<'de> serde::Deserialize<'de> for AddBypassIpResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddBypassIpResultItem {
     #[serde(rename = "OwnerId")]
     pub owner_id: String,
@@ -576,6 +637,7 @@ pub struct AddBypassIpResultItem {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddBypassIpWithOk {
     pub ok: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -583,6 +645,7 @@ pub struct AddBypassIpWithOk {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddBypassIpWithResultPagination {
     pub ok: bool,
     pub result: Vec<AddBypassIpResultItem>,
@@ -600,6 +663,7 @@ pub struct AddBypassIpWithResultPagination {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum Algo {
     /// `fixed_window`
     #[serde(rename = "fixed_window")]
@@ -628,6 +692,7 @@ impl std::fmt::Display for Algo {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Anomaly {
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -649,6 +714,7 @@ pub struct Anomaly {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AnomalyAffectedHostMapValue {
     #[serde(rename = "anomalyAlerts", default, skip_serializing_if = "Option::is_none")]
     pub anomaly_alerts: Option<
@@ -661,6 +727,7 @@ pub struct AnomalyAffectedHostMapValue {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AnomalyAffectedHostMapValueAnomalyAlertsValue {
     pub at_minute: String,
     pub zscore: f64,
@@ -670,6 +737,7 @@ pub struct AnomalyAffectedHostMapValueAnomalyAlertsValue {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AnomalyAffectedHostMapValueDdosAlertsValue {
     #[serde(rename = "atMinute")]
     pub at_minute: String,
@@ -678,6 +746,7 @@ pub struct AnomalyAffectedHostMapValueDdosAlertsValue {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BotProtection {
     pub active: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -701,6 +770,7 @@ pub struct BotProtection {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum BotProtectionAction {
     /// `deny`
     #[serde(rename = "deny")]
@@ -734,6 +804,7 @@ impl std::fmt::Display for BotProtectionAction {
 
 /// Custom Ruleset
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Crs {
     /// Scanner Detection - Detect and prevent reconnaissance activities from network scanning tools.
     pub sd: Gen,
@@ -762,9 +833,19 @@ pub struct Crs {
 
 /// Scanner Detection - Detect and prevent reconnaissance activities from network scanning tools.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Gen {
     pub active: bool,
     pub action: GenAction,
+}
+impl Gen {
+    /// A `Gen` with the fields it needs; the others are unset.
+    pub fn new(active: bool, action: GenAction) -> Self {
+        Self {
+            active: active,
+            action: action,
+        }
+    }
 }
 
 #[derive(
@@ -778,6 +859,7 @@ pub struct Gen {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GenAction {
     /// `deny`
     #[serde(rename = "deny")]
@@ -807,6 +889,7 @@ impl std::fmt::Display for GenAction {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetActiveAttackStatusResponse {
     WithAnomalies(GetActiveAttackStatusWithAnomalies),
     Object(serde_json::Map<String, serde_json::Value>),
@@ -843,11 +926,13 @@ impl<'de> serde::Deserialize<'de> for GetActiveAttackStatusResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetActiveAttackStatusWithAnomalies {
     pub anomalies: Vec<Anomaly>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetBypassIpPagination {
     #[serde(rename = "OwnerId")]
     pub owner_id: String,
@@ -856,6 +941,7 @@ pub struct GetBypassIpPagination {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetBypassIpResponse {
     pub result: Vec<GetBypassIpResultItem>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -863,6 +949,7 @@ pub struct GetBypassIpResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetBypassIpResultItem {
     #[serde(rename = "OwnerId")]
     pub owner_id: String,
@@ -905,6 +992,7 @@ pub struct GetBypassIpResultItem {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetBypassIpResultItemAction {
     /// `block`
     #[serde(rename = "block")]
@@ -933,6 +1021,7 @@ impl std::fmt::Display for GetBypassIpResultItemAction {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetV1SecurityFirewallEventsAction {
     #[serde(rename = "startTime")]
     pub start_time: String,
@@ -947,12 +1036,14 @@ pub struct GetV1SecurityFirewallEventsAction {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetV1SecurityFirewallEventsResponse {
     pub actions: Vec<GetV1SecurityFirewallEventsAction>,
 }
 
 /// Custom Ruleset
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PutFirewallConfigCrs {
     /// Scanner Detection - Detect and prevent reconnaissance activities from network scanning tools.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -988,8 +1079,82 @@ pub struct PutFirewallConfigCrs {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub java: Option<Gen>,
 }
+impl PutFirewallConfigCrs {
+    /// A `PutFirewallConfigCrs` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            sd: None,
+            ma: None,
+            lfi: None,
+            rfi: None,
+            rce: None,
+            php: None,
+            gen_: None,
+            xss: None,
+            sqli: None,
+            sf: None,
+            java: None,
+        }
+    }
+    /// Sets [`sd`](Self::sd).
+    pub fn with_sd(mut self, sd: Gen) -> Self {
+        self.sd = Some(sd);
+        self
+    }
+    /// Sets [`ma`](Self::ma).
+    pub fn with_ma(mut self, ma: Gen) -> Self {
+        self.ma = Some(ma);
+        self
+    }
+    /// Sets [`lfi`](Self::lfi).
+    pub fn with_lfi(mut self, lfi: Gen) -> Self {
+        self.lfi = Some(lfi);
+        self
+    }
+    /// Sets [`rfi`](Self::rfi).
+    pub fn with_rfi(mut self, rfi: Gen) -> Self {
+        self.rfi = Some(rfi);
+        self
+    }
+    /// Sets [`rce`](Self::rce).
+    pub fn with_rce(mut self, rce: Gen) -> Self {
+        self.rce = Some(rce);
+        self
+    }
+    /// Sets [`php`](Self::php).
+    pub fn with_php(mut self, php: Gen) -> Self {
+        self.php = Some(php);
+        self
+    }
+    /// Sets [`gen_`](Self::gen_).
+    pub fn with_gen_(mut self, gen_: Gen) -> Self {
+        self.gen_ = Some(gen_);
+        self
+    }
+    /// Sets [`xss`](Self::xss).
+    pub fn with_xss(mut self, xss: Gen) -> Self {
+        self.xss = Some(xss);
+        self
+    }
+    /// Sets [`sqli`](Self::sqli).
+    pub fn with_sqli(mut self, sqli: Gen) -> Self {
+        self.sqli = Some(sqli);
+        self
+    }
+    /// Sets [`sf`](Self::sf).
+    pub fn with_sf(mut self, sf: Gen) -> Self {
+        self.sf = Some(sf);
+        self
+    }
+    /// Sets [`java`](Self::java).
+    pub fn with_java(mut self, java: Gen) -> Self {
+        self.java = Some(java);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PutFirewallConfigIpsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -998,6 +1163,32 @@ pub struct PutFirewallConfigIpsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     pub action: PutFirewallConfigIpsItemAction,
+}
+impl PutFirewallConfigIpsItem {
+    /// A `PutFirewallConfigIpsItem` with the fields it needs; the others are unset.
+    pub fn new(
+        hostname: impl Into<String>,
+        ip: impl Into<String>,
+        action: PutFirewallConfigIpsItemAction,
+    ) -> Self {
+        Self {
+            id: None,
+            hostname: hostname.into(),
+            ip: ip.into(),
+            notes: None,
+            action: action,
+        }
+    }
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+    /// Sets [`notes`](Self::notes).
+    pub fn with_notes(mut self, notes: impl Into<String>) -> Self {
+        self.notes = Some(notes.into());
+        self
+    }
 }
 
 #[derive(
@@ -1011,6 +1202,7 @@ pub struct PutFirewallConfigIpsItem {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum PutFirewallConfigIpsItemAction {
     /// `deny`
     #[serde(rename = "deny")]
@@ -1047,6 +1239,7 @@ impl std::fmt::Display for PutFirewallConfigIpsItemAction {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PutFirewallConfigRequest {
     #[serde(rename = "firewallEnabled")]
     pub firewall_enabled: bool,
@@ -1062,13 +1255,56 @@ pub struct PutFirewallConfigRequest {
     #[serde(rename = "botIdEnabled", default, skip_serializing_if = "Option::is_none")]
     pub bot_id_enabled: Option<bool>,
 }
+impl PutFirewallConfigRequest {
+    /// A `PutFirewallConfigRequest` with the fields it needs; the others are unset.
+    pub fn new(firewall_enabled: bool) -> Self {
+        Self {
+            firewall_enabled: firewall_enabled,
+            managed_rules: None,
+            crs: None,
+            rules: None,
+            ips: None,
+            bot_id_enabled: None,
+        }
+    }
+    /// Sets [`managed_rules`](Self::managed_rules).
+    pub fn with_managed_rules(
+        mut self,
+        managed_rules: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.managed_rules = Some(managed_rules);
+        self
+    }
+    /// Sets [`crs`](Self::crs).
+    pub fn with_crs(mut self, crs: PutFirewallConfigCrs) -> Self {
+        self.crs = Some(crs);
+        self
+    }
+    /// Sets [`rules`](Self::rules).
+    pub fn with_rules(mut self, rules: Vec<PutFirewallConfigRule>) -> Self {
+        self.rules = Some(rules);
+        self
+    }
+    /// Sets [`ips`](Self::ips).
+    pub fn with_ips(mut self, ips: Vec<PutFirewallConfigIpsItem>) -> Self {
+        self.ips = Some(ips);
+        self
+    }
+    /// Sets [`bot_id_enabled`](Self::bot_id_enabled).
+    pub fn with_bot_id_enabled(mut self, bot_id_enabled: bool) -> Self {
+        self.bot_id_enabled = Some(bot_id_enabled);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PutFirewallConfigResponse {
     pub active: Active,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PutFirewallConfigRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -1080,14 +1316,58 @@ pub struct PutFirewallConfigRule {
     pub condition_group: Vec<PutFirewallConfigRuleConditionGroupItem>,
     pub action: PutFirewallConfigRuleAction,
 }
+impl PutFirewallConfigRule {
+    /// A `PutFirewallConfigRule` with the fields it needs; the others are unset.
+    pub fn new(
+        name: impl Into<String>,
+        active: bool,
+        condition_group: Vec<PutFirewallConfigRuleConditionGroupItem>,
+        action: PutFirewallConfigRuleAction,
+    ) -> Self {
+        Self {
+            id: None,
+            name: name.into(),
+            description: None,
+            active: active,
+            condition_group: condition_group,
+            action: action,
+        }
+    }
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PutFirewallConfigRuleAction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mitigate: Option<PutFirewallConfigRuleActionMitigate>,
 }
+impl PutFirewallConfigRuleAction {
+    /// A `PutFirewallConfigRuleAction` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self { mitigate: None }
+    }
+    /// Sets [`mitigate`](Self::mitigate).
+    pub fn with_mitigate(
+        mut self,
+        mitigate: PutFirewallConfigRuleActionMitigate,
+    ) -> Self {
+        self.mitigate = Some(mitigate);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PutFirewallConfigRuleActionMitigate {
     pub action: PutFirewallConfigRuleActionMitigateAction,
     #[serde(rename = "rateLimit", default, skip_serializing_if = "Option::is_none")]
@@ -1098,6 +1378,41 @@ pub struct PutFirewallConfigRuleActionMitigate {
     pub action_duration: Option<String>,
     #[serde(rename = "bypassSystem", default, skip_serializing_if = "Option::is_none")]
     pub bypass_system: Option<bool>,
+}
+impl PutFirewallConfigRuleActionMitigate {
+    /// A `PutFirewallConfigRuleActionMitigate` with the fields it needs; the others are unset.
+    pub fn new(action: PutFirewallConfigRuleActionMitigateAction) -> Self {
+        Self {
+            action: action,
+            rate_limit: None,
+            redirect: None,
+            action_duration: None,
+            bypass_system: None,
+        }
+    }
+    /// Sets [`rate_limit`](Self::rate_limit).
+    pub fn with_rate_limit(mut self, rate_limit: RateLimit) -> Self {
+        self.rate_limit = Some(rate_limit);
+        self
+    }
+    /// Sets [`redirect`](Self::redirect).
+    pub fn with_redirect(
+        mut self,
+        redirect: PutFirewallConfigRuleActionMitigateRedirect,
+    ) -> Self {
+        self.redirect = Some(redirect);
+        self
+    }
+    /// Sets [`action_duration`](Self::action_duration).
+    pub fn with_action_duration(mut self, action_duration: impl Into<String>) -> Self {
+        self.action_duration = Some(action_duration.into());
+        self
+    }
+    /// Sets [`bypass_system`](Self::bypass_system).
+    pub fn with_bypass_system(mut self, bypass_system: bool) -> Self {
+        self.bypass_system = Some(bypass_system);
+        self
+    }
 }
 
 #[derive(
@@ -1111,6 +1426,7 @@ pub struct PutFirewallConfigRuleActionMitigate {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum PutFirewallConfigRuleActionMitigateAction {
     /// `log`
     #[serde(rename = "log")]
@@ -1156,6 +1472,7 @@ impl std::fmt::Display for PutFirewallConfigRuleActionMitigateAction {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PutFirewallConfigRuleActionMitigateRedirect {
     WithLocationPermanent(Redirect),
     Any(serde_json::Value),
@@ -1191,11 +1508,21 @@ impl<'de> serde::Deserialize<'de> for PutFirewallConfigRuleActionMitigateRedirec
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PutFirewallConfigRuleConditionGroupItem {
     pub conditions: Vec<PutFirewallConfigRuleConditionGroupItemCondition>,
 }
+impl PutFirewallConfigRuleConditionGroupItem {
+    /// A `PutFirewallConfigRuleConditionGroupItem` with the fields it needs; the others are unset.
+    pub fn new(
+        conditions: Vec<PutFirewallConfigRuleConditionGroupItemCondition>,
+    ) -> Self {
+        Self { conditions: conditions }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PutFirewallConfigRuleConditionGroupItemCondition {
     /// [Parameter](https://vercel.com/docs/security/vercel-waf/rule-configuration#parameters) from the incoming traffic.
     #[serde(rename = "type")]
@@ -1207,6 +1534,39 @@ pub struct PutFirewallConfigRuleConditionGroupItemCondition {
     pub key: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<PutFirewallConfigRuleConditionGroupItemConditionValue>,
+}
+impl PutFirewallConfigRuleConditionGroupItemCondition {
+    /// A `PutFirewallConfigRuleConditionGroupItemCondition` with the fields it needs; the others are unset.
+    pub fn new(
+        type_: PutFirewallConfigRuleConditionGroupItemConditionType,
+        op: PutFirewallConfigRuleConditionGroupItemConditionOp,
+    ) -> Self {
+        Self {
+            type_: type_,
+            op: op,
+            neg: None,
+            key: None,
+            value: None,
+        }
+    }
+    /// Sets [`neg`](Self::neg).
+    pub fn with_neg(mut self, neg: bool) -> Self {
+        self.neg = Some(neg);
+        self
+    }
+    /// Sets [`key`](Self::key).
+    pub fn with_key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+    /// Sets [`value`](Self::value).
+    pub fn with_value(
+        mut self,
+        value: PutFirewallConfigRuleConditionGroupItemConditionValue,
+    ) -> Self {
+        self.value = Some(value);
+        self
+    }
 }
 
 #[derive(
@@ -1220,6 +1580,7 @@ pub struct PutFirewallConfigRuleConditionGroupItemCondition {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum PutFirewallConfigRuleConditionGroupItemConditionOp {
     /// `re`
     #[serde(rename = "re")]
@@ -1307,6 +1668,7 @@ impl std::fmt::Display for PutFirewallConfigRuleConditionGroupItemConditionOp {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum PutFirewallConfigRuleConditionGroupItemConditionType {
     /// `host`
     #[serde(rename = "host")]
@@ -1420,6 +1782,7 @@ impl std::fmt::Display for PutFirewallConfigRuleConditionGroupItemConditionType 
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PutFirewallConfigRuleConditionGroupItemConditionValue {
     String(String),
     StringList(Vec<String>),
@@ -1463,6 +1826,7 @@ for PutFirewallConfigRuleConditionGroupItemConditionValue {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum RateLimit {
     WithAlgoWindow(RateLimitWithAlgoWindow),
     Any(serde_json::Value),
@@ -1495,6 +1859,7 @@ impl<'de> serde::Deserialize<'de> for RateLimit {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum RateLimitAction {
     Value(RateLimitActionValue),
     Any(serde_json::Value),
@@ -1536,6 +1901,7 @@ impl<'de> serde::Deserialize<'de> for RateLimitAction {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum RateLimitActionValue {
     /// `log`
     #[serde(rename = "log")]
@@ -1572,6 +1938,7 @@ impl std::fmt::Display for RateLimitActionValue {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RateLimitWithAlgoWindow {
     pub algo: Algo,
     pub window: f64,
@@ -1580,15 +1947,43 @@ pub struct RateLimitWithAlgoWindow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<RateLimitAction>,
 }
+impl RateLimitWithAlgoWindow {
+    /// A `RateLimitWithAlgoWindow` with the fields it needs; the others are unset.
+    pub fn new(algo: Algo, window: f64, limit: f64, keys: Vec<String>) -> Self {
+        Self {
+            algo: algo,
+            window: window,
+            limit: limit,
+            keys: keys,
+            action: None,
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn with_action(mut self, action: RateLimitAction) -> Self {
+        self.action = Some(action);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Redirect {
     pub location: String,
     pub permanent: bool,
 }
+impl Redirect {
+    /// A `Redirect` with the fields it needs; the others are unset.
+    pub fn new(location: impl Into<String>, permanent: bool) -> Self {
+        Self {
+            location: location.into(),
+            permanent: permanent,
+        }
+    }
+}
 
 /// The API requires one of these to be set: `domain`; or `projectScope`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RemoveBypassIpRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
@@ -1601,13 +1996,52 @@ pub struct RemoveBypassIpRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
+impl RemoveBypassIpRequest {
+    /// A `RemoveBypassIpRequest` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            domain: None,
+            project_scope: None,
+            source_ip: None,
+            all_sources: None,
+            note: None,
+        }
+    }
+    /// Sets [`domain`](Self::domain).
+    pub fn with_domain(mut self, domain: impl Into<String>) -> Self {
+        self.domain = Some(domain.into());
+        self
+    }
+    /// Sets [`project_scope`](Self::project_scope).
+    pub fn with_project_scope(mut self, project_scope: bool) -> Self {
+        self.project_scope = Some(project_scope);
+        self
+    }
+    /// Sets [`source_ip`](Self::source_ip).
+    pub fn with_source_ip(mut self, source_ip: impl Into<String>) -> Self {
+        self.source_ip = Some(source_ip.into());
+        self
+    }
+    /// Sets [`all_sources`](Self::all_sources).
+    pub fn with_all_sources(mut self, all_sources: bool) -> Self {
+        self.all_sources = Some(all_sources);
+        self
+    }
+    /// Sets [`note`](Self::note).
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RemoveBypassIpResponse {
     pub ok: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateAttackChallengeModeRequest {
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -1620,8 +2054,27 @@ pub struct UpdateAttackChallengeModeRequest {
     )]
     pub attack_mode_active_until: Option<f64>,
 }
+impl UpdateAttackChallengeModeRequest {
+    /// A `UpdateAttackChallengeModeRequest` with the fields it needs; the others are unset.
+    pub fn new(project_id: impl Into<String>, attack_mode_enabled: bool) -> Self {
+        Self {
+            project_id: project_id.into(),
+            attack_mode_enabled: attack_mode_enabled,
+            attack_mode_active_until: None,
+        }
+    }
+    /// Sets [`attack_mode_active_until`](Self::attack_mode_active_until).
+    pub fn with_attack_mode_active_until(
+        mut self,
+        attack_mode_active_until: f64,
+    ) -> Self {
+        self.attack_mode_active_until = Some(attack_mode_active_until);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateAttackChallengeModeResponse {
     #[serde(rename = "attackModeEnabled")]
     pub attack_mode_enabled: bool,
@@ -1640,6 +2093,7 @@ pub struct UpdateAttackChallengeModeResponse {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UpdateFirewallConfigAction {
     /// `firewallEnabled`
     #[serde(rename = "firewallEnabled")]
@@ -1665,12 +2119,33 @@ impl std::fmt::Display for UpdateFirewallConfigAction {
 
 /// Disable a managed rule
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateFirewallConfigCrsDisable {
     pub action: UpdateFirewallConfigCrsDisableAction,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<serde_json::Value>,
+}
+impl UpdateFirewallConfigCrsDisable {
+    /// A `UpdateFirewallConfigCrsDisable` with the fields it needs; the others are unset.
+    pub fn new(action: UpdateFirewallConfigCrsDisableAction) -> Self {
+        Self {
+            action: action,
+            id: None,
+            value: None,
+        }
+    }
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, id: serde_json::Value) -> Self {
+        self.id = Some(id);
+        self
+    }
+    /// Sets [`value`](Self::value).
+    pub fn with_value(mut self, value: serde_json::Value) -> Self {
+        self.value = Some(value);
+        self
+    }
 }
 
 #[derive(
@@ -1684,6 +2159,7 @@ pub struct UpdateFirewallConfigCrsDisable {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UpdateFirewallConfigCrsDisableAction {
     /// `crs.disable`
     #[serde(rename = "crs.disable")]
@@ -1709,10 +2185,25 @@ impl std::fmt::Display for UpdateFirewallConfigCrsDisableAction {
 
 /// Enable a managed rule
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateFirewallConfigCrsUpdate {
     pub action: UpdateFirewallConfigCrsUpdateAction,
     pub id: UpdateFirewallConfigId,
     pub value: Gen,
+}
+impl UpdateFirewallConfigCrsUpdate {
+    /// A `UpdateFirewallConfigCrsUpdate` with the fields it needs; the others are unset.
+    pub fn new(
+        action: UpdateFirewallConfigCrsUpdateAction,
+        id: UpdateFirewallConfigId,
+        value: Gen,
+    ) -> Self {
+        Self {
+            action: action,
+            id: id,
+            value: value,
+        }
+    }
 }
 
 #[derive(
@@ -1726,6 +2217,7 @@ pub struct UpdateFirewallConfigCrsUpdate {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UpdateFirewallConfigCrsUpdateAction {
     /// `crs.update`
     #[serde(rename = "crs.update")]
@@ -1751,11 +2243,27 @@ impl std::fmt::Display for UpdateFirewallConfigCrsUpdateAction {
 
 /// Enable Firewall
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateFirewallConfigFirewallEnabled {
     pub action: UpdateFirewallConfigAction,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<serde_json::Value>,
     pub value: bool,
+}
+impl UpdateFirewallConfigFirewallEnabled {
+    /// A `UpdateFirewallConfigFirewallEnabled` with the fields it needs; the others are unset.
+    pub fn new(action: UpdateFirewallConfigAction, value: bool) -> Self {
+        Self {
+            action: action,
+            id: None,
+            value: value,
+        }
+    }
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, id: serde_json::Value) -> Self {
+        self.id = Some(id);
+        self
+    }
 }
 
 #[derive(
@@ -1769,6 +2277,7 @@ pub struct UpdateFirewallConfigFirewallEnabled {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UpdateFirewallConfigId {
     /// `sd`
     #[serde(rename = "sd")]
@@ -1834,11 +2343,30 @@ impl std::fmt::Display for UpdateFirewallConfigId {
 
 /// Add an IP Blocking rule
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateFirewallConfigIpInsert {
     pub action: UpdateFirewallConfigIpInsertAction,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<serde_json::Value>,
     pub value: UpdateFirewallConfigIpInsertValue,
+}
+impl UpdateFirewallConfigIpInsert {
+    /// A `UpdateFirewallConfigIpInsert` with the fields it needs; the others are unset.
+    pub fn new(
+        action: UpdateFirewallConfigIpInsertAction,
+        value: UpdateFirewallConfigIpInsertValue,
+    ) -> Self {
+        Self {
+            action: action,
+            id: None,
+            value: value,
+        }
+    }
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, id: serde_json::Value) -> Self {
+        self.id = Some(id);
+        self
+    }
 }
 
 #[derive(
@@ -1852,6 +2380,7 @@ pub struct UpdateFirewallConfigIpInsert {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UpdateFirewallConfigIpInsertAction {
     /// `ip.insert`
     #[serde(rename = "ip.insert")]
@@ -1876,6 +2405,7 @@ impl std::fmt::Display for UpdateFirewallConfigIpInsertAction {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateFirewallConfigIpInsertValue {
     pub hostname: String,
     pub ip: String,
@@ -1883,14 +2413,53 @@ pub struct UpdateFirewallConfigIpInsertValue {
     pub notes: Option<String>,
     pub action: PutFirewallConfigIpsItemAction,
 }
+impl UpdateFirewallConfigIpInsertValue {
+    /// A `UpdateFirewallConfigIpInsertValue` with the fields it needs; the others are unset.
+    pub fn new(
+        hostname: impl Into<String>,
+        ip: impl Into<String>,
+        action: PutFirewallConfigIpsItemAction,
+    ) -> Self {
+        Self {
+            hostname: hostname.into(),
+            ip: ip.into(),
+            notes: None,
+            action: action,
+        }
+    }
+    /// Sets [`notes`](Self::notes).
+    pub fn with_notes(mut self, notes: impl Into<String>) -> Self {
+        self.notes = Some(notes.into());
+        self
+    }
+}
 
 /// Remove an IP Blocking rule
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateFirewallConfigIpRemove {
     pub action: UpdateFirewallConfigIpRemoveAction,
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<serde_json::Value>,
+}
+impl UpdateFirewallConfigIpRemove {
+    /// A `UpdateFirewallConfigIpRemove` with the fields it needs; the others are unset.
+    pub fn new(
+        action: UpdateFirewallConfigIpRemoveAction,
+        id: impl Into<String>,
+    ) -> Self {
+        Self {
+            action: action,
+            id: id.into(),
+            value: None,
+        }
+    }
+    /// Sets [`value`](Self::value).
+    pub fn with_value(mut self, value: serde_json::Value) -> Self {
+        self.value = Some(value);
+        self
+    }
 }
 
 #[derive(
@@ -1904,6 +2473,7 @@ pub struct UpdateFirewallConfigIpRemove {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UpdateFirewallConfigIpRemoveAction {
     /// `ip.remove`
     #[serde(rename = "ip.remove")]
@@ -1929,10 +2499,25 @@ impl std::fmt::Display for UpdateFirewallConfigIpRemoveAction {
 
 /// Update an IP Blocking rule
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateFirewallConfigIpUpdate {
     pub action: UpdateFirewallConfigIpUpdateAction,
     pub id: String,
     pub value: UpdateFirewallConfigIpInsertValue,
+}
+impl UpdateFirewallConfigIpUpdate {
+    /// A `UpdateFirewallConfigIpUpdate` with the fields it needs; the others are unset.
+    pub fn new(
+        action: UpdateFirewallConfigIpUpdateAction,
+        id: impl Into<String>,
+        value: UpdateFirewallConfigIpInsertValue,
+    ) -> Self {
+        Self {
+            action: action,
+            id: id.into(),
+            value: value,
+        }
+    }
 }
 
 #[derive(
@@ -1946,6 +2531,7 @@ pub struct UpdateFirewallConfigIpUpdate {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UpdateFirewallConfigIpUpdateAction {
     /// `ip.update`
     #[serde(rename = "ip.update")]
@@ -1971,10 +2557,25 @@ impl std::fmt::Display for UpdateFirewallConfigIpUpdateAction {
 
 /// Update a managed ruleset
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateFirewallConfigManagedRulesUpdate {
     pub action: UpdateFirewallConfigManagedRulesUpdateAction,
     pub id: UpdateFirewallConfigManagedRulesUpdateId,
     pub value: crate::shared::BotFilter,
+}
+impl UpdateFirewallConfigManagedRulesUpdate {
+    /// A `UpdateFirewallConfigManagedRulesUpdate` with the fields it needs; the others are unset.
+    pub fn new(
+        action: UpdateFirewallConfigManagedRulesUpdateAction,
+        id: UpdateFirewallConfigManagedRulesUpdateId,
+        value: crate::shared::BotFilter,
+    ) -> Self {
+        Self {
+            action: action,
+            id: id,
+            value: value,
+        }
+    }
 }
 
 #[derive(
@@ -1988,6 +2589,7 @@ pub struct UpdateFirewallConfigManagedRulesUpdate {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UpdateFirewallConfigManagedRulesUpdateAction {
     /// `managedRules.update`
     #[serde(rename = "managedRules.update")]
@@ -2022,6 +2624,7 @@ impl std::fmt::Display for UpdateFirewallConfigManagedRulesUpdateAction {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UpdateFirewallConfigManagedRulesUpdateId {
     /// `ai_bots`
     #[serde(rename = "ai_bots")]
@@ -2059,6 +2662,7 @@ impl std::fmt::Display for UpdateFirewallConfigManagedRulesUpdateId {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum UpdateFirewallConfigRequest {
     /// Update a custom rule
     RulesUpdate(UpdateFirewallConfigRulesUpdate),
@@ -2188,11 +2792,30 @@ impl<'de> serde::Deserialize<'de> for UpdateFirewallConfigRequest {
 
 /// Add a custom rule
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateFirewallConfigRulesInsert {
     pub action: UpdateFirewallConfigRulesInsertAction,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<serde_json::Value>,
     pub value: UpdateFirewallConfigValue,
+}
+impl UpdateFirewallConfigRulesInsert {
+    /// A `UpdateFirewallConfigRulesInsert` with the fields it needs; the others are unset.
+    pub fn new(
+        action: UpdateFirewallConfigRulesInsertAction,
+        value: UpdateFirewallConfigValue,
+    ) -> Self {
+        Self {
+            action: action,
+            id: None,
+            value: value,
+        }
+    }
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, id: serde_json::Value) -> Self {
+        self.id = Some(id);
+        self
+    }
 }
 
 #[derive(
@@ -2206,6 +2829,7 @@ pub struct UpdateFirewallConfigRulesInsert {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UpdateFirewallConfigRulesInsertAction {
     /// `rules.insert`
     #[serde(rename = "rules.insert")]
@@ -2231,10 +2855,25 @@ impl std::fmt::Display for UpdateFirewallConfigRulesInsertAction {
 
 /// Reorder a custom rule
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateFirewallConfigRulesPriority {
     pub action: UpdateFirewallConfigRulesPriorityAction,
     pub id: String,
     pub value: f64,
+}
+impl UpdateFirewallConfigRulesPriority {
+    /// A `UpdateFirewallConfigRulesPriority` with the fields it needs; the others are unset.
+    pub fn new(
+        action: UpdateFirewallConfigRulesPriorityAction,
+        id: impl Into<String>,
+        value: f64,
+    ) -> Self {
+        Self {
+            action: action,
+            id: id.into(),
+            value: value,
+        }
+    }
 }
 
 #[derive(
@@ -2248,6 +2887,7 @@ pub struct UpdateFirewallConfigRulesPriority {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UpdateFirewallConfigRulesPriorityAction {
     /// `rules.priority`
     #[serde(rename = "rules.priority")]
@@ -2273,11 +2913,30 @@ impl std::fmt::Display for UpdateFirewallConfigRulesPriorityAction {
 
 /// Remove a custom rule
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateFirewallConfigRulesRemove {
     pub action: UpdateFirewallConfigRulesRemoveAction,
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<serde_json::Value>,
+}
+impl UpdateFirewallConfigRulesRemove {
+    /// A `UpdateFirewallConfigRulesRemove` with the fields it needs; the others are unset.
+    pub fn new(
+        action: UpdateFirewallConfigRulesRemoveAction,
+        id: impl Into<String>,
+    ) -> Self {
+        Self {
+            action: action,
+            id: id.into(),
+            value: None,
+        }
+    }
+    /// Sets [`value`](Self::value).
+    pub fn with_value(mut self, value: serde_json::Value) -> Self {
+        self.value = Some(value);
+        self
+    }
 }
 
 #[derive(
@@ -2291,6 +2950,7 @@ pub struct UpdateFirewallConfigRulesRemove {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UpdateFirewallConfigRulesRemoveAction {
     /// `rules.remove`
     #[serde(rename = "rules.remove")]
@@ -2316,10 +2976,25 @@ impl std::fmt::Display for UpdateFirewallConfigRulesRemoveAction {
 
 /// Update a custom rule
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateFirewallConfigRulesUpdate {
     pub action: UpdateFirewallConfigRulesUpdateAction,
     pub id: String,
     pub value: UpdateFirewallConfigValue,
+}
+impl UpdateFirewallConfigRulesUpdate {
+    /// A `UpdateFirewallConfigRulesUpdate` with the fields it needs; the others are unset.
+    pub fn new(
+        action: UpdateFirewallConfigRulesUpdateAction,
+        id: impl Into<String>,
+        value: UpdateFirewallConfigValue,
+    ) -> Self {
+        Self {
+            action: action,
+            id: id.into(),
+            value: value,
+        }
+    }
 }
 
 #[derive(
@@ -2333,6 +3008,7 @@ pub struct UpdateFirewallConfigRulesUpdate {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UpdateFirewallConfigRulesUpdateAction {
     /// `rules.update`
     #[serde(rename = "rules.update")]
@@ -2357,6 +3033,7 @@ impl std::fmt::Display for UpdateFirewallConfigRulesUpdateAction {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateFirewallConfigValue {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2366,13 +3043,45 @@ pub struct UpdateFirewallConfigValue {
     pub condition_group: Vec<UpdateFirewallConfigValueConditionGroupItem>,
     pub action: PutFirewallConfigRuleAction,
 }
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateFirewallConfigValueConditionGroupItem {
-    pub conditions: Vec<UpdateFirewallConfigValueConditionGroupItemCondition>,
+impl UpdateFirewallConfigValue {
+    /// A `UpdateFirewallConfigValue` with the fields it needs; the others are unset.
+    pub fn new(
+        name: impl Into<String>,
+        active: bool,
+        condition_group: Vec<UpdateFirewallConfigValueConditionGroupItem>,
+        action: PutFirewallConfigRuleAction,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+            active: active,
+            condition_group: condition_group,
+            action: action,
+        }
+    }
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UpdateFirewallConfigValueConditionGroupItem {
+    pub conditions: Vec<UpdateFirewallConfigValueConditionGroupItemCondition>,
+}
+impl UpdateFirewallConfigValueConditionGroupItem {
+    /// A `UpdateFirewallConfigValueConditionGroupItem` with the fields it needs; the others are unset.
+    pub fn new(
+        conditions: Vec<UpdateFirewallConfigValueConditionGroupItemCondition>,
+    ) -> Self {
+        Self { conditions: conditions }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateFirewallConfigValueConditionGroupItemCondition {
     #[serde(rename = "type")]
     pub type_: UpdateFirewallConfigValueConditionGroupItemConditionType,
@@ -2383,6 +3092,39 @@ pub struct UpdateFirewallConfigValueConditionGroupItemCondition {
     pub key: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<PutFirewallConfigRuleConditionGroupItemConditionValue>,
+}
+impl UpdateFirewallConfigValueConditionGroupItemCondition {
+    /// A `UpdateFirewallConfigValueConditionGroupItemCondition` with the fields it needs; the others are unset.
+    pub fn new(
+        type_: UpdateFirewallConfigValueConditionGroupItemConditionType,
+        op: PutFirewallConfigRuleConditionGroupItemConditionOp,
+    ) -> Self {
+        Self {
+            type_: type_,
+            op: op,
+            neg: None,
+            key: None,
+            value: None,
+        }
+    }
+    /// Sets [`neg`](Self::neg).
+    pub fn with_neg(mut self, neg: bool) -> Self {
+        self.neg = Some(neg);
+        self
+    }
+    /// Sets [`key`](Self::key).
+    pub fn with_key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+    /// Sets [`value`](Self::value).
+    pub fn with_value(
+        mut self,
+        value: PutFirewallConfigRuleConditionGroupItemConditionValue,
+    ) -> Self {
+        self.value = Some(value);
+        self
+    }
 }
 
 #[derive(
@@ -2396,6 +3138,7 @@ pub struct UpdateFirewallConfigValueConditionGroupItemCondition {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UpdateFirewallConfigValueConditionGroupItemConditionType {
     /// `host`
     #[serde(rename = "host")]
@@ -2513,19 +3256,50 @@ impl std::fmt::Display for UpdateFirewallConfigValueConditionGroupItemConditionT
 
 /// Update a managed rule group
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateFirewallConfigWithActionId {
     pub action: String,
     pub id: UpdateFirewallConfigManagedRulesUpdateId,
     pub value: std::collections::BTreeMap<String, crate::shared::BotFilter>,
 }
+impl UpdateFirewallConfigWithActionId {
+    /// A `UpdateFirewallConfigWithActionId` with the fields it needs; the others are unset.
+    pub fn new(
+        action: impl Into<String>,
+        id: UpdateFirewallConfigManagedRulesUpdateId,
+        value: std::collections::BTreeMap<String, crate::shared::BotFilter>,
+    ) -> Self {
+        Self {
+            action: action.into(),
+            id: id,
+            value: value,
+        }
+    }
+}
 
 /// Toggle bot ID
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateFirewallConfigWithActionValue {
     pub action: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub value: bool,
+}
+impl UpdateFirewallConfigWithActionValue {
+    /// A `UpdateFirewallConfigWithActionValue` with the fields it needs; the others are unset.
+    pub fn new(action: impl Into<String>, value: bool) -> Self {
+        Self {
+            action: action.into(),
+            id: None,
+            value: value,
+        }
+    }
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
 }
 
 impl crate::Client {
@@ -2534,12 +3308,9 @@ impl crate::Client {
     /// Create new system bypass rules
     ///
     /// `POST /v1/security/firewall/bypass`
-    pub fn add_bypass_ip(
-        &self,
-        project_id: impl Into<String>,
-    ) -> AddBypassIpBuilder<'_> {
+    pub fn add_bypass_ip(&self, project_id: impl Into<String>) -> AddBypassIpBuilder {
         AddBypassIpBuilder {
-            client: self,
+            client: self.clone(),
             project_id: project_id.into(),
             team_id: None,
             slug: None,
@@ -2551,15 +3322,15 @@ impl crate::Client {
 /// A request to [`Client::add_bypass_ip`](crate::Client::add_bypass_ip): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct AddBypassIpBuilder<'a> {
-    client: &'a crate::Client,
+pub struct AddBypassIpBuilder {
+    client: crate::Client,
     project_id: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<AddBypassIpRequest>,
 }
 
-impl<'a> AddBypassIpBuilder<'a> {
+impl AddBypassIpBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -2579,21 +3350,23 @@ impl<'a> AddBypassIpBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<AddBypassIpResponse, crate::Error<AddBypassIpError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<AddBypassIpResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for AddBypassIpBuilder {
+    type Output = AddBypassIpResponse;
+    type Error = AddBypassIpError;
+}
+impl crate::runtime::Exchange for AddBypassIpBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/security/firewall/bypass");
         let endpoint = crate::runtime::Endpoint {
             operation: "addBypassIp",
             method: reqwest::Method::POST,
             template: "/v1/security/firewall/bypass",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("projectId", &self.project_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -2602,47 +3375,34 @@ impl<'a> AddBypassIpBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for AddBypassIpBuilder<'a> {
-    type Output = crate::Result<AddBypassIpResponse, crate::Error<AddBypassIpError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<AddBypassIpResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(AddBypassIpBuilder);
 
 /// The error responses [`Client::add_bypass_ip`](crate::Client::add_bypass_ip) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AddBypassIpError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("internal server error")]
     /// `500`
     InternalServerError,
-}
-
-impl std::fmt::Display for AddBypassIpError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::InternalServerError => "internal server error",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for AddBypassIpError {
@@ -2667,9 +3427,9 @@ impl crate::Client {
     pub fn get_active_attack_status(
         &self,
         project_id: impl Into<String>,
-    ) -> GetActiveAttackStatusBuilder<'_> {
+    ) -> GetActiveAttackStatusBuilder {
         GetActiveAttackStatusBuilder {
-            client: self,
+            client: self.clone(),
             project_id: project_id.into(),
             since: None,
             team_id: None,
@@ -2681,15 +3441,15 @@ impl crate::Client {
 /// A request to [`Client::get_active_attack_status`](crate::Client::get_active_attack_status): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetActiveAttackStatusBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetActiveAttackStatusBuilder {
+    client: crate::Client,
     project_id: String,
     since: Option<f64>,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetActiveAttackStatusBuilder<'a> {
+impl GetActiveAttackStatusBuilder {
     pub fn since(mut self, since: f64) -> Self {
         self.since = Some(since);
         self
@@ -2711,67 +3471,53 @@ impl<'a> GetActiveAttackStatusBuilder<'a> {
         GetActiveAttackStatusResponse,
         crate::Error<GetActiveAttackStatusError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetActiveAttackStatusResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetActiveAttackStatusBuilder {
+    type Output = GetActiveAttackStatusResponse;
+    type Error = GetActiveAttackStatusError;
+}
+impl crate::runtime::Exchange for GetActiveAttackStatusBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/security/firewall/attack-status");
         let endpoint = crate::runtime::Endpoint {
             operation: "getActiveAttackStatus",
             method: reqwest::Method::GET,
             template: "/v1/security/firewall/attack-status",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("projectId", &self.project_id);
         request.query("since", &self.since);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetActiveAttackStatusBuilder<'a> {
-    type Output = crate::Result<
-        GetActiveAttackStatusResponse,
-        crate::Error<GetActiveAttackStatusError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetActiveAttackStatusResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetActiveAttackStatusBuilder);
 
 /// The error responses [`Client::get_active_attack_status`](crate::Client::get_active_attack_status) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetActiveAttackStatusError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for GetActiveAttackStatusError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetActiveAttackStatusError {
@@ -2792,12 +3538,9 @@ impl crate::Client {
     /// Retrieve the system bypass rules configured for the specified project
     ///
     /// `GET /v1/security/firewall/bypass`
-    pub fn get_bypass_ip(
-        &self,
-        project_id: impl Into<String>,
-    ) -> GetBypassIpBuilder<'_> {
+    pub fn get_bypass_ip(&self, project_id: impl Into<String>) -> GetBypassIpBuilder {
         GetBypassIpBuilder {
-            client: self,
+            client: self.clone(),
             project_id: project_id.into(),
             limit: None,
             source_ip: None,
@@ -2813,8 +3556,8 @@ impl crate::Client {
 /// A request to [`Client::get_bypass_ip`](crate::Client::get_bypass_ip): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetBypassIpBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetBypassIpBuilder {
+    client: crate::Client,
     project_id: String,
     limit: Option<f64>,
     source_ip: Option<String>,
@@ -2825,7 +3568,7 @@ pub struct GetBypassIpBuilder<'a> {
     slug: Option<String>,
 }
 
-impl<'a> GetBypassIpBuilder<'a> {
+impl GetBypassIpBuilder {
     pub fn limit(mut self, limit: f64) -> Self {
         self.limit = Some(limit);
         self
@@ -2864,21 +3607,23 @@ impl<'a> GetBypassIpBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<GetBypassIpResponse, crate::Error<GetBypassIpError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetBypassIpResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetBypassIpBuilder {
+    type Output = GetBypassIpResponse;
+    type Error = GetBypassIpError;
+}
+impl crate::runtime::Exchange for GetBypassIpBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/security/firewall/bypass");
         let endpoint = crate::runtime::Endpoint {
             operation: "getBypassIp",
             method: reqwest::Method::GET,
             template: "/v1/security/firewall/bypass",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("projectId", &self.project_id);
         request.query("limit", &self.limit);
         request.query("sourceIp", &self.source_ip);
@@ -2889,46 +3634,33 @@ impl<'a> GetBypassIpBuilder<'a> {
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetBypassIpBuilder<'a> {
-    type Output = crate::Result<GetBypassIpResponse, crate::Error<GetBypassIpError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetBypassIpResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetBypassIpBuilder);
 
 /// The error responses [`Client::get_bypass_ip`](crate::Client::get_bypass_ip) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetBypassIpError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("internal server error")]
     /// `500`
     InternalServerError,
-}
-
-impl std::fmt::Display for GetBypassIpError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::InternalServerError => "internal server error",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetBypassIpError {
@@ -2954,9 +3686,9 @@ impl crate::Client {
         &self,
         project_id: impl Into<String>,
         config_version: impl Into<String>,
-    ) -> GetFirewallConfigBuilder<'_> {
+    ) -> GetFirewallConfigBuilder {
         GetFirewallConfigBuilder {
-            client: self,
+            client: self.clone(),
             project_id: project_id.into(),
             team_id: None,
             slug: None,
@@ -2968,15 +3700,15 @@ impl crate::Client {
 /// A request to [`Client::get_firewall_config`](crate::Client::get_firewall_config): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetFirewallConfigBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetFirewallConfigBuilder {
+    client: crate::Client,
     project_id: String,
     team_id: Option<String>,
     slug: Option<String>,
     config_version: String,
 }
 
-impl<'a> GetFirewallConfigBuilder<'a> {
+impl GetFirewallConfigBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -2991,14 +3723,16 @@ impl<'a> GetFirewallConfigBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<Active, crate::Error<GetFirewallConfigError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<Active> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetFirewallConfigBuilder {
+    type Output = Active;
+    type Error = GetFirewallConfigError;
+}
+impl crate::runtime::Exchange for GetFirewallConfigBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/security/firewall/config/",
             &crate::runtime::encode_path(&self.config_version),
@@ -3009,49 +3743,34 @@ impl<'a> GetFirewallConfigBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/security/firewall/config/{configVersion}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("projectId", &self.project_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetFirewallConfigBuilder<'a> {
-    type Output = crate::Result<Active, crate::Error<GetFirewallConfigError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<Active> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetFirewallConfigBuilder);
 
 /// The error responses [`Client::get_firewall_config`](crate::Client::get_firewall_config) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetFirewallConfigError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for GetFirewallConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetFirewallConfigError {
@@ -3075,9 +3794,9 @@ impl crate::Client {
     pub fn get_v1_security_firewall_events(
         &self,
         project_id: impl Into<String>,
-    ) -> GetV1SecurityFirewallEventsBuilder<'_> {
+    ) -> GetV1SecurityFirewallEventsBuilder {
         GetV1SecurityFirewallEventsBuilder {
-            client: self,
+            client: self.clone(),
             project_id: project_id.into(),
             start_timestamp: None,
             end_timestamp: None,
@@ -3089,15 +3808,15 @@ impl crate::Client {
 /// A request to [`Client::get_v1_security_firewall_events`](crate::Client::get_v1_security_firewall_events): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetV1SecurityFirewallEventsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetV1SecurityFirewallEventsBuilder {
+    client: crate::Client,
     project_id: String,
     start_timestamp: Option<f64>,
     end_timestamp: Option<f64>,
     hosts: Option<String>,
 }
 
-impl<'a> GetV1SecurityFirewallEventsBuilder<'a> {
+impl GetV1SecurityFirewallEventsBuilder {
     pub fn start_timestamp(mut self, start_timestamp: f64) -> Self {
         self.start_timestamp = Some(start_timestamp);
         self
@@ -3117,70 +3836,56 @@ impl<'a> GetV1SecurityFirewallEventsBuilder<'a> {
         GetV1SecurityFirewallEventsResponse,
         crate::Error<GetV1SecurityFirewallEventsError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetV1SecurityFirewallEventsResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetV1SecurityFirewallEventsBuilder {
+    type Output = GetV1SecurityFirewallEventsResponse;
+    type Error = GetV1SecurityFirewallEventsError;
+}
+impl crate::runtime::Exchange for GetV1SecurityFirewallEventsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/security/firewall/events");
         let endpoint = crate::runtime::Endpoint {
             operation: "get_v1_security_firewall_events",
             method: reqwest::Method::GET,
             template: "/v1/security/firewall/events",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("projectId", &self.project_id);
         request.query("startTimestamp", &self.start_timestamp);
         request.query("endTimestamp", &self.end_timestamp);
         request.query("hosts", &self.hosts);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetV1SecurityFirewallEventsBuilder<'a> {
-    type Output = crate::Result<
-        GetV1SecurityFirewallEventsResponse,
-        crate::Error<GetV1SecurityFirewallEventsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetV1SecurityFirewallEventsResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetV1SecurityFirewallEventsBuilder);
 
 /// The error responses [`Client::get_v1_security_firewall_events`](crate::Client::get_v1_security_firewall_events) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetV1SecurityFirewallEventsError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("internal server error")]
     /// `500`
     InternalServerError,
-}
-
-impl std::fmt::Display for GetV1SecurityFirewallEventsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::InternalServerError => "internal server error",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetV1SecurityFirewallEventsError {
@@ -3206,9 +3911,9 @@ impl crate::Client {
         &self,
         project_id: impl Into<String>,
         body: PutFirewallConfigRequest,
-    ) -> PutFirewallConfigBuilder<'_> {
+    ) -> PutFirewallConfigBuilder {
         PutFirewallConfigBuilder {
-            client: self,
+            client: self.clone(),
             project_id: project_id.into(),
             team_id: None,
             slug: None,
@@ -3220,15 +3925,15 @@ impl crate::Client {
 /// A request to [`Client::put_firewall_config`](crate::Client::put_firewall_config): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct PutFirewallConfigBuilder<'a> {
-    client: &'a crate::Client,
+pub struct PutFirewallConfigBuilder {
+    client: crate::Client,
     project_id: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: PutFirewallConfigRequest,
 }
 
-impl<'a> PutFirewallConfigBuilder<'a> {
+impl PutFirewallConfigBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -3243,21 +3948,23 @@ impl<'a> PutFirewallConfigBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<PutFirewallConfigResponse, crate::Error<PutFirewallConfigError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<PutFirewallConfigResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for PutFirewallConfigBuilder {
+    type Output = PutFirewallConfigResponse;
+    type Error = PutFirewallConfigError;
+}
+impl crate::runtime::Exchange for PutFirewallConfigBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/security/firewall/config");
         let endpoint = crate::runtime::Endpoint {
             operation: "putFirewallConfig",
             method: reqwest::Method::PUT,
             template: "/v1/security/firewall/config",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("projectId", &self.project_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -3265,53 +3972,37 @@ impl<'a> PutFirewallConfigBuilder<'a> {
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for PutFirewallConfigBuilder<'a> {
-    type Output = crate::Result<
-        PutFirewallConfigResponse,
-        crate::Error<PutFirewallConfigError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<PutFirewallConfigResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(PutFirewallConfigBuilder);
 
 /// The error responses [`Client::put_firewall_config`](crate::Client::put_firewall_config) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PutFirewallConfigError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("payment required")]
     /// `402`
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("internal server error")]
     /// `500`
     InternalServerError,
-}
-
-impl std::fmt::Display for PutFirewallConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => "payment required",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::InternalServerError => "internal server error",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for PutFirewallConfigError {
@@ -3337,9 +4028,9 @@ impl crate::Client {
     pub fn remove_bypass_ip(
         &self,
         project_id: impl Into<String>,
-    ) -> RemoveBypassIpBuilder<'_> {
+    ) -> RemoveBypassIpBuilder {
         RemoveBypassIpBuilder {
-            client: self,
+            client: self.clone(),
             project_id: project_id.into(),
             team_id: None,
             slug: None,
@@ -3351,15 +4042,15 @@ impl crate::Client {
 /// A request to [`Client::remove_bypass_ip`](crate::Client::remove_bypass_ip): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct RemoveBypassIpBuilder<'a> {
-    client: &'a crate::Client,
+pub struct RemoveBypassIpBuilder {
+    client: crate::Client,
     project_id: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<RemoveBypassIpRequest>,
 }
 
-impl<'a> RemoveBypassIpBuilder<'a> {
+impl RemoveBypassIpBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -3379,21 +4070,23 @@ impl<'a> RemoveBypassIpBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<RemoveBypassIpResponse, crate::Error<RemoveBypassIpError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<RemoveBypassIpResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for RemoveBypassIpBuilder {
+    type Output = RemoveBypassIpResponse;
+    type Error = RemoveBypassIpError;
+}
+impl crate::runtime::Exchange for RemoveBypassIpBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/security/firewall/bypass");
         let endpoint = crate::runtime::Endpoint {
             operation: "removeBypassIp",
             method: reqwest::Method::DELETE,
             template: "/v1/security/firewall/bypass",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("projectId", &self.project_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -3402,50 +4095,34 @@ impl<'a> RemoveBypassIpBuilder<'a> {
         }
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for RemoveBypassIpBuilder<'a> {
-    type Output = crate::Result<
-        RemoveBypassIpResponse,
-        crate::Error<RemoveBypassIpError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<RemoveBypassIpResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(RemoveBypassIpBuilder);
 
 /// The error responses [`Client::remove_bypass_ip`](crate::Client::remove_bypass_ip) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RemoveBypassIpError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("internal server error")]
     /// `500`
     InternalServerError,
-}
-
-impl std::fmt::Display for RemoveBypassIpError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::InternalServerError => "internal server error",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for RemoveBypassIpError {
@@ -3470,9 +4147,9 @@ impl crate::Client {
     pub fn update_attack_challenge_mode(
         &self,
         body: UpdateAttackChallengeModeRequest,
-    ) -> UpdateAttackChallengeModeBuilder<'_> {
+    ) -> UpdateAttackChallengeModeBuilder {
         UpdateAttackChallengeModeBuilder {
-            client: self,
+            client: self.clone(),
             team_id: None,
             slug: None,
             body,
@@ -3483,14 +4160,14 @@ impl crate::Client {
 /// A request to [`Client::update_attack_challenge_mode`](crate::Client::update_attack_challenge_mode): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateAttackChallengeModeBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UpdateAttackChallengeModeBuilder {
+    client: crate::Client,
     team_id: Option<String>,
     slug: Option<String>,
     body: UpdateAttackChallengeModeRequest,
 }
 
-impl<'a> UpdateAttackChallengeModeBuilder<'a> {
+impl UpdateAttackChallengeModeBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -3508,67 +4185,53 @@ impl<'a> UpdateAttackChallengeModeBuilder<'a> {
         UpdateAttackChallengeModeResponse,
         crate::Error<UpdateAttackChallengeModeError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<UpdateAttackChallengeModeResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UpdateAttackChallengeModeBuilder {
+    type Output = UpdateAttackChallengeModeResponse;
+    type Error = UpdateAttackChallengeModeError;
+}
+impl crate::runtime::Exchange for UpdateAttackChallengeModeBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/security/attack-mode");
         let endpoint = crate::runtime::Endpoint {
             operation: "updateAttackChallengeMode",
             method: reqwest::Method::POST,
             template: "/v1/security/attack-mode",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UpdateAttackChallengeModeBuilder<'a> {
-    type Output = crate::Result<
-        UpdateAttackChallengeModeResponse,
-        crate::Error<UpdateAttackChallengeModeError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<UpdateAttackChallengeModeResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(UpdateAttackChallengeModeBuilder);
 
 /// The error responses [`Client::update_attack_challenge_mode`](crate::Client::update_attack_challenge_mode) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UpdateAttackChallengeModeError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for UpdateAttackChallengeModeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UpdateAttackChallengeModeError {
@@ -3593,9 +4256,9 @@ impl crate::Client {
         &self,
         project_id: impl Into<String>,
         body: UpdateFirewallConfigRequest,
-    ) -> UpdateFirewallConfigBuilder<'_> {
+    ) -> UpdateFirewallConfigBuilder {
         UpdateFirewallConfigBuilder {
-            client: self,
+            client: self.clone(),
             project_id: project_id.into(),
             team_id: None,
             slug: None,
@@ -3607,15 +4270,15 @@ impl crate::Client {
 /// A request to [`Client::update_firewall_config`](crate::Client::update_firewall_config): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateFirewallConfigBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UpdateFirewallConfigBuilder {
+    client: crate::Client,
     project_id: String,
     team_id: Option<String>,
     slug: Option<String>,
     body: UpdateFirewallConfigRequest,
 }
 
-impl<'a> UpdateFirewallConfigBuilder<'a> {
+impl UpdateFirewallConfigBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -3633,23 +4296,23 @@ impl<'a> UpdateFirewallConfigBuilder<'a> {
         serde_json::Map<String, serde_json::Value>,
         crate::Error<UpdateFirewallConfigError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(
-        self,
-    ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UpdateFirewallConfigBuilder {
+    type Output = serde_json::Map<String, serde_json::Value>;
+    type Error = UpdateFirewallConfigError;
+}
+impl crate::runtime::Exchange for UpdateFirewallConfigBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/security/firewall/config");
         let endpoint = crate::runtime::Endpoint {
             operation: "updateFirewallConfig",
             method: reqwest::Method::PATCH,
             template: "/v1/security/firewall/config",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("projectId", &self.project_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -3657,53 +4320,37 @@ impl<'a> UpdateFirewallConfigBuilder<'a> {
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UpdateFirewallConfigBuilder<'a> {
-    type Output = crate::Result<
-        serde_json::Map<String, serde_json::Value>,
-        crate::Error<UpdateFirewallConfigError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(UpdateFirewallConfigBuilder);
 
 /// The error responses [`Client::update_firewall_config`](crate::Client::update_firewall_config) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UpdateFirewallConfigError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("payment required")]
     /// `402`
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("internal server error")]
     /// `500`
     InternalServerError,
-}
-
-impl std::fmt::Display for UpdateFirewallConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => "payment required",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::InternalServerError => "internal server error",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UpdateFirewallConfigError {

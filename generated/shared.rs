@@ -6,6 +6,7 @@
 /// (scanner history). Since November 2021. First element is newest.
 #[cfg(any(feature = "projects", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AbuseHistoryItem {
     pub scanner: String,
     pub reason: String,
@@ -25,6 +26,7 @@ pub struct AbuseHistoryItem {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AliasAssigned {
     Number(f64),
     Boolean(bool),
@@ -66,6 +68,7 @@ impl<'de> serde::Deserialize<'de> for AliasAssigned {
 /// An object that will contain a `code` and a `message` when the aliasing fails, otherwise the value will be `null`
 #[cfg(any(feature = "deployments", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AliasError {
     pub code: String,
     pub message: String,
@@ -73,6 +76,7 @@ pub struct AliasError {
 
 #[cfg(any(feature = "projects", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Analytics {
     pub id: String,
     #[serde(rename = "canceledAt", default, skip_serializing_if = "Option::is_none")]
@@ -100,6 +104,7 @@ pub struct Analytics {
 #[cfg(any(feature = "deployments", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Args {
     String(String),
     StringList(Vec<String>),
@@ -131,6 +136,7 @@ impl<'de> serde::Deserialize<'de> for Args {
 
 #[cfg(any(feature = "connect", feature = "projects", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Aws {
     #[serde(rename = "subnetIds")]
     pub subnet_ids: Vec<String>,
@@ -150,6 +156,7 @@ pub struct Aws {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum BillingPlanType {
     /// `prepayment`
     #[serde(rename = "prepayment")]
@@ -181,10 +188,26 @@ impl std::fmt::Display for BillingPlanType {
 
 #[cfg(any(feature = "projects", feature = "security", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BotFilter {
     pub active: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<BotFilterAction>,
+}
+#[cfg(any(feature = "projects", feature = "security", feature = "user"))]
+impl BotFilter {
+    /// A `BotFilter` with the fields it needs; the others are unset.
+    pub fn new(active: bool) -> Self {
+        Self {
+            active: active,
+            action: None,
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn with_action(mut self, action: BotFilterAction) -> Self {
+        self.action = Some(action);
+        self
+    }
 }
 
 #[cfg(any(feature = "projects", feature = "security", feature = "user"))]
@@ -199,6 +222,7 @@ pub struct BotFilter {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum BotFilterAction {
     /// `log`
     #[serde(rename = "log")]
@@ -235,6 +259,7 @@ impl std::fmt::Display for BotFilterAction {
 /// Configuration for matching git branches to this environment
 #[cfg(any(feature = "deployments", feature = "environment", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BranchMatcher {
     /// The type of matching to perform
     #[serde(rename = "type")]
@@ -256,6 +281,7 @@ pub struct BranchMatcher {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum BranchMatcherType {
     /// `endsWith`
     #[serde(rename = "endsWith")]
@@ -292,6 +318,7 @@ impl std::fmt::Display for BranchMatcherType {
 /// An object containing infomation related to the amount of platform resources may be allocated to the User account.
 #[cfg(any(feature = "teams", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BuildEntitlements {
     #[serde(rename = "enhancedBuilds", default, skip_serializing_if = "Option::is_none")]
     pub enhanced_builds: Option<bool>,
@@ -310,6 +337,7 @@ pub struct BuildEntitlements {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum BuildMachineType {
     /// `enhanced`
     #[serde(rename = "enhanced")]
@@ -351,6 +379,7 @@ impl std::fmt::Display for BuildMachineType {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum ChecksConclusion {
     /// `skipped`
     #[serde(rename = "skipped")]
@@ -401,6 +430,7 @@ impl std::fmt::Display for ChecksConclusion {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum ChecksState {
     /// `registered`
     #[serde(rename = "registered")]
@@ -446,6 +476,7 @@ impl std::fmt::Display for ChecksState {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum Compression {
     /// `gzip`
     #[serde(rename = "gzip")]
@@ -477,6 +508,7 @@ impl std::fmt::Display for Compression {
 
 #[cfg(any(feature = "connect", feature = "projects", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConnectConfiguration {
     #[serde(rename = "envId")]
     pub env_id: EnvId,
@@ -497,6 +529,7 @@ pub struct ConnectConfiguration {
 
 #[cfg(any(feature = "access-groups", feature = "teams"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateAccessGroupProject {
     /// The ID of the project.
     #[serde(rename = "projectId")]
@@ -505,15 +538,44 @@ pub struct CreateAccessGroupProject {
     #[serde(default)]
     pub role: Option<CreateAccessGroupProjectRole>,
 }
+#[cfg(any(feature = "access-groups", feature = "teams"))]
+impl CreateAccessGroupProject {
+    /// A `CreateAccessGroupProject` with the fields it needs; the others are unset.
+    pub fn new(project_id: impl Into<String>) -> Self {
+        Self {
+            project_id: project_id.into(),
+            role: None,
+        }
+    }
+    /// Sets [`role`](Self::role).
+    pub fn with_role(mut self, role: CreateAccessGroupProjectRole) -> Self {
+        self.role = Some(role);
+        self
+    }
+}
 
 #[cfg(any(feature = "access-groups", feature = "teams"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateAccessGroupProjectRequest {
     /// The ID of the project.
     #[serde(rename = "projectId")]
     pub project_id: String,
     /// The project role that will be added to this Access Group.
     pub role: CreateAccessGroupProjectRole,
+}
+#[cfg(any(feature = "access-groups", feature = "teams"))]
+impl CreateAccessGroupProjectRequest {
+    /// A `CreateAccessGroupProjectRequest` with the fields it needs; the others are unset.
+    pub fn new(
+        project_id: impl Into<String>,
+        role: CreateAccessGroupProjectRole,
+    ) -> Self {
+        Self {
+            project_id: project_id.into(),
+            role: role,
+        }
+    }
 }
 
 /// The project role that will be added to this Access Group. \"null\" will remove this project level role.
@@ -529,6 +591,7 @@ pub struct CreateAccessGroupProjectRequest {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum CreateAccessGroupProjectRole {
     /// `ADMIN`
     #[serde(rename = "ADMIN")]
@@ -575,6 +638,7 @@ impl std::fmt::Display for CreateAccessGroupProjectRole {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum CreateDeployments {
     /// `enabled`
     #[serde(rename = "enabled")]
@@ -606,12 +670,14 @@ impl std::fmt::Display for CreateDeployments {
 
 #[cfg(any(feature = "environment", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateSharedEnvVariableFailedItem {
     pub error: CreateSharedEnvVariableFailedItemError,
 }
 
 #[cfg(any(feature = "environment", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateSharedEnvVariableFailedItemError {
     pub code: String,
     pub message: String,
@@ -638,6 +704,7 @@ pub struct CreateSharedEnvVariableFailedItemError {
 #[cfg(any(feature = "environment", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateSharedEnvVariableFailedItemErrorValue {
     String(String),
     ValueList(Vec<Environment>),
@@ -683,6 +750,7 @@ impl<'de> serde::Deserialize<'de> for CreateSharedEnvVariableFailedItemErrorValu
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum CreatedFrom {
     /// `self-served`
     #[serde(rename = "self-served")]
@@ -715,6 +783,7 @@ impl std::fmt::Display for CreatedFrom {
 #[cfg(any(feature = "environment", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreatedTarget {
     ValueList(Vec<String>),
     Value(Environment),
@@ -759,6 +828,7 @@ impl<'de> serde::Deserialize<'de> for CreatedTarget {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum CurrentDeploymentSource {
     /// `api-trigger-git-deploy`
     #[serde(rename = "api-trigger-git-deploy")]
@@ -825,6 +895,7 @@ impl std::fmt::Display for CurrentDeploymentSource {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum CurrentDeploymentTarget {
     /// `staging`
     #[serde(rename = "staging")]
@@ -857,6 +928,7 @@ impl std::fmt::Display for CurrentDeploymentTarget {
 /// Internal representation of a custom environment with all required properties
 #[cfg(any(feature = "environment", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CustomEnvironment {
     /// Unique identifier for the custom environment (format: env_*)
     pub id: String,
@@ -902,6 +974,7 @@ pub struct CustomEnvironment {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum CustomEnvironmentType {
     /// `preview`
     #[serde(rename = "preview")]
@@ -948,6 +1021,7 @@ impl std::fmt::Display for CustomEnvironmentType {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum Decrypt {
     /// `true`
     #[serde(rename = "true")]
@@ -986,13 +1060,31 @@ impl std::fmt::Display for Decrypt {
     )
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DefaultApp {
     #[serde(rename = "projectId")]
     pub project_id: String,
 }
+#[cfg(
+    any(
+        feature = "aliases",
+        feature = "edge-config",
+        feature = "integrations",
+        feature = "projects"
+    )
+)]
+impl DefaultApp {
+    /// A `DefaultApp` with the fields it needs; the others are unset.
+    pub fn new(project_id: impl Into<String>) -> Self {
+        Self {
+            project_id: project_id.into(),
+        }
+    }
+}
 
 #[cfg(any(feature = "dns", feature = "domains"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeleteDomainResponse {
     /// The id of the newly created DNS record
     pub uid: String,
@@ -1000,22 +1092,44 @@ pub struct DeleteDomainResponse {
 
 #[cfg(any(feature = "environment", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeleteSharedEnvVariableRequest {
     /// IDs of the Shared Environment Variables to delete
     pub ids: Vec<String>,
 }
+#[cfg(any(feature = "environment", feature = "projects"))]
+impl DeleteSharedEnvVariableRequest {
+    /// A `DeleteSharedEnvVariableRequest` with the fields it needs; the others are unset.
+    pub fn new(ids: Vec<String>) -> Self {
+        Self { ids: ids }
+    }
+}
 
 #[cfg(any(feature = "teams", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeleteTeamRequest {
     /// Optional array of objects that describe the reason why the team is being deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reasons: Option<Vec<UserEventPayloadReason>>,
 }
+#[cfg(any(feature = "teams", feature = "user"))]
+impl DeleteTeamRequest {
+    /// A `DeleteTeamRequest` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self { reasons: None }
+    }
+    /// Sets [`reasons`](Self::reasons).
+    pub fn with_reasons(mut self, reasons: Vec<UserEventPayloadReason>) -> Self {
+        self.reasons = Some(reasons);
+        self
+    }
+}
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
+#[non_exhaustive]
 pub enum Delivery {
     #[serde(rename = "http")]
     Http(DeliveryHttp),
@@ -1034,6 +1148,7 @@ pub enum Delivery {
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeliveryClickhouse {
     pub endpoint: String,
     pub table: String,
@@ -1051,6 +1166,7 @@ pub struct DeliveryClickhouse {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum DeliveryEncoding {
     /// `json`
     #[serde(rename = "json")]
@@ -1082,6 +1198,7 @@ impl std::fmt::Display for DeliveryEncoding {
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeliveryHttp {
     pub endpoint: String,
     pub encoding: Encoding,
@@ -1106,12 +1223,14 @@ impl std::fmt::Debug for DeliveryHttp {
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeliveryInternal {
     pub target: DeliveryTarget,
 }
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeliveryOtlphttp {
     pub endpoint: Endpoint,
     pub encoding: DeliveryEncoding,
@@ -1133,6 +1252,7 @@ impl std::fmt::Debug for DeliveryOtlphttp {
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeliverySyslog {
     pub endpoint: String,
     pub secret: String,
@@ -1159,6 +1279,7 @@ impl std::fmt::Debug for DeliverySyslog {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum DeliveryTarget {
     /// `vercel-otel-traces-db`
     #[serde(rename = "vercel-otel-traces-db")]
@@ -1186,14 +1307,28 @@ impl std::fmt::Display for DeliveryTarget {
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Deployment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environments: Option<Vec<String>>,
+}
+#[cfg(any(feature = "drains", feature = "log-drains"))]
+impl Deployment {
+    /// A `Deployment` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self { environments: None }
+    }
+    /// Sets [`environments`](Self::environments).
+    pub fn with_environments(mut self, environments: Vec<String>) -> Self {
+        self.environments = Some(environments);
+        self
+    }
 }
 
 /// Retention policies for deployments. These are enforced at the project level, but we also maintain an instance of this at the team level as a default policy that gets applied to new projects.
 #[cfg(any(feature = "projects", feature = "teams"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeploymentExpiration {
     /// Number of days to keep non-production deployments (mostly preview deployments) before soft deletion.
     #[serde(rename = "expirationDays", default, skip_serializing_if = "Option::is_none")]
@@ -1241,6 +1376,7 @@ pub struct DeploymentExpiration {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum DeploymentType {
     /// `all`
     #[serde(rename = "all")]
@@ -1282,10 +1418,26 @@ impl std::fmt::Display for DeploymentType {
 
 #[cfg(any(feature = "integrations", feature = "marketplace"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Detail {
     pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+#[cfg(any(feature = "integrations", feature = "marketplace"))]
+impl Detail {
+    /// A `Detail` with the fields it needs; the others are unset.
+    pub fn new(label: impl Into<String>) -> Self {
+        Self {
+            label: label.into(),
+            value: None,
+        }
+    }
+    /// Sets [`value`](Self::value).
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
@@ -1300,6 +1452,7 @@ pub struct Detail {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum DisabledReason {
     /// `disabled-by-owner`
     #[serde(rename = "disabled-by-owner")]
@@ -1340,6 +1493,7 @@ impl std::fmt::Display for DisabledReason {
 #[cfg(any(feature = "drains", feature = "log-drains"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Drains {
     ObjectList(Vec<DrainsObjectListItem>),
     ObjectList2(Vec<DrainsObjectList2Item>),
@@ -1374,6 +1528,7 @@ impl<'de> serde::Deserialize<'de> for Drains {
 #[cfg(any(feature = "drains", feature = "log-drains"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "version")]
+#[non_exhaustive]
 pub enum DrainsFilterV2 {
     #[serde(rename = "v1")]
     V1(DrainsSourceSelfServed),
@@ -1387,6 +1542,7 @@ pub enum DrainsFilterV2 {
 #[cfg(any(feature = "drains", feature = "log-drains"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type")]
+#[non_exhaustive]
 pub enum DrainsFilterV2Filter {
     #[serde(rename = "basic")]
     Basic(DrainsFilterV2FilterBasic),
@@ -1399,6 +1555,7 @@ pub enum DrainsFilterV2Filter {
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DrainsFilterV2FilterBasic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<DrainsFilterV2FilterProject>,
@@ -1410,25 +1567,41 @@ pub struct DrainsFilterV2FilterBasic {
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DrainsFilterV2FilterOdata {
     pub text: String,
 }
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DrainsFilterV2FilterProject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
 }
+#[cfg(any(feature = "drains", feature = "log-drains"))]
+impl DrainsFilterV2FilterProject {
+    /// A `DrainsFilterV2FilterProject` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self { ids: None }
+    }
+    /// Sets [`ids`](Self::ids).
+    pub fn with_ids(mut self, ids: Vec<String>) -> Self {
+        self.ids = Some(ids);
+        self
+    }
+}
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DrainsFilterV2V2 {
     pub filter: DrainsFilterV2Filter,
 }
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DrainsObjectList2Item {
     pub id: String,
     #[serde(rename = "ownerId")]
@@ -1505,6 +1678,7 @@ pub struct DrainsObjectList2Item {
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DrainsObjectListItem {
     pub id: String,
     #[serde(rename = "ownerId")]
@@ -1557,6 +1731,7 @@ pub struct DrainsObjectListItem {
 
 #[cfg(any(feature = "drains", feature = "log-drains", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DrainsProjectsMetadataItem {
     pub id: String,
     pub name: String,
@@ -1572,6 +1747,7 @@ pub struct DrainsProjectsMetadataItem {
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DrainsSamplingItem {
     #[serde(rename = "type")]
     pub type_: DrainsSamplingItemType,
@@ -1602,6 +1778,7 @@ pub struct DrainsSamplingItem {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum DrainsSamplingItemEnv {
     /// `production`
     #[serde(rename = "production")]
@@ -1657,6 +1834,7 @@ impl std::fmt::Display for DrainsSamplingItemEnv {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum DrainsSamplingItemType {
     /// `head_sampling`
     #[serde(rename = "head_sampling")]
@@ -1685,6 +1863,7 @@ impl std::fmt::Display for DrainsSamplingItemType {
 #[cfg(any(feature = "drains", feature = "log-drains"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "kind")]
+#[non_exhaustive]
 pub enum DrainsSource {
     #[serde(rename = "self-served")]
     SelfServed(DrainsSourceSelfServed),
@@ -1697,6 +1876,7 @@ pub enum DrainsSource {
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DrainsSourceIntegration {
     #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
@@ -1714,6 +1894,7 @@ pub struct DrainsSourceIntegration {
 
 #[cfg(any(feature = "domains-registrar", feature = "drains", feature = "log-drains"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DrainsSourceSelfServed {}
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
@@ -1728,6 +1909,7 @@ pub struct DrainsSourceSelfServed {}
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum DrainsStatus {
     /// `enabled`
     #[serde(rename = "enabled")]
@@ -1764,6 +1946,7 @@ impl std::fmt::Display for DrainsStatus {
 #[cfg(any(feature = "edge-config", feature = "marketplace"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum EdgeConfigItemValue {
     String(String),
     Number(f64),
@@ -1829,6 +2012,7 @@ impl<'de> serde::Deserialize<'de> for EdgeConfigItemValue {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum EnablePreviewFeedback {
     /// `default`
     #[serde(rename = "default")]
@@ -1887,6 +2071,7 @@ impl std::fmt::Display for EnablePreviewFeedback {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum Encoding {
     /// `json`
     #[serde(rename = "json")]
@@ -1918,13 +2103,22 @@ impl std::fmt::Display for Encoding {
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Endpoint {
     pub traces: String,
+}
+#[cfg(any(feature = "drains", feature = "log-drains"))]
+impl Endpoint {
+    /// A `Endpoint` with the fields it needs; the others are unset.
+    pub fn new(traces: impl Into<String>) -> Self {
+        Self { traces: traces.into() }
+    }
 }
 
 #[cfg(any(feature = "connect", feature = "projects", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum EnvId {
     String(String),
     Value(EnvIdValue),
@@ -1975,6 +2169,7 @@ impl<'de> serde::Deserialize<'de> for EnvId {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum EnvIdValue {
     /// `preview`
     #[serde(rename = "preview")]
@@ -2039,6 +2234,7 @@ impl std::fmt::Display for EnvIdValue {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum Environment {
     /// `production`
     #[serde(rename = "production")]
@@ -2090,6 +2286,7 @@ impl std::fmt::Display for Environment {
 
 #[cfg(any(feature = "integrations", feature = "marketplace"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Experimentation {
     #[serde(
         rename = "edgeConfigSyncingEnabled",
@@ -2129,6 +2326,7 @@ pub struct Experimentation {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum Framework {
     /// `blitzjs`
     #[serde(rename = "blitzjs")]
@@ -2390,18 +2588,21 @@ impl std::fmt::Display for Framework {
 
 #[cfg(any(feature = "domains", feature = "domains-registrar"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetDomainAvailabilityResponse {
     pub available: bool,
 }
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetDrainsResponse {
     pub drains: Drains,
 }
 
 #[cfg(any(feature = "project-members", feature = "teams"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetProjectMembersPagination {
     #[serde(rename = "hasNext")]
     pub has_next: bool,
@@ -2418,6 +2619,7 @@ pub struct GetProjectMembersPagination {
 /// Since June '23
 #[cfg(any(feature = "deployments", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GitComments {
     /// Whether the Vercel bot should comment on PRs
     #[serde(rename = "onPullRequest")]
@@ -2430,6 +2632,7 @@ pub struct GitComments {
 /// The payload of the event, if requested.
 #[cfg(any(feature = "integrations", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Integration {
     pub id: String,
     pub slug: String,
@@ -2438,6 +2641,7 @@ pub struct Integration {
 
 #[cfg(any(feature = "projects", feature = "teams"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct IpBucket {
     pub bucket: String,
     #[serde(rename = "supportUntil", default, skip_serializing_if = "Option::is_none")]
@@ -2457,6 +2661,7 @@ pub struct IpBucket {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum LatestDeploymentType {
     /// `LAMBDAS`
     #[serde(rename = "LAMBDAS")]
@@ -2485,6 +2690,7 @@ impl std::fmt::Display for LatestDeploymentType {
 /// This object contains information related to the pagination of the current request using continuation tokens. Since CosmosDB doesn't support going to previous pages, only count and next are provided.
 #[cfg(any(feature = "access-groups", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListAccessGroupsPagination {
     pub count: f64,
     #[serde(default)]
@@ -2493,9 +2699,22 @@ pub struct ListAccessGroupsPagination {
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Log {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sources: Option<Vec<String>>,
+}
+#[cfg(any(feature = "drains", feature = "log-drains"))]
+impl Log {
+    /// A `Log` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self { sources: None }
+    }
+    /// Sets [`sources`](Self::sources).
+    pub fn with_sources(mut self, sources: Vec<String>) -> Self {
+        self.sources = Some(sources);
+        self
+    }
 }
 
 #[cfg(any(feature = "integrations", feature = "user"))]
@@ -2510,6 +2729,7 @@ pub struct Log {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum MetadataSchemaPropertiesValueType {
     /// `string`
     #[serde(rename = "string")]
@@ -2538,6 +2758,7 @@ impl std::fmt::Display for MetadataSchemaPropertiesValueType {
 #[cfg(any(feature = "projects", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Microfrontends {
     WithIsDefaultApp(MicrofrontendsWithIsDefaultApp),
     WithRouteObservabilityToThisProject(
@@ -2585,6 +2806,7 @@ impl<'de> serde::Deserialize<'de> for Microfrontends {
 
 #[cfg(any(feature = "projects", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MicrofrontendsWithIsDefaultApp {
     #[serde(rename = "isDefaultApp")]
     pub is_default_app: bool,
@@ -2603,6 +2825,7 @@ pub struct MicrofrontendsWithIsDefaultApp {
 
 #[cfg(any(feature = "projects", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MicrofrontendsWithRouteObservabilityToThisProject {
     #[serde(rename = "isDefaultApp", default, skip_serializing_if = "Option::is_none")]
     pub is_default_app: Option<bool>,
@@ -2635,6 +2858,7 @@ pub struct MicrofrontendsWithRouteObservabilityToThisProject {
 
 #[cfg(any(feature = "projects", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MicrofrontendsWithUpdatedAtGroupIds {
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
@@ -2646,6 +2870,7 @@ pub struct MicrofrontendsWithUpdatedAtGroupIds {
 /// The payload of the event, if requested.
 #[cfg(any(feature = "marketplace", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NewTeam {
     pub name: String,
 }
@@ -2663,6 +2888,7 @@ pub struct NewTeam {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum NodeVersion {
     /// `22.x`
     #[serde(rename = "22.x")]
@@ -2718,6 +2944,7 @@ impl std::fmt::Display for NodeVersion {
 
 #[cfg(any(feature = "integrations", feature = "marketplace"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Notification {
     pub level: NotificationLevel,
     pub title: String,
@@ -2725,6 +2952,28 @@ pub struct Notification {
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
+}
+#[cfg(any(feature = "integrations", feature = "marketplace"))]
+impl Notification {
+    /// A `Notification` with the fields it needs; the others are unset.
+    pub fn new(level: NotificationLevel, title: impl Into<String>) -> Self {
+        Self {
+            level: level,
+            title: title.into(),
+            message: None,
+            href: None,
+        }
+    }
+    /// Sets [`message`](Self::message).
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = Some(message.into());
+        self
+    }
+    /// Sets [`href`](Self::href).
+    pub fn with_href(mut self, href: impl Into<String>) -> Self {
+        self.href = Some(href.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "integrations", feature = "marketplace"))]
@@ -2739,6 +2988,7 @@ pub struct Notification {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum NotificationLevel {
     /// `info`
     #[serde(rename = "info")]
@@ -2774,6 +3024,7 @@ impl std::fmt::Display for NotificationLevel {
 
 #[cfg(any(feature = "deployments", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OidcTokenClaims {
     pub iss: String,
     pub sub: String,
@@ -2789,8 +3040,16 @@ pub struct OidcTokenClaims {
 /// Specify a list of paths that should not be protected by Deployment Protection to enable Cors preflight requests
 #[cfg(any(feature = "projects", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OptionsAllowlist {
     pub paths: Vec<Path>,
+}
+#[cfg(any(feature = "projects", feature = "user"))]
+impl OptionsAllowlist {
+    /// A `OptionsAllowlist` with the fields it needs; the others are unset.
+    pub fn new(paths: Vec<Path>) -> Self {
+        Self { paths: paths }
+    }
 }
 
 #[cfg(any(feature = "integrations", feature = "marketplace"))]
@@ -2805,6 +3064,7 @@ pub struct OptionsAllowlist {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum Ownership {
     /// `owned`
     #[serde(rename = "owned")]
@@ -2852,6 +3112,7 @@ impl std::fmt::Display for Ownership {
     )
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Pagination {
     /// Amount of items in the current page.
     pub count: f64,
@@ -2866,6 +3127,7 @@ pub struct Pagination {
 /// Allows to protect project deployments with a password
 #[cfg(any(feature = "projects", feature = "teams"))]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PatchTeamDefaultDeploymentProtectionPasswordProtection {
     /// Specify if the password will apply to every Deployment Target or just Preview
     #[serde(rename = "deploymentType")]
@@ -2873,6 +3135,21 @@ pub struct PatchTeamDefaultDeploymentProtectionPasswordProtection {
     /// The password that will be used to protect Project Deployments
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
+}
+#[cfg(any(feature = "projects", feature = "teams"))]
+impl PatchTeamDefaultDeploymentProtectionPasswordProtection {
+    /// A `PatchTeamDefaultDeploymentProtectionPasswordProtection` with the fields it needs; the others are unset.
+    pub fn new(deployment_type: DeploymentType) -> Self {
+        Self {
+            deployment_type: deployment_type,
+            password: None,
+        }
+    }
+    /// Sets [`password`](Self::password).
+    pub fn with_password(mut self, password: impl Into<String>) -> Self {
+        self.password = Some(password.into());
+        self
+    }
 }
 #[cfg(any(feature = "projects", feature = "teams"))]
 impl std::fmt::Debug for PatchTeamDefaultDeploymentProtectionPasswordProtection {
@@ -2886,8 +3163,16 @@ impl std::fmt::Debug for PatchTeamDefaultDeploymentProtectionPasswordProtection 
 
 #[cfg(any(feature = "projects", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Path {
     pub value: String,
+}
+#[cfg(any(feature = "projects", feature = "user"))]
+impl Path {
+    /// A `Path` with the fields it needs; the others are unset.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self { value: value.into() }
+    }
 }
 
 #[cfg(any(feature = "deployments", feature = "projects", feature = "user"))]
@@ -2902,6 +3187,7 @@ pub struct Path {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum Plan {
     /// `pro`
     #[serde(rename = "pro")]
@@ -2955,6 +3241,7 @@ impl std::fmt::Display for Plan {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum PreviousRole {
     /// `ADMIN`
     #[serde(rename = "ADMIN")]
@@ -3005,6 +3292,7 @@ impl std::fmt::Display for PreviousRole {
 /// List of domains associated with this environment
 #[cfg(any(feature = "deployments", feature = "environment", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProjectDomain {
     pub name: String,
     #[serde(rename = "apexName")]
@@ -3041,6 +3329,7 @@ pub struct ProjectDomain {
 /// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
 #[cfg(any(feature = "deployments", feature = "environment", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProjectDomainVerificationItem {
     #[serde(rename = "type")]
     pub type_: String,
@@ -3052,6 +3341,7 @@ pub struct ProjectDomainVerificationItem {
 /// The protection bypass for the alias
 #[cfg(any(feature = "aliases", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProjectProtectionBypassValueAutomationBypass {
     #[serde(rename = "createdAt")]
     pub created_at: f64,
@@ -3062,6 +3352,7 @@ pub struct ProjectProtectionBypassValueAutomationBypass {
 /// Any settings provided for the resource to support its product's protocols
 #[cfg(any(feature = "integrations", feature = "marketplace"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProtocolSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub experimentation: Option<Experimentation>,
@@ -3080,6 +3371,7 @@ pub struct ProtocolSettings {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum ReadyState {
     /// `BUILDING`
     #[serde(rename = "BUILDING")]
@@ -3138,6 +3430,7 @@ impl std::fmt::Display for ReadyState {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum ReadySubstate {
     /// `STAGED`
     #[serde(rename = "STAGED")]
@@ -3174,15 +3467,29 @@ impl std::fmt::Display for ReadySubstate {
 /// Represents configuration for remote caching
 #[cfg(any(feature = "teams", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RemoteCaching {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+#[cfg(any(feature = "teams", feature = "user"))]
+impl RemoteCaching {
+    /// A `RemoteCaching` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self { enabled: None }
+    }
+    /// Sets [`enabled`](Self::enabled).
+    pub fn with_enabled(mut self, enabled: bool) -> Self {
+        self.enabled = Some(enabled);
+        self
+    }
 }
 
 /// The ID of the Git account of the user who requests access.
 #[cfg(any(feature = "deployments", feature = "teams", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum RepoId {
     String(String),
     Number(f64),
@@ -3215,6 +3522,7 @@ impl<'de> serde::Deserialize<'de> for RepoId {
 #[cfg(any(feature = "integrations", feature = "marketplace"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ResourceMetadataValue {
     String(String),
     Number(f64),
@@ -3269,6 +3577,7 @@ impl<'de> serde::Deserialize<'de> for ResourceMetadataValue {
 /// The notification, if set, displayed to the user when viewing the resource in Vercel
 #[cfg(any(feature = "integrations", feature = "marketplace"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResourceNotification {
     pub level: ResourceNotificationLevel,
     pub title: String,
@@ -3290,6 +3599,7 @@ pub struct ResourceNotification {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum ResourceNotificationLevel {
     /// `error`
     #[serde(rename = "error")]
@@ -3326,11 +3636,22 @@ impl std::fmt::Display for ResourceNotificationLevel {
 /// Optional instructions for revoking and regenerating a shareable link
 #[cfg(any(feature = "aliases", feature = "projects"))]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Revoke {
     /// Sharebale link to revoked
     pub secret: String,
     /// Whether or not a new shareable link should be created after the provided secret is revoked
     pub regenerate: bool,
+}
+#[cfg(any(feature = "aliases", feature = "projects"))]
+impl Revoke {
+    /// A `Revoke` with the fields it needs; the others are unset.
+    pub fn new(secret: impl Into<String>, regenerate: bool) -> Self {
+        Self {
+            secret: secret.into(),
+            regenerate: regenerate,
+        }
+    }
 }
 #[cfg(any(feature = "aliases", feature = "projects"))]
 impl std::fmt::Debug for Revoke {
@@ -3345,6 +3666,7 @@ impl std::fmt::Debug for Revoke {
 /// Project-level rolling release configuration that defines how deployments should be gradually rolled out
 #[cfg(any(feature = "projects", feature = "rolling-release"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RollingRelease {
     /// The environment that the release targets, currently only supports production. Adding in case we want to configure with alias groups or custom environments.
     pub target: String,
@@ -3363,6 +3685,7 @@ pub struct RollingRelease {
 /// An array of all the stages required during a deployment release. Each stage defines a target percentage and advancement rules. The final stage must always have targetPercentage: 100.
 #[cfg(any(feature = "projects", feature = "rolling-release"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RollingReleaseStage {
     /// The percentage of traffic to serve to the canary deployment (0-100)
     #[serde(rename = "targetPercentage")]
@@ -3384,6 +3707,7 @@ pub struct RollingReleaseStage {
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Schemas {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log: Option<serde_json::Map<String, serde_json::Value>>,
@@ -3397,6 +3721,7 @@ pub struct Schemas {
 
 #[cfg(any(feature = "deployments", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SpeedInsights {
     pub id: String,
     #[serde(rename = "enabledAt", default, skip_serializing_if = "Option::is_none")]
@@ -3414,9 +3739,19 @@ pub struct SpeedInsights {
 /// Ensures visitors to your Preview Deployments are logged into Vercel and have a minimum of Viewer access on your team
 #[cfg(any(feature = "projects", feature = "teams", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SsoProtection {
     #[serde(rename = "deploymentType")]
     pub deployment_type: DeploymentType,
+}
+#[cfg(any(feature = "projects", feature = "teams", feature = "user"))]
+impl SsoProtection {
+    /// A `SsoProtection` with the fields it needs; the others are unset.
+    pub fn new(deployment_type: DeploymentType) -> Self {
+        Self {
+            deployment_type: deployment_type,
+        }
+    }
 }
 
 /// Filter results by projects with Static IPs enabled
@@ -3432,6 +3767,7 @@ pub struct SsoProtection {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum StaticIpsEnabled {
     /// `0`
     #[serde(rename = "0")]
@@ -3465,6 +3801,7 @@ impl std::fmt::Display for StaticIpsEnabled {
 #[cfg(any(feature = "aliases", feature = "edge-cache"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Tags {
     StringList(Vec<String>),
     String(String),
@@ -3507,6 +3844,7 @@ impl<'de> serde::Deserialize<'de> for Tags {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum TeamPermission {
     /// `IntegrationManager`
     #[serde(rename = "IntegrationManager")]
@@ -3584,6 +3922,7 @@ impl std::fmt::Display for TeamPermission {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum TeamRole {
     /// `OWNER`
     #[serde(rename = "OWNER")]
@@ -3663,19 +4002,45 @@ impl std::fmt::Display for TeamRole {
     )
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Transform {
     pub id: String,
+}
+#[cfg(
+    any(
+        feature = "deployments",
+        feature = "drains",
+        feature = "environment",
+        feature = "integrations",
+        feature = "project-members",
+        feature = "teams"
+    )
+)]
+impl Transform {
+    /// A `Transform` with the fields it needs; the others are unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
 }
 
 /// The payload of the event, if requested.
 #[cfg(any(feature = "edge-config", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateEdgeConfigRequest {
     pub slug: String,
+}
+#[cfg(any(feature = "edge-config", feature = "user"))]
+impl UpdateEdgeConfigRequest {
+    /// A `UpdateEdgeConfigRequest` with the fields it needs; the others are unset.
+    pub fn new(slug: impl Into<String>) -> Self {
+        Self { slug: slug.into() }
+    }
 }
 
 #[cfg(any(feature = "artifacts", feature = "deployments"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UploadArtifactResponse {
     /// Array of URLs where the file was updated
     pub urls: Vec<String>,
@@ -3684,15 +4049,27 @@ pub struct UploadArtifactResponse {
 /// An object describing the reason why the team is being deleted.
 #[cfg(any(feature = "teams", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadReason {
     /// Idenitifier slug of the reason why the team is being deleted.
     pub slug: String,
     /// Description of the reason why the team is being deleted.
     pub description: String,
 }
+#[cfg(any(feature = "teams", feature = "user"))]
+impl UserEventPayloadReason {
+    /// A `UserEventPayloadReason` with the fields it needs; the others are unset.
+    pub fn new(slug: impl Into<String>, description: impl Into<String>) -> Self {
+        Self {
+            slug: slug.into(),
+            description: description.into(),
+        }
+    }
+}
 
 #[cfg(any(feature = "deployments", feature = "projects", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebAnalytics {
     pub id: String,
     #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]

@@ -5,6 +5,7 @@
 
 /// Attribution information for the session or current page
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Attribution {
     /// Session referrer
     #[serde(
@@ -26,9 +27,44 @@ pub struct Attribution {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utm: Option<Utm>,
 }
+impl Attribution {
+    /// A `Attribution` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            session_referrer: None,
+            landing_page: None,
+            page_before_conversion_page: None,
+            utm: None,
+        }
+    }
+    /// Sets [`session_referrer`](Self::session_referrer).
+    pub fn with_session_referrer(mut self, session_referrer: impl Into<String>) -> Self {
+        self.session_referrer = Some(session_referrer.into());
+        self
+    }
+    /// Sets [`landing_page`](Self::landing_page).
+    pub fn with_landing_page(mut self, landing_page: impl Into<String>) -> Self {
+        self.landing_page = Some(landing_page.into());
+        self
+    }
+    /// Sets [`page_before_conversion_page`](Self::page_before_conversion_page).
+    pub fn with_page_before_conversion_page(
+        mut self,
+        page_before_conversion_page: impl Into<String>,
+    ) -> Self {
+        self.page_before_conversion_page = Some(page_before_conversion_page.into());
+        self
+    }
+    /// Sets [`utm`](Self::utm).
+    pub fn with_utm(mut self, utm: Utm) -> Self {
+        self.utm = Some(utm);
+        self
+    }
+}
 
 /// Information for the SAML Single Sign-On configuration.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Connection {
     /// The Identity Provider "type", for example Okta.
     #[serde(rename = "type")]
@@ -50,6 +86,7 @@ pub struct Connection {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateTeamRequest {
     /// The desired slug for the Team
     pub slug: String,
@@ -60,9 +97,30 @@ pub struct CreateTeamRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution: Option<Attribution>,
 }
+impl CreateTeamRequest {
+    /// A `CreateTeamRequest` with the fields it needs; the others are unset.
+    pub fn new(slug: impl Into<String>) -> Self {
+        Self {
+            slug: slug.into(),
+            name: None,
+            attribution: None,
+        }
+    }
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets [`attribution`](Self::attribution).
+    pub fn with_attribution(mut self, attribution: Attribution) -> Self {
+        self.attribution = Some(attribution);
+        self
+    }
+}
 
 /// The team was created successfully
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateTeamResponse {
     /// Id of the created team
     pub id: String,
@@ -71,6 +129,7 @@ pub struct CreateTeamResponse {
 
 /// Default deployment protection for this team
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DefaultDeploymentProtection {
     #[serde(
         rename = "passwordProtection",
@@ -83,6 +142,7 @@ pub struct DefaultDeploymentProtection {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DefaultExpirationSettings {
     /// The time period to keep non-production deployments for
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -109,6 +169,46 @@ pub struct DefaultExpirationSettings {
     )]
     pub expiration_errored: Option<ExpirationCanceled>,
 }
+impl DefaultExpirationSettings {
+    /// A `DefaultExpirationSettings` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            expiration: None,
+            expiration_production: None,
+            expiration_canceled: None,
+            expiration_errored: None,
+        }
+    }
+    /// Sets [`expiration`](Self::expiration).
+    pub fn with_expiration(mut self, expiration: Expiration) -> Self {
+        self.expiration = Some(expiration);
+        self
+    }
+    /// Sets [`expiration_production`](Self::expiration_production).
+    pub fn with_expiration_production(
+        mut self,
+        expiration_production: Expiration,
+    ) -> Self {
+        self.expiration_production = Some(expiration_production);
+        self
+    }
+    /// Sets [`expiration_canceled`](Self::expiration_canceled).
+    pub fn with_expiration_canceled(
+        mut self,
+        expiration_canceled: ExpirationCanceled,
+    ) -> Self {
+        self.expiration_canceled = Some(expiration_canceled);
+        self
+    }
+    /// Sets [`expiration_errored`](Self::expiration_errored).
+    pub fn with_expiration_errored(
+        mut self,
+        expiration_errored: ExpirationCanceled,
+    ) -> Self {
+        self.expiration_errored = Some(expiration_errored);
+        self
+    }
+}
 
 /// The default redirect URI to use after successful SAML authentication.
 #[derive(
@@ -122,6 +222,7 @@ pub struct DefaultExpirationSettings {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum DefaultRedirectUri {
     /// `vercel.com`
     #[serde(rename = "vercel.com")]
@@ -155,6 +256,7 @@ impl std::fmt::Display for DefaultRedirectUri {
 
 /// Default roles for the team.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DefaultRoles {
     #[serde(rename = "teamRoles", default, skip_serializing_if = "Option::is_none")]
     pub team_roles: Option<Vec<crate::shared::TeamRole>>,
@@ -168,6 +270,7 @@ pub struct DefaultRoles {
 
 /// The Team was successfully deleted
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeleteTeamResponse {
     /// The ID of the deleted Team
     pub id: String,
@@ -182,6 +285,7 @@ pub struct DeleteTeamResponse {
 
 /// Information for the Directory Sync configuration.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Directory {
     /// The Identity Provider "type", for example Okta.
     #[serde(rename = "type")]
@@ -201,6 +305,7 @@ pub struct Directory {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmailInviteCode {
     #[serde(rename = "accessGroups", default, skip_serializing_if = "Option::is_none")]
     pub access_groups: Option<Vec<String>>,
@@ -243,6 +348,7 @@ pub struct EmailInviteCode {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum Expiration {
     /// `3y`
     #[serde(rename = "3y")]
@@ -318,6 +424,7 @@ impl std::fmt::Display for Expiration {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum ExpirationCanceled {
     /// `1y`
     #[serde(rename = "1y")]
@@ -375,6 +482,7 @@ impl std::fmt::Display for ExpirationCanceled {
 
 /// A map that describes the origin from where the user joined.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetTeamAccessRequestJoinedFrom {
     pub origin: GetTeamAccessRequestJoinedFromOrigin,
     #[serde(rename = "commitId", default, skip_serializing_if = "Option::is_none")]
@@ -414,6 +522,7 @@ pub struct GetTeamAccessRequestJoinedFrom {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetTeamAccessRequestJoinedFromOrigin {
     /// `link`
     #[serde(rename = "link")]
@@ -478,6 +587,7 @@ impl std::fmt::Display for GetTeamAccessRequestJoinedFromOrigin {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetTeamAccessRequestResponse {
     /// The slug of the team.
     #[serde(rename = "teamSlug")]
@@ -505,6 +615,7 @@ pub struct GetTeamAccessRequestResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetTeamMembersMember {
     /// ID of the file for the Avatar of this member.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -551,6 +662,7 @@ pub struct GetTeamMembersMember {
 
 /// Map with information about the members origin if they joined by requesting access.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetTeamMembersMemberJoinedFrom {
     pub origin: GetTeamMembersMemberJoinedFromOrigin,
     #[serde(rename = "commitId", default, skip_serializing_if = "Option::is_none")]
@@ -590,6 +702,7 @@ pub struct GetTeamMembersMemberJoinedFrom {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum GetTeamMembersMemberJoinedFromOrigin {
     /// `teams`
     #[serde(rename = "teams")]
@@ -655,6 +768,7 @@ impl std::fmt::Display for GetTeamMembersMemberJoinedFromOrigin {
 
 /// Array of project memberships
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetTeamMembersMemberProject {
     pub name: String,
     pub id: String,
@@ -663,6 +777,7 @@ pub struct GetTeamMembersMemberProject {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetTeamMembersResponse {
     pub members: Vec<GetTeamMembersMember>,
     #[serde(
@@ -676,6 +791,7 @@ pub struct GetTeamMembersResponse {
 
 /// A paginated list of teams.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetTeamsResponse {
     pub teams: Vec<GetTeamsTeam>,
     pub pagination: crate::shared::Pagination,
@@ -683,6 +799,7 @@ pub struct GetTeamsResponse {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetTeamsTeam {
     /// Data representing a Team.
     Team(Team),
@@ -717,12 +834,14 @@ impl<'de> serde::Deserialize<'de> for GetTeamsTeam {
 
 /// Map of the connected Bitbucket account.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Github {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InviteUserToTeamRequest {
     /// The email address of the user to invite
     pub email: String,
@@ -732,9 +851,33 @@ pub struct InviteUserToTeamRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub projects: Option<Vec<crate::shared::CreateAccessGroupProjectRequest>>,
 }
+impl InviteUserToTeamRequest {
+    /// A `InviteUserToTeamRequest` with the fields it needs; the others are unset.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+            role: None,
+            projects: None,
+        }
+    }
+    /// Sets [`role`](Self::role).
+    pub fn with_role(mut self, role: crate::shared::TeamRole) -> Self {
+        self.role = Some(role);
+        self
+    }
+    /// Sets [`projects`](Self::projects).
+    pub fn with_projects(
+        mut self,
+        projects: Vec<crate::shared::CreateAccessGroupProjectRequest>,
+    ) -> Self {
+        self.projects = Some(projects);
+        self
+    }
+}
 
 /// The member was successfully added to the team
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InviteUserToTeamResponse {
     /// The ID of the invited user
     pub uid: String,
@@ -757,14 +900,27 @@ pub struct InviteUserToTeamResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JoinTeamRequest {
     /// The invite code to join the team.
     #[serde(rename = "inviteCode", default, skip_serializing_if = "Option::is_none")]
     pub invite_code: Option<String>,
 }
+impl JoinTeamRequest {
+    /// A `JoinTeamRequest` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self { invite_code: None }
+    }
+    /// Sets [`invite_code`](Self::invite_code).
+    pub fn with_invite_code(mut self, invite_code: impl Into<String>) -> Self {
+        self.invite_code = Some(invite_code.into());
+        self
+    }
+}
 
 /// Successfully joined a team.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JoinTeamResponse {
     /// The ID of the team the user joined.
     #[serde(rename = "teamId")]
@@ -778,6 +934,7 @@ pub struct JoinTeamResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JoinedFrom {
     pub origin: Origin,
     #[serde(rename = "commitId", default, skip_serializing_if = "Option::is_none")]
@@ -808,6 +965,7 @@ pub struct JoinedFrom {
 
 /// The membership of the authenticated User in relation to the Team.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Membership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
@@ -839,6 +997,7 @@ pub struct Membership {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MembershipEntitlement {
     pub entitlement: String,
 }
@@ -854,6 +1013,7 @@ pub struct MembershipEntitlement {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum Origin {
     /// `link`
     #[serde(rename = "link")]
@@ -918,6 +1078,7 @@ impl std::fmt::Display for Origin {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PasswordProtection {
     #[serde(rename = "deploymentType")]
     pub deployment_type: String,
@@ -925,6 +1086,7 @@ pub struct PasswordProtection {
 
 /// Default deployment protection settings for new projects.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PatchTeamDefaultDeploymentProtection {
     /// Allows to protect project deployments with a password
     #[serde(
@@ -939,8 +1101,34 @@ pub struct PatchTeamDefaultDeploymentProtection {
     #[serde(rename = "ssoProtection", default, skip_serializing_if = "Option::is_none")]
     pub sso_protection: Option<crate::shared::SsoProtection>,
 }
+impl PatchTeamDefaultDeploymentProtection {
+    /// A `PatchTeamDefaultDeploymentProtection` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            password_protection: None,
+            sso_protection: None,
+        }
+    }
+    /// Sets [`password_protection`](Self::password_protection).
+    pub fn with_password_protection(
+        mut self,
+        password_protection: crate::shared::PatchTeamDefaultDeploymentProtectionPasswordProtection,
+    ) -> Self {
+        self.password_protection = Some(password_protection);
+        self
+    }
+    /// Sets [`sso_protection`](Self::sso_protection).
+    pub fn with_sso_protection(
+        mut self,
+        sso_protection: crate::shared::SsoProtection,
+    ) -> Self {
+        self.sso_protection = Some(sso_protection);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PatchTeamRequest {
     /// The hash value of an uploaded image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1024,8 +1212,138 @@ pub struct PatchTeamRequest {
     )]
     pub default_expiration_settings: Option<DefaultExpirationSettings>,
 }
+impl PatchTeamRequest {
+    /// A `PatchTeamRequest` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            avatar: None,
+            description: None,
+            email_domain: None,
+            name: None,
+            preview_deployment_suffix: None,
+            regenerate_invite_code: None,
+            saml: None,
+            slug: None,
+            enable_preview_feedback: None,
+            enable_production_feedback: None,
+            sensitive_environment_variable_policy: None,
+            remote_caching: None,
+            hide_ip_addresses: None,
+            hide_ip_addresses_in_log_drains: None,
+            default_deployment_protection: None,
+            default_expiration_settings: None,
+        }
+    }
+    /// Sets [`avatar`](Self::avatar).
+    pub fn with_avatar(mut self, avatar: impl Into<String>) -> Self {
+        self.avatar = Some(avatar.into());
+        self
+    }
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+    /// Sets [`email_domain`](Self::email_domain).
+    pub fn with_email_domain(mut self, email_domain: impl Into<String>) -> Self {
+        self.email_domain = Some(email_domain.into());
+        self
+    }
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets [`preview_deployment_suffix`](Self::preview_deployment_suffix).
+    pub fn with_preview_deployment_suffix(
+        mut self,
+        preview_deployment_suffix: impl Into<String>,
+    ) -> Self {
+        self.preview_deployment_suffix = Some(preview_deployment_suffix.into());
+        self
+    }
+    /// Sets [`regenerate_invite_code`](Self::regenerate_invite_code).
+    pub fn with_regenerate_invite_code(mut self, regenerate_invite_code: bool) -> Self {
+        self.regenerate_invite_code = Some(regenerate_invite_code);
+        self
+    }
+    /// Sets [`saml`](Self::saml).
+    pub fn with_saml(mut self, saml: PatchTeamSaml) -> Self {
+        self.saml = Some(saml);
+        self
+    }
+    /// Sets [`slug`](Self::slug).
+    pub fn with_slug(mut self, slug: impl Into<String>) -> Self {
+        self.slug = Some(slug.into());
+        self
+    }
+    /// Sets [`enable_preview_feedback`](Self::enable_preview_feedback).
+    pub fn with_enable_preview_feedback(
+        mut self,
+        enable_preview_feedback: impl Into<String>,
+    ) -> Self {
+        self.enable_preview_feedback = Some(enable_preview_feedback.into());
+        self
+    }
+    /// Sets [`enable_production_feedback`](Self::enable_production_feedback).
+    pub fn with_enable_production_feedback(
+        mut self,
+        enable_production_feedback: impl Into<String>,
+    ) -> Self {
+        self.enable_production_feedback = Some(enable_production_feedback.into());
+        self
+    }
+    /// Sets [`sensitive_environment_variable_policy`](Self::sensitive_environment_variable_policy).
+    pub fn with_sensitive_environment_variable_policy(
+        mut self,
+        sensitive_environment_variable_policy: impl Into<String>,
+    ) -> Self {
+        self.sensitive_environment_variable_policy = Some(
+            sensitive_environment_variable_policy.into(),
+        );
+        self
+    }
+    /// Sets [`remote_caching`](Self::remote_caching).
+    pub fn with_remote_caching(
+        mut self,
+        remote_caching: crate::shared::RemoteCaching,
+    ) -> Self {
+        self.remote_caching = Some(remote_caching);
+        self
+    }
+    /// Sets [`hide_ip_addresses`](Self::hide_ip_addresses).
+    pub fn with_hide_ip_addresses(mut self, hide_ip_addresses: bool) -> Self {
+        self.hide_ip_addresses = Some(hide_ip_addresses);
+        self
+    }
+    /// Sets [`hide_ip_addresses_in_log_drains`](Self::hide_ip_addresses_in_log_drains).
+    pub fn with_hide_ip_addresses_in_log_drains(
+        mut self,
+        hide_ip_addresses_in_log_drains: bool,
+    ) -> Self {
+        self.hide_ip_addresses_in_log_drains = Some(hide_ip_addresses_in_log_drains);
+        self
+    }
+    /// Sets [`default_deployment_protection`](Self::default_deployment_protection).
+    pub fn with_default_deployment_protection(
+        mut self,
+        default_deployment_protection: PatchTeamDefaultDeploymentProtection,
+    ) -> Self {
+        self.default_deployment_protection = Some(default_deployment_protection);
+        self
+    }
+    /// Sets [`default_expiration_settings`](Self::default_expiration_settings).
+    pub fn with_default_expiration_settings(
+        mut self,
+        default_expiration_settings: DefaultExpirationSettings,
+    ) -> Self {
+        self.default_expiration_settings = Some(default_expiration_settings);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PatchTeamSaml {
     /// Require that members of the team use SAML Single Sign-On.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1034,8 +1352,31 @@ pub struct PatchTeamSaml {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<std::collections::BTreeMap<String, SamlRolesValue>>,
 }
+impl PatchTeamSaml {
+    /// A `PatchTeamSaml` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            enforced: None,
+            roles: None,
+        }
+    }
+    /// Sets [`enforced`](Self::enforced).
+    pub fn with_enforced(mut self, enforced: bool) -> Self {
+        self.enforced = Some(enforced);
+        self
+    }
+    /// Sets [`roles`](Self::roles).
+    pub fn with_roles(
+        mut self,
+        roles: std::collections::BTreeMap<String, SamlRolesValue>,
+    ) -> Self {
+        self.roles = Some(roles);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RequestAccessToTeamJoinedFrom {
     /// The origin of the request.
     pub origin: RequestAccessToTeamJoinedFromOrigin,
@@ -1055,6 +1396,44 @@ pub struct RequestAccessToTeamJoinedFrom {
     #[serde(rename = "gitUserLogin", default, skip_serializing_if = "Option::is_none")]
     pub git_user_login: Option<String>,
 }
+impl RequestAccessToTeamJoinedFrom {
+    /// A `RequestAccessToTeamJoinedFrom` with the fields it needs; the others are unset.
+    pub fn new(origin: RequestAccessToTeamJoinedFromOrigin) -> Self {
+        Self {
+            origin: origin,
+            commit_id: None,
+            repo_id: None,
+            repo_path: None,
+            git_user_id: None,
+            git_user_login: None,
+        }
+    }
+    /// Sets [`commit_id`](Self::commit_id).
+    pub fn with_commit_id(mut self, commit_id: impl Into<String>) -> Self {
+        self.commit_id = Some(commit_id.into());
+        self
+    }
+    /// Sets [`repo_id`](Self::repo_id).
+    pub fn with_repo_id(mut self, repo_id: impl Into<String>) -> Self {
+        self.repo_id = Some(repo_id.into());
+        self
+    }
+    /// Sets [`repo_path`](Self::repo_path).
+    pub fn with_repo_path(mut self, repo_path: impl Into<String>) -> Self {
+        self.repo_path = Some(repo_path.into());
+        self
+    }
+    /// Sets [`git_user_id`](Self::git_user_id).
+    pub fn with_git_user_id(mut self, git_user_id: crate::shared::RepoId) -> Self {
+        self.git_user_id = Some(git_user_id);
+        self
+    }
+    /// Sets [`git_user_login`](Self::git_user_login).
+    pub fn with_git_user_login(mut self, git_user_login: impl Into<String>) -> Self {
+        self.git_user_login = Some(git_user_login.into());
+        self
+    }
+}
 
 /// The origin of the request.
 #[derive(
@@ -1068,6 +1447,7 @@ pub struct RequestAccessToTeamJoinedFrom {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum RequestAccessToTeamJoinedFromOrigin {
     /// `import`
     #[serde(rename = "import")]
@@ -1116,12 +1496,20 @@ impl std::fmt::Display for RequestAccessToTeamJoinedFromOrigin {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RequestAccessToTeamRequest {
     #[serde(rename = "joinedFrom")]
     pub joined_from: RequestAccessToTeamJoinedFrom,
 }
+impl RequestAccessToTeamRequest {
+    /// A `RequestAccessToTeamRequest` with the fields it needs; the others are unset.
+    pub fn new(joined_from: RequestAccessToTeamJoinedFrom) -> Self {
+        Self { joined_from: joined_from }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RequestAccessToTeamResponse {
     #[serde(rename = "teamSlug")]
     pub team_slug: String,
@@ -1146,6 +1534,7 @@ pub struct RequestAccessToTeamResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RequestAccessToTeamResponseJoinedFrom {
     pub origin: RequestAccessToTeamResponseJoinedFromOrigin,
     #[serde(rename = "commitId", default, skip_serializing_if = "Option::is_none")]
@@ -1185,6 +1574,7 @@ pub struct RequestAccessToTeamResponseJoinedFrom {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum RequestAccessToTeamResponseJoinedFromOrigin {
     /// `import`
     #[serde(rename = "import")]
@@ -1250,6 +1640,7 @@ impl std::fmt::Display for RequestAccessToTeamResponseJoinedFromOrigin {
 
 /// When "Single Sign-On (SAML)" is configured, this object contains information regarding the configuration of the Identity Provider (IdP).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Saml {
     /// Information for the SAML Single Sign-On configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1273,6 +1664,7 @@ pub struct Saml {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SamlRolesValue {
     /// When "Directory Sync" is configured, this object contains a mapping of which Directory Group (by ID) should be assigned to which Vercel Team "role".
     WithAccessGroupId(SamlRolesValueWithAccessGroupId),
@@ -1308,9 +1700,18 @@ impl<'de> serde::Deserialize<'de> for SamlRolesValue {
 
 /// When "Directory Sync" is configured, this object contains a mapping of which Directory Group (by ID) should be assigned to which Vercel Team "role".
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SamlRolesValueWithAccessGroupId {
     #[serde(rename = "accessGroupId")]
     pub access_group_id: String,
+}
+impl SamlRolesValueWithAccessGroupId {
+    /// A `SamlRolesValueWithAccessGroupId` with the fields it needs; the others are unset.
+    pub fn new(access_group_id: impl Into<String>) -> Self {
+        Self {
+            access_group_id: access_group_id.into(),
+        }
+    }
 }
 
 /// Sensitive environment variable policy for this team
@@ -1325,6 +1726,7 @@ pub struct SamlRolesValueWithAccessGroupId {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum SensitiveEnvironmentVariablePolicy {
     /// `default`
     #[serde(rename = "default")]
@@ -1358,6 +1760,7 @@ impl std::fmt::Display for SensitiveEnvironmentVariablePolicy {
 
 /// Data representing a Team.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Team {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connect: Option<crate::shared::RemoteCaching>,
@@ -1481,6 +1884,7 @@ pub struct Team {
 
 /// A limited form of data representing a Team, due to the authentication token missing privileges to read the full Team data.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TeamLimited {
     /// Property indicating that this Team data contains only limited information, due to the authentication token missing privileges to read the full Team data or due to team having MFA enforced and the user not having MFA enabled. Re-login with the Team's configured SAML Single Sign-On provider in order to upgrade the authentication token with the necessary privileges.
     pub limited: bool,
@@ -1517,6 +1921,7 @@ pub struct TeamLimited {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum TeamLimitedLimitedByItem {
     /// `scope`
     #[serde(rename = "scope")]
@@ -1546,6 +1951,7 @@ impl std::fmt::Display for TeamLimitedLimitedByItem {
 
 /// When "Single Sign-On (SAML)" is configured, this object contains information that allows the client-side to identify whether or not this Team has SAML enforced.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TeamLimitedSaml {
     /// Information for the SAML Single Sign-On configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1558,6 +1964,7 @@ pub struct TeamLimitedSaml {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TeamResourceConfig {
     /// The total amount of concurrent builds that can be used.
     #[serde(
@@ -1601,12 +2008,25 @@ pub struct TeamResourceConfig {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateTeamMemberJoinedFrom {
     #[serde(rename = "ssoUserId", default, skip_serializing_if = "Option::is_none")]
     pub sso_user_id: Option<serde_json::Value>,
 }
+impl UpdateTeamMemberJoinedFrom {
+    /// A `UpdateTeamMemberJoinedFrom` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self { sso_user_id: None }
+    }
+    /// Sets [`sso_user_id`](Self::sso_user_id).
+    pub fn with_sso_user_id(mut self, sso_user_id: serde_json::Value) -> Self {
+        self.sso_user_id = Some(sso_user_id);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateTeamMemberRequest {
     /// Accept a user who requested access to the team.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1619,8 +2039,43 @@ pub struct UpdateTeamMemberRequest {
     #[serde(rename = "joinedFrom", default, skip_serializing_if = "Option::is_none")]
     pub joined_from: Option<UpdateTeamMemberJoinedFrom>,
 }
+impl UpdateTeamMemberRequest {
+    /// A `UpdateTeamMemberRequest` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            confirmed: None,
+            role: None,
+            projects: None,
+            joined_from: None,
+        }
+    }
+    /// Sets [`confirmed`](Self::confirmed).
+    pub fn with_confirmed(mut self, confirmed: bool) -> Self {
+        self.confirmed = Some(confirmed);
+        self
+    }
+    /// Sets [`role`](Self::role).
+    pub fn with_role(mut self, role: impl Into<String>) -> Self {
+        self.role = Some(role.into());
+        self
+    }
+    /// Sets [`projects`](Self::projects).
+    pub fn with_projects(
+        mut self,
+        projects: Vec<crate::shared::CreateAccessGroupProject>,
+    ) -> Self {
+        self.projects = Some(projects);
+        self
+    }
+    /// Sets [`joined_from`](Self::joined_from).
+    pub fn with_joined_from(mut self, joined_from: UpdateTeamMemberJoinedFrom) -> Self {
+        self.joined_from = Some(joined_from);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Utm {
     /// UTM source
     #[serde(rename = "utmSource", default, skip_serializing_if = "Option::is_none")]
@@ -1635,6 +2090,37 @@ pub struct Utm {
     #[serde(rename = "utmTerm", default, skip_serializing_if = "Option::is_none")]
     pub utm_term: Option<String>,
 }
+impl Utm {
+    /// A `Utm` with the fields it needs; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            utm_source: None,
+            utm_medium: None,
+            utm_campaign: None,
+            utm_term: None,
+        }
+    }
+    /// Sets [`utm_source`](Self::utm_source).
+    pub fn with_utm_source(mut self, utm_source: impl Into<String>) -> Self {
+        self.utm_source = Some(utm_source.into());
+        self
+    }
+    /// Sets [`utm_medium`](Self::utm_medium).
+    pub fn with_utm_medium(mut self, utm_medium: impl Into<String>) -> Self {
+        self.utm_medium = Some(utm_medium.into());
+        self
+    }
+    /// Sets [`utm_campaign`](Self::utm_campaign).
+    pub fn with_utm_campaign(mut self, utm_campaign: impl Into<String>) -> Self {
+        self.utm_campaign = Some(utm_campaign.into());
+        self
+    }
+    /// Sets [`utm_term`](Self::utm_term).
+    pub fn with_utm_term(mut self, utm_term: impl Into<String>) -> Self {
+        self.utm_term = Some(utm_term.into());
+        self
+    }
+}
 
 impl crate::Client {
     /// Create a Team
@@ -1642,9 +2128,9 @@ impl crate::Client {
     /// Create a new Team under your account. You need to send a POST request with the desired Team slug, and optionally the Team name.
     ///
     /// `POST /v1/teams`
-    pub fn create_team(&self, body: CreateTeamRequest) -> CreateTeamBuilder<'_> {
+    pub fn create_team(&self, body: CreateTeamRequest) -> CreateTeamBuilder {
         CreateTeamBuilder {
-            client: self,
+            client: self.clone(),
             body,
         }
     }
@@ -1653,70 +2139,59 @@ impl crate::Client {
 /// A request to [`Client::create_team`](crate::Client::create_team): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateTeamBuilder<'a> {
-    client: &'a crate::Client,
+pub struct CreateTeamBuilder {
+    client: crate::Client,
     body: CreateTeamRequest,
 }
 
-impl<'a> CreateTeamBuilder<'a> {
+impl CreateTeamBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<CreateTeamResponse, crate::Error<CreateTeamError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<CreateTeamResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for CreateTeamBuilder {
+    type Output = CreateTeamResponse;
+    type Error = CreateTeamError;
+}
+impl crate::runtime::Exchange for CreateTeamBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/teams");
         let endpoint = crate::runtime::Endpoint {
             operation: "createTeam",
             method: reqwest::Method::POST,
             template: "/v1/teams",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for CreateTeamBuilder<'a> {
-    type Output = crate::Result<CreateTeamResponse, crate::Error<CreateTeamError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<CreateTeamResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(CreateTeamBuilder);
 
 /// The error responses [`Client::create_team`](crate::Client::create_team) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CreateTeamError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// The slug is already in use
     BadRequest,
+    #[error("unauthorized")]
     /// `401`
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for CreateTeamError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "unauthorized",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for CreateTeamError {
@@ -1740,9 +2215,9 @@ impl crate::Client {
         &self,
         team_id: impl Into<String>,
         body: crate::shared::DeleteTeamRequest,
-    ) -> DeleteTeamBuilder<'_> {
+    ) -> DeleteTeamBuilder {
         DeleteTeamBuilder {
-            client: self,
+            client: self.clone(),
             new_default_team_id: None,
             team_id: team_id.into(),
             slug: None,
@@ -1754,15 +2229,15 @@ impl crate::Client {
 /// A request to [`Client::delete_team`](crate::Client::delete_team): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteTeamBuilder<'a> {
-    client: &'a crate::Client,
+pub struct DeleteTeamBuilder {
+    client: crate::Client,
     new_default_team_id: Option<String>,
     team_id: String,
     slug: Option<String>,
     body: crate::shared::DeleteTeamRequest,
 }
 
-impl<'a> DeleteTeamBuilder<'a> {
+impl DeleteTeamBuilder {
     /// Id of the team to be set as the new default team
     pub fn new_default_team_id(
         mut self,
@@ -1780,69 +2255,58 @@ impl<'a> DeleteTeamBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<DeleteTeamResponse, crate::Error<DeleteTeamError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<DeleteTeamResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for DeleteTeamBuilder {
+    type Output = DeleteTeamResponse;
+    type Error = DeleteTeamError;
+}
+impl crate::runtime::Exchange for DeleteTeamBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/teams/", &crate::runtime::encode_path(&self.team_id)].concat();
         let endpoint = crate::runtime::Endpoint {
             operation: "deleteTeam",
             method: reqwest::Method::DELETE,
             template: "/v1/teams/{teamId}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("newDefaultTeamId", &self.new_default_team_id);
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for DeleteTeamBuilder<'a> {
-    type Output = crate::Result<DeleteTeamResponse, crate::Error<DeleteTeamError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<DeleteTeamResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(DeleteTeamBuilder);
 
 /// The error responses [`Client::delete_team`](crate::Client::delete_team) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DeleteTeamError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("payment required")]
     /// `402`
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     /// The authenticated user can't access the team
     Forbidden,
+    #[error("conflict")]
     /// `409`
     Conflict,
-}
-
-impl std::fmt::Display for DeleteTeamError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => "payment required",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::Conflict => "conflict",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for DeleteTeamError {
@@ -1868,9 +2332,9 @@ impl crate::Client {
         &self,
         invite_id: impl Into<String>,
         team_id: impl Into<String>,
-    ) -> DeleteTeamInviteCodeBuilder<'_> {
+    ) -> DeleteTeamInviteCodeBuilder {
         DeleteTeamInviteCodeBuilder {
-            client: self,
+            client: self.clone(),
             invite_id: invite_id.into(),
             team_id: team_id.into(),
         }
@@ -1880,13 +2344,13 @@ impl crate::Client {
 /// A request to [`Client::delete_team_invite_code`](crate::Client::delete_team_invite_code): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteTeamInviteCodeBuilder<'a> {
-    client: &'a crate::Client,
+pub struct DeleteTeamInviteCodeBuilder {
+    client: crate::Client,
     invite_id: String,
     team_id: String,
 }
 
-impl<'a> DeleteTeamInviteCodeBuilder<'a> {
+impl DeleteTeamInviteCodeBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1894,14 +2358,16 @@ impl<'a> DeleteTeamInviteCodeBuilder<'a> {
         crate::shared::Transform,
         crate::Error<DeleteTeamInviteCodeError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<crate::shared::Transform> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for DeleteTeamInviteCodeBuilder {
+    type Output = crate::shared::Transform;
+    type Error = DeleteTeamInviteCodeError;
+}
+impl crate::runtime::Exchange for DeleteTeamInviteCodeBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/teams/",
             &crate::runtime::encode_path(&self.team_id),
@@ -1914,51 +2380,35 @@ impl<'a> DeleteTeamInviteCodeBuilder<'a> {
             method: reqwest::Method::DELETE,
             template: "/v1/teams/{teamId}/invites/{inviteId}",
         };
-        let request = self.client.request(endpoint, path);
+        let request = self.client.request(endpoint, &path);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for DeleteTeamInviteCodeBuilder<'a> {
-    type Output = crate::Result<
-        crate::shared::Transform,
-        crate::Error<DeleteTeamInviteCodeError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::shared::Transform> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(DeleteTeamInviteCodeBuilder);
 
 /// The error responses [`Client::delete_team_invite_code`](crate::Client::delete_team_invite_code) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DeleteTeamInviteCodeError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     /// Invite managed by directory sync
     /// Not authorized to access this team.
     Forbidden,
+    #[error("Team invite code not found.")]
     /// `404`: Team invite code not found.
     NotFound,
-}
-
-impl std::fmt::Display for DeleteTeamInviteCodeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "Team invite code not found.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for DeleteTeamInviteCodeError {
@@ -1979,9 +2429,9 @@ impl crate::Client {
     /// Get information for the Team specified by the `teamId` parameter.
     ///
     /// `GET /v2/teams/{teamId}`
-    pub fn get_team(&self, team_id: impl Into<String>) -> GetTeamBuilder<'_> {
+    pub fn get_team(&self, team_id: impl Into<String>) -> GetTeamBuilder {
         GetTeamBuilder {
-            client: self,
+            client: self.clone(),
             slug: None,
             team_id: team_id.into(),
         }
@@ -1991,75 +2441,62 @@ impl crate::Client {
 /// A request to [`Client::get_team`](crate::Client::get_team): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetTeamBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetTeamBuilder {
+    client: crate::Client,
     slug: Option<String>,
     team_id: String,
 }
 
-impl<'a> GetTeamBuilder<'a> {
+impl GetTeamBuilder {
     pub fn slug(mut self, slug: impl Into<String>) -> Self {
         self.slug = Some(slug.into());
         self
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<Team, crate::Error<GetTeamError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<Team> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetTeamBuilder {
+    type Output = Team;
+    type Error = GetTeamError;
+}
+impl crate::runtime::Exchange for GetTeamBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v2/teams/", &crate::runtime::encode_path(&self.team_id)].concat();
         let endpoint = crate::runtime::Endpoint {
             operation: "getTeam",
             method: reqwest::Method::GET,
             template: "/v2/teams/{teamId}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetTeamBuilder<'a> {
-    type Output = crate::Result<Team, crate::Error<GetTeamError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<Team> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetTeamBuilder);
 
 /// The error responses [`Client::get_team`](crate::Client::get_team) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetTeamError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     /// Not authorized to access the team.
     Forbidden,
+    #[error("Team was not found.")]
     /// `404`: Team was not found.
     NotFound,
-}
-
-impl std::fmt::Display for GetTeamError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "Team was not found.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetTeamError {
@@ -2084,9 +2521,9 @@ impl crate::Client {
         &self,
         user_id: impl Into<String>,
         team_id: impl Into<String>,
-    ) -> GetTeamAccessRequestBuilder<'_> {
+    ) -> GetTeamAccessRequestBuilder {
         GetTeamAccessRequestBuilder {
-            client: self,
+            client: self.clone(),
             user_id: user_id.into(),
             team_id: team_id.into(),
         }
@@ -2096,13 +2533,13 @@ impl crate::Client {
 /// A request to [`Client::get_team_access_request`](crate::Client::get_team_access_request): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetTeamAccessRequestBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetTeamAccessRequestBuilder {
+    client: crate::Client,
     user_id: String,
     team_id: String,
 }
 
-impl<'a> GetTeamAccessRequestBuilder<'a> {
+impl GetTeamAccessRequestBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -2110,14 +2547,16 @@ impl<'a> GetTeamAccessRequestBuilder<'a> {
         GetTeamAccessRequestResponse,
         crate::Error<GetTeamAccessRequestError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetTeamAccessRequestResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetTeamAccessRequestBuilder {
+    type Output = GetTeamAccessRequestResponse;
+    type Error = GetTeamAccessRequestError;
+}
+impl crate::runtime::Exchange for GetTeamAccessRequestBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/teams/",
             &crate::runtime::encode_path(&self.team_id),
@@ -2130,51 +2569,35 @@ impl<'a> GetTeamAccessRequestBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v1/teams/{teamId}/request/{userId}",
         };
-        let request = self.client.request(endpoint, path);
+        let request = self.client.request(endpoint, &path);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetTeamAccessRequestBuilder<'a> {
-    type Output = crate::Result<
-        GetTeamAccessRequestResponse,
-        crate::Error<GetTeamAccessRequestError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetTeamAccessRequestResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetTeamAccessRequestBuilder);
 
 /// The error responses [`Client::get_team_access_request`](crate::Client::get_team_access_request) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetTeamAccessRequestError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     /// User is already a confirmed member of the team and did not request access. Only visible when the authenticated user does have access to the team.
     BadRequest,
+    #[error("unauthorized")]
     /// `401`
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("The provided user doesn't have a membership.")]
     /// `404`: The provided user doesn't have a membership.
     /// Team was not found.
     NotFound,
-}
-
-impl std::fmt::Display for GetTeamAccessRequestError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "unauthorized",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "The provided user doesn't have a membership.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetTeamAccessRequestError {
@@ -2195,12 +2618,9 @@ impl crate::Client {
     /// Get a paginated list of team members for the provided team.
     ///
     /// `GET /v3/teams/{teamId}/members`
-    pub fn get_team_members(
-        &self,
-        team_id: impl Into<String>,
-    ) -> GetTeamMembersBuilder<'_> {
+    pub fn get_team_members(&self, team_id: impl Into<String>) -> GetTeamMembersBuilder {
         GetTeamMembersBuilder {
-            client: self,
+            client: self.clone(),
             limit: None,
             since: None,
             until: None,
@@ -2216,8 +2636,8 @@ impl crate::Client {
 /// A request to [`Client::get_team_members`](crate::Client::get_team_members): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetTeamMembersBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetTeamMembersBuilder {
+    client: crate::Client,
     limit: Option<f64>,
     since: Option<f64>,
     until: Option<f64>,
@@ -2228,7 +2648,7 @@ pub struct GetTeamMembersBuilder<'a> {
     team_id: String,
 }
 
-impl<'a> GetTeamMembersBuilder<'a> {
+impl GetTeamMembersBuilder {
     /// Limit how many teams should be returned
     pub fn limit(mut self, limit: f64) -> Self {
         self.limit = Some(limit);
@@ -2273,17 +2693,12 @@ impl<'a> GetTeamMembersBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<GetTeamMembersResponse, crate::Error<GetTeamMembersError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
-    }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetTeamMembersResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
+        crate::runtime::send(self).await
     }
     /// Every item of `members`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
     pub fn paginate(
         self,
-    ) -> crate::Paginated<'a, GetTeamMembersMember, GetTeamMembersError> {
+    ) -> crate::Paginated<GetTeamMembersMember, GetTeamMembersError> {
         crate::runtime::paginate(
             self,
             |request: Self| async move {
@@ -2300,7 +2715,14 @@ impl<'a> GetTeamMembersBuilder<'a> {
             },
         )
     }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetTeamMembersBuilder {
+    type Output = GetTeamMembersResponse;
+    type Error = GetTeamMembersError;
+}
+impl crate::runtime::Exchange for GetTeamMembersBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v3/teams/",
             &crate::runtime::encode_path(&self.team_id),
@@ -2312,7 +2734,7 @@ impl<'a> GetTeamMembersBuilder<'a> {
             method: reqwest::Method::GET,
             template: "/v3/teams/{teamId}/members",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
         request.query("until", &self.until);
@@ -2323,46 +2745,30 @@ impl<'a> GetTeamMembersBuilder<'a> {
             .query("eligibleMembersForProjectId", &self.eligible_members_for_project_id);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetTeamMembersBuilder<'a> {
-    type Output = crate::Result<
-        GetTeamMembersResponse,
-        crate::Error<GetTeamMembersError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetTeamMembersResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetTeamMembersBuilder);
 
 /// The error responses [`Client::get_team_members`](crate::Client::get_team_members) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetTeamMembersError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for GetTeamMembersError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetTeamMembersError {
@@ -2383,9 +2789,9 @@ impl crate::Client {
     /// Get a paginated list of all the Teams the authenticated User is a member of.
     ///
     /// `GET /v2/teams`
-    pub fn get_teams(&self) -> GetTeamsBuilder<'_> {
+    pub fn get_teams(&self) -> GetTeamsBuilder {
         GetTeamsBuilder {
-            client: self,
+            client: self.clone(),
             limit: None,
             since: None,
             until: None,
@@ -2396,14 +2802,14 @@ impl crate::Client {
 /// A request to [`Client::get_teams`](crate::Client::get_teams): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetTeamsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetTeamsBuilder {
+    client: crate::Client,
     limit: Option<f64>,
     since: Option<f64>,
     until: Option<f64>,
 }
 
-impl<'a> GetTeamsBuilder<'a> {
+impl GetTeamsBuilder {
     /// Maximum number of Teams which may be returned.
     pub fn limit(mut self, limit: f64) -> Self {
         self.limit = Some(limit);
@@ -2423,15 +2829,10 @@ impl<'a> GetTeamsBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<GetTeamsResponse, crate::Error<GetTeamsError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
-    }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetTeamsResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
+        crate::runtime::send(self).await
     }
     /// Every item of `teams`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
-    pub fn paginate(self) -> crate::Paginated<'a, GetTeamsTeam, GetTeamsError> {
+    pub fn paginate(self) -> crate::Paginated<GetTeamsTeam, GetTeamsError> {
         crate::runtime::paginate(
             self,
             |request: Self| async move {
@@ -2448,53 +2849,47 @@ impl<'a> GetTeamsBuilder<'a> {
             },
         )
     }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetTeamsBuilder {
+    type Output = GetTeamsResponse;
+    type Error = GetTeamsError;
+}
+impl crate::runtime::Exchange for GetTeamsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v2/teams");
         let endpoint = crate::runtime::Endpoint {
             operation: "getTeams",
             method: reqwest::Method::GET,
             template: "/v2/teams",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
         request.query("until", &self.until);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetTeamsBuilder<'a> {
-    type Output = crate::Result<GetTeamsResponse, crate::Error<GetTeamsError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetTeamsResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetTeamsBuilder);
 
 /// The error responses [`Client::get_teams`](crate::Client::get_teams) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetTeamsError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("unauthorized")]
     /// `401`
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for GetTeamsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "unauthorized",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetTeamsError {
@@ -2518,9 +2913,9 @@ impl crate::Client {
         &self,
         team_id: impl Into<String>,
         body: InviteUserToTeamRequest,
-    ) -> InviteUserToTeamBuilder<'_> {
+    ) -> InviteUserToTeamBuilder {
         InviteUserToTeamBuilder {
-            client: self,
+            client: self.clone(),
             team_id: team_id.into(),
             body,
         }
@@ -2530,25 +2925,27 @@ impl crate::Client {
 /// A request to [`Client::invite_user_to_team`](crate::Client::invite_user_to_team): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct InviteUserToTeamBuilder<'a> {
-    client: &'a crate::Client,
+pub struct InviteUserToTeamBuilder {
+    client: crate::Client,
     team_id: String,
     body: InviteUserToTeamRequest,
 }
 
-impl<'a> InviteUserToTeamBuilder<'a> {
+impl InviteUserToTeamBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<InviteUserToTeamResponse, crate::Error<InviteUserToTeamError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<InviteUserToTeamResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for InviteUserToTeamBuilder {
+    type Output = InviteUserToTeamResponse;
+    type Error = InviteUserToTeamError;
+}
+impl crate::runtime::Exchange for InviteUserToTeamBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/teams/",
             &crate::runtime::encode_path(&self.team_id),
@@ -2560,57 +2957,39 @@ impl<'a> InviteUserToTeamBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v1/teams/{teamId}/members",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for InviteUserToTeamBuilder<'a> {
-    type Output = crate::Result<
-        InviteUserToTeamResponse,
-        crate::Error<InviteUserToTeamError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<InviteUserToTeamResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(InviteUserToTeamBuilder);
 
 /// The error responses [`Client::invite_user_to_team`](crate::Client::invite_user_to_team) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum InviteUserToTeamError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     /// The user already requested access to the team
     /// The team reached the maximum allowed amount of members
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The authenticated user must be a team owner to perform the action")]
     /// `403`: The authenticated user must be a team owner to perform the action
     /// You do not have permission to access this resource.
     Forbidden,
+    #[error("service unavailable")]
     /// `503`
     ServiceUnavailable,
-}
-
-impl std::fmt::Display for InviteUserToTeamError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => {
-                    "The authenticated user must be a team owner to perform the action"
-                }
-                Self::ServiceUnavailable => "service unavailable",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for InviteUserToTeamError {
@@ -2635,9 +3014,9 @@ impl crate::Client {
         &self,
         team_id: impl Into<String>,
         body: JoinTeamRequest,
-    ) -> JoinTeamBuilder<'_> {
+    ) -> JoinTeamBuilder {
         JoinTeamBuilder {
-            client: self,
+            client: self.clone(),
             team_id: team_id.into(),
             body,
         }
@@ -2647,25 +3026,27 @@ impl crate::Client {
 /// A request to [`Client::join_team`](crate::Client::join_team): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct JoinTeamBuilder<'a> {
-    client: &'a crate::Client,
+pub struct JoinTeamBuilder {
+    client: crate::Client,
     team_id: String,
     body: JoinTeamRequest,
 }
 
-impl<'a> JoinTeamBuilder<'a> {
+impl JoinTeamBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<JoinTeamResponse, crate::Error<JoinTeamError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<JoinTeamResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for JoinTeamBuilder {
+    type Output = JoinTeamResponse;
+    type Error = JoinTeamError;
+}
+impl crate::runtime::Exchange for JoinTeamBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/teams/",
             &crate::runtime::encode_path(&self.team_id),
@@ -2677,51 +3058,38 @@ impl<'a> JoinTeamBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v1/teams/{teamId}/members/teams/join",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for JoinTeamBuilder<'a> {
-    type Output = crate::Result<JoinTeamResponse, crate::Error<JoinTeamError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<JoinTeamResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(JoinTeamBuilder);
 
 /// The error responses [`Client::join_team`](crate::Client::join_team) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum JoinTeamError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     BadRequest,
+    #[error("unauthorized")]
     /// `401`
     Unauthorized,
+    #[error("payment required")]
     /// `402`
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
-}
-
-impl std::fmt::Display for JoinTeamError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "unauthorized",
-                Self::PaymentRequired => "payment required",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for JoinTeamError {
@@ -2747,9 +3115,9 @@ impl crate::Client {
         &self,
         team_id: impl Into<String>,
         body: PatchTeamRequest,
-    ) -> PatchTeamBuilder<'_> {
+    ) -> PatchTeamBuilder {
         PatchTeamBuilder {
-            client: self,
+            client: self.clone(),
             team_id: team_id.into(),
             slug: None,
             body,
@@ -2760,14 +3128,14 @@ impl crate::Client {
 /// A request to [`Client::patch_team`](crate::Client::patch_team): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct PatchTeamBuilder<'a> {
-    client: &'a crate::Client,
+pub struct PatchTeamBuilder {
+    client: crate::Client,
     team_id: String,
     slug: Option<String>,
     body: PatchTeamRequest,
 }
 
-impl<'a> PatchTeamBuilder<'a> {
+impl PatchTeamBuilder {
     /// The Team slug to perform the request on behalf of.
     pub fn slug(mut self, slug: impl Into<String>) -> Self {
         self.slug = Some(slug.into());
@@ -2775,71 +3143,56 @@ impl<'a> PatchTeamBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<Team, crate::Error<PatchTeamError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<Team> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for PatchTeamBuilder {
+    type Output = Team;
+    type Error = PatchTeamError;
+}
+impl crate::runtime::Exchange for PatchTeamBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v2/teams/", &crate::runtime::encode_path(&self.team_id)].concat();
         let endpoint = crate::runtime::Endpoint {
             operation: "patchTeam",
             method: reqwest::Method::PATCH,
             template: "/v2/teams/{teamId}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for PatchTeamBuilder<'a> {
-    type Output = crate::Result<Team, crate::Error<PatchTeamError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<Team> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(PatchTeamBuilder);
 
 /// The error responses [`Client::patch_team`](crate::Client::patch_team) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PatchTeamError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("The account was soft-blocked for an unhandled reason.")]
     /// `402`: The account was soft-blocked for an unhandled reason.
     /// The account is missing a payment so payment method must be updated
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     /// Not authorized to update the team. Must be an OWNER.
     Forbidden,
+    #[error("Owner does not have protection add-on")]
     /// `428`: Owner does not have protection add-on
     /// Advanced Deployment Protection is not available for the user plan
     PreconditionRequired,
-}
-
-impl std::fmt::Display for PatchTeamError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => {
-                    "The account was soft-blocked for an unhandled reason."
-                }
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::PreconditionRequired => "Owner does not have protection add-on",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for PatchTeamError {
@@ -2865,9 +3218,9 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         team_id: impl Into<String>,
-    ) -> RemoveTeamMemberBuilder<'_> {
+    ) -> RemoveTeamMemberBuilder {
         RemoveTeamMemberBuilder {
-            client: self,
+            client: self.clone(),
             uid: uid.into(),
             new_default_team_id: None,
             team_id: team_id.into(),
@@ -2878,14 +3231,14 @@ impl crate::Client {
 /// A request to [`Client::remove_team_member`](crate::Client::remove_team_member): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct RemoveTeamMemberBuilder<'a> {
-    client: &'a crate::Client,
+pub struct RemoveTeamMemberBuilder {
+    client: crate::Client,
     uid: String,
     new_default_team_id: Option<String>,
     team_id: String,
 }
 
-impl<'a> RemoveTeamMemberBuilder<'a> {
+impl RemoveTeamMemberBuilder {
     /// The ID of the team to set as the new default team for the Northstar user.
     pub fn new_default_team_id(
         mut self,
@@ -2898,14 +3251,16 @@ impl<'a> RemoveTeamMemberBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::shared::Transform, crate::Error<RemoveTeamMemberError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<crate::shared::Transform> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for RemoveTeamMemberBuilder {
+    type Output = crate::shared::Transform;
+    type Error = RemoveTeamMemberError;
+}
+impl crate::runtime::Exchange for RemoveTeamMemberBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/teams/",
             &crate::runtime::encode_path(&self.team_id),
@@ -2918,54 +3273,38 @@ impl<'a> RemoveTeamMemberBuilder<'a> {
             method: reqwest::Method::DELETE,
             template: "/v1/teams/{teamId}/members/{uid}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("newDefaultTeamId", &self.new_default_team_id);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for RemoveTeamMemberBuilder<'a> {
-    type Output = crate::Result<
-        crate::shared::Transform,
-        crate::Error<RemoveTeamMemberError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::shared::Transform> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(RemoveTeamMemberBuilder);
 
 /// The error responses [`Client::remove_team_member`](crate::Client::remove_team_member) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RemoveTeamMemberError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     /// Not authorized to update the team.
     Forbidden,
+    #[error("not found")]
     /// `404`
     NotFound,
+    #[error("service unavailable")]
     /// `503`
     ServiceUnavailable,
-}
-
-impl std::fmt::Display for RemoveTeamMemberError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "not found",
-                Self::ServiceUnavailable => "service unavailable",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for RemoveTeamMemberError {
@@ -2991,9 +3330,9 @@ impl crate::Client {
         &self,
         team_id: impl Into<String>,
         body: RequestAccessToTeamRequest,
-    ) -> RequestAccessToTeamBuilder<'_> {
+    ) -> RequestAccessToTeamBuilder {
         RequestAccessToTeamBuilder {
-            client: self,
+            client: self.clone(),
             team_id: team_id.into(),
             body,
         }
@@ -3003,13 +3342,13 @@ impl crate::Client {
 /// A request to [`Client::request_access_to_team`](crate::Client::request_access_to_team): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct RequestAccessToTeamBuilder<'a> {
-    client: &'a crate::Client,
+pub struct RequestAccessToTeamBuilder {
+    client: crate::Client,
     team_id: String,
     body: RequestAccessToTeamRequest,
 }
 
-impl<'a> RequestAccessToTeamBuilder<'a> {
+impl RequestAccessToTeamBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -3017,14 +3356,16 @@ impl<'a> RequestAccessToTeamBuilder<'a> {
         RequestAccessToTeamResponse,
         crate::Error<RequestAccessToTeamError>,
     > {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<RequestAccessToTeamResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for RequestAccessToTeamBuilder {
+    type Output = RequestAccessToTeamResponse;
+    type Error = RequestAccessToTeamError;
+}
+impl crate::runtime::Exchange for RequestAccessToTeamBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/teams/",
             &crate::runtime::encode_path(&self.team_id),
@@ -3036,55 +3377,39 @@ impl<'a> RequestAccessToTeamBuilder<'a> {
             method: reqwest::Method::POST,
             template: "/v1/teams/{teamId}/request",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for RequestAccessToTeamBuilder<'a> {
-    type Output = crate::Result<
-        RequestAccessToTeamResponse,
-        crate::Error<RequestAccessToTeamError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<RequestAccessToTeamResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(RequestAccessToTeamBuilder);
 
 /// The error responses [`Client::request_access_to_team`](crate::Client::request_access_to_team) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RequestAccessToTeamError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("unauthorized")]
     /// `401`
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("The team was not found.")]
     /// `404`: The team was not found.
     NotFound,
+    #[error("service unavailable")]
     /// `503`
     ServiceUnavailable,
-}
-
-impl std::fmt::Display for RequestAccessToTeamError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "unauthorized",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "The team was not found.",
-                Self::ServiceUnavailable => "service unavailable",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for RequestAccessToTeamError {
@@ -3111,9 +3436,9 @@ impl crate::Client {
         uid: impl Into<String>,
         team_id: impl Into<String>,
         body: UpdateTeamMemberRequest,
-    ) -> UpdateTeamMemberBuilder<'_> {
+    ) -> UpdateTeamMemberBuilder {
         UpdateTeamMemberBuilder {
-            client: self,
+            client: self.clone(),
             uid: uid.into(),
             team_id: team_id.into(),
             body,
@@ -3124,26 +3449,28 @@ impl crate::Client {
 /// A request to [`Client::update_team_member`](crate::Client::update_team_member): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateTeamMemberBuilder<'a> {
-    client: &'a crate::Client,
+pub struct UpdateTeamMemberBuilder {
+    client: crate::Client,
     uid: String,
     team_id: String,
     body: UpdateTeamMemberRequest,
 }
 
-impl<'a> UpdateTeamMemberBuilder<'a> {
+impl UpdateTeamMemberBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<crate::shared::Transform, crate::Error<UpdateTeamMemberError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<crate::shared::Transform> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for UpdateTeamMemberBuilder {
+    type Output = crate::shared::Transform;
+    type Error = UpdateTeamMemberError;
+}
+impl crate::runtime::Exchange for UpdateTeamMemberBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/teams/",
             &crate::runtime::encode_path(&self.team_id),
@@ -3156,63 +3483,47 @@ impl<'a> UpdateTeamMemberBuilder<'a> {
             method: reqwest::Method::PATCH,
             template: "/v1/teams/{teamId}/members/{uid}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for UpdateTeamMemberBuilder<'a> {
-    type Output = crate::Result<
-        crate::shared::Transform,
-        crate::Error<UpdateTeamMemberError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::shared::Transform> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(UpdateTeamMemberBuilder);
 
 /// The error responses [`Client::update_team_member`](crate::Client::update_team_member) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UpdateTeamMemberError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     /// One of the provided values in the request query is invalid.
     /// Cannot disconnect SSO from a Team member that does not have a SSO connection.
     /// Cannot confirm a member that is already confirmed.
     /// Cannot confirm a member that did not request access.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     /// Team members can only be updated by an owner, or by the authenticated user if they are only disconnecting their SAML connection to the Team.
     Unauthorized,
+    #[error("payment required")]
     /// `402`
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("The provided user is not part of this team.")]
     /// `404`: The provided user is not part of this team.
     /// A user with the specified ID does not exist.
     NotFound,
+    #[error("internal server error")]
     /// `500`
     InternalServerError,
-}
-
-impl std::fmt::Display for UpdateTeamMemberError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::PaymentRequired => "payment required",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::NotFound => "The provided user is not part of this team.",
-                Self::InternalServerError => "internal server error",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for UpdateTeamMemberError {

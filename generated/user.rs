@@ -5,6 +5,7 @@
 
 /// set of dashboard view preferences (cards or list) per scopeId
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ActiveDashboardView {
     #[serde(rename = "scopeId")]
     pub scope_id: String,
@@ -25,6 +26,7 @@ pub struct ActiveDashboardView {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AnalyticsUsage {
     #[serde(rename = "currentThreshold")]
     pub current_threshold: f64,
@@ -36,6 +38,7 @@ pub struct AnalyticsUsage {
 
 /// optional since entries prior to 2025-10-13 do not contain app information
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct App {
     #[serde(rename = "clientId")]
     pub client_id: String,
@@ -56,6 +59,7 @@ pub struct App {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum AuthMethod {
     /// `email`
     #[serde(rename = "email")]
@@ -129,6 +133,7 @@ impl std::fmt::Display for AuthMethod {
 
 /// Data for the currently authenticated User.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AuthUser {
     /// UNIX timestamp (in milliseconds) when the User account was created.
     #[serde(rename = "createdAt")]
@@ -221,6 +226,7 @@ pub struct AuthUser {
 
 /// data cache settings
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AuthUserDataCache {
     #[serde(
         rename = "excessBillingEnabled",
@@ -232,6 +238,7 @@ pub struct AuthUserDataCache {
 
 /// A limited form of data for the currently authenticated User, due to the authentication token missing privileges to read the full User data.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AuthUserLimited {
     /// Property indicating that this User data contains only limited information, due to the authentication token missing privileges to read the full User data. Re-login with email, GitHub, GitLab or Bitbucket in order to upgrade the authentication token with the necessary privileges.
     pub limited: bool,
@@ -254,6 +261,7 @@ pub struct AuthUserLimited {
 
 /// An object containing infomation related to the amount of platform resources may be allocated to the User account.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AuthUserResourceConfig {
     /// An object containing infomation related to the amount of platform resources may be allocated to the User account.
     #[serde(rename = "nodeType", default, skip_serializing_if = "Option::is_none")]
@@ -400,6 +408,7 @@ pub struct AuthUserResourceConfig {
 
 /// An object containing infomation related to the amount of platform resources may be allocated to the User account.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AuthUserResourceConfigSecurity {
     /// An object containing infomation related to the amount of platform resources may be allocated to the User account.
     #[serde(rename = "customRules", default, skip_serializing_if = "Option::is_none")]
@@ -416,6 +425,7 @@ pub struct AuthUserResourceConfigSecurity {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Blob {
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
@@ -440,6 +450,7 @@ pub struct Blob {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum BlockReason {
     /// `admin_override`
     #[serde(rename = "admin_override")]
@@ -478,6 +489,7 @@ impl std::fmt::Display for BlockReason {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum BlockType {
     /// `soft`
     #[serde(rename = "soft")]
@@ -506,6 +518,7 @@ impl std::fmt::Display for BlockType {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Browser {
     pub name: BrowserName,
 }
@@ -521,6 +534,7 @@ pub struct Browser {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum BrowserName {
     /// `iphone`
     #[serde(rename = "iphone")]
@@ -570,6 +584,7 @@ impl std::fmt::Display for BrowserName {
 
 /// Represents a budget for tracking and notifying teams on their spending.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Budget {
     /// The budget type
     #[serde(rename = "type")]
@@ -627,6 +642,7 @@ pub struct Budget {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum BudgetType {
     /// `fixed`
     #[serde(rename = "fixed")]
@@ -652,6 +668,7 @@ impl std::fmt::Display for BudgetType {
 
 /// An object containing infomation related to the amount of platform resources may be allocated to the User account.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BuildMachine {
     /// An object containing infomation related to the amount of platform resources may be allocated to the User account.
     #[serde(rename = "purchaseType", default, skip_serializing_if = "Option::is_none")]
@@ -673,6 +690,7 @@ pub struct BuildMachine {
 
 /// An object containing infomation related to the amount of platform resources may be allocated to the User account.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BuildQueue {
     /// An object containing infomation related to the amount of platform resources may be allocated to the User account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -691,6 +709,7 @@ pub struct BuildQueue {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum BuildQueueConfiguration {
     /// `SKIP_NAMESPACE_QUEUE`
     #[serde(rename = "SKIP_NAMESPACE_QUEUE")]
@@ -719,11 +738,13 @@ impl std::fmt::Display for BuildQueueConfiguration {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct City {
     pub names: Names,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClientAuthenticationUsed {
     pub method: ClientAuthenticationUsedMethod,
     #[serde(rename = "secretId", default, skip_serializing_if = "Option::is_none")]
@@ -741,6 +762,7 @@ pub struct ClientAuthenticationUsed {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum ClientAuthenticationUsedMethod {
     /// `client_secret_basic`
     #[serde(rename = "client_secret_basic")]
@@ -786,6 +808,7 @@ impl std::fmt::Display for ClientAuthenticationUsedMethod {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Credential {
     GithubOauthCustomHost(CredentialGithubOauthCustomHost),
     WithTypeId(CredentialWithTypeId),
@@ -819,6 +842,7 @@ impl<'de> serde::Deserialize<'de> for Credential {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CredentialGithubOauthCustomHost {
     #[serde(rename = "type")]
     pub type_: UserEventPayloadNewOwnerCredentialGithubOauthCustomHostType,
@@ -837,6 +861,7 @@ pub struct CredentialGithubOauthCustomHost {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum CredentialType {
     /// `gitlab`
     #[serde(rename = "gitlab")]
@@ -881,6 +906,7 @@ impl std::fmt::Display for CredentialType {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CredentialWithTypeId {
     #[serde(rename = "type")]
     pub type_: CredentialType,
@@ -888,6 +914,7 @@ pub struct CredentialWithTypeId {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Dismissal {
     #[serde(rename = "scopeId")]
     pub scope_id: String,
@@ -897,12 +924,14 @@ pub struct Dismissal {
 
 /// A record of when, under a certain scopeId, a toast was dismissed
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DismissedToast {
     pub name: String,
     pub dismissals: Vec<Dismissal>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmailNotifications {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<std::collections::BTreeMap<String, PreviousRule>>,
@@ -910,6 +939,7 @@ pub struct EmailNotifications {
 
 /// A list of "entities" within the event `text`. Useful for enhancing the displayed text with additional styling and links.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Entity {
     /// The type of entity.
     #[serde(rename = "type")]
@@ -932,6 +962,7 @@ pub struct Entity {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum EntityType {
     /// `author`
     #[serde(rename = "author")]
@@ -1037,6 +1068,7 @@ impl std::fmt::Display for EntityType {
 
 /// A list of projects and spaces across teams that a user has marked as a favorite.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FavoriteProjectsAndSpace {
     #[serde(rename = "teamId")]
     pub team_id: String,
@@ -1055,6 +1087,7 @@ pub struct FavoriteProjectsAndSpace {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum FavoritesViewPreference {
     /// `open`
     #[serde(rename = "open")]
@@ -1084,12 +1117,14 @@ impl std::fmt::Display for FavoritesViewPreference {
 
 /// Feature blocks for the user
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FeatureBlocks {
     #[serde(rename = "webAnalytics", default, skip_serializing_if = "Option::is_none")]
     pub web_analytics: Option<FeatureBlocksWebAnalytics>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FeatureBlocksWebAnalytics {
     #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
     pub blocked_from: Option<f64>,
@@ -1100,6 +1135,7 @@ pub struct FeatureBlocksWebAnalytics {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Geolocation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<City>,
@@ -1112,12 +1148,14 @@ pub struct Geolocation {
 
 /// Successful response.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetAuthUserResponse {
     pub user: GetAuthUserUser,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetAuthUserUser {
     /// Data for the currently authenticated User.
     AuthUser(AuthUser),
@@ -1161,6 +1199,7 @@ impl<'de> serde::Deserialize<'de> for GetAuthUserUser {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum ImportFlowGitProvider {
     /// `gitlab`
     #[serde(rename = "gitlab")]
@@ -1201,12 +1240,14 @@ impl std::fmt::Display for ImportFlowGitProvider {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InvitedUser {
     pub username: String,
     pub email: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Job {
     #[serde(rename = "deployHook")]
     pub deploy_hook: JobDeployHook,
@@ -1214,6 +1255,7 @@ pub struct Job {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JobDeployHook {
     #[serde(rename = "createdAt")]
     pub created_at: f64,
@@ -1225,6 +1267,7 @@ pub struct JobDeployHook {
 
 /// Successful response.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListUserEventsResponse {
     /// Array of events generated by the User.
     pub events: Vec<UserEvent>,
@@ -1232,6 +1275,7 @@ pub struct ListUserEventsResponse {
 
 /// MFA configuration. When enabled, the user will be required to provide a second factor of authentication when logging in.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MfaConfiguration {
     pub enabled: bool,
     #[serde(rename = "enabledAt", default, skip_serializing_if = "Option::is_none")]
@@ -1244,6 +1288,7 @@ pub struct MfaConfiguration {
 
 /// A soft block indicates a temporary pause in data collection (ex limit exceeded for the current cycle) A hard block indicates a stoppage in data collection that requires manual intervention (ex upgrading a pro trial)
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Monitoring {
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
@@ -1258,11 +1303,13 @@ pub struct Monitoring {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Names {
     pub en: String,
 }
 
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NewOwner {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abuse: Option<NewOwnerAbuse>,
@@ -1618,6 +1665,7 @@ impl std::fmt::Debug for NewOwner {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NewOwnerAbuse {
     /// Since June 2023
     #[serde(rename = "blockHistory", default, skip_serializing_if = "Option::is_none")]
@@ -1666,6 +1714,7 @@ pub struct NewOwnerAbuse {
 
 /// Since June 2023
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NewOwnerAbuseBlockHistoryItem {
     pub action: NewOwnerAbuseBlockHistoryItemAction,
     #[serde(rename = "createdAt")]
@@ -1692,6 +1741,7 @@ pub struct NewOwnerAbuseBlockHistoryItem {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum NewOwnerAbuseBlockHistoryItemAction {
     /// `hard-blocked`
     #[serde(rename = "hard-blocked")]
@@ -1724,6 +1774,7 @@ impl std::fmt::Display for NewOwnerAbuseBlockHistoryItemAction {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NewOwnerActiveDashboardView {
     #[serde(rename = "scopeId")]
     pub scope_id: String,
@@ -1754,6 +1805,7 @@ pub struct NewOwnerActiveDashboardView {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum NewOwnerActiveDashboardViewViewPreference {
     /// `cards`
     #[serde(rename = "cards")]
@@ -1782,12 +1834,14 @@ impl std::fmt::Display for NewOwnerActiveDashboardViewViewPreference {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NewOwnerBilling {
     pub plan: crate::shared::Plan,
 }
 
 /// Information about which features are blocked for a user. Blocks can be either soft (the user can still access the feature, but with a warning, e.g. prompting an upgrade) or hard (the user cannot access the feature at all).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NewOwnerFeatureBlocks {
     #[serde(rename = "webAnalytics", default, skip_serializing_if = "Option::is_none")]
     pub web_analytics: Option<NewOwnerFeatureBlocksWebAnalytics>,
@@ -1825,6 +1879,7 @@ pub struct NewOwnerFeatureBlocks {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NewOwnerFeatureBlocksDataCache {
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
@@ -1837,6 +1892,7 @@ pub struct NewOwnerFeatureBlocksDataCache {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NewOwnerFeatureBlocksWebAnalytics {
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
@@ -1865,6 +1921,7 @@ pub struct NewOwnerFeatureBlocksWebAnalytics {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum NewOwnerImportFlowGitProvider {
     /// `github`
     #[serde(rename = "github")]
@@ -1905,24 +1962,28 @@ impl std::fmt::Display for NewOwnerImportFlowGitProvider {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NewOwnerResourceLimitsValue {
     pub max: f64,
     pub duration: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NewOwnerSiftScoresValue {
     pub score: f64,
     pub reasons: Vec<NewOwnerSiftScoresValueReason>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NewOwnerSiftScoresValueReason {
     pub name: String,
     pub value: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NewOwnerTeam {
     pub created: f64,
     #[serde(rename = "createdAt")]
@@ -1952,6 +2013,7 @@ pub struct NewOwnerTeam {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NewOwnerTeamJoinedFrom {
     pub origin: NewOwnerTeamJoinedFromOrigin,
     #[serde(rename = "commitId", default, skip_serializing_if = "Option::is_none")]
@@ -1991,6 +2053,7 @@ pub struct NewOwnerTeamJoinedFrom {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum NewOwnerTeamJoinedFromOrigin {
     /// `teams`
     #[serde(rename = "teams")]
@@ -2065,6 +2128,7 @@ impl std::fmt::Display for NewOwnerTeamJoinedFromOrigin {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum NewOwnerVersion {
     /// `northstar`
     #[serde(rename = "northstar")]
@@ -2090,6 +2154,7 @@ impl std::fmt::Display for NewOwnerVersion {
 
 /// An archive of information about the Northstar migration, derived from the old (deprecated) property, `northstarMigrationEvents`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NorthstarMigration {
     /// The ID of the team we created for this user.
     #[serde(rename = "teamId")]
@@ -2113,6 +2178,7 @@ pub struct NorthstarMigration {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OldEnvVar {
     /// The date when the Shared Env Var was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2180,6 +2246,7 @@ pub struct OldEnvVar {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OldProject {
     #[serde(rename = "projectName", default, skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
@@ -2189,6 +2256,7 @@ pub struct OldProject {
 
 /// Contains the timestamps for usage summary emails.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OverageMetadata {
     /// Tracks if the first time on-demand overage email has been sent.
     #[serde(
@@ -2245,6 +2313,7 @@ pub struct OverageMetadata {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum OverageReason {
     /// `analyticsUsage`
     #[serde(rename = "analyticsUsage")]
@@ -2423,6 +2492,7 @@ impl std::fmt::Display for OverageReason {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OverageUsageAlerts {
     #[serde(rename = "analyticsUsage", default, skip_serializing_if = "Option::is_none")]
     pub analytics_usage: Option<AnalyticsUsage>,
@@ -2625,6 +2695,7 @@ pub struct OverageUsageAlerts {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Peering {
     pub id: String,
     #[serde(rename = "accountId")]
@@ -2635,6 +2706,7 @@ pub struct Peering {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PreferredScopesAndGitNamespace {
     #[serde(rename = "scopeId")]
     pub scope_id: String,
@@ -2643,6 +2715,7 @@ pub struct PreferredScopesAndGitNamespace {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Prev {
     pub name: String,
     pub slug: String,
@@ -2658,6 +2731,7 @@ pub struct Prev {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PreviousRule {
     pub email: String,
 }
@@ -2674,6 +2748,7 @@ pub struct PreviousRule {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum PricingPlan {
     /// `plus`
     #[serde(rename = "plus")]
@@ -2707,6 +2782,7 @@ impl std::fmt::Display for PricingPlan {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Principal {
     /// Metadata for {@link principalId}.
     WithAvatarEmail(PrincipalWithAvatarEmail),
@@ -2741,6 +2817,7 @@ impl<'de> serde::Deserialize<'de> for Principal {
 
 /// Metadata for {@link principalId}.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PrincipalApp {
     #[serde(rename = "type")]
     pub type_: UserEventPrincipalAppType,
@@ -2760,6 +2837,7 @@ pub struct PrincipalApp {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum PrincipalType {
     /// `user`
     #[serde(rename = "user")]
@@ -2785,6 +2863,7 @@ impl std::fmt::Display for PrincipalType {
 
 /// Metadata for {@link principalId}.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PrincipalWithAvatarEmail {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<PrincipalType>,
@@ -2797,6 +2876,7 @@ pub struct PrincipalWithAvatarEmail {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProjectMembership {
     pub role: crate::shared::PreviousRole,
     pub uid: String,
@@ -2817,6 +2897,7 @@ pub struct ProjectMembership {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum ReasonCode {
     /// `BUDGET_REACHED`
     #[serde(rename = "BUDGET_REACHED")]
@@ -2849,6 +2930,7 @@ impl std::fmt::Display for ReasonCode {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RequestDeleteResponse {
     /// Unique identifier of the User who has initiated deletion.
     pub id: String,
@@ -2860,18 +2942,21 @@ pub struct RequestDeleteResponse {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SecondaryEmail {
     pub email: String,
     pub verified: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SiftRoute {
     pub name: crate::shared::MetadataSchemaPropertiesValueType,
 }
 
 /// When the User account has been "soft blocked", this property will contain the date when the restriction was enacted, and the identifier for why.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SoftBlock {
     #[serde(rename = "blockedAt")]
     pub blocked_at: f64,
@@ -2895,6 +2980,7 @@ pub struct SoftBlock {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum SoftBlockReason {
     /// `SUBSCRIPTION_CANCELED`
     #[serde(rename = "SUBSCRIPTION_CANCELED")]
@@ -2939,6 +3025,7 @@ impl std::fmt::Display for SoftBlockReason {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct StaticIps {
     pub enabled: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2956,6 +3043,7 @@ pub struct StaticIps {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum StoreType {
     /// `redis`
     #[serde(rename = "redis")]
@@ -2984,6 +3072,7 @@ impl std::fmt::Display for StoreType {
 }
 
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Totp {
     pub secret: String,
     #[serde(rename = "createdAt")]
@@ -2999,6 +3088,7 @@ impl std::fmt::Debug for Totp {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateDiff {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3023,6 +3113,7 @@ pub struct UpdateDiff {
 
 /// Contains the timestamps when a user was notified about their usage
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UsageAlerts {
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
     pub warning_at: Option<f64>,
@@ -3031,6 +3122,7 @@ pub struct UsageAlerts {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserAgent {
     pub browser: Browser,
     pub ua: String,
@@ -3039,6 +3131,7 @@ pub struct UserAgent {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserAgentOs {
     pub name: UserAgentOsName,
 }
@@ -3054,6 +3147,7 @@ pub struct UserAgentOs {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UserAgentOsName {
     /// `unknown`
     #[serde(rename = "unknown")]
@@ -3127,6 +3221,7 @@ impl std::fmt::Display for UserAgentOsName {
 
 /// Array of events generated by the User.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEvent {
     /// The unique identifier of the Event.
     pub id: String,
@@ -3160,6 +3255,7 @@ pub struct UserEvent {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum UserEventPayload {
     /// The payload of the event, if requested.
     WithViaGithubViaGitlab(UserEventPayloadWithViaGithubViaGitlab),
@@ -4571,6 +4667,7 @@ impl<'de> serde::Deserialize<'de> for UserEventPayload {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UserEventPayloadAction {
     /// `created`
     #[serde(rename = "created")]
@@ -4611,6 +4708,7 @@ impl std::fmt::Display for UserEventPayloadAction {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadBudget {
     /// Represents a budget for tracking and notifying teams on their spending.
     #[serde(rename = "budgetItem")]
@@ -4618,6 +4716,7 @@ pub struct UserEventPayloadBudget {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadConfiguration {
     #[serde(rename = "integrationId")]
     pub integration_id: String,
@@ -4634,6 +4733,7 @@ pub struct UserEventPayloadConfiguration {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadDeployment {
     pub id: String,
     pub name: String,
@@ -4652,6 +4752,7 @@ pub struct UserEventPayloadDeployment {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UserEventPayloadGrantType {
     /// `authorization_code`
     #[serde(rename = "authorization_code")]
@@ -4683,6 +4784,7 @@ impl std::fmt::Display for UserEventPayloadGrantType {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum UserEventPayloadName {
     WithName(crate::shared::NewTeam),
     String(String),
@@ -4724,6 +4826,7 @@ impl<'de> serde::Deserialize<'de> for UserEventPayloadName {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UserEventPayloadNewOwnerCredentialGithubOauthCustomHostType {
     /// `github-oauth-custom-host`
     #[serde(rename = "github-oauth-custom-host")]
@@ -4748,11 +4851,13 @@ impl std::fmt::Display for UserEventPayloadNewOwnerCredentialGithubOauthCustomHo
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadNext {
     pub project: UserEventPayloadNextProject,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadNextProject {
     pub id: String,
     #[serde(rename = "staticIps")]
@@ -4760,11 +4865,13 @@ pub struct UserEventPayloadNextProject {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadPrev {
     pub project: UserEventPayloadPrevProject,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadPrevProject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub microfrontends: Option<crate::shared::Microfrontends>,
@@ -4772,6 +4879,7 @@ pub struct UserEventPayloadPrevProject {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadPrevious {
     pub enabled: bool,
     #[serde(rename = "totpVerified")]
@@ -4779,6 +4887,7 @@ pub struct UserEventPayloadPrevious {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadProject {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4786,6 +4895,7 @@ pub struct UserEventPayloadProject {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadProjectMembership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<crate::shared::PreviousRole>,
@@ -4810,6 +4920,7 @@ pub struct UserEventPayloadProjectMembership {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UserEventPayloadReasonCode {
     /// `PUBLIC_API`
     #[serde(rename = "PUBLIC_API")]
@@ -4838,6 +4949,7 @@ impl std::fmt::Display for UserEventPayloadReasonCode {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadRemovedUsersValue {
     pub role: crate::shared::TeamRole,
     pub confirmed: bool,
@@ -4848,6 +4960,7 @@ pub struct UserEventPayloadRemovedUsersValue {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadScalingRulesValue {
     pub min: f64,
     pub max: f64,
@@ -4855,6 +4968,7 @@ pub struct UserEventPayloadScalingRulesValue {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum UserEventPayloadSsoProtection {
     WithDeploymentType(crate::shared::SsoProtection),
     Value(crate::shared::DeploymentType),
@@ -4886,6 +5000,7 @@ impl<'de> serde::Deserialize<'de> for UserEventPayloadSsoProtection {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadTeam {
     pub id: String,
     pub name: String,
@@ -4902,6 +5017,7 @@ pub struct UserEventPayloadTeam {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UserEventPayloadTier {
     /// `pro`
     #[serde(rename = "pro")]
@@ -4940,6 +5056,7 @@ impl std::fmt::Display for UserEventPayloadTier {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UserEventPayloadTrustedIps {
     /// `all`
     #[serde(rename = "all")]
@@ -4993,6 +5110,7 @@ impl std::fmt::Display for UserEventPayloadTrustedIps {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UserEventPayloadType {
     /// `system`
     #[serde(rename = "system")]
@@ -5029,6 +5147,7 @@ impl std::fmt::Display for UserEventPayloadType {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadUser {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5037,6 +5156,7 @@ pub struct UserEventPayloadUser {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithAccessGroup {
     #[serde(rename = "accessGroup")]
     pub access_group: UserEventPayloadTeam,
@@ -5044,6 +5164,7 @@ pub struct UserEventPayloadWithAccessGroup {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithAccessGroupUser {
     #[serde(rename = "accessGroup")]
     pub access_group: UserEventPayloadProject,
@@ -5054,6 +5175,7 @@ pub struct UserEventPayloadWithAccessGroupUser {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithAction {
     pub action: UserEventPayloadWithActionAction,
 }
@@ -5069,6 +5191,7 @@ pub struct UserEventPayloadWithAction {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UserEventPayloadWithActionAction {
     /// `enable`
     #[serde(rename = "enable")]
@@ -5098,6 +5221,7 @@ impl std::fmt::Display for UserEventPayloadWithActionAction {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithActionId {
     pub action: UserEventPayloadAction,
     pub id: String,
@@ -5108,6 +5232,7 @@ pub struct UserEventPayloadWithActionId {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithActive {
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -5120,6 +5245,7 @@ pub struct UserEventPayloadWithActive {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithAlias {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
@@ -5127,6 +5253,7 @@ pub struct UserEventPayloadWithAlias {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithAliasAliasId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
@@ -5140,6 +5267,7 @@ pub struct UserEventPayloadWithAliasAliasId {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithAliasEmail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
@@ -5149,6 +5277,7 @@ pub struct UserEventPayloadWithAliasEmail {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithAliasEmailUsername {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
@@ -5160,6 +5289,7 @@ pub struct UserEventPayloadWithAliasEmailUsername {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithAliasId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -5172,6 +5302,7 @@ pub struct UserEventPayloadWithAliasId {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithAliasIdAlias {
     #[serde(rename = "aliasId", default, skip_serializing_if = "Option::is_none")]
     pub alias_id: Option<String>,
@@ -5183,6 +5314,7 @@ pub struct UserEventPayloadWithAliasIdAlias {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithAliasNameOldTeam {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -5195,6 +5327,7 @@ pub struct UserEventPayloadWithAliasNameOldTeam {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithAliasUserId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
@@ -5206,6 +5339,7 @@ pub struct UserEventPayloadWithAliasUserId {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithAppId {
     #[serde(rename = "appName")]
     pub app_name: String,
@@ -5215,6 +5349,7 @@ pub struct UserEventPayloadWithAppId {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithAppName {
     #[serde(rename = "appName")]
     pub app_name: String,
@@ -5222,6 +5357,7 @@ pub struct UserEventPayloadWithAppName {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithAppNameAppId {
     #[serde(rename = "appName")]
     pub app_name: String,
@@ -5231,6 +5367,7 @@ pub struct UserEventPayloadWithAppNameAppId {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithAttackModeEnabled {
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -5258,6 +5395,7 @@ pub struct UserEventPayloadWithAttackModeEnabled {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithAuthor {
     pub author: String,
     #[serde(rename = "accessGroup")]
@@ -5266,6 +5404,7 @@ pub struct UserEventPayloadWithAuthor {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithAutoExposeSystemEnvs {
     #[serde(rename = "projectName")]
     pub project_name: String,
@@ -5275,6 +5414,7 @@ pub struct UserEventPayloadWithAutoExposeSystemEnvs {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithAvatar {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
@@ -5282,6 +5422,7 @@ pub struct UserEventPayloadWithAvatar {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithBillingPlanId {
     #[serde(rename = "integrationId")]
     pub integration_id: String,
@@ -5305,12 +5446,14 @@ pub struct UserEventPayloadWithBillingPlanId {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithBio {
     pub bio: String,
 }
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithBitbucketEmailBitbucketLogin {
     #[serde(rename = "bitbucketEmail")]
     pub bitbucket_email: String,
@@ -5322,6 +5465,7 @@ pub struct UserEventPayloadWithBitbucketEmailBitbucketLogin {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithBranch {
     #[serde(rename = "projectName")]
     pub project_name: String,
@@ -5330,12 +5474,14 @@ pub struct UserEventPayloadWithBranch {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithBudget {
     pub budget: UserEventPayloadBudget,
 }
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithBudget2 {
     /// Represents a budget for tracking and notifying teams on their spending.
     pub budget: Budget,
@@ -5343,6 +5489,7 @@ pub struct UserEventPayloadWithBudget2 {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithBudgetWebhookUrl {
     /// Represents a budget for tracking and notifying teams on their spending.
     pub budget: Budget,
@@ -5352,6 +5499,7 @@ pub struct UserEventPayloadWithBudgetWebhookUrl {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithBy {
     pub slug: String,
     #[serde(rename = "teamId")]
@@ -5363,6 +5511,7 @@ pub struct UserEventPayloadWithBy {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithCdnEnabled {
     pub name: String,
     #[serde(rename = "cdnEnabled")]
@@ -5371,6 +5520,7 @@ pub struct UserEventPayloadWithCdnEnabled {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithCnCns {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn: Option<String>,
@@ -5380,6 +5530,7 @@ pub struct UserEventPayloadWithCnCns {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithCnCnsId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn: Option<String>,
@@ -5391,6 +5542,7 @@ pub struct UserEventPayloadWithCnCnsId {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithComputeUnitsMax {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5428,6 +5580,7 @@ pub struct UserEventPayloadWithComputeUnitsMax {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UserEventPayloadWithComputeUnitsMaxType {
     /// `redis`
     #[serde(rename = "redis")]
@@ -5469,6 +5622,7 @@ impl std::fmt::Display for UserEventPayloadWithComputeUnitsMaxType {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithConfigurations {
     pub configurations: Vec<UserEventPayloadConfiguration>,
     #[serde(rename = "ownerId")]
@@ -5477,6 +5631,7 @@ pub struct UserEventPayloadWithConfigurations {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithConfirmedScopes {
     #[serde(rename = "integrationId")]
     pub integration_id: String,
@@ -5496,6 +5651,7 @@ pub struct UserEventPayloadWithConfirmedScopes {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithCreated {
     /// The date when the Shared Env Var was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5565,6 +5721,7 @@ pub struct UserEventPayloadWithCreated {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithCustom {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn: Option<String>,
@@ -5577,6 +5734,7 @@ pub struct UserEventPayloadWithCustom {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithDeletedUser {
     #[serde(rename = "deletedUser", default, skip_serializing_if = "Option::is_none")]
     pub deleted_user: Option<InvitedUser>,
@@ -5598,6 +5756,7 @@ pub struct UserEventPayloadWithDeletedUser {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithDeployment {
     pub deployment: UserEventPayloadDeployment,
     #[serde(rename = "deploymentId")]
@@ -5607,6 +5766,7 @@ pub struct UserEventPayloadWithDeployment {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithDeploymentUrl {
     pub alias: String,
     #[serde(rename = "deploymentUrl")]
@@ -5615,6 +5775,7 @@ pub struct UserEventPayloadWithDeploymentUrl {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithDestinationAccountId {
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -5632,6 +5793,7 @@ pub struct UserEventPayloadWithDestinationAccountId {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithDomainId {
     #[serde(rename = "domainId")]
     pub domain_id: String,
@@ -5639,7 +5801,8 @@ pub struct UserEventPayloadWithDomainId {
 }
 
 /// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithDrainUrl {
     #[serde(rename = "drainUrl", default)]
     pub drain_url: Option<String>,
@@ -5653,6 +5816,7 @@ pub struct UserEventPayloadWithDrainUrl {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithEdgeConfigDigest {
     #[serde(rename = "edgeConfigId")]
     pub edge_config_id: String,
@@ -5664,6 +5828,7 @@ pub struct UserEventPayloadWithEdgeConfigDigest {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithEdgeConfigTokenIdLabel {
     #[serde(rename = "edgeConfigId")]
     pub edge_config_id: String,
@@ -5676,6 +5841,7 @@ pub struct UserEventPayloadWithEdgeConfigTokenIdLabel {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithEdgeConfigTokenIds {
     #[serde(rename = "edgeConfigId")]
     pub edge_config_id: String,
@@ -5688,6 +5854,7 @@ pub struct UserEventPayloadWithEdgeConfigTokenIds {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithEmailName {
     pub email: String,
     pub name: String,
@@ -5695,18 +5862,21 @@ pub struct UserEventPayloadWithEmailName {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithEnforced {
     pub enforced: bool,
 }
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithEntitlementUser {
     pub entitlement: String,
     pub user: UserEventPayloadWithEntitlementUserUser,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithEntitlementUserUser {
     pub id: String,
     pub username: String,
@@ -5714,6 +5884,7 @@ pub struct UserEventPayloadWithEntitlementUserUser {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithFallbackEnvironment {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5737,6 +5908,7 @@ pub struct UserEventPayloadWithFallbackEnvironment {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithForced {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -5765,6 +5937,7 @@ pub struct UserEventPayloadWithForced {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithFromDeploymentId {
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -5780,6 +5953,7 @@ pub struct UserEventPayloadWithFromDeploymentId {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithFromIdFromName {
     pub name: String,
     #[serde(rename = "fromId", default)]
@@ -5790,6 +5964,7 @@ pub struct UserEventPayloadWithFromIdFromName {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithGitBranch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
@@ -5817,6 +5992,7 @@ pub struct UserEventPayloadWithGitBranch {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithGitProviderGitProviderGroupDescriptor {
     #[serde(rename = "gitProvider")]
     pub git_provider: String,
@@ -5828,6 +6004,7 @@ pub struct UserEventPayloadWithGitProviderGitProviderGroupDescriptor {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithGithubLogin {
     #[serde(rename = "githubLogin")]
     pub github_login: String,
@@ -5835,6 +6012,7 @@ pub struct UserEventPayloadWithGithubLogin {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithGitlabLoginGitlabEmail {
     #[serde(rename = "gitlabLogin")]
     pub gitlab_login: String,
@@ -5846,6 +6024,7 @@ pub struct UserEventPayloadWithGitlabLoginGitlabEmail {
 
 /// The payload of the event, if requested.
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithGrantTypeAtTtl {
     #[serde(rename = "grantType")]
     pub grant_type: UserEventPayloadGrantType,
@@ -5897,6 +6076,7 @@ impl std::fmt::Debug for UserEventPayloadWithGrantTypeAtTtl {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithIdCnCns {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5907,6 +6087,7 @@ pub struct UserEventPayloadWithIdCnCns {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithIdOldTeamNewTeam {
     pub id: String,
     #[serde(rename = "oldTeam", default, skip_serializing_if = "Option::is_none")]
@@ -5917,6 +6098,7 @@ pub struct UserEventPayloadWithIdOldTeamNewTeam {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithIdValue {
     pub id: String,
     pub value: String,
@@ -5928,6 +6110,7 @@ pub struct UserEventPayloadWithIdValue {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithInstallationId {
     #[serde(rename = "appName")]
     pub app_name: String,
@@ -5939,6 +6122,7 @@ pub struct UserEventPayloadWithInstallationId {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithInstances {
     pub instances: f64,
     pub url: String,
@@ -5946,6 +6130,7 @@ pub struct UserEventPayloadWithInstances {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithIntegrationIdConfigurationId {
     #[serde(rename = "integrationId")]
     pub integration_id: String,
@@ -5963,6 +6148,7 @@ pub struct UserEventPayloadWithIntegrationIdConfigurationId {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithIntegrationIdIntegrationSlug {
     #[serde(rename = "integrationId")]
     pub integration_id: String,
@@ -5974,6 +6160,7 @@ pub struct UserEventPayloadWithIntegrationIdIntegrationSlug {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithInvitedUser {
     #[serde(rename = "directoryType", default, skip_serializing_if = "Option::is_none")]
     pub directory_type: Option<String>,
@@ -5993,13 +6180,15 @@ pub struct UserEventPayloadWithInvitedUser {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithJob {
     pub project: crate::shared::NewTeam,
     pub job: Job,
 }
 
 /// The payload of the event, if requested.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithLogDrainUrl {
     #[serde(rename = "logDrainUrl", default)]
     pub log_drain_url: Option<String>,
@@ -6013,6 +6202,7 @@ pub struct UserEventPayloadWithLogDrainUrl {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithLogDrainUrl2 {
     #[serde(rename = "logDrainUrl")]
     pub log_drain_url: String,
@@ -6026,6 +6216,7 @@ pub struct UserEventPayloadWithLogDrainUrl2 {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithMfaEnabled {
     #[serde(rename = "mfaEnabled")]
     pub mfa_enabled: bool,
@@ -6033,6 +6224,7 @@ pub struct UserEventPayloadWithMfaEnabled {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithMxPriority {
     pub id: String,
     pub value: String,
@@ -6046,6 +6238,7 @@ pub struct UserEventPayloadWithMxPriority {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithName2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -6053,6 +6246,7 @@ pub struct UserEventPayloadWithName2 {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithNameDestinationId {
     pub name: String,
     #[serde(rename = "destinationId", default)]
@@ -6063,6 +6257,7 @@ pub struct UserEventPayloadWithNameDestinationId {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithNameDestinationId2 {
     pub name: String,
     #[serde(rename = "destinationId")]
@@ -6073,6 +6268,7 @@ pub struct UserEventPayloadWithNameDestinationId2 {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithNameOldTeamNewTeam {
     pub name: String,
     #[serde(rename = "oldTeam", default, skip_serializing_if = "Option::is_none")]
@@ -6083,6 +6279,7 @@ pub struct UserEventPayloadWithNameOldTeamNewTeam {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithNameOwnerId {
     pub name: String,
     #[serde(rename = "ownerId")]
@@ -6091,6 +6288,7 @@ pub struct UserEventPayloadWithNameOwnerId {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithNamePriceCurrency {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6101,6 +6299,7 @@ pub struct UserEventPayloadWithNamePriceCurrency {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithNewOwner {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -6122,6 +6321,7 @@ pub struct UserEventPayloadWithNewOwner {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithNewTargetPercentage {
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -6143,6 +6343,7 @@ pub struct UserEventPayloadWithNewTargetPercentage {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithNextPrevious {
     pub next: UserEventPayloadNext,
     pub previous: UserEventPayloadNext,
@@ -6150,6 +6351,7 @@ pub struct UserEventPayloadWithNextPrevious {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithNextRole {
     #[serde(rename = "accessGroup")]
     pub access_group: UserEventPayloadTeam,
@@ -6162,6 +6364,7 @@ pub struct UserEventPayloadWithNextRole {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithNextRule {
     pub team: UserEventPayloadProject,
     #[serde(rename = "previousRule", default, skip_serializing_if = "Option::is_none")]
@@ -6172,6 +6375,7 @@ pub struct UserEventPayloadWithNextRule {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithNextScopes {
     #[serde(rename = "appName")]
     pub app_name: String,
@@ -6181,6 +6385,7 @@ pub struct UserEventPayloadWithNextScopes {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithOldEnvVar {
     #[serde(rename = "oldEnvVar", default, skip_serializing_if = "Option::is_none")]
     pub old_env_var: Option<OldEnvVar>,
@@ -6192,6 +6397,7 @@ pub struct UserEventPayloadWithOldEnvVar {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithOldNameNewName {
     #[serde(rename = "oldName")]
     pub old_name: String,
@@ -6201,6 +6407,7 @@ pub struct UserEventPayloadWithOldNameNewName {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithOldNameNewNameUid {
     #[serde(rename = "oldName")]
     pub old_name: String,
@@ -6212,6 +6419,7 @@ pub struct UserEventPayloadWithOldNameNewNameUid {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithOptionsAllowlist {
     #[serde(rename = "projectName")]
     pub project_name: String,
@@ -6231,6 +6439,7 @@ pub struct UserEventPayloadWithOptionsAllowlist {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithOrigin {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
@@ -6251,6 +6460,7 @@ pub struct UserEventPayloadWithOrigin {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithOwnerName {
     pub name: String,
     #[serde(rename = "userId")]
@@ -6263,6 +6473,7 @@ pub struct UserEventPayloadWithOwnerName {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithPassive {
     pub team: UserEventPayloadTeam,
     pub configuration: UserEventPayloadProject,
@@ -6275,6 +6486,7 @@ pub struct UserEventPayloadWithPassive {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithPasswordProtectionOldPasswordProtection {
     #[serde(rename = "projectName")]
     pub project_name: String,
@@ -6286,6 +6498,7 @@ pub struct UserEventPayloadWithPasswordProtectionOldPasswordProtection {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithPlan {
     pub plan: String,
     #[serde(rename = "removedUsers", default, skip_serializing_if = "Option::is_none")]
@@ -6306,6 +6519,7 @@ pub struct UserEventPayloadWithPlan {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithPrevEmail {
     pub email: String,
     #[serde(rename = "prevEmail")]
@@ -6314,6 +6528,7 @@ pub struct UserEventPayloadWithPrevEmail {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithPreviewDeploymentSuffix {
     #[serde(
         rename = "previewDeploymentSuffix",
@@ -6331,6 +6546,7 @@ pub struct UserEventPayloadWithPreviewDeploymentSuffix {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithPreviousCanceledAt {
     pub entitlement: String,
     pub user: UserEventPayloadWithEntitlementUserUser,
@@ -6344,6 +6560,7 @@ pub struct UserEventPayloadWithPreviousCanceledAt {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithPreviousNext {
     pub previous: UserEventPayloadPrevious,
     pub next: UserEventPayloadPrevious,
@@ -6351,6 +6568,7 @@ pub struct UserEventPayloadWithPreviousNext {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithPreviousProjectNameNewProjectNameDestinationAccountName {
     #[serde(rename = "previousProjectName")]
     pub previous_project_name: String,
@@ -6364,6 +6582,7 @@ pub struct UserEventPayloadWithPreviousProjectNameNewProjectNameDestinationAccou
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithPreviousProjectNameNewProjectNameOriginAccountName {
     #[serde(rename = "previousProjectName")]
     pub previous_project_name: String,
@@ -6377,6 +6596,7 @@ pub struct UserEventPayloadWithPreviousProjectNameNewProjectNameOriginAccountNam
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithPreviousRole {
     #[serde(rename = "directoryType", default, skip_serializing_if = "Option::is_none")]
     pub directory_type: Option<String>,
@@ -6392,6 +6612,7 @@ pub struct UserEventPayloadWithPreviousRole {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithPreviousRule {
     pub team: UserEventPayloadProject,
     #[serde(rename = "previousRule")]
@@ -6400,6 +6621,7 @@ pub struct UserEventPayloadWithPreviousRule {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithPrice {
     pub name: String,
     pub price: f64,
@@ -6409,6 +6631,7 @@ pub struct UserEventPayloadWithPrice {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithPriceCurrency {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
@@ -6418,6 +6641,7 @@ pub struct UserEventPayloadWithPriceCurrency {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithPriceCurrencyEnabled {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
@@ -6429,12 +6653,14 @@ pub struct UserEventPayloadWithPriceCurrencyEnabled {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithProject {
     pub project: UserEventPayloadWithProjectProject,
 }
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithProjectAnalyticsPrevProjectAnalytics {
     #[serde(rename = "projectName", default, skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
@@ -6448,6 +6674,7 @@ pub struct UserEventPayloadWithProjectAnalyticsPrevProjectAnalytics {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithProjectGroup {
     pub project: UserEventPayloadTeam,
     pub group: crate::shared::Integration,
@@ -6455,6 +6682,7 @@ pub struct UserEventPayloadWithProjectGroup {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithProjectId2 {
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -6464,6 +6692,7 @@ pub struct UserEventPayloadWithProjectId2 {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithProjectId3 {
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -6473,6 +6702,7 @@ pub struct UserEventPayloadWithProjectId3 {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithProjectIdProjectAnalyticsPrevProjectAnalytics {
     #[serde(rename = "projectName", default, skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
@@ -6494,6 +6724,7 @@ pub struct UserEventPayloadWithProjectIdProjectAnalyticsPrevProjectAnalytics {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithProjectIdProjectName {
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -6509,6 +6740,7 @@ pub struct UserEventPayloadWithProjectIdProjectName {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithProjectIdScope {
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -6518,6 +6750,7 @@ pub struct UserEventPayloadWithProjectIdScope {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithProjectIdToDeploymentId {
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -6529,6 +6762,7 @@ pub struct UserEventPayloadWithProjectIdToDeploymentId {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithProjectName {
     #[serde(rename = "projectName")]
     pub project_name: String,
@@ -6536,6 +6770,7 @@ pub struct UserEventPayloadWithProjectName {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithProjectNameAction {
     #[serde(rename = "projectName")]
     pub project_name: String,
@@ -6553,6 +6788,7 @@ pub struct UserEventPayloadWithProjectNameAction {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UserEventPayloadWithProjectNameActionAction {
     /// `enabled`
     #[serde(rename = "enabled")]
@@ -6586,6 +6822,7 @@ impl std::fmt::Display for UserEventPayloadWithProjectNameActionAction {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithProjectNameAlias {
     #[serde(rename = "projectName")]
     pub project_name: String,
@@ -6604,6 +6841,7 @@ pub struct UserEventPayloadWithProjectNameAlias {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UserEventPayloadWithProjectNameAliasAction {
     /// `created`
     #[serde(rename = "created")]
@@ -6633,6 +6871,7 @@ impl std::fmt::Display for UserEventPayloadWithProjectNameAliasAction {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithProjectNameDestinationAccountName {
     #[serde(rename = "projectName")]
     pub project_name: String,
@@ -6644,6 +6883,7 @@ pub struct UserEventPayloadWithProjectNameDestinationAccountName {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithProjectPrev {
     pub project: UserEventPayloadWithProjectPrevProject,
     pub prev: UserEventPayloadPrev,
@@ -6651,6 +6891,7 @@ pub struct UserEventPayloadWithProjectPrev {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithProjectPrevProject {
     pub id: String,
     pub name: String,
@@ -6659,6 +6900,7 @@ pub struct UserEventPayloadWithProjectPrevProject {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithProjectProject {
     pub name: String,
     pub role: crate::shared::PreviousRole,
@@ -6672,6 +6914,7 @@ pub struct UserEventPayloadWithProjectProject {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithProjectProjectMembership {
     pub project: UserEventPayloadWithProjectProjectMembershipProject,
     #[serde(rename = "projectMembership", default)]
@@ -6680,6 +6923,7 @@ pub struct UserEventPayloadWithProjectProjectMembership {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithProjectProjectMembership2 {
     pub project: UserEventPayloadTeam,
     #[serde(rename = "projectMembership")]
@@ -6687,6 +6931,7 @@ pub struct UserEventPayloadWithProjectProjectMembership2 {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithProjectProjectMembershipProject {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6695,6 +6940,7 @@ pub struct UserEventPayloadWithProjectProjectMembershipProject {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithProjectWebAnalytics {
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -6716,6 +6962,7 @@ pub struct UserEventPayloadWithProjectWebAnalytics {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithRemoteCaching {
     /// Represents configuration for remote caching
     #[serde(rename = "remoteCaching", default, skip_serializing_if = "Option::is_none")]
@@ -6724,6 +6971,7 @@ pub struct UserEventPayloadWithRemoteCaching {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithRemovedMembership {
     pub project: UserEventPayloadWithProjectProjectMembershipProject,
     #[serde(rename = "removedMembership")]
@@ -6732,6 +6980,7 @@ pub struct UserEventPayloadWithRemovedMembership {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithRenew {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renew: Option<bool>,
@@ -6740,6 +6989,7 @@ pub struct UserEventPayloadWithRenew {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithRequestedTeamName {
     #[serde(rename = "requestedTeamName")]
     pub requested_team_name: String,
@@ -6765,6 +7015,7 @@ pub struct UserEventPayloadWithRequestedTeamName {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithRestoreConfigVersion {
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -6779,6 +7030,7 @@ pub struct UserEventPayloadWithRestoreConfigVersion {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithRuleCount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
@@ -6816,6 +7068,7 @@ pub struct UserEventPayloadWithRuleCount {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithRuleGroups {
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -6827,6 +7080,7 @@ pub struct UserEventPayloadWithRuleGroups {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithScalingRulesMin {
     #[serde(rename = "scalingRules")]
     pub scaling_rules: std::collections::BTreeMap<
@@ -6840,6 +7094,7 @@ pub struct UserEventPayloadWithScalingRulesMin {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithScopes {
     #[serde(rename = "appName")]
     pub app_name: String,
@@ -6848,6 +7103,7 @@ pub struct UserEventPayloadWithScopes {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithShaGitUserPlatform {
     pub sha: String,
     #[serde(rename = "gitUserPlatform")]
@@ -6861,6 +7117,7 @@ pub struct UserEventPayloadWithShaGitUserPlatform {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithSlug2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
@@ -6868,6 +7125,7 @@ pub struct UserEventPayloadWithSlug2 {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithSourceProjectId {
     pub source: String,
     #[serde(rename = "projectId")]
@@ -6876,6 +7134,7 @@ pub struct UserEventPayloadWithSourceProjectId {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithSrcDst {
     pub src: String,
     pub dst: String,
@@ -6883,6 +7142,7 @@ pub struct UserEventPayloadWithSrcDst {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithSrcImages {
     #[serde(rename = "projectName")]
     pub project_name: String,
@@ -6892,6 +7152,7 @@ pub struct UserEventPayloadWithSrcImages {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithSsoProtectionOldSsoProtection {
     #[serde(rename = "projectName")]
     pub project_name: String,
@@ -6903,6 +7164,7 @@ pub struct UserEventPayloadWithSsoProtectionOldSsoProtection {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithStatus {
     pub status: String,
     pub suffix: String,
@@ -6910,6 +7172,7 @@ pub struct UserEventPayloadWithStatus {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithStore {
     pub store: UserEventPayloadTeam,
     #[serde(rename = "ownerId", default, skip_serializing_if = "Option::is_none")]
@@ -6918,6 +7181,7 @@ pub struct UserEventPayloadWithStore {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithStoreType {
     #[serde(rename = "storeType")]
     pub store_type: StoreType,
@@ -6925,12 +7189,14 @@ pub struct UserEventPayloadWithStoreType {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithSuffix {
     pub suffix: String,
 }
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithSuffixReason {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -6939,6 +7205,7 @@ pub struct UserEventPayloadWithSuffixReason {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithTags {
     #[serde(rename = "projectName")]
     pub project_name: String,
@@ -6949,6 +7216,7 @@ pub struct UserEventPayloadWithTags {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithTeamConfiguration {
     pub team: UserEventPayloadTeam,
     pub configuration: UserEventPayloadProject,
@@ -6957,6 +7225,7 @@ pub struct UserEventPayloadWithTeamConfiguration {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithTeamConfiguration2 {
     pub team: UserEventPayloadTeam,
     pub configuration: UserEventPayloadProject,
@@ -6966,6 +7235,7 @@ pub struct UserEventPayloadWithTeamConfiguration2 {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithTeamConfiguration3 {
     pub team: UserEventPayloadTeam,
     pub configuration: UserEventPayloadProject,
@@ -6974,6 +7244,7 @@ pub struct UserEventPayloadWithTeamConfiguration3 {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithTeamConfiguration4 {
     pub team: UserEventPayloadTeam,
     pub configuration: UserEventPayloadProject,
@@ -6982,6 +7253,7 @@ pub struct UserEventPayloadWithTeamConfiguration4 {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithTeamConfiguration5 {
     pub team: UserEventPayloadTeam,
     pub configuration: UserEventPayloadProject,
@@ -6992,6 +7264,7 @@ pub struct UserEventPayloadWithTeamConfiguration5 {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithTeamConfigurationBuildsEnabled {
     pub team: UserEventPayloadTeam,
     pub configuration: UserEventPayloadProject,
@@ -7002,6 +7275,7 @@ pub struct UserEventPayloadWithTeamConfigurationBuildsEnabled {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithTeamName {
     #[serde(rename = "teamName")]
     pub team_name: String,
@@ -7023,6 +7297,7 @@ pub struct UserEventPayloadWithTeamName {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithTeamNameUpdatedUidTeamId {
     #[serde(rename = "teamName")]
     pub team_name: String,
@@ -7048,12 +7323,14 @@ pub struct UserEventPayloadWithTeamNameUpdatedUidTeamId {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithTeamProject {
     pub team: UserEventPayloadTeam,
     pub project: UserEventPayloadWithTeamProjectProject,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithTeamProjectProject {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7066,12 +7343,14 @@ pub struct UserEventPayloadWithTeamProjectProject {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithTier {
     pub tier: UserEventPayloadTier,
 }
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithTrustedIps {
     #[serde(rename = "projectName")]
     pub project_name: String,
@@ -7091,6 +7370,7 @@ pub struct UserEventPayloadWithTrustedIps {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithUidName {
     pub uid: String,
     pub name: UserEventPayloadName,
@@ -7098,6 +7378,7 @@ pub struct UserEventPayloadWithUidName {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithUpdated {
     #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
@@ -7111,6 +7392,7 @@ pub struct UserEventPayloadWithUpdated {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithUrl {
     pub url: String,
     #[serde(rename = "oldTeam", default, skip_serializing_if = "Option::is_none")]
@@ -7121,12 +7403,14 @@ pub struct UserEventPayloadWithUrl {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithUsername {
     pub username: String,
 }
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithViaGithubViaGitlab {
     #[serde(rename = "userAgent", default, skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<UserAgent>,
@@ -7158,6 +7442,7 @@ pub struct UserEventPayloadWithViaGithubViaGitlab {
 
 /// The payload of the event, if requested.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventPayloadWithWebhookUrl {
     #[serde(rename = "webhookUrl", default, skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
@@ -7174,6 +7459,7 @@ pub struct UserEventPayloadWithWebhookUrl {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum UserEventPrincipalAppType {
     /// `app`
     #[serde(rename = "app")]
@@ -7199,6 +7485,7 @@ impl std::fmt::Display for UserEventPrincipalAppType {
 
 /// Metadata for {@link userId}.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserEventUser {
     pub username: String,
     pub avatar: String,
@@ -7219,6 +7506,7 @@ pub struct UserEventUser {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum ViewPreference {
     /// `list`
     #[serde(rename = "list")]
@@ -7252,75 +7540,68 @@ impl crate::Client {
     /// Retrieves information related to the currently authenticated User.
     ///
     /// `GET /v2/user`
-    pub fn get_auth_user(&self) -> GetAuthUserBuilder<'_> {
-        GetAuthUserBuilder { client: self }
+    pub fn get_auth_user(&self) -> GetAuthUserBuilder {
+        GetAuthUserBuilder {
+            client: self.clone(),
+        }
     }
 }
 
 /// A request to [`Client::get_auth_user`](crate::Client::get_auth_user): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetAuthUserBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetAuthUserBuilder {
+    client: crate::Client,
 }
 
-impl<'a> GetAuthUserBuilder<'a> {
+impl GetAuthUserBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<GetAuthUserResponse, crate::Error<GetAuthUserError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetAuthUserResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetAuthUserBuilder {
+    type Output = GetAuthUserResponse;
+    type Error = GetAuthUserError;
+}
+impl crate::runtime::Exchange for GetAuthUserBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v2/user");
         let endpoint = crate::runtime::Endpoint {
             operation: "getAuthUser",
             method: reqwest::Method::GET,
             template: "/v2/user",
         };
-        let request = self.client.request(endpoint, path);
+        let request = self.client.request(endpoint, &path);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetAuthUserBuilder<'a> {
-    type Output = crate::Result<GetAuthUserResponse, crate::Error<GetAuthUserError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetAuthUserResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetAuthUserBuilder);
 
 /// The error responses [`Client::get_auth_user`](crate::Client::get_auth_user) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetAuthUserError {
+    #[error("bad request")]
     /// `400`
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
+    #[error("conflict")]
     /// `409`
     Conflict,
-}
-
-impl std::fmt::Display for GetAuthUserError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => "bad request",
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-                Self::Conflict => "conflict",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetAuthUserError {
@@ -7341,9 +7622,9 @@ impl crate::Client {
     /// Retrieves a list of "events" generated by the User on Vercel. Events are generated when the User performs a particular action, such as logging in, creating a deployment, and joining a Team (just to name a few). When the `teamId` parameter is supplied, then the events that are returned will be in relation to the Team that was specified.
     ///
     /// `GET /v3/events`
-    pub fn list_user_events(&self) -> ListUserEventsBuilder<'_> {
+    pub fn list_user_events(&self) -> ListUserEventsBuilder {
         ListUserEventsBuilder {
-            client: self,
+            client: self.clone(),
             limit: None,
             since: None,
             until: None,
@@ -7361,8 +7642,8 @@ impl crate::Client {
 /// A request to [`Client::list_user_events`](crate::Client::list_user_events): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListUserEventsBuilder<'a> {
-    client: &'a crate::Client,
+pub struct ListUserEventsBuilder {
+    client: crate::Client,
     limit: Option<f64>,
     since: Option<String>,
     until: Option<String>,
@@ -7375,7 +7656,7 @@ pub struct ListUserEventsBuilder<'a> {
     slug: Option<String>,
 }
 
-impl<'a> ListUserEventsBuilder<'a> {
+impl ListUserEventsBuilder {
     /// Maximum number of items which may be returned.
     pub fn limit(mut self, limit: f64) -> Self {
         self.limit = Some(limit);
@@ -7430,21 +7711,23 @@ impl<'a> ListUserEventsBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<ListUserEventsResponse, crate::Error<ListUserEventsError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<ListUserEventsResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for ListUserEventsBuilder {
+    type Output = ListUserEventsResponse;
+    type Error = ListUserEventsError;
+}
+impl crate::runtime::Exchange for ListUserEventsBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v3/events");
         let endpoint = crate::runtime::Endpoint {
             operation: "listUserEvents",
             method: reqwest::Method::GET,
             template: "/v3/events",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
         request.query("until", &self.until);
@@ -7457,43 +7740,27 @@ impl<'a> ListUserEventsBuilder<'a> {
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for ListUserEventsBuilder<'a> {
-    type Output = crate::Result<
-        ListUserEventsResponse,
-        crate::Error<ListUserEventsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<ListUserEventsResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(ListUserEventsBuilder);
 
 /// The error responses [`Client::list_user_events`](crate::Client::list_user_events) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ListUserEventsError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for ListUserEventsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for ListUserEventsError {
@@ -7516,9 +7783,9 @@ impl crate::Client {
     pub fn request_delete(
         &self,
         body: crate::shared::DeleteTeamRequest,
-    ) -> RequestDeleteBuilder<'_> {
+    ) -> RequestDeleteBuilder {
         RequestDeleteBuilder {
-            client: self,
+            client: self.clone(),
             body,
         }
     }
@@ -7527,72 +7794,61 @@ impl crate::Client {
 /// A request to [`Client::request_delete`](crate::Client::request_delete): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct RequestDeleteBuilder<'a> {
-    client: &'a crate::Client,
+pub struct RequestDeleteBuilder {
+    client: crate::Client,
     body: crate::shared::DeleteTeamRequest,
 }
 
-impl<'a> RequestDeleteBuilder<'a> {
+impl RequestDeleteBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<RequestDeleteResponse, crate::Error<RequestDeleteError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<RequestDeleteResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for RequestDeleteBuilder {
+    type Output = RequestDeleteResponse;
+    type Error = RequestDeleteError;
+}
+impl crate::runtime::Exchange for RequestDeleteBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/user");
         let endpoint = crate::runtime::Endpoint {
             operation: "requestDelete",
             method: reqwest::Method::DELETE,
             template: "/v1/user",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for RequestDeleteBuilder<'a> {
-    type Output = crate::Result<RequestDeleteResponse, crate::Error<RequestDeleteError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<RequestDeleteResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(RequestDeleteBuilder);
 
 /// The error responses [`Client::request_delete`](crate::Client::request_delete) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RequestDeleteError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     BadRequest,
+    #[error("unauthorized")]
     /// `401`
     Unauthorized,
+    #[error("payment required")]
     /// `402`
     PaymentRequired,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for RequestDeleteError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "unauthorized",
-                Self::PaymentRequired => "payment required",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for RequestDeleteError {

@@ -4,14 +4,31 @@
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateWebhookRequest {
     pub url: String,
     pub events: Vec<Event>,
     #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
     pub project_ids: Option<Vec<String>>,
 }
+impl CreateWebhookRequest {
+    /// A `CreateWebhookRequest` with the fields it needs; the others are unset.
+    pub fn new(url: impl Into<String>, events: Vec<Event>) -> Self {
+        Self {
+            url: url.into(),
+            events: events,
+            project_ids: None,
+        }
+    }
+    /// Sets [`project_ids`](Self::project_ids).
+    pub fn with_project_ids(mut self, project_ids: Vec<String>) -> Self {
+        self.project_ids = Some(project_ids);
+        self
+    }
+}
 
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateWebhookResponse {
     /// The webhook secret used to sign the payload
     pub secret: String,
@@ -61,6 +78,7 @@ impl std::fmt::Debug for CreateWebhookResponse {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum Event {
     /// `budget.reached`
     #[serde(rename = "budget.reached")]
@@ -399,6 +417,7 @@ impl std::fmt::Display for Event {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetWebhookResponse {
     /// The webhooks events
     pub events: Vec<Event>,
@@ -421,6 +440,7 @@ pub struct GetWebhookResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetWebhooksObjectListItem {
     #[serde(rename = "projectsMetadata", default)]
     pub projects_metadata: Option<Vec<crate::shared::DrainsProjectsMetadataItem>>,
@@ -446,6 +466,7 @@ pub struct GetWebhooksObjectListItem {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetWebhooksResponse {
     ObjectList(Vec<GetWebhooksObjectListItem>),
     ObjectList2(Vec<GetWebhookResponse>),
@@ -484,12 +505,9 @@ impl crate::Client {
     /// Creates a webhook
     ///
     /// `POST /v1/webhooks`
-    pub fn create_webhook(
-        &self,
-        body: CreateWebhookRequest,
-    ) -> CreateWebhookBuilder<'_> {
+    pub fn create_webhook(&self, body: CreateWebhookRequest) -> CreateWebhookBuilder {
         CreateWebhookBuilder {
-            client: self,
+            client: self.clone(),
             team_id: None,
             slug: None,
             body,
@@ -500,14 +518,14 @@ impl crate::Client {
 /// A request to [`Client::create_webhook`](crate::Client::create_webhook): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateWebhookBuilder<'a> {
-    client: &'a crate::Client,
+pub struct CreateWebhookBuilder {
+    client: crate::Client,
     team_id: Option<String>,
     slug: Option<String>,
     body: CreateWebhookRequest,
 }
 
-impl<'a> CreateWebhookBuilder<'a> {
+impl CreateWebhookBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -522,61 +540,50 @@ impl<'a> CreateWebhookBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<CreateWebhookResponse, crate::Error<CreateWebhookError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<CreateWebhookResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for CreateWebhookBuilder {
+    type Output = CreateWebhookResponse;
+    type Error = CreateWebhookError;
+}
+impl crate::runtime::Exchange for CreateWebhookBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/webhooks");
         let endpoint = crate::runtime::Endpoint {
             operation: "createWebhook",
             method: reqwest::Method::POST,
             template: "/v1/webhooks",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for CreateWebhookBuilder<'a> {
-    type Output = crate::Result<CreateWebhookResponse, crate::Error<CreateWebhookError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<CreateWebhookResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(CreateWebhookBuilder);
 
 /// The error responses [`Client::create_webhook`](crate::Client::create_webhook) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CreateWebhookError {
+    #[error("One of the provided values in the request body is invalid.")]
     /// `400`: One of the provided values in the request body is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for CreateWebhookError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request body is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for CreateWebhookError {
@@ -596,9 +603,9 @@ impl crate::Client {
     /// Deletes a webhook
     ///
     /// `DELETE /v1/webhooks/{id}`
-    pub fn delete_webhook(&self, id: impl Into<String>) -> DeleteWebhookBuilder<'_> {
+    pub fn delete_webhook(&self, id: impl Into<String>) -> DeleteWebhookBuilder {
         DeleteWebhookBuilder {
-            client: self,
+            client: self.clone(),
             id: id.into(),
             team_id: None,
             slug: None,
@@ -609,14 +616,14 @@ impl crate::Client {
 /// A request to [`Client::delete_webhook`](crate::Client::delete_webhook): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteWebhookBuilder<'a> {
-    client: &'a crate::Client,
+pub struct DeleteWebhookBuilder {
+    client: crate::Client,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> DeleteWebhookBuilder<'a> {
+impl DeleteWebhookBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -629,59 +636,46 @@ impl<'a> DeleteWebhookBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<(), crate::Error<DeleteWebhookError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<()> {
-        let _response = self.into_request().send().await?;
-        Ok(())
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for DeleteWebhookBuilder {
+    type Output = ();
+    type Error = DeleteWebhookError;
+}
+impl crate::runtime::Exchange for DeleteWebhookBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/webhooks/", &crate::runtime::encode_path(&self.id)].concat();
         let endpoint = crate::runtime::Endpoint {
             operation: "deleteWebhook",
             method: reqwest::Method::DELETE,
             template: "/v1/webhooks/{id}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for DeleteWebhookBuilder<'a> {
-    type Output = crate::Result<(), crate::Error<DeleteWebhookError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        response.empty().await
     }
 }
+crate::runtime::request_builder!(DeleteWebhookBuilder);
 
 /// The error responses [`Client::delete_webhook`](crate::Client::delete_webhook) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DeleteWebhookError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for DeleteWebhookError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for DeleteWebhookError {
@@ -701,9 +695,9 @@ impl crate::Client {
     /// Get a webhook
     ///
     /// `GET /v1/webhooks/{id}`
-    pub fn get_webhook(&self, id: impl Into<String>) -> GetWebhookBuilder<'_> {
+    pub fn get_webhook(&self, id: impl Into<String>) -> GetWebhookBuilder {
         GetWebhookBuilder {
-            client: self,
+            client: self.clone(),
             id: id.into(),
             team_id: None,
             slug: None,
@@ -714,14 +708,14 @@ impl crate::Client {
 /// A request to [`Client::get_webhook`](crate::Client::get_webhook): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetWebhookBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetWebhookBuilder {
+    client: crate::Client,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetWebhookBuilder<'a> {
+impl GetWebhookBuilder {
     /// The Team identifier to perform the request on behalf of.
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
@@ -736,59 +730,48 @@ impl<'a> GetWebhookBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<GetWebhookResponse, crate::Error<GetWebhookError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetWebhookResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetWebhookBuilder {
+    type Output = GetWebhookResponse;
+    type Error = GetWebhookError;
+}
+impl crate::runtime::Exchange for GetWebhookBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/webhooks/", &crate::runtime::encode_path(&self.id)].concat();
         let endpoint = crate::runtime::Endpoint {
             operation: "getWebhook",
             method: reqwest::Method::GET,
             template: "/v1/webhooks/{id}",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetWebhookBuilder<'a> {
-    type Output = crate::Result<GetWebhookResponse, crate::Error<GetWebhookError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetWebhookResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetWebhookBuilder);
 
 /// The error responses [`Client::get_webhook`](crate::Client::get_webhook) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetWebhookError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for GetWebhookError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetWebhookError {
@@ -808,9 +791,9 @@ impl crate::Client {
     /// Get a list of webhooks
     ///
     /// `GET /v1/webhooks`
-    pub fn get_webhooks(&self) -> GetWebhooksBuilder<'_> {
+    pub fn get_webhooks(&self) -> GetWebhooksBuilder {
         GetWebhooksBuilder {
-            client: self,
+            client: self.clone(),
             project_id: None,
             team_id: None,
             slug: None,
@@ -821,14 +804,14 @@ impl crate::Client {
 /// A request to [`Client::get_webhooks`](crate::Client::get_webhooks): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetWebhooksBuilder<'a> {
-    client: &'a crate::Client,
+pub struct GetWebhooksBuilder {
+    client: crate::Client,
     project_id: Option<String>,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
-impl<'a> GetWebhooksBuilder<'a> {
+impl GetWebhooksBuilder {
     pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
         self.project_id = Some(project_id.into());
         self
@@ -847,60 +830,49 @@ impl<'a> GetWebhooksBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<GetWebhooksResponse, crate::Error<GetWebhooksError>> {
-        self.exchange().await.map_err(crate::Error::declared_as)
+        crate::runtime::send(self).await
     }
-    /// Sends the request and decodes a success; any other status is unexpected.
-    async fn exchange(self) -> crate::Result<GetWebhooksResponse> {
-        let response = self.into_request().send().await?;
-        response.json()
-    }
-    fn into_request(self) -> crate::runtime::Request<'a> {
+}
+
+impl crate::Operation for GetWebhooksBuilder {
+    type Output = GetWebhooksResponse;
+    type Error = GetWebhooksError;
+}
+impl crate::runtime::Exchange for GetWebhooksBuilder {
+    fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/webhooks");
         let endpoint = crate::runtime::Endpoint {
             operation: "getWebhooks",
             method: reqwest::Method::GET,
             template: "/v1/webhooks",
         };
-        let mut request = self.client.request(endpoint, path);
+        let mut request = self.client.request(endpoint, &path);
         request.query("projectId", &self.project_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-}
-
-impl<'a> std::future::IntoFuture for GetWebhooksBuilder<'a> {
-    type Output = crate::Result<GetWebhooksResponse, crate::Error<GetWebhooksError>>;
-    type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetWebhooksResponse> {
+        response.json().await
     }
 }
+crate::runtime::request_builder!(GetWebhooksBuilder);
 
 /// The error responses [`Client::get_webhooks`](crate::Client::get_webhooks) declares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GetWebhooksError {
+    #[error("One of the provided values in the request query is invalid.")]
     /// `400`: One of the provided values in the request query is invalid.
     BadRequest,
+    #[error("The request is not authorized.")]
     /// `401`: The request is not authorized.
     Unauthorized,
+    #[error("You do not have permission to access this resource.")]
     /// `403`: You do not have permission to access this resource.
     Forbidden,
-}
-
-impl std::fmt::Display for GetWebhooksError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            match self {
-                Self::BadRequest => {
-                    "One of the provided values in the request query is invalid."
-                }
-                Self::Unauthorized => "The request is not authorized.",
-                Self::Forbidden => "You do not have permission to access this resource.",
-            },
-        )
-    }
 }
 
 impl crate::DeclaredError for GetWebhooksError {

@@ -13,38 +13,15 @@ use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn import_request() -> ImportResourceRequest {
-    ImportResourceRequest {
-        ownership: None,
-        product_id: "prod_1".into(),
-        name: "my-db".into(),
-        status: ResourceStatus::Ready,
-        metadata: None,
-        billing_plan: Some(BillingPlan {
-            id: "plan_1".into(),
-            type_: BillingPlanType::Subscription,
-            name: "Pro".into(),
-            description: None,
-            payment_method_required: Some(true),
-            cost: Some("$10".into()),
-            details: None,
-            highlighted_details: None,
-            effective_date: None,
-            additional_properties: Default::default(),
-        }),
-        notification: Some(Notification {
-            level: NotificationLevel::Warn,
-            title: "Heads up".into(),
-            message: None,
-            href: Some("https://example.com/x".into()),
-        }),
-        extras: None,
-        secrets: Some(vec![Secret {
-            name: "DATABASE_URL".into(),
-            value: "postgres://u:p@h/db".into(),
-            prefix: None,
-            environment_overrides: None,
-        }]),
-    }
+    let plan = BillingPlan::new("plan_1", BillingPlanType::Subscription, "Pro")
+        .with_payment_method_required(true)
+        .with_cost("$10");
+    let notification = Notification::new(NotificationLevel::Warn, "Heads up").with_href("https://example.com/x");
+    let secret = Secret::new("DATABASE_URL", "postgres://u:p@h/db");
+    ImportResourceRequest::new("prod_1", "my-db", ResourceStatus::Ready)
+        .with_billing_plan(plan)
+        .with_notification(notification)
+        .with_secrets(vec![secret])
 }
 
 #[tokio::test]
@@ -213,14 +190,81 @@ fn secrets_are_redacted_from_debug_output() {
     assert!(debug.contains("DATABASE_URL"), "{debug}");
     assert!(!debug.contains("postgres://u:p@h/db"), "{debug}");
     assert!(debug.contains("<redacted>"), "{debug}");
-    let sso = vercel_api::authentication::ExchangeSsoTokenRequest {
-        code: "code-1".into(),
-        state: None,
-        client_id: "client-1".into(),
-        client_secret: "s3cr3t".into(),
-        redirect_uri: None,
-        grant_type: None,
-    };
+    let sso = vercel_api::authentication::ExchangeSsoTokenRequest::new("code-1", "client-1", "s3cr3t");
     let debug = format!("{sso:?}");
     assert!(debug.contains("client-1") && !debug.contains("s3cr3t"), "{debug}");
+}
+
+/// A real answer that leaves out a field the document marks required, deep inside it.
+#[tokio::test]
+async fn an_answer_without_a_required_field_is_a_decode_error_naming_it() {
+    let server = MockServer::start().await;
+    let resource = |id: &str| json!({"partnerId": id, "internalId": id, "name": id, "productId": "x"});
+    let mut incomplete = resource("r2");
+    incomplete.as_object_mut().expect("an object").remove("internalId");
+    let answer = json!({"resources": [resource("r1"), incomplete]});
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(answer.clone()))
+        .mount(&server)
+        .await;
+    let error = client(&server).get_integration_resources("icfg_1").await.expect_err("internalId is required");
+    let Error::Decode { path, source, body, .. } = &error else { panic!("expected a decode error, got {error:?}") };
+    assert_eq!(path, "resources[1]");
+    assert!(source.to_string().contains("missing field `internalId`"), "{source}");
+    assert!(error.to_string().contains("resources[1]") && error.to_string().contains("internalId"), "{error}");
+    // The whole answer is kept, for whatever the caller still wants from it.
+    let kept: serde_json::Value = serde_json::from_slice(body).expect("the body is JSON");
+    assert_eq!(kept, answer);
+}
+
+#[tokio::test]
+async fn a_project_without_a_required_nested_field_names_its_path() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "accountId": "team_1", "directoryListing": false, "id": "prj_1", "name": "my-app",
+            "nodeVersion": "22.x", "resourceConfig": {},
+            "defaultResourceConfig": {"functionDefaultRegions": ["iad1"]},
+        })))
+        .mount(&server)
+        .await;
+    let error = client(&server).get_project("my-app").await.expect_err("functionDefaultRegions is required");
+    let Error::Decode { path, source, .. } = &error else { panic!("expected a decode error, got {error:?}") };
+    assert_eq!(path, "resourceConfig");
+    assert!(source.to_string().contains("missing field `functionDefaultRegions`"), "{source}");
+}
+
+/// Request builders own their client: the futures they make borrow nothing and can be
+/// spawned.
+#[tokio::test]
+async fn a_request_can_be_spawned() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"resources": []})))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let sent = tokio::spawn(client.get_integration_resources("icfg_1").send());
+    let awaited = tokio::spawn(std::future::IntoFuture::into_future(client.get_integration_resources("icfg_2")));
+    drop(client);
+    assert!(sent.await.expect("the task ran").expect("an answer").resources.is_empty());
+    assert!(awaited.await.expect("the task ran").expect("an answer").resources.is_empty());
+}
+
+/// The `Operation` trait names what a builder answers and which errors it declares.
+#[test]
+fn a_builder_is_an_operation_naming_its_output_and_errors() {
+    use vercel_api::marketplace::{GetIntegrationResourcesBuilder, GetIntegrationResourcesResponse};
+    use vercel_api::Operation;
+    fn output_of<O: Operation>(_: &O) -> std::any::TypeId
+    where
+        O::Output: 'static,
+    {
+        std::any::TypeId::of::<O::Output>()
+    }
+    let builder: GetIntegrationResourcesBuilder = Client::new("t").get_integration_resources("icfg_1");
+    assert_eq!(output_of(&builder), std::any::TypeId::of::<GetIntegrationResourcesResponse>());
+    let answer: <GetIntegrationResourcesBuilder as Operation>::Output =
+        serde_json::from_value(json!({"resources": []})).expect("an answer built from JSON");
+    assert!(answer.resources.is_empty());
 }

@@ -247,9 +247,9 @@ async fn post_is_retried_only_when_the_caller_asks() {
         .respond_with(ResponseTemplate::new(429))
         .mount(&server)
         .await;
-    let body = vercel_api::marketplace::CreateEventRequest {
-        event: vercel_api::marketplace::CreateEventEvent::Unknown(json!({"type": "x"})),
-    };
+    let body = vercel_api::marketplace::CreateEventRequest::new(vercel_api::marketplace::CreateEventEvent::Unknown(
+        json!({"type": "x"}),
+    ));
     let error = client_retrying(&server, RetryPolicy::default())
         .create_event("icfg_1", body.clone())
         .await

@@ -125,10 +125,23 @@ impl Client {
     }
 
     /// Starts a request for `operation` to `path` (already percent-encoded).
-    pub(crate) fn request(&self, endpoint: Endpoint, path: String) -> Request<'_> {
-        let url = format!("{}{}", self.inner.base_url, path);
-        let token = self.inner.token.as_deref();
-        Request::new(endpoint, &self.inner.http, &self.inner.retry, url, token)
+    pub(crate) fn request(&self, endpoint: Endpoint, path: &str) -> Request {
+        Request::new(endpoint, self.clone(), path)
+    }
+
+    /// The HTTP client requests are sent with.
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// The bearer token, if any.
+    pub(crate) fn token(&self) -> Option<&str> {
+        self.inner.token.as_deref()
+    }
+
+    /// When failed requests are sent again.
+    pub(crate) fn retry(&self) -> &RetryPolicy {
+        &self.inner.retry
     }
 }
 

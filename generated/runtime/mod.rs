@@ -7,6 +7,7 @@
 
 mod client;
 mod error;
+mod operation;
 mod paging;
 mod request;
 mod retry;
@@ -14,13 +15,15 @@ mod union;
 
 pub use client::{Client, ClientBuilder};
 pub use error::{DeclaredError, Error, Result};
+pub use operation::{Operation, Outcome};
 pub use paging::Paginated;
 pub use request::{BoxFuture, JsonStream};
 pub use retry::RetryPolicy;
 // Unused by a crate whose operations are all in disabled features.
 #[allow(unused_imports)]
 pub(crate) use {
+    operation::{request_builder, send, stream, Exchange, Sealed},
     paging::paginate,
-    request::{encode_path, Endpoint, Request},
+    request::{encode_path, Endpoint, Request, Response},
     union::{decode_untagged, Member},
 };

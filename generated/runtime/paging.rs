@@ -8,19 +8,19 @@ use futures_util::{stream, Stream, StreamExt, TryStreamExt};
 use super::error::Error;
 
 /// Every item of a listing, fetched page after page as the stream is read.
-pub type Paginated<'a, T, E> = Pin<Box<dyn Stream<Item = Result<T, Error<E>>> + Send + 'a>>;
+pub type Paginated<T, E> = Pin<Box<dyn Stream<Item = Result<T, Error<E>>> + Send + 'static>>;
 
 /// Streams the items of the pages that `fetch_page` returns, starting with the request
 /// `first`. `fetch_page` answers with a page's items and the request for the next page;
 /// the listing ends at a page with no next request, an empty page, or an error (which
 /// is the stream's last item).
-pub(crate) fn paginate<'a, R, T, E, F, Fut>(first: R, fetch_page: F) -> Paginated<'a, T, E>
+pub(crate) fn paginate<R, T, E, F, Fut>(first: R, fetch_page: F) -> Paginated<T, E>
 where
-    R: Send + 'a,
-    T: Send + 'a,
-    E: Send + 'a,
-    F: FnMut(R) -> Fut + Send + 'a,
-    Fut: Future<Output = Result<(Vec<T>, Option<R>), Error<E>>> + Send + 'a,
+    R: Send + 'static,
+    T: Send + 'static,
+    E: Send + 'static,
+    F: FnMut(R) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<(Vec<T>, Option<R>), Error<E>>> + Send + 'static,
 {
     let pages = stream::try_unfold((Some(first), fetch_page), |(request, mut fetch_page)| async move {
         let Some(request) = request else {

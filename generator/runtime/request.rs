@@ -9,10 +9,12 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::error::{Error, Result};
-use super::retry::{self, RetryPolicy};
+use super::client::Client;
+use super::retry;
 
-/// The future a request builder turns into when awaited.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+/// The future a request builder turns into when awaited: it borrows nothing, so it
+/// can be spawned.
+pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 
 /// The items of an `application/stream+json` response, decoded as they arrive.
 pub type JsonStream<T> = Pin<Box<dyn futures_util::Stream<Item = Result<T>> + Send>>;
@@ -57,37 +59,28 @@ pub(crate) struct Endpoint {
 }
 
 /// A request being put together by a generated operation.
-pub(crate) struct Request<'c> {
+pub(crate) struct Request {
     operation: &'static str,
     template: &'static str,
-    http: &'c reqwest::Client,
-    retry: &'c RetryPolicy,
+    client: Client,
     method: reqwest::Method,
     url: String,
-    token: Option<&'c str>,
     query: Vec<(&'static str, String)>,
     headers: reqwest::header::HeaderMap,
     body: Option<Vec<u8>>,
     error: Option<Error>,
 }
 
-impl<'c> Request<'c> {
-    /// A request for `operation` with no parameters yet.
-    pub(crate) fn new(
-        endpoint: Endpoint,
-        http: &'c reqwest::Client,
-        retry: &'c RetryPolicy,
-        url: String,
-        token: Option<&'c str>,
-    ) -> Self {
+impl Request {
+    /// A request for `operation` to `path` (already percent-encoded), with no
+    /// parameters yet.
+    pub(crate) fn new(endpoint: Endpoint, client: Client, path: &str) -> Self {
         Request {
             operation: endpoint.operation,
             template: endpoint.template,
-            http,
-            retry,
+            url: format!("{}{}", client.base_url(), path),
+            client,
             method: endpoint.method,
-            url,
-            token,
             query: Vec::new(),
             headers: reqwest::header::HeaderMap::new(),
             body: None,
@@ -161,11 +154,12 @@ impl<'c> Request<'c> {
     /// Sends the request once, without looking at the answer.
     async fn attempt(&self) -> reqwest::Result<reqwest::Response> {
         let mut builder = self
-            .http
+            .client
+            .http()
             .request(self.method.clone(), &self.url)
             .query(&self.query)
             .headers(self.headers.clone());
-        if let Some(token) = self.token {
+        if let Some(token) = self.client.token() {
             builder = builder.bearer_auth(token);
         }
         if let Some(body) = &self.body {
@@ -174,7 +168,7 @@ impl<'c> Request<'c> {
         builder.send().await
     }
 
-    /// Sends the request, retrying as the client's [`RetryPolicy`] allows, and waits
+    /// Sends the request, retrying as the client's retry policy allows, and waits
     /// for the response head; any final status but 2xx is an [`Error::UnexpectedStatus`]
     /// (its body read in full).
     ///
@@ -198,7 +192,8 @@ impl<'c> Request<'c> {
             return Err(error);
         }
         let operation = self.operation;
-        let may_retry = self.retry.allows(&self.method);
+        let retry = self.client.retry().clone();
+        let may_retry = retry.allows(&self.method);
         // Time spent so far: each attempt's duration plus each wait. (Summed rather than
         // read off one clock, so a paused test clock counts exactly the waits.)
         let mut spent = std::time::Duration::ZERO;
@@ -216,7 +211,7 @@ impl<'c> Request<'c> {
                 Ok(response) => {
                     let status = response.status();
                     let retry_after = retry::retry_after(response.headers());
-                    let failure = Response::read(operation, response).await?.into_unexpected();
+                    let failure = Response::new(operation, response).into_unexpected().await;
                     if !retry::retryable_status(status) {
                         return Err(failure);
                     }
@@ -232,7 +227,7 @@ impl<'c> Request<'c> {
                 }
             };
             let wait = may_retry
-                .then(|| self.retry.next_wait(attempt, retry_after, spent))
+                .then(|| retry.next_wait(attempt, retry_after, spent))
                 .flatten();
             match wait {
                 Some(wait) => {
@@ -246,32 +241,12 @@ impl<'c> Request<'c> {
         }
     }
 
-    /// Sends the request and reads the whole success response.
+    /// Sends the request and waits for a success response's head; its body is read
+    /// when it is decoded.
     pub(crate) async fn send(self) -> Result<Response> {
         let operation = self.operation;
         let response = self.dispatch().await?;
-        Response::read(operation, response).await
-    }
-
-    /// Sends the request and decodes the success response as a stream of JSON values,
-    /// one per line.
-    pub(crate) async fn json_stream<T>(self) -> Result<JsonStream<T>>
-    where
-        T: DeserializeOwned + Send + 'static,
-    {
-        let operation = self.operation;
-        let response = self.dispatch().await?;
-        let status = response.status();
-        let lines = Lines {
-            chunks: Box::pin(response.bytes_stream()),
-            buffer: Vec::new(),
-            finished: false,
-        };
-        Ok(Box::pin(futures_util::stream::unfold(lines, move |mut lines| async move {
-            let item = lines.next_line(operation).await?;
-            let decoded = item.and_then(|line| decode(operation, status, line));
-            Some((decoded, lines))
-        })))
+        Ok(Response::new(operation, response))
     }
 }
 
@@ -330,54 +305,83 @@ fn decode<T: DeserializeOwned>(
     }
 }
 
-/// A received success response.
+/// A success response whose body is not read yet.
 pub(crate) struct Response {
     operation: &'static str,
-    status: reqwest::StatusCode,
-    headers: reqwest::header::HeaderMap,
-    body: Vec<u8>,
+    inner: reqwest::Response,
 }
 
 impl Response {
-    /// Reads a whole response.
-    async fn read(operation: &'static str, response: reqwest::Response) -> Result<Self> {
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|source| Error::from_transport(operation, source))?
-            .to_vec();
-        Ok(Response {
-            operation,
-            status,
-            headers,
-            body,
-        })
+    fn new(operation: &'static str, inner: reqwest::Response) -> Self {
+        Response { operation, inner }
     }
 
     /// The HTTP status code.
     pub(crate) fn status(&self) -> u16 {
-        self.status.as_u16()
+        self.inner.status().as_u16()
+    }
+
+    /// Reads the whole body.
+    async fn read(self) -> Result<(reqwest::StatusCode, reqwest::header::HeaderMap, Vec<u8>)> {
+        let status = self.inner.status();
+        let headers = self.inner.headers().clone();
+        let operation = self.operation;
+        let body = self
+            .inner
+            .bytes()
+            .await
+            .map_err(|source| Error::from_transport(operation, source))?;
+        Ok((status, headers, body.to_vec()))
     }
 
     /// Decodes the body as JSON, naming the path where decoding failed.
-    pub(crate) fn json<T: DeserializeOwned>(self) -> Result<T> {
-        decode(self.operation, self.status, self.body)
+    pub(crate) async fn json<T: DeserializeOwned>(self) -> Result<T> {
+        let operation = self.operation;
+        let (status, _, body) = self.read().await?;
+        decode(operation, status, body)
     }
 
     /// The body as bytes.
-    pub(crate) fn into_bytes(self) -> Vec<u8> {
-        self.body
+    pub(crate) async fn bytes(self) -> Result<Vec<u8>> {
+        Ok(self.read().await?.2)
     }
 
-    /// This response as an error for a status the operation does not declare.
-    pub(crate) fn into_unexpected(self) -> Error {
-        Error::UnexpectedStatus {
-            operation: self.operation,
-            status: self.status,
-            headers: Box::new(self.headers),
-            body: self.body,
+    /// Nothing, for a success that declares no body (whatever body came is dropped).
+    pub(crate) async fn empty(self) -> Result<()> {
+        Ok(())
+    }
+
+    /// The body as a stream of JSON values, one per line, decoded as they arrive.
+    pub(crate) fn json_stream<T>(self) -> JsonStream<T>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        let operation = self.operation;
+        let status = self.inner.status();
+        let lines = Lines {
+            chunks: Box::pin(self.inner.bytes_stream()),
+            buffer: Vec::new(),
+            finished: false,
+        };
+        Box::pin(futures_util::stream::unfold(lines, move |mut lines| async move {
+            let item = lines.next_line(operation).await?;
+            let decoded = item.and_then(|line| decode(operation, status, line));
+            Some((decoded, lines))
+        }))
+    }
+
+    /// This response as an error for a status the operation does not declare (its
+    /// body read in full, or the error that reading it met).
+    pub(crate) async fn into_unexpected(self) -> Error {
+        let operation = self.operation;
+        match self.read().await {
+            Ok((status, headers, body)) => Error::UnexpectedStatus {
+                operation,
+                status,
+                headers: Box::new(headers),
+                body,
+            },
+            Err(error) => error,
         }
     }
 }

@@ -49,6 +49,25 @@ pub fn generate_sources(spec: LoadedSpec, filter: &Filter) -> Result<Generated, 
     })
 }
 
+/// The front page of the workspace's own crate: the README beside `generated/`, whose
+/// examples are then doctests of the crate.
+pub const WORKSPACE_CRATE_DOC: &str = "../README.md";
+
+/// Generates the workspace's own crate (`generated/`) from the pinned document: the
+/// pin's tags, with the README as its front page.
+pub fn generate_pinned_sources(spec: LoadedSpec, pin: &crate::pin::Pin) -> Result<Generated, GenerateError> {
+    let filter = Filter { tags: pin.tags.clone() };
+    let built = ir::build(&spec, &filter);
+    drop(spec);
+    let doc = emit::CrateDoc::Include(WORKSPACE_CRATE_DOC.to_owned());
+    let sources = emit::crate_sources_documented(&built.api, &doc)?;
+    Ok(Generated {
+        sources,
+        api: built.api,
+        warnings: built.warnings,
+    })
+}
+
 /// How a directory differs from generated sources.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Difference {

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use vercel_codegen::diff::report::{render, Format};
 use vercel_codegen::diff::{self, FailOn, Prepared, Report};
-use vercel_codegen::generate::{compare, standalone_manifest, sync};
+use vercel_codegen::generate::{compare, generate_pinned_sources, standalone_manifest, sync};
 use vercel_codegen::ir::{Filter, TypeRef};
 use vercel_codegen::load::{load_path, summarize, LoadedSpec};
 use vercel_codegen::{generate_sources, pin};
@@ -224,8 +224,7 @@ fn run_check(workspace: &Path, spec: Option<&Path>) -> Result<(), Failure> {
         })?,
     };
     let loaded = load(&path)?;
-    let generated =
-        generate_sources(loaded, &Filter { tags: pin.tags.clone() }).map_err(Failure::bad_input)?;
+    let generated = generate_pinned_sources(loaded, &pin).map_err(Failure::bad_input)?;
     let differences = compare(&workspace.join("generated"), &generated.sources);
     if differences.is_empty() {
         println!("generated/ is up to date with {}", path.display());

@@ -1,5 +1,6 @@
 //! Every group feature of the pin's full crate builds on its own, without warnings, and so
-//! does the crate with no features at all.
+//! does the crate with no features at all. A user of the marketplace crate can build a
+//! generated struct with its constructor, and cannot with a struct literal.
 //!
 //! The crate goes to `<workspace>/target/features/`. Each feature set is a member package
 //! of one workspace in `<workspace>/target/feature-sets/` that compiles that source with
@@ -86,7 +87,16 @@ fn every_group_feature_builds_alone() {
         std::fs::write(dir.join("Cargo.toml"), member).unwrap();
         members.push(label.clone());
     }
-    let list: Vec<String> = members.iter().map(|m| format!("    \"{m}\",")).collect();
+    // Two users of the marketplace crate: one builds a generated struct with its
+    // constructor and setters, the other with a struct literal, which must not compile.
+    for (label, source) in USERS {
+        let dir = root.join(label);
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::write(dir.join("Cargo.toml"), user_manifest(label)).unwrap();
+        std::fs::write(dir.join("src/lib.rs"), source).unwrap();
+    }
+    let list: Vec<String> =
+        members.iter().chain(USERS.iter().map(|(label, _)| label)).map(|m| format!("    \"{m}\",")).collect();
     std::fs::write(
         root.join("Cargo.toml"),
         format!("[workspace]\nresolver = \"2\"\nmembers = [\n{}\n]\n", list.join("\n")),
@@ -102,18 +112,60 @@ fn every_group_feature_builds_alone() {
         .iter()
         .filter(|(label, _)| all.contains(&format!("could not compile `{}`", package_name(label))))
         .collect();
-    let packages: Vec<String> = members.iter().flat_map(|m| ["--package".to_owned(), package_name(m)]).collect();
+    let constructed = !all.contains("could not compile `constructor-user`");
+    let literal_refused = all.contains("could not compile `literal-user`")
+        && all.contains("error[E0639]: cannot create non-exhaustive struct using struct expression");
+    let packages: Vec<String> = members
+        .iter()
+        .map(|m| package_name(m))
+        .chain(USERS.iter().map(|(label, _)| (*label).to_owned()))
+        .flat_map(|package| ["--package".to_owned(), package])
+        .collect();
     let clean: Vec<&str> = ["clean", "--quiet"].into_iter().chain(packages.iter().map(String::as_str)).collect();
     cargo(&root, &clean);
     println!("feature sets that built: {}/{}", sets.len() - failed.len(), sets.len());
+    assert!(constructed, "a user's constructor and setters do not compile:\n\n{}", head(&output));
+    assert!(literal_refused, "a user's struct literal of a generated struct compiles:\n\n{}", head(&output));
     assert!(
-        output.status.success() && failed.is_empty(),
+        failed.is_empty(),
         "{} of {} feature sets do not build ({:?}):\n\n{}",
         failed.len(),
         sets.len(),
         failed.iter().map(|(label, _)| label).collect::<Vec<_>>(),
         head(&output)
     );
+}
+
+/// Users of the marketplace crate, as (package name, `src/lib.rs`).
+const USERS: &[(&str, &str)] = &[
+    (
+        "constructor-user",
+        r#"use vercel_api::marketplace::{ImportResourceRequest, ResourceStatus, Secret};
+
+pub fn request() -> ImportResourceRequest {
+    ImportResourceRequest::new("product", "name", ResourceStatus::Ready)
+        .with_secrets(vec![Secret::new("NAME", "value").with_prefix("PREFIX")])
+}
+"#,
+    ),
+    (
+        "literal-user",
+        r#"use vercel_api::marketplace::Secret;
+
+pub fn secret() -> Secret {
+    Secret { name: "NAME".into(), value: "value".into(), prefix: None, environment_overrides: None }
+}
+"#,
+    ),
+];
+
+/// The manifest of a user of the marketplace feature set's crate.
+fn user_manifest(name: &str) -> String {
+    format!(
+        "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [dependencies]\nvercel-api = {{ package = \"{}\", path = \"../marketplace\" }}\n",
+        package_name("marketplace")
+    )
 }
 
 /// The package name of the member that checks one feature set.

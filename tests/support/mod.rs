@@ -7,9 +7,8 @@ pub mod mock;
 
 use std::path::{Path, PathBuf};
 
-use vercel_codegen::generate::Generated;
-use vercel_codegen::ir::Filter;
-use vercel_codegen::{generate_sources, load, pin};
+use vercel_codegen::generate::{generate_pinned_sources, Generated};
+use vercel_codegen::{load, pin};
 
 /// The workspace root.
 pub fn workspace() -> PathBuf {
@@ -38,5 +37,5 @@ pub fn generate_pinned() -> Generated {
     let bytes = std::fs::read(&path).expect("read the pinned document");
     pin::verify(&pin, &path, &bytes).expect("the pinned document matches spec/pin.json");
     let spec = load::load_path(Path::new(&path)).expect("the pinned document loads");
-    generate_sources(spec, &Filter { tags: pin.tags }).expect("generation succeeds")
+    generate_pinned_sources(spec, &pin).expect("generation succeeds")
 }

@@ -57,8 +57,13 @@ fn argument(ctx: &Context<'_>, ty: &TypeRef, group: &str) -> (TokenStream, bool)
     }
 }
 
-/// The success type of an operation, and the expression that decodes it from `response`.
+/// The success type of an operation, and the expression that decodes it from `response`
+/// (in an `async fn`).
 fn success(ctx: &Context<'_>, op: &Operation) -> (TokenStream, TokenStream) {
+    if let Some(item) = stream_only(op) {
+        let item = type_tokens(ctx, item, &op.group);
+        return (quote!(crate::JsonStream<#item>), quote!(Ok(response.json_stream())));
+    }
     let successes: Vec<&Response> = op.successes().collect();
     if let Some(enum_name) = &op.success_enum {
         let name = ident(enum_name);
@@ -67,8 +72,8 @@ fn success(ctx: &Context<'_>, op: &Operation) -> (TokenStream, TokenStream) {
             let variant = format_ident!("{}", r.variant);
             match &r.body {
                 Some(_) => {
-                    let decode = decode_body(r);
-                    quote!(#status => Ok(#name::#variant(#decode)),)
+                    let read = read_body(r.encoding);
+                    quote!(#status => Ok(#name::#variant(#read?)),)
                 }
                 None => quote!(#status => Ok(#name::#variant),),
             }
@@ -78,36 +83,32 @@ fn success(ctx: &Context<'_>, op: &Operation) -> (TokenStream, TokenStream) {
             quote! {
                 match response.status() {
                     #(#arms)*
-                    _ => Err(response.into_unexpected()),
+                    _ => Err(response.into_unexpected().await),
                 }
             },
         );
     }
     match successes.first() {
         Some(r) => match &r.body {
-            Some(ty) => {
-                let decode = match r.encoding {
-                    BodyEncoding::Json => quote!(response.json()),
-                    BodyEncoding::Bytes => quote!(Ok(response.into_bytes())),
-                };
-                (type_tokens(ctx, ty, &op.group), decode)
-            }
-            None => (quote!(()), quote!(Ok(()))),
+            Some(ty) => (type_tokens(ctx, ty, &op.group), read_body(r.encoding)),
+            None => (quote!(()), quote!(response.empty().await)),
         },
         // No success response is declared: hand back the raw body.
-        None => (quote!(Vec<u8>), quote!(Ok(response.into_bytes()))),
+        None => (quote!(Vec<u8>), read_body(BodyEncoding::Bytes)),
     }
 }
 
-/// Does decoding the success value read the response (its status or body)?
-fn reads_response(op: &Operation) -> bool {
-    op.success_enum.is_some() || op.successes().next().is_none_or(|r| r.body.is_some())
+/// The item type of an operation whose only success body is a stream.
+fn stream_only(op: &Operation) -> Option<&TypeRef> {
+    let streamed = op.successes().find_map(|r| r.stream.as_ref())?;
+    (!op.successes().any(|r| r.body.is_some())).then_some(streamed)
 }
 
-fn decode_body(response: &Response) -> TokenStream {
-    match response.encoding {
-        BodyEncoding::Json => quote!(response.json()?),
-        BodyEncoding::Bytes => quote!(response.into_bytes()),
+/// The expression reading a success body as `encoding` says.
+fn read_body(encoding: BodyEncoding) -> TokenStream {
+    match encoding {
+        BodyEncoding::Json => quote!(response.json().await),
+        BodyEncoding::Bytes => quote!(response.bytes().await),
     }
 }
 
@@ -122,6 +123,7 @@ fn success_enum(ctx: &Context<'_>, op: &Operation) -> TokenStream {
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }
@@ -160,7 +162,8 @@ fn error_message(response: &Response) -> String {
     }
 }
 
-/// The enum of declared error responses, its `Display`, and how it is decoded.
+/// The enum of declared error responses (its `Display` derived from each response's
+/// message), and how it is decoded.
 fn error_enum(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
     let name = ident(&op.error_enum);
     let doc = format!(
@@ -168,14 +171,11 @@ fn error_enum(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
         op.fn_name, op.fn_name
     );
     let errors: Vec<&Response> = op.errors().collect();
-    let variants = errors.iter().map(|r| response_variant(ctx, op, r));
-    let messages = errors.iter().map(|r| {
-        let variant = format_ident!("{}", r.variant);
-        let message = error_message(r);
-        match &r.body {
-            Some(_) => quote!(Self::#variant(_) => #message,),
-            None => quote!(Self::#variant => #message,),
-        }
+    let variants = errors.iter().map(|r| {
+        // The message is a format string: braces from the document are escaped.
+        let message = error_message(r).replace('{', "{{").replace('}', "}}");
+        let variant = response_variant(ctx, op, r);
+        quote!(#[error(#message)] #variant)
     });
     let decoders = errors.iter().map(|r| {
         let variant = format_ident!("{}", r.variant);
@@ -189,37 +189,26 @@ fn error_enum(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
         }
     });
     let reads_body = errors.iter().any(|r| r.body.is_some());
-    // With no declared errors the enum is empty: nothing is formatted or matched.
-    let formatter_arg = if errors.is_empty() { quote!(_f) } else { quote!(f) };
+    // With no declared errors the enum is empty: nothing is matched.
     let status_arg = if errors.is_empty() { quote!(_status) } else { quote!(status) };
     let body_arg = if reads_body { quote!(body) } else { quote!(_body) };
-    let (display_body, decode_body) = if errors.is_empty() {
-        (quote!(match *self {}), quote!(None))
+    let decode_body = if errors.is_empty() {
+        quote!(None)
     } else {
-        (
-            quote!(f.write_str(match self { #(#messages)* })),
-            quote! {
-                match status.as_u16() {
-                    #(#decoders)*
-                    _ => None,
-                }
-            },
-        )
+        quote! {
+            match status.as_u16() {
+                #(#decoders)*
+                _ => None,
+            }
+        }
     };
     vec![
         quote! {
             #[doc = #doc]
-            #[derive(Debug, Clone, PartialEq)]
+            #[derive(Debug, Clone, PartialEq, thiserror::Error)]
             #[non_exhaustive]
             pub enum #name {
                 #(#variants)*
-            }
-        },
-        quote! {
-            impl std::fmt::Display for #name {
-                fn fmt(&self, #formatter_arg: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    #display_body
-                }
             }
         },
         quote! {
@@ -341,6 +330,9 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
             sends.push(quote!(if let Some(body) = self.body { #attach }));
         }
     }
+    if stream_only(op).is_some() {
+        sends.push(quote!(request.accept("application/stream+json");));
+    }
     let mutable = (!sends.is_empty()).then(|| quote!(mut));
     let path = path_expr(op);
     let method = method_tokens(op.method);
@@ -353,57 +345,26 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
     let success_enum = success_enum(ctx, op);
     let paginate_method = paginate_method(ctx, op);
     let error = ident(&op.error_enum);
-    let streamed = op.successes().find_map(|r| r.stream.as_ref());
-    let ask_for_stream = quote! {
-        let mut request = self.into_request();
-        request.accept("application/stream+json");
-    };
-    let has_body = op.successes().any(|r| r.body.is_some());
-    // When the response is only a stream, `send` (through `exchange`) already streams it.
-    let stream_body = if has_body {
-        quote!(#ask_for_stream request.json_stream().await.map_err(crate::Error::declared_as))
-    } else {
-        quote!(self.exchange().await.map_err(crate::Error::declared_as))
-    };
-    let stream_method = streamed.map(|item| {
+    let (output, decode) = success(ctx, op);
+    let stream_method = op.successes().find_map(|r| r.stream.as_ref()).map(|item| {
         let item = type_tokens(ctx, item, group);
         quote! {
             /// Sends the request asking for `application/stream+json`, and yields each
             /// JSON value of the response as it arrives.
             pub async fn stream(
                 self,
-            ) -> crate::Result<crate::runtime::JsonStream<#item>, crate::Error<#error>> {
-                #stream_body
+            ) -> crate::Result<crate::JsonStream<#item>, crate::Error<#error>> {
+                crate::runtime::stream(self).await
             }
         }
     });
-    let (output, send_body) = match streamed {
-        Some(item) if !has_body => {
-            let item = type_tokens(ctx, item, group);
-            (
-                quote!(crate::runtime::JsonStream<#item>),
-                quote!(#ask_for_stream request.json_stream().await),
-            )
-        }
-        _ => {
-            let (output, decode) = success(ctx, op);
-            let binding = if reads_response(op) { quote!(response) } else { quote!(_response) };
-            (
-                output,
-                quote! {
-                    let #binding = self.into_request().send().await?;
-                    #decode
-                },
-            )
-        }
-    };
     let client_method = quote! {
         impl crate::Client {
             #method_doc
             #deprecated_attr
-            pub fn #fn_name(&self, #(#args),*) -> #builder<'_> {
+            pub fn #fn_name(&self, #(#args),*) -> #builder {
                 #builder {
-                    client: self,
+                    client: self.clone(),
                     #(#inits)*
                 }
             }
@@ -413,53 +374,52 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
         #[doc = #builder_doc]
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent"]
-        pub struct #builder<'a> {
-            client: &'a crate::Client,
+        pub struct #builder {
+            client: crate::Client,
             #(#fields)*
         }
     };
     let builder_impl = quote! {
-        impl<'a> #builder<'a> {
+        impl #builder {
             #(#setters)*
 
             /// Sends the request and decodes the response.
             pub async fn send(self) -> crate::Result<#output, crate::Error<#error>> {
-                self.exchange().await.map_err(crate::Error::declared_as)
-            }
-
-            /// Sends the request and decodes a success; any other status is unexpected.
-            async fn exchange(self) -> crate::Result<#output> {
-                #send_body
+                crate::runtime::send(self).await
             }
 
             #stream_method
 
             #paginate_method
+        }
+    };
+    let exchange = quote! {
+        impl crate::Operation for #builder {
+            type Output = #output;
+            type Error = #error;
+        }
 
-            fn into_request(self) -> crate::runtime::Request<'a> {
+        impl crate::runtime::Exchange for #builder {
+            fn into_request(self) -> crate::runtime::Request {
                 let path = #path;
                 let endpoint = crate::runtime::Endpoint {
                     operation: #operation_id,
                     method: #method,
                     template: #template,
                 };
-                let #mutable request = self.client.request(endpoint, path);
+                let #mutable request = self.client.request(endpoint, &path);
                 #(#sends)*
                 request
             }
-        }
-    };
-    let into_future = quote! {
-        impl<'a> std::future::IntoFuture for #builder<'a> {
-            type Output = crate::Result<#output, crate::Error<#error>>;
-            type IntoFuture = crate::runtime::BoxFuture<'a, Self::Output>;
 
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+            async fn decode(response: crate::runtime::Response) -> crate::Result<#output> {
+                #decode
             }
         }
+
+        crate::runtime::request_builder!(#builder);
     };
-    let mut chunks = vec![client_method, builder_struct, builder_impl, into_future];
+    let mut chunks = vec![client_method, builder_struct, builder_impl, exchange];
     if op.success_enum.is_some() {
         chunks.push(success_enum);
     }

@@ -24,7 +24,7 @@ pub fn paginate_method(ctx: &Context<'_>, op: &Operation) -> Option<TokenStream>
     );
     Some(quote! {
         #[doc = #doc]
-        pub fn paginate(self) -> crate::Paginated<'a, #item, #error> {
+        pub fn paginate(self) -> crate::Paginated<#item, #error> {
             crate::runtime::paginate(self, |request: Self| async move {
                 let next_request = request.clone();
                 let response = request.send().await?;

@@ -77,8 +77,8 @@ fn struct_def(ctx: &Context<'_>, def: &TypeDef, s: &Struct, cfg: Option<&TokenSt
     let redacting = s.fields.iter().any(|f| f.secret);
     let debug = (!redacting).then(|| quote!(Debug,));
     let debug_impl = redacting.then(|| redacting_debug(def, s, cfg));
-    let all_optional = s.fields.iter().all(|f| !f.required);
-    let default = all_optional.then(|| quote!(Default,));
+    let default = s.fields.iter().all(|f| !needs_value(f)).then(|| quote!(Default,));
+    let constructors = def.sent.then(|| constructors(ctx, def, s, cfg));
     let fields = s.fields.iter().map(|field| field_def(ctx, field, &def.group));
     let additional = s.additional.as_ref().map(|field| {
         let field_name = ident(&field.rust_name);
@@ -92,12 +92,84 @@ fn struct_def(ctx: &Context<'_>, def: &TypeDef, s: &Struct, cfg: Option<&TokenSt
     });
     quote! {
         #[derive(#debug Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #additional
         }
 
+        #constructors
+
         #debug_impl
+    }
+}
+
+/// Does a field need a value to build its struct (required, and not nullable)?
+fn needs_value(field: &Field) -> bool {
+    field.required && !matches!(field.ty, TypeRef::Nullable(_))
+}
+
+/// The value type a constructor or setter takes for a field, and how it is stored:
+/// text as `impl Into<String>`, optional values unwrapped.
+fn field_input(ctx: &Context<'_>, field: &Field, group: &str) -> (TokenStream, TokenStream) {
+    let name = ident(&field.rust_name);
+    let value_ty = match &field.ty {
+        TypeRef::Nullable(inner) => inner.as_ref(),
+        other => other,
+    };
+    let (input, value) = match value_ty {
+        TypeRef::String => (quote!(impl Into<String>), quote!(#name.into())),
+        other => (type_tokens(ctx, other, group), quote!(#name)),
+    };
+    let stored = if needs_value(field) { value } else { quote!(Some(#value)) };
+    (input, stored)
+}
+
+/// `new` with the fields a value needs, and a `with_` setter for each of the others:
+/// the struct is `#[non_exhaustive]`, so this is how users build what they send.
+fn constructors(ctx: &Context<'_>, def: &TypeDef, s: &Struct, cfg: Option<&TokenStream>) -> TokenStream {
+    let name = ident(&def.name);
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    let mut setters = Vec::new();
+    for field in &s.fields {
+        let field_name = ident(&field.rust_name);
+        let (input, stored) = field_input(ctx, field, &def.group);
+        if needs_value(field) {
+            args.push(quote!(#field_name: #input));
+            inits.push(quote!(#field_name: #stored,));
+            continue;
+        }
+        inits.push(quote!(#field_name: None,));
+        let setter = quote::format_ident!("with_{}", field.rust_name.trim_start_matches("r#"));
+        let doc = format!(" Sets [`{0}`](Self::{0}).", field.rust_name);
+        setters.push(quote! {
+            #[doc = #doc]
+            pub fn #setter(mut self, #field_name: #input) -> Self {
+                self.#field_name = #stored;
+                self
+            }
+        });
+    }
+    if let Some(additional) = &s.additional {
+        let field_name = ident(&additional.rust_name);
+        inits.push(quote!(#field_name: std::collections::BTreeMap::new(),));
+    }
+    let new_doc = format!(" A `{}` with the fields it needs; the others are unset.", def.name);
+    let many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    quote! {
+        #cfg
+        impl #name {
+            #[doc = #new_doc]
+            #many
+            pub fn new(#(#args),*) -> Self {
+                Self {
+                    #(#inits)*
+                }
+            }
+
+            #(#setters)*
+        }
     }
 }
 
@@ -174,6 +246,7 @@ fn enum_def(name: &Ident, e: &Enum, cfg: Option<&TokenStream>) -> TokenStream {
     });
     quote! {
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the crate does not know.
@@ -220,6 +293,7 @@ fn union_def(ctx: &Context<'_>, def: &TypeDef, u: &Union, cfg: Option<&TokenStre
         return quote! {
             #[derive(Debug, Clone, PartialEq, serde::Serialize)]
             #[serde(untagged)]
+            #[non_exhaustive]
             pub enum #name {
                 #(#variants)*
                 /// A shape this version of the crate does not know, kept as raw JSON.
@@ -232,6 +306,7 @@ fn union_def(ctx: &Context<'_>, def: &TypeDef, u: &Union, cfg: Option<&TokenStre
     quote! {
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         #[serde(tag = #tag)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A shape this version of the crate does not know, kept as raw JSON.

@@ -97,6 +97,7 @@ pub fn build(spec: &LoadedSpec, filter: &Filter) -> Built {
         types: defined,
     };
     assign_groups(&mut api);
+    mark_sent(&mut api);
     let paging: Vec<Option<Paging>> = api.operations.iter().map(|op| paging::paging_of(&api, op)).collect();
     for (op, paging) in api.operations.iter_mut().zip(paging) {
         op.paging = paging;
@@ -227,6 +228,16 @@ fn assign_groups(api: &mut Api) {
             _ => SHARED_GROUP.to_owned(),
         };
         def.used_by = groups.into_iter().collect();
+    }
+}
+
+/// Marks the types a request sends: those its parameters and body reach.
+fn mark_sent(api: &mut Api) {
+    let roots: Vec<TypeRef> =
+        api.operations.iter().flat_map(|op| op.params.iter().map(|p| p.ty.clone()).chain(op.body.iter().map(|b| b.ty.clone()))).collect();
+    let sent = widen::reachable(&api.types, roots);
+    for (name, def) in api.types.iter_mut() {
+        def.sent = sent.contains(name);
     }
 }
 

@@ -349,6 +349,9 @@ pub struct TypeDef {
     pub group: String,
     /// The groups whose operations use it, sorted.
     pub used_by: Vec<String>,
+    /// Whether a request sends it (in a parameter or body, directly or inside another
+    /// type): users build these, so structs among them get a constructor and setters.
+    pub sent: bool,
     /// What kind of type it is.
     pub kind: TypeKind,
 }

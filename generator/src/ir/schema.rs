@@ -411,6 +411,7 @@ impl<'a> SchemaLowerer<'a> {
                 pointer,
                 group: String::new(),
                 used_by: Vec::new(),
+                sent: false,
                 kind,
             },
         );

@@ -294,6 +294,7 @@ mod tests {
             pointers: vec![format!("/paths/{name}")],
             group: String::new(),
             used_by: Vec::new(),
+                sent: false,
             kind,
         };
         (name.to_owned(), def)
