@@ -5,6 +5,13 @@
 //! public fields, enums and their variants, type aliases, functions and methods
 //! (`Client::get_projects`, builder setters), derived and implemented traits. The
 //! hand-written runtime is the same for every document and is left out.
+//!
+//! A struct or enum users may rely on knowing in full also lists the member
+//! `Type: exhaustive`: an enum without `#[non_exhaustive]` (matches may list every
+//! variant), a struct without it whose fields are all public (struct literals build it).
+//! A new field or variant of such a type breaks code; on any other type it is an
+//! addition. A type that gains `#[non_exhaustive]` (or a private field) loses the member,
+//! which breaks; one that drops it gains the member, an addition.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -15,14 +22,39 @@ use syn::{Attribute, Fields, ImplItem, Item, Visibility};
 /// The public API of a generated crate.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outline {
-    /// Item path (`marketplace::ImportResourceRequest.name`) -> signature.
+    /// Item path (`marketplace::ImportResourceRequest.name`) -> signature, including
+    /// the `Type: exhaustive` members (see [`exhaustive_member`]).
     pub items: BTreeMap<String, String>,
-    /// Structs whose fields are all public and that are not `#[non_exhaustive]`: users
-    /// can build them with a struct literal, so a new field breaks them.
-    pub constructible: BTreeSet<String>,
-    /// Enums without `#[non_exhaustive]`: users can match them exhaustively, so a new
-    /// variant breaks them.
-    pub exhaustive: BTreeSet<String>,
+    /// The paths of enum variants (`m::E::V`), told apart from the enum's methods
+    /// (`m::E::as_str`), which share their path form.
+    pub variants: BTreeSet<String>,
+}
+
+impl Outline {
+    /// Can users rely on knowing every field (struct) or variant (enum) of the type at
+    /// `path`, so that a new one breaks their code?
+    pub fn is_exhaustive(&self, path: &str) -> bool {
+        self.items.contains_key(&exhaustive_member(path))
+    }
+}
+
+/// The name of the member that marks a type as exhaustive.
+pub const EXHAUSTIVE: &str = "exhaustive";
+
+/// The path of the member marking the type at `path` as exhaustive: `m::S: exhaustive`.
+pub fn exhaustive_member(path: &str) -> String {
+    format!("{path}: {EXHAUSTIVE}")
+}
+
+/// Can code outside the crate build this struct with a struct literal (no
+/// `#[non_exhaustive]`, no private field)?
+fn struct_is_exhaustive(s: &syn::ItemStruct) -> bool {
+    !has_attr(&s.attrs, "non_exhaustive") && s.fields.iter().all(|field| is_pub(&field.vis))
+}
+
+/// Can code outside the crate match this enum exhaustively (no `#[non_exhaustive]`)?
+fn enum_is_exhaustive(e: &syn::ItemEnum) -> bool {
+    !has_attr(&e.attrs, "non_exhaustive")
 }
 
 /// A generated source file that does not parse (a generator bug).
@@ -169,17 +201,16 @@ impl Outline {
         let path = join(module, &s.ident.to_string());
         self.add(path.clone(), format!("pub struct {}{}", s.ident, tidy(&s.generics)));
         self.traits(&path, &s.attrs);
-        let mut all_public = true;
         for (index, field) in s.fields.iter().enumerate() {
             if !is_pub(&field.vis) {
-                all_public = false;
                 continue;
             }
             let name = field.ident.as_ref().map_or_else(|| index.to_string(), ToString::to_string);
             self.add(format!("{path}.{name}"), format!("pub {name}: {}", tidy(&field.ty)));
         }
-        if all_public && !has_attr(&s.attrs, "non_exhaustive") {
-            self.constructible.insert(path);
+        if struct_is_exhaustive(s) {
+            let meaning = "struct literals build it (no #[non_exhaustive], no private field)";
+            self.add(exhaustive_member(&path), meaning.to_owned());
         }
     }
 
@@ -192,10 +223,13 @@ impl Outline {
                 Fields::Unit => String::new(),
                 fields => tidy(fields),
             };
-            self.add(format!("{path}::{}", variant.ident), format!("{}{payload}", variant.ident));
+            let variant_path = format!("{path}::{}", variant.ident);
+            self.add(variant_path.clone(), format!("{}{payload}", variant.ident));
+            self.variants.insert(variant_path);
         }
-        if !has_attr(&e.attrs, "non_exhaustive") {
-            self.exhaustive.insert(path);
+        if enum_is_exhaustive(e) {
+            let meaning = "matches may list every variant (no #[non_exhaustive])";
+            self.add(exhaustive_member(&path), meaning.to_owned());
         }
     }
 
@@ -249,9 +283,11 @@ pub enum ApiChangeKind {
     /// Its signature changed: code using it may no longer compile.
     Changed,
     /// A new item that still breaks existing code: a field of a struct users build with
-    /// a struct literal, or a variant of an enum users match exhaustively.
+    /// a struct literal, or a variant of an enum users match exhaustively (a type
+    /// without `#[non_exhaustive]`).
     AddedBreaking,
-    /// A new item.
+    /// A new item: a type, a method (a setter, a constructor), a field or variant of a
+    /// `#[non_exhaustive]` type, a type's `exhaustive` member when it drops the attribute.
     Added,
 }
 
@@ -275,21 +311,22 @@ pub struct ApiChange {
     pub new: Option<String>,
 }
 
-/// The owner of a field (`m::S.f` -> `m::S`) or variant (`m::E::V` -> `m::E`).
-fn parent(path: &str) -> Option<(&str, bool)> {
-    if let Some((owner, _)) = path.rsplit_once('.') {
-        return Some((owner, true));
+/// The type a field (`m::S.f` -> `m::S`) or a variant of `outline` (`m::E::V` -> `m::E`)
+/// belongs to; `None` for any other item (a method, a trait, a type).
+fn field_or_variant_owner<'p>(outline: &Outline, path: &'p str) -> Option<&'p str> {
+    if outline.variants.contains(path) {
+        return path.rsplit_once("::").map(|(owner, _)| owner);
     }
-    path.rsplit_once("::").map(|(owner, _)| (owner, false))
+    if path.contains(": ") {
+        return None;
+    }
+    path.rsplit_once('.').map(|(owner, _)| owner)
 }
 
-/// Is an added item a breaking addition in `old`'s terms?
-fn breaking_addition(old: &Outline, path: &str) -> bool {
-    match parent(path) {
-        Some((owner, true)) => old.constructible.contains(owner),
-        Some((owner, false)) => old.exhaustive.contains(owner),
-        None => false,
-    }
+/// Does adding `path` (an item of `new`) break code written against `old`: is it a field
+/// or variant of a type that was exhaustive in `old`?
+fn breaking_addition(old: &Outline, new: &Outline, path: &str) -> bool {
+    field_or_variant_owner(new, path).is_some_and(|owner| old.is_exhaustive(owner))
 }
 
 /// The changes from `old` to `new`, sorted by kind then path.
@@ -316,7 +353,7 @@ pub fn compare_outlines(old: &Outline, new: &Outline) -> Vec<ApiChange> {
         if old.items.contains_key(path) {
             continue;
         }
-        let kind = if breaking_addition(old, path) {
+        let kind = if breaking_addition(old, new, path) {
             ApiChangeKind::AddedBreaking
         } else {
             ApiChangeKind::Added
@@ -364,6 +401,7 @@ mod tests {
         m::Builder: IntoFuture::Output => crate::Result<S>
         m::Builder::x => pub fn x(mut self, x: i64) -> Self
         m::E => pub enum E
+        m::E: exhaustive => matches may list every variant (no #[non_exhaustive])
         m::E::A => A
         m::E::B => B(String)
         m::S => pub struct S
@@ -372,10 +410,19 @@ mod tests {
         m::S: Clone => implemented
         m::S: Debug => implemented
         m::S: Default => implemented
+        m::S: exhaustive => struct literals build it (no #[non_exhaustive], no private field)
         ");
-        assert!(o.constructible.contains("m::S"));
-        assert!(!o.constructible.contains("m::Builder"), "private fields");
-        assert!(o.exhaustive.contains("m::E"));
+        assert!(o.is_exhaustive("m::S"));
+        assert!(!o.is_exhaustive("m::Builder"), "private fields");
+        assert!(o.is_exhaustive("m::E"));
+        assert_eq!(o.variants, BTreeSet::from(["m::E::A".to_owned(), "m::E::B".to_owned()]));
+    }
+
+    #[test]
+    fn non_exhaustive_types_have_no_exhaustive_member() {
+        let o = outline_of("m", "#[non_exhaustive] pub struct S { pub a: u8 } #[non_exhaustive] pub enum E { A }");
+        assert!(!o.is_exhaustive("m::S") && !o.is_exhaustive("m::E"), "{:#?}", o.items);
+        assert!(!o.items.keys().any(|path| path.ends_with(EXHAUSTIVE)), "{:#?}", o.items);
     }
 
     #[test]
@@ -401,6 +448,7 @@ mod tests {
                 (ApiChangeKind::AddedBreaking, "m::S.b".to_owned()),
                 (ApiChangeKind::Added, "m::F::B".to_owned()),
                 (ApiChangeKind::Added, "m::N".to_owned()),
+                (ApiChangeKind::Added, "m::N: exhaustive".to_owned()),
             ]
         );
         let removed = compare_outlines(&new, &old);

@@ -104,11 +104,13 @@ pub struct Counts {
     pub breaking: usize,
     /// Compatible spec changes.
     pub compatible: usize,
-    /// Public items removed.
+    /// Public items removed (a type's `exhaustive` member included: it gained
+    /// `#[non_exhaustive]`).
     pub api_removed: usize,
     /// Public items whose signature changed.
     pub api_changed: usize,
-    /// Public items added in a way that breaks (struct fields, enum variants).
+    /// Public items added in a way that breaks: fields of structs and variants of enums
+    /// without `#[non_exhaustive]`.
     pub api_added_breaking: usize,
     /// Public items added.
     pub api_added: usize,
@@ -160,8 +162,9 @@ pub enum FailOn {
     /// Never.
     #[default]
     Never,
-    /// When the spec-level classification finds a breaking change (ignoring Rust-only
-    /// breakage such as a field added to a struct users could build with a literal).
+    /// When the spec-level classification finds a breaking change (ignoring breakage
+    /// only the Rust API shows, such as a type renamed or a field added to a struct
+    /// without `#[non_exhaustive]`).
     SpecBreaking,
     /// When anything breaks (the generated crate needs a major version).
     Breaking,
@@ -176,15 +179,7 @@ pub fn diff(old: &Prepared, new: &Prepared) -> Report {
     let changes = spec::compare_apis(&old.api, &new.api);
     let api = api::compare_outlines(&old.outline, &new.outline);
     let files = changed_files(&old.files, &new.files);
-    let counts = Counts {
-        breaking: changes.iter().filter(|c| c.severity == Severity::Breaking).count(),
-        compatible: changes.iter().filter(|c| c.severity == Severity::Compatible).count(),
-        api_removed: count(&api, ApiChangeKind::Removed),
-        api_changed: count(&api, ApiChangeKind::Changed),
-        api_added_breaking: count(&api, ApiChangeKind::AddedBreaking),
-        api_added: count(&api, ApiChangeKind::Added),
-        files_changed: files.len(),
-    };
+    let counts = counts(&changes, &api, &files);
     Report {
         old: old.label.clone(),
         new: new.label.clone(),
@@ -193,6 +188,19 @@ pub fn diff(old: &Prepared, new: &Prepared) -> Report {
         changes,
         api,
         files,
+    }
+}
+
+/// The counts of spec changes, API changes and changed files, by class.
+pub fn counts(changes: &[Change], api: &[ApiChange], files: &[String]) -> Counts {
+    Counts {
+        breaking: changes.iter().filter(|c| c.severity == Severity::Breaking).count(),
+        compatible: changes.iter().filter(|c| c.severity == Severity::Compatible).count(),
+        api_removed: count(api, ApiChangeKind::Removed),
+        api_changed: count(api, ApiChangeKind::Changed),
+        api_added_breaking: count(api, ApiChangeKind::AddedBreaking),
+        api_added: count(api, ApiChangeKind::Added),
+        files_changed: files.len(),
     }
 }
 

@@ -77,7 +77,9 @@ fn kind_word(kind: ApiChangeKind) -> &'static str {
     match kind {
         ApiChangeKind::Removed => "removed",
         ApiChangeKind::Changed => "changed",
-        ApiChangeKind::AddedBreaking => "added (breaks literals or exhaustive matches)",
+        ApiChangeKind::AddedBreaking => {
+            "added to a type without #[non_exhaustive] (breaks literals or exhaustive matches)"
+        }
         ApiChangeKind::Added => "added",
     }
 }

@@ -285,16 +285,6 @@ fn union_variants_added_and_removed() {
     assert_eq!(found, ["Breaking | operation getThings | response 200.name | response type changed: string -> union"]);
 }
 
-fn report(edit: impl FnOnce(&mut Value)) -> Report {
-    let old = base();
-    let mut new = base();
-    edit(&mut new);
-    let prepare_doc = |label: &str, doc: &Value| {
-        prepare(label, load_str(label, &doc.to_string()).unwrap(), &Filter::default()).unwrap()
-    };
-    diff(&prepare_doc("old.json", &old), &prepare_doc("new.json", &new))
-}
-
 #[test]
 fn identical_documents_need_no_more_than_a_patch() {
     let report = report(|_| {});
@@ -338,18 +328,41 @@ fn an_added_operation_returning_a_known_shape_may_rename_it() {
     assert_eq!(report.bump, Bump::Major);
 }
 
+fn prepared_pair(edit: impl FnOnce(&mut Value)) -> (Prepared, Prepared) {
+    let old = base();
+    let mut new = base();
+    edit(&mut new);
+    let prepare_doc = |label: &str, doc: &Value| {
+        prepare(label, load_str(label, &doc.to_string()).unwrap(), &Filter::default()).unwrap()
+    };
+    (prepare_doc("old.json", &old), prepare_doc("new.json", &new))
+}
+
+fn report(edit: impl FnOnce(&mut Value)) -> Report {
+    let (old, new) = prepared_pair(edit);
+    diff(&old, &new)
+}
+
+/// An optional request field is compatible in the spec; in the Rust API it is an addition
+/// when the generated struct is `#[non_exhaustive]`, and breaks struct literals otherwise.
 #[test]
-fn an_optional_request_field_is_compatible_in_the_spec_but_breaks_struct_literals() {
-    let report = report(|doc| {
+fn an_optional_request_field_is_compatible_and_its_bump_follows_non_exhaustive() {
+    let (old, new) = prepared_pair(|doc| {
         let props = at(doc, &format!("{POST_BODY}/properties")).as_object_mut().unwrap();
         props.insert("note".into(), json!({"type": "string"}));
     });
+    let report = diff(&old, &new);
     assert_eq!((report.counts.breaking, report.counts.compatible), (0, 1), "{report:#?}");
-    let added: Vec<&ApiChange> = report.api.iter().filter(|c| c.kind == ApiChangeKind::AddedBreaking).collect();
-    assert_eq!(added.len(), 1, "{:#?}", report.api);
-    assert_eq!(added[0].path, "things::CreateThingRequest.note");
-    assert_eq!(report.bump, Bump::Major);
-    assert!(report.fails(FailOn::Breaking));
+    let request = "things::CreateThingRequest";
+    let (kind, bump) = if old.outline.is_exhaustive(request) {
+        (ApiChangeKind::AddedBreaking, Bump::Major)
+    } else {
+        (ApiChangeKind::Added, Bump::Minor)
+    };
+    let field = report.api.iter().find(|c| c.path == format!("{request}.note"));
+    assert_eq!(field.map(|c| c.kind), Some(kind), "{:#?}", report.api);
+    assert_eq!(report.bump, bump, "{:#?}", report.api);
+    assert_eq!(report.fails(FailOn::Breaking), bump == Bump::Major);
     assert!(!report.fails(FailOn::SpecBreaking));
 }
 
@@ -361,4 +374,155 @@ fn a_changed_description_changes_files_only() {
     assert_eq!(report.bump, Bump::Patch);
     assert!(!report.fails(FailOn::Compatible));
     assert!(report.fails(FailOn::Any));
+}
+
+/// The public API changes (`Kind path`) and the bump from one generated module `m` to
+/// another, with no spec change.
+fn api_diff(old: &str, new: &str) -> (Vec<String>, Bump) {
+    let outline_of = |code: &str| {
+        let sources = BTreeMap::from([("m.rs".to_owned(), code.to_owned())]);
+        api::outline(&sources).expect("parses")
+    };
+    let changes = api::compare_outlines(&outline_of(old), &outline_of(new));
+    let bump = bump(&counts(&[], &changes, &[]));
+    (changes.into_iter().map(|c| format!("{:?} {}", c.kind, c.path)).collect(), bump)
+}
+
+#[test]
+fn a_field_added_to_a_non_exhaustive_struct_is_minor() {
+    let (changes, bump) = api_diff(
+        "#[non_exhaustive] pub struct S { pub a: String }",
+        "#[non_exhaustive] pub struct S { pub a: String, pub b: Option<String> }",
+    );
+    assert_eq!(changes, ["Added m::S.b"]);
+    assert_eq!(bump, Bump::Minor);
+}
+
+#[test]
+fn a_field_added_to_an_exhaustive_struct_is_major() {
+    let (changes, bump) =
+        api_diff("pub struct S { pub a: String }", "pub struct S { pub a: String, pub b: Option<String> }");
+    assert_eq!(changes, ["AddedBreaking m::S.b"]);
+    assert_eq!(bump, Bump::Major);
+}
+
+#[test]
+fn a_public_field_added_to_a_struct_with_a_private_one_is_minor() {
+    let (changes, bump) =
+        api_diff("pub struct S { pub a: String, b: u8 }", "pub struct S { pub a: String, b: u8, pub c: u8 }");
+    assert_eq!(changes, ["Added m::S.c"]);
+    assert_eq!(bump, Bump::Minor);
+}
+
+#[test]
+fn a_variant_added_to_a_non_exhaustive_enum_is_minor() {
+    let (changes, bump) =
+        api_diff("#[non_exhaustive] pub enum E { A }", "#[non_exhaustive] pub enum E { A, B(String) }");
+    assert_eq!(changes, ["Added m::E::B"]);
+    assert_eq!(bump, Bump::Minor);
+}
+
+#[test]
+fn a_variant_added_to_an_exhaustive_enum_is_major() {
+    let (changes, bump) = api_diff("pub enum E { A }", "pub enum E { A, B(String) }");
+    assert_eq!(changes, ["AddedBreaking m::E::B"]);
+    assert_eq!(bump, Bump::Major);
+}
+
+#[test]
+fn an_added_setter_or_constructor_is_minor() {
+    let (changes, bump) = api_diff(
+        "#[non_exhaustive] pub struct S { pub a: String, pub b: Option<u8> }",
+        "#[non_exhaustive] pub struct S { pub a: String, pub b: Option<u8> }
+         impl S {
+             pub fn new(a: impl Into<String>) -> Self { Self { a: a.into(), b: None } }
+             pub fn with_b(mut self, b: u8) -> Self { self.b = Some(b); self }
+         }",
+    );
+    assert_eq!(changes, ["Added m::S::new", "Added m::S::with_b"]);
+    assert_eq!(bump, Bump::Minor);
+}
+
+/// An enum's inherent methods share the path form of its variants (`m::E::as_str`), yet
+/// a new one is no variant: it breaks no match.
+#[test]
+fn a_method_added_to_an_exhaustive_enum_is_minor() {
+    let (changes, bump) =
+        api_diff("pub enum E { A }", "pub enum E { A } impl E { pub fn as_str(&self) -> &str { \"a\" } }");
+    assert_eq!(changes, ["Added m::E::as_str"]);
+    assert_eq!(bump, Bump::Minor);
+}
+
+#[test]
+fn a_removed_or_changed_method_is_major() {
+    let old = "#[non_exhaustive] pub struct S { pub a: String }
+               impl S {
+                   pub fn new(a: String) -> Self { Self { a } }
+                   pub fn with_a(self, a: String) -> Self { Self { a } }
+               }";
+    let (changes, bump) = api_diff(
+        old,
+        "#[non_exhaustive] pub struct S { pub a: String } impl S { pub fn new(a: String) -> Self { Self { a } } }",
+    );
+    assert_eq!(changes, ["Removed m::S::with_a"]);
+    assert_eq!(bump, Bump::Major);
+    // A new required request field is a new parameter of the constructor.
+    let (changes, bump) = api_diff(
+        old,
+        "#[non_exhaustive] pub struct S { pub a: String, pub b: String }
+         impl S {
+             pub fn new(a: String, b: String) -> Self { Self { a, b } }
+             pub fn with_a(self, a: String) -> Self { Self { a, ..self } }
+         }",
+    );
+    assert_eq!(changes, ["Changed m::S::new", "Added m::S.b"]);
+    assert_eq!(bump, Bump::Major);
+}
+
+#[test]
+fn a_type_gaining_non_exhaustive_breaks() {
+    let (changes, bump) = api_diff(
+        "pub struct S { pub a: String } pub enum E { A }",
+        "#[non_exhaustive] pub struct S { pub a: String } #[non_exhaustive] pub enum E { A }",
+    );
+    assert_eq!(changes, ["Removed m::E: exhaustive", "Removed m::S: exhaustive"]);
+    assert_eq!(bump, Bump::Major);
+    // Gaining the attribute and a field at once: the field breaks old struct literals too.
+    let (changes, bump) =
+        api_diff("pub struct S { pub a: String }", "#[non_exhaustive] pub struct S { pub a: String, pub b: u8 }");
+    assert_eq!(changes, ["Removed m::S: exhaustive", "AddedBreaking m::S.b"]);
+    assert_eq!(bump, Bump::Major);
+}
+
+#[test]
+fn a_type_losing_non_exhaustive_is_minor() {
+    let (changes, bump) = api_diff(
+        "#[non_exhaustive] pub struct S { pub a: String } #[non_exhaustive] pub enum E { A }",
+        "pub struct S { pub a: String } pub enum E { A }",
+    );
+    assert_eq!(changes, ["Added m::E: exhaustive", "Added m::S: exhaustive"]);
+    assert_eq!(bump, Bump::Minor);
+}
+
+/// A struct with a private field cannot be built with a struct literal anyway, so
+/// `#[non_exhaustive]` takes nothing away; a struct that gains its first private field
+/// can no longer be built with one.
+#[test]
+fn private_fields_decide_like_non_exhaustive() {
+    let (changes, bump) =
+        api_diff("pub struct S { pub a: String, b: u8 }", "#[non_exhaustive] pub struct S { pub a: String, b: u8 }");
+    assert!(changes.is_empty(), "{changes:?}");
+    assert_eq!(bump, Bump::Patch);
+    let (changes, bump) = api_diff("pub struct S { pub a: String }", "pub struct S { pub a: String, b: u8 }");
+    assert_eq!(changes, ["Removed m::S: exhaustive"]);
+    assert_eq!(bump, Bump::Major);
+}
+
+#[test]
+fn a_new_type_and_its_members_are_additions() {
+    let old = "pub struct S { pub a: String }";
+    let (changes, bump) = api_diff(old, "pub struct S { pub a: String } pub struct N { pub x: u8 } pub enum F { A }");
+    let added = ["m::F", "m::F: exhaustive", "m::F::A", "m::N", "m::N.x", "m::N: exhaustive"];
+    assert_eq!(changes, added.map(|path| format!("Added {path}")));
+    assert_eq!(bump, Bump::Minor);
 }
