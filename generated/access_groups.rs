@@ -414,12 +414,6 @@ impl CreateAccessGroupBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<CreateAccessGroupResponse, crate::Error<CreateAccessGroupError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for CreateAccessGroupBuilder {
@@ -427,14 +421,14 @@ impl crate::Operation for CreateAccessGroupBuilder {
     type Error = CreateAccessGroupError;
 }
 impl crate::runtime::Exchange for CreateAccessGroupBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "createAccessGroup",
+        method: reqwest::Method::POST,
+        template: "/v1/access-groups",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/access-groups");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "createAccessGroup",
-            method: reqwest::Method::POST,
-            template: "/v1/access-groups",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -518,12 +512,6 @@ impl CreateAccessGroupProjectBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<AccessGroupProject, crate::Error<CreateAccessGroupProjectError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for CreateAccessGroupProjectBuilder {
@@ -531,6 +519,11 @@ impl crate::Operation for CreateAccessGroupProjectBuilder {
     type Error = CreateAccessGroupProjectError;
 }
 impl crate::runtime::Exchange for CreateAccessGroupProjectBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "createAccessGroupProject",
+        method: reqwest::Method::POST,
+        template: "/v1/access-groups/{accessGroupIdOrName}/projects",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/access-groups/",
@@ -538,12 +531,7 @@ impl crate::runtime::Exchange for CreateAccessGroupProjectBuilder {
             "/projects",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "createAccessGroupProject",
-            method: reqwest::Method::POST,
-            template: "/v1/access-groups/{accessGroupIdOrName}/projects",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -625,10 +613,6 @@ impl DeleteAccessGroupBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<(), crate::Error<DeleteAccessGroupError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for DeleteAccessGroupBuilder {
@@ -636,15 +620,15 @@ impl crate::Operation for DeleteAccessGroupBuilder {
     type Error = DeleteAccessGroupError;
 }
 impl crate::runtime::Exchange for DeleteAccessGroupBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "deleteAccessGroup",
+        method: reqwest::Method::DELETE,
+        template: "/v1/access-groups/{idOrName}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/access-groups/", &crate::runtime::encode_path(&self.id_or_name)]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "deleteAccessGroup",
-            method: reqwest::Method::DELETE,
-            template: "/v1/access-groups/{idOrName}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -724,12 +708,6 @@ impl DeleteAccessGroupProjectBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<(), crate::Error<DeleteAccessGroupProjectError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for DeleteAccessGroupProjectBuilder {
@@ -737,6 +715,11 @@ impl crate::Operation for DeleteAccessGroupProjectBuilder {
     type Error = DeleteAccessGroupProjectError;
 }
 impl crate::runtime::Exchange for DeleteAccessGroupProjectBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "deleteAccessGroupProject",
+        method: reqwest::Method::DELETE,
+        template: "/v1/access-groups/{accessGroupIdOrName}/projects/{projectId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/access-groups/",
@@ -745,12 +728,7 @@ impl crate::runtime::Exchange for DeleteAccessGroupProjectBuilder {
             &crate::runtime::encode_path(&self.project_id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "deleteAccessGroupProject",
-            method: reqwest::Method::DELETE,
-            template: "/v1/access-groups/{accessGroupIdOrName}/projects/{projectId}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -848,15 +826,6 @@ impl ListAccessGroupMembersBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        ListAccessGroupMembersResponse,
-        crate::Error<ListAccessGroupMembersError>,
-    > {
-        crate::runtime::send(self).await
-    }
     /// Every item of `members`, page after page: sends the request, then sends it again with `next` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
     pub fn paginate(self) -> crate::Paginated<Member, ListAccessGroupMembersError> {
         crate::runtime::paginate(
@@ -882,6 +851,11 @@ impl crate::Operation for ListAccessGroupMembersBuilder {
     type Error = ListAccessGroupMembersError;
 }
 impl crate::runtime::Exchange for ListAccessGroupMembersBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "listAccessGroupMembers",
+        method: reqwest::Method::GET,
+        template: "/v1/access-groups/{idOrName}/members",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/access-groups/",
@@ -889,12 +863,7 @@ impl crate::runtime::Exchange for ListAccessGroupMembersBuilder {
             "/members",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "listAccessGroupMembers",
-            method: reqwest::Method::GET,
-            template: "/v1/access-groups/{idOrName}/members",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("limit", &self.limit);
         request.query("next", &self.next);
         request.query("search", &self.search);
@@ -990,15 +959,6 @@ impl ListAccessGroupProjectsBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        ListAccessGroupProjectsResponse,
-        crate::Error<ListAccessGroupProjectsError>,
-    > {
-        crate::runtime::send(self).await
-    }
     /// Every item of `projects`, page after page: sends the request, then sends it again with `next` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
     pub fn paginate(
         self,
@@ -1026,6 +986,11 @@ impl crate::Operation for ListAccessGroupProjectsBuilder {
     type Error = ListAccessGroupProjectsError;
 }
 impl crate::runtime::Exchange for ListAccessGroupProjectsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "listAccessGroupProjects",
+        method: reqwest::Method::GET,
+        template: "/v1/access-groups/{idOrName}/projects",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/access-groups/",
@@ -1033,12 +998,7 @@ impl crate::runtime::Exchange for ListAccessGroupProjectsBuilder {
             "/projects",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "listAccessGroupProjects",
-            method: reqwest::Method::GET,
-            template: "/v1/access-groups/{idOrName}/projects",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("limit", &self.limit);
         request.query("next", &self.next);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -1156,12 +1116,6 @@ impl ListAccessGroupsBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<ListAccessGroupsResponse, crate::Error<ListAccessGroupsError>> {
-        crate::runtime::send(self).await
-    }
     /// Every item of `accessGroups`, page after page: sends the request, then sends it again with `next` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
     pub fn paginate(self) -> crate::Paginated<AccessGroup, ListAccessGroupsError> {
         crate::runtime::paginate(
@@ -1189,14 +1143,14 @@ impl crate::Operation for ListAccessGroupsBuilder {
     type Error = ListAccessGroupsError;
 }
 impl crate::runtime::Exchange for ListAccessGroupsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "listAccessGroups",
+        method: reqwest::Method::GET,
+        template: "/v1/access-groups",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/access-groups");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "listAccessGroups",
-            method: reqwest::Method::GET,
-            template: "/v1/access-groups",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("projectId", &self.project_id);
         request.query("search", &self.search);
         request.query("membersLimit", &self.members_limit);
@@ -1281,12 +1235,6 @@ impl ReadAccessGroupBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<ReadAccessGroupResponse, crate::Error<ReadAccessGroupError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for ReadAccessGroupBuilder {
@@ -1294,15 +1242,15 @@ impl crate::Operation for ReadAccessGroupBuilder {
     type Error = ReadAccessGroupError;
 }
 impl crate::runtime::Exchange for ReadAccessGroupBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "readAccessGroup",
+        method: reqwest::Method::GET,
+        template: "/v1/access-groups/{idOrName}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/access-groups/", &crate::runtime::encode_path(&self.id_or_name)]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "readAccessGroup",
-            method: reqwest::Method::GET,
-            template: "/v1/access-groups/{idOrName}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1384,12 +1332,6 @@ impl ReadAccessGroupProjectBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<AccessGroupProject, crate::Error<ReadAccessGroupProjectError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for ReadAccessGroupProjectBuilder {
@@ -1397,6 +1339,11 @@ impl crate::Operation for ReadAccessGroupProjectBuilder {
     type Error = ReadAccessGroupProjectError;
 }
 impl crate::runtime::Exchange for ReadAccessGroupProjectBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "readAccessGroupProject",
+        method: reqwest::Method::GET,
+        template: "/v1/access-groups/{accessGroupIdOrName}/projects/{projectId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/access-groups/",
@@ -1405,12 +1352,7 @@ impl crate::runtime::Exchange for ReadAccessGroupProjectBuilder {
             &crate::runtime::encode_path(&self.project_id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "readAccessGroupProject",
-            method: reqwest::Method::GET,
-            template: "/v1/access-groups/{accessGroupIdOrName}/projects/{projectId}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1492,12 +1434,6 @@ impl UpdateAccessGroupBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<CreateAccessGroupResponse, crate::Error<UpdateAccessGroupError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for UpdateAccessGroupBuilder {
@@ -1505,15 +1441,15 @@ impl crate::Operation for UpdateAccessGroupBuilder {
     type Error = UpdateAccessGroupError;
 }
 impl crate::runtime::Exchange for UpdateAccessGroupBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "updateAccessGroup",
+        method: reqwest::Method::POST,
+        template: "/v1/access-groups/{idOrName}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/access-groups/", &crate::runtime::encode_path(&self.id_or_name)]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "updateAccessGroup",
-            method: reqwest::Method::POST,
-            template: "/v1/access-groups/{idOrName}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -1601,12 +1537,6 @@ impl UpdateAccessGroupProjectBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<AccessGroupProject, crate::Error<UpdateAccessGroupProjectError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for UpdateAccessGroupProjectBuilder {
@@ -1614,6 +1544,11 @@ impl crate::Operation for UpdateAccessGroupProjectBuilder {
     type Error = UpdateAccessGroupProjectError;
 }
 impl crate::runtime::Exchange for UpdateAccessGroupProjectBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "updateAccessGroupProject",
+        method: reqwest::Method::PATCH,
+        template: "/v1/access-groups/{accessGroupIdOrName}/projects/{projectId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/access-groups/",
@@ -1622,12 +1557,7 @@ impl crate::runtime::Exchange for UpdateAccessGroupProjectBuilder {
             &crate::runtime::encode_path(&self.project_id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "updateAccessGroupProject",
-            method: reqwest::Method::PATCH,
-            template: "/v1/access-groups/{accessGroupIdOrName}/projects/{projectId}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;

@@ -789,12 +789,6 @@ impl AssignAliasBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<AssignAliasResponse, crate::Error<AssignAliasError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for AssignAliasBuilder {
@@ -802,6 +796,11 @@ impl crate::Operation for AssignAliasBuilder {
     type Error = AssignAliasError;
 }
 impl crate::runtime::Exchange for AssignAliasBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "assignAlias",
+        method: reqwest::Method::POST,
+        template: "/v2/deployments/{id}/aliases",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v2/deployments/",
@@ -809,12 +808,7 @@ impl crate::runtime::Exchange for AssignAliasBuilder {
             "/aliases",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "assignAlias",
-            method: reqwest::Method::POST,
-            template: "/v2/deployments/{id}/aliases",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -912,12 +906,6 @@ impl DeleteAliasBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<DeleteAliasResponse, crate::Error<DeleteAliasError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for DeleteAliasBuilder {
@@ -925,15 +913,15 @@ impl crate::Operation for DeleteAliasBuilder {
     type Error = DeleteAliasError;
 }
 impl crate::runtime::Exchange for DeleteAliasBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "deleteAlias",
+        method: reqwest::Method::DELETE,
+        template: "/v2/aliases/{aliasId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v2/aliases/", &crate::runtime::encode_path(&self.alias_id)]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "deleteAlias",
-            method: reqwest::Method::DELETE,
-            template: "/v2/aliases/{aliasId}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1041,12 +1029,6 @@ impl GetAliasBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<Vec<GetAliasResponseItem>, crate::Error<GetAliasError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetAliasBuilder {
@@ -1054,15 +1036,15 @@ impl crate::Operation for GetAliasBuilder {
     type Error = GetAliasError;
 }
 impl crate::runtime::Exchange for GetAliasBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getAlias",
+        method: reqwest::Method::GET,
+        template: "/v4/aliases/{idOrAlias}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v4/aliases/", &crate::runtime::encode_path(&self.id_or_alias)]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getAlias",
-            method: reqwest::Method::GET,
-            template: "/v4/aliases/{idOrAlias}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("from", &self.from);
         request.query("projectId", &self.project_id);
         request.query("since", &self.since);
@@ -1196,12 +1178,6 @@ impl ListAliasesBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<ListAliasesResponse, crate::Error<ListAliasesError>> {
-        crate::runtime::send(self).await
-    }
     /// Every item of `aliases`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
     pub fn paginate(self) -> crate::Paginated<ListAliasesAlias, ListAliasesError> {
         crate::runtime::paginate(
@@ -1227,14 +1203,14 @@ impl crate::Operation for ListAliasesBuilder {
     type Error = ListAliasesError;
 }
 impl crate::runtime::Exchange for ListAliasesBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "listAliases",
+        method: reqwest::Method::GET,
+        template: "/v4/aliases",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v4/aliases");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "listAliases",
-            method: reqwest::Method::GET,
-            template: "/v4/aliases",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("domain", &self.domain);
         request.query("from", &self.from);
         request.query("limit", &self.limit);
@@ -1324,15 +1300,6 @@ impl ListDeploymentAliasesBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        ListDeploymentAliasesResponse,
-        crate::Error<ListDeploymentAliasesError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for ListDeploymentAliasesBuilder {
@@ -1340,6 +1307,11 @@ impl crate::Operation for ListDeploymentAliasesBuilder {
     type Error = ListDeploymentAliasesError;
 }
 impl crate::runtime::Exchange for ListDeploymentAliasesBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "listDeploymentAliases",
+        method: reqwest::Method::GET,
+        template: "/v2/deployments/{id}/aliases",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v2/deployments/",
@@ -1347,12 +1319,7 @@ impl crate::runtime::Exchange for ListDeploymentAliasesBuilder {
             "/aliases",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "listDeploymentAliases",
-            method: reqwest::Method::GET,
-            template: "/v2/deployments/{id}/aliases",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1442,15 +1409,6 @@ impl PatchUrlProtectionBypassBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        serde_json::Map<String, serde_json::Value>,
-        crate::Error<PatchUrlProtectionBypassError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for PatchUrlProtectionBypassBuilder {
@@ -1458,6 +1416,11 @@ impl crate::Operation for PatchUrlProtectionBypassBuilder {
     type Error = PatchUrlProtectionBypassError;
 }
 impl crate::runtime::Exchange for PatchUrlProtectionBypassBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "patchUrlProtectionBypass",
+        method: reqwest::Method::PATCH,
+        template: "/aliases/{id}/protection-bypass",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/aliases/",
@@ -1465,12 +1428,7 @@ impl crate::runtime::Exchange for PatchUrlProtectionBypassBuilder {
             "/protection-bypass",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "patchUrlProtectionBypass",
-            method: reqwest::Method::PATCH,
-            template: "/aliases/{id}/protection-bypass",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {

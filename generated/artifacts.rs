@@ -282,10 +282,6 @@ impl ArtifactExistsBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<(), crate::Error<ArtifactExistsError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for ArtifactExistsBuilder {
@@ -293,14 +289,14 @@ impl crate::Operation for ArtifactExistsBuilder {
     type Error = ArtifactExistsError;
 }
 impl crate::runtime::Exchange for ArtifactExistsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "artifactExists",
+        method: reqwest::Method::HEAD,
+        template: "/v8/artifacts/{hash}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v8/artifacts/", &crate::runtime::encode_path(&self.hash)].concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "artifactExists",
-            method: reqwest::Method::HEAD,
-            template: "/v8/artifacts/{hash}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -388,15 +384,6 @@ impl ArtifactQueryBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        std::collections::BTreeMap<String, Option<ArtifactQueryResponseValue>>,
-        crate::Error<ArtifactQueryError2>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for ArtifactQueryBuilder {
@@ -404,14 +391,14 @@ impl crate::Operation for ArtifactQueryBuilder {
     type Error = ArtifactQueryError2;
 }
 impl crate::runtime::Exchange for ArtifactQueryBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "artifactQuery",
+        method: reqwest::Method::POST,
+        template: "/v8/artifacts",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v8/artifacts");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "artifactQuery",
-            method: reqwest::Method::POST,
-            template: "/v8/artifacts",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -521,12 +508,6 @@ impl DownloadArtifactBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<Vec<u8>, crate::Error<DownloadArtifactError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for DownloadArtifactBuilder {
@@ -534,14 +515,14 @@ impl crate::Operation for DownloadArtifactBuilder {
     type Error = DownloadArtifactError;
 }
 impl crate::runtime::Exchange for DownloadArtifactBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "downloadArtifact",
+        method: reqwest::Method::GET,
+        template: "/v8/artifacts/{hash}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v8/artifacts/", &crate::runtime::encode_path(&self.hash)].concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "downloadArtifact",
-            method: reqwest::Method::GET,
-            template: "/v8/artifacts/{hash}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.header("x-artifact-client-ci", &self.x_artifact_client_ci);
         request
             .header(
@@ -659,10 +640,6 @@ impl RecordEventsBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<(), crate::Error<RecordEventsError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for RecordEventsBuilder {
@@ -670,14 +647,14 @@ impl crate::Operation for RecordEventsBuilder {
     type Error = RecordEventsError;
 }
 impl crate::runtime::Exchange for RecordEventsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "recordEvents",
+        method: reqwest::Method::POST,
+        template: "/v8/artifacts/events",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v8/artifacts/events");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "recordEvents",
-            method: reqwest::Method::POST,
-            template: "/v8/artifacts/events",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.header("x-artifact-client-ci", &self.x_artifact_client_ci);
         request
             .header(
@@ -768,10 +745,6 @@ impl StatusBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<StatusResponse, crate::Error<StatusError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for StatusBuilder {
@@ -779,14 +752,14 @@ impl crate::Operation for StatusBuilder {
     type Error = StatusError;
 }
 impl crate::runtime::Exchange for StatusBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "status",
+        method: reqwest::Method::GET,
+        template: "/v8/artifacts/status",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v8/artifacts/status");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "status",
-            method: reqwest::Method::GET,
-            template: "/v8/artifacts/status",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -907,15 +880,6 @@ impl UploadArtifactBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        crate::shared::UploadArtifactResponse,
-        crate::Error<UploadArtifactError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for UploadArtifactBuilder {
@@ -923,14 +887,14 @@ impl crate::Operation for UploadArtifactBuilder {
     type Error = UploadArtifactError;
 }
 impl crate::runtime::Exchange for UploadArtifactBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "uploadArtifact",
+        method: reqwest::Method::PUT,
+        template: "/v8/artifacts/{hash}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v8/artifacts/", &crate::runtime::encode_path(&self.hash)].concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "uploadArtifact",
-            method: reqwest::Method::PUT,
-            template: "/v8/artifacts/{hash}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.header("x-artifact-duration", &self.x_artifact_duration);
         request.header("x-artifact-client-ci", &self.x_artifact_client_ci);
         request

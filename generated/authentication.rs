@@ -440,12 +440,6 @@ impl CreateAuthTokenBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<CreateAuthTokenResponse, crate::Error<CreateAuthTokenError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for CreateAuthTokenBuilder {
@@ -453,14 +447,14 @@ impl crate::Operation for CreateAuthTokenBuilder {
     type Error = CreateAuthTokenError;
 }
 impl crate::runtime::Exchange for CreateAuthTokenBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "createAuthToken",
+        method: reqwest::Method::POST,
+        template: "/v3/user/tokens",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v3/user/tokens");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "createAuthToken",
-            method: reqwest::Method::POST,
-            template: "/v3/user/tokens",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -526,29 +520,20 @@ pub struct DeleteAuthTokenBuilder {
     token_id: String,
 }
 
-impl DeleteAuthTokenBuilder {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<DeleteAuthTokenResponse, crate::Error<DeleteAuthTokenError>> {
-        crate::runtime::send(self).await
-    }
-}
-
 impl crate::Operation for DeleteAuthTokenBuilder {
     type Output = DeleteAuthTokenResponse;
     type Error = DeleteAuthTokenError;
 }
 impl crate::runtime::Exchange for DeleteAuthTokenBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "deleteAuthToken",
+        method: reqwest::Method::DELETE,
+        template: "/v3/user/tokens/{tokenId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v3/user/tokens/", &crate::runtime::encode_path(&self.token_id)]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "deleteAuthToken",
-            method: reqwest::Method::DELETE,
-            template: "/v3/user/tokens/{tokenId}",
-        };
-        let request = self.client.request(endpoint, &path);
+        let request = self.client.request(&Self::ENDPOINT, &path);
         request
     }
     async fn decode(
@@ -614,28 +599,19 @@ pub struct ExchangeSsoTokenBuilder {
     body: ExchangeSsoTokenRequest,
 }
 
-impl ExchangeSsoTokenBuilder {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<ExchangeSsoTokenResponse, crate::Error<ExchangeSsoTokenError>> {
-        crate::runtime::send(self).await
-    }
-}
-
 impl crate::Operation for ExchangeSsoTokenBuilder {
     type Output = ExchangeSsoTokenResponse;
     type Error = ExchangeSsoTokenError;
 }
 impl crate::runtime::Exchange for ExchangeSsoTokenBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "exchange-sso-token",
+        method: reqwest::Method::POST,
+        template: "/v1/integrations/sso/token",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/integrations/sso/token");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "exchange-sso-token",
-            method: reqwest::Method::POST,
-            template: "/v1/integrations/sso/token",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         let body = self.body;
         request.json(&body);
         request
@@ -700,29 +676,20 @@ pub struct GetAuthTokenBuilder {
     token_id: String,
 }
 
-impl GetAuthTokenBuilder {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetAuthTokenResponse, crate::Error<GetAuthTokenError>> {
-        crate::runtime::send(self).await
-    }
-}
-
 impl crate::Operation for GetAuthTokenBuilder {
     type Output = GetAuthTokenResponse;
     type Error = GetAuthTokenError;
 }
 impl crate::runtime::Exchange for GetAuthTokenBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getAuthToken",
+        method: reqwest::Method::GET,
+        template: "/v5/user/tokens/{tokenId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v5/user/tokens/", &crate::runtime::encode_path(&self.token_id)]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getAuthToken",
-            method: reqwest::Method::GET,
-            template: "/v5/user/tokens/{tokenId}",
-        };
-        let request = self.client.request(endpoint, &path);
+        let request = self.client.request(&Self::ENDPOINT, &path);
         request
     }
     async fn decode(
@@ -783,28 +750,19 @@ pub struct ListAuthTokensBuilder {
     client: crate::Client,
 }
 
-impl ListAuthTokensBuilder {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<ListAuthTokensResponse, crate::Error<ListAuthTokensError>> {
-        crate::runtime::send(self).await
-    }
-}
-
 impl crate::Operation for ListAuthTokensBuilder {
     type Output = ListAuthTokensResponse;
     type Error = ListAuthTokensError;
 }
 impl crate::runtime::Exchange for ListAuthTokensBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "listAuthTokens",
+        method: reqwest::Method::GET,
+        template: "/v5/user/tokens",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v5/user/tokens");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "listAuthTokens",
-            method: reqwest::Method::GET,
-            template: "/v5/user/tokens",
-        };
-        let request = self.client.request(endpoint, &path);
+        let request = self.client.request(&Self::ENDPOINT, &path);
         request
     }
     async fn decode(

@@ -106,12 +106,6 @@ impl GetCertByIdBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<UploadCertResponse, crate::Error<GetCertByIdError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetCertByIdBuilder {
@@ -119,14 +113,14 @@ impl crate::Operation for GetCertByIdBuilder {
     type Error = GetCertByIdError;
 }
 impl crate::runtime::Exchange for GetCertByIdBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getCertById",
+        method: reqwest::Method::GET,
+        template: "/v8/certs/{id}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v8/certs/", &crate::runtime::encode_path(&self.id)].concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getCertById",
-            method: reqwest::Method::GET,
-            template: "/v8/certs/{id}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -211,12 +205,6 @@ impl IssueCertBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<UploadCertResponse, crate::Error<IssueCertError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for IssueCertBuilder {
@@ -224,14 +212,14 @@ impl crate::Operation for IssueCertBuilder {
     type Error = IssueCertError;
 }
 impl crate::runtime::Exchange for IssueCertBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "issueCert",
+        method: reqwest::Method::POST,
+        template: "/v8/certs",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v8/certs");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "issueCert",
-            method: reqwest::Method::POST,
-            template: "/v8/certs",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -327,15 +315,6 @@ impl RemoveCertBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        serde_json::Map<String, serde_json::Value>,
-        crate::Error<RemoveCertError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for RemoveCertBuilder {
@@ -343,14 +322,14 @@ impl crate::Operation for RemoveCertBuilder {
     type Error = RemoveCertError;
 }
 impl crate::runtime::Exchange for RemoveCertBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "removeCert",
+        method: reqwest::Method::DELETE,
+        template: "/v8/certs/{id}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v8/certs/", &crate::runtime::encode_path(&self.id)].concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "removeCert",
-            method: reqwest::Method::DELETE,
-            template: "/v8/certs/{id}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -435,12 +414,6 @@ impl UploadCertBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<UploadCertResponse, crate::Error<UploadCertError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for UploadCertBuilder {
@@ -448,14 +421,14 @@ impl crate::Operation for UploadCertBuilder {
     type Error = UploadCertError;
 }
 impl crate::runtime::Exchange for UploadCertBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "uploadCert",
+        method: reqwest::Method::PUT,
+        template: "/v8/certs",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v8/certs");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "uploadCert",
-            method: reqwest::Method::PUT,
-            template: "/v8/certs",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {

@@ -572,10 +572,6 @@ impl CreateCheckBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<Check, crate::Error<CreateCheckError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for CreateCheckBuilder {
@@ -583,6 +579,11 @@ impl crate::Operation for CreateCheckBuilder {
     type Error = CreateCheckError;
 }
 impl crate::runtime::Exchange for CreateCheckBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "createCheck",
+        method: reqwest::Method::POST,
+        template: "/v1/deployments/{deploymentId}/checks",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/deployments/",
@@ -590,12 +591,7 @@ impl crate::runtime::Exchange for CreateCheckBuilder {
             "/checks",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "createCheck",
-            method: reqwest::Method::POST,
-            template: "/v1/deployments/{deploymentId}/checks",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -681,12 +677,6 @@ impl GetAllChecksBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetAllChecksResponse, crate::Error<GetAllChecksError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetAllChecksBuilder {
@@ -694,6 +684,11 @@ impl crate::Operation for GetAllChecksBuilder {
     type Error = GetAllChecksError;
 }
 impl crate::runtime::Exchange for GetAllChecksBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getAllChecks",
+        method: reqwest::Method::GET,
+        template: "/v1/deployments/{deploymentId}/checks",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/deployments/",
@@ -701,12 +696,7 @@ impl crate::runtime::Exchange for GetAllChecksBuilder {
             "/checks",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getAllChecks",
-            method: reqwest::Method::GET,
-            template: "/v1/deployments/{deploymentId}/checks",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -792,10 +782,6 @@ impl GetCheckBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<Check, crate::Error<GetCheckError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetCheckBuilder {
@@ -803,6 +789,11 @@ impl crate::Operation for GetCheckBuilder {
     type Error = GetCheckError;
 }
 impl crate::runtime::Exchange for GetCheckBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getCheck",
+        method: reqwest::Method::GET,
+        template: "/v1/deployments/{deploymentId}/checks/{checkId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/deployments/",
@@ -811,12 +802,7 @@ impl crate::runtime::Exchange for GetCheckBuilder {
             &crate::runtime::encode_path(&self.check_id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getCheck",
-            method: reqwest::Method::GET,
-            template: "/v1/deployments/{deploymentId}/checks/{checkId}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -909,15 +895,6 @@ impl RerequestCheckBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        serde_json::Map<String, serde_json::Value>,
-        crate::Error<RerequestCheckError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for RerequestCheckBuilder {
@@ -925,6 +902,11 @@ impl crate::Operation for RerequestCheckBuilder {
     type Error = RerequestCheckError;
 }
 impl crate::runtime::Exchange for RerequestCheckBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "rerequestCheck",
+        method: reqwest::Method::POST,
+        template: "/v1/deployments/{deploymentId}/checks/{checkId}/rerequest",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/deployments/",
@@ -934,12 +916,7 @@ impl crate::runtime::Exchange for RerequestCheckBuilder {
             "/rerequest",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "rerequestCheck",
-            method: reqwest::Method::POST,
-            template: "/v1/deployments/{deploymentId}/checks/{checkId}/rerequest",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("autoUpdate", &self.auto_update);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1030,10 +1007,6 @@ impl UpdateCheckBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<Check, crate::Error<UpdateCheckError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for UpdateCheckBuilder {
@@ -1041,6 +1014,11 @@ impl crate::Operation for UpdateCheckBuilder {
     type Error = UpdateCheckError;
 }
 impl crate::runtime::Exchange for UpdateCheckBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "updateCheck",
+        method: reqwest::Method::PATCH,
+        template: "/v1/deployments/{deploymentId}/checks/{checkId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/deployments/",
@@ -1049,12 +1027,7 @@ impl crate::runtime::Exchange for UpdateCheckBuilder {
             &crate::runtime::encode_path(&self.check_id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "updateCheck",
-            method: reqwest::Method::PATCH,
-            template: "/v1/deployments/{deploymentId}/checks/{checkId}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;

@@ -80,15 +80,6 @@ impl UpdateStaticIpsBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        Vec<crate::shared::ConnectConfiguration>,
-        crate::Error<UpdateStaticIpsError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for UpdateStaticIpsBuilder {
@@ -96,6 +87,11 @@ impl crate::Operation for UpdateStaticIpsBuilder {
     type Error = UpdateStaticIpsError;
 }
 impl crate::runtime::Exchange for UpdateStaticIpsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "updateStaticIps",
+        method: reqwest::Method::PATCH,
+        template: "/v1/projects/{idOrName}/shared-connect-links",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
@@ -103,12 +99,7 @@ impl crate::runtime::Exchange for UpdateStaticIpsBuilder {
             "/shared-connect-links",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "updateStaticIps",
-            method: reqwest::Method::PATCH,
-            template: "/v1/projects/{idOrName}/shared-connect-links",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {

@@ -4852,12 +4852,6 @@ impl CancelDeploymentBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<CancelDeploymentResponse, crate::Error<CancelDeploymentError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for CancelDeploymentBuilder {
@@ -4865,6 +4859,11 @@ impl crate::Operation for CancelDeploymentBuilder {
     type Error = CancelDeploymentError;
 }
 impl crate::runtime::Exchange for CancelDeploymentBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "cancelDeployment",
+        method: reqwest::Method::PATCH,
+        template: "/v12/deployments/{id}/cancel",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v12/deployments/",
@@ -4872,12 +4871,7 @@ impl crate::runtime::Exchange for CancelDeploymentBuilder {
             "/cancel",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "cancelDeployment",
-            method: reqwest::Method::PATCH,
-            template: "/v12/deployments/{id}/cancel",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -4977,12 +4971,6 @@ impl CreateDeploymentBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<CancelDeploymentResponse, crate::Error<CreateDeploymentError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for CreateDeploymentBuilder {
@@ -4990,14 +4978,14 @@ impl crate::Operation for CreateDeploymentBuilder {
     type Error = CreateDeploymentError;
 }
 impl crate::runtime::Exchange for CreateDeploymentBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "createDeployment",
+        method: reqwest::Method::POST,
+        template: "/v13/deployments",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v13/deployments");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "createDeployment",
-            method: reqwest::Method::POST,
-            template: "/v13/deployments",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("forceNew", &self.force_new);
         request
             .query(
@@ -5108,12 +5096,6 @@ impl DeleteDeploymentBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<DeleteDeploymentResponse, crate::Error<DeleteDeploymentError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for DeleteDeploymentBuilder {
@@ -5121,15 +5103,15 @@ impl crate::Operation for DeleteDeploymentBuilder {
     type Error = DeleteDeploymentError;
 }
 impl crate::runtime::Exchange for DeleteDeploymentBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "deleteDeployment",
+        method: reqwest::Method::DELETE,
+        template: "/v13/deployments/{id}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v13/deployments/", &crate::runtime::encode_path(&self.id)]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "deleteDeployment",
-            method: reqwest::Method::DELETE,
-            template: "/v13/deployments/{id}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("url", &self.url);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -5217,12 +5199,6 @@ impl GetDeploymentBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetDeploymentResponse, crate::Error<GetDeploymentError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetDeploymentBuilder {
@@ -5230,15 +5206,15 @@ impl crate::Operation for GetDeploymentBuilder {
     type Error = GetDeploymentError;
 }
 impl crate::runtime::Exchange for GetDeploymentBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getDeployment",
+        method: reqwest::Method::GET,
+        template: "/v13/deployments/{idOrUrl}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v13/deployments/", &crate::runtime::encode_path(&self.id_or_url)]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getDeployment",
-            method: reqwest::Method::GET,
-            template: "/v13/deployments/{idOrUrl}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("withGitRepoInfo", &self.with_git_repo_info);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -5379,15 +5355,6 @@ impl GetDeploymentEventsBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        Option<Vec<Option<GetDeploymentEventsResponseItem>>>,
-        crate::Error<GetDeploymentEventsError>,
-    > {
-        crate::runtime::send(self).await
-    }
     /// Sends the request asking for `application/stream+json`, and yields each
     /// JSON value of the response as it arrives.
     pub async fn stream(
@@ -5405,6 +5372,11 @@ impl crate::Operation for GetDeploymentEventsBuilder {
     type Error = GetDeploymentEventsError;
 }
 impl crate::runtime::Exchange for GetDeploymentEventsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getDeploymentEvents",
+        method: reqwest::Method::GET,
+        template: "/v3/deployments/{idOrUrl}/events",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v3/deployments/",
@@ -5412,12 +5384,7 @@ impl crate::runtime::Exchange for GetDeploymentEventsBuilder {
             "/events",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getDeploymentEvents",
-            method: reqwest::Method::GET,
-            template: "/v3/deployments/{idOrUrl}/events",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("direction", &self.direction);
         request.query("follow", &self.follow);
         request.query("limit", &self.limit);
@@ -5519,12 +5486,6 @@ impl GetDeploymentFileContentsBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<Vec<u8>, crate::Error<GetDeploymentFileContentsError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetDeploymentFileContentsBuilder {
@@ -5532,6 +5493,11 @@ impl crate::Operation for GetDeploymentFileContentsBuilder {
     type Error = GetDeploymentFileContentsError;
 }
 impl crate::runtime::Exchange for GetDeploymentFileContentsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getDeploymentFileContents",
+        method: reqwest::Method::GET,
+        template: "/v8/deployments/{id}/files/{fileId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v8/deployments/",
@@ -5540,12 +5506,7 @@ impl crate::runtime::Exchange for GetDeploymentFileContentsBuilder {
             &crate::runtime::encode_path(&self.file_id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getDeploymentFileContents",
-            method: reqwest::Method::GET,
-            template: "/v8/deployments/{id}/files/{fileId}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("path", &self.path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -5725,12 +5686,6 @@ impl GetDeploymentsBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetDeploymentsResponse, crate::Error<GetDeploymentsError>> {
-        crate::runtime::send(self).await
-    }
     /// Every item of `deployments`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
     pub fn paginate(
         self,
@@ -5758,14 +5713,14 @@ impl crate::Operation for GetDeploymentsBuilder {
     type Error = GetDeploymentsError;
 }
 impl crate::runtime::Exchange for GetDeploymentsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getDeployments",
+        method: reqwest::Method::GET,
+        template: "/v6/deployments",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v6/deployments");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getDeployments",
-            method: reqwest::Method::GET,
-            template: "/v6/deployments",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("app", &self.app);
         request.query("from", &self.from);
         request.query("limit", &self.limit);
@@ -5866,12 +5821,6 @@ impl ListDeploymentFilesBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<Vec<FileTree>, crate::Error<ListDeploymentFilesError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for ListDeploymentFilesBuilder {
@@ -5879,15 +5828,15 @@ impl crate::Operation for ListDeploymentFilesBuilder {
     type Error = ListDeploymentFilesError;
 }
 impl crate::runtime::Exchange for ListDeploymentFilesBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "listDeploymentFiles",
+        method: reqwest::Method::GET,
+        template: "/v6/deployments/{id}/files",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v6/deployments/", &crate::runtime::encode_path(&self.id), "/files"]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "listDeploymentFiles",
-            method: reqwest::Method::GET,
-            template: "/v6/deployments/{id}/files",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -5971,12 +5920,6 @@ impl UpdateIntegrationDeploymentActionBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<(), crate::Error<UpdateIntegrationDeploymentActionError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for UpdateIntegrationDeploymentActionBuilder {
@@ -5984,6 +5927,11 @@ impl crate::Operation for UpdateIntegrationDeploymentActionBuilder {
     type Error = UpdateIntegrationDeploymentActionError;
 }
 impl crate::runtime::Exchange for UpdateIntegrationDeploymentActionBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "update-integration-deployment-action",
+        method: reqwest::Method::PATCH,
+        template: "/v1/deployments/{deploymentId}/integrations/{integrationConfigurationId}/resources/{resourceId}/actions/{action}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/deployments/",
@@ -5996,12 +5944,7 @@ impl crate::runtime::Exchange for UpdateIntegrationDeploymentActionBuilder {
             &crate::runtime::encode_path(&self.action),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "update-integration-deployment-action",
-            method: reqwest::Method::PATCH,
-            template: "/v1/deployments/{deploymentId}/integrations/{integrationConfigurationId}/resources/{resourceId}/actions/{action}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -6103,12 +6046,6 @@ impl UploadFileBuilder {
         self.body = Some(body.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<UploadFileResponse, crate::Error<UploadFileError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for UploadFileBuilder {
@@ -6116,14 +6053,14 @@ impl crate::Operation for UploadFileBuilder {
     type Error = UploadFileError;
 }
 impl crate::runtime::Exchange for UploadFileBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "uploadFile",
+        method: reqwest::Method::POST,
+        template: "/v2/files",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v2/files");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "uploadFile",
-            method: reqwest::Method::POST,
-            template: "/v2/files",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.header("x-vercel-digest", &self.x_vercel_digest);
         request.header("x-now-digest", &self.x_now_digest);
         request.header("x-now-size", &self.x_now_size);

@@ -856,12 +856,6 @@ impl CreateRecordBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<CreateRecordResponse, crate::Error<CreateRecordError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for CreateRecordBuilder {
@@ -869,6 +863,11 @@ impl crate::Operation for CreateRecordBuilder {
     type Error = CreateRecordError;
 }
 impl crate::runtime::Exchange for CreateRecordBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "createRecord",
+        method: reqwest::Method::POST,
+        template: "/v2/domains/{domain}/records",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v2/domains/",
@@ -876,12 +875,7 @@ impl crate::runtime::Exchange for CreateRecordBuilder {
             "/records",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "createRecord",
-            method: reqwest::Method::POST,
-            template: "/v2/domains/{domain}/records",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -994,12 +988,6 @@ impl GetRecordsBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetRecordsResponse, crate::Error<GetRecordsError>> {
-        crate::runtime::send(self).await
-    }
     /// Every item of `records`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
     pub fn paginate(self) -> crate::Paginated<Record, GetRecordsError> {
         crate::runtime::paginate(
@@ -1030,6 +1018,11 @@ impl crate::Operation for GetRecordsBuilder {
     type Error = GetRecordsError;
 }
 impl crate::runtime::Exchange for GetRecordsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getRecords",
+        method: reqwest::Method::GET,
+        template: "/v4/domains/{domain}/records",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v4/domains/",
@@ -1037,12 +1030,7 @@ impl crate::runtime::Exchange for GetRecordsBuilder {
             "/records",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getRecords",
-            method: reqwest::Method::GET,
-            template: "/v4/domains/{domain}/records",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
         request.query("until", &self.until);
@@ -1131,15 +1119,6 @@ impl RemoveRecordBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        serde_json::Map<String, serde_json::Value>,
-        crate::Error<RemoveRecordError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for RemoveRecordBuilder {
@@ -1147,6 +1126,11 @@ impl crate::Operation for RemoveRecordBuilder {
     type Error = RemoveRecordError;
 }
 impl crate::runtime::Exchange for RemoveRecordBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "removeRecord",
+        method: reqwest::Method::DELETE,
+        template: "/v2/domains/{domain}/records/{recordId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v2/domains/",
@@ -1155,12 +1139,7 @@ impl crate::runtime::Exchange for RemoveRecordBuilder {
             &crate::runtime::encode_path(&self.record_id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "removeRecord",
-            method: reqwest::Method::DELETE,
-            template: "/v2/domains/{domain}/records/{recordId}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1246,12 +1225,6 @@ impl UpdateRecordBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<UpdateRecordResponse, crate::Error<UpdateRecordError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for UpdateRecordBuilder {
@@ -1259,18 +1232,18 @@ impl crate::Operation for UpdateRecordBuilder {
     type Error = UpdateRecordError;
 }
 impl crate::runtime::Exchange for UpdateRecordBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "updateRecord",
+        method: reqwest::Method::PATCH,
+        template: "/v1/domains/records/{recordId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/domains/records/",
             &crate::runtime::encode_path(&self.record_id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "updateRecord",
-            method: reqwest::Method::PATCH,
-            template: "/v1/domains/records/{recordId}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;

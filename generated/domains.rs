@@ -1122,12 +1122,6 @@ impl BuyDomainBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<BuyDomainResponse, crate::Error<BuyDomainError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for BuyDomainBuilder {
@@ -1135,14 +1129,14 @@ impl crate::Operation for BuyDomainBuilder {
     type Error = BuyDomainError;
 }
 impl crate::runtime::Exchange for BuyDomainBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "buyDomain",
+        method: reqwest::Method::POST,
+        template: "/v5/domains/buy",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v5/domains/buy");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "buyDomain",
-            method: reqwest::Method::POST,
-            template: "/v5/domains/buy",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -1256,12 +1250,6 @@ impl CheckDomainPriceBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<CheckDomainPriceResponse, crate::Error<CheckDomainPriceError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for CheckDomainPriceBuilder {
@@ -1269,14 +1257,14 @@ impl crate::Operation for CheckDomainPriceBuilder {
     type Error = CheckDomainPriceError;
 }
 impl crate::runtime::Exchange for CheckDomainPriceBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "checkDomainPrice",
+        method: reqwest::Method::GET,
+        template: "/v4/domains/price",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v4/domains/price");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "checkDomainPrice",
-            method: reqwest::Method::GET,
-            template: "/v4/domains/price",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("name", &self.name);
         request.query("type", &self.type_);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -1365,15 +1353,6 @@ impl CheckDomainStatusBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        crate::shared::GetDomainAvailabilityResponse,
-        crate::Error<CheckDomainStatusError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for CheckDomainStatusBuilder {
@@ -1381,14 +1360,14 @@ impl crate::Operation for CheckDomainStatusBuilder {
     type Error = CheckDomainStatusError;
 }
 impl crate::runtime::Exchange for CheckDomainStatusBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "checkDomainStatus",
+        method: reqwest::Method::GET,
+        template: "/v4/domains/status",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v4/domains/status");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "checkDomainStatus",
-            method: reqwest::Method::GET,
-            template: "/v4/domains/status",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("name", &self.name);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1478,15 +1457,6 @@ impl CreateOrTransferDomainBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        CreateOrTransferDomainResponse,
-        crate::Error<CreateOrTransferDomainError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for CreateOrTransferDomainBuilder {
@@ -1494,14 +1464,14 @@ impl crate::Operation for CreateOrTransferDomainBuilder {
     type Error = CreateOrTransferDomainError;
 }
 impl crate::runtime::Exchange for CreateOrTransferDomainBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "createOrTransferDomain",
+        method: reqwest::Method::POST,
+        template: "/v7/domains",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v7/domains");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "createOrTransferDomain",
-            method: reqwest::Method::POST,
-            template: "/v7/domains",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -1597,15 +1567,6 @@ impl DeleteDomainBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        crate::shared::DeleteDomainResponse,
-        crate::Error<DeleteDomainError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for DeleteDomainBuilder {
@@ -1613,14 +1574,14 @@ impl crate::Operation for DeleteDomainBuilder {
     type Error = DeleteDomainError;
 }
 impl crate::runtime::Exchange for DeleteDomainBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "deleteDomain",
+        method: reqwest::Method::DELETE,
+        template: "/v6/domains/{domain}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v6/domains/", &crate::runtime::encode_path(&self.domain)].concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "deleteDomain",
-            method: reqwest::Method::DELETE,
-            template: "/v6/domains/{domain}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1704,12 +1665,6 @@ impl GetDomainBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetDomainResponse, crate::Error<GetDomainError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetDomainBuilder {
@@ -1717,14 +1672,14 @@ impl crate::Operation for GetDomainBuilder {
     type Error = GetDomainError;
 }
 impl crate::runtime::Exchange for GetDomainBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getDomain",
+        method: reqwest::Method::GET,
+        template: "/v5/domains/{domain}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v5/domains/", &crate::runtime::encode_path(&self.domain)].concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getDomain",
-            method: reqwest::Method::GET,
-            template: "/v5/domains/{domain}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1821,12 +1776,6 @@ impl GetDomainConfigBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetDomainConfigResponse, crate::Error<GetDomainConfigError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetDomainConfigBuilder {
@@ -1834,6 +1783,11 @@ impl crate::Operation for GetDomainConfigBuilder {
     type Error = GetDomainConfigError;
 }
 impl crate::runtime::Exchange for GetDomainConfigBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getDomainConfig",
+        method: reqwest::Method::GET,
+        template: "/v6/domains/{domain}/config",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v6/domains/",
@@ -1841,12 +1795,7 @@ impl crate::runtime::Exchange for GetDomainConfigBuilder {
             "/config",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getDomainConfig",
-            method: reqwest::Method::GET,
-            template: "/v6/domains/{domain}/config",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("projectIdOrName", &self.project_id_or_name);
         request.query("strict", &self.strict);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -1927,12 +1876,6 @@ impl GetDomainTransferBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetDomainTransferResponse, crate::Error<GetDomainTransferError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetDomainTransferBuilder {
@@ -1940,6 +1883,11 @@ impl crate::Operation for GetDomainTransferBuilder {
     type Error = GetDomainTransferError;
 }
 impl crate::runtime::Exchange for GetDomainTransferBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getDomainTransfer",
+        method: reqwest::Method::GET,
+        template: "/v1/domains/{domain}/registry",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/domains/",
@@ -1947,12 +1895,7 @@ impl crate::runtime::Exchange for GetDomainTransferBuilder {
             "/registry",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getDomainTransfer",
-            method: reqwest::Method::GET,
-            template: "/v1/domains/{domain}/registry",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -2051,12 +1994,6 @@ impl GetDomainsBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetDomainsResponse, crate::Error<GetDomainsError>> {
-        crate::runtime::send(self).await
-    }
     /// Every item of `domains`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
     pub fn paginate(self) -> crate::Paginated<Domain, GetDomainsError> {
         crate::runtime::paginate(
@@ -2082,14 +2019,14 @@ impl crate::Operation for GetDomainsBuilder {
     type Error = GetDomainsError;
 }
 impl crate::runtime::Exchange for GetDomainsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getDomains",
+        method: reqwest::Method::GET,
+        template: "/v5/domains",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v5/domains");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getDomains",
-            method: reqwest::Method::GET,
-            template: "/v5/domains",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
         request.query("until", &self.until);
@@ -2178,12 +2115,6 @@ impl PatchDomainBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<PatchDomainResponse, crate::Error<PatchDomainError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for PatchDomainBuilder {
@@ -2191,14 +2122,14 @@ impl crate::Operation for PatchDomainBuilder {
     type Error = PatchDomainError;
 }
 impl crate::runtime::Exchange for PatchDomainBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "patchDomain",
+        method: reqwest::Method::PATCH,
+        template: "/v3/domains/{domain}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v3/domains/", &crate::runtime::encode_path(&self.domain)].concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "patchDomain",
-            method: reqwest::Method::PATCH,
-            template: "/v3/domains/{domain}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;

@@ -2406,12 +2406,6 @@ impl BuyDomainsBuilder {
         self.team_id = Some(team_id.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<BuyDomainsResponse, crate::Error<BuyDomainsError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for BuyDomainsBuilder {
@@ -2419,14 +2413,14 @@ impl crate::Operation for BuyDomainsBuilder {
     type Error = BuyDomainsError;
 }
 impl crate::runtime::Exchange for BuyDomainsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "buyDomains",
+        method: reqwest::Method::POST,
+        template: "/v1/registrar/domains/buy",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/registrar/domains/buy");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "buyDomains",
-            method: reqwest::Method::POST,
-            template: "/v1/registrar/domains/buy",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
@@ -2509,12 +2503,6 @@ impl BuySingleDomainBuilder {
         self.team_id = Some(team_id.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<BuyDomainsResponse, crate::Error<BuySingleDomainError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for BuySingleDomainBuilder {
@@ -2522,6 +2510,11 @@ impl crate::Operation for BuySingleDomainBuilder {
     type Error = BuySingleDomainError;
 }
 impl crate::runtime::Exchange for BuySingleDomainBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "buySingleDomain",
+        method: reqwest::Method::POST,
+        template: "/v1/registrar/domains/{domain}/buy",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/registrar/domains/",
@@ -2529,12 +2522,7 @@ impl crate::runtime::Exchange for BuySingleDomainBuilder {
             "/buy",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "buySingleDomain",
-            method: reqwest::Method::POST,
-            template: "/v1/registrar/domains/{domain}/buy",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
@@ -2614,15 +2602,6 @@ impl GetBulkAvailabilityBuilder {
         self.team_id = Some(team_id.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        GetBulkAvailabilityResponse,
-        crate::Error<GetBulkAvailabilityError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetBulkAvailabilityBuilder {
@@ -2630,14 +2609,14 @@ impl crate::Operation for GetBulkAvailabilityBuilder {
     type Error = GetBulkAvailabilityError;
 }
 impl crate::runtime::Exchange for GetBulkAvailabilityBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getBulkAvailability",
+        method: reqwest::Method::POST,
+        template: "/v1/registrar/domains/availability",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/registrar/domains/availability");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getBulkAvailability",
-            method: reqwest::Method::POST,
-            template: "/v1/registrar/domains/availability",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
@@ -2717,15 +2696,6 @@ impl GetContactInfoSchemaBuilder {
         self.team_id = Some(team_id.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        serde_json::Map<String, serde_json::Value>,
-        crate::Error<GetContactInfoSchemaError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetContactInfoSchemaBuilder {
@@ -2733,6 +2703,11 @@ impl crate::Operation for GetContactInfoSchemaBuilder {
     type Error = GetContactInfoSchemaError;
 }
 impl crate::runtime::Exchange for GetContactInfoSchemaBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getContactInfoSchema",
+        method: reqwest::Method::GET,
+        template: "/v1/registrar/domains/{domain}/contact-info/schema",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/registrar/domains/",
@@ -2740,12 +2715,7 @@ impl crate::runtime::Exchange for GetContactInfoSchemaBuilder {
             "/contact-info/schema",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getContactInfoSchema",
-            method: reqwest::Method::GET,
-            template: "/v1/registrar/domains/{domain}/contact-info/schema",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
@@ -2823,12 +2793,6 @@ impl GetDomainAuthCodeBuilder {
         self.team_id = Some(team_id.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetDomainAuthCodeResponse, crate::Error<GetDomainAuthCodeError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetDomainAuthCodeBuilder {
@@ -2836,6 +2800,11 @@ impl crate::Operation for GetDomainAuthCodeBuilder {
     type Error = GetDomainAuthCodeError;
 }
 impl crate::runtime::Exchange for GetDomainAuthCodeBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getDomainAuthCode",
+        method: reqwest::Method::GET,
+        template: "/v1/registrar/domains/{domain}/auth-code",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/registrar/domains/",
@@ -2843,12 +2812,7 @@ impl crate::runtime::Exchange for GetDomainAuthCodeBuilder {
             "/auth-code",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getDomainAuthCode",
-            method: reqwest::Method::GET,
-            template: "/v1/registrar/domains/{domain}/auth-code",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
@@ -2930,15 +2894,6 @@ impl GetDomainAvailabilityBuilder {
         self.team_id = Some(team_id.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        crate::shared::GetDomainAvailabilityResponse,
-        crate::Error<GetDomainAvailabilityError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetDomainAvailabilityBuilder {
@@ -2946,6 +2901,11 @@ impl crate::Operation for GetDomainAvailabilityBuilder {
     type Error = GetDomainAvailabilityError;
 }
 impl crate::runtime::Exchange for GetDomainAvailabilityBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getDomainAvailability",
+        method: reqwest::Method::GET,
+        template: "/v1/registrar/domains/{domain}/availability",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/registrar/domains/",
@@ -2953,12 +2913,7 @@ impl crate::runtime::Exchange for GetDomainAvailabilityBuilder {
             "/availability",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getDomainAvailability",
-            method: reqwest::Method::GET,
-            template: "/v1/registrar/domains/{domain}/availability",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
@@ -3043,12 +2998,6 @@ impl GetDomainPriceBuilder {
         self.team_id = Some(team_id.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetDomainPriceResponse, crate::Error<GetDomainPriceError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetDomainPriceBuilder {
@@ -3056,6 +3005,11 @@ impl crate::Operation for GetDomainPriceBuilder {
     type Error = GetDomainPriceError;
 }
 impl crate::runtime::Exchange for GetDomainPriceBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getDomainPrice",
+        method: reqwest::Method::GET,
+        template: "/v1/registrar/domains/{domain}/price",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/registrar/domains/",
@@ -3063,12 +3017,7 @@ impl crate::runtime::Exchange for GetDomainPriceBuilder {
             "/price",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getDomainPrice",
-            method: reqwest::Method::GET,
-            template: "/v1/registrar/domains/{domain}/price",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("years", &self.years);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
@@ -3147,15 +3096,6 @@ impl GetDomainTransferInBuilder {
         self.team_id = Some(team_id.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        GetDomainTransferInResponse,
-        crate::Error<GetDomainTransferInError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetDomainTransferInBuilder {
@@ -3163,6 +3103,11 @@ impl crate::Operation for GetDomainTransferInBuilder {
     type Error = GetDomainTransferInError;
 }
 impl crate::runtime::Exchange for GetDomainTransferInBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getDomainTransferIn",
+        method: reqwest::Method::GET,
+        template: "/v1/registrar/domains/{domain}/transfer",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/registrar/domains/",
@@ -3170,12 +3115,7 @@ impl crate::runtime::Exchange for GetDomainTransferInBuilder {
             "/transfer",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getDomainTransferIn",
-            method: reqwest::Method::GET,
-            template: "/v1/registrar/domains/{domain}/transfer",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
@@ -3254,12 +3194,6 @@ impl GetOrderBuilder {
         self.team_id = Some(team_id.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetOrderResponse, crate::Error<GetOrderError2>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetOrderBuilder {
@@ -3267,18 +3201,18 @@ impl crate::Operation for GetOrderBuilder {
     type Error = GetOrderError2;
 }
 impl crate::runtime::Exchange for GetOrderBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getOrder",
+        method: reqwest::Method::GET,
+        template: "/v1/registrar/orders/{orderId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/registrar/orders/",
             &crate::runtime::encode_path(&self.order_id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getOrder",
-            method: reqwest::Method::GET,
-            template: "/v1/registrar/orders/{orderId}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
@@ -3355,12 +3289,6 @@ impl GetSupportedTldsBuilder {
         self.team_id = Some(team_id.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<Vec<String>, crate::Error<GetSupportedTldsError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetSupportedTldsBuilder {
@@ -3368,14 +3296,14 @@ impl crate::Operation for GetSupportedTldsBuilder {
     type Error = GetSupportedTldsError;
 }
 impl crate::runtime::Exchange for GetSupportedTldsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getSupportedTlds",
+        method: reqwest::Method::GET,
+        template: "/v1/registrar/tlds/supported",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/registrar/tlds/supported");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getSupportedTlds",
-            method: reqwest::Method::GET,
-            template: "/v1/registrar/tlds/supported",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
@@ -3454,12 +3382,6 @@ impl GetTldPriceBuilder {
         self.team_id = Some(team_id.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetDomainPriceResponse, crate::Error<GetTldPriceError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetTldPriceBuilder {
@@ -3467,6 +3389,11 @@ impl crate::Operation for GetTldPriceBuilder {
     type Error = GetTldPriceError;
 }
 impl crate::runtime::Exchange for GetTldPriceBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getTldPrice",
+        method: reqwest::Method::GET,
+        template: "/v1/registrar/tlds/{tld}/price",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/registrar/tlds/",
@@ -3474,12 +3401,7 @@ impl crate::runtime::Exchange for GetTldPriceBuilder {
             "/price",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getTldPrice",
-            method: reqwest::Method::GET,
-            template: "/v1/registrar/tlds/{tld}/price",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("years", &self.years);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
@@ -3561,12 +3483,6 @@ impl RenewDomainBuilder {
         self.team_id = Some(team_id.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<BuyDomainsResponse, crate::Error<RenewDomainError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for RenewDomainBuilder {
@@ -3574,6 +3490,11 @@ impl crate::Operation for RenewDomainBuilder {
     type Error = RenewDomainError;
 }
 impl crate::runtime::Exchange for RenewDomainBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "renewDomain",
+        method: reqwest::Method::POST,
+        template: "/v1/registrar/domains/{domain}/renew",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/registrar/domains/",
@@ -3581,12 +3502,7 @@ impl crate::runtime::Exchange for RenewDomainBuilder {
             "/renew",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "renewDomain",
-            method: reqwest::Method::POST,
-            template: "/v1/registrar/domains/{domain}/renew",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
@@ -3673,12 +3589,6 @@ impl TransferInDomainBuilder {
         self.team_id = Some(team_id.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<BuyDomainsResponse, crate::Error<TransferInDomainError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for TransferInDomainBuilder {
@@ -3686,6 +3596,11 @@ impl crate::Operation for TransferInDomainBuilder {
     type Error = TransferInDomainError;
 }
 impl crate::runtime::Exchange for TransferInDomainBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "transferInDomain",
+        method: reqwest::Method::POST,
+        template: "/v1/registrar/domains/{domain}/transfer",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/registrar/domains/",
@@ -3693,12 +3608,7 @@ impl crate::runtime::Exchange for TransferInDomainBuilder {
             "/transfer",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "transferInDomain",
-            method: reqwest::Method::POST,
-            template: "/v1/registrar/domains/{domain}/transfer",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
@@ -3781,12 +3691,6 @@ impl UpdateDomainAutoRenewBuilder {
         self.team_id = Some(team_id.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<(), crate::Error<UpdateDomainAutoRenewError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for UpdateDomainAutoRenewBuilder {
@@ -3794,6 +3698,11 @@ impl crate::Operation for UpdateDomainAutoRenewBuilder {
     type Error = UpdateDomainAutoRenewError;
 }
 impl crate::runtime::Exchange for UpdateDomainAutoRenewBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "updateDomainAutoRenew",
+        method: reqwest::Method::PATCH,
+        template: "/v1/registrar/domains/{domain}/auto-renew",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/registrar/domains/",
@@ -3801,12 +3710,7 @@ impl crate::runtime::Exchange for UpdateDomainAutoRenewBuilder {
             "/auto-renew",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "updateDomainAutoRenew",
-            method: reqwest::Method::PATCH,
-            template: "/v1/registrar/domains/{domain}/auto-renew",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
@@ -3891,12 +3795,6 @@ impl UpdateDomainNameserversBuilder {
         self.team_id = Some(team_id.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<(), crate::Error<UpdateDomainNameserversError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for UpdateDomainNameserversBuilder {
@@ -3904,6 +3802,11 @@ impl crate::Operation for UpdateDomainNameserversBuilder {
     type Error = UpdateDomainNameserversError;
 }
 impl crate::runtime::Exchange for UpdateDomainNameserversBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "updateDomainNameservers",
+        method: reqwest::Method::PATCH,
+        template: "/v1/registrar/domains/{domain}/nameservers",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/registrar/domains/",
@@ -3911,12 +3814,7 @@ impl crate::runtime::Exchange for UpdateDomainNameserversBuilder {
             "/nameservers",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "updateDomainNameservers",
-            method: reqwest::Method::PATCH,
-            template: "/v1/registrar/domains/{domain}/nameservers",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);

@@ -926,10 +926,6 @@ impl CreateDrainBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<Drain, crate::Error<CreateDrainError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for CreateDrainBuilder {
@@ -937,14 +933,14 @@ impl crate::Operation for CreateDrainBuilder {
     type Error = CreateDrainError;
 }
 impl crate::runtime::Exchange for CreateDrainBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "createDrain",
+        method: reqwest::Method::POST,
+        template: "/v1/drains",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/drains");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "createDrain",
-            method: reqwest::Method::POST,
-            template: "/v1/drains",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -1021,10 +1017,6 @@ impl DeleteDrainBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<(), crate::Error<DeleteDrainError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for DeleteDrainBuilder {
@@ -1032,14 +1024,14 @@ impl crate::Operation for DeleteDrainBuilder {
     type Error = DeleteDrainError;
 }
 impl crate::runtime::Exchange for DeleteDrainBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "deleteDrain",
+        method: reqwest::Method::DELETE,
+        template: "/v1/drains/{id}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/drains/", &crate::runtime::encode_path(&self.id)].concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "deleteDrain",
-            method: reqwest::Method::DELETE,
-            template: "/v1/drains/{id}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1117,10 +1109,6 @@ impl GetDrainBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<Drain, crate::Error<GetDrainError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetDrainBuilder {
@@ -1128,14 +1116,14 @@ impl crate::Operation for GetDrainBuilder {
     type Error = GetDrainError;
 }
 impl crate::runtime::Exchange for GetDrainBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getDrain",
+        method: reqwest::Method::GET,
+        template: "/v1/drains/{id}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/drains/", &crate::runtime::encode_path(&self.id)].concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getDrain",
-            method: reqwest::Method::GET,
-            template: "/v1/drains/{id}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1223,12 +1211,6 @@ impl GetDrainsBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<crate::shared::GetDrainsResponse, crate::Error<GetDrainsError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetDrainsBuilder {
@@ -1236,14 +1218,14 @@ impl crate::Operation for GetDrainsBuilder {
     type Error = GetDrainsError;
 }
 impl crate::runtime::Exchange for GetDrainsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getDrains",
+        method: reqwest::Method::GET,
+        template: "/v1/drains",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/drains");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getDrains",
-            method: reqwest::Method::GET,
-            template: "/v1/drains",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("projectId", &self.project_id);
         request.query("includeMetadata", &self.include_metadata);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -1330,12 +1312,6 @@ impl TestDrainBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<TestDrainResponse, crate::Error<TestDrainError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for TestDrainBuilder {
@@ -1343,14 +1319,14 @@ impl crate::Operation for TestDrainBuilder {
     type Error = TestDrainError;
 }
 impl crate::runtime::Exchange for TestDrainBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "testDrain",
+        method: reqwest::Method::POST,
+        template: "/v1/drains/test",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/drains/test");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "testDrain",
-            method: reqwest::Method::POST,
-            template: "/v1/drains/test",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -1436,10 +1412,6 @@ impl UpdateDrainBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<Drain, crate::Error<UpdateDrainError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for UpdateDrainBuilder {
@@ -1447,14 +1419,14 @@ impl crate::Operation for UpdateDrainBuilder {
     type Error = UpdateDrainError;
 }
 impl crate::runtime::Exchange for UpdateDrainBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "updateDrain",
+        method: reqwest::Method::PATCH,
+        template: "/v1/drains/{id}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/drains/", &crate::runtime::encode_path(&self.id)].concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "updateDrain",
-            method: reqwest::Method::PATCH,
-            template: "/v1/drains/{id}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {

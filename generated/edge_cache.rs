@@ -106,12 +106,6 @@ impl DangerouslyDeleteByTagsBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<(), crate::Error<DangerouslyDeleteByTagsError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for DangerouslyDeleteByTagsBuilder {
@@ -119,14 +113,14 @@ impl crate::Operation for DangerouslyDeleteByTagsBuilder {
     type Error = DangerouslyDeleteByTagsError;
 }
 impl crate::runtime::Exchange for DangerouslyDeleteByTagsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "dangerouslyDeleteByTags",
+        method: reqwest::Method::POST,
+        template: "/v1/edge-cache/dangerously-delete-by-tags",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/edge-cache/dangerously-delete-by-tags");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "dangerouslyDeleteByTags",
-            method: reqwest::Method::POST,
-            template: "/v1/edge-cache/dangerously-delete-by-tags",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("projectIdOrName", &self.project_id_or_name);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -219,10 +213,6 @@ impl InvalidateByTagsBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<(), crate::Error<InvalidateByTagsError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for InvalidateByTagsBuilder {
@@ -230,14 +220,14 @@ impl crate::Operation for InvalidateByTagsBuilder {
     type Error = InvalidateByTagsError;
 }
 impl crate::runtime::Exchange for InvalidateByTagsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "invalidateByTags",
+        method: reqwest::Method::POST,
+        template: "/v1/edge-cache/invalidate-by-tags",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/edge-cache/invalidate-by-tags");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "invalidateByTags",
-            method: reqwest::Method::POST,
-            template: "/v1/edge-cache/invalidate-by-tags",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("projectIdOrName", &self.project_id_or_name);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));

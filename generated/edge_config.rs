@@ -632,12 +632,6 @@ impl CreateEdgeConfigBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<EdgeConfig, crate::Error<CreateEdgeConfigError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for CreateEdgeConfigBuilder {
@@ -645,14 +639,14 @@ impl crate::Operation for CreateEdgeConfigBuilder {
     type Error = CreateEdgeConfigError;
 }
 impl crate::runtime::Exchange for CreateEdgeConfigBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "createEdgeConfig",
+        method: reqwest::Method::POST,
+        template: "/v1/edge-config",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/edge-config");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "createEdgeConfig",
-            method: reqwest::Method::POST,
-            template: "/v1/edge-config",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -739,15 +733,6 @@ impl CreateEdgeConfigTokenBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        CreateEdgeConfigTokenResponse,
-        crate::Error<CreateEdgeConfigTokenError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for CreateEdgeConfigTokenBuilder {
@@ -755,6 +740,11 @@ impl crate::Operation for CreateEdgeConfigTokenBuilder {
     type Error = CreateEdgeConfigTokenError;
 }
 impl crate::runtime::Exchange for CreateEdgeConfigTokenBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "createEdgeConfigToken",
+        method: reqwest::Method::POST,
+        template: "/v1/edge-config/{edgeConfigId}/token",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/edge-config/",
@@ -762,12 +752,7 @@ impl crate::runtime::Exchange for CreateEdgeConfigTokenBuilder {
             "/token",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "createEdgeConfigToken",
-            method: reqwest::Method::POST,
-            template: "/v1/edge-config/{edgeConfigId}/token",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -862,10 +847,6 @@ impl DeleteEdgeConfigBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<(), crate::Error<DeleteEdgeConfigError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for DeleteEdgeConfigBuilder {
@@ -873,18 +854,18 @@ impl crate::Operation for DeleteEdgeConfigBuilder {
     type Error = DeleteEdgeConfigError;
 }
 impl crate::runtime::Exchange for DeleteEdgeConfigBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "deleteEdgeConfig",
+        method: reqwest::Method::DELETE,
+        template: "/v1/edge-config/{edgeConfigId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/edge-config/",
             &crate::runtime::encode_path(&self.edge_config_id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "deleteEdgeConfig",
-            method: reqwest::Method::DELETE,
-            template: "/v1/edge-config/{edgeConfigId}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -969,12 +950,6 @@ impl DeleteEdgeConfigSchemaBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<(), crate::Error<DeleteEdgeConfigSchemaError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for DeleteEdgeConfigSchemaBuilder {
@@ -982,6 +957,11 @@ impl crate::Operation for DeleteEdgeConfigSchemaBuilder {
     type Error = DeleteEdgeConfigSchemaError;
 }
 impl crate::runtime::Exchange for DeleteEdgeConfigSchemaBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "deleteEdgeConfigSchema",
+        method: reqwest::Method::DELETE,
+        template: "/v1/edge-config/{edgeConfigId}/schema",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/edge-config/",
@@ -989,12 +969,7 @@ impl crate::runtime::Exchange for DeleteEdgeConfigSchemaBuilder {
             "/schema",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "deleteEdgeConfigSchema",
-            method: reqwest::Method::DELETE,
-            template: "/v1/edge-config/{edgeConfigId}/schema",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1087,12 +1062,6 @@ impl DeleteEdgeConfigTokensBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<(), crate::Error<DeleteEdgeConfigTokensError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for DeleteEdgeConfigTokensBuilder {
@@ -1100,6 +1069,11 @@ impl crate::Operation for DeleteEdgeConfigTokensBuilder {
     type Error = DeleteEdgeConfigTokensError;
 }
 impl crate::runtime::Exchange for DeleteEdgeConfigTokensBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "deleteEdgeConfigTokens",
+        method: reqwest::Method::DELETE,
+        template: "/v1/edge-config/{edgeConfigId}/tokens",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/edge-config/",
@@ -1107,12 +1081,7 @@ impl crate::runtime::Exchange for DeleteEdgeConfigTokensBuilder {
             "/tokens",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "deleteEdgeConfigTokens",
-            method: reqwest::Method::DELETE,
-            template: "/v1/edge-config/{edgeConfigId}/tokens",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -1205,12 +1174,6 @@ impl GetEdgeConfigBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<EdgeConfig, crate::Error<GetEdgeConfigError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetEdgeConfigBuilder {
@@ -1218,18 +1181,18 @@ impl crate::Operation for GetEdgeConfigBuilder {
     type Error = GetEdgeConfigError;
 }
 impl crate::runtime::Exchange for GetEdgeConfigBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getEdgeConfig",
+        method: reqwest::Method::GET,
+        template: "/v1/edge-config/{edgeConfigId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/edge-config/",
             &crate::runtime::encode_path(&self.edge_config_id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getEdgeConfig",
-            method: reqwest::Method::GET,
-            template: "/v1/edge-config/{edgeConfigId}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1313,15 +1276,6 @@ impl GetEdgeConfigBackupBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        GetEdgeConfigBackupResponse,
-        crate::Error<GetEdgeConfigBackupError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetEdgeConfigBackupBuilder {
@@ -1329,6 +1283,11 @@ impl crate::Operation for GetEdgeConfigBackupBuilder {
     type Error = GetEdgeConfigBackupError;
 }
 impl crate::runtime::Exchange for GetEdgeConfigBackupBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getEdgeConfigBackup",
+        method: reqwest::Method::GET,
+        template: "/v1/edge-config/{edgeConfigId}/backups/{edgeConfigBackupVersionId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/edge-config/",
@@ -1337,12 +1296,7 @@ impl crate::runtime::Exchange for GetEdgeConfigBackupBuilder {
             &crate::runtime::encode_path(&self.edge_config_backup_version_id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getEdgeConfigBackup",
-            method: reqwest::Method::GET,
-            template: "/v1/edge-config/{edgeConfigId}/backups/{edgeConfigBackupVersionId}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1443,15 +1397,6 @@ impl GetEdgeConfigBackupsBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        GetEdgeConfigBackupsResponse,
-        crate::Error<GetEdgeConfigBackupsError>,
-    > {
-        crate::runtime::send(self).await
-    }
     /// Every item of `backups`, page after page: sends the request, then sends it again with `next` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
     pub fn paginate(
         self,
@@ -1479,6 +1424,11 @@ impl crate::Operation for GetEdgeConfigBackupsBuilder {
     type Error = GetEdgeConfigBackupsError;
 }
 impl crate::runtime::Exchange for GetEdgeConfigBackupsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getEdgeConfigBackups",
+        method: reqwest::Method::GET,
+        template: "/v1/edge-config/{edgeConfigId}/backups",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/edge-config/",
@@ -1486,12 +1436,7 @@ impl crate::runtime::Exchange for GetEdgeConfigBackupsBuilder {
             "/backups",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getEdgeConfigBackups",
-            method: reqwest::Method::GET,
-            template: "/v1/edge-config/{edgeConfigId}/backups",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("next", &self.next);
         request.query("limit", &self.limit);
         request.query("metadata", &self.metadata);
@@ -1580,12 +1525,6 @@ impl GetEdgeConfigItemBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<EdgeConfigItem, crate::Error<GetEdgeConfigItemError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetEdgeConfigItemBuilder {
@@ -1593,6 +1532,11 @@ impl crate::Operation for GetEdgeConfigItemBuilder {
     type Error = GetEdgeConfigItemError;
 }
 impl crate::runtime::Exchange for GetEdgeConfigItemBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getEdgeConfigItem",
+        method: reqwest::Method::GET,
+        template: "/v1/edge-config/{edgeConfigId}/item/{edgeConfigItemKey}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/edge-config/",
@@ -1601,12 +1545,7 @@ impl crate::runtime::Exchange for GetEdgeConfigItemBuilder {
             &crate::runtime::encode_path(&self.edge_config_item_key),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getEdgeConfigItem",
-            method: reqwest::Method::GET,
-            template: "/v1/edge-config/{edgeConfigId}/item/{edgeConfigItemKey}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1689,12 +1628,6 @@ impl GetEdgeConfigItemsBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<Vec<EdgeConfigItem>, crate::Error<GetEdgeConfigItemsError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetEdgeConfigItemsBuilder {
@@ -1702,6 +1635,11 @@ impl crate::Operation for GetEdgeConfigItemsBuilder {
     type Error = GetEdgeConfigItemsError;
 }
 impl crate::runtime::Exchange for GetEdgeConfigItemsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getEdgeConfigItems",
+        method: reqwest::Method::GET,
+        template: "/v1/edge-config/{edgeConfigId}/items",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/edge-config/",
@@ -1709,12 +1647,7 @@ impl crate::runtime::Exchange for GetEdgeConfigItemsBuilder {
             "/items",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getEdgeConfigItems",
-            method: reqwest::Method::GET,
-            template: "/v1/edge-config/{edgeConfigId}/items",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1797,15 +1730,6 @@ impl GetEdgeConfigSchemaBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        Option<serde_json::Map<String, serde_json::Value>>,
-        crate::Error<GetEdgeConfigSchemaError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetEdgeConfigSchemaBuilder {
@@ -1813,6 +1737,11 @@ impl crate::Operation for GetEdgeConfigSchemaBuilder {
     type Error = GetEdgeConfigSchemaError;
 }
 impl crate::runtime::Exchange for GetEdgeConfigSchemaBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getEdgeConfigSchema",
+        method: reqwest::Method::GET,
+        template: "/v1/edge-config/{edgeConfigId}/schema",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/edge-config/",
@@ -1820,12 +1749,7 @@ impl crate::runtime::Exchange for GetEdgeConfigSchemaBuilder {
             "/schema",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getEdgeConfigSchema",
-            method: reqwest::Method::GET,
-            template: "/v1/edge-config/{edgeConfigId}/schema",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1911,12 +1835,6 @@ impl GetEdgeConfigTokenBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<EdgeConfigToken, crate::Error<GetEdgeConfigTokenError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetEdgeConfigTokenBuilder {
@@ -1924,6 +1842,11 @@ impl crate::Operation for GetEdgeConfigTokenBuilder {
     type Error = GetEdgeConfigTokenError;
 }
 impl crate::runtime::Exchange for GetEdgeConfigTokenBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getEdgeConfigToken",
+        method: reqwest::Method::GET,
+        template: "/v1/edge-config/{edgeConfigId}/token/{token}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/edge-config/",
@@ -1932,12 +1855,7 @@ impl crate::runtime::Exchange for GetEdgeConfigTokenBuilder {
             &crate::runtime::encode_path(&self.token),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getEdgeConfigToken",
-            method: reqwest::Method::GET,
-            template: "/v1/edge-config/{edgeConfigId}/token/{token}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -2020,12 +1938,6 @@ impl GetEdgeConfigTokensBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<EdgeConfigToken, crate::Error<GetEdgeConfigTokensError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetEdgeConfigTokensBuilder {
@@ -2033,6 +1945,11 @@ impl crate::Operation for GetEdgeConfigTokensBuilder {
     type Error = GetEdgeConfigTokensError;
 }
 impl crate::runtime::Exchange for GetEdgeConfigTokensBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getEdgeConfigTokens",
+        method: reqwest::Method::GET,
+        template: "/v1/edge-config/{edgeConfigId}/tokens",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/edge-config/",
@@ -2040,12 +1957,7 @@ impl crate::runtime::Exchange for GetEdgeConfigTokensBuilder {
             "/tokens",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getEdgeConfigTokens",
-            method: reqwest::Method::GET,
-            template: "/v1/edge-config/{edgeConfigId}/tokens",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -2123,15 +2035,6 @@ impl GetEdgeConfigsBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        Vec<GetEdgeConfigsResponseItem>,
-        crate::Error<GetEdgeConfigsError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetEdgeConfigsBuilder {
@@ -2139,14 +2042,14 @@ impl crate::Operation for GetEdgeConfigsBuilder {
     type Error = GetEdgeConfigsError;
 }
 impl crate::runtime::Exchange for GetEdgeConfigsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getEdgeConfigs",
+        method: reqwest::Method::GET,
+        template: "/v1/edge-config",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/edge-config");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getEdgeConfigs",
-            method: reqwest::Method::GET,
-            template: "/v1/edge-config",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -2232,15 +2135,6 @@ impl PatchEdgeConfigItemsBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        PatchEdgeConfigItemsResponse,
-        crate::Error<PatchEdgeConfigItemsError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for PatchEdgeConfigItemsBuilder {
@@ -2248,6 +2142,11 @@ impl crate::Operation for PatchEdgeConfigItemsBuilder {
     type Error = PatchEdgeConfigItemsError;
 }
 impl crate::runtime::Exchange for PatchEdgeConfigItemsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "patchEdgeConfigItems",
+        method: reqwest::Method::PATCH,
+        template: "/v1/edge-config/{edgeConfigId}/items",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/edge-config/",
@@ -2255,12 +2154,7 @@ impl crate::runtime::Exchange for PatchEdgeConfigItemsBuilder {
             "/items",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "patchEdgeConfigItems",
-            method: reqwest::Method::PATCH,
-            template: "/v1/edge-config/{edgeConfigId}/items",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -2369,15 +2263,6 @@ impl PatchEdgeConfigSchemaBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        Option<serde_json::Map<String, serde_json::Value>>,
-        crate::Error<PatchEdgeConfigSchemaError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for PatchEdgeConfigSchemaBuilder {
@@ -2385,6 +2270,11 @@ impl crate::Operation for PatchEdgeConfigSchemaBuilder {
     type Error = PatchEdgeConfigSchemaError;
 }
 impl crate::runtime::Exchange for PatchEdgeConfigSchemaBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "patchEdgeConfigSchema",
+        method: reqwest::Method::POST,
+        template: "/v1/edge-config/{edgeConfigId}/schema",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/edge-config/",
@@ -2392,12 +2282,7 @@ impl crate::runtime::Exchange for PatchEdgeConfigSchemaBuilder {
             "/schema",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "patchEdgeConfigSchema",
-            method: reqwest::Method::POST,
-            template: "/v1/edge-config/{edgeConfigId}/schema",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("dryRun", &self.dry_run);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -2496,12 +2381,6 @@ impl UpdateEdgeConfigBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<EdgeConfig, crate::Error<UpdateEdgeConfigError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for UpdateEdgeConfigBuilder {
@@ -2509,18 +2388,18 @@ impl crate::Operation for UpdateEdgeConfigBuilder {
     type Error = UpdateEdgeConfigError;
 }
 impl crate::runtime::Exchange for UpdateEdgeConfigBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "updateEdgeConfig",
+        method: reqwest::Method::PUT,
+        template: "/v1/edge-config/{edgeConfigId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/edge-config/",
             &crate::runtime::encode_path(&self.edge_config_id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "updateEdgeConfig",
-            method: reqwest::Method::PUT,
-            template: "/v1/edge-config/{edgeConfigId}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;

@@ -655,15 +655,6 @@ impl CreateCustomEnvironmentBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        crate::shared::CustomEnvironment,
-        crate::Error<CreateCustomEnvironmentError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for CreateCustomEnvironmentBuilder {
@@ -671,6 +662,11 @@ impl crate::Operation for CreateCustomEnvironmentBuilder {
     type Error = CreateCustomEnvironmentError;
 }
 impl crate::runtime::Exchange for CreateCustomEnvironmentBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "createCustomEnvironment",
+        method: reqwest::Method::POST,
+        template: "/v9/projects/{idOrName}/custom-environments",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v9/projects/",
@@ -678,12 +674,7 @@ impl crate::runtime::Exchange for CreateCustomEnvironmentBuilder {
             "/custom-environments",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "createCustomEnvironment",
-            method: reqwest::Method::POST,
-            template: "/v9/projects/{idOrName}/custom-environments",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -777,15 +768,6 @@ impl CreateSharedEnvVariableBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        CreateSharedEnvVariableResponse,
-        crate::Error<CreateSharedEnvVariableError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for CreateSharedEnvVariableBuilder {
@@ -793,14 +775,14 @@ impl crate::Operation for CreateSharedEnvVariableBuilder {
     type Error = CreateSharedEnvVariableError;
 }
 impl crate::runtime::Exchange for CreateSharedEnvVariableBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "createSharedEnvVariable",
+        method: reqwest::Method::POST,
+        template: "/v1/env",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/env");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "createSharedEnvVariable",
-            method: reqwest::Method::POST,
-            template: "/v1/env",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -889,15 +871,6 @@ impl DeleteSharedEnvVariableBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        DeleteSharedEnvVariableResponse,
-        crate::Error<DeleteSharedEnvVariableError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for DeleteSharedEnvVariableBuilder {
@@ -905,14 +878,14 @@ impl crate::Operation for DeleteSharedEnvVariableBuilder {
     type Error = DeleteSharedEnvVariableError;
 }
 impl crate::runtime::Exchange for DeleteSharedEnvVariableBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "deleteSharedEnvVariable",
+        method: reqwest::Method::DELETE,
+        template: "/v1/env",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/env");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "deleteSharedEnvVariable",
-            method: reqwest::Method::DELETE,
-            template: "/v1/env",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -1002,15 +975,6 @@ impl GetCustomEnvironmentBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        crate::shared::CustomEnvironment,
-        crate::Error<GetCustomEnvironmentError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetCustomEnvironmentBuilder {
@@ -1018,6 +982,11 @@ impl crate::Operation for GetCustomEnvironmentBuilder {
     type Error = GetCustomEnvironmentError;
 }
 impl crate::runtime::Exchange for GetCustomEnvironmentBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getCustomEnvironment",
+        method: reqwest::Method::GET,
+        template: "/v9/projects/{idOrName}/custom-environments/{environmentSlugOrId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v9/projects/",
@@ -1026,12 +995,7 @@ impl crate::runtime::Exchange for GetCustomEnvironmentBuilder {
             &crate::runtime::encode_path(&self.environment_slug_or_id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getCustomEnvironment",
-            method: reqwest::Method::GET,
-            template: "/v9/projects/{idOrName}/custom-environments/{environmentSlugOrId}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1111,12 +1075,6 @@ impl GetSharedEnvVarBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetSharedEnvVarResponse, crate::Error<GetSharedEnvVarError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetSharedEnvVarBuilder {
@@ -1124,14 +1082,14 @@ impl crate::Operation for GetSharedEnvVarBuilder {
     type Error = GetSharedEnvVarError;
 }
 impl crate::runtime::Exchange for GetSharedEnvVarBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getSharedEnvVar",
+        method: reqwest::Method::GET,
+        template: "/v1/env/{id}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/env/", &crate::runtime::encode_path(&self.id)].concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getSharedEnvVar",
-            method: reqwest::Method::GET,
-            template: "/v1/env/{id}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1217,15 +1175,6 @@ impl GetV9ProjectsIdOrNameCustomEnvironmentsBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        GetV9ProjectsIdOrNameCustomEnvironmentsResponse,
-        crate::Error<GetV9ProjectsIdOrNameCustomEnvironmentsError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetV9ProjectsIdOrNameCustomEnvironmentsBuilder {
@@ -1233,6 +1182,11 @@ impl crate::Operation for GetV9ProjectsIdOrNameCustomEnvironmentsBuilder {
     type Error = GetV9ProjectsIdOrNameCustomEnvironmentsError;
 }
 impl crate::runtime::Exchange for GetV9ProjectsIdOrNameCustomEnvironmentsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "get_v9_projects_id_or_name_custom_environments",
+        method: reqwest::Method::GET,
+        template: "/v9/projects/{idOrName}/custom-environments",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v9/projects/",
@@ -1240,12 +1194,7 @@ impl crate::runtime::Exchange for GetV9ProjectsIdOrNameCustomEnvironmentsBuilder
             "/custom-environments",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "get_v9_projects_id_or_name_custom_environments",
-            method: reqwest::Method::GET,
-            template: "/v9/projects/{idOrName}/custom-environments",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("gitBranch", &self.git_branch);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1371,15 +1320,6 @@ impl ListSharedEnvVariableBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        ListSharedEnvVariableResponse,
-        crate::Error<ListSharedEnvVariableError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for ListSharedEnvVariableBuilder {
@@ -1387,14 +1327,14 @@ impl crate::Operation for ListSharedEnvVariableBuilder {
     type Error = ListSharedEnvVariableError;
 }
 impl crate::runtime::Exchange for ListSharedEnvVariableBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "listSharedEnvVariable",
+        method: reqwest::Method::GET,
+        template: "/v1/env",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/env");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "listSharedEnvVariable",
-            method: reqwest::Method::GET,
-            template: "/v1/env",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("search", &self.search);
         request.query("projectId", &self.project_id);
         request.query("ids", &self.ids);
@@ -1494,15 +1434,6 @@ impl RemoveCustomEnvironmentBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        crate::shared::CustomEnvironment,
-        crate::Error<RemoveCustomEnvironmentError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for RemoveCustomEnvironmentBuilder {
@@ -1510,6 +1441,11 @@ impl crate::Operation for RemoveCustomEnvironmentBuilder {
     type Error = RemoveCustomEnvironmentError;
 }
 impl crate::runtime::Exchange for RemoveCustomEnvironmentBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "removeCustomEnvironment",
+        method: reqwest::Method::DELETE,
+        template: "/v9/projects/{idOrName}/custom-environments/{environmentSlugOrId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v9/projects/",
@@ -1518,12 +1454,7 @@ impl crate::runtime::Exchange for RemoveCustomEnvironmentBuilder {
             &crate::runtime::encode_path(&self.environment_slug_or_id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "removeCustomEnvironment",
-            method: reqwest::Method::DELETE,
-            template: "/v9/projects/{idOrName}/custom-environments/{environmentSlugOrId}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -1609,15 +1540,6 @@ impl UnlinkSharedEnvVariableBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        crate::shared::Transform,
-        crate::Error<UnlinkSharedEnvVariableError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for UnlinkSharedEnvVariableBuilder {
@@ -1625,6 +1547,11 @@ impl crate::Operation for UnlinkSharedEnvVariableBuilder {
     type Error = UnlinkSharedEnvVariableError;
 }
 impl crate::runtime::Exchange for UnlinkSharedEnvVariableBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "unlinkSharedEnvVariable",
+        method: reqwest::Method::PATCH,
+        template: "/v1/env/{id}/unlink/{projectId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/env/",
@@ -1633,12 +1560,7 @@ impl crate::runtime::Exchange for UnlinkSharedEnvVariableBuilder {
             &crate::runtime::encode_path(&self.project_id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "unlinkSharedEnvVariable",
-            method: reqwest::Method::PATCH,
-            template: "/v1/env/{id}/unlink/{projectId}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1727,15 +1649,6 @@ impl UpdateCustomEnvironmentBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        crate::shared::CustomEnvironment,
-        crate::Error<UpdateCustomEnvironmentError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for UpdateCustomEnvironmentBuilder {
@@ -1743,6 +1656,11 @@ impl crate::Operation for UpdateCustomEnvironmentBuilder {
     type Error = UpdateCustomEnvironmentError;
 }
 impl crate::runtime::Exchange for UpdateCustomEnvironmentBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "updateCustomEnvironment",
+        method: reqwest::Method::PATCH,
+        template: "/v9/projects/{idOrName}/custom-environments/{environmentSlugOrId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v9/projects/",
@@ -1751,12 +1669,7 @@ impl crate::runtime::Exchange for UpdateCustomEnvironmentBuilder {
             &crate::runtime::encode_path(&self.environment_slug_or_id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "updateCustomEnvironment",
-            method: reqwest::Method::PATCH,
-            template: "/v9/projects/{idOrName}/custom-environments/{environmentSlugOrId}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -1850,15 +1763,6 @@ impl UpdateSharedEnvVariableBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        UpdateSharedEnvVariableResponse,
-        crate::Error<UpdateSharedEnvVariableError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for UpdateSharedEnvVariableBuilder {
@@ -1866,14 +1770,14 @@ impl crate::Operation for UpdateSharedEnvVariableBuilder {
     type Error = UpdateSharedEnvVariableError;
 }
 impl crate::runtime::Exchange for UpdateSharedEnvVariableBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "updateSharedEnvVariable",
+        method: reqwest::Method::PATCH,
+        template: "/v1/env",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/env");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "updateSharedEnvVariable",
-            method: reqwest::Method::PATCH,
-            template: "/v1/env",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {

@@ -3473,12 +3473,6 @@ impl ConnectIntegrationResourceToProjectBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<(), crate::Error<ConnectIntegrationResourceToProjectError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for ConnectIntegrationResourceToProjectBuilder {
@@ -3486,6 +3480,11 @@ impl crate::Operation for ConnectIntegrationResourceToProjectBuilder {
     type Error = ConnectIntegrationResourceToProjectError;
 }
 impl crate::runtime::Exchange for ConnectIntegrationResourceToProjectBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "connectIntegrationResourceToProject",
+        method: reqwest::Method::POST,
+        template: "/v1/integrations/installations/{integrationConfigurationId}/resources/{resourceId}/connections",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/integrations/installations/",
@@ -3495,12 +3494,7 @@ impl crate::runtime::Exchange for ConnectIntegrationResourceToProjectBuilder {
             "/connections",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "connectIntegrationResourceToProject",
-            method: reqwest::Method::POST,
-            template: "/v1/integrations/installations/{integrationConfigurationId}/resources/{resourceId}/connections",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -3589,15 +3583,6 @@ impl CreateIntegrationStoreDirectBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        CreateIntegrationStoreDirectResponse,
-        crate::Error<CreateIntegrationStoreDirectError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for CreateIntegrationStoreDirectBuilder {
@@ -3605,14 +3590,14 @@ impl crate::Operation for CreateIntegrationStoreDirectBuilder {
     type Error = CreateIntegrationStoreDirectError;
 }
 impl crate::runtime::Exchange for CreateIntegrationStoreDirectBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "createIntegrationStoreDirect",
+        method: reqwest::Method::POST,
+        template: "/v1/storage/stores/integration/direct",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/storage/stores/integration/direct");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "createIntegrationStoreDirect",
-            method: reqwest::Method::POST,
-            template: "/v1/storage/stores/integration/direct",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -3715,12 +3700,6 @@ impl DeleteConfigurationBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<(), crate::Error<DeleteConfigurationError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for DeleteConfigurationBuilder {
@@ -3728,18 +3707,18 @@ impl crate::Operation for DeleteConfigurationBuilder {
     type Error = DeleteConfigurationError;
 }
 impl crate::runtime::Exchange for DeleteConfigurationBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "deleteConfiguration",
+        method: reqwest::Method::DELETE,
+        template: "/v1/integrations/configuration/{id}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/integrations/configuration/",
             &crate::runtime::encode_path(&self.id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "deleteConfiguration",
-            method: reqwest::Method::DELETE,
-            template: "/v1/integrations/configuration/{id}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -3829,12 +3808,6 @@ impl GetBillingPlansBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetBillingPlansResponse, crate::Error<GetBillingPlansError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetBillingPlansBuilder {
@@ -3842,6 +3815,11 @@ impl crate::Operation for GetBillingPlansBuilder {
     type Error = GetBillingPlansError;
 }
 impl crate::runtime::Exchange for GetBillingPlansBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getBillingPlans",
+        method: reqwest::Method::GET,
+        template: "/v1/integrations/integration/{integrationIdOrSlug}/products/{productIdOrSlug}/plans",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/integrations/integration/",
@@ -3851,12 +3829,7 @@ impl crate::runtime::Exchange for GetBillingPlansBuilder {
             "/plans",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getBillingPlans",
-            method: reqwest::Method::GET,
-            template: "/v1/integrations/integration/{integrationIdOrSlug}/products/{productIdOrSlug}/plans",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("metadata", &self.metadata);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -3937,12 +3910,6 @@ impl GetConfigurationBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetConfigurationResponse, crate::Error<GetConfigurationError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetConfigurationBuilder {
@@ -3950,18 +3917,18 @@ impl crate::Operation for GetConfigurationBuilder {
     type Error = GetConfigurationError;
 }
 impl crate::runtime::Exchange for GetConfigurationBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getConfiguration",
+        method: reqwest::Method::GET,
+        template: "/v1/integrations/configuration/{id}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/integrations/configuration/",
             &crate::runtime::encode_path(&self.id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getConfiguration",
-            method: reqwest::Method::GET,
-            template: "/v1/integrations/configuration/{id}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -4044,15 +4011,6 @@ impl GetConfigurationProductsBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        GetConfigurationProductsResponse,
-        crate::Error<GetConfigurationProductsError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetConfigurationProductsBuilder {
@@ -4060,6 +4018,11 @@ impl crate::Operation for GetConfigurationProductsBuilder {
     type Error = GetConfigurationProductsError;
 }
 impl crate::runtime::Exchange for GetConfigurationProductsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getConfigurationProducts",
+        method: reqwest::Method::GET,
+        template: "/v1/integrations/configuration/{id}/products",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/integrations/configuration/",
@@ -4067,12 +4030,7 @@ impl crate::runtime::Exchange for GetConfigurationProductsBuilder {
             "/products",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getConfigurationProducts",
-            method: reqwest::Method::GET,
-            template: "/v1/integrations/configuration/{id}/products",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -4172,12 +4130,6 @@ impl GetConfigurationsBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetConfigurationsResponse, crate::Error<GetConfigurationsError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetConfigurationsBuilder {
@@ -4185,14 +4137,14 @@ impl crate::Operation for GetConfigurationsBuilder {
     type Error = GetConfigurationsError;
 }
 impl crate::runtime::Exchange for GetConfigurationsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getConfigurations",
+        method: reqwest::Method::GET,
+        template: "/v1/integrations/configurations",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/integrations/configurations");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getConfigurations",
-            method: reqwest::Method::GET,
-            template: "/v1/integrations/configurations",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("view", &self.view);
         request.query("installationType", &self.installation_type);
         request.query("integrationIdOrSlug", &self.integration_id_or_slug);

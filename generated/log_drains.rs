@@ -559,15 +559,6 @@ impl CreateConfigurableLogDrainBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        serde_json::Map<String, serde_json::Value>,
-        crate::Error<CreateConfigurableLogDrainError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for CreateConfigurableLogDrainBuilder {
@@ -575,14 +566,14 @@ impl crate::Operation for CreateConfigurableLogDrainBuilder {
     type Error = CreateConfigurableLogDrainError;
 }
 impl crate::runtime::Exchange for CreateConfigurableLogDrainBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "createConfigurableLogDrain",
+        method: reqwest::Method::POST,
+        template: "/v1/log-drains",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/log-drains");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "createConfigurableLogDrain",
-            method: reqwest::Method::POST,
-            template: "/v1/log-drains",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -663,12 +654,6 @@ impl CreateLogDrainBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<CreateLogDrainResponse, crate::Error<CreateLogDrainError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for CreateLogDrainBuilder {
@@ -676,14 +661,14 @@ impl crate::Operation for CreateLogDrainBuilder {
     type Error = CreateLogDrainError;
 }
 impl crate::runtime::Exchange for CreateLogDrainBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "createLogDrain",
+        method: reqwest::Method::POST,
+        template: "/v2/integrations/log-drains",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v2/integrations/log-drains");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "createLogDrain",
-            method: reqwest::Method::POST,
-            template: "/v2/integrations/log-drains",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -765,12 +750,6 @@ impl DeleteConfigurableLogDrainBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<(), crate::Error<DeleteConfigurableLogDrainError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for DeleteConfigurableLogDrainBuilder {
@@ -778,14 +757,14 @@ impl crate::Operation for DeleteConfigurableLogDrainBuilder {
     type Error = DeleteConfigurableLogDrainError;
 }
 impl crate::runtime::Exchange for DeleteConfigurableLogDrainBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "deleteConfigurableLogDrain",
+        method: reqwest::Method::DELETE,
+        template: "/v1/log-drains/{id}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/log-drains/", &crate::runtime::encode_path(&self.id)].concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "deleteConfigurableLogDrain",
-            method: reqwest::Method::DELETE,
-            template: "/v1/log-drains/{id}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -866,12 +845,6 @@ impl DeleteIntegrationLogDrainBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<(), crate::Error<DeleteIntegrationLogDrainError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for DeleteIntegrationLogDrainBuilder {
@@ -879,18 +852,18 @@ impl crate::Operation for DeleteIntegrationLogDrainBuilder {
     type Error = DeleteIntegrationLogDrainError;
 }
 impl crate::runtime::Exchange for DeleteIntegrationLogDrainBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "deleteIntegrationLogDrain",
+        method: reqwest::Method::DELETE,
+        template: "/v1/integrations/log-drains/{id}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/integrations/log-drains/",
             &crate::runtime::encode_path(&self.id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "deleteIntegrationLogDrain",
-            method: reqwest::Method::DELETE,
-            template: "/v1/integrations/log-drains/{id}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -984,12 +957,6 @@ impl GetAllLogDrainsBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetAllLogDrainsResponse, crate::Error<GetAllLogDrainsError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetAllLogDrainsBuilder {
@@ -997,14 +964,14 @@ impl crate::Operation for GetAllLogDrainsBuilder {
     type Error = GetAllLogDrainsError;
 }
 impl crate::runtime::Exchange for GetAllLogDrainsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getAllLogDrains",
+        method: reqwest::Method::GET,
+        template: "/v1/log-drains",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/log-drains");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getAllLogDrains",
-            method: reqwest::Method::GET,
-            template: "/v1/log-drains",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("projectId", &self.project_id);
         request.query("includeMetadata", &self.include_metadata);
         request.query("projectIdOrName", &self.project_id_or_name);
@@ -1090,15 +1057,6 @@ impl GetConfigurableLogDrainBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        GetConfigurableLogDrainResponse,
-        crate::Error<GetConfigurableLogDrainError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetConfigurableLogDrainBuilder {
@@ -1106,14 +1064,14 @@ impl crate::Operation for GetConfigurableLogDrainBuilder {
     type Error = GetConfigurableLogDrainError;
 }
 impl crate::runtime::Exchange for GetConfigurableLogDrainBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getConfigurableLogDrain",
+        method: reqwest::Method::GET,
+        template: "/v1/log-drains/{id}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/log-drains/", &crate::runtime::encode_path(&self.id)].concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getConfigurableLogDrain",
-            method: reqwest::Method::GET,
-            template: "/v1/log-drains/{id}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1191,15 +1149,6 @@ impl GetIntegrationLogDrainsBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        Vec<CreateLogDrainResponse>,
-        crate::Error<GetIntegrationLogDrainsError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetIntegrationLogDrainsBuilder {
@@ -1207,14 +1156,14 @@ impl crate::Operation for GetIntegrationLogDrainsBuilder {
     type Error = GetIntegrationLogDrainsError;
 }
 impl crate::runtime::Exchange for GetIntegrationLogDrainsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getIntegrationLogDrains",
+        method: reqwest::Method::GET,
+        template: "/v2/integrations/log-drains",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v2/integrations/log-drains");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getIntegrationLogDrains",
-            method: reqwest::Method::GET,
-            template: "/v2/integrations/log-drains",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request

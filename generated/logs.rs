@@ -161,15 +161,6 @@ impl GetRuntimeLogsBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        crate::JsonStream<GetRuntimeLogsResponseItem>,
-        crate::Error<GetRuntimeLogsError>,
-    > {
-        crate::runtime::send(self).await
-    }
     /// Sends the request asking for `application/stream+json`, and yields each
     /// JSON value of the response as it arrives.
     pub async fn stream(
@@ -187,6 +178,11 @@ impl crate::Operation for GetRuntimeLogsBuilder {
     type Error = GetRuntimeLogsError;
 }
 impl crate::runtime::Exchange for GetRuntimeLogsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getRuntimeLogs",
+        method: reqwest::Method::GET,
+        template: "/v1/projects/{projectId}/deployments/{deploymentId}/runtime-logs",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
@@ -196,12 +192,7 @@ impl crate::runtime::Exchange for GetRuntimeLogsBuilder {
             "/runtime-logs",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getRuntimeLogs",
-            method: reqwest::Method::GET,
-            template: "/v1/projects/{projectId}/deployments/{deploymentId}/runtime-logs",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request.accept("application/stream+json");

@@ -1638,18 +1638,16 @@ pub struct CreateEventBuilder {
     body: CreateEventRequest,
 }
 
-impl CreateEventBuilder {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<(), crate::Error<CreateEventError>> {
-        crate::runtime::send(self).await
-    }
-}
-
 impl crate::Operation for CreateEventBuilder {
     type Output = ();
     type Error = CreateEventError;
 }
 impl crate::runtime::Exchange for CreateEventBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "create-event",
+        method: reqwest::Method::POST,
+        template: "/v1/installations/{integrationConfigurationId}/events",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
@@ -1657,12 +1655,7 @@ impl crate::runtime::Exchange for CreateEventBuilder {
             "/events",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "create-event",
-            method: reqwest::Method::POST,
-            template: "/v1/installations/{integrationConfigurationId}/events",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         let body = self.body;
         request.json(&body);
         request
@@ -1743,15 +1736,6 @@ impl CreateInstallationIntegrationConfigurationBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        (),
-        crate::Error<CreateInstallationIntegrationConfigurationError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for CreateInstallationIntegrationConfigurationBuilder {
@@ -1759,6 +1743,11 @@ impl crate::Operation for CreateInstallationIntegrationConfigurationBuilder {
     type Error = CreateInstallationIntegrationConfigurationError;
 }
 impl crate::runtime::Exchange for CreateInstallationIntegrationConfigurationBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "createInstallationIntegrationConfiguration",
+        method: reqwest::Method::POST,
+        template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/items",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
@@ -1768,12 +1757,7 @@ impl crate::runtime::Exchange for CreateInstallationIntegrationConfigurationBuil
             "/experimentation/items",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "createInstallationIntegrationConfiguration",
-            method: reqwest::Method::POST,
-            template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/items",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -1844,20 +1828,16 @@ pub struct CreateInstallationIntegrationEdgeConfigBuilder {
     resource_id: String,
 }
 
-impl CreateInstallationIntegrationEdgeConfigBuilder {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<(), crate::Error<CreateInstallationIntegrationEdgeConfigError>> {
-        crate::runtime::send(self).await
-    }
-}
-
 impl crate::Operation for CreateInstallationIntegrationEdgeConfigBuilder {
     type Output = ();
     type Error = CreateInstallationIntegrationEdgeConfigError;
 }
 impl crate::runtime::Exchange for CreateInstallationIntegrationEdgeConfigBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "createInstallationIntegrationEdgeConfig",
+        method: reqwest::Method::HEAD,
+        template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/edge-config",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
@@ -1867,12 +1847,7 @@ impl crate::runtime::Exchange for CreateInstallationIntegrationEdgeConfigBuilder
             "/experimentation/edge-config",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "createInstallationIntegrationEdgeConfig",
-            method: reqwest::Method::HEAD,
-            template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/edge-config",
-        };
-        let request = self.client.request(endpoint, &path);
+        let request = self.client.request(&Self::ENDPOINT, &path);
         request
     }
     async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
@@ -1946,23 +1921,16 @@ pub struct DeleteInstallationIntegrationConfigurationBuilder {
     item_id: String,
 }
 
-impl DeleteInstallationIntegrationConfigurationBuilder {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        (),
-        crate::Error<DeleteInstallationIntegrationConfigurationError>,
-    > {
-        crate::runtime::send(self).await
-    }
-}
-
 impl crate::Operation for DeleteInstallationIntegrationConfigurationBuilder {
     type Output = ();
     type Error = DeleteInstallationIntegrationConfigurationError;
 }
 impl crate::runtime::Exchange for DeleteInstallationIntegrationConfigurationBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "deleteInstallationIntegrationConfiguration",
+        method: reqwest::Method::DELETE,
+        template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/items/{itemId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
@@ -1973,12 +1941,7 @@ impl crate::runtime::Exchange for DeleteInstallationIntegrationConfigurationBuil
             &crate::runtime::encode_path(&self.item_id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "deleteInstallationIntegrationConfiguration",
-            method: reqwest::Method::DELETE,
-            template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/items/{itemId}",
-        };
-        let request = self.client.request(endpoint, &path);
+        let request = self.client.request(&Self::ENDPOINT, &path);
         request
     }
     async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
@@ -2045,20 +2008,16 @@ pub struct DeleteIntegrationResourceBuilder {
     resource_id: String,
 }
 
-impl DeleteIntegrationResourceBuilder {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<(), crate::Error<DeleteIntegrationResourceError>> {
-        crate::runtime::send(self).await
-    }
-}
-
 impl crate::Operation for DeleteIntegrationResourceBuilder {
     type Output = ();
     type Error = DeleteIntegrationResourceError;
 }
 impl crate::runtime::Exchange for DeleteIntegrationResourceBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "delete-integration-resource",
+        method: reqwest::Method::DELETE,
+        template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
@@ -2067,12 +2026,7 @@ impl crate::runtime::Exchange for DeleteIntegrationResourceBuilder {
             &crate::runtime::encode_path(&self.resource_id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "delete-integration-resource",
-            method: reqwest::Method::DELETE,
-            template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}",
-        };
-        let request = self.client.request(endpoint, &path);
+        let request = self.client.request(&Self::ENDPOINT, &path);
         request
     }
     async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
@@ -2136,20 +2090,16 @@ pub struct GetAccountInfoBuilder {
     integration_configuration_id: String,
 }
 
-impl GetAccountInfoBuilder {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetAccountInfoResponse, crate::Error<GetAccountInfoError>> {
-        crate::runtime::send(self).await
-    }
-}
-
 impl crate::Operation for GetAccountInfoBuilder {
     type Output = GetAccountInfoResponse;
     type Error = GetAccountInfoError;
 }
 impl crate::runtime::Exchange for GetAccountInfoBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "get-account-info",
+        method: reqwest::Method::GET,
+        template: "/v1/installations/{integrationConfigurationId}/account",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
@@ -2157,12 +2107,7 @@ impl crate::runtime::Exchange for GetAccountInfoBuilder {
             "/account",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "get-account-info",
-            method: reqwest::Method::GET,
-            template: "/v1/installations/{integrationConfigurationId}/account",
-        };
-        let request = self.client.request(endpoint, &path);
+        let request = self.client.request(&Self::ENDPOINT, &path);
         request
     }
     async fn decode(
@@ -2231,23 +2176,16 @@ pub struct GetIntegrationResourceBuilder {
     resource_id: String,
 }
 
-impl GetIntegrationResourceBuilder {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        GetIntegrationResourceResponse,
-        crate::Error<GetIntegrationResourceError>,
-    > {
-        crate::runtime::send(self).await
-    }
-}
-
 impl crate::Operation for GetIntegrationResourceBuilder {
     type Output = GetIntegrationResourceResponse;
     type Error = GetIntegrationResourceError;
 }
 impl crate::runtime::Exchange for GetIntegrationResourceBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "get-integration-resource",
+        method: reqwest::Method::GET,
+        template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
@@ -2256,12 +2194,7 @@ impl crate::runtime::Exchange for GetIntegrationResourceBuilder {
             &crate::runtime::encode_path(&self.resource_id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "get-integration-resource",
-            method: reqwest::Method::GET,
-            template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}",
-        };
-        let request = self.client.request(endpoint, &path);
+        let request = self.client.request(&Self::ENDPOINT, &path);
         request
     }
     async fn decode(
@@ -2327,23 +2260,16 @@ pub struct GetIntegrationResourcesBuilder {
     integration_configuration_id: String,
 }
 
-impl GetIntegrationResourcesBuilder {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        GetIntegrationResourcesResponse,
-        crate::Error<GetIntegrationResourcesError>,
-    > {
-        crate::runtime::send(self).await
-    }
-}
-
 impl crate::Operation for GetIntegrationResourcesBuilder {
     type Output = GetIntegrationResourcesResponse;
     type Error = GetIntegrationResourcesError;
 }
 impl crate::runtime::Exchange for GetIntegrationResourcesBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "get-integration-resources",
+        method: reqwest::Method::GET,
+        template: "/v1/installations/{integrationConfigurationId}/resources",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
@@ -2351,12 +2277,7 @@ impl crate::runtime::Exchange for GetIntegrationResourcesBuilder {
             "/resources",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "get-integration-resources",
-            method: reqwest::Method::GET,
-            template: "/v1/installations/{integrationConfigurationId}/resources",
-        };
-        let request = self.client.request(endpoint, &path);
+        let request = self.client.request(&Self::ENDPOINT, &path);
         request
     }
     async fn decode(
@@ -2425,20 +2346,16 @@ pub struct GetInvoiceBuilder {
     invoice_id: String,
 }
 
-impl GetInvoiceBuilder {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetInvoiceResponse, crate::Error<GetInvoiceError>> {
-        crate::runtime::send(self).await
-    }
-}
-
 impl crate::Operation for GetInvoiceBuilder {
     type Output = GetInvoiceResponse;
     type Error = GetInvoiceError;
 }
 impl crate::runtime::Exchange for GetInvoiceBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "get-invoice",
+        method: reqwest::Method::GET,
+        template: "/v1/installations/{integrationConfigurationId}/billing/invoices/{invoiceId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
@@ -2447,12 +2364,7 @@ impl crate::runtime::Exchange for GetInvoiceBuilder {
             &crate::runtime::encode_path(&self.invoice_id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "get-invoice",
-            method: reqwest::Method::GET,
-            template: "/v1/installations/{integrationConfigurationId}/billing/invoices/{invoiceId}",
-        };
-        let request = self.client.request(endpoint, &path);
+        let request = self.client.request(&Self::ENDPOINT, &path);
         request
     }
     async fn decode(
@@ -2521,20 +2433,16 @@ pub struct GetMemberBuilder {
     member_id: String,
 }
 
-impl GetMemberBuilder {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetMemberResponse, crate::Error<GetMemberError>> {
-        crate::runtime::send(self).await
-    }
-}
-
 impl crate::Operation for GetMemberBuilder {
     type Output = GetMemberResponse;
     type Error = GetMemberError;
 }
 impl crate::runtime::Exchange for GetMemberBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "get-member",
+        method: reqwest::Method::GET,
+        template: "/v1/installations/{integrationConfigurationId}/member/{memberId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
@@ -2543,12 +2451,7 @@ impl crate::runtime::Exchange for GetMemberBuilder {
             &crate::runtime::encode_path(&self.member_id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "get-member",
-            method: reqwest::Method::GET,
-            template: "/v1/installations/{integrationConfigurationId}/member/{memberId}",
-        };
-        let request = self.client.request(endpoint, &path);
+        let request = self.client.request(&Self::ENDPOINT, &path);
         request
     }
     async fn decode(
@@ -2625,12 +2528,6 @@ impl ImportResourceBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<crate::shared::NewTeam, crate::Error<ImportResourceError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for ImportResourceBuilder {
@@ -2638,6 +2535,11 @@ impl crate::Operation for ImportResourceBuilder {
     type Error = ImportResourceError;
 }
 impl crate::runtime::Exchange for ImportResourceBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "import-resource",
+        method: reqwest::Method::PUT,
+        template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
@@ -2646,12 +2548,7 @@ impl crate::runtime::Exchange for ImportResourceBuilder {
             &crate::runtime::encode_path(&self.resource_id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "import-resource",
-            method: reqwest::Method::PUT,
-            template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -2732,18 +2629,16 @@ pub struct SubmitBillingDataBuilder {
     body: SubmitBillingDataRequest,
 }
 
-impl SubmitBillingDataBuilder {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<(), crate::Error<SubmitBillingDataError>> {
-        crate::runtime::send(self).await
-    }
-}
-
 impl crate::Operation for SubmitBillingDataBuilder {
     type Output = ();
     type Error = SubmitBillingDataError;
 }
 impl crate::runtime::Exchange for SubmitBillingDataBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "submit-billing-data",
+        method: reqwest::Method::POST,
+        template: "/v1/installations/{integrationConfigurationId}/billing",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
@@ -2751,12 +2646,7 @@ impl crate::runtime::Exchange for SubmitBillingDataBuilder {
             "/billing",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "submit-billing-data",
-            method: reqwest::Method::POST,
-            template: "/v1/installations/{integrationConfigurationId}/billing",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         let body = self.body;
         request.json(&body);
         request
@@ -2826,20 +2716,16 @@ pub struct SubmitInvoiceBuilder {
     body: SubmitInvoiceRequest,
 }
 
-impl SubmitInvoiceBuilder {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<SubmitInvoiceResponse, crate::Error<SubmitInvoiceError>> {
-        crate::runtime::send(self).await
-    }
-}
-
 impl crate::Operation for SubmitInvoiceBuilder {
     type Output = SubmitInvoiceResponse;
     type Error = SubmitInvoiceError;
 }
 impl crate::runtime::Exchange for SubmitInvoiceBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "submit-invoice",
+        method: reqwest::Method::POST,
+        template: "/v1/installations/{integrationConfigurationId}/billing/invoices",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
@@ -2847,12 +2733,7 @@ impl crate::runtime::Exchange for SubmitInvoiceBuilder {
             "/billing/invoices",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "submit-invoice",
-            method: reqwest::Method::POST,
-            template: "/v1/installations/{integrationConfigurationId}/billing/invoices",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         let body = self.body;
         request.json(&body);
         request
@@ -2933,12 +2814,6 @@ impl SubmitPrepaymentBalancesBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<(), crate::Error<SubmitPrepaymentBalancesError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for SubmitPrepaymentBalancesBuilder {
@@ -2946,6 +2821,11 @@ impl crate::Operation for SubmitPrepaymentBalancesBuilder {
     type Error = SubmitPrepaymentBalancesError;
 }
 impl crate::runtime::Exchange for SubmitPrepaymentBalancesBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "submit-prepayment-balances",
+        method: reqwest::Method::POST,
+        template: "/v1/installations/{integrationConfigurationId}/billing/balance",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
@@ -2953,12 +2833,7 @@ impl crate::runtime::Exchange for SubmitPrepaymentBalancesBuilder {
             "/billing/balance",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "submit-prepayment-balances",
-            method: reqwest::Method::POST,
-            template: "/v1/installations/{integrationConfigurationId}/billing/balance",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -3034,10 +2909,6 @@ impl UpdateInstallationBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<(), crate::Error<UpdateInstallationError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for UpdateInstallationBuilder {
@@ -3045,18 +2916,18 @@ impl crate::Operation for UpdateInstallationBuilder {
     type Error = UpdateInstallationError;
 }
 impl crate::runtime::Exchange for UpdateInstallationBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "update-installation",
+        method: reqwest::Method::PATCH,
+        template: "/v1/installations/{integrationConfigurationId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
             &crate::runtime::encode_path(&self.integration_configuration_id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "update-installation",
-            method: reqwest::Method::PATCH,
-            template: "/v1/installations/{integrationConfigurationId}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -3141,15 +3012,6 @@ impl UpdateInstallationIntegrationConfigurationBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        (),
-        crate::Error<UpdateInstallationIntegrationConfigurationError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for UpdateInstallationIntegrationConfigurationBuilder {
@@ -3157,6 +3019,11 @@ impl crate::Operation for UpdateInstallationIntegrationConfigurationBuilder {
     type Error = UpdateInstallationIntegrationConfigurationError;
 }
 impl crate::runtime::Exchange for UpdateInstallationIntegrationConfigurationBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "updateInstallationIntegrationConfiguration",
+        method: reqwest::Method::PATCH,
+        template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/items/{itemId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
@@ -3167,12 +3034,7 @@ impl crate::runtime::Exchange for UpdateInstallationIntegrationConfigurationBuil
             &crate::runtime::encode_path(&self.item_id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "updateInstallationIntegrationConfiguration",
-            method: reqwest::Method::PATCH,
-            template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/items/{itemId}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -3251,15 +3113,6 @@ impl UpdateInstallationIntegrationEdgeConfigBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        UpdateInstallationIntegrationEdgeConfigResponse,
-        crate::Error<UpdateInstallationIntegrationEdgeConfigError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for UpdateInstallationIntegrationEdgeConfigBuilder {
@@ -3267,6 +3120,11 @@ impl crate::Operation for UpdateInstallationIntegrationEdgeConfigBuilder {
     type Error = UpdateInstallationIntegrationEdgeConfigError;
 }
 impl crate::runtime::Exchange for UpdateInstallationIntegrationEdgeConfigBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "updateInstallationIntegrationEdgeConfig",
+        method: reqwest::Method::PUT,
+        template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/edge-config",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
@@ -3276,12 +3134,7 @@ impl crate::runtime::Exchange for UpdateInstallationIntegrationEdgeConfigBuilder
             "/experimentation/edge-config",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "updateInstallationIntegrationEdgeConfig",
-            method: reqwest::Method::PUT,
-            template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/edge-config",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -3365,18 +3218,16 @@ pub struct UpdateInvoiceBuilder {
     body: UpdateInvoiceRequest,
 }
 
-impl UpdateInvoiceBuilder {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<(), crate::Error<UpdateInvoiceError>> {
-        crate::runtime::send(self).await
-    }
-}
-
 impl crate::Operation for UpdateInvoiceBuilder {
     type Output = ();
     type Error = UpdateInvoiceError;
 }
 impl crate::runtime::Exchange for UpdateInvoiceBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "update-invoice",
+        method: reqwest::Method::POST,
+        template: "/v1/installations/{integrationConfigurationId}/billing/invoices/{invoiceId}/actions",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
@@ -3386,12 +3237,7 @@ impl crate::runtime::Exchange for UpdateInvoiceBuilder {
             "/actions",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "update-invoice",
-            method: reqwest::Method::POST,
-            template: "/v1/installations/{integrationConfigurationId}/billing/invoices/{invoiceId}/actions",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         let body = self.body;
         request.json(&body);
         request
@@ -3473,12 +3319,6 @@ impl UpdateResourceBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<crate::shared::NewTeam, crate::Error<UpdateResourceError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for UpdateResourceBuilder {
@@ -3486,6 +3326,11 @@ impl crate::Operation for UpdateResourceBuilder {
     type Error = UpdateResourceError;
 }
 impl crate::runtime::Exchange for UpdateResourceBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "update-resource",
+        method: reqwest::Method::PATCH,
+        template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
@@ -3494,12 +3339,7 @@ impl crate::runtime::Exchange for UpdateResourceBuilder {
             &crate::runtime::encode_path(&self.resource_id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "update-resource",
-            method: reqwest::Method::PATCH,
-            template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -3586,20 +3426,16 @@ pub struct UpdateResourceSecretsBuilder {
     body: UpdateResourceSecretsRequest,
 }
 
-impl UpdateResourceSecretsBuilder {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<(), crate::Error<UpdateResourceSecretsError>> {
-        crate::runtime::send(self).await
-    }
-}
-
 impl crate::Operation for UpdateResourceSecretsBuilder {
     type Output = ();
     type Error = UpdateResourceSecretsError;
 }
 impl crate::runtime::Exchange for UpdateResourceSecretsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "update-resource-secrets",
+        method: reqwest::Method::PUT,
+        template: "/v1/installations/{integrationConfigurationId}/products/{integrationProductIdOrSlug}/resources/{resourceId}/secrets",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
@@ -3611,12 +3447,7 @@ impl crate::runtime::Exchange for UpdateResourceSecretsBuilder {
             "/secrets",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "update-resource-secrets",
-            method: reqwest::Method::PUT,
-            template: "/v1/installations/{integrationConfigurationId}/products/{integrationProductIdOrSlug}/resources/{resourceId}/secrets",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         let body = self.body;
         request.json(&body);
         request
@@ -3702,12 +3533,6 @@ impl UpdateResourceSecretsByIdBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<(), crate::Error<UpdateResourceSecretsByIdError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for UpdateResourceSecretsByIdBuilder {
@@ -3715,6 +3540,11 @@ impl crate::Operation for UpdateResourceSecretsByIdBuilder {
     type Error = UpdateResourceSecretsByIdError;
 }
 impl crate::runtime::Exchange for UpdateResourceSecretsByIdBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "update-resource-secrets-by-id",
+        method: reqwest::Method::PUT,
+        template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/secrets",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/installations/",
@@ -3724,12 +3554,7 @@ impl crate::runtime::Exchange for UpdateResourceSecretsByIdBuilder {
             "/secrets",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "update-resource-secrets-by-id",
-            method: reqwest::Method::PUT,
-            template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/secrets",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         if let Some(body) = self.body {
             request.json(&body);
         }

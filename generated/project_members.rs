@@ -164,12 +164,6 @@ impl AddProjectMemberBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<crate::shared::Transform, crate::Error<AddProjectMemberError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for AddProjectMemberBuilder {
@@ -177,6 +171,11 @@ impl crate::Operation for AddProjectMemberBuilder {
     type Error = AddProjectMemberError;
 }
 impl crate::runtime::Exchange for AddProjectMemberBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "addProjectMember",
+        method: reqwest::Method::POST,
+        template: "/v1/projects/{idOrName}/members",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
@@ -184,12 +183,7 @@ impl crate::runtime::Exchange for AddProjectMemberBuilder {
             "/members",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "addProjectMember",
-            method: reqwest::Method::POST,
-            template: "/v1/projects/{idOrName}/members",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -303,12 +297,6 @@ impl GetProjectMembersBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetProjectMembersResponse, crate::Error<GetProjectMembersError>> {
-        crate::runtime::send(self).await
-    }
     /// Every item of `members`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
     pub fn paginate(
         self,
@@ -338,6 +326,11 @@ impl crate::Operation for GetProjectMembersBuilder {
     type Error = GetProjectMembersError;
 }
 impl crate::runtime::Exchange for GetProjectMembersBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getProjectMembers",
+        method: reqwest::Method::GET,
+        template: "/v1/projects/{idOrName}/members",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
@@ -345,12 +338,7 @@ impl crate::runtime::Exchange for GetProjectMembersBuilder {
             "/members",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getProjectMembers",
-            method: reqwest::Method::GET,
-            template: "/v1/projects/{idOrName}/members",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
         request.query("until", &self.until);
@@ -436,15 +424,6 @@ impl RemoveProjectMemberBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        crate::shared::Transform,
-        crate::Error<RemoveProjectMemberError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for RemoveProjectMemberBuilder {
@@ -452,6 +431,11 @@ impl crate::Operation for RemoveProjectMemberBuilder {
     type Error = RemoveProjectMemberError;
 }
 impl crate::runtime::Exchange for RemoveProjectMemberBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "removeProjectMember",
+        method: reqwest::Method::DELETE,
+        template: "/v1/projects/{idOrName}/members/{uid}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
@@ -460,12 +444,7 @@ impl crate::runtime::Exchange for RemoveProjectMemberBuilder {
             &crate::runtime::encode_path(&self.uid),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "removeProjectMember",
-            method: reqwest::Method::DELETE,
-            template: "/v1/projects/{idOrName}/members/{uid}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request

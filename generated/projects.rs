@@ -6492,15 +6492,6 @@ impl AcceptProjectTransferRequestBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        AcceptProjectTransferRequestResponse,
-        crate::Error<AcceptProjectTransferRequestError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for AcceptProjectTransferRequestBuilder {
@@ -6508,18 +6499,18 @@ impl crate::Operation for AcceptProjectTransferRequestBuilder {
     type Error = AcceptProjectTransferRequestError;
 }
 impl crate::runtime::Exchange for AcceptProjectTransferRequestBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "acceptProjectTransferRequest",
+        method: reqwest::Method::PUT,
+        template: "/projects/transfer-request/{code}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/projects/transfer-request/",
             &crate::runtime::encode_path(&self.code),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "acceptProjectTransferRequest",
-            method: reqwest::Method::PUT,
-            template: "/projects/transfer-request/{code}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -6613,15 +6604,6 @@ impl AddProjectDomainBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        crate::shared::ProjectDomain,
-        crate::Error<AddProjectDomainError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for AddProjectDomainBuilder {
@@ -6629,6 +6611,11 @@ impl crate::Operation for AddProjectDomainBuilder {
     type Error = AddProjectDomainError;
 }
 impl crate::runtime::Exchange for AddProjectDomainBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "addProjectDomain",
+        method: reqwest::Method::POST,
+        template: "/v10/projects/{idOrName}/domains",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v10/projects/",
@@ -6636,12 +6623,7 @@ impl crate::runtime::Exchange for AddProjectDomainBuilder {
             "/domains",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "addProjectDomain",
-            method: reqwest::Method::POST,
-            template: "/v10/projects/{idOrName}/domains",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -6750,15 +6732,6 @@ impl BatchRemoveProjectEnvBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        BatchRemoveProjectEnvResponse,
-        crate::Error<BatchRemoveProjectEnvError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for BatchRemoveProjectEnvBuilder {
@@ -6766,6 +6739,11 @@ impl crate::Operation for BatchRemoveProjectEnvBuilder {
     type Error = BatchRemoveProjectEnvError;
 }
 impl crate::runtime::Exchange for BatchRemoveProjectEnvBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "batchRemoveProjectEnv",
+        method: reqwest::Method::DELETE,
+        template: "/v1/projects/{idOrName}/env",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
@@ -6773,12 +6751,7 @@ impl crate::runtime::Exchange for BatchRemoveProjectEnvBuilder {
             "/env",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "batchRemoveProjectEnv",
-            method: reqwest::Method::DELETE,
-            template: "/v1/projects/{idOrName}/env",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -6871,10 +6844,6 @@ impl CreateProjectBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<Project, crate::Error<CreateProjectError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for CreateProjectBuilder {
@@ -6882,14 +6851,14 @@ impl crate::Operation for CreateProjectBuilder {
     type Error = CreateProjectError;
 }
 impl crate::runtime::Exchange for CreateProjectBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "createProject",
+        method: reqwest::Method::POST,
+        template: "/v11/projects",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v11/projects");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "createProject",
-            method: reqwest::Method::POST,
-            template: "/v11/projects",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -7010,12 +6979,6 @@ impl CreateProjectEnvBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<CreateProjectEnvResponse, crate::Error<CreateProjectEnvError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for CreateProjectEnvBuilder {
@@ -7023,6 +6986,11 @@ impl crate::Operation for CreateProjectEnvBuilder {
     type Error = CreateProjectEnvError;
 }
 impl crate::runtime::Exchange for CreateProjectEnvBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "createProjectEnv",
+        method: reqwest::Method::POST,
+        template: "/v10/projects/{idOrName}/env",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v10/projects/",
@@ -7030,12 +6998,7 @@ impl crate::runtime::Exchange for CreateProjectEnvBuilder {
             "/env",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "createProjectEnv",
-            method: reqwest::Method::POST,
-            template: "/v10/projects/{idOrName}/env",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("upsert", &self.upsert);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -7152,15 +7115,6 @@ impl CreateProjectTransferRequestBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        CreateProjectTransferRequestResponse,
-        crate::Error<CreateProjectTransferRequestError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for CreateProjectTransferRequestBuilder {
@@ -7168,6 +7122,11 @@ impl crate::Operation for CreateProjectTransferRequestBuilder {
     type Error = CreateProjectTransferRequestError;
 }
 impl crate::runtime::Exchange for CreateProjectTransferRequestBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "createProjectTransferRequest",
+        method: reqwest::Method::POST,
+        template: "/projects/{idOrName}/transfer-request",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/projects/",
@@ -7175,12 +7134,7 @@ impl crate::runtime::Exchange for CreateProjectTransferRequestBuilder {
             "/transfer-request",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "createProjectTransferRequest",
-            method: reqwest::Method::POST,
-            template: "/projects/{idOrName}/transfer-request",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -7260,10 +7214,6 @@ impl DeleteProjectBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<(), crate::Error<DeleteProjectError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for DeleteProjectBuilder {
@@ -7271,15 +7221,15 @@ impl crate::Operation for DeleteProjectBuilder {
     type Error = DeleteProjectError;
 }
 impl crate::runtime::Exchange for DeleteProjectBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "deleteProject",
+        method: reqwest::Method::DELETE,
+        template: "/v9/projects/{idOrName}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v9/projects/", &crate::runtime::encode_path(&self.id_or_name)]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "deleteProject",
-            method: reqwest::Method::DELETE,
-            template: "/v9/projects/{idOrName}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -7366,12 +7316,6 @@ impl EditProjectEnvBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<EditProjectEnvResponse, crate::Error<EditProjectEnvError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for EditProjectEnvBuilder {
@@ -7379,6 +7323,11 @@ impl crate::Operation for EditProjectEnvBuilder {
     type Error = EditProjectEnvError;
 }
 impl crate::runtime::Exchange for EditProjectEnvBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "editProjectEnv",
+        method: reqwest::Method::PATCH,
+        template: "/v9/projects/{idOrName}/env/{id}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v9/projects/",
@@ -7387,12 +7336,7 @@ impl crate::runtime::Exchange for EditProjectEnvBuilder {
             &crate::runtime::encode_path(&self.id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "editProjectEnv",
-            method: reqwest::Method::PATCH,
-            template: "/v9/projects/{idOrName}/env/{id}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -7534,12 +7478,6 @@ impl FilterProjectEnvsBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<FilterProjectEnvsResponse, crate::Error<FilterProjectEnvsError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for FilterProjectEnvsBuilder {
@@ -7547,6 +7485,11 @@ impl crate::Operation for FilterProjectEnvsBuilder {
     type Error = FilterProjectEnvsError;
 }
 impl crate::runtime::Exchange for FilterProjectEnvsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "filterProjectEnvs",
+        method: reqwest::Method::GET,
+        template: "/v10/projects/{idOrName}/env",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v10/projects/",
@@ -7554,12 +7497,7 @@ impl crate::runtime::Exchange for FilterProjectEnvsBuilder {
             "/env",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "filterProjectEnvs",
-            method: reqwest::Method::GET,
-            template: "/v10/projects/{idOrName}/env",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("gitBranch", &self.git_branch);
         request.query("decrypt", &self.decrypt);
         request.query("source", &self.source);
@@ -7640,10 +7578,6 @@ impl GetProjectBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<Project, crate::Error<GetProjectError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetProjectBuilder {
@@ -7651,15 +7585,15 @@ impl crate::Operation for GetProjectBuilder {
     type Error = GetProjectError;
 }
 impl crate::runtime::Exchange for GetProjectBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getProject",
+        method: reqwest::Method::GET,
+        template: "/v9/projects/{idOrName}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v9/projects/", &crate::runtime::encode_path(&self.id_or_name)]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getProject",
-            method: reqwest::Method::GET,
-            template: "/v9/projects/{idOrName}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -7736,15 +7670,6 @@ impl GetProjectClientCertsBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        GetProjectClientCertsResponse,
-        crate::Error<GetProjectClientCertsError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetProjectClientCertsBuilder {
@@ -7752,6 +7677,11 @@ impl crate::Operation for GetProjectClientCertsBuilder {
     type Error = GetProjectClientCertsError;
 }
 impl crate::runtime::Exchange for GetProjectClientCertsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getProjectClientCerts",
+        method: reqwest::Method::GET,
+        template: "/v1/projects/{idOrName}/client-cert",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
@@ -7759,12 +7689,7 @@ impl crate::runtime::Exchange for GetProjectClientCertsBuilder {
             "/client-cert",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getProjectClientCerts",
-            method: reqwest::Method::GET,
-            template: "/v1/projects/{idOrName}/client-cert",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -7850,15 +7775,6 @@ impl GetProjectDomainBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        crate::shared::ProjectDomain,
-        crate::Error<GetProjectDomainError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetProjectDomainBuilder {
@@ -7866,6 +7782,11 @@ impl crate::Operation for GetProjectDomainBuilder {
     type Error = GetProjectDomainError;
 }
 impl crate::runtime::Exchange for GetProjectDomainBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getProjectDomain",
+        method: reqwest::Method::GET,
+        template: "/v9/projects/{idOrName}/domains/{domain}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v9/projects/",
@@ -7874,12 +7795,7 @@ impl crate::runtime::Exchange for GetProjectDomainBuilder {
             &crate::runtime::encode_path(&self.domain),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getProjectDomain",
-            method: reqwest::Method::GET,
-            template: "/v9/projects/{idOrName}/domains/{domain}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -8038,15 +7954,6 @@ impl GetProjectDomainsBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        GetProjectDomainsWithDomainsPagination,
-        crate::Error<GetProjectDomainsError>,
-    > {
-        crate::runtime::send(self).await
-    }
     /// Every item of `domains`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
     pub fn paginate(
         self,
@@ -8074,6 +7981,11 @@ impl crate::Operation for GetProjectDomainsBuilder {
     type Error = GetProjectDomainsError;
 }
 impl crate::runtime::Exchange for GetProjectDomainsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getProjectDomains",
+        method: reqwest::Method::GET,
+        template: "/v9/projects/{idOrName}/domains",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v9/projects/",
@@ -8081,12 +7993,7 @@ impl crate::runtime::Exchange for GetProjectDomainsBuilder {
             "/domains",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getProjectDomains",
-            method: reqwest::Method::GET,
-            template: "/v9/projects/{idOrName}/domains",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("production", &self.production);
         request.query("target", &self.target);
         request.query("customEnvironmentId", &self.custom_environment_id);
@@ -8179,12 +8086,6 @@ impl GetProjectEnvBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetProjectEnvResponse, crate::Error<GetProjectEnvError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetProjectEnvBuilder {
@@ -8192,6 +8093,11 @@ impl crate::Operation for GetProjectEnvBuilder {
     type Error = GetProjectEnvError;
 }
 impl crate::runtime::Exchange for GetProjectEnvBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getProjectEnv",
+        method: reqwest::Method::GET,
+        template: "/v1/projects/{idOrName}/env/{id}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
@@ -8200,12 +8106,7 @@ impl crate::runtime::Exchange for GetProjectEnvBuilder {
             &crate::runtime::encode_path(&self.id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getProjectEnv",
-            method: reqwest::Method::GET,
-            template: "/v1/projects/{idOrName}/env/{id}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -8391,12 +8292,6 @@ impl GetProjectsBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetProjectsResponse, crate::Error<GetProjectsError>> {
-        crate::runtime::send(self).await
-    }
     /// Every item of `projects`, page after page: sends the request, then sends it again with `from` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
     pub fn paginate(self) -> crate::Paginated<Project, GetProjectsError> {
         crate::runtime::paginate(
@@ -8431,14 +8326,14 @@ impl crate::Operation for GetProjectsBuilder {
     type Error = GetProjectsError;
 }
 impl crate::runtime::Exchange for GetProjectsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getProjects",
+        method: reqwest::Method::GET,
+        template: "/v10/projects",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v10/projects");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getProjects",
-            method: reqwest::Method::GET,
-            template: "/v10/projects",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("from", &self.from);
         request.query("gitForkProtection", &self.git_fork_protection);
         request.query("limit", &self.limit);
@@ -8559,15 +8454,6 @@ impl ListPromoteAliasesBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        ListPromoteAliasesResponse,
-        crate::Error<ListPromoteAliasesError>,
-    > {
-        crate::runtime::send(self).await
-    }
     /// Every item of `aliases`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
     pub fn paginate(self) -> crate::Paginated<Alias, ListPromoteAliasesError> {
         crate::runtime::paginate(
@@ -8595,6 +8481,11 @@ impl crate::Operation for ListPromoteAliasesBuilder {
     type Error = ListPromoteAliasesError;
 }
 impl crate::runtime::Exchange for ListPromoteAliasesBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "listPromoteAliases",
+        method: reqwest::Method::GET,
+        template: "/v1/projects/{projectId}/promote/aliases",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
@@ -8602,12 +8493,7 @@ impl crate::runtime::Exchange for ListPromoteAliasesBuilder {
             "/promote/aliases",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "listPromoteAliases",
-            method: reqwest::Method::GET,
-            template: "/v1/projects/{projectId}/promote/aliases",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
         request.query("until", &self.until);
@@ -8704,15 +8590,6 @@ impl MoveProjectDomainBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        crate::shared::ProjectDomain,
-        crate::Error<MoveProjectDomainError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for MoveProjectDomainBuilder {
@@ -8720,6 +8597,11 @@ impl crate::Operation for MoveProjectDomainBuilder {
     type Error = MoveProjectDomainError;
 }
 impl crate::runtime::Exchange for MoveProjectDomainBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "moveProjectDomain",
+        method: reqwest::Method::POST,
+        template: "/v1/projects/{idOrName}/domains/{domain}/move",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
@@ -8729,12 +8611,7 @@ impl crate::runtime::Exchange for MoveProjectDomainBuilder {
             "/move",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "moveProjectDomain",
-            method: reqwest::Method::POST,
-            template: "/v1/projects/{idOrName}/domains/{domain}/move",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -8818,10 +8695,6 @@ impl PauseProjectBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<(), crate::Error<PauseProjectError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for PauseProjectBuilder {
@@ -8829,6 +8702,11 @@ impl crate::Operation for PauseProjectBuilder {
     type Error = PauseProjectError;
 }
 impl crate::runtime::Exchange for PauseProjectBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "pauseProject",
+        method: reqwest::Method::POST,
+        template: "/v1/projects/{projectId}/pause",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
@@ -8836,12 +8714,7 @@ impl crate::runtime::Exchange for PauseProjectBuilder {
             "/pause",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "pauseProject",
-            method: reqwest::Method::POST,
-            template: "/v1/projects/{projectId}/pause",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -8932,15 +8805,6 @@ impl RemoveProjectDomainBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        serde_json::Map<String, serde_json::Value>,
-        crate::Error<RemoveProjectDomainError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for RemoveProjectDomainBuilder {
@@ -8948,6 +8812,11 @@ impl crate::Operation for RemoveProjectDomainBuilder {
     type Error = RemoveProjectDomainError;
 }
 impl crate::runtime::Exchange for RemoveProjectDomainBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "removeProjectDomain",
+        method: reqwest::Method::DELETE,
+        template: "/v9/projects/{idOrName}/domains/{domain}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v9/projects/",
@@ -8956,12 +8825,7 @@ impl crate::runtime::Exchange for RemoveProjectDomainBuilder {
             &crate::runtime::encode_path(&self.domain),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "removeProjectDomain",
-            method: reqwest::Method::DELETE,
-            template: "/v9/projects/{idOrName}/domains/{domain}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -9065,12 +8929,6 @@ impl RemoveProjectEnvBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<RemoveProjectEnvResponse, crate::Error<RemoveProjectEnvError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for RemoveProjectEnvBuilder {
@@ -9078,6 +8936,11 @@ impl crate::Operation for RemoveProjectEnvBuilder {
     type Error = RemoveProjectEnvError;
 }
 impl crate::runtime::Exchange for RemoveProjectEnvBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "removeProjectEnv",
+        method: reqwest::Method::DELETE,
+        template: "/v9/projects/{idOrName}/env/{id}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v9/projects/",
@@ -9086,12 +8949,7 @@ impl crate::runtime::Exchange for RemoveProjectEnvBuilder {
             &crate::runtime::encode_path(&self.id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "removeProjectEnv",
-            method: reqwest::Method::DELETE,
-            template: "/v9/projects/{idOrName}/env/{id}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("customEnvironmentId", &self.custom_environment_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -9184,12 +9042,6 @@ impl RequestPromoteBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<RequestPromoteResponse, crate::Error<RequestPromoteError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for RequestPromoteBuilder {
@@ -9197,6 +9049,11 @@ impl crate::Operation for RequestPromoteBuilder {
     type Error = RequestPromoteError;
 }
 impl crate::runtime::Exchange for RequestPromoteBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "requestPromote",
+        method: reqwest::Method::POST,
+        template: "/v10/projects/{projectId}/promote/{deploymentId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v10/projects/",
@@ -9205,12 +9062,7 @@ impl crate::runtime::Exchange for RequestPromoteBuilder {
             &crate::runtime::encode_path(&self.deployment_id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "requestPromote",
-            method: reqwest::Method::POST,
-            template: "/v10/projects/{projectId}/promote/{deploymentId}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -9307,10 +9159,6 @@ impl UnpauseProjectBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<(), crate::Error<UnpauseProjectError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for UnpauseProjectBuilder {
@@ -9318,6 +9166,11 @@ impl crate::Operation for UnpauseProjectBuilder {
     type Error = UnpauseProjectError;
 }
 impl crate::runtime::Exchange for UnpauseProjectBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "unpauseProject",
+        method: reqwest::Method::POST,
+        template: "/v1/projects/{projectId}/unpause",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
@@ -9325,12 +9178,7 @@ impl crate::runtime::Exchange for UnpauseProjectBuilder {
             "/unpause",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "unpauseProject",
-            method: reqwest::Method::POST,
-            template: "/v1/projects/{projectId}/unpause",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -9414,10 +9262,6 @@ impl UpdateProjectBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<Project, crate::Error<UpdateProjectError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for UpdateProjectBuilder {
@@ -9425,15 +9269,15 @@ impl crate::Operation for UpdateProjectBuilder {
     type Error = UpdateProjectError;
 }
 impl crate::runtime::Exchange for UpdateProjectBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "updateProject",
+        method: reqwest::Method::PATCH,
+        template: "/v9/projects/{idOrName}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v9/projects/", &crate::runtime::encode_path(&self.id_or_name)]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "updateProject",
-            method: reqwest::Method::PATCH,
-            template: "/v9/projects/{idOrName}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -9538,15 +9382,6 @@ impl UpdateProjectDataCacheBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        UpdateProjectDataCacheResponse,
-        crate::Error<UpdateProjectDataCacheError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for UpdateProjectDataCacheBuilder {
@@ -9554,18 +9389,18 @@ impl crate::Operation for UpdateProjectDataCacheBuilder {
     type Error = UpdateProjectDataCacheError;
 }
 impl crate::runtime::Exchange for UpdateProjectDataCacheBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "updateProjectDataCache",
+        method: reqwest::Method::PATCH,
+        template: "/v1/data-cache/projects/{projectId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/data-cache/projects/",
             &crate::runtime::encode_path(&self.project_id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "updateProjectDataCache",
-            method: reqwest::Method::PATCH,
-            template: "/v1/data-cache/projects/{projectId}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -9657,15 +9492,6 @@ impl UpdateProjectDomainBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        crate::shared::ProjectDomain,
-        crate::Error<UpdateProjectDomainError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for UpdateProjectDomainBuilder {
@@ -9673,6 +9499,11 @@ impl crate::Operation for UpdateProjectDomainBuilder {
     type Error = UpdateProjectDomainError;
 }
 impl crate::runtime::Exchange for UpdateProjectDomainBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "updateProjectDomain",
+        method: reqwest::Method::PATCH,
+        template: "/v9/projects/{idOrName}/domains/{domain}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v9/projects/",
@@ -9681,12 +9512,7 @@ impl crate::runtime::Exchange for UpdateProjectDomainBuilder {
             &crate::runtime::encode_path(&self.domain),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "updateProjectDomain",
-            method: reqwest::Method::PATCH,
-            template: "/v9/projects/{idOrName}/domains/{domain}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -9776,15 +9602,6 @@ impl UpdateProjectProtectionBypassBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        UpdateProjectProtectionBypassResponse,
-        crate::Error<UpdateProjectProtectionBypassError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for UpdateProjectProtectionBypassBuilder {
@@ -9792,6 +9609,11 @@ impl crate::Operation for UpdateProjectProtectionBypassBuilder {
     type Error = UpdateProjectProtectionBypassError;
 }
 impl crate::runtime::Exchange for UpdateProjectProtectionBypassBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "updateProjectProtectionBypass",
+        method: reqwest::Method::PATCH,
+        template: "/v1/projects/{idOrName}/protection-bypass",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
@@ -9799,12 +9621,7 @@ impl crate::runtime::Exchange for UpdateProjectProtectionBypassBuilder {
             "/protection-bypass",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "updateProjectProtectionBypass",
-            method: reqwest::Method::PATCH,
-            template: "/v1/projects/{idOrName}/protection-bypass",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -9901,15 +9718,6 @@ impl UploadProjectClientCertBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        UploadProjectClientCertResponse,
-        crate::Error<UploadProjectClientCertError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for UploadProjectClientCertBuilder {
@@ -9917,6 +9725,11 @@ impl crate::Operation for UploadProjectClientCertBuilder {
     type Error = UploadProjectClientCertError;
 }
 impl crate::runtime::Exchange for UploadProjectClientCertBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "uploadProjectClientCert",
+        method: reqwest::Method::POST,
+        template: "/v1/projects/{idOrName}/client-cert",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
@@ -9924,12 +9737,7 @@ impl crate::runtime::Exchange for UploadProjectClientCertBuilder {
             "/client-cert",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "uploadProjectClientCert",
-            method: reqwest::Method::POST,
-            template: "/v1/projects/{idOrName}/client-cert",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -10035,15 +9843,6 @@ impl VerifyProjectDomainBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        crate::shared::ProjectDomain,
-        crate::Error<VerifyProjectDomainError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for VerifyProjectDomainBuilder {
@@ -10051,6 +9850,11 @@ impl crate::Operation for VerifyProjectDomainBuilder {
     type Error = VerifyProjectDomainError;
 }
 impl crate::runtime::Exchange for VerifyProjectDomainBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "verifyProjectDomain",
+        method: reqwest::Method::POST,
+        template: "/v9/projects/{idOrName}/domains/{domain}/verify",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v9/projects/",
@@ -10060,12 +9864,7 @@ impl crate::runtime::Exchange for VerifyProjectDomainBuilder {
             "/verify",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "verifyProjectDomain",
-            method: reqwest::Method::POST,
-            template: "/v9/projects/{idOrName}/domains/{domain}/verify",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request

@@ -414,15 +414,6 @@ impl ApproveRollingReleaseStageBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        GetRollingReleaseResponse,
-        crate::Error<ApproveRollingReleaseStageError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for ApproveRollingReleaseStageBuilder {
@@ -430,6 +421,11 @@ impl crate::Operation for ApproveRollingReleaseStageBuilder {
     type Error = ApproveRollingReleaseStageError;
 }
 impl crate::runtime::Exchange for ApproveRollingReleaseStageBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "approveRollingReleaseStage",
+        method: reqwest::Method::POST,
+        template: "/v1/projects/{idOrName}/rolling-release/approve-stage",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
@@ -437,12 +433,7 @@ impl crate::runtime::Exchange for ApproveRollingReleaseStageBuilder {
             "/rolling-release/approve-stage",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "approveRollingReleaseStage",
-            method: reqwest::Method::POST,
-            template: "/v1/projects/{idOrName}/rolling-release/approve-stage",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -540,15 +531,6 @@ impl CompleteRollingReleaseBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        GetRollingReleaseResponse,
-        crate::Error<CompleteRollingReleaseError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for CompleteRollingReleaseBuilder {
@@ -556,6 +538,11 @@ impl crate::Operation for CompleteRollingReleaseBuilder {
     type Error = CompleteRollingReleaseError;
 }
 impl crate::runtime::Exchange for CompleteRollingReleaseBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "completeRollingRelease",
+        method: reqwest::Method::POST,
+        template: "/v1/projects/{idOrName}/rolling-release/complete",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
@@ -563,12 +550,7 @@ impl crate::runtime::Exchange for CompleteRollingReleaseBuilder {
             "/rolling-release/complete",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "completeRollingRelease",
-            method: reqwest::Method::POST,
-            template: "/v1/projects/{idOrName}/rolling-release/complete",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -655,15 +637,6 @@ impl DeleteRollingReleaseConfigBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        DeleteRollingReleaseConfigResponse,
-        crate::Error<DeleteRollingReleaseConfigError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for DeleteRollingReleaseConfigBuilder {
@@ -671,6 +644,11 @@ impl crate::Operation for DeleteRollingReleaseConfigBuilder {
     type Error = DeleteRollingReleaseConfigError;
 }
 impl crate::runtime::Exchange for DeleteRollingReleaseConfigBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "deleteRollingReleaseConfig",
+        method: reqwest::Method::DELETE,
+        template: "/v1/projects/{idOrName}/rolling-release/config",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
@@ -678,12 +656,7 @@ impl crate::runtime::Exchange for DeleteRollingReleaseConfigBuilder {
             "/rolling-release/config",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "deleteRollingReleaseConfig",
-            method: reqwest::Method::DELETE,
-            template: "/v1/projects/{idOrName}/rolling-release/config",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -773,12 +746,6 @@ impl GetRollingReleaseBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetRollingReleaseResponse, crate::Error<GetRollingReleaseError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetRollingReleaseBuilder {
@@ -786,6 +753,11 @@ impl crate::Operation for GetRollingReleaseBuilder {
     type Error = GetRollingReleaseError;
 }
 impl crate::runtime::Exchange for GetRollingReleaseBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getRollingRelease",
+        method: reqwest::Method::GET,
+        template: "/v1/projects/{idOrName}/rolling-release",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
@@ -793,12 +765,7 @@ impl crate::runtime::Exchange for GetRollingReleaseBuilder {
             "/rolling-release",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getRollingRelease",
-            method: reqwest::Method::GET,
-            template: "/v1/projects/{idOrName}/rolling-release",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("state", &self.state);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -882,15 +849,6 @@ impl GetRollingReleaseBillingStatusBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        GetRollingReleaseBillingStatusResponse,
-        crate::Error<GetRollingReleaseBillingStatusError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetRollingReleaseBillingStatusBuilder {
@@ -898,6 +856,11 @@ impl crate::Operation for GetRollingReleaseBillingStatusBuilder {
     type Error = GetRollingReleaseBillingStatusError;
 }
 impl crate::runtime::Exchange for GetRollingReleaseBillingStatusBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getRollingReleaseBillingStatus",
+        method: reqwest::Method::GET,
+        template: "/v1/projects/{idOrName}/rolling-release/billing",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
@@ -905,12 +868,7 @@ impl crate::runtime::Exchange for GetRollingReleaseBillingStatusBuilder {
             "/rolling-release/billing",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getRollingReleaseBillingStatus",
-            method: reqwest::Method::GET,
-            template: "/v1/projects/{idOrName}/rolling-release/billing",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -993,15 +951,6 @@ impl GetRollingReleaseConfigBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        GetRollingReleaseConfigResponse,
-        crate::Error<GetRollingReleaseConfigError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetRollingReleaseConfigBuilder {
@@ -1009,6 +958,11 @@ impl crate::Operation for GetRollingReleaseConfigBuilder {
     type Error = GetRollingReleaseConfigError;
 }
 impl crate::runtime::Exchange for GetRollingReleaseConfigBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getRollingReleaseConfig",
+        method: reqwest::Method::GET,
+        template: "/v1/projects/{idOrName}/rolling-release/config",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
@@ -1016,12 +970,7 @@ impl crate::runtime::Exchange for GetRollingReleaseConfigBuilder {
             "/rolling-release/config",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getRollingReleaseConfig",
-            method: reqwest::Method::GET,
-            template: "/v1/projects/{idOrName}/rolling-release/config",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1104,15 +1053,6 @@ impl UpdateRollingReleaseConfigBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        UpdateRollingReleaseConfigResponse,
-        crate::Error<UpdateRollingReleaseConfigError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for UpdateRollingReleaseConfigBuilder {
@@ -1120,6 +1060,11 @@ impl crate::Operation for UpdateRollingReleaseConfigBuilder {
     type Error = UpdateRollingReleaseConfigError;
 }
 impl crate::runtime::Exchange for UpdateRollingReleaseConfigBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "updateRollingReleaseConfig",
+        method: reqwest::Method::PATCH,
+        template: "/v1/projects/{idOrName}/rolling-release/config",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/projects/",
@@ -1127,12 +1072,7 @@ impl crate::runtime::Exchange for UpdateRollingReleaseConfigBuilder {
             "/rolling-release/config",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "updateRollingReleaseConfig",
-            method: reqwest::Method::PATCH,
-            template: "/v1/projects/{idOrName}/rolling-release/config",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request

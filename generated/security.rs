@@ -3346,12 +3346,6 @@ impl AddBypassIpBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<AddBypassIpResponse, crate::Error<AddBypassIpError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for AddBypassIpBuilder {
@@ -3359,14 +3353,14 @@ impl crate::Operation for AddBypassIpBuilder {
     type Error = AddBypassIpError;
 }
 impl crate::runtime::Exchange for AddBypassIpBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "addBypassIp",
+        method: reqwest::Method::POST,
+        template: "/v1/security/firewall/bypass",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/security/firewall/bypass");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "addBypassIp",
-            method: reqwest::Method::POST,
-            template: "/v1/security/firewall/bypass",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("projectId", &self.project_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -3464,15 +3458,6 @@ impl GetActiveAttackStatusBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        GetActiveAttackStatusResponse,
-        crate::Error<GetActiveAttackStatusError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetActiveAttackStatusBuilder {
@@ -3480,14 +3465,14 @@ impl crate::Operation for GetActiveAttackStatusBuilder {
     type Error = GetActiveAttackStatusError;
 }
 impl crate::runtime::Exchange for GetActiveAttackStatusBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getActiveAttackStatus",
+        method: reqwest::Method::GET,
+        template: "/v1/security/firewall/attack-status",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/security/firewall/attack-status");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getActiveAttackStatus",
-            method: reqwest::Method::GET,
-            template: "/v1/security/firewall/attack-status",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("projectId", &self.project_id);
         request.query("since", &self.since);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -3603,12 +3588,6 @@ impl GetBypassIpBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetBypassIpResponse, crate::Error<GetBypassIpError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetBypassIpBuilder {
@@ -3616,14 +3595,14 @@ impl crate::Operation for GetBypassIpBuilder {
     type Error = GetBypassIpError;
 }
 impl crate::runtime::Exchange for GetBypassIpBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getBypassIp",
+        method: reqwest::Method::GET,
+        template: "/v1/security/firewall/bypass",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/security/firewall/bypass");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getBypassIp",
-            method: reqwest::Method::GET,
-            template: "/v1/security/firewall/bypass",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("projectId", &self.project_id);
         request.query("limit", &self.limit);
         request.query("sourceIp", &self.source_ip);
@@ -3719,12 +3698,6 @@ impl GetFirewallConfigBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<Active, crate::Error<GetFirewallConfigError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetFirewallConfigBuilder {
@@ -3732,18 +3705,18 @@ impl crate::Operation for GetFirewallConfigBuilder {
     type Error = GetFirewallConfigError;
 }
 impl crate::runtime::Exchange for GetFirewallConfigBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getFirewallConfig",
+        method: reqwest::Method::GET,
+        template: "/v1/security/firewall/config/{configVersion}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/security/firewall/config/",
             &crate::runtime::encode_path(&self.config_version),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getFirewallConfig",
-            method: reqwest::Method::GET,
-            template: "/v1/security/firewall/config/{configVersion}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("projectId", &self.project_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -3829,15 +3802,6 @@ impl GetV1SecurityFirewallEventsBuilder {
         self.hosts = Some(hosts.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        GetV1SecurityFirewallEventsResponse,
-        crate::Error<GetV1SecurityFirewallEventsError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetV1SecurityFirewallEventsBuilder {
@@ -3845,14 +3809,14 @@ impl crate::Operation for GetV1SecurityFirewallEventsBuilder {
     type Error = GetV1SecurityFirewallEventsError;
 }
 impl crate::runtime::Exchange for GetV1SecurityFirewallEventsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "get_v1_security_firewall_events",
+        method: reqwest::Method::GET,
+        template: "/v1/security/firewall/events",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/security/firewall/events");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "get_v1_security_firewall_events",
-            method: reqwest::Method::GET,
-            template: "/v1/security/firewall/events",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("projectId", &self.project_id);
         request.query("startTimestamp", &self.start_timestamp);
         request.query("endTimestamp", &self.end_timestamp);
@@ -3944,12 +3908,6 @@ impl PutFirewallConfigBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<PutFirewallConfigResponse, crate::Error<PutFirewallConfigError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for PutFirewallConfigBuilder {
@@ -3957,14 +3915,14 @@ impl crate::Operation for PutFirewallConfigBuilder {
     type Error = PutFirewallConfigError;
 }
 impl crate::runtime::Exchange for PutFirewallConfigBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "putFirewallConfig",
+        method: reqwest::Method::PUT,
+        template: "/v1/security/firewall/config",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/security/firewall/config");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "putFirewallConfig",
-            method: reqwest::Method::PUT,
-            template: "/v1/security/firewall/config",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("projectId", &self.project_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -4066,12 +4024,6 @@ impl RemoveBypassIpBuilder {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<RemoveBypassIpResponse, crate::Error<RemoveBypassIpError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for RemoveBypassIpBuilder {
@@ -4079,14 +4031,14 @@ impl crate::Operation for RemoveBypassIpBuilder {
     type Error = RemoveBypassIpError;
 }
 impl crate::runtime::Exchange for RemoveBypassIpBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "removeBypassIp",
+        method: reqwest::Method::DELETE,
+        template: "/v1/security/firewall/bypass",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/security/firewall/bypass");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "removeBypassIp",
-            method: reqwest::Method::DELETE,
-            template: "/v1/security/firewall/bypass",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("projectId", &self.project_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -4178,15 +4130,6 @@ impl UpdateAttackChallengeModeBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        UpdateAttackChallengeModeResponse,
-        crate::Error<UpdateAttackChallengeModeError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for UpdateAttackChallengeModeBuilder {
@@ -4194,14 +4137,14 @@ impl crate::Operation for UpdateAttackChallengeModeBuilder {
     type Error = UpdateAttackChallengeModeError;
 }
 impl crate::runtime::Exchange for UpdateAttackChallengeModeBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "updateAttackChallengeMode",
+        method: reqwest::Method::POST,
+        template: "/v1/security/attack-mode",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/security/attack-mode");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "updateAttackChallengeMode",
-            method: reqwest::Method::POST,
-            template: "/v1/security/attack-mode",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -4289,15 +4232,6 @@ impl UpdateFirewallConfigBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        serde_json::Map<String, serde_json::Value>,
-        crate::Error<UpdateFirewallConfigError>,
-    > {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for UpdateFirewallConfigBuilder {
@@ -4305,14 +4239,14 @@ impl crate::Operation for UpdateFirewallConfigBuilder {
     type Error = UpdateFirewallConfigError;
 }
 impl crate::runtime::Exchange for UpdateFirewallConfigBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "updateFirewallConfig",
+        method: reqwest::Method::PATCH,
+        template: "/v1/security/firewall/config",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/security/firewall/config");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "updateFirewallConfig",
-            method: reqwest::Method::PATCH,
-            template: "/v1/security/firewall/config",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("projectId", &self.project_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));

@@ -2144,28 +2144,19 @@ pub struct CreateTeamBuilder {
     body: CreateTeamRequest,
 }
 
-impl CreateTeamBuilder {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<CreateTeamResponse, crate::Error<CreateTeamError>> {
-        crate::runtime::send(self).await
-    }
-}
-
 impl crate::Operation for CreateTeamBuilder {
     type Output = CreateTeamResponse;
     type Error = CreateTeamError;
 }
 impl crate::runtime::Exchange for CreateTeamBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "createTeam",
+        method: reqwest::Method::POST,
+        template: "/v1/teams",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/teams");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "createTeam",
-            method: reqwest::Method::POST,
-            template: "/v1/teams",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         let body = self.body;
         request.json(&body);
         request
@@ -2251,12 +2242,6 @@ impl DeleteTeamBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<DeleteTeamResponse, crate::Error<DeleteTeamError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for DeleteTeamBuilder {
@@ -2264,14 +2249,14 @@ impl crate::Operation for DeleteTeamBuilder {
     type Error = DeleteTeamError;
 }
 impl crate::runtime::Exchange for DeleteTeamBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "deleteTeam",
+        method: reqwest::Method::DELETE,
+        template: "/v1/teams/{teamId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/teams/", &crate::runtime::encode_path(&self.team_id)].concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "deleteTeam",
-            method: reqwest::Method::DELETE,
-            template: "/v1/teams/{teamId}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("newDefaultTeamId", &self.new_default_team_id);
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -2350,23 +2335,16 @@ pub struct DeleteTeamInviteCodeBuilder {
     team_id: String,
 }
 
-impl DeleteTeamInviteCodeBuilder {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        crate::shared::Transform,
-        crate::Error<DeleteTeamInviteCodeError>,
-    > {
-        crate::runtime::send(self).await
-    }
-}
-
 impl crate::Operation for DeleteTeamInviteCodeBuilder {
     type Output = crate::shared::Transform;
     type Error = DeleteTeamInviteCodeError;
 }
 impl crate::runtime::Exchange for DeleteTeamInviteCodeBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "deleteTeamInviteCode",
+        method: reqwest::Method::DELETE,
+        template: "/v1/teams/{teamId}/invites/{inviteId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/teams/",
@@ -2375,12 +2353,7 @@ impl crate::runtime::Exchange for DeleteTeamInviteCodeBuilder {
             &crate::runtime::encode_path(&self.invite_id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "deleteTeamInviteCode",
-            method: reqwest::Method::DELETE,
-            template: "/v1/teams/{teamId}/invites/{inviteId}",
-        };
-        let request = self.client.request(endpoint, &path);
+        let request = self.client.request(&Self::ENDPOINT, &path);
         request
     }
     async fn decode(
@@ -2452,10 +2425,6 @@ impl GetTeamBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<Team, crate::Error<GetTeamError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetTeamBuilder {
@@ -2463,14 +2432,14 @@ impl crate::Operation for GetTeamBuilder {
     type Error = GetTeamError;
 }
 impl crate::runtime::Exchange for GetTeamBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getTeam",
+        method: reqwest::Method::GET,
+        template: "/v2/teams/{teamId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v2/teams/", &crate::runtime::encode_path(&self.team_id)].concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getTeam",
-            method: reqwest::Method::GET,
-            template: "/v2/teams/{teamId}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
@@ -2539,23 +2508,16 @@ pub struct GetTeamAccessRequestBuilder {
     team_id: String,
 }
 
-impl GetTeamAccessRequestBuilder {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        GetTeamAccessRequestResponse,
-        crate::Error<GetTeamAccessRequestError>,
-    > {
-        crate::runtime::send(self).await
-    }
-}
-
 impl crate::Operation for GetTeamAccessRequestBuilder {
     type Output = GetTeamAccessRequestResponse;
     type Error = GetTeamAccessRequestError;
 }
 impl crate::runtime::Exchange for GetTeamAccessRequestBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getTeamAccessRequest",
+        method: reqwest::Method::GET,
+        template: "/v1/teams/{teamId}/request/{userId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/teams/",
@@ -2564,12 +2526,7 @@ impl crate::runtime::Exchange for GetTeamAccessRequestBuilder {
             &crate::runtime::encode_path(&self.user_id),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getTeamAccessRequest",
-            method: reqwest::Method::GET,
-            template: "/v1/teams/{teamId}/request/{userId}",
-        };
-        let request = self.client.request(endpoint, &path);
+        let request = self.client.request(&Self::ENDPOINT, &path);
         request
     }
     async fn decode(
@@ -2689,12 +2646,6 @@ impl GetTeamMembersBuilder {
         );
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetTeamMembersResponse, crate::Error<GetTeamMembersError>> {
-        crate::runtime::send(self).await
-    }
     /// Every item of `members`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
     pub fn paginate(
         self,
@@ -2722,6 +2673,11 @@ impl crate::Operation for GetTeamMembersBuilder {
     type Error = GetTeamMembersError;
 }
 impl crate::runtime::Exchange for GetTeamMembersBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getTeamMembers",
+        method: reqwest::Method::GET,
+        template: "/v3/teams/{teamId}/members",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v3/teams/",
@@ -2729,12 +2685,7 @@ impl crate::runtime::Exchange for GetTeamMembersBuilder {
             "/members",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getTeamMembers",
-            method: reqwest::Method::GET,
-            template: "/v3/teams/{teamId}/members",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
         request.query("until", &self.until);
@@ -2825,12 +2776,6 @@ impl GetTeamsBuilder {
         self.until = Some(until);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetTeamsResponse, crate::Error<GetTeamsError>> {
-        crate::runtime::send(self).await
-    }
     /// Every item of `teams`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
     pub fn paginate(self) -> crate::Paginated<GetTeamsTeam, GetTeamsError> {
         crate::runtime::paginate(
@@ -2856,14 +2801,14 @@ impl crate::Operation for GetTeamsBuilder {
     type Error = GetTeamsError;
 }
 impl crate::runtime::Exchange for GetTeamsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getTeams",
+        method: reqwest::Method::GET,
+        template: "/v2/teams",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v2/teams");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getTeams",
-            method: reqwest::Method::GET,
-            template: "/v2/teams",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
         request.query("until", &self.until);
@@ -2931,20 +2876,16 @@ pub struct InviteUserToTeamBuilder {
     body: InviteUserToTeamRequest,
 }
 
-impl InviteUserToTeamBuilder {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<InviteUserToTeamResponse, crate::Error<InviteUserToTeamError>> {
-        crate::runtime::send(self).await
-    }
-}
-
 impl crate::Operation for InviteUserToTeamBuilder {
     type Output = InviteUserToTeamResponse;
     type Error = InviteUserToTeamError;
 }
 impl crate::runtime::Exchange for InviteUserToTeamBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "inviteUserToTeam",
+        method: reqwest::Method::POST,
+        template: "/v1/teams/{teamId}/members",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/teams/",
@@ -2952,12 +2893,7 @@ impl crate::runtime::Exchange for InviteUserToTeamBuilder {
             "/members",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "inviteUserToTeam",
-            method: reqwest::Method::POST,
-            template: "/v1/teams/{teamId}/members",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         let body = self.body;
         request.json(&body);
         request
@@ -3032,20 +2968,16 @@ pub struct JoinTeamBuilder {
     body: JoinTeamRequest,
 }
 
-impl JoinTeamBuilder {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<JoinTeamResponse, crate::Error<JoinTeamError>> {
-        crate::runtime::send(self).await
-    }
-}
-
 impl crate::Operation for JoinTeamBuilder {
     type Output = JoinTeamResponse;
     type Error = JoinTeamError;
 }
 impl crate::runtime::Exchange for JoinTeamBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "joinTeam",
+        method: reqwest::Method::POST,
+        template: "/v1/teams/{teamId}/members/teams/join",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/teams/",
@@ -3053,12 +2985,7 @@ impl crate::runtime::Exchange for JoinTeamBuilder {
             "/members/teams/join",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "joinTeam",
-            method: reqwest::Method::POST,
-            template: "/v1/teams/{teamId}/members/teams/join",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         let body = self.body;
         request.json(&body);
         request
@@ -3141,10 +3068,6 @@ impl PatchTeamBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<Team, crate::Error<PatchTeamError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for PatchTeamBuilder {
@@ -3152,14 +3075,14 @@ impl crate::Operation for PatchTeamBuilder {
     type Error = PatchTeamError;
 }
 impl crate::runtime::Exchange for PatchTeamBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "patchTeam",
+        method: reqwest::Method::PATCH,
+        template: "/v2/teams/{teamId}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v2/teams/", &crate::runtime::encode_path(&self.team_id)].concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "patchTeam",
-            method: reqwest::Method::PATCH,
-            template: "/v2/teams/{teamId}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
@@ -3247,12 +3170,6 @@ impl RemoveTeamMemberBuilder {
         self.new_default_team_id = Some(new_default_team_id.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<crate::shared::Transform, crate::Error<RemoveTeamMemberError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for RemoveTeamMemberBuilder {
@@ -3260,6 +3177,11 @@ impl crate::Operation for RemoveTeamMemberBuilder {
     type Error = RemoveTeamMemberError;
 }
 impl crate::runtime::Exchange for RemoveTeamMemberBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "removeTeamMember",
+        method: reqwest::Method::DELETE,
+        template: "/v1/teams/{teamId}/members/{uid}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/teams/",
@@ -3268,12 +3190,7 @@ impl crate::runtime::Exchange for RemoveTeamMemberBuilder {
             &crate::runtime::encode_path(&self.uid),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "removeTeamMember",
-            method: reqwest::Method::DELETE,
-            template: "/v1/teams/{teamId}/members/{uid}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("newDefaultTeamId", &self.new_default_team_id);
         request
     }
@@ -3348,23 +3265,16 @@ pub struct RequestAccessToTeamBuilder {
     body: RequestAccessToTeamRequest,
 }
 
-impl RequestAccessToTeamBuilder {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<
-        RequestAccessToTeamResponse,
-        crate::Error<RequestAccessToTeamError>,
-    > {
-        crate::runtime::send(self).await
-    }
-}
-
 impl crate::Operation for RequestAccessToTeamBuilder {
     type Output = RequestAccessToTeamResponse;
     type Error = RequestAccessToTeamError;
 }
 impl crate::runtime::Exchange for RequestAccessToTeamBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "requestAccessToTeam",
+        method: reqwest::Method::POST,
+        template: "/v1/teams/{teamId}/request",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/teams/",
@@ -3372,12 +3282,7 @@ impl crate::runtime::Exchange for RequestAccessToTeamBuilder {
             "/request",
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "requestAccessToTeam",
-            method: reqwest::Method::POST,
-            template: "/v1/teams/{teamId}/request",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         let body = self.body;
         request.json(&body);
         request
@@ -3456,20 +3361,16 @@ pub struct UpdateTeamMemberBuilder {
     body: UpdateTeamMemberRequest,
 }
 
-impl UpdateTeamMemberBuilder {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<crate::shared::Transform, crate::Error<UpdateTeamMemberError>> {
-        crate::runtime::send(self).await
-    }
-}
-
 impl crate::Operation for UpdateTeamMemberBuilder {
     type Output = crate::shared::Transform;
     type Error = UpdateTeamMemberError;
 }
 impl crate::runtime::Exchange for UpdateTeamMemberBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "updateTeamMember",
+        method: reqwest::Method::PATCH,
+        template: "/v1/teams/{teamId}/members/{uid}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = [
             "/v1/teams/",
@@ -3478,12 +3379,7 @@ impl crate::runtime::Exchange for UpdateTeamMemberBuilder {
             &crate::runtime::encode_path(&self.uid),
         ]
             .concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "updateTeamMember",
-            method: reqwest::Method::PATCH,
-            template: "/v1/teams/{teamId}/members/{uid}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         let body = self.body;
         request.json(&body);
         request

@@ -7554,28 +7554,19 @@ pub struct GetAuthUserBuilder {
     client: crate::Client,
 }
 
-impl GetAuthUserBuilder {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetAuthUserResponse, crate::Error<GetAuthUserError>> {
-        crate::runtime::send(self).await
-    }
-}
-
 impl crate::Operation for GetAuthUserBuilder {
     type Output = GetAuthUserResponse;
     type Error = GetAuthUserError;
 }
 impl crate::runtime::Exchange for GetAuthUserBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getAuthUser",
+        method: reqwest::Method::GET,
+        template: "/v2/user",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v2/user");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getAuthUser",
-            method: reqwest::Method::GET,
-            template: "/v2/user",
-        };
-        let request = self.client.request(endpoint, &path);
+        let request = self.client.request(&Self::ENDPOINT, &path);
         request
     }
     async fn decode(
@@ -7707,12 +7698,6 @@ impl ListUserEventsBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<ListUserEventsResponse, crate::Error<ListUserEventsError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for ListUserEventsBuilder {
@@ -7720,14 +7705,14 @@ impl crate::Operation for ListUserEventsBuilder {
     type Error = ListUserEventsError;
 }
 impl crate::runtime::Exchange for ListUserEventsBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "listUserEvents",
+        method: reqwest::Method::GET,
+        template: "/v3/events",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v3/events");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "listUserEvents",
-            method: reqwest::Method::GET,
-            template: "/v3/events",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
         request.query("until", &self.until);
@@ -7799,28 +7784,19 @@ pub struct RequestDeleteBuilder {
     body: crate::shared::DeleteTeamRequest,
 }
 
-impl RequestDeleteBuilder {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<RequestDeleteResponse, crate::Error<RequestDeleteError>> {
-        crate::runtime::send(self).await
-    }
-}
-
 impl crate::Operation for RequestDeleteBuilder {
     type Output = RequestDeleteResponse;
     type Error = RequestDeleteError;
 }
 impl crate::runtime::Exchange for RequestDeleteBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "requestDelete",
+        method: reqwest::Method::DELETE,
+        template: "/v1/user",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/user");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "requestDelete",
-            method: reqwest::Method::DELETE,
-            template: "/v1/user",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         let body = self.body;
         request.json(&body);
         request

@@ -536,12 +536,6 @@ impl CreateWebhookBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<CreateWebhookResponse, crate::Error<CreateWebhookError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for CreateWebhookBuilder {
@@ -549,14 +543,14 @@ impl crate::Operation for CreateWebhookBuilder {
     type Error = CreateWebhookError;
 }
 impl crate::runtime::Exchange for CreateWebhookBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "createWebhook",
+        method: reqwest::Method::POST,
+        template: "/v1/webhooks",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/webhooks");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "createWebhook",
-            method: reqwest::Method::POST,
-            template: "/v1/webhooks",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -634,10 +628,6 @@ impl DeleteWebhookBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<(), crate::Error<DeleteWebhookError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for DeleteWebhookBuilder {
@@ -645,14 +635,14 @@ impl crate::Operation for DeleteWebhookBuilder {
     type Error = DeleteWebhookError;
 }
 impl crate::runtime::Exchange for DeleteWebhookBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "deleteWebhook",
+        method: reqwest::Method::DELETE,
+        template: "/v1/webhooks/{id}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/webhooks/", &crate::runtime::encode_path(&self.id)].concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "deleteWebhook",
-            method: reqwest::Method::DELETE,
-            template: "/v1/webhooks/{id}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -726,12 +716,6 @@ impl GetWebhookBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetWebhookResponse, crate::Error<GetWebhookError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetWebhookBuilder {
@@ -739,14 +723,14 @@ impl crate::Operation for GetWebhookBuilder {
     type Error = GetWebhookError;
 }
 impl crate::runtime::Exchange for GetWebhookBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getWebhook",
+        method: reqwest::Method::GET,
+        template: "/v1/webhooks/{id}",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/webhooks/", &crate::runtime::encode_path(&self.id)].concat();
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getWebhook",
-            method: reqwest::Method::GET,
-            template: "/v1/webhooks/{id}",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -826,12 +810,6 @@ impl GetWebhooksBuilder {
         self.slug = Some(slug.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::Result<GetWebhooksResponse, crate::Error<GetWebhooksError>> {
-        crate::runtime::send(self).await
-    }
 }
 
 impl crate::Operation for GetWebhooksBuilder {
@@ -839,14 +817,14 @@ impl crate::Operation for GetWebhooksBuilder {
     type Error = GetWebhooksError;
 }
 impl crate::runtime::Exchange for GetWebhooksBuilder {
+    const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        operation: "getWebhooks",
+        method: reqwest::Method::GET,
+        template: "/v1/webhooks",
+    };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/webhooks");
-        let endpoint = crate::runtime::Endpoint {
-            operation: "getWebhooks",
-            method: reqwest::Method::GET,
-            template: "/v1/webhooks",
-        };
-        let mut request = self.client.request(endpoint, &path);
+        let mut request = self.client.request(&Self::ENDPOINT, &path);
         request.query("projectId", &self.project_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));

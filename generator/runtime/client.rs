@@ -125,7 +125,7 @@ impl Client {
     }
 
     /// Starts a request for `operation` to `path` (already percent-encoded).
-    pub(crate) fn request(&self, endpoint: Endpoint, path: &str) -> Request {
+    pub(crate) fn request(&self, endpoint: &Endpoint, path: &str) -> Request {
         Request::new(endpoint, self.clone(), path)
     }
 

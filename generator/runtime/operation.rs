@@ -10,7 +10,7 @@ use std::future::Future;
 use serde::de::DeserializeOwned;
 
 use super::error::{DeclaredError, Error, Result};
-use super::request::{JsonStream, Request, Response};
+use super::request::{Endpoint, JsonStream, Request, Response};
 
 mod sealed {
     /// Only the crate's own request builders are operations.
@@ -35,6 +35,9 @@ pub type Outcome<O> = Result<<O as Operation>::Output, Error<<O as Operation>::E
 
 /// How an operation's request is made and its success decoded.
 pub(crate) trait Exchange: Operation {
+    /// The operation's id, method and path template.
+    const ENDPOINT: Endpoint;
+
     /// The request, with every parameter the builder holds.
     fn into_request(self) -> Request;
 
@@ -68,17 +71,25 @@ where
 }
 
 /// What makes a type with an [`Exchange`] impl a request builder: it is an
-/// [`Operation`], and awaiting it sends it.
+/// [`Operation`], and calling `send` or awaiting it sends it.
 macro_rules! request_builder {
     ($builder:ident) => {
         impl crate::runtime::Sealed for $builder {}
+
+        impl $builder {
+            /// Sends the request and decodes the answer, as awaiting the builder does;
+            /// the future borrows nothing, so it can be spawned.
+            pub fn send(self) -> crate::BoxFuture<crate::Outcome<Self>> {
+                Box::pin(crate::runtime::send(self))
+            }
+        }
 
         impl std::future::IntoFuture for $builder {
             type Output = crate::Outcome<Self>;
             type IntoFuture = crate::BoxFuture<Self::Output>;
 
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin(crate::runtime::send(self))
+                self.send()
             }
         }
     };

@@ -74,13 +74,13 @@ pub(crate) struct Request {
 impl Request {
     /// A request for `operation` to `path` (already percent-encoded), with no
     /// parameters yet.
-    pub(crate) fn new(endpoint: Endpoint, client: Client, path: &str) -> Self {
+    pub(crate) fn new(endpoint: &Endpoint, client: Client, path: &str) -> Self {
         Request {
             operation: endpoint.operation,
             template: endpoint.template,
             url: format!("{}{}", client.base_url(), path),
             client,
-            method: endpoint.method,
+            method: endpoint.method.clone(),
             query: Vec::new(),
             headers: reqwest::header::HeaderMap::new(),
             body: None,

@@ -96,7 +96,7 @@ fn every_group_feature_builds_alone() {
         std::fs::write(dir.join("src/lib.rs"), source).unwrap();
     }
     let list: Vec<String> =
-        members.iter().chain(USERS.iter().map(|(label, _)| label)).map(|m| format!("    \"{m}\",")).collect();
+        members.iter().map(String::as_str).chain(USERS.iter().map(|(label, _)| *label)).map(|m| format!("    \"{m}\",")).collect();
     std::fs::write(
         root.join("Cargo.toml"),
         format!("[workspace]\nresolver = \"2\"\nmembers = [\n{}\n]\n", list.join("\n")),

@@ -379,20 +379,17 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
             #(#fields)*
         }
     };
-    let builder_impl = quote! {
-        impl #builder {
-            #(#setters)*
+    let builder_impl = (!setters.is_empty() || stream_method.is_some() || paginate_method.is_some()).then(|| {
+        quote! {
+            impl #builder {
+                #(#setters)*
 
-            /// Sends the request and decodes the response.
-            pub async fn send(self) -> crate::Result<#output, crate::Error<#error>> {
-                crate::runtime::send(self).await
+                #stream_method
+
+                #paginate_method
             }
-
-            #stream_method
-
-            #paginate_method
         }
-    };
+    });
     let exchange = quote! {
         impl crate::Operation for #builder {
             type Output = #output;
@@ -400,14 +397,15 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
         }
 
         impl crate::runtime::Exchange for #builder {
+            const ENDPOINT: crate::runtime::Endpoint = crate::runtime::Endpoint {
+                operation: #operation_id,
+                method: #method,
+                template: #template,
+            };
+
             fn into_request(self) -> crate::runtime::Request {
                 let path = #path;
-                let endpoint = crate::runtime::Endpoint {
-                    operation: #operation_id,
-                    method: #method,
-                    template: #template,
-                };
-                let #mutable request = self.client.request(endpoint, &path);
+                let #mutable request = self.client.request(&Self::ENDPOINT, &path);
                 #(#sends)*
                 request
             }
@@ -419,7 +417,9 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
 
         crate::runtime::request_builder!(#builder);
     };
-    let mut chunks = vec![client_method, builder_struct, builder_impl, exchange];
+    let mut chunks = vec![client_method, builder_struct];
+    chunks.extend(builder_impl);
+    chunks.push(exchange);
     if op.success_enum.is_some() {
         chunks.push(success_enum);
     }
