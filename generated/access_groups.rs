@@ -316,7 +316,7 @@ pub struct UpdateAccessGroupProjectRequest {
 impl UpdateAccessGroupProjectRequest {
     /// A `UpdateAccessGroupProjectRequest` with the fields it needs; the others are unset.
     pub fn new(role: crate::shared::CreateAccessGroupProjectRole) -> Self {
-        Self { role: role }
+        Self { role }
     }
 }
 

@@ -493,10 +493,7 @@ pub struct Override {
 impl Override {
     /// A `Override` with the fields it needs; the others are unset.
     pub fn new(scope: OverrideScope, action: OverrideAction) -> Self {
-        Self {
-            scope: scope,
-            action: action,
-        }
+        Self { scope, action }
     }
 }
 
@@ -638,7 +635,7 @@ impl PatchUrlProtectionBypassScope {
         Self {
             user_id: None,
             email: None,
-            access: access,
+            access,
         }
     }
     /// Sets [`user_id`](Self::user_id).
@@ -702,7 +699,7 @@ pub struct PatchUrlProtectionBypassWithOverride {
 impl PatchUrlProtectionBypassWithOverride {
     /// A `PatchUrlProtectionBypassWithOverride` with the fields it needs; the others are unset.
     pub fn new(override_: Override) -> Self {
-        Self { override_: override_ }
+        Self { override_ }
     }
 }
 
@@ -715,7 +712,7 @@ pub struct PatchUrlProtectionBypassWithScope {
 impl PatchUrlProtectionBypassWithScope {
     /// A `PatchUrlProtectionBypassWithScope` with the fields it needs; the others are unset.
     pub fn new(scope: PatchUrlProtectionBypassScope) -> Self {
-        Self { scope: scope }
+        Self { scope }
     }
 }
 

@@ -18,7 +18,7 @@ pub struct ArtifactQueryRequest {
 impl ArtifactQueryRequest {
     /// A `ArtifactQueryRequest` with the fields it needs; the others are unset.
     pub fn new(hashes: Vec<String>) -> Self {
-        Self { hashes: hashes }
+        Self { hashes }
     }
 }
 
@@ -139,8 +139,8 @@ impl RecordEventsRequestItem {
     ) -> Self {
         Self {
             session_id: session_id.into(),
-            source: source,
-            event: event,
+            source,
+            event,
             hash: hash.into(),
             duration: None,
         }

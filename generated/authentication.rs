@@ -533,8 +533,7 @@ impl crate::runtime::Exchange for DeleteAuthTokenBuilder {
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v3/user/tokens/", &crate::runtime::encode_path(&self.token_id)]
             .concat();
-        let request = self.client.request(&Self::ENDPOINT, &path);
-        request
+        self.client.request(&Self::ENDPOINT, &path)
     }
     async fn decode(
         response: crate::runtime::Response,
@@ -689,8 +688,7 @@ impl crate::runtime::Exchange for GetAuthTokenBuilder {
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v5/user/tokens/", &crate::runtime::encode_path(&self.token_id)]
             .concat();
-        let request = self.client.request(&Self::ENDPOINT, &path);
-        request
+        self.client.request(&Self::ENDPOINT, &path)
     }
     async fn decode(
         response: crate::runtime::Response,
@@ -762,8 +760,7 @@ impl crate::runtime::Exchange for ListAuthTokensBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v5/user/tokens");
-        let request = self.client.request(&Self::ENDPOINT, &path);
-        request
+        self.client.request(&Self::ENDPOINT, &path)
     }
     async fn decode(
         response: crate::runtime::Response,

@@ -117,7 +117,7 @@ impl CreateCheckRequest {
         Self {
             name: name.into(),
             path: None,
-            blocking: blocking,
+            blocking,
             details_url: None,
             external_id: None,
             rerequestable: None,
@@ -160,7 +160,7 @@ impl Fcp {
         Self {
             value: None,
             previous_value: None,
-            source: source,
+            source,
         }
     }
     /// Sets [`value`](Self::value).
@@ -365,10 +365,10 @@ impl UpdateCheckOutputMetrics {
     /// A `UpdateCheckOutputMetrics` with the fields it needs; the others are unset.
     pub fn new(fcp: Fcp, lcp: Fcp, cls: Fcp, tbt: Fcp) -> Self {
         Self {
-            fcp: fcp,
-            lcp: lcp,
-            cls: cls,
-            tbt: tbt,
+            fcp,
+            lcp,
+            cls,
+            tbt,
             virtual_experience_score: None,
         }
     }
@@ -514,7 +514,7 @@ impl VirtualExperienceScore {
         Self {
             value: None,
             previous_value: None,
-            source: source,
+            source,
         }
     }
     /// Sets [`value`](Self::value).

@@ -1530,7 +1530,7 @@ impl CreateDeploymentGitSourceBitbucketOwnerSlug {
             ref_: ref_.into(),
             sha: None,
             slug: slug.into(),
-            type_: type_,
+            type_,
         }
     }
     /// Sets [`sha`](Self::sha).
@@ -1565,7 +1565,7 @@ impl CreateDeploymentGitSourceBitbucketRepoUuid {
             ref_: ref_.into(),
             repo_uuid: repo_uuid.into(),
             sha: None,
-            type_: type_,
+            type_,
             workspace_uuid: None,
         }
     }
@@ -1606,7 +1606,7 @@ impl CreateDeploymentGitSourceGithubLimitedOrgRepo {
             ref_: ref_.into(),
             repo: repo.into(),
             sha: None,
-            type_: type_,
+            type_,
         }
     }
     /// Sets [`sha`](Self::sha).
@@ -1637,9 +1637,9 @@ impl CreateDeploymentGitSourceGithubLimitedRepoId {
     ) -> Self {
         Self {
             ref_: ref_.into(),
-            repo_id: repo_id,
+            repo_id,
             sha: None,
-            type_: type_,
+            type_,
         }
     }
     /// Sets [`sha`](Self::sha).
@@ -1674,7 +1674,7 @@ impl CreateDeploymentGitSourceGithubOrgRepo {
             ref_: ref_.into(),
             repo: repo.into(),
             sha: None,
-            type_: type_,
+            type_,
         }
     }
     /// Sets [`sha`](Self::sha).
@@ -1705,9 +1705,9 @@ impl CreateDeploymentGitSourceGithubRepoId {
     ) -> Self {
         Self {
             ref_: ref_.into(),
-            repo_id: repo_id,
+            repo_id,
             sha: None,
-            type_: type_,
+            type_,
         }
     }
     /// Sets [`sha`](Self::sha).
@@ -1737,10 +1737,10 @@ impl CreateDeploymentGitSourceGitlab {
         type_: CancelDeploymentGitSourceGitlabProjectIdType,
     ) -> Self {
         Self {
-            project_id: project_id,
+            project_id,
             ref_: ref_.into(),
             sha: None,
-            type_: type_,
+            type_,
         }
     }
     /// Sets [`sha`](Self::sha).
@@ -4378,10 +4378,7 @@ pub struct Outcome {
 impl Outcome {
     /// A `Outcome` with the fields it needs; the others are unset.
     pub fn new(kind: impl Into<String>, secrets: Vec<OutcomeSecret>) -> Self {
-        Self {
-            kind: kind.into(),
-            secrets: secrets,
-        }
+        Self { kind: kind.into(), secrets }
     }
 }
 

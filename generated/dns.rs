@@ -187,11 +187,11 @@ impl CreateRecordWithHttps {
         name: serde_json::Value,
     ) -> Self {
         Self {
-            type_: type_,
+            type_,
             ttl: None,
-            https: https,
+            https,
             comment: None,
-            name: name,
+            name,
         }
     }
     /// Sets [`ttl`](Self::ttl).
@@ -234,11 +234,11 @@ impl CreateRecordWithMxPriority {
         mx_priority: f64,
     ) -> Self {
         Self {
-            type_: type_,
+            type_,
             name: name.into(),
             ttl: None,
             value: value.into(),
-            mx_priority: mx_priority,
+            mx_priority,
             comment: None,
         }
     }
@@ -278,11 +278,11 @@ impl CreateRecordWithSrv {
         name: serde_json::Value,
     ) -> Self {
         Self {
-            type_: type_,
+            type_,
             ttl: None,
-            srv: srv,
+            srv,
             comment: None,
-            name: name,
+            name,
         }
     }
     /// Sets [`ttl`](Self::ttl).
@@ -319,7 +319,7 @@ impl CreateRecordWithTypeName {
     /// A `CreateRecordWithTypeName` with the fields it needs; the others are unset.
     pub fn new(type_: RecordType, name: impl Into<String>) -> Self {
         Self {
-            type_: type_,
+            type_,
             name: name.into(),
             ttl: None,
             value: None,
@@ -368,7 +368,7 @@ impl CreateRecordWithTypeValue {
         value: impl Into<String>,
     ) -> Self {
         Self {
-            type_: type_,
+            type_,
             name: name.into(),
             ttl: None,
             value: value.into(),
@@ -412,11 +412,11 @@ impl CreateRecordWithTypeValue5 {
         name: serde_json::Value,
     ) -> Self {
         Self {
-            type_: type_,
+            type_,
             ttl: None,
             value: value.into(),
             comment: None,
-            name: name,
+            name,
         }
     }
     /// Sets [`ttl`](Self::ttl).

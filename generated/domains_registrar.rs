@@ -204,10 +204,10 @@ impl BuyDomainsDomain {
         expected_price: f64,
     ) -> Self {
         Self {
-            domain_name: domain_name,
-            auto_renew: auto_renew,
-            years: years,
-            expected_price: expected_price,
+            domain_name,
+            auto_renew,
+            years,
+            expected_price,
         }
     }
 }
@@ -267,8 +267,8 @@ impl BuyDomainsRequest {
         contact_information: ContactInformation,
     ) -> Self {
         Self {
-            domains: domains,
-            contact_information: contact_information,
+            domains,
+            contact_information,
         }
     }
 }
@@ -383,10 +383,10 @@ impl BuySingleDomainRequest {
         contact_information: ContactInformation,
     ) -> Self {
         Self {
-            auto_renew: auto_renew,
-            years: years,
-            expected_price: expected_price,
-            contact_information: contact_information,
+            auto_renew,
+            years,
+            expected_price,
+            contact_information,
         }
     }
 }
@@ -430,16 +430,16 @@ impl ContactInformation {
         country: CountryCode,
     ) -> Self {
         Self {
-            first_name: first_name,
-            last_name: last_name,
-            email: email,
-            phone: phone,
-            address1: address1,
+            first_name,
+            last_name,
+            email,
+            phone,
+            address1,
             address2: None,
-            city: city,
-            state: state,
-            zip: zip,
-            country: country,
+            city,
+            state,
+            zip,
+            country,
             company_name: None,
             fax: None,
             additional: None,
@@ -973,7 +973,7 @@ pub struct GetBulkAvailabilityRequest {
 impl GetBulkAvailabilityRequest {
     /// A `GetBulkAvailabilityRequest` with the fields it needs; the others are unset.
     pub fn new(domains: Vec<DomainName>) -> Self {
-        Self { domains: domains }
+        Self { domains }
     }
 }
 
@@ -1891,16 +1891,16 @@ impl RenewDomainContactInformation {
         country: CountryCode,
     ) -> Self {
         Self {
-            first_name: first_name,
-            last_name: last_name,
-            email: email,
-            phone: phone,
-            address1: address1,
+            first_name,
+            last_name,
+            email,
+            phone,
+            address1,
             address2: None,
-            city: city,
-            state: state,
-            zip: zip,
-            country: country,
+            city,
+            state,
+            zip,
+            country,
             company_name: None,
             fax: None,
         }
@@ -1941,8 +1941,8 @@ impl RenewDomainRequest {
     /// A `RenewDomainRequest` with the fields it needs; the others are unset.
     pub fn new(years: f64, expected_price: f64) -> Self {
         Self {
-            years: years,
-            expected_price: expected_price,
+            years,
+            expected_price,
             contact_information: None,
         }
     }
@@ -2252,10 +2252,10 @@ impl TransferInDomainRequest {
     ) -> Self {
         Self {
             auth_code: auth_code.into(),
-            auto_renew: auto_renew,
-            years: years,
-            expected_price: expected_price,
-            contact_information: contact_information,
+            auto_renew,
+            years,
+            expected_price,
+            contact_information,
         }
     }
 }
@@ -2361,7 +2361,7 @@ pub struct UpdateDomainAutoRenewRequest {
 impl UpdateDomainAutoRenewRequest {
     /// A `UpdateDomainAutoRenewRequest` with the fields it needs; the others are unset.
     pub fn new(auto_renew: bool) -> Self {
-        Self { auto_renew: auto_renew }
+        Self { auto_renew }
     }
 }
 
@@ -2373,7 +2373,7 @@ pub struct UpdateDomainNameserversRequest {
 impl UpdateDomainNameserversRequest {
     /// A `UpdateDomainNameserversRequest` with the fields it needs; the others are unset.
     pub fn new(nameservers: Vec<Nameserver>) -> Self {
-        Self { nameservers: nameservers }
+        Self { nameservers }
     }
 }
 

@@ -110,8 +110,8 @@ impl CreateDrainDeliveryWithCompression {
             type_: type_.into(),
             endpoint: endpoint.into(),
             compression: None,
-            encoding: encoding,
-            headers: headers,
+            encoding,
+            headers,
             secret: None,
         }
     }
@@ -192,9 +192,9 @@ impl CreateDrainDeliveryWithTypeEndpoint {
     ) -> Self {
         Self {
             type_: type_.into(),
-            endpoint: endpoint,
-            encoding: encoding,
-            headers: headers,
+            endpoint,
+            encoding,
+            headers,
             secret: None,
         }
     }
@@ -358,7 +358,7 @@ impl CreateDrainFilterWithVersionFilter {
     pub fn new(version: impl Into<String>, filter: CreateDrainFilterFilter) -> Self {
         Self {
             version: version.into(),
-            filter: filter,
+            filter,
         }
     }
 }
@@ -391,10 +391,10 @@ impl CreateDrainRequest {
     ) -> Self {
         Self {
             name: name.into(),
-            projects: projects,
+            projects,
             project_ids: None,
             filter: None,
-            schemas: schemas,
+            schemas,
             delivery: None,
             sampling: None,
             transforms: None,
@@ -452,7 +452,7 @@ impl CreateDrainSamplingItem {
     pub fn new(type_: impl Into<String>, rate: f64) -> Self {
         Self {
             type_: type_.into(),
-            rate: rate,
+            rate,
             env: None,
             request_path: None,
         }
@@ -703,10 +703,7 @@ impl TestDrainRequest {
         schemas: std::collections::BTreeMap<String, CreateDrainSchemasValue>,
         delivery: CreateDrainDelivery,
     ) -> Self {
-        Self {
-            schemas: schemas,
-            delivery: delivery,
-        }
+        Self { schemas, delivery }
     }
 }
 

@@ -21,7 +21,7 @@ impl DangerouslyDeleteByTagsRequest {
     pub fn new(tags: crate::shared::Tags) -> Self {
         Self {
             revalidation_deadline_seconds: None,
-            tags: tags,
+            tags,
             target: None,
         }
     }
@@ -50,7 +50,7 @@ pub struct InvalidateByTagsRequest {
 impl InvalidateByTagsRequest {
     /// A `InvalidateByTagsRequest` with the fields it needs; the others are unset.
     pub fn new(tags: crate::shared::Tags) -> Self {
-        Self { tags: tags, target: None }
+        Self { tags, target: None }
     }
     /// Sets [`target`](Self::target).
     pub fn with_target(mut self, target: crate::shared::DrainsSamplingItemEnv) -> Self {

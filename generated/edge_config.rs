@@ -86,7 +86,7 @@ pub struct DeleteEdgeConfigTokensRequest {
 impl DeleteEdgeConfigTokensRequest {
     /// A `DeleteEdgeConfigTokensRequest` with the fields it needs; the others are unset.
     pub fn new(tokens: Vec<String>) -> Self {
-        Self { tokens: tokens }
+        Self { tokens }
     }
 }
 
@@ -470,7 +470,7 @@ impl PatchEdgeConfigItemsItemWithDescription {
     /// A `PatchEdgeConfigItemsItemWithDescription` with the fields it needs; the others are unset.
     pub fn new(operation: Operation, key: impl Into<String>) -> Self {
         Self {
-            operation: operation,
+            operation,
             key: key.into(),
             value: None,
             description: None,
@@ -505,9 +505,9 @@ impl PatchEdgeConfigItemsItemWithOperationKey {
         value: serde_json::Value,
     ) -> Self {
         Self {
-            operation: operation,
+            operation,
             key: key.into(),
-            value: value,
+            value,
             description: None,
         }
     }
@@ -526,7 +526,7 @@ pub struct PatchEdgeConfigItemsRequest {
 impl PatchEdgeConfigItemsRequest {
     /// A `PatchEdgeConfigItemsRequest` with the fields it needs; the others are unset.
     pub fn new(items: Vec<PatchEdgeConfigItemsItem>) -> Self {
-        Self { items: items }
+        Self { items }
     }
 }
 
@@ -544,7 +544,7 @@ pub struct PatchEdgeConfigSchemaRequest {
 impl PatchEdgeConfigSchemaRequest {
     /// A `PatchEdgeConfigSchemaRequest` with the fields it needs; the others are unset.
     pub fn new(definition: serde_json::Value) -> Self {
-        Self { definition: definition }
+        Self { definition }
     }
 }
 

@@ -27,7 +27,7 @@ impl CreateCustomEnvironmentBranchMatcher {
         pattern: impl Into<String>,
     ) -> Self {
         Self {
-            type_: type_,
+            type_,
             pattern: pattern.into(),
         }
     }
@@ -188,7 +188,7 @@ impl CreateSharedEnvVariableRequest {
     /// A `CreateSharedEnvVariableRequest` with the fields it needs; the others are unset.
     pub fn new(evs: Vec<CreateSharedEnvVariableEvsItem>) -> Self {
         Self {
-            evs: evs,
+            evs,
             type_: None,
             target: None,
             project_id: None,
@@ -515,7 +515,7 @@ impl UpdateSharedEnvVariableRequest {
     pub fn new(
         updates: std::collections::BTreeMap<String, UpdateSharedEnvVariableUpdatesValue>,
     ) -> Self {
-        Self { updates: updates }
+        Self { updates }
     }
 }
 

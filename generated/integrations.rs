@@ -83,7 +83,7 @@ impl CreateIntegrationStoreDirectRequest {
         Self {
             name: name.into(),
             integration_configuration_id: integration_configuration_id.into(),
-            integration_product_id_or_slug: integration_product_id_or_slug,
+            integration_product_id_or_slug,
             metadata: None,
             external_id: None,
             protocol_settings: None,

@@ -37,11 +37,11 @@ impl CreateConfigurableLogDrainRequest {
         sources: Vec<CreateConfigurableLogDrainSource>,
     ) -> Self {
         Self {
-            delivery_format: delivery_format,
+            delivery_format,
             url: url.into(),
             headers: None,
             project_ids: None,
-            sources: sources,
+            sources,
             environments: None,
             secret: None,
             sampling_rate: None,

@@ -27,7 +27,7 @@ impl Balance {
             resource_id: None,
             credit: None,
             name_label: None,
-            currency_value_in_cents: currency_value_in_cents,
+            currency_value_in_cents,
         }
     }
     /// Sets [`resource_id`](Self::resource_id).
@@ -129,7 +129,7 @@ impl BillingObjectListItem {
             name: name.into(),
             details: None,
             price: price.into(),
-            quantity: quantity,
+            quantity,
             units: units.into(),
             total: total.into(),
         }
@@ -196,7 +196,7 @@ impl BillingPlan {
     ) -> Self {
         Self {
             id: id.into(),
-            type_: type_,
+            type_,
             name: name.into(),
             description: None,
             payment_method_required: None,
@@ -255,10 +255,7 @@ pub struct BillingWithItems {
 impl BillingWithItems {
     /// A `BillingWithItems` with the fields it needs; the others are unset.
     pub fn new(items: Vec<BillingObjectListItem>) -> Self {
-        Self {
-            items: items,
-            discounts: None,
-        }
+        Self { items, discounts: None }
     }
     /// Sets [`discounts`](Self::discounts).
     pub fn with_discounts(mut self, discounts: Vec<Discount>) -> Self {
@@ -380,7 +377,7 @@ pub struct CreateEventRequest {
 impl CreateEventRequest {
     /// A `CreateEventRequest` with the fields it needs; the others are unset.
     pub fn new(event: CreateEventEvent) -> Self {
-        Self { event: event }
+        Self { event }
     }
 }
 
@@ -462,7 +459,7 @@ pub struct CreateInstallationIntegrationConfigurationRequest {
 impl CreateInstallationIntegrationConfigurationRequest {
     /// A `CreateInstallationIntegrationConfigurationRequest` with the fields it needs; the others are unset.
     pub fn new(items: Vec<CreateInstallationIntegrationConfigurationItem>) -> Self {
-        Self { items: items }
+        Self { items }
     }
 }
 
@@ -820,7 +817,7 @@ impl ImportResourceRequest {
             ownership: None,
             product_id: product_id.into(),
             name: name.into(),
-            status: status,
+            status,
             metadata: None,
             billing_plan: None,
             notification: None,
@@ -1058,9 +1055,9 @@ impl SubmitBillingDataRequest {
         Self {
             timestamp: timestamp.into(),
             eod: eod.into(),
-            period: period,
-            billing: billing,
-            usage: usage,
+            period,
+            billing,
+            usage,
         }
     }
 }
@@ -1100,10 +1097,10 @@ impl SubmitBillingDataUsageItem {
         Self {
             resource_id: None,
             name: name.into(),
-            type_: type_,
+            type_,
             units: units.into(),
-            day_value: day_value,
-            period_value: period_value,
+            day_value,
+            period_value,
             plan_value: None,
         }
     }
@@ -1194,8 +1191,8 @@ impl SubmitInvoiceRequest {
             external_id: None,
             invoice_date: invoice_date.into(),
             memo: None,
-            period: period,
-            items: items,
+            period,
+            items,
             discounts: None,
             test: None,
         }
@@ -1249,7 +1246,7 @@ impl SubmitPrepaymentBalancesRequest {
     pub fn new(timestamp: impl Into<String>, balances: Vec<Balance>) -> Self {
         Self {
             timestamp: timestamp.into(),
-            balances: balances,
+            balances,
         }
     }
 }
@@ -1394,7 +1391,7 @@ pub struct UpdateInstallationIntegrationEdgeConfigRequest {
 impl UpdateInstallationIntegrationEdgeConfigRequest {
     /// A `UpdateInstallationIntegrationEdgeConfigRequest` with the fields it needs; the others are unset.
     pub fn new(data: std::collections::BTreeMap<String, serde_json::Value>) -> Self {
-        Self { data: data }
+        Self { data }
     }
 }
 
@@ -1598,10 +1595,7 @@ pub struct UpdateResourceSecretsRequest {
 impl UpdateResourceSecretsRequest {
     /// A `UpdateResourceSecretsRequest` with the fields it needs; the others are unset.
     pub fn new(secrets: Vec<Secret>) -> Self {
-        Self {
-            secrets: secrets,
-            partial: None,
-        }
+        Self { secrets, partial: None }
     }
     /// Sets [`partial`](Self::partial).
     pub fn with_partial(mut self, partial: bool) -> Self {
@@ -1847,8 +1841,7 @@ impl crate::runtime::Exchange for CreateInstallationIntegrationEdgeConfigBuilder
             "/experimentation/edge-config",
         ]
             .concat();
-        let request = self.client.request(&Self::ENDPOINT, &path);
-        request
+        self.client.request(&Self::ENDPOINT, &path)
     }
     async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
         response.empty().await
@@ -1941,8 +1934,7 @@ impl crate::runtime::Exchange for DeleteInstallationIntegrationConfigurationBuil
             &crate::runtime::encode_path(&self.item_id),
         ]
             .concat();
-        let request = self.client.request(&Self::ENDPOINT, &path);
-        request
+        self.client.request(&Self::ENDPOINT, &path)
     }
     async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
         response.empty().await
@@ -2026,8 +2018,7 @@ impl crate::runtime::Exchange for DeleteIntegrationResourceBuilder {
             &crate::runtime::encode_path(&self.resource_id),
         ]
             .concat();
-        let request = self.client.request(&Self::ENDPOINT, &path);
-        request
+        self.client.request(&Self::ENDPOINT, &path)
     }
     async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
         response.empty().await
@@ -2107,8 +2098,7 @@ impl crate::runtime::Exchange for GetAccountInfoBuilder {
             "/account",
         ]
             .concat();
-        let request = self.client.request(&Self::ENDPOINT, &path);
-        request
+        self.client.request(&Self::ENDPOINT, &path)
     }
     async fn decode(
         response: crate::runtime::Response,
@@ -2194,8 +2184,7 @@ impl crate::runtime::Exchange for GetIntegrationResourceBuilder {
             &crate::runtime::encode_path(&self.resource_id),
         ]
             .concat();
-        let request = self.client.request(&Self::ENDPOINT, &path);
-        request
+        self.client.request(&Self::ENDPOINT, &path)
     }
     async fn decode(
         response: crate::runtime::Response,
@@ -2277,8 +2266,7 @@ impl crate::runtime::Exchange for GetIntegrationResourcesBuilder {
             "/resources",
         ]
             .concat();
-        let request = self.client.request(&Self::ENDPOINT, &path);
-        request
+        self.client.request(&Self::ENDPOINT, &path)
     }
     async fn decode(
         response: crate::runtime::Response,
@@ -2364,8 +2352,7 @@ impl crate::runtime::Exchange for GetInvoiceBuilder {
             &crate::runtime::encode_path(&self.invoice_id),
         ]
             .concat();
-        let request = self.client.request(&Self::ENDPOINT, &path);
-        request
+        self.client.request(&Self::ENDPOINT, &path)
     }
     async fn decode(
         response: crate::runtime::Response,
@@ -2451,8 +2438,7 @@ impl crate::runtime::Exchange for GetMemberBuilder {
             &crate::runtime::encode_path(&self.member_id),
         ]
             .concat();
-        let request = self.client.request(&Self::ENDPOINT, &path);
-        request
+        self.client.request(&Self::ENDPOINT, &path)
     }
     async fn decode(
         response: crate::runtime::Response,

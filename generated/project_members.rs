@@ -26,7 +26,7 @@ impl AddProjectMemberRequest {
             uid: None,
             username: None,
             email: None,
-            role: role,
+            role,
         }
     }
     /// Sets [`uid`](Self::uid).

@@ -650,7 +650,7 @@ impl CreateProjectEnvWithKeyValue {
         Self {
             key: key.into(),
             value: value.into(),
-            type_: type_,
+            type_,
             target: None,
             git_branch: None,
             comment: None,
@@ -1545,7 +1545,7 @@ impl EnvironmentVariable {
     ) -> Self {
         Self {
             key: key.into(),
-            target: target,
+            target,
             git_branch: None,
             type_: None,
             value: value.into(),
@@ -2091,10 +2091,7 @@ pub struct GitRepository {
 impl GitRepository {
     /// A `GitRepository` with the fields it needs; the others are unset.
     pub fn new(repo: impl Into<String>, type_: GitRepositoryType) -> Self {
-        Self {
-            repo: repo.into(),
-            type_: type_,
-        }
+        Self { repo: repo.into(), type_ }
     }
 }
 
@@ -5069,8 +5066,8 @@ impl UpdateProjectConnectConfigurationObject {
         Self {
             env_id: env_id.into(),
             connect_configuration_id: connect_configuration_id.into(),
-            passive: passive,
-            builds_enabled: builds_enabled,
+            passive,
+            builds_enabled,
         }
     }
 }
@@ -6268,7 +6265,7 @@ pub struct UpdateProjectStaticIps {
 impl UpdateProjectStaticIps {
     /// A `UpdateProjectStaticIps` with the fields it needs; the others are unset.
     pub fn new(enabled: bool) -> Self {
-        Self { enabled: enabled }
+        Self { enabled }
     }
 }
 
@@ -6292,9 +6289,9 @@ impl UpdateProjectTrustedIps {
         protection_mode: UpdateProjectTrustedIpsProtectionMode,
     ) -> Self {
         Self {
-            deployment_type: deployment_type,
-            addresses: addresses,
-            protection_mode: protection_mode,
+            deployment_type,
+            addresses,
+            protection_mode,
         }
     }
 }

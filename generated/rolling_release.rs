@@ -57,7 +57,7 @@ impl ApproveRollingReleaseStageRequest {
     /// A `ApproveRollingReleaseStageRequest` with the fields it needs; the others are unset.
     pub fn new(next_stage_index: f64, canary_deployment_id: impl Into<String>) -> Self {
         Self {
-            next_stage_index: next_stage_index,
+            next_stage_index,
             canary_deployment_id: canary_deployment_id.into(),
         }
     }

@@ -841,10 +841,7 @@ pub struct Gen {
 impl Gen {
     /// A `Gen` with the fields it needs; the others are unset.
     pub fn new(active: bool, action: GenAction) -> Self {
-        Self {
-            active: active,
-            action: action,
-        }
+        Self { active, action }
     }
 }
 
@@ -1176,7 +1173,7 @@ impl PutFirewallConfigIpsItem {
             hostname: hostname.into(),
             ip: ip.into(),
             notes: None,
-            action: action,
+            action,
         }
     }
     /// Sets [`id`](Self::id).
@@ -1259,7 +1256,7 @@ impl PutFirewallConfigRequest {
     /// A `PutFirewallConfigRequest` with the fields it needs; the others are unset.
     pub fn new(firewall_enabled: bool) -> Self {
         Self {
-            firewall_enabled: firewall_enabled,
+            firewall_enabled,
             managed_rules: None,
             crs: None,
             rules: None,
@@ -1328,9 +1325,9 @@ impl PutFirewallConfigRule {
             id: None,
             name: name.into(),
             description: None,
-            active: active,
-            condition_group: condition_group,
-            action: action,
+            active,
+            condition_group,
+            action,
         }
     }
     /// Sets [`id`](Self::id).
@@ -1383,7 +1380,7 @@ impl PutFirewallConfigRuleActionMitigate {
     /// A `PutFirewallConfigRuleActionMitigate` with the fields it needs; the others are unset.
     pub fn new(action: PutFirewallConfigRuleActionMitigateAction) -> Self {
         Self {
-            action: action,
+            action,
             rate_limit: None,
             redirect: None,
             action_duration: None,
@@ -1517,7 +1514,7 @@ impl PutFirewallConfigRuleConditionGroupItem {
     pub fn new(
         conditions: Vec<PutFirewallConfigRuleConditionGroupItemCondition>,
     ) -> Self {
-        Self { conditions: conditions }
+        Self { conditions }
     }
 }
 
@@ -1542,8 +1539,8 @@ impl PutFirewallConfigRuleConditionGroupItemCondition {
         op: PutFirewallConfigRuleConditionGroupItemConditionOp,
     ) -> Self {
         Self {
-            type_: type_,
-            op: op,
+            type_,
+            op,
             neg: None,
             key: None,
             value: None,
@@ -1951,10 +1948,10 @@ impl RateLimitWithAlgoWindow {
     /// A `RateLimitWithAlgoWindow` with the fields it needs; the others are unset.
     pub fn new(algo: Algo, window: f64, limit: f64, keys: Vec<String>) -> Self {
         Self {
-            algo: algo,
-            window: window,
-            limit: limit,
-            keys: keys,
+            algo,
+            window,
+            limit,
+            keys,
             action: None,
         }
     }
@@ -1976,7 +1973,7 @@ impl Redirect {
     pub fn new(location: impl Into<String>, permanent: bool) -> Self {
         Self {
             location: location.into(),
-            permanent: permanent,
+            permanent,
         }
     }
 }
@@ -2059,7 +2056,7 @@ impl UpdateAttackChallengeModeRequest {
     pub fn new(project_id: impl Into<String>, attack_mode_enabled: bool) -> Self {
         Self {
             project_id: project_id.into(),
-            attack_mode_enabled: attack_mode_enabled,
+            attack_mode_enabled,
             attack_mode_active_until: None,
         }
     }
@@ -2131,7 +2128,7 @@ impl UpdateFirewallConfigCrsDisable {
     /// A `UpdateFirewallConfigCrsDisable` with the fields it needs; the others are unset.
     pub fn new(action: UpdateFirewallConfigCrsDisableAction) -> Self {
         Self {
-            action: action,
+            action,
             id: None,
             value: None,
         }
@@ -2198,11 +2195,7 @@ impl UpdateFirewallConfigCrsUpdate {
         id: UpdateFirewallConfigId,
         value: Gen,
     ) -> Self {
-        Self {
-            action: action,
-            id: id,
-            value: value,
-        }
+        Self { action, id, value }
     }
 }
 
@@ -2253,11 +2246,7 @@ pub struct UpdateFirewallConfigFirewallEnabled {
 impl UpdateFirewallConfigFirewallEnabled {
     /// A `UpdateFirewallConfigFirewallEnabled` with the fields it needs; the others are unset.
     pub fn new(action: UpdateFirewallConfigAction, value: bool) -> Self {
-        Self {
-            action: action,
-            id: None,
-            value: value,
-        }
+        Self { action, id: None, value }
     }
     /// Sets [`id`](Self::id).
     pub fn with_id(mut self, id: serde_json::Value) -> Self {
@@ -2356,11 +2345,7 @@ impl UpdateFirewallConfigIpInsert {
         action: UpdateFirewallConfigIpInsertAction,
         value: UpdateFirewallConfigIpInsertValue,
     ) -> Self {
-        Self {
-            action: action,
-            id: None,
-            value: value,
-        }
+        Self { action, id: None, value }
     }
     /// Sets [`id`](Self::id).
     pub fn with_id(mut self, id: serde_json::Value) -> Self {
@@ -2424,7 +2409,7 @@ impl UpdateFirewallConfigIpInsertValue {
             hostname: hostname.into(),
             ip: ip.into(),
             notes: None,
-            action: action,
+            action,
         }
     }
     /// Sets [`notes`](Self::notes).
@@ -2450,7 +2435,7 @@ impl UpdateFirewallConfigIpRemove {
         id: impl Into<String>,
     ) -> Self {
         Self {
-            action: action,
+            action,
             id: id.into(),
             value: None,
         }
@@ -2513,9 +2498,9 @@ impl UpdateFirewallConfigIpUpdate {
         value: UpdateFirewallConfigIpInsertValue,
     ) -> Self {
         Self {
-            action: action,
+            action,
             id: id.into(),
-            value: value,
+            value,
         }
     }
 }
@@ -2570,11 +2555,7 @@ impl UpdateFirewallConfigManagedRulesUpdate {
         id: UpdateFirewallConfigManagedRulesUpdateId,
         value: crate::shared::BotFilter,
     ) -> Self {
-        Self {
-            action: action,
-            id: id,
-            value: value,
-        }
+        Self { action, id, value }
     }
 }
 
@@ -2805,11 +2786,7 @@ impl UpdateFirewallConfigRulesInsert {
         action: UpdateFirewallConfigRulesInsertAction,
         value: UpdateFirewallConfigValue,
     ) -> Self {
-        Self {
-            action: action,
-            id: None,
-            value: value,
-        }
+        Self { action, id: None, value }
     }
     /// Sets [`id`](Self::id).
     pub fn with_id(mut self, id: serde_json::Value) -> Self {
@@ -2869,9 +2846,9 @@ impl UpdateFirewallConfigRulesPriority {
         value: f64,
     ) -> Self {
         Self {
-            action: action,
+            action,
             id: id.into(),
-            value: value,
+            value,
         }
     }
 }
@@ -2927,7 +2904,7 @@ impl UpdateFirewallConfigRulesRemove {
         id: impl Into<String>,
     ) -> Self {
         Self {
-            action: action,
+            action,
             id: id.into(),
             value: None,
         }
@@ -2990,9 +2967,9 @@ impl UpdateFirewallConfigRulesUpdate {
         value: UpdateFirewallConfigValue,
     ) -> Self {
         Self {
-            action: action,
+            action,
             id: id.into(),
-            value: value,
+            value,
         }
     }
 }
@@ -3054,9 +3031,9 @@ impl UpdateFirewallConfigValue {
         Self {
             name: name.into(),
             description: None,
-            active: active,
-            condition_group: condition_group,
-            action: action,
+            active,
+            condition_group,
+            action,
         }
     }
     /// Sets [`description`](Self::description).
@@ -3076,7 +3053,7 @@ impl UpdateFirewallConfigValueConditionGroupItem {
     pub fn new(
         conditions: Vec<UpdateFirewallConfigValueConditionGroupItemCondition>,
     ) -> Self {
-        Self { conditions: conditions }
+        Self { conditions }
     }
 }
 
@@ -3100,8 +3077,8 @@ impl UpdateFirewallConfigValueConditionGroupItemCondition {
         op: PutFirewallConfigRuleConditionGroupItemConditionOp,
     ) -> Self {
         Self {
-            type_: type_,
-            op: op,
+            type_,
+            op,
             neg: None,
             key: None,
             value: None,
@@ -3271,8 +3248,8 @@ impl UpdateFirewallConfigWithActionId {
     ) -> Self {
         Self {
             action: action.into(),
-            id: id,
-            value: value,
+            id,
+            value,
         }
     }
 }
@@ -3292,7 +3269,7 @@ impl UpdateFirewallConfigWithActionValue {
         Self {
             action: action.into(),
             id: None,
-            value: value,
+            value,
         }
     }
     /// Sets [`id`](Self::id).

@@ -198,10 +198,7 @@ pub struct BotFilter {
 impl BotFilter {
     /// A `BotFilter` with the fields it needs; the others are unset.
     pub fn new(active: bool) -> Self {
-        Self {
-            active: active,
-            action: None,
-        }
+        Self { active, action: None }
     }
     /// Sets [`action`](Self::action).
     pub fn with_action(mut self, action: BotFilterAction) -> Self {
@@ -573,7 +570,7 @@ impl CreateAccessGroupProjectRequest {
     ) -> Self {
         Self {
             project_id: project_id.into(),
-            role: role,
+            role,
         }
     }
 }
@@ -1101,7 +1098,7 @@ pub struct DeleteSharedEnvVariableRequest {
 impl DeleteSharedEnvVariableRequest {
     /// A `DeleteSharedEnvVariableRequest` with the fields it needs; the others are unset.
     pub fn new(ids: Vec<String>) -> Self {
-        Self { ids: ids }
+        Self { ids }
     }
 }
 
@@ -2958,7 +2955,7 @@ impl Notification {
     /// A `Notification` with the fields it needs; the others are unset.
     pub fn new(level: NotificationLevel, title: impl Into<String>) -> Self {
         Self {
-            level: level,
+            level,
             title: title.into(),
             message: None,
             href: None,
@@ -3048,7 +3045,7 @@ pub struct OptionsAllowlist {
 impl OptionsAllowlist {
     /// A `OptionsAllowlist` with the fields it needs; the others are unset.
     pub fn new(paths: Vec<Path>) -> Self {
-        Self { paths: paths }
+        Self { paths }
     }
 }
 
@@ -3141,7 +3138,7 @@ impl PatchTeamDefaultDeploymentProtectionPasswordProtection {
     /// A `PatchTeamDefaultDeploymentProtectionPasswordProtection` with the fields it needs; the others are unset.
     pub fn new(deployment_type: DeploymentType) -> Self {
         Self {
-            deployment_type: deployment_type,
+            deployment_type,
             password: None,
         }
     }
@@ -3649,7 +3646,7 @@ impl Revoke {
     pub fn new(secret: impl Into<String>, regenerate: bool) -> Self {
         Self {
             secret: secret.into(),
-            regenerate: regenerate,
+            regenerate,
         }
     }
 }
@@ -3748,9 +3745,7 @@ pub struct SsoProtection {
 impl SsoProtection {
     /// A `SsoProtection` with the fields it needs; the others are unset.
     pub fn new(deployment_type: DeploymentType) -> Self {
-        Self {
-            deployment_type: deployment_type,
-        }
+        Self { deployment_type }
     }
 }
 

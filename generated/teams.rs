@@ -1400,7 +1400,7 @@ impl RequestAccessToTeamJoinedFrom {
     /// A `RequestAccessToTeamJoinedFrom` with the fields it needs; the others are unset.
     pub fn new(origin: RequestAccessToTeamJoinedFromOrigin) -> Self {
         Self {
-            origin: origin,
+            origin,
             commit_id: None,
             repo_id: None,
             repo_path: None,
@@ -1504,7 +1504,7 @@ pub struct RequestAccessToTeamRequest {
 impl RequestAccessToTeamRequest {
     /// A `RequestAccessToTeamRequest` with the fields it needs; the others are unset.
     pub fn new(joined_from: RequestAccessToTeamJoinedFrom) -> Self {
-        Self { joined_from: joined_from }
+        Self { joined_from }
     }
 }
 
@@ -2353,8 +2353,7 @@ impl crate::runtime::Exchange for DeleteTeamInviteCodeBuilder {
             &crate::runtime::encode_path(&self.invite_id),
         ]
             .concat();
-        let request = self.client.request(&Self::ENDPOINT, &path);
-        request
+        self.client.request(&Self::ENDPOINT, &path)
     }
     async fn decode(
         response: crate::runtime::Response,
@@ -2526,8 +2525,7 @@ impl crate::runtime::Exchange for GetTeamAccessRequestBuilder {
             &crate::runtime::encode_path(&self.user_id),
         ]
             .concat();
-        let request = self.client.request(&Self::ENDPOINT, &path);
-        request
+        self.client.request(&Self::ENDPOINT, &path)
     }
     async fn decode(
         response: crate::runtime::Response,

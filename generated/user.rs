@@ -7566,8 +7566,7 @@ impl crate::runtime::Exchange for GetAuthUserBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v2/user");
-        let request = self.client.request(&Self::ENDPOINT, &path);
-        request
+        self.client.request(&Self::ENDPOINT, &path)
     }
     async fn decode(
         response: crate::runtime::Response,

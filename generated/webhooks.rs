@@ -16,7 +16,7 @@ impl CreateWebhookRequest {
     pub fn new(url: impl Into<String>, events: Vec<Event>) -> Self {
         Self {
             url: url.into(),
-            events: events,
+            events,
             project_ids: None,
         }
     }

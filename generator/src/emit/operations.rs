@@ -333,7 +333,15 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
     if stream_only(op).is_some() {
         sends.push(quote!(request.accept("application/stream+json");));
     }
-    let mutable = (!sends.is_empty()).then(|| quote!(mut));
+    let request = if sends.is_empty() {
+        quote!(self.client.request(&Self::ENDPOINT, &path))
+    } else {
+        quote! {
+            let mut request = self.client.request(&Self::ENDPOINT, &path);
+            #(#sends)*
+            request
+        }
+    };
     let path = path_expr(op);
     let method = method_tokens(op.method);
     let operation_id = &op.id;
@@ -405,9 +413,7 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
 
             fn into_request(self) -> crate::runtime::Request {
                 let path = #path;
-                let #mutable request = self.client.request(&Self::ENDPOINT, &path);
-                #(#sends)*
-                request
+                #request
             }
 
             async fn decode(response: crate::runtime::Response) -> crate::Result<#output> {

@@ -109,20 +109,32 @@ fn needs_value(field: &Field) -> bool {
     field.required && !matches!(field.ty, TypeRef::Nullable(_))
 }
 
-/// The value type a constructor or setter takes for a field, and how it is stored:
-/// text as `impl Into<String>`, optional values unwrapped.
-fn field_input(ctx: &Context<'_>, field: &Field, group: &str) -> (TokenStream, TokenStream) {
+/// How a constructor or setter takes a field's value: text as `impl Into<String>`,
+/// optional values unwrapped.
+struct FieldInput {
+    /// The parameter's type.
+    ty: TokenStream,
+    /// The expression stored in the field, from the parameter of the field's name.
+    stored: TokenStream,
+    /// Whether the parameter is stored as it is (`Self { name }` suffices).
+    as_is: bool,
+}
+
+fn field_input(ctx: &Context<'_>, field: &Field, group: &str) -> FieldInput {
     let name = ident(&field.rust_name);
     let value_ty = match &field.ty {
         TypeRef::Nullable(inner) => inner.as_ref(),
         other => other,
     };
-    let (input, value) = match value_ty {
-        TypeRef::String => (quote!(impl Into<String>), quote!(#name.into())),
-        other => (type_tokens(ctx, other, group), quote!(#name)),
+    let (ty, value, converted) = match value_ty {
+        TypeRef::String => (quote!(impl Into<String>), quote!(#name.into()), true),
+        other => (type_tokens(ctx, other, group), quote!(#name), false),
     };
-    let stored = if needs_value(field) { value } else { quote!(Some(#value)) };
-    (input, stored)
+    if needs_value(field) {
+        FieldInput { ty, stored: value, as_is: !converted }
+    } else {
+        FieldInput { ty, stored: quote!(Some(#value)), as_is: false }
+    }
 }
 
 /// `new` with the fields a value needs, and a `with_` setter for each of the others:
@@ -134,10 +146,10 @@ fn constructors(ctx: &Context<'_>, def: &TypeDef, s: &Struct, cfg: Option<&Token
     let mut setters = Vec::new();
     for field in &s.fields {
         let field_name = ident(&field.rust_name);
-        let (input, stored) = field_input(ctx, field, &def.group);
+        let FieldInput { ty: input, stored, as_is } = field_input(ctx, field, &def.group);
         if needs_value(field) {
             args.push(quote!(#field_name: #input));
-            inits.push(quote!(#field_name: #stored,));
+            inits.push(if as_is { quote!(#field_name,) } else { quote!(#field_name: #stored,) });
             continue;
         }
         inits.push(quote!(#field_name: None,));
