@@ -72,6 +72,8 @@ where
 
 /// What makes a type with an [`Exchange`] impl a request builder: it is an
 /// [`Operation`], and calling `send` or awaiting it sends it.
+// Unused by a crate whose operations are all in disabled features.
+#[allow(unused_macros)]
 macro_rules! request_builder {
     ($builder:ident) => {
         impl crate::runtime::Sealed for $builder {}
