@@ -424,7 +424,8 @@ fn run_update_pin(spec: &Path, workspace: &Path, date: Option<&str>) -> Result<(
         .ok_or_else(|| Failure::bad_input(format!("{}: not a file name", spec.display())))?
         .to_owned();
     let date = match date {
-        Some(date) => date.to_owned(),
+        Some(date) if release::is_date(date) => date.to_owned(),
+        Some(date) => return Err(Failure::bad_input(format!("--date {date}: not a date written YYYY-MM-DD"))),
         None => release::document_date(&file).map(str::to_owned).ok_or_else(|| {
             Failure::bad_input(format!(
                 "{}: the document's date is not in its name (YYYY-MM-DD.json); pass --date",
@@ -433,25 +434,21 @@ fn run_update_pin(spec: &Path, workspace: &Path, date: Option<&str>) -> Result<(
         })?,
     };
     let manifest_path = workspace.join("Cargo.toml");
+    let manifest_error = |e: String| Failure::bad_input(format!("{}: {e}", manifest_path.display()));
     let manifest = read_text(&manifest_path, None)?;
-    let old_version = release::package_version(&manifest)
-        .map_err(|e| Failure::bad_input(format!("{}: {e}", manifest_path.display())))?;
+    let old_version = release::package_version(&manifest).map_err(manifest_error)?;
     let changelog_path = workspace.join("CHANGELOG.md");
     let changelog = read_text(&changelog_path, Some(""))?;
 
     let filter = Filter { tags: old_pin.tags.clone() };
     let (old, new) = prepare_both(&pinned, spec, &filter)?;
     let report = diff::diff(&old, &new);
-
-    let version = release::bump_version(old_version, report.bump);
     let new_pin = pin::Pin { file, sha256, ..old_pin };
-    let manifest = release::with_package_version(&manifest, version)
-        .map_err(|e| Failure::bad_input(format!("{}: {e}", manifest_path.display())))?;
-    let section = release::changelog_section(version, &date, &new_pin, &render(&report, Format::Markdown));
-    let changelog = release::prepend_section(&changelog, &section);
-    write_text(&manifest_path, &manifest)?;
-    write_text(&changelog_path, &changelog)?;
-    write_text(&workspace.join("spec").join("pin.json"), &release::pin_json(&new_pin))?;
+    let files = release::release_files(&manifest, &changelog, &new_pin, &date, &report).map_err(manifest_error)?;
+    write_text(&manifest_path, &files.manifest)?;
+    write_text(&changelog_path, &files.changelog)?;
+    write_text(&workspace.join("spec").join("pin.json"), &files.pin)?;
+    let version = files.version;
     println!(
         "vercel-api {old_version} -> {version} ({} change): spec/pin.json, Cargo.toml and CHANGELOG.md updated",
         report.bump.as_str()

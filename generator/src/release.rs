@@ -8,7 +8,8 @@
 
 use std::fmt;
 
-use crate::diff::Bump;
+use crate::diff::report::{render, Format};
+use crate::diff::{Bump, Report};
 use crate::pin::Pin;
 
 /// A release version, `MAJOR.MINOR.PATCH` (no pre-release or build part).
@@ -102,13 +103,16 @@ pub fn with_package_version(manifest: &str, version: Version) -> Result<String, 
     Ok(document.to_string())
 }
 
+/// Is `text` a date written `YYYY-MM-DD`?
+pub fn is_date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() })
+}
+
 /// The date of a document named `YYYY-MM-DD.json` (the day Vercel published it).
 pub fn document_date(file_name: &str) -> Option<&str> {
-    let stem = file_name.strip_suffix(".json")?;
-    let bytes = stem.as_bytes();
-    let shape = bytes.len() == 10
-        && bytes.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() });
-    shape.then_some(stem)
+    file_name.strip_suffix(".json").filter(|stem| is_date(stem))
 }
 
 /// The title line of the changelog section of `version`: `## 0.2.0 — 2025-10-27`.
@@ -146,6 +150,33 @@ pub fn prepend_section(changelog: &str, section: &str) -> String {
         offset += line.len();
     }
     format!("{}\n\n{section}", changelog.trim_end())
+}
+
+/// The new text of the files a release rewrites.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReleaseFiles {
+    /// The new version.
+    pub version: Version,
+    /// `Cargo.toml`.
+    pub manifest: String,
+    /// `CHANGELOG.md`.
+    pub changelog: String,
+    /// `spec/pin.json`.
+    pub pin: String,
+}
+
+/// The files of the release that pins `pin` (published on `date`), given the workspace's
+/// `manifest` and `changelog` and the report of the old pin against the new.
+/// An `Err` is about the manifest.
+pub fn release_files(manifest: &str, changelog: &str, pin: &Pin, date: &str, report: &Report) -> Result<ReleaseFiles, String> {
+    let version = bump_version(package_version(manifest)?, report.bump);
+    let section = changelog_section(version, date, pin, &render(report, Format::Markdown));
+    Ok(ReleaseFiles {
+        version,
+        manifest: with_package_version(manifest, version)?,
+        changelog: prepend_section(changelog, &section),
+        pin: pin_json(pin),
+    })
 }
 
 /// The text of `spec/pin.json` for `pin`.
@@ -225,6 +256,8 @@ mod tests {
         for bad in ["2025-10-27.yaml", "latest.json", "2025-1-27.json", "2025_10_27.json", "x2025-10-27.json"] {
             assert_eq!(document_date(bad), None, "{bad}");
         }
+        assert!(is_date("2025-10-27"));
+        assert!(!is_date("2025-10-2") && !is_date("2025/10/27") && !is_date("2025-10-27 "));
     }
 
     #[test]
@@ -252,6 +285,35 @@ mod tests {
             section,
             "## 0.2.0 — 2025-10-27\n\nGenerated from `2025-10-27.json` (sha256 `ab`).\n\n### Report\n\nBody.\n"
         );
+    }
+
+    #[test]
+    fn a_release_rewrites_the_three_files_from_the_report() {
+        let pin = Pin {
+            file: "2025-11-03.json".into(),
+            sha256: "cd".into(),
+            upstream: "https://openapi.vercel.sh/".into(),
+            tags: vec!["marketplace".into()],
+        };
+        let report = Report {
+            old: "2025-10-27.json".into(),
+            new: "2025-11-03.json".into(),
+            bump: Bump::Major,
+            counts: Default::default(),
+            changes: vec![],
+            api: vec![],
+            files: vec![],
+        };
+        let changelog = "# Changelog\n\n## 0.1.0 — 2025-10-27\n\nFirst.\n";
+        let files = release_files(MANIFEST, changelog, &pin, "2025-11-03", &report).unwrap();
+        assert_eq!(files.version, v("0.2.0"));
+        assert_eq!(files.manifest, with_package_version(MANIFEST, v("0.2.0")).unwrap());
+        assert_eq!(files.pin, pin_json(&pin));
+        let expected_section = changelog_section(v("0.2.0"), "2025-11-03", &pin, &render(&report, Format::Markdown));
+        assert_eq!(files.changelog, prepend_section(changelog, &expected_section));
+        assert!(files.changelog.starts_with("# Changelog\n\n## 0.2.0 — 2025-11-03\n"), "{}", files.changelog);
+        let error = release_files("[package]\n", changelog, &pin, "2025-11-03", &report).unwrap_err();
+        assert!(error.contains("no package.version"), "{error}");
     }
 
     #[test]

@@ -140,24 +140,29 @@ fn update_pin_refuses_bad_input_naming_the_file_and_writes_nothing() {
     std::fs::copy(&new, &latest).unwrap();
 
     type Spoil = fn(&Path);
-    let cases: [(&str, &Path, Spoil, String); 5] = [
-        ("a missing document", &missing, |_| {}, missing.display().to_string()),
-        ("a document named without its date", &latest, |_| {}, "pass --date".into()),
+    let none: &[&str] = &[];
+    let cases: [(&str, &Path, &[&str], Spoil, String); 6] = [
+        ("a missing document", &missing, none, |_| {}, missing.display().to_string()),
+        ("a document named without its date", &latest, none, |_| {}, "pass --date".into()),
+        ("a --date that is not a date", &new, &["--date", "tomorrow"], |_| {}, "--date tomorrow: not a date".into()),
         (
             "a manifest that is not TOML",
             &new,
+            none,
             |dir| write(&dir.join("Cargo.toml"), "[package\n"),
             "Cargo.toml: invalid TOML".into(),
         ),
         (
             "a version that is not MAJOR.MINOR.PATCH",
             &new,
+            none,
             |dir| write(&dir.join("Cargo.toml"), "[package]\nname = \"vercel-api\"\nversion = \"1.0\"\n"),
             "Cargo.toml: version `1.0` is not MAJOR.MINOR.PATCH".into(),
         ),
         (
             "a pin whose document has another hash",
             &new,
+            none,
             |dir| {
                 let path = dir.join("spec/pin.json");
                 write(&path, &read(&path).replace("\"sha256\": \"", "\"sha256\": \"00"));
@@ -165,11 +170,11 @@ fn update_pin_refuses_bad_input_naming_the_file_and_writes_nothing() {
             "but spec/pin.json pins 00".into(),
         ),
     ];
-    for (what, spec, spoil, expected) in cases {
+    for (what, spec, args, spoil, expected) in cases {
         let dir = release_workspace();
         spoil(dir.path());
         let before = release_files(dir.path());
-        let output = update_pin(dir.path(), spec, &[]);
+        let output = update_pin(dir.path(), spec, args);
         let stderr = text(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{what}: {}", head(&output));
         assert!(stderr.contains(&expected), "{what}: expected `{expected}` in:\n{stderr}");
