@@ -5,7 +5,8 @@
 //! known real-world defects with warnings) -> [`ir`] (operations and types, every
 //! name decided once) -> [`emit`] (`quote!` token streams) -> [`format`]
 //! (prettyplease). [`pin`] finds the pinned document; [`generate`] ties it together;
-//! [`diff`] tells what changed between two documents and what it breaks.
+//! [`diff`] tells what changed between two documents and what it breaks; `release`
+//! turns that into the next version and its changelog section.
 
 pub mod diff;
 pub mod emit;
@@ -15,6 +16,8 @@ pub mod ir;
 pub mod load;
 pub mod names;
 pub mod pin;
+#[cfg(feature = "release")]
+pub mod release;
 #[cfg(feature = "verify")]
 pub mod verify;
 
