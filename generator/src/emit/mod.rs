@@ -16,7 +16,7 @@ use quote::quote;
 
 use crate::format::{format_chunks, format_tokens, FormatError};
 use crate::ir::{feature_name, Api, TypeKind, SHARED_GROUP};
-pub use docs::sanitize as sanitize_doc;
+pub use docs::{code as doc_code, sanitize as sanitize_doc};
 use types::ident;
 
 /// The hand-written runtime, as (path under `src/`, contents).
@@ -125,7 +125,8 @@ pub fn operation_source(api: &Api, operation_id: &str) -> Option<Result<String, 
 fn lib_file(api: &Api) -> TokenStream {
     let doc = format!(
         " A typed async client for the {} (OpenAPI document version {}).",
-        api.title, api.version
+        docs::one_line(&api.title),
+        docs::one_line(&api.version)
     );
     let modules = api.groups().into_iter().map(|group| {
         let module = ident(&group);
