@@ -1,11 +1,15 @@
 //! Adversarial documents: real Vercel documents, cut down to one operation (or the
 //! Marketplace operations) and the components it reaches, then mutated at the
 //! `serde_json::Value` level (keys deleted or renamed to hazardous names, types swapped,
-//! `$ref` cycles, huge enums, deep nesting, empty unions, odd path templates) and run
+//! `$ref` cycles, huge enums, deep nesting, empty unions, odd path templates, hostile
+//! text (carriage returns, code fences, `*/`, `#![`, backtick runs, NUL) in descriptions,
+//! titles, property names and enum values, long chains of `$ref` aliases) and run
 //! through load, IR, emission and formatting.
 //!
 //! Every case must end, within a time limit, in either a one-line load error naming the
-//! document, or Rust sources that parse. `FUZZ_CASES` sets the number of cases (default
+//! document, or Rust sources that parse and whose docs hold no code block that rustdoc
+//! would compile (every fenced block is `text`, no line is indented into a code block)
+//! and no control character. `FUZZ_CASES` sets the number of cases (default
 //! 300, about half a minute in a debug build) and `FUZZ_SEED` the random seed (default
 //! fixed, so CI runs are repeatable); `FUZZ_TRACE=1` prints each case before running it.
 
@@ -39,6 +43,35 @@ const ODD_NAMES: &[&str] = &[
     "serde", "runtime", "shared", "-", "!!", "", " ", "_", "__", "0", "1st", "22.x", "a-b", "a_b",
     "aB", "AB", "a.b", "A-B", "ünïcödé", "日本", "{x}", "a/b", "~", "\"quote\"", "back\\slash",
     "new\nline", "*/", "#[x]",
+];
+
+/// Texts that broke doc comments or ran as doctests: line endings of every kind, code
+/// fences (in quotes, lists, nested, of tildes), comment and attribute openers,
+/// backtick runs, control and direction characters.
+const HOSTILE_TEXTS: &[&str] = &[
+    "line\rbreak",
+    "line\r\nbreak\r\n",
+    "\r",
+    "*/ closes /* opens",
+    "#![no_std]",
+    "#[doc = \"x\"]",
+    "//! inner",
+    "```\npanic!(\"a fence ran\");\n```",
+    "```rust\ncompile_error!(\"a fence ran\");\n```",
+    "```\rpanic!(\"a fence ran\");\r```",
+    "```\r\npanic!(\"a fence ran\");\r\n```",
+    "~~~\npanic!(\"a fence ran\");\n~~~",
+    "> ```\n> panic!(\"a fence ran\");\n> ```",
+    "- ```\n  panic!(\"a fence ran\");\n  ```",
+    "````\n```\npanic!(\"a fence ran\");\n```\n````",
+    "```",
+    "text\n\n    panic!(\"an indented block ran\");",
+    "`` ` ``` ```` `",
+    "nul\0byte",
+    "rtl\u{202E}mark",
+    "\u{7}\u{1b}[31m",
+    "\\",
+    "",
 ];
 
 /// The parsed documents and the operations of each, as (path, method).
@@ -143,7 +176,7 @@ struct Case {
 }
 
 fn case() -> impl Strategy<Value = Case> {
-    let mutation = (0u8..14, any::<usize>(), any::<usize>())
+    let mutation = (0u8..16, any::<usize>(), any::<usize>())
         .prop_map(|(kind, target, parameter)| Mutation { kind, target, parameter });
     (
         0..DOCUMENTS.len(),
@@ -228,6 +261,31 @@ fn swapped(parameter: usize) -> Value {
         7 => json!([1, "a", null, {}]),
         _ => json!(1e300),
     }
+}
+
+/// Adds the component schemas `Chain<id>_0` -> ... -> `Chain<id>_<links>`, each an
+/// alias of the next, ending at `end` (a reference, or an inline schema); returns a
+/// reference to the first.
+fn alias_chain(document: &mut Value, id: usize, links: usize, end: Value) -> Value {
+    let name = |i: usize| format!("Chain{id}_{i}");
+    if !document["components"].is_object() {
+        document["components"] = json!({});
+    }
+    if !document["components"]["schemas"].is_object() {
+        document["components"]["schemas"] = json!({});
+    }
+    let schemas = document["components"]["schemas"].as_object_mut().expect("just made");
+    for i in 0..links {
+        schemas.insert(name(i), reference(&name(i + 1)));
+    }
+    schemas.insert(name(links), end);
+    reference(&name(0))
+}
+
+/// A chain length: short, at the limit, or long.
+fn chain_length(parameter: usize) -> usize {
+    const LIMIT: usize = vercel_codegen::load::MAX_REF_CHAIN;
+    [1, 2, 5, 64, LIMIT - 1, LIMIT, LIMIT + 1, 3 * LIMIT][parameter % 8]
 }
 
 fn apply(document: &mut Value, mutation: &Mutation) {
@@ -347,6 +405,54 @@ fn apply(document: &mut Value, mutation: &Mutation) {
                 }
             }
         }
+        14 => {
+            // Hostile text where the document's text reaches docs and string literals:
+            // in an object that has text (an operation, parameter, response, schema).
+            let hostile = HOSTILE_TEXTS[parameter % HOSTILE_TEXTS.len()];
+            let places: Vec<String> = all
+                .iter()
+                .map(|tokens| pointer(tokens))
+                .filter(|at| {
+                    document.pointer(at).is_some_and(|v| {
+                        ["description", "type", "operationId", "enum", "properties"].iter().any(|key| v.get(key).is_some())
+                    })
+                })
+                .collect();
+            if parameter % 7 == 0 {
+                document["info"]["title"] = json!(hostile);
+            }
+            let Some(place) = places.get(mutation.target % places.len().max(1)) else { return };
+            let Some(Value::Object(object)) = document.pointer_mut(place) else { return };
+            match parameter / HOSTILE_TEXTS.len() % 6 {
+                0 => drop(object.insert("description".to_owned(), json!(hostile))),
+                1 => drop(object.insert("title".to_owned(), json!(hostile))),
+                2 => drop(object.insert("summary".to_owned(), json!(hostile))),
+                3 => {
+                    let property = json!({"type": "string", "description": hostile});
+                    match object.get_mut("properties") {
+                        Some(Value::Object(properties)) => drop(properties.insert(hostile.to_owned(), property)),
+                        _ => drop(object.insert("properties".to_owned(), json!({hostile: property}))),
+                    }
+                }
+                4 => drop(object.insert("enum".to_owned(), json!(HOSTILE_TEXTS))),
+                _ => drop(object.insert("required".to_owned(), json!([hostile]))),
+            }
+        }
+        15 => {
+            // A chain of `$ref` aliases: to a component, to an inline schema, or
+            // (rarely) into a cycle or to nothing.
+            let links = chain_length(parameter);
+            let end = match (parameter / 8 % 8, &some_component) {
+                (0, _) => reference(&format!("Chain{}_0", mutation.target)),
+                (1, _) => reference("Missing"),
+                (2 | 3, _) | (_, None) => json!({"type": "object", "properties": {"hostile\r": {"type": "string"}}}),
+                (_, Some(name)) => reference(name),
+            };
+            let head = alias_chain(document, mutation.target, links, end);
+            if let Some(node) = document.pointer_mut(&at) {
+                *node = head;
+            }
+        }
         12 => {
             // A tag, an operationId or a parameter name that is an odd name.
             if let Value::Object(object) = node {
@@ -416,8 +522,66 @@ fn run_pipeline(text: &str) -> Result<Outcome, String> {
     let sources = crate_sources(&built.api).map_err(|e| format!("emitted code does not parse: {e}"))?;
     for (path, source) in &sources {
         syn::parse_file(source).map_err(|e| format!("{path} does not parse after formatting: {e}"))?;
+        if !path.starts_with("runtime/") {
+            docs_hold_no_code(source).map_err(|e| format!("{path}: {e}"))?;
+        }
     }
     Ok(Outcome::Generated)
+}
+
+/// The docs of a generated file hold no code that rustdoc would compile or run: every
+/// fenced block (three or more backticks or tildes, also in a quote or a list item)
+/// is `text`, no line outside a fence is indented enough to be a code block, and no
+/// line holds a control character.
+fn docs_hold_no_code(source: &str) -> Result<(), String> {
+    let mut blocks: Vec<Vec<&str>> = Vec::new();
+    let mut previous_was_doc = false;
+    for line in source.lines() {
+        let trimmed = line.trim_start();
+        let doc = trimmed.strip_prefix("///").or_else(|| trimmed.strip_prefix("//!"));
+        match doc {
+            Some(doc) if previous_was_doc => blocks.last_mut().expect("a block").push(doc),
+            Some(doc) => blocks.push(vec![doc]),
+            None => {}
+        }
+        previous_was_doc = doc.is_some();
+    }
+    for block in blocks {
+        // Rustdoc removes the indentation common to the block's lines.
+        let indent = |line: &str| line.len() - line.trim_start().len();
+        let common = block.iter().filter(|l| !l.trim().is_empty()).map(|l| indent(l)).min().unwrap_or(0);
+        let mut open: Option<(char, usize)> = None;
+        for line in &block {
+            if let Some(c) = line.chars().find(|c| c.is_control()) {
+                return Err(format!("a doc line holds the control character {c:?}: {line:?}"));
+            }
+            let mut rest = line.trim_start();
+            while let Some(after) = rest
+                .strip_prefix('>')
+                .or_else(|| rest.strip_prefix(['-', '*', '+']).filter(|a| a.starts_with(' ')))
+                .or_else(|| rest.trim_start_matches(|c: char| c.is_ascii_digit()).strip_prefix(['.', ')']).filter(|a| a.starts_with(' ')))
+            {
+                rest = after.trim_start();
+            }
+            let marker = rest.chars().next().filter(|c| matches!(c, '`' | '~'));
+            let run = marker.map_or(0, |c| rest.len() - rest.trim_start_matches(c).len());
+            let info = &rest[run..];
+            match (open, marker) {
+                (None, Some(c)) if run >= 3 && !(c == '`' && info.contains('`')) => {
+                    if info.trim() != "text" {
+                        return Err(format!("a code block rustdoc would compile: {line:?}"));
+                    }
+                    open = Some((c, run));
+                }
+                (Some((c, length)), Some(d)) if d == c && run >= length && info.trim().is_empty() => open = None,
+                (None, _) if !line.trim().is_empty() && indent(line) >= common + 4 => {
+                    return Err(format!("a line indented into a code block: {line:?}"));
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Runs the pipeline on another thread, so a hang is a failure rather than a stuck test.
@@ -486,5 +650,88 @@ fn mutated_real_documents_never_panic_hang_or_emit_unparseable_code() {
     );
     if let Err(failure) = result {
         panic!("{failure}");
+    }
+}
+
+/// A small document: an operation with a parameter, a body and two answers, a
+/// component object with a property, an enum and a union.
+fn small_document() -> Value {
+    json!({
+        "openapi": "3.0.3",
+        "info": {"title": "small", "version": "1", "description": "d"},
+        "paths": {"/things/{id}": {"post": {
+            "operationId": "updateThing", "tags": ["things"], "summary": "s", "description": "d",
+            "parameters": [
+                {"name": "id", "in": "path", "required": true, "description": "d", "schema": {"type": "string"}},
+                {"name": "mode", "in": "query", "description": "d", "schema": {"$ref": "#/components/schemas/Mode"}}
+            ],
+            "requestBody": {"description": "d", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Either"}}}},
+            "responses": {
+                "200": {"description": "d", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
+                "404": {"description": "d"}
+            }
+        }}},
+        "components": {"schemas": {
+            "Thing": {"type": "object", "description": "d", "properties": {"name": {"type": "string", "description": "d"}}},
+            "Mode": {"type": "string", "description": "d", "enum": ["a", "b"]},
+            "Either": {"oneOf": [
+                {"title": "t", "description": "d", "type": "object", "properties": {"x": {"type": "string"}}, "required": ["x"]},
+                {"type": "object", "properties": {"y": {"type": "integer"}}, "required": ["y"]}
+            ]}
+        }}
+    })
+}
+
+/// Every place where the document's text reaches generated code.
+const TEXT_PLACES: &[&str] = &[
+    "/info/title",
+    "/info/version",
+    "/paths/~1things~1{id}/post/summary",
+    "/paths/~1things~1{id}/post/description",
+    "/paths/~1things~1{id}/post/parameters/1/description",
+    "/paths/~1things~1{id}/post/requestBody/description",
+    "/paths/~1things~1{id}/post/responses/200/description",
+    "/paths/~1things~1{id}/post/responses/404/description",
+    "/components/schemas/Thing/description",
+    "/components/schemas/Thing/properties/name/description",
+    "/components/schemas/Mode/enum/0",
+    "/components/schemas/Either/oneOf/0/title",
+    "/components/schemas/Either/oneOf/0/description",
+];
+
+#[test]
+fn each_hostile_text_in_each_place_gives_docs_without_code() {
+    for hostile in HOSTILE_TEXTS {
+        let mut cases: Vec<(String, Value)> = TEXT_PLACES
+            .iter()
+            .map(|place| {
+                let mut document = small_document();
+                *document.pointer_mut(place).unwrap() = json!(hostile);
+                (place.to_string(), document)
+            })
+            .collect();
+        let mut named = small_document();
+        let properties = named.pointer_mut("/components/schemas/Thing/properties").unwrap();
+        properties[*hostile] = json!({"type": "string", "description": hostile});
+        cases.push(("a property name".to_owned(), named));
+        let mut parameter = small_document();
+        parameter["paths"]["/things/{id}"]["post"]["parameters"][1]["name"] = json!(hostile);
+        cases.push(("a parameter name".to_owned(), parameter));
+        for (place, document) in cases {
+            let outcome = run_with_time_limit(document.to_string());
+            assert_eq!(outcome, Ok(Outcome::Generated), "{hostile:?} at {place}");
+        }
+    }
+}
+
+#[test]
+fn alias_chains_of_any_length_generate_quickly() {
+    for parameter in 0..8 {
+        let mut document = small_document();
+        let end = json!({"type": "object", "properties": {"id": {"type": "string"}}});
+        let head = alias_chain(&mut document, parameter, chain_length(parameter), end);
+        document["paths"]["/things/{id}"]["post"]["responses"]["200"]["content"]["application/json"]["schema"] = head;
+        let outcome = run_with_time_limit(document.to_string());
+        assert_eq!(outcome, Ok(Outcome::Generated), "{} links", chain_length(parameter));
     }
 }

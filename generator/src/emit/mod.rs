@@ -16,7 +16,7 @@ use quote::quote;
 
 use crate::format::{format_chunks, format_tokens, FormatError};
 use crate::ir::{feature_name, Api, TypeKind, SHARED_GROUP};
-pub use docs::sanitize as sanitize_doc;
+pub use docs::{code as doc_code, sanitize as sanitize_doc};
 use types::ident;
 
 /// The hand-written runtime, as (path under `src/`, contents).
@@ -178,7 +178,8 @@ fn lib_file(api: &Api, crate_doc: &CrateDoc) -> TokenStream {
 fn summary_doc(api: &Api) -> TokenStream {
     let doc = format!(
         " A typed async client for the {} (OpenAPI document version {}).",
-        api.title, api.version
+        docs::one_line(&api.title),
+        docs::one_line(&api.version)
     );
     quote! {
         #![doc = #doc]

@@ -155,7 +155,8 @@ fn status_doc(response: &Response) -> String {
 /// What a declared error says about itself: the first line of its description, or
 /// the words of its status (`not found`).
 fn error_message(response: &Response) -> String {
-    let first_line = response.description.lines().map(str::trim).find(|l| !l.is_empty());
+    let description = super::docs::normalize(&response.description);
+    let first_line = description.lines().map(str::trim).find(|l| !l.is_empty());
     match first_line {
         Some(line) => line.to_owned(),
         None => response.variant.to_snake_case().replace('_', " "),
@@ -251,7 +252,7 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
     let group = op.group.as_str();
     let fn_name = ident(&op.fn_name);
     let builder = ident(&op.builder_name);
-    let location = format!("`{} {}`", op.method.as_str(), op.path);
+    let location = super::docs::code(&format!("{} {}", op.method.as_str(), op.path));
     let deprecated = op.deprecated.then_some("**Deprecated** by the API.");
     let method_doc = doc_attrs([
         op.summary.as_deref(),

@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::docs::code;
 use super::types::{ident, type_tokens};
 use super::Context;
 use crate::ir::{NextCursor, Operation, PageFields, PageLocation, Paging, TypeRef};
@@ -16,11 +17,11 @@ pub fn paginate_method(ctx: &Context<'_>, op: &Operation) -> Option<TokenStream>
     let param = ident(&paging.cursor_param);
     let split = split_page(ctx, paging, group);
     let doc = format!(
-        " Every item of `{items}`, page after page: sends the request, then sends it again \
-         with `{cursor}` set to the cursor of each answer's `pagination.next`, until a page \
+        " Every item of {items}, page after page: sends the request, then sends it again \
+         with {cursor} set to the cursor of each answer's `pagination.next`, until a page \
          is empty or has no next page. An error ends the stream.",
-        items = items_wire_name(&paging.location),
-        cursor = paging.cursor_wire_name,
+        items = code(items_wire_name(&paging.location)),
+        cursor = code(&paging.cursor_wire_name),
     );
     Some(quote! {
         #[doc = #doc]

@@ -244,7 +244,7 @@ fn enum_def(name: &Ident, e: &Enum, cfg: Option<&TokenStream>) -> TokenStream {
     let variants = e.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let value = &v.value;
-        let doc = format!(" `{value}`");
+        let doc = format!(" {}", super::docs::code(value));
         quote! {
             #[doc = #doc]
             #[serde(rename = #value)]

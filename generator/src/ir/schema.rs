@@ -1167,7 +1167,7 @@ fn with_constraint_note(doc: Option<String>, shape: &Shape<'_>) -> Option<String
         .iter()
         .filter_map(|v| v.as_item())
         .map(|v| {
-            let names: Vec<String> = Shape::of(v).required.iter().map(|r| format!("`{r}`")).collect();
+            let names: Vec<String> = Shape::of(v).required.iter().map(|r| crate::emit::doc_code(r)).collect();
             if names.is_empty() { "(none)".to_owned() } else { names.join(" and ") }
         })
         .collect();

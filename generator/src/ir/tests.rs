@@ -171,3 +171,48 @@ fn names_only_a_constraint_union_requires_become_optional_untyped_fields() {
     assert!(doc.as_deref().unwrap_or_default().contains("`applyToAllCustomEnvironments`"), "{doc:?}");
     emits(&built.api);
 }
+
+/// Component schemas `S0` -> `S1` -> ... -> `S{links}`, each an alias of the next, the
+/// last an object.
+fn alias_chain(links: usize) -> Value {
+    let mut schemas = serde_json::Map::new();
+    for i in 0..links {
+        schemas.insert(format!("S{i}"), json!({"$ref": format!("#/components/schemas/S{}", i + 1)}));
+    }
+    schemas.insert(format!("S{links}"), json!({"type": "object", "properties": {"id": {"type": "string"}}}));
+    Value::Object(schemas)
+}
+
+#[test]
+fn alias_chains_resolve_to_their_end_wherever_they_are_used() {
+    let mut schemas = alias_chain(40);
+    schemas["Holder"] = json!({"type": "object", "properties": {
+        "one": {"$ref": "#/components/schemas/S3"},
+        "list": {"type": "array", "items": {"$ref": "#/components/schemas/S0"}},
+        "merged": {"allOf": [{"$ref": "#/components/schemas/S7"}, {"type": "object", "properties": {"x": {"type": "string"}}}]},
+        "either": {"oneOf": [{"$ref": "#/components/schemas/S9"}, {"type": "string"}]}
+    }});
+    let built = build_doc(answering(json!({"$ref": "#/components/schemas/Holder"})), schemas);
+    assert!(built.warnings.is_empty(), "{:#?}", built.warnings);
+    let TypeKind::Struct(holder) = &built.api.types["Holder"].kind else { panic!("{:#?}", built.api.types) };
+    assert_eq!(holder.fields[0].ty, TypeRef::Named("S40".into()));
+    assert_eq!(holder.fields[1].ty, TypeRef::Array(Box::new(TypeRef::Named("S40".into()))));
+    emits(&built.api);
+}
+
+#[test]
+fn alias_chains_longer_than_the_limit_are_cut_once_where_they_pass_it() {
+    let links = crate::load::MAX_REF_CHAIN + 5;
+    let built = build_doc(answering(json!({"$ref": "#/components/schemas/S0"})), alias_chain(links));
+    let spec_warnings: Vec<String> = {
+        let document = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": answering(json!({"$ref": "#/components/schemas/S0"})), "components": {"schemas": alias_chain(links)}});
+        load_str("test.json", &document.to_string()).unwrap().warnings.iter().map(ToString::to_string).collect()
+    };
+    // Cut where the rest of the chain is one link too long: at S4 of S0..S1005.
+    assert_eq!(spec_warnings.len(), 1, "{spec_warnings:#?}");
+    assert!(spec_warnings[0].starts_with("/components/schemas/S4: `$ref` `#/components/schemas/S5` starts a chain of more than 1000 references (to `#/components/schemas/S1005`)"), "{}", spec_warnings[0]);
+    assert!(built.warnings.is_empty(), "{:#?}", built.warnings);
+    assert_eq!(built.api.types["S4"].kind, TypeKind::Alias(TypeRef::Json));
+    emits(&built.api);
+}

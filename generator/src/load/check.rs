@@ -1,19 +1,22 @@
 //! Checks of the repaired document that no repair can fix: references, operationIds,
 //! declared path parameters.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::chains::{self, Broken, Plan};
 use super::operations::{operations, path_variables, resolve_parameter};
-use super::walk::{allows_ref, walk, Kind};
-use super::{child_pointer, one_line, resolve, LoadError};
+use super::walk::{walk, Kind};
+use super::{child_pointer, one_line, LoadError};
 
-/// Runs every check, returning the first problem found.
-pub(super) fn check(source: &str, raw: &Value) -> Result<(), LoadError> {
-    check_refs(raw).map_err(|problem| problem.into_error(source))?;
+/// Runs every check, returning the first problem found, or how to shorten the
+/// document's chains of references (see `chains`).
+pub(super) fn check(source: &str, raw: &Value) -> Result<Plan, LoadError> {
+    let plan = chains::plan(raw).map_err(|problem| Problem::from(problem).into_error(source))?;
     check_schema_keywords(raw).map_err(|problem| problem.into_error(source))?;
-    check_operations(raw).map_err(|problem| problem.into_error(source))
+    check_operations(raw).map_err(|problem| problem.into_error(source))?;
+    Ok(plan)
 }
 
 /// A problem found, before it is told with the file name.
@@ -23,9 +26,24 @@ enum Problem {
     Unsupported { pointer: String, target: String },
     Dangling { pointer: String, target: String },
     Cycle { pointer: String, target: String },
+    ChainTooLong { pointer: String, target: String },
     DuplicateId { pointer: String, first: String, id: String },
     UnusedPathParameter { pointer: String, name: String, path: String },
     BadKeyword { pointer: String, message: String },
+}
+
+impl From<chains::Problem> for Problem {
+    fn from(problem: chains::Problem) -> Self {
+        match problem {
+            chains::Problem::NotAString(pointer) => Problem::NotAString { pointer },
+            chains::Problem::Broken { why, pointer, target } => match why {
+                Broken::Unsupported => Problem::Unsupported { pointer, target },
+                Broken::Dangling => Problem::Dangling { pointer, target },
+                Broken::Cycle => Problem::Cycle { pointer, target },
+            },
+            chains::Problem::TooLong { pointer, target } => Problem::ChainTooLong { pointer, target },
+        }
+    }
 }
 
 impl Problem {
@@ -47,6 +65,9 @@ impl Problem {
             Problem::Cycle { pointer, target } => {
                 LoadError::RefCycle { source_name, pointer: text(pointer), target: text(target) }
             }
+            Problem::ChainTooLong { pointer, target } => {
+                LoadError::RefChainTooLong { source_name, pointer: text(pointer), target: text(target) }
+            }
             Problem::DuplicateId { pointer, first, id } => LoadError::DuplicateOperationId {
                 source_name,
                 pointer: text(pointer),
@@ -64,56 +85,6 @@ impl Problem {
                 name: text(name),
                 path: text(path),
             },
-        }
-    }
-}
-
-/// Every Reference Object must be local and lead, through at most a chain of other
-/// references, to an object.
-fn check_refs(raw: &Value) -> Result<(), Problem> {
-    let mut result = Ok(());
-    let mut good: BTreeSet<&str> = BTreeSet::new();
-    walk(raw, Kind::Document, &mut String::new(), &mut |kind, pointer, object| {
-        if result.is_err() || !allows_ref(kind) {
-            return;
-        }
-        let Some(target) = object.get("$ref") else { return };
-        let Some(target) = target.as_str() else {
-            result = Err(Problem::NotAString { pointer: pointer.to_owned() });
-            return;
-        };
-        if good.contains(target) {
-            return;
-        }
-        match follow(raw, target) {
-            Ok(()) => {
-                good.insert(target);
-            }
-            Err(problem) => result = Err(problem(pointer.to_owned(), target.to_owned())),
-        }
-    });
-    result
-}
-
-type MakeProblem = fn(String, String) -> Problem;
-
-/// Follows `target` through any chain of references to an object.
-fn follow(raw: &Value, target: &str) -> Result<(), MakeProblem> {
-    let mut seen = BTreeSet::new();
-    let mut current = target;
-    loop {
-        if !current.starts_with('#') {
-            return Err(|pointer, target| Problem::Unsupported { pointer, target });
-        }
-        let Some(found) = resolve(raw, current) else {
-            return Err(|pointer, target| Problem::Dangling { pointer, target });
-        };
-        match found.get("$ref").and_then(Value::as_str) {
-            None => return Ok(()),
-            Some(next) if !seen.insert(next) => {
-                return Err(|pointer, target| Problem::Cycle { pointer, target });
-            }
-            Some(next) => current = next,
         }
     }
 }

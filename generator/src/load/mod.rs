@@ -11,10 +11,12 @@
 //! maps of schemas keyed by property names, while `example`, `examples` values,
 //! `default`s and `x-` extensions are never taken for schemas.
 
+mod chains;
 mod check;
 mod operations;
 mod parse;
 
+pub use chains::MAX_REF_CHAIN;
 pub use parse::MAX_NESTING;
 mod repair;
 mod walk;
@@ -122,6 +124,17 @@ pub enum LoadError {
         /// The reference.
         target: String,
     },
+    /// A reference outside schemas that reaches its object only through more than
+    /// [`MAX_REF_CHAIN`] references.
+    #[error("{source_name}: {}: $ref `{target}` reaches its object only through more than {limit} references", shown(.pointer), limit = MAX_REF_CHAIN)]
+    RefChainTooLong {
+        /// The file.
+        source_name: String,
+        /// The pointer of the object holding the `$ref`.
+        pointer: String,
+        /// The reference.
+        target: String,
+    },
     /// Two operations share an operationId.
     #[error("{source_name}: {}: operationId `{id}` is already used by {}", shown(.pointer), shown(.first))]
     DuplicateOperationId {
@@ -179,8 +192,9 @@ pub fn load_str(source: &str, text: &str) -> Result<LoadedSpec, LoadError> {
     let mut raw = parse::parse(&source, text)?;
     parse::check_version(&source, &raw)?;
     parse::check_nesting(&source, &raw)?;
-    let warnings = repair::repair(&mut raw);
-    check::check(&source, &raw)?;
+    let mut warnings = repair::repair(&mut raw);
+    let chains = check::check(&source, &raw)?;
+    warnings.extend(chains.apply(&mut raw));
     let openapi = openapiv3::OpenAPI::deserialize(&raw).map_err(|error| {
         let (pointer, message) = walk::locate_structure_error(&raw).unwrap_or_default();
         let message = if message.is_empty() { error.to_string() } else { message };
@@ -268,9 +282,18 @@ fn child_pointer(pointer: &str, key: &str) -> String {
 /// The value a local reference (`#/components/schemas/X`, percent-encoding allowed)
 /// points to; `None` for other references and for places that do not exist.
 fn resolve<'v>(raw: &'v Value, reference: &str) -> Option<&'v Value> {
+    match reference.strip_prefix('#') {
+        Some(fragment) if !fragment.contains('%') => raw.pointer(fragment),
+        _ => raw.pointer(&fragment(reference)?),
+    }
+}
+
+/// The JSON pointer a local reference names (its fragment, percent-decoded); `None`
+/// for other references.
+fn fragment(reference: &str) -> Option<String> {
     let fragment = reference.strip_prefix('#')?;
     if !fragment.contains('%') {
-        return raw.pointer(fragment);
+        return Some(fragment.to_owned());
     }
     let mut bytes = Vec::with_capacity(fragment.len());
     let mut rest = fragment.as_bytes();
@@ -287,7 +310,7 @@ fn resolve<'v>(raw: &'v Value, reference: &str) -> Option<&'v Value> {
             }
         }
     }
-    raw.pointer(std::str::from_utf8(&bytes).ok()?)
+    String::from_utf8(bytes).ok()
 }
 
 #[cfg(test)]

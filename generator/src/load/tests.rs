@@ -570,3 +570,58 @@ fn a_bad_keyword_deep_in_nested_schemas_is_found_fast() {
     let type_list = load_str("t.json", &schemas(json!({"A": {"type": ["string", "integer"]}}))).unwrap_err();
     assert!(type_list.to_string().ends_with("found a list of types (OpenAPI 3.1)"), "{type_list}");
 }
+
+// ---------------------------------------------------------------- reference chains
+
+/// A document whose operation answers with `#/components/schemas/S0`, the first of
+/// `S0` -> `S1` -> ... -> `S{links}` (an object), and takes the parameter
+/// `#/components/parameters/P0` of a chain as long.
+fn chained(links: usize) -> String {
+    let mut schemas = serde_json::Map::new();
+    let mut parameters = serde_json::Map::new();
+    for i in 0..links {
+        schemas.insert(format!("S{i}"), json!({"$ref": format!("#/components/schemas/S{}", i + 1)}));
+        parameters.insert(format!("P{i}"), json!({"$ref": format!("#/components/parameters/P{}", i + 1)}));
+    }
+    schemas.insert(format!("S{links}"), json!({"type": "object"}));
+    parameters.insert(format!("P{links}"), json!({"name": "q", "in": "query", "schema": {"type": "string"}}));
+    json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+        "paths": {"/a": {"get": {"operationId": "a", "parameters": [{"$ref": "#/components/parameters/P0"}],
+            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/S0"}}}}}}}},
+        "components": {"schemas": schemas, "parameters": parameters}})
+    .to_string()
+}
+
+#[test]
+fn every_reference_points_at_the_end_of_its_chain() {
+    let spec = load_str("chain.json", &chained(MAX_REF_CHAIN - 1)).unwrap();
+    assert!(spec.warnings.is_empty(), "{:#?}", spec.warnings);
+    let operation = &spec.raw["paths"]["/a"]["get"];
+    assert_eq!(operation["parameters"][0]["$ref"], json!(format!("#/components/parameters/P{}", MAX_REF_CHAIN - 1)));
+    let schema = &operation["responses"]["200"]["content"]["application/json"]["schema"];
+    assert_eq!(schema["$ref"], json!(format!("#/components/schemas/S{}", MAX_REF_CHAIN - 1)));
+    assert_eq!(spec.raw["components"]["schemas"]["S5"]["$ref"], schema["$ref"]);
+}
+
+#[test]
+fn a_long_chain_is_followed_once() {
+    // Quadratic following took minutes here.
+    let started = std::time::Instant::now();
+    let result = load_str("chain.json", &chained(50_000));
+    assert!(matches!(result, Err(LoadError::RefChainTooLong { .. })), "{result:?}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(60), "{:?}", started.elapsed());
+}
+
+#[test]
+fn chains_longer_than_the_limit_are_cut_in_schemas_and_rejected_elsewhere() {
+    let error = load_str("chain.json", &chained(MAX_REF_CHAIN)).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "chain.json: /paths/~1a/get/parameters/0: $ref `#/components/parameters/P0` reaches its object only through more than 1000 references"
+    );
+    let text = chained(MAX_REF_CHAIN).replace("\"parameters\":[{\"$ref\":\"#/components/parameters/P0\"}],", "");
+    let spec = load_str("chain.json", &text).unwrap();
+    let warnings: Vec<String> = spec.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings, ["/paths/~1a/get/responses/200/content/application~1json/schema: `$ref` `#/components/schemas/S0` starts a chain of more than 1000 references (to `#/components/schemas/S1000`); cut here, typed as free-form JSON"]);
+    assert_eq!(spec.raw.pointer("/paths/~1a/get/responses/200/content/application~1json/schema"), Some(&json!({})));
+}
