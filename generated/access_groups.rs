@@ -386,6 +386,7 @@ impl crate::Client {
     ) -> CreateAccessGroupBuilder {
         CreateAccessGroupBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
             body,
@@ -398,6 +399,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAccessGroupBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
     body: CreateAccessGroupRequest,
@@ -405,13 +407,13 @@ pub struct CreateAccessGroupBuilder {
 
 impl CreateAccessGroupBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -428,7 +430,10 @@ impl crate::runtime::Exchange for CreateAccessGroupBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/access-groups");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -477,12 +482,13 @@ impl crate::Client {
     /// `POST /v1/access-groups/{accessGroupIdOrName}/projects`
     pub fn create_access_group_project(
         &self,
-        access_group_id_or_name: impl Into<String>,
+        access_group_id_or_name: impl std::fmt::Display,
         body: crate::shared::CreateAccessGroupProjectRequest,
     ) -> CreateAccessGroupProjectBuilder {
         CreateAccessGroupProjectBuilder {
             client: self.clone(),
-            access_group_id_or_name: access_group_id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            access_group_id_or_name: access_group_id_or_name.to_string(),
             team_id: None,
             slug: None,
             body,
@@ -495,6 +501,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAccessGroupProjectBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     access_group_id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -503,13 +510,13 @@ pub struct CreateAccessGroupProjectBuilder {
 
 impl CreateAccessGroupProjectBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -531,7 +538,10 @@ impl crate::runtime::Exchange for CreateAccessGroupProjectBuilder {
             "/projects",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -581,11 +591,12 @@ impl crate::Client {
     /// `DELETE /v1/access-groups/{idOrName}`
     pub fn delete_access_group(
         &self,
-        id_or_name: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
     ) -> DeleteAccessGroupBuilder {
         DeleteAccessGroupBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
             team_id: None,
             slug: None,
         }
@@ -597,6 +608,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteAccessGroupBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -604,13 +616,13 @@ pub struct DeleteAccessGroupBuilder {
 
 impl DeleteAccessGroupBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -628,7 +640,10 @@ impl crate::runtime::Exchange for DeleteAccessGroupBuilder {
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/access-groups/", &crate::runtime::encode_path(&self.id_or_name)]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -673,13 +688,14 @@ impl crate::Client {
     /// `DELETE /v1/access-groups/{accessGroupIdOrName}/projects/{projectId}`
     pub fn delete_access_group_project(
         &self,
-        access_group_id_or_name: impl Into<String>,
-        project_id: impl Into<String>,
+        access_group_id_or_name: impl std::fmt::Display,
+        project_id: impl std::fmt::Display,
     ) -> DeleteAccessGroupProjectBuilder {
         DeleteAccessGroupProjectBuilder {
             client: self.clone(),
-            access_group_id_or_name: access_group_id_or_name.into(),
-            project_id: project_id.into(),
+            options: crate::RequestOptions::default(),
+            access_group_id_or_name: access_group_id_or_name.to_string(),
+            project_id: project_id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -691,6 +707,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteAccessGroupProjectBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     access_group_id_or_name: String,
     project_id: String,
     team_id: Option<String>,
@@ -699,13 +716,13 @@ pub struct DeleteAccessGroupProjectBuilder {
 
 impl DeleteAccessGroupProjectBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -728,7 +745,10 @@ impl crate::runtime::Exchange for DeleteAccessGroupProjectBuilder {
             &crate::runtime::encode_path(&self.project_id),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -773,11 +793,12 @@ impl crate::Client {
     /// `GET /v1/access-groups/{idOrName}/members`
     pub fn list_access_group_members(
         &self,
-        id_or_name: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
     ) -> ListAccessGroupMembersBuilder {
         ListAccessGroupMembersBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
             limit: None,
             next: None,
             search: None,
@@ -792,6 +813,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAccessGroupMembersBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     limit: Option<i64>,
     next: Option<String>,
@@ -807,23 +829,23 @@ impl ListAccessGroupMembersBuilder {
         self
     }
     /// Continuation cursor to retrieve the next page of results.
-    pub fn next(mut self, next: impl Into<String>) -> Self {
-        self.next = Some(next.into());
+    pub fn next(mut self, next: impl std::fmt::Display) -> Self {
+        self.next = Some(next.to_string());
         self
     }
     /// Search project members by their name, username, and email.
-    pub fn search(mut self, search: impl Into<String>) -> Self {
-        self.search = Some(search.into());
+    pub fn search(mut self, search: impl std::fmt::Display) -> Self {
+        self.search = Some(search.to_string());
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Every item of `members`, page after page: sends the request, then sends it again with `next` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
@@ -839,7 +861,10 @@ impl ListAccessGroupMembersBuilder {
                 };
                 let next_request = cursor
                     .filter(|cursor| next_request.next.as_ref() != Some(cursor))
-                    .map(|cursor| next_request.next(cursor));
+                    .map(|cursor| Self {
+                        next: Some(cursor),
+                        ..next_request
+                    });
                 Ok((items, next_request))
             },
         )
@@ -863,7 +888,10 @@ impl crate::runtime::Exchange for ListAccessGroupMembersBuilder {
             "/members",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("limit", &self.limit);
         request.query("next", &self.next);
         request.query("search", &self.search);
@@ -913,11 +941,12 @@ impl crate::Client {
     /// `GET /v1/access-groups/{idOrName}/projects`
     pub fn list_access_group_projects(
         &self,
-        id_or_name: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
     ) -> ListAccessGroupProjectsBuilder {
         ListAccessGroupProjectsBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
             limit: None,
             next: None,
             team_id: None,
@@ -931,6 +960,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAccessGroupProjectsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     limit: Option<i64>,
     next: Option<String>,
@@ -945,18 +975,18 @@ impl ListAccessGroupProjectsBuilder {
         self
     }
     /// Continuation cursor to retrieve the next page of results.
-    pub fn next(mut self, next: impl Into<String>) -> Self {
-        self.next = Some(next.into());
+    pub fn next(mut self, next: impl std::fmt::Display) -> Self {
+        self.next = Some(next.to_string());
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Every item of `projects`, page after page: sends the request, then sends it again with `next` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
@@ -974,7 +1004,10 @@ impl ListAccessGroupProjectsBuilder {
                 };
                 let next_request = cursor
                     .filter(|cursor| next_request.next.as_ref() != Some(cursor))
-                    .map(|cursor| next_request.next(cursor));
+                    .map(|cursor| Self {
+                        next: Some(cursor),
+                        ..next_request
+                    });
                 Ok((items, next_request))
             },
         )
@@ -998,7 +1031,10 @@ impl crate::runtime::Exchange for ListAccessGroupProjectsBuilder {
             "/projects",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("limit", &self.limit);
         request.query("next", &self.next);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -1048,6 +1084,7 @@ impl crate::Client {
     pub fn list_access_groups(&self) -> ListAccessGroupsBuilder {
         ListAccessGroupsBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id: None,
             search: None,
             members_limit: None,
@@ -1065,6 +1102,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAccessGroupsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     project_id: Option<String>,
     search: Option<String>,
     members_limit: Option<i64>,
@@ -1077,13 +1115,13 @@ pub struct ListAccessGroupsBuilder {
 
 impl ListAccessGroupsBuilder {
     /// Filter access groups by project.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
+    pub fn project_id(mut self, project_id: impl std::fmt::Display) -> Self {
+        self.project_id = Some(project_id.to_string());
         self
     }
     /// Search for access groups by name.
-    pub fn search(mut self, search: impl Into<String>) -> Self {
-        self.search = Some(search.into());
+    pub fn search(mut self, search: impl std::fmt::Display) -> Self {
+        self.search = Some(search.to_string());
         self
     }
     /// Number of members to include in the response.
@@ -1102,18 +1140,18 @@ impl ListAccessGroupsBuilder {
         self
     }
     /// Continuation cursor to retrieve the next page of results.
-    pub fn next(mut self, next: impl Into<String>) -> Self {
-        self.next = Some(next.into());
+    pub fn next(mut self, next: impl std::fmt::Display) -> Self {
+        self.next = Some(next.to_string());
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Every item of `accessGroups`, page after page: sends the request, then sends it again with `next` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
@@ -1131,7 +1169,10 @@ impl ListAccessGroupsBuilder {
                 };
                 let next_request = cursor
                     .filter(|cursor| next_request.next.as_ref() != Some(cursor))
-                    .map(|cursor| next_request.next(cursor));
+                    .map(|cursor| Self {
+                        next: Some(cursor),
+                        ..next_request
+                    });
                 Ok((items, next_request))
             },
         )
@@ -1150,7 +1191,10 @@ impl crate::runtime::Exchange for ListAccessGroupsBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/access-groups");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("projectId", &self.project_id);
         request.query("search", &self.search);
         request.query("membersLimit", &self.members_limit);
@@ -1203,11 +1247,12 @@ impl crate::Client {
     /// `GET /v1/access-groups/{idOrName}`
     pub fn read_access_group(
         &self,
-        id_or_name: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
     ) -> ReadAccessGroupBuilder {
         ReadAccessGroupBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
             team_id: None,
             slug: None,
         }
@@ -1219,6 +1264,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReadAccessGroupBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -1226,13 +1272,13 @@ pub struct ReadAccessGroupBuilder {
 
 impl ReadAccessGroupBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1250,7 +1296,10 @@ impl crate::runtime::Exchange for ReadAccessGroupBuilder {
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/access-groups/", &crate::runtime::encode_path(&self.id_or_name)]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1297,13 +1346,14 @@ impl crate::Client {
     /// `GET /v1/access-groups/{accessGroupIdOrName}/projects/{projectId}`
     pub fn read_access_group_project(
         &self,
-        access_group_id_or_name: impl Into<String>,
-        project_id: impl Into<String>,
+        access_group_id_or_name: impl std::fmt::Display,
+        project_id: impl std::fmt::Display,
     ) -> ReadAccessGroupProjectBuilder {
         ReadAccessGroupProjectBuilder {
             client: self.clone(),
-            access_group_id_or_name: access_group_id_or_name.into(),
-            project_id: project_id.into(),
+            options: crate::RequestOptions::default(),
+            access_group_id_or_name: access_group_id_or_name.to_string(),
+            project_id: project_id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -1315,6 +1365,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReadAccessGroupProjectBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     access_group_id_or_name: String,
     project_id: String,
     team_id: Option<String>,
@@ -1323,13 +1374,13 @@ pub struct ReadAccessGroupProjectBuilder {
 
 impl ReadAccessGroupProjectBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1352,7 +1403,10 @@ impl crate::runtime::Exchange for ReadAccessGroupProjectBuilder {
             &crate::runtime::encode_path(&self.project_id),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1399,12 +1453,13 @@ impl crate::Client {
     /// `POST /v1/access-groups/{idOrName}`
     pub fn update_access_group(
         &self,
-        id_or_name: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
         body: UpdateAccessGroupRequest,
     ) -> UpdateAccessGroupBuilder {
         UpdateAccessGroupBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
             team_id: None,
             slug: None,
             body,
@@ -1417,6 +1472,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateAccessGroupBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -1425,13 +1481,13 @@ pub struct UpdateAccessGroupBuilder {
 
 impl UpdateAccessGroupBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1449,7 +1505,10 @@ impl crate::runtime::Exchange for UpdateAccessGroupBuilder {
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/access-groups/", &crate::runtime::encode_path(&self.id_or_name)]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -1499,14 +1558,15 @@ impl crate::Client {
     /// `PATCH /v1/access-groups/{accessGroupIdOrName}/projects/{projectId}`
     pub fn update_access_group_project(
         &self,
-        access_group_id_or_name: impl Into<String>,
-        project_id: impl Into<String>,
+        access_group_id_or_name: impl std::fmt::Display,
+        project_id: impl std::fmt::Display,
         body: UpdateAccessGroupProjectRequest,
     ) -> UpdateAccessGroupProjectBuilder {
         UpdateAccessGroupProjectBuilder {
             client: self.clone(),
-            access_group_id_or_name: access_group_id_or_name.into(),
-            project_id: project_id.into(),
+            options: crate::RequestOptions::default(),
+            access_group_id_or_name: access_group_id_or_name.to_string(),
+            project_id: project_id.to_string(),
             team_id: None,
             slug: None,
             body,
@@ -1519,6 +1579,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateAccessGroupProjectBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     access_group_id_or_name: String,
     project_id: String,
     team_id: Option<String>,
@@ -1528,13 +1589,13 @@ pub struct UpdateAccessGroupProjectBuilder {
 
 impl UpdateAccessGroupProjectBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1557,7 +1618,10 @@ impl crate::runtime::Exchange for UpdateAccessGroupProjectBuilder {
             &crate::runtime::encode_path(&self.project_id),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;

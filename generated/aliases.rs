@@ -751,12 +751,13 @@ impl crate::Client {
     /// `POST /v2/deployments/{id}/aliases`
     pub fn assign_alias(
         &self,
-        id: impl Into<String>,
+        id: impl std::fmt::Display,
         body: AssignAliasRequest,
     ) -> AssignAliasBuilder {
         AssignAliasBuilder {
             client: self.clone(),
-            id: id.into(),
+            options: crate::RequestOptions::default(),
+            id: id.to_string(),
             team_id: None,
             slug: None,
             body,
@@ -769,6 +770,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct AssignAliasBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -777,13 +779,13 @@ pub struct AssignAliasBuilder {
 
 impl AssignAliasBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -805,7 +807,10 @@ impl crate::runtime::Exchange for AssignAliasBuilder {
             "/aliases",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -872,10 +877,11 @@ impl crate::Client {
     /// Delete an Alias with the specified ID.
     ///
     /// `DELETE /v2/aliases/{aliasId}`
-    pub fn delete_alias(&self, alias_id: impl Into<String>) -> DeleteAliasBuilder {
+    pub fn delete_alias(&self, alias_id: impl std::fmt::Display) -> DeleteAliasBuilder {
         DeleteAliasBuilder {
             client: self.clone(),
-            alias_id: alias_id.into(),
+            options: crate::RequestOptions::default(),
+            alias_id: alias_id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -887,6 +893,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteAliasBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     alias_id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -894,13 +901,13 @@ pub struct DeleteAliasBuilder {
 
 impl DeleteAliasBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -918,7 +925,10 @@ impl crate::runtime::Exchange for DeleteAliasBuilder {
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v2/aliases/", &crate::runtime::encode_path(&self.alias_id)]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -967,11 +977,12 @@ impl crate::Client {
     /// Retrieves an Alias for the given host name or alias ID.
     ///
     /// `GET /v4/aliases/{idOrAlias}`
-    pub fn get_alias(&self, id_or_alias: impl Into<String>) -> GetAliasBuilder {
+    pub fn get_alias(&self, id_or_alias: impl std::fmt::Display) -> GetAliasBuilder {
         GetAliasBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             from: None,
-            id_or_alias: id_or_alias.into(),
+            id_or_alias: id_or_alias.to_string(),
             project_id: None,
             since: None,
             until: None,
@@ -986,6 +997,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAliasBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     from: Option<f64>,
     id_or_alias: String,
     project_id: Option<String>,
@@ -997,33 +1009,34 @@ pub struct GetAliasBuilder {
 
 impl GetAliasBuilder {
     /// Get the alias only if it was created after the provided timestamp
-    pub fn from(mut self, from: f64) -> Self {
-        self.from = Some(from);
+    #[deprecated(note = "the API marks this parameter deprecated")]
+    pub fn from(mut self, from: impl crate::Number) -> Self {
+        self.from = Some(crate::Number::to_f64(from));
         self
     }
     /// Get the alias only if it is assigned to the provided project ID
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
+    pub fn project_id(mut self, project_id: impl std::fmt::Display) -> Self {
+        self.project_id = Some(project_id.to_string());
         self
     }
     /// Get the alias only if it was created after this JavaScript timestamp
-    pub fn since(mut self, since: f64) -> Self {
-        self.since = Some(since);
+    pub fn since(mut self, since: impl crate::Number) -> Self {
+        self.since = Some(crate::Number::to_f64(since));
         self
     }
     /// Get the alias only if it was created before this JavaScript timestamp
-    pub fn until(mut self, until: f64) -> Self {
-        self.until = Some(until);
+    pub fn until(mut self, until: impl crate::Number) -> Self {
+        self.until = Some(crate::Number::to_f64(until));
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1041,7 +1054,10 @@ impl crate::runtime::Exchange for GetAliasBuilder {
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v4/aliases/", &crate::runtime::encode_path(&self.id_or_alias)]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("from", &self.from);
         request.query("projectId", &self.project_id);
         request.query("since", &self.since);
@@ -1097,6 +1113,7 @@ impl crate::Client {
     pub fn list_aliases(&self) -> ListAliasesBuilder {
         ListAliasesBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             domain: None,
             from: None,
             limit: None,
@@ -1115,6 +1132,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAliasesBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     domain: Option<crate::shared::Tags>,
     from: Option<f64>,
     limit: Option<f64>,
@@ -1133,46 +1151,47 @@ impl ListAliasesBuilder {
         self
     }
     /// Get only aliases created after the provided timestamp
-    pub fn from(mut self, from: f64) -> Self {
-        self.from = Some(from);
+    #[deprecated(note = "the API marks this parameter deprecated")]
+    pub fn from(mut self, from: impl crate::Number) -> Self {
+        self.from = Some(crate::Number::to_f64(from));
         self
     }
     /// Maximum number of aliases to list from a request
-    pub fn limit(mut self, limit: f64) -> Self {
-        self.limit = Some(limit);
+    pub fn limit(mut self, limit: impl crate::Number) -> Self {
+        self.limit = Some(crate::Number::to_f64(limit));
         self
     }
     /// Filter aliases from the given `projectId`
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
+    pub fn project_id(mut self, project_id: impl std::fmt::Display) -> Self {
+        self.project_id = Some(project_id.to_string());
         self
     }
     /// Get aliases created after this JavaScript timestamp
-    pub fn since(mut self, since: f64) -> Self {
-        self.since = Some(since);
+    pub fn since(mut self, since: impl crate::Number) -> Self {
+        self.since = Some(crate::Number::to_f64(since));
         self
     }
     /// Get aliases created before this JavaScript timestamp
-    pub fn until(mut self, until: f64) -> Self {
-        self.until = Some(until);
+    pub fn until(mut self, until: impl crate::Number) -> Self {
+        self.until = Some(crate::Number::to_f64(until));
         self
     }
     /// Get aliases that would be rolled back for the given deployment
     pub fn rollback_deployment_id(
         mut self,
-        rollback_deployment_id: impl Into<String>,
+        rollback_deployment_id: impl std::fmt::Display,
     ) -> Self {
-        self.rollback_deployment_id = Some(rollback_deployment_id.into());
+        self.rollback_deployment_id = Some(rollback_deployment_id.to_string());
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Every item of `aliases`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
@@ -1188,7 +1207,10 @@ impl ListAliasesBuilder {
                 };
                 let next_request = cursor
                     .filter(|cursor| next_request.until.as_ref() != Some(cursor))
-                    .map(|cursor| next_request.until(cursor));
+                    .map(|cursor| Self {
+                        until: Some(cursor),
+                        ..next_request
+                    });
                 Ok((items, next_request))
             },
         )
@@ -1207,7 +1229,10 @@ impl crate::runtime::Exchange for ListAliasesBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v4/aliases");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("domain", &self.domain);
         request.query("from", &self.from);
         request.query("limit", &self.limit);
@@ -1265,11 +1290,12 @@ impl crate::Client {
     /// `GET /v2/deployments/{id}/aliases`
     pub fn list_deployment_aliases(
         &self,
-        id: impl Into<String>,
+        id: impl std::fmt::Display,
     ) -> ListDeploymentAliasesBuilder {
         ListDeploymentAliasesBuilder {
             client: self.clone(),
-            id: id.into(),
+            options: crate::RequestOptions::default(),
+            id: id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -1281,6 +1307,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListDeploymentAliasesBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -1288,13 +1315,13 @@ pub struct ListDeploymentAliasesBuilder {
 
 impl ListDeploymentAliasesBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1316,7 +1343,10 @@ impl crate::runtime::Exchange for ListDeploymentAliasesBuilder {
             "/aliases",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1367,11 +1397,12 @@ impl crate::Client {
     /// `PATCH /aliases/{id}/protection-bypass`
     pub fn patch_url_protection_bypass(
         &self,
-        id: impl Into<String>,
+        id: impl std::fmt::Display,
     ) -> PatchUrlProtectionBypassBuilder {
         PatchUrlProtectionBypassBuilder {
             client: self.clone(),
-            id: id.into(),
+            options: crate::RequestOptions::default(),
+            id: id.to_string(),
             team_id: None,
             slug: None,
             body: None,
@@ -1384,6 +1415,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchUrlProtectionBypassBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -1392,13 +1424,13 @@ pub struct PatchUrlProtectionBypassBuilder {
 
 impl PatchUrlProtectionBypassBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sets the request body.
@@ -1425,7 +1457,10 @@ impl crate::runtime::Exchange for PatchUrlProtectionBypassBuilder {
             "/protection-bypass",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {

@@ -251,10 +251,14 @@ impl crate::Client {
     /// Check that a cache artifact with the given `hash` exists. This request returns response headers only and is equivalent to a `GET` request to this endpoint where the response contains no body.
     ///
     /// `HEAD /v8/artifacts/{hash}`
-    pub fn artifact_exists(&self, hash: impl Into<String>) -> ArtifactExistsBuilder {
+    pub fn artifact_exists(
+        &self,
+        hash: impl std::fmt::Display,
+    ) -> ArtifactExistsBuilder {
         ArtifactExistsBuilder {
             client: self.clone(),
-            hash: hash.into(),
+            options: crate::RequestOptions::default(),
+            hash: hash.to_string(),
             team_id: None,
             slug: None,
         }
@@ -266,6 +270,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ArtifactExistsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     hash: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -273,13 +278,13 @@ pub struct ArtifactExistsBuilder {
 
 impl ArtifactExistsBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -296,7 +301,10 @@ impl crate::runtime::Exchange for ArtifactExistsBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v8/artifacts/", &crate::runtime::encode_path(&self.hash)].concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -356,6 +364,7 @@ impl crate::Client {
     pub fn artifact_query(&self, body: ArtifactQueryRequest) -> ArtifactQueryBuilder {
         ArtifactQueryBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
             body,
@@ -368,6 +377,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ArtifactQueryBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
     body: ArtifactQueryRequest,
@@ -375,13 +385,13 @@ pub struct ArtifactQueryBuilder {
 
 impl ArtifactQueryBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -398,7 +408,10 @@ impl crate::runtime::Exchange for ArtifactQueryBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v8/artifacts");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -457,12 +470,16 @@ impl crate::Client {
     /// Downloads a cache artifact indentified by its `hash` specified on the request path. The artifact is downloaded as an octet-stream. The client should verify the content-length header and response body.
     ///
     /// `GET /v8/artifacts/{hash}`
-    pub fn download_artifact(&self, hash: impl Into<String>) -> DownloadArtifactBuilder {
+    pub fn download_artifact(
+        &self,
+        hash: impl std::fmt::Display,
+    ) -> DownloadArtifactBuilder {
         DownloadArtifactBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             x_artifact_client_ci: None,
             x_artifact_client_interactive: None,
-            hash: hash.into(),
+            hash: hash.to_string(),
             team_id: None,
             slug: None,
         }
@@ -474,6 +491,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DownloadArtifactBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     x_artifact_client_ci: Option<String>,
     x_artifact_client_interactive: Option<i64>,
     hash: String,
@@ -485,9 +503,9 @@ impl DownloadArtifactBuilder {
     /// The continuous integration or delivery environment where this artifact is downloaded.
     pub fn x_artifact_client_ci(
         mut self,
-        x_artifact_client_ci: impl Into<String>,
+        x_artifact_client_ci: impl std::fmt::Display,
     ) -> Self {
-        self.x_artifact_client_ci = Some(x_artifact_client_ci.into());
+        self.x_artifact_client_ci = Some(x_artifact_client_ci.to_string());
         self
     }
     /// 1 if the client is an interactive shell. Otherwise 0
@@ -499,13 +517,13 @@ impl DownloadArtifactBuilder {
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -522,7 +540,10 @@ impl crate::runtime::Exchange for DownloadArtifactBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v8/artifacts/", &crate::runtime::encode_path(&self.hash)].concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.header("x-artifact-client-ci", &self.x_artifact_client_ci);
         request
             .header(
@@ -592,6 +613,7 @@ impl crate::Client {
     ) -> RecordEventsBuilder {
         RecordEventsBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             x_artifact_client_ci: None,
             x_artifact_client_interactive: None,
             team_id: None,
@@ -606,6 +628,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RecordEventsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     x_artifact_client_ci: Option<String>,
     x_artifact_client_interactive: Option<i64>,
     team_id: Option<String>,
@@ -617,9 +640,9 @@ impl RecordEventsBuilder {
     /// The continuous integration or delivery environment where this artifact is downloaded.
     pub fn x_artifact_client_ci(
         mut self,
-        x_artifact_client_ci: impl Into<String>,
+        x_artifact_client_ci: impl std::fmt::Display,
     ) -> Self {
-        self.x_artifact_client_ci = Some(x_artifact_client_ci.into());
+        self.x_artifact_client_ci = Some(x_artifact_client_ci.to_string());
         self
     }
     /// 1 if the client is an interactive shell. Otherwise 0
@@ -631,13 +654,13 @@ impl RecordEventsBuilder {
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -654,7 +677,10 @@ impl crate::runtime::Exchange for RecordEventsBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v8/artifacts/events");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.header("x-artifact-client-ci", &self.x_artifact_client_ci);
         request
             .header(
@@ -719,6 +745,7 @@ impl crate::Client {
     pub fn status(&self) -> StatusBuilder {
         StatusBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
         }
@@ -730,19 +757,20 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StatusBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
 impl StatusBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -759,7 +787,10 @@ impl crate::runtime::Exchange for StatusBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v8/artifacts/status");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -811,16 +842,17 @@ impl crate::Client {
     /// `PUT /v8/artifacts/{hash}`
     pub fn upload_artifact(
         &self,
-        hash: impl Into<String>,
+        hash: impl std::fmt::Display,
         body: impl Into<Vec<u8>>,
     ) -> UploadArtifactBuilder {
         UploadArtifactBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             x_artifact_duration: None,
             x_artifact_client_ci: None,
             x_artifact_client_interactive: None,
             x_artifact_tag: None,
-            hash: hash.into(),
+            hash: hash.to_string(),
             team_id: None,
             slug: None,
             body: body.into(),
@@ -833,6 +865,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadArtifactBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     x_artifact_duration: Option<f64>,
     x_artifact_client_ci: Option<String>,
     x_artifact_client_interactive: Option<i64>,
@@ -845,16 +878,19 @@ pub struct UploadArtifactBuilder {
 
 impl UploadArtifactBuilder {
     /// The time taken to generate the uploaded artifact in milliseconds.
-    pub fn x_artifact_duration(mut self, x_artifact_duration: f64) -> Self {
-        self.x_artifact_duration = Some(x_artifact_duration);
+    pub fn x_artifact_duration(
+        mut self,
+        x_artifact_duration: impl crate::Number,
+    ) -> Self {
+        self.x_artifact_duration = Some(crate::Number::to_f64(x_artifact_duration));
         self
     }
     /// The continuous integration or delivery environment where this artifact was generated.
     pub fn x_artifact_client_ci(
         mut self,
-        x_artifact_client_ci: impl Into<String>,
+        x_artifact_client_ci: impl std::fmt::Display,
     ) -> Self {
-        self.x_artifact_client_ci = Some(x_artifact_client_ci.into());
+        self.x_artifact_client_ci = Some(x_artifact_client_ci.to_string());
         self
     }
     /// 1 if the client is an interactive shell. Otherwise 0
@@ -866,18 +902,18 @@ impl UploadArtifactBuilder {
         self
     }
     /// The base64 encoded tag for this artifact. The value is sent back to clients when the artifact is downloaded as the header `x-artifact-tag`
-    pub fn x_artifact_tag(mut self, x_artifact_tag: impl Into<String>) -> Self {
-        self.x_artifact_tag = Some(x_artifact_tag.into());
+    pub fn x_artifact_tag(mut self, x_artifact_tag: impl std::fmt::Display) -> Self {
+        self.x_artifact_tag = Some(x_artifact_tag.to_string());
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -894,7 +930,10 @@ impl crate::runtime::Exchange for UploadArtifactBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v8/artifacts/", &crate::runtime::encode_path(&self.hash)].concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.header("x-artifact-duration", &self.x_artifact_duration);
         request.header("x-artifact-client-ci", &self.x_artifact_client_ci);
         request

@@ -412,6 +412,7 @@ impl crate::Client {
     ) -> CreateAuthTokenBuilder {
         CreateAuthTokenBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
             body,
@@ -424,6 +425,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAuthTokenBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
     body: CreateAuthTokenRequest,
@@ -431,13 +433,13 @@ pub struct CreateAuthTokenBuilder {
 
 impl CreateAuthTokenBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -454,7 +456,10 @@ impl crate::runtime::Exchange for CreateAuthTokenBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v3/user/tokens");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -503,11 +508,12 @@ impl crate::Client {
     /// `DELETE /v3/user/tokens/{tokenId}`
     pub fn delete_auth_token(
         &self,
-        token_id: impl Into<String>,
+        token_id: impl std::fmt::Display,
     ) -> DeleteAuthTokenBuilder {
         DeleteAuthTokenBuilder {
             client: self.clone(),
-            token_id: token_id.into(),
+            options: crate::RequestOptions::default(),
+            token_id: token_id.to_string(),
         }
     }
 }
@@ -517,6 +523,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteAuthTokenBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     token_id: String,
 }
 
@@ -533,7 +540,7 @@ impl crate::runtime::Exchange for DeleteAuthTokenBuilder {
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v3/user/tokens/", &crate::runtime::encode_path(&self.token_id)]
             .concat();
-        self.client.request(&Self::ENDPOINT, &path)
+        self.client.request(&Self::ENDPOINT, &path).with_options(self.options)
     }
     async fn decode(
         response: crate::runtime::Response,
@@ -585,6 +592,7 @@ impl crate::Client {
     ) -> ExchangeSsoTokenBuilder {
         ExchangeSsoTokenBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -595,6 +603,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExchangeSsoTokenBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     body: ExchangeSsoTokenRequest,
 }
 
@@ -610,7 +619,10 @@ impl crate::runtime::Exchange for ExchangeSsoTokenBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/integrations/sso/token");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         let body = self.body;
         request.json(&body);
         request
@@ -659,10 +671,14 @@ impl crate::Client {
     /// Retrieve metadata about an authentication token belonging to the currently authenticated User.
     ///
     /// `GET /v5/user/tokens/{tokenId}`
-    pub fn get_auth_token(&self, token_id: impl Into<String>) -> GetAuthTokenBuilder {
+    pub fn get_auth_token(
+        &self,
+        token_id: impl std::fmt::Display,
+    ) -> GetAuthTokenBuilder {
         GetAuthTokenBuilder {
             client: self.clone(),
-            token_id: token_id.into(),
+            options: crate::RequestOptions::default(),
+            token_id: token_id.to_string(),
         }
     }
 }
@@ -672,6 +688,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAuthTokenBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     token_id: String,
 }
 
@@ -688,7 +705,7 @@ impl crate::runtime::Exchange for GetAuthTokenBuilder {
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v5/user/tokens/", &crate::runtime::encode_path(&self.token_id)]
             .concat();
-        self.client.request(&Self::ENDPOINT, &path)
+        self.client.request(&Self::ENDPOINT, &path).with_options(self.options)
     }
     async fn decode(
         response: crate::runtime::Response,
@@ -737,6 +754,7 @@ impl crate::Client {
     pub fn list_auth_tokens(&self) -> ListAuthTokensBuilder {
         ListAuthTokensBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
         }
     }
 }
@@ -746,6 +764,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAuthTokensBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
 }
 
 impl crate::Operation for ListAuthTokensBuilder {
@@ -760,7 +779,7 @@ impl crate::runtime::Exchange for ListAuthTokensBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v5/user/tokens");
-        self.client.request(&Self::ENDPOINT, &path)
+        self.client.request(&Self::ENDPOINT, &path).with_options(self.options)
     }
     async fn decode(
         response: crate::runtime::Response,

@@ -75,10 +75,11 @@ impl crate::Client {
     /// Get cert by id
     ///
     /// `GET /v8/certs/{id}`
-    pub fn get_cert_by_id(&self, id: impl Into<String>) -> GetCertByIdBuilder {
+    pub fn get_cert_by_id(&self, id: impl std::fmt::Display) -> GetCertByIdBuilder {
         GetCertByIdBuilder {
             client: self.clone(),
-            id: id.into(),
+            options: crate::RequestOptions::default(),
+            id: id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -90,6 +91,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCertByIdBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -97,13 +99,13 @@ pub struct GetCertByIdBuilder {
 
 impl GetCertByIdBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -120,7 +122,10 @@ impl crate::runtime::Exchange for GetCertByIdBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v8/certs/", &crate::runtime::encode_path(&self.id)].concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -172,6 +177,7 @@ impl crate::Client {
     pub fn issue_cert(&self) -> IssueCertBuilder {
         IssueCertBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
             body: None,
@@ -184,6 +190,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct IssueCertBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<IssueCertRequest>,
@@ -191,13 +198,13 @@ pub struct IssueCertBuilder {
 
 impl IssueCertBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sets the request body.
@@ -219,7 +226,10 @@ impl crate::runtime::Exchange for IssueCertBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v8/certs");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -284,10 +294,11 @@ impl crate::Client {
     /// Remove cert
     ///
     /// `DELETE /v8/certs/{id}`
-    pub fn remove_cert(&self, id: impl Into<String>) -> RemoveCertBuilder {
+    pub fn remove_cert(&self, id: impl std::fmt::Display) -> RemoveCertBuilder {
         RemoveCertBuilder {
             client: self.clone(),
-            id: id.into(),
+            options: crate::RequestOptions::default(),
+            id: id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -299,6 +310,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RemoveCertBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -306,13 +318,13 @@ pub struct RemoveCertBuilder {
 
 impl RemoveCertBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -329,7 +341,10 @@ impl crate::runtime::Exchange for RemoveCertBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v8/certs/", &crate::runtime::encode_path(&self.id)].concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -381,6 +396,7 @@ impl crate::Client {
     pub fn upload_cert(&self) -> UploadCertBuilder {
         UploadCertBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
             body: None,
@@ -393,6 +409,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadCertBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<UploadCertRequest>,
@@ -400,13 +417,13 @@ pub struct UploadCertBuilder {
 
 impl UploadCertBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sets the request body.
@@ -428,7 +445,10 @@ impl crate::runtime::Exchange for UploadCertBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v8/certs");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {

@@ -537,12 +537,13 @@ impl crate::Client {
     /// `POST /v1/deployments/{deploymentId}/checks`
     pub fn create_check(
         &self,
-        deployment_id: impl Into<String>,
+        deployment_id: impl std::fmt::Display,
         body: CreateCheckRequest,
     ) -> CreateCheckBuilder {
         CreateCheckBuilder {
             client: self.clone(),
-            deployment_id: deployment_id.into(),
+            options: crate::RequestOptions::default(),
+            deployment_id: deployment_id.to_string(),
             team_id: None,
             slug: None,
             body,
@@ -555,6 +556,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateCheckBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     deployment_id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -563,13 +565,13 @@ pub struct CreateCheckBuilder {
 
 impl CreateCheckBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -591,7 +593,10 @@ impl crate::runtime::Exchange for CreateCheckBuilder {
             "/checks",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -645,11 +650,12 @@ impl crate::Client {
     /// `GET /v1/deployments/{deploymentId}/checks`
     pub fn get_all_checks(
         &self,
-        deployment_id: impl Into<String>,
+        deployment_id: impl std::fmt::Display,
     ) -> GetAllChecksBuilder {
         GetAllChecksBuilder {
             client: self.clone(),
-            deployment_id: deployment_id.into(),
+            options: crate::RequestOptions::default(),
+            deployment_id: deployment_id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -661,6 +667,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAllChecksBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     deployment_id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -668,13 +675,13 @@ pub struct GetAllChecksBuilder {
 
 impl GetAllChecksBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -696,7 +703,10 @@ impl crate::runtime::Exchange for GetAllChecksBuilder {
             "/checks",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -747,13 +757,14 @@ impl crate::Client {
     /// `GET /v1/deployments/{deploymentId}/checks/{checkId}`
     pub fn get_check(
         &self,
-        deployment_id: impl Into<String>,
-        check_id: impl Into<String>,
+        deployment_id: impl std::fmt::Display,
+        check_id: impl std::fmt::Display,
     ) -> GetCheckBuilder {
         GetCheckBuilder {
             client: self.clone(),
-            deployment_id: deployment_id.into(),
-            check_id: check_id.into(),
+            options: crate::RequestOptions::default(),
+            deployment_id: deployment_id.to_string(),
+            check_id: check_id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -765,6 +776,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCheckBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     deployment_id: String,
     check_id: String,
     team_id: Option<String>,
@@ -773,13 +785,13 @@ pub struct GetCheckBuilder {
 
 impl GetCheckBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -802,7 +814,10 @@ impl crate::runtime::Exchange for GetCheckBuilder {
             &crate::runtime::encode_path(&self.check_id),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -853,13 +868,14 @@ impl crate::Client {
     /// `POST /v1/deployments/{deploymentId}/checks/{checkId}/rerequest`
     pub fn rerequest_check(
         &self,
-        deployment_id: impl Into<String>,
-        check_id: impl Into<String>,
+        deployment_id: impl std::fmt::Display,
+        check_id: impl std::fmt::Display,
     ) -> RerequestCheckBuilder {
         RerequestCheckBuilder {
             client: self.clone(),
-            deployment_id: deployment_id.into(),
-            check_id: check_id.into(),
+            options: crate::RequestOptions::default(),
+            deployment_id: deployment_id.to_string(),
+            check_id: check_id.to_string(),
             auto_update: None,
             team_id: None,
             slug: None,
@@ -872,6 +888,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RerequestCheckBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     deployment_id: String,
     check_id: String,
     auto_update: Option<bool>,
@@ -886,13 +903,13 @@ impl RerequestCheckBuilder {
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -916,7 +933,10 @@ impl crate::runtime::Exchange for RerequestCheckBuilder {
             "/rerequest",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("autoUpdate", &self.auto_update);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -969,14 +989,15 @@ impl crate::Client {
     /// `PATCH /v1/deployments/{deploymentId}/checks/{checkId}`
     pub fn update_check(
         &self,
-        deployment_id: impl Into<String>,
-        check_id: impl Into<String>,
+        deployment_id: impl std::fmt::Display,
+        check_id: impl std::fmt::Display,
         body: UpdateCheckRequest,
     ) -> UpdateCheckBuilder {
         UpdateCheckBuilder {
             client: self.clone(),
-            deployment_id: deployment_id.into(),
-            check_id: check_id.into(),
+            options: crate::RequestOptions::default(),
+            deployment_id: deployment_id.to_string(),
+            check_id: check_id.to_string(),
             team_id: None,
             slug: None,
             body,
@@ -989,6 +1010,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCheckBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     deployment_id: String,
     check_id: String,
     team_id: Option<String>,
@@ -998,13 +1020,13 @@ pub struct UpdateCheckBuilder {
 
 impl UpdateCheckBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1027,7 +1049,10 @@ impl crate::runtime::Exchange for UpdateCheckBuilder {
             &crate::runtime::encode_path(&self.check_id),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;

@@ -1827,6 +1827,7 @@ pub struct CreateDeploymentProjectSettings {
     )]
     pub serverless_function_region: Option<String>,
     /// Opts-out of the message prompting a CLI user to connect a Git repository in `vercel link`.
+    #[deprecated(note = "the API marks this field deprecated")]
     #[serde(
         rename = "skipGitConnectDuringLink",
         default,
@@ -1841,6 +1842,7 @@ pub struct CreateDeploymentProjectSettings {
     )]
     pub source_files_outside_root_directory: Option<bool>,
 }
+#[allow(deprecated)]
 impl CreateDeploymentProjectSettings {
     /// A `CreateDeploymentProjectSettings` with the fields it needs; the others are unset.
     pub fn new() -> Self {
@@ -1915,6 +1917,7 @@ impl CreateDeploymentProjectSettings {
         self
     }
     /// Sets [`skip_git_connect_during_link`](Self::skip_git_connect_during_link).
+    #[deprecated(note = "the API marks this field deprecated")]
     pub fn with_skip_git_connect_during_link(
         mut self,
         skip_git_connect_during_link: bool,
@@ -4818,10 +4821,14 @@ impl crate::Client {
     /// This endpoint allows you to cancel a deployment which is currently building, by supplying its `id` in the URL.
     ///
     /// `PATCH /v12/deployments/{id}/cancel`
-    pub fn cancel_deployment(&self, id: impl Into<String>) -> CancelDeploymentBuilder {
+    pub fn cancel_deployment(
+        &self,
+        id: impl std::fmt::Display,
+    ) -> CancelDeploymentBuilder {
         CancelDeploymentBuilder {
             client: self.clone(),
-            id: id.into(),
+            options: crate::RequestOptions::default(),
+            id: id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -4833,6 +4840,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CancelDeploymentBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -4840,13 +4848,13 @@ pub struct CancelDeploymentBuilder {
 
 impl CancelDeploymentBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -4868,7 +4876,10 @@ impl crate::runtime::Exchange for CancelDeploymentBuilder {
             "/cancel",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -4923,6 +4934,7 @@ impl crate::Client {
     ) -> CreateDeploymentBuilder {
         CreateDeploymentBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             force_new: None,
             skip_auto_detection_confirmation: None,
             team_id: None,
@@ -4937,6 +4949,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateDeploymentBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     force_new: Option<crate::shared::StaticIpsEnabled>,
     skip_auto_detection_confirmation: Option<crate::shared::StaticIpsEnabled>,
     team_id: Option<String>,
@@ -4959,13 +4972,13 @@ impl CreateDeploymentBuilder {
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -4982,7 +4995,10 @@ impl crate::runtime::Exchange for CreateDeploymentBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v13/deployments");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("forceNew", &self.force_new);
         request
             .query(
@@ -5055,10 +5071,14 @@ impl crate::Client {
     /// This API allows you to delete a deployment, either by supplying its `id` in the URL or the `url` of the deployment as a query parameter. You can obtain the ID, for example, by listing all deployments.
     ///
     /// `DELETE /v13/deployments/{id}`
-    pub fn delete_deployment(&self, id: impl Into<String>) -> DeleteDeploymentBuilder {
+    pub fn delete_deployment(
+        &self,
+        id: impl std::fmt::Display,
+    ) -> DeleteDeploymentBuilder {
         DeleteDeploymentBuilder {
             client: self.clone(),
-            id: id.into(),
+            options: crate::RequestOptions::default(),
+            id: id.to_string(),
             url: None,
             team_id: None,
             slug: None,
@@ -5071,6 +5091,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteDeploymentBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id: String,
     url: Option<String>,
     team_id: Option<String>,
@@ -5079,18 +5100,18 @@ pub struct DeleteDeploymentBuilder {
 
 impl DeleteDeploymentBuilder {
     /// A Deployment or Alias URL. In case it is passed, the ID will be ignored
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
+    pub fn url(mut self, url: impl std::fmt::Display) -> Self {
+        self.url = Some(url.to_string());
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -5108,7 +5129,10 @@ impl crate::runtime::Exchange for DeleteDeploymentBuilder {
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v13/deployments/", &crate::runtime::encode_path(&self.id)]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("url", &self.url);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -5158,10 +5182,14 @@ impl crate::Client {
     /// Retrieves information for a deployment either by supplying its ID (`id` property) or Hostname (`url` property). Additional details will be included when the authenticated user or team is an owner of the deployment.
     ///
     /// `GET /v13/deployments/{idOrUrl}`
-    pub fn get_deployment(&self, id_or_url: impl Into<String>) -> GetDeploymentBuilder {
+    pub fn get_deployment(
+        &self,
+        id_or_url: impl std::fmt::Display,
+    ) -> GetDeploymentBuilder {
         GetDeploymentBuilder {
             client: self.clone(),
-            id_or_url: id_or_url.into(),
+            options: crate::RequestOptions::default(),
+            id_or_url: id_or_url.to_string(),
             with_git_repo_info: None,
             team_id: None,
             slug: None,
@@ -5174,6 +5202,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDeploymentBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_url: String,
     with_git_repo_info: Option<String>,
     team_id: Option<String>,
@@ -5182,18 +5211,21 @@ pub struct GetDeploymentBuilder {
 
 impl GetDeploymentBuilder {
     /// Whether to add in gitRepo information.
-    pub fn with_git_repo_info(mut self, with_git_repo_info: impl Into<String>) -> Self {
-        self.with_git_repo_info = Some(with_git_repo_info.into());
+    pub fn with_git_repo_info(
+        mut self,
+        with_git_repo_info: impl std::fmt::Display,
+    ) -> Self {
+        self.with_git_repo_info = Some(with_git_repo_info.to_string());
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -5211,7 +5243,10 @@ impl crate::runtime::Exchange for GetDeploymentBuilder {
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v13/deployments/", &crate::runtime::encode_path(&self.id_or_url)]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("withGitRepoInfo", &self.with_git_repo_info);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -5259,11 +5294,12 @@ impl crate::Client {
     /// `GET /v3/deployments/{idOrUrl}/events`
     pub fn get_deployment_events(
         &self,
-        id_or_url: impl Into<String>,
+        id_or_url: impl std::fmt::Display,
     ) -> GetDeploymentEventsBuilder {
         GetDeploymentEventsBuilder {
             client: self.clone(),
-            id_or_url: id_or_url.into(),
+            options: crate::RequestOptions::default(),
+            id_or_url: id_or_url.to_string(),
             direction: None,
             follow: None,
             limit: None,
@@ -5284,6 +5320,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDeploymentEventsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_url: String,
     direction: Option<Direction>,
     follow: Option<i64>,
@@ -5310,23 +5347,23 @@ impl GetDeploymentEventsBuilder {
         self
     }
     /// Maximum number of events to return. Provide `-1` to return all available logs.
-    pub fn limit(mut self, limit: f64) -> Self {
-        self.limit = Some(limit);
+    pub fn limit(mut self, limit: impl crate::Number) -> Self {
+        self.limit = Some(crate::Number::to_f64(limit));
         self
     }
     /// Deployment build ID.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
+    pub fn name(mut self, name: impl std::fmt::Display) -> Self {
+        self.name = Some(name.to_string());
         self
     }
     /// Timestamp for when build logs should be pulled from.
-    pub fn since(mut self, since: f64) -> Self {
-        self.since = Some(since);
+    pub fn since(mut self, since: impl crate::Number) -> Self {
+        self.since = Some(crate::Number::to_f64(since));
         self
     }
     /// Timestamp for when the build logs should be pulled up until.
-    pub fn until(mut self, until: f64) -> Self {
-        self.until = Some(until);
+    pub fn until(mut self, until: impl crate::Number) -> Self {
+        self.until = Some(crate::Number::to_f64(until));
         self
     }
     /// HTTP status code range to filter events by.
@@ -5343,13 +5380,13 @@ impl GetDeploymentEventsBuilder {
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sends the request asking for `application/stream+json`, and yields each
@@ -5381,7 +5418,10 @@ impl crate::runtime::Exchange for GetDeploymentEventsBuilder {
             "/events",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("direction", &self.direction);
         request.query("follow", &self.follow);
         request.query("limit", &self.limit);
@@ -5441,13 +5481,14 @@ impl crate::Client {
     /// `GET /v8/deployments/{id}/files/{fileId}`
     pub fn get_deployment_file_contents(
         &self,
-        id: impl Into<String>,
-        file_id: impl Into<String>,
+        id: impl std::fmt::Display,
+        file_id: impl std::fmt::Display,
     ) -> GetDeploymentFileContentsBuilder {
         GetDeploymentFileContentsBuilder {
             client: self.clone(),
-            id: id.into(),
-            file_id: file_id.into(),
+            options: crate::RequestOptions::default(),
+            id: id.to_string(),
+            file_id: file_id.to_string(),
             path: None,
             team_id: None,
             slug: None,
@@ -5460,6 +5501,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDeploymentFileContentsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id: String,
     file_id: String,
     path: Option<String>,
@@ -5469,18 +5511,18 @@ pub struct GetDeploymentFileContentsBuilder {
 
 impl GetDeploymentFileContentsBuilder {
     /// Path to the file to fetch (only for Git deployments)
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.path = Some(path.into());
+    pub fn path(mut self, path: impl std::fmt::Display) -> Self {
+        self.path = Some(path.to_string());
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -5503,7 +5545,10 @@ impl crate::runtime::Exchange for GetDeploymentFileContentsBuilder {
             &crate::runtime::encode_path(&self.file_id),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("path", &self.path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -5559,6 +5604,7 @@ impl crate::Client {
     pub fn get_deployments(&self) -> GetDeploymentsBuilder {
         GetDeploymentsBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             app: None,
             from: None,
             limit: None,
@@ -5584,6 +5630,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDeploymentsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     app: Option<String>,
     from: Option<f64>,
     limit: Option<f64>,
@@ -5604,23 +5651,24 @@ pub struct GetDeploymentsBuilder {
 
 impl GetDeploymentsBuilder {
     /// Name of the deployment.
-    pub fn app(mut self, app: impl Into<String>) -> Self {
-        self.app = Some(app.into());
+    pub fn app(mut self, app: impl std::fmt::Display) -> Self {
+        self.app = Some(app.to_string());
         self
     }
     /// Gets the deployment created after this Date timestamp. (default: current time)
-    pub fn from(mut self, from: f64) -> Self {
-        self.from = Some(from);
+    #[deprecated(note = "the API marks this parameter deprecated")]
+    pub fn from(mut self, from: impl crate::Number) -> Self {
+        self.from = Some(crate::Number::to_f64(from));
         self
     }
     /// Maximum number of deployments to list from a request.
-    pub fn limit(mut self, limit: f64) -> Self {
-        self.limit = Some(limit);
+    pub fn limit(mut self, limit: impl crate::Number) -> Self {
+        self.limit = Some(crate::Number::to_f64(limit));
         self
     }
     /// Filter deployments from the given ID or name.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
+    pub fn project_id(mut self, project_id: impl std::fmt::Display) -> Self {
+        self.project_id = Some(project_id.to_string());
         self
     }
     /// Filter deployments from the given project IDs. Cannot be used when projectId is specified.
@@ -5629,33 +5677,34 @@ impl GetDeploymentsBuilder {
         self
     }
     /// Filter deployments based on the environment.
-    pub fn target(mut self, target: impl Into<String>) -> Self {
-        self.target = Some(target.into());
+    pub fn target(mut self, target: impl std::fmt::Display) -> Self {
+        self.target = Some(target.to_string());
         self
     }
     /// Gets the deployment created before this Date timestamp. (default: current time)
-    pub fn to(mut self, to: f64) -> Self {
-        self.to = Some(to);
+    #[deprecated(note = "the API marks this parameter deprecated")]
+    pub fn to(mut self, to: impl crate::Number) -> Self {
+        self.to = Some(crate::Number::to_f64(to));
         self
     }
     /// Filter out deployments based on users who have created the deployment.
-    pub fn users(mut self, users: impl Into<String>) -> Self {
-        self.users = Some(users.into());
+    pub fn users(mut self, users: impl std::fmt::Display) -> Self {
+        self.users = Some(users.to_string());
         self
     }
     /// Get Deployments created after this JavaScript timestamp.
-    pub fn since(mut self, since: f64) -> Self {
-        self.since = Some(since);
+    pub fn since(mut self, since: impl crate::Number) -> Self {
+        self.since = Some(crate::Number::to_f64(since));
         self
     }
     /// Get Deployments created before this JavaScript timestamp.
-    pub fn until(mut self, until: f64) -> Self {
-        self.until = Some(until);
+    pub fn until(mut self, until: impl crate::Number) -> Self {
+        self.until = Some(crate::Number::to_f64(until));
         self
     }
     /// Filter deployments based on their state (`BUILDING`, `ERROR`, `INITIALIZING`, `QUEUED`, `READY`, `CANCELED`)
-    pub fn state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
+    pub fn state(mut self, state: impl std::fmt::Display) -> Self {
+        self.state = Some(state.to_string());
         self
     }
     /// Filter deployments based on their rollback candidacy
@@ -5664,23 +5713,23 @@ impl GetDeploymentsBuilder {
         self
     }
     /// Filter deployments based on the branch name
-    pub fn branch(mut self, branch: impl Into<String>) -> Self {
-        self.branch = Some(branch.into());
+    pub fn branch(mut self, branch: impl std::fmt::Display) -> Self {
+        self.branch = Some(branch.to_string());
         self
     }
     /// Filter deployments based on the SHA
-    pub fn sha(mut self, sha: impl Into<String>) -> Self {
-        self.sha = Some(sha.into());
+    pub fn sha(mut self, sha: impl std::fmt::Display) -> Self {
+        self.sha = Some(sha.to_string());
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Every item of `deployments`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
@@ -5698,7 +5747,10 @@ impl GetDeploymentsBuilder {
                 };
                 let next_request = cursor
                     .filter(|cursor| next_request.until.as_ref() != Some(cursor))
-                    .map(|cursor| next_request.until(cursor));
+                    .map(|cursor| Self {
+                        until: Some(cursor),
+                        ..next_request
+                    });
                 Ok((items, next_request))
             },
         )
@@ -5717,7 +5769,10 @@ impl crate::runtime::Exchange for GetDeploymentsBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v6/deployments");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("app", &self.app);
         request.query("from", &self.from);
         request.query("limit", &self.limit);
@@ -5786,11 +5841,12 @@ impl crate::Client {
     /// `GET /v6/deployments/{id}/files`
     pub fn list_deployment_files(
         &self,
-        id: impl Into<String>,
+        id: impl std::fmt::Display,
     ) -> ListDeploymentFilesBuilder {
         ListDeploymentFilesBuilder {
             client: self.clone(),
-            id: id.into(),
+            options: crate::RequestOptions::default(),
+            id: id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -5802,6 +5858,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListDeploymentFilesBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -5809,13 +5866,13 @@ pub struct ListDeploymentFilesBuilder {
 
 impl ListDeploymentFilesBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -5833,7 +5890,10 @@ impl crate::runtime::Exchange for ListDeploymentFilesBuilder {
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v6/deployments/", &crate::runtime::encode_path(&self.id), "/files"]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -5883,17 +5943,18 @@ impl crate::Client {
     /// `PATCH /v1/deployments/{deploymentId}/integrations/{integrationConfigurationId}/resources/{resourceId}/actions/{action}`
     pub fn update_integration_deployment_action(
         &self,
-        deployment_id: impl Into<String>,
-        integration_configuration_id: impl Into<String>,
-        resource_id: impl Into<String>,
-        action: impl Into<String>,
+        deployment_id: impl std::fmt::Display,
+        integration_configuration_id: impl std::fmt::Display,
+        resource_id: impl std::fmt::Display,
+        action: impl std::fmt::Display,
     ) -> UpdateIntegrationDeploymentActionBuilder {
         UpdateIntegrationDeploymentActionBuilder {
             client: self.clone(),
-            deployment_id: deployment_id.into(),
-            integration_configuration_id: integration_configuration_id.into(),
-            resource_id: resource_id.into(),
-            action: action.into(),
+            options: crate::RequestOptions::default(),
+            deployment_id: deployment_id.to_string(),
+            integration_configuration_id: integration_configuration_id.to_string(),
+            resource_id: resource_id.to_string(),
+            action: action.to_string(),
             body: None,
         }
     }
@@ -5904,6 +5965,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateIntegrationDeploymentActionBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     deployment_id: String,
     integration_configuration_id: String,
     resource_id: String,
@@ -5941,7 +6003,10 @@ impl crate::runtime::Exchange for UpdateIntegrationDeploymentActionBuilder {
             &crate::runtime::encode_path(&self.action),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -5989,6 +6054,7 @@ impl crate::Client {
     pub fn upload_file(&self) -> UploadFileBuilder {
         UploadFileBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             x_vercel_digest: None,
             x_now_digest: None,
             x_now_size: None,
@@ -6004,6 +6070,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadFileBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     x_vercel_digest: Option<String>,
     x_now_digest: Option<String>,
     x_now_size: Option<f64>,
@@ -6014,28 +6081,30 @@ pub struct UploadFileBuilder {
 
 impl UploadFileBuilder {
     /// The file SHA1 used to check the integrity
-    pub fn x_vercel_digest(mut self, x_vercel_digest: impl Into<String>) -> Self {
-        self.x_vercel_digest = Some(x_vercel_digest.into());
+    pub fn x_vercel_digest(mut self, x_vercel_digest: impl std::fmt::Display) -> Self {
+        self.x_vercel_digest = Some(x_vercel_digest.to_string());
         self
     }
     /// The file SHA1 used to check the integrity
-    pub fn x_now_digest(mut self, x_now_digest: impl Into<String>) -> Self {
-        self.x_now_digest = Some(x_now_digest.into());
+    #[deprecated(note = "the API marks this parameter deprecated")]
+    pub fn x_now_digest(mut self, x_now_digest: impl std::fmt::Display) -> Self {
+        self.x_now_digest = Some(x_now_digest.to_string());
         self
     }
     /// The file size as an alternative to `Content-Length`
-    pub fn x_now_size(mut self, x_now_size: f64) -> Self {
-        self.x_now_size = Some(x_now_size);
+    #[deprecated(note = "the API marks this parameter deprecated")]
+    pub fn x_now_size(mut self, x_now_size: impl crate::Number) -> Self {
+        self.x_now_size = Some(crate::Number::to_f64(x_now_size));
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sets the request body.
@@ -6057,7 +6126,10 @@ impl crate::runtime::Exchange for UploadFileBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v2/files");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.header("x-vercel-digest", &self.x_vercel_digest);
         request.header("x-now-digest", &self.x_now_digest);
         request.header("x-now-size", &self.x_now_size);

@@ -821,12 +821,13 @@ impl crate::Client {
     /// `POST /v2/domains/{domain}/records`
     pub fn create_record(
         &self,
-        domain: impl Into<String>,
+        domain: impl std::fmt::Display,
         body: CreateRecordRequest,
     ) -> CreateRecordBuilder {
         CreateRecordBuilder {
             client: self.clone(),
-            domain: domain.into(),
+            options: crate::RequestOptions::default(),
+            domain: domain.to_string(),
             team_id: None,
             slug: None,
             body,
@@ -839,6 +840,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateRecordBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     domain: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -847,13 +849,13 @@ pub struct CreateRecordBuilder {
 
 impl CreateRecordBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -875,7 +877,10 @@ impl crate::runtime::Exchange for CreateRecordBuilder {
             "/records",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -936,10 +941,11 @@ impl crate::Client {
     /// Retrieves a list of DNS records created for a domain name. By default it returns 20 records if no limit is provided. The rest can be retrieved using the pagination options.
     ///
     /// `GET /v4/domains/{domain}/records`
-    pub fn get_records(&self, domain: impl Into<String>) -> GetRecordsBuilder {
+    pub fn get_records(&self, domain: impl std::fmt::Display) -> GetRecordsBuilder {
         GetRecordsBuilder {
             client: self.clone(),
-            domain: domain.into(),
+            options: crate::RequestOptions::default(),
+            domain: domain.to_string(),
             limit: None,
             since: None,
             until: None,
@@ -954,6 +960,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRecordsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     domain: String,
     limit: Option<String>,
     since: Option<String>,
@@ -964,28 +971,28 @@ pub struct GetRecordsBuilder {
 
 impl GetRecordsBuilder {
     /// Maximum number of records to list from a request.
-    pub fn limit(mut self, limit: impl Into<String>) -> Self {
-        self.limit = Some(limit.into());
+    pub fn limit(mut self, limit: impl std::fmt::Display) -> Self {
+        self.limit = Some(limit.to_string());
         self
     }
     /// Get records created after this JavaScript timestamp.
-    pub fn since(mut self, since: impl Into<String>) -> Self {
-        self.since = Some(since.into());
+    pub fn since(mut self, since: impl std::fmt::Display) -> Self {
+        self.since = Some(since.to_string());
         self
     }
     /// Get records created before this JavaScript timestamp.
-    pub fn until(mut self, until: impl Into<String>) -> Self {
-        self.until = Some(until.into());
+    pub fn until(mut self, until: impl std::fmt::Display) -> Self {
+        self.until = Some(until.to_string());
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Every item of `records`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
@@ -1006,7 +1013,10 @@ impl GetRecordsBuilder {
                 };
                 let next_request = cursor
                     .filter(|cursor| next_request.until.as_ref() != Some(cursor))
-                    .map(|cursor| next_request.until(cursor));
+                    .map(|cursor| Self {
+                        until: Some(cursor),
+                        ..next_request
+                    });
                 Ok((items, next_request))
             },
         )
@@ -1030,7 +1040,10 @@ impl crate::runtime::Exchange for GetRecordsBuilder {
             "/records",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
         request.query("until", &self.until);
@@ -1084,13 +1097,14 @@ impl crate::Client {
     /// `DELETE /v2/domains/{domain}/records/{recordId}`
     pub fn remove_record(
         &self,
-        domain: impl Into<String>,
-        record_id: impl Into<String>,
+        domain: impl std::fmt::Display,
+        record_id: impl std::fmt::Display,
     ) -> RemoveRecordBuilder {
         RemoveRecordBuilder {
             client: self.clone(),
-            domain: domain.into(),
-            record_id: record_id.into(),
+            options: crate::RequestOptions::default(),
+            domain: domain.to_string(),
+            record_id: record_id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -1102,6 +1116,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RemoveRecordBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     domain: String,
     record_id: String,
     team_id: Option<String>,
@@ -1110,13 +1125,13 @@ pub struct RemoveRecordBuilder {
 
 impl RemoveRecordBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1139,7 +1154,10 @@ impl crate::runtime::Exchange for RemoveRecordBuilder {
             &crate::runtime::encode_path(&self.record_id),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1190,12 +1208,13 @@ impl crate::Client {
     /// `PATCH /v1/domains/records/{recordId}`
     pub fn update_record(
         &self,
-        record_id: impl Into<String>,
+        record_id: impl std::fmt::Display,
         body: UpdateRecordRequest,
     ) -> UpdateRecordBuilder {
         UpdateRecordBuilder {
             client: self.clone(),
-            record_id: record_id.into(),
+            options: crate::RequestOptions::default(),
+            record_id: record_id.to_string(),
             team_id: None,
             slug: None,
             body,
@@ -1208,6 +1227,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateRecordBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     record_id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -1216,13 +1236,13 @@ pub struct UpdateRecordBuilder {
 
 impl UpdateRecordBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1243,7 +1263,10 @@ impl crate::runtime::Exchange for UpdateRecordBuilder {
             &crate::runtime::encode_path(&self.record_id),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;

@@ -910,9 +910,11 @@ pub struct PatchDomainWithRenew {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub op: Option<String>,
     /// This field is deprecated. Please use PATCH /v1/registrar/domains/{domainName}/auto-renew instead.
+    #[deprecated(note = "the API marks this field deprecated")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renew: Option<bool>,
     /// This field is deprecated. Please use PATCH /v1/registrar/domains/{domainName}/nameservers instead.
+    #[deprecated(note = "the API marks this field deprecated")]
     #[serde(
         rename = "customNameservers",
         default,
@@ -923,6 +925,7 @@ pub struct PatchDomainWithRenew {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<bool>,
 }
+#[allow(deprecated)]
 impl PatchDomainWithRenew {
     /// A `PatchDomainWithRenew` with the fields it needs; the others are unset.
     pub fn new() -> Self {
@@ -939,11 +942,13 @@ impl PatchDomainWithRenew {
         self
     }
     /// Sets [`renew`](Self::renew).
+    #[deprecated(note = "the API marks this field deprecated")]
     pub fn with_renew(mut self, renew: bool) -> Self {
         self.renew = Some(renew);
         self
     }
     /// Sets [`custom_nameservers`](Self::custom_nameservers).
+    #[deprecated(note = "the API marks this field deprecated")]
     pub fn with_custom_nameservers(mut self, custom_nameservers: Vec<String>) -> Self {
         self.custom_nameservers = Some(custom_nameservers);
         self
@@ -1091,9 +1096,13 @@ impl crate::Client {
     /// This endpoint is deprecated and replaced with the endpoint [Buy a domain](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/buy-a-domain). Purchases the specified domain.
     ///
     /// `POST /v5/domains/buy`
+    ///
+    /// **Deprecated** by the API.
+    #[deprecated(note = "the API marks this operation deprecated")]
     pub fn buy_domain(&self, body: BuyDomainRequest) -> BuyDomainBuilder {
         BuyDomainBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
             body,
@@ -1106,6 +1115,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct BuyDomainBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
     body: BuyDomainRequest,
@@ -1113,13 +1123,13 @@ pub struct BuyDomainBuilder {
 
 impl BuyDomainBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1136,7 +1146,10 @@ impl crate::runtime::Exchange for BuyDomainBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v5/domains/buy");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -1209,13 +1222,17 @@ impl crate::Client {
     /// This endpoint is deprecated and replaced with the endpoint [Get price data for a domain](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/get-price-data-for-a-domain). Check the price to purchase a domain and how long a single purchase period is.
     ///
     /// `GET /v4/domains/price`
+    ///
+    /// **Deprecated** by the API.
+    #[deprecated(note = "the API marks this operation deprecated")]
     pub fn check_domain_price(
         &self,
-        name: impl Into<String>,
+        name: impl std::fmt::Display,
     ) -> CheckDomainPriceBuilder {
         CheckDomainPriceBuilder {
             client: self.clone(),
-            name: name.into(),
+            options: crate::RequestOptions::default(),
+            name: name.to_string(),
             type_: None,
             team_id: None,
             slug: None,
@@ -1228,6 +1245,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CheckDomainPriceBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     name: String,
     type_: Option<CheckDomainPriceType>,
     team_id: Option<String>,
@@ -1241,13 +1259,13 @@ impl CheckDomainPriceBuilder {
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1264,7 +1282,10 @@ impl crate::runtime::Exchange for CheckDomainPriceBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v4/domains/price");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("name", &self.name);
         request.query("type", &self.type_);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -1319,13 +1340,17 @@ impl crate::Client {
     /// This endpoint is deprecated and replaced with the endpoint [Get availability for a domain](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/get-availability-for-a-domain). Check if a domain name is available for purchase.
     ///
     /// `GET /v4/domains/status`
+    ///
+    /// **Deprecated** by the API.
+    #[deprecated(note = "the API marks this operation deprecated")]
     pub fn check_domain_status(
         &self,
-        name: impl Into<String>,
+        name: impl std::fmt::Display,
     ) -> CheckDomainStatusBuilder {
         CheckDomainStatusBuilder {
             client: self.clone(),
-            name: name.into(),
+            options: crate::RequestOptions::default(),
+            name: name.to_string(),
             team_id: None,
             slug: None,
         }
@@ -1337,6 +1362,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CheckDomainStatusBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     name: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -1344,13 +1370,13 @@ pub struct CheckDomainStatusBuilder {
 
 impl CheckDomainStatusBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1367,7 +1393,10 @@ impl crate::runtime::Exchange for CheckDomainStatusBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v4/domains/status");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("name", &self.name);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1424,6 +1453,7 @@ impl crate::Client {
     pub fn create_or_transfer_domain(&self) -> CreateOrTransferDomainBuilder {
         CreateOrTransferDomainBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
             body: None,
@@ -1436,6 +1466,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateOrTransferDomainBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<CreateOrTransferDomainRequest>,
@@ -1443,13 +1474,13 @@ pub struct CreateOrTransferDomainBuilder {
 
 impl CreateOrTransferDomainBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sets the request body.
@@ -1471,7 +1502,10 @@ impl crate::runtime::Exchange for CreateOrTransferDomainBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v7/domains");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -1536,10 +1570,11 @@ impl crate::Client {
     /// Delete a previously registered domain name from Vercel. Deleting a domain will automatically remove any associated aliases.
     ///
     /// `DELETE /v6/domains/{domain}`
-    pub fn delete_domain(&self, domain: impl Into<String>) -> DeleteDomainBuilder {
+    pub fn delete_domain(&self, domain: impl std::fmt::Display) -> DeleteDomainBuilder {
         DeleteDomainBuilder {
             client: self.clone(),
-            domain: domain.into(),
+            options: crate::RequestOptions::default(),
+            domain: domain.to_string(),
             team_id: None,
             slug: None,
         }
@@ -1551,6 +1586,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteDomainBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     domain: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -1558,13 +1594,13 @@ pub struct DeleteDomainBuilder {
 
 impl DeleteDomainBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1581,7 +1617,10 @@ impl crate::runtime::Exchange for DeleteDomainBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v6/domains/", &crate::runtime::encode_path(&self.domain)].concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1634,10 +1673,11 @@ impl crate::Client {
     /// Get information for a single domain in an account or team.
     ///
     /// `GET /v5/domains/{domain}`
-    pub fn get_domain(&self, domain: impl Into<String>) -> GetDomainBuilder {
+    pub fn get_domain(&self, domain: impl std::fmt::Display) -> GetDomainBuilder {
         GetDomainBuilder {
             client: self.clone(),
-            domain: domain.into(),
+            options: crate::RequestOptions::default(),
+            domain: domain.to_string(),
             team_id: None,
             slug: None,
         }
@@ -1649,6 +1689,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDomainBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     domain: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -1656,13 +1697,13 @@ pub struct GetDomainBuilder {
 
 impl GetDomainBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1679,7 +1720,10 @@ impl crate::runtime::Exchange for GetDomainBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v5/domains/", &crate::runtime::encode_path(&self.domain)].concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1730,11 +1774,12 @@ impl crate::Client {
     /// `GET /v6/domains/{domain}/config`
     pub fn get_domain_config(
         &self,
-        domain: impl Into<String>,
+        domain: impl std::fmt::Display,
     ) -> GetDomainConfigBuilder {
         GetDomainConfigBuilder {
             client: self.clone(),
-            domain: domain.into(),
+            options: crate::RequestOptions::default(),
+            domain: domain.to_string(),
             project_id_or_name: None,
             strict: None,
             team_id: None,
@@ -1748,6 +1793,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDomainConfigBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     domain: String,
     project_id_or_name: Option<String>,
     strict: Option<crate::shared::Decrypt>,
@@ -1757,8 +1803,11 @@ pub struct GetDomainConfigBuilder {
 
 impl GetDomainConfigBuilder {
     /// The project id or name that will be associated with the domain. Use this when the domain is not yet associated with a project.
-    pub fn project_id_or_name(mut self, project_id_or_name: impl Into<String>) -> Self {
-        self.project_id_or_name = Some(project_id_or_name.into());
+    pub fn project_id_or_name(
+        mut self,
+        project_id_or_name: impl std::fmt::Display,
+    ) -> Self {
+        self.project_id_or_name = Some(project_id_or_name.to_string());
         self
     }
     /// When true, the response will only include the nameservers assigned directly to the specified domain. When false and there are no nameservers assigned directly to the specified domain, the response will include the nameservers of the domain's parent zone.
@@ -1767,13 +1816,13 @@ impl GetDomainConfigBuilder {
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1795,7 +1844,10 @@ impl crate::runtime::Exchange for GetDomainConfigBuilder {
             "/config",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("projectIdOrName", &self.project_id_or_name);
         request.query("strict", &self.strict);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -1842,15 +1894,19 @@ impl crate::Client {
     /// This endpoint is deprecated and replaced with the endpoint [Get a domain's transfer status](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/get-a-domains-transfer-status). Fetch domain transfer availability or transfer status if a transfer is in progress.
     ///
     /// `GET /v1/domains/{domain}/registry`
+    ///
+    /// **Deprecated** by the API.
+    #[deprecated(note = "the API marks this operation deprecated")]
     pub fn get_domain_transfer(
         &self,
-        domain: impl Into<String>,
+        domain: impl std::fmt::Display,
     ) -> GetDomainTransferBuilder {
         GetDomainTransferBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
-            domain: domain.into(),
+            domain: domain.to_string(),
         }
     }
 }
@@ -1860,6 +1916,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDomainTransferBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
     domain: String,
@@ -1867,13 +1924,13 @@ pub struct GetDomainTransferBuilder {
 
 impl GetDomainTransferBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1895,7 +1952,10 @@ impl crate::runtime::Exchange for GetDomainTransferBuilder {
             "/registry",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1947,6 +2007,7 @@ impl crate::Client {
     pub fn get_domains(&self) -> GetDomainsBuilder {
         GetDomainsBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             limit: None,
             since: None,
             until: None,
@@ -1961,6 +2022,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDomainsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     limit: Option<f64>,
     since: Option<f64>,
     until: Option<f64>,
@@ -1970,28 +2032,28 @@ pub struct GetDomainsBuilder {
 
 impl GetDomainsBuilder {
     /// Maximum number of domains to list from a request.
-    pub fn limit(mut self, limit: f64) -> Self {
-        self.limit = Some(limit);
+    pub fn limit(mut self, limit: impl crate::Number) -> Self {
+        self.limit = Some(crate::Number::to_f64(limit));
         self
     }
     /// Get domains created after this JavaScript timestamp.
-    pub fn since(mut self, since: f64) -> Self {
-        self.since = Some(since);
+    pub fn since(mut self, since: impl crate::Number) -> Self {
+        self.since = Some(crate::Number::to_f64(since));
         self
     }
     /// Get domains created before this JavaScript timestamp.
-    pub fn until(mut self, until: f64) -> Self {
-        self.until = Some(until);
+    pub fn until(mut self, until: impl crate::Number) -> Self {
+        self.until = Some(crate::Number::to_f64(until));
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Every item of `domains`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
@@ -2007,7 +2069,10 @@ impl GetDomainsBuilder {
                 };
                 let next_request = cursor
                     .filter(|cursor| next_request.until.as_ref() != Some(cursor))
-                    .map(|cursor| next_request.until(cursor));
+                    .map(|cursor| Self {
+                        until: Some(cursor),
+                        ..next_request
+                    });
                 Ok((items, next_request))
             },
         )
@@ -2026,7 +2091,10 @@ impl crate::runtime::Exchange for GetDomainsBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v5/domains");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
         request.query("until", &self.until);
@@ -2080,12 +2148,13 @@ impl crate::Client {
     /// `PATCH /v3/domains/{domain}`
     pub fn patch_domain(
         &self,
-        domain: impl Into<String>,
+        domain: impl std::fmt::Display,
         body: PatchDomainRequest,
     ) -> PatchDomainBuilder {
         PatchDomainBuilder {
             client: self.clone(),
-            domain: domain.into(),
+            options: crate::RequestOptions::default(),
+            domain: domain.to_string(),
             team_id: None,
             slug: None,
             body,
@@ -2098,6 +2167,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchDomainBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     domain: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -2106,13 +2176,13 @@ pub struct PatchDomainBuilder {
 
 impl PatchDomainBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -2129,7 +2199,10 @@ impl crate::runtime::Exchange for PatchDomainBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v3/domains/", &crate::runtime::encode_path(&self.domain)].concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;

@@ -2386,6 +2386,7 @@ impl crate::Client {
     pub fn buy_domains(&self, body: BuyDomainsRequest) -> BuyDomainsBuilder {
         BuyDomainsBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             team_id: None,
             body,
         }
@@ -2397,13 +2398,14 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct BuyDomainsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     team_id: Option<String>,
     body: BuyDomainsRequest,
 }
 
 impl BuyDomainsBuilder {
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
 }
@@ -2420,7 +2422,10 @@ impl crate::runtime::Exchange for BuyDomainsBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/registrar/domains/buy");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
@@ -2476,12 +2481,13 @@ impl crate::Client {
     /// `POST /v1/registrar/domains/{domain}/buy`
     pub fn buy_single_domain(
         &self,
-        domain: impl Into<String>,
+        domain: impl std::fmt::Display,
         body: BuySingleDomainRequest,
     ) -> BuySingleDomainBuilder {
         BuySingleDomainBuilder {
             client: self.clone(),
-            domain: domain.into(),
+            options: crate::RequestOptions::default(),
+            domain: domain.to_string(),
             team_id: None,
             body,
         }
@@ -2493,14 +2499,15 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct BuySingleDomainBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     domain: String,
     team_id: Option<String>,
     body: BuySingleDomainRequest,
 }
 
 impl BuySingleDomainBuilder {
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
 }
@@ -2522,7 +2529,10 @@ impl crate::runtime::Exchange for BuySingleDomainBuilder {
             "/buy",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
@@ -2582,6 +2592,7 @@ impl crate::Client {
     ) -> GetBulkAvailabilityBuilder {
         GetBulkAvailabilityBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             team_id: None,
             body,
         }
@@ -2593,13 +2604,14 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetBulkAvailabilityBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     team_id: Option<String>,
     body: GetBulkAvailabilityRequest,
 }
 
 impl GetBulkAvailabilityBuilder {
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
 }
@@ -2616,7 +2628,10 @@ impl crate::runtime::Exchange for GetBulkAvailabilityBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/registrar/domains/availability");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
@@ -2672,11 +2687,12 @@ impl crate::Client {
     /// `GET /v1/registrar/domains/{domain}/contact-info/schema`
     pub fn get_contact_info_schema(
         &self,
-        domain: impl Into<String>,
+        domain: impl std::fmt::Display,
     ) -> GetContactInfoSchemaBuilder {
         GetContactInfoSchemaBuilder {
             client: self.clone(),
-            domain: domain.into(),
+            options: crate::RequestOptions::default(),
+            domain: domain.to_string(),
             team_id: None,
         }
     }
@@ -2687,13 +2703,14 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetContactInfoSchemaBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     domain: String,
     team_id: Option<String>,
 }
 
 impl GetContactInfoSchemaBuilder {
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
 }
@@ -2715,7 +2732,10 @@ impl crate::runtime::Exchange for GetContactInfoSchemaBuilder {
             "/contact-info/schema",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
@@ -2769,11 +2789,12 @@ impl crate::Client {
     /// `GET /v1/registrar/domains/{domain}/auth-code`
     pub fn get_domain_auth_code(
         &self,
-        domain: impl Into<String>,
+        domain: impl std::fmt::Display,
     ) -> GetDomainAuthCodeBuilder {
         GetDomainAuthCodeBuilder {
             client: self.clone(),
-            domain: domain.into(),
+            options: crate::RequestOptions::default(),
+            domain: domain.to_string(),
             team_id: None,
         }
     }
@@ -2784,13 +2805,14 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDomainAuthCodeBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     domain: String,
     team_id: Option<String>,
 }
 
 impl GetDomainAuthCodeBuilder {
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
 }
@@ -2812,7 +2834,10 @@ impl crate::runtime::Exchange for GetDomainAuthCodeBuilder {
             "/auth-code",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
@@ -2870,11 +2895,12 @@ impl crate::Client {
     /// `GET /v1/registrar/domains/{domain}/availability`
     pub fn get_domain_availability(
         &self,
-        domain: impl Into<String>,
+        domain: impl std::fmt::Display,
     ) -> GetDomainAvailabilityBuilder {
         GetDomainAvailabilityBuilder {
             client: self.clone(),
-            domain: domain.into(),
+            options: crate::RequestOptions::default(),
+            domain: domain.to_string(),
             team_id: None,
         }
     }
@@ -2885,13 +2911,14 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDomainAvailabilityBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     domain: String,
     team_id: Option<String>,
 }
 
 impl GetDomainAvailabilityBuilder {
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
 }
@@ -2913,7 +2940,10 @@ impl crate::runtime::Exchange for GetDomainAvailabilityBuilder {
             "/availability",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
@@ -2969,10 +2999,14 @@ impl crate::Client {
     /// Get price data for a specific domain
     ///
     /// `GET /v1/registrar/domains/{domain}/price`
-    pub fn get_domain_price(&self, domain: impl Into<String>) -> GetDomainPriceBuilder {
+    pub fn get_domain_price(
+        &self,
+        domain: impl std::fmt::Display,
+    ) -> GetDomainPriceBuilder {
         GetDomainPriceBuilder {
             client: self.clone(),
-            domain: domain.into(),
+            options: crate::RequestOptions::default(),
+            domain: domain.to_string(),
             years: None,
             team_id: None,
         }
@@ -2984,6 +3018,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDomainPriceBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     domain: String,
     years: Option<NumberFromString>,
     team_id: Option<String>,
@@ -2994,8 +3029,8 @@ impl GetDomainPriceBuilder {
         self.years = Some(years);
         self
     }
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
 }
@@ -3017,7 +3052,10 @@ impl crate::runtime::Exchange for GetDomainPriceBuilder {
             "/price",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("years", &self.years);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
@@ -3072,11 +3110,12 @@ impl crate::Client {
     /// `GET /v1/registrar/domains/{domain}/transfer`
     pub fn get_domain_transfer_in(
         &self,
-        domain: impl Into<String>,
+        domain: impl std::fmt::Display,
     ) -> GetDomainTransferInBuilder {
         GetDomainTransferInBuilder {
             client: self.clone(),
-            domain: domain.into(),
+            options: crate::RequestOptions::default(),
+            domain: domain.to_string(),
             team_id: None,
         }
     }
@@ -3087,13 +3126,14 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDomainTransferInBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     domain: String,
     team_id: Option<String>,
 }
 
 impl GetDomainTransferInBuilder {
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
 }
@@ -3115,7 +3155,10 @@ impl crate::runtime::Exchange for GetDomainTransferInBuilder {
             "/transfer",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
@@ -3171,10 +3214,11 @@ impl crate::Client {
     /// Get information about a domain order by its ID
     ///
     /// `GET /v1/registrar/orders/{orderId}`
-    pub fn get_order(&self, order_id: impl Into<String>) -> GetOrderBuilder {
+    pub fn get_order(&self, order_id: impl std::fmt::Display) -> GetOrderBuilder {
         GetOrderBuilder {
             client: self.clone(),
-            order_id: order_id.into(),
+            options: crate::RequestOptions::default(),
+            order_id: order_id.to_string(),
             team_id: None,
         }
     }
@@ -3185,13 +3229,14 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOrderBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     order_id: String,
     team_id: Option<String>,
 }
 
 impl GetOrderBuilder {
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
 }
@@ -3212,7 +3257,10 @@ impl crate::runtime::Exchange for GetOrderBuilder {
             &crate::runtime::encode_path(&self.order_id),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
@@ -3271,6 +3319,7 @@ impl crate::Client {
     pub fn get_supported_tlds(&self) -> GetSupportedTldsBuilder {
         GetSupportedTldsBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             team_id: None,
         }
     }
@@ -3281,12 +3330,13 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSupportedTldsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     team_id: Option<String>,
 }
 
 impl GetSupportedTldsBuilder {
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
 }
@@ -3303,7 +3353,10 @@ impl crate::runtime::Exchange for GetSupportedTldsBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/registrar/tlds/supported");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
     }
@@ -3353,10 +3406,11 @@ impl crate::Client {
     /// Get price data for a specific TLD. This only reflects base prices for the given TLD. Premium domains may have different prices. Use the [Get price data for a domain](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/get-price-data-for-a-domain) endpoint to get the price data for a specific domain.
     ///
     /// `GET /v1/registrar/tlds/{tld}/price`
-    pub fn get_tld_price(&self, tld: impl Into<String>) -> GetTldPriceBuilder {
+    pub fn get_tld_price(&self, tld: impl std::fmt::Display) -> GetTldPriceBuilder {
         GetTldPriceBuilder {
             client: self.clone(),
-            tld: tld.into(),
+            options: crate::RequestOptions::default(),
+            tld: tld.to_string(),
             years: None,
             team_id: None,
         }
@@ -3368,6 +3422,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetTldPriceBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     tld: String,
     years: Option<NumberFromString>,
     team_id: Option<String>,
@@ -3378,8 +3433,8 @@ impl GetTldPriceBuilder {
         self.years = Some(years);
         self
     }
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
 }
@@ -3401,7 +3456,10 @@ impl crate::runtime::Exchange for GetTldPriceBuilder {
             "/price",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("years", &self.years);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
@@ -3456,12 +3514,13 @@ impl crate::Client {
     /// `POST /v1/registrar/domains/{domain}/renew`
     pub fn renew_domain(
         &self,
-        domain: impl Into<String>,
+        domain: impl std::fmt::Display,
         body: RenewDomainRequest,
     ) -> RenewDomainBuilder {
         RenewDomainBuilder {
             client: self.clone(),
-            domain: domain.into(),
+            options: crate::RequestOptions::default(),
+            domain: domain.to_string(),
             team_id: None,
             body,
         }
@@ -3473,14 +3532,15 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RenewDomainBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     domain: String,
     team_id: Option<String>,
     body: RenewDomainRequest,
 }
 
 impl RenewDomainBuilder {
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
 }
@@ -3502,7 +3562,10 @@ impl crate::runtime::Exchange for RenewDomainBuilder {
             "/renew",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
@@ -3562,12 +3625,13 @@ impl crate::Client {
     /// `POST /v1/registrar/domains/{domain}/transfer`
     pub fn transfer_in_domain(
         &self,
-        domain: impl Into<String>,
+        domain: impl std::fmt::Display,
         body: TransferInDomainRequest,
     ) -> TransferInDomainBuilder {
         TransferInDomainBuilder {
             client: self.clone(),
-            domain: domain.into(),
+            options: crate::RequestOptions::default(),
+            domain: domain.to_string(),
             team_id: None,
             body,
         }
@@ -3579,14 +3643,15 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct TransferInDomainBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     domain: String,
     team_id: Option<String>,
     body: TransferInDomainRequest,
 }
 
 impl TransferInDomainBuilder {
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
 }
@@ -3608,7 +3673,10 @@ impl crate::runtime::Exchange for TransferInDomainBuilder {
             "/transfer",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
@@ -3664,12 +3732,13 @@ impl crate::Client {
     /// `PATCH /v1/registrar/domains/{domain}/auto-renew`
     pub fn update_domain_auto_renew(
         &self,
-        domain: impl Into<String>,
+        domain: impl std::fmt::Display,
         body: UpdateDomainAutoRenewRequest,
     ) -> UpdateDomainAutoRenewBuilder {
         UpdateDomainAutoRenewBuilder {
             client: self.clone(),
-            domain: domain.into(),
+            options: crate::RequestOptions::default(),
+            domain: domain.to_string(),
             team_id: None,
             body,
         }
@@ -3681,14 +3750,15 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateDomainAutoRenewBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     domain: String,
     team_id: Option<String>,
     body: UpdateDomainAutoRenewRequest,
 }
 
 impl UpdateDomainAutoRenewBuilder {
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
 }
@@ -3710,7 +3780,10 @@ impl crate::runtime::Exchange for UpdateDomainAutoRenewBuilder {
             "/auto-renew",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);
@@ -3768,12 +3841,13 @@ impl crate::Client {
     /// `PATCH /v1/registrar/domains/{domain}/nameservers`
     pub fn update_domain_nameservers(
         &self,
-        domain: impl Into<String>,
+        domain: impl std::fmt::Display,
         body: UpdateDomainNameserversRequest,
     ) -> UpdateDomainNameserversBuilder {
         UpdateDomainNameserversBuilder {
             client: self.clone(),
-            domain: domain.into(),
+            options: crate::RequestOptions::default(),
+            domain: domain.to_string(),
             team_id: None,
             body,
         }
@@ -3785,14 +3859,15 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateDomainNameserversBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     domain: String,
     team_id: Option<String>,
     body: UpdateDomainNameserversRequest,
 }
 
 impl UpdateDomainNameserversBuilder {
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
 }
@@ -3814,7 +3889,10 @@ impl crate::runtime::Exchange for UpdateDomainNameserversBuilder {
             "/nameservers",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
         request.json(&body);

@@ -890,6 +890,7 @@ impl crate::Client {
     pub fn create_drain(&self) -> CreateDrainBuilder {
         CreateDrainBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
             body: None,
@@ -902,6 +903,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateDrainBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<CreateDrainRequest>,
@@ -909,13 +911,13 @@ pub struct CreateDrainBuilder {
 
 impl CreateDrainBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sets the request body.
@@ -937,7 +939,10 @@ impl crate::runtime::Exchange for CreateDrainBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/drains");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -983,10 +988,11 @@ impl crate::Client {
     /// Delete a specific Drain by passing the drain id in the URL.
     ///
     /// `DELETE /v1/drains/{id}`
-    pub fn delete_drain(&self, id: impl Into<String>) -> DeleteDrainBuilder {
+    pub fn delete_drain(&self, id: impl std::fmt::Display) -> DeleteDrainBuilder {
         DeleteDrainBuilder {
             client: self.clone(),
-            id: id.into(),
+            options: crate::RequestOptions::default(),
+            id: id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -998,6 +1004,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteDrainBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -1005,13 +1012,13 @@ pub struct DeleteDrainBuilder {
 
 impl DeleteDrainBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1028,7 +1035,10 @@ impl crate::runtime::Exchange for DeleteDrainBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/drains/", &crate::runtime::encode_path(&self.id)].concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1075,10 +1085,11 @@ impl crate::Client {
     /// Get the information for a specific Drain by passing the drain id in the URL.
     ///
     /// `GET /v1/drains/{id}`
-    pub fn get_drain(&self, id: impl Into<String>) -> GetDrainBuilder {
+    pub fn get_drain(&self, id: impl std::fmt::Display) -> GetDrainBuilder {
         GetDrainBuilder {
             client: self.clone(),
-            id: id.into(),
+            options: crate::RequestOptions::default(),
+            id: id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -1090,6 +1101,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDrainBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -1097,13 +1109,13 @@ pub struct GetDrainBuilder {
 
 impl GetDrainBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1120,7 +1132,10 @@ impl crate::runtime::Exchange for GetDrainBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/drains/", &crate::runtime::encode_path(&self.id)].concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1170,6 +1185,7 @@ impl crate::Client {
     pub fn get_drains(&self) -> GetDrainsBuilder {
         GetDrainsBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id: None,
             include_metadata: None,
             team_id: None,
@@ -1183,6 +1199,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDrainsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     project_id: Option<String>,
     include_metadata: Option<bool>,
     team_id: Option<String>,
@@ -1190,8 +1207,8 @@ pub struct GetDrainsBuilder {
 }
 
 impl GetDrainsBuilder {
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
+    pub fn project_id(mut self, project_id: impl std::fmt::Display) -> Self {
+        self.project_id = Some(project_id.to_string());
         self
     }
     pub fn include_metadata(mut self, include_metadata: bool) -> Self {
@@ -1199,13 +1216,13 @@ impl GetDrainsBuilder {
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1222,7 +1239,10 @@ impl crate::runtime::Exchange for GetDrainsBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/drains");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("projectId", &self.project_id);
         request.query("includeMetadata", &self.include_metadata);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -1276,6 +1296,7 @@ impl crate::Client {
     pub fn test_drain(&self) -> TestDrainBuilder {
         TestDrainBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
             body: None,
@@ -1288,6 +1309,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestDrainBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<TestDrainRequest>,
@@ -1295,13 +1317,13 @@ pub struct TestDrainBuilder {
 
 impl TestDrainBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sets the request body.
@@ -1323,7 +1345,10 @@ impl crate::runtime::Exchange for TestDrainBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/drains/test");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -1371,10 +1396,11 @@ impl crate::Client {
     /// Update the configuration of an existing drain.
     ///
     /// `PATCH /v1/drains/{id}`
-    pub fn update_drain(&self, id: impl Into<String>) -> UpdateDrainBuilder {
+    pub fn update_drain(&self, id: impl std::fmt::Display) -> UpdateDrainBuilder {
         UpdateDrainBuilder {
             client: self.clone(),
-            id: id.into(),
+            options: crate::RequestOptions::default(),
+            id: id.to_string(),
             team_id: None,
             slug: None,
             body: None,
@@ -1387,6 +1413,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateDrainBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -1395,13 +1422,13 @@ pub struct UpdateDrainBuilder {
 
 impl UpdateDrainBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sets the request body.
@@ -1423,7 +1450,10 @@ impl crate::runtime::Exchange for UpdateDrainBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/drains/", &crate::runtime::encode_path(&self.id)].concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {

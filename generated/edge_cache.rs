@@ -67,11 +67,12 @@ impl crate::Client {
     /// `POST /v1/edge-cache/dangerously-delete-by-tags`
     pub fn dangerously_delete_by_tags(
         &self,
-        project_id_or_name: impl Into<String>,
+        project_id_or_name: impl std::fmt::Display,
     ) -> DangerouslyDeleteByTagsBuilder {
         DangerouslyDeleteByTagsBuilder {
             client: self.clone(),
-            project_id_or_name: project_id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            project_id_or_name: project_id_or_name.to_string(),
             team_id: None,
             slug: None,
             body: None,
@@ -84,6 +85,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DangerouslyDeleteByTagsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     project_id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -92,13 +94,13 @@ pub struct DangerouslyDeleteByTagsBuilder {
 
 impl DangerouslyDeleteByTagsBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sets the request body.
@@ -120,7 +122,10 @@ impl crate::runtime::Exchange for DangerouslyDeleteByTagsBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/edge-cache/dangerously-delete-by-tags");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("projectIdOrName", &self.project_id_or_name);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -174,11 +179,12 @@ impl crate::Client {
     /// `POST /v1/edge-cache/invalidate-by-tags`
     pub fn invalidate_by_tags(
         &self,
-        project_id_or_name: impl Into<String>,
+        project_id_or_name: impl std::fmt::Display,
     ) -> InvalidateByTagsBuilder {
         InvalidateByTagsBuilder {
             client: self.clone(),
-            project_id_or_name: project_id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            project_id_or_name: project_id_or_name.to_string(),
             team_id: None,
             slug: None,
             body: None,
@@ -191,6 +197,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct InvalidateByTagsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     project_id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -199,13 +206,13 @@ pub struct InvalidateByTagsBuilder {
 
 impl InvalidateByTagsBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sets the request body.
@@ -227,7 +234,10 @@ impl crate::runtime::Exchange for InvalidateByTagsBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/edge-cache/invalidate-by-tags");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("projectIdOrName", &self.project_id_or_name);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));

@@ -604,6 +604,7 @@ impl crate::Client {
     ) -> CreateEdgeConfigBuilder {
         CreateEdgeConfigBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
             body,
@@ -616,6 +617,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateEdgeConfigBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
     body: CreateEdgeConfigRequest,
@@ -623,13 +625,13 @@ pub struct CreateEdgeConfigBuilder {
 
 impl CreateEdgeConfigBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -646,7 +648,10 @@ impl crate::runtime::Exchange for CreateEdgeConfigBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/edge-config");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -698,12 +703,13 @@ impl crate::Client {
     /// `POST /v1/edge-config/{edgeConfigId}/token`
     pub fn create_edge_config_token(
         &self,
-        edge_config_id: impl Into<String>,
+        edge_config_id: impl std::fmt::Display,
         body: CreateEdgeConfigTokenRequest,
     ) -> CreateEdgeConfigTokenBuilder {
         CreateEdgeConfigTokenBuilder {
             client: self.clone(),
-            edge_config_id: edge_config_id.into(),
+            options: crate::RequestOptions::default(),
+            edge_config_id: edge_config_id.to_string(),
             team_id: None,
             slug: None,
             body,
@@ -716,6 +722,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateEdgeConfigTokenBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     edge_config_id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -724,13 +731,13 @@ pub struct CreateEdgeConfigTokenBuilder {
 
 impl CreateEdgeConfigTokenBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -752,7 +759,10 @@ impl crate::runtime::Exchange for CreateEdgeConfigTokenBuilder {
             "/token",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -815,11 +825,12 @@ impl crate::Client {
     /// `DELETE /v1/edge-config/{edgeConfigId}`
     pub fn delete_edge_config(
         &self,
-        edge_config_id: impl Into<String>,
+        edge_config_id: impl std::fmt::Display,
     ) -> DeleteEdgeConfigBuilder {
         DeleteEdgeConfigBuilder {
             client: self.clone(),
-            edge_config_id: edge_config_id.into(),
+            options: crate::RequestOptions::default(),
+            edge_config_id: edge_config_id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -831,6 +842,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteEdgeConfigBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     edge_config_id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -838,13 +850,13 @@ pub struct DeleteEdgeConfigBuilder {
 
 impl DeleteEdgeConfigBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -865,7 +877,10 @@ impl crate::runtime::Exchange for DeleteEdgeConfigBuilder {
             &crate::runtime::encode_path(&self.edge_config_id),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -918,11 +933,12 @@ impl crate::Client {
     /// `DELETE /v1/edge-config/{edgeConfigId}/schema`
     pub fn delete_edge_config_schema(
         &self,
-        edge_config_id: impl Into<String>,
+        edge_config_id: impl std::fmt::Display,
     ) -> DeleteEdgeConfigSchemaBuilder {
         DeleteEdgeConfigSchemaBuilder {
             client: self.clone(),
-            edge_config_id: edge_config_id.into(),
+            options: crate::RequestOptions::default(),
+            edge_config_id: edge_config_id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -934,6 +950,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteEdgeConfigSchemaBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     edge_config_id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -941,13 +958,13 @@ pub struct DeleteEdgeConfigSchemaBuilder {
 
 impl DeleteEdgeConfigSchemaBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -969,7 +986,10 @@ impl crate::runtime::Exchange for DeleteEdgeConfigSchemaBuilder {
             "/schema",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1027,12 +1047,13 @@ impl crate::Client {
     /// `DELETE /v1/edge-config/{edgeConfigId}/tokens`
     pub fn delete_edge_config_tokens(
         &self,
-        edge_config_id: impl Into<String>,
+        edge_config_id: impl std::fmt::Display,
         body: DeleteEdgeConfigTokensRequest,
     ) -> DeleteEdgeConfigTokensBuilder {
         DeleteEdgeConfigTokensBuilder {
             client: self.clone(),
-            edge_config_id: edge_config_id.into(),
+            options: crate::RequestOptions::default(),
+            edge_config_id: edge_config_id.to_string(),
             team_id: None,
             slug: None,
             body,
@@ -1045,6 +1066,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteEdgeConfigTokensBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     edge_config_id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -1053,13 +1075,13 @@ pub struct DeleteEdgeConfigTokensBuilder {
 
 impl DeleteEdgeConfigTokensBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1081,7 +1103,10 @@ impl crate::runtime::Exchange for DeleteEdgeConfigTokensBuilder {
             "/tokens",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -1142,11 +1167,12 @@ impl crate::Client {
     /// `GET /v1/edge-config/{edgeConfigId}`
     pub fn get_edge_config(
         &self,
-        edge_config_id: impl Into<String>,
+        edge_config_id: impl std::fmt::Display,
     ) -> GetEdgeConfigBuilder {
         GetEdgeConfigBuilder {
             client: self.clone(),
-            edge_config_id: edge_config_id.into(),
+            options: crate::RequestOptions::default(),
+            edge_config_id: edge_config_id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -1158,6 +1184,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEdgeConfigBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     edge_config_id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -1165,13 +1192,13 @@ pub struct GetEdgeConfigBuilder {
 
 impl GetEdgeConfigBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1192,7 +1219,10 @@ impl crate::runtime::Exchange for GetEdgeConfigBuilder {
             &crate::runtime::encode_path(&self.edge_config_id),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1241,13 +1271,14 @@ impl crate::Client {
     /// `GET /v1/edge-config/{edgeConfigId}/backups/{edgeConfigBackupVersionId}`
     pub fn get_edge_config_backup(
         &self,
-        edge_config_id: impl Into<String>,
-        edge_config_backup_version_id: impl Into<String>,
+        edge_config_id: impl std::fmt::Display,
+        edge_config_backup_version_id: impl std::fmt::Display,
     ) -> GetEdgeConfigBackupBuilder {
         GetEdgeConfigBackupBuilder {
             client: self.clone(),
-            edge_config_id: edge_config_id.into(),
-            edge_config_backup_version_id: edge_config_backup_version_id.into(),
+            options: crate::RequestOptions::default(),
+            edge_config_id: edge_config_id.to_string(),
+            edge_config_backup_version_id: edge_config_backup_version_id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -1259,6 +1290,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEdgeConfigBackupBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     edge_config_id: String,
     edge_config_backup_version_id: String,
     team_id: Option<String>,
@@ -1267,13 +1299,13 @@ pub struct GetEdgeConfigBackupBuilder {
 
 impl GetEdgeConfigBackupBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1296,7 +1328,10 @@ impl crate::runtime::Exchange for GetEdgeConfigBackupBuilder {
             &crate::runtime::encode_path(&self.edge_config_backup_version_id),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1347,11 +1382,12 @@ impl crate::Client {
     /// `GET /v1/edge-config/{edgeConfigId}/backups`
     pub fn get_edge_config_backups(
         &self,
-        edge_config_id: impl Into<String>,
+        edge_config_id: impl std::fmt::Display,
     ) -> GetEdgeConfigBackupsBuilder {
         GetEdgeConfigBackupsBuilder {
             client: self.clone(),
-            edge_config_id: edge_config_id.into(),
+            options: crate::RequestOptions::default(),
+            edge_config_id: edge_config_id.to_string(),
             next: None,
             limit: None,
             metadata: None,
@@ -1366,6 +1402,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEdgeConfigBackupsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     edge_config_id: String,
     next: Option<String>,
     limit: Option<f64>,
@@ -1375,26 +1412,26 @@ pub struct GetEdgeConfigBackupsBuilder {
 }
 
 impl GetEdgeConfigBackupsBuilder {
-    pub fn next(mut self, next: impl Into<String>) -> Self {
-        self.next = Some(next.into());
+    pub fn next(mut self, next: impl std::fmt::Display) -> Self {
+        self.next = Some(next.to_string());
         self
     }
-    pub fn limit(mut self, limit: f64) -> Self {
-        self.limit = Some(limit);
+    pub fn limit(mut self, limit: impl crate::Number) -> Self {
+        self.limit = Some(crate::Number::to_f64(limit));
         self
     }
-    pub fn metadata(mut self, metadata: impl Into<String>) -> Self {
-        self.metadata = Some(metadata.into());
+    pub fn metadata(mut self, metadata: impl std::fmt::Display) -> Self {
+        self.metadata = Some(metadata.to_string());
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Every item of `backups`, page after page: sends the request, then sends it again with `next` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
@@ -1412,7 +1449,10 @@ impl GetEdgeConfigBackupsBuilder {
                 };
                 let next_request = cursor
                     .filter(|cursor| next_request.next.as_ref() != Some(cursor))
-                    .map(|cursor| next_request.next(cursor));
+                    .map(|cursor| Self {
+                        next: Some(cursor),
+                        ..next_request
+                    });
                 Ok((items, next_request))
             },
         )
@@ -1436,7 +1476,10 @@ impl crate::runtime::Exchange for GetEdgeConfigBackupsBuilder {
             "/backups",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("next", &self.next);
         request.query("limit", &self.limit);
         request.query("metadata", &self.metadata);
@@ -1490,13 +1533,14 @@ impl crate::Client {
     /// `GET /v1/edge-config/{edgeConfigId}/item/{edgeConfigItemKey}`
     pub fn get_edge_config_item(
         &self,
-        edge_config_id: impl Into<String>,
-        edge_config_item_key: impl Into<String>,
+        edge_config_id: impl std::fmt::Display,
+        edge_config_item_key: impl std::fmt::Display,
     ) -> GetEdgeConfigItemBuilder {
         GetEdgeConfigItemBuilder {
             client: self.clone(),
-            edge_config_id: edge_config_id.into(),
-            edge_config_item_key: edge_config_item_key.into(),
+            options: crate::RequestOptions::default(),
+            edge_config_id: edge_config_id.to_string(),
+            edge_config_item_key: edge_config_item_key.to_string(),
             team_id: None,
             slug: None,
         }
@@ -1508,6 +1552,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEdgeConfigItemBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     edge_config_id: String,
     edge_config_item_key: String,
     team_id: Option<String>,
@@ -1516,13 +1561,13 @@ pub struct GetEdgeConfigItemBuilder {
 
 impl GetEdgeConfigItemBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1545,7 +1590,10 @@ impl crate::runtime::Exchange for GetEdgeConfigItemBuilder {
             &crate::runtime::encode_path(&self.edge_config_item_key),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1596,11 +1644,12 @@ impl crate::Client {
     /// `GET /v1/edge-config/{edgeConfigId}/items`
     pub fn get_edge_config_items(
         &self,
-        edge_config_id: impl Into<String>,
+        edge_config_id: impl std::fmt::Display,
     ) -> GetEdgeConfigItemsBuilder {
         GetEdgeConfigItemsBuilder {
             client: self.clone(),
-            edge_config_id: edge_config_id.into(),
+            options: crate::RequestOptions::default(),
+            edge_config_id: edge_config_id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -1612,6 +1661,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEdgeConfigItemsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     edge_config_id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -1619,13 +1669,13 @@ pub struct GetEdgeConfigItemsBuilder {
 
 impl GetEdgeConfigItemsBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1647,7 +1697,10 @@ impl crate::runtime::Exchange for GetEdgeConfigItemsBuilder {
             "/items",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1698,11 +1751,12 @@ impl crate::Client {
     /// `GET /v1/edge-config/{edgeConfigId}/schema`
     pub fn get_edge_config_schema(
         &self,
-        edge_config_id: impl Into<String>,
+        edge_config_id: impl std::fmt::Display,
     ) -> GetEdgeConfigSchemaBuilder {
         GetEdgeConfigSchemaBuilder {
             client: self.clone(),
-            edge_config_id: edge_config_id.into(),
+            options: crate::RequestOptions::default(),
+            edge_config_id: edge_config_id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -1714,6 +1768,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEdgeConfigSchemaBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     edge_config_id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -1721,13 +1776,13 @@ pub struct GetEdgeConfigSchemaBuilder {
 
 impl GetEdgeConfigSchemaBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1749,7 +1804,10 @@ impl crate::runtime::Exchange for GetEdgeConfigSchemaBuilder {
             "/schema",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1800,13 +1858,14 @@ impl crate::Client {
     /// `GET /v1/edge-config/{edgeConfigId}/token/{token}`
     pub fn get_edge_config_token(
         &self,
-        edge_config_id: impl Into<String>,
-        token: impl Into<String>,
+        edge_config_id: impl std::fmt::Display,
+        token: impl std::fmt::Display,
     ) -> GetEdgeConfigTokenBuilder {
         GetEdgeConfigTokenBuilder {
             client: self.clone(),
-            edge_config_id: edge_config_id.into(),
-            token: token.into(),
+            options: crate::RequestOptions::default(),
+            edge_config_id: edge_config_id.to_string(),
+            token: token.to_string(),
             team_id: None,
             slug: None,
         }
@@ -1818,6 +1877,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEdgeConfigTokenBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     edge_config_id: String,
     token: String,
     team_id: Option<String>,
@@ -1826,13 +1886,13 @@ pub struct GetEdgeConfigTokenBuilder {
 
 impl GetEdgeConfigTokenBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1855,7 +1915,10 @@ impl crate::runtime::Exchange for GetEdgeConfigTokenBuilder {
             &crate::runtime::encode_path(&self.token),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1906,11 +1969,12 @@ impl crate::Client {
     /// `GET /v1/edge-config/{edgeConfigId}/tokens`
     pub fn get_edge_config_tokens(
         &self,
-        edge_config_id: impl Into<String>,
+        edge_config_id: impl std::fmt::Display,
     ) -> GetEdgeConfigTokensBuilder {
         GetEdgeConfigTokensBuilder {
             client: self.clone(),
-            edge_config_id: edge_config_id.into(),
+            options: crate::RequestOptions::default(),
+            edge_config_id: edge_config_id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -1922,6 +1986,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEdgeConfigTokensBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     edge_config_id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -1929,13 +1994,13 @@ pub struct GetEdgeConfigTokensBuilder {
 
 impl GetEdgeConfigTokensBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1957,7 +2022,10 @@ impl crate::runtime::Exchange for GetEdgeConfigTokensBuilder {
             "/tokens",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -2009,6 +2077,7 @@ impl crate::Client {
     pub fn get_edge_configs(&self) -> GetEdgeConfigsBuilder {
         GetEdgeConfigsBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
         }
@@ -2020,19 +2089,20 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEdgeConfigsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
 impl GetEdgeConfigsBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -2049,7 +2119,10 @@ impl crate::runtime::Exchange for GetEdgeConfigsBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/edge-config");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -2096,11 +2169,12 @@ impl crate::Client {
     /// `PATCH /v1/edge-config/{edgeConfigId}/items`
     pub fn patch_edge_config_items(
         &self,
-        edge_config_id: impl Into<String>,
+        edge_config_id: impl std::fmt::Display,
     ) -> PatchEdgeConfigItemsBuilder {
         PatchEdgeConfigItemsBuilder {
             client: self.clone(),
-            edge_config_id: edge_config_id.into(),
+            options: crate::RequestOptions::default(),
+            edge_config_id: edge_config_id.to_string(),
             team_id: None,
             slug: None,
             body: None,
@@ -2113,6 +2187,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchEdgeConfigItemsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     edge_config_id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -2121,13 +2196,13 @@ pub struct PatchEdgeConfigItemsBuilder {
 
 impl PatchEdgeConfigItemsBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sets the request body.
@@ -2154,7 +2229,10 @@ impl crate::runtime::Exchange for PatchEdgeConfigItemsBuilder {
             "/items",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -2222,12 +2300,13 @@ impl crate::Client {
     /// `POST /v1/edge-config/{edgeConfigId}/schema`
     pub fn patch_edge_config_schema(
         &self,
-        edge_config_id: impl Into<String>,
+        edge_config_id: impl std::fmt::Display,
         body: PatchEdgeConfigSchemaRequest,
     ) -> PatchEdgeConfigSchemaBuilder {
         PatchEdgeConfigSchemaBuilder {
             client: self.clone(),
-            edge_config_id: edge_config_id.into(),
+            options: crate::RequestOptions::default(),
+            edge_config_id: edge_config_id.to_string(),
             dry_run: None,
             team_id: None,
             slug: None,
@@ -2241,6 +2320,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchEdgeConfigSchemaBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     edge_config_id: String,
     dry_run: Option<String>,
     team_id: Option<String>,
@@ -2249,18 +2329,18 @@ pub struct PatchEdgeConfigSchemaBuilder {
 }
 
 impl PatchEdgeConfigSchemaBuilder {
-    pub fn dry_run(mut self, dry_run: impl Into<String>) -> Self {
-        self.dry_run = Some(dry_run.into());
+    pub fn dry_run(mut self, dry_run: impl std::fmt::Display) -> Self {
+        self.dry_run = Some(dry_run.to_string());
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -2282,7 +2362,10 @@ impl crate::runtime::Exchange for PatchEdgeConfigSchemaBuilder {
             "/schema",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("dryRun", &self.dry_run);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -2346,12 +2429,13 @@ impl crate::Client {
     /// `PUT /v1/edge-config/{edgeConfigId}`
     pub fn update_edge_config(
         &self,
-        edge_config_id: impl Into<String>,
+        edge_config_id: impl std::fmt::Display,
         body: crate::shared::UpdateEdgeConfigRequest,
     ) -> UpdateEdgeConfigBuilder {
         UpdateEdgeConfigBuilder {
             client: self.clone(),
-            edge_config_id: edge_config_id.into(),
+            options: crate::RequestOptions::default(),
+            edge_config_id: edge_config_id.to_string(),
             team_id: None,
             slug: None,
             body,
@@ -2364,6 +2448,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateEdgeConfigBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     edge_config_id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -2372,13 +2457,13 @@ pub struct UpdateEdgeConfigBuilder {
 
 impl UpdateEdgeConfigBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -2399,7 +2484,10 @@ impl crate::runtime::Exchange for UpdateEdgeConfigBuilder {
             &crate::runtime::encode_path(&self.edge_config_id),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;

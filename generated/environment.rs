@@ -174,6 +174,7 @@ pub struct CreateSharedEnvVariableRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<Vec<crate::shared::Environment>>,
     /// Associate a Shared Environment Variable to projects.
+    #[deprecated(note = "the API marks this field deprecated")]
     #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<Vec<String>>,
     /// Required by the API in some cases (see the type's documentation); its type is not described.
@@ -184,6 +185,7 @@ pub struct CreateSharedEnvVariableRequest {
     )]
     pub apply_to_all_custom_environments: Option<serde_json::Value>,
 }
+#[allow(deprecated)]
 impl CreateSharedEnvVariableRequest {
     /// A `CreateSharedEnvVariableRequest` with the fields it needs; the others are unset.
     pub fn new(evs: Vec<CreateSharedEnvVariableEvsItem>) -> Self {
@@ -206,6 +208,7 @@ impl CreateSharedEnvVariableRequest {
         self
     }
     /// Sets [`project_id`](Self::project_id).
+    #[deprecated(note = "the API marks this field deprecated")]
     pub fn with_project_id(mut self, project_id: Vec<String>) -> Self {
         self.project_id = Some(project_id);
         self
@@ -616,11 +619,12 @@ impl crate::Client {
     /// `POST /v9/projects/{idOrName}/custom-environments`
     pub fn create_custom_environment(
         &self,
-        id_or_name: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
     ) -> CreateCustomEnvironmentBuilder {
         CreateCustomEnvironmentBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
             team_id: None,
             slug: None,
             body: None,
@@ -633,6 +637,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateCustomEnvironmentBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -641,13 +646,13 @@ pub struct CreateCustomEnvironmentBuilder {
 
 impl CreateCustomEnvironmentBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sets the request body.
@@ -674,7 +679,10 @@ impl crate::runtime::Exchange for CreateCustomEnvironmentBuilder {
             "/custom-environments",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -735,6 +743,7 @@ impl crate::Client {
     pub fn create_shared_env_variable(&self) -> CreateSharedEnvVariableBuilder {
         CreateSharedEnvVariableBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
             body: None,
@@ -747,6 +756,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSharedEnvVariableBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<CreateSharedEnvVariableRequest>,
@@ -754,13 +764,13 @@ pub struct CreateSharedEnvVariableBuilder {
 
 impl CreateSharedEnvVariableBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sets the request body.
@@ -782,7 +792,10 @@ impl crate::runtime::Exchange for CreateSharedEnvVariableBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/env");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -838,6 +851,7 @@ impl crate::Client {
     pub fn delete_shared_env_variable(&self) -> DeleteSharedEnvVariableBuilder {
         DeleteSharedEnvVariableBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
             body: None,
@@ -850,6 +864,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSharedEnvVariableBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<crate::shared::DeleteSharedEnvVariableRequest>,
@@ -857,13 +872,13 @@ pub struct DeleteSharedEnvVariableBuilder {
 
 impl DeleteSharedEnvVariableBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sets the request body.
@@ -885,7 +900,10 @@ impl crate::runtime::Exchange for DeleteSharedEnvVariableBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/env");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -940,13 +958,14 @@ impl crate::Client {
     /// `GET /v9/projects/{idOrName}/custom-environments/{environmentSlugOrId}`
     pub fn get_custom_environment(
         &self,
-        id_or_name: impl Into<String>,
-        environment_slug_or_id: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
+        environment_slug_or_id: impl std::fmt::Display,
     ) -> GetCustomEnvironmentBuilder {
         GetCustomEnvironmentBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
-            environment_slug_or_id: environment_slug_or_id.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
+            environment_slug_or_id: environment_slug_or_id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -958,6 +977,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCustomEnvironmentBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     environment_slug_or_id: String,
     team_id: Option<String>,
@@ -966,13 +986,13 @@ pub struct GetCustomEnvironmentBuilder {
 
 impl GetCustomEnvironmentBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -995,7 +1015,10 @@ impl crate::runtime::Exchange for GetCustomEnvironmentBuilder {
             &crate::runtime::encode_path(&self.environment_slug_or_id),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1044,10 +1067,14 @@ impl crate::Client {
     /// Retrieve the decrypted value of a Shared Environment Variable by id.
     ///
     /// `GET /v1/env/{id}`
-    pub fn get_shared_env_var(&self, id: impl Into<String>) -> GetSharedEnvVarBuilder {
+    pub fn get_shared_env_var(
+        &self,
+        id: impl std::fmt::Display,
+    ) -> GetSharedEnvVarBuilder {
         GetSharedEnvVarBuilder {
             client: self.clone(),
-            id: id.into(),
+            options: crate::RequestOptions::default(),
+            id: id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -1059,6 +1086,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSharedEnvVarBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -1066,13 +1094,13 @@ pub struct GetSharedEnvVarBuilder {
 
 impl GetSharedEnvVarBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1089,7 +1117,10 @@ impl crate::runtime::Exchange for GetSharedEnvVarBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/env/", &crate::runtime::encode_path(&self.id)].concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1136,11 +1167,12 @@ impl crate::Client {
     /// `GET /v9/projects/{idOrName}/custom-environments`
     pub fn get_v9_projects_id_or_name_custom_environments(
         &self,
-        id_or_name: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
     ) -> GetV9ProjectsIdOrNameCustomEnvironmentsBuilder {
         GetV9ProjectsIdOrNameCustomEnvironmentsBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
             git_branch: None,
             team_id: None,
             slug: None,
@@ -1153,6 +1185,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetV9ProjectsIdOrNameCustomEnvironmentsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     git_branch: Option<String>,
     team_id: Option<String>,
@@ -1161,18 +1194,18 @@ pub struct GetV9ProjectsIdOrNameCustomEnvironmentsBuilder {
 
 impl GetV9ProjectsIdOrNameCustomEnvironmentsBuilder {
     /// Fetch custom environments for a specific git branch
-    pub fn git_branch(mut self, git_branch: impl Into<String>) -> Self {
-        self.git_branch = Some(git_branch.into());
+    pub fn git_branch(mut self, git_branch: impl std::fmt::Display) -> Self {
+        self.git_branch = Some(git_branch.to_string());
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1194,7 +1227,10 @@ impl crate::runtime::Exchange for GetV9ProjectsIdOrNameCustomEnvironmentsBuilder
             "/custom-environments",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("gitBranch", &self.git_branch);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1243,6 +1279,7 @@ impl crate::Client {
     pub fn list_shared_env_variable(&self) -> ListSharedEnvVariableBuilder {
         ListSharedEnvVariableBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             search: None,
             project_id: None,
             ids: None,
@@ -1261,6 +1298,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListSharedEnvVariableBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     search: Option<String>,
     project_id: Option<String>,
     ids: Option<String>,
@@ -1273,51 +1311,54 @@ pub struct ListSharedEnvVariableBuilder {
 }
 
 impl ListSharedEnvVariableBuilder {
-    pub fn search(mut self, search: impl Into<String>) -> Self {
-        self.search = Some(search.into());
+    pub fn search(mut self, search: impl std::fmt::Display) -> Self {
+        self.search = Some(search.to_string());
         self
     }
     /// Filter SharedEnvVariables that belong to a project
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
+    pub fn project_id(mut self, project_id: impl std::fmt::Display) -> Self {
+        self.project_id = Some(project_id.to_string());
         self
     }
     /// Filter SharedEnvVariables based on comma separated ids
-    pub fn ids(mut self, ids: impl Into<String>) -> Self {
-        self.ids = Some(ids.into());
+    pub fn ids(mut self, ids: impl std::fmt::Display) -> Self {
+        self.ids = Some(ids.to_string());
         self
     }
     /// Filter SharedEnvVariables based on comma separated ids
-    pub fn exclude_ids(mut self, exclude_ids: impl Into<String>) -> Self {
-        self.exclude_ids = Some(exclude_ids.into());
+    pub fn exclude_ids(mut self, exclude_ids: impl std::fmt::Display) -> Self {
+        self.exclude_ids = Some(exclude_ids.to_string());
         self
     }
     /// Filter SharedEnvVariables based on comma separated ids
-    pub fn exclude_ids_2(mut self, exclude_ids_2: impl Into<String>) -> Self {
-        self.exclude_ids_2 = Some(exclude_ids_2.into());
+    pub fn exclude_ids_2(mut self, exclude_ids_2: impl std::fmt::Display) -> Self {
+        self.exclude_ids_2 = Some(exclude_ids_2.to_string());
         self
     }
     /// Filter SharedEnvVariables that belong to a project
-    pub fn exclude_project_id(mut self, exclude_project_id: impl Into<String>) -> Self {
-        self.exclude_project_id = Some(exclude_project_id.into());
+    pub fn exclude_project_id(
+        mut self,
+        exclude_project_id: impl std::fmt::Display,
+    ) -> Self {
+        self.exclude_project_id = Some(exclude_project_id.to_string());
         self
     }
     /// Filter SharedEnvVariables that belong to a project
     pub fn exclude_project_id_2(
         mut self,
-        exclude_project_id_2: impl Into<String>,
+        exclude_project_id_2: impl std::fmt::Display,
     ) -> Self {
-        self.exclude_project_id_2 = Some(exclude_project_id_2.into());
+        self.exclude_project_id_2 = Some(exclude_project_id_2.to_string());
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1334,7 +1375,10 @@ impl crate::runtime::Exchange for ListSharedEnvVariableBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/env");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("search", &self.search);
         request.query("projectId", &self.project_id);
         request.query("ids", &self.ids);
@@ -1392,13 +1436,14 @@ impl crate::Client {
     /// `DELETE /v9/projects/{idOrName}/custom-environments/{environmentSlugOrId}`
     pub fn remove_custom_environment(
         &self,
-        id_or_name: impl Into<String>,
-        environment_slug_or_id: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
+        environment_slug_or_id: impl std::fmt::Display,
     ) -> RemoveCustomEnvironmentBuilder {
         RemoveCustomEnvironmentBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
-            environment_slug_or_id: environment_slug_or_id.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
+            environment_slug_or_id: environment_slug_or_id.to_string(),
             team_id: None,
             slug: None,
             body: None,
@@ -1411,6 +1456,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RemoveCustomEnvironmentBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     environment_slug_or_id: String,
     team_id: Option<String>,
@@ -1420,13 +1466,13 @@ pub struct RemoveCustomEnvironmentBuilder {
 
 impl RemoveCustomEnvironmentBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sets the request body.
@@ -1454,7 +1500,10 @@ impl crate::runtime::Exchange for RemoveCustomEnvironmentBuilder {
             &crate::runtime::encode_path(&self.environment_slug_or_id),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -1505,13 +1554,14 @@ impl crate::Client {
     /// `PATCH /v1/env/{id}/unlink/{projectId}`
     pub fn unlink_shared_env_variable(
         &self,
-        id: impl Into<String>,
-        project_id: impl Into<String>,
+        id: impl std::fmt::Display,
+        project_id: impl std::fmt::Display,
     ) -> UnlinkSharedEnvVariableBuilder {
         UnlinkSharedEnvVariableBuilder {
             client: self.clone(),
-            id: id.into(),
-            project_id: project_id.into(),
+            options: crate::RequestOptions::default(),
+            id: id.to_string(),
+            project_id: project_id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -1523,6 +1573,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UnlinkSharedEnvVariableBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id: String,
     project_id: String,
     team_id: Option<String>,
@@ -1531,13 +1582,13 @@ pub struct UnlinkSharedEnvVariableBuilder {
 
 impl UnlinkSharedEnvVariableBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1560,7 +1611,10 @@ impl crate::runtime::Exchange for UnlinkSharedEnvVariableBuilder {
             &crate::runtime::encode_path(&self.project_id),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1607,13 +1661,14 @@ impl crate::Client {
     /// `PATCH /v9/projects/{idOrName}/custom-environments/{environmentSlugOrId}`
     pub fn update_custom_environment(
         &self,
-        id_or_name: impl Into<String>,
-        environment_slug_or_id: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
+        environment_slug_or_id: impl std::fmt::Display,
     ) -> UpdateCustomEnvironmentBuilder {
         UpdateCustomEnvironmentBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
-            environment_slug_or_id: environment_slug_or_id.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
+            environment_slug_or_id: environment_slug_or_id.to_string(),
             team_id: None,
             slug: None,
             body: None,
@@ -1626,6 +1681,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCustomEnvironmentBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     environment_slug_or_id: String,
     team_id: Option<String>,
@@ -1635,13 +1691,13 @@ pub struct UpdateCustomEnvironmentBuilder {
 
 impl UpdateCustomEnvironmentBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sets the request body.
@@ -1669,7 +1725,10 @@ impl crate::runtime::Exchange for UpdateCustomEnvironmentBuilder {
             &crate::runtime::encode_path(&self.environment_slug_or_id),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -1730,6 +1789,7 @@ impl crate::Client {
     pub fn update_shared_env_variable(&self) -> UpdateSharedEnvVariableBuilder {
         UpdateSharedEnvVariableBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
             body: None,
@@ -1742,6 +1802,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateSharedEnvVariableBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<UpdateSharedEnvVariableRequest>,
@@ -1749,13 +1810,13 @@ pub struct UpdateSharedEnvVariableBuilder {
 
 impl UpdateSharedEnvVariableBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sets the request body.
@@ -1777,7 +1838,10 @@ impl crate::runtime::Exchange for UpdateSharedEnvVariableBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/env");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {

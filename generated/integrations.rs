@@ -3431,13 +3431,14 @@ impl crate::Client {
     /// `POST /v1/integrations/installations/{integrationConfigurationId}/resources/{resourceId}/connections`
     pub fn connect_integration_resource_to_project(
         &self,
-        integration_configuration_id: impl Into<String>,
-        resource_id: impl Into<String>,
+        integration_configuration_id: impl std::fmt::Display,
+        resource_id: impl std::fmt::Display,
     ) -> ConnectIntegrationResourceToProjectBuilder {
         ConnectIntegrationResourceToProjectBuilder {
             client: self.clone(),
-            integration_configuration_id: integration_configuration_id.into(),
-            resource_id: resource_id.into(),
+            options: crate::RequestOptions::default(),
+            integration_configuration_id: integration_configuration_id.to_string(),
+            resource_id: resource_id.to_string(),
             team_id: None,
             slug: None,
             body: None,
@@ -3450,6 +3451,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ConnectIntegrationResourceToProjectBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     integration_configuration_id: String,
     resource_id: String,
     team_id: Option<String>,
@@ -3459,13 +3461,13 @@ pub struct ConnectIntegrationResourceToProjectBuilder {
 
 impl ConnectIntegrationResourceToProjectBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sets the request body.
@@ -3494,7 +3496,10 @@ impl crate::runtime::Exchange for ConnectIntegrationResourceToProjectBuilder {
             "/connections",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -3550,6 +3555,7 @@ impl crate::Client {
     ) -> CreateIntegrationStoreDirectBuilder {
         CreateIntegrationStoreDirectBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
             body: None,
@@ -3562,6 +3568,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateIntegrationStoreDirectBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<CreateIntegrationStoreDirectRequest>,
@@ -3569,13 +3576,13 @@ pub struct CreateIntegrationStoreDirectBuilder {
 
 impl CreateIntegrationStoreDirectBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sets the request body.
@@ -3597,7 +3604,10 @@ impl crate::runtime::Exchange for CreateIntegrationStoreDirectBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/storage/stores/integration/direct");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -3668,11 +3678,12 @@ impl crate::Client {
     /// `DELETE /v1/integrations/configuration/{id}`
     pub fn delete_configuration(
         &self,
-        id: impl Into<String>,
+        id: impl std::fmt::Display,
     ) -> DeleteConfigurationBuilder {
         DeleteConfigurationBuilder {
             client: self.clone(),
-            id: id.into(),
+            options: crate::RequestOptions::default(),
+            id: id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -3684,6 +3695,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteConfigurationBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -3691,13 +3703,13 @@ pub struct DeleteConfigurationBuilder {
 
 impl DeleteConfigurationBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -3718,7 +3730,10 @@ impl crate::runtime::Exchange for DeleteConfigurationBuilder {
             &crate::runtime::encode_path(&self.id),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -3767,13 +3782,14 @@ impl crate::Client {
     /// `GET /v1/integrations/integration/{integrationIdOrSlug}/products/{productIdOrSlug}/plans`
     pub fn get_billing_plans(
         &self,
-        integration_id_or_slug: impl Into<String>,
-        product_id_or_slug: impl Into<String>,
+        integration_id_or_slug: impl std::fmt::Display,
+        product_id_or_slug: impl std::fmt::Display,
     ) -> GetBillingPlansBuilder {
         GetBillingPlansBuilder {
             client: self.clone(),
-            integration_id_or_slug: integration_id_or_slug.into(),
-            product_id_or_slug: product_id_or_slug.into(),
+            options: crate::RequestOptions::default(),
+            integration_id_or_slug: integration_id_or_slug.to_string(),
+            product_id_or_slug: product_id_or_slug.to_string(),
             metadata: None,
             team_id: None,
             slug: None,
@@ -3786,6 +3802,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetBillingPlansBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     integration_id_or_slug: String,
     product_id_or_slug: String,
     metadata: Option<String>,
@@ -3794,18 +3811,18 @@ pub struct GetBillingPlansBuilder {
 }
 
 impl GetBillingPlansBuilder {
-    pub fn metadata(mut self, metadata: impl Into<String>) -> Self {
-        self.metadata = Some(metadata.into());
+    pub fn metadata(mut self, metadata: impl std::fmt::Display) -> Self {
+        self.metadata = Some(metadata.to_string());
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -3829,7 +3846,10 @@ impl crate::runtime::Exchange for GetBillingPlansBuilder {
             "/plans",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("metadata", &self.metadata);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -3879,10 +3899,14 @@ impl crate::Client {
     /// Allows to retrieve a the configuration with the provided id in case it exists. The authenticated user or team must be the owner of the config in order to access it.
     ///
     /// `GET /v1/integrations/configuration/{id}`
-    pub fn get_configuration(&self, id: impl Into<String>) -> GetConfigurationBuilder {
+    pub fn get_configuration(
+        &self,
+        id: impl std::fmt::Display,
+    ) -> GetConfigurationBuilder {
         GetConfigurationBuilder {
             client: self.clone(),
-            id: id.into(),
+            options: crate::RequestOptions::default(),
+            id: id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -3894,6 +3918,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetConfigurationBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -3901,13 +3926,13 @@ pub struct GetConfigurationBuilder {
 
 impl GetConfigurationBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -3928,7 +3953,10 @@ impl crate::runtime::Exchange for GetConfigurationBuilder {
             &crate::runtime::encode_path(&self.id),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -3979,11 +4007,12 @@ impl crate::Client {
     /// `GET /v1/integrations/configuration/{id}/products`
     pub fn get_configuration_products(
         &self,
-        id: impl Into<String>,
+        id: impl std::fmt::Display,
     ) -> GetConfigurationProductsBuilder {
         GetConfigurationProductsBuilder {
             client: self.clone(),
-            id: id.into(),
+            options: crate::RequestOptions::default(),
+            id: id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -3995,6 +4024,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetConfigurationProductsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -4002,13 +4032,13 @@ pub struct GetConfigurationProductsBuilder {
 
 impl GetConfigurationProductsBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -4030,7 +4060,10 @@ impl crate::runtime::Exchange for GetConfigurationProductsBuilder {
             "/products",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -4086,6 +4119,7 @@ impl crate::Client {
     pub fn get_configurations(&self, view: View) -> GetConfigurationsBuilder {
         GetConfigurationsBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             view,
             installation_type: None,
             integration_id_or_slug: None,
@@ -4100,6 +4134,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetConfigurationsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     view: View,
     installation_type: Option<InstallationType>,
     integration_id_or_slug: Option<String>,
@@ -4115,19 +4150,19 @@ impl GetConfigurationsBuilder {
     /// ID of the integration
     pub fn integration_id_or_slug(
         mut self,
-        integration_id_or_slug: impl Into<String>,
+        integration_id_or_slug: impl std::fmt::Display,
     ) -> Self {
-        self.integration_id_or_slug = Some(integration_id_or_slug.into());
+        self.integration_id_or_slug = Some(integration_id_or_slug.to_string());
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -4144,7 +4179,10 @@ impl crate::runtime::Exchange for GetConfigurationsBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/integrations/configurations");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("view", &self.view);
         request.query("installationType", &self.installation_type);
         request.query("integrationIdOrSlug", &self.integration_id_or_slug);

@@ -2,9 +2,13 @@
 #![forbid(unsafe_code)]
 mod runtime;
 pub use runtime::{
-    BoxFuture, Client, ClientBuilder, DeclaredError, Error, JsonStream, Operation,
-    Outcome, Paginated, Result, RetryPolicy,
+    BoxFuture, Client, ClientBuilder, DeclaredError, Error, ErrorDetail, JsonStream,
+    Number, Operation, Outcome, Paginated, RateLimit, RequestOptions, ResponseValue,
+    Result, RetryPolicy,
 };
+/// The HTTP client the API client is built on: its types appear in this crate's
+/// API (`StatusCode`, `HeaderMap`, [`ClientBuilder::http_client`]).
+pub use reqwest;
 /// Types and operations of the `access_groups` group.
 #[cfg(feature = "access-groups")]
 pub mod access_groups;

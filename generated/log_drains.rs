@@ -525,12 +525,16 @@ impl crate::Client {
     /// Creates a configurable log drain. This endpoint must be called with a team AccessToken (integration OAuth2 clients are not allowed)
     ///
     /// `POST /v1/log-drains`
+    ///
+    /// **Deprecated** by the API.
+    #[deprecated(note = "the API marks this operation deprecated")]
     pub fn create_configurable_log_drain(
         &self,
         body: CreateConfigurableLogDrainRequest,
     ) -> CreateConfigurableLogDrainBuilder {
         CreateConfigurableLogDrainBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
             body,
@@ -543,6 +547,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateConfigurableLogDrainBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
     body: CreateConfigurableLogDrainRequest,
@@ -550,13 +555,13 @@ pub struct CreateConfigurableLogDrainBuilder {
 
 impl CreateConfigurableLogDrainBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -573,7 +578,10 @@ impl crate::runtime::Exchange for CreateConfigurableLogDrainBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/log-drains");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -620,12 +628,16 @@ impl crate::Client {
     /// Creates an Integration log drain. This endpoint must be called with an OAuth2 client (integration), since log drains are tied to integrations. If it is called with a different token type it will produce a 400 error.
     ///
     /// `POST /v2/integrations/log-drains`
+    ///
+    /// **Deprecated** by the API.
+    #[deprecated(note = "the API marks this operation deprecated")]
     pub fn create_log_drain(
         &self,
         body: CreateLogDrainRequest,
     ) -> CreateLogDrainBuilder {
         CreateLogDrainBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
             body,
@@ -638,6 +650,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateLogDrainBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
     body: CreateLogDrainRequest,
@@ -645,13 +658,13 @@ pub struct CreateLogDrainBuilder {
 
 impl CreateLogDrainBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -668,7 +681,10 @@ impl crate::runtime::Exchange for CreateLogDrainBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v2/integrations/log-drains");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -716,13 +732,17 @@ impl crate::Client {
     /// Deletes a Configurable Log Drain. This endpoint must be called with a team AccessToken (integration OAuth2 clients are not allowed). Only log drains owned by the authenticated team can be deleted.
     ///
     /// `DELETE /v1/log-drains/{id}`
+    ///
+    /// **Deprecated** by the API.
+    #[deprecated(note = "the API marks this operation deprecated")]
     pub fn delete_configurable_log_drain(
         &self,
-        id: impl Into<String>,
+        id: impl std::fmt::Display,
     ) -> DeleteConfigurableLogDrainBuilder {
         DeleteConfigurableLogDrainBuilder {
             client: self.clone(),
-            id: id.into(),
+            options: crate::RequestOptions::default(),
+            id: id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -734,6 +754,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteConfigurableLogDrainBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -741,13 +762,13 @@ pub struct DeleteConfigurableLogDrainBuilder {
 
 impl DeleteConfigurableLogDrainBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -764,7 +785,10 @@ impl crate::runtime::Exchange for DeleteConfigurableLogDrainBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/log-drains/", &crate::runtime::encode_path(&self.id)].concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -811,13 +835,17 @@ impl crate::Client {
     /// Deletes the Integration log drain with the provided `id`. When using an OAuth2 Token, the log drain can be deleted only if the integration owns it.
     ///
     /// `DELETE /v1/integrations/log-drains/{id}`
+    ///
+    /// **Deprecated** by the API.
+    #[deprecated(note = "the API marks this operation deprecated")]
     pub fn delete_integration_log_drain(
         &self,
-        id: impl Into<String>,
+        id: impl std::fmt::Display,
     ) -> DeleteIntegrationLogDrainBuilder {
         DeleteIntegrationLogDrainBuilder {
             client: self.clone(),
-            id: id.into(),
+            options: crate::RequestOptions::default(),
+            id: id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -829,6 +857,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteIntegrationLogDrainBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -836,13 +865,13 @@ pub struct DeleteIntegrationLogDrainBuilder {
 
 impl DeleteIntegrationLogDrainBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -863,7 +892,10 @@ impl crate::runtime::Exchange for DeleteIntegrationLogDrainBuilder {
             &crate::runtime::encode_path(&self.id),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -910,9 +942,13 @@ impl crate::Client {
     /// Retrieves a list of all the Log Drains owned by the account. This endpoint must be called with an account AccessToken (integration OAuth2 clients are not allowed). Only log drains owned by the authenticated account can be accessed.
     ///
     /// `GET /v1/log-drains`
+    ///
+    /// **Deprecated** by the API.
+    #[deprecated(note = "the API marks this operation deprecated")]
     pub fn get_all_log_drains(&self) -> GetAllLogDrainsBuilder {
         GetAllLogDrainsBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id: None,
             include_metadata: None,
             project_id_or_name: None,
@@ -927,6 +963,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAllLogDrainsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     project_id: Option<String>,
     include_metadata: Option<bool>,
     project_id_or_name: Option<String>,
@@ -935,26 +972,29 @@ pub struct GetAllLogDrainsBuilder {
 }
 
 impl GetAllLogDrainsBuilder {
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
+    pub fn project_id(mut self, project_id: impl std::fmt::Display) -> Self {
+        self.project_id = Some(project_id.to_string());
         self
     }
     pub fn include_metadata(mut self, include_metadata: bool) -> Self {
         self.include_metadata = Some(include_metadata);
         self
     }
-    pub fn project_id_or_name(mut self, project_id_or_name: impl Into<String>) -> Self {
-        self.project_id_or_name = Some(project_id_or_name.into());
+    pub fn project_id_or_name(
+        mut self,
+        project_id_or_name: impl std::fmt::Display,
+    ) -> Self {
+        self.project_id_or_name = Some(project_id_or_name.to_string());
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -971,7 +1011,10 @@ impl crate::runtime::Exchange for GetAllLogDrainsBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/log-drains");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("projectId", &self.project_id);
         request.query("includeMetadata", &self.include_metadata);
         request.query("projectIdOrName", &self.project_id_or_name);
@@ -1023,13 +1066,17 @@ impl crate::Client {
     /// Retrieves a Configurable Log Drain. This endpoint must be called with a team AccessToken (integration OAuth2 clients are not allowed). Only log drains owned by the authenticated team can be accessed.
     ///
     /// `GET /v1/log-drains/{id}`
+    ///
+    /// **Deprecated** by the API.
+    #[deprecated(note = "the API marks this operation deprecated")]
     pub fn get_configurable_log_drain(
         &self,
-        id: impl Into<String>,
+        id: impl std::fmt::Display,
     ) -> GetConfigurableLogDrainBuilder {
         GetConfigurableLogDrainBuilder {
             client: self.clone(),
-            id: id.into(),
+            options: crate::RequestOptions::default(),
+            id: id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -1041,6 +1088,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetConfigurableLogDrainBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -1048,13 +1096,13 @@ pub struct GetConfigurableLogDrainBuilder {
 
 impl GetConfigurableLogDrainBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1071,7 +1119,10 @@ impl crate::runtime::Exchange for GetConfigurableLogDrainBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/log-drains/", &crate::runtime::encode_path(&self.id)].concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1120,9 +1171,13 @@ impl crate::Client {
     /// Retrieves a list of all Integration log drains that are defined for the authenticated user or team. When using an OAuth2 token, the list is limited to log drains created by the authenticated integration.
     ///
     /// `GET /v2/integrations/log-drains`
+    ///
+    /// **Deprecated** by the API.
+    #[deprecated(note = "the API marks this operation deprecated")]
     pub fn get_integration_log_drains(&self) -> GetIntegrationLogDrainsBuilder {
         GetIntegrationLogDrainsBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
         }
@@ -1134,19 +1189,20 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIntegrationLogDrainsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
 impl GetIntegrationLogDrainsBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1163,7 +1219,10 @@ impl crate::runtime::Exchange for GetIntegrationLogDrainsBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v2/integrations/log-drains");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request

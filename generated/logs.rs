@@ -126,13 +126,14 @@ impl crate::Client {
     /// `GET /v1/projects/{projectId}/deployments/{deploymentId}/runtime-logs`
     pub fn get_runtime_logs(
         &self,
-        project_id: impl Into<String>,
-        deployment_id: impl Into<String>,
+        project_id: impl std::fmt::Display,
+        deployment_id: impl std::fmt::Display,
     ) -> GetRuntimeLogsBuilder {
         GetRuntimeLogsBuilder {
             client: self.clone(),
-            project_id: project_id.into(),
-            deployment_id: deployment_id.into(),
+            options: crate::RequestOptions::default(),
+            project_id: project_id.to_string(),
+            deployment_id: deployment_id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -144,6 +145,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRuntimeLogsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     project_id: String,
     deployment_id: String,
     team_id: Option<String>,
@@ -152,13 +154,13 @@ pub struct GetRuntimeLogsBuilder {
 
 impl GetRuntimeLogsBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sends the request asking for `application/stream+json`, and yields each
@@ -192,7 +194,10 @@ impl crate::runtime::Exchange for GetRuntimeLogsBuilder {
             "/runtime-logs",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request.accept("application/stream+json");

@@ -1612,12 +1612,13 @@ impl crate::Client {
     /// `POST /v1/installations/{integrationConfigurationId}/events`
     pub fn create_event(
         &self,
-        integration_configuration_id: impl Into<String>,
+        integration_configuration_id: impl std::fmt::Display,
         body: CreateEventRequest,
     ) -> CreateEventBuilder {
         CreateEventBuilder {
             client: self.clone(),
-            integration_configuration_id: integration_configuration_id.into(),
+            options: crate::RequestOptions::default(),
+            integration_configuration_id: integration_configuration_id.to_string(),
             body,
         }
     }
@@ -1628,6 +1629,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateEventBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     integration_configuration_id: String,
     body: CreateEventRequest,
 }
@@ -1649,7 +1651,10 @@ impl crate::runtime::Exchange for CreateEventBuilder {
             "/events",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         let body = self.body;
         request.json(&body);
         request
@@ -1699,13 +1704,14 @@ impl crate::Client {
     /// `POST /v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/items`
     pub fn create_installation_integration_configuration(
         &self,
-        integration_configuration_id: impl Into<String>,
-        resource_id: impl Into<String>,
+        integration_configuration_id: impl std::fmt::Display,
+        resource_id: impl std::fmt::Display,
     ) -> CreateInstallationIntegrationConfigurationBuilder {
         CreateInstallationIntegrationConfigurationBuilder {
             client: self.clone(),
-            integration_configuration_id: integration_configuration_id.into(),
-            resource_id: resource_id.into(),
+            options: crate::RequestOptions::default(),
+            integration_configuration_id: integration_configuration_id.to_string(),
+            resource_id: resource_id.to_string(),
             body: None,
         }
     }
@@ -1716,6 +1722,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInstallationIntegrationConfigurationBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     integration_configuration_id: String,
     resource_id: String,
     body: Option<CreateInstallationIntegrationConfigurationRequest>,
@@ -1751,7 +1758,10 @@ impl crate::runtime::Exchange for CreateInstallationIntegrationConfigurationBuil
             "/experimentation/items",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -1802,13 +1812,14 @@ impl crate::Client {
     /// `HEAD /v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/edge-config`
     pub fn create_installation_integration_edge_config(
         &self,
-        integration_configuration_id: impl Into<String>,
-        resource_id: impl Into<String>,
+        integration_configuration_id: impl std::fmt::Display,
+        resource_id: impl std::fmt::Display,
     ) -> CreateInstallationIntegrationEdgeConfigBuilder {
         CreateInstallationIntegrationEdgeConfigBuilder {
             client: self.clone(),
-            integration_configuration_id: integration_configuration_id.into(),
-            resource_id: resource_id.into(),
+            options: crate::RequestOptions::default(),
+            integration_configuration_id: integration_configuration_id.to_string(),
+            resource_id: resource_id.to_string(),
         }
     }
 }
@@ -1818,6 +1829,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInstallationIntegrationEdgeConfigBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     integration_configuration_id: String,
     resource_id: String,
 }
@@ -1841,7 +1853,7 @@ impl crate::runtime::Exchange for CreateInstallationIntegrationEdgeConfigBuilder
             "/experimentation/edge-config",
         ]
             .concat();
-        self.client.request(&Self::ENDPOINT, &path)
+        self.client.request(&Self::ENDPOINT, &path).with_options(self.options)
     }
     async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
         response.empty().await
@@ -1891,15 +1903,16 @@ impl crate::Client {
     /// `DELETE /v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/items/{itemId}`
     pub fn delete_installation_integration_configuration(
         &self,
-        integration_configuration_id: impl Into<String>,
-        resource_id: impl Into<String>,
-        item_id: impl Into<String>,
+        integration_configuration_id: impl std::fmt::Display,
+        resource_id: impl std::fmt::Display,
+        item_id: impl std::fmt::Display,
     ) -> DeleteInstallationIntegrationConfigurationBuilder {
         DeleteInstallationIntegrationConfigurationBuilder {
             client: self.clone(),
-            integration_configuration_id: integration_configuration_id.into(),
-            resource_id: resource_id.into(),
-            item_id: item_id.into(),
+            options: crate::RequestOptions::default(),
+            integration_configuration_id: integration_configuration_id.to_string(),
+            resource_id: resource_id.to_string(),
+            item_id: item_id.to_string(),
         }
     }
 }
@@ -1909,6 +1922,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteInstallationIntegrationConfigurationBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     integration_configuration_id: String,
     resource_id: String,
     item_id: String,
@@ -1934,7 +1948,7 @@ impl crate::runtime::Exchange for DeleteInstallationIntegrationConfigurationBuil
             &crate::runtime::encode_path(&self.item_id),
         ]
             .concat();
-        self.client.request(&Self::ENDPOINT, &path)
+        self.client.request(&Self::ENDPOINT, &path).with_options(self.options)
     }
     async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
         response.empty().await
@@ -1980,13 +1994,14 @@ impl crate::Client {
     /// `DELETE /v1/installations/{integrationConfigurationId}/resources/{resourceId}`
     pub fn delete_integration_resource(
         &self,
-        integration_configuration_id: impl Into<String>,
-        resource_id: impl Into<String>,
+        integration_configuration_id: impl std::fmt::Display,
+        resource_id: impl std::fmt::Display,
     ) -> DeleteIntegrationResourceBuilder {
         DeleteIntegrationResourceBuilder {
             client: self.clone(),
-            integration_configuration_id: integration_configuration_id.into(),
-            resource_id: resource_id.into(),
+            options: crate::RequestOptions::default(),
+            integration_configuration_id: integration_configuration_id.to_string(),
+            resource_id: resource_id.to_string(),
         }
     }
 }
@@ -1996,6 +2011,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteIntegrationResourceBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     integration_configuration_id: String,
     resource_id: String,
 }
@@ -2018,7 +2034,7 @@ impl crate::runtime::Exchange for DeleteIntegrationResourceBuilder {
             &crate::runtime::encode_path(&self.resource_id),
         ]
             .concat();
-        self.client.request(&Self::ENDPOINT, &path)
+        self.client.request(&Self::ENDPOINT, &path).with_options(self.options)
     }
     async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
         response.empty().await
@@ -2064,11 +2080,12 @@ impl crate::Client {
     /// `GET /v1/installations/{integrationConfigurationId}/account`
     pub fn get_account_info(
         &self,
-        integration_configuration_id: impl Into<String>,
+        integration_configuration_id: impl std::fmt::Display,
     ) -> GetAccountInfoBuilder {
         GetAccountInfoBuilder {
             client: self.clone(),
-            integration_configuration_id: integration_configuration_id.into(),
+            options: crate::RequestOptions::default(),
+            integration_configuration_id: integration_configuration_id.to_string(),
         }
     }
 }
@@ -2078,6 +2095,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccountInfoBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     integration_configuration_id: String,
 }
 
@@ -2098,7 +2116,7 @@ impl crate::runtime::Exchange for GetAccountInfoBuilder {
             "/account",
         ]
             .concat();
-        self.client.request(&Self::ENDPOINT, &path)
+        self.client.request(&Self::ENDPOINT, &path).with_options(self.options)
     }
     async fn decode(
         response: crate::runtime::Response,
@@ -2146,13 +2164,14 @@ impl crate::Client {
     /// `GET /v1/installations/{integrationConfigurationId}/resources/{resourceId}`
     pub fn get_integration_resource(
         &self,
-        integration_configuration_id: impl Into<String>,
-        resource_id: impl Into<String>,
+        integration_configuration_id: impl std::fmt::Display,
+        resource_id: impl std::fmt::Display,
     ) -> GetIntegrationResourceBuilder {
         GetIntegrationResourceBuilder {
             client: self.clone(),
-            integration_configuration_id: integration_configuration_id.into(),
-            resource_id: resource_id.into(),
+            options: crate::RequestOptions::default(),
+            integration_configuration_id: integration_configuration_id.to_string(),
+            resource_id: resource_id.to_string(),
         }
     }
 }
@@ -2162,6 +2181,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIntegrationResourceBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     integration_configuration_id: String,
     resource_id: String,
 }
@@ -2184,7 +2204,7 @@ impl crate::runtime::Exchange for GetIntegrationResourceBuilder {
             &crate::runtime::encode_path(&self.resource_id),
         ]
             .concat();
-        self.client.request(&Self::ENDPOINT, &path)
+        self.client.request(&Self::ENDPOINT, &path).with_options(self.options)
     }
     async fn decode(
         response: crate::runtime::Response,
@@ -2232,11 +2252,12 @@ impl crate::Client {
     /// `GET /v1/installations/{integrationConfigurationId}/resources`
     pub fn get_integration_resources(
         &self,
-        integration_configuration_id: impl Into<String>,
+        integration_configuration_id: impl std::fmt::Display,
     ) -> GetIntegrationResourcesBuilder {
         GetIntegrationResourcesBuilder {
             client: self.clone(),
-            integration_configuration_id: integration_configuration_id.into(),
+            options: crate::RequestOptions::default(),
+            integration_configuration_id: integration_configuration_id.to_string(),
         }
     }
 }
@@ -2246,6 +2267,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIntegrationResourcesBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     integration_configuration_id: String,
 }
 
@@ -2266,7 +2288,7 @@ impl crate::runtime::Exchange for GetIntegrationResourcesBuilder {
             "/resources",
         ]
             .concat();
-        self.client.request(&Self::ENDPOINT, &path)
+        self.client.request(&Self::ENDPOINT, &path).with_options(self.options)
     }
     async fn decode(
         response: crate::runtime::Response,
@@ -2314,13 +2336,14 @@ impl crate::Client {
     /// `GET /v1/installations/{integrationConfigurationId}/billing/invoices/{invoiceId}`
     pub fn get_invoice(
         &self,
-        integration_configuration_id: impl Into<String>,
-        invoice_id: impl Into<String>,
+        integration_configuration_id: impl std::fmt::Display,
+        invoice_id: impl std::fmt::Display,
     ) -> GetInvoiceBuilder {
         GetInvoiceBuilder {
             client: self.clone(),
-            integration_configuration_id: integration_configuration_id.into(),
-            invoice_id: invoice_id.into(),
+            options: crate::RequestOptions::default(),
+            integration_configuration_id: integration_configuration_id.to_string(),
+            invoice_id: invoice_id.to_string(),
         }
     }
 }
@@ -2330,6 +2353,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetInvoiceBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     integration_configuration_id: String,
     invoice_id: String,
 }
@@ -2352,7 +2376,7 @@ impl crate::runtime::Exchange for GetInvoiceBuilder {
             &crate::runtime::encode_path(&self.invoice_id),
         ]
             .concat();
-        self.client.request(&Self::ENDPOINT, &path)
+        self.client.request(&Self::ENDPOINT, &path).with_options(self.options)
     }
     async fn decode(
         response: crate::runtime::Response,
@@ -2400,13 +2424,14 @@ impl crate::Client {
     /// `GET /v1/installations/{integrationConfigurationId}/member/{memberId}`
     pub fn get_member(
         &self,
-        integration_configuration_id: impl Into<String>,
-        member_id: impl Into<String>,
+        integration_configuration_id: impl std::fmt::Display,
+        member_id: impl std::fmt::Display,
     ) -> GetMemberBuilder {
         GetMemberBuilder {
             client: self.clone(),
-            integration_configuration_id: integration_configuration_id.into(),
-            member_id: member_id.into(),
+            options: crate::RequestOptions::default(),
+            integration_configuration_id: integration_configuration_id.to_string(),
+            member_id: member_id.to_string(),
         }
     }
 }
@@ -2416,6 +2441,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMemberBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     integration_configuration_id: String,
     member_id: String,
 }
@@ -2438,7 +2464,7 @@ impl crate::runtime::Exchange for GetMemberBuilder {
             &crate::runtime::encode_path(&self.member_id),
         ]
             .concat();
-        self.client.request(&Self::ENDPOINT, &path)
+        self.client.request(&Self::ENDPOINT, &path).with_options(self.options)
     }
     async fn decode(
         response: crate::runtime::Response,
@@ -2486,13 +2512,14 @@ impl crate::Client {
     /// `PUT /v1/installations/{integrationConfigurationId}/resources/{resourceId}`
     pub fn import_resource(
         &self,
-        integration_configuration_id: impl Into<String>,
-        resource_id: impl Into<String>,
+        integration_configuration_id: impl std::fmt::Display,
+        resource_id: impl std::fmt::Display,
     ) -> ImportResourceBuilder {
         ImportResourceBuilder {
             client: self.clone(),
-            integration_configuration_id: integration_configuration_id.into(),
-            resource_id: resource_id.into(),
+            options: crate::RequestOptions::default(),
+            integration_configuration_id: integration_configuration_id.to_string(),
+            resource_id: resource_id.to_string(),
             body: None,
         }
     }
@@ -2503,6 +2530,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportResourceBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     integration_configuration_id: String,
     resource_id: String,
     body: Option<ImportResourceRequest>,
@@ -2534,7 +2562,10 @@ impl crate::runtime::Exchange for ImportResourceBuilder {
             &crate::runtime::encode_path(&self.resource_id),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -2595,12 +2626,13 @@ impl crate::Client {
     /// `POST /v1/installations/{integrationConfigurationId}/billing`
     pub fn submit_billing_data(
         &self,
-        integration_configuration_id: impl Into<String>,
+        integration_configuration_id: impl std::fmt::Display,
         body: SubmitBillingDataRequest,
     ) -> SubmitBillingDataBuilder {
         SubmitBillingDataBuilder {
             client: self.clone(),
-            integration_configuration_id: integration_configuration_id.into(),
+            options: crate::RequestOptions::default(),
+            integration_configuration_id: integration_configuration_id.to_string(),
             body,
         }
     }
@@ -2611,6 +2643,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SubmitBillingDataBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     integration_configuration_id: String,
     body: SubmitBillingDataRequest,
 }
@@ -2632,7 +2665,10 @@ impl crate::runtime::Exchange for SubmitBillingDataBuilder {
             "/billing",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         let body = self.body;
         request.json(&body);
         request
@@ -2682,12 +2718,13 @@ impl crate::Client {
     /// `POST /v1/installations/{integrationConfigurationId}/billing/invoices`
     pub fn submit_invoice(
         &self,
-        integration_configuration_id: impl Into<String>,
+        integration_configuration_id: impl std::fmt::Display,
         body: SubmitInvoiceRequest,
     ) -> SubmitInvoiceBuilder {
         SubmitInvoiceBuilder {
             client: self.clone(),
-            integration_configuration_id: integration_configuration_id.into(),
+            options: crate::RequestOptions::default(),
+            integration_configuration_id: integration_configuration_id.to_string(),
             body,
         }
     }
@@ -2698,6 +2735,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SubmitInvoiceBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     integration_configuration_id: String,
     body: SubmitInvoiceRequest,
 }
@@ -2719,7 +2757,10 @@ impl crate::runtime::Exchange for SubmitInvoiceBuilder {
             "/billing/invoices",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         let body = self.body;
         request.json(&body);
         request
@@ -2775,11 +2816,12 @@ impl crate::Client {
     /// `POST /v1/installations/{integrationConfigurationId}/billing/balance`
     pub fn submit_prepayment_balances(
         &self,
-        integration_configuration_id: impl Into<String>,
+        integration_configuration_id: impl std::fmt::Display,
     ) -> SubmitPrepaymentBalancesBuilder {
         SubmitPrepaymentBalancesBuilder {
             client: self.clone(),
-            integration_configuration_id: integration_configuration_id.into(),
+            options: crate::RequestOptions::default(),
+            integration_configuration_id: integration_configuration_id.to_string(),
             body: None,
         }
     }
@@ -2790,6 +2832,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SubmitPrepaymentBalancesBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     integration_configuration_id: String,
     body: Option<SubmitPrepaymentBalancesRequest>,
 }
@@ -2819,7 +2862,10 @@ impl crate::runtime::Exchange for SubmitPrepaymentBalancesBuilder {
             "/billing/balance",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -2870,11 +2916,12 @@ impl crate::Client {
     /// `PATCH /v1/installations/{integrationConfigurationId}`
     pub fn update_installation(
         &self,
-        integration_configuration_id: impl Into<String>,
+        integration_configuration_id: impl std::fmt::Display,
     ) -> UpdateInstallationBuilder {
         UpdateInstallationBuilder {
             client: self.clone(),
-            integration_configuration_id: integration_configuration_id.into(),
+            options: crate::RequestOptions::default(),
+            integration_configuration_id: integration_configuration_id.to_string(),
             body: None,
         }
     }
@@ -2885,6 +2932,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInstallationBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     integration_configuration_id: String,
     body: Option<UpdateInstallationRequest>,
 }
@@ -2913,7 +2961,10 @@ impl crate::runtime::Exchange for UpdateInstallationBuilder {
             &crate::runtime::encode_path(&self.integration_configuration_id),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -2964,15 +3015,16 @@ impl crate::Client {
     /// `PATCH /v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/items/{itemId}`
     pub fn update_installation_integration_configuration(
         &self,
-        integration_configuration_id: impl Into<String>,
-        resource_id: impl Into<String>,
-        item_id: impl Into<String>,
+        integration_configuration_id: impl std::fmt::Display,
+        resource_id: impl std::fmt::Display,
+        item_id: impl std::fmt::Display,
     ) -> UpdateInstallationIntegrationConfigurationBuilder {
         UpdateInstallationIntegrationConfigurationBuilder {
             client: self.clone(),
-            integration_configuration_id: integration_configuration_id.into(),
-            resource_id: resource_id.into(),
-            item_id: item_id.into(),
+            options: crate::RequestOptions::default(),
+            integration_configuration_id: integration_configuration_id.to_string(),
+            resource_id: resource_id.to_string(),
+            item_id: item_id.to_string(),
             body: None,
         }
     }
@@ -2983,6 +3035,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInstallationIntegrationConfigurationBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     integration_configuration_id: String,
     resource_id: String,
     item_id: String,
@@ -3020,7 +3073,10 @@ impl crate::runtime::Exchange for UpdateInstallationIntegrationConfigurationBuil
             &crate::runtime::encode_path(&self.item_id),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -3071,13 +3127,14 @@ impl crate::Client {
     /// `PUT /v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/edge-config`
     pub fn update_installation_integration_edge_config(
         &self,
-        integration_configuration_id: impl Into<String>,
-        resource_id: impl Into<String>,
+        integration_configuration_id: impl std::fmt::Display,
+        resource_id: impl std::fmt::Display,
     ) -> UpdateInstallationIntegrationEdgeConfigBuilder {
         UpdateInstallationIntegrationEdgeConfigBuilder {
             client: self.clone(),
-            integration_configuration_id: integration_configuration_id.into(),
-            resource_id: resource_id.into(),
+            options: crate::RequestOptions::default(),
+            integration_configuration_id: integration_configuration_id.to_string(),
+            resource_id: resource_id.to_string(),
             body: None,
         }
     }
@@ -3088,6 +3145,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInstallationIntegrationEdgeConfigBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     integration_configuration_id: String,
     resource_id: String,
     body: Option<UpdateInstallationIntegrationEdgeConfigRequest>,
@@ -3120,7 +3178,10 @@ impl crate::runtime::Exchange for UpdateInstallationIntegrationEdgeConfigBuilder
             "/experimentation/edge-config",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -3181,14 +3242,15 @@ impl crate::Client {
     /// `POST /v1/installations/{integrationConfigurationId}/billing/invoices/{invoiceId}/actions`
     pub fn update_invoice(
         &self,
-        integration_configuration_id: impl Into<String>,
-        invoice_id: impl Into<String>,
+        integration_configuration_id: impl std::fmt::Display,
+        invoice_id: impl std::fmt::Display,
         body: UpdateInvoiceRequest,
     ) -> UpdateInvoiceBuilder {
         UpdateInvoiceBuilder {
             client: self.clone(),
-            integration_configuration_id: integration_configuration_id.into(),
-            invoice_id: invoice_id.into(),
+            options: crate::RequestOptions::default(),
+            integration_configuration_id: integration_configuration_id.to_string(),
+            invoice_id: invoice_id.to_string(),
             body,
         }
     }
@@ -3199,6 +3261,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInvoiceBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     integration_configuration_id: String,
     invoice_id: String,
     body: UpdateInvoiceRequest,
@@ -3223,7 +3286,10 @@ impl crate::runtime::Exchange for UpdateInvoiceBuilder {
             "/actions",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         let body = self.body;
         request.json(&body);
         request
@@ -3277,13 +3343,14 @@ impl crate::Client {
     /// `PATCH /v1/installations/{integrationConfigurationId}/resources/{resourceId}`
     pub fn update_resource(
         &self,
-        integration_configuration_id: impl Into<String>,
-        resource_id: impl Into<String>,
+        integration_configuration_id: impl std::fmt::Display,
+        resource_id: impl std::fmt::Display,
     ) -> UpdateResourceBuilder {
         UpdateResourceBuilder {
             client: self.clone(),
-            integration_configuration_id: integration_configuration_id.into(),
-            resource_id: resource_id.into(),
+            options: crate::RequestOptions::default(),
+            integration_configuration_id: integration_configuration_id.to_string(),
+            resource_id: resource_id.to_string(),
             body: None,
         }
     }
@@ -3294,6 +3361,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateResourceBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     integration_configuration_id: String,
     resource_id: String,
     body: Option<UpdateResourceRequest>,
@@ -3325,7 +3393,10 @@ impl crate::runtime::Exchange for UpdateResourceBuilder {
             &crate::runtime::encode_path(&self.resource_id),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         if let Some(body) = self.body {
             request.json(&body);
         }
@@ -3384,18 +3455,22 @@ impl crate::Client {
     /// This endpoint is deprecated and replaced with the endpoint [Update Resource Secrets](#update-resource-secrets). <br/> This endpoint updates the secrets of a resource. If a resource has projects connected, the connected secrets are updated with the new secrets. The old secrets may still be used by existing connected projects because they are not automatically redeployed. Redeployment is a manual action and must be completed by the user. All new project connections will use the new secrets.<br/> <br/> Use cases for this endpoint:<br/> <br/> - Resetting the credentials of a database in the partner. If the user requests the credentials to be updated in the partner’s application, the partner post the new set of secrets to Vercel, the user should redeploy their application and the expire the old credentials.<br/>
     ///
     /// `PUT /v1/installations/{integrationConfigurationId}/products/{integrationProductIdOrSlug}/resources/{resourceId}/secrets`
+    ///
+    /// **Deprecated** by the API.
+    #[deprecated(note = "the API marks this operation deprecated")]
     pub fn update_resource_secrets(
         &self,
-        integration_configuration_id: impl Into<String>,
-        integration_product_id_or_slug: impl Into<String>,
-        resource_id: impl Into<String>,
+        integration_configuration_id: impl std::fmt::Display,
+        integration_product_id_or_slug: impl std::fmt::Display,
+        resource_id: impl std::fmt::Display,
         body: UpdateResourceSecretsRequest,
     ) -> UpdateResourceSecretsBuilder {
         UpdateResourceSecretsBuilder {
             client: self.clone(),
-            integration_configuration_id: integration_configuration_id.into(),
-            integration_product_id_or_slug: integration_product_id_or_slug.into(),
-            resource_id: resource_id.into(),
+            options: crate::RequestOptions::default(),
+            integration_configuration_id: integration_configuration_id.to_string(),
+            integration_product_id_or_slug: integration_product_id_or_slug.to_string(),
+            resource_id: resource_id.to_string(),
             body,
         }
     }
@@ -3406,6 +3481,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateResourceSecretsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     integration_configuration_id: String,
     integration_product_id_or_slug: String,
     resource_id: String,
@@ -3433,7 +3509,10 @@ impl crate::runtime::Exchange for UpdateResourceSecretsBuilder {
             "/secrets",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         let body = self.body;
         request.json(&body);
         request
@@ -3491,13 +3570,14 @@ impl crate::Client {
     /// `PUT /v1/installations/{integrationConfigurationId}/resources/{resourceId}/secrets`
     pub fn update_resource_secrets_by_id(
         &self,
-        integration_configuration_id: impl Into<String>,
-        resource_id: impl Into<String>,
+        integration_configuration_id: impl std::fmt::Display,
+        resource_id: impl std::fmt::Display,
     ) -> UpdateResourceSecretsByIdBuilder {
         UpdateResourceSecretsByIdBuilder {
             client: self.clone(),
-            integration_configuration_id: integration_configuration_id.into(),
-            resource_id: resource_id.into(),
+            options: crate::RequestOptions::default(),
+            integration_configuration_id: integration_configuration_id.to_string(),
+            resource_id: resource_id.to_string(),
             body: None,
         }
     }
@@ -3508,6 +3588,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateResourceSecretsByIdBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     integration_configuration_id: String,
     resource_id: String,
     body: Option<UpdateResourceSecretsRequest>,
@@ -3540,7 +3621,10 @@ impl crate::runtime::Exchange for UpdateResourceSecretsByIdBuilder {
             "/secrets",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         if let Some(body) = self.body {
             request.json(&body);
         }

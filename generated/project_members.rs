@@ -129,12 +129,13 @@ impl crate::Client {
     /// `POST /v1/projects/{idOrName}/members`
     pub fn add_project_member(
         &self,
-        id_or_name: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
         body: AddProjectMemberRequest,
     ) -> AddProjectMemberBuilder {
         AddProjectMemberBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
             team_id: None,
             slug: None,
             body,
@@ -147,6 +148,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct AddProjectMemberBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -155,13 +157,13 @@ pub struct AddProjectMemberBuilder {
 
 impl AddProjectMemberBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -183,7 +185,10 @@ impl crate::runtime::Exchange for AddProjectMemberBuilder {
             "/members",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -237,11 +242,12 @@ impl crate::Client {
     /// `GET /v1/projects/{idOrName}/members`
     pub fn get_project_members(
         &self,
-        id_or_name: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
     ) -> GetProjectMembersBuilder {
         GetProjectMembersBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
             limit: None,
             since: None,
             until: None,
@@ -257,6 +263,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetProjectMembersBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     limit: Option<i64>,
     since: Option<i64>,
@@ -283,18 +290,18 @@ impl GetProjectMembersBuilder {
         self
     }
     /// Search project members by their name, username, and email.
-    pub fn search(mut self, search: impl Into<String>) -> Self {
-        self.search = Some(search.into());
+    pub fn search(mut self, search: impl std::fmt::Display) -> Self {
+        self.search = Some(search.to_string());
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Every item of `members`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
@@ -314,7 +321,10 @@ impl GetProjectMembersBuilder {
                 };
                 let next_request = cursor
                     .filter(|cursor| next_request.until.as_ref() != Some(cursor))
-                    .map(|cursor| next_request.until(cursor));
+                    .map(|cursor| Self {
+                        until: Some(cursor),
+                        ..next_request
+                    });
                 Ok((items, next_request))
             },
         )
@@ -338,7 +348,10 @@ impl crate::runtime::Exchange for GetProjectMembersBuilder {
             "/members",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
         request.query("until", &self.until);
@@ -389,13 +402,14 @@ impl crate::Client {
     /// `DELETE /v1/projects/{idOrName}/members/{uid}`
     pub fn remove_project_member(
         &self,
-        id_or_name: impl Into<String>,
-        uid: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
+        uid: impl std::fmt::Display,
     ) -> RemoveProjectMemberBuilder {
         RemoveProjectMemberBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
-            uid: uid.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
+            uid: uid.to_string(),
             team_id: None,
             slug: None,
         }
@@ -407,6 +421,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RemoveProjectMemberBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     uid: String,
     team_id: Option<String>,
@@ -415,13 +430,13 @@ pub struct RemoveProjectMemberBuilder {
 
 impl RemoveProjectMemberBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -444,7 +459,10 @@ impl crate::runtime::Exchange for RemoveProjectMemberBuilder {
             &crate::runtime::encode_path(&self.uid),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request

@@ -737,6 +737,7 @@ pub struct CreateProjectRequest {
     /// The desired name for the project
     pub name: String,
     /// Opts-out of the message prompting a CLI user to connect a Git repository in `vercel link`.
+    #[deprecated(note = "the API marks this field deprecated")]
     #[serde(
         rename = "skipGitConnectDuringLink",
         default,
@@ -791,6 +792,7 @@ pub struct CreateProjectRequest {
     #[serde(rename = "resourceConfig", default, skip_serializing_if = "Option::is_none")]
     pub resource_config: Option<CreateProjectResourceConfig>,
 }
+#[allow(deprecated)]
 impl CreateProjectRequest {
     /// A `CreateProjectRequest` with the fields it needs; the others are unset.
     pub fn new(name: impl Into<String>) -> Self {
@@ -886,6 +888,7 @@ impl CreateProjectRequest {
         self
     }
     /// Sets [`skip_git_connect_during_link`](Self::skip_git_connect_during_link).
+    #[deprecated(note = "the API marks this field deprecated")]
     pub fn with_skip_git_connect_during_link(
         mut self,
         skip_git_connect_during_link: bool,
@@ -5775,6 +5778,7 @@ pub struct UpdateProjectRequest {
     )]
     pub skew_protection_max_age: Option<i64>,
     /// Opts-out of the message prompting a CLI user to connect a Git repository in `vercel link`.
+    #[deprecated(note = "the API marks this field deprecated")]
     #[serde(
         rename = "skipGitConnectDuringLink",
         default,
@@ -5849,6 +5853,7 @@ pub struct UpdateProjectRequest {
     )]
     pub connect_configurations: Option<Vec<UpdateProjectConnectConfigurationObject>>,
 }
+#[allow(deprecated)]
 impl UpdateProjectRequest {
     /// A `UpdateProjectRequest` with the fields it needs; the others are unset.
     pub fn new() -> Self {
@@ -6042,6 +6047,7 @@ impl UpdateProjectRequest {
         self
     }
     /// Sets [`skip_git_connect_during_link`](Self::skip_git_connect_during_link).
+    #[deprecated(note = "the API marks this field deprecated")]
     pub fn with_skip_git_connect_during_link(
         mut self,
         skip_git_connect_during_link: bool,
@@ -6450,11 +6456,12 @@ impl crate::Client {
     /// `PUT /projects/transfer-request/{code}`
     pub fn accept_project_transfer_request(
         &self,
-        code: impl Into<String>,
+        code: impl std::fmt::Display,
     ) -> AcceptProjectTransferRequestBuilder {
         AcceptProjectTransferRequestBuilder {
             client: self.clone(),
-            code: code.into(),
+            options: crate::RequestOptions::default(),
+            code: code.to_string(),
             team_id: None,
             slug: None,
             body: None,
@@ -6467,6 +6474,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct AcceptProjectTransferRequestBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     code: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -6475,13 +6483,13 @@ pub struct AcceptProjectTransferRequestBuilder {
 
 impl AcceptProjectTransferRequestBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sets the request body.
@@ -6507,7 +6515,10 @@ impl crate::runtime::Exchange for AcceptProjectTransferRequestBuilder {
             &crate::runtime::encode_path(&self.code),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -6566,12 +6577,13 @@ impl crate::Client {
     /// `POST /v10/projects/{idOrName}/domains`
     pub fn add_project_domain(
         &self,
-        id_or_name: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
         body: AddProjectDomainRequest,
     ) -> AddProjectDomainBuilder {
         AddProjectDomainBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
             team_id: None,
             slug: None,
             body,
@@ -6584,6 +6596,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct AddProjectDomainBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -6592,13 +6605,13 @@ pub struct AddProjectDomainBuilder {
 
 impl AddProjectDomainBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -6620,7 +6633,10 @@ impl crate::runtime::Exchange for AddProjectDomainBuilder {
             "/domains",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -6690,11 +6706,12 @@ impl crate::Client {
     /// `DELETE /v1/projects/{idOrName}/env`
     pub fn batch_remove_project_env(
         &self,
-        id_or_name: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
     ) -> BatchRemoveProjectEnvBuilder {
         BatchRemoveProjectEnvBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
             team_id: None,
             slug: None,
             body: None,
@@ -6707,6 +6724,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct BatchRemoveProjectEnvBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -6715,13 +6733,13 @@ pub struct BatchRemoveProjectEnvBuilder {
 
 impl BatchRemoveProjectEnvBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sets the request body.
@@ -6748,7 +6766,10 @@ impl crate::runtime::Exchange for BatchRemoveProjectEnvBuilder {
             "/env",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -6808,6 +6829,7 @@ impl crate::Client {
     pub fn create_project(&self) -> CreateProjectBuilder {
         CreateProjectBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
             body: None,
@@ -6820,6 +6842,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateProjectBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
     body: Option<CreateProjectRequest>,
@@ -6827,13 +6850,13 @@ pub struct CreateProjectBuilder {
 
 impl CreateProjectBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sets the request body.
@@ -6855,7 +6878,10 @@ impl crate::runtime::Exchange for CreateProjectBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v11/projects");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -6934,12 +6960,13 @@ impl crate::Client {
     /// `POST /v10/projects/{idOrName}/env`
     pub fn create_project_env(
         &self,
-        id_or_name: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
         body: CreateProjectEnvRequest,
     ) -> CreateProjectEnvBuilder {
         CreateProjectEnvBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
             upsert: None,
             team_id: None,
             slug: None,
@@ -6953,6 +6980,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateProjectEnvBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     upsert: Option<String>,
     team_id: Option<String>,
@@ -6962,18 +6990,18 @@ pub struct CreateProjectEnvBuilder {
 
 impl CreateProjectEnvBuilder {
     /// Allow override of environment variable if it already exists
-    pub fn upsert(mut self, upsert: impl Into<String>) -> Self {
-        self.upsert = Some(upsert.into());
+    pub fn upsert(mut self, upsert: impl std::fmt::Display) -> Self {
+        self.upsert = Some(upsert.to_string());
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -6995,7 +7023,10 @@ impl crate::runtime::Exchange for CreateProjectEnvBuilder {
             "/env",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("upsert", &self.upsert);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -7073,11 +7104,12 @@ impl crate::Client {
     /// `POST /projects/{idOrName}/transfer-request`
     pub fn create_project_transfer_request(
         &self,
-        id_or_name: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
     ) -> CreateProjectTransferRequestBuilder {
         CreateProjectTransferRequestBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
             team_id: None,
             slug: None,
             body: None,
@@ -7090,6 +7122,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateProjectTransferRequestBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -7098,13 +7131,13 @@ pub struct CreateProjectTransferRequestBuilder {
 
 impl CreateProjectTransferRequestBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sets the request body.
@@ -7131,7 +7164,10 @@ impl crate::runtime::Exchange for CreateProjectTransferRequestBuilder {
             "/transfer-request",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -7180,10 +7216,14 @@ impl crate::Client {
     /// Delete a specific project by passing either the project `id` or `name` in the URL.
     ///
     /// `DELETE /v9/projects/{idOrName}`
-    pub fn delete_project(&self, id_or_name: impl Into<String>) -> DeleteProjectBuilder {
+    pub fn delete_project(
+        &self,
+        id_or_name: impl std::fmt::Display,
+    ) -> DeleteProjectBuilder {
         DeleteProjectBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
             team_id: None,
             slug: None,
         }
@@ -7195,6 +7235,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteProjectBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -7202,13 +7243,13 @@ pub struct DeleteProjectBuilder {
 
 impl DeleteProjectBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -7226,7 +7267,10 @@ impl crate::runtime::Exchange for DeleteProjectBuilder {
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v9/projects/", &crate::runtime::encode_path(&self.id_or_name)]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -7275,14 +7319,15 @@ impl crate::Client {
     /// `PATCH /v9/projects/{idOrName}/env/{id}`
     pub fn edit_project_env(
         &self,
-        id_or_name: impl Into<String>,
-        id: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
+        id: impl std::fmt::Display,
         body: EditProjectEnvRequest,
     ) -> EditProjectEnvBuilder {
         EditProjectEnvBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
-            id: id.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
+            id: id.to_string(),
             team_id: None,
             slug: None,
             body,
@@ -7295,6 +7340,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct EditProjectEnvBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     id: String,
     team_id: Option<String>,
@@ -7304,13 +7350,13 @@ pub struct EditProjectEnvBuilder {
 
 impl EditProjectEnvBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -7333,7 +7379,10 @@ impl crate::runtime::Exchange for EditProjectEnvBuilder {
             &crate::runtime::encode_path(&self.id),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -7402,11 +7451,12 @@ impl crate::Client {
     /// `GET /v10/projects/{idOrName}/env`
     pub fn filter_project_envs(
         &self,
-        id_or_name: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
     ) -> FilterProjectEnvsBuilder {
         FilterProjectEnvsBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
             git_branch: None,
             decrypt: None,
             source: None,
@@ -7423,6 +7473,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct FilterProjectEnvsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     git_branch: Option<String>,
     decrypt: Option<crate::shared::Decrypt>,
@@ -7435,44 +7486,45 @@ pub struct FilterProjectEnvsBuilder {
 
 impl FilterProjectEnvsBuilder {
     /// If defined, the git branch of the environment variable to filter the results (must have target=preview)
-    pub fn git_branch(mut self, git_branch: impl Into<String>) -> Self {
-        self.git_branch = Some(git_branch.into());
+    pub fn git_branch(mut self, git_branch: impl std::fmt::Display) -> Self {
+        self.git_branch = Some(git_branch.to_string());
         self
     }
     /// If true, the environment variable value will be decrypted
+    #[deprecated(note = "the API marks this parameter deprecated")]
     pub fn decrypt(mut self, decrypt: crate::shared::Decrypt) -> Self {
         self.decrypt = Some(decrypt);
         self
     }
     /// The source that is calling the endpoint.
-    pub fn source(mut self, source: impl Into<String>) -> Self {
-        self.source = Some(source.into());
+    pub fn source(mut self, source: impl std::fmt::Display) -> Self {
+        self.source = Some(source.to_string());
         self
     }
     /// The unique custom environment identifier within the project
     pub fn custom_environment_id(
         mut self,
-        custom_environment_id: impl Into<String>,
+        custom_environment_id: impl std::fmt::Display,
     ) -> Self {
-        self.custom_environment_id = Some(custom_environment_id.into());
+        self.custom_environment_id = Some(custom_environment_id.to_string());
         self
     }
     /// The custom environment slug (name) within the project
     pub fn custom_environment_slug(
         mut self,
-        custom_environment_slug: impl Into<String>,
+        custom_environment_slug: impl std::fmt::Display,
     ) -> Self {
-        self.custom_environment_slug = Some(custom_environment_slug.into());
+        self.custom_environment_slug = Some(custom_environment_slug.to_string());
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -7494,7 +7546,10 @@ impl crate::runtime::Exchange for FilterProjectEnvsBuilder {
             "/env",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("gitBranch", &self.git_branch);
         request.query("decrypt", &self.decrypt);
         request.query("source", &self.source);
@@ -7544,10 +7599,11 @@ impl crate::Client {
     /// Get the information for a specific project by passing either the project `id` or `name` in the URL.
     ///
     /// `GET /v9/projects/{idOrName}`
-    pub fn get_project(&self, id_or_name: impl Into<String>) -> GetProjectBuilder {
+    pub fn get_project(&self, id_or_name: impl std::fmt::Display) -> GetProjectBuilder {
         GetProjectBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
             team_id: None,
             slug: None,
         }
@@ -7559,6 +7615,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetProjectBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -7566,13 +7623,13 @@ pub struct GetProjectBuilder {
 
 impl GetProjectBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -7590,7 +7647,10 @@ impl crate::runtime::Exchange for GetProjectBuilder {
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v9/projects/", &crate::runtime::encode_path(&self.id_or_name)]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -7635,11 +7695,12 @@ impl crate::Client {
     /// `GET /v1/projects/{idOrName}/client-cert`
     pub fn get_project_client_certs(
         &self,
-        id_or_name: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
     ) -> GetProjectClientCertsBuilder {
         GetProjectClientCertsBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
             team_id: None,
             slug: None,
         }
@@ -7651,6 +7712,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetProjectClientCertsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -7658,13 +7720,13 @@ pub struct GetProjectClientCertsBuilder {
 
 impl GetProjectClientCertsBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -7686,7 +7748,10 @@ impl crate::runtime::Exchange for GetProjectClientCertsBuilder {
             "/client-cert",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -7737,13 +7802,14 @@ impl crate::Client {
     /// `GET /v9/projects/{idOrName}/domains/{domain}`
     pub fn get_project_domain(
         &self,
-        id_or_name: impl Into<String>,
-        domain: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
+        domain: impl std::fmt::Display,
     ) -> GetProjectDomainBuilder {
         GetProjectDomainBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
-            domain: domain.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
+            domain: domain.to_string(),
             team_id: None,
             slug: None,
         }
@@ -7755,6 +7821,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetProjectDomainBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     domain: String,
     team_id: Option<String>,
@@ -7763,13 +7830,13 @@ pub struct GetProjectDomainBuilder {
 
 impl GetProjectDomainBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -7792,7 +7859,10 @@ impl crate::runtime::Exchange for GetProjectDomainBuilder {
             &crate::runtime::encode_path(&self.domain),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -7839,11 +7909,12 @@ impl crate::Client {
     /// `GET /v9/projects/{idOrName}/domains`
     pub fn get_project_domains(
         &self,
-        id_or_name: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
     ) -> GetProjectDomainsBuilder {
         GetProjectDomainsBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
             production: None,
             target: None,
             custom_environment_id: None,
@@ -7866,6 +7937,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetProjectDomainsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     production: Option<crate::shared::Decrypt>,
     target: Option<crate::shared::DrainsSamplingItemEnv>,
@@ -7896,14 +7968,14 @@ impl GetProjectDomainsBuilder {
     /// The unique custom environment identifier within the project
     pub fn custom_environment_id(
         mut self,
-        custom_environment_id: impl Into<String>,
+        custom_environment_id: impl std::fmt::Display,
     ) -> Self {
-        self.custom_environment_id = Some(custom_environment_id.into());
+        self.custom_environment_id = Some(custom_environment_id.to_string());
         self
     }
     /// Filters domains based on specific branch.
-    pub fn git_branch(mut self, git_branch: impl Into<String>) -> Self {
-        self.git_branch = Some(git_branch.into());
+    pub fn git_branch(mut self, git_branch: impl std::fmt::Display) -> Self {
+        self.git_branch = Some(git_branch.to_string());
         self
     }
     /// Excludes redirect project domains when \"false\". Includes redirect project domains when \"true\" (default).
@@ -7912,8 +7984,8 @@ impl GetProjectDomainsBuilder {
         self
     }
     /// Filters domains based on their redirect target.
-    pub fn redirect(mut self, redirect: impl Into<String>) -> Self {
-        self.redirect = Some(redirect.into());
+    pub fn redirect(mut self, redirect: impl std::fmt::Display) -> Self {
+        self.redirect = Some(redirect.to_string());
         self
     }
     /// Filters domains based on their verification status.
@@ -7922,18 +7994,18 @@ impl GetProjectDomainsBuilder {
         self
     }
     /// Maximum number of domains to list from a request (max 100).
-    pub fn limit(mut self, limit: f64) -> Self {
-        self.limit = Some(limit);
+    pub fn limit(mut self, limit: impl crate::Number) -> Self {
+        self.limit = Some(crate::Number::to_f64(limit));
         self
     }
     /// Get domains created after this JavaScript timestamp.
-    pub fn since(mut self, since: f64) -> Self {
-        self.since = Some(since);
+    pub fn since(mut self, since: impl crate::Number) -> Self {
+        self.since = Some(crate::Number::to_f64(since));
         self
     }
     /// Get domains created before this JavaScript timestamp.
-    pub fn until(mut self, until: f64) -> Self {
-        self.until = Some(until);
+    pub fn until(mut self, until: impl crate::Number) -> Self {
+        self.until = Some(crate::Number::to_f64(until));
         self
     }
     /// Domains sort order by createdAt
@@ -7942,13 +8014,13 @@ impl GetProjectDomainsBuilder {
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Every item of `domains`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
@@ -7966,7 +8038,10 @@ impl GetProjectDomainsBuilder {
                 };
                 let next_request = cursor
                     .filter(|cursor| next_request.until.as_ref() != Some(cursor))
-                    .map(|cursor| next_request.until(cursor));
+                    .map(|cursor| Self {
+                        until: Some(cursor),
+                        ..next_request
+                    });
                 Ok((items, next_request))
             },
         )
@@ -7990,7 +8065,10 @@ impl crate::runtime::Exchange for GetProjectDomainsBuilder {
             "/domains",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("production", &self.production);
         request.query("target", &self.target);
         request.query("customEnvironmentId", &self.custom_environment_id);
@@ -8048,13 +8126,14 @@ impl crate::Client {
     /// `GET /v1/projects/{idOrName}/env/{id}`
     pub fn get_project_env(
         &self,
-        id_or_name: impl Into<String>,
-        id: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
+        id: impl std::fmt::Display,
     ) -> GetProjectEnvBuilder {
         GetProjectEnvBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
-            id: id.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
+            id: id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -8066,6 +8145,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetProjectEnvBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     id: String,
     team_id: Option<String>,
@@ -8074,13 +8154,13 @@ pub struct GetProjectEnvBuilder {
 
 impl GetProjectEnvBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -8103,7 +8183,10 @@ impl crate::runtime::Exchange for GetProjectEnvBuilder {
             &crate::runtime::encode_path(&self.id),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -8151,6 +8234,7 @@ impl crate::Client {
     pub fn get_projects(&self) -> GetProjectsBuilder {
         GetProjectsBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             from: None,
             git_fork_protection: None,
             limit: None,
@@ -8176,6 +8260,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetProjectsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     from: Option<String>,
     git_fork_protection: Option<GitForkProtection>,
     limit: Option<String>,
@@ -8196,8 +8281,8 @@ pub struct GetProjectsBuilder {
 
 impl GetProjectsBuilder {
     /// Query only projects updated after the given timestamp or continuation token.
-    pub fn from(mut self, from: impl Into<String>) -> Self {
-        self.from = Some(from.into());
+    pub fn from(mut self, from: impl std::fmt::Display) -> Self {
+        self.from = Some(from.to_string());
         self
     }
     /// Specifies whether PRs from Git forks should require a team member's authorization before it can be deployed
@@ -8209,46 +8294,46 @@ impl GetProjectsBuilder {
         self
     }
     /// Limit the number of projects returned
-    pub fn limit(mut self, limit: impl Into<String>) -> Self {
-        self.limit = Some(limit.into());
+    pub fn limit(mut self, limit: impl std::fmt::Display) -> Self {
+        self.limit = Some(limit.to_string());
         self
     }
     /// Search projects by the name field
-    pub fn search(mut self, search: impl Into<String>) -> Self {
-        self.search = Some(search.into());
+    pub fn search(mut self, search: impl std::fmt::Display) -> Self {
+        self.search = Some(search.to_string());
         self
     }
     /// Filter results by repo. Also used for project count
-    pub fn repo(mut self, repo: impl Into<String>) -> Self {
-        self.repo = Some(repo.into());
+    pub fn repo(mut self, repo: impl std::fmt::Display) -> Self {
+        self.repo = Some(repo.to_string());
         self
     }
     /// Filter results by Repository ID.
-    pub fn repo_id(mut self, repo_id: impl Into<String>) -> Self {
-        self.repo_id = Some(repo_id.into());
+    pub fn repo_id(mut self, repo_id: impl std::fmt::Display) -> Self {
+        self.repo_id = Some(repo_id.to_string());
         self
     }
     /// Filter results by Repository URL.
-    pub fn repo_url(mut self, repo_url: impl Into<String>) -> Self {
-        self.repo_url = Some(repo_url.into());
+    pub fn repo_url(mut self, repo_url: impl std::fmt::Display) -> Self {
+        self.repo_url = Some(repo_url.to_string());
         self
     }
     /// Filter results by excluding those projects that belong to a repo
-    pub fn exclude_repos(mut self, exclude_repos: impl Into<String>) -> Self {
-        self.exclude_repos = Some(exclude_repos.into());
+    pub fn exclude_repos(mut self, exclude_repos: impl std::fmt::Display) -> Self {
+        self.exclude_repos = Some(exclude_repos.to_string());
         self
     }
     /// Filter results by connected Edge Config ID
-    pub fn edge_config_id(mut self, edge_config_id: impl Into<String>) -> Self {
-        self.edge_config_id = Some(edge_config_id.into());
+    pub fn edge_config_id(mut self, edge_config_id: impl std::fmt::Display) -> Self {
+        self.edge_config_id = Some(edge_config_id.to_string());
         self
     }
     /// Filter results by connected Edge Config Token ID
     pub fn edge_config_token_id(
         mut self,
-        edge_config_token_id: impl Into<String>,
+        edge_config_token_id: impl std::fmt::Display,
     ) -> Self {
-        self.edge_config_token_id = Some(edge_config_token_id.into());
+        self.edge_config_token_id = Some(edge_config_token_id.to_string());
         self
     }
     pub fn deprecated(mut self, deprecated: bool) -> Self {
@@ -8274,19 +8359,19 @@ impl GetProjectsBuilder {
     /// Filter results by build machine types. Accepts comma-separated values. Use \"default\" for projects without a build machine type set.
     pub fn build_machine_types(
         mut self,
-        build_machine_types: impl Into<String>,
+        build_machine_types: impl std::fmt::Display,
     ) -> Self {
-        self.build_machine_types = Some(build_machine_types.into());
+        self.build_machine_types = Some(build_machine_types.to_string());
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Every item of `projects`, page after page: sends the request, then sends it again with `from` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
@@ -8311,7 +8396,10 @@ impl GetProjectsBuilder {
                 };
                 let next_request = cursor
                     .filter(|cursor| next_request.from.as_ref() != Some(cursor))
-                    .map(|cursor| next_request.from(cursor));
+                    .map(|cursor| Self {
+                        from: Some(cursor),
+                        ..next_request
+                    });
                 Ok((items, next_request))
             },
         )
@@ -8330,7 +8418,10 @@ impl crate::runtime::Exchange for GetProjectsBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v10/projects");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("from", &self.from);
         request.query("gitForkProtection", &self.git_fork_protection);
         request.query("limit", &self.limit);
@@ -8391,11 +8482,12 @@ impl crate::Client {
     /// `GET /v1/projects/{projectId}/promote/aliases`
     pub fn list_promote_aliases(
         &self,
-        project_id: impl Into<String>,
+        project_id: impl std::fmt::Display,
     ) -> ListPromoteAliasesBuilder {
         ListPromoteAliasesBuilder {
             client: self.clone(),
-            project_id: project_id.into(),
+            options: crate::RequestOptions::default(),
+            project_id: project_id.to_string(),
             limit: None,
             since: None,
             until: None,
@@ -8411,6 +8503,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPromoteAliasesBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     project_id: String,
     limit: Option<f64>,
     since: Option<f64>,
@@ -8422,18 +8515,18 @@ pub struct ListPromoteAliasesBuilder {
 
 impl ListPromoteAliasesBuilder {
     /// Maximum number of aliases to list from a request (max 100).
-    pub fn limit(mut self, limit: f64) -> Self {
-        self.limit = Some(limit);
+    pub fn limit(mut self, limit: impl crate::Number) -> Self {
+        self.limit = Some(crate::Number::to_f64(limit));
         self
     }
     /// Get aliases created after this epoch timestamp.
-    pub fn since(mut self, since: f64) -> Self {
-        self.since = Some(since);
+    pub fn since(mut self, since: impl crate::Number) -> Self {
+        self.since = Some(crate::Number::to_f64(since));
         self
     }
     /// Get aliases created before this epoch timestamp.
-    pub fn until(mut self, until: f64) -> Self {
-        self.until = Some(until);
+    pub fn until(mut self, until: impl crate::Number) -> Self {
+        self.until = Some(crate::Number::to_f64(until));
         self
     }
     /// Filter results down to aliases that failed to map to the requested deployment
@@ -8442,13 +8535,13 @@ impl ListPromoteAliasesBuilder {
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Every item of `aliases`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
@@ -8466,7 +8559,10 @@ impl ListPromoteAliasesBuilder {
                 };
                 let next_request = cursor
                     .filter(|cursor| next_request.until.as_ref() != Some(cursor))
-                    .map(|cursor| next_request.until(cursor));
+                    .map(|cursor| Self {
+                        until: Some(cursor),
+                        ..next_request
+                    });
                 Ok((items, next_request))
             },
         )
@@ -8490,7 +8586,10 @@ impl crate::runtime::Exchange for ListPromoteAliasesBuilder {
             "/promote/aliases",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
         request.query("until", &self.until);
@@ -8545,13 +8644,14 @@ impl crate::Client {
     /// `POST /v1/projects/{idOrName}/domains/{domain}/move`
     pub fn move_project_domain(
         &self,
-        id_or_name: impl Into<String>,
-        domain: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
+        domain: impl std::fmt::Display,
     ) -> MoveProjectDomainBuilder {
         MoveProjectDomainBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
-            domain: domain.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
+            domain: domain.to_string(),
             team_id: None,
             slug: None,
             body: None,
@@ -8564,6 +8664,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct MoveProjectDomainBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     domain: String,
     team_id: Option<String>,
@@ -8573,13 +8674,13 @@ pub struct MoveProjectDomainBuilder {
 
 impl MoveProjectDomainBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sets the request body.
@@ -8608,7 +8709,10 @@ impl crate::runtime::Exchange for MoveProjectDomainBuilder {
             "/move",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -8661,10 +8765,14 @@ impl crate::Client {
     /// Pause a project by passing its project `id` in the URL. If the project does not exist given the id then the request will fail with 400 status code. If the project disables auto assigning custom production domains and blocks the active Production Deployment then the request will return with 200 status code.
     ///
     /// `POST /v1/projects/{projectId}/pause`
-    pub fn pause_project(&self, project_id: impl Into<String>) -> PauseProjectBuilder {
+    pub fn pause_project(
+        &self,
+        project_id: impl std::fmt::Display,
+    ) -> PauseProjectBuilder {
         PauseProjectBuilder {
             client: self.clone(),
-            project_id: project_id.into(),
+            options: crate::RequestOptions::default(),
+            project_id: project_id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -8676,6 +8784,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PauseProjectBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     project_id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -8683,13 +8792,13 @@ pub struct PauseProjectBuilder {
 
 impl PauseProjectBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -8711,7 +8820,10 @@ impl crate::runtime::Exchange for PauseProjectBuilder {
             "/pause",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -8760,13 +8872,14 @@ impl crate::Client {
     /// `DELETE /v9/projects/{idOrName}/domains/{domain}`
     pub fn remove_project_domain(
         &self,
-        id_or_name: impl Into<String>,
-        domain: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
+        domain: impl std::fmt::Display,
     ) -> RemoveProjectDomainBuilder {
         RemoveProjectDomainBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
-            domain: domain.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
+            domain: domain.to_string(),
             team_id: None,
             slug: None,
             body: None,
@@ -8779,6 +8892,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RemoveProjectDomainBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     domain: String,
     team_id: Option<String>,
@@ -8788,13 +8902,13 @@ pub struct RemoveProjectDomainBuilder {
 
 impl RemoveProjectDomainBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sets the request body.
@@ -8822,7 +8936,10 @@ impl crate::runtime::Exchange for RemoveProjectDomainBuilder {
             &crate::runtime::encode_path(&self.domain),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -8881,13 +8998,14 @@ impl crate::Client {
     /// `DELETE /v9/projects/{idOrName}/env/{id}`
     pub fn remove_project_env(
         &self,
-        id_or_name: impl Into<String>,
-        id: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
+        id: impl std::fmt::Display,
     ) -> RemoveProjectEnvBuilder {
         RemoveProjectEnvBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
-            id: id.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
+            id: id.to_string(),
             custom_environment_id: None,
             team_id: None,
             slug: None,
@@ -8900,6 +9018,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RemoveProjectEnvBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     id: String,
     custom_environment_id: Option<String>,
@@ -8911,19 +9030,19 @@ impl RemoveProjectEnvBuilder {
     /// The unique custom environment identifier within the project
     pub fn custom_environment_id(
         mut self,
-        custom_environment_id: impl Into<String>,
+        custom_environment_id: impl std::fmt::Display,
     ) -> Self {
-        self.custom_environment_id = Some(custom_environment_id.into());
+        self.custom_environment_id = Some(custom_environment_id.to_string());
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -8946,7 +9065,10 @@ impl crate::runtime::Exchange for RemoveProjectEnvBuilder {
             &crate::runtime::encode_path(&self.id),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("customEnvironmentId", &self.custom_environment_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -9004,13 +9126,14 @@ impl crate::Client {
     /// `POST /v10/projects/{projectId}/promote/{deploymentId}`
     pub fn request_promote(
         &self,
-        project_id: impl Into<String>,
-        deployment_id: impl Into<String>,
+        project_id: impl std::fmt::Display,
+        deployment_id: impl std::fmt::Display,
     ) -> RequestPromoteBuilder {
         RequestPromoteBuilder {
             client: self.clone(),
-            project_id: project_id.into(),
-            deployment_id: deployment_id.into(),
+            options: crate::RequestOptions::default(),
+            project_id: project_id.to_string(),
+            deployment_id: deployment_id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -9022,6 +9145,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RequestPromoteBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     project_id: String,
     deployment_id: String,
     team_id: Option<String>,
@@ -9030,13 +9154,13 @@ pub struct RequestPromoteBuilder {
 
 impl RequestPromoteBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -9059,7 +9183,10 @@ impl crate::runtime::Exchange for RequestPromoteBuilder {
             &crate::runtime::encode_path(&self.deployment_id),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -9124,11 +9251,12 @@ impl crate::Client {
     /// `POST /v1/projects/{projectId}/unpause`
     pub fn unpause_project(
         &self,
-        project_id: impl Into<String>,
+        project_id: impl std::fmt::Display,
     ) -> UnpauseProjectBuilder {
         UnpauseProjectBuilder {
             client: self.clone(),
-            project_id: project_id.into(),
+            options: crate::RequestOptions::default(),
+            project_id: project_id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -9140,6 +9268,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UnpauseProjectBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     project_id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -9147,13 +9276,13 @@ pub struct UnpauseProjectBuilder {
 
 impl UnpauseProjectBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -9175,7 +9304,10 @@ impl crate::runtime::Exchange for UnpauseProjectBuilder {
             "/unpause",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -9224,12 +9356,13 @@ impl crate::Client {
     /// `PATCH /v9/projects/{idOrName}`
     pub fn update_project(
         &self,
-        id_or_name: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
         body: UpdateProjectRequest,
     ) -> UpdateProjectBuilder {
         UpdateProjectBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
             team_id: None,
             slug: None,
             body,
@@ -9242,6 +9375,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateProjectBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -9250,13 +9384,13 @@ pub struct UpdateProjectBuilder {
 
 impl UpdateProjectBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -9274,7 +9408,10 @@ impl crate::runtime::Exchange for UpdateProjectBuilder {
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v9/projects/", &crate::runtime::encode_path(&self.id_or_name)]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -9344,12 +9481,13 @@ impl crate::Client {
     /// `PATCH /v1/data-cache/projects/{projectId}`
     pub fn update_project_data_cache(
         &self,
-        project_id: impl Into<String>,
+        project_id: impl std::fmt::Display,
         body: UpdateProjectDataCacheRequest,
     ) -> UpdateProjectDataCacheBuilder {
         UpdateProjectDataCacheBuilder {
             client: self.clone(),
-            project_id: project_id.into(),
+            options: crate::RequestOptions::default(),
+            project_id: project_id.to_string(),
             team_id: None,
             slug: None,
             body,
@@ -9362,6 +9500,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateProjectDataCacheBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     project_id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -9370,13 +9509,13 @@ pub struct UpdateProjectDataCacheBuilder {
 
 impl UpdateProjectDataCacheBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -9397,7 +9536,10 @@ impl crate::runtime::Exchange for UpdateProjectDataCacheBuilder {
             &crate::runtime::encode_path(&self.project_id),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -9451,14 +9593,15 @@ impl crate::Client {
     /// `PATCH /v9/projects/{idOrName}/domains/{domain}`
     pub fn update_project_domain(
         &self,
-        id_or_name: impl Into<String>,
-        domain: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
+        domain: impl std::fmt::Display,
         body: UpdateProjectDomainRequest,
     ) -> UpdateProjectDomainBuilder {
         UpdateProjectDomainBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
-            domain: domain.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
+            domain: domain.to_string(),
             team_id: None,
             slug: None,
             body,
@@ -9471,6 +9614,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateProjectDomainBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     domain: String,
     team_id: Option<String>,
@@ -9480,13 +9624,13 @@ pub struct UpdateProjectDomainBuilder {
 
 impl UpdateProjectDomainBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -9509,7 +9653,10 @@ impl crate::runtime::Exchange for UpdateProjectDomainBuilder {
             &crate::runtime::encode_path(&self.domain),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -9564,12 +9711,13 @@ impl crate::Client {
     /// `PATCH /v1/projects/{idOrName}/protection-bypass`
     pub fn update_project_protection_bypass(
         &self,
-        id_or_name: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
         body: UpdateProjectProtectionBypassRequest,
     ) -> UpdateProjectProtectionBypassBuilder {
         UpdateProjectProtectionBypassBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
             team_id: None,
             slug: None,
             body,
@@ -9582,6 +9730,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateProjectProtectionBypassBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -9590,13 +9739,13 @@ pub struct UpdateProjectProtectionBypassBuilder {
 
 impl UpdateProjectProtectionBypassBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -9618,7 +9767,10 @@ impl crate::runtime::Exchange for UpdateProjectProtectionBypassBuilder {
             "/protection-bypass",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -9676,11 +9828,12 @@ impl crate::Client {
     /// `POST /v1/projects/{idOrName}/client-cert`
     pub fn upload_project_client_cert(
         &self,
-        id_or_name: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
     ) -> UploadProjectClientCertBuilder {
         UploadProjectClientCertBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
             team_id: None,
             slug: None,
             body: None,
@@ -9693,6 +9846,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadProjectClientCertBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -9701,13 +9855,13 @@ pub struct UploadProjectClientCertBuilder {
 
 impl UploadProjectClientCertBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sets the request body.
@@ -9734,7 +9888,10 @@ impl crate::runtime::Exchange for UploadProjectClientCertBuilder {
             "/client-cert",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -9805,13 +9962,14 @@ impl crate::Client {
     /// `POST /v9/projects/{idOrName}/domains/{domain}/verify`
     pub fn verify_project_domain(
         &self,
-        id_or_name: impl Into<String>,
-        domain: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
+        domain: impl std::fmt::Display,
     ) -> VerifyProjectDomainBuilder {
         VerifyProjectDomainBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
-            domain: domain.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
+            domain: domain.to_string(),
             team_id: None,
             slug: None,
         }
@@ -9823,6 +9981,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct VerifyProjectDomainBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     domain: String,
     team_id: Option<String>,
@@ -9831,13 +9990,13 @@ pub struct VerifyProjectDomainBuilder {
 
 impl VerifyProjectDomainBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -9861,7 +10020,10 @@ impl crate::runtime::Exchange for VerifyProjectDomainBuilder {
             "/verify",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request

@@ -375,11 +375,12 @@ impl crate::Client {
     /// `POST /v1/projects/{idOrName}/rolling-release/approve-stage`
     pub fn approve_rolling_release_stage(
         &self,
-        id_or_name: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
     ) -> ApproveRollingReleaseStageBuilder {
         ApproveRollingReleaseStageBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
             team_id: None,
             slug: None,
             body: None,
@@ -392,6 +393,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ApproveRollingReleaseStageBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -400,13 +402,13 @@ pub struct ApproveRollingReleaseStageBuilder {
 
 impl ApproveRollingReleaseStageBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sets the request body.
@@ -433,7 +435,10 @@ impl crate::runtime::Exchange for ApproveRollingReleaseStageBuilder {
             "/rolling-release/approve-stage",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -492,11 +497,12 @@ impl crate::Client {
     /// `POST /v1/projects/{idOrName}/rolling-release/complete`
     pub fn complete_rolling_release(
         &self,
-        id_or_name: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
     ) -> CompleteRollingReleaseBuilder {
         CompleteRollingReleaseBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
             team_id: None,
             slug: None,
             body: None,
@@ -509,6 +515,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CompleteRollingReleaseBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -517,13 +524,13 @@ pub struct CompleteRollingReleaseBuilder {
 
 impl CompleteRollingReleaseBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sets the request body.
@@ -550,7 +557,10 @@ impl crate::runtime::Exchange for CompleteRollingReleaseBuilder {
             "/rolling-release/complete",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         if let Some(body) = self.body {
@@ -605,11 +615,12 @@ impl crate::Client {
     /// `DELETE /v1/projects/{idOrName}/rolling-release/config`
     pub fn delete_rolling_release_config(
         &self,
-        id_or_name: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
     ) -> DeleteRollingReleaseConfigBuilder {
         DeleteRollingReleaseConfigBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
             team_id: None,
             slug: None,
         }
@@ -621,6 +632,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteRollingReleaseConfigBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -628,13 +640,13 @@ pub struct DeleteRollingReleaseConfigBuilder {
 
 impl DeleteRollingReleaseConfigBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -656,7 +668,10 @@ impl crate::runtime::Exchange for DeleteRollingReleaseConfigBuilder {
             "/rolling-release/config",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -707,11 +722,12 @@ impl crate::Client {
     /// `GET /v1/projects/{idOrName}/rolling-release`
     pub fn get_rolling_release(
         &self,
-        id_or_name: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
     ) -> GetRollingReleaseBuilder {
         GetRollingReleaseBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
             state: None,
             team_id: None,
             slug: None,
@@ -724,6 +740,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRollingReleaseBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     state: Option<GetRollingReleaseState>,
     team_id: Option<String>,
@@ -737,13 +754,13 @@ impl GetRollingReleaseBuilder {
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -765,7 +782,10 @@ impl crate::runtime::Exchange for GetRollingReleaseBuilder {
             "/rolling-release",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("state", &self.state);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -817,11 +837,12 @@ impl crate::Client {
     /// `GET /v1/projects/{idOrName}/rolling-release/billing`
     pub fn get_rolling_release_billing_status(
         &self,
-        id_or_name: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
     ) -> GetRollingReleaseBillingStatusBuilder {
         GetRollingReleaseBillingStatusBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
             team_id: None,
             slug: None,
         }
@@ -833,6 +854,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRollingReleaseBillingStatusBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -840,13 +862,13 @@ pub struct GetRollingReleaseBillingStatusBuilder {
 
 impl GetRollingReleaseBillingStatusBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -868,7 +890,10 @@ impl crate::runtime::Exchange for GetRollingReleaseBillingStatusBuilder {
             "/rolling-release/billing",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -919,11 +944,12 @@ impl crate::Client {
     /// `GET /v1/projects/{idOrName}/rolling-release/config`
     pub fn get_rolling_release_config(
         &self,
-        id_or_name: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
     ) -> GetRollingReleaseConfigBuilder {
         GetRollingReleaseConfigBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
             team_id: None,
             slug: None,
         }
@@ -935,6 +961,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRollingReleaseConfigBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -942,13 +969,13 @@ pub struct GetRollingReleaseConfigBuilder {
 
 impl GetRollingReleaseConfigBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -970,7 +997,10 @@ impl crate::runtime::Exchange for GetRollingReleaseConfigBuilder {
             "/rolling-release/config",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -1021,11 +1051,12 @@ impl crate::Client {
     /// `PATCH /v1/projects/{idOrName}/rolling-release/config`
     pub fn update_rolling_release_config(
         &self,
-        id_or_name: impl Into<String>,
+        id_or_name: impl std::fmt::Display,
     ) -> UpdateRollingReleaseConfigBuilder {
         UpdateRollingReleaseConfigBuilder {
             client: self.clone(),
-            id_or_name: id_or_name.into(),
+            options: crate::RequestOptions::default(),
+            id_or_name: id_or_name.to_string(),
             team_id: None,
             slug: None,
         }
@@ -1037,6 +1068,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateRollingReleaseConfigBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -1044,13 +1076,13 @@ pub struct UpdateRollingReleaseConfigBuilder {
 
 impl UpdateRollingReleaseConfigBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -1072,7 +1104,10 @@ impl crate::runtime::Exchange for UpdateRollingReleaseConfigBuilder {
             "/rolling-release/config",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request

@@ -3285,10 +3285,14 @@ impl crate::Client {
     /// Create new system bypass rules
     ///
     /// `POST /v1/security/firewall/bypass`
-    pub fn add_bypass_ip(&self, project_id: impl Into<String>) -> AddBypassIpBuilder {
+    pub fn add_bypass_ip(
+        &self,
+        project_id: impl std::fmt::Display,
+    ) -> AddBypassIpBuilder {
         AddBypassIpBuilder {
             client: self.clone(),
-            project_id: project_id.into(),
+            options: crate::RequestOptions::default(),
+            project_id: project_id.to_string(),
             team_id: None,
             slug: None,
             body: None,
@@ -3301,6 +3305,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct AddBypassIpBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     project_id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -3309,13 +3314,13 @@ pub struct AddBypassIpBuilder {
 
 impl AddBypassIpBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sets the request body.
@@ -3337,7 +3342,10 @@ impl crate::runtime::Exchange for AddBypassIpBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/security/firewall/bypass");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("projectId", &self.project_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -3397,11 +3405,12 @@ impl crate::Client {
     /// `GET /v1/security/firewall/attack-status`
     pub fn get_active_attack_status(
         &self,
-        project_id: impl Into<String>,
+        project_id: impl std::fmt::Display,
     ) -> GetActiveAttackStatusBuilder {
         GetActiveAttackStatusBuilder {
             client: self.clone(),
-            project_id: project_id.into(),
+            options: crate::RequestOptions::default(),
+            project_id: project_id.to_string(),
             since: None,
             team_id: None,
             slug: None,
@@ -3414,6 +3423,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetActiveAttackStatusBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     project_id: String,
     since: Option<f64>,
     team_id: Option<String>,
@@ -3421,18 +3431,18 @@ pub struct GetActiveAttackStatusBuilder {
 }
 
 impl GetActiveAttackStatusBuilder {
-    pub fn since(mut self, since: f64) -> Self {
-        self.since = Some(since);
+    pub fn since(mut self, since: impl crate::Number) -> Self {
+        self.since = Some(crate::Number::to_f64(since));
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -3449,7 +3459,10 @@ impl crate::runtime::Exchange for GetActiveAttackStatusBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/security/firewall/attack-status");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("projectId", &self.project_id);
         request.query("since", &self.since);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -3500,10 +3513,14 @@ impl crate::Client {
     /// Retrieve the system bypass rules configured for the specified project
     ///
     /// `GET /v1/security/firewall/bypass`
-    pub fn get_bypass_ip(&self, project_id: impl Into<String>) -> GetBypassIpBuilder {
+    pub fn get_bypass_ip(
+        &self,
+        project_id: impl std::fmt::Display,
+    ) -> GetBypassIpBuilder {
         GetBypassIpBuilder {
             client: self.clone(),
-            project_id: project_id.into(),
+            options: crate::RequestOptions::default(),
+            project_id: project_id.to_string(),
             limit: None,
             source_ip: None,
             domain: None,
@@ -3520,6 +3537,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetBypassIpBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     project_id: String,
     limit: Option<f64>,
     source_ip: Option<String>,
@@ -3531,18 +3549,18 @@ pub struct GetBypassIpBuilder {
 }
 
 impl GetBypassIpBuilder {
-    pub fn limit(mut self, limit: f64) -> Self {
-        self.limit = Some(limit);
+    pub fn limit(mut self, limit: impl crate::Number) -> Self {
+        self.limit = Some(crate::Number::to_f64(limit));
         self
     }
     /// Filter by source IP
-    pub fn source_ip(mut self, source_ip: impl Into<String>) -> Self {
-        self.source_ip = Some(source_ip.into());
+    pub fn source_ip(mut self, source_ip: impl std::fmt::Display) -> Self {
+        self.source_ip = Some(source_ip.to_string());
         self
     }
     /// Filter by domain
-    pub fn domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
+    pub fn domain(mut self, domain: impl std::fmt::Display) -> Self {
+        self.domain = Some(domain.to_string());
         self
     }
     /// Filter by project scoped rules
@@ -3551,18 +3569,18 @@ impl GetBypassIpBuilder {
         self
     }
     /// Used for pagination. Retrieves results after the provided id
-    pub fn offset(mut self, offset: impl Into<String>) -> Self {
-        self.offset = Some(offset.into());
+    pub fn offset(mut self, offset: impl std::fmt::Display) -> Self {
+        self.offset = Some(offset.to_string());
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -3579,7 +3597,10 @@ impl crate::runtime::Exchange for GetBypassIpBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/security/firewall/bypass");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("projectId", &self.project_id);
         request.query("limit", &self.limit);
         request.query("sourceIp", &self.source_ip);
@@ -3640,15 +3661,16 @@ impl crate::Client {
     /// `GET /v1/security/firewall/config/{configVersion}`
     pub fn get_firewall_config(
         &self,
-        project_id: impl Into<String>,
-        config_version: impl Into<String>,
+        project_id: impl std::fmt::Display,
+        config_version: impl std::fmt::Display,
     ) -> GetFirewallConfigBuilder {
         GetFirewallConfigBuilder {
             client: self.clone(),
-            project_id: project_id.into(),
+            options: crate::RequestOptions::default(),
+            project_id: project_id.to_string(),
             team_id: None,
             slug: None,
-            config_version: config_version.into(),
+            config_version: config_version.to_string(),
         }
     }
 }
@@ -3658,6 +3680,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetFirewallConfigBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     project_id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -3666,13 +3689,13 @@ pub struct GetFirewallConfigBuilder {
 
 impl GetFirewallConfigBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -3693,7 +3716,10 @@ impl crate::runtime::Exchange for GetFirewallConfigBuilder {
             &crate::runtime::encode_path(&self.config_version),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("projectId", &self.project_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -3743,11 +3769,12 @@ impl crate::Client {
     /// `GET /v1/security/firewall/events`
     pub fn get_v1_security_firewall_events(
         &self,
-        project_id: impl Into<String>,
+        project_id: impl std::fmt::Display,
     ) -> GetV1SecurityFirewallEventsBuilder {
         GetV1SecurityFirewallEventsBuilder {
             client: self.clone(),
-            project_id: project_id.into(),
+            options: crate::RequestOptions::default(),
+            project_id: project_id.to_string(),
             start_timestamp: None,
             end_timestamp: None,
             hosts: None,
@@ -3760,6 +3787,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetV1SecurityFirewallEventsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     project_id: String,
     start_timestamp: Option<f64>,
     end_timestamp: Option<f64>,
@@ -3767,16 +3795,16 @@ pub struct GetV1SecurityFirewallEventsBuilder {
 }
 
 impl GetV1SecurityFirewallEventsBuilder {
-    pub fn start_timestamp(mut self, start_timestamp: f64) -> Self {
-        self.start_timestamp = Some(start_timestamp);
+    pub fn start_timestamp(mut self, start_timestamp: impl crate::Number) -> Self {
+        self.start_timestamp = Some(crate::Number::to_f64(start_timestamp));
         self
     }
-    pub fn end_timestamp(mut self, end_timestamp: f64) -> Self {
-        self.end_timestamp = Some(end_timestamp);
+    pub fn end_timestamp(mut self, end_timestamp: impl crate::Number) -> Self {
+        self.end_timestamp = Some(crate::Number::to_f64(end_timestamp));
         self
     }
-    pub fn hosts(mut self, hosts: impl Into<String>) -> Self {
-        self.hosts = Some(hosts.into());
+    pub fn hosts(mut self, hosts: impl std::fmt::Display) -> Self {
+        self.hosts = Some(hosts.to_string());
         self
     }
 }
@@ -3793,7 +3821,10 @@ impl crate::runtime::Exchange for GetV1SecurityFirewallEventsBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/security/firewall/events");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("projectId", &self.project_id);
         request.query("startTimestamp", &self.start_timestamp);
         request.query("endTimestamp", &self.end_timestamp);
@@ -3850,12 +3881,13 @@ impl crate::Client {
     /// `PUT /v1/security/firewall/config`
     pub fn put_firewall_config(
         &self,
-        project_id: impl Into<String>,
+        project_id: impl std::fmt::Display,
         body: PutFirewallConfigRequest,
     ) -> PutFirewallConfigBuilder {
         PutFirewallConfigBuilder {
             client: self.clone(),
-            project_id: project_id.into(),
+            options: crate::RequestOptions::default(),
+            project_id: project_id.to_string(),
             team_id: None,
             slug: None,
             body,
@@ -3868,6 +3900,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutFirewallConfigBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     project_id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -3876,13 +3909,13 @@ pub struct PutFirewallConfigBuilder {
 
 impl PutFirewallConfigBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -3899,7 +3932,10 @@ impl crate::runtime::Exchange for PutFirewallConfigBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/security/firewall/config");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("projectId", &self.project_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -3962,11 +3998,12 @@ impl crate::Client {
     /// `DELETE /v1/security/firewall/bypass`
     pub fn remove_bypass_ip(
         &self,
-        project_id: impl Into<String>,
+        project_id: impl std::fmt::Display,
     ) -> RemoveBypassIpBuilder {
         RemoveBypassIpBuilder {
             client: self.clone(),
-            project_id: project_id.into(),
+            options: crate::RequestOptions::default(),
+            project_id: project_id.to_string(),
             team_id: None,
             slug: None,
             body: None,
@@ -3979,6 +4016,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RemoveBypassIpBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     project_id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -3987,13 +4025,13 @@ pub struct RemoveBypassIpBuilder {
 
 impl RemoveBypassIpBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
     /// Sets the request body.
@@ -4015,7 +4053,10 @@ impl crate::runtime::Exchange for RemoveBypassIpBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/security/firewall/bypass");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("projectId", &self.project_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -4079,6 +4120,7 @@ impl crate::Client {
     ) -> UpdateAttackChallengeModeBuilder {
         UpdateAttackChallengeModeBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
             body,
@@ -4091,6 +4133,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateAttackChallengeModeBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
     body: UpdateAttackChallengeModeRequest,
@@ -4098,13 +4141,13 @@ pub struct UpdateAttackChallengeModeBuilder {
 
 impl UpdateAttackChallengeModeBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -4121,7 +4164,10 @@ impl crate::runtime::Exchange for UpdateAttackChallengeModeBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/security/attack-mode");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -4174,12 +4220,13 @@ impl crate::Client {
     /// `PATCH /v1/security/firewall/config`
     pub fn update_firewall_config(
         &self,
-        project_id: impl Into<String>,
+        project_id: impl std::fmt::Display,
         body: UpdateFirewallConfigRequest,
     ) -> UpdateFirewallConfigBuilder {
         UpdateFirewallConfigBuilder {
             client: self.clone(),
-            project_id: project_id.into(),
+            options: crate::RequestOptions::default(),
+            project_id: project_id.to_string(),
             team_id: None,
             slug: None,
             body,
@@ -4192,6 +4239,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateFirewallConfigBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     project_id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -4200,13 +4248,13 @@ pub struct UpdateFirewallConfigBuilder {
 
 impl UpdateFirewallConfigBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -4223,7 +4271,10 @@ impl crate::runtime::Exchange for UpdateFirewallConfigBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/security/firewall/config");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("projectId", &self.project_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));

@@ -2131,6 +2131,7 @@ impl crate::Client {
     pub fn create_team(&self, body: CreateTeamRequest) -> CreateTeamBuilder {
         CreateTeamBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -2141,6 +2142,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateTeamBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     body: CreateTeamRequest,
 }
 
@@ -2156,7 +2158,10 @@ impl crate::runtime::Exchange for CreateTeamBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/teams");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         let body = self.body;
         request.json(&body);
         request
@@ -2204,13 +2209,14 @@ impl crate::Client {
     /// `DELETE /v1/teams/{teamId}`
     pub fn delete_team(
         &self,
-        team_id: impl Into<String>,
+        team_id: impl std::fmt::Display,
         body: crate::shared::DeleteTeamRequest,
     ) -> DeleteTeamBuilder {
         DeleteTeamBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             new_default_team_id: None,
-            team_id: team_id.into(),
+            team_id: team_id.to_string(),
             slug: None,
             body,
         }
@@ -2222,6 +2228,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteTeamBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     new_default_team_id: Option<String>,
     team_id: String,
     slug: Option<String>,
@@ -2232,14 +2239,14 @@ impl DeleteTeamBuilder {
     /// Id of the team to be set as the new default team
     pub fn new_default_team_id(
         mut self,
-        new_default_team_id: impl Into<String>,
+        new_default_team_id: impl std::fmt::Display,
     ) -> Self {
-        self.new_default_team_id = Some(new_default_team_id.into());
+        self.new_default_team_id = Some(new_default_team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -2256,7 +2263,10 @@ impl crate::runtime::Exchange for DeleteTeamBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/teams/", &crate::runtime::encode_path(&self.team_id)].concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("newDefaultTeamId", &self.new_default_team_id);
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -2315,13 +2325,14 @@ impl crate::Client {
     /// `DELETE /v1/teams/{teamId}/invites/{inviteId}`
     pub fn delete_team_invite_code(
         &self,
-        invite_id: impl Into<String>,
-        team_id: impl Into<String>,
+        invite_id: impl std::fmt::Display,
+        team_id: impl std::fmt::Display,
     ) -> DeleteTeamInviteCodeBuilder {
         DeleteTeamInviteCodeBuilder {
             client: self.clone(),
-            invite_id: invite_id.into(),
-            team_id: team_id.into(),
+            options: crate::RequestOptions::default(),
+            invite_id: invite_id.to_string(),
+            team_id: team_id.to_string(),
         }
     }
 }
@@ -2331,6 +2342,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteTeamInviteCodeBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     invite_id: String,
     team_id: String,
 }
@@ -2353,7 +2365,7 @@ impl crate::runtime::Exchange for DeleteTeamInviteCodeBuilder {
             &crate::runtime::encode_path(&self.invite_id),
         ]
             .concat();
-        self.client.request(&Self::ENDPOINT, &path)
+        self.client.request(&Self::ENDPOINT, &path).with_options(self.options)
     }
     async fn decode(
         response: crate::runtime::Response,
@@ -2401,11 +2413,12 @@ impl crate::Client {
     /// Get information for the Team specified by the `teamId` parameter.
     ///
     /// `GET /v2/teams/{teamId}`
-    pub fn get_team(&self, team_id: impl Into<String>) -> GetTeamBuilder {
+    pub fn get_team(&self, team_id: impl std::fmt::Display) -> GetTeamBuilder {
         GetTeamBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             slug: None,
-            team_id: team_id.into(),
+            team_id: team_id.to_string(),
         }
     }
 }
@@ -2415,13 +2428,14 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetTeamBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     slug: Option<String>,
     team_id: String,
 }
 
 impl GetTeamBuilder {
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -2438,7 +2452,10 @@ impl crate::runtime::Exchange for GetTeamBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v2/teams/", &crate::runtime::encode_path(&self.team_id)].concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
@@ -2487,13 +2504,14 @@ impl crate::Client {
     /// `GET /v1/teams/{teamId}/request/{userId}`
     pub fn get_team_access_request(
         &self,
-        user_id: impl Into<String>,
-        team_id: impl Into<String>,
+        user_id: impl std::fmt::Display,
+        team_id: impl std::fmt::Display,
     ) -> GetTeamAccessRequestBuilder {
         GetTeamAccessRequestBuilder {
             client: self.clone(),
-            user_id: user_id.into(),
-            team_id: team_id.into(),
+            options: crate::RequestOptions::default(),
+            user_id: user_id.to_string(),
+            team_id: team_id.to_string(),
         }
     }
 }
@@ -2503,6 +2521,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetTeamAccessRequestBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     user_id: String,
     team_id: String,
 }
@@ -2525,7 +2544,7 @@ impl crate::runtime::Exchange for GetTeamAccessRequestBuilder {
             &crate::runtime::encode_path(&self.user_id),
         ]
             .concat();
-        self.client.request(&Self::ENDPOINT, &path)
+        self.client.request(&Self::ENDPOINT, &path).with_options(self.options)
     }
     async fn decode(
         response: crate::runtime::Response,
@@ -2573,9 +2592,13 @@ impl crate::Client {
     /// Get a paginated list of team members for the provided team.
     ///
     /// `GET /v3/teams/{teamId}/members`
-    pub fn get_team_members(&self, team_id: impl Into<String>) -> GetTeamMembersBuilder {
+    pub fn get_team_members(
+        &self,
+        team_id: impl std::fmt::Display,
+    ) -> GetTeamMembersBuilder {
         GetTeamMembersBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             limit: None,
             since: None,
             until: None,
@@ -2583,7 +2606,7 @@ impl crate::Client {
             role: None,
             exclude_project: None,
             eligible_members_for_project_id: None,
-            team_id: team_id.into(),
+            team_id: team_id.to_string(),
         }
     }
 }
@@ -2593,6 +2616,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetTeamMembersBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     limit: Option<f64>,
     since: Option<f64>,
     until: Option<f64>,
@@ -2605,23 +2629,23 @@ pub struct GetTeamMembersBuilder {
 
 impl GetTeamMembersBuilder {
     /// Limit how many teams should be returned
-    pub fn limit(mut self, limit: f64) -> Self {
-        self.limit = Some(limit);
+    pub fn limit(mut self, limit: impl crate::Number) -> Self {
+        self.limit = Some(crate::Number::to_f64(limit));
         self
     }
     /// Timestamp in milliseconds to only include members added since then.
-    pub fn since(mut self, since: f64) -> Self {
-        self.since = Some(since);
+    pub fn since(mut self, since: impl crate::Number) -> Self {
+        self.since = Some(crate::Number::to_f64(since));
         self
     }
     /// Timestamp in milliseconds to only include members added until then.
-    pub fn until(mut self, until: f64) -> Self {
-        self.until = Some(until);
+    pub fn until(mut self, until: impl crate::Number) -> Self {
+        self.until = Some(crate::Number::to_f64(until));
         self
     }
     /// Search team members by their name, username, and email.
-    pub fn search(mut self, search: impl Into<String>) -> Self {
-        self.search = Some(search.into());
+    pub fn search(mut self, search: impl std::fmt::Display) -> Self {
+        self.search = Some(search.to_string());
         self
     }
     /// Only return members with the specified team role.
@@ -2630,17 +2654,17 @@ impl GetTeamMembersBuilder {
         self
     }
     /// Exclude members who belong to the specified project.
-    pub fn exclude_project(mut self, exclude_project: impl Into<String>) -> Self {
-        self.exclude_project = Some(exclude_project.into());
+    pub fn exclude_project(mut self, exclude_project: impl std::fmt::Display) -> Self {
+        self.exclude_project = Some(exclude_project.to_string());
         self
     }
     /// Include team members who are eligible to be members of the specified project.
     pub fn eligible_members_for_project_id(
         mut self,
-        eligible_members_for_project_id: impl Into<String>,
+        eligible_members_for_project_id: impl std::fmt::Display,
     ) -> Self {
         self.eligible_members_for_project_id = Some(
-            eligible_members_for_project_id.into(),
+            eligible_members_for_project_id.to_string(),
         );
         self
     }
@@ -2659,7 +2683,10 @@ impl GetTeamMembersBuilder {
                 };
                 let next_request = cursor
                     .filter(|cursor| next_request.until.as_ref() != Some(cursor))
-                    .map(|cursor| next_request.until(cursor));
+                    .map(|cursor| Self {
+                        until: Some(cursor),
+                        ..next_request
+                    });
                 Ok((items, next_request))
             },
         )
@@ -2683,7 +2710,10 @@ impl crate::runtime::Exchange for GetTeamMembersBuilder {
             "/members",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
         request.query("until", &self.until);
@@ -2741,6 +2771,7 @@ impl crate::Client {
     pub fn get_teams(&self) -> GetTeamsBuilder {
         GetTeamsBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             limit: None,
             since: None,
             until: None,
@@ -2753,6 +2784,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetTeamsBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     limit: Option<f64>,
     since: Option<f64>,
     until: Option<f64>,
@@ -2760,18 +2792,18 @@ pub struct GetTeamsBuilder {
 
 impl GetTeamsBuilder {
     /// Maximum number of Teams which may be returned.
-    pub fn limit(mut self, limit: f64) -> Self {
-        self.limit = Some(limit);
+    pub fn limit(mut self, limit: impl crate::Number) -> Self {
+        self.limit = Some(crate::Number::to_f64(limit));
         self
     }
     /// Timestamp (in milliseconds) to only include Teams created since then.
-    pub fn since(mut self, since: f64) -> Self {
-        self.since = Some(since);
+    pub fn since(mut self, since: impl crate::Number) -> Self {
+        self.since = Some(crate::Number::to_f64(since));
         self
     }
     /// Timestamp (in milliseconds) to only include Teams created until then.
-    pub fn until(mut self, until: f64) -> Self {
-        self.until = Some(until);
+    pub fn until(mut self, until: impl crate::Number) -> Self {
+        self.until = Some(crate::Number::to_f64(until));
         self
     }
     /// Every item of `teams`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
@@ -2787,7 +2819,10 @@ impl GetTeamsBuilder {
                 };
                 let next_request = cursor
                     .filter(|cursor| next_request.until.as_ref() != Some(cursor))
-                    .map(|cursor| next_request.until(cursor));
+                    .map(|cursor| Self {
+                        until: Some(cursor),
+                        ..next_request
+                    });
                 Ok((items, next_request))
             },
         )
@@ -2806,7 +2841,10 @@ impl crate::runtime::Exchange for GetTeamsBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v2/teams");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
         request.query("until", &self.until);
@@ -2854,12 +2892,13 @@ impl crate::Client {
     /// `POST /v1/teams/{teamId}/members`
     pub fn invite_user_to_team(
         &self,
-        team_id: impl Into<String>,
+        team_id: impl std::fmt::Display,
         body: InviteUserToTeamRequest,
     ) -> InviteUserToTeamBuilder {
         InviteUserToTeamBuilder {
             client: self.clone(),
-            team_id: team_id.into(),
+            options: crate::RequestOptions::default(),
+            team_id: team_id.to_string(),
             body,
         }
     }
@@ -2870,6 +2909,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct InviteUserToTeamBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     team_id: String,
     body: InviteUserToTeamRequest,
 }
@@ -2891,7 +2931,10 @@ impl crate::runtime::Exchange for InviteUserToTeamBuilder {
             "/members",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         let body = self.body;
         request.json(&body);
         request
@@ -2946,12 +2989,13 @@ impl crate::Client {
     /// `POST /v1/teams/{teamId}/members/teams/join`
     pub fn join_team(
         &self,
-        team_id: impl Into<String>,
+        team_id: impl std::fmt::Display,
         body: JoinTeamRequest,
     ) -> JoinTeamBuilder {
         JoinTeamBuilder {
             client: self.clone(),
-            team_id: team_id.into(),
+            options: crate::RequestOptions::default(),
+            team_id: team_id.to_string(),
             body,
         }
     }
@@ -2962,6 +3006,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct JoinTeamBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     team_id: String,
     body: JoinTeamRequest,
 }
@@ -2983,7 +3028,10 @@ impl crate::runtime::Exchange for JoinTeamBuilder {
             "/members/teams/join",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         let body = self.body;
         request.json(&body);
         request
@@ -3038,12 +3086,13 @@ impl crate::Client {
     /// `PATCH /v2/teams/{teamId}`
     pub fn patch_team(
         &self,
-        team_id: impl Into<String>,
+        team_id: impl std::fmt::Display,
         body: PatchTeamRequest,
     ) -> PatchTeamBuilder {
         PatchTeamBuilder {
             client: self.clone(),
-            team_id: team_id.into(),
+            options: crate::RequestOptions::default(),
+            team_id: team_id.to_string(),
             slug: None,
             body,
         }
@@ -3055,6 +3104,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchTeamBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     team_id: String,
     slug: Option<String>,
     body: PatchTeamRequest,
@@ -3062,8 +3112,8 @@ pub struct PatchTeamBuilder {
 
 impl PatchTeamBuilder {
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -3080,7 +3130,10 @@ impl crate::runtime::Exchange for PatchTeamBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v2/teams/", &crate::runtime::encode_path(&self.team_id)].concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
         request.json(&body);
@@ -3137,14 +3190,15 @@ impl crate::Client {
     /// `DELETE /v1/teams/{teamId}/members/{uid}`
     pub fn remove_team_member(
         &self,
-        uid: impl Into<String>,
-        team_id: impl Into<String>,
+        uid: impl std::fmt::Display,
+        team_id: impl std::fmt::Display,
     ) -> RemoveTeamMemberBuilder {
         RemoveTeamMemberBuilder {
             client: self.clone(),
-            uid: uid.into(),
+            options: crate::RequestOptions::default(),
+            uid: uid.to_string(),
             new_default_team_id: None,
-            team_id: team_id.into(),
+            team_id: team_id.to_string(),
         }
     }
 }
@@ -3154,6 +3208,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RemoveTeamMemberBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     uid: String,
     new_default_team_id: Option<String>,
     team_id: String,
@@ -3163,9 +3218,9 @@ impl RemoveTeamMemberBuilder {
     /// The ID of the team to set as the new default team for the Northstar user.
     pub fn new_default_team_id(
         mut self,
-        new_default_team_id: impl Into<String>,
+        new_default_team_id: impl std::fmt::Display,
     ) -> Self {
-        self.new_default_team_id = Some(new_default_team_id.into());
+        self.new_default_team_id = Some(new_default_team_id.to_string());
         self
     }
 }
@@ -3188,7 +3243,10 @@ impl crate::runtime::Exchange for RemoveTeamMemberBuilder {
             &crate::runtime::encode_path(&self.uid),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("newDefaultTeamId", &self.new_default_team_id);
         request
     }
@@ -3243,12 +3301,13 @@ impl crate::Client {
     /// `POST /v1/teams/{teamId}/request`
     pub fn request_access_to_team(
         &self,
-        team_id: impl Into<String>,
+        team_id: impl std::fmt::Display,
         body: RequestAccessToTeamRequest,
     ) -> RequestAccessToTeamBuilder {
         RequestAccessToTeamBuilder {
             client: self.clone(),
-            team_id: team_id.into(),
+            options: crate::RequestOptions::default(),
+            team_id: team_id.to_string(),
             body,
         }
     }
@@ -3259,6 +3318,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RequestAccessToTeamBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     team_id: String,
     body: RequestAccessToTeamRequest,
 }
@@ -3280,7 +3340,10 @@ impl crate::runtime::Exchange for RequestAccessToTeamBuilder {
             "/request",
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         let body = self.body;
         request.json(&body);
         request
@@ -3336,14 +3399,15 @@ impl crate::Client {
     /// `PATCH /v1/teams/{teamId}/members/{uid}`
     pub fn update_team_member(
         &self,
-        uid: impl Into<String>,
-        team_id: impl Into<String>,
+        uid: impl std::fmt::Display,
+        team_id: impl std::fmt::Display,
         body: UpdateTeamMemberRequest,
     ) -> UpdateTeamMemberBuilder {
         UpdateTeamMemberBuilder {
             client: self.clone(),
-            uid: uid.into(),
-            team_id: team_id.into(),
+            options: crate::RequestOptions::default(),
+            uid: uid.to_string(),
+            team_id: team_id.to_string(),
             body,
         }
     }
@@ -3354,6 +3418,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateTeamMemberBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     uid: String,
     team_id: String,
     body: UpdateTeamMemberRequest,
@@ -3377,7 +3442,10 @@ impl crate::runtime::Exchange for UpdateTeamMemberBuilder {
             &crate::runtime::encode_path(&self.uid),
         ]
             .concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         let body = self.body;
         request.json(&body);
         request

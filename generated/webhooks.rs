@@ -508,6 +508,7 @@ impl crate::Client {
     pub fn create_webhook(&self, body: CreateWebhookRequest) -> CreateWebhookBuilder {
         CreateWebhookBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
             body,
@@ -520,6 +521,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateWebhookBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
     body: CreateWebhookRequest,
@@ -527,13 +529,13 @@ pub struct CreateWebhookBuilder {
 
 impl CreateWebhookBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -550,7 +552,10 @@ impl crate::runtime::Exchange for CreateWebhookBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/webhooks");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -597,10 +602,11 @@ impl crate::Client {
     /// Deletes a webhook
     ///
     /// `DELETE /v1/webhooks/{id}`
-    pub fn delete_webhook(&self, id: impl Into<String>) -> DeleteWebhookBuilder {
+    pub fn delete_webhook(&self, id: impl std::fmt::Display) -> DeleteWebhookBuilder {
         DeleteWebhookBuilder {
             client: self.clone(),
-            id: id.into(),
+            options: crate::RequestOptions::default(),
+            id: id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -612,6 +618,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteWebhookBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -619,13 +626,13 @@ pub struct DeleteWebhookBuilder {
 
 impl DeleteWebhookBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -642,7 +649,10 @@ impl crate::runtime::Exchange for DeleteWebhookBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/webhooks/", &crate::runtime::encode_path(&self.id)].concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -685,10 +695,11 @@ impl crate::Client {
     /// Get a webhook
     ///
     /// `GET /v1/webhooks/{id}`
-    pub fn get_webhook(&self, id: impl Into<String>) -> GetWebhookBuilder {
+    pub fn get_webhook(&self, id: impl std::fmt::Display) -> GetWebhookBuilder {
         GetWebhookBuilder {
             client: self.clone(),
-            id: id.into(),
+            options: crate::RequestOptions::default(),
+            id: id.to_string(),
             team_id: None,
             slug: None,
         }
@@ -700,6 +711,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWebhookBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     id: String,
     team_id: Option<String>,
     slug: Option<String>,
@@ -707,13 +719,13 @@ pub struct GetWebhookBuilder {
 
 impl GetWebhookBuilder {
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -730,7 +742,10 @@ impl crate::runtime::Exchange for GetWebhookBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = ["/v1/webhooks/", &crate::runtime::encode_path(&self.id)].concat();
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -778,6 +793,7 @@ impl crate::Client {
     pub fn get_webhooks(&self) -> GetWebhooksBuilder {
         GetWebhooksBuilder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id: None,
             team_id: None,
             slug: None,
@@ -790,24 +806,25 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWebhooksBuilder {
     client: crate::Client,
+    options: crate::RequestOptions,
     project_id: Option<String>,
     team_id: Option<String>,
     slug: Option<String>,
 }
 
 impl GetWebhooksBuilder {
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
+    pub fn project_id(mut self, project_id: impl std::fmt::Display) -> Self {
+        self.project_id = Some(project_id.to_string());
         self
     }
     /// The Team identifier to perform the request on behalf of.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
+    pub fn team_id(mut self, team_id: impl std::fmt::Display) -> Self {
+        self.team_id = Some(team_id.to_string());
         self
     }
     /// The Team slug to perform the request on behalf of.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
+    pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
+        self.slug = Some(slug.to_string());
         self
     }
 }
@@ -824,7 +841,10 @@ impl crate::runtime::Exchange for GetWebhooksBuilder {
     };
     fn into_request(self) -> crate::runtime::Request {
         let path = String::from("/v1/webhooks");
-        let mut request = self.client.request(&Self::ENDPOINT, &path);
+        let mut request = self
+            .client
+            .request(&Self::ENDPOINT, &path)
+            .with_options(self.options);
         request.query("projectId", &self.project_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));

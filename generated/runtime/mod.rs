@@ -7,22 +7,26 @@
 
 mod client;
 mod error;
+mod number;
 mod operation;
+mod options;
 mod paging;
 mod request;
 mod retry;
 mod union;
 
 pub use client::{Client, ClientBuilder};
-pub use error::{DeclaredError, Error, Result};
+pub use error::{DeclaredError, Error, ErrorDetail, Result};
+pub use number::Number;
 pub use operation::{Operation, Outcome};
+pub use options::{RateLimit, RequestOptions, ResponseValue};
 pub use paging::Paginated;
 pub use request::{BoxFuture, JsonStream};
 pub use retry::RetryPolicy;
 // Unused by a crate whose operations are all in disabled features.
 #[allow(unused_imports)]
 pub(crate) use {
-    operation::{request_builder, send, stream, Exchange, Sealed},
+    operation::{request_builder, send, send_with_meta, stream, Exchange, Sealed},
     paging::paginate,
     request::{encode_path, Endpoint, Request, Response},
     union::{decode_untagged, Member},

@@ -1,6 +1,6 @@
 //! Retrying failed requests: which failures, how long to wait, and when to stop.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 /// When and how often a request is sent again after a failure.
 ///
@@ -120,8 +120,38 @@ pub(crate) fn retryable_transport(error: &reqwest::Error) -> bool {
     error.is_connect() || error.is_timeout()
 }
 
-/// The wait a `Retry-After` header asks for, in its delay-seconds form.
+/// The wait a `Retry-After` header asks for: delay-seconds (`7`) or an HTTP date
+/// (`Wed, 21 Oct 2015 07:28:00 GMT`, counted from now; a date past is no wait).
 pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
-    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(until(date))
+}
+
+/// The header in which the API says when its rate limit window resets.
+pub(crate) const RATE_LIMIT_RESET: &str = "x-ratelimit-reset";
+
+/// When the rate limit window resets, from `X-RateLimit-Reset` (Unix time in seconds).
+pub(crate) fn rate_limit_reset(headers: &reqwest::header::HeaderMap) -> Option<SystemTime> {
+    let value = headers.get(RATE_LIMIT_RESET)?.to_str().ok()?.trim();
+    let seconds = value.parse::<u64>().ok()?;
+    SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(seconds))
+}
+
+/// How long until `time` (zero when it has passed).
+fn until(time: SystemTime) -> Duration {
+    time.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO)
+}
+
+/// The wait the server asks for before a response with `status` is retried:
+/// `Retry-After`, else, for a `429`, the time until `X-RateLimit-Reset`.
+pub(crate) fn server_wait(status: reqwest::StatusCode, headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    retry_after(headers).or_else(|| {
+        (status == reqwest::StatusCode::TOO_MANY_REQUESTS)
+            .then(|| rate_limit_reset(headers).map(until))
+            .flatten()
+    })
 }

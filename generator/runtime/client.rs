@@ -17,6 +17,8 @@ const USER_AGENT: &str = concat!("vercel-api-rust/", env!("CARGO_PKG_VERSION"));
 ///
 /// Cheap to clone: clones share one connection pool. Every operation of the API
 /// is a method that returns a request builder; await the builder to send it.
+/// [`with_token`](Client::with_token) gives a client for another token over the same
+/// pool (a Marketplace partner's one client for all its installations).
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -30,12 +32,17 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
+#[derive(Clone)]
 struct Inner {
     http: reqwest::Client,
     base_url: String,
     token: Option<String>,
     scope: TeamScope,
     retry: RetryPolicy,
+    /// Applied to each request, whoever built the HTTP client.
+    timeout: Option<Duration>,
+    /// Sent with each request, whoever built the HTTP client.
+    user_agent: Option<reqwest::header::HeaderValue>,
 }
 
 /// The team every request acts for, unless a call names another.
@@ -55,7 +62,9 @@ impl fmt::Debug for Client {
             .field("token", &self.inner.token.as_ref().map(|_| "<redacted>"))
             .field("team_id", &self.inner.scope.team_id)
             .field("slug", &self.inner.scope.slug)
-            .finish()
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
     }
 }
 
@@ -67,13 +76,10 @@ impl Client {
     /// Only if the TLS backend cannot be initialised, like `reqwest::Client::new`;
     /// use [`Client::builder`] to handle that as an error.
     pub fn new(token: impl Into<String>) -> Self {
-        Client::from_parts(
-            reqwest::Client::new(),
-            DEFAULT_BASE_URL.to_owned(),
-            Some(token.into()),
-            TeamScope::default(),
-            RetryPolicy::default(),
-        )
+        Client::builder()
+            .token(token)
+            .build()
+            .expect("the default HTTP client builds")
     }
 
     /// A client for `https://api.vercel.com` with the token in `VERCEL_TOKEN`.
@@ -89,22 +95,28 @@ impl Client {
         ClientBuilder::default()
     }
 
-    fn from_parts(
-        http: reqwest::Client,
-        base_url: String,
-        token: Option<String>,
-        scope: TeamScope,
-        retry: RetryPolicy,
-    ) -> Self {
-        Client {
-            inner: Arc::new(Inner {
-                http,
-                base_url: base_url.trim_end_matches('/').to_owned(),
-                token,
-                scope,
-                retry,
-            }),
-        }
+    /// This client with another bearer token: the same connection pool, base URL, team,
+    /// timeout, user agent and retry policy. Cheap: nothing is connected or built anew.
+    ///
+    /// A Marketplace partner holds one access token per installation, and serves all of
+    /// them with one client:
+    ///
+    /// ```
+    /// # fn run() -> Result<(), vercel_api::Error> {
+    /// let client = vercel_api::Client::builder().build()?;
+    /// // The token of each installation, as stored when it was installed.
+    /// let first = client.with_token("token-of-installation-1");
+    /// let second = client.with_token("token-of-installation-2");
+    /// assert_eq!(first.base_url(), second.base_url());
+    /// // Each sends its own token: `first.get_integration_resources("icfg_1")`, ...
+    /// # Ok(())
+    /// # }
+    /// # run().unwrap();
+    /// ```
+    pub fn with_token(&self, token: impl Into<String>) -> Client {
+        let mut inner = (*self.inner).clone();
+        inner.token = Some(token.into());
+        Client { inner: Arc::new(inner) }
     }
 
     /// The team ID sent as `teamId` on every operation that takes one, unless the call
@@ -142,6 +154,16 @@ impl Client {
     /// When failed requests are sent again.
     pub(crate) fn retry(&self) -> &RetryPolicy {
         &self.inner.retry
+    }
+
+    /// The timeout of each attempt, unless a call sets its own.
+    pub(crate) fn timeout(&self) -> Option<Duration> {
+        self.inner.timeout
+    }
+
+    /// The `User-Agent` sent with each request, when one was set.
+    pub(crate) fn user_agent(&self) -> Option<&reqwest::header::HeaderValue> {
+        self.inner.user_agent.as_ref()
     }
 }
 
@@ -183,13 +205,15 @@ impl ClientBuilder {
         self
     }
 
-    /// A timeout for each whole request.
+    /// A timeout for each attempt of a request, from sending it to reading the whole
+    /// answer (default: none). It applies with [`http_client`](Self::http_client) too.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
-    /// The `User-Agent` header.
+    /// The `User-Agent` header (default `vercel-api-rust/<version>`). It is sent with
+    /// each request, so it applies with [`http_client`](Self::http_client) too.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
         self
@@ -214,26 +238,44 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses a caller-configured `reqwest::Client` (its own timeout and user agent apply).
+    /// Uses a caller-configured `reqwest::Client` (its proxy, TLS and pool settings).
+    ///
+    /// [`timeout`](Self::timeout) and [`user_agent`](Self::user_agent) still apply: they
+    /// are set on each request. Without them, the `reqwest::Client`'s own apply.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
     }
 
-    /// Builds the client.
+    /// Builds the client; an invalid user agent is [`Error::InvalidConfig`].
     pub fn build(self) -> Result<Client> {
+        let user_agent = match self.user_agent {
+            Some(text) => Some(reqwest::header::HeaderValue::from_str(&text).map_err(|error| {
+                Error::InvalidConfig {
+                    what: "the user agent",
+                    message: error.to_string(),
+                }
+            })?),
+            None => None,
+        };
         let http = match self.http {
             Some(http) => http,
-            None => {
-                let mut builder = reqwest::Client::builder()
-                    .user_agent(self.user_agent.unwrap_or_else(|| USER_AGENT.to_owned()));
-                if let Some(timeout) = self.timeout {
-                    builder = builder.timeout(timeout);
-                }
-                builder.build().map_err(Error::Config)?
-            }
+            None => reqwest::Client::builder()
+                .user_agent(USER_AGENT)
+                .build()
+                .map_err(Error::Config)?,
         };
         let base_url = self.base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
-        Ok(Client::from_parts(http, base_url, self.token, self.scope, self.retry))
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url: base_url.trim_end_matches('/').to_owned(),
+                token: self.token,
+                scope: self.scope,
+                retry: self.retry,
+                timeout: self.timeout,
+                user_agent,
+            }),
+        })
     }
 }

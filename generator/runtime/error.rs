@@ -21,6 +21,32 @@ impl DeclaredError for Infallible {
     }
 }
 
+/// What Vercel says about an error in its body (`{"error": {"code", "message"}}`),
+/// read from every error response whatever the operation declares.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ErrorDetail {
+    /// A machine-readable code (`forbidden`, `not_found`, `rate_limited`).
+    #[serde(default)]
+    pub code: Option<String>,
+    /// A message for people.
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+impl ErrorDetail {
+    /// The detail in an error body, when it has the shape `{"error": {"code", "message"}}`
+    /// with a code or a message.
+    pub(crate) fn from_body(body: &[u8]) -> Option<Box<Self>> {
+        #[derive(serde::Deserialize)]
+        struct Envelope {
+            error: ErrorDetail,
+        }
+        let detail = serde_json::from_slice::<Envelope>(body).ok()?.error;
+        (detail.code.is_some() || detail.message.is_some()).then(|| Box::new(detail))
+    }
+}
+
 /// How much of a response body an error message quotes.
 const BODY_PREVIEW_CHARS: usize = 300;
 
@@ -29,7 +55,9 @@ const BODY_PREVIEW_CHARS: usize = 300;
 /// `E` is the operation's enum of declared error responses (such as
 /// `ImportResourceError`); errors that no operation declares (building a client,
 /// reading the environment) use the default, [`Infallible`].
-#[derive(Debug, thiserror::Error)]
+///
+/// Its `Debug` shows response bodies as text.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error<E = Infallible> {
     /// The server answered with an error status the operation declares.
@@ -45,6 +73,8 @@ pub enum Error<E = Infallible> {
         body: Vec<u8>,
         /// The declared error, with its decoded body when the operation documents one.
         error: Box<E>,
+        /// Vercel's `{"error": {"code", "message"}}` in the body, when it is there.
+        detail: Option<Box<ErrorDetail>>,
     },
     /// The server answered with a status the operation does not declare, or with a
     /// declared error status whose body does not match its documented schema.
@@ -58,6 +88,8 @@ pub enum Error<E = Infallible> {
         headers: Box<reqwest::header::HeaderMap>,
         /// The response body, as received.
         body: Vec<u8>,
+        /// Vercel's `{"error": {"code", "message"}}` in the body, when it is there.
+        detail: Option<Box<ErrorDetail>>,
     },
     /// The request could not be sent or the response not received.
     #[error("{operation}: request failed: {source}")]
@@ -111,6 +143,14 @@ pub enum Error<E = Infallible> {
     /// The HTTP client could not be built.
     #[error("cannot build the HTTP client: {0}")]
     Config(#[source] reqwest::Error),
+    /// A setting of the client is invalid.
+    #[error("invalid client setting: {what}: {message}")]
+    InvalidConfig {
+        /// The setting (`the user agent`).
+        what: &'static str,
+        /// Why it is invalid.
+        message: String,
+    },
 }
 
 impl Error {
@@ -132,6 +172,7 @@ impl Error {
                 status,
                 headers,
                 body,
+                detail,
             } => match E::from_response(status, &body) {
                 Some(error) => Error::Api {
                     operation,
@@ -139,12 +180,14 @@ impl Error {
                     headers,
                     body,
                     error: Box::new(error),
+                    detail,
                 },
                 None => Error::UnexpectedStatus {
                     operation,
                     status,
                     headers,
                     body,
+                    detail,
                 },
             },
             Error::Api { error, .. } => match *error {},
@@ -174,6 +217,7 @@ impl Error {
             },
             Error::MissingToken { variable } => Error::MissingToken { variable },
             Error::Config(source) => Error::Config(source),
+            Error::InvalidConfig { what, message } => Error::InvalidConfig { what, message },
         }
     }
 }
@@ -200,14 +244,43 @@ impl<E> Error<E> {
         self.status() == Some(reqwest::StatusCode::TOO_MANY_REQUESTS)
     }
 
-    /// The wait the server asked for in `Retry-After` (delay-seconds form), if any.
+    /// The wait the server asked for in `Retry-After` (seconds, or an HTTP date counted
+    /// from now), if any.
     pub fn retry_after(&self) -> Option<std::time::Duration> {
+        super::retry::retry_after(self.headers()?)
+    }
+
+    /// When the rate limit window resets, from `X-RateLimit-Reset` (Unix seconds), if the
+    /// answer says.
+    pub fn rate_limit_reset(&self) -> Option<std::time::SystemTime> {
+        super::retry::rate_limit_reset(self.headers()?)
+    }
+
+    /// The response headers, when the server answered.
+    pub fn headers(&self) -> Option<&reqwest::header::HeaderMap> {
         match self {
-            Error::Api { headers, .. } | Error::UnexpectedStatus { headers, .. } => {
-                super::retry::retry_after(headers)
-            }
+            Error::Api { headers, .. } | Error::UnexpectedStatus { headers, .. } => Some(headers),
             _ => None,
         }
+    }
+
+    /// Vercel's `{"error": {"code", "message"}}` from an error response's body.
+    pub fn detail(&self) -> Option<&ErrorDetail> {
+        match self {
+            Error::Api { detail, .. } | Error::UnexpectedStatus { detail, .. } => detail.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The `error.code` of an error response's body (`forbidden`), whatever the
+    /// operation declares.
+    pub fn code(&self) -> Option<&str> {
+        self.detail()?.code.as_deref()
+    }
+
+    /// The `error.message` of an error response's body, whatever the operation declares.
+    pub fn message(&self) -> Option<&str> {
+        self.detail()?.message.as_deref()
     }
 
     /// The HTTP status of the response, when there was one.
@@ -240,8 +313,97 @@ impl<E> Error<E> {
             | Error::Timeout { operation, .. }
             | Error::Decode { operation, .. }
             | Error::Encode { operation, .. } => Some(operation),
-            Error::Config(_) | Error::MissingToken { .. } => None,
+            Error::Config(_) | Error::MissingToken { .. } | Error::InvalidConfig { .. } => None,
         }
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api {
+                operation,
+                status,
+                headers,
+                body,
+                error,
+                detail,
+            } => f
+                .debug_struct("Api")
+                .field("operation", operation)
+                .field("status", status)
+                .field("headers", headers)
+                .field("body", &BodyText(body))
+                .field("error", error)
+                .field("detail", detail)
+                .finish(),
+            Error::UnexpectedStatus {
+                operation,
+                status,
+                headers,
+                body,
+                detail,
+            } => f
+                .debug_struct("UnexpectedStatus")
+                .field("operation", operation)
+                .field("status", status)
+                .field("headers", headers)
+                .field("body", &BodyText(body))
+                .field("detail", detail)
+                .finish(),
+            Error::Transport { operation, source } => f
+                .debug_struct("Transport")
+                .field("operation", operation)
+                .field("source", source)
+                .finish(),
+            Error::Timeout { operation, source } => f
+                .debug_struct("Timeout")
+                .field("operation", operation)
+                .field("source", source)
+                .finish(),
+            Error::Decode {
+                operation,
+                status,
+                path,
+                source,
+                body,
+            } => f
+                .debug_struct("Decode")
+                .field("operation", operation)
+                .field("status", status)
+                .field("path", path)
+                .field("source", source)
+                .field("body", &BodyText(body))
+                .finish(),
+            Error::Encode {
+                operation,
+                what,
+                message,
+            } => f
+                .debug_struct("Encode")
+                .field("operation", operation)
+                .field("what", what)
+                .field("message", message)
+                .finish(),
+            Error::MissingToken { variable } => {
+                f.debug_struct("MissingToken").field("variable", variable).finish()
+            }
+            Error::Config(source) => f.debug_tuple("Config").field(source).finish(),
+            Error::InvalidConfig { what, message } => f
+                .debug_struct("InvalidConfig")
+                .field("what", what)
+                .field("message", message)
+                .finish(),
+        }
+    }
+}
+
+/// A body in `Debug`: as (lossy UTF-8) text, not as a list of bytes.
+struct BodyText<'a>(&'a [u8]);
+
+impl fmt::Debug for BodyText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&String::from_utf8_lossy(self.0), f)
     }
 }
 

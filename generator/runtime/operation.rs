@@ -10,6 +10,7 @@ use std::future::Future;
 use serde::de::DeserializeOwned;
 
 use super::error::{DeclaredError, Error, Result};
+use super::options::ResponseValue;
 use super::request::{Endpoint, JsonStream, Request, Response};
 
 mod sealed {
@@ -55,6 +56,17 @@ pub(crate) async fn send<O: Exchange>(operation: O) -> Outcome<O> {
     outcome.map_err(Error::declared_as)
 }
 
+/// Like [`send`], keeping the status and headers of a success with its value.
+pub(crate) async fn send_with_meta<O: Exchange>(
+    operation: O,
+) -> Result<ResponseValue<O::Output>, Error<O::Error>> {
+    let outcome = match operation.into_request().send().await {
+        Ok(response) => response.decode_with_meta(O::decode).await,
+        Err(error) => Err(error),
+    };
+    outcome.map_err(Error::declared_as)
+}
+
 /// Sends an operation's request asking for `application/stream+json`, and yields each
 /// JSON value of the success response as it arrives.
 pub(crate) async fn stream<O, T>(operation: O) -> Result<JsonStream<T>, Error<O::Error>>
@@ -83,6 +95,26 @@ macro_rules! request_builder {
             /// the future borrows nothing, so it can be spawned.
             pub fn send(self) -> crate::BoxFuture<crate::Outcome<Self>> {
                 Box::pin(crate::runtime::send(self))
+            }
+
+            /// Sends the request and decodes the answer, keeping its status and headers
+            /// (the rate limit quota, say).
+            pub fn send_with_meta(
+                self,
+            ) -> crate::BoxFuture<
+                crate::Result<
+                    crate::ResponseValue<<Self as crate::Operation>::Output>,
+                    crate::Error<<Self as crate::Operation>::Error>,
+                >,
+            > {
+                Box::pin(crate::runtime::send_with_meta(self))
+            }
+
+            /// Overrides the client's timeout and retry policy, and adds headers, for
+            /// this request only; replaces options set before.
+            pub fn options(mut self, options: crate::RequestOptions) -> Self {
+                self.options = options;
+                self
             }
         }
 

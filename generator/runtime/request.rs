@@ -10,7 +10,8 @@ use serde::Serialize;
 
 use super::error::{Error, Result};
 use super::client::Client;
-use super::retry;
+use super::options::{RequestOptions, ResponseValue};
+use super::retry::{self, RetryPolicy};
 
 /// The future a request builder turns into when awaited: it borrows nothing, so it
 /// can be spawned.
@@ -69,6 +70,12 @@ pub(crate) struct Request {
     headers: reqwest::header::HeaderMap,
     body: Option<Vec<u8>>,
     error: Option<Error>,
+    /// The call's own timeout, over the client's.
+    timeout: Option<std::time::Duration>,
+    /// The call's own retry policy, over the client's.
+    retry: Option<RetryPolicy>,
+    /// The call's own headers, sent over every other.
+    extra_headers: reqwest::header::HeaderMap,
 }
 
 impl Request {
@@ -85,7 +92,32 @@ impl Request {
             headers: reqwest::header::HeaderMap::new(),
             body: None,
             error: None,
+            timeout: None,
+            retry: None,
+            extra_headers: reqwest::header::HeaderMap::new(),
         }
+    }
+
+    /// This request with a call's own settings; an invalid header is kept as the
+    /// error the request is sent with.
+    pub(crate) fn with_options(mut self, options: RequestOptions) -> Self {
+        self.timeout = options.timeout;
+        self.retry = options.retry;
+        for (name, value) in options.headers {
+            let header = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|error| error.to_string())
+                .and_then(|name| {
+                    let value = reqwest::header::HeaderValue::from_str(&value).map_err(|error| error.to_string())?;
+                    Ok((name, value))
+                });
+            match header {
+                Ok((name, value)) => {
+                    self.extra_headers.append(name, value);
+                }
+                Err(message) => self.encode_error(format!("header {name}"), message),
+            }
+        }
+        self
     }
 
     /// Keeps the first encoding error; it is returned when the request is sent.
@@ -162,10 +194,17 @@ impl Request {
         if let Some(token) = self.client.token() {
             builder = builder.bearer_auth(token);
         }
+        if let Some(user_agent) = self.client.user_agent() {
+            builder = builder.header(reqwest::header::USER_AGENT, user_agent.clone());
+        }
+        if let Some(timeout) = self.timeout.or(self.client.timeout()) {
+            builder = builder.timeout(timeout);
+        }
         if let Some(body) = &self.body {
             builder = builder.body(body.clone());
         }
-        builder.send().await
+        // The call's own headers replace any of the same name set above.
+        builder.headers(self.extra_headers.clone()).send().await
     }
 
     /// Sends the request, retrying as the client's retry policy allows, and waits
@@ -192,7 +231,7 @@ impl Request {
             return Err(error);
         }
         let operation = self.operation;
-        let retry = self.client.retry().clone();
+        let retry = self.retry.clone().unwrap_or_else(|| self.client.retry().clone());
         let may_retry = retry.allows(&self.method);
         // Time spent so far: each attempt's duration plus each wait. (Summed rather than
         // read off one clock, so a paused test clock counts exactly the waits.)
@@ -210,7 +249,7 @@ impl Request {
                 Ok(response) if response.status().is_success() => return Ok(response),
                 Ok(response) => {
                     let status = response.status();
-                    let retry_after = retry::retry_after(response.headers());
+                    let retry_after = retry::server_wait(status, response.headers());
                     let failure = Response::new(operation, response).into_unexpected().await;
                     if !retry::retryable_status(status) {
                         return Err(failure);
@@ -321,6 +360,17 @@ impl Response {
         self.inner.status().as_u16()
     }
 
+    /// Decodes the response with `decode`, keeping its status and headers.
+    pub(crate) async fn decode_with_meta<T, F>(self, decode: impl FnOnce(Response) -> F) -> Result<ResponseValue<T>>
+    where
+        F: Future<Output = Result<T>>,
+    {
+        let status = self.inner.status();
+        let headers = self.inner.headers().clone();
+        let value = decode(self).await?;
+        Ok(ResponseValue::new(status, headers, value))
+    }
+
     /// Reads the whole body.
     async fn read(self) -> Result<(reqwest::StatusCode, reqwest::header::HeaderMap, Vec<u8>)> {
         let status = self.inner.status();
@@ -379,6 +429,7 @@ impl Response {
                 operation,
                 status,
                 headers: Box::new(headers),
+                detail: super::error::ErrorDetail::from_body(&body),
                 body,
             },
             Err(error) => error,

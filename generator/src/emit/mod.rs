@@ -24,7 +24,9 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("runtime/mod.rs", include_str!("../../runtime/mod.rs")),
     ("runtime/client.rs", include_str!("../../runtime/client.rs")),
     ("runtime/error.rs", include_str!("../../runtime/error.rs")),
+    ("runtime/number.rs", include_str!("../../runtime/number.rs")),
     ("runtime/operation.rs", include_str!("../../runtime/operation.rs")),
+    ("runtime/options.rs", include_str!("../../runtime/options.rs")),
     ("runtime/paging.rs", include_str!("../../runtime/paging.rs")),
     ("runtime/request.rs", include_str!("../../runtime/request.rs")),
     ("runtime/retry.rs", include_str!("../../runtime/retry.rs")),
@@ -166,9 +168,14 @@ fn lib_file(api: &Api, crate_doc: &CrateDoc) -> TokenStream {
         mod runtime;
 
         pub use runtime::{
-            BoxFuture, Client, ClientBuilder, DeclaredError, Error, JsonStream, Operation, Outcome,
-            Paginated, Result, RetryPolicy,
+            BoxFuture, Client, ClientBuilder, DeclaredError, Error, ErrorDetail, JsonStream, Number,
+            Operation, Outcome, Paginated, RateLimit, RequestOptions, ResponseValue, Result,
+            RetryPolicy,
         };
+
+        /// The HTTP client the API client is built on: its types appear in this crate's
+        /// API (`StatusCode`, `HeaderMap`, [`ClientBuilder::http_client`]).
+        pub use reqwest;
 
         #(#modules)*
     }

@@ -14,7 +14,7 @@ use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
 use super::paging::paginate_method;
-use super::types::{ident, type_tokens};
+use super::types::{deprecated_attr, ident, type_tokens};
 use super::Context;
 use crate::ir::{
     BodyEncoding, Method, Operation, Param, ParamLocation, PathSegment, Response, TeamScope,
@@ -48,12 +48,30 @@ fn team_scope_getter(param: &Param) -> Option<proc_macro2::Ident> {
     })
 }
 
-/// The argument type and the conversion to the stored type.
+/// The argument type of a body, and whether it is converted (`.into()`) to the stored type.
 fn argument(ctx: &Context<'_>, ty: &TypeRef, group: &str) -> (TokenStream, bool) {
     match ty {
         TypeRef::String => (quote!(impl Into<String>), true),
         TypeRef::Bytes => (quote!(impl Into<Vec<u8>>), true),
         other => (type_tokens(ctx, other, group), false),
+    }
+}
+
+/// The argument type of a parameter, and the expression converting the argument `name`
+/// to the stored type (`None`: stored as it is): text takes anything `Display` (`"100"`
+/// or `100`), a number any integer or float; the stored type, and so the wire form,
+/// stays what the document declares.
+fn param_argument(
+    ctx: &Context<'_>,
+    ty: &TypeRef,
+    group: &str,
+    name: &proc_macro2::Ident,
+) -> (TokenStream, Option<TokenStream>) {
+    match ty {
+        TypeRef::String => (quote!(impl std::fmt::Display), Some(quote!(#name.to_string()))),
+        TypeRef::Number => (quote!(impl crate::Number), Some(quote!(crate::Number::to_f64(#name)))),
+        TypeRef::Bytes => (quote!(impl Into<Vec<u8>>), Some(quote!(#name.into()))),
+        other => (type_tokens(ctx, other, group), None),
     }
 }
 
@@ -260,7 +278,7 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
         Some(location.as_str()),
         deprecated,
     ]);
-    let deprecated_attr = op.deprecated.then(|| quote!(#[deprecated]));
+    let operation_deprecated = deprecated_attr(op.deprecated, "operation");
 
     let mut fields = Vec::new();
     let mut args = Vec::new();
@@ -271,10 +289,14 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
         let name = ident(&param.rust_name);
         let ty = param_type(ctx, param);
         let stored = type_tokens(ctx, &ty, group);
-        let (arg_ty, convert) = argument(ctx, &ty, group);
-        let value = if convert { quote!(#name.into()) } else { quote!(#name) };
-        let init = if convert { quote!(#name: #value,) } else { quote!(#name,) };
+        let (arg_ty, converted) = param_argument(ctx, &ty, group, &name);
+        let init = match &converted {
+            Some(value) => quote!(#name: #value,),
+            None => quote!(#name,),
+        };
+        let value = converted.unwrap_or_else(|| quote!(#name));
         let doc = doc_attrs([param.doc.as_deref()]);
+        let deprecated = deprecated_attr(param.deprecated, "parameter");
         if is_argument(param) {
             fields.push(quote!(#name: #stored,));
             args.push(quote!(#name: #arg_ty));
@@ -284,6 +306,7 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
             inits.push(quote!(#name: None,));
             setters.push(quote! {
                 #doc
+                #deprecated
                 pub fn #name(mut self, #name: #arg_ty) -> Self {
                     self.#name = Some(#value);
                     self
@@ -335,14 +358,15 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
         sends.push(quote!(request.accept("application/stream+json");));
     }
     let request = if sends.is_empty() {
-        quote!(self.client.request(&Self::ENDPOINT, &path))
+        quote!(self.client.request(&Self::ENDPOINT, &path).with_options(self.options))
     } else {
         quote! {
-            let mut request = self.client.request(&Self::ENDPOINT, &path);
+            let mut request = self.client.request(&Self::ENDPOINT, &path).with_options(self.options);
             #(#sends)*
             request
         }
     };
+    let init_options = quote!(options: crate::RequestOptions::default(),);
     let path = path_expr(op);
     let method = method_tokens(op.method);
     let operation_id = &op.id;
@@ -370,10 +394,11 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
     let client_method = quote! {
         impl crate::Client {
             #method_doc
-            #deprecated_attr
+            #operation_deprecated
             pub fn #fn_name(&self, #(#args),*) -> #builder {
                 #builder {
                     client: self.clone(),
+                    #init_options
                     #(#inits)*
                 }
             }
@@ -385,6 +410,7 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder {
             client: crate::Client,
+            options: crate::RequestOptions,
             #(#fields)*
         }
     };

@@ -32,7 +32,7 @@ pub fn paginate_method(ctx: &Context<'_>, op: &Operation) -> Option<TokenStream>
                 let (items, cursor) = #split;
                 let next_request = cursor
                     .filter(|cursor| next_request.#param.as_ref() != Some(cursor))
-                    .map(|cursor| next_request.#param(cursor));
+                    .map(|cursor| Self { #param: Some(cursor), ..next_request });
                 Ok((items, next_request))
             })
         }

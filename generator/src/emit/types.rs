@@ -155,8 +155,10 @@ fn constructors(ctx: &Context<'_>, def: &TypeDef, s: &Struct, cfg: Option<&Token
         inits.push(quote!(#field_name: None,));
         let setter = quote::format_ident!("with_{}", field.rust_name.trim_start_matches("r#"));
         let doc = format!(" Sets [`{0}`](Self::{0}).", field.rust_name);
+        let deprecated = deprecated_attr(field.deprecated, "field");
         setters.push(quote! {
             #[doc = #doc]
+            #deprecated
             pub fn #setter(mut self, #field_name: #input) -> Self {
                 self.#field_name = #stored;
                 self
@@ -169,8 +171,10 @@ fn constructors(ctx: &Context<'_>, def: &TypeDef, s: &Struct, cfg: Option<&Token
     }
     let new_doc = format!(" A `{}` with the fields it needs; the others are unset.", def.name);
     let many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let allow_deprecated = allows_deprecated(s);
     quote! {
         #cfg
+        #allow_deprecated
         impl #name {
             #[doc = #new_doc]
             #many
@@ -198,8 +202,10 @@ fn redacting_debug(def: &TypeDef, s: &Struct, cfg: Option<&TokenStream>) -> Toke
             quote!(.field(#label, &self.#field_name))
         }
     });
+    let allow_deprecated = allows_deprecated(s);
     quote! {
         #cfg
+        #allow_deprecated
         impl std::fmt::Debug for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.debug_struct(#type_name)
@@ -210,9 +216,23 @@ fn redacting_debug(def: &TypeDef, s: &Struct, cfg: Option<&TokenStream>) -> Toke
     }
 }
 
+/// `#[deprecated]` for an item the document marks deprecated (`what`: `field`,
+/// `parameter`, `operation`), nothing otherwise.
+pub fn deprecated_attr(deprecated: bool, what: &str) -> Option<TokenStream> {
+    let note = format!("the API marks this {what} deprecated");
+    deprecated.then(|| quote!(#[deprecated(note = #note)]))
+}
+
+/// `#[allow(deprecated)]` for code of a struct that reads or writes its own deprecated
+/// fields.
+fn allows_deprecated(s: &Struct) -> Option<TokenStream> {
+    s.fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]))
+}
+
 fn field_def(ctx: &Context<'_>, field: &Field, group: &str) -> TokenStream {
     let name = ident(&field.rust_name);
     let doc = doc_attrs([field.doc.as_deref()]);
+    let deprecated = deprecated_attr(field.deprecated, "field");
     let wire = &field.wire_name;
     let rename = (field.rust_name != *wire).then(|| quote!(rename = #wire,));
     let inner = type_tokens(ctx, &field.ty, group);
@@ -234,6 +254,7 @@ fn field_def(ctx: &Context<'_>, field: &Field, group: &str) -> TokenStream {
     let serde = (!attrs.is_empty()).then(|| quote!(#[serde(#attrs)]));
     quote! {
         #doc
+        #deprecated
         #serde
         pub #name: #ty,
     }

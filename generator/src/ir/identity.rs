@@ -169,12 +169,14 @@ fn stripped(kind: &TypeKind, names: &mut Vec<String>) -> TypeKind {
                 .map(|f| super::model::Field {
                     ty: blank(&f.ty),
                     doc: None,
+                    deprecated: false,
                     ..f.clone()
                 })
                 .collect(),
             additional: s.additional.as_ref().map(|f| super::model::Field {
                 ty: blank(&f.ty),
                 doc: None,
+                deprecated: false,
                 ..f.clone()
             }),
         }),
@@ -340,6 +342,7 @@ mod tests {
             required: true,
             doc: Some(doc.to_owned()),
             secret: false,
+            deprecated: false,
         }
     }
 

@@ -112,7 +112,8 @@ pub struct Operation {
     pub summary: Option<String>,
     /// `description` of the operation.
     pub description: Option<String>,
-    /// Whether the document marks it deprecated.
+    /// Whether the document marks it deprecated: `deprecated: true`, or a summary that
+    /// ends in `(deprecated)` (as Vercel's document marks replaced endpoints).
     pub deprecated: bool,
     /// JSON pointer of the operation in the document.
     pub pointer: String,
@@ -240,6 +241,8 @@ pub struct Param {
     /// The client-wide team this parameter falls back to, when it names the team a call
     /// acts for.
     pub team_scope: Option<TeamScope>,
+    /// Whether the document marks the parameter (or its schema) deprecated.
+    pub deprecated: bool,
 }
 
 /// How a call names the team it acts for, when the client has one set.
@@ -393,6 +396,8 @@ pub struct Field {
     pub doc: Option<String>,
     /// Whether the value is a secret to redact from `Debug`.
     pub secret: bool,
+    /// Whether the schema marks the property deprecated.
+    pub deprecated: bool,
 }
 
 /// A string enum. Every enum keeps unknown values in a catch-all variant.

@@ -15,14 +15,15 @@ use crate::names::{field_name, is_keyword, safe_type_name, type_name, Scope};
 /// Names a generated request builder uses for itself, which parameters must avoid, and
 /// operator method names clippy wants implemented as traits (`add(self, x)`).
 const BUILDER_RESERVED: &[&str] = &[
-    "client", "body", "send", "stream", "into_request", "into_future", "add", "sub", "mul", "div", "rem", "bitand",
+    "client", "body", "send", "send_with_meta", "options", "stream", "into_request", "into_future", "add", "sub", "mul", "div", "rem", "bitand",
     "bitor", "bitxor", "shl", "shr",
 ];
 
 /// Methods of `Client` (its own and those of traits it implements) that operations must
 /// not take as their method name.
 pub const CLIENT_RESERVED: &[&str] = &[
-    "new", "builder", "from_env", "from_parts", "team_id", "team_slug", "base_url", "request", "clone",
+    "new", "builder", "from_env", "from_parts", "with_token", "team_id", "team_slug", "base_url", "request",
+    "http", "token", "retry", "timeout", "user_agent", "clone",
     "clone_from", "fmt", "to_owned", "into", "from", "try_into", "try_from", "borrow", "default", "eq", "ne", "hash",
     "cmp", "partial_cmp", "deref", "as_ref", "type_id", "to_string",
 ];
@@ -79,9 +80,24 @@ pub fn lower_operation(
         responses,
         summary: op.summary.clone(),
         description: op.description.clone(),
-        deprecated: op.deprecated,
+        deprecated: op.deprecated || summary_deprecated(op.summary.as_deref()),
         pointer,
     }
+}
+
+/// Does a summary mark its operation deprecated, as Vercel's document does for replaced
+/// endpoints (`Update Resource Secrets (Deprecated)`)?
+pub fn summary_deprecated(summary: Option<&str>) -> bool {
+    summary.is_some_and(|summary| summary.trim_end().to_ascii_lowercase().ends_with("(deprecated)"))
+}
+
+/// Does the document mark a parameter deprecated, on the parameter or on its schema?
+fn param_deprecated(data: &openapiv3::ParameterData) -> bool {
+    let schema_deprecated = match &data.format {
+        ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => schema.schema_data.deprecated,
+        _ => false,
+    };
+    data.deprecated == Some(true) || schema_deprecated
 }
 
 /// Names a tag's module (and Cargo feature) must not take: modules and files the crate
@@ -89,7 +105,7 @@ pub fn lower_operation(
 /// `default` feature, and crates the generated code names by path.
 const RESERVED_GROUPS: &[&str] = &[
     super::schema::SHARED_GROUP, "runtime", "lib", "main", "default", "std", "core", "alloc", "serde", "serde_json",
-    "reqwest", "bytes", "tokio", "futures_util", "fastrand", "percent_encoding", "serde_path_to_error", "thiserror",
+    "reqwest", "bytes", "httpdate", "tokio", "futures_util", "fastrand", "percent_encoding", "serde_path_to_error", "thiserror",
 ];
 
 /// The module of an operation: its first selected tag (or first tag), snake_case.
@@ -241,6 +257,7 @@ fn lower_params(
                 location,
                 required,
                 team_scope: team_scope(&data.name, location, required, &ty),
+                deprecated: param_deprecated(data),
                 ty,
                 doc: data.description.clone(),
             })
@@ -263,6 +280,7 @@ fn lower_params(
             ty: TypeRef::String,
             doc: None,
             team_scope: None,
+            deprecated: false,
         });
     }
     params

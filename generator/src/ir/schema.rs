@@ -643,9 +643,9 @@ impl<'a> SchemaLowerer<'a> {
             let child = naming.property(name, wire_name);
             let field_pointer = format!("{pointer}/properties/{}", escape_pointer(wire_name));
             let ty = self.lower_ref(schema, &child, &field_pointer);
-            let doc = match schema {
-                ReferenceOr::Item(schema) => schema.schema_data.description.clone(),
-                ReferenceOr::Reference { .. } => None,
+            let (doc, deprecated) = match schema {
+                ReferenceOr::Item(schema) => (schema.schema_data.description.clone(), schema.schema_data.deprecated),
+                ReferenceOr::Reference { .. } => (None, false),
             };
             fields.push(Field {
                 rust_name: scope.claim(&field_name(wire_name)),
@@ -654,6 +654,7 @@ impl<'a> SchemaLowerer<'a> {
                 required: object.required.contains(wire_name),
                 doc,
                 secret: all_secret || is_secret(wire_name) || (secret_holder && wire_name == "value"),
+                deprecated,
             });
         }
         let mut seen = BTreeSet::new();
@@ -668,6 +669,7 @@ impl<'a> SchemaLowerer<'a> {
                 required: true,
                 doc: Some("Required by the API; its type is not described.".to_owned()),
                 secret: false,
+                deprecated: false,
             });
         }
         for wire_name in &object.conditional {
@@ -681,6 +683,7 @@ impl<'a> SchemaLowerer<'a> {
                 required: false,
                 doc: Some("Required by the API in some cases (see the type's documentation); its type is not described.".to_owned()),
                 secret: false,
+                deprecated: false,
             });
         }
         let additional_type = match &object.additional {
@@ -703,6 +706,7 @@ impl<'a> SchemaLowerer<'a> {
             required: true,
             doc: Some("Properties not named by the schema.".to_owned()),
             secret: false,
+            deprecated: false,
         });
         Struct { fields, additional }
     }

@@ -175,6 +175,7 @@ impl Unifier<'_> {
                     fields.push(Field {
                         ty,
                         secret: field.secret || other.secret,
+                        deprecated: field.deprecated || other.deprecated,
                         doc: field.doc.clone().or_else(|| other.doc.clone()),
                         ..field.clone()
                     });
@@ -301,7 +302,7 @@ mod tests {
     }
 
     fn field(name: &str, ty: TypeRef, required: bool) -> Field {
-        Field { rust_name: name.to_owned(), wire_name: name.to_owned(), ty, required, doc: None, secret: false }
+        Field { rust_name: name.to_owned(), wire_name: name.to_owned(), ty, required, doc: None, secret: false, deprecated: false }
     }
 
     fn object(fields: Vec<Field>) -> TypeKind {

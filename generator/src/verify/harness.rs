@@ -90,6 +90,8 @@ fn conversion(api: &Api, ty: &TypeRef, location: Option<ParamLocation>) -> Token
         _ if location == Some(ParamLocation::Path) && !displayable => quote!(text),
         TypeRef::String => quote!(text),
         TypeRef::Bytes => quote!(bytes),
+        // A number parameter takes any `Number`: the harness gives the declared `f64`.
+        TypeRef::Number if location.is_some() => quote!(arg::<f64>),
         _ => quote!(arg),
     }
 }

@@ -1,0 +1,154 @@
+//! What one call may change about how it is sent, and what an answer says besides its
+//! body.
+
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use super::retry::RetryPolicy;
+
+/// Settings of one request that override the client's: its timeout, its retry policy,
+/// and extra headers. Every request builder takes them with its `options` method
+/// (`client.submit_billing_data(..).options(options).await`); a later call of `options`
+/// replaces the earlier one.
+///
+/// ```
+/// use std::time::Duration;
+/// use vercel_api::{RequestOptions, RetryPolicy};
+///
+/// // A POST retried on 429 and 5xx, for this call only.
+/// let options = RequestOptions::new()
+///     .timeout(Duration::from_secs(5))
+///     .retry_policy(RetryPolicy::default().retry_non_idempotent(true))
+///     .header("x-request-id", "3f2a");
+/// # let _ = options;
+/// ```
+#[derive(Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RequestOptions {
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) retry: Option<RetryPolicy>,
+    pub(crate) headers: Vec<(String, String)>,
+}
+
+impl RequestOptions {
+    /// No overrides: the client's settings apply.
+    pub fn new() -> Self {
+        RequestOptions::default()
+    }
+
+    /// The timeout of each attempt of this request, instead of the client's.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// When this request is sent again, instead of the client's policy. A POST can be
+    /// retried on `429` this way with
+    /// `RetryPolicy::default().retry_non_idempotent(true)`, without doing so for every call.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Sends a header with this request. It replaces a header of the same name that the
+    /// request would otherwise send (the client's user agent, say); several calls with one
+    /// name send every value. A name or value that is not valid in HTTP is an
+    /// [`Error::Encode`](crate::Error::Encode) when the request is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+}
+
+impl fmt::Debug for RequestOptions {
+    /// Header values are left out: they may hold credentials.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("RequestOptions")
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("headers", &names)
+            .finish()
+    }
+}
+
+/// A decoded success with the status and headers it came with, from a request
+/// builder's `send_with_meta`. It dereferences to the value.
+#[derive(Debug, Clone)]
+pub struct ResponseValue<T> {
+    status: reqwest::StatusCode,
+    headers: reqwest::header::HeaderMap,
+    value: T,
+}
+
+impl<T> ResponseValue<T> {
+    /// A value with the status and headers of its response.
+    pub(crate) fn new(status: reqwest::StatusCode, headers: reqwest::header::HeaderMap, value: T) -> Self {
+        ResponseValue { status, headers, value }
+    }
+
+    /// The HTTP status (one of the 2xx).
+    pub fn status(&self) -> reqwest::StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &reqwest::header::HeaderMap {
+        &self.headers
+    }
+
+    /// The decoded body.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    /// The decoded body, without the rest.
+    pub fn into_value(self) -> T {
+        self.value
+    }
+
+    /// The status, the headers and the decoded body.
+    pub fn into_parts(self) -> (reqwest::StatusCode, reqwest::header::HeaderMap, T) {
+        (self.status, self.headers, self.value)
+    }
+
+    /// The rate limit quota the answer reports (`X-RateLimit-Limit`,
+    /// `X-RateLimit-Remaining`, `X-RateLimit-Reset`), when it reports one.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        RateLimit::from_headers(&self.headers)
+    }
+}
+
+impl<T> std::ops::Deref for ResponseValue<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+/// The rate limit quota an answer reports. Each part is `None` when its header is
+/// missing or unreadable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RateLimit {
+    /// Requests allowed in the window (`X-RateLimit-Limit`).
+    pub limit: Option<u64>,
+    /// Requests left in the window (`X-RateLimit-Remaining`).
+    pub remaining: Option<u64>,
+    /// When the window resets (`X-RateLimit-Reset`, Unix seconds).
+    pub reset: Option<SystemTime>,
+}
+
+impl RateLimit {
+    /// The quota in `headers`; `None` when none of its headers is readable.
+    pub fn from_headers(headers: &reqwest::header::HeaderMap) -> Option<Self> {
+        let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok();
+        let quota = RateLimit {
+            limit: number("x-ratelimit-limit"),
+            remaining: number("x-ratelimit-remaining"),
+            reset: super::retry::rate_limit_reset(headers),
+        };
+        (quota.limit.is_some() || quota.remaining.is_some() || quota.reset.is_some()).then_some(quota)
+    }
+}
