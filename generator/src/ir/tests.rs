@@ -216,3 +216,43 @@ fn alias_chains_longer_than_the_limit_are_cut_once_where_they_pass_it() {
     assert_eq!(built.api.types["S4"].kind, TypeKind::Alias(TypeRef::Json));
     emits(&built.api);
 }
+
+#[test]
+fn deprecation_is_read_from_the_flag_the_summary_parameters_and_properties() {
+    let built = build_doc(
+        json!({
+            "/old": {"get": {"operationId": "old", "summary": "Get the old thing (Deprecated)",
+                "parameters": [
+                    {"name": "from", "in": "query", "deprecated": true, "schema": {"type": "number"}},
+                    {"name": "since", "in": "query", "schema": {"type": "number", "deprecated": true}},
+                    {"name": "until", "in": "query", "schema": {"type": "number"}}
+                ],
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "properties": {"renew": {"type": "boolean", "deprecated": true}, "name": {"type": "string"}}
+                }}}}}}},
+            "/flagged": {"get": {"operationId": "flagged", "deprecated": true,
+                "responses": {"204": {"description": "done"}}}},
+            "/current": {"get": {"operationId": "current", "summary": "Deprecated things, listed",
+                "responses": {"204": {"description": "done"}}}}
+        }),
+        json!({}),
+    );
+    let api = &built.api;
+    let deprecated: Vec<(&str, bool)> = api.operations.iter().map(|op| (op.id.as_str(), op.deprecated)).collect();
+    assert_eq!(deprecated, [("current", false), ("flagged", true), ("old", true)]);
+    let old = api.operations.iter().find(|op| op.id == "old").unwrap();
+    let params: Vec<(&str, bool)> = old.params.iter().map(|p| (p.wire_name.as_str(), p.deprecated)).collect();
+    assert_eq!(params, [("from", true), ("since", true), ("until", false)]);
+    let fields: Vec<(&str, bool)> = api
+        .types
+        .values()
+        .filter_map(|ty| match &ty.kind {
+            TypeKind::Struct(s) => Some(s.fields.iter().map(|f| (f.wire_name.as_str(), f.deprecated))),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(fields, [("renew", true), ("name", false)]);
+    emits(api);
+}
