@@ -14,7 +14,7 @@ pub struct AccountLimit {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateCustomEnvironmentBranchMatcher {
-    /// Type of matcher. One of \"equals\", \"startsWith\", or \"endsWith\".
+    /// Type of matcher. One of "equals", "startsWith", or "endsWith".
     #[serde(rename = "type")]
     pub type_: CreateCustomEnvironmentBranchMatcherType,
     /// Git branch name or portion thereof.
@@ -33,7 +33,7 @@ impl CreateCustomEnvironmentBranchMatcher {
     }
 }
 
-/// Type of matcher. One of \"equals\", \"startsWith\", or \"endsWith\".
+/// Type of matcher. One of "equals", "startsWith", or "endsWith".
 #[derive(
     Debug,
     Clone,

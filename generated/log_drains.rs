@@ -169,7 +169,7 @@ pub struct CreateLogDrainRequest {
     /// The delivery log format
     #[serde(rename = "deliveryFormat", default, skip_serializing_if = "Option::is_none")]
     pub delivery_format: Option<crate::shared::Encoding>,
-    /// The url where you will receive logs. The protocol must be `<https://>` or `<http://>` when type is `json` and `ndjson`.
+    /// The url where you will receive logs. The protocol must be `https://` or `http://` when type is `json` and `ndjson`.
     pub url: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sources: Option<Vec<CreateConfigurableLogDrainSource>>,

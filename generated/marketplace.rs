@@ -10,10 +10,10 @@ pub struct Balance {
     /// Partner's resource ID, exclude if credits are tied to the installation and not an individual resource.
     #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// A human-readable description of the credits the user currently has, e.g. \"2,000 Tokens\"
+    /// A human-readable description of the credits the user currently has, e.g. "2,000 Tokens"
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<String>,
-    /// The name of the credits, for display purposes, e.g. \"Tokens\"
+    /// The name of the credits, for display purposes, e.g. "Tokens"
     #[serde(rename = "nameLabel", default, skip_serializing_if = "Option::is_none")]
     pub name_label: Option<String>,
     /// The dollar value of the credit balance, in USD and provided in cents, which is used to trigger automatic purchase thresholds.
@@ -1035,7 +1035,7 @@ impl std::fmt::Debug for Secret {
 pub struct SubmitBillingDataRequest {
     /// Server time of your integration, used to determine the most recent data for race conditions & updates. Only the latest usage data for a given day, week, and month will be kept.
     pub timestamp: String,
-    /// End of Day, the UTC datetime for when the end of the billing/usage day is in UTC time. This tells us which day the usage data is for, and also allows for your \"end of day\" to be different from UTC 00:00:00. eod must be within the period dates, and cannot be older than 24h earlier from our server's current time.
+    /// End of Day, the UTC datetime for when the end of the billing/usage day is in UTC time. This tells us which day the usage data is for, and also allows for your "end of day" to be different from UTC 00:00:00. eod must be within the period dates, and cannot be older than 24h earlier from our server's current time.
     pub eod: String,
     /// Period for the billing cycle. The period end date cannot be older than 24 hours earlier than our current server's time.
     pub period: Period,
@@ -1070,10 +1070,13 @@ pub struct SubmitBillingDataUsageItem {
     pub resource_id: Option<String>,
     /// Metric name.
     pub name: String,
-    /// \n              Type of the metric.\n              - total: measured total value, such as Database size\n              - interval: usage during the period, such as i/o or number of queries.\n              - rate: rate of usage, such as queries per second.\n
+    /// Type of the metric.
+    /// - total: measured total value, such as Database size
+    /// - interval: usage during the period, such as i/o or number of queries.
+    /// - rate: rate of usage, such as queries per second.
     #[serde(rename = "type")]
     pub type_: SubmitBillingDataUsageItemType,
-    /// Metric units. Example: \"GB\"
+    /// Metric units. Example: "GB"
     pub units: String,
     /// Metric value for the day. Could be a final or an interim value for the day.
     #[serde(rename = "dayValue")]
@@ -1116,7 +1119,10 @@ impl SubmitBillingDataUsageItem {
     }
 }
 
-/// \n              Type of the metric.\n              - total: measured total value, such as Database size\n              - interval: usage during the period, such as i/o or number of queries.\n              - rate: rate of usage, such as queries per second.\n
+/// Type of the metric.
+/// - total: measured total value, such as Database size
+/// - interval: usage during the period, such as i/o or number of queries.
+/// - rate: rate of usage, such as queries per second.
 #[derive(
     Debug,
     Clone,
@@ -2621,7 +2627,7 @@ impl crate::DeclaredError for ImportResourceError {
 impl crate::Client {
     /// Submit Billing Data
     ///
-    /// Sends the billing and usage data. The partner should do this at least once a day and ideally once per hour. <br/> Use the `credentials.access_token` we provided in the [Upsert Installation](#upsert-installation) body to authorize this request.
+    /// Sends the billing and usage data. The partner should do this at least once a day and ideally once per hour. <br/> Use the `credentials.access_token` we provided in the Upsert Installation body to authorize this request.
     ///
     /// `POST /v1/installations/{integrationConfigurationId}/billing`
     pub fn submit_billing_data(
@@ -2713,7 +2719,7 @@ impl crate::DeclaredError for SubmitBillingDataError {
 impl crate::Client {
     /// Submit Invoice
     ///
-    /// This endpoint allows the partner to submit an invoice to Vercel. The invoice is created in Vercel's billing system and sent to the customer. Depending on the type of billing plan, the invoice can be sent at a time of signup, at the start of the billing period, or at the end of the billing period.<br/> <br/> Use the `credentials.access_token` we provided in the [Upsert Installation](#upsert-installation) body to authorize this request. <br/> There are several limitations to the invoice submission:<br/> <br/> 1. A resource can only be billed once per the billing period and the billing plan.<br/> 2. The billing plan used to bill the resource must have been active for this resource during the billing period.<br/> 3. The billing plan used must be a subscription plan.<br/> 4. The interim usage data must be sent hourly for all types of subscriptions. See [Send subscription billing and usage data](#send-subscription-billing-and-usage-data) API on how to send interim billing and usage data.<br/>
+    /// This endpoint allows the partner to submit an invoice to Vercel. The invoice is created in Vercel's billing system and sent to the customer. Depending on the type of billing plan, the invoice can be sent at a time of signup, at the start of the billing period, or at the end of the billing period.<br/> <br/> Use the `credentials.access_token` we provided in the Upsert Installation body to authorize this request. <br/> There are several limitations to the invoice submission:<br/> <br/> 1. A resource can only be billed once per the billing period and the billing plan.<br/> 2. The billing plan used to bill the resource must have been active for this resource during the billing period.<br/> 3. The billing plan used must be a subscription plan.<br/> 4. The interim usage data must be sent hourly for all types of subscriptions. See Send subscription billing and usage data API on how to send interim billing and usage data.<br/>
     ///
     /// `POST /v1/installations/{integrationConfigurationId}/billing/invoices`
     pub fn submit_invoice(
@@ -2811,7 +2817,7 @@ impl crate::DeclaredError for SubmitInvoiceError {
 impl crate::Client {
     /// Submit Prepayment Balances
     ///
-    /// Sends the prepayment balances. The partner should do this at least once a day and ideally once per hour. <br/> Use the `credentials.access_token` we provided in the [Upsert Installation](#upsert-installation) body to authorize this request.
+    /// Sends the prepayment balances. The partner should do this at least once a day and ideally once per hour. <br/> Use the `credentials.access_token` we provided in the Upsert Installation body to authorize this request.
     ///
     /// `POST /v1/installations/{integrationConfigurationId}/billing/balance`
     pub fn submit_prepayment_balances(
@@ -3237,7 +3243,7 @@ impl crate::DeclaredError for UpdateInstallationIntegrationEdgeConfigError {
 impl crate::Client {
     /// Invoice Actions
     ///
-    /// This endpoint allows the partner to request a refund for an invoice to Vercel. The invoice is created using the [Submit Invoice API](#submit-invoice-api).
+    /// This endpoint allows the partner to request a refund for an invoice to Vercel. The invoice is created using the Submit Invoice API.
     ///
     /// `POST /v1/installations/{integrationConfigurationId}/billing/invoices/{invoiceId}/actions`
     pub fn update_invoice(
@@ -3452,7 +3458,7 @@ impl crate::DeclaredError for UpdateResourceError {
 impl crate::Client {
     /// Update Resource Secrets (Deprecated)
     ///
-    /// This endpoint is deprecated and replaced with the endpoint [Update Resource Secrets](#update-resource-secrets). <br/> This endpoint updates the secrets of a resource. If a resource has projects connected, the connected secrets are updated with the new secrets. The old secrets may still be used by existing connected projects because they are not automatically redeployed. Redeployment is a manual action and must be completed by the user. All new project connections will use the new secrets.<br/> <br/> Use cases for this endpoint:<br/> <br/> - Resetting the credentials of a database in the partner. If the user requests the credentials to be updated in the partner’s application, the partner post the new set of secrets to Vercel, the user should redeploy their application and the expire the old credentials.<br/>
+    /// This endpoint is deprecated and replaced with the endpoint Update Resource Secrets. <br/> This endpoint updates the secrets of a resource. If a resource has projects connected, the connected secrets are updated with the new secrets. The old secrets may still be used by existing connected projects because they are not automatically redeployed. Redeployment is a manual action and must be completed by the user. All new project connections will use the new secrets.<br/> <br/> Use cases for this endpoint:<br/> <br/> - Resetting the credentials of a database in the partner. If the user requests the credentials to be updated in the partner’s application, the partner post the new set of secrets to Vercel, the user should redeploy their application and the expire the old credentials.<br/>
     ///
     /// `PUT /v1/installations/{integrationConfigurationId}/products/{integrationProductIdOrSlug}/resources/{resourceId}/secrets`
     ///

@@ -744,7 +744,7 @@ pub struct CreateProjectRequest {
         skip_serializing_if = "Option::is_none",
     )]
     pub skip_git_connect_during_link: Option<bool>,
-    /// The Vercel Auth setting for the project (historically named \"SSO Protection\")
+    /// The Vercel Auth setting for the project (historically named "SSO Protection")
     #[serde(rename = "ssoProtection", default, skip_serializing_if = "Option::is_none")]
     pub sso_protection: Option<crate::shared::SsoProtection>,
     /// The output directory of the project. When `null` is used this value will be automatically detected
@@ -2085,7 +2085,7 @@ pub struct GitProviderOptions {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GitRepository {
-    /// The name of the git repository. For example: \"vercel/next.js\"
+    /// The name of the git repository. For example: "vercel/next.js"
     pub repo: String,
     /// The Git Provider of the repository
     #[serde(rename = "type")]
@@ -2226,7 +2226,7 @@ impl std::fmt::Display for InternalContentHintType {
     }
 }
 
-/// - team: `<https://oidc.vercel.com/[team_slug]>` - global: `<https://oidc.vercel.com>`
+/// - team: `https://oidc.vercel.com/[team_slug]` - global: `https://oidc.vercel.com`
 #[derive(
     Debug,
     Clone,
@@ -2580,7 +2580,7 @@ pub struct OidcTokenConfig {
     /// Whether or not to generate OpenID Connect JSON Web Tokens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// - team: `<https://oidc.vercel.com/[team_slug]>` - global: `<https://oidc.vercel.com>`
+    /// - team: `https://oidc.vercel.com/[team_slug]` - global: `https://oidc.vercel.com`
     #[serde(rename = "issuerMode", default, skip_serializing_if = "Option::is_none")]
     pub issuer_mode: Option<IssuerMode>,
 }
@@ -5763,14 +5763,14 @@ pub struct UpdateProjectRequest {
         skip_serializing_if = "Option::is_none",
     )]
     pub serverless_function_zero_config_failover: Option<bool>,
-    /// Deployments created before this absolute datetime have Skew Protection disabled. Value is in milliseconds since epoch to match \"createdAt\" fields.
+    /// Deployments created before this absolute datetime have Skew Protection disabled. Value is in milliseconds since epoch to match "createdAt" fields.
     #[serde(
         rename = "skewProtectionBoundaryAt",
         default,
         skip_serializing_if = "Option::is_none",
     )]
     pub skew_protection_boundary_at: Option<i64>,
-    /// Deployments created before this rolling window have Skew Protection disabled. Value is in seconds to match \"revalidate\" fields.
+    /// Deployments created before this rolling window have Skew Protection disabled. Value is in seconds to match "revalidate" fields.
     #[serde(
         rename = "skewProtectionMaxAge",
         default,
@@ -7099,7 +7099,7 @@ impl crate::DeclaredError for CreateProjectEnvError {
 impl crate::Client {
     /// Create project transfer request
     ///
-    /// Initiates a project transfer request from one team to another. <br/> Returns a `code` that remains valid for 24 hours and can be used to accept the transfer request by another team using the `PUT /projects/transfer-request/:code` endpoint. <br/> Users can also accept the project transfer request using the claim URL: `<https://vercel.com/claim-deployment?code=<code>>&returnUrl=<returnUrl>`. <br/> The `code` parameter specifies the project transfer request code generated using this endpoint. <br/> The `returnUrl` parameter redirects users to a specific page of the application if the claim URL is invalid or expired.
+    /// Initiates a project transfer request from one team to another. <br/> Returns a `code` that remains valid for 24 hours and can be used to accept the transfer request by another team using the `PUT /projects/transfer-request/:code` endpoint. <br/> Users can also accept the project transfer request using the claim URL: `https://vercel.com/claim-deployment?code=<code>&returnUrl=<returnUrl>`. <br/> The `code` parameter specifies the project transfer request code generated using this endpoint. <br/> The `returnUrl` parameter redirects users to a specific page of the application if the claim URL is invalid or expired.
     ///
     /// `POST /projects/{idOrName}/transfer-request`
     pub fn create_project_transfer_request(
@@ -7960,7 +7960,7 @@ impl GetProjectDomainsBuilder {
         self.production = Some(production);
         self
     }
-    /// Filters on the target of the domain. Can be either \"production\", \"preview\"
+    /// Filters on the target of the domain. Can be either "production", "preview"
     pub fn target(mut self, target: crate::shared::DrainsSamplingItemEnv) -> Self {
         self.target = Some(target);
         self
@@ -7978,7 +7978,7 @@ impl GetProjectDomainsBuilder {
         self.git_branch = Some(git_branch.to_string());
         self
     }
-    /// Excludes redirect project domains when \"false\". Includes redirect project domains when \"true\" (default).
+    /// Excludes redirect project domains when "false". Includes redirect project domains when "true" (default).
     pub fn redirects(mut self, redirects: crate::shared::Decrypt) -> Self {
         self.redirects = Some(redirects);
         self
@@ -8356,7 +8356,7 @@ impl GetProjectsBuilder {
         self.static_ips_enabled = Some(static_ips_enabled);
         self
     }
-    /// Filter results by build machine types. Accepts comma-separated values. Use \"default\" for projects without a build machine type set.
+    /// Filter results by build machine types. Accepts comma-separated values. Use "default" for projects without a build machine type set.
     pub fn build_machine_types(
         mut self,
         build_machine_types: impl std::fmt::Display,

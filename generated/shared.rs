@@ -531,7 +531,7 @@ pub struct CreateAccessGroupProject {
     /// The ID of the project.
     #[serde(rename = "projectId")]
     pub project_id: String,
-    /// The project role that will be added to this Access Group. \"null\" will remove this project level role.
+    /// The project role that will be added to this Access Group. "null" will remove this project level role.
     #[serde(default)]
     pub role: Option<CreateAccessGroupProjectRole>,
 }
@@ -575,7 +575,7 @@ impl CreateAccessGroupProjectRequest {
     }
 }
 
-/// The project role that will be added to this Access Group. \"null\" will remove this project level role.
+/// The project role that will be added to this Access Group. "null" will remove this project level role.
 #[cfg(any(feature = "access-groups", feature = "teams"))]
 #[derive(
     Debug,

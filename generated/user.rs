@@ -3246,7 +3246,7 @@ pub struct UserEvent {
     /// The ID of the principal who generated the event. The principal is typically a user, but it could also be an app, an integration, etc. The principal may have delegated its authority to an acting party, and so {@link viaIds} should be checked as well.
     #[serde(rename = "principalId")]
     pub principal_id: String,
-    /// If the principal delegated its authority (for example, a user delegating to an app), then this array contains the ID of the current actor. For example, if `principalId` is "user123" and `viaIds` is `\["app456"\]`, we can say the event was triggered by - "app456 on behalf of user123", or - "user123 via app4556". Both are equivalent. Arbitrarily long chains of delegation can be represented. For example, if `principalId` is "user123" and `viaIds` is `\["service1", "service2"\]`, we can say the event was triggered by "user123 via service1 via service2".
+    /// If the principal delegated its authority (for example, a user delegating to an app), then this array contains the ID of the current actor. For example, if `principalId` is "user123" and `viaIds` is `["app456"]`, we can say the event was triggered by - "app456 on behalf of user123", or - "user123 via app4556". Both are equivalent. Arbitrarily long chains of delegation can be represented. For example, if `principalId` is "user123" and `viaIds` is `["service1", "service2"]`, we can say the event was triggered by "user123 via service1 via service2".
     #[serde(rename = "viaIds", default, skip_serializing_if = "Option::is_none")]
     pub via_ids: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7666,7 +7666,7 @@ impl ListUserEventsBuilder {
         self.until = Some(until.to_string());
         self
     }
-    /// Comma-delimited list of event \"types\" to filter the results by.
+    /// Comma-delimited list of event "types" to filter the results by.
     pub fn types(mut self, types: impl std::fmt::Display) -> Self {
         self.types = Some(types.to_string());
         self
