@@ -39,14 +39,7 @@ pub enum GenerateError {
 /// Runs IR construction, emission and formatting for the operations `filter` admits.
 /// The document is dropped once the IR is built, before the memory-hungry emission.
 pub fn generate_sources(spec: LoadedSpec, filter: &Filter) -> Result<Generated, GenerateError> {
-    let built = ir::build(&spec, filter);
-    drop(spec);
-    let sources = emit::crate_sources(&built.api)?;
-    Ok(Generated {
-        sources,
-        api: built.api,
-        warnings: built.warnings,
-    })
+    generate_documented(spec, filter, &emit::CrateDoc::Summary)
 }
 
 /// The front page of the workspace's own crate: the README beside `generated/`, whose
@@ -57,10 +50,14 @@ pub const WORKSPACE_CRATE_DOC: &str = "../README.md";
 /// pin's tags, with the README as its front page.
 pub fn generate_pinned_sources(spec: LoadedSpec, pin: &crate::pin::Pin) -> Result<Generated, GenerateError> {
     let filter = Filter { tags: pin.tags.clone() };
-    let built = ir::build(&spec, &filter);
+    generate_documented(spec, &filter, &emit::CrateDoc::Include(WORKSPACE_CRATE_DOC.to_owned()))
+}
+
+/// The whole pipeline, the crate's front page as `doc` says.
+fn generate_documented(spec: LoadedSpec, filter: &Filter, doc: &emit::CrateDoc) -> Result<Generated, GenerateError> {
+    let built = ir::build(&spec, filter);
     drop(spec);
-    let doc = emit::CrateDoc::Include(WORKSPACE_CRATE_DOC.to_owned());
-    let sources = emit::crate_sources_documented(&built.api, &doc)?;
+    let sources = emit::crate_sources_documented(&built.api, doc)?;
     Ok(Generated {
         sources,
         api: built.api,
