@@ -7,11 +7,16 @@
 //! A chain longer than [`MAX_REF_CHAIN`] links is cut where it passes that length
 //! (counted back from its end): a schema there becomes free-form JSON, with a warning;
 //! any other object is an error.
+//!
+//! A reference that points to nothing is an error too, except in the parts of the
+//! document the generator does not use (module `unused`): there the entry holding it
+//! is dropped, with a warning.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
+use super::unused::{self, Drops, Enclosing, Entry, Reached};
 use super::walk::{allows_ref, walk, Kind};
 use super::{fragment, resolve, Warning};
 
@@ -125,51 +130,92 @@ enum Edit {
     Retarget(String),
     /// Replace the schema there by a free-form one; the warning says why.
     Cut(Warning),
+    /// Remove the unused entry there, which holds a dangling reference (or one into
+    /// another entry removed); the warning says which.
+    Drop(Warning),
 }
 
 /// The changes that make every reference of a document point at the end of its chain,
-/// in document order.
+/// in document order, then the unused entries to remove.
 pub(super) struct Plan {
     edits: Vec<(String, Edit)>,
 }
 
 impl Plan {
-    /// Makes the changes, returning a warning for each chain cut.
+    /// Makes the changes, returning a warning for each chain cut and each entry
+    /// dropped.
     pub(super) fn apply(self, raw: &mut Value) -> Vec<Warning> {
         let mut warnings = Vec::new();
         for (pointer, edit) in self.edits {
-            let Some(object) = raw.pointer_mut(&pointer).and_then(Value::as_object_mut) else { continue };
-            match edit {
-                Edit::Retarget(target) => drop(object.insert("$ref".to_owned(), Value::String(target))),
-                Edit::Cut(warning) => {
+            let object = raw.pointer_mut(&pointer).and_then(Value::as_object_mut);
+            match (edit, object) {
+                (Edit::Retarget(target), Some(object)) => drop(object.insert("$ref".to_owned(), Value::String(target))),
+                (Edit::Cut(warning), Some(object)) => {
                     *object = Map::new();
                     warnings.push(warning);
                 }
+                // The entry may be gone already, inside another one dropped.
+                (Edit::Drop(warning), _) => {
+                    unused::remove_entry(raw, &pointer);
+                    warnings.push(warning);
+                }
+                (_, None) => {}
             }
         }
         warnings
     }
 }
 
-/// Checks that every Reference Object is a local reference that leads, through at most
-/// a chain of other references, to an object, and plans how to point each straight at
-/// that object, cutting chains longer than [`MAX_REF_CHAIN`] links. The first problem
-/// in document order is returned.
-pub(super) fn plan(raw: &Value) -> Result<Plan, Problem> {
-    let mut references: Vec<(Kind, String, Option<&str>)> = Vec::new();
+/// A Reference Object of the document.
+struct Reference<'v> {
+    /// The kind of object it stands for.
+    kind: Kind,
+    /// Its pointer.
+    pointer: String,
+    /// Its `$ref`, when a string.
+    target: Option<&'v str>,
+    /// The innermost unused entry (example, link, callback) holding it, if any.
+    unused: Option<Entry>,
+}
+
+/// Every Reference Object of the document, in document order.
+fn references(raw: &Value) -> Vec<Reference<'_>> {
+    let mut found = Vec::new();
+    let mut enclosing = Enclosing::default();
     walk(raw, Kind::Document, &mut String::new(), &mut |kind, pointer, object| {
+        let unused = enclosing.visit(kind, pointer).cloned();
         if let Some(target) = object.get("$ref").filter(|_| allows_ref(kind)) {
-            references.push((kind, pointer.to_owned(), target.as_str()));
+            found.push(Reference { kind, pointer: pointer.to_owned(), target: target.as_str(), unused });
         }
     });
+    found
+}
+
+/// Checks that every Reference Object is a local reference that leads, through at most
+/// a chain of other references, to an object, and plans how to point each straight at
+/// that object, cutting chains longer than [`MAX_REF_CHAIN`] links and dropping the
+/// unused entries that hold a dangling reference. The first problem in document order
+/// is returned; a reference from a used place into such an entry is one, found last,
+/// and told as the dangling reference in the entry.
+pub(super) fn plan(raw: &Value) -> Result<Plan, Problem> {
     let mut chains = Chains::new(raw);
     let mut edits = Vec::new();
     let mut cut = BTreeSet::new();
-    for (kind, pointer, target) in references {
+    let mut drops = Drops::default();
+    for Reference { kind, pointer, target, unused } in references(raw) {
         let Some(target) = target else { return Err(Problem::NotAString(pointer)) };
-        let end = match chains.end(target) {
-            Ok(end) => end,
-            Err(why) => return Err(Problem::Broken { why, pointer, target: target.to_owned() }),
+        let end = match (chains.end(target), unused) {
+            (Ok(end), unused) => {
+                if let Some(end) = fragment(end.target) {
+                    drops.reached(Reached { pointer: pointer.clone(), target: target.to_owned(), end, unused });
+                }
+                end
+            }
+            (Err(Broken::Dangling), Some(entry)) => {
+                drops.dangling(entry, &pointer, target);
+                continue;
+            }
+            (Err(why), _) => return Err(Problem::Broken { why, pointer, target: target.to_owned() }),
         };
         if end.links == 0 {
             continue;
@@ -200,5 +246,8 @@ pub(super) fn plan(raw: &Value) -> Result<Plan, Problem> {
             edits.push((at.clone(), Edit::Cut(Warning { pointer: at, message })));
         }
     }
+    let dropped =
+        drops.finish().map_err(|(pointer, target)| Problem::Broken { why: Broken::Dangling, pointer, target })?;
+    edits.extend(dropped.into_iter().map(|(entry, warning)| (entry, Edit::Drop(warning))));
     Ok(Plan { edits })
 }

@@ -6,6 +6,9 @@
 //! pointer (RFC 6901). The repaired value is checked (references, operationIds, path
 //! parameters) and finally deserialized into `openapiv3::OpenAPI`. Anything that
 //! cannot be repaired is a [`LoadError`] naming the file and a pointer or line:column.
+//! A `$ref` that points to nothing is one, except inside an example, a link or a
+//! callback, which the generator does not use: that entry is dropped, with a warning
+//! (module `unused`).
 //!
 //! The walk over the document follows its structure (module `walk`): `properties` maps are
 //! maps of schemas keyed by property names, while `example`, `examples` values,
@@ -19,6 +22,7 @@ mod parse;
 pub use chains::MAX_REF_CHAIN;
 pub use parse::MAX_NESTING;
 mod repair;
+mod unused;
 mod walk;
 
 use std::borrow::Cow;
@@ -39,7 +43,8 @@ pub struct LoadedSpec {
     /// The document as openapiv3 reads it.
     pub openapi: openapiv3::OpenAPI,
     /// The repairs that were made: path-item merges, object repairs in document order,
-    /// then operation repairs (operationIds, path parameters).
+    /// operation repairs (operationIds, path parameters), then reference repairs in
+    /// document order (chains cut, unused entries with a dangling `$ref` dropped).
     pub warnings: Vec<Warning>,
 }
 
@@ -94,7 +99,8 @@ pub enum LoadError {
         /// What was found.
         message: String,
     },
-    /// A local `$ref` names a place that does not exist in the document.
+    /// A local `$ref` names a place that does not exist in the document (outside the
+    /// examples, links and callbacks, whose entries holding one are dropped instead).
     #[error("{source_name}: {}: $ref `{target}` points to nothing in the document", shown(.pointer))]
     DanglingRef {
         /// The file.
