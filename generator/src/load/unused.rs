@@ -134,8 +134,8 @@ impl Drops {
     }
 }
 
-/// The warning for the reference at `pointer` in the unused `entry`, which is dropped
-/// because of `why` that reference.
+/// The warning for the reference at `pointer` in the unused `entry`: `why` the entry
+/// is dropped.
 fn dropped(entry: &Entry, pointer: &str, why: String) -> Warning {
     let noun = entry.kind.noun();
     let what = if entry.pointer == pointer {
