@@ -429,10 +429,10 @@ impl crate::runtime::Exchange for CreateAccessGroupBuilder {
         template: "/v1/access-groups",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/access-groups");
+        let path = crate::runtime::Path::new("/v1/access-groups");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -532,15 +532,12 @@ impl crate::runtime::Exchange for CreateAccessGroupProjectBuilder {
         template: "/v1/access-groups/{accessGroupIdOrName}/projects",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/access-groups/",
-            &crate::runtime::encode_path(&self.access_group_id_or_name),
-            "/projects",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/access-groups/")
+            .param("accessGroupIdOrName", &self.access_group_id_or_name)
+            .text("/projects");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -638,11 +635,11 @@ impl crate::runtime::Exchange for DeleteAccessGroupBuilder {
         template: "/v1/access-groups/{idOrName}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v1/access-groups/", &crate::runtime::encode_path(&self.id_or_name)]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/access-groups/")
+            .param("idOrName", &self.id_or_name);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -738,16 +735,13 @@ impl crate::runtime::Exchange for DeleteAccessGroupProjectBuilder {
         template: "/v1/access-groups/{accessGroupIdOrName}/projects/{projectId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/access-groups/",
-            &crate::runtime::encode_path(&self.access_group_id_or_name),
-            "/projects/",
-            &crate::runtime::encode_path(&self.project_id),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/access-groups/")
+            .param("accessGroupIdOrName", &self.access_group_id_or_name)
+            .text("/projects/")
+            .param("projectId", &self.project_id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -848,9 +842,17 @@ impl ListAccessGroupMembersBuilder {
         self.slug = Some(slug.to_string());
         self
     }
-    /// Every item of `members`, page after page: sends the request, then sends it again with `next` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
+    /// Every item of `members`, page after page: sends the request, then sends it again with `next` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream, and so does a cursor the server gave before (a listing that would go round for ever) or a page past the page limit (`max_pages`): both are [`Error::Pagination`](crate::Error::Pagination).
     pub fn paginate(self) -> crate::Paginated<Member, ListAccessGroupMembersError> {
+        let first_cursor = self.next.as_ref().map(ToString::to_string);
+        let pages = crate::runtime::Pages::new(
+            <Self as crate::runtime::Exchange>::ENDPOINT.operation,
+            &self.client,
+            &self.options,
+            first_cursor,
+        );
         crate::runtime::paginate(
+            pages,
             self,
             |request: Self| async move {
                 let next_request = request.clone();
@@ -860,10 +862,14 @@ impl ListAccessGroupMembersBuilder {
                     (page.members, page.pagination.next)
                 };
                 let next_request = cursor
-                    .filter(|cursor| next_request.next.as_ref() != Some(cursor))
-                    .map(|cursor| Self {
-                        next: Some(cursor),
-                        ..next_request
+                    .map(|cursor| {
+                        (
+                            cursor.to_string(),
+                            Self {
+                                next: Some(cursor),
+                                ..next_request
+                            },
+                        )
                     });
                 Ok((items, next_request))
             },
@@ -882,15 +888,12 @@ impl crate::runtime::Exchange for ListAccessGroupMembersBuilder {
         template: "/v1/access-groups/{idOrName}/members",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/access-groups/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/members",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/access-groups/")
+            .param("idOrName", &self.id_or_name)
+            .text("/members");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("limit", &self.limit);
         request.query("next", &self.next);
@@ -989,11 +992,19 @@ impl ListAccessGroupProjectsBuilder {
         self.slug = Some(slug.to_string());
         self
     }
-    /// Every item of `projects`, page after page: sends the request, then sends it again with `next` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
+    /// Every item of `projects`, page after page: sends the request, then sends it again with `next` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream, and so does a cursor the server gave before (a listing that would go round for ever) or a page past the page limit (`max_pages`): both are [`Error::Pagination`](crate::Error::Pagination).
     pub fn paginate(
         self,
     ) -> crate::Paginated<ListAccessGroupProjectsProject, ListAccessGroupProjectsError> {
+        let first_cursor = self.next.as_ref().map(ToString::to_string);
+        let pages = crate::runtime::Pages::new(
+            <Self as crate::runtime::Exchange>::ENDPOINT.operation,
+            &self.client,
+            &self.options,
+            first_cursor,
+        );
         crate::runtime::paginate(
+            pages,
             self,
             |request: Self| async move {
                 let next_request = request.clone();
@@ -1003,10 +1014,14 @@ impl ListAccessGroupProjectsBuilder {
                     (page.projects, page.pagination.next)
                 };
                 let next_request = cursor
-                    .filter(|cursor| next_request.next.as_ref() != Some(cursor))
-                    .map(|cursor| Self {
-                        next: Some(cursor),
-                        ..next_request
+                    .map(|cursor| {
+                        (
+                            cursor.to_string(),
+                            Self {
+                                next: Some(cursor),
+                                ..next_request
+                            },
+                        )
                     });
                 Ok((items, next_request))
             },
@@ -1025,15 +1040,12 @@ impl crate::runtime::Exchange for ListAccessGroupProjectsBuilder {
         template: "/v1/access-groups/{idOrName}/projects",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/access-groups/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/projects",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/access-groups/")
+            .param("idOrName", &self.id_or_name)
+            .text("/projects");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("limit", &self.limit);
         request.query("next", &self.next);
@@ -1154,9 +1166,17 @@ impl ListAccessGroupsBuilder {
         self.slug = Some(slug.to_string());
         self
     }
-    /// Every item of `accessGroups`, page after page: sends the request, then sends it again with `next` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
+    /// Every item of `accessGroups`, page after page: sends the request, then sends it again with `next` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream, and so does a cursor the server gave before (a listing that would go round for ever) or a page past the page limit (`max_pages`): both are [`Error::Pagination`](crate::Error::Pagination).
     pub fn paginate(self) -> crate::Paginated<AccessGroup, ListAccessGroupsError> {
+        let first_cursor = self.next.as_ref().map(ToString::to_string);
+        let pages = crate::runtime::Pages::new(
+            <Self as crate::runtime::Exchange>::ENDPOINT.operation,
+            &self.client,
+            &self.options,
+            first_cursor,
+        );
         crate::runtime::paginate(
+            pages,
             self,
             |request: Self| async move {
                 let next_request = request.clone();
@@ -1168,10 +1188,14 @@ impl ListAccessGroupsBuilder {
                     _ => (Vec::new(), None),
                 };
                 let next_request = cursor
-                    .filter(|cursor| next_request.next.as_ref() != Some(cursor))
-                    .map(|cursor| Self {
-                        next: Some(cursor),
-                        ..next_request
+                    .map(|cursor| {
+                        (
+                            cursor.to_string(),
+                            Self {
+                                next: Some(cursor),
+                                ..next_request
+                            },
+                        )
                     });
                 Ok((items, next_request))
             },
@@ -1190,10 +1214,10 @@ impl crate::runtime::Exchange for ListAccessGroupsBuilder {
         template: "/v1/access-groups",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/access-groups");
+        let path = crate::runtime::Path::new("/v1/access-groups");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("projectId", &self.project_id);
         request.query("search", &self.search);
@@ -1294,11 +1318,11 @@ impl crate::runtime::Exchange for ReadAccessGroupBuilder {
         template: "/v1/access-groups/{idOrName}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v1/access-groups/", &crate::runtime::encode_path(&self.id_or_name)]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/access-groups/")
+            .param("idOrName", &self.id_or_name);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1396,16 +1420,13 @@ impl crate::runtime::Exchange for ReadAccessGroupProjectBuilder {
         template: "/v1/access-groups/{accessGroupIdOrName}/projects/{projectId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/access-groups/",
-            &crate::runtime::encode_path(&self.access_group_id_or_name),
-            "/projects/",
-            &crate::runtime::encode_path(&self.project_id),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/access-groups/")
+            .param("accessGroupIdOrName", &self.access_group_id_or_name)
+            .text("/projects/")
+            .param("projectId", &self.project_id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1503,11 +1524,11 @@ impl crate::runtime::Exchange for UpdateAccessGroupBuilder {
         template: "/v1/access-groups/{idOrName}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v1/access-groups/", &crate::runtime::encode_path(&self.id_or_name)]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/access-groups/")
+            .param("idOrName", &self.id_or_name);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1611,16 +1632,13 @@ impl crate::runtime::Exchange for UpdateAccessGroupProjectBuilder {
         template: "/v1/access-groups/{accessGroupIdOrName}/projects/{projectId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/access-groups/",
-            &crate::runtime::encode_path(&self.access_group_id_or_name),
-            "/projects/",
-            &crate::runtime::encode_path(&self.project_id),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/access-groups/")
+            .param("accessGroupIdOrName", &self.access_group_id_or_name)
+            .text("/projects/")
+            .param("projectId", &self.project_id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));

@@ -801,15 +801,12 @@ impl crate::runtime::Exchange for AssignAliasBuilder {
         template: "/v2/deployments/{id}/aliases",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v2/deployments/",
-            &crate::runtime::encode_path(&self.id),
-            "/aliases",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v2/deployments/")
+            .param("id", &self.id)
+            .text("/aliases");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -923,11 +920,11 @@ impl crate::runtime::Exchange for DeleteAliasBuilder {
         template: "/v2/aliases/{aliasId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v2/aliases/", &crate::runtime::encode_path(&self.alias_id)]
-            .concat();
+        let path = crate::runtime::Path::new("/v2/aliases/")
+            .param("aliasId", &self.alias_id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1052,11 +1049,11 @@ impl crate::runtime::Exchange for GetAliasBuilder {
         template: "/v4/aliases/{idOrAlias}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v4/aliases/", &crate::runtime::encode_path(&self.id_or_alias)]
-            .concat();
+        let path = crate::runtime::Path::new("/v4/aliases/")
+            .param("idOrAlias", &self.id_or_alias);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("from", &self.from);
         request.query("projectId", &self.project_id);
@@ -1194,9 +1191,17 @@ impl ListAliasesBuilder {
         self.slug = Some(slug.to_string());
         self
     }
-    /// Every item of `aliases`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
+    /// Every item of `aliases`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream, and so does a cursor the server gave before (a listing that would go round for ever) or a page past the page limit (`max_pages`): both are [`Error::Pagination`](crate::Error::Pagination).
     pub fn paginate(self) -> crate::Paginated<ListAliasesAlias, ListAliasesError> {
+        let first_cursor = self.until.as_ref().map(ToString::to_string);
+        let pages = crate::runtime::Pages::new(
+            <Self as crate::runtime::Exchange>::ENDPOINT.operation,
+            &self.client,
+            &self.options,
+            first_cursor,
+        );
         crate::runtime::paginate(
+            pages,
             self,
             |request: Self| async move {
                 let next_request = request.clone();
@@ -1206,10 +1211,14 @@ impl ListAliasesBuilder {
                     (page.aliases, page.pagination.next)
                 };
                 let next_request = cursor
-                    .filter(|cursor| next_request.until.as_ref() != Some(cursor))
-                    .map(|cursor| Self {
-                        until: Some(cursor),
-                        ..next_request
+                    .map(|cursor| {
+                        (
+                            cursor.to_string(),
+                            Self {
+                                until: Some(cursor),
+                                ..next_request
+                            },
+                        )
                     });
                 Ok((items, next_request))
             },
@@ -1228,10 +1237,10 @@ impl crate::runtime::Exchange for ListAliasesBuilder {
         template: "/v4/aliases",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v4/aliases");
+        let path = crate::runtime::Path::new("/v4/aliases");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("domain", &self.domain);
         request.query("from", &self.from);
@@ -1337,15 +1346,12 @@ impl crate::runtime::Exchange for ListDeploymentAliasesBuilder {
         template: "/v2/deployments/{id}/aliases",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v2/deployments/",
-            &crate::runtime::encode_path(&self.id),
-            "/aliases",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v2/deployments/")
+            .param("id", &self.id)
+            .text("/aliases");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1451,15 +1457,12 @@ impl crate::runtime::Exchange for PatchUrlProtectionBypassBuilder {
         template: "/aliases/{id}/protection-bypass",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/aliases/",
-            &crate::runtime::encode_path(&self.id),
-            "/protection-bypass",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/aliases/")
+            .param("id", &self.id)
+            .text("/protection-bypass");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));

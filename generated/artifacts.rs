@@ -300,10 +300,10 @@ impl crate::runtime::Exchange for ArtifactExistsBuilder {
         template: "/v8/artifacts/{hash}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v8/artifacts/", &crate::runtime::encode_path(&self.hash)].concat();
+        let path = crate::runtime::Path::new("/v8/artifacts/").param("hash", &self.hash);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -407,10 +407,10 @@ impl crate::runtime::Exchange for ArtifactQueryBuilder {
         template: "/v8/artifacts",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v8/artifacts");
+        let path = crate::runtime::Path::new("/v8/artifacts");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -526,6 +526,13 @@ impl DownloadArtifactBuilder {
         self.slug = Some(slug.to_string());
         self
     }
+    /// Sends the request and yields the body chunk by chunk as it arrives, without
+    /// holding it whole: for downloads larger than the client's maximum body size.
+    pub async fn stream(
+        self,
+    ) -> crate::Result<crate::ByteStream, crate::Error<DownloadArtifactError>> {
+        crate::runtime::download(self).await
+    }
 }
 
 impl crate::Operation for DownloadArtifactBuilder {
@@ -539,10 +546,10 @@ impl crate::runtime::Exchange for DownloadArtifactBuilder {
         template: "/v8/artifacts/{hash}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v8/artifacts/", &crate::runtime::encode_path(&self.hash)].concat();
+        let path = crate::runtime::Path::new("/v8/artifacts/").param("hash", &self.hash);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.header("x-artifact-client-ci", &self.x_artifact_client_ci);
         request
@@ -676,10 +683,10 @@ impl crate::runtime::Exchange for RecordEventsBuilder {
         template: "/v8/artifacts/events",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v8/artifacts/events");
+        let path = crate::runtime::Path::new("/v8/artifacts/events");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.header("x-artifact-client-ci", &self.x_artifact_client_ci);
         request
@@ -786,10 +793,10 @@ impl crate::runtime::Exchange for StatusBuilder {
         template: "/v8/artifacts/status",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v8/artifacts/status");
+        let path = crate::runtime::Path::new("/v8/artifacts/status");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -929,10 +936,10 @@ impl crate::runtime::Exchange for UploadArtifactBuilder {
         template: "/v8/artifacts/{hash}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v8/artifacts/", &crate::runtime::encode_path(&self.hash)].concat();
+        let path = crate::runtime::Path::new("/v8/artifacts/").param("hash", &self.hash);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.header("x-artifact-duration", &self.x_artifact_duration);
         request.header("x-artifact-client-ci", &self.x_artifact_client_ci);

@@ -455,10 +455,10 @@ impl crate::runtime::Exchange for CreateAuthTokenBuilder {
         template: "/v3/user/tokens",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v3/user/tokens");
+        let path = crate::runtime::Path::new("/v3/user/tokens");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -538,9 +538,9 @@ impl crate::runtime::Exchange for DeleteAuthTokenBuilder {
         template: "/v3/user/tokens/{tokenId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v3/user/tokens/", &crate::runtime::encode_path(&self.token_id)]
-            .concat();
-        self.client.request(&Self::ENDPOINT, &path).with_options(self.options)
+        let path = crate::runtime::Path::new("/v3/user/tokens/")
+            .param("tokenId", &self.token_id);
+        self.client.request(&Self::ENDPOINT, path).with_options(self.options)
     }
     async fn decode(
         response: crate::runtime::Response,
@@ -618,10 +618,10 @@ impl crate::runtime::Exchange for ExchangeSsoTokenBuilder {
         template: "/v1/integrations/sso/token",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/integrations/sso/token");
+        let path = crate::runtime::Path::new("/v1/integrations/sso/token");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         let body = self.body;
         request.json(&body);
@@ -703,9 +703,9 @@ impl crate::runtime::Exchange for GetAuthTokenBuilder {
         template: "/v5/user/tokens/{tokenId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v5/user/tokens/", &crate::runtime::encode_path(&self.token_id)]
-            .concat();
-        self.client.request(&Self::ENDPOINT, &path).with_options(self.options)
+        let path = crate::runtime::Path::new("/v5/user/tokens/")
+            .param("tokenId", &self.token_id);
+        self.client.request(&Self::ENDPOINT, path).with_options(self.options)
     }
     async fn decode(
         response: crate::runtime::Response,
@@ -778,8 +778,8 @@ impl crate::runtime::Exchange for ListAuthTokensBuilder {
         template: "/v5/user/tokens",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v5/user/tokens");
-        self.client.request(&Self::ENDPOINT, &path).with_options(self.options)
+        let path = crate::runtime::Path::new("/v5/user/tokens");
+        self.client.request(&Self::ENDPOINT, path).with_options(self.options)
     }
     async fn decode(
         response: crate::runtime::Response,

@@ -121,10 +121,10 @@ impl crate::runtime::Exchange for GetCertByIdBuilder {
         template: "/v8/certs/{id}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v8/certs/", &crate::runtime::encode_path(&self.id)].concat();
+        let path = crate::runtime::Path::new("/v8/certs/").param("id", &self.id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -225,10 +225,10 @@ impl crate::runtime::Exchange for IssueCertBuilder {
         template: "/v8/certs",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v8/certs");
+        let path = crate::runtime::Path::new("/v8/certs");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -340,10 +340,10 @@ impl crate::runtime::Exchange for RemoveCertBuilder {
         template: "/v8/certs/{id}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v8/certs/", &crate::runtime::encode_path(&self.id)].concat();
+        let path = crate::runtime::Path::new("/v8/certs/").param("id", &self.id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -444,10 +444,10 @@ impl crate::runtime::Exchange for UploadCertBuilder {
         template: "/v8/certs",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v8/certs");
+        let path = crate::runtime::Path::new("/v8/certs");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));

@@ -587,15 +587,12 @@ impl crate::runtime::Exchange for CreateCheckBuilder {
         template: "/v1/deployments/{deploymentId}/checks",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/deployments/",
-            &crate::runtime::encode_path(&self.deployment_id),
-            "/checks",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/deployments/")
+            .param("deploymentId", &self.deployment_id)
+            .text("/checks");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -697,15 +694,12 @@ impl crate::runtime::Exchange for GetAllChecksBuilder {
         template: "/v1/deployments/{deploymentId}/checks",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/deployments/",
-            &crate::runtime::encode_path(&self.deployment_id),
-            "/checks",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/deployments/")
+            .param("deploymentId", &self.deployment_id)
+            .text("/checks");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -807,16 +801,13 @@ impl crate::runtime::Exchange for GetCheckBuilder {
         template: "/v1/deployments/{deploymentId}/checks/{checkId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/deployments/",
-            &crate::runtime::encode_path(&self.deployment_id),
-            "/checks/",
-            &crate::runtime::encode_path(&self.check_id),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/deployments/")
+            .param("deploymentId", &self.deployment_id)
+            .text("/checks/")
+            .param("checkId", &self.check_id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -925,17 +916,14 @@ impl crate::runtime::Exchange for RerequestCheckBuilder {
         template: "/v1/deployments/{deploymentId}/checks/{checkId}/rerequest",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/deployments/",
-            &crate::runtime::encode_path(&self.deployment_id),
-            "/checks/",
-            &crate::runtime::encode_path(&self.check_id),
-            "/rerequest",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/deployments/")
+            .param("deploymentId", &self.deployment_id)
+            .text("/checks/")
+            .param("checkId", &self.check_id)
+            .text("/rerequest");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("autoUpdate", &self.auto_update);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -1042,16 +1030,13 @@ impl crate::runtime::Exchange for UpdateCheckBuilder {
         template: "/v1/deployments/{deploymentId}/checks/{checkId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/deployments/",
-            &crate::runtime::encode_path(&self.deployment_id),
-            "/checks/",
-            &crate::runtime::encode_path(&self.check_id),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/deployments/")
+            .param("deploymentId", &self.deployment_id)
+            .text("/checks/")
+            .param("checkId", &self.check_id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));

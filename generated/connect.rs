@@ -95,15 +95,12 @@ impl crate::runtime::Exchange for UpdateStaticIpsBuilder {
         template: "/v1/projects/{idOrName}/shared-connect-links",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/shared-connect-links",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/shared-connect-links");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));

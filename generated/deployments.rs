@@ -4870,15 +4870,12 @@ impl crate::runtime::Exchange for CancelDeploymentBuilder {
         template: "/v12/deployments/{id}/cancel",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v12/deployments/",
-            &crate::runtime::encode_path(&self.id),
-            "/cancel",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v12/deployments/")
+            .param("id", &self.id)
+            .text("/cancel");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -4994,10 +4991,10 @@ impl crate::runtime::Exchange for CreateDeploymentBuilder {
         template: "/v13/deployments",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v13/deployments");
+        let path = crate::runtime::Path::new("/v13/deployments");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("forceNew", &self.force_new);
         request
@@ -5127,11 +5124,10 @@ impl crate::runtime::Exchange for DeleteDeploymentBuilder {
         template: "/v13/deployments/{id}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v13/deployments/", &crate::runtime::encode_path(&self.id)]
-            .concat();
+        let path = crate::runtime::Path::new("/v13/deployments/").param("id", &self.id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("url", &self.url);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -5241,11 +5237,11 @@ impl crate::runtime::Exchange for GetDeploymentBuilder {
         template: "/v13/deployments/{idOrUrl}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v13/deployments/", &crate::runtime::encode_path(&self.id_or_url)]
-            .concat();
+        let path = crate::runtime::Path::new("/v13/deployments/")
+            .param("idOrUrl", &self.id_or_url);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("withGitRepoInfo", &self.with_git_repo_info);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -5412,15 +5408,12 @@ impl crate::runtime::Exchange for GetDeploymentEventsBuilder {
         template: "/v3/deployments/{idOrUrl}/events",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v3/deployments/",
-            &crate::runtime::encode_path(&self.id_or_url),
-            "/events",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v3/deployments/")
+            .param("idOrUrl", &self.id_or_url)
+            .text("/events");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("direction", &self.direction);
         request.query("follow", &self.follow);
@@ -5538,16 +5531,13 @@ impl crate::runtime::Exchange for GetDeploymentFileContentsBuilder {
         template: "/v8/deployments/{id}/files/{fileId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v8/deployments/",
-            &crate::runtime::encode_path(&self.id),
-            "/files/",
-            &crate::runtime::encode_path(&self.file_id),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v8/deployments/")
+            .param("id", &self.id)
+            .text("/files/")
+            .param("fileId", &self.file_id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("path", &self.path);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -5732,11 +5722,19 @@ impl GetDeploymentsBuilder {
         self.slug = Some(slug.to_string());
         self
     }
-    /// Every item of `deployments`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
+    /// Every item of `deployments`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream, and so does a cursor the server gave before (a listing that would go round for ever) or a page past the page limit (`max_pages`): both are [`Error::Pagination`](crate::Error::Pagination).
     pub fn paginate(
         self,
     ) -> crate::Paginated<GetDeploymentsDeployment, GetDeploymentsError> {
+        let first_cursor = self.until.as_ref().map(ToString::to_string);
+        let pages = crate::runtime::Pages::new(
+            <Self as crate::runtime::Exchange>::ENDPOINT.operation,
+            &self.client,
+            &self.options,
+            first_cursor,
+        );
         crate::runtime::paginate(
+            pages,
             self,
             |request: Self| async move {
                 let next_request = request.clone();
@@ -5746,10 +5744,14 @@ impl GetDeploymentsBuilder {
                     (page.deployments, page.pagination.next)
                 };
                 let next_request = cursor
-                    .filter(|cursor| next_request.until.as_ref() != Some(cursor))
-                    .map(|cursor| Self {
-                        until: Some(cursor),
-                        ..next_request
+                    .map(|cursor| {
+                        (
+                            cursor.to_string(),
+                            Self {
+                                until: Some(cursor),
+                                ..next_request
+                            },
+                        )
                     });
                 Ok((items, next_request))
             },
@@ -5768,10 +5770,10 @@ impl crate::runtime::Exchange for GetDeploymentsBuilder {
         template: "/v6/deployments",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v6/deployments");
+        let path = crate::runtime::Path::new("/v6/deployments");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("app", &self.app);
         request.query("from", &self.from);
@@ -5888,11 +5890,12 @@ impl crate::runtime::Exchange for ListDeploymentFilesBuilder {
         template: "/v6/deployments/{id}/files",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v6/deployments/", &crate::runtime::encode_path(&self.id), "/files"]
-            .concat();
+        let path = crate::runtime::Path::new("/v6/deployments/")
+            .param("id", &self.id)
+            .text("/files");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -5992,20 +5995,17 @@ impl crate::runtime::Exchange for UpdateIntegrationDeploymentActionBuilder {
         template: "/v1/deployments/{deploymentId}/integrations/{integrationConfigurationId}/resources/{resourceId}/actions/{action}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/deployments/",
-            &crate::runtime::encode_path(&self.deployment_id),
-            "/integrations/",
-            &crate::runtime::encode_path(&self.integration_configuration_id),
-            "/resources/",
-            &crate::runtime::encode_path(&self.resource_id),
-            "/actions/",
-            &crate::runtime::encode_path(&self.action),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/deployments/")
+            .param("deploymentId", &self.deployment_id)
+            .text("/integrations/")
+            .param("integrationConfigurationId", &self.integration_configuration_id)
+            .text("/resources/")
+            .param("resourceId", &self.resource_id)
+            .text("/actions/")
+            .param("action", &self.action);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         if let Some(body) = self.body {
             request.json(&body);
@@ -6125,10 +6125,10 @@ impl crate::runtime::Exchange for UploadFileBuilder {
         template: "/v2/files",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v2/files");
+        let path = crate::runtime::Path::new("/v2/files");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.header("x-vercel-digest", &self.x_vercel_digest);
         request.header("x-now-digest", &self.x_now_digest);

@@ -871,15 +871,12 @@ impl crate::runtime::Exchange for CreateRecordBuilder {
         template: "/v2/domains/{domain}/records",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v2/domains/",
-            &crate::runtime::encode_path(&self.domain),
-            "/records",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v2/domains/")
+            .param("domain", &self.domain)
+            .text("/records");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -995,9 +992,17 @@ impl GetRecordsBuilder {
         self.slug = Some(slug.to_string());
         self
     }
-    /// Every item of `records`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
+    /// Every item of `records`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream, and so does a cursor the server gave before (a listing that would go round for ever) or a page past the page limit (`max_pages`): both are [`Error::Pagination`](crate::Error::Pagination).
     pub fn paginate(self) -> crate::Paginated<Record, GetRecordsError> {
+        let first_cursor = self.until.as_ref().map(ToString::to_string);
+        let pages = crate::runtime::Pages::new(
+            <Self as crate::runtime::Exchange>::ENDPOINT.operation,
+            &self.client,
+            &self.options,
+            first_cursor,
+        );
         crate::runtime::paginate(
+            pages,
             self,
             |request: Self| async move {
                 let next_request = request.clone();
@@ -1012,10 +1017,14 @@ impl GetRecordsBuilder {
                     _ => (Vec::new(), None),
                 };
                 let next_request = cursor
-                    .filter(|cursor| next_request.until.as_ref() != Some(cursor))
-                    .map(|cursor| Self {
-                        until: Some(cursor),
-                        ..next_request
+                    .map(|cursor| {
+                        (
+                            cursor.to_string(),
+                            Self {
+                                until: Some(cursor),
+                                ..next_request
+                            },
+                        )
                     });
                 Ok((items, next_request))
             },
@@ -1034,15 +1043,12 @@ impl crate::runtime::Exchange for GetRecordsBuilder {
         template: "/v4/domains/{domain}/records",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v4/domains/",
-            &crate::runtime::encode_path(&self.domain),
-            "/records",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v4/domains/")
+            .param("domain", &self.domain)
+            .text("/records");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
@@ -1147,16 +1153,13 @@ impl crate::runtime::Exchange for RemoveRecordBuilder {
         template: "/v2/domains/{domain}/records/{recordId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v2/domains/",
-            &crate::runtime::encode_path(&self.domain),
-            "/records/",
-            &crate::runtime::encode_path(&self.record_id),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v2/domains/")
+            .param("domain", &self.domain)
+            .text("/records/")
+            .param("recordId", &self.record_id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1258,14 +1261,11 @@ impl crate::runtime::Exchange for UpdateRecordBuilder {
         template: "/v1/domains/records/{recordId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/domains/records/",
-            &crate::runtime::encode_path(&self.record_id),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/domains/records/")
+            .param("recordId", &self.record_id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));

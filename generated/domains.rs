@@ -1145,10 +1145,10 @@ impl crate::runtime::Exchange for BuyDomainBuilder {
         template: "/v5/domains/buy",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v5/domains/buy");
+        let path = crate::runtime::Path::new("/v5/domains/buy");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1281,10 +1281,10 @@ impl crate::runtime::Exchange for CheckDomainPriceBuilder {
         template: "/v4/domains/price",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v4/domains/price");
+        let path = crate::runtime::Path::new("/v4/domains/price");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("name", &self.name);
         request.query("type", &self.type_);
@@ -1392,10 +1392,10 @@ impl crate::runtime::Exchange for CheckDomainStatusBuilder {
         template: "/v4/domains/status",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v4/domains/status");
+        let path = crate::runtime::Path::new("/v4/domains/status");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("name", &self.name);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -1501,10 +1501,10 @@ impl crate::runtime::Exchange for CreateOrTransferDomainBuilder {
         template: "/v7/domains",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v7/domains");
+        let path = crate::runtime::Path::new("/v7/domains");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1616,10 +1616,11 @@ impl crate::runtime::Exchange for DeleteDomainBuilder {
         template: "/v6/domains/{domain}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v6/domains/", &crate::runtime::encode_path(&self.domain)].concat();
+        let path = crate::runtime::Path::new("/v6/domains/")
+            .param("domain", &self.domain);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1719,10 +1720,11 @@ impl crate::runtime::Exchange for GetDomainBuilder {
         template: "/v5/domains/{domain}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v5/domains/", &crate::runtime::encode_path(&self.domain)].concat();
+        let path = crate::runtime::Path::new("/v5/domains/")
+            .param("domain", &self.domain);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1838,15 +1840,12 @@ impl crate::runtime::Exchange for GetDomainConfigBuilder {
         template: "/v6/domains/{domain}/config",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v6/domains/",
-            &crate::runtime::encode_path(&self.domain),
-            "/config",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v6/domains/")
+            .param("domain", &self.domain)
+            .text("/config");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("projectIdOrName", &self.project_id_or_name);
         request.query("strict", &self.strict);
@@ -1946,15 +1945,12 @@ impl crate::runtime::Exchange for GetDomainTransferBuilder {
         template: "/v1/domains/{domain}/registry",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/domains/",
-            &crate::runtime::encode_path(&self.domain),
-            "/registry",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/domains/")
+            .param("domain", &self.domain)
+            .text("/registry");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -2056,9 +2052,17 @@ impl GetDomainsBuilder {
         self.slug = Some(slug.to_string());
         self
     }
-    /// Every item of `domains`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
+    /// Every item of `domains`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream, and so does a cursor the server gave before (a listing that would go round for ever) or a page past the page limit (`max_pages`): both are [`Error::Pagination`](crate::Error::Pagination).
     pub fn paginate(self) -> crate::Paginated<Domain, GetDomainsError> {
+        let first_cursor = self.until.as_ref().map(ToString::to_string);
+        let pages = crate::runtime::Pages::new(
+            <Self as crate::runtime::Exchange>::ENDPOINT.operation,
+            &self.client,
+            &self.options,
+            first_cursor,
+        );
         crate::runtime::paginate(
+            pages,
             self,
             |request: Self| async move {
                 let next_request = request.clone();
@@ -2068,10 +2072,14 @@ impl GetDomainsBuilder {
                     (page.domains, page.pagination.next)
                 };
                 let next_request = cursor
-                    .filter(|cursor| next_request.until.as_ref() != Some(cursor))
-                    .map(|cursor| Self {
-                        until: Some(cursor),
-                        ..next_request
+                    .map(|cursor| {
+                        (
+                            cursor.to_string(),
+                            Self {
+                                until: Some(cursor),
+                                ..next_request
+                            },
+                        )
                     });
                 Ok((items, next_request))
             },
@@ -2090,10 +2098,10 @@ impl crate::runtime::Exchange for GetDomainsBuilder {
         template: "/v5/domains",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v5/domains");
+        let path = crate::runtime::Path::new("/v5/domains");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
@@ -2198,10 +2206,11 @@ impl crate::runtime::Exchange for PatchDomainBuilder {
         template: "/v3/domains/{domain}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v3/domains/", &crate::runtime::encode_path(&self.domain)].concat();
+        let path = crate::runtime::Path::new("/v3/domains/")
+            .param("domain", &self.domain);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));

@@ -2421,10 +2421,10 @@ impl crate::runtime::Exchange for BuyDomainsBuilder {
         template: "/v1/registrar/domains/buy",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/registrar/domains/buy");
+        let path = crate::runtime::Path::new("/v1/registrar/domains/buy");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
@@ -2523,15 +2523,12 @@ impl crate::runtime::Exchange for BuySingleDomainBuilder {
         template: "/v1/registrar/domains/{domain}/buy",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/registrar/domains/",
-            &crate::runtime::encode_path(&self.domain),
-            "/buy",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/registrar/domains/")
+            .param("domain", &self.domain)
+            .text("/buy");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
@@ -2627,10 +2624,10 @@ impl crate::runtime::Exchange for GetBulkAvailabilityBuilder {
         template: "/v1/registrar/domains/availability",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/registrar/domains/availability");
+        let path = crate::runtime::Path::new("/v1/registrar/domains/availability");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
@@ -2726,15 +2723,12 @@ impl crate::runtime::Exchange for GetContactInfoSchemaBuilder {
         template: "/v1/registrar/domains/{domain}/contact-info/schema",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/registrar/domains/",
-            &crate::runtime::encode_path(&self.domain),
-            "/contact-info/schema",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/registrar/domains/")
+            .param("domain", &self.domain)
+            .text("/contact-info/schema");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
@@ -2828,15 +2822,12 @@ impl crate::runtime::Exchange for GetDomainAuthCodeBuilder {
         template: "/v1/registrar/domains/{domain}/auth-code",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/registrar/domains/",
-            &crate::runtime::encode_path(&self.domain),
-            "/auth-code",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/registrar/domains/")
+            .param("domain", &self.domain)
+            .text("/auth-code");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
@@ -2934,15 +2925,12 @@ impl crate::runtime::Exchange for GetDomainAvailabilityBuilder {
         template: "/v1/registrar/domains/{domain}/availability",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/registrar/domains/",
-            &crate::runtime::encode_path(&self.domain),
-            "/availability",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/registrar/domains/")
+            .param("domain", &self.domain)
+            .text("/availability");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
@@ -3046,15 +3034,12 @@ impl crate::runtime::Exchange for GetDomainPriceBuilder {
         template: "/v1/registrar/domains/{domain}/price",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/registrar/domains/",
-            &crate::runtime::encode_path(&self.domain),
-            "/price",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/registrar/domains/")
+            .param("domain", &self.domain)
+            .text("/price");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("years", &self.years);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -3149,15 +3134,12 @@ impl crate::runtime::Exchange for GetDomainTransferInBuilder {
         template: "/v1/registrar/domains/{domain}/transfer",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/registrar/domains/",
-            &crate::runtime::encode_path(&self.domain),
-            "/transfer",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/registrar/domains/")
+            .param("domain", &self.domain)
+            .text("/transfer");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
@@ -3252,14 +3234,11 @@ impl crate::runtime::Exchange for GetOrderBuilder {
         template: "/v1/registrar/orders/{orderId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/registrar/orders/",
-            &crate::runtime::encode_path(&self.order_id),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/registrar/orders/")
+            .param("orderId", &self.order_id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
@@ -3352,10 +3331,10 @@ impl crate::runtime::Exchange for GetSupportedTldsBuilder {
         template: "/v1/registrar/tlds/supported",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/registrar/tlds/supported");
+        let path = crate::runtime::Path::new("/v1/registrar/tlds/supported");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request
@@ -3450,15 +3429,12 @@ impl crate::runtime::Exchange for GetTldPriceBuilder {
         template: "/v1/registrar/tlds/{tld}/price",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/registrar/tlds/",
-            &crate::runtime::encode_path(&self.tld),
-            "/price",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/registrar/tlds/")
+            .param("tld", &self.tld)
+            .text("/price");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("years", &self.years);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -3556,15 +3532,12 @@ impl crate::runtime::Exchange for RenewDomainBuilder {
         template: "/v1/registrar/domains/{domain}/renew",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/registrar/domains/",
-            &crate::runtime::encode_path(&self.domain),
-            "/renew",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/registrar/domains/")
+            .param("domain", &self.domain)
+            .text("/renew");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
@@ -3667,15 +3640,12 @@ impl crate::runtime::Exchange for TransferInDomainBuilder {
         template: "/v1/registrar/domains/{domain}/transfer",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/registrar/domains/",
-            &crate::runtime::encode_path(&self.domain),
-            "/transfer",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/registrar/domains/")
+            .param("domain", &self.domain)
+            .text("/transfer");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
@@ -3774,15 +3744,12 @@ impl crate::runtime::Exchange for UpdateDomainAutoRenewBuilder {
         template: "/v1/registrar/domains/{domain}/auto-renew",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/registrar/domains/",
-            &crate::runtime::encode_path(&self.domain),
-            "/auto-renew",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/registrar/domains/")
+            .param("domain", &self.domain)
+            .text("/auto-renew");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;
@@ -3883,15 +3850,12 @@ impl crate::runtime::Exchange for UpdateDomainNameserversBuilder {
         template: "/v1/registrar/domains/{domain}/nameservers",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/registrar/domains/",
-            &crate::runtime::encode_path(&self.domain),
-            "/nameservers",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/registrar/domains/")
+            .param("domain", &self.domain)
+            .text("/nameservers");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         let body = self.body;

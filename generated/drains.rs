@@ -938,10 +938,10 @@ impl crate::runtime::Exchange for CreateDrainBuilder {
         template: "/v1/drains",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/drains");
+        let path = crate::runtime::Path::new("/v1/drains");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1034,10 +1034,10 @@ impl crate::runtime::Exchange for DeleteDrainBuilder {
         template: "/v1/drains/{id}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v1/drains/", &crate::runtime::encode_path(&self.id)].concat();
+        let path = crate::runtime::Path::new("/v1/drains/").param("id", &self.id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1131,10 +1131,10 @@ impl crate::runtime::Exchange for GetDrainBuilder {
         template: "/v1/drains/{id}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v1/drains/", &crate::runtime::encode_path(&self.id)].concat();
+        let path = crate::runtime::Path::new("/v1/drains/").param("id", &self.id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1238,10 +1238,10 @@ impl crate::runtime::Exchange for GetDrainsBuilder {
         template: "/v1/drains",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/drains");
+        let path = crate::runtime::Path::new("/v1/drains");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("projectId", &self.project_id);
         request.query("includeMetadata", &self.include_metadata);
@@ -1344,10 +1344,10 @@ impl crate::runtime::Exchange for TestDrainBuilder {
         template: "/v1/drains/test",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/drains/test");
+        let path = crate::runtime::Path::new("/v1/drains/test");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1449,10 +1449,10 @@ impl crate::runtime::Exchange for UpdateDrainBuilder {
         template: "/v1/drains/{id}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v1/drains/", &crate::runtime::encode_path(&self.id)].concat();
+        let path = crate::runtime::Path::new("/v1/drains/").param("id", &self.id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));

@@ -121,10 +121,12 @@ impl crate::runtime::Exchange for DangerouslyDeleteByTagsBuilder {
         template: "/v1/edge-cache/dangerously-delete-by-tags",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/edge-cache/dangerously-delete-by-tags");
+        let path = crate::runtime::Path::new(
+            "/v1/edge-cache/dangerously-delete-by-tags",
+        );
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("projectIdOrName", &self.project_id_or_name);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -233,10 +235,10 @@ impl crate::runtime::Exchange for InvalidateByTagsBuilder {
         template: "/v1/edge-cache/invalidate-by-tags",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/edge-cache/invalidate-by-tags");
+        let path = crate::runtime::Path::new("/v1/edge-cache/invalidate-by-tags");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("projectIdOrName", &self.project_id_or_name);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));

@@ -647,10 +647,10 @@ impl crate::runtime::Exchange for CreateEdgeConfigBuilder {
         template: "/v1/edge-config",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/edge-config");
+        let path = crate::runtime::Path::new("/v1/edge-config");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -753,15 +753,12 @@ impl crate::runtime::Exchange for CreateEdgeConfigTokenBuilder {
         template: "/v1/edge-config/{edgeConfigId}/token",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/edge-config/",
-            &crate::runtime::encode_path(&self.edge_config_id),
-            "/token",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/edge-config/")
+            .param("edgeConfigId", &self.edge_config_id)
+            .text("/token");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -872,14 +869,11 @@ impl crate::runtime::Exchange for DeleteEdgeConfigBuilder {
         template: "/v1/edge-config/{edgeConfigId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/edge-config/",
-            &crate::runtime::encode_path(&self.edge_config_id),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/edge-config/")
+            .param("edgeConfigId", &self.edge_config_id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -980,15 +974,12 @@ impl crate::runtime::Exchange for DeleteEdgeConfigSchemaBuilder {
         template: "/v1/edge-config/{edgeConfigId}/schema",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/edge-config/",
-            &crate::runtime::encode_path(&self.edge_config_id),
-            "/schema",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/edge-config/")
+            .param("edgeConfigId", &self.edge_config_id)
+            .text("/schema");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1097,15 +1088,12 @@ impl crate::runtime::Exchange for DeleteEdgeConfigTokensBuilder {
         template: "/v1/edge-config/{edgeConfigId}/tokens",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/edge-config/",
-            &crate::runtime::encode_path(&self.edge_config_id),
-            "/tokens",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/edge-config/")
+            .param("edgeConfigId", &self.edge_config_id)
+            .text("/tokens");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1214,14 +1202,11 @@ impl crate::runtime::Exchange for GetEdgeConfigBuilder {
         template: "/v1/edge-config/{edgeConfigId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/edge-config/",
-            &crate::runtime::encode_path(&self.edge_config_id),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/edge-config/")
+            .param("edgeConfigId", &self.edge_config_id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1321,16 +1306,13 @@ impl crate::runtime::Exchange for GetEdgeConfigBackupBuilder {
         template: "/v1/edge-config/{edgeConfigId}/backups/{edgeConfigBackupVersionId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/edge-config/",
-            &crate::runtime::encode_path(&self.edge_config_id),
-            "/backups/",
-            &crate::runtime::encode_path(&self.edge_config_backup_version_id),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/edge-config/")
+            .param("edgeConfigId", &self.edge_config_id)
+            .text("/backups/")
+            .param("edgeConfigBackupVersionId", &self.edge_config_backup_version_id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1434,11 +1416,19 @@ impl GetEdgeConfigBackupsBuilder {
         self.slug = Some(slug.to_string());
         self
     }
-    /// Every item of `backups`, page after page: sends the request, then sends it again with `next` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
+    /// Every item of `backups`, page after page: sends the request, then sends it again with `next` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream, and so does a cursor the server gave before (a listing that would go round for ever) or a page past the page limit (`max_pages`): both are [`Error::Pagination`](crate::Error::Pagination).
     pub fn paginate(
         self,
     ) -> crate::Paginated<GetEdgeConfigBackupsBackup, GetEdgeConfigBackupsError> {
+        let first_cursor = self.next.as_ref().map(ToString::to_string);
+        let pages = crate::runtime::Pages::new(
+            <Self as crate::runtime::Exchange>::ENDPOINT.operation,
+            &self.client,
+            &self.options,
+            first_cursor,
+        );
         crate::runtime::paginate(
+            pages,
             self,
             |request: Self| async move {
                 let next_request = request.clone();
@@ -1448,10 +1438,14 @@ impl GetEdgeConfigBackupsBuilder {
                     (page.backups, page.pagination.next)
                 };
                 let next_request = cursor
-                    .filter(|cursor| next_request.next.as_ref() != Some(cursor))
-                    .map(|cursor| Self {
-                        next: Some(cursor),
-                        ..next_request
+                    .map(|cursor| {
+                        (
+                            cursor.to_string(),
+                            Self {
+                                next: Some(cursor),
+                                ..next_request
+                            },
+                        )
                     });
                 Ok((items, next_request))
             },
@@ -1470,15 +1464,12 @@ impl crate::runtime::Exchange for GetEdgeConfigBackupsBuilder {
         template: "/v1/edge-config/{edgeConfigId}/backups",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/edge-config/",
-            &crate::runtime::encode_path(&self.edge_config_id),
-            "/backups",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/edge-config/")
+            .param("edgeConfigId", &self.edge_config_id)
+            .text("/backups");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("next", &self.next);
         request.query("limit", &self.limit);
@@ -1583,16 +1574,13 @@ impl crate::runtime::Exchange for GetEdgeConfigItemBuilder {
         template: "/v1/edge-config/{edgeConfigId}/item/{edgeConfigItemKey}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/edge-config/",
-            &crate::runtime::encode_path(&self.edge_config_id),
-            "/item/",
-            &crate::runtime::encode_path(&self.edge_config_item_key),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/edge-config/")
+            .param("edgeConfigId", &self.edge_config_id)
+            .text("/item/")
+            .param("edgeConfigItemKey", &self.edge_config_item_key);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1691,15 +1679,12 @@ impl crate::runtime::Exchange for GetEdgeConfigItemsBuilder {
         template: "/v1/edge-config/{edgeConfigId}/items",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/edge-config/",
-            &crate::runtime::encode_path(&self.edge_config_id),
-            "/items",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/edge-config/")
+            .param("edgeConfigId", &self.edge_config_id)
+            .text("/items");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1798,15 +1783,12 @@ impl crate::runtime::Exchange for GetEdgeConfigSchemaBuilder {
         template: "/v1/edge-config/{edgeConfigId}/schema",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/edge-config/",
-            &crate::runtime::encode_path(&self.edge_config_id),
-            "/schema",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/edge-config/")
+            .param("edgeConfigId", &self.edge_config_id)
+            .text("/schema");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1908,16 +1890,13 @@ impl crate::runtime::Exchange for GetEdgeConfigTokenBuilder {
         template: "/v1/edge-config/{edgeConfigId}/token/{token}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/edge-config/",
-            &crate::runtime::encode_path(&self.edge_config_id),
-            "/token/",
-            &crate::runtime::encode_path(&self.token),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/edge-config/")
+            .param("edgeConfigId", &self.edge_config_id)
+            .text("/token/")
+            .param("token", &self.token);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -2016,15 +1995,12 @@ impl crate::runtime::Exchange for GetEdgeConfigTokensBuilder {
         template: "/v1/edge-config/{edgeConfigId}/tokens",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/edge-config/",
-            &crate::runtime::encode_path(&self.edge_config_id),
-            "/tokens",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/edge-config/")
+            .param("edgeConfigId", &self.edge_config_id)
+            .text("/tokens");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -2118,10 +2094,10 @@ impl crate::runtime::Exchange for GetEdgeConfigsBuilder {
         template: "/v1/edge-config",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/edge-config");
+        let path = crate::runtime::Path::new("/v1/edge-config");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -2223,15 +2199,12 @@ impl crate::runtime::Exchange for PatchEdgeConfigItemsBuilder {
         template: "/v1/edge-config/{edgeConfigId}/items",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/edge-config/",
-            &crate::runtime::encode_path(&self.edge_config_id),
-            "/items",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/edge-config/")
+            .param("edgeConfigId", &self.edge_config_id)
+            .text("/items");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -2356,15 +2329,12 @@ impl crate::runtime::Exchange for PatchEdgeConfigSchemaBuilder {
         template: "/v1/edge-config/{edgeConfigId}/schema",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/edge-config/",
-            &crate::runtime::encode_path(&self.edge_config_id),
-            "/schema",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/edge-config/")
+            .param("edgeConfigId", &self.edge_config_id)
+            .text("/schema");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("dryRun", &self.dry_run);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -2479,14 +2449,11 @@ impl crate::runtime::Exchange for UpdateEdgeConfigBuilder {
         template: "/v1/edge-config/{edgeConfigId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/edge-config/",
-            &crate::runtime::encode_path(&self.edge_config_id),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/edge-config/")
+            .param("edgeConfigId", &self.edge_config_id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));

@@ -673,15 +673,12 @@ impl crate::runtime::Exchange for CreateCustomEnvironmentBuilder {
         template: "/v9/projects/{idOrName}/custom-environments",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v9/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/custom-environments",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v9/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/custom-environments");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -791,10 +788,10 @@ impl crate::runtime::Exchange for CreateSharedEnvVariableBuilder {
         template: "/v1/env",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/env");
+        let path = crate::runtime::Path::new("/v1/env");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -899,10 +896,10 @@ impl crate::runtime::Exchange for DeleteSharedEnvVariableBuilder {
         template: "/v1/env",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/env");
+        let path = crate::runtime::Path::new("/v1/env");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1008,16 +1005,13 @@ impl crate::runtime::Exchange for GetCustomEnvironmentBuilder {
         template: "/v9/projects/{idOrName}/custom-environments/{environmentSlugOrId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v9/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/custom-environments/",
-            &crate::runtime::encode_path(&self.environment_slug_or_id),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v9/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/custom-environments/")
+            .param("environmentSlugOrId", &self.environment_slug_or_id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1116,10 +1110,10 @@ impl crate::runtime::Exchange for GetSharedEnvVarBuilder {
         template: "/v1/env/{id}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v1/env/", &crate::runtime::encode_path(&self.id)].concat();
+        let path = crate::runtime::Path::new("/v1/env/").param("id", &self.id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1221,15 +1215,12 @@ impl crate::runtime::Exchange for GetV9ProjectsIdOrNameCustomEnvironmentsBuilder
         template: "/v9/projects/{idOrName}/custom-environments",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v9/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/custom-environments",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v9/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/custom-environments");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("gitBranch", &self.git_branch);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -1374,10 +1365,10 @@ impl crate::runtime::Exchange for ListSharedEnvVariableBuilder {
         template: "/v1/env",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/env");
+        let path = crate::runtime::Path::new("/v1/env");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("search", &self.search);
         request.query("projectId", &self.project_id);
@@ -1493,16 +1484,13 @@ impl crate::runtime::Exchange for RemoveCustomEnvironmentBuilder {
         template: "/v9/projects/{idOrName}/custom-environments/{environmentSlugOrId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v9/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/custom-environments/",
-            &crate::runtime::encode_path(&self.environment_slug_or_id),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v9/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/custom-environments/")
+            .param("environmentSlugOrId", &self.environment_slug_or_id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1604,16 +1592,13 @@ impl crate::runtime::Exchange for UnlinkSharedEnvVariableBuilder {
         template: "/v1/env/{id}/unlink/{projectId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/env/",
-            &crate::runtime::encode_path(&self.id),
-            "/unlink/",
-            &crate::runtime::encode_path(&self.project_id),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/env/")
+            .param("id", &self.id)
+            .text("/unlink/")
+            .param("projectId", &self.project_id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1718,16 +1703,13 @@ impl crate::runtime::Exchange for UpdateCustomEnvironmentBuilder {
         template: "/v9/projects/{idOrName}/custom-environments/{environmentSlugOrId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v9/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/custom-environments/",
-            &crate::runtime::encode_path(&self.environment_slug_or_id),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v9/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/custom-environments/")
+            .param("environmentSlugOrId", &self.environment_slug_or_id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1837,10 +1819,10 @@ impl crate::runtime::Exchange for UpdateSharedEnvVariableBuilder {
         template: "/v1/env",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/env");
+        let path = crate::runtime::Path::new("/v1/env");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));

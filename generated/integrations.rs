@@ -3488,17 +3488,14 @@ impl crate::runtime::Exchange for ConnectIntegrationResourceToProjectBuilder {
         template: "/v1/integrations/installations/{integrationConfigurationId}/resources/{resourceId}/connections",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/integrations/installations/",
-            &crate::runtime::encode_path(&self.integration_configuration_id),
-            "/resources/",
-            &crate::runtime::encode_path(&self.resource_id),
-            "/connections",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/integrations/installations/")
+            .param("integrationConfigurationId", &self.integration_configuration_id)
+            .text("/resources/")
+            .param("resourceId", &self.resource_id)
+            .text("/connections");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -3603,10 +3600,10 @@ impl crate::runtime::Exchange for CreateIntegrationStoreDirectBuilder {
         template: "/v1/storage/stores/integration/direct",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/storage/stores/integration/direct");
+        let path = crate::runtime::Path::new("/v1/storage/stores/integration/direct");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -3725,14 +3722,11 @@ impl crate::runtime::Exchange for DeleteConfigurationBuilder {
         template: "/v1/integrations/configuration/{id}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/integrations/configuration/",
-            &crate::runtime::encode_path(&self.id),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/integrations/configuration/")
+            .param("id", &self.id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -3838,17 +3832,14 @@ impl crate::runtime::Exchange for GetBillingPlansBuilder {
         template: "/v1/integrations/integration/{integrationIdOrSlug}/products/{productIdOrSlug}/plans",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/integrations/integration/",
-            &crate::runtime::encode_path(&self.integration_id_or_slug),
-            "/products/",
-            &crate::runtime::encode_path(&self.product_id_or_slug),
-            "/plans",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/integrations/integration/")
+            .param("integrationIdOrSlug", &self.integration_id_or_slug)
+            .text("/products/")
+            .param("productIdOrSlug", &self.product_id_or_slug)
+            .text("/plans");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("metadata", &self.metadata);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -3948,14 +3939,11 @@ impl crate::runtime::Exchange for GetConfigurationBuilder {
         template: "/v1/integrations/configuration/{id}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/integrations/configuration/",
-            &crate::runtime::encode_path(&self.id),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/integrations/configuration/")
+            .param("id", &self.id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -4054,15 +4042,12 @@ impl crate::runtime::Exchange for GetConfigurationProductsBuilder {
         template: "/v1/integrations/configuration/{id}/products",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/integrations/configuration/",
-            &crate::runtime::encode_path(&self.id),
-            "/products",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/integrations/configuration/")
+            .param("id", &self.id)
+            .text("/products");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -4178,10 +4163,10 @@ impl crate::runtime::Exchange for GetConfigurationsBuilder {
         template: "/v1/integrations/configurations",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/integrations/configurations");
+        let path = crate::runtime::Path::new("/v1/integrations/configurations");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("view", &self.view);
         request.query("installationType", &self.installation_type);

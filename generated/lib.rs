@@ -4,9 +4,10 @@
 #![forbid(unsafe_code)]
 mod runtime;
 pub use runtime::{
-    BoxFuture, Client, ClientBuilder, DeclaredError, Error, ErrorDetail, JsonStream,
-    Number, Operation, Outcome, Paginated, RateLimit, RequestOptions, ResponseValue,
-    Result, RetryPolicy,
+    BoxFuture, ByteStream, Client, ClientBuilder, DeclaredError, Error, ErrorDetail,
+    JsonStream, Number, Operation, Outcome, Paginated, RateLimit, RequestOptions,
+    ResponseValue, Result, RetryPolicy, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_SIZE,
+    DEFAULT_MAX_PAGES, DEFAULT_READ_TIMEOUT, DEFAULT_TIMEOUT,
 };
 /// The HTTP client the API client is built on: its types appear in this crate's
 /// API (`StatusCode`, `HeaderMap`, [`ClientBuilder::http_client`]).

@@ -577,10 +577,10 @@ impl crate::runtime::Exchange for CreateConfigurableLogDrainBuilder {
         template: "/v1/log-drains",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/log-drains");
+        let path = crate::runtime::Path::new("/v1/log-drains");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -680,10 +680,10 @@ impl crate::runtime::Exchange for CreateLogDrainBuilder {
         template: "/v2/integrations/log-drains",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v2/integrations/log-drains");
+        let path = crate::runtime::Path::new("/v2/integrations/log-drains");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -784,10 +784,10 @@ impl crate::runtime::Exchange for DeleteConfigurableLogDrainBuilder {
         template: "/v1/log-drains/{id}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v1/log-drains/", &crate::runtime::encode_path(&self.id)].concat();
+        let path = crate::runtime::Path::new("/v1/log-drains/").param("id", &self.id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -887,14 +887,11 @@ impl crate::runtime::Exchange for DeleteIntegrationLogDrainBuilder {
         template: "/v1/integrations/log-drains/{id}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/integrations/log-drains/",
-            &crate::runtime::encode_path(&self.id),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/integrations/log-drains/")
+            .param("id", &self.id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1010,10 +1007,10 @@ impl crate::runtime::Exchange for GetAllLogDrainsBuilder {
         template: "/v1/log-drains",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/log-drains");
+        let path = crate::runtime::Path::new("/v1/log-drains");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("projectId", &self.project_id);
         request.query("includeMetadata", &self.include_metadata);
@@ -1118,10 +1115,10 @@ impl crate::runtime::Exchange for GetConfigurableLogDrainBuilder {
         template: "/v1/log-drains/{id}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v1/log-drains/", &crate::runtime::encode_path(&self.id)].concat();
+        let path = crate::runtime::Path::new("/v1/log-drains/").param("id", &self.id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1218,10 +1215,10 @@ impl crate::runtime::Exchange for GetIntegrationLogDrainsBuilder {
         template: "/v2/integrations/log-drains",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v2/integrations/log-drains");
+        let path = crate::runtime::Path::new("/v2/integrations/log-drains");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));

@@ -186,17 +186,14 @@ impl crate::runtime::Exchange for GetRuntimeLogsBuilder {
         template: "/v1/projects/{projectId}/deployments/{deploymentId}/runtime-logs",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/projects/",
-            &crate::runtime::encode_path(&self.project_id),
-            "/deployments/",
-            &crate::runtime::encode_path(&self.deployment_id),
-            "/runtime-logs",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/projects/")
+            .param("projectId", &self.project_id)
+            .text("/deployments/")
+            .param("deploymentId", &self.deployment_id)
+            .text("/runtime-logs");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));

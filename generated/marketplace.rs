@@ -1651,15 +1651,12 @@ impl crate::runtime::Exchange for CreateEventBuilder {
         template: "/v1/installations/{integrationConfigurationId}/events",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/installations/",
-            &crate::runtime::encode_path(&self.integration_configuration_id),
-            "/events",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/installations/")
+            .param("integrationConfigurationId", &self.integration_configuration_id)
+            .text("/events");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         let body = self.body;
         request.json(&body);
@@ -1756,17 +1753,14 @@ impl crate::runtime::Exchange for CreateInstallationIntegrationConfigurationBuil
         template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/items",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/installations/",
-            &crate::runtime::encode_path(&self.integration_configuration_id),
-            "/resources/",
-            &crate::runtime::encode_path(&self.resource_id),
-            "/experimentation/items",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/installations/")
+            .param("integrationConfigurationId", &self.integration_configuration_id)
+            .text("/resources/")
+            .param("resourceId", &self.resource_id)
+            .text("/experimentation/items");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         if let Some(body) = self.body {
             request.json(&body);
@@ -1851,15 +1845,12 @@ impl crate::runtime::Exchange for CreateInstallationIntegrationEdgeConfigBuilder
         template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/edge-config",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/installations/",
-            &crate::runtime::encode_path(&self.integration_configuration_id),
-            "/resources/",
-            &crate::runtime::encode_path(&self.resource_id),
-            "/experimentation/edge-config",
-        ]
-            .concat();
-        self.client.request(&Self::ENDPOINT, &path).with_options(self.options)
+        let path = crate::runtime::Path::new("/v1/installations/")
+            .param("integrationConfigurationId", &self.integration_configuration_id)
+            .text("/resources/")
+            .param("resourceId", &self.resource_id)
+            .text("/experimentation/edge-config");
+        self.client.request(&Self::ENDPOINT, path).with_options(self.options)
     }
     async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
         response.empty().await
@@ -1945,16 +1936,13 @@ impl crate::runtime::Exchange for DeleteInstallationIntegrationConfigurationBuil
         template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/items/{itemId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/installations/",
-            &crate::runtime::encode_path(&self.integration_configuration_id),
-            "/resources/",
-            &crate::runtime::encode_path(&self.resource_id),
-            "/experimentation/items/",
-            &crate::runtime::encode_path(&self.item_id),
-        ]
-            .concat();
-        self.client.request(&Self::ENDPOINT, &path).with_options(self.options)
+        let path = crate::runtime::Path::new("/v1/installations/")
+            .param("integrationConfigurationId", &self.integration_configuration_id)
+            .text("/resources/")
+            .param("resourceId", &self.resource_id)
+            .text("/experimentation/items/")
+            .param("itemId", &self.item_id);
+        self.client.request(&Self::ENDPOINT, path).with_options(self.options)
     }
     async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
         response.empty().await
@@ -2033,14 +2021,11 @@ impl crate::runtime::Exchange for DeleteIntegrationResourceBuilder {
         template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/installations/",
-            &crate::runtime::encode_path(&self.integration_configuration_id),
-            "/resources/",
-            &crate::runtime::encode_path(&self.resource_id),
-        ]
-            .concat();
-        self.client.request(&Self::ENDPOINT, &path).with_options(self.options)
+        let path = crate::runtime::Path::new("/v1/installations/")
+            .param("integrationConfigurationId", &self.integration_configuration_id)
+            .text("/resources/")
+            .param("resourceId", &self.resource_id);
+        self.client.request(&Self::ENDPOINT, path).with_options(self.options)
     }
     async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
         response.empty().await
@@ -2116,13 +2101,10 @@ impl crate::runtime::Exchange for GetAccountInfoBuilder {
         template: "/v1/installations/{integrationConfigurationId}/account",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/installations/",
-            &crate::runtime::encode_path(&self.integration_configuration_id),
-            "/account",
-        ]
-            .concat();
-        self.client.request(&Self::ENDPOINT, &path).with_options(self.options)
+        let path = crate::runtime::Path::new("/v1/installations/")
+            .param("integrationConfigurationId", &self.integration_configuration_id)
+            .text("/account");
+        self.client.request(&Self::ENDPOINT, path).with_options(self.options)
     }
     async fn decode(
         response: crate::runtime::Response,
@@ -2203,14 +2185,11 @@ impl crate::runtime::Exchange for GetIntegrationResourceBuilder {
         template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/installations/",
-            &crate::runtime::encode_path(&self.integration_configuration_id),
-            "/resources/",
-            &crate::runtime::encode_path(&self.resource_id),
-        ]
-            .concat();
-        self.client.request(&Self::ENDPOINT, &path).with_options(self.options)
+        let path = crate::runtime::Path::new("/v1/installations/")
+            .param("integrationConfigurationId", &self.integration_configuration_id)
+            .text("/resources/")
+            .param("resourceId", &self.resource_id);
+        self.client.request(&Self::ENDPOINT, path).with_options(self.options)
     }
     async fn decode(
         response: crate::runtime::Response,
@@ -2288,13 +2267,10 @@ impl crate::runtime::Exchange for GetIntegrationResourcesBuilder {
         template: "/v1/installations/{integrationConfigurationId}/resources",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/installations/",
-            &crate::runtime::encode_path(&self.integration_configuration_id),
-            "/resources",
-        ]
-            .concat();
-        self.client.request(&Self::ENDPOINT, &path).with_options(self.options)
+        let path = crate::runtime::Path::new("/v1/installations/")
+            .param("integrationConfigurationId", &self.integration_configuration_id)
+            .text("/resources");
+        self.client.request(&Self::ENDPOINT, path).with_options(self.options)
     }
     async fn decode(
         response: crate::runtime::Response,
@@ -2375,14 +2351,11 @@ impl crate::runtime::Exchange for GetInvoiceBuilder {
         template: "/v1/installations/{integrationConfigurationId}/billing/invoices/{invoiceId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/installations/",
-            &crate::runtime::encode_path(&self.integration_configuration_id),
-            "/billing/invoices/",
-            &crate::runtime::encode_path(&self.invoice_id),
-        ]
-            .concat();
-        self.client.request(&Self::ENDPOINT, &path).with_options(self.options)
+        let path = crate::runtime::Path::new("/v1/installations/")
+            .param("integrationConfigurationId", &self.integration_configuration_id)
+            .text("/billing/invoices/")
+            .param("invoiceId", &self.invoice_id);
+        self.client.request(&Self::ENDPOINT, path).with_options(self.options)
     }
     async fn decode(
         response: crate::runtime::Response,
@@ -2463,14 +2436,11 @@ impl crate::runtime::Exchange for GetMemberBuilder {
         template: "/v1/installations/{integrationConfigurationId}/member/{memberId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/installations/",
-            &crate::runtime::encode_path(&self.integration_configuration_id),
-            "/member/",
-            &crate::runtime::encode_path(&self.member_id),
-        ]
-            .concat();
-        self.client.request(&Self::ENDPOINT, &path).with_options(self.options)
+        let path = crate::runtime::Path::new("/v1/installations/")
+            .param("integrationConfigurationId", &self.integration_configuration_id)
+            .text("/member/")
+            .param("memberId", &self.member_id);
+        self.client.request(&Self::ENDPOINT, path).with_options(self.options)
     }
     async fn decode(
         response: crate::runtime::Response,
@@ -2561,16 +2531,13 @@ impl crate::runtime::Exchange for ImportResourceBuilder {
         template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/installations/",
-            &crate::runtime::encode_path(&self.integration_configuration_id),
-            "/resources/",
-            &crate::runtime::encode_path(&self.resource_id),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/installations/")
+            .param("integrationConfigurationId", &self.integration_configuration_id)
+            .text("/resources/")
+            .param("resourceId", &self.resource_id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         if let Some(body) = self.body {
             request.json(&body);
@@ -2665,15 +2632,12 @@ impl crate::runtime::Exchange for SubmitBillingDataBuilder {
         template: "/v1/installations/{integrationConfigurationId}/billing",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/installations/",
-            &crate::runtime::encode_path(&self.integration_configuration_id),
-            "/billing",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/installations/")
+            .param("integrationConfigurationId", &self.integration_configuration_id)
+            .text("/billing");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         let body = self.body;
         request.json(&body);
@@ -2757,15 +2721,12 @@ impl crate::runtime::Exchange for SubmitInvoiceBuilder {
         template: "/v1/installations/{integrationConfigurationId}/billing/invoices",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/installations/",
-            &crate::runtime::encode_path(&self.integration_configuration_id),
-            "/billing/invoices",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/installations/")
+            .param("integrationConfigurationId", &self.integration_configuration_id)
+            .text("/billing/invoices");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         let body = self.body;
         request.json(&body);
@@ -2862,15 +2823,12 @@ impl crate::runtime::Exchange for SubmitPrepaymentBalancesBuilder {
         template: "/v1/installations/{integrationConfigurationId}/billing/balance",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/installations/",
-            &crate::runtime::encode_path(&self.integration_configuration_id),
-            "/billing/balance",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/installations/")
+            .param("integrationConfigurationId", &self.integration_configuration_id)
+            .text("/billing/balance");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         if let Some(body) = self.body {
             request.json(&body);
@@ -2962,14 +2920,11 @@ impl crate::runtime::Exchange for UpdateInstallationBuilder {
         template: "/v1/installations/{integrationConfigurationId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/installations/",
-            &crate::runtime::encode_path(&self.integration_configuration_id),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/installations/")
+            .param("integrationConfigurationId", &self.integration_configuration_id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         if let Some(body) = self.body {
             request.json(&body);
@@ -3070,18 +3025,15 @@ impl crate::runtime::Exchange for UpdateInstallationIntegrationConfigurationBuil
         template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/items/{itemId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/installations/",
-            &crate::runtime::encode_path(&self.integration_configuration_id),
-            "/resources/",
-            &crate::runtime::encode_path(&self.resource_id),
-            "/experimentation/items/",
-            &crate::runtime::encode_path(&self.item_id),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/installations/")
+            .param("integrationConfigurationId", &self.integration_configuration_id)
+            .text("/resources/")
+            .param("resourceId", &self.resource_id)
+            .text("/experimentation/items/")
+            .param("itemId", &self.item_id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         if let Some(body) = self.body {
             request.json(&body);
@@ -3176,17 +3128,14 @@ impl crate::runtime::Exchange for UpdateInstallationIntegrationEdgeConfigBuilder
         template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/edge-config",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/installations/",
-            &crate::runtime::encode_path(&self.integration_configuration_id),
-            "/resources/",
-            &crate::runtime::encode_path(&self.resource_id),
-            "/experimentation/edge-config",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/installations/")
+            .param("integrationConfigurationId", &self.integration_configuration_id)
+            .text("/resources/")
+            .param("resourceId", &self.resource_id)
+            .text("/experimentation/edge-config");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         if let Some(body) = self.body {
             request.json(&body);
@@ -3284,17 +3233,14 @@ impl crate::runtime::Exchange for UpdateInvoiceBuilder {
         template: "/v1/installations/{integrationConfigurationId}/billing/invoices/{invoiceId}/actions",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/installations/",
-            &crate::runtime::encode_path(&self.integration_configuration_id),
-            "/billing/invoices/",
-            &crate::runtime::encode_path(&self.invoice_id),
-            "/actions",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/installations/")
+            .param("integrationConfigurationId", &self.integration_configuration_id)
+            .text("/billing/invoices/")
+            .param("invoiceId", &self.invoice_id)
+            .text("/actions");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         let body = self.body;
         request.json(&body);
@@ -3392,16 +3338,13 @@ impl crate::runtime::Exchange for UpdateResourceBuilder {
         template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/installations/",
-            &crate::runtime::encode_path(&self.integration_configuration_id),
-            "/resources/",
-            &crate::runtime::encode_path(&self.resource_id),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/installations/")
+            .param("integrationConfigurationId", &self.integration_configuration_id)
+            .text("/resources/")
+            .param("resourceId", &self.resource_id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         if let Some(body) = self.body {
             request.json(&body);
@@ -3505,19 +3448,16 @@ impl crate::runtime::Exchange for UpdateResourceSecretsBuilder {
         template: "/v1/installations/{integrationConfigurationId}/products/{integrationProductIdOrSlug}/resources/{resourceId}/secrets",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/installations/",
-            &crate::runtime::encode_path(&self.integration_configuration_id),
-            "/products/",
-            &crate::runtime::encode_path(&self.integration_product_id_or_slug),
-            "/resources/",
-            &crate::runtime::encode_path(&self.resource_id),
-            "/secrets",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/installations/")
+            .param("integrationConfigurationId", &self.integration_configuration_id)
+            .text("/products/")
+            .param("integrationProductIdOrSlug", &self.integration_product_id_or_slug)
+            .text("/resources/")
+            .param("resourceId", &self.resource_id)
+            .text("/secrets");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         let body = self.body;
         request.json(&body);
@@ -3619,17 +3559,14 @@ impl crate::runtime::Exchange for UpdateResourceSecretsByIdBuilder {
         template: "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/secrets",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/installations/",
-            &crate::runtime::encode_path(&self.integration_configuration_id),
-            "/resources/",
-            &crate::runtime::encode_path(&self.resource_id),
-            "/secrets",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/installations/")
+            .param("integrationConfigurationId", &self.integration_configuration_id)
+            .text("/resources/")
+            .param("resourceId", &self.resource_id)
+            .text("/secrets");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         if let Some(body) = self.body {
             request.json(&body);

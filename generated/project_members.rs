@@ -179,15 +179,12 @@ impl crate::runtime::Exchange for AddProjectMemberBuilder {
         template: "/v1/projects/{idOrName}/members",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/members",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/members");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -304,11 +301,19 @@ impl GetProjectMembersBuilder {
         self.slug = Some(slug.to_string());
         self
     }
-    /// Every item of `members`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
+    /// Every item of `members`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream, and so does a cursor the server gave before (a listing that would go round for ever) or a page past the page limit (`max_pages`): both are [`Error::Pagination`](crate::Error::Pagination).
     pub fn paginate(
         self,
     ) -> crate::Paginated<GetProjectMembersMember, GetProjectMembersError> {
+        let first_cursor = self.until.as_ref().map(ToString::to_string);
+        let pages = crate::runtime::Pages::new(
+            <Self as crate::runtime::Exchange>::ENDPOINT.operation,
+            &self.client,
+            &self.options,
+            first_cursor,
+        );
         crate::runtime::paginate(
+            pages,
             self,
             |request: Self| async move {
                 let next_request = request.clone();
@@ -320,10 +325,14 @@ impl GetProjectMembersBuilder {
                     _ => (Vec::new(), None),
                 };
                 let next_request = cursor
-                    .filter(|cursor| next_request.until.as_ref() != Some(cursor))
-                    .map(|cursor| Self {
-                        until: Some(cursor),
-                        ..next_request
+                    .map(|cursor| {
+                        (
+                            cursor.to_string(),
+                            Self {
+                                until: Some(cursor),
+                                ..next_request
+                            },
+                        )
                     });
                 Ok((items, next_request))
             },
@@ -342,15 +351,12 @@ impl crate::runtime::Exchange for GetProjectMembersBuilder {
         template: "/v1/projects/{idOrName}/members",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/members",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/members");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
@@ -452,16 +458,13 @@ impl crate::runtime::Exchange for RemoveProjectMemberBuilder {
         template: "/v1/projects/{idOrName}/members/{uid}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/members/",
-            &crate::runtime::encode_path(&self.uid),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/members/")
+            .param("uid", &self.uid);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));

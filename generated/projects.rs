@@ -6510,14 +6510,11 @@ impl crate::runtime::Exchange for AcceptProjectTransferRequestBuilder {
         template: "/projects/transfer-request/{code}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/projects/transfer-request/",
-            &crate::runtime::encode_path(&self.code),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/projects/transfer-request/")
+            .param("code", &self.code);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -6627,15 +6624,12 @@ impl crate::runtime::Exchange for AddProjectDomainBuilder {
         template: "/v10/projects/{idOrName}/domains",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v10/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/domains",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v10/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/domains");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -6760,15 +6754,12 @@ impl crate::runtime::Exchange for BatchRemoveProjectEnvBuilder {
         template: "/v1/projects/{idOrName}/env",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/env",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/env");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -6877,10 +6868,10 @@ impl crate::runtime::Exchange for CreateProjectBuilder {
         template: "/v11/projects",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v11/projects");
+        let path = crate::runtime::Path::new("/v11/projects");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -7017,15 +7008,12 @@ impl crate::runtime::Exchange for CreateProjectEnvBuilder {
         template: "/v10/projects/{idOrName}/env",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v10/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/env",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v10/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/env");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("upsert", &self.upsert);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -7158,15 +7146,12 @@ impl crate::runtime::Exchange for CreateProjectTransferRequestBuilder {
         template: "/projects/{idOrName}/transfer-request",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/transfer-request",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/transfer-request");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -7265,11 +7250,11 @@ impl crate::runtime::Exchange for DeleteProjectBuilder {
         template: "/v9/projects/{idOrName}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v9/projects/", &crate::runtime::encode_path(&self.id_or_name)]
-            .concat();
+        let path = crate::runtime::Path::new("/v9/projects/")
+            .param("idOrName", &self.id_or_name);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -7372,16 +7357,13 @@ impl crate::runtime::Exchange for EditProjectEnvBuilder {
         template: "/v9/projects/{idOrName}/env/{id}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v9/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/env/",
-            &crate::runtime::encode_path(&self.id),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v9/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/env/")
+            .param("id", &self.id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -7540,15 +7522,12 @@ impl crate::runtime::Exchange for FilterProjectEnvsBuilder {
         template: "/v10/projects/{idOrName}/env",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v10/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/env",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v10/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/env");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("gitBranch", &self.git_branch);
         request.query("decrypt", &self.decrypt);
@@ -7645,11 +7624,11 @@ impl crate::runtime::Exchange for GetProjectBuilder {
         template: "/v9/projects/{idOrName}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v9/projects/", &crate::runtime::encode_path(&self.id_or_name)]
-            .concat();
+        let path = crate::runtime::Path::new("/v9/projects/")
+            .param("idOrName", &self.id_or_name);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -7742,15 +7721,12 @@ impl crate::runtime::Exchange for GetProjectClientCertsBuilder {
         template: "/v1/projects/{idOrName}/client-cert",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/client-cert",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/client-cert");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -7852,16 +7828,13 @@ impl crate::runtime::Exchange for GetProjectDomainBuilder {
         template: "/v9/projects/{idOrName}/domains/{domain}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v9/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/domains/",
-            &crate::runtime::encode_path(&self.domain),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v9/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/domains/")
+            .param("domain", &self.domain);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -8023,11 +7996,19 @@ impl GetProjectDomainsBuilder {
         self.slug = Some(slug.to_string());
         self
     }
-    /// Every item of `domains`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
+    /// Every item of `domains`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream, and so does a cursor the server gave before (a listing that would go round for ever) or a page past the page limit (`max_pages`): both are [`Error::Pagination`](crate::Error::Pagination).
     pub fn paginate(
         self,
     ) -> crate::Paginated<crate::shared::ProjectDomain, GetProjectDomainsError> {
+        let first_cursor = self.until.as_ref().map(ToString::to_string);
+        let pages = crate::runtime::Pages::new(
+            <Self as crate::runtime::Exchange>::ENDPOINT.operation,
+            &self.client,
+            &self.options,
+            first_cursor,
+        );
         crate::runtime::paginate(
+            pages,
             self,
             |request: Self| async move {
                 let next_request = request.clone();
@@ -8037,10 +8018,14 @@ impl GetProjectDomainsBuilder {
                     (page.domains, page.pagination.next)
                 };
                 let next_request = cursor
-                    .filter(|cursor| next_request.until.as_ref() != Some(cursor))
-                    .map(|cursor| Self {
-                        until: Some(cursor),
-                        ..next_request
+                    .map(|cursor| {
+                        (
+                            cursor.to_string(),
+                            Self {
+                                until: Some(cursor),
+                                ..next_request
+                            },
+                        )
                     });
                 Ok((items, next_request))
             },
@@ -8059,15 +8044,12 @@ impl crate::runtime::Exchange for GetProjectDomainsBuilder {
         template: "/v9/projects/{idOrName}/domains",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v9/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/domains",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v9/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/domains");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("production", &self.production);
         request.query("target", &self.target);
@@ -8176,16 +8158,13 @@ impl crate::runtime::Exchange for GetProjectEnvBuilder {
         template: "/v1/projects/{idOrName}/env/{id}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/env/",
-            &crate::runtime::encode_path(&self.id),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/env/")
+            .param("id", &self.id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -8374,9 +8353,17 @@ impl GetProjectsBuilder {
         self.slug = Some(slug.to_string());
         self
     }
-    /// Every item of `projects`, page after page: sends the request, then sends it again with `from` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
+    /// Every item of `projects`, page after page: sends the request, then sends it again with `from` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream, and so does a cursor the server gave before (a listing that would go round for ever) or a page past the page limit (`max_pages`): both are [`Error::Pagination`](crate::Error::Pagination).
     pub fn paginate(self) -> crate::Paginated<Project, GetProjectsError> {
+        let first_cursor = self.from.as_ref().map(ToString::to_string);
+        let pages = crate::runtime::Pages::new(
+            <Self as crate::runtime::Exchange>::ENDPOINT.operation,
+            &self.client,
+            &self.options,
+            first_cursor,
+        );
         crate::runtime::paginate(
+            pages,
             self,
             |request: Self| async move {
                 let next_request = request.clone();
@@ -8395,10 +8382,14 @@ impl GetProjectsBuilder {
                     )
                 };
                 let next_request = cursor
-                    .filter(|cursor| next_request.from.as_ref() != Some(cursor))
-                    .map(|cursor| Self {
-                        from: Some(cursor),
-                        ..next_request
+                    .map(|cursor| {
+                        (
+                            cursor.to_string(),
+                            Self {
+                                from: Some(cursor),
+                                ..next_request
+                            },
+                        )
                     });
                 Ok((items, next_request))
             },
@@ -8417,10 +8408,10 @@ impl crate::runtime::Exchange for GetProjectsBuilder {
         template: "/v10/projects",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v10/projects");
+        let path = crate::runtime::Path::new("/v10/projects");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("from", &self.from);
         request.query("gitForkProtection", &self.git_fork_protection);
@@ -8544,9 +8535,17 @@ impl ListPromoteAliasesBuilder {
         self.slug = Some(slug.to_string());
         self
     }
-    /// Every item of `aliases`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
+    /// Every item of `aliases`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream, and so does a cursor the server gave before (a listing that would go round for ever) or a page past the page limit (`max_pages`): both are [`Error::Pagination`](crate::Error::Pagination).
     pub fn paginate(self) -> crate::Paginated<Alias, ListPromoteAliasesError> {
+        let first_cursor = self.until.as_ref().map(ToString::to_string);
+        let pages = crate::runtime::Pages::new(
+            <Self as crate::runtime::Exchange>::ENDPOINT.operation,
+            &self.client,
+            &self.options,
+            first_cursor,
+        );
         crate::runtime::paginate(
+            pages,
             self,
             |request: Self| async move {
                 let next_request = request.clone();
@@ -8558,10 +8557,14 @@ impl ListPromoteAliasesBuilder {
                     _ => (Vec::new(), None),
                 };
                 let next_request = cursor
-                    .filter(|cursor| next_request.until.as_ref() != Some(cursor))
-                    .map(|cursor| Self {
-                        until: Some(cursor),
-                        ..next_request
+                    .map(|cursor| {
+                        (
+                            cursor.to_string(),
+                            Self {
+                                until: Some(cursor),
+                                ..next_request
+                            },
+                        )
                     });
                 Ok((items, next_request))
             },
@@ -8580,15 +8583,12 @@ impl crate::runtime::Exchange for ListPromoteAliasesBuilder {
         template: "/v1/projects/{projectId}/promote/aliases",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/projects/",
-            &crate::runtime::encode_path(&self.project_id),
-            "/promote/aliases",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/projects/")
+            .param("projectId", &self.project_id)
+            .text("/promote/aliases");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
@@ -8701,17 +8701,14 @@ impl crate::runtime::Exchange for MoveProjectDomainBuilder {
         template: "/v1/projects/{idOrName}/domains/{domain}/move",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/domains/",
-            &crate::runtime::encode_path(&self.domain),
-            "/move",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/domains/")
+            .param("domain", &self.domain)
+            .text("/move");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -8814,15 +8811,12 @@ impl crate::runtime::Exchange for PauseProjectBuilder {
         template: "/v1/projects/{projectId}/pause",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/projects/",
-            &crate::runtime::encode_path(&self.project_id),
-            "/pause",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/projects/")
+            .param("projectId", &self.project_id)
+            .text("/pause");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -8929,16 +8923,13 @@ impl crate::runtime::Exchange for RemoveProjectDomainBuilder {
         template: "/v9/projects/{idOrName}/domains/{domain}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v9/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/domains/",
-            &crate::runtime::encode_path(&self.domain),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v9/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/domains/")
+            .param("domain", &self.domain);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -9058,16 +9049,13 @@ impl crate::runtime::Exchange for RemoveProjectEnvBuilder {
         template: "/v9/projects/{idOrName}/env/{id}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v9/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/env/",
-            &crate::runtime::encode_path(&self.id),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v9/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/env/")
+            .param("id", &self.id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("customEnvironmentId", &self.custom_environment_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -9176,16 +9164,13 @@ impl crate::runtime::Exchange for RequestPromoteBuilder {
         template: "/v10/projects/{projectId}/promote/{deploymentId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v10/projects/",
-            &crate::runtime::encode_path(&self.project_id),
-            "/promote/",
-            &crate::runtime::encode_path(&self.deployment_id),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v10/projects/")
+            .param("projectId", &self.project_id)
+            .text("/promote/")
+            .param("deploymentId", &self.deployment_id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -9298,15 +9283,12 @@ impl crate::runtime::Exchange for UnpauseProjectBuilder {
         template: "/v1/projects/{projectId}/unpause",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/projects/",
-            &crate::runtime::encode_path(&self.project_id),
-            "/unpause",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/projects/")
+            .param("projectId", &self.project_id)
+            .text("/unpause");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -9406,11 +9388,11 @@ impl crate::runtime::Exchange for UpdateProjectBuilder {
         template: "/v9/projects/{idOrName}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v9/projects/", &crate::runtime::encode_path(&self.id_or_name)]
-            .concat();
+        let path = crate::runtime::Path::new("/v9/projects/")
+            .param("idOrName", &self.id_or_name);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -9531,14 +9513,11 @@ impl crate::runtime::Exchange for UpdateProjectDataCacheBuilder {
         template: "/v1/data-cache/projects/{projectId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/data-cache/projects/",
-            &crate::runtime::encode_path(&self.project_id),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/data-cache/projects/")
+            .param("projectId", &self.project_id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -9646,16 +9625,13 @@ impl crate::runtime::Exchange for UpdateProjectDomainBuilder {
         template: "/v9/projects/{idOrName}/domains/{domain}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v9/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/domains/",
-            &crate::runtime::encode_path(&self.domain),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v9/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/domains/")
+            .param("domain", &self.domain);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -9761,15 +9737,12 @@ impl crate::runtime::Exchange for UpdateProjectProtectionBypassBuilder {
         template: "/v1/projects/{idOrName}/protection-bypass",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/protection-bypass",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/protection-bypass");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -9882,15 +9855,12 @@ impl crate::runtime::Exchange for UploadProjectClientCertBuilder {
         template: "/v1/projects/{idOrName}/client-cert",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/client-cert",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/client-cert");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -10012,17 +9982,14 @@ impl crate::runtime::Exchange for VerifyProjectDomainBuilder {
         template: "/v9/projects/{idOrName}/domains/{domain}/verify",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v9/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/domains/",
-            &crate::runtime::encode_path(&self.domain),
-            "/verify",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v9/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/domains/")
+            .param("domain", &self.domain)
+            .text("/verify");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));

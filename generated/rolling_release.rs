@@ -429,15 +429,12 @@ impl crate::runtime::Exchange for ApproveRollingReleaseStageBuilder {
         template: "/v1/projects/{idOrName}/rolling-release/approve-stage",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/rolling-release/approve-stage",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/rolling-release/approve-stage");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -551,15 +548,12 @@ impl crate::runtime::Exchange for CompleteRollingReleaseBuilder {
         template: "/v1/projects/{idOrName}/rolling-release/complete",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/rolling-release/complete",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/rolling-release/complete");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -662,15 +656,12 @@ impl crate::runtime::Exchange for DeleteRollingReleaseConfigBuilder {
         template: "/v1/projects/{idOrName}/rolling-release/config",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/rolling-release/config",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/rolling-release/config");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -776,15 +767,12 @@ impl crate::runtime::Exchange for GetRollingReleaseBuilder {
         template: "/v1/projects/{idOrName}/rolling-release",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/rolling-release",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/rolling-release");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("state", &self.state);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -884,15 +872,12 @@ impl crate::runtime::Exchange for GetRollingReleaseBillingStatusBuilder {
         template: "/v1/projects/{idOrName}/rolling-release/billing",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/rolling-release/billing",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/rolling-release/billing");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -991,15 +976,12 @@ impl crate::runtime::Exchange for GetRollingReleaseConfigBuilder {
         template: "/v1/projects/{idOrName}/rolling-release/config",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/rolling-release/config",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/rolling-release/config");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -1098,15 +1080,12 @@ impl crate::runtime::Exchange for UpdateRollingReleaseConfigBuilder {
         template: "/v1/projects/{idOrName}/rolling-release/config",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/projects/",
-            &crate::runtime::encode_path(&self.id_or_name),
-            "/rolling-release/config",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/projects/")
+            .param("idOrName", &self.id_or_name)
+            .text("/rolling-release/config");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));

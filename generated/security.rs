@@ -3341,10 +3341,10 @@ impl crate::runtime::Exchange for AddBypassIpBuilder {
         template: "/v1/security/firewall/bypass",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/security/firewall/bypass");
+        let path = crate::runtime::Path::new("/v1/security/firewall/bypass");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("projectId", &self.project_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -3458,10 +3458,10 @@ impl crate::runtime::Exchange for GetActiveAttackStatusBuilder {
         template: "/v1/security/firewall/attack-status",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/security/firewall/attack-status");
+        let path = crate::runtime::Path::new("/v1/security/firewall/attack-status");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("projectId", &self.project_id);
         request.query("since", &self.since);
@@ -3596,10 +3596,10 @@ impl crate::runtime::Exchange for GetBypassIpBuilder {
         template: "/v1/security/firewall/bypass",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/security/firewall/bypass");
+        let path = crate::runtime::Path::new("/v1/security/firewall/bypass");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("projectId", &self.project_id);
         request.query("limit", &self.limit);
@@ -3711,14 +3711,11 @@ impl crate::runtime::Exchange for GetFirewallConfigBuilder {
         template: "/v1/security/firewall/config/{configVersion}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/security/firewall/config/",
-            &crate::runtime::encode_path(&self.config_version),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/security/firewall/config/")
+            .param("configVersion", &self.config_version);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("projectId", &self.project_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -3820,10 +3817,10 @@ impl crate::runtime::Exchange for GetV1SecurityFirewallEventsBuilder {
         template: "/v1/security/firewall/events",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/security/firewall/events");
+        let path = crate::runtime::Path::new("/v1/security/firewall/events");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("projectId", &self.project_id);
         request.query("startTimestamp", &self.start_timestamp);
@@ -3931,10 +3928,10 @@ impl crate::runtime::Exchange for PutFirewallConfigBuilder {
         template: "/v1/security/firewall/config",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/security/firewall/config");
+        let path = crate::runtime::Path::new("/v1/security/firewall/config");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("projectId", &self.project_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -4052,10 +4049,10 @@ impl crate::runtime::Exchange for RemoveBypassIpBuilder {
         template: "/v1/security/firewall/bypass",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/security/firewall/bypass");
+        let path = crate::runtime::Path::new("/v1/security/firewall/bypass");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("projectId", &self.project_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
@@ -4163,10 +4160,10 @@ impl crate::runtime::Exchange for UpdateAttackChallengeModeBuilder {
         template: "/v1/security/attack-mode",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/security/attack-mode");
+        let path = crate::runtime::Path::new("/v1/security/attack-mode");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -4270,10 +4267,10 @@ impl crate::runtime::Exchange for UpdateFirewallConfigBuilder {
         template: "/v1/security/firewall/config",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/security/firewall/config");
+        let path = crate::runtime::Path::new("/v1/security/firewall/config");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("projectId", &self.project_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));

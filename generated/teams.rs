@@ -2157,10 +2157,10 @@ impl crate::runtime::Exchange for CreateTeamBuilder {
         template: "/v1/teams",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/teams");
+        let path = crate::runtime::Path::new("/v1/teams");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         let body = self.body;
         request.json(&body);
@@ -2262,10 +2262,11 @@ impl crate::runtime::Exchange for DeleteTeamBuilder {
         template: "/v1/teams/{teamId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v1/teams/", &crate::runtime::encode_path(&self.team_id)].concat();
+        let path = crate::runtime::Path::new("/v1/teams/")
+            .param("teamId", &self.team_id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("newDefaultTeamId", &self.new_default_team_id);
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -2358,14 +2359,11 @@ impl crate::runtime::Exchange for DeleteTeamInviteCodeBuilder {
         template: "/v1/teams/{teamId}/invites/{inviteId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/teams/",
-            &crate::runtime::encode_path(&self.team_id),
-            "/invites/",
-            &crate::runtime::encode_path(&self.invite_id),
-        ]
-            .concat();
-        self.client.request(&Self::ENDPOINT, &path).with_options(self.options)
+        let path = crate::runtime::Path::new("/v1/teams/")
+            .param("teamId", &self.team_id)
+            .text("/invites/")
+            .param("inviteId", &self.invite_id);
+        self.client.request(&Self::ENDPOINT, path).with_options(self.options)
     }
     async fn decode(
         response: crate::runtime::Response,
@@ -2451,10 +2449,11 @@ impl crate::runtime::Exchange for GetTeamBuilder {
         template: "/v2/teams/{teamId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v2/teams/", &crate::runtime::encode_path(&self.team_id)].concat();
+        let path = crate::runtime::Path::new("/v2/teams/")
+            .param("teamId", &self.team_id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
@@ -2537,14 +2536,11 @@ impl crate::runtime::Exchange for GetTeamAccessRequestBuilder {
         template: "/v1/teams/{teamId}/request/{userId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/teams/",
-            &crate::runtime::encode_path(&self.team_id),
-            "/request/",
-            &crate::runtime::encode_path(&self.user_id),
-        ]
-            .concat();
-        self.client.request(&Self::ENDPOINT, &path).with_options(self.options)
+        let path = crate::runtime::Path::new("/v1/teams/")
+            .param("teamId", &self.team_id)
+            .text("/request/")
+            .param("userId", &self.user_id);
+        self.client.request(&Self::ENDPOINT, path).with_options(self.options)
     }
     async fn decode(
         response: crate::runtime::Response,
@@ -2668,11 +2664,19 @@ impl GetTeamMembersBuilder {
         );
         self
     }
-    /// Every item of `members`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
+    /// Every item of `members`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream, and so does a cursor the server gave before (a listing that would go round for ever) or a page past the page limit (`max_pages`): both are [`Error::Pagination`](crate::Error::Pagination).
     pub fn paginate(
         self,
     ) -> crate::Paginated<GetTeamMembersMember, GetTeamMembersError> {
+        let first_cursor = self.until.as_ref().map(ToString::to_string);
+        let pages = crate::runtime::Pages::new(
+            <Self as crate::runtime::Exchange>::ENDPOINT.operation,
+            &self.client,
+            &self.options,
+            first_cursor,
+        );
         crate::runtime::paginate(
+            pages,
             self,
             |request: Self| async move {
                 let next_request = request.clone();
@@ -2682,10 +2686,14 @@ impl GetTeamMembersBuilder {
                     (page.members, page.pagination.next)
                 };
                 let next_request = cursor
-                    .filter(|cursor| next_request.until.as_ref() != Some(cursor))
-                    .map(|cursor| Self {
-                        until: Some(cursor),
-                        ..next_request
+                    .map(|cursor| {
+                        (
+                            cursor.to_string(),
+                            Self {
+                                until: Some(cursor),
+                                ..next_request
+                            },
+                        )
                     });
                 Ok((items, next_request))
             },
@@ -2704,15 +2712,12 @@ impl crate::runtime::Exchange for GetTeamMembersBuilder {
         template: "/v3/teams/{teamId}/members",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v3/teams/",
-            &crate::runtime::encode_path(&self.team_id),
-            "/members",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v3/teams/")
+            .param("teamId", &self.team_id)
+            .text("/members");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
@@ -2806,9 +2811,17 @@ impl GetTeamsBuilder {
         self.until = Some(crate::Number::to_f64(until));
         self
     }
-    /// Every item of `teams`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream.
+    /// Every item of `teams`, page after page: sends the request, then sends it again with `until` set to the cursor of each answer's `pagination.next`, until a page is empty or has no next page. An error ends the stream, and so does a cursor the server gave before (a listing that would go round for ever) or a page past the page limit (`max_pages`): both are [`Error::Pagination`](crate::Error::Pagination).
     pub fn paginate(self) -> crate::Paginated<GetTeamsTeam, GetTeamsError> {
+        let first_cursor = self.until.as_ref().map(ToString::to_string);
+        let pages = crate::runtime::Pages::new(
+            <Self as crate::runtime::Exchange>::ENDPOINT.operation,
+            &self.client,
+            &self.options,
+            first_cursor,
+        );
         crate::runtime::paginate(
+            pages,
             self,
             |request: Self| async move {
                 let next_request = request.clone();
@@ -2818,10 +2831,14 @@ impl GetTeamsBuilder {
                     (page.teams, page.pagination.next)
                 };
                 let next_request = cursor
-                    .filter(|cursor| next_request.until.as_ref() != Some(cursor))
-                    .map(|cursor| Self {
-                        until: Some(cursor),
-                        ..next_request
+                    .map(|cursor| {
+                        (
+                            cursor.to_string(),
+                            Self {
+                                until: Some(cursor),
+                                ..next_request
+                            },
+                        )
                     });
                 Ok((items, next_request))
             },
@@ -2840,10 +2857,10 @@ impl crate::runtime::Exchange for GetTeamsBuilder {
         template: "/v2/teams",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v2/teams");
+        let path = crate::runtime::Path::new("/v2/teams");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
@@ -2925,15 +2942,12 @@ impl crate::runtime::Exchange for InviteUserToTeamBuilder {
         template: "/v1/teams/{teamId}/members",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/teams/",
-            &crate::runtime::encode_path(&self.team_id),
-            "/members",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/teams/")
+            .param("teamId", &self.team_id)
+            .text("/members");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         let body = self.body;
         request.json(&body);
@@ -3022,15 +3036,12 @@ impl crate::runtime::Exchange for JoinTeamBuilder {
         template: "/v1/teams/{teamId}/members/teams/join",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/teams/",
-            &crate::runtime::encode_path(&self.team_id),
-            "/members/teams/join",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/teams/")
+            .param("teamId", &self.team_id)
+            .text("/members/teams/join");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         let body = self.body;
         request.json(&body);
@@ -3129,10 +3140,11 @@ impl crate::runtime::Exchange for PatchTeamBuilder {
         template: "/v2/teams/{teamId}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v2/teams/", &crate::runtime::encode_path(&self.team_id)].concat();
+        let path = crate::runtime::Path::new("/v2/teams/")
+            .param("teamId", &self.team_id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         let body = self.body;
@@ -3236,16 +3248,13 @@ impl crate::runtime::Exchange for RemoveTeamMemberBuilder {
         template: "/v1/teams/{teamId}/members/{uid}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/teams/",
-            &crate::runtime::encode_path(&self.team_id),
-            "/members/",
-            &crate::runtime::encode_path(&self.uid),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/teams/")
+            .param("teamId", &self.team_id)
+            .text("/members/")
+            .param("uid", &self.uid);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("newDefaultTeamId", &self.new_default_team_id);
         request
@@ -3334,15 +3343,12 @@ impl crate::runtime::Exchange for RequestAccessToTeamBuilder {
         template: "/v1/teams/{teamId}/request",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/teams/",
-            &crate::runtime::encode_path(&self.team_id),
-            "/request",
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/teams/")
+            .param("teamId", &self.team_id)
+            .text("/request");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         let body = self.body;
         request.json(&body);
@@ -3435,16 +3441,13 @@ impl crate::runtime::Exchange for UpdateTeamMemberBuilder {
         template: "/v1/teams/{teamId}/members/{uid}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = [
-            "/v1/teams/",
-            &crate::runtime::encode_path(&self.team_id),
-            "/members/",
-            &crate::runtime::encode_path(&self.uid),
-        ]
-            .concat();
+        let path = crate::runtime::Path::new("/v1/teams/")
+            .param("teamId", &self.team_id)
+            .text("/members/")
+            .param("uid", &self.uid);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         let body = self.body;
         request.json(&body);

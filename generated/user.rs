@@ -7567,8 +7567,8 @@ impl crate::runtime::Exchange for GetAuthUserBuilder {
         template: "/v2/user",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v2/user");
-        self.client.request(&Self::ENDPOINT, &path).with_options(self.options)
+        let path = crate::runtime::Path::new("/v2/user");
+        self.client.request(&Self::ENDPOINT, path).with_options(self.options)
     }
     async fn decode(
         response: crate::runtime::Response,
@@ -7714,10 +7714,10 @@ impl crate::runtime::Exchange for ListUserEventsBuilder {
         template: "/v3/events",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v3/events");
+        let path = crate::runtime::Path::new("/v3/events");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("limit", &self.limit);
         request.query("since", &self.since);
@@ -7803,10 +7803,10 @@ impl crate::runtime::Exchange for RequestDeleteBuilder {
         template: "/v1/user",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/user");
+        let path = crate::runtime::Path::new("/v1/user");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         let body = self.body;
         request.json(&body);

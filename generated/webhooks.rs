@@ -551,10 +551,10 @@ impl crate::runtime::Exchange for CreateWebhookBuilder {
         template: "/v1/webhooks",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/webhooks");
+        let path = crate::runtime::Path::new("/v1/webhooks");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -648,10 +648,10 @@ impl crate::runtime::Exchange for DeleteWebhookBuilder {
         template: "/v1/webhooks/{id}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v1/webhooks/", &crate::runtime::encode_path(&self.id)].concat();
+        let path = crate::runtime::Path::new("/v1/webhooks/").param("id", &self.id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -741,10 +741,10 @@ impl crate::runtime::Exchange for GetWebhookBuilder {
         template: "/v1/webhooks/{id}",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = ["/v1/webhooks/", &crate::runtime::encode_path(&self.id)].concat();
+        let path = crate::runtime::Path::new("/v1/webhooks/").param("id", &self.id);
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
@@ -840,10 +840,10 @@ impl crate::runtime::Exchange for GetWebhooksBuilder {
         template: "/v1/webhooks",
     };
     fn into_request(self) -> crate::runtime::Request {
-        let path = String::from("/v1/webhooks");
+        let path = crate::runtime::Path::new("/v1/webhooks");
         let mut request = self
             .client
-            .request(&Self::ENDPOINT, &path)
+            .request(&Self::ENDPOINT, path)
             .with_options(self.options);
         request.query("projectId", &self.project_id);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));

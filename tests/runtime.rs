@@ -276,5 +276,6 @@ async fn a_slow_server_is_a_timeout_error() {
         .build()
         .unwrap();
     let error = client.get_integration_resources("icfg_1").await.expect_err("too slow");
-    assert!(matches!(error, Error::Timeout { operation: "get-integration-resources", .. }), "{error:?}");
+    assert!(matches!(error, Error::TimeLimit { operation: "get-integration-resources", .. }), "{error:?}");
+    assert!(error.is_timeout());
 }

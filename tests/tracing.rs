@@ -40,10 +40,20 @@ impl<S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'
         self.0.lock().unwrap().push((attrs.metadata().name().to_owned(), fields));
     }
 
+    /// The client's own events are kept as records named `#event`.
+    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+        if !event.metadata().target().starts_with("vercel_api") {
+            return;
+        }
+        let mut fields = BTreeMap::new();
+        event.record(&mut Fields(&mut fields));
+        self.0.lock().unwrap().push(("#event".to_owned(), fields));
+    }
+
     fn on_record(&self, id: &Id, values: &Record<'_>, _: Context<'_, S>) {
         let mut spans = self.0.lock().unwrap();
         let key = id.into_u64().to_string();
-        if let Some((_, fields)) = spans.iter_mut().rev().find(|(_, f)| f["#id"] == key) {
+        if let Some((_, fields)) = spans.iter_mut().rev().find(|(_, f)| f.get("#id") == Some(&key)) {
             values.record(&mut Fields(fields));
         }
     }
@@ -82,4 +92,37 @@ async fn a_request_span_names_the_operation_and_never_the_token_or_the_filled_pa
     let everything = format!("{spans:?}");
     assert!(!everything.contains(TOKEN), "{everything}");
     assert!(!everything.contains("secret_id"), "{everything}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_events_name_neither_the_filled_path_nor_the_body() {
+    let spans = Spans::default();
+    let subscriber = tracing_subscriber::registry().with(spans.clone());
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    // A 5xx with a body, then a connection closed before the head: both retried.
+    let server = support::raw::RawServer::start(|n| match n {
+        0 => vec![support::raw::Step::Write(support::raw::json("503 Service Unavailable", r#"{"secret_body": 1}"#))],
+        1 => vec![],
+        _ => vec![support::raw::Step::Write(support::raw::json("200 OK", r#"{"resources": []}"#))],
+    })
+    .await;
+    let client = vercel_api::Client::builder()
+        .token(TOKEN)
+        .base_url(&server.url)
+        .retry_policy(vercel_api::RetryPolicy::default().max_attempts(3))
+        .build()
+        .unwrap();
+    client.get_integration_resources("icfg_secret_id").await.expect("the third attempt answers");
+
+    let spans = spans.0.lock().unwrap();
+    let events: Vec<&BTreeMap<String, String>> =
+        spans.iter().filter(|(name, _)| name == "#event").map(|(_, fields)| fields).collect();
+    assert_eq!(events.len(), 2, "{spans:?}");
+    assert_eq!(events[0]["reason"], "status 503");
+    assert!(events[1]["reason"].starts_with("transport error"), "{events:?}");
+    let everything = format!("{spans:?}");
+    for secret in ["secret_id", "secret_body", "127.0.0.1", TOKEN] {
+        assert!(!everything.contains(secret), "{secret}: {everything}");
+    }
 }

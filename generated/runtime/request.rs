@@ -3,30 +3,20 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use tracing::Instrument;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::error::{Error, Result};
+use super::body::{Body, ByteStream, Clock, JsonStream, ERROR_BODY_LIMIT};
 use super::client::Client;
+use super::error::{Error, Result};
+use super::path::Path;
 use super::options::{RequestOptions, ResponseValue};
-use super::retry::{self, RetryPolicy};
+use super::retry;
 
 /// The future a request builder turns into when awaited: it borrows nothing, so it
 /// can be spawned.
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
-
-/// The items of an `application/stream+json` response, decoded as they arrive.
-pub type JsonStream<T> = Pin<Box<dyn futures_util::Stream<Item = Result<T>> + Send>>;
-
-/// Characters left as they are in a path segment: RFC 3986 unreserved ones.
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
-
-/// Percent-encodes a value for use as one path segment (`a/b c` -> `a%2Fb%20c`).
-pub fn encode_path(value: &dyn std::fmt::Display) -> String {
-    utf8_percent_encode(&value.to_string(), PATH_SEGMENT).to_string()
-}
 
 /// The largest integer an `f64` holds exactly (2^53).
 const MAX_EXACT_INTEGER: f64 = 9_007_199_254_740_992.0;
@@ -70,18 +60,24 @@ pub(crate) struct Request {
     headers: reqwest::header::HeaderMap,
     body: Option<Vec<u8>>,
     error: Option<Error>,
-    /// The call's own timeout, over the client's.
-    timeout: Option<std::time::Duration>,
-    /// The call's own retry policy, over the client's.
-    retry: Option<RetryPolicy>,
+    /// The call's own settings, over the client's.
+    options: RequestOptions,
     /// The call's own headers, sent over every other.
     extra_headers: reqwest::header::HeaderMap,
 }
 
 impl Request {
-    /// A request for `operation` to `path` (already percent-encoded), with no
-    /// parameters yet.
-    pub(crate) fn new(endpoint: &Endpoint, client: Client, path: &str) -> Self {
+    /// A request for `operation` to `path`, with no other parameters yet; a path
+    /// parameter that `path` refused is the error the request is sent with.
+    pub(crate) fn new(endpoint: &Endpoint, client: Client, path: Path) -> Self {
+        let (path, error) = match path.finish() {
+            Ok(path) => (path, None),
+            Err((name, message)) => {
+                let what = format!("path parameter {name}");
+                let error = Error::Encode { operation: endpoint.operation, what, message };
+                (String::new(), Some(error))
+            }
+        };
         Request {
             operation: endpoint.operation,
             template: endpoint.template,
@@ -91,19 +87,16 @@ impl Request {
             query: Vec::new(),
             headers: reqwest::header::HeaderMap::new(),
             body: None,
-            error: None,
-            timeout: None,
-            retry: None,
+            error,
+            options: RequestOptions::default(),
             extra_headers: reqwest::header::HeaderMap::new(),
         }
     }
 
     /// This request with a call's own settings; an invalid header is kept as the
     /// error the request is sent with.
-    pub(crate) fn with_options(mut self, options: RequestOptions) -> Self {
-        self.timeout = options.timeout;
-        self.retry = options.retry;
-        for (name, value) in options.headers {
+    pub(crate) fn with_options(mut self, mut options: RequestOptions) -> Self {
+        for (name, value) in std::mem::take(&mut options.headers) {
             let header = reqwest::header::HeaderName::from_bytes(name.as_bytes())
                 .map_err(|error| error.to_string())
                 .and_then(|name| {
@@ -117,6 +110,7 @@ impl Request {
                 Err(message) => self.encode_error(format!("header {name}"), message),
             }
         }
+        self.options = options;
         self
     }
 
@@ -183,8 +177,9 @@ impl Request {
         self.body = Some(body);
     }
 
-    /// Sends the request once, without looking at the answer.
-    async fn attempt(&self) -> reqwest::Result<reqwest::Response> {
+    /// Sends the request once and waits for the response head, within the attempt's
+    /// timeout.
+    async fn attempt(&self, clock: &Clock) -> Result<reqwest::Response, Failure> {
         let mut builder = self
             .client
             .http()
@@ -192,29 +187,39 @@ impl Request {
             .query(&self.query)
             .headers(self.headers.clone());
         if let Some(token) = self.client.token() {
-            builder = builder.bearer_auth(token);
+            builder = builder.header(reqwest::header::AUTHORIZATION, token.clone());
         }
         if let Some(user_agent) = self.client.user_agent() {
             builder = builder.header(reqwest::header::USER_AGENT, user_agent.clone());
-        }
-        if let Some(timeout) = self.timeout.or(self.client.timeout()) {
-            builder = builder.timeout(timeout);
         }
         if let Some(body) = &self.body {
             builder = builder.body(body.clone());
         }
         // The call's own headers replace any of the same name set above.
-        builder.headers(self.extra_headers.clone()).send().await
+        let sent = builder.headers(self.extra_headers.clone()).send();
+        let head_clock = clock.with_read_timeout(None);
+        match head_clock.within(self.operation, "the response head", sent).await {
+            Ok(Ok(response)) => Ok(response),
+            Ok(Err(source)) => Err(Failure::transport(self.operation, source)),
+            Err(timed_out) => Err(Failure { retryable: true, reason: "timed out".to_owned(), error: timed_out }),
+        }
     }
 
-    /// Sends the request, retrying as the client's retry policy allows, and waits
-    /// for the response head; any final status but 2xx is an [`Error::UnexpectedStatus`]
-    /// (its body read in full).
+    /// The limits of an attempt that starts now: the call's, else the client's.
+    fn clock(&self) -> Clock {
+        let timeout = self.options.timeout.unwrap_or(self.client.timeout());
+        let read_timeout = self.options.read_timeout.unwrap_or(self.client.read_timeout());
+        Clock::start(timeout, read_timeout)
+    }
+
+    /// Sends the request, retrying as the retry policy allows, and waits for the
+    /// response head; any final status but 2xx is an [`Error::UnexpectedStatus`].
     ///
     /// It runs in a `vercel.request` tracing span with the operation, the method, the
     /// path template (never the filled-in path, which may hold identifiers), and, as
-    /// they become known, the attempt number and the status.
-    async fn dispatch(self) -> Result<reqwest::Response> {
+    /// they become known, the attempt number and the status. Its retry events follow
+    /// the same rule: the status or the kind of failure, never a URL or a body.
+    async fn dispatch(self) -> Result<Response> {
         let span = tracing::info_span!(
             "vercel.request",
             operation = self.operation,
@@ -226,12 +231,14 @@ impl Request {
         self.dispatch_in(span.clone()).instrument(span).await
     }
 
-    async fn dispatch_in(mut self, span: tracing::Span) -> Result<reqwest::Response> {
+    async fn dispatch_in(mut self, span: tracing::Span) -> Result<Response> {
         if let Some(error) = self.error.take() {
             return Err(error);
         }
-        let operation = self.operation;
-        let retry = self.retry.clone().unwrap_or_else(|| self.client.retry().clone());
+        if let Some(error) = self.client.token_error(self.operation) {
+            return Err(error);
+        }
+        let retry = self.options.retry.clone().unwrap_or_else(|| self.client.retry().clone());
         let may_retry = retry.allows(&self.method);
         // Time spent so far: each attempt's duration plus each wait. (Summed rather than
         // read off one clock, so a paused test clock counts exactly the waits.)
@@ -239,88 +246,75 @@ impl Request {
         let mut attempt: u32 = 1;
         loop {
             span.record("attempt", attempt);
+            let clock = self.clock();
             let sent_at = std::time::Instant::now();
-            let outcome = self.attempt().await;
-            spent += sent_at.elapsed();
-            if let Ok(response) = &outcome {
-                span.record("status", response.status().as_u16());
-            }
+            let outcome = self.attempt(&clock).await;
+            spent = spent.saturating_add(sent_at.elapsed());
             let (failure, retry_after) = match outcome {
-                Ok(response) if response.status().is_success() => return Ok(response),
                 Ok(response) => {
                     let status = response.status();
-                    let retry_after = retry::server_wait(status, response.headers());
-                    let failure = Response::new(operation, response).into_unexpected().await;
-                    if !retry::retryable_status(status) {
-                        return Err(failure);
+                    span.record("status", status.as_u16());
+                    let body = Body { operation: self.operation, inner: response, clock };
+                    if status.is_success() {
+                        return Ok(self.response(body));
                     }
-                    (failure, retry_after)
+                    let retry_after = retry::server_wait(status, body.inner.headers());
+                    let error = unexpected(body).await;
+                    let retryable = retry::retryable_status(status);
+                    (Failure { retryable, reason: format!("status {}", status.as_u16()), error }, retry_after)
                 }
-                Err(source) => {
-                    let retryable = retry::retryable_transport(&source);
-                    let failure = Error::from_transport(operation, source);
-                    if !retryable {
-                        return Err(failure);
-                    }
-                    (failure, None)
-                }
+                Err(failure) => (failure, None),
             };
-            let wait = may_retry
+            let wait = (may_retry && failure.retryable)
                 .then(|| retry.next_wait(attempt, retry_after, spent))
                 .flatten();
             match wait {
                 Some(wait) => {
-                    tracing::debug!(attempt, ?wait, error = %failure, "retrying");
+                    tracing::debug!(attempt, ?wait, reason = %failure.reason, "retrying");
                     tokio::time::sleep(wait).await;
-                    spent += wait;
+                    spent = spent.saturating_add(wait);
                     attempt += 1;
                 }
-                None => return Err(failure),
+                None => return Err(failure.error),
             }
+        }
+    }
+
+    /// A success response to this request, read within `body`'s clock.
+    fn response(&self, body: Body) -> Response {
+        Response {
+            body,
+            max_body_size: self.options.max_body_size.unwrap_or(self.client.max_body_size()),
+            call_read_timeout: self.options.read_timeout,
         }
     }
 
     /// Sends the request and waits for a success response's head; its body is read
     /// when it is decoded.
     pub(crate) async fn send(self) -> Result<Response> {
-        let operation = self.operation;
-        let response = self.dispatch().await?;
-        Ok(Response::new(operation, response))
+        self.dispatch().await
     }
 }
 
-/// Splits a byte stream into lines.
-struct Lines {
-    chunks: Pin<Box<dyn futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>,
-    buffer: Vec<u8>,
-    finished: bool,
+/// An attempt that failed: the error it ends with, whether it may be retried, and
+/// what the retry event says of it (no URL, no body).
+struct Failure {
+    retryable: bool,
+    reason: String,
+    error: Error,
 }
 
-impl Lines {
-    /// The next non-blank line, `None` at the end of the stream.
-    async fn next_line(&mut self, operation: &'static str) -> Option<Result<Vec<u8>>> {
-        use futures_util::StreamExt;
-        loop {
-            if let Some(end) = self.buffer.iter().position(|b| *b == b'\n') {
-                let line: Vec<u8> = self.buffer.drain(..=end).collect();
-                if line.iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
-                return Some(Ok(line));
-            }
-            if self.finished {
-                let rest = std::mem::take(&mut self.buffer);
-                return (!rest.iter().all(u8::is_ascii_whitespace)).then_some(Ok(rest));
-            }
-            match self.chunks.next().await {
-                Some(Ok(chunk)) => self.buffer.extend_from_slice(&chunk),
-                Some(Err(source)) => {
-                    self.finished = true;
-                    self.buffer.clear();
-                    return Some(Err(Error::from_transport(operation, source)));
-                }
-                None => self.finished = true,
-            }
+impl Failure {
+    /// A transport failure. Every failure to send or to receive the response head is
+    /// retryable (a refused connection, a reset before the head, a timeout), except a
+    /// request that could not be built or a redirect that could not be followed; the
+    /// retry policy still decides for the request's method.
+    fn transport(operation: &'static str, source: reqwest::Error) -> Self {
+        let retryable = !(source.is_builder() || source.is_redirect() || source.is_body());
+        Failure {
+            retryable,
+            reason: retry::describe_transport(&source),
+            error: Error::from_transport(operation, source),
         }
     }
 }
@@ -346,18 +340,17 @@ fn decode<T: DeserializeOwned>(
 
 /// A success response whose body is not read yet.
 pub(crate) struct Response {
-    operation: &'static str,
-    inner: reqwest::Response,
+    body: Body,
+    /// The largest body read whole.
+    max_body_size: usize,
+    /// The read timeout the call itself set, if it did (a JSON stream uses no other).
+    call_read_timeout: Option<Option<std::time::Duration>>,
 }
 
 impl Response {
-    fn new(operation: &'static str, inner: reqwest::Response) -> Self {
-        Response { operation, inner }
-    }
-
     /// The HTTP status code.
     pub(crate) fn status(&self) -> u16 {
-        self.inner.status().as_u16()
+        self.body.inner.status().as_u16()
     }
 
     /// Decodes the response with `decode`, keeping its status and headers.
@@ -365,35 +358,24 @@ impl Response {
     where
         F: Future<Output = Result<T>>,
     {
-        let status = self.inner.status();
-        let headers = self.inner.headers().clone();
+        let status = self.body.inner.status();
+        let headers = self.body.inner.headers().clone();
         let value = decode(self).await?;
         Ok(ResponseValue::new(status, headers, value))
     }
 
-    /// Reads the whole body.
-    async fn read(self) -> Result<(reqwest::StatusCode, reqwest::header::HeaderMap, Vec<u8>)> {
-        let status = self.inner.status();
-        let headers = self.inner.headers().clone();
-        let operation = self.operation;
-        let body = self
-            .inner
-            .bytes()
-            .await
-            .map_err(|source| Error::from_transport(operation, source))?;
-        Ok((status, headers, body.to_vec()))
-    }
-
     /// Decodes the body as JSON, naming the path where decoding failed.
     pub(crate) async fn json<T: DeserializeOwned>(self) -> Result<T> {
-        let operation = self.operation;
-        let (status, _, body) = self.read().await?;
+        let operation = self.body.operation;
+        let status = self.body.inner.status();
+        let body = self.body.read_all(self.max_body_size).await?;
         decode(operation, status, body)
     }
 
-    /// The body as bytes.
+    /// The whole body as bytes (at most the client's maximum body size; a larger
+    /// download is read with the builder's `stream`).
     pub(crate) async fn bytes(self) -> Result<Vec<u8>> {
-        Ok(self.read().await?.2)
+        self.body.read_all(self.max_body_size).await
     }
 
     /// Nothing, for a success that declares no body (whatever body came is dropped).
@@ -401,38 +383,52 @@ impl Response {
         Ok(())
     }
 
-    /// The body as a stream of JSON values, one per line, decoded as they arrive.
-    pub(crate) fn json_stream<T>(self) -> JsonStream<T>
+    /// The body as a stream of byte chunks, each within the read timeout, with no
+    /// limit on its total size or time.
+    pub(crate) fn byte_stream(mut self) -> ByteStream {
+        self.body.clock = self.body.clock.without_timeout();
+        self.body.into_stream()
+    }
+
+    /// The body as a stream of JSON values, one per line (each at most the client's
+    /// maximum body size), decoded as they arrive. A quiet log is normal, so only a
+    /// read timeout the call sets applies, and no total time limit.
+    pub(crate) fn json_stream<T>(mut self) -> JsonStream<T>
     where
         T: DeserializeOwned + Send + 'static,
     {
-        let operation = self.operation;
-        let status = self.inner.status();
-        let lines = Lines {
-            chunks: Box::pin(self.inner.bytes_stream()),
-            buffer: Vec::new(),
-            finished: false,
-        };
+        let operation = self.body.operation;
+        let status = self.body.inner.status();
+        let read_timeout = self.call_read_timeout.flatten();
+        self.body.clock = self.body.clock.without_timeout().with_read_timeout(read_timeout);
+        let lines = self.body.into_lines(self.max_body_size);
         Box::pin(futures_util::stream::unfold(lines, move |mut lines| async move {
-            let item = lines.next_line(operation).await?;
-            let decoded = item.and_then(|line| decode(operation, status, line));
+            let item = lines.next_line().await?;
+            let decoded = item.and_then(|line| decode(operation, status, line.to_vec()));
             Some((decoded, lines))
         }))
     }
 
-    /// This response as an error for a status the operation does not declare (its
-    /// body read in full, or the error that reading it met).
+    /// This response as an error for a status the operation does not declare.
     pub(crate) async fn into_unexpected(self) -> Error {
-        let operation = self.operation;
-        match self.read().await {
-            Ok((status, headers, body)) => Error::UnexpectedStatus {
-                operation,
-                status,
-                headers: Box::new(headers),
-                detail: super::error::ErrorDetail::from_body(&body),
-                body,
-            },
-            Err(error) => error,
-        }
+        unexpected(self.body).await
+    }
+}
+
+/// A response that is not a success as [`Error::UnexpectedStatus`], with at most the
+/// first [`ERROR_BODY_LIMIT`] bytes of its body (the rest is not read), or the error
+/// that reading it met.
+async fn unexpected(mut body: Body) -> Error {
+    let operation = body.operation;
+    let status = body.inner.status();
+    match body.read_up_to(ERROR_BODY_LIMIT).await {
+        Ok((bytes, _)) => Error::UnexpectedStatus {
+            operation,
+            status,
+            headers: Box::new(body.inner.headers().clone()),
+            detail: super::error::ErrorDetail::from_body(&bytes),
+            body: bytes,
+        },
+        Err(error) => error,
     }
 }

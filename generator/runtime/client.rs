@@ -5,11 +5,32 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::error::{Error, Result};
+use super::path::Path;
 use super::request::{Endpoint, Request};
 use super::retry::RetryPolicy;
 
 /// The default API endpoint.
 pub const DEFAULT_BASE_URL: &str = "https://api.vercel.com";
+
+/// The default limit on opening a connection: 10 s.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The default limit on one attempt of a request: 60 s, from sending it to the last
+/// byte of an answer read whole (to the response head for an answer read as a stream).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The default limit on each wait for the next part of an answer's body: 30 s.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The default largest body the client reads whole (and the longest line of a JSON
+/// stream): 64 MiB. The largest answers of the API are a few megabytes.
+pub const DEFAULT_MAX_BODY_SIZE: usize = 64 * 1024 * 1024;
+
+/// The default largest number of pages a `paginate()` stream requests: 10,000.
+pub const DEFAULT_MAX_PAGES: usize = 10_000;
+
+/// The most redirects followed for one request (within the base URL's origin).
+const MAX_REDIRECTS: usize = 10;
 
 const USER_AGENT: &str = concat!("vercel-api-rust/", env!("CARGO_PKG_VERSION"));
 
@@ -36,14 +57,41 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: String,
-    token: Option<String>,
+    token: Option<Token>,
     scope: TeamScope,
     retry: RetryPolicy,
-    /// Applied to each request, whoever built the HTTP client.
+    /// The limits below apply to each request, whoever built the HTTP client.
     timeout: Option<Duration>,
+    read_timeout: Option<Duration>,
+    max_body_size: usize,
+    max_pages: usize,
     /// Sent with each request, whoever built the HTTP client.
     user_agent: Option<reqwest::header::HeaderValue>,
 }
+
+/// A bearer token as the `Authorization` header it is sent in, or the fact that it
+/// cannot be one (kept for [`Client::with_token`], which cannot fail).
+#[derive(Clone)]
+enum Token {
+    Valid(reqwest::header::HeaderValue),
+    Invalid,
+}
+
+impl Token {
+    fn new(token: &str) -> Self {
+        match reqwest::header::HeaderValue::from_str(&format!("Bearer {token}")) {
+            Ok(mut value) => {
+                value.set_sensitive(true);
+                Token::Valid(value)
+            }
+            Err(_) => Token::Invalid,
+        }
+    }
+}
+
+/// Why a token is refused; it never quotes the token.
+const INVALID_TOKEN: &str = "the token holds a character an HTTP header cannot carry \
+                             (a control character such as a newline or NUL)";
 
 /// The team every request acts for, unless a call names another.
 #[derive(Debug, Clone, Default)]
@@ -63,6 +111,9 @@ impl fmt::Debug for Client {
             .field("team_id", &self.inner.scope.team_id)
             .field("slug", &self.inner.scope.slug)
             .field("timeout", &self.inner.timeout)
+            .field("read_timeout", &self.inner.read_timeout)
+            .field("max_body_size", &self.inner.max_body_size)
+            .field("max_pages", &self.inner.max_pages)
             .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }
@@ -71,6 +122,10 @@ impl fmt::Debug for Client {
 impl Client {
     /// A client for `https://api.vercel.com` that authenticates with a bearer `token`.
     ///
+    /// A token that an HTTP header cannot carry (a newline, say) is not refused here:
+    /// every request of the client fails with [`Error::InvalidConfig`] before anything
+    /// is sent. [`ClientBuilder::build`] refuses it at once.
+    ///
     /// # Panics
     ///
     /// Only if the TLS backend cannot be initialised, like `reqwest::Client::new`;
@@ -78,7 +133,7 @@ impl Client {
     pub fn new(token: impl Into<String>) -> Self {
         Client::builder()
             .token(token)
-            .build()
+            .build_unchecked()
             .expect("the default HTTP client builds")
     }
 
@@ -113,9 +168,12 @@ impl Client {
     /// # }
     /// # run().unwrap();
     /// ```
+    ///
+    /// A token that an HTTP header cannot carry (a newline, say) makes every request of
+    /// the new client fail with [`Error::InvalidConfig`] before anything is sent.
     pub fn with_token(&self, token: impl Into<String>) -> Client {
         let mut inner = (*self.inner).clone();
-        inner.token = Some(token.into());
+        inner.token = Some(Token::new(&token.into()));
         Client { inner: Arc::new(inner) }
     }
 
@@ -136,8 +194,8 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// Starts a request for `operation` to `path` (already percent-encoded).
-    pub(crate) fn request(&self, endpoint: &Endpoint, path: &str) -> Request {
+    /// Starts a request for `operation` to `path`.
+    pub(crate) fn request(&self, endpoint: &Endpoint, path: Path) -> Request {
         Request::new(endpoint, self.clone(), path)
     }
 
@@ -146,9 +204,20 @@ impl Client {
         &self.inner.http
     }
 
-    /// The bearer token, if any.
-    pub(crate) fn token(&self) -> Option<&str> {
-        self.inner.token.as_deref()
+    /// The `Authorization` header of the bearer token, if there is a valid one.
+    pub(crate) fn token(&self) -> Option<&reqwest::header::HeaderValue> {
+        match &self.inner.token {
+            Some(Token::Valid(value)) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The error every request of `operation` fails with when the token is invalid.
+    pub(crate) fn token_error<E>(&self, operation: &'static str) -> Option<Error<E>> {
+        matches!(self.inner.token, Some(Token::Invalid)).then(|| Error::InvalidConfig {
+            what: "the token",
+            message: format!("{INVALID_TOKEN}; no request of {operation} was sent"),
+        })
     }
 
     /// When failed requests are sent again.
@@ -161,6 +230,21 @@ impl Client {
         self.inner.timeout
     }
 
+    /// The longest wait for the next part of a body, unless a call sets its own.
+    pub(crate) fn read_timeout(&self) -> Option<Duration> {
+        self.inner.read_timeout
+    }
+
+    /// The largest body read whole, unless a call sets its own.
+    pub(crate) fn max_body_size(&self) -> usize {
+        self.inner.max_body_size
+    }
+
+    /// The most pages a listing requests, unless a call sets its own.
+    pub(crate) fn max_pages(&self) -> usize {
+        self.inner.max_pages
+    }
+
     /// The `User-Agent` sent with each request, when one was set.
     pub(crate) fn user_agent(&self) -> Option<&reqwest::header::HeaderValue> {
         self.inner.user_agent.as_ref()
@@ -168,15 +252,37 @@ impl Client {
 }
 
 /// Builds a [`Client`].
-#[derive(Default)]
 pub struct ClientBuilder {
     token: Option<String>,
     base_url: Option<String>,
+    connect_timeout: Duration,
     timeout: Option<Duration>,
+    read_timeout: Option<Duration>,
+    max_body_size: usize,
+    max_pages: usize,
     user_agent: Option<String>,
     http: Option<reqwest::Client>,
     scope: TeamScope,
     retry: RetryPolicy,
+}
+
+impl Default for ClientBuilder {
+    /// The defaults of the README's "Reliability" section.
+    fn default() -> Self {
+        ClientBuilder {
+            token: None,
+            base_url: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: Some(DEFAULT_TIMEOUT),
+            read_timeout: Some(DEFAULT_READ_TIMEOUT),
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
+            max_pages: DEFAULT_MAX_PAGES,
+            user_agent: None,
+            http: None,
+            scope: TeamScope::default(),
+            retry: RetryPolicy::default(),
+        }
+    }
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -184,7 +290,11 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .field("base_url", &self.base_url)
+            .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
+            .field("read_timeout", &self.read_timeout)
+            .field("max_body_size", &self.max_body_size)
+            .field("max_pages", &self.max_pages)
             .field("user_agent", &self.user_agent)
             .field("scope", &self.scope)
             .field("retry", &self.retry)
@@ -205,10 +315,46 @@ impl ClientBuilder {
         self
     }
 
-    /// A timeout for each attempt of a request, from sending it to reading the whole
-    /// answer (default: none). It applies with [`http_client`](Self::http_client) too.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+    /// The limit on one attempt of a request (default 60 s, [`DEFAULT_TIMEOUT`]): from
+    /// sending it to the last byte of an answer read whole, or to the response head of
+    /// an answer read as a stream. `None` removes the limit. It applies with
+    /// [`http_client`](Self::http_client) too; running out is [`Error::TimeLimit`].
+    pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.timeout = timeout.into();
+        self
+    }
+
+    /// The limit on each wait for the next part of an answer's body (default 30 s,
+    /// [`DEFAULT_READ_TIMEOUT`]): a server that stalls fails the attempt even when it
+    /// sent something before. `None` removes the limit. A JSON stream (a log) waits
+    /// for as long as the call's own read timeout says, else without limit: a quiet
+    /// log is normal. Running out is [`Error::TimeLimit`].
+    pub fn read_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.read_timeout = timeout.into();
+        self
+    }
+
+    /// The limit on opening a connection (default 10 s, [`DEFAULT_CONNECT_TIMEOUT`]).
+    /// It is a setting of the HTTP client, so a client given with
+    /// [`http_client`](Self::http_client) keeps its own.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The largest body read whole, in bytes (default 64 MiB, [`DEFAULT_MAX_BODY_SIZE`]);
+    /// also the longest line of a JSON stream. A larger answer is
+    /// [`Error::BodyTooLarge`], found out before it is held in memory. Binary downloads
+    /// of any size are read with the builder's `stream` method.
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = bytes;
+        self
+    }
+
+    /// The most pages a `paginate()` stream requests (default 10,000,
+    /// [`DEFAULT_MAX_PAGES`]); a listing with more ends with [`Error::Pagination`].
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        self.max_pages = pages;
         self
     }
 
@@ -238,17 +384,31 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses a caller-configured `reqwest::Client` (its proxy, TLS and pool settings).
+    /// Uses a caller-configured `reqwest::Client` (its proxy, TLS, pool and redirect
+    /// settings, and its connect timeout).
     ///
-    /// [`timeout`](Self::timeout) and [`user_agent`](Self::user_agent) still apply: they
-    /// are set on each request. Without them, the `reqwest::Client`'s own apply.
+    /// [`timeout`](Self::timeout), [`read_timeout`](Self::read_timeout),
+    /// [`max_body_size`](Self::max_body_size) and [`user_agent`](Self::user_agent)
+    /// still apply: the client enforces them on each request.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
     }
 
-    /// Builds the client; an invalid user agent is [`Error::InvalidConfig`].
+    /// Builds the client. An invalid token or user agent is [`Error::InvalidConfig`]
+    /// (its message never quotes the token).
     pub fn build(self) -> Result<Client> {
+        if self.token.as_deref().is_some_and(|token| matches!(Token::new(token), Token::Invalid)) {
+            return Err(Error::InvalidConfig {
+                what: "the token",
+                message: INVALID_TOKEN.to_owned(),
+            });
+        }
+        self.build_unchecked()
+    }
+
+    /// Builds the client, keeping an invalid token for its requests to refuse.
+    fn build_unchecked(self) -> Result<Client> {
         let user_agent = match self.user_agent {
             Some(text) => Some(reqwest::header::HeaderValue::from_str(&text).map_err(|error| {
                 Error::InvalidConfig {
@@ -262,6 +422,8 @@ impl ClientBuilder {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .user_agent(USER_AGENT)
+                .connect_timeout(self.connect_timeout)
+                .redirect(same_origin_redirects())
                 .build()
                 .map_err(Error::Config)?,
         };
@@ -270,12 +432,32 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base_url: base_url.trim_end_matches('/').to_owned(),
-                token: self.token,
+                token: self.token.as_deref().map(Token::new),
                 scope: self.scope,
                 retry: self.retry,
                 timeout: self.timeout,
+                read_timeout: self.read_timeout,
+                max_body_size: self.max_body_size,
+                max_pages: self.max_pages,
                 user_agent,
             }),
         })
     }
+}
+
+/// Redirects are followed within the origin (scheme, host and port) of the request
+/// that met the first one, at most [`MAX_REDIRECTS`] of them. A redirect to another
+/// origin is not followed: it is the answer, so the call fails with its 3xx status
+/// and nothing of the request (its headers, its body) reaches the other origin.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let first = attempt.previous().first().map(reqwest::Url::origin);
+        if attempt.previous().len() > MAX_REDIRECTS {
+            attempt.error("too many redirects")
+        } else if first.is_some_and(|first| first == attempt.url().origin()) {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
 }

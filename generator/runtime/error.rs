@@ -69,7 +69,7 @@ pub enum Error<E = Infallible> {
         status: reqwest::StatusCode,
         /// The response headers.
         headers: Box<reqwest::header::HeaderMap>,
-        /// The response body, as received.
+        /// The response body, as received (at most its first 64 KiB).
         body: Vec<u8>,
         /// The declared error, with its decoded body when the operation documents one.
         error: Box<E>,
@@ -86,7 +86,7 @@ pub enum Error<E = Infallible> {
         status: reqwest::StatusCode,
         /// The response headers.
         headers: Box<reqwest::header::HeaderMap>,
-        /// The response body, as received.
+        /// The response body, as received (at most its first 64 KiB).
         body: Vec<u8>,
         /// Vercel's `{"error": {"code", "message"}}` in the body, when it is there.
         detail: Option<Box<ErrorDetail>>,
@@ -100,7 +100,9 @@ pub enum Error<E = Infallible> {
         #[source]
         source: reqwest::Error,
     },
-    /// No complete answer arrived within the client's timeout.
+    /// A time limit of the HTTP client ran out (its connect timeout, or a timeout of a
+    /// `reqwest::Client` given to the builder); the client's own limits are
+    /// [`Error::TimeLimit`].
     #[error("{operation}: timed out: {source}")]
     Timeout {
         /// The operation (its `operationId`).
@@ -108,6 +110,44 @@ pub enum Error<E = Infallible> {
         /// The transport error.
         #[source]
         source: reqwest::Error,
+    },
+    /// A time limit of the client or the call ran out: the attempt's `timeout`, or
+    /// the `read_timeout` between two parts of the answer (see
+    /// [`ClientBuilder`](crate::ClientBuilder)).
+    #[error("{operation}: timed out: no {waiting_for} within the {limit} of {after:?}")]
+    TimeLimit {
+        /// The operation (its `operationId`).
+        operation: &'static str,
+        /// The limit that ran out: `timeout` or `read timeout`.
+        limit: &'static str,
+        /// How long the limit is.
+        after: std::time::Duration,
+        /// What did not come: `the response head`, or `the body` (its next part).
+        waiting_for: &'static str,
+    },
+    /// An answer's body (or a line of a JSON stream) is larger than the client's
+    /// maximum body size; it was not read further.
+    #[error(
+        "{operation}: the {status} answer is larger than the maximum body size of {limit} bytes \
+         (raise it with max_body_size, or read a download with the builder's stream method)"
+    )]
+    BodyTooLarge {
+        /// The operation (its `operationId`).
+        operation: &'static str,
+        /// The HTTP status.
+        status: reqwest::StatusCode,
+        /// The maximum body size, in bytes.
+        limit: usize,
+    },
+    /// A `paginate()` stream stopped: the server gave a cursor it had given before
+    /// (the listing would go round for ever), or the listing has more pages than the
+    /// page limit.
+    #[error("{operation}: pagination stopped: {reason}")]
+    Pagination {
+        /// The operation (its `operationId`).
+        operation: &'static str,
+        /// Why (it names the repeated cursor, or the limit).
+        reason: String,
     },
     /// A success response did not match the documented schema.
     #[error("{operation}: cannot decode the {status} response at `{path}`: {source}")]
@@ -215,6 +255,19 @@ impl Error {
                 what,
                 message,
             },
+            Error::TimeLimit {
+                operation,
+                limit,
+                after,
+                waiting_for,
+            } => Error::TimeLimit {
+                operation,
+                limit,
+                after,
+                waiting_for,
+            },
+            Error::BodyTooLarge { operation, status, limit } => Error::BodyTooLarge { operation, status, limit },
+            Error::Pagination { operation, reason } => Error::Pagination { operation, reason },
             Error::MissingToken { variable } => Error::MissingToken { variable },
             Error::Config(source) => Error::Config(source),
             Error::InvalidConfig { what, message } => Error::InvalidConfig { what, message },
@@ -237,6 +290,12 @@ impl<E> Error<E> {
             Error::Api { error, .. } => Some(*error),
             _ => None,
         }
+    }
+
+    /// Did a time limit run out: the client's or the call's ([`Error::TimeLimit`]), or
+    /// one of the HTTP client's own (its connect timeout: [`Error::Timeout`])?
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::TimeLimit { .. } | Error::Timeout { .. })
     }
 
     /// Did the server refuse the request for sending too many (`429`)?
@@ -288,7 +347,8 @@ impl<E> Error<E> {
         match self {
             Error::Api { status, .. }
             | Error::UnexpectedStatus { status, .. }
-            | Error::Decode { status, .. } => Some(*status),
+            | Error::Decode { status, .. }
+            | Error::BodyTooLarge { status, .. } => Some(*status),
             Error::Transport { source, .. } | Error::Timeout { source, .. } => source.status(),
             _ => None,
         }
@@ -312,7 +372,10 @@ impl<E> Error<E> {
             | Error::Transport { operation, .. }
             | Error::Timeout { operation, .. }
             | Error::Decode { operation, .. }
-            | Error::Encode { operation, .. } => Some(operation),
+            | Error::Encode { operation, .. }
+            | Error::TimeLimit { operation, .. }
+            | Error::BodyTooLarge { operation, .. }
+            | Error::Pagination { operation, .. } => Some(operation),
             Error::Config(_) | Error::MissingToken { .. } | Error::InvalidConfig { .. } => None,
         }
     }
@@ -384,6 +447,29 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 .field("operation", operation)
                 .field("what", what)
                 .field("message", message)
+                .finish(),
+            Error::TimeLimit {
+                operation,
+                limit,
+                after,
+                waiting_for,
+            } => f
+                .debug_struct("TimeLimit")
+                .field("operation", operation)
+                .field("limit", limit)
+                .field("after", after)
+                .field("waiting_for", waiting_for)
+                .finish(),
+            Error::BodyTooLarge { operation, status, limit } => f
+                .debug_struct("BodyTooLarge")
+                .field("operation", operation)
+                .field("status", status)
+                .field("limit", limit)
+                .finish(),
+            Error::Pagination { operation, reason } => f
+                .debug_struct("Pagination")
+                .field("operation", operation)
+                .field("reason", reason)
                 .finish(),
             Error::MissingToken { variable } => {
                 f.debug_struct("MissingToken").field("variable", variable).finish()

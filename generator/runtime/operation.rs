@@ -11,7 +11,8 @@ use serde::de::DeserializeOwned;
 
 use super::error::{DeclaredError, Error, Result};
 use super::options::ResponseValue;
-use super::request::{Endpoint, JsonStream, Request, Response};
+use super::body::{ByteStream, JsonStream};
+use super::request::{Endpoint, Request, Response};
 
 mod sealed {
     /// Only the crate's own request builders are operations.
@@ -78,6 +79,15 @@ where
     request.accept("application/stream+json");
     match request.send().await {
         Ok(response) => Ok(response.json_stream()),
+        Err(error) => Err(error.declared_as()),
+    }
+}
+
+/// Sends an operation's request and yields the body of its (binary) success response
+/// chunk by chunk as it arrives, without holding it whole.
+pub(crate) async fn download<O: Exchange>(operation: O) -> Result<ByteStream, Error<O::Error>> {
+    match operation.into_request().send().await {
+        Ok(response) => Ok(response.byte_stream()),
         Err(error) => Err(error.declared_as()),
     }
 }

@@ -25,7 +25,10 @@ use super::retry::RetryPolicy;
 #[derive(Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RequestOptions {
-    pub(crate) timeout: Option<Duration>,
+    pub(crate) timeout: Option<Option<Duration>>,
+    pub(crate) read_timeout: Option<Option<Duration>>,
+    pub(crate) max_body_size: Option<usize>,
+    pub(crate) max_pages: Option<usize>,
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) headers: Vec<(String, String)>,
 }
@@ -36,9 +39,32 @@ impl RequestOptions {
         RequestOptions::default()
     }
 
-    /// The timeout of each attempt of this request, instead of the client's.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+    /// The limit on each attempt of this request, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)); `None` removes it.
+    pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.timeout = Some(timeout.into());
+        self
+    }
+
+    /// The limit on each wait for the next part of the answer, instead of the
+    /// client's ([`ClientBuilder::read_timeout`](crate::ClientBuilder::read_timeout));
+    /// `None` removes it. Unlike the client's, it applies to a JSON stream too.
+    pub fn read_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.read_timeout = Some(timeout.into());
+        self
+    }
+
+    /// The largest body read whole, instead of the client's
+    /// ([`ClientBuilder::max_body_size`](crate::ClientBuilder::max_body_size)).
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = Some(bytes);
+        self
+    }
+
+    /// The most pages the builder's `paginate()` stream requests, instead of the
+    /// client's ([`ClientBuilder::max_pages`](crate::ClientBuilder::max_pages)).
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        self.max_pages = Some(pages);
         self
     }
 
@@ -66,6 +92,9 @@ impl fmt::Debug for RequestOptions {
         let names: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
         f.debug_struct("RequestOptions")
             .field("timeout", &self.timeout)
+            .field("read_timeout", &self.read_timeout)
+            .field("max_body_size", &self.max_body_size)
+            .field("max_pages", &self.max_pages)
             .field("retry", &self.retry)
             .field("headers", &names)
             .finish()

@@ -96,7 +96,8 @@ impl RetryPolicy {
             return None;
         }
         let wait = retry_after.unwrap_or_else(|| self.backoff(attempt));
-        (elapsed + wait <= self.budget).then_some(wait)
+        // Saturating: a server may ask for any wait, up to `u64::MAX` seconds.
+        (elapsed.saturating_add(wait) <= self.budget).then_some(wait)
     }
 
     /// Full-jitter exponential backoff: a random wait up to `initial * 2^(attempt - 1)`.
@@ -106,7 +107,7 @@ impl RetryPolicy {
             .initial_backoff
             .saturating_mul(1 << exponent)
             .min(self.max_backoff);
-        ceiling.mul_f64(fastrand::f64())
+        Duration::try_from_secs_f64(ceiling.as_secs_f64() * fastrand::f64()).unwrap_or(ceiling)
     }
 }
 
@@ -115,9 +116,24 @@ pub(crate) fn retryable_status(status: reqwest::StatusCode) -> bool {
     status == reqwest::StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
 }
 
-/// Should this transport failure be retried?
-pub(crate) fn retryable_transport(error: &reqwest::Error) -> bool {
-    error.is_connect() || error.is_timeout()
+/// What a transport failure was, for a log event: its kind and its causes, without
+/// the URL that the error's own message holds.
+pub(crate) fn describe_transport(error: &reqwest::Error) -> String {
+    let kind = if error.is_timeout() {
+        "timed out"
+    } else if error.is_connect() {
+        "cannot connect"
+    } else {
+        "transport error"
+    };
+    let mut text = kind.to_owned();
+    let mut cause = std::error::Error::source(error);
+    while let Some(error) = cause {
+        text.push_str(": ");
+        text.push_str(&error.to_string());
+        cause = error.source();
+    }
+    text
 }
 
 /// The wait a `Retry-After` header asks for: delay-seconds (`7`) or an HTTP date

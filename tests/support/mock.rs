@@ -12,11 +12,15 @@ pub fn client(server: &MockServer) -> Client {
     client_retrying(server, RetryPolicy::never())
 }
 
-/// A client of `server` with a retry policy.
+/// A client of `server` with a retry policy, and no time limits: the tests run on
+/// tokio's paused clock, which jumps to the next timer whenever the runtime waits for
+/// the network, so a pending timeout would fire at once.
 pub fn client_retrying(server: &MockServer, policy: RetryPolicy) -> Client {
     Client::builder()
         .token(TOKEN)
         .base_url(server.uri())
+        .timeout(None)
+        .read_timeout(None)
         .retry_policy(policy)
         .build()
         .expect("client builds")

@@ -22,12 +22,14 @@ use types::ident;
 /// The hand-written runtime, as (path under `src/`, contents).
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("runtime/mod.rs", include_str!("../../runtime/mod.rs")),
+    ("runtime/body.rs", include_str!("../../runtime/body.rs")),
     ("runtime/client.rs", include_str!("../../runtime/client.rs")),
     ("runtime/error.rs", include_str!("../../runtime/error.rs")),
     ("runtime/number.rs", include_str!("../../runtime/number.rs")),
     ("runtime/operation.rs", include_str!("../../runtime/operation.rs")),
     ("runtime/options.rs", include_str!("../../runtime/options.rs")),
     ("runtime/paging.rs", include_str!("../../runtime/paging.rs")),
+    ("runtime/path.rs", include_str!("../../runtime/path.rs")),
     ("runtime/request.rs", include_str!("../../runtime/request.rs")),
     ("runtime/retry.rs", include_str!("../../runtime/retry.rs")),
     ("runtime/union.rs", include_str!("../../runtime/union.rs")),
@@ -173,9 +175,10 @@ fn lib_file(api: &Api, crate_doc: &CrateDoc) -> TokenStream {
         mod runtime;
 
         pub use runtime::{
-            BoxFuture, Client, ClientBuilder, DeclaredError, Error, ErrorDetail, JsonStream, Number,
-            Operation, Outcome, Paginated, RateLimit, RequestOptions, ResponseValue, Result,
-            RetryPolicy,
+            BoxFuture, ByteStream, Client, ClientBuilder, DeclaredError, Error, ErrorDetail, JsonStream,
+            Number, Operation, Outcome, Paginated, RateLimit, RequestOptions, ResponseValue, Result,
+            RetryPolicy, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_PAGES,
+            DEFAULT_READ_TIMEOUT, DEFAULT_TIMEOUT,
         };
 
         /// The HTTP client the API client is built on: its types appear in this crate's

@@ -116,6 +116,26 @@ fn success(ctx: &Context<'_>, op: &Operation) -> (TokenStream, TokenStream) {
     }
 }
 
+/// The `stream` method of an operation whose only success is a binary body: the body
+/// as it arrives, for downloads larger than the client reads whole.
+fn download_method(op: &Operation) -> Option<TokenStream> {
+    let mut successes = op.successes();
+    let (Some(success), None) = (successes.next(), successes.next()) else {
+        return None;
+    };
+    if success.body.is_none() || success.encoding != BodyEncoding::Bytes {
+        return None;
+    }
+    let error = ident(&op.error_enum);
+    Some(quote! {
+        /// Sends the request and yields the body chunk by chunk as it arrives, without
+        /// holding it whole: for downloads larger than the client's maximum body size.
+        pub async fn stream(self) -> crate::Result<crate::ByteStream, crate::Error<#error>> {
+            crate::runtime::download(self).await
+        }
+    })
+}
+
 /// The item type of an operation whose only success body is a stream.
 fn stream_only(op: &Operation) -> Option<&TypeRef> {
     let streamed = op.successes().find_map(|r| r.stream.as_ref())?;
@@ -240,22 +260,25 @@ fn error_enum(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
     ]
 }
 
-/// The expression that builds the request path, percent-encoding each parameter.
+/// The expression that builds the request path: its text, and each parameter by name
+/// (the runtime percent-encodes it and refuses values that would change the path).
 fn path_expr(op: &Operation) -> TokenStream {
-    let pieces = op.path_segments.iter().map(|segment| match segment {
-        PathSegment::Literal(text) => quote!(#text),
+    let pieces = op.path_segments.iter().enumerate().map(|(index, segment)| match segment {
+        PathSegment::Literal(text) if index == 0 => quote!(crate::runtime::Path::new(#text)),
+        PathSegment::Literal(text) => quote!(.text(#text)),
         PathSegment::Param(wire) => {
             let field = op
                 .params
                 .iter()
                 .find(|p| p.location == ParamLocation::Path && &p.wire_name == wire)
                 .map_or_else(|| format_ident!("missing"), |p| ident(&p.rust_name));
-            quote!(&crate::runtime::encode_path(&self.#field))
+            let start = (index == 0).then(|| quote!(crate::runtime::Path::new("")));
+            quote!(#start.param(#wire, &self.#field))
         }
     });
-    match op.path_segments.as_slice() {
-        [PathSegment::Literal(text)] => quote!(String::from(#text)),
-        _ => quote!([#(#pieces),*].concat()),
+    match op.path_segments.is_empty() {
+        true => quote!(crate::runtime::Path::new("")),
+        false => quote!(#(#pieces)*),
     }
 }
 
@@ -358,10 +381,10 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
         sends.push(quote!(request.accept("application/stream+json");));
     }
     let request = if sends.is_empty() {
-        quote!(self.client.request(&Self::ENDPOINT, &path).with_options(self.options))
+        quote!(self.client.request(&Self::ENDPOINT, path).with_options(self.options))
     } else {
         quote! {
-            let mut request = self.client.request(&Self::ENDPOINT, &path).with_options(self.options);
+            let mut request = self.client.request(&Self::ENDPOINT, path).with_options(self.options);
             #(#sends)*
             request
         }
@@ -391,6 +414,7 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
             }
         }
     });
+    let stream_method = stream_method.or_else(|| download_method(op));
     let client_method = quote! {
         impl crate::Client {
             #method_doc

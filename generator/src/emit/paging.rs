@@ -19,20 +19,24 @@ pub fn paginate_method(ctx: &Context<'_>, op: &Operation) -> Option<TokenStream>
     let doc = format!(
         " Every item of {items}, page after page: sends the request, then sends it again \
          with {cursor} set to the cursor of each answer's `pagination.next`, until a page \
-         is empty or has no next page. An error ends the stream.",
+         is empty or has no next page. An error ends the stream, and so does a cursor \
+         the server gave before (a listing that would go round for ever) or a page past \
+         the page limit (`max_pages`): both are [`Error::Pagination`](crate::Error::Pagination).",
         items = code(items_wire_name(&paging.location)),
         cursor = code(&paging.cursor_wire_name),
     );
     Some(quote! {
         #[doc = #doc]
         pub fn paginate(self) -> crate::Paginated<#item, #error> {
-            crate::runtime::paginate(self, |request: Self| async move {
+            let first_cursor = self.#param.as_ref().map(ToString::to_string);
+            let pages = crate::runtime::Pages::new(<Self as crate::runtime::Exchange>::ENDPOINT.operation, &self.client, &self.options, first_cursor);
+            crate::runtime::paginate(pages, self, |request: Self| async move {
                 let next_request = request.clone();
                 let response = request.send().await?;
                 let (items, cursor) = #split;
-                let next_request = cursor
-                    .filter(|cursor| next_request.#param.as_ref() != Some(cursor))
-                    .map(|cursor| Self { #param: Some(cursor), ..next_request });
+                let next_request = cursor.map(|cursor| {
+                    (cursor.to_string(), Self { #param: Some(cursor), ..next_request })
+                });
                 Ok((items, next_request))
             })
         }
