@@ -126,3 +126,38 @@ async fn retry_events_name_neither_the_filled_path_nor_the_body() {
         assert!(!everything.contains(secret), "{secret}: {everything}");
     }
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_wait_for_the_rate_limit_is_a_debug_event() {
+    let spans = Spans::default();
+    let subscriber = tracing_subscriber::registry().with(spans.clone());
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let reset = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 5;
+    let server = MockServer::start().await;
+    answer(
+        &server,
+        ResponseTemplate::new(200)
+            .set_body_json(serde_json::json!({"resources": []}))
+            .insert_header("x-ratelimit-remaining", "0")
+            .insert_header("x-ratelimit-reset", reset.to_string().as_str()),
+    )
+    .await;
+    let client = vercel_api::Client::builder()
+        .token(TOKEN)
+        .base_url(server.uri())
+        .timeout(None)
+        .read_timeout(None)
+        .pace_rate_limits(true)
+        .build()
+        .unwrap();
+    client.get_integration_resources("icfg_1").await.unwrap();
+    client.get_integration_resources("icfg_1").await.unwrap();
+
+    let spans = spans.0.lock().unwrap();
+    let events: Vec<&BTreeMap<String, String>> =
+        spans.iter().filter(|(name, _)| name == "#event").map(|(_, fields)| fields).collect();
+    assert_eq!(events.len(), 1, "{spans:?}");
+    assert_eq!(events[0]["message"], "waiting for the rate limit window to reset");
+    assert!(events[0].contains_key("wait"), "{events:?}");
+}

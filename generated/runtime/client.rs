@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::error::{Error, Result};
+use super::pacing::Quotas;
 use super::path::Path;
 use super::request::{Endpoint, Request};
 use super::retry::RetryPolicy;
@@ -67,6 +68,10 @@ struct Inner {
     max_pages: usize,
     /// Sent with each request, whoever built the HTTP client.
     user_agent: Option<reqwest::header::HeaderValue>,
+    /// Whether requests wait for an exhausted rate limit window to reset.
+    pace_rate_limits: bool,
+    /// The quotas of the tokens, shared with every client made by `with_token`.
+    quotas: Arc<Quotas>,
 }
 
 /// A bearer token as the `Authorization` header it is sent in, or the fact that it
@@ -114,6 +119,7 @@ impl fmt::Debug for Client {
             .field("read_timeout", &self.inner.read_timeout)
             .field("max_body_size", &self.inner.max_body_size)
             .field("max_pages", &self.inner.max_pages)
+            .field("pace_rate_limits", &self.inner.pace_rate_limits)
             .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }
@@ -245,6 +251,16 @@ impl Client {
         self.inner.max_pages
     }
 
+    /// Whether requests wait for an exhausted rate limit window, unless a call says.
+    pub(crate) fn pace_rate_limits(&self) -> bool {
+        self.inner.pace_rate_limits
+    }
+
+    /// The rate limit quotas of the tokens this client and its `with_token` clients use.
+    pub(crate) fn quotas(&self) -> &Quotas {
+        &self.inner.quotas
+    }
+
     /// The `User-Agent` sent with each request, when one was set.
     pub(crate) fn user_agent(&self) -> Option<&reqwest::header::HeaderValue> {
         self.inner.user_agent.as_ref()
@@ -260,6 +276,7 @@ pub struct ClientBuilder {
     read_timeout: Option<Duration>,
     max_body_size: usize,
     max_pages: usize,
+    pace_rate_limits: bool,
     user_agent: Option<String>,
     http: Option<reqwest::Client>,
     scope: TeamScope,
@@ -277,6 +294,7 @@ impl Default for ClientBuilder {
             read_timeout: Some(DEFAULT_READ_TIMEOUT),
             max_body_size: DEFAULT_MAX_BODY_SIZE,
             max_pages: DEFAULT_MAX_PAGES,
+            pace_rate_limits: false,
             user_agent: None,
             http: None,
             scope: TeamScope::default(),
@@ -295,6 +313,7 @@ impl fmt::Debug for ClientBuilder {
             .field("read_timeout", &self.read_timeout)
             .field("max_body_size", &self.max_body_size)
             .field("max_pages", &self.max_pages)
+            .field("pace_rate_limits", &self.pace_rate_limits)
             .field("user_agent", &self.user_agent)
             .field("scope", &self.scope)
             .field("retry", &self.retry)
@@ -355,6 +374,18 @@ impl ClientBuilder {
     /// [`DEFAULT_MAX_PAGES`]); a listing with more ends with [`Error::Pagination`].
     pub fn max_pages(mut self, pages: usize) -> Self {
         self.max_pages = pages;
+        self
+    }
+
+    /// Paces requests to each token's rate limit (default off): once an answer says a
+    /// token has no request left in its window (`X-RateLimit-Remaining: 0`), the next
+    /// request with that token waits until the window resets (`X-RateLimit-Reset`)
+    /// instead of being refused with a `429`. Each token (each client made with
+    /// [`Client::with_token`]) has its own quota. A wait longer than the retry policy's
+    /// budget is not made (the request is sent, and its `429` handled as any other).
+    /// Each wait is a `debug` event of the `vercel.request` span.
+    pub fn pace_rate_limits(mut self, pace: bool) -> Self {
+        self.pace_rate_limits = pace;
         self
     }
 
@@ -440,6 +471,8 @@ impl ClientBuilder {
                 max_body_size: self.max_body_size,
                 max_pages: self.max_pages,
                 user_agent,
+                pace_rate_limits: self.pace_rate_limits,
+                quotas: Arc::default(),
             }),
         })
     }

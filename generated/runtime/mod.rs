@@ -11,6 +11,7 @@ mod error;
 mod number;
 mod operation;
 mod options;
+mod pacing;
 mod paging;
 mod path;
 mod request;

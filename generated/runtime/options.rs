@@ -29,6 +29,7 @@ pub struct RequestOptions {
     pub(crate) read_timeout: Option<Option<Duration>>,
     pub(crate) max_body_size: Option<usize>,
     pub(crate) max_pages: Option<usize>,
+    pub(crate) pace_rate_limits: Option<bool>,
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) headers: Vec<(String, String)>,
 }
@@ -68,6 +69,14 @@ impl RequestOptions {
         self
     }
 
+    /// Whether this request waits for its token's exhausted rate limit window to
+    /// reset, instead of the client's setting
+    /// ([`ClientBuilder::pace_rate_limits`](crate::ClientBuilder::pace_rate_limits)).
+    pub fn pace_rate_limits(mut self, pace: bool) -> Self {
+        self.pace_rate_limits = Some(pace);
+        self
+    }
+
     /// When this request is sent again, instead of the client's policy. A POST can be
     /// retried on `429` this way with
     /// `RetryPolicy::default().retry_non_idempotent(true)`, without doing so for every call.
@@ -95,6 +104,7 @@ impl fmt::Debug for RequestOptions {
             .field("read_timeout", &self.read_timeout)
             .field("max_body_size", &self.max_body_size)
             .field("max_pages", &self.max_pages)
+            .field("pace_rate_limits", &self.pace_rate_limits)
             .field("retry", &self.retry)
             .field("headers", &names)
             .finish()

@@ -71,6 +71,11 @@ impl RetryPolicy {
         self
     }
 
+    /// The total time a request may take, waits included.
+    pub(crate) fn total_budget(&self) -> Duration {
+        self.budget
+    }
+
     /// May a request with this method be retried at all?
     pub(crate) fn allows(&self, method: &reqwest::Method) -> bool {
         self.non_idempotent

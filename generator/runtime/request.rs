@@ -212,14 +212,15 @@ impl Request {
         Clock::start(timeout, read_timeout)
     }
 
-    /// Sends the request, retrying as the retry policy allows, and waits for the
-    /// response head; any final status but 2xx is an [`Error::UnexpectedStatus`].
+    /// Sends the request, retrying as the retry policy allows, and waits for a
+    /// success response's head (its body is read when it is decoded); any final
+    /// status but 2xx is an [`Error::UnexpectedStatus`].
     ///
     /// It runs in a `vercel.request` tracing span with the operation, the method, the
     /// path template (never the filled-in path, which may hold identifiers), and, as
     /// they become known, the attempt number and the status. Its retry events follow
     /// the same rule: the status or the kind of failure, never a URL or a body.
-    async fn dispatch(self) -> Result<Response> {
+    pub(crate) async fn send(self) -> Result<Response> {
         let span = tracing::info_span!(
             "vercel.request",
             operation = self.operation,
@@ -244,8 +245,12 @@ impl Request {
         // read off one clock, so a paused test clock counts exactly the waits.)
         let mut spent = std::time::Duration::ZERO;
         let mut attempt: u32 = 1;
+        let pace = self.options.pace_rate_limits.unwrap_or(self.client.pace_rate_limits());
         loop {
             span.record("attempt", attempt);
+            if pace {
+                spent = spent.saturating_add(self.pace(retry.total_budget().saturating_sub(spent)).await);
+            }
             let clock = self.clock();
             let sent_at = std::time::Instant::now();
             let outcome = self.attempt(&clock).await;
@@ -254,6 +259,9 @@ impl Request {
                 Ok(response) => {
                     let status = response.status();
                     span.record("status", status.as_u16());
+                    if pace {
+                        self.client.quotas().record(self.client.token(), response.headers());
+                    }
                     let body = Body { operation: self.operation, inner: response, clock };
                     if status.is_success() {
                         return Ok(self.response(body));
@@ -280,6 +288,19 @@ impl Request {
         }
     }
 
+    /// Waits, within `budget`, for the window of this request's token to reset when
+    /// an earlier answer said it had no request left; returns the time waited.
+    async fn pace(&self, budget: std::time::Duration) -> std::time::Duration {
+        match self.client.quotas().wait(self.client.token()) {
+            Some(wait) if wait <= budget => {
+                tracing::debug!(?wait, "waiting for the rate limit window to reset");
+                tokio::time::sleep(wait).await;
+                wait
+            }
+            _ => std::time::Duration::ZERO,
+        }
+    }
+
     /// A success response to this request, read within `body`'s clock.
     fn response(&self, body: Body) -> Response {
         Response {
@@ -289,11 +310,6 @@ impl Request {
         }
     }
 
-    /// Sends the request and waits for a success response's head; its body is read
-    /// when it is decoded.
-    pub(crate) async fn send(self) -> Result<Response> {
-        self.dispatch().await
-    }
 }
 
 /// An attempt that failed: the error it ends with, whether it may be retried, and

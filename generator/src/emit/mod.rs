@@ -28,6 +28,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("runtime/number.rs", include_str!("../../runtime/number.rs")),
     ("runtime/operation.rs", include_str!("../../runtime/operation.rs")),
     ("runtime/options.rs", include_str!("../../runtime/options.rs")),
+    ("runtime/pacing.rs", include_str!("../../runtime/pacing.rs")),
     ("runtime/paging.rs", include_str!("../../runtime/paging.rs")),
     ("runtime/path.rs", include_str!("../../runtime/path.rs")),
     ("runtime/request.rs", include_str!("../../runtime/request.rs")),
