@@ -21,7 +21,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_secrets(vec![secret]);
     // `Debug` shows the request without the secret's value.
     println!("importing {request:?}");
-    match client.import_resource(installation, resource).body(request).await {
+    match client.import_resource(installation, resource, request).await {
         Ok(imported) => println!("imported {}", imported.name),
         Err(Error::Api { error, body, .. }) if *error == ImportResourceError::Conflict => {
             eprintln!("conflict: {}", String::from_utf8_lossy(&body));

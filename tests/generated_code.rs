@@ -180,3 +180,34 @@ fn cargo_features_match_the_generated_groups() {
         "Cargo.toml must declare exactly these features:\n{table}"
     );
 }
+
+#[test]
+fn a_body_whose_schema_requires_properties_is_an_argument() {
+    let (_, path) = support::pinned_spec_path();
+    let spec = vercel_codegen::load::load_path(&path).expect("the pin loads");
+    let repaired: Vec<&str> = spec
+        .warnings
+        .iter()
+        .filter(|warning| warning.message.ends_with("made the body required"))
+        .filter_map(|warning| warning.message.split('`').nth(1))
+        .collect();
+    assert_eq!(repaired.len(), 23, "{repaired:?}");
+    for expected in ["update-resource-secrets-by-id", "import-resource", "createProject", "invalidateByTags"] {
+        assert!(repaired.contains(&expected), "{expected}: {repaired:?}");
+    }
+    let generated = support::generate_pinned();
+    for op in &generated.api.operations {
+        let body = op.body.as_ref();
+        if repaired.contains(&op.id.as_str()) {
+            assert!(body.is_some_and(|body| body.required), "{}", op.id);
+        }
+    }
+    // The call takes the body; its builder has no `body` setter to forget.
+    let marketplace = std::fs::read_to_string(support::workspace().join("generated/marketplace.rs")).unwrap();
+    let signature = marketplace.split("pub fn update_resource_secrets_by_id(").nth(1).unwrap();
+    let signature = &signature[..signature.find(") ->").unwrap()];
+    assert!(signature.contains("body: UpdateResourceSecretsRequest"), "{signature}");
+    let builder = marketplace.split("pub struct UpdateResourceSecretsByIdBuilder").nth(1).unwrap();
+    let builder = &builder[..builder.find("request_builder!(UpdateResourceSecretsByIdBuilder)").unwrap()];
+    assert!(!builder.contains("pub fn body("), "{builder}");
+}

@@ -42,8 +42,7 @@ async fn import_resource_sends_the_documented_request_and_decodes_answers() {
 
     let resource_id = "res/1 2%3";
     let imported = client
-        .import_resource("icfg_1", resource_id)
-        .body(import_request())
+        .import_resource("icfg_1", resource_id, import_request())
         .await
         .expect("the 200 answer decodes");
     assert_eq!(imported.name, "my-db");
@@ -78,8 +77,7 @@ async fn import_resource_sends_the_documented_request_and_decodes_answers() {
     );
 
     let error = client
-        .import_resource("icfg_1", resource_id)
-        .body(import_request())
+        .import_resource("icfg_1", resource_id, import_request())
         .send()
         .await
         .expect_err("the 409 answer is an error");

@@ -44,7 +44,8 @@ async fn an_empty_or_dot_path_parameter_is_refused_before_sending() {
         let error = client.get_project(value).await.expect_err("refused");
         assert_refused(error, "getProject", "idOrName");
         // One in the middle of the path (`DELETE /v1/env` is another operation's path).
-        let error = client.batch_remove_project_env(value).await.expect_err("refused");
+        let ids = vercel_api::shared::DeleteSharedEnvVariableRequest::new(vec!["env_1".to_owned()]);
+        let error = client.batch_remove_project_env(value, ids).await.expect_err("refused");
         assert_refused(error, "batchRemoveProjectEnv", "idOrName");
         // Several: the first, then the last.
         let error = client.remove_project_env(value, "env_1").await.expect_err("refused");
@@ -413,8 +414,7 @@ async fn a_redirect_to_another_origin_is_not_followed() {
         let location = format!("{}/v1/installations/icfg_1/resources/r1", elsewhere.uri());
         answer(&server, ResponseTemplate::new(status).insert_header("location", location.as_str())).await;
         let error = client(&server)
-            .import_resource("icfg_1", "r1")
-            .body(vercel_api::marketplace::ImportResourceRequest::new("p", "n", vercel_api::marketplace::ResourceStatus::Ready))
+            .import_resource("icfg_1", "r1", vercel_api::marketplace::ImportResourceRequest::new("p", "n", vercel_api::marketplace::ResourceStatus::Ready))
             .options(RequestOptions::new().header("x-partner-secret", "s3cret"))
             .await
             .expect_err("not followed");

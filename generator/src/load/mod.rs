@@ -14,6 +14,7 @@
 //! maps of schemas keyed by property names, while `example`, `examples` values,
 //! `default`s and `x-` extensions are never taken for schemas.
 
+mod bodies;
 mod chains;
 mod check;
 mod operations;
@@ -43,7 +44,8 @@ pub struct LoadedSpec {
     /// The document as openapiv3 reads it.
     pub openapi: openapiv3::OpenAPI,
     /// The repairs that were made: path-item merges, object repairs in document order,
-    /// operation repairs (operationIds, path parameters), then reference repairs in
+    /// operation repairs (operationIds, path parameters, optional bodies whose schema
+    /// requires properties), then reference repairs in
     /// document order (chains cut, unused entries with a dangling `$ref` dropped).
     pub warnings: Vec<Warning>,
 }

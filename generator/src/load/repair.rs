@@ -7,10 +7,11 @@
 use serde_json::{Map, Value};
 
 use super::walk::{allows_ref, walk_mut, Kind};
-use super::{child_pointer, operations, resolve, Warning};
+use super::{bodies, child_pointer, operations, resolve, Warning};
 
 /// Applies every repair to the document, returning the warnings: path-item merges,
-/// then object repairs in document order, then operation repairs.
+/// then object repairs in document order, then operation repairs, then optional request
+/// bodies whose schema requires properties.
 pub(super) fn repair(raw: &mut Value) -> Vec<Warning> {
     let mut warnings = Vec::new();
     merge_path_item_refs(raw, &mut warnings);
@@ -23,6 +24,7 @@ pub(super) fn repair(raw: &mut Value) -> Vec<Warning> {
     });
     brands.warn(&mut warnings);
     operations::repair_operations(raw, &mut warnings);
+    bodies::require_bodies_with_required_properties(raw, &mut warnings);
     warnings
 }
 

@@ -100,8 +100,9 @@ fn the_pin_gets_operation_ids_and_the_undeclared_team_id() {
 fn warnings_are_summarised_by_kind() {
     let spec = load_real("2024-11-25.json");
     let lines = summarize(&spec.warnings);
-    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert_eq!(lines.len(), 2, "{lines:#?}");
     assert!(lines[0].ends_with("(and 288 more like it)"), "{lines:#?}");
+    assert!(lines[1].contains("made the body required (and 25 more like it)"), "{lines:#?}");
 }
 
 // ---------------------------------------------------------------- YAML
