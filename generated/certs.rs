@@ -393,13 +393,13 @@ impl crate::Client {
     /// Upload a cert
     ///
     /// `PUT /v8/certs`
-    pub fn upload_cert(&self) -> UploadCertBuilder {
+    pub fn upload_cert(&self, body: UploadCertRequest) -> UploadCertBuilder {
         UploadCertBuilder {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
-            body: None,
+            body,
         }
     }
 }
@@ -412,7 +412,7 @@ pub struct UploadCertBuilder {
     options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
-    body: Option<UploadCertRequest>,
+    body: UploadCertRequest,
 }
 
 impl UploadCertBuilder {
@@ -424,11 +424,6 @@ impl UploadCertBuilder {
     /// The Team slug to perform the request on behalf of.
     pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
         self.slug = Some(slug.to_string());
-        self
-    }
-    /// Sets the request body.
-    pub fn body(mut self, body: UploadCertRequest) -> Self {
-        self.body = Some(body);
         self
     }
 }
@@ -451,9 +446,8 @@ impl crate::runtime::Exchange for UploadCertBuilder {
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
-        if let Some(body) = self.body {
-            request.json(&body);
-        }
+        let body = self.body;
+        request.json(&body);
         request
     }
     async fn decode(

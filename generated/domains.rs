@@ -1097,8 +1097,10 @@ impl crate::Client {
     ///
     /// `POST /v5/domains/buy`
     ///
-    /// **Deprecated** by the API.
-    #[deprecated(note = "the API marks this operation deprecated")]
+    /// **Deprecated** by the API: use `buy_single_domain` instead.
+    #[deprecated(
+        note = "the API marks this operation deprecated; use `buy_single_domain` instead"
+    )]
     pub fn buy_domain(&self, body: BuyDomainRequest) -> BuyDomainBuilder {
         BuyDomainBuilder {
             client: self.clone(),
@@ -1223,8 +1225,10 @@ impl crate::Client {
     ///
     /// `GET /v4/domains/price`
     ///
-    /// **Deprecated** by the API.
-    #[deprecated(note = "the API marks this operation deprecated")]
+    /// **Deprecated** by the API: use `get_domain_price` instead.
+    #[deprecated(
+        note = "the API marks this operation deprecated; use `get_domain_price` instead"
+    )]
     pub fn check_domain_price(
         &self,
         name: impl std::fmt::Display,
@@ -1341,8 +1345,10 @@ impl crate::Client {
     ///
     /// `GET /v4/domains/status`
     ///
-    /// **Deprecated** by the API.
-    #[deprecated(note = "the API marks this operation deprecated")]
+    /// **Deprecated** by the API: use `get_domain_availability` instead.
+    #[deprecated(
+        note = "the API marks this operation deprecated; use `get_domain_availability` instead"
+    )]
     pub fn check_domain_status(
         &self,
         name: impl std::fmt::Display,
@@ -1894,8 +1900,10 @@ impl crate::Client {
     ///
     /// `GET /v1/domains/{domain}/registry`
     ///
-    /// **Deprecated** by the API.
-    #[deprecated(note = "the API marks this operation deprecated")]
+    /// **Deprecated** by the API: use `get_domain_transfer_in` instead.
+    #[deprecated(
+        note = "the API marks this operation deprecated; use `get_domain_transfer_in` instead"
+    )]
     pub fn get_domain_transfer(
         &self,
         domain: impl std::fmt::Display,

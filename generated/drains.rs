@@ -887,13 +887,13 @@ impl crate::Client {
     /// Create a new Drain with the provided configuration.
     ///
     /// `POST /v1/drains`
-    pub fn create_drain(&self) -> CreateDrainBuilder {
+    pub fn create_drain(&self, body: CreateDrainRequest) -> CreateDrainBuilder {
         CreateDrainBuilder {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
-            body: None,
+            body,
         }
     }
 }
@@ -906,7 +906,7 @@ pub struct CreateDrainBuilder {
     options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
-    body: Option<CreateDrainRequest>,
+    body: CreateDrainRequest,
 }
 
 impl CreateDrainBuilder {
@@ -918,11 +918,6 @@ impl CreateDrainBuilder {
     /// The Team slug to perform the request on behalf of.
     pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
         self.slug = Some(slug.to_string());
-        self
-    }
-    /// Sets the request body.
-    pub fn body(mut self, body: CreateDrainRequest) -> Self {
-        self.body = Some(body);
         self
     }
 }
@@ -945,9 +940,8 @@ impl crate::runtime::Exchange for CreateDrainBuilder {
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
-        if let Some(body) = self.body {
-            request.json(&body);
-        }
+        let body = self.body;
+        request.json(&body);
         request
     }
     async fn decode(response: crate::runtime::Response) -> crate::Result<Drain> {
@@ -1293,13 +1287,13 @@ impl crate::Client {
     /// Validate the delivery configuration of a Drain using sample events.
     ///
     /// `POST /v1/drains/test`
-    pub fn test_drain(&self) -> TestDrainBuilder {
+    pub fn test_drain(&self, body: TestDrainRequest) -> TestDrainBuilder {
         TestDrainBuilder {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
-            body: None,
+            body,
         }
     }
 }
@@ -1312,7 +1306,7 @@ pub struct TestDrainBuilder {
     options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
-    body: Option<TestDrainRequest>,
+    body: TestDrainRequest,
 }
 
 impl TestDrainBuilder {
@@ -1324,11 +1318,6 @@ impl TestDrainBuilder {
     /// The Team slug to perform the request on behalf of.
     pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
         self.slug = Some(slug.to_string());
-        self
-    }
-    /// Sets the request body.
-    pub fn body(mut self, body: TestDrainRequest) -> Self {
-        self.body = Some(body);
         self
     }
 }
@@ -1351,9 +1340,8 @@ impl crate::runtime::Exchange for TestDrainBuilder {
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
-        if let Some(body) = self.body {
-            request.json(&body);
-        }
+        let body = self.body;
+        request.json(&body);
         request
     }
     async fn decode(

@@ -68,6 +68,7 @@ impl crate::Client {
     pub fn dangerously_delete_by_tags(
         &self,
         project_id_or_name: impl std::fmt::Display,
+        body: DangerouslyDeleteByTagsRequest,
     ) -> DangerouslyDeleteByTagsBuilder {
         DangerouslyDeleteByTagsBuilder {
             client: self.clone(),
@@ -75,7 +76,7 @@ impl crate::Client {
             project_id_or_name: project_id_or_name.to_string(),
             team_id: None,
             slug: None,
-            body: None,
+            body,
         }
     }
 }
@@ -89,7 +90,7 @@ pub struct DangerouslyDeleteByTagsBuilder {
     project_id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
-    body: Option<DangerouslyDeleteByTagsRequest>,
+    body: DangerouslyDeleteByTagsRequest,
 }
 
 impl DangerouslyDeleteByTagsBuilder {
@@ -101,11 +102,6 @@ impl DangerouslyDeleteByTagsBuilder {
     /// The Team slug to perform the request on behalf of.
     pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
         self.slug = Some(slug.to_string());
-        self
-    }
-    /// Sets the request body.
-    pub fn body(mut self, body: DangerouslyDeleteByTagsRequest) -> Self {
-        self.body = Some(body);
         self
     }
 }
@@ -131,9 +127,8 @@ impl crate::runtime::Exchange for DangerouslyDeleteByTagsBuilder {
         request.query("projectIdOrName", &self.project_id_or_name);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
-        if let Some(body) = self.body {
-            request.json(&body);
-        }
+        let body = self.body;
+        request.json(&body);
         request
     }
     async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
@@ -182,6 +177,7 @@ impl crate::Client {
     pub fn invalidate_by_tags(
         &self,
         project_id_or_name: impl std::fmt::Display,
+        body: InvalidateByTagsRequest,
     ) -> InvalidateByTagsBuilder {
         InvalidateByTagsBuilder {
             client: self.clone(),
@@ -189,7 +185,7 @@ impl crate::Client {
             project_id_or_name: project_id_or_name.to_string(),
             team_id: None,
             slug: None,
-            body: None,
+            body,
         }
     }
 }
@@ -203,7 +199,7 @@ pub struct InvalidateByTagsBuilder {
     project_id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
-    body: Option<InvalidateByTagsRequest>,
+    body: InvalidateByTagsRequest,
 }
 
 impl InvalidateByTagsBuilder {
@@ -215,11 +211,6 @@ impl InvalidateByTagsBuilder {
     /// The Team slug to perform the request on behalf of.
     pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
         self.slug = Some(slug.to_string());
-        self
-    }
-    /// Sets the request body.
-    pub fn body(mut self, body: InvalidateByTagsRequest) -> Self {
-        self.body = Some(body);
         self
     }
 }
@@ -243,9 +234,8 @@ impl crate::runtime::Exchange for InvalidateByTagsBuilder {
         request.query("projectIdOrName", &self.project_id_or_name);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
-        if let Some(body) = self.body {
-            request.json(&body);
-        }
+        let body = self.body;
+        request.json(&body);
         request
     }
     async fn decode(response: crate::runtime::Response) -> crate::Result<()> {

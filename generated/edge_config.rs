@@ -2146,6 +2146,7 @@ impl crate::Client {
     pub fn patch_edge_config_items(
         &self,
         edge_config_id: impl std::fmt::Display,
+        body: PatchEdgeConfigItemsRequest,
     ) -> PatchEdgeConfigItemsBuilder {
         PatchEdgeConfigItemsBuilder {
             client: self.clone(),
@@ -2153,7 +2154,7 @@ impl crate::Client {
             edge_config_id: edge_config_id.to_string(),
             team_id: None,
             slug: None,
-            body: None,
+            body,
         }
     }
 }
@@ -2167,7 +2168,7 @@ pub struct PatchEdgeConfigItemsBuilder {
     edge_config_id: String,
     team_id: Option<String>,
     slug: Option<String>,
-    body: Option<PatchEdgeConfigItemsRequest>,
+    body: PatchEdgeConfigItemsRequest,
 }
 
 impl PatchEdgeConfigItemsBuilder {
@@ -2179,11 +2180,6 @@ impl PatchEdgeConfigItemsBuilder {
     /// The Team slug to perform the request on behalf of.
     pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
         self.slug = Some(slug.to_string());
-        self
-    }
-    /// Sets the request body.
-    pub fn body(mut self, body: PatchEdgeConfigItemsRequest) -> Self {
-        self.body = Some(body);
         self
     }
 }
@@ -2208,9 +2204,8 @@ impl crate::runtime::Exchange for PatchEdgeConfigItemsBuilder {
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
-        if let Some(body) = self.body {
-            request.json(&body);
-        }
+        let body = self.body;
+        request.json(&body);
         request
     }
     async fn decode(

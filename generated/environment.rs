@@ -737,13 +737,16 @@ impl crate::Client {
     /// Creates shared environment variable(s) for a team.
     ///
     /// `POST /v1/env`
-    pub fn create_shared_env_variable(&self) -> CreateSharedEnvVariableBuilder {
+    pub fn create_shared_env_variable(
+        &self,
+        body: CreateSharedEnvVariableRequest,
+    ) -> CreateSharedEnvVariableBuilder {
         CreateSharedEnvVariableBuilder {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
-            body: None,
+            body,
         }
     }
 }
@@ -756,7 +759,7 @@ pub struct CreateSharedEnvVariableBuilder {
     options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
-    body: Option<CreateSharedEnvVariableRequest>,
+    body: CreateSharedEnvVariableRequest,
 }
 
 impl CreateSharedEnvVariableBuilder {
@@ -768,11 +771,6 @@ impl CreateSharedEnvVariableBuilder {
     /// The Team slug to perform the request on behalf of.
     pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
         self.slug = Some(slug.to_string());
-        self
-    }
-    /// Sets the request body.
-    pub fn body(mut self, body: CreateSharedEnvVariableRequest) -> Self {
-        self.body = Some(body);
         self
     }
 }
@@ -795,9 +793,8 @@ impl crate::runtime::Exchange for CreateSharedEnvVariableBuilder {
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
-        if let Some(body) = self.body {
-            request.json(&body);
-        }
+        let body = self.body;
+        request.json(&body);
         request
     }
     async fn decode(
@@ -845,13 +842,16 @@ impl crate::Client {
     /// Deletes one or many Shared Environment Variables for a given team.
     ///
     /// `DELETE /v1/env`
-    pub fn delete_shared_env_variable(&self) -> DeleteSharedEnvVariableBuilder {
+    pub fn delete_shared_env_variable(
+        &self,
+        body: crate::shared::DeleteSharedEnvVariableRequest,
+    ) -> DeleteSharedEnvVariableBuilder {
         DeleteSharedEnvVariableBuilder {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
-            body: None,
+            body,
         }
     }
 }
@@ -864,7 +864,7 @@ pub struct DeleteSharedEnvVariableBuilder {
     options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
-    body: Option<crate::shared::DeleteSharedEnvVariableRequest>,
+    body: crate::shared::DeleteSharedEnvVariableRequest,
 }
 
 impl DeleteSharedEnvVariableBuilder {
@@ -876,11 +876,6 @@ impl DeleteSharedEnvVariableBuilder {
     /// The Team slug to perform the request on behalf of.
     pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
         self.slug = Some(slug.to_string());
-        self
-    }
-    /// Sets the request body.
-    pub fn body(mut self, body: crate::shared::DeleteSharedEnvVariableRequest) -> Self {
-        self.body = Some(body);
         self
     }
 }
@@ -903,9 +898,8 @@ impl crate::runtime::Exchange for DeleteSharedEnvVariableBuilder {
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
-        if let Some(body) = self.body {
-            request.json(&body);
-        }
+        let body = self.body;
+        request.json(&body);
         request
     }
     async fn decode(
@@ -1768,13 +1762,16 @@ impl crate::Client {
     /// Updates a given Shared Environment Variable for a Team.
     ///
     /// `PATCH /v1/env`
-    pub fn update_shared_env_variable(&self) -> UpdateSharedEnvVariableBuilder {
+    pub fn update_shared_env_variable(
+        &self,
+        body: UpdateSharedEnvVariableRequest,
+    ) -> UpdateSharedEnvVariableBuilder {
         UpdateSharedEnvVariableBuilder {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
-            body: None,
+            body,
         }
     }
 }
@@ -1787,7 +1784,7 @@ pub struct UpdateSharedEnvVariableBuilder {
     options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
-    body: Option<UpdateSharedEnvVariableRequest>,
+    body: UpdateSharedEnvVariableRequest,
 }
 
 impl UpdateSharedEnvVariableBuilder {
@@ -1799,11 +1796,6 @@ impl UpdateSharedEnvVariableBuilder {
     /// The Team slug to perform the request on behalf of.
     pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
         self.slug = Some(slug.to_string());
-        self
-    }
-    /// Sets the request body.
-    pub fn body(mut self, body: UpdateSharedEnvVariableRequest) -> Self {
-        self.body = Some(body);
         self
     }
 }
@@ -1826,9 +1818,8 @@ impl crate::runtime::Exchange for UpdateSharedEnvVariableBuilder {
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
-        if let Some(body) = self.body {
-            request.json(&body);
-        }
+        let body = self.body;
+        request.json(&body);
         request
     }
     async fn decode(

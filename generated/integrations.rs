@@ -3433,6 +3433,7 @@ impl crate::Client {
         &self,
         integration_configuration_id: impl std::fmt::Display,
         resource_id: impl std::fmt::Display,
+        body: crate::shared::DefaultApp,
     ) -> ConnectIntegrationResourceToProjectBuilder {
         ConnectIntegrationResourceToProjectBuilder {
             client: self.clone(),
@@ -3441,7 +3442,7 @@ impl crate::Client {
             resource_id: resource_id.to_string(),
             team_id: None,
             slug: None,
-            body: None,
+            body,
         }
     }
 }
@@ -3456,7 +3457,7 @@ pub struct ConnectIntegrationResourceToProjectBuilder {
     resource_id: String,
     team_id: Option<String>,
     slug: Option<String>,
-    body: Option<crate::shared::DefaultApp>,
+    body: crate::shared::DefaultApp,
 }
 
 impl ConnectIntegrationResourceToProjectBuilder {
@@ -3468,11 +3469,6 @@ impl ConnectIntegrationResourceToProjectBuilder {
     /// The Team slug to perform the request on behalf of.
     pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
         self.slug = Some(slug.to_string());
-        self
-    }
-    /// Sets the request body.
-    pub fn body(mut self, body: crate::shared::DefaultApp) -> Self {
-        self.body = Some(body);
         self
     }
 }
@@ -3499,9 +3495,8 @@ impl crate::runtime::Exchange for ConnectIntegrationResourceToProjectBuilder {
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
-        if let Some(body) = self.body {
-            request.json(&body);
-        }
+        let body = self.body;
+        request.json(&body);
         request
     }
     async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
@@ -3549,13 +3544,14 @@ impl crate::Client {
     /// `POST /v1/storage/stores/integration/direct`
     pub fn create_integration_store_direct(
         &self,
+        body: CreateIntegrationStoreDirectRequest,
     ) -> CreateIntegrationStoreDirectBuilder {
         CreateIntegrationStoreDirectBuilder {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
-            body: None,
+            body,
         }
     }
 }
@@ -3568,7 +3564,7 @@ pub struct CreateIntegrationStoreDirectBuilder {
     options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
-    body: Option<CreateIntegrationStoreDirectRequest>,
+    body: CreateIntegrationStoreDirectRequest,
 }
 
 impl CreateIntegrationStoreDirectBuilder {
@@ -3580,11 +3576,6 @@ impl CreateIntegrationStoreDirectBuilder {
     /// The Team slug to perform the request on behalf of.
     pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
         self.slug = Some(slug.to_string());
-        self
-    }
-    /// Sets the request body.
-    pub fn body(mut self, body: CreateIntegrationStoreDirectRequest) -> Self {
-        self.body = Some(body);
         self
     }
 }
@@ -3607,9 +3598,8 @@ impl crate::runtime::Exchange for CreateIntegrationStoreDirectBuilder {
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
-        if let Some(body) = self.body {
-            request.json(&body);
-        }
+        let body = self.body;
+        request.json(&body);
         request
     }
     async fn decode(

@@ -1709,13 +1709,14 @@ impl crate::Client {
         &self,
         integration_configuration_id: impl std::fmt::Display,
         resource_id: impl std::fmt::Display,
+        body: CreateInstallationIntegrationConfigurationRequest,
     ) -> CreateInstallationIntegrationConfigurationBuilder {
         CreateInstallationIntegrationConfigurationBuilder {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             integration_configuration_id: integration_configuration_id.to_string(),
             resource_id: resource_id.to_string(),
-            body: None,
+            body,
         }
     }
 }
@@ -1728,18 +1729,7 @@ pub struct CreateInstallationIntegrationConfigurationBuilder {
     options: crate::RequestOptions,
     integration_configuration_id: String,
     resource_id: String,
-    body: Option<CreateInstallationIntegrationConfigurationRequest>,
-}
-
-impl CreateInstallationIntegrationConfigurationBuilder {
-    /// Sets the request body.
-    pub fn body(
-        mut self,
-        body: CreateInstallationIntegrationConfigurationRequest,
-    ) -> Self {
-        self.body = Some(body);
-        self
-    }
+    body: CreateInstallationIntegrationConfigurationRequest,
 }
 
 impl crate::Operation for CreateInstallationIntegrationConfigurationBuilder {
@@ -1762,9 +1752,8 @@ impl crate::runtime::Exchange for CreateInstallationIntegrationConfigurationBuil
             .client
             .request(&Self::ENDPOINT, path)
             .with_options(self.options);
-        if let Some(body) = self.body {
-            request.json(&body);
-        }
+        let body = self.body;
+        request.json(&body);
         request
     }
     async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
@@ -2490,13 +2479,14 @@ impl crate::Client {
         &self,
         integration_configuration_id: impl std::fmt::Display,
         resource_id: impl std::fmt::Display,
+        body: ImportResourceRequest,
     ) -> ImportResourceBuilder {
         ImportResourceBuilder {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             integration_configuration_id: integration_configuration_id.to_string(),
             resource_id: resource_id.to_string(),
-            body: None,
+            body,
         }
     }
 }
@@ -2509,15 +2499,7 @@ pub struct ImportResourceBuilder {
     options: crate::RequestOptions,
     integration_configuration_id: String,
     resource_id: String,
-    body: Option<ImportResourceRequest>,
-}
-
-impl ImportResourceBuilder {
-    /// Sets the request body.
-    pub fn body(mut self, body: ImportResourceRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
+    body: ImportResourceRequest,
 }
 
 impl crate::Operation for ImportResourceBuilder {
@@ -2539,9 +2521,8 @@ impl crate::runtime::Exchange for ImportResourceBuilder {
             .client
             .request(&Self::ENDPOINT, path)
             .with_options(self.options);
-        if let Some(body) = self.body {
-            request.json(&body);
-        }
+        let body = self.body;
+        request.json(&body);
         request
     }
     async fn decode(
@@ -2784,12 +2765,13 @@ impl crate::Client {
     pub fn submit_prepayment_balances(
         &self,
         integration_configuration_id: impl std::fmt::Display,
+        body: SubmitPrepaymentBalancesRequest,
     ) -> SubmitPrepaymentBalancesBuilder {
         SubmitPrepaymentBalancesBuilder {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             integration_configuration_id: integration_configuration_id.to_string(),
-            body: None,
+            body,
         }
     }
 }
@@ -2801,15 +2783,7 @@ pub struct SubmitPrepaymentBalancesBuilder {
     client: crate::Client,
     options: crate::RequestOptions,
     integration_configuration_id: String,
-    body: Option<SubmitPrepaymentBalancesRequest>,
-}
-
-impl SubmitPrepaymentBalancesBuilder {
-    /// Sets the request body.
-    pub fn body(mut self, body: SubmitPrepaymentBalancesRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
+    body: SubmitPrepaymentBalancesRequest,
 }
 
 impl crate::Operation for SubmitPrepaymentBalancesBuilder {
@@ -2830,9 +2804,8 @@ impl crate::runtime::Exchange for SubmitPrepaymentBalancesBuilder {
             .client
             .request(&Self::ENDPOINT, path)
             .with_options(self.options);
-        if let Some(body) = self.body {
-            request.json(&body);
-        }
+        let body = self.body;
+        request.json(&body);
         request
     }
     async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
@@ -2979,6 +2952,7 @@ impl crate::Client {
         integration_configuration_id: impl std::fmt::Display,
         resource_id: impl std::fmt::Display,
         item_id: impl std::fmt::Display,
+        body: UpdateInstallationIntegrationConfigurationRequest,
     ) -> UpdateInstallationIntegrationConfigurationBuilder {
         UpdateInstallationIntegrationConfigurationBuilder {
             client: self.clone(),
@@ -2986,7 +2960,7 @@ impl crate::Client {
             integration_configuration_id: integration_configuration_id.to_string(),
             resource_id: resource_id.to_string(),
             item_id: item_id.to_string(),
-            body: None,
+            body,
         }
     }
 }
@@ -3000,18 +2974,7 @@ pub struct UpdateInstallationIntegrationConfigurationBuilder {
     integration_configuration_id: String,
     resource_id: String,
     item_id: String,
-    body: Option<UpdateInstallationIntegrationConfigurationRequest>,
-}
-
-impl UpdateInstallationIntegrationConfigurationBuilder {
-    /// Sets the request body.
-    pub fn body(
-        mut self,
-        body: UpdateInstallationIntegrationConfigurationRequest,
-    ) -> Self {
-        self.body = Some(body);
-        self
-    }
+    body: UpdateInstallationIntegrationConfigurationRequest,
 }
 
 impl crate::Operation for UpdateInstallationIntegrationConfigurationBuilder {
@@ -3035,9 +2998,8 @@ impl crate::runtime::Exchange for UpdateInstallationIntegrationConfigurationBuil
             .client
             .request(&Self::ENDPOINT, path)
             .with_options(self.options);
-        if let Some(body) = self.body {
-            request.json(&body);
-        }
+        let body = self.body;
+        request.json(&body);
         request
     }
     async fn decode(response: crate::runtime::Response) -> crate::Result<()> {
@@ -3087,13 +3049,14 @@ impl crate::Client {
         &self,
         integration_configuration_id: impl std::fmt::Display,
         resource_id: impl std::fmt::Display,
+        body: UpdateInstallationIntegrationEdgeConfigRequest,
     ) -> UpdateInstallationIntegrationEdgeConfigBuilder {
         UpdateInstallationIntegrationEdgeConfigBuilder {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             integration_configuration_id: integration_configuration_id.to_string(),
             resource_id: resource_id.to_string(),
-            body: None,
+            body,
         }
     }
 }
@@ -3106,15 +3069,7 @@ pub struct UpdateInstallationIntegrationEdgeConfigBuilder {
     options: crate::RequestOptions,
     integration_configuration_id: String,
     resource_id: String,
-    body: Option<UpdateInstallationIntegrationEdgeConfigRequest>,
-}
-
-impl UpdateInstallationIntegrationEdgeConfigBuilder {
-    /// Sets the request body.
-    pub fn body(mut self, body: UpdateInstallationIntegrationEdgeConfigRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
+    body: UpdateInstallationIntegrationEdgeConfigRequest,
 }
 
 impl crate::Operation for UpdateInstallationIntegrationEdgeConfigBuilder {
@@ -3137,9 +3092,8 @@ impl crate::runtime::Exchange for UpdateInstallationIntegrationEdgeConfigBuilder
             .client
             .request(&Self::ENDPOINT, path)
             .with_options(self.options);
-        if let Some(body) = self.body {
-            request.json(&body);
-        }
+        let body = self.body;
+        request.json(&body);
         request
     }
     async fn decode(
@@ -3405,8 +3359,10 @@ impl crate::Client {
     ///
     /// `PUT /v1/installations/{integrationConfigurationId}/products/{integrationProductIdOrSlug}/resources/{resourceId}/secrets`
     ///
-    /// **Deprecated** by the API.
-    #[deprecated(note = "the API marks this operation deprecated")]
+    /// **Deprecated** by the API: use `update_resource_secrets_by_id` instead.
+    #[deprecated(
+        note = "the API marks this operation deprecated; use `update_resource_secrets_by_id` instead"
+    )]
     pub fn update_resource_secrets(
         &self,
         integration_configuration_id: impl std::fmt::Display,
@@ -3518,13 +3474,14 @@ impl crate::Client {
         &self,
         integration_configuration_id: impl std::fmt::Display,
         resource_id: impl std::fmt::Display,
+        body: UpdateResourceSecretsRequest,
     ) -> UpdateResourceSecretsByIdBuilder {
         UpdateResourceSecretsByIdBuilder {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             integration_configuration_id: integration_configuration_id.to_string(),
             resource_id: resource_id.to_string(),
-            body: None,
+            body,
         }
     }
 }
@@ -3537,15 +3494,7 @@ pub struct UpdateResourceSecretsByIdBuilder {
     options: crate::RequestOptions,
     integration_configuration_id: String,
     resource_id: String,
-    body: Option<UpdateResourceSecretsRequest>,
-}
-
-impl UpdateResourceSecretsByIdBuilder {
-    /// Sets the request body.
-    pub fn body(mut self, body: UpdateResourceSecretsRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
+    body: UpdateResourceSecretsRequest,
 }
 
 impl crate::Operation for UpdateResourceSecretsByIdBuilder {
@@ -3568,9 +3517,8 @@ impl crate::runtime::Exchange for UpdateResourceSecretsByIdBuilder {
             .client
             .request(&Self::ENDPOINT, path)
             .with_options(self.options);
-        if let Some(body) = self.body {
-            request.json(&body);
-        }
+        let body = self.body;
+        request.json(&body);
         request
     }
     async fn decode(response: crate::runtime::Response) -> crate::Result<()> {

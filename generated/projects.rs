@@ -6701,6 +6701,7 @@ impl crate::Client {
     pub fn batch_remove_project_env(
         &self,
         id_or_name: impl std::fmt::Display,
+        body: crate::shared::DeleteSharedEnvVariableRequest,
     ) -> BatchRemoveProjectEnvBuilder {
         BatchRemoveProjectEnvBuilder {
             client: self.clone(),
@@ -6708,7 +6709,7 @@ impl crate::Client {
             id_or_name: id_or_name.to_string(),
             team_id: None,
             slug: None,
-            body: None,
+            body,
         }
     }
 }
@@ -6722,7 +6723,7 @@ pub struct BatchRemoveProjectEnvBuilder {
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
-    body: Option<crate::shared::DeleteSharedEnvVariableRequest>,
+    body: crate::shared::DeleteSharedEnvVariableRequest,
 }
 
 impl BatchRemoveProjectEnvBuilder {
@@ -6734,11 +6735,6 @@ impl BatchRemoveProjectEnvBuilder {
     /// The Team slug to perform the request on behalf of.
     pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
         self.slug = Some(slug.to_string());
-        self
-    }
-    /// Sets the request body.
-    pub fn body(mut self, body: crate::shared::DeleteSharedEnvVariableRequest) -> Self {
-        self.body = Some(body);
         self
     }
 }
@@ -6763,9 +6759,8 @@ impl crate::runtime::Exchange for BatchRemoveProjectEnvBuilder {
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
-        if let Some(body) = self.body {
-            request.json(&body);
-        }
+        let body = self.body;
+        request.json(&body);
         request
     }
     async fn decode(
@@ -6817,13 +6812,13 @@ impl crate::Client {
     /// Allows to create a new project with the provided configuration. It only requires the project `name` but more configuration can be provided to override the defaults.
     ///
     /// `POST /v11/projects`
-    pub fn create_project(&self) -> CreateProjectBuilder {
+    pub fn create_project(&self, body: CreateProjectRequest) -> CreateProjectBuilder {
         CreateProjectBuilder {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             team_id: None,
             slug: None,
-            body: None,
+            body,
         }
     }
 }
@@ -6836,7 +6831,7 @@ pub struct CreateProjectBuilder {
     options: crate::RequestOptions,
     team_id: Option<String>,
     slug: Option<String>,
-    body: Option<CreateProjectRequest>,
+    body: CreateProjectRequest,
 }
 
 impl CreateProjectBuilder {
@@ -6848,11 +6843,6 @@ impl CreateProjectBuilder {
     /// The Team slug to perform the request on behalf of.
     pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
         self.slug = Some(slug.to_string());
-        self
-    }
-    /// Sets the request body.
-    pub fn body(mut self, body: CreateProjectRequest) -> Self {
-        self.body = Some(body);
         self
     }
 }
@@ -6875,9 +6865,8 @@ impl crate::runtime::Exchange for CreateProjectBuilder {
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
-        if let Some(body) = self.body {
-            request.json(&body);
-        }
+        let body = self.body;
+        request.json(&body);
         request
     }
     async fn decode(response: crate::runtime::Response) -> crate::Result<Project> {
@@ -8646,6 +8635,7 @@ impl crate::Client {
         &self,
         id_or_name: impl std::fmt::Display,
         domain: impl std::fmt::Display,
+        body: crate::shared::DefaultApp,
     ) -> MoveProjectDomainBuilder {
         MoveProjectDomainBuilder {
             client: self.clone(),
@@ -8654,7 +8644,7 @@ impl crate::Client {
             domain: domain.to_string(),
             team_id: None,
             slug: None,
-            body: None,
+            body,
         }
     }
 }
@@ -8669,7 +8659,7 @@ pub struct MoveProjectDomainBuilder {
     domain: String,
     team_id: Option<String>,
     slug: Option<String>,
-    body: Option<crate::shared::DefaultApp>,
+    body: crate::shared::DefaultApp,
 }
 
 impl MoveProjectDomainBuilder {
@@ -8681,11 +8671,6 @@ impl MoveProjectDomainBuilder {
     /// The Team slug to perform the request on behalf of.
     pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
         self.slug = Some(slug.to_string());
-        self
-    }
-    /// Sets the request body.
-    pub fn body(mut self, body: crate::shared::DefaultApp) -> Self {
-        self.body = Some(body);
         self
     }
 }
@@ -8712,9 +8697,8 @@ impl crate::runtime::Exchange for MoveProjectDomainBuilder {
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
-        if let Some(body) = self.body {
-            request.json(&body);
-        }
+        let body = self.body;
+        request.json(&body);
         request
     }
     async fn decode(
@@ -9802,6 +9786,7 @@ impl crate::Client {
     pub fn upload_project_client_cert(
         &self,
         id_or_name: impl std::fmt::Display,
+        body: UploadProjectClientCertRequest,
     ) -> UploadProjectClientCertBuilder {
         UploadProjectClientCertBuilder {
             client: self.clone(),
@@ -9809,7 +9794,7 @@ impl crate::Client {
             id_or_name: id_or_name.to_string(),
             team_id: None,
             slug: None,
-            body: None,
+            body,
         }
     }
 }
@@ -9823,7 +9808,7 @@ pub struct UploadProjectClientCertBuilder {
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
-    body: Option<UploadProjectClientCertRequest>,
+    body: UploadProjectClientCertRequest,
 }
 
 impl UploadProjectClientCertBuilder {
@@ -9835,11 +9820,6 @@ impl UploadProjectClientCertBuilder {
     /// The Team slug to perform the request on behalf of.
     pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
         self.slug = Some(slug.to_string());
-        self
-    }
-    /// Sets the request body.
-    pub fn body(mut self, body: UploadProjectClientCertRequest) -> Self {
-        self.body = Some(body);
         self
     }
 }
@@ -9864,9 +9844,8 @@ impl crate::runtime::Exchange for UploadProjectClientCertBuilder {
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
-        if let Some(body) = self.body {
-            request.json(&body);
-        }
+        let body = self.body;
+        request.json(&body);
         request
     }
     async fn decode(

@@ -376,6 +376,7 @@ impl crate::Client {
     pub fn approve_rolling_release_stage(
         &self,
         id_or_name: impl std::fmt::Display,
+        body: ApproveRollingReleaseStageRequest,
     ) -> ApproveRollingReleaseStageBuilder {
         ApproveRollingReleaseStageBuilder {
             client: self.clone(),
@@ -383,7 +384,7 @@ impl crate::Client {
             id_or_name: id_or_name.to_string(),
             team_id: None,
             slug: None,
-            body: None,
+            body,
         }
     }
 }
@@ -397,7 +398,7 @@ pub struct ApproveRollingReleaseStageBuilder {
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
-    body: Option<ApproveRollingReleaseStageRequest>,
+    body: ApproveRollingReleaseStageRequest,
 }
 
 impl ApproveRollingReleaseStageBuilder {
@@ -409,11 +410,6 @@ impl ApproveRollingReleaseStageBuilder {
     /// The Team slug to perform the request on behalf of.
     pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
         self.slug = Some(slug.to_string());
-        self
-    }
-    /// Sets the request body.
-    pub fn body(mut self, body: ApproveRollingReleaseStageRequest) -> Self {
-        self.body = Some(body);
         self
     }
 }
@@ -438,9 +434,8 @@ impl crate::runtime::Exchange for ApproveRollingReleaseStageBuilder {
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
-        if let Some(body) = self.body {
-            request.json(&body);
-        }
+        let body = self.body;
+        request.json(&body);
         request
     }
     async fn decode(
@@ -495,6 +490,7 @@ impl crate::Client {
     pub fn complete_rolling_release(
         &self,
         id_or_name: impl std::fmt::Display,
+        body: CompleteRollingReleaseRequest,
     ) -> CompleteRollingReleaseBuilder {
         CompleteRollingReleaseBuilder {
             client: self.clone(),
@@ -502,7 +498,7 @@ impl crate::Client {
             id_or_name: id_or_name.to_string(),
             team_id: None,
             slug: None,
-            body: None,
+            body,
         }
     }
 }
@@ -516,7 +512,7 @@ pub struct CompleteRollingReleaseBuilder {
     id_or_name: String,
     team_id: Option<String>,
     slug: Option<String>,
-    body: Option<CompleteRollingReleaseRequest>,
+    body: CompleteRollingReleaseRequest,
 }
 
 impl CompleteRollingReleaseBuilder {
@@ -528,11 +524,6 @@ impl CompleteRollingReleaseBuilder {
     /// The Team slug to perform the request on behalf of.
     pub fn slug(mut self, slug: impl std::fmt::Display) -> Self {
         self.slug = Some(slug.to_string());
-        self
-    }
-    /// Sets the request body.
-    pub fn body(mut self, body: CompleteRollingReleaseRequest) -> Self {
-        self.body = Some(body);
         self
     }
 }
@@ -557,9 +548,8 @@ impl crate::runtime::Exchange for CompleteRollingReleaseBuilder {
             .with_options(self.options);
         request.query("teamId", &self.team_id.as_deref().or(self.client.team_id()));
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
-        if let Some(body) = self.body {
-            request.json(&body);
-        }
+        let body = self.body;
+        request.json(&body);
         request
     }
     async fn decode(

@@ -255,7 +255,8 @@ async fn send_with_meta_keeps_the_status_and_the_rate_limit_quota() {
     // Errors are the operation's own, as with `send`.
     let other = MockServer::start().await;
     answer_status(&other, 404).await;
-    let error = client(&other).import_resource("icfg_1", "r1").send_with_meta().await.expect_err("404");
+    let request = vercel_api::marketplace::ImportResourceRequest::new("p", "n", vercel_api::marketplace::ResourceStatus::Ready);
+    let error = client(&other).import_resource("icfg_1", "r1", request).send_with_meta().await.expect_err("404");
     assert!(matches!(error, Error::Api { .. } | Error::UnexpectedStatus { .. }), "{error:?}");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
 }
@@ -398,7 +399,10 @@ async fn parameters_take_what_people_write() {
 #[test]
 fn operations_and_fields_the_document_deprecates_are_deprecated() {
     let marketplace = std::fs::read_to_string(support::workspace().join("generated/marketplace.rs")).unwrap();
-    assert!(attributes_of(&marketplace, "pub fn update_resource_secrets(").contains("#[deprecated("));
+    let deprecated = attributes_of(&marketplace, "pub fn update_resource_secrets(");
+    assert!(deprecated.contains("#[deprecated("), "{deprecated}");
+    // The description names its replacement: the note names the method.
+    assert!(deprecated.contains("use `update_resource_secrets_by_id` instead"), "{deprecated}");
     assert!(!attributes_of(&marketplace, "pub fn import_resource(").contains("#[deprecated"));
     let projects = std::fs::read_to_string(support::workspace().join("generated/projects.rs")).unwrap();
     assert!(attributes_of(&projects, "pub skip_git_connect_during_link:").contains("#[deprecated("));

@@ -5,7 +5,8 @@ use std::time::{Duration, SystemTime};
 /// When and how often a request is sent again after a failure.
 ///
 /// A request is retried after a `429 Too Many Requests`, a `5xx` answer, a connection
-/// failure or a timeout, only for idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS)
+/// refused, reset or closed before the response head, or an attempt that timed out
+/// before its head came, only for idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS)
 /// unless [`retry_non_idempotent`](Self::retry_non_idempotent) is set. The wait is the
 /// server's `Retry-After` when it gives one, else an exponential backoff with full
 /// jitter. Retries stop after `max_attempts` sends, or when the next wait would end

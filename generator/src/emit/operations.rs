@@ -14,7 +14,7 @@ use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
 use super::paging::paginate_method;
-use super::types::{deprecated_attr, ident, type_tokens};
+use super::types::{deprecated_attr, ident, operation_deprecated_attr, type_tokens};
 use super::Context;
 use crate::ir::{
     BodyEncoding, Method, Operation, Param, ParamLocation, PathSegment, Response, TeamScope,
@@ -294,14 +294,17 @@ pub fn operation(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
     let fn_name = ident(&op.fn_name);
     let builder = ident(&op.builder_name);
     let location = super::docs::code(&format!("{} {}", op.method.as_str(), op.path));
-    let deprecated = op.deprecated.then_some("**Deprecated** by the API.");
+    let deprecated = op.deprecated.then(|| match &op.replaced_by {
+        Some(replacement) => format!("**Deprecated** by the API: use [`{replacement}`](Self::{replacement}) instead."),
+        None => "**Deprecated** by the API.".to_owned(),
+    });
     let method_doc = doc_attrs([
         op.summary.as_deref(),
         op.description.as_deref(),
         Some(location.as_str()),
-        deprecated,
+        deprecated.as_deref(),
     ]);
-    let operation_deprecated = deprecated_attr(op.deprecated, "operation");
+    let operation_deprecated = operation_deprecated_attr(op.deprecated, op.replaced_by.as_deref());
 
     let mut fields = Vec::new();
     let mut args = Vec::new();

@@ -223,6 +223,16 @@ pub fn deprecated_attr(deprecated: bool, what: &str) -> Option<TokenStream> {
     deprecated.then(|| quote!(#[deprecated(note = #note)]))
 }
 
+/// `#[deprecated]` of an operation, naming the method that replaces it when the
+/// document says.
+pub fn operation_deprecated_attr(deprecated: bool, replaced_by: Option<&str>) -> Option<TokenStream> {
+    let note = match replaced_by {
+        Some(replacement) => format!("the API marks this operation deprecated; use `{replacement}` instead"),
+        None => "the API marks this operation deprecated".to_owned(),
+    };
+    deprecated.then(|| quote!(#[deprecated(note = #note)]))
+}
+
 /// `#[allow(deprecated)]` for code of a struct that reads or writes its own deprecated
 /// fields.
 fn allows_deprecated(s: &Struct) -> Option<TokenStream> {

@@ -9,6 +9,7 @@ mod model;
 mod naming;
 mod operation;
 mod paging;
+mod replacement;
 mod schema;
 mod shape;
 mod widen;
@@ -86,6 +87,7 @@ pub fn build(spec: &LoadedSpec, filter: &Filter) -> Built {
         }
     }
     operations.sort_by(|a, b| (&a.group, &a.fn_name).cmp(&(&b.group, &b.fn_name)));
+    replacement::link_replacements(&mut operations);
     warnings.append(&mut types.warnings);
     let mut defined = one_type_per_shape(&mut types, &mut operations);
     break_alias_cycles(&mut defined, &mut warnings);

@@ -115,6 +115,9 @@ pub struct Operation {
     /// Whether the document marks it deprecated: `deprecated: true`, or a summary that
     /// ends in `(deprecated)` (as Vercel's document marks replaced endpoints).
     pub deprecated: bool,
+    /// The `fn_name` of the operation that replaces this deprecated one, when its
+    /// description names it.
+    pub replaced_by: Option<String>,
     /// JSON pointer of the operation in the document.
     pub pointer: String,
 }

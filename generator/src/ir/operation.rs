@@ -81,6 +81,7 @@ pub fn lower_operation(
         summary: op.summary.clone(),
         description: op.description.clone(),
         deprecated: op.deprecated || summary_deprecated(op.summary.as_deref()),
+        replaced_by: None,
         pointer,
     }
 }
