@@ -277,6 +277,7 @@ mod tests {
         let pin = Pin {
             file: "2025-10-27.json".into(),
             sha256: "ab".into(),
+            source: "https://example.com/2025-10-27.json".into(),
             upstream: "https://openapi.vercel.sh/".into(),
             tags: vec![],
         };
@@ -292,6 +293,7 @@ mod tests {
         let pin = Pin {
             file: "2025-11-03.json".into(),
             sha256: "cd".into(),
+            source: "https://example.com/2025-11-03.json".into(),
             upstream: "https://openapi.vercel.sh/".into(),
             tags: vec!["marketplace".into()],
         };

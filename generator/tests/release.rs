@@ -26,6 +26,7 @@ fn release_workspace() -> tempfile::TempDir {
     let pin = Pin {
         file: OLD.into(),
         sha256: sha256_hex(&bytes),
+        source: format!("https://example.com/{OLD}"),
         upstream: "https://openapi.vercel.sh/".into(),
         tags: vec!["marketplace".into()],
     };
