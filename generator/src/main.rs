@@ -16,6 +16,8 @@ use vercel_codegen::{generate_sources, pin};
 #[cfg(feature = "verify")]
 use vercel_codegen::verify;
 
+mod cli;
+
 /// Generation allocates millions of small token and syntax nodes; mimalloc handles
 /// that pattern far faster than the system allocator.
 #[global_allocator]
@@ -119,6 +121,22 @@ enum Command {
         #[arg(long)]
         date: Option<String>,
     },
+    #[cfg(feature = "fetch")]
+    /// Download the documents of `spec/documents.json` that a directory lacks, each
+    /// checked against its sha256 before it is written. Exits 2 naming the address,
+    /// the expected and the received sha256 when one cannot be had.
+    FetchDocuments {
+        /// The directory to fill (default: `VERCEL_SPECS_DIR`, else
+        /// `../shared/specs/vercel` when it exists, else `target/vercel-documents`).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// The workspace root holding `spec/documents.json`.
+        #[arg(long, default_value = ".")]
+        workspace: PathBuf,
+        /// Only the pinned document, from the address in `spec/pin.json`.
+        #[arg(long)]
+        pinned: bool,
+    },
     /// Print the counts of operations and types per tag.
     Stats {
         /// The OpenAPI document (JSON or YAML).
@@ -182,6 +200,8 @@ fn main() -> ExitCode {
         Command::Stats { spec } => run_stats(&spec),
         #[cfg(feature = "release")]
         Command::UpdatePin { spec, workspace, date } => run_update_pin(&spec, &workspace, date.as_deref()),
+        #[cfg(feature = "fetch")]
+        Command::FetchDocuments { dir, workspace, pinned } => cli::fetch::run(dir, &workspace, pinned),
         #[cfg(feature = "verify")]
         Command::Verify {
             spec,
@@ -232,14 +252,7 @@ fn run_check(workspace: &Path, spec: Option<&Path>) -> Result<(), Failure> {
     let pin = pin::read_pin(workspace).map_err(Failure::bad_input)?;
     let path = match spec {
         Some(path) => path.to_path_buf(),
-        None => pin::locate_spec(&pin, workspace).ok_or_else(|| {
-            Failure::bad_input(format!(
-                "the pinned document {} was not found; set {} or {}",
-                pin.file,
-                pin::SPEC_FILE_ENV,
-                pin::SPECS_DIR_ENV
-            ))
-        })?,
+        None => pin::locate_spec(&pin, workspace).ok_or_else(|| pinned_not_found(&pin))?,
     };
     let loaded = load(&path)?;
     let generated = generate_pinned_sources(loaded, &pin).map_err(Failure::bad_input)?;
@@ -359,16 +372,19 @@ fn run_diff(old: &Path, new: &Path, filter: &Filter, output: &DiffOutput) -> Res
     finish(&diff::diff(&old, &new), output)
 }
 
+/// The failure of a search for the pinned document.
+fn pinned_not_found(pin: &pin::Pin) -> Failure {
+    Failure::bad_input(format!(
+        "the pinned document {} was not found; set {} or {}, or download it with `vercel-codegen fetch-documents --pinned`",
+        pin.file,
+        pin::SPEC_FILE_ENV,
+        pin::SPECS_DIR_ENV
+    ))
+}
+
 /// The pinned document of `workspace`, its sha256 checked.
 fn pinned_document(pin: &pin::Pin, workspace: &Path) -> Result<PathBuf, Failure> {
-    let pinned = pin::locate_spec(pin, workspace).ok_or_else(|| {
-        Failure::bad_input(format!(
-            "the pinned document {} was not found; set {} or {}",
-            pin.file,
-            pin::SPEC_FILE_ENV,
-            pin::SPECS_DIR_ENV
-        ))
-    })?;
+    let pinned = pin::locate_spec(pin, workspace).ok_or_else(|| pinned_not_found(pin))?;
     let bytes = std::fs::read(&pinned).map_err(|e| Failure::bad_input(format!("{}: {e}", pinned.display())))?;
     pin::verify(pin, &pinned, &bytes).map_err(Failure::bad_input)?;
     Ok(pinned)

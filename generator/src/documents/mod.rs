@@ -14,6 +14,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::pin::{DEFAULT_SPECS_DIR, SPECS_DIR_ENV};
 
+#[cfg(feature = "fetch")]
+pub mod fetch;
+
 /// The manifest's path, relative to the workspace root.
 pub const MANIFEST: &str = "spec/documents.json";
 /// The cache of downloaded documents, relative to the workspace root.

@@ -114,3 +114,14 @@ fn missing_documents_are_those_without_a_file() {
     let files: Vec<&str> = missing(&documents, dir.path()).iter().map(|d| d.file.as_str()).collect();
     assert_eq!(files, ["b.json", "c.json"]);
 }
+
+#[cfg(feature = "fetch")]
+#[test]
+fn partial_downloads_are_recognised_by_name() {
+    use super::fetch::is_partial;
+    assert!(is_partial(".2025-10-27.json.1234.part"));
+    assert!(!is_partial("2025-10-27.json"));
+    assert!(!is_partial(".2025-10-27.json.part"));
+    assert!(!is_partial(".notes.txt.12.part"));
+    assert!(!is_partial(".fetch.lock"));
+}
