@@ -2,3 +2,5 @@
 
 #[cfg(feature = "fetch")]
 pub mod fetch;
+#[cfg(feature = "release")]
+pub mod update_pin;
