@@ -72,6 +72,9 @@ fn documents_are_fetched_checked_written_and_not_fetched_again() {
     );
     let ws = workspace_with(&[first, second]);
     let dir = ws.path().join("documents");
+    // What a download killed while writing left behind is cleared away.
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(".2025-01-01.json.4242.part"), "{\"open").unwrap();
 
     let output = fetch(ws.path(), &dir, &server.base);
     assert!(output.status.success(), "{}", head(&output));
