@@ -4,17 +4,22 @@
 #
 #   generator/benches/check-time.sh [document]   (default: the pinned document)
 #
-# The document is read from VERCEL_SPECS_DIR or ../shared/specs/vercel. Each figure is
+# The document is read from VERCEL_SPECS_DIR, ../shared/specs/vercel or (downloaded there
+# first) target/vercel-documents. Each figure is
 # the best of three runs, after touching the crate's sources.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-specs="${VERCEL_SPECS_DIR:-$root/../shared/specs/vercel}"
-spec="${1:-$specs/$(sed -n 's/.*"file": *"\([^"]*\)".*/\1/p' "$root/spec/pin.json")}"
-out="${CHECK_TIME_DIR:-${TMPDIR:-/tmp}/vercel-check-time}"
-
 cargo build --release --quiet --manifest-path "$root/Cargo.toml" -p vercel-codegen --bin vercel-codegen
 codegen="$root/target/release/vercel-codegen"
+specs="${VERCEL_SPECS_DIR:-$root/../shared/specs/vercel}"
+if [ -z "${VERCEL_SPECS_DIR:-}" ] && [ ! -d "$specs" ]; then
+    # As the tests do: the cache, filled from the addresses in spec/documents.json.
+    specs="$root/target/vercel-documents"
+    "$codegen" fetch-documents --pinned --workspace "$root" --dir "$specs"
+fi
+spec="${1:-$specs/$(sed -n 's/.*"file": *"\([^"]*\)".*/\1/p' "$root/spec/pin.json")}"
+out="${CHECK_TIME_DIR:-${TMPDIR:-/tmp}/vercel-check-time}"
 
 rm -rf "$out/src"
 start=$(date +%s%N)

@@ -6,19 +6,20 @@
 //! - `pipeline`: the library stages in-process, to see where the time goes.
 //!
 //! Run with `cargo bench -p vercel-codegen --bench generate`; the documents are read
-//! from `VERCEL_SPECS_DIR` or `../shared/specs/vercel`.
+//! from `VERCEL_SPECS_DIR`, `../shared/specs/vercel` or `target/vercel-documents`, as the
+//! tests read them (downloaded first when none exists).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use vercel_codegen::documents::fetch::test_documents;
 use vercel_codegen::ir::{self, Filter};
 use vercel_codegen::{emit, load};
 
 fn pinned() -> PathBuf {
-    let dir = std::env::var_os("VERCEL_SPECS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/vercel"));
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = test_documents(&workspace).unwrap_or_else(|message| panic!("{message}"));
     dir.join("2025-10-27.json")
 }
 

@@ -4,11 +4,14 @@
 //! The pipeline flows one way: [`load`] (JSON or YAML into openapiv3, repairing
 //! known real-world defects with warnings) -> [`ir`] (operations and types, every
 //! name decided once) -> [`emit`] (`quote!` token streams) -> [`format`]
-//! (prettyplease). [`pin`] finds the pinned document; [`generate`] ties it together;
+//! (prettyplease). [`pin`] finds the pinned document and [`documents`] lists every
+//! document the project uses, where each comes from (and, with the `fetch` feature,
+//! downloads them); [`generate`] ties it together;
 //! [`diff`] tells what changed between two documents and what it breaks; `release`
 //! turns that into the next version and its changelog section.
 
 pub mod diff;
+pub mod documents;
 pub mod emit;
 pub mod format;
 pub mod generate;

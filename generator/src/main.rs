@@ -16,6 +16,8 @@ use vercel_codegen::{generate_sources, pin};
 #[cfg(feature = "verify")]
 use vercel_codegen::verify;
 
+mod cli;
+
 /// Generation allocates millions of small token and syntax nodes; mimalloc handles
 /// that pattern far faster than the system allocator.
 #[global_allocator]
@@ -105,19 +107,48 @@ enum Command {
     },
     #[cfg(feature = "release")]
     /// Move the pin to a new document and prepare the release: compare it with the
-    /// pinned one (limited to the pin's tags), write the new `spec/pin.json`, bump the
-    /// `vercel-api` version in `Cargo.toml` as the comparison requires, and put the
-    /// report on top of `CHANGELOG.md`.
+    /// pinned one (limited to the pin's tags), write the new `spec/pin.json`, add the
+    /// document to `spec/documents.json`, bump the `vercel-api` version in `Cargo.toml`
+    /// as the comparison requires, and put the report on top of `CHANGELOG.md`.
     UpdatePin {
         /// The new document (`YYYY-MM-DD.json`, as Vercel's documents are named).
+        #[arg(long, required_unless_present = "url", conflicts_with = "url")]
+        spec: Option<PathBuf>,
+        /// Download the new document from this address (https://openapi.vercel.sh/
+        /// serves the newest) and save it as `DATE.json` (today's UTC date, or --date)
+        /// in --dir.
         #[arg(long)]
-        spec: PathBuf,
+        url: Option<String>,
+        /// The address recorded for the new document, one that always serves these
+        /// bytes (default: --url, or the address `spec/documents.json` has for them).
+        #[arg(long)]
+        source: Option<String>,
+        /// Where --url saves the document (default: `VERCEL_SPECS_DIR`, else
+        /// `../shared/specs/vercel` when it exists, else `target/vercel-documents`).
+        #[arg(long)]
+        dir: Option<PathBuf>,
         /// The workspace root holding `spec/pin.json`, `Cargo.toml` and `CHANGELOG.md`.
         #[arg(long, default_value = ".")]
         workspace: PathBuf,
         /// The document's date, for the changelog (default: from its file name).
         #[arg(long)]
         date: Option<String>,
+    },
+    #[cfg(feature = "fetch")]
+    /// Download the documents of `spec/documents.json` that a directory lacks, each
+    /// checked against its sha256 before it is written. Exits 2 naming the address,
+    /// the expected and the received sha256 when one cannot be had.
+    FetchDocuments {
+        /// The directory to fill (default: `VERCEL_SPECS_DIR`, else
+        /// `../shared/specs/vercel` when it exists, else `target/vercel-documents`).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// The workspace root holding `spec/documents.json`.
+        #[arg(long, default_value = ".")]
+        workspace: PathBuf,
+        /// Only the pinned document, from the address in `spec/pin.json`.
+        #[arg(long)]
+        pinned: bool,
     },
     /// Print the counts of operations and types per tag.
     Stats {
@@ -181,7 +212,23 @@ fn main() -> ExitCode {
         } => run_drift(candidate, &workspace, &output),
         Command::Stats { spec } => run_stats(&spec),
         #[cfg(feature = "release")]
-        Command::UpdatePin { spec, workspace, date } => run_update_pin(&spec, &workspace, date.as_deref()),
+        Command::UpdatePin {
+            spec,
+            url,
+            source,
+            dir,
+            workspace,
+            date,
+        } => cli::update_pin::run(&cli::update_pin::Request {
+            spec,
+            url,
+            source,
+            dir,
+            workspace,
+            date,
+        }),
+        #[cfg(feature = "fetch")]
+        Command::FetchDocuments { dir, workspace, pinned } => cli::fetch::run(dir, &workspace, pinned),
         #[cfg(feature = "verify")]
         Command::Verify {
             spec,
@@ -232,14 +279,7 @@ fn run_check(workspace: &Path, spec: Option<&Path>) -> Result<(), Failure> {
     let pin = pin::read_pin(workspace).map_err(Failure::bad_input)?;
     let path = match spec {
         Some(path) => path.to_path_buf(),
-        None => pin::locate_spec(&pin, workspace).ok_or_else(|| {
-            Failure::bad_input(format!(
-                "the pinned document {} was not found; set {} or {}",
-                pin.file,
-                pin::SPEC_FILE_ENV,
-                pin::SPECS_DIR_ENV
-            ))
-        })?,
+        None => pin::locate_spec(&pin, workspace).ok_or_else(|| pinned_not_found(&pin))?,
     };
     let loaded = load(&path)?;
     let generated = generate_pinned_sources(loaded, &pin).map_err(Failure::bad_input)?;
@@ -359,16 +399,19 @@ fn run_diff(old: &Path, new: &Path, filter: &Filter, output: &DiffOutput) -> Res
     finish(&diff::diff(&old, &new), output)
 }
 
+/// The failure of a search for the pinned document.
+fn pinned_not_found(pin: &pin::Pin) -> Failure {
+    Failure::bad_input(format!(
+        "the pinned document {} was not found; set {} or {}, or download it with `vercel-codegen fetch-documents --pinned`",
+        pin.file,
+        pin::SPEC_FILE_ENV,
+        pin::SPECS_DIR_ENV
+    ))
+}
+
 /// The pinned document of `workspace`, its sha256 checked.
 fn pinned_document(pin: &pin::Pin, workspace: &Path) -> Result<PathBuf, Failure> {
-    let pinned = pin::locate_spec(pin, workspace).ok_or_else(|| {
-        Failure::bad_input(format!(
-            "the pinned document {} was not found; set {} or {}",
-            pin.file,
-            pin::SPEC_FILE_ENV,
-            pin::SPECS_DIR_ENV
-        ))
-    })?;
+    let pinned = pin::locate_spec(pin, workspace).ok_or_else(|| pinned_not_found(pin))?;
     let bytes = std::fs::read(&pinned).map_err(|e| Failure::bad_input(format!("{}: {e}", pinned.display())))?;
     pin::verify(pin, &pinned, &bytes).map_err(Failure::bad_input)?;
     Ok(pinned)
@@ -384,85 +427,6 @@ fn run_drift(candidate: Option<PathBuf>, workspace: &Path, output: &DiffOutput) 
     let filter = Filter { tags: pin.tags.clone() };
     let (old, new) = prepare_both(&pinned, &candidate, &filter)?;
     finish(&diff::diff(&old, &new), output)
-}
-
-/// Reads a file as text; a file that does not exist reads as `missing` when it is given.
-#[cfg(feature = "release")]
-fn read_text(path: &Path, missing: Option<&str>) -> Result<String, Failure> {
-    match (std::fs::read_to_string(path), missing) {
-        (Ok(text), _) => Ok(text),
-        (Err(e), Some(text)) if e.kind() == std::io::ErrorKind::NotFound => Ok(text.to_owned()),
-        (Err(e), _) => Err(Failure::bad_input(format!("{}: {e}", path.display()))),
-    }
-}
-
-/// Writes a file, naming it in the error.
-#[cfg(feature = "release")]
-fn write_text(path: &Path, text: &str) -> Result<(), Failure> {
-    std::fs::write(path, text).map_err(|e| Failure::bad_input(format!("{}: {e}", path.display())))
-}
-
-/// `update-pin`: every input is read and checked before the (slow) comparison, and
-/// every output computed before the first file is written.
-#[cfg(feature = "release")]
-fn run_update_pin(spec: &Path, workspace: &Path, date: Option<&str>) -> Result<(), Failure> {
-    use vercel_codegen::release;
-
-    let old_pin = pin::read_pin(workspace).map_err(Failure::bad_input)?;
-    let pinned = pinned_document(&old_pin, workspace)?;
-    let bytes = std::fs::read(spec).map_err(|e| Failure::bad_input(format!("{}: {e}", spec.display())))?;
-    let sha256 = pin::sha256_hex(&bytes);
-    drop(bytes);
-    if sha256 == old_pin.sha256 {
-        println!("{} is the pinned document already; nothing to do", spec.display());
-        return Ok(());
-    }
-    let file = spec
-        .file_name()
-        .and_then(|name| name.to_str())
-        .ok_or_else(|| Failure::bad_input(format!("{}: not a file name", spec.display())))?
-        .to_owned();
-    let date = match date {
-        Some(date) if release::is_date(date) => date.to_owned(),
-        Some(date) => return Err(Failure::bad_input(format!("--date {date}: not a date written YYYY-MM-DD"))),
-        None => release::document_date(&file).map(str::to_owned).ok_or_else(|| {
-            Failure::bad_input(format!(
-                "{}: the document's date is not in its name (YYYY-MM-DD.json); pass --date",
-                spec.display()
-            ))
-        })?,
-    };
-    let manifest_path = workspace.join("Cargo.toml");
-    let manifest_error = |e: String| Failure::bad_input(format!("{}: {e}", manifest_path.display()));
-    let manifest = read_text(&manifest_path, None)?;
-    let old_version = release::package_version(&manifest).map_err(manifest_error)?;
-    let changelog_path = workspace.join("CHANGELOG.md");
-    let changelog = read_text(&changelog_path, Some(""))?;
-
-    let filter = Filter { tags: old_pin.tags.clone() };
-    let (old, new) = prepare_both(&pinned, spec, &filter)?;
-    let report = diff::diff(&old, &new);
-    let new_pin = pin::Pin { file, sha256, ..old_pin };
-    let files = release::release_files(&manifest, &changelog, &new_pin, &date, &report).map_err(manifest_error)?;
-    write_text(&manifest_path, &files.manifest)?;
-    write_text(&changelog_path, &files.changelog)?;
-    write_text(&workspace.join("spec").join("pin.json"), &files.pin)?;
-    let version = files.version;
-    println!(
-        "vercel-api {old_version} -> {version} ({} change): spec/pin.json, Cargo.toml and CHANGELOG.md updated",
-        report.bump.as_str()
-    );
-    let found = pin::locate_spec(&new_pin, workspace);
-    let found_sha = found.as_deref().and_then(|path| std::fs::read(path).ok()).map(|b| pin::sha256_hex(&b));
-    if found_sha.as_deref() != Some(new_pin.sha256.as_str()) {
-        eprintln!(
-            "warning: `cargo build` will not find {}: put it in {} or in {} (see spec/README.md)",
-            new_pin.file,
-            pin::SPECS_DIR_ENV,
-            pin::DEFAULT_SPECS_DIR
-        );
-    }
-    Ok(())
 }
 
 /// Counts per tag: operations, and the types their module defines.

@@ -2,8 +2,9 @@
 //!
 //! The pin lives in `spec/pin.json` of the workspace. The document itself is
 //! third-party data and is not committed; it is looked up, in order, at the
-//! path in `VERCEL_OPENAPI_SPEC`, in the directory `VERCEL_SPECS_DIR`, and in
-//! `../shared/specs/vercel` beside the workspace.
+//! path in `VERCEL_OPENAPI_SPEC`, in the directory `VERCEL_SPECS_DIR`, in
+//! `../shared/specs/vercel` beside the workspace, and in the workspace's cache of
+//! downloaded documents (`target/vercel-documents`, see [`crate::documents`]).
 
 use std::path::{Path, PathBuf};
 
@@ -25,7 +26,10 @@ pub struct Pin {
     pub file: String,
     /// Its sha256, in lowercase hex.
     pub sha256: String,
-    /// Where the document is published.
+    /// The address that serves this document (`vercel-codegen fetch-documents --pinned`
+    /// downloads it from there).
+    pub source: String,
+    /// Where Vercel publishes its newest document.
     pub upstream: String,
     /// The tags of the operations the client covers; empty for all.
     #[serde(default)]
@@ -85,6 +89,7 @@ pub fn locate_spec(pin: &Pin, workspace: &Path) -> Option<PathBuf> {
         from_env(SPEC_FILE_ENV),
         from_env(SPECS_DIR_ENV).map(|dir| dir.join(&pin.file)),
         Some(workspace.join(DEFAULT_SPECS_DIR).join(&pin.file)),
+        Some(workspace.join(crate::documents::CACHE_DIR).join(&pin.file)),
     ];
     candidates.into_iter().flatten().find(|path| path.is_file())
 }
@@ -125,6 +130,7 @@ mod tests {
         let pin = Pin {
             file: "x.json".into(),
             sha256: "00".into(),
+            source: "https://example.com/x.json".into(),
             upstream: "https://openapi.vercel.sh/".into(),
             tags: vec![],
         };
@@ -139,5 +145,6 @@ mod tests {
         let pin = read_pin(&workspace).expect("spec/pin.json");
         assert_eq!(pin.upstream, "https://openapi.vercel.sh/");
         assert_eq!(pin.sha256.len(), 64);
+        assert!(pin.source.starts_with("https://raw.githubusercontent.com/vercel/sdk/"), "{}", pin.source);
     }
 }

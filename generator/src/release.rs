@@ -115,6 +115,27 @@ pub fn document_date(file_name: &str) -> Option<&str> {
     file_name.strip_suffix(".json").filter(|stem| is_date(stem))
 }
 
+/// The UTC date (`YYYY-MM-DD`) of a time given in seconds since 1970-01-01.
+pub fn utc_date(unix_seconds: u64) -> String {
+    // Days to a civil date in the proleptic Gregorian calendar (H. Hinnant's algorithm).
+    let days = unix_seconds / 86_400 + 719_468;
+    let era = days / 146_097;
+    let day_of_era = days % 146_097;
+    let year_of_era = (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 };
+    let year = year_of_era + era * 400 + u64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// Today's UTC date, `YYYY-MM-DD`.
+pub fn today() -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    utc_date(now.as_secs())
+}
+
 /// The title line of the changelog section of `version`: `## 0.2.0 — 2025-10-27`.
 pub fn section_title(version: Version, date: &str) -> String {
     format!("## {version} — {date}")
@@ -273,10 +294,21 @@ mod tests {
     }
 
     #[test]
+    fn dates_are_utc_days() {
+        assert_eq!(utc_date(0), "1970-01-01");
+        assert_eq!(utc_date(951_782_400), "2000-02-29");
+        assert_eq!(utc_date(1_761_523_199), "2025-10-26");
+        assert_eq!(utc_date(1_761_523_200), "2025-10-27");
+        assert_eq!(utc_date(4_107_542_400), "2100-03-01");
+        assert!(is_date(&today()));
+    }
+
+    #[test]
     fn the_section_names_the_document_and_keeps_the_report() {
         let pin = Pin {
             file: "2025-10-27.json".into(),
             sha256: "ab".into(),
+            source: "https://example.com/2025-10-27.json".into(),
             upstream: "https://openapi.vercel.sh/".into(),
             tags: vec![],
         };
@@ -292,6 +324,7 @@ mod tests {
         let pin = Pin {
             file: "2025-11-03.json".into(),
             sha256: "cd".into(),
+            source: "https://example.com/2025-11-03.json".into(),
             upstream: "https://openapi.vercel.sh/".into(),
             tags: vec!["marketplace".into()],
         };

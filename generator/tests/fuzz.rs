@@ -418,7 +418,7 @@ fn apply(document: &mut Value, mutation: &Mutation) {
                     })
                 })
                 .collect();
-            if parameter % 7 == 0 {
+            if parameter.is_multiple_of(7) {
                 document["info"]["title"] = json!(hostile);
             }
             let Some(place) = places.get(mutation.target % places.len().max(1)) else { return };
@@ -467,7 +467,7 @@ fn apply(document: &mut Value, mutation: &Mutation) {
             // A parameter with an odd name and location.
             if let Value::Object(object) = node {
                 let location = ["path", "query", "header", "cookie", "body"][parameter % 5];
-                let parameter = json!({"name": odd, "in": location, "required": parameter % 2 == 0, "schema": {"type": "string"}});
+                let parameter = json!({"name": odd, "in": location, "required": parameter.is_multiple_of(2), "schema": {"type": "string"}});
                 match object.get_mut("parameters") {
                     Some(Value::Array(list)) => list.push(parameter),
                     _ => drop(object.insert("parameters".to_owned(), json!([parameter]))),

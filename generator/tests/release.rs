@@ -8,6 +8,7 @@ use std::path::Path;
 use std::process::Output;
 
 use support::{codegen, head, specs_dir, text, workspace};
+use vercel_codegen::documents::{read_manifest, MIRROR_ENV};
 use vercel_codegen::pin::{read_pin, sha256_hex, Pin};
 
 /// The pin of the copy before the updates.
@@ -26,11 +27,12 @@ fn release_workspace() -> tempfile::TempDir {
     let pin = Pin {
         file: OLD.into(),
         sha256: sha256_hex(&bytes),
+        source: format!("https://example.com/{OLD}"),
         upstream: "https://openapi.vercel.sh/".into(),
         tags: vec!["marketplace".into()],
     };
     write(&dir.path().join("spec/pin.json"), &(serde_json::to_string_pretty(&pin).unwrap() + "\n"));
-    for file in ["Cargo.toml", "CHANGELOG.md"] {
+    for file in ["Cargo.toml", "CHANGELOG.md", "spec/documents.json"] {
         std::fs::copy(workspace().join(file), dir.path().join(file)).unwrap();
     }
     dir
@@ -59,9 +61,9 @@ fn update_pin(dir: &Path, spec: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
-/// The three files the command may write.
-fn release_files(dir: &Path) -> [String; 3] {
-    ["spec/pin.json", "Cargo.toml", "CHANGELOG.md"].map(|file| read(&dir.join(file)))
+/// The four files the command may write.
+fn release_files(dir: &Path) -> [String; 4] {
+    ["spec/pin.json", "spec/documents.json", "Cargo.toml", "CHANGELOG.md"].map(|file| read(&dir.join(file)))
 }
 
 #[test]
@@ -78,10 +80,13 @@ fn update_pin_bumps_the_version_and_writes_the_changelog() {
         head(&output)
     );
 
-    // The pin: the new file and hash; upstream and tags kept.
+    // The pin: the new file, hash and address (the manifest's); upstream and tags kept.
     let pin = read_pin(dir.path()).unwrap();
     assert_eq!(pin.file, NEW);
     assert_eq!(pin.sha256, sha256_hex(&std::fs::read(&new).unwrap()));
+    let listed = read_manifest(&workspace()).unwrap();
+    assert_eq!(Some(&pin.source), listed.by_sha256(&pin.sha256).map(|document| &document.source));
+    assert_eq!(read_manifest(dir.path()).unwrap(), listed, "the manifest lists the document already");
     assert_eq!(pin.tags, ["marketplace"]);
     assert_eq!(pin.upstream, "https://openapi.vercel.sh/");
 
@@ -141,9 +146,23 @@ fn update_pin_refuses_bad_input_naming_the_file_and_writes_nothing() {
 
     type Spoil = fn(&Path);
     let none: &[&str] = &[];
-    let cases: [(&str, &Path, &[&str], Spoil, String); 6] = [
+    let cases: [(&str, &Path, &[&str], Spoil, String); 8] = [
         ("a missing document", &missing, none, |_| {}, missing.display().to_string()),
         ("a document named without its date", &latest, none, |_| {}, "pass --date".into()),
+        (
+            "a document no address is known for",
+            &new,
+            none,
+            |dir| write(&dir.join("spec/documents.json"), "{\"documents\": []}\n"),
+            "knows no address of this document; pass --source URL".into(),
+        ),
+        (
+            "a --source that is not an address",
+            &new,
+            &["--source", "vercel-spec.json"],
+            |_| {},
+            "source `vercel-spec.json` is not an http(s) address".into(),
+        ),
         ("a --date that is not a date", &new, &["--date", "tomorrow"], |_| {}, "--date tomorrow: not a date".into()),
         (
             "a manifest that is not TOML",
@@ -181,4 +200,39 @@ fn update_pin_refuses_bad_input_naming_the_file_and_writes_nothing() {
         assert!(!stderr.contains("panicked"), "{what}: {stderr}");
         assert_eq!(release_files(dir.path()), before, "{what}: files were written");
     }
+}
+
+#[test]
+fn update_pin_downloads_the_new_document_names_it_by_date_and_records_its_address() {
+    let dir = release_workspace();
+    // A document the manifest does not list: its address is the one it came from.
+    write(&dir.path().join("spec/documents.json"), "{\"documents\": []}\n");
+    let bytes = std::fs::read(specs_dir().join(NEW)).unwrap();
+    let server = support::server::Server::start(
+        vec![("/".to_owned(), support::server::Answer::Body(bytes.clone()))],
+        std::time::Duration::ZERO,
+    );
+    let documents = tempfile::tempdir().unwrap();
+    let url = format!("{}/", server.base);
+    let output = codegen()
+        .args(["update-pin", "--url", &url, "--date", "2025-10-24", "--dir"])
+        .arg(documents.path())
+        .arg("--workspace")
+        .arg(dir.path())
+        .env("VERCEL_SPECS_DIR", specs_dir())
+        .env_remove("VERCEL_OPENAPI_SPEC")
+        .env_remove(MIRROR_ENV)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", head(&output));
+    assert!(text(&output.stdout).contains("vercel-api 0.1.0 -> 0.2.0 (major change)"), "{}", head(&output));
+    let saved = documents.path().join("2025-10-24.json");
+    assert_eq!(std::fs::read(&saved).unwrap(), bytes);
+    let pin = read_pin(dir.path()).unwrap();
+    assert_eq!((pin.file.as_str(), pin.sha256.clone(), pin.source.as_str()), ("2025-10-24.json", sha256_hex(&bytes), url.as_str()));
+    let manifest = read_manifest(dir.path()).unwrap();
+    assert_eq!(manifest.documents.len(), 1);
+    let entry = manifest.by_sha256(&pin.sha256).expect("the manifest lists the new document");
+    assert_eq!((entry.file.as_str(), entry.source.as_str()), ("2025-10-24.json", url.as_str()));
+    assert_eq!(server.hits("/"), 1);
 }

@@ -7,7 +7,9 @@ pub mod mock;
 pub mod raw;
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
+use vercel_codegen::documents::fetch::test_documents;
 use vercel_codegen::generate::{generate_pinned_sources, Generated};
 use vercel_codegen::{load, pin};
 
@@ -16,19 +18,27 @@ pub fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The pinned document's path; panics with instructions when it cannot be found.
+/// The pinned document's path: `VERCEL_OPENAPI_SPEC`, else in the documents directory
+/// (`VERCEL_SPECS_DIR`, `../shared/specs/vercel`, or the cache `target/vercel-documents`,
+/// downloaded into first; see `vercel_codegen::documents`). Panics saying what to do when
+/// it cannot be had.
 pub fn pinned_spec_path() -> (pin::Pin, PathBuf) {
+    static DIR: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     let root = workspace();
     let pin = pin::read_pin(&root).expect("spec/pin.json");
-    let path = pin::locate_spec(&pin, &root).unwrap_or_else(|| {
-        panic!(
-            "the pinned document {} was not found: put the Vercel documents in ../shared/specs/vercel \
-             or set {} / {}",
-            pin.file,
-            pin::SPECS_DIR_ENV,
-            pin::SPEC_FILE_ENV
-        )
-    });
+    if let Some(path) = std::env::var_os(pin::SPEC_FILE_ENV).filter(|v| !v.is_empty()) {
+        return (pin, PathBuf::from(path));
+    }
+    let dir = DIR.get_or_init(|| test_documents(&root)).clone().unwrap_or_else(|message| panic!("{message}"));
+    let path = dir.join(&pin.file);
+    assert!(
+        path.is_file(),
+        "{}: the pinned document is not there; run `cargo run -p vercel-codegen -- fetch-documents`, \
+         or set {} / {}",
+        path.display(),
+        pin::SPECS_DIR_ENV,
+        pin::SPEC_FILE_ENV
+    );
     (pin, path)
 }
 

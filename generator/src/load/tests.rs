@@ -1,6 +1,7 @@
 //! Tests of loading: every real document, YAML input, each repair and each bad input.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde_json::{json, Value};
 
@@ -8,11 +9,16 @@ use super::operations::operation_name;
 use super::*;
 
 /// The directory of real Vercel documents: `VERCEL_SPECS_DIR`, else
-/// `<CARGO_MANIFEST_DIR>/../../shared/specs/vercel` (the repo is cloned beside `shared/`).
+/// `../shared/specs/vercel` beside the workspace, else the workspace's cache, downloaded
+/// into first (see `crate::documents`).
 fn specs_dir() -> PathBuf {
-    std::env::var_os("VERCEL_SPECS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/vercel"))
+    static DIR: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    #[cfg(feature = "fetch")]
+    let found = || crate::documents::fetch::test_documents(&workspace);
+    #[cfg(not(feature = "fetch"))]
+    let found = || Ok::<_, String>(crate::documents::directory(&workspace).path().to_owned());
+    DIR.get_or_init(found).clone().unwrap_or_else(|message| panic!("{message}"))
 }
 
 fn real_documents() -> Vec<PathBuf> {

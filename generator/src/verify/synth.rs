@@ -361,7 +361,7 @@ impl<'d> Synth<'d> {
             Some("string") => Value::String(self.make_string(view, k, walk.mode)),
             Some("integer") => make_number(view, k, true),
             Some("number") => make_number(view, k, false),
-            Some("boolean") => Value::Bool(k % 2 == 0),
+            Some("boolean") => Value::Bool(k.is_multiple_of(2)),
             Some("null") => Value::Null,
             _ => free_form(k),
         }
@@ -472,8 +472,8 @@ impl<'d> Synth<'d> {
             Some("binary") => "verify bytes".to_owned(),
             _ => match view.get("pattern").and_then(Value::as_str) {
                 Some(pattern) => self.matching(pattern, view),
-                None if mode.ascii && k % 2 == 0 => RESERVED_ASCII.to_owned(),
-                None if k % 2 == 0 => RESERVED_TEXT.to_owned(),
+                None if mode.ascii && k.is_multiple_of(2) => RESERVED_ASCII.to_owned(),
+                None if k.is_multiple_of(2) => RESERVED_TEXT.to_owned(),
                 None => "verify".to_owned(),
             },
         };

@@ -7,8 +7,13 @@
 
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use vercel_codegen::documents::fetch::test_documents;
 
 /// The pinned document's file name.
 pub const PIN: &str = "2025-10-27.json";
@@ -21,11 +26,13 @@ pub fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// The directory of Vercel documents: `VERCEL_SPECS_DIR`, or `../shared/specs/vercel`.
+/// The directory of Vercel documents: `VERCEL_SPECS_DIR`, else `../shared/specs/vercel`,
+/// else the workspace's cache `target/vercel-documents`, where the documents of
+/// `spec/documents.json` are downloaded first (see `vercel_codegen::documents`).
+/// Looked up once per test binary; panics saying what to do when it cannot be had.
 pub fn specs_dir() -> PathBuf {
-    std::env::var_os("VERCEL_SPECS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join("../shared/specs/vercel"))
+    static DIR: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    DIR.get_or_init(|| test_documents(&workspace())).clone().unwrap_or_else(|message| panic!("{message}"))
 }
 
 /// The pinned document.
