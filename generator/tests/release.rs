@@ -19,7 +19,7 @@ const NEW: &str = "2025-10-24.json";
 const NEWER: &str = "2025-10-27.json";
 
 /// A workspace in a temporary directory pinned to `OLD` (marketplace only), with this
-/// workspace's `Cargo.toml` and `CHANGELOG.md`.
+/// workspace's `Cargo.toml` and `CHANGELOG.md` as they were at version 0.1.0.
 fn release_workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("spec")).unwrap();
@@ -32,10 +32,27 @@ fn release_workspace() -> tempfile::TempDir {
         tags: vec!["marketplace".into()],
     };
     write(&dir.path().join("spec/pin.json"), &(serde_json::to_string_pretty(&pin).unwrap() + "\n"));
-    for file in ["Cargo.toml", "CHANGELOG.md", "spec/documents.json"] {
-        std::fs::copy(workspace().join(file), dir.path().join(file)).unwrap();
-    }
+    std::fs::copy(workspace().join("spec/documents.json"), dir.path().join("spec/documents.json")).unwrap();
+    // The workspace's files as they were at its first release, whatever came since.
+    let manifest = read(&workspace().join("Cargo.toml"));
+    write(&dir.path().join("Cargo.toml"), &first_release_manifest(&manifest));
+    let changelog = read(&workspace().join("CHANGELOG.md"));
+    write(&dir.path().join("CHANGELOG.md"), &first_release_changelog(&changelog));
     dir
+}
+
+/// `manifest` with the package at version 0.1.0.
+fn first_release_manifest(manifest: &str) -> String {
+    let (before, after) = manifest.split_once("\nversion = \"").expect("a package version");
+    let rest = &after[after.find('"').expect("a quoted version")..];
+    format!("{before}\nversion = \"0.1.0{rest}")
+}
+
+/// `changelog` with only its header and its 0.1.0 section.
+fn first_release_changelog(changelog: &str) -> String {
+    let header = changelog.split("\n## ").next().unwrap();
+    let first = changelog.find("\n## 0.1.0 ").expect("the 0.1.0 section");
+    format!("{header}{}", &changelog[first..])
 }
 
 fn write(path: &Path, text: &str) {
