@@ -172,8 +172,8 @@ fn the_front_page_is_the_readme() {
     assert!(code.contains("ImportResourceRequest::new("), "front page lacks the quick start");
 }
 
-/// Does `source` mark `fn <name>` `#[deprecated]` (among the attributes and doc
-/// comments right above it)?
+/// Does `source` mark `fn <name>` `#[deprecated]` (among the attributes, one line or
+/// several, and doc comments right above it)?
 fn marked_deprecated(source: &str, name: &str) -> bool {
     let signature = format!("pub fn {name}(");
     let Some(at) = source.find(&signature) else { panic!("no {signature} in the source") };
@@ -182,15 +182,21 @@ fn marked_deprecated(source: &str, name: &str) -> bool {
         .lines()
         .rev()
         .map(str::trim)
-        .take_while(|line| line.starts_with("#[") || line.starts_with("///"))
+        // Attributes may span lines; the item before ends with `}` or `;`, or a blank line.
+        .take_while(|line| {
+            line.starts_with("///")
+                || line.starts_with("#[")
+                || !(line.is_empty() || line.ends_with('}') || line.ends_with(';') || line.ends_with('{'))
+        })
         .any(|line| line.starts_with("#[deprecated"))
 }
 
 #[test]
 fn deprecation_is_read_from_the_attributes_above_a_function() {
-    let source = "    /// A.\n    #[deprecated]\n    pub fn a(\n    }\n\n    /// B.\n    pub fn b(\n";
+    let source = "    /// A.\n    #[deprecated]\n    pub fn a(\n    }\n\n    /// B.\n    pub fn b(\n    }\n    #[deprecated(\n        note = \"n\"\n    )]\n    pub fn c(\n";
     assert!(marked_deprecated(source, "a"));
     assert!(!marked_deprecated(source, "b"));
+    assert!(marked_deprecated(source, "c"));
 }
 
 #[test]
