@@ -31,3 +31,11 @@ pub(crate) use {
     request::{encode_path, Endpoint, Request, Response},
     union::{decode_untagged, Member},
 };
+
+/// Decodes a success body of `operation` as the client does (a status of 200): the
+/// value, or `Error::Decode` naming where decoding failed. For the decoding benchmark
+/// and tests; not part of the supported API.
+#[doc(hidden)]
+pub fn decode_body<T: serde::de::DeserializeOwned>(operation: &'static str, body: Vec<u8>) -> Result<T> {
+    request::decode(operation, reqwest::StatusCode::OK, body)
+}

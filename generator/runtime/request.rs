@@ -326,7 +326,7 @@ impl Lines {
 }
 
 /// Decodes a JSON body, naming the path where decoding failed.
-fn decode<T: DeserializeOwned>(
+pub(crate) fn decode<T: DeserializeOwned>(
     operation: &'static str,
     status: reqwest::StatusCode,
     body: Vec<u8>,

@@ -177,6 +177,8 @@ fn lib_file(api: &Api, crate_doc: &CrateDoc) -> TokenStream {
             Operation, Outcome, Paginated, RateLimit, RequestOptions, ResponseValue, Result,
             RetryPolicy,
         };
+        #[doc(hidden)]
+        pub use runtime::decode_body;
 
         /// The HTTP client the API client is built on: its types appear in this crate's
         /// API (`StatusCode`, `HeaderMap`, [`ClientBuilder::http_client`]).
