@@ -18,6 +18,9 @@ pub enum Members {
     Last,
     /// Instance `k` of the schema: unions rotate through their members as `k` grows.
     Rotating(usize),
+    /// Instance `k` of a newer API's answer: an unknown property in every object, unknown
+    /// enum values, unknown union members.
+    Newer(usize),
 }
 
 /// The pinned document, found as the build script finds it.
@@ -62,6 +65,7 @@ impl<'d> Bodies<'d> {
             Members::First => self.synth.instance(schema, 0, Mode::default()),
             Members::Last => self.synth.instance(schema, 0, Mode { last_member: true, ..Mode::default() }),
             Members::Rotating(k) => self.synth.instance(schema, k, Mode::default()),
+            Members::Newer(k) => self.synth.instance(schema, k, Mode { forward: true, ..Mode::default() }),
         }
     }
 
