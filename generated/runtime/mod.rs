@@ -29,7 +29,7 @@ pub(crate) use {
     operation::{request_builder, send, send_with_meta, stream, Exchange, Sealed},
     paging::paginate,
     request::{encode_path, Endpoint, Request, Response},
-    union::{decode_untagged, Member},
+    union::{by_json_type, decode_untagged, member, string_enum, JsonTypes, Kinds, Member, Untagged},
 };
 
 /// Decodes a success body of `operation` as the client does (a status of 200): the
